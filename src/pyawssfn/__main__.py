@@ -1,0 +1,5 @@
+import sys
+
+from pyawssfn.cli import main
+
+sys.exit(main())
