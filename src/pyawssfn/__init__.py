@@ -1,0 +1,495 @@
+"""The pyawssfn author API: write a Step Functions workflow as an ordinary Python module.
+
+``import pyawssfn as sfn``; mark the entry function with ``@sfn.workflow`` and call plain step functions from it.
+Everything here means the same under plain Python as on Step Functions: retries really retry, ``sfn.map`` applies
+the Map state's failure tolerance, the Choice predicates follow ASL's typing rules.
+
+This module ships inside the Lambda zip, so it uses the standard library only (boto3 is imported lazily, inside
+``sfn.aws`` calls, where the Lambda runtime provides it). Time, callbacks and SDK calls go through a replaceable
+runtime so that ``pyawssfn.pyrun`` can run a workflow on a virtual clock with mocks.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as _dt
+import functools
+import random as _random
+import re
+import time
+import uuid
+
+__all__ = [
+    "workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback", "Fail",
+    "aws", "with_retry_spec", "CallbackUnavailable",
+    "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
+    "StringMatches", "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
+    "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",
+    "TimestampLessThanEquals", "TimestampGreaterThanEquals", "IsNull", "IsPresent", "IsNumeric", "IsString",
+    "IsBoolean", "IsTimestamp",
+]
+
+
+# --------------------------------------------------------------------------------------------------- errors
+
+class Fail(Exception):
+    """``raise sfn.Fail(error, cause)`` ends the execution with that error name and cause (an ASL Fail state)."""
+
+    def __init__(self, error: str, cause: str | None = None):
+        super().__init__(error, cause)
+        self.error = error
+        self.cause = cause
+
+    def __str__(self) -> str:
+        return self.error if self.cause is None else f"{self.error}: {self.cause}"
+
+
+class CallbackUnavailable(RuntimeError):
+    """``sfn.wait_for_callback`` ran under plain Python with nothing installed to supply the callback's result."""
+
+
+def error_of(exc: BaseException) -> tuple[str, str]:
+    """The (error name, cause) Step Functions reports for an exception: ``sfn.Fail`` gives its own pair, any other
+    exception its class name and ``str(exc)``."""
+    if isinstance(exc, Fail):
+        return exc.error, "" if exc.cause is None else exc.cause
+    return type(exc).__name__, str(exc)
+
+
+# --------------------------------------------------------------------------------------------------- runtime
+
+class _RealRuntime:
+    """What the helpers do under plain Python with nothing installed: real time, boto3, no callbacks."""
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def now(self) -> _dt.datetime:
+        return _dt.datetime.now(_dt.timezone.utc)
+
+    def random(self) -> float:
+        return _random.random()
+
+    def new_token(self) -> str:
+        return uuid.uuid4().hex
+
+    def wait_for_callback(self, step_name: str, token: str, timeout, heartbeat):
+        raise CallbackUnavailable(
+            f"sfn.wait_for_callback({step_name}) needs the callback's result, and under plain Python nothing "
+            f"supplies one. Run the workflow with pyawssfn.pyrun.run_workflow(..., callbacks={{{step_name!r}: "
+            f"{{'result': ...}}}}) or, in a test, WorkflowTester.callback({step_name!r}, result=...).")
+
+    def aws_call(self, service: str, operation: str, params: dict):
+        import boto3  # only here: the Lambda runtime has it, the author API must not need it
+
+        return getattr(boto3.client(service), operation)(**params)
+
+
+_REAL = _RealRuntime()
+_runtime: contextvars.ContextVar = contextvars.ContextVar("pyawssfn_runtime", default=_REAL)
+
+
+@contextlib.contextmanager
+def _installed_runtime(runtime):
+    """Serve sleeps, clock reads, callbacks and SDK calls from ``runtime`` (used by ``pyawssfn.pyrun``)."""
+    token = _runtime.set(runtime)
+    try:
+        yield runtime
+    finally:
+        _runtime.reset(token)
+
+
+# --------------------------------------------------------------------------------------------------- decorators
+
+def workflow(fn=None, *, name: str | None = None):
+    """Mark the workflow's entry function. Calling it still runs it as plain Python."""
+
+    def mark(f):
+        f.__pyawssfn_workflow__ = name or f.__name__
+        return f
+
+    if fn is None:
+        return mark
+    if not callable(fn):
+        raise TypeError("@sfn.workflow takes no positional arguments: write @sfn.workflow or @sfn.workflow(name=...)")
+    return mark(fn)
+
+
+main = workflow  # the proof of concept's spelling
+
+
+class Retry:
+    """One ASL retrier: which errors it matches and how it waits between attempts."""
+
+    def __init__(self, errors=("States.ALL",), interval: float = 1, max_attempts: int = 3, backoff: float = 2.0,
+                 max_delay: float | None = None, jitter: str | None = None):
+        if isinstance(errors, str):
+            errors = (errors,)
+        self.errors = tuple(e if isinstance(e, str) else e.__name__ for e in errors)
+        if not self.errors:
+            raise ValueError("sfn.Retry needs at least one error name")
+        if interval < 1 or int(interval) != interval:
+            raise ValueError(f"sfn.Retry interval must be a whole number of seconds >= 1, not {interval!r}")
+        if max_attempts < 0 or int(max_attempts) != max_attempts:
+            raise ValueError(f"sfn.Retry max_attempts must be a whole number >= 0, not {max_attempts!r}")
+        if backoff < 1:
+            raise ValueError(f"sfn.Retry backoff must be >= 1.0, not {backoff!r}")
+        if max_delay is not None and (max_delay < 1 or int(max_delay) != max_delay):
+            raise ValueError(f"sfn.Retry max_delay must be a whole number of seconds >= 1, not {max_delay!r}")
+        if jitter not in (None, "FULL", "NONE"):
+            raise ValueError(f'sfn.Retry jitter must be "FULL" or "NONE", not {jitter!r}')
+        self.interval = interval
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.max_delay = max_delay
+        self.jitter = jitter
+
+    def matches(self, exc: BaseException) -> bool:
+        return any(_error_matches(name, exc) for name in self.errors)
+
+    def delay(self, attempt: int, rand: float) -> float:
+        """Seconds to wait before retry number ``attempt + 1`` (attempt counts from 0), as Step Functions does."""
+        wait = self.interval * self.backoff ** attempt
+        if self.max_delay is not None:
+            wait = min(wait, self.max_delay)
+        if self.jitter == "FULL":
+            wait = rand * wait
+        return wait
+
+    def __repr__(self) -> str:
+        return (f"Retry(errors={list(self.errors)!r}, interval={self.interval!r}, max_attempts={self.max_attempts!r}, "
+                f"backoff={self.backoff!r}, max_delay={self.max_delay!r}, jitter={self.jitter!r})")
+
+
+# Errors that States.ALL does not match on Step Functions: they end the execution whatever the retriers say.
+_TERMINAL = {"States.Runtime", "States.DataLimitExceeded"}
+
+
+def _error_matches(name: str, exc: BaseException) -> bool:
+    error = error_of(exc)[0]
+    if name == "States.ALL":
+        return error not in _TERMINAL
+    if name == "States.TaskFailed":
+        return error not in _TERMINAL and error != "States.Timeout"
+    if error == name:
+        return True
+    # ``except LookupError`` / errors=["LookupError"] also cover KeyError, as the compiler expands base classes.
+    return not isinstance(exc, Fail) and any(cls.__name__ == name for cls in type(exc).__mro__[1:]
+                                             if cls not in (BaseException, object))
+
+
+def _as_retries(retry) -> list[Retry]:
+    if retry is None:
+        return []
+    retries = [retry] if isinstance(retry, Retry) else list(retry)
+    for r in retries:
+        if not isinstance(r, Retry):
+            raise TypeError(f"retry= takes sfn.Retry objects, not {type(r).__name__}")
+    return retries
+
+
+def call_with_retry(fn, args, kwargs, retries):
+    """Call ``fn`` retrying as a Task with these retriers would: the first retrier matching the error decides, and
+    each retrier counts its own attempts."""
+    attempts = [0] * len(retries)
+    while True:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            for i, r in enumerate(retries):
+                if r.matches(exc):
+                    if attempts[i] >= r.max_attempts:
+                        raise
+                    rt = _runtime.get()
+                    rt.sleep(r.delay(attempts[i], rt.random()))
+                    attempts[i] += 1
+                    break
+            else:
+                raise
+
+
+class TaskConfig:
+    """What ``@sfn.task`` recorded about a step: read by the runner (and, from the source, by the compiler)."""
+
+    def __init__(self, retry, timeout, heartbeat, transient_retry):
+        self.retry = _as_retries(retry)
+        self.timeout = timeout
+        self.heartbeat = heartbeat
+        self.transient_retry = transient_retry
+
+
+def task(fn=None, *, retry=None, timeout: float | None = None, heartbeat: float | None = None,
+         transient_retry: bool = True):
+    """Configure a step: ``retry`` (one ``sfn.Retry`` or a list), ``timeout`` and ``heartbeat`` in seconds,
+    ``transient_retry`` to keep the retrier for Lambda's transient service errors. Under plain Python the step
+    really is retried per ``retry``."""
+    config = TaskConfig(retry, timeout, heartbeat, transient_retry)
+
+    def decorate(f):
+        @functools.wraps(f)
+        def step(*args, **kwargs):
+            return call_with_retry(f, args, kwargs, config.retry)
+
+        step.__pyawssfn_task__ = config
+        return step
+
+    if fn is None:
+        return decorate
+    if not callable(fn):
+        raise TypeError("@sfn.task takes keyword arguments only: write @sfn.task(retry=sfn.Retry(...))")
+    return decorate(fn)
+
+
+def unwrap_step(fn):
+    """The function a step's Lambda invocation runs: the undecorated body (retries are the state machine's job)."""
+    while hasattr(fn, "__pyawssfn_task__") and hasattr(fn, "__wrapped__"):
+        fn = fn.__wrapped__
+    return fn
+
+
+def with_retry_spec(fn, args, *specs):
+    """The proof of concept's retry: ``with_retry_spec(step, (a, b), (errors, interval, max_attempts, backoff))``."""
+    retries = []
+    for spec in specs:
+        errors, interval, max_attempts, backoff = spec
+        retries.append(Retry(errors=errors, interval=interval, max_attempts=max_attempts, backoff=backoff))
+    return call_with_retry(fn, tuple(args), {}, retries)
+
+
+# --------------------------------------------------------------------------------------------------- control flow
+
+def parallel(*fns):
+    """Run zero-argument callables as the branches of a Parallel state; return their results in order."""
+    return [f() for f in fns]
+
+
+def map(step, items, max_concurrency: int = 0, tolerated_failures: int | None = None,  # noqa: A001
+        tolerated_failure_percentage: float | None = None, distributed: bool = False):
+    """``[step(x) for x in items]`` as a Map state. With a tolerated failure count or percentage, a failed item's
+    result is its error output ``{"Error": name, "Cause": cause}``, and too many failures raise
+    ``States.ExceedToleratedFailureThreshold``."""
+    if not isinstance(items, list):
+        raise Fail("States.QueryEvaluationError",
+                   f"sfn.map needs a list of items, got {type(items).__name__}")
+    if tolerated_failures is None and tolerated_failure_percentage is None:
+        return [step(x) for x in items]
+    results, failed = [], 0
+    for x in items:
+        try:
+            results.append(step(x))
+        except Exception as exc:
+            failed += 1
+            error, cause = error_of(exc)
+            results.append({"Error": error, "Cause": cause})
+    too_many = (tolerated_failures is not None and failed > tolerated_failures) or (
+        tolerated_failure_percentage is not None and items
+        and failed * 100.0 / len(items) > tolerated_failure_percentage)
+    if too_many:
+        raise Fail("States.ExceedToleratedFailureThreshold",
+                   f"The specified tolerated failure threshold was exceeded ({failed} of {len(items)} items failed)")
+    return results
+
+
+def sleep(seconds) -> None:
+    """A Wait state of ``seconds``: a real sleep under plain Python, virtual in ``pyawssfn.pyrun``."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+        raise Fail("States.QueryEvaluationError",
+                   f"sfn.sleep needs a number of seconds >= 0, got {seconds!r}")
+    _runtime.get().sleep(seconds)
+
+
+def sleep_until(timestamp: str) -> None:
+    """A Wait state until an ISO-8601 timestamp (``2026-01-01T00:00:00Z``); no wait if it has passed."""
+    when = _parse_timestamp(timestamp) if isinstance(timestamp, str) else None
+    if when is None:
+        raise Fail("States.QueryEvaluationError",
+                   f"sfn.sleep_until needs an ISO-8601 timestamp such as '2026-01-01T00:00:00Z', got {timestamp!r}")
+    rt = _runtime.get()
+    delta = (when - rt.now()).total_seconds()
+    if delta > 0:
+        rt.sleep(delta)
+
+
+def wait_for_callback(step, *args, timeout: float | None = None, heartbeat: float | None = None, **kwargs):
+    """Call ``step(token, *args, **kwargs)`` with a fresh task token, then wait for ``SendTaskSuccess`` on that token
+    and return its output (``SendTaskFailure`` raises its error)."""
+    rt = _runtime.get()
+    token = rt.new_token()
+    step(token, *args, **kwargs)
+    return rt.wait_for_callback(getattr(step, "__name__", repr(step)), token, timeout, heartbeat)
+
+
+# --------------------------------------------------------------------------------------------------- AWS SDK calls
+
+def _snake_case(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+class _Service:
+    def __init__(self, service: str):
+        self._service = service
+
+    def __getattr__(self, operation: str):
+        if operation.startswith("__"):
+            raise AttributeError(operation)
+        service = self._service
+
+        def call(**params):
+            return _runtime.get().aws_call(service, _snake_case(operation), params)
+
+        call.__name__ = f"{service}.{operation}"
+        return call
+
+
+class _Aws:
+    """``sfn.aws.<service>.<operation>(**params)``: an AWS SDK integration; under plain Python a boto3 call."""
+
+    def __getattr__(self, service: str) -> _Service:
+        if service.startswith("__"):
+            raise AttributeError(service)
+        return _Service(service)
+
+
+aws = _Aws()
+
+
+# --------------------------------------------------------------------------------------------------- Choice predicates
+# ASL's comparison operators: each is False when an operand has the wrong type (NumericEquals("1", 1) is False).
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _strings(a, b) -> bool:
+    return isinstance(a, str) and isinstance(b, str)
+
+
+def _numbers(a, b) -> bool:
+    return _is_number(a) and _is_number(b)
+
+
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+def _parse_timestamp(s):
+    if not isinstance(s, str) or not _RFC3339.fullmatch(s):
+        return None
+    try:
+        return _dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _timestamps(a, b):
+    ta, tb = _parse_timestamp(a), _parse_timestamp(b)
+    return (ta, tb) if ta is not None and tb is not None else None
+
+
+def StringEquals(a, b) -> bool:
+    return _strings(a, b) and a == b
+
+
+def StringLessThan(a, b) -> bool:
+    return _strings(a, b) and a < b
+
+
+def StringGreaterThan(a, b) -> bool:
+    return _strings(a, b) and a > b
+
+
+def StringLessThanEquals(a, b) -> bool:
+    return _strings(a, b) and a <= b
+
+
+def StringGreaterThanEquals(a, b) -> bool:
+    return _strings(a, b) and a >= b
+
+
+def StringMatches(s, pattern) -> bool:
+    """ASL wildcard matching: ``*`` matches any run of characters, ``\\*`` a literal star, ``\\\\`` a backslash."""
+    if not _strings(s, pattern):
+        return False
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern) and pattern[i + 1] in "*\\":
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if c == "*" else re.escape(c))
+        i += 1
+    return re.fullmatch("".join(out), s, flags=re.DOTALL) is not None
+
+
+def NumericEquals(a, b) -> bool:
+    return _numbers(a, b) and a == b
+
+
+def NumericLessThan(a, b) -> bool:
+    return _numbers(a, b) and a < b
+
+
+def NumericGreaterThan(a, b) -> bool:
+    return _numbers(a, b) and a > b
+
+
+def NumericLessThanEquals(a, b) -> bool:
+    return _numbers(a, b) and a <= b
+
+
+def NumericGreaterThanEquals(a, b) -> bool:
+    return _numbers(a, b) and a >= b
+
+
+def BooleanEquals(a, b) -> bool:
+    return isinstance(a, bool) and isinstance(b, bool) and a == b
+
+
+def TimestampEquals(a, b) -> bool:
+    t = _timestamps(a, b)
+    return t is not None and t[0] == t[1]
+
+
+def TimestampLessThan(a, b) -> bool:
+    t = _timestamps(a, b)
+    return t is not None and t[0] < t[1]
+
+
+def TimestampGreaterThan(a, b) -> bool:
+    t = _timestamps(a, b)
+    return t is not None and t[0] > t[1]
+
+
+def TimestampLessThanEquals(a, b) -> bool:
+    t = _timestamps(a, b)
+    return t is not None and t[0] <= t[1]
+
+
+def TimestampGreaterThanEquals(a, b) -> bool:
+    t = _timestamps(a, b)
+    return t is not None and t[0] >= t[1]
+
+
+def IsNull(x) -> bool:
+    return x is None
+
+
+def IsPresent(x) -> bool:
+    # A Python expression always has a value: a missing field has already raised KeyError by the time we get here.
+    return True
+
+
+def IsNumeric(x) -> bool:
+    return _is_number(x)
+
+
+def IsString(x) -> bool:
+    return isinstance(x, str)
+
+
+def IsBoolean(x) -> bool:
+    return isinstance(x, bool)
+
+
+def IsTimestamp(x) -> bool:
+    return _parse_timestamp(x) is not None

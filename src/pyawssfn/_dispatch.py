@@ -1,0 +1,111 @@
+"""The step dispatcher: the one way a step function is invoked from a state machine, shared by the generated Lambda
+handler and the local runs. Standard library only (it ships inside the Lambda zip).
+
+An event is ``{"step": name, "kwargs": {param: value, ...}}`` (plus ``"task_token"`` for a callback step, passed as
+the step's first positional argument); see docs/ARCHITECTURE.md.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import threading
+
+
+class UnknownStep(Exception):
+    """The event names a function that is not one of the workflow's steps: nothing runs."""
+
+
+class BadEvent(Exception):
+    """The event is not shaped as the dispatcher protocol says."""
+
+
+def _unwrap(fn):
+    # The Lambda runs the step's own body: @sfn.task's retries are done by the state machine, not inside the Lambda.
+    while hasattr(fn, "__pyawssfn_task__") and hasattr(fn, "__wrapped__"):
+        fn = fn.__wrapped__
+    return fn
+
+
+def _as_step_error(exc):
+    """A step raising ``sfn.Fail(error, cause)`` must surface as Lambda error ``error`` with message ``cause``, just as
+    it reads under plain Python; the Lambda runtime names errors after the exception's class, hence the new class."""
+    cls = type(exc.error, (Exception,), {"__module__": "pyawssfn"})
+    return cls("" if exc.cause is None else exc.cause)
+
+
+def call_step(fn, kwargs: dict, task_token=None):
+    """Call ``fn`` with arguments bound by parameter name, as the compiler sent them: ``*args`` arrive as a list under
+    their name, ``**kwargs`` as a dict under theirs."""
+    kwargs = dict(kwargs)
+    params = list(inspect.signature(fn).parameters.values())
+    if task_token is not None:
+        if not params or params[0].kind not in (inspect.Parameter.POSITIONAL_ONLY,
+                                                 inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                                 inspect.Parameter.VAR_POSITIONAL):
+            raise BadEvent(f"step {fn.__name__} is called with a task token but takes no positional parameter for it")
+        if params[0].kind != inspect.Parameter.VAR_POSITIONAL:
+            params = params[1:]
+    has_varargs = any(p.kind == inspect.Parameter.VAR_POSITIONAL and p.name in kwargs for p in params)
+    positional = [] if task_token is None else [task_token]
+    keywords = {}
+    for p in params:
+        if p.name not in kwargs:
+            continue
+        value = kwargs.pop(p.name)
+        if p.kind == inspect.Parameter.VAR_POSITIONAL:
+            if not isinstance(value, list):
+                raise BadEvent(f"*{p.name} of step {fn.__name__} must arrive as a list")
+            positional.extend(value)
+        elif p.kind == inspect.Parameter.VAR_KEYWORD:
+            if not isinstance(value, dict):
+                raise BadEvent(f"**{p.name} of step {fn.__name__} must arrive as an object")
+            keywords.update(value)
+        elif p.kind == inspect.Parameter.POSITIONAL_ONLY or (
+                has_varargs and p.kind == inspect.Parameter.POSITIONAL_OR_KEYWORD):
+            positional.append(value)
+        else:
+            keywords[p.name] = value
+    if kwargs:
+        raise BadEvent(f"step {fn.__name__} has no parameter named {', '.join(sorted(kwargs))}")
+    return fn(*positional, **keywords)
+
+
+def dispatch(module, allowed_steps, event, context=None):
+    """Run the step ``event["step"]`` of ``module`` with ``event["kwargs"]`` and return its result. A step outside
+    ``allowed_steps`` raises ``UnknownStep`` before anything runs."""
+    if not isinstance(event, dict) or not isinstance(event.get("step"), str):
+        raise BadEvent('the event must be an object {"step": name, "kwargs": {...}}')
+    name = event["step"]
+    if name not in allowed_steps:
+        allowed = ", ".join(sorted(allowed_steps)) or "(none)"
+        raise UnknownStep(f"{name!r} is not a step of this workflow; the steps are: {allowed}")
+    kwargs = event.get("kwargs", {})
+    if not isinstance(kwargs, dict):
+        raise BadEvent(f'"kwargs" of the event for step {name} must be an object')
+    fn = getattr(module, name, None)
+    if not callable(fn):
+        raise UnknownStep(f"step {name!r} is allowed but {getattr(module, '__name__', module)!r} defines no such function")
+    from pyawssfn import Fail  # lazily: the dispatcher must import without the author API being importable first
+
+    try:
+        return call_step(_unwrap(fn), kwargs, event.get("task_token"))
+    except Fail as exc:
+        raise _as_step_error(exc) from None
+
+
+def make_handler(module_name: str, steps):
+    """A Lambda ``handler(event, context)`` serving ``steps`` of ``module_name``, importing the module on first use."""
+    allowed = frozenset(steps)
+    lock = threading.Lock()
+    loaded = []
+
+    def handler(event, context=None):
+        if not loaded:
+            with lock:
+                if not loaded:
+                    loaded.append(importlib.import_module(module_name))
+        return dispatch(loaded[0], allowed, event, context)
+
+    handler.module_name = module_name
+    handler.steps = sorted(allowed)
+    return handler
