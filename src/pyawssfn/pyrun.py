@@ -1,0 +1,437 @@
+"""Run a workflow as plain Python, reporting as the local executor does.
+
+Every step call goes through JSON exactly as a Lambda invocation would, sleeps and retry waits run on a virtual
+clock, ``sfn.wait_for_callback`` asks a callbacks provider and ``sfn.aws`` asks mocks: a run takes no real time and
+touches nothing outside the process. The step functions are intercepted by replacing them in the module's namespace
+for the duration of the run (and restoring them afterwards, whatever happens).
+"""
+from __future__ import annotations
+
+import ast
+import dataclasses
+import datetime as _dt
+import importlib
+import importlib.util
+import inspect
+import json
+import os
+import pathlib
+import random
+import sys
+from typing import Any, Callable
+
+import pyawssfn as sfn
+from pyawssfn._dispatch import call_step
+
+QUERY_ERROR = "States.QueryEvaluationError"
+DEFAULT_START = _dt.datetime(2026, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+class PyRunError(Exception):
+    """The run could not be set up or was given something it cannot use (not a workflow failure)."""
+
+
+class MissingMock(PyRunError):
+    """``sfn.aws`` was called during a run with no mock for that operation."""
+
+
+class CallbackUnavailable(PyRunError, sfn.CallbackUnavailable):
+    """``sfn.wait_for_callback`` was reached during a run with no callback result for that step."""
+
+
+@dataclasses.dataclass
+class StepCall:
+    """One invocation of a step (each retry attempt is its own call), as the Lambda would have seen it."""
+    step: str
+    kwargs: dict
+    task_token: str | None = None
+    result: Any = None
+    error: str | None = None
+    cause: str | None = None
+    time: float = 0.0  # virtual seconds since the start of the run
+
+
+@dataclasses.dataclass
+class PyRunResult:
+    status: str  # "SUCCEEDED" | "FAILED"
+    output: Any = None
+    error: str | None = None
+    cause: str | None = None
+    stats: dict = dataclasses.field(default_factory=dict)
+    calls: list[StepCall] = dataclasses.field(default_factory=list)
+    sleeps: list[float] = dataclasses.field(default_factory=list)
+
+    @property
+    def steps_called(self) -> list[str]:
+        return [c.step for c in self.calls]
+
+
+# --------------------------------------------------------------------------------------------------- JSON
+
+def _marshal_error(message: str) -> Exception:
+    # The Lambda Python runtime reports a result it cannot serialise as this error name.
+    return type("Runtime.MarshalError", (Exception,), {"__module__": "pyawssfn"})(message)
+
+
+def json_round_trip(value):
+    """``value`` as it comes out of JSON: tuples become lists, non-string keys strings. Raises TypeError/ValueError
+    for what JSON cannot hold (sets, bytes, NaN, objects)."""
+    return json.loads(json.dumps(value, allow_nan=False))
+
+
+def _json_problem(exc: Exception) -> str:
+    return str(exc).replace("Out of range float values are not JSON compliant", "NaN and infinities are not JSON")
+
+
+# --------------------------------------------------------------------------------------------------- module loading
+
+def load_module(module_or_path):
+    """A module object from a module, a path to a ``.py`` file, or an importable dotted name."""
+    if inspect.ismodule(module_or_path):
+        return module_or_path
+    path = pathlib.Path(os.fspath(module_or_path))
+    if path.suffix == ".py" or path.exists():
+        if not path.is_file():
+            raise PyRunError(f"no such workflow file: {path}")
+        path = path.resolve()
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        # A workflow importing a package that sits next to it must work as it does with `python file.py`.
+        sys.path.insert(0, str(path.parent))
+        sys.modules[path.stem] = module
+        try:
+            spec.loader.exec_module(module)
+        except Exception:
+            sys.modules.pop(path.stem, None)
+            raise
+        finally:
+            sys.path.remove(str(path.parent))
+        return module
+    return importlib.import_module(str(module_or_path))
+
+
+def workflows_of(module) -> dict[str, Callable]:
+    return {name: fn for name, fn in vars(module).items()
+            if inspect.isfunction(fn) and hasattr(fn, "__pyawssfn_workflow__")}
+
+
+def find_workflow(module, name: str | None):
+    found = workflows_of(module)
+    if name is None:
+        if len(found) != 1:
+            which = ", ".join(sorted(found)) or "none"
+            raise PyRunError(f"{module.__name__} has {len(found)} workflows ({which}): say which one to run")
+        return next(iter(found.values()))
+    for fname, fn in found.items():
+        if name in (fname, fn.__pyawssfn_workflow__):
+            return fn
+    which = ", ".join(sorted(found)) or "none"
+    raise PyRunError(f"{module.__name__} has no workflow named {name!r} (its workflows: {which})")
+
+
+def step_names(module) -> list[str]:
+    """The module-level functions a workflow can call as steps: every function defined in the module that is not
+    itself a workflow."""
+    names = []
+    for name, fn in vars(module).items():
+        if not inspect.isfunction(fn) or hasattr(fn, "__pyawssfn_workflow__"):
+            continue
+        if getattr(sfn.unwrap_step(fn), "__module__", None) == module.__name__:
+            names.append(name)
+    return sorted(names)
+
+
+def _raise_lines(module) -> set[int]:
+    """Lines of the module's source that belong to a ``raise`` statement."""
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError, SyntaxError):
+        return set()
+    lines = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise):
+            lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return lines
+
+
+# --------------------------------------------------------------------------------------------------- the run
+
+def _named_error(module, error: str, cause: str | None) -> Exception:
+    """An exception reading as (error, cause): the module's own exception class of that name if it has one (so the
+    workflow's ``except`` clauses see it), else a builtin one, else ``sfn.Fail``."""
+    cls = getattr(module, error, None)
+    if not (isinstance(cls, type) and issubclass(cls, Exception)):
+        cls = getattr(__import__("builtins"), error, None)
+    if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, sfn.Fail):
+        try:
+            exc = cls(cause) if cause is not None else cls()
+            if sfn.error_of(exc)[0] == error:
+                return exc
+        except Exception:
+            pass
+    return sfn.Fail(error, cause)
+
+
+class _Run:
+    """The state of one run: the virtual clock, counters and the providers, acting as the author API's runtime."""
+
+    def __init__(self, module, mocks, callbacks, overrides, start, seed):
+        self.module = module
+        self.mocks = mocks
+        self.callbacks = callbacks
+        self.overrides = overrides or {}
+        self.start = start
+        self.elapsed = 0.0
+        self.rng = random.Random(seed)
+        self.calls: list[StepCall] = []
+        self.sleeps: list[float] = []
+        self.stats = {"lambda_invocations": 0, "sdk_calls": 0, "callbacks": 0}
+        self.in_step = 0
+        self.tokens = 0
+        self.pending_token: str | None = None
+        self.callback_counts: dict[str, int] = {}
+
+    # --- the runtime the author API sees
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.elapsed += seconds
+
+    def now(self):
+        return self.start + _dt.timedelta(seconds=self.elapsed)
+
+    def random(self):
+        return self.rng.random()
+
+    def new_token(self):
+        self.tokens += 1
+        self.pending_token = f"pyrun-task-token-{self.tokens}"
+        return self.pending_token
+
+    def wait_for_callback(self, step_name, token, timeout, heartbeat):
+        self.stats["callbacks"] += 1
+        spec = self._callback_spec(step_name, token)
+        if not isinstance(spec, dict) or not ({"result", "error", "timeout"} & spec.keys()):
+            raise PyRunError(f"the callback for {step_name} must be {{'result': value}}, {{'error': name, "
+                             f"'cause': text}} or {{'timeout': True}}, not {spec!r}")
+        delay = spec.get("after", 0)
+        if spec.get("timeout"):
+            if timeout is None and heartbeat is None:
+                raise PyRunError(f"the callback for {step_name} never comes, and the call sets no timeout: on Step "
+                                 f"Functions the execution would wait for a year")
+            limit = min(x for x in (timeout, heartbeat) if x is not None)
+            self.sleep(limit)
+            error = "States.Timeout" if limit == timeout else "States.HeartbeatTimeout"
+            raise self._mark(sfn.Fail(error, f"the callback for {step_name} did not arrive within {limit} seconds"),
+                             step_name)
+        if timeout is not None and delay > timeout:
+            self.sleep(timeout)
+            raise self._mark(sfn.Fail("States.Timeout", f"the callback for {step_name} did not arrive within "
+                                                        f"{timeout} seconds"), step_name)
+        self.sleep(delay)
+        if "error" in spec:
+            raise self._mark(_named_error(self.module, spec["error"], spec.get("cause")), step_name)
+        try:
+            return json_round_trip(spec["result"])
+        except (TypeError, ValueError) as exc:
+            raise PyRunError(f"the callback result for {step_name} is not JSON: {_json_problem(exc)}") from None
+
+    def _callback_spec(self, step_name, token):
+        provider = self.callbacks
+        if provider is None:
+            raise CallbackUnavailable(
+                f"the workflow waits for a callback from step {step_name}, and no callback result was supplied: pass "
+                f"callbacks={{{step_name!r}: {{'result': ...}}}} (or {{'error': ..., 'cause': ...}}, "
+                f"{{'timeout': True}}), or use WorkflowTester.callback({step_name!r}, result=...)")
+        if callable(provider):
+            return provider(step_name, token)
+        if step_name not in provider:
+            raise CallbackUnavailable(f"no callback result supplied for step {step_name} (callbacks has: "
+                                      f"{', '.join(sorted(provider)) or 'nothing'})")
+        spec = provider[step_name]
+        if isinstance(spec, list):
+            n = self.callback_counts.get(step_name, 0)
+            self.callback_counts[step_name] = n + 1
+            if n >= len(spec):
+                raise CallbackUnavailable(f"step {step_name} waited for callback number {n + 1}, but only "
+                                          f"{len(spec)} were supplied")
+            spec = spec[n]
+        return spec(step_name, token) if callable(spec) else spec
+
+    def aws_call(self, service, operation, params):
+        self.stats["sdk_calls"] += 1
+        label = f"{service}.{operation}"
+        mock = _find_mock(self.mocks, service, operation)
+        if mock is _NO_MOCK:
+            raise MissingMock(f"sfn.aws.{label} was called and no mock serves it: pass mocks={{{label!r}: result}} "
+                              f"(a value, a function of the parameters, or an exception to raise)")
+        try:
+            params = json_round_trip(params)
+        except (TypeError, ValueError) as exc:
+            raise sfn.Fail(QUERY_ERROR, f"the parameters of sfn.aws.{label} are not JSON: {_json_problem(exc)}")
+        if isinstance(mock, BaseException):
+            raise self._mark(mock, label)
+        try:
+            result = mock(params) if callable(mock) else mock
+        except Exception as exc:
+            raise self._mark(exc, label)
+        try:
+            return json_round_trip(result)
+        except (TypeError, ValueError) as exc:
+            raise PyRunError(f"the mock of sfn.aws.{label} returned something JSON cannot hold: "
+                             f"{_json_problem(exc)}") from None
+
+    # --- step interception
+    @staticmethod
+    def _mark(exc, step_name):
+        try:
+            exc.__pyawssfn_step__ = step_name
+        except AttributeError:
+            pass
+        return exc
+
+    def interceptor(self, name, original):
+        raw = sfn.unwrap_step(original)
+        config = getattr(original, "__pyawssfn_task__", None)
+        retries = config.retry if config else []
+        signature = inspect.signature(raw)
+
+        def step(*args, **kwargs):
+            if self.in_step:  # a step calling another function: plain Python inside the same Lambda invocation
+                return original(*args, **kwargs)
+            token = None
+            if args and self.pending_token is not None and args[0] == self.pending_token:
+                token, self.pending_token = args[0], None
+            bound = signature.bind(*args, **kwargs).arguments
+            if token is not None:
+                bound.pop(next(iter(bound)))
+            try:
+                sent = json_round_trip(bound)
+            except (TypeError, ValueError) as exc:
+                raise sfn.Fail(QUERY_ERROR, f"the arguments of step {name} are not JSON: {_json_problem(exc)}")
+            return sfn.call_with_retry(lambda: self._invoke(name, raw, sent, token), (), {}, retries)
+
+        step.__wrapped__ = original
+        step.__name__ = name
+        return step
+
+    def _invoke(self, name, raw, kwargs, token):
+        self.stats["lambda_invocations"] += 1
+        call = StepCall(name, kwargs, token, time=self.elapsed)
+        self.calls.append(call)
+        fn = self.overrides.get(name, raw)
+        self.in_step += 1
+        try:
+            result = call_step(fn, json_round_trip(kwargs), token)
+        except Exception as exc:
+            call.error, call.cause = sfn.error_of(exc)
+            raise self._mark(exc, name)
+        finally:
+            self.in_step -= 1
+        try:
+            result = json_round_trip(result)
+        except (TypeError, ValueError) as exc:
+            err = _marshal_error(f"Unable to marshal response: {_json_problem(exc)}")
+            call.error, call.cause = sfn.error_of(err)
+            raise self._mark(err, name) from None
+        call.result = result
+        return result
+
+
+class _NoMock:
+    pass
+
+
+_NO_MOCK = _NoMock()
+
+
+def _find_mock(mocks, service, operation):
+    if mocks is None:
+        return _NO_MOCK
+    if callable(mocks) and not isinstance(mocks, dict):
+        return lambda params: mocks(service, operation, params)
+    for key, value in mocks.items():
+        sep = ":" if ":" in key else "."
+        s, _, op = key.partition(sep)
+        if s.lower() == service.lower() and sfn._snake_case(op) == operation:
+            return value
+    return _NO_MOCK
+
+
+def _bind_input(fn, input_value):
+    """The workflow's arguments from its input object: one field per parameter, extra fields ignored."""
+    if not isinstance(input_value, dict):
+        raise sfn.Fail(QUERY_ERROR, f"the execution input must be a JSON object with the fields "
+                                    f"{list(inspect.signature(fn).parameters)}, not {type(input_value).__name__}")
+    kwargs = {}
+    for p in inspect.signature(fn).parameters.values():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        if p.name in input_value:
+            kwargs[p.name] = input_value[p.name]
+        elif p.default is p.empty:
+            raise sfn.Fail(QUERY_ERROR, f"The execution input has no field {p.name!r}, which the workflow "
+                                        f"{fn.__name__} needs")
+    return kwargs
+
+
+def _classify(exc, module, raise_lines) -> tuple[str, str]:
+    """(error, cause) of an exception that ended the workflow, as the compiled machine would report it."""
+    if hasattr(exc, "__pyawssfn_step__") or isinstance(exc, sfn.Fail):
+        return sfn.error_of(exc)
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    module_file = getattr(module, "__file__", None)
+    if tb is not None and module_file and os.path.abspath(tb.tb_frame.f_code.co_filename) == os.path.abspath(
+            module_file) and tb.tb_lineno in raise_lines:
+        return sfn.error_of(exc)  # an explicit `raise X(...)` of the workflow: a Fail state on the machine
+    # Any other exception was raised by evaluating an expression of the workflow body: a JSONata error there.
+    return QUERY_ERROR, sfn.error_of(exc)[1]
+
+
+def run_workflow(module_or_path, workflow_name: str | None = None, input: Any = None, *, mocks=None,
+                 callbacks=None, step_overrides: dict[str, Callable] | None = None,
+                 start_time: _dt.datetime | None = None, seed: int = 0) -> PyRunResult:
+    """Run the workflow ``workflow_name`` (the module's only one if None) on ``input`` as plain Python.
+
+    ``mocks`` serves ``sfn.aws`` calls: ``{"s3.get_object": value | fn(params) | exception}`` or
+    ``fn(service, operation, params)``. ``callbacks`` serves ``sfn.wait_for_callback``: ``{step: spec}`` (a spec,
+    a list of specs used in turn, or ``fn(step, token) -> spec``) or ``fn(step, token) -> spec``, where a spec is
+    ``{"result": v}``, ``{"error": name, "cause": text}`` or ``{"timeout": True}``, optionally with ``"after":
+    seconds``. ``step_overrides`` replaces step functions (same parameters) for this run.
+    """
+    module = load_module(module_or_path)
+    fn = find_workflow(module, workflow_name)
+    names = step_names(module)
+    unknown = sorted(set(step_overrides or {}) - set(names))
+    if unknown:
+        raise PyRunError(f"{', '.join(unknown)}: not a step of {module.__name__} (its steps: {', '.join(names)})")
+    run = _Run(module, mocks, callbacks, step_overrides, start_time or DEFAULT_START, seed)
+    namespace = vars(module)
+    originals = {name: namespace[name] for name in names}
+    result = PyRunResult(status="FAILED", calls=run.calls, sleeps=run.sleeps, stats=run.stats)
+    try:
+        input_value = json_round_trip({} if input is None else input)
+    except (TypeError, ValueError) as exc:
+        raise PyRunError(f"the execution input is not JSON: {_json_problem(exc)}") from None
+    try:
+        for name, original in originals.items():
+            namespace[name] = run.interceptor(name, original)
+        with sfn._installed_runtime(run):
+            try:
+                output = fn(**_bind_input(fn, input_value))
+            except PyRunError:
+                raise
+            except Exception as exc:
+                result.error, result.cause = _classify(exc, module, _raise_lines(module))
+                return result
+        try:
+            result.output = json_round_trip(output)
+        except (TypeError, ValueError) as exc:
+            result.error, result.cause = QUERY_ERROR, f"the workflow's result is not JSON: {_json_problem(exc)}"
+            return result
+        result.status = "SUCCEEDED"
+        return result
+    finally:
+        namespace.update(originals)
+        run.stats["elapsed_seconds"] = run.elapsed
