@@ -227,7 +227,8 @@ class _Run:
             self.sleep(timeout)
             raise self._mark(sfn.Fail("States.Timeout", f"the callback for {step_name} did not arrive within "
                                                         f"{timeout} seconds"), step_name)
-        self.sleep(delay)
+        if delay:
+            self.sleep(delay)
         if "error" in spec:
             raise self._mark(_named_error(self.module, spec["error"], spec.get("cause")), step_name)
         try:
