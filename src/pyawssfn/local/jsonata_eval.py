@@ -1,0 +1,624 @@
+"""JSONata evaluation for the local executor, made to behave as AWS Step Functions' JSONata 2.0.6.
+
+jsonata-python does the parsing and evaluating; this module adapts it to what AWS does:
+
+* The expression has no context item: on AWS a bare ``$`` or field name at the top level is refused when the
+  definition is created, so here ``$`` is undefined. The state input is ``$states.input``.
+* JSON null stays null. jsonata-python reads a Python ``None`` as *undefined* (``$x = null`` is false when ``$x`` is
+  bound to ``None``), so every value handed to it has its nulls replaced by jsonata-python's null marker, and results
+  are turned back into plain JSON values.
+* Numbers behave as the IEEE doubles of JSONata: integers beyond 2^53 lose precision as they do on AWS, an integral
+  float comes back as an ``int`` (``2.0`` prints ``2``), division by zero gives a non-finite number rather than a
+  Python exception, and a non-finite number in a result becomes ``null`` (as ``JSON.stringify`` writes it).
+* ``$eval`` is not available (AWS: "Attempted to invoke a non-function"); the ``?:`` and ``??`` operators, which
+  JSONata 2.0.6 does not have, are syntax errors.
+* The functions AWS adds are bound: ``$partition``, ``$range``, ``$hash``, ``$random([seed])``, ``$uuid()`` and
+  ``$parse``. ``$random()`` and ``$uuid()`` draw from the ``rng`` argument of :func:`evaluate` (a ``random.Random``
+  owned by the executor, so a seeded execution is reproducible); ``$random(seed)`` is ``java.util.Random(seed)``'s
+  first ``nextDouble()``, as on AWS. ``$now()`` and ``$millis()`` read the ``now_ms`` argument (the virtual clock).
+
+Failures raise :class:`~pyawssfn.local.errors.StatesError` ``States.QueryEvaluationError`` with AWS's cause text
+(without the "An error occurred while executing the state ..." prefix, which the engine adds).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import random
+import threading
+import time
+import uuid
+from typing import Any, Callable, Mapping
+
+from jsonata import jexception, parser as jparser
+from jsonata.jsonata import Jsonata
+from jsonata.utils import Utils
+
+from .errors import QUERY_EVALUATION_ERROR, StatesError
+
+__all__ = [
+    "UNDEFINED",
+    "Expr",
+    "JsonataSyntaxError",
+    "compile_expression",
+    "evaluate",
+    "evaluate_template",
+    "is_expression",
+    "expression_text",
+]
+
+
+class _Undefined:
+    """JSONata's undefined: no value at all (distinct from JSON null, which is ``None``)."""
+
+    _instance: "_Undefined | None" = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNDEFINED"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self):
+        return (_Undefined, ())
+
+
+UNDEFINED: Any = _Undefined()
+
+_NULL = Utils.NULL_VALUE
+_MAX_SAFE_INTEGER = 2**53
+# Below 1e21 JavaScript prints an integral number in plain digits, so Python's int prints it the same way.
+_PLAIN_INTEGER_LIMIT = 1e21
+
+
+class JsonataSyntaxError(Exception):
+    """The expression is not valid JSONata 2.0.6. ``message`` is AWS-style: ``"S0201: Syntax error: ..."``."""
+
+    def __init__(self, message: str, *, code: str = "", position: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.position = position
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Values in and out of jsonata-python
+
+
+def _to_jsonata(value: Any) -> Any:
+    """A JSON value as jsonata-python must see it: nulls as its null marker, big integers as doubles.
+
+    Containers are copied only when something inside them changes, so a large input without nulls is not copied.
+    """
+    if value is None:
+        return _NULL
+    t = type(value)
+    if t is str or t is bool or t is float:
+        return value
+    if t is int:
+        return value if -_MAX_SAFE_INTEGER <= value <= _MAX_SAFE_INTEGER else float(value)
+    if t is dict:
+        out = None
+        for k, v in value.items():
+            nv = _to_jsonata(v)
+            if nv is not v:
+                if out is None:
+                    out = dict(value)
+                out[k] = nv
+        return value if out is None else out
+    if t is list or t is tuple:
+        out_list = None
+        for i, v in enumerate(value):
+            nv = _to_jsonata(v)
+            if nv is not v:
+                if out_list is None:
+                    out_list = list(value)
+                out_list[i] = nv
+        if out_list is not None:
+            return out_list
+        return value if t is list else list(value)
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return _to_jsonata(int(value))
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, Mapping):
+        return _to_jsonata(dict(value))
+    if isinstance(value, (list, tuple)):
+        return _to_jsonata(list(value))
+    raise StatesError(QUERY_EVALUATION_ERROR, f"Value of type {type(value).__name__} is not JSON: {value!r}")
+
+
+class _UnsupportedResult(Exception):
+    pass
+
+
+def _from_jsonata(value: Any) -> Any:
+    """A jsonata-python result as a plain JSON value (None for null). Raises _UnsupportedResult for functions.
+
+    Containers are rebuilt only when something inside them changes; callers must treat results as read-only
+    because an unchanged part may be shared with the input.
+    """
+    if value is _NULL:
+        return None
+    t = type(value)
+    if t is str or t is bool or t is int:
+        return value
+    if t is float:
+        return _normalise_float(value)
+    if t is dict:
+        out = None
+        for k, v in value.items():
+            nv = _from_jsonata(v)
+            if nv is not v:
+                if out is None:
+                    out = dict(value)
+                out[k] = nv
+        return value if out is None else out
+    if t is list:
+        out_list = None
+        for i, v in enumerate(value):
+            nv = _from_jsonata(v)
+            if nv is not v:
+                if out_list is None:
+                    out_list = list(value)
+                out_list[i] = nv
+        return value if out_list is None else out_list
+    if isinstance(value, Utils.RangeList):
+        # RangeList stores nothing in the list itself; its items come from indexing.
+        return [_from_jsonata(value[i]) for i in range(len(value))]
+    if isinstance(value, list):
+        # A JList carries sequence flags that would change how it is read if it came back as a variable.
+        return [_from_jsonata(v) for v in value]
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return _normalise_float(float(value))
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _from_jsonata(v) for k, v in value.items()}
+    raise _UnsupportedResult(type(value).__name__)
+
+
+def _normalise_float(value: float) -> Any:
+    if not math.isfinite(value):
+        return None
+    if value.is_integer() and abs(value) < _PLAIN_INTEGER_LIMIT:
+        return int(value)
+    return value
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The evaluator
+
+
+class _Context(threading.local):
+    rng: random.Random | None = None
+
+
+_context = _Context()
+_default_rng = random.Random()
+
+
+def _current_rng() -> random.Random:
+    return _context.rng or _default_rng
+
+
+class _AwsJsonata(Jsonata):
+    """jsonata-python with JavaScript's arithmetic: `/` and `%` by zero give Infinity/NaN, `%` keeps fractions."""
+
+    def evaluate_numeric_expression(self, lhs, rhs, op):
+        if op not in ("/", "%"):
+            return super().evaluate_numeric_expression(lhs, rhs, op)
+        if lhs is not None and not Utils.is_numeric(lhs):
+            raise jexception.JException("T2001", -1, op, lhs)
+        if rhs is not None and not Utils.is_numeric(rhs):
+            raise jexception.JException("T2002", -1, op, rhs)
+        if lhs is None or rhs is None:
+            return None
+        lhs = float(lhs)
+        rhs = float(rhs)
+        if op == "/":
+            if rhs == 0.0:
+                if lhs == 0.0 or math.isnan(lhs):
+                    return math.nan
+                return math.copysign(math.inf, lhs) * math.copysign(1.0, rhs)
+            result = lhs / rhs
+        else:
+            if rhs == 0.0 or math.isinf(lhs):
+                return math.nan
+            result = math.fmod(lhs, rhs)
+        if math.isfinite(result):
+            return Utils.convert_number(result)
+        return result
+
+
+class _Runner(threading.local):
+    """One evaluator instance per thread: jsonata-python keeps per-evaluation state on the instance."""
+
+    def __init__(self):
+        self.instance = _AwsJsonata("0")
+
+
+_runner = _Runner()
+
+
+class _LazyFrame(Jsonata.Frame):
+    """A frame whose bindings come from a mapping of JSON values, converted only when an expression reads them."""
+
+    def __init__(self, parent, source: Mapping[str, Any]):
+        super().__init__(parent)
+        self._source = source
+
+    def lookup(self, name):
+        bindings = self.bindings
+        if name in bindings:
+            return bindings[name]
+        source = self._source
+        if name in source:
+            value = _to_jsonata(source[name])
+            bindings[name] = value
+            return value
+        return self.parent.lookup(name)
+
+
+def _fail(code: str, message: str) -> jexception.JException:
+    """A JSONata error with a message of our own (jsonata-python's catalog has no entry for AWS's functions)."""
+    err = jexception.JException("D3137", -1, message)
+    err.error = code
+    return err
+
+
+def _integer_arg(value: Any, fn: str, index: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _fail("T0410", f'Argument {index} of function "{fn}" does not match function signature')
+    # AWS truncates a fractional argument towards zero.
+    return int(value)
+
+
+def _fn_partition(array: Any = None, size: Any = None) -> Any:
+    if array is None:
+        return None
+    items = list(array) if isinstance(array, list) else [array]
+    n = _integer_arg(size, "partition", 2)
+    if n <= 0:
+        raise _fail("D3001", f"The second argument of $partition must be a positive integer, got {size}")
+    return [items[i:i + n] for i in range(0, len(items), n)]
+
+
+def _fn_range(start: Any = None, end: Any = None, step: Any = None) -> Any:
+    if start is None or end is None or step is None:
+        return None
+    a = _integer_arg(start, "range", 1)
+    b = _integer_arg(end, "range", 2)
+    s = _integer_arg(step, "range", 3)
+    if s == 0:
+        raise _fail("D3001", "The step of $range must not be zero")
+    if (s > 0 and a > b) or (s < 0 and a < b):
+        return []
+    count = (b - a) // s + 1
+    if count > 1_000_000:
+        raise _fail("D2014", f"The size of the sequence allocated by $range must not exceed 1e6. Attempted to allocate {count}.")
+    return list(range(a, b + (1 if s > 0 else -1), s))
+
+
+_HASHES: dict[str, Callable[[bytes], Any]] = {
+    "MD5": hashlib.md5,
+    "SHA-1": hashlib.sha1,
+    "SHA-256": hashlib.sha256,
+    "SHA-384": hashlib.sha384,
+    "SHA-512": hashlib.sha512,
+}
+
+
+def _fn_hash(data: Any = None, algorithm: Any = None) -> Any:
+    if data is None:
+        return None
+    if not isinstance(data, str):
+        raise _fail("T0410", 'Argument 1 of function "hash" does not match function signature')
+    if algorithm is None:
+        algorithm = "SHA-256"
+    hasher = _HASHES.get(algorithm) if isinstance(algorithm, str) else None
+    if hasher is None:
+        raise _fail(
+            "D3001",
+            f"The hash algorithm {algorithm!r} is not supported; use one of MD5, SHA-1, SHA-256, SHA-384, SHA-512",
+        )
+    return hasher(data.encode("utf-8")).hexdigest()
+
+
+class JavaRandom:
+    """java.util.Random's linear congruential generator (AWS computes ``$random(seed)`` with it)."""
+
+    _MULTIPLIER = 0x5DEECE66D
+    _MASK = (1 << 48) - 1
+
+    def __init__(self, seed: int):
+        self._seed = (seed ^ self._MULTIPLIER) & self._MASK
+
+    def _next(self, bits: int) -> int:
+        self._seed = (self._seed * self._MULTIPLIER + 0xB) & self._MASK
+        value = self._seed >> (48 - bits)
+        # Java narrows the result to a signed 32-bit int.
+        if value >= 1 << 31:
+            value -= 1 << 32
+        return value
+
+    def next_double(self) -> float:
+        return ((self._next(26) << 27) + self._next(27)) * (1.0 / (1 << 53))
+
+    def next_int(self, bound: int) -> int:
+        if bound <= 0:
+            raise ValueError("bound must be positive")
+        if bound & -bound == bound:
+            return (bound * self._next(31)) >> 31
+        while True:
+            bits = self._next(31)
+            val = bits % bound
+            if bits - val + (bound - 1) < 1 << 31:
+                return val
+
+
+def _fn_random(seed: Any = None) -> Any:
+    if seed is None:
+        return _current_rng().random()
+    n = _integer_arg(seed, "random", 1)
+    return JavaRandom(n).next_double()
+
+
+def _fn_uuid() -> str:
+    return str(uuid.UUID(int=_current_rng().getrandbits(128), version=4))
+
+
+def _fn_parse(text: Any = None) -> Any:
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise _fail("T0410", 'Argument 1 of function "parse" does not match function signature')
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise _fail("D3001", f"Unable to parse the JSON string: {exc}") from None
+    return _to_jsonata(value)
+
+
+def _fn_eval(*_args: Any) -> Any:
+    raise jexception.JException("T1006", 0)
+
+
+def _lambda(fn: Callable[..., Any]) -> Jsonata.JLambda:
+    return Jsonata.JLambda(fn)
+
+
+def _base_frame() -> Jsonata.Frame:
+    frame = Jsonata.Frame(Jsonata.static_frame)
+    frame.bind("partition", _lambda(_fn_partition))
+    frame.bind("range", _lambda(_fn_range))
+    frame.bind("hash", _lambda(_fn_hash))
+    frame.bind("random", _lambda(_fn_random))
+    frame.bind("uuid", _lambda(_fn_uuid))
+    frame.bind("parse", _lambda(_fn_parse))
+    frame.bind("eval", Jsonata.JLambda(_fn_eval))
+    return frame
+
+
+_BASE_FRAME = _base_frame()
+
+
+def _jsonata_message(exc: BaseException) -> str:
+    """``CODE: message`` for a JSONata error, with the jsonata-python catalog's wording put back as JSONata's."""
+    if isinstance(exc, jexception.JException):
+        text = str(exc)
+        # The Java port jsonata-python comes from renamed "function" to "Object" throughout its messages.
+        text = text.replace(" Object ", " function ").replace("Object signature", "function signature")
+        return f"{exc.error}: {text}" if exc.error else text
+    if isinstance(exc, RecursionError):
+        return "D1011: Stack overflow. Check for non-terminating recursive function."
+    return str(exc) or type(exc).__name__
+
+
+class Expr:
+    """A parsed JSONata expression; evaluate it any number of times."""
+
+    __slots__ = ("text", "ast")
+
+    def __init__(self, text: str, ast: Any):
+        self.text = text
+        self.ast = ast
+
+    def __repr__(self) -> str:
+        return f"Expr({self.text!r})"
+
+    def evaluate(
+        self,
+        *,
+        states: Mapping[str, Any] | None = None,
+        variables: Mapping[str, Any] | None = None,
+        field: str | None = None,
+        rng: random.Random | None = None,
+        now_ms: int | None = None,
+    ) -> Any:
+        """The value of the expression, or UNDEFINED. Raises StatesError(States.QueryEvaluationError)."""
+        runner = _runner.instance
+        frame = _LazyFrame(_BASE_FRAME, variables if variables is not None else {})
+        if states is not None:
+            frame = _LazyFrame(frame, {"states": states})
+        # Bindings made by the expression itself (`$x := ...`) land here, never in the caller's mappings.
+        exec_frame = Jsonata.Frame(frame)
+        # jsonata-python finds "the current evaluator" through a thread-local, which any Jsonata() sets.
+        Jsonata.CURRENT.jsonata = runner
+        runner.timestamp = now_ms if now_ms is not None else int(time.time() * 1000)
+        previous_rng = _context.rng
+        _context.rng = rng
+        try:
+            result = runner.eval(self.ast, None, exec_frame)
+            return UNDEFINED if result is None else _from_jsonata(result)
+        except _UnsupportedResult:
+            raise StatesError(
+                QUERY_EVALUATION_ERROR, f"The JSONata expression '{self.text}'{_field_part(field)} returned an unsupported result type."
+            ) from None
+        except StatesError:
+            raise
+        except Exception as exc:  # jsonata-python raises plain Python errors for some bad inputs too
+            raise StatesError(
+                QUERY_EVALUATION_ERROR,
+                f"The JSONata expression '{self.text}'{_field_part(field)} threw an error during evaluation. "
+                f"{_jsonata_message(exc)}",
+            ) from None
+        finally:
+            _context.rng = previous_rng
+
+
+def _field_part(field: str | None) -> str:
+    return f" specified for the field '{field}'" if field else ""
+
+
+class _RefusedOperator(jparser.Parser.Infix):
+    """``?:`` and ``??`` come from JSONata 2.1; AWS's JSONata 2.0.6 cannot parse them."""
+
+    def led(self, left):
+        raise jexception.JException("S0201", self.position, self.value)
+
+
+class _Parser(jparser.Parser):
+    def __init__(self):
+        super().__init__()
+        for op in ("?:", "??"):
+            refused = _RefusedOperator(self, op).create()
+            refused.value = refused.id = op
+            refused.lbp = self.symbol_table[op].lbp
+            self.symbol_table[op] = refused
+
+
+class _Parsers(threading.local):
+    def __init__(self):
+        self.parser = _Parser()
+
+
+_parsers = _Parsers()
+
+
+@functools.lru_cache(maxsize=4096)
+def compile_expression(text: str) -> Expr:
+    """Parse a JSONata expression (with or without its ``{% %}``) once; cached by text.
+
+    Raises JsonataSyntaxError for text that AWS's JSONata 2.0.6 would not parse.
+    """
+    source = expression_text(text) if is_expression(text) else text
+    try:
+        ast = _parsers.parser.parse(source)
+    except jexception.JException as exc:
+        raise JsonataSyntaxError(_jsonata_message(exc), code=exc.error, position=exc.location) from None
+    except Exception as exc:  # the tokenizer indexes past the end on some truncated input
+        raise JsonataSyntaxError(f"S0201: Syntax error: {exc}", code="S0201") from None
+    if getattr(ast, "errors", None):
+        first = ast.errors[0]
+        raise JsonataSyntaxError(_jsonata_message(first), code=getattr(first, "error", ""))
+    return Expr(source, ast)
+
+
+def is_expression(value: Any) -> bool:
+    """True for a string AWS evaluates as JSONata: it starts with ``{%`` and ends with ``%}`` (no trimming)."""
+    return isinstance(value, str) and len(value) >= 4 and value.startswith("{%") and value.endswith("%}")
+
+
+def expression_text(value: str) -> str:
+    """The JSONata text between ``{%`` and ``%}``, trimmed (as AWS quotes it in error causes)."""
+    return value[2:-2].strip()
+
+
+def _states_with_input(states: Mapping[str, Any] | None, input: Any) -> Mapping[str, Any] | None:
+    if input is UNDEFINED:
+        return states
+    merged = dict(states) if states is not None else {}
+    merged.setdefault("input", input)
+    return merged
+
+
+def evaluate(
+    text: str,
+    *,
+    input: Any = UNDEFINED,
+    variables: Mapping[str, Any] | None = None,
+    states: Mapping[str, Any] | None = None,
+    field: str | None = None,
+    rng: random.Random | None = None,
+    now_ms: int | None = None,
+) -> Any:
+    """Evaluate one JSONata expression as AWS does; returns UNDEFINED when the result is undefined.
+
+    ``text`` is the expression, with or without its ``{% %}``. ``$states`` is ``states`` (keys ``input``,
+    ``result``, ``errorOutput``, ``context`` as applicable); ``input``, when given, is ``$states.input`` if
+    ``states`` has none. The context item ``$`` is undefined, as on AWS. ``variables`` are the workflow variables
+    in scope (``$name``). ``field`` names the ASL field in error causes (``"Output"``, ``"Assign/x"``). ``rng``
+    feeds ``$random()`` and ``$uuid()``; ``now_ms`` is what ``$now()``/``$millis()`` read (epoch milliseconds).
+    A syntax error is reported as States.QueryEvaluationError too (the validator reports it before a run).
+    """
+    try:
+        expr = compile_expression(text)
+    except JsonataSyntaxError as exc:
+        shown = expression_text(text) if is_expression(text) else text
+        raise StatesError(
+            QUERY_EVALUATION_ERROR,
+            f"The JSONata expression '{shown}'{_field_part(field)} threw an error during evaluation. {exc.message}",
+        ) from None
+    return expr.evaluate(
+        states=_states_with_input(states, input), variables=variables, field=field, rng=rng, now_ms=now_ms
+    )
+
+
+def evaluate_template(
+    value: Any,
+    *,
+    variables: Mapping[str, Any] | None = None,
+    states: Mapping[str, Any] | None = None,
+    input: Any = UNDEFINED,
+    field: str = "",
+    rng: random.Random | None = None,
+    now_ms: int | None = None,
+) -> Any:
+    """Evaluate a JSON template (Arguments, Output, an Assign value, ItemSelector, ...) as AWS does.
+
+    A string that is exactly ``{% expr %}`` (it must start with ``{%`` and end with ``%}``; surrounding spaces make
+    it a plain string) is replaced by the expression's value; objects and arrays are walked; everything else is
+    kept. An expression that returns nothing fails with States.QueryEvaluationError naming the field as AWS does
+    (``Output/v``, ``Output/values[0]``, ``Assign/x``), because JSON cannot hold undefined.
+    """
+    states = _states_with_input(states, input)
+    return _walk(value, field, variables, states, rng, now_ms)
+
+
+def _walk(value, field, variables, states, rng, now_ms):
+    if isinstance(value, str):
+        if not is_expression(value):
+            return value
+        text = expression_text(value)
+        result = evaluate(text, variables=variables, states=states, field=field or None, rng=rng, now_ms=now_ms)
+        if result is UNDEFINED:
+            raise StatesError(
+                QUERY_EVALUATION_ERROR,
+                f"The JSONata expression '{text}'{_field_part(field or None)} returned nothing (undefined).",
+            )
+        return result
+    if isinstance(value, dict):
+        prefix = f"{field}/" if field else ""
+        return {k: _walk(v, f"{prefix}{k}", variables, states, rng, now_ms) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, f"{field}[{i}]", variables, states, rng, now_ms) for i, v in enumerate(value)]
+    return value
