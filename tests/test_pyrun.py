@@ -1,0 +1,243 @@
+"""pyrun: a workflow run as plain Python, reporting as the executor does."""
+import textwrap
+
+import pytest
+
+import pyawssfn as sfn
+from pyawssfn.pyrun import CallbackUnavailable, MissingMock, PyRunError, load_module, run_workflow
+
+SOURCE = '''
+import pyawssfn as sfn
+
+
+class Unlucky(Exception):
+    pass
+
+
+def pair(a, b):
+    return (a, b)
+
+
+def keyed(n):
+    return {n: "x", "s": n}
+
+
+def as_set(xs):
+    return set(xs)
+
+
+def helper(x):
+    return x + 1
+
+
+def uses_helper(x):
+    return helper(x) * 10
+
+
+def lookup(d, k):
+    return d[k]
+
+
+def fails(kind):
+    if kind == "fail":
+        raise sfn.Fail("Custom", "from a step")
+    raise Unlucky("bad luck")
+
+
+def variadic(first, *rest, scale=1, **extra):
+    return {"first": first, "rest": rest, "scale": scale, "extra": extra}
+
+
+@sfn.task(retry=sfn.Retry(errors=["Unlucky"], interval=3, max_attempts=2, backoff=2.0))
+def flaky(n):
+    raise Unlucky(f"attempt with {n}")
+
+
+def ask(token, who):
+    return {"asked": who, "token": token}
+
+
+@sfn.workflow
+def wf(mode, data=None):
+    if mode == "pair":
+        return pair(1, "b")
+    if mode == "keyed":
+        return keyed(7)
+    if mode == "set":
+        return as_set([1, 2])
+    if mode == "helper":
+        return [uses_helper(1), uses_helper(2)]
+    if mode == "body_keyerror":
+        return data["missing"]
+    if mode == "step_keyerror":
+        return lookup(data, "missing")
+    if mode == "raise_keyerror":
+        raise KeyError("explicit")
+    if mode == "zero":
+        return 1 // len(data)
+    if mode == "fail_step":
+        return fails("fail")
+    if mode == "unlucky":
+        return fails("other")
+    if mode == "catch":
+        try:
+            fails("other")
+        except Unlucky as e:
+            return "caught " + str(e)
+    if mode == "variadic":
+        return variadic(1, 2, 3, scale=2, colour="red")
+    if mode == "flaky":
+        return flaky(5)
+    if mode == "sleep":
+        sfn.sleep(90)
+        sfn.sleep_until("2026-01-01T00:05:00Z")
+        return "slept"
+    if mode == "callback":
+        return sfn.wait_for_callback(ask, "alice", timeout=600)
+    if mode == "callback_catch":
+        try:
+            return sfn.wait_for_callback(ask, "alice", timeout=600)
+        except Unlucky as e:
+            return "rejected: " + str(e)
+    if mode == "aws":
+        return sfn.aws.s3.get_object(Bucket="b", Key=data)
+    if mode == "tuple_out":
+        return (1, 2)
+    return mode
+'''
+
+
+@pytest.fixture
+def wf_path(tmp_path):
+    p = tmp_path / "wfmod.py"
+    p.write_text(SOURCE)
+    return p
+
+
+def run(path, mode, data=None, **kw):
+    inp = {"mode": mode} if data is None else {"mode": mode, "data": data}
+    return run_workflow(path, "wf", inp, **kw)
+
+
+def test_step_results_go_through_json(wf_path):
+    assert run(wf_path, "pair").output == [1, "b"]
+    assert run(wf_path, "keyed").output == {"7": "x", "s": 7}
+    assert run(wf_path, "tuple_out").output == [1, 2]
+
+
+def test_unserialisable_step_result_fails_as_the_lambda_runtime_reports_it(wf_path):
+    r = run(wf_path, "set")
+    assert (r.status, r.error) == ("FAILED", "Runtime.MarshalError")
+    assert "not JSON serializable" in r.cause
+
+
+def test_only_workflow_calls_count_as_invocations(wf_path):
+    r = run(wf_path, "helper")
+    assert r.output == [20, 30]
+    assert r.stats["lambda_invocations"] == 2 and r.steps_called == ["uses_helper", "uses_helper"]
+
+
+@pytest.mark.parametrize("mode,data,error,cause", [
+    ("body_keyerror", {}, "States.QueryEvaluationError", "'missing'"),
+    ("zero", [], "States.QueryEvaluationError", "integer division or modulo by zero"),
+    ("step_keyerror", {}, "KeyError", "'missing'"),
+    ("raise_keyerror", None, "KeyError", "'explicit'"),
+    ("fail_step", None, "Custom", "from a step"),
+    ("unlucky", None, "Unlucky", "bad luck"),
+])
+def test_error_reporting(wf_path, mode, data, error, cause):
+    r = run(wf_path, mode, data)
+    assert (r.status, r.error, r.cause) == ("FAILED", error, cause)
+
+
+def test_exceptions_from_steps_are_caught_by_the_workflow(wf_path):
+    assert run(wf_path, "catch").output == "caught bad luck"
+
+
+def test_arguments_are_bound_by_name_with_varargs(wf_path):
+    r = run(wf_path, "variadic")
+    assert r.calls[0].kwargs == {"first": 1, "rest": [2, 3], "scale": 2, "extra": {"colour": "red"}}
+    assert r.output == {"first": 1, "rest": [2, 3], "scale": 2, "extra": {"colour": "red"}}
+
+
+def test_task_retries_run_on_the_virtual_clock_and_count_each_attempt(wf_path):
+    r = run(wf_path, "flaky")
+    assert (r.error, r.cause) == ("Unlucky", "attempt with 5")
+    assert r.stats["lambda_invocations"] == 3
+    assert r.sleeps == [3, 6] and [c.time for c in r.calls] == [0, 3, 9]
+
+
+def test_sleeps_are_virtual(wf_path):
+    r = run(wf_path, "sleep")
+    assert r.output == "slept" and r.sleeps == [90, 210] and r.stats["elapsed_seconds"] == 300
+
+
+def test_input_binding(wf_path):
+    r = run_workflow(wf_path, "wf", {"other": 1})
+    assert (r.status, r.error) == ("FAILED", "States.QueryEvaluationError") and "'mode'" in r.cause
+    assert run_workflow(wf_path, "wf", {"mode": "plain", "extra": [1]}).output == "plain"
+    assert run_workflow(wf_path, "wf", ["mode"]).error == "States.QueryEvaluationError"
+    with pytest.raises(PyRunError, match="not JSON"):
+        run_workflow(wf_path, "wf", {"mode": {1, 2}})
+
+
+def test_callbacks(wf_path):
+    r = run(wf_path, "callback", callbacks={"ask": {"result": {"ok": (1, 2)}}})
+    assert r.output == {"ok": [1, 2]}
+    assert r.calls[0].task_token == "pyrun-task-token-1"
+    assert r.calls[0].kwargs == {"who": "alice"}
+    r = run(wf_path, "callback_catch", callbacks={"ask": {"error": "Unlucky", "cause": "no"}})
+    assert r.output == "rejected: no"
+    r = run(wf_path, "callback", callbacks={"ask": {"error": "Nope", "cause": "denied"}})
+    assert (r.error, r.cause) == ("Nope", "denied")
+    r = run(wf_path, "callback", callbacks={"ask": {"timeout": True}})
+    assert r.error == "States.Timeout" and r.stats["elapsed_seconds"] == 600
+    r = run(wf_path, "callback", callbacks={"ask": {"result": 1, "after": 700}})
+    assert r.error == "States.Timeout"
+    r = run(wf_path, "callback", callbacks=lambda step, token: {"result": [step, token]})
+    assert r.output == ["ask", "pyrun-task-token-1"]
+
+
+def test_missing_callback_is_a_clear_setup_error(wf_path):
+    with pytest.raises(CallbackUnavailable, match="callbacks="):
+        run(wf_path, "callback")
+
+
+def test_sdk_mocks(wf_path):
+    assert run(wf_path, "aws", "k", mocks={"s3.getObject": {"Body": "hi"}}).output == {"Body": "hi"}
+    assert run(wf_path, "aws", "k", mocks={"s3:get_object": lambda p: p["Key"] * 2}).output == "kk"
+    r = run(wf_path, "aws", "k", mocks={"s3.get_object": sfn.Fail("S3.NoSuchKeyException", "gone")})
+    assert (r.error, r.cause) == ("S3.NoSuchKeyException", "gone")
+    with pytest.raises(MissingMock, match="s3.get_object"):
+        run(wf_path, "aws", "k", mocks={})
+
+
+def test_step_overrides_and_namespace_restored_even_on_error(wf_path):
+    module = load_module(wf_path)
+    original = module.pair
+    r = run_workflow(module, "wf", {"mode": "pair"}, step_overrides={"pair": lambda a, b: {"fake": [a, b]}})
+    assert r.output == {"fake": [1, "b"]}
+    assert module.pair is original
+    with pytest.raises(CallbackUnavailable):
+        run_workflow(module, "wf", {"mode": "callback"})
+    assert module.ask.__module__ == module.__name__ and not hasattr(module.ask, "__wrapped__")
+    with pytest.raises(PyRunError, match="not a step"):
+        run_workflow(module, "wf", {"mode": "pair"}, step_overrides={"nope": print})
+
+
+def test_workflow_lookup_errors(tmp_path, wf_path):
+    with pytest.raises(PyRunError, match="no workflow named"):
+        run_workflow(wf_path, "nope", {})
+    two = tmp_path / "two.py"
+    two.write_text(textwrap.dedent('''
+        import pyawssfn as sfn
+        @sfn.workflow
+        def a():
+            return 1
+        @sfn.workflow(name="bee")
+        def b():
+            return 2
+    '''))
+    with pytest.raises(PyRunError, match="say which"):
+        run_workflow(two, None, {})
+    assert run_workflow(two, "bee", {}).output == 2
