@@ -1,0 +1,54 @@
+"""JSONPath checks as AWS applies them, which are looser than statelint's: since Variables, ``$name.field`` reads a
+variable wherever a JSONPath is accepted (except ResultPath), and field names may hold characters such as ``-``."""
+from __future__ import annotations
+
+import re
+
+import jsonpath
+
+INTRINSIC_FUNCTIONS = frozenset({
+    "Format", "StringToJson", "JsonToString", "Array", "ArrayPartition", "ArrayContains", "ArrayRange",
+    "ArrayGetItem", "ArrayLength", "ArrayUnique", "Base64Encode", "Base64Decode", "Hash", "JsonMerge", "MathRandom",
+    "MathAdd", "StringSplit", "UUID",
+})
+
+_VARIABLE_PREFIX = re.compile(r"^\$([^\W\d]\w*)")
+# AWS reads a quoted bracket name literally (no escapes): $['a\"b'] names the key a\"b; python-jsonpath
+# JSON-decodes it, so such names are replaced by a plain one before the syntax check.
+_QUOTED_NAME = re.compile(r"\['[^']*'\]")
+_INTRINSIC = re.compile(r"^States\.(\w+)\((.*)\)$", re.DOTALL)
+
+
+def is_intrinsic(value: str) -> bool:
+    m = _INTRINSIC.match(value)
+    return bool(m) and m.group(1) in INTRINSIC_FUNCTIONS
+
+
+def is_path(value: object, *, variables: bool = True, context: bool = True) -> bool:
+    """A JSONPath that Step Functions accepts: ``$...``, ``$$...`` (context object) or ``$var...`` (a variable)."""
+    if not isinstance(value, str) or not value.startswith("$"):
+        return False
+    rest = value
+    if value.startswith("$$"):
+        if not context:
+            return False
+        rest = value[1:]
+    else:
+        m = _VARIABLE_PREFIX.match(value)
+        if m:
+            if not variables:
+                return False
+            rest = "$" + value[m.end():]
+    return _compiles(rest) or _compiles(_QUOTED_NAME.sub("['x']", rest))
+
+
+def _compiles(path: str) -> bool:
+    try:
+        jsonpath.compile(path)
+    except Exception:  # python-jsonpath raises several syntax error types; any of them means "not a path"
+        return False
+    return True
+
+
+def is_path_or_intrinsic(value: object) -> bool:
+    return isinstance(value, str) and (is_path(value) or is_intrinsic(value))

@@ -1,0 +1,62 @@
+"""``validate_definition``: every reason AWS would reject a state machine definition, reported at once."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pyawssfn.asl import constants as C
+from pyawssfn.asl.checks import Checker
+from pyawssfn.asl.problem import ROOT, Problem
+from pyawssfn.asl.statelint_bridge import statelint_messages, translate
+
+
+def validate_definition(definition: dict | str) -> list[Problem]:
+    """Problems of ``definition`` (a parsed dict, or its JSON text); an empty list means it is valid."""
+    if isinstance(definition, (str, bytes)):
+        text = definition.decode("utf-8", "replace") if isinstance(definition, bytes) else definition
+        try:
+            parsed: Any = json.loads(text)
+        except ValueError as exc:
+            return [Problem(ROOT, f"not valid JSON: {exc}")]
+        size = len(text.encode("utf-8"))
+    else:
+        parsed = definition
+        size = None
+    if not isinstance(parsed, dict):
+        return [Problem(ROOT, f"a state machine definition must be a JSON object, not {_json_type(parsed)}")]
+    if size is None:
+        try:
+            size = len(json.dumps(parsed, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        except (TypeError, ValueError) as exc:
+            return [Problem(ROOT, f"cannot be written as JSON: {exc}")]
+
+    problems: list[Problem] = []
+    if size > C.MAX_DEFINITION_BYTES:
+        problems.append(Problem(ROOT, f"the definition is {size} bytes; the limit is {C.MAX_DEFINITION_BYTES} "
+                                      "bytes (1 MiB)"))
+    checker = Checker()
+    problems += checker.run(parsed)
+    problems += translate(parsed, statelint_messages(parsed), checker.covered, checker.query_language)
+    return _unique(problems)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[Problem] = set()
+    out = []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "null"
+    return "a number"
