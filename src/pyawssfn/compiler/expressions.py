@@ -1,0 +1,987 @@
+"""Python expression AST -> JSONata with Python's meaning (the expression builder).
+
+Every construct either translates faithfully or is refused through `report`. Where Python raises (KeyError,
+IndexError, ZeroDivisionError, TypeError, ValueError) the JSONata fails too, through `$error("...")`, so both runs fail
+with States.QueryEvaluationError. Static types known from literals keep the output small; where a type is unknown a
+runtime dispatch on `$type(...)` is emitted. docs/expressions.md lists every construct and every refusal.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+MAX_EXACT_INT = 2**53
+
+# Static types: "int", "float", "str", "bool", "none", "list", "dict", or None (unknown at compile time).
+NUMERIC = ("int", "float")
+
+PREDICATE_NAMES = frozenset(
+    [
+        "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
+        "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
+        "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan",
+        "TimestampGreaterThan", "TimestampLessThanEquals", "TimestampGreaterThanEquals", "IsNull", "IsPresent",
+        "IsNumeric", "IsString", "IsBoolean", "IsTimestamp", "StringMatches",
+    ]
+)
+
+_ATOM = re.compile(r'^(\$[A-Za-z_][A-Za-z0-9_]*|-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null|"([^"\\]|\\.)*")$')
+
+
+class NotConstant(Exception):
+    """literal_value was asked for the value of an expression that is not a constant."""
+
+
+class _Refused(Exception):
+    """Raised internally after `report` so that translation of the enclosing construct stops."""
+
+
+@dataclass(frozen=True)
+class J:
+    """A translated expression: JSONata code and the Python type it has when known statically."""
+
+    code: str
+    type: str | None = None
+
+    @property
+    def atom(self) -> bool:
+        return bool(_ATOM.match(self.code))
+
+
+def _q(text: str) -> str:
+    """A JSONata string literal."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _err(message: str) -> str:
+    return f"$error({_q(message)})"
+
+
+def _is_int(v: str) -> str:
+    return f'($type({v}) = "number" and $floor({v}) = {v})'
+
+
+def single(v: str) -> str:
+    """A one-element array holding the value of atom `v`, even when that value is itself an array.
+
+    `$append` spreads array arguments and `[ $v ]` flattens an array-valued `$v`, so an array has to be wrapped in a
+    syntactic array constructor inside another one: `[[ $v ]]` is `[v]` for an array v.
+    """
+    return f'($type({v}) = "array" ? [[{v}]] : [{v}])'
+
+
+# --- statement helpers -----------------------------------------------------------------------------------------
+
+# Names of JSONata variables the translation introduces: `$__1`, `$__2`, ... They restart at every public call so the
+# output is deterministic; every generated block binds its names before using them, so reuse across calls is safe.
+_counter = [0]
+
+
+def _reset_names() -> None:
+    _counter[0] = 0
+
+
+def _fresh_global() -> str:
+    _counter[0] += 1
+    return f"$__{_counter[0]}"
+
+
+def _block(binds: list[tuple[str, str]], body: str) -> str:
+    if not binds:
+        return body
+    return "( " + "; ".join(f"{n} := {c}" for n, c in binds) + f"; {body} )"
+
+
+def _bind_all(*codes: str) -> tuple[list[tuple[str, str]], list[str]]:
+    binds: list[tuple[str, str]] = []
+    names: list[str] = []
+    for c in codes:
+        if _ATOM.match(c):
+            names.append(c)
+        else:
+            n = _fresh_global()
+            binds.append((n, c))
+            names.append(n)
+    return binds, names
+
+
+def setitem(container: str, key: str, value: str) -> str:
+    """JSONata for the new value of `container` after `container[key] = value`.
+
+    A dict gets the key merged (set or replaced); a list gets the index replaced (negative indexes count from the
+    end, out of range fails with IndexError as Python does).
+    """
+    _reset_names()
+    binds, (c, k, v) = _bind_all(container, key, value)
+    i, n, a, j = _fresh_global(), _fresh_global(), _fresh_global(), _fresh_global()
+    list_case = _block(
+        [(n, f"$count({c})"), (i, f"{k} < 0 ? {k} + {n} : {k}")],
+        f"{i} < 0 or {i} >= {n} ? {_err('IndexError: list assignment index out of range')} : "
+        f"$reduce([0..{n} - 1], function({a}, {j}) {{ $append({a}, {j} = {i} ? {single(v)} : {single(c + '[' + j + ']')}) }}, [])",
+    )
+    body = (
+        f'$type({c}) = "object" ? ($type({k}) = "string" ? $merge([{c}, {{{k}: {v}}}]) : '
+        f'{_err("TypeError: JSON object keys must be strings")}) : '
+        f'$type({c}) = "array" ? ({_is_int(k)} ? {list_case} : '
+        f'{_err("TypeError: list indices must be integers")}) : '
+        f'{_err("TypeError: object does not support item assignment")}'
+    )
+    return _block(binds, body)
+
+
+def append(lst: str, value: str) -> str:
+    """JSONata for `lst` after `lst.append(value)`: the value is added as ONE element even when it is a list."""
+    _reset_names()
+    binds, (l, v) = _bind_all(lst, value)
+    body = (
+        f'$type({l}) = "array" ? $append({l}, {single(v)}) : '
+        f'{_err("AttributeError: object has no attribute append")}'
+    )
+    return _block(binds, body)
+
+
+def extend(lst: str, values: str) -> str:
+    """JSONata for `lst` after `lst.extend(values)` (values must be a list)."""
+    _reset_names()
+    binds, (l, v) = _bind_all(lst, values)
+    body = (
+        f'$type({l}) = "array" and $type({v}) = "array" ? $append({l}, {v}) : '
+        f'{_err("TypeError: extend() needs a list")}'
+    )
+    return _block(binds, body)
+
+
+def augassign(op: ast.operator, left: str, right: str) -> str:
+    """JSONata for the new value of the target in `target <op>= value` (types unknown: runtime dispatch)."""
+    _reset_names()
+    t = ExpressionTranslator(lambda n: "$" + n.id, lambda *a: None)
+    return t.binop_code(op, J(left), J(right)).code
+
+
+# --- the translator --------------------------------------------------------------------------------------------
+
+
+class ExpressionTranslator:
+    def __init__(
+        self,
+        resolve_name: Callable[[ast.Name], str],
+        report: Callable[[ast.AST, str, str], None],
+        predicate_names: set[str] | None = None,
+        module_aliases: set[str] | None = None,
+    ) -> None:
+        self.resolve_name = resolve_name
+        self.report = report
+        self.predicate_names = set(predicate_names or ())
+        self.module_aliases = set(module_aliases or ())
+        # Comprehension variables shadow workflow names inside the comprehension.
+        self._scopes: list[dict[str, str]] = []
+
+    # -- public API --
+    def translate(self, node: ast.expr) -> str:
+        _reset_names()
+        try:
+            return self._tr(node).code
+        except _Refused:
+            return "null"
+
+    def truthy(self, node: ast.expr) -> str:
+        _reset_names()
+        try:
+            return self._truthy(self._tr(node))
+        except _Refused:
+            return "false"
+
+    def literal_value(self, node: ast.expr) -> Any:
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if v is None or isinstance(v, (bool, str)):
+                return v
+            if isinstance(v, int):
+                if abs(v) > MAX_EXACT_INT:
+                    raise NotConstant("integer beyond 2**53")
+                return v
+            if isinstance(v, float) and math.isfinite(v):
+                return v
+            raise NotConstant(f"{type(v).__name__} constant")
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            v = self.literal_value(node.operand)
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                return -v if isinstance(node.op, ast.USub) else v
+            raise NotConstant("unary operator on a non-number")
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return [self.literal_value(e) for e in node.elts]
+        if isinstance(node, ast.Dict):
+            out: dict[str, Any] = {}
+            for k, v in zip(node.keys, node.values):
+                if k is None:
+                    raise NotConstant("dict unpacking")
+                key = self.literal_value(k)
+                if not isinstance(key, str):
+                    raise NotConstant("non-string dict key")
+                out[key] = self.literal_value(v)
+            return out
+        raise NotConstant(type(node).__name__)
+
+    # -- plumbing --
+    def _refuse(self, node: ast.AST, what: str, instead: str) -> "NoReturn":  # type: ignore[name-defined]
+        self.report(node, what, instead)
+        raise _Refused()
+
+    def _fresh(self) -> str:
+        return _fresh_global()
+
+    def _let(self, parts: list[J], body: Callable[..., str]) -> str:
+        binds: list[tuple[str, str]] = []
+        names: list[str] = []
+        for p in parts:
+            if p.atom:
+                names.append(p.code)
+            else:
+                n = self._fresh()
+                binds.append((n, p.code))
+                names.append(n)
+        return _block(binds, body(*names))
+
+    def _tr(self, node: ast.expr) -> J:
+        method = getattr(self, "_tr_" + type(node).__name__, None)
+        if method is None:
+            self._refuse(node, f"{_describe(node)} is not supported in a workflow expression",
+                         "move this computation into a step function")
+        return method(node)
+
+    # -- truthiness --
+    def _truthy(self, e: J) -> str:
+        t = e.type
+        if t == "bool":
+            return e.code
+        if t in NUMERIC:
+            return f"{_paren(e.code)} != 0"
+        if t == "str":
+            return f'{_paren(e.code)} != ""'
+        if t == "none":
+            return "false"
+        if t == "list":
+            return f"$count({e.code}) > 0"
+        if t == "dict":
+            return f"$boolean({e.code})"
+        # $boolean is Python's truthiness except for arrays: [0] and [[]] are falsy in JSONata, truthy in Python.
+        return self._let([e], lambda v: f'($type({v}) = "array" ? $count({v}) > 0 : $boolean({v}))')
+
+    # -- leaves --
+    def _tr_Constant(self, node: ast.Constant) -> J:
+        v = node.value
+        if v is None:
+            return J("null", "none")
+        if isinstance(v, bool):
+            return J("true" if v else "false", "bool")
+        if isinstance(v, int):
+            if abs(v) > MAX_EXACT_INT:
+                self._refuse(node, "integer literal beyond 2**53 cannot be represented exactly in JSONata",
+                             "pass it as a string, or compute with it in a step function")
+            return J(str(v), "int")
+        if isinstance(v, float):
+            if not math.isfinite(v):
+                self._refuse(node, "inf and nan are not JSON values", "use a finite number or None")
+            return J(repr(v), "float")
+        if isinstance(v, str):
+            return J(_q(v), "str")
+        self._refuse(node, f"{type(v).__name__} literal is not a JSON value", "use str, int, float, bool or None")
+
+    def _tr_Name(self, node: ast.Name) -> J:
+        for scope in reversed(self._scopes):
+            if node.id in scope:
+                return J(scope[node.id])
+        return J(self.resolve_name(node))
+
+    def _tr_List(self, node: ast.List | ast.Tuple) -> J:
+        items = []
+        for elt in node.elts:
+            if isinstance(elt, ast.Starred):
+                items.append(("spread", self._tr(elt.value)))
+            else:
+                items.append(("one", self._tr(elt)))
+        return J(self._build_list(node, items), "list")
+
+    _tr_Tuple = _tr_List
+
+    def _build_list(self, node: ast.AST, items: list[tuple[str, J]]) -> str:
+        # A plain array constructor is faithful when no item can be an array (JSONata flattens array-valued items
+        # unless they are themselves written as array constructors).
+        def plain(kind: str, e: J) -> bool:
+            return kind == "one" and (e.type not in (None, "list") or e.code.startswith("["))
+
+        if all(plain(k, e) for k, e in items):
+            return "[" + ", ".join(e.code for _, e in items) + "]"
+        acc = "[]"
+        run: list[str] = []
+        for kind, e in items:
+            if plain(kind, e):
+                run.append(e.code)
+                continue
+            if run:
+                acc = f"$append({acc}, [{', '.join(run)}])" if acc != "[]" else f"[{', '.join(run)}]"
+                run = []
+            if kind == "spread":
+                part = self._let([e], lambda v: f'($type({v}) = "array" ? {v} : '
+                                                f'{_err("TypeError: only lists can be unpacked with *")})')
+            else:
+                part = self._let([e], single)
+            acc = f"$append({acc}, {part})"
+        if run:
+            acc = f"$append({acc}, [{', '.join(run)}])"
+        return acc
+
+    def _tr_Dict(self, node: ast.Dict) -> J:
+        plain: list[str] = []
+        merges: list[str] = []
+        for k, v in zip(node.keys, node.values):
+            if k is None:
+                if plain:
+                    merges.append("{" + ", ".join(plain) + "}")
+                    plain = []
+                merges.append(self._let([self._tr(v)], lambda d: f'($type({d}) = "object" ? {d} : '
+                                        f'{_err("TypeError: only dicts can be unpacked with **")})'))
+                continue
+            kj = self._tr(k)
+            if kj.type != "str":
+                if kj.type is not None:
+                    self._refuse(k, "dict keys in a workflow must be strings (JSON objects have string keys)",
+                                 "convert the key with str()")
+                kj = J(self._let([kj], lambda x: f'($type({x}) = "string" ? {x} : '
+                                 f'{_err("TypeError: JSON object keys must be strings")})'), "str")
+            plain.append(f"{kj.code}: {self._tr(v).code}")
+        if not merges:
+            return J("{" + ", ".join(plain) + "}", "dict")
+        if plain:
+            merges.append("{" + ", ".join(plain) + "}")
+        return J("$merge([" + ", ".join(merges) + "])", "dict")
+
+    # -- operators --
+    def _tr_BinOp(self, node: ast.BinOp) -> J:
+        left, right = self._tr(node.left), self._tr(node.right)
+        self._check_binop_types(node, left, right)
+        return self.binop_code(node.op, left, right)
+
+    def _check_binop_types(self, node: ast.BinOp, left: J, right: J) -> None:
+        known = {left.type, right.type} - {None}
+        if isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor, ast.LShift, ast.RShift, ast.MatMult)):
+            self._refuse(node, f"operator {_OPNAME[type(node.op)]} is not supported in a workflow expression",
+                         "move this computation into a step function")
+        if "bool" in known:
+            self._refuse(node, "arithmetic on True/False is not supported", "convert with int(...) first")
+        if left.type and right.type:
+            ok = left.type in NUMERIC and right.type in NUMERIC
+            if isinstance(node.op, ast.Add):
+                ok = ok or left.type == right.type in ("str", "list")
+            if isinstance(node.op, ast.Mult):
+                ok = ok or (left.type in ("str", "list") and right.type == "int") or (
+                    right.type in ("str", "list") and left.type == "int")
+            if not ok:
+                self._refuse(node, f"unsupported operand types for {_OPNAME[type(node.op)]}: "
+                             f"{left.type} and {right.type}", "convert the operands to matching types")
+
+    def binop_code(self, op: ast.operator, left: J, right: J) -> J:
+        # Operands are embedded in infix operators: parenthesise anything that is not self-delimiting.
+        left, right = J(_paren(left.code), left.type), J(_paren(right.code), right.type)
+        lt, rt = left.type, right.type
+        both_num = lt in NUMERIC and rt in NUMERIC
+        num_type = "int" if lt == rt == "int" else ("float" if both_num else None)
+        if isinstance(op, ast.Add):
+            if both_num:
+                return J(f"{left.code} + {right.code}", num_type)
+            if lt == rt == "str" or (lt == "str" and rt is None and False):
+                return J(f"{left.code} & {right.code}", "str")
+            if lt == rt == "list":
+                return J(f"$append({left.code}, {right.code})", "list")
+            return J(self._let([left, right], lambda a, b: (
+                f'$type({a}) = "number" and $type({b}) = "number" ? {a} + {b} : '
+                f'$type({a}) = "string" and $type({b}) = "string" ? {a} & {b} : '
+                f'$type({a}) = "array" and $type({b}) = "array" ? $append({a}, {b}) : '
+                f'{_err("TypeError: unsupported operand type(s) for +")}')), lt if lt == rt else None)
+        if isinstance(op, ast.Sub):
+            return J(f"{left.code} - {right.code}", num_type)
+        if isinstance(op, ast.Mult):
+            if both_num:
+                return J(f"{left.code} * {right.code}", num_type)
+            return self._mult(left, right)
+        if isinstance(op, ast.Div):
+            if rt in NUMERIC and _nonzero_literal(right.code):
+                return J(f"{left.code} / {right.code}", "float")
+            return J(self._let([left, right], lambda a, b: (
+                f"{b} = 0 ? {_err('ZeroDivisionError: division by zero')} : {a} / {b}")), "float")
+        if isinstance(op, ast.FloorDiv):
+            return J(self._let([left, right], lambda a, b: (
+                f"{b} = 0 ? {_err('ZeroDivisionError: integer division or modulo by zero')} : "
+                f"$floor({a} / {b})")), num_type)
+        if isinstance(op, ast.Mod):
+            if lt == "str":
+                raise _Refused()  # reported by the caller's check (printf-style formatting)
+            # JSONata's % takes the sign of the dividend (JavaScript); Python's takes the divisor's.
+            m = self._fresh()
+            return J(self._let([left, right], lambda a, b: (
+                f"{b} = 0 ? {_err('ZeroDivisionError: integer division or modulo by zero')} : "
+                f"( {m} := {a} % {b}; {m} != 0 and ({m} < 0) != ({b} < 0) ? {m} + {b} : {m} )")), num_type)
+        if isinstance(op, ast.Pow):
+            if rt == "int" and right.code.isdigit():
+                return J(f"$power({left.code}, {right.code})", lt if lt in NUMERIC else None)
+            return J(self._let([left, right], lambda a, b: (
+                f"{a} = 0 and {b} < 0 ? "
+                f"{_err('ZeroDivisionError: 0.0 cannot be raised to a negative power')} : $power({a}, {b})")),
+                None)
+        raise _Refused()
+
+    def _mult(self, left: J, right: J) -> J:
+        acc = self._fresh()
+
+        def rep(seq: str, n: str) -> str:
+            return (
+                f'$not({_is_int(n)}) ? {_err("TypeError: can only multiply a sequence by an integer")} : '
+                f'$type({seq}) = "string" ? ({n} > 0 ? $pad("", $length({seq}) * {n}, {seq}) : "") : '
+                f'({n} > 0 ? $reduce([1..{n}], function({acc}) {{ $append({acc}, {seq}) }}, []) : [])'
+            )
+
+        if left.type in ("str", "list"):
+            return J(self._let([left, right], rep), left.type)
+        if right.type in ("str", "list"):
+            return J(self._let([left, right], lambda a, b: rep(b, a)), right.type)
+        return J(self._let([left, right], lambda a, b: (
+            f'$type({a}) = "number" and $type({b}) = "number" ? {a} * {b} : '
+            f'$type({a}) in ["string", "array"] ? ({rep(a, b)}) : '
+            f'$type({b}) in ["string", "array"] ? ({rep(b, a)}) : '
+            f'{_err("TypeError: unsupported operand type(s) for *")}')))
+
+    def _tr_UnaryOp(self, node: ast.UnaryOp) -> J:
+        operand = self._tr(node.operand)
+        if isinstance(node.op, ast.Not):
+            return J(f"$not({self._truthy(operand)})", "bool")
+        if operand.type == "bool" or isinstance(node.op, ast.Invert):
+            self._refuse(node, "this unary operator is not supported here", "move this into a step function")
+        if isinstance(node.op, ast.USub):
+            if operand.type in NUMERIC and _ATOM.match(operand.code) and not operand.code.startswith("-"):
+                return J(f"-{operand.code}", operand.type)
+            return J(f"-({operand.code})", operand.type)
+        if operand.type in NUMERIC:
+            return operand
+        return J(self._let([operand], lambda v: (
+            f'$type({v}) = "number" ? {v} : {_err("TypeError: bad operand type for unary +")}')))
+
+    def _tr_BoolOp(self, node: ast.BoolOp) -> J:
+        parts = [self._tr(v) for v in node.values]
+        types = {p.type for p in parts}
+        if types == {"bool"}:
+            op = " and " if isinstance(node.op, ast.And) else " or "
+            return J("(" + op.join(parts_code(p) for p in parts) + ")", "bool")
+        # Python returns the deciding operand, not a boolean: fold from the right.
+        result = parts[-1]
+        for p in reversed(parts[:-1]):
+            rest = result
+
+            def body(v: str, rest: J = rest, p: J = p) -> str:
+                t = self._truthy(J(v, p.type))
+                if isinstance(node.op, ast.And):
+                    return f"{_paren(t)} ? {_paren(rest.code)} : {v}"
+                return f"{_paren(t)} ? {v} : {_paren(rest.code)}"
+
+            result = J(self._let([p], body), p.type if p.type == rest.type else None)
+        return result
+
+    def _tr_IfExp(self, node: ast.IfExp) -> J:
+        test = self._truthy(self._tr(node.test))
+        body, orelse = self._tr(node.body), self._tr(node.orelse)
+        return J(f"({_paren(test)} ? {_paren(body.code)} : {_paren(orelse.code)})",
+                 body.type if body.type == orelse.type else None)
+
+    # -- comparisons --
+    def _tr_Compare(self, node: ast.Compare) -> J:
+        operands = [self._tr(node.left)] + [self._tr(c) for c in node.comparators]
+        # Middle operands of a chain are evaluated once.
+        binds: list[tuple[str, str]] = []
+        names: list[J] = [operands[0]]
+        for i, o in enumerate(operands[1:], start=1):
+            if i < len(operands) - 1 and not o.atom:
+                n = self._fresh()
+                binds.append((n, o.code))
+                names.append(J(n, o.type))
+            else:
+                names.append(o)
+        if len(operands) > 2 and not names[0].atom:
+            pass  # the first operand is used once
+        tests = [
+            self._compare(node, op, names[i], names[i + 1]) for i, op in enumerate(node.ops)
+        ]
+        if len(tests) == 1:
+            return J(_block(binds, tests[0]), "bool")
+        # Python stops at the first false comparison; JSONata's `and` short-circuits too.
+        chain = " and ".join(_paren(t) for t in tests)
+        if binds:
+            # Later bindings must not be evaluated before earlier comparisons succeed.
+            return J(self._chain(node, operands), "bool")
+        return J(f"({chain})", "bool")
+
+    def _chain(self, node: ast.Compare, operands: list[J]) -> str:
+        # a < b < c with b, c computed: ( $b := B; a < $b ? ( $c := C; $b < $c ) : false )
+        def build(i: int, left: J) -> str:
+            right = operands[i + 1]
+            if i + 1 == len(node.ops):
+                return self._compare(node, node.ops[i], left, right)
+            if right.atom:
+                return f"{_paren(self._compare(node, node.ops[i], left, right))} and {_paren(build(i + 1, right))}"
+            n = self._fresh()
+            rn = J(n, right.type)
+            return _block([(n, right.code)],
+                          f"{_paren(self._compare(node, node.ops[i], left, rn))} ? {_paren(build(i + 1, rn))} : false")
+        return build(0, operands[0])
+
+    def _compare(self, node: ast.AST, op: ast.cmpop, a: J, b: J) -> str:
+        if isinstance(op, (ast.Is, ast.IsNot)):
+            if b.type != "none" and a.type != "none":
+                self._refuse(node, "`is` is only supported with None", "use == to compare values")
+            other = a if b.type == "none" else b
+            return f"{_paren(other.code)} {'=' if isinstance(op, ast.Is) else '!='} null"
+        if isinstance(op, (ast.Eq, ast.NotEq)):
+            eq = self._eq(a, b)
+            return eq if isinstance(op, ast.Eq) else f"$not({eq})"
+        if isinstance(op, (ast.In, ast.NotIn)):
+            t = self._contains(node, b, a)
+            return t if isinstance(op, ast.In) else f"$not({t})"
+        sym = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}[type(op)]
+        if a.type and b.type and not (
+            (a.type in NUMERIC and b.type in NUMERIC) or a.type == b.type == "str"
+        ):
+            self._refuse(node, f"ordering comparison between {a.type} and {b.type} is not supported",
+                         "compare numbers with numbers or strings with strings")
+        # JSONata's ordering operators fail on anything but two numbers or two strings, as Python would on
+        # mixed types (ordering of lists and of booleans is the documented gap).
+        return f"{_paren(a.code)} {sym} {_paren(b.code)}"
+
+    def _eq(self, a: J, b: J) -> str:
+        # JSONata's = is deep equality (dict key order ignored, 1 = 1.0); it differs from Python only in that
+        # True == 1 and False == 0 in Python. Normalise booleans at the top level when one side may be numeric.
+        def may_num(t: str | None) -> bool:
+            return t is None or t in NUMERIC
+
+        def may_bool(t: str | None) -> bool:
+            return t is None or t == "bool"
+
+        if not ((may_num(a.type) and may_bool(b.type)) or (may_bool(a.type) and may_num(b.type))):
+            return f"{_paren(a.code)} = {_paren(b.code)}"
+
+        def norm(e: J) -> J:
+            if e.type in NUMERIC:
+                return e
+            if e.type == "bool":
+                return J(f"({e.code} ? 1 : 0)", "int")
+            return e
+
+        def nv(v: str, t: str | None) -> str:
+            if t is None:
+                return f'($type({v}) = "boolean" ? ({v} ? 1 : 0) : {v})'
+            return v
+
+        if a.type == "bool" or b.type == "bool":
+            a2, b2 = norm(a), norm(b)
+            return self._let([a2, b2], lambda x, y: f"{nv(x, a2.type)} = {nv(y, b2.type)}")
+        return self._let([a, b], lambda x, y: f"{nv(x, a.type)} = {nv(y, b.type)}")
+
+    def _contains(self, node: ast.AST, container: J, item: J) -> str:
+        def in_list(c: str, x: str) -> str:
+            e = self._fresh()
+            return f"$exists($filter({c}, function({e}) {{ {self._eq(J(e), J(x, item.type))} }}))"
+
+        def in_dict(c: str, x: str) -> str:
+            return f"{x} in $keys({c})"
+
+        def in_str(c: str, x: str) -> str:
+            return (f'$type({x}) = "string" ? $contains({c}, {x}) : '
+                    f'{_err("TypeError: in <string> requires string as left operand")}')
+
+        t = container.type
+        if t == "list":
+            return self._let([container, item], in_list)
+        if t == "dict":
+            return self._let([container, item], in_dict)
+        if t == "str":
+            if item.type == "str":
+                return f"$contains({container.code}, {item.code})"
+            return self._let([container, item], in_str)
+        if t is not None:
+            self._refuse(node, f"`in` needs a list, dict or str, not {t}", "test membership in a container")
+        return self._let([container, item], lambda c, x: (
+            f'$type({c}) = "array" ? {in_list(c, x)} : $type({c}) = "object" ? {in_dict(c, x)} : '
+            f'$type({c}) = "string" ? ({in_str(c, x)}) : '
+            f'{_err("TypeError: argument of type is not iterable")}'))
+
+    # -- subscripts --
+    def _tr_Subscript(self, node: ast.Subscript) -> J:
+        container = self._tr(node.value)
+        if isinstance(node.slice, ast.Slice):
+            return self._slice(node, container, node.slice)
+        key = self._tr(node.slice)
+        return self._index(node, container, key)
+
+    def _index(self, node: ast.AST, container: J, key: J) -> J:
+        t, kt = container.type, key.type
+        if t in ("int", "float", "bool", "none"):
+            self._refuse(node, f"a {t} value cannot be subscripted", "subscript a list, dict or str")
+        if kt == "str" and t in ("list", "str"):
+            self._refuse(node, "list and string indexes must be integers", "use an int index")
+        if kt in ("float", "list", "dict", "none", "bool") and t in ("list", "str"):
+            self._refuse(node, "indexes must be integers", "use an int index")
+        lit_key = key.code if kt == "str" and key.atom else None
+
+        def dict_get(d: str, k: str) -> str:
+            if lit_key:
+                name = json.loads(lit_key)
+                get = f"{d}.{name}" if _PLAIN_KEY.match(name) and name not in _JSONATA_WORDS else (
+                    f"$lookup({d}, {k})")
+                return f"$exists({get}) ? {get} : {_err(f'KeyError: {name!r}')}"
+            return f'$exists($lookup({d}, {k})) ? $lookup({d}, {k}) : $error("KeyError: " & {k})'
+
+        lit_int = int(key.code) if kt == "int" and re.match(r"^-?\d+$", key.code) else None
+
+        def list_get(l: str, k: str) -> str:
+            if lit_int is not None:
+                test = f"$count({l}) > {lit_int}" if lit_int >= 0 else f"$count({l}) >= {-lit_int}"
+                return f"{test} ? {l}[{lit_int}] : {_err('IndexError: list index out of range')}"
+            j, n = self._fresh(), self._fresh()
+            return _block([(n, f"$count({l})"), (j, f"{k} < 0 ? {k} + {n} : {k}")],
+                          f"{j} >= 0 and {j} < {n} ? {l}[{j}] : {_err('IndexError: list index out of range')}")
+
+        def str_get(s: str, k: str) -> str:
+            if lit_int is not None:
+                test = f"$length({s}) > {lit_int}" if lit_int >= 0 else f"$length({s}) >= {-lit_int}"
+                return f"{test} ? $substring({s}, {lit_int}, 1) : {_err('IndexError: string index out of range')}"
+            j, n = self._fresh(), self._fresh()
+            return _block([(n, f"$length({s})"), (j, f"{k} < 0 ? {k} + {n} : {k}")],
+                          f"{j} >= 0 and {j} < {n} ? $substring({s}, {j}, 1) : "
+                          f"{_err('IndexError: string index out of range')}")
+
+        def int_check(k: str, body: str) -> str:
+            if kt == "int":
+                return body
+            return f'{_is_int(k)} ? ({body}) : {_err("TypeError: indices must be integers")}'
+
+        if t == "dict":
+            return J(self._let([container, key], dict_get))
+        if t == "list":
+            return J(self._let([container, key], lambda l, k: int_check(k, list_get(l, k))))
+        if t == "str":
+            return J(self._let([container, key], lambda s, k: int_check(k, str_get(s, k))), "str")
+        # Unknown container: dispatch at run time.
+        def dispatch(c: str, k: str) -> str:
+            obj = (f'$type({c}) = "object" ? ($type({k}) = "string" ? {dict_get(c, k)} : '
+                   f'$error("KeyError: " & $string({k}))) : ')
+            arr = f'$type({c}) = "array" ? ({int_check(k, list_get(c, k))}) : '
+            st = f'$type({c}) = "string" ? ({int_check(k, str_get(c, k))}) : '
+            bad = _err("TypeError: object is not subscriptable")
+            if kt == "str":
+                return f'$type({c}) = "object" and {_paren(dict_get(c, k))}' if False else (
+                    f'$type({c}) != "object" ? {_err("TypeError: indices must be integers")} : {dict_get(c, k)}')
+            if kt == "int":
+                return arr + st + f'$type({c}) = "object" ? $error("KeyError: " & $string({k})) : ' + bad
+            return obj + arr + st + bad
+        return J(self._let([container, key], dispatch))
+
+    def _slice(self, node: ast.Subscript, container: J, sl: ast.Slice) -> J:
+        t = container.type
+        if t not in (None, "list", "str"):
+            self._refuse(node, f"a {t} value cannot be sliced", "slice a list or a str")
+        step = None
+        if sl.step is not None:
+            try:
+                step = self.literal_value(sl.step)
+            except NotConstant:
+                step = "?"
+            if step not in (1, -1, None) or isinstance(step, bool):
+                self._refuse(sl.step, "slice steps other than 1 and -1 are not supported",
+                             "move this slicing into a step function")
+            if step == -1 and (sl.lower is not None or sl.upper is not None):
+                self._refuse(sl, "a reversed slice with bounds is not supported", "use xs[::-1] on a sub-slice")
+        bounds = []
+        for b in (sl.lower, sl.upper):
+            if b is None:
+                bounds.append(None)
+                continue
+            bj = self._tr(b)
+            if bj.type not in (None, "int"):
+                self._refuse(b, "slice bounds must be integers or None", "use int bounds")
+            bounds.append(bj)
+
+        if step == -1:
+            acc, el = self._fresh(), self._fresh()
+
+            def rev(c: str) -> str:
+                return (f'$type({c}) = "string" ? $join($reverse($split({c}, ""))) : '
+                        f'$type({c}) = "array" ? $reduce({c}, function({acc}, {el}) {{ $append({single(el)}, {acc}) }}, []) : '
+                        f'{_err("TypeError: object is not subscriptable")}')
+            return J(self._let([container], rev), t)
+
+        def body(c: str, *bs: str) -> str:
+            lo_j, hi_j = bounds
+            it = iter(bs)
+            n = self._fresh()
+            binds = [(n, f'$type({c}) = "string" ? $length({c}) : $count({c})')]
+            names = []
+            for b, default in ((lo_j, "0"), (hi_j, n)):
+                if b is None:
+                    names.append(default)
+                    continue
+                v = next(it)
+                w = self._fresh()
+                check = "" if b.type == "int" else (
+                    f'$not({_is_int(v)}) ? {_err("TypeError: slice indices must be integers")} : ')
+                binds.append((w, f"{check}{v} < 0 ? $max([{v} + {n}, 0]) : $min([{v}, {n}])"))
+                names.append(w)
+            lo, hi = names
+            i, acc = self._fresh(), self._fresh()
+            lst = (f"{lo} < {hi} ? $reduce([{lo}..{hi} - 1], function({acc}, {i}) "
+                   f"{{ $append({acc}, {single(c + '[' + i + ']')}) }}, []) : []")
+            sub = f"{lo} < {hi} ? $substring({c}, {lo}, {hi} - {lo}) : \"\""
+            if t == "list":
+                return _block(binds, lst)
+            if t == "str":
+                return _block(binds, sub)
+            return _block(binds, f'$type({c}) = "string" ? ({sub}) : $type({c}) = "array" ? ({lst}) : '
+                                 f'{_err("TypeError: object is not subscriptable")}')
+
+        parts = [container] + [b for b in bounds if b is not None]
+        return J(self._let(parts, body), t)
+
+    # -- f-strings --
+    def _tr_JoinedStr(self, node: ast.JoinedStr) -> J:
+        pieces: list[str] = []
+        for v in node.values:
+            if isinstance(v, ast.Constant):
+                if v.value:
+                    pieces.append(_q(v.value))
+            else:
+                pieces.append(_paren(self._formatted(v)))
+        if not pieces:
+            return J('""', "str")
+        return J(" & ".join(pieces) if len(pieces) > 1 else pieces[0], "str")
+
+    def _formatted(self, v: ast.FormattedValue) -> str:
+        if v.conversion not in (-1, ord("s")):
+            self._refuse(v, "!r and !a conversions are not supported in workflow f-strings",
+                         "use the plain {value} form")
+        value = self._tr(v.value)
+        if v.format_spec is None:
+            return self._str(value)
+        spec = _constant_spec(v.format_spec)
+        if spec is None:
+            self._refuse(v, "computed format specs are not supported", "use a literal format spec")
+        return self._format(v, value, spec)
+
+    def _format(self, node: ast.AST, value: J, spec: str) -> str:
+        m = _SPEC.match(spec)
+        if not m:
+            self._refuse(node, f"format spec {spec!r} is not supported",
+                         "use one of: .Nf, ,, ,.Nf, d, >N, <N, ^N, 0N (see docs/expressions.md)")
+        fill, align, zero, width, comma, prec, kind = m.group("fill", "align", "zero", "width", "comma", "prec",
+                                                              "kind")
+        if zero:
+            fill, align = fill or "0", align or "="
+        if prec is not None and kind != "f":
+            self._refuse(node, f"format spec {spec!r} is not supported", "use .Nf for decimals")
+        numeric = kind in ("f", "d") or comma or align == "="
+        if numeric:
+            if value.type not in (None,) + NUMERIC:
+                self._refuse(node, f"format spec {spec!r} needs a number", "format numbers only")
+            text = self._let([value], lambda x: self._format_number(x, kind, comma, prec, value.type))
+        else:
+            text = self._str(value)
+        if width:
+            w = int(width)
+            fill = fill or " "
+            align = align or (">" if numeric else "<")
+            text = self._let([J(text, "str")], lambda s: _pad(s, w, fill, align))
+        return text
+
+    def _format_number(self, x: str, kind: str | None, comma: str | None, prec: str | None,
+                       t: str | None) -> str:
+        check = "" if t in NUMERIC else f'$type({x}) != "number" ? {_err("ValueError: unknown format code for object")} : '
+        if kind == "d":
+            check += f'$floor({x}) != {x} ? {_err("ValueError: unknown format code d for float")} : '
+            pic = "#,##0" if comma else "0"
+            return f"{check}$formatNumber({x}, {_q(pic)})"
+        if kind == "f":
+            digits = int(prec) if prec is not None else 6
+            if digits > 15:
+                raise _Refused()
+            rounded = _round_half_even_exact(x, digits)
+            pic = ("#,##0" if comma else "0") + ("." + "0" * digits if digits else "")
+            r = self._fresh()
+            # Python prints a negative number that rounds to zero as "-0.00"; $formatNumber does too.
+            return f"{check}( {r} := {rounded}; $formatNumber({r}, {_q(pic)}) )"
+        # "," alone: integers get separators; floats keep Python's str() digits.
+        return (f"{check}$floor({x}) = {x} ? $formatNumber({x}, \"#,##0\") : "
+                f"{_err('ValueError: the , format spec on a non-integer is not supported in workflows')}")
+
+    # -- str() --
+    def _str(self, value: J) -> str:
+        t = value.type
+        if t == "str":
+            return value.code
+        if t == "int":
+            return f"$string({value.code})"
+        if t == "bool":
+            return f'({value.code} ? "True" : "False")'
+        if t == "none":
+            return '"None"'
+        return self._let([value], lambda v: (
+            f'$type({v}) = "string" ? {v} : $type({v}) = "boolean" ? ({v} ? "True" : "False") : '
+            f'$type({v}) = "null" ? "None" : $type({v}) = "number" ? ({_str_number(v)}) : '
+            f'{_err("TypeError: str() of a list or dict is not supported in a workflow; build the text in a step")}'))
+
+    # -- calls --
+    def _tr_Call(self, node: ast.Call) -> J:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            if isinstance(func.value, ast.Name) and func.value.id in self.module_aliases:
+                if func.attr in PREDICATE_NAMES:
+                    return self._predicate(node, func.attr)
+                self._refuse(node, f"{func.value.id}.{func.attr}(...) cannot be used inside an expression",
+                             "call it as a statement of its own")
+            if func.attr in PREDICATE_NAMES and isinstance(func.value, ast.Name):
+                return self._predicate(node, func.attr)
+        if isinstance(func, ast.Name) and func.id in self.predicate_names:
+            return self._predicate(node, func.id)
+        self._refuse(node, f"call to {_describe(func)} cannot be inlined in JSONata",
+                     "move this computation into a step function")
+
+    def _predicate(self, node: ast.Call, name: str) -> J:
+        self._refuse(node, f"predicate {name} is not supported yet", "use a Python comparison")
+
+
+# --- small helpers ---------------------------------------------------------------------------------------------
+
+_OPNAME = {
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%", ast.Pow: "**",
+    ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>", ast.MatMult: "@",
+}
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_JSONATA_WORDS = frozenset(["and", "or", "in", "true", "false", "null", "function"])
+
+_SPEC = re.compile(
+    r"^(?:(?P<fill>[^{}])?(?P<align>[<>^=]))?(?P<zero>0)?(?P<width>[1-9]\d*)?(?P<comma>,)?"
+    r"(?:\.(?P<prec>\d+))?(?P<kind>[fds])?$"
+)
+
+
+def _constant_spec(spec: ast.JoinedStr) -> str | None:
+    out = []
+    for v in spec.values:
+        if not isinstance(v, ast.Constant):
+            return None
+        out.append(v.value)
+    return "".join(out)
+
+
+def _pad(s: str, width: int, fill: str, align: str) -> str:
+    f = _q(fill)
+    if align == "<":
+        return f"$pad({s}, {width}, {f})"
+    if align in (">", "="):
+        if align == "=" :
+            # Sign-aware padding: "-0042" for f"{-42:05}".
+            return (f'$substring({s}, 0, 1) = "-" ? "-" & $pad($substring({s}, 1), -{width - 1}, {f}) : '
+                    f"$pad({s}, -{width}, {f})")
+        return f"$pad({s}, -{width}, {f})"
+    # Centre: Python puts the extra fill character on the right.
+    n = _fresh_global()
+    return (f"( {n} := {width} - $length({s}); {n} > 0 ? $pad($pad({s}, -($length({s}) + $floor({n} / 2)), {f}), "
+            f"{width}, {f}) : {s} )")
+
+
+def _str_number(v: str) -> str:
+    # Integers print exactly below 2**53. Other floats print as Python's repr only when JSONata's 15-significant-
+    # digit $string round-trips (then it is the shortest repr) and the magnitude is where both use plain notation.
+    return (
+        f"$floor({v}) = {v} and $abs({v}) < 9007199254740992 ? $string({v}) : "
+        f"$abs({v}) >= 0.0001 and $abs({v}) < 1e15 and $number($string({v})) = {v} ? $string({v}) : "
+        f"{_err('ValueError: this float needs more than 15 significant digits or exponent notation; format it with an explicit spec such as :.6f')}"
+    )
+
+
+def _round_half_even_exact(x: str, digits: int) -> str:
+    """JSONata rounding x to `digits` decimals the way Python does: half to even on the exact binary value.
+
+    y = x * 10**digits is rounded by the multiplication; the exact product is y + e, and e is recovered with
+    Dekker's error-free product so that a y landing exactly on .5 can be told from a true tie.
+    """
+    p = 10**digits
+    y, e, r, xh, xl, ph, pl = (_fresh_global() for _ in range(7))
+    # Veltkamp split with 2**27 + 1 for doubles.
+    c = 134217729
+    two_prod = (
+        f"( {xh} := ({c} * {x}) - (({c} * {x}) - {x}); {xl} := {x} - {xh}; "
+        f"{ph} := ({c} * {p}) - (({c} * {p}) - {p}); {pl} := {p} - {ph}; "
+        f"(({xh} * {ph} - {y}) + {xh} * {pl} + {xl} * {ph}) + {xl} * {pl} )"
+    )
+    return (
+        f"( {y} := {x} * {p}; {e} := {two_prod}; {r} := $floor({y}); "
+        f"$abs({y}) >= 4503599627370496 ? {x} : "
+        f"({y} - {r} = 0.5 ? ({e} > 0 ? {r} + 1 : {e} < 0 ? {r} : ({r} % 2 = 0 ? {r} : {r} + 1)) : $round({y})) / {p} )"
+    )
+
+
+def _nonzero_literal(code: str) -> bool:
+    try:
+        return float(code) != 0
+    except ValueError:
+        return False
+
+
+def _paren(code: str) -> str:
+    if _ATOM.match(code) or (code.startswith("(") and _balanced_outer(code)) or re.match(r"^\$\w+\(", code) and _balanced_call(code):
+        return code
+    return f"({code})"
+
+
+def parts_code(p: J) -> str:
+    return _paren(p.code)
+
+
+def _balanced_outer(code: str) -> bool:
+    depth = 0
+    in_str = False
+    esc = False
+    for i, ch in enumerate(code):
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+            continue
+        if ch == '"':
+            in_str = True
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0 and i != len(code) - 1:
+                return False
+    return depth == 0 and code.endswith(")")
+
+
+def _balanced_call(code: str) -> bool:
+    i = code.index("(")
+    return _balanced_outer(code[i:])
+
+
+def _py_repr_str(s: str) -> str:
+    return repr(s)
+
+
+def _describe(node: ast.AST) -> str:
+    try:
+        return ast.unparse(node)
+    except Exception:  # pragma: no cover - unparse handles every expression node
+        return type(node).__name__
