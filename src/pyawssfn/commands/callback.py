@@ -1,0 +1,36 @@
+"""``pyawssfn callback succeed|fail|heartbeat TOKEN``: answer a task waiting for a callback."""
+from __future__ import annotations
+
+import argparse
+
+from pyawssfn.deploy import executions
+from pyawssfn.deploy.cli_common import add_aws_args, aws_from_args, handles_errors
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("callback", help="send a task token's success, failure or heartbeat",
+                              description="Answer a waitForTaskToken task (SendTaskSuccess/Failure/Heartbeat).")
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    ok = actions.add_parser("succeed", help="SendTaskSuccess: the task returns OUTPUT")
+    ok.add_argument("token", metavar="TOKEN")
+    ok.add_argument("--output", required=True, metavar="JSON", help="the task's result (JSON)")
+    bad = actions.add_parser("fail", help="SendTaskFailure: the task fails with ERROR and CAUSE")
+    bad.add_argument("token", metavar="TOKEN")
+    bad.add_argument("--error", metavar="E", help="error name (what Catch and Retry match)")
+    bad.add_argument("--cause", metavar="C", help="human-readable cause")
+    beat = actions.add_parser("heartbeat", help="SendTaskHeartbeat: the task is still being worked on")
+    beat.add_argument("token", metavar="TOKEN")
+    for sub in (ok, bad, beat):
+        add_aws_args(sub)
+        sub.set_defaults(func=run)
+    p.set_defaults(func=run)
+
+
+@handles_errors
+def run(args: argparse.Namespace) -> int:
+    aws = aws_from_args(args)
+    executions.callback(aws, args.action, args.token, output=getattr(args, "output", None),
+                        error=getattr(args, "error", None), cause=getattr(args, "cause", None))
+    print({"succeed": "success sent", "fail": "failure sent", "heartbeat": "heartbeat sent"}[args.action])
+    return 0

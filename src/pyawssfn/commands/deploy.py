@@ -1,0 +1,68 @@
+"""``pyawssfn deploy FILE --name NAME``: package, then create or update the roles, function and state machines."""
+from __future__ import annotations
+
+import argparse
+
+from pyawssfn.deploy.cli_common import add_aws_args, aws_from_args, error, handles_errors
+from pyawssfn.deploy.deployer import DeployPlan, DeployResult, deploy
+from pyawssfn.deploy.packaging_bridge import build_zip
+from pyawssfn.deploy.source import DEFAULT_RUNTIME, load_machines
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "deploy", help="deploy a workflow to AWS with boto3 (create or update; idempotent)",
+        description="Package the workflow and create or update, with boto3: its IAM roles (least privilege), the "
+                    "Lambda function serving its steps, and its state machine(s). Resources that already match "
+                    "are left alone. Names already used by resources pyawssfn did not make are refused.")
+    p.add_argument("file", metavar="FILE", help="the workflow module")
+    p.add_argument("--name", required=True, help="deployment name: names the function, state machine and roles")
+    p.add_argument("--workflow", metavar="W", help="the workflow to deploy (needed when FILE has several)")
+    p.add_argument("--role-arn", metavar="ARN",
+                   help="use this role for the state machine(s) instead of creating a least-privilege one")
+    p.add_argument("--lambda-role-arn", metavar="ARN",
+                   help="use this Lambda execution role instead of creating one")
+    p.add_argument("--requirements", metavar="FILE", help="requirements.txt of packages to bundle in the zip")
+    p.add_argument("--runtime", default=DEFAULT_RUNTIME, help=f"Lambda runtime (default {DEFAULT_RUNTIME})")
+    p.add_argument("--arch", choices=["x86_64", "arm64"], default="x86_64", help="Lambda architecture")
+    p.add_argument("--tracing", action="store_true", help="enable X-Ray tracing on the state machine(s)")
+    add_aws_args(p)
+    p.set_defaults(func=run)
+
+
+@handles_errors
+def run(args: argparse.Namespace) -> int:
+    for flag, arn in (("--role-arn", args.role_arn), ("--lambda-role-arn", args.lambda_role_arn)):
+        if arn is not None and not arn.startswith("arn:"):
+            error(f"{flag} {arn!r} is not an ARN (arn:aws:iam::<account>:role/<name>)")
+            return 2
+    aws = aws_from_args(args)   # checked before the slower packaging step
+    machines = load_machines(args.file, args.workflow)
+    zip_bytes = build_zip(args.file, machines, args.requirements)
+    plan = DeployPlan(name=args.name, machines=machines, zip_bytes=zip_bytes, role_arn=args.role_arn,
+                      lambda_role_arn=args.lambda_role_arn, runtime=args.runtime, arch=args.arch,
+                      tracing=args.tracing)
+    result = deploy(aws, plan)
+    report(result)
+    return 1 if result.error else 0
+
+
+def report(result: DeployResult) -> None:
+    width = max([len(s.name) for s in result.steps] + [4])
+    for s in result.steps:
+        line = f"{s.kind:<14} {s.name:<{width}}  {s.outcome}"
+        if s.detail and s.outcome != "failed":
+            line += f" ({s.detail})" if s.outcome == "updated" else f"  {s.detail}"
+        print(line)
+    if result.error:
+        made = [f"{s.kind} {s.name}" for s in result.steps if s.outcome in ("created", "updated", "unchanged")]
+        missing = [f"{s.kind} {s.name}" for s in result.steps if s.outcome in ("failed", "not made")]
+        error(f"deploy stopped: {result.error}\n"
+              f"  now in place: {', '.join(made) or 'nothing'}\n"
+              f"  not made: {', '.join(missing)}\n"
+              "  nothing was deleted; fix the problem and deploy again to finish")
+        return
+    if not result.changed:
+        print("nothing changed: the deployment already matches")
+    if result.state_machine_arn:
+        print(f"state machine: {result.state_machine_arn}")

@@ -1,0 +1,37 @@
+"""``pyawssfn history EXECUTION_ARN``: the execution's events (GetExecutionHistory) as a table or JSON."""
+from __future__ import annotations
+
+import argparse
+import json
+
+from pyawssfn.deploy import executions
+from pyawssfn.deploy.cli_common import add_aws_args, aws_from_args, handles_errors
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("history", help="show the events of an execution on AWS",
+                              description="Show every event of an execution (all pages of GetExecutionHistory).")
+    p.add_argument("execution_arn", metavar="EXECUTION_ARN")
+    p.add_argument("--json", action="store_true", help="print the events as GetExecutionHistory's JSON")
+    add_aws_args(p)
+    p.set_defaults(func=run)
+
+
+@handles_errors
+def run(args: argparse.Namespace) -> int:
+    aws = aws_from_args(args)
+    events = executions.history(aws, args.execution_arn)
+    if args.json:
+        print(json.dumps({"events": executions.jsonable_events(events)}, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+    table = Table(show_header=True, header_style="bold", box=None)
+    for col in ("id", "time", "type", "details"):
+        table.add_column(col, overflow="fold")
+    for e in events:
+        ts = e.get("timestamp")
+        table.add_row(str(e.get("id", "")), ts.isoformat() if hasattr(ts, "isoformat") else str(ts or ""),
+                      e.get("type", ""), executions.event_summary(e))
+    Console(soft_wrap=False).print(table)
+    return 0

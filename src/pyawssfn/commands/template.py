@@ -1,0 +1,46 @@
+"""``pyawssfn template FILE``: a SAM or CloudFormation template (JSON) with least-privilege IAM."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pyawssfn.deploy.cli_common import handles_errors, write_output
+from pyawssfn.deploy.iam import derive_policy
+from pyawssfn.deploy.source import DEFAULT_RUNTIME, load_machines
+from pyawssfn.deploy.template import TemplateOptions, build_template, dump_template, source_name
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "template", help="write a SAM or CloudFormation template for a workflow",
+        description="Write a deterministic JSON template: the Lambda function serving the steps, the state "
+                    "machine(s) with logging, and IAM roles allowing only what the workflow uses.")
+    p.add_argument("file", metavar="FILE", help="the workflow module")
+    p.add_argument("--workflow", metavar="NAME", help="the workflow to ship (needed when FILE has several)")
+    p.add_argument("--format", choices=["sam", "cloudformation"], default="sam", help="template flavour (default sam)")
+    p.add_argument("--code-uri", metavar="PATH",
+                   help="the zip from `pyawssfn package` (SAM only; default function.zip)")
+    p.add_argument("--s3-bucket", metavar="B", help="S3 bucket holding the zip")
+    p.add_argument("--s3-key", metavar="K", help="S3 key of the zip")
+    p.add_argument("--runtime", default=DEFAULT_RUNTIME, help=f"Lambda runtime (default {DEFAULT_RUNTIME})")
+    p.add_argument("--arch", choices=["x86_64", "arm64"], default="x86_64", help="Lambda architecture")
+    p.add_argument("--log-level", choices=["ERROR", "ALL", "FATAL"], default="ERROR",
+                   help="state machine log level (execution data is never logged)")
+    p.add_argument("--tracing", action="store_true", help="enable X-Ray tracing (adds the X-Ray permissions)")
+    p.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.set_defaults(func=run)
+
+
+@handles_errors
+def run(args: argparse.Namespace) -> int:
+    machines = load_machines(args.file, args.workflow)
+    options = TemplateOptions(format=args.format, code_uri=args.code_uri, s3_bucket=args.s3_bucket,
+                              s3_key=args.s3_key, runtime=args.runtime, arch=args.arch, log_level=args.log_level,
+                              tracing=args.tracing, source_name=source_name(args.file))
+    text = dump_template(build_template(machines, options))
+    write_output(text, args.output, args.force)
+    for m in machines:
+        for note in sorted(set(derive_policy(m.definition).notes)):
+            print(f"pyawssfn: note: {m.workflow}: {note}", file=sys.stderr)
+    return 0

@@ -1,0 +1,63 @@
+"""Options and error handling shared by the AWS commands (template, deploy, start, history, watch, callback)."""
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from typing import Any, Callable
+
+from pyawssfn.deploy.aws import Aws, AwsProblem, aws_errors, connect
+from pyawssfn.deploy.source import ShipError
+
+
+def add_aws_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--region", help="AWS region (default: AWS_REGION / AWS_DEFAULT_REGION / the profile's)")
+    parser.add_argument("--endpoint-url", metavar="URL",
+                        help="send every AWS call here instead (e.g. a moto or LocalStack server)")
+
+
+def aws_from_args(args: argparse.Namespace) -> Aws:
+    return connect(getattr(args, "region", None), getattr(args, "endpoint_url", None))
+
+
+def error(message: str) -> None:
+    print(f"pyawssfn: error: {message}", file=sys.stderr)
+
+
+def handles_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Every failure of an AWS command becomes ``pyawssfn: error: ...`` and an exit status, never a traceback."""
+    @functools.wraps(run)
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            with aws_errors(getattr(args, "endpoint_url", None)):
+                return run(args)
+        except AwsProblem as exc:
+            error(str(exc))
+            return exc.exit_code
+        except ShipError as exc:
+            error(str(exc))
+            return 2
+    return wrapper
+
+
+def write_output(text: str, out: str | None, force: bool) -> None:
+    """Write to ``out`` (refusing to replace a file without --force) or to stdout."""
+    import os
+    if not out or out == "-":
+        sys.stdout.write(text)
+        return
+    if os.path.exists(out) and not force:
+        raise ShipError(f"{out} exists; use --force to replace it")
+    directory = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(directory):
+        raise ShipError(f"cannot write {out}: no directory {directory}")
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def json_arg(text: str, what: str) -> Any:
+    import json
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise ShipError(f"{what} is not valid JSON: {exc}") from exc
