@@ -47,34 +47,35 @@ _SELF = "${SelfStateMachineName}"
 
 
 @dataclass
-class Statement:
-    sid: str
-    actions: set[str] = field(default_factory=set)
-    resources: set[str] = field(default_factory=set)
-
-
-@dataclass
 class PolicyModel:
     """What a definition needs. ``notes`` says where a resource had to be widened (dynamic value, unknown service)."""
-    statements: dict[str, Statement] = field(default_factory=dict)
+    grants: dict[str, set[str]] = field(default_factory=dict)   # action -> resources
+    sids: dict[str, str] = field(default_factory=dict)          # action -> statement id (the purpose)
     notes: list[str] = field(default_factory=list)
-    children: set[str] = field(default_factory=set)       # placeholders StateMachineArn_<w> used
+    children: set[str] = field(default_factory=set)       # child workflows named by ${StateMachineArn_<w>}
     uses_function: bool = False
     uses_self: bool = False                                  # needs its own name (distributed Map)
 
     def grant(self, sid: str, actions: list[str] | str, resources: list[str] | str) -> None:
-        st = self.statements.setdefault(sid, Statement(sid))
-        st.actions.update([actions] if isinstance(actions, str) else actions)
-        st.resources.update([resources] if isinstance(resources, str) else resources)
+        for action in [actions] if isinstance(actions, str) else actions:
+            self.grants.setdefault(action, set()).update([resources] if isinstance(resources, str) else resources)
+            self.sids.setdefault(action, sid)
 
     def actions(self) -> set[str]:
-        return {a for st in self.statements.values() for a in st.actions}
+        return set(self.grants)
 
     def document(self) -> dict[str, Any]:
-        """The IAM policy document with ARN templates, deterministic (statements by Sid, sorted lists)."""
-        return {"Version": "2012-10-17", "Statement": [
-            {"Sid": st.sid, "Effect": "Allow", "Action": sorted(st.actions), "Resource": sorted(st.resources)}
-            for _, st in sorted(self.statements.items())]}
+        """The IAM policy document with ARN templates. Actions sharing a purpose and exactly the same resources
+        share a statement, so no action is granted on another's resources. Deterministic order."""
+        groups: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        for action, resources in self.grants.items():
+            groups.setdefault((self.sids[action], tuple(sorted(resources))), []).append(action)
+        statements, used = [], {}
+        for (sid, resources), actions in sorted(groups.items()):
+            used[sid] = used.get(sid, 0) + 1
+            statements.append({"Sid": sid if used[sid] == 1 else f"{sid}{used[sid]}", "Effect": "Allow",
+                               "Action": sorted(actions), "Resource": list(resources)})
+        return {"Version": "2012-10-17", "Statement": statements}
 
 
 def iter_states(definition: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,125 @@
+"""The least-privilege policy is derived from the definition: every state, nested ones included."""
+from __future__ import annotations
+
+from pyawssfn.deploy.iam import LOG_DELIVERY_ACTIONS, SYNC_RULE, XRAY_ACTIONS, derive_policy, render_policy
+
+from .conftest import lambda_task, machine
+
+P = "arn:${AWS::Partition}"
+
+
+def grants(definition, **kw) -> dict[str, set[str]]:
+    """action -> resources, whatever the statement grouping."""
+    out: dict[str, set[str]] = {}
+    for st in derive_policy(definition, **kw).document()["Statement"]:
+        assert st["Effect"] == "Allow"
+        for action in st["Action"]:
+            out.setdefault(action, set()).update(st["Resource"])
+    return out
+
+
+def test_lambda_steps_get_invoke_on_the_function_and_its_versions_only():
+    d = machine(("A", lambda_task("a", "B")), ("B", lambda_task("b")))
+    assert grants(d) == {"lambda:InvokeFunction": {"${FunctionArn}", "${FunctionArn}:*"}}
+
+
+def test_states_inside_parallel_branches_and_map_processors_are_found():
+    inner_sdk = {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:getItem",
+                 "Arguments": {"TableName": "orders", "Key": {}}, "End": True}
+    deep_map = {"Type": "Map", "Items": "{% $xs %}", "End": True,
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "S", "States": {"S": inner_sdk}}}
+    par = {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "L", "States": {"L": lambda_task("x")}},
+        {"StartAt": "M", "States": {"M": deep_map}}]}
+    g = grants(machine(("P", par)))
+    assert g == {"lambda:InvokeFunction": {"${FunctionArn}", "${FunctionArn}:*"},
+                 "dynamodb:GetItem": {f"{P}:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}:table/orders"}}
+
+
+def test_legacy_iterator_field_is_walked_too():
+    d = machine(("M", {"Type": "Map", "End": True, "Iterator": {"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:111111111111:function:f", "End": True}}}}))
+    assert grants(d) == {"lambda:InvokeFunction": {"arn:aws:lambda:us-east-1:111111111111:function:f",
+                                                   "arn:aws:lambda:us-east-1:111111111111:function:f:*"}}
+
+
+def test_sync_child_execution_needs_describe_stop_and_the_managed_rule():
+    child = {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+             "Arguments": {"StateMachineArn": "${StateMachineArn_kid}", "Input": {}}, "End": True}
+    model = derive_policy(machine(("C", child)))
+    assert model.children == {"kid"}
+    assert grants(machine(("C", child))) == {
+        "states:StartExecution": {"${StateMachineArn_kid}"},
+        "states:DescribeExecution": {f"{P}:states:${{AWS::Region}}:${{AWS::AccountId}}:execution:"
+                                     "${StateMachineName_kid}:*"},
+        "states:StopExecution": {f"{P}:states:${{AWS::Region}}:${{AWS::AccountId}}:execution:"
+                                 "${StateMachineName_kid}:*"},
+        "events:PutTargets": {SYNC_RULE}, "events:PutRule": {SYNC_RULE}, "events:DescribeRule": {SYNC_RULE}}
+
+
+def test_fire_and_forget_child_needs_only_start_execution():
+    child = {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+             "Arguments": {"StateMachineArn": "arn:aws:states:eu-west-1:111111111111:stateMachine:other"},
+             "End": True}
+    assert grants(machine(("C", child))) == {
+        "states:StartExecution": {"arn:aws:states:eu-west-1:111111111111:stateMachine:other"}}
+
+
+def test_sdk_actions_use_iam_names_and_narrow_resources_only_when_literal():
+    get = {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+           "Arguments": {"Bucket": "in-bucket", "Key": "data.json"}, "Next": "L"}
+    ls = {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listObjectsV2",
+          "Arguments": {"Bucket": "{% $bucket %}"}, "Next": "S"}
+    sfn = {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:describeExecution",
+           "Arguments": {"ExecutionArn": "{% $arn %}"}, "End": True}
+    d = machine(("G", get), ("L", ls), ("S", sfn))
+    assert grants(d) == {"s3:GetObject": {f"{P}:s3:::in-bucket/data.json"}, "s3:ListBucket": {"*"},
+                         "states:DescribeExecution": {"*"}}
+    notes = derive_policy(d).notes
+    assert any("s3:ListObjectsV2" in n for n in notes) and any("states:DescribeExecution" in n for n in notes)
+
+
+def test_dynamic_function_name_in_jsonpath_widens_to_the_account_and_says_so():
+    t = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+         "Parameters": {"FunctionName.$": "$.fn", "Payload.$": "$"}, "End": True}
+    model = derive_policy({"StartAt": "T", "States": {"T": t}})
+    assert grants({"StartAt": "T", "States": {"T": t}}) == {
+        "lambda:InvokeFunction": {f"{P}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:*"}}
+    assert model.notes and not model.uses_function
+
+
+def test_logging_and_tracing_permissions_only_when_enabled():
+    d = machine(("A", lambda_task("a")))
+    assert set(grants(d)) == {"lambda:InvokeFunction"}
+    assert set(grants(d, logging=True)) == {"lambda:InvokeFunction", *LOG_DELIVERY_ACTIONS}
+    assert set(grants(d, tracing=True)) == {"lambda:InvokeFunction", *XRAY_ACTIONS}
+
+
+def test_distributed_map_may_start_executions_of_its_own_machine():
+    m = {"Type": "Map", "End": True, "ItemReader": {
+        "Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+        "Arguments": {"Bucket": "b-in", "Key": "items.json"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                          "StartAt": "T", "States": {"T": lambda_task("t")}}}
+    model = derive_policy(machine(("M", m)))
+    assert model.uses_self
+    g = grants(machine(("M", m)))
+    assert g["states:StartExecution"] == {f"{P}:states:${{AWS::Region}}:${{AWS::AccountId}}:stateMachine:"
+                                          "${SelfStateMachineName}"}
+    assert g["s3:GetObject"] == {f"{P}:s3:::b-in/items.json"}
+
+
+def test_rendered_policy_has_concrete_arns():
+    d = machine(("A", lambda_task("a")))
+    doc = render_policy(derive_policy(d).document(), {
+        "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:f", "AWS::Partition": "aws",
+        "AWS::Region": "us-east-1", "AWS::AccountId": "123456789012"})
+    assert doc["Statement"][0]["Resource"] == ["arn:aws:lambda:us-east-1:123456789012:function:f",
+                                               "arn:aws:lambda:us-east-1:123456789012:function:f:*"]
+
+
+def test_activities_and_pass_states_need_nothing():
+    d = {"StartAt": "A", "States": {
+        "A": {"Type": "Task", "Resource": "arn:aws:states:us-east-1:123456789012:activity:human", "Next": "P"},
+        "P": {"Type": "Pass", "End": True}}}
+    assert derive_policy(d).document()["Statement"] == []
