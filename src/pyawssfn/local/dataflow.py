@@ -1,0 +1,143 @@
+"""A state's data flow on top of the expression evaluators: InputPath, Parameters, ResultSelector, ResultPath,
+OutputPath and Assign for JSONPath states; Arguments, Output and Assign for JSONata states.
+
+Every evaluation error comes back as StatesError with AWS's cause, prefixed with the state and event id as AWS
+words it; JSONata failures also record AWS's EvaluationFailed event."""
+from __future__ import annotations
+
+from pyawssfn.local import intrinsics, jsonata_eval, jsonpath_eval
+from pyawssfn.local.errors import QUERY_EVALUATION_ERROR, StatesError
+from pyawssfn.local.limits import dumps
+
+UNDEFINED = jsonata_eval.UNDEFINED
+_PREFIX = "An error occurred while executing the state"
+
+
+def _prefixed(sx, exc: StatesError) -> StatesError:
+    cause = exc.cause or ""
+    if not cause.startswith(_PREFIX):
+        cause = sx.error_prefix() + cause
+    return StatesError(exc.error, cause)
+
+
+def evaluation_failed(sx, exc: StatesError, location: str | None) -> StatesError:
+    """Record AWS's EvaluationFailed event for a failed JSONata evaluation and return the error to raise."""
+    err = _prefixed(sx, exc)
+    details = {"cause": err.cause, "error": err.error}
+    if location:
+        details["location"] = location
+    details["state"] = sx.name
+    sx.run.history.add("EvaluationFailed", details, previous=0)
+    return err
+
+
+def _now_ms(sx) -> int:
+    return int(sx.run.clock.now().timestamp() * 1000)
+
+
+# -- JSONata --------------------------------------------------------------------------------------------------------
+
+def jsonata_field(sx, field: str, value, states: dict):
+    """Evaluate a JSONata template field (Arguments, Output, Items, ...) of the current state."""
+    try:
+        return jsonata_eval.evaluate_template(value, variables=sx.variables, states=states, field=field,
+                                              rng=sx.run.rng, now_ms=_now_ms(sx))
+    except StatesError as exc:
+        raise evaluation_failed(sx, exc, field.split("/", 1)[0].split("[", 1)[0]) from None
+
+
+def jsonata_assign(sx, assign, states: dict) -> dict | None:
+    """The values of an Assign field, all evaluated with the variables as they were before the state."""
+    if not assign:
+        return None if assign is None else {}
+    if not isinstance(assign, dict):
+        raise sx.runtime_error("The Assign field must be an object.")
+    return jsonata_field(sx, "Assign", assign, states)
+
+
+def states_var(sx, **parts) -> dict:
+    parts.setdefault("context", sx.context())
+    return parts
+
+
+# -- JSONPath -------------------------------------------------------------------------------------------------------
+
+def _guard(sx, fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except StatesError as exc:
+        raise _prefixed(sx, exc) from None
+
+
+def input_path(sx, value):
+    if "InputPath" not in sx.state:
+        return value
+    return _guard(sx, jsonpath_eval.apply_input_path, value, sx.state["InputPath"], context=sx.context(),
+                  variables=sx.variables)
+
+
+def output_path(sx, value):
+    if "OutputPath" not in sx.state:
+        return value
+    return _guard(sx, jsonpath_eval.apply_output_path, value, sx.state["OutputPath"], context=sx.context(),
+                  variables=sx.variables)
+
+
+def payload_template(sx, template, data, field: str, map_item=None):
+    return _guard(sx, jsonpath_eval.apply_payload_template, template, data, context=sx.context(map_item),
+                  variables=sx.variables, rng=sx.run.rng)
+
+
+def result_path(sx, raw_input, result, path):
+    return _guard(sx, jsonpath_eval.apply_result_path, raw_input, result, path)
+
+
+def get_path(sx, data, path, field=None):
+    return _guard(sx, jsonpath_eval.get_path, data, path, context=sx.context(), variables=sx.variables, field=field)
+
+
+def path_or_intrinsic(sx, data, text, field):
+    """ErrorPath/CausePath-like fields: a JSONPath or an intrinsic function call."""
+    if intrinsics.is_intrinsic(text):
+        return _guard(sx, intrinsics.evaluate_intrinsic, text, data, context=sx.context(), variables=sx.variables,
+                      rng=sx.run.rng)
+    return get_path(sx, data, text, field)
+
+
+def jsonpath_assign(sx, assign, result=UNDEFINED, state_input=UNDEFINED) -> dict | None:
+    """Assign of a JSONPath state: paths read ``result`` (the state's result), or the state input without one."""
+    if assign is None:
+        return None
+    if not isinstance(assign, dict):
+        raise sx.runtime_error("The Assign field must be an object.")
+    if not assign:
+        return {}
+    return _guard(sx, jsonpath_eval.evaluate_assign_jsonpath, assign,
+                  state_input=sx.input if state_input is UNDEFINED else state_input, result=result,
+                  context=sx.context(), variables=sx.variables, rng=sx.run.rng)
+
+
+def jsonpath_result(sx, raw_input, result, assign_result=True):
+    """ResultSelector, Assign, ResultPath and OutputPath applied to a task-like result; returns the output.
+
+    ``assign_result`` None means Assign reads the state input (a Pass state with neither Result nor Parameters)."""
+    state = sx.state
+    if "ResultSelector" in state:
+        result = payload_template(sx, state["ResultSelector"], result, "ResultSelector")
+    sx.assigned = jsonpath_assign(sx, state.get("Assign"), UNDEFINED if assign_result is None else result)
+    out = result_path(sx, raw_input, result, state.get("ResultPath", "$"))
+    return output_path(sx, out)
+
+
+def jsonata_result(sx, result, default_output=UNDEFINED):
+    """Assign and Output of a JSONata state given its result; returns the output."""
+    state = sx.state
+    states = states_var(sx, input=sx.input, result=result)
+    sx.assigned = jsonata_assign(sx, state.get("Assign"), states)
+    if "Output" in state:
+        return jsonata_field(sx, "Output", state["Output"], states)
+    return result if default_output is UNDEFINED else default_output
+
+
+def query_error(sx, message: str) -> StatesError:
+    return StatesError(QUERY_EVALUATION_ERROR, sx.error_prefix() + message)

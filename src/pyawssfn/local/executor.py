@@ -1,0 +1,406 @@
+"""The interpreter loop of the local ASL executor.
+
+An ``Executor`` holds a definition and what serves its tasks; ``run(input)`` returns an ``Execution`` with AWS's
+status, output, error, cause and event history. Everything runs in-process and sequentially on a virtual clock:
+Parallel branches run one after the other, branch 0 first, and Map iterations in index order, so a run is
+deterministic for a given seed.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import random
+import uuid
+from dataclasses import dataclass, field
+
+from pyawssfn.local import retry as _retry
+from pyawssfn.local.clock import VirtualClock, iso
+from pyawssfn.local.context import execution_context, state_context
+from pyawssfn.local.errors import StatesError
+from pyawssfn.local.history import History
+from pyawssfn.local.lambdas import DEFAULT_ACCOUNT, DEFAULT_REGION, LambdaRegistry
+from pyawssfn.local.limits import HISTORY_LIMIT_EVENTS, HistoryLimitExceeded, check_payload, dumps
+from pyawssfn.local.mocks import Mocks
+
+JSONPATH = "JSONPath"
+JSONATA = "JSONata"
+
+
+class DefinitionError(Exception):
+    """The definition is not valid ASL; ``problems`` lists every problem found."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"invalid state machine definition ({len(self.problems)} problem"
+                         f"{'s' if len(self.problems) != 1 else ''}):\n{lines}")
+
+
+class ExecutionTimedOut(Exception):
+    """The execution's own TimeoutSeconds elapsed on the virtual clock."""
+
+
+class StateFailure(StatesError):
+    """A state failed and nothing caught it: the branch, iteration or execution fails with error and cause.
+
+    Unlike StatesError, error or cause may be None (a Fail state with neither)."""
+
+
+@dataclass
+class Execution:
+    name: str
+    execution_arn: str
+    state_machine_arn: str
+    input: object
+    start_date: _dt.datetime
+    status: str = "RUNNING"
+    output: object = None
+    error: str | None = None
+    cause: str | None = None
+    stop_date: _dt.datetime | None = None
+    history: list = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+    def describe(self) -> dict:
+        """The fields of DescribeExecution that make sense locally."""
+        d = {"executionArn": self.execution_arn, "stateMachineArn": self.state_machine_arn, "name": self.name,
+             "status": self.status, "startDate": self.start_date, "stopDate": self.stop_date,
+             "input": dumps(self.input)}
+        if self.status == "SUCCEEDED":
+            d["output"] = dumps(self.output)
+        if self.error is not None:
+            d["error"] = self.error
+        if self.cause is not None:
+            d["cause"] = self.cause
+        return d
+
+
+def _load_definition(definition):
+    if isinstance(definition, (str, bytes)):
+        try:
+            definition = json.loads(definition)
+        except ValueError as exc:
+            raise DefinitionError([f"the definition is not valid JSON: {exc}"]) from None
+    if not isinstance(definition, dict):
+        raise DefinitionError(["the definition must be a JSON object"])
+    return definition
+
+
+def _validate(definition) -> None:
+    try:
+        from pyawssfn.asl.validate import validate_definition
+    except ImportError:  # the validator is optional at runtime: run unvalidated rather than refuse
+        problems = _minimal_problems(definition)
+    else:
+        problems = validate_definition(definition)
+    if problems:
+        raise DefinitionError(problems)
+
+
+def _minimal_problems(definition) -> list[str]:
+    """The checks the interpreter cannot run without, used only when the validator is unavailable."""
+    problems = []
+
+    def walk(machine, where):
+        states = machine.get("States")
+        if not isinstance(states, dict) or not states:
+            problems.append(f"{where}: 'States' must be a non-empty object")
+            return
+        if machine.get("StartAt") not in states:
+            problems.append(f"{where}: 'StartAt' must name one of the states")
+        for name, st in states.items():
+            if not isinstance(st, dict) or "Type" not in st:
+                problems.append(f"{where}.States.{name}: missing 'Type'")
+                continue
+            for key in ("Next", "Default"):
+                if key in st and st[key] not in states:
+                    problems.append(f"{where}.States.{name}: '{key}' names unknown state {st[key]!r}")
+            for b, branch in enumerate(st.get("Branches", []) or []):
+                walk(branch, f"{where}.States.{name}.Branches[{b}]")
+            for key in ("ItemProcessor", "Iterator"):
+                if isinstance(st.get(key), dict):
+                    walk(st[key], f"{where}.States.{name}.{key}")
+
+    walk(definition, "$")
+    return problems
+
+
+class Executor:
+    """Runs one ASL definition locally. See docs/executor.md."""
+
+    def __init__(self, definition, lambdas=None, mocks=None, state_machines=None, callbacks=None,
+                 start_time=None, seed=0, validate=True, *, state_machine_arn=None, role_arn=None,
+                 region=DEFAULT_REGION, account=DEFAULT_ACCOUNT, history_limit=HISTORY_LIMIT_EVENTS):
+        self.definition = _load_definition(definition)
+        if validate:
+            _validate(self.definition)
+        self.lambdas = LambdaRegistry(lambdas)
+        self.mocks_spec = mocks
+        Mocks(mocks)  # checks the format now rather than at the first call
+        self.state_machines = dict(state_machines or {})
+        self.callbacks = callbacks
+        self.start_time = start_time
+        self.seed = seed
+        self.validate = validate
+        self.region = region
+        self.account = account
+        self.state_machine_arn = state_machine_arn or f"arn:aws:states:{region}:{account}:stateMachine:local"
+        self.role_arn = role_arn or f"arn:aws:iam::{account}:role/pyawssfn-local"
+        self.history_limit = history_limit
+        self._runs = 0
+
+    def run(self, input_value=None, name: str = "exec-1", *, start_time=None, input_text: str | None = None,
+            _parent=None) -> Execution:
+        """Execute the definition with ``input_value`` (any JSON value; None means ``{}``)."""
+        if input_value is None and input_text is None:
+            input_value = {}
+        if input_text is None:
+            input_text = dumps(input_value)
+        self._runs += 1
+        run = Run(self, name, input_value, input_text, start_time or self.start_time, _parent)
+        return run.execute()
+
+
+class Run:
+    """The state of one execution: clock, history, rng, statistics."""
+
+    def __init__(self, executor: Executor, name: str, input_value, input_text: str, start_time, parent):
+        self.executor = executor
+        self.clock = parent.clock if parent is not None else VirtualClock(start_time)
+        self.history = History(self.clock, executor.history_limit)
+        self.rng = random.Random(f"{executor.seed}:{name}:{executor._runs}") if parent is None else parent.rng
+        self.mocks = parent.mocks if parent is not None else Mocks(executor.mocks_spec)
+        self.stats = {"states_entered": 0, "state_transitions": 0, "lambda_invocations": 0}
+        self.parent = parent
+        self.depth = 0 if parent is None else parent.depth + 1
+        sm_arn = executor.state_machine_arn
+        sm_name = sm_arn.rsplit(":", 1)[-1]
+        self.execution_arn = sm_arn.replace(":stateMachine:", ":execution:", 1) + f":{name}"
+        self.input_value = input_value
+        self.input_text = input_text
+        self.start = self.clock.now()
+        self.ctx_base = execution_context(
+            execution_arn=self.execution_arn, name=name, start_time=iso(self.start), input_value=input_value,
+            role_arn=executor.role_arn, state_machine_arn=sm_arn, state_machine_name=sm_name)
+        self.execution = Execution(name=name, execution_arn=self.execution_arn, state_machine_arn=sm_arn,
+                                   input=input_value, start_date=self.start, history=self.history.events,
+                                   stats=self.stats)
+        timeout = executor.definition.get("TimeoutSeconds")
+        self.deadline = (self.start + _dt.timedelta(seconds=timeout)
+                         if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) else None)
+        self.children: list[Execution] = []  # child executions started by startExecution tasks
+
+    # -- helpers used by the state handlers ----------------------------------------------------------------------
+    def new_uuid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def sleep(self, seconds: float) -> None:
+        """Advance the virtual clock, ending the execution at its deadline."""
+        if seconds <= 0:
+            return
+        target = self.clock.now() + _dt.timedelta(seconds=seconds)
+        if self.deadline is not None and target >= self.deadline:
+            self.clock.advance_to(self.deadline)
+            raise ExecutionTimedOut()
+        self.clock.advance_to(target)
+
+    def sleep_until(self, moment: _dt.datetime) -> None:
+        if self.deadline is not None and moment >= self.deadline:
+            self.clock.advance_to(self.deadline)
+            raise ExecutionTimedOut()
+        self.clock.advance_to(moment)
+
+    # -- the execution -------------------------------------------------------------------------------------------
+    def execute(self) -> Execution:
+        ex = self.execution
+        definition = self.executor.definition
+        try:
+            self.history.add("ExecutionStarted", {
+                "input": self.input_text, "inputDetails": {"truncated": False}, "roleArn": self.executor.role_arn},
+                previous=0)
+            output, output_text = run_machine(self, definition, self.input_value, self.input_text,
+                                              variables={}, query_language=definition.get("QueryLanguage", JSONPATH))
+            ex.status, ex.output = "SUCCEEDED", output
+            self.history.add("ExecutionSucceeded", History.with_output(output_text))
+        except StatesError as exc:
+            ex.status, ex.error, ex.cause = "FAILED", exc.error, exc.cause
+            details = {}
+            if exc.error is not None:
+                details["error"] = exc.error
+            if exc.cause is not None:
+                details["cause"] = exc.cause
+            self._final_event("ExecutionFailed", details)
+        except ExecutionTimedOut:
+            ex.status, ex.error = "TIMED_OUT", "States.Timeout"
+            ex.cause = None
+            self._final_event("ExecutionTimedOut", {"error": "States.Timeout"})
+        except HistoryLimitExceeded as exc:
+            # AWS fails an execution whose history reaches the event quota.
+            ex.status, ex.error = "FAILED", "States.Runtime"
+            ex.cause = (f"The execution reached the maximum number of history events ({exc.args[0]}). "
+                        "Split long loops into child executions (states:startExecution) or a Distributed Map.")
+            self.history.limit = None
+            self.history.add("ExecutionFailed", {"error": ex.error, "cause": ex.cause})
+        except RecursionError:
+            ex.status, ex.error = "FAILED", "States.Runtime"
+            ex.cause = "The state machine nests Parallel, Map or child executions too deeply to run locally."
+            self._final_event("ExecutionFailed", {"error": ex.error, "cause": ex.cause})
+        ex.stop_date = self.clock.now()
+        return ex
+
+    def _final_event(self, event_type, details):
+        self.history.limit = None  # the closing event is always recorded
+        self.history.add(event_type, details)
+
+
+# -- running a state machine or a branch ---------------------------------------------------------------------------
+
+class Frame:
+    """One running (sub-)machine: the top level, a Parallel branch or a Map iteration."""
+
+    __slots__ = ("run", "states", "variables", "query_language")
+
+    def __init__(self, run: Run, states: dict, variables: dict, query_language: str):
+        self.run = run
+        self.states = states
+        self.variables = variables
+        self.query_language = query_language
+
+
+def run_machine(run: Run, machine: dict, input_value, input_text: str, *, variables: dict, query_language: str):
+    """Run ``machine`` (StartAt/States) from its start to an end; returns (output, output_text).
+
+    Raises StateFailure when a state fails and nothing catches it."""
+    from pyawssfn.local.states import HANDLERS
+
+    frame = Frame(run, machine["States"], variables, machine.get("QueryLanguage", query_language))
+    name = machine["StartAt"]
+    history = run.history
+    stats = run.stats
+    while True:
+        state = frame.states[name]
+        stype = state["Type"]
+        if run.deadline is not None and run.clock.now() >= run.deadline:
+            raise ExecutionTimedOut()
+        entered_id = history.add(f"{stype}StateEntered", {
+            "input": input_text, "inputDetails": {"truncated": False}, "name": name})
+        stats["states_entered"] += 1
+        stats["state_transitions"] += 1
+        sx = StateExec(frame, name, state, input_value, entered_id)
+        next_name, output, output_text = HANDLERS[stype](sx)
+        if next_name is None:
+            return output, output_text
+        name, input_value, input_text = next_name, output, output_text
+
+
+class StateExec:
+    """Everything a state handler needs about the state being executed."""
+
+    __slots__ = ("frame", "run", "name", "state", "input", "entered_id", "ql", "entered_time", "retry_count",
+                 "task_token", "assigned")
+
+    def __init__(self, frame: Frame, name: str, state: dict, input_value, entered_id: int):
+        self.frame = frame
+        self.run = frame.run
+        self.name = name
+        self.state = state
+        self.input = input_value
+        self.entered_id = entered_id
+        self.ql = state.get("QueryLanguage", frame.query_language)
+        self.entered_time = None
+        self.retry_count = 0
+        self.task_token = None
+        self.assigned = None
+
+    @property
+    def jsonata(self) -> bool:
+        return self.ql == JSONATA
+
+    @property
+    def variables(self) -> dict:
+        return self.frame.variables
+
+    def context(self, map_item=None) -> dict:
+        if self.entered_time is None:
+            self.entered_time = self.run.clock.iso()
+        return state_context(self.run.ctx_base, self.name, self.entered_time, self.retry_count, self.task_token,
+                             map_item)
+
+    def error_prefix(self) -> str:
+        return f"An error occurred while executing the state '{self.name}' (entered at the event id #{self.entered_id}). "
+
+    def runtime_error(self, message: str) -> StatesError:
+        return StatesError("States.Runtime", self.error_prefix() + message)
+
+    def exit(self, output, next_name):
+        """Record the state's exit (applying its pending Assign) and hand back what run_machine expects."""
+        text = dumps(output)
+        check_payload(text, self.name)
+        details = {"name": self.name, "output": text, "outputDetails": {"truncated": False}}
+        if self.assigned:
+            self.frame.variables.update(self.assigned)
+            details = {"assignedVariables": {k: dumps(v) for k, v in self.assigned.items()},
+                       "assignedVariablesDetails": {"truncated": False}, **details}
+        self.run.history.add(f"{self.state['Type']}StateExited", details)
+        return next_name, output, text
+
+    def next_of(self, where: dict | None = None):
+        where = self.state if where is None else where
+        if where.get("End"):
+            return None
+        return where.get("Next")
+
+
+def fail_state(error, cause) -> StateFailure:
+    return StateFailure(error, cause)
+
+
+def with_error_handling(sx: StateExec, attempt):
+    """Run ``attempt()`` -> (next_name, output, output_text) applying the state's Retry and Catch fields."""
+    state = sx.state
+    retriers = state.get("Retry") or ()
+    catchers = state.get("Catch") or ()
+    counts = [0] * len(retriers)
+    run = sx.run
+    while True:
+        try:
+            return attempt()
+        except StatesError as exc:
+            error, cause = exc.error, exc.cause
+            i = _retry.find(retriers, error)
+            if i is not None and counts[i] < _retry.max_attempts(retriers[i]):
+                run.sleep(_retry.delay_seconds(retriers[i], counts[i], run.rng))
+                counts[i] += 1
+                sx.retry_count += 1
+                sx.entered_time = None
+                sx.task_token = None
+                run.stats["state_transitions"] += 1
+                continue
+            j = _retry.find(catchers, error)
+            if j is None:
+                raise fail_state(error, cause) from None
+            return catch(sx, catchers[j], error, cause)
+
+
+def catch(sx: StateExec, catcher: dict, error, cause):
+    from pyawssfn.local import dataflow
+
+    error_output = {"Error": error, "Cause": cause if cause is not None else ""}
+    if sx.jsonata:
+        states = {"input": sx.input, "errorOutput": error_output, "context": sx.context()}
+        assigned = dataflow.jsonata_assign(sx, catcher.get("Assign"), states)
+        if "Output" in catcher:
+            output = dataflow.jsonata_field(sx, "Output", catcher["Output"], states)
+        else:
+            output = error_output
+    else:
+        assigned = dataflow.jsonpath_assign(sx, catcher.get("Assign"), error_output)
+        output = dataflow.result_path(sx, sx.input, error_output, catcher.get("ResultPath", "$"))
+    sx.assigned = assigned
+    return sx.exit(output, catcher["Next"])
+
+
+def run_definition(definition, input_value=None, **kwargs) -> Execution:
+    """One-shot helper: ``Executor(definition, **kwargs).run(input_value)``."""
+    name = kwargs.pop("name", "exec-1")
+    return Executor(definition, **kwargs).run(input_value, name=name)

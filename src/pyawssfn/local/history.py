@@ -1,0 +1,53 @@
+"""An execution's event history in the shape of GetExecutionHistory's ``events``: ids from 1, ``previousEventId``,
+``timestamp`` (a timezone-aware datetime, as boto3 returns it), ``type`` and one ``<type>EventDetails`` field."""
+from __future__ import annotations
+
+from pyawssfn.local.limits import HISTORY_LIMIT_EVENTS, HistoryLimitExceeded
+
+_NOT_TRUNCATED = {"truncated": False}
+
+
+def _details_key(event_type: str) -> str:
+    # Every <Type>StateEntered/Exited event shares one details field name; the others are named after the event.
+    if event_type.endswith("StateEntered"):
+        return "stateEnteredEventDetails"
+    if event_type.endswith("StateExited"):
+        return "stateExitedEventDetails"
+    return event_type[0].lower() + event_type[1:] + "EventDetails"
+
+
+class History:
+    def __init__(self, clock, limit: int | None = HISTORY_LIMIT_EVENTS):
+        self.clock = clock
+        self.events: list[dict] = []
+        self.limit = limit
+
+    @property
+    def last_id(self) -> int:
+        return len(self.events)
+
+    def add(self, event_type: str, details: dict | None = None, previous: int | None = None) -> int:
+        """Append one event and return its id. ``previous`` defaults to the last event recorded."""
+        n = len(self.events) + 1
+        if self.limit is not None and n > self.limit:
+            raise HistoryLimitExceeded(self.limit)
+        event = {
+            "id": n,
+            # AWS links the first event after ExecutionStarted to event 0.
+            "previousEventId": (n - 1 if n != 2 else 0) if previous is None else previous,
+            "timestamp": self.clock.now(),
+            "type": event_type,
+        }
+        if details is not None:
+            event[_details_key(event_type)] = details
+        self.events.append(event)
+        return n
+
+    # Helpers for the recurring detail shapes.
+    @staticmethod
+    def with_input(text: str, **extra) -> dict:
+        return {**extra, "input": text, "inputDetails": _NOT_TRUNCATED}
+
+    @staticmethod
+    def with_output(text: str, **extra) -> dict:
+        return {**extra, "output": text, "outputDetails": _NOT_TRUNCATED}

@@ -1,0 +1,101 @@
+"""Showing an execution: the one-object JSON summary and a readable timeline (rich) of its history."""
+from __future__ import annotations
+
+import json
+
+from rich.markup import escape
+
+_FAILED_EVENTS = {"TaskFailed", "LambdaFunctionFailed", "TaskTimedOut", "LambdaFunctionTimedOut", "EvaluationFailed",
+                  "MapIterationFailed", "ParallelStateFailed", "MapStateFailed", "ExecutionFailed",
+                  "ExecutionTimedOut", "MapRunFailed"}
+_NEST_OPEN = {"ParallelStateStarted", "MapIterationStarted"}
+_NEST_CLOSE = {"ParallelStateSucceeded", "ParallelStateFailed", "MapIterationSucceeded", "MapIterationFailed"}
+
+
+def execution_summary(execution) -> dict:
+    """The object ``pyawssfn exec --json`` prints: status, output, error, cause, stats."""
+    return {
+        "status": execution.status,
+        "output": execution.output if execution.status == "SUCCEEDED" else None,
+        "error": execution.error,
+        "cause": execution.cause,
+        "stats": dict(execution.stats),
+    }
+
+
+def _offset(event, start) -> str:
+    seconds = (event["timestamp"] - start).total_seconds()
+    if seconds < 60:
+        return f"+{seconds:.3f}s"
+    if seconds < 86400:
+        return f"+{int(seconds // 3600)}h{int(seconds % 3600 // 60):02d}m{seconds % 60:06.3f}s"
+    return f"+{int(seconds // 86400)}d{int(seconds % 86400 // 3600):02d}h{int(seconds % 3600 // 60):02d}m"
+
+
+def _short(text, limit=160) -> str:
+    if text is None:
+        return ""
+    text = text if isinstance(text, str) else json.dumps(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _details(event) -> dict:
+    for key, value in event.items():
+        if key.endswith("EventDetails"):
+            return value
+    return {}
+
+
+def render_timeline(execution, console) -> None:
+    """Print each state entered with its virtual time, retries, the errors that moved the run, and the result."""
+    start = execution.start_date
+    depth = 0
+    entered: dict[int, str] = {}
+    attempts: dict[str, int] = {}
+    current = None
+    for event in execution.history:
+        etype = event["type"]
+        d = _details(event)
+        pad = "  " * depth
+        when = f"[dim]{_offset(event, start):>14}[/dim]"
+        if etype in _NEST_CLOSE:
+            depth = max(0, depth - 1)
+            pad = "  " * depth
+        if etype.endswith("StateEntered"):
+            current = d.get("name")
+            entered[depth] = current
+            console.print(f"{when} {pad}[bold cyan]▶ {escape(current)}[/bold cyan] [dim]({etype[:-12]})[/dim]")
+        elif etype in ("TaskScheduled", "LambdaFunctionScheduled"):
+            key = f"{depth}:{current}"
+            attempts[key] = attempts.get(key, 0) + 1
+            if attempts[key] > 1:
+                console.print(f"{when} {pad}  [yellow]↻ retry {attempts[key] - 1} of {escape(current or '')}"
+                              f"[/yellow]")
+        elif etype == "MapIterationStarted":
+            console.print(f"{when} {pad}  [magenta]item {d.get('index')}[/magenta]")
+        elif etype == "ParallelStateStarted":
+            console.print(f"{when} {pad}  [magenta]branches start[/magenta]")
+        elif etype in _FAILED_EVENTS and etype not in ("ExecutionFailed", "ExecutionTimedOut"):
+            error = d.get("error")
+            if error or d.get("cause"):
+                console.print(f"{when} {pad}  [red]✗ {escape(error or '(no error name)')}[/red]"
+                              f" [dim]{escape(_short(d.get('cause')))}[/dim]")
+        elif etype.endswith("StateExited") and d.get("assignedVariables"):
+            names = ", ".join(d["assignedVariables"])
+            console.print(f"{when} {pad}  [dim]assigned {escape(names)}[/dim]")
+        elif etype == "WaitStateExited":
+            pass
+        if etype in _NEST_OPEN:
+            depth += 1
+    stats = execution.stats
+    tally = (f"{stats.get('states_entered', 0)} states entered, {stats.get('state_transitions', 0)} transitions, "
+             f"{stats.get('lambda_invocations', 0)} Lambda invocations")
+    if execution.status == "SUCCEEDED":
+        console.print(f"[bold green]SUCCEEDED[/bold green] [dim]({tally})[/dim]")
+        console.print(escape(json.dumps(execution.output, indent=2, ensure_ascii=False)), highlight=False)
+    else:
+        console.print(f"[bold red]{execution.status}[/bold red] [dim]({tally})[/dim]")
+        if execution.error is not None:
+            console.print(f"[red]error:[/red] {escape(execution.error)}")
+        if execution.cause is not None:
+            console.print(f"[red]cause:[/red] {escape(execution.cause)}", highlight=False)

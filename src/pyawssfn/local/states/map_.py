@@ -1,0 +1,278 @@
+"""Map: runs its ItemProcessor (or legacy Iterator) once per item, in index order, one after the other.
+
+INLINE iterations record their events in the execution's history, as on AWS. DISTRIBUTED iterations are child
+workflow executions on AWS, so their events stay out of the parent's history (MapRun events stand for them) and
+they do not see the parent's variables. ItemReader is served by mocks; ItemBatcher groups items; ResultWriter gives
+AWS's output shape and, when a mock serves its resource, hands it the results."""
+from __future__ import annotations
+
+from pyawssfn.local import dataflow
+from pyawssfn.local.errors import StatesError
+from pyawssfn.local.executor import run_machine, with_error_handling
+from pyawssfn.local.limits import dumps
+
+_THRESHOLD = "States.ExceedToleratedFailureThreshold"
+
+
+def execute(sx):
+    return with_error_handling(sx, lambda: _attempt(sx))
+
+
+def _processor(state):
+    return state.get("ItemProcessor") or state.get("Iterator") or {}
+
+
+def _distributed(state) -> bool:
+    return (_processor(state).get("ProcessorConfig") or {}).get("Mode") == "DISTRIBUTED"
+
+
+def _items(sx, effective):
+    state = sx.state
+    if "ItemReader" in state:
+        return _read_items(sx, effective)
+    if sx.jsonata:
+        if "Items" in state:
+            items = dataflow.jsonata_field(sx, "Items", state["Items"], dataflow.states_var(sx, input=sx.input))
+            if not isinstance(items, list):
+                text = state["Items"]
+                shown = text[2:-2].strip() if isinstance(text, str) and text.startswith("{%") else dumps(text)
+                raise dataflow.evaluation_failed(sx, StatesError(
+                    "States.QueryEvaluationError",
+                    f"The JSONata expression '{shown}' specified for the field 'Items' returned an unexpected result "
+                    f"type. Expected 'array', but was '{_type_name(items)}' for value: {dumps(items)}"), "Items")
+            return items
+        items = sx.input
+    else:
+        items = dataflow.get_path(sx, effective, state["ItemsPath"]) if "ItemsPath" in state else effective
+    if not isinstance(items, list):
+        raise dataflow.evaluation_failed(sx, StatesError(
+            "States.QueryEvaluationError", f"Map state input must be an array but was: {dumps(items)}"), None) \
+            if sx.jsonata else sx.runtime_error(f"Map state input must be an array but was: {dumps(items)}")
+    return items
+
+
+def _read_items(sx, effective):
+    reader = sx.state["ItemReader"]
+    resource = reader.get("Resource", "")
+    if sx.jsonata:
+        args = dataflow.jsonata_field(sx, "ItemReader", reader.get("Arguments", {}),
+                                      dataflow.states_var(sx, input=sx.input))
+    else:
+        args = dataflow.payload_template(sx, reader.get("Parameters", {}), effective, "ItemReader")
+    mocks = sx.run.mocks
+    if not mocks.serves(sx.name, resource):
+        from pyawssfn.local.retry import UNSERVED
+        raise StatesError(UNSERVED, (
+            f"State '{sx.name}' reads its items with {resource}, which nothing serves locally: add \"{resource}\" "
+            f"(or the state name \"{sx.name}\") to the mocks with {{\"Return\": [item, ...]}}."))
+    items, _ = mocks.call(sx.name, resource, args)
+    if not isinstance(items, list):
+        raise sx.runtime_error(f"The ItemReader mock for {resource} must return a list of items, got {dumps(items)}")
+    cap = (reader.get("ReaderConfig") or {}).get("MaxItems")
+    if isinstance(cap, int) and cap > 0:
+        items = items[:cap]
+    return items
+
+
+def _number_field(sx, effective, literal: str, path: str, *, integer: bool):
+    state = sx.state
+    if literal in state:
+        value = state[literal]
+        if sx.jsonata and isinstance(value, str):
+            value = dataflow.jsonata_field(sx, literal, value, dataflow.states_var(sx, input=sx.input))
+        return value
+    if path in state:
+        where = state[path]
+        value = dataflow.get_path(sx, effective, where)
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if ok and integer and isinstance(value, float) and not value.is_integer():
+            ok = False
+        if not ok:
+            raise sx.runtime_error(f"The {path} field refers to value \"{_plain(value)}\" which is not a valid "
+                                   f"{'integer' if integer else 'number'}: {where}")
+        return value
+    return None
+
+
+def _plain(value) -> str:
+    return value if isinstance(value, str) else dumps(value)
+
+
+def _batches(sx, items, effective):
+    batcher = sx.state.get("ItemBatcher")
+    if not batcher:
+        return None
+    max_items = batcher.get("MaxItemsPerBatch")
+    if "MaxItemsPerBatchPath" in batcher:
+        max_items = dataflow.get_path(sx, effective, batcher["MaxItemsPerBatchPath"])
+    max_bytes = batcher.get("MaxInputBytesPerBatch")
+    if "MaxInputBytesPerBatchPath" in batcher:
+        max_bytes = dataflow.get_path(sx, effective, batcher["MaxInputBytesPerBatchPath"])
+    if sx.jsonata:
+        states = dataflow.states_var(sx, input=sx.input)
+        batch_input = dataflow.jsonata_field(sx, "ItemBatcher", batcher.get("BatchInput"), states) \
+            if "BatchInput" in batcher else None
+    else:
+        batch_input = (dataflow.payload_template(sx, batcher["BatchInput"], effective, "BatchInput")
+                       if "BatchInput" in batcher else None)
+    batches, current, size = [], [], 0
+    for item in items:
+        item_size = len(dumps(item).encode())
+        full = (max_items and len(current) >= max_items) or (max_bytes and current and size + item_size > max_bytes)
+        if full:
+            batches.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += item_size
+    if current:
+        batches.append(current)
+    out = []
+    for batch in batches:
+        entry = {"Items": batch}
+        if batch_input is not None:
+            entry["BatchInput"] = batch_input
+        out.append(entry)
+    return out
+
+
+def _attempt(sx):
+    state = sx.state
+    run = sx.run
+    history = run.history
+    distributed = _distributed(state)
+    effective = sx.input if sx.jsonata else dataflow.input_path(sx, sx.input)
+    items = _items(sx, effective)
+    batches = _batches(sx, items, effective) if distributed else None
+    work = batches if batches is not None else items
+    history.add("MapStateStarted", {"length": len(work)})
+    tolerated_count = _number_field(sx, effective, "ToleratedFailureCount", "ToleratedFailureCountPath",
+                                    integer=True)
+    tolerated_pct = _number_field(sx, effective, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
+                                  integer=False)
+    _number_field(sx, effective, "MaxConcurrency", "MaxConcurrencyPath", integer=True)
+    processor = _processor(state)
+    selector_key = "ItemSelector" if "ItemSelector" in state else ("Parameters" if "Parameters" in state else None)
+    map_run_arn = None
+    if distributed:
+        map_run_arn = (run.execution_arn.replace(":execution:", ":mapRun:", 1).rsplit(":", 1)[0]
+                       + f"/{sx.name}:{run.new_uuid()}")
+        history.add("MapRunStarted", {"mapRunArn": map_run_arn})
+    results, failures = [], 0
+    first_error = None
+    for index, item in enumerate(work):
+        item_input = _item_input(sx, selector_key, effective, index, item)
+        if distributed:
+            ok, output = _run_child(sx, processor, item_input)
+        else:
+            ok, output = _run_inline(sx, processor, item_input, index)
+        if ok:
+            results.append(output)
+            continue
+        failures += 1
+        if first_error is None:
+            first_error = output
+        results.append({"Error": output.error, "Cause": output.cause} if distributed else None)
+        if not _tolerated(failures, len(work), tolerated_count, tolerated_pct):
+            _fail_map(sx, distributed, map_run_arn)
+            if tolerated_count is None and tolerated_pct is None:
+                raise StatesError(output.error, output.cause)
+            raise StatesError(_THRESHOLD, "The specified tolerance threshold was exceeded")
+    if distributed:
+        history.add("MapRunSucceeded")
+    history.add("MapStateSucceeded")
+    if distributed and "ResultWriter" in state:
+        results = _write_results(sx, map_run_arn, results, effective)
+    if sx.jsonata:
+        out = dataflow.jsonata_result(sx, results)
+    else:
+        out = dataflow.jsonpath_result(sx, sx.input, results)
+    return sx.exit(out, sx.next_of())
+
+
+def _tolerated(failures, total, count, pct) -> bool:
+    if count is None and pct is None:
+        return False
+    if count is not None and failures <= count:
+        return True
+    if pct is not None and total and failures * 100.0 / total <= pct:
+        return True
+    return False
+
+
+def _fail_map(sx, distributed, map_run_arn):
+    if distributed:
+        sx.run.history.add("MapRunFailed")
+    sx.run.history.add("MapStateFailed")
+
+
+def _item_input(sx, selector_key, effective, index, item):
+    if selector_key is None:
+        return item
+    template = sx.state[selector_key]
+    if sx.jsonata:
+        ctx = sx.context(map_item=(index, item))
+        return dataflow.jsonata_field(sx, "ItemSelector", template, {"input": sx.input, "context": ctx})
+    return dataflow.payload_template(sx, template, effective, selector_key, map_item=(index, item))
+
+
+def _run_inline(sx, processor, item_input, index):
+    run = sx.run
+    history = run.history
+    history.add("MapIterationStarted", {"index": index, "name": sx.name})
+    try:
+        output, _ = run_machine(run, processor, item_input, dumps(item_input), variables=dict(sx.variables),
+                                query_language=sx.frame.query_language)
+    except StatesError as exc:
+        history.add("MapIterationFailed", {"index": index, "name": sx.name})
+        return False, exc
+    history.add("MapIterationSucceeded", {"index": index, "name": sx.name})
+    return True, output
+
+
+def _run_child(sx, processor, item_input):
+    """A DISTRIBUTED iteration: its own history (a child workflow on AWS), no access to the parent's variables."""
+    from pyawssfn.local.history import History
+
+    run = sx.run
+    saved = run.history
+    run.history = History(run.clock, saved.limit)
+    try:
+        output, _ = run_machine(run, processor, item_input, dumps(item_input), variables={},
+                                query_language=sx.frame.query_language)
+        return True, output
+    except StatesError as exc:
+        return False, exc
+    finally:
+        run.history = saved
+
+
+def _write_results(sx, map_run_arn, results, effective):
+    writer = sx.state["ResultWriter"]
+    resource = writer.get("Resource", "")
+    if sx.jsonata:
+        args = dataflow.jsonata_field(sx, "ResultWriter", writer.get("Arguments", {}),
+                                      dataflow.states_var(sx, input=sx.input))
+    else:
+        args = dataflow.payload_template(sx, writer.get("Parameters", {}), effective, "ResultWriter")
+    bucket = args.get("Bucket", "") if isinstance(args, dict) else ""
+    prefix = args.get("Prefix", "") if isinstance(args, dict) else ""
+    run_id = map_run_arn.rsplit(":", 1)[-1]
+    if sx.run.mocks.serves(sx.name, resource):
+        sx.run.mocks.call(sx.name, resource, {**(args if isinstance(args, dict) else {}), "Results": results})
+    key = f"{prefix.rstrip('/') + '/' if prefix else ''}{run_id}/manifest.json"
+    return {"MapRunArn": map_run_arn, "ResultWriterDetails": {"Bucket": bucket, "Key": key}}
+
+
+def _type_name(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+

@@ -1,0 +1,42 @@
+"""Parallel: runs every branch on the same input; branches run one after the other, branch 0 first."""
+from __future__ import annotations
+
+from pyawssfn.local import dataflow
+from pyawssfn.local.errors import StatesError
+from pyawssfn.local.executor import run_machine, with_error_handling
+from pyawssfn.local.limits import dumps
+
+
+def execute(sx):
+    return with_error_handling(sx, lambda: _attempt(sx))
+
+
+def _attempt(sx):
+    state = sx.state
+    run = sx.run
+    if sx.jsonata:
+        states = dataflow.states_var(sx, input=sx.input)
+        branch_input = (dataflow.jsonata_field(sx, "Arguments", state["Arguments"], states)
+                        if "Arguments" in state else sx.input)
+    else:
+        branch_input = dataflow.input_path(sx, sx.input)
+        if "Parameters" in state:
+            branch_input = dataflow.payload_template(sx, state["Parameters"], branch_input, "Parameters")
+    text = dumps(branch_input)
+    run.history.add("ParallelStateStarted")
+    results = []
+    try:
+        for branch in state.get("Branches", []):
+            # Branches read the variables of the enclosing scope but assign only their own copy.
+            output, _ = run_machine(run, branch, branch_input, text, variables=dict(sx.variables),
+                                    query_language=sx.frame.query_language)
+            results.append(output)
+    except StatesError:
+        run.history.add("ParallelStateFailed")
+        raise
+    run.history.add("ParallelStateSucceeded")
+    if sx.jsonata:
+        out = dataflow.jsonata_result(sx, results)
+    else:
+        out = dataflow.jsonpath_result(sx, sx.input, results)
+    return sx.exit(out, sx.next_of())
