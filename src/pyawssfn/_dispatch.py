@@ -70,15 +70,21 @@ def call_step(fn, kwargs: dict, task_token=None):
     return fn(*positional, **keywords)
 
 
-def dispatch(module, allowed_steps, event, context=None):
-    """Run the step ``event["step"]`` of ``module`` with ``event["kwargs"]`` and return its result. A step outside
-    ``allowed_steps`` raises ``UnknownStep`` before anything runs."""
+def check_event(allowed_steps, event) -> str:
+    """The step an event names, once it is known to be allowed."""
     if not isinstance(event, dict) or not isinstance(event.get("step"), str):
         raise BadEvent('the event must be an object {"step": name, "kwargs": {...}}')
     name = event["step"]
     if name not in allowed_steps:
         allowed = ", ".join(sorted(allowed_steps)) or "(none)"
         raise UnknownStep(f"{name!r} is not a step of this workflow; the steps are: {allowed}")
+    return name
+
+
+def dispatch(module, allowed_steps, event, context=None):
+    """Run the step ``event["step"]`` of ``module`` with ``event["kwargs"]`` and return its result. A step outside
+    ``allowed_steps`` raises ``UnknownStep`` before anything runs."""
+    name = check_event(allowed_steps, event)
     kwargs = event.get("kwargs", {})
     if not isinstance(kwargs, dict):
         raise BadEvent(f'"kwargs" of the event for step {name} must be an object')
@@ -100,6 +106,7 @@ def make_handler(module_name: str, steps):
     loaded = []
 
     def handler(event, context=None):
+        check_event(allowed, event)  # before the import: a refused event runs none of the user's code
         if not loaded:
             with lock:
                 if not loaded:

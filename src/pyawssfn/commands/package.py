@@ -1,0 +1,70 @@
+"""``pyawssfn package FILE -o function.zip``: build the Lambda zip serving a workflow's steps."""
+from __future__ import annotations
+
+import pathlib
+import sys
+
+from pyawssfn.packaging import deps
+
+
+def add_parser(subparsers):
+    p = subparsers.add_parser(
+        "package", help="build the Lambda zip of a workflow module",
+        description="Build a deterministic Lambda zip: the module, the local code it imports, the pyawssfn "
+                    "dispatcher, and its dependencies as wheels for the Lambda runtime. Prints the handler string.")
+    p.add_argument("file", help="the workflow module (.py)")
+    p.add_argument("-o", "--output", default="function.zip", help="the zip to write (default: function.zip)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    p.add_argument("--workflow", help="the workflow function, when the module has several")
+    p.add_argument("--requirements", metavar="FILE",
+                   help="requirements to bundle (default: the [project] dependencies of the nearest pyproject.toml)")
+    p.add_argument("--runtime", default="python3.13", choices=deps.RUNTIMES, help="Lambda runtime (python3.13)")
+    p.add_argument("--arch", default="x86_64", choices=sorted(deps.ARCHES), help="Lambda architecture (x86_64)")
+    p.set_defaults(func=run)
+    return p
+
+
+def steps_of(path: pathlib.Path, workflow: str | None) -> list[str] | None:
+    """The steps the compiled machine calls (with those of the child workflows it starts); None after printing the
+    compile errors."""
+    from pyawssfn.compiler import CompileError, compile_file
+
+    steps, todo, done = set(), [workflow], set()
+    while todo:
+        name = todo.pop()
+        try:
+            res = compile_file(str(path), workflow=name)
+        except CompileError as exc:
+            for d in getattr(exc, "diagnostics", None) or [exc]:
+                print(str(d), file=sys.stderr)
+            return None
+        done.update({name, res.workflow})
+        steps.update(res.steps)
+        todo.extend(c for c in res.children if c not in done)
+    return sorted(steps)
+
+
+def run(args) -> int:
+    from pyawssfn.packaging import PackageError, build_package
+
+    path = pathlib.Path(args.file)
+    if not path.is_file():
+        print(f"pyawssfn: error: no such file: {path}", file=sys.stderr)
+        return 2
+    out = pathlib.Path(args.output)
+    if out.exists() and not args.force:
+        print(f"pyawssfn: error: {out} exists; pass --force to overwrite it", file=sys.stderr)
+        return 2
+    steps = steps_of(path, args.workflow)
+    if steps is None:
+        return 2
+    try:
+        result = build_package(path, steps, out, force=args.force, requirements_file=args.requirements,
+                               runtime=args.runtime, arch=args.arch)
+    except PackageError as exc:
+        print(f"pyawssfn: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {result.path} ({len(result.entries)} files, {len(result.steps)} steps: {', '.join(result.steps)}; "
+          f"sha256 {result.sha256[:16]})", file=sys.stderr)
+    print(result.handler)
+    return 0

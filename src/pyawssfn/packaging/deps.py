@@ -1,0 +1,124 @@
+"""Third-party dependencies for the Lambda: wheels for the Lambda runtime's Python and architecture, installed with
+pip into a cache keyed by the requirements, runtime and architecture, so that a second build is fast and every build
+bundles the same files."""
+from __future__ import annotations
+
+import hashlib
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+
+RUNTIMES = ("python3.12", "python3.13", "python3.14")
+ARCHES = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+# The project itself and the pieces of pyawssfn the zip already carries are not dependencies to bundle.
+_NOT_BUNDLED = {"pyawssfn"}
+
+
+class DependencyError(Exception):
+    pass
+
+
+def cache_root() -> pathlib.Path:
+    env = os.environ.get("PYAWSSFN_CACHE")
+    return pathlib.Path(env) if env else pathlib.Path.home() / ".cache" / "pyawssfn"
+
+
+def _requirement_name(line: str) -> str:
+    m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line)
+    return re.sub(r"[-_.]+", "-", m.group(1)).lower() if m else ""
+
+
+def _clean(lines) -> list[str]:
+    out = []
+    for line in lines:
+        line = line.split(" #")[0].strip()
+        if line and not line.startswith("#") and _requirement_name(line) not in _NOT_BUNDLED:
+            out.append(line)
+    return out
+
+
+def find_requirements(module_path: pathlib.Path, requirements_file: pathlib.Path | None) -> list[str]:
+    """The requirement lines: from ``requirements_file`` if given, else from the ``[project].dependencies`` of the
+    nearest pyproject.toml above the module (stopping at the repository root; pyawssfn's own is not the user's)."""
+    if requirements_file is not None:
+        try:
+            text = pathlib.Path(requirements_file).read_text()
+        except OSError as exc:
+            raise DependencyError(f"cannot read requirements file {requirements_file}: {exc.strerror}") from None
+        for line in text.splitlines():
+            if line.strip().startswith("-") and not line.strip().startswith("--"):
+                raise DependencyError(f"{requirements_file}: pip options such as {line.strip()!r} are not supported; "
+                                      f"list one requirement a line")
+        return _clean(text.splitlines())
+    for d in [pathlib.Path(module_path).resolve().parent, *pathlib.Path(module_path).resolve().parent.parents]:
+        pyproject = d / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                project = tomllib.loads(pyproject.read_text()).get("project", {})
+            except tomllib.TOMLDecodeError as exc:
+                raise DependencyError(f"{pyproject}: not valid TOML: {exc}") from None
+            if project.get("name") == "pyawssfn":
+                return []
+            return _clean(project.get("dependencies", []))
+        if (d / ".git").exists():
+            break
+    return []
+
+
+def _cache_key(requirements: list[str], runtime: str, arch: str) -> str:
+    blob = "\n".join([runtime, arch, *sorted(requirements)])
+    return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+def _pip_failure(stderr: str, runtime: str, arch: str) -> str:
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip().startswith("ERROR:")]
+    detail = "; ".join(ln.removeprefix("ERROR: ") for ln in lines[:3]) or stderr.strip()[-500:]
+    return (f"cannot install the requirements as wheels for {runtime} on {arch}: {detail} (every dependency needs a "
+            f"wheel for that runtime: pin a version that has one, or change --runtime/--arch)")
+
+
+def install(requirements: list[str], runtime: str, arch: str) -> pathlib.Path:
+    """A directory holding the installed requirements, built once per (requirements, runtime, arch)."""
+    if runtime not in RUNTIMES:
+        raise DependencyError(f"unsupported runtime {runtime!r}; choose one of {', '.join(RUNTIMES)}")
+    if arch not in ARCHES:
+        raise DependencyError(f"unsupported architecture {arch!r}; choose one of {', '.join(ARCHES)}")
+    target = cache_root() / "deps" / _cache_key(requirements, runtime, arch)
+    if target.is_dir():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = pathlib.Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
+    try:
+        req_file = staging / "requirements.txt"
+        req_file.write_text("\n".join(requirements) + "\n")
+        cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
+               "--target", str(staging / "site"), "--platform", ARCHES[arch], "--implementation", "cp",
+               "--python-version", runtime.removeprefix("python"), "--only-binary=:all:", "-r", str(req_file)]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise DependencyError(_pip_failure(proc.stderr, runtime, arch))
+        try:
+            os.replace(staging / "site", target)
+        except OSError:  # built concurrently by another process: theirs is as good as ours
+            if not target.is_dir():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def installed_files(site: pathlib.Path) -> dict[str, bytes]:
+    files = {}
+    for p in sorted(site.rglob("*")):
+        rel = p.relative_to(site)
+        if p.is_dir() or rel.parts[0] == "bin" or "__pycache__" in rel.parts or p.suffix in (".pyc", ".pyo"):
+            continue
+        if rel.parts[0].endswith(".dist-info") and p.name in ("INSTALLER", "REQUESTED", "direct_url.json"):
+            continue  # depend on how pip was invoked, not on what was installed
+        files[rel.as_posix()] = p.read_bytes()
+    return files
