@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
     aws = aws_from_args(args)   # checked before the slower packaging step
     machines = load_machines(args.file, args.workflow)
-    zip_bytes = build_zip(args.file, machines, args.requirements)
+    zip_bytes = build_zip(args.file, machines, args.requirements, runtime=args.runtime, arch=args.arch)
     plan = DeployPlan(name=args.name, machines=machines, zip_bytes=zip_bytes, role_arn=args.role_arn,
                       lambda_role_arn=args.lambda_role_arn, runtime=args.runtime, arch=args.arch,
                       tracing=args.tracing)

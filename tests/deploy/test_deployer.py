@@ -1,0 +1,129 @@
+"""The boto3 deployer against moto's server: create, idempotent re-deploy, targeted updates, refusals, failures."""
+from __future__ import annotations
+
+import json
+
+import boto3
+import botocore.exceptions
+import pytest
+
+from pyawssfn.deploy.aws import AwsProblem, connect
+from pyawssfn.deploy.deployer import DeployPlan, deploy
+from pyawssfn.deploy.source import OWNER_TAG, Machine
+
+from .conftest import ACCOUNT, lambda_task, machine, zip_of
+
+KID = Machine("kid", machine(("A", lambda_task("a"))), steps=["a"])
+ROOT = Machine("main", machine(
+    ("B", lambda_task("b", "C")),
+    ("C", {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+           "Arguments": {"StateMachineArn": "${StateMachineArn_kid}", "Input": {}}, "End": True})),
+    ["kid"], steps=["b"])
+
+
+def outcomes(result):
+    return [(s.kind, s.name, s.outcome) for s in result.steps]
+
+
+def client(url, service):
+    return boto3.client(service, endpoint_url=url, region_name="us-east-1")
+
+
+def test_create_then_unchanged_then_targeted_updates(moto_url):
+    aws = connect(None, moto_url)
+    first = deploy(aws, DeployPlan("dep1", [KID, ROOT], zip_of("v = 1")))
+    assert first.error is None
+    assert outcomes(first) == [("role", "dep1-lambda", "created"), ("function", "dep1", "created"),
+                               ("role", "dep1-kid-states", "created"), ("state machine", "dep1-kid", "created"),
+                               ("role", "dep1-states", "created"), ("state machine", "dep1", "created")]
+    sfn, iam, lam = client(moto_url, "stepfunctions"), client(moto_url, "iam"), client(moto_url, "lambda")
+    fn_arn = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:dep1"
+    kid_arn = f"arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:dep1-kid"
+    d = json.loads(sfn.describe_state_machine(stateMachineArn=first.state_machine_arn)["definition"])
+    assert d["States"]["B"]["Arguments"]["FunctionName"] == fn_arn       # placeholders substituted
+    assert d["States"]["C"]["Arguments"]["StateMachineArn"] == kid_arn
+    policy = iam.get_role_policy(RoleName="dep1-states", PolicyName="main-least-privilege")["PolicyDocument"]
+    granted = {a: set(st["Resource"]) for st in policy["Statement"] for a in st["Action"]}
+    assert granted["lambda:InvokeFunction"] == {fn_arn, fn_arn + ":*"}
+    assert granted["states:StartExecution"] == {kid_arn}
+    assert granted["states:DescribeExecution"] == {f"arn:aws:states:us-east-1:{ACCOUNT}:execution:dep1-kid:*"}
+    trust = iam.get_role(RoleName="dep1-states")["Role"]["AssumeRolePolicyDocument"]
+    assert trust["Statement"][0]["Principal"] == {"Service": "states.amazonaws.com"}
+    fn = lam.get_function(FunctionName="dep1")
+    assert fn["Tags"][OWNER_TAG] == "dep1" and fn["Configuration"]["Handler"] == "pyawssfn_handler.handler"
+
+    again = deploy(aws, DeployPlan("dep1", [KID, ROOT], zip_of("v = 1")))
+    assert not again.changed and {s.outcome for s in again.steps} == {"unchanged"}
+
+    code = deploy(aws, DeployPlan("dep1", [KID, ROOT], zip_of("v = 2")))
+    assert [s.name for s in code.steps if s.outcome != "unchanged"] == ["dep1"]
+    assert code.steps[1].outcome == "updated" and code.steps[1].detail == "code"
+
+    root2 = Machine("main", {**ROOT.definition, "Comment": "changed"}, ["kid"], ["b"])
+    wf = deploy(aws, DeployPlan("dep1", [KID, root2], zip_of("v = 2")))
+    assert [(s.name, s.outcome, s.detail) for s in wf.steps if s.outcome != "unchanged"] == [
+        ("dep1", "updated", "definition")]
+    assert json.loads(sfn.describe_state_machine(stateMachineArn=wf.state_machine_arn)["definition"])[
+        "Comment"] == "changed"
+
+    arm = deploy(aws, DeployPlan("dep1", [KID, root2], zip_of("v = 2"), runtime="python3.12"))
+    assert [(s.name, s.outcome) for s in arm.steps if s.outcome != "unchanged"] == [("dep1", "updated")]
+    assert lam.get_function(FunctionName="dep1")["Configuration"]["Runtime"] == "python3.12"
+
+
+def test_a_name_taken_by_a_foreign_function_is_refused_and_nothing_changes(moto_url):
+    iam, lam = client(moto_url, "iam"), client(moto_url, "lambda")
+    role = iam.create_role(RoleName="someone-elses", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                                "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    lam.create_function(FunctionName="taken", Role=role, Runtime="python3.12", Handler="x.h",
+                        Code={"ZipFile": zip_of("x = 1")})
+    with pytest.raises(AwsProblem, match="function 'taken' exists and was not made by pyawssfn") as err:
+        deploy(connect(None, moto_url), DeployPlan("taken", [KID, ROOT], zip_of("v = 1")))
+    assert err.value.exit_code == 2
+    with pytest.raises(botocore.exceptions.ClientError):
+        iam.get_role(RoleName="taken-lambda")            # not even the first role was made
+    assert lam.get_function(FunctionName="taken")["Configuration"]["Handler"] == "x.h"
+
+
+def test_failure_half_way_reports_what_exists_and_deletes_nothing(moto_url):
+    # moto, like AWS, refuses a role ARN that is not a role's: the state machine create fails after the function.
+    plan = DeployPlan("half", [KID, ROOT], zip_of("v = 1"), role_arn=f"arn:aws:iam::{ACCOUNT}:user/not-a-role")
+    result = deploy(connect(None, moto_url), plan)
+    assert outcomes(result) == [("role", "half-lambda", "created"), ("function", "half", "created"),
+                                ("state machine", "half-kid", "failed"), ("state machine", "half", "not made")]
+    assert result.error is not None and "Invalid Role Arn" in str(result.error)
+    assert client(moto_url, "lambda").get_function(FunctionName="half")["Configuration"]["FunctionName"] == "half"
+
+
+def test_injected_failure_on_the_last_step_keeps_everything_else(moto_url):
+    session = boto3.session.Session()
+
+    def refuse(params, **_):
+        if params.get("name") == "inj":
+            raise botocore.exceptions.ClientError(
+                {"Error": {"Code": "InvalidDefinition", "Message": "injected"}}, "CreateStateMachine")
+    session.events.register("before-parameter-build.stepfunctions.CreateStateMachine", refuse)
+    result = deploy(connect(None, moto_url, session=session), DeployPlan("inj", [KID, ROOT], zip_of("v = 1")))
+    assert [s.outcome for s in result.steps] == ["created"] * 5 + ["failed"]
+    assert "InvalidDefinition: injected" in result.steps[-1].detail
+    again = deploy(connect(None, moto_url), DeployPlan("inj", [KID, ROOT], zip_of("v = 1")))
+    assert outcomes(again)[-1] == ("state machine", "inj", "created")      # the next deploy finishes the job
+    assert {s.outcome for s in again.steps[:-1]} == {"unchanged"}
+
+
+def test_role_propagation_is_retried_only_for_fresh_roles(moto_url):
+    session = boto3.session.Session()
+    calls = []
+
+    def flaky(params, **_):
+        calls.append(params["FunctionName"])
+        if len(calls) == 1:
+            raise botocore.exceptions.ClientError({"Error": {"Code": "InvalidParameterValueException", "Message":
+                                                   "The role defined for the function cannot be assumed by "
+                                                   "Lambda."}}, "CreateFunction")
+    session.events.register("before-parameter-build.lambda.CreateFunction", flaky)
+    slept = []
+    result = deploy(connect(None, moto_url, session=session), DeployPlan("prop", [KID, ROOT], zip_of("v")),
+                    sleep=slept.append)
+    assert result.error is None and len(calls) == 2 and slept == [2]
