@@ -441,7 +441,7 @@ class ExpressionTranslator:
             return (
                 f'$not({_is_int(n)}) ? {_err("TypeError: can only multiply a sequence by an integer")} : '
                 f'$type({seq}) = "string" ? ({n} > 0 ? $pad("", $length({seq}) * {n}, {seq}) : "") : '
-                f'({n} > 0 ? $reduce([1..{n}], function({acc}) {{ $append({acc}, {seq}) }}, []) : [])'
+                f'({n} > 0 ? $reduce([1..{n}], function({acc}, {acc}_) {{ $append({acc}, {seq}) }}, []) : [])'
             )
 
         if left.type in ("str", "list"):
@@ -845,16 +845,495 @@ class ExpressionTranslator:
                 if func.attr in PREDICATE_NAMES:
                     return self._predicate(node, func.attr)
                 self._refuse(node, f"{func.value.id}.{func.attr}(...) cannot be used inside an expression",
-                             "call it as a statement of its own")
-            if func.attr in PREDICATE_NAMES and isinstance(func.value, ast.Name):
+                             "call it as a statement of its own, assigning its result to a variable")
+            if func.attr in PREDICATE_NAMES and isinstance(func.value, ast.Name) and func.value.id[:1].isupper():
                 return self._predicate(node, func.attr)
-        if isinstance(func, ast.Name) and func.id in self.predicate_names:
-            return self._predicate(node, func.id)
+            return self._method(node, func)
+        if isinstance(func, ast.Name):
+            if func.id in self.predicate_names:
+                return self._predicate(node, func.id)
+            handler = getattr(self, "_builtin_" + func.id, None)
+            if handler is not None and not any(func.id in s for s in self._scopes):
+                for kw in node.keywords:
+                    if kw.arg is None or (func.id, kw.arg) not in _KEYWORDS:
+                        self._refuse(node, f"{func.id}() with keyword {kw.arg or '**'} is not supported",
+                                     "see docs/expressions.md for the supported forms")
+                if any(isinstance(a, ast.Starred) for a in node.args):
+                    self._refuse(node, "*args in a builtin call is not supported", "pass the arguments directly")
+                return handler(node)
         self._refuse(node, f"call to {_describe(func)} cannot be inlined in JSONata",
                      "move this computation into a step function")
 
+    def _args(self, node: ast.Call, lo: int, hi: int) -> list[J]:
+        if not lo <= len(node.args) <= hi:
+            self._refuse(node, f"{_describe(node.func)}() takes {lo}..{hi} arguments here, got {len(node.args)}",
+                         "see docs/expressions.md for the supported forms")
+        return [self._tr(a) for a in node.args]
+
+    def _kw(self, node: ast.Call, name: str) -> ast.expr | None:
+        for kw in node.keywords:
+            if kw.arg == name:
+                return kw.value
+        return None
+
+    def _builtin_len(self, node: ast.Call) -> J:
+        (x,) = self._args(node, 1, 1)
+        if x.type == "str":
+            return J(f"$length({x.code})", "int")
+        if x.type == "list":
+            return J(f"$count({x.code})", "int")
+        if x.type == "dict":
+            return J(f"$count($keys({x.code}))", "int")
+        if x.type is not None:
+            self._refuse(node, f"len() of a {x.type}", "len() takes a str, list or dict")
+        return J(self._let([x], lambda v: (
+            f'$type({v}) = "string" ? $length({v}) : $type({v}) = "array" ? $count({v}) : '
+            f'$type({v}) = "object" ? $count($keys({v})) : {_err("TypeError: object has no len()")}')), "int")
+
+    def _builtin_str(self, node: ast.Call) -> J:
+        (x,) = self._args(node, 1, 1)
+        return J(self._str(x), "str")
+
+    def _builtin_bool(self, node: ast.Call) -> J:
+        (x,) = self._args(node, 1, 1)
+        return J(self._truthy(x), "bool")
+
+    def _builtin_int(self, node: ast.Call) -> J:
+        (x,) = self._args(node, 1, 1)
+        trunc = lambda v: f"({v} < 0 ? $ceil({v}) : $floor({v}))"  # noqa: E731  Python truncates toward zero
+        parse = lambda v: (  # noqa: E731
+            f'$contains({v}, /^\\s*[-+]?[0-9]+\\s*$/) ? '
+            f'( $__s := $replace($replace({v}, /\\s/, ""), "+", ""); $__d := $replace($__s, /^(-?)0+(?=[0-9])/, "$1"); '
+            f'$abs($number($__d)) < 9007199254740992 ? $number($__d) : '
+            f'{_err("ValueError: integer too large for a workflow expression")} ) : '
+            f'$error("ValueError: invalid literal for int() with base 10: " & {v})')
+        if x.type == "int":
+            return x
+        if x.type == "float":
+            return J(self._let([x], trunc), "int")
+        if x.type == "bool":
+            return J(f"({x.code} ? 1 : 0)", "int")
+        if x.type == "str":
+            return J(self._let([x], parse), "int")
+        if x.type is not None:
+            self._refuse(node, f"int() of a {x.type}", "int() takes a number, bool or str")
+        return J(self._let([x], lambda v: (
+            f'$type({v}) = "number" ? {trunc(v)} : $type({v}) = "boolean" ? ({v} ? 1 : 0) : '
+            f'$type({v}) = "string" ? ({parse(v)}) : '
+            f'{_err("TypeError: int() argument must be a string or a number")}')), "int")
+
+    def _builtin_float(self, node: ast.Call) -> J:
+        (x,) = self._args(node, 1, 1)
+        if x.type in NUMERIC:
+            return J(x.code, "float")
+        parse = lambda v: (  # noqa: E731
+            f'$contains({v}, /^\\s*-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?\\s*$/) ? '
+            f'$number($replace({v}, /\\s/, "")) : '
+            f'$error("ValueError: could not convert string to float: " & {v})')
+        return J(self._let([x], lambda v: (
+            f'$type({v}) = "number" ? {v} : $type({v}) = "boolean" ? ({v} ? 1 : 0) : '
+            f'$type({v}) = "string" ? ({parse(v)}) : '
+            f'{_err("TypeError: float() argument must be a string or a number")}')), "float")
+
+    def _builtin_abs(self, node: ast.Call) -> J:
+        (x,) = self._args(node, 1, 1)
+        return J(f"$abs({x.code})", x.type if x.type in NUMERIC else None)
+
+    def _seq_arg(self, node: ast.Call) -> J:
+        """The list min/max/sum/sorted/any/all work on: one iterable argument, or several arguments."""
+        if len(node.args) == 1:
+            return self._iterable(node.args[0])
+        return J(self._build_list(node, [("one", self._tr(a)) for a in node.args]), "list")
+
+    def _iterable(self, node: ast.expr) -> J:
+        """A Python iterable as a JSONata array: lists as they are, strings as characters, dicts as their keys."""
+        if isinstance(node, ast.GeneratorExp):
+            return self._comprehension(node)
+        x = self._tr(node)
+        if x.type == "list":
+            return x
+        if x.type == "str":
+            return J(f'$split({x.code}, "")', "list")
+        if x.type == "dict":
+            return J(f"[$keys({x.code})]", "list")
+        if x.type is not None:
+            self._refuse(node, f"a {x.type} is not iterable", "iterate over a list, str or dict")
+        return J(self._let([x], lambda v: (
+            f'$type({v}) = "array" ? {v} : $type({v}) = "string" ? $split({v}, "") : '
+            f'$type({v}) = "object" ? [$keys({v})] : {_err("TypeError: object is not iterable")}')), "list")
+
+    def _extreme(self, node: ast.Call, last: bool) -> J:
+        if not node.args:
+            self._refuse(node, f"{_describe(node.func)}() needs arguments", "pass a list or several values")
+        if self._kw(node, "default") is not None and len(node.args) != 1:
+            self._refuse(node, "default= needs a single iterable argument", "pass one list")
+        xs = self._seq_arg(node)
+        default = self._kw(node, "default")
+        empty = self._tr(default).code if default is not None else _err(
+            f"ValueError: {_describe(node.func)}() arg is an empty sequence")
+        # $sort orders numbers or strings and fails on mixtures, as Python's comparisons do.
+        pick = "[-1]" if last else "[0]"
+        return J(self._let([xs], lambda v: f"$count({v}) = 0 ? {empty} : $sort({v}){pick}"))
+
+    def _builtin_min(self, node: ast.Call) -> J:
+        return self._extreme(node, False)
+
+    def _builtin_max(self, node: ast.Call) -> J:
+        return self._extreme(node, True)
+
+    def _builtin_sum(self, node: ast.Call) -> J:
+        if len(node.args) not in (1, 2):
+            self._refuse(node, "sum() takes an iterable and an optional start", "sum(xs) or sum(xs, start)")
+        xs = self._iterable(node.args[0])
+        total = J(f"$sum({xs.code})")
+        if len(node.args) == 2:
+            start = self._tr(node.args[1])
+            return J(f"{_paren(start.code)} + {total.code}")
+        return total
+
+    def _builtin_round(self, node: ast.Call) -> J:
+        args = node.args
+        if len(args) == 1 and self._kw(node, "ndigits") is None:
+            x = self._tr(args[0])
+            return J(f"$round({x.code})", "int")
+        nd = args[1] if len(args) == 2 else self._kw(node, "ndigits")
+        try:
+            digits = self.literal_value(nd)
+        except NotConstant:
+            digits = None
+        if not isinstance(digits, int) or isinstance(digits, bool) or not 0 <= digits <= 15:
+            self._refuse(node, "round() needs a literal ndigits between 0 and 15",
+                         "write round(x, 2) with a literal, or round in a step function")
+        x = self._tr(args[0])
+        if x.type == "int":
+            return x
+        return J(self._let([x], lambda v: (
+            f'$type({v}) != "number" ? {_err("TypeError: round() needs a number")} : '
+            f"{_round_half_even_exact(v, digits)}")), "float")
+
+    def _builtin_sorted(self, node: ast.Call) -> J:
+        if len(node.args) != 1:
+            self._refuse(node, "sorted() takes one iterable", "sorted(xs)")
+        xs = self._iterable(node.args[0])
+        rev = self._kw(node, "reverse")
+        reverse = False
+        if rev is not None:
+            try:
+                reverse = self.literal_value(rev)
+            except NotConstant:
+                reverse = None
+            if not isinstance(reverse, bool):
+                self._refuse(rev, "reverse= must be a literal True or False", "write reverse=True")
+        key = self._kw(node, "key")
+        if key is None:
+            code = f"$sort({xs.code})"
+        else:
+            if not (isinstance(key, ast.Lambda) and len(key.args.args) == 1 and not key.args.defaults):
+                self._refuse(key, "key= must be a one-argument lambda with a pure body",
+                             "write key=lambda x: x[\"field\"], or sort in a step function")
+            a, b = self._fresh(), self._fresh()
+            param = key.args.args[0].arg
+            self._scopes.append({param: a})
+            ka = self._tr(key.body)
+            self._scopes[-1] = {param: b}
+            kb = self._tr(key.body)
+            self._scopes.pop()
+            # The comparator says whether the first item goes after the second; $sort is a stable merge sort.
+            code = f"$sort({xs.code}, function({a}, {b}) {{ {_paren(ka.code)} > {_paren(kb.code)} }})"
+        if reverse:
+            # Python's reverse sort keeps equal items in their original order.
+            code = self._let([xs], lambda v: f"$reverse($sort($reverse({v})))") if key is None else f"$reverse({code})"
+        return J(f"[{code}]" if not code.startswith("(") else code, "list")
+
+    def _builtin_list(self, node: ast.Call) -> J:
+        if not node.args:
+            return J("[]", "list")
+        return self._iterable(node.args[0]) if len(node.args) == 1 else self._args(node, 0, 1)[0]
+
+    _builtin_tuple = _builtin_list
+
+    def _builtin_any(self, node: ast.Call) -> J:
+        xs = self._seq_arg(node) if len(node.args) == 1 else self._args(node, 1, 1)[0]
+        e = self._fresh()
+        return J(f"$exists($filter({xs.code}, function({e}) {{ {self._truthy(J(e))} }}))", "bool")
+
+    def _builtin_all(self, node: ast.Call) -> J:
+        xs = self._seq_arg(node) if len(node.args) == 1 else self._args(node, 1, 1)[0]
+        e = self._fresh()
+        return J(f"$not($exists($filter({xs.code}, function({e}) {{ $not({self._truthy(J(e))}) }})))", "bool")
+
+    def _builtin_isinstance(self, node: ast.Call) -> J:
+        if len(node.args) != 2:
+            self._refuse(node, "isinstance() takes a value and a type", "isinstance(x, int)")
+        x = self._tr(node.args[0])
+        spec = node.args[1]
+        names = spec.elts if isinstance(spec, ast.Tuple) else [spec]
+        tests = []
+        for n in names:
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "type" and len(n.args) == 1 \
+                    and isinstance(n.args[0], ast.Constant) and n.args[0].value is None:
+                tests.append(lambda v: f'$type({v}) = "null"')
+            elif isinstance(n, ast.Constant) and n.value is None:
+                tests.append(lambda v: f'$type({v}) = "null"')
+            elif isinstance(n, ast.Name) and n.id in _ISINSTANCE:
+                tests.append(_ISINSTANCE[n.id])
+            else:
+                self._refuse(n, f"isinstance() with {_describe(n)} is not supported",
+                             "use int, float, str, bool, list, dict, tuple or type(None)")
+        return J(self._let([x], lambda v: "(" + " or ".join(t(v) for t in tests) + ")"), "bool")
+
+    # -- methods --
+    def _method(self, node: ast.Call, func: ast.Attribute) -> J:
+        name = func.attr
+        handler = getattr(self, "_m_" + name, None)
+        if handler is None or node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            self._refuse(node, f"method .{name}(...) cannot be inlined in JSONata",
+                         "see docs/expressions.md for the supported methods, or use a step function")
+        obj = self._tr(func.value)
+        return handler(node, obj)
+
+    def _typed(self, node: ast.AST, obj: J, want: str, body: Callable[[str], str], rtype: str | None = None,
+               extra: list[J] | None = None) -> J:
+        jtype = {"str": "string", "list": "array", "dict": "object"}[want]
+        name = _describe(node.func) if isinstance(node, ast.Call) else "method"
+        if obj.type not in (None, want):
+            self._refuse(node, f"{name}: a {obj.type} has no such method", f"call it on a {want}")
+        parts = [obj] + (extra or [])
+
+        def wrapped(o: str, *rest: str) -> str:
+            b = body(o, *rest)
+            if obj.type == want:
+                return b
+            return f'$type({o}) = "{jtype}" ? ({b}) : {_err(f"AttributeError: object has no method used in {name}")}'
+        return J(self._let(parts, wrapped), rtype)
+
+    def _str_args(self, node: ast.Call, lo: int, hi: int) -> list[J]:
+        args = self._args(node, lo, hi)
+        for a, src in zip(args, node.args):
+            if a.type not in (None, "str"):
+                self._refuse(src, "this argument must be a str", "pass a string")
+        return args
+
+    def _m_upper(self, node: ast.Call, obj: J) -> J:
+        self._args(node, 0, 0)
+        return self._typed(node, obj, "str", lambda s: f"$uppercase({s})", "str")
+
+    def _m_lower(self, node: ast.Call, obj: J) -> J:
+        self._args(node, 0, 0)
+        return self._typed(node, obj, "str", lambda s: f"$lowercase({s})", "str")
+
+    def _m_strip(self, node: ast.Call, obj: J) -> J:
+        self._args(node, 0, 0)
+        # $trim also collapses inner whitespace; Python's strip only removes the ends.
+        return self._typed(node, obj, "str", lambda s: f'$replace({s}, /^\\s+|\\s+$/, "")', "str")
+
+    def _m_startswith(self, node: ast.Call, obj: J) -> J:
+        args = self._str_args(node, 1, 1)
+        return self._typed(node, obj, "str", lambda s, p: (
+            f'$type({p}) != "string" ? {_err("TypeError: startswith arg must be str")} : '
+            f"$substring({s}, 0, $length({p})) = {p}"), "bool", args)
+
+    def _m_endswith(self, node: ast.Call, obj: J) -> J:
+        args = self._str_args(node, 1, 1)
+        return self._typed(node, obj, "str", lambda s, p: (
+            f'$type({p}) != "string" ? {_err("TypeError: endswith arg must be str")} : '
+            f"$length({p}) <= $length({s}) and $substring({s}, $length({s}) - $length({p})) = {p}"), "bool", args)
+
+    def _m_split(self, node: ast.Call, obj: J) -> J:
+        args = self._str_args(node, 0, 1)
+        if not args or args[0].type == "none":
+            return self._typed(node, obj, "str", lambda s: (
+                f'( $__t := $trim({s}); $__t = "" ? [] : [$split($__t, " ")] )'), "list")
+        return self._typed(node, obj, "str", lambda s, sep: (
+            f'{sep} = "" ? {_err("ValueError: empty separator")} : [$split({s}, {sep})]'), "list", args)
+
+    def _m_replace(self, node: ast.Call, obj: J) -> J:
+        args = self._str_args(node, 2, 2)
+        return self._typed(node, obj, "str", lambda s, a, b: (
+            f'{a} = "" ? {_err("ValueError: replacing the empty string is not supported in a workflow")} : '
+            f"$replace({s}, {a}, {b})"), "str", args)
+
+    def _m_join(self, node: ast.Call, obj: J) -> J:
+        (xs,) = self._args(node, 1, 1)
+        it = self._iterable(node.args[0]) if xs.type != "list" else xs
+        e = self._fresh()
+        return self._typed(node, obj, "str", lambda sep, v: (
+            f'$exists($filter({v}, function({e}) {{ $type({e}) != "string" }})) ? '
+            f'{_err("TypeError: sequence item: expected str instance")} : $join({v}, {sep})'), "str", [it])
+
+    def _m_count(self, node: ast.Call, obj: J) -> J:
+        (x,) = self._args(node, 1, 1)
+        acc, e = self._fresh(), self._fresh()
+
+        def in_str(s: str, sub: str) -> str:
+            return (f'$type({sub}) != "string" ? {_err("TypeError: must be str")} : '
+                    f'{sub} = "" ? $length({s}) + 1 : $count($split({s}, {sub})) - 1')
+
+        def in_list(l: str, v: str) -> str:
+            return (f"$reduce({l}, function({acc}, {e}) {{ {acc} + ({self._eq(J(e), J(v, x.type))} ? 1 : 0) }}, 0)")
+
+        if obj.type == "str":
+            return J(self._let([obj, x], in_str), "int")
+        if obj.type == "list":
+            return J(self._let([obj, x], in_list), "int")
+        return J(self._let([obj, x], lambda o, v: (
+            f'$type({o}) = "string" ? ({in_str(o, v)}) : $type({o}) = "array" ? ({in_list(o, v)}) : '
+            f'{_err("AttributeError: object has no attribute count")}')), "int")
+
+    def _m_index(self, node: ast.Call, obj: J) -> J:
+        (x,) = self._args(node, 1, 1)
+        acc, e, i, r = self._fresh(), self._fresh(), self._fresh(), self._fresh()
+
+        def in_list(l: str, v: str) -> str:
+            return (f"( {r} := $reduce({l}, function({acc}, {e}, {i}) {{ {acc} >= 0 ? {acc} : "
+                    f"({self._eq(J(e), J(v, x.type))} ? {i} : -1) }}, -1); "
+                    f"{r} < 0 ? {_err('ValueError: x not in list')} : {r} )")
+
+        def in_str(s: str, sub: str) -> str:
+            return (f'$type({sub}) != "string" ? {_err("TypeError: must be str")} : '
+                    f"$contains({s}, {sub}) ? $length($substringBefore({s}, {sub})) : "
+                    f"{_err('ValueError: substring not found')}")
+
+        if obj.type == "list":
+            return J(self._let([obj, x], in_list), "int")
+        if obj.type == "str":
+            return J(self._let([obj, x], in_str), "int")
+        return J(self._let([obj, x], lambda o, v: (
+            f'$type({o}) = "array" ? {in_list(o, v)} : $type({o}) = "string" ? ({in_str(o, v)}) : '
+            f'{_err("AttributeError: object has no attribute index")}')), "int")
+
+    def _m_find(self, node: ast.Call, obj: J) -> J:
+        args = self._str_args(node, 1, 1)
+        return self._typed(node, obj, "str", lambda s, sub: (
+            f"$contains({s}, {sub}) ? $length($substringBefore({s}, {sub})) : -1"), "int", args)
+
+    def _m_get(self, node: ast.Call, obj: J) -> J:
+        args = self._args(node, 1, 2)
+        default = args[1] if len(args) == 2 else J("null", "none")
+        return self._typed(node, obj, "dict", lambda d, k, dv: (
+            f'$type({k}) = "string" and $exists($lookup({d}, {k})) ? $lookup({d}, {k}) : {dv}'), None,
+            [args[0], default])
+
+    def _m_keys(self, node: ast.Call, obj: J) -> J:
+        self._args(node, 0, 0)
+        return self._typed(node, obj, "dict", lambda d: f"[$keys({d})]", "list")
+
+    def _m_values(self, node: ast.Call, obj: J) -> J:
+        self._args(node, 0, 0)
+        acc, k = self._fresh(), self._fresh()
+        return self._typed(node, obj, "dict", lambda d: (
+            f"$reduce([$keys({d})], function({acc}, {k}) {{ $append({acc}, {single(f'$lookup({d}, {k})')}) }}, [])"),
+            "list")
+
+    def _m_items(self, node: ast.Call, obj: J) -> J:
+        self._args(node, 0, 0)
+        acc, k = self._fresh(), self._fresh()
+        return self._typed(node, obj, "dict", lambda d: (
+            f"$reduce([$keys({d})], function({acc}, {k}) "
+            f"{{ $append({acc}, [[$append([{k}], {single(f'$lookup({d}, {k})')})]]) }}, [])"), "list")
+
+    # -- comprehensions --
+    def _tr_ListComp(self, node: ast.ListComp | ast.GeneratorExp) -> J:
+        return self._comprehension(node)
+
+    _tr_GeneratorExp = _tr_ListComp
+
+    def _tr_DictComp(self, node: ast.DictComp) -> J:
+        return self._comprehension(node)
+
+    def _comprehension(self, node: ast.ListComp | ast.GeneratorExp | ast.DictComp) -> J:
+        is_dict = isinstance(node, ast.DictComp)
+        pushed = 0
+        try:
+            gens = []
+            for g in node.generators:
+                if g.is_async:
+                    self._refuse(g, "async comprehensions are not supported", "use a plain comprehension")
+                it = self._iterable(g.iter)
+                p = self._fresh()
+                scope, unpack = self._targets(g.target, p)
+                self._scopes.append(scope)
+                pushed += 1
+                conds = [self._truthy(self._tr(c)) for c in g.ifs]
+                gens.append((it, p, unpack, conds))
+            if is_dict:
+                k = self._tr(node.key)
+                if k.type not in (None, "str"):
+                    self._refuse(node.key, "dict keys in a workflow must be strings", "convert the key with str()")
+                v = self._tr(node.value)
+                kv = self._let([k], lambda kk: (
+                    f'$type({kk}) = "string" ? {{{kk}: {v.code}}} : {_err("TypeError: JSON object keys must be strings")}'))
+            else:
+                elt = self._tr(node.elt)
+        finally:
+            del self._scopes[len(self._scopes) - pushed:]
+        acc = self._fresh()
+        # Innermost generator first; each level appends its item (or its inner level's list) to the accumulator.
+        if is_dict:
+            item = f"$merge([{acc}, {kv}])"
+        else:
+            item = f"$append({acc}, {self._let([elt], single)})"
+        code = None
+        for depth in range(len(gens) - 1, -1, -1):
+            it, p, unpack, conds = gens[depth]
+            if code is None:
+                body = item
+            else:
+                body = f"$append({acc}, {code})" if not is_dict else f"$merge([{acc}, {code}])"
+            if conds:
+                body = f"{' and '.join(_paren(c) for c in conds)} ? {body} : {acc}"
+            init = "{}" if is_dict else "[]"
+            code = f"$reduce({it.code}, function({acc}, {p}) {{ {_block(unpack, body)} }}, {init})"
+        # $reduce over an empty array gives the initial value; over a missing one, undefined.
+        return J(code, "dict" if is_dict else "list")
+
+    def _targets(self, target: ast.expr, p: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
+        if isinstance(target, ast.Name):
+            return {target.id: p}, []
+        if isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
+            scope, binds = {}, []
+            n = len(target.elts)
+            for i, e in enumerate(target.elts):
+                v = self._fresh()
+                scope[e.id] = v
+                binds.append((v, f'$type({p}) = "array" and $count({p}) = {n} ? {p}[{i}] : '
+                                 f'{_err(f"ValueError: expected {n} values to unpack")}'))
+            return scope, binds
+        self._refuse(target, "this comprehension target is not supported", "use a name or a tuple of names")
+
+    # -- predicates --
     def _predicate(self, node: ast.Call, name: str) -> J:
-        self._refuse(node, f"predicate {name} is not supported yet", "use a Python comparison")
+        if node.keywords:
+            self._refuse(node, f"{name}() takes positional arguments", f"{name}(value, ...)")
+        arity = 1 if name.startswith("Is") else 2
+        if len(node.args) != arity:
+            self._refuse(node, f"{name}() takes {arity} argument(s)", f"{name}(value{', other' if arity == 2 else ''})")
+        if name == "StringMatches":
+            try:
+                pattern = self.literal_value(node.args[1])
+            except NotConstant:
+                pattern = None
+            if not isinstance(pattern, str):
+                self._refuse(node.args[1], "StringMatches needs a literal pattern", "write the pattern as a string literal")
+            regex = _wildcard_regex(pattern)
+            return J(self._let([self._tr(node.args[0])], lambda s: f'($type({s}) = "string" and $contains({s}, {regex}))'), "bool")
+        args = [self._tr(a) for a in node.args]
+        if name == "IsPresent":
+            return J(self._let(args, lambda v: f"($exists({v}) or true)"), "bool")
+        if name == "IsNull":
+            return J(f"{_paren(args[0].code)} = null", "bool")
+        if name in ("IsNumeric", "IsString", "IsBoolean"):
+            jt = {"IsNumeric": "number", "IsString": "string", "IsBoolean": "boolean"}[name]
+            return J(f'$type({args[0].code}) = "{jt}"', "bool")
+        if name == "IsTimestamp":
+            return J(self._let(args, _is_timestamp), "bool")
+        op = _PRED_OPS[next(k for k in _PRED_OPS if name.endswith(k))]
+        if name.startswith("Timestamp"):
+            return J(self._let(args, lambda a, b: (
+                f"({_is_timestamp(a)} and {_is_timestamp(b)} and $toMillis({a}) {op} $toMillis({b}))")), "bool")
+        jt = {"String": "string", "Numeric": "number", "Boolean": "boolean"}[re.match(r"[A-Z][a-z]+", name).group(0)]
+        return J(self._let(args, lambda a, b: f'($type({a}) = "{jt}" and $type({b}) = "{jt}" and {a} {op} {b})'),
+                 "bool")
 
 
 # --- small helpers ---------------------------------------------------------------------------------------------
@@ -863,6 +1342,43 @@ _OPNAME = {
     ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%", ast.Pow: "**",
     ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>", ast.MatMult: "@",
 }
+
+_KEYWORDS = {("sorted", "reverse"), ("sorted", "key"), ("min", "default"), ("max", "default"), ("round", "ndigits")}
+
+_ISINSTANCE: dict[str, Callable[[str], str]] = {
+    # JSON has one number type: 2.0 arrives as 2, so isinstance(x, int) is "an integral number" (see docs).
+    "int": lambda v: f'($type({v}) = "boolean" or ($type({v}) = "number" and $floor({v}) = {v}))',
+    "float": lambda v: f'($type({v}) = "number" and $floor({v}) != {v})',
+    "str": lambda v: f'$type({v}) = "string"',
+    "bool": lambda v: f'$type({v}) = "boolean"',
+    "list": lambda v: f'$type({v}) = "array"',
+    "tuple": lambda v: f'$type({v}) = "array"',
+    "dict": lambda v: f'$type({v}) = "object"',
+}
+
+_PRED_OPS = {"LessThanEquals": "<=", "GreaterThanEquals": ">=", "LessThan": "<", "GreaterThan": ">", "Equals": "="}
+
+_RFC3339 = r"/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$/"
+
+
+def _is_timestamp(v: str) -> str:
+    return f'($type({v}) = "string" and $contains({v}, {_RFC3339}))'
+
+
+def _wildcard_regex(pattern: str) -> str:
+    """ASL's StringMatches pattern (`*` any run, `\\*` a star, `\\\\` a backslash) as a JSONata regex literal."""
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern) and pattern[i + 1] in "*\\":
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append("[\\s\\S]*" if c == "*" else re.escape(c))
+        i += 1
+    body = "".join(out).replace("/", "\\/")
+    return f"/^{body}$/"
+
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _JSONATA_WORDS = frozenset(["and", "or", "in", "true", "false", "null", "function"])
