@@ -33,7 +33,7 @@ import time
 import uuid
 from typing import Any, Callable, Mapping
 
-from jsonata import jexception, parser as jparser
+from jsonata import functions as jfunctions, jexception, parser as jparser
 from jsonata.jsonata import Jsonata
 from jsonata.utils import Utils
 
@@ -249,6 +249,90 @@ class _AwsJsonata(Jsonata):
         return result
 
 
+    def apply_inner(self, proc, args, input, environment):
+        # jsonata-python prints "Proc not found" to stdout before raising T1006; refuse quietly instead.
+        if not (
+            jfunctions.Functions.is_lambda(proc)
+            or isinstance(proc, (Jsonata.JFunction, Jsonata.JLambda))
+            or jfunctions.Functions.is_regex(proc)
+        ):
+            raise jexception.JException("T1006", 0)
+        return super().apply_inner(proc, args, input, environment)
+
+
+def js_number_text(value: float | int) -> str:
+    """A number as JSONata's ``$string`` writes it: 15 significant digits, then JavaScript's Number#toString."""
+    number = float(f"{value:.15g}")
+    if not math.isfinite(number):
+        return "Infinity" if number > 0 else "-Infinity"
+    if number == 0:
+        return "0"
+    sign = "-" if number < 0 else ""
+    exponent_form = repr(abs(number))
+    mantissa, _, exp_text = exponent_form.partition("e")
+    int_part, _, frac_part = mantissa.partition(".")
+    digits = (int_part + frac_part).lstrip("0")
+    # Position of the decimal point relative to the first significant digit.
+    point = len(int_part.lstrip("0")) if int_part.strip("0") else -(len(frac_part) - len(frac_part.lstrip("0")))
+    point += int(exp_text) if exp_text else 0
+    digits = digits.rstrip("0") or "0"
+    if -6 < point <= 21:
+        if point <= 0:
+            return f"{sign}0.{'0' * -point}{digits}"
+        if point >= len(digits):
+            return f"{sign}{digits}{'0' * (point - len(digits))}"
+        return f"{sign}{digits[:point]}.{digits[point:]}"
+    exp = point - 1
+    body = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return f"{sign}{body}e{'+' if exp > 0 else '-'}{abs(exp)}"
+
+
+def _js_json(value: Any, indent: str | None, level: int = 0) -> str:
+    """JSON.stringify as JSONata's ``$string`` calls it (numbers to 15 digits, functions as "")."""
+    if value is None or value is _NULL:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float)):
+        return js_number_text(value) if math.isfinite(value) else "null"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (Jsonata.JFunction, Jsonata.JLambda, jparser.Parser.Symbol)):
+        return '""'
+    if isinstance(value, dict):
+        items = [(k, v) for k, v in value.items() if v is not None]
+        if not items:
+            return "{}"
+        if indent is None:
+            return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_js_json(v, None)}" for k, v in items) + "}"
+        pad = indent * (level + 1)
+        inner = ",\n".join(f"{pad}{json.dumps(k, ensure_ascii=False)}: {_js_json(v, indent, level + 1)}" for k, v in items)
+        return "{\n" + inner + "\n" + indent * level + "}"
+    if isinstance(value, list):
+        if isinstance(value, Utils.RangeList):
+            value = [value[i] for i in range(len(value))]
+        if not value:
+            return "[]"
+        if indent is None:
+            return "[" + ",".join(_js_json(v, None) for v in value) + "]"
+        pad = indent * (level + 1)
+        inner = ",\n".join(f"{pad}{_js_json(v, indent, level + 1)}" for v in value)
+        return "[\n" + inner + "\n" + indent * level + "]"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _string_like_jsonata(arg: Any, prettify: bool) -> str:
+    if isinstance(arg, (Jsonata.JFunction, Jsonata.JLambda, jparser.Parser.Symbol)):
+        return ""
+    return _js_json(arg, "  " if prettify else None)
+
+
+# jsonata-python formats numbers inside $string (and `&`) with Python's rules; JSONata uses JavaScript's.
+jfunctions.Functions._string = staticmethod(_string_like_jsonata)
+
+
 class _Runner(threading.local):
     """One evaluator instance per thread: jsonata-python keeps per-evaluation state on the instance."""
 
@@ -398,6 +482,20 @@ def _fn_parse(text: Any = None) -> Any:
     return _to_jsonata(value)
 
 
+_NO_ARGUMENT = object()
+
+
+def _fn_count(array: Any = _NO_ARGUMENT, *extra: Any) -> Any:
+    # jsonata-python counts a null argument as nothing; JSONata counts it as one value.
+    if array is _NO_ARGUMENT or extra:
+        raise jexception.JException("T0410", -1, 2 if extra else 1, "count")
+    if array is None:
+        return 0
+    if isinstance(array, Utils.RangeList) or isinstance(array, list):
+        return len(array)
+    return 1
+
+
 def _fn_eval(*_args: Any) -> Any:
     raise jexception.JException("T1006", 0)
 
@@ -415,6 +513,7 @@ def _base_frame() -> Jsonata.Frame:
     frame.bind("uuid", _lambda(_fn_uuid))
     frame.bind("parse", _lambda(_fn_parse))
     frame.bind("eval", Jsonata.JLambda(_fn_eval))
+    frame.bind("count", _lambda(_fn_count))
     return frame
 
 
