@@ -17,12 +17,17 @@ def execution_context(*, execution_arn: str, name: str, start_time: str, input_v
     }
 
 
-def state_context(base: dict, state_name: str, entered_time: str, retry_count: int = 0,
+def state_context(base: dict, state_name: str, entered_time: str, retry_count: int | None = 0,
                   task_token: str | None = None, map_item: tuple | None = None) -> dict:
-    """A fresh context object for one state (the base is shared and never mutated)."""
+    """A fresh context object for one state (the base is shared and never mutated).
+
+    ``retry_count`` None leaves State.RetryCount out, as AWS does for states that cannot retry."""
+    state = {"EnteredTime": entered_time, "Name": state_name}
+    if retry_count is not None:
+        state["RetryCount"] = retry_count
     ctx = {
         "Execution": base["Execution"],
-        "State": {"EnteredTime": entered_time, "Name": state_name, "RetryCount": retry_count},
+        "State": state,
         "StateMachine": base["StateMachine"],
     }
     if task_token is not None:

@@ -24,6 +24,7 @@ from pyawssfn.local.mocks import Mocks
 
 JSONPATH = "JSONPath"
 JSONATA = "JSONata"
+_RETRYABLE = frozenset({"Task", "Parallel", "Map"})
 
 
 class DefinitionError(Exception):
@@ -323,7 +324,8 @@ class StateExec:
     def context(self, map_item=None) -> dict:
         if self.entered_time is None:
             self.entered_time = self.run.clock.iso()
-        return state_context(self.run.ctx_base, self.name, self.entered_time, self.retry_count, self.task_token,
+        retry_count = self.retry_count if self.state["Type"] in _RETRYABLE else None
+        return state_context(self.run.ctx_base, self.name, self.entered_time, retry_count, self.task_token,
                              map_item)
 
     def error_prefix(self) -> str:

@@ -103,7 +103,7 @@ class Invocation:
 
 def _error_payload(error_type: str, message: str, request_id: str, stack: list[str]) -> str:
     return json.dumps({"errorMessage": message, "errorType": error_type, "requestId": request_id,
-                       "stackTrace": stack})
+                       "stackTrace": stack}, separators=(",", ":"), ensure_ascii=False)
 
 
 def _user_stack(exc: BaseException) -> list[str]:

@@ -11,8 +11,9 @@ UNSERVED = "Local.UnservedResource"
 
 # Errors no retrier or catcher handles at all (AWS: States.Runtime always fails the execution).
 UNCATCHABLE = frozenset({RUNTIME, UNSERVED})
-# Errors the wildcards do not match (AWS: DataLimitExceeded is terminal for States.ALL, only its own name catches it).
-NOT_WILDCARD = frozenset({RUNTIME, DATA_LIMIT_EXCEEDED, UNSERVED})
+# Errors the wildcards do not match. AWS's documentation says States.ALL cannot catch States.DataLimitExceeded,
+# but executions recorded on AWS show States.ALL catching a Lambda result over the limit, so it stays matchable.
+NOT_WILDCARD = frozenset({RUNTIME, UNSERVED})
 
 
 def matches(error_equals, error: str | None) -> bool:

@@ -84,6 +84,11 @@ def _number_field(sx, effective, literal: str, path: str, *, integer: bool):
     if path in state:
         where = state[path]
         value = dataflow.get_path(sx, effective, where)
+        if isinstance(value, str):  # AWS accepts a string holding a number here
+            try:
+                value = int(value) if integer else float(value)
+            except ValueError:
+                pass
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         if ok and integer and isinstance(value, float) and not value.is_integer():
             ok = False
