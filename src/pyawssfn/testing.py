@@ -1,0 +1,295 @@
+"""The testing API for users' pytest suites: run a workflow as plain Python and as the compiled state machine, with
+the same mocked steps, injected failures, callbacks and SDK mocks on both sides, and check that they agree.
+
+    from pyawssfn.testing import WorkflowTester
+
+    t = WorkflowTester("examples/analyse_text.py")
+    t.fail_step("augment_summary", error="ConnectionError", cause="down", times=1)   # then the real step runs
+    py, machine = t.run_both({"text": "a short example"})
+    assert machine.stats["lambda_invocations"] == 6
+
+Everything runs in-process on a virtual clock: retries and sleeps take no real time.
+"""
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+import pathlib
+import re
+import types
+from typing import Any
+
+import pyawssfn as sfn
+from pyawssfn import pyrun
+from pyawssfn._dispatch import dispatch
+
+FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:pyawssfn-steps"
+STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:{}"
+_CHILD_PLACEHOLDER = re.compile(r"\$\{StateMachineArn_([A-Za-z_][A-Za-z0-9_]*)\}")
+
+_UNSET = object()
+
+
+class DisagreementError(AssertionError):
+    """The plain-Python run and the state machine ended differently."""
+
+
+@dataclasses.dataclass
+class _StepPlan:
+    returns: Any = _UNSET
+    raises: BaseException | None = None
+    error: Any = None
+    cause: str | None = None
+    times: int | None = None  # fail the first `times` calls, then run the real step
+
+
+@dataclasses.dataclass
+class _CallbackPlan:
+    result: Any = _UNSET
+    error: str | None = None
+    cause: str | None = None
+    after: float = 0
+    timeout: bool = False
+
+
+class WorkflowTester:
+    """Runs one workflow of a module both ways. Configure with ``mock_step``, ``fail_step``, ``callback`` and
+    ``mock_aws``; then ``run_python``, ``run_machine`` or ``run_both``."""
+
+    def __init__(self, module_or_path, workflow: str | None = None, *, definition: dict | None = None,
+                 start_time=None, seed: int = 0):
+        self.path = None if inspect.ismodule(module_or_path) else pathlib.Path(module_or_path)
+        self.module = pyrun.load_module(module_or_path)
+        self.workflow = pyrun.find_workflow(self.module, workflow).__name__
+        self.start_time = start_time
+        self.seed = seed
+        self._definition = None if definition is None else self._fill_arns(definition)
+        self._children: dict[str, dict] = {}
+        self._steps: dict[str, _StepPlan] = {}
+        self._callbacks: dict[str, list[_CallbackPlan]] = {}
+        self._aws: dict[str, list[tuple[Any, tuple | None]]] = {}
+        self.last_python: pyrun.PyRunResult | None = None
+        self.last_execution = None
+
+    # ------------------------------------------------------------------------------------------- configuration
+    def _check_step(self, name):
+        steps = pyrun.step_names(self.module)
+        if name not in steps:
+            raise ValueError(f"{name!r} is not a step of {self.module.__name__} (its steps: {', '.join(steps)})")
+
+    def mock_step(self, name: str, *, returns: Any = _UNSET, raises: BaseException | None = None):
+        """Replace step ``name``: it returns ``returns`` or raises the exception ``raises`` on every call."""
+        self._check_step(name)
+        if (returns is _UNSET) == (raises is None):
+            raise ValueError("mock_step needs exactly one of returns= or raises=")
+        self._steps[name] = _StepPlan(returns=returns, raises=raises)
+        return self
+
+    def fail_step(self, name: str, *, error: Any = "Exception", cause: str = "", times: int | None = None):
+        """Make step ``name`` fail with ``error`` (an exception class or an error name) and ``cause``: on every call,
+        or on the first ``times`` calls only, after which the real step runs (so retries can be tested)."""
+        self._check_step(name)
+        self._steps[name] = _StepPlan(error=error, cause=cause, times=times)
+        return self
+
+    def callback(self, step: str, *, result: Any = _UNSET, error: str | None = None, cause: str | None = None,
+                 after: float = 0, timeout: bool = False):
+        """What arrives on the task token of ``sfn.wait_for_callback(step, ...)``: ``result`` (SendTaskSuccess),
+        ``error``/``cause`` (SendTaskFailure) or nothing at all (``timeout=True``), ``after`` seconds. Calling it
+        again for the same step queues the answer for the step's next wait."""
+        self._check_step(step)
+        if sum([result is not _UNSET, error is not None, timeout]) != 1:
+            raise ValueError("callback needs exactly one of result=, error= or timeout=True")
+        self._callbacks.setdefault(step, []).append(_CallbackPlan(result, error, cause, after, timeout))
+        return self
+
+    def mock_aws(self, operation: str, *, returns: Any = _UNSET, error: str | None = None, cause: str = ""):
+        """Serve ``sfn.aws.<service>.<operation>`` (``"s3.get_object"``): ``returns`` a value or fails with
+        ``error``/``cause``. Calling it again queues further answers; the last one repeats."""
+        service, _, op = operation.partition(".")
+        if not service or not op:
+            raise ValueError(f"mock_aws takes 'service.operation', such as 's3.get_object', not {operation!r}")
+        if (returns is _UNSET) == (error is None):
+            raise ValueError("mock_aws needs exactly one of returns= or error=")
+        self._aws.setdefault(f"{service}.{sfn._snake_case(op)}", []).append(
+            (returns, None if error is None else (error, cause)))
+        return self
+
+    # ------------------------------------------------------------------------------------------- step doubles
+    def _double(self, name, plan: _StepPlan, counter: dict):
+        """A function with the step's signature that does what ``plan`` says (same object on both sides)."""
+        real = sfn.unwrap_step(getattr(self.module, name))
+
+        def double(*args, **kwargs):
+            counter[name] = counter.get(name, 0) + 1
+            if plan.raises is not None:
+                raise plan.raises
+            if plan.returns is not _UNSET:
+                return plan.returns
+            if plan.times is None or counter[name] <= plan.times:
+                raise self._error(plan.error, plan.cause)
+            return real(*args, **kwargs)
+
+        double.__signature__ = inspect.signature(real)
+        double.__name__ = name
+        return double
+
+    def _error(self, error, cause):
+        if isinstance(error, type) and issubclass(error, BaseException):
+            return error(cause)
+        return pyrun._named_error(self.module, str(error), cause)
+
+    def _overrides(self):
+        counter: dict[str, int] = {}
+        return {name: self._double(name, plan, counter) for name, plan in self._steps.items()}
+
+    # ------------------------------------------------------------------------------------------- plain Python
+    def run_python(self, input_value: Any = None) -> pyrun.PyRunResult:
+        callbacks = self._python_callbacks() if self._callbacks else None
+        mocks = self._python_mocks() if self._aws else None
+        self.last_python = pyrun.run_workflow(self.module, self.workflow, input_value, mocks=mocks,
+                                              callbacks=callbacks, step_overrides=self._overrides(),
+                                              start_time=self.start_time, seed=self.seed)
+        return self.last_python
+
+    def _python_callbacks(self):
+        used: dict[str, int] = {}
+
+        def provide(step, token):
+            plans = self._callbacks.get(step)
+            if not plans:
+                raise pyrun.CallbackUnavailable(f"no callback configured for step {step}: call "
+                                                f"tester.callback({step!r}, result=...)")
+            n = used.get(step, 0)
+            used[step] = n + 1
+            plan = plans[min(n, len(plans) - 1)]
+            spec = {"after": plan.after}
+            if plan.timeout:
+                spec["timeout"] = True
+            elif plan.error is not None:
+                spec.update(error=plan.error, cause=plan.cause)
+            else:
+                spec["result"] = plan.result
+            return spec
+
+        return provide
+
+    def _python_mocks(self):
+        used: dict[str, int] = {}
+
+        def serve(service, operation, params):
+            key = f"{service}.{operation}"
+            answers = self._aws.get(key)
+            if not answers:
+                raise pyrun.MissingMock(f"sfn.aws.{key} was called and is not mocked: call "
+                                        f"tester.mock_aws({key!r}, returns=...)")
+            n = used.get(key, 0)
+            used[key] = n + 1
+            returns, failure = answers[min(n, len(answers) - 1)]
+            if failure is not None:
+                raise sfn.Fail(*failure)
+            return returns
+
+        return serve
+
+    # ------------------------------------------------------------------------------------------- state machine
+    @property
+    def definition(self) -> dict:
+        """The compiled state machine (compiled once), with the Lambda and child-machine ARNs filled in."""
+        if self._definition is None:
+            self._definition = self._compile(self.workflow)
+        return self._definition
+
+    def _compile(self, workflow: str) -> dict:
+        from pyawssfn.compiler import compile_file
+
+        if self.path is None:
+            raise ValueError("run_machine needs the workflow's file: create the tester with a path")
+        res = compile_file(str(self.path), workflow=workflow, function_arn=FUNCTION_ARN)
+        for child in res.children:
+            if child not in self._children and child != workflow:
+                self._children[child] = {}  # placeholder against cycles
+                self._children[child] = self._compile(child)
+        return self._fill_arns(res.definition)
+
+    @staticmethod
+    def _fill_arns(definition: dict) -> dict:
+        text = json.dumps(definition).replace("${FunctionArn}", FUNCTION_ARN)
+        return json.loads(_CHILD_PLACEHOLDER.sub(lambda m: STATE_MACHINE_ARN.format(m.group(1)), text))
+
+    def _lambda_handler(self):
+        overrides = self._overrides()
+        module = self.module
+        steps = pyrun.step_names(module)
+        # Doubles stand in for the module's functions; the dispatcher still does the binding and error naming.
+        namespace = types.SimpleNamespace(**{n: overrides.get(n, getattr(module, n)) for n in steps})
+
+        def handler(event, context):
+            return dispatch(namespace, steps, event, context)
+
+        return handler
+
+    def _machine_callbacks(self):
+        from pyawssfn.local import CallbackResult
+
+        used: dict[str, int] = {}
+
+        def provide(token, payload, resource):
+            step = payload.get("step") if isinstance(payload, dict) else None
+            plans = self._callbacks.get(step)
+            if not plans:
+                raise pyrun.CallbackUnavailable(f"no callback configured for step {step}: call "
+                                                f"tester.callback({step!r}, result=...)")
+            n = used.get(step, 0)
+            used[step] = n + 1
+            plan = plans[min(n, len(plans) - 1)]
+            if plan.timeout:
+                return None
+            if plan.error is not None:
+                return CallbackResult.failure(plan.error, plan.cause, after_seconds=plan.after)
+            return CallbackResult.success(plan.result, after_seconds=plan.after)
+
+        return provide
+
+    def _machine_mocks(self):
+        mocks = {}
+        for key, answers in self._aws.items():
+            service, _, op = key.partition(".")
+            camel = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), op)
+            responses = [{"Return": r} if f is None else {"Throw": {"Error": f[0], "Cause": f[1]}}
+                         for r, f in answers]
+            mocks[f"arn:aws:states:::aws-sdk:{service}:{camel}"] = responses
+        return mocks or None
+
+    def run_machine(self, input_value: Any = None):
+        """Compile the workflow and run it in the local executor, the steps served in-process by the dispatcher."""
+        from pyawssfn.local import Executor
+
+        definition = self.definition
+        handler = self._lambda_handler()
+        children = {STATE_MACHINE_ARN.format(name): d for name, d in self._children.items()}
+        ex = Executor(definition, lambdas={FUNCTION_ARN: handler}, mocks=self._machine_mocks(),
+                      state_machines=children, callbacks=self._machine_callbacks(), start_time=self.start_time,
+                      seed=self.seed)
+        self.last_execution = ex.run({} if input_value is None else input_value)
+        return self.last_execution
+
+    # ------------------------------------------------------------------------------------------- both
+    def run_both(self, input_value: Any = None):
+        """Run both ways and return ``(python_result, execution)``; raise ``DisagreementError`` when their status,
+        output or error name differ."""
+        py = self.run_python(input_value)
+        machine = self.run_machine(input_value)
+        problems = []
+        if py.status != machine.status:
+            problems.append(f"status: python {py.status}, machine {machine.status}")
+        if py.status == machine.status == "SUCCEEDED" and py.output != machine.output:
+            problems.append(f"output: python {py.output!r}, machine {machine.output!r}")
+        if py.error != machine.error:
+            problems.append(f"error: python {py.error!r} ({py.cause!r}), machine {machine.error!r} "
+                            f"({machine.cause!r})")
+        if problems:
+            raise DisagreementError(f"{self.module.__name__}.{self.workflow} on {input_value!r} ends differently "
+                                    "as plain Python and as the state machine:\n  " + "\n  ".join(problems))
+        return py, machine

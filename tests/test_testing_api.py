@@ -1,0 +1,178 @@
+"""The testing API: the same doubles, failures, callbacks and SDK mocks on the plain-Python and machine sides.
+
+The machine side runs a hand-written definition that follows the dispatcher protocol, so these tests exercise the
+plumbing (dispatcher, Lambda shaping, callbacks, mocks) independently of the compiler."""
+import pytest
+
+from pyawssfn.testing import FUNCTION_ARN, DisagreementError, WorkflowTester
+
+SOURCE = '''
+import pyawssfn as sfn
+
+
+class Flaky(Exception):
+    pass
+
+
+@sfn.task(retry=sfn.Retry(errors=["Flaky"], interval=1, max_attempts=2, backoff=2.0))
+def double(x):
+    return 2 * x
+
+
+def add(y, n):
+    return y + n
+
+
+def ask(token, y):
+    return {"sent": token}
+
+
+@sfn.workflow
+def wf(x):
+    y = double(x)
+    return add(y, 1)
+
+
+@sfn.workflow
+def approval(x):
+    y = double(x)
+    answer = sfn.wait_for_callback(ask, y, timeout=60)
+    return add(answer["n"], y)
+
+
+@sfn.workflow
+def lookup(key):
+    return sfn.aws.dynamodb.get_item(TableName="t", Key=key)
+'''
+
+ARN = "${FunctionArn}"
+
+
+def task(step, kwargs, nxt=None, assign=None, retry=None, wait=False, timeout=None):
+    state = {"Type": "Task",
+             "Resource": "arn:aws:states:::lambda:invoke" + (".waitForTaskToken" if wait else ""),
+             "Arguments": {"FunctionName": ARN, "Payload": {"step": step, "kwargs": kwargs}}}
+    if wait:
+        state["Arguments"]["Payload"]["task_token"] = "{% $states.context.Task.Token %}"
+    if timeout:
+        state["TimeoutSeconds"] = timeout
+    if retry:
+        state["Retry"] = retry
+    if assign:
+        state["Assign"] = assign
+    if nxt:
+        state["Next"] = nxt
+    else:
+        state["Output"] = "{% $states.result.Payload %}" if not wait else "{% $states.result %}"
+        state["End"] = True
+    return state
+
+
+WF = {"QueryLanguage": "JSONata", "StartAt": "double", "States": {
+    "double": task("double", {"x": "{% $states.input.x %}"}, "add", {"y": "{% $states.result.Payload %}"},
+                   [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 1, "MaxAttempts": 2, "BackoffRate": 2}]),
+    "add": task("add", {"y": "{% $y %}", "n": 1}),
+}}
+
+APPROVAL = {"QueryLanguage": "JSONata", "StartAt": "double", "States": {
+    "double": task("double", {"x": "{% $states.input.x %}"}, "ask", {"y": "{% $states.result.Payload %}"}),
+    "ask": task("ask", {"y": "{% $y %}"}, "add", {"answer": "{% $states.result %}"}, wait=True, timeout=60),
+    "add": task("add", {"y": "{% $answer.n %}", "n": "{% $y %}"}),
+}}
+
+LOOKUP = {"QueryLanguage": "JSONata", "StartAt": "get", "States": {
+    "get": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:getItem",
+            "Arguments": {"TableName": "t", "Key": "{% $states.input.key %}"}, "End": True}}}
+
+
+@pytest.fixture
+def path(tmp_path):
+    p = tmp_path / "tmod.py"
+    p.write_text(SOURCE)
+    return p
+
+
+def test_both_ways_agree_and_count_invocations(path):
+    t = WorkflowTester(path, "wf", definition=WF)
+    py, machine = t.run_both({"x": 20})
+    assert py.output == machine.output == 41
+    assert py.stats["lambda_invocations"] == machine.stats["lambda_invocations"] == 2
+    assert t.last_execution is machine and t.last_python is py
+    assert any(e["type"] == "LambdaFunctionScheduled" or e["type"] == "TaskScheduled" for e in machine.history)
+
+
+def test_the_function_arn_placeholder_is_served(path):
+    t = WorkflowTester(path, "wf", definition=WF)
+    assert FUNCTION_ARN in str(t.definition) and "${FunctionArn}" not in str(t.definition)
+
+
+def test_fail_step_then_real_step_exercises_retries_on_both_sides(path):
+    t = WorkflowTester(path, "wf", definition=WF).fail_step("double", error="Flaky", cause="blip", times=2)
+    py, machine = t.run_both({"x": 1})
+    assert py.output == machine.output == 3
+    assert py.stats["lambda_invocations"] == machine.stats["lambda_invocations"] == 4
+    assert py.sleeps == [1, 2]
+
+    t.fail_step("double", error="Flaky", cause="down", times=3)
+    py, machine = t.run_both({"x": 1})
+    assert py.status == machine.status == "FAILED" and py.error == machine.error == "Flaky"
+    assert py.cause == "down"
+
+
+def test_mock_step_with_a_value_or_an_exception(path):
+    t = WorkflowTester(path, "wf", definition=WF).mock_step("double", returns=100)
+    assert t.run_both({"x": 1})[1].output == 101
+    t.mock_step("add", raises=KeyError("nope"))
+    py, machine = t.run_both({"x": 1})
+    assert py.error == machine.error == "KeyError"
+
+
+def test_error_given_as_a_class_or_an_unknown_name(path):
+    t = WorkflowTester(path, "wf", definition=WF).fail_step("add", error=ValueError, cause="bad")
+    py, machine = t.run_both({"x": 1})
+    assert (py.error, py.cause) == ("ValueError", "bad") and machine.error == "ValueError"
+    t.fail_step("add", error="Billing.Unavailable", cause="later")
+    py, machine = t.run_both({"x": 1})
+    assert py.error == machine.error == "Billing.Unavailable"
+
+
+def test_disagreement_is_reported(path):
+    wrong = {"QueryLanguage": "JSONata", "StartAt": "add", "States": {"add": task("add", {"y": 0, "n": 5})}}
+    t = WorkflowTester(path, "wf", definition=wrong)
+    with pytest.raises(DisagreementError, match="output: python 41, machine 5"):
+        t.run_both({"x": 20})
+
+
+def test_callbacks_on_both_sides(path):
+    t = WorkflowTester(path, "approval", definition=APPROVAL).callback("ask", result={"n": 5}, after=30)
+    py, machine = t.run_both({"x": 2})
+    assert py.output == machine.output == 9
+    assert py.stats["elapsed_seconds"] == 30
+    t = WorkflowTester(path, "approval", definition=APPROVAL).callback("ask", error="Denied", cause="no")
+    py, machine = t.run_both({"x": 2})
+    assert py.error == machine.error == "Denied"
+    t = WorkflowTester(path, "approval", definition=APPROVAL).callback("ask", timeout=True)
+    py, machine = t.run_both({"x": 2})
+    assert py.error == machine.error == "States.Timeout"
+
+
+def test_sdk_mocks_on_both_sides(path):
+    t = WorkflowTester(path, "lookup", definition=LOOKUP).mock_aws("dynamodb.getItem", returns={"Item": {"a": 1}})
+    py, machine = t.run_both({"key": {"id": {"S": "1"}}})
+    assert py.output == machine.output == {"Item": {"a": 1}}
+    t = WorkflowTester(path, "lookup", definition=LOOKUP).mock_aws("dynamodb.get_item", error="DynamoDB.Boom",
+                                                                    cause="x")
+    py, machine = t.run_both({"key": {}})
+    assert py.error == machine.error == "DynamoDB.Boom"
+
+
+def test_configuration_mistakes_are_clear(path):
+    t = WorkflowTester(path, "wf")
+    with pytest.raises(ValueError, match="not a step"):
+        t.mock_step("nope", returns=1)
+    with pytest.raises(ValueError, match="exactly one"):
+        t.mock_step("add")
+    with pytest.raises(ValueError, match="exactly one"):
+        t.callback("ask")
+    with pytest.raises(ValueError, match="service.operation"):
+        t.mock_aws("get_item", returns=1)
