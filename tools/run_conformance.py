@@ -29,10 +29,14 @@ _HANDLER_FILE = "/var/task/handler.py"
 _SOURCES = {
     "identity": "def handler(event, context):\n    return event\n",
     "raise_exception": "def handler(event, context):\n    raise Exception(\"Some exception was raised.\")\n",
-    "raise_custom_exception": (
+    "raise_custom_exception": (  # laid out so the raise is on line 9, where the recorded trace has it
         "class CustomException(Exception):\n"
+        "    message: str\n"
+        "\n"
         "    def __init__(self):\n"
         "        self.message = \"CustomException message\"\n"
+        "\n"
+        "\n"
         "def handler(event, context):\n"
         "    raise CustomException()\n"),
     "large_output": "def handler(event, context):\n    return b\"a\" * (257 * 1024)\n",
@@ -141,15 +145,26 @@ def _normal_history(events, case, compare_module):
         for k, v in list(e2.items()):
             if k.endswith("EventDetails") and isinstance(v, dict):
                 v = dict(v)
-                for f in ("input", "output", "parameters"):
-                    if isinstance(v.get(f), str):
+                # As recorded: only strings holding a JSON object were parsed.
+                for f in ("input", "output", "parameters", "cause"):
+                    if isinstance(v.get(f), str) and v[f].startswith("{"):
                         v[f] = compare_module.parse_maybe(v[f])
                 if "assignedVariables" in v:
                     v["assignedVariables"] = {n: compare_module.parse_maybe(x) if isinstance(x, str) and
                                               x.startswith("{") else x for n, x in v["assignedVariables"].items()}
                 e2[k] = v
-        out.append(e2)
+        out.append(_timestamp_keys(e2))
     return compare_module.apply_replacements(out, case)
+
+
+def _timestamp_keys(value):
+    """As recorded: a string under a key containing 'timestamp' reads 'timestamp'."""
+    if isinstance(value, dict):
+        return {k: ("timestamp" if "timestamp" in k.lower() and isinstance(v, str) else _timestamp_keys(v))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_timestamp_keys(v) for v in value]
+    return value
 
 
 def history_matches(case, execution, compare_module) -> bool:

@@ -43,7 +43,16 @@ def jsonata_field(sx, field: str, value, states: dict):
         return jsonata_eval.evaluate_template(value, variables=sx.variables, states=states, field=field,
                                               rng=sx.run.rng, now_ms=_now_ms(sx))
     except StatesError as exc:
-        raise evaluation_failed(sx, exc, field.split("/", 1)[0].split("[", 1)[0]) from None
+        raise evaluation_failed(sx, exc, _location(exc, field)) from None
+
+
+def _location(exc: StatesError, field: str) -> str:
+    """AWS names the failing field in full ('Assign/result', 'Output/values[0]') when the cause quotes it."""
+    cause = exc.cause or ""
+    marker = "specified for the field '"
+    if marker in cause:
+        return cause.split(marker, 1)[1].split("'", 1)[0]
+    return field
 
 
 def jsonata_assign(sx, assign, states: dict) -> dict | None:

@@ -357,8 +357,11 @@ def fail_state(error, cause) -> StateFailure:
     return StateFailure(error, cause)
 
 
-def with_error_handling(sx: StateExec, attempt):
-    """Run ``attempt()`` -> (next_name, output, output_text) applying the state's Retry and Catch fields."""
+def with_error_handling(sx: StateExec, attempt, failed_event: str | None = None):
+    """Run ``attempt()`` -> (next_name, output, output_text) applying the state's Retry and Catch fields.
+
+    ``failed_event`` (ParallelStateFailed, MapStateFailed) is recorded once the state has failed for good, that is
+    when no retrier takes the error, as AWS records it; States.Runtime errors end the execution without it."""
     state = sx.state
     retriers = state.get("Retry") or ()
     catchers = state.get("Catch") or ()
@@ -369,6 +372,8 @@ def with_error_handling(sx: StateExec, attempt):
             return attempt()
         except StatesError as exc:
             error, cause = exc.error, exc.cause
+            if error in _retry.UNCATCHABLE:
+                raise fail_state(error, cause) from None
             i = _retry.find(retriers, error)
             if i is not None and counts[i] < _retry.max_attempts(retriers[i]):
                 run.sleep(_retry.delay_seconds(retriers[i], counts[i], run.rng))
@@ -378,6 +383,8 @@ def with_error_handling(sx: StateExec, attempt):
                 sx.task_token = None
                 run.stats["state_transitions"] += 1
                 continue
+            if failed_event is not None:
+                run.history.add(failed_event)
             j = _retry.find(catchers, error)
             if j is None:
                 raise fail_state(error, cause) from None

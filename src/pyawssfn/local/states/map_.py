@@ -15,7 +15,7 @@ _THRESHOLD = "States.ExceedToleratedFailureThreshold"
 
 
 def execute(sx):
-    return with_error_handling(sx, lambda: _attempt(sx))
+    return with_error_handling(sx, lambda: _attempt(sx), "MapStateFailed")
 
 
 def _processor(state):
@@ -149,12 +149,12 @@ def _attempt(sx):
     items = _items(sx, effective)
     batches = _batches(sx, items, effective) if distributed else None
     work = batches if batches is not None else items
+    _number_field(sx, effective, "MaxConcurrency", "MaxConcurrencyPath", integer=True)
     history.add("MapStateStarted", {"length": len(work)})
     tolerated_count = _number_field(sx, effective, "ToleratedFailureCount", "ToleratedFailureCountPath",
                                     integer=True)
     tolerated_pct = _number_field(sx, effective, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
                                   integer=False)
-    _number_field(sx, effective, "MaxConcurrency", "MaxConcurrencyPath", integer=True)
     processor = _processor(state)
     selector_key = "ItemSelector" if "ItemSelector" in state else ("Parameters" if "Parameters" in state else None)
     map_run_arn = None
@@ -207,7 +207,6 @@ def _tolerated(failures, total, count, pct) -> bool:
 def _fail_map(sx, distributed, map_run_arn):
     if distributed:
         sx.run.history.add("MapRunFailed")
-    sx.run.history.add("MapStateFailed")
 
 
 def _item_input(sx, selector_key, effective, index, item):

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from pyawssfn.local import dataflow
-from pyawssfn.local.errors import StatesError
 from pyawssfn.local.executor import run_machine, with_error_handling
 from pyawssfn.local.limits import dumps
 
 
 def execute(sx):
-    return with_error_handling(sx, lambda: _attempt(sx))
+    return with_error_handling(sx, lambda: _attempt(sx), "ParallelStateFailed")
 
 
 def _attempt(sx):
@@ -25,16 +24,11 @@ def _attempt(sx):
     text = dumps(branch_input)
     run.history.add("ParallelStateStarted")
     results = []
-    try:
-        for branch in state.get("Branches", []):
-            # Branches read the variables of the enclosing scope but assign only their own copy.
-            output, _ = run_machine(run, branch, branch_input, text, variables=dict(sx.variables),
-                                    query_language=sx.frame.query_language)
-            results.append(output)
-    except StatesError:
-        run.history.add("ParallelStateFailed")
-        raise
-    run.history.add("ParallelStateSucceeded")
+    for branch in state.get("Branches", []):
+        # Branches read the variables of the enclosing scope but assign only their own copy.
+        output, _ = run_machine(run, branch, branch_input, text, variables=dict(sx.variables),
+                                query_language=sx.frame.query_language)
+        results.append(output)
     if sx.jsonata:
         out = dataflow.jsonata_result(sx, results)
     else:
