@@ -99,13 +99,14 @@ class Poll:
 
 
 def poll(aws: Aws, execution_arn: str, *, interval: float = 2.0, timeout: float | None = None,
-         sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> Iterator[Poll]:
+         sleep: Callable[[float], None] | None = None, clock: Callable[[], float] | None = None) -> Iterator[Poll]:
     """Yield the status and the events not seen before, every ``interval`` seconds, until a terminal status.
 
     Raises ``AwsProblem`` (exit 1) when ``timeout`` seconds pass first. The interval is clamped to
     [0.2 s, 60 s] so a typo neither floods the API (which throttles) nor makes watching useless.
     """
     interval = min(max(interval, MIN_INTERVAL), MAX_INTERVAL)
+    sleep, clock = sleep or time.sleep, clock or time.monotonic
     deadline = None if timeout is None else clock() + timeout
     seen = 0
     while True:

@@ -8,6 +8,7 @@ renders them with ``Fn::Sub``; ``deploy`` substitutes the concrete values (see `
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -228,9 +229,29 @@ def _task(model: PolicyModel, state: dict[str, Any]) -> None:
         _optimized(model, rest, args, variant)
 
 
+@functools.lru_cache(maxsize=None)
+def iam_prefix(arn_service: str) -> str:
+    """The IAM prefix of an SDK integration's service: botocore's signingName for the service whose serviceId,
+    lowercased without spaces or dashes, is the name in the ARN (e.g. sfn -> states, cloudwatchlogs -> logs)."""
+    if arn_service in SDK_SERVICE_PREFIX:
+        return SDK_SERVICE_PREFIX[arn_service]
+    import botocore.session
+    session = botocore.session.get_session()
+    names = session.get_available_services()
+    likely = [n for n in names if n.replace("-", "") == arn_service]
+    for name in likely + [n for n in names if n not in likely]:
+        try:
+            meta = session.get_service_model(name).metadata
+        except Exception:  # a model botocore cannot load tells us nothing
+            continue
+        if "".join(c for c in (meta.get("serviceId") or name).lower() if c.isalnum()) == arn_service:
+            return meta.get("signingName") or meta.get("endpointPrefix") or arn_service
+    return arn_service
+
+
 def _sdk(model: PolicyModel, rest: str, args: dict[str, Any]) -> None:
     service, _, operation = rest.partition(":")
-    prefix = SDK_SERVICE_PREFIX.get(service, service)
+    prefix = iam_prefix(service)
     op = _pascal(operation)
     actions = SDK_ACTION_ALIAS.get((prefix, op), [f"{prefix}:{op}"])
     model.grant(f"Sdk{_pascal(re.sub(r'[^A-Za-z0-9]', '', prefix))}", actions, _sdk_resources(model, prefix, op, args))
