@@ -161,16 +161,19 @@ class Retry:
                 f"backoff={self.backoff!r}, max_delay={self.max_delay!r}, jitter={self.jitter!r})")
 
 
-# Errors that States.ALL does not match on Step Functions: they end the execution whatever the retriers say.
-_TERMINAL = {"States.Runtime", "States.DataLimitExceeded"}
+# Errors no retrier matches on Step Functions, not even by name: they end the execution. (States.DataLimitExceeded
+# is documented as terminal too, but executions recorded on AWS show States.ALL catching it.)
+_TERMINAL = {"States.Runtime"}
 
 
 def _error_matches(name: str, exc: BaseException) -> bool:
     error = error_of(exc)[0]
+    if error in _TERMINAL:
+        return False
     if name == "States.ALL":
-        return error not in _TERMINAL
+        return True
     if name == "States.TaskFailed":
-        return error not in _TERMINAL and error != "States.Timeout"
+        return error != "States.Timeout"
     if error == name:
         return True
     # ``except LookupError`` / errors=["LookupError"] also cover KeyError, as the compiler expands base classes.
