@@ -153,8 +153,11 @@ def _from_jsonata(value: Any) -> Any:
     if value is _NULL:
         return None
     t = type(value)
-    if t is str or t is bool or t is int:
+    if t is str or t is bool:
         return value
+    if t is int:
+        # jsonata-python turns integral doubles into ints; past 1e21 JavaScript prints them in exponent form.
+        return value if -_PLAIN_INTEGER_LIMIT < value < _PLAIN_INTEGER_LIMIT else float(value)
     if t is float:
         return _normalise_float(value)
     if t is dict:
@@ -221,11 +224,10 @@ def _current_rng() -> random.Random:
 
 
 class _AwsJsonata(Jsonata):
-    """jsonata-python with JavaScript's arithmetic: `/` and `%` by zero give Infinity/NaN, `%` keeps fractions."""
+    """jsonata-python with JavaScript's arithmetic: overflow and division by zero give Infinity/NaN rather than an
+    error, and `%` keeps fractions (jsonata-python truncates `5.5 % 2` to 1)."""
 
     def evaluate_numeric_expression(self, lhs, rhs, op):
-        if op not in ("/", "%"):
-            return super().evaluate_numeric_expression(lhs, rhs, op)
         if lhs is not None and not Utils.is_numeric(lhs):
             raise jexception.JException("T2001", -1, op, lhs)
         if rhs is not None and not Utils.is_numeric(rhs):
@@ -234,20 +236,26 @@ class _AwsJsonata(Jsonata):
             return None
         lhs = float(lhs)
         rhs = float(rhs)
-        if op == "/":
+        if op == "+":
+            result = lhs + rhs
+        elif op == "-":
+            result = lhs - rhs
+        elif op == "*":
+            result = lhs * rhs
+        elif op == "/":
             if rhs == 0.0:
                 if lhs == 0.0 or math.isnan(lhs):
                     return math.nan
                 return math.copysign(math.inf, lhs) * math.copysign(1.0, rhs)
             result = lhs / rhs
-        else:
+        elif op == "%":
             if rhs == 0.0 or math.isinf(lhs):
                 return math.nan
             result = math.fmod(lhs, rhs)
-        if math.isfinite(result):
-            return Utils.convert_number(result)
-        return result
-
+        else:  # pragma: no cover - the parser only produces the five operators
+            raise jexception.JException("S0204", -1, op)
+        # JavaScript keeps an overflowing result (Infinity); only using it later is an error.
+        return Utils.convert_number(result) if math.isfinite(result) else result
 
     def apply_inner(self, proc, args, input, environment):
         # jsonata-python prints "Proc not found" to stdout before raising T1006; refuse quietly instead.
@@ -500,6 +508,27 @@ def _fn_eval(*_args: Any) -> Any:
     raise jexception.JException("T1006", 0)
 
 
+class _CheckedSort(Jsonata.JFunction):
+    """$sort with JSONata's check that a one-argument sort gets only numbers or only strings (D3070);
+    jsonata-python lets Python's comparison fail instead."""
+
+    def __init__(self, native: Jsonata.JFunction):
+        super().__init__(None, None)
+        self.signature = native.signature
+        self.function_name = "sort"
+        self._native = native
+
+    def call(self, input, args):
+        if args and (len(args) < 2 or args[1] is None) and isinstance(args[0], list):
+            items = args[0]
+            if not (Utils.is_array_of_numbers(items) or Utils.is_array_of_strings(items)):
+                raise jexception.JException("D3070", -1)
+        return self._native.call(input, args)
+
+    def get_number_of_args(self) -> int:
+        return self._native.get_number_of_args()
+
+
 def _lambda(fn: Callable[..., Any]) -> Jsonata.JLambda:
     return Jsonata.JLambda(fn)
 
@@ -514,6 +543,7 @@ def _base_frame() -> Jsonata.Frame:
     frame.bind("parse", _lambda(_fn_parse))
     frame.bind("eval", Jsonata.JLambda(_fn_eval))
     frame.bind("count", _lambda(_fn_count))
+    frame.bind("sort", _CheckedSort(Jsonata.static_frame.lookup("sort")))
     return frame
 
 

@@ -1,0 +1,374 @@
+"""pyawssfn.local.jsonata_eval: JSONata as AWS Step Functions evaluates it.
+
+The cross-check runs every expression of CROSS_CASES through our evaluator and through the reference jsonata 2.0.6
+(npm) in one Node.js process, and requires the same value, the same undefined, or the same error code. Deliberate
+differences are listed in DELIBERATE and checked separately.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import pathlib
+import random
+
+import pytest
+
+from pyawssfn.local.errors import StatesError
+from pyawssfn.local.jsonata_eval import (
+    UNDEFINED,
+    JavaRandom,
+    JsonataSyntaxError,
+    compile_expression,
+    evaluate,
+    evaluate_template,
+    is_expression,
+    js_number_text,
+)
+
+_spec = importlib.util.spec_from_file_location("node_jsonata", pathlib.Path(__file__).with_name("node_jsonata.py"))
+node_jsonata = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(node_jsonata)
+
+STATES = {
+    "input": {
+        "n": 5, "s": "abc", "f": 2.5, "neg": -7, "nul": None, "t": True,
+        "arr": [1, 2, 3], "mixed": [1, "a", None, True],
+        "objs": [{"o": {"z": 1}, "k": "a"}, {"o": {"z": 2}, "k": "b"}, {"o": {"z": 3}, "k": "a"}],
+        "nested": [[1, 2], [3]], "obj": {"a": 1, "b": None, "c": [1, None]}, "big": 9007199254740993,
+        "empty": [], "emptyobj": {}, "str_num": "42", "date": "2024-01-02T03:04:05.000Z",
+    },
+    "context": {
+        "Execution": {"Id": "arn:aws:states:us-east-1:111111111111:execution:sm:e1", "Name": "e1"},
+        "State": {"Name": "S", "EnteredTime": "2024-01-01T00:00:00.000Z"},
+    },
+}
+VARIABLES = {
+    "x": None, "list": [1, [2, 3]], "one": [5], "cnt": 3, "name": "Ada", "d": {"k": "v", "n": None},
+    "flag": False, "zero": 0, "empty": "", "floats": [0.1, 0.2],
+}
+
+CROSS_CASES = [
+    # arithmetic and numbers
+    "$states.input.n + 1", "$states.input.n - 10 * 2", "$states.input.f * 2", "$states.input.neg % 3", "7 % -3",
+    "5.5 % 2", "$states.input.n / 2", "1 / 0", "-1 / 0", "0 / 0", "$states.input.big + 0", "$states.input.big",
+    "0.1 + 0.2", "1e21 + 1", "2.0", "1e300 * 10", "2 * 1e20", "-$states.input.n", "$floats[0] + $floats[1]",
+    # null versus undefined
+    "$x = null", "$x", "$states.input.nul", "$states.input.nul = null", "$type($states.input.nul)", "$type($x)",
+    "$exists($x)", "$exists($nope)", "$count(null)", "$count($x)", "$count($states.input.mixed)",
+    "$states.input.mixed[$ = null]", "$map($states.input.mixed, function($v) { $type($v) })", "$states.input.obj.b",
+    "$string($states.input.obj)", "$keys($states.input.obj)", "$states.input.obj.c[1] = null", "null", "[null]",
+    "$string($states.input.nul)", "$lookup($d, 'n')", "{'a': $x}", "[1, $x, 3]", "{'a': $nope}", "[$nope]",
+    # strings
+    "$states.input.s & '-' & $name", "$string($states.input.f)", "$string(0.1 + 0.2)", "$string(2.0)",
+    "$string(true)", "$string(null)", "$string([1, 'a'])", "$string(1e21)", "$string(123456789012345680000)",
+    "$string($floats)", "'n=' & 0.1 * 3", "$string({'a': [1.5, {'b': 1e-7}]}, true)",
+    "$length($states.input.s)", "$count($states.input.s)", "$uppercase($name)", "$substring('hello', 1, 3)",
+    "$substring('hello', -3)", "$split('a,b,,c', ',')", "$join(['a', 'b'], '-')", "$trim('  a  b  ')",
+    "$pad('x', 4, '#')", "$pad('x', -4)", "$contains('hello', 'ell')", "$replace('hello', 'l', 'L')",
+    "$match('a1b22', /[0-9]+/).match", "$replace('abc', /b/, 'X')", "$substringBefore('a-b', '-')",
+    "$substringAfter('a-b', '-')", "$lowercase('ÀB')", "$length('héllo')", "\"double\" & 'single'",
+    "$base64encode('hello')", "$base64decode('aGVsbG8=')", "$encodeUrlComponent('a b&c')",
+    # numeric functions
+    "$number('42')", "$number($states.input.str_num) + 1", "$round(2.675, 2)", "$round(2.5)", "$round(3.5)",
+    "$round(-2.5)", "$floor(-1.5)", "$ceil(1.2)", "$abs(-3)", "$power(2, 10)", "$sqrt(16)",
+    "$sum($states.input.arr)", "$max($states.input.arr)", "$min([])", "$average([1, 2])",
+    "$formatNumber(1234.5, '#,##0.00')", "$formatBase(255, 16)", "$formatInteger(42, 'w')",
+    # booleans
+    "$boolean([0])", "$boolean([[]])", "$boolean('')", "$boolean($empty)", "$not($flag)", "$zero and true",
+    "$zero or 'x'", "$states.input.t and $states.input.n > 3", "$states.input.n > 3 and $states.input.n < 10",
+    # paths, filters, sequences
+    "$states.input.objs.o.z", "$states.input.objs[k = 'a'].o.z", "$states.input.objs[0]", "$states.input.objs[-1].k",
+    "$states.input.objs[o.z > 1].k", "$states.input.objs.k", "$distinct($states.input.objs.k)",
+    "$states.input.nested[0]", "$states.input.nested.$", "$list[1]", "$one", "$one[0]", "$states.input.arr[[0..1]]",
+    "$states.input.mixed[1]", "$states.input.empty[0]", "$states.input.*", "$states.input.obj.**",
+    "$states.context.Execution.Name", "$states.input.emptyobj", "$states.input.empty",
+    # arrays
+    "$append([[1]], [[3]])", "$append([[1]], 3)", "$append($list, [$list])", "$append([], [])",
+    "{'k': 1, 'j': [1, 2]}", "[1..4]", "$reverse([1, 2, 3])", "$sort(['b', 'a', 'C'])",
+    "$sort($states.input.objs, function($l, $r) { $l.o.z < $r.o.z })", "$states.input.objs^(>o.z).k",
+    "$states.input.objs{k: $sum(o.z)}", "$states.input.objs.{'k': k}", "$zip([1, 2], [3, 4])",
+    "[1, 2] = [1, 2]", "{'a':1} = {'a':1}", "1 = '1'", "1 in [1, 2]", "'b' in $keys({'a':1})",
+    # higher-order functions, objects, blocks
+    "$map([1, 2, 3], function($v, $i) { $v * $i })", "$filter([1, 2, 3, 4], function($v) { $v % 2 = 0 })",
+    "$reduce([1, 2, 3], function($a, $b) { $a + $b })", "$merge([{'a': 1}, {'b': 2}, {'a': 3}])",
+    "$spread({'a': 1, 'b': 2})", "$each({'a': 1}, function($v, $k) { $k & $v })", "$lookup($d, 'k')",
+    "$sift({'a': 1, 'b': 2}, function($v) { $v > 1 })", "$single([1, 2, 3], function($v) { $v = 2 })",
+    "($a := 2; $b := $a * 3; $a + $b)", "$cnt > 2 ? 'many' : 'few'", "$cnt < 2 ? 'few'",
+    "$states.input.arr ~> $map(function($v) { $v * 10 }) ~> $sum()", "$states.input.obj ~> |$|{'z': 26}, ['a']|",
+    "$type($states.input.obj)",
+    # dates (evaluated at a fixed instant on our side; these do not read the clock)
+    "$fromMillis(0)", "$toMillis($states.input.date)", "$fromMillis(1700000000000, '[Y0001]-[M01]-[D01]')",
+    # errors: the same JSONata error code on both sides
+    "'a' + 1", "1 < 'a'", "$sum('a')", "$undefinedFn()", "$error('boom')", "$assert(false, 'nope')",
+    "$count()", "$string(1, 2, 3)", "$sort([1, null])", "$sort([2, 'a'])",
+    # undefined results
+    "$states.input.s.x", "$x.y", "$", "nothing", "$type(function(){1})",
+]
+
+# Differences from the npm jsonata 2.0.6 that are deliberate, because AWS differs from it too.
+DELIBERATE = {
+    "$eval('1 + 1')": "AWS does not provide $eval (T1006 Attempted to invoke a non-function)",
+}
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def _ours(expr: str) -> dict:
+    try:
+        value = evaluate(expr, variables=VARIABLES, states=STATES, now_ms=0)
+    except StatesError as exc:
+        assert exc.error == "States.QueryEvaluationError"
+        assert "threw an error during evaluation. " in exc.cause
+        return {"error": exc.cause.split("threw an error during evaluation. ", 1)[1]}
+    return {"undefined": True} if value is UNDEFINED else {"value": value}
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict[str, dict]:
+    # Not a skip: CI has node and node_modules/jsonata, and a missing reference must show up as a failure.
+    results = node_jsonata.evaluate_batch([(e, dict(VARIABLES, states=STATES)) for e in CROSS_CASES])
+    assert node_jsonata.version() == "2.0.6"
+    return dict(zip(CROSS_CASES, results))
+
+
+def test_cross_check_has_enough_cases():
+    assert len(set(CROSS_CASES)) == len(CROSS_CASES) >= 60
+
+
+@pytest.mark.parametrize("expr", CROSS_CASES)
+def test_same_result_as_jsonata_2_0_6(reference, expr):
+    ref = reference[expr]
+    ours = _ours(expr)
+    if "error" in ref:
+        assert "error" in ours, (expr, ref, ours)
+        assert ours["error"].startswith(ref["error"] + ":"), (expr, ref, ours)
+    elif "undefined" in ref:
+        assert ours == {"undefined": True}, (expr, ref, ours)
+    else:
+        assert "value" in ours and _same(ours["value"], ref["value"]), (expr, ref, ours)
+
+
+def test_deliberate_differences_are_real(reference):
+    extra = node_jsonata.evaluate_batch([(e, {}) for e in DELIBERATE])
+    for (expr, why), ref in zip(DELIBERATE.items(), extra):
+        ours = _ours(expr)
+        assert ours != ref, f"{expr} no longer differs from jsonata 2.0.6 ({why})"
+    assert _ours("$eval('1 + 1')")["error"].startswith("T1006:")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Units
+
+
+def test_dollar_is_undefined_and_input_is_states_input():
+    assert evaluate("$", states={"input": {"a": 1}}) is UNDEFINED
+    assert evaluate("a", states={"input": {"a": 1}}) is UNDEFINED
+    assert evaluate("$states.input.a", states={"input": {"a": 1}}) == 1
+    assert evaluate("$states.input.a", input={"a": 2}) == 2
+    # an explicit states.input wins over the convenience argument
+    assert evaluate("$states.input.a", input={"a": 2}, states={"input": {"a": 3}}) == 3
+
+
+def test_null_stays_null_at_every_depth():
+    assert evaluate("$v", variables={"v": None}) is None
+    assert evaluate("$v = null", variables={"v": None}) is True
+    assert evaluate("$v[1] = null", variables={"v": [1, None]}) is True
+    assert evaluate("$v.a.b", variables={"v": {"a": {"b": None}}}) is None
+    assert evaluate("$v", variables={"v": {"a": [None, {"b": None}]}}) == {"a": [None, {"b": None}]}
+    assert evaluate("$exists($v)", variables={"v": None}) is True
+    assert evaluate("$missing", variables={"v": None}) is UNDEFINED
+
+
+def test_numbers_come_back_as_aws_prints_them():
+    assert evaluate("2.0") == 2 and type(evaluate("2.0")) is int
+    assert type(evaluate("$v * 2", variables={"v": 1.5})) is int
+    assert evaluate("0.1 + 0.2") == 0.30000000000000004
+    assert evaluate("1e308 * 10") is None  # Infinity is not JSON: JSON.stringify writes null
+    assert evaluate("1e300 * 10") == 1e301 and type(evaluate("1e300 * 10")) is float
+    assert evaluate("$v + 0", variables={"v": 2**53 + 1}) == 2**53
+    assert evaluate("1/0") is None
+    assert evaluate("-7 % 3") == -1
+    assert evaluate("5.5 % 2") == 1.5
+
+
+def test_js_number_text():
+    assert [js_number_text(x) for x in (1e21, 1.5e-7, 1e-6, 1 / 3, 100.0, -0.0, 12345678901234567, -123.456)] == [
+        "1e+21", "1.5e-7", "0.000001", "0.333333333333333", "100", "0", "12345678901234600", "-123.456"
+    ]
+
+
+def test_results_are_plain_json_values():
+    value = evaluate("$v.a", variables={"v": [{"a": [1, None]}, {"a": 2}]})
+    assert value == [1, None, 2] and type(value) is list
+    assert all(type(x) in (int, type(None)) for x in value)
+    nested = evaluate("[[1..2], {'k': [null]}]")
+    assert nested == [[1, 2], {"k": [None]}]
+    assert type(nested[0]) is list and type(nested[1]["k"]) is list
+
+
+def test_inputs_are_not_modified():
+    data = {"a": [1, None, {"b": None}], "c": 2}
+    snapshot = {"a": [1, None, {"b": None}], "c": 2}
+    evaluate("$states.input ~> |$|{'c': 3}|", states={"input": data})
+    evaluate("($y := $states.input.a; [$append($y, 1), $reverse($y), $sort($states.input.a[[0..0]])])", states={"input": data})
+    evaluate("$merge([$states.input, {'c': 4}])", states={"input": data})
+    assert data == snapshot
+
+
+def test_expression_bindings_do_not_leak_into_variables():
+    variables = {"x": 1}
+    assert evaluate("($x := 5; $x)", variables=variables) == 5
+    assert variables == {"x": 1}
+    assert evaluate("$x", variables=variables) == 1
+
+
+def test_compile_is_cached_and_accepts_braces():
+    assert compile_expression("$a + 1") is compile_expression("$a + 1")
+    assert compile_expression("{% $a + 1 %}").text == "$a + 1"
+
+
+@pytest.mark.parametrize("text", ["$a ?: 1", "$a ?? 1", "1 +", "$f(", "'unterminated", "[1, 2"])
+def test_syntax_errors(text):
+    with pytest.raises(JsonataSyntaxError) as info:
+        compile_expression(text)
+    assert info.value.message.startswith("S0")
+    with pytest.raises(StatesError) as err:
+        evaluate(text)
+    assert err.value.error == "States.QueryEvaluationError"
+
+
+def test_conditional_operator_still_parses():
+    assert evaluate("$v ? 'y' : 'n'", variables={"v": True}) == "y"
+
+
+def test_runtime_error_cause_names_expression_and_field():
+    with pytest.raises(StatesError) as info:
+        evaluate("'a' + 1", field="Output/v")
+    assert info.value.error == "States.QueryEvaluationError"
+    assert info.value.cause.startswith(
+        "The JSONata expression ''a' + 1' specified for the field 'Output/v' threw an error during evaluation. T2001: "
+    )
+
+
+def test_function_result_is_refused():
+    with pytest.raises(StatesError) as info:
+        evaluate("function($x) { $x }")
+    assert "unsupported result type" in info.value.cause
+
+
+def test_now_and_millis_read_the_virtual_clock():
+    assert evaluate("$millis()", now_ms=1_700_000_000_000) == 1_700_000_000_000
+    assert evaluate("$now()", now_ms=0) == "1970-01-01T00:00:00.000Z"
+
+
+# AWS-added functions
+
+
+def test_partition():
+    assert evaluate("$partition([1,2,3,4,5], 2)") == [[1, 2], [3, 4], [5]]
+    assert evaluate("$partition([], 3)") == []
+    assert evaluate("$partition($nope, 3)") is UNDEFINED
+    with pytest.raises(StatesError):
+        evaluate("$partition([1], 0)")
+
+
+def test_range():
+    assert evaluate("$range(0, 10, 2)") == [0, 2, 4, 6, 8, 10]
+    assert evaluate("$range(0, 9, 3)") == [0, 3, 6, 9]
+    assert evaluate("$range(5, 1, -2)") == [5, 3, 1]
+    assert evaluate("$range(-1.7, 2, 1)") == [-1, 0, 1, 2]  # truncated towards zero, as measured on AWS
+    assert evaluate("$range(3, 1, 1)") == []
+    with pytest.raises(StatesError):
+        evaluate("$range(0, 1, 0)")
+
+
+def test_hash():
+    assert evaluate("$hash('input data', 'MD5')") == "812f45842bc6d66ee14572ce20db8e86"
+    assert evaluate("$hash('input', 'SHA-1')") == "140f86aae51ab9e1cda9b4254fe98a74eb54c1a1"
+    assert len(evaluate("$hash('x', 'SHA-512')")) == 128
+    with pytest.raises(StatesError):
+        evaluate("$hash('x', 'SHA-999')")
+
+
+def test_random_is_java_random_with_seed_and_executor_rng_without():
+    assert evaluate("$random(42)") == 0.7275636800328681
+    a = evaluate("[$random(), $random()]", rng=random.Random(7))
+    b = evaluate("[$random(), $random()]", rng=random.Random(7))
+    assert a == b and a[0] != a[1] and all(0 <= x < 1 for x in a)
+
+
+def test_java_random_matches_the_jdk():
+    r = JavaRandom(42)
+    assert [r.next_double(), r.next_double()] == [0.7275636800328681, 0.6832234717598454]
+    assert JavaRandom(0).next_int(100) == 60
+
+
+def test_uuid_is_v4_and_reproducible():
+    u1 = evaluate("$uuid()", rng=random.Random(3))
+    assert u1 == evaluate("$uuid()", rng=random.Random(3))
+    assert len(u1) == 36 and u1[14] == "4" and u1[19] in "89ab"
+
+
+def test_parse():
+    assert evaluate("$parse('{\"a\": [1, null]}').a[1] = null") is True
+    assert evaluate("$parse($states.input.s)", states={"input": {"s": "[1, 2, \"x\"]"}}) == [1, 2, "x"]
+    with pytest.raises(StatesError):
+        evaluate("$parse('{nope')")
+
+
+# Templates
+
+
+def test_is_expression_needs_exact_delimiters():
+    assert is_expression("{% 1 %}") and is_expression("{%1%}")
+    assert not is_expression(" {% 1 %}") and not is_expression("{% 1 %} ") and not is_expression("$.a")
+
+
+def test_template_walks_objects_and_arrays():
+    states = {"input": {"n": 2}}
+    template = {
+        "a": "{% $states.input.n * 2 %}", "plain": "$states.input", "spaced": " {% 1 %}",
+        "list": [1, "{% null %}", {"deep": "{% $v %}"}], "num": 3, "nul": None,
+    }
+    assert evaluate_template(template, states=states, variables={"v": "V"}, field="Output") == {
+        "a": 4, "plain": "$states.input", "spaced": " {% 1 %}",
+        "list": [1, None, {"deep": "V"}], "num": 3, "nul": None,
+    }
+
+
+@pytest.mark.parametrize(
+    "template, field, expected_field",
+    [
+        ("{% $nope %}", "Output", "Output"),
+        ({"v": "{% $nope %}"}, "Output", "Output/v"),
+        ({"a": {"b": "{% $nope %}"}}, "Output", "Output/a/b"),
+        ({"values": [1, "{% $nope %}"]}, "Output", "Output/values[1]"),
+        ("{% $nope %}", "Assign/x", "Assign/x"),
+    ],
+)
+def test_template_undefined_fails_naming_the_field(template, field, expected_field):
+    with pytest.raises(StatesError) as info:
+        evaluate_template(template, field=field)
+    assert info.value.error == "States.QueryEvaluationError"
+    assert info.value.cause == (
+        f"The JSONata expression '$nope' specified for the field '{expected_field}' returned nothing (undefined)."
+    )
+
+
+def test_template_matches_recorded_aws_cause():
+    # assign/test_assign_reference_variables::...[BASE_UNDEFINED_ASSIGN] recorded on AWS
+    with pytest.raises(StatesError) as info:
+        evaluate_template("{% $doesNotExist %}", field="Assign/result", states={"input": {}})
+    assert info.value.cause == (
+        "The JSONata expression '$doesNotExist' specified for the field 'Assign/result' returned nothing (undefined)."
+    )
