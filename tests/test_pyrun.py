@@ -26,6 +26,10 @@ def as_set(xs):
     return set(xs)
 
 
+def raw(kind):
+    return b'"HelloWorld!"' if kind == "json" else (b"not json" if kind == "text" else "a" * (256 * 1024))
+
+
 def helper(x):
     return x + 1
 
@@ -101,6 +105,8 @@ def wf(mode, data=None):
             return "rejected: " + str(e)
     if mode == "aws":
         return sfn.aws.s3.get_object(Bucket="b", Key=data)
+    if mode == "raw":
+        return raw(data)
     if mode == "tuple_out":
         return (1, 2)
     return mode
@@ -129,6 +135,13 @@ def test_unserialisable_step_result_fails_as_the_lambda_runtime_reports_it(wf_pa
     r = run(wf_path, "set")
     assert (r.status, r.error) == ("FAILED", "Runtime.MarshalError")
     assert "not JSON serializable" in r.cause
+
+
+def test_bytes_results_are_raw_payloads_and_big_results_exceed_the_quota(wf_path):
+    assert run(wf_path, "raw", "json").output == "HelloWorld!"
+    assert run(wf_path, "raw", "text").output == "not json"
+    r = run(wf_path, "raw", "big")
+    assert (r.status, r.error) == ("FAILED", "States.DataLimitExceeded")
 
 
 def test_only_workflow_calls_count_as_invocations(wf_path):

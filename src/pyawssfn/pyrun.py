@@ -24,6 +24,7 @@ import pyawssfn as sfn
 from pyawssfn._dispatch import call_step
 
 QUERY_ERROR = "States.QueryEvaluationError"
+PAYLOAD_LIMIT_BYTES = 256 * 1024  # Step Functions' quota on a task result
 DEFAULT_START = _dt.datetime(2026, 1, 1, tzinfo=_dt.timezone.utc)
 
 
@@ -77,6 +78,13 @@ def json_round_trip(value):
     """``value`` as it comes out of JSON: tuples become lists, non-string keys strings. Raises TypeError/ValueError
     for what JSON cannot hold (sets, bytes, NaN, objects)."""
     return json.loads(json.dumps(value, allow_nan=False))
+
+
+def _payload_text(result) -> str:
+    """The response payload the Lambda Python runtime sends: bytes as they are, anything else as JSON."""
+    if isinstance(result, (bytes, bytearray)):
+        return bytes(result).decode("utf-8", errors="replace")
+    return json.dumps(result, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
 
 
 def _json_problem(exc: Exception) -> str:
@@ -329,11 +337,20 @@ class _Run:
         finally:
             self.in_step -= 1
         try:
-            result = json_round_trip(result)
+            text = _payload_text(result)
         except (TypeError, ValueError) as exc:
             err = _marshal_error(f"Unable to marshal response: {_json_problem(exc)}")
             call.error, call.cause = sfn.error_of(err)
             raise self._mark(err, name) from None
+        if len(text.encode("utf-8")) > PAYLOAD_LIMIT_BYTES:
+            err = sfn.Fail("States.DataLimitExceeded", f"The state/task '{name}' returned a result with a size "
+                                                       f"exceeding the maximum number of bytes service limit.")
+            call.error, call.cause = sfn.error_of(err)
+            raise self._mark(err, name)
+        try:
+            result = json.loads(text)
+        except ValueError:
+            result = text  # raw bytes that are not JSON arrive as a string, as on AWS
         call.result = result
         return result
 
