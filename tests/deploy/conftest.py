@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import io
 import logging
+import pathlib
 import zipfile
 
 import pytest
 
 ACCOUNT = "123456789012"   # moto's default account
+REPO = pathlib.Path(__file__).resolve().parents[2]
+REPO_DOCS = REPO / "docs"
+EXAMPLES = REPO / "examples"
 
 
 @pytest.fixture(scope="session")
