@@ -238,9 +238,7 @@ class Run:
         except HistoryLimitExceeded as exc:
             # AWS fails an execution whose history reaches the event quota.
             ex.status, ex.error = "FAILED", "States.Runtime"
-            ex.cause = (f"The execution reached the maximum number of history events ({exc.args[0]}). "
-                        "Split long loops into child executions (states:startExecution) or a Distributed Map.")
-            self.history.limit = None
+            ex.cause = f"The execution reached the maximum number of history events ({exc.args[0]})."
             self.history.add("ExecutionFailed", {"error": ex.error, "cause": ex.cause})
         except RecursionError:
             ex.status, ex.error = "FAILED", "States.Runtime"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pyawssfn.local.limits import HISTORY_LIMIT_EVENTS, HistoryLimitExceeded
 
 _NOT_TRUNCATED = {"truncated": False}
+_CLOSING = frozenset({"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"})
 
 
 def _details_key(event_type: str) -> str:
@@ -29,7 +30,8 @@ class History:
     def add(self, event_type: str, details: dict | None = None, previous: int | None = None) -> int:
         """Append one event and return its id. ``previous`` defaults to the last event recorded."""
         n = len(self.events) + 1
-        if self.limit is not None and n > self.limit:
+        # AWS: once 24,999 events exist, event 25,000 must end the execution, or the execution fails.
+        if self.limit is not None and n >= self.limit and event_type not in _CLOSING:
             raise HistoryLimitExceeded(self.limit)
         event = {
             "id": n,

@@ -39,6 +39,18 @@ def _short(text, limit=160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _cause_text(cause) -> str:
+    """A Lambda error's cause is a JSON payload: show its errorMessage, which is what a reader wants."""
+    if isinstance(cause, str) and cause.startswith("{"):
+        try:
+            payload = json.loads(cause)
+        except ValueError:
+            return _short(cause)
+        if isinstance(payload, dict) and "errorMessage" in payload:
+            return _short(payload["errorMessage"])
+    return _short(cause)
+
+
 def _details(event) -> dict:
     for key, value in event.items():
         if key.endswith("EventDetails"):
@@ -79,7 +91,7 @@ def render_timeline(execution, console) -> None:
             error = d.get("error")
             if error or d.get("cause"):
                 console.print(f"{when} {pad}  [red]✗ {escape(error or '(no error name)')}[/red]"
-                              f" [dim]{escape(_short(d.get('cause')))}[/dim]")
+                              f" [dim]{escape(_cause_text(d.get('cause')))}[/dim]")
         elif etype.endswith("StateExited") and d.get("assignedVariables"):
             names = ", ".join(d["assignedVariables"])
             console.print(f"{when} {pad}  [dim]assigned {escape(names)}[/dim]")

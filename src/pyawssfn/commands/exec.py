@@ -1,0 +1,135 @@
+"""``pyawssfn exec DEFINITION.json``: run an ASL definition in the local executor and show what happened."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import pathlib
+import sys
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "exec", help="run an ASL definition locally (virtual clock, Lambdas in-process, mocked services)",
+        description="Execute a state machine definition in pyawssfn's local executor, which behaves as AWS Step "
+                    "Functions does. Waits and retry intervals take no real time. Exit status: 0 SUCCEEDED, "
+                    "1 FAILED or TIMED_OUT, 2 bad usage or an invalid definition.")
+    p.add_argument("definition", metavar="DEFINITION.json", help="the ASL definition (a file, or JSON text)")
+    p.add_argument("--input", default="{}", metavar="JSON",
+                   help="the execution input as JSON text, or @FILE to read it from a file (default: {})")
+    p.add_argument("--lambda", dest="lambdas", action="append", default=[], metavar="ARN=MODULE:FUNCTION",
+                   help="serve the Lambda function ARN (or name) with a Python handler(event, context); MODULE is "
+                        "an importable module or a path to a .py file; repeatable")
+    p.add_argument("--mocks", metavar="FILE", help="JSON file of responses for service integrations "
+                                                   "(see docs/executor.md)")
+    p.add_argument("--seed", type=int, default=0, help="seed for jitter, $random, UUIDs and task tokens")
+    p.add_argument("--no-validate", action="store_true", help="run without validating the definition first")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object {status, output, error, cause, stats} instead of a timeline")
+    p.set_defaults(func=run)
+
+
+def _usage(message: str):
+    from pyawssfn.cli import UsageError
+    return UsageError(message)
+
+
+def _read_definition(source: str):
+    text = source
+    if not source.lstrip().startswith("{"):
+        path = pathlib.Path(source)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise _usage(f"cannot read the definition {source}: {exc.strerror or exc}") from None
+    try:
+        definition = json.loads(text)
+    except ValueError as exc:
+        raise _usage(f"the definition {source} is not valid JSON: {exc}") from None
+    if not isinstance(definition, dict):
+        raise _usage(f"the definition {source} must be a JSON object")
+    return definition
+
+
+def _read_input(text: str):
+    where = "--input"
+    if text.startswith("@"):
+        where = text[1:]
+        try:
+            text = pathlib.Path(where).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise _usage(f"cannot read the input file {where}: {exc.strerror or exc}") from None
+    try:
+        return json.loads(text), text
+    except ValueError as exc:
+        raise _usage(f"{where} is not valid JSON: {exc}") from None
+
+
+def load_handler(spec: str):
+    """'module:function' or 'path/to/file.py:function' -> the callable."""
+    module_name, sep, function = spec.rpartition(":")
+    if not sep or not module_name or not function:
+        raise _usage(f"--lambda handler {spec!r} must be MODULE:FUNCTION or FILE.py:FUNCTION")
+    try:
+        if module_name.endswith(".py"):
+            path = pathlib.Path(module_name).resolve()
+            if not path.is_file():
+                raise _usage(f"--lambda: no such file {module_name}")
+            sys.path.insert(0, str(path.parent))  # let the handler import its sibling modules
+            mod_spec = importlib.util.spec_from_file_location(f"_pyawssfn_lambda_{path.stem}", path)
+            module = importlib.util.module_from_spec(mod_spec)
+            mod_spec.loader.exec_module(module)
+        else:
+            if "" not in sys.path:
+                sys.path.insert(0, "")
+            module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise _usage(f"--lambda: cannot import {module_name}: {exc}") from None
+    except SyntaxError as exc:
+        raise _usage(f"--lambda: {module_name} has a syntax error: {exc}") from None
+    except Exception as exc:  # the module's own code failed while importing
+        if type(exc).__name__ == "UsageError":
+            raise
+        raise _usage(f"--lambda: importing {module_name} raised {type(exc).__name__}: {exc}") from None
+    handler = getattr(module, function, None)
+    if handler is None or not callable(handler):
+        raise _usage(f"--lambda: {module_name} has no function {function!r}")
+    return handler
+
+
+def parse_lambdas(specs: list[str]) -> dict:
+    lambdas = {}
+    for item in specs:
+        key, sep, spec = item.partition("=")
+        if not sep or not key or not spec:
+            raise _usage(f"--lambda {item!r} must be ARN=MODULE:FUNCTION (or NAME=MODULE:FUNCTION)")
+        lambdas[key] = load_handler(spec)
+    return lambdas
+
+
+def run(args: argparse.Namespace) -> int:
+    from pyawssfn.local import DefinitionError, Executor, MockFormatError, load_mocks
+    from pyawssfn.local.report import execution_summary, render_timeline
+
+    definition = _read_definition(args.definition)
+    input_value, input_text = _read_input(args.input)
+    lambdas = parse_lambdas(args.lambdas)
+    mocks = None
+    if args.mocks:
+        try:
+            mocks = load_mocks(args.mocks)
+        except MockFormatError as exc:
+            raise _usage(str(exc)) from None
+    try:
+        executor = Executor(definition, lambdas=lambdas, mocks=mocks, seed=args.seed,
+                            validate=not args.no_validate)
+    except DefinitionError as exc:
+        raise _usage(str(exc)) from None
+    execution = executor.run(input_value, name="exec-1", input_text=input_text.strip())
+    if args.json:
+        print(json.dumps(execution_summary(execution), ensure_ascii=False))
+    else:
+        from rich.console import Console
+        render_timeline(execution, Console(highlight=False))
+    return 0 if execution.status == "SUCCEEDED" else 1
