@@ -471,14 +471,21 @@ def _json_merge(*args: Any) -> Any:
     return merged
 
 
+def _number_as_int(name: str, value: Any, index: int) -> int:
+    # AWS accepts fractional bounds here (recorded: States.MathRandom(12.5, 44.51) succeeds).
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _fail(f"The argument {index} of {name} must be a number, got {to_json_text(value)}")
+    return int(value)
+
+
 def _math_random(env: _Env, *args: Any) -> Any:
     _arity("States.MathRandom", args, 2, 3)
-    start = _integer("States.MathRandom", args[0], 1)
-    end = _integer("States.MathRandom", args[1], 2)
+    start = _number_as_int("States.MathRandom", args[0], 1)
+    end = _number_as_int("States.MathRandom", args[1], 2)
     if end <= start:
         raise _fail(f"The end of States.MathRandom ({end}) must be greater than its start ({start})")
     if len(args) == 3:
-        seed = _integer("States.MathRandom", args[2], 3)
+        seed = _number_as_int("States.MathRandom", args[2], 3)
         return start + JavaRandom(seed).next_int(end - start)
     rng = env.rng or random
     return rng.randrange(start, end)
