@@ -3,6 +3,7 @@ and the ones where its answer differs from what AWS accepts (reachability, field
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections import deque
 from typing import Any, Iterator
@@ -21,6 +22,11 @@ REFERENCE_PATH_FIELDS = {
     "MaxConcurrencyPath": "path", "ToleratedFailureCountPath": "path", "ToleratedFailurePercentagePath": "path",
     "ErrorPath": "intrinsic", "CausePath": "intrinsic",
 }
+# $states.result and $states.errorOutput exist only in some fields; AWS rejects other uses when the machine is
+# created (Passing data between states with variables: "Reserved variable: $states").
+_STATES_RESULT = re.compile(r"\$states\s*\.\s*result\b")
+_STATES_ERROR_OUTPUT = re.compile(r"\$states\s*\.\s*errorOutput\b")
+_RESULT_TYPES = ("Task", "Parallel", "Map")
 # JSONPath payload templates: keys ending in ".$" hold a path or an intrinsic function.
 _PAYLOAD_TEMPLATE_FIELDS = ("Parameters", "ResultSelector", "ItemSelector", "Assign")
 
@@ -91,6 +97,7 @@ class Checker:
         # Query language in force at each state path, to judge statelint's complaints about JSONata values.
         self.query_language: dict[str, str] = {}
         self._state_paths: dict[str, str] = {}
+        self.top_query_language = C.JSONPATH
 
     def add(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
@@ -100,6 +107,7 @@ class Checker:
     def run(self, definition: dict) -> list[Problem]:
         ql = definition.get("QueryLanguage")
         ql = ql if ql in C.QUERY_LANGUAGES else C.JSONPATH
+        self.top_query_language = ql
         self._container(definition, "", ql, C.ROOT_FIELDS, outer_variables=frozenset())
         timeout = definition.get("TimeoutSeconds")
         if timeout is not None and (not _is_int(timeout) or not 0 < timeout <= C.MAX_TIMEOUT_SECONDS):
@@ -194,6 +202,9 @@ class Checker:
         ql = state.get("QueryLanguage", inherited_ql)
         if ql not in C.QUERY_LANGUAGES:
             ql = inherited_ql  # statelint reports the bad value
+        if ql == C.JSONPATH and self.top_query_language == C.JSONATA:
+            self.add(join(path, "QueryLanguage"), "a state cannot use JSONPath when the state machine's top-level "
+                                                  "QueryLanguage is JSONata")
         self.query_language[path] = ql
         kind = state.get("Type")
         if kind not in C.STATE_FIELDS:
@@ -390,16 +401,35 @@ class Checker:
     # -- expressions -----------------------------------------------------------------------------------------------
 
     def _jsonata_expressions(self, state: dict, path: str) -> None:
+        kind = state.get("Type")
         for field, value in state.items():
             if field in _NESTED_MACHINE_FIELDS:
                 continue
-            for string_path, text in _walk_strings(value, join(path, field)):
-                body = jsonata_body(text)
-                if body is None:
-                    continue
-                error = syntax_error(body)
-                if error:
-                    self.add(string_path, f"JSONata syntax error: {error}")
+            if field == "Catch" and isinstance(value, list):
+                for i, catcher in enumerate(value):
+                    if not isinstance(catcher, dict):
+                        continue
+                    for sub, sub_value in catcher.items():
+                        self._expressions(sub_value, join(join(join(path, field), i), sub), result_ok=False,
+                                          error_ok=sub in ("Assign", "Output"))
+                continue
+            self._expressions(value, join(path, field),
+                              result_ok=kind in _RESULT_TYPES and field in ("Assign", "Output"), error_ok=False)
+
+    def _expressions(self, value: Any, path: str, *, result_ok: bool, error_ok: bool) -> None:
+        for string_path, text in _walk_strings(value, path):
+            body = jsonata_body(text)
+            if body is None:
+                continue
+            error = syntax_error(body)
+            if error:
+                self.add(string_path, f"JSONata syntax error: {error}")
+                continue
+            if not result_ok and _STATES_RESULT.search(body):
+                self.add(string_path, "$states.result is only available in the Output and Assign of a Task, "
+                                      "Parallel or Map state")
+            if not error_ok and _STATES_ERROR_OUTPUT.search(body):
+                self.add(string_path, "$states.errorOutput is only available in a Catch's Output and Assign")
 
     def _jsonpath_fields(self, state: dict, path: str) -> None:
         for field, kind in REFERENCE_PATH_FIELDS.items():
