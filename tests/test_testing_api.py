@@ -166,6 +166,13 @@ def test_sdk_mocks_on_both_sides(path):
     assert py.error == machine.error == "DynamoDB.Boom"
 
 
+def test_sdk_resource_names_follow_step_functions():
+    from pyawssfn.testing import sdk_resource
+    assert sdk_resource("s3", "get_object") == "arn:aws:states:::aws-sdk:s3:getObject"
+    assert sdk_resource("stepfunctions", "start_execution") == "arn:aws:states:::aws-sdk:sfn:startExecution"
+    assert sdk_resource("rds", "describe_db_instances") == "arn:aws:states:::aws-sdk:rds:describeDBInstances"
+
+
 def test_configuration_mistakes_are_clear(path):
     t = WorkflowTester(path, "wf")
     with pytest.raises(ValueError, match="not a step"):

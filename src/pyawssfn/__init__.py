@@ -82,7 +82,8 @@ class _RealRuntime:
     def aws_call(self, service: str, operation: str, params: dict):
         import boto3  # only here: the Lambda runtime has it, the author API must not need it
 
-        return getattr(boto3.client(service), operation)(**params)
+        # Python attributes cannot hold dashes: sfn.aws.acm_pca is boto3's "acm-pca".
+        return getattr(boto3.client(service.replace("_", "-")), operation)(**params)
 
 
 _REAL = _RealRuntime()

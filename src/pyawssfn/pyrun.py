@@ -216,6 +216,7 @@ class _Run:
         return self.pending_token
 
     def wait_for_callback(self, step_name, token, timeout, heartbeat):
+        self.pending_token = None
         self.stats["callbacks"] += 1
         spec = self._callback_spec(step_name, token)
         if not isinstance(spec, dict) or not ({"result", "error", "timeout"} & spec.keys()):
@@ -370,7 +371,7 @@ def _find_mock(mocks, service, operation):
     for key, value in mocks.items():
         sep = ":" if ":" in key else "."
         s, _, op = key.partition(sep)
-        if s.lower() == service.lower() and sfn._snake_case(op) == operation:
+        if s.lower().replace("-", "_") == service.lower().replace("-", "_") and sfn._snake_case(op) == operation:
             return value
     return _NO_MOCK
 

@@ -31,6 +31,22 @@ _CHILD_PLACEHOLDER = re.compile(r"\$\{StateMachineArn_([A-Za-z_][A-Za-z0-9_]*)\}
 _UNSET = object()
 
 
+def sdk_resource(service: str, operation: str) -> str:
+    """The Task resource the compiler writes for ``sfn.aws.<service>.<operation>``: Step Functions names the service
+    by its SDK service ID (lowercased, letters and digits only) and the operation in camelCase."""
+    try:
+        import botocore.session
+        from botocore import xform_name
+
+        model = botocore.session.get_session().get_service_model(service.replace("_", "-"))
+        arn_service = "".join(c for c in model.metadata["serviceId"].lower() if c.isalnum())
+        name = next(n for n in model.operation_names if xform_name(n) == operation)
+        return f"arn:aws:states:::aws-sdk:{arn_service}:{name[0].lower()}{name[1:]}"
+    except Exception:  # unknown to botocore: the compiler will say so; keep the plain spelling
+        camel = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), operation)
+        return f"arn:aws:states:::aws-sdk:{service}:{camel}"
+
+
 class DisagreementError(AssertionError):
     """The plain-Python run and the state machine ended differently."""
 
@@ -256,10 +272,9 @@ class WorkflowTester:
         mocks = {}
         for key, answers in self._aws.items():
             service, _, op = key.partition(".")
-            camel = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), op)
             responses = [{"Return": r} if f is None else {"Throw": {"Error": f[0], "Cause": f[1]}}
                          for r, f in answers]
-            mocks[f"arn:aws:states:::aws-sdk:{service}:{camel}"] = responses
+            mocks[sdk_resource(service, op)] = responses
         return mocks or None
 
     def run_machine(self, input_value: Any = None):
