@@ -32,6 +32,11 @@ def test_templates_pass_cfn_lint(fmt):
     assert lint_errors(t) == []
 
 
+def test_sam_template_with_a_local_zip_passes_cfn_lint():
+    t = build_template([CHILD, ROOT], TemplateOptions(format="sam", code_uri="build/function.zip", arch="arm64"))
+    assert lint_errors(t) == []
+
+
 def test_cloudformation_without_code_location_gets_parameters_and_passes_lint():
     t = build_template([CHILD, ROOT], TemplateOptions(format="cloudformation"))
     assert set(t["Parameters"]) == {"CodeS3Bucket", "CodeS3Key"}
