@@ -225,6 +225,28 @@ def test_sdk_mocks(wf_path):
         run(wf_path, "aws", "k", mocks={})
 
 
+def test_executor_format_mocks_and_callbacks_serve_plain_python_too(wf_path):
+    from pyawssfn.local import CallbackResult
+    arn = "arn:aws:states:::aws-sdk:s3:getObject"
+    r = run(wf_path, "aws", "k", mocks={arn: {"Return": {"Body": "x"}, "DelaySeconds": 5}})
+    assert r.output == {"Body": "x"} and r.stats["elapsed_seconds"] == 5
+    r = run(wf_path, "aws", "k", mocks={arn: [{"Throw": {"Error": "S3.NoSuchKey", "Cause": "gone"}}]})
+    assert (r.error, r.cause) == ("S3.NoSuchKey", "gone")
+    seen = []
+
+    def provider(token, payload, resource):
+        seen.append((payload, resource))
+        return CallbackResult.success({"n": 1}, after_seconds=7)
+
+    r = run(wf_path, "callback", callbacks=provider)
+    assert r.output == {"n": 1} and r.stats["elapsed_seconds"] == 7
+    assert seen == [({"step": "ask", "kwargs": {"who": "alice"}, "task_token": "pyrun-task-token-1"},
+                     "arn:aws:states:::lambda:invoke.waitForTaskToken")]
+    assert run(wf_path, "callback", callbacks=lambda t, p, r: None).error == "States.Timeout"
+    r = run(wf_path, "callback", callbacks=lambda t, p, r: CallbackResult.failure("No", "x", after_seconds=1))
+    assert (r.error, r.cause) == ("No", "x")
+
+
 def test_step_overrides_and_namespace_restored_even_on_error(wf_path):
     module = load_module(wf_path)
     original = module.pair

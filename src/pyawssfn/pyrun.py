@@ -198,6 +198,7 @@ class _Run:
         self.tokens = 0
         self.pending_token: str | None = None
         self.callback_counts: dict[str, int] = {}
+        self.responses: dict = {}
 
     # --- the runtime the author API sees
     def sleep(self, seconds):
@@ -218,26 +219,21 @@ class _Run:
     def wait_for_callback(self, step_name, token, timeout, heartbeat):
         self.pending_token = None
         self.stats["callbacks"] += 1
-        spec = self._callback_spec(step_name, token)
-        if not isinstance(spec, dict) or not ({"result", "error", "timeout"} & spec.keys()):
+        spec = _as_callback_spec(self._callback_spec(step_name, token))
+        if spec is None:
             raise PyRunError(f"the callback for {step_name} must be {{'result': value}}, {{'error': name, "
-                             f"'cause': text}} or {{'timeout': True}}, not {spec!r}")
-        delay = spec.get("after", 0)
-        if spec.get("timeout"):
-            if timeout is None and heartbeat is None:
-                raise PyRunError(f"the callback for {step_name} never comes, and the call sets no timeout: on Step "
-                                 f"Functions the execution would wait for a year")
-            limit = min(x for x in (timeout, heartbeat) if x is not None)
-            self.sleep(limit)
-            error = "States.Timeout" if limit == timeout else "States.HeartbeatTimeout"
-            raise self._mark(sfn.Fail(error, f"the callback for {step_name} did not arrive within {limit} seconds"),
-                             step_name)
-        if timeout is not None and delay > timeout:
-            self.sleep(timeout)
-            raise self._mark(sfn.Fail("States.Timeout", f"the callback for {step_name} did not arrive within "
-                                                        f"{timeout} seconds"), step_name)
-        if delay:
-            self.sleep(delay)
+                             f"'cause': text}} or {{'timeout': True}} (optionally with 'after' and 'heartbeats')")
+        arrival = None if spec.get("timeout") else spec.get("after", 0)
+        fired = _first_timeout(arrival, spec.get("heartbeats", ()), timeout, heartbeat)
+        if fired is not None:
+            seconds, error = fired
+            self.sleep(seconds)
+            raise self._mark(sfn.Fail(error, f"the callback for {step_name} did not arrive in time"), step_name)
+        if arrival is None:
+            raise PyRunError(f"the callback for {step_name} never comes, and the call sets no timeout: on Step "
+                             f"Functions the execution would wait for a year")
+        if arrival:
+            self.sleep(arrival)
         if "error" in spec:
             raise self._mark(_named_error(self.module, spec["error"], spec.get("cause")), step_name)
         try:
@@ -253,7 +249,7 @@ class _Run:
                 f"callbacks={{{step_name!r}: {{'result': ...}}}} (or {{'error': ..., 'cause': ...}}, "
                 f"{{'timeout': True}}), or use WorkflowTester.callback({step_name!r}, result=...)")
         if callable(provider):
-            return provider(step_name, token)
+            return self._ask(provider, step_name, token)
         if step_name not in provider:
             raise CallbackUnavailable(f"no callback result supplied for step {step_name} (callbacks has: "
                                       f"{', '.join(sorted(provider)) or 'nothing'})")
@@ -265,7 +261,20 @@ class _Run:
                 raise CallbackUnavailable(f"step {step_name} waited for callback number {n + 1}, but only "
                                           f"{len(spec)} were supplied")
             spec = spec[n]
-        return spec(step_name, token) if callable(spec) else spec
+        return self._ask(spec, step_name, token) if callable(spec) else spec
+
+    def _ask(self, provider, step_name, token):
+        # The executor's callbacks, fn(token, payload, resource) -> CallbackResult | None, serve here too, so that
+        # one provider can drive both runs.
+        try:
+            n_params = len(inspect.signature(provider).parameters)
+        except (TypeError, ValueError):
+            n_params = 2
+        if n_params >= 3:
+            call = self.calls[-1] if self.calls else None
+            payload = {"step": step_name, "kwargs": call.kwargs if call else {}, "task_token": token}
+            return provider(token, payload, "arn:aws:states:::lambda:invoke.waitForTaskToken")
+        return provider(step_name, token)
 
     def aws_call(self, service, operation, params):
         self.stats["sdk_calls"] += 1
@@ -281,7 +290,12 @@ class _Run:
         if isinstance(mock, BaseException):
             raise self._mark(mock, label)
         try:
-            result = mock(params) if callable(mock) else mock
+            if isinstance(mock, _ExecutorResponses):
+                result = self.responses.setdefault(mock.key, mock).respond(self)
+            else:
+                result = mock(params) if callable(mock) else mock
+        except PyRunError:
+            raise
         except Exception as exc:
             raise self._mark(exc, label)
         try:
@@ -356,6 +370,57 @@ class _Run:
         return result
 
 
+def _as_callback_spec(answer):
+    """A callback answer as a spec dict: a spec already, the executor's CallbackResult, or None (never answered)."""
+    if answer is None:
+        return {"timeout": True}
+    if isinstance(answer, dict):
+        return answer if {"result", "error", "timeout"} & answer.keys() else None
+    if hasattr(answer, "failed") and hasattr(answer, "after_seconds"):
+        spec = {"after": answer.after_seconds, "heartbeats": tuple(getattr(answer, "heartbeats", ()))}
+        if answer.failed:
+            spec.update(error=answer.error, cause=answer.cause)
+        else:
+            spec["result"] = answer.output
+        return spec
+    return None
+
+
+def _first_timeout(arrival, heartbeats, timeout, heartbeat):
+    """(seconds, error) of the first timeout before the answer arrives (None: never), or None if it arrives in time."""
+    candidates = []
+    if timeout is not None and (arrival is None or arrival > timeout):
+        candidates.append((timeout, "States.Timeout"))
+    if heartbeat is not None:
+        last = 0
+        beats = sorted(b for b in heartbeats if arrival is None or b <= arrival)
+        for b in beats + ([arrival] if arrival is not None else []):
+            if b - last > heartbeat:
+                candidates.append((last + heartbeat, "States.HeartbeatTimeout"))
+                break
+            last = b
+        else:
+            if arrival is None:
+                candidates.append((last + heartbeat, "States.HeartbeatTimeout"))
+    return min(candidates) if candidates else None
+
+
+def sdk_resource(service: str, operation: str) -> str:
+    """The Task resource the compiler writes for ``sfn.aws.<service>.<operation>``: Step Functions names the service
+    by its SDK service ID (lowercased, letters and digits only) and the operation in camelCase."""
+    try:
+        import botocore.session
+        from botocore import xform_name
+
+        model = botocore.session.get_session().get_service_model(service.replace("_", "-"))
+        arn_service = "".join(c for c in model.metadata["serviceId"].lower() if c.isalnum())
+        name = next(n for n in model.operation_names if xform_name(n) == operation)
+        return f"arn:aws:states:::aws-sdk:{arn_service}:{name[0].lower()}{name[1:]}"
+    except Exception:  # unknown to botocore: the compiler will say so; keep the plain spelling
+        camel = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), operation)
+        return f"arn:aws:states:::aws-sdk:{service}:{camel}"
+
+
 class _NoMock:
     pass
 
@@ -368,12 +433,41 @@ def _find_mock(mocks, service, operation):
         return _NO_MOCK
     if callable(mocks) and not isinstance(mocks, dict):
         return lambda params: mocks(service, operation, params)
+    resource = None
     for key, value in mocks.items():
+        if key.startswith("arn:"):
+            # The executor's mocks format, keyed by the Task resource: one response or a list used in turn.
+            resource = resource or sdk_resource(service, operation)
+            if key == resource:
+                return _ExecutorResponses(key, value)
+            continue
         sep = ":" if ":" in key else "."
         s, _, op = key.partition(sep)
         if s.lower().replace("-", "_") == service.lower().replace("-", "_") and sfn._snake_case(op) == operation:
             return value
     return _NO_MOCK
+
+
+class _ExecutorResponses:
+    """Responses in the executor's format: ``{"Return": v}`` or ``{"Throw": {"Error", "Cause"}}``, optionally with
+    ``"DelaySeconds"``; a list is served in order and its last response repeats."""
+
+    def __init__(self, key, value):
+        self.key = key
+        self.responses = value if isinstance(value, list) else [value]
+        self.used = 0
+
+    def respond(self, run):
+        response = self.responses[min(self.used, len(self.responses) - 1)]
+        self.used += 1
+        if not isinstance(response, dict) or not (("Return" in response) ^ ("Throw" in response)):
+            raise PyRunError(f"mocks[{self.key}]: each response must be {{\"Return\": value}} or "
+                             f"{{\"Throw\": {{\"Error\": ..., \"Cause\": ...}}}}")
+        if response.get("DelaySeconds"):
+            run.sleep(response["DelaySeconds"])
+        if "Throw" in response:
+            raise sfn.Fail(response["Throw"].get("Error", ""), response["Throw"].get("Cause", ""))
+        return response["Return"]
 
 
 def _bind_input(fn, input_value):

@@ -22,6 +22,7 @@ from typing import Any
 
 import pyawssfn as sfn
 from pyawssfn import pyrun
+from pyawssfn.pyrun import sdk_resource
 from pyawssfn._dispatch import dispatch
 
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:pyawssfn-steps"
@@ -29,22 +30,6 @@ STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:{}"
 _CHILD_PLACEHOLDER = re.compile(r"\$\{StateMachineArn_([A-Za-z_][A-Za-z0-9_]*)\}")
 
 _UNSET = object()
-
-
-def sdk_resource(service: str, operation: str) -> str:
-    """The Task resource the compiler writes for ``sfn.aws.<service>.<operation>``: Step Functions names the service
-    by its SDK service ID (lowercased, letters and digits only) and the operation in camelCase."""
-    try:
-        import botocore.session
-        from botocore import xform_name
-
-        model = botocore.session.get_session().get_service_model(service.replace("_", "-"))
-        arn_service = "".join(c for c in model.metadata["serviceId"].lower() if c.isalnum())
-        name = next(n for n in model.operation_names if xform_name(n) == operation)
-        return f"arn:aws:states:::aws-sdk:{arn_service}:{name[0].lower()}{name[1:]}"
-    except Exception:  # unknown to botocore: the compiler will say so; keep the plain spelling
-        camel = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), operation)
-        return f"arn:aws:states:::aws-sdk:{service}:{camel}"
 
 
 class DisagreementError(AssertionError):
