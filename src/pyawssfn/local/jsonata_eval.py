@@ -28,6 +28,7 @@ import hashlib
 import json
 import math
 import random
+import re
 import threading
 import time
 import uuid
@@ -108,6 +109,9 @@ def _to_jsonata(value: Any) -> Any:
     if t is dict:
         out = None
         for k, v in value.items():
+            tv = type(v)
+            if tv is str or tv is bool or tv is float or (tv is int and -_MAX_SAFE_INTEGER <= v <= _MAX_SAFE_INTEGER):
+                continue
             nv = _to_jsonata(v)
             if nv is not v:
                 if out is None:
@@ -117,6 +121,9 @@ def _to_jsonata(value: Any) -> Any:
     if t is list or t is tuple:
         out_list = None
         for i, v in enumerate(value):
+            tv = type(v)
+            if tv is str or tv is bool or tv is float or (tv is int and -_MAX_SAFE_INTEGER <= v <= _MAX_SAFE_INTEGER):
+                continue
             nv = _to_jsonata(v)
             if nv is not v:
                 if out_list is None:
@@ -562,14 +569,31 @@ def _jsonata_message(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
+_STATES_KEYS = ("input", "result", "errorOutput", "context")
+_STATES_MENTION = re.compile(r"\$states\b(\.(\w+)\b)?")
+
+
+def _states_keys_read(text: str) -> frozenset[str] | None:
+    """The $states keys an expression can read, or None when it may read all of $states (``$states``,
+    ``$states.*``, ``$lookup($states, ...)``). Only those keys are converted for jsonata-python."""
+    keys = set()
+    for m in _STATES_MENTION.finditer(text):
+        key = m.group(2)
+        if key is None or key not in _STATES_KEYS:
+            return None
+        keys.add(key)
+    return frozenset(keys)
+
+
 class Expr:
     """A parsed JSONata expression; evaluate it any number of times."""
 
-    __slots__ = ("text", "ast")
+    __slots__ = ("text", "ast", "states_keys")
 
     def __init__(self, text: str, ast: Any):
         self.text = text
         self.ast = ast
+        self.states_keys = _states_keys_read(text)
 
     def __repr__(self) -> str:
         return f"Expr({self.text!r})"
@@ -587,9 +611,16 @@ class Expr:
         runner = _runner.instance
         frame = _LazyFrame(_BASE_FRAME, variables if variables is not None else {})
         if states is not None:
+            keys = self.states_keys
+            if keys is not None:
+                states = {k: states[k] for k in keys if k in states}
             frame = _LazyFrame(frame, {"states": states})
         # Bindings made by the expression itself (`$x := ...`) land here, never in the caller's mappings.
         exec_frame = Jsonata.Frame(frame)
+        # jsonata-python looks these hooks up for every node it evaluates; finding them here saves walking up
+        # the whole frame chain each time.
+        exec_frame.bindings["__evaluate_entry"] = None
+        exec_frame.bindings["__evaluate_exit"] = None
         # jsonata-python finds "the current evaluator" through a thread-local, which any Jsonata() sets.
         Jsonata.CURRENT.jsonata = runner
         runner.timestamp = now_ms if now_ms is not None else int(time.time() * 1000)
