@@ -34,7 +34,9 @@ def test_create_then_unchanged_then_targeted_updates(moto_url):
     first = deploy(aws, DeployPlan("dep1", [KID, ROOT], zip_of("v = 1")))
     assert first.error is None
     assert outcomes(first) == [("role", "dep1-lambda", "created"), ("function", "dep1", "created"),
+                               ("log group", "/aws/vendedlogs/states/dep1-kid", "created"),
                                ("role", "dep1-kid-states", "created"), ("state machine", "dep1-kid", "created"),
+                               ("log group", "/aws/vendedlogs/states/dep1", "created"),
                                ("role", "dep1-states", "created"), ("state machine", "dep1", "created")]
     sfn, iam, lam = client(moto_url, "stepfunctions"), client(moto_url, "iam"), client(moto_url, "lambda")
     fn_arn = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:dep1"
@@ -47,6 +49,11 @@ def test_create_then_unchanged_then_targeted_updates(moto_url):
     assert granted["lambda:InvokeFunction"] == {fn_arn, fn_arn + ":*"}
     assert granted["states:StartExecution"] == {kid_arn}
     assert granted["states:DescribeExecution"] == {f"arn:aws:states:us-east-1:{ACCOUNT}:execution:dep1-kid:*"}
+    assert granted["logs:CreateLogDelivery"] == {"*"}
+    logging = sfn.describe_state_machine(stateMachineArn=first.state_machine_arn)["loggingConfiguration"]
+    assert logging["level"] == "ERROR" and logging["includeExecutionData"] is False
+    assert logging["destinations"][0]["cloudWatchLogsLogGroup"]["logGroupArn"] == (
+        f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/vendedlogs/states/dep1:*")
     trust = iam.get_role(RoleName="dep1-states")["Role"]["AssumeRolePolicyDocument"]
     assert trust["Statement"][0]["Principal"] == {"Service": "states.amazonaws.com"}
     fn = lam.get_function(FunctionName="dep1")
@@ -70,6 +77,11 @@ def test_create_then_unchanged_then_targeted_updates(moto_url):
     assert [(s.name, s.outcome) for s in arm.steps if s.outcome != "unchanged"] == [("dep1", "updated")]
     assert lam.get_function(FunctionName="dep1")["Configuration"]["Runtime"] == "python3.12"
 
+    quiet = deploy(aws, DeployPlan("dep1", [KID, root2], zip_of("v = 2"), runtime="python3.12", log_level="OFF"))
+    assert [(s.kind, s.outcome, s.detail) for s in quiet.steps if s.outcome != "unchanged"] == [
+        ("role", "updated", ""), ("state machine", "updated", "logging"),
+        ("role", "updated", ""), ("state machine", "updated", "logging")]       # log-delivery rights dropped too
+
 
 def test_a_name_taken_by_a_foreign_function_is_refused_and_nothing_changes(moto_url):
     iam, lam = client(moto_url, "iam"), client(moto_url, "lambda")
@@ -91,7 +103,10 @@ def test_failure_half_way_reports_what_exists_and_deletes_nothing(moto_url):
     plan = DeployPlan("half", [KID, ROOT], zip_of("v = 1"), role_arn=f"arn:aws:iam::{ACCOUNT}:user/not-a-role")
     result = deploy(connect(None, moto_url), plan)
     assert outcomes(result) == [("role", "half-lambda", "created"), ("function", "half", "created"),
-                                ("state machine", "half-kid", "failed"), ("state machine", "half", "not made")]
+                                ("log group", "/aws/vendedlogs/states/half-kid", "created"),
+                                ("state machine", "half-kid", "failed"),
+                                ("log group", "/aws/vendedlogs/states/half", "not made"),
+                                ("state machine", "half", "not made")]
     assert result.error is not None and "Invalid Role Arn" in str(result.error)
     assert client(moto_url, "lambda").get_function(FunctionName="half")["Configuration"]["FunctionName"] == "half"
 
@@ -105,7 +120,7 @@ def test_injected_failure_on_the_last_step_keeps_everything_else(moto_url):
                 {"Error": {"Code": "InvalidDefinition", "Message": "injected"}}, "CreateStateMachine")
     session.events.register("before-parameter-build.stepfunctions.CreateStateMachine", refuse)
     result = deploy(connect(None, moto_url, session=session), DeployPlan("inj", [KID, ROOT], zip_of("v = 1")))
-    assert [s.outcome for s in result.steps] == ["created"] * 5 + ["failed"]
+    assert [s.outcome for s in result.steps] == ["created"] * 7 + ["failed"]
     assert "InvalidDefinition: injected" in result.steps[-1].detail
     again = deploy(connect(None, moto_url), DeployPlan("inj", [KID, ROOT], zip_of("v = 1")))
     assert outcomes(again)[-1] == ("state machine", "inj", "created")      # the next deploy finishes the job

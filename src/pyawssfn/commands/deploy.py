@@ -26,6 +26,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--runtime", default=DEFAULT_RUNTIME, help=f"Lambda runtime (default {DEFAULT_RUNTIME})")
     p.add_argument("--arch", choices=["x86_64", "arm64"], default="x86_64", help="Lambda architecture")
     p.add_argument("--tracing", action="store_true", help="enable X-Ray tracing on the state machine(s)")
+    p.add_argument("--log-level", choices=["OFF", "ERROR", "FATAL", "ALL"], default="ERROR",
+                   help="state machine logging to its own log group (default ERROR; execution data never logged)")
     add_aws_args(p)
     p.set_defaults(func=run)
 
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     zip_bytes = build_zip(args.file, machines, args.requirements, runtime=args.runtime, arch=args.arch)
     plan = DeployPlan(name=args.name, machines=machines, zip_bytes=zip_bytes, role_arn=args.role_arn,
                       lambda_role_arn=args.lambda_role_arn, runtime=args.runtime, arch=args.arch,
-                      tracing=args.tracing)
+                      tracing=args.tracing, log_level=args.log_level)
     result = deploy(aws, plan)
     report(result)
     return 1 if result.error else 0

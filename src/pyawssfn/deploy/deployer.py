@@ -27,7 +27,7 @@ PROPAGATION_DELAYS = (2, 3, 5, 8, 12)
 
 @dataclass
 class Step:
-    kind: str            # "role" | "function" | "state machine"
+    kind: str            # "role" | "function" | "log group" | "state machine"
     name: str
     outcome: str = "pending"   # created | updated | unchanged | failed | not made
     detail: str = ""
@@ -44,6 +44,7 @@ class DeployPlan:
     runtime: str = DEFAULT_RUNTIME
     arch: str = "x86_64"
     tracing: bool = False
+    log_level: str = "ERROR"                # "OFF" | "ERROR" | "FATAL" | "ALL"; execution data never included
 
 
 @dataclass
@@ -72,6 +73,11 @@ def machine_name(name: str, workflow: str, root: str) -> str:
 def _role(name: str, workflow: str, root: str) -> str:
     base = f"{name}-states" if workflow == root else f"{name}-{workflow}-states"
     return _fit(base, 64)
+
+
+def log_group_name(machine: str) -> str:
+    # The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy small (AWS's advice for vended logs).
+    return f"/aws/vendedlogs/states/{machine}"
 
 
 def lambda_role_name(name: str) -> str:
@@ -115,6 +121,8 @@ class Deployer:
         self.lam = aws.client("lambda")
         self.sfn = aws.client("stepfunctions")
         self.sts = aws.client("sts")
+        self.logs = aws.client("logs")
+        self._log_arns: dict[str, str] = {}
         self.result = DeployResult()
         self.root = plan.machines[-1].workflow
         self._role_arns: dict[str, str] = {}
@@ -129,6 +137,9 @@ class Deployer:
             out.append(Step("role", lambda_role_name(p.name)))
         out.append(Step("function", p.name))
         for m in p.machines:
+            if p.log_level != "OFF":
+                out.append(Step("log group", log_group_name(machine_name(p.name, m.workflow, self.root)),
+                                workflow=m.workflow))
             if not p.role_arn:
                 out.append(Step("role", _role(p.name, m.workflow, self.root), workflow=m.workflow))
             out.append(Step("state machine", machine_name(p.name, m.workflow, self.root), workflow=m.workflow))
@@ -167,6 +178,8 @@ class Deployer:
                                                  self._lambda_policy())
         elif step.kind == "function":
             self._ensure_function(step)
+        elif step.kind == "log group":
+            self._ensure_log_group(step)
         elif step.kind == "role":
             m = self._machine(step.workflow)
             self._role_arns[m.workflow] = self._ensure_role(step, "states.amazonaws.com",
@@ -212,6 +225,13 @@ class Deployer:
                     return _ABSENT
                 raise
             return (fn.get("Tags") or {}).get(OWNER_TAG)
+        if step.kind == "log group":
+            groups = self.logs.describe_log_groups(logGroupNamePrefix=step.name).get("logGroups", [])
+            group = next((g for g in groups if g["logGroupName"] == step.name), None)
+            if group is None:
+                return _ABSENT
+            tags = self.logs.list_tags_for_resource(resourceArn=_group_arn(group["arn"])).get("tags", {})
+            return tags.get(OWNER_TAG)
         arn = self._sm_arn(step.name)
         try:
             self.sfn.describe_state_machine(stateMachineArn=arn)
@@ -232,7 +252,7 @@ class Deployer:
              "Resource": [f"{group}:log-stream:*"]}]}
 
     def _sm_policy(self, m: Machine) -> dict[str, Any]:
-        model = derive_policy(m.definition, logging=False, tracing=self.plan.tracing)
+        model = derive_policy(m.definition, logging=self.plan.log_level != "OFF", tracing=self.plan.tracing)
         values = dict(self.values, FunctionArn=self.result.function_arn or "",
                       SelfStateMachineName=machine_name(self.plan.name, m.workflow, self.root))
         for child in self.plan.machines:
@@ -295,9 +315,31 @@ class Deployer:
             except bexc.ClientError as exc:
                 msg = exc.response.get("Error", {}).get("Message", "")
                 fresh = role_arn in self._fresh_roles
-                if delay is None or not fresh or not re.search(r"cannot be assumed|not authorized to assume", msg):
+                if delay is None or not fresh or not re.search(
+                        r"cannot be assumed|not authorized to assume|not authorized to access the Log Destination",
+                        msg):
                     raise
                 self.sleep(delay)
+
+    # --- log groups ----------------------------------------------------------------------------------------
+
+    def _ensure_log_group(self, step: Step) -> None:
+        groups = self.logs.describe_log_groups(logGroupNamePrefix=step.name).get("logGroups", [])
+        group = next((g for g in groups if g["logGroupName"] == step.name), None)
+        if group is None:
+            self.logs.create_log_group(logGroupName=step.name, tags={OWNER_TAG: self.plan.name})
+            step.outcome = "created"
+            arn = f"arn:{self.aws.partition}:logs:{self.aws.region}:{self.account}:log-group:{step.name}:*"
+        else:
+            step.outcome = "unchanged"
+            arn = group["arn"] if group["arn"].endswith(":*") else group["arn"] + ":*"
+        self._log_arns[step.workflow or ""] = arn
+
+    def _logging(self, workflow: str) -> dict[str, Any]:
+        if self.plan.log_level == "OFF":
+            return {"level": "OFF", "includeExecutionData": False}
+        return {"level": self.plan.log_level, "includeExecutionData": False,
+                "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": self._log_arns[workflow]}}]}
 
     # --- the function --------------------------------------------------------------------------------------
 
@@ -367,10 +409,12 @@ class Deployer:
                 raise
             current = None
         tracing = {"enabled": self.plan.tracing}
+        logging = self._logging(m.workflow)
         if current is None:
             out = self._retry_propagation(lambda: self.sfn.create_state_machine(
                 name=step.name, definition=json.dumps(definition), roleArn=role_arn, type="STANDARD",
-                tracingConfiguration=tracing, tags=[{"key": OWNER_TAG, "value": self.plan.name}]), role_arn)
+                loggingConfiguration=logging, tracingConfiguration=tracing,
+                tags=[{"key": OWNER_TAG, "value": self.plan.name}]), role_arn)
             step.outcome, step.detail = "created", out["stateMachineArn"]
         else:
             changes = []
@@ -380,10 +424,12 @@ class Deployer:
                 changes.append("role")
             if bool((current.get("tracingConfiguration") or {}).get("enabled")) != self.plan.tracing:
                 changes.append("tracing")
+            if _logging_norm(current.get("loggingConfiguration")) != _logging_norm(logging):
+                changes.append("logging")
             if changes:
                 self._retry_propagation(lambda: self.sfn.update_state_machine(
                     stateMachineArn=arn, definition=json.dumps(definition), roleArn=role_arn,
-                    tracingConfiguration=tracing), role_arn)
+                    loggingConfiguration=logging, tracingConfiguration=tracing), role_arn)
                 step.outcome, step.detail = "updated", " and ".join(changes)
             else:
                 step.outcome = "unchanged"
@@ -392,6 +438,18 @@ class Deployer:
 
 
 _ABSENT = object()
+
+
+def _group_arn(arn: str) -> str:
+    """Tagging APIs name a log group without the ``:*`` that DescribeLogGroups appends."""
+    return arn[:-2] if arn.endswith(":*") else arn
+
+
+def _logging_norm(cfg: Any) -> Any:
+    cfg = cfg or {"level": "OFF"}
+    return (cfg.get("level", "OFF"), bool(cfg.get("includeExecutionData")),
+            [_group_arn(d.get("cloudWatchLogsLogGroup", {}).get("logGroupArn", "")) for d in cfg.get("destinations")
+             or []] if cfg.get("level", "OFF") != "OFF" else [])
 
 
 def _unqualified(arn: str) -> str:
