@@ -131,6 +131,8 @@ class Checker:
         if not states:
             self.add(states_path, "must hold at least one state")
         start = machine.get("StartAt")
+        if "StartAt" in machine and not isinstance(start, str):
+            self.add(join(path, "StartAt"), f"is {_show(start)}; it must be the name of a state")
         if isinstance(start, str) and start not in states:
             self.add(join(path, "StartAt"), f'StartAt target "{start}" is not a state in {where}')
 
@@ -188,7 +190,7 @@ class Checker:
                 continue
             collect(state.get("Assign"))
             for key in ("Catch", "Choices"):
-                for element in state.get(key) or []:
+                for element in _list(state.get(key)):
                     if isinstance(element, dict):
                         collect(element.get("Assign"))
         return names
@@ -207,7 +209,7 @@ class Checker:
                                                   "QueryLanguage is JSONata")
         self.query_language[path] = ql
         kind = state.get("Type")
-        if kind not in C.STATE_FIELDS:
+        if not isinstance(kind, str) or kind not in C.STATE_FIELDS:
             return  # statelint reports a missing or unknown Type; without one no field can be judged
         self.covered.add(path)
         self._fields(state, path, kind, ql, C.STATE_FIELDS[kind], f"a {kind} state")
@@ -256,6 +258,9 @@ class Checker:
 
     def _next_or_end(self, state: dict, path: str, kind: str, siblings: dict) -> None:
         nxt = state.get("Next")
+        for field in ("Next", "Default"):
+            if field in state and not isinstance(state[field], str):
+                self.add(join(path, field), f"is {_show(state[field])}; it must be the name of a state")
         if isinstance(nxt, str) and nxt not in siblings:
             self.add(join(path, "Next"), f'Next target "{nxt}" is not a state in this scope')
         if kind not in C.NEXT_OR_END_TYPES:
@@ -328,6 +333,8 @@ class Checker:
         self._fields(catcher, path, "Catch", ql, C.CATCHER_FIELDS, "a catcher")
         self._error_equals(catcher, path, index, count, "catcher")
         nxt = catcher.get("Next")
+        if "Next" in catcher and not isinstance(nxt, str):
+            self.add(join(path, "Next"), f"is {_show(nxt)}; it must be the name of a state")
         if isinstance(nxt, str) and nxt not in siblings:
             self.add(join(path, "Next"), f'Next target "{nxt}" is not a state in this scope')
         if "Assign" in catcher:
@@ -346,6 +353,8 @@ class Checker:
             self.covered.add(rule_path)
             self._fields(rule, rule_path, "Choice rule", ql, C.CHOICE_RULE_FIELDS, "a Choice rule")
             nxt = rule.get("Next")
+            if "Next" in rule and not isinstance(nxt, str):
+                self.add(join(rule_path, "Next"), f"is {_show(nxt)}; it must be the name of a state")
             if isinstance(nxt, str) and nxt not in siblings:
                 self.add(join(rule_path, "Next"), f'Next target "{nxt}" is not a state in this scope')
             if "Assign" in rule:
@@ -506,4 +515,7 @@ def _targets(state: Any) -> Iterator[str]:
 
 
 def _is_terminal(state: Any) -> bool:
-    return isinstance(state, dict) and (state.get("Type") in C.TERMINAL_TYPES or state.get("End") is True)
+    if not isinstance(state, dict):
+        return False
+    kind = state.get("Type")
+    return (isinstance(kind, str) and kind in C.TERMINAL_TYPES) or state.get("End") is True

@@ -76,7 +76,8 @@ def count_states(definition: Any) -> int:
         total += 1
         if not isinstance(state, dict):
             continue
-        for branch in state.get("Branches") or []:
+        branches = state.get("Branches")
+        for branch in branches if isinstance(branches, list) else []:
             total += count_states(branch)
         for key in ("ItemProcessor", "Iterator"):
             total += count_states(state.get(key))

@@ -43,12 +43,39 @@ _OWN_RANGE_FIELDS = ("IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelayS
                      "ToleratedFailurePercentage", "MaxConcurrency", "ToleratedFailureCount")
 
 
+# Transition fields statelint uses as dict keys or set members: a non-string value there crashes it (TypeError:
+# unhashable type). Such values are reported by our checks and hidden from statelint.
+_TRANSITION_FIELDS = ("StartAt", "Next", "Default")
+
+
 def statelint_messages(definition: dict) -> list[str]:
     from statelint.config import Config
     from statelint.nodes.factory.factory import StateFactory
     from statelint.nodes.state_machine import StateMachine
 
-    return [str(p) for p in StateMachine(StateFactory(), definition, Config()).validate()]
+    sanitized = _without_mistyped_transitions(definition)
+    try:
+        return [str(p) for p in StateMachine(StateFactory(), sanitized, Config()).validate()]
+    except Exception:  # statelint is a second opinion: if it trips over a malformed input, ours still stands
+        return []
+
+
+def _without_mistyped_transitions(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_without_mistyped_transitions(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for k, v in value.items():
+        if k in _TRANSITION_FIELDS and not isinstance(v, str):
+            v = _MISTYPED
+        out[k] = _without_mistyped_transitions(v)
+    return out
+
+
+# Stands in for a mistyped transition so statelint neither crashes nor reports the field as missing; any complaint
+# that names it is dropped (our checks report the real value).
+_MISTYPED = "\u0000mistyped"
 
 
 def _all_paths(value: Any, path: str, out: set[str]) -> None:
@@ -82,7 +109,7 @@ def translate(definition: dict, messages: Iterable[str], covered: set[str],
     known = sorted(paths, key=len, reverse=True)
     out: list[Problem] = []
     for message in messages:
-        if any(p.search(message) for p in _DROP_ALWAYS):
+        if _MISTYPED in message or any(p.search(message) for p in _DROP_ALWAYS):
             continue
         m = _NOT_ALLOWED.match(message) or _FORBIDDEN.match(message)
         if m:

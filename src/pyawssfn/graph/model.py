@@ -123,7 +123,8 @@ class _Builder:
         for name, state in states.items():
             node_id = ids[name]
             state_path = f"{path}.States.{name}" if path else f"States.{name}"
-            kind = state.get("Type", "?") if isinstance(state, dict) else "?"
+            kind = state.get("Type") if isinstance(state, dict) else None
+            kind = kind if isinstance(kind, str) else "?"
             lines = [name, kind + (f" · line {self.source_map[name]}" if name in self.source_map else "")]
             terminal = ""
             if kind == "Succeed":
@@ -140,7 +141,7 @@ class _Builder:
                 needs_end = True
             self._transitions(state, node_id, ids, pending)
             if kind == "Parallel":
-                for i, branch in enumerate(state.get("Branches") or []):
+                for i, branch in enumerate(_list(state.get("Branches"))):
                     sub = Cluster(self.new_id("g"), f"{name} · branch {i + 1}")
                     first, _ = self.machine(branch, sub, f"{state_path}.Branches[{i}]")
                     cluster.clusters.append(sub)
@@ -154,7 +155,7 @@ class _Builder:
                 if first:
                     pending.append(Edge(node_id, first, "each item", "branch"))
         start_target = machine.get("StartAt")
-        if start_target in ids:
+        if isinstance(start_target, str) and start_target in ids:
             self.edges.append(Edge(start.id, ids[start_target]))
         self.edges.extend(pending)
         if needs_end:
@@ -167,16 +168,20 @@ class _Builder:
 
         if target(state.get("Next")):
             out.append(Edge(node_id, ids[state["Next"]]))
-        for rule in state.get("Choices") or []:
+        for rule in _list(state.get("Choices")):
             if isinstance(rule, dict) and target(rule.get("Next")):
                 out.append(Edge(node_id, ids[rule["Next"]], shorten(condition_text(rule)), "choice"))
         if target(state.get("Default")):
             out.append(Edge(node_id, ids[state["Default"]], "default", "default"))
-        for catcher in state.get("Catch") or []:
+        for catcher in _list(state.get("Catch")):
             if isinstance(catcher, dict) and target(catcher.get("Next")):
-                errors = catcher.get("ErrorEquals") or []
+                errors = _list(catcher.get("ErrorEquals"))
                 label = ", ".join(e for e in errors if isinstance(e, str)) or "error"
                 out.append(Edge(node_id, ids[catcher["Next"]], shorten("catch " + label), "catch"))
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
 
 
 def build(definition: Any, source_map: dict[str, int] | None = None) -> Graph:
