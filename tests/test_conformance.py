@@ -1,0 +1,36 @@
+"""The local executor against executions recorded on real AWS Step Functions (see ../shared/conformance)."""
+from __future__ import annotations
+
+import importlib.util
+import io
+
+import pytest
+
+from tests.conftest import REPO, conformance_dir
+
+# The number of recorded cases the executor must match. It only ever rises; see tools/conformance_failures.md
+# for the cases still failing and why.
+FLOOR = 630
+FAMILY_FLOOR = 0.90
+
+
+def _runner():
+    spec = importlib.util.spec_from_file_location("run_conformance", REPO / "tools" / "run_conformance.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_conformance_floor():
+    cases = conformance_dir() / "cases.jsonl"
+    if not cases.is_file():
+        pytest.skip(f"no conformance cases at {cases}")
+    out = io.StringIO()
+    counts, failures = _runner().run_cases(cases, out=out)
+    passed = sum(p for p, _ in counts.values())
+    total = sum(t for _, t in counts.values())
+    report = out.getvalue() + "\n".join(f"{cid}: {why}" for cid, why in failures)
+    assert passed >= FLOOR, report
+    for family, (p, t) in counts.items():
+        assert p / t >= FAMILY_FLOOR, f"{family}: {p}/{t}\n{report}"
+    assert out.getvalue().rstrip().splitlines()[-1] == f"conformance: {passed}/{total}"
