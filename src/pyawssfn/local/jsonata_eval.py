@@ -379,9 +379,7 @@ class _LazyFrame(Jsonata.Frame):
 
 def _fail(code: str, message: str) -> jexception.JException:
     """A JSONata error with a message of our own (jsonata-python's catalog has no entry for AWS's functions)."""
-    err = jexception.JException("D3137", -1, message)
-    err.error = code
-    return err
+    return _coded(code, message)
 
 
 def _integer_arg(value: Any, fn: str, index: int) -> int:
@@ -551,22 +549,107 @@ def _base_frame() -> Jsonata.Frame:
     frame.bind("eval", Jsonata.JLambda(_fn_eval))
     frame.bind("count", _lambda(_fn_count))
     frame.bind("sort", _CheckedSort(Jsonata.static_frame.lookup("sort")))
+    for name, on_error in _GUARDED.items():
+        frame.bind(name, _Guarded(name, on_error))
     return frame
 
 
-_BASE_FRAME = _base_frame()
+
+
+_PLACEHOLDER = re.compile(r"\{\{(\{?)(\w+)\}?\}\}")
+_CODE = re.compile(r"[STD]\d{4}\Z")
+_TEMPLATE_FIXES = {"S0217": "The object representing the 'parent' cannot be derived from this expression"}
+_SIGNATURE_TYPES = {"a": "arrays", "b": "booleans", "f": "functions", "n": "numbers", "o": "objects", "s": "strings"}
+
+
+def _render_jexception(exc: jexception.JException) -> str:
+    """The message JSONata 2.0.6 writes for an error: its catalog template with ``{{x}}`` as JSON text and
+    ``{{{x}}}`` as raw text (jsonata-python inserts every value raw and says "Object" for "function")."""
+    template = _TEMPLATE_FIXES.get(exc.error) or jexception.JException.error_codes.get(exc.error)
+    if template is None:
+        return str(exc)
+    template = template.replace(" Object ", " function ").replace("Object signature", "function signature")
+    args = [exc.current, exc.expected, exc.extra]
+    if exc.error == "D1002":  # jsonata-python passes the operator first, then the value
+        args = [exc.expected]
+    elif exc.error == "D3100":  # and the radix as the error location
+        args = [exc.location]
+    elif exc.error == "T0412":
+        args = [exc.current, exc.expected, _SIGNATURE_TYPES.get(str(exc.extra), exc.extra)]
+    values = iter(args)
+
+    def fill(match: re.Match) -> str:
+        value = next(values, None)
+        return str(value) if match.group(1) else _js_json(value, None)
+
+    return _PLACEHOLDER.sub(fill, template)
 
 
 def _jsonata_message(exc: BaseException) -> str:
-    """``CODE: message`` for a JSONata error, with the jsonata-python catalog's wording put back as JSONata's."""
+    """``CODE: message`` for a JSONata error, worded as JSONata 2.0.6 words it (AWS quotes it in causes)."""
     if isinstance(exc, jexception.JException):
-        text = str(exc)
-        # The Java port jsonata-python comes from renamed "function" to "Object" throughout its messages.
-        text = text.replace(" Object ", " function ").replace("Object signature", "function signature")
-        return f"{exc.error}: {text}" if exc.error else text
+        finished = getattr(exc, "pyawssfn_message", None)
+        if finished is not None:
+            return f"{exc.error}: {finished}"
+        if exc.error and _CODE.match(exc.error):
+            return f"{exc.error}: {_render_jexception(exc)}"
+        return str(exc.error or exc)
     if isinstance(exc, RecursionError):
-        return "D1011: Stack overflow. Check for non-terminating recursive function."
+        return "D1011: Stack overflow. Check for non-terminating recursive function.  Consider rewriting as tail-recursive"
     return str(exc) or type(exc).__name__
+
+
+class _Guarded(Jsonata.JFunction):
+    """A built-in whose Python failures (ValueError, OverflowError, ...) become the JSONata error JSONata raises."""
+
+    def __init__(self, name: str, on_error: Callable[[list], jexception.JException]):
+        native = Jsonata.static_frame.lookup(name)
+        super().__init__(None, None)
+        self.signature = native.signature
+        self.function_name = name
+        self._native = native
+        self._on_error = on_error
+
+    def call(self, input, args):
+        try:
+            return self._native.call(input, args)
+        except jexception.JException as exc:
+            if exc.error and _CODE.match(exc.error):
+                raise
+            raise self._on_error(list(args or [])) from None
+        except (ValueError, OverflowError, TypeError, ArithmeticError):
+            raise self._on_error(list(args or [])) from None
+
+    def get_number_of_args(self) -> int:
+        return self._native.get_number_of_args()
+
+
+def _coded(code: str, message: str) -> jexception.JException:
+    """A JSONata error with a code and a finished message (rendered as it is, not through the catalog)."""
+    err = jexception.JException("D3137", -1, message)
+    err.error = code
+    err.pyawssfn_message = message
+    return err
+
+
+def _arg(args: list, i: int) -> Any:
+    return args[i] if i < len(args) else None
+
+
+_GUARDED = {
+    "number": lambda a: _coded("D3030", f"Unable to cast value to a number: {_js_json(_arg(a, 0), None)}"),
+    "toMillis": lambda a: _coded(
+        "D3110", f"The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given {_js_json(_arg(a, 0), None)}"
+    ),
+    "power": lambda a: _coded(
+        "D3061",
+        "The power function has resulted in a value that cannot be represented as a JSON number: "
+        f"base={_js_json(_arg(a, 0), None)}, exponent={_js_json(_arg(a, 1), None)}",
+    ),
+    "replace": lambda a: _coded("D3010", "Second argument of replace function cannot be an empty string"),
+}
+
+_BASE_FRAME = _base_frame()
 
 
 _STATES_KEYS = ("input", "result", "errorOutput", "context")
@@ -653,7 +736,8 @@ class _RefusedOperator(jparser.Parser.Infix):
     """``?:`` and ``??`` come from JSONata 2.1; AWS's JSONata 2.0.6 cannot parse them."""
 
     def led(self, left):
-        raise jexception.JException("S0201", self.position, self.value)
+        # What JSONata 2.0.6 reports: it reads "?:" as "?" then ":", and "??" as "?" then "?".
+        raise jexception.JException("S0211", self.position, ":" if self.value == "?:" else "?")
 
 
 class _Parser(jparser.Parser):
@@ -685,8 +769,10 @@ def compile_expression(text: str) -> Expr:
         ast = _parsers.parser.parse(source)
     except jexception.JException as exc:
         raise JsonataSyntaxError(_jsonata_message(exc), code=exc.error, position=exc.location) from None
-    except Exception as exc:  # the tokenizer indexes past the end on some truncated input
-        raise JsonataSyntaxError(f"S0201: Syntax error: {exc}", code="S0201") from None
+    except Exception:  # the tokenizer indexes past the end of some truncated input
+        if "/*" in source and "*/" not in source[source.index("/*") + 2:]:
+            raise JsonataSyntaxError("S0106: Comment has no closing tag", code="S0106") from None
+        raise JsonataSyntaxError("S0207: Unexpected end of expression", code="S0207") from None
     if getattr(ast, "errors", None):
         first = ast.errors[0]
         raise JsonataSyntaxError(_jsonata_message(first), code=getattr(first, "error", ""))
