@@ -23,6 +23,7 @@ from pyawssfn.local.jsonata_eval import (
     evaluate_template,
     is_expression,
     js_number_text,
+    top_level_references,
 )
 
 _spec = importlib.util.spec_from_file_location("node_jsonata", pathlib.Path(__file__).with_name("node_jsonata.py"))
@@ -405,3 +406,25 @@ def test_template_matches_recorded_aws_cause():
     assert info.value.cause == (
         "The JSONata expression '$doesNotExist' specified for the field 'Assign/result' returned nothing (undefined)."
     )
+
+
+@pytest.mark.parametrize(
+    "text, refs",
+    [
+        ("foo", ["foo"]),
+        ("$", ["$"]),
+        ("$$", ["$$"]),
+        ("{'a': b, 'c': [d, $]}", ["b", "d", "$"]),
+        ("foo + $x.bar[baz > 1]", ["foo"]),
+        ("$f(x, function($v) { y })", ["x"]),
+        ("($a := z; $a)", ["z"]),
+        ("$states.input.items[price > 3].name", []),
+        ("$map($l, function($v) { $v.a })", []),
+        ("$states.input.(a + b)", []),
+        ("$states.input{k: v}", []),
+        ("'foo' & $x.y", []),
+    ],
+)
+def test_top_level_references(text, refs):
+    # AWS refuses these when the definition is created: "Reference to 'foo' at the top level is not supported."
+    assert top_level_references(text) == refs

@@ -49,6 +49,7 @@ __all__ = [
     "evaluate_template",
     "is_expression",
     "expression_text",
+    "top_level_references",
 ]
 
 
@@ -777,6 +778,62 @@ def compile_expression(text: str) -> Expr:
         first = ast.errors[0]
         raise JsonataSyntaxError(_jsonata_message(first), code=getattr(first, "error", ""))
     return Expr(source, ast)
+
+
+_NESTED_ATTRIBUTES = frozenset({"stages", "predicate", "group", "body", "pattern", "update", "delete", "terms"})
+
+
+def top_level_references(text: str) -> list[str]:
+    """The names an expression reads from the context item at its top level: ``$``, ``$$``, ``*`` or a bare field.
+
+    AWS refuses such an expression when the definition is created (UNSUPPORTED_JSONATA_EXPRESSION: "Reference to
+    'x' at the top level is not supported."): a JSONata state's expression has no context item. References nested
+    inside a path step, a filter or a function body read an inner context and are allowed. Raises
+    JsonataSyntaxError when the text does not parse.
+    """
+    found: list[str] = []
+
+    def note(name: str) -> None:
+        if name not in found:
+            found.append(name)
+
+    def walk(node: Any, root: bool) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item, root)
+            return
+        if not isinstance(node, jparser.Parser.Symbol):
+            return
+        kind = node.type
+        if kind == "path":
+            steps = node.steps or []
+            for i, step in enumerate(steps):
+                walk(step, root and i == 0)
+            walk(getattr(node, "group", None), False)
+            return
+        if kind == "lambda":
+            return
+        if root:
+            if kind == "name":
+                note(str(node.value))
+            elif kind == "variable" and node.value in ("", "$"):
+                note("$" if node.value == "" else "$$")
+            elif kind == "wildcard":
+                note("*")
+            elif kind == "descendant":
+                note("**")
+            elif kind == "parent":
+                note("%")
+        for attr, value in vars(node).items():
+            if attr.startswith("_outer") or attr in ("steps", "tuple", "slot", "seeking_parent", "ancestor"):
+                continue
+            if attr == "procedure":
+                continue
+            if isinstance(value, (jparser.Parser.Symbol, list)):
+                walk(value, root and attr not in _NESTED_ATTRIBUTES)
+
+    walk(compile_expression(text).ast, True)
+    return found
 
 
 def is_expression(value: Any) -> bool:
