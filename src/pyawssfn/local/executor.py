@@ -131,7 +131,8 @@ class Executor:
 
     def __init__(self, definition, lambdas=None, mocks=None, state_machines=None, callbacks=None,
                  start_time=None, seed=0, validate=True, *, state_machine_arn=None, role_arn=None,
-                 region=DEFAULT_REGION, account=DEFAULT_ACCOUNT, history_limit=HISTORY_LIMIT_EVENTS):
+                 region=DEFAULT_REGION, account=DEFAULT_ACCOUNT, history_limit=HISTORY_LIMIT_EVENTS,
+                 keep_history=True):
         self.definition = _load_definition(definition)
         if validate:
             _validate(self.definition)
@@ -148,6 +149,7 @@ class Executor:
         self.state_machine_arn = state_machine_arn or f"arn:aws:states:{region}:{account}:stateMachine:local"
         self.role_arn = role_arn or f"arn:aws:iam::{account}:role/pyawssfn-local"
         self.history_limit = history_limit
+        self.keep_history = keep_history
         self._runs = 0
 
     def run(self, input_value=None, name: str = "exec-1", *, start_time=None, input_text: str | None = None,
@@ -168,7 +170,7 @@ class Run:
     def __init__(self, executor: Executor, name: str, input_value, input_text: str, start_time, parent):
         self.executor = executor
         self.clock = parent.clock if parent is not None else VirtualClock(start_time)
-        self.history = History(self.clock, executor.history_limit)
+        self.history = History(self.clock, executor.history_limit, executor.keep_history)
         self.rng = random.Random(f"{executor.seed}:{name}:{executor._runs}") if parent is None else parent.rng
         self.mocks = parent.mocks if parent is not None else Mocks(executor.mocks_spec)
         self.stats = {"states_entered": 0, "state_transitions": 0, "lambda_invocations": 0}

@@ -18,18 +18,20 @@ def _details_key(event_type: str) -> str:
 
 
 class History:
-    def __init__(self, clock, limit: int | None = HISTORY_LIMIT_EVENTS):
+    def __init__(self, clock, limit: int | None = HISTORY_LIMIT_EVENTS, keep: bool = True):
         self.clock = clock
         self.events: list[dict] = []
         self.limit = limit
+        self.keep = keep  # False: count events (ids, the limit) without storing them, for long benchmarks
+        self.count = 0
 
     @property
     def last_id(self) -> int:
-        return len(self.events)
+        return self.count
 
     def add(self, event_type: str, details: dict | None = None, previous: int | None = None) -> int:
         """Append one event and return its id. ``previous`` defaults to the last event recorded."""
-        n = len(self.events) + 1
+        n = self.count + 1
         # AWS: once 24,999 events exist, event 25,000 must end the execution, or the execution fails.
         if self.limit is not None and n >= self.limit and event_type not in _CLOSING:
             raise HistoryLimitExceeded(self.limit)
@@ -42,7 +44,9 @@ class History:
         }
         if details is not None:
             event[_details_key(event_type)] = details
-        self.events.append(event)
+        self.count = n
+        if self.keep:
+            self.events.append(event)
         return n
 
     # Helpers for the recurring detail shapes.

@@ -239,7 +239,7 @@ def _run_child(sx, processor, item_input):
 
     run = sx.run
     saved = run.history
-    run.history = History(run.clock, saved.limit)
+    run.history = History(run.clock, saved.limit, keep=False)
     try:
         output, _ = run_machine(run, processor, item_input, dumps(item_input), variables={},
                                 query_language=sx.frame.query_language)
