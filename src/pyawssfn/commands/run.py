@@ -1,0 +1,179 @@
+"""``pyawssfn run FILE``: compile a workflow and execute it in the local executor (the default), run it as plain
+Python (``--python``), or both and show any difference (``--compare``)."""
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "run", help="compile a workflow and run it locally (or as plain Python, or both and compare)",
+        description="Compile the workflow of FILE and execute the state machine in pyawssfn's local executor, each "
+                    "step called in-process through the same dispatcher as the Lambda zip (arguments and results go "
+                    "through JSON). Waits and retries take no real time. Exit status: 0 SUCCEEDED, 1 FAILED (or, with "
+                    "--compare, the two runs differ), 2 bad usage or a compile error.")
+    p.add_argument("file", metavar="FILE", help="the workflow module (.py)")
+    p.add_argument("--workflow", metavar="NAME", help="the workflow function (needed when FILE has several)")
+    p.add_argument("--input", default="{}", metavar="JSON",
+                   help="the execution input: JSON text, or @FILE to read it from a file (default: {})")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--python", action="store_true", help="run the workflow as ordinary Python instead")
+    how.add_argument("--compare", action="store_true",
+                     help="run both ways and show any difference in status, output or error")
+    p.add_argument("--seed", type=int, default=0, help="seed for jitter, $random, UUIDs and task tokens")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object {status, output, error, cause, stats} instead of a timeline")
+    p.set_defaults(func=run)
+
+
+def _usage(message: str):
+    from pyawssfn.cli import UsageError
+    return UsageError(message)
+
+
+def _read_input(text: str):
+    where = "--input"
+    if text.startswith("@"):
+        where = text[1:]
+        try:
+            text = pathlib.Path(where).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise _usage(f"cannot read the input file {where}: {exc.strerror or exc}") from None
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise _usage(f"{where} is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise _usage(f"{where} must be a JSON object whose keys are the workflow's parameters, "
+                     f"not {type(value).__name__ if value is not None else 'null'}")
+    return value
+
+
+def _compile_or_exit(path: pathlib.Path, workflow: str | None):
+    """Compile first, so a broken module gets its diagnostics rather than an import traceback."""
+    from pyawssfn.compiler import CompileError, compile_file
+
+    try:
+        return compile_file(str(path), workflow=workflow)
+    except CompileError as exc:
+        for d in exc.diagnostics:
+            print(str(d), file=sys.stderr)
+        return None
+
+
+def _python_summary(result) -> dict:
+    return {"status": result.status, "output": result.output if result.status == "SUCCEEDED" else None,
+            "error": result.error, "cause": result.cause, "stats": dict(result.stats)}
+
+
+def _differences(py: dict, machine: dict) -> list[str]:
+    out = []
+    if py["status"] != machine["status"]:
+        out.append(f"status: python {py['status']}, machine {machine['status']}")
+    if py["status"] == machine["status"] == "SUCCEEDED" and py["output"] != machine["output"]:
+        out.append(f"output: python {json.dumps(py['output'])}, machine {json.dumps(machine['output'])}")
+    if py["error"] != machine["error"]:
+        out.append(f"error: python {py['error']!r}, machine {machine['error']!r}")
+    if py["cause"] != machine["cause"] and py["status"] == machine["status"] == "FAILED":
+        # The cause is informative only (AWS itself does not promise its wording), so it is shown, not judged.
+        pass
+    return out
+
+
+def _print_python(result, console) -> None:
+    from rich.markup import escape
+
+    for call in result.calls:
+        when = f"[dim]{'+%.3fs' % call.time:>14}[/dim]"
+        args = escape(json.dumps(call.kwargs, ensure_ascii=False))
+        if call.error:
+            console.print(f"{when} [bold cyan]▶ {escape(call.step)}[/bold cyan]({args}) "
+                          f"[red]✗ {escape(call.error)}[/red]: {escape(str(call.cause))}")
+        else:
+            console.print(f"{when} [bold cyan]▶ {escape(call.step)}[/bold cyan]({args}) → "
+                          f"{escape(json.dumps(call.result, ensure_ascii=False))}")
+    _print_result(_python_summary(result), console)
+
+
+def _print_result(summary: dict, console) -> None:
+    from rich.markup import escape
+
+    if summary["status"] == "SUCCEEDED":
+        console.print(f"[bold green]SUCCEEDED[/bold green] output: "
+                      f"{escape(json.dumps(summary['output'], ensure_ascii=False))}")
+    else:
+        console.print(f"[bold red]{summary['status']}[/bold red] error: {escape(str(summary['error']))} "
+                      f"cause: {escape(str(summary['cause']))}")
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from pyawssfn import pyrun
+    from pyawssfn.local.report import execution_summary, render_timeline
+    from pyawssfn.testing import WorkflowTester
+
+    path = pathlib.Path(args.file)
+    if not path.is_file():
+        raise _usage(f"no such file: {args.file}")
+    input_value = _read_input(args.input)
+    console = Console(highlight=False)
+    result = _compile_or_exit(path, args.workflow)
+    if result is None:
+        return 2
+    try:
+        tester = WorkflowTester(path, result.workflow, seed=args.seed)
+    except pyrun.PyRunError as exc:
+        raise _usage(str(exc)) from None
+    except Exception as exc:  # the module's own top-level code failed while importing
+        raise _usage(f"importing {args.file} raised {type(exc).__name__}: {exc}") from None
+
+    def python_run():
+        try:
+            return tester.run_python(input_value)
+        except pyrun.PyRunError as exc:
+            raise _usage(str(exc)) from None
+
+    if args.python:
+        py = python_run()
+        summary = _python_summary(py)
+        if args.json:
+            print(json.dumps(summary, ensure_ascii=False))
+        else:
+            _print_python(py, console)
+        return 0 if py.status == "SUCCEEDED" else 1
+
+    machine = tester.run_machine(input_value)
+    machine_summary = execution_summary(machine)
+    if not args.compare:
+        if args.json:
+            print(json.dumps(machine_summary, ensure_ascii=False))
+        else:
+            render_timeline(machine, console)
+        return 0 if machine.status == "SUCCEEDED" else 1
+
+    py_summary = _python_summary(python_run())
+    diffs = _differences(py_summary, machine_summary)
+    if args.json:
+        print(json.dumps({"equal": not diffs, "python": py_summary, "machine": machine_summary,
+                          "differences": diffs}, ensure_ascii=False))
+    else:
+        console.print("[bold]plain Python:[/bold]")
+        _print_result(py_summary, console)
+        console.print("[bold]state machine:[/bold]")
+        _print_result(machine_summary, console)
+        st = machine_summary["stats"]
+        console.print(f"[dim]{st.get('states_entered')} states entered, {st.get('state_transitions')} transitions, "
+                      f"{st.get('lambda_invocations')} Lambda invocations[/dim]")
+        if diffs:
+            console.print("[bold red]the runs differ:[/bold red]")
+            for d in diffs:
+                console.print(f"  {d}", markup=False)
+        else:
+            console.print("[bold green]both runs agree[/bold green]")
+    if diffs:
+        return 1
+    return 0 if machine.status == "SUCCEEDED" else 1
