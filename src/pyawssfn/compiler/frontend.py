@@ -1,0 +1,317 @@
+"""Analysis pass: a module's source -> its steps, workflows, exception classes and the names it binds.
+
+Nothing is imported or executed: the compiler reads the source only. The author API is recognised by how the module
+imports it (``import pyawssfn as sfn``, ``from pyawssfn import parallel as par``, ...).
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyawssfn.compiler.diagnostics import Reporter
+
+API_NAMES = frozenset([
+    "workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback", "Fail",
+    "with_retry_spec", "aws",
+    "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
+    "StringMatches", "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
+    "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",
+    "TimestampLessThanEquals", "TimestampGreaterThanEquals", "IsNull", "IsPresent", "IsNumeric", "IsString",
+    "IsBoolean", "IsTimestamp",
+])
+PREDICATES = frozenset(n for n in API_NAMES if n[0].isupper() and n not in ("Retry", "Fail"))
+
+
+@dataclass
+class RetrySpec:
+    errors: list[str]
+    interval: Any = 1
+    max_attempts: Any = 3
+    backoff: Any = 2.0
+    max_delay: Any = None
+    jitter: Any = None
+
+    def to_asl(self) -> dict:
+        out: dict[str, Any] = {"ErrorEquals": list(self.errors), "IntervalSeconds": self.interval,
+                               "MaxAttempts": self.max_attempts, "BackoffRate": self.backoff}
+        if self.max_delay is not None:
+            out["MaxDelaySeconds"] = self.max_delay
+        if self.jitter is not None:
+            out["JitterStrategy"] = self.jitter
+        return out
+
+
+@dataclass
+class StepInfo:
+    name: str
+    node: ast.FunctionDef
+    retry: list[RetrySpec] = field(default_factory=list)
+    timeout: Any = None
+    heartbeat: Any = None
+    transient_retry: bool = True
+
+
+@dataclass
+class ModuleInfo:
+    filename: str
+    source: str
+    tree: ast.Module
+    sfn_modules: set[str] = field(default_factory=set)      # local names bound to the pyawssfn module
+    api_aliases: dict[str, str] = field(default_factory=dict)  # local name -> API name (from-imports)
+    imported: set[str] = field(default_factory=set)          # other imported names (modules and objects)
+    steps: dict[str, StepInfo] = field(default_factory=dict)
+    workflows: dict[str, ast.FunctionDef] = field(default_factory=dict)
+    exceptions: dict[str, list[str]] = field(default_factory=dict)  # class name -> base names
+    other_classes: set[str] = field(default_factory=set)
+    constants: dict[str, Any] = field(default_factory=dict)  # module-level names bound to JSON literals
+    module_names: set[str] = field(default_factory=set)
+
+    def api(self, node: ast.AST) -> str | None:
+        """The author-API name an expression refers to (``sfn.parallel`` -> ``parallel``; ``sfn.aws.s3.get_object``
+        -> ``aws.s3.get_object``), or None."""
+        if isinstance(node, ast.Name):
+            return self.api_aliases.get(node.id)
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if isinstance(node, ast.Name):
+            parts.reverse()
+            if node.id in self.sfn_modules and parts and parts[0] in API_NAMES:
+                return ".".join(parts)
+            if self.api_aliases.get(node.id) == "aws" and parts:
+                return ".".join(["aws"] + parts)
+        return None
+
+    def is_exception_class(self, name: str) -> bool:
+        return name in self.exceptions or _builtin_exception(name) is not None
+
+    def exception_ancestors(self, name: str) -> list[str]:
+        """``name`` and the names of all its base classes (module-defined and builtin)."""
+        out: list[str] = []
+        todo = [name]
+        while todo:
+            n = todo.pop(0)
+            if n in out:
+                continue
+            out.append(n)
+            if n in self.exceptions:
+                todo.extend(self.exceptions[n])
+            else:
+                cls = _builtin_exception(n)
+                if cls is not None:
+                    todo.extend(c.__name__ for c in cls.__mro__[1:] if c is not object)
+        return out
+
+    def exception_family(self, name: str) -> list[str]:
+        """``name`` and every subclass a step may raise: the module's own and the builtin ones, name first, then
+        sorted (deterministic output)."""
+        subs: set[str] = set()
+        cls = _builtin_exception(name)
+        if cls is not None:
+            todo = [cls]
+            while todo:
+                c = todo.pop()
+                for s in c.__subclasses__():
+                    if s.__module__ == "builtins" and getattr(builtins, s.__name__, None) is s:
+                        subs.add(s.__name__)
+                        todo.append(s)
+        changed = True
+        while changed:
+            changed = False
+            for n, bases in self.exceptions.items():
+                if n not in subs and n != name and any(b == name or b in subs for b in bases):
+                    subs.add(n)
+                    changed = True
+        subs.discard(name)
+        return [name] + sorted(subs)
+
+
+def _builtin_exception(name: str):
+    obj = getattr(builtins, name, None)
+    if isinstance(obj, type) and issubclass(obj, BaseException):
+        return obj
+    return None
+
+
+def _literal(node: ast.AST) -> Any:
+    return ast.literal_eval(node)
+
+
+def analyse(source: str, filename: str, reporter: Reporter) -> ModuleInfo | None:
+    try:
+        tree = ast.parse(source, filename=filename)
+    except SyntaxError as exc:
+        reporter.at(exc.lineno or 1, exc.offset or 1, f"syntax error: {exc.msg}", "fix the Python syntax")
+        return None
+    info = ModuleInfo(filename, source, tree)
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            for a in stmt.names:
+                local = a.asname or a.name.split(".")[0]
+                if a.name == "pyawssfn":
+                    info.sfn_modules.add(local)
+                else:
+                    info.imported.add(local)
+                info.module_names.add(local)
+        elif isinstance(stmt, ast.ImportFrom):
+            for a in stmt.names:
+                local = a.asname or a.name
+                if stmt.module == "pyawssfn" and a.name in API_NAMES:
+                    info.api_aliases[local] = a.name
+                else:
+                    info.imported.add(local)
+                info.module_names.add(local)
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            info.module_names.add(stmt.name)
+            if _is_workflow(info, stmt):
+                if isinstance(stmt, ast.AsyncFunctionDef):
+                    reporter.report(stmt, "a workflow cannot be async", "write a plain def")
+                    continue
+                info.workflows[stmt.name] = stmt
+            elif isinstance(stmt, ast.FunctionDef):
+                info.steps[stmt.name] = _step_info(info, stmt, reporter)
+        elif isinstance(stmt, ast.ClassDef):
+            info.module_names.add(stmt.name)
+            bases = [b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else ""
+                     for b in stmt.bases]
+            info.exceptions[stmt.name] = bases
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for t in targets:
+                for n in ast.walk(t):
+                    if isinstance(n, ast.Name):
+                        info.module_names.add(n.id)
+            if len(targets) == 1 and isinstance(targets[0], ast.Name) and stmt.value is not None:
+                try:
+                    value = _literal(stmt.value)
+                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                    continue
+                if _is_json(value):
+                    info.constants[targets[0].id] = _jsonable(value)
+    # Classes whose ancestry reaches no exception are not exceptions.
+    for name in list(info.exceptions):
+        anc = info.exception_ancestors(name)
+        if not any(_builtin_exception(a) is not None for a in anc[1:]):
+            info.other_classes.add(name)
+    for name in info.other_classes:
+        info.exceptions.pop(name, None)
+    return info
+
+
+def _is_json(v: Any) -> bool:
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return True
+    if isinstance(v, (list, tuple)):
+        return all(_is_json(x) for x in v)
+    if isinstance(v, dict):
+        return all(isinstance(k, str) and _is_json(x) for k, x in v.items())
+    return False
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, tuple):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, list):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _jsonable(x) for k, x in v.items()}
+    return v
+
+
+def _is_workflow(info: ModuleInfo, fn: ast.AST) -> bool:
+    for d in fn.decorator_list:
+        target = d.func if isinstance(d, ast.Call) else d
+        if info.api(target) in ("workflow", "main"):
+            return True
+    return False
+
+
+def _step_info(info: ModuleInfo, fn: ast.FunctionDef, reporter: Reporter) -> StepInfo:
+    step = StepInfo(fn.name, fn)
+    for d in fn.decorator_list:
+        if isinstance(d, ast.Call) and info.api(d.func) == "task":
+            for kw in d.keywords:
+                if kw.arg == "retry":
+                    step.retry = parse_retries(info, kw.value, reporter)
+                elif kw.arg in ("timeout", "heartbeat"):
+                    try:
+                        v = _literal(kw.value)
+                    except ValueError:
+                        reporter.report(kw.value, f"{kw.arg}= must be a number literal", "write e.g. timeout=30")
+                        continue
+                    if v is not None:
+                        if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 1 or int(v) != v:
+                            reporter.report(kw.value, f"{kw.arg}= must be a whole number of seconds >= 1",
+                                            "write e.g. timeout=30")
+                            continue
+                        setattr(step, kw.arg, int(v))
+                elif kw.arg == "transient_retry":
+                    try:
+                        step.transient_retry = bool(_literal(kw.value))
+                    except ValueError:
+                        reporter.report(kw.value, "transient_retry= must be True or False", "write True or False")
+                else:
+                    reporter.report(kw, f"unknown @task option {kw.arg!r}",
+                                    "use retry=, timeout=, heartbeat= or transient_retry=")
+        elif info.api(d) == "task":
+            pass
+        else:
+            reporter.report(d, "a step function can only be decorated with @sfn.task",
+                            "remove the decorator or move its logic into the step")
+    return step
+
+
+def _error_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def parse_retries(info: ModuleInfo, node: ast.AST, reporter: Reporter) -> list[RetrySpec]:
+    items = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
+    out = []
+    for it in items:
+        if not (isinstance(it, ast.Call) and info.api(it.func) == "Retry"):
+            reporter.report(it, "retry= takes sfn.Retry(...) objects written in place",
+                            "write retry=sfn.Retry(errors=[...], interval=1, max_attempts=3, backoff=2.0)")
+            continue
+        names = ["errors", "interval", "max_attempts", "backoff", "max_delay", "jitter"]
+        values: dict[str, Any] = {}
+        ok = True
+        for i, a in enumerate(it.args):
+            if i < len(names):
+                values[names[i]] = a
+        for kw in it.keywords:
+            if kw.arg not in names:
+                reporter.report(kw, f"unknown sfn.Retry option {kw.arg!r}", "use " + ", ".join(names))
+                ok = False
+            else:
+                values[kw.arg] = kw.value
+        spec = RetrySpec(errors=["States.ALL"])
+        for k, v in values.items():
+            if k == "errors":
+                elts = v.elts if isinstance(v, (ast.List, ast.Tuple)) else [v]
+                errs = [_error_name(e) for e in elts]
+                if None in errs or not errs:
+                    reporter.report(v, "sfn.Retry errors= must list error names or exception classes",
+                                    'write errors=["States.ALL"] or errors=[ValueError]')
+                    ok = False
+                else:
+                    spec.errors = [e for e in errs if e]
+                continue
+            try:
+                setattr(spec, k, _literal(v))
+            except ValueError:
+                reporter.report(v, f"sfn.Retry {k}= must be a literal", "write a number")
+                ok = False
+        if ok:
+            out.append(spec)
+    return out

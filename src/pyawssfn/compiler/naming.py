@@ -1,0 +1,79 @@
+"""Names: ASL variable names for Python names and temporaries, and readable, unique state names."""
+from __future__ import annotations
+
+import re
+
+MAX_STATE_NAME = 80
+_VAR_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# `$states` is Step Functions' reserved variable; `$__N` names belong to the expression translator's blocks.
+_RESERVED = {"states"}
+
+
+class VariableNames:
+    """Allocates ASL variable names that never collide, shared by a workflow and all its branches."""
+
+    def __init__(self, taken: set[str]):
+        self.used: set[str] = set(taken)
+
+    def for_python(self, name: str) -> str:
+        """The variable for a Python name of the top-level workflow: the same name whenever ASL allows it."""
+        if _VAR_OK.match(name) and name not in _RESERVED and not name.startswith("__"):
+            self.used.add(name)
+            return name
+        return self.fresh(name)
+
+    def fresh(self, hint: str) -> str:
+        base = re.sub(r"[^A-Za-z0-9_]", "_", hint).strip("_") or "v"
+        if base[0].isdigit():
+            base = "v_" + base
+        if base in _RESERVED:
+            base = base + "_"
+        i = 1
+        while True:
+            cand = f"{base}_{i}"
+            if cand not in self.used:
+                self.used.add(cand)
+                return cand
+            i += 1
+
+
+def describe_source(text: str, limit: int = MAX_STATE_NAME) -> str:
+    """A state name from a piece of source: one line, single spaces, at most ``limit`` characters."""
+    s = " ".join(text.split())
+    if len(s) > limit:
+        s = s[: limit - 3].rstrip() + "..."
+    return s
+
+
+def unique_state_names(items: list[tuple[object, str, int]]) -> dict[object, str]:
+    """Names for (key, base name, line) items in a deterministic order: a base name used once stays as is; shared
+    ones get `` (line N)``, and copies from the same line (finally bodies) a further counter."""
+    by_base: dict[str, list[tuple[object, int]]] = {}
+    for key, base, line in items:
+        by_base.setdefault(base, []).append((key, line))
+    out: dict[object, str] = {}
+    taken: set[str] = set()
+    for key, base, line in items:
+        if len(by_base[base]) == 1 and base not in taken:
+            out[key] = base
+            taken.add(base)
+    for key, base, line in items:
+        if key in out:
+            continue
+        n = 1
+        while True:
+            suffix = f" (line {line})" if n == 1 else f" (line {line}, {n})"
+            name = _fit(base, suffix)
+            if name not in taken:
+                break
+            n += 1
+        out[key] = name
+        taken.add(name)
+    return out
+
+
+def _fit(base: str, suffix: str) -> str:
+    room = MAX_STATE_NAME - len(suffix)
+    if len(base) > room:
+        base = base[: room - 3].rstrip() + "..."
+    return base + suffix
