@@ -189,3 +189,16 @@ def test_error_matching_rules():
     assert not matches(["States.TaskFailed"], "States.Timeout")
     assert not matches(["States.ALL"], "States.Runtime")
     assert matches(["States.DataLimitExceeded"], "States.DataLimitExceeded")
+
+
+def test_oversized_or_non_json_execution_input_is_rejected_like_start_execution():
+    import pytest
+
+    from pyawssfn.local import InvalidExecutionInput
+    d = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+    with pytest.raises(InvalidExecutionInput, match="256 KiB"):
+        Executor(d).run({"big": "x" * (256 * 1024)})
+    with pytest.raises(InvalidExecutionInput, match="not JSON"):
+        Executor(d).run({"s": {1, 2}})
+    ex = Executor(task(), lambdas={FN: lambda e, c: float("nan")}).run({})
+    assert ex.error == "Runtime.MarshalError"

@@ -52,6 +52,10 @@ def _read_definition(source: str):
     return definition
 
 
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
 def _read_input(text: str):
     where = "--input"
     if text.startswith("@"):
@@ -61,7 +65,7 @@ def _read_input(text: str):
         except OSError as exc:
             raise _usage(f"cannot read the input file {where}: {exc.strerror or exc}") from None
     try:
-        return json.loads(text), text
+        return json.loads(text, parse_constant=_reject_constant), text
     except ValueError as exc:
         raise _usage(f"{where} is not valid JSON: {exc}") from None
 
@@ -109,7 +113,7 @@ def parse_lambdas(specs: list[str]) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pyawssfn.local import DefinitionError, Executor, MockFormatError, load_mocks
+    from pyawssfn.local import DefinitionError, Executor, InvalidExecutionInput, MockFormatError, load_mocks
     from pyawssfn.local.report import execution_summary, render_timeline
 
     definition = _read_definition(args.definition)
@@ -126,7 +130,10 @@ def run(args: argparse.Namespace) -> int:
                             validate=not args.no_validate)
     except DefinitionError as exc:
         raise _usage(str(exc)) from None
-    execution = executor.run(input_value, name="exec-1", input_text=input_text.strip())
+    try:
+        execution = executor.run(input_value, name="exec-1", input_text=input_text.strip())
+    except InvalidExecutionInput as exc:
+        raise _usage(str(exc)) from None
     if args.json:
         print(json.dumps(execution_summary(execution), ensure_ascii=False))
     else:

@@ -19,7 +19,8 @@ from pyawssfn.local.context import execution_context, state_context
 from pyawssfn.local.errors import StatesError
 from pyawssfn.local.history import History
 from pyawssfn.local.lambdas import DEFAULT_ACCOUNT, DEFAULT_REGION, LambdaRegistry
-from pyawssfn.local.limits import HISTORY_LIMIT_EVENTS, HistoryLimitExceeded, check_payload, dumps
+from pyawssfn.local.limits import (HISTORY_LIMIT_EVENTS, PAYLOAD_LIMIT_BYTES, HistoryLimitExceeded, check_payload,
+                                   dumps, too_large)
 from pyawssfn.local.mocks import Mocks
 
 JSONPATH = "JSONPath"
@@ -35,6 +36,10 @@ class DefinitionError(Exception):
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"invalid state machine definition ({len(self.problems)} problem"
                          f"{'s' if len(self.problems) != 1 else ''}):\n{lines}")
+
+
+class InvalidExecutionInput(ValueError):
+    """StartExecution would be rejected: the input is not JSON or is larger than the payload quota."""
 
 
 class ExecutionTimedOut(Exception):
@@ -158,7 +163,14 @@ class Executor:
         if input_value is None and input_text is None:
             input_value = {}
         if input_text is None:
-            input_text = dumps(input_value)
+            try:
+                input_text = dumps(input_value)
+            except (TypeError, ValueError) as exc:
+                raise InvalidExecutionInput(f"the execution input is not JSON: {exc}") from None
+        if too_large(input_text):
+            raise InvalidExecutionInput(
+                f"the execution input is {len(input_text.encode('utf-8'))} bytes; StartExecution accepts at most "
+                f"{PAYLOAD_LIMIT_BYTES} bytes (256 KiB)")
         self._runs += 1
         run = Run(self, name, input_value, input_text, start_time or self.start_time, _parent)
         return run.execute()

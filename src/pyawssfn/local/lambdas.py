@@ -128,7 +128,7 @@ def invoke(handler, event, *, function_name: str, arn: str, request_id: str, tim
     if isinstance(result, (bytes, bytearray)):
         return Invocation(payload_text=bytes(result).decode("utf-8", errors="replace"), elapsed=context.elapsed)
     try:
-        text = json.dumps(result)
+        text = json.dumps(result, allow_nan=False)
     except (TypeError, ValueError) as exc:
         message = f"Unable to marshal response: {exc}"
         return Invocation(error="Runtime.MarshalError",

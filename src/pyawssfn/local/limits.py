@@ -12,7 +12,7 @@ DATA_LIMIT_EXCEEDED = "States.DataLimitExceeded"
 
 def dumps(value) -> str:
     """The compact JSON AWS writes for state inputs and outputs."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def too_large(text: str) -> bool:
