@@ -9,7 +9,7 @@ from collections import deque
 from typing import Any, Iterator
 
 from pyawssfn.asl import constants as C
-from pyawssfn.asl.jsonata_syntax import jsonata_body, syntax_error
+from pyawssfn.asl.jsonata_syntax import jsonata_body, syntax_error, top_level_references
 from pyawssfn.asl.paths import is_path, is_path_or_intrinsic
 from pyawssfn.asl.problem import Problem, join
 
@@ -434,6 +434,10 @@ class Checker:
             if error:
                 self.add(string_path, f"JSONata syntax error: {error}")
                 continue
+            for name in top_level_references(body):
+                hint = f"; write $states.input.{name}" if name.isidentifier() else ""
+                self.add(string_path, f"reference to '{name}' at the top level is not supported: a JSONata "
+                                      f"expression has no context item{hint}")
             if not result_ok and _STATES_RESULT.search(body):
                 self.add(string_path, "$states.result is only available in the Output and Assign of a Task, "
                                       "Parallel or Map state")

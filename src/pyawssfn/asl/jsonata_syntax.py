@@ -29,3 +29,16 @@ def syntax_error(expression: str) -> str | None:
     except JsonataSyntaxError as exc:
         return str(exc) or type(exc).__name__
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def top_level_references(expression: str) -> tuple[str, ...]:
+    """What a parsing expression reads from the context item at its top level (``$``, ``$$``, ``*`` or a bare field
+    name): AWS refuses those when the machine is created, as a JSONata state has no context item."""
+    from pyawssfn.local.jsonata_eval import JsonataSyntaxError
+    from pyawssfn.local.jsonata_eval import top_level_references as references
+
+    try:
+        return tuple(references(expression))
+    except JsonataSyntaxError:
+        return ()
