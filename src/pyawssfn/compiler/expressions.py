@@ -263,7 +263,7 @@ class ExpressionTranslator:
         if t == "str":
             return f'{_paren(e.code)} != ""'
         if t == "none":
-            return "false"
+            return "false" if e.atom else f"( {e.code}; false )"
         if t == "list":
             return f"$count({e.code}) > 0"
         if t == "dict":
@@ -371,6 +371,8 @@ class ExpressionTranslator:
         if isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor, ast.LShift, ast.RShift, ast.MatMult)):
             self._refuse(node, f"operator {_OPNAME[type(node.op)]} is not supported in a workflow expression",
                          "move this computation into a step function")
+        if isinstance(node.op, ast.Mod) and left.type == "str":
+            self._refuse(node, "printf-style formatting with % is not supported", "use an f-string")
         if "bool" in known:
             self._refuse(node, "arithmetic on True/False is not supported", "convert with int(...) first")
         if left.type and right.type:
@@ -418,8 +420,6 @@ class ExpressionTranslator:
                 f"{b} = 0 ? {_err('ZeroDivisionError: integer division or modulo by zero')} : "
                 f"$floor({a} / {b})")), num_type)
         if isinstance(op, ast.Mod):
-            if lt == "str":
-                raise _Refused()  # reported by the caller's check (printf-style formatting)
             # JSONata's % takes the sign of the dividend (JavaScript); Python's takes the divisor's.
             m = self._fresh()
             return J(self._let([left, right], lambda a, b: (
@@ -463,7 +463,7 @@ class ExpressionTranslator:
         if isinstance(node.op, ast.USub):
             if operand.type in NUMERIC and _ATOM.match(operand.code) and not operand.code.startswith("-"):
                 return J(f"-{operand.code}", operand.type)
-            return J(f"-({operand.code})", operand.type)
+            return J(f"-({operand.code})", operand.type if operand.type in NUMERIC else None)
         if operand.type in NUMERIC:
             return operand
         return J(self._let([operand], lambda v: (
@@ -593,7 +593,10 @@ class ExpressionTranslator:
             return f"$exists($filter({c}, function({e}) {{ {self._eq(J(e), J(x, item.type))} }}))"
 
         def in_dict(c: str, x: str) -> str:
-            return f"{x} in $keys({c})"
+            if item.type in ("str", "int", "float", "bool", "none"):
+                return f"{x} in $keys({c})"
+            return (f'$type({x}) in ["array", "object"] ? {_err("TypeError: unhashable type")} : '
+                    f"{x} in $keys({c})")
 
         def in_str(c: str, x: str) -> str:
             return (f'$type({x}) = "string" ? $contains({c}, {x}) : '
@@ -791,7 +794,7 @@ class ExpressionTranslator:
         if numeric:
             if value.type not in (None,) + NUMERIC:
                 self._refuse(node, f"format spec {spec!r} needs a number", "format numbers only")
-            text = self._let([value], lambda x: self._format_number(x, kind, comma, prec, value.type))
+            text = self._let([value], lambda x: self._format_number(node, x, kind, comma, prec, value.type))
         else:
             text = self._str(value)
         if width:
@@ -801,7 +804,7 @@ class ExpressionTranslator:
             text = self._let([J(text, "str")], lambda s: _pad(s, w, fill, align))
         return text
 
-    def _format_number(self, x: str, kind: str | None, comma: str | None, prec: str | None,
+    def _format_number(self, node: ast.AST, x: str, kind: str | None, comma: str | None, prec: str | None,
                        t: str | None) -> str:
         check = "" if t in NUMERIC else f'$type({x}) != "number" ? {_err("ValueError: unknown format code for object")} : '
         if kind == "d":
@@ -811,7 +814,7 @@ class ExpressionTranslator:
         if kind == "f":
             digits = int(prec) if prec is not None else 6
             if digits > 15:
-                raise _Refused()
+                self._refuse(node, "more than 15 decimals cannot be formatted faithfully", "use at most .15f")
             rounded = _round_half_even_exact(x, digits)
             pic = ("#,##0" if comma else "0") + ("." + "0" * digits if digits else "")
             r = self._fresh()
@@ -828,14 +831,39 @@ class ExpressionTranslator:
             return value.code
         if t == "int":
             return f"$string({value.code})"
+        if t == "float":
+            # Statically a float (a literal, `/`, float(), a float operand): an integral value prints as "2.0".
+            return self._let([value], lambda v: (
+                f'$floor({v}) = {v} ? ($abs({v}) < 1e16 ? $string({v}) & ".0" : '
+                f'{_err("ValueError: str() of a float of 1e16 or more is not supported in a workflow")}) : '
+                f"{_str_number(v)}"))
         if t == "bool":
             return f'({value.code} ? "True" : "False")'
         if t == "none":
-            return '"None"'
+            return '"None"' if value.atom else f'( {value.code}; "None" )'
+        if t in ("list", "dict"):
+            return self._let([value], lambda v: self._repr_call(v))
         return self._let([value], lambda v: (
-            f'$type({v}) = "string" ? {v} : $type({v}) = "boolean" ? ({v} ? "True" : "False") : '
-            f'$type({v}) = "null" ? "None" : $type({v}) = "number" ? ({_str_number(v)}) : '
-            f'{_err("TypeError: str() of a list or dict is not supported in a workflow; build the text in a step")}'))
+            f'$type({v}) = "string" ? {v} : $type({v}) in ["array", "object"] ? {self._repr_call(v)} : '
+            f"{_str_scalar(v)}"))
+
+    def _repr_call(self, v: str) -> str:
+        """Python's str() of a list or dict: the repr of its items, by a recursive JSONata function."""
+        r, x, e, k, q = (self._fresh() for _ in range(5))
+        quoted = (
+            f'$contains({x}, {_NOT_REPR_SAFE}) ? '
+            f'{_err("ValueError: str() of a list or dict holding this text is not supported in a workflow")} : '
+            f"( {q} := $contains({x}, \"'\") and $not($contains({x}, '\"')) ? '\"' : \"'\"; "
+            f'{q} & $replace($replace($replace($replace($replace({x}, "\\\\", "\\\\\\\\"), {q}, "\\\\" & {q}), '
+            f'"\\n", "\\\\n"), "\\r", "\\\\r"), "\\t", "\\\\t") & {q} )'
+        )
+        fn = (
+            f"function({x}) {{ $type({x}) = \"string\" ? ({quoted}) : "
+            f'$type({x}) = "array" ? "[" & $join($map({x}, function({e}) {{ {r}({e}) }}), ", ") & "]" : '
+            f'$type({x}) = "object" ? "{{" & $join($map($keys({x}), function({k}) '
+            f'{{ {r}({k}) & ": " & {r}($lookup({x}, {k})) }}), ", ") & "}}" : {_str_scalar(x)} }}'
+        )
+        return f"( {r} := {fn}; {r}({v}) )"
 
     # -- calls --
     def _tr_Call(self, node: ast.Call) -> J:
@@ -973,7 +1001,8 @@ class ExpressionTranslator:
             f"ValueError: {_describe(node.func)}() arg is an empty sequence")
         # $sort orders numbers or strings and fails on mixtures, as Python's comparisons do.
         pick = "[-1]" if last else "[0]"
-        return J(self._let([xs], lambda v: f"$count({v}) = 0 ? {empty} : $sort({v}){pick}"))
+        return J(self._let([xs], lambda v: (
+            f"$count({v}) = 0 ? {empty} : $count({v}) = 1 ? {v}[0] : $sort({v}){pick}")))
 
     def _builtin_min(self, node: ast.Call) -> J:
         return self._extreme(node, False)
@@ -1026,7 +1055,7 @@ class ExpressionTranslator:
                 self._refuse(rev, "reverse= must be a literal True or False", "write reverse=True")
         key = self._kw(node, "key")
         if key is None:
-            code = f"$sort({xs.code})"
+            code = self._let([xs], lambda v: f"$count({v}) <= 1 ? {v} : $sort({v})")
         else:
             if not (isinstance(key, ast.Lambda) and len(key.args.args) == 1 and not key.args.defaults):
                 self._refuse(key, "key= must be a one-argument lambda with a pure body",
@@ -1039,11 +1068,14 @@ class ExpressionTranslator:
             kb = self._tr(key.body)
             self._scopes.pop()
             # The comparator says whether the first item goes after the second; $sort is a stable merge sort.
-            code = f"$sort({xs.code}, function({a}, {b}) {{ {_paren(ka.code)} > {_paren(kb.code)} }})"
+            code = self._let([xs], lambda v: (
+                f"$count({v}) <= 1 ? {v} : "
+                f"$sort({v}, function({a}, {b}) {{ {_paren(ka.code)} > {_paren(kb.code)} }})"))
         if reverse:
-            # Python's reverse sort keeps equal items in their original order.
-            code = self._let([xs], lambda v: f"$reverse($sort($reverse({v})))") if key is None else f"$reverse({code})"
-        return J(f"[{code}]" if not code.startswith("(") else code, "list")
+            # Python's reverse sort keeps equal items in their original order: reverse, sort stably, reverse.
+            code = self._let([J(f"$reverse({xs.code})")], lambda v: f"$count({v}) <= 1 ? {v} : $reverse($sort({v}))") \
+                if key is None else f"$reverse({_paren(code)})"
+        return J(code, "list")
 
     def _builtin_list(self, node: ast.Call) -> J:
         if not node.args:
@@ -1412,6 +1444,16 @@ def _pad(s: str, width: int, fill: str, align: str) -> str:
     n = _fresh_global()
     return (f"( {n} := {width} - $length({s}); {n} > 0 ? $pad($pad({s}, -($length({s}) + $floor({n} / 2)), {f}), "
             f"{width}, {f}) : {s} )")
+
+
+# Characters whose Python repr is the character itself (besides \n, \r, \t, escaped by hand); anything else in a
+# string inside a list or dict makes str() fail rather than risk a different escape than Python's.
+_NOT_REPR_SAFE = r"/[^\x20-\x7e\n\r\t\u00a1-\u00ac\u00ae-\u024f]/"
+
+
+def _str_scalar(v: str) -> str:
+    return (f'$type({v}) = "string" ? {v} : $type({v}) = "boolean" ? ({v} ? "True" : "False") : '
+            f'$type({v}) = "null" ? "None" : {_str_number(v)}')
 
 
 def _str_number(v: str) -> str:
