@@ -551,7 +551,7 @@ def _base_frame() -> Jsonata.Frame:
     frame.bind("count", _lambda(_fn_count))
     frame.bind("sort", _CheckedSort(Jsonata.static_frame.lookup("sort")))
     for name, on_error in _GUARDED.items():
-        frame.bind(name, _Guarded(name, on_error))
+        frame.bind(name, (_Number if name == "number" else _Guarded)(name, on_error))
     return frame
 
 
@@ -623,6 +623,27 @@ class _Guarded(Jsonata.JFunction):
 
     def get_number_of_args(self) -> int:
         return self._native.get_number_of_args()
+
+
+_NUMBER_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?\Z")
+_PREFIXED_NUMBER_TEXT = re.compile(r"0([xX][0-9a-fA-F]+|[bB][01]+|[oO][0-7]+)\Z")
+
+
+class _Number(_Guarded):
+    """$number reads strings as JSONata does: JSON-like decimals (leading zeros allowed) and 0x/0b/0o integers,
+    nothing else (no spaces, no "+", no ".5")."""
+
+    def call(self, input, args):
+        text = args[0] if args else None
+        if isinstance(text, str):
+            if _NUMBER_TEXT.match(text):
+                value = float(text)
+                if math.isfinite(value):
+                    return Utils.convert_number(value)
+            elif _PREFIXED_NUMBER_TEXT.match(text):
+                return int(text, 0)
+            raise self._on_error(list(args))
+        return super().call(input, args)
 
 
 def _coded(code: str, message: str) -> jexception.JException:
