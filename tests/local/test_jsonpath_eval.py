@@ -191,6 +191,7 @@ def test_result_path_into_a_non_object_is_states_runtime(state_input, path):
     with pytest.raises(StatesError) as info:
         apply_result_path(state_input, 1, path)
     assert info.value.error == "States.Runtime"
+    assert info.value.cause == f"Unable to apply ReferencePath {path} to input {json.dumps(state_input, separators=(',', ':'))}"
 
 
 def test_result_path_must_be_a_reference_path():

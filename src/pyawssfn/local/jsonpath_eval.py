@@ -249,7 +249,7 @@ def _set(node: Any, steps: list[tuple[str, Any]], value: Any, path: str, whole_i
     rest = steps[1:]
     if kind == "name":
         if not isinstance(node, dict):
-            raise StatesError(RUNTIME, f"Unable to apply ResultPath '{path}' to input '{to_json_text(whole_input)}'")
+            raise _unable_to_apply(path, whole_input)
         out = dict(node)
         if rest:
             child = out.get(key)
@@ -258,10 +258,15 @@ def _set(node: Any, steps: list[tuple[str, Any]], value: Any, path: str, whole_i
             out[key] = value
         return out
     if not isinstance(node, list) or not -len(node) <= key < len(node):
-        raise StatesError(RUNTIME, f"Unable to apply ResultPath '{path}' to input '{to_json_text(whole_input)}'")
+        raise _unable_to_apply(path, whole_input)
     out_list = list(node)
     out_list[key] = _set(out_list[key], rest, value, path, whole_input) if rest else value
     return out_list
+
+
+def _unable_to_apply(path: str, whole_input: Any) -> StatesError:
+    # AWS's wording (seen in AWS CDK issue 29473): the input is printed as JSON text.
+    return StatesError(RUNTIME, f"Unable to apply ReferencePath {path} to input {to_json_text(whole_input)}")
 
 
 def evaluate_assign_jsonpath(
