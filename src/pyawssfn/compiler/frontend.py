@@ -35,7 +35,7 @@ class RetrySpec:
 
     def to_asl(self) -> dict:
         out: dict[str, Any] = {"ErrorEquals": list(self.errors), "IntervalSeconds": self.interval,
-                               "MaxAttempts": self.max_attempts, "BackoffRate": self.backoff}
+                               "MaxAttempts": self.max_attempts, "BackoffRate": float(self.backoff)}
         if self.max_delay is not None:
             out["MaxDelaySeconds"] = self.max_delay
         if self.jitter is not None:

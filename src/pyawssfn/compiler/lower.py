@@ -1019,7 +1019,7 @@ class FunctionLowerer:
         out = []
         if step.transient_retry and self.s.options.transient_retry:
             out.append({"ErrorEquals": list(TRANSIENT_ERRORS), "IntervalSeconds": 1, "MaxAttempts": 3,
-                        "BackoffRate": 2})
+                        "BackoffRate": 2.0})
         out += [r.to_asl() for r in retry]
         return out
 
