@@ -153,15 +153,15 @@ def _normal_history(events, case, compare_module):
                     v["assignedVariables"] = {n: compare_module.parse_maybe(x) if isinstance(x, str) and
                                               x.startswith("{") else x for n, x in v["assignedVariables"].items()}
                 e2[k] = v
-        out.append(_timestamp_keys(e2))
-    return compare_module.apply_replacements(out, case)
+        out.append(e2)
+    return _timestamp_keys(compare_module.apply_replacements(out, case))
 
 
 def _timestamp_keys(value):
-    """As recorded: a string under a key containing 'timestamp' reads 'timestamp'."""
+    """As recorded: a string under a key containing 'timestamp' reads 'timestamp' (ISO dates already read 'date')."""
     if isinstance(value, dict):
-        return {k: ("timestamp" if "timestamp" in k.lower() and isinstance(v, str) else _timestamp_keys(v))
-                for k, v in value.items()}
+        return {k: ("timestamp" if "timestamp" in k.lower() and isinstance(v, str) and v != "date"
+                    else _timestamp_keys(v)) for k, v in value.items()}
     if isinstance(value, list):
         return [_timestamp_keys(v) for v in value]
     return value

@@ -66,6 +66,7 @@ class Execution:
     stop_date: _dt.datetime | None = None
     history: list = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    children: list = field(default_factory=list)  # executions started by startExecution tasks
 
     def describe(self) -> dict:
         """The fields of DescribeExecution that make sense locally."""
@@ -200,10 +201,10 @@ class Run:
         self.execution = Execution(name=name, execution_arn=self.execution_arn, state_machine_arn=sm_arn,
                                    input=input_value, start_date=self.start, history=self.history.events,
                                    stats=self.stats)
+        self.children = self.execution.children
         timeout = executor.definition.get("TimeoutSeconds")
         self.deadline = (self.start + _dt.timedelta(seconds=timeout)
                          if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) else None)
-        self.children: list[Execution] = []  # child executions started by startExecution tasks
 
     # -- helpers used by the state handlers ----------------------------------------------------------------------
     def new_uuid(self) -> str:
