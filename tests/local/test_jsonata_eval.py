@@ -12,6 +12,7 @@ import pathlib
 import random
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from pyawssfn.local.errors import StatesError
 from pyawssfn.local.jsonata_eval import (
@@ -448,3 +449,24 @@ def test_template_matches_recorded_aws_cause():
 def test_top_level_references(text, refs):
     # AWS refuses these when the definition is created: "Reference to 'foo' at the top level is not supported."
     assert top_level_references(text) == refs
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**60), 2**60) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["a", "b", "c"]), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=_json_values, keys=st.lists(st.sampled_from(["a", "b", "c"]), max_size=3))
+def test_direct_path_reading_agrees_with_the_interpreter(value, keys):
+    # `$v.a.b` is read directly; `($v).a.b` means the same and always goes through jsonata-python.
+    suffix = "".join("." + k for k in keys)
+    assert compile_expression("$v" + suffix).simple_path is not None
+    assert compile_expression("($v)" + suffix).simple_path is None
+    fast = evaluate("$v" + suffix, variables={"v": value})
+    slow = evaluate("($v)" + suffix, variables={"v": value})
+    assert (fast is UNDEFINED) == (slow is UNDEFINED)
+    if fast is not UNDEFINED:
+        assert _same(fast, slow)

@@ -690,15 +690,44 @@ def _states_keys_read(text: str) -> frozenset[str] | None:
     return frozenset(keys)
 
 
+_SIMPLE_PATH = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)\Z")
+_FALL_BACK = object()
+
+
 class Expr:
     """A parsed JSONata expression; evaluate it any number of times."""
 
-    __slots__ = ("text", "ast", "states_keys")
+    __slots__ = ("text", "ast", "states_keys", "simple_path")
 
     def __init__(self, text: str, ast: Any):
         self.text = text
         self.ast = ast
         self.states_keys = _states_keys_read(text)
+        # `$name.a.b`, the commonest expression in compiled workflows, is read directly when every step is an
+        # object (JSONata then returns the value as it is); anything else goes through jsonata-python.
+        m = _SIMPLE_PATH.match(text.strip())
+        self.simple_path = (m.group(1), tuple(m.group(2).split(".")[1:])) if m else None
+
+    def _read_simple_path(self, states, variables) -> Any:
+        name, keys = self.simple_path
+        if name == "states":
+            if states is None:
+                return UNDEFINED
+            current: Any = states
+        elif variables is not None and name in variables:
+            current = variables[name]
+        else:
+            return _FALL_BACK  # perhaps a function ($now), or a binding of the evaluator's own
+        for key in keys:
+            if type(current) is not dict:
+                return _FALL_BACK if isinstance(current, (list, tuple, Mapping)) else UNDEFINED
+            if key not in current:
+                return UNDEFINED
+            current = current[key]
+        try:
+            return _from_jsonata(_to_jsonata(current))
+        except _UnsupportedResult:
+            return _FALL_BACK
 
     def __repr__(self) -> str:
         return f"Expr({self.text!r})"
@@ -713,6 +742,10 @@ class Expr:
         now_ms: int | None = None,
     ) -> Any:
         """The value of the expression, or UNDEFINED. Raises StatesError(States.QueryEvaluationError)."""
+        if self.simple_path is not None:
+            value = self._read_simple_path(states, variables)
+            if value is not _FALL_BACK:
+                return value
         runner = _runner.instance
         frame = _LazyFrame(_BASE_FRAME, variables if variables is not None else {})
         if states is not None:
