@@ -242,3 +242,28 @@ def test_assign_reads_the_result_then_the_input():
     }
     assert evaluate_assign_jsonpath({"a.$": "$.answer"}, state_input={"answer": 1}) == {"a": 1}
     assert evaluate_assign_jsonpath({"a.$": "$"}, state_input={"x": 1}, result=None) == {"a": None}
+
+
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("$.a-b", 1), ("$.1a", 2), ("$.a$b", 3), ("$.ü", 4), ("$.a:b.c d", 5), ("$['it\\'s']", 6),
+        ("$['back\\slash']", 7), ("$..1a", [2]),
+    ],
+)
+def test_jayway_names(path, expected):
+    data = {"a-b": 1, "1a": 2, "a$b": 3, "ü": 4, "a:b": {"c d": 5}, "it's": 6, "back\\slash": 7}
+    assert get_path(data, path) == expected
+
+
+def test_recorded_escape_sequence_case():
+    case = _recorded("scenarios/test_base_scenarios::TestBaseScenarios::test_escape_sequence_parsing[ESCAPE_SEQUENCES_JSONPATH]")
+    (state,) = case["definition"]["States"].values()
+    assert apply_payload_template(state["Parameters"], case["input"]) == case["expected"]["output"]
+
+
+def test_invalid_path_is_states_runtime_in_one_line():
+    with pytest.raises(StatesError) as info:
+        get_path(DATA, "$.[")
+    assert info.value.error == "States.Runtime"
+    assert "\n" not in info.value.cause and info.value.cause.startswith("Invalid path '$.[' : ")

@@ -63,13 +63,87 @@ class _Compiled:
         self.steps = steps
 
 
+def _jayway_quoted_names(path: str) -> str:
+    """Jayway reads a backslash inside a quoted name literally (only ``\\'`` escapes the quote); python-jsonpath
+    decodes JSON escapes there. Doubling the other backslashes makes both read the same name."""
+    out: list[str] = []
+    i = 0
+    quote = ""
+    while i < len(path):
+        ch = path[i]
+        if quote:
+            if ch == "\\":
+                nxt = path[i + 1] if i + 1 < len(path) else ""
+                if nxt == quote:
+                    out.append(ch + nxt)
+                    i += 2
+                    continue
+                out.append("\\\\")
+                i += 1
+                continue
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _jayway_dot_names(path: str) -> str:
+    """Jayway takes anything up to the next ``.`` or ``[`` as a dot-notation name (``$.1a``, ``$.a:b``);
+    python-jsonpath wants identifiers there, so other names are rewritten as ``['name']``."""
+    out: list[str] = []
+    i = 0
+    depth = 0
+    quote = ""
+    n = len(path)
+    while i < n:
+        ch = path[i]
+        if quote:
+            if ch == "\\" and i + 1 < n:
+                out.append(path[i:i + 2])
+                i += 2
+                continue
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        elif ch == "." and depth == 0:
+            dots = 2 if path.startswith("..", i) else 1
+            j = i + dots
+            while j < n and path[j] not in ".[":
+                j += 1
+            name = path[i + dots:j]
+            if name and name != "*" and not _IDENTIFIER.match(name):
+                escaped = name.replace("\\", "\\\\").replace("'", "\\'")
+                out.append(("..") if dots == 2 else "")
+                out.append("['" + escaped + "']")
+                i = j
+                continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 @functools.lru_cache(maxsize=4096)
 def _compile(path: str) -> _Compiled:
     """Compile a path that starts with ``$`` (the root of whatever data it is applied to)."""
+    rfc_path = _jayway_quoted_names(path) if "\\" in path else path
+    rfc_path = _jayway_dot_names(rfc_path)
     try:
-        query = jsonpath.compile(path)
+        query = jsonpath.compile(rfc_path)
     except jsonpath.JSONPathError as exc:
-        raise StatesError(RUNTIME, f"Invalid path '{path}' : {exc}") from None
+        # python-jsonpath appends a drawing of where it failed; the first line says what.
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise StatesError(RUNTIME, f"Invalid path '{path}' : {reason}") from None
     steps: list[tuple[str, Any]] | None = None
     if isinstance(query, jsonpath.JSONPath) and query.singular_query():
         steps = []
