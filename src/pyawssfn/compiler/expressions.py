@@ -179,6 +179,7 @@ class ExpressionTranslator:
         self.module_aliases = set(module_aliases or ())
         # Comprehension variables shadow workflow names inside the comprehension.
         self._scopes: list[dict[str, str]] = []
+        self._view_ok = False
 
     # -- public API --
     def translate(self, node: ast.expr) -> str:
@@ -247,11 +248,50 @@ class ExpressionTranslator:
         return _block(binds, body(*names))
 
     def _tr(self, node: ast.expr) -> J:
+        view_ok, self._view_ok = self._view_ok, False
+        folded = self._fold(node)
+        if folded is not None:
+            return folded
         method = getattr(self, "_tr_" + type(node).__name__, None)
         if method is None:
             self._refuse(node, f"{_describe(node)} is not supported in a workflow expression",
                          "move this computation into a step function")
-        return method(node)
+        result = method(node)
+        if result.type == "view":
+            if not view_ok:
+                # dict.keys()/values()/items() are views in Python: not subscriptable, not lists, printed as
+                # dict_keys([...]). Only their iteration has a faithful JSONata meaning.
+                self._refuse(node, f"{_describe(node)} is a dict view, not a list",
+                             f"iterate over it, or write list({_describe(node)})")
+            result = J(result.code, "list")
+        return result
+
+    def _tr_view_ok(self, node: ast.expr) -> J:
+        """Translate an operand that may be a dict view (iteration, len, membership)."""
+        self._view_ok = True
+        try:
+            return self._tr(node)
+        finally:
+            self._view_ok = False
+
+    # -- constant folding --
+    def _fold(self, node: ast.expr) -> J | None:
+        """A constant expression evaluated by Python itself at compile time, so it has Python's meaning exactly."""
+        if isinstance(node, (ast.Constant, ast.Name)) or not _foldable(node):
+            return None
+        try:
+            value = eval(compile(ast.Expression(node), "<constant>", "eval"), {"__builtins__": _FOLD_BUILTINS})
+        except Exception:
+            return None  # raises in Python: translate it so that it fails at run time too
+        if isinstance(value, (type({}.keys()), type({}.values()), type({}.items()))):
+            return None  # a dict view: the translation decides whether it is used as an iterable
+        try:
+            text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError):
+            return None
+        if len(text) > 2000 or not _exact_json(value):
+            return None
+        return J(_jsonata_literal(value), _static_type(value))
 
     # -- truthiness --
     def _truthy(self, e: J) -> str:
@@ -330,7 +370,7 @@ class ExpressionTranslator:
                                                 f'{_err("TypeError: only lists can be unpacked with *")})')
             else:
                 part = self._let([e], single)
-            acc = f"$append({acc}, {part})"
+            acc = part if acc == "[]" else f"$append({acc}, {part})"
         if run:
             acc = f"$append({acc}, [{', '.join(run)}])"
         return acc
@@ -395,10 +435,19 @@ class ExpressionTranslator:
         if isinstance(op, ast.Add):
             if both_num:
                 return J(f"{left.code} + {right.code}", num_type)
-            if lt == rt == "str" or (lt == "str" and rt is None and False):
+            if lt == rt == "str":
                 return J(f"{left.code} & {right.code}", "str")
             if lt == rt == "list":
                 return J(f"$append({left.code}, {right.code})", "list")
+            if lt in NUMERIC or rt in NUMERIC:
+                # JSONata's + fails on a non-number, as Python's does on a number and a str or list.
+                return J(f"{left.code} + {right.code}", lt if lt == rt else None)
+            for known, jt, join in (("str", "string", "{a} & {b}"), ("list", "array", "$append({a}, {b})")):
+                if known in (lt, rt):
+                    other_first = rt == known
+                    return J(self._let([left, right], lambda a, b, jt=jt, join=join, of=other_first: (
+                        f'$type({a if of else b}) = "{jt}" ? {join.format(a=a, b=b)} : '
+                        f'{_err("TypeError: can only concatenate " + known + " to " + known)}')), known)
             return J(self._let([left, right], lambda a, b: (
                 f'$type({a}) = "number" and $type({b}) = "number" ? {a} + {b} : '
                 f'$type({a}) = "string" and $type({b}) = "string" ? {a} & {b} : '
@@ -415,15 +464,27 @@ class ExpressionTranslator:
                 return J(f"{left.code} / {right.code}", "float")
             return J(self._let([left, right], lambda a, b: (
                 f"{b} = 0 ? {_err('ZeroDivisionError: division by zero')} : {a} / {b}")), "float")
+        lit = _number_literal(right.code)
+        zero_guard = "" if lit else f"{{b}} = 0 ? {_err('ZeroDivisionError: integer division or modulo by zero')} : "
         if isinstance(op, ast.FloorDiv):
-            return J(self._let([left, right], lambda a, b: (
-                f"{b} = 0 ? {_err('ZeroDivisionError: integer division or modulo by zero')} : "
-                f"$floor({a} / {b})")), num_type)
+            if lt == rt == "int":
+                return J(self._let([left, right], lambda a, b: (
+                    zero_guard.format(b=b) + f"$floor({a} / {b})")), num_type)
+            # CPython's float floor division: from fmod, so that 1 // 0.1 is 9.0 as in Python, not floor(10.0).
+            m, d, f = self._fresh(), self._fresh(), self._fresh()
+            return J(self._let([left, right], lambda a, b: zero_guard.format(b=b) + (
+                f"( {m} := {a} % {b}; {d} := ({a} - {m}) / {b}; "
+                f"{d} := {m} != 0 and ({b} < 0) != ({m} < 0) ? {d} - 1 : {d}; "
+                f"{f} := $floor({d}); {d} - {f} > 0.5 ? {f} + 1 : {f} )")), num_type)
         if isinstance(op, ast.Mod):
             # JSONata's % takes the sign of the dividend (JavaScript); Python's takes the divisor's.
             m = self._fresh()
+            if lit:
+                fix = f"{m} < 0" if lit > 0 else f"{m} > 0"
+                return J(self._let([left], lambda a: (
+                    f"( {m} := {a} % {right.code}; {fix} ? {m} + {right.code} : {m} )")), num_type)
             return J(self._let([left, right], lambda a, b: (
-                f"{b} = 0 ? {_err('ZeroDivisionError: integer division or modulo by zero')} : "
+                zero_guard.format(b=b) +
                 f"( {m} := {a} % {b}; {m} != 0 and ({m} < 0) != ({b} < 0) ? {m} + {b} : {m} )")), num_type)
         if isinstance(op, ast.Pow):
             if rt == "int" and right.code.isdigit():
@@ -438,14 +499,25 @@ class ExpressionTranslator:
         acc = self._fresh()
 
         def rep(seq: str, n: str) -> str:
-            return (
-                f'$not({_is_int(n)}) ? {_err("TypeError: can only multiply a sequence by an integer")} : '
-                f'$type({seq}) = "string" ? ({n} > 0 ? $pad("", $length({seq}) * {n}, {seq}) : "") : '
-                f'({n} > 0 ? $reduce([1..{n}], function({acc}, {acc}_) {{ $append({acc}, {seq}) }}, []) : [])'
-            )
+            lit = int(n) if re.match(r"^-?\d+$", n) else None
+            check = "" if lit is not None else (
+                f'$not({_is_int(n)}) ? {_err("TypeError: can only multiply a sequence by an integer")} : ')
+            text = f'$pad("", $length({seq}) * {n}, {seq})'
+            items = f"$reduce([1..{n}], function({acc}, {acc}_) {{ $append({acc}, {seq}) }}, [])"
+            if lit is not None and lit <= 0:
+                text, items = '""', "[]"
+            elif lit is None:
+                text, items = f'({n} > 0 ? {text} : "")', f"({n} > 0 ? {items} : [])"
+            return f'{check}$type({seq}) = "string" ? {text} : {items}'
+
 
         if left.type in ("str", "list"):
             return J(self._let([left, right], rep), left.type)
+        if right.type == "int" or left.type == "int":
+            seq, n = (left, right) if right.type == "int" else (right, left)
+            return J(self._let([seq, n], lambda a, b: (
+                f'$type({a}) = "number" ? {a} * {b} : $type({a}) in ["string", "array"] ? ({rep(a, b)}) : '
+                f'{_err("TypeError: unsupported operand type(s) for *")}')))
         if right.type in ("str", "list"):
             return J(self._let([left, right], lambda a, b: rep(b, a)), right.type)
         return J(self._let([left, right], lambda a, b: (
@@ -497,7 +569,10 @@ class ExpressionTranslator:
 
     # -- comparisons --
     def _tr_Compare(self, node: ast.Compare) -> J:
-        operands = [self._tr(node.left)] + [self._tr(c) for c in node.comparators]
+        operands = [self._tr(node.left)] + [
+            self._tr_view_ok(c) if isinstance(op, (ast.In, ast.NotIn)) else self._tr(c)
+            for op, c in zip(node.ops, node.comparators)
+        ]
         # Middle operands of a chain are evaluated once.
         binds: list[tuple[str, str]] = []
         names: list[J] = [operands[0]]
@@ -685,7 +760,7 @@ class ExpressionTranslator:
                 return f'$type({c}) = "object" and {_paren(dict_get(c, k))}' if False else (
                     f'$type({c}) != "object" ? {_err("TypeError: indices must be integers")} : {dict_get(c, k)}')
             if kt == "int":
-                return arr + st + f'$type({c}) = "object" ? $error("KeyError: " & $string({k})) : ' + bad
+                return arr + st + f'$type({c}) = "object" ? {_err(f"KeyError: {k}")} : ' + bad
             return obj + arr + st + bad
         return J(self._let([container, key], dispatch))
 
@@ -905,7 +980,9 @@ class ExpressionTranslator:
         return None
 
     def _builtin_len(self, node: ast.Call) -> J:
-        (x,) = self._args(node, 1, 1)
+        if len(node.args) != 1:
+            self._refuse(node, "len() takes exactly one argument", "len(x)")
+        x = self._tr_view_ok(node.args[0])
         if x.type == "str":
             return J(f"$length({x.code})", "int")
         if x.type == "list":
@@ -977,7 +1054,7 @@ class ExpressionTranslator:
         """A Python iterable as a JSONata array: lists as they are, strings as characters, dicts as their keys."""
         if isinstance(node, ast.GeneratorExp):
             return self._comprehension(node)
-        x = self._tr(node)
+        x = self._tr_view_ok(node)
         if x.type == "list":
             return x
         if x.type == "str":
@@ -1242,27 +1319,28 @@ class ExpressionTranslator:
     def _m_get(self, node: ast.Call, obj: J) -> J:
         args = self._args(node, 1, 2)
         default = args[1] if len(args) == 2 else J("null", "none")
+        key_test = "" if args[0].type == "str" else f'$type({{k}}) = "string" and '
         return self._typed(node, obj, "dict", lambda d, k, dv: (
-            f'$type({k}) = "string" and $exists($lookup({d}, {k})) ? $lookup({d}, {k}) : {dv}'), None,
+            key_test.format(k=k) + f"$exists($lookup({d}, {k})) ? $lookup({d}, {k}) : {dv}"), None,
             [args[0], default])
 
     def _m_keys(self, node: ast.Call, obj: J) -> J:
         self._args(node, 0, 0)
-        return self._typed(node, obj, "dict", lambda d: f"[$keys({d})]", "list")
+        return self._typed(node, obj, "dict", lambda d: f"[$keys({d})]", "view")
 
     def _m_values(self, node: ast.Call, obj: J) -> J:
         self._args(node, 0, 0)
         acc, k = self._fresh(), self._fresh()
         return self._typed(node, obj, "dict", lambda d: (
             f"$reduce([$keys({d})], function({acc}, {k}) {{ $append({acc}, {single(f'$lookup({d}, {k})')}) }}, [])"),
-            "list")
+            "view")
 
     def _m_items(self, node: ast.Call, obj: J) -> J:
         self._args(node, 0, 0)
         acc, k = self._fresh(), self._fresh()
         return self._typed(node, obj, "dict", lambda d: (
             f"$reduce([$keys({d})], function({acc}, {k}) "
-            f"{{ $append({acc}, [[$append([{k}], {single(f'$lookup({d}, {k})')})]]) }}, [])"), "list")
+            f"{{ $append({acc}, [[$append([{k}], {single(f'$lookup({d}, {k})')})]]) }}, [])"), "view")
 
     # -- comprehensions --
     def _tr_ListComp(self, node: ast.ListComp | ast.GeneratorExp) -> J:
@@ -1364,8 +1442,76 @@ class ExpressionTranslator:
             return J(self._let(args, lambda a, b: (
                 f"({_is_timestamp(a)} and {_is_timestamp(b)} and $toMillis({a}) {op} $toMillis({b}))")), "bool")
         jt = {"String": "string", "Numeric": "number", "Boolean": "boolean"}[re.match(r"[A-Z][a-z]+", name).group(0)]
-        return J(self._let(args, lambda a, b: f'($type({a}) = "{jt}" and $type({b}) = "{jt}" and {a} {op} {b})'),
-                 "bool")
+        pytype = {"string": "str", "number": None, "boolean": "bool"}[jt]
+
+        def known(e: J) -> bool:
+            return e.type == pytype if pytype else e.type in NUMERIC
+
+        def test(a: str, b: str) -> str:
+            checks = [f'$type({v}) = "{jt}"' for v, e in ((a, args[0]), (b, args[1])) if not known(e)]
+            return "(" + " and ".join(checks + [f"{a} {op} {b}"]) + ")"
+        return J(self._let(args, test), "bool")
+
+
+# --- constant folding helpers ---
+
+_FOLD_BUILTINS = {
+    name: getattr(__builtins__, name) if hasattr(__builtins__, name) else __builtins__[name]  # type: ignore[index]
+    for name in ("len", "str", "int", "float", "bool", "abs", "min", "max", "sum", "round", "sorted", "list",
+                 "tuple", "any", "all", "isinstance", "dict", "type")
+}
+_FOLD_NODES = (
+    ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp,
+    ast.Subscript, ast.Slice, ast.JoinedStr, ast.FormattedValue, ast.Call, ast.Attribute, ast.Name, ast.Load,
+    ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.keyword,
+)
+
+
+def _foldable(node: ast.AST) -> bool:
+    for sub in ast.walk(node):
+        if not isinstance(sub, _FOLD_NODES):
+            return False
+        if isinstance(sub, ast.Name) and sub.id not in _FOLD_BUILTINS:
+            return False
+        if isinstance(sub, ast.Constant) and (
+            (isinstance(sub.value, int) and abs(sub.value) > 10**6) or (isinstance(sub.value, str) and len(sub.value) > 200)
+        ):
+            return False
+        if isinstance(sub, ast.BinOp) and isinstance(sub.op, (ast.Pow, ast.Mult, ast.LShift)):
+            return False  # could build huge values at compile time; JSONata computes them instead
+    return True
+
+
+def _exact_json(value: Any) -> bool:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return True
+    if isinstance(value, int):
+        return abs(value) <= MAX_EXACT_INT
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(_exact_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _exact_json(v) for k, v in value.items())
+    return False
+
+
+def _jsonata_literal(value: Any) -> str:
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_jsonata_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_q(k)}: {_jsonata_literal(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _static_type(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "bool"
+    return {int: "int", float: "float", str: "str", list: "list", tuple: "list", dict: "dict"}[type(value)]
 
 
 # --- small helpers ---------------------------------------------------------------------------------------------
@@ -1488,6 +1634,15 @@ def _round_half_even_exact(x: str, digits: int) -> str:
     )
 
 
+def _number_literal(code: str) -> float | None:
+    """The value of a non-zero number literal, else None."""
+    try:
+        v = float(code.strip("()"))
+    except ValueError:
+        return None
+    return v or None
+
+
 def _nonzero_literal(code: str) -> bool:
     try:
         return float(code) != 0
@@ -1496,7 +1651,7 @@ def _nonzero_literal(code: str) -> bool:
 
 
 def _paren(code: str) -> str:
-    if _ATOM.match(code) or (code.startswith("(") and _balanced_outer(code)) or re.match(r"^\$\w+\(", code) and _balanced_call(code):
+    if _ATOM.match(code) or (code[:1] in "([{" and _balanced_outer(code)) or re.match(r"^\$\w+\(", code) and _balanced_call(code):
         return code
     return f"({code})"
 
@@ -1526,7 +1681,7 @@ def _balanced_outer(code: str) -> bool:
             depth -= 1
             if depth == 0 and i != len(code) - 1:
                 return False
-    return depth == 0 and code.endswith(")")
+    return depth == 0 and code[-1:] == {"(": ")", "[": "]", "{": "}"}.get(code[:1])
 
 
 def _balanced_call(code: str) -> bool:

@@ -650,13 +650,12 @@ class FunctionLowerer:
             return
         choice = Node("Choice", name, line)
         env = self.connect(choice)
-        choice.assign.update(env)
         src = self.render(value, env)
         for errors, dest in rules:
             r = Rule(f"{_p(src)}.Error in {json.dumps(errors)}")
             choice.rules.append(r)
-            self._route_dynamic([Exit(r, {})], dest, value)
-        d = Exit(DefaultOf(choice), {})
+            self._route_dynamic([Exit(r, dict(env))], dest, value)
+        d = Exit(DefaultOf(choice), dict(env))
         if final is not None:
             self._route_dynamic([d], final, value)
             self.frontier = []
@@ -685,16 +684,17 @@ class FunctionLowerer:
             orelse = orelse[0].orelse
         tests = [self.prepare(chain[0][0])] + [self.prepare(t) for t, _ in chain[1:]]
         choice = Node("Choice", "if " + describe_source(self._src(st.test), 77), st.lineno)
+        # Assignments still pending at the very start go on every path (a Choice's own Assign is not applied
+        # when a rule with its own Assign matches).
         env = self.connect(choice)
-        choice.assign.update(env)
         exits: list[Exit] = []
         for test, (_, body) in zip(tests, chain):
             r = Rule(self.condition(test, env))
             choice.rules.append(r)
-            self.frontier = [Exit(r, {})]
+            self.frontier = [Exit(r, dict(env))]
             self.lower_block(body)
             exits += self.frontier
-        self.frontier = [Exit(DefaultOf(choice), {})]
+        self.frontier = [Exit(DefaultOf(choice), dict(env))]
         self.lower_block(orelse)
         self.frontier = exits + self.frontier
 

@@ -39,7 +39,7 @@ def predicate(name: str, args: list[str], pattern_literal: str | None = None) ->
     if name == "StringMatches":
         if pattern_literal is not None:
             regex = "^" + wildcard_regex(pattern_literal) + "$"
-            return _bind(args[0], None, f'$type({_A}) = "string" and $contains({_A}, /{regex}/s)')
+            return _bind(args[0], None, f'$type({_A}) = "string" and $contains({_A}, /{regex}/)')
         return "false"
     for prefix, test in (("String", '$type({x}) = "string"'), ("Numeric", '$type({x}) = "number"'),
                          ("Boolean", '$type({x}) = "boolean"')):
@@ -62,7 +62,7 @@ def wildcard_regex(pattern: str) -> str:
             out.append(_re_escape(pattern[i + 1]))
             i += 2
             continue
-        out.append(".*" if c == "*" else _re_escape(c))
+        out.append("[\\s\\S]*" if c == "*" else _re_escape(c))
         i += 1
     return "".join(out)
 

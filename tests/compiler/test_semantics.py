@@ -1,0 +1,459 @@
+"""Differential tests: each construct compiled and executed locally gives what plain Python gives."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import all_states
+
+HEADER = """
+import pyawssfn as sfn
+
+class AppError(Exception):
+    pass
+
+class NotFound(LookupError):
+    pass
+
+def double(x):
+    return x * 2
+
+def add(a, b=10):
+    return a + b
+
+def fetch(key):
+    if key == "missing":
+        raise KeyError(key)
+    if key == "boom":
+        raise AppError("boom happened")
+    return {"key": key, "size": len(key)}
+
+def lookup(name):
+    raise NotFound("no " + name)
+
+def pair(x):
+    return [x, [x]]
+
+def total(*xs, **kw):
+    return sum(xs) + sum(kw.values())
+"""
+
+
+def test_steps_and_folded_assignments(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(n, extra=5):
+    a = double(n)
+    b = a + 1
+    c = add(b)
+    d = add(c, b=extra)
+    return {"a": a, "b": b, "c": c, "d": d}
+""")
+    b.check({"n": 3})
+    b.check({"n": 4, "extra": 1})
+    types = [s["Type"] for _, s in all_states(b.result.definition)]
+    assert "Pass" not in types and types.count("Task") == 3
+
+
+def test_missing_required_input_fails(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(n):
+    return double(n)
+""")
+    py, ex = b.run({})
+    assert ex.status == "FAILED" and ex.error == "States.QueryEvaluationError"
+
+
+def test_pure_workflow_is_one_state(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(a):
+    return a + 1
+""")
+    b.check({"a": 41})
+    assert len(b.result.definition["States"]) == 1
+
+
+@pytest.mark.parametrize("x", [-1, 0, 1, 5, 12])
+def test_if_elif_else_with_assignments(both, x):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(x):
+    label = "none"
+    if x < 0:
+        label = "neg"
+    elif x == 0:
+        label = "zero"
+    elif x > 10:
+        label = double(x)
+    else:
+        y = double(x)
+        label = "small " + str(y)
+    return label
+""")
+    b.check({"x": x})
+
+
+def test_while_with_break_continue_else(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(limit):
+    i = 0
+    acc = []
+    while i < limit:
+        i += 1
+        if i == 2:
+            continue
+        if i == 7:
+            break
+        acc.append(double(i))
+    else:
+        acc.append("done")
+    return {"i": i, "acc": acc}
+""")
+    for limit in (0, 3, 5, 10):
+        b.check({"limit": limit})
+
+
+def test_pure_while_loop_self_loops(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(n):
+    i = 0
+    s = 0
+    while i < n:
+        s += i
+        i += 1
+    return s
+""")
+    for n in (0, 1, 6):
+        b.check({"n": n})
+
+
+def test_for_loops_over_lists_ranges_dicts_enumerate_zip(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(xs, d):
+    out = []
+    for x in xs:
+        out.append(double(x))
+    for i in range(2, 9, 3):
+        out.append(i)
+    for j in range(3, 0, -1):
+        out.append(j)
+    for k in d:
+        out.append(k)
+    for k, v in d.items():
+        out.append([k, v])
+    for v in d.values():
+        out.append(v)
+    for i, x in enumerate(xs, 1):
+        out.append(i * 100 + x)
+    for a, b in zip(xs, [10, 20]):
+        out.append(a + b)
+    for p in [[1, 2], [3, 4]]:
+        out.append(p)
+    for a, b in [[1, 2], [3, 4]]:
+        out.append(a - b)
+    return {"out": out, "last": x}
+""")
+    b.check({"xs": [1, 2, 3], "d": {"a": 1, "b": [2]}})
+    b.check({"xs": [7], "d": {}})
+
+
+def test_for_else_and_break(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(xs, target):
+    found = None
+    for x in xs:
+        if double(x) == target:
+            found = x
+            break
+    else:
+        found = "not found"
+    return found
+""")
+    b.check({"xs": [1, 2, 3], "target": 4})
+    b.check({"xs": [1, 2, 3], "target": 5})
+
+
+@pytest.mark.parametrize("key", ["ok", "missing", "boom"])
+def test_try_except_as_and_else(both, key):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(key):
+    log = []
+    try:
+        r = fetch(key)
+    except LookupError as e:
+        log.append("lookup " + type(e).__name__)
+        r = None
+    except AppError as e:
+        log.append("app: " + str(e))
+        r = {}
+    else:
+        log.append("fine")
+    return {"r": r, "log": log}
+""")
+    b.check({"key": key})
+
+
+@pytest.mark.parametrize("key", ["ok", "missing", "boom"])
+def test_uncaught_errors_report_class_and_message(both, key):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(key):
+    return fetch(key)
+""")
+    b.check({"key": key})
+
+
+@pytest.mark.parametrize("mode", ["ok", "raise", "fail", "ret", "custom"])
+def test_finally_on_every_path(both, mode):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(mode):
+    log = []
+    try:
+        try:
+            log.append("body")
+            if mode == "raise":
+                raise ValueError("bad value")
+            if mode == "fail":
+                fetch("boom")
+            if mode == "ret":
+                return {"early": len(log)}
+            if mode == "custom":
+                raise sfn.Fail("Custom", "custom cause")
+        finally:
+            log.append(double(1))
+        log.append("after")
+    except ValueError as e:
+        return {"caught": str(e), "log": log}
+    except AppError as e:
+        return {"app": str(e), "log": log}
+    return log
+""")
+    b.check({"mode": mode})
+
+
+@pytest.mark.parametrize("mode", ["a", "b", "c"])
+def test_raise_in_handler_and_bare_reraise(both, mode):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(mode):
+    try:
+        try:
+            if mode == "a":
+                fetch("boom")
+            elif mode == "b":
+                lookup("x")
+            return "none"
+        except AppError:
+            raise
+        except NotFound as e:
+            raise ValueError("wrapped: " + str(e))
+    except ValueError as e:
+        return "outer " + str(e)
+""")
+    b.check({"mode": mode})
+
+
+def test_raise_without_try_and_fail(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(x):
+    if x > 1:
+        raise sfn.Fail("TooBig", "x is " + str(x))
+    if x < 0:
+        raise ValueError("negative")
+    return x
+""")
+    for x in (0, 2, -1):
+        b.check({"x": x})
+
+
+def test_parallel_with_defs_and_lambdas(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(n):
+    base = double(n)
+
+    def left():
+        result = add(base, 1)
+        result = result * 2
+        return result
+
+    def right():
+        for_r = []
+        for i in range(2):
+            for_r.append(double(i))
+        return for_r
+
+    a, b, c = sfn.parallel(left, right, lambda: double(n))
+    result = [a, b, c]
+    return result
+""")
+    b.check({"n": 3})
+
+
+def test_map_and_comprehension(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(xs):
+    ys = sfn.map(double, xs, max_concurrency=2)
+    zs = [add(x, b=1) for x in xs if x > 1]
+    ps = [pair(x) for x in xs]
+    return {"ys": ys, "zs": zs, "ps": ps}
+""")
+    b.check({"xs": [1, 2, 3]})
+    b.check({"xs": [5]})
+    b.check({"xs": []})
+
+
+def test_binding_defaults_and_varargs(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(x):
+    a = add(x)
+    b = add(a=x, b=1)
+    c = total(1, 2, x, k=4)
+    return [a, b, c]
+""")
+    b.check({"x": 2})
+    payloads = [s["Arguments"]["Payload"]["kwargs"] for _, s in all_states(b.result.definition)
+                if s["Type"] == "Task"]
+    assert payloads[0] == {"a": "{% $x %}"} or list(payloads[0]) == ["a"]
+
+
+def test_data_mutation(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(d):
+    d["new"] = double(2)
+    d["n"]["k"] = 1
+    xs = [1]
+    xs += [2]
+    xs.append([3])
+    xs.extend([4])
+    a, (b, c) = 1, [2, 3]
+    a, b = b, a
+    d["xs"] = xs
+    d["swap"] = [a, b, c]
+    d.update({"u": None, "t": True})
+    return d
+""")
+    b.check({"d": {"n": {}}})
+
+
+def test_retry_task_options_in_definition(both):
+    b = both(HEADER + """
+@sfn.task(retry=[sfn.Retry(errors=[AppError], interval=2, max_attempts=4, backoff=1.5)], timeout=30,
+          transient_retry=False)
+def flaky(x):
+    return x
+
+@sfn.workflow
+def wf(x):
+    y = flaky(x)
+    return sfn.with_retry_spec(double, (y,), (["States.ALL"], 1, 2, 1.5))
+""")
+    b.check({"x": 1})
+    tasks = [s for _, s in all_states(b.result.definition) if s["Type"] == "Task"]
+    assert tasks[0]["TimeoutSeconds"] == 30
+    assert tasks[0]["Retry"] == [{"ErrorEquals": ["AppError"], "IntervalSeconds": 2, "MaxAttempts": 4,
+                                  "BackoffRate": 1.5}]
+    assert tasks[1]["Retry"][0]["ErrorEquals"][0] == "Lambda.ServiceException"
+    assert tasks[1]["Retry"][1]["ErrorEquals"] == ["States.ALL"]
+
+
+def test_no_transient_retry_option(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(x):
+    return double(x)
+""", transient_retry=False)
+    assert not [s for _, s in all_states(b.result.definition) if "Retry" in s]
+
+
+def test_predicates(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(s, n):
+    if sfn.StringEquals(s, "a") or (sfn.NumericGreaterThan(n, 3) and not sfn.IsNull(s)):
+        return "yes"
+    if sfn.StringMatches(s, "log-*.txt"):
+        return "log"
+    return "no"
+""")
+    for s, n in (("a", 0), ("b", 4), ("b", 1), ("log-1.txt", 0)):
+        b.check({"s": s, "n": n})
+
+
+def test_sleep_and_sleep_until(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(n):
+    sfn.sleep(n + 1)
+    sfn.sleep_until("2020-01-01T00:00:00Z")
+    return double(n)
+""")
+    b.check({"n": 2})
+    waits = [s for _, s in all_states(b.result.definition) if s["Type"] == "Wait"]
+    assert len(waits) == 2
+
+
+def test_child_workflow_definition(both):
+    b = both(HEADER + """
+@sfn.workflow
+def child(x, y=1):
+    return x + y
+
+@sfn.workflow
+def parent(x):
+    return child(x, y=2)
+""", workflow="parent")
+    assert b.result.children == ["child"]
+    task = b.result.definition["States"][next(iter(b.result.definition["States"]))]
+    assert task["Resource"] == "arn:aws:states:::states:startExecution.sync:2"
+    assert task["Arguments"]["StateMachineArn"] == "${StateMachineArn_child}"
+
+
+def test_callback_definition(both):
+    b = both(HEADER + """
+def ask(token, who):
+    return None
+
+@sfn.workflow
+def wf(who):
+    answer = sfn.wait_for_callback(ask, who, timeout=60)
+    return answer
+""")
+    task = next(s for _, s in all_states(b.result.definition) if s["Type"] == "Task")
+    assert task["Resource"] == "arn:aws:states:::lambda:invoke.waitForTaskToken"
+    assert task["Arguments"]["Payload"]["task_token"] == "{% $states.context.Task.Token %}"
+    assert task["Arguments"]["Payload"]["kwargs"] == {"who": "{% $states.input.who %}"}
+    assert task["TimeoutSeconds"] == 60
+
+
+def test_function_arn_and_determinism(both):
+    src = HEADER + """
+@sfn.workflow
+def wf(x):
+    if x:
+        y = double(x)
+    else:
+        y = double(1)
+    return y
+"""
+    b1 = both(src, function_arn="arn:aws:lambda:us-east-1:111111111111:function:f")
+    b2 = both(src, function_arn="arn:aws:lambda:us-east-1:111111111111:function:f")
+    d1, d2 = dict(b1.result.definition), dict(b2.result.definition)
+    d1.pop("Comment"), d2.pop("Comment")
+    assert json.dumps(d1) == json.dumps(d2)
+    assert "${FunctionArn}" not in b1.result.to_json()
+    names = list(b1.result.definition["States"])
+    assert "double (line 33)" in names and "double (line 35)" in names
