@@ -10,7 +10,7 @@ from tests.conftest import REPO, conformance_dir
 
 # The number of recorded cases the executor must match. It only ever rises; see tools/conformance_failures.md
 # for the cases still failing and why.
-FLOOR = 631
+FLOOR = 632
 FAMILY_FLOOR = 0.90
 
 

@@ -24,30 +24,40 @@ class History:
         self.limit = limit
         self.keep = keep  # False: count events (ids, the limit) without storing them, for long benchmarks
         self.count = 0
+        self.link: int | None = None  # the event the next one links to, when not the last one (see add)
 
     @property
     def last_id(self) -> int:
         return self.count
 
-    def add(self, event_type: str, details: dict | None = None, previous: int | None = None) -> int:
-        """Append one event and return its id. ``previous`` defaults to the last event recorded."""
+    def add(self, event_type: str, details: dict | None = None, previous: int | None = None,
+            link: int | None = None) -> int:
+        """Append one event and return its id.
+
+        ``previous`` defaults to the last event recorded, or to the ``link`` that event left: AWS links some events
+        past bookkeeping events (the event after MapIterationSucceeded links to the iteration's last event)."""
         n = self.count + 1
         # AWS: once 24,999 events exist, event 25,000 must end the execution, or the execution fails.
         if self.limit is not None and n >= self.limit and event_type not in _CLOSING:
             raise HistoryLimitExceeded(self.limit)
         event = {
             "id": n,
-            # AWS links the first event after ExecutionStarted to event 0.
-            "previousEventId": (n - 1 if n != 2 else 0) if previous is None else previous,
+            "previousEventId": self._previous(n) if previous is None else previous,
             "timestamp": self.clock.now(),
             "type": event_type,
         }
         if details is not None:
             event[_details_key(event_type)] = details
         self.count = n
+        self.link = link
         if self.keep:
             self.events.append(event)
         return n
+
+    def _previous(self, n: int) -> int:
+        if n == 2:  # AWS links the first event after ExecutionStarted to event 0
+            return 0
+        return self.link if self.link is not None else n - 1
 
     # Helpers for the recurring detail shapes.
     @staticmethod

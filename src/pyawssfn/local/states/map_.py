@@ -183,8 +183,12 @@ def _attempt(sx):
                 raise StatesError(output.error, output.cause)
             raise StatesError(_THRESHOLD, "The specified tolerance threshold was exceeded")
     if distributed:
-        history.add("MapRunSucceeded")
-    history.add("MapStateSucceeded")
+        run_succeeded = history.add("MapRunSucceeded")
+        # Most recordings link MapStateExited to MapRunSucceeded (some to MapRunStarted).
+        history.add("MapStateSucceeded", link=run_succeeded)
+    else:
+        last = history.count
+        history.add("MapStateSucceeded", previous=last, link=last)
     if distributed and "ResultWriter" in state:
         results = _write_results(sx, map_run_arn, results, effective)
     if sx.jsonata:
@@ -227,9 +231,11 @@ def _run_inline(sx, processor, item_input, index):
         output, _ = run_machine(run, processor, item_input, dumps(item_input), variables=dict(sx.variables),
                                 query_language=sx.frame.query_language)
     except StatesError as exc:
-        history.add("MapIterationFailed", {"index": index, "name": sx.name})
+        last = history.count
+        history.add("MapIterationFailed", {"index": index, "name": sx.name}, link=last)
         return False, exc
-    history.add("MapIterationSucceeded", {"index": index, "name": sx.name})
+    last = history.count
+    history.add("MapIterationSucceeded", {"index": index, "name": sx.name}, link=last)
     return True, output
 
 

@@ -22,13 +22,16 @@ def _attempt(sx):
         if "Parameters" in state:
             branch_input = dataflow.payload_template(sx, state["Parameters"], branch_input, "Parameters")
     text = dumps(branch_input)
-    run.history.add("ParallelStateStarted")
+    started = run.history.add("ParallelStateStarted")
     results = []
     for branch in state.get("Branches", []):
+        run.history.link = started  # on AWS branches run side by side: each one starts from ParallelStateStarted
         # Branches read the variables of the enclosing scope but assign only their own copy.
         output, _ = run_machine(run, branch, branch_input, text, variables=dict(sx.variables),
                                 query_language=sx.frame.query_language)
         results.append(output)
+    last = run.history.count
+    run.history.add("ParallelStateSucceeded", link=last)
     if sx.jsonata:
         out = dataflow.jsonata_result(sx, results)
     else:
