@@ -456,4 +456,4 @@ def wf(x):
     assert json.dumps(d1) == json.dumps(d2)
     assert "${FunctionArn}" not in b1.result.to_json()
     names = list(b1.result.definition["States"])
-    assert "double (line 33)" in names and "double (line 35)" in names
+    assert names == ["if x", "double (line 35)", "double (line 37)", "uncaught error"]
