@@ -18,7 +18,12 @@ jsonata-python does the parsing and evaluating; this module adapts it to what AW
   first ``nextDouble()``, as on AWS. ``$now()`` and ``$millis()`` read the ``now_ms`` argument (the virtual clock).
 
 Failures raise :class:`~pyawssfn.local.errors.StatesError` ``States.QueryEvaluationError`` with AWS's cause text
-(without the "An error occurred while executing the state ..." prefix, which the engine adds).
+(without the "An error occurred while executing the state ..." prefix, which the engine adds); the JSONata part of a
+cause is worded as JSONata 2.0.6 words it.
+
+Importing this module replaces jsonata-python's ``Functions._string`` (used by ``$string``, ``&``, ``$join``...) so
+numbers print as JavaScript prints them (``$string(0.1 + 0.2)`` is ``"0.3"``, ``1e21`` is ``"1e+21"``), in every
+user of jsonata-python in the process.
 """
 
 from __future__ import annotations
