@@ -255,3 +255,10 @@ def test_validate_false_runs_without_the_validator():
     with pytest.raises(DefinitionError):
         Executor(d)
     assert Executor(d, validate=False).run({}).status == "SUCCEEDED"
+
+
+def test_unvalidated_broken_definition_fails_cleanly():
+    d = machine({"A": {"Type": "Pass", "Next": "Nowhere"}})
+    ex = run(d, {}, validate=False)
+    assert (ex.status, ex.error) == ("FAILED", "States.Runtime")
+    assert "'Nowhere'" in ex.cause

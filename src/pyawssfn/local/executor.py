@@ -292,8 +292,11 @@ def run_machine(run: Run, machine: dict, input_value, input_text: str, *, variab
     history = run.history
     stats = run.stats
     while True:
-        state = frame.states[name]
-        stype = state["Type"]
+        state = frame.states.get(name)
+        stype = state.get("Type") if isinstance(state, dict) else None
+        if stype not in HANDLERS:  # only reachable with validate=False
+            raise StatesError("States.Runtime", f"The state machine has no runnable state {name!r} "
+                              f"(type {stype!r}); validate the definition to see every problem.")
         if run.deadline is not None and run.clock.now() >= run.deadline:
             raise ExecutionTimedOut()
         entered_id = history.add(f"{stype}StateEntered", {
