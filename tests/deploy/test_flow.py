@@ -25,7 +25,7 @@ def lines_for(out: str) -> dict[str, str]:
         parts = line.split()
         if len(parts) >= 3 and parts[0] in ("role", "function"):
             rows[f"{parts[0]} {parts[1]}"] = " ".join(parts[2:])
-        elif line.startswith("state machine"):
+        elif line.startswith("state machine "):
             rows[f"state machine {parts[2]}"] = " ".join(parts[3:])
     return rows
 
