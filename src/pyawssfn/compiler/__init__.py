@@ -40,6 +40,8 @@ def compile_source(source: str, filename: str = "<string>", workflow: str | None
     if info is None:
         reporter.raise_if_any()
     assert info is not None
+    if workflow not in info.workflows:
+        reporter.raise_if_any()  # e.g. an async workflow: its own diagnostic says it all
     if workflow is None:
         if not info.workflows:
             reporter.at(1, 1, "no workflow in this module",

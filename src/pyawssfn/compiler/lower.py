@@ -927,11 +927,11 @@ class FunctionLowerer:
     def st_FunctionDef(self, st: ast.FunctionDef) -> None:
         if st.decorator_list:
             raise self.fail(st, "nested functions cannot be decorated", "remove the decorator")
+        self.nested_defs[st.name] = st
         for n in ast.walk(st):
             if isinstance(n, (ast.Nonlocal, ast.Global)):
                 raise self.fail(n, f"{type(n).__name__.lower()} is not supported in a workflow",
                                 "return the value from the branch instead")
-        self.nested_defs[st.name] = st
 
     def st_Assert(self, st: ast.Assert) -> None:
         exc = ast.Call(func=ast.Name(id="AssertionError", ctx=ast.Load()), args=[st.msg] if st.msg else [],

@@ -1,0 +1,148 @@
+"""Every construct outside the language gets one clear diagnostic (file:line:col), and the CLI exits 2."""
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pytest
+
+from pyawssfn.cli import main
+from pyawssfn.compiler import CompileError, compile_source
+
+HEAD = """import json
+import os
+import pyawssfn as sfn
+
+def step(x):
+    return x
+
+def many(*xs):
+    return xs
+
+"""
+
+# (case id, workflow body or whole module, expected line, fragment of the message)
+CASES = [
+    ("undefined-name", "@sfn.workflow\ndef wf(x):\n    return y + 1\n", 13, "undefined name 'y'"),
+    ("print", "@sfn.workflow\ndef wf(x):\n    print(x)\n    return x\n", 13, "print() cannot run"),
+    ("open", "@sfn.workflow\ndef wf(x):\n    f = open(x)\n    return 1\n", 13, "open() cannot run"),
+    ("module-method", "@sfn.workflow\ndef wf(x):\n    return json.dumps(x)\n", 13, "imported module"),
+    ("module-method-nested", "@sfn.workflow\ndef wf(x):\n    return os.path.join(x, 'a')\n", 13,
+     "imported module"),
+    ("yield", "@sfn.workflow\ndef wf(x):\n    yield step(x)\n", 13, "generator"),
+    ("global", "@sfn.workflow\ndef wf(x):\n    global g\n    return x\n", 13, "global"),
+    ("nonlocal-in-branch", "@sfn.workflow\ndef wf(x):\n    y = 1\n    def b():\n        nonlocal y\n"
+     "        y = step(x)\n        return y\n    r = sfn.parallel(b)\n    return y\n", 15, "nonlocal"),
+    ("with", "@sfn.workflow\ndef wf(x):\n    with open(x) as f:\n        pass\n    return 1\n", 13, "with block"),
+    ("async-workflow", "@sfn.workflow\nasync def wf(x):\n    return x\n", 12, "async"),
+    ("await", "@sfn.workflow\ndef wf(x):\n    return await step(x)\n", 13, "await"),
+    ("lambda-escapes", "@sfn.workflow\ndef wf(x):\n    f = lambda: step(x)\n    return 1\n", 13, "lambda"),
+    ("lambda-returned", "@sfn.workflow\ndef wf(x):\n    return lambda: x\n", 13, "lambda"),
+    ("outer-mutation-in-branch", "@sfn.workflow\ndef wf(x):\n    acc = []\n    def b():\n"
+     "        acc.append(step(x))\n        return 1\n    r = sfn.parallel(b)\n    return acc\n", 15,
+     "mutation of outer variable 'acc'"),
+    ("outer-item-assignment-in-branch", "@sfn.workflow\ndef wf(x):\n    d = {}\n    def b():\n"
+     "        d['k'] = step(x)\n        return 1\n    r = sfn.parallel(b)\n    return d\n", 15,
+     "mutation of outer variable 'd'"),
+    ("step-in-comprehension-logic", "@sfn.workflow\ndef wf(xs):\n    return [step(x) + 1 for x in xs]\n", 13,
+     "step call inside"),
+    ("step-in-conditional-expression", "@sfn.workflow\ndef wf(x):\n    return step(x) if x else 0\n", 13,
+     "step call inside"),
+    ("step-in-boolop", "@sfn.workflow\ndef wf(x):\n    return x and step(x)\n", 13, "step call inside"),
+    ("step-in-default", "@sfn.workflow\ndef wf(x=step(1)):\n    return x\n", 12, "default must be a JSON literal"),
+    ("unbindable-star-args", "@sfn.workflow\ndef wf(xs):\n    return many(*xs)\n", 13, "cannot be bound"),
+    ("unbindable-star-kwargs", "@sfn.workflow\ndef wf(d):\n    return step(**d)\n", 13, "cannot be bound"),
+    ("too-many-arguments", "@sfn.workflow\ndef wf(x):\n    return step(x, 2)\n", 13, "positional argument"),
+    ("unknown-keyword", "@sfn.workflow\ndef wf(x):\n    return step(y=x)\n", 13, "unexpected keyword argument 'y'"),
+    ("missing-argument", "@sfn.workflow\ndef wf(x):\n    return step()\n", 13, "missing required argument 'x'"),
+    ("del", "@sfn.workflow\ndef wf(d):\n    del d['k']\n    return d\n", 13, "del"),
+    ("class-in-workflow", "@sfn.workflow\ndef wf(x):\n    class K:\n        pass\n    return x\n", 13,
+     "class definition"),
+    ("recursion", "@sfn.workflow\ndef wf(x):\n    return wf(x)\n", 13, "recursive workflow call"),
+    ("mutual-recursion", "@sfn.workflow\ndef wf(x):\n    return other(x)\n\n@sfn.workflow\ndef other(x):\n"
+     "    return wf(x)\n", 13, "recursive workflow call"),
+    ("import-in-workflow", "@sfn.workflow\ndef wf(x):\n    import re\n    return x\n", 13, "import"),
+    ("match", "@sfn.workflow\ndef wf(x):\n    match x:\n        case 1:\n            return 1\n    return 2\n", 13,
+     "match"),
+    ("attribute-assignment", "@sfn.workflow\ndef wf(x):\n    x.field = 1\n    return x\n", 13,
+     "attribute assignment"),
+    ("raise-non-exception", "@sfn.workflow\ndef wf(x):\n    raise step(x)\n", 13, "can be raised"),
+    ("nested-def-called", "@sfn.workflow\ndef wf(x):\n    def b():\n        return 1\n    return b()\n", 15,
+     "sfn.parallel"),
+    ("walrus", "@sfn.workflow\ndef wf(x):\n    if (y := step(x)):\n        return y\n    return 0\n", 13, ":="),
+]
+
+
+def _diagnostics(src: str, workflow: str | None = None):
+    with pytest.raises(CompileError) as info:
+        compile_source(src, "bad.py", workflow=workflow)
+    return info.value.diagnostics
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_one_clear_diagnostic(case):
+    name, body, line, fragment = case
+    diags = _diagnostics(HEAD + body, workflow="wf")
+    assert len(diags) == 1, [str(d) for d in diags]
+    d = diags[0]
+    assert d.line == line, str(d)
+    assert fragment in d.what, str(d)
+    assert re.match(r"^bad\.py:\d+:\d+: error: .+ \(.+\)$", str(d)), str(d)
+
+
+def test_syntax_error():
+    d, = _diagnostics("def wf(:\n    pass\n")
+    assert str(d).startswith("bad.py:1:") and "syntax error" in d.what
+
+
+def test_no_workflow():
+    d, = _diagnostics("def step(x):\n    return x\n")
+    assert "no workflow" in d.what
+
+
+def test_two_workflows_need_a_choice_and_unknown_name_is_reported():
+    src = HEAD + "@sfn.workflow\ndef a(x):\n    return x\n\n@sfn.workflow\ndef b(x):\n    return x\n"
+    d, = _diagnostics(src)
+    assert "several workflows" in d.what and "--workflow" in d.instead
+    d, = _diagnostics(src, workflow="c")
+    assert "no workflow named 'c'" in d.what
+    assert compile_source(src, "ok.py", workflow="b").workflow == "b"
+
+
+def test_all_errors_of_a_file_are_reported_together():
+    src = HEAD + "@sfn.workflow\ndef wf(x):\n    print(x)\n    y = json.loads(x)\n    del x\n    return z\n"
+    diags = _diagnostics(src)
+    assert [d.line for d in diags] == [13, 14, 15, 16]
+
+
+def test_sdk_operation_that_does_not_exist():
+    pytest.importorskip("pyawssfn.compiler.aws_models")
+    src = HEAD + "@sfn.workflow\ndef wf(b):\n    return sfn.aws.s3.get_objekt(Bucket=b)\n"
+    d, = _diagnostics(src)
+    assert d.line == 13
+
+
+def test_cli_exits_2_with_diagnostics_and_no_traceback(tmp_path, capsys):
+    bad = tmp_path / "bad.py"
+    bad.write_text(HEAD + "@sfn.workflow\ndef wf(x):\n    print(x)\n    return q\n")
+    assert main(["compile", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:13:5: error: print() cannot run in a workflow" in err
+    assert f"{bad}:14:12: error: undefined name 'q'" in err
+    assert "Traceback" not in err
+
+
+def test_cli_usage_errors(tmp_path, capsys):
+    assert main(["compile", str(tmp_path / "missing.py")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    good = tmp_path / "good.py"
+    good.write_text(HEAD + "@sfn.workflow\ndef wf(x):\n    return step(x)\n")
+    out = tmp_path / "out.json"
+    out.write_text("keep")
+    assert main(["compile", str(good), "-o", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err and out.read_text() == "keep"
+    assert main(["compile", str(good), "-o", str(out), "--force",
+                 "--function-arn", "arn:aws:lambda:us-east-1:111111111111:function:f"]) == 0
+    assert "arn:aws:lambda:us-east-1:111111111111:function:f" in out.read_text()
+    assert main(["compile", str(good), "--no-transient-retry"]) == 0
+    assert "Lambda.ServiceException" not in capsys.readouterr().out
