@@ -213,6 +213,54 @@ def test_known_differences():
         assert evaluate(expr) == ours, expr
 
 
+# Randomised differential: each template with random JSON values for $v and $w, one Node.js batch.
+FUZZ_TEMPLATES = [
+    "$v + $w", "$v & $w", "$string($v)", "$v = $w", "$v != $w", "$v < $w", "$v > $w", "$v <= $w", "$v - $w",
+    "$v / $w", "$v * 2", "$v % 3", "-$v", "$v and $w", "$v or $w", "$v in $w", "$v ? 'y' : 'n'",
+    "$count($v)", "$sum($v)", "$max($v)", "$min($v)", "$average($v)", "$abs($v)", "$sqrt($v)", "$power($v, 2)",
+    "$round($v, 1)", "$floor($v)", "$number($v)", "$type($v)", "$boolean($v)", "$not($v)", "$exists($v.a)",
+    "$keys($v)", "$lookup($v, 'a')", "$merge($v)", "$spread($v)", "$sift($v, function($x){$x})",
+    "$each($v, function($x, $k){$k})", "$v.a", "$v.a.b", "$v.a[0]", "$v[0]", "$v[-1]", "$v[0][0]", "$v[$ > 1]",
+    "$v[a = 1]", "$v[[0..1]]", "$v.*", "$v{$string(a): b}", "$v^(a)", "$append($v, $w)", "$distinct($v)",
+    "$reverse($v)", "$sort($v)", "$zip($v, $w)", "$single($v)", "$filter($v, function($x){$x})",
+    "$map($v, function($x){$type($x)})", "$reduce($v, function($a, $b){$a & $b})", "[$v, $w]", "{'k': $v}",
+    "$length($v)", "$uppercase($v)", "$lowercase($v)", "$substring($v, 1)", "$split($v, 'a')",
+    "$contains($v, 'a')", "$trim($v)", "$pad($v, 5)", "$join($v, ',')", "$string($v, true)", "$string([$v])",
+    "$v ~> $string()", "$v.$string()", "$count($v.a)", "$boolean($v.a)", "$exists($v[5])",
+]
+
+
+def _random_json(rng, depth=0):
+    roll = rng.random()
+    if depth < 2 and roll < 0.3:
+        return [_random_json(rng, depth + 1) for _ in range(rng.randint(0, 3))]
+    if depth < 2 and roll < 0.5:
+        return {k: _random_json(rng, depth + 1) for k in rng.sample(["a", "b", "c"], rng.randint(0, 3))}
+    return rng.choice([None, True, False, 0, 1, 2, -3, 0.1, -2.5, 1e21, 7.0, "", "a", "abc", "é😀", "10", "1e2", " x "])
+
+
+def test_randomised_differential_against_jsonata_2_0_6():
+    rng = random.Random(20240601)
+    cases = [(t, {"v": _random_json(rng), "w": _random_json(rng)}) for t in FUZZ_TEMPLATES for _ in range(4)]
+    reference = node_jsonata.evaluate_batch(cases)
+    mismatches = []
+    for (expr, bindings), ref in zip(cases, reference):
+        try:
+            value = evaluate(expr, variables=bindings)
+            ours = {"undefined": True} if value is UNDEFINED else {"value": value}
+        except StatesError as exc:
+            ours = {"error": exc.cause.split("threw an error during evaluation. ", 1)[-1]}
+        if "error" in ref:
+            ok = "error" in ours and ours["error"].startswith(ref["error"] + ":")
+        elif "undefined" in ref:
+            ok = ours == ref
+        else:
+            ok = "value" in ours and _same(ours["value"], ref["value"])
+        if not ok:
+            mismatches.append((expr, bindings, ref, ours))
+    assert len(cases) >= 300 and mismatches == []
+
+
 def test_deliberate_differences_are_real(reference):
     extra = node_jsonata.evaluate_batch([(e, {}) for e in DELIBERATE])
     for (expr, why), ref in zip(DELIBERATE.items(), extra):

@@ -21,9 +21,10 @@ Failures raise :class:`~pyawssfn.local.errors.StatesError` ``States.QueryEvaluat
 (without the "An error occurred while executing the state ..." prefix, which the engine adds); the JSONata part of a
 cause is worded as JSONata 2.0.6 words it.
 
-Importing this module replaces jsonata-python's ``Functions._string`` (used by ``$string``, ``&``, ``$join``...) so
-numbers print as JavaScript prints them (``$string(0.1 + 0.2)`` is ``"0.3"``, ``1e21`` is ``"1e+21"``), in every
-user of jsonata-python in the process.
+Importing this module patches two jsonata-python functions for every user of it in the process, so that it behaves
+as JSONata 2.0.6: ``Functions._string`` (``$string``, ``&``, ``$join``...) prints numbers as JavaScript does
+(``$string(0.1 + 0.2)`` is ``"0.3"``, ``1e21`` is ``"1e+21"``), and ``Signature.get_symbol`` types null as null, so a
+null argument fails the signature check (T0410) as in JSONata instead of crashing inside the function.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ import time
 import uuid
 from typing import Any, Callable, Mapping
 
-from jsonata import functions as jfunctions, jexception, parser as jparser
+from jsonata import functions as jfunctions, jexception, parser as jparser, signature as jsignature
 from jsonata.jsonata import Jsonata
 from jsonata.utils import Utils
 
@@ -353,6 +354,19 @@ def _string_like_jsonata(arg: Any, prettify: bool) -> str:
 # jsonata-python formats numbers inside $string (and `&`) with Python's rules; JSONata uses JavaScript's.
 jfunctions.Functions._string = staticmethod(_string_like_jsonata)
 
+_native_get_symbol = jsignature.Signature.get_symbol
+
+
+def _get_symbol(self, value):
+    # JSONata's signatures type null as "l"; jsonata-python reads its null marker as "m" (missing), so a null
+    # argument slipped past the signature check and failed inside the function ($abs(null), $min(null)).
+    if value is _NULL:
+        return "l"
+    return _native_get_symbol(self, value)
+
+
+jsignature.Signature.get_symbol = _get_symbol
+
 
 class _Runner(threading.local):
     """One evaluator instance per thread: jsonata-python keeps per-evaluation state on the instance."""
@@ -532,7 +546,8 @@ class _CheckedSort(Jsonata.JFunction):
     def call(self, input, args):
         if args and (len(args) < 2 or args[1] is None) and isinstance(args[0], list):
             items = args[0]
-            if not (Utils.is_array_of_numbers(items) or Utils.is_array_of_strings(items)):
+            # JSONata returns an array of one item as it is, whatever the item.
+            if len(items) > 1 and not (Utils.is_array_of_numbers(items) or Utils.is_array_of_strings(items)):
                 raise jexception.JException("D3070", -1)
         return self._native.call(input, args)
 
