@@ -68,3 +68,20 @@ def test_summary_and_timeline_helpers():
     render_timeline(failed, Console(file=buf, width=120, color_system=None))
     assert "FAILED" in buf.getvalue() and "why" in buf.getvalue()
     assert execution_summary(failed)["error"] == "E"
+
+
+def test_timeline_shows_what_became_of_each_error():
+    d = {"StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "Next": "Ok",
+              "Branches": [{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Broke", "Cause": "gears"}}}],
+              "Retry": [{"ErrorEquals": ["Broke"], "MaxAttempts": 1, "IntervalSeconds": 90}],
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle"}]},
+        "Ok": {"Type": "Succeed"}, "Handle": {"Type": "Pass", "End": True}}}
+    ex = Executor(d).run({})
+    assert [n["outcome"] for n in ex.notes] == ["retry", "caught"]
+    buf = io.StringIO()
+    render_timeline(ex, Console(file=buf, width=200, color_system=None))
+    text = buf.getvalue()
+    assert "✗ Broke gears → retry 1 in 1.5min" in text
+    assert "✗ Broke gears → caught, next Handle" in text
+    assert "▶ Handle" in text

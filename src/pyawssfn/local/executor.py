@@ -67,6 +67,8 @@ class Execution:
     history: list = field(default_factory=list)
     stats: dict = field(default_factory=dict)
     children: list = field(default_factory=list)  # executions started by startExecution tasks
+    # Local only, for timelines: each error a Task, Parallel or Map state met, and what became of it.
+    notes: list = field(default_factory=list)
 
     def describe(self) -> dict:
         """The fields of DescribeExecution that make sense locally."""
@@ -391,11 +393,14 @@ def with_error_handling(sx: StateExec, attempt, failed_event: str | None = None)
             if error in _retry.UNCATCHABLE:
                 raise fail_state(error, cause) from None
             i = _retry.find(retriers, error)
+            note = {"event": run.history.count, "state": sx.name, "error": error, "cause": cause}
             if i is not None and counts[i] < _retry.max_attempts(retriers[i]):
-                run.sleep(_retry.delay_seconds(retriers[i], counts[i], run.rng))
+                delay = _retry.delay_seconds(retriers[i], counts[i], run.rng)
+                run.execution.notes.append({**note, "outcome": "retry", "attempt": sx.retry_count + 1,
+                                            "delay": delay})
+                run.sleep(delay)
                 counts[i] += 1
                 sx.retry_count += 1
-                sx.entered_time = None
                 sx.task_token = None
                 run.stats["state_transitions"] += 1
                 continue
@@ -403,7 +408,9 @@ def with_error_handling(sx: StateExec, attempt, failed_event: str | None = None)
                 run.history.add(failed_event)
             j = _retry.find(catchers, error)
             if j is None:
+                run.execution.notes.append({**note, "outcome": "failed"})
                 raise fail_state(error, cause) from None
+            run.execution.notes.append({**note, "outcome": "caught", "next": catchers[j]["Next"]})
             return catch(sx, catchers[j], error, cause)
 
 

@@ -58,45 +58,56 @@ def _details(event) -> dict:
     return {}
 
 
+def _note_line(note) -> str:
+    what = f"[red]✗ {escape(note['error'] or '(no error name)')}[/red]"
+    cause = _cause_text(note.get("cause"))
+    if cause:
+        what += f" [dim]{escape(cause)}[/dim]"
+    if note["outcome"] == "retry":
+        return f"{what} [yellow]→ retry {note['attempt']} in {_seconds(note['delay'])}[/yellow]"
+    if note["outcome"] == "caught":
+        return f"{what} [yellow]→ caught, next {escape(note['next'])}[/yellow]"
+    return f"{what} [red]→ {escape(note['state'])} failed[/red]"
+
+
+def _seconds(value: float) -> str:
+    if value < 60:
+        return f"{value:.3g}s"
+    if value < 3600:
+        return f"{value / 60:.3g}min"
+    return f"{value / 3600:.3g}h"
+
+
 def render_timeline(execution, console) -> None:
-    """Print each state entered with its virtual time, retries, the errors that moved the run, and the result."""
+    """Print each state entered with its virtual time, the errors met (retried, caught or failing the state), Map
+    items and Parallel branches indented, and the final result."""
     start = execution.start_date
     depth = 0
-    entered: dict[int, str] = {}
-    attempts: dict[str, int] = {}
-    current = None
+    notes: dict[int, list] = {}
+    for note in getattr(execution, "notes", ()):
+        notes.setdefault(note["event"], []).append(note)
     for event in execution.history:
         etype = event["type"]
         d = _details(event)
-        pad = "  " * depth
         when = f"[dim]{_offset(event, start):>14}[/dim]"
         if etype in _NEST_CLOSE:
             depth = max(0, depth - 1)
-            pad = "  " * depth
+        pad = "  " * depth
         if etype.endswith("StateEntered"):
-            current = d.get("name")
-            entered[depth] = current
-            console.print(f"{when} {pad}[bold cyan]▶ {escape(current)}[/bold cyan] [dim]({etype[:-12]})[/dim]")
-        elif etype in ("TaskScheduled", "LambdaFunctionScheduled"):
-            key = f"{depth}:{current}"
-            attempts[key] = attempts.get(key, 0) + 1
-            if attempts[key] > 1:
-                console.print(f"{when} {pad}  [yellow]↻ retry {attempts[key] - 1} of {escape(current or '')}"
-                              f"[/yellow]")
+            console.print(f"{when} {pad}[bold cyan]▶ {escape(d.get('name', ''))}[/bold cyan] "
+                          f"[dim]({etype[:-12]})[/dim]")
         elif etype == "MapIterationStarted":
             console.print(f"{when} {pad}  [magenta]item {d.get('index')}[/magenta]")
         elif etype == "ParallelStateStarted":
-            console.print(f"{when} {pad}  [magenta]branches start[/magenta]")
-        elif etype in _FAILED_EVENTS and etype not in ("ExecutionFailed", "ExecutionTimedOut"):
-            error = d.get("error")
-            if error or d.get("cause"):
-                console.print(f"{when} {pad}  [red]✗ {escape(error or '(no error name)')}[/red]"
-                              f" [dim]{escape(_cause_text(d.get('cause')))}[/dim]")
+            console.print(f"{when} {pad}  [magenta]branches[/magenta]")
+        elif etype in _FAILED_EVENTS and etype not in ("ExecutionFailed", "ExecutionTimedOut") \
+                and event["id"] not in notes and (d.get("error") or d.get("cause")):
+            console.print(f"{when} {pad}  [red]✗ {escape(d.get('error') or '(no error name)')}[/red]"
+                          f" [dim]{escape(_cause_text(d.get('cause')))}[/dim]")
         elif etype.endswith("StateExited") and d.get("assignedVariables"):
-            names = ", ".join(d["assignedVariables"])
-            console.print(f"{when} {pad}  [dim]assigned {escape(names)}[/dim]")
-        elif etype == "WaitStateExited":
-            pass
+            console.print(f"{when} {pad}  [dim]assigned {escape(', '.join(d['assignedVariables']))}[/dim]")
+        for note in notes.get(event["id"], ()):
+            console.print(f"{when} {pad}  {_note_line(note)}")
         if etype in _NEST_OPEN:
             depth += 1
     stats = execution.stats
