@@ -518,3 +518,13 @@ def test_direct_path_reading_agrees_with_the_interpreter(value, keys):
     assert (fast is UNDEFINED) == (slow is UNDEFINED)
     if fast is not UNDEFINED:
         assert _same(fast, slow)
+
+
+def test_missing_reference_is_a_clear_failure(monkeypatch):
+    monkeypatch.setattr(node_jsonata.shutil, "which", lambda name: None)
+    with pytest.raises(node_jsonata.NodeJsonataUnavailable, match="Node.js is not installed"):
+        node_jsonata.evaluate_batch([("1", {})])
+    monkeypatch.undo()
+    monkeypatch.setattr(node_jsonata, "JSONATA_MODULE", node_jsonata.REPO / "no_such_dir" / "jsonata")
+    with pytest.raises(node_jsonata.NodeJsonataUnavailable, match="npm install jsonata@2.0.6"):
+        node_jsonata.evaluate_batch([("1", {})])
