@@ -60,10 +60,45 @@ CASES = [
     ("dwf_timing", "child", [{"x": 1}, {"x": 20}]),
     ("dwf_timing", "parent", [{"x": 2}, {"x": 10}]),
     ("dwf_timing", "parent_catches", [{"x": 2}, {"x": 11}]),
+    # regressions for FINDINGS.md
+    ("dwf_calls_exprs", "builtin_names", [{"d": {"a": 1, "b": 2}}]),
+    ("dwf_calls_exprs", "whole_floats", [{"a": 2.0}, {"a": 2.5}, {"a": 2}]),
+    ("dwf_concurrency", "parallel_unpack_mismatch", [{"n": 1}]),
+    ("dwf_data", "aliasing", [{"xs": []}]),
 ]
 
 # (module, workflow, index of the input) -> reason: disagreements found and recorded in FINDINGS.md.
-KNOWN = {}
+F_FLOAT = "whole floats: isinstance(2.0, int)/str(2.0) read 2.0 as the int 2 on the machine (F1)"
+F_CHILD = "a failed child workflow surfaces as States.TaskFailed, not the child's error name (F2)"
+F_FAIL = "except sfn.Fail does not catch step/callback/SDK errors on the machine (F3)"
+F_NESTED_APPEND = "d['k'].append(v) on a nested list is silently dropped by the machine (F4)"
+F_ALIAS = "lists are shared by reference in Python, copied by value on the machine (F5)"
+F_KEYERR = "except KeyError does not catch a KeyError raised by a workflow-body expression (F6)"
+F_UNPACK = "unpacking sfn.parallel results into the wrong number of names succeeds on the machine (F7)"
+F_LOOPVAR = "the loop variable of a for over an empty list is readable after the loop on the machine (F8)"
+F_RANGE0 = "range(a, b, 0) runs no iteration on the machine instead of failing (F9)"
+F_TYPE_FAIL = "type(e).__name__ of an sfn.Fail raised by a step is 'Fail' in Python, its error name on the machine (F10)"
+F_TOLERATED = "sfn.map with tolerated failures: failed item is {Error, Cause} in Python, null on the machine (F11)"
+F_BUILTIN_NAMES = "a workflow variable named like a JSONata function (keys, count, ...) shadows it (F12)"
+
+KNOWN = {
+    ("dwf_calls_exprs", "logic", 6): F_FLOAT,
+    ("dwf_calls_exprs", "whole_floats", 0): F_FLOAT,
+    ("dwf_timing", "parent", 1): F_CHILD,
+    ("dwf_timing", "parent_catches", 1): F_CHILD,
+    ("dwf_errors", "raise_in_handler", 2): F_FAIL,
+    ("dwf_data", "mutation", 0): F_NESTED_APPEND,
+    ("dwf_data", "mutation", 1): F_NESTED_APPEND,
+    ("dwf_data", "aliasing", 0): F_ALIAS,
+    ("dwf_errors", "finally_paths", 2): F_ALIAS,
+    ("dwf_errors", "expression_errors", 1): F_KEYERR,
+    ("dwf_concurrency", "parallel_unpack_mismatch", 0): F_UNPACK,
+    ("dwf_control", "for_list", 2): F_LOOPVAR,
+    ("dwf_control", "for_range", 2): F_RANGE0,
+    ("dwf_errors", "base_catches", 4): F_TYPE_FAIL,
+    ("dwf_concurrency", "map_tolerated", 0): F_TOLERATED,
+    ("dwf_calls_exprs", "builtin_names", 0): F_BUILTIN_NAMES,
+}
 
 
 def _params():
@@ -77,3 +112,107 @@ def _params():
 @pytest.mark.parametrize("module,workflow,inp", list(_params()))
 def test_construct(diff, module, workflow, inp):
     diff.agree(diff.tester(module, workflow), inp)
+
+
+# ------------------------------------------------------------------------------------------- configured runs
+
+def test_waits_take_virtual_time(diff):
+    t = diff.tester("dwf_timing", "waits")
+    for inp in ({"seconds": 5, "until": "2026-01-01T01:00:00Z"}, {"seconds": 0, "until": "2020-01-01T00:00:00Z"}):
+        py, machine = diff.agree(t, inp, check_direct=False)
+        assert machine.output == f"notified {inp['seconds']}"
+    py, machine = diff.agree(t, {"seconds": -1, "until": "2026-01-01T00:00:00Z"}, check_direct=False)
+    assert machine.status == "FAILED"
+
+
+@pytest.mark.parametrize("how", ["result", pytest.param("late_result", marks=pytest.mark.xfail(strict=True, reason=F_FAIL)),
+                                 pytest.param("failure", marks=pytest.mark.xfail(strict=True, reason=F_FAIL)),
+                                 pytest.param("timeout", marks=pytest.mark.xfail(strict=True, reason=F_FAIL))])
+def test_callback(diff, how):
+    t = diff.tester("dwf_timing", "callback", fresh=True)
+    if how == "result":
+        t.callback("ask", result={"ok": [1, None]})
+    elif how == "late_result":
+        t.callback("ask", result="late", after=3600)
+    elif how == "failure":
+        t.callback("ask", error="Rejected", cause="no")
+    else:
+        t.callback("ask", timeout=True)
+    py, machine = diff.agree(t, {"who": "ann"}, check_direct=False)
+    expected = {"result": {"answer": {"ok": [1, None]}, "n": "notified ann"},
+                "late_result": {"failed": "States.Timeout"}, "failure": {"failed": "Rejected"},
+                "timeout": {"failed": "States.Timeout"}}[how]
+    assert machine.output == expected
+
+
+@pytest.mark.parametrize("how,error", [("quick", None), ("late", "States.HeartbeatTimeout"), ("failure", "Rejected"),
+                                       ("silent", "States.HeartbeatTimeout")])
+def test_callback_uncaught(diff, how, error):
+    t = diff.tester("dwf_timing", "callback_uncaught", fresh=True)
+    if how == "quick":
+        t.callback("ask", result=[1], after=20)
+    elif how == "late":
+        t.callback("ask", result=1, after=100)
+    elif how == "failure":
+        t.callback("ask", error="Rejected", cause="no")
+    else:
+        t.callback("ask", timeout=True)
+    py, machine = diff.agree(t, {"who": "bo"}, check_direct=False)
+    assert machine.error == error
+
+
+@pytest.mark.parametrize("failures,error", [(0, None), (1, None), (2, None), (3, "Flaky")])
+def test_task_retry(diff, failures, error):
+    t = diff.tester("dwf_timing", "retries", fresh=True)
+    if failures:
+        t.fail_step("flaky", error="Flaky", cause="try again", times=failures)
+    py, machine = diff.agree(t, {"x": 1}, check_direct=False)
+    assert machine.error == error
+    assert machine.stats["lambda_invocations"] == py.stats["lambda_invocations"] == min(failures, 3) + (
+        2 if error is None else 0)
+    if error is None:
+        assert machine.output == [2, 6]
+
+
+@pytest.mark.parametrize("failures,error", [(2, None), (3, "ConnectionError")])
+def test_with_retry_spec(diff, failures, error):
+    t = diff.tester("dwf_timing", "retries", fresh=True)
+    t.fail_step("plain", error="ConnectionError", cause="down", times=failures)
+    py, machine = diff.agree(t, {"x": 1}, check_direct=False)
+    assert machine.error == error
+    assert machine.stats["lambda_invocations"] == py.stats["lambda_invocations"] == 1 + failures + (error is None)
+
+
+def test_retry_other_error_not_retried(diff):
+    t = diff.tester("dwf_timing", "retries", fresh=True)
+    t.fail_step("flaky", error="ValueError", cause="bad", times=1)
+    py, machine = diff.agree(t, {"x": 1}, check_direct=False)
+    assert (machine.error, machine.cause) == ("ValueError", "bad")
+    assert machine.stats["lambda_invocations"] == 1
+
+
+@pytest.mark.parametrize("send_fails", [False, pytest.param(True, marks=pytest.mark.xfail(strict=True, reason=F_FAIL))])
+def test_sdk_calls(diff, send_fails):
+    t = diff.tester("dwf_timing", "sdk", fresh=True)
+    t.mock_aws("s3.get_object", returns={"Body": "hello", "ContentLength": 5})
+    if send_fails:
+        t.mock_aws("sqs.send_message", error="SQS.QueueDoesNotExistException", cause="gone")
+    else:
+        t.mock_aws("sqs.send_message", returns={"MessageId": "m1"})
+    py, machine = diff.agree(t, {"bucket": "b", "key": "k"}, check_direct=False)
+    assert machine.output == ({"error": "SQS.QueueDoesNotExistException"} if send_fails
+                              else {"body": "hello", "len": 5})
+
+
+def test_sdk_failure_uncaught(diff):
+    t = diff.tester("dwf_timing", "sdk", fresh=True)
+    t.mock_aws("s3.get_object", error="S3.NoSuchKeyException", cause="no key")
+    py, machine = diff.agree(t, {"bucket": "b", "key": "k"}, check_direct=False)
+    assert machine.error == "S3.NoSuchKeyException"
+
+
+def test_mocked_step_in_loop(diff):
+    t = diff.tester("dwf_control", "while_loop", fresh=True)
+    t.mock_step("inc", returns=3)
+    py, machine = diff.agree(t, {"n": 5, "stop": 3, "skip": 0}, check_direct=False)
+    assert machine.output == {"i": 3, "total": 0, "seen": []}

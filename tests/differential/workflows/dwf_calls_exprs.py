@@ -50,7 +50,7 @@ def arithmetic(a, b):
 def strings(s, n):
     t = echo(s)
     return {"upper": t.upper(), "lower": s.lower(), "strip": ("  " + s + " ").strip(), "concat": s + "-" + t,
-            "repeat": s * n, "fstr": f"<{s}:{n}:{n:>4}:{t!r}>", "len": len(s), "slice": s[1:3], "last": s[-1],
+            "repeat": s * n, "fstr": f"<{s}:{n}:{n:>4}:{t}>", "len": len(s), "slice": s[1:3], "last": s[-1],
             "starts": s.startswith("a"), "ends": t.endswith("e"), "split": (s + " x y").split(" "),
             "replace": s.replace("a", "A"), "join": ",".join([s, t, "z"]), "count": s.count("a"), "in": "b" in s,
             "str_n": str(n), "int": int("12") + n, "cmp": s < "m", "eq": s == t}
@@ -106,3 +106,19 @@ def predicates(s, n):
     if sfn.BooleanEquals(n, True):
         out.append("true")
     return out
+
+
+@sfn.workflow
+def builtin_names(d):
+    keys = list(d)
+    count = len(keys)
+    string = "s"
+    sum = 0
+    for k in d:
+        sum += d[k]
+    return {"keys": keys, "count": count, "string": string, "sum": sum}
+
+
+@sfn.workflow
+def whole_floats(a):
+    return {"int": isinstance(a, int), "float": isinstance(a, float), "str": str(a)}

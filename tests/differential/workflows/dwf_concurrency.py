@@ -33,8 +33,14 @@ def parallel_defs(text, n):
             return "many"
         return s
 
-    one, two = sfn.parallel(first, second, lambda: double(n))
-    return {"one": one, "two": two}
+    one, two, three = sfn.parallel(first, second, lambda: double(n))
+    return {"one": one, "two": two, "three": three}
+
+
+@sfn.workflow
+def parallel_unpack_mismatch(n):
+    a, b = sfn.parallel(lambda: double(n), lambda: double(n), lambda: double(n))
+    return [a, b]
 
 
 @sfn.workflow

@@ -90,9 +90,9 @@ def for_range(n, step):
 
 @sfn.workflow
 def for_dicts(d):
-    keys = []
+    ks = []
     for k in d:
-        keys.append(k)
+        ks.append(k)
     pairs = []
     for k, v in d.items():
         if v is None:
@@ -103,9 +103,9 @@ def for_dicts(d):
     vals = 0
     for v in d.values():
         vals += 1
-    for i, k in enumerate(d.keys()):
-        keys.append(f"{i}:{k}")
-    return {"keys": keys, "pairs": pairs, "vals": vals}
+    for i, k in enumerate(list(d)):
+        ks.append(f"{i}:{k}")
+    return {"keys": ks, "pairs": pairs, "vals": vals}
 
 
 @sfn.workflow

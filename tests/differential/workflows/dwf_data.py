@@ -17,7 +17,7 @@ def mutation(n, key):
     xs = [1, 2, 3]
     xs[0] = 10
     xs[-1] = 30
-    xs.append(xs)
+    xs.append(list(xs))
     xs += [4]
     xs.extend([5, 6])
     return {"d": d, "xs": xs}
@@ -46,3 +46,12 @@ def unpacking(pair, triple):
     m = make(a)
     return {"a": a, "b": b, "x": x, "y": y, "z": z, "m": m["deep"]["list"][1][0], "none": None,
             "t": True, "f": False, "tuple": (a, b)}
+
+
+@sfn.workflow
+def aliasing(xs):
+    ys = xs
+    ys.append(1)
+    d = {"list": xs}
+    d["list"].append(2)
+    return {"xs": xs, "ys": ys, "d": d}
