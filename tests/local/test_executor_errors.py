@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
+
+import pytest
 
 from hypothesis import given, settings, strategies as st
 
@@ -94,7 +97,6 @@ def test_catch_result_path_and_lambda_error_shape():
     assert ex.status == "SUCCEEDED"
     err = ex.output["err"]
     assert err["Error"] == "Permanent"
-    import json
     cause = json.loads(err["Cause"])
     assert cause["errorMessage"] == "try again" and cause["errorType"] == "Permanent"
     assert set(cause) == {"errorMessage", "errorType", "requestId", "stackTrace"}
@@ -192,8 +194,6 @@ def test_error_matching_rules():
 
 
 def test_oversized_or_non_json_execution_input_is_rejected_like_start_execution():
-    import pytest
-
     from pyawssfn.local import InvalidExecutionInput
     d = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
     with pytest.raises(InvalidExecutionInput, match="256 KiB"):
