@@ -11,26 +11,48 @@ from pyawssfn.deploy.template import TemplateOptions, build_template
 
 from .conftest import EXAMPLES
 
-EXAMPLE_FILES = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("_"))
+NESTED = EXAMPLES.parent / "tests" / "deploy" / "workflows" / "nested.py"
+EXAMPLE_FILES = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("_")) + [NESTED]
 FN = {"Fn::GetAtt": ["Function", "Arn"]}
 
 
-def workflows(path) -> list[str]:
-    """Every @sfn.workflow of a module (each can be shipped on its own)."""
+def workflows(path) -> list[str | None]:
+    """Every @sfn.workflow of a module (each can be shipped on its own); None (the file's only entry) for
+    modules written with the proof of concept's API."""
     import ast
     tree = ast.parse(path.read_text())
-    return [f.name for f in tree.body if isinstance(f, ast.FunctionDef)
-            and any("workflow" in ast.unparse(d) for d in f.decorator_list)]
+    found = [f.name for f in tree.body if isinstance(f, ast.FunctionDef)
+             and any("workflow" in ast.unparse(d) for d in f.decorator_list)]
+    return found or [None]
 
 
 CASES = [(p, w) for p in EXAMPLE_FILES for w in workflows(p)]
 
 
 def test_there_are_examples():
-    assert len(CASES) >= 5
+    assert len(CASES) >= 8
 
 
-@pytest.mark.parametrize("path,workflow", CASES, ids=[f"{p.stem}:{w}" for p, w in CASES])
+def test_sdk_and_child_resources_of_the_nested_workflow():
+    machines = load_machines(str(NESTED), "parent")
+    assert [m.workflow for m in machines] == ["child", "parent"]
+    t = build_template(machines, TemplateOptions(format="cloudformation"))
+    doc = t["Resources"]["StateMachineRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    granted = {a: st["Resource"] for st in doc["Statement"] for a in st["Action"]}
+    assert granted["s3:GetObject"] == [{"Fn::Sub": "arn:${AWS::Partition}:s3:::in-bucket/*"}]   # Key is dynamic
+    assert granted["states:StartExecution"] == [{"Fn::Sub": ["${StateMachineArn_child}", {
+        "StateMachineArn_child": {"Ref": "StateMachineChild"}}]}]
+    assert granted["states:StopExecution"] == [{"Fn::Sub": [
+        "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${StateMachineName_child}:*",
+        {"StateMachineName_child": {"Fn::GetAtt": ["StateMachineChild", "Name"]}}]}]
+    rule = granted["events:PutRule"][0]["Fn::Sub"]
+    assert rule.endswith(":rule/StepFunctionsGetEventsForStepFunctionsExecutionRule")
+    child_doc = t["Resources"]["StateMachineChildRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    assert {a for st in child_doc["Statement"] for a in st["Action"] if not a.startswith("logs:")} == {
+        "lambda:InvokeFunction"}
+
+
+@pytest.mark.parametrize("path,workflow", CASES, ids=[f"{p.stem}:{w or 'entry'}" for p, w in CASES])
 def test_policy_is_exactly_what_the_workflow_uses(path, workflow):
     machines = load_machines(str(path), workflow)
     template = build_template(machines, TemplateOptions(format="cloudformation"))

@@ -104,3 +104,34 @@ def test_deploy_refuses_a_malformed_role_arn_before_anything(moto_url, tmp_path,
     shutil.copy(EXAMPLES / "approval.py", src)
     code, _, err = cli(capsys, "deploy", str(src), "--name", "x", "--role-arn", "my-role", "--endpoint-url", moto_url)
     assert code == 2 and "--role-arn 'my-role' is not an ARN" in err
+
+
+def test_deploy_with_a_child_workflow_and_an_sdk_call(moto_url, tmp_path, capsys):
+    src = tmp_path / "nested.py"
+    shutil.copy(EXAMPLES.parent / "tests" / "deploy" / "workflows" / "nested.py", src)
+    code, out, err = cli(capsys, "deploy", str(src), "--workflow", "parent", "--name", "nest",
+                         "--endpoint-url", moto_url)
+    assert code == 0, err
+    rows = lines_for(out)
+    assert list(rows) == ["role nest-lambda", "function nest", "role nest-child-states", "state machine nest-child",
+                          "role nest-states", "state machine nest"]
+    sfn = boto3.client("stepfunctions", endpoint_url=moto_url, region_name="us-east-1")
+    iam = boto3.client("iam", endpoint_url=moto_url, region_name="us-east-1")
+    child_arn = f"arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:nest-child"
+    parent = json.loads(sfn.describe_state_machine(
+        stateMachineArn=f"arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:nest")["definition"])
+    assert parent["States"]["child"]["Arguments"]["StateMachineArn"] == child_arn
+    policy = iam.get_role_policy(RoleName="nest-states", PolicyName="parent-least-privilege")["PolicyDocument"]
+    granted = {a: st["Resource"] for st in policy["Statement"] for a in st["Action"]}
+    assert granted["states:StartExecution"] in ([child_arn], child_arn)
+    assert granted["s3:GetObject"] in (["arn:aws:s3:::in-bucket/*"], "arn:aws:s3:::in-bucket/*")
+    # One function serves the steps of both workflows: the zip deployed allows shout (child) and count (parent).
+    import hashlib, base64, io, zipfile
+    from pyawssfn.deploy.packaging_bridge import build_zip
+    from pyawssfn.deploy.source import load_machines
+    zipped = build_zip(str(src), load_machines(str(src), "parent"))
+    handler = zipfile.ZipFile(io.BytesIO(zipped)).read("pyawssfn_handler.py").decode()
+    assert "'count'" in handler and "'shout'" in handler
+    lam = boto3.client("lambda", endpoint_url=moto_url, region_name="us-east-1")
+    assert lam.get_function(FunctionName="nest")["Configuration"]["CodeSha256"] == base64.b64encode(
+        hashlib.sha256(zipped).digest()).decode()
