@@ -339,7 +339,7 @@ def wf(d):
     xs += [2]
     xs.append([3])
     xs.extend([4])
-    a, (b, c) = 1, [2, 3]
+    a, (b, c) = [1, [2, 3]]
     a, b = b, a
     d["xs"] = xs
     d["swap"] = [a, b, c]

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from pyawssfn.compiler import predicates
 from pyawssfn.compiler.diagnostics import Reporter
-from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, append, augassign, extend, setitem
+from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, append, extend, setitem
 from pyawssfn.compiler.frontend import PREDICATES, ModuleInfo, RetrySpec, StepInfo
 from pyawssfn.compiler.ir import Catcher, DefaultOf, Exit, Graph, Node, Rule, StartHolder
 from pyawssfn.compiler.naming import VariableNames, describe_source
@@ -456,10 +456,11 @@ class FunctionLowerer:
     def st_AugAssign(self, st: ast.AugAssign) -> None:
         self._check_target(st.target)
         value = self.prepare(st.value)
+        # x op= v has the value of x op v (lists too: += extends in place, which is the same value).
+        combined = ast.BinOp(left=_load(st.target), op=st.op, right=value)
+        ast.copy_location(combined, st)
         for ex in self.frontier:
-            right = self.render(value, ex.env)
-            current = self.render(_load(st.target), ex.env)
-            new = augassign(st.op, current, right)
+            new = self.render(combined, ex.env)
             updates: dict[str, str] = {}
             self.bind_target(st.target, new, ex.env, updates)
             ex.env.update(updates)
@@ -664,7 +665,8 @@ class FunctionLowerer:
             self.emit_fail(self._syn_attr(value, "Error"), self._syn_attr(value, "Cause"), name, line)
 
     def _syn_attr(self, value: ast.expr, key: str) -> ast.expr:
-        return ast.Subscript(value=value, slice=ast.Constant(value=key), ctx=ast.Load())
+        """A field of an error object {"Error", "Cause"} that the machine itself built (always present)."""
+        return self._syn(lambda: f"{_p(self.render(value, self.cur_env))}.{key}")
 
     def _route_dynamic(self, exits: list[Exit], dest: tuple, value: ast.expr) -> None:
         kind, obj = dest

@@ -1,0 +1,6 @@
+from pyawssfn import workflow
+
+
+@workflow
+def wf(a):
+    return a + 1
