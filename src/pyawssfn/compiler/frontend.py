@@ -68,6 +68,13 @@ class ModuleInfo:
     constants: dict[str, Any] = field(default_factory=dict)  # module-level names bound to JSON literals
     module_names: set[str] = field(default_factory=set)
 
+    def source_lines(self) -> list[bytes]:
+        cached = self.__dict__.get("_lines")
+        if cached is None:
+            cached = [line.encode("utf-8") for line in self.source.splitlines(keepends=True)]
+            self.__dict__["_lines"] = cached
+        return cached
+
     def api(self, node: ast.AST) -> str | None:
         """The author-API name an expression refers to (``sfn.parallel`` -> ``parallel``; ``sfn.aws.s3.get_object``
         -> ``aws.s3.get_object``), or None."""

@@ -1385,7 +1385,17 @@ class FunctionLowerer:
         return ordered
 
     def _src(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.info.source, node) or ast.unparse(node)
+        """The source text of a node (ast.get_source_segment re-splits the whole file on every call)."""
+        lines = self.info.source_lines()
+        try:
+            l0, l1 = node.lineno - 1, node.end_lineno - 1
+            c0, c1 = node.col_offset, node.end_col_offset
+            if l0 == l1:
+                return lines[l0][c0:c1].decode("utf-8")
+            parts = [lines[l0][c0:]] + lines[l0 + 1:l1] + [lines[l1][:c1]]
+            return b"".join(parts).decode("utf-8")
+        except (AttributeError, TypeError, IndexError, UnicodeDecodeError):
+            return ast.unparse(node)
 
 
 class _IterMarker:
