@@ -285,12 +285,17 @@ class ExpressionTranslator:
             return None  # raises in Python: translate it so that it fails at run time too
         if isinstance(value, (type({}.keys()), type({}.values()), type({}.items()))):
             return None  # a dict view: the translation decides whether it is used as an iterable
+        if isinstance(value, float) and not math.isfinite(value):
+            self._refuse(node, "inf and nan are not JSON values", "use a finite number or None")
         try:
             text = json.dumps(value, ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError):
             return None
-        if len(text) > 2000 or not _exact_json(value):
+        if len(text) > 2000:
             return None
+        if not _exact_json(value):
+            self._refuse(node, "this constant is beyond what JSON numbers hold exactly (integers up to 2**53)",
+                         "pass it as a string, or compute with it in a step function")
         return J(_jsonata_literal(value), _static_type(value))
 
     # -- truthiness --
@@ -533,8 +538,8 @@ class ExpressionTranslator:
         if operand.type == "bool" or isinstance(node.op, ast.Invert):
             self._refuse(node, "this unary operator is not supported here", "move this into a step function")
         if isinstance(node.op, ast.USub):
-            if operand.type in NUMERIC and _ATOM.match(operand.code) and not operand.code.startswith("-"):
-                return J(f"-{operand.code}", operand.type)
+            if operand.atom and not operand.code.startswith("-"):
+                return J(f"-{operand.code}", operand.type if operand.type in NUMERIC else None)
             return J(f"-({operand.code})", operand.type if operand.type in NUMERIC else None)
         if operand.type in NUMERIC:
             return operand
@@ -618,8 +623,8 @@ class ExpressionTranslator:
             other = a if b.type == "none" else b
             return f"{_paren(other.code)} {'=' if isinstance(op, ast.Is) else '!='} null"
         if isinstance(op, (ast.Eq, ast.NotEq)):
-            eq = self._eq(a, b)
-            return eq if isinstance(op, ast.Eq) else f"$not({eq})"
+            eq = self._eq(a, b, "=" if isinstance(op, ast.Eq) else "!=")
+            return eq
         if isinstance(op, (ast.In, ast.NotIn)):
             t = self._contains(node, b, a)
             return t if isinstance(op, ast.In) else f"$not({t})"
@@ -633,7 +638,7 @@ class ExpressionTranslator:
         # mixed types (ordering of lists and of booleans is the documented gap).
         return f"{_paren(a.code)} {sym} {_paren(b.code)}"
 
-    def _eq(self, a: J, b: J) -> str:
+    def _eq(self, a: J, b: J, sym: str = "=") -> str:
         # JSONata's = is deep equality (dict key order ignored, 1 = 1.0); it differs from Python only in that
         # True == 1 and False == 0 in Python. Normalise booleans at the top level when one side may be numeric.
         def may_num(t: str | None) -> bool:
@@ -643,7 +648,7 @@ class ExpressionTranslator:
             return t is None or t == "bool"
 
         if not ((may_num(a.type) and may_bool(b.type)) or (may_bool(a.type) and may_num(b.type))):
-            return f"{_paren(a.code)} = {_paren(b.code)}"
+            return f"{_paren(a.code)} {sym} {_paren(b.code)}"
 
         def norm(e: J) -> J:
             if e.type in NUMERIC:
@@ -659,8 +664,8 @@ class ExpressionTranslator:
 
         if a.type == "bool" or b.type == "bool":
             a2, b2 = norm(a), norm(b)
-            return self._let([a2, b2], lambda x, y: f"{nv(x, a2.type)} = {nv(y, b2.type)}")
-        return self._let([a, b], lambda x, y: f"{nv(x, a.type)} = {nv(y, b.type)}")
+            return self._let([a2, b2], lambda x, y: f"{nv(x, a2.type)} {sym} {nv(y, b2.type)}")
+        return self._let([a, b], lambda x, y: f"{nv(x, a.type)} {sym} {nv(y, b.type)}")
 
     def _contains(self, node: ast.AST, container: J, item: J) -> str:
         def in_list(c: str, x: str) -> str:
@@ -1253,8 +1258,11 @@ class ExpressionTranslator:
         if not args or args[0].type == "none":
             return self._typed(node, obj, "str", lambda s: (
                 f'( $__t := $trim({s}); $__t = "" ? [] : [$split($__t, " ")] )'), "list")
+        if args[0].code == '""':
+            self._refuse(node, "str.split('') raises ValueError: empty separator", "use list(s) for characters")
+        check = "" if args[0].type == "str" and args[0].atom else f'{{sep}} = "" ? {_err("ValueError: empty separator")} : '
         return self._typed(node, obj, "str", lambda s, sep: (
-            f'{sep} = "" ? {_err("ValueError: empty separator")} : [$split({s}, {sep})]'), "list", args)
+            check.format(sep=sep) + f"[$split({s}, {sep})]"), "list", args)
 
     def _m_replace(self, node: ast.Call, obj: J) -> J:
         args = self._str_args(node, 2, 2)
@@ -1371,7 +1379,7 @@ class ExpressionTranslator:
                 if k.type not in (None, "str"):
                     self._refuse(node.key, "dict keys in a workflow must be strings", "convert the key with str()")
                 v = self._tr(node.value)
-                kv = self._let([k], lambda kk: (
+                kv = f"{{{k.code}: {v.code}}}" if k.type == "str" else self._let([k], lambda kk: (
                     f'$type({kk}) = "string" ? {{{kk}: {v.code}}} : {_err("TypeError: JSON object keys must be strings")}'))
             else:
                 elt = self._tr(node.elt)
@@ -1477,8 +1485,16 @@ def _foldable(node: ast.AST) -> bool:
             (isinstance(sub.value, int) and abs(sub.value) > 10**6) or (isinstance(sub.value, str) and len(sub.value) > 200)
         ):
             return False
-        if isinstance(sub, ast.BinOp) and isinstance(sub.op, (ast.Pow, ast.Mult, ast.LShift)):
-            return False  # could build huge values at compile time; JSONata computes them instead
+        if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Pow):
+            if not (isinstance(sub.right, ast.Constant) and isinstance(sub.right.value, int)
+                    and abs(sub.right.value) <= 64):
+                return False
+        if isinstance(sub, ast.BinOp) and isinstance(sub.op, (ast.Mult, ast.LShift)):
+            small = [o for o in (sub.left, sub.right) if isinstance(o, ast.Constant) and type(o.value) is int
+                     and abs(o.value) <= 100]
+            if not small and not all(isinstance(o, ast.Constant) and type(o.value) in (int, float)
+                                     for o in (sub.left, sub.right)):
+                return False  # "x" * 10**9 would be built at compile time; JSONata computes it instead
     return True
 
 
@@ -1489,7 +1505,7 @@ def _exact_json(value: Any) -> bool:
         return abs(value) <= MAX_EXACT_INT
     if isinstance(value, float):
         return math.isfinite(value)
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return all(_exact_json(v) for v in value)
     if isinstance(value, dict):
         return all(isinstance(k, str) and _exact_json(v) for k, v in value.items())
