@@ -122,3 +122,16 @@ def test_unreachable_endpoint_is_a_clear_message(capsys):
         port = s.getsockname()[1]
     code, _, err = cli(capsys, "callback", "heartbeat", "t", "--endpoint-url", f"http://127.0.0.1:{port}")
     assert code == 2 and f"cannot reach http://127.0.0.1:{port}" in err and "Traceback" not in err
+
+
+def test_start_wait_gives_up_after_timeout(moto_url, machine_name, capsys):
+    code, out, err = cli(capsys, "start", machine_name, "--wait", "--timeout", "0", "--endpoint-url", moto_url)
+    assert code == 1 and out.startswith("arn:aws:states:") and "still RUNNING after 0 s" in err
+
+
+def test_outcome_printing(capsys):
+    from pyawssfn.commands.start import print_outcome
+    assert print_outcome({"status": "SUCCEEDED", "output": '{"a": 1}'}) == 0
+    assert json.loads(capsys.readouterr().out.split("\n", 1)[1]) == {"a": 1}
+    assert print_outcome({"status": "FAILED", "error": "MalformedText", "cause": "text too short"}) == 1
+    assert "error: MalformedText\ncause: text too short" in capsys.readouterr().out

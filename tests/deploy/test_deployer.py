@@ -142,3 +142,21 @@ def test_role_propagation_is_retried_only_for_fresh_roles(moto_url):
     result = deploy(connect(None, moto_url, session=session), DeployPlan("prop", [KID, ROOT], zip_of("v")),
                     sleep=slept.append)
     assert result.error is None and len(calls) == 2 and slept == [2]
+
+
+def test_a_role_created_but_not_set_up_is_reported_as_incomplete(moto_url, capsys):
+    session = boto3.session.Session()
+
+    def refuse(**_):
+        raise botocore.exceptions.ClientError({"Error": {"Code": "LimitExceeded", "Message": "too many"}},
+                                              "PutRolePolicy")
+    session.events.register("before-parameter-build.iam.PutRolePolicy", refuse)
+    result = deploy(connect(None, moto_url, session=session), DeployPlan("incomplete", [ROOT], zip_of("v")))
+    first = result.steps[0]
+    assert (first.kind, first.outcome, first.made) == ("role", "failed", True)
+    assert "LimitExceeded" in first.detail and "not completely set up" in first.detail
+    from pyawssfn.commands.deploy import report
+    report(result)
+    err = capsys.readouterr().err
+    assert "now in place: role incomplete-lambda (incomplete)" in err
+    assert "not made: function incomplete, log group /aws/vendedlogs/states/incomplete" in err

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 
+from pyawssfn.cli import UsageError
 from pyawssfn.deploy.cli_common import add_aws_args, aws_from_args, error, handles_errors
 from pyawssfn.deploy.deployer import DeployPlan, DeployResult, deploy
 from pyawssfn.deploy.packaging_bridge import build_zip
@@ -36,8 +37,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     for flag, arn in (("--role-arn", args.role_arn), ("--lambda-role-arn", args.lambda_role_arn)):
         if arn is not None and not arn.startswith("arn:"):
-            error(f"{flag} {arn!r} is not an ARN (arn:aws:iam::<account>:role/<name>)")
-            return 2
+            raise UsageError(f"{flag} {arn!r} is not an ARN (arn:aws:iam::<account>:role/<name>)")
     aws = aws_from_args(args)   # checked before the slower packaging step
     machines = load_machines(args.file, args.workflow)
     zip_bytes = build_zip(args.file, machines, args.requirements, runtime=args.runtime, arch=args.arch)
@@ -57,8 +57,10 @@ def report(result: DeployResult) -> None:
             line += f" ({s.detail})" if s.outcome == "updated" else f"  {s.detail}"
         print(line)
     if result.error:
-        made = [f"{s.kind} {s.name}" for s in result.steps if s.outcome in ("created", "updated", "unchanged")]
-        missing = [f"{s.kind} {s.name}" for s in result.steps if s.outcome in ("failed", "not made")]
+        made = [f"{s.kind} {s.name}" + (" (incomplete)" if s.outcome == "failed" else "") for s in result.steps
+                if s.outcome in ("created", "updated", "unchanged") or s.made]
+        missing = [f"{s.kind} {s.name}" for s in result.steps if s.outcome == "not made"
+                   or (s.outcome == "failed" and not s.made)]
         error(f"deploy stopped: {result.error}\n"
               f"  now in place: {', '.join(made) or 'nothing'}\n"
               f"  not made: {', '.join(missing)}\n"

@@ -25,18 +25,22 @@ def error(message: str) -> None:
 
 
 def handles_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Every failure of an AWS command becomes ``pyawssfn: error: ...`` and an exit status, never a traceback."""
+    """Every failure of an AWS command becomes ``pyawssfn: error: ...`` and an exit status, never a traceback:
+    problems the user must fix before anything can work are ``UsageError`` (exit 2, printed by pyawssfn.cli);
+    AWS refusing a request is exit 1."""
     @functools.wraps(run)
     def wrapper(args: argparse.Namespace) -> int:
+        from pyawssfn.cli import UsageError
         try:
             with aws_errors(getattr(args, "endpoint_url", None)):
                 return run(args)
         except AwsProblem as exc:
+            if exc.exit_code == 2:
+                raise UsageError(str(exc)) from None
             error(str(exc))
             return exc.exit_code
         except ShipError as exc:
-            error(str(exc))
-            return 2
+            raise UsageError(str(exc)) from None
     return wrapper
 
 

@@ -32,6 +32,7 @@ class Step:
     outcome: str = "pending"   # created | updated | unchanged | failed | not made
     detail: str = ""
     workflow: str | None = None   # the workflow a state machine or its role is for
+    made: bool = False            # the resource exists now, even if a later call for it failed
 
 
 @dataclass
@@ -165,6 +166,8 @@ class Deployer:
                 self._do(step)
             except (bexc.BotoCoreError, bexc.ClientError, AwsProblem) as exc:
                 step.outcome, step.detail = "failed", str(describe(exc, self.aws.endpoint_url))
+                if step.made:
+                    step.detail += " (it was created, but not completely set up)"
                 for later in self.result.steps:
                     if later.outcome == "pending":
                         later.outcome = "not made"
@@ -280,6 +283,7 @@ class Deployer:
                 RoleName=step.name, AssumeRolePolicyDocument=json.dumps(trust),
                 Description=f"pyawssfn deployment {self.plan.name}", Tags=[{"Key": OWNER_TAG,
                                                                             "Value": self.plan.name}])["Role"]
+            step.made = True
             self.iam.put_role_policy(RoleName=step.name, PolicyName=policy_name, PolicyDocument=json.dumps(policy))
             step.outcome = "created"
             self._fresh_roles.add(role["Arn"])
