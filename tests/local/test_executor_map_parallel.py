@@ -139,3 +139,39 @@ def test_parallel_retry_reruns_every_branch_and_records_failure_once():
     assert types(ex).count("ParallelStateStarted") == 3
     assert types(ex).count("ParallelStateFailed") == 1
     assert ex.stats["state_transitions"] == ex.stats["states_entered"] + 2
+
+
+def wait_branch(name, seconds):
+    return {"StartAt": name, "States": {name: {"Type": "Wait", "Seconds": seconds, "End": True}}}
+
+
+def test_parallel_branches_run_side_by_side_on_the_virtual_clock():
+    d = {"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": True,
+                                          "Branches": [wait_branch("Slow", 60), wait_branch("Fast", 30)]}}}
+    ex = Executor(d).run({})
+    assert (ex.stop_date - ex.start_date).total_seconds() == 60
+    exits = [(e["stateExitedEventDetails"]["name"], e["id"]) for e in ex.history if e["type"] == "WaitStateExited"]
+    assert [name for name, _ in exits] == ["Fast", "Slow"]  # the history is in time order, as on AWS
+    times = [e["timestamp"] for e in ex.history]
+    assert times == sorted(times)
+    assert [e["id"] for e in ex.history] == list(range(1, len(ex.history) + 1))
+    by_id = {e["id"]: e for e in ex.history}
+    slow_exit = next(e for e in ex.history if e["type"] == "WaitStateExited"
+                     and e["stateExitedEventDetails"]["name"] == "Slow")
+    assert by_id[slow_exit["previousEventId"]]["stateEnteredEventDetails"]["name"] == "Slow"
+
+
+@pytest.mark.parametrize("max_concurrency, seconds", [(1, 30), (2, 20), (0, 10)])
+def test_map_iterations_start_as_workers_free_up(max_concurrency, seconds):
+    d = {"StartAt": "M", "States": {"M": map_state({"W": {"Type": "Wait", "Seconds": 10, "End": True}}, "W",
+                                                   MaxConcurrency=max_concurrency)}}
+    ex = Executor(d).run([1, 2, 3])
+    assert (ex.stop_date - ex.start_date).total_seconds() == seconds
+    times = [e["timestamp"] for e in ex.history]
+    assert times == sorted(times)
+
+
+def test_execution_timeout_counts_parallel_time_once():
+    d = {"StartAt": "P", "TimeoutSeconds": 90, "States": {"P": {
+        "Type": "Parallel", "End": True, "Branches": [wait_branch("A", 60), wait_branch("B", 60)]}}}
+    assert Executor(d).run({}).status == "SUCCEEDED"

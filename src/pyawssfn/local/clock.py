@@ -33,5 +33,9 @@ class VirtualClock:
         if moment > self._now:
             self._now = moment
 
+    def set(self, moment: _dt.datetime) -> None:
+        """Move to ``moment``, backwards too: concurrent branches each start from their state's start time."""
+        self._now = moment
+
     def iso(self) -> str:
         return iso(self._now)

@@ -67,3 +67,25 @@ class History:
     @staticmethod
     def with_output(text: str, **extra) -> dict:
         return {**extra, "output": text, "outputDetails": _NOT_TRUNCATED}
+
+    def order_by_time(self, first_id: int) -> dict:
+        """Put the events from ``first_id`` on in timestamp order (stable) and renumber them, keeping every
+        previousEventId pointing at the same event; returns {old id: new id} for the events that moved.
+
+        Branches and iterations are recorded one after the other but run side by side on the virtual clock; this
+        gives the history the time order AWS's has."""
+        if not self.keep or first_id > self.count:
+            return {}
+        segment = self.events[first_id - 1:]
+        order = sorted(range(len(segment)), key=lambda i: segment[i]["timestamp"])
+        if all(i == j for i, j in enumerate(order)):
+            return {}
+        mapping = {segment[old]["id"]: first_id + new for new, old in enumerate(order)}
+        reordered = [segment[i] for i in order]
+        for event in reordered:
+            event["id"] = mapping[event["id"]]
+            event["previousEventId"] = mapping.get(event["previousEventId"], event["previousEventId"])
+        self.events[first_id - 1:] = reordered
+        if self.link is not None:
+            self.link = mapping.get(self.link, self.link)
+        return {old: new for old, new in mapping.items() if old != new}

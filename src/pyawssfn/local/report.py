@@ -8,8 +8,9 @@ from rich.markup import escape
 _FAILED_EVENTS = {"TaskFailed", "LambdaFunctionFailed", "TaskTimedOut", "LambdaFunctionTimedOut", "EvaluationFailed",
                   "MapIterationFailed", "ParallelStateFailed", "MapStateFailed", "ExecutionFailed",
                   "ExecutionTimedOut", "MapRunFailed"}
-_NEST_OPEN = {"ParallelStateStarted", "MapIterationStarted"}
-_NEST_CLOSE = {"ParallelStateSucceeded", "ParallelStateFailed", "MapIterationSucceeded", "MapIterationFailed"}
+_NEST_ENTER = {"ParallelStateEntered", "MapStateEntered"}
+_NEST_OPEN = {"ParallelStateStarted", "MapStateStarted"}
+_NEST_CLOSE = {"ParallelStateSucceeded", "ParallelStateFailed", "MapStateSucceeded", "MapStateFailed"}
 
 
 def execution_summary(execution) -> dict:
@@ -82,7 +83,7 @@ def render_timeline(execution, console) -> None:
     """Print each state entered with its virtual time, the errors met (retried, caught or failing the state), Map
     items and Parallel branches indented, and the final result."""
     start = execution.start_date
-    depth = 0
+    nest: list[bool] = []  # one entry per Parallel/Map state being run: True once its branches have started
     notes: dict[int, list] = {}
     for note in getattr(execution, "notes", ()):
         notes.setdefault(note["event"], []).append(note)
@@ -90,9 +91,9 @@ def render_timeline(execution, console) -> None:
         etype = event["type"]
         d = _details(event)
         when = f"[dim]{_offset(event, start):>14}[/dim]"
-        if etype in _NEST_CLOSE:
-            depth = max(0, depth - 1)
-        pad = "  " * depth
+        if etype in _NEST_CLOSE and nest:
+            nest.pop()
+        pad = "  " * sum(nest)
         if etype.endswith("StateEntered"):
             console.print(f"{when} {pad}[bold cyan]▶ {escape(d.get('name', ''))}[/bold cyan] "
                           f"[dim]({etype[:-12]})[/dim]")
@@ -108,8 +109,10 @@ def render_timeline(execution, console) -> None:
             console.print(f"{when} {pad}  [dim]assigned {escape(', '.join(d['assignedVariables']))}[/dim]")
         for note in notes.get(event["id"], ()):
             console.print(f"{when} {pad}  {_note_line(note)}")
-        if etype in _NEST_OPEN:
-            depth += 1
+        if etype in _NEST_ENTER:
+            nest.append(False)
+        elif etype in _NEST_OPEN and nest:
+            nest[-1] = True  # a retry starts the same state again: still one level
     stats = execution.stats
     tally = (f"{stats.get('states_entered', 0)} states entered, {stats.get('state_transitions', 0)} transitions, "
              f"{stats.get('lambda_invocations', 0)} Lambda invocations")

@@ -7,6 +7,7 @@ AWS's output shape and, when a mock serves its resource, hands it the results.""
 from __future__ import annotations
 
 from pyawssfn.local import dataflow
+from pyawssfn.local.concurrency import DISTRIBUTED_MAP_LIMIT, INLINE_MAP_LIMIT, SideBySide
 from pyawssfn.local.errors import StatesError
 from pyawssfn.local.executor import run_machine, with_error_handling
 from pyawssfn.local.limits import dumps
@@ -149,7 +150,7 @@ def _attempt(sx):
     items = _items(sx, effective)
     batches = _batches(sx, items, effective) if distributed else None
     work = batches if batches is not None else items
-    _number_field(sx, effective, "MaxConcurrency", "MaxConcurrencyPath", integer=True)
+    max_concurrency = _number_field(sx, effective, "MaxConcurrency", "MaxConcurrencyPath", integer=True)
     history.add("MapStateStarted", {"length": len(work)})
     tolerated_count = _number_field(sx, effective, "ToleratedFailureCount", "ToleratedFailureCountPath",
                                     integer=True)
@@ -163,25 +164,29 @@ def _attempt(sx):
                        + f"/{sx.name}:{run.new_uuid()}")
         history.add("MapRunStarted", {"mapRunArn": map_run_arn})
     results, failures = [], 0
-    first_error = None
-    for index, item in enumerate(work):
-        item_input = _item_input(sx, selector_key, effective, index, item)
-        if distributed:
-            ok, output = _run_child(sx, processor, item_input)
-        else:
-            ok, output = _run_inline(sx, processor, item_input, index)
-        if ok:
-            results.append(output)
-            continue
-        failures += 1
-        if first_error is None:
-            first_error = output
-        results.append({"Error": output.error, "Cause": output.cause} if distributed else None)
-        if not _tolerated(failures, len(work), tolerated_count, tolerated_pct):
-            _fail_map(sx, distributed, map_run_arn)
-            if tolerated_count is None and tolerated_pct is None:
-                raise StatesError(output.error, output.cause)
-            raise StatesError(_THRESHOLD, "The specified tolerance threshold was exceeded")
+    side = SideBySide(run, _workers(max_concurrency, distributed, len(work)))
+    try:
+        for index, item in enumerate(work):
+            side.begin()
+            item_input = _item_input(sx, selector_key, effective, index, item)
+            if distributed:
+                ok, output = _run_child(sx, processor, item_input)
+            else:
+                ok, output = _run_inline(sx, processor, item_input, index)
+            side.done()
+            if ok:
+                results.append(output)
+                continue
+            failures += 1
+            results.append({"Error": output.error, "Cause": output.cause} if distributed else None)
+            if not _tolerated(failures, len(work), tolerated_count, tolerated_pct):
+                side.finish()
+                _fail_map(sx, distributed, map_run_arn)
+                if tolerated_count is None and tolerated_pct is None:
+                    raise StatesError(output.error, output.cause)
+                raise StatesError(_THRESHOLD, "The specified tolerance threshold was exceeded")
+    finally:
+        side.finish()
     if distributed:
         run_succeeded = history.add("MapRunSucceeded")
         # Most recordings link MapStateExited to MapRunSucceeded (some to MapRunStarted).
@@ -196,6 +201,13 @@ def _attempt(sx):
     else:
         out = dataflow.jsonpath_result(sx, sx.input, results)
     return sx.exit(out, sx.next_of())
+
+
+def _workers(max_concurrency, distributed: bool, items: int) -> int:
+    limit = DISTRIBUTED_MAP_LIMIT if distributed else INLINE_MAP_LIMIT
+    if isinstance(max_concurrency, (int, float)) and not isinstance(max_concurrency, bool) and max_concurrency > 0:
+        limit = min(limit, int(max_concurrency))
+    return max(1, min(limit, items))
 
 
 def _tolerated(failures, total, count, pct) -> bool:

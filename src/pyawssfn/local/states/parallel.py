@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pyawssfn.local import dataflow
+from pyawssfn.local.concurrency import SideBySide
 from pyawssfn.local.executor import run_machine, with_error_handling
 from pyawssfn.local.limits import dumps
 
@@ -24,12 +25,19 @@ def _attempt(sx):
     text = dumps(branch_input)
     started = run.history.add("ParallelStateStarted")
     results = []
-    for branch in state.get("Branches", []):
-        run.history.link = started  # on AWS branches run side by side: each one starts from ParallelStateStarted
-        # Branches read the variables of the enclosing scope but assign only their own copy.
-        output, _ = run_machine(run, branch, branch_input, text, variables=dict(sx.variables),
-                                query_language=sx.frame.query_language)
-        results.append(output)
+    branches = state.get("Branches", [])
+    side = SideBySide(run, len(branches))
+    try:
+        for branch in branches:
+            side.begin()
+            run.history.link = started  # on AWS each branch's first event links to ParallelStateStarted
+            # Branches read the variables of the enclosing scope but assign only their own copy.
+            output, _ = run_machine(run, branch, branch_input, text, variables=dict(sx.variables),
+                                    query_language=sx.frame.query_language)
+            results.append(output)
+            side.done()
+    finally:
+        side.finish()
     last = run.history.count
     run.history.add("ParallelStateSucceeded", link=last)
     if sx.jsonata:
