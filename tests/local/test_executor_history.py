@@ -85,3 +85,13 @@ def test_timeline_shows_what_became_of_each_error():
     assert "✗ Broke gears → retry 1 in 1.5min" in text
     assert "✗ Broke gears → caught, next Handle" in text
     assert "▶ Handle" in text
+
+
+def test_the_same_executor_repeats_a_run_exactly():
+    d = {"QueryLanguage": "JSONata", "StartAt": "P",
+         "States": {"P": {"Type": "Pass", "Output": {"u": "{% $uuid() %}"}, "End": True}}}
+    ex = Executor(d, seed=9)
+    first, second = ex.run({}, name="a"), ex.run({}, name="a")
+    assert first.output == second.output
+    assert [e["timestamp"] for e in first.history] == [e["timestamp"] for e in second.history]
+    assert ex.run({}, name="b").output != first.output

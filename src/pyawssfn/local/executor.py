@@ -158,7 +158,6 @@ class Executor:
         self.role_arn = role_arn or f"arn:aws:iam::{account}:role/pyawssfn-local"
         self.history_limit = history_limit
         self.keep_history = keep_history
-        self._runs = 0
 
     def run(self, input_value=None, name: str = "exec-1", *, start_time=None, input_text: str | None = None,
             _parent=None) -> Execution:
@@ -174,7 +173,6 @@ class Executor:
             raise InvalidExecutionInput(
                 f"the execution input is {len(input_text.encode('utf-8'))} bytes; StartExecution accepts at most "
                 f"{PAYLOAD_LIMIT_BYTES} bytes (256 KiB)")
-        self._runs += 1
         run = Run(self, name, input_value, input_text, start_time or self.start_time, _parent)
         return run.execute()
 
@@ -186,7 +184,7 @@ class Run:
         self.executor = executor
         self.clock = parent.clock if parent is not None else VirtualClock(start_time)
         self.history = History(self.clock, executor.history_limit, executor.keep_history)
-        self.rng = random.Random(f"{executor.seed}:{name}:{executor._runs}") if parent is None else parent.rng
+        self.rng = random.Random(f"{executor.seed}:{name}") if parent is None else parent.rng
         self.mocks = parent.mocks if parent is not None else Mocks(executor.mocks_spec)
         self.stats = {"states_entered": 0, "state_transitions": 0, "lambda_invocations": 0}
         self.parent = parent
