@@ -291,7 +291,7 @@ class ExpressionTranslator:
             text = json.dumps(value, ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError):
             return None
-        if len(text) > 2000:
+        if len(text) > 2000 or not _string_keys(value):
             return None
         if not _exact_json(value):
             self._refuse(node, "this constant is beyond what JSON numbers hold exactly (integers up to 2**53)",
@@ -578,29 +578,13 @@ class ExpressionTranslator:
             self._tr_view_ok(c) if isinstance(op, (ast.In, ast.NotIn)) else self._tr(c)
             for op, c in zip(node.ops, node.comparators)
         ]
-        # Middle operands of a chain are evaluated once.
-        binds: list[tuple[str, str]] = []
-        names: list[J] = [operands[0]]
-        for i, o in enumerate(operands[1:], start=1):
-            if i < len(operands) - 1 and not o.atom:
-                n = self._fresh()
-                binds.append((n, o.code))
-                names.append(J(n, o.type))
-            else:
-                names.append(o)
-        if len(operands) > 2 and not names[0].atom:
-            pass  # the first operand is used once
-        tests = [
-            self._compare(node, op, names[i], names[i + 1]) for i, op in enumerate(node.ops)
-        ]
-        if len(tests) == 1:
-            return J(_block(binds, tests[0]), "bool")
-        # Python stops at the first false comparison; JSONata's `and` short-circuits too.
-        chain = " and ".join(_paren(t) for t in tests)
-        if binds:
-            # Later bindings must not be evaluated before earlier comparisons succeed.
-            return J(self._chain(node, operands), "bool")
-        return J(f"({chain})", "bool")
+        if len(operands) == 2:
+            return J(self._compare(node, node.ops[0], operands[0], operands[1]), "bool")
+        if all(o.atom for o in operands[1:-1]):
+            tests = [self._compare(node, op, operands[i], operands[i + 1]) for i, op in enumerate(node.ops)]
+            return J("(" + " and ".join(_paren(t) for t in tests) + ")", "bool")
+        # A computed middle operand is evaluated once, and only if the comparisons before it hold.
+        return J(self._chain(node, operands), "bool")
 
     def _chain(self, node: ast.Compare, operands: list[J]) -> str:
         # a < b < c with b, c computed: ( $b := B; a < $b ? ( $c := C; $b < $c ) : false )
@@ -679,6 +663,8 @@ class ExpressionTranslator:
                     f"{x} in $keys({c})")
 
         def in_str(c: str, x: str) -> str:
+            if item.type == "str":
+                return f"$contains({c}, {x})"
             return (f'$type({x}) = "string" ? $contains({c}, {x}) : '
                     f'{_err("TypeError: in <string> requires string as left operand")}')
 
@@ -1510,6 +1496,14 @@ def _exact_json(value: Any) -> bool:
     if isinstance(value, dict):
         return all(isinstance(k, str) and _exact_json(v) for k, v in value.items())
     return False
+
+
+def _string_keys(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _string_keys(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return all(_string_keys(v) for v in value)
+    return True
 
 
 def _jsonata_literal(value: Any) -> str:
