@@ -50,6 +50,7 @@ def test_create_then_unchanged_then_targeted_updates(moto_url):
     assert granted["states:StartExecution"] == {kid_arn}
     assert granted["states:DescribeExecution"] == {f"arn:aws:states:us-east-1:{ACCOUNT}:execution:dep1-kid:*"}
     assert granted["logs:CreateLogDelivery"] == {"*"}
+    assert granted["logs:PutLogEvents"] == {f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/vendedlogs/states/dep1:*"}
     logging = sfn.describe_state_machine(stateMachineArn=first.state_machine_arn)["loggingConfiguration"]
     assert logging["level"] == "ERROR" and logging["includeExecutionData"] is False
     assert logging["destinations"][0]["cloudWatchLogsLogGroup"]["logGroupArn"] == (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pyawssfn.compiler import compile_file
-from pyawssfn.deploy.iam import LOG_DELIVERY_ACTIONS, iter_states
+from pyawssfn.deploy.iam import LOG_DELIVERY_ACTIONS, LOG_WRITE_ACTIONS, iter_states
 from pyawssfn.deploy.source import load_machines
 from pyawssfn.deploy.template import TemplateOptions, build_template
 
@@ -66,13 +66,14 @@ def test_policy_is_exactly_what_the_workflow_uses(path, workflow):
         for st in doc["Statement"]:
             for action in st["Action"]:
                 granted.setdefault(action, []).extend(st["Resource"])
-        expected = set(LOG_DELIVERY_ACTIONS) | set(res.sdk_actions)
+        expected = set(LOG_DELIVERY_ACTIONS) | set(LOG_WRITE_ACTIONS) | set(res.sdk_actions)
         if res.steps:
             expected.add("lambda:InvokeFunction")
         if res.children:
             expected.add("states:StartExecution")
         assert set(granted) - {"states:DescribeExecution", "states:StopExecution", "events:PutTargets",
                                "events:PutRule", "events:DescribeRule"} == expected
+        assert granted["logs:PutLogEvents"] == [{"Fn::GetAtt": [lid + "LogGroup", "Arn"]}]
         if res.steps:
             assert granted["lambda:InvokeFunction"] == [FN, {"Fn::Sub": ["${FunctionArn}:*", {"FunctionArn": FN}]}]
         # Our walk of the definition finds exactly the steps the compiler says it calls, however deeply nested.

@@ -1,7 +1,7 @@
 """The least-privilege policy is derived from the definition: every state, nested ones included."""
 from __future__ import annotations
 
-from pyawssfn.deploy.iam import LOG_DELIVERY_ACTIONS, SYNC_RULE, XRAY_ACTIONS, derive_policy, render_policy
+from pyawssfn.deploy.iam import LOG_DELIVERY_ACTIONS, LOG_WRITE_ACTIONS, SYNC_RULE, XRAY_ACTIONS, derive_policy, render_policy
 
 from .conftest import lambda_task, machine
 
@@ -91,7 +91,9 @@ def test_dynamic_function_name_in_jsonpath_widens_to_the_account_and_says_so():
 def test_logging_and_tracing_permissions_only_when_enabled():
     d = machine(("A", lambda_task("a")))
     assert set(grants(d)) == {"lambda:InvokeFunction"}
-    assert set(grants(d, logging=True)) == {"lambda:InvokeFunction", *LOG_DELIVERY_ACTIONS}
+    logged = grants(d, logging=True)
+    assert set(logged) == {"lambda:InvokeFunction", *LOG_DELIVERY_ACTIONS, *LOG_WRITE_ACTIONS}
+    assert logged["logs:PutLogEvents"] == {"${LogGroupArn}"} and logged["logs:CreateLogDelivery"] == {"*"}
     assert set(grants(d, tracing=True)) == {"lambda:InvokeFunction", *XRAY_ACTIONS}
 
 

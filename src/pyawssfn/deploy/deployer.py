@@ -257,7 +257,8 @@ class Deployer:
     def _sm_policy(self, m: Machine) -> dict[str, Any]:
         model = derive_policy(m.definition, logging=self.plan.log_level != "OFF", tracing=self.plan.tracing)
         values = dict(self.values, FunctionArn=self.result.function_arn or "",
-                      SelfStateMachineName=machine_name(self.plan.name, m.workflow, self.root))
+                      SelfStateMachineName=machine_name(self.plan.name, m.workflow, self.root),
+                      LogGroupArn=self._log_arns.get(m.workflow, ""))
         for child in self.plan.machines:
             sm = machine_name(self.plan.name, child.workflow, self.root)
             values[f"StateMachineArn_{child.workflow}"] = self._sm_arn(sm)

@@ -3,7 +3,7 @@
 The policy is read off the DEFINITION (every state, including Parallel branches and Map processors), not from the
 compiler's metadata, so it is right for hand-written definitions too. Resources are ARN *templates*: strings that may
 hold the placeholders ``${AWS::Partition}``, ``${AWS::Region}``, ``${AWS::AccountId}``, ``${FunctionArn}``,
-``${StateMachineArn_<w>}``, ``${StateMachineName_<w>}`` and ``${SelfStateMachineName}``. A CloudFormation template
+``${StateMachineArn_<w>}``, ``${StateMachineName_<w>}``, ``${SelfStateMachineName}`` and ``${LogGroupArn}``. A CloudFormation template
 renders them with ``Fn::Sub``; ``deploy`` substitutes the concrete values (see ``render_policy``).
 """
 from __future__ import annotations
@@ -19,8 +19,10 @@ ACCT = "${AWS::Region}:${AWS::AccountId}"
 # The rule Step Functions creates in the account for every `.sync` child execution; its ARN is fixed by AWS.
 SYNC_RULE = f"{P}:events:{ACCT}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"
 
-# Actions the Step Functions service needs to deliver execution logs to CloudWatch Logs. AWS documents these with
-# resource "*": log deliveries are not resource-scoped.
+# Actions the Step Functions service needs to deliver execution logs to CloudWatch Logs (the list AWS documents for
+# state machine logging). The delivery ones are not resource-scoped, so they take "*"; writing is limited to the
+# machine's own log group (``${LogGroupArn}``).
+LOG_WRITE_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"]
 LOG_DELIVERY_ACTIONS = [
     "logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups", "logs:DescribeResourcePolicies",
     "logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:UpdateLogDelivery",
@@ -108,6 +110,7 @@ def derive_policy(definition: dict[str, Any], *, logging: bool = False, tracing:
             model.grant("AssumeTaskRoles", "sts:AssumeRole", role or "*")
     if logging:
         model.grant("LogDelivery", LOG_DELIVERY_ACTIONS, "*")
+        model.grant("LogWrite", LOG_WRITE_ACTIONS, "${LogGroupArn}")
     if tracing:
         model.grant("XRayTracing", XRAY_ACTIONS, "*")
     return model

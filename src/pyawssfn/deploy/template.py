@@ -50,8 +50,8 @@ def _sub(template: str, names: dict[str, Any]) -> Any:
     used = [v for v in re.findall(r"\$\{([A-Za-z0-9_:]+)\}", template) if "::" not in v]
     if not re.search(r"\$\{", template):
         return template
-    if template == "${FunctionArn}":
-        return names["FunctionArn"]
+    if re.fullmatch(r"\$\{(FunctionArn|LogGroupArn)\}", template):
+        return names[template[2:-1]]
     if not used:
         return {"Fn::Sub": template}
     return {"Fn::Sub": [template, {v: names[v] for v in dict.fromkeys(used)}]}
@@ -130,7 +130,9 @@ def _machine(res: dict[str, Any], m: Machine, ids: dict[str, str], fn_arn: Any, 
     lid = ids[m.workflow]
     policy = derive_policy(m.definition, logging=True, tracing=options.tracing)
     explicit_name = {"Fn::Sub": f"${{AWS::StackName}}-{m.workflow}"}
-    names: dict[str, Any] = {"FunctionArn": fn_arn, "SelfStateMachineName": explicit_name}
+    log_id, role_id = f"{lid}LogGroup", f"{lid}Role"
+    names: dict[str, Any] = {"FunctionArn": fn_arn, "SelfStateMachineName": explicit_name,
+                             "LogGroupArn": {"Fn::GetAtt": [log_id, "Arn"]}}
     subs: dict[str, Any] = {}
     if policy.uses_function or "${FunctionArn}" in json.dumps(m.definition):
         subs["FunctionArn"] = fn_arn
@@ -142,7 +144,6 @@ def _machine(res: dict[str, Any], m: Machine, ids: dict[str, str], fn_arn: Any, 
         subs[f"StateMachineArn_{child}"] = {"Ref": ids[child]}
     doc = policy.document()
     doc["Statement"] = [{**st, "Resource": [_sub(r, names) for r in st["Resource"]]} for st in doc["Statement"]]
-    log_id, role_id = f"{lid}LogGroup", f"{lid}Role"
     res[log_id] = {"Type": "AWS::Logs::LogGroup", "Properties": {
         # The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy small (AWS's advice for vended logs).
         "LogGroupName": {"Fn::Sub": f"/aws/vendedlogs/states/${{AWS::StackName}}-{m.workflow}"}}}
