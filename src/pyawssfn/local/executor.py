@@ -1,9 +1,9 @@
 """The interpreter loop of the local ASL executor.
 
 An ``Executor`` holds a definition and what serves its tasks; ``run(input)`` returns an ``Execution`` with AWS's
-status, output, error, cause and event history. Everything runs in-process and sequentially on a virtual clock:
-Parallel branches run one after the other, branch 0 first, and Map iterations in index order, so a run is
-deterministic for a given seed.
+status, output, error, cause and event history. Everything runs in-process on a virtual clock: Parallel branches
+run one after the other, branch 0 first, and Map iterations in index order, while the clock has them run side by side
+(see concurrency.py), so a run is determined by its seed and execution name.
 """
 from __future__ import annotations
 
