@@ -1,0 +1,519 @@
+"""Random workflow modules from the supported language, run as plain Python and as the compiled machine.
+
+The generator is typed (int, str, list of ints, dict of ints) so that most programs run far before failing, and it
+keeps out of the known, recorded disagreements (FINDINGS.md: no floats, no aliasing of lists, no reads of variables
+that may be unbound, no `except sfn.Fail`, no expressions that can raise inside a try body, ...), so that what it
+finds is new. CI runs a fixed, derandomised budget; for bug hunting run with a larger one:
+
+    PYAWSSFN_DIFF_EXAMPLES=2000 PYAWSSFN_DIFF_RANDOM=1 .venv/bin/python -m pytest tests/differential/test_workflow_properties.py
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+import tempfile
+import pathlib
+
+from hypothesis import HealthCheck, given, note, settings, strategies as st
+
+from pyawssfn.compiler import CompileError
+from pyawssfn.testing import WorkflowTester
+
+EXAMPLES = int(os.environ.get("PYAWSSFN_DIFF_EXAMPLES", "60"))
+RANDOM = os.environ.get("PYAWSSFN_DIFF_RANDOM") == "1"
+
+PRELUDE = '''import pyawssfn as sfn
+
+
+class AppError(Exception):
+    pass
+
+
+class NotFound(AppError):
+    pass
+
+
+class Other(Exception):
+    pass
+
+
+def st_inc(n):
+    return n + 1
+
+
+def st_check(n):
+    if n > 8:
+        raise NotFound(f"too big {n}")
+    if n < -8:
+        raise Other(f"too small {n}")
+    return n * 2
+
+
+def st_lookup(d, k):
+    return d[k]
+
+
+def st_word(s, n=1):
+    return (s + "!") * (n % 3)
+
+
+def st_pick(xs, i):
+    return xs[i]
+
+
+def st_div(a, b):
+    return a // b
+
+
+def st_concat(xs, n=0):
+    return xs + [n]
+
+
+'''
+
+# step name -> (result type, [(parameter, type, required)])
+STEPS = {
+    "st_inc": ("int", [("n", "int", True)]),
+    "st_check": ("int", [("n", "int", True)]),
+    "st_lookup": ("int", [("d", "dict", True), ("k", "key", True)]),
+    "st_word": ("str", [("s", "str", True), ("n", "int", False)]),
+    "st_pick": ("int", [("xs", "list", True), ("i", "int", True)]),
+    "st_div": ("int", [("a", "int", True), ("b", "int", True)]),
+    "st_concat": ("list", [("xs", "list", True), ("n", "int", False)]),
+}
+PARAMS = {"a": "int", "b": "int", "s": "str", "xs": "list", "d": "dict"}
+KEYS = ["k", "m", "n"]
+HANDLERS = ["AppError", "NotFound", "Other", "(NotFound, Other)", "KeyError", "LookupError", "IndexError",
+            "ZeroDivisionError", "Exception"]
+
+
+class Gen:
+    """Writes one workflow body from hypothesis draws. ``env`` maps type -> names definitely assigned here."""
+
+    def __init__(self, draw):
+        self.draw = draw
+        self.lines: list[str] = []
+        self.n = itertools.count()
+        self.statements = 0
+
+    def pick(self, seq):
+        return self.draw(st.sampled_from(list(seq)))
+
+    def chance(self, p):
+        return self.draw(st.integers(0, 99)) < p * 100
+
+    def fresh(self, prefix):
+        return f"{prefix}{next(self.n)}"
+
+    # ----------------------------------------------------------------------------------------- expressions
+    def expr(self, ty, env, depth, safe):
+        if ty == "int":
+            return self.int_expr(env, depth, safe)
+        if ty == "str":
+            return self.str_expr(env, depth, safe)
+        if ty == "list":
+            return self.list_expr(env, depth, safe)
+        if ty == "dict":
+            return self.dict_expr(env, depth, safe)
+        if ty == "key":
+            return repr(self.pick(KEYS))
+        return self.cond(env, depth, safe)
+
+    def int_expr(self, env, depth, safe):
+        leaves = ["lit"] + (["var"] if env["int"] else [])
+        forms = leaves if depth <= 0 else leaves * 2 + [
+            "add", "sub", "mul", "floordiv", "mod", "len_s", "len_l", "len_d", "neg", "abs", "minmax", "sum",
+            "ifexp", "get", "count"] + ([] if safe else ["index", "subscript", "divvar"])
+        f = self.pick(forms)
+        d = depth - 1
+        if f == "lit":
+            return str(self.draw(st.integers(-5, 12)))
+        if f == "var":
+            return self.pick(sorted(env["int"]))
+        if f in ("add", "sub"):
+            return f"({self.int_expr(env, d, safe)} {'+' if f == 'add' else '-'} {self.int_expr(env, d, safe)})"
+        if f == "mul":
+            # products stay small: Python's integers are exact, JSONata's stop at 2**53 (a documented gap)
+            return f"({self.int_expr(env, d, safe)} * {self.draw(st.integers(-3, 3))} % 97)"
+        if f in ("floordiv", "mod"):
+            return f"({self.int_expr(env, d, safe)} {'//' if f == 'floordiv' else '%'} " \
+                   f"{self.pick([1, 2, 3, 4, -3])})"
+        if f == "divvar":
+            return f"({self.int_expr(env, d, safe)} // {self.int_expr(env, d, safe)})"
+        if f == "len_s":
+            return f"len({self.str_expr(env, d, safe)})"
+        if f == "len_l":
+            return f"len({self.list_expr(env, d, safe)})"
+        if f == "len_d":
+            return f"len({self.dict_expr(env, d, safe)})"
+        if f == "neg":
+            return f"-{self.int_expr(env, d, safe)}"
+        if f == "abs":
+            return f"abs({self.int_expr(env, d, safe)})"
+        if f == "minmax":
+            return f"{self.pick(['min', 'max'])}({self.int_expr(env, d, safe)}, {self.int_expr(env, d, safe)})"
+        if f == "sum":
+            return f"sum({self.list_expr(env, d, safe)})"
+        if f == "ifexp":
+            return f"({self.int_expr(env, d, safe)} if {self.cond(env, d, safe)} else {self.int_expr(env, d, safe)})"
+        if f == "get":
+            return f"{self.dict_expr(env, d, safe)}.get({self.pick(KEYS)!r}, {self.int_expr(env, d, safe)})"
+        if f == "count":
+            return f"{self.list_expr(env, d, safe)}.count({self.int_expr(env, d, safe)})"
+        if f == "index":
+            return f"{self.list_expr(env, d, safe)}[{self.int_expr(env, d, safe)}]"
+        return f"{self.dict_expr(env, d, safe)}[{self.pick(KEYS)!r}]"
+
+    def str_expr(self, env, depth, safe):
+        leaves = ["lit"] + (["var"] if env["str"] else [])
+        forms = leaves if depth <= 0 else leaves * 2 + [
+            "concat", "fstr", "upper", "lower", "strip", "str", "slice", "replace", "repeat", "ifexp",
+            "join"] + ([] if safe else ["index"])
+        f = self.pick(forms)
+        d = depth - 1
+        if f == "lit":
+            return repr(self.pick(["", "a", "ab", "x y", "B"]))
+        if f == "var":
+            return self.pick(sorted(env["str"]))
+        if f == "concat":
+            return f"({self.str_expr(env, d, safe)} + {self.str_expr(env, d, safe)})"
+        if f == "fstr":
+            # leaves only inside: a nested f-string with the same quotes is a syntax error before Python 3.12
+            return f"f\"<{{{self.int_expr(env, 0, safe)}}}|{{{self.str_expr(env, 0, safe)}}}>\""
+        if f in ("upper", "lower", "strip"):
+            return f"{self.str_expr(env, d, safe)}.{f}()"
+        if f == "str":
+            return f"str({self.int_expr(env, d, safe)})"
+        if f == "slice":
+            return f"{self.str_expr(env, d, safe)}[{self.draw(st.integers(-2, 2))}:{self.draw(st.integers(-1, 3))}]"
+        if f == "replace":
+            return f"{self.str_expr(env, d, safe)}.replace('a', 'b')"
+        if f == "repeat":
+            return f"({self.str_expr(env, d, safe)} * {self.draw(st.integers(0, 2))})"
+        if f == "ifexp":
+            return f"({self.str_expr(env, d, safe)} if {self.cond(env, d, safe)} else {self.str_expr(env, d, safe)})"
+        if f == "join":
+            return f"','.join([{self.str_expr(env, d, safe)}, {self.str_expr(env, d, safe)}])"
+        return f"{self.str_expr(env, d, safe)}[{self.int_expr(env, d, safe)}]"
+
+    def list_expr(self, env, depth, safe):
+        leaves = ["lit"] + (["var"] if env["list"] else [])
+        forms = leaves if depth <= 0 else leaves * 2 + ["concat", "sorted", "comp", "slice", "values", "elems"]
+        f = self.pick(forms)
+        d = depth - 1
+        if f == "lit":
+            return repr(self.draw(st.lists(st.integers(-3, 9), max_size=3)))
+        if f == "var":
+            # a copy: a bare name would share the list, and Python's sharing is not the machine's (F5)
+            return f"list({self.pick(sorted(env['list']))})"
+        if f == "concat":
+            return f"({self.list_expr(env, d, safe)} + {self.list_expr(env, d, safe)})"
+        if f == "sorted":
+            rev = ", reverse=True" if self.chance(0.3) else ""
+            return f"sorted({self.list_expr(env, d, safe)}{rev})"
+        if f == "comp":
+            x = self.fresh("c")
+            inner = {**env, "int": env["int"] | {x}}
+            cond = f" if {x} {self.pick(['>', '<', '!='])} {self.draw(st.integers(-2, 5))}" if self.chance(0.5) else ""
+            return f"[{self.int_expr(inner, d, safe)} for {x} in {self.list_expr(env, d, safe)}{cond}]"
+        if f == "slice":
+            return f"{self.list_expr(env, d, safe)}[{self.draw(st.integers(-2, 2))}:]"
+        if f == "values":
+            return f"list({self.dict_expr(env, d, safe)}.values())"
+        return f"[{self.int_expr(env, d, safe)}, {self.int_expr(env, d, safe)}]"
+
+    def dict_expr(self, env, depth, safe):
+        if env["dict"] and (depth <= 0 or self.chance(0.6)):
+            return self.pick(sorted(env["dict"]))
+        keys = self.draw(st.lists(st.sampled_from(KEYS), max_size=2, unique=True))
+        return "{" + ", ".join(f"{k!r}: {self.int_expr(env, depth - 1, safe)}" for k in keys) + "}"
+
+    def cond(self, env, depth, safe):
+        forms = ["cmp", "truthy_int", "truthy_str", "truthy_list", "in_list", "in_dict", "in_str", "seq"]
+        if depth > 0:
+            forms += ["not", "and", "or", "startswith"]
+        f = self.pick(forms)
+        d = depth - 1
+        if f == "cmp":
+            return f"{self.int_expr(env, d, safe)} {self.pick(['<', '<=', '==', '!=', '>', '>='])} " \
+                   f"{self.int_expr(env, d, safe)}"
+        if f == "seq":
+            return f"{self.str_expr(env, d, safe)} {self.pick(['==', '!=', '<'])} {self.str_expr(env, d, safe)}"
+        if f == "truthy_int":
+            return self.int_expr(env, d, safe)
+        if f == "truthy_str":
+            return self.str_expr(env, d, safe)
+        if f == "truthy_list":
+            return self.list_expr(env, d, safe)
+        if f == "in_list":
+            return f"{self.int_expr(env, d, safe)} in {self.list_expr(env, d, safe)}"
+        if f == "in_dict":
+            return f"{self.pick(KEYS)!r} {self.pick(['in', 'not in'])} {self.dict_expr(env, d, safe)}"
+        if f == "in_str":
+            return f"'a' in {self.str_expr(env, d, safe)}"
+        if f == "not":
+            return f"not ({self.cond(env, d, safe)})"
+        if f == "startswith":
+            return f"{self.str_expr(env, d, safe)}.startswith('a')"
+        return f"({self.cond(env, d, safe)}) {f} ({self.cond(env, d, safe)})"
+
+    # ----------------------------------------------------------------------------------------- statements
+    def emit(self, indent, text):
+        self.lines.append("    " * indent + text)
+
+    def block(self, env, indent, depth, ctx):
+        """Statements into self.lines; returns (env after, whether the block always leaves by a jump)."""
+        env = {k: set(v) for k, v in env.items()}
+        n = self.draw(st.integers(1, 3 if depth > 0 else 2))
+        for _ in range(n):
+            jumped = self.statement(env, indent, depth, ctx)
+            if jumped:
+                return env, True
+        return env, False
+
+    def statement(self, env, indent, depth, ctx):
+        self.statements += 1
+        safe = ctx["in_try"]
+        kinds = ["assign", "assign", "step", "aug", "mutate"]
+        if depth > 0 and self.statements < 25:
+            kinds += ["if", "if", "while", "for", "try"]
+        kinds += ["raise", "return"]
+        if ctx["loop"]:
+            kinds += ["break", "continue"]
+        k = self.pick(kinds)
+        if k == "assign":
+            ty = self.pick(["int", "int", "str", "list", "dict"])
+            names = sorted(env[ty] - ctx["loop_vars"])
+            target = self.pick(names) if names and self.chance(0.5) else self.fresh({"int": "n", "str": "t", "list": "l",
+                                                                                    "dict": "m"}[ty])
+            if ty == "dict":
+                keys = self.draw(st.lists(st.sampled_from(KEYS), max_size=2, unique=True))
+                value = "{" + ", ".join(f"{kk!r}: {self.int_expr(env, 1, safe)}" for kk in keys) + "}"
+            else:
+                value = self.expr(ty, env, 2, safe)
+            self.emit(indent, f"{target} = {value}")
+            env[ty].add(target)
+            return False
+        if k == "step":
+            name = self.pick(sorted(STEPS))
+            ret, params = STEPS[name]
+            args, keywords = [], False
+            for p, ty, required in params:
+                if not required and self.chance(0.5):
+                    keywords = True  # a skipped default: what follows must be passed by name
+                    continue
+                value = self.expr(ty, env, 1, safe)
+                keywords = keywords or self.chance(0.3)
+                args.append(f"{p}={value}" if keywords else value)
+            target = self.fresh({"int": "n", "str": "t", "list": "l"}[ret])
+            self.emit(indent, f"{target} = {name}({', '.join(args)})")
+            env[ret].add(target)
+            return False
+        if k == "aug":
+            ints = sorted(env["int"] - ctx["loop_vars"])
+            strs = sorted(env["str"] - ctx["loop_vars"])
+            if ints and (not strs or self.chance(0.7)):
+                op = self.pick(["+=", "-=", "//=", "%="])
+                rhs = self.int_expr(env, 1, safe) if op in ("+=", "-=") else str(self.pick([2, 3, -3]))
+                self.emit(indent, f"{self.pick(ints)} {op} {rhs}")
+            elif strs:
+                self.emit(indent, f"{self.pick(strs)} += {self.str_expr(env, 1, safe)}")
+            else:
+                self.emit(indent, "pass")
+            return False
+        if k == "mutate":
+            lists, dicts = sorted(env["list"]), sorted(env["dict"])
+            if lists and (not dicts or self.chance(0.5)):
+                if self.chance(0.7):
+                    self.emit(indent, f"{self.pick(lists)}.append({self.int_expr(env, 1, safe)})")
+                else:
+                    self.emit(indent, f"{self.pick(lists)} += {self.list_expr(env, 1, safe)}")
+            elif dicts:
+                self.emit(indent, f"{self.pick(dicts)}[{self.pick(KEYS)!r}] = {self.int_expr(env, 1, safe)}")
+            else:
+                self.emit(indent, "pass")
+            return False
+        if k == "if":
+            return self.if_stmt(env, indent, depth, ctx, safe)
+        if k == "while":
+            counter = self.fresh("w")
+            self.emit(indent, f"{counter} = 0")
+            self.emit(indent, f"while {counter} < {self.draw(st.integers(0, 3))}:")
+            self.emit(indent + 1, f"{counter} += 1")
+            inner = {**ctx, "loop": True, "loop_vars": ctx["loop_vars"] | {counter}}
+            body_env = {**env, "int": env["int"] | {counter}}
+            self.block(body_env, indent + 1, depth - 1, inner)
+            if self.chance(0.3):
+                self.emit(indent, "else:")
+                self.block(env, indent + 1, depth - 1, ctx)
+            env["int"].add(counter)
+            return False
+        if k == "for":
+            return self.for_stmt(env, indent, depth, ctx, safe)
+        if k == "try":
+            return self.try_stmt(env, indent, depth, ctx)
+        if k == "raise":
+            if self.chance(0.5) or ctx["in_try"]:
+                cls = self.pick(["NotFound", "Other", "AppError", "ValueError"])
+                self.emit(indent, f"raise {cls}({self.str_expr(env, 1, safe)})")
+            else:
+                # sfn.Fail caught by `except Exception` reads differently (F10): only outside try bodies
+                self.emit(indent, f"raise sfn.Fail('Custom.Failure', {self.str_expr(env, 1, safe)})")
+            return True
+        if k == "return":
+            ty = self.pick(["int", "str", "list", "dict", "all"])
+            self.emit(indent, f"return {self.result(env) if ty == 'all' else self.expr(ty, env, 2, safe)}")
+            return True
+        if k in ("break", "continue"):
+            self.emit(indent, k)
+            return True
+        raise AssertionError(k)
+
+    def if_stmt(self, env, indent, depth, ctx, safe):
+        self.emit(indent, f"if {self.cond(env, 2, safe)}:")
+        outs = [self.block(env, indent + 1, depth - 1, ctx)]
+        for _ in range(self.draw(st.integers(0, 1))):
+            self.emit(indent, f"elif {self.cond(env, 2, safe)}:")
+            outs.append(self.block(env, indent + 1, depth - 1, ctx))
+        if self.chance(0.6):
+            self.emit(indent, "else:")
+            outs.append(self.block(env, indent + 1, depth - 1, ctx))
+        else:
+            outs.append((env, False))
+        # only what every branch that falls through assigns is definitely assigned afterwards
+        through = [e for e, jumped in outs if not jumped]
+        if not through:
+            return True
+        for ty in env:
+            env[ty] = set.intersection(*(e[ty] for e in through))
+        return False
+
+    def for_stmt(self, env, indent, depth, ctx, safe):
+        form = self.pick(["list", "range", "range3", "dict", "items", "enumerate"])
+        x = self.fresh("x")
+        body_env = {k: set(v) for k, v in env.items()}
+        loop_vars = {x}
+        if form == "list":
+            self.emit(indent, f"for {x} in {self.list_expr(env, 2, safe)}:")
+            body_env["int"].add(x)
+        elif form == "range":
+            self.emit(indent, f"for {x} in range({self.int_expr(env, 1, safe)} % 4):")
+            body_env["int"].add(x)
+        elif form == "range3":
+            step = self.pick([1, 2, -1, -2])
+            self.emit(indent, f"for {x} in range({self.draw(st.integers(-3, 4))}, {self.draw(st.integers(-3, 4))}, "
+                              f"{step}):")
+            body_env["int"].add(x)
+        elif form == "dict":
+            self.emit(indent, f"for {x} in {self.dict_expr(env, 1, safe)}:")
+            body_env["str"].add(x)
+        elif form == "items":
+            v = self.fresh("y")
+            loop_vars.add(v)
+            self.emit(indent, f"for {x}, {v} in {self.dict_expr(env, 1, safe)}.items():")
+            body_env["str"].add(x)
+            body_env["int"].add(v)
+        else:
+            i = self.fresh("i")
+            loop_vars.add(i)
+            self.emit(indent, f"for {i}, {x} in enumerate({self.list_expr(env, 1, safe)}):")
+            body_env["int"] |= {i, x}
+        inner = {**ctx, "loop": True, "loop_vars": ctx["loop_vars"] | loop_vars}
+        self.block(body_env, indent + 1, depth - 1, inner)
+        if self.chance(0.3):
+            self.emit(indent, "else:")
+            self.block(env, indent + 1, depth - 1, ctx)
+        # the loop variables may be unbound after an empty loop (F8): never read them afterwards
+        return False
+
+    def try_stmt(self, env, indent, depth, ctx):
+        self.emit(indent, "try:")
+        self.block(env, indent + 1, depth - 1, {**ctx, "in_try": True})
+        handlers = self.draw(st.lists(st.sampled_from(HANDLERS), max_size=2, unique=True))
+        finally_ = not handlers or self.chance(0.3)
+        for h in handlers:
+            use_e = self.chance(0.5)
+            self.emit(indent, f"except {h}{' as e' if use_e else ''}:")
+            henv = {k: set(v) for k, v in env.items()}
+            if use_e:
+                t = self.fresh("t")
+                self.emit(indent + 1, f"{t} = {self.pick(['str(e)', 'type(e).__name__'])}")
+                henv["str"].add(t)
+            if self.chance(0.2):
+                self.emit(indent + 1, "raise")
+            else:
+                self.block(henv, indent + 1, depth - 1, ctx)
+        if handlers and self.chance(0.3):
+            self.emit(indent, "else:")
+            self.block(env, indent + 1, depth - 1, ctx)
+        if finally_:
+            self.emit(indent, "finally:")
+            # only scalars here: a finally that mutates a returned list shows Python's sharing (F5)
+            target = self.fresh("n")
+            self.emit(indent + 1, f"{target} = {self.int_expr(env, 1, ctx['in_try'])}")
+        return False
+
+    def result(self, env):
+        names = sorted(set().union(*env.values()))
+        return "{" + ", ".join(f"{n!r}: {n}" for n in names) + "}"
+
+
+@st.composite
+def workflows(draw):
+    g = Gen(draw)
+    env = {"int": {"a", "b"}, "str": {"s"}, "list": {"xs"}, "dict": {"d"}}
+    ctx = {"in_try": False, "loop": False, "loop_vars": frozenset()}
+    env_after, jumped = g.block(env, 1, 3, ctx)
+    if not jumped:
+        g.emit(1, f"return {g.result(env_after)}")
+    body = "\n".join(g.lines)
+    return PRELUDE + "@sfn.workflow\ndef w(a, b, s, xs, d):\n" + body + "\n"
+
+
+inputs = st.fixed_dictionaries({
+    "a": st.integers(-10, 10), "b": st.integers(-3, 10), "s": st.text("ab xB", max_size=4),
+    "xs": st.lists(st.integers(-3, 9), max_size=4),
+    "d": st.dictionaries(st.sampled_from(KEYS), st.integers(-5, 9), max_size=3)})
+
+_counter = itertools.count()
+
+
+def run_one(source: str, inp: dict, tmp: pathlib.Path, stats: dict):
+    name = f"dwf_generated_{os.getpid()}_{next(_counter)}"
+    path = tmp / f"{name}.py"
+    path.write_text(source)
+    try:
+        t = WorkflowTester(path, "w")
+        try:
+            t.definition
+        except CompileError as exc:
+            stats["refused"] += 1
+            stats["reasons"].append(str(exc).splitlines()[-1])
+            return
+        stats["compiled"] += 1
+        py, machine = t.run_both(inp)
+        stats[py.status] = stats.get(py.status, 0) + 1
+    finally:
+        sys.modules.pop(name, None)
+        path.unlink()
+
+
+def test_generated_workflows_agree():
+    stats = {"compiled": 0, "refused": 0, "reasons": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        @settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM, database=None,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+        @given(source=workflows(), inp=inputs)
+        def agree(source, inp):
+            note(source)
+            note(f"input: {inp!r}")
+            run_one(source, inp, pathlib.Path(tmp), stats)
+
+        agree()
+    total = stats["compiled"] + stats["refused"]
+    print(f"\ngenerated {total}: compiled {stats['compiled']}, refused {stats['refused']}, "
+          f"succeeded {stats.get('SUCCEEDED', 0)}, failed {stats.get('FAILED', 0)}")
+    for r in sorted(set(stats["reasons"])):
+        print("  refused:", r)
+    assert stats["refused"] * 2 <= total, f"the compiler refused most generated programs: {stats['reasons'][:5]}"
