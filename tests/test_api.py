@@ -48,6 +48,26 @@ def test_fail_carries_error_and_cause():
     assert sfn.error_of(KeyError("k")) == ("KeyError", "'k'")
 
 
+def test_fail_is_known_by_its_error_name():
+    e = sfn.Fail("Custom.Error", "c")
+    assert isinstance(e, sfn.Fail) and type(e).__name__ == "Custom.Error"
+    assert type(e) is type(sfn.Fail("Custom.Error"))
+    with pytest.raises(sfn.Fail):
+        raise e
+
+    class Mine(sfn.Fail):
+        pass
+
+    assert type(Mine("E", "c")) is Mine
+
+
+def test_named_error_reads_as_the_machine_sees_it():
+    e = sfn.named_error("Billing.Down", "later")
+    assert isinstance(e, sfn.Fail) and type(e).__name__ == "Billing.Down"
+    assert (e.error, e.cause, str(e)) == ("Billing.Down", "later", "later")
+    assert sfn.error_of(e) == ("Billing.Down", "later")
+
+
 def test_workflow_decorator_both_spellings_and_alias():
     @sfn.workflow
     def a(x):
@@ -199,13 +219,16 @@ def test_map_tolerated_failures_give_error_objects():
         sfn.map(inv, [0, 0, 2], tolerated_failures=1)
     assert e.value.error == "States.ExceedToleratedFailureThreshold"
     assert sfn.map(inv, [0, 1, 2, 3], tolerated_failure_percentage=25)[0]["Error"] == "Zero"
-    with pytest.raises(sfn.Fail, match="ExceedToleratedFailureThreshold"):
+    with pytest.raises(sfn.Fail) as e:
         sfn.map(inv, [0, 0, 2, 3], tolerated_failure_percentage=25)
+    assert type(e.value).__name__ == e.value.error == "States.ExceedToleratedFailureThreshold"
+    assert str(e.value) == "The specified tolerated failure threshold was exceeded (2 of 4 items failed)"
 
 
 def test_map_needs_a_list():
-    with pytest.raises(sfn.Fail, match="QueryEvaluationError"):
+    with pytest.raises(sfn.Fail, match="needs a list") as e:
         sfn.map(lambda x: x, "abc")
+    assert e.value.error == "States.QueryEvaluationError"
 
 
 def test_sleep_and_sleep_until_use_the_installed_clock(clock):

@@ -105,6 +105,16 @@ def wf(mode, data=None):
             return "rejected: " + str(e)
     if mode == "aws":
         return sfn.aws.s3.get_object(Bucket="b", Key=data)
+    if mode == "fail_name":
+        try:
+            fails("fail")
+        except Exception as e:
+            return [type(e).__name__, str(e), e.error]
+    if mode == "fail_caught":
+        try:
+            fails("fail")
+        except sfn.Fail as e:
+            return e.cause
     if mode == "raw":
         return raw(data)
     if mode == "tuple_out":
@@ -165,6 +175,11 @@ def test_error_reporting(wf_path, mode, data, error, cause):
 
 def test_exceptions_from_steps_are_caught_by_the_workflow(wf_path):
     assert run(wf_path, "catch").output == "caught bad luck"
+
+
+def test_a_steps_fail_is_seen_as_the_lambda_error_the_dispatcher_makes(wf_path):
+    assert run(wf_path, "fail_name").output == ["Custom", "from a step", "Custom"]
+    assert run(wf_path, "fail_caught").output == "from a step"
 
 
 def test_arguments_are_bound_by_name_with_varargs(wf_path):

@@ -33,7 +33,16 @@ __all__ = [
 # --------------------------------------------------------------------------------------------------- errors
 
 class Fail(Exception):
-    """``raise sfn.Fail(error, cause)`` ends the execution with that error name and cause (an ASL Fail state)."""
+    """``raise sfn.Fail(error, cause)`` ends the execution with that error name and cause (an ASL Fail state).
+
+    ``sfn.Fail("Custom.Error", ...)`` is an instance of a subclass of ``Fail`` named ``Custom.Error``: on Step
+    Functions an error is known by its name only, so ``type(e).__name__`` must read the same under plain Python.
+    """
+
+    def __new__(cls, error=None, cause=None, *args, **kwargs):
+        if cls is Fail and isinstance(error, str):
+            cls = _fail_class(error, message_only=False)
+        return super().__new__(cls, error, cause)
 
     def __init__(self, error: str, cause: str | None = None):
         super().__init__(error, cause)
@@ -42,6 +51,29 @@ class Fail(Exception):
 
     def __str__(self) -> str:
         return self.error if self.cause is None else f"{self.error}: {self.cause}"
+
+    def __reduce__(self):
+        return (Fail if not type(self).__dict__.get("_message_only") else named_error, (self.error, self.cause))
+
+
+_FAIL_CLASSES: dict[tuple[str, bool], type] = {}
+
+
+def _fail_class(error: str, message_only: bool) -> type:
+    key = (error, message_only)
+    if key not in _FAIL_CLASSES:
+        body = {"__module__": __name__, "__qualname__": error, "_message_only": message_only}
+        if message_only:
+            body["__str__"] = lambda self: "" if self.cause is None else self.cause
+        _FAIL_CLASSES[key] = type(error, (Fail,), body)
+    return _FAIL_CLASSES[key]
+
+
+def named_error(error: str, cause: str | None = None) -> Fail:
+    """The error ``(error, cause)`` as an ``except`` clause sees it on Step Functions: an ``sfn.Fail`` whose class is
+    named ``error`` and whose ``str()`` is the cause alone. Used for errors that do not come from a Python exception
+    class: a step's ``sfn.Fail`` seen by the workflow, a callback failure, a timeout, a Map over its threshold."""
+    return _fail_class(error, message_only=True)(error, cause)
 
 
 class CallbackUnavailable(RuntimeError):
@@ -273,7 +305,7 @@ def map(step, items, max_concurrency: int = 0, tolerated_failures: int | None = 
     result is its error output ``{"Error": name, "Cause": cause}``, and too many failures raise
     ``States.ExceedToleratedFailureThreshold``."""
     if not isinstance(items, list):
-        raise Fail("States.QueryEvaluationError",
+        raise named_error("States.QueryEvaluationError",
                    f"sfn.map needs a list of items, got {type(items).__name__}")
     if tolerated_failures is None and tolerated_failure_percentage is None:
         return [step(x) for x in items]
@@ -289,7 +321,7 @@ def map(step, items, max_concurrency: int = 0, tolerated_failures: int | None = 
         tolerated_failure_percentage is not None and items
         and failed * 100.0 / len(items) > tolerated_failure_percentage)
     if too_many:
-        raise Fail("States.ExceedToleratedFailureThreshold",
+        raise named_error("States.ExceedToleratedFailureThreshold",
                    f"The specified tolerated failure threshold was exceeded ({failed} of {len(items)} items failed)")
     return results
 
@@ -297,7 +329,7 @@ def map(step, items, max_concurrency: int = 0, tolerated_failures: int | None = 
 def sleep(seconds) -> None:
     """A Wait state of ``seconds``: a real sleep under plain Python, virtual in ``pyawssfn.pyrun``."""
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
-        raise Fail("States.QueryEvaluationError",
+        raise named_error("States.QueryEvaluationError",
                    f"sfn.sleep needs a number of seconds >= 0, got {seconds!r}")
     _runtime.get().sleep(seconds)
 
@@ -306,7 +338,7 @@ def sleep_until(timestamp: str) -> None:
     """A Wait state until an ISO-8601 timestamp (``2026-01-01T00:00:00Z``); no wait if it has passed."""
     when = _parse_timestamp(timestamp) if isinstance(timestamp, str) else None
     if when is None:
-        raise Fail("States.QueryEvaluationError",
+        raise named_error("States.QueryEvaluationError",
                    f"sfn.sleep_until needs an ISO-8601 timestamp such as '2026-01-01T00:00:00Z', got {timestamp!r}")
     rt = _runtime.get()
     delta = (when - rt.now()).total_seconds()

@@ -29,8 +29,9 @@ def _unwrap(fn):
 def _as_step_error(exc):
     """A step raising ``sfn.Fail(error, cause)`` must surface as Lambda error ``error`` with message ``cause``, just as
     it reads under plain Python; the Lambda runtime names errors after the exception's class, hence the new class."""
-    cls = type(exc.error, (Exception,), {"__module__": "pyawssfn"})
-    return cls("" if exc.cause is None else exc.cause)
+    from pyawssfn import named_error
+
+    return named_error(exc.error, exc.cause)
 
 
 def call_step(fn, kwargs: dict, task_token=None):

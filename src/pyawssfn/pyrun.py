@@ -177,7 +177,7 @@ def _named_error(module, error: str, cause: str | None) -> Exception:
                 return exc
         except Exception:
             pass
-    return sfn.Fail(error, cause)
+    return sfn.named_error(error, cause)
 
 
 class _Run:
@@ -228,7 +228,7 @@ class _Run:
         if fired is not None:
             seconds, error = fired
             self.sleep(seconds)
-            raise self._mark(sfn.Fail(error, f"the callback for {step_name} did not arrive in time"), step_name)
+            raise self._mark(sfn.named_error(error, f"the callback for {step_name} did not arrive in time"), step_name)
         if arrival is None:
             raise PyRunError(f"the callback for {step_name} never comes, and the call sets no timeout: on Step "
                              f"Functions the execution would wait for a year")
@@ -286,7 +286,7 @@ class _Run:
         try:
             params = json_round_trip(params)
         except (TypeError, ValueError) as exc:
-            raise sfn.Fail(QUERY_ERROR, f"the parameters of sfn.aws.{label} are not JSON: {_json_problem(exc)}")
+            raise sfn.named_error(QUERY_ERROR, f"the parameters of sfn.aws.{label} are not JSON: {_json_problem(exc)}")
         if isinstance(mock, BaseException):
             raise self._mark(mock, label)
         try:
@@ -331,7 +331,7 @@ class _Run:
             try:
                 sent = json_round_trip(bound)
             except (TypeError, ValueError) as exc:
-                raise sfn.Fail(QUERY_ERROR, f"the arguments of step {name} are not JSON: {_json_problem(exc)}")
+                raise sfn.named_error(QUERY_ERROR, f"the arguments of step {name} are not JSON: {_json_problem(exc)}")
             return sfn.call_with_retry(lambda: self._invoke(name, raw, sent, token), (), {}, retries)
 
         step.__wrapped__ = original
@@ -346,6 +346,10 @@ class _Run:
         self.in_step += 1
         try:
             result = call_step(fn, json_round_trip(kwargs), token)
+        except sfn.Fail as exc:
+            # What the workflow sees of a step's sfn.Fail is the Lambda error the dispatcher makes of it.
+            call.error, call.cause = sfn.error_of(exc)
+            raise self._mark(sfn.named_error(*sfn.error_of(exc)), name) from None
         except Exception as exc:
             call.error, call.cause = sfn.error_of(exc)
             raise self._mark(exc, name)
@@ -358,7 +362,7 @@ class _Run:
             call.error, call.cause = sfn.error_of(err)
             raise self._mark(err, name) from None
         if len(text.encode("utf-8")) > PAYLOAD_LIMIT_BYTES:
-            err = sfn.Fail("States.DataLimitExceeded", f"The state/task '{name}' returned a result with a size "
+            err = sfn.named_error("States.DataLimitExceeded", f"The state/task '{name}' returned a result with a size "
                                                        f"exceeding the maximum number of bytes service limit.")
             call.error, call.cause = sfn.error_of(err)
             raise self._mark(err, name)
@@ -466,14 +470,14 @@ class _ExecutorResponses:
         if response.get("DelaySeconds"):
             run.sleep(response["DelaySeconds"])
         if "Throw" in response:
-            raise sfn.Fail(response["Throw"].get("Error", ""), response["Throw"].get("Cause", ""))
+            raise sfn.named_error(response["Throw"].get("Error", ""), response["Throw"].get("Cause", ""))
         return response["Return"]
 
 
 def _bind_input(fn, input_value):
     """The workflow's arguments from its input object: one field per parameter, extra fields ignored."""
     if not isinstance(input_value, dict):
-        raise sfn.Fail(QUERY_ERROR, f"the execution input must be a JSON object with the fields "
+        raise sfn.named_error(QUERY_ERROR, f"the execution input must be a JSON object with the fields "
                                     f"{list(inspect.signature(fn).parameters)}, not {type(input_value).__name__}")
     kwargs = {}
     for p in inspect.signature(fn).parameters.values():
@@ -482,7 +486,7 @@ def _bind_input(fn, input_value):
         if p.name in input_value:
             kwargs[p.name] = input_value[p.name]
         elif p.default is p.empty:
-            raise sfn.Fail(QUERY_ERROR, f"The execution input has no field {p.name!r}, which the workflow "
+            raise sfn.named_error(QUERY_ERROR, f"The execution input has no field {p.name!r}, which the workflow "
                                         f"{fn.__name__} needs")
     return kwargs
 

@@ -189,7 +189,7 @@ class WorkflowTester:
             used[key] = n + 1
             returns, failure = answers[min(n, len(answers) - 1)]
             if failure is not None:
-                raise sfn.Fail(*failure)
+                raise sfn.named_error(*failure)
             return returns
 
         return serve
