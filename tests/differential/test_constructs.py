@@ -95,7 +95,6 @@ KNOWN = {
     ("dwf_concurrency", "parallel_unpack_mismatch", 0): F_UNPACK,
     ("dwf_control", "for_list", 2): F_LOOPVAR,
     ("dwf_control", "for_range", 2): F_RANGE0,
-    ("dwf_errors", "base_catches", 4): F_TYPE_FAIL,
     ("dwf_concurrency", "map_tolerated", 0): F_TOLERATED,
     ("dwf_calls_exprs", "builtin_names", 0): F_BUILTIN_NAMES,
 }
