@@ -139,6 +139,8 @@ def test_wait_timestamp_path_and_seconds_path_errors():
     d = machine({"W": {"Type": "Wait", "SecondsPath": "$.s", "End": True}})
     assert "negative" in run(d, {"s": -1}).cause
     assert "long value" in run(d, {"s": 1.5}).cause
+    assert "long value" in run(d, {"s": 1.0}).cause
+    assert run(d, {"s": 2}).status == "SUCCEEDED"
 
 
 def test_wait_in_the_past_does_not_move_the_clock():

@@ -54,8 +54,8 @@ def execute(sx):
     elif "SecondsPath" in state:
         path = state["SecondsPath"]
         value = dataflow.get_path(sx, effective, path)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-                isinstance(value, float) and not value.is_integer()):
+        # A JSON number written with a fraction (even 1.0) is not a long to AWS's Java runtime.
+        if isinstance(value, bool) or not isinstance(value, int):
             raise sx.runtime_error(f"The SecondsPath parameter cannot be parsed as a long value: {path} == "
                                    f"{_shown(value)}")
         if value < 0:
