@@ -175,3 +175,10 @@ def test_execution_timeout_counts_parallel_time_once():
     d = {"StartAt": "P", "TimeoutSeconds": 90, "States": {"P": {
         "Type": "Parallel", "End": True, "Branches": [wait_branch("A", 60), wait_branch("B", 60)]}}}
     assert Executor(d).run({}).status == "SUCCEEDED"
+
+
+def test_inline_map_ignores_failure_tolerance():
+    d = {"StartAt": "M", "States": {"M": map_state({"F": {"Type": "Fail", "Error": "E"}}, "F",
+                                                   ToleratedFailureCount=5)}}
+    ex = Executor(d, validate=False).run([1])
+    assert (ex.status, ex.error) == ("FAILED", "E")

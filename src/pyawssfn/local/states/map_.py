@@ -156,6 +156,10 @@ def _attempt(sx):
                                     integer=True)
     tolerated_pct = _number_field(sx, effective, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
                                   integer=False)
+    if not distributed:
+        # Failure tolerance is a Distributed Map feature: AWS accepts the fields on an inline Map but any failed
+        # iteration still fails it (as LocalStack, checked against AWS, also behaves).
+        tolerated_count = tolerated_pct = None
     processor = _processor(state)
     selector_key = "ItemSelector" if "ItemSelector" in state else ("Parameters" if "Parameters" in state else None)
     map_run_arn = None
