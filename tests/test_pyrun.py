@@ -2,6 +2,7 @@
 import textwrap
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import pyawssfn as sfn
 from pyawssfn.pyrun import CallbackUnavailable, MissingMock, PyRunError, load_module, run_workflow
@@ -291,3 +292,35 @@ def test_workflow_lookup_errors(tmp_path, wf_path):
     with pytest.raises(PyRunError, match="say which"):
         run_workflow(two, None, {})
     assert run_workflow(two, "bee", {}).output == 2
+
+
+ECHO = '''
+import pyawssfn as sfn
+
+
+def echo(value):
+    return value
+
+
+@sfn.workflow
+def wf(value):
+    return echo(value)
+'''
+
+_scalars = st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False,
+                                                                              allow_infinity=False) | st.text(max_size=5)
+_values = st.recursive(_scalars, lambda kids: st.lists(kids, max_size=3) | st.tuples(kids, kids)
+                       | st.dictionaries(st.text(max_size=3) | st.integers(-5, 5), kids, max_size=3), max_leaves=8)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_values)
+def test_step_results_are_what_json_makes_of_them(tmp_path_factory, value):
+    path = tmp_path_factory.getbasetemp() / "echo_wf.py"
+    if not path.exists():
+        path.write_text(ECHO)
+    module = load_module(path)
+    overrides = {"echo": lambda value, v=value: v}  # return the Python object itself, not its JSON copy
+    r = run_workflow(module, "wf", {"value": 0}, step_overrides=overrides)
+    import json
+    assert r.status == "SUCCEEDED" and r.output == json.loads(json.dumps(value))
