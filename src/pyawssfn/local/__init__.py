@@ -5,5 +5,6 @@ from pyawssfn.local.executor import DefinitionError, Execution, Executor, Invali
 from pyawssfn.local.mocks import MockFormatError, load_mocks
 from pyawssfn.local.report import execution_summary, render_timeline
 
-__all__ = ["CallbackResult", "DefinitionError", "Execution", "Executor", "InvalidExecutionInput", "MockFormatError", "StatesError",
+__all__ = ["CallbackResult", "DefinitionError", "Execution", "Executor", "InvalidExecutionInput", "MockFormatError",
+           "StatesError",
            "execution_summary", "load_mocks", "render_timeline", "run_definition"]

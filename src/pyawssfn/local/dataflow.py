@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pyawssfn.local import intrinsics, jsonata_eval, jsonpath_eval
 from pyawssfn.local.errors import QUERY_EVALUATION_ERROR, StatesError
-from pyawssfn.local.limits import dumps
 
 UNDEFINED = jsonata_eval.UNDEFINED
 _PREFIX = "An error occurred while executing the state"

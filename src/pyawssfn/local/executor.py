@@ -345,7 +345,8 @@ class StateExec:
                              map_item)
 
     def error_prefix(self) -> str:
-        return f"An error occurred while executing the state '{self.name}' (entered at the event id #{self.entered_id}). "
+        return (f"An error occurred while executing the state '{self.name}' "
+                f"(entered at the event id #{self.entered_id}). ")
 
     def runtime_error(self, message: str) -> StatesError:
         return StatesError("States.Runtime", self.error_prefix() + message)

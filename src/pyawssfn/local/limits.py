@@ -30,7 +30,8 @@ def check_payload(text: str, who: str) -> None:
     if too_large(text):
         raise StatesError(
             DATA_LIMIT_EXCEEDED,
-            f"The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service limit.",
+            f"The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service "
+            "limit.",
         )
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 
 from pyawssfn.local import dataflow, timestamps
+from pyawssfn.local.errors import StatesError
 from pyawssfn.local.limits import dumps
 
 
@@ -19,7 +20,7 @@ def _seconds_value(sx, value, where: str) -> int:
 def _jsonata_seconds(sx, value) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (
             isinstance(value, float) and not value.is_integer()) or value < 0:
-        raise dataflow.evaluation_failed(sx, dataflow.StatesError(
+        raise dataflow.evaluation_failed(sx, StatesError(
             "States.QueryEvaluationError",
             f"The JSONata expression specified for the field 'Seconds' returned an unexpected result: "
             f"{dumps(value)}. Expected a non-negative integer."), "Seconds")
@@ -40,7 +41,7 @@ def execute(sx):
             text = dataflow.jsonata_field(sx, "Timestamp", state["Timestamp"], states)
             moment = timestamps.parse(text)
             if moment is None:
-                raise dataflow.evaluation_failed(sx, dataflow.StatesError(
+                raise dataflow.evaluation_failed(sx, StatesError(
                     "States.QueryEvaluationError",
                     "The JSONata expression specified for the field 'Timestamp' does not return a valid ISO-8601 "
                     f"extended offset date-time format string: {dumps(text)}"), "Timestamp")
