@@ -69,6 +69,14 @@ CASES = [
     ("raise-non-exception", "@sfn.workflow\ndef wf(x):\n    raise step(x)\n", 13, "can be raised"),
     ("nested-def-called", "@sfn.workflow\ndef wf(x):\n    def b():\n        return 1\n    return b()\n", 15,
      "sfn.parallel"),
+    ("alias-then-append", "@sfn.workflow\ndef wf(xs):\n    ys = xs\n    xs.append(1)\n    return ys\n", 14,
+     "in-place change of 'xs'"),
+    ("stored-then-mutated", "@sfn.workflow\ndef wf(xs):\n    d = {'a': xs}\n    xs.append(1)\n    return d\n", 14,
+     "in-place change of 'xs'"),
+    ("loop-variable-mutated", "@sfn.workflow\ndef wf(rows):\n    for row in rows:\n        row['done'] = True\n"
+     "    return rows\n", 14, "in-place change of 'row'"),
+    ("element-of-shared-mutated", "@sfn.workflow\ndef wf(x):\n    d = {'a': x}\n    d['a']['k'] = 1\n    return x\n",
+     14, "in-place change of an element of 'd'"),
     ("walrus", "@sfn.workflow\ndef wf(x):\n    if (y := step(x)):\n        return y\n    return 0\n", 13, ":="),
 ]
 
@@ -146,3 +154,22 @@ def test_cli_usage_errors(tmp_path, capsys):
     assert "arn:aws:lambda:us-east-1:111111111111:function:f" in out.read_text()
     assert main(["compile", str(good), "--no-transient-retry"]) == 0
     assert "Lambda.ServiceException" not in capsys.readouterr().out
+
+
+def test_fresh_values_can_be_changed_in_place():
+    src = HEAD + """@sfn.workflow
+def wf(xs, d):
+    out = []
+    for x in xs:
+        out.append(step(x))
+    result = {"out": out}
+    ys = list(xs)
+    ys.append(1)
+    d["k"] = {}
+    d["k"]["j"] = 1
+    n = 0
+    for i in range(3):
+        n += i
+    return [result, ys, d, n]
+"""
+    assert compile_source(src, "ok.py").workflow == "wf"

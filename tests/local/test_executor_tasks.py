@@ -231,3 +231,11 @@ def test_mock_delay_can_trip_timeout():
     d = one({"Resource": DDB, "Parameters": {}, "TimeoutSeconds": 3})
     ex = Executor(d, mocks={DDB: {"Return": 1, "DelaySeconds": 10}}).run({})
     assert ex.error == "States.Timeout" and "TaskTimedOut" in types(ex)
+
+
+def test_sys_exit_in_a_handler_is_a_runtime_exit_error():
+    import sys
+
+    ex = Executor(one({"Resource": FN}), lambdas={FN: lambda e, c: sys.exit(3)}).run({})
+    assert ex.error == "Runtime.ExitError"
+    assert "exit status 3" in json.loads(ex.cause)["errorMessage"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from pyawssfn.compiler import predicates
+from pyawssfn.compiler.aliasing import check_aliasing
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, append, extend, setitem
 from pyawssfn.compiler.frontend import PREDICATES, ModuleInfo, RetrySpec, StepInfo
@@ -121,6 +122,8 @@ class FunctionLowerer:
         self.tr = ExpressionTranslator(self._resolve_name, self._report, set(), set())
         self.frontier: list[Exit] = [Exit(StartHolder(), {})]
         self._declare_locals(params_from_input)
+        if isinstance(fn, ast.FunctionDef):
+            check_aliasing(fn, self._report, lambda c: self._classify(c) is not None)
 
     # ------------------------------------------------------------------ reporting and names
     def _report(self, node: ast.AST, what: str, instead: str = "") -> None:

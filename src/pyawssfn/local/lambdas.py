@@ -119,6 +119,12 @@ def invoke(handler, event, *, function_name: str, arn: str, request_id: str, tim
         result = handler(event, context)
     except VirtualTimeout:
         return Invocation(timed_out=True, elapsed=timeout or 0.0)
+    except SystemExit as exc:  # sys.exit() in a handler ends the runtime process on AWS
+        code = exc.code if isinstance(exc.code, int) else 1
+        message = f"RequestId: {request_id} Error: Runtime exited with error: exit status {code}"
+        return Invocation(error="Runtime.ExitError",
+                          cause=json.dumps({"errorType": "Runtime.ExitError", "errorMessage": message},
+                                           separators=(",", ":")), elapsed=context.elapsed)
     except Exception as exc:  # the runtime reports any exception as the function's error
         error_type = type(exc).__name__
         return Invocation(error=error_type, cause=_error_payload(error_type, str(exc), request_id, _user_stack(exc)),

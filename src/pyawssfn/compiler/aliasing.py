@@ -1,0 +1,224 @@
+"""Refuse in-place changes that Python would make visible through another name.
+
+A Step Functions variable holds a copy of a JSON value; a Python variable holds a reference. After ``ys = xs`` (or
+``d["k"] = xs``, ``rows.append(xs)``, ``for row in rows``), changing the object in place (``xs.append(1)``,
+``row["done"] = True``) changes what the other name sees in Python but not in the machine. The check walks the
+function in execution order (loop bodies twice, both branches of an if) tracking which names may share their
+object (``aliased``) or contain objects shared with something else (``deep``), and reports a change in place of such
+a name. Fresh values (literals, step results, arithmetic) break the sharing."""
+from __future__ import annotations
+
+import ast
+from typing import Callable
+
+_MUTATING = {"append", "extend", "update", "insert", "pop", "remove", "clear", "sort", "reverse", "setdefault",
+             "popitem", "add", "discard"}
+_SHALLOW_COPIES = {"list", "dict", "sorted", "tuple", "reversed"}
+
+
+class AliasCheck:
+    def __init__(self, report: Callable[[ast.AST, str, str], None], is_step: Callable[[ast.Call], bool]):
+        self.report = report
+        self.is_step = is_step
+        self.aliased: set[str] = set()
+        self.deep: set[str] = set()
+        self.finally_depth = 0
+
+    # -- what an expression's value shares
+    def top_names(self, e: ast.AST) -> set[str]:
+        """Names whose object the value of ``e`` may be."""
+        if isinstance(e, ast.Name):
+            return {e.id}
+        if isinstance(e, ast.IfExp):
+            return self.top_names(e.body) | self.top_names(e.orelse)
+        if isinstance(e, ast.BoolOp):
+            return set().union(*(self.top_names(v) for v in e.values))
+        if isinstance(e, ast.Subscript):
+            return {"\x00element"}  # an element of another object: shared, but with no name of its own
+        if isinstance(e, ast.Call) and isinstance(e.func, ast.Attribute) and e.func.attr in ("get", "setdefault"):
+            return {"\x00element"}
+        return set()
+
+    def contained(self, e: ast.AST) -> set[str]:
+        """Names whose object becomes an element of the value of ``e`` (container literals)."""
+        out: set[str] = set()
+        if isinstance(e, (ast.List, ast.Tuple, ast.Set)):
+            for x in e.elts:
+                x = x.value if isinstance(x, ast.Starred) else x
+                out |= self.top_names(x) | self.contained(x)
+        elif isinstance(e, ast.Dict):
+            for v in e.values:
+                out |= self.top_names(v) | self.contained(v)
+        elif isinstance(e, ast.IfExp):
+            out |= self.contained(e.body) | self.contained(e.orelse)
+        elif isinstance(e, ast.BoolOp):
+            for v in e.values:
+                out |= self.contained(v)
+        return out
+
+    def elements_shared(self, e: ast.AST) -> set[str]:
+        """Names whose elements the value of ``e`` may share (shallow copies, concatenation, subscripts)."""
+        out: set[str] = set()
+        if isinstance(e, (ast.List, ast.Tuple, ast.Set)):
+            for x in e.elts:
+                out |= self.elements_shared(x.value if isinstance(x, ast.Starred) else x)
+        elif isinstance(e, ast.Dict):
+            for v in e.values:
+                out |= self.elements_shared(v)
+        elif isinstance(e, ast.Subscript):
+            out |= self.top_names(e.value) | self.elements_shared(e.value)
+        elif isinstance(e, ast.Call):
+            if self.is_step(e):
+                return set()
+            for a in e.args:
+                out |= self.top_names(a) | self.elements_shared(a)
+            if isinstance(e.func, ast.Attribute):
+                out |= self.top_names(e.func.value)
+        elif isinstance(e, ast.BinOp):
+            for x in (e.left, e.right):
+                out |= self.top_names(x) | self.elements_shared(x)
+        elif isinstance(e, ast.IfExp):
+            out |= self.elements_shared(e.body) | self.elements_shared(e.orelse)
+        elif isinstance(e, ast.BoolOp):
+            for v in e.values:
+                out |= self.elements_shared(v)
+        elif isinstance(e, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            for g in e.generators:
+                out |= self.top_names(g.iter) | self.elements_shared(g.iter)
+        return out
+
+    def store(self, value: ast.AST) -> None:
+        """``value`` is now also reachable from somewhere else."""
+        self.aliased |= self.top_names(value) | self.contained(value)
+        self.deep |= self.elements_shared(value)
+
+    def bind(self, name: str, value: ast.AST | None) -> None:
+        self.aliased.discard(name)
+        self.deep.discard(name)
+        if value is None:
+            self.aliased.add(name)
+            self.deep.add(name)
+            return
+        top, contained, shared = self.top_names(value), self.contained(value), self.elements_shared(value)
+        if top:
+            self.aliased.add(name)
+            self.deep.add(name)
+        if contained or shared:
+            self.deep.add(name)
+        self.aliased |= top | contained
+        self.deep |= shared
+
+    def mutate(self, node: ast.AST, target: ast.AST) -> None:
+        depth = 0
+        while isinstance(target, ast.Subscript):
+            target = target.value
+            depth += 1
+        if not isinstance(target, ast.Name):
+            return
+        name = target.id
+        shared = name in self.aliased if depth == 0 else (name in self.aliased or name in self.deep)
+        if shared:
+            what = repr(name) if depth == 0 else f"an element of {name!r}"
+            self.report(node, f"in-place change of {what}, whose value may also be reached "
+                              "through another name or container (Python shares the object; the state machine "
+                              "copies values)",
+                        f"copy it first ({name} = list({name}) or dict({name})) or build a new value")
+
+    # -- statements
+    def block(self, stmts: list[ast.stmt]) -> None:
+        for s in stmts:
+            self.stmt(s)
+
+    def stmt(self, s: ast.stmt) -> None:
+        if isinstance(s, ast.Assign):
+            for t in s.targets:
+                self.target(t, s.value, s)
+        elif isinstance(s, ast.AnnAssign) and s.value is not None:
+            self.target(s.target, s.value, s)
+        elif isinstance(s, ast.AugAssign):
+            if isinstance(s.target, ast.Name):
+                if isinstance(s.op, ast.Add) and isinstance(s.value, (ast.List, ast.ListComp, ast.Tuple)):
+                    self.mutate(s, s.target)
+                    self.store(s.value)
+            elif isinstance(s.target, ast.Subscript):
+                self.mutate(s, s.target.value)
+        elif isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and isinstance(s.value.func, ast.Attribute) \
+                and s.value.func.attr in _MUTATING:
+            call = s.value
+            self.mutate(s, call.func.value)
+            for a in call.args:
+                if call.func.attr in ("append", "insert", "add", "setdefault"):
+                    self.store(a)
+                else:  # extend/update: the elements are shared
+                    self.deep |= self.top_names(a) | self.elements_shared(a) | self.contained(a)
+                    self.aliased |= self.contained(a)
+            base = call.func.value
+            while isinstance(base, ast.Subscript):
+                base = base.value
+            if isinstance(base, ast.Name) and call.args:
+                self.deep.add(base.id)
+        elif isinstance(s, ast.For):
+            is_range = isinstance(s.iter, ast.Call) and isinstance(s.iter.func, ast.Name) and \
+                s.iter.func.id == "range"
+            for _ in range(2):
+                for n in _names(s.target):
+                    if is_range:
+                        self.bind(n, ast.Constant(value=0))
+                    else:
+                        self.aliased.add(n)
+                        self.deep.add(n)
+                if not is_range:
+                    self.deep |= self.top_names(s.iter) | self.elements_shared(s.iter)
+                self.block(s.body)
+            self.block(s.orelse)
+        elif isinstance(s, ast.While):
+            self.block(s.body)
+            self.block(s.body)
+            self.block(s.orelse)
+        elif isinstance(s, ast.If):
+            self.block(s.body)
+            self.block(s.orelse)
+        elif isinstance(s, ast.Try):
+            if s.finalbody:
+                self.finally_depth += 1
+            self.block(s.body)
+            for h in s.handlers:
+                if h.name:
+                    self.bind(h.name, ast.Constant(value=None))
+                self.block(h.body)
+            self.block(s.orelse)
+            if s.finalbody:
+                self.finally_depth -= 1
+            self.block(s.finalbody)
+        elif isinstance(s, ast.Return) and s.value is not None and self.finally_depth:
+            self.store(s.value)
+
+    def target(self, t: ast.AST, value: ast.AST, s: ast.stmt) -> None:
+        if isinstance(t, ast.Name):
+            self.bind(t.id, value)
+        elif isinstance(t, (ast.Tuple, ast.List)):
+            if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(t.elts):
+                for sub_t, sub_v in zip(t.elts, value.elts):
+                    self.target(sub_t, sub_v, s)
+            else:
+                shared = bool(self.top_names(value) | self.contained(value) | self.elements_shared(value))
+                for n in _names(t):
+                    self.bind(n, None if shared else ast.Constant(value=None))
+        elif isinstance(t, ast.Subscript):
+            self.mutate(s, t.value)  # d[k] = v changes d itself
+            self.store(value)
+            base = t
+            while isinstance(base, ast.Subscript):
+                base = base.value
+            if isinstance(base, ast.Name) and (self.top_names(value) or self.contained(value) or
+                                               self.elements_shared(value)):
+                self.deep.add(base.id)
+
+
+def _names(t: ast.AST) -> list[str]:
+    return [n.id for n in ast.walk(t) if isinstance(n, ast.Name)]
+
+
+def check_aliasing(fn: ast.FunctionDef, report: Callable[[ast.AST, str, str], None],
+                   is_step: Callable[[ast.Call], bool]) -> None:
+    AliasCheck(report, is_step).block(fn.body)
