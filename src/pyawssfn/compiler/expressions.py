@@ -846,6 +846,8 @@ class ExpressionTranslator:
         return self._format(v, value, spec)
 
     def _format(self, node: ast.AST, value: J, spec: str) -> str:
+        if spec == "":
+            return self._str(value)  # format(x, "") is str(x)
         m = _SPEC.match(spec)
         if not m:
             self._refuse(node, f"format spec {spec!r} is not supported",
@@ -857,22 +859,48 @@ class ExpressionTranslator:
         if prec is not None and kind != "f":
             self._refuse(node, f"format spec {spec!r} is not supported", "use .Nf for decimals")
         numeric = kind in ("f", "d") or comma or align == "="
+        w = int(width) if width else 0
+        fill = fill or " "
         if numeric:
-            if value.type not in (None,) + NUMERIC:
+            if value.type not in (None, "bool") + NUMERIC:
                 self._refuse(node, f"format spec {spec!r} needs a number", "format numbers only")
             text = self._let([value], lambda x: self._format_number(node, x, kind, comma, prec, value.type))
-        else:
-            text = self._str(value)
-        if width:
-            w = int(width)
-            fill = fill or " "
-            align = align or (">" if numeric else "<")
-            text = self._let([J(text, "str")], lambda s: _pad(s, w, fill, align))
-        return text
+            return self._let([J(text, "str")], lambda s: _pad(s, w, fill, align or ">")) if w else text
+        if kind == "s" or value.type == "str":
+            if value.type not in (None, "str"):
+                self._refuse(node, f"format spec {spec!r} needs a str", "convert the value with str() first")
+            check = "" if value.type == "str" else (
+                f'$type({{v}}) != "string" ? {_err("TypeError: unsupported format string for a non-str value")} : ')
+            return self._let([value], lambda v: check.format(v=v) + _pad(v, w, fill, align or "<"))
+        if value.type in NUMERIC:
+            return self._let([J(self._str(value), "str")], lambda s: _pad(s, w, fill, align or ">"))
+        if value.type == "bool":
+            return _pad(f'({value.code} ? "1" : "0")', w, fill, align or ">")
+        if value.type is not None:
+            self._refuse(node, f"format spec {spec!r} on a {value.type}", "convert the value with str() first")
+        # Unknown type: strings align left; numbers (and booleans, formatted as 1/0 as Python does) align right.
+        t = self._fresh()
+        return self._let([value], lambda v: _block([(t, (
+            f'$type({v}) = "string" ? {v} : $type({v}) = "number" ? ({_str_number(v)}) : '
+            f'$type({v}) = "boolean" ? ({v} ? "1" : "0") : '
+            f'{_err("TypeError: unsupported format string passed to this type")}'))],
+            _pad(t, w, fill, align) if align else
+            f'$type({v}) = "string" ? {_pad(t, w, fill, "<")} : {_pad(t, w, fill, ">")}'))
 
     def _format_number(self, node: ast.AST, x: str, kind: str | None, comma: str | None, prec: str | None,
                        t: str | None) -> str:
-        check = "" if t in NUMERIC else f'$type({x}) != "number" ? {_err("ValueError: unknown format code for object")} : '
+        if t == "bool":
+            return self._format_number(node, f"({x} ? 1 : 0)", kind, comma, prec, "int")
+        if t is None:
+            # Booleans format as the integers 1 and 0.
+            n = self._fresh()
+            return _block([(n, f'$type({x}) = "boolean" ? ({x} ? 1 : 0) : {x}')],
+                          self._format_number(node, n, kind, comma, prec, "number?"))
+        check = "" if t in NUMERIC else (
+            f'$type({x}) != "number" ? {_err("ValueError: unknown format code for object")} : ')
+        if kind is None and not comma:
+            # "05", "=8": the number as str() prints it, padded after the sign.
+            return check + (self._str(J(x, t)) if t in NUMERIC else _str_number(x))
         if kind == "d":
             check += f'$floor({x}) != {x} ? {_err("ValueError: unknown format code d for float")} : '
             pic = "#,##0" if comma else "0"
@@ -1587,6 +1615,8 @@ def _constant_spec(spec: ast.JoinedStr) -> str | None:
 
 
 def _pad(s: str, width: int, fill: str, align: str) -> str:
+    if width <= 0:
+        return s
     f = _q(fill)
     if align == "<":
         return f"$pad({s}, {width}, {f})"
