@@ -19,6 +19,7 @@ ROOT = Machine("main", machine(
     ("C", {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
            "Arguments": {"StateMachineArn": "${StateMachineArn_kid}", "Input": {}}, "End": True})),
     ["kid"], steps=["b"])
+SOLO = Machine("solo", machine(("S", lambda_task("s"))), steps=["s"])
 
 
 def outcomes(result):
@@ -152,7 +153,7 @@ def test_a_role_created_but_not_set_up_is_reported_as_incomplete(moto_url, capsy
         raise botocore.exceptions.ClientError({"Error": {"Code": "LimitExceeded", "Message": "too many"}},
                                               "PutRolePolicy")
     session.events.register("before-parameter-build.iam.PutRolePolicy", refuse)
-    result = deploy(connect(None, moto_url, session=session), DeployPlan("incomplete", [ROOT], zip_of("v")))
+    result = deploy(connect(None, moto_url, session=session), DeployPlan("incomplete", [SOLO], zip_of("v")))
     first = result.steps[0]
     assert (first.kind, first.outcome, first.made) == ("role", "failed", True)
     assert "LimitExceeded" in first.detail and "not completely set up" in first.detail
@@ -161,3 +162,30 @@ def test_a_role_created_but_not_set_up_is_reported_as_incomplete(moto_url, capsy
     err = capsys.readouterr().err
     assert "now in place: role incomplete-lambda (incomplete)" in err
     assert "not made: function incomplete, log group /aws/vendedlogs/states/incomplete" in err
+
+
+def test_a_failed_update_reports_later_resources_as_left_as_they_were(moto_url, capsys):
+    aws = connect(None, moto_url)
+    assert deploy(aws, DeployPlan("later", [SOLO], zip_of("v = 1"))).error is None
+    session = boto3.session.Session()
+
+    def refuse(**_):
+        raise botocore.exceptions.ClientError({"Error": {"Code": "CodeStorageExceededException",
+                                                         "Message": "full"}}, "UpdateFunctionCode")
+    session.events.register("before-parameter-build.lambda.UpdateFunctionCode", refuse)
+    result = deploy(connect(None, moto_url, session=session), DeployPlan("later", [SOLO], zip_of("v = 2")))
+    assert [(s.kind, s.outcome) for s in result.steps] == [
+        ("role", "unchanged"), ("function", "failed"), ("log group", "not reached"), ("role", "not reached"),
+        ("state machine", "not reached")]
+    from pyawssfn.commands.deploy import report
+    report(result)
+    err = capsys.readouterr().err
+    assert "function later (incomplete)" in err and "state machine later (as it was before)" in err
+    assert "not made: nothing" in err                 # everything exists, some of it in its old version
+
+
+def test_a_child_missing_from_the_plan_is_refused_before_anything(moto_url):
+    with pytest.raises(AwsProblem, match="starts kid, which this deploy does not include"):
+        deploy(connect(None, moto_url), DeployPlan("nokid", [ROOT], zip_of("v")))
+    with pytest.raises(botocore.exceptions.ClientError):
+        client(moto_url, "iam").get_role(RoleName="nokid-lambda")

@@ -57,13 +57,14 @@ def report(result: DeployResult) -> None:
             line += f" ({s.detail})" if s.outcome == "updated" else f"  {s.detail}"
         print(line)
     if result.error:
-        made = [f"{s.kind} {s.name}" + (" (incomplete)" if s.outcome == "failed" else "") for s in result.steps
+        note = {"failed": " (incomplete)", "not reached": " (as it was before)"}
+        made = [f"{s.kind} {s.name}{note.get(s.outcome, '')}" for s in result.steps
                 if s.outcome in ("created", "updated", "unchanged") or s.made]
         missing = [f"{s.kind} {s.name}" for s in result.steps if s.outcome == "not made"
                    or (s.outcome == "failed" and not s.made)]
         error(f"deploy stopped: {result.error}\n"
               f"  now in place: {', '.join(made) or 'nothing'}\n"
-              f"  not made: {', '.join(missing)}\n"
+              f"  not made: {', '.join(missing) or 'nothing'}\n"
               "  nothing was deleted; fix the problem and deploy again to finish")
         return
     if not result.changed:

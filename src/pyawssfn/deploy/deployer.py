@@ -17,9 +17,9 @@ from typing import Any, Callable
 import botocore.exceptions as bexc
 
 from pyawssfn.deploy.aws import Aws, AwsProblem, describe, error_code
-from pyawssfn.deploy.iam import derive_policy, render_arn, render_policy, trust_policy
+from pyawssfn.deploy.iam import derive_policy, render_policy, trust_policy
 from pyawssfn.deploy.source import (DEFAULT_RUNTIME, FUNCTION_MEMORY, FUNCTION_TIMEOUT, HANDLER, OWNER_TAG, Machine,
-                                    ShipError)
+                                    ShipError, children_of)
 
 # IAM is eventually consistent: a role just made may not be assumable for some seconds. Retry only that.
 PROPAGATION_DELAYS = (2, 3, 5, 8, 12)
@@ -29,10 +29,10 @@ PROPAGATION_DELAYS = (2, 3, 5, 8, 12)
 class Step:
     kind: str            # "role" | "function" | "log group" | "state machine"
     name: str
-    outcome: str = "pending"   # created | updated | unchanged | failed | not made
+    outcome: str = "pending"   # created | updated | unchanged | failed | not made | not reached
     detail: str = ""
     workflow: str | None = None   # the workflow a state machine or its role is for
-    made: bool = False            # the resource exists now, even if a later call for it failed
+    made: bool = False            # the resource exists (from before, or made now even if a later call failed)
 
 
 @dataclass
@@ -98,7 +98,12 @@ def check_names(name: str, machines: list[Machine]) -> None:
         raise DeployRefused(f"--name {name!r}: use 1 to 64 letters, digits, '-' or '_' (it names the Lambda "
                             "function, the state machine and the roles)")
     root = machines[-1].workflow
+    shipped = {m.workflow for m in machines}
     for m in machines:
+        missing = sorted(set(children_of(m.definition)) - shipped)
+        if missing:
+            raise DeployRefused(f"workflow {m.workflow!r} starts {', '.join(missing)}, which this deploy does not "
+                                "include; nothing was changed")
         sm = machine_name(name, m.workflow, root)
         if len(sm) > 80:
             raise DeployRefused(f"state machine name {sm!r} is longer than 80 characters: use a shorter --name")
@@ -164,14 +169,17 @@ class Deployer:
         for step in self.result.steps:
             try:
                 self._do(step)
-            except (bexc.BotoCoreError, bexc.ClientError, AwsProblem) as exc:
-                step.outcome, step.detail = "failed", str(describe(exc, self.aws.endpoint_url))
+            except (bexc.BotoCoreError, bexc.ClientError, AwsProblem, ShipError) as exc:
+                problem = AwsProblem(str(exc), 2) if isinstance(exc, ShipError) else describe(
+                    exc, self.aws.endpoint_url)
+                step.outcome, step.detail = "failed", str(problem)
                 if step.made:
-                    step.detail += " (it was created, but not completely set up)"
+                    step.detail += " (it exists, but is not completely set up)"
                 for later in self.result.steps:
                     if later.outcome == "pending":
-                        later.outcome = "not made"
-                self.result.error = describe(exc, self.aws.endpoint_url)
+                        # What existed before stays as it was; what did not is still missing.
+                        later.outcome = "not reached" if later.made else "not made"
+                self.result.error = problem
                 return self.result
         return self.result
 
@@ -201,6 +209,7 @@ class Deployer:
             owner = self._owner(step)
             if owner is _ABSENT:
                 continue
+            step.made = True
             if owner is None:
                 problems.append(f"{step.kind} {step.name!r} exists and was not made by pyawssfn (no "
                                 f"{OWNER_TAG} tag)")
