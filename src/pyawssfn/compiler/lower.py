@@ -34,6 +34,7 @@ _BAD_CALLS = {"print", "open", "input", "exec", "eval", "compile", "breakpoint",
               "globals", "locals", "vars", "setattr", "delattr", "getattr", "id", "hash", "iter", "next", "help",
               "memoryview", "object", "super", "type"}
 _TASK_LIKE = ("Task", "Parallel", "Map", "Pass", "Wait")
+_HOISTABLE = (ast.Call, ast.Attribute, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)
 _MUTATORS = ("append", "extend", "update", "insert", "pop", "remove", "clear", "sort", "reverse", "setdefault",
              "popitem", "add", "discard")
 
@@ -955,6 +956,8 @@ class FunctionLowerer:
         remains, with each call replaced by a name for its result."""
         if node is None:
             return ast.Constant(value=None)
+        if not any(isinstance(n, _HOISTABLE) for n in ast.walk(node)):
+            return node  # nothing the hoister would rewrite
         node = copy.deepcopy(node)
         return _Hoister(self).visit(node)
 
