@@ -239,3 +239,16 @@ def test_sys_exit_in_a_handler_is_a_runtime_exit_error():
     ex = Executor(one({"Resource": FN}), lambdas={FN: lambda e, c: sys.exit(3)}).run({})
     assert ex.error == "Runtime.ExitError"
     assert "exit status 3" in json.loads(ex.cause)["errorMessage"]
+
+
+def test_without_callbacks_a_mock_answers_the_task_token():
+    d = one({"Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "TimeoutSeconds": 100,
+             "Parameters": {"MessageBody": {"token.$": "$$.Task.Token"}}})
+    ok = Executor(d, mocks={"T": {"Return": {"approved": True}, "DelaySeconds": 30}}).run({})
+    assert ok.output == {"approved": True}
+    assert (ok.stop_date - ok.start_date).total_seconds() == 30
+    assert "TaskSubmitted" in types(ok)
+    rejected = Executor(d, mocks={"T": {"Throw": {"Error": "Rejected", "Cause": "no"}}}).run({})
+    assert (rejected.error, rejected.cause) == ("Rejected", "no")
+    late = Executor(d, mocks={"T": {"Return": 1, "DelaySeconds": 500}}).run({})
+    assert late.error == "States.Timeout"

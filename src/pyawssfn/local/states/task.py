@@ -259,15 +259,21 @@ def _mocked(sx, resource, arguments, timeout, heartbeat):
     if not kind:
         kind, action = "lambda", resource
     _scheduled(sx, kind, action, arguments, timeout, heartbeat)
+    # Without callbacks, the mock of a .waitForTaskToken task stands for the answer to the token: Return is what
+    # SendTaskSuccess sends, Throw what SendTaskFailure sends, DelaySeconds when it arrives (no heartbeats).
+    answers_token = resource.endswith(".waitForTaskToken") and run.executor.callbacks is None
+    if answers_token:
+        run.history.add("TaskSubmitted", {"output": "{}", "outputDetails": {"truncated": False},
+                                          "resource": action, "resourceType": kind})
     try:
         value, delay = run.mocks.call(sx.name, resource, arguments)
     except StatesError as exc:
         raise _task_failed(sx, kind, action, exc.error, exc.cause) from None
-    limit = timeout if timeout is not None else None
+    limit = timeout if timeout is not None else (_NO_TIMEOUT if answers_token else None)
     if limit is not None and delay >= limit:
         run.sleep(limit)
         raise _task_timed_out(sx, kind, action, "States.Timeout")
-    if heartbeat is not None and delay > heartbeat and not resource.endswith(".waitForTaskToken"):
+    if heartbeat is not None and delay > heartbeat and (answers_token or not resource.endswith(".waitForTaskToken")):
         run.sleep(heartbeat)
         raise _task_timed_out(sx, kind, action, "States.HeartbeatTimeout")
     run.sleep(delay)
@@ -276,7 +282,7 @@ def _mocked(sx, resource, arguments, timeout, heartbeat):
     except (TypeError, ValueError) as exc:
         raise _task_failed(sx, kind, action, "States.Runtime", f"The mock for '{resource}' returned a value JSON "
                            f"cannot hold: {exc}") from None
-    if resource.endswith(".waitForTaskToken"):
+    if resource.endswith(".waitForTaskToken") and not answers_token:
         run.history.add("TaskSubmitted", {"output": dumps(value), "outputDetails": {"truncated": False},
                                           "resource": action, "resourceType": kind})
         return _await_callback(sx, kind, action, arguments, resource, timeout, heartbeat)
