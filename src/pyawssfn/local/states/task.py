@@ -151,8 +151,9 @@ def _await_callback(sx, kind, action, payload, resource, timeout, heartbeat):
     callbacks = run.executor.callbacks
     if callbacks is None:
         raise StatesError(retry.UNSERVED, (
-            f"State '{sx.name}' waits for a task token ({resource}) but no callbacks were given: pass "
-            f"Executor(callbacks=fn) where fn(token, payload, resource) returns a CallbackResult."))
+            f"State '{sx.name}' waits for a task token ({resource}) but nothing answers it: pass "
+            f"Executor(callbacks=fn) where fn(token, payload, resource) returns a CallbackResult, or mock the state "
+            f"(mocks {{\"{sx.name}\": {{\"Return\": output}}}}: the mock's answer is what SendTaskSuccess sends)."))
     result = callbacks(sx.task_token, payload, resource)
     limit = timeout if timeout is not None else _NO_TIMEOUT
     fired = first_timeout(result, limit, heartbeat)
