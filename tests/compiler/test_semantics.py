@@ -457,3 +457,84 @@ def wf(x):
     assert "${FunctionArn}" not in b1.result.to_json()
     names = list(b1.result.definition["States"])
     assert names == ["if x", "double (line 35)", "double (line 37)", "uncaught error"]
+
+
+def _agree(t, input_value):
+    py = t.run_python(input_value)
+    ex = t.run_machine(input_value)
+    assert (ex.status, ex.error, ex.cause) == (py.status, py.error, py.cause)
+    if py.status == "SUCCEEDED":
+        assert ex.output == py.output
+    return ex
+
+
+def test_child_workflow_runs_as_python_does(tmp_path):
+    from pyawssfn.testing import WorkflowTester
+
+    path = tmp_path / "wf_child_mod.py"
+    path.write_text(HEADER + """
+@sfn.workflow
+def child(x, y=1):
+    return add(x, y)
+
+@sfn.workflow
+def parent(x):
+    r = child(x, y=2)
+    return child(r)
+""")
+    ex = _agree(WorkflowTester(path, "parent"), {"x": 1})
+    assert ex.output == 4
+
+
+def test_callbacks_run_as_python_does(tmp_path):
+    from pyawssfn.testing import WorkflowTester
+
+    path = tmp_path / "wf_callback_mod.py"
+    path.write_text(HEADER + """
+def ask(token, who):
+    return None
+
+@sfn.workflow
+def wf(who):
+    try:
+        answer = sfn.wait_for_callback(ask, who, timeout=60)
+    except AppError as e:
+        return "refused: " + str(e)
+    return {"answer": answer}
+""")
+    ex = _agree(WorkflowTester(path).callback("ask", result={"ok": True}), {"who": "bob"})
+    assert ex.output == {"answer": {"ok": True}}
+    _agree(WorkflowTester(path).callback("ask", error="AppError", cause="no way"), {"who": "bob"})
+
+
+def test_sdk_call_runs_as_python_does(tmp_path):
+    from pyawssfn.testing import WorkflowTester
+
+    pytest.importorskip("pyawssfn.compiler.aws_models")
+    path = tmp_path / "wf_sdk_mod.py"
+    path.write_text(HEADER + """
+@sfn.workflow
+def wf(bucket):
+    obj = sfn.aws.s3.get_object(Bucket=bucket, Key="k")
+    return obj["ContentLength"] + 1
+""")
+    ex = _agree(WorkflowTester(path).mock_aws("s3.get_object", returns={"ContentLength": 41}), {"bucket": "b"})
+    assert ex.output == 42
+
+
+@pytest.mark.parametrize("times", [0, 2, 5])
+def test_retries_run_as_python_does(tmp_path, times):
+    from pyawssfn.testing import WorkflowTester
+
+    path = tmp_path / "wf_retry_mod.py"
+    path.write_text(HEADER + """
+@sfn.task(retry=sfn.Retry(errors=[AppError], interval=1, max_attempts=3, backoff=2.0))
+def flaky(x):
+    return x + 1
+
+@sfn.workflow
+def wf(x):
+    return flaky(x)
+""")
+    t = WorkflowTester(path).fail_step("flaky", error="AppError", cause="again", times=times)
+    _agree(t, {"x": 1})
