@@ -69,8 +69,13 @@ def _read_items(sx, effective):
     items, _ = mocks.call(sx.name, resource, args)
     if not isinstance(items, list):
         raise sx.runtime_error(f"The ItemReader mock for {resource} must return a list of items, got {dumps(items)}")
-    cap = (reader.get("ReaderConfig") or {}).get("MaxItems")
-    if isinstance(cap, int) and cap > 0:
+    config = reader.get("ReaderConfig") or {}
+    cap = config.get("MaxItems")
+    if "MaxItemsPath" in config:
+        cap = dataflow.get_path(sx, effective, config["MaxItemsPath"])
+    elif sx.jsonata and isinstance(cap, str):
+        cap = dataflow.jsonata_field(sx, "ItemReader", cap, dataflow.states_var(sx, input=sx.input))
+    if isinstance(cap, int) and not isinstance(cap, bool) and cap > 0:
         items = items[:cap]
     return items
 
@@ -165,7 +170,7 @@ def _attempt(sx):
     map_run_arn = None
     if distributed:
         map_run_arn = (run.execution_arn.replace(":execution:", ":mapRun:", 1).rsplit(":", 1)[0]
-                       + f"/{sx.name}:{run.new_uuid()}")
+                       + f"/{sx.state.get('Label', sx.name)}:{run.new_uuid()}")
         history.add("MapRunStarted", {"mapRunArn": map_run_arn})
     results, failures = [], 0
     side = SideBySide(run, _workers(max_concurrency, distributed, len(work)))
