@@ -125,6 +125,31 @@ def step(c):
 def w(items):
     return sfn.map(step, items)
 """, {"items": "ab"}),
+"F14": ('''import pyawssfn as sfn
+
+@sfn.workflow
+def w(d):
+    n0 = d["k"]
+    return 1
+''', {"d": {}}),
+"F15": ('''import pyawssfn as sfn
+
+@sfn.workflow
+def w(s):
+    raise sfn.Fail("Custom.Failure", s[0])
+''', {"s": ""}),
+"F16": ('''import pyawssfn as sfn
+
+def make():
+    return {"a": {"b": 1}}
+
+@sfn.workflow
+def w(x):
+    d = make()
+    e = dict(d["a"])
+    e["b"] = x
+    return e
+''', {"x": 2}),
 }
 which = sys.argv[1:] or list(REPROS)
 for name in which:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from pyawssfn.compiler import CompileError
+from pyawssfn.testing import DisagreementError
+
 
 # (module, workflow, inputs): every input runs both ways and against the direct call.
 CASES = [
@@ -64,14 +67,16 @@ CASES = [
     ("dwf_calls_exprs", "builtin_names", [{"d": {"a": 1, "b": 2}}]),
     ("dwf_calls_exprs", "whole_floats", [{"a": 2.0}, {"a": 2.5}, {"a": 2}]),
     ("dwf_concurrency", "parallel_unpack_mismatch", [{"n": 1}]),
-    ("dwf_data", "aliasing", [{"xs": []}]),
+    ("dwf_data", "nested_mutation", [{"n": 1}]),
+    ("dwf_regressions", "dead_assignment", [{"d": {}}, {"d": {"k": 1}}]),
+    ("dwf_regressions", "dead_in_finally", [{"d": {}}, {"d": {"k": 1}}]),
+    ("dwf_regressions", "raise_argument_error", [{"s": ""}, {"s": "x"}]),
 ]
 
 # (module, workflow, index of the input) -> reason: disagreements found and recorded in FINDINGS.md.
 F_FLOAT = "whole floats: isinstance(2.0, int)/str(2.0) read 2.0 as the int 2 on the machine (F1)"
 F_CHILD = "a failed child workflow surfaces as States.TaskFailed, not the child's error name (F2)"
 F_FAIL = "except sfn.Fail does not catch step/callback/SDK errors on the machine (F3)"
-F_NESTED_APPEND = "d['k'].append(v) on a nested list is silently dropped by the machine (F4)"
 F_ALIAS = "lists are shared by reference in Python, copied by value on the machine (F5)"
 F_KEYERR = "except KeyError does not catch a KeyError raised by a workflow-body expression (F6)"
 F_UNPACK = "unpacking sfn.parallel results into the wrong number of names succeeds on the machine (F7)"
@@ -80,17 +85,21 @@ F_RANGE0 = "range(a, b, 0) runs no iteration on the machine instead of failing (
 F_TYPE_FAIL = "type(e).__name__ of an sfn.Fail raised by a step is 'Fail' in Python, its error name on the machine (F10)"
 F_TOLERATED = "sfn.map with tolerated failures: failed item is {Error, Cause} in Python, null on the machine (F11)"
 F_BUILTIN_NAMES = "a workflow variable named like a JSONata function (keys, count, ...) shadows it (F12)"
+F_NESTED_APPEND = "d['k'].append(v) / d['a']['b'] = v on a step result are silently dropped by the machine (F4)"
+F_DEAD = "an assignment whose value is never read is not evaluated on the machine, so its error is lost (F14)"
+F_RAISE_ARG = "an expression error in a raise statement's arguments is named after the builtin by pyrun (F15)"
 
 KNOWN = {
+    ("dwf_data", "nested_mutation", 0): F_NESTED_APPEND,
+    ("dwf_regressions", "dead_assignment", 0): F_DEAD,
+    ("dwf_regressions", "dead_in_finally", 0): F_DEAD,
+    ("dwf_regressions", "raise_argument_error", 0): F_RAISE_ARG,
     ("dwf_calls_exprs", "logic", 6): F_FLOAT,
     ("dwf_calls_exprs", "whole_floats", 0): F_FLOAT,
     ("dwf_timing", "parent", 1): F_CHILD,
     ("dwf_timing", "parent_catches", 1): F_CHILD,
     ("dwf_errors", "raise_in_handler", 2): F_FAIL,
-    ("dwf_data", "mutation", 0): F_NESTED_APPEND,
-    ("dwf_data", "mutation", 1): F_NESTED_APPEND,
-    ("dwf_data", "aliasing", 0): F_ALIAS,
-    ("dwf_errors", "finally_paths", 2): F_ALIAS,
+    ("dwf_concurrency", "map_tolerated", 1): F_TOLERATED,
     ("dwf_errors", "expression_errors", 1): F_KEYERR,
     ("dwf_concurrency", "parallel_unpack_mismatch", 0): F_UNPACK,
     ("dwf_control", "for_list", 2): F_LOOPVAR,
@@ -104,7 +113,7 @@ def _params():
     for module, workflow, inputs in CASES:
         for i, inp in enumerate(inputs):
             reason = KNOWN.get((module, workflow, i))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            marks = [pytest.mark.xfail(strict=True, raises=DisagreementError, reason=reason)] if reason else []
             yield pytest.param(module, workflow, inp, id=f"{workflow}-{i}", marks=marks)
 
 
@@ -124,9 +133,9 @@ def test_waits_take_virtual_time(diff):
     assert machine.status == "FAILED"
 
 
-@pytest.mark.parametrize("how", ["result", pytest.param("late_result", marks=pytest.mark.xfail(strict=True, reason=F_FAIL)),
-                                 pytest.param("failure", marks=pytest.mark.xfail(strict=True, reason=F_FAIL)),
-                                 pytest.param("timeout", marks=pytest.mark.xfail(strict=True, reason=F_FAIL))])
+@pytest.mark.parametrize("how", ["result", pytest.param("late_result", marks=pytest.mark.xfail(strict=True, raises=DisagreementError, reason=F_FAIL)),
+                                 pytest.param("failure", marks=pytest.mark.xfail(strict=True, raises=DisagreementError, reason=F_FAIL)),
+                                 pytest.param("timeout", marks=pytest.mark.xfail(strict=True, raises=DisagreementError, reason=F_FAIL))])
 def test_callback(diff, how):
     t = diff.tester("dwf_timing", "callback", fresh=True)
     if how == "result":
@@ -190,7 +199,7 @@ def test_retry_other_error_not_retried(diff):
     assert machine.stats["lambda_invocations"] == 1
 
 
-@pytest.mark.parametrize("send_fails", [False, pytest.param(True, marks=pytest.mark.xfail(strict=True, reason=F_FAIL))])
+@pytest.mark.parametrize("send_fails", [False, pytest.param(True, marks=pytest.mark.xfail(strict=True, raises=DisagreementError, reason=F_FAIL))])
 def test_sdk_calls(diff, send_fails):
     t = diff.tester("dwf_timing", "sdk", fresh=True)
     t.mock_aws("s3.get_object", returns={"Body": "hello", "ContentLength": 5})
@@ -215,3 +224,10 @@ def test_mocked_step_in_loop(diff):
     t.mock_step("inc", returns=3)
     py, machine = diff.agree(t, {"n": 5, "stop": 3, "skip": 0}, check_direct=False)
     assert machine.output == {"i": 3, "total": 0, "seen": []}
+
+
+def test_aliasing_is_refused(diff):
+    """F5, fixed by a refusal: mutating a list Python would share between names is a compile error."""
+    with pytest.raises(CompileError, match="in-place change of 'ys'"):
+        diff.tester("dwf_data", "aliasing", fresh=True).definition
+

@@ -275,6 +275,9 @@ class Gen:
     def statement(self, env, indent, depth, ctx):
         self.statements += 1
         safe = ctx["in_try"]
+        # An expression that can raise is only used where its value is read: a value assigned and never read is not
+        # evaluated on the machine (F14), and an error in a raise statement's arguments is misnamed (F15).
+        stored_safe = True
         kinds = ["assign", "assign", "step", "aug", "mutate"]
         if depth > 0 and self.statements < 25:
             kinds += ["if", "if", "while", "for", "try"]
@@ -289,9 +292,9 @@ class Gen:
                                                                                     "dict": "m"}[ty])
             if ty == "dict":
                 keys = self.draw(st.lists(st.sampled_from(KEYS), max_size=2, unique=True))
-                value = "{" + ", ".join(f"{kk!r}: {self.int_expr(env, 1, safe)}" for kk in keys) + "}"
+                value = "{" + ", ".join(f"{kk!r}: {self.int_expr(env, 1, stored_safe)}" for kk in keys) + "}"
             else:
-                value = self.expr(ty, env, 2, safe)
+                value = self.expr(ty, env, 2, stored_safe)
             self.emit(indent, f"{target} = {value}")
             env[ty].add(target)
             return False
@@ -315,10 +318,10 @@ class Gen:
             strs = sorted(env["str"] - ctx["loop_vars"])
             if ints and (not strs or self.chance(0.7)):
                 op = self.pick(["+=", "-=", "//=", "%="])
-                rhs = self.int_expr(env, 1, safe) if op in ("+=", "-=") else str(self.pick([2, 3, -3]))
+                rhs = self.int_expr(env, 1, stored_safe) if op in ("+=", "-=") else str(self.pick([2, 3, -3]))
                 self.emit(indent, f"{self.pick(ints)} {op} {rhs}")
             elif strs:
-                self.emit(indent, f"{self.pick(strs)} += {self.str_expr(env, 1, safe)}")
+                self.emit(indent, f"{self.pick(strs)} += {self.str_expr(env, 1, stored_safe)}")
             else:
                 self.emit(indent, "pass")
             return False
@@ -326,11 +329,11 @@ class Gen:
             lists, dicts = sorted(env["list"]), sorted(env["dict"])
             if lists and (not dicts or self.chance(0.5)):
                 if self.chance(0.7):
-                    self.emit(indent, f"{self.pick(lists)}.append({self.int_expr(env, 1, safe)})")
+                    self.emit(indent, f"{self.pick(lists)}.append({self.int_expr(env, 1, stored_safe)})")
                 else:
-                    self.emit(indent, f"{self.pick(lists)} += {self.list_expr(env, 1, safe)}")
+                    self.emit(indent, f"{self.pick(lists)} += {self.list_expr(env, 1, stored_safe)}")
             elif dicts:
-                self.emit(indent, f"{self.pick(dicts)}[{self.pick(KEYS)!r}] = {self.int_expr(env, 1, safe)}")
+                self.emit(indent, f"{self.pick(dicts)}[{self.pick(KEYS)!r}] = {self.int_expr(env, 1, stored_safe)}")
             else:
                 self.emit(indent, "pass")
             return False
@@ -356,10 +359,10 @@ class Gen:
         if k == "raise":
             if self.chance(0.5) or ctx["in_try"]:
                 cls = self.pick(["NotFound", "Other", "AppError", "ValueError"])
-                self.emit(indent, f"raise {cls}({self.str_expr(env, 1, safe)})")
+                self.emit(indent, f"raise {cls}({self.str_expr(env, 1, stored_safe)})")
             else:
                 # sfn.Fail caught by `except Exception` reads differently (F10): only outside try bodies
-                self.emit(indent, f"raise sfn.Fail('Custom.Failure', {self.str_expr(env, 1, safe)})")
+                self.emit(indent, f"raise sfn.Fail('Custom.Failure', {self.str_expr(env, 1, stored_safe)})")
             return True
         if k == "return":
             ty = self.pick(["int", "str", "list", "dict", "all"])
@@ -451,7 +454,7 @@ class Gen:
             self.emit(indent, "finally:")
             # only scalars here: a finally that mutates a returned list shows Python's sharing (F5)
             target = self.fresh("n")
-            self.emit(indent + 1, f"{target} = {self.int_expr(env, 1, ctx['in_try'])}")
+            self.emit(indent + 1, f"{target} = {self.int_expr(env, 1, True)}")
         return False
 
     def result(self, env):

@@ -11,9 +11,8 @@ def mutation(n, key):
     d = make(n)
     d["extra"] = n * 2
     d[key] = [None, True, False]
-    d["deep"]["flag"] = True
-    d["tags"].append("b")
-    d["tags"].append(["nested"])
+    d["deep"] = {"list": d["deep"]["list"], "flag": True}
+    d["tags"] = d["tags"] + ["b", ["nested"]]
     xs = [1, 2, 3]
     xs[0] = 10
     xs[-1] = 30
@@ -55,3 +54,11 @@ def aliasing(xs):
     d = {"list": xs}
     d["list"].append(2)
     return {"xs": xs, "ys": ys, "d": d}
+
+
+@sfn.workflow
+def nested_mutation(n):
+    d = make(n)
+    d["deep"]["flag"] = True
+    d["tags"].append("b")
+    return d

@@ -131,7 +131,7 @@ def finally_paths(xs):
             if x == "stop":
                 break
             if x == "ret":
-                return log
+                return list(log)
             log.append(check(x))
         finally:
             log.append("f")

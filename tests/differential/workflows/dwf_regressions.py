@@ -1,0 +1,21 @@
+"""Shrunk counterexamples of test_workflow_properties.py (see FINDINGS.md)."""
+import pyawssfn as sfn
+
+
+@sfn.workflow
+def dead_assignment(d):
+    n0 = d["k"]
+    return 1
+
+
+@sfn.workflow
+def dead_in_finally(d):
+    try:
+        return 1
+    finally:
+        n0 = d["k"]
+
+
+@sfn.workflow
+def raise_argument_error(s):
+    raise sfn.Fail("Custom.Failure", s[0])
