@@ -91,7 +91,7 @@ def _call(sx, resource, arguments, timeout, heartbeat):
     run = sx.run
     if run.mocks.serves(sx.name, resource):
         return _mocked(sx, resource, arguments, timeout, heartbeat)
-    if resource.startswith("arn:aws:lambda:") or resource.startswith("arn:aws-") and ":lambda:" in resource:
+    if resource.startswith("arn:aws:lambda:") or (resource.startswith("arn:aws-") and ":lambda:" in resource):
         return _legacy_lambda(sx, resource, arguments, timeout)
     if resource.startswith(LAMBDA_INVOKE):
         return _service_lambda(sx, resource, arguments, timeout, heartbeat)
