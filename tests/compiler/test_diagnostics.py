@@ -77,6 +77,8 @@ CASES = [
      "    return rows\n", 14, "in-place change of 'row'"),
     ("element-of-shared-mutated", "@sfn.workflow\ndef wf(x):\n    d = {'a': x}\n    d['a']['k'] = 1\n    return x\n",
      14, "in-place change of an element of 'd'"),
+    ("inline-map-tolerated", "@sfn.workflow\ndef wf(xs):\n    return sfn.map(step, xs, tolerated_failures=1)\n", 13,
+     "distributed Map"),
     ("walrus", "@sfn.workflow\ndef wf(x):\n    if (y := step(x)):\n        return y\n    return 0\n", 13, ":="),
 ]
 

@@ -1226,6 +1226,10 @@ class FunctionLowerer:
                 consts[k] = self.tr.literal_value(v)
             except NotConstant:
                 raise self.fail(v, f"sfn.map {k}= must be a literal", f"write {k}=10")
+        if not consts.get("distributed") and (consts.get("tolerated_failures") is not None or
+                                              consts.get("tolerated_failure_percentage") is not None):
+            raise self.fail(call, "tolerated failures need a distributed Map (an inline Map fails with its first "
+                                  "failed item)", "pass distributed=True, or catch the error inside the step")
         params = step.node.args.posonlyargs + step.node.args.args
         if not params:
             raise self.fail(call, f"step {step.name!r} takes no parameter to receive the item",
