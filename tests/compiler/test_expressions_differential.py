@@ -216,6 +216,33 @@ def test_hand_written_cases(node):
     assert not failures, "\n".join(failures)
 
 
+def truthy_code(src: str) -> str | None:
+    errors: list = []
+    t = ex.ExpressionTranslator(lambda n: "$" + n.id, lambda n, w, i: errors.append(w),
+                                predicate_names={"IsNull"}, module_aliases={"PSF"})
+    code = t.truthy(ast.parse(src, mode="eval").body)
+    return None if errors else code
+
+
+def test_truthy_matches_python_bool(node):
+    """truthy(e) is Python's bool(e), failing where evaluating e raises."""
+    cases = [c for c in CASES if c not in KNOWN_GAPS and c not in REFUSED_AT_RUN_TIME]
+    cases += ["i and s and xs", "z or e or empty", "not (zeros and ed)", "(i > 1) and not none", "xs or d['zz']",
+              "empty and d['zz']", "ed or zeros"]
+    codes = [truthy_code(c) for c in cases]
+    requests = [(code, ENV) for code in codes if code is not None]
+    results = iter(node.evaluate_many(requests))
+    failures = []
+    for src, code in zip(cases, codes):
+        if code is None:
+            continue
+        want = python_value(f"bool({src})", ENV)
+        got_node, got_py = node_result(next(results)), py_engine(code, ENV)
+        if not same(want, got_node) or not same(want, got_py):
+            failures.append(f"{src}: python={want!r} node={got_node!r} jsonata-python={got_py!r}\n    {code}")
+    assert not failures, "\n".join(failures)
+
+
 # --- random expressions over random JSON values ---------------------------------------------------------------
 
 json_leaf = st.one_of(

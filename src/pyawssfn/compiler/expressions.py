@@ -192,9 +192,19 @@ class ExpressionTranslator:
     def truthy(self, node: ast.expr) -> str:
         _reset_names()
         try:
-            return self._truthy(self._tr(node))
+            return self._truthy_of(node)
         except _Refused:
             return "false"
+
+    def _truthy_of(self, node: ast.expr) -> str:
+        """Truthiness of a node, without materialising the operand `and`/`or` would return."""
+        if isinstance(node, ast.BoolOp):
+            # T(a and b) == T(a) and T(b); JSONata's and/or short-circuit as Python's do.
+            op = " and " if isinstance(node.op, ast.And) else " or "
+            return "(" + op.join(_paren(self._truthy_of(v)) for v in node.values) + ")"
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return f"$not({self._truthy_of(node.operand)})"
+        return self._truthy(self._tr(node))
 
     def literal_value(self, node: ast.expr) -> Any:
         if isinstance(node, ast.Constant):
