@@ -17,7 +17,23 @@ def commands() -> list[str]:
             for line in block.splitlines() if line.strip()]
 
 
+class VirtualClock:
+    """watch's polling sleeps on this clock, so `--timeout 3` costs no real time."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
 def test_walkthrough_commands_run_as_written(moto_url, monkeypatch, tmp_path, capsys):
+    from pyawssfn.deploy import executions
+    clock = VirtualClock()
+    monkeypatch.setattr(executions, "time", clock)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "examples").symlink_to(REPO_DOCS.parent / "examples")
     cmds = commands()
@@ -39,6 +55,7 @@ def test_walkthrough_commands_run_as_written(moto_url, monkeypatch, tmp_path, ca
         expected = 1 if argv[0] == "watch" else 0      # the doc says: on moto, watch gives up after --timeout
         assert code == expected, f"{cmd}\nexit {code}\n{out}\n{err}"
         ran.append((argv[0], out))
+    assert clock.now == 3.0          # watch polled at 0, 1, 2 and 3 s, then gave up rather than pass 3 s
     deploys = [out for name, out in ran if name == "deploy"]
     assert "created" in deploys[0] and "nothing changed" in deploys[1]
     assert (tmp_path / "function.zip").is_file() and (tmp_path / "template.json").is_file()
