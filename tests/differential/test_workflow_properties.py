@@ -486,6 +486,9 @@ def run_one(source: str, inp: dict, tmp: pathlib.Path, stats: dict):
     name = f"dwf_generated_{os.getpid()}_{next(_counter)}"
     path = tmp / f"{name}.py"
     path.write_text(source)
+    stats["lines"].append(source.count("\n") - PRELUDE.count("\n") - 2)
+    if os.environ.get("PYAWSSFN_DIFF_SHOW"):
+        print(source[len(PRELUDE):], inp)
     try:
         t = WorkflowTester(path, "w")
         try:
@@ -503,7 +506,7 @@ def run_one(source: str, inp: dict, tmp: pathlib.Path, stats: dict):
 
 
 def test_generated_workflows_agree():
-    stats = {"compiled": 0, "refused": 0, "reasons": []}
+    stats = {"compiled": 0, "refused": 0, "reasons": [], "lines": []}
     with tempfile.TemporaryDirectory() as tmp:
         @settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM, database=None,
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -516,7 +519,8 @@ def test_generated_workflows_agree():
         agree()
     total = stats["compiled"] + stats["refused"]
     print(f"\ngenerated {total}: compiled {stats['compiled']}, refused {stats['refused']}, "
-          f"succeeded {stats.get('SUCCEEDED', 0)}, failed {stats.get('FAILED', 0)}")
+          f"succeeded {stats.get('SUCCEEDED', 0)}, failed {stats.get('FAILED', 0)}; body lines: mean "
+          f"{sum(stats['lines']) / max(1, len(stats['lines'])):.1f}, max {max(stats['lines'], default=0)}")
     for r in sorted(set(stats["reasons"])):
         print("  refused:", r)
     assert stats["refused"] * 2 <= total, f"the compiler refused most generated programs: {stats['reasons'][:5]}"
