@@ -125,3 +125,57 @@ def test_activities_and_pass_states_need_nothing():
         "A": {"Type": "Task", "Resource": "arn:aws:states:us-east-1:123456789012:activity:human", "Next": "P"},
         "P": {"Type": "Pass", "End": True}}}
     assert derive_policy(d).document()["Statement"] == []
+
+
+# --- properties over random nestings ------------------------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+SDK_TASKS = [("aws-sdk:s3:getObject", "s3:GetObject"), ("aws-sdk:dynamodb:putItem", "dynamodb:PutItem"),
+             ("aws-sdk:sfn:listExecutions", "states:ListExecutions"), ("aws-sdk:s3:listObjectsV2", "s3:ListBucket")]
+
+
+def _leaf(kind):
+    if kind == "lambda":
+        return lambda_task("x"), {"lambda:InvokeFunction"}
+    resource, action = SDK_TASKS[kind]
+    return {"Type": "Task", "Resource": f"arn:aws:states:::{resource}", "Arguments": {"Bucket": "b"},
+            "End": True}, {action}
+
+
+def _nest(children):
+    """Wrap sub-definitions in a Parallel or a Map, alternately, so states hide at any depth."""
+    def build(items, depth=0):
+        states, actions = {}, set()
+        for i, item in enumerate(items):
+            if isinstance(item, list):
+                inner, acts = build(item, depth + 1)
+                if depth % 2:
+                    state = {"Type": "Map", "End": True, "ItemProcessor": inner}
+                else:
+                    state = {"Type": "Parallel", "End": True, "Branches": [inner]}
+            else:
+                state, acts = _leaf(item)
+            state = {k: v for k, v in state.items() if k not in ("End", "Next")}
+            state.update({"Next": f"S{i + 1}"} if i + 1 < len(items) else {"End": True})
+            states[f"S{i}"] = state
+            actions |= acts
+        return {"StartAt": "S0", "States": states}, actions
+    return build(children)
+
+
+leaves = st.one_of(st.just("lambda"), st.integers(0, len(SDK_TASKS) - 1))
+trees = st.recursive(st.lists(leaves, min_size=1, max_size=3),
+                     lambda inner: st.lists(st.one_of(leaves, inner), min_size=1, max_size=3), max_leaves=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(trees)
+def test_every_nested_task_is_granted_and_nothing_else(tree):
+    definition, expected = _nest(tree)
+    doc = derive_policy(definition).document()
+    granted = grants(definition)
+    assert set(granted) == expected
+    for statement in doc["Statement"]:      # no action is granted on resources another action needed
+        for action in statement["Action"]:
+            assert set(statement["Resource"]) == granted[action]
