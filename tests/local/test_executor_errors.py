@@ -202,3 +202,11 @@ def test_oversized_or_non_json_execution_input_is_rejected_like_start_execution(
         Executor(d).run({"s": {1, 2}})
     ex = Executor(task(), lambdas={FN: lambda e, c: float("nan")}).run({})
     assert ex.error == "Runtime.MarshalError"
+
+
+def test_task_arguments_over_the_limit_are_data_limit_exceeded():
+    d = {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": FN, "End": True,
+                                          "Parameters": {"a.$": "$.s", "b.$": "$.s"}}}}
+    fn = Flaky()
+    ex = Executor(d, lambdas={FN: fn}).run({"s": "x" * 140_000})
+    assert ex.error == "States.DataLimitExceeded" and fn.calls == 0

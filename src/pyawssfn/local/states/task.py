@@ -73,6 +73,7 @@ def _attempt(sx):
             arguments = dataflow.payload_template(sx, state["Parameters"], effective, "Parameters")
         else:
             arguments = effective
+    check_payload(dumps(arguments), sx.name)  # AWS: the input after Parameters is held to the quota too
     timeout, heartbeat = _timeouts(sx, effective)
     result = _call(sx, resource, arguments, timeout, heartbeat)
     if sx.jsonata:
