@@ -1,6 +1,8 @@
 """The least-privilege policy is derived from the definition: every state, nested ones included."""
 from __future__ import annotations
 
+from hypothesis import given, settings, strategies as st
+
 from pyawssfn.deploy.iam import LOG_DELIVERY_ACTIONS, LOG_WRITE_ACTIONS, SYNC_RULE, XRAY_ACTIONS, derive_policy, render_policy
 
 from .conftest import lambda_task, machine
@@ -128,8 +130,6 @@ def test_activities_and_pass_states_need_nothing():
 
 
 # --- properties over random nestings ------------------------------------------------------------------------------
-
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 SDK_TASKS = [("aws-sdk:s3:getObject", "s3:GetObject"), ("aws-sdk:dynamodb:putItem", "dynamodb:PutItem"),
              ("aws-sdk:sfn:listExecutions", "states:ListExecutions"), ("aws-sdk:s3:listObjectsV2", "s3:ListBucket")]
