@@ -40,8 +40,7 @@ def test_sdk_and_child_resources_of_the_nested_workflow():
     doc = t["Resources"]["StateMachineRole"]["Properties"]["Policies"][0]["PolicyDocument"]
     granted = {a: st["Resource"] for st in doc["Statement"] for a in st["Action"]}
     assert granted["s3:GetObject"] == [{"Fn::Sub": "arn:${AWS::Partition}:s3:::in-bucket/*"}]   # Key is dynamic
-    assert granted["states:StartExecution"] == [{"Fn::Sub": ["${StateMachineArn_child}", {
-        "StateMachineArn_child": {"Ref": "StateMachineChild"}}]}]
+    assert granted["states:StartExecution"] == [{"Ref": "StateMachineChild"}]
     assert granted["states:StopExecution"] == [{"Fn::Sub": [
         "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${StateMachineName_child}:*",
         {"StateMachineName_child": {"Fn::GetAtt": ["StateMachineChild", "Name"]}}]}]

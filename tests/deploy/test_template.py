@@ -96,8 +96,7 @@ def test_each_machine_has_its_own_role_with_only_what_it_uses():
         "events:PutTargets", "events:PutRule", "events:DescribeRule", "s3:PutObject"}
     doc = res["StateMachineRole"]["Properties"]["Policies"][0]["PolicyDocument"]
     by_action = {a: st["Resource"] for st in doc["Statement"] for a in st["Action"]}
-    assert by_action["states:StartExecution"] == [{"Fn::Sub": ["${StateMachineArn_check_stock}", {
-        "StateMachineArn_check_stock": {"Ref": "StateMachineCheckStock"}}]}]
+    assert by_action["states:StartExecution"] == [{"Ref": "StateMachineCheckStock"}]
     assert by_action["s3:PutObject"] == [{"Fn::Sub": "arn:${AWS::Partition}:s3:::order-archive/*"}]
     assert res["StateMachine"]["Properties"]["LoggingConfiguration"]["Level"] == "ERROR"
     assert res["StateMachineRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {

@@ -50,7 +50,7 @@ def _sub(template: str, names: dict[str, Any]) -> Any:
     used = [v for v in re.findall(r"\$\{([A-Za-z0-9_:]+)\}", template) if "::" not in v]
     if not re.search(r"\$\{", template):
         return template
-    if re.fullmatch(r"\$\{(FunctionArn|LogGroupArn)\}", template):
+    if re.fullmatch(r"\$\{\w+\}", template):    # a whole ARN by itself: the reference, without a Sub
         return names[template[2:-1]]
     if not used:
         return {"Fn::Sub": template}
