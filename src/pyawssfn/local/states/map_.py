@@ -162,8 +162,8 @@ def _attempt(sx):
     tolerated_pct = _number_field(sx, effective, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
                                   integer=False)
     if not distributed:
-        # Failure tolerance is a Distributed Map feature: AWS accepts the fields on an inline Map but any failed
-        # iteration still fails it (as LocalStack, checked against AWS, also behaves).
+        # The failure threshold is a Distributed Map feature (AWS documents it only there, CDK offers it only on
+        # DistributedMap): AWS accepts the fields on an inline Map, but a failed iteration still fails the Map.
         tolerated_count = tolerated_pct = None
     processor = _processor(state)
     selector_key = "ItemSelector" if "ItemSelector" in state else ("Parameters" if "Parameters" in state else None)
