@@ -135,3 +135,16 @@ def test_deploy_with_a_child_workflow_and_an_sdk_call(moto_url, tmp_path, capsys
     lam = boto3.client("lambda", endpoint_url=moto_url, region_name="us-east-1")
     assert lam.get_function(FunctionName="nest")["Configuration"]["CodeSha256"] == base64.b64encode(
         hashlib.sha256(zipped).digest()).decode()
+
+
+def test_template_command_notes_every_widened_resource(tmp_path, capsys):
+    src = EXAMPLES.parent / "tests" / "deploy" / "workflows" / "dynamic.py"
+    code, out, err = cli(capsys, "template", str(src), "--format", "cloudformation", "--tracing")
+    assert code == 0
+    template = json.loads(out)
+    doc = template["Resources"]["StateMachineRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    granted = {a: st["Resource"] for st in doc["Statement"] for a in st["Action"]}
+    assert granted["s3:ListBucket"] == ["*"]           # IAM's name for ListObjectsV2; the bucket is an input
+    assert "xray:PutTraceSegments" in granted
+    assert template["Resources"]["StateMachine"]["Properties"]["TracingConfiguration"] == {"Enabled": True}
+    assert "pyawssfn: note: count_objects: s3:ListBucket (for s3:listObjectsV2): resource \"*\"" in err

@@ -78,7 +78,9 @@ def test_sdk_actions_use_iam_names_and_narrow_resources_only_when_literal():
     assert grants(d) == {"s3:GetObject": {f"{P}:s3:::in-bucket/data.json"}, "s3:ListBucket": {"*"},
                          "states:DescribeExecution": {"*"}}
     notes = derive_policy(d).notes
-    assert any("s3:ListObjectsV2" in n for n in notes) and any("states:DescribeExecution" in n for n in notes)
+    assert any("s3:ListBucket (for s3:listObjectsV2)" in n for n in notes)
+    assert any("states:DescribeExecution (for sfn:describeExecution)" in n for n in notes)
+    assert not any("s3:GetObject" in n for n in notes)          # narrowed: nothing to note
 
 
 def test_dynamic_function_name_in_jsonpath_widens_to_the_account_and_says_so():

@@ -257,10 +257,14 @@ def _sdk(model: PolicyModel, rest: str, args: dict[str, Any]) -> None:
     prefix = iam_prefix(service)
     op = _pascal(operation)
     actions = SDK_ACTION_ALIAS.get((prefix, op), [f"{prefix}:{op}"])
-    model.grant(f"Sdk{_pascal(re.sub(r'[^A-Za-z0-9]', '', prefix))}", actions, _sdk_resources(model, prefix, op, args))
+    resources = _sdk_resources(prefix, op, args)
+    if resources == ["*"]:
+        model.notes.append(f"{', '.join(actions)} (for {service}:{operation}): resource \"*\" (no narrower "
+                           "resource known from the arguments)")
+    model.grant(f"Sdk{_pascal(re.sub(r'[^A-Za-z0-9]', '', prefix))}", actions, resources)
 
 
-def _sdk_resources(model: PolicyModel, prefix: str, op: str, args: dict[str, Any]) -> list[str]:
+def _sdk_resources(prefix: str, op: str, args: dict[str, Any]) -> list[str]:
     """Narrow resources where the target is a literal in the arguments; "*" otherwise (said in the notes)."""
     if prefix == "s3":
         bucket, key = _literal(args, "Bucket"), _literal(args, "Key")
@@ -274,7 +278,6 @@ def _sdk_resources(model: PolicyModel, prefix: str, op: str, args: dict[str, Any
         return [arn]
     if prefix == "sns" and (topic := _literal(args, "TopicArn")):
         return [topic]
-    model.notes.append(f"{prefix}:{op}: resource \"*\" (no narrower resource known from the arguments)")
     return ["*"]
 
 
