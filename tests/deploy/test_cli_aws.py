@@ -135,3 +135,14 @@ def test_outcome_printing(capsys):
     assert json.loads(capsys.readouterr().out.split("\n", 1)[1]) == {"a": 1}
     assert print_outcome({"status": "FAILED", "error": "MalformedText", "cause": "text too short"}) == 1
     assert "error: MalformedText\ncause: text too short" in capsys.readouterr().out
+
+
+def test_an_execution_arn_brings_its_region(moto_url, capsys):
+    sfn = boto3.client("stepfunctions", endpoint_url=moto_url, region_name="eu-west-1")
+    sm = sfn.create_state_machine(name="far-away", roleArn=ROLE, definition=json.dumps(
+        machine(("A", lambda_task("a")))))["stateMachineArn"]
+    arn = sfn.start_execution(stateMachineArn=sm, input="{}")["executionArn"]
+    code, out, _ = cli(capsys, "history", arn, "--json", "--endpoint-url", moto_url)   # configured: us-east-1
+    assert code == 0 and json.loads(out)["events"]
+    code, _, err = cli(capsys, "history", arn, "--region", "us-east-1", "--endpoint-url", moto_url)
+    assert code == 1 and "ExecutionDoesNotExist" in err                     # an explicit --region is obeyed

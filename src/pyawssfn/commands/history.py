@@ -19,7 +19,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 @handles_errors
 def run(args: argparse.Namespace) -> int:
-    aws = aws_from_args(args)
+    aws = aws_from_args(args, args.execution_arn)
     events = executions.history(aws, args.execution_arn)
     if args.json:
         print(json.dumps({"events": executions.jsonable_events(events)}, indent=2))

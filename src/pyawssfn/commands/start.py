@@ -23,7 +23,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 @handles_errors
 def run(args: argparse.Namespace) -> int:
-    aws = aws_from_args(args)
+    aws = aws_from_args(args, args.machine)
     started = executions.start(aws, args.machine, args.input, args.name)
     print(started["executionArn"])
     if not args.wait:

@@ -25,7 +25,7 @@ STYLE = {"SUCCEEDED": "green", "FAILED": "red", "TIMED_OUT": "red", "ABORTED": "
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.status import Status
-    aws = aws_from_args(args)
+    aws = aws_from_args(args, args.execution_arn)
     console = Console(highlight=False)
     entered = exited = 0
     status = "RUNNING"

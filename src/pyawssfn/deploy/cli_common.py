@@ -16,8 +16,14 @@ def add_aws_args(parser: argparse.ArgumentParser) -> None:
                         help="send every AWS call here instead (e.g. a moto or LocalStack server)")
 
 
-def aws_from_args(args: argparse.Namespace) -> Aws:
-    return connect(getattr(args, "region", None), getattr(args, "endpoint_url", None))
+def aws_from_args(args: argparse.Namespace, arn: str | None = None) -> Aws:
+    """The session for the command; without --region, an ARN's own region wins over the configured one (an
+    execution lives in the region of its ARN)."""
+    region = getattr(args, "region", None)
+    if region is None and arn and arn.startswith("arn:"):
+        parts = arn.split(":")
+        region = parts[3] if len(parts) > 3 and parts[3] else None
+    return connect(region, getattr(args, "endpoint_url", None))
 
 
 def error(message: str) -> None:
