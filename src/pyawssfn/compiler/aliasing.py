@@ -47,8 +47,9 @@ class AliasCheck:
                 x = x.value if isinstance(x, ast.Starred) else x
                 out |= self.top_names(x) | self.contained(x)
         elif isinstance(e, ast.Dict):
-            for v in e.values:
-                out |= self.top_names(v) | self.contained(v)
+            for k, v in zip(e.keys, e.values):
+                if k is not None:  # {**d} copies d's entries: that shares d's elements, not d
+                    out |= self.top_names(v) | self.contained(v)
         elif isinstance(e, ast.IfExp):
             out |= self.contained(e.body) | self.contained(e.orelse)
         elif isinstance(e, ast.BoolOp):
@@ -63,8 +64,8 @@ class AliasCheck:
             for x in e.elts:
                 out |= self.elements_shared(x.value if isinstance(x, ast.Starred) else x)
         elif isinstance(e, ast.Dict):
-            for v in e.values:
-                out |= self.elements_shared(v)
+            for k, v in zip(e.keys, e.values):
+                out |= self.elements_shared(v) | (self.top_names(v) if k is None else set())
         elif isinstance(e, ast.Subscript):
             out |= self.top_names(e.value) | self.elements_shared(e.value)
         elif isinstance(e, ast.Call):
@@ -122,7 +123,7 @@ class AliasCheck:
             self.report(node, f"in-place change of {what}, whose value may also be reached "
                               "through another name or container (Python shares the object; the state machine "
                               "copies values)",
-                        f"copy it first ({name} = list({name}) or dict({name})) or build a new value")
+                        f"copy it first: {name} = {name} + [] for a list, {name} = {{**{name}}} for a dict")
 
     # -- statements
     def block(self, stmts: list[ast.stmt]) -> None:
@@ -155,7 +156,8 @@ class AliasCheck:
             base = call.func.value
             while isinstance(base, ast.Subscript):
                 base = base.value
-            if isinstance(base, ast.Name) and call.args:
+            if isinstance(base, ast.Name) and any(self.top_names(a) | self.contained(a) | self.elements_shared(a)
+                                                  for a in call.args):
                 self.deep.add(base.id)
         elif isinstance(s, ast.For):
             is_range = isinstance(s.iter, ast.Call) and isinstance(s.iter.func, ast.Name) and \

@@ -93,11 +93,26 @@ def remove_dead_assignments(nodes: list[Node]) -> None:
         for n in nodes:
             for holder in [n] + n.rules + n.catch:
                 for k in list(holder.assign):
-                    if k not in refs:
-                        del holder.assign[k]
-                        changed = True
+                    if k in refs:
+                        continue
+                    v = holder.assign[k]
+                    # An expression that can raise (the translator's $error) must still run, as Python would fail,
+                    # unless the same state evaluates it anyway (it was substituted into a field of the state).
+                    if "$error(" in v and not _evaluated_elsewhere(n, holder, k, v):
+                        continue
+                    del holder.assign[k]
+                    changed = True
         if not changed:
             return
+
+
+def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: str) -> bool:
+    others = [x for k, x in holder.assign.items() if k != key]
+    if holder is n:
+        _strings(n.fields, others)
+        if n.output is not None:
+            others.append(n.output)
+    return any(v in o for o in others)
 
 
 def _simplify_choices(nodes: list[Node]) -> None:
@@ -182,7 +197,7 @@ def generate(graph: Graph, comment: str) -> tuple[dict, dict[str, int]]:
                 cj["Next"] = name_of(c.next)
                 cs.append(cj)
             d["Catch"] = cs
-        if n.assign and not n.end:
+        if n.assign:
             d["Assign"] = assign_json(n.assign)
         if n.output is not None:
             d["Output"] = _tmpl(n.output)

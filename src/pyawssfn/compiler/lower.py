@@ -404,13 +404,14 @@ class FunctionLowerer:
         v = st.value
         if isinstance(v, ast.Constant):
             return  # docstring or bare constant
-        if isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and isinstance(v.func.value, ast.Name) \
-                and v.func.attr in _MUTATORS:
-            base = v.func.value.id
-            if base in self.outer and base not in self.vars:
-                raise self.fail(v, f"mutation of outer variable {base!r} inside a parallel branch",
+        if isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr in _MUTATORS:
+            base = v.func.value
+            while isinstance(base, ast.Subscript):
+                base = base.value
+            if isinstance(base, ast.Name) and base.id in self.outer and base.id not in self.vars:
+                raise self.fail(v, f"mutation of outer variable {base.id!r} inside a parallel branch",
                                 "return the value from the branch and combine the results after sfn.parallel")
-            if base in self.vars:
+            if isinstance(base, ast.Name) and base.id in self.vars:
                 if v.func.attr not in ("append", "extend", "update"):
                     raise self.fail(v, f"the list/dict method {v.func.attr}() is not supported in a workflow",
                                     "build the new value with an expression, e.g. xs = xs[:-1]")
@@ -423,14 +424,15 @@ class FunctionLowerer:
         self.prepare(v)  # evaluated only for its step calls; a pure expression has no effect
 
     def _mutate_method(self, call: ast.Call) -> None:
+        """``x.append(v)``, ``d["k"].extend(v)``, ``x.update(e)``: the new value is stored back into the target."""
         meth = call.func.attr
         target = call.func.value
         if len(call.args) != 1 or call.keywords:
             raise self.fail(call, f"{meth}() takes exactly one argument here", f"write x.{meth}(value)")
+        self._check_target(target)
         arg = self.prepare(call.args[0])
-        var = self.vars[target.id]
         for ex in self.frontier:
-            cur = self.render(target, ex.env)
+            cur = self.render(_load(target), ex.env)
             val = self.render(arg, ex.env)
             if meth == "append":
                 new = append(cur, val)
@@ -439,12 +441,24 @@ class FunctionLowerer:
             else:
                 new = (f'$type({_p(cur)}) = "object" and $type({_p(val)}) = "object" ? $merge([{cur}, {val}]) : '
                        f'$error("TypeError: update() needs dicts")')
-            ex.env[var] = new
+            updates: dict[str, str] = {}
+            self.bind_target(target, new, ex.env, updates)
+            ex.env.update(updates)
 
     def st_Assign(self, st: ast.Assign) -> None:
         value = self.prepare(st.value)
         for t in st.targets:
             self._check_target(t)
+        t0 = st.targets[0]
+        if len(st.targets) == 1 and isinstance(t0, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
+                and len(t0.elts) == len(value.elts) and not any(isinstance(e, ast.Starred) for e in value.elts):
+            # a, b = b, a: every value is computed before any is assigned, as in Python
+            for ex in self.frontier:
+                updates: dict[str, str] = {}
+                for sub_t, sub_v in zip(t0.elts, value.elts):
+                    self.bind_target(sub_t, self.render(sub_v, ex.env), ex.env, updates)
+                ex.env.update(updates)
+            return
         for ex in self.frontier:
             rendered = self.render(value, ex.env)
             updates: dict[str, str] = {}
@@ -504,7 +518,10 @@ class FunctionLowerer:
             out[self.vars[t.id]] = value
             return
         if isinstance(t, (ast.Tuple, ast.List)):
-            holder = self._syn(lambda v=value: v if _atomic(v) else f"({v})")
+            n = len(t.elts)
+            holder = self._syn(lambda v=value: (
+                f'($pyawssfn_t := {v}; $type($pyawssfn_t) = "array" and $count($pyawssfn_t) = {n} ? $pyawssfn_t : '
+                f'$error("ValueError: expected {n} values to unpack"))'))
             for i, e in enumerate(t.elts):
                 idx = ast.Subscript(value=holder, slice=ast.Constant(value=i), ctx=ast.Load())
                 self.bind_target(e, self.render(idx, env), env, out)
@@ -512,7 +529,9 @@ class FunctionLowerer:
         if isinstance(t, ast.Subscript):
             base = t.value
             key = t.slice
-            container = self._render_in(_load(base), env)
+            # earlier targets of the same statement (d["a"], d["b"] = 1, 2) are already in `out`
+            current = {**env, **out}
+            container = self._render_in(_load(base), current)
             k = self._render_in(key, env)
             new = setitem(container, k, value)
             self.bind_target(base, new, env, out)
@@ -539,13 +558,18 @@ class FunctionLowerer:
 
     def do_return(self, value: ast.expr, name: str, line: int) -> None:
         rest: list[Exit] = []
+        read = self._surely_read(value)
         for ex in self.frontier:
             h = ex.holder
             if isinstance(h, Node) and h.type in _TASK_LIKE:
                 h.output = self.render(value, ex.env)
+                # assignments that can fail still run (Python would fail), unless the output reads them anyway
+                h.assign.update({k: v for k, v in _risky(ex.env).items() if k not in read})
                 h.end = True
             elif isinstance(h, StartHolder):
-                n = self.add(Node("Succeed", name, line, output=self.render(value, ex.env)))
+                risky = {k: v for k, v in _risky(ex.env).items() if k not in read}
+                n = self.add(Node("Pass" if risky else "Succeed", name, line, output=self.render(value, ex.env),
+                                  assign=risky, end=bool(risky)))
                 self.graph.start = n
             else:
                 rest.append(ex)
@@ -555,6 +579,25 @@ class FunctionLowerer:
             for ex in rest:
                 self.flush(ex, n)
             self.add(n)
+
+    def _surely_read(self, node: ast.expr) -> set[str]:
+        """The variables an expression always reads (not under and/or, if-else or a comprehension)."""
+        out: set[str] = set()
+
+        def walk(n: ast.AST) -> None:
+            if isinstance(n, (ast.BoolOp, ast.IfExp, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+                              ast.Lambda)):
+                return
+            if isinstance(n, ast.Name):
+                if n.id.startswith("\x00var:"):
+                    out.add(n.id[5:])
+                elif n.id in self.vars:
+                    out.add(self.vars[n.id])
+            for c in ast.iter_child_nodes(n):
+                walk(c)
+
+        walk(node)
+        return out
 
     # ---------------------------------------------------------------- raise
     def st_Raise(self, st: ast.Raise) -> None:
@@ -620,7 +663,9 @@ class FunctionLowerer:
 
     def emit_fail(self, err: ast.expr, cause: ast.expr, name: str, line: int) -> None:
         n = Node("Fail", name, line)
-        env = self.connect(n, start_ok=True)
+        start_risky = len(self.frontier) == 1 and isinstance(self.frontier[0].holder, StartHolder) and \
+            _risky(self.frontier[0].env)
+        env = self.connect(n, start_ok=not start_risky)
         n.fields["Error"] = self.value_field(err, env)
         n.fields["Cause"] = self.value_field(cause, env)
         self.frontier = []
@@ -784,7 +829,9 @@ class FunctionLowerer:
             stop_v, step_v = self.fresh("stop"), self.fresh("step")
             init += [(i, expr(start)), (stop_v, expr(stop))]
             if step_const is None:
-                init.append((step_v, expr(step)))
+                init.append((step_v, lambda env: (
+                    f"($pyawssfn_s := {self.render(step, env)}; $pyawssfn_s = 0 ? "
+                    f'$error("ValueError: range() arg 3 must not be zero") : $pyawssfn_s)')))
                 cond = f"(${step_v} > 0 and ${i} < ${stop_v}) or (${step_v} < 0 and ${i} > ${stop_v})"
                 advance = f"${i} + ${step_v}"
             else:
@@ -1236,6 +1283,11 @@ class FunctionLowerer:
                             "give the step one parameter")
         items_ast = self.prepare(items)
         item = self._syn(lambda: "$states.context.Map.Item.Value")
+        raw = items_ast
+        items_ast = self._syn(lambda: (
+            f"($pyawssfn_it := {self.render(raw, self.cur_env)}; $type($pyawssfn_it) = \"array\" ? $pyawssfn_it : "
+            f'$error("sfn.map needs a list of items"))'))
+        items_ast.direct = True  # already the list: no Python-iteration conversion
         fake = ast.Call(func=step_arg, args=[item], keywords=[])
         ast.copy_location(fake, call)
         self._emit_map(call, step, fake, items_ast, None, None, consts, var, describe_source(self._src(call)))
@@ -1416,6 +1468,8 @@ class _IterMarker:
 
     def resolve(self, lw: FunctionLowerer, env: dict[str, str]) -> str:
         node = self.node
+        if getattr(node, "direct", False):
+            return lw.render(node, env)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range" and \
                 1 <= len(node.args) <= 2 and not node.keywords and node.func.id not in lw.vars:
             a = [lw.render(x, env) for x in node.args]
@@ -1663,6 +1717,11 @@ def _plain_key(k: str) -> bool:
     import re
     return bool(re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", k)) and k not in ("and", "or", "in", "true", "false", "null",
                                                                          "function")
+
+
+def _risky(env: dict[str, str]) -> dict[str, str]:
+    """The pending assignments whose expression can raise a Python error (they must be evaluated)."""
+    return {k: v for k, v in env.items() if "$error(" in v}
 
 
 def _keys_code(d: str) -> str:

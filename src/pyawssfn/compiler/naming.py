@@ -5,8 +5,21 @@ import re
 
 MAX_STATE_NAME = 80
 _VAR_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-# `$states` is Step Functions' reserved variable; `$__N` names belong to the expression translator's blocks.
-_RESERVED = {"states"}
+# `$states` is Step Functions' reserved variable; `$__N` names belong to the expression translator's blocks. JSONata
+# variables and functions share one namespace, so a variable named `count` would hide `$count()` from every
+# expression that uses it: such names are renamed.
+_JSONATA_FUNCTIONS = {
+    "sum", "count", "max", "min", "average", "string", "substring", "substringBefore", "substringAfter", "lowercase",
+    "uppercase", "length", "trim", "pad", "contains", "split", "join", "match", "replace", "now", "millis",
+    "formatNumber", "formatBase", "formatInteger", "parseInteger", "number", "abs", "floor", "ceil", "round",
+    "power", "sqrt", "random", "boolean", "not", "exists", "keys", "lookup", "spread", "merge", "sift", "each",
+    "error", "assert", "type", "append", "sort", "reverse", "shuffle", "distinct", "zip", "map", "filter", "single",
+    "reduce", "toMillis", "fromMillis", "clone", "eval", "base64encode", "base64decode", "encodeUrlComponent",
+    "encodeUrl", "decodeUrlComponent", "decodeUrl",
+    # Step Functions' own JSONata functions
+    "partition", "range", "hash", "parse", "uuid",
+}
+_RESERVED = {"states"} | _JSONATA_FUNCTIONS
 
 
 class VariableNames:
@@ -17,7 +30,7 @@ class VariableNames:
 
     def for_python(self, name: str) -> str:
         """The variable for a Python name of the top-level workflow: the same name whenever ASL allows it."""
-        if _VAR_OK.match(name) and name not in _RESERVED and not name.startswith("__"):
+        if _VAR_OK.match(name) and name not in _RESERVED and not name.startswith(("__", "pyawssfn_")):
             self.used.add(name)
             return name
         return self.fresh(name)
@@ -26,7 +39,7 @@ class VariableNames:
         base = re.sub(r"[^A-Za-z0-9_]", "_", hint).strip("_") or "v"
         if base[0].isdigit():
             base = "v_" + base
-        if base in _RESERVED:
+        if base in _RESERVED or base.startswith("pyawssfn_"):
             base = base + "_"
         i = 1
         while True:
