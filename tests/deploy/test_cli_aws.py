@@ -103,12 +103,18 @@ def test_callbacks_refuse_bad_input_before_sending(moto_url, capsys):
     assert code == 2 and "taskToken" in err         # botocore's own check: a token is at least 1 character
 
 
-def test_no_credentials_is_a_clear_message(moto_url, monkeypatch, capsys):
+@pytest.mark.parametrize("argv", [
+    ["history", f"arn:aws:states:us-east-1:{ACCOUNT}:execution:m:e"],
+    ["watch", f"arn:aws:states:us-east-1:{ACCOUNT}:execution:m:e"],
+    ["start", "m"],
+    ["callback", "heartbeat", "tok"],
+    ["deploy", "examples/approval.py", "--name", "nocreds"],
+], ids=lambda a: a[0])
+def test_no_credentials_is_a_clear_message(moto_url, monkeypatch, capsys, argv):
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
-    code, _, err = cli(capsys, "history", f"arn:aws:states:us-east-1:{ACCOUNT}:execution:m:e",
-                       "--endpoint-url", moto_url)
-    assert code == 2 and "no AWS credentials found" in err and "Traceback" not in err
+    code, out, err = cli(capsys, *argv, "--endpoint-url", moto_url)
+    assert code == 2 and "no AWS credentials found" in err and "Traceback" not in err and out == ""
 
 
 def test_unknown_region_is_a_clear_message(capsys):
