@@ -1,0 +1,315 @@
+"""The documentation's examples run as written, so that they cannot rot.
+
+Markers (an HTML comment on the last non-blank line before a fenced block):
+
+* ``<!-- doc-test: module NAME.py -->`` before a ```python block writes it to NAME.py in the page's workspace;
+* ``<!-- doc-test: run -->`` before a ```python block runs it there (the modules written so far are importable);
+  it must exit 0, so it states its expectations with ``assert``;
+* ``<!-- doc-test: pytest NAME.py -->`` before a ```python block writes it as NAME.py and runs pytest on it;
+* ``<!-- doc-test: stdout -->`` before any block: the exact standard output of the command run just before it (a
+  ```json block is compared as JSON, so the page may pretty-print it).
+
+Python blocks without a marker are not run. In README.md, docs/guide.md, docs/cli.md, docs/limits-and-costs.md and
+examples/README.md every ``pyawssfn ...`` line of a shell block (```bash, ```sh, ```shell or an untagged block) is
+run, except those that need AWS (deploy, start, history, watch, callback: tests/deploy/test_walkthrough.py runs
+those against moto). A ``# exit N`` comment at the end of a line gives the exit status it must have (0 otherwise).
+
+Each page runs in its own temporary workspace holding a copy of examples/, its blocks and commands in page order,
+so a page can write a module, compile it, then run the output. A failure names the page and line.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import pathlib
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+BIN = pathlib.Path(sys.executable).parent
+CONSOLE_SCRIPT = BIN / "pyawssfn"
+
+SHELL_PAGES = ["README.md", "docs/guide.md", "docs/cli.md", "docs/limits-and-costs.md", "examples/README.md"]
+OWN_PAGES = ["docs/guide.md", "docs/cli.md", "docs/limits-and-costs.md"]
+NEEDS_AWS = {"deploy", "start", "history", "watch", "callback"}
+SHELL_LANGS = {"bash", "sh", "shell", ""}
+
+# Lines of pages this test does not own that are known to be wrong. Each is still run and must still fail: once it
+# works, this test fails until the entry is removed. Key: (page, the command as written).
+KNOWN_BROKEN = {
+    ("examples/README.md", """pyawssfn run examples/analyse_text.py '{"text": "a short example"}' --compare"""):
+        "the input needs --input: `pyawssfn run FILE --input JSON`",
+}
+
+MARKER = re.compile(r"^\s*<!--\s*doc-test:\s*(.*?)\s*-->\s*$")
+FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)")
+EXIT_COMMENT = re.compile(r"#\s*exit\s+(\d+)\s*$")
+PYAWSSFN = re.compile(r"^(?:\S*/)?pyawssfn(?=\s|$)")
+
+
+@dataclasses.dataclass
+class Block:
+    page: str
+    line: int            # 1-based line of the opening fence
+    lang: str
+    text: str
+    marker: str | None   # the doc-test marker's words, or None
+
+    @property
+    def where(self) -> str:
+        return f"{self.page}:{self.line}"
+
+
+def parse_blocks(page: str, text: str) -> list[Block]:
+    """Fenced blocks in page order, each with the marker just before it. A marker that precedes no block is an
+    error, so that a typo cannot silently switch a check off."""
+    blocks: list[Block] = []
+    lines = text.splitlines()
+    pending: tuple[str, int] | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = MARKER.match(line)
+        if m:
+            if pending:
+                raise AssertionError(f"{page}:{pending[1]}: doc-test marker not followed by a fenced block")
+            pending = (m.group(1), i + 1)
+            i += 1
+            continue
+        f = FENCE.match(line)
+        if f:
+            indent, fence, lang = f.groups()
+            body = []
+            j = i + 1
+            while j < len(lines) and not lines[j].strip().startswith(fence[0] * len(fence)):
+                body.append(lines[j][len(indent):] if lines[j].startswith(indent) else lines[j])
+                j += 1
+            blocks.append(Block(page, i + 1, lang.lower(), "\n".join(body) + "\n", pending[0] if pending else None))
+            pending = None
+            i = j + 1
+            continue
+        if line.strip() and pending:
+            raise AssertionError(f"{page}:{pending[1]}: doc-test marker not followed by a fenced block")
+        i += 1
+    if pending:
+        raise AssertionError(f"{page}:{pending[1]}: doc-test marker not followed by a fenced block")
+    return blocks
+
+
+@dataclasses.dataclass
+class Command:
+    line: int
+    text: str            # as written on the page (one logical line)
+    expected_exit: int
+
+
+def shell_commands(block: Block) -> list[Command]:
+    """The pyawssfn commands of a shell block: logical lines (backslash continuations joined), each split at `&&`
+    so that install one-liners contribute only their pyawssfn part."""
+    out = []
+    logical, start = "", None
+    for k, raw in enumerate(block.text.splitlines()):
+        if start is None:
+            start = block.line + 1 + k
+        if raw.rstrip().endswith("\\"):
+            logical += raw.rstrip()[:-1] + " "
+            continue
+        logical += raw
+        m = EXIT_COMMENT.search(logical)
+        expected = int(m.group(1)) if m else 0
+        for part in logical.split("&&"):
+            part = part.strip()
+            if PYAWSSFN.match(part):
+                out.append(Command(start, part, expected))
+        logical, start = "", None
+    return out
+
+
+def subcommand(command: str) -> str:
+    words = shlex.split(command, comments=True)
+    return words[1] if len(words) > 1 else ""
+
+
+def _tail(text: str, n: int = 25) -> str:
+    lines = text.rstrip().splitlines()
+    return "\n".join(("    " + ln) for ln in lines[-n:])
+
+
+class Workspace:
+    def __init__(self, root: pathlib.Path):
+        self.root = root
+        shutil.copytree(REPO / "examples", root / "examples",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        self.env = {**os.environ,
+                    "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+                    "PYAWSSFN_CACHE": str(root / ".cache"),
+                    "COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb", "PYTHONDONTWRITEBYTECODE": "1"}
+        self.env.pop("PYAWSSFN_DEBUG", None)
+
+    def shell(self, command: str) -> subprocess.CompletedProcess:
+        script = PYAWSSFN.sub(lambda _: shlex.quote(str(CONSOLE_SCRIPT)), command, count=1)
+        return subprocess.run(["bash", "-c", "set -o pipefail\n" + script], cwd=self.root, env=self.env,
+                              capture_output=True, text=True, timeout=300)
+
+    def python(self, path: pathlib.Path, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, *args, str(path)], cwd=self.root, env=self.env,
+                              capture_output=True, text=True, timeout=300)
+
+
+def _same_stdout(block: Block, actual: str) -> bool:
+    if block.lang == "json":
+        try:
+            return json.loads(block.text) == json.loads(actual)
+        except ValueError:
+            return False
+    norm = lambda s: "\n".join(ln.rstrip() for ln in s.strip("\n").splitlines())  # noqa: E731
+    return norm(block.text) == norm(actual)
+
+
+def check_page(page: str, root: pathlib.Path) -> list[str]:
+    """Runs a page; returns one message per failure (empty: the page works as written)."""
+    blocks = parse_blocks(page, (REPO / page).read_text(encoding="utf-8"))
+    ws = Workspace(root)
+    run_shell = page in SHELL_PAGES
+    failures: list[str] = []
+    last: tuple[str, subprocess.CompletedProcess] | None = None
+    for block in blocks:
+        verb, _, arg = (block.marker or "").partition(" ")
+        if verb == "stdout":
+            if last is None:
+                failures.append(f"{block.where}: expected output, but no command ran before it")
+            elif not _same_stdout(block, last[1].stdout):
+                failures.append(f"{block.where}: the output of `{last[0]}` differs from the page; it printed:\n"
+                                f"{_tail(last[1].stdout, 60)}")
+            continue
+        if block.lang == "python" and verb in ("module", "run", "pytest"):
+            name = arg.strip() or f"doc_block_{block.line}.py"
+            if verb != "run" and not re.fullmatch(r"[A-Za-z_][\w/]*\.py", name):
+                failures.append(f"{block.where}: `doc-test: {verb}` needs a file name NAME.py, not {name!r}")
+                continue
+            path = ws.root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(block.text, encoding="utf-8")
+            if verb == "module":
+                continue
+            args = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(ws.root)) \
+                if verb == "pytest" else ()
+            proc = ws.python(path, *args)
+            last = (f"python block at {block.where}", proc)
+            if proc.returncode != 0:
+                failures.append(f"{block.where}: the python block failed (exit {proc.returncode}):\n"
+                                f"{_tail(proc.stdout + proc.stderr)}")
+            continue
+        if block.marker is not None:
+            failures.append(f"{block.where}: unknown doc-test marker {block.marker!r} on a {block.lang or 'plain'}"
+                            f" block (module NAME.py, run and pytest NAME.py take a python block; stdout any)")
+            continue
+        if not (run_shell and block.lang in SHELL_LANGS):
+            continue
+        for cmd in shell_commands(block):
+            if subcommand(cmd.text) in NEEDS_AWS:
+                continue
+            proc = ws.shell(cmd.text)
+            last = (cmd.text, proc)
+            known = KNOWN_BROKEN.get((page, cmd.text))
+            ok = proc.returncode == cmd.expected_exit
+            if known and ok:
+                failures.append(f"{page}:{cmd.line}: `{cmd.text}` works now: remove it from KNOWN_BROKEN")
+            elif not known and not ok:
+                failures.append(f"{page}:{cmd.line}: `{cmd.text}` exited {proc.returncode}, the page expects "
+                                f"{cmd.expected_exit}:\n{_tail(proc.stdout + proc.stderr)}")
+    return failures
+
+
+def pages() -> list[str]:
+    found = ["README.md", "examples/README.md"] + sorted(
+        str(p.relative_to(REPO)) for p in (REPO / "docs").glob("*.md"))
+    return [p for p in found if (REPO / p).is_file()]
+
+
+@pytest.mark.parametrize("page", pages())
+def test_page_runs_as_written(page, tmp_path):
+    failures = check_page(page, tmp_path)
+    assert not failures, f"{len(failures)} example(s) of {page} do not work as written:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("page", OWN_PAGES)
+def test_own_pages_check_every_example(page):
+    """The user guide's own pages hold no python block that the test would skip, and run real commands."""
+    blocks = parse_blocks(page, (REPO / page).read_text(encoding="utf-8"))
+    unchecked = [b.where for b in blocks if b.lang == "python" and b.marker is None]
+    assert not unchecked, f"python blocks without a doc-test marker: {unchecked}"
+    commands = [c for b in blocks if b.lang in SHELL_LANGS for c in shell_commands(b)]
+    assert commands, f"{page} runs no pyawssfn command"
+
+
+# The checker checks itself: each rule must be able to fail.
+
+def _page(tmp_path, monkeypatch, text: str, name: str = "docs/guide.md") -> list[str]:
+    repo = tmp_path / "repo"
+    if not repo.exists():
+        (repo / "docs").mkdir(parents=True)
+        shutil.copytree(REPO / "examples", repo / "examples", ignore=shutil.ignore_patterns("__pycache__"))
+    (repo / name).write_text(text)
+    monkeypatch.setattr(sys.modules[__name__], "REPO", repo)
+    ws = tmp_path / "ws"
+    shutil.rmtree(ws, ignore_errors=True)
+    return check_page(name, ws)
+
+
+def test_checker_reports_wrong_exit_status_with_page_and_line(tmp_path, monkeypatch):
+    text = "# t\n\n```bash\npyawssfn validate examples/analyse_text.py\npyawssfn run missing.py  # exit 0\n```\n"
+    failures = _page(tmp_path, monkeypatch, text)
+    assert len(failures) == 1 and failures[0].startswith("docs/guide.md:5: `pyawssfn run missing.py  # exit 0`")
+    assert "exited 2" in failures[0] and "no such file" in failures[0]
+
+
+def test_checker_runs_modules_blocks_and_compares_output(tmp_path, monkeypatch):
+    text = ("<!-- doc-test: module flow.py -->\n```python\nimport pyawssfn as sfn\n\n\ndef two():\n    return 2\n\n\n"
+            "@sfn.workflow\ndef flow(x):\n    return two() + x\n```\n\n"
+            "```bash\npyawssfn run flow.py --input '{\"x\": 1}' --json\n```\n"
+            "<!-- doc-test: stdout -->\n```json\n{\"status\": \"SUCCEEDED\", \"output\": 4, \"error\": null, "
+            "\"cause\": null, \"stats\": {\"states_entered\": 1, \"state_transitions\": 1, \"lambda_invocations\": 1}}"
+            "\n```\n<!-- doc-test: run -->\n```python\nfrom flow import flow\nassert flow(1) == 4\n```\n")
+    failures = _page(tmp_path, monkeypatch, text)
+    assert len(failures) == 2
+    assert failures[0].startswith("docs/guide.md:19: the output of `pyawssfn run flow.py")
+    assert '"output": 3' in failures[0]
+    assert failures[1].startswith("docs/guide.md:23: the python block failed") and "AssertionError" in failures[1]
+
+
+def test_checker_refuses_stray_and_unknown_markers(tmp_path, monkeypatch):
+    with pytest.raises(AssertionError, match=r"docs/guide.md:1: doc-test marker not followed"):
+        _page(tmp_path, monkeypatch, "<!-- doc-test: run -->\nsome prose\n```python\nx = 1\n```\n")
+    failures = _page(tmp_path, monkeypatch, "<!-- doc-test: runn -->\n```python\nx = 1\n```\n")
+    assert failures and "unknown doc-test marker 'runn'" in failures[0]
+
+
+def test_checker_skips_aws_commands_and_unmarked_python(tmp_path, monkeypatch):
+    text = ("```bash\npyawssfn deploy examples/analyse_text.py --name x\n"
+            "pyawssfn start x --endpoint-url http://127.0.0.1:9\n```\n```python\nraise SystemExit(1)\n```\n")
+    assert _page(tmp_path, monkeypatch, text) == []
+
+
+def test_shell_commands_join_continuations_and_split_chains():
+    block = Block("p.md", 10, "bash",
+                  "python3 -m venv .venv && .venv/bin/pyawssfn run a.py --input '{}'\n"
+                  "pyawssfn compile a.py \\\n    -o out.json   # exit 2\n", None)
+    cmds = shell_commands(block)
+    assert [(c.line, c.text, c.expected_exit) for c in cmds] == [
+        (11, ".venv/bin/pyawssfn run a.py --input '{}'", 0),
+        (12, "pyawssfn compile a.py      -o out.json   # exit 2", 2)]
+
+
+def test_checker_runs_pytest_blocks(tmp_path, monkeypatch):
+    text = ("<!-- doc-test: pytest test_x.py -->\n```python\ndef test_ok():\n    assert 1 + 1 == 2\n\n\n"
+            "def test_wrong():\n    assert 1 + 1 == 3\n```\n")
+    failures = _page(tmp_path, monkeypatch, text)
+    assert len(failures) == 1 and failures[0].startswith("docs/guide.md:2: the python block failed")
+    assert "1 failed, 1 passed" in failures[0]
