@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from pyawssfn.compiler import predicates
 from pyawssfn.compiler.aliasing import check_aliasing
+from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, append, extend, setitem
 from pyawssfn.compiler.frontend import PREDICATES, ModuleInfo, RetrySpec, StepInfo
@@ -123,8 +124,10 @@ class FunctionLowerer:
         self.tr = ExpressionTranslator(self._resolve_name, self._report, set(), set())
         self.frontier: list[Exit] = [Exit(StartHolder(), {})]
         self._declare_locals(params_from_input)
+        self.maybe_unbound: set[tuple[int, int]] = set()
         if isinstance(fn, ast.FunctionDef):
             check_aliasing(fn, self._report, lambda c: self._classify(c) is not None)
+            self.maybe_unbound = maybe_unbound_reads(fn, set(self.vars))
 
     # ------------------------------------------------------------------ reporting and names
     def _report(self, node: ast.AST, what: str, instead: str = "") -> None:
@@ -208,7 +211,14 @@ class FunctionLowerer:
         if ident.startswith("\x00var:"):
             return self._read_var(ident[5:])
         if ident in self.vars:
-            return self._read_var(self.vars[ident])
+            var = self.vars[ident]
+            code = self._read_var(var)
+            if var not in self.cur_env and (getattr(node, "lineno", None), getattr(node, "col_offset", None)) \
+                    in self.maybe_unbound:
+                msg = json.dumps(f"UnboundLocalError: cannot access local variable '{ident}' where it is not "
+                                 "associated with a value")
+                return f"($exists({code}) ? {code} : $error({msg}))"
+            return code
         if ident in self.outer:
             return "$" + self.outer[ident]
         if ident in self.info.constants:
