@@ -69,7 +69,10 @@ class Both:
         self.result = compile_source(self.src, str(self.path), workflow=workflow, **compile_kw)
         checked(self.result.definition)
         self.workflow = workflow
-        self._tester = lambda: WorkflowTester(self.path, workflow, definition=self.result.definition)
+        if self.result.children:  # the tester compiles the children itself (same compiler)
+            self._tester = lambda: WorkflowTester(self.path, workflow)
+        else:
+            self._tester = lambda: WorkflowTester(self.path, workflow, definition=self.result.definition)
 
     def run(self, input_value: dict, tester=None):
         t = tester or self._tester()
@@ -85,7 +88,8 @@ class Both:
             assert ex.output == py.output
         else:
             assert ex.error == py.error
-            assert ex.cause == py.cause
+            if py.error != "States.QueryEvaluationError":  # its cause is the evaluator's own wording
+                assert ex.cause == py.cause
         return ex
 
 

@@ -538,3 +538,117 @@ def wf(x):
 """)
     t = WorkflowTester(path).fail_step("flaky", error="AppError", cause="again", times=times)
     _agree(t, {"x": 1})
+
+
+# Regressions of tests/differential/FINDINGS.md (F-numbers there): each runs both ways and must agree.
+FINDINGS = [
+    ("F2", """
+@sfn.workflow
+def child(x):
+    raise sfn.Fail("TooBig", "big")
+
+@sfn.workflow
+def parent(x):
+    try:
+        return child(x)
+    except sfn.Fail as e:
+        return [e.error, e.cause]
+""", "parent", [{"x": 1}]),
+    ("F2-uncaught", """
+@sfn.workflow
+def child(x):
+    raise ValueError("big")
+
+@sfn.workflow
+def parent(x):
+    return child(x)
+""", "parent", [{"x": 1}]),
+    ("F3", """
+def failing(x):
+    if x:
+        raise sfn.Fail("Custom.Error", "from a step")
+    raise AppError("app")
+
+@sfn.workflow
+def wf(x):
+    try:
+        try:
+            failing(x)
+        except sfn.Fail as e:
+            return [e.error, e.cause]
+    except AppError as e:
+        return "app " + str(e)
+""", None, [{"x": 1}, {"x": 0}]),
+    ("F4", """
+@sfn.workflow
+def wf(d):
+    d["tags"].append("b")
+    d["tags"].extend(["c"])
+    d["more"] = {"k": {}}
+    d["more"]["k"].update({"z": 1})
+    return d
+""", None, [{"d": {"tags": []}}]),
+    ("F7", """
+@sfn.workflow
+def wf(n):
+    a, b = sfn.parallel(lambda: double(n), lambda: double(n), lambda: double(n))
+    return [a, b]
+""", None, [{"n": 1}]),
+    ("F8", """
+@sfn.workflow
+def wf(xs):
+    for x in xs:
+        pass
+    return {"last": x}
+""", None, [{"xs": []}, {"xs": [1, 2]}]),
+    ("F9", """
+@sfn.workflow
+def wf(n, s):
+    out = []
+    for i in range(0, n, s):
+        out.append(i)
+    return out
+""", None, [{"n": 3, "s": 0}, {"n": 5, "s": 2}, {"n": -5, "s": -2}]),
+    ("F12", """
+@sfn.workflow
+def wf(d):
+    count = 0
+    keys = []
+    for k in d:
+        count += 1
+        keys.append(k)
+    string = str(count)
+    return [count, keys, string]
+""", None, [{"d": {"a": 1, "b": 2}}]),
+    ("F13", """
+@sfn.workflow
+def wf(items):
+    return sfn.map(double, items)
+""", None, [{"items": "ab"}, {"items": [1, 2]}]),
+    ("F14", """
+@sfn.workflow
+def wf(d):
+    n0 = d["k"]
+    if d:
+        n1 = d["j"]
+    return 1
+""", None, [{"d": {}}, {"d": {"k": 1}}, {"d": {"k": 1, "j": 2}}]),
+    ("F16", """
+@sfn.workflow
+def wf(x, xs):
+    d = fetch("abc")
+    e = {**d}
+    e["key"] = x
+    ys = xs + []
+    ys.append(1)
+    return [d, e, xs, ys]
+""", None, [{"x": 2, "xs": [0]}]),
+]
+
+
+@pytest.mark.parametrize("case", FINDINGS, ids=[c[0] for c in FINDINGS])
+def test_differential_findings_agree(both, case):
+    _, src, workflow, inputs = case
+    b = both(HEADER + src, workflow=workflow)
+    for value in inputs:
+        b.check(value)

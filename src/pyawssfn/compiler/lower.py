@@ -79,6 +79,7 @@ class Handler:
     var: str | None
     node: ast.ExceptHandler
     incoming: list[Exit] = field(default_factory=list)
+    fail: bool = False          # `except sfn.Fail`: every error that is not a known exception class
 
 
 @dataclass(eq=False)
@@ -342,12 +343,15 @@ class FunctionLowerer:
                 continue
             if ctx.phase == "body":
                 for h in ctx.handlers:
-                    c = Catcher(list(h.errors))
-                    node.catch.append(c)
-                    env = dict(pre_env)
-                    if h.var:
-                        env[h.var] = error_object("$states.errorOutput")
-                    h.incoming.append(Exit(c, env))
+                    if h.errors:
+                        self._catch_into(node, h, h.errors, pre_env)
+                    if h.fail:
+                        # sfn.Fail raised by a step surfaces under its own error name: catch every name that is
+                        # not one of the known exception classes (those go on to the later handlers).
+                        known = [e for e in self.known_errors() if e not in h.errors]
+                        self._redispatch(node, known, pre_env, error_object("$states.errorOutput"))
+                        self._catch_into(node, h, ["States.ALL"], pre_env)
+                        return
                     if "States.ALL" in h.errors:
                         return
             if ctx.has_finally and ctx.phase in ("body", "handlers"):
@@ -360,6 +364,35 @@ class FunctionLowerer:
         if self.top:
             c = Catcher(["States.ALL"], next=self.uncaught(), output="$states.errorOutput")
             node.catch.append(c)
+
+    def _catch_into(self, node: Node, h: Handler, errors: list[str], pre_env: dict[str, str]) -> None:
+        c = Catcher(list(errors))
+        node.catch.append(c)
+        env = dict(pre_env)
+        if h.var:
+            env[h.var] = error_object("$states.errorOutput")
+        h.incoming.append(Exit(c, env))
+
+    def _redispatch(self, node: Node, errors: list[str], pre_env: dict[str, str], error: str) -> None:
+        """Catch ``errors`` and raise them again from here, choosing the handler by name at run time."""
+        c = Catcher(list(errors))
+        node.catch.append(c)
+        tmp = self.fresh("caught_error")
+        env = dict(pre_env)
+        env[tmp] = error
+        saved, self.frontier = self.frontier, [Exit(c, env)]
+        try:
+            self.raise_dynamic(self._var_name(tmp), "re-raise " + node.name[:60], node.line)
+        finally:
+            self.frontier = saved
+
+    def known_errors(self) -> list[str]:
+        """Every exception class name a step can raise as itself: the builtin ones and the module's."""
+        cached = getattr(self.s, "_known", None)
+        if cached is None:
+            cached = sorted(set(self.info.exception_family("BaseException")) | set(self.info.exceptions))
+            self.s._known = cached
+        return cached
 
     def uncaught(self) -> Node:
         if self.s.uncaught is None:
@@ -683,7 +716,7 @@ class FunctionLowerer:
     def raise_dynamic(self, value: ast.expr, name: str, line: int) -> None:
         """Re-raise an error object ``{"Error", "Cause"}`` held in a variable: the handler is chosen by its name at
         run time."""
-        rules: list[tuple[list[str] | None, Any]] = []  # (errors or None for all, destination)
+        rules: list[tuple[list[str], Any, bool]] = []  # (errors, destination, is an sfn.Fail handler)
         final: Any = None
         for ctx in reversed(self.stack):
             if not isinstance(ctx, TryCtx):
@@ -693,7 +726,7 @@ class FunctionLowerer:
                     if "States.ALL" in h.errors:
                         final = ("handler", h)
                         break
-                    rules.append((h.errors, ("handler", h)))
+                    rules.append((h.errors, ("handler", h), h.fail))
                 if final:
                     break
             if ctx.has_finally and ctx.phase in ("body", "handlers"):
@@ -711,8 +744,13 @@ class FunctionLowerer:
         choice = Node("Choice", name, line)
         env = self.connect(choice)
         src = self.render(value, env)
-        for errors, dest in rules:
-            r = Rule(f"{_p(src)}.Error in {json.dumps(errors)}")
+        for errors, dest, fail in rules:
+            cond = f"{_p(src)}.Error in {json.dumps(errors)}"
+            if fail:
+                known = [e for e in self.known_errors() if e not in errors]
+                cond = f"({cond}) or $not({_p(src)}.Error in {json.dumps(known)})" if errors else \
+                    f"$not({_p(src)}.Error in {json.dumps(known)})"
+            r = Rule(cond)
             choice.rules.append(r)
             self._route_dynamic([Exit(r, dict(env))], dest, value)
         d = Exit(DefaultOf(choice), dict(env))
@@ -915,8 +953,9 @@ class FunctionLowerer:
                 var = self.vars[h.name]
                 self.exc_vars.add(h.name)
             elif st.handlers:
-                var = self.fresh("error")
-            handlers.append(Handler(errors, classes, var, h))
+                var = self.fresh("caught_error")
+            handlers.append(Handler(errors, classes, var, h, fail="Fail" in classes and errors != ["States.ALL"]))
+            self._check_expression_errors(st, h, errors)
         ctx = TryCtx(handlers, bool(st.finalbody))
         if st.finalbody:
             ctx.exc_var = self.fresh("exception")
@@ -962,6 +1001,24 @@ class FunctionLowerer:
                 self.raise_dynamic(self._var_name(ctx.exc_var), "re-raise after finally", st.lineno)
         self.frontier = after
 
+    def _check_expression_errors(self, st: ast.Try, h: ast.ExceptHandler, errors: list[str]) -> None:
+        """``except KeyError`` around ``d["k"]``: the workflow's own expressions fail the machine with
+        States.QueryEvaluationError, which no Catch of a Choice or Pass state can see. Refuse instead of
+        compiling a handler that would never run."""
+        caught = set(errors) & _EXPRESSION_ERRORS
+        if not caught or "States.ALL" in errors:
+            return
+        for stmt in st.body:
+            for n in _own_nodes(stmt):
+                risky = isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) or \
+                    isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Div, ast.FloorDiv, ast.Mod)) or \
+                    isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("int", "float")
+                if risky:
+                    self._report(n, f"except {sorted(caught)[0]} cannot catch an error of this workflow expression "
+                                    "(the machine fails it with States.QueryEvaluationError)",
+                                 "test first (if key in d, if n != 0), or compute it inside a step")
+                    return
+
     def _handler_classes(self, h: ast.ExceptHandler) -> tuple[list[str], list[str]]:
         if h.type is None:
             return [], ["States.ALL"]
@@ -971,7 +1028,6 @@ class FunctionLowerer:
         for e in elts:
             if self.info.api(e) == "Fail":
                 classes.append("Fail")
-                errors.append("Fail")
                 continue
             name = _class_name(e)
             if name is None:
@@ -1169,6 +1225,12 @@ class FunctionLowerer:
         n.fields["Arguments"] = {"StateMachineArn": "${StateMachineArn_" + name + "}",
                                  "Input": {p: self.value_field(v, env) for p, v in bound.items()}}
         self.s.children.add(name)
+        # A failed child fails this Task with States.TaskFailed and the child's DescribeExecution as cause: raise
+        # the child's own error and cause instead, as the Python call does.
+        unwrap = ('($c := $states.errorOutput.Cause; $p := ($type($c) = "string" and $substring($c, 0, 1) = "{" ? '
+                  '$parse($c) : {}); $type($p.Error) = "string" ? {"Error": $p.Error, "Cause": ($type($p.Cause) = '
+                  '"string" ? $p.Cause : "")} : {"Error": $states.errorOutput.Error, "Cause": ($exists($c) ? $c : "")})')
+        self._redispatch(n, ["States.TaskFailed"], env, unwrap)
         self._result_into(n, env, var, "$states.result.Output")
 
     def _reaches(self, start: str, goal: str, seen: set[str]) -> bool:
@@ -1727,6 +1789,21 @@ def _plain_key(k: str) -> bool:
     import re
     return bool(re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", k)) and k not in ("and", "or", "in", "true", "false", "null",
                                                                          "function")
+
+
+_EXPRESSION_ERRORS = {"KeyError", "IndexError", "ZeroDivisionError", "TypeError", "ValueError", "AttributeError",
+                      "UnboundLocalError", "NameError"}
+
+
+def _own_nodes(stmt: ast.AST):
+    """The nodes of a statement the workflow itself evaluates (not nested functions or lambdas)."""
+    todo = [stmt]
+    while todo:
+        n = todo.pop()
+        yield n
+        for c in ast.iter_child_nodes(n):
+            if not isinstance(c, (ast.FunctionDef, ast.Lambda, ast.ExceptHandler)):
+                todo.append(c)
 
 
 def _risky(env: dict[str, str]) -> dict[str, str]:
