@@ -7,7 +7,8 @@ Markers (an HTML comment on the last non-blank line before a fenced block):
   it must exit 0, so it states its expectations with ``assert``;
 * ``<!-- doc-test: pytest NAME.py -->`` before a ```python block writes it as NAME.py and runs pytest on it;
 * ``<!-- doc-test: stdout -->`` before any block: the exact standard output of the command run just before it (a
-  ```json block is compared as JSON, so the page may pretty-print it).
+  ```json block is compared as JSON, so the page may pretty-print it); ``<!-- doc-test: stderr -->`` the same for
+  its standard error.
 
 Python blocks without a marker are not run. In README.md, docs/guide.md, docs/cli.md, docs/limits-and-costs.md and
 examples/README.md every ``pyawssfn ...`` line of a shell block (```bash, ```sh, ```shell or an untagged block) is
@@ -162,7 +163,7 @@ class Workspace:
                               capture_output=True, text=True, timeout=300)
 
 
-def _same_stdout(block: Block, actual: str) -> bool:
+def _same_output(block: Block, actual: str) -> bool:
     if block.lang == "json":
         try:
             return json.loads(block.text) == json.loads(actual)
@@ -181,12 +182,14 @@ def check_page(page: str, root: pathlib.Path) -> list[str]:
     last: tuple[str, subprocess.CompletedProcess] | None = None
     for block in blocks:
         verb, _, arg = (block.marker or "").partition(" ")
-        if verb == "stdout":
+        if verb in ("stdout", "stderr"):
             if last is None:
                 failures.append(f"{block.where}: expected output, but no command ran before it")
-            elif not _same_stdout(block, last[1].stdout):
-                failures.append(f"{block.where}: the output of `{last[0]}` differs from the page; it printed:\n"
-                                f"{_tail(last[1].stdout, 60)}")
+                continue
+            actual = last[1].stdout if verb == "stdout" else last[1].stderr
+            if not _same_output(block, actual):
+                failures.append(f"{block.where}: the {verb} of `{last[0]}` differs from the page; it printed:\n"
+                                f"{_tail(actual, 60)}")
             continue
         if block.lang == "python" and verb in ("module", "run", "pytest"):
             name = arg.strip() or f"doc_block_{block.line}.py"
@@ -208,7 +211,7 @@ def check_page(page: str, root: pathlib.Path) -> list[str]:
             continue
         if block.marker is not None:
             failures.append(f"{block.where}: unknown doc-test marker {block.marker!r} on a {block.lang or 'plain'}"
-                            f" block (module NAME.py, run and pytest NAME.py take a python block; stdout any)")
+                            f" block (module NAME.py, run and pytest NAME.py take a python block; stdout and stderr any)")
             continue
         if not (run_shell and block.lang in SHELL_LANGS):
             continue
