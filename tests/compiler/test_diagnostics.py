@@ -79,6 +79,8 @@ CASES = [
      14, "in-place change of an element of 'd'"),
     ("inline-map-tolerated", "@sfn.workflow\ndef wf(xs):\n    return sfn.map(step, xs, tolerated_failures=1)\n", 13,
      "distributed Map"),
+    ("except-keyerror-around-expression", "@sfn.workflow\ndef wf(d):\n    try:\n        v = d['k']\n"
+     "    except KeyError:\n        v = 0\n    return v\n", 14, "except KeyError cannot catch"),
     ("walrus", "@sfn.workflow\ndef wf(x):\n    if (y := step(x)):\n        return y\n    return 0\n", 13, ":="),
 ]
 
