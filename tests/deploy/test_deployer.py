@@ -189,3 +189,22 @@ def test_a_child_missing_from_the_plan_is_refused_before_anything(moto_url):
         deploy(connect(None, moto_url), DeployPlan("nokid", [ROOT], zip_of("v")))
     with pytest.raises(botocore.exceptions.ClientError):
         client(moto_url, "iam").get_role(RoleName="nokid-lambda")
+
+
+def test_long_names_fit_aws_limits(moto_url):
+    from pyawssfn.deploy.deployer import DeployRefused, lambda_role_name
+    name = "n" * 64
+    result = deploy(connect(None, moto_url), DeployPlan(name, [SOLO], zip_of("v")))
+    assert result.error is None
+    roles = [s.name for s in result.steps if s.kind == "role"]
+    assert all(len(r) <= 64 for r in roles) and len(set(roles)) == 2
+    assert lambda_role_name(name) != lambda_role_name(name[:-1] + "m")          # the hash keeps them apart
+    kid = Machine("a_rather_long_child_workflow", KID.definition, steps=["a"])
+    parent = Machine("main", machine(("C", {
+        "Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+        "Arguments": {"StateMachineArn": "${StateMachineArn_a_rather_long_child_workflow}"}, "End": True})),
+        [kid.workflow])
+    with pytest.raises(DeployRefused, match="longer than 80"):
+        deploy(connect(None, moto_url), DeployPlan("k" * 60, [kid, parent], zip_of("v")))
+    with pytest.raises(DeployRefused, match="--name"):
+        deploy(connect(None, moto_url), DeployPlan("has space", [SOLO], zip_of("v")))
