@@ -633,6 +633,23 @@ def wf(d):
         n1 = d["j"]
     return 1
 """, None, [{"d": {}}, {"d": {"k": 1}}, {"d": {"k": 1, "j": 2}}]),
+    ("fstring-of-exception", """
+@sfn.workflow
+def wf(key):
+    try:
+        fetch(key)
+    except AppError as e:
+        return f"caught: {e} / {e!s} / {type(e).__name__}"
+    return "fine"
+""", None, [{"key": "boom"}, {"key": "ok"}]),
+    ("while-step-condition", """
+@sfn.workflow
+def wf(n):
+    i = 0
+    while double(i) < n:
+        i += 1
+    return i
+""", None, [{"n": 0}, {"n": 7}]),
     ("F16", """
 @sfn.workflow
 def wf(x, xs):

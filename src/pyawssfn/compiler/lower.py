@@ -1611,6 +1611,14 @@ class _Hoister(ast.NodeTransformer):
             return ast.Subscript(value=node.value.args[0], slice=ast.Constant(value="Error"), ctx=ast.Load())
         return self.generic_visit(node)
 
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        # f"{e}" of a caught exception is str(e), its message
+        if isinstance(node.value, ast.Name) and node.value.id in self.lw.exc_vars and node.conversion in (-1, 115):
+            node.value = ast.Subscript(value=node.value, slice=ast.Constant(value="Cause"), ctx=ast.Load())
+            node.conversion = -1
+            return node
+        return self.generic_visit(node)
+
     def visit_Call(self, node: ast.Call) -> ast.AST:
         lw = self.lw
         f = node.func
