@@ -70,19 +70,6 @@ class Execution:
     # Local only, for timelines: each error a Task, Parallel or Map state met, and what became of it.
     notes: list = field(default_factory=list)
 
-    def describe(self) -> dict:
-        """The fields of DescribeExecution that make sense locally."""
-        d = {"executionArn": self.execution_arn, "stateMachineArn": self.state_machine_arn, "name": self.name,
-             "status": self.status, "startDate": self.start_date, "stopDate": self.stop_date,
-             "input": dumps(self.input)}
-        if self.status == "SUCCEEDED":
-            d["output"] = dumps(self.output)
-        if self.error is not None:
-            d["error"] = self.error
-        if self.cause is not None:
-            d["cause"] = self.cause
-        return d
-
 
 def _load_definition(definition):
     if isinstance(definition, (str, bytes)):
