@@ -81,6 +81,9 @@ CASES = [
      "distributed Map"),
     ("except-keyerror-around-expression", "@sfn.workflow\ndef wf(d):\n    try:\n        v = d['k']\n"
      "    except KeyError:\n        v = 0\n    return v\n", 14, "except KeyError cannot catch"),
+    ("branch-assigns-outer-read-later", "@sfn.workflow\ndef wf(x):\n    total = 0\n    def b():\n"
+     "        total = step(x)\n        return 1\n    r = sfn.parallel(b)\n    return total\n", 17,
+     "assigns 'total'"),
     ("walrus", "@sfn.workflow\ndef wf(x):\n    if (y := step(x)):\n        return y\n    return 0\n", 13, ":="),
 ]
 

@@ -1302,6 +1302,7 @@ class FunctionLowerer:
                 raise self.fail(a, "sfn.parallel branches must be nested functions or lambdas of the workflow",
                                 "define def branch(): ... in the workflow and pass branch")
             self._check_branch(fn, visible)
+            self._check_branch_assignments(fn, a, visible, call.lineno)
             g = Graph()
             sub = FunctionLowerer(self.s, fn, g, top=False, outer=visible)
             sub.lower_function()
@@ -1309,6 +1310,53 @@ class FunctionLowerer:
         n = Node("Parallel", describe_source("parallel " + ", ".join(labels)), call.lineno, branches=graphs)
         env = self.connect(n, start_ok=False)
         self._result_into(n, env, var, "$states.result")
+
+    def _check_branch_assignments(self, fn: Any, ref: ast.AST, visible: dict[str, str], line: int) -> None:
+        """A branch assigning a workflow variable that the workflow reads afterwards (before assigning it again):
+        the author most likely expects the branch's value there, which neither Python nor the machine gives."""
+        if not isinstance(fn, ast.FunctionDef) or any(isinstance(n, (ast.Nonlocal, ast.Global)) for n in ast.walk(fn)):
+            return  # nonlocal/global are refused on their own
+        own: list[str] = []
+        for st in fn.body:
+            own += [n for n in _assigned_names(st) if n not in own]
+        for name in own:
+            if name in visible and self._read_after(name, line, fn):
+                self._report(ref, f"parallel branch {fn.name}() assigns {name!r}, which the workflow reads after "
+                                  "sfn.parallel: a branch cannot change the workflow's variables",
+                             f"return the value from the branch and use the result of sfn.parallel, or rename "
+                             f"the branch's variable")
+
+    def _read_after(self, name: str, line: int, skip: ast.AST) -> bool:
+        """Whether the workflow reads ``name`` after ``line`` before a top-level statement assigns it anew."""
+        # The blocks that contain the call, innermost last: an assignment after the call in any of them is on
+        # every path from the call onwards.
+        kills: list[int] = []
+
+        def scan(stmts: list[ast.stmt]) -> None:
+            for st in stmts:
+                if st.lineno > line and isinstance(st, ast.Assign) and \
+                        any(isinstance(t, ast.Name) and t.id == name for t in st.targets) and \
+                        not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(st.value)):
+                    kills.append(st.lineno)
+                if st.lineno <= line <= (st.end_lineno or st.lineno):
+                    for field_name in ("body", "orelse", "finalbody"):
+                        inner = getattr(st, field_name, None)
+                        if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                            scan(inner)
+                    for h in getattr(st, "handlers", []) or []:
+                        scan(h.body)
+
+        scan(self.fn.body if isinstance(self.fn, ast.FunctionDef) else [])
+        first_kill = min(kills) if kills else None
+        skipped = {id(n) for n in ast.walk(skip)}
+        for n in ast.walk(self.fn):
+            if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and n.lineno > line \
+                    and id(n) not in skipped and (first_kill is None or n.lineno < first_kill):
+                return True
+            if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id == name and \
+                    n.lineno > line and (first_kill is None or n.lineno < first_kill):
+                return True
+        return False
 
     def _check_branch(self, fn: Any, visible: dict[str, str]) -> None:
         own = set()
