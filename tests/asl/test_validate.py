@@ -391,3 +391,18 @@ def test_statelint_false_positive_is_filtered(name, defn):
     from pyawssfn.asl.statelint_bridge import statelint_messages
     assert statelint_messages(defn), "statelint no longer rejects this: drop the filter and this case"
     assert found(defn) == []
+
+
+def test_item_reader_config_fields_aws_accepts():
+    # statelint 3.1 knows only MaxItems here; AWS accepts the CSV fields (ItemReader of a Distributed Map).
+    definition = {"StartAt": "M", "States": {"M": {
+        "Type": "Map", "End": True,
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                       "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW", "MaxItems": 10},
+                       "Parameters": {"Bucket": "b", "Key": "k"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                          "StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}}}
+    assert validate_definition(definition) == []
+    definition["States"]["M"]["ItemReader"]["ReaderConfig"]["Bogus"] = 1
+    assert [str(p) for p in validate_definition(definition)] == [
+        'States.M.ItemReader.ReaderConfig: field "Bogus" is not allowed here']
