@@ -61,6 +61,7 @@ def describe_source(text: str, limit: int = MAX_STATE_NAME) -> str:
 def unique_state_names(items: list[tuple[object, str, int]]) -> dict[object, str]:
     """Names for (key, base name, line) items in a deterministic order: a base name used once stays as is; shared
     ones get `` (line N)``, and copies from the same line (finally bodies) a further counter."""
+    items = [(key, base if len(base) <= MAX_STATE_NAME else describe_source(base), line) for key, base, line in items]
     by_base: dict[str, list[tuple[object, int]]] = {}
     for key, base, line in items:
         by_base.setdefault(base, []).append((key, line))
