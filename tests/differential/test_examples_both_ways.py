@@ -66,7 +66,6 @@ CASES = {
 
 # (example, case id) -> reason, for disagreements recorded in FINDINGS.md
 KNOWN: dict[tuple[str, str], str] = {
-    ("fan_out", "not-a-list"): "sfn.map over a string: Python fails (needs a list), the machine maps its characters (F13)",
 }
 
 

@@ -1,9 +1,9 @@
 """Random workflow modules from the supported language, run as plain Python and as the compiled machine.
 
 The generator is typed (int, str, list of ints, dict of ints) so that most programs run far before failing, and it
-keeps out of the known, recorded disagreements (FINDINGS.md: no floats, no aliasing of lists, no reads of variables
-that may be unbound, no `except sfn.Fail`, no expressions that can raise inside a try body, ...), so that what it
-finds is new. CI runs a fixed, derandomised budget; for bug hunting run with a larger one:
+keeps out of the known, recorded disagreements and refusals (FINDINGS.md: no floats (F1), no aliasing of lists (F5),
+no expressions that can raise inside a try body (F6) or a raise (F15), no sfn.Fail caught by `except Exception`
+(F10), no dict growing under its iterator (F17)), so that what it finds is new. CI runs a fixed, derandomised budget; for bug hunting run with a larger one:
 
     PYAWSSFN_DIFF_EXAMPLES=2000 PYAWSSFN_DIFF_RANDOM=1 .venv/bin/python -m pytest tests/differential/test_workflow_properties.py
 """
@@ -124,7 +124,7 @@ class Gen:
         leaves = ["lit"] + (["var"] if env["int"] else [])
         forms = leaves if depth <= 0 else leaves * 2 + [
             "add", "sub", "mul", "floordiv", "mod", "len_s", "len_l", "len_d", "neg", "abs", "minmax", "sum",
-            "ifexp", "get", "count"] + ([] if safe else ["index", "subscript", "divvar"])
+            "ifexp", "get", "count", "andor"] + ([] if safe else ["index", "subscript", "divvar"])
         f = self.pick(forms)
         d = depth - 1
         if f == "lit":
@@ -157,6 +157,8 @@ class Gen:
             return f"sum({self.list_expr(env, d, safe)})"
         if f == "ifexp":
             return f"({self.int_expr(env, d, safe)} if {self.cond(env, d, safe)} else {self.int_expr(env, d, safe)})"
+        if f == "andor":
+            return f"({self.int_expr(env, d, safe)} {self.pick(['and', 'or'])} {self.int_expr(env, d, safe)})"
         if f == "get":
             return f"{self.dict_expr(env, d, safe)}.get({self.pick(KEYS)!r}, {self.int_expr(env, d, safe)})"
         if f == "count":
@@ -275,10 +277,10 @@ class Gen:
     def statement(self, env, indent, depth, ctx):
         self.statements += 1
         safe = ctx["in_try"]
-        # An expression that can raise is only used where its value is read: a value assigned and never read is not
-        # evaluated on the machine (F14), and an error in a raise statement's arguments is misnamed (F15).
-        stored_safe = True
-        kinds = ["assign", "assign", "step", "aug", "mutate"]
+        # an error in a raise statement's arguments is misnamed by pyrun (F15): only safe expressions there
+        raise_safe = True
+        stored_safe = safe
+        kinds = ["assign", "assign", "step", "step", "aug", "mutate", "map", "parallel"]
         if depth > 0 and self.statements < 25:
             kinds += ["if", "if", "while", "for", "try"]
         kinds += ["raise", "return"]
@@ -313,6 +315,28 @@ class Gen:
             self.emit(indent, f"{target} = {name}({', '.join(args)})")
             env[ret].add(target)
             return False
+        if k == "map":
+            x = self.fresh("c")
+            inner = {**env, "int": env["int"] | {x}}
+            step = self.pick(["st_inc", "st_check"])
+            cond = f" if {x} {self.pick(['>', '<'])} {self.draw(st.integers(-2, 5))}" if self.chance(0.3) else ""
+            target = self.fresh("l")
+            if self.chance(0.5):
+                self.emit(indent, f"{target} = [{step}({self.int_expr(inner, 1, True)}) for {x} in "
+                                  f"{self.list_expr(env, 1, True)}{cond}]")
+            else:
+                self.emit(indent, f"{target} = sfn.map({step}, {self.list_expr(env, 1, True)})")
+            env["list"].add(target)
+            return False
+        if k == "parallel":
+            names = [self.fresh("n") for _ in range(self.draw(st.integers(1, 3)))]
+            branches = [f"lambda: {self.pick(['st_inc', 'st_check'])}({self.int_expr(env, 1, True)})" for _ in names]
+            if len(names) == 1:
+                self.emit(indent, f"{names[0]} = sfn.parallel({branches[0]})[0]")
+            else:
+                self.emit(indent, f"{', '.join(names)} = sfn.parallel({', '.join(branches)})")
+            env["int"].update(names)
+            return False
         if k == "aug":
             ints = sorted(env["int"] - ctx["loop_vars"])
             strs = sorted(env["str"] - ctx["loop_vars"])
@@ -326,7 +350,8 @@ class Gen:
                 self.emit(indent, "pass")
             return False
         if k == "mutate":
-            lists, dicts = sorted(env["list"]), sorted(env["dict"])
+            # never the container a loop iterates over: Python raises when a dict grows under its iterator (F17)
+            lists, dicts = sorted(env["list"] - ctx["iterated"]), sorted(env["dict"] - ctx["iterated"])
             if lists and (not dicts or self.chance(0.5)):
                 if self.chance(0.7):
                     self.emit(indent, f"{self.pick(lists)}.append({self.int_expr(env, 1, stored_safe)})")
@@ -359,10 +384,10 @@ class Gen:
         if k == "raise":
             if self.chance(0.5) or ctx["in_try"]:
                 cls = self.pick(["NotFound", "Other", "AppError", "ValueError"])
-                self.emit(indent, f"raise {cls}({self.str_expr(env, 1, stored_safe)})")
+                self.emit(indent, f"raise {cls}({self.str_expr(env, 1, raise_safe)})")
             else:
                 # sfn.Fail caught by `except Exception` reads differently (F10): only outside try bodies
-                self.emit(indent, f"raise sfn.Fail('Custom.Failure', {self.str_expr(env, 1, stored_safe)})")
+                self.emit(indent, f"raise sfn.Fail('Custom.Failure', {self.str_expr(env, 1, raise_safe)})")
             return True
         if k == "return":
             ty = self.pick(["int", "str", "list", "dict", "all"])
@@ -393,10 +418,11 @@ class Gen:
         return False
 
     def for_stmt(self, env, indent, depth, ctx, safe):
-        form = self.pick(["list", "range", "range3", "dict", "items", "enumerate"])
+        form = self.pick(["list", "range", "range3", "dict", "items", "enumerate", "str"])
         x = self.fresh("x")
         body_env = {k: set(v) for k, v in env.items()}
         loop_vars = {x}
+        iterated: set[str] = set()
         if form == "list":
             self.emit(indent, f"for {x} in {self.list_expr(env, 2, safe)}:")
             body_env["int"].add(x)
@@ -408,13 +434,20 @@ class Gen:
             self.emit(indent, f"for {x} in range({self.draw(st.integers(-3, 4))}, {self.draw(st.integers(-3, 4))}, "
                               f"{step}):")
             body_env["int"].add(x)
+        elif form == "str":
+            self.emit(indent, f"for {x} in {self.str_expr(env, 1, safe)}:")
+            body_env["str"].add(x)
         elif form == "dict":
-            self.emit(indent, f"for {x} in {self.dict_expr(env, 1, safe)}:")
+            iterable = self.dict_expr(env, 1, safe)
+            iterated = {iterable}
+            self.emit(indent, f"for {x} in {iterable}:")
             body_env["str"].add(x)
         elif form == "items":
             v = self.fresh("y")
             loop_vars.add(v)
-            self.emit(indent, f"for {x}, {v} in {self.dict_expr(env, 1, safe)}.items():")
+            iterable = self.dict_expr(env, 1, safe)
+            iterated = {iterable}
+            self.emit(indent, f"for {x}, {v} in {iterable}.items():")
             body_env["str"].add(x)
             body_env["int"].add(v)
         else:
@@ -422,7 +455,8 @@ class Gen:
             loop_vars.add(i)
             self.emit(indent, f"for {i}, {x} in enumerate({self.list_expr(env, 1, safe)}):")
             body_env["int"] |= {i, x}
-        inner = {**ctx, "loop": True, "loop_vars": ctx["loop_vars"] | loop_vars}
+        inner = {**ctx, "loop": True, "loop_vars": ctx["loop_vars"] | loop_vars,
+                 "iterated": ctx["iterated"] | iterated}
         self.block(body_env, indent + 1, depth - 1, inner)
         if self.chance(0.3):
             self.emit(indent, "else:")
@@ -466,7 +500,7 @@ class Gen:
 def workflows(draw):
     g = Gen(draw)
     env = {"int": {"a", "b"}, "str": {"s"}, "list": {"xs"}, "dict": {"d"}}
-    ctx = {"in_try": False, "loop": False, "loop_vars": frozenset()}
+    ctx = {"in_try": False, "loop": False, "loop_vars": frozenset(), "iterated": frozenset()}
     env_after, jumped = g.block(env, 1, 3, ctx)
     if not jumped:
         g.emit(1, f"return {g.result(env_after)}")

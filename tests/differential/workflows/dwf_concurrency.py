@@ -73,6 +73,11 @@ def map_tolerated(xs):
 
 
 @sfn.workflow
+def map_tolerated_distributed(xs):
+    return sfn.map(double, xs, tolerated_failures=1, distributed=True)
+
+
+@sfn.workflow
 def comprehension(xs, limit):
     ys = [double(x) for x in xs]
     zs = [double(x) for x in xs if x < limit]

@@ -19,3 +19,12 @@ def dead_in_finally(d):
 @sfn.workflow
 def raise_argument_error(s):
     raise sfn.Fail("Custom.Failure", s[0])
+
+
+@sfn.workflow
+def grow_dict_while_iterating(d):
+    n = 0
+    for k in d:
+        d["m"] = n
+        n += 1
+    return {"d": d, "n": n}
