@@ -84,6 +84,7 @@ CASES = [
     ("branch-assigns-outer-read-later", "@sfn.workflow\ndef wf(x):\n    total = 0\n    def b():\n"
      "        total = step(x)\n        return 1\n    r = sfn.parallel(b)\n    return total\n", 17,
      "assigns 'total'"),
+    ("sleep-fraction", "@sfn.workflow\ndef wf(x):\n    sfn.sleep(1.5)\n    return x\n", 13, "whole number of seconds"),
     ("walrus", "@sfn.workflow\ndef wf(x):\n    if (y := step(x)):\n        return y\n    return 0\n", 13, ":="),
 ]
 

@@ -650,6 +650,19 @@ def wf(n):
         i += 1
     return i
 """, None, [{"n": 0}, {"n": 7}]),
+    ("elif-with-step-call", """
+@sfn.workflow
+def wf(x):
+    if x > 10:
+        r = "big"
+    elif double(x) > 6:
+        r = "medium"
+    elif x < 0:
+        r = "negative"
+    else:
+        r = "small"
+    return r
+""", None, [{"x": 11}, {"x": 4}, {"x": -2}, {"x": 1}]),
     ("F16", """
 @sfn.workflow
 def wf(x, xs):
@@ -669,3 +682,17 @@ def test_differential_findings_agree(both, case):
     b = both(HEADER + src, workflow=workflow)
     for value in inputs:
         b.check(value)
+
+
+def test_assert_fails_with_assertion_error(both):
+    # pyrun classifies a failing assert as an expression error (States.QueryEvaluationError); the machine reports
+    # Python's own exception, AssertionError with the message, as a raise would.
+    b = both(HEADER + """
+@sfn.workflow
+def wf(x):
+    assert double(x) > 2, "too small: " + str(x)
+    return x
+""")
+    py, ex = b.run({"x": 1})
+    assert (ex.status, ex.error, ex.cause) == ("FAILED", "AssertionError", "too small: 1")
+    assert b.run({"x": 5})[1].output == 5

@@ -1279,6 +1279,13 @@ class FunctionLowerer:
             raise self.fail(call, "sfn.sleep takes one argument" if seconds else "sfn.sleep_until takes one argument",
                             "write sfn.sleep(30)" if seconds else "write sfn.sleep_until('2026-01-01T00:00:00Z')")
         value = self.prepare(arg)
+        if seconds:
+            try:
+                v = self.tr.literal_value(value)
+            except NotConstant:
+                v = None
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
+                raise self.fail(arg, "a Wait takes a whole number of seconds >= 0", "write e.g. sfn.sleep(30)")
         n = Node("Wait", describe_source(self._src(call)), call.lineno)
         env = self.connect(n)
         n.fields["Seconds" if seconds else "Timestamp"] = self.value_field(value, env)
