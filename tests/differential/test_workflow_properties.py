@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, note, settings, strategies as st
 from pyawssfn.compiler import CompileError
 from pyawssfn.testing import WorkflowTester
 
-EXAMPLES = int(os.environ.get("PYAWSSFN_DIFF_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("PYAWSSFN_DIFF_EXAMPLES", "800"))
 RANDOM = os.environ.get("PYAWSSFN_DIFF_RANDOM") == "1"
 
 PRELUDE = '''import pyawssfn as sfn
@@ -529,7 +529,7 @@ def run_one(source: str, inp: dict, tmp: pathlib.Path, stats: dict):
             t.definition
         except CompileError as exc:
             stats["refused"] += 1
-            stats["reasons"].append(str(exc).splitlines()[-1])
+            stats["reasons"].append(str(exc).splitlines()[-1].split(" error: ", 1)[-1])
             return
         stats["compiled"] += 1
         py, machine = t.run_both(inp)
