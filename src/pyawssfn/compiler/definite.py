@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ast
 
-Bound = frozenset
 
 
 def maybe_unbound_reads(fn: ast.FunctionDef, local_names: set[str]) -> set[tuple[int, int]]:

@@ -108,7 +108,7 @@ class HandlerScope:
 
 class FunctionLowerer:
     def __init__(self, shared: Shared, fn: ast.FunctionDef | ast.Lambda, graph: Graph, *, top: bool,
-                 outer: dict[str, str] | None = None, params_from_input: bool = True):
+                 outer: dict[str, str] | None = None):
         self.s = shared
         self.info = shared.info
         self.fn = fn
@@ -124,7 +124,7 @@ class FunctionLowerer:
         self._syn_counter = 0
         self.tr = ExpressionTranslator(self._resolve_name, self._report, set(), set())
         self.frontier: list[Exit] = [Exit(StartHolder(), {})]
-        self._declare_locals(params_from_input)
+        self._declare_locals()
         self.maybe_unbound: set[tuple[int, int]] = set()
         if isinstance(fn, ast.FunctionDef):
             check_aliasing(fn, self._report, lambda c: self._classify(c) is not None)
@@ -138,7 +138,7 @@ class FunctionLowerer:
         self._report(node, what, instead)
         return Abort()
 
-    def _declare_locals(self, params_from_input: bool) -> None:
+    def _declare_locals(self) -> None:
         fn = self.fn
         names: list[str] = []
         params: list[ast.arg] = []
@@ -574,15 +574,12 @@ class FunctionLowerer:
             key = t.slice
             # earlier targets of the same statement (d["a"], d["b"] = 1, 2) are already in `out`
             current = {**env, **out}
-            container = self._render_in(_load(base), current)
-            k = self._render_in(key, env)
+            container = self.render(_load(base), current)
+            k = self.render(key, env)
             new = setitem(container, k, value)
             self.bind_target(base, new, env, out)
             return
         raise self.fail(t, "unsupported assignment target", "assign to a name")
-
-    def _render_in(self, node: ast.expr, env: dict[str, str]) -> str:
-        return self.render(node, env)
 
     def st_Return(self, st: ast.Return) -> None:
         value = self.prepare(st.value) if st.value is not None else ast.Constant(value=None)
