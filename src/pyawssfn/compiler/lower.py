@@ -1008,7 +1008,9 @@ class FunctionLowerer:
         for stmt in st.body:
             for n in _own_nodes(stmt):
                 risky = isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) or \
-                    isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Div, ast.FloorDiv, ast.Mod)) or \
+                    isinstance(n, ast.BinOp) and (isinstance(n.op, (ast.Div, ast.FloorDiv, ast.Mod)) or
+                                                  "TypeError" in caught) or \
+                    isinstance(n, ast.AugAssign) and "TypeError" in caught or \
                     isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("int", "float")
                 if risky:
                     self._report(n, f"except {sorted(caught)[0]} cannot catch an error of this workflow expression "
