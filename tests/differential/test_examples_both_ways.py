@@ -2,6 +2,7 @@
 (tests/examples/), with equal status, output, error name and cause, and the same number of Lambda invocations."""
 from __future__ import annotations
 
+import json
 import pathlib
 
 import pytest
@@ -116,3 +117,17 @@ def test_analyse_text_issue_numbers():
     assert machine.status == "SUCCEEDED"
     assert machine.stats["states_entered"] <= 8
     assert machine.stats["lambda_invocations"] == 5
+
+
+HANDWRITTEN = pathlib.Path(__file__).resolve().parents[2] / "benchmarks" / "handwritten"
+
+
+@pytest.mark.parametrize("example,setup,inp", [p for p in _params() if not p.marks])
+def test_handwritten_baseline_agrees(example, setup, inp):
+    """benchmarks/bench_examples.py compares the compiled machines with these: they must do the same thing."""
+    definition = json.loads((HANDWRITTEN / f"{example}.json").read_text())
+    t = WorkflowTester(EXAMPLES / f"{example}.py", definition=definition)
+    if setup:
+        setup(t)
+    py, machine = t.run_both(inp)
+    assert machine.stats["lambda_invocations"] == py.stats["lambda_invocations"]
