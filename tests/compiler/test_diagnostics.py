@@ -85,6 +85,8 @@ CASES = [
      "        total = step(x)\n        return 1\n    r = sfn.parallel(b)\n    return total\n", 17,
      "assigns 'total'"),
     ("sleep-fraction", "@sfn.workflow\ndef wf(x):\n    sfn.sleep(1.5)\n    return x\n", 13, "whole number of seconds"),
+    ("change-while-iterating", "@sfn.workflow\ndef wf(d):\n    for k in d:\n        d['m'] = 1\n    return d\n",
+     14, "while a for loop iterates over it"),
     ("walrus", "@sfn.workflow\ndef wf(x):\n    if (y := step(x)):\n        return y\n    return 0\n", 13, ":="),
 ]
 

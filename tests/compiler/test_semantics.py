@@ -663,6 +663,16 @@ def wf(x):
         r = "small"
     return r
 """, None, [{"x": 11}, {"x": 4}, {"x": -2}, {"x": 1}]),
+    ("F18", """
+def maybe(x):
+    if x == 13:
+        raise AppError("unlucky")
+    return [x * 2]
+
+@sfn.workflow
+def wf(xs):
+    return sfn.map(maybe, xs, tolerated_failures=1, distributed=True)
+""", None, [{"xs": [1, 13, 2]}, {"xs": [13]}, {"xs": [3]}]),
     ("F16", """
 @sfn.workflow
 def wf(x, xs):

@@ -23,6 +23,7 @@ class AliasCheck:
         self.aliased: set[str] = set()
         self.deep: set[str] = set()
         self.finally_depth = 0
+        self.iterating: list[str] = []   # containers a for loop is iterating over, innermost last
 
     # -- what an expression's value shares
     def top_names(self, e: ast.AST) -> set[str]:
@@ -117,6 +118,11 @@ class AliasCheck:
         if not isinstance(target, ast.Name):
             return
         name = target.id
+        if depth == 0 and name in self.iterating:
+            self.report(node, f"in-place change of {name!r} while a for loop iterates over it (Python fails or "
+                              "sees the change; the state machine iterates a copy)",
+                        f"collect the changes in another variable and apply them after the loop")
+            return
         shared = name in self.aliased if depth == 0 else (name in self.aliased or name in self.deep)
         if shared:
             what = repr(name) if depth == 0 else f"an element of {name!r}"
@@ -162,6 +168,8 @@ class AliasCheck:
         elif isinstance(s, ast.For):
             is_range = isinstance(s.iter, ast.Call) and isinstance(s.iter.func, ast.Name) and \
                 s.iter.func.id == "range"
+            iterated = _iterated_names(s.iter)
+            self.iterating.extend(iterated)
             for _ in range(2):
                 for n in _names(s.target):
                     if is_range:
@@ -172,6 +180,8 @@ class AliasCheck:
                 if not is_range:
                     self.deep |= self.top_names(s.iter) | self.elements_shared(s.iter)
                 self.block(s.body)
+            for _ in iterated:
+                self.iterating.pop()
             self.block(s.orelse)
         elif isinstance(s, ast.While):
             self.block(s.body)
@@ -215,6 +225,19 @@ class AliasCheck:
             if isinstance(base, ast.Name) and (self.top_names(value) or self.contained(value) or
                                                self.elements_shared(value)):
                 self.deep.add(base.id)
+
+
+def _iterated_names(it: ast.AST) -> list[str]:
+    """The variables whose object a for loop iterates: xs in `for x in xs`, d in `d.items()`, `enumerate(xs)`..."""
+    if isinstance(it, ast.Name):
+        return [it.id]
+    if isinstance(it, ast.Call):
+        if isinstance(it.func, ast.Attribute) and it.func.attr in ("items", "keys", "values") and \
+                isinstance(it.func.value, ast.Name):
+            return [it.func.value.id]
+        if isinstance(it.func, ast.Name) and it.func.id in ("enumerate", "zip", "reversed"):
+            return [a.id for a in it.args if isinstance(a, ast.Name)]
+    return []
 
 
 def _names(t: ast.AST) -> list[str]:

@@ -1484,7 +1484,14 @@ class FunctionLowerer:
             n.fields["ToleratedFailureCount"] = consts["tolerated_failures"]
         if consts.get("tolerated_failure_percentage") is not None:
             n.fields["ToleratedFailurePercentage"] = consts["tolerated_failure_percentage"]
-        self._result_into(n, env, var, "$states.result")
+        result = "$states.result"
+        if "ToleratedFailureCount" in n.fields or "ToleratedFailurePercentage" in n.fields:
+            # A failed item's result is its error output: give it the step's message as Cause, as sfn.map does.
+            fix = ('($type($r) = "object" and $count($keys($r)) = 2 and $exists($r.Error) and $exists($r.Cause) ? '
+                   '{"Error": $r.Error, "Cause": ' + message_of("$r") + '} : $r)')
+            result = ('$reduce($states.result, function($acc, $r) { ($v := ' + fix +
+                      '; $append($acc, $type($v) = "array" ? [[$v]] : [$v])) }, [])')
+        self._result_into(n, env, var, result)
 
     def _comp_condition(self, cond: ast.expr, loop_var: str, elem: str, env: dict[str, str]) -> str:
         saved = self.vars.get(loop_var)
