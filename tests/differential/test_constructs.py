@@ -84,7 +84,6 @@ F_RAISE_ARG = "an expression error in a raise statement's arguments is named aft
 KNOWN = {
     ("dwf_concurrency", "map_tolerated_distributed", 0): F_ITEM_CAUSE,
     ("dwf_regressions", "grow_dict_while_iterating", 0): F_GROW,
-    ("dwf_regressions", "raise_argument_error", 0): F_RAISE_ARG,
     ("dwf_calls_exprs", "logic", 6): F_FLOAT,
     ("dwf_calls_exprs", "whole_floats", 0): F_FLOAT,
 }
