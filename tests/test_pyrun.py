@@ -78,6 +78,18 @@ def wf(mode, data=None):
         return lookup(data, "missing")
     if mode == "raise_keyerror":
         raise KeyError("explicit")
+    if mode == "raise_argument_error":
+        raise KeyError(data[0])
+    if mode == "fail_argument_error":
+        raise sfn.Fail("Custom.Failure", data[0])
+    if mode == "raise_multiline_argument":
+        raise Unlucky(
+            "first item: " + data[0])
+    if mode == "reraise_expression_error":
+        try:
+            return data["missing"]
+        except Exception as e:
+            raise e
     if mode == "zero":
         return 1 // len(data)
     if mode == "fail_step":
@@ -166,6 +178,12 @@ def test_only_workflow_calls_count_as_invocations(wf_path):
     ("zero", [], "States.QueryEvaluationError", "integer division or modulo by zero"),
     ("step_keyerror", {}, "KeyError", "'missing'"),
     ("raise_keyerror", None, "KeyError", "'explicit'"),
+    # an expression inside a raise statement's arguments fails before anything is raised: a JSONata error (F15)
+    ("raise_argument_error", [], "States.QueryEvaluationError", "list index out of range"),
+    ("fail_argument_error", [], "States.QueryEvaluationError", "list index out of range"),
+    ("raise_multiline_argument", [], "States.QueryEvaluationError", "list index out of range"),
+    ("raise_multiline_argument", ["x"], "Unlucky", "first item: x"),
+    ("reraise_expression_error", {}, "States.QueryEvaluationError", "'missing'"),
     ("fail_step", None, "Custom", "from a step"),
     ("unlucky", None, "Unlucky", "bad luck"),
 ])

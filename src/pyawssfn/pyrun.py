@@ -7,8 +7,8 @@ for the duration of the run (and restoring them afterwards, whatever happens).
 """
 from __future__ import annotations
 
-import ast
 import dataclasses
+import dis
 import datetime as _dt
 import importlib
 import importlib.util
@@ -17,6 +17,7 @@ import json
 import os
 import pathlib
 import random
+import re
 import sys
 from typing import Any, Callable
 
@@ -149,17 +150,13 @@ def step_names(module) -> list[str]:
     return sorted(names)
 
 
-def _raise_lines(module) -> set[int]:
-    """Lines of the module's source that belong to a ``raise`` statement."""
-    try:
-        tree = ast.parse(inspect.getsource(module))
-    except (OSError, TypeError, SyntaxError):
-        return set()
-    lines = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Raise):
-            lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
-    return lines
+def _raised_by_raise_statement(tb) -> bool:
+    """Whether the innermost frame of a traceback stopped on a ``raise`` statement's own raising instruction (not on
+    an expression inside its arguments, such as ``s[0]`` in ``raise sfn.Fail("E", s[0])``)."""
+    for ins in dis.get_instructions(tb.tb_frame.f_code):
+        if ins.offset == tb.tb_lasti:
+            return ins.opname == "RAISE_VARARGS"
+    return False
 
 
 # --------------------------------------------------------------------------------------------------- the run
@@ -491,7 +488,7 @@ def _bind_input(fn, input_value):
     return kwargs
 
 
-def _classify(exc, module, raise_lines) -> tuple[str, str]:
+def _classify(exc, module) -> tuple[str, str]:
     """(error, cause) of an exception that ended the workflow, as the compiled machine would report it."""
     if hasattr(exc, "__pyawssfn_step__") or isinstance(exc, sfn.Fail):
         return sfn.error_of(exc)
@@ -499,11 +496,17 @@ def _classify(exc, module, raise_lines) -> tuple[str, str]:
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
     module_file = getattr(module, "__file__", None)
-    if tb is not None and module_file and os.path.abspath(tb.tb_frame.f_code.co_filename) == os.path.abspath(
-            module_file) and tb.tb_lineno in raise_lines:
+    if (tb is not None and module_file and os.path.abspath(tb.tb_frame.f_code.co_filename) == os.path.abspath(
+            module_file) and _raised_by_raise_statement(tb) and not _raising_a_non_exception(exc)):
         return sfn.error_of(exc)  # an explicit `raise X(...)` of the workflow: a Fail state on the machine
-    # Any other exception was raised by evaluating an expression of the workflow body: a JSONata error there.
+    # Any other exception was raised by evaluating an expression of the workflow body, the arguments of a raise
+    # included: a JSONata error there.
     return QUERY_ERROR, sfn.error_of(exc)[1]
+
+
+def _raising_a_non_exception(exc) -> bool:
+    # `raise "text"` fails on the raise instruction itself, with this TypeError.
+    return type(exc) is TypeError and str(exc).startswith("exceptions must derive from BaseException")
 
 
 def run_workflow(module_or_path, workflow_name: str | None = None, input: Any = None, *, mocks=None,
@@ -540,7 +543,7 @@ def run_workflow(module_or_path, workflow_name: str | None = None, input: Any = 
             except PyRunError:
                 raise
             except Exception as exc:
-                result.error, result.cause = _classify(exc, module, _raise_lines(module))
+                result.error, result.cause = _classify(exc, module)
                 return result
         try:
             result.output = json_round_trip(output)
