@@ -20,6 +20,7 @@ so a page can write a module, compile it, then run the output. A failure names t
 """
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import json
 import os
@@ -29,6 +30,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -142,25 +144,154 @@ def _tail(text: str, n: int = 25) -> str:
     return "\n".join(("    " + ln) for ln in lines[-n:])
 
 
+# Starting a fresh Python for each of a page's commands costs most of this test's time (the CLI imports boto3, rich,
+# the compiler and the executor). A small server imports them once and forks a child per command: each command
+# still runs in a process of its own that has run nothing else, with its own working directory, environment,
+# sys.path and file descriptors, as `pyawssfn ...` or `python file.py` would. Lines using the shell (pipes,
+# redirections, variables) go to bash instead.
+FORK_SERVER = r"""
+import json, os, runpy, sys, traceback
+import pyawssfn.cli, pyawssfn.compiler, pyawssfn.local, pyawssfn.testing, pyawssfn.pyrun, rich.console
+_requests, _replies = sys.stdin, os.fdopen(os.dup(1), "w")
+
+
+def _warm_up():
+    # Load what the commands load lazily on first use (models, validators, JSONata), in a directory of its own.
+    import contextlib, io, tempfile
+    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()), \
+            contextlib.redirect_stderr(io.StringIO()):
+        flow = os.path.join(tmp, "warm_up_flow.py")
+        with open(flow, "w") as fh:
+            fh.write("import pyawssfn as sfn\n\ndef step(x):\n    return x\n\n@sfn.workflow\ndef warm(x):\n"
+                     "    y = [step(i) for i in x]\n    if len(y) > 1:\n        sfn.sleep(1)\n    return step(y)\n")
+        for argv in (["validate", flow], ["run", flow, "--input", '{"x": [1, 2]}', "--compare", "--json"],
+                     ["graph", flow], ["template", flow], ["package", flow, "-o", os.path.join(tmp, "f.zip")]):
+            try:
+                pyawssfn.cli.main(argv)
+            except BaseException:
+                pass
+
+
+_warm_up()
+for line in _requests:
+    req = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.chdir(req["cwd"])
+            os.environ.clear()
+            os.environ.update(req["env"])
+            null = os.open(os.devnull, os.O_RDONLY)
+            out = os.open(req["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            err = os.open(req["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            for fd, target in ((null, 0), (out, 1), (err, 2)):
+                os.dup2(fd, target)
+            sys.stdin = open(0, "r", closefd=False)
+            sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
+            sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
+            sys.argv = list(req["argv"])
+            sys.path[0] = req["path0"]
+            try:
+                if req["kind"] == "cli":
+                    code = pyawssfn.cli.main(req["argv"][1:])
+                elif req["kind"] == "script":
+                    runpy.run_path(req["argv"][0], run_name="__main__")
+                    code = 0
+                else:
+                    import pytest
+                    code = int(pytest.main(req["argv"][1:]))
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+                if not isinstance(exc.code, int) and exc.code is not None:
+                    print(exc.code, file=sys.stderr)
+            except BaseException:
+                traceback.print_exc()
+                code = 1
+        finally:
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(code if isinstance(code, int) else 1)
+    _, status = os.waitpid(pid, 0)
+    _replies.write(json.dumps({"code": os.waitstatus_to_exitcode(status)}) + "\n")
+    _replies.flush()
+"""
+_SERVER: list[subprocess.Popen] = []
+
+
+def _fork_server() -> subprocess.Popen:
+    """One server per test process; it keeps no state between requests (each names its directory and
+    environment), so the pages can share it."""
+    if not _SERVER or _SERVER[0].poll() is not None:
+        _SERVER[:] = [subprocess.Popen([sys.executable, "-c", FORK_SERVER], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, text=True, cwd=tempfile.gettempdir(),
+                                       env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})]
+        atexit.register(_stop_server, _SERVER[0])
+    return _SERVER[0]
+
+
+def _stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.stdin.close()
+        server.wait(timeout=60)
+
+
+SHELL_SYNTAX = {"|", "||", "&", "&&", ";", ">", ">>", "<", "<<", "2>", "2>&1", "(", ")"}
+
+
 class Workspace:
     def __init__(self, root: pathlib.Path):
         self.root = root
+        root.mkdir(parents=True, exist_ok=True)
         shutil.copytree(REPO / "examples", root / "examples",
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         self.env = {**os.environ,
                     "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
                     "PYAWSSFN_CACHE": str(root / ".cache"),
                     "COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb", "PYTHONDONTWRITEBYTECODE": "1"}
-        self.env.pop("PYAWSSFN_DEBUG", None)
+        for name in ("PYAWSSFN_DEBUG", "PYTHONPATH", "PYTEST_ADDOPTS", "PYTEST_XDIST_WORKER", "PYTEST_CURRENT_TEST"):
+            self.env.pop(name, None)
+        self._count = 0
+
+    def _forked(self, kind: str, argv: list[str], path0: str) -> subprocess.CompletedProcess:
+        server = _fork_server()
+        self._count += 1
+        out, err = self.root / f".doc-test-{self._count}.out", self.root / f".doc-test-{self._count}.err"
+        request = {"kind": kind, "argv": argv, "cwd": str(self.root), "env": self.env, "path0": path0,
+                   "stdout": str(out), "stderr": str(err)}
+        server.stdin.write(json.dumps(request) + "\n")
+        server.stdin.flush()
+        reply = server.stdout.readline()
+        if not reply:
+            raise RuntimeError("the doc-test fork server died")
+        result = subprocess.CompletedProcess(argv, json.loads(reply)["code"], out.read_text(encoding="utf-8"),
+                                             err.read_text(encoding="utf-8"))
+        out.unlink()
+        err.unlink()
+        return result
 
     def shell(self, command: str) -> subprocess.CompletedProcess:
+        lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        words = list(lexer)
+        if not any(w in SHELL_SYNTAX for w in words) and not any(c in command for c in "$`*?~"):
+            # The console script runs with its own directory first on sys.path, not the working directory.
+            return self._forked("cli", [str(CONSOLE_SCRIPT), *words[1:]], str(BIN))
         script = PYAWSSFN.sub(lambda _: shlex.quote(str(CONSOLE_SCRIPT)), command, count=1)
         return subprocess.run(["bash", "-c", "set -o pipefail\n" + script], cwd=self.root, env=self.env,
                               capture_output=True, text=True, timeout=300)
 
-    def python(self, path: pathlib.Path, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, *args, str(path)], cwd=self.root, env=self.env,
-                              capture_output=True, text=True, timeout=300)
+    def python(self, path: pathlib.Path) -> subprocess.CompletedProcess:
+        """`python path`: the script's directory first on sys.path."""
+        return self._forked("script", [str(path)], str(path.parent))
+
+    def pytest(self, path: pathlib.Path) -> subprocess.CompletedProcess:
+        """`python -m pytest -q path`, from the workspace."""
+        return self._forked("pytest", ["pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(self.root),
+                                       str(path)], str(self.root))
 
 
 def _same_output(block: Block, actual: str) -> bool:
@@ -176,7 +307,10 @@ def _same_output(block: Block, actual: str) -> bool:
 def check_page(page: str, root: pathlib.Path) -> list[str]:
     """Runs a page; returns one message per failure (empty: the page works as written)."""
     blocks = parse_blocks(page, (REPO / page).read_text(encoding="utf-8"))
-    ws = Workspace(root)
+    return _run_blocks(page, blocks, Workspace(root))
+
+
+def _run_blocks(page: str, blocks: list[Block], ws: Workspace) -> list[str]:
     run_shell = page in SHELL_PAGES
     failures: list[str] = []
     last: tuple[str, subprocess.CompletedProcess] | None = None
@@ -201,9 +335,7 @@ def check_page(page: str, root: pathlib.Path) -> list[str]:
             path.write_text(block.text, encoding="utf-8")
             if verb == "module":
                 continue
-            args = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(ws.root)) \
-                if verb == "pytest" else ()
-            proc = ws.python(path, *args)
+            proc = ws.pytest(path) if verb == "pytest" else ws.python(path)
             last = (f"python block at {block.where}", proc)
             if proc.returncode != 0:
                 failures.append(f"{block.where}: the python block failed (exit {proc.returncode}):\n"
@@ -282,7 +414,7 @@ def test_checker_runs_modules_blocks_and_compares_output(tmp_path, monkeypatch):
             "\n```\n<!-- doc-test: run -->\n```python\nfrom flow import flow\nassert flow(1) == 4\n```\n")
     failures = _page(tmp_path, monkeypatch, text)
     assert len(failures) == 2
-    assert failures[0].startswith("docs/guide.md:19: the output of `pyawssfn run flow.py")
+    assert failures[0].startswith("docs/guide.md:19: the stdout of `pyawssfn run flow.py")
     assert '"output": 3' in failures[0]
     assert failures[1].startswith("docs/guide.md:23: the python block failed") and "AssertionError" in failures[1]
 

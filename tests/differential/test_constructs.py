@@ -92,8 +92,6 @@ F_FLOAT = "whole floats: isinstance(2.0, int)/str(2.0) read 2.0 as the int 2 on 
 F_TYPE_FAIL = "type(e).__name__ of an sfn.Fail raised by a step is 'Fail' in Python, its error name on the machine (F10)"
 
 KNOWN = {
-    ("dwf_calls_exprs", "logic", 6): F_FLOAT,
-    ("dwf_calls_exprs", "whole_floats", 0): F_FLOAT,
 }
 
 
