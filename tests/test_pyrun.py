@@ -1,4 +1,5 @@
 """pyrun: a workflow run as plain Python, reporting as the executor does."""
+import json
 import textwrap
 
 import pytest
@@ -340,5 +341,61 @@ def test_step_results_are_what_json_makes_of_them(tmp_path_factory, value):
     module = load_module(path)
     overrides = {"echo": lambda value, v=value: v}  # return the Python object itself, not its JSON copy
     r = run_workflow(module, "wf", {"value": 0}, step_overrides=overrides)
-    import json
-    assert r.status == "SUCCEEDED" and r.output == json.loads(json.dumps(value))
+    assert r.status == "SUCCEEDED" and _typed(r.output) == _typed(_as_javascript_numbers(json.loads(json.dumps(value))))
+
+
+def _as_javascript_numbers(value):
+    """What a JSONata state machine makes of a JSON value: every number is a double (2.0 and 2 are one number)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return int(value)
+    if isinstance(value, list):
+        return [_as_javascript_numbers(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_javascript_numbers(v) for k, v in value.items()}
+    return value
+
+
+def _typed(value):
+    """value with each number tagged by its Python type, so that 2 and 2.0 compare unequal."""
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    return (type(value).__name__, value)
+
+
+NUMBERS = '''
+import pyawssfn as sfn
+
+
+def produce(x):
+    return x
+
+
+def describe(value):
+    return [type(value).__name__, value]
+
+
+@sfn.workflow
+def wf(a, produced):
+    b = produce(produced)
+    return {"input": [isinstance(a, int), a], "result": [isinstance(b, int), b], "next_step_sees": describe(b)}
+'''
+
+
+@pytest.mark.parametrize("value,expected", [
+    (2.0, 2), (-0.0, 0), (2.5, 2.5), (1e20, 10 ** 20), (1e21, 1e21), (2 ** 53, 2 ** 53), (2 ** 53 + 1, 2 ** 53),
+    (-(2 ** 53) - 1, -(2 ** 53)), (10 ** 400, None),
+])
+def test_numbers_cross_a_step_as_javascript_doubles(tmp_path, value, expected):
+    """A JSONata machine holds numbers as JavaScript doubles: a whole float is an int on the other side of a step
+    (and in the input), big integers round to the nearest double, an integer too big for a double is null."""
+    path = tmp_path / "numbers_wf.py"
+    path.write_text(NUMBERS)
+    r = run_workflow(path, "wf", {"a": value, "produced": value},
+                     step_overrides={"produce": lambda x, v=value: v})  # the step returns the Python value itself
+    assert r.status == "SUCCEEDED"
+    is_int = isinstance(expected, int)
+    assert _typed(r.output) == _typed({"input": [is_int, expected], "result": [is_int, expected],
+                                       "next_step_sees": [type(expected).__name__, expected]})
+    assert _typed(r.calls[1].kwargs) == _typed({"value": expected})

@@ -75,10 +75,45 @@ def _marshal_error(message: str) -> Exception:
     return type("Runtime.MarshalError", (Exception,), {"__module__": "pyawssfn"})(message)
 
 
+# A JSONata state machine holds every number as a JavaScript double (Step Functions runs JSONata 2.0.6): a step
+# returning 2.0 is seen by the workflow and the next step as 2, integers beyond 2^53 lose precision, and below 1e21
+# an integral number is written in plain digits. The local executor does the same (local/jsonata_eval.py).
+_MAX_SAFE_INTEGER = 2 ** 53
+_PLAIN_INTEGER_LIMIT = 1e21
+
+
+def _js_number(value: float):
+    if value != value or value in (float("inf"), float("-inf")):
+        return None  # JSON.stringify writes a non-finite number as null
+    if value.is_integer() and abs(value) < _PLAIN_INTEGER_LIMIT:
+        return int(value)
+    return value
+
+
+def _js_float(text: str):
+    return _js_number(float(text))
+
+
+def _js_int(text: str):
+    n = int(text)
+    if -_MAX_SAFE_INTEGER <= n <= _MAX_SAFE_INTEGER:
+        return n
+    try:
+        return _js_number(float(n))
+    except OverflowError:
+        return None
+
+
+def json_loads(text: str):
+    """JSON text as the state machine holds it: numbers as JavaScript doubles (see above)."""
+    return json.loads(text, parse_float=_js_float, parse_int=_js_int)
+
+
 def json_round_trip(value):
-    """``value`` as it comes out of JSON: tuples become lists, non-string keys strings. Raises TypeError/ValueError
-    for what JSON cannot hold (sets, bytes, NaN, objects)."""
-    return json.loads(json.dumps(value, allow_nan=False))
+    """``value`` as it comes out of JSON into the state machine: tuples become lists, non-string keys strings,
+    integral floats ints (``2.0`` is ``2``). Raises TypeError/ValueError for what JSON cannot hold (sets, bytes, NaN,
+    objects)."""
+    return json_loads(json.dumps(value, allow_nan=False))
 
 
 def _payload_text(result) -> str:
@@ -364,7 +399,7 @@ class _Run:
             call.error, call.cause = sfn.error_of(err)
             raise self._mark(err, name)
         try:
-            result = json.loads(text)
+            result = json_loads(text)
         except ValueError:
             result = text  # raw bytes that are not JSON arrive as a string, as on AWS
         call.result = result
