@@ -116,7 +116,7 @@ def same(a, b) -> bool:
 
 
 ENV = {
-    "i": 7, "n": -7, "p": 0.1, "ls": "\u2028", "z": 0, "f": 2.5, "g": -0.1, "h": 0.125, "t": True, "fa": False, "none": None,
+    "i": 7, "n": -7, "p": 0.1, "big": 900719925474.5625, "bigint": 1234567890123456, "ls": "\u2028", "z": 0, "f": 2.5, "g": -0.1, "h": 0.125, "t": True, "fa": False, "none": None,
     "s": "hello", "e": "", "sp": "  a b  ", "num": " 42 ", "csv": "a,b,,c",
     "xs": [3, 1, 2], "ys": [[1], [2, 3]], "one": [[1]], "empty": [], "zeros": [0], "strs": ["b", "a", "C"],
     "d": {"a": 1, "b": [2], "n": None}, "ed": {}, "recs": [{"k": 2, "v": "x"}, {"k": 1, "v": "y"}],
@@ -190,7 +190,7 @@ CASES = [
 # Known, documented gaps (docs/expressions.md): bool arithmetic/ordering, str() of lists/dicts and ordering of lists.
 KNOWN_GAPS = {"i + t", "xs < ys", "sorted(ys)", "[t, 1, 1.0].count(1)", "[t] == [1]"}
 # Documented refusals at run time: str() of a float needing 16-17 digits or exponent notation fails the execution.
-REFUSED_AT_RUN_TIME = {"f'{f:,}'", "str(p + 0.2)", "str(p / 1e6)", "str([p + 0.2])", "str([ls])"}
+REFUSED_AT_RUN_TIME = {"f'{big:.4f}'", "f'{f:,}'", "str(p + 0.2)", "str(p / 1e6)", "str([p + 0.2])", "str([ls])"}
 
 
 @pytest.fixture(scope="module")
@@ -385,3 +385,26 @@ REGRESSIONS: list[tuple[str, dict]] = [
 def test_regressions(node, src, env):
     problem = check_one(node, src, env)
     assert problem is None, problem
+
+
+# --- rounding and fixed-point formatting of binary floats ---------------------------------------------------------
+
+decimals_like = st.builds(lambda k, scale: k / scale, st.integers(-10**6, 10**6), st.sampled_from([8, 100, 1000, 10**4]))
+# Below 2**53 / 10**4 every digit of the scaled value is exact; beyond, fixed formatting fails on purpose.
+any_float = st.floats(min_value=-9e11, max_value=9e11, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=int(os.environ.get("PYAWSSFN_FUZZ_EXAMPLES", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(xs=st.lists(st.one_of(decimals_like, any_float, st.sampled_from([2.675, 0.125, -0.5, 1.005, 1e-5, -0.001])),
+                   min_size=20, max_size=20), n=st.integers(0, 4))
+def test_round_and_fixed_format_match_python(node, xs, n):
+    """round(x, n) and f"{x:.nf}" round the exact binary value half to even, as Python does."""
+    env = {"xs": xs}
+    exprs = [f"[round(x, {n}) for x in xs]", f"[f'{{x:.{n}f}}' for x in xs]"]
+    for src in exprs:
+        code = translate(src)
+        want = python_value(src, env)
+        got_node = node_result(node.evaluate(code, env))
+        got_py = py_engine(code, env)
+        assert same(want, got_node) and same(want, got_py), (src, xs, want, got_node, got_py)

@@ -913,19 +913,14 @@ class ExpressionTranslator:
             return check + (self._str(J(x, t)) if t in NUMERIC else _str_number(x))
         if kind == "d":
             check += f'$floor({x}) != {x} ? {_err("ValueError: unknown format code d for float")} : '
-            pic = "#,##0" if comma else "0"
-            return f"{check}$formatNumber({x}, {_q(pic)})"
+            return f"{check}{_group(x) if comma else f'$formatNumber({x}, {_q(chr(48))})'}"
         if kind == "f":
             digits = int(prec) if prec is not None else 6
             if digits > 15:
                 self._refuse(node, "more than 15 decimals cannot be formatted faithfully", "use at most .15f")
-            rounded = _round_half_even_exact(x, digits)
-            pic = ("#,##0" if comma else "0") + ("." + "0" * digits if digits else "")
-            r = self._fresh()
-            # Python prints a negative number that rounds to zero as "-0.00"; $formatNumber does too.
-            return f"{check}( {r} := {rounded}; $formatNumber({r}, {_q(pic)}) )"
+            return f"{check}{_fixed(x, digits, bool(comma))}"
         # "," alone: integers get separators; floats keep Python's str() digits.
-        return (f"{check}$floor({x}) = {x} ? $formatNumber({x}, \"#,##0\") : "
+        return (f"{check}$floor({x}) = {x} ? {_group(x)} : "
                 f"{_err('ValueError: the , format spec on a non-integer is not supported in workflows')}")
 
     # -- str() --
@@ -934,11 +929,12 @@ class ExpressionTranslator:
         if t == "str":
             return value.code
         if t == "int":
-            return f"$string({value.code})"
+            # $string keeps only 15 significant digits; $formatNumber prints every digit of an integer.
+            return f'$formatNumber({value.code}, "0")'
         if t == "float":
             # Statically a float (a literal, `/`, float(), a float operand): an integral value prints as "2.0".
             return self._let([value], lambda v: (
-                f'$floor({v}) = {v} ? ($abs({v}) < 1e16 ? $string({v}) & ".0" : '
+                f'$floor({v}) = {v} ? ($abs({v}) < 1e16 ? $formatNumber({v}, "0") & ".0" : '
                 f'{_err("ValueError: str() of a float of 1e16 or more is not supported in a workflow")}) : '
                 f"{_str_number(v)}"))
         if t == "bool":
@@ -1656,32 +1652,64 @@ def _str_number(v: str) -> str:
     # Integers print exactly below 2**53. Other floats print as Python's repr only when JSONata's 15-significant-
     # digit $string round-trips (then it is the shortest repr) and the magnitude is where both use plain notation.
     return (
-        f"$floor({v}) = {v} and $abs({v}) < 9007199254740992 ? $string({v}) : "
+        f'$floor({v}) = {v} and $abs({v}) < 9007199254740992 ? $formatNumber({v}, "0") : '
         f"$abs({v}) >= 0.0001 and $abs({v}) < 1e15 and $number($string({v})) = {v} ? $string({v}) : "
         f"{_err('ValueError: this float needs more than 15 significant digits or exponent notation; format it with an explicit spec such as :.6f')}"
     )
 
 
-def _round_half_even_exact(x: str, digits: int) -> str:
-    """JSONata rounding x to `digits` decimals the way Python does: half to even on the exact binary value.
+def _round_scaled(x: str, digits: int) -> tuple[list[tuple[str, str]], str, str]:
+    """Bindings, the name of y = x * 10**digits, and the name of round-half-even(exact x * 10**digits).
 
-    y = x * 10**digits is rounded by the multiplication; the exact product is y + e, and e is recovered with
-    Dekker's error-free product so that a y landing exactly on .5 can be told from a true tie.
+    The multiplication rounds: the exact product is y + e, and e is recovered with Dekker's error-free product
+    (Veltkamp split with 2**27 + 1) so that a y landing exactly on .5 (or an exact tie hidden by the rounding) is
+    told apart, which is how Python rounds and formats the binary value itself (round(2.675, 2) == 2.67).
     """
     p = 10**digits
-    y, e, r, xh, xl, ph, pl = (_fresh_global() for _ in range(7))
-    # Veltkamp split with 2**27 + 1 for doubles.
+    y, e, f, r, xh, xl, ph, pl = (_fresh_global() for _ in range(8))
     c = 134217729
     two_prod = (
         f"( {xh} := ({c} * {x}) - (({c} * {x}) - {x}); {xl} := {x} - {xh}; "
         f"{ph} := ({c} * {p}) - (({c} * {p}) - {p}); {pl} := {p} - {ph}; "
         f"(({xh} * {ph} - {y}) + {xh} * {pl} + {xl} * {ph}) + {xl} * {pl} )"
     )
-    return (
-        f"( {y} := {x} * {p}; {e} := {two_prod}; {r} := $floor({y}); "
-        f"$abs({y}) >= 4503599627370496 ? {x} : "
-        f"({y} - {r} = 0.5 ? ({e} > 0 ? {r} + 1 : {e} < 0 ? {r} : ({r} % 2 = 0 ? {r} : {r} + 1)) : $round({y})) / {p} )"
-    )
+    even = lambda lo: f"({lo} % 2 = 0 ? {lo} : {lo} + 1)"  # noqa: E731
+    binds = [
+        (y, f"{x} * {p}"), (e, two_prod), (f, f"$floor({y})"),
+        (r, f"{y} - {f} = 0.5 ? ({e} > 0 ? {f} + 1 : {e} < 0 ? {f} : {even(f)}) : "
+            f"{y} = {f} and $abs({e}) = 0.5 ? {even(f'({y} + ({e} < 0 ? -1 : 0))')} : $round({y})"),
+    ]
+    return binds, y, r
+
+
+def _round_half_even_exact(x: str, digits: int) -> str:
+    """round(x, digits) as Python computes it."""
+    binds, y, r = _round_scaled(x, digits)
+    # Beyond 2**53 the float has no digits left at this scale: Python returns x itself.
+    return _block(binds, f"$abs({y}) >= 9007199254740992 ? {x} : {r} / {10**digits}")
+
+
+def _group(x: str) -> str:
+    """An integer with "," thousands separators, every digit exact."""
+    return f'$replace($formatNumber({x}, "0"), /(\\d)(?=(\\d{{3}})+$)/, "$1,")'
+
+
+def _fixed(x: str, digits: int, comma: bool) -> str:
+    """f"{x:.{digits}f}" (with "," grouping) from the exactly rounded scaled integer, digit by digit."""
+    binds, y, r = _round_scaled(x, digits)
+    d, i = _fresh_global(), _fresh_global()
+    binds += [
+        (d, f'$formatNumber($abs({r}), "0")'),
+        (d, f'$length({d}) <= {digits} ? $pad({d}, -{digits + 1}, "0") : {d}'),
+        (i, f"$substring({d}, 0, $length({d}) - {digits})"),
+    ]
+    if comma:
+        binds.append((i, f'$replace({i}, /(\\d)(?=(\\d{{3}})+$)/, "$1,")'))
+    frac = f' & "." & $substring({d}, $length({d}) - {digits})' if digits else ""
+    # Python keeps the sign of a negative number that rounds to zero ("-0.00").
+    body = f'$abs({y}) >= 9007199254740992 ? {_err("ValueError: too many digits to format faithfully in a workflow")} : ' \
+        f'({x} < 0 ? "-" : "") & {i}{frac}'
+    return _block(binds, body)
 
 
 def _number_literal(code: str) -> float | None:
