@@ -394,7 +394,7 @@ decimals_like = st.builds(lambda k, scale: k / scale, st.integers(-10**6, 10**6)
 any_float = st.floats(min_value=-9e11, max_value=9e11, allow_nan=False, allow_infinity=False)
 
 
-@settings(max_examples=int(os.environ.get("PYAWSSFN_FUZZ_EXAMPLES", "60")), deadline=None,
+@settings(max_examples=int(os.environ.get("PYAWSSFN_FUZZ_EXAMPLES", "25")), deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(xs=st.lists(st.one_of(decimals_like, any_float, st.sampled_from([2.675, 0.125, -0.5, 1.005, 1e-5, -0.001])),
                    min_size=20, max_size=20), n=st.integers(0, 4))
