@@ -464,3 +464,33 @@ def test_checker_excludes_known_broken_lines_only_while_they_fail(tmp_path, monk
     failures = _page(tmp_path, monkeypatch, text)
     assert failures == ["docs/guide.md:3: `pyawssfn validate examples/polling.py` works now: remove it from "
                         "KNOWN_BROKEN"]
+
+
+def _slug(heading: str) -> str:
+    """The anchor GitHub gives a heading."""
+    text = re.sub(r"[`*_]", "", heading.strip().lower())
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+@pytest.mark.parametrize("page", OWN_PAGES)
+def test_own_pages_links_resolve(page):
+    text = (REPO / page).read_text(encoding="utf-8")
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+://", target):
+            continue
+        path, _, anchor = target.partition("#")
+        file = (REPO / page).parent / path if path else REPO / page
+        if not file.is_file():
+            broken.append(target)
+        elif anchor and file.suffix == ".md":
+            headings = re.findall(r"^#+\s+(.*)$", file.read_text(encoding="utf-8"), re.M)
+            if anchor not in {_slug(h) for h in headings}:
+                broken.append(target)
+    assert not broken, f"{page}: links to nothing: {broken}"
+
+
+def test_slug_matches_github():
+    assert _slug("History: 25,000 events") == "history-25000-events"
+    assert _slug("Mocks: serving other services") == "mocks-serving-other-services"
+    assert _slug("`pyawssfn validate` and `pyawssfn graph`") == "pyawssfn-validate-and-pyawssfn-graph"
