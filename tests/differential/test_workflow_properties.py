@@ -2,7 +2,7 @@
 
 The generator is typed (int, str, list of ints, dict of ints) so that most programs run far before failing, and it
 keeps out of the known, recorded disagreements and refusals (FINDINGS.md: no floats (F1), no aliasing of lists (F5),
-no expressions that can raise inside a try body (F6) or a raise (F15), no sfn.Fail caught by `except Exception`
+no expressions that can raise inside a try body (F6), no sfn.Fail caught by `except Exception`
 (F10), no dict growing under its iterator (F17)), so that what it finds is new. CI runs a fixed, derandomised budget; for bug hunting run with a larger one:
 
     PYAWSSFN_DIFF_EXAMPLES=2000 PYAWSSFN_DIFF_RANDOM=1 .venv/bin/python -m pytest tests/differential/test_workflow_properties.py
@@ -68,6 +68,13 @@ def st_div(a, b):
 
 def st_concat(xs, n=0):
     return xs + [n]
+
+
+@sfn.workflow
+def child(n, s="c"):
+    if n > 6:
+        raise NotFound(f"child {n}")
+    return s + str(st_inc(n))
 
 
 '''
@@ -277,10 +284,10 @@ class Gen:
     def statement(self, env, indent, depth, ctx):
         self.statements += 1
         safe = ctx["in_try"]
-        # an error in a raise statement's arguments is misnamed by pyrun (F15): only safe expressions there
-        raise_safe = True
+        raise_safe = safe
         stored_safe = safe
-        kinds = ["assign", "assign", "step", "step", "aug", "mutate", "map", "parallel"]
+        kinds = ["assign", "assign", "step", "step", "aug", "mutate", "map", "parallel", "branches", "child",
+                 "sleep"]
         if depth > 0 and self.statements < 25:
             kinds += ["if", "if", "while", "for", "try"]
         kinds += ["raise", "return"]
@@ -336,6 +343,34 @@ class Gen:
             else:
                 self.emit(indent, f"{', '.join(names)} = sfn.parallel({', '.join(branches)})")
             env["int"].update(names)
+            return False
+        if k == "branches":
+            # nested defs as Parallel branches: several statements each, reading (never assigning) outer names
+            defs = []
+            for _ in range(self.draw(st.integers(1, 2))):
+                name = self.fresh("branch")
+                defs.append(name)
+                local = self.fresh("r")
+                self.emit(indent, f"def {name}():")
+                self.emit(indent + 1, f"{local} = {self.pick(['st_inc', 'st_check'])}({self.int_expr(env, 1, True)})")
+                if self.chance(0.5):
+                    self.emit(indent + 1, f"if {self.cond({**env, 'int': env['int'] | {local}}, 1, True)}:")
+                    self.emit(indent + 2, f"return {local} + 1")
+                self.emit(indent + 1, f"return {local}")
+            names = [self.fresh("n") for _ in defs]
+            self.emit(indent, f"{', '.join(names)}{',' if len(names) == 1 else ''} = sfn.parallel({', '.join(defs)})")
+            env["int"].update(names)
+            return False
+        if k == "child":
+            target = self.fresh("t")
+            args = self.int_expr(env, 1, safe)
+            if self.chance(0.5):
+                args += f", s={self.str_expr(env, 1, safe)}"
+            self.emit(indent, f"{target} = child({args})")
+            env["str"].add(target)
+            return False
+        if k == "sleep":
+            self.emit(indent, f"sfn.sleep(abs({self.int_expr(env, 1, safe)}) % 100)")
             return False
         if k == "aug":
             ints = sorted(env["int"] - ctx["loop_vars"])

@@ -28,3 +28,20 @@ def grow_dict_while_iterating(d):
         d["m"] = n
         n += 1
     return {"d": d, "n": n}
+
+
+@sfn.workflow
+def overwritten_assignment(xs):
+    a = xs[0]
+    a = 0
+    return a
+
+
+@sfn.workflow
+def overwritten_in_branch(xs, c):
+    if c:
+        a = xs[0]
+        a = 0
+    else:
+        a = 1
+    return a
