@@ -241,3 +241,25 @@ def test_statement_helpers_on_jsonata_2_0_6():
             assert not r["ok"], (code, env, r)
         else:
             assert r["ok"] and r["value"] == want, (code, env, r)
+
+
+def test_static_type_and_name_type_make_whole_floats_print_as_python():
+    t = translator([])
+    assert t.static_type(ast.parse("a / 2", mode="eval").body) == "float"
+    assert t.static_type(ast.parse("len(a) + 1", mode="eval").body) == "int"
+    assert t.static_type(ast.parse('f"{a}"', mode="eval").body) == "str"
+    assert t.static_type(ast.parse("a", mode="eval").body) is None
+    assert t.static_type(ast.parse("f(a)", mode="eval").body) is None  # refused: no report leaks out
+    typed = ex.ExpressionTranslator(lambda n: "$" + n.id, lambda *a: None,
+                                    name_type=lambda n: "float" if n.id == "h" else None)
+    code = typed.translate(ast.parse("str(h)", mode="eval").body)
+    assert evaluate(code, variables={"h": 2}) == "2.0"
+    assert evaluate(code, variables={"h": 2.5}) == "2.5"
+    assert typed.translate(ast.parse("isinstance(h, float)", mode="eval").body) == "true"
+
+
+def test_dict_builtin_copies():
+    assert tr("dict()") == "{}"
+    assert tr("dict(a=1, b=x)") == '{"a": 1, "b": $x}'
+    assert evaluate(tr('dict(d, k=1)'), variables={"d": {"a": [1]}}) == {"a": [1], "k": 1}
+    assert evaluate(tr("dict(d.items())"), variables={"d": {"a": [[1]]}}) == {"a": [[1]]}

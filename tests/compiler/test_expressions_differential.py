@@ -164,7 +164,10 @@ CASES = [
     "sorted(recs, key=lambda r: r['k'])", "sorted(ys)", "list(s)", "list(d)", "list(xs)", "any(zeros)", "any(xs)",
     "all(xs)", "all(zeros)", "any([])", "all([])", "any(x > 2 for x in xs)", "isinstance(i, int)",
     "isinstance(s, str)", "isinstance(t, int)", "isinstance(t, bool)", "isinstance(f, float)",
-    "isinstance(none, type(None))", "isinstance(xs, (list, dict))", "isinstance(d, dict)",
+    "isinstance(none, type(None))", "isinstance(i / 7, float)", "isinstance(8 / i, int)", "isinstance(i // 2, int)",
+    "isinstance(d['zz'], str)", "isinstance(s, (list, tuple))", "isinstance([1], tuple)", "dict(d)", "dict()",
+    "dict(d, k=1)", "dict(a=s, b=xs)", "dict(ys)", "dict([['a', 1], ['b', one]])", "dict(d.items())", "dict(s)",
+    "dict([[1, 2]])", "isinstance(xs, (list, dict))", "isinstance(d, dict)",
     # methods
     "d.get('a')", "d.get('zz', 5)", "d.get('n', 5)", "ed.get('a')", "list(ed.keys())",
     "list(d.items())", "list(d.keys())", "list(d.values())", "len(d.keys())", "'a' in d.keys()",
@@ -190,7 +193,7 @@ CASES = [
 # Known, documented gaps (docs/expressions.md): bool arithmetic/ordering, str() of lists/dicts and ordering of lists.
 KNOWN_GAPS = {"i + t", "xs < ys", "sorted(ys)", "[t, 1, 1.0].count(1)", "[t] == [1]"}
 # Documented refusals at run time: str() of a float needing 16-17 digits or exponent notation fails the execution.
-REFUSED_AT_RUN_TIME = {"f'{big:.4f}'", "f'{f:,}'", "str(p + 0.2)", "str(p / 1e6)", "str([p + 0.2])", "str([ls])"}
+REFUSED_AT_RUN_TIME = {"dict([[1, 2]])", "f'{big:.4f}'", "f'{f:,}'", "str(p + 0.2)", "str(p / 1e6)", "str([p + 0.2])", "str([ls])"}
 
 
 @pytest.fixture(scope="module")

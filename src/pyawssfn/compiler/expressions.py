@@ -29,6 +29,8 @@ PREDICATE_NAMES = frozenset(
     ]
 )
 
+_STATIC_TYPES = frozenset(["int", "float", "str", "bool", "none", "list", "dict"])
+
 _ATOM = re.compile(r'^(\$[A-Za-z_][A-Za-z0-9_]*|-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null|"([^"\\]|\\.)*")$')
 
 
@@ -172,8 +174,12 @@ class ExpressionTranslator:
         report: Callable[[ast.AST, str, str], None],
         predicate_names: set[str] | None = None,
         module_aliases: set[str] | None = None,
+        name_type: Callable[[ast.Name], str | None] | None = None,
     ) -> None:
         self.resolve_name = resolve_name
+        # Optional: the static type of a workflow variable when the caller knows it (every assignment to it has
+        # that static_type()), so that e.g. str(h) after h = a / 2 prints "2.0" as Python does.
+        self.name_type = name_type
         self.report = report
         self.predicate_names = set(predicate_names or ())
         self.module_aliases = set(module_aliases or ())
@@ -205,6 +211,19 @@ class ExpressionTranslator:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             return f"$not({self._truthy_of(node.operand)})"
         return self._truthy(self._tr(node))
+
+    def static_type(self, node: ast.expr) -> str | None:
+        """The Python type of node's value when known at compile time: "int", "float", "str", "bool", "none",
+        "list", "dict", or None. A caller may record it per variable and give it back through `name_type`."""
+        _reset_names()
+        reports: list = []
+        saved, self.report = self.report, lambda *a: reports.append(a)
+        try:
+            return self._tr(node).type
+        except _Refused:
+            return None
+        finally:
+            self.report = saved
 
     def literal_value(self, node: ast.expr) -> Any:
         if isinstance(node, ast.Constant):
@@ -350,7 +369,8 @@ class ExpressionTranslator:
         for scope in reversed(self._scopes):
             if node.id in scope:
                 return J(scope[node.id])
-        return J(self.resolve_name(node))
+        t = self.name_type(node) if self.name_type else None
+        return J(self.resolve_name(node), t if t in _STATIC_TYPES else None)
 
     def _tr_List(self, node: ast.List | ast.Tuple) -> J:
         items = []
@@ -983,6 +1003,8 @@ class ExpressionTranslator:
             handler = getattr(self, "_builtin_" + func.id, None)
             if handler is not None and not any(func.id in s for s in self._scopes):
                 for kw in node.keywords:
+                    if func.id == "dict" and kw.arg is not None:
+                        continue
                     if kw.arg is None or (func.id, kw.arg) not in _KEYWORDS:
                         self._refuse(node, f"{func.id}() with keyword {kw.arg or '**'} is not supported",
                                      "see docs/expressions.md for the supported forms")
@@ -1186,6 +1208,33 @@ class ExpressionTranslator:
 
     _builtin_tuple = _builtin_list
 
+    def _builtin_dict(self, node: ast.Call) -> J:
+        """dict(), dict(d) (a shallow copy: JSON values are copied anyway), dict(pairs), dict(k=v, ...)."""
+        if len(node.args) > 1:
+            self._refuse(node, "dict() takes at most one positional argument", "dict(d) or dict(k=v)")
+        parts: list[str] = []
+        if node.args:
+            src = self._tr_view_ok(node.args[0])
+            acc, p = self._fresh(), self._fresh()
+            def from_pairs(v: str) -> str:
+                return (f'$reduce({v}, function({acc}, {p}) {{ $type({p}) = "array" and $count({p}) = 2 and '
+                        f'$type({p}[0]) = "string" ? $merge([{acc}, {{{p}[0]: {p}[1]}}]) : '
+                        f'{_err("TypeError: dict() needs [key, value] pairs with string keys")} }}, {{}})')
+
+            if src.type == "dict":
+                parts.append(src.code)
+            else:
+                parts.append(self._let([src], lambda v: (
+                    f'$type({v}) = "object" ? {v} : $type({v}) = "array" ? {from_pairs(v)} : '
+                    f'{_err("TypeError: dict() needs a dict or a list of pairs")}')))
+        if node.keywords:
+            parts.append("{" + ", ".join(f"{_q(kw.arg)}: {self._tr(kw.value).code}" for kw in node.keywords) + "}")
+        if not parts:
+            return J("{}", "dict")
+        if len(parts) == 1 and not node.args:
+            return J(parts[0], "dict")
+        return J(f"$merge([{', '.join(parts)}])" if len(parts) > 1 else parts[0], "dict")
+
     def _builtin_any(self, node: ast.Call) -> J:
         xs = self._seq_arg(node) if len(node.args) == 1 else self._args(node, 1, 1)[0]
         e = self._fresh()
@@ -1214,6 +1263,15 @@ class ExpressionTranslator:
             else:
                 self._refuse(n, f"isinstance() with {_describe(n)} is not supported",
                              "use int, float, str, bool, list, dict, tuple or type(None)")
+        names_ok = [n.id if isinstance(n, ast.Name) else "NoneType" for n in names]
+        if x.type is not None:
+            # Known statically (a float stays a float even when its value is whole, as in Python).
+            pytypes = {"int": {"int"}, "float": {"float"}, "str": {"str"}, "bool": {"bool", "int"},
+                       "none": {"NoneType"}, "list": {"list", "tuple"}, "dict": {"dict"}}[x.type]
+            hit = any(n in pytypes for n in names_ok) and not (x.type == "list" and "tuple" in names_ok
+                                                               and "list" not in names_ok)
+            verdict = "true" if hit else "false"
+            return J(verdict if x.atom else f"( {x.code}; {verdict} )", "bool")
         return J(self._let([x], lambda v: "(" + " or ".join(t(v) for t in tests) + ")"), "bool")
 
     # -- methods --
