@@ -86,16 +86,19 @@ CASES = [
     ("dwf_regressions", "dead_in_finally", [{"d": {}}, {"d": {"k": 1}}]),
     ("dwf_regressions", "raise_argument_error", [{"s": ""}, {"s": "x"}]),
     ("dwf_regressions", "overwritten_assignment", [{"xs": []}, {"xs": [5]}]),
+    ("dwf_regressions", "computed_float", [{"a": 4}, {"a": 3}]),
+    ("dwf_regressions", "assert_fails", [{"x": 0}, {"x": 2}]),
     ("dwf_regressions", "overwritten_in_branch", [{"xs": [], "c": 1}, {"xs": [], "c": 0}, {"xs": [2], "c": 1}]),
 ]
 
 # (module, workflow, index of the input) -> reason: disagreements found and recorded in FINDINGS.md.
-F_FLOAT = "whole floats: isinstance(2.0, int)/str(2.0) read 2.0 as the int 2 on the machine (F1)"
-F_TYPE_FAIL = "type(e).__name__ of an sfn.Fail raised by a step is 'Fail' in Python, its error name on the machine (F10)"
 
-F_OVERWRITTEN = "an assignment overwritten before any read is not evaluated on the machine, so its error is lost (F19)"
+F_OVERWRITTEN = "an assignment overwritten before any read is not evaluated on the machine, so its error is lost (F20)"
+
+F_BODY_FLOAT = "a whole float computed in the body (4 / 2) prints as '2' and is an int on the machine (F1)"
 
 KNOWN = {
+    ("dwf_regressions", "computed_float", 0): F_BODY_FLOAT,
     ("dwf_regressions", "overwritten_assignment", 0): F_OVERWRITTEN,
     ("dwf_regressions", "overwritten_in_branch", 0): F_OVERWRITTEN,
 }

@@ -45,3 +45,15 @@ def overwritten_in_branch(xs, c):
     else:
         a = 1
     return a
+
+
+@sfn.workflow
+def computed_float(a):
+    h = a / 2
+    return [str(h), isinstance(h, int), isinstance(h, float), f"{h}"]
+
+
+@sfn.workflow
+def assert_fails(x):
+    assert x > 0, "x must be positive"
+    return x
