@@ -23,6 +23,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     how.add_argument("--python", action="store_true", help="run the workflow as ordinary Python instead")
     how.add_argument("--compare", action="store_true",
                      help="run both ways and show any difference in status, output or error")
+    p.add_argument("--callback", action="append", default=[], metavar="STEP=JSON",
+                   help="the result that arrives on the task token of sfn.wait_for_callback(STEP, ...) "
+                        "(SendTaskSuccess); repeat for later waits of the same step")
+    p.add_argument("--callback-fail", action="append", default=[], metavar="STEP=ERROR[:CAUSE]",
+                   help="make sfn.wait_for_callback(STEP, ...) fail with ERROR (SendTaskFailure)")
+    p.add_argument("--callback-timeout", action="append", default=[], metavar="STEP",
+                   help="no answer arrives for sfn.wait_for_callback(STEP, ...): it times out")
     p.add_argument("--seed", type=int, default=0, help="seed for jitter, $random, UUIDs and task tokens")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object {status, output, error, cause, stats} instead of a timeline")
@@ -109,6 +116,30 @@ def _print_result(summary: dict, console) -> None:
                       f"cause: {escape(str(summary['cause']))}")
 
 
+def _configure_callbacks(tester, args) -> None:
+    """--callback / --callback-fail / --callback-timeout, queued in the order given."""
+    try:
+        for item in args.callback:
+            step, sep, text = item.partition("=")
+            if not sep or not step:
+                raise _usage(f"--callback {item!r} must be STEP=JSON")
+            try:
+                value = json.loads(text)
+            except ValueError as exc:
+                raise _usage(f"--callback {step}: the result is not valid JSON: {exc}") from None
+            tester.callback(step, result=value)
+        for item in args.callback_fail:
+            step, sep, spec = item.partition("=")
+            if not sep or not step or not spec:
+                raise _usage(f"--callback-fail {item!r} must be STEP=ERROR[:CAUSE]")
+            error, _, cause = spec.partition(":")
+            tester.callback(step, error=error, cause=cause)
+        for step in args.callback_timeout:
+            tester.callback(step, timeout=True)
+    except ValueError as exc:  # an unknown step name, from the tester
+        raise _usage(str(exc)) from None
+
+
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
@@ -130,6 +161,8 @@ def run(args: argparse.Namespace) -> int:
         raise _usage(str(exc)) from None
     except Exception as exc:  # the module's own top-level code failed while importing
         raise _usage(f"importing {args.file} raised {type(exc).__name__}: {exc}") from None
+
+    _configure_callbacks(tester, args)
 
     def python_run():
         try:

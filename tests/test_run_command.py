@@ -1,0 +1,104 @@
+"""`pyawssfn run`: the machine, plain Python, and both compared, through the CLI as a user calls it."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pyawssfn.cli import main
+
+EXAMPLE = "examples/analyse_text.py"
+
+
+def run_cli(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(autouse=True)
+def _repo_cwd(monkeypatch, repo_root):
+    monkeypatch.chdir(repo_root)
+
+
+@pytest.mark.parametrize("text,status,output,error,cause", [
+    ("a short example", "SUCCEEDED", "text starts with a, has 15 chars, 5 vowels, and 2 spaces", None, None),
+    ("bob", "SUCCEEDED", "text starts with b, has 3 chars, 1 vowels, and 0 spaces", None, None),
+    ("choose wisely", "SUCCEEDED", 'text starts with "c"; look: "c"', None, None),
+    ("", "FAILED", None, "MalformedText", "text too short"),
+    ("xyz", "FAILED", None, "MalformedText", "wrong starting letter"),
+])
+@pytest.mark.parametrize("example", [EXAMPLE, "examples/analyse_text_poc.py"])
+def test_compare_agrees_on_every_example_input(capsys, example, text, status, output, error, cause):
+    code, out, err = run_cli(capsys, "run", example, "--input", json.dumps({"text": text}), "--compare", "--json")
+    report = json.loads(out)
+    assert report["equal"] is True, report["differences"]
+    assert report["differences"] == []
+    for side in ("python", "machine"):
+        assert report[side]["status"] == status
+        assert report[side]["output"] == output
+        assert report[side]["error"] == error
+        assert report[side]["cause"] == cause
+    assert code == (0 if status == "SUCCEEDED" else 1)
+
+
+def test_machine_run_prints_the_poc_output_and_counts(capsys):
+    code, out, err = run_cli(capsys, "run", EXAMPLE, "--input", '{"text": "a short example"}', "--json")
+    summary = json.loads(out)
+    assert code == 0 and err == ""
+    assert set(summary) == {"status", "output", "error", "cause", "stats"}
+    assert summary["output"] == "text starts with a, has 15 chars, 5 vowels, and 2 spaces"
+    assert summary["stats"]["lambda_invocations"] == 5
+    assert summary["stats"]["states_entered"] <= 8
+
+
+def test_timeline_without_json(capsys):
+    code, out, err = run_cli(capsys, "run", EXAMPLE, "--input", '{"text": "a short example"}')
+    assert code == 0
+    for state in ("get_summary", "augment_summary", "get_n_vowels", "get_n_spaces", "format_result"):
+        assert state in out
+    assert "SUCCEEDED" in out and "text starts with a, has 15 chars" in out
+
+
+def test_python_run(capsys):
+    code, out, err = run_cli(capsys, "run", EXAMPLE, "--python", "--input", '{"text": ""}', "--json")
+    assert code == 1
+    assert json.loads(out)["error"] == "MalformedText"
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["run", EXAMPLE, "--input", "{bad"], "not valid JSON"),
+    (["run", EXAMPLE, "--input", "[1, 2]"], "must be a JSON object"),
+    (["run", "no/such/file.py"], "no such file"),
+    (["run", "examples/approval.py", "--input", "{}", "--callback", "nosuchstep={}"], "not a step"),
+    (["run", "examples/approval.py", "--input", "{}", "--callback", "request_approval={bad"], "not valid JSON"),
+])
+def test_bad_usage_exits_2_with_a_message(capsys, argv, message):
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2
+    assert message in err and "Traceback" not in err
+
+
+def test_compile_error_is_reported_with_location(capsys, tmp_path):
+    src = tmp_path / "bad.py"
+    src.write_text("import pyawssfn as sfn\n\n@sfn.workflow\ndef w(x):\n    print(x)\n    return y\n")
+    code, out, err = run_cli(capsys, "run", str(src), "--input", '{"x": 1}')
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert lines[0].startswith(f"{src}:5:5: error:") and "print" in lines[0]
+    assert lines[1].startswith(f"{src}:6:12: error:") and "'y'" in lines[1]
+
+
+@pytest.mark.parametrize("flags,expected", [
+    (["--callback", 'request_approval={"approved": true}'], {"order_id": "o1", "status": "fulfilled"}),
+    (["--callback", 'request_approval={"approved": false, "reason": "too much"}'],
+     {"order_id": "o1", "status": "rejected", "reason": "too much"}),
+    (["--callback-timeout", "request_approval"],
+     {"order_id": "o1", "status": "rejected", "reason": "no decision within a day"}),
+])
+def test_callbacks_from_the_command_line(capsys, flags, expected):
+    code, out, err = run_cli(capsys, "run", "examples/approval.py", "--input", '{"order_id": "o1", "amount": 500}',
+                             "--compare", "--json", *flags)
+    report = json.loads(out)
+    assert code == 0, err
+    assert report["equal"] and report["machine"]["output"] == expected == report["python"]["output"]
