@@ -225,6 +225,23 @@ def test_map_tolerated_failures_give_error_objects():
     assert str(e.value) == "The specified tolerated failure threshold was exceeded (2 of 4 items failed)"
 
 
+def test_map_stops_at_the_failure_beyond_the_tolerance():
+    seen = []
+
+    def inv(x):
+        seen.append(x)
+        if x == 0:
+            raise sfn.Fail("Zero", "no inverse")
+        return x
+
+    with pytest.raises(sfn.Fail) as e:
+        sfn.map(inv, [0, 1, 0, 2, 3], tolerated_failures=1, distributed=True)
+    assert e.value.error == "States.ExceedToleratedFailureThreshold" and seen == [0, 1, 0]
+    # the failures are tolerated while either field allows them, as the executor reads a Map with both
+    assert sfn.map(inv, [0, 0, 1, 2], tolerated_failures=0, tolerated_failure_percentage=50)[:2] == [
+        {"Error": "Zero", "Cause": "no inverse"}] * 2
+
+
 def test_map_needs_a_list():
     with pytest.raises(sfn.Fail, match="needs a list") as e:
         sfn.map(lambda x: x, "abc")

@@ -108,7 +108,7 @@ def wf(mode, data=None):
         return flaky(5)
     if mode == "sleep":
         sfn.sleep(90)
-        sfn.sleep_until("2026-01-01T00:05:00Z")
+        sfn.sleep_until("2024-01-01T00:05:00Z")
         return "slept"
     if mode == "callback":
         return sfn.wait_for_callback(ask, "alice", timeout=600)
@@ -399,3 +399,126 @@ def test_numbers_cross_a_step_as_javascript_doubles(tmp_path, value, expected):
     assert _typed(r.output) == _typed({"input": [is_int, expected], "result": [is_int, expected],
                                        "next_step_sees": [type(expected).__name__, expected]})
     assert _typed(r.calls[1].kwargs) == _typed({"value": expected})
+
+
+TIMED = '''
+import pyawssfn as sfn
+
+
+class Unlucky(Exception):
+    pass
+
+
+def stamp(tag):
+    return tag
+
+
+@sfn.task(retry=sfn.Retry(errors=["Unlucky"], interval=3, max_attempts=3, backoff=2.0))
+def flaky(x):
+    return x
+
+
+@sfn.workflow
+def branches(a, b, until):
+    def slow():
+        sfn.sleep(a)
+        return stamp("slow")
+
+    def fast():
+        sfn.sleep(b)
+        stamp("fast")
+        sfn.sleep(b)
+        return stamp("fast again")
+
+    r = sfn.parallel(slow, fast, lambda: stamp("at once"))
+    sfn.sleep_until(until)
+    stamp("after")
+    return r
+
+
+@sfn.workflow
+def items(xs, until):
+    r = sfn.map(flaky, xs, max_concurrency=2)
+    sfn.sleep_until(until)
+    stamp("after")
+    return r
+
+
+@sfn.workflow
+def unbounded(xs):
+    r = sfn.map(flaky, xs)
+    stamp("after")
+    return r
+
+
+@sfn.workflow
+def failing_branch(a):
+    def slow():
+        sfn.sleep(a)
+        return stamp("slow")
+
+    def doomed():
+        sfn.sleep(5)
+        raise sfn.Fail("Doomed", "branch failed")
+
+    try:
+        sfn.parallel(slow, doomed)
+    except sfn.Fail:
+        pass
+    return stamp("after")
+'''
+
+
+def _machine_call_times(execution):
+    """(step, kwargs, seconds since the start) of every Lambda task the machine scheduled."""
+    start = execution.history[0]["timestamp"]
+    out = []
+    for e in execution.history:
+        if e["type"] == "TaskScheduled":
+            payload = json.loads(e["taskScheduledEventDetails"]["parameters"])["Payload"]
+            out.append((payload["step"], json.dumps(payload["kwargs"]), (e["timestamp"] - start).total_seconds()))
+    return sorted(out)
+
+
+def _python_call_times(result):
+    return sorted((c.step, json.dumps(c.kwargs), c.time) for c in result.calls)
+
+
+@pytest.fixture(scope="module")
+def timed_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("timed") / "timed_wf.py"
+    path.write_text(TIMED)
+    return path
+
+
+@pytest.mark.parametrize("workflow,inp,fails,after", [
+    # branches all start with the parallel, which ends with its slowest branch (30 s): sleep_until 00:00:20 has passed
+    ("branches", {"a": 30, "b": 10, "until": "2024-01-01T00:00:20Z"}, 0, 30),
+    ("branches", {"a": 30, "b": 10, "until": "2024-01-01T00:00:45Z"}, 0, 45),
+    ("branches", {"a": 5, "b": 10, "until": "2024-01-01T00:00:00Z"}, 0, 20),
+    # two workers: item 0 retries (3 + 6 s) while items 1 and 2 go through the other worker; item 3 starts at 9 s
+    ("items", {"xs": [0, 1, 2, 3], "until": "2024-01-01T00:00:05Z"}, 2, 9),
+    ("items", {"xs": [0, 1], "until": "2024-01-01T00:00:30Z"}, 1, 30),
+    ("unbounded", {"xs": [0, 1, 2]}, 3, 21),
+    # a failing branch ends the parallel once it and the branches before it have ended
+    ("failing_branch", {"a": 8}, 0, 8),
+    ("failing_branch", {"a": 2}, 0, 5),
+])
+def test_branches_and_map_items_run_side_by_side_on_the_virtual_clock(timed_path, workflow, inp, fails, after):
+    from pyawssfn.testing import WorkflowTester
+
+    t = WorkflowTester(timed_path, workflow)
+    if fails:
+        t.fail_step("flaky", error="Unlucky", cause="not yet", times=fails)
+    py, machine = t.run_both(inp)
+    assert py.status == machine.status == "SUCCEEDED"
+    assert _python_call_times(py) == _machine_call_times(machine)
+    assert [c.time for c in py.calls if c.step == "stamp" and c.kwargs == {"tag": "after"}] == [after]
+    assert py.stats["elapsed_seconds"] == after
+
+
+def test_the_clock_starts_where_the_executors_does():
+    from pyawssfn import pyrun
+    from pyawssfn.local.clock import DEFAULT_START
+
+    assert pyrun.DEFAULT_START == DEFAULT_START

@@ -294,35 +294,92 @@ def with_retry_spec(fn, args, *specs):
 
 # --------------------------------------------------------------------------------------------------- control flow
 
+# How many Map iterations Step Functions runs at once when MaxConcurrency does not say fewer.
+INLINE_MAP_LIMIT = 40
+DISTRIBUTED_MAP_LIMIT = 10_000
+
+
+class _OneAfterAnother:
+    """Scheduling of branches under plain Python with nothing installed: they really run one after the other."""
+
+    def begin(self) -> None:
+        pass
+
+    def done(self) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+def _side_by_side(workers: int):
+    """The runtime's scheduler for branches that run side by side on Step Functions (``begin``/``done`` around each
+    branch, ``finish`` after the last or a failure): on a virtual clock they overlap in time."""
+    make = getattr(_runtime.get(), "side_by_side", None)
+    return _OneAfterAnother() if make is None else make(workers)
+
+
 def parallel(*fns):
-    """Run zero-argument callables as the branches of a Parallel state; return their results in order."""
-    return [f() for f in fns]
+    """Run zero-argument callables as the branches of a Parallel state; return their results in order. On Step
+    Functions the branches run at the same time: under ``pyawssfn.pyrun`` each starts on the virtual clock when the
+    parallel starts, and the parallel ends when its last branch does."""
+    side = _side_by_side(len(fns))
+    results = []
+    try:
+        for f in fns:
+            side.begin()
+            try:
+                results.append(f())
+            finally:
+                side.done()
+    finally:
+        side.finish()
+    return results
+
+
+def _map_workers(max_concurrency, distributed: bool, items: int) -> int:
+    limit = DISTRIBUTED_MAP_LIMIT if distributed else INLINE_MAP_LIMIT
+    if max_concurrency and max_concurrency > 0:
+        limit = min(limit, int(max_concurrency))
+    return max(1, min(limit, items))
 
 
 def map(step, items, max_concurrency: int = 0, tolerated_failures: int | None = None,  # noqa: A001
         tolerated_failure_percentage: float | None = None, distributed: bool = False):
     """``[step(x) for x in items]`` as a Map state. With a tolerated failure count or percentage, a failed item's
-    result is its error output ``{"Error": name, "Cause": cause}``, and too many failures raise
-    ``States.ExceedToleratedFailureThreshold``."""
+    result is its error output ``{"Error": name, "Cause": cause}``, and the failure that goes beyond the tolerance
+    raises ``States.ExceedToleratedFailureThreshold`` (later items do not run). Items run ``max_concurrency`` at a
+    time (0: as many as Step Functions allows, 40 for an inline Map): under ``pyawssfn.pyrun`` an item starts on
+    the virtual clock as soon as one of those workers is free."""
     if not isinstance(items, list):
         raise named_error("States.QueryEvaluationError",
                    f"sfn.map needs a list of items, got {type(items).__name__}")
-    if tolerated_failures is None and tolerated_failure_percentage is None:
-        return [step(x) for x in items]
+    tolerant = tolerated_failures is not None or tolerated_failure_percentage is not None
+    side = _side_by_side(_map_workers(max_concurrency, distributed, len(items)))
     results, failed = [], 0
-    for x in items:
-        try:
-            results.append(step(x))
-        except Exception as exc:
-            failed += 1
-            error, cause = error_of(exc)
-            results.append({"Error": error, "Cause": cause})
-    too_many = (tolerated_failures is not None and failed > tolerated_failures) or (
-        tolerated_failure_percentage is not None and items
-        and failed * 100.0 / len(items) > tolerated_failure_percentage)
-    if too_many:
-        raise named_error("States.ExceedToleratedFailureThreshold",
-                   f"The specified tolerated failure threshold was exceeded ({failed} of {len(items)} items failed)")
+    try:
+        for x in items:
+            side.begin()
+            try:
+                results.append(step(x))
+            except Exception as exc:
+                if not tolerant:
+                    raise
+                failed += 1
+                error, cause = error_of(exc)
+                results.append({"Error": error, "Cause": cause})
+                # As the executor reads the two fields: the failures are tolerated while either allows them.
+                tolerated = (tolerated_failures is not None and failed <= tolerated_failures) or (
+                    tolerated_failure_percentage is not None
+                    and failed * 100.0 / len(items) <= tolerated_failure_percentage)
+                if not tolerated:
+                    raise named_error("States.ExceedToleratedFailureThreshold",
+                                      f"The specified tolerated failure threshold was exceeded ({failed} of "
+                                      f"{len(items)} items failed)") from None
+            finally:
+                side.done()
+    finally:
+        side.finish()
     return results
 
 

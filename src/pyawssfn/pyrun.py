@@ -8,8 +8,9 @@ for the duration of the run (and restoring them afterwards, whatever happens).
 from __future__ import annotations
 
 import dataclasses
-import dis
 import datetime as _dt
+import dis
+import heapq
 import importlib
 import importlib.util
 import inspect
@@ -26,7 +27,8 @@ from pyawssfn._dispatch import call_step
 
 QUERY_ERROR = "States.QueryEvaluationError"
 PAYLOAD_LIMIT_BYTES = 256 * 1024  # Step Functions' quota on a task result
-DEFAULT_START = _dt.datetime(2026, 1, 1, tzinfo=_dt.timezone.utc)
+# The local executor's default start (local/clock.py), so that both runs of a workflow read the same clock.
+DEFAULT_START = _dt.datetime(2024, 1, 1, tzinfo=_dt.timezone.utc)
 
 
 class PyRunError(Exception):
@@ -240,6 +242,9 @@ class _Run:
     def now(self):
         return self.start + _dt.timedelta(seconds=self.elapsed)
 
+    def side_by_side(self, workers):
+        return _SideBySide(self, workers)
+
     def random(self):
         return self.rng.random()
 
@@ -404,6 +409,28 @@ class _Run:
             result = text  # raw bytes that are not JSON arrive as a string, as on AWS
         call.result = result
         return result
+
+
+class _SideBySide:
+    """The branches of a Parallel or the items of a Map run one after the other here but side by side on the virtual
+    clock, as the executor schedules them (local/concurrency.py): each starts when one of ``workers`` is free (all
+    branches of a Parallel at its start; Map items in order, MaxConcurrency at a time), and the state ends when the
+    last of them does (or, on a failure, when the failing one and those before it have ended)."""
+
+    def __init__(self, run: _Run, workers: int):
+        self.run = run
+        self.free = [run.elapsed] * max(1, workers)
+        self.end = run.elapsed
+
+    def begin(self) -> None:
+        self.run.elapsed = heapq.heappop(self.free)
+
+    def done(self) -> None:
+        heapq.heappush(self.free, self.run.elapsed)
+        self.end = max(self.end, self.run.elapsed)
+
+    def finish(self) -> None:
+        self.run.elapsed = max(self.end, self.run.elapsed)
 
 
 def _as_callback_spec(answer):
