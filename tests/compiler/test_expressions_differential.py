@@ -287,7 +287,19 @@ def _compound(inner):
         inner.filter(lambda x: 'f"' not in x).map(lambda x: f'f"<{{{x}}}>"'),
         inner.map(lambda x: f"[v for v in {x} if v]"),
         st.tuples(inner, st.sampled_from(["get('a')", "keys()", "upper()", "strip()", "count(1)", "count('a')",
-                                          "index(1)", "split('a')"])).map(lambda t: f"({t[0]}).{t[1]}"),
+                                          "index(1)", "split('a')", "split()", "startswith('a')", "endswith('b')",
+                                          "replace('a', 'x')", "find('b')", "get('b', 0)", "values()", "lower()"])
+                  ).map(lambda t: f"({t[0]}).{t[1]}"),
+        st.tuples(inner, st.sampled_from(["int", "str", "bool", "float", "list", "dict", "(list, dict)"])).map(
+            lambda t: f"isinstance({t[0]}, {t[1]})"),
+        st.tuples(inner, st.sampled_from(["", "round", "dict", "sorted"])).map(
+            lambda t: {"": f"'-'.join({t[0]})", "round": f"round({t[0]}, 1)", "dict": f"dict({t[0]})",
+                       "sorted": f"sorted({t[0]}, reverse=True)"}[t[1]]),
+        st.tuples(inner, st.sampled_from([":>4", ":.1f", ":,", ":03", ":^5", ":d", ":s"])).filter(
+            lambda t: 'f"' not in t[0]).map(lambda t: f'f"[{{({t[0]}){t[1]}}}]"'),
+        inner.map(lambda x: f"[k for k, v in ({x}).items() if v]"),
+        inner.map(lambda x: f"{{k: v for k, v in ({x}).items()}}"),
+        st.tuples(inner, inner).map(lambda t: f"({t[0]})[{t[1]}:]"),
     )
 
 

@@ -1217,8 +1217,11 @@ class ExpressionTranslator:
             src = self._tr_view_ok(node.args[0])
             acc, p = self._fresh(), self._fresh()
             def from_pairs(v: str) -> str:
+                # A two-character string is a pair too, as in Python: dict(["ab"]) == {"a": "b"}.
                 return (f'$reduce({v}, function({acc}, {p}) {{ $type({p}) = "array" and $count({p}) = 2 and '
                         f'$type({p}[0]) = "string" ? $merge([{acc}, {{{p}[0]: {p}[1]}}]) : '
+                        f'$type({p}) = "string" and $length({p}) = 2 ? '
+                        f'$merge([{acc}, {{$substring({p}, 0, 1): $substring({p}, 1, 1)}}]) : '
                         f'{_err("TypeError: dict() needs [key, value] pairs with string keys")} }}, {{}})')
 
             if src.type == "dict":
@@ -1226,6 +1229,7 @@ class ExpressionTranslator:
             else:
                 parts.append(self._let([src], lambda v: (
                     f'$type({v}) = "object" ? {v} : $type({v}) = "array" ? {from_pairs(v)} : '
+                    f'$type({v}) = "string" and {v} = "" ? {{}} : '
                     f'{_err("TypeError: dict() needs a dict or a list of pairs")}')))
         if node.keywords:
             parts.append("{" + ", ".join(f"{_q(kw.arg)}: {self._tr(kw.value).code}" for kw in node.keywords) + "}")
