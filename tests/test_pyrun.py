@@ -86,6 +86,11 @@ def wf(mode, data=None):
     if mode == "raise_multiline_argument":
         raise Unlucky(
             "first item: " + data[0])
+    if mode == "assert":
+        assert data["n"] > 0, "n must be positive"
+        return data["n"]
+    if mode == "assert_message_error":
+        assert data["n"] > 0, data["missing"]
     if mode == "reraise_expression_error":
         try:
             return data["missing"]
@@ -185,6 +190,9 @@ def test_only_workflow_calls_count_as_invocations(wf_path):
     ("raise_multiline_argument", [], "States.QueryEvaluationError", "list index out of range"),
     ("raise_multiline_argument", ["x"], "Unlucky", "first item: x"),
     ("reraise_expression_error", {}, "States.QueryEvaluationError", "'missing'"),
+    # a failing assert is an explicit raise (a Fail state on the machine), unless its message cannot be evaluated
+    ("assert", {"n": 0}, "AssertionError", "n must be positive"),
+    ("assert_message_error", {"n": 0}, "States.QueryEvaluationError", "'missing'"),
     ("fail_step", None, "Custom", "from a step"),
     ("unlucky", None, "Unlucky", "bad luck"),
 ])
