@@ -495,7 +495,7 @@ class ExpressionTranslator:
                 return J(f"{left.code} * {right.code}", num_type)
             return self._mult(left, right)
         if isinstance(op, ast.Div):
-            if rt in NUMERIC and _nonzero_literal(right.code):
+            if rt in NUMERIC and _number_literal(right.code):
                 return J(f"{left.code} / {right.code}", "float")
             return J(self._let([left, right], lambda a, b: (
                 f"{b} = 0 ? {_err('ZeroDivisionError: division by zero')} : {a} / {b}")), "float")
@@ -581,7 +581,7 @@ class ExpressionTranslator:
         types = {p.type for p in parts}
         if types == {"bool"}:
             op = " and " if isinstance(node.op, ast.And) else " or "
-            return J("(" + op.join(parts_code(p) for p in parts) + ")", "bool")
+            return J("(" + op.join(_paren(p.code) for p in parts) + ")", "bool")
         # Python returns the deciding operand, not a boolean: fold from the right.
         result = parts[-1]
         for p in reversed(parts[:-1]):
@@ -1783,21 +1783,11 @@ def _number_literal(code: str) -> float | None:
     return v or None
 
 
-def _nonzero_literal(code: str) -> bool:
-    try:
-        return float(code) != 0
-    except ValueError:
-        return False
-
-
 def _paren(code: str) -> str:
-    if _ATOM.match(code) or (code[:1] in "([{" and _balanced_outer(code)) or re.match(r"^\$\w+\(", code) and _balanced_call(code):
+    if _ATOM.match(code) or (code[:1] in "([{" and _balanced_outer(code)) or (
+            re.match(r"^\$\w+\(", code) and _balanced_call(code)):
         return code
     return f"({code})"
-
-
-def parts_code(p: J) -> str:
-    return _paren(p.code)
 
 
 def _balanced_outer(code: str) -> bool:
@@ -1827,10 +1817,6 @@ def _balanced_outer(code: str) -> bool:
 def _balanced_call(code: str) -> bool:
     i = code.index("(")
     return _balanced_outer(code[i:])
-
-
-def _py_repr_str(s: str) -> str:
-    return repr(s)
 
 
 def _describe(node: ast.AST) -> str:
