@@ -1,5 +1,6 @@
 """pyrun: a workflow run as plain Python, reporting as the executor does."""
 import json
+import sys
 import textwrap
 
 import pytest
@@ -460,6 +461,48 @@ def unbounded(xs):
 
 
 @sfn.workflow
+def comprehension(xs, until):
+    r = [flaky(x) for x in xs]
+    sfn.sleep_until(until)
+    stamp("after")
+    return r
+
+
+@sfn.workflow
+def comprehension_twice(xs):
+    total = []
+    for i in range(2):
+        r = [flaky(x) for x in xs if x >= i]
+        total.append(r)
+    stamp("after")
+    return total
+
+
+@sfn.workflow
+def comprehension_in_branch(xs, a):
+    def one():
+        return [flaky(x) for x in xs]
+
+    def two():
+        sfn.sleep(a)
+        return stamp("two")
+
+    r = sfn.parallel(one, two)
+    stamp("after")
+    return r
+
+
+@sfn.workflow
+def comprehension_caught(xs):
+    try:
+        r = [flaky(x) for x in xs]
+    except Unlucky:
+        r = "unlucky"
+    stamp("after")
+    return r
+
+
+@sfn.workflow
 def failing_branch(a):
     def slow():
         sfn.sleep(a)
@@ -499,6 +542,10 @@ def timed_path(tmp_path_factory):
     return path
 
 
+_OWN_COMPREHENSION_FRAMES = pytest.mark.skipif(
+    sys.version_info >= (3, 12), reason="comprehensions are inlined (PEP 709): pyrun runs their items one by one")
+
+
 @pytest.mark.parametrize("workflow,inp,fails,after", [
     # branches all start with the parallel, which ends with its slowest branch (30 s): sleep_until 00:00:20 has passed
     ("branches", {"a": 30, "b": 10, "until": "2024-01-01T00:00:20Z"}, 0, 30),
@@ -508,6 +555,13 @@ def timed_path(tmp_path_factory):
     ("items", {"xs": [0, 1, 2, 3], "until": "2024-01-01T00:00:05Z"}, 2, 9),
     ("items", {"xs": [0, 1], "until": "2024-01-01T00:00:30Z"}, 1, 30),
     ("unbounded", {"xs": [0, 1, 2]}, 3, 21),
+    # a list comprehension of one step call is a Map too (40 workers)
+    *[pytest.param(*case, marks=_OWN_COMPREHENSION_FRAMES) for case in [
+        ("comprehension", {"xs": [0, 1, 2], "until": "2024-01-01T00:00:05Z"}, 2, 9),
+        ("comprehension_twice", {"xs": [0, 1]}, 1, 3),
+        ("comprehension_in_branch", {"xs": [0, 1], "a": 5}, 3, 21),
+        ("comprehension_in_branch", {"xs": [0, 1], "a": 50}, 3, 50),
+        ("comprehension_caught", {"xs": [0, 1]}, 10, 21)]],
     # a failing branch ends the parallel once it and the branches before it have ended
     ("failing_branch", {"a": 8}, 0, 8),
     ("failing_branch", {"a": 2}, 0, 5),

@@ -229,6 +229,10 @@ class _Run:
         self.sleeps: list[float] = []
         self.stats = {"lambda_invocations": 0, "sdk_calls": 0, "callbacks": 0}
         self.in_step = 0
+        self.in_item = 0
+        # The list comprehension of step calls whose items are running side by side (it compiles to a Map): its
+        # frame and scheduler, until the clock is next read outside it.
+        self.comprehension: tuple[Any, _SideBySide] | None = None
         self.tokens = 0
         self.pending_token: str | None = None
         self.callback_counts: dict[str, int] = {}
@@ -236,14 +240,24 @@ class _Run:
 
     # --- the runtime the author API sees
     def sleep(self, seconds):
+        self.settle()
         self.sleeps.append(seconds)
         self.elapsed += seconds
 
     def now(self):
+        self.settle()
         return self.start + _dt.timedelta(seconds=self.elapsed)
 
     def side_by_side(self, workers):
+        self.settle()
         return _SideBySide(self, workers)
+
+    def settle(self):
+        """End a comprehension's Map once the workflow has gone on past it (nothing marks the end of a list
+        comprehension, so this runs whenever the clock is next read outside its items)."""
+        if self.comprehension is not None and not self.in_item:
+            side, self.comprehension = self.comprehension[1], None
+            side.finish()
 
     def random(self):
         return self.rng.random()
@@ -254,6 +268,7 @@ class _Run:
         return self.pending_token
 
     def wait_for_callback(self, step_name, token, timeout, heartbeat):
+        self.settle()
         self.pending_token = None
         self.stats["callbacks"] += 1
         spec = _as_callback_spec(self._callback_spec(step_name, token))
@@ -314,6 +329,7 @@ class _Run:
         return provider(step_name, token)
 
     def aws_call(self, service, operation, params):
+        self.settle()
         self.stats["sdk_calls"] += 1
         label = f"{service}.{operation}"
         mock = _find_mock(self.mocks, service, operation)
@@ -369,11 +385,35 @@ class _Run:
                 sent = json_round_trip(bound)
             except (TypeError, ValueError) as exc:
                 raise sfn.named_error(QUERY_ERROR, f"the arguments of step {name} are not JSON: {_json_problem(exc)}")
-            return sfn.call_with_retry(lambda: self._invoke(name, raw, sent, token), (), {}, retries)
+            side = self._comprehension_item(sys._getframe(1))
+            if side is None:
+                return sfn.call_with_retry(lambda: self._invoke(name, raw, sent, token), (), {}, retries)
+            self.in_item += 1  # first: what the item's scheduler settles is everything but this comprehension
+            side.begin()
+            try:
+                return sfn.call_with_retry(lambda: self._invoke(name, raw, sent, token), (), {}, retries)
+            finally:
+                side.done()
+                self.in_item -= 1
 
         step.__wrapped__ = original
         step.__name__ = name
         return step
+
+    def _comprehension_item(self, caller):
+        """The scheduler of the list comprehension this step call is an item of, or None (after settling any
+        comprehension before it) when the call is not one. ``[step(x) for x in xs]`` compiles to an inline Map, so
+        its items run side by side, at most 40 at a time, as ``sfn.map``'s do. CPython 3.11 runs a comprehension
+        in a frame of its own; later versions inline it, and there its items run one after the other."""
+        module_file = getattr(self.module, "__file__", None)
+        if caller.f_code.co_name != "<listcomp>" or not module_file or \
+                os.path.abspath(caller.f_code.co_filename) != os.path.abspath(module_file):
+            self.settle()
+            return None
+        if self.comprehension is None or self.comprehension[0] is not caller:
+            self.settle()
+            self.comprehension = (caller, _SideBySide(self, sfn.INLINE_MAP_LIMIT))
+        return self.comprehension[1]
 
     def _invoke(self, name, raw, kwargs, token):
         self.stats["lambda_invocations"] += 1
@@ -423,13 +463,16 @@ class _SideBySide:
         self.end = run.elapsed
 
     def begin(self) -> None:
+        self.run.settle()
         self.run.elapsed = heapq.heappop(self.free)
 
     def done(self) -> None:
+        self.run.settle()
         heapq.heappush(self.free, self.run.elapsed)
         self.end = max(self.end, self.run.elapsed)
 
     def finish(self) -> None:
+        self.run.settle()
         self.run.elapsed = max(self.end, self.run.elapsed)
 
 
@@ -616,4 +659,5 @@ def run_workflow(module_or_path, workflow_name: str | None = None, input: Any = 
         return result
     finally:
         namespace.update(originals)
+        run.settle()
         run.stats["elapsed_seconds"] = run.elapsed
