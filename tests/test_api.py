@@ -255,6 +255,11 @@ def test_sleep_and_sleep_until_use_the_installed_clock(clock):
     assert clock.sleeps == [10, 50]
     with pytest.raises(sfn.Fail):
         sfn.sleep(-1)
+    for not_whole in (2.5, float("nan"), float("inf")):  # a Wait state's Seconds must be a whole number
+        with pytest.raises(sfn.Fail, match="whole number") as e:
+            sfn.sleep(not_whole)
+        assert e.value.error == "States.QueryEvaluationError"
+    sfn.sleep(3.0)  # JSON numbers: 3.0 is the whole number 3
     with pytest.raises(sfn.Fail):
         sfn.sleep_until("tomorrow")
 

@@ -384,10 +384,12 @@ def map(step, items, max_concurrency: int = 0, tolerated_failures: int | None = 
 
 
 def sleep(seconds) -> None:
-    """A Wait state of ``seconds``: a real sleep under plain Python, virtual in ``pyawssfn.pyrun``."""
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+    """A Wait state of ``seconds`` (a whole number, as a Wait state's Seconds must be): a real sleep under plain
+    Python, virtual in ``pyawssfn.pyrun``."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0 or (
+            isinstance(seconds, float) and not seconds.is_integer()):
         raise named_error("States.QueryEvaluationError",
-                   f"sfn.sleep needs a number of seconds >= 0, got {seconds!r}")
+                          f"sfn.sleep needs a whole number of seconds >= 0, got {seconds!r}")
     _runtime.get().sleep(seconds)
 
 
