@@ -87,6 +87,7 @@ CASES = [
     ("dwf_regressions", "raise_argument_error", [{"s": ""}, {"s": "x"}]),
     ("dwf_regressions", "overwritten_assignment", [{"xs": []}, {"xs": [5]}]),
     ("dwf_regressions", "computed_float", [{"a": 4}, {"a": 3}]),
+    ("dwf_regressions", "list_iadd_iterable", [{"s": []}, {"s": "x"}, {"s": {"k": 1}}, {"s": 1}]),
     ("dwf_regressions", "assert_fails", [{"x": 0}, {"x": 2}]),
     ("dwf_regressions", "overwritten_in_branch", [{"xs": [], "c": 1}, {"xs": [], "c": 0}, {"xs": [2], "c": 1}]),
 ]
@@ -97,7 +98,10 @@ F_OVERWRITTEN = "an assignment overwritten before any read is not evaluated on t
 
 F_BODY_FLOAT = "a whole float computed in the body (4 / 2) prints as '2' and is an int on the machine (F1)"
 
+F_IADD = "xs += 'ab' on a list extends it in Python (any iterable), fails on the machine (F21)"
+
 KNOWN = {
+    ("dwf_regressions", "list_iadd_iterable", 0): F_IADD,
     ("dwf_regressions", "computed_float", 0): F_BODY_FLOAT,
     ("dwf_regressions", "overwritten_assignment", 0): F_OVERWRITTEN,
     ("dwf_regressions", "overwritten_in_branch", 0): F_OVERWRITTEN,

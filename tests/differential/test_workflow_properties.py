@@ -2,7 +2,7 @@
 
 The generator is typed (int, str, list of ints, dict of ints) so that most programs run far before failing, and it
 keeps out of the known, recorded disagreements and refusals (FINDINGS.md: no floats (F1), no aliasing of lists (F5),
-no expressions that can raise inside a try body (F6), no sfn.Fail caught by `except Exception`
+no expressions that can raise inside a try body (F6) or in a stored value (F20), no sfn.Fail caught by `except Exception`
 (F10), no dict growing under its iterator (F17)), so that what it finds is new. CI runs a fixed, derandomised budget; for bug hunting run with a larger one:
 
     PYAWSSFN_DIFF_EXAMPLES=2000 PYAWSSFN_DIFF_RANDOM=1 .venv/bin/python -m pytest tests/differential/test_workflow_properties.py
@@ -178,7 +178,7 @@ class Gen:
         leaves = ["lit"] + (["var"] if env["str"] else [])
         forms = leaves if depth <= 0 else leaves * 2 + [
             "concat", "fstr", "upper", "lower", "strip", "str", "slice", "replace", "repeat", "ifexp",
-            "join"] + ([] if safe else ["index"])
+            "join", "repr"] + ([] if safe else ["index"])
         f = self.pick(forms)
         d = depth - 1
         if f == "lit":
@@ -202,6 +202,8 @@ class Gen:
             return f"({self.str_expr(env, d, safe)} * {self.draw(st.integers(0, 2))})"
         if f == "ifexp":
             return f"({self.str_expr(env, d, safe)} if {self.cond(env, d, safe)} else {self.str_expr(env, d, safe)})"
+        if f == "repr":
+            return f"str({self.pick([self.list_expr, self.dict_expr])(env, d, safe)})"
         if f == "join":
             return f"','.join([{self.str_expr(env, d, safe)}, {self.str_expr(env, d, safe)}])"
         return f"{self.str_expr(env, d, safe)}[{self.int_expr(env, d, safe)}]"
@@ -285,7 +287,8 @@ class Gen:
         self.statements += 1
         safe = ctx["in_try"]
         raise_safe = safe
-        stored_safe = safe
+        # a value overwritten before it is read is not evaluated on the machine (F20): stored values cannot fail
+        stored_safe = True
         kinds = ["assign", "assign", "step", "step", "aug", "mutate", "map", "parallel", "branches", "child",
                  "sleep"]
         if depth > 0 and self.statements < 25:
@@ -543,10 +546,22 @@ def workflows(draw):
     return PRELUDE + "@sfn.workflow\ndef w(a, b, s, xs, d):\n" + body + "\n"
 
 
+JSON = st.recursive(st.none() | st.booleans() | st.integers(-5, 5) | st.text("a'\"\\é", max_size=3),
+                    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.sampled_from(KEYS), inner,
+                                                                                 max_size=2), max_leaves=4)
+
+
+def _or_confused(strategy):
+    # now and then a value of the wrong type: Python raises, and the machine must fail too, not compute garbage
+    return st.one_of(strategy, strategy, strategy, strategy, strategy, strategy, strategy, strategy, strategy, JSON)
+
+
 inputs = st.fixed_dictionaries({
-    "a": st.integers(-10, 10), "b": st.integers(-3, 10), "s": st.text("ab xB", max_size=4),
-    "xs": st.lists(st.integers(-3, 9), max_size=4),
-    "d": st.dictionaries(st.sampled_from(KEYS), st.integers(-5, 9), max_size=3)})
+    "a": _or_confused(st.integers(-10, 10)), "b": _or_confused(st.integers(-3, 10)),
+    # a list in place of a string meets `s += "..."`, which extends the list in Python (F21)
+    "s": st.text("ab xB'\"\\é", max_size=4),
+    "xs": _or_confused(st.lists(st.integers(-3, 9), max_size=4)),
+    "d": _or_confused(st.dictionaries(st.sampled_from(KEYS), st.integers(-5, 9), max_size=3))})
 
 _counter = itertools.count()
 

@@ -57,3 +57,9 @@ def computed_float(a):
 def assert_fails(x):
     assert x > 0, "x must be positive"
     return x
+
+
+@sfn.workflow
+def list_iadd_iterable(s):
+    s += "ab"
+    return s
