@@ -584,3 +584,63 @@ def test_the_clock_starts_where_the_executors_does():
     from pyawssfn.local.clock import DEFAULT_START
 
     assert pyrun.DEFAULT_START == DEFAULT_START
+
+
+BOUNDARIES = '''
+import pyawssfn as sfn
+
+
+class NotFound(Exception):
+    pass
+
+
+def one(x):
+    return x
+
+
+@sfn.workflow
+def child(a, mode="ok"):
+    if mode == "missing":
+        return {}["k"]
+    if mode == "not_found":
+        raise NotFound(f"no {a}")
+    if mode == "fail":
+        raise sfn.Fail("Child.Failed", "it failed")
+    return {"half": a / 2, "pair": (a, a)}
+
+
+@sfn.workflow
+def parent(a, mode):
+    try:
+        r = child(a, mode)
+    except NotFound as e:
+        return ["NotFound", str(e)]
+    except Exception as e:
+        return ["other", type(e).__name__]
+    return [r["half"], isinstance(r["half"], int), str(r["half"]), r["pair"]]
+
+
+@sfn.workflow
+def branches(a):
+    x, y = sfn.parallel(lambda: one(a) / 2, lambda: (one(a), a))
+    return [x, isinstance(x, int), str(x), y]
+'''
+
+
+@pytest.mark.parametrize("workflow,inp,expected", [
+    # a child workflow is a child execution: its output crosses JSON, its failure is its error name and cause
+    ("parent", {"a": 4, "mode": "ok"}, [2, True, "2", [4, 4]]),
+    ("parent", {"a": 3, "mode": "ok"}, [1.5, False, "1.5", [3, 3]]),
+    ("parent", {"a": 4, "mode": "not_found"}, ["NotFound", "no 4"]),
+    ("parent", {"a": 4, "mode": "fail"}, ["other", "Child.Failed"]),
+    ("parent", {"a": 4, "mode": "missing"}, ["other", "States.QueryEvaluationError"]),
+    # a parallel branch's result leaves the branch as JSON
+    ("branches", {"a": 4}, [2, True, "2", [4, 4]]),
+])
+def test_child_workflows_and_branches_return_json_as_on_the_machine(tmp_path, workflow, inp, expected):
+    from pyawssfn.testing import WorkflowTester
+
+    path = tmp_path / "boundaries_wf.py"
+    path.write_text(BOUNDARIES)
+    py, machine = WorkflowTester(path, workflow).run_both(inp)
+    assert (py.status, py.output) == (machine.status, machine.output) == ("SUCCEEDED", expected)

@@ -311,10 +311,14 @@ class _OneAfterAnother:
     def finish(self) -> None:
         pass
 
+    def result(self, value):
+        return value
+
 
 def _side_by_side(workers: int):
     """The runtime's scheduler for branches that run side by side on Step Functions (``begin``/``done`` around each
-    branch, ``finish`` after the last or a failure): on a virtual clock they overlap in time."""
+    branch, ``finish`` after the last or a failure): on a virtual clock they overlap in time. ``result`` gives a
+    branch's result as the state machine holds it."""
     make = getattr(_runtime.get(), "side_by_side", None)
     return _OneAfterAnother() if make is None else make(workers)
 
@@ -329,7 +333,7 @@ def parallel(*fns):
         for f in fns:
             side.begin()
             try:
-                results.append(f())
+                results.append(side.result(f()))
             finally:
                 side.done()
     finally:

@@ -400,6 +400,37 @@ class _Run:
         step.__name__ = name
         return step
 
+    def child_workflow(self, name, fn):
+        """``fn`` called from a workflow as what the compiled machine makes of it: a child execution
+        (``states:startExecution.sync:2``) whose input and output are JSON, and whose failure reaches the parent as
+        the child's error name and cause, whatever Python exception the child raised."""
+        signature = inspect.signature(fn)
+
+        def child(*args, **kwargs):
+            if self.in_step:
+                return fn(*args, **kwargs)
+            self.settle()
+            try:
+                input_value = json_round_trip(signature.bind(*args, **kwargs).arguments)
+            except (TypeError, ValueError) as exc:
+                raise sfn.named_error(QUERY_ERROR, f"the input of child workflow {name} is not JSON: "
+                                                   f"{_json_problem(exc)}") from None
+            try:
+                output = fn(**_bind_input(fn, input_value))
+            except PyRunError:
+                raise
+            except Exception as exc:
+                raise self._mark(_named_error(self.module, *_classify(exc, self.module)), name) from None
+            try:
+                return json_round_trip(output)
+            except (TypeError, ValueError) as exc:
+                raise self._mark(sfn.named_error(QUERY_ERROR, f"the result of child workflow {name} is not JSON: "
+                                                              f"{_json_problem(exc)}"), name) from None
+
+        child.__wrapped__ = fn
+        child.__name__ = name
+        return child
+
     def _comprehension_item(self, caller):
         """The scheduler of the list comprehension this step call is an item of, or None (after settling any
         comprehension before it) when the call is not one. ``[step(x) for x in xs]`` compiles to an inline Map, so
@@ -474,6 +505,15 @@ class _SideBySide:
     def finish(self) -> None:
         self.run.settle()
         self.run.elapsed = max(self.end, self.run.elapsed)
+
+    @staticmethod
+    def result(value):
+        """A Parallel branch's result, which leaves the branch as JSON (2.0 is 2, a tuple a list)."""
+        try:
+            return json_round_trip(value)
+        except (TypeError, ValueError) as exc:
+            raise sfn.named_error(QUERY_ERROR, f"the result of a parallel branch is not JSON: "
+                                               f"{_json_problem(exc)}") from None
 
 
 def _as_callback_spec(answer):
@@ -633,15 +673,18 @@ def run_workflow(module_or_path, workflow_name: str | None = None, input: Any = 
         raise PyRunError(f"{', '.join(unknown)}: not a step of {module.__name__} (its steps: {', '.join(names)})")
     run = _Run(module, mocks, callbacks, step_overrides, start_time or DEFAULT_START, seed)
     namespace = vars(module)
-    originals = {name: namespace[name] for name in names}
+    children = workflows_of(module)
+    originals = {name: namespace[name] for name in [*names, *children]}
     result = PyRunResult(status="FAILED", calls=run.calls, sleeps=run.sleeps, stats=run.stats)
     try:
         input_value = json_round_trip({} if input is None else input)
     except (TypeError, ValueError) as exc:
         raise PyRunError(f"the execution input is not JSON: {_json_problem(exc)}") from None
     try:
-        for name, original in originals.items():
-            namespace[name] = run.interceptor(name, original)
+        for name in names:
+            namespace[name] = run.interceptor(name, originals[name])
+        for name, child in children.items():
+            namespace[name] = run.child_workflow(name, child)
         with sfn._installed_runtime(run):
             try:
                 output = fn(**_bind_input(fn, input_value))
