@@ -644,3 +644,76 @@ def test_child_workflows_and_branches_return_json_as_on_the_machine(tmp_path, wo
     path.write_text(BOUNDARIES)
     py, machine = WorkflowTester(path, workflow).run_both(inp)
     assert (py.status, py.output) == (machine.status, machine.output) == ("SUCCEEDED", expected)
+
+
+STEP_TIME = '''
+import pyawssfn as sfn
+
+
+def stamp(tag):
+    return tag
+
+
+@sfn.task(timeout=10)
+def slow(s):
+    sfn.sleep(s)
+    return "done"
+
+
+@sfn.task(timeout=10, retry=sfn.Retry(errors=["States.Timeout"], interval=2, max_attempts=1))
+def slow_retried(s):
+    try:
+        sfn.sleep(s)
+    except Exception:  # a timed-out Lambda is stopped: this cannot save it
+        return "swallowed"
+    return "done"
+
+
+def untimed(s):
+    sfn.sleep(s)
+    return "done"
+
+
+@sfn.workflow
+def timed(s):
+    r = slow(s)
+    return [r, stamp("after")]
+
+
+@sfn.workflow
+def retried(s):
+    try:
+        r = slow_retried(s)
+    except Exception as e:
+        r = type(e).__name__
+    return [r, stamp("after")]
+
+
+@sfn.workflow
+def free(s):
+    r = untimed(s)
+    return [r, stamp("after")]
+'''
+
+
+@pytest.mark.parametrize("workflow,s,status,output,elapsed", [
+    ("timed", 5, "SUCCEEDED", ["done", "after"], 5),
+    ("timed", 10, "FAILED", None, 10),      # the timeout runs out as the sleep ends: States.Timeout
+    ("timed", 50, "FAILED", None, 10),
+    ("retried", 50, "SUCCEEDED", ["States.Timeout", "after"], 22),  # 10, wait 2, 10 again
+    ("retried", 3, "SUCCEEDED", ["done", "after"], 3),
+    ("free", 20, "SUCCEEDED", ["done", "after"], 20),  # (a real sleep here would make this test slow)
+])
+def test_time_spent_inside_a_step_is_virtual_and_counts_against_its_timeout(tmp_path, workflow, s, status, output,
+                                                                          elapsed):
+    """sfn.sleep inside a step spends virtual time on both sides (the machine's Lambda context has a virtual clock),
+    and a step's timeout stops it as the executor stops the Lambda."""
+    from pyawssfn.testing import WorkflowTester
+
+    path = tmp_path / "step_time_wf.py"
+    path.write_text(STEP_TIME)
+    py, machine = WorkflowTester(path, workflow).run_both({"s": s})
+    assert (py.status, py.output, machine.output) == (status, output, output)
+    assert py.error == machine.error == (None if status == "SUCCEEDED" else "States.Timeout")
+    assert py.stats["elapsed_seconds"] == elapsed
+    assert _python_call_times(py) == _machine_call_times(machine)

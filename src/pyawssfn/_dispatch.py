@@ -95,9 +95,27 @@ def dispatch(module, allowed_steps, event, context=None):
     from pyawssfn import Fail  # lazily: the dispatcher must import without the author API being importable first
 
     try:
-        return call_step(_unwrap(fn), kwargs, event.get("task_token"))
+        with _context_clock(context):
+            return call_step(_unwrap(fn), kwargs, event.get("task_token"))
     except Fail as exc:
         raise _as_step_error(exc) from None
+
+
+def _context_clock(context):
+    """Under the local executor the Lambda context has a virtual ``sleep`` (it counts against the task's timeout):
+    ``sfn.sleep`` inside a step spends that time, as it spends real time in a real Lambda."""
+    import contextlib
+
+    sleep = getattr(context, "sleep", None)
+    if not callable(sleep):
+        return contextlib.nullcontext()
+    import pyawssfn
+
+    class _ContextClock(pyawssfn._RealRuntime):
+        def sleep(self, seconds):
+            sleep(seconds)
+
+    return pyawssfn._installed_runtime(_ContextClock())
 
 
 def make_handler(module_name: str, steps):

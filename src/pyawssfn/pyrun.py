@@ -229,6 +229,7 @@ class _Run:
         self.sleeps: list[float] = []
         self.stats = {"lambda_invocations": 0, "sdk_calls": 0, "callbacks": 0}
         self.in_step = 0
+        self.step_deadline: float | None = None  # when the running step's TimeoutSeconds runs out
         self.in_item = 0
         # The list comprehension of step calls whose items are running side by side (it compiles to a Map): its
         # frame and scheduler, until the clock is next read outside it.
@@ -241,6 +242,11 @@ class _Run:
     # --- the runtime the author API sees
     def sleep(self, seconds):
         self.settle()
+        if self.in_step and self.step_deadline is not None and self.elapsed + seconds >= self.step_deadline:
+            # Time spent inside a step counts against its timeout, as the executor's Lambda context counts it.
+            self.sleeps.append(self.step_deadline - self.elapsed)
+            self.elapsed = self.step_deadline
+            raise _StepTimedOut()
         self.sleeps.append(seconds)
         self.elapsed += seconds
 
@@ -370,6 +376,7 @@ class _Run:
         raw = sfn.unwrap_step(original)
         config = getattr(original, "__pyawssfn_task__", None)
         retries = config.retry if config else []
+        timeout = config.timeout if config else None
         signature = inspect.signature(raw)
 
         def step(*args, **kwargs):
@@ -387,11 +394,11 @@ class _Run:
                 raise sfn.named_error(QUERY_ERROR, f"the arguments of step {name} are not JSON: {_json_problem(exc)}")
             side = self._comprehension_item(sys._getframe(1))
             if side is None:
-                return sfn.call_with_retry(lambda: self._invoke(name, raw, sent, token), (), {}, retries)
+                return sfn.call_with_retry(lambda: self._invoke(name, raw, sent, token, timeout), (), {}, retries)
             self.in_item += 1  # first: what the item's scheduler settles is everything but this comprehension
             side.begin()
             try:
-                return sfn.call_with_retry(lambda: self._invoke(name, raw, sent, token), (), {}, retries)
+                return sfn.call_with_retry(lambda: self._invoke(name, raw, sent, token, timeout), (), {}, retries)
             finally:
                 side.done()
                 self.in_item -= 1
@@ -446,14 +453,18 @@ class _Run:
             self.comprehension = (caller, _SideBySide(self, sfn.INLINE_MAP_LIMIT))
         return self.comprehension[1]
 
-    def _invoke(self, name, raw, kwargs, token):
+    def _invoke(self, name, raw, kwargs, token, timeout=None):
         self.stats["lambda_invocations"] += 1
         call = StepCall(name, kwargs, token, time=self.elapsed)
         self.calls.append(call)
         fn = self.overrides.get(name, raw)
         self.in_step += 1
+        self.step_deadline = None if timeout is None else self.elapsed + timeout
         try:
             result = call_step(fn, json_round_trip(kwargs), token)
+        except _StepTimedOut:
+            call.error, call.cause = "States.Timeout", ""
+            raise self._mark(sfn.named_error("States.Timeout"), name) from None
         except sfn.Fail as exc:
             # What the workflow sees of a step's sfn.Fail is the Lambda error the dispatcher makes of it.
             call.error, call.cause = sfn.error_of(exc)
@@ -463,6 +474,7 @@ class _Run:
             raise self._mark(exc, name)
         finally:
             self.in_step -= 1
+            self.step_deadline = None
         try:
             text = _payload_text(result)
         except (TypeError, ValueError) as exc:
@@ -480,6 +492,11 @@ class _Run:
             result = text  # raw bytes that are not JSON arrive as a string, as on AWS
         call.result = result
         return result
+
+
+class _StepTimedOut(BaseException):
+    """The running step's timeout ran out while it slept: a BaseException, so that the step's own ``except
+    Exception`` cannot swallow it (a Lambda that times out is stopped)."""
 
 
 class _SideBySide:
