@@ -963,9 +963,8 @@ class ExpressionTranslator:
             return '"None"' if value.atom else f'( {value.code}; "None" )'
         if t in ("list", "dict"):
             return self._let([value], lambda v: self._repr_call(v))
-        return self._let([value], lambda v: (
-            f'$type({v}) = "string" ? {v} : $type({v}) in ["array", "object"] ? {self._repr_call(v)} : '
-            f"{_str_scalar(v)}"))
+        # repr() and str() agree on everything but a top-level string.
+        return self._let([value], lambda v: f'$type({v}) = "string" ? {v} : {self._repr_call(v)}')
 
     def _repr_call(self, v: str) -> str:
         """Python's str() of a list or dict: the repr of its items, by a recursive JSONata function."""
