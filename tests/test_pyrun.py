@@ -717,3 +717,25 @@ def test_time_spent_inside_a_step_is_virtual_and_counts_against_its_timeout(tmp_
     assert py.error == machine.error == (None if status == "SUCCEEDED" else "States.Timeout")
     assert py.stats["elapsed_seconds"] == elapsed
     assert _python_call_times(py) == _machine_call_times(machine)
+
+
+_json_numbers = (st.integers(-(2 ** 60), 2 ** 60) | st.floats(allow_nan=False, allow_infinity=False)
+                 | st.sampled_from([2.0, -0.0, 1e21, 1e20, 2.0 ** 53 + 2, 0.1]))
+_json_values = st.recursive(st.none() | st.booleans() | _json_numbers | st.text(max_size=3),
+                            lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=3), kids,
+                                                                                      max_size=3), max_leaves=6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(_json_values)
+def test_values_through_a_step_read_the_same_in_both_runs(tmp_path_factory, value):
+    """Whatever JSON a step returns, the plain-Python run sees what the machine sees, number types included."""
+    from pyawssfn.testing import WorkflowTester
+
+    path = tmp_path_factory.getbasetemp() / "echo_both_wf.py"
+    if not path.exists():
+        path.write_text(ECHO)
+    t = WorkflowTester(path, "wf")
+    t.mock_step("echo", returns=value)
+    py, machine = t.run_both({"value": 0})
+    assert _typed(py.output) == _typed(machine.output)
