@@ -154,6 +154,9 @@ REFUSED = [
     ("sfn.parallel(a)", "sfn.parallel(...) cannot be used inside an expression"),
     ("lambda: 1", "lambda: 1 is not supported in a workflow expression"),
     ("[x async for x in xs]", "async comprehensions are not supported"),
+    ('"{}{}".format(a)', "str.format field {1} is not a plain argument"),
+    ('"{x.y}".format(x=a)', "str.format field {x.y} is not a plain argument"),
+    ('"{!r}".format(a)', "conversions and nested fields in str.format are not supported"),
 ]
 
 

@@ -190,6 +190,12 @@ CASES = [
     "PSF.IsPresent(d['a'])", "PSF.IsPresent(d['zz'])",
 ]
 
+CASES += [
+    # str.format on a literal template
+    "'Hello {}!'.format(s)", "'{0}/{0}/{k:>4}|'.format(i, k=s)", "'{:.2f} {}'.format(h, xs)", "'{}'.format(none)",
+    "'{:d}'.format(f)", "'{:,}'.format(i * 1000)", "'{a}'.format(a=t)", "'{{x}} {}'.format(i)",
+]
+
 # Known, documented gaps (docs/expressions.md): bool arithmetic/ordering, str() of lists/dicts and ordering of lists.
 KNOWN_GAPS = {"i + t", "xs < ys", "sorted(ys)", "[t, 1, 1.0].count(1)", "[t] == [1]"}
 # Documented refusals at run time: str() of a float needing 16-17 digits or exponent notation fails the execution.

@@ -11,6 +11,7 @@ import ast
 import json
 import math
 import re
+import string
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -1280,12 +1281,48 @@ class ExpressionTranslator:
     # -- methods --
     def _method(self, node: ast.Call, func: ast.Attribute) -> J:
         name = func.attr
+        if name == "format" and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str):
+            return self._str_format(node, func.value.value)
         handler = getattr(self, "_m_" + name, None)
         if handler is None or node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             self._refuse(node, f"method .{name}(...) cannot be inlined in JSONata",
                          "see docs/expressions.md for the supported methods, or use a step function")
         obj = self._tr(func.value)
         return handler(node, obj)
+
+    def _str_format(self, node: ast.Call, template: str) -> J:
+        """"...{}...{name:>5}".format(...) on a literal template: the same translation as the f-string."""
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+            self._refuse(node, "str.format with *args or **kwargs is not supported", "use an f-string")
+        kwargs = {k.arg: k.value for k in node.keywords}
+        pieces: list[str] = []
+        auto = 0
+        try:
+            parsed = list(string.Formatter().parse(template))
+        except ValueError as exc:
+            self._refuse(node, f"invalid format string: {exc}", "fix the template")
+        for literal, field, spec, conv in parsed:
+            if literal:
+                pieces.append(_q(literal))
+            if field is None:
+                continue
+            if conv not in (None, "s") or (spec and "{" in spec):
+                self._refuse(node, "conversions and nested fields in str.format are not supported",
+                             "use an f-string with a literal spec")
+            if field == "":
+                field, auto = str(auto), auto + 1
+            if field.isdigit() and int(field) < len(node.args):
+                arg = node.args[int(field)]
+            elif field in kwargs:
+                arg = kwargs[field]
+            else:
+                self._refuse(node, f"str.format field {{{field}}} is not a plain argument",
+                             "use an f-string for attribute or index access")
+            value = self._tr(arg)
+            pieces.append(_paren(self._format(node, value, spec) if spec else self._str(value)))
+        if not pieces:
+            return J('""', "str")
+        return J(" & ".join(pieces), "str")
 
     def _typed(self, node: ast.AST, obj: J, want: str, body: Callable[[str], str], rtype: str | None = None,
                extra: list[J] | None = None) -> J:
