@@ -624,6 +624,26 @@ def parent(a, mode):
 def branches(a):
     x, y = sfn.parallel(lambda: one(a) / 2, lambda: (one(a), a))
     return [x, isinstance(x, int), str(x), y]
+
+
+@sfn.workflow
+def branch_errors(d, mode):
+    def expression():
+        return d["k"]
+
+    def raising():
+        raise NotFound("no " + mode)
+
+    try:
+        if mode == "expression":
+            sfn.parallel(expression, lambda: one(1))
+        else:
+            sfn.parallel(raising, lambda: one(1))
+    except NotFound as e:
+        return ["NotFound", str(e)]
+    except Exception as e:
+        return ["other", type(e).__name__]
+    return "ok"
 '''
 
 
@@ -636,6 +656,9 @@ def branches(a):
     ("parent", {"a": 4, "mode": "missing"}, ["other", "States.QueryEvaluationError"]),
     # a parallel branch's result leaves the branch as JSON
     ("branches", {"a": 4}, [2, True, "2", [4, 4]]),
+    # a branch's own expression error fails the Parallel with States.QueryEvaluationError; a raise keeps its class
+    ("branch_errors", {"d": {}, "mode": "expression"}, ["other", "States.QueryEvaluationError"]),
+    ("branch_errors", {"d": {}, "mode": "raise"}, ["NotFound", "no raise"]),
 ])
 def test_child_workflows_and_branches_return_json_as_on_the_machine(tmp_path, workflow, inp, expected):
     from pyawssfn.testing import WorkflowTester

@@ -314,11 +314,14 @@ class _OneAfterAnother:
     def result(self, value):
         return value
 
+    def failure(self, exc):
+        return exc
+
 
 def _side_by_side(workers: int):
     """The runtime's scheduler for branches that run side by side on Step Functions (``begin``/``done`` around each
     branch, ``finish`` after the last or a failure): on a virtual clock they overlap in time. ``result`` gives a
-    branch's result as the state machine holds it."""
+    branch's result as the state machine holds it, ``failure`` the error a failed branch raises in the workflow."""
     make = getattr(_runtime.get(), "side_by_side", None)
     return _OneAfterAnother() if make is None else make(workers)
 
@@ -334,6 +337,11 @@ def parallel(*fns):
             side.begin()
             try:
                 results.append(side.result(f()))
+            except Exception as exc:
+                failure = side.failure(exc)
+                if failure is exc:
+                    raise
+                raise failure from None
             finally:
                 side.done()
     finally:

@@ -523,6 +523,15 @@ class _SideBySide:
         self.run.settle()
         self.run.elapsed = max(self.end, self.run.elapsed)
 
+    def failure(self, exc):
+        """The error a failed branch raises in the workflow: a step's error, an ``sfn.Fail`` or the exception of a
+        ``raise`` statement as it is, and an error of a branch's own expression as the States.QueryEvaluationError
+        that fails the Parallel state on the machine."""
+        if isinstance(exc, (PyRunError, sfn.Fail)) or hasattr(exc, "__pyawssfn_step__"):
+            return exc
+        error, cause = _classify(exc, self.run.module)
+        return sfn.named_error(QUERY_ERROR, cause) if error == QUERY_ERROR else exc
+
     @staticmethod
     def result(value):
         """A Parallel branch's result, which leaves the branch as JSON (2.0 is 2, a tuple a list)."""
