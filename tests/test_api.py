@@ -350,3 +350,28 @@ def test_author_api_uses_the_standard_library_only():
                 top = name.split(".")[0]
                 assert top in sys.stdlib_module_names or top in ("pyawssfn", "__future__", "boto3"), name
     assert "import boto3" in src
+
+
+def test_sdk_calls_under_plain_python_read_the_machines_member_names(monkeypatch):
+    """F24: with nothing installed, sfn.aws is a boto3 call whose response is renamed as Step Functions' SDK
+    integration returns it (PascalCase members, timestamps as text, no ResponseMetadata)."""
+    import datetime as dt
+    import types
+
+    import boto3
+
+    seen = []
+
+    def client(name):
+        def describe_execution(**params):
+            seen.append((name, params))
+            return {"executionArn": params["executionArn"], "status": "RUNNING",
+                    "startDate": dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc),
+                    "ResponseMetadata": {"HTTPStatusCode": 200}}
+
+        return types.SimpleNamespace(describe_execution=describe_execution)
+
+    monkeypatch.setattr(boto3, "client", client)
+    d = sfn.aws.stepfunctions.describe_execution(executionArn="arn:x")
+    assert seen == [("stepfunctions", {"executionArn": "arn:x"})]
+    assert d == {"ExecutionArn": "arn:x", "Status": "RUNNING", "StartDate": "2026-01-02T03:04:05+00:00"}

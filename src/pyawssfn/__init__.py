@@ -115,7 +115,13 @@ class _RealRuntime:
         import boto3  # only here: the Lambda runtime has it, the author API must not need it
 
         # Python attributes cannot hold dashes: sfn.aws.acm_pca is boto3's "acm-pca".
-        return getattr(boto3.client(service.replace("_", "-")), operation)(**params)
+        response = getattr(boto3.client(service.replace("_", "-")), operation)(**params)
+        try:
+            from pyawssfn.compiler.aws_models import sdk_response
+        except ImportError:  # a Lambda zip holds the author API without the compiler: boto3's own response
+            return response
+        # The machine's SDK integration returns the API's member names in PascalCase, without ResponseMetadata.
+        return sdk_response(service, operation, response)
 
 
 _REAL = _RealRuntime()
