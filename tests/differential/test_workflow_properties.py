@@ -546,9 +546,10 @@ def workflows(draw):
     return PRELUDE + "@sfn.workflow\ndef w(a, b, s, xs, d):\n" + body + "\n"
 
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers(-5, 5) | st.text("a'\"\\é", max_size=3),
-                    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.sampled_from(KEYS), inner,
-                                                                                 max_size=2), max_leaves=4)
+# Booleans and nested lists stay out: arithmetic on booleans and ordering of lists are refused at run time on the
+# machine (docs/expressions.md "Refused at run time"), a documented difference rather than a finding.
+_SCALAR = st.none() | st.integers(-5, 5) | st.text("a'\"\\é", max_size=3)
+JSON = _SCALAR | st.lists(_SCALAR, max_size=2) | st.dictionaries(st.sampled_from(KEYS), _SCALAR, max_size=2)
 
 
 def _or_confused(strategy):
@@ -560,8 +561,10 @@ inputs = st.fixed_dictionaries({
     "a": _or_confused(st.integers(-10, 10)), "b": _or_confused(st.integers(-3, 10)),
     # a list in place of a string meets `s += "..."`, which extends the list in Python (F21)
     "s": st.text("ab xB'\"\\é", max_size=4),
-    "xs": _or_confused(st.lists(st.integers(-3, 9), max_size=4)),
-    "d": _or_confused(st.dictionaries(st.sampled_from(KEYS), st.integers(-5, 9), max_size=3))})
+    # the containers changed in place stay well-typed: a failing xs.append(...) that is overwritten afterwards is
+    # not evaluated on the machine (F20)
+    "xs": st.lists(st.integers(-3, 9), max_size=4),
+    "d": st.dictionaries(st.sampled_from(KEYS), st.integers(-5, 9), max_size=3)})
 
 _counter = itertools.count()
 

@@ -63,3 +63,10 @@ def assert_fails(x):
 def list_iadd_iterable(s):
     s += "ab"
     return s
+
+
+@sfn.workflow
+def overwritten_append(xs):
+    xs.append(0)
+    xs = []
+    return xs
