@@ -97,13 +97,11 @@ CASES = [
 
 F_OVERWRITTEN = "an assignment overwritten before any read is not evaluated on the machine, so its error is lost (F20)"
 
-F_BODY_FLOAT = "a whole float computed in the body (4 / 2) prints as '2' and is an int on the machine (F1)"
 
 F_IADD = "xs += 'ab' on a list extends it in Python (any iterable), fails on the machine (F21)"
 
 KNOWN = {
     ("dwf_regressions", "list_iadd_iterable", 0): F_IADD,
-    ("dwf_regressions", "computed_float", 0): F_BODY_FLOAT,
     ("dwf_regressions", "overwritten_assignment", 0): F_OVERWRITTEN,
     ("dwf_regressions", "overwritten_append", 0): F_OVERWRITTEN,
     ("dwf_regressions", "overwritten_in_branch", 0): F_OVERWRITTEN,
