@@ -706,3 +706,58 @@ def wf(x):
     py, ex = b.run({"x": 1})
     assert (ex.status, ex.error, ex.cause) == ("FAILED", "AssertionError", "too small: 1")
     assert b.run({"x": 5})[1].output == 5
+
+
+def test_sdk_call_member_names_agree_with_boto3(tmp_path):
+    """The machine sends Step Functions' PascalCase names where boto3 (and plain Python) use the API's camelCase
+    ones, and reads the PascalCase response; with the response converted by aws_models.sdk_response, both runs of
+    the same workflow see the same fields."""
+    import datetime as dt
+
+    from pyawssfn.compiler import compile_file
+    from pyawssfn.compiler.aws_models import sdk_response
+    from pyawssfn.local import Executor
+    from pyawssfn.pyrun import run_workflow
+
+    path = tmp_path / "wf_sdk_names_mod.py"
+    path.write_text(HEADER + """
+@sfn.workflow
+def wf(arn):
+    d = sfn.aws.stepfunctions.describe_execution(executionArn=arn, includedData="METADATA_ONLY")
+    return [d["Status"], d["ExecutionArn"], d["StartDate"], "ResponseMetadata" in d]
+""")
+
+    def boto3_describe_execution(executionArn, includedData):  # what boto3 returns, camelCase and datetimes
+        return {"executionArn": executionArn, "stateMachineArn": "arn:sm", "status": "RUNNING",
+                "startDate": dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc),
+                "ResponseMetadata": {"HTTPStatusCode": 200}}
+
+    seen = []
+
+    def machine_mock(resource, arguments, state_name):
+        seen.append((resource, arguments))
+        return sdk_response("stepfunctions", "describe_execution",
+                            boto3_describe_execution(arguments["ExecutionArn"], arguments["IncludedData"]))
+
+    def python_mock(service, operation, params):
+        return sdk_response(service, operation, boto3_describe_execution(**params))
+
+    res = compile_file(str(path))
+    ex = Executor(res.definition, mocks=machine_mock).run({"arn": "arn:x"})
+    py = run_workflow(str(path), "wf", {"arn": "arn:x"}, mocks=python_mock)
+    assert seen == [("arn:aws:states:::aws-sdk:sfn:describeExecution",
+                     {"ExecutionArn": "arn:x", "IncludedData": "METADATA_ONLY"})]
+    assert ex.status == py.status == "SUCCEEDED"
+    assert ex.output == py.output == ["RUNNING", "arn:x", "2026-01-02T03:04:05+00:00", False]
+
+
+def test_sdk_response_renames_nested_members():
+    from pyawssfn.compiler.aws_models import sdk_response
+
+    out = sdk_response("stepfunctions", "list_executions",
+                       {"executions": [{"executionArn": "a", "name": "n"}], "nextToken": "t",
+                        "ResponseMetadata": {}})
+    assert out == {"Executions": [{"ExecutionArn": "a", "Name": "n"}], "NextToken": "t"}
+    # map keys are data, not member names: kept as they are
+    item = sdk_response("dynamodb", "get_item", {"Item": {"id": {"S": "x"}}})
+    assert item == {"Item": {"id": {"S": "x"}}}

@@ -125,3 +125,38 @@ def asl_parameter_name(name: str) -> str:
     """The name Step Functions' AWS SDK integration uses for an API member (PascalCase; Equals -> EqualsValue)."""
     pascal = name[:1].upper() + name[1:]
     return "EqualsValue" if pascal == "Equals" else pascal
+
+
+def _shape_response(model: dict, shape_name: str, value):
+    """`value` (shaped by `shape_name`, boto3's member names) with every structure member in Step Functions'
+    PascalCase, as the SDK integration returns it; map keys and list items keep their own values."""
+    shape = model["shapes"][shape_name]
+    kind = shape.get("type")
+    if kind == "structure" and isinstance(value, dict):
+        members = shape.get("members", {})
+        out = {}
+        for key, item in value.items():
+            member = members.get(key)
+            if member is None:
+                continue  # ResponseMetadata and other boto3 additions: not part of the API's response
+            out[asl_parameter_name(key)] = _shape_response(model, member["shape"], item)
+        return out
+    if kind == "list" and isinstance(value, list):
+        return [_shape_response(model, shape["member"]["shape"], v) for v in value]
+    if kind == "map" and isinstance(value, dict):
+        return {k: _shape_response(model, shape["value"]["shape"], v) for k, v in value.items()}
+    if kind == "timestamp" and hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def sdk_response(service: str, operation: str, response: dict) -> dict:
+    """boto3's response of `sfn.aws.<service>.<operation>` with the member names Step Functions' SDK integration
+    gives the machine (PascalCase at every level of the output shape, no ResponseMetadata), so that the plain-Python
+    run reads the same fields as the compiled machine."""
+    name = service if service in available_services() else service.replace("_", "-")
+    model = _model(name)
+    op = model["operations"][_operations(name)[operation]]
+    if "output" not in op or not isinstance(response, dict):
+        return {} if isinstance(response, dict) else response
+    return _shape_response(model, op["output"]["shape"], response)

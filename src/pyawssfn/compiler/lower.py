@@ -17,10 +17,11 @@ from pyawssfn.compiler import predicates
 from pyawssfn.compiler.aliasing import check_aliasing
 from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.diagnostics import Reporter
-from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, append, extend, setitem
+from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type, append, extend, setitem
 from pyawssfn.compiler.frontend import PREDICATES, ModuleInfo, RetrySpec, StepInfo
 from pyawssfn.compiler.ir import Catcher, DefaultOf, Exit, Graph, Node, Rule, StartHolder
 from pyawssfn.compiler.naming import VariableNames, describe_source
+from pyawssfn.compiler.static_types import infer_name_types
 
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
 LAMBDA_CALLBACK = "arn:aws:states:::lambda:invoke.waitForTaskToken"
@@ -108,7 +109,7 @@ class HandlerScope:
 
 class FunctionLowerer:
     def __init__(self, shared: Shared, fn: ast.FunctionDef | ast.Lambda, graph: Graph, *, top: bool,
-                 outer: dict[str, str] | None = None):
+                 outer: dict[str, str] | None = None, outer_types: dict[str, str] | None = None):
         self.s = shared
         self.info = shared.info
         self.fn = fn
@@ -122,13 +123,31 @@ class FunctionLowerer:
         self.synthetic: dict[str, Callable[[], str]] = {}
         self.cur_env: dict[str, str] = {}
         self._syn_counter = 0
-        self.tr = ExpressionTranslator(self._resolve_name, self._report, set(), set())
+        self.tr = ExpressionTranslator(self._resolve_name, self._report, set(), set(), name_type=self._name_type)
+        self.types = self._infer_types(outer_types or {})
         self.frontier: list[Exit] = [Exit(StartHolder(), {})]
         self._declare_locals()
         self.maybe_unbound: set[tuple[int, int]] = set()
         if isinstance(fn, ast.FunctionDef):
             check_aliasing(fn, self._report, lambda c: self._classify(c) is not None)
             self.maybe_unbound = maybe_unbound_reads(fn, set(self.vars))
+
+    # ------------------------------------------------------------------ static types
+    def _infer_types(self, outer_types: dict[str, str]) -> dict[str, str]:
+        fixed = {k: _static_type(v) for k, v in self.info.constants.items()}
+        fixed.update({k: t for k, t in outer_types.items() if k in self.outer})
+        probe = ExpressionTranslator(lambda n: "$" + n.id, lambda *a: None)
+
+        def static_type(expr: ast.expr, name_type) -> str | None:
+            probe.name_type = name_type
+            return probe.static_type(expr)
+
+        return infer_name_types(self.fn, static_type, fixed)
+
+    def _name_type(self, node: ast.Name) -> str | None:
+        if node.id in self.synthetic:
+            return None
+        return self.types.get(node.id)
 
     # ------------------------------------------------------------------ reporting and names
     def _report(self, node: ast.AST, what: str, instead: str = "") -> None:
@@ -1268,7 +1287,8 @@ class FunctionLowerer:
         n = Node("Task", f"{parts[0]}.{parts[1]}", call.lineno)
         n.fields["Resource"] = sdk.resource
         env = self.connect(n)
-        n.fields["Arguments"] = {k: self.value_field(v, env) for k, v in values}
+        # Step Functions' SDK integration takes the API's members in PascalCase (stateMachineArn -> StateMachineArn).
+        n.fields["Arguments"] = {sdk.arguments[k]: self.value_field(v, env) for k, v in values}
         self.s.sdk_actions.add(sdk.iam_action)
         self._result_into(n, env, var, "$states.result")
 
@@ -1310,7 +1330,7 @@ class FunctionLowerer:
             self._check_branch(fn, visible)
             self._check_branch_assignments(fn, a, visible, call.lineno)
             g = Graph()
-            sub = FunctionLowerer(self.s, fn, g, top=False, outer=visible)
+            sub = FunctionLowerer(self.s, fn, g, top=False, outer=visible, outer_types=self.types)
             sub.lower_function()
             graphs.append(g)
         n = Node("Parallel", describe_source("parallel " + ", ".join(labels)), call.lineno, branches=graphs)
