@@ -87,6 +87,7 @@ CASES = [
     ("dwf_regressions", "raise_argument_error", [{"s": ""}, {"s": "x"}]),
     ("dwf_regressions", "overwritten_assignment", [{"xs": []}, {"xs": [5]}]),
     ("dwf_regressions", "overwritten_append", [{"xs": None}, {"xs": [1]}]),
+    ("dwf_regressions", "dead_before_raise", [{"a": None, "s": "x"}, {"a": 1, "s": "y"}]),
     ("dwf_regressions", "computed_float", [{"a": 4}, {"a": 3}]),
     ("dwf_regressions", "list_iadd_iterable", [{"s": []}, {"s": "x"}, {"s": {"k": 1}}, {"s": 1}]),
     ("dwf_regressions", "assert_fails", [{"x": 0}, {"x": 2}]),
@@ -104,6 +105,7 @@ KNOWN = {
     ("dwf_regressions", "list_iadd_iterable", 0): F_IADD,
     ("dwf_regressions", "overwritten_assignment", 0): F_OVERWRITTEN,
     ("dwf_regressions", "overwritten_append", 0): F_OVERWRITTEN,
+    ("dwf_regressions", "dead_before_raise", 0): F_OVERWRITTEN,
     ("dwf_regressions", "overwritten_in_branch", 0): F_OVERWRITTEN,
 }
 

@@ -70,3 +70,9 @@ def overwritten_append(xs):
     xs.append(0)
     xs = []
     return xs
+
+
+@sfn.workflow
+def dead_before_raise(a, s):
+    a = -a
+    raise ValueError(s)
