@@ -76,3 +76,30 @@ def overwritten_append(xs):
 def dead_before_raise(a, s):
     a = -a
     raise ValueError(s)
+
+
+def st_check(n):
+    if n > 8:
+        raise ValueError(f"too big {n}")
+    return n * 2
+
+
+@sfn.workflow
+def missing_parameter(a, b=5, c=None):
+    return [a, b, c]
+
+
+@sfn.workflow
+def try_expression_only(d):
+    try:
+        v = d["k"]
+    except Exception as e:
+        return [type(e).__name__, str(e)]
+    return v
+
+
+@sfn.workflow
+def error_order(a, b):
+    a += 0
+    n0 = st_check(b)
+    return [a, n0]
