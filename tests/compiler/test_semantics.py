@@ -683,6 +683,20 @@ def wf(x, xs):
     ys.append(1)
     return [d, e, xs, ys]
 """, None, [{"x": 2, "xs": [0]}]),
+    ("F20", """
+@sfn.workflow
+def wf(xs, a, c):
+    b = xs[0]
+    b = 0
+    if c:
+        e = a + 1
+        e = a if c > 1 else 0
+    xs.append(0)
+    xs = []
+    a = -a
+    return [b, xs]
+""", None, [{"xs": [], "a": 1, "c": 0}, {"xs": [1], "a": None, "c": 0}, {"xs": [1], "a": None, "c": 1},
+            {"xs": [1], "a": 1, "c": 2}, {"xs": None, "a": 1, "c": 0}, {"xs": [1], "a": 2, "c": 1}]),
 ]
 
 

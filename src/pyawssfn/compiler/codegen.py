@@ -5,7 +5,7 @@ import json
 import re
 from typing import Any
 
-from pyawssfn.compiler.ir import Graph, Node
+from pyawssfn.compiler.ir import Graph, Node, can_fail
 from pyawssfn.compiler.naming import unique_state_names
 
 _REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -98,7 +98,7 @@ def remove_dead_assignments(nodes: list[Node]) -> None:
                     v = holder.assign[k]
                     # An expression that can raise (the translator's $error) must still run, as Python would fail,
                     # unless the same state evaluates it anyway (it was substituted into a field of the state).
-                    if "$error(" in v and not _evaluated_elsewhere(n, holder, k, v):
+                    if can_fail(v) and not _evaluated_elsewhere(n, holder, k, v):
                         continue
                     del holder.assign[k]
                     changed = True

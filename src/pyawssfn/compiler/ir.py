@@ -7,6 +7,7 @@ assignments into the holder's ``Assign`` instead of emitting Pass states is what
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,3 +66,14 @@ class Exit:
 class Graph:
     nodes: list[Node] = field(default_factory=list)
     start: Node | None = None
+
+
+# JSONata that cannot fail: a variable, a field of $states, a JSON literal. Anything else may raise (the translator's
+# $error, or JSONata's own type errors such as null + 1), so a pending assignment of it must still be evaluated
+# when Python would have evaluated it, even if nothing reads the result.
+_SAFE = re.compile(r'\s*(\$[A-Za-z_][A-Za-z0-9_]*|\$states(\.[A-Za-z_][A-Za-z0-9_]*)*|-?\d+(\.\d+)?([eE][-+]?\d+)?'
+                   r'|true|false|null|"([^"\\]|\\.)*"|\[\]|\{\})\s*')
+
+
+def can_fail(code: str) -> bool:
+    return _SAFE.fullmatch(code) is None

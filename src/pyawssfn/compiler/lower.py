@@ -19,7 +19,7 @@ from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type, append, extend, setitem
 from pyawssfn.compiler.frontend import PREDICATES, ModuleInfo, RetrySpec, StepInfo
-from pyawssfn.compiler.ir import Catcher, DefaultOf, Exit, Graph, Node, Rule, StartHolder
+from pyawssfn.compiler.ir import Catcher, DefaultOf, Exit, Graph, Node, Rule, StartHolder, can_fail
 from pyawssfn.compiler.naming import VariableNames, describe_source
 from pyawssfn.compiler.static_types import infer_name_types
 
@@ -519,14 +519,14 @@ class FunctionLowerer:
                 updates: dict[str, str] = {}
                 for sub_t, sub_v in zip(t0.elts, value.elts):
                     self.bind_target(sub_t, self.render(sub_v, ex.env), ex.env, updates)
-                ex.env.update(updates)
+                self._overwrite(ex.env, updates, value)
             return
         for ex in self.frontier:
             rendered = self.render(value, ex.env)
             updates: dict[str, str] = {}
             for t in st.targets:
                 self.bind_target(t, rendered, ex.env, updates)
-            ex.env.update(updates)
+            self._overwrite(ex.env, updates, value)
 
     def st_AnnAssign(self, st: ast.AnnAssign) -> None:
         if st.value is None:
@@ -543,7 +543,7 @@ class FunctionLowerer:
             new = self.render(combined, ex.env)
             updates: dict[str, str] = {}
             self.bind_target(st.target, new, ex.env, updates)
-            ex.env.update(updates)
+            self._overwrite(ex.env, updates, combined)
 
     def _check_target(self, t: ast.expr) -> None:
         if isinstance(t, ast.Name):
@@ -657,6 +657,25 @@ class FunctionLowerer:
 
         walk(node)
         return out
+
+    def _overwrite(self, env: dict[str, str], updates: dict[str, str], value: ast.expr | None) -> None:
+        """env.update(updates), except that a pending value that can fail and that the new value does not surely
+        evaluate is kept under a throwaway variable: Python evaluated it, so its error must still happen."""
+        surely = self._surely_read(value) if value is not None else set()
+        for k, new in updates.items():
+            old = env.get(k)
+            if old is None or old == new or k in surely or not can_fail(old):
+                continue
+            env[self._throwaway()] = old
+        env.update(updates)
+
+    def _throwaway(self) -> str:
+        used = self.s.names.used
+        i = 1
+        while f"pyawssfn_check_{i}" in used:
+            i += 1
+        used.add(f"pyawssfn_check_{i}")
+        return f"pyawssfn_check_{i}"
 
     # ---------------------------------------------------------------- raise
     def st_Raise(self, st: ast.Raise) -> None:
@@ -1897,7 +1916,7 @@ def _own_nodes(stmt: ast.AST):
 
 def _risky(env: dict[str, str]) -> dict[str, str]:
     """The pending assignments whose expression can raise a Python error (they must be evaluated)."""
-    return {k: v for k, v in env.items() if "$error(" in v}
+    return {k: v for k, v in env.items() if can_fail(v)}
 
 
 def _keys_code(d: str) -> str:
