@@ -110,7 +110,6 @@ KNOWN = {
     ("dwf_regressions", "missing_parameter", 0): F_MISSING,
     ("dwf_regressions", "try_expression_only", 0): F_TRY_EXPR,
     ("dwf_regressions", "error_order", 0): F_TRY_EXPR,
-    ("dwf_regressions", "list_iadd_iterable", 0): F_IADD,
 }
 
 

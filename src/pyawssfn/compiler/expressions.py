@@ -162,7 +162,13 @@ def augassign(op: ast.operator, left: str, right: str) -> str:
     """JSONata for the new value of the target in `target <op>= value` (types unknown: runtime dispatch)."""
     _reset_names()
     t = ExpressionTranslator(lambda n: "$" + n.id, lambda *a: None)
+    if isinstance(op, ast.Add):
+        return t.iadd_code(J(left), J(right)).code
     return t.binop_code(op, J(left), J(right)).code
+
+
+# Set (to True) on the BinOp the statement compiler builds for `x += v`: list += takes any iterable.
+INPLACE = "pyawssfn_inplace"
 
 
 # --- the translator --------------------------------------------------------------------------------------------
@@ -439,8 +445,33 @@ class ExpressionTranslator:
     # -- operators --
     def _tr_BinOp(self, node: ast.BinOp) -> J:
         left, right = self._tr(node.left), self._tr(node.right)
+        if getattr(node, INPLACE, False) and isinstance(node.op, ast.Add) and left.type in (None, "list"):
+            if "bool" in (left.type, right.type):
+                self._check_binop_types(node, left, right)
+            return self.iadd_code(left, right)
         self._check_binop_types(node, left, right)
         return self.binop_code(node.op, left, right)
+
+    def iadd_code(self, left: J, right: J) -> J:
+        """`x += v`: a list is extended with any iterable's items (a str's characters, a dict's keys), as
+        list.__iadd__ does; anything else is x + v."""
+        def extend_with(a: str, b: str) -> str:
+            rt = right.type
+            if rt == "list":
+                return f"$append({a}, {b})"
+            if rt == "str":
+                return f'$append({a}, $split({b}, ""))'
+            if rt == "dict":
+                return f"$append({a}, [$keys({b})])"
+            return (f'$type({b}) = "array" ? $append({a}, {b}) : $type({b}) = "string" ? $append({a}, $split({b}, "")) '
+                    f': $type({b}) = "object" ? $append({a}, [$keys({b})]) : '
+                    f'{_err("TypeError: can only extend a list with an iterable")}')
+
+        if left.type == "list":
+            return J(self._let([left, right], extend_with), "list")
+        return J(self._let([left, right], lambda a, b: (
+            f'$type({a}) = "array" ? ({extend_with(a, b)}) : '
+            + self.binop_code(ast.Add(), J(a, None), J(b, right.type)).code)), None)
 
     def _check_binop_types(self, node: ast.BinOp, left: J, right: J) -> None:
         known = {left.type, right.type} - {None}

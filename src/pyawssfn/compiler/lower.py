@@ -17,7 +17,7 @@ from pyawssfn.compiler import predicates
 from pyawssfn.compiler.aliasing import check_aliasing
 from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.diagnostics import Reporter
-from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type, append, extend, setitem
+from pyawssfn.compiler.expressions import INPLACE, ExpressionTranslator, NotConstant, _static_type, append, extend, setitem
 from pyawssfn.compiler.frontend import PREDICATES, ModuleInfo, RetrySpec, StepInfo
 from pyawssfn.compiler.ir import Catcher, DefaultOf, Exit, Graph, Node, Rule, StartHolder, can_fail
 from pyawssfn.compiler.naming import VariableNames, describe_source
@@ -539,6 +539,7 @@ class FunctionLowerer:
         # x op= v has the value of x op v (lists too: += extends in place, which is the same value).
         combined = ast.BinOp(left=_load(st.target), op=st.op, right=value)
         ast.copy_location(combined, st)
+        setattr(combined, INPLACE, True)
         for ex in self.frontier:
             new = self.render(combined, ex.env)
             updates: dict[str, str] = {}

@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
+from pyawssfn.compiler.expressions import INPLACE
+
 _UNKNOWN = None
 _MAX_ROUNDS = 20
 
@@ -46,6 +48,7 @@ def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[
             if isinstance(node.target, ast.Name):
                 value = ast.BinOp(left=ast.Name(id=node.target.id, ctx=ast.Load()), op=node.op, right=node.value)
                 ast.copy_location(value, node)
+                setattr(value, INPLACE, True)
                 bind(node.target, value)
         elif isinstance(node, ast.NamedExpr):
             bind(node.target, node.value)
