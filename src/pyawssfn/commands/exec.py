@@ -8,6 +8,8 @@ import json
 import pathlib
 import sys
 
+from pyawssfn.commands._common import read_json_input
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
@@ -50,24 +52,6 @@ def _read_definition(source: str):
     if not isinstance(definition, dict):
         raise _usage(f"the definition {source} must be a JSON object")
     return definition
-
-
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not JSON")
-
-
-def _read_input(text: str):
-    where = "--input"
-    if text.startswith("@"):
-        where = text[1:]
-        try:
-            text = pathlib.Path(where).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise _usage(f"cannot read the input file {where}: {exc.strerror or exc}") from None
-    try:
-        return json.loads(text, parse_constant=_reject_constant), text
-    except ValueError as exc:
-        raise _usage(f"{where} is not valid JSON: {exc}") from None
 
 
 def load_handler(spec: str):
@@ -117,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     from pyawssfn.local.report import execution_summary, render_timeline
 
     definition = _read_definition(args.definition)
-    input_value, input_text = _read_input(args.input)
+    input_value, input_text = read_json_input(args.input)
     lambdas = parse_lambdas(args.lambdas)
     mocks = None
     if args.mocks:

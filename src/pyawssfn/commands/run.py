@@ -7,6 +7,8 @@ import json
 import pathlib
 import sys
 
+from pyawssfn.commands._common import read_json_input, usage as _usage
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
@@ -36,25 +38,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _usage(message: str):
-    from pyawssfn.cli import UsageError
-    return UsageError(message)
-
-
 def _read_input(text: str):
-    where = "--input"
-    if text.startswith("@"):
-        where = text[1:]
-        try:
-            text = pathlib.Path(where).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise _usage(f"cannot read the input file {where}: {exc.strerror or exc}") from None
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise _usage(f"{where} is not valid JSON: {exc}") from None
+    value, _ = read_json_input(text)
     if not isinstance(value, dict):
-        raise _usage(f"{where} must be a JSON object whose keys are the workflow's parameters, "
+        raise _usage("--input must be a JSON object whose keys are the workflow's parameters, "
                      f"not {type(value).__name__ if value is not None else 'null'}")
     return value
 

@@ -149,3 +149,18 @@ def jsonata_result(sx, result, default_output=UNDEFINED):
 
 def query_error(sx, message: str) -> StatesError:
     return StatesError(QUERY_EVALUATION_ERROR, sx.error_prefix() + message)
+
+
+def json_type_name(value) -> str:
+    """The JSON type name AWS's messages use for a value ('null', 'boolean', 'number', ...)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"

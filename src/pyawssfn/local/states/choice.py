@@ -130,7 +130,7 @@ def execute(sx):
                     "States.QueryEvaluationError",
                     f"The JSONata expression '{_text(rule.get('Condition'))}' specified for the field 'Condition' "
                     f"returned an unexpected result type. Expected 'boolean', but was "
-                    f"'{_type_name(cond)}' for value: {dumps(cond)}"), "Condition")
+                    f"'{dataflow.json_type_name(cond)}' for value: {dumps(cond)}"), "Condition")
             if cond:
                 chosen = rule
                 break
@@ -162,16 +162,3 @@ def _text(value) -> str:
     from pyawssfn.local.jsonata_eval import expression_text, is_expression
     return expression_text(value) if is_expression(value) else str(value)
 
-
-def _type_name(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"

@@ -40,7 +40,7 @@ def _items(sx, effective):
                 raise dataflow.evaluation_failed(sx, StatesError(
                     "States.QueryEvaluationError",
                     f"The JSONata expression '{shown}' specified for the field 'Items' returned an unexpected result "
-                    f"type. Expected 'array', but was '{_type_name(items)}' for value: {dumps(items)}"), "Items")
+                    f"type. Expected 'array', but was '{dataflow.json_type_name(items)}' for value: {dumps(items)}"), "Items")
             return items
         items = sx.input
     else:
@@ -293,17 +293,4 @@ def _write_results(sx, map_run_arn, results, effective):
     key = f"{prefix.rstrip('/') + '/' if prefix else ''}{run_id}/manifest.json"
     return {"MapRunArn": map_run_arn, "ResultWriterDetails": {"Bucket": bucket, "Key": key}}
 
-
-def _type_name(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
