@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 import pyawssfn as sfn
 from pyawssfn._dispatch import call_step
+from pyawssfn.local.callbacks import first_timeout_at
 
 QUERY_ERROR = "States.QueryEvaluationError"
 PAYLOAD_LIMIT_BYTES = 256 * 1024  # Step Functions' quota on a task result
@@ -282,7 +283,7 @@ class _Run:
             raise PyRunError(f"the callback for {step_name} must be {{'result': value}}, {{'error': name, "
                              f"'cause': text}} or {{'timeout': True}} (optionally with 'after' and 'heartbeats')")
         arrival = None if spec.get("timeout") else spec.get("after", 0)
-        fired = _first_timeout(arrival, spec.get("heartbeats", ()), timeout, heartbeat)
+        fired = first_timeout_at(arrival, spec.get("heartbeats", ()), timeout, heartbeat)
         if fired is not None:
             seconds, error = fired
             self.sleep(seconds)
@@ -556,25 +557,6 @@ def _as_callback_spec(answer):
             spec["result"] = answer.output
         return spec
     return None
-
-
-def _first_timeout(arrival, heartbeats, timeout, heartbeat):
-    """(seconds, error) of the first timeout before the answer arrives (None: never), or None if it arrives in time."""
-    candidates = []
-    if timeout is not None and (arrival is None or arrival > timeout):
-        candidates.append((timeout, "States.Timeout"))
-    if heartbeat is not None:
-        last = 0
-        beats = sorted(b for b in heartbeats if arrival is None or b <= arrival)
-        for b in beats + ([arrival] if arrival is not None else []):
-            if b - last > heartbeat:
-                candidates.append((last + heartbeat, "States.HeartbeatTimeout"))
-                break
-            last = b
-        else:
-            if arrival is None:
-                candidates.append((last + heartbeat, "States.HeartbeatTimeout"))
-    return min(candidates) if candidates else None
 
 
 def sdk_resource(service: str, operation: str) -> str:

@@ -38,12 +38,17 @@ class CallbackResult:
 def first_timeout(result: CallbackResult | None, timeout: float | None, heartbeat: float | None):
     """(seconds, error) of the first timeout before the result arrives, or None when the result arrives in time."""
     arrival = None if result is None else result.after_seconds
+    return first_timeout_at(arrival, result.heartbeats if result else (), timeout, heartbeat)
+
+
+def first_timeout_at(arrival: float | None, heartbeats, timeout: float | None, heartbeat: float | None):
+    """The same from plain numbers (also used by the plain-Python runner): ``arrival`` None means no answer ever."""
     candidates = []
     if timeout is not None and (arrival is None or arrival > timeout):
         candidates.append((float(timeout), "States.Timeout"))
     if heartbeat is not None:
         last = 0.0
-        beats = sorted(b for b in (result.heartbeats if result else ()) if arrival is None or b <= arrival)
+        beats = sorted(b for b in heartbeats if arrival is None or b <= arrival)
         for b in beats + ([arrival] if arrival is not None else []):
             if b - last > heartbeat:
                 candidates.append((last + heartbeat, "States.HeartbeatTimeout"))
@@ -52,6 +57,4 @@ def first_timeout(result: CallbackResult | None, timeout: float | None, heartbea
         else:
             if arrival is None:
                 candidates.append((last + heartbeat, "States.HeartbeatTimeout"))
-    if not candidates:
-        return None
-    return min(candidates)
+    return min(candidates) if candidates else None
