@@ -183,3 +183,32 @@ def wf(xs, d):
     return [result, ys, d, n]
 """
     assert compile_source(src, "ok.py").workflow == "wf"
+
+
+def test_except_around_expression_only_body_is_refused():
+    from pyawssfn.compiler import CompileError, compile_source
+
+    src = """
+import pyawssfn as sfn
+
+def step(x):
+    return x
+
+@sfn.workflow
+def w(d):
+    try:
+        if d:
+            raise ValueError("x")
+        u = step(d)["k"]
+    except Exception:
+        u = 1
+    try:
+        v = d["k"]
+    except Exception:
+        v = None
+    return [u, v]
+"""
+    with pytest.raises(CompileError) as err:
+        compile_source(src, "t.py")
+    (d,) = err.value.diagnostics
+    assert d.line == 16 and "cannot catch an error of this workflow expression" in str(d)

@@ -1042,7 +1042,10 @@ class FunctionLowerer:
         States.QueryEvaluationError, which no Catch of a Choice or Pass state can see. Refuse instead of
         compiling a handler that would never run."""
         caught = set(errors) & _EXPRESSION_ERRORS
-        if not caught or "States.ALL" in errors:
+        if "States.ALL" in errors:
+            self._check_uncatchable_body(st, h)
+            return
+        if not caught:
             return
         for stmt in st.body:
             for n in _own_nodes(stmt):
@@ -1056,6 +1059,27 @@ class FunctionLowerer:
                                     "(the machine fails it with States.QueryEvaluationError)",
                                  "test first (if key in d, if n != 0), or compute it inside a step")
                     return
+
+    def _check_uncatchable_body(self, st: ast.Try, h: ast.ExceptHandler) -> None:
+        """``except Exception`` around a body without a step call: only Task, Parallel and Map states have a Catch,
+        so an error of the body's own expressions (d["k"], a + 1, int(s)) would escape the machine, or fail a later
+        state, while Python runs the handler. Refuse rather than compile a handler that cannot see it."""
+        nodes = [n for stmt in st.body for n in _own_nodes(stmt)]
+        if any(isinstance(n, ast.Call) and self._classify(n) is not None for n in nodes):
+            return
+        for n in nodes:
+            risky = isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) or \
+                isinstance(n, (ast.BinOp, ast.AugAssign)) or \
+                isinstance(n, ast.UnaryOp) and not isinstance(n.op, ast.Not) or \
+                isinstance(n, ast.Compare) and any(isinstance(o, (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn))
+                                                   for o in n.ops) or \
+                isinstance(n, ast.Call) and not (self.info.api(n.func) == "Fail" or
+                                                 self.info.is_exception_class(_class_name(n.func) or ""))
+            if risky:
+                self._report(n, "an except clause cannot catch an error of this workflow expression: the try body "
+                                "has no step call, and only step calls can be caught on the machine",
+                             "test first (if key in d, d.get(key), if n != 0), or compute it inside a step")
+                return
 
     def _handler_classes(self, h: ast.ExceptHandler) -> tuple[list[str], list[str]]:
         if h.type is None:
