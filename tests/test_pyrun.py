@@ -762,3 +762,29 @@ def test_values_through_a_step_read_the_same_in_both_runs(tmp_path_factory, valu
     t.mock_step("echo", returns=value)
     py, machine = t.run_both({"value": 0})
     assert _typed(py.output) == _typed(machine.output)
+
+
+def test_missing_setup_is_not_swallowed_by_the_workflows_except(tmp_path):
+    # A workflow that treats any failure of the wait as "no answer" must still tell the tester that no callback
+    # result was supplied, rather than quietly taking the except branch.
+    src = tmp_path / "swallow.py"
+    src.write_text(
+        "import pyawssfn as sfn\n\n"
+        "def ask(token, x):\n    return x\n\n"
+        "def read(key):\n    return key\n\n"
+        "@sfn.workflow\n"
+        "def w(x):\n"
+        "    try:\n"
+        "        return sfn.wait_for_callback(ask, x, timeout=60)\n"
+        "    except Exception:\n"
+        "        return 'swallowed'\n\n"
+        "@sfn.workflow\n"
+        "def v(k):\n"
+        "    try:\n"
+        "        return sfn.aws.s3.get_object(Bucket='b', Key=k)\n"
+        "    except Exception:\n"
+        "        return 'swallowed'\n")
+    with pytest.raises(CallbackUnavailable):
+        run_workflow(src, "w", {"x": 1})
+    with pytest.raises(MissingMock):
+        run_workflow(src, "v", {"k": "a"})

@@ -102,3 +102,27 @@ def test_callbacks_from_the_command_line(capsys, flags, expected):
     report = json.loads(out)
     assert code == 0, err
     assert report["equal"] and report["machine"]["output"] == expected == report["python"]["output"]
+
+
+def test_payload_quota_both_ways(capsys, tmp_path):
+    # An argument over 256 KiB fails the Task before the Lambda runs, on the machine and in plain Python alike.
+    src = tmp_path / "big.py"
+    src.write_text("import pyawssfn as sfn\n\ndef grow(n):\n    return 'a' * n\n\ndef size(s):\n    return len(s)\n\n"
+                   "@sfn.workflow\ndef w(n):\n    s = grow(n)\n    return size(s + s)\n")
+    code, out, err = run_cli(capsys, "run", str(src), "--input", '{"n": 150000}', "--compare", "--json")
+    report = json.loads(out)
+    assert report["equal"], report["differences"]
+    assert report["machine"]["error"] == report["python"]["error"] == "States.DataLimitExceeded"
+    assert report["machine"]["stats"]["lambda_invocations"] == report["python"]["stats"]["lambda_invocations"] == 1
+    big = tmp_path / "input.json"
+    big.write_text(json.dumps({"n": "x" * 300_000}))
+    for how in ([], ["--python"]):
+        code, out, err = run_cli(capsys, "run", str(src), "--input", f"@{big}", *how)
+        assert code == 2 and "StartExecution accepts at most 262144 bytes" in err
+
+
+def test_missing_callback_answer_is_a_usage_error(capsys):
+    for how in ([], ["--python"]):
+        code, out, err = run_cli(capsys, "run", "examples/approval.py", "--input", '{"order_id": "o", "amount": 500}',
+                                 *how)
+        assert code == 2 and "--callback STEP=JSON" in err and "Traceback" not in err

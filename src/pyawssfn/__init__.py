@@ -76,8 +76,11 @@ def named_error(error: str, cause: str | None = None) -> Fail:
     return _fail_class(error, message_only=True)(error, cause)
 
 
-class CallbackUnavailable(RuntimeError):
-    """``sfn.wait_for_callback`` ran under plain Python with nothing installed to supply the callback's result."""
+class CallbackUnavailable(BaseException):
+    """``sfn.wait_for_callback`` ran under plain Python with nothing installed to supply the callback's result.
+
+    A BaseException, like KeyboardInterrupt: it reports a missing test setup, so a workflow's own
+    ``except Exception`` must not turn it into a silent "the approver never answered"."""
 
 
 def error_of(exc: BaseException) -> tuple[str, str]:

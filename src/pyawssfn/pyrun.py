@@ -32,8 +32,10 @@ PAYLOAD_LIMIT_BYTES = 256 * 1024  # Step Functions' quota on a task result
 DEFAULT_START = _dt.datetime(2024, 1, 1, tzinfo=_dt.timezone.utc)
 
 
-class PyRunError(Exception):
-    """The run could not be set up or was given something it cannot use (not a workflow failure)."""
+class PyRunError(BaseException):
+    """The run could not be set up or was given something it cannot use (not a workflow failure).
+
+    A BaseException so that a workflow's own ``except Exception`` cannot swallow a missing mock or callback."""
 
 
 class MissingMock(PyRunError):
@@ -455,6 +457,11 @@ class _Run:
         return self.comprehension[1]
 
     def _invoke(self, name, raw, kwargs, token, timeout=None):
+        arguments = json.dumps({"step": name, "kwargs": kwargs}, separators=(",", ":"), ensure_ascii=False)
+        if len(arguments.encode("utf-8")) > PAYLOAD_LIMIT_BYTES:
+            # The Task's Arguments are held to the payload quota: the state fails before the Lambda is invoked.
+            raise self._mark(sfn.named_error("States.DataLimitExceeded", f"The state/task '{name}' returned a result "
+                                             "with a size exceeding the maximum number of bytes service limit."), name)
         self.stats["lambda_invocations"] += 1
         call = StepCall(name, kwargs, token, time=self.elapsed)
         self.calls.append(call)
@@ -688,6 +695,10 @@ def run_workflow(module_or_path, workflow_name: str | None = None, input: Any = 
         input_value = json_round_trip({} if input is None else input)
     except (TypeError, ValueError) as exc:
         raise PyRunError(f"the execution input is not JSON: {_json_problem(exc)}") from None
+    size = len(json.dumps(input_value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    if size > PAYLOAD_LIMIT_BYTES:  # what StartExecution refuses (and the local executor with it)
+        raise PyRunError(f"the execution input is {size} bytes; StartExecution accepts at most "
+                         f"{PAYLOAD_LIMIT_BYTES} bytes (256 KiB)")
     try:
         for name in names:
             namespace[name] = run.interceptor(name, originals[name])

@@ -77,18 +77,22 @@ def _differences(py: dict, machine: dict) -> list[str]:
     return out
 
 
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _print_python(result, console) -> None:
     from rich.markup import escape
 
     for call in result.calls:
         when = f"[dim]{'+%.3fs' % call.time:>14}[/dim]"
-        args = escape(json.dumps(call.kwargs, ensure_ascii=False))
+        args = escape(_short(json.dumps(call.kwargs, ensure_ascii=False)))
         if call.error:
             console.print(f"{when} [bold cyan]▶ {escape(call.step)}[/bold cyan]({args}) "
                           f"[red]✗ {escape(call.error)}[/red]: {escape(str(call.cause))}")
         else:
             console.print(f"{when} [bold cyan]▶ {escape(call.step)}[/bold cyan]({args}) → "
-                          f"{escape(json.dumps(call.result, ensure_ascii=False))}")
+                          f"{escape(_short(json.dumps(call.result, ensure_ascii=False)))}")
     _print_result(_python_summary(result), console)
 
 
@@ -101,6 +105,10 @@ def _print_result(summary: dict, console) -> None:
     else:
         console.print(f"[bold red]{summary['status']}[/bold red] error: {escape(str(summary['error']))} "
                       f"cause: {escape(str(summary['cause']))}")
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _configure_callbacks(tester, args) -> None:
@@ -151,11 +159,22 @@ def run(args: argparse.Namespace) -> int:
 
     _configure_callbacks(tester, args)
 
-    def python_run():
+    def guarded(run_one):
+        """A run that stops for a missing setup (no callback answer, no SDK mock, input AWS would refuse) is a
+        usage error: say what to pass, exit 2."""
+        from pyawssfn import CallbackUnavailable
+        from pyawssfn.local import InvalidExecutionInput
+
         try:
-            return tester.run_python(input_value)
-        except pyrun.PyRunError as exc:
-            raise _usage(str(exc)) from None
+            return run_one(input_value)
+        except CallbackUnavailable as exc:
+            raise _usage(f"{_first_line(exc)}; on the command line, answer it with --callback STEP=JSON, "
+                         "--callback-fail STEP=ERROR[:CAUSE] or --callback-timeout STEP") from None
+        except (pyrun.PyRunError, InvalidExecutionInput) as exc:
+            raise _usage(_first_line(exc)) from None
+
+    def python_run():
+        return guarded(tester.run_python)
 
     if args.python:
         py = python_run()
@@ -166,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
             _print_python(py, console)
         return 0 if py.status == "SUCCEEDED" else 1
 
-    machine = tester.run_machine(input_value)
+    machine = guarded(tester.run_machine)
     machine_summary = execution_summary(machine)
     if not args.compare:
         if args.json:
