@@ -786,3 +786,15 @@ def test_sdk_response_renames_nested_members():
     # map keys are data, not member names: kept as they are
     item = sdk_response("dynamodb", "get_item", {"Item": {"id": {"S": "x"}}})
     assert item == {"Item": {"id": {"S": "x"}}}
+
+
+def test_str_of_unknown_values_shares_one_repr_function(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(a, b):
+    return f"{a} and {b}: {[a, b]}" + str({"k": a})
+""")
+    for a, bb in (([1, "it's"], {"x": [None, True, 2.5]}), ("s", 3), ({}, [[]])):
+        b.check({"a": a, "b": bb})
+    text = json.dumps(b.result.definition)
+    assert text.count("function($__x)") == 1

@@ -197,17 +197,25 @@ class ExpressionTranslator:
     # -- public API --
     def translate(self, node: ast.expr) -> str:
         _reset_names()
+        self._needs_repr = False
         try:
-            return self._tr(node).code
+            return self._with_repr(self._tr(node).code)
         except _Refused:
             return "null"
 
     def truthy(self, node: ast.expr) -> str:
         _reset_names()
+        self._needs_repr = False
         try:
-            return self._truthy_of(node)
+            return self._with_repr(self._truthy_of(node))
         except _Refused:
             return "false"
+
+    def _with_repr(self, code: str) -> str:
+        """Bind the repr function once for the whole expression when any str() in it needs one."""
+        if not self._needs_repr:
+            return code
+        return f"( {_REPR} := {_repr_fn()}; {code} )"
 
     def _truthy_of(self, node: ast.expr) -> str:
         """Truthiness of a node, without materialising the operand `and`/`or` would return."""
@@ -999,22 +1007,10 @@ class ExpressionTranslator:
         return self._let([value], lambda v: f'$type({v}) = "string" ? {v} : {self._repr_call(v)}')
 
     def _repr_call(self, v: str) -> str:
-        """Python's str() of a list or dict: the repr of its items, by a recursive JSONata function."""
-        r, x, e, k, q = (self._fresh() for _ in range(5))
-        quoted = (
-            f'$contains({x}, {_NOT_REPR_SAFE}) ? '
-            f'{_err("ValueError: str() of a list or dict holding this text is not supported in a workflow")} : '
-            f"( {q} := $contains({x}, \"'\") and $not($contains({x}, '\"')) ? '\"' : \"'\"; "
-            f'{q} & $replace($replace($replace($replace($replace({x}, "\\\\", "\\\\\\\\"), {q}, "\\\\" & {q}), '
-            f'"\\n", "\\\\n"), "\\r", "\\\\r"), "\\t", "\\\\t") & {q} )'
-        )
-        fn = (
-            f"function({x}) {{ $type({x}) = \"string\" ? ({quoted}) : "
-            f'$type({x}) = "array" ? "[" & $join($map({x}, function({e}) {{ {r}({e}) }}), ", ") & "]" : '
-            f'$type({x}) = "object" ? "{{" & $join($map($keys({x}), function({k}) '
-            f'{{ {r}({k}) & ": " & {r}($lookup({x}, {k})) }}), ", ") & "}}" : {_str_scalar(x)} }}'
-        )
-        return f"( {r} := {fn}; {r}({v}) )"
+        """Python's str() of a list or dict: the repr of its items, by a recursive JSONata function bound once per
+        expression (translate() adds the binding)."""
+        self._needs_repr = True
+        return f"{_REPR}({v})"
 
     # -- calls --
     def _tr_Call(self, node: ast.Call) -> J:
@@ -1770,6 +1766,28 @@ def _pad(s: str, width: int, fill: str, align: str) -> str:
 # Characters whose Python repr is the character itself (besides \n, \r, \t, escaped by hand); anything else in a
 # string inside a list or dict makes str() fail rather than risk a different escape than Python's.
 _NOT_REPR_SAFE = r"/[^\x20-\x7e\n\r\t\u00a1-\u00ac\u00ae-\u024f]/"
+
+
+_REPR = "$__repr"
+
+
+def _repr_fn() -> str:
+    x, e, k, q = "$__x", "$__e", "$__k", "$__q"
+    r = _REPR
+    quoted = (
+        f'$contains({x}, {_NOT_REPR_SAFE}) ? '
+        f'{_err("ValueError: str() of a list or dict holding this text is not supported in a workflow")} : '
+        f"( {q} := $contains({x}, \"'\") and $not($contains({x}, '\"')) ? '\"' : \"'\"; "
+        f'{q} & $replace($replace($replace($replace($replace({x}, "\\\\", "\\\\\\\\"), {q}, "\\\\" & {q}), '
+        f'"\\n", "\\\\n"), "\\r", "\\\\r"), "\\t", "\\\\t") & {q} )'
+    )
+    return (
+        f"function({x}) {{ $type({x}) = \"string\" ? ({quoted}) : "
+        f'$type({x}) = "array" ? "[" & $join($map({x}, function({e}) {{ {r}({e}) }}), ", ") & "]" : '
+        f'$type({x}) = "object" ? "{{" & $join($map($keys({x}), function({k}) '
+        f'{{ {r}({k}) & ": " & {r}($lookup({x}, {k})) }}), ", ") & "}}" : '
+        f'$type({x}) = "boolean" ? ({x} ? "True" : "False") : $type({x}) = "null" ? "None" : {_str_number(x)} }}'
+    )
 
 
 def _str_scalar(v: str) -> str:
