@@ -126,3 +126,17 @@ def test_missing_callback_answer_is_a_usage_error(capsys):
         code, out, err = run_cli(capsys, "run", "examples/approval.py", "--input", '{"order_id": "o", "amount": 500}',
                                  *how)
         assert code == 2 and "--callback STEP=JSON" in err and "Traceback" not in err
+
+
+def test_execution_past_a_year_times_out_both_ways(capsys, tmp_path):
+    # Step Functions stops a Standard execution after a year; no except in the workflow can catch that.
+    src = tmp_path / "long.py"
+    src.write_text("import pyawssfn as sfn\n\ndef tick(x):\n    return x + 1\n\n@sfn.workflow\ndef w(days):\n"
+                   "    try:\n        sfn.sleep(days * 86400)\n    except Exception:\n        return 'caught'\n"
+                   "    return tick(days)\n")
+    for days, status in ((364, "SUCCEEDED"), (400, "TIMED_OUT")):
+        code, out, err = run_cli(capsys, "run", str(src), "--input", json.dumps({"days": days}), "--compare", "--json")
+        report = json.loads(out)
+        assert report["equal"], report["differences"]
+        assert report["machine"]["status"] == report["python"]["status"] == status
+        assert code == (0 if status == "SUCCEEDED" else 1)

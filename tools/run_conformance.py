@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import datetime
 import importlib.util
 import json
 import linecache
@@ -46,6 +47,8 @@ _SOURCES = {
 }
 _HANDLERS: dict = {}
 
+
+_NOW = datetime.datetime.now(datetime.timezone.utc)
 
 def handler_for(behaviour: str):
     if behaviour not in _HANDLERS:
@@ -95,13 +98,14 @@ def _same_shape(expected, actual) -> bool:
 
 
 def run_case(case: dict):
-    """Run one case; returns the Execution."""
+    """Run one case; returns the Execution. Each starts at the real current time, as the recorded executions did:
+    some inputs hold timestamps taken from the clock when the cases were built (a Wait's TimestampPath)."""
     from pyawssfn.local import Executor
 
     lambdas = {lam["arn"]: handler_for(lam["behaviour"]) for lam in case.get("lambdas") or []}
     ex = Executor(case["definition"], lambdas=lambdas, validate=RUN_OPTIONS["validate"], account=ACCOUNT,
                   region=REGION, state_machine_arn=f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:conformance",
-                  role_arn="snf_role_arn")
+                  role_arn="snf_role_arn", start_time=_NOW)
     raw = case.get("input_raw")
     if raw is None:  # StartExecution without an input: AWS runs it with {}
         return ex.run(None, name="conformance")

@@ -27,6 +27,7 @@ from pyawssfn._dispatch import call_step
 from pyawssfn.local.callbacks import first_timeout_at
 
 QUERY_ERROR = "States.QueryEvaluationError"
+MAX_EXECUTION_SECONDS = 365 * 24 * 3600  # a Standard execution's maximum duration, as the executor applies it
 PAYLOAD_LIMIT_BYTES = 256 * 1024  # Step Functions' quota on a task result
 # The local executor's default start (local/clock.py), so that both runs of a workflow read the same clock.
 DEFAULT_START = _dt.datetime(2024, 1, 1, tzinfo=_dt.timezone.utc)
@@ -250,6 +251,10 @@ class _Run:
             self.sleeps.append(self.step_deadline - self.elapsed)
             self.elapsed = self.step_deadline
             raise _StepTimedOut()
+        if self.elapsed + seconds >= MAX_EXECUTION_SECONDS:
+            self.sleeps.append(MAX_EXECUTION_SECONDS - self.elapsed)
+            self.elapsed = MAX_EXECUTION_SECONDS
+            raise _ExecutionTimedOut()
         self.sleeps.append(seconds)
         self.elapsed += seconds
 
@@ -502,6 +507,10 @@ class _Run:
         return result
 
 
+class _ExecutionTimedOut(BaseException):
+    """The execution ran past Step Functions' one-year maximum: nothing in the workflow can catch that."""
+
+
 class _StepTimedOut(BaseException):
     """The running step's timeout ran out while it slept: a BaseException, so that the step's own ``except
     Exception`` cannot swallow it (a Lambda that times out is stopped)."""
@@ -709,6 +718,9 @@ def run_workflow(module_or_path, workflow_name: str | None = None, input: Any = 
                 output = fn(**_bind_input(fn, input_value))
             except PyRunError:
                 raise
+            except _ExecutionTimedOut:
+                result.status, result.error, result.cause = "TIMED_OUT", "States.Timeout", None
+                return result
             except Exception as exc:
                 result.error, result.cause = _classify(exc, module)
                 return result

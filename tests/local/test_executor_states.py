@@ -121,12 +121,22 @@ def test_choice_jsonata_condition_must_be_boolean():
 
 def test_wait_of_a_year_takes_no_real_time_but_moves_the_clock():
     start = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
-    d = machine({"W": {"Type": "Wait", "Seconds": 366 * 86400, "End": True}})
+    d = machine({"W": {"Type": "Wait", "Seconds": 364 * 86400, "End": True}})
     ex = run(d, {}, start_time=start)
     assert ex.status == "SUCCEEDED"
-    assert ex.stop_date - ex.start_date == dt.timedelta(days=366)
+    assert ex.stop_date - ex.start_date == dt.timedelta(days=364)
     exited = [e for e in ex.history if e["type"] == "WaitStateExited"][0]
-    assert exited["timestamp"] == dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+    assert exited["timestamp"] == dt.datetime(2024, 12, 30, tzinfo=dt.timezone.utc)
+
+
+def test_an_execution_past_a_year_times_out():
+    # A Standard execution lasts at most a year; past that AWS times it out as its own TimeoutSeconds would.
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    d = machine({"W": {"Type": "Wait", "Seconds": 366 * 86400, "End": True}})
+    ex = run(d, {}, start_time=start)
+    assert (ex.status, ex.error) == ("TIMED_OUT", "States.Timeout")
+    assert ex.stop_date - ex.start_date == dt.timedelta(days=365)
+    assert ex.history[-1]["type"] == "ExecutionTimedOut"
 
 
 def test_wait_timestamp_path_and_seconds_path_errors():

@@ -29,3 +29,24 @@ def read_json_input(text: str, option: str = "--input"):
         return json.loads(text, parse_constant=_reject_constant), text
     except ValueError as exc:
         raise usage(f"{where} is not valid JSON: {exc}") from None
+
+
+def add_start_time_option(parser) -> None:
+    parser.add_argument("--start-time", metavar="ISO-8601",
+                        help="the execution's start on the virtual clock (default: now, as on AWS); pin it to make "
+                             "timestamps reproducible, e.g. 2024-01-01T00:00:00Z")
+
+
+def start_time(args):
+    """--start-time as an aware datetime; default the real current time (millisecond precision, as AWS records)."""
+    import datetime as dt
+
+    if args.start_time is None:
+        now = dt.datetime.now(dt.timezone.utc)
+        return now.replace(microsecond=now.microsecond // 1000 * 1000)
+    try:
+        moment = dt.datetime.fromisoformat(args.start_time.replace("Z", "+00:00"))
+    except ValueError:
+        raise usage(f"--start-time {args.start_time!r} is not an ISO-8601 timestamp such as "
+                    "2024-01-01T00:00:00Z") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)

@@ -8,7 +8,7 @@ import json
 import pathlib
 import sys
 
-from pyawssfn.commands._common import read_json_input
+from pyawssfn.commands._common import add_start_time_option, read_json_input, start_time
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -25,6 +25,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         "an importable module or a path to a .py file; repeatable")
     p.add_argument("--mocks", metavar="FILE", help="JSON file of responses for service integrations "
                                                    "(see docs/executor.md)")
+    add_start_time_option(p)
     p.add_argument("--seed", type=int, default=0, help="seed for jitter, $random, UUIDs and task tokens")
     p.add_argument("--no-validate", action="store_true", help="run without validating the definition first")
     p.add_argument("--json", action="store_true",
@@ -110,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         except MockFormatError as exc:
             raise _usage(str(exc)) from None
     try:
-        executor = Executor(definition, lambdas=lambdas, mocks=mocks, seed=args.seed,
+        executor = Executor(definition, lambdas=lambdas, mocks=mocks, seed=args.seed, start_time=start_time(args),
                             validate=not args.no_validate)
     except DefinitionError as exc:
         raise _usage(str(exc)) from None

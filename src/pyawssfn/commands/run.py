@@ -7,7 +7,7 @@ import json
 import pathlib
 import sys
 
-from pyawssfn.commands._common import read_json_input, usage as _usage
+from pyawssfn.commands._common import add_start_time_option, read_json_input, start_time, usage as _usage
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -32,6 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="make sfn.wait_for_callback(STEP, ...) fail with ERROR (SendTaskFailure)")
     p.add_argument("--callback-timeout", action="append", default=[], metavar="STEP",
                    help="no answer arrives for sfn.wait_for_callback(STEP, ...): it times out")
+    add_start_time_option(p)
     p.add_argument("--seed", type=int, default=0, help="seed for jitter, $random, UUIDs and task tokens")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object {status, output, error, cause, stats} instead of a timeline")
@@ -151,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
     if result is None:
         return 2
     try:
-        tester = WorkflowTester(path, result.workflow, seed=args.seed)
+        tester = WorkflowTester(path, result.workflow, seed=args.seed, start_time=start_time(args))
     except pyrun.PyRunError as exc:
         raise _usage(str(exc)) from None
     except Exception as exc:  # the module's own top-level code failed while importing

@@ -42,6 +42,9 @@ class InvalidExecutionInput(ValueError):
     """StartExecution would be rejected: the input is not JSON or is larger than the payload quota."""
 
 
+MAX_EXECUTION_SECONDS = 365 * 24 * 3600  # Step Functions quota: a Standard execution's maximum duration
+
+
 class ExecutionTimedOut(Exception):
     """The execution's own TimeoutSeconds elapsed on the virtual clock."""
 
@@ -190,8 +193,10 @@ class Run:
                                    stats=self.stats)
         self.children = self.execution.children
         timeout = executor.definition.get("TimeoutSeconds")
-        self.deadline = (self.start + _dt.timedelta(seconds=timeout)
-                         if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) else None)
+        # A Standard execution runs for at most a year: past that AWS times it out like its own TimeoutSeconds.
+        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout > MAX_EXECUTION_SECONDS:
+            timeout = MAX_EXECUTION_SECONDS
+        self.deadline = self.start + _dt.timedelta(seconds=timeout)
 
     # -- helpers used by the state handlers ----------------------------------------------------------------------
     def new_uuid(self) -> str:
