@@ -3,10 +3,12 @@
 The expected value is the direct CPython call of the workflow (conftest.direct), never written in by hand."""
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from pyawssfn.compiler import CompileError
-from pyawssfn.testing import DisagreementError
+from pyawssfn.testing import DisagreementError, WorkflowTester
 
 
 # (module, workflow, inputs): every input runs both ways and against the direct call.
@@ -102,11 +104,9 @@ CASES = [
 
 F_IADD = "xs += 'ab' on a list extends it in Python (any iterable), fails on the machine (F21)"
 
-F_MISSING = "a parameter missing from the input fails in Python, reads as undefined on the machine (F22)"
-F_TRY_EXPR = "a try around expressions only loses its handler; a failing expression moves into a later state (F23)"
+F_TRY_EXPR = "a failing expression moved into a later state fails after the step it precedes in Python (F23)"
 
 KNOWN = {
-    ("dwf_regressions", "missing_parameter", 0): F_MISSING,
     ("dwf_regressions", "error_order", 0): F_TRY_EXPR,
 }
 
@@ -127,10 +127,12 @@ def test_construct(diff, module, workflow, inp):
 # ------------------------------------------------------------------------------------------- configured runs
 
 def test_waits_take_virtual_time(diff):
-    t = diff.tester("dwf_timing", "waits")
+    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    t = WorkflowTester(diff.workflows / "dwf_timing.py", "waits", start_time=start)
     for inp in ({"seconds": 5, "until": "2026-01-01T01:00:00Z"}, {"seconds": 0, "until": "2020-01-01T00:00:00Z"}):
         py, machine = diff.agree(t, inp, check_direct=False)
         assert machine.output == f"notified {inp['seconds']}"
+        assert py.stats["elapsed_seconds"] == (3600 + 10 if inp["seconds"] else 0)
     py, machine = diff.agree(t, {"seconds": -1, "until": "2026-01-01T00:00:00Z"}, check_direct=False)
     assert machine.status == "FAILED"
 
