@@ -348,5 +348,35 @@ def test_run_of_an_sdk_workflow_says_how_to_mock_from_the_cli(capsys, mode):
     assert code == 2 and "pyawssfn run" in out + err and "--mocks" in out + err
 
 
+# --------------------------------------------------------------------------------------------- installing
+# import name -> distribution, for the runtime dependencies whose names differ
+_DISTRIBUTION = {"jsonata": "jsonata-python", "jsonpath": "python-jsonpath", "botocore": "boto3"}
+
+
+@pytest.mark.xfail(strict=True, reason="F28: statelint is imported by every run/compile but only a dev extra")
+def test_the_quick_start_install_has_every_runtime_import():
+    """README's quick start installs `pip install -e .` (no extras): every module src/pyawssfn imports must then be
+    the standard library, pyawssfn, or a declared dependency (or come with one)."""
+    import ast
+    import re
+    import tomllib
+
+    root = pathlib.Path(__file__).parents[2]
+    declared = {re.split(r"[<>=!\[ ;]", d, maxsplit=1)[0].lower()
+                for d in tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]}
+    missing = set()
+    for path in (root / "src" / "pyawssfn").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top == "pyawssfn":
+                    continue
+                if _DISTRIBUTION.get(top, top).lower() not in declared:
+                    missing.add(f"{top} ({path.relative_to(root)})")
+    assert not missing, sorted(missing)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
