@@ -435,7 +435,10 @@ def wf(who):
     task = next(s for _, s in all_states(b.result.definition) if s["Type"] == "Task")
     assert task["Resource"] == "arn:aws:states:::lambda:invoke.waitForTaskToken"
     assert task["Arguments"]["Payload"]["task_token"] == "{% $states.context.Task.Token %}"
-    assert task["Arguments"]["Payload"]["kwargs"] == {"who": "{% $states.input.who %}"}
+    # a required parameter missing from the input fails before the step runs, as the Python call does
+    assert task["Arguments"]["Payload"]["kwargs"] == {
+        "who": "{% ($exists($states.input.who) ? $states.input.who : "
+               "$error(\"The execution input has no field 'who'\")) %}"}
     assert task["TimeoutSeconds"] == 60
 
 

@@ -208,6 +208,11 @@ class FunctionLowerer:
                                      "use a constant such as 0, '' or None")
                         dv = None
                     src = f"$exists({src}) ? {src} : {json.dumps(dv)}"
+                else:
+                    # Python cannot call the workflow without it; undefined would silently vanish from a list or
+                    # dict on the machine.
+                    msg = json.dumps(f"The execution input has no field {p.arg!r}")
+                    src = f"$exists({src}) ? {src} : $error({msg})"
                 env[self.vars[p.arg]] = src
 
     def fresh(self, hint: str) -> str:
