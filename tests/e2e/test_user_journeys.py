@@ -209,6 +209,15 @@ def test_sorted_min_max_of_lists_agree(tmp_path, expr):
     WorkflowTester(path).run_both({"rows": [[2, "b"], [1, "z"], [2, "a"]]})
 
 
+@pytest.mark.xfail(strict=True, reason="F29: sorted(key=lambda) is documented but refused by the compiler")
+def test_sorted_with_a_key_lambda(tmp_path):
+    path = tmp_path / "bykey.py"
+    path.write_text("import pyawssfn as sfn\n\n@sfn.workflow\ndef w(xs):\n    return sorted(xs, key=lambda r: r['v'])\n")
+    xs = [{"v": 2, "n": "a"}, {"v": 1, "n": "b"}, {"v": 2, "n": "c"}]
+    py, machine = WorkflowTester(path).run_both({"xs": xs})
+    assert machine.output == sorted(xs, key=lambda r: r["v"])
+
+
 # --------------------------------------------------------------------------------------------- the CLI, happy path
 ALL = ["etl", "saga", "batch", "approval_timeout", "aws_calls", "munging", "parent_child"]
 
