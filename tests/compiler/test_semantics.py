@@ -801,3 +801,17 @@ def wf(a, b):
         b.check({"a": a, "b": bb})
     text = json.dumps(b.result.definition)
     assert text.count("function($__x)") == 1
+
+
+def test_failing_value_before_the_first_step_fails_first(both):
+    # Python evaluates a + 0 before the step; the machine's first Task would evaluate it only in its Assign, after
+    # the call, so a failing step would win: the value is checked in a Pass before the Task.
+    b = both(HEADER + """
+@sfn.workflow
+def wf(a, key):
+    a += 0
+    r = fetch(key)
+    return [a, r]
+""")
+    for value in ({"a": None, "key": "boom"}, {"a": 1, "key": "boom"}, {"a": 1, "key": "k"}, {"a": "s", "key": "k"}):
+        b.check(value)

@@ -107,7 +107,6 @@ F_IADD = "xs += 'ab' on a list extends it in Python (any iterable), fails on the
 F_TRY_EXPR = "a failing expression moved into a later state fails after the step it precedes in Python (F23)"
 
 KNOWN = {
-    ("dwf_regressions", "error_order", 0): F_TRY_EXPR,
 }
 
 

@@ -126,6 +126,8 @@ class FunctionLowerer:
         self.tr = ExpressionTranslator(self._resolve_name, self._report, set(), set(), name_type=self._name_type)
         self.types = self._infer_types(outer_types or {})
         self.frontier: list[Exit] = [Exit(StartHolder(), {})]
+        self.start_pending: tuple[Node, dict[str, str]] | None = None
+        self.param_reads: set[str] = set()
         self._declare_locals()
         self.maybe_unbound: set[tuple[int, int]] = set()
         if isinstance(fn, ast.FunctionDef):
@@ -214,6 +216,7 @@ class FunctionLowerer:
                     msg = json.dumps(f"The execution input has no field {p.arg!r}")
                     src = f"$exists({src}) ? {src} : $error({msg})"
                 env[self.vars[p.arg]] = src
+                self.param_reads.add(src)
 
     def fresh(self, hint: str) -> str:
         return self.s.names.fresh(hint)
@@ -346,6 +349,7 @@ class FunctionLowerer:
         if start_ok and len(fr) == 1 and isinstance(fr[0].holder, StartHolder):
             self.graph.start = node
             self.add(node)
+            self.start_pending = (node, dict(fr[0].env))
             return dict(fr[0].env)
         for ex in fr:
             self.flush(ex, node)
@@ -438,6 +442,25 @@ class FunctionLowerer:
             end.lineno = getattr(body[-1], "end_lineno", None) or body[-1].lineno
             end.col_offset = 0
             self.do_return(ast.Constant(value=None), "return None" if self.top else "end of branch", end.lineno)
+        self._check_before_start()
+
+    def _check_before_start(self) -> None:
+        """The assignments before the first state move into it; a Task evaluates its Assign only after the call, so
+        a computed value that can fail and that its Arguments do not evaluate would fail after the step ran (and a
+        failing step would win), while Python fails first. Evaluate such values in a Pass before the Task."""
+        if self.start_pending is None:
+            return
+        node, env = self.start_pending
+        if node.type not in ("Task", "Parallel", "Map") or self.graph.start is not node:
+            return
+        texts: list[str] = []
+        _field_strings(node.fields, texts)
+        early = {self._throwaway(): v for v in env.values()
+                 if v not in self.param_reads and can_fail(v) and not any(v in t for t in texts)}
+        if early:
+            p = self.add(Node("Pass", "read the input" if self.top else "start", self._line(), assign=early))
+            p.next = node
+            self.graph.start = p
 
     def lower_block(self, stmts: list[ast.stmt]) -> None:
         for st in stmts:
@@ -1962,3 +1985,14 @@ def _has_template(v: Any) -> bool:
     if isinstance(v, dict):
         return any(_has_template(x) or "{%" in k for k, x in v.items())
     return False
+
+
+def _field_strings(v: Any, out: list[str]) -> None:
+    if isinstance(v, str):
+        out.append(v)
+    elif isinstance(v, dict):
+        for x in v.values():
+            _field_strings(x, out)
+    elif isinstance(v, list):
+        for x in v:
+            _field_strings(x, out)
