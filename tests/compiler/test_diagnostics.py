@@ -212,3 +212,20 @@ def w(d):
         compile_source(src, "t.py")
     (d,) = err.value.diagnostics
     assert d.line == 16 and "cannot catch an error of this workflow expression" in str(d)
+
+
+def test_step_call_in_a_sort_key_is_refused():
+    src = """
+import pyawssfn as sfn
+
+def score(x):
+    return x
+
+@sfn.workflow
+def w(xs):
+    return sorted(xs, key=lambda r: score(r))
+"""
+    with pytest.raises(CompileError) as err:
+        compile_source(src, "t.py")
+    (d,) = err.value.diagnostics
+    assert "a step call cannot run inside a sort key" in str(d)

@@ -711,6 +711,16 @@ def wf(s, t):
     return [s, xs]
 """, None, [{"s": [], "t": "ab"}, {"s": [1], "t": {"a": 1}}, {"s": "x", "t": "y"}, {"s": 1, "t": 2},
             {"s": [1], "t": 1}, {"s": "x", "t": [1]}, {"s": [], "t": [[2]]}, {"s": [], "t": ""}]),
+    ("F29", """
+@sfn.workflow
+def wf(xs, k):
+    return [sorted(xs, key=lambda r: r["v"]), sorted(xs, key=lambda r: r[k], reverse=True)]
+""", None, [{"xs": [{"v": 2}, {"v": 1}, {"v": 3}], "k": "v"}, {"xs": [], "k": "v"}, {"xs": [{"v": 2}, {"w": 1}], "k": "v"}]),
+    ("F30", """
+@sfn.workflow
+def wf(x):
+    return [str(x * 1.0), str(x + 0.0), str(1.0 * x), f"{x * 2.5}", str(x - 0.5 + 0.5), str(x % 1.5), str(x // 1.0)]
+""", None, [{"x": 2}, {"x": 2.5}, {"x": -3}, {"x": "ab"}, {"x": [1]}]),
 ]
 
 

@@ -506,7 +506,9 @@ class ExpressionTranslator:
         left, right = J(_paren(left.code), left.type), J(_paren(right.code), right.type)
         lt, rt = left.type, right.type
         both_num = lt in NUMERIC and rt in NUMERIC
-        num_type = "int" if lt == rt == "int" else ("float" if both_num else None)
+        # With a float operand the result, when Python does not raise, is a float (str and list operands raise).
+        float_op = "float" in (lt, rt)
+        num_type = "int" if lt == rt == "int" else ("float" if both_num or float_op else None)
         if isinstance(op, ast.Add):
             if both_num:
                 return J(f"{left.code} + {right.code}", num_type)
@@ -516,7 +518,7 @@ class ExpressionTranslator:
                 return J(f"$append({left.code}, {right.code})", "list")
             if lt in NUMERIC or rt in NUMERIC:
                 # JSONata's + fails on a non-number, as Python's does on a number and a str or list.
-                return J(f"{left.code} + {right.code}", lt if lt == rt else None)
+                return J(f"{left.code} + {right.code}", num_type if float_op else (lt if lt == rt else None))
             for known, jt, join in (("str", "string", "{a} & {b}"), ("list", "array", "$append({a}, {b})")):
                 if known in (lt, rt):
                     other_first = rt == known
@@ -531,7 +533,7 @@ class ExpressionTranslator:
         if isinstance(op, ast.Sub):
             return J(f"{left.code} - {right.code}", num_type)
         if isinstance(op, ast.Mult):
-            if both_num:
+            if both_num or float_op:  # a sequence times a float raises TypeError, as JSONata's * does
                 return J(f"{left.code} * {right.code}", num_type)
             return self._mult(left, right)
         if isinstance(op, ast.Div):

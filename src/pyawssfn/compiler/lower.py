@@ -1708,6 +1708,10 @@ class _IterMarker:
                 f'$type({v}) = "string" ? $split({v}, "") : $error("TypeError: object is not iterable"))')
 
 
+# Marks the lambda of sorted(..., key=lambda x: ...), the one place a lambda is an expression of its own.
+_SORT_KEY = "pyawssfn_sort_key"
+
+
 class _Hoister(ast.NodeTransformer):
     """Replaces the calls that need states by names for their results, lowering them in evaluation order."""
 
@@ -1749,6 +1753,15 @@ class _Hoister(ast.NodeTransformer):
     visit_SetComp = visit_GeneratorExp = visit_DictComp = _comprehension
 
     def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        if getattr(node, _SORT_KEY, False):
+            # sorted(xs, key=lambda r: ...): the expression compiler inlines the pure body; a step call cannot run
+            # once per comparison.
+            for n in ast.walk(node.body):
+                if isinstance(n, ast.Call) and self.lw._classify(n) is not None:
+                    self.lw._report(n, "a step call cannot run inside a sort key",
+                                    "compute the keys first, e.g. with a list comprehension")
+                    raise Abort()
+            return node
         self.lw._report(node, "a lambda can only be passed to sfn.parallel",
                         "pass the lambda to sfn.parallel, or write the expression in place")
         raise Abort()
@@ -1775,6 +1788,10 @@ class _Hoister(ast.NodeTransformer):
     def visit_Call(self, node: ast.Call) -> ast.AST:
         lw = self.lw
         f = node.func
+        if isinstance(f, ast.Name) and f.id in ("sorted", "min", "max") and f.id not in lw.vars:
+            for kw in node.keywords:
+                if kw.arg == "key" and isinstance(kw.value, ast.Lambda):
+                    setattr(kw.value, _SORT_KEY, True)
         # str(e) on a caught exception is its message
         if isinstance(f, ast.Name) and f.id == "str" and len(node.args) == 1 and isinstance(node.args[0], ast.Name) \
                 and node.args[0].id in lw.exc_vars and f.id not in lw.vars:
