@@ -97,6 +97,8 @@ def test_example_both_ways(example, setup, inp):
     if py.status == "SUCCEEDED":
         assert machine.output == py.output
     assert machine.stats["lambda_invocations"] == py.stats["lambda_invocations"]
+    # waits, retry intervals and callback delays take the same virtual time
+    assert (machine.stop_date - machine.start_date).total_seconds() == py.stats["elapsed_seconds"]
 
 
 def _all_states(machine):

@@ -602,6 +602,9 @@ def run_one(source: str, inp: dict, tmp: pathlib.Path, stats: dict):
         py, machine = t.run_both(inp)
         # retries included: every attempt is one invocation on both sides
         assert py.stats["lambda_invocations"] == machine.stats["lambda_invocations"], (py.stats, machine.stats)
+        # sleeps and retry intervals take the same virtual time
+        machine_seconds = (machine.stop_date - machine.start_date).total_seconds()
+        assert machine_seconds == py.stats["elapsed_seconds"], (machine_seconds, py.stats)
         stats[py.status] = stats.get(py.status, 0) + 1
     finally:
         sys.modules.pop(name, None)
