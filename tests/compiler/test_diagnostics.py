@@ -229,3 +229,20 @@ def w(xs):
         compile_source(src, "t.py")
     (d,) = err.value.diagnostics
     assert "a step call cannot run inside a sort key" in str(d)
+
+
+def test_misspelled_step_is_an_undefined_name_with_a_suggestion():
+    src = """
+import pyawssfn as sfn
+
+def double(x):
+    return x * 2
+
+@sfn.workflow
+def wf(n):
+    return doubel(n)
+"""
+    with pytest.raises(CompileError) as err:
+        compile_source(src, "t.py")
+    (d,) = err.value.diagnostics
+    assert "undefined name 'doubel' (did you mean double?)" in str(d)

@@ -721,6 +721,13 @@ def wf(xs, k):
 def wf(x):
     return [str(x * 1.0), str(x + 0.0), str(1.0 * x), f"{x * 2.5}", str(x - 0.5 + 0.5), str(x % 1.5), str(x // 1.0)]
 """, None, [{"x": 2}, {"x": 2.5}, {"x": -3}, {"x": "ab"}, {"x": [1]}]),
+    ("F27-range", """
+@sfn.workflow
+def wf(n, a, s):
+    return [sum(i * i for i in range(n)), [x for x in range(a, n)], list(x for x in range(a, n, s)),
+            sorted(range(n), reverse=True)]
+""", None, [{"n": 5, "a": 1, "s": 2}, {"n": 0, "a": 0, "s": 1}, {"n": -3, "a": 4, "s": -2}, {"n": 5, "a": 1, "s": 0},
+            {"n": 2.5, "a": 1, "s": 1}, {"n": 1, "a": 0, "s": 1}, {"n": 10, "a": 1, "s": -1}]),
 ]
 
 

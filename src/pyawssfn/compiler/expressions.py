@@ -1130,6 +1130,9 @@ class ExpressionTranslator:
         """A Python iterable as a JSONata array: lists as they are, strings as characters, dicts as their keys."""
         if isinstance(node, ast.GeneratorExp):
             return self._comprehension(node)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range" \
+                and not any("range" in sc for sc in self._scopes):
+            return self._range(node)
         x = self._tr_view_ok(node)
         if x.type == "list":
             return x
@@ -1142,6 +1145,33 @@ class ExpressionTranslator:
         return J(self._let([x], lambda v: (
             f'$type({v}) = "array" ? {v} : $type({v}) = "string" ? $split({v}, "") : '
             f'$type({v}) = "object" ? [$keys({v})] : {_err("TypeError: object is not iterable")}')), "list")
+
+    def _range(self, node: ast.Call) -> J:
+        """range(...) iterated by a comprehension, sum(), sorted() ...: the list of its integers."""
+        if node.keywords or not 1 <= len(node.args) <= 3 or any(isinstance(a, ast.Starred) for a in node.args):
+            self._refuse(node, "range() takes one to three positional arguments", "write range(n) or range(a, b, s)")
+        args = [self._tr(a) for a in node.args]
+        for a, e in zip(node.args, args):
+            if e.type not in (None, "int"):
+                self._refuse(a, f"range() needs integers, not {e.type}", "convert with int(...)")
+        if len(args) == 3 and _number_literal(args[2].code) == 0:
+            self._refuse(node.args[2], "range() arg 3 must not be zero", "use a non-zero step")
+
+        def build(*vs: str) -> str:
+            checks = "".join(
+                f"$not({_is_int(v)}) ? {_err('TypeError: range() needs integers')} : "
+                for v, e in zip(vs, args) if e.type != "int")
+            if len(vs) == 1:
+                return f"{checks}[0..{vs[0]} - 1]"
+            if len(vs) == 2:
+                return f"{checks}[{vs[0]}..{vs[1]} - 1]"
+            a, b, st = vs
+            n, i = self._fresh(), self._fresh()
+            return (f"{checks}{st} = 0 ? {_err('ValueError: range() arg 3 must not be zero')} : "
+                    f"( {n} := {st} > 0 ? $ceil(({b} - {a}) / {st}) : $ceil(({a} - {b}) / -{st}); "
+                    f"{n} > 0 ? [$map([0..{n} - 1], function({i}) {{ {a} + {i} * {st} }})] : [] )")
+
+        return J(self._let(args, build), "list")
 
     def _extreme(self, node: ast.Call, last: bool) -> J:
         if not node.args:

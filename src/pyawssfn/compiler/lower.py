@@ -8,7 +8,9 @@ they end up in the ``Assign`` of a neighbouring state.
 from __future__ import annotations
 
 import ast
+import builtins
 import copy
+import difflib
 import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -1708,6 +1710,14 @@ class _IterMarker:
                 f'$type({v}) = "string" ? $split({v}, "") : $error("TypeError: object is not iterable"))')
 
 
+def _known_name(lw: FunctionLowerer, name: str) -> bool:
+    info = lw.info
+    return (name in lw.vars or name in lw.outer or name in lw.nested_defs or name in info.steps
+            or name in info.workflows or name in info.imported or name in info.module_names
+            or name in info.constants or name in info.api_aliases or name in info.sfn_modules
+            or name in info.exceptions or name in info.other_classes or name in lw.synthetic)
+
+
 # Marks the lambda of sorted(..., key=lambda x: ...), the one place a lambda is an expression of its own.
 _SORT_KEY = "pyawssfn_sort_key"
 
@@ -1827,6 +1837,11 @@ class _Hoister(ast.NodeTransformer):
             if f.id in lw.info.exceptions or f.id in lw.info.other_classes:
                 lw._report(node, f"class {f.id} cannot be instantiated in a workflow",
                            "raise exceptions with raise; build data with dicts")
+                raise Abort()
+            if not hasattr(builtins, f.id) and not _known_name(lw, f.id):
+                close = difflib.get_close_matches(f.id, sorted(set(lw.info.steps) | set(lw.info.workflows)), n=1)
+                lw._report(f, f"undefined name {f.id!r}", f"did you mean {close[0]}?" if close else
+                           "define it as a step function in this module")
                 raise Abort()
         if isinstance(f, ast.Attribute):
             base = f
