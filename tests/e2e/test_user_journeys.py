@@ -395,7 +395,7 @@ def test_run_of_an_sdk_workflow_says_how_to_mock_from_the_cli(capsys, mode):
 _DISTRIBUTION = {"jsonata": "jsonata-python", "jsonpath": "python-jsonpath", "botocore": "boto3"}
 
 
-@pytest.mark.xfail(strict=True, reason="F28: statelint is imported by every run/compile but only a dev extra")
+@pytest.mark.xfail(strict=True, reason="F28: statelint is needed by run and validate but is only a dev extra")
 def test_the_quick_start_install_has_every_runtime_import():
     """README's quick start installs `pip install -e .` (no extras): every module src/pyawssfn imports must then be
     the standard library, pyawssfn, or a declared dependency (or come with one)."""
