@@ -728,6 +728,15 @@ def wf(n, a, s):
             sorted(range(n), reverse=True)]
 """, None, [{"n": 5, "a": 1, "s": 2}, {"n": 0, "a": 0, "s": 1}, {"n": -3, "a": 4, "s": -2}, {"n": 5, "a": 1, "s": 0},
             {"n": 2.5, "a": 1, "s": 1}, {"n": 1, "a": 0, "s": 1}, {"n": 10, "a": 1, "s": -1}]),
+    # keys without ties: the local executor's $sort with a comparator is not stable (FINDINGS F31), AWS's is
+    ("F25", """
+@sfn.workflow
+def wf(rows, recs):
+    return [sorted(rows), max(rows), min(rows), sorted(rows, reverse=True),
+            sorted(recs, key=lambda r: [r["a"], r["b"]]), sorted(recs, key=lambda r: r["a"] * 10 + r["b"], reverse=True)]
+""", None, [{"rows": [[2, "b"], [1, "z"], [2, "a"]], "recs": [{"a": 1, "b": 2}, {"a": 1, "b": 1}, {"a": 0, "b": 5}]},
+            {"rows": [3, 1, 2], "recs": []}, {"rows": [[1], "a"], "recs": []}, {"rows": [[1]], "recs": [{"a": 1, "b": 1}]},
+            {"rows": [[1, [2]], [1, [1, 0]], []], "recs": [{"a": [1], "b": 0}, {"a": [0, 2], "b": 0}]}]),
 ]
 
 

@@ -1185,7 +1185,7 @@ class ExpressionTranslator:
         # $sort orders numbers or strings and fails on mixtures, as Python's comparisons do.
         pick = "[-1]" if last else "[0]"
         return J(self._let([xs], lambda v: (
-            f"$count({v}) = 0 ? {empty} : $count({v}) = 1 ? {v}[0] : $sort({v}){pick}")))
+            f"$count({v}) = 0 ? {empty} : $count({v}) = 1 ? {v}[0] : ({_py_sort(v)}){pick}")))
 
     def _builtin_min(self, node: ast.Call) -> J:
         return self._extreme(node, False)
@@ -1238,7 +1238,8 @@ class ExpressionTranslator:
                 self._refuse(rev, "reverse= must be a literal True or False", "write reverse=True")
         key = self._kw(node, "key")
         if key is None:
-            code = self._let([xs], lambda v: f"$count({v}) <= 1 ? {v} : $sort({v})")
+            def sort(v: str) -> str:
+                return f"$count({v}) <= 1 ? {v} : {_py_sort(v)}"
         else:
             if not (isinstance(key, ast.Lambda) and len(key.args.args) == 1 and not key.args.defaults):
                 self._refuse(key, "key= must be a one-argument lambda with a pure body",
@@ -1250,14 +1251,23 @@ class ExpressionTranslator:
             self._scopes[-1] = {param: b}
             kb = self._tr(key.body)
             self._scopes.pop()
+            if ka.type in ("int", "float", "str"):
+                after = f"{_paren(ka.code)} > {_paren(kb.code)}"
+            else:  # keys may be lists ([r["a"], r["b"]]): compare as Python does
+                after = f"{_CMP}({ka.code}, {kb.code}) > 0"
+
             # The comparator says whether the first item goes after the second; $sort is a stable merge sort.
-            code = self._let([xs], lambda v: (
-                f"$count({v}) <= 1 ? {v} : "
-                f"$sort({v}, function({a}, {b}) {{ {_paren(ka.code)} > {_paren(kb.code)} }})"))
+            def sort(v: str) -> str:
+                code = f"$sort({v}, function({a}, {b}) {{ {after} }})"
+                if _CMP in after:
+                    code = f"( {_CMP} := {_cmp_fn()}; {code} )"
+                return f"$count({v}) <= 1 ? {v} : {code}"
         if reverse:
             # Python's reverse sort keeps equal items in their original order: reverse, sort stably, reverse.
-            code = self._let([J(f"$reverse({xs.code})")], lambda v: f"$count({v}) <= 1 ? {v} : $reverse($sort({v}))") \
-                if key is None else f"$reverse({_paren(code)})"
+            code = self._let([J(f"$reverse({xs.code})")],
+                             lambda v: f"$count({v}) <= 1 ? {v} : $reverse({_paren(sort(v))})")
+        else:
+            code = self._let([xs], sort)
         return J(code, "list")
 
     def _builtin_list(self, node: ast.Call) -> J:
@@ -1801,6 +1811,28 @@ _NOT_REPR_SAFE = r"/[^\x20-\x7e\n\r\t\u00a1-\u00ac\u00ae-\u024f]/"
 
 
 _REPR = "$__repr"
+_CMP = "$__cmp"
+
+
+def _cmp_fn() -> str:
+    """Python's ordering of numbers, strings and lists (lexicographic), as -1/0/1; other mixtures raise."""
+    a, b, n, r, acc, i = "$__a", "$__b", "$__n", "$__r", "$__acc", "$__i"
+    return (
+        f'function({a}, {b}) {{ $type({a}) = "array" and $type({b}) = "array" ? '
+        f"( {n} := $min([$count({a}), $count({b})]); "
+        f"{r} := $reduce([0..{n} - 1], function({acc}, {i}) {{ {acc} != 0 ? {acc} : {_CMP}({a}[{i}], {b}[{i}]) }}, 0); "
+        f"{r} != 0 ? {r} : $count({a}) - $count({b}) ) : "
+        f'($type({a}) = "number" and $type({b}) = "number") or ($type({a}) = "string" and $type({b}) = "string") ? '
+        f"({a} < {b} ? -1 : {a} > {b} ? 1 : 0) : "
+        f"{_err(chr(39) + '<' + chr(39) + ' not supported between these types')} }}"
+    )
+
+
+def _py_sort(v: str) -> str:
+    """$sort of a list with Python's ordering: JSONata's own when the items are not lists (numbers or strings; it
+    fails on mixtures, as Python does), else a comparator that orders lists lexicographically."""
+    return (f'$type({v}[0]) = "array" ? ( {_CMP} := {_cmp_fn()}; '
+            f"$sort({v}, function($__l, $__g) {{ {_CMP}($__l, $__g) > 0 }}) ) : $sort({v})")
 
 
 def _repr_fn() -> str:
