@@ -32,6 +32,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="make sfn.wait_for_callback(STEP, ...) fail with ERROR (SendTaskFailure)")
     p.add_argument("--callback-timeout", action="append", default=[], metavar="STEP",
                    help="no answer arrives for sfn.wait_for_callback(STEP, ...): it times out")
+    p.add_argument("--mock-aws", action="append", default=[], metavar="SERVICE.OPERATION=JSON",
+                   help="the response of sfn.aws.SERVICE.OPERATION(...) calls, e.g. s3.get_object={...}; repeat "
+                        "for later calls (the last one repeats)")
+    p.add_argument("--mock-aws-fail", action="append", default=[], metavar="SERVICE.OPERATION=ERROR[:CAUSE]",
+                   help="make sfn.aws.SERVICE.OPERATION(...) fail with ERROR")
     add_start_time_option(p)
     p.add_argument("--seed", type=int, default=0, help="seed for jitter, $random, UUIDs and task tokens")
     p.add_argument("--json", action="store_true",
@@ -108,8 +113,9 @@ def _print_result(summary: dict, console) -> None:
                       f"cause: {escape(str(summary['cause']))}")
 
 
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+def _first_line(exc) -> str:
+    text = str(exc).strip()
+    return " ".join(text.split(". Serve it")[0].split()) if text else type(exc).__name__
 
 
 def _configure_callbacks(tester, args) -> None:
@@ -136,6 +142,27 @@ def _configure_callbacks(tester, args) -> None:
         raise _usage(str(exc)) from None
 
 
+def _configure_aws_mocks(tester, args) -> None:
+    try:
+        for item in args.mock_aws:
+            op, sep, text = item.partition("=")
+            if not sep or not op:
+                raise _usage(f"--mock-aws {item!r} must be SERVICE.OPERATION=JSON")
+            try:
+                value = json.loads(text)
+            except ValueError as exc:
+                raise _usage(f"--mock-aws {op}: the response is not valid JSON: {exc}") from None
+            tester.mock_aws(op, returns=value)
+        for item in args.mock_aws_fail:
+            op, sep, spec = item.partition("=")
+            if not sep or not op or not spec:
+                raise _usage(f"--mock-aws-fail {item!r} must be SERVICE.OPERATION=ERROR[:CAUSE]")
+            error, _, cause = spec.partition(":")
+            tester.mock_aws(op, error=error, cause=cause)
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+
+
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
@@ -146,6 +173,9 @@ def run(args: argparse.Namespace) -> int:
     path = pathlib.Path(args.file)
     if not path.is_file():
         raise _usage(f"no such file: {args.file}")
+    if path.suffix.lower() == ".json":
+        raise _usage(f"{args.file} is a state machine definition, not a workflow module: run it with "
+                     f"`pyawssfn exec {args.file} --input JSON`")
     input_value = _read_input(args.input)
     console = Console(highlight=False)
     result = _compile_or_exit(path, args.workflow)
@@ -159,6 +189,7 @@ def run(args: argparse.Namespace) -> int:
         raise _usage(f"importing {args.file} raised {type(exc).__name__}: {exc}") from None
 
     _configure_callbacks(tester, args)
+    _configure_aws_mocks(tester, args)
 
     def guarded(run_one):
         """A run that stops for a missing setup (no callback answer, no SDK mock, input AWS would refuse) is a
@@ -171,6 +202,9 @@ def run(args: argparse.Namespace) -> int:
         except CallbackUnavailable as exc:
             raise _usage(f"{_first_line(exc)}; on the command line, answer it with --callback STEP=JSON, "
                          "--callback-fail STEP=ERROR[:CAUSE] or --callback-timeout STEP") from None
+        except pyrun.MissingMock as exc:
+            raise _usage(f"{_first_line(exc)}; on the command line, serve sfn.aws calls with "
+                         "--mock-aws SERVICE.OPERATION=JSON or --mock-aws-fail SERVICE.OPERATION=ERROR[:CAUSE]") from None
         except (pyrun.PyRunError, InvalidExecutionInput) as exc:
             raise _usage(_first_line(exc)) from None
 
@@ -187,6 +221,9 @@ def run(args: argparse.Namespace) -> int:
         return 0 if py.status == "SUCCEEDED" else 1
 
     machine = guarded(tester.run_machine)
+    if machine.error == "Local.UnservedResource":  # a missing test setup, as a missing mock is in plain Python
+        raise _usage(f"{_first_line(machine.cause)}; on the command line, serve sfn.aws calls with "
+                     "--mock-aws SERVICE.OPERATION=JSON or --mock-aws-fail SERVICE.OPERATION=ERROR[:CAUSE]")
     machine_summary = execution_summary(machine)
     if not args.compare:
         if args.json:
