@@ -77,6 +77,10 @@ def st_concat(xs, n=0):
     return xs + [n]
 
 
+def st_ask(token, n):
+    return {"asked": n}
+
+
 def st_fail(n):
     if n > 3:
         raise sfn.Fail("Step.Failed", f"n={n}")
@@ -303,7 +307,7 @@ class Gen:
         raise_safe = safe
         stored_safe = safe
         kinds = ["assign", "assign", "step", "step", "aug", "mutate", "map", "parallel", "branches", "child",
-                 "sleep"]
+                 "sleep", "callback"]
         if depth > 0 and self.statements < 25:
             kinds += ["if", "if", "while", "for", "try"]
         kinds += ["raise", "return"]
@@ -384,6 +388,12 @@ class Gen:
                 args += f", s={self.str_expr(env, 1, safe)}"
             self.emit(indent, f"{target} = child({args})")
             env["str"].add(target)
+            return False
+        if k == "callback":
+            # what arrives on the token is drawn with the inputs (callback_plans): a number, an error, or nothing
+            target = self.fresh("n")
+            self.emit(indent, f"{target} = sfn.wait_for_callback(st_ask, {self.int_expr(env, 1, safe)}, timeout=60)")
+            env["int"].add(target)
             return False
         if k == "sleep":
             self.emit(indent, f"sfn.sleep(abs({self.int_expr(env, 1, safe)}) % 100)")
@@ -580,10 +590,17 @@ inputs = st.fixed_dictionaries({
     "xs": st.lists(st.integers(-3, 9), max_size=4),
     "d": st.dictionaries(st.sampled_from(KEYS), st.integers(-5, 9), max_size=3)})
 
+callback_plans = st.one_of(
+    st.fixed_dictionaries({"result": st.integers(-3, 9), "after": st.sampled_from([0, 5, 59])}),
+    st.fixed_dictionaries({"error": st.sampled_from(["Other", "Rejected", "States.Timeout"]),
+                           "cause": st.sampled_from(["", "no"]), "after": st.sampled_from([0, 30])}),
+    st.fixed_dictionaries({"timeout": st.just(True)}),
+    st.fixed_dictionaries({"result": st.integers(0, 3), "after": st.just(61)}))
+
 _counter = itertools.count()
 
 
-def run_one(source: str, inp: dict, tmp: pathlib.Path, stats: dict):
+def run_one(source: str, inp: dict, tmp: pathlib.Path, stats: dict, plan: dict | None = None):
     name = f"dwf_generated_{os.getpid()}_{next(_counter)}"
     path = tmp / f"{name}.py"
     path.write_text(source)
@@ -599,6 +616,8 @@ def run_one(source: str, inp: dict, tmp: pathlib.Path, stats: dict):
             stats["reasons"].append(str(exc).splitlines()[-1].split(" error: ", 1)[-1])
             return
         stats["compiled"] += 1
+        if plan is not None:
+            t.callback("st_ask", **plan)
         py, machine = t.run_both(inp)
         # retries included: every attempt is one invocation on both sides
         assert py.stats["lambda_invocations"] == machine.stats["lambda_invocations"], (py.stats, machine.stats)
@@ -616,11 +635,11 @@ def test_generated_workflows_agree():
     with tempfile.TemporaryDirectory() as tmp:
         @settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM, database=None,
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-        @given(source=workflows(), inp=inputs)
-        def agree(source, inp):
+        @given(source=workflows(), inp=inputs, plan=callback_plans)
+        def agree(source, inp, plan):
             note(source)
-            note(f"input: {inp!r}")
-            run_one(source, inp, pathlib.Path(tmp), stats)
+            note(f"input: {inp!r}, callback: {plan!r}")
+            run_one(source, inp, pathlib.Path(tmp), stats, plan)
 
         agree()
     total = stats["compiled"] + stats["refused"]
