@@ -1,0 +1,373 @@
+"""Builtin calls (len, int, sorted, range, min/max, dict, isinstance, ...).
+"""
+from __future__ import annotations
+
+import ast
+
+from pyawssfn.compiler.expressions.core import (
+    _ISINSTANCE, J, NUMERIC, NotConstant, PREDICATE_NAMES, _describe, _err, _is_int, _number_literal, _paren, _q
+)
+from pyawssfn.compiler.expressions.text import _round_half_even_exact
+
+
+_KEYWORDS = {("sorted", "reverse"), ("sorted", "key"), ("min", "default"), ("max", "default"), ("round", "ndigits")}
+
+
+_CMP = "$__cmp"
+
+
+def _cmp_fn() -> str:
+    """Python's ordering of numbers, strings and lists (lexicographic), as -1/0/1; other mixtures raise."""
+    a, b, n, r, acc, i = "$__a", "$__b", "$__n", "$__r", "$__acc", "$__i"
+    return (
+        f'function({a}, {b}) {{ $type({a}) = "array" and $type({b}) = "array" ? '
+        f"( {n} := $min([$count({a}), $count({b})]); "
+        f"{r} := $reduce([0..{n} - 1], function({acc}, {i}) {{ {acc} != 0 ? {acc} : {_CMP}({a}[{i}], {b}[{i}]) }}, 0); "
+        f"{r} != 0 ? {r} : $count({a}) - $count({b}) ) : "
+        f'($type({a}) = "number" and $type({b}) = "number") or ($type({a}) = "string" and $type({b}) = "string") ? '
+        f"({a} < {b} ? -1 : {a} > {b} ? 1 : 0) : "
+        f"{_err(chr(39) + '<' + chr(39) + ' not supported between these types')} }}"
+    )
+
+
+def _py_sort(v: str) -> str:
+    """$sort of a list with Python's ordering: JSONata's own when the items are not lists (numbers or strings; it
+    fails on mixtures, as Python does), else a comparator that orders lists lexicographically."""
+    return (f'$type({v}[0]) = "array" ? ( {_CMP} := {_cmp_fn()}; '
+            f"$sort({v}, function($__l, $__g) {{ {_CMP}($__l, $__g) > 0 }}) ) : $sort({v})")
+
+
+class CallMixin:
+    """ExpressionTranslator methods; see the module docstring."""
+
+    def _tr_Call(self, node: ast.Call) -> J:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            if isinstance(func.value, ast.Name) and func.value.id in self.module_aliases:
+                if func.attr in PREDICATE_NAMES:
+                    return self._predicate(node, func.attr)
+                self._refuse(node, f"{func.value.id}.{func.attr}(...) cannot be used inside an expression",
+                             "call it as a statement of its own, assigning its result to a variable")
+            if func.attr in PREDICATE_NAMES and isinstance(func.value, ast.Name) and func.value.id[:1].isupper():
+                return self._predicate(node, func.attr)
+            return self._method(node, func)
+        if isinstance(func, ast.Name):
+            if func.id in self.predicate_names:
+                return self._predicate(node, func.id)
+            handler = getattr(self, "_builtin_" + func.id, None)
+            if handler is not None and not any(func.id in s for s in self._scopes):
+                for kw in node.keywords:
+                    if func.id == "dict" and kw.arg is not None:
+                        continue
+                    if kw.arg is None or (func.id, kw.arg) not in _KEYWORDS:
+                        self._refuse(node, f"{func.id}() with keyword {kw.arg or '**'} is not supported",
+                                     "see docs/expressions.md for the supported forms")
+                if any(isinstance(a, ast.Starred) for a in node.args):
+                    self._refuse(node, "*args in a builtin call is not supported", "pass the arguments directly")
+                return handler(node)
+        self._refuse(node, f"call to {_describe(func)} cannot be inlined in JSONata",
+                     "move this computation into a step function")
+
+    def _args(self, node: ast.Call, lo: int, hi: int) -> list[J]:
+        if not lo <= len(node.args) <= hi:
+            self._refuse(node, f"{_describe(node.func)}() takes {lo}..{hi} arguments here, got {len(node.args)}",
+                         "see docs/expressions.md for the supported forms")
+        return [self._tr(a) for a in node.args]
+
+    def _kw(self, node: ast.Call, name: str) -> ast.expr | None:
+        for kw in node.keywords:
+            if kw.arg == name:
+                return kw.value
+        return None
+
+    def _builtin_len(self, node: ast.Call) -> J:
+        if len(node.args) != 1:
+            self._refuse(node, "len() takes exactly one argument", "len(x)")
+        x = self._tr_view_ok(node.args[0])
+        if x.type == "str":
+            return J(f"$length({x.code})", "int")
+        if x.type == "list":
+            return J(f"$count({x.code})", "int")
+        if x.type == "dict":
+            return J(f"$count($keys({x.code}))", "int")
+        if x.type is not None:
+            self._refuse(node, f"len() of a {x.type}", "len() takes a str, list or dict")
+        return J(self._let([x], lambda v: (
+            f'$type({v}) = "string" ? $length({v}) : $type({v}) = "array" ? $count({v}) : '
+            f'$type({v}) = "object" ? $count($keys({v})) : {_err("TypeError: object has no len()")}')), "int")
+
+    def _builtin_str(self, node: ast.Call) -> J:
+        (x,) = self._args(node, 1, 1)
+        return J(self._str(x), "str")
+
+    def _builtin_bool(self, node: ast.Call) -> J:
+        (x,) = self._args(node, 1, 1)
+        return J(self._truthy(x), "bool")
+
+    def _builtin_int(self, node: ast.Call) -> J:
+        (x,) = self._args(node, 1, 1)
+        trunc = lambda v: f"({v} < 0 ? $ceil({v}) : $floor({v}))"  # noqa: E731  Python truncates toward zero
+        parse = lambda v: (  # noqa: E731
+            f'$contains({v}, /^\\s*[-+]?[0-9]+\\s*$/) ? '
+            f'( $__s := $replace($replace({v}, /\\s/, ""), "+", ""); $__d := $replace($__s, /^(-?)0+(?=[0-9])/, "$1"); '
+            f'$abs($number($__d)) < 9007199254740992 ? $number($__d) : '
+            f'{_err("ValueError: integer too large for a workflow expression")} ) : '
+            f'$error("ValueError: invalid literal for int() with base 10: " & {v})')
+        if x.type == "int":
+            return x
+        if x.type == "float":
+            return J(self._let([x], trunc), "int")
+        if x.type == "bool":
+            return J(f"({x.code} ? 1 : 0)", "int")
+        if x.type == "str":
+            return J(self._let([x], parse), "int")
+        if x.type is not None:
+            self._refuse(node, f"int() of a {x.type}", "int() takes a number, bool or str")
+        return J(self._let([x], lambda v: (
+            f'$type({v}) = "number" ? {trunc(v)} : $type({v}) = "boolean" ? ({v} ? 1 : 0) : '
+            f'$type({v}) = "string" ? ({parse(v)}) : '
+            f'{_err("TypeError: int() argument must be a string or a number")}')), "int")
+
+    def _builtin_float(self, node: ast.Call) -> J:
+        (x,) = self._args(node, 1, 1)
+        if x.type in NUMERIC:
+            return J(x.code, "float")
+        parse = lambda v: (  # noqa: E731
+            f'$contains({v}, /^\\s*-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?\\s*$/) ? '
+            f'$number($replace({v}, /\\s/, "")) : '
+            f'$error("ValueError: could not convert string to float: " & {v})')
+        return J(self._let([x], lambda v: (
+            f'$type({v}) = "number" ? {v} : $type({v}) = "boolean" ? ({v} ? 1 : 0) : '
+            f'$type({v}) = "string" ? ({parse(v)}) : '
+            f'{_err("TypeError: float() argument must be a string or a number")}')), "float")
+
+    def _builtin_abs(self, node: ast.Call) -> J:
+        (x,) = self._args(node, 1, 1)
+        return J(f"$abs({x.code})", x.type if x.type in NUMERIC else None)
+
+    def _seq_arg(self, node: ast.Call) -> J:
+        """The list min/max/sum/sorted/any/all work on: one iterable argument, or several arguments."""
+        if len(node.args) == 1:
+            return self._iterable(node.args[0])
+        return J(self._build_list(node, [("one", self._tr(a)) for a in node.args]), "list")
+
+    def _iterable(self, node: ast.expr) -> J:
+        """A Python iterable as a JSONata array: lists as they are, strings as characters, dicts as their keys."""
+        if isinstance(node, ast.GeneratorExp):
+            return self._comprehension(node)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range" \
+                and not any("range" in sc for sc in self._scopes):
+            return self._range(node)
+        x = self._tr_view_ok(node)
+        if x.type == "list":
+            return x
+        if x.type == "str":
+            return J(f'$split({x.code}, "")', "list")
+        if x.type == "dict":
+            return J(f"[$keys({x.code})]", "list")
+        if x.type is not None:
+            self._refuse(node, f"a {x.type} is not iterable", "iterate over a list, str or dict")
+        return J(self._let([x], lambda v: (
+            f'$type({v}) = "array" ? {v} : $type({v}) = "string" ? $split({v}, "") : '
+            f'$type({v}) = "object" ? [$keys({v})] : {_err("TypeError: object is not iterable")}')), "list")
+
+    def _range(self, node: ast.Call) -> J:
+        """range(...) iterated by a comprehension, sum(), sorted() ...: the list of its integers."""
+        if node.keywords or not 1 <= len(node.args) <= 3 or any(isinstance(a, ast.Starred) for a in node.args):
+            self._refuse(node, "range() takes one to three positional arguments", "write range(n) or range(a, b, s)")
+        args = [self._tr(a) for a in node.args]
+        for a, e in zip(node.args, args):
+            if e.type not in (None, "int"):
+                self._refuse(a, f"range() needs integers, not {e.type}", "convert with int(...)")
+        if len(args) == 3 and _number_literal(args[2].code) == 0:
+            self._refuse(node.args[2], "range() arg 3 must not be zero", "use a non-zero step")
+
+        def build(*vs: str) -> str:
+            checks = "".join(
+                f"$not({_is_int(v)}) ? {_err('TypeError: range() needs integers')} : "
+                for v, e in zip(vs, args) if e.type != "int")
+            if len(vs) == 1:
+                return f"{checks}[0..{vs[0]} - 1]"
+            if len(vs) == 2:
+                return f"{checks}[{vs[0]}..{vs[1]} - 1]"
+            a, b, st = vs
+            n, i = self._fresh(), self._fresh()
+            return (f"{checks}{st} = 0 ? {_err('ValueError: range() arg 3 must not be zero')} : "
+                    f"( {n} := {st} > 0 ? $ceil(({b} - {a}) / {st}) : $ceil(({a} - {b}) / -{st}); "
+                    f"{n} > 0 ? [$map([0..{n} - 1], function({i}) {{ {a} + {i} * {st} }})] : [] )")
+
+        return J(self._let(args, build), "list")
+
+    def _extreme(self, node: ast.Call, last: bool) -> J:
+        if not node.args:
+            self._refuse(node, f"{_describe(node.func)}() needs arguments", "pass a list or several values")
+        if self._kw(node, "default") is not None and len(node.args) != 1:
+            self._refuse(node, "default= needs a single iterable argument", "pass one list")
+        xs = self._seq_arg(node)
+        default = self._kw(node, "default")
+        empty = self._tr(default).code if default is not None else _err(
+            f"ValueError: {_describe(node.func)}() arg is an empty sequence")
+        # $sort orders numbers or strings and fails on mixtures, as Python's comparisons do.
+        pick = "[-1]" if last else "[0]"
+        return J(self._let([xs], lambda v: (
+            f"$count({v}) = 0 ? {empty} : $count({v}) = 1 ? {v}[0] : ({_py_sort(v)}){pick}")))
+
+    def _builtin_min(self, node: ast.Call) -> J:
+        return self._extreme(node, False)
+
+    def _builtin_max(self, node: ast.Call) -> J:
+        return self._extreme(node, True)
+
+    def _builtin_sum(self, node: ast.Call) -> J:
+        if len(node.args) not in (1, 2):
+            self._refuse(node, "sum() takes an iterable and an optional start", "sum(xs) or sum(xs, start)")
+        xs = self._iterable(node.args[0])
+        total = J(f"$sum({xs.code})")
+        if len(node.args) == 2:
+            start = self._tr(node.args[1])
+            return J(f"{_paren(start.code)} + {total.code}")
+        return total
+
+    def _builtin_round(self, node: ast.Call) -> J:
+        args = node.args
+        if len(args) == 1 and self._kw(node, "ndigits") is None:
+            x = self._tr(args[0])
+            return J(f"$round({x.code})", "int")
+        nd = args[1] if len(args) == 2 else self._kw(node, "ndigits")
+        try:
+            digits = self.literal_value(nd)
+        except NotConstant:
+            digits = None
+        if not isinstance(digits, int) or isinstance(digits, bool) or not 0 <= digits <= 15:
+            self._refuse(node, "round() needs a literal ndigits between 0 and 15",
+                         "write round(x, 2) with a literal, or round in a step function")
+        x = self._tr(args[0])
+        if x.type == "int":
+            return x
+        return J(self._let([x], lambda v: (
+            f'$type({v}) != "number" ? {_err("TypeError: round() needs a number")} : '
+            f"{_round_half_even_exact(v, digits)}")), "float")
+
+    def _builtin_sorted(self, node: ast.Call) -> J:
+        if len(node.args) != 1:
+            self._refuse(node, "sorted() takes one iterable", "sorted(xs)")
+        xs = self._iterable(node.args[0])
+        rev = self._kw(node, "reverse")
+        reverse = False
+        if rev is not None:
+            try:
+                reverse = self.literal_value(rev)
+            except NotConstant:
+                reverse = None
+            if not isinstance(reverse, bool):
+                self._refuse(rev, "reverse= must be a literal True or False", "write reverse=True")
+        key = self._kw(node, "key")
+        if key is None:
+            def sort(v: str) -> str:
+                return f"$count({v}) <= 1 ? {v} : {_py_sort(v)}"
+        else:
+            if not (isinstance(key, ast.Lambda) and len(key.args.args) == 1 and not key.args.defaults):
+                self._refuse(key, "key= must be a one-argument lambda with a pure body",
+                             "write key=lambda x: x[\"field\"], or sort in a step function")
+            a, b = self._fresh(), self._fresh()
+            param = key.args.args[0].arg
+            self._scopes.append({param: a})
+            ka = self._tr(key.body)
+            self._scopes[-1] = {param: b}
+            kb = self._tr(key.body)
+            self._scopes.pop()
+            if ka.type in ("int", "float", "str"):
+                after = f"{_paren(ka.code)} > {_paren(kb.code)}"
+            else:  # keys may be lists ([r["a"], r["b"]]): compare as Python does
+                after = f"{_CMP}({ka.code}, {kb.code}) > 0"
+
+            # The comparator says whether the first item goes after the second; $sort is a stable merge sort.
+            def sort(v: str) -> str:
+                code = f"$sort({v}, function({a}, {b}) {{ {after} }})"
+                if _CMP in after:
+                    code = f"( {_CMP} := {_cmp_fn()}; {code} )"
+                return f"$count({v}) <= 1 ? {v} : {code}"
+        if reverse:
+            # Python's reverse sort keeps equal items in their original order: reverse, sort stably, reverse.
+            code = self._let([J(f"$reverse({xs.code})")],
+                             lambda v: f"$count({v}) <= 1 ? {v} : $reverse({_paren(sort(v))})")
+        else:
+            code = self._let([xs], sort)
+        return J(code, "list")
+
+    def _builtin_list(self, node: ast.Call) -> J:
+        if not node.args:
+            return J("[]", "list")
+        return self._iterable(node.args[0]) if len(node.args) == 1 else self._args(node, 0, 1)[0]
+
+    _builtin_tuple = _builtin_list
+
+    def _builtin_dict(self, node: ast.Call) -> J:
+        """dict(), dict(d) (a shallow copy: JSON values are copied anyway), dict(pairs), dict(k=v, ...)."""
+        if len(node.args) > 1:
+            self._refuse(node, "dict() takes at most one positional argument", "dict(d) or dict(k=v)")
+        parts: list[str] = []
+        if node.args:
+            src = self._tr_view_ok(node.args[0])
+            acc, p = self._fresh(), self._fresh()
+            def from_pairs(v: str) -> str:
+                # A two-character string is a pair too, as in Python: dict(["ab"]) == {"a": "b"}.
+                return (f'$reduce({v}, function({acc}, {p}) {{ $type({p}) = "array" and $count({p}) = 2 and '
+                        f'$type({p}[0]) = "string" ? $merge([{acc}, {{{p}[0]: {p}[1]}}]) : '
+                        f'$type({p}) = "string" and $length({p}) = 2 ? '
+                        f'$merge([{acc}, {{$substring({p}, 0, 1): $substring({p}, 1, 1)}}]) : '
+                        f'{_err("TypeError: dict() needs [key, value] pairs with string keys")} }}, {{}})')
+
+            if src.type == "dict":
+                parts.append(src.code)
+            else:
+                parts.append(self._let([src], lambda v: (
+                    f'$type({v}) = "object" ? {v} : $type({v}) = "array" ? {from_pairs(v)} : '
+                    f'$type({v}) = "string" and {v} = "" ? {{}} : '
+                    f'{_err("TypeError: dict() needs a dict or a list of pairs")}')))
+        if node.keywords:
+            parts.append("{" + ", ".join(f"{_q(kw.arg)}: {self._tr(kw.value).code}" for kw in node.keywords) + "}")
+        if not parts:
+            return J("{}", "dict")
+        if len(parts) == 1 and not node.args:
+            return J(parts[0], "dict")
+        return J(f"$merge([{', '.join(parts)}])" if len(parts) > 1 else parts[0], "dict")
+
+    def _builtin_any(self, node: ast.Call) -> J:
+        xs = self._seq_arg(node) if len(node.args) == 1 else self._args(node, 1, 1)[0]
+        e = self._fresh()
+        return J(f"$exists($filter({xs.code}, function({e}) {{ {self._truthy(J(e))} }}))", "bool")
+
+    def _builtin_all(self, node: ast.Call) -> J:
+        xs = self._seq_arg(node) if len(node.args) == 1 else self._args(node, 1, 1)[0]
+        e = self._fresh()
+        return J(f"$not($exists($filter({xs.code}, function({e}) {{ $not({self._truthy(J(e))}) }})))", "bool")
+
+    def _builtin_isinstance(self, node: ast.Call) -> J:
+        if len(node.args) != 2:
+            self._refuse(node, "isinstance() takes a value and a type", "isinstance(x, int)")
+        x = self._tr(node.args[0])
+        spec = node.args[1]
+        names = spec.elts if isinstance(spec, ast.Tuple) else [spec]
+        tests = []
+        for n in names:
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "type" and len(n.args) == 1 \
+                    and isinstance(n.args[0], ast.Constant) and n.args[0].value is None:
+                tests.append(lambda v: f'$type({v}) = "null"')
+            elif isinstance(n, ast.Constant) and n.value is None:
+                tests.append(lambda v: f'$type({v}) = "null"')
+            elif isinstance(n, ast.Name) and n.id in _ISINSTANCE:
+                tests.append(_ISINSTANCE[n.id])
+            else:
+                self._refuse(n, f"isinstance() with {_describe(n)} is not supported",
+                             "use int, float, str, bool, list, dict, tuple or type(None)")
+        names_ok = [n.id if isinstance(n, ast.Name) else "NoneType" for n in names]
+        if x.type is not None:
+            # Known statically (a float stays a float even when its value is whole, as in Python).
+            pytypes = {"int": {"int"}, "float": {"float"}, "str": {"str"}, "bool": {"bool", "int"},
+                       "none": {"NoneType"}, "list": {"list", "tuple"}, "dict": {"dict"}}[x.type]
+            hit = any(n in pytypes for n in names_ok) and not (x.type == "list" and "tuple" in names_ok
+                                                               and "list" not in names_ok)
+            verdict = "true" if hit else "false"
+            return J(verdict if x.atom else f"( {x.code}; {verdict} )", "bool")
+        return J(self._let([x], lambda v: "(" + " or ".join(t(v) for t in tests) + ")"), "bool")

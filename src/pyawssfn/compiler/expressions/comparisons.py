@@ -1,0 +1,211 @@
+"""Comparisons, membership, and/or, conditional expressions and the ASL predicates (IsNull, StringEquals, ...).
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+from pyawssfn.compiler.expressions.core import J, NUMERIC, NotConstant, _RFC3339, _block, _err, _paren
+
+
+_PRED_OPS = {"LessThanEquals": "<=", "GreaterThanEquals": ">=", "LessThan": "<", "GreaterThan": ">", "Equals": "="}
+
+
+def _is_timestamp(v: str) -> str:
+    return f'($type({v}) = "string" and $contains({v}, {_RFC3339}))'
+
+
+def _wildcard_regex(pattern: str) -> str:
+    """ASL's StringMatches pattern (`*` any run, `\\*` a star, `\\\\` a backslash) as a JSONata regex literal."""
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern) and pattern[i + 1] in "*\\":
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append("[\\s\\S]*" if c == "*" else re.escape(c))
+        i += 1
+    body = "".join(out).replace("/", "\\/")
+    return f"/^{body}$/"
+
+
+class ComparisonMixin:
+    """ExpressionTranslator methods; see the module docstring."""
+
+    def _tr_BoolOp(self, node: ast.BoolOp) -> J:
+        parts = [self._tr(v) for v in node.values]
+        types = {p.type for p in parts}
+        if types == {"bool"}:
+            op = " and " if isinstance(node.op, ast.And) else " or "
+            return J("(" + op.join(_paren(p.code) for p in parts) + ")", "bool")
+        # Python returns the deciding operand, not a boolean: fold from the right.
+        result = parts[-1]
+        for p in reversed(parts[:-1]):
+            rest = result
+
+            def body(v: str, rest: J = rest, p: J = p) -> str:
+                t = self._truthy(J(v, p.type))
+                if isinstance(node.op, ast.And):
+                    return f"{_paren(t)} ? {_paren(rest.code)} : {v}"
+                return f"{_paren(t)} ? {v} : {_paren(rest.code)}"
+
+            result = J(self._let([p], body), p.type if p.type == rest.type else None)
+        return result
+
+    def _tr_IfExp(self, node: ast.IfExp) -> J:
+        test = self._truthy(self._tr(node.test))
+        body, orelse = self._tr(node.body), self._tr(node.orelse)
+        return J(f"({_paren(test)} ? {_paren(body.code)} : {_paren(orelse.code)})",
+                 body.type if body.type == orelse.type else None)
+
+    def _tr_Compare(self, node: ast.Compare) -> J:
+        operands = [self._tr(node.left)] + [
+            self._tr_view_ok(c) if isinstance(op, (ast.In, ast.NotIn)) else self._tr(c)
+            for op, c in zip(node.ops, node.comparators)
+        ]
+        if len(operands) == 2:
+            return J(self._compare(node, node.ops[0], operands[0], operands[1]), "bool")
+        if all(o.atom for o in operands[1:-1]):
+            tests = [self._compare(node, op, operands[i], operands[i + 1]) for i, op in enumerate(node.ops)]
+            return J("(" + " and ".join(_paren(t) for t in tests) + ")", "bool")
+        # A computed middle operand is evaluated once, and only if the comparisons before it hold.
+        return J(self._chain(node, operands), "bool")
+
+    def _chain(self, node: ast.Compare, operands: list[J]) -> str:
+        # a < b < c with b, c computed: ( $b := B; a < $b ? ( $c := C; $b < $c ) : false )
+        def build(i: int, left: J) -> str:
+            right = operands[i + 1]
+            if i + 1 == len(node.ops):
+                return self._compare(node, node.ops[i], left, right)
+            if right.atom:
+                return f"{_paren(self._compare(node, node.ops[i], left, right))} and {_paren(build(i + 1, right))}"
+            n = self._fresh()
+            rn = J(n, right.type)
+            return _block([(n, right.code)],
+                          f"{_paren(self._compare(node, node.ops[i], left, rn))} ? {_paren(build(i + 1, rn))} : false")
+        return build(0, operands[0])
+
+    def _compare(self, node: ast.AST, op: ast.cmpop, a: J, b: J) -> str:
+        if isinstance(op, (ast.Is, ast.IsNot)):
+            if b.type != "none" and a.type != "none":
+                self._refuse(node, "`is` is only supported with None", "use == to compare values")
+            other = a if b.type == "none" else b
+            return f"{_paren(other.code)} {'=' if isinstance(op, ast.Is) else '!='} null"
+        if isinstance(op, (ast.Eq, ast.NotEq)):
+            eq = self._eq(a, b, "=" if isinstance(op, ast.Eq) else "!=")
+            return eq
+        if isinstance(op, (ast.In, ast.NotIn)):
+            t = self._contains(node, b, a)
+            return t if isinstance(op, ast.In) else f"$not({t})"
+        sym = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}[type(op)]
+        if a.type and b.type and not (
+            (a.type in NUMERIC and b.type in NUMERIC) or a.type == b.type == "str"
+        ):
+            self._refuse(node, f"ordering comparison between {a.type} and {b.type} is not supported",
+                         "compare numbers with numbers or strings with strings")
+        # JSONata's ordering operators fail on anything but two numbers or two strings, as Python would on
+        # mixed types (ordering of lists and of booleans is the documented gap).
+        return f"{_paren(a.code)} {sym} {_paren(b.code)}"
+
+    def _eq(self, a: J, b: J, sym: str = "=") -> str:
+        # JSONata's = is deep equality (dict key order ignored, 1 = 1.0); it differs from Python only in that
+        # True == 1 and False == 0 in Python. Normalise booleans at the top level when one side may be numeric.
+        def may_num(t: str | None) -> bool:
+            return t is None or t in NUMERIC
+
+        def may_bool(t: str | None) -> bool:
+            return t is None or t == "bool"
+
+        if not ((may_num(a.type) and may_bool(b.type)) or (may_bool(a.type) and may_num(b.type))):
+            return f"{_paren(a.code)} {sym} {_paren(b.code)}"
+
+        def norm(e: J) -> J:
+            if e.type in NUMERIC:
+                return e
+            if e.type == "bool":
+                return J(f"({e.code} ? 1 : 0)", "int")
+            return e
+
+        def nv(v: str, t: str | None) -> str:
+            if t is None:
+                return f'($type({v}) = "boolean" ? ({v} ? 1 : 0) : {v})'
+            return v
+
+        if a.type == "bool" or b.type == "bool":
+            a2, b2 = norm(a), norm(b)
+            return self._let([a2, b2], lambda x, y: f"{nv(x, a2.type)} {sym} {nv(y, b2.type)}")
+        return self._let([a, b], lambda x, y: f"{nv(x, a.type)} {sym} {nv(y, b.type)}")
+
+    def _contains(self, node: ast.AST, container: J, item: J) -> str:
+        def in_list(c: str, x: str) -> str:
+            e = self._fresh()
+            return f"$exists($filter({c}, function({e}) {{ {self._eq(J(e), J(x, item.type))} }}))"
+
+        def in_dict(c: str, x: str) -> str:
+            if item.type in ("str", "int", "float", "bool", "none"):
+                return f"{x} in $keys({c})"
+            return (f'$type({x}) in ["array", "object"] ? {_err("TypeError: unhashable type")} : '
+                    f"{x} in $keys({c})")
+
+        def in_str(c: str, x: str) -> str:
+            if item.type == "str":
+                return f"$contains({c}, {x})"
+            return (f'$type({x}) = "string" ? $contains({c}, {x}) : '
+                    f'{_err("TypeError: in <string> requires string as left operand")}')
+
+        t = container.type
+        if t == "list":
+            return self._let([container, item], in_list)
+        if t == "dict":
+            return self._let([container, item], in_dict)
+        if t == "str":
+            if item.type == "str":
+                return f"$contains({container.code}, {item.code})"
+            return self._let([container, item], in_str)
+        if t is not None:
+            self._refuse(node, f"`in` needs a list, dict or str, not {t}", "test membership in a container")
+        return self._let([container, item], lambda c, x: (
+            f'$type({c}) = "array" ? {in_list(c, x)} : $type({c}) = "object" ? {in_dict(c, x)} : '
+            f'$type({c}) = "string" ? ({in_str(c, x)}) : '
+            f'{_err("TypeError: argument of type is not iterable")}'))
+
+    def _predicate(self, node: ast.Call, name: str) -> J:
+        if node.keywords:
+            self._refuse(node, f"{name}() takes positional arguments", f"{name}(value, ...)")
+        arity = 1 if name.startswith("Is") else 2
+        if len(node.args) != arity:
+            self._refuse(node, f"{name}() takes {arity} argument(s)", f"{name}(value{', other' if arity == 2 else ''})")
+        if name == "StringMatches":
+            try:
+                pattern = self.literal_value(node.args[1])
+            except NotConstant:
+                pattern = None
+            if not isinstance(pattern, str):
+                self._refuse(node.args[1], "StringMatches needs a literal pattern", "write the pattern as a string literal")
+            regex = _wildcard_regex(pattern)
+            return J(self._let([self._tr(node.args[0])], lambda s: f'($type({s}) = "string" and $contains({s}, {regex}))'), "bool")
+        args = [self._tr(a) for a in node.args]
+        if name == "IsPresent":
+            return J(self._let(args, lambda v: f"($exists({v}) or true)"), "bool")
+        if name == "IsNull":
+            return J(f"{_paren(args[0].code)} = null", "bool")
+        if name in ("IsNumeric", "IsString", "IsBoolean"):
+            jt = {"IsNumeric": "number", "IsString": "string", "IsBoolean": "boolean"}[name]
+            return J(f'$type({args[0].code}) = "{jt}"', "bool")
+        if name == "IsTimestamp":
+            return J(self._let(args, _is_timestamp), "bool")
+        op = _PRED_OPS[next(k for k in _PRED_OPS if name.endswith(k))]
+        if name.startswith("Timestamp"):
+            return J(self._let(args, lambda a, b: (
+                f"({_is_timestamp(a)} and {_is_timestamp(b)} and $toMillis({a}) {op} $toMillis({b}))")), "bool")
+        jt = {"String": "string", "Numeric": "number", "Boolean": "boolean"}[re.match(r"[A-Z][a-z]+", name).group(0)]
+        pytype = {"string": "str", "number": None, "boolean": "bool"}[jt]
+
+        def known(e: J) -> bool:
+            return e.type == pytype if pytype else e.type in NUMERIC
+
+        def test(a: str, b: str) -> str:
+            checks = [f'$type({v}) = "{jt}"' for v, e in ((a, args[0]), (b, args[1])) if not known(e)]
+            return "(" + " and ".join(checks + [f"{a} {op} {b}"]) + ")"
+        return J(self._let(args, test), "bool")

@@ -1,0 +1,281 @@
+"""List and dict displays, subscripts, slices and comprehensions.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import re
+
+from pyawssfn.compiler.expressions.core import (
+    J, NotConstant, _JSONATA_WORDS, _PLAIN_KEY, _block, _err, _is_int, _paren, single
+)
+
+
+class ContainerMixin:
+    """ExpressionTranslator methods; see the module docstring."""
+
+    def _tr_List(self, node: ast.List | ast.Tuple) -> J:
+        items = []
+        for elt in node.elts:
+            if isinstance(elt, ast.Starred):
+                items.append(("spread", self._tr(elt.value)))
+            else:
+                items.append(("one", self._tr(elt)))
+        return J(self._build_list(node, items), "list")
+
+    _tr_Tuple = _tr_List
+
+    def _build_list(self, node: ast.AST, items: list[tuple[str, J]]) -> str:
+        # A plain array constructor is faithful when no item can be an array (JSONata flattens array-valued items
+        # unless they are themselves written as array constructors).
+        def plain(kind: str, e: J) -> bool:
+            return kind == "one" and (e.type not in (None, "list") or e.code.startswith("["))
+
+        if all(plain(k, e) for k, e in items):
+            return "[" + ", ".join(e.code for _, e in items) + "]"
+        acc = "[]"
+        run: list[str] = []
+        for kind, e in items:
+            if plain(kind, e):
+                run.append(e.code)
+                continue
+            if run:
+                acc = f"$append({acc}, [{', '.join(run)}])" if acc != "[]" else f"[{', '.join(run)}]"
+                run = []
+            if kind == "spread":
+                part = self._let([e], lambda v: f'($type({v}) = "array" ? {v} : '
+                                                f'{_err("TypeError: only lists can be unpacked with *")})')
+            else:
+                part = self._let([e], single)
+            acc = part if acc == "[]" else f"$append({acc}, {part})"
+        if run:
+            acc = f"$append({acc}, [{', '.join(run)}])"
+        return acc
+
+    def _tr_Dict(self, node: ast.Dict) -> J:
+        plain: list[str] = []
+        merges: list[str] = []
+        for k, v in zip(node.keys, node.values):
+            if k is None:
+                if plain:
+                    merges.append("{" + ", ".join(plain) + "}")
+                    plain = []
+                merges.append(self._let([self._tr(v)], lambda d: f'($type({d}) = "object" ? {d} : '
+                                        f'{_err("TypeError: only dicts can be unpacked with **")})'))
+                continue
+            kj = self._tr(k)
+            if kj.type != "str":
+                if kj.type is not None:
+                    self._refuse(k, "dict keys in a workflow must be strings (JSON objects have string keys)",
+                                 "convert the key with str()")
+                kj = J(self._let([kj], lambda x: f'($type({x}) = "string" ? {x} : '
+                                 f'{_err("TypeError: JSON object keys must be strings")})'), "str")
+            plain.append(f"{kj.code}: {self._tr(v).code}")
+        if not merges:
+            return J("{" + ", ".join(plain) + "}", "dict")
+        if plain:
+            merges.append("{" + ", ".join(plain) + "}")
+        return J("$merge([" + ", ".join(merges) + "])", "dict")
+
+    def _tr_Subscript(self, node: ast.Subscript) -> J:
+        container = self._tr(node.value)
+        if isinstance(node.slice, ast.Slice):
+            return self._slice(node, container, node.slice)
+        key = self._tr(node.slice)
+        return self._index(node, container, key)
+
+    def _index(self, node: ast.AST, container: J, key: J) -> J:
+        t, kt = container.type, key.type
+        if t in ("int", "float", "bool", "none"):
+            self._refuse(node, f"a {t} value cannot be subscripted", "subscript a list, dict or str")
+        if kt == "str" and t in ("list", "str"):
+            self._refuse(node, "list and string indexes must be integers", "use an int index")
+        if kt in ("float", "list", "dict", "none", "bool") and t in ("list", "str"):
+            self._refuse(node, "indexes must be integers", "use an int index")
+        lit_key = key.code if kt == "str" and key.atom else None
+
+        def dict_get(d: str, k: str) -> str:
+            if lit_key:
+                name = json.loads(lit_key)
+                get = f"{d}.{name}" if _PLAIN_KEY.match(name) and name not in _JSONATA_WORDS else (
+                    f"$lookup({d}, {k})")
+                return f"$exists({get}) ? {get} : {_err(f'KeyError: {name!r}')}"
+            return f'$exists($lookup({d}, {k})) ? $lookup({d}, {k}) : $error("KeyError: " & {k})'
+
+        lit_int = int(key.code) if kt == "int" and re.match(r"^-?\d+$", key.code) else None
+
+        def list_get(l: str, k: str) -> str:
+            if lit_int is not None:
+                test = f"$count({l}) > {lit_int}" if lit_int >= 0 else f"$count({l}) >= {-lit_int}"
+                return f"{test} ? {l}[{lit_int}] : {_err('IndexError: list index out of range')}"
+            j, n = self._fresh(), self._fresh()
+            return _block([(n, f"$count({l})"), (j, f"{k} < 0 ? {k} + {n} : {k}")],
+                          f"{j} >= 0 and {j} < {n} ? {l}[{j}] : {_err('IndexError: list index out of range')}")
+
+        def str_get(s: str, k: str) -> str:
+            if lit_int is not None:
+                test = f"$length({s}) > {lit_int}" if lit_int >= 0 else f"$length({s}) >= {-lit_int}"
+                return f"{test} ? $substring({s}, {lit_int}, 1) : {_err('IndexError: string index out of range')}"
+            j, n = self._fresh(), self._fresh()
+            return _block([(n, f"$length({s})"), (j, f"{k} < 0 ? {k} + {n} : {k}")],
+                          f"{j} >= 0 and {j} < {n} ? $substring({s}, {j}, 1) : "
+                          f"{_err('IndexError: string index out of range')}")
+
+        def int_check(k: str, body: str) -> str:
+            if kt == "int":
+                return body
+            return f'{_is_int(k)} ? ({body}) : {_err("TypeError: indices must be integers")}'
+
+        if t == "dict":
+            return J(self._let([container, key], dict_get))
+        if t == "list":
+            return J(self._let([container, key], lambda l, k: int_check(k, list_get(l, k))))
+        if t == "str":
+            return J(self._let([container, key], lambda s, k: int_check(k, str_get(s, k))), "str")
+        # Unknown container: dispatch at run time.
+        def dispatch(c: str, k: str) -> str:
+            obj = (f'$type({c}) = "object" ? ($type({k}) = "string" ? {dict_get(c, k)} : '
+                   f'$error("KeyError: " & $string({k}))) : ')
+            arr = f'$type({c}) = "array" ? ({int_check(k, list_get(c, k))}) : '
+            st = f'$type({c}) = "string" ? ({int_check(k, str_get(c, k))}) : '
+            bad = _err("TypeError: object is not subscriptable")
+            if kt == "str":
+                return f'$type({c}) = "object" and {_paren(dict_get(c, k))}' if False else (
+                    f'$type({c}) != "object" ? {_err("TypeError: indices must be integers")} : {dict_get(c, k)}')
+            if kt == "int":
+                return arr + st + f'$type({c}) = "object" ? {_err(f"KeyError: {k}")} : ' + bad
+            return obj + arr + st + bad
+        return J(self._let([container, key], dispatch))
+
+    def _slice(self, node: ast.Subscript, container: J, sl: ast.Slice) -> J:
+        t = container.type
+        if t not in (None, "list", "str"):
+            self._refuse(node, f"a {t} value cannot be sliced", "slice a list or a str")
+        step = None
+        if sl.step is not None:
+            try:
+                step = self.literal_value(sl.step)
+            except NotConstant:
+                step = "?"
+            if step not in (1, -1, None) or isinstance(step, bool):
+                self._refuse(sl.step, "slice steps other than 1 and -1 are not supported",
+                             "move this slicing into a step function")
+            if step == -1 and (sl.lower is not None or sl.upper is not None):
+                self._refuse(sl, "a reversed slice with bounds is not supported", "use xs[::-1] on a sub-slice")
+        bounds = []
+        for b in (sl.lower, sl.upper):
+            if b is None:
+                bounds.append(None)
+                continue
+            bj = self._tr(b)
+            if bj.type not in (None, "int"):
+                self._refuse(b, "slice bounds must be integers or None", "use int bounds")
+            bounds.append(bj)
+
+        if step == -1:
+            acc, el = self._fresh(), self._fresh()
+
+            def rev(c: str) -> str:
+                return (f'$type({c}) = "string" ? $join($reverse($split({c}, ""))) : '
+                        f'$type({c}) = "array" ? $reduce({c}, function({acc}, {el}) {{ $append({single(el)}, {acc}) }}, []) : '
+                        f'{_err("TypeError: object is not subscriptable")}')
+            return J(self._let([container], rev), t)
+
+        def body(c: str, *bs: str) -> str:
+            lo_j, hi_j = bounds
+            it = iter(bs)
+            n = self._fresh()
+            binds = [(n, f'$type({c}) = "string" ? $length({c}) : $count({c})')]
+            names = []
+            for b, default in ((lo_j, "0"), (hi_j, n)):
+                if b is None:
+                    names.append(default)
+                    continue
+                v = next(it)
+                w = self._fresh()
+                check = "" if b.type == "int" else (
+                    f'$not({_is_int(v)}) ? {_err("TypeError: slice indices must be integers")} : ')
+                binds.append((w, f"{check}{v} < 0 ? $max([{v} + {n}, 0]) : $min([{v}, {n}])"))
+                names.append(w)
+            lo, hi = names
+            i, acc = self._fresh(), self._fresh()
+            lst = (f"{lo} < {hi} ? $reduce([{lo}..{hi} - 1], function({acc}, {i}) "
+                   f"{{ $append({acc}, {single(c + '[' + i + ']')}) }}, []) : []")
+            sub = f"{lo} < {hi} ? $substring({c}, {lo}, {hi} - {lo}) : \"\""
+            if t == "list":
+                return _block(binds, lst)
+            if t == "str":
+                return _block(binds, sub)
+            return _block(binds, f'$type({c}) = "string" ? ({sub}) : $type({c}) = "array" ? ({lst}) : '
+                                 f'{_err("TypeError: object is not subscriptable")}')
+
+        parts = [container] + [b for b in bounds if b is not None]
+        return J(self._let(parts, body), t)
+
+    def _tr_ListComp(self, node: ast.ListComp | ast.GeneratorExp) -> J:
+        return self._comprehension(node)
+
+    _tr_GeneratorExp = _tr_ListComp
+
+    def _tr_DictComp(self, node: ast.DictComp) -> J:
+        return self._comprehension(node)
+
+    def _comprehension(self, node: ast.ListComp | ast.GeneratorExp | ast.DictComp) -> J:
+        is_dict = isinstance(node, ast.DictComp)
+        pushed = 0
+        try:
+            gens = []
+            for g in node.generators:
+                if g.is_async:
+                    self._refuse(g, "async comprehensions are not supported", "use a plain comprehension")
+                it = self._iterable(g.iter)
+                p = self._fresh()
+                scope, unpack = self._targets(g.target, p)
+                self._scopes.append(scope)
+                pushed += 1
+                conds = [self._truthy(self._tr(c)) for c in g.ifs]
+                gens.append((it, p, unpack, conds))
+            if is_dict:
+                k = self._tr(node.key)
+                if k.type not in (None, "str"):
+                    self._refuse(node.key, "dict keys in a workflow must be strings", "convert the key with str()")
+                v = self._tr(node.value)
+                kv = f"{{{k.code}: {v.code}}}" if k.type == "str" else self._let([k], lambda kk: (
+                    f'$type({kk}) = "string" ? {{{kk}: {v.code}}} : {_err("TypeError: JSON object keys must be strings")}'))
+            else:
+                elt = self._tr(node.elt)
+        finally:
+            del self._scopes[len(self._scopes) - pushed:]
+        acc = self._fresh()
+        # Innermost generator first; each level appends its item (or its inner level's list) to the accumulator.
+        if is_dict:
+            item = f"$merge([{acc}, {kv}])"
+        else:
+            item = f"$append({acc}, {self._let([elt], single)})"
+        code = None
+        for depth in range(len(gens) - 1, -1, -1):
+            it, p, unpack, conds = gens[depth]
+            if code is None:
+                body = item
+            else:
+                body = f"$append({acc}, {code})" if not is_dict else f"$merge([{acc}, {code}])"
+            if conds:
+                body = f"{' and '.join(_paren(c) for c in conds)} ? {body} : {acc}"
+            init = "{}" if is_dict else "[]"
+            code = f"$reduce({it.code}, function({acc}, {p}) {{ {_block(unpack, body)} }}, {init})"
+        # $reduce over an empty array gives the initial value; over a missing one, undefined.
+        return J(code, "dict" if is_dict else "list")
+
+    def _targets(self, target: ast.expr, p: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
+        if isinstance(target, ast.Name):
+            return {target.id: p}, []
+        if isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
+            scope, binds = {}, []
+            n = len(target.elts)
+            for i, e in enumerate(target.elts):
+                v = self._fresh()
+                scope[e.id] = v
+                binds.append((v, f'$type({p}) = "array" and $count({p}) = {n} ? {p}[{i}] : '
+                                 f'{_err(f"ValueError: expected {n} values to unpack")}'))
+            return scope, binds
+        self._refuse(target, "this comprehension target is not supported", "use a name or a tuple of names")

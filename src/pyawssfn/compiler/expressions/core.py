@@ -1,0 +1,263 @@
+"""Shared pieces of the expression builder: the typed JSONata fragment J, refusals, helper naming, constant
+folding and small code helpers.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+
+MAX_EXACT_INT = 2**53
+
+
+NUMERIC = ("int", "float")
+
+
+PREDICATE_NAMES = frozenset(
+    [
+        "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
+        "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
+        "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan",
+        "TimestampGreaterThan", "TimestampLessThanEquals", "TimestampGreaterThanEquals", "IsNull", "IsPresent",
+        "IsNumeric", "IsString", "IsBoolean", "IsTimestamp", "StringMatches",
+    ]
+)
+
+
+_STATIC_TYPES = frozenset(["int", "float", "str", "bool", "none", "list", "dict"])
+
+
+_ATOM = re.compile(r'^(\$[A-Za-z_][A-Za-z0-9_]*|-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null|"([^"\\]|\\.)*")$')
+
+
+class NotConstant(Exception):
+    """literal_value was asked for the value of an expression that is not a constant."""
+
+
+class _Refused(Exception):
+    """Raised internally after `report` so that translation of the enclosing construct stops."""
+
+
+@dataclass(frozen=True)
+class J:
+    """A translated expression: JSONata code and the Python type it has when known statically."""
+
+    code: str
+    type: str | None = None
+
+    @property
+    def atom(self) -> bool:
+        return bool(_ATOM.match(self.code))
+
+
+def _q(text: str) -> str:
+    """A JSONata string literal."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _err(message: str) -> str:
+    return f"$error({_q(message)})"
+
+
+def _is_int(v: str) -> str:
+    return f'($type({v}) = "number" and $floor({v}) = {v})'
+
+
+def single(v: str) -> str:
+    """A one-element array holding the value of atom `v`, even when that value is itself an array.
+
+    `$append` spreads array arguments and `[ $v ]` flattens an array-valued `$v`, so an array has to be wrapped in a
+    syntactic array constructor inside another one: `[[ $v ]]` is `[v]` for an array v.
+    """
+    return f'($type({v}) = "array" ? [[{v}]] : [{v}])'
+
+
+_counter = [0]
+
+
+def _reset_names() -> None:
+    _counter[0] = 0
+
+
+def _fresh_global() -> str:
+    _counter[0] += 1
+    return f"$__{_counter[0]}"
+
+
+def _block(binds: list[tuple[str, str]], body: str) -> str:
+    if not binds:
+        return body
+    return "( " + "; ".join(f"{n} := {c}" for n, c in binds) + f"; {body} )"
+
+
+def _bind_all(*codes: str) -> tuple[list[tuple[str, str]], list[str]]:
+    binds: list[tuple[str, str]] = []
+    names: list[str] = []
+    for c in codes:
+        if _ATOM.match(c):
+            names.append(c)
+        else:
+            n = _fresh_global()
+            binds.append((n, c))
+            names.append(n)
+    return binds, names
+
+
+_FOLD_BUILTINS = {
+    name: getattr(__builtins__, name) if hasattr(__builtins__, name) else __builtins__[name]  # type: ignore[index]
+    for name in ("len", "str", "int", "float", "bool", "abs", "min", "max", "sum", "round", "sorted", "list",
+                 "tuple", "any", "all", "isinstance", "dict", "type")
+}
+
+
+_FOLD_NODES = (
+    ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp,
+    ast.Subscript, ast.Slice, ast.JoinedStr, ast.FormattedValue, ast.Call, ast.Attribute, ast.Name, ast.Load,
+    ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.keyword,
+)
+
+
+def _foldable(node: ast.AST) -> bool:
+    for sub in ast.walk(node):
+        if not isinstance(sub, _FOLD_NODES):
+            return False
+        if isinstance(sub, ast.Name) and sub.id not in _FOLD_BUILTINS:
+            return False
+        if isinstance(sub, ast.Constant) and (
+            (isinstance(sub.value, int) and abs(sub.value) > 10**6) or (isinstance(sub.value, str) and len(sub.value) > 200)
+        ):
+            return False
+        if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Pow):
+            if not (isinstance(sub.right, ast.Constant) and isinstance(sub.right.value, int)
+                    and abs(sub.right.value) <= 64):
+                return False
+        if isinstance(sub, ast.BinOp) and isinstance(sub.op, (ast.Mult, ast.LShift)):
+            small = [o for o in (sub.left, sub.right) if isinstance(o, ast.Constant) and type(o.value) is int
+                     and abs(o.value) <= 100]
+            if not small and not all(isinstance(o, ast.Constant) and type(o.value) in (int, float)
+                                     for o in (sub.left, sub.right)):
+                return False  # "x" * 10**9 would be built at compile time; JSONata computes it instead
+    return True
+
+
+def _exact_json(value: Any) -> bool:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return True
+    if isinstance(value, int):
+        return abs(value) <= MAX_EXACT_INT
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, (list, tuple)):
+        return all(_exact_json(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _exact_json(v) for k, v in value.items())
+    return False
+
+
+def _string_keys(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _string_keys(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return all(_string_keys(v) for v in value)
+    return True
+
+
+def _jsonata_literal(value: Any) -> str:
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_jsonata_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_q(k)}: {_jsonata_literal(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _static_type(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "bool"
+    return {int: "int", float: "float", str: "str", list: "list", tuple: "list", dict: "dict"}[type(value)]
+
+
+_OPNAME = {
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%", ast.Pow: "**",
+    ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>", ast.MatMult: "@",
+}
+
+
+_ISINSTANCE: dict[str, Callable[[str], str]] = {
+    # JSON has one number type: 2.0 arrives as 2, so isinstance(x, int) is "an integral number" (see docs).
+    "int": lambda v: f'($type({v}) = "boolean" or ($type({v}) = "number" and $floor({v}) = {v}))',
+    "float": lambda v: f'($type({v}) = "number" and $floor({v}) != {v})',
+    "str": lambda v: f'$type({v}) = "string"',
+    "bool": lambda v: f'$type({v}) = "boolean"',
+    "list": lambda v: f'$type({v}) = "array"',
+    "tuple": lambda v: f'$type({v}) = "array"',
+    "dict": lambda v: f'$type({v}) = "object"',
+}
+
+
+_RFC3339 = r"/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$/"
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+_JSONATA_WORDS = frozenset(["and", "or", "in", "true", "false", "null", "function"])
+
+
+def _number_literal(code: str) -> float | None:
+    """The value of a non-zero number literal, else None."""
+    try:
+        v = float(code.strip("()"))
+    except ValueError:
+        return None
+    return v or None
+
+
+def _paren(code: str) -> str:
+    if _ATOM.match(code) or (code[:1] in "([{" and _balanced_outer(code)) or (
+            re.match(r"^\$\w+\(", code) and _balanced_call(code)):
+        return code
+    return f"({code})"
+
+
+def _balanced_outer(code: str) -> bool:
+    depth = 0
+    in_str = False
+    esc = False
+    for i, ch in enumerate(code):
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+            continue
+        if ch == '"':
+            in_str = True
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0 and i != len(code) - 1:
+                return False
+    return depth == 0 and code[-1:] == {"(": ")", "[": "]", "{": "}"}.get(code[:1])
+
+
+def _balanced_call(code: str) -> bool:
+    i = code.index("(")
+    return _balanced_outer(code[i:])
+
+
+def _describe(node: ast.AST) -> str:
+    try:
+        return ast.unparse(node)
+    except Exception:  # pragma: no cover - unparse handles every expression node
+        return type(node).__name__

@@ -1,0 +1,167 @@
+"""str and dict methods (upper, split, join, get, keys, items, ...).
+"""
+from __future__ import annotations
+
+import ast
+from typing import Callable
+
+from pyawssfn.compiler.expressions.core import J, _describe, _err, single
+
+
+class MethodMixin:
+    """ExpressionTranslator methods; see the module docstring."""
+
+    def _method(self, node: ast.Call, func: ast.Attribute) -> J:
+        name = func.attr
+        if name == "format" and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str):
+            return self._str_format(node, func.value.value)
+        handler = getattr(self, "_m_" + name, None)
+        if handler is None or node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            self._refuse(node, f"method .{name}(...) cannot be inlined in JSONata",
+                         "see docs/expressions.md for the supported methods, or use a step function")
+        obj = self._tr(func.value)
+        return handler(node, obj)
+
+    def _typed(self, node: ast.AST, obj: J, want: str, body: Callable[[str], str], rtype: str | None = None,
+               extra: list[J] | None = None) -> J:
+        jtype = {"str": "string", "list": "array", "dict": "object"}[want]
+        name = _describe(node.func) if isinstance(node, ast.Call) else "method"
+        if obj.type not in (None, want):
+            self._refuse(node, f"{name}: a {obj.type} has no such method", f"call it on a {want}")
+        parts = [obj] + (extra or [])
+
+        def wrapped(o: str, *rest: str) -> str:
+            b = body(o, *rest)
+            if obj.type == want:
+                return b
+            return f'$type({o}) = "{jtype}" ? ({b}) : {_err(f"AttributeError: object has no method used in {name}")}'
+        return J(self._let(parts, wrapped), rtype)
+
+    def _str_args(self, node: ast.Call, lo: int, hi: int) -> list[J]:
+        args = self._args(node, lo, hi)
+        for a, src in zip(args, node.args):
+            if a.type not in (None, "str"):
+                self._refuse(src, "this argument must be a str", "pass a string")
+        return args
+
+    def _m_upper(self, node: ast.Call, obj: J) -> J:
+        self._args(node, 0, 0)
+        return self._typed(node, obj, "str", lambda s: f"$uppercase({s})", "str")
+
+    def _m_lower(self, node: ast.Call, obj: J) -> J:
+        self._args(node, 0, 0)
+        return self._typed(node, obj, "str", lambda s: f"$lowercase({s})", "str")
+
+    def _m_strip(self, node: ast.Call, obj: J) -> J:
+        self._args(node, 0, 0)
+        # $trim also collapses inner whitespace; Python's strip only removes the ends.
+        return self._typed(node, obj, "str", lambda s: f'$replace({s}, /^\\s+|\\s+$/, "")', "str")
+
+    def _m_startswith(self, node: ast.Call, obj: J) -> J:
+        args = self._str_args(node, 1, 1)
+        return self._typed(node, obj, "str", lambda s, p: (
+            f'$type({p}) != "string" ? {_err("TypeError: startswith arg must be str")} : '
+            f"$substring({s}, 0, $length({p})) = {p}"), "bool", args)
+
+    def _m_endswith(self, node: ast.Call, obj: J) -> J:
+        args = self._str_args(node, 1, 1)
+        return self._typed(node, obj, "str", lambda s, p: (
+            f'$type({p}) != "string" ? {_err("TypeError: endswith arg must be str")} : '
+            f"$length({p}) <= $length({s}) and $substring({s}, $length({s}) - $length({p})) = {p}"), "bool", args)
+
+    def _m_split(self, node: ast.Call, obj: J) -> J:
+        args = self._str_args(node, 0, 1)
+        if not args or args[0].type == "none":
+            return self._typed(node, obj, "str", lambda s: (
+                f'( $__t := $trim({s}); $__t = "" ? [] : [$split($__t, " ")] )'), "list")
+        if args[0].code == '""':
+            self._refuse(node, "str.split('') raises ValueError: empty separator", "use list(s) for characters")
+        check = "" if args[0].type == "str" and args[0].atom else f'{{sep}} = "" ? {_err("ValueError: empty separator")} : '
+        return self._typed(node, obj, "str", lambda s, sep: (
+            check.format(sep=sep) + f"[$split({s}, {sep})]"), "list", args)
+
+    def _m_replace(self, node: ast.Call, obj: J) -> J:
+        args = self._str_args(node, 2, 2)
+        return self._typed(node, obj, "str", lambda s, a, b: (
+            f'{a} = "" ? {_err("ValueError: replacing the empty string is not supported in a workflow")} : '
+            f"$replace({s}, {a}, {b})"), "str", args)
+
+    def _m_join(self, node: ast.Call, obj: J) -> J:
+        (xs,) = self._args(node, 1, 1)
+        it = self._iterable(node.args[0]) if xs.type != "list" else xs
+        e = self._fresh()
+        return self._typed(node, obj, "str", lambda sep, v: (
+            f'$exists($filter({v}, function({e}) {{ $type({e}) != "string" }})) ? '
+            f'{_err("TypeError: sequence item: expected str instance")} : $join({v}, {sep})'), "str", [it])
+
+    def _m_count(self, node: ast.Call, obj: J) -> J:
+        (x,) = self._args(node, 1, 1)
+        acc, e = self._fresh(), self._fresh()
+
+        def in_str(s: str, sub: str) -> str:
+            return (f'$type({sub}) != "string" ? {_err("TypeError: must be str")} : '
+                    f'{sub} = "" ? $length({s}) + 1 : $count($split({s}, {sub})) - 1')
+
+        def in_list(l: str, v: str) -> str:
+            return (f"$reduce({l}, function({acc}, {e}) {{ {acc} + ({self._eq(J(e), J(v, x.type))} ? 1 : 0) }}, 0)")
+
+        if obj.type == "str":
+            return J(self._let([obj, x], in_str), "int")
+        if obj.type == "list":
+            return J(self._let([obj, x], in_list), "int")
+        return J(self._let([obj, x], lambda o, v: (
+            f'$type({o}) = "string" ? ({in_str(o, v)}) : $type({o}) = "array" ? ({in_list(o, v)}) : '
+            f'{_err("AttributeError: object has no attribute count")}')), "int")
+
+    def _m_index(self, node: ast.Call, obj: J) -> J:
+        (x,) = self._args(node, 1, 1)
+        acc, e, i, r = self._fresh(), self._fresh(), self._fresh(), self._fresh()
+
+        def in_list(l: str, v: str) -> str:
+            return (f"( {r} := $reduce({l}, function({acc}, {e}, {i}) {{ {acc} >= 0 ? {acc} : "
+                    f"({self._eq(J(e), J(v, x.type))} ? {i} : -1) }}, -1); "
+                    f"{r} < 0 ? {_err('ValueError: x not in list')} : {r} )")
+
+        def in_str(s: str, sub: str) -> str:
+            return (f'$type({sub}) != "string" ? {_err("TypeError: must be str")} : '
+                    f"$contains({s}, {sub}) ? $length($substringBefore({s}, {sub})) : "
+                    f"{_err('ValueError: substring not found')}")
+
+        if obj.type == "list":
+            return J(self._let([obj, x], in_list), "int")
+        if obj.type == "str":
+            return J(self._let([obj, x], in_str), "int")
+        return J(self._let([obj, x], lambda o, v: (
+            f'$type({o}) = "array" ? {in_list(o, v)} : $type({o}) = "string" ? ({in_str(o, v)}) : '
+            f'{_err("AttributeError: object has no attribute index")}')), "int")
+
+    def _m_find(self, node: ast.Call, obj: J) -> J:
+        args = self._str_args(node, 1, 1)
+        return self._typed(node, obj, "str", lambda s, sub: (
+            f"$contains({s}, {sub}) ? $length($substringBefore({s}, {sub})) : -1"), "int", args)
+
+    def _m_get(self, node: ast.Call, obj: J) -> J:
+        args = self._args(node, 1, 2)
+        default = args[1] if len(args) == 2 else J("null", "none")
+        key_test = "" if args[0].type == "str" else f'$type({{k}}) = "string" and '
+        return self._typed(node, obj, "dict", lambda d, k, dv: (
+            key_test.format(k=k) + f"$exists($lookup({d}, {k})) ? $lookup({d}, {k}) : {dv}"), None,
+            [args[0], default])
+
+    def _m_keys(self, node: ast.Call, obj: J) -> J:
+        self._args(node, 0, 0)
+        return self._typed(node, obj, "dict", lambda d: f"[$keys({d})]", "view")
+
+    def _m_values(self, node: ast.Call, obj: J) -> J:
+        self._args(node, 0, 0)
+        acc, k = self._fresh(), self._fresh()
+        return self._typed(node, obj, "dict", lambda d: (
+            f"$reduce([$keys({d})], function({acc}, {k}) {{ $append({acc}, {single(f'$lookup({d}, {k})')}) }}, [])"),
+            "view")
+
+    def _m_items(self, node: ast.Call, obj: J) -> J:
+        self._args(node, 0, 0)
+        acc, k = self._fresh(), self._fresh()
+        return self._typed(node, obj, "dict", lambda d: (
+            f"$reduce([$keys({d})], function({acc}, {k}) "
+            f"{{ $append({acc}, [[$append([{k}], {single(f'$lookup({d}, {k})')})]]) }}, [])"), "view")

@@ -1,0 +1,232 @@
+"""The ExpressionTranslator: public API, dispatch, constant folding, truthiness and names.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import math
+from typing import Any, Callable
+
+from pyawssfn.compiler.expressions.arithmetic import ArithmeticMixin
+from pyawssfn.compiler.expressions.calls import CallMixin
+from pyawssfn.compiler.expressions.comparisons import ComparisonMixin
+from pyawssfn.compiler.expressions.containers import ContainerMixin
+from pyawssfn.compiler.expressions.core import (
+    J, MAX_EXACT_INT, NUMERIC, NotConstant, _FOLD_BUILTINS, _Refused, _STATIC_TYPES, _block, _describe, _exact_json,
+    _foldable, _fresh_global, _jsonata_literal, _paren, _q, _reset_names, _static_type, _string_keys
+)
+from pyawssfn.compiler.expressions.formatting import FormattingMixin
+from pyawssfn.compiler.expressions.methods import MethodMixin
+from pyawssfn.compiler.expressions.text import _REPR, _repr_fn
+
+
+class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, FormattingMixin, CallMixin,
+                           MethodMixin):
+    """Python expression AST -> JSONata with Python's meaning; each concern's methods live in its mixin module."""
+
+    def __init__(
+        self,
+        resolve_name: Callable[[ast.Name], str],
+        report: Callable[[ast.AST, str, str], None],
+        predicate_names: set[str] | None = None,
+        module_aliases: set[str] | None = None,
+        name_type: Callable[[ast.Name], str | None] | None = None,
+    ) -> None:
+        self.resolve_name = resolve_name
+        # Optional: the static type of a workflow variable when the caller knows it (every assignment to it has
+        # that static_type()), so that e.g. str(h) after h = a / 2 prints "2.0" as Python does.
+        self.name_type = name_type
+        self.report = report
+        self.predicate_names = set(predicate_names or ())
+        self.module_aliases = set(module_aliases or ())
+        # Comprehension variables shadow workflow names inside the comprehension.
+        self._scopes: list[dict[str, str]] = []
+        self._view_ok = False
+
+    def translate(self, node: ast.expr) -> str:
+        _reset_names()
+        self._needs_repr = False
+        try:
+            return self._with_repr(self._tr(node).code)
+        except _Refused:
+            return "null"
+
+    def truthy(self, node: ast.expr) -> str:
+        _reset_names()
+        self._needs_repr = False
+        try:
+            return self._with_repr(self._truthy_of(node))
+        except _Refused:
+            return "false"
+
+    def _with_repr(self, code: str) -> str:
+        """Bind the repr function once for the whole expression when any str() in it needs one."""
+        if not self._needs_repr:
+            return code
+        return f"( {_REPR} := {_repr_fn()}; {code} )"
+
+    def _truthy_of(self, node: ast.expr) -> str:
+        """Truthiness of a node, without materialising the operand `and`/`or` would return."""
+        if isinstance(node, ast.BoolOp):
+            # T(a and b) == T(a) and T(b); JSONata's and/or short-circuit as Python's do.
+            op = " and " if isinstance(node.op, ast.And) else " or "
+            return "(" + op.join(_paren(self._truthy_of(v)) for v in node.values) + ")"
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return f"$not({self._truthy_of(node.operand)})"
+        return self._truthy(self._tr(node))
+
+    def static_type(self, node: ast.expr) -> str | None:
+        """The Python type of node's value when known at compile time: "int", "float", "str", "bool", "none",
+        "list", "dict", or None. A caller may record it per variable and give it back through `name_type`."""
+        _reset_names()
+        reports: list = []
+        saved, self.report = self.report, lambda *a: reports.append(a)
+        try:
+            return self._tr(node).type
+        except _Refused:
+            return None
+        finally:
+            self.report = saved
+
+    def literal_value(self, node: ast.expr) -> Any:
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if v is None or isinstance(v, (bool, str)):
+                return v
+            if isinstance(v, int):
+                if abs(v) > MAX_EXACT_INT:
+                    raise NotConstant("integer beyond 2**53")
+                return v
+            if isinstance(v, float) and math.isfinite(v):
+                return v
+            raise NotConstant(f"{type(v).__name__} constant")
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            v = self.literal_value(node.operand)
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                return -v if isinstance(node.op, ast.USub) else v
+            raise NotConstant("unary operator on a non-number")
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return [self.literal_value(e) for e in node.elts]
+        if isinstance(node, ast.Dict):
+            out: dict[str, Any] = {}
+            for k, v in zip(node.keys, node.values):
+                if k is None:
+                    raise NotConstant("dict unpacking")
+                key = self.literal_value(k)
+                if not isinstance(key, str):
+                    raise NotConstant("non-string dict key")
+                out[key] = self.literal_value(v)
+            return out
+        raise NotConstant(type(node).__name__)
+
+    def _refuse(self, node: ast.AST, what: str, instead: str) -> "NoReturn":  # type: ignore[name-defined]
+        self.report(node, what, instead)
+        raise _Refused()
+
+    def _fresh(self) -> str:
+        return _fresh_global()
+
+    def _let(self, parts: list[J], body: Callable[..., str]) -> str:
+        binds: list[tuple[str, str]] = []
+        names: list[str] = []
+        for p in parts:
+            if p.atom:
+                names.append(p.code)
+            else:
+                n = self._fresh()
+                binds.append((n, p.code))
+                names.append(n)
+        return _block(binds, body(*names))
+
+    def _tr(self, node: ast.expr) -> J:
+        view_ok, self._view_ok = self._view_ok, False
+        folded = self._fold(node)
+        if folded is not None:
+            return folded
+        method = getattr(self, "_tr_" + type(node).__name__, None)
+        if method is None:
+            self._refuse(node, f"{_describe(node)} is not supported in a workflow expression",
+                         "move this computation into a step function")
+        result = method(node)
+        if result.type == "view":
+            if not view_ok:
+                # dict.keys()/values()/items() are views in Python: not subscriptable, not lists, printed as
+                # dict_keys([...]). Only their iteration has a faithful JSONata meaning.
+                self._refuse(node, f"{_describe(node)} is a dict view, not a list",
+                             f"iterate over it, or write list({_describe(node)})")
+            result = J(result.code, "list")
+        return result
+
+    def _tr_view_ok(self, node: ast.expr) -> J:
+        """Translate an operand that may be a dict view (iteration, len, membership)."""
+        self._view_ok = True
+        try:
+            return self._tr(node)
+        finally:
+            self._view_ok = False
+
+    def _fold(self, node: ast.expr) -> J | None:
+        """A constant expression evaluated by Python itself at compile time, so it has Python's meaning exactly."""
+        if isinstance(node, (ast.Constant, ast.Name)) or not _foldable(node):
+            return None
+        try:
+            value = eval(compile(ast.Expression(node), "<constant>", "eval"), {"__builtins__": _FOLD_BUILTINS})
+        except Exception:
+            return None  # raises in Python: translate it so that it fails at run time too
+        if isinstance(value, (type({}.keys()), type({}.values()), type({}.items()))):
+            return None  # a dict view: the translation decides whether it is used as an iterable
+        if isinstance(value, float) and not math.isfinite(value):
+            self._refuse(node, "inf and nan are not JSON values", "use a finite number or None")
+        try:
+            text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError):
+            return None
+        if len(text) > 2000 or not _string_keys(value):
+            return None
+        if not _exact_json(value):
+            self._refuse(node, "this constant is beyond what JSON numbers hold exactly (integers up to 2**53)",
+                         "pass it as a string, or compute with it in a step function")
+        return J(_jsonata_literal(value), _static_type(value))
+
+    def _truthy(self, e: J) -> str:
+        t = e.type
+        if t == "bool":
+            return e.code
+        if t in NUMERIC:
+            return f"{_paren(e.code)} != 0"
+        if t == "str":
+            return f'{_paren(e.code)} != ""'
+        if t == "none":
+            return "false" if e.atom else f"( {e.code}; false )"
+        if t == "list":
+            return f"$count({e.code}) > 0"
+        if t == "dict":
+            return f"$boolean({e.code})"
+        # $boolean is Python's truthiness except for arrays: [0] and [[]] are falsy in JSONata, truthy in Python.
+        return self._let([e], lambda v: f'($type({v}) = "array" ? $count({v}) > 0 : $boolean({v}))')
+
+    def _tr_Constant(self, node: ast.Constant) -> J:
+        v = node.value
+        if v is None:
+            return J("null", "none")
+        if isinstance(v, bool):
+            return J("true" if v else "false", "bool")
+        if isinstance(v, int):
+            if abs(v) > MAX_EXACT_INT:
+                self._refuse(node, "integer literal beyond 2**53 cannot be represented exactly in JSONata",
+                             "pass it as a string, or compute with it in a step function")
+            return J(str(v), "int")
+        if isinstance(v, float):
+            if not math.isfinite(v):
+                self._refuse(node, "inf and nan are not JSON values", "use a finite number or None")
+            return J(repr(v), "float")
+        if isinstance(v, str):
+            return J(_q(v), "str")
+        self._refuse(node, f"{type(v).__name__} literal is not a JSON value", "use str, int, float, bool or None")
+
+    def _tr_Name(self, node: ast.Name) -> J:
+        for scope in reversed(self._scopes):
+            if node.id in scope:
+                return J(scope[node.id])
+        t = self.name_type(node) if self.name_type else None
+        return J(self.resolve_name(node), t if t in _STATIC_TYPES else None)
