@@ -728,7 +728,7 @@ def wf(n, a, s):
             sorted(range(n), reverse=True)]
 """, None, [{"n": 5, "a": 1, "s": 2}, {"n": 0, "a": 0, "s": 1}, {"n": -3, "a": 4, "s": -2}, {"n": 5, "a": 1, "s": 0},
             {"n": 2.5, "a": 1, "s": 1}, {"n": 1, "a": 0, "s": 1}, {"n": 10, "a": 1, "s": -1}]),
-    # keys without ties: the local executor's $sort with a comparator is not stable (FINDINGS F31), AWS's is
+    # keys without ties: the local executor's $sort with a comparator is not stable (FINDINGS F32), AWS's is
     ("F25", """
 @sfn.workflow
 def wf(rows, recs):
