@@ -247,7 +247,7 @@ def test_cli_writes_refuses_and_forces(tmp_path, capsys):
     out.write_text("mine")
     assert main(["graph", str(src), "--format", "dot", "-o", str(out)]) == 2
     assert out.read_text() == "mine"
-    assert "already exists" in capsys.readouterr().err
+    assert "exists; pass --force to overwrite it" in capsys.readouterr().err
     assert main(["graph", str(src), "--format", "dot", "-o", str(out), "--force"]) == 0
     assert out.read_text() == render(SMALL, "dot")
 

@@ -167,3 +167,40 @@ def test_a_definition_file_is_pointed_to_exec(capsys, tmp_path):
     definition.write_text('{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}')
     code, out, err = run_cli(capsys, "run", str(definition))
     assert code == 2 and "pyawssfn exec" in err
+
+
+def test_callback_options_answer_in_command_line_order(capsys):
+    code, out, err = run_cli(capsys, "run", "examples/approval.py", "--input", '{"order_id": "o", "amount": 500}',
+                             "--json", "--callback-timeout", "request_approval",
+                             "--callback", 'request_approval={"approved": true}')
+    assert code == 0 and json.loads(out)["output"]["reason"] == "no decision within a day"
+
+
+def test_a_mistyped_option_shows_the_subcommands_usage(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["run", EXAMPLE, "--inptu", "{}"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert "usage: pyawssfn run" in err and "unrecognized arguments: --inptu" in err
+
+
+def test_exec_serves_a_compiled_workflows_steps(capsys, tmp_path):
+    definition = tmp_path / "at.json"
+    assert run_cli(capsys, "compile", EXAMPLE, "-o", str(definition))[0] == 0
+    code, out, err = run_cli(capsys, "exec", str(definition), "--input", '{"text": "a short example"}', "--json",
+                             "--lambda", "${FunctionArn}=" + EXAMPLE)
+    summary = json.loads(out)
+    assert code == 0, err
+    assert summary["output"] == "text starts with a, has 15 chars, 5 vowels, and 2 spaces"
+    assert summary["stats"]["lambda_invocations"] == 5
+
+
+@pytest.mark.parametrize("name,marker", [("g.svg", "<svg"), ("g.html", "<html"), ("g.dot", "digraph"),
+                                         ("g.mmd", "flowchart")])
+def test_graph_format_follows_the_output_extension(capsys, tmp_path, name, marker):
+    out_file = tmp_path / name
+    code, out, err = run_cli(capsys, "graph", EXAMPLE, "-o", str(out_file))
+    assert code == 0, err
+    assert marker in out_file.read_text()
+    code, out, err = run_cli(capsys, "graph", EXAMPLE, "-o", str(out_file))
+    assert code == 2 and "exists; pass --force to overwrite it" in err

@@ -22,7 +22,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="the execution input as JSON text, or @FILE to read it from a file (default: {})")
     p.add_argument("--lambda", dest="lambdas", action="append", default=[], metavar="ARN=MODULE:FUNCTION",
                    help="serve the Lambda function ARN (or name) with a Python handler(event, context); MODULE is "
-                        "an importable module or a path to a .py file; repeatable")
+                        "an importable module or a path to a .py file; ARN=WORKFLOW.py serves a compiled workflow's "
+                        "steps as its Lambda zip does (e.g. '${FunctionArn}=flow.py'); repeatable")
     p.add_argument("--mocks", metavar="FILE", help="JSON file of responses for service integrations "
                                                    "(see docs/executor.md)")
     add_start_time_option(p)
@@ -55,11 +56,36 @@ def _read_definition(source: str):
     return definition
 
 
+def workflow_steps_handler(spec: str):
+    """'path/to/workflow.py': the module's steps served through pyawssfn's dispatcher, as its Lambda zip serves
+    them (the payload names the step; arguments and results go through JSON)."""
+    from pyawssfn import pyrun
+    from pyawssfn._dispatch import dispatch
+
+    if not pathlib.Path(spec).is_file():
+        raise _usage(f"--lambda: no such file {spec}")
+    try:
+        module = pyrun.load_module(spec)
+    except pyrun.PyRunError as exc:
+        raise _usage(f"--lambda: {exc}") from None
+    except Exception as exc:  # the module's own code failed while importing
+        raise _usage(f"--lambda: importing {spec} raised {type(exc).__name__}: {exc}") from None
+    steps = pyrun.step_names(module)
+
+    def handler(event, context):
+        return dispatch(module, steps, event, context)
+
+    return handler
+
+
 def load_handler(spec: str):
-    """'module:function' or 'path/to/file.py:function' -> the callable."""
+    """'module:function' or 'path/to/file.py:function' -> the callable; 'path/to/workflow.py' -> its steps."""
+    if spec.endswith(".py") and ":" not in spec.replace("\\", "/").split("/")[-1]:
+        return workflow_steps_handler(spec)
     module_name, sep, function = spec.rpartition(":")
     if not sep or not module_name or not function:
-        raise _usage(f"--lambda handler {spec!r} must be MODULE:FUNCTION or FILE.py:FUNCTION")
+        raise _usage(f"--lambda handler {spec!r} must be MODULE:FUNCTION, FILE.py:FUNCTION, or a workflow's FILE.py "
+                     "(its steps served as its Lambda serves them)")
     try:
         if module_name.endswith(".py"):
             path = pathlib.Path(module_name).resolve()

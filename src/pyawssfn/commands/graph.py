@@ -16,18 +16,30 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "(the inlined SVG with clickable states, or an outline of the graph when dot is missing).")
     p.add_argument("source", metavar="FILE|DEFINITION", help="workflow .py, definition .json, or JSON text")
     p.add_argument("--workflow", metavar="NAME", help="the workflow to compile when the module has several")
-    p.add_argument("--format", "-f", choices=["mermaid", "dot", "svg", "html"], default="mermaid",
-                   help="output format (default mermaid)")
+    p.add_argument("--format", "-f", choices=["mermaid", "dot", "svg", "html"], default=None,
+                   help="output format (default: from the extension of -o OUT — .mmd/.mermaid, .dot/.gv, .svg, "
+                        ".html — else mermaid)")
     p.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     p.set_defaults(func=run)
 
 
+_EXTENSIONS = {".mmd": "mermaid", ".mermaid": "mermaid", ".dot": "dot", ".gv": "dot", ".svg": "svg",
+               ".html": "html", ".htm": "html"}
+
+
+def _format_for(output: str | None) -> str:
+    """The format an output file's extension names (flow.svg: svg); mermaid when there is none to go by."""
+    return _EXTENSIONS.get(os.path.splitext(output or "")[1].lower(), "mermaid")
+
+
 def run(args: argparse.Namespace) -> int:
     from pyawssfn.graph import GraphvizMissing, render
 
+    if args.format is None:
+        args.format = _format_for(args.output)
     if args.output and os.path.exists(args.output) and not args.force:
-        print(f"pyawssfn: error: {args.output} already exists; use --force to overwrite it", file=sys.stderr)
+        print(f"pyawssfn: error: {args.output} exists; pass --force to overwrite it", file=sys.stderr)
         return 2
     try:
         loaded = load(args.source, args.workflow)
@@ -55,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         with open(args.output, "w" if args.force else "x", encoding="utf-8") as f:
             f.write(text)
     except FileExistsError:
-        print(f"pyawssfn: error: {args.output} already exists; use --force to overwrite it", file=sys.stderr)
+        print(f"pyawssfn: error: {args.output} exists; pass --force to overwrite it", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"pyawssfn: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)

@@ -64,7 +64,7 @@ def run(args) -> int:
     except PackageError as exc:
         print(f"pyawssfn: error: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {result.path} ({len(result.entries)} files, {len(result.steps)} steps: {', '.join(result.steps)}; "
+    print(f"wrote {result.path} ({len(result.entries)} files, {len(result.steps)} step{'' if len(result.steps) == 1 else 's'}: {', '.join(result.steps)}; "
           f"sha256 {result.sha256[:16]})", file=sys.stderr)
     print(result.handler)
     return 0

@@ -25,12 +25,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     how.add_argument("--python", action="store_true", help="run the workflow as ordinary Python instead")
     how.add_argument("--compare", action="store_true",
                      help="run both ways and show any difference in status, output or error")
-    p.add_argument("--callback", action="append", default=[], metavar="STEP=JSON",
+    p.set_defaults(callbacks=[])
+    p.add_argument("--callback", action=_Queue, kind="result", metavar="STEP=JSON",
                    help="the result that arrives on the task token of sfn.wait_for_callback(STEP, ...) "
-                        "(SendTaskSuccess); repeat for later waits of the same step")
-    p.add_argument("--callback-fail", action="append", default=[], metavar="STEP=ERROR[:CAUSE]",
+                        "(SendTaskSuccess); the callback options of one step answer its waits in the order given")
+    p.add_argument("--callback-fail", action=_Queue, kind="fail", metavar="STEP=ERROR[:CAUSE]",
                    help="make sfn.wait_for_callback(STEP, ...) fail with ERROR (SendTaskFailure)")
-    p.add_argument("--callback-timeout", action="append", default=[], metavar="STEP",
+    p.add_argument("--callback-timeout", action=_Queue, kind="timeout", metavar="STEP",
                    help="no answer arrives for sfn.wait_for_callback(STEP, ...): it times out")
     p.add_argument("--mock-aws", action="append", default=[], metavar="SERVICE.OPERATION=JSON",
                    help="the response of sfn.aws.SERVICE.OPERATION(...) calls, e.g. s3.get_object={...}; repeat "
@@ -118,26 +119,38 @@ def _first_line(exc) -> str:
     return " ".join(text.split(". Serve it")[0].split()) if text else type(exc).__name__
 
 
+class _Queue(argparse.Action):
+    """Keeps --callback, --callback-fail and --callback-timeout in one list, in command-line order."""
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        namespace.callbacks = [*namespace.callbacks, (self.kind, value)]
+
+
 def _configure_callbacks(tester, args) -> None:
-    """--callback / --callback-fail / --callback-timeout, queued in the order given."""
+    """--callback / --callback-fail / --callback-timeout, queued per step in the order given."""
     try:
-        for item in args.callback:
+        for kind, item in args.callbacks:
+            if kind == "timeout":
+                tester.callback(item, timeout=True)
+                continue
             step, sep, text = item.partition("=")
-            if not sep or not step:
-                raise _usage(f"--callback {item!r} must be STEP=JSON")
-            try:
-                value = json.loads(text)
-            except ValueError as exc:
-                raise _usage(f"--callback {step}: the result is not valid JSON: {exc}") from None
-            tester.callback(step, result=value)
-        for item in args.callback_fail:
-            step, sep, spec = item.partition("=")
-            if not sep or not step or not spec:
-                raise _usage(f"--callback-fail {item!r} must be STEP=ERROR[:CAUSE]")
-            error, _, cause = spec.partition(":")
-            tester.callback(step, error=error, cause=cause)
-        for step in args.callback_timeout:
-            tester.callback(step, timeout=True)
+            if kind == "result":
+                if not sep or not step:
+                    raise _usage(f"--callback {item!r} must be STEP=JSON")
+                try:
+                    value = json.loads(text)
+                except ValueError as exc:
+                    raise _usage(f"--callback {step}: the result is not valid JSON: {exc}") from None
+                tester.callback(step, result=value)
+            else:
+                if not sep or not step or not text:
+                    raise _usage(f"--callback-fail {item!r} must be STEP=ERROR[:CAUSE]")
+                error, _, cause = text.partition(":")
+                tester.callback(step, error=error, cause=cause)
     except ValueError as exc:  # an unknown step name, from the tester
         raise _usage(str(exc)) from None
 
@@ -171,6 +184,8 @@ def run(args: argparse.Namespace) -> int:
     from pyawssfn.testing import WorkflowTester
 
     path = pathlib.Path(args.file)
+    if path.is_dir():
+        raise _usage(f"{args.file} is a directory; name the workflow's .py file")
     if not path.is_file():
         raise _usage(f"no such file: {args.file}")
     if path.suffix.lower() == ".json":

@@ -57,7 +57,7 @@ def write_output(text: str, out: str | None, force: bool) -> None:
         sys.stdout.write(text)
         return
     if os.path.exists(out) and not force:
-        raise ShipError(f"{out} exists; use --force to replace it")
+        raise ShipError(f"{out} exists; pass --force to overwrite it")
     directory = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(directory):
         raise ShipError(f"cannot write {out}: no directory {directory}")
