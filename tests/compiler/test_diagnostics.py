@@ -246,3 +246,23 @@ def wf(n):
         compile_source(src, "t.py")
     (d,) = err.value.diagnostics
     assert "undefined name 'doubel' (did you mean double?)" in str(d)
+
+
+def test_changing_a_shared_element_in_place_is_refused_with_a_working_hint():
+    src = """
+import pyawssfn as sfn
+
+@sfn.workflow
+def w(tags):
+    d = {"a": {"n": [1]}}
+    x = d["a"]["n"]
+    d["a"]["n"].append(2)
+    y = d["a"]
+    d["a"]["m"] = 1
+    return [d, x, y]
+"""
+    with pytest.raises(CompileError) as err:
+        compile_source(src, "t.py")
+    lines = sorted(d.line for d in err.value.diagnostics)
+    assert lines == [8, 10]
+    assert "d['a'] = {**d['a'], key: value}" in str(err.value.diagnostics[-1])

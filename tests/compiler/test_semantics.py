@@ -728,6 +728,21 @@ def wf(n, a, s):
             sorted(range(n), reverse=True)]
 """, None, [{"n": 5, "a": 1, "s": 2}, {"n": 0, "a": 0, "s": 1}, {"n": -3, "a": 4, "s": -2}, {"n": 5, "a": 1, "s": 0},
             {"n": 2.5, "a": 1, "s": 1}, {"n": 1, "a": 0, "s": 1}, {"n": 10, "a": 1, "s": -1}]),
+    ("F31-alias", """
+@sfn.workflow
+def wf(tags):
+    by_tag = {}
+    for t in tags:
+        if t not in by_tag:
+            by_tag[t] = {"ids": []}
+        by_tag[t]["ids"] = by_tag[t]["ids"] + [1]
+    d = {"a": {"n": [1]}}
+    x = d["a"]["n"]
+    d["a"]["n"] = [2]
+    y = d["a"]
+    d["a"] = {**d["a"], "m": 1}
+    return [by_tag, d, x, y]
+""", None, [{"tags": ["a", "b", "a"]}, {"tags": []}]),
     # keys without ties: the local executor's $sort with a comparator is not stable (FINDINGS F32), AWS's is
     ("F25", """
 @sfn.workflow

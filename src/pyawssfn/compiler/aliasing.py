@@ -68,7 +68,14 @@ class AliasCheck:
             for k, v in zip(e.keys, e.values):
                 out |= self.elements_shared(v) | (self.top_names(v) if k is None else set())
         elif isinstance(e, ast.Subscript):
-            out |= self.top_names(e.value) | self.elements_shared(e.value)
+            depth, base = 1, e.value
+            while isinstance(base, ast.Subscript):
+                depth, base = depth + 1, base.value
+            if isinstance(base, ast.Name):
+                # d[a][b] is d's object at depth 2: only changes in place at that depth or deeper are visible
+                out.add(_at_depth(base.id, depth))
+            else:
+                out |= self.top_names(e.value) | self.elements_shared(e.value)
         elif isinstance(e, ast.Call):
             if self.is_step(e):
                 return set()
@@ -96,7 +103,7 @@ class AliasCheck:
 
     def bind(self, name: str, value: ast.AST | None) -> None:
         self.aliased.discard(name)
-        self.deep.discard(name)
+        self.deep -= {d for d in self.deep if d == name or d.startswith(name + "\x00")}
         if value is None:
             self.aliased.add(name)
             self.deep.add(name)
@@ -111,6 +118,7 @@ class AliasCheck:
         self.deep |= shared
 
     def mutate(self, node: ast.AST, target: ast.AST) -> None:
+        changed = ast.unparse(target)
         depth = 0
         while isinstance(target, ast.Subscript):
             target = target.value
@@ -123,13 +131,16 @@ class AliasCheck:
                               "sees the change; the state machine iterates a copy)",
                         f"collect the changes in another variable and apply them after the loop")
             return
-        shared = name in self.aliased if depth == 0 else (name in self.aliased or name in self.deep)
+        shared = name in self.aliased if depth == 0 else (name in self.aliased or any(
+            d == name or (d.startswith(name + "\x00") and int(d.split("\x00")[1]) <= depth) for d in self.deep))
         if shared:
             what = repr(name) if depth == 0 else f"an element of {name!r}"
+            hint = (f"copy it first: {name} = {name} + [] for a list, {name} = {{**{name}}} for a dict" if depth == 0
+                    else f"assign a new value instead of changing it in place: {changed} = {changed} + [item] "
+                         f"for a list, {changed} = {{**{changed}, key: value}} for a dict")
             self.report(node, f"in-place change of {what}, whose value may also be reached "
                               "through another name or container (Python shares the object; the state machine "
-                              "copies values)",
-                        f"copy it first: {name} = {name} + [] for a list, {name} = {{**{name}}} for a dict")
+                              "copies values)", hint)
 
     # -- statements
     def block(self, stmts: list[ast.stmt]) -> None:
@@ -219,12 +230,20 @@ class AliasCheck:
         elif isinstance(t, ast.Subscript):
             self.mutate(s, t.value)  # d[k] = v changes d itself
             self.store(value)
-            base = t
+            base, depth = t, 0
             while isinstance(base, ast.Subscript):
-                base = base.value
-            if isinstance(base, ast.Name) and (self.top_names(value) or self.contained(value) or
-                                               self.elements_shared(value)):
-                self.deep.add(base.id)
+                base, depth = base.value, depth + 1
+            if isinstance(base, ast.Name):
+                # the value lands at `depth` in base: shared itself, or only through its elements one level down
+                if self.top_names(value) or self.contained(value):
+                    self.deep.add(_at_depth(base.id, depth))
+                elif self.elements_shared(value):
+                    self.deep.add(_at_depth(base.id, depth + 1))
+
+
+def _at_depth(name: str, depth: int) -> str:
+    """An entry of AliasCheck.deep: objects of `name` at `depth` (1: its elements) and below may be shared."""
+    return name if depth <= 1 else f"{name}\x00{depth}"
 
 
 def _iterated_names(it: ast.AST) -> list[str]:
