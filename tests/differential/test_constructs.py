@@ -91,6 +91,7 @@ CASES = [
     ("dwf_regressions", "overwritten_append", [{"xs": None}, {"xs": [1]}]),
     ("dwf_regressions", "dead_before_raise", [{"a": None, "s": "x"}, {"a": 1, "s": "y"}]),
     ("dwf_regressions", "missing_parameter", [{}, {"a": 1}, {"a": 1, "b": None, "c": 2}]),
+    ("dwf_regressions", "error_in_else", [{"d": {}}, {"d": {"k": 1}}]),
     ("dwf_regressions", "error_order", [{"a": None, "b": 100}, {"a": 1, "b": 100}, {"a": 1, "b": 2}]),
     ("dwf_regressions", "computed_float", [{"a": 4}, {"a": 3}]),
     ("dwf_regressions", "list_iadd_iterable", [{"s": []}, {"s": "x"}, {"s": {"k": 1}}, {"s": 1}]),
@@ -106,7 +107,10 @@ F_IADD = "xs += 'ab' on a list extends it in Python (any iterable), fails on the
 
 F_TRY_EXPR = "a failing expression moved into a later state fails after the step it precedes in Python (F23)"
 
+F_ELSE = "an error in a try's else clause is caught by that try's own except on the machine (F34)"
+
 KNOWN = {
+    ("dwf_regressions", "error_in_else", 0): F_ELSE,
 }
 
 

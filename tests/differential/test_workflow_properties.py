@@ -2,7 +2,7 @@
 
 The generator is typed (int, str, list of ints, dict of ints) so that most programs run far before failing, and it
 keeps out of the refusals and the documented differences (FINDINGS.md and docs/expressions.md: no floats (F1), no
-aliasing of lists (F5), no expressions that can raise inside a try body (F6, F23), no dict growing under its iterator
+aliasing of lists (F5), no expressions that can raise inside a try body or its else (F6, F23, F34), no dict growing under its iterator
 (F17), no booleans in arithmetic), so that what it finds is new. CI runs a fixed, derandomised budget; for bug
 hunting run with a larger one:
 
@@ -544,7 +544,8 @@ class Gen:
                 self.block(henv, indent + 1, depth - 1, ctx)
         if handlers and self.chance(0.3):
             self.emit(indent, "else:")
-            self.block(env, indent + 1, depth - 1, ctx)
+            # the machine lets the try's own handlers catch an error of the else clause (F34): none raised there
+            self.block(env, indent + 1, depth - 1, {**ctx, "in_try": True})
         if finally_:
             self.emit(indent, "finally:")
             # only scalars here: a finally that mutates a returned list shows Python's sharing (F5)

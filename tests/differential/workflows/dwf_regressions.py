@@ -103,3 +103,17 @@ def error_order(a, b):
     a += 0
     n0 = st_check(b)
     return [a, n0]
+
+
+def step(n):
+    return n
+
+
+@sfn.workflow
+def error_in_else(d):
+    try:
+        step(0)
+    except Exception:
+        return "caught"
+    else:
+        return d["k"]
