@@ -103,9 +103,7 @@ CASES = [
 
 
 
-F_IADD = "xs += 'ab' on a list extends it in Python (any iterable), fails on the machine (F21)"
 
-F_TRY_EXPR = "a failing expression moved into a later state fails after the step it precedes in Python (F23)"
 
 F_ELSE = "an error in a try's else clause is caught by that try's own except on the machine (F34)"
 
