@@ -183,3 +183,67 @@ def test_configuration_mistakes_are_clear(path):
         t.callback("ask")
     with pytest.raises(ValueError, match="service.operation"):
         t.mock_aws("get_item", returns=1)
+
+
+GUARDED = SOURCE + '''
+
+@sfn.workflow
+def guarded(x):
+    if x > 1:
+        raise sfn.Fail("TooBig", f"{x} is too big")
+    return {"k": 1}["nope" if x < 0 else "k"]
+
+
+def check(x):
+    if x < 0:
+        raise ValueError(f"{x} is negative")
+    return x
+
+
+@sfn.workflow
+def batch(xs):
+    return sfn.map(check, xs, distributed=True, tolerated_failures=1)
+'''
+
+
+def _fail(error, cause):
+    return {"QueryLanguage": "JSONata", "StartAt": "f", "States": {"f": {"Type": "Fail", "Error": error,
+                                                                         "Cause": cause}}}
+
+
+def test_a_different_cause_is_a_disagreement(tmp_path):
+    p = tmp_path / "guarded.py"
+    p.write_text(GUARDED)
+    WorkflowTester(p, "guarded", definition=_fail("TooBig", "2 is too big")).run_both({"x": 2})
+    with pytest.raises(DisagreementError, match="cause of TooBig: python '2 is too big', machine '2 is big'"):
+        WorkflowTester(p, "guarded", definition=_fail("TooBig", "2 is big")).run_both({"x": 2})
+    # A step's error: the machine's cause is the message alone once compiled; a hand-written definition lets the
+    # Lambda's error JSON through, whose errorMessage must then agree.
+    t = WorkflowTester(p, "wf", definition=WF).fail_step("add", error="Broken", cause="down")
+    assert "errorMessage" in t.run_both({"x": 1})[1].cause
+
+
+def test_an_expression_error_s_cause_is_free(tmp_path):
+    # Python says "'nope'" (the KeyError), JSONata something else: the contract only asks for the error name.
+    p = tmp_path / "guarded.py"
+    p.write_text(GUARDED)
+    py, machine = WorkflowTester(p, "guarded", definition=_fail("States.QueryEvaluationError", "D1234: other")
+                                 ).run_both({"x": -1})
+    assert py.error == machine.error == "States.QueryEvaluationError" and py.cause != machine.cause
+
+
+def test_compiled_causes_agree_for_thresholds_and_timeouts(path):
+    t = WorkflowTester(path, "approval").callback("ask", timeout=True)
+    py, machine = t.run_both({"x": 2})
+    assert (py.error, py.cause) == (machine.error, machine.cause) == ("States.Timeout", "")
+
+
+def test_compiled_threshold_cause_agrees(tmp_path):
+    p = tmp_path / "guarded.py"
+    p.write_text(GUARDED)
+    t = WorkflowTester(p, "batch")
+    py, machine = t.run_both({"xs": [-1, 2, -3]})
+    assert (py.error, py.cause) == (machine.error, machine.cause) == (
+        "States.ExceedToleratedFailureThreshold", "The specified tolerance threshold was exceeded")
+    py, machine = t.run_both({"xs": [-1, 2]})
+    assert py.output == machine.output == [{"Error": "ValueError", "Cause": "-1 is negative"}, 2]

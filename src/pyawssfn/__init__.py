@@ -395,8 +395,7 @@ def map(step, items, max_concurrency: int = 0, tolerated_failures: int | None = 
                     and failed * 100.0 / len(items) <= tolerated_failure_percentage)
                 if not tolerated:
                     raise named_error("States.ExceedToleratedFailureThreshold",
-                                      f"The specified tolerated failure threshold was exceeded ({failed} of "
-                                      f"{len(items)} items failed)") from None
+                                      "The specified tolerance threshold was exceeded") from None
             finally:
                 side.done()
     finally:

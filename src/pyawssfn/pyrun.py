@@ -294,7 +294,8 @@ class _Run:
         if fired is not None:
             seconds, error = fired
             self.sleep(seconds)
-            raise self._mark(sfn.named_error(error, f"the callback for {step_name} did not arrive in time"), step_name)
+            # Step Functions gives a timed-out task no cause (its error output's Cause is ""), so neither do we.
+            raise self._mark(sfn.named_error(error), step_name)
         if arrival is None:
             raise PyRunError(f"the callback for {step_name} never comes, and the call sets no timeout: on Step "
                              f"Functions the execution would wait for a year")

@@ -32,6 +32,22 @@ _CHILD_PLACEHOLDER = re.compile(r"\$\{StateMachineArn_([A-Za-z_][A-Za-z0-9_]*)\}
 _UNSET = object()
 
 
+# Errors whose cause is worded differently by design: Python's exception text against JSONata's (or the executor's)
+# message for the same failing expression. Every other cause is pyawssfn's or the user's on both sides.
+_FREE_CAUSES = frozenset({"States.QueryEvaluationError"})
+
+
+def causes_must_agree(error: str | None) -> bool:
+    """Whether two runs failing with ``error`` must report the same cause (docs/testing.md, "Causes")."""
+    return error not in _FREE_CAUSES
+
+
+def _plain_cause(cause: str | None) -> str:
+    # No cause and an empty one are the same report: Step Functions' error output for a timeout has "Cause": "", an
+    # execution failing on it has none.
+    return "" if cause is None else cause
+
+
 class DisagreementError(AssertionError):
     """The plain-Python run and the state machine ended differently."""
 
@@ -66,12 +82,25 @@ class WorkflowTester:
         self.start_time = start_time
         self.seed = seed
         self._definition = None if definition is None else self._fill_arns(definition)
+        self._given_definition = definition is not None
         self._children: dict[str, dict] = {}
         self._steps: dict[str, _StepPlan] = {}
         self._callbacks: dict[str, list[_CallbackPlan]] = {}
         self._aws: dict[str, list[tuple[Any, tuple | None]]] = {}
         self.last_python: pyrun.PyRunResult | None = None
         self.last_execution = None
+
+    def _machine_cause(self, cause: str | None) -> str:
+        # A compiled machine reports a step's error with the message alone (its shared Fail state extracts it); a
+        # definition given to the tester may let the Lambda's own error JSON through, as AWS reports it there.
+        if self._given_definition and isinstance(cause, str) and cause.startswith("{"):
+            try:
+                payload = json.loads(cause)
+            except ValueError:
+                payload = None
+            if isinstance(payload, dict) and {"errorMessage", "errorType"} <= payload.keys():
+                return _plain_cause(payload["errorMessage"])
+        return _plain_cause(cause)
 
     # ------------------------------------------------------------------------------------------- configuration
     def _check_step(self, name):
@@ -278,7 +307,8 @@ class WorkflowTester:
     # ------------------------------------------------------------------------------------------- both
     def run_both(self, input_value: Any = None):
         """Run both ways and return ``(python_result, execution)``; raise ``DisagreementError`` when their status,
-        output or error name differ."""
+        output or error name differ, or, when both fail with the same error, its cause (unless ``causes_must_agree``
+        says the error's cause is worded freely)."""
         py = self.run_python(input_value)
         machine = self.run_machine(input_value)
         problems = []
@@ -289,6 +319,9 @@ class WorkflowTester:
         if py.error != machine.error:
             problems.append(f"error: python {py.error!r} ({py.cause!r}), machine {machine.error!r} "
                             f"({machine.cause!r})")
+        elif py.status == machine.status != "SUCCEEDED" and causes_must_agree(py.error) \
+                and _plain_cause(py.cause) != self._machine_cause(machine.cause):
+            problems.append(f"cause of {py.error}: python {py.cause!r}, machine {machine.cause!r}")
         if problems:
             raise DisagreementError(f"{self.module.__name__}.{self.workflow} on {input_value!r} ends differently "
                                     "as plain Python and as the state machine:\n  " + "\n  ".join(problems))

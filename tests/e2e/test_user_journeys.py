@@ -118,7 +118,6 @@ def test_batch_map_and_tolerated_failures(docs):
         assert expected[2] == "States.ExceedToleratedFailureThreshold"
 
 
-@pytest.mark.xfail(strict=True, reason="F26: the two runs report different causes for the same failure")
 def test_batch_threshold_cause_agrees():
     t = WorkflowTester(WF / "batch.py")
     t.run_both({"docs": [DOCS[1], DOCS[1]]})
@@ -157,7 +156,6 @@ def test_approval_rejected_and_unanswered():
     assert py.error == machine.error == "States.Timeout"
 
 
-@pytest.mark.xfail(strict=True, reason="F26: the two runs report different causes for the same failure")
 def test_callback_timeout_cause_agrees():
     t = WorkflowTester(WF / "approval_timeout.py")
     t.callback("ask", timeout=True)
@@ -205,7 +203,6 @@ def test_sorted_min_max_of_lists_agree(tmp_path, expr):
     WorkflowTester(path).run_both({"rows": [[2, "b"], [1, "z"], [2, "a"]]})
 
 
-@pytest.mark.xfail(strict=True, reason="F32: the executor's $sort with a comparator is not stable (F29 fixed)")
 def test_sorted_with_a_key_lambda(tmp_path):
     path = tmp_path / "bykey.py"
     path.write_text("import pyawssfn as sfn\n\n@sfn.workflow\ndef w(xs):\n    return sorted(xs, key=lambda r: r['v'])\n")

@@ -79,7 +79,8 @@ def test_unserved_lambda_fails_with_aws_error(files, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["--input", "{bad"], "--input is not valid JSON"),
     (["--lambda", "greet"], "must be ARN=MODULE:FUNCTION"),
-    (["--lambda", "greet=handlers.py"], "must be MODULE:FUNCTION"),
+    (["--lambda", "greet=handlers"], "must be MODULE:FUNCTION"),
+    (["--lambda", "greet=no_such_file.py"], "no such file no_such_file.py"),
     (["--lambda", "greet=no_such_module_xyz:f"], "cannot import no_such_module_xyz"),
     (["--lambda", "greet={dir}/handlers.py:nope"], "has no function 'nope'"),
     (["--mocks", "{dir}/missing.json"], "cannot read mocks file"),

@@ -16,6 +16,8 @@ jsonata-python does the parsing and evaluating; this module adapts it to what AW
   ``$parse``. ``$random()`` and ``$uuid()`` draw from the ``rng`` argument of :func:`evaluate` (a ``random.Random``
   owned by the executor, so a seeded execution is reproducible); ``$random(seed)`` is ``java.util.Random(seed)``'s
   first ``nextDouble()``, as on AWS. ``$now()`` and ``$millis()`` read the ``now_ms`` argument (the virtual clock).
+* ``$sort`` with a comparator is JSONata 2.0.6's stable merge sort (jsonata-python's reorders equal items), and
+  strings compare by UTF-16 code units as in JavaScript (``<``, ``$sort``, ``^(...)``).
 
 Failures raise :class:`~pyawssfn.local.errors.StatesError` ``States.QueryEvaluationError`` with AWS's cause text
 (without the "An error occurred while executing the state ..." prefix, which the engine adds); the JSONata part of a
@@ -237,6 +239,46 @@ def _current_rng() -> random.Random:
     return _context.rng or _default_rng
 
 
+def _utf16_key(value: Any) -> Any:
+    # JavaScript compares strings by UTF-16 code units: "\uff00" > "\U0001F600" there, not in Python.
+    return value.encode("utf-16-be", "surrogatepass") if isinstance(value, str) else value
+
+
+class _JsString(str):
+    """A string that orders as in JavaScript (UTF-16 code units); equal to, and hashed as, the plain string."""
+
+    __slots__ = ()
+
+    def __lt__(self, other):
+        return _utf16_key(str(self)) < _utf16_key(str(other))
+
+    def __gt__(self, other):
+        return _utf16_key(str(self)) > _utf16_key(str(other))
+
+    def __le__(self, other):
+        return not self > other
+
+    def __ge__(self, other):
+        return not self < other
+
+    __hash__ = str.__hash__
+
+
+class _JsStringTerms:
+    """The evaluator as seen by jsonata-python's order-by comparator: sort terms that are strings become
+    _JsString, so the comparator's `<` is JavaScript's."""
+
+    def __init__(self, engine: Jsonata):
+        self._engine = engine
+
+    def eval(self, expr, input, environment):
+        value = self._engine.eval(expr, input, environment)
+        return _JsString(value) if isinstance(value, str) else value
+
+    def __getattr__(self, name):
+        return getattr(self._engine, name)
+
+
 class _AwsJsonata(Jsonata):
     """jsonata-python with JavaScript's arithmetic: overflow and division by zero give Infinity/NaN rather than an
     error, and `%` keeps fractions (jsonata-python truncates `5.5 % 2` to 1)."""
@@ -270,6 +312,21 @@ class _AwsJsonata(Jsonata):
             raise jexception.JException("S0204", -1, op)
         # JavaScript keeps an overflowing result (Infinity); only using it later is an error.
         return Utils.convert_number(result) if math.isfinite(result) else result
+
+    def evaluate_comparison_expression(self, lhs, rhs, op):
+        # JavaScript orders strings by UTF-16 code units, Python by code points: they disagree when a character
+        # beyond U+FFFF meets one in U+E000..U+FFFF.
+        if isinstance(lhs, str) and isinstance(rhs, str):
+            lhs, rhs = _utf16_key(lhs), _utf16_key(rhs)
+            return {"<": lhs < rhs, "<=": lhs <= rhs, ">": lhs > rhs, ">=": lhs >= rhs}[op]
+        return super().evaluate_comparison_expression(lhs, rhs, op)
+
+    def evaluate_sort_expression(self, expr, input, environment):
+        # The order-by operator ^(...) must order strings as JavaScript does too; jsonata-python's comparator
+        # compares the terms' values with Python's `<`, so hand it strings that compare by UTF-16 code units.
+        is_tuple_sort = isinstance(input, Utils.JList) and input.tuple_stream
+        compare = Jsonata.ComparatorWrapper(_JsStringTerms(self), expr, environment, is_tuple_sort).compare
+        return jfunctions.Functions.sort(input, compare)
 
     def apply_inner(self, proc, args, input, environment):
         # jsonata-python prints "Proc not found" to stdout before raising T1006; refuse quietly instead.
@@ -533,9 +590,45 @@ def _fn_eval(*_args: Any) -> Any:
     raise jexception.JException("T1006", 0)
 
 
+def _js_truthy(value: Any) -> bool:
+    # jsonata-js's $sort tests the comparator's result with JavaScript truthiness, not JSONata's $boolean: an
+    # empty array or object is true, undefined/null/0/NaN/"" are false.
+    if value is None or value is Utils.NULL_VALUE or value is False:
+        return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value == value and value != 0
+    if isinstance(value, str):
+        return value != ""
+    return True
+
+
+def _merge_sort(items: list, swap: Callable[[Any, Any], bool]) -> list:
+    """jsonata-js 2.0.6's merge sort: split at floor(n/2), and while merging take the right item only when
+    ``swap(left, right)`` is true. Equal items keep their order (it is stable), and because the same pairs are
+    compared in the same order, even an inconsistent comparator gives the reference's result."""
+    if len(items) <= 1:
+        return list(items)
+    middle = len(items) // 2
+    left = _merge_sort(items[:middle], swap)
+    right = _merge_sort(items[middle:], swap)
+    merged: list = []
+    i = j = 0
+    while i < len(left) and j < len(right):
+        if swap(left[i], right[j]):
+            merged.append(right[j])
+            j += 1
+        else:
+            merged.append(left[i])
+            i += 1
+    merged.extend(left[i:])
+    merged.extend(right[j:])
+    return merged
+
+
 class _CheckedSort(Jsonata.JFunction):
-    """$sort with JSONata's check that a one-argument sort gets only numbers or only strings (D3070);
-    jsonata-python lets Python's comparison fail instead."""
+    """$sort as JSONata 2.0.6 does it: a one-argument sort takes only numbers or only strings (D3070; jsonata-python
+    lets Python's comparison fail instead) and orders strings by UTF-16 code units; with a comparator it is 2.0.6's
+    stable merge sort (jsonata-python's sorted(cmp_to_key(...)) reorders equal items and needs a number back)."""
 
     def __init__(self, native: Jsonata.JFunction):
         super().__init__(None, None)
@@ -544,12 +637,21 @@ class _CheckedSort(Jsonata.JFunction):
         self._native = native
 
     def call(self, input, args):
-        if args and (len(args) < 2 or args[1] is None) and isinstance(args[0], list):
-            items = args[0]
-            # JSONata returns an array of one item as it is, whatever the item.
-            if len(items) > 1 and not (Utils.is_array_of_numbers(items) or Utils.is_array_of_strings(items)):
+        if not args or not isinstance(args[0], list) or len(args[0]) <= 1:
+            return self._native.call(input, args)
+        items = list(args[0])
+        comparator = args[1] if len(args) > 1 else None
+        if comparator is None:
+            if not (Utils.is_array_of_numbers(items) or Utils.is_array_of_strings(items)):
                 raise jexception.JException("D3070", -1)
-        return self._native.call(input, args)
+            return sorted(items, key=_utf16_key)
+        engine = Jsonata.CURRENT.jsonata
+        environment = engine.environment
+
+        def swap(left: Any, right: Any) -> bool:
+            return _js_truthy(engine.apply(comparator, [left, right], None, environment))
+
+        return _merge_sort(items, swap)
 
     def get_number_of_args(self) -> int:
         return self._native.get_number_of_args()
