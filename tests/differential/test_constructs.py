@@ -92,6 +92,7 @@ CASES = [
     ("dwf_regressions", "dead_before_raise", [{"a": None, "s": "x"}, {"a": 1, "s": "y"}]),
     ("dwf_regressions", "missing_parameter", [{}, {"a": 1}, {"a": 1, "b": None, "c": 2}]),
     ("dwf_regressions", "error_in_else", [{"d": {}}, {"d": {"k": 1}}]),
+    ("dwf_regressions", "expression_before_step_in_try", [{"a": None}, {"a": 1}]),
     ("dwf_regressions", "error_order", [{"a": None, "b": 100}, {"a": 1, "b": 100}, {"a": 1, "b": 2}]),
     ("dwf_regressions", "computed_float", [{"a": 4}, {"a": 3}]),
     ("dwf_regressions", "list_iadd_iterable", [{"s": []}, {"s": "x"}, {"s": {"k": 1}}, {"s": 1}]),
@@ -107,7 +108,10 @@ CASES = [
 
 F_ELSE = "an error in a try's else clause is caught by that try's own except on the machine (F34)"
 
+F_HOISTED = "an expression before a step in a try body is evaluated before the try, outside its handlers (F35)"
+
 KNOWN = {
+    ("dwf_regressions", "expression_before_step_in_try", 0): F_HOISTED,
     ("dwf_regressions", "error_in_else", 0): F_ELSE,
 }
 

@@ -117,3 +117,13 @@ def error_in_else(d):
         return "caught"
     else:
         return d["k"]
+
+
+@sfn.workflow
+def expression_before_step_in_try(a):
+    try:
+        a += 1
+        step(0)
+    except Exception as e:
+        return "caught " + str(e)
+    return a
