@@ -25,7 +25,7 @@ from pyawssfn.testing import WorkflowTester
 
 EXAMPLES = int(os.environ.get("PYAWSSFN_DIFF_EXAMPLES", "2000"))
 # wrongly-typed inputs (a None where an int is expected): opt in, since half of those programs fail at once and
-# explore less; they can also find F23 (error order) while it is open
+# explore less; they also find F35 (an expression before a try body's first step escapes it) while it is open
 CONFUSED = os.environ.get("PYAWSSFN_DIFF_CONFUSED") == "1"
 RANDOM = os.environ.get("PYAWSSFN_DIFF_RANDOM") == "1"
 
