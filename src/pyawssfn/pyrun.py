@@ -496,8 +496,9 @@ class _Run:
             call.error, call.cause = sfn.error_of(err)
             raise self._mark(err, name) from None
         if len(text.encode("utf-8")) > PAYLOAD_LIMIT_BYTES:
-            err = sfn.named_error("States.DataLimitExceeded", f"The state/task '{name}' returned a result with a size "
-                                                       f"exceeding the maximum number of bytes service limit.")
+            # AWS names the integration ('lambda' for lambda:invoke) in this cause, not the state.
+            err = sfn.named_error("States.DataLimitExceeded", "The state/task 'lambda' returned a result with a size "
+                                                              "exceeding the maximum number of bytes service limit.")
             call.error, call.cause = sfn.error_of(err)
             raise self._mark(err, name)
         try:

@@ -33,8 +33,9 @@ _UNSET = object()
 
 
 # Errors whose cause is worded differently by design: Python's exception text against JSONata's (or the executor's)
-# message for the same failing expression. Every other cause is pyawssfn's or the user's on both sides.
-_FREE_CAUSES = frozenset({"States.QueryEvaluationError"})
+# message for the same failing expression, and a payload-quota failure of a Task's arguments, whose cause names the
+# compiled state (plain Python knows only the step). Every other cause is pyawssfn's or the user's on both sides.
+_FREE_CAUSES = frozenset({"States.QueryEvaluationError", "States.DataLimitExceeded"})
 
 
 def causes_must_agree(error: str | None) -> bool:

@@ -78,9 +78,11 @@ def _differences(py: dict, machine: dict) -> list[str]:
         out.append(f"output: python {json.dumps(py['output'])}, machine {json.dumps(machine['output'])}")
     if py["error"] != machine["error"]:
         out.append(f"error: python {py['error']!r}, machine {machine['error']!r}")
-    if py["cause"] != machine["cause"] and py["status"] == machine["status"] == "FAILED":
-        # The cause is informative only (AWS itself does not promise its wording), so it is shown, not judged.
-        pass
+    if py["status"] == machine["status"] == "FAILED" and py["error"] == machine["error"]:
+        from pyawssfn.testing import causes_must_agree  # the rule WorkflowTester.run_both applies (docs/testing.md)
+
+        if causes_must_agree(py["error"]) and (py["cause"] or "") != (machine["cause"] or ""):
+            out.append(f"cause of {py['error']}: python {py['cause']!r}, machine {machine['cause']!r}")
     return out
 
 
