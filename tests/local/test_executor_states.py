@@ -274,3 +274,12 @@ def test_unvalidated_broken_definition_fails_cleanly():
     ex = run(d, {}, validate=False)
     assert (ex.status, ex.error) == ("FAILED", "States.Runtime")
     assert "'Nowhere'" in ex.cause
+
+
+def test_executor_sort_with_a_comparator_is_stable():
+    # F32: what `sorted(xs, key=...)` compiles to; JSONata 2.0.6 (AWS) keeps equal items in their order.
+    ex = run(machine({"S": {"Type": "Pass", "End": True,
+                            "Output": "{% $sort($states.input.xs, function($a, $b) { $a.v > $b.v }) %}"}},
+                     QueryLanguage="JSONata"),
+             {"xs": [{"v": 2, "n": "a"}, {"v": 1, "n": "b"}, {"v": 2, "n": "c"}, {"v": 1, "n": "d"}]})
+    assert [x["n"] for x in ex.output] == ["b", "d", "a", "c"]
