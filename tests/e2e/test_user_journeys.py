@@ -234,7 +234,6 @@ return [d, x]
 """
 
 
-@pytest.mark.xfail(strict=True, reason="F31: replacing d[k][j] after reading it is refused as an alias")
 @pytest.mark.parametrize("body", [GROUP_BY, READ_THEN_REPLACE], ids=["group_by", "read_then_replace"])
 def test_replacing_a_nested_key_is_not_an_alias(tmp_path, body):
     source = "def w(tags):\n" + "".join(f"    {line}\n" for line in body.strip().splitlines())
