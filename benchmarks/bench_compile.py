@@ -6,6 +6,7 @@ The workflow mixes step calls, pure assignments folded into Assign, if/else, for
 roughly the proportions of real workflows."""
 from __future__ import annotations
 
+import json
 import sys
 import time
 
@@ -61,6 +62,9 @@ def main() -> None:
     print(f"statements: {n}")
     print(f"states: {len(res.definition['States'])}")
     print(f"definition: {len(text.encode()) / 1024:.0f} KiB")
+    # AWS limits the definition as submitted (1 MB); without indentation it is about 30% smaller.
+    compact = json.dumps(res.definition, separators=(",", ":"), ensure_ascii=False)
+    print(f"definition, compact JSON: {len(compact.encode()) / 1024:.0f} KiB")
     print(f"compile time: {elapsed:.3f} s")
 
 
