@@ -268,3 +268,33 @@ def test_except_around_expressions_only_is_refused(diff):
     """F23, fixed by a refusal: a try body without a step call has no state whose Catch could see its error."""
     with pytest.raises(CompileError, match="an except clause cannot catch an error of this workflow expression"):
         diff.tester("dwf_regressions", "try_expression_only", fresh=True).definition
+
+
+# ------------------------------------------------------------------------------------------- probed string methods
+
+def _inline(tmp_path, name, body):
+    """A tester for a one-workflow module written here: the findings below need nothing from workflows/."""
+    path = tmp_path / f"{name}.py"
+    path.write_text("import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(s):\n" + body + "\n")
+    return WorkflowTester(path, "w")
+
+
+@pytest.mark.xfail(strict=True, raises=DisagreementError,
+                   reason="F36: the local executor's $lowercase case-folds ('ß' -> 'ss'), unlike jsonata 2.0.6")
+@pytest.mark.parametrize("s", ["ß ﬁ", "ΑΣ"])
+def test_lower_is_not_a_case_fold(diff, tmp_path, s):
+    diff.agree(_inline(tmp_path, "dwf_f36_lower", "    return s.lower()"), {"s": s})
+
+
+@pytest.mark.xfail(strict=True, raises=DisagreementError,
+                   reason="F37: s.split() splits only at [ \\t\\n\\r] on the machine ($trim), not at U+00A0 etc.")
+@pytest.mark.parametrize("s", ["a\xa0b", "a\u2003b\x0cc"])
+def test_split_without_separator_splits_at_all_whitespace(diff, tmp_path, s):
+    diff.agree(_inline(tmp_path, "dwf_f37_split", "    return s.split()"), {"s": s})
+
+
+def test_lower_and_split_of_ascii_agree(diff, tmp_path):
+    """The F36/F37 workflows agree on ordinary text, so the marks above fail for the reason they name."""
+    t = _inline(tmp_path, "dwf_f36_ascii", "    return [s.lower(), s.split()]")
+    for s in ["Ab C", " x\ty\n", ""]:
+        diff.agree(t, {"s": s})
