@@ -298,3 +298,20 @@ def test_lower_and_split_of_ascii_agree(diff, tmp_path):
     t = _inline(tmp_path, "dwf_f36_ascii", "    return [s.lower(), s.split()]")
     for s in ["Ab C", " x\ty\n", ""]:
         diff.agree(t, {"s": s})
+
+
+_OWN_FAIL = """    try:
+        step(s)
+        raise sfn.Fail("Big"{cause})
+    except sfn.Fail as e:
+        return [str(e), e.error, e.cause]"""
+
+
+@pytest.mark.xfail(strict=True, raises=DisagreementError,
+                   reason="F38: str(e)/e.cause of the workflow's own caught sfn.Fail differ ('Big: c' vs 'c')")
+@pytest.mark.parametrize("cause", [', "n is big"', ""])
+def test_str_of_the_workflows_own_fail(diff, tmp_path, cause):
+    path = tmp_path / "dwf_f38.py"
+    path.write_text("import pyawssfn as sfn\n\n\ndef step(n):\n    return n\n\n\n@sfn.workflow\ndef w(s):\n"
+                    + _OWN_FAIL.format(cause=cause) + "\n")
+    diff.agree(WorkflowTester(path, "w"), {"s": 1})
