@@ -315,3 +315,27 @@ def test_str_of_the_workflows_own_fail(diff, tmp_path, cause):
     path.write_text("import pyawssfn as sfn\n\n\ndef step(n):\n    return n\n\n\n@sfn.workflow\ndef w(s):\n"
                     + _OWN_FAIL.format(cause=cause) + "\n")
     diff.agree(WorkflowTester(path, "w"), {"s": 1})
+
+
+_AFTER_STEP = """    try:
+        n = step(1)
+        if n > 5:
+            n = 2
+{tail}
+    except Exception:
+        return "caught"
+    return k"""
+
+
+@pytest.mark.xfail(strict=True, raises=DisagreementError,
+                   reason="F39: an expression after a step in a try body, evaluated in a Choice or Succeed, escapes "
+                          "except Exception")
+@pytest.mark.parametrize("tail", ["        return n + a", "        m = n + a\n        k = step(m)"],
+                         ids=["return", "choice_assign"])
+def test_expression_after_a_step_in_a_try_is_caught(diff, tmp_path, tail):
+    path = tmp_path / "dwf_f39.py"
+    path.write_text("import pyawssfn as sfn\n\n\ndef step(n):\n    return n\n\n\n@sfn.workflow\ndef w(a):\n"
+                    + _AFTER_STEP.format(tail=tail) + "\n")
+    t = WorkflowTester(path, "w")
+    diff.agree(t, {"a": 1})
+    diff.agree(t, {"a": None})
