@@ -339,3 +339,15 @@ def test_expression_after_a_step_in_a_try_is_caught(diff, tmp_path, tail):
     t = WorkflowTester(path, "w")
     diff.agree(t, {"a": 1})
     diff.agree(t, {"a": None})
+
+
+@pytest.mark.xfail(strict=True, raises=DisagreementError,
+                   reason="F40: a failing assignment before sfn.sleep is folded into the Wait's Assign, evaluated "
+                          "after the wait")
+def test_failing_assignment_before_a_long_sleep_fails_at_once(diff, tmp_path):
+    path = tmp_path / "dwf_f40.py"
+    path.write_text("import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(xs):\n    n = xs[0]\n"
+                    "    sfn.sleep(40000000)\n    return n\n")
+    t = WorkflowTester(path, "w")
+    py, machine = t.run_both({"xs": []})
+    assert (py.status, machine.status) == ("FAILED", "FAILED")
