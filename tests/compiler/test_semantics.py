@@ -856,3 +856,17 @@ def wf(a, key):
 """)
     for value in ({"a": None, "key": "boom"}, {"a": 1, "key": "boom"}, {"a": 1, "key": "k"}, {"a": "s", "key": "k"}):
         b.check(value)
+
+
+def test_failing_value_before_a_first_wait_fails_before_waiting(both):
+    b = both(HEADER + """
+@sfn.workflow
+def wf(a, xs):
+    a += list(xs)[0]
+    sfn.sleep(5)
+    return a
+""")
+    for value, seconds in (({"a": 0, "xs": []}, 0), ({"a": 1, "xs": [2]}, 5)):
+        py, ex = b.run(value)
+        assert (ex.status, ex.error) == (py.status, py.error)
+        assert (ex.stop_date - ex.start_date).total_seconds() == seconds

@@ -447,13 +447,14 @@ class FunctionLowerer:
         self._check_before_start()
 
     def _check_before_start(self) -> None:
-        """The assignments before the first state move into it; a Task evaluates its Assign only after the call, so
-        a computed value that can fail and that its Arguments do not evaluate would fail after the step ran (and a
-        failing step would win), while Python fails first. Evaluate such values in a Pass before the Task."""
+        """The assignments before the first state move into it; a Task (or Wait) evaluates its Assign only after the
+        call (or the wait), so a computed value that can fail and that its Arguments do not evaluate would fail after
+        the step ran (and a failing step would win) or the time passed, while Python fails first. Evaluate such
+        values in a Pass before it."""
         if self.start_pending is None:
             return
         node, env = self.start_pending
-        if node.type not in ("Task", "Parallel", "Map") or self.graph.start is not node:
+        if node.type not in ("Task", "Parallel", "Map", "Wait") or self.graph.start is not node:
             return
         texts: list[str] = []
         _field_strings(node.fields, texts)
