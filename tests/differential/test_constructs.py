@@ -341,9 +341,6 @@ def test_expression_after_a_step_in_a_try_is_caught(diff, tmp_path, tail):
     diff.agree(t, {"a": None})
 
 
-@pytest.mark.xfail(strict=True, raises=DisagreementError,
-                   reason="F40: a failing assignment before sfn.sleep is folded into the Wait's Assign, evaluated "
-                          "after the wait")
 def test_failing_assignment_before_a_long_sleep_fails_at_once(diff, tmp_path):
     path = tmp_path / "dwf_f40.py"
     path.write_text("import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(xs):\n    n = xs[0]\n"
