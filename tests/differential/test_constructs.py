@@ -348,3 +348,25 @@ def test_failing_assignment_before_a_long_sleep_fails_at_once(diff, tmp_path):
     t = WorkflowTester(path, "w")
     py, machine = t.run_both({"xs": []})
     assert (py.status, machine.status) == ("FAILED", "FAILED")
+
+
+_NESTED_FINALLY = """    x = {first}
+    try:
+        try:
+            step(n)
+        finally:
+            x = x + 1
+    except ValueError:
+        pass
+    return x"""
+
+
+@pytest.mark.xfail(strict=True, raises=DisagreementError,
+                   reason="F41: a nested finally's assignment and the return share one Task; its Output reads the "
+                          "value before its Assign")
+@pytest.mark.parametrize("first", ["step(n)", "1"])
+def test_assignment_in_a_nested_finally_is_returned(diff, tmp_path, first):
+    path = tmp_path / "dwf_f41.py"
+    path.write_text("import pyawssfn as sfn\n\n\ndef step(n):\n    return n\n\n\n@sfn.workflow\ndef w(n):\n"
+                    + _NESTED_FINALLY.format(first=first) + "\n")
+    diff.agree(WorkflowTester(path, "w"), {"n": 0})
