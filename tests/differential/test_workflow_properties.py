@@ -582,8 +582,14 @@ class Gen:
         if finally_:
             self.emit(indent, "finally:")
             # only scalars here: a finally that mutates a returned list shows Python's sharing (F5)
-            target = self.fresh("n")
-            self.emit(indent + 1, f"{target} = {self.int_expr(env, 1, True)}")
+            olds = sorted(env["int"] - ctx["loop_vars"])
+            # a finally that changes a variable read afterwards (the F41 shape)
+            if olds and self.chance(0.5):
+                target = self.pick(olds)
+                self.emit(indent + 1, f"{target} = {target} + {self.int_expr(env, 1, True)}")
+            else:
+                target = self.fresh("n")
+                self.emit(indent + 1, f"{target} = {self.int_expr(env, 1, True)}")
             # a jump out of a finally replaces whatever the try was doing (a return, a break, an error)
             jumps = ["return"] + (["break", "continue"] if ctx["loop"] else [])
             if self.chance(0.25):
