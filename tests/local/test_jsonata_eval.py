@@ -8,6 +8,7 @@ differences are listed in DELIBERATE and checked separately.
 from __future__ import annotations
 
 import importlib.util
+import json as _json
 import pathlib
 import random
 
@@ -579,3 +580,11 @@ def test_sort_comparator_errors_surface():
         evaluate("$sort([3, 1], function($a, $b) { $error('boom') })")
     assert evaluate("$sort(5, function($a, $b) { $a > $b })") == [5]
     assert evaluate("$sort([[1], [0]], function($a, $b) { $a[0] > $b[0] })") == [[0], [1]]
+
+
+def test_lowercase_is_javascripts_to_lower_case_not_a_case_fold():
+    # jsonata-python case-folds ('ß' -> 'ss'); JSONata 2.0.6, which AWS runs, keeps 'ß' and writes a final sigma.
+    texts = ["ß ﬁ", "ΑΣ", "ΟΔΟΣ ΟΔΟΣ", "İstanbul", "HeLLo"]
+    reference = node_jsonata.evaluate_batch([(f"$lowercase({_json.dumps(t)})", {}) for t in texts])
+    for text, ref in zip(texts, reference):
+        assert evaluate(f"$lowercase({_json.dumps(text)})", input=None, variables={}, states={}) == ref["value"]

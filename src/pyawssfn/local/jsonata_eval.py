@@ -411,6 +411,20 @@ def _string_like_jsonata(arg: Any, prettify: bool) -> str:
 # jsonata-python formats numbers inside $string (and `&`) with Python's rules; JSONata uses JavaScript's.
 jfunctions.Functions._string = staticmethod(_string_like_jsonata)
 
+
+def _lowercase_like_jsonata(string):
+    # JSONata 2.0.6 is JavaScript's toLowerCase: 'ß' stays 'ß', 'ΑΣ' gives 'ας' (final sigma), as str.lower() does;
+    # jsonata-python case-folds instead ('ß' -> 'ss').
+    if string is None:
+        return None
+    if string is Utils.NULL_VALUE:
+        raise jexception.JException("T0410", -1)
+    return string.lower()
+
+
+# The built-in is bound when jsonata-python is imported, so the bound function object is the one to change.
+Jsonata.static_frame.lookup("lowercase").method = _lowercase_like_jsonata
+
 _native_get_symbol = jsignature.Signature.get_symbol
 
 
