@@ -366,3 +366,26 @@ def test_assignment_in_a_nested_finally_is_returned(diff, tmp_path, first):
     path.write_text("import pyawssfn as sfn\n\n\ndef step(n):\n    return n\n\n\n@sfn.workflow\ndef w(n):\n"
                     + _NESTED_FINALLY.format(first=first) + "\n")
     diff.agree(WorkflowTester(path, "w"), {"n": 0})
+
+
+_FINALLY_IN_LOOP = """    w0 = 0
+    while w0 < 3:
+        w0 += 1
+        a = 0
+        try:
+            w1 = 0
+            while w1 < 1:
+                w1 += 1
+                step(0)
+        finally:
+            a = a + 1
+    return [a, w0]"""
+
+
+def test_finally_reassigning_after_an_inner_loop(diff, tmp_path):
+    """Generator shape (CONFUSED run, 18:05): HEAD agrees; an uncommitted compiler edit looped until the history
+    limit (25000 events)."""
+    path = tmp_path / "dwf_finally_loop.py"
+    path.write_text("import pyawssfn as sfn\n\n\ndef step(n):\n    return n\n\n\n@sfn.workflow\ndef w(a):\n"
+                    + _FINALLY_IN_LOOP + "\n")
+    diff.agree(WorkflowTester(path, "w"), {"a": 0})
