@@ -520,10 +520,9 @@ def StringGreaterThanEquals(a, b) -> bool:
     return _strings(a, b) and a >= b
 
 
-def StringMatches(s, pattern) -> bool:
-    """ASL wildcard matching: ``*`` matches any run of characters, ``\\*`` a literal star, ``\\\\`` a backslash."""
-    if not _strings(s, pattern):
-        return False
+def _wildcard_pattern(pattern: str, any_run: str = ".*") -> str:
+    """An ASL StringMatches pattern as a regular expression body: ``*`` matches any run of characters (``any_run``),
+    ``\\*`` a literal star, ``\\\\`` a backslash. The compiler writes the same body into JSONata."""
     out, i = [], 0
     while i < len(pattern):
         c = pattern[i]
@@ -531,9 +530,16 @@ def StringMatches(s, pattern) -> bool:
             out.append(re.escape(pattern[i + 1]))
             i += 2
             continue
-        out.append(".*" if c == "*" else re.escape(c))
+        out.append(any_run if c == "*" else re.escape(c))
         i += 1
-    return re.fullmatch("".join(out), s, flags=re.DOTALL) is not None
+    return "".join(out)
+
+
+def StringMatches(s, pattern) -> bool:
+    """ASL wildcard matching: ``*`` matches any run of characters, ``\\*`` a literal star, ``\\\\`` a backslash."""
+    if not _strings(s, pattern):
+        return False
+    return re.fullmatch(_wildcard_pattern(pattern), s, flags=re.DOTALL) is not None
 
 
 def NumericEquals(a, b) -> bool:

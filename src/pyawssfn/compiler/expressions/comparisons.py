@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from pyawssfn import _wildcard_pattern
 from pyawssfn.compiler.expressions.core import J, NUMERIC, NotConstant, _RFC3339, _block, _err, _paren
 
 
@@ -17,16 +18,7 @@ def _is_timestamp(v: str) -> str:
 
 def _wildcard_regex(pattern: str) -> str:
     """ASL's StringMatches pattern (`*` any run, `\\*` a star, `\\\\` a backslash) as a JSONata regex literal."""
-    out, i = [], 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern) and pattern[i + 1] in "*\\":
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append("[\\s\\S]*" if c == "*" else re.escape(c))
-        i += 1
-    body = "".join(out).replace("/", "\\/")
+    body = _wildcard_pattern(pattern, "[\\s\\S]*").replace("/", "\\/")
     return f"/^{body}$/"
 
 
