@@ -112,7 +112,6 @@ F_HOISTED = "an expression before a step in a try body is evaluated before the t
 
 KNOWN = {
     ("dwf_regressions", "expression_before_step_in_try", 0): F_HOISTED,
-    ("dwf_regressions", "error_in_else", 0): F_ELSE,
 }
 
 
@@ -325,9 +324,6 @@ _AFTER_STEP = """    try:
     return k"""
 
 
-@pytest.mark.xfail(strict=True, raises=DisagreementError,
-                   reason="F39: an expression after a step in a try body, evaluated in a Choice or Succeed, escapes "
-                          "except Exception")
 @pytest.mark.parametrize("tail", ["        return n + a", "        m = n + a\n        k = step(m)"],
                          ids=["return", "choice_assign"])
 def test_expression_after_a_step_in_a_try_is_caught(diff, tmp_path, tail):

@@ -29,6 +29,7 @@ class Node:
     branches: list["Graph"] = field(default_factory=list)  # Parallel
     processor: "Graph | None" = None                       # Map
     processor_config: dict | None = None
+    cover: Any = None        # the try handler (or finally) its Catch sends an expression's error to; None: none
 
 
 @dataclass(eq=False)

@@ -12,6 +12,7 @@ import builtins
 import copy
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -37,6 +38,8 @@ _MESSAGE = ('($c := {src}.Cause; $type($c) = "string" and $substring($c, 0, 1) =
 _BAD_CALLS = {"print", "open", "input", "exec", "eval", "compile", "breakpoint", "exit", "quit", "__import__",
               "globals", "locals", "vars", "setattr", "delattr", "getattr", "id", "hash", "iter", "next", "help",
               "memoryview", "object", "super", "type"}
+_CHANGING = object()
+_STATES_REF = re.compile(r"\$states\.(?:result|errorOutput|input)\b")
 _TASK_LIKE = ("Task", "Parallel", "Map", "Pass", "Wait")
 _HOISTABLE = (ast.Call, ast.Attribute, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)
 _MUTATORS = ("append", "extend", "update", "insert", "pop", "remove", "clear", "sort", "reverse", "setdefault",
@@ -129,6 +132,8 @@ class FunctionLowerer:
         self.types = self._infer_types(outer_types or {})
         self.frontier: list[Exit] = [Exit(StartHolder(), {})]
         self.start_pending: tuple[Node, dict[str, str]] | None = None
+        self.cur_line = self._line()
+        self.checked: set[tuple[int, str]] = set()   # (holder, value) pairs whose evaluation place is settled
         self.param_reads: set[str] = set()
         self._declare_locals()
         self.maybe_unbound: set[tuple[int, int]] = set()
@@ -346,6 +351,7 @@ class FunctionLowerer:
     def connect(self, node: Node, start_ok: bool = True) -> dict[str, str]:
         """Make ``node`` the next state of every exit; return the env valid in ``node``'s own input context (only
         non-empty at the very start, where the input-reading assignments move into ``node`` itself)."""
+        self.settle()
         fr = self.frontier
         self.frontier = []
         if start_ok and len(fr) == 1 and isinstance(fr[0].holder, StartHolder):
@@ -366,8 +372,80 @@ class FunctionLowerer:
             self.graph.start = p
             self.frontier = [Exit(p, {})]
 
+    def cover(self) -> Any:
+        """Where an error of a workflow expression (States.QueryEvaluationError) evaluated here goes: the innermost
+        try whose handlers catch everything, or whose finally must run, with the part of it we are in; None when
+        nothing catches it (then a Pass or Choice, which have no Catch, behave alike)."""
+        for ctx in reversed(self.stack):
+            if not isinstance(ctx, TryCtx):
+                continue
+            if ctx.phase == "body" and any("States.ALL" in h.errors or h.fail for h in ctx.handlers):
+                return (id(ctx), "handlers")
+            if ctx.has_finally and ctx.phase in ("body", "handlers"):
+                return (id(ctx), "finally")
+        return None
+
+    def settle(self, change: bool = False) -> None:
+        """Pending assignments that can fail are folded into the state that precedes them only when that state's
+        Catch sends their error where Python's handlers would (the same cover); otherwise they are evaluated in a
+        state of their own with the right Catch: a Pass where nothing catches, else a Parallel with an empty
+        branch (Pass and Choice states have no Catch)."""
+        cov = self.cover()
+        settled = []
+        for ex in self.frontier:
+            items = list(ex.env.items())
+            first = next((i for i, (_, v) in enumerate(items) if can_fail(v) and v not in self._safe_codes
+                          and (id(ex.holder), v) not in self.checked), None)
+            start = isinstance(ex.holder, StartHolder)
+            # the start's pending values move into the first state, which has the current cover, unless the
+            # cover is about to change
+            holder_cover = ex.holder.cover if isinstance(ex.holder, Node) else (_CHANGING if start and change
+                                                                                 else None)
+            if first is None or holder_cover == cov:
+                # the holder evaluates them when they are flushed into its Assign, whatever the cover is by then
+                self.checked.update((id(ex.holder), v) for v in ex.env.values())
+                settled.append(ex)
+                continue
+            if start and cov is None:
+                p = self.add(Node("Pass", "read the input" if self.top else "start", self._line(),
+                                  assign=dict(ex.env)))
+                self.graph.start = p
+                self.checked.update((id(p), v) for v in ex.env.values())
+                settled.append(Exit(p, dict(ex.env)))
+                continue
+            # all of them move: a later value may read an earlier one's variable as it was before the holder
+            keep, rest = {}, dict(items)
+            # values of the holder's own context ($states.result after a Task, ...) are handed over in a variable
+            for ref in sorted(set(_STATES_REF.findall(" ".join(rest.values())))):
+                tmp = self.fresh("handover")
+                keep[tmp] = ref
+                rest = {k: re.sub(re.escape(ref) + r"\b", "$" + tmp, v) for k, v in rest.items()}
+            line = self.cur_line
+            if cov is None:
+                node = Node("Pass", "evaluate", line)
+            else:
+                branch = Graph()
+                noop = Node("Pass", "nothing to do", line, end=True)
+                branch.nodes.append(noop)
+                branch.start = noop
+                node = Node("Parallel", "evaluate where caught", line, branches=[branch],
+                            fields={"Arguments": {}})
+            self.flush(Exit(ex.holder, keep), node)
+            self.add(node)
+            if cov is not None:
+                self.catchers(node, {})
+            # the values stay pending on the new state, whose Assign evaluates them (Output may read them too)
+            self.checked.update((id(node), v) for v in rest.values())
+            settled.append(Exit(node, rest))
+        self.frontier = settled
+
+    @property
+    def _safe_codes(self) -> set[str]:
+        return {error_object("$states.errorOutput")}
+
     def catchers(self, node: Node, pre_env: dict[str, str]) -> None:
         """Catch clauses for a state inside the current try blocks, then the shared uncaught-error route."""
+        node.cover = self.cover()
         for ctx in reversed(self.stack):
             if not isinstance(ctx, TryCtx):
                 continue
@@ -483,6 +561,7 @@ class FunctionLowerer:
             if isinstance(n, ast.NamedExpr):
                 raise self.fail(n, "assignment expressions (:=) are not supported in a workflow",
                                 "assign in a statement of its own")
+        self.cur_line = st.lineno
         method = getattr(self, "st_" + type(st).__name__, None)
         if method is None:
             what, instead = _REFUSED_STMTS.get(type(st).__name__, (f"{type(st).__name__} statement",
@@ -642,18 +721,29 @@ class FunctionLowerer:
             if isinstance(ctx, TryCtx) and ctx.has_finally and ctx.phase in ("body", "handlers"):
                 for ex in self.frontier:
                     ex.env[ctx.ret_var] = self.render(value, ex.env)
+                self.settle(change=True)
                 ctx.pending["return"].extend(self.frontier)
                 self.frontier = []
                 return
         self.do_return(value, name, line)
 
     def do_return(self, value: ast.expr, name: str, line: int) -> None:
+        cov = self.cover()
+        if any(can_fail(self.render(value, ex.env)) and cov != (ex.holder.cover if isinstance(ex.holder, Node)
+                                                                else None) for ex in self.frontier) \
+                or any(isinstance(ex.holder, StartHolder) for ex in self.frontier) and cov is not None:
+            # the state that would evaluate the value in its Output has another cover: evaluate it first
+            tmp = self.fresh("return_value")
+            for ex in self.frontier:
+                ex.env[tmp] = self.render(value, ex.env)
+            self.settle()
+            value = self._var_name(tmp)
         rest: list[Exit] = []
         read = self._surely_read(value)
         for ex in self.frontier:
             h = ex.holder
             if isinstance(h, Node) and h.type in _TASK_LIKE:
-                h.output = self.render(value, ex.env)
+                h.output = _before_assign(self.render(value, ex.env), h.assign)
                 # assignments that can fail still run (Python would fail), unless the output reads them anyway
                 h.assign.update({k: v for k, v in _risky(ex.env).items() if k not in read})
                 h.end = True
@@ -845,10 +935,18 @@ class FunctionLowerer:
     def st_If(self, st: ast.If) -> None:
         chain = [(st.test, st.body)]
         orelse = st.orelse
-        while len(orelse) == 1 and isinstance(orelse[0], ast.If) and not self._needs_states(orelse[0].test):
+        covered = self.cover() is not None
+        while len(orelse) == 1 and isinstance(orelse[0], ast.If) and not self._needs_states(orelse[0].test) \
+                and not covered:
             chain.append((orelse[0].test, orelse[0].body))
             orelse = orelse[0].orelse
         tests = [self.prepare(chain[0][0])] + [self.prepare(t) for t, _ in chain[1:]]
+        if covered and any(can_fail(self.condition(tests[0], ex.env)) for ex in self.frontier):
+            # a Choice has no Catch: a test that can fail inside a try is evaluated by a state that has one
+            tmp = self.fresh("test")
+            for ex in self.frontier:
+                ex.env[tmp] = self.condition(tests[0], ex.env)
+            tests[0] = self._var_name(tmp)
         choice = Node("Choice", "if " + describe_source(self._src(st.test), 77), st.lineno)
         # Assignments still pending at the very start go on every path (a Choice's own Assign is not applied
         # when a rule with its own Assign matches).
@@ -872,6 +970,7 @@ class FunctionLowerer:
 
     def st_While(self, st: ast.While) -> None:
         self.materialize_start()
+        self.settle()   # a state it adds must come before the loop head, not be the head
         mark = len(self.graph.nodes)
         test = self.prepare(st.test)
         choice = Node("Choice", "while " + describe_source(self._src(st.test), 74), st.lineno)
@@ -889,6 +988,7 @@ class FunctionLowerer:
             self.lower_block(st.body)
         finally:
             self.stack.pop()
+        self.settle()
         for ex in self.frontier + loop.continues:
             self.flush(ex, head)
         self.frontier = [Exit(default, {})]
@@ -902,6 +1002,7 @@ class FunctionLowerer:
         self._jump("continue", st)
 
     def _jump(self, kind: str, st: ast.stmt) -> None:
+        self.settle(change=True)
         for ctx in reversed(self.stack):
             if isinstance(ctx, TryCtx) and ctx.has_finally and ctx.phase in ("body", "handlers"):
                 ctx.pending[kind].extend(self.frontier)
@@ -1027,11 +1128,22 @@ class FunctionLowerer:
         if st.finalbody:
             ctx.exc_var = self.fresh("exception")
             ctx.ret_var = self.fresh("return_value")
+        # every change of cover settles the pending values computed under the previous one
+        outside = self.cover()
+        self.stack.append(ctx)
+        inside = self.cover()
+        self.stack.pop()
+        self.settle(change=inside != outside)
         self.stack.append(ctx)
         try:
             self.lower_block(st.body)
             ctx.phase = "handlers"
+            in_else = self.cover()
+            ctx.phase = "body"
+            self.settle(change=in_else != inside)
+            ctx.phase = "handlers"
             self.lower_block(st.orelse)
+            self.settle(change=in_else != outside)
             normal = self.frontier
             for h in handlers:
                 self.frontier = h.incoming
@@ -1039,6 +1151,7 @@ class FunctionLowerer:
                     self.stack.append(HandlerScope(h.var))
                     try:
                         self.lower_block(h.node.body)
+                        self.settle(change=in_else != outside)
                     finally:
                         self.stack.pop()
                     normal = normal + self.frontier
@@ -1998,6 +2111,13 @@ def _own_nodes(stmt: ast.AST):
         for c in ast.iter_child_nodes(n):
             if not isinstance(c, (ast.FunctionDef, ast.Lambda, ast.ExceptHandler)):
                 todo.append(c)
+
+
+def _before_assign(output: str, assign: dict[str, str]) -> str:
+    """A state's Output sees the variables as they were before its own Assign: read what the Assign gives them."""
+    for k in set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", output)) & set(assign):
+        output = re.sub(r"\$" + k + r"(?![A-Za-z0-9_])", lambda _m: f"({assign[k]})", output)
+    return output
 
 
 def _risky(env: dict[str, str]) -> dict[str, str]:

@@ -118,7 +118,7 @@ class FormattingMixin:
                 f'{_err("ValueError: str() of a float of 1e16 or more is not supported in a workflow")}) : '
                 f"{_str_number(v)}"))
         if t == "bool":
-            return f'({value.code} ? "True" : "False")'
+            return f'(({value.code}) ? "True" : "False")'
         if t == "none":
             return '"None"' if value.atom else f'( {value.code}; "None" )'
         if t in ("list", "dict"):
