@@ -8,6 +8,9 @@ from typing import Callable
 from pyawssfn.compiler.expressions.core import J, _describe, _err, single
 
 
+# Python's str.split() whitespace, spelled out: JavaScript's \s (AWS) and Python's re \s (the local executor) differ
+_PY_WS = r"[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
 class MethodMixin:
     """ExpressionTranslator methods; see the module docstring."""
 
@@ -73,7 +76,8 @@ class MethodMixin:
         args = self._str_args(node, 0, 1)
         if not args or args[0].type == "none":
             return self._typed(node, obj, "str", lambda s: (
-                f'( $__t := $trim({s}); $__t = "" ? [] : [$split($__t, " ")] )'), "list")
+                f'( $__t := $replace({s}, /^{_PY_WS}+|{_PY_WS}+$/, ""); $__t = "" ? [] : [$split($__t, /{_PY_WS}+/)] )'),
+                "list")
         if args[0].code == '""':
             self._refuse(node, "str.split('') raises ValueError: empty separator", "use list(s) for characters")
         check = "" if args[0].type == "str" and args[0].atom else f'{{sep}} = "" ? {_err("ValueError: empty separator")} : '
