@@ -2,10 +2,17 @@
 from __future__ import annotations
 
 import json
+import pathlib
 
 import pytest
 
 from .conftest import all_states
+
+
+def golden_source(name: str) -> str:
+    """The source of a golden case: its compiled output is pinned there, its behaviour checked here."""
+    return (pathlib.Path(__file__).with_name("golden") / f"{name}.py").read_text()
+
 
 HEADER = """
 import pyawssfn as sfn
@@ -78,41 +85,12 @@ def wf(a):
 
 @pytest.mark.parametrize("x", [-1, 0, 1, 5, 12])
 def test_if_elif_else_with_assignments(both, x):
-    b = both(HEADER + """
-@sfn.workflow
-def wf(x):
-    label = "none"
-    if x < 0:
-        label = "neg"
-    elif x == 0:
-        label = "zero"
-    elif x > 10:
-        label = double(x)
-    else:
-        y = double(x)
-        label = "small " + str(y)
-    return label
-""")
+    b = both(golden_source("if_elif_else"))  # the module whose compiled output the golden file pins
     b.check({"x": x})
 
 
 def test_while_with_break_continue_else(both):
-    b = both(HEADER + """
-@sfn.workflow
-def wf(limit):
-    i = 0
-    acc = []
-    while i < limit:
-        i += 1
-        if i == 2:
-            continue
-        if i == 7:
-            break
-        acc.append(double(i))
-    else:
-        acc.append("done")
-    return {"i": i, "acc": acc}
-""")
+    b = both(golden_source("while_loop"))
     for limit in (0, 3, 5, 10):
         b.check({"limit": limit})
 
