@@ -116,9 +116,10 @@ def _print_result(summary: dict, console) -> None:
                       f"cause: {escape(str(summary['cause']))}")
 
 
-def _first_line(exc) -> str:
-    text = str(exc).strip()
-    return " ".join(text.split(". Serve it")[0].split()) if text else type(exc).__name__
+def _first_sentence(exc) -> str:
+    """What went wrong, without the advice for library users that follows it (the CLI gives its own)."""
+    text = " ".join(str(exc).split())
+    return text.split(". ", 1)[0].rstrip(".") if text else type(exc).__name__
 
 
 class _Queue(argparse.Action):
@@ -217,13 +218,13 @@ def run(args: argparse.Namespace) -> int:
         try:
             return run_one(input_value)
         except CallbackUnavailable as exc:
-            raise _usage(f"{_first_line(exc)}; on the command line, answer it with --callback STEP=JSON, "
+            raise _usage(f"{_first_sentence(exc)}; on the command line, answer it with --callback STEP=JSON, "
                          "--callback-fail STEP=ERROR[:CAUSE] or --callback-timeout STEP") from None
         except pyrun.MissingMock as exc:
-            raise _usage(f"{_first_line(exc)}; on the command line, serve sfn.aws calls with "
+            raise _usage(f"{_first_sentence(exc)}; on the command line, serve sfn.aws calls with "
                          "--mock-aws SERVICE.OPERATION=JSON or --mock-aws-fail SERVICE.OPERATION=ERROR[:CAUSE]") from None
         except (pyrun.PyRunError, InvalidExecutionInput) as exc:
-            raise _usage(_first_line(exc)) from None
+            raise _usage(_first_sentence(exc)) from None
 
     def python_run():
         return guarded(tester.run_python)
@@ -239,7 +240,7 @@ def run(args: argparse.Namespace) -> int:
 
     machine = guarded(tester.run_machine)
     if machine.error == "Local.UnservedResource":  # a missing test setup, as a missing mock is in plain Python
-        raise _usage(f"{_first_line(machine.cause)}; on the command line, serve sfn.aws calls with "
+        raise _usage(f"{_first_sentence(machine.cause)}; on the command line, serve sfn.aws calls with "
                      "--mock-aws SERVICE.OPERATION=JSON or --mock-aws-fail SERVICE.OPERATION=ERROR[:CAUSE]")
     machine_summary = execution_summary(machine)
     if not args.compare:
