@@ -82,8 +82,12 @@ def _fake_compiler(monkeypatch, *, definition=None, diagnostics=None, source_map
             raise CompileError(diagnostics)
         return types.SimpleNamespace(definition=definition, source_map=source_map or {})
 
+    def compile_source(source, filename="<string>", workflow=None, function_arn=None, transient_retry=True):
+        return compile_file(filename, workflow, function_arn)
+
     module.CompileError = CompileError
     module.compile_file = compile_file
+    module.compile_source = compile_source
     monkeypatch.setitem(sys.modules, "pyawssfn.compiler", module)
     return calls
 

@@ -2,7 +2,6 @@
 read, and an argument that starts with ``{`` is the definition itself. Shared by ``validate`` and ``graph``."""
 from __future__ import annotations
 
-import json
 import pathlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,45 +25,39 @@ class Loaded:
 
 
 def load(argument: str, workflow: str | None = None) -> Loaded:
-    if argument.lstrip().startswith("{"):
-        return _parse(argument, "the definition given on the command line")
+    """``argument`` as a definition. Unreadable input raises the command line's UsageError (see commands/inputs.py),
+    a definition that cannot be had raises LoadError."""
+    from pyawssfn.commands import inputs
+
+    if argument.lstrip().startswith(("{", "[")):
+        value, text, origin = inputs.definition_argument(argument)
+        return Loaded(value, {}, origin, text)
     path = pathlib.Path(argument)
     if path.suffix == ".py":
-        return _compile(path, workflow)
+        return _compile(argument, workflow)
     if workflow:
         raise LoadError([f"--workflow only applies to a .py workflow module, not {argument}"])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if argument != inputs.STDIO and not path.exists():
         raise LoadError([f"{argument}: no such file (give a workflow .py, a definition .json, or JSON text)"])
-    except IsADirectoryError:
-        raise LoadError([f"{argument}: is a directory, not a definition file"])
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LoadError([f"{argument}: cannot be read: {exc}"])
-    return _parse(text, argument)
+    value, text, origin = inputs.definition_argument(argument)
+    return Loaded(value, {}, origin, text)
 
 
-def _parse(text: str, origin: str) -> Loaded:
-    try:
-        definition = json.loads(text)
-    except ValueError as exc:
-        raise LoadError([f"{origin}: not valid JSON: {exc}"])
-    return Loaded(definition, {}, origin, text)
+def _compile(argument: str, workflow: str | None) -> Loaded:
+    from pyawssfn.commands import inputs
 
-
-def _compile(path: pathlib.Path, workflow: str | None) -> Loaded:
-    if not path.is_file():
-        raise LoadError([f"{path}: no such file"])
+    source = inputs.read_source(argument)
     try:  # the compiler is large; only .py inputs need it
-        from pyawssfn.compiler import CompileError, compile_file
+        from pyawssfn.compiler import CompileError, compile_source
     except ImportError as exc:
-        raise LoadError([f"{path}: cannot compile: the pyawssfn compiler is not available ({exc})"])
+        raise LoadError([f"{argument}: cannot compile: the pyawssfn compiler is not available ({exc})"])
 
     try:
-        result = compile_file(str(path), workflow=workflow)
+        with inputs.bounded_recursion(argument):
+            result = compile_source(source, argument, workflow=workflow)
     except CompileError as exc:
         raise LoadError([str(d) for d in exc.diagnostics] or [str(exc)])
-    return Loaded(result.definition, dict(getattr(result, "source_map", None) or {}), str(path))
+    return Loaded(result.definition, dict(getattr(result, "source_map", None) or {}), argument)
 
 
 def count_states(definition: Any) -> int:

@@ -1,8 +1,12 @@
 """Helpers shared by the subcommands."""
 from __future__ import annotations
 
-import json
-import pathlib
+import datetime as dt
+
+# An execution lasts up to a year (AWS's Standard quota) and timestamps are epoch milliseconds: a start between these
+# keeps every moment of a run representable.
+_EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_LATEST = dt.datetime(9998, 12, 31, tzinfo=dt.timezone.utc)
 
 
 def usage(message: str):
@@ -11,24 +15,11 @@ def usage(message: str):
     return UsageError(message)
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not JSON")
-
-
 def read_json_input(text: str, option: str = "--input"):
-    """The value of an ``--input JSON`` option (JSON text, or ``@FILE``), with its text: ``(value, text)``.
-    NaN and Infinity are refused: AWS would not accept them as JSON."""
-    where = option
-    if text.startswith("@"):
-        where = text[1:]
-        try:
-            text = pathlib.Path(where).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise usage(f"cannot read the input file {where}: {exc.strerror or exc}") from None
-    try:
-        return json.loads(text, parse_constant=_reject_constant), text
-    except ValueError as exc:
-        raise usage(f"{where} is not valid JSON: {exc}") from None
+    """The value of an ``--input JSON`` option (JSON text, ``@FILE`` or ``@-``), with its text: ``(value, text)``.
+    NaN, Infinity, out-of-range numbers, lone surrogates and too deep nesting are refused (see commands/inputs.py)."""
+    from pyawssfn.commands.inputs import json_argument
+    return json_argument(text, option)
 
 
 def add_start_time_option(parser) -> None:
@@ -39,8 +30,6 @@ def add_start_time_option(parser) -> None:
 
 def start_time(args):
     """--start-time as an aware datetime; default the real current time (millisecond precision, as AWS records)."""
-    import datetime as dt
-
     if args.start_time is None:
         now = dt.datetime.now(dt.timezone.utc)
         return now.replace(microsecond=now.microsecond // 1000 * 1000)
@@ -49,4 +38,9 @@ def start_time(args):
     except ValueError:
         raise usage(f"--start-time {args.start_time!r} is not an ISO-8601 timestamp such as "
                     "2024-01-01T00:00:00Z") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    if not _EARLIEST <= moment <= _LATEST:  # aware datetimes compare by instant, without converting
+        raise usage(f"--start-time {args.start_time!r} is out of range: give a moment between "
+                    f"{_EARLIEST:%Y-%m-%d} and {_LATEST:%Y-%m-%d}")
+    return moment
+

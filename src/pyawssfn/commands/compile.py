@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import pathlib
 import sys
 
 
@@ -13,47 +12,34 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "language with Variables) and print it, or write it to OUT. Each step call becomes a Lambda Task "
                     "on ${FunctionArn} (or --function-arn). Exit status: 0 compiled, 2 bad usage or compile errors "
                     "(all of them are listed as file:line:col: error: ...).")
-    p.add_argument("file", metavar="FILE", help="the workflow module (.py)")
+    p.add_argument("file", metavar="FILE", help="the workflow module (.py; - reads it from standard input)")
     p.add_argument("--workflow", metavar="NAME", help="the workflow function (needed when FILE has several)")
     p.add_argument("--function-arn", metavar="ARN", help="the Lambda function ARN to put in place of ${FunctionArn}")
     p.add_argument("--no-transient-retry", action="store_true",
                    help="do not add the default retrier for Lambda's transient service errors")
-    p.add_argument("-o", "--output", metavar="OUT", help="write the definition to OUT instead of printing it")
+    p.add_argument("-o", "--output", metavar="OUT", help="write the definition to OUT instead of printing it (- is standard output)")
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from pyawssfn.cli import UsageError
+    from pyawssfn.commands.inputs import bounded_recursion, check_output, display, read_source, write_output
     from pyawssfn.compiler import CompileError, compile_source
 
-    path = pathlib.Path(args.file)
-    if not path.is_file():
-        raise UsageError(f"{args.file}: no such file")
+    source = read_source(args.file)
+    check_output(args.output, args.force, inputs=[args.file])
+    filename = "<stdin>" if args.file == "-" else args.file
     try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {args.file}: {exc}") from None
-    out = pathlib.Path(args.output) if args.output else None
-    if out is not None and out.exists() and not args.force:
-        raise UsageError(f"{args.output} exists; pass --force to overwrite it")
-    try:
-        result = compile_source(source, args.file, workflow=args.workflow, function_arn=args.function_arn,
-                                transient_retry=not args.no_transient_retry)
+        with bounded_recursion(display(args.file)):
+            result = compile_source(source, filename, workflow=args.workflow, function_arn=args.function_arn,
+                                    transient_retry=not args.no_transient_retry)
     except CompileError as exc:
         for d in exc.diagnostics:
             print(str(d), file=sys.stderr)
         n = len(exc.diagnostics)
         print(f"pyawssfn: {n} error{'s' if n != 1 else ''}; nothing compiled", file=sys.stderr)
         return 2
-    text = result.to_json()
-    if out is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-    print(f"wrote {args.output} ({len(result.definition['States'])} top-level states, steps: "
-          f"{', '.join(result.steps) or 'none'})", file=sys.stderr)
+    if write_output(result.to_json(), args.output, args.force, inputs=[args.file]):
+        print(f"wrote {args.output} ({len(result.definition['States'])} top-level states, steps: "
+              f"{', '.join(result.steps) or 'none'})", file=sys.stderr)
     return 0

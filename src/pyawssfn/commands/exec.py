@@ -17,7 +17,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Execute a state machine definition in pyawssfn's local executor, which behaves as AWS Step "
                     "Functions does. Waits and retry intervals take no real time. Exit status: 0 SUCCEEDED, "
                     "1 FAILED or TIMED_OUT, 2 bad usage or an invalid definition.")
-    p.add_argument("definition", metavar="DEFINITION.json", help="the ASL definition (a file, or JSON text)")
+    p.add_argument("definition", metavar="DEFINITION.json", help="the ASL definition (a file, - for standard input, or JSON text)")
     p.add_argument("--input", default="{}", metavar="JSON",
                    help="the execution input as JSON text, or @FILE to read it from a file (default: {})")
     p.add_argument("--lambda", dest="lambdas", action="append", default=[], metavar="ARN=MODULE:FUNCTION",
@@ -40,19 +40,12 @@ def _usage(message: str):
 
 
 def _read_definition(source: str):
-    text = source
-    if not source.lstrip().startswith("{"):
-        path = pathlib.Path(source)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise _usage(f"cannot read the definition {source}: {exc.strerror or exc}") from None
-    try:
-        definition = json.loads(text)
-    except ValueError as exc:
-        raise _usage(f"the definition {source} is not valid JSON: {exc}") from None
+    from pyawssfn.commands.inputs import definition_argument
+
+    definition, _, origin = definition_argument(source)
     if not isinstance(definition, dict):
-        raise _usage(f"the definition {source} must be a JSON object")
+        kind = "an array" if isinstance(definition, list) else type(definition).__name__
+        raise _usage(f"{origin} is {kind}, not a state machine definition (a JSON object with StartAt and States)")
     return definition
 
 

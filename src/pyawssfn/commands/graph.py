@@ -38,9 +38,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.format is None:
         args.format = _format_for(args.output)
-    if args.output and os.path.exists(args.output) and not args.force:
-        print(f"pyawssfn: error: {args.output} exists; pass --force to overwrite it", file=sys.stderr)
-        return 2
+    from pyawssfn.commands.inputs import check_output
+
+    check_output(args.output, args.force, inputs=[args.source])
     try:
         loaded = load(args.source, args.workflow)
     except LoadError as exc:
@@ -59,18 +59,8 @@ def run(args: argparse.Namespace) -> int:
     except RuntimeError as exc:
         print(f"pyawssfn: error: {exc}", file=sys.stderr)
         return 2
-    if not args.output:
-        sys.stdout.write(text)
-        return 0
-    try:
-        # "x" refuses to replace a file that appeared since the check above; --force truncates on purpose.
-        with open(args.output, "w" if args.force else "x", encoding="utf-8") as f:
-            f.write(text)
-    except FileExistsError:
-        print(f"pyawssfn: error: {args.output} exists; pass --force to overwrite it", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"pyawssfn: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    print(f"wrote {args.output}", file=sys.stderr)
+    from pyawssfn.commands.inputs import write_output
+
+    if write_output(text, args.output, args.force, inputs=[args.source]):
+        print(f"wrote {args.output}", file=sys.stderr)
     return 0

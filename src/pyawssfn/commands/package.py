@@ -27,13 +27,16 @@ def add_parser(subparsers):
 def steps_of(path: pathlib.Path, workflow: str | None) -> list[str] | None:
     """The steps the compiled machine calls (with those of the child workflows it starts); None after printing the
     compile errors."""
-    from pyawssfn.compiler import CompileError, compile_file
+    from pyawssfn.commands.inputs import bounded_recursion, read_source
+    from pyawssfn.compiler import CompileError, compile_source
 
+    source = read_source(str(path))
     steps, todo, done = set(), [workflow], set()
     while todo:
         name = todo.pop()
         try:
-            res = compile_file(str(path), workflow=name)
+            with bounded_recursion(str(path)):
+                res = compile_source(source, str(path), workflow=name)
         except CompileError as exc:
             for d in getattr(exc, "diagnostics", None) or [exc]:
                 print(str(d), file=sys.stderr)
@@ -47,14 +50,19 @@ def steps_of(path: pathlib.Path, workflow: str | None) -> list[str] | None:
 def run(args) -> int:
     from pyawssfn.packaging import PackageError, build_package
 
+    from pyawssfn.commands.inputs import check_output, usage
+
     path = pathlib.Path(args.file)
+    if args.file == "-":
+        raise usage("package needs the workflow module as a file: the zip holds it and the modules beside it")
+    if path.is_dir():
+        raise usage(f"{args.file} is a directory, not a Python module")
     if not path.is_file():
-        print(f"pyawssfn: error: no such file: {path}", file=sys.stderr)
-        return 2
+        raise usage(f"{args.file}: no such file")
+    check_output(args.output, args.force, inputs=[args.file])
+    if args.output == "-":
+        raise usage("package writes a zip file: name it with -o FILE.zip")
     out = pathlib.Path(args.output)
-    if out.exists() and not args.force:
-        print(f"pyawssfn: error: {out} exists; pass --force to overwrite it", file=sys.stderr)
-        return 2
     steps = steps_of(path, args.workflow)
     if steps is None:
         return 2

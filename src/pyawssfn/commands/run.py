@@ -55,10 +55,13 @@ def _read_input(text: str):
 
 def _compile_or_exit(path: pathlib.Path, workflow: str | None):
     """Compile first, so a broken module gets its diagnostics rather than an import traceback."""
-    from pyawssfn.compiler import CompileError, compile_file
+    from pyawssfn.commands.inputs import bounded_recursion, read_source
+    from pyawssfn.compiler import CompileError, compile_source
 
+    source = read_source(str(path))  # decoded as Python decodes it (BOM, coding cookie), read with a size bound
     try:
-        return compile_file(str(path), workflow=workflow)
+        with bounded_recursion(str(path)):
+            return compile_source(source, str(path), workflow=workflow)
     except CompileError as exc:
         for d in exc.diagnostics:
             print(str(d), file=sys.stderr)
@@ -195,12 +198,13 @@ def run(args: argparse.Namespace) -> int:
         raise _usage(f"{args.file} is a state machine definition, not a workflow module: run it with "
                      f"`pyawssfn exec {args.file} --input JSON`")
     input_value = _read_input(args.input)
+    started = start_time(args)
     console = Console(highlight=False)
     result = _compile_or_exit(path, args.workflow)
     if result is None:
         return 2
     try:
-        tester = WorkflowTester(path, result.workflow, seed=args.seed, start_time=start_time(args))
+        tester = WorkflowTester(path, result.workflow, seed=args.seed, start_time=started)
     except pyrun.PyRunError as exc:
         raise _usage(str(exc)) from None
     except Exception as exc:  # the module's own top-level code failed while importing
