@@ -1,4 +1,9 @@
-"""Shared test fixtures. Area-specific fixtures live in each tests/<area>/conftest.py."""
+"""Shared test fixtures. Area-specific fixtures live in each tests/<area>/conftest.py.
+
+Data this repository's CI supplies (the AWS recordings in ../shared/conformance, ...) is reached only through
+``shared_path("conformance/cases.jsonl")``: outside CI a missing file skips the test (one summary line says which
+folder is missing), inside CI (``CI=true``) it fails, so CI can never pass by skipping.
+"""
 from __future__ import annotations
 
 import os
@@ -8,14 +13,81 @@ import pytest
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 
+# Paths asked for and not found during this session, reported once each in the terminal summary.
+_MISSING: dict[pathlib.Path, str] = {}
+
+
+def in_ci() -> bool:
+    """True when the run is this repository's CI, which must supply every shared file."""
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def shared_root() -> pathlib.Path:
+    """The folder of CI-supplied data: $PYAWSSFN_SHARED, else ../shared beside the checkout."""
+    env = os.environ.get("PYAWSSFN_SHARED")
+    return pathlib.Path(env) if env else REPO.parent / "shared"
+
 
 def conformance_dir() -> pathlib.Path:
-    """Where the AWS-recorded conformance cases are: $PYAWSSFN_CONFORMANCE_CASES or ../shared/conformance."""
+    """Where the AWS-recorded conformance cases are: $PYAWSSFN_CONFORMANCE_CASES or <shared>/conformance."""
     env = os.environ.get("PYAWSSFN_CONFORMANCE_CASES")
     if env:
         p = pathlib.Path(env)
         return p.parent if p.is_file() else p
-    return REPO.parent / "shared" / "conformance"
+    return shared_root() / "conformance"
+
+
+def _locate(relative: str) -> pathlib.Path:
+    first, _, rest = relative.partition("/")
+    if first == "conformance":  # keeps the older PYAWSSFN_CONFORMANCE_CASES override working
+        return conformance_dir() / rest if rest else conformance_dir()
+    return shared_root() / relative
+
+
+def shared_path_or_none(relative: str) -> pathlib.Path | None:
+    """For collection time (parametrize lists): the path, or None outside CI when it is missing; fails in CI.
+
+    A test parametrized over an empty list is reported by pytest as skipped, so pair this with a test that calls
+    ``shared_path`` to make CI fail loudly rather than run nothing.
+    """
+    path = _locate(relative)
+    if path.exists():
+        return path
+    message = _missing_message(relative, path)
+    if in_ci():
+        pytest.fail(message, pytrace=False)
+    _MISSING[path] = message
+    return None
+
+
+def shared_path(relative: str) -> pathlib.Path:
+    """The CI-supplied file ``relative`` (to ../shared); skips the calling test outside CI when it is missing."""
+    path = shared_path_or_none(relative)
+    if path is None:
+        pytest.skip(_MISSING[_locate(relative)])
+    return path
+
+
+_MARK = "from this repository's CI data"
+
+
+def _missing_message(relative: str, path: pathlib.Path) -> str:
+    return (f"needs {relative} {_MARK}, not found at {path} "
+            "(set PYAWSSFN_SHARED to the folder holding it)")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001  (pytest's hook signature)
+    # One line, so a bare clone says why some tests skipped without -rs. Read from the skip reports rather than
+    # from _MISSING: under xdist the tests ran in worker processes.
+    count = 0
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = getattr(report, "longrepr", None)
+        if isinstance(longrepr, tuple) and _MARK in str(longrepr[-1]):
+            count += 1
+    if count:
+        terminalreporter.write_line(
+            f"{count} skipped: they need {shared_root()} (data this repository's CI supplies; "
+            "set PYAWSSFN_SHARED to use a copy; with CI=true they fail instead)")
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,7 @@ from __future__ import annotations
 import importlib.util
 import io
 
-import pytest
-
-from tests.conftest import REPO, conformance_dir
+from tests.conftest import REPO, shared_path
 
 # The number of recorded cases the executor must match. It only ever rises; see tools/conformance_failures.md
 # for the cases still failing and why.
@@ -22,9 +20,7 @@ def _runner():
 
 
 def test_conformance_floor():
-    cases = conformance_dir() / "cases.jsonl"
-    if not cases.is_file():
-        pytest.skip(f"no conformance cases at {cases}")
+    cases = shared_path("conformance/cases.jsonl")
     out = io.StringIO()
     counts, failures = _runner().run_cases(cases, out=out)
     passed = sum(p for p, _ in counts.values())

@@ -3,16 +3,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from pyawssfn.asl import validate_definition
-from tests.conftest import conformance_dir
+from tests.conftest import shared_path
 
 
 def test_every_recorded_definition_is_valid():
-    path = conformance_dir() / "cases.jsonl"
-    if not path.exists():
-        pytest.fail(f"conformance cases not found at {path} (set PYAWSSFN_CONFORMANCE_CASES)")
+    path = shared_path("conformance/cases.jsonl")
     failures = []
     count = 0
     with path.open() as f:

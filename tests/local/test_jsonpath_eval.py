@@ -20,7 +20,7 @@ from pyawssfn.local.jsonpath_eval import (
     to_json_text,
 )
 
-from tests.conftest import conformance_dir
+from tests.conftest import shared_path
 
 DATA = {
     "a": {"b": [1, {"c": None}]},
@@ -122,7 +122,7 @@ def test_payload_template_does_not_modify_its_inputs():
 
 
 def _recorded(case_id: str) -> dict:
-    with open(conformance_dir() / "cases.jsonl", encoding="utf-8") as fh:
+    with open(shared_path("conformance/cases.jsonl"), encoding="utf-8") as fh:
         for line in fh:
             case = json.loads(line)
             if case["id"] == case_id:
