@@ -1,25 +1,37 @@
 #!/usr/bin/env python3
-"""Benchmark of the local executor. Prints numbers; asserts nothing.
+"""The local executor side by side with moto's interpreter (JSONPath) and sfnx's runner (JSONata). Prints numbers;
+asserts nothing but that every engine computed the expected result.
 
-    python benchmarks/bench_executor.py [--iterations 5000] [--skip-moto]
+    .venv/bin/python benchmarks/bench_executor.py [--rounds 5] [--iterations 5000] [--skip-moto] [--skip-sfnx]
 
-1. A JSONPath Pass/Choice counting loop of N iterations (2N+3 states, 4N+8 history events: 5,000 iterations are
-   20,008 events, inside AWS's 25,000-event limit, so the loop is measured exactly as AWS would allow it, with
-   full history recording) through our executor and through moto's Step Functions interpreter (its "parser"
-   backend, the one moto uses when ``stepfunctions.execute_state_machine`` is on), side by side, with the ratio.
-2. The same loop written in JSONata (Assign + Condition), in states per second.
-3. Peak memory (tracemalloc) for 1k and 5k iterations, with full history and with history counting only
-   (``keep_history=False``), to show what grows is the history itself and nothing else.
-4. A Wait of a year, and a retry ladder capped at one hour, in wall-clock milliseconds.
+Scenarios (states entered per second, min and median of ``--rounds`` rounds, and the ratios ours / theirs):
+
+1. a JSONPath Pass/Choice counting loop (2N+3 states; 5,000 iterations are 20,008 history events, inside AWS's
+   25,000-event quota): ours and moto's Step Functions interpreter (its "parser" backend);
+2. the same loop in JSONata (Assign + Condition): ours and sfnx;
+3. a JSONata Map of 1,000 and of 10,000 items with an ItemSelector reading ``$states.context.Map.Item``: ours and
+   sfnx, and our time per item at both sizes (it must be flat: linear cost);
+4. a JSONata Parallel of 50 branches: ours and sfnx;
+5. the compiled examples (steps served in-process, as ``pyawssfn run`` does): ours only, since their Lambda tasks
+   call the module's steps.
+
+sfnx runs in its own virtual environment, which benchmarks/_sfnx.py makes (the engines' helper); without it, or
+with ``--skip-sfnx``, those columns say "-". A 10,000-item inline Map records more than 25,000 events, so the Map
+scenarios run with the history limit lifted (AWS would fail them; this measures the interpreter, not the quota).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import pathlib
+import statistics
+import sys
 import time
-import tracemalloc
 
 from pyawssfn.local import Executor
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 
 def jsonpath_loop(n: int) -> dict:
@@ -40,89 +52,184 @@ def jsonata_loop(n: int) -> dict:
         "Done": {"Type": "Succeed", "Output": "{% $i %}"}}}
 
 
-def time_ours(definition, **kwargs):
-    executor = Executor(definition, **kwargs)
-    t0 = time.perf_counter()
-    execution = executor.run({})
-    elapsed = time.perf_counter() - t0
-    return execution, elapsed
+def jsonata_map() -> dict:
+    return {"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {
+        "Type": "Map", "Items": "{% $states.input.items %}",
+        "ItemSelector": {"value": "{% $states.context.Map.Item.Value.n * 2 %}",
+                         "index": "{% $states.context.Map.Item.Index %}"},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Double", "States": {
+            "Double": {"Type": "Pass", "Output": "{% $states.input.value + $states.input.index %}",
+                       "End": True}}},
+        "End": True}}}
 
 
-def time_moto(definition):
-    """Run the definition through moto's in-process ASL interpreter; returns (status, output, seconds)."""
+def jsonata_parallel(n: int) -> dict:
+    branches = [{"StartAt": f"B{i}", "States": {f"B{i}": {"Type": "Pass", "Output": f"{{% $states.input.x + {i} %}}",
+                                                          "End": True}}} for i in range(n)]
+    return {"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "Branches": branches, "Output": "{% $sum($states.result) %}", "End": True}}}
+
+
+class Scenario:
+    def __init__(self, name, definition, input_value, expected, *, moto=False, sfnx=False, history_limit=25_000):
+        self.name, self.definition, self.input, self.expected = name, definition, input_value, expected
+        self.moto, self.sfnx, self.history_limit = moto, sfnx, history_limit
+
+
+def scenarios(n: int) -> list[Scenario]:
+    big = 10 ** 9
+    out = [Scenario(f"JSONPath loop ({n})", jsonpath_loop(n), {}, {"i": n}, moto=True),
+           Scenario(f"JSONata loop ({n})", jsonata_loop(n), {}, n, sfnx=True)]
+    for items in (1000, 10000):
+        out.append(Scenario(f"JSONata Map ({items:,} items)", jsonata_map(), {"items": [{"n": i} for i in range(items)]},
+                            [3 * i for i in range(items)], sfnx=True, history_limit=big))
+    out.append(Scenario("JSONata Parallel (50)", jsonata_parallel(50), {"x": 1}, sum(1 + i for i in range(50)),
+                        sfnx=True))
+    return out
+
+
+def rounds_of(fn, rounds: int) -> list[float]:
+    times = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def time_ours(sc: Scenario, rounds: int) -> tuple[int, list[float]]:
+    executor = Executor(sc.definition, history_limit=sc.history_limit, keep_history=True)
+    probe = executor.run(sc.input)
+    assert probe.status == "SUCCEEDED" and probe.output == sc.expected, (sc.name, probe.error, probe.cause)
+    return probe.stats["states_entered"], rounds_of(lambda: executor.run(sc.input), rounds)
+
+
+def time_moto(sc: Scenario, rounds: int) -> list[float]:
+    """moto's in-process ASL interpreter runs the execution on a worker thread; we poll it to the end."""
     from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
     backend = stepfunctions_parser_backends["123456789012"]["us-east-1"]
-    sm = backend.create_state_machine(f"bench{time.monotonic_ns()}", json.dumps(definition),
+    sm = backend.create_state_machine(f"bench{time.monotonic_ns()}", json.dumps(sc.definition),
                                       "arn:aws:iam::123456789012:role/bench")
+
+    def once():
+        execution = backend.start_execution(sm.arn, name=f"e{time.monotonic_ns()}", execution_input=json.dumps(sc.input))
+        while True:
+            described = backend.describe_execution(execution.execution_arn)
+            if described.status != "RUNNING":
+                break
+            time.sleep(0.001)
+        output = described.output
+        output = json.loads(output) if isinstance(output, str) else output
+        assert described.status == "SUCCEEDED" and output == sc.expected, (described.status, output)
+
+    return rounds_of(once, rounds)
+
+
+def load_sfnx():
+    try:
+        import _sfnx  # benchmarks/_sfnx.py, the engines' helper that makes sfnx's venv
+    except ImportError as exc:
+        print(f"(sfnx unavailable: {exc})")
+        return None
+    return _sfnx
+
+
+def time_sfnx(sfnx, sc: Scenario, rounds: int) -> list[float] | None:
+    try:
+        result = sfnx.time_definition(sc.definition, sc.input, rounds=rounds)
+    except Exception as exc:  # the helper's venv may fail to build offline: say so and go on
+        print(f"(sfnx failed on {sc.name}: {exc})")
+        return None
+    if result.get("output") != sc.expected:
+        print(f"(sfnx computed {str(result.get('output'))[:80]} on {sc.name}, expected {str(sc.expected)[:80]})")
+    return result["seconds"]
+
+
+def fmt_rate(states: int, times: list[float] | None) -> str:
+    if not times:
+        return f"{'-':>21}"
+    return f"{states / min(times):>10,.0f}/{states / statistics.median(times):<10,.0f}"
+
+
+def fmt_ratio(ours: list[float], theirs: list[float] | None) -> str:
+    if not theirs:
+        return f"{'-':>13}"
+    return f"{min(theirs) / min(ours):>6.1f}/{statistics.median(theirs) / statistics.median(ours):<6.1f}"
+
+
+def compiled_examples(rounds: int):
+    from pyawssfn.local import Executor as _Executor
+    from pyawssfn.testing import FUNCTION_ARN, STATE_MACHINE_ARN, WorkflowTester
+
+    import bench_examples
+
+    for example, cases in bench_examples.CASES.items():
+        _, setup, inp = cases[0]
+        if setup:
+            continue
+        tester = WorkflowTester(ROOT / "examples" / f"{example}.py")
+        children = {STATE_MACHINE_ARN.format(name): d for name, d in tester._children.items()}
+        executor = _Executor(tester.definition, lambdas={FUNCTION_ARN: tester._lambda_handler()},
+                             mocks=tester._machine_mocks(), state_machines=children, seed=0)
+        probe = executor.run(inp)
+        times = rounds_of(lambda: executor.run(inp), rounds)
+        yield f"example {example}", probe.stats["states_entered"], times
+
+
+def extras() -> None:
+    """Peak memory with and without stored history, and virtual-time waits (wall-clock milliseconds)."""
+    import tracemalloc
+
+    for keep in (True, False):
+        peaks = []
+        for n in (1000, 5000):
+            executor = Executor(jsonpath_loop(n), keep_history=keep)
+            tracemalloc.start()
+            executor.run({})
+            peaks.append(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+        label = "full history     " if keep else "history counted  "
+        print(f"peak memory, {label}: 1k iterations {peaks[0] / 1e6:.2f} MB, 5k iterations {peaks[1] / 1e6:.2f} MB "
+              f"(x{peaks[1] / peaks[0]:.2f})")
+    # 364 days: a Standard execution lasts a year at most, after which AWS (and the executor) time it out.
+    year = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 364 * 86400, "End": True}}}
     t0 = time.perf_counter()
-    execution = backend.start_execution(sm.arn, execution_input="{}")
-    while True:  # moto runs the execution on a worker thread
-        described = backend.describe_execution(execution.execution_arn)
-        if described.status != "RUNNING":
-            break
-        time.sleep(0.002)
-    return described.status, described.output, time.perf_counter() - t0
-
-
-def peak_memory(definition, keep_history: bool) -> int:
-    executor = Executor(definition, keep_history=keep_history)
-    tracemalloc.start()
-    executor.run({})
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak
+    execution = Executor(year).run({})
+    print(f"Wait of a year: {(time.perf_counter() - t0) * 1000:.2f} ms wall clock, "
+          f"{execution.stop_date - execution.start_date} virtual, status {execution.status}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--iterations", type=int, default=5000)
-    parser.add_argument("--skip-moto", action="store_true", help="skip the (slow, ~10 s) moto run")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--skip-moto", action="store_true", help="skip moto (slow: ~10 s a round)")
+    parser.add_argument("--skip-sfnx", action="store_true", help="skip sfnx (its venv is made on first use)")
+    parser.add_argument("--extras", action="store_true", help="also print peak memory and a year-long Wait")
+    parser.add_argument("--only", default="", help="run only the scenarios whose name contains this text")
     args = parser.parse_args()
-    n = args.iterations
-
-    loop = jsonpath_loop(n)
-    execution, ours = time_ours(loop)
-    states = execution.stats["states_entered"]
-    assert execution.status == "SUCCEEDED" and execution.output == {"i": n}, execution.error
-    print(f"JSONPath loop, {n} iterations: {states} states, {len(execution.history)} history events")
-    print(f"  ours: {ours:.3f} s  ({states / ours:,.0f} states/s)")
-    if not args.skip_moto:
-        status, output, theirs = time_moto(loop)
-        print(f"  moto: {theirs:.3f} s  ({states / theirs:,.0f} states/s)  status {status}, output {output}")
-        print(f"  ratio: ours is {theirs / ours:.1f}x faster than moto")
-
-    execution, secs = time_ours(jsonata_loop(n))
-    assert execution.status == "SUCCEEDED" and execution.output == n, execution.error
-    states = execution.stats["states_entered"]
-    print(f"JSONata loop, {n} iterations: {secs:.3f} s  ({states / secs:,.0f} states/s)")
-
-    for keep in (True, False):
-        small, large = peak_memory(jsonpath_loop(1000), keep), peak_memory(jsonpath_loop(5000), keep)
-        label = "full history     " if keep else "history counted  "
-        print(f"peak memory, {label}: 1k iterations {small / 1e6:.2f} MB, 5k iterations {large / 1e6:.2f} MB "
-              f"(x{large / small:.2f})")
-
-    # 364 days: a Standard execution may last a year at most, after which AWS (and the executor) time it out.
-    year = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 364 * 86400, "End": True}}}
-    execution, secs = time_ours(year)
-    print(f"Wait of a year: {secs * 1000:.2f} ms wall clock, {execution.stop_date - execution.start_date} virtual, "
-          f"status {execution.status}")
-
-    fn = "arn:aws:lambda:us-east-1:123456789012:function:flaky"
-    failures = {"left": 20}
-
-    def flaky(event, context):
-        if failures["left"]:
-            failures["left"] -= 1
-            raise RuntimeError("not yet")
-        return event
-    ladder = {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": fn, "End": True, "Retry": [
-        {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "BackoffRate": 2, "MaxAttempts": 25,
-         "MaxDelaySeconds": 3600}]}}}
-    execution, secs = time_ours(ladder, lambdas={fn: flaky})
-    print(f"Retry ladder (20 failures, 1-hour cap): {secs * 1000:.2f} ms wall clock, "
-          f"{execution.stop_date - execution.start_date} virtual, status {execution.status}")
+    sfnx = None if args.skip_sfnx else load_sfnx()
+    print(f"states/s min-time/median-time over {args.rounds} rounds; ratio = their time / our time (min/median)")
+    header = f"{'scenario':<28}{'states':>8}{'ours':>22}{'moto':>22}{'x moto':>14}{'sfnx':>22}{'x sfnx':>14}{'us/state':>10}"
+    print(header)
+    print("-" * len(header))
+    for sc in scenarios(args.iterations):
+        if args.only not in sc.name:
+            continue
+        states, ours = time_ours(sc, args.rounds)
+        moto = time_moto(sc, max(1, args.rounds)) if sc.moto and not args.skip_moto else None
+        theirs = time_sfnx(sfnx, sc, args.rounds) if sc.sfnx and sfnx is not None else None
+        per = statistics.median(ours) / states * 1e6
+        print(f"{sc.name:<28}{states:>8}{fmt_rate(states, ours)}{fmt_rate(states, moto)}{fmt_ratio(ours, moto)}"
+              f"{fmt_rate(states, theirs)}{fmt_ratio(ours, theirs)}{per:>10.1f}", flush=True)
+    if "example" in args.only or not args.only:
+        for name, states, times in compiled_examples(args.rounds):
+            per = statistics.median(times) / states * 1e6
+            print(f"{name:<28}{states:>8}{fmt_rate(states, times)}{'':>22}{'':>14}{'':>22}{'':>14}{per:>10.1f}",
+                  flush=True)
+    if args.extras:
+        extras()
 
 
 if __name__ == "__main__":

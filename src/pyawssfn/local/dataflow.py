@@ -5,7 +5,8 @@ Every evaluation error comes back as StatesError with AWS's cause, prefixed with
 words it; JSONata failures also record AWS's EvaluationFailed event."""
 from __future__ import annotations
 
-from pyawssfn.local import intrinsics, jsonata_eval, jsonpath_eval
+from pyawssfn.jsonata import engine as jsonata_eval
+from pyawssfn.local import intrinsics, jsonpath_eval
 from pyawssfn.local.errors import QUERY_EVALUATION_ERROR, StatesError
 
 UNDEFINED = jsonata_eval.UNDEFINED

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from .errors import INTRINSIC_FAILURE, StatesError
-from .jsonata_eval import JavaRandom
+from pyawssfn.jsonata.functions import JavaRandom
 from .jsonpath_eval import get_path, to_json_text
 
 __all__ = ["evaluate_intrinsic", "parse_intrinsic", "is_intrinsic", "FUNCTIONS"]

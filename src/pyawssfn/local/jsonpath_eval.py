@@ -24,7 +24,7 @@ import jsonpath
 from jsonpath.selectors import IndexSelector, NameSelector
 
 from .errors import RUNTIME, StatesError
-from .jsonata_eval import UNDEFINED
+from pyawssfn.jsonata.engine import UNDEFINED
 
 __all__ = [
     "get_path",

@@ -159,6 +159,6 @@ def execute(sx):
 
 
 def _text(value) -> str:
-    from pyawssfn.local.jsonata_eval import expression_text, is_expression
+    from pyawssfn.jsonata.engine import expression_text, is_expression
     return expression_text(value) if is_expression(value) else str(value)
 

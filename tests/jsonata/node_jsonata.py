@@ -1,6 +1,6 @@
 """Evaluate a batch of JSONata expressions with the reference jsonata 2.0.6 (npm) in one Node.js process.
 
-Used by the cross-checks of pyawssfn.local.jsonata_eval: each case is ``(expression, bindings)``; the expression is
+Used by the cross-checks of pyawssfn.jsonata.engine: each case is ``(expression, bindings)``; the expression is
 evaluated as AWS does it, with no context item (``evaluate(undefined, bindings)``). Results come back as
 ``{"value": v}``, ``{"undefined": True}`` or ``{"error": code, "message": text}``. Missing ``node`` or
 ``node_modules/jsonata`` raises NodeJsonataUnavailable with a message saying what to install: the cross-checks

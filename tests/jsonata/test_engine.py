@@ -1,4 +1,4 @@
-"""pyawssfn.local.jsonata_eval: JSONata as AWS Step Functions evaluates it.
+"""pyawssfn.jsonata.engine: JSONata as AWS Step Functions evaluates it.
 
 The cross-check runs every expression of CROSS_CASES through our evaluator and through the reference jsonata 2.0.6
 (npm) in one Node.js process, and requires the same value, the same undefined, or the same error code. Deliberate
@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from pyawssfn.local.errors import StatesError
-from pyawssfn.local.jsonata_eval import (
+from pyawssfn.jsonata.functions import JavaRandom
+from pyawssfn.jsonata.engine import (
     UNDEFINED,
-    JavaRandom,
     JsonataSyntaxError,
     compile_expression,
     evaluate,
