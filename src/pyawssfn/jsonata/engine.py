@@ -157,23 +157,35 @@ class _Runner(threading.local):
 _runner = _Runner()
 
 
-class _LazyFrame(Jsonata.Frame):
-    """A frame whose bindings come from a mapping of JSON values, converted only when an expression reads them."""
+class _BindingsFrame(Jsonata.Frame):
+    """The one frame an evaluation adds to the base frame: the workflow variables and ``$states``, converted for
+    jsonata-python only when the expression reads them (with the run's conversion cache), and the bindings the
+    expression makes itself (``$x := ...``), which never reach the caller's mappings."""
 
-    def __init__(self, parent, source: Mapping[str, Any]):
-        super().__init__(parent)
-        self._source = source
+    __slots__ = ("_variables", "_states", "_cache")
+
+    def __init__(self, variables: Mapping[str, Any], states: Any, cache: dict | None):
+        super().__init__(_BASE_FRAME)
+        self._variables = variables
+        self._states = states
+        self._cache = cache
+        # jsonata-python looks these hooks up for every node it evaluates; finding them here saves walking up
+        # the frame chain each time.
+        self.bindings["__evaluate_entry"] = None
+        self.bindings["__evaluate_exit"] = None
 
     def lookup(self, name):
         bindings = self.bindings
         if name in bindings:
             return bindings[name]
-        source = self._source
-        if name in source:
-            value = _to_jsonata(source[name])
-            bindings[name] = value
-            return value
-        return self.parent.lookup(name)
+        if name == "states" and self._states is not None:
+            value = _to_jsonata(self._states, self._cache)
+        elif name in self._variables:
+            value = _to_jsonata(self._variables[name], self._cache)
+        else:
+            return self.parent.lookup(name)
+        bindings[name] = value
+        return value
 
 
 _STATES_KEYS = ("input", "result", "errorOutput", "context")
@@ -210,12 +222,17 @@ class Expr:
         m = _SIMPLE_PATH.match(text.strip())
         self.simple_path = (m.group(1), tuple(m.group(2).split(".")[1:])) if m else None
 
-    def _read_simple_path(self, states, variables) -> Any:
+    def _read_simple_path(self, states, variables, cache) -> Any:
         name, keys = self.simple_path
         if name == "states":
             if states is None:
                 return UNDEFINED
-            current: Any = states
+            if not keys:
+                return _FALL_BACK
+            if keys[0] not in states:
+                return UNDEFINED
+            current: Any = states[keys[0]]
+            keys = keys[1:]
         elif variables is not None and name in variables:
             current = variables[name]
         else:
@@ -227,7 +244,7 @@ class Expr:
                 return UNDEFINED
             current = current[key]
         try:
-            return _from_jsonata(_to_jsonata(current))
+            return _from_jsonata(_to_jsonata(current, cache))
         except _UnsupportedResult:
             return _FALL_BACK
 
@@ -242,25 +259,22 @@ class Expr:
         field: str | None = None,
         rng: random.Random | None = None,
         now_ms: int | None = None,
+        cache: dict | None = None,
     ) -> Any:
-        """The value of the expression, or UNDEFINED. Raises StatesError(States.QueryEvaluationError)."""
+        """The value of the expression, or UNDEFINED. Raises StatesError(States.QueryEvaluationError).
+
+        ``cache`` is a dict the caller keeps for as long as the values it passes are not modified in place (the
+        executor keeps one per execution): conversions of large containers are remembered in it."""
         if self.simple_path is not None:
-            value = self._read_simple_path(states, variables)
+            value = self._read_simple_path(states, variables, cache)
             if value is not _FALL_BACK:
                 return value
-        runner = _runner.instance
-        frame = _LazyFrame(_BASE_FRAME, variables if variables is not None else {})
         if states is not None:
-            keys = self.states_keys
-            if keys is not None:
-                states = {k: states[k] for k in keys if k in states}
-            frame = _LazyFrame(frame, {"states": states})
-        # Bindings made by the expression itself (`$x := ...`) land here, never in the caller's mappings.
-        exec_frame = Jsonata.Frame(frame)
-        # jsonata-python looks these hooks up for every node it evaluates; finding them here saves walking up
-        # the whole frame chain each time.
-        exec_frame.bindings["__evaluate_entry"] = None
-        exec_frame.bindings["__evaluate_exit"] = None
+            # Only the keys the expression can read (the context object may be built on demand when read).
+            keys = _STATES_KEYS if self.states_keys is None else self.states_keys
+            states = {k: states[k] for k in keys if k in states}
+        exec_frame = _BindingsFrame(variables if variables is not None else {}, states, cache)
+        runner = _runner.instance
         # jsonata-python finds "the current evaluator" through a thread-local, which any Jsonata() sets.
         Jsonata.CURRENT.jsonata = runner
         runner.timestamp = now_ms if now_ms is not None else int(time.time() * 1000)
@@ -419,6 +433,7 @@ def evaluate(
     field: str | None = None,
     rng: random.Random | None = None,
     now_ms: int | None = None,
+    cache: dict | None = None,
 ) -> Any:
     """Evaluate one JSONata expression as AWS does; returns UNDEFINED when the result is undefined.
 
@@ -438,7 +453,8 @@ def evaluate(
             f"The JSONata expression '{shown}'{_field_part(field)} threw an error during evaluation. {exc.message}",
         ) from None
     return expr.evaluate(
-        states=_states_with_input(states, input), variables=variables, field=field, rng=rng, now_ms=now_ms
+        states=_states_with_input(states, input), variables=variables, field=field, rng=rng, now_ms=now_ms,
+        cache=cache,
     )
 
 
@@ -451,6 +467,7 @@ def evaluate_template(
     field: str = "",
     rng: random.Random | None = None,
     now_ms: int | None = None,
+    cache: dict | None = None,
 ) -> Any:
     """Evaluate a JSON template (Arguments, Output, an Assign value, ItemSelector, ...) as AWS does.
 
@@ -460,15 +477,16 @@ def evaluate_template(
     (``Output/v``, ``Output/values[0]``, ``Assign/x``), because JSON cannot hold undefined.
     """
     states = _states_with_input(states, input)
-    return _walk(value, field, variables, states, rng, now_ms)
+    return _walk(value, field, variables, states, rng, now_ms, cache)
 
 
-def _walk(value, field, variables, states, rng, now_ms):
+def _walk(value, field, variables, states, rng, now_ms, cache):
     if isinstance(value, str):
         if not is_expression(value):
             return value
         text = expression_text(value)
-        result = evaluate(text, variables=variables, states=states, field=field or None, rng=rng, now_ms=now_ms)
+        result = evaluate(text, variables=variables, states=states, field=field or None, rng=rng, now_ms=now_ms,
+                          cache=cache)
         if result is UNDEFINED:
             raise StatesError(
                 QUERY_EVALUATION_ERROR,
@@ -477,7 +495,7 @@ def _walk(value, field, variables, states, rng, now_ms):
         return result
     if isinstance(value, dict):
         prefix = f"{field}/" if field else ""
-        return {k: _walk(v, f"{prefix}{k}", variables, states, rng, now_ms) for k, v in value.items()}
+        return {k: _walk(v, f"{prefix}{k}", variables, states, rng, now_ms, cache) for k, v in value.items()}
     if isinstance(value, list):
-        return [_walk(v, f"{field}[{i}]", variables, states, rng, now_ms) for i, v in enumerate(value)]
+        return [_walk(v, f"{field}[{i}]", variables, states, rng, now_ms, cache) for i, v in enumerate(value)]
     return value

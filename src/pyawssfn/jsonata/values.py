@@ -50,10 +50,19 @@ _PLAIN_INTEGER_LIMIT = 1e21
 # Values in and out of jsonata-python
 
 
-def _to_jsonata(value: Any) -> Any:
+# A container with fewer items than this is walked again each time; larger ones are remembered in the cache.
+_CACHE_MIN_ITEMS = 8
+_CACHE_MAX_ENTRIES = 20_000
+
+
+def _to_jsonata(value: Any, cache: dict | None = None) -> Any:
     """A JSON value as jsonata-python must see it: nulls as its null marker, big integers as doubles.
 
     Containers are copied only when something inside them changes, so a large input without nulls is not copied.
+    ``cache`` (id -> (container, converted)) remembers the conversion of large containers, so the execution input
+    that every Map item's ``$states.context`` holds is walked once, not once per item. It is only valid while the
+    containers are not modified in place, which the executor guarantees (it copies on write); it holds a reference
+    to each container so that an id is never reused while remembered.
     """
     if value is None:
         return _NULL
@@ -62,32 +71,19 @@ def _to_jsonata(value: Any) -> Any:
         return value
     if t is int:
         return value if -_MAX_SAFE_INTEGER <= value <= _MAX_SAFE_INTEGER else float(value)
-    if t is dict:
-        out = None
-        for k, v in value.items():
-            tv = type(v)
-            if tv is str or tv is bool or tv is float or (tv is int and -_MAX_SAFE_INTEGER <= v <= _MAX_SAFE_INTEGER):
-                continue
-            nv = _to_jsonata(v)
-            if nv is not v:
-                if out is None:
-                    out = dict(value)
-                out[k] = nv
-        return value if out is None else out
-    if t is list or t is tuple:
-        out_list = None
-        for i, v in enumerate(value):
-            tv = type(v)
-            if tv is str or tv is bool or tv is float or (tv is int and -_MAX_SAFE_INTEGER <= v <= _MAX_SAFE_INTEGER):
-                continue
-            nv = _to_jsonata(v)
-            if nv is not v:
-                if out_list is None:
-                    out_list = list(value)
-                out_list[i] = nv
-        if out_list is not None:
-            return out_list
-        return value if t is list else list(value)
+    if t is dict or t is list:
+        if cache is not None and len(value) >= _CACHE_MIN_ITEMS:
+            hit = cache.get(id(value))
+            if hit is not None and hit[0] is value:
+                return hit[1]
+            converted = _convert_container(value, t, cache)
+            if len(cache) >= _CACHE_MAX_ENTRIES:
+                cache.clear()
+            cache[id(value)] = (value, converted)
+            return converted
+        return _convert_container(value, t, cache)
+    if t is tuple:
+        return _convert_container(list(value), list, cache)
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, int):
@@ -97,10 +93,36 @@ def _to_jsonata(value: Any) -> Any:
     if isinstance(value, str):
         return str(value)
     if isinstance(value, Mapping):
-        return _to_jsonata(dict(value))
+        return _to_jsonata(dict(value), cache)
     if isinstance(value, (list, tuple)):
-        return _to_jsonata(list(value))
+        return _to_jsonata(list(value), cache)
     raise StatesError(QUERY_EVALUATION_ERROR, f"Value of type {type(value).__name__} is not JSON: {value!r}")
+
+
+def _convert_container(value: Any, t: type, cache: dict | None) -> Any:
+    if t is dict:
+        out = None
+        for k, v in value.items():
+            tv = type(v)
+            if tv is str or tv is bool or tv is float or (tv is int and -_MAX_SAFE_INTEGER <= v <= _MAX_SAFE_INTEGER):
+                continue
+            nv = _to_jsonata(v, cache)
+            if nv is not v:
+                if out is None:
+                    out = dict(value)
+                out[k] = nv
+        return value if out is None else out
+    out_list = None
+    for i, v in enumerate(value):
+        tv = type(v)
+        if tv is str or tv is bool or tv is float or (tv is int and -_MAX_SAFE_INTEGER <= v <= _MAX_SAFE_INTEGER):
+            continue
+        nv = _to_jsonata(v, cache)
+        if nv is not v:
+            if out_list is None:
+                out_list = list(value)
+            out_list[i] = nv
+    return value if out_list is None else out_list
 
 
 class _UnsupportedResult(Exception):

@@ -192,6 +192,9 @@ class Run:
                                    input=input_value, start_date=self.start, history=self.history.events,
                                    stats=self.stats)
         self.children = self.execution.children
+        # Conversions of large values for jsonata-python, remembered for the execution (values are never modified
+        # in place): without it every Map item converted the whole execution input again.
+        self.jsonata_cache = {} if parent is None else parent.jsonata_cache
         timeout = executor.definition.get("TimeoutSeconds")
         # A Standard execution runs for at most a year: past that AWS times it out like its own TimeoutSeconds.
         if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout > MAX_EXECUTION_SECONDS:
@@ -305,7 +308,8 @@ def run_machine(run: Run, machine: dict, input_value, input_text: str, *, variab
 class StateExec:
     """Everything a state handler needs about the state being executed."""
 
-    __slots__ = ("frame", "run", "name", "state", "input", "entered_id", "ql", "entered_time", "retry_count",
+    __slots__ = ("frame", "run", "name", "state", "input", "entered_id", "ql", "entered_at", "entered_time",
+                 "retry_count",
                  "task_token", "assigned")
 
     def __init__(self, frame: Frame, name: str, state: dict, input_value, entered_id: int):
@@ -316,6 +320,8 @@ class StateExec:
         self.input = input_value
         self.entered_id = entered_id
         self.ql = state.get("QueryLanguage", frame.query_language)
+        # The moment is taken now and written as text only if the context object is read.
+        self.entered_at = self.run.clock.now()
         self.entered_time = None
         self.retry_count = 0
         self.task_token = None
@@ -331,7 +337,7 @@ class StateExec:
 
     def context(self, map_item=None) -> dict:
         if self.entered_time is None:
-            self.entered_time = self.run.clock.iso()
+            self.entered_time = iso(self.entered_at)
         retry_count = self.retry_count if self.state["Type"] in _RETRYABLE else None
         return state_context(self.run.ctx_base, self.name, self.entered_time, retry_count, self.task_token,
                              map_item)
@@ -410,7 +416,7 @@ def catch(sx: StateExec, catcher: dict, error, cause):
 
     error_output = {"Error": error, "Cause": cause if cause is not None else ""}
     if sx.jsonata:
-        states = {"input": sx.input, "errorOutput": error_output, "context": sx.context()}
+        states = dataflow.states_var(sx, input=sx.input, errorOutput=error_output)
         assigned = dataflow.jsonata_assign(sx, catcher.get("Assign"), states)
         if "Output" in catcher:
             output = dataflow.jsonata_field(sx, "Output", catcher["Output"], states)

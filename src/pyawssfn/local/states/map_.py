@@ -239,8 +239,8 @@ def _item_input(sx, selector_key, effective, index, item):
         return item
     template = sx.state[selector_key]
     if sx.jsonata:
-        ctx = sx.context(map_item=(index, item))
-        return dataflow.jsonata_field(sx, "ItemSelector", template, {"input": sx.input, "context": ctx})
+        states = dataflow.states_var(sx, (index, item), input=sx.input)
+        return dataflow.jsonata_field(sx, "ItemSelector", template, states)
     return dataflow.payload_template(sx, template, effective, selector_key, map_item=(index, item))
 
 
