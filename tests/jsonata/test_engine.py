@@ -512,13 +512,38 @@ _json_values = st.recursive(
 def test_direct_path_reading_agrees_with_the_interpreter(value, keys):
     # `$v.a.b` is read directly; `($v).a.b` means the same and always goes through jsonata-python.
     suffix = "".join("." + k for k in keys)
-    assert compile_expression("$v" + suffix).simple_path is not None
-    assert compile_expression("($v)" + suffix).simple_path is None
+    assert compile_expression("$v" + suffix).fast is not None
+    assert compile_expression("($v)" + suffix).fast is None
     fast = evaluate("$v" + suffix, variables={"v": value})
     slow = evaluate("($v)" + suffix, variables={"v": value})
     assert (fast is UNDEFINED) == (slow is UNDEFINED)
     if fast is not UNDEFINED:
         assert _same(fast, slow)
+
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**60, 2**60), st.floats(allow_nan=False, allow_infinity=False),
+                     st.text(max_size=3), st.just("\uff00"), st.just("\U0001F600"), st.just([1]), st.just({"a": 1}))
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=_scalars, b=_scalars, op=st.sampled_from(["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "=", "!="]))
+def test_operators_computed_directly_agree_with_the_interpreter(a, b, op):
+    # `$a op $b` may be computed by fastpath.py; `($a) op ($b)` always goes through jsonata-python.
+    assert compile_expression(f"$a {op} $b").fast is not None
+    assert compile_expression(f"($a) {op} ($b)").fast is None
+    outcomes = []
+    for text in (f"$a {op} $b", f"($a) {op} ($b)"):
+        try:
+            outcomes.append(("value", evaluate(text, variables={"a": a, "b": b})))
+        except StatesError as exc:
+            outcomes.append(("error", exc.cause.replace(text, "")))
+    assert outcomes[0][0] == outcomes[1][0], outcomes
+    if outcomes[0][1] is UNDEFINED or outcomes[1][1] is UNDEFINED:
+        assert outcomes[0][1] is outcomes[1][1]
+    elif outcomes[0][0] == "value":
+        assert _same(outcomes[0][1], outcomes[1][1]) and type(outcomes[0][1]) is type(outcomes[1][1])
+    else:
+        assert outcomes[0][1] == outcomes[1][1]
 
 
 def test_missing_reference_is_a_clear_failure(monkeypatch):

@@ -42,6 +42,7 @@ from jsonata.utils import Utils
 
 from pyawssfn.local.errors import QUERY_EVALUATION_ERROR, StatesError
 
+from .fastpath import FALL_BACK, compile_fast
 from .functions import _BASE_FRAME, _context, _jsonata_message
 from .values import (UNDEFINED, _JsString, _UnsupportedResult, _from_jsonata, _to_jsonata, _utf16_key,
                      js_number_text)
@@ -204,49 +205,20 @@ def _states_keys_read(text: str) -> frozenset[str] | None:
     return frozenset(keys)
 
 
-_SIMPLE_PATH = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)\Z")
-_FALL_BACK = object()
 
 
 class Expr:
     """A parsed JSONata expression; evaluate it any number of times."""
 
-    __slots__ = ("text", "ast", "states_keys", "simple_path")
+    __slots__ = ("text", "ast", "states_keys", "fast")
 
     def __init__(self, text: str, ast: Any):
         self.text = text
         self.ast = ast
         self.states_keys = _states_keys_read(text)
-        # `$name.a.b`, the commonest expression in compiled workflows, is read directly when every step is an
-        # object (JSONata then returns the value as it is); anything else goes through jsonata-python.
-        m = _SIMPLE_PATH.match(text.strip())
-        self.simple_path = (m.group(1), tuple(m.group(2).split(".")[1:])) if m else None
-
-    def _read_simple_path(self, states, variables, cache) -> Any:
-        name, keys = self.simple_path
-        if name == "states":
-            if states is None:
-                return UNDEFINED
-            if not keys:
-                return _FALL_BACK
-            if keys[0] not in states:
-                return UNDEFINED
-            current: Any = states[keys[0]]
-            keys = keys[1:]
-        elif variables is not None and name in variables:
-            current = variables[name]
-        else:
-            return _FALL_BACK  # perhaps a function ($now), or a binding of the evaluator's own
-        for key in keys:
-            if type(current) is not dict:
-                return _FALL_BACK if isinstance(current, (list, tuple, Mapping)) else UNDEFINED
-            if key not in current:
-                return UNDEFINED
-            current = current[key]
-        try:
-            return _from_jsonata(_to_jsonata(current, cache))
-        except _UnsupportedResult:
-            return _FALL_BACK
+        # `$name.a.b`, `$i + 1`, `$i < n`: the commonest expressions in compiled workflows are computed directly
+        # when their values are the simple case (fastpath.py); anything else goes through jsonata-python.
+        self.fast = compile_fast(ast)
 
     def __repr__(self) -> str:
         return f"Expr({self.text!r})"
@@ -265,9 +237,9 @@ class Expr:
 
         ``cache`` is a dict the caller keeps for as long as the values it passes are not modified in place (the
         executor keeps one per execution): conversions of large containers are remembered in it."""
-        if self.simple_path is not None:
-            value = self._read_simple_path(states, variables, cache)
-            if value is not _FALL_BACK:
+        if self.fast is not None:
+            value = self.fast(states, variables, cache)
+            if value is not FALL_BACK:
                 return value
         if states is not None:
             # Only the keys the expression can read (the context object may be built on demand when read).
