@@ -34,7 +34,7 @@ import random
 import re
 import threading
 import time
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from jsonata import functions as jfunctions, jexception, parser as jparser
 from jsonata.jsonata import Jsonata
@@ -230,7 +230,7 @@ class Expr:
         variables: Mapping[str, Any] | None = None,
         field: str | None = None,
         rng: random.Random | None = None,
-        now_ms: int | None = None,
+        now_ms: int | Callable[[], int] | None = None,
         cache: dict | None = None,
     ) -> Any:
         """The value of the expression, or UNDEFINED. Raises StatesError(States.QueryEvaluationError).
@@ -249,6 +249,8 @@ class Expr:
         runner = _runner.instance
         # jsonata-python finds "the current evaluator" through a thread-local, which any Jsonata() sets.
         Jsonata.CURRENT.jsonata = runner
+        if callable(now_ms):  # the caller's clock, read only by an expression that needs jsonata-python
+            now_ms = now_ms()
         runner.timestamp = now_ms if now_ms is not None else int(time.time() * 1000)
         previous_rng = _context.rng
         _context.rng = rng
@@ -404,7 +406,7 @@ def evaluate(
     states: Mapping[str, Any] | None = None,
     field: str | None = None,
     rng: random.Random | None = None,
-    now_ms: int | None = None,
+    now_ms: int | Callable[[], int] | None = None,
     cache: dict | None = None,
 ) -> Any:
     """Evaluate one JSONata expression as AWS does; returns UNDEFINED when the result is undefined.
@@ -413,7 +415,7 @@ def evaluate(
     ``result``, ``errorOutput``, ``context`` as applicable); ``input``, when given, is ``$states.input`` if
     ``states`` has none. The context item ``$`` is undefined, as on AWS. ``variables`` are the workflow variables
     in scope (``$name``). ``field`` names the ASL field in error causes (``"Output"``, ``"Assign/x"``). ``rng``
-    feeds ``$random()`` and ``$uuid()``; ``now_ms`` is what ``$now()``/``$millis()`` read (epoch milliseconds).
+    feeds ``$random()`` and ``$uuid()``; ``now_ms`` is what ``$now()``/``$millis()`` read (epoch milliseconds, or a function returning them).
     A syntax error is reported as States.QueryEvaluationError too (the validator reports it before a run).
     """
     try:
@@ -438,7 +440,7 @@ def evaluate_template(
     input: Any = UNDEFINED,
     field: str = "",
     rng: random.Random | None = None,
-    now_ms: int | None = None,
+    now_ms: int | Callable[[], int] | None = None,
     cache: dict | None = None,
 ) -> Any:
     """Evaluate a JSON template (Arguments, Output, an Assign value, ItemSelector, ...) as AWS does.

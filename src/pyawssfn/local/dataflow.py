@@ -31,8 +31,9 @@ def evaluation_failed(sx, exc: StatesError, location: str | None) -> StatesError
     return err
 
 
-def _now_ms(sx) -> int:
-    return int(sx.run.clock.now().timestamp() * 1000)
+def _now_ms(sx):
+    clock = sx.run.clock
+    return lambda: int(clock.now().timestamp() * 1000)
 
 
 # -- JSONata --------------------------------------------------------------------------------------------------------
