@@ -19,6 +19,10 @@ import re
 import time
 import uuid
 
+# The one place the version is written: pyproject.toml reads it (setuptools dynamic metadata), `pyawssfn --version`
+# prints it.
+__version__ = "0.1.0"
+
 __all__ = [
     "workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback", "Fail",
     "aws", "with_retry_spec", "CallbackUnavailable",
