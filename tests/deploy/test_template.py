@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from cfnlint.api import ManualArgs, lint
@@ -124,3 +125,97 @@ def test_cyclic_children_are_refused():
     b = Machine("b", {}, ["a"])
     with pytest.raises(ShipError, match="cycle"):
         order_machines({"a": a, "b": b}, "a")
+
+
+# --- YAML, options, Express (issue #10) ------------------------------------------------------------------------
+
+def test_yaml_template_uses_short_tags_and_reads_back_as_the_json_one():
+    from cfnlint.decode.cfn_yaml import loads
+    t = build_template([CHILD, ROOT], TemplateOptions(format="sam", code_uri="function.zip", tracing=True))
+    text = dump_template(t, yaml=True)
+    assert "!GetAtt Function.Arn" in text and "!Ref StateMachineCheckStock" in text and "!Sub" in text
+    assert "Fn::GetAtt" not in text and "&" not in text  # no long forms, no anchors
+    assert json.loads(json.dumps(loads(text))) == t
+    assert text == dump_template(build_template([CHILD, ROOT], TemplateOptions(format="sam", code_uri="function.zip",
+                                                                               tracing=True)), yaml=True)
+
+
+@pytest.mark.parametrize("fmt", ["sam", "cloudformation"])
+def test_yaml_templates_pass_cfn_lint(fmt):
+    t = build_template([CHILD, ROOT], TemplateOptions(format=fmt, s3_bucket="my-artifacts", s3_key="fn.zip",
+                                                      tracing=True, environment={"STAGE": "prod"}))
+    text = dump_template(t, yaml=True)
+    assert [str(m) for m in lint(text, config=ManualArgs(regions=["us-east-1"]))] == []
+
+
+def test_yaml_sam_template_transforms_with_sam_translator():
+    from cfnlint.decode.cfn_yaml import loads
+    from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
+    from samtranslator.translator.transform import transform
+
+    class NoManagedPolicies(ManagedPolicyLoader):
+        def __init__(self):
+            pass
+
+        def load(self):
+            return {}
+
+    t = build_template([CHILD], TemplateOptions(format="sam", code_uri="function.zip", type="EXPRESS",
+                                                      tracing=True, memory=512, layers=["arn:aws:lambda:us-east-1:"
+                                                                                        "123456789012:layer:l:1"]))
+    parsed = loads(dump_template(t, yaml=True))
+    parsed["Resources"]["Function"]["Properties"]["CodeUri"] = "s3://my-artifacts/function.zip"
+    out = transform(json.loads(json.dumps(parsed)), {"AWS::Region": "us-east-1"}, NoManagedPolicies())
+    res = out["Resources"]
+    assert res["StateMachine"]["Properties"]["StateMachineType"] == "EXPRESS"
+    fn = res["Function"]["Properties"]
+    assert (fn["MemorySize"], fn["TracingConfig"], fn["Layers"]) == (
+        512, {"Mode": "Active"}, ["arn:aws:lambda:us-east-1:123456789012:layer:l:1"])
+    assert lint_errors(out) == []
+
+
+def test_function_and_machine_options_reach_the_template():
+    t = build_template([CHILD, ROOT], TemplateOptions(
+        format="cloudformation", memory=1024, timeout=300, environment={"STAGE": "prod", "MODE": "x"},
+        layers=["arn:aws:lambda:us-east-1:123456789012:layer:l:1"], arch="arm64", tracing=True, log_retention=7))
+    res = t["Resources"]
+    fn = res["Function"]["Properties"]
+    assert (fn["MemorySize"], fn["Timeout"], fn["Architectures"]) == (1024, 300, ["arm64"])
+    assert fn["Environment"] == {"Variables": {"STAGE": "prod", "MODE": "x"}}
+    assert fn["TracingConfig"] == {"Mode": "Active"}
+    role = res["FunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    assert {a for st in role for a in st["Action"]} >= {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+    groups = [r for r in res.values() if r["Type"] == "AWS::Logs::LogGroup"]
+    assert len(groups) == 3 and all(g["Properties"]["RetentionInDays"] == 7 for g in groups)
+    assert res["StateMachine"]["Properties"]["StateMachineType"] == "STANDARD"
+    assert lint_errors(t) == []
+
+
+def test_no_retention_keeps_logs_and_no_tracing_grants_no_xray_to_the_function():
+    t = build_template([ROOT.__class__("solo", machine(("A", lambda_task("reserve"))))],
+                       TemplateOptions(format="cloudformation", log_retention=None))
+    res = t["Resources"]
+    assert all("RetentionInDays" not in r["Properties"] for r in res.values() if r["Type"] == "AWS::Logs::LogGroup")
+    assert "TracingConfig" not in res["Function"]["Properties"]
+    role = res["FunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    assert not [a for st in role for a in st["Action"] if a.startswith("xray:")]
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(log_retention=10), "--log-retention 10"),
+    (dict(memory=64), "--memory 64"),
+    (dict(timeout=901), "--timeout 901"),
+    (dict(layers=["a"] * 6), "at most 5"),
+    (dict(environment={"1BAD": "x"}), "'1BAD'"),
+    (dict(type="FAST"), "STANDARD or EXPRESS"),
+])
+def test_bad_function_options_are_refused(options, message):
+    with pytest.raises(ShipError, match=re.escape(message)):
+        build_template([CHILD, ROOT], TemplateOptions(**options))
+
+
+def test_an_express_template_refuses_sync_and_callback_patterns():
+    with pytest.raises(ShipError, match=r"'Child' uses arn:aws:states:::states:startExecution.sync:2 \(Run a Job"):
+        build_template([CHILD, ROOT], TemplateOptions(type="EXPRESS"))
+    t = build_template([CHILD], TemplateOptions(format="cloudformation", type="EXPRESS"))
+    assert t["Resources"]["StateMachine"]["Properties"]["StateMachineType"] == "EXPRESS"

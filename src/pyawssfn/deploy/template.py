@@ -1,23 +1,30 @@
 """SAM and CloudFormation templates for a compiled workflow.
 
-Output is JSON, not YAML: CloudFormation and SAM read both, JSON needs no YAML library and no short-form tags
-(``!Sub``) that YAML dumpers mangle, the embedded ASL definition is JSON already, and ``json.dumps`` of an
-insertion-ordered dict is byte-for-byte deterministic.
+The template is built as a dict; ``dump_template`` writes it as JSON (the default: the ASL definition is JSON
+already) or, with ``yaml=True``, as YAML with CloudFormation's short tags (``deploy/cfn_yaml.py``). Both are
+byte-for-byte deterministic.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from pyawssfn.deploy.express import MACHINE_TYPES, check_express
 from pyawssfn.deploy.iam import derive_policy, trust_policy
 from pyawssfn.deploy.source import (DEFAULT_RUNTIME, FUNCTION_MEMORY, FUNCTION_TIMEOUT, HANDLER, OWNER_TAG, Machine,
                                     ShipError, logical_id)
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 FUNCTION = "Function"
+
+
+# The values CloudWatch Logs accepts for RetentionInDays.
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+                      3288, 3653)
+DEFAULT_LOG_RETENTION = 30
 
 
 @dataclass
@@ -29,8 +36,14 @@ class TemplateOptions:
     runtime: str = DEFAULT_RUNTIME
     arch: str = "x86_64"
     log_level: str = "ERROR"            # "ERROR" | "ALL" | "FATAL"
-    tracing: bool = False
+    tracing: bool = False               # X-Ray on the machines and the function
     source_name: str = ""               # shown in the Description
+    memory: int = FUNCTION_MEMORY       # MB
+    timeout: int | None = None          # seconds; None: FUNCTION_TIMEOUT, raised to cover the longest step timeout
+    environment: dict[str, str] = field(default_factory=dict)
+    layers: list[str] = field(default_factory=list)
+    log_retention: int | None = DEFAULT_LOG_RETENTION  # days, for every log group; None: kept forever
+    type: str = "STANDARD"              # the machines' type: "STANDARD" | "EXPRESS"
 
 
 def _machine_ids(machines: list[Machine], root: str) -> dict[str, str]:
@@ -59,8 +72,10 @@ def _sub(template: str, names: dict[str, Any]) -> Any:
 
 def build_template(machines: list[Machine], options: TemplateOptions) -> dict[str, Any]:
     """The template as a dict. ``machines`` lists children before parents; the last one is the workflow shipped."""
-    if options.format not in ("sam", "cloudformation"):
-        raise ShipError(f"unknown template format {options.format!r} (use sam or cloudformation)")
+    check_options(options)
+    if options.type == "EXPRESS":
+        for m in machines:
+            check_express(m.definition, m.workflow)
     sam = options.format == "sam"
     root = machines[-1].workflow
     ids = _machine_ids(machines, root)
@@ -75,36 +90,84 @@ def build_template(machines: list[Machine], options: TemplateOptions) -> dict[st
         t["Parameters"] = params
     res: dict[str, Any] = {}
     t["Resources"] = res
-
+    _function(res, machines, options, sam, root, code)
     fn_arn = {"Fn::GetAtt": [FUNCTION, "Arn"]}
-    res["FunctionLogGroup"] = {"Type": "AWS::Logs::LogGroup", "Properties": {}}
-    res["FunctionRole"] = {"Type": "AWS::IAM::Role", "Properties": {
-        "AssumeRolePolicyDocument": trust_policy("lambda.amazonaws.com"),
-        "Policies": [{"PolicyName": "write-own-logs", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-             "Resource": [{"Fn::GetAtt": ["FunctionLogGroup", "Arn"]}]}]}}],
-        "Tags": [{"Key": OWNER_TAG, "Value": root}]}}
-    fn_props: dict[str, Any] = {
-        "Handler": HANDLER, "Runtime": options.runtime, "Architectures": [options.arch],
-        "Role": {"Fn::GetAtt": ["FunctionRole", "Arn"]}, "Timeout": FUNCTION_TIMEOUT, "MemorySize": FUNCTION_MEMORY,
-        # A log group we own, so the role need not create one: no logs:CreateLogGroup on "*".
-        "LoggingConfig": {"LogFormat": "Text", "LogGroup": {"Ref": "FunctionLogGroup"}},
-    }
-    if sam:
-        res[FUNCTION] = {"Type": "AWS::Serverless::Function",
-                         "Properties": {"CodeUri": code, **fn_props, "Tags": {OWNER_TAG: root}}}
-    else:
-        res[FUNCTION] = {"Type": "AWS::Lambda::Function",
-                         "Properties": {"Code": code, **fn_props, "Tags": [{"Key": OWNER_TAG, "Value": root}]}}
-
     for m in machines:
         _machine(res, m, ids, fn_arn, options, sam, root)
-
     t["Outputs"] = {
         "StateMachineArn": {"Description": f"the {root} state machine", "Value": {"Ref": ids[root]}},
         "FunctionArn": {"Description": "the Lambda function serving the steps", "Value": fn_arn},
     }
     return t
+
+
+def check_options(options: TemplateOptions) -> None:
+    """Refuse what CloudFormation would refuse only at deploy time, with the option to change."""
+    if options.format not in ("sam", "cloudformation"):
+        raise ShipError(f"unknown template format {options.format!r} (use sam or cloudformation)")
+    if options.type not in MACHINE_TYPES:
+        raise ShipError(f"unknown state machine type {options.type!r} (use STANDARD or EXPRESS)")
+    if options.log_retention is not None and options.log_retention not in LOG_RETENTION_DAYS:
+        raise ShipError(f"--log-retention {options.log_retention}: CloudWatch Logs keeps logs for one of "
+                        f"{', '.join(map(str, LOG_RETENTION_DAYS))} days")
+    if not 128 <= options.memory <= 10240:
+        raise ShipError(f"--memory {options.memory}: Lambda functions have 128 to 10240 MB")
+    if options.timeout is not None and not 1 <= options.timeout <= 900:
+        raise ShipError(f"--timeout {options.timeout}: Lambda functions time out after 1 to 900 seconds")
+    if len(options.layers) > 5:
+        raise ShipError(f"{len(options.layers)} layers: a Lambda function takes at most 5")
+    for key in options.environment:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", key):
+            raise ShipError(f"environment variable name {key!r}: use letters, digits and '_', starting with a letter")
+
+
+def _retention(options: TemplateOptions) -> dict[str, Any]:
+    return {} if options.log_retention is None else {"RetentionInDays": options.log_retention}
+
+
+def _function(res: dict[str, Any], machines: list[Machine], options: TemplateOptions, sam: bool, root: str,
+              code: Any) -> None:
+    """The Lambda function serving every step, its own log group and a role that may only write there."""
+    statements: list[dict[str, Any]] = [
+        {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": [{"Fn::GetAtt": ["FunctionLogGroup", "Arn"]}]}]
+    if options.tracing:  # what the function's X-Ray daemon sends (these actions are not resource-scoped)
+        statements.append({"Effect": "Allow", "Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+                           "Resource": ["*"]})
+    res["FunctionLogGroup"] = {"Type": "AWS::Logs::LogGroup", "Properties": _retention(options)}
+    res["FunctionRole"] = {"Type": "AWS::IAM::Role", "Properties": {
+        "AssumeRolePolicyDocument": trust_policy("lambda.amazonaws.com"),
+        "Policies": [{"PolicyName": "write-own-logs", "PolicyDocument": {"Version": "2012-10-17",
+                                                                         "Statement": statements}}],
+        "Tags": [{"Key": OWNER_TAG, "Value": root}]}}
+    props: dict[str, Any] = {
+        "Handler": HANDLER, "Runtime": options.runtime, "Architectures": [options.arch],
+        "Role": {"Fn::GetAtt": ["FunctionRole", "Arn"]}, "Timeout": function_timeout(machines, options),
+        "MemorySize": options.memory,
+        # A log group we own, so the role need not create one: no logs:CreateLogGroup on "*".
+        "LoggingConfig": {"LogFormat": "Text", "LogGroup": {"Ref": "FunctionLogGroup"}},
+    }
+    if options.environment:
+        props["Environment"] = {"Variables": dict(options.environment)}
+    if options.layers:
+        props["Layers"] = list(options.layers)
+    if sam:
+        if options.tracing:
+            props["Tracing"] = "Active"
+        res[FUNCTION] = {"Type": "AWS::Serverless::Function",
+                         "Properties": {"CodeUri": code, **props, "Tags": {OWNER_TAG: root}}}
+    else:
+        if options.tracing:
+            props["TracingConfig"] = {"Mode": "Active"}
+        res[FUNCTION] = {"Type": "AWS::Lambda::Function",
+                         "Properties": {"Code": code, **props, "Tags": [{"Key": OWNER_TAG, "Value": root}]}}
+
+
+def function_timeout(machines: list[Machine], options: TemplateOptions) -> int:
+    """The function's timeout: the one asked for, else the default raised to the longest step timeout."""
+    if options.timeout is not None:
+        return options.timeout
+    return FUNCTION_TIMEOUT
 
 
 def _code(options: TemplateOptions, sam: bool) -> tuple[Any, dict[str, Any]]:
@@ -146,7 +209,8 @@ def _machine(res: dict[str, Any], m: Machine, ids: dict[str, str], fn_arn: Any, 
     doc["Statement"] = [{**st, "Resource": [_sub(r, names) for r in st["Resource"]]} for st in doc["Statement"]]
     res[log_id] = {"Type": "AWS::Logs::LogGroup", "Properties": {
         # The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy small (AWS's advice for vended logs).
-        "LogGroupName": {"Fn::Sub": f"/aws/vendedlogs/states/${{AWS::StackName}}-{m.workflow}"}}}
+        "LogGroupName": {"Fn::Sub": f"/aws/vendedlogs/states/${{AWS::StackName}}-{m.workflow}"},
+        **_retention(options)}}
     res[role_id] = {"Type": "AWS::IAM::Role", "Properties": {
         "AssumeRolePolicyDocument": _states_trust(),
         "Policies": [{"PolicyName": f"{m.workflow}-least-privilege", "PolicyDocument": doc}],
@@ -160,11 +224,11 @@ def _machine(res: dict[str, Any], m: Machine, ids: dict[str, str], fn_arn: Any, 
     role = {"Fn::GetAtt": [role_id, "Arn"]}
     logging = {"Level": options.log_level, "IncludeExecutionData": False, "Destinations": destinations}
     if sam:
-        props.update({"Role": role, "Logging": logging, "Tracing": {"Enabled": options.tracing},
-                      "Tags": {OWNER_TAG: root}})
+        props.update({"Type": options.type, "Role": role, "Logging": logging,
+                      "Tracing": {"Enabled": options.tracing}, "Tags": {OWNER_TAG: root}})
         res[lid] = {"Type": "AWS::Serverless::StateMachine", "Properties": props}
     else:
-        props.update({"RoleArn": role, "LoggingConfiguration": logging,
+        props.update({"StateMachineType": options.type, "RoleArn": role, "LoggingConfiguration": logging,
                       "TracingConfiguration": {"Enabled": options.tracing},
                       "Tags": [{"Key": OWNER_TAG, "Value": root}]})
         res[lid] = {"Type": "AWS::StepFunctions::StateMachine", "Properties": props}
@@ -177,7 +241,10 @@ def _states_trust() -> dict[str, Any]:
     return doc
 
 
-def dump_template(template: dict[str, Any]) -> str:
+def dump_template(template: dict[str, Any], yaml: bool = False) -> str:
+    if yaml:
+        from pyawssfn.deploy.cfn_yaml import dump_yaml
+        return dump_yaml(template)
     return json.dumps(template, indent=2, ensure_ascii=False) + "\n"
 
 
