@@ -386,7 +386,10 @@ def test_run_of_an_sdk_workflow_says_how_to_mock_from_the_cli(capsys, mode):
 
 # --------------------------------------------------------------------------------------------- installing
 # import name -> distribution, for the runtime dependencies whose names differ
-_DISTRIBUTION = {"jsonata": "jsonata-python", "jsonpath": "python-jsonpath", "botocore": "boto3"}
+_DISTRIBUTION = {"jsonata": "jsonata-python", "jsonpath": "python-jsonpath", "botocore": "boto3", "yaml": "pyyaml",
+                 "aws_cdk": "aws-cdk-lib"}
+# Subpackages that only an optional extra makes importable (`pip install 'pyawssfn[cdk]'`), no command imports them.
+_EXTRA_OF_SUBPACKAGE = {"cdk": "cdk"}
 
 
 def test_the_quick_start_install_has_every_runtime_import():
@@ -397,10 +400,13 @@ def test_the_quick_start_install_has_every_runtime_import():
     import tomllib
 
     root = pathlib.Path(__file__).parents[2]
-    declared = {re.split(r"[<>=!\[ ;]", d, maxsplit=1)[0].lower()
-                for d in tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]}
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    runtime = {re.split(r"[<>=!\[ ;]", d, maxsplit=1)[0].lower() for d in project["dependencies"]}
     missing = set()
     for path in (root / "src" / "pyawssfn").rglob("*.py"):
+        sub = path.relative_to(root / "src" / "pyawssfn").parts[0]
+        extra = project["optional-dependencies"].get(_EXTRA_OF_SUBPACKAGE.get(sub, ""), [])
+        declared = runtime | {re.split(r"[<>=!\[ ;]", d, maxsplit=1)[0].lower() for d in extra}
         for node in ast.walk(ast.parse(path.read_text())):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
                      [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
