@@ -11,19 +11,21 @@ import dataclasses
 import datetime as _dt
 import dis
 import heapq
-import importlib
-import importlib.util
 import inspect
 import json
 import os
-import pathlib
 import random
-import re
 import sys
 from typing import Any, Callable
 
 import pyawssfn as sfn
 from pyawssfn._dispatch import call_step
+from pyawssfn._pyrun_support import (  # noqa: F401 (re-exported: the names users and tests know)
+    _NO_MOCK, CallbackUnavailable, MissingMock, PyRunError, _as_callback_spec, _ExecutorResponses, _find_mock,
+    _json_problem, _marshal_error, _payload_text, find_workflow, json_loads, json_round_trip,
+    load_module, sdk_resource, step_names, workflows_of,
+)
+from pyawssfn.comparison import Call
 from pyawssfn.local.callbacks import first_timeout_at
 
 QUERY_ERROR = "States.QueryEvaluationError"
@@ -31,20 +33,6 @@ MAX_EXECUTION_SECONDS = 365 * 24 * 3600  # a Standard execution's maximum durati
 PAYLOAD_LIMIT_BYTES = 256 * 1024  # Step Functions' quota on a task result
 # The local executor's default start (local/clock.py), so that both runs of a workflow read the same clock.
 DEFAULT_START = _dt.datetime(2024, 1, 1, tzinfo=_dt.timezone.utc)
-
-
-class PyRunError(BaseException):
-    """The run could not be set up or was given something it cannot use (not a workflow failure).
-
-    A BaseException so that a workflow's own ``except Exception`` cannot swallow a missing mock or callback."""
-
-
-class MissingMock(PyRunError):
-    """``sfn.aws`` was called during a run with no mock for that operation."""
-
-
-class CallbackUnavailable(PyRunError, sfn.CallbackUnavailable):
-    """``sfn.wait_for_callback`` was reached during a run with no callback result for that step."""
 
 
 @dataclasses.dataclass
@@ -68,127 +56,13 @@ class PyRunResult:
     stats: dict = dataclasses.field(default_factory=dict)
     calls: list[StepCall] = dataclasses.field(default_factory=list)
     sleeps: list[float] = dataclasses.field(default_factory=list)
+    # Everything the run did that the machine must do too, in order (steps, callbacks, SDK calls, child workflows):
+    # what pyawssfn.comparison compares.
+    trace: list[Call] = dataclasses.field(default_factory=list)
 
     @property
     def steps_called(self) -> list[str]:
         return [c.step for c in self.calls]
-
-
-# --------------------------------------------------------------------------------------------------- JSON
-
-def _marshal_error(message: str) -> Exception:
-    # The Lambda Python runtime reports a result it cannot serialise as this error name.
-    return type("Runtime.MarshalError", (Exception,), {"__module__": "pyawssfn"})(message)
-
-
-# A JSONata state machine holds every number as a JavaScript double (Step Functions runs JSONata 2.0.6): a step
-# returning 2.0 is seen by the workflow and the next step as 2, integers beyond 2^53 lose precision, and below 1e21
-# an integral number is written in plain digits. The local executor does the same (local/jsonata_eval.py).
-_MAX_SAFE_INTEGER = 2 ** 53
-_PLAIN_INTEGER_LIMIT = 1e21
-
-
-def _js_number(value: float):
-    if value != value or value in (float("inf"), float("-inf")):
-        return None  # JSON.stringify writes a non-finite number as null
-    if value.is_integer() and abs(value) < _PLAIN_INTEGER_LIMIT:
-        return int(value)
-    return value
-
-
-def _js_float(text: str):
-    return _js_number(float(text))
-
-
-def _js_int(text: str):
-    n = int(text)
-    if -_MAX_SAFE_INTEGER <= n <= _MAX_SAFE_INTEGER:
-        return n
-    try:
-        return _js_number(float(n))
-    except OverflowError:
-        return None
-
-
-def json_loads(text: str):
-    """JSON text as the state machine holds it: numbers as JavaScript doubles (see above)."""
-    return json.loads(text, parse_float=_js_float, parse_int=_js_int)
-
-
-def json_round_trip(value):
-    """``value`` as it comes out of JSON into the state machine: tuples become lists, non-string keys strings,
-    integral floats ints (``2.0`` is ``2``). Raises TypeError/ValueError for what JSON cannot hold (sets, bytes, NaN,
-    objects)."""
-    return json_loads(json.dumps(value, allow_nan=False))
-
-
-def _payload_text(result) -> str:
-    """The response payload the Lambda Python runtime sends: bytes as they are, anything else as JSON."""
-    if isinstance(result, (bytes, bytearray)):
-        return bytes(result).decode("utf-8", errors="replace")
-    return json.dumps(result, allow_nan=False, separators=(",", ":"), ensure_ascii=False)
-
-
-def _json_problem(exc: Exception) -> str:
-    return str(exc).replace("Out of range float values are not JSON compliant", "NaN and infinities are not JSON")
-
-
-# --------------------------------------------------------------------------------------------------- module loading
-
-def load_module(module_or_path):
-    """A module object from a module, a path to a ``.py`` file, or an importable dotted name."""
-    if inspect.ismodule(module_or_path):
-        return module_or_path
-    path = pathlib.Path(os.fspath(module_or_path))
-    if path.suffix == ".py" or path.exists():
-        if not path.is_file():
-            raise PyRunError(f"no such workflow file: {path}")
-        path = path.resolve()
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        module = importlib.util.module_from_spec(spec)
-        # A workflow importing a package that sits next to it must work as it does with `python file.py`.
-        sys.path.insert(0, str(path.parent))
-        sys.modules[path.stem] = module
-        try:
-            spec.loader.exec_module(module)
-        except Exception:
-            sys.modules.pop(path.stem, None)
-            raise
-        finally:
-            sys.path.remove(str(path.parent))
-        return module
-    return importlib.import_module(str(module_or_path))
-
-
-def workflows_of(module) -> dict[str, Callable]:
-    return {name: fn for name, fn in vars(module).items()
-            if inspect.isfunction(fn) and hasattr(fn, "__pyawssfn_workflow__")}
-
-
-def find_workflow(module, name: str | None):
-    found = workflows_of(module)
-    if name is None:
-        if len(found) != 1:
-            which = ", ".join(sorted(found)) or "none"
-            raise PyRunError(f"{module.__name__} has {len(found)} workflows ({which}): say which one to run")
-        return next(iter(found.values()))
-    for fname, fn in found.items():
-        if name in (fname, fn.__pyawssfn_workflow__):
-            return fn
-    which = ", ".join(sorted(found)) or "none"
-    raise PyRunError(f"{module.__name__} has no workflow named {name!r} (its workflows: {which})")
-
-
-def step_names(module) -> list[str]:
-    """The module-level functions a workflow can call as steps: every function defined in the module that is not
-    itself a workflow."""
-    names = []
-    for name, fn in vars(module).items():
-        if not inspect.isfunction(fn) or hasattr(fn, "__pyawssfn_workflow__"):
-            continue
-        if getattr(sfn.unwrap_step(fn), "__module__", None) == module.__name__:
-            names.append(name)
-    return sorted(names)
 
 
 def _raised_by_raise_statement(tb) -> bool:
@@ -230,6 +104,8 @@ class _Run:
         self.elapsed = 0.0
         self.rng = random.Random(seed)
         self.calls: list[StepCall] = []
+        self.trace: list[Call] = []
+        self.running_side_by_side = 0  # how many branches or items of a parallel, map or comprehension are running
         self.sleeps: list[float] = []
         self.stats = {"lambda_invocations": 0, "sdk_calls": 0, "callbacks": 0}
         self.in_step = 0
@@ -291,10 +167,12 @@ class _Run:
                              f"'cause': text}} or {{'timeout': True}} (optionally with 'after' and 'heartbeats')")
         arrival = None if spec.get("timeout") else spec.get("after", 0)
         fired = first_timeout_at(arrival, spec.get("heartbeats", ()), timeout, heartbeat)
+        traced = self._trace("callback", step_name)
         if fired is not None:
             seconds, error = fired
             self.sleep(seconds)
             # Step Functions gives a timed-out task no cause (its error output's Cause is ""), so neither do we.
+            traced.error = error
             raise self._mark(sfn.named_error(error), step_name)
         if arrival is None:
             raise PyRunError(f"the callback for {step_name} never comes, and the call sets no timeout: on Step "
@@ -302,9 +180,10 @@ class _Run:
         if arrival:
             self.sleep(arrival)
         if "error" in spec:
+            traced.error, traced.cause = spec["error"], spec.get("cause")
             raise self._mark(_named_error(self.module, spec["error"], spec.get("cause")), step_name)
         try:
-            return json_round_trip(spec["result"])
+            return traced.keep(json_round_trip(spec["result"]))
         except (TypeError, ValueError) as exc:
             raise PyRunError(f"the callback result for {step_name} is not JSON: {_json_problem(exc)}") from None
 
@@ -355,7 +234,12 @@ class _Run:
             params = json_round_trip(params)
         except (TypeError, ValueError) as exc:
             raise sfn.named_error(QUERY_ERROR, f"the parameters of sfn.aws.{label} are not JSON: {_json_problem(exc)}")
+        from pyawssfn.compiler.aws_models import asl_parameter_name
+
+        traced = self._trace("sdk", sdk_resource(service, operation).removeprefix("arn:aws:states:::"),
+                             {asl_parameter_name(k): v for k, v in params.items()})
         if isinstance(mock, BaseException):
+            traced.error, traced.cause = sfn.error_of(mock)
             raise self._mark(mock, label)
         try:
             if isinstance(mock, _ExecutorResponses):
@@ -365,12 +249,18 @@ class _Run:
         except PyRunError:
             raise
         except Exception as exc:
+            traced.error, traced.cause = sfn.error_of(exc)
             raise self._mark(exc, label)
         try:
-            return json_round_trip(result)
+            return traced.keep(json_round_trip(result))
         except (TypeError, ValueError) as exc:
             raise PyRunError(f"the mock of sfn.aws.{label} returned something JSON cannot hold: "
                              f"{_json_problem(exc)}") from None
+
+    def _trace(self, kind, name, arguments=None) -> Call:
+        call = Call(kind, name, arguments, side_by_side=self.running_side_by_side > 0)
+        self.trace.append(call)
+        return call
 
     # --- step interception
     @staticmethod
@@ -431,15 +321,18 @@ class _Run:
             except (TypeError, ValueError) as exc:
                 raise sfn.named_error(QUERY_ERROR, f"the input of child workflow {name} is not JSON: "
                                                    f"{_json_problem(exc)}") from None
+            traced = self._trace("child", name, input_value)
             try:
                 output = fn(**_bind_input(fn, input_value))
             except PyRunError:
                 raise
             except Exception as exc:
-                raise self._mark(_named_error(self.module, *_classify(exc, self.module)), name) from None
+                traced.error, traced.cause = _classify(exc, self.module)
+                raise self._mark(_named_error(self.module, traced.error, traced.cause), name) from None
             try:
-                return json_round_trip(output)
+                return traced.keep(json_round_trip(output))
             except (TypeError, ValueError) as exc:
+                traced.error = QUERY_ERROR
                 raise self._mark(sfn.named_error(QUERY_ERROR, f"the result of child workflow {name} is not JSON: "
                                                               f"{_json_problem(exc)}"), name) from None
 
@@ -471,6 +364,16 @@ class _Run:
         self.stats["lambda_invocations"] += 1
         call = StepCall(name, kwargs, token, time=self.elapsed)
         self.calls.append(call)
+        traced = self._trace("step", name, kwargs)
+        try:
+            return self._call_step(call, raw, timeout)
+        finally:
+            if token is None:  # a step given a task token: the machine never sees its result, only the callback's
+                traced.keep(call.result)
+            traced.error, traced.cause = call.error, call.cause
+
+    def _call_step(self, call: StepCall, raw, timeout):
+        name, kwargs, token = call.step, call.kwargs, call.task_token
         fn = self.overrides.get(name, raw)
         self.in_step += 1
         self.step_deadline = None if timeout is None else self.elapsed + timeout
@@ -532,8 +435,10 @@ class _SideBySide:
     def begin(self) -> None:
         self.run.settle()
         self.run.elapsed = heapq.heappop(self.free)
+        self.run.running_side_by_side += 1
 
     def done(self) -> None:
+        self.run.running_side_by_side -= 1
         self.run.settle()
         heapq.heappush(self.free, self.run.elapsed)
         self.end = max(self.end, self.run.elapsed)
@@ -559,87 +464,6 @@ class _SideBySide:
         except (TypeError, ValueError) as exc:
             raise sfn.named_error(QUERY_ERROR, f"the result of a parallel branch is not JSON: "
                                                f"{_json_problem(exc)}") from None
-
-
-def _as_callback_spec(answer):
-    """A callback answer as a spec dict: a spec already, the executor's CallbackResult, or None (never answered)."""
-    if answer is None:
-        return {"timeout": True}
-    if isinstance(answer, dict):
-        return answer if {"result", "error", "timeout"} & answer.keys() else None
-    if hasattr(answer, "failed") and hasattr(answer, "after_seconds"):
-        spec = {"after": answer.after_seconds, "heartbeats": tuple(getattr(answer, "heartbeats", ()))}
-        if answer.failed:
-            spec.update(error=answer.error, cause=answer.cause)
-        else:
-            spec["result"] = answer.output
-        return spec
-    return None
-
-
-def sdk_resource(service: str, operation: str) -> str:
-    """The Task resource the compiler writes for ``sfn.aws.<service>.<operation>``: Step Functions names the service
-    by its SDK service ID (lowercased, letters and digits only) and the operation in camelCase."""
-    try:
-        import botocore.session
-        from botocore import xform_name
-
-        model = botocore.session.get_session().get_service_model(service.replace("_", "-"))
-        arn_service = "".join(c for c in model.metadata["serviceId"].lower() if c.isalnum())
-        name = next(n for n in model.operation_names if xform_name(n) == operation)
-        return f"arn:aws:states:::aws-sdk:{arn_service}:{name[0].lower()}{name[1:]}"
-    except Exception:  # unknown to botocore: the compiler will say so; keep the plain spelling
-        camel = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), operation)
-        return f"arn:aws:states:::aws-sdk:{service}:{camel}"
-
-
-class _NoMock:
-    pass
-
-
-_NO_MOCK = _NoMock()
-
-
-def _find_mock(mocks, service, operation):
-    if mocks is None:
-        return _NO_MOCK
-    if callable(mocks) and not isinstance(mocks, dict):
-        return lambda params: mocks(service, operation, params)
-    resource = None
-    for key, value in mocks.items():
-        if key.startswith("arn:"):
-            # The executor's mocks format, keyed by the Task resource: one response or a list used in turn.
-            resource = resource or sdk_resource(service, operation)
-            if key == resource:
-                return _ExecutorResponses(key, value)
-            continue
-        sep = ":" if ":" in key else "."
-        s, _, op = key.partition(sep)
-        if s.lower().replace("-", "_") == service.lower().replace("-", "_") and sfn._snake_case(op) == operation:
-            return value
-    return _NO_MOCK
-
-
-class _ExecutorResponses:
-    """Responses in the executor's format: ``{"Return": v}`` or ``{"Throw": {"Error", "Cause"}}``, optionally with
-    ``"DelaySeconds"``; a list is served in order and its last response repeats."""
-
-    def __init__(self, key, value):
-        self.key = key
-        self.responses = value if isinstance(value, list) else [value]
-        self.used = 0
-
-    def respond(self, run):
-        response = self.responses[min(self.used, len(self.responses) - 1)]
-        self.used += 1
-        if not isinstance(response, dict) or not (("Return" in response) ^ ("Throw" in response)):
-            raise PyRunError(f"mocks[{self.key}]: each response must be {{\"Return\": value}} or "
-                             f"{{\"Throw\": {{\"Error\": ..., \"Cause\": ...}}}}")
-        if response.get("DelaySeconds"):
-            run.sleep(response["DelaySeconds"])
-        if "Throw" in response:
-            raise sfn.named_error(response["Throw"].get("Error", ""), response["Throw"].get("Cause", ""))
-        return response["Return"]
 
 
 def _bind_input(fn, input_value):
@@ -701,7 +525,7 @@ def run_workflow(module_or_path, workflow_name: str | None = None, input: Any = 
     namespace = vars(module)
     children = workflows_of(module)
     originals = {name: namespace[name] for name in [*names, *children]}
-    result = PyRunResult(status="FAILED", calls=run.calls, sleeps=run.sleeps, stats=run.stats)
+    result = PyRunResult(status="FAILED", calls=run.calls, sleeps=run.sleeps, stats=run.stats, trace=run.trace)
     try:
         input_value = json_round_trip({} if input is None else input)
     except (TypeError, ValueError) as exc:

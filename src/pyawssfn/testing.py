@@ -32,21 +32,9 @@ _CHILD_PLACEHOLDER = re.compile(r"\$\{StateMachineArn_([A-Za-z_][A-Za-z0-9_]*)\}
 _UNSET = object()
 
 
-# Errors whose cause is worded differently by design: Python's exception text against JSONata's (or the executor's)
-# message for the same failing expression, and a payload-quota failure of a Task's arguments, whose cause names the
-# compiled state (plain Python knows only the step). Every other cause is pyawssfn's or the user's on both sides.
-_FREE_CAUSES = frozenset({"States.QueryEvaluationError", "States.DataLimitExceeded"})
-
-
-def causes_must_agree(error: str | None) -> bool:
-    """Whether two runs failing with ``error`` must report the same cause (docs/testing.md, "Causes")."""
-    return error not in _FREE_CAUSES
-
-
-def _plain_cause(cause: str | None) -> str:
-    # No cause and an empty one are the same report: Step Functions' error output for a timeout has "Cause": "", an
-    # execution failing on it has none.
-    return "" if cause is None else cause
+# The rule for causes, and the comparison run_both applies, are pyawssfn.comparison's (one comparison for run_both,
+# `run --compare` and the differential tests).
+from pyawssfn.comparison import causes_must_agree, compare_runs, plain_cause as _plain_cause  # noqa: E402,F401
 
 
 class DisagreementError(AssertionError):
@@ -307,23 +295,15 @@ class WorkflowTester:
 
     # ------------------------------------------------------------------------------------------- both
     def run_both(self, input_value: Any = None):
-        """Run both ways and return ``(python_result, execution)``; raise ``DisagreementError`` when their status,
-        output or error name differ, or, when both fail with the same error, its cause (unless ``causes_must_agree``
-        says the error's cause is worded freely)."""
+        """Run both ways and return ``(python_result, execution)``; raise ``DisagreementError`` when they differ
+        (``pyawssfn.comparison``): a step call, callback, SDK call or child workflow made with other arguments, other
+        attempts or another outcome, or the status, output, error name or (unless ``causes_must_agree`` says the
+        error's cause is worded freely) cause. The message names the first differing call with both values."""
         py = self.run_python(input_value)
         machine = self.run_machine(input_value)
-        problems = []
-        if py.status != machine.status:
-            problems.append(f"status: python {py.status}, machine {machine.status}")
-        if py.status == machine.status == "SUCCEEDED" and py.output != machine.output:
-            problems.append(f"output: python {py.output!r}, machine {machine.output!r}")
-        if py.error != machine.error:
-            problems.append(f"error: python {py.error!r} ({py.cause!r}), machine {machine.error!r} "
-                            f"({machine.cause!r})")
-        elif py.status == machine.status != "SUCCEEDED" and causes_must_agree(py.error) \
-                and _plain_cause(py.cause) != self._machine_cause(machine.cause):
-            problems.append(f"cause of {py.error}: python {py.cause!r}, machine {machine.cause!r}")
-        if problems:
-            raise DisagreementError(f"{self.module.__name__}.{self.workflow} on {input_value!r} ends differently "
-                                    "as plain Python and as the state machine:\n  " + "\n  ".join(problems))
+        comparison = compare_runs(py, machine, machine_cause=self._machine_cause)
+        if not comparison.equal:
+            raise DisagreementError(f"{self.module.__name__}.{self.workflow} on {input_value!r} runs differently "
+                                    "as plain Python and as the state machine:\n  "
+                                    + "\n  ".join(str(d) for d in comparison.differences))
         return py, machine

@@ -73,20 +73,12 @@ def _python_summary(result) -> dict:
             "error": result.error, "cause": result.cause, "stats": dict(result.stats)}
 
 
-def _differences(py: dict, machine: dict) -> list[str]:
-    out = []
-    if py["status"] != machine["status"]:
-        out.append(f"status: python {py['status']}, machine {machine['status']}")
-    if py["status"] == machine["status"] == "SUCCEEDED" and py["output"] != machine["output"]:
-        out.append(f"output: python {json.dumps(py['output'])}, machine {json.dumps(machine['output'])}")
-    if py["error"] != machine["error"]:
-        out.append(f"error: python {py['error']!r}, machine {machine['error']!r}")
-    if py["status"] == machine["status"] == "FAILED" and py["error"] == machine["error"]:
-        from pyawssfn.testing import causes_must_agree  # the rule WorkflowTester.run_both applies (docs/testing.md)
+def _differences(py, machine) -> list[str]:
+    """What the two runs did differently (pyawssfn.comparison, the comparison WorkflowTester.run_both applies): the
+    first step call, callback or SDK call made otherwise, with both values, then the outcome."""
+    from pyawssfn.comparison import compare_runs
 
-        if causes_must_agree(py["error"]) and (py["cause"] or "") != (machine["cause"] or ""):
-            out.append(f"cause of {py['error']}: python {py['cause']!r}, machine {machine['cause']!r}")
-    return out
+    return [str(d) for d in compare_runs(py, machine).differences]
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -254,8 +246,9 @@ def run(args: argparse.Namespace) -> int:
             render_timeline(machine, console)
         return 0 if machine.status == "SUCCEEDED" else 1
 
-    py_summary = _python_summary(python_run())
-    diffs = _differences(py_summary, machine_summary)
+    py = python_run()
+    py_summary = _python_summary(py)
+    diffs = _differences(py, machine)
     if args.json:
         print(json.dumps({"equal": not diffs, "python": py_summary, "machine": machine_summary,
                           "differences": diffs}, ensure_ascii=False))
