@@ -1,4 +1,6 @@
-"""Compile a generated workflow of N statements (default 2,000) and print how long it takes.
+"""Compile generated workflows and print how long they take: with N, one workflow of N statements; without, 1,000,
+2,000, 4,000 and 10,000 statements (best of 3 rounds each) and the growth exponent fitted between them (log-log least
+squares: 1.0 is linear).
 
     .venv/bin/python benchmarks/bench_compile.py [N]
 
@@ -7,6 +9,7 @@ roughly the proportions of real workflows."""
 from __future__ import annotations
 
 import json
+import math
 import sys
 import time
 
@@ -51,13 +54,41 @@ def generate(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+def measure(n: int, rounds: int = 1):
     src = generate(n)
+    best, res = math.inf, None
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        res = compile_source(src, "big.py")
+        best = min(best, time.perf_counter() - t0)
+    return best, res
+
+
+def exponent(points: list[tuple[int, float]]) -> float:
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def main() -> None:
     compile_source(generate(20), "warmup.py")  # imports and first-use setup are not part of the measure
-    t0 = time.perf_counter()
-    res = compile_source(src, "big.py")
-    elapsed = time.perf_counter() - t0
+    if len(sys.argv) > 1:
+        one(int(sys.argv[1]))
+        return
+    points = []
+    print(f"{'statements':>10} {'states':>7} {'compact KiB':>12} {'seconds':>8} {'ms/statement':>13}")
+    for n in (1000, 2000, 4000, 10000):
+        elapsed, res = measure(n, rounds=3 if n < 10000 else 2)
+        compact = json.dumps(res.definition, separators=(",", ":"), ensure_ascii=False)
+        print(f"{n:>10} {len(res.definition['States']):>7} {len(compact.encode()) / 1024:>12.0f} {elapsed:>8.3f} "
+              f"{1000 * elapsed / n:>13.3f}")
+        points.append((n, elapsed))
+    print(f"growth exponent (1,000 to 10,000 statements): {exponent(points):.2f}")
+
+
+def one(n: int) -> None:
+    elapsed, res = measure(n)
     text = res.to_json()
     print(f"statements: {n}")
     print(f"states: {len(res.definition['States'])}")

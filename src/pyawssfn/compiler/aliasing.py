@@ -21,7 +21,7 @@ class AliasCheck:
         self.report = report
         self.is_step = is_step
         self.aliased: set[str] = set()
-        self.deep: set[str] = set()
+        self.deep = _DeepSet()
         self.finally_depth = 0
         self.iterating: list[str] = []   # containers a for loop is iterating over, innermost last
 
@@ -103,7 +103,7 @@ class AliasCheck:
 
     def bind(self, name: str, value: ast.AST | None) -> None:
         self.aliased.discard(name)
-        self.deep -= {d for d in self.deep if d == name or d.startswith(name + "\x00")}
+        self.deep.forget(name)
         if value is None:
             self.aliased.add(name)
             self.deep.add(name)
@@ -131,8 +131,7 @@ class AliasCheck:
                               "sees the change; the state machine iterates a copy)",
                         f"collect the changes in another variable and apply them after the loop")
             return
-        shared = name in self.aliased if depth == 0 else (name in self.aliased or any(
-            d == name or (d.startswith(name + "\x00") and int(d.split("\x00")[1]) <= depth) for d in self.deep))
+        shared = name in self.aliased if depth == 0 else (name in self.aliased or self.deep.shared_at(name, depth))
         if shared:
             what = repr(name) if depth == 0 else f"an element of {name!r}"
             hint = (f"copy it first: {name} = {name} + [] for a list, {name} = {{**{name}}} for a dict" if depth == 0
@@ -239,6 +238,29 @@ class AliasCheck:
                     self.deep.add(_at_depth(base.id, depth))
                 elif self.elements_shared(value):
                     self.deep.add(_at_depth(base.id, depth + 1))
+
+
+class _DeepSet:
+    """The entries of AliasCheck.deep (see _at_depth), indexed by variable name so that rebinding a name or asking
+    about it costs the entries of that name only, not a scan of all of them."""
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, set[int]] = {}
+
+    def add(self, entry: str) -> None:
+        name, _, depth = entry.partition("\x00")
+        self._by_name.setdefault(name, set()).add(int(depth) if depth.isdigit() else 1)
+
+    def __ior__(self, entries: set[str]) -> "_DeepSet":
+        for e in entries:
+            self.add(e)
+        return self
+
+    def forget(self, name: str) -> None:
+        self._by_name.pop(name, None)
+
+    def shared_at(self, name: str, depth: int) -> bool:
+        return any(d <= depth for d in self._by_name.get(name, ()))
 
 
 def _at_depth(name: str, depth: int) -> str:

@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
-from pyawssfn.compiler.ir import Graph, Node, can_fail
+from pyawssfn.compiler.ir import Graph, Node, can_fail, evaluates, field_variables, variables
 from pyawssfn.compiler.naming import unique_state_names
-
-_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _tmpl(expr: str) -> Any:
@@ -66,9 +63,9 @@ def _strings(v: Any, out: list[str]) -> None:
             _strings(x, out)
 
 
-def _expressions(n: Node, with_assign: bool = True) -> list[str]:
+def _expressions(n: Node) -> list[str]:
+    """The bare JSONata expressions of a state (its {% %} field templates are read by _reads)."""
     out: list[str] = []
-    _strings(n.fields, out)
     if n.output is not None:
         out.append(n.output)
     for r in n.rules:
@@ -87,8 +84,9 @@ def remove_dead_assignments(nodes: list[Node]) -> None:
     while True:
         refs: set[str] = set()
         for n in nodes:
+            field_variables(n.fields, refs)
             for e in _expressions(n):
-                refs.update(_REF.findall(e))
+                refs |= variables(e)
         changed = False
         for n in nodes:
             for holder in [n] + n.rules + n.catch:
@@ -108,11 +106,12 @@ def remove_dead_assignments(nodes: list[Node]) -> None:
 
 def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: str) -> bool:
     others = [x for k, x in holder.assign.items() if k != key]
+    fields: list[str] = []
     if holder is n:
-        _strings(n.fields, others)
+        _strings(n.fields, fields)
         if n.output is not None:
             others.append(n.output)
-    return any(v in o for o in others)
+    return any(evaluates(v, o) for o in others) or any(evaluates(v, f, template=True) for f in fields)
 
 
 def _simplify_choices(nodes: list[Node]) -> None:

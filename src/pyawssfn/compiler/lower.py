@@ -12,7 +12,6 @@ import builtins
 import copy
 import difflib
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -22,7 +21,11 @@ from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.expressions import INPLACE, ExpressionTranslator, NotConstant, _static_type, append, extend, setitem
 from pyawssfn.compiler.frontend import PREDICATES, ModuleInfo, RetrySpec, StepInfo
-from pyawssfn.compiler.ir import Catcher, DefaultOf, Exit, Graph, Node, Rule, StartHolder, can_fail
+from pyawssfn.compiler.ir import (
+    Catcher, DefaultOf, Exit, Graph, Node, Rule, StartHolder, atomic as _atomic, can_fail, context_refs, evaluates,
+    replace_context, substitute_variables,
+)
+from pyawssfn.jsonata.printer import plain_name as _plain_key
 from pyawssfn.compiler.naming import VariableNames, describe_source
 from pyawssfn.compiler.static_types import infer_name_types
 
@@ -39,7 +42,6 @@ _BAD_CALLS = {"print", "open", "input", "exec", "eval", "compile", "breakpoint",
               "globals", "locals", "vars", "setattr", "delattr", "getattr", "id", "hash", "iter", "next", "help",
               "memoryview", "object", "super", "type"}
 _CHANGING = object()
-_STATES_REF = re.compile(r"\$states\.(?:result|errorOutput|input)\b")
 _TASK_LIKE = ("Task", "Parallel", "Map", "Pass", "Wait")
 _HOISTABLE = (ast.Call, ast.Attribute, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)
 _MUTATORS = ("append", "extend", "update", "insert", "pop", "remove", "clear", "sort", "reverse", "setdefault",
@@ -416,10 +418,10 @@ class FunctionLowerer:
             # all of them move: a later value may read an earlier one's variable as it was before the holder
             keep, rest = {}, dict(items)
             # values of the holder's own context ($states.result after a Task, ...) are handed over in a variable
-            for ref in sorted(set(_STATES_REF.findall(" ".join(rest.values())))):
+            for ref in sorted(set().union(*(context_refs(v) for v in rest.values()))):
                 tmp = self.fresh("handover")
-                keep[tmp] = ref
-                rest = {k: re.sub(re.escape(ref) + r"\b", "$" + tmp, v) for k, v in rest.items()}
+                keep[tmp] = "$states." + ref
+                rest = {k: replace_context(v, ref, tmp) for k, v in rest.items()}
             line = self.cur_line
             if cov is None:
                 node = Node("Pass", "evaluate", line)
@@ -537,7 +539,8 @@ class FunctionLowerer:
         texts: list[str] = []
         _field_strings(node.fields, texts)
         early = {self._throwaway(): v for v in env.values()
-                 if v not in self.param_reads and can_fail(v) and not any(v in t for t in texts)}
+                 if v not in self.param_reads and can_fail(v) and not any(evaluates(v, t, template=True)
+                                                                           for t in texts)}
         if early:
             p = self.add(Node("Pass", "read the input" if self.top else "start", self._line(), assign=early))
             p.next = node
@@ -2082,20 +2085,8 @@ def _load(t: ast.expr) -> ast.expr:
     return t
 
 
-def _atomic(code: str) -> bool:
-    import re
-    return bool(re.match(r'^(\$[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*|-?\d+(\.\d+)?|true|false|null|'
-                         r'"([^"\\]|\\.)*")$', code))
-
-
 def _p(code: str) -> str:
     return code if _atomic(code) else f"({code})"
-
-
-def _plain_key(k: str) -> bool:
-    import re
-    return bool(re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", k)) and k not in ("and", "or", "in", "true", "false", "null",
-                                                                         "function")
 
 
 _EXPRESSION_ERRORS = {"KeyError", "IndexError", "ZeroDivisionError", "TypeError", "ValueError", "AttributeError",
@@ -2115,9 +2106,7 @@ def _own_nodes(stmt: ast.AST):
 
 def _before_assign(output: str, assign: dict[str, str]) -> str:
     """A state's Output sees the variables as they were before its own Assign: read what the Assign gives them."""
-    for k in set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", output)) & set(assign):
-        output = re.sub(r"\$" + k + r"(?![A-Za-z0-9_])", lambda _m: f"({assign[k]})", output)
-    return output
+    return substitute_variables(output, assign)
 
 
 def _risky(env: dict[str, str]) -> dict[str, str]:

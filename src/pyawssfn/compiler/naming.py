@@ -27,6 +27,9 @@ class VariableNames:
 
     def __init__(self, taken: set[str]):
         self.used: set[str] = set(taken)
+        # per base name, the first counter that may be free: `used` only grows, so a search never needs to start
+        # lower (restarting at 1 made allocating n names of one base quadratic)
+        self._next: dict[str, int] = {}
 
     def for_python(self, name: str) -> str:
         """The variable for a Python name of the top-level workflow: the same name whenever ASL allows it."""
@@ -41,13 +44,13 @@ class VariableNames:
             base = "v_" + base
         if base in _RESERVED or base.startswith("pyawssfn_"):
             base = base + "_"
-        i = 1
-        while True:
-            cand = f"{base}_{i}"
-            if cand not in self.used:
-                self.used.add(cand)
-                return cand
+        i = self._next.get(base, 1)
+        while f"{base}_{i}" in self.used:
             i += 1
+        self._next[base] = i + 1
+        cand = f"{base}_{i}"
+        self.used.add(cand)
+        return cand
 
 
 def describe_source(text: str, limit: int = MAX_STATE_NAME) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ast
-import re
 
-from pyawssfn.compiler.expressions.core import J, NUMERIC, _OPNAME, _Refused, _err, _is_int, _number_literal, _paren
+from pyawssfn.compiler.expressions.core import (
+    J, NUMERIC, _OPNAME, _Refused, _err, _is_int, _number_literal, _paren, int_literal,
+)
 from pyawssfn.compiler.expressions.statements import INPLACE
 
 
@@ -137,7 +138,7 @@ class ArithmeticMixin:
         acc = self._fresh()
 
         def rep(seq: str, n: str) -> str:
-            lit = int(n) if re.match(r"^-?\d+$", n) else None
+            lit = int_literal(n)
             check = "" if lit is not None else (
                 f'$not({_is_int(n)}) ? {_err("TypeError: can only multiply a sequence by an integer")} : ')
             text = f'$pad("", $length({seq}) * {n}, {seq})'

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 
 from pyawssfn import _wildcard_pattern
 from pyawssfn.compiler.expressions.core import J, NUMERIC, NotConstant, _RFC3339, _block, _err, _paren
@@ -191,7 +190,7 @@ class ComparisonMixin:
         if name.startswith("Timestamp"):
             return J(self._let(args, lambda a, b: (
                 f"({_is_timestamp(a)} and {_is_timestamp(b)} and $toMillis({a}) {op} $toMillis({b}))")), "bool")
-        jt = {"String": "string", "Numeric": "number", "Boolean": "boolean"}[re.match(r"[A-Z][a-z]+", name).group(0)]
+        jt = {"String": "string", "Numeric": "number", "Boolean": "boolean"}[next(p for p in ("String", "Numeric", "Boolean") if name.startswith(p))]
         pytype = {"string": "str", "number": None, "boolean": "bool"}[jt]
 
         def known(e: J) -> bool:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import ast
 import json
-import re
 
 from pyawssfn.compiler.expressions.core import (
-    J, NotConstant, _JSONATA_WORDS, _PLAIN_KEY, _block, _err, _is_int, _paren, single
+    J, NotConstant, _JSONATA_WORDS, _PLAIN_KEY, _block, _err, _is_int, _paren, int_literal, single
 )
 
 
@@ -97,12 +96,12 @@ class ContainerMixin:
         def dict_get(d: str, k: str) -> str:
             if lit_key:
                 name = json.loads(lit_key)
-                get = f"{d}.{name}" if _PLAIN_KEY.match(name) and name not in _JSONATA_WORDS else (
+                get = f"{d}.{name}" if _PLAIN_KEY(name) and name not in _JSONATA_WORDS else (
                     f"$lookup({d}, {k})")
                 return f"$exists({get}) ? {get} : {_err(f'KeyError: {name!r}')}"
             return f'$exists($lookup({d}, {k})) ? $lookup({d}, {k}) : $error("KeyError: " & {k})'
 
-        lit_int = int(key.code) if kt == "int" and re.match(r"^-?\d+$", key.code) else None
+        lit_int = int_literal(key.code) if kt == "int" else None
 
         def list_get(l: str, k: str) -> str:
             if lit_int is not None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import ast
 import json
 import math
-import re
 from dataclasses import dataclass
 from typing import Any, Callable
+
+from pyawssfn.jsonata.parse import single_token, starts_with_named_call
+from pyawssfn.jsonata.printer import plain_name
 
 
 MAX_EXACT_INT = 2**53
@@ -31,7 +33,18 @@ PREDICATE_NAMES = frozenset(
 _STATIC_TYPES = frozenset(["int", "float", "str", "bool", "none", "list", "dict"])
 
 
-_ATOM = re.compile(r'^(\$[A-Za-z_][A-Za-z0-9_]*|-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null|"([^"\\]|\\.)*")$')
+def is_atom(code: str) -> bool:
+    """A variable or a literal (a number, possibly negative, a string, true, false, null): one token."""
+    if code[:1] == "-":
+        return single_token(code[1:]) == "num"
+    kind = single_token(code)
+    return kind in ("var", "num", "str") or (kind == "name" and code in ("true", "false", "null"))
+
+
+def int_literal(code: str) -> int | None:
+    """The value of an integer literal (`3`, `-1`), else None."""
+    digits = code[1:] if code[:1] == "-" else code
+    return int(code) if digits.isascii() and digits.isdigit() else None
 
 
 class NotConstant(Exception):
@@ -51,7 +64,7 @@ class J:
 
     @property
     def atom(self) -> bool:
-        return bool(_ATOM.match(self.code))
+        return is_atom(self.code)
 
 
 def _q(text: str) -> str:
@@ -98,7 +111,7 @@ def _bind_all(*codes: str) -> tuple[list[tuple[str, str]], list[str]]:
     binds: list[tuple[str, str]] = []
     names: list[str] = []
     for c in codes:
-        if _ATOM.match(c):
+        if is_atom(c):
             names.append(c)
         else:
             n = _fresh_global()
@@ -205,7 +218,7 @@ _ISINSTANCE: dict[str, Callable[[str], str]] = {
 _RFC3339 = r"/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$/"
 
 
-_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PLAIN_KEY = plain_name  # a key written as a field step: $d.k rather than $lookup($d, "k")
 
 
 _JSONATA_WORDS = frozenset(["and", "or", "in", "true", "false", "null", "function"])
@@ -221,8 +234,8 @@ def _number_literal(code: str) -> float | None:
 
 
 def _paren(code: str) -> str:
-    if _ATOM.match(code) or (code[:1] in "([{" and _balanced_outer(code)) or (
-            re.match(r"^\$\w+\(", code) and _balanced_call(code)):
+    if is_atom(code) or (code[:1] in "([{" and _balanced_outer(code)) or (
+            starts_with_named_call(code) and _balanced_call(code)):
         return code
     return f"({code})"
 

@@ -28,7 +28,7 @@ def setitem(container: str, key: str, value: str) -> str:
         f'{_err("TypeError: list indices must be integers")}) : '
         f'{_err("TypeError: object does not support item assignment")}'
     )
-    return _block(binds, body)
+    return _finish(_block(binds, body))
 
 
 def append(lst: str, value: str) -> str:
@@ -39,7 +39,7 @@ def append(lst: str, value: str) -> str:
         f'$type({l}) = "array" ? $append({l}, {single(v)}) : '
         f'{_err("AttributeError: object has no attribute append")}'
     )
-    return _block(binds, body)
+    return _finish(_block(binds, body))
 
 
 def extend(lst: str, values: str) -> str:
@@ -50,7 +50,7 @@ def extend(lst: str, values: str) -> str:
         f'$type({l}) = "array" and $type({v}) = "array" ? $append({l}, {v}) : '
         f'{_err("TypeError: extend() needs a list")}'
     )
-    return _block(binds, body)
+    return _finish(_block(binds, body))
 
 
 def augassign(op: ast.operator, left: str, right: str) -> str:
@@ -60,8 +60,13 @@ def augassign(op: ast.operator, left: str, right: str) -> str:
 
     t = ExpressionTranslator(lambda n: "$" + n.id, lambda *a: None)
     if isinstance(op, ast.Add):
-        return t.iadd_code(J(left), J(right)).code
-    return t.binop_code(op, J(left), J(right)).code
+        return _finish(t.iadd_code(J(left), J(right)).code)
+    return _finish(t.binop_code(op, J(left), J(right)).code)
+
+
+def _finish(code: str) -> str:
+    from pyawssfn.compiler.expressions.translator import _finish as finish
+    return finish(code)
 
 
 INPLACE = "pyawssfn_inplace"

@@ -18,6 +18,17 @@ from pyawssfn.compiler.expressions.core import (
 from pyawssfn.compiler.expressions.formatting import FormattingMixin
 from pyawssfn.compiler.expressions.methods import MethodMixin
 from pyawssfn.compiler.expressions.text import _REPR, _repr_fn
+from pyawssfn.compiler.simplify import simplify
+from pyawssfn.jsonata.parse import parse_cached, remember
+from pyawssfn.jsonata.printer import to_text
+
+
+def _finish(code: str) -> str:
+    """The expression as the simplifier leaves its tree, printed by the one printer."""
+    tree = simplify(parse_cached(code))
+    text = to_text(tree)
+    remember(text, tree)
+    return text
 
 
 class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, FormattingMixin, CallMixin,
@@ -47,7 +58,7 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         _reset_names()
         self._needs_repr = False
         try:
-            return self._with_repr(self._tr(node).code)
+            return _finish(self._with_repr(self._tr(node).code))
         except _Refused:
             return "null"
 
@@ -55,7 +66,7 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         _reset_names()
         self._needs_repr = False
         try:
-            return self._with_repr(self._truthy_of(node))
+            return _finish(self._with_repr(self._truthy_of(node)))
         except _Refused:
             return "false"
 

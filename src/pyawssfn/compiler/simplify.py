@@ -1,0 +1,176 @@
+"""The simplifier on JSONata trees: folds what is decided at compile time without changing what the expression
+evaluates to or whether it fails.
+
+- `$type(literal)` is the literal's type, so a type test on a literal or a constructor is a constant;
+- comparisons of two literals, `$not(true)`, `false and x`, `true or x`, `c ? a : b` with a constant `c`;
+- a one-expression block around an operand that needs no block (the printer adds the parentheses precedence needs).
+
+Nothing that can fail is dropped: a folded-away operand is always a literal, a variable or a path (JSONata paths
+give undefined on a missing field, they do not fail). Bindings (`:=`) keep their blocks, which are their scopes.
+"""
+from __future__ import annotations
+
+from pyawssfn.jsonata.tree import (
+    FALSE, TRUE, Array, Binary, Bind, Block, Bool, Call, Cond, Dot, Expr, Filter, Lambda, Name, Null, Num, Object,
+    Range, Regex, Str, Unary, Var,
+)
+
+_LITERALS = (Str, Num, Bool, Null)
+_LEAVES = frozenset([Str, Num, Bool, Null, Var, Name, Regex])
+_TYPE_NAMES = {Str: "string", Num: "number", Bool: "boolean", Null: "null", Array: "array", Object: "object",
+               Lambda: "function"}
+_BOOLEAN_CALLS = frozenset(["not", "exists", "contains", "boolean"])
+_COMPARISONS = frozenset(["=", "!=", "<", "<=", ">", ">=", "in", "and", "or"])
+
+
+def simplify(t: Expr) -> Expr:
+    return _unblock(_simp(t))
+
+
+def _simp(t: Expr) -> Expr:
+    """Children first (each one once, no generic traversal: trees of the translator are large), then the rules."""
+    tt = type(t)
+    if tt in _LEAVES:
+        return t
+    if tt is Binary:
+        a, b = _unblock(_simp(t.lhs)), _unblock(_simp(t.rhs))  # type: ignore[attr-defined]
+        if a is not t.lhs or b is not t.rhs:  # type: ignore[attr-defined]
+            t = Binary(t.op, a, b)  # type: ignore[attr-defined]
+        return _binary(t)  # type: ignore[arg-type]
+    if tt is Call:
+        args = _all(t.args)  # type: ignore[attr-defined]
+        func = _unblock(_simp(t.func))  # type: ignore[attr-defined]
+        if args is not t.args or func is not t.func:  # type: ignore[attr-defined]
+            t = Call(func, args)
+        return _call(t)  # type: ignore[arg-type]
+    if tt is Cond:
+        test, then = _unblock(_simp(t.test)), _unblock(_simp(t.then))  # type: ignore[attr-defined]
+        orelse = None if t.orelse is None else _unblock(_simp(t.orelse))  # type: ignore[attr-defined]
+        if type(test) is Bool and orelse is not None:
+            return then if test.value else orelse  # type: ignore[attr-defined]
+        if test is t.test and then is t.then and orelse is t.orelse:  # type: ignore[attr-defined]
+            return t
+        return Cond(test, then, orelse)
+    if tt is Block:
+        exprs = _all(t.exprs)  # type: ignore[attr-defined]
+        if len(exprs) == 1 and type(exprs[0]) is Block:
+            return exprs[0]
+        return t if exprs is t.exprs else Block(exprs)  # type: ignore[attr-defined]
+    if tt is Dot:
+        # not the step: `$x.("a")` is the string per item, `$x."a"` the field a
+        lhs, rhs = _unblock(_simp(t.lhs)), _simp(t.rhs)  # type: ignore[attr-defined]
+        return t if lhs is t.lhs and rhs is t.rhs else Dot(lhs, rhs)  # type: ignore[attr-defined]
+    if tt is Filter:
+        lhs, pred = _unblock(_simp(t.lhs)), _unblock(_simp(t.pred))  # type: ignore[attr-defined]
+        return t if lhs is t.lhs and pred is t.pred else Filter(lhs, pred)  # type: ignore[attr-defined]
+    if tt is Bind:
+        v = _unblock(_simp(t.value))  # type: ignore[attr-defined]
+        return t if v is t.value else Bind(t.name, v)  # type: ignore[attr-defined]
+    if tt is Lambda:
+        body = _unblock(_simp(t.body))  # type: ignore[attr-defined]
+        return t if body is t.body else Lambda(t.params, body)  # type: ignore[attr-defined]
+    if tt is Array:
+        items = _all(t.items)  # type: ignore[attr-defined]
+        return t if items is t.items else Array(items)  # type: ignore[attr-defined]
+    if tt is Object:
+        pairs = tuple((_unblock(_simp(k)), _unblock(_simp(v))) for k, v in t.pairs)  # type: ignore[attr-defined]
+        same = all(a is c and b is d for (a, b), (c, d) in zip(pairs, t.pairs))  # type: ignore[attr-defined]
+        return t if same else Object(pairs)
+    if tt is Unary:
+        v = _unblock(_simp(t.operand))  # type: ignore[attr-defined]
+        return t if v is t.operand else Unary(v)  # type: ignore[attr-defined]
+    if tt is Range:
+        lo, hi = _unblock(_simp(t.lo)), _unblock(_simp(t.hi))  # type: ignore[attr-defined]
+        return t if lo is t.lo and hi is t.hi else Range(lo, hi)  # type: ignore[attr-defined]
+    return t
+
+
+def _all(xs: tuple) -> tuple:
+    out = tuple(_unblock(_simp(x)) for x in xs)
+    return xs if all(a is b for a, b in zip(out, xs)) else out
+
+
+def pure(t: Expr) -> bool:
+    """Evaluating it cannot fail and has no effect: literals, variables, field paths, constructors of those."""
+    tt = type(t)
+    if tt in _LITERALS or tt is Var or tt is Lambda:
+        return True
+    if tt is Dot:
+        return type(t.rhs) is Name and pure(t.lhs)  # type: ignore[attr-defined]
+    if tt is Array:
+        return all(pure(x) for x in t.items)  # type: ignore[attr-defined]
+    if tt is Object:
+        return all(pure(k) and pure(v) for k, v in t.pairs)  # type: ignore[attr-defined]
+    return False
+
+
+def boolean(t: Expr) -> bool:
+    """Its value is always true or false (never undefined, a number, ...)."""
+    tt = type(t)
+    if tt is Bool:
+        return True
+    if tt is Binary:
+        return t.op in _COMPARISONS  # type: ignore[attr-defined]
+    if tt is Call:
+        return type(t.func) is Var and t.func.name in _BOOLEAN_CALLS  # type: ignore[attr-defined]
+    return False
+
+
+def _unblock(t: Expr) -> Expr:
+    """A one-expression block that binds nothing in its own scope is only parentheses (the printer puts back those
+    that precedence needs)."""
+    if type(t) is Block and len(t.exprs) == 1 and not _binds_here(t.exprs[0]):  # type: ignore[attr-defined]
+        return t.exprs[0]  # type: ignore[attr-defined]
+    return t
+
+
+def _binds_here(t: Expr) -> bool:
+    """A `:=` in `t` that is not inside a block or function of its own (so it binds in the enclosing scope)."""
+    todo = [t]
+    while todo:
+        n = todo.pop()
+        if type(n) is Bind:
+            return True
+        if type(n) is not Block and type(n) is not Lambda:
+            todo.extend(n.children())
+    return False
+
+
+def _call(t: Call) -> Expr:
+    if type(t.func) is not Var or len(t.args) != 1:
+        return t
+    fn, arg = t.func.name, t.args[0]  # type: ignore[attr-defined]
+    if fn == "type" and type(arg) in _TYPE_NAMES and pure(arg):
+        return Str(_TYPE_NAMES[type(arg)])
+    if fn == "not" and type(arg) is Bool:
+        return Bool(not arg.value)  # type: ignore[attr-defined]
+    return t
+
+
+def _binary(t: Binary) -> Expr:
+    op, a, b = t.op, t.lhs, t.rhs
+    if op in ("=", "!=") and type(a) in (Str, Bool, Num) and type(a) is type(b):
+        same = a.value == b.value  # type: ignore[attr-defined]
+        return Bool(same if op == "=" else not same)
+    if op == "and":
+        if a == FALSE:
+            return FALSE
+        if a == TRUE and boolean(b):
+            return b
+        if b == TRUE and boolean(a):
+            return a
+        if b == FALSE and pure(a):
+            return FALSE
+    if op == "or":
+        if a == TRUE:
+            return TRUE
+        if a == FALSE and boolean(b):
+            return b
+        if b == FALSE and boolean(a):
+            return a
+        if b == TRUE and pure(a):
+            return TRUE
+    return t
+
+
+__all__ = ["simplify", "pure", "boolean", "Bind"]

@@ -1,0 +1,210 @@
+"""The one JSONata printer: a tree -> text with the fewest parentheses that keep the tree (binding powers from
+jsonata-js's parser), through one dispatch table.
+
+A child is parenthesised when its precedence is below what its position needs; `parse(to_text(t)) == t` up to those
+parentheses, which come back as one-expression Blocks (tests/compiler/test_jsonata_tree.py checks the round trip).
+"""
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from pyawssfn.jsonata.tree import (
+    Array, Binary, Bind, Block, Bool, Call, Cond, Dot, Expr, Filter, Lambda, Name, Null, Num, Object, Range, Regex,
+    Str, Unary, Var,
+)
+
+__all__ = ["to_text", "precedence", "string_literal", "KEYWORDS"]
+
+# jsonata-js binding powers
+_BINARY_PREC = {"or": 25, "and": 30, "=": 40, "!=": 40, "<": 40, "<=": 40, ">": 40, ">=": 40, "in": 40,
+                "+": 50, "-": 50, "&": 50, "*": 60, "/": 60, "%": 60}
+ATOM = 100
+KEYWORDS = frozenset(["and", "or", "in", "true", "false", "null", "function"])
+
+
+def precedence(e: Expr) -> int:
+    t = type(e)
+    if t is Binary:
+        return _BINARY_PREC[e.op]  # type: ignore[attr-defined]
+    if t is Bind:
+        return 10
+    if t is Cond or t is Range:
+        return 20
+    if t is Unary or (t is Num and e.text.startswith("-")):  # type: ignore[attr-defined]
+        return 70
+    if t is Dot:
+        return 75
+    if t is Filter or t is Call:
+        return 80
+    return ATOM
+
+
+def string_literal(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
+def plain_name(s: str) -> bool:
+    return s.isascii() and s.isidentifier() and s not in KEYWORDS
+
+
+def to_text(e: Expr) -> str:
+    out: list[str] = []
+    _emit(e, out)
+    return "".join(out)
+
+
+def _sub(e: Expr, need: int, out: list[str]) -> None:
+    """Print child `e` where the grammar needs precedence `need` or more."""
+    if precedence(e) < need:
+        out.append("(")
+        _emit(e, out)
+        out.append(")")
+    else:
+        _emit(e, out)
+
+
+def _emit(e: Expr, out: list[str]) -> None:
+    _PRINT[type(e)](e, out)
+
+
+def _var(e: Var, out: list[str]) -> None:
+    out.append("$" + e.name)
+
+
+def _name(e: Name, out: list[str]) -> None:
+    out.append(e.name if plain_name(e.name) else "`" + e.name + "`")
+
+
+def _str(e: Str, out: list[str]) -> None:
+    out.append(string_literal(e.value))
+
+
+def _num(e: Num, out: list[str]) -> None:
+    out.append(e.text)
+
+
+def _bool(e: Bool, out: list[str]) -> None:
+    out.append("true" if e.value else "false")
+
+
+def _null(e: Null, out: list[str]) -> None:
+    out.append("null")
+
+
+def _regex(e: Regex, out: list[str]) -> None:
+    out.append("/" + e.pattern + "/" + e.flags)
+
+
+def _items(xs, out: list[str], sep: str = ", ") -> None:
+    for i, x in enumerate(xs):
+        if i:
+            out.append(sep)
+        _emit(x, out)
+
+
+def _array(e: Array, out: list[str]) -> None:
+    out.append("[")
+    _items(e.items, out)
+    out.append("]")
+
+
+def _range(e: Range, out: list[str]) -> None:
+    _sub(e.lo, 21, out)
+    out.append("..")
+    _sub(e.hi, 21, out)
+
+
+def _object(e: Object, out: list[str]) -> None:
+    out.append("{")
+    for i, (k, v) in enumerate(e.pairs):
+        if i:
+            out.append(", ")
+        _emit(k, out)
+        out.append(": ")
+        _emit(v, out)
+    out.append("}")
+
+
+def _dot(e: Dot, out: list[str]) -> None:
+    _sub(e.lhs, 75, out)
+    out.append(".")
+    _sub(e.rhs, 76, out)
+
+
+def _filter(e: Filter, out: list[str]) -> None:
+    _sub(e.lhs, 80, out)
+    out.append("[")
+    _emit(e.pred, out)
+    out.append("]")
+
+
+def _call(e: Call, out: list[str]) -> None:
+    _sub(e.func, 80, out)
+    out.append("(")
+    _items(e.args, out)
+    out.append(")")
+
+
+def _unary(e: Unary, out: list[str]) -> None:
+    out.append("-")
+    _sub(e.operand, 70, out)
+
+
+def _binary(e: Binary, out: list[str]) -> None:
+    p = _BINARY_PREC[e.op]
+    if e.op == "or":  # `a or b and c` is right, but readers should not need the table: (b and c)
+        _sub(e.lhs, 31 if _is_and(e.lhs) else p, out)
+        out.append(" or ")
+        _sub(e.rhs, 31 if _is_and(e.rhs) else p + 1, out)
+        return
+    _sub(e.lhs, p, out)
+    out.append(" " + e.op + " ")
+    _sub(e.rhs, p + 1, out)
+
+
+def _is_and(e: Expr) -> bool:
+    return type(e) is Binary and e.op == "and"  # type: ignore[attr-defined]
+
+
+def _cond(e: Cond, out: list[str]) -> None:
+    _sub(e.test, 21, out)
+    out.append(" ? ")
+    if type(e.then) is Cond:
+        out.append("(")  # needed without an inner else (`: orelse` would be its); clearer with one
+        _emit(e.then, out)
+        out.append(")")
+    else:
+        _emit(e.then, out)
+    if e.orelse is not None:
+        out.append(" : ")
+        _emit(e.orelse, out)
+
+
+def _block(e: Block, out: list[str]) -> None:
+    if len(e.exprs) == 1:
+        out.append("(")
+        _emit(e.exprs[0], out)
+        out.append(")")
+        return
+    out.append("(")
+    _items(e.exprs, out, "; ")
+    out.append(")")
+
+
+def _bind(e: Bind, out: list[str]) -> None:
+    out.append("$" + e.name + " := ")
+    _sub(e.value, 10, out)
+
+
+def _lambda(e: Lambda, out: list[str]) -> None:
+    out.append("function(" + ", ".join("$" + p for p in e.params) + ") { ")
+    _emit(e.body, out)
+    out.append(" }")
+
+
+_PRINT: dict[type, Callable] = {
+    Var: _var, Name: _name, Str: _str, Num: _num, Bool: _bool, Null: _null, Regex: _regex, Array: _array,
+    Range: _range, Object: _object, Dot: _dot, Filter: _filter, Call: _call, Unary: _unary, Binary: _binary,
+    Cond: _cond, Block: _block, Bind: _bind, Lambda: _lambda,
+}
