@@ -147,11 +147,17 @@ def _installed_runtime(runtime):
 
 # --------------------------------------------------------------------------------------------------- decorators
 
-def workflow(fn=None, *, name: str | None = None):
-    """Mark the workflow's entry function. Calling it still runs it as plain Python."""
+def workflow(fn=None, *, name: str | None = None, type: str = "STANDARD"):  # noqa: A002 - AWS's word
+    """Mark the workflow's entry function. Calling it still runs it as plain Python.
+
+    ``type="EXPRESS"`` ships it as an Express state machine (``template``, ``deploy``, ``pyawssfn.cdk``): at most
+    five minutes, no waiting for jobs (``.sync``) or callbacks."""
+    if type not in ("STANDARD", "EXPRESS"):
+        raise ValueError(f"@sfn.workflow(type={type!r}): use \"STANDARD\" or \"EXPRESS\"")
 
     def mark(f):
         f.__pyawssfn_workflow__ = name or f.__name__
+        f.__pyawssfn_type__ = type
         return f
 
     if fn is None:

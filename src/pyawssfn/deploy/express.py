@@ -72,8 +72,14 @@ def declared_type(path: str, workflow: str) -> str:
                 continue
             kw = {k.arg: k.value for k in deco.keywords if k.arg}
             name = kw["name"].value if isinstance(kw.get("name"), ast.Constant) else node.name
-            if name == workflow and isinstance(kw.get("type"), ast.Constant):
-                return str(kw["type"].value).upper()
+            if name != workflow or "type" not in kw:
+                continue
+            value = kw["type"].value if isinstance(kw["type"], ast.Constant) else None
+            if value not in MACHINE_TYPES:
+                from pyawssfn.deploy.source import ShipError
+                raise ShipError(f"{path}:{kw['type'].lineno}:{kw['type'].col_offset + 1}: @sfn.workflow(type=...) "
+                                f"must be \"STANDARD\" or \"EXPRESS\" written as a literal")
+            return value
     return "STANDARD"
 
 

@@ -43,6 +43,7 @@ class InvalidExecutionInput(ValueError):
 
 
 MAX_EXECUTION_SECONDS = 365 * 24 * 3600  # Step Functions quota: a Standard execution's maximum duration
+EXPRESS_MAX_SECONDS = 5 * 60              # and an Express execution's
 
 
 class ExecutionTimedOut(Exception):
@@ -130,10 +131,11 @@ class Executor:
     def __init__(self, definition, lambdas=None, mocks=None, state_machines=None, callbacks=None,
                  start_time=None, seed=0, validate=True, *, state_machine_arn=None, role_arn=None,
                  region=DEFAULT_REGION, account=DEFAULT_ACCOUNT, history_limit=HISTORY_LIMIT_EVENTS,
-                 keep_history=True):
+                 keep_history=True, machine_type="STANDARD"):
         self.definition = _load_definition(definition)
         if validate:
             _validate(self.definition)
+        self.machine_type = _check_machine_type(machine_type, self.definition)
         self.lambdas = LambdaRegistry(lambdas)
         self.mocks_spec = mocks
         Mocks(mocks)  # checks the format now rather than at the first call
@@ -196,9 +198,11 @@ class Run:
         # in place): without it every Map item converted the whole execution input again.
         self.jsonata_cache = {} if parent is None else parent.jsonata_cache
         timeout = executor.definition.get("TimeoutSeconds")
-        # A Standard execution runs for at most a year: past that AWS times it out like its own TimeoutSeconds.
-        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout > MAX_EXECUTION_SECONDS:
-            timeout = MAX_EXECUTION_SECONDS
+        # A Standard execution runs for at most a year, an Express one five minutes: past that AWS times it out
+        # like its own TimeoutSeconds.
+        longest = EXPRESS_MAX_SECONDS if executor.machine_type == "EXPRESS" else MAX_EXECUTION_SECONDS
+        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout > longest:
+            timeout = longest
         self.deadline = self.start + _dt.timedelta(seconds=timeout)
 
     # -- helpers used by the state handlers ----------------------------------------------------------------------
@@ -427,6 +431,17 @@ def catch(sx: StateExec, catcher: dict, error, cause):
         output = dataflow.result_path(sx, sx.input, error_output, catcher.get("ResultPath", "$"))
     sx.assigned = assigned
     return sx.exit(output, catcher["Next"])
+
+
+def _check_machine_type(machine_type, definition) -> str:
+    """Express machines (issue #10): AWS refuses .sync/.waitForTaskToken and activities in them (deploy/express.py
+    says which states); the five-minute limit is applied by Run."""
+    from pyawssfn.deploy.express import MACHINE_TYPES, express_problems
+    if machine_type not in MACHINE_TYPES:
+        raise ValueError(f"machine_type {machine_type!r}: use STANDARD or EXPRESS")
+    if machine_type == "EXPRESS" and (problems := express_problems(definition)):
+        raise DefinitionError(problems)
+    return machine_type
 
 
 def run_definition(definition, input_value=None, **kwargs) -> Execution:
