@@ -40,6 +40,8 @@ CASES = {
                        ("payment fails", None, {**ORDER, "amount": 5000})],
     "polling": [("3 polls", None, {"dataset": "sales", "rows": 3000}),
                 ("times out", None, {"dataset": "huge", "rows": 10 ** 6})],
+    "quote": [("shipped", None, {"items": {"apple": 3, "melon": 1}, "country": "FR"}),
+              ("no carrier", None, {"items": {"pear": 1}, "country": "XX"})],
 }
 
 

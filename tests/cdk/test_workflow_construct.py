@@ -14,6 +14,7 @@ pytest.importorskip("aws_cdk")
 import aws_cdk as cdk  # noqa: E402
 
 from pyawssfn.cdk import Workflow  # noqa: E402
+from pyawssfn.deploy.express import declared_type  # noqa: E402
 from pyawssfn.deploy.source import ShipError, load_machines  # noqa: E402
 from pyawssfn.deploy.template import TemplateOptions, build_template  # noqa: E402
 
@@ -122,7 +123,7 @@ def test_the_resources_are_the_templates(synthesized, example):
         assert props["LoggingConfiguration"]["Level"] == "ALL"
         assert props["LoggingConfiguration"]["IncludeExecutionData"] is False
         assert props["TracingConfiguration"] == {"Enabled": True}
-        assert props.get("StateMachineType", "STANDARD") == "STANDARD"
+        assert props.get("StateMachineType", "STANDARD") == declared_type(str(REPO / "examples" / example), m.workflow)
     (fn,) = by_type(t, "AWS::Lambda::Function").values()
     assert fn["Properties"]["Handler"] == "pyawssfn_handler.handler"
     assert fn["Properties"]["TracingConfig"] == {"Mode": "Active"}

@@ -63,6 +63,15 @@ CASES = {
         ("times-out", None, {"dataset": "huge", "rows": 10 ** 6}),
         ("job-fails", None, {"dataset": "broken", "rows": -5}),
     ],
+    "quote": [
+        ("shipped", None, {"items": {"apple": 3, "melon": 1}, "country": "FR"}),
+        ("free-shipping", None, {"items": {"melon": 30}, "country": "US"}),
+        ("no-carrier", None, {"items": {"pear": 1}, "country": "XX"}),
+        ("carrier-busy-once", lambda t: t.fail_step("shipping_cost", error="CarrierBusy", cause="retry", times=1),
+         {"items": {"pear": 1}, "country": "DE"}),
+        ("carrier-busy-thrice", lambda t: t.fail_step("shipping_cost", error="CarrierBusy", cause="retry", times=3),
+         {"items": {"pear": 1}, "country": "DE"}),
+    ],
 }
 
 # (example, case id) -> reason, for disagreements recorded in FINDINGS.md
