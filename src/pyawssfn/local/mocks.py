@@ -7,6 +7,10 @@ virtual time the call takes (so TimeoutSeconds can fire). A state-name key wins 
 key may omit the ``.sync``/``.sync:2``/``.waitForTaskToken`` suffix. From Python, ``mocks`` may also be a callable
 ``(resource, arguments, state_name) -> value`` that raises ``StatesError(error, cause)`` to fail the call, and any
 value in the dict may be such a callable.
+
+AWS's MockConfigFile format (Step Functions Local, LocalStack) is read too (``aws_mock_config.py``): a file with
+``StateMachines`` and ``MockedResponses`` names one of its test cases as ``FILE#TestCase`` (or
+``FILE#StateMachine:TestCase``), as StartExecution does with ``<arn>#TestCase``.
 """
 from __future__ import annotations
 
@@ -37,14 +41,24 @@ def _check_response(where: str, response) -> None:
         raise MockFormatError(f"mocks[{where}]: \"DelaySeconds\" must be a non-negative number")
 
 
-def load_mocks(path: str | pathlib.Path) -> dict:
-    """Read and check a mocks file; raises MockFormatError with a readable message."""
+def load_mocks(path: str | pathlib.Path, test_case: str | None = None) -> dict:
+    """Read and check a mocks file (ours, or AWS's MockConfigFile with ``FILE#TestCase``); raises MockFormatError
+    with a readable message."""
+    from pyawssfn.local.aws_mock_config import from_aws_config, is_aws_config
+    path = str(path)
+    if test_case is None and "#" in path and not pathlib.Path(path).exists():
+        path, _, test_case = path.rpartition("#")
     try:
         data = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise MockFormatError(f"cannot read mocks file {path}: {exc.strerror or exc}") from None
     except ValueError as exc:
         raise MockFormatError(f"mocks file {path} is not valid JSON: {exc}") from None
+    if is_aws_config(data):
+        return from_aws_config(data, test_case, where=path)
+    if test_case is not None:
+        raise MockFormatError(f"mocks file {path} has no test cases (#{test_case}): only AWS's MockConfigFile format "
+                              "(StateMachines, MockedResponses) has them")
     check_mocks(data)
     return data
 
@@ -65,8 +79,13 @@ class Mocks:
     """Serves mocked calls in order; one instance per execution so each execution starts at the first response."""
 
     def __init__(self, spec):
+        from pyawssfn.local.aws_mock_config import is_aws_config, from_aws_config
+        if is_aws_config(spec):
+            spec = from_aws_config(spec, None)
         check_mocks(spec)
         self.spec = spec
+        # AWS's format fails a call past the last response; ours repeats the last one.
+        self.repeat_last = getattr(spec, "repeat_last", True)
         self.calls: dict[str, int] = {}
 
     def _key(self, state_name: str, resource: str):
@@ -93,6 +112,10 @@ class Mocks:
         if isinstance(value, list):
             n = self.calls.get(key, 0)
             self.calls[key] = n + 1
+            if n >= len(value) and not self.repeat_last:
+                raise StatesError("States.Runtime", f"the mock file's test case {self.spec.test_case!r} has "
+                                                    f"{len(value)} response(s) for state {key!r}; call number {n} "
+                                                    f"(counting from 0) has none: add \"{n}\" to its MockedResponse")
             value = value[min(n, len(value) - 1)]
         if callable(value):
             return value(resource, arguments, state_name), 0
