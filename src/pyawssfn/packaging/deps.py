@@ -14,7 +14,21 @@ import tempfile
 import tomllib
 
 RUNTIMES = ("python3.12", "python3.13", "python3.14")
-ARCHES = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+# The machine architecture in wheel tags for each Lambda architecture.
+ARCHES = {"x86_64": "x86_64", "arm64": "aarch64"}
+# The glibc of each runtime's OS (all three run on Amazon Linux 2023, glibc 2.34): a manylinux wheel built for this
+# glibc or an older one runs there. SAM's builder accepts the same tags, up to manylinux_2_34.
+RUNTIME_GLIBC = {"python3.12": (2, 34), "python3.13": (2, 34), "python3.14": (2, 34)}
+OLDEST_MANYLINUX = (2, 17)  # manylinux2014, the oldest policy wheels for these Pythons are built for
+
+
+def platform_tags(runtime: str, arch: str) -> list[str]:
+    """The platform tags pip may install for ``runtime`` on ``arch``, newest glibc first (pip prefers the first
+    tag a release has a wheel for); ``manylinux2014`` is the legacy name of ``manylinux_2_17``."""
+    major, newest = RUNTIME_GLIBC[runtime]
+    machine = ARCHES[arch]
+    tags = [f"manylinux_{major}_{minor}_{machine}" for minor in range(newest, OLDEST_MANYLINUX[1] - 1, -1)]
+    return tags + [f"manylinux2014_{machine}"]
 # The project itself and the pieces of pyawssfn the zip already carries are not dependencies to bundle.
 _NOT_BUNDLED = {"pyawssfn"}
 
@@ -71,7 +85,8 @@ def find_requirements(module_path: pathlib.Path, requirements_file: pathlib.Path
 
 
 def _cache_key(requirements: list[str], runtime: str, arch: str) -> str:
-    blob = "\n".join([runtime, arch, *sorted(requirements)])
+    # The tags are part of the key: widening them must not reuse what an older, narrower resolution bundled.
+    blob = "\n".join([runtime, arch, *platform_tags(runtime, arch), *sorted(requirements)])
     return hashlib.sha256(blob.encode()).hexdigest()[:24]
 
 
@@ -96,8 +111,9 @@ def install(requirements: list[str], runtime: str, arch: str) -> pathlib.Path:
     try:
         req_file = staging / "requirements.txt"
         req_file.write_text("\n".join(requirements) + "\n")
+        platforms = [arg for tag in platform_tags(runtime, arch) for arg in ("--platform", tag)]
         cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
-               "--target", str(staging / "site"), "--platform", ARCHES[arch], "--implementation", "cp",
+               "--target", str(staging / "site"), *platforms, "--implementation", "cp",
                "--python-version", runtime.removeprefix("python"), "--only-binary=:all:", "-r", str(req_file)]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
