@@ -48,6 +48,7 @@ class _StepPlan:
     error: Any = None
     cause: str | None = None
     times: int | None = None  # fail the first `times` calls, then run the real step
+    answers: list | None = None  # {"Return": v} | {"Throw": {...}} per call (AWS's mock file, see mock_config)
 
 
 @dataclasses.dataclass
@@ -135,6 +136,25 @@ class WorkflowTester:
             (returns, None if error is None else (error, cause)))
         return self
 
+    def mock_config(self, source, test_case: str | None = None):
+        """Serve both sides from one test case of AWS's MockConfigFile (``"MockConfigFile.json#TestCase"``, a path,
+        or the file's dict): each mocked state that calls a step or an ``sfn.aws`` operation gets its responses in
+        call order (see docs/testing.md)."""
+        from pyawssfn.local.aws_mock_config import AwsMocks, from_aws_config, tester_answers
+        from pyawssfn.local.mocks import load_mocks
+        mocks = source if isinstance(source, AwsMocks) else (
+            from_aws_config(source, test_case) if isinstance(source, dict) else load_mocks(source, test_case))
+        if not isinstance(mocks, AwsMocks):
+            raise ValueError(f"{source}: not AWS's MockConfigFile format (StateMachines, MockedResponses)")
+        for kind, name, answers in tester_answers(mocks, self.definition):
+            if kind == "step":
+                self._check_step(name)
+                self._steps[name] = _StepPlan(answers=answers)
+            else:
+                self._aws[name] = [(a["Return"], None) if "Return" in a else
+                                   (None, (a["Throw"]["Error"], a["Throw"].get("Cause", ""))) for a in answers]
+        return self
+
     # ------------------------------------------------------------------------------------------- step doubles
     def _double(self, name, plan: _StepPlan, counter: dict):
         """A function with the step's signature that does what ``plan`` says (same object on both sides)."""
@@ -146,6 +166,14 @@ class WorkflowTester:
                 raise plan.raises
             if plan.returns is not _UNSET:
                 return plan.returns
+            if plan.answers is not None:  # served in call order; past the last one the call fails
+                n = counter[name] - 1
+                if n >= len(plan.answers):
+                    raise self._error("MockConfig.Exhausted", f"the mock file has {len(plan.answers)} response(s) for "
+                                                              f"step {name!r}; call {n} (from 0) has none")
+                if "Throw" in plan.answers[n]:
+                    raise self._error(plan.answers[n]["Throw"]["Error"], plan.answers[n]["Throw"].get("Cause", ""))
+                return plan.answers[n]["Return"]
             if plan.times is None or counter[name] <= plan.times:
                 raise self._error(plan.error, plan.cause)
             return real(*args, **kwargs)

@@ -3,6 +3,7 @@ ours: one test case, its responses served per state in call order."""
 from __future__ import annotations
 
 import json
+import pathlib
 
 import pytest
 
@@ -109,3 +110,43 @@ def test_an_unknown_test_case_names_the_ones_there_are(files):
     with pytest.raises(MockFormatError, match="only AWS's MockConfigFile format"):
         (files / "ours.json").write_text(json.dumps({"SQSState": {"Return": {}}}))
         load_mocks(f"{files / 'ours.json'}#HappyPath")
+
+
+# --- WorkflowTester -----------------------------------------------------------------------------------------------
+
+QUOTE_CONFIG = {
+    "StateMachines": {"quote": {"TestCases": {
+        "BusyCarrier": {"price_items": "Subtotal500", "shipping_cost": "BusyThenFree"},
+        "NoCarrier": {"shipping_cost": "Unknown"}}}},
+    "MockedResponses": {
+        "Subtotal500": {"0": {"Return": {"StatusCode": 200, "Payload": 500}}},
+        "BusyThenFree": {"0": {"Throw": {"Error": "CarrierBusy", "Cause": "later"}},
+                         "1": {"Return": {"StatusCode": 200, "Payload": 0}}},
+        "Unknown": {"0": {"Throw": {"Error": "UnknownCountry", "Cause": "nowhere"}}}},
+}
+
+
+def test_workflow_tester_serves_both_sides_from_an_aws_mock_file(tmp_path):
+    from pyawssfn.testing import WorkflowTester
+    (tmp_path / "MockConfigFile.json").write_text(json.dumps(QUOTE_CONFIG))
+    quote = pathlib.Path(__file__).resolve().parents[2] / "examples" / "quote.py"
+    t = WorkflowTester(quote).mock_config(f"{tmp_path / 'MockConfigFile.json'}#BusyCarrier")
+    py, machine = t.run_both({"items": {"anything": 1}, "country": "FR"})
+    assert machine.output == py.output == {"subtotal": 500, "shipping": 0, "total": 500, "currency": "EUR"}
+    assert machine.stats["lambda_invocations"] == 3  # the busy carrier was retried
+    t = WorkflowTester(quote).mock_config(QUOTE_CONFIG, "NoCarrier")
+    py, machine = t.run_both({"items": {"pear": 1}, "country": "FR"})
+    assert (machine.error, machine.cause) == (py.error, py.cause) == ("NoCarrier", "we do not ship there")
+
+
+def test_workflow_tester_refuses_states_it_cannot_serve_both_ways():
+    from pyawssfn.testing import WorkflowTester
+    quote = pathlib.Path(__file__).resolve().parents[2] / "examples" / "quote.py"
+    config = json.loads(json.dumps(QUOTE_CONFIG))
+    config["StateMachines"]["quote"]["TestCases"]["NoCarrier"] = {"Nope": "Unknown"}
+    with pytest.raises(MockFormatError, match="'Nope', which is not a Task state of the workflow"):
+        WorkflowTester(quote).mock_config(config, "NoCarrier")
+    config["StateMachines"]["quote"]["TestCases"]["NoCarrier"] = {"price_items": "Bare"}
+    config["MockedResponses"]["Bare"] = {"0": {"Return": 5}}
+    with pytest.raises(MockFormatError, match="its Return is the invoke result"):
+        WorkflowTester(quote).mock_config(config, "NoCarrier")

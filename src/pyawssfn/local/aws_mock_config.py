@@ -96,3 +96,58 @@ def from_aws_config(data: dict[str, Any], test_case: str | None, where: str = "m
                          "MockedResponses does not define")
         out[state] = list(responses[response])
     return AwsMocks(out, f"{machine}:{case}")
+
+
+# --- WorkflowTester: a test case served on both sides --------------------------------------------------------
+
+def _tasks(definition: dict[str, Any]):
+    for name, state in (definition.get("States") or {}).items():
+        if isinstance(state, dict):
+            yield name, state
+            for branch in state.get("Branches") or []:
+                yield from _tasks(branch)
+            for key in ("ItemProcessor", "Iterator"):
+                if isinstance(state.get(key), dict):
+                    yield from _tasks(state[key])
+
+
+def _boto3_service(arn_service: str) -> str:
+    """The boto3 name (``sfn.aws.<name>``) of the service an ``aws-sdk:<arn_service>:...`` resource calls."""
+    import botocore.session
+
+    from pyawssfn.pyrun import sdk_resource
+    names = botocore.session.get_session().get_available_services()
+    for name in [n for n in names if n.replace("-", "") == arn_service] + names:
+        if sdk_resource(name, "x").split(":")[-2] == arn_service:
+            return name
+    return arn_service
+
+
+def tester_answers(mocks: AwsMocks, definition: dict[str, Any]) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """What a test case says, as WorkflowTester's plans: ``("step", step, answers)`` for a state calling a step (a
+    Lambda ``Return`` holds the invoke result: its ``Payload`` is the step's result) and ``("aws", "service.op",
+    answers)`` for an ``sfn.aws`` call. A state the plain-Python run has no counterpart for is refused."""
+    from pyawssfn import _snake_case
+    states = dict(_tasks(definition))
+    plans = []
+    for name, answers in mocks.items():
+        state = states.get(name)
+        resource = state.get("Resource", "") if state else ""
+        if state is None or state.get("Type") != "Task":
+            raise _error(f"test case {mocks.test_case!r} mocks {name!r}, which is not a Task state of the workflow "
+                         f"(its Task states: {', '.join(n for n, s in states.items() if s.get('Type') == 'Task')})")
+        step = ((state.get("Arguments") or {}).get("Payload") or {}).get("step") \
+            if resource.startswith("arn:aws:states:::lambda:invoke") else None
+        if isinstance(step, str):
+            for a in answers:
+                if "Return" in a and not (isinstance(a["Return"], dict) and "Payload" in a["Return"]):
+                    raise _error(f"test case {mocks.test_case!r}: state {name!r} invokes a Lambda function, so its "
+                                 "Return is the invoke result: {\"StatusCode\": 200, \"Payload\": <the step's result>}")
+            plans.append(("step", step, [{"Return": a["Return"]["Payload"]} if "Return" in a else a
+                                         for a in answers]))
+        elif m := re.fullmatch(r"arn:aws:states:::aws-sdk:([a-z0-9]+):(\w+)", resource):
+            plans.append(("aws", f"{_boto3_service(m.group(1))}.{_snake_case(m.group(2))}", list(answers)))
+        else:
+            raise _error(f"test case {mocks.test_case!r} mocks {name!r} ({resource}), which the plain-Python run "
+                         "does not call: WorkflowTester serves the states of steps and of sfn.aws calls")
+    return plans
