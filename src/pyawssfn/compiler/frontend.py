@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyawssfn.compiler.diagnostics import Reporter
+from pyawssfn.compiler.exception_messages import analyse_messages, rewrite_raises
+from pyawssfn.compiler.module_checks import _bound_names, _module_statements, _name_of, check_functions, \
+    check_rebinding
 
 API_NAMES = frozenset([
     "workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback", "Fail",
@@ -67,6 +70,10 @@ class ModuleInfo:
     other_classes: set[str] = field(default_factory=set)
     constants: dict[str, Any] = field(default_factory=dict)  # module-level names bound to JSON literals
     module_names: set[str] = field(default_factory=set)
+    # Module-level names bound to a class or a list/tuple of classes and error names (``TRANSIENT = (A, B)``), for
+    # ``except TRANSIENT:`` and ``sfn.Retry(errors=TRANSIENT)``; and names bound to ``sfn.Retry(...)`` calls.
+    error_groups: dict[str, list[ast.expr]] = field(default_factory=dict)
+    retry_constants: dict[str, ast.expr] = field(default_factory=dict)
 
     def source_lines(self) -> list[bytes]:
         cached = self.__dict__.get("_lines")
@@ -91,6 +98,43 @@ class ModuleInfo:
             if self.api_aliases.get(node.id) == "aws" and parts:
                 return ".".join(["aws"] + parts)
         return None
+
+    def static_value(self, node: ast.AST, literal=None) -> Any:
+        """The value of an option written as a literal or as a module-level constant (``timeout=TIMEOUT``): a
+        constant's value is known at compile time, and the plain-Python run reads the same value. ``literal`` reads
+        anything else (the expression translator's literal reader); without it, ``ast.literal_eval``. Raises what
+        ``literal`` raises (ValueError for literal_eval) when the value is not static."""
+        if isinstance(node, ast.Name) and node.id in self.constants:
+            return self.constants[node.id]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Name) \
+                and isinstance(self.constants.get(node.operand.id), (int, float)) \
+                and not isinstance(self.constants.get(node.operand.id), bool):
+            return -self.constants[node.operand.id]
+        return (literal or _literal)(node)
+
+    def handler_types(self, node: ast.expr) -> list[ast.expr]:
+        """The classes an ``except`` clause names, a module-level tuple of classes (``except TRANSIENT:``) spelled
+        out."""
+        out: list[ast.expr] = []
+        for e in node.elts if isinstance(node, ast.Tuple) else [node]:
+            if isinstance(e, ast.Name) and e.id in self.error_groups:
+                out.extend(self.handler_types(ast.Tuple(elts=self.error_groups[e.id])))
+            else:
+                out.append(e)
+        return out
+
+    def retry_error_names(self, names: list[str]) -> list[str]:
+        """The ErrorEquals of ``sfn.Retry(errors=names)``: an exception class stands for itself and every subclass
+        the module or the builtins define, as in an ``except`` clause and as ``sfn.Retry`` matches under plain
+        Python; ``Exception`` (or ``BaseException``) for every error, ``States.ALL``."""
+        out: list[str] = []
+        for name in names:
+            if name in ("Exception", "BaseException", "States.ALL"):
+                return ["States.ALL"]
+            for n in self.exception_family(name) if self.is_exception_class(name) else [name]:
+                if n not in out:
+                    out.append(n)
+        return out
 
     def is_exception_class(self, name: str) -> bool:
         return name in self.exceptions or _builtin_exception(name) is not None
@@ -193,12 +237,7 @@ def analyse(source: str, filename: str, reporter: Reporter) -> ModuleInfo | None
                     if isinstance(n, ast.Name):
                         info.module_names.add(n.id)
             if len(targets) == 1 and isinstance(targets[0], ast.Name) and stmt.value is not None:
-                try:
-                    value = _literal(stmt.value)
-                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-                    continue
-                if _is_json(value):
-                    info.constants[targets[0].id] = _jsonable(value)
+                _module_constant(info, targets[0].id, stmt.value)
     # Classes whose ancestry reaches no exception are not exceptions.
     for name in list(info.exceptions):
         anc = info.exception_ancestors(name)
@@ -206,7 +245,47 @@ def analyse(source: str, filename: str, reporter: Reporter) -> ModuleInfo | None
             info.other_classes.add(name)
     for name in info.other_classes:
         info.exceptions.pop(name, None)
+    _drop_rebound_constants(info)
+    check_rebinding(info, reporter)
+    check_functions(info, reporter)
+    rewrite_raises(info, analyse_messages(info), reporter)
     return info
+
+
+def _module_constant(info: ModuleInfo, name: str, value: ast.expr) -> None:
+    """Record ``name = value`` at the top of the module: a JSON literal, a group of classes, or sfn.Retry(...)."""
+    info.constants.pop(name, None)  # a later assignment replaces what an earlier one bound
+    info.error_groups.pop(name, None)
+    info.retry_constants.pop(name, None)
+    elts = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+    if elts and all(isinstance(e, ast.Call) and info.api(e.func) == "Retry" for e in elts):
+        info.retry_constants[name] = value
+        return
+    try:
+        literal = _literal(value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        if elts and all(isinstance(e, (ast.Name, ast.Attribute)) or
+                        (isinstance(e, ast.Constant) and isinstance(e.value, str)) for e in elts):
+            info.error_groups[name] = list(elts)
+        return
+    if _is_json(literal):
+        info.constants[name] = _jsonable(literal)
+        if isinstance(literal, (list, tuple)) and all(isinstance(x, str) for x in literal):
+            info.error_groups[name] = list(elts)
+
+
+def _drop_rebound_constants(info: ModuleInfo) -> None:
+    """A constant is what its top-level assignments bind; a name bound any other way at module level (in an if, by
+    +=, a for, an import) is not a constant: its value is known only when the module runs."""
+    top = {id(st) for st in info.tree.body if isinstance(st, ast.Assign)}
+    for st in _module_statements(info.tree.body):
+        if id(st) in top or isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for node in _bound_names(st):
+            name = _name_of(node)
+            info.constants.pop(name, None)
+            info.error_groups.pop(name, None)
+            info.retry_constants.pop(name, None)
 
 
 def _is_json(v: Any) -> bool:
@@ -246,9 +325,10 @@ def _step_info(info: ModuleInfo, fn: ast.FunctionDef, reporter: Reporter) -> Ste
                     step.retry = parse_retries(info, kw.value, reporter)
                 elif kw.arg in ("timeout", "heartbeat"):
                     try:
-                        v = _literal(kw.value)
+                        v = info.static_value(kw.value)
                     except ValueError:
-                        reporter.report(kw.value, f"{kw.arg}= must be a number literal", "write e.g. timeout=30")
+                        reporter.report(kw.value, f"{kw.arg}= must be a number or a module-level constant "
+                                                  f"(the decorator is read at compile time)", "write e.g. timeout=30")
                         continue
                     if v is not None:
                         if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 1 or int(v) != v:
@@ -258,7 +338,7 @@ def _step_info(info: ModuleInfo, fn: ast.FunctionDef, reporter: Reporter) -> Ste
                         setattr(step, kw.arg, int(v))
                 elif kw.arg == "transient_retry":
                     try:
-                        step.transient_retry = bool(_literal(kw.value))
+                        step.transient_retry = bool(info.static_value(kw.value))
                     except ValueError:
                         reporter.report(kw.value, "transient_retry= must be True or False", "write True or False")
                 else:
@@ -282,10 +362,38 @@ def _error_name(node: ast.AST) -> str | None:
     return None
 
 
-def parse_retries(info: ModuleInfo, node: ast.AST, reporter: Reporter) -> list[RetrySpec]:
+def _retry_items(info: ModuleInfo, node: ast.AST) -> list[ast.AST]:
     items = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
-    out = []
+    out: list[ast.AST] = []
     for it in items:
+        if isinstance(it, ast.Name) and it.id in info.retry_constants:
+            out.extend(_retry_items(info, info.retry_constants[it.id]))
+        else:
+            out.append(it)
+    return out
+
+
+def _retry_errors(info: ModuleInfo, v: ast.AST) -> list[str] | None:
+    """The error names of ``errors=``: classes and names written in place or in a module-level list or tuple."""
+    if isinstance(v, ast.Name) and v.id in info.error_groups:
+        v = ast.List(elts=info.error_groups[v.id])
+    elts = v.elts if isinstance(v, (ast.List, ast.Tuple)) else [v]
+    names: list[str] = []
+    for e in elts:
+        if isinstance(e, ast.Name) and e.id in info.error_groups:
+            names.extend(_retry_errors(info, e) or [None])
+            continue
+        if isinstance(e, ast.Name) and not (info.is_exception_class(e.id) or e.id in info.imported):
+            return None  # a variable: its value is not known at compile time
+        names.append(_error_name(e))
+    if None in names or not names:
+        return None
+    return info.retry_error_names(names)
+
+
+def parse_retries(info: ModuleInfo, node: ast.AST, reporter: Reporter) -> list[RetrySpec]:
+    out = []
+    for it in _retry_items(info, node):
         if not (isinstance(it, ast.Call) and info.api(it.func) == "Retry"):
             reporter.report(it, "retry= takes sfn.Retry(...) objects written in place",
                             "write retry=sfn.Retry(errors=[...], interval=1, max_attempts=3, backoff=2.0)")
@@ -305,20 +413,34 @@ def parse_retries(info: ModuleInfo, node: ast.AST, reporter: Reporter) -> list[R
         spec = RetrySpec(errors=["States.ALL"])
         for k, v in values.items():
             if k == "errors":
-                elts = v.elts if isinstance(v, (ast.List, ast.Tuple)) else [v]
-                errs = [_error_name(e) for e in elts]
-                if None in errs or not errs:
-                    reporter.report(v, "sfn.Retry errors= must list error names or exception classes",
-                                    'write errors=["States.ALL"] or errors=[ValueError]')
+                errs = _retry_errors(info, v)
+                if errs is None:
+                    reporter.report(v, "sfn.Retry errors= must list error names or exception classes (in place or "
+                                       "in a module-level list)", 'write errors=["States.ALL"] or errors=[ValueError]')
                     ok = False
                 else:
-                    spec.errors = [e for e in errs if e]
+                    spec.errors = errs
                 continue
             try:
-                setattr(spec, k, _literal(v))
+                setattr(spec, k, info.static_value(v))
             except ValueError:
-                reporter.report(v, f"sfn.Retry {k}= must be a literal", "write a number")
+                reporter.report(v, f"sfn.Retry {k}= must be a literal or a module-level constant", "write a number")
                 ok = False
         if ok:
             out.append(spec)
+        if ok and spec.errors == ["States.ALL"]:
+            break  # the first retrier matching an error decides: none after this one can (and ASL wants it last)
     return out
+
+
+def max_concurrency(code: str) -> str:
+    """The MaxConcurrency (a JSONata expression) of ``sfn.map(..., max_concurrency=<value>)``, as sfn.map reads the
+    value under plain Python: a false value (None, 0, "", [], {}) or a negative number means no limit (0); True is
+    1; a positive number is its integer part, at least 1; any other value fails, as ``value > 0`` does in Python."""
+    fail = '$error("sfn.map max_concurrency= must be a number")'
+    return (f'($pyawssfn_w := {code}; $pyawssfn_t := $type($pyawssfn_w); $pyawssfn_t = "null" ? 0 : '
+            f'$pyawssfn_t = "boolean" ? ($pyawssfn_w ? 1 : 0) : '
+            f'$pyawssfn_t = "number" ? ($pyawssfn_w > 0 ? $max([1, $floor($pyawssfn_w)]) : 0) : '
+            f'$pyawssfn_t = "string" ? ($pyawssfn_w = "" ? 0 : {fail}) : '
+            f'$pyawssfn_t = "array" ? ($count($pyawssfn_w) = 0 ? 0 : {fail}) : '
+            f'($count($keys($pyawssfn_w)) = 0 ? 0 : {fail}))')

@@ -20,7 +20,7 @@ from pyawssfn.compiler.aliasing import check_aliasing
 from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.expressions import INPLACE, ExpressionTranslator, NotConstant, _static_type, append, extend, setitem
-from pyawssfn.compiler.frontend import PREDICATES, ModuleInfo, RetrySpec, StepInfo
+from pyawssfn.compiler.frontend import PREDICATES, ModuleInfo, RetrySpec, StepInfo, max_concurrency
 from pyawssfn.compiler.ir import (
     Catcher, DefaultOf, Exit, Graph, Node, Rule, StartHolder, atomic as _atomic, can_fail, context_refs, evaluates,
     replace_context, substitute_variables,
@@ -1231,7 +1231,7 @@ class FunctionLowerer:
     def _handler_classes(self, h: ast.ExceptHandler) -> tuple[list[str], list[str]]:
         if h.type is None:
             return [], ["States.ALL"]
-        elts = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
+        elts = self.info.handler_types(h.type)  # a module-level tuple of classes spelled out
         classes: list[str] = []
         errors: list[str] = []
         for e in elts:
@@ -1408,7 +1408,7 @@ class FunctionLowerer:
         for key, field_name in (("timeout", "TimeoutSeconds"), ("heartbeat", "HeartbeatSeconds")):
             if key in opts:
                 try:
-                    v = self.tr.literal_value(opts[key])
+                    v = self.info.static_value(opts[key], self.tr.literal_value)
                 except NotConstant:
                     raise self.fail(opts[key], f"{key}= must be a number literal", f"write {key}=3600")
                 if v is not None:
@@ -1607,9 +1607,11 @@ class FunctionLowerer:
                 raise self.fail(v, f"unknown sfn.map option {k!r}",
                                 "use max_concurrency=, tolerated_failures=, tolerated_failure_percentage=, distributed=")
             try:
-                consts[k] = self.tr.literal_value(v)
+                consts[k] = self.info.static_value(v, self.tr.literal_value)
             except NotConstant:
-                raise self.fail(v, f"sfn.map {k}= must be a literal", f"write {k}=10")
+                if k != "max_concurrency":
+                    raise self.fail(v, f"sfn.map {k}= must be a literal or a module-level constant", f"write {k}=10")
+                consts[k] = self.prepare(v)  # MaxConcurrency takes a JSONata expression (_emit_map)
         if not consts.get("distributed") and (consts.get("tolerated_failures") is not None or
                                               consts.get("tolerated_failure_percentage") is not None):
             raise self.fail(call, "tolerated failures need a distributed Map (an inline Map fails with its first "
@@ -1689,7 +1691,9 @@ class FunctionLowerer:
             n.processor_config = {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}
         else:
             n.processor_config = {"Mode": "INLINE"}
-        if consts.get("max_concurrency"):
+        if isinstance(consts.get("max_concurrency"), ast.AST):
+            n.fields["MaxConcurrency"] = "{% " + max_concurrency(self.render(consts["max_concurrency"], env)) + " %}"
+        elif consts.get("max_concurrency"):
             n.fields["MaxConcurrency"] = consts["max_concurrency"]
         if consts.get("tolerated_failures") is not None:
             n.fields["ToleratedFailureCount"] = consts["tolerated_failures"]

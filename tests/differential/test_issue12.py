@@ -1,0 +1,227 @@
+"""Issue #12: every difference found between the plain-Python run and the machine, run both ways (and against a
+direct CPython call where the workflow needs no runtime). Each test failed on main before its fix; those still
+failing are xfail(strict=True), so each one flips when fixed."""
+from __future__ import annotations
+
+import pytest
+
+from pyawssfn.compiler import CompileError, compile_file
+from pyawssfn.testing import DisagreementError, WorkflowTester
+
+MODULE = "dwf_issue12"
+CONSTANTS = "dwf_constants"
+STILL_DIFFERS = (DisagreementError, CompileError)
+
+
+def _xfail(reason):
+    return pytest.mark.xfail(strict=True, raises=STILL_DIFFERS, reason=reason)
+
+
+# ----------------------------------------------------------------------------------------------- 1: f"{e}"
+
+@_xfail("#12 item 1: formatting a caught exception gives the error output's repr on the machine (expressions/)")
+def test_formatting_a_caught_exception(diff):
+    diff.agree(diff.tester(MODULE, "format_caught"), {"k": "missing"})
+
+
+def test_formatting_a_caught_exception_not_raised(diff):
+    diff.agree(diff.tester(MODULE, "format_caught"), {"k": "k"})
+
+
+@_xfail("#12 item 1: the notification step is sent the error output's repr on the machine (expressions/)")
+def test_saga_notification_gets_the_message(diff):
+    # Both runs end with "compensated": only the comparison of the step calls can see the difference.
+    diff.agree(diff.tester(MODULE, "saga_notifies"), {"k": "missing"})
+
+
+# ----------------------------------------------------------------------------------------------- 2 and 3: retries
+
+@pytest.mark.parametrize("workflow,step", [
+    ("retry_exception", "retried_by_exception"),      # errors=[Exception]
+    ("retry_base", "retried_by_base"),                # errors=[TransientError], Throttled raised
+    ("retry_constant", "retried_by_constant"),        # errors=BASES, a module-level list (dwf_constants)
+    ("retry_names", "retried_by_names"),              # errors=TRANSIENT_ERRORS, a module-level list of names
+])
+@pytest.mark.parametrize("failures", [1, 3])
+def test_retry_matches_subclasses_and_constants(diff, workflow, step, failures):
+    t = diff.tester(CONSTANTS if workflow in ("retry_constant", "retry_names") else MODULE, workflow, fresh=True)
+    t.fail_step(step, error="Throttled", cause="slow", times=failures)
+    py, machine = diff.agree(t, {"x": 5}, check_direct=False)
+    # two retries at most: one failure is retried, three are not
+    assert machine.status == ("SUCCEEDED" if failures == 1 else "FAILED")
+    assert [c.step for c in py.calls] == [step] * (min(failures, 2) + 1)
+
+
+def test_retry_constants_compile_to_their_values(diff):
+    res = compile_file(str(diff.workflows / f"{CONSTANTS}.py"), workflow="retry_names")
+    task = res.definition["States"][res.definition["StartAt"]]
+    assert task["TimeoutSeconds"] == 30
+    assert ["Throttled"] in [r["ErrorEquals"] for r in task["Retry"]]
+    res = compile_file(str(diff.workflows / f"{CONSTANTS}.py"), workflow="retry_constant")
+    task = res.definition["States"][res.definition["StartAt"]]
+    mine = [r for r in task["Retry"] if "TransientError" in r["ErrorEquals"]]
+    assert mine and mine[0]["ErrorEquals"] == ["TransientError", "Throttled"] and mine[0]["MaxAttempts"] == 2
+
+
+# ----------------------------------------------------------------------------------------------- 3: constants
+
+@pytest.mark.parametrize("workflow,inputs", [
+    ("map_constants", [{"xs": [1, 2, 3]}, {"xs": []}]),
+    ("map_parameter", [{"xs": [1, 2, 3], "width": 2}, {"xs": [4], "width": 0}]),
+    ("map_tolerated_constant", [{"xs": [1, 2]}]),
+    ("except_tuple_constant", [{"k": "k"}, {"k": "missing"}, {"k": "key"}]),
+])
+def test_module_constants_and_parameters_where_literals_go(diff, workflow, inputs):
+    for inp in inputs:
+        diff.agree(diff.tester(CONSTANTS, workflow), inp)
+
+
+def test_map_parameter_is_a_jsonata_expression(diff):
+    res = compile_file(str(diff.workflows / f"{CONSTANTS}.py"), workflow="map_parameter")
+    states = res.definition["States"]
+    (m,) = [s for s in states.values() if s["Type"] == "Map"]
+    assert m["MaxConcurrency"].startswith("{%") and "width" in m["MaxConcurrency"]
+    res = compile_file(str(diff.workflows / f"{CONSTANTS}.py"), workflow="map_constants")
+    (m,) = [s for s in res.definition["States"].values() if s["Type"] == "Map"]
+    assert m["MaxConcurrency"] == 2
+
+
+# ----------------------------------------------------------------------------------------------- 4: built messages
+
+@pytest.mark.parametrize("k", ["bad", "good"])
+def test_exception_init_building_the_message(diff, k):
+    diff.agree(diff.tester(MODULE, "raise_built_message"), {"k": k})
+
+
+def _module(tmp_path, name, text):
+    path = tmp_path / f"{name}.py"
+    path.write_text("import pyawssfn as sfn\n\n\n" + text)
+    return path
+
+
+def _refused(path, workflow, where, hint):
+    with pytest.raises(CompileError) as info:
+        compile_file(str(path), workflow=workflow)
+    text = str(info.value)
+    assert where in text and hint in text, text
+
+
+def test_exception_str_override_is_refused(tmp_path):
+    path = _module(tmp_path, "str_override", (
+        "class Odd(Exception):\n"
+        "    def __str__(self):\n"
+        "        return 'odd ' + self.args[0]\n\n\n"
+        "@sfn.workflow\n"
+        "def w(k):\n"
+        "    raise Odd(k)\n"))
+    _refused(path, "w", "str_override.py:11:5", "__str__")
+
+
+# ----------------------------------------------------------------------------------------------- 5: list == tuple
+
+@_xfail("#12 item 5: a list equals a tuple of the same items on the machine (expressions/)")
+def test_list_equals_tuple(diff):
+    diff.agree(diff.tester(MODULE, "list_equals_tuple"), {"xs": [1, 2]})
+
+
+# ----------------------------------------------------------------------------------------------- 6: strip()
+
+JS_MISSES = ["\x1c a \x1f", "\x1d\x1eb", "\x85c\u2028"]  # whitespace to Python, not to JavaScript's \s
+WHITESPACE = [*JS_MISSES, "\xa0\u3000d\x0b\x0c", "e"]
+
+
+@pytest.fixture(scope="module")
+def reference_strip(tmp_path_factory):
+    """``return s.strip()`` compiled, its result computed by the reference jsonata 2.0.6 (the engine AWS runs):
+    the local executor's engine has Python's regular expressions, so only the reference shows the difference."""
+    import importlib.util
+    import pathlib
+
+    spec = importlib.util.spec_from_file_location(
+        "node_jsonata", pathlib.Path(__file__).resolve().parents[1] / "jsonata" / "node_jsonata.py")
+    node = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(node)
+    path = tmp_path_factory.mktemp("strip") / "strip_wf.py"
+    path.write_text("import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(s):\n    return s.strip()\n")
+    definition = compile_file(str(path), workflow="w").definition
+    (state,) = definition["States"].values()
+    expression = state["Output"].removeprefix("{%").removesuffix("%}")
+    cases = [(expression, {"states": {"input": {"s": s}}}) for s in WHITESPACE]
+    return dict(zip(WHITESPACE, node.evaluate_batch(cases)))
+
+
+STRIP_PENDING = "#12 item 6: s.strip() trims with \\s, which JavaScript does not match on \\x1c-\\x1f, \\x85"
+
+
+@pytest.mark.parametrize("s", [pytest.param(s, marks=pytest.mark.xfail(strict=True, raises=DisagreementError,
+                                                                        reason=STRIP_PENDING)) for s in JS_MISSES]
+                         + WHITESPACE[len(JS_MISSES):])
+def test_strip_uses_pythons_whitespace_on_awss_engine(reference_strip, s):
+    if reference_strip[s] != {"value": s.strip()}:
+        raise DisagreementError(f"{s!r}.strip(): python {s.strip()!r}, jsonata 2.0.6 {reference_strip[s]}")
+
+
+@pytest.mark.parametrize("s", WHITESPACE)
+def test_strip_both_ways(diff, tmp_path, s):
+    path = tmp_path / "strip_both.py"
+    path.write_text("import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(s):\n    return s.strip()\n")
+    diff.agree(WorkflowTester(path, "w"), {"s": s})
+
+
+# ----------------------------------------------------------------------------------------------- 7: module shapes
+
+def test_positional_only_step_parameters(diff, tmp_path):
+    path = _module(tmp_path, "posonly", (
+        "def scale(x, /, factor=2):\n    return x * factor\n\n\n"
+        "@sfn.workflow\n"
+        "def w(x):\n"
+        "    return [scale(x), scale(x, 3)]\n"))
+    diff.agree(WorkflowTester(path, "w"), {"x": 4})
+
+
+def test_positional_only_workflow_parameters_are_refused(tmp_path):
+    path = _module(tmp_path, "posonly_wf", (
+        "def scale(x):\n    return x * 2\n\n\n"
+        "@sfn.workflow\n"
+        "def w(x, /):\n"
+        "    return scale(x)\n"))
+    _refused(path, "w", "posonly_wf.py:9:7", "x")
+
+
+def test_rebinding_a_step_is_refused(tmp_path):
+    path = _module(tmp_path, "rebound", (
+        "def a(x):\n    return x + 1\n\n\n"
+        "def b(x, y=10):\n    return x + y\n\n\n"
+        "a = b\n\n\n"
+        "@sfn.workflow\n"
+        "def w(x):\n"
+        "    return a(x)\n"))
+    _refused(path, "w", "rebound.py:12:1", "a")
+
+
+def test_rebinding_the_pyawssfn_name_is_refused(tmp_path):
+    path = _module(tmp_path, "sfn_rebound", (
+        "import json\n\n"
+        "def a(x):\n    return x + 1\n\n\n"
+        "sfn = json\n\n\n"
+        "@sfn.workflow\n"
+        "def w(x):\n"
+        "    return a(x)\n"))
+    _refused(path, "w", "sfn_rebound.py:10:1", "sfn")
+
+
+def test_a_step_calling_its_workflow_is_refused(tmp_path):
+    path = _module(tmp_path, "recursive", (
+        "def a(x):\n    return w(x - 1) if x > 0 else 0\n\n\n"
+        "@sfn.workflow\n"
+        "def w(x):\n"
+        "    return a(x)\n"))
+    _refused(path, "w", "recursive.py:5:12", "workflow")
+
+
+def test_callback_failure_named_after_a_class_with_init(diff):
+    # The machine's cause is what SendTaskFailure sent; plain Python must not run NotFound's __init__ on it again.
+    t = diff.tester(MODULE, "callback_fails_with_built_class", fresh=True)
+    t.callback("ask", error="NotFound", cause="no k")
+    py, machine = diff.agree(t, {"k": "k"}, check_direct=False)
+    assert machine.output == ["caught", "no k"]
