@@ -1,0 +1,228 @@
+"""Run compiled machines on both engines and compare what they did.
+
+Our executor runs first, with the real step code (WorkflowTester). Every Task it ran (Lambda steps, callbacks,
+SDK calls, child executions) is read back from its history and becomes LocalStack's mocked answer for that state, in
+the order LocalStack will ask for it: one counter per state name, shared by all Map iterations, which LocalStack runs
+one at a time in index order because its copy of the definition has every Map's MaxConcurrency set to 1. Then the
+same definition runs on LocalStack, and the two runs are compared: status, output, error, cause, the states entered
+and every Task request (the parameters of each TaskScheduled, per state)."""
+from __future__ import annotations
+
+import collections
+import copy
+import dataclasses
+import hashlib
+import json
+import re
+from typing import Any
+
+ENTERED = "StateEntered"
+OUTCOMES = {"TaskSucceeded": "Return", "TaskFailed": "Throw", "TaskTimedOut": "Throw"}
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What one engine did with one execution."""
+    status: str
+    output: Any
+    error: str | None
+    cause: str | None
+    entered: dict[str, int]            # state name -> times entered
+    requests: dict[str, list[str]]     # state name -> the Task requests (canonical JSON), sorted
+
+    def fields(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass
+class Case:
+    """One execution to compare: a compiled machine (with its children) and an input."""
+    label: str
+    machine: str                      # a LocalStack state machine name, unique per definition
+    definition: dict
+    input: Any
+    ours: Outcome
+    answers: dict[str, list[dict]]    # the mock responses, per state, in LocalStack's call order
+    theirs: Outcome | None = None
+    source: str | None = None         # a generated program's body, input and callback plan
+
+    def differences(self) -> dict[str, tuple]:
+        a, b = self.ours.fields(), self.theirs.fields()
+        return {k: (a[k], b[k]) for k in a if a[k] != b[k]}
+
+
+def machine_name(prefix: str, definition: dict) -> str:
+    digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:12]
+    return f"{prefix[:60]}-{digest}".replace(" ", "_")
+
+
+def for_localstack(definition: dict) -> dict:
+    """LocalStack's copy: every Map runs its iterations one at a time (so the shared mock counter hands answers out
+    in index order, as our executor calls the steps); nothing else changes."""
+    d = copy.deepcopy(definition)
+    _serial_maps(d)
+    return d
+
+
+def _serial_maps(machine: dict) -> None:
+    for state in machine.get("States", {}).values():
+        for branch in state.get("Branches", []):
+            _serial_maps(branch)
+        for key in ("ItemProcessor", "Iterator"):
+            if key in state:
+                state["MaxConcurrency"] = 1
+                _serial_maps(state[key])
+
+
+# a callback's task token: ours is AWS-shaped ("AQ..."), LocalStack's a UUID; where it goes is what is compared
+_TASK_TOKEN = re.compile(r'"(AQ[0-9A-Za-z]{40,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"')
+
+
+def _canonical(text: str) -> str:
+    return _TASK_TOKEN.sub('"<task token>"', json.dumps(json.loads(text), sort_keys=True, separators=(",", ":")))
+
+
+def _event_details(event: dict) -> dict:
+    for k, v in event.items():
+        if k.endswith("EventDetails"):
+            return v
+    return {}
+
+
+class _History:
+    """The events of one execution, walked back along previousEventId."""
+
+    def __init__(self, events: list[dict], names: dict[str, str]):
+        self.events = sorted(events, key=lambda e: e["id"])
+        self.by_id = {e["id"]: e for e in self.events}
+        self.names = names  # LocalStack keeps JSON escapes in names: escaped -> real
+
+    def name(self, event: dict) -> str:
+        raw = _event_details(event).get("name")
+        return self.names.get(raw, raw)
+
+    def state_of(self, event: dict) -> dict | None:
+        """The StateEntered event of the state that ``event`` belongs to."""
+        e = event
+        while e is not None and not e["type"].endswith(ENTERED):
+            e = self.by_id.get(e.get("previousEventId"))
+        return e
+
+    def iteration_path(self, entered: dict) -> tuple:
+        """The Map iteration indexes (outermost first) that the state entered at ``entered`` ran in."""
+        path = []
+        e = self.by_id.get(entered.get("previousEventId"))
+        while e is not None:
+            if e["type"] == "MapIterationStarted":
+                details = e["mapIterationStartedEventDetails"]
+                path.append(details["index"])
+                # continue from the Map state itself (the previous iteration's events are not ours)
+                e = next((m for m in reversed(self.events) if m["id"] < e["id"] and m["type"] == "MapStateEntered"
+                          and self.name(m) == details.get("name")), None)
+                continue
+            e = self.by_id.get(e.get("previousEventId"))
+        return tuple(reversed(path))
+
+    def calls(self):
+        """(state name, sort key, outcome event) for every Task attempt that ended."""
+        for e in self.events:
+            if e["type"] in OUTCOMES:
+                entered = self.state_of(e)
+                yield self.name(entered), (self.iteration_path(entered), e["id"]), e
+
+    def requests(self):
+        """(state name, parameters) of every TaskScheduled."""
+        for e in self.events:
+            if e["type"] == "TaskScheduled":
+                yield self.name(self.state_of(e)), e["taskScheduledEventDetails"]["parameters"]
+
+
+def _names(definition: dict) -> dict[str, str]:
+    out = {}
+
+    def walk(machine):
+        for name, state in machine.get("States", {}).items():
+            out[json.dumps(name)[1:-1]] = name
+            for branch in state.get("Branches", []):
+                walk(branch)
+            for key in ("ItemProcessor", "Iterator"):
+                if key in state:
+                    walk(state[key])
+
+    walk(definition)
+    return out
+
+
+def outcome(events: list[dict], definition: dict, status: str, output: Any, error, cause) -> Outcome:
+    h = _History(events, _names(definition))
+    entered = collections.Counter(h.name(e) for e in h.events if e["type"].endswith(ENTERED))
+    requests: dict[str, list[str]] = collections.defaultdict(list)
+    for state, params in h.requests():
+        requests[state].append(_canonical(params))
+    # no cause and an empty one are the same report (LocalStack drops a mocked empty Cause; so does testing.py)
+    return Outcome(status, output, error, cause or None, dict(sorted(entered.items())),
+                   {k: sorted(v) for k, v in sorted(requests.items())})
+
+
+def answers(events: list[dict], definition: dict) -> dict[str, list[dict]]:
+    """The mock responses for LocalStack, per state name, in its call order."""
+    h = _History(events, _names(definition))
+    calls = collections.defaultdict(list)
+    for state, key, e in h.calls():
+        d = _event_details(e)
+        if e["type"] == "TaskSucceeded":
+            response = {"Return": json.loads(d["output"])}
+        else:
+            response = {"Throw": {"Error": d.get("error", ""), "Cause": d.get("cause", "")}}
+        calls[state].append((key, response))
+    return {state: [r for _, r in sorted(rs, key=lambda kr: kr[0])] for state, rs in calls.items()}
+
+
+def ours(execution, definition: dict) -> tuple[Outcome, dict[str, list[dict]]]:
+    """Our executor's execution as an Outcome, and the mock answers it implies."""
+    return (outcome(execution.history, definition, execution.status, execution.output, execution.error,
+                    execution.cause), answers(execution.history, definition))
+
+
+def theirs(described: dict, definition: dict) -> Outcome:
+    output = json.loads(described["output"]) if described.get("output") is not None else None
+    return outcome(described["events"], definition, described["status"], output, described.get("error"),
+                   described.get("cause"))
+
+
+def case_from_tester(label: str, prefix: str, tester, inp) -> Case:
+    """Run ``tester``'s machine in our executor on ``inp`` and make the Case that LocalStack will repeat."""
+    execution = tester.run_machine(inp)
+    definition = tester.definition
+    o, a = ours(execution, definition)
+    return Case(label, machine_name(prefix, definition), definition, inp, o, a)
+
+
+class Engine:
+    """Runs Cases on one LocalStack server: mocks for a whole batch written once, machines created once."""
+
+    BATCH = 16  # executions in flight at once (the machine has 2 cores)
+
+    def __init__(self, server):
+        self.server = server
+        self.arns: dict[str, str] = {}
+        self.n = 0
+        self.runs = 0
+
+    def run(self, cases: list[Case]) -> list[Case]:
+        names = []
+        for c in cases:
+            self.n += 1
+            names.append(f"c{self.n}")
+            self.server.mocks.add_case(c.machine, names[-1], c.answers)
+        self.server.mocks.write()
+        for c in cases:
+            if c.machine not in self.arns:
+                self.arns[c.machine] = self.server.create_machine(c.machine, for_localstack(c.definition))
+        for i in range(0, len(cases), self.BATCH):
+            chunk = list(zip(cases[i:i + self.BATCH], names[i:i + self.BATCH]))
+            described = self.server.run_batch([(self.arns[c.machine], n, c.input) for c, n in chunk])
+            for (c, _), d in zip(chunk, described):
+                c.theirs = theirs(d, c.definition)
+        self.runs += len(cases)
+        return cases

@@ -1,0 +1,118 @@
+"""The known disagreements between our executor and LocalStack, each matched precisely against the differences of
+one execution (never "these fields may differ"). docs/executor.md ("A second engine") lists them with the case that
+shows each and what AWS's documentation says."""
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Callable
+
+from .harness import Case
+
+_JEXCEPTION = re.compile(r"""JSONataException\(\('UNKNOWN', ['"]com\.dashjoin\.jsonata\.JException: \{"(.*)"\}['"]\)\)$""",
+                         re.S)
+_CUSTOM_NAME = re.compile(r"ValueError\(Custom Error Names MUST NOT begin with the prefix 'States\.', got "
+                          r"'(States\.[A-Za-z]+)'\.\)$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Known:
+    name: str
+    fields: frozenset[str]                 # exactly the fields that differ
+    check: Callable[[Case], bool]          # and how, on this case
+    summary: str
+
+
+def _thrown_message(case: Case) -> str | None:
+    """The $error message LocalStack reports for a thrown JSONata error, when ours reports the same one."""
+    m = _JEXCEPTION.match(case.theirs.cause or "")
+    if not m:
+        return None
+    message = m.group(1).replace("\\'", "'")
+    return message if (case.ours.cause or "").endswith(f"D3137: {message}") else None
+
+
+def _states_of(machine: dict):
+    for name, state in machine.get("States", {}).items():
+        yield name, state
+        for branch in state.get("Branches", []):
+            yield from _states_of(branch)
+        for key in ("ItemProcessor", "Iterator"):
+            if key in state:
+                yield from _states_of(state[key])
+
+
+def _computed_fail_states(case: Case) -> set[str]:
+    return {n for n, s in _states_of(case.definition) if s["Type"] == "Fail" and str(s.get("Error", "")).startswith("{%")}
+
+
+def _thrown_error(case: Case) -> bool:
+    return (case.ours.error == "States.QueryEvaluationError" and case.theirs.error == "States.Runtime"
+            and _thrown_message(case) is not None)
+
+
+def _fail_with_states_name(case: Case) -> bool:
+    m = _CUSTOM_NAME.match(case.theirs.cause or "")
+    if not (m and case.theirs.error == "States.Runtime" and (case.ours.error or "").startswith("States.")):
+        return False
+    refused = m.group(1)
+    # LocalStack names a thrown JSONata error States.Runtime, so that is the name its Catch hands to the Fail state
+    same = refused == case.ours.error or (refused, case.ours.error) == ("States.Runtime", "States.QueryEvaluationError")
+    fails = _computed_fail_states(case)
+    return same and any(case.ours.entered.get(f) and case.theirs.entered.get(f) for f in fails)
+
+
+def _thrown_in_parallel_not_caught(case: Case) -> bool:
+    if not _thrown_error(case):
+        return False
+    extra = {n: k - case.theirs.entered.get(n, 0) for n, k in case.ours.entered.items()
+             if k != case.theirs.entered.get(n, 0)}
+    # ours caught it and ended in the computed Fail state; LocalStack failed in the Parallel state itself
+    parallel_with_assign = {n for n, s in _states_of(case.definition) if s["Type"] == "Parallel" and "Assign" in s}
+    missing_on_ours = set(case.theirs.entered) - set(case.ours.entered)
+    return (len(extra) == 1 and set(extra) <= _computed_fail_states(case) and list(extra.values()) == [1]
+            and not missing_on_ours and any(case.ours.entered.get(p) for p in parallel_with_assign)
+            and f"executing the state '" in (case.ours.cause or "")
+            and any(f"executing the state '{p}'" in case.ours.cause for p in parallel_with_assign))
+
+
+def _branch_states(case: Case) -> set[str]:
+    out = set()
+    for _, s in _states_of(case.definition):
+        for branch in s.get("Branches", []):
+            out |= {n for n, _ in _states_of(branch)}
+    return out
+
+
+def _parallel_siblings(case: Case) -> bool:
+    ours, theirs = case.ours, case.theirs
+    more = {n for n in theirs.entered if theirs.entered[n] != ours.entered.get(n, 0)}
+    if not more or any(theirs.entered[n] < ours.entered.get(n, 0) for n in more) or set(ours.entered) - set(theirs.entered):
+        return False
+    requests_kept = all(set(v) <= set(theirs.requests.get(k, [])) for k, v in ours.requests.items())
+    return more <= _branch_states(case) and requests_kept and ours.status == "FAILED"
+
+
+KNOWN = {k.name: k for k in [
+    Known("jsonata-error-name", frozenset({"error", "cause"}), _thrown_error,
+          "a JSONata expression that throws ($error) fails with States.QueryEvaluationError on ours, States.Runtime "
+          "(cause: the Java exception) on LocalStack"),
+    Known("fail-error-states-prefix", frozenset({"error", "cause"}), _fail_with_states_name,
+          "a Fail state whose Error evaluates to a States.* name: ours fails with it, LocalStack refuses it "
+          "(States.Runtime, 'Custom Error Names MUST NOT begin with the prefix States.')"),
+    Known("throw-in-parallel-assign-not-caught", frozenset({"error", "cause", "entered"}), _thrown_in_parallel_not_caught,
+          "a thrown error in a Parallel state's own Assign: ours catches it (its Catch leads to the computed Fail "
+          "state), LocalStack does not"),
+    Known("parallel-failed-branch-siblings", frozenset({"entered", "requests"}), _parallel_siblings,
+          "when a Parallel branch fails, LocalStack has started the other branches (their first Task is invoked); "
+          "ours runs the branches one after the other and stops at the failure"),
+]}
+
+
+def explain(case: Case) -> str | None:
+    """The name of the known disagreement that explains exactly how ``case`` differs, or None."""
+    diffs = set(case.differences())
+    for k in KNOWN.values():
+        if diffs == k.fields and k.check(case):
+            return k.name
+    return None

@@ -1,0 +1,161 @@
+"""LocalStack's Step Functions service as a second engine: where it is installed, starting and stopping one server,
+the mock file that answers its Task states, and running a batch of executions on it.
+
+Facts about the engine: ../shared/engines/localstack/README.md. Installing it: tests/engines/setup.sh."""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+CACHE = pathlib.Path(os.environ.get("PYAWSSFN_ENGINES_CACHE", REPO / ".engines"))
+VENV_PYTHON = CACHE / "venv" / "bin" / "python"
+FILESYSTEM_ROOT = CACHE / "root"
+JSONATA_DIR = FILESYSTEM_ROOT / "var" / "lib" / "localstack" / "lib" / "jsonata" / "0.9.7"
+LAUNCH = pathlib.Path(__file__).with_name("_launch.py")
+ENABLE = "bash tests/engines/setup.sh"
+ROLE_ARN = "arn:aws:iam::000000000000:role/pyawssfn-engines"
+REGION = "us-east-1"
+
+
+def missing() -> str | None:
+    """What is missing for the engine suite, or None when it can run."""
+    if not VENV_PYTHON.exists():
+        return f"no LocalStack venv at {VENV_PYTHON.parent.parent}"
+    jars = sorted(p.name for p in JSONATA_DIR.glob("*.jar")) if JSONATA_DIR.is_dir() else []
+    if "jsonata-0.9.7.jar" not in jars or len(jars) < 4:
+        return f"the JSONata and Jackson jars are not in {JSONATA_DIR}"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class MockFile:
+    """The SFN_MOCK_CONFIG file (Step Functions Local's MockConfigFile format). LocalStack caches it by path and
+    whole-second mtime, so every write sets an mtime one second later than the previous one."""
+
+    def __init__(self, path: pathlib.Path):
+        self.path = path
+        self.config: dict = {"StateMachines": {}, "MockedResponses": {}}
+        self._mtime = int(time.time())
+        self._responses = 0
+        self.write()
+
+    def add_case(self, machine: str, case: str, answers: dict[str, list[dict]]) -> None:
+        """``answers``: state name -> the responses ({"Return": ...} or {"Throw": ...}) in call order."""
+        states = {}
+        for state, responses in answers.items():
+            self._responses += 1
+            name = f"r{self._responses}"
+            self.config["MockedResponses"][name] = {str(i): r for i, r in enumerate(responses)}
+            states[state] = name
+        machines = self.config["StateMachines"]
+        machines.setdefault(machine, {"TestCases": {}})["TestCases"][case] = states
+
+    def write(self) -> None:
+        self.path.write_text(json.dumps(self.config))
+        self._mtime += 1
+        os.utime(self.path, (self._mtime, self._mtime))
+
+
+class Server:
+    """One LocalStack process (Step Functions only) on a free port of 127.0.0.1."""
+
+    def __init__(self):
+        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="pyawssfn-localstack-"))
+        self.port = _free_port()
+        self.mocks = MockFile(self.dir / "mock-config.json")
+        self.log = open(self.dir / "localstack.log", "wb")
+        env = {**os.environ, "OVERRIDE_IN_DOCKER": "0", "FILESYSTEM_ROOT": str(FILESYSTEM_ROOT),
+               "SERVICES": "stepfunctions", "GATEWAY_LISTEN": f"127.0.0.1:{self.port}",
+               "SFN_MOCK_CONFIG": str(self.mocks.path), "DISABLE_EVENTS": "1", "LOCALSTACK_TELEMETRY": "0",
+               "SKIP_SSL_CERT_DOWNLOAD": "1", "DNS_ADDRESS": "0", "LS_LOG": "warn"}
+        env.pop("PYTHONPATH", None)
+        self.process = subprocess.Popen([str(VENV_PYTHON), str(LAUNCH)], cwd=self.dir, env=env,
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        # .ci/run stops whatever is listed here when it exits, should this process outlive the session
+        self.pidfile = CACHE / "pids" / str(self.process.pid)
+        self.pidfile.parent.mkdir(parents=True, exist_ok=True)
+        self.pidfile.touch()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._wait_healthy()
+        import boto3
+
+        self.client = boto3.client("stepfunctions", endpoint_url=self.url, region_name=REGION,
+                                   aws_access_key_id="test", aws_secret_access_key="test")
+
+    def _wait_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"LocalStack exited with {self.process.returncode}: {self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_localstack/health", timeout=1) as r:
+                    if json.load(r).get("services", {}).get("stepfunctions") in ("available", "running"):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"LocalStack was not healthy within {timeout:.0f} s: {self.log_tail()}")
+
+    def log_tail(self, n: int = 2000) -> str:
+        self.log.flush()
+        return (self.dir / "localstack.log").read_text(errors="replace")[-n:]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.pidfile.unlink(missing_ok=True)
+        self.log.close()
+
+    # ------------------------------------------------------------------------------------------- executions
+    def create_machine(self, name: str, definition: dict) -> str:
+        res = self.client.create_state_machine(name=name, definition=json.dumps(definition), roleArn=ROLE_ARN)
+        return res["stateMachineArn"]
+
+    def run_batch(self, starts: list[tuple[str, str, object]], timeout: float = 60) -> list[dict]:
+        """Start every (machine arn, test case, input) at once, then wait for all; returns, per start, the
+        DescribeExecution answer with its "events" (the whole history)."""
+        arns = [self.client.start_execution(stateMachineArn=f"{arn}#{case}", input=json.dumps(inp))["executionArn"]
+                for arn, case, inp in starts]
+        results: list[dict | None] = [None] * len(arns)
+        deadline = time.monotonic() + timeout
+        pending = set(range(len(arns)))
+        while pending:
+            for i in sorted(pending):
+                d = self.client.describe_execution(executionArn=arns[i])
+                if d["status"] != "RUNNING":
+                    d["events"] = self._history(arns[i])
+                    results[i] = d
+                    pending.discard(i)
+            if pending:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{len(pending)} LocalStack executions still running after {timeout} s")
+                time.sleep(0.05)
+        return results
+
+    def _history(self, execution_arn: str) -> list[dict]:
+        events, token = [], None
+        while True:
+            kw = {"nextToken": token} if token else {}
+            page = self.client.get_execution_history(executionArn=execution_arn, maxResults=1000, **kw)
+            events += page["events"]
+            token = page.get("nextToken")
+            if not token:
+                return events
