@@ -10,6 +10,10 @@ import sys; sys.path.pop(0)
   a JSON string literal, which is also JSONata's string syntax, as every other value already is.
 - a mocked answer may throw a States.* error (a callback's States.Timeout): LocalStack's mock builds every thrown
   name as a user error name, which refuses the prefix, so its answer turned into States.Runtime instead.
+- every Task is answered from the mock file only, never by calling AWS: a Task our executor never ran (the other
+  branch of a Parallel whose first branch failed) has no answer there, and instead of calling the real Lambda (which
+  fails at once and races the branch that really failed) it waits until its branch is stopped, or 5 s, and then
+  fails for want of an answer.
 Nothing else is changed."""
 import json
 import sys
@@ -54,6 +58,28 @@ def _mocked_error_name(name):
 
 
 local_mock_eval_utils.CustomErrorName = _mocked_error_name
+
+from localstack.services.stepfunctions.asl.eval.environment import Environment  # noqa: E402
+
+_answer = Environment.get_current_local_mocked_response
+
+
+def _mocked_only(self):
+    return self.local_mock_test_case is not None
+
+
+def _answer_or_wait(self):
+    answers = self.local_mock_test_case.state_mocked_responses.get(self.next_state_name)
+    used = self.next_local_mock_invocation_number.get(self.next_state_name, 0)
+    if answers is None or len(answers.mocked_responses) <= used:
+        self.program_state_event.wait(5)
+    if answers is None:
+        raise RuntimeError(f"No Local mocked response definition for state '{self.next_state_name}'")
+    return _answer(self)
+
+
+Environment.is_local_mocked_mode = _mocked_only
+Environment.get_current_local_mocked_response = _answer_or_wait
 
 from localstack.runtime.main import main  # noqa: E402  (after the patches, which must precede any execution)
 

@@ -50,7 +50,7 @@ def _check_labelled(cases: list[Case]) -> list[str]:
     for c in cases:
         expected, got = EXPECTED.get(c.label), explain(c)
         if not c.differences():
-            if expected:
+            if expected and not KNOWN[expected].racy:
                 problems.append(f"{c.label} no longer differs ({expected}): remove the expectation from EXPECTED")
         elif got is None or got != expected:
             problems.append(("unexpected disagreement" if got is None else
@@ -84,7 +84,7 @@ def test_generated_programs_agree_on_both_engines(engine):
         if not c.differences():
             continue
         name = explain(c)
-        if name is None or name not in EXPECTED_GENERATED:
+        if name is None or (name not in EXPECTED_GENERATED and not KNOWN[name].racy):
             problems.append(("unexpected disagreement" if name is None else f"{name}, not expected here") + ":\n"
                             + _describe(c))
         else:
@@ -114,9 +114,12 @@ MINIMAL = {
               "Assign": {"x": "{% $error(\"boom\") %}"},
               "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "uncaught error"}], "End": True},
         "uncaught error": _FAIL_ON_ERROR}},
+    # the failing branch takes a few states first, so that LocalStack's other branch thread reaches its Task
     "parallel-failed-branch-siblings": {"StartAt": "P", "States": {
         "P": {"Type": "Parallel", "End": True, "Branches": [
-            {"StartAt": "fails", "States": {"fails": _task("fails")}},
+            {"StartAt": "p0", "States": {
+                **{f"p{i}": {"Type": "Pass", "Output": "{% $states.input %}", "Next": f"p{i + 1}"} for i in range(5)},
+                "p5": {"Type": "Pass", "Next": "fails"}, "fails": _task("fails")}},
             {"StartAt": "works", "States": {"works": _task("works")}}]}}},
 }
 
