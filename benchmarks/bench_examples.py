@@ -1,15 +1,19 @@
-"""Compiled examples next to careful hand-written ASL for the same workflows.
+"""Compiled examples next to careful hand-written ASL and next to sfnx (the leading peer) for the same workflows.
 
-For every example: compile it, run it in the local executor on representative inputs (steps served in-process, as
-`pyawssfn run` does), and print the states in the definition, states entered, state transitions and Lambda
-invocations, next to the same numbers for benchmarks/handwritten/<example>.json run the same way. Every run (compiled
-and hand-written) is also checked against the plain-Python run, so a baseline that does something else is flagged.
-Then, for the loop constructs, the Choice states entered per iteration beyond the body's own (the issue allows one).
+For every example and every input its tests use (tests/differential/test_examples_both_ways.py, which runs each
+example on the inputs of tests/examples/): compile it, run it in the local executor (steps served in-process, as
+`pyawssfn run` does), and print, for our machine, benchmarks/handwritten/<example>.json and sfnx's machine
+(benchmarks/sfnx/<example>.py compiled by sfnx 3.1 in its own venv, benchmarks/.venv-sfnx, which _sfnx.py makes):
+the definition's compact bytes and states, and per input the states entered, state transitions and Lambda
+invocations, with the ratios ours/hand-written and ours/sfnx. All three machines run the same way, with the example's
+real steps, and every run is checked against the plain-Python run, so a baseline that does something else is
+flagged. Then, for the loop constructs, the Choice states entered per iteration beyond the body's own.
 
-    .venv/bin/python benchmarks/bench_examples.py
+    .venv/bin/python benchmarks/bench_examples.py [--no-sfnx]
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import pathlib
 import sys
@@ -19,30 +23,20 @@ from pyawssfn.testing import DisagreementError, WorkflowTester
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-HANDWRITTEN = pathlib.Path(__file__).resolve().parent / "handwritten"
+HERE = pathlib.Path(__file__).resolve().parent
+HANDWRITTEN = HERE / "handwritten"
+SFNX_PORTS = HERE / "sfnx"
+SFNX_PORT_OF = {"analyse_text_poc": "analyse_text"}  # the same workflow, written once for sfnx
+sys.path.insert(0, str(HERE))
 
-IMAGES = [{"key": f"i{n}.png", "width": 100 * n, "height": 300} for n in range(1, 4)]
-ORDER = {"order_id": "o1", "items": {"apple": 2}, "amount": 50, "country": "FR"}
 
-# example -> [(case, tester configuration or None, input)]
-CASES = {
-    "analyse_text": [("a short example", None, {"text": "a short example"}),
-                     ("c text", None, {"text": "choose wisely"}),
-                     ("too short", None, {"text": ""})],
-    "analyse_text_poc": [("a short example", None, {"text": "a short example"})],
-    "fan_out": [("3 images", None, {"images": IMAGES}), ("no images", None, {"images": []})],
-    "approval": [("small", None, {"order_id": "o1", "amount": 20}),
-                 ("approved", lambda t: t.callback("request_approval", result={"approved": True}, after=3600),
-                  {"order_id": "o2", "amount": 500}),
-                 ("expired", lambda t: t.callback("request_approval", timeout=True),
-                  {"order_id": "o4", "amount": 500})],
-    "order_pipeline": [("placed", None, ORDER), ("shipping fails", None, {**ORDER, "country": "AQ"}),
-                       ("payment fails", None, {**ORDER, "amount": 5000})],
-    "polling": [("3 polls", None, {"dataset": "sales", "rows": 3000}),
-                ("times out", None, {"dataset": "huge", "rows": 10 ** 6})],
-    "quote": [("shipped", None, {"items": {"apple": 3, "melon": 1}, "country": "FR"}),
-              ("no carrier", None, {"items": {"pear": 1}, "country": "XX"})],
-}
+def example_cases() -> dict:
+    """example -> [(case, tester configuration or None, input)]: the inputs the tests use."""
+    path = ROOT / "tests" / "differential" / "test_examples_both_ways.py"
+    spec = importlib.util.spec_from_file_location("_bench_examples_cases", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.CASES
 
 
 def count_states(machine: dict) -> int:
@@ -57,6 +51,10 @@ def count_states(machine: dict) -> int:
     return n
 
 
+def compact_bytes(definition: dict) -> int:
+    return len(json.dumps(definition, separators=(",", ":"), ensure_ascii=False).encode())
+
+
 def run(tester: WorkflowTester, setup, inp):
     if setup:
         setup(tester)
@@ -69,30 +67,73 @@ def run(tester: WorkflowTester, setup, inp):
     return (s["states_entered"], s["state_transitions"], s["lambda_invocations"]), agrees
 
 
-def examples_table() -> bool:
-    header = (f"{'example':<17}{'case':<17}{'states':>14}{'entered':>14}{'transitions':>14}{'lambdas':>14}")
-    print("compiled / hand-written (per column)")
+def sfnx_definitions(enabled: bool) -> dict[str, dict]:
+    """example -> sfnx's compiled definition ({} when sfnx is not available)."""
+    if not enabled:
+        return {}
+    import _sfnx
+
+    if _sfnx.ensure_venv() is None:
+        print("(sfnx could not be installed: its columns say -)")
+        return {}
+    out = {}
+    for example in example_cases():
+        port = SFNX_PORTS / f"{SFNX_PORT_OF.get(example, example)}.py"
+        if port.exists():
+            (definition,) = _sfnx.compile_file(port).values()
+            out[example] = definition
+    return out
+
+
+def _ratio(a, b) -> str:
+    return "-" if b in (None, 0) else f"{a / b:.2f}"
+
+
+def _cells(values) -> str:
+    return " / ".join("-" if v is None else str(v) for v in values)
+
+
+def machines_table(machines: dict) -> None:
+    print("definitions: ours / hand-written / sfnx (ratios ours/hand, ours/sfnx)")
+    header = f"{'example':<18}{'bytes':>24}{'ratios':>13}{'states':>14}{'ratios':>13}"
+    print(header)
+    print("-" * len(header))
+    for example, (ours, hand, sfnx) in machines.items():
+        b = [compact_bytes(d) if d else None for d in (ours, hand, sfnx)]
+        n = [count_states(d) if d else None for d in (ours, hand, sfnx)]
+        print(f"{example:<18}{_cells(b):>24}{_ratio(b[0], b[1]) + ' ' + _ratio(b[0], b[2]):>13}"
+              f"{_cells(n):>14}{_ratio(n[0], n[1]) + ' ' + _ratio(n[0], n[2]):>13}")
+
+
+def examples_table(use_sfnx: bool = True) -> bool:
+    sfnx = sfnx_definitions(use_sfnx)
+    cases = example_cases()
+    machines = {}
+    for example in cases:
+        path = EXAMPLES / f"{example}.py"
+        machines[example] = (WorkflowTester(path).definition,
+                             json.loads((HANDWRITTEN / f"{example}.json").read_text()), sfnx.get(example))
+    machines_table(machines)
+    print("\nper input: ours / hand-written / sfnx (ratios ours/hand, ours/sfnx)")
+    header = (f"{'example':<18}{'case':<21}{'entered':>13}{'ratios':>12}{'transitions':>14}{'ratios':>12}"
+              f"{'lambdas':>12}{'ratios':>12}")
     print(header)
     print("-" * len(header))
     all_agree = True
-    covered = set()
-    for example, cases in CASES.items():
+    for example, entries in cases.items():
         path = EXAMPLES / f"{example}.py"
-        covered.add(example)
-        handwritten = json.loads((HANDWRITTEN / f"{example}.json").read_text())
-        compiled_states = count_states(WorkflowTester(path).definition)
-        hand_states = count_states(handwritten)
-        for case, setup, inp in cases:
-            c, c_ok = run(WorkflowTester(path), setup, inp)
-            h, h_ok = run(WorkflowTester(path, definition=handwritten), setup, inp)
-            all_agree &= c_ok and h_ok
-            flag = "" if c_ok and h_ok else "  <- disagrees with Python: " + ", ".join(
-                name for name, ok in (("compiled", c_ok), ("hand-written", h_ok)) if not ok)
-            cells = [f"{compiled_states} / {hand_states}"] + [f"{a} / {b}" for a, b in zip(c, h)]
-            print(f"{example:<17}{case:<17}" + "".join(f"{x:>14}" for x in cells) + flag)
-    missing = [p.stem for p in sorted(EXAMPLES.glob("*.py")) if p.stem not in covered]
-    if missing:
-        print(f"\nexamples with no cases here: {', '.join(missing)}")
+        _, hand, sfnx_def = machines[example]
+        for case, setup, inp in entries:
+            results = [run(WorkflowTester(path), setup, inp), run(WorkflowTester(path, definition=hand), setup, inp)]
+            results.append(run(WorkflowTester(path, definition=sfnx_def), setup, inp) if sfnx_def else (None, True))
+            names = ("compiled", "hand-written", "sfnx")
+            wrong = [n for n, (_, ok) in zip(names, results) if not ok]
+            all_agree &= not wrong
+            row = f"{example:<18}{case[:20]:<21}"
+            for i in range(3):
+                values = [r[i] if r else None for r, _ in results]
+                row += f"{_cells(values):>13}{_ratio(values[0], values[1]) + ' ' + _ratio(values[0], values[2]):>12}"
+            print(row + ("  <- disagrees with Python: " + ", ".join(wrong) if wrong else ""))
     return all_agree
 
 
@@ -187,7 +228,7 @@ def loop_table() -> bool:
 
 
 if __name__ == "__main__":
-    agree = examples_table()
+    agree = examples_table(use_sfnx="--no-sfnx" not in sys.argv[1:])
     loops_ok = loop_table()
     if not agree:
         print("\nsome runs disagree with plain Python (see the marked rows)")
