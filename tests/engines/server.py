@@ -136,18 +136,17 @@ class Server:
                 for arn, case, inp in starts]
         results: list[dict | None] = [None] * len(arns)
         deadline = time.monotonic() + timeout
-        pending = set(range(len(arns)))
-        while pending:
-            for i in sorted(pending):
-                d = self.client.describe_execution(executionArn=arns[i])
+        # one request at a time, on the oldest execution still running: the server's CPU is the bottleneck
+        for i, arn in enumerate(arns):
+            while True:
+                d = self.client.describe_execution(executionArn=arn)
                 if d["status"] != "RUNNING":
-                    d["events"] = self._history(arns[i])
-                    results[i] = d
-                    pending.discard(i)
-            if pending:
+                    break
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"{len(pending)} LocalStack executions still running after {timeout} s")
-                time.sleep(0.05)
+                    raise TimeoutError(f"LocalStack execution {arn} still running after {timeout} s")
+                time.sleep(0.02)
+            d["events"] = self._history(arn)
+            results[i] = d
         return results
 
     def _history(self, execution_arn: str) -> list[dict]:
