@@ -37,6 +37,27 @@ _UNSET = object()
 from pyawssfn.comparison import causes_must_agree, compare_runs, plain_cause as _plain_cause  # noqa: E402,F401
 
 
+def _callback_steps(definition: dict, children: dict[str, dict]) -> frozenset[str]:
+    """The steps a compiled machine (and its child machines) call with a task token: only they may receive one."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            payload = value.get("Payload")
+            if isinstance(payload, dict) and "task_token" in payload and isinstance(payload.get("step"), str):
+                found.add(payload["step"])
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(definition)
+    for child in children.values():
+        walk(child)
+    return frozenset(found)
+
+
 class DisagreementError(AssertionError):
     """The plain-Python run and the state machine ended differently."""
 
@@ -271,9 +292,10 @@ class WorkflowTester:
         steps = pyrun.step_names(module)
         # Doubles stand in for the module's functions; the dispatcher still does the binding and error naming.
         namespace = types.SimpleNamespace(**{n: overrides.get(n, getattr(module, n)) for n in steps})
+        callback_steps = None if self._given_definition else _callback_steps(self.definition, self._children)
 
         def handler(event, context):
-            return dispatch(namespace, steps, event, context)
+            return dispatch(namespace, steps, event, context, callback_steps)
 
         return handler
 
@@ -310,16 +332,34 @@ class WorkflowTester:
 
     def run_machine(self, input_value: Any = None):
         """Compile the workflow and run it in the local executor, the steps served in-process by the dispatcher."""
+        ex = self._executor()
+        # This run's doubles, callback answers and SDK mocks (each run counts its calls from zero).
+        handler = self._lambda_handler()
+        self._run_state = (handler, self._machine_callbacks())
+        ex.mocks_spec = self._machine_mocks()
+        self.last_execution = ex.run({} if input_value is None else input_value, start_time=self.start_time)
+        return self.last_execution
+
+    def _executor(self):
+        """One executor per tester and seed: building one validates the definition, which costs as much as a run."""
         from pyawssfn.local import Executor
 
+        cached = getattr(self, "_cached_executor", None)
+        if cached is not None and cached[0] == self.seed:
+            return cached[1]
         definition = self.definition
-        handler = self._lambda_handler()
         children = {STATE_MACHINE_ARN.format(name): d for name, d in self._children.items()}
-        ex = Executor(definition, lambdas={FUNCTION_ARN: handler}, mocks=self._machine_mocks(),
-                      state_machines=children, callbacks=self._machine_callbacks(), start_time=self.start_time,
+        ex = Executor(definition, lambdas={FUNCTION_ARN: self._serve_step}, mocks=self._machine_mocks(),
+                      state_machines=children, callbacks=self._answer_callback, start_time=self.start_time,
                       seed=self.seed)
-        self.last_execution = ex.run({} if input_value is None else input_value)
-        return self.last_execution
+        self._cached_executor = (self.seed, ex)
+        return ex
+
+    def _serve_step(self, event, context):
+        return self._run_state[0](event, context)
+
+    def _answer_callback(self, token, payload, resource):
+        return self._run_state[1](token, payload, resource)
 
     # ------------------------------------------------------------------------------------------- both
     def run_both(self, input_value: Any = None):

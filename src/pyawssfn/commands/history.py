@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from pyawssfn.deploy import executions
 from pyawssfn.deploy.cli_common import add_aws_args, aws_from_args, handles_errors
 
 
@@ -19,12 +18,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 @handles_errors
 def run(args: argparse.Namespace) -> int:
+    from pyawssfn.deploy import executions  # boto3: only when the command runs
+
     aws = aws_from_args(args, args.execution_arn)
     events = executions.history(aws, args.execution_arn)
     if args.json:
         print(json.dumps({"events": executions.jsonable_events(events)}, indent=2))
         return 0
-    from rich.console import Console
+    from pyawssfn.commands._common import console
     from rich.table import Table
     table = Table(show_header=True, header_style="bold", box=None)
     for col in ("id", "time", "type", "details"):
@@ -33,5 +34,5 @@ def run(args: argparse.Namespace) -> int:
         ts = e.get("timestamp")
         table.add_row(str(e.get("id", "")), ts.isoformat() if hasattr(ts, "isoformat") else str(ts or ""),
                       e.get("type", ""), executions.event_summary(e))
-    Console(soft_wrap=False).print(table)
+    console().print(table)
     return 0

@@ -8,6 +8,7 @@ import pathlib
 import sys
 
 from pyawssfn.commands._common import add_start_time_option, read_json_input, start_time, usage as _usage
+from pyawssfn.commands._common import console as _console
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -39,7 +40,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--mock-aws-fail", action="append", default=[], metavar="SERVICE.OPERATION=ERROR[:CAUSE]",
                    help="make sfn.aws.SERVICE.OPERATION(...) fail with ERROR")
     add_start_time_option(p)
-    p.add_argument("--seed", type=int, default=0, help="seed for jitter, $random, UUIDs and task tokens")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed for jitter, $random, UUIDs and task tokens")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object {status, output, error, cause, stats} instead of a timeline")
     p.set_defaults(func=run)
@@ -175,8 +176,6 @@ def _configure_aws_mocks(tester, args) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from pyawssfn import pyrun
     from pyawssfn.local.report import execution_summary, render_timeline
     from pyawssfn.testing import WorkflowTester
@@ -191,7 +190,7 @@ def run(args: argparse.Namespace) -> int:
                      f"`pyawssfn exec {args.file} --input JSON`")
     input_value = _read_input(args.input)
     started = start_time(args)
-    console = Console(highlight=False)
+    console = _console()
     result = _compile_or_exit(path, args.workflow)
     if result is None:
         return 2
