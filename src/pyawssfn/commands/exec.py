@@ -31,6 +31,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--no-validate", action="store_true", help="run without validating the definition first")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object {status, output, error, cause, stats} instead of a timeline")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="show whole values in the timeline (arguments, results, variables) instead of one short line")
     p.set_defaults(func=run)
 
 
@@ -142,5 +144,5 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(execution_summary(execution), ensure_ascii=False))
     else:
         from pyawssfn.commands._common import console
-        render_timeline(execution, console())
+        render_timeline(execution, console(), verbose=args.verbose)
     return 0 if execution.status == "SUCCEEDED" else 1

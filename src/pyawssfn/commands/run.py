@@ -43,6 +43,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, metavar="N", help="seed for jitter, $random, UUIDs and task tokens")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object {status, output, error, cause, stats} instead of a timeline")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="show whole values in the timeline (arguments, results, variables) instead of one short line")
     p.set_defaults(func=run)
 
 
@@ -242,7 +244,7 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(machine_summary, ensure_ascii=False))
         else:
-            render_timeline(machine, console)
+            render_timeline(machine, console, tester.source_map, verbose=args.verbose)
         return 0 if machine.status == "SUCCEEDED" else 1
 
     py = python_run()
