@@ -43,6 +43,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, metavar="N", help="seed for jitter, $random, UUIDs and task tokens")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object {status, output, error, cause, stats} instead of a timeline")
+    p.add_argument("--graph", metavar="OUT",
+                   help="also write the machine as an HTML page with the path this run took coloured and each "
+                        "state's input and output in its inspector (replaces OUT)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="show whole values in the timeline (arguments, results, variables) instead of one short line")
     p.set_defaults(func=run)
@@ -112,6 +115,18 @@ def _print_result(summary: dict, console) -> None:
     else:
         console.print(f"[bold red]{summary['status']}[/bold red] error: {escape(str(summary['error']))} "
                       f"cause: {escape(str(summary['cause']))}")
+
+
+def _write_run_graph(args, tester, machine) -> None:
+    """``--graph OUT``: the HTML page of the machine with this run's path (after the run, so a run that stops for a
+    missing setup writes nothing)."""
+    from pyawssfn.commands.inputs import read_source, write_output
+    from pyawssfn.graph import render
+
+    text = render(tester.definition, "html", tester.source_map, title=pathlib.Path(args.file).name,
+                  source=read_source(args.file), run=machine.history)
+    if write_output(text, args.graph, force=True, inputs=[args.file]):
+        print(f"wrote {args.graph}", file=sys.stderr)
 
 
 def _first_sentence(exc) -> str:
@@ -240,6 +255,8 @@ def run(args: argparse.Namespace) -> int:
         raise _usage(f"{_first_sentence(machine.cause)}; on the command line, serve sfn.aws calls with "
                      "--mock-aws SERVICE.OPERATION=JSON or --mock-aws-fail SERVICE.OPERATION=ERROR[:CAUSE]")
     machine_summary = execution_summary(machine)
+    if args.graph:
+        _write_run_graph(args, tester, machine)
     if not args.compare:
         if args.json:
             print(json.dumps(machine_summary, ensure_ascii=False))
