@@ -45,17 +45,17 @@ def _text(tester: WorkflowTester, value, verbose: bool = False) -> list[str]:
 
 
 def _indent(line: str) -> int:
-    body = line[14:]  # after the time column
+    body = line[15:]  # after the time column
     return len(body) - len(body.lstrip())
 
 
 def test_times_have_one_width_and_format():
-    assert [elapsed(s) for s in (0, 1.5, 61, 3600 * 30)] == [
-        "  +0:00:00.000", "  +0:00:01.500", "  +0:01:01.000", " +30:00:00.000"]
+    assert [elapsed(s) for s in (0, 1.5, 61, 3600 * 30, 86400 * 365)] == [
+        "   +0:00:00.000", "   +0:00:01.500", "   +0:01:01.000", "  +30:00:00.000", "+8760:00:00.000"]
     lines = _text(WorkflowTester(REPO / "examples" / "polling.py"), {"dataset": "d", "rows": 2500})
     timed = [ln for ln in lines if TIME.match(ln)]
-    assert len(timed) == 13 and len({ln.index("▶") for ln in timed if ln[14:].startswith(" ▶")}) == 1
-    assert "  +0:01:00.000 ▶ fetch_results (Task, line 41)" in lines
+    assert len(timed) == 13 and len({ln.index("▶") for ln in timed if ln[15:].startswith(" ▶")}) == 1
+    assert "   +0:01:00.000 ▶ fetch_results (Task, line 41)" in lines
 
 
 def test_states_show_their_line_calls_and_values():

@@ -21,7 +21,7 @@ _NEST_OPEN = {"ParallelStateStarted", "MapStateStarted"}
 _NEST_CLOSE = {"ParallelStateSucceeded", "ParallelStateFailed", "ParallelStateAborted", "MapStateSucceeded",
                "MapStateFailed", "MapStateAborted"}
 _SHORT = 100  # characters of a value shown without --verbose
-_TIME_WIDTH = 14
+_TIME_WIDTH = 15  # +8760:00:00.000, a year: the longest a Standard execution runs
 
 
 def execution_summary(execution) -> dict:
@@ -48,7 +48,9 @@ def _seconds(value: float) -> str:
         return f"{value:.3g}s"
     if value < 3600:
         return f"{value / 60:.3g}min"
-    return f"{value / 3600:.3g}h"
+    if value < 86400:
+        return f"{value / 3600:.3g}h"
+    return f"{value / 86400:.3g}d"
 
 
 def _details(event) -> dict:
