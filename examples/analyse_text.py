@@ -10,7 +10,7 @@ class TextTooShortError(ValueError):
     pass
 
 
-def get_summary(text):
+def get_summary(text: str) -> dict[str, object]:
     if len(text) == 0:
         raise TextTooShortError("text is empty")
     return {"head": text[0]}
@@ -18,29 +18,29 @@ def get_summary(text):
 
 # A flaky enrichment service would fail now and then: let Step Functions retry it.
 @sfn.task(retry=sfn.Retry(errors=["States.ALL"], interval=1, max_attempts=2, backoff=1.5))
-def augment_summary(text, summary):
+def augment_summary(text: str, summary: dict[str, object]) -> dict[str, object]:
     return {**summary, "n_characters": len(text)}
 
 
-def get_n_vowels(text):
+def get_n_vowels(text: str) -> int:
     return sum(1 for c in text if c in "aeiou")
 
 
-def get_n_spaces(text):
+def get_n_spaces(text: str) -> int:
     return text.count(" ")
 
 
-def format_result(summary, infos):
+def format_result(summary: dict[str, object], infos: list[int]) -> str:
     return (f'text starts with {summary["head"]}, has {summary["n_characters"]} chars,'
             f' {infos[0]} vowels, and {infos[1]} spaces')
 
 
-def format_c_result(summary):
+def format_c_result(summary: dict[str, object]) -> str:
     return f'text starts with "c"; look: "{summary["head"]}"'
 
 
 @sfn.workflow
-def summarise(text):
+def summarise(text: str) -> str:
     try:
         summary = get_summary(text)
     except TextTooShortError:
@@ -48,11 +48,11 @@ def summarise(text):
     if summary["head"] == "a" or summary["head"] == "b":
         summary = augment_summary(text, summary)
 
-        def get_n_vowels_task():
+        def get_n_vowels_task() -> int:
             result = get_n_vowels(text)
             return result
 
-        def get_n_spaces_task():
+        def get_n_spaces_task() -> int:
             result = get_n_spaces(text)
             return result
 

@@ -5,22 +5,22 @@ import pyawssfn as sfn
 APPROVAL_LIMIT = 100
 
 
-def request_approval(token, order_id, amount):
+def request_approval(token: str, order_id: str, amount: int) -> dict[str, str]:
     """Ask an approver; they answer with SendTaskSuccess(token, {"approved": ..., "reason": ...})."""
     approver = "finance@example.com" if amount >= 10 * APPROVAL_LIMIT else "manager@example.com"
     return {"to": approver, "subject": f"Approve order {order_id} of {amount}?", "token": token}
 
 
-def fulfil(order_id):
+def fulfil(order_id: str) -> dict[str, str]:
     return {"order_id": order_id, "status": "fulfilled"}
 
 
-def notify_rejection(order_id, reason):
+def notify_rejection(order_id: str, reason: str) -> dict[str, str]:
     return {"order_id": order_id, "status": "rejected", "reason": reason}
 
 
 @sfn.workflow
-def approve_order(order_id, amount):
+def approve_order(order_id: str, amount: int) -> dict[str, str]:
     if amount < 100:
         return fulfil(order_id)
     try:

@@ -1,31 +1,31 @@
 """Polling: start a batch job, then check its status every 30 seconds until it finishes, giving up (and cancelling
 the job) after 5 checks."""
 import pyawssfn as sfn
-
+from typing import Any
 ROWS_PER_POLL = 1000
 
 
-def start_job(dataset, rows):
+def start_job(dataset: str, rows: int) -> dict[str, Any]:
     """Submit the job; a real one would call a batch service. It needs one poll interval per 1000 rows."""
     return {"job_id": f"job-{dataset}", "rows": rows, "ready_after": rows // ROWS_PER_POLL}
 
 
-def get_job_status(job, polls):
+def get_job_status(job: dict[str, Any], polls: int) -> str:
     if job["rows"] < 0:
         return "FAILED"
     return "SUCCEEDED" if polls >= job["ready_after"] else "RUNNING"
 
 
-def cancel_job(job):
+def cancel_job(job: dict[str, Any]) -> dict[str, Any]:
     return {"cancelled": job["job_id"]}
 
 
-def fetch_results(job):
+def fetch_results(job: dict[str, Any]) -> dict[str, Any]:
     return {"job_id": job["job_id"], "rows_processed": job["rows"]}
 
 
 @sfn.workflow
-def process_dataset(dataset, rows):
+def process_dataset(dataset: str, rows: int) -> dict[str, Any]:
     job = start_job(dataset, rows)
     polls = 0
     status = get_job_status(job, polls)

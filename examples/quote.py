@@ -16,14 +16,14 @@ class CarrierBusy(Exception):
     """The carrier's rate service asked us to retry."""
 
 
-def price_items(items):
+def price_items(items: dict[str, int]) -> int:
     """The subtotal in cents of {"sku": quantity} at the catalogue's prices (unknown SKUs cost 1000)."""
     catalogue = {"apple": 120, "pear": 90, "melon": 350}
     return sum(catalogue.get(sku, 1000) * qty for sku, qty in sorted(items.items()))
 
 
 @sfn.task(retry=sfn.Retry(errors=["CarrierBusy"], interval=1, max_attempts=2, backoff=2))
-def shipping_cost(country, subtotal):
+def shipping_cost(country: str, subtotal: int) -> int:
     if country not in RATES:
         raise UnknownCountry(f"no carrier ships to {country}")
     if subtotal >= FREE_SHIPPING_FROM * 100:
@@ -32,7 +32,7 @@ def shipping_cost(country, subtotal):
 
 
 @sfn.workflow(type="EXPRESS")
-def quote(items, country):
+def quote(items: dict[str, int], country: str) -> dict[str, int | str]:
     subtotal = price_items(items)
     try:
         shipping = shipping_cost(country, subtotal)

@@ -53,6 +53,8 @@ MARKER = re.compile(r"^\s*<!--\s*doc-test:\s*(.*?)\s*-->\s*$")
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w+-]*)")
 EXIT_COMMENT = re.compile(r"#\s*exit\s+(\d+)\s*$")
 PYAWSSFN = re.compile(r"^(?:\S*/)?pyawssfn(?=\s|$)")
+# `pytest FILE` lines of a page run too, as a user types them (docs/guide.md step 6).
+PYTEST_LINE = re.compile(r"^(?:\S*/)?pytest(?=\s|$)")
 
 
 @dataclasses.dataclass
@@ -127,7 +129,7 @@ def shell_commands(block: Block) -> list[Command]:
         expected = int(m.group(1)) if m else 0
         for part in logical.split("&&"):
             part = part.strip()
-            if PYAWSSFN.match(part):
+            if PYAWSSFN.match(part) or PYTEST_LINE.match(part):
                 out.append(Command(start, part, expected))
         logical, start = "", None
     return out
@@ -283,6 +285,12 @@ class Workspace:
         return subprocess.run(["bash", "-c", "set -o pipefail\n" + script], cwd=self.root, env=self.env,
                               capture_output=True, text=True, timeout=300)
 
+    def pytest_line(self, command: str) -> subprocess.CompletedProcess:
+        """`pytest ARGS` as written, from the workspace: the pytest script's own directory first on sys.path, no
+        --rootdir (pytest finds it as it would for the user)."""
+        words = shlex.split(command, comments=True)
+        return self._forked("pytest", ["pytest", "-p", "no:cacheprovider", *words[1:]], str(BIN))
+
     def python(self, path: pathlib.Path) -> subprocess.CompletedProcess:
         """`python path`: the script's directory first on sys.path."""
         return self._forked("script", [str(path)], str(path.parent))
@@ -349,7 +357,7 @@ def _run_blocks(page: str, blocks: list[Block], ws: Workspace) -> list[str]:
         for cmd in shell_commands(block):
             if subcommand(cmd.text) in NEEDS_AWS:
                 continue
-            proc = ws.shell(cmd.text)
+            proc = ws.pytest_line(cmd.text) if PYTEST_LINE.match(cmd.text) else ws.shell(cmd.text)
             last = (cmd.text, proc)
             known = KNOWN_BROKEN.get((page, cmd.text))
             ok = proc.returncode == cmd.expected_exit

@@ -52,18 +52,18 @@ GOLDEN_MERMAID = """flowchart TD
 GOLDEN_DOT = """digraph StateMachine {
   graph [rankdir=TB, fontname="Helvetica", fontsize=11];
   node [fontname="Helvetica", fontsize=11];
-  edge [fontname="Helvetica", fontsize=9];
+  edge [fontname="Helvetica", fontsize=11];
   n1 [label="", shape=circle, width=0.25, style=filled, fillcolor="#444444", id="n1"];
   n3 [label="Check\\nChoice", shape=diamond, id="n3", tooltip="Check"];
   n4 [label="Work\\nTask · line 7", shape=box, id="n4", tooltip="Work", style="rounded", penwidth=3];
   n5 [label="Give up\\nFail", shape=box, id="n5", tooltip="Give up", style="rounded,filled", fillcolor="#f8d0d0", \
 color="#b02020", penwidth=2];
   n2 [label="", shape=doublecircle, width=0.2, style=filled, fillcolor="#444444", id="n2"];
-  n1 -> n3;
-  n3 -> n4 [label="$.n > 3"];
-  n3 -> n5 [label="default"];
-  n4 -> n2;
-  n4 -> n5 [label="catch States.ALL", style=dashed, color="#b02020", fontcolor="#b02020"];
+  n1 -> n3 [id="e0_n1_n3"];
+  n3 -> n4 [id="e1_n3_n4", label="$.n > 3"];
+  n3 -> n5 [id="e2_n3_n5", label="default"];
+  n4 -> n2 [id="e3_n4_n2"];
+  n4 -> n5 [id="e4_n4_n5", label="catch States.ALL", style=dashed, color="#b02020", fontcolor="#b02020"];
 }
 """
 

@@ -18,6 +18,7 @@ import random as _random
 import re
 import time
 import uuid
+from typing import Any, Callable, Iterable, ParamSpec, TypeVar, overload
 
 # The one place the version is written: pyproject.toml reads it (setuptools dynamic metadata), `pyawssfn --version`
 # prints it.
@@ -146,8 +147,21 @@ def _installed_runtime(runtime):
 
 
 # --------------------------------------------------------------------------------------------------- decorators
+# The decorators keep the decorated function's signature (ParamSpec), so mypy and pyright check the calls a workflow
+# makes to its steps; sfn.map and sfn.parallel are generic in their results.
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_T = TypeVar("_T")
 
-def workflow(fn=None, *, name: str | None = None, type: str = "STANDARD"):  # noqa: A002 - AWS's word
+
+@overload
+def workflow(fn: Callable[_P, _R], *, name: str | None = None, type: str = "STANDARD") -> Callable[_P, _R]: ...
+@overload
+def workflow(fn: None = None, *, name: str | None = None,
+             type: str = "STANDARD") -> Callable[[Callable[_P, _R]], Callable[_P, _R]]: ...
+
+
+def workflow(fn: Any = None, *, name: str | None = None, type: str = "STANDARD") -> Any:  # noqa: A002 - AWS's word
     """Mark the workflow's entry function. Calling it still runs it as plain Python.
 
     ``type="EXPRESS"`` ships it as an Express state machine (``template``, ``deploy``, ``pyawssfn.cdk``): at most
@@ -155,7 +169,7 @@ def workflow(fn=None, *, name: str | None = None, type: str = "STANDARD"):  # no
     if type not in ("STANDARD", "EXPRESS"):
         raise ValueError(f"@sfn.workflow(type={type!r}): use \"STANDARD\" or \"EXPRESS\"")
 
-    def mark(f):
+    def mark(f: Any) -> Any:
         f.__pyawssfn_workflow__ = name or f.__name__
         f.__pyawssfn_type__ = type
         return f
@@ -273,16 +287,27 @@ class TaskConfig:
         self.transient_retry = transient_retry
 
 
-def task(fn=None, *, retry=None, timeout: float | None = None, heartbeat: float | None = None,
-         transient_retry: bool = True):
+_Retries = Any  # a Retry, a list of them, or None
+
+
+@overload
+def task(fn: Callable[_P, _R], *, retry: _Retries = None, timeout: float | None = None,
+         heartbeat: float | None = None, transient_retry: bool = True) -> Callable[_P, _R]: ...
+@overload
+def task(fn: None = None, *, retry: _Retries = None, timeout: float | None = None, heartbeat: float | None = None,
+         transient_retry: bool = True) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]: ...
+
+
+def task(fn: Any = None, *, retry: _Retries = None, timeout: float | None = None, heartbeat: float | None = None,
+         transient_retry: bool = True) -> Any:
     """Configure a step: ``retry`` (one ``sfn.Retry`` or a list), ``timeout`` and ``heartbeat`` in seconds,
     ``transient_retry`` to keep the retrier for Lambda's transient service errors. Under plain Python the step
     really is retried per ``retry``."""
     config = TaskConfig(retry, timeout, heartbeat, transient_retry)
 
-    def decorate(f):
+    def decorate(f: Any) -> Any:
         @functools.wraps(f)
-        def step(*args, **kwargs):
+        def step(*args: Any, **kwargs: Any) -> Any:
             return call_with_retry(f, args, kwargs, config.retry)
 
         step.__pyawssfn_task__ = config
@@ -302,7 +327,7 @@ def unwrap_step(fn):
     return fn
 
 
-def with_retry_spec(fn, args, *specs):
+def with_retry_spec(fn: Callable[..., _R], args: Iterable[Any], *specs: tuple[Any, Any, Any, Any]) -> _R:
     """The proof of concept's retry: ``with_retry_spec(step, (a, b), (errors, interval, max_attempts, backoff))``."""
     retries = []
     for spec in specs:
@@ -345,7 +370,7 @@ def _side_by_side(workers: int):
     return _OneAfterAnother() if make is None else make(workers)
 
 
-def parallel(*fns):
+def parallel(*fns: Callable[[], _R]) -> list[_R]:
     """Run zero-argument callables as the branches of a Parallel state; return their results in order. On Step
     Functions the branches run at the same time: under ``pyawssfn.pyrun`` each starts on the virtual clock when the
     parallel starts, and the parallel ends when its last branch does."""
@@ -375,8 +400,9 @@ def _map_workers(max_concurrency, distributed: bool, items: int) -> int:
     return max(1, min(limit, items))
 
 
-def map(step, items, max_concurrency: int = 0, tolerated_failures: int | None = None,  # noqa: A001
-        tolerated_failure_percentage: float | None = None, distributed: bool = False):
+def map(step: Callable[[_T], _R], items: list[_T], max_concurrency: int = 0,  # noqa: A001
+        tolerated_failures: int | None = None, tolerated_failure_percentage: float | None = None,
+        distributed: bool = False) -> list[_R]:
     """``[step(x) for x in items]`` as a Map state. With a tolerated failure count or percentage, a failed item's
     result is its error output ``{"Error": name, "Cause": cause}``, and the failure that goes beyond the tolerance
     raises ``States.ExceedToleratedFailureThreshold`` (later items do not run). Items run ``max_concurrency`` at a
@@ -387,7 +413,8 @@ def map(step, items, max_concurrency: int = 0, tolerated_failures: int | None = 
                    f"sfn.map needs a list of items, got {type(items).__name__}")
     tolerant = tolerated_failures is not None or tolerated_failure_percentage is not None
     side = _side_by_side(_map_workers(max_concurrency, distributed, len(items)))
-    results, failed = [], 0
+    results: list[Any] = []
+    failed = 0
     try:
         for x in items:
             side.begin()
@@ -413,7 +440,7 @@ def map(step, items, max_concurrency: int = 0, tolerated_failures: int | None = 
     return results
 
 
-def sleep(seconds) -> None:
+def sleep(seconds: float) -> None:
     """A Wait state of ``seconds`` (a whole number, as a Wait state's Seconds must be): a real sleep under plain
     Python, virtual in ``pyawssfn.pyrun``."""
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0 or (
@@ -435,7 +462,8 @@ def sleep_until(timestamp: str) -> None:
         rt.sleep(delta)
 
 
-def wait_for_callback(step, *args, timeout: float | None = None, heartbeat: float | None = None, **kwargs):
+def wait_for_callback(step: Callable[..., object], *args: Any, timeout: float | None = None,
+                      heartbeat: float | None = None, **kwargs: Any) -> Any:
     """Call ``step(token, *args, **kwargs)`` with a fresh task token, then wait for ``SendTaskSuccess`` on that token
     and return its output (``SendTaskFailure`` raises its error)."""
     rt = _runtime.get()
@@ -478,149 +506,11 @@ class _Aws:
 aws = _Aws()
 
 
-# --------------------------------------------------------------------------------------------------- Choice predicates
-# ASL's comparison operators: each is False when an operand has the wrong type (NumericEquals("1", 1) is False).
-
-def _is_number(x) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
-
-
-def _strings(a, b) -> bool:
-    return isinstance(a, str) and isinstance(b, str)
-
-
-def _numbers(a, b) -> bool:
-    return _is_number(a) and _is_number(b)
-
-
-_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
-
-
-def _parse_timestamp(s):
-    if not isinstance(s, str) or not _RFC3339.fullmatch(s):
-        return None
-    try:
-        return _dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def _timestamps(a, b):
-    ta, tb = _parse_timestamp(a), _parse_timestamp(b)
-    return (ta, tb) if ta is not None and tb is not None else None
-
-
-def StringEquals(a, b) -> bool:
-    return _strings(a, b) and a == b
-
-
-def StringLessThan(a, b) -> bool:
-    return _strings(a, b) and a < b
-
-
-def StringGreaterThan(a, b) -> bool:
-    return _strings(a, b) and a > b
-
-
-def StringLessThanEquals(a, b) -> bool:
-    return _strings(a, b) and a <= b
-
-
-def StringGreaterThanEquals(a, b) -> bool:
-    return _strings(a, b) and a >= b
-
-
-def _wildcard_pattern(pattern: str, any_run: str = ".*") -> str:
-    """An ASL StringMatches pattern as a regular expression body: ``*`` matches any run of characters (``any_run``),
-    ``\\*`` a literal star, ``\\\\`` a backslash. The compiler writes the same body into JSONata."""
-    out, i = [], 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern) and pattern[i + 1] in "*\\":
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(any_run if c == "*" else re.escape(c))
-        i += 1
-    return "".join(out)
-
-
-def StringMatches(s, pattern) -> bool:
-    """ASL wildcard matching: ``*`` matches any run of characters, ``\\*`` a literal star, ``\\\\`` a backslash."""
-    if not _strings(s, pattern):
-        return False
-    return re.fullmatch(_wildcard_pattern(pattern), s, flags=re.DOTALL) is not None
-
-
-def NumericEquals(a, b) -> bool:
-    return _numbers(a, b) and a == b
-
-
-def NumericLessThan(a, b) -> bool:
-    return _numbers(a, b) and a < b
-
-
-def NumericGreaterThan(a, b) -> bool:
-    return _numbers(a, b) and a > b
-
-
-def NumericLessThanEquals(a, b) -> bool:
-    return _numbers(a, b) and a <= b
-
-
-def NumericGreaterThanEquals(a, b) -> bool:
-    return _numbers(a, b) and a >= b
-
-
-def BooleanEquals(a, b) -> bool:
-    return isinstance(a, bool) and isinstance(b, bool) and a == b
-
-
-def TimestampEquals(a, b) -> bool:
-    t = _timestamps(a, b)
-    return t is not None and t[0] == t[1]
-
-
-def TimestampLessThan(a, b) -> bool:
-    t = _timestamps(a, b)
-    return t is not None and t[0] < t[1]
-
-
-def TimestampGreaterThan(a, b) -> bool:
-    t = _timestamps(a, b)
-    return t is not None and t[0] > t[1]
-
-
-def TimestampLessThanEquals(a, b) -> bool:
-    t = _timestamps(a, b)
-    return t is not None and t[0] <= t[1]
-
-
-def TimestampGreaterThanEquals(a, b) -> bool:
-    t = _timestamps(a, b)
-    return t is not None and t[0] >= t[1]
-
-
-def IsNull(x) -> bool:
-    return x is None
-
-
-def IsPresent(x) -> bool:
-    # A Python expression always has a value: a missing field has already raised KeyError by the time we get here.
-    return True
-
-
-def IsNumeric(x) -> bool:
-    return _is_number(x)
-
-
-def IsString(x) -> bool:
-    return isinstance(x, str)
-
-
-def IsBoolean(x) -> bool:
-    return isinstance(x, bool)
-
-
-def IsTimestamp(x) -> bool:
-    return _parse_timestamp(x) is not None
+# The proof of concept's Choice predicates live beside this module (a file of the runtime too).
+from pyawssfn._predicates import (  # noqa: E402,F401  (re-exported: sfn.StringEquals, ...)
+    BooleanEquals, IsBoolean, IsNull, IsNumeric, IsPresent, IsString, IsTimestamp, NumericEquals,
+    NumericGreaterThan, NumericGreaterThanEquals, NumericLessThan, NumericLessThanEquals, StringEquals,
+    StringGreaterThan, StringGreaterThanEquals, StringLessThan, StringLessThanEquals, StringMatches,
+    TimestampEquals, TimestampGreaterThan, TimestampGreaterThanEquals, TimestampLessThan,
+    TimestampLessThanEquals, _is_number, _parse_timestamp, _wildcard_pattern,
+)

@@ -6,6 +6,7 @@ the step's first positional argument); see docs/ARCHITECTURE.md.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import threading
@@ -34,15 +35,30 @@ def _as_step_error(exc):
     return named_error(exc.error, exc.cause)
 
 
+_BY_POSITION = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                inspect.Parameter.VAR_POSITIONAL)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parameters(fn) -> tuple[inspect.Parameter, ...]:
+    # inspect.signature costs more than most steps' bodies; a step's signature does not change between calls.
+    return tuple(inspect.signature(fn).parameters.values())
+
+
+def _signature_of(fn) -> tuple[inspect.Parameter, ...]:
+    try:
+        return _parameters(fn)
+    except TypeError:  # an unhashable callable: read its signature every time
+        return tuple(inspect.signature(fn).parameters.values())
+
+
 def call_step(fn, kwargs: dict, task_token=None):
     """Call ``fn`` with arguments bound by parameter name, as the compiler sent them: ``*args`` arrive as a list under
     their name, ``**kwargs`` as a dict under theirs."""
     kwargs = dict(kwargs)
-    params = list(inspect.signature(fn).parameters.values())
+    params = _signature_of(fn)
     if task_token is not None:
-        if not params or params[0].kind not in (inspect.Parameter.POSITIONAL_ONLY,
-                                                 inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                                                 inspect.Parameter.VAR_POSITIONAL):
+        if not params or params[0].kind not in _BY_POSITION:
             raise BadEvent(f"step {fn.__name__} is called with a task token but takes no positional parameter for it")
         if params[0].kind != inspect.Parameter.VAR_POSITIONAL:
             params = params[1:]
@@ -82,13 +98,18 @@ def check_event(allowed_steps, event) -> str:
     return name
 
 
-def dispatch(module, allowed_steps, event, context=None):
+def dispatch(module, allowed_steps, event, context=None, callback_steps=None):
     """Run the step ``event["step"]`` of ``module`` with ``event["kwargs"]`` and return its result. A step outside
-    ``allowed_steps`` raises ``UnknownStep`` before anything runs."""
+    ``allowed_steps`` raises ``UnknownStep`` before anything runs. When ``callback_steps`` is given, a task token is
+    taken only by those steps (the ones the machine calls through ``sfn.wait_for_callback``): sent to another step it
+    would silently become that step's first argument."""
     name = check_event(allowed_steps, event)
     kwargs = event.get("kwargs", {})
     if not isinstance(kwargs, dict):
         raise BadEvent(f'"kwargs" of the event for step {name} must be an object')
+    token = event.get("task_token")
+    if token is not None and callback_steps is not None and name not in callback_steps:
+        raise BadEvent(f"step {name} is not called through sfn.wait_for_callback, yet the event carries a task_token")
     fn = getattr(module, name, None)
     if not callable(fn):
         raise UnknownStep(f"step {name!r} is allowed but {getattr(module, '__name__', module)!r} defines no such function")
@@ -96,9 +117,25 @@ def dispatch(module, allowed_steps, event, context=None):
 
     try:
         with _context_clock(context):
-            return call_step(_unwrap(fn), kwargs, event.get("task_token"))
+            return call_step(_unwrap(fn), kwargs, token)
     except Fail as exc:
         raise _as_step_error(exc) from None
+
+
+@functools.lru_cache(maxsize=None)
+def _context_clock_class():
+    # One class for every invocation (defining a class costs tens of microseconds); built on first use because
+    # pyawssfn must not be imported before the dispatcher is.
+    import pyawssfn
+
+    class _ContextClock(pyawssfn._RealRuntime):
+        def __init__(self, sleep):
+            self._sleep = sleep
+
+        def sleep(self, seconds):
+            self._sleep(seconds)
+
+    return _ContextClock
 
 
 def _context_clock(context):
@@ -111,16 +148,14 @@ def _context_clock(context):
         return contextlib.nullcontext()
     import pyawssfn
 
-    class _ContextClock(pyawssfn._RealRuntime):
-        def sleep(self, seconds):
-            sleep(seconds)
-
-    return pyawssfn._installed_runtime(_ContextClock())
+    return pyawssfn._installed_runtime(_context_clock_class()(sleep))
 
 
-def make_handler(module_name: str, steps):
-    """A Lambda ``handler(event, context)`` serving ``steps`` of ``module_name``, importing the module on first use."""
+def make_handler(module_name: str, steps, callback_steps=None):
+    """A Lambda ``handler(event, context)`` serving ``steps`` of ``module_name``, importing the module on first use.
+    ``callback_steps`` (when known) are the steps that may receive a task token."""
     allowed = frozenset(steps)
+    callbacks = None if callback_steps is None else frozenset(callback_steps)
     lock = threading.Lock()
     loaded = []
 
@@ -130,7 +165,7 @@ def make_handler(module_name: str, steps):
             with lock:
                 if not loaded:
                     loaded.append(importlib.import_module(module_name))
-        return dispatch(loaded[0], allowed, event, context)
+        return dispatch(loaded[0], allowed, event, context, callbacks)
 
     handler.module_name = module_name
     handler.steps = sorted(allowed)

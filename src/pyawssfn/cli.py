@@ -13,11 +13,38 @@ class UsageError(Exception):
     """Bad input from the user: printed as ``pyawssfn: error: ...`` with exit status 2."""
 
 
+def version() -> str:
+    """pyawssfn's version: ``pyawssfn.__version__``, else the installed distribution's metadata."""
+    import pyawssfn
+
+    found = getattr(pyawssfn, "__version__", None)
+    if found is None:
+        from importlib import metadata
+
+        try:
+            found = metadata.version("pyawssfn")
+        except metadata.PackageNotFoundError:
+            found = "unknown"
+    return str(found)
+
+
+class _Version(argparse.Action):
+    """``--version``, computed only when asked (argparse's own action wants the string up front)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"pyawssfn {version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pyawssfn",
         description="Compile plain-Python workflows to AWS Step Functions, run them locally, deploy them.",
     )
+    parser.add_argument("--version", action=_Version, help="print pyawssfn's version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
@@ -47,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except RecursionError:  # the last line of defence for input nested beyond what the commands bound themselves
+        print("pyawssfn: error: the input is nested too deeply (Python's recursion limit was reached); split it into "
+              "smaller parts", file=sys.stderr)
+        return 2
     except Exception as exc:  # last resort: a bug of ours, still no traceback for the user
         import os
         if os.environ.get("PYAWSSFN_DEBUG"):

@@ -8,15 +8,18 @@ the same mocked steps, injected failures, callbacks and SDK mocks on both sides,
     py, machine = t.run_both({"text": "a short example"})
     assert machine.stats["lambda_invocations"] == 6
 
-Everything runs in-process on a virtual clock: retries and sleeps take no real time.
+Everything runs in-process on a virtual clock: retries and sleeps take no real time. What the runs return, and the
+assertions they offer (``execution.states``, ``execution.step(name)``, ``Status``), are in pyawssfn.results.
 """
 from __future__ import annotations
 
 import dataclasses
 import inspect
 import json
+import os
 import pathlib
 import re
+import sys
 import types
 from typing import Any
 
@@ -24,6 +27,12 @@ import pyawssfn as sfn
 from pyawssfn import pyrun
 from pyawssfn.pyrun import sdk_resource
 from pyawssfn._dispatch import dispatch
+from pyawssfn.results import MachineRun, PythonRun, Status
+
+__all__ = ["DisagreementError", "Status", "WorkflowTester", "causes_must_agree"]
+
+# pytest hides the frames of a module that sets this: a failing assertion points at the test, not at us.
+__tracebackhide__ = True
 
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:pyawssfn-steps"
 STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:{}"
@@ -35,6 +44,45 @@ _UNSET = object()
 # The rule for causes, and the comparison run_both applies, are pyawssfn.comparison's (one comparison for run_both,
 # `run --compare` and the differential tests).
 from pyawssfn.comparison import causes_must_agree, compare_runs, plain_cause as _plain_cause  # noqa: E402,F401
+
+
+def _resolve_path(path, caller) -> pathlib.Path:
+    """A relative path names a file beside the calling test file (so tests pass from any working directory); one
+    that exists only relative to the working directory still works, as it did before."""
+    p = pathlib.Path(path)
+    if p.is_absolute():
+        return p
+    here = caller.f_globals.get("__file__")
+    # Callers inside pyawssfn (the pytest fixture, the CLI) pass paths already resolved or relative to the cwd.
+    if here and not os.path.abspath(here).startswith(_PACKAGE_DIR):
+        beside = pathlib.Path(here).resolve().parent / p
+        if beside.exists() or not p.exists():
+            return beside
+    return p
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _callback_steps(definition: dict, children: dict[str, dict]) -> frozenset[str]:
+    """The steps a compiled machine (and its child machines) call with a task token: only they may receive one."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            payload = value.get("Payload")
+            if isinstance(payload, dict) and "task_token" in payload and isinstance(payload.get("step"), str):
+                found.add(payload["step"])
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(definition)
+    for child in children.values():
+        walk(child)
+    return frozenset(found)
 
 
 class DisagreementError(AssertionError):
@@ -66,7 +114,12 @@ class WorkflowTester:
 
     def __init__(self, module_or_path, workflow: str | None = None, *, definition: dict | None = None,
                  start_time=None, seed: int = 0):
-        self.path = None if inspect.ismodule(module_or_path) else pathlib.Path(module_or_path)
+        if inspect.ismodule(module_or_path):
+            source = getattr(module_or_path, "__file__", None)
+            self.path = pathlib.Path(source) if source else None
+        else:
+            self.path = _resolve_path(module_or_path, sys._getframe(1))
+            module_or_path = self.path
         self.module = pyrun.load_module(module_or_path)
         self.workflow = pyrun.find_workflow(self.module, workflow).__name__
         self.start_time = start_time
@@ -74,10 +127,11 @@ class WorkflowTester:
         self._definition = None if definition is None else self._fill_arns(definition)
         self._given_definition = definition is not None
         self._children: dict[str, dict] = {}
+        self._source_map: dict[str, int] = {}
         self._steps: dict[str, _StepPlan] = {}
         self._callbacks: dict[str, list[_CallbackPlan]] = {}
         self._aws: dict[str, list[tuple[Any, tuple | None]]] = {}
-        self.last_python: pyrun.PyRunResult | None = None
+        self.last_python: PythonRun | None = None
         self.last_execution = None
 
     def _machine_cause(self, cause: str | None) -> str:
@@ -195,9 +249,9 @@ class WorkflowTester:
     def run_python(self, input_value: Any = None) -> pyrun.PyRunResult:
         callbacks = self._python_callbacks() if self._callbacks else None
         mocks = self._python_mocks() if self._aws else None
-        self.last_python = pyrun.run_workflow(self.module, self.workflow, input_value, mocks=mocks,
-                                              callbacks=callbacks, step_overrides=self._overrides(),
-                                              start_time=self.start_time, seed=self.seed)
+        result = pyrun.run_workflow(self.module, self.workflow, input_value, mocks=mocks, callbacks=callbacks,
+                                    step_overrides=self._overrides(), start_time=self.start_time, seed=self.seed)
+        self.last_python = PythonRun(result, pyrun.step_names(self.module))
         return self.last_python
 
     def _python_callbacks(self):
@@ -242,6 +296,13 @@ class WorkflowTester:
 
     # ------------------------------------------------------------------------------------------- state machine
     @property
+    def source_map(self) -> dict[str, int]:
+        """State name -> the line of the workflow's Python it was compiled from (compiling first if needed)."""
+        if not self._given_definition:
+            _ = self.definition
+        return dict(self._source_map)
+
+    @property
     def definition(self) -> dict:
         """The compiled state machine (compiled once), with the Lambda and child-machine ARNs filled in."""
         if self._definition is None:
@@ -252,8 +313,11 @@ class WorkflowTester:
         from pyawssfn.compiler import compile_file
 
         if self.path is None:
-            raise ValueError("run_machine needs the workflow's file: create the tester with a path")
+            raise ValueError(f"run_machine needs the workflow's source file, and module {self.module.__name__} has "
+                             "no __file__: create the tester with the module's path")
         res = compile_file(str(self.path), workflow=workflow, function_arn=FUNCTION_ARN)
+        for name, line in res.source_map.items():
+            self._source_map.setdefault(name, line)
         for child in res.children:
             if child not in self._children and child != workflow:
                 self._children[child] = {}  # placeholder against cycles
@@ -271,9 +335,10 @@ class WorkflowTester:
         steps = pyrun.step_names(module)
         # Doubles stand in for the module's functions; the dispatcher still does the binding and error naming.
         namespace = types.SimpleNamespace(**{n: overrides.get(n, getattr(module, n)) for n in steps})
+        callback_steps = None if self._given_definition else _callback_steps(self.definition, self._children)
 
         def handler(event, context):
-            return dispatch(namespace, steps, event, context)
+            return dispatch(namespace, steps, event, context, callback_steps)
 
         return handler
 
@@ -310,16 +375,35 @@ class WorkflowTester:
 
     def run_machine(self, input_value: Any = None):
         """Compile the workflow and run it in the local executor, the steps served in-process by the dispatcher."""
+        ex = self._executor()
+        # This run's doubles, callback answers and SDK mocks (each run counts its calls from zero).
+        handler = self._lambda_handler()
+        self._run_state = (handler, self._machine_callbacks())
+        ex.mocks_spec = self._machine_mocks()
+        execution = ex.run({} if input_value is None else input_value, start_time=self.start_time)
+        self.last_execution = MachineRun(execution, self._source_map, pyrun.step_names(self.module))
+        return self.last_execution
+
+    def _executor(self):
+        """One executor per tester and seed: building one validates the definition, which costs as much as a run."""
         from pyawssfn.local import Executor
 
+        cached = getattr(self, "_cached_executor", None)
+        if cached is not None and cached[0] == self.seed:
+            return cached[1]
         definition = self.definition
-        handler = self._lambda_handler()
         children = {STATE_MACHINE_ARN.format(name): d for name, d in self._children.items()}
-        ex = Executor(definition, lambdas={FUNCTION_ARN: handler}, mocks=self._machine_mocks(),
-                      state_machines=children, callbacks=self._machine_callbacks(), start_time=self.start_time,
+        ex = Executor(definition, lambdas={FUNCTION_ARN: self._serve_step}, mocks=self._machine_mocks(),
+                      state_machines=children, callbacks=self._answer_callback, start_time=self.start_time,
                       seed=self.seed)
-        self.last_execution = ex.run({} if input_value is None else input_value)
-        return self.last_execution
+        self._cached_executor = (self.seed, ex)
+        return ex
+
+    def _serve_step(self, event, context):
+        return self._run_state[0](event, context)
+
+    def _answer_callback(self, token, payload, resource):
+        return self._run_state[1](token, payload, resource)
 
     # ------------------------------------------------------------------------------------------- both
     def run_both(self, input_value: Any = None):

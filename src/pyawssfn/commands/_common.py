@@ -22,6 +22,39 @@ def read_json_input(text: str, option: str = "--input"):
     return json_argument(text, option)
 
 
+def console(file=None):
+    """The rich console every command prints with. Writing to a terminal, lines wrap at its width; writing to a pipe or
+    a file, nothing is wrapped (rich would cut at 80 columns, splitting JSON mid-string) and nothing is coloured."""
+    import sys
+
+    from rich.console import Console
+
+    stream = file if file is not None else sys.stdout
+    tty = bool(getattr(stream, "isatty", lambda: False)())
+    return Console(file=file, highlight=False, soft_wrap=not tty, width=None if tty else 1_000_000)
+
+
+# State machine log levels, as CloudFormation and the Step Functions API spell them; one list for every command.
+LOG_LEVELS = ("ALL", "ERROR", "FATAL", "OFF")
+
+
+def add_runtime_options(parser) -> None:
+    """--runtime and --arch of the Lambda function: the same choices and defaults in package, template and deploy."""
+    from pyawssfn.packaging.deps import ARCHES, RUNTIMES
+
+    default = "python3.13"
+    parser.add_argument("--runtime", choices=RUNTIMES, default=default, metavar="RUNTIME",
+                        help=f"Lambda runtime: {', '.join(RUNTIMES)} (default {default})")
+    parser.add_argument("--arch", choices=sorted(ARCHES), default="x86_64", metavar="ARCH",
+                        help=f"Lambda architecture: {', '.join(sorted(ARCHES))} (default x86_64)")
+
+
+def add_log_level_option(parser) -> None:
+    parser.add_argument("--log-level", choices=LOG_LEVELS, default="ERROR", metavar="LEVEL",
+                        help=f"state machine logging to its own log group: {', '.join(LOG_LEVELS)} (default ERROR; "
+                             "execution data is never logged)")
+
+
 def add_start_time_option(parser) -> None:
     parser.add_argument("--start-time", metavar="ISO-8601",
                         help="the execution's start on the virtual clock (default: now, as on AWS); pin it to make "

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 
-from pyawssfn.deploy import executions
 from pyawssfn.deploy.cli_common import add_aws_args, aws_from_args, handles_errors
 
 
@@ -17,8 +16,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     ok.add_argument("--output", required=True, metavar="JSON", help="the task's result (JSON)")
     bad = actions.add_parser("fail", help="SendTaskFailure: the task fails with ERROR and CAUSE")
     bad.add_argument("token", metavar="TOKEN")
-    bad.add_argument("--error", metavar="E", help="error name (what Catch and Retry match)")
-    bad.add_argument("--cause", metavar="C", help="human-readable cause")
+    bad.add_argument("--error", metavar="ERROR", help="error name (what Catch and Retry match)")
+    bad.add_argument("--cause", metavar="CAUSE", help="human-readable cause")
     beat = actions.add_parser("heartbeat", help="SendTaskHeartbeat: the task is still being worked on")
     beat.add_argument("token", metavar="TOKEN")
     for sub in (ok, bad, beat):
@@ -29,6 +28,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 @handles_errors
 def run(args: argparse.Namespace) -> int:
+    from pyawssfn.deploy import executions  # boto3: only when the command runs
+
     aws = aws_from_args(args)
     executions.callback(aws, args.action, args.token, output=getattr(args, "output", None),
                         error=getattr(args, "error", None), cause=getattr(args, "cause", None))

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from pyawssfn.cli import UsageError
 from pyawssfn.deploy.cli_common import add_aws_args, aws_from_args, error, handles_errors
-from pyawssfn.deploy.deployer import DeployPlan, DeployResult, deploy
-from pyawssfn.deploy.packaging_bridge import build_zip
-from pyawssfn.deploy.source import DEFAULT_RUNTIME, load_machines
+from pyawssfn.commands._common import add_log_level_option, add_runtime_options
+from pyawssfn.deploy.source import load_machines
+
+if TYPE_CHECKING:
+    from pyawssfn.deploy.deployer import DeployResult
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -17,18 +20,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "Lambda function serving its steps, and its state machine(s). Resources that already match "
                     "are left alone. Names already used by resources pyawssfn did not make are refused.")
     p.add_argument("file", metavar="FILE", help="the workflow module")
-    p.add_argument("--name", required=True, help="deployment name: names the function, state machine and roles")
-    p.add_argument("--workflow", metavar="W", help="the workflow to deploy (needed when FILE has several)")
+    p.add_argument("--name", required=True, metavar="NAME", help="deployment name: names the function, state machine and roles")
+    p.add_argument("--workflow", metavar="NAME", help="the workflow to deploy (needed when FILE has several)")
     p.add_argument("--role-arn", metavar="ARN",
                    help="use this role for the state machine(s) instead of creating a least-privilege one")
     p.add_argument("--lambda-role-arn", metavar="ARN",
                    help="use this Lambda execution role instead of creating one")
     p.add_argument("--requirements", metavar="FILE", help="requirements.txt of packages to bundle in the zip")
-    p.add_argument("--runtime", default=DEFAULT_RUNTIME, help=f"Lambda runtime (default {DEFAULT_RUNTIME})")
-    p.add_argument("--arch", choices=["x86_64", "arm64"], default="x86_64", help="Lambda architecture")
+    add_runtime_options(p)
     p.add_argument("--tracing", action="store_true", help="enable X-Ray tracing on the state machine(s)")
-    p.add_argument("--log-level", choices=["OFF", "ERROR", "FATAL", "ALL"], default="ERROR",
-                   help="state machine logging to its own log group (default ERROR; execution data never logged)")
+    add_log_level_option(p)
     add_aws_args(p)
     p.set_defaults(func=run)
 
@@ -38,6 +39,9 @@ def run(args: argparse.Namespace) -> int:
     for flag, arn in (("--role-arn", args.role_arn), ("--lambda-role-arn", args.lambda_role_arn)):
         if arn is not None and not arn.startswith("arn:"):
             raise UsageError(f"{flag} {arn!r} is not an ARN (arn:aws:iam::<account>:role/<name>)")
+    from pyawssfn.deploy.deployer import DeployPlan, deploy  # boto3: only when the command runs
+    from pyawssfn.deploy.packaging_bridge import build_zip
+
     aws = aws_from_args(args)   # checked before the slower packaging step
     machines = load_machines(args.file, args.workflow)
     zip_bytes = build_zip(args.file, machines, args.requirements, runtime=args.runtime, arch=args.arch)

@@ -17,7 +17,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Execute a state machine definition in pyawssfn's local executor, which behaves as AWS Step "
                     "Functions does. Waits and retry intervals take no real time. Exit status: 0 SUCCEEDED, "
                     "1 FAILED or TIMED_OUT, 2 bad usage or an invalid definition.")
-    p.add_argument("definition", metavar="DEFINITION.json", help="the ASL definition (a file, - for standard input, or JSON text)")
+    p.add_argument("definition", metavar="DEFINITION", help="the ASL definition (a file, - for standard input, or JSON text)")
     p.add_argument("--input", default="{}", metavar="JSON",
                    help="the execution input as JSON text, or @FILE to read it from a file (default: {})")
     p.add_argument("--lambda", dest="lambdas", action="append", default=[], metavar="ARN=MODULE:FUNCTION",
@@ -27,10 +27,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--mocks", metavar="FILE", help="JSON file of responses for service integrations "
                                                    "(see docs/executor.md)")
     add_start_time_option(p)
-    p.add_argument("--seed", type=int, default=0, help="seed for jitter, $random, UUIDs and task tokens")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed for jitter, $random, UUIDs and task tokens")
     p.add_argument("--no-validate", action="store_true", help="run without validating the definition first")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object {status, output, error, cause, stats} instead of a timeline")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="show whole values in the timeline (arguments, results, variables) instead of one short line")
     p.set_defaults(func=run)
 
 
@@ -141,6 +143,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(execution_summary(execution), ensure_ascii=False))
     else:
-        from rich.console import Console
-        render_timeline(execution, Console(highlight=False))
+        from pyawssfn.commands._common import console
+        render_timeline(execution, console(), verbose=args.verbose)
     return 0 if execution.status == "SUCCEEDED" else 1

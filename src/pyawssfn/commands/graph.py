@@ -5,7 +5,6 @@ import argparse
 import os
 import sys
 
-from pyawssfn.asl.loading import LoadError, load
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -16,7 +15,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "(the inlined SVG with clickable states, or an outline of the graph when dot is missing).")
     p.add_argument("source", metavar="FILE|DEFINITION", help="workflow .py, definition .json, or JSON text")
     p.add_argument("--workflow", metavar="NAME", help="the workflow to compile when the module has several")
-    p.add_argument("--format", "-f", choices=["mermaid", "dot", "svg", "html"], default=None,
+    p.add_argument("--format", "-f", choices=["mermaid", "dot", "svg", "html"], default=None, metavar="FORMAT",
                    help="output format (default: from the extension of -o OUT — .mmd/.mermaid, .dot/.gv, .svg, "
                         ".html — else mermaid)")
     p.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of standard output")
@@ -34,6 +33,7 @@ def _format_for(output: str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pyawssfn.asl.loading import LoadError, load  # pyawssfn.asl brings the validator: only when it runs
     from pyawssfn.graph import GraphvizMissing, render
 
     if args.format is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pathlib
 import sys
 
-from pyawssfn.packaging import deps
+from pyawssfn.commands._common import add_runtime_options
 
 
 def add_parser(subparsers):
@@ -12,14 +12,14 @@ def add_parser(subparsers):
         "package", help="build the Lambda zip of a workflow module",
         description="Build a deterministic Lambda zip: the module, the local code it imports, the pyawssfn "
                     "dispatcher, and its dependencies as wheels for the Lambda runtime. Prints the handler string.")
-    p.add_argument("file", help="the workflow module (.py)")
-    p.add_argument("-o", "--output", default="function.zip", help="the zip to write (default: function.zip)")
+    p.add_argument("file", metavar="FILE", help="the workflow module (.py)")
+    p.add_argument("-o", "--output", default="function.zip", metavar="OUT",
+                   help="the zip to write (default: function.zip)")
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
-    p.add_argument("--workflow", help="the workflow function, when the module has several")
+    p.add_argument("--workflow", metavar="NAME", help="the workflow function, when the module has several")
     p.add_argument("--requirements", metavar="FILE",
                    help="requirements to bundle (default: the [project] dependencies of the nearest pyproject.toml)")
-    p.add_argument("--runtime", default="python3.13", choices=deps.RUNTIMES, help="Lambda runtime (python3.13)")
-    p.add_argument("--arch", default="x86_64", choices=sorted(deps.ARCHES), help="Lambda architecture (x86_64)")
+    add_runtime_options(p)
     p.set_defaults(func=run)
     return p
 

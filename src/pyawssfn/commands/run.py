@@ -8,6 +8,7 @@ import pathlib
 import sys
 
 from pyawssfn.commands._common import add_start_time_option, read_json_input, start_time, usage as _usage
+from pyawssfn.commands._common import console as _console
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -39,9 +40,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--mock-aws-fail", action="append", default=[], metavar="SERVICE.OPERATION=ERROR[:CAUSE]",
                    help="make sfn.aws.SERVICE.OPERATION(...) fail with ERROR")
     add_start_time_option(p)
-    p.add_argument("--seed", type=int, default=0, help="seed for jitter, $random, UUIDs and task tokens")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed for jitter, $random, UUIDs and task tokens")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object {status, output, error, cause, stats} instead of a timeline")
+    p.add_argument("--graph", metavar="OUT",
+                   help="also write the machine as an HTML page with the path this run took coloured and each "
+                        "state's input and output in its inspector (replaces OUT)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="show whole values in the timeline (arguments, results, variables) instead of one short line")
     p.set_defaults(func=run)
 
 
@@ -111,6 +117,18 @@ def _print_result(summary: dict, console) -> None:
                       f"cause: {escape(str(summary['cause']))}")
 
 
+def _write_run_graph(args, tester, machine) -> None:
+    """``--graph OUT``: the HTML page of the machine with this run's path (after the run, so a run that stops for a
+    missing setup writes nothing)."""
+    from pyawssfn.commands.inputs import read_source, write_output
+    from pyawssfn.graph import render
+
+    text = render(tester.definition, "html", tester.source_map, title=pathlib.Path(args.file).name,
+                  source=read_source(args.file), run=machine.history)
+    if write_output(text, args.graph, force=True, inputs=[args.file]):
+        print(f"wrote {args.graph}", file=sys.stderr)
+
+
 def _first_sentence(exc) -> str:
     """What went wrong, without the advice for library users that follows it (the CLI gives its own)."""
     text = " ".join(str(exc).split())
@@ -175,8 +193,6 @@ def _configure_aws_mocks(tester, args) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from pyawssfn import pyrun
     from pyawssfn.local.report import execution_summary, render_timeline
     from pyawssfn.testing import WorkflowTester
@@ -191,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
                      f"`pyawssfn exec {args.file} --input JSON`")
     input_value = _read_input(args.input)
     started = start_time(args)
-    console = Console(highlight=False)
+    console = _console()
     result = _compile_or_exit(path, args.workflow)
     if result is None:
         return 2
@@ -239,11 +255,13 @@ def run(args: argparse.Namespace) -> int:
         raise _usage(f"{_first_sentence(machine.cause)}; on the command line, serve sfn.aws calls with "
                      "--mock-aws SERVICE.OPERATION=JSON or --mock-aws-fail SERVICE.OPERATION=ERROR[:CAUSE]")
     machine_summary = execution_summary(machine)
+    if args.graph:
+        _write_run_graph(args, tester, machine)
     if not args.compare:
         if args.json:
             print(json.dumps(machine_summary, ensure_ascii=False))
         else:
-            render_timeline(machine, console)
+            render_timeline(machine, console, tester.source_map, verbose=args.verbose)
         return 0 if machine.status == "SUCCEEDED" else 1
 
     py = python_run()

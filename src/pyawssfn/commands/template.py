@@ -5,12 +5,10 @@ import argparse
 import sys
 
 from pyawssfn.deploy.cli_common import handles_errors, write_output
+from pyawssfn.commands._common import add_log_level_option, add_runtime_options
 from pyawssfn.deploy.express import declared_type
 from pyawssfn.deploy.source import ShipError
-from pyawssfn.deploy.iam import derive_policy
-from pyawssfn.deploy.source import DEFAULT_RUNTIME, load_machines
-from pyawssfn.deploy.template import (DEFAULT_LOG_RETENTION, LOG_RETENTION_DAYS, MACHINE_TYPES, TemplateOptions,
-                                      build_template, dump_template, source_name)
+from pyawssfn.deploy.template import DEFAULT_LOG_RETENTION, LOG_RETENTION_DAYS, MACHINE_TYPES
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -21,21 +19,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "only what the workflow uses.")
     p.add_argument("file", metavar="FILE", help="the workflow module")
     p.add_argument("--workflow", metavar="NAME", help="the workflow to ship (needed when FILE has several)")
-    p.add_argument("--format", choices=["sam", "cloudformation"], default="sam", help="template flavour (default sam)")
+    p.add_argument("--format", choices=["sam", "cloudformation"], default="sam", metavar="FORMAT",
+                   help="template flavour: sam, cloudformation (default sam)")
     p.add_argument("--code-uri", metavar="PATH",
                    help="the zip from `pyawssfn package` (SAM only; default function.zip)")
-    p.add_argument("--s3-bucket", metavar="B", help="S3 bucket holding the zip")
-    p.add_argument("--s3-key", metavar="K", help="S3 key of the zip")
-    p.add_argument("--runtime", default=DEFAULT_RUNTIME, help=f"Lambda runtime (default {DEFAULT_RUNTIME})")
-    p.add_argument("--arch", choices=["x86_64", "arm64"], default="x86_64", help="Lambda architecture")
-    p.add_argument("--log-level", choices=["ERROR", "ALL", "FATAL"], default="ERROR",
-                   help="state machine log level (execution data is never logged)")
+    p.add_argument("--s3-bucket", metavar="BUCKET", help="S3 bucket holding the zip")
+    p.add_argument("--s3-key", metavar="KEY", help="S3 key of the zip")
+    add_runtime_options(p)
+    add_log_level_option(p)
     p.add_argument("--tracing", action="store_true",
                    help="X-Ray tracing on the machines and the function (adds the X-Ray permissions)")
     p.add_argument("--type", choices=MACHINE_TYPES, default=None,
                    help="state machine type (default: the one @sfn.workflow(type=...) declares, else STANDARD)")
     p.add_argument("--memory", type=int, default=None, metavar="MB", help="the function's memory (default 256)")
-    p.add_argument("--timeout", type=int, default=None, metavar="S",
+    p.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                    help="the function's timeout (default: 60 s, or the longest step timeout if longer)")
     p.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
                    help="an environment variable of the function (repeatable)")
@@ -51,6 +48,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 @handles_errors
 def run(args: argparse.Namespace) -> int:
+    from pyawssfn.deploy.iam import derive_policy  # the compiler and botocore's models: only when it runs
+    from pyawssfn.deploy.source import load_machines
+    from pyawssfn.deploy.template import TemplateOptions, build_template, dump_template, source_name
+
     machines = load_machines(args.file, args.workflow)
     options = TemplateOptions(format=args.format, code_uri=args.code_uri, s3_bucket=args.s3_bucket,
                               s3_key=args.s3_key, runtime=args.runtime, arch=args.arch, log_level=args.log_level,

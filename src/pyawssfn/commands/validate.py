@@ -5,8 +5,6 @@ import argparse
 import json
 import sys
 
-from pyawssfn.asl import validate_definition
-from pyawssfn.asl.loading import LoadError, count_states, load
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -22,6 +20,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pyawssfn.asl import validate_definition  # statelint and python-jsonpath: only when it runs
+    from pyawssfn.asl.loading import LoadError, count_states, load
+
     try:
         loaded = load(args.source, args.workflow)
     except LoadError as exc:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 
-from pyawssfn.deploy import executions
 from pyawssfn.deploy.cli_common import add_aws_args, aws_from_args, handles_errors
 
 
@@ -12,8 +11,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                               description="Poll the execution, print each new event and its progress, stop when it "
                                           "ends. Exit 0 if it SUCCEEDED, 1 otherwise or on --timeout.")
     p.add_argument("execution_arn", metavar="EXECUTION_ARN")
-    p.add_argument("--interval", type=float, default=2.0, help="seconds between polls (0.2 to 60; default 2)")
-    p.add_argument("--timeout", type=float, default=3600.0, help="stop watching after this many seconds")
+    p.add_argument("--interval", type=float, default=2.0, metavar="SECONDS", help="seconds between polls (0.2 to 60; default 2)")
+    p.add_argument("--timeout", type=float, default=3600.0, metavar="SECONDS", help="stop watching after this many seconds")
     add_aws_args(p)
     p.set_defaults(func=run)
 
@@ -23,10 +22,14 @@ STYLE = {"SUCCEEDED": "green", "FAILED": "red", "TIMED_OUT": "red", "ABORTED": "
 
 @handles_errors
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.status import Status
+
+    from pyawssfn.deploy import executions  # boto3: only when the command runs
+
     aws = aws_from_args(args, args.execution_arn)
-    console = Console(highlight=False)
+    from pyawssfn.commands._common import console as make_console
+
+    console = make_console()
     entered = exited = 0
     status = "RUNNING"
     with Status("waiting for the first poll", console=console) as spinner:

@@ -1,17 +1,25 @@
-"""Options and error handling shared by the AWS commands (template, deploy, start, history, watch, callback)."""
+"""Options and error handling shared by the AWS commands (template, deploy, start, history, watch, callback).
+
+boto3 is imported only when a command runs (``aws_from_args``, ``handles_errors``): building the parser for
+``pyawssfn --help`` or ``pyawssfn compile`` must not pay its 150-250 ms (issue #14).
+"""
 from __future__ import annotations
 
 import argparse
 import functools
 import sys
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from pyawssfn.deploy.aws import Aws, AwsProblem, aws_errors, connect
-from pyawssfn.deploy.source import ShipError
+if TYPE_CHECKING:
+    from pyawssfn.deploy.aws import Aws
 
 
 def add_aws_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--region", help="AWS region (default: AWS_REGION / AWS_DEFAULT_REGION / the profile's)")
+    """--profile, --region and --endpoint-url, named and worded as the AWS CLI names them."""
+    parser.add_argument("--profile", metavar="NAME",
+                        help="the named profile of ~/.aws/config to use (default: AWS_PROFILE, else the default)")
+    parser.add_argument("--region", metavar="REGION",
+                        help="AWS region (default: AWS_REGION / AWS_DEFAULT_REGION / the profile's)")
     parser.add_argument("--endpoint-url", metavar="URL",
                         help="send every AWS call here instead (e.g. a moto or LocalStack server)")
 
@@ -19,11 +27,30 @@ def add_aws_args(parser: argparse.ArgumentParser) -> None:
 def aws_from_args(args: argparse.Namespace, arn: str | None = None) -> Aws:
     """The session for the command; without --region, an ARN's own region wins over the configured one (an
     execution lives in the region of its ARN)."""
+    from pyawssfn.deploy.aws import connect
+
     region = getattr(args, "region", None)
     if region is None and arn and arn.startswith("arn:"):
         parts = arn.split(":")
         region = parts[3] if len(parts) > 3 and parts[3] else None
-    return connect(region, getattr(args, "endpoint_url", None))
+    return connect(region, getattr(args, "endpoint_url", None), session=_session(getattr(args, "profile", None)))
+
+
+def _session(profile: str | None):
+    """A boto3 session for ``--profile`` (None: boto3's own choice, AWS_PROFILE included)."""
+    if profile is None:
+        return None
+    import boto3
+    import botocore.exceptions
+
+    try:
+        return boto3.session.Session(profile_name=profile)
+    except botocore.exceptions.ProfileNotFound:
+        from pyawssfn.cli import UsageError
+
+        known = ", ".join(sorted(boto3.session.Session().available_profiles)) or "none are configured"
+        raise UsageError(f"--profile {profile}: no such profile in the AWS config files (profiles: {known})") \
+            from None
 
 
 def error(message: str) -> None:
@@ -37,6 +64,9 @@ def handles_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argpar
     @functools.wraps(run)
     def wrapper(args: argparse.Namespace) -> int:
         from pyawssfn.cli import UsageError
+        from pyawssfn.deploy.aws import AwsProblem, aws_errors
+        from pyawssfn.deploy.source import ShipError
+
         try:
             with aws_errors(getattr(args, "endpoint_url", None)):
                 return run(args)
@@ -53,6 +83,9 @@ def handles_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argpar
 def write_output(text: str, out: str | None, force: bool) -> None:
     """Write to ``out`` (refusing to replace a file without --force) or to stdout."""
     import os
+
+    from pyawssfn.deploy.source import ShipError
+
     if not out or out == "-":
         sys.stdout.write(text)
         return
@@ -67,6 +100,9 @@ def write_output(text: str, out: str | None, force: bool) -> None:
 
 def json_arg(text: str, what: str) -> Any:
     import json
+
+    from pyawssfn.deploy.source import ShipError
+
     try:
         return json.loads(text)
     except ValueError as exc:

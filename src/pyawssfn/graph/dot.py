@@ -38,12 +38,20 @@ def _node(node: Node) -> str:
     return f"{node.id} [{', '.join(attrs)}];"
 
 
+_CLUSTER_STYLE = {
+    # A Parallel or Map state: a solid box holding the state and its branches, so they read as one thing.
+    "container": 'style="rounded,filled"; fillcolor="#f2f5fb"; color="#5a7bb5"; penwidth=1.5;',
+    "branch": 'style="rounded,dashed"; fillcolor="#ffffff"; color="#888888";',
+}
+
+
 def _cluster(cluster: Cluster, indent: str, out: list[str]) -> None:
     for node in cluster.nodes:
         out.append(indent + _node(node))
     for sub in cluster.clusters:
         out.append(f"{indent}subgraph cluster_{sub.id} {{")
-        out.append(f'{indent}  label={quote(sub.label)}; style="rounded,dashed"; color="#888888";')
+        out.append(f"{indent}  id={quote('cluster_' + sub.id)}; label={quote(sub.label)}; "
+                   f"{_CLUSTER_STYLE.get(sub.kind, _CLUSTER_STYLE['branch'])}")
         _cluster(sub, indent + "  ", out)
         out.append(f"{indent}}}")
 
@@ -53,11 +61,11 @@ def render(graph: Graph) -> str:
         "digraph StateMachine {",
         '  graph [rankdir=TB, fontname="Helvetica", fontsize=11];',
         '  node [fontname="Helvetica", fontsize=11];',
-        '  edge [fontname="Helvetica", fontsize=9];',
+        '  edge [fontname="Helvetica", fontsize=11];',
     ]
     _cluster(graph.root, "  ", out)
-    for edge in graph.edges:
-        attrs = []
+    for k, edge in enumerate(graph.edges):
+        attrs = [f'id="e{k}_{edge.src}_{edge.dst}"']
         if edge.label:
             attrs.append(f"label={quote(edge.label)}")
         if edge.style in ("catch", "branch"):

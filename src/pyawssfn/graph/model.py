@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-LABEL_LIMIT = 40
+LABEL_LIMIT = 48
 
 
 @dataclass
@@ -35,6 +35,7 @@ class Cluster:
     label: str
     nodes: list[Node] = field(default_factory=list)
     clusters: list["Cluster"] = field(default_factory=list)
+    kind: str = "branch"  # "container" (a Parallel or Map state holding its branches) | "branch" | "root"
 
 
 @dataclass
@@ -98,8 +99,9 @@ def condition_text(rule: Any) -> str:
 
 
 class _Builder:
-    def __init__(self, source_map: dict[str, int]):
+    def __init__(self, source_map: dict[str, int], python_conditions: dict[str, list[str]] | None = None):
         self.source_map = source_map
+        self.python_conditions = python_conditions or {}
         self.edges: list[Edge] = []
         self.counter = 0
 
@@ -133,27 +135,21 @@ class _Builder:
                 terminal = "fail"
             elif isinstance(state, dict) and state.get("End") is True:
                 terminal = "end"
-            cluster.nodes.append(Node(node_id, name, kind, lines, terminal, state, state_path))
+            node = Node(node_id, name, kind, lines, terminal, state, state_path)
+            if kind in ("Parallel", "Map") and isinstance(state, dict):
+                # The state is drawn as a box holding its branches (or its item processor), the state's own node
+                # at the top of it.
+                home = Cluster(self.new_id("g"), kind, [node], kind="container")
+                cluster.clusters.append(home)
+                self._branches(state, kind, node_id, home, state_path, pending)
+            else:
+                cluster.nodes.append(node)
             if not isinstance(state, dict):
                 continue
             if terminal in ("end", "succeed"):
                 pending.append(Edge(node_id, end.id))
                 needs_end = True
-            self._transitions(state, node_id, ids, pending)
-            if kind == "Parallel":
-                for i, branch in enumerate(_list(state.get("Branches"))):
-                    sub = Cluster(self.new_id("g"), f"{name} · branch {i + 1}")
-                    first, _ = self.machine(branch, sub, f"{state_path}.Branches[{i}]")
-                    cluster.clusters.append(sub)
-                    if first:
-                        pending.append(Edge(node_id, first, f"branch {i + 1}", "branch"))
-            elif kind == "Map":
-                key = "ItemProcessor" if "ItemProcessor" in state else "Iterator"
-                sub = Cluster(self.new_id("g"), f"{name} · each item")
-                first, _ = self.machine(state.get(key), sub, f"{state_path}.{key}")
-                cluster.clusters.append(sub)
-                if first:
-                    pending.append(Edge(node_id, first, "each item", "branch"))
+            self._transitions(state, node_id, name, ids, pending)
         start_target = machine.get("StartAt")
         if isinstance(start_target, str) and start_target in ids:
             self.edges.append(Edge(start.id, ids[start_target]))
@@ -162,17 +158,43 @@ class _Builder:
             cluster.nodes.append(end)
         return start.id, (end.id if needs_end else None)
 
-    def _transitions(self, state: dict, node_id: str, ids: dict[str, str], out: list[Edge]) -> None:
+    def _branches(self, state: dict, kind: str, node_id: str, home: Cluster, state_path: str,
+                  pending: list[Edge]) -> None:
+        if kind == "Parallel":
+            for i, branch in enumerate(_list(state.get("Branches"))):
+                sub = Cluster(self.new_id("g"), f"branch {i + 1}")
+                first, _ = self.machine(branch, sub, f"{state_path}.Branches[{i}]")
+                home.clusters.append(sub)
+                if first:
+                    pending.append(Edge(node_id, first, "", "branch"))
+        else:
+            key = "ItemProcessor" if "ItemProcessor" in state else "Iterator"
+            sub = Cluster(self.new_id("g"), "each item")
+            first, _ = self.machine(state.get(key), sub, f"{state_path}.{key}")
+            home.clusters.append(sub)
+            if first:
+                pending.append(Edge(node_id, first, "", "branch"))
+
+    def _transitions(self, state: dict, node_id: str, name: str, ids: dict[str, str], out: list[Edge]) -> None:
         def target(name: Any) -> str | None:
             return ids.get(name) if isinstance(name, str) else None
 
         if target(state.get("Next")):
             out.append(Edge(node_id, ids[state["Next"]]))
-        for rule in _list(state.get("Choices")):
+        rules = _list(state.get("Choices"))
+        python = self.python_conditions.get(name)
+        if python is not None and len(python) != len(rules):
+            python = None  # the Choice does not read as the if/elif chain it was compiled from: show the ASL
+        seen: set[str] = set()
+        for k, rule in enumerate(rules):
             if isinstance(rule, dict) and target(rule.get("Next")):
-                out.append(Edge(node_id, ids[rule["Next"]], shorten(condition_text(rule)), "choice"))
+                label = shorten(python[k] if python is not None else condition_text(rule))
+                if label in seen:  # two rules cut to the same words: number them so they stay apart
+                    label = shorten(f"{k + 1}: " + (python[k] if python is not None else condition_text(rule)))
+                seen.add(label)
+                out.append(Edge(node_id, ids[rule["Next"]], label, "choice"))
         if target(state.get("Default")):
-            out.append(Edge(node_id, ids[state["Default"]], "default", "default"))
+            out.append(Edge(node_id, ids[state["Default"]], "else" if python is not None else "default", "default"))
         for catcher in _list(state.get("Catch")):
             if isinstance(catcher, dict) and target(catcher.get("Next")):
                 errors = _list(catcher.get("ErrorEquals"))
@@ -184,8 +206,11 @@ def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
-def build(definition: Any, source_map: dict[str, int] | None = None) -> Graph:
-    builder = _Builder(source_map or {})
-    root = Cluster("root", "")
+def build(definition: Any, source_map: dict[str, int] | None = None,
+          python_conditions: dict[str, list[str]] | None = None) -> Graph:
+    """The graph of ``definition``; ``python_conditions`` (Choice state name -> the Python condition of each rule, see
+    pyawssfn.graph.source) labels Choice edges with the Python they were compiled from."""
+    builder = _Builder(source_map or {}, python_conditions)
+    root = Cluster("root", "", kind="root")
     builder.machine(definition, root, "")
     return Graph(root, builder.edges)

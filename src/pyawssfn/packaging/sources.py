@@ -7,7 +7,7 @@ import pathlib
 
 import pyawssfn
 
-RUNTIME_FILES = ("__init__.py", "_dispatch.py")
+RUNTIME_FILES = ("__init__.py", "_dispatch.py", "_predicates.py")
 _SKIP_DIRS = {"__pycache__"}
 _SKIP_SUFFIXES = {".pyc", ".pyo"}
 

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Cold-start time of the CLI against ``python -c pass`` (issue #14: at most 10x for ``--help``, 15x for compile).
+
+    python benchmarks/bench_cold.py [--rounds N]
+
+Each command runs in a fresh interpreter, N rounds (default 7); the table shows min and median seconds and the
+ratio of each to ``python -c pass`` (same statistic), side by side. The machine is shared and noisy: read the
+ratios of the minimum first. No assertion here; tests/devloop/test_lazy_imports.py checks what is imported.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import time
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+EXAMPLE = str(REPO / "examples" / "analyse_text.py")
+
+
+def _cli() -> list[str]:
+    """The installed console script beside this interpreter (what a user runs), else ``python -m pyawssfn.cli``."""
+    script = pathlib.Path(sys.executable).with_name("pyawssfn")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pyawssfn.cli"]
+
+
+def commands() -> list[tuple[str, list[str]]]:
+    cli = _cli()
+    return [
+        ("python -c pass", [sys.executable, "-c", "pass"]),
+        ("pyawssfn --help", [*cli, "--help"]),
+        ("pyawssfn compile analyse_text.py", [*cli, "compile", EXAMPLE]),
+        ("pyawssfn run analyse_text.py", [*cli, "run", EXAMPLE, "--input", '{"text": "a short example"}', "--json"]),
+    ]
+
+
+def measure(argv: list[str], rounds: int) -> list[float]:
+    times = []
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="")  # bytecode caches as a user has them after the first run
+    subprocess.run(argv, capture_output=True, env=env, check=False)  # warm the OS file cache and .pyc files
+    for _ in range(rounds):
+        start = time.perf_counter()
+        proc = subprocess.run(argv, capture_output=True, env=env, check=False)
+        times.append(time.perf_counter() - start)
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args(argv)
+    rows = [(label, measure(cmd, args.rounds)) for label, cmd in commands()]
+    base_min, base_med = min(rows[0][1]), statistics.median(rows[0][1])
+    print(f"{'command':<34} {'min s':>8} {'median s':>9} {'x pass (min)':>13} {'x pass (median)':>16}")
+    for label, times in rows:
+        lo, med = min(times), statistics.median(times)
+        print(f"{label:<34} {lo:>8.3f} {med:>9.3f} {lo / base_min:>13.1f} {med / base_med:>16.1f}")
+    print("targets: --help <= 10x, compile <= 15x python -c pass")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""The timeline of `pyawssfn run` / `exec` (issue #11 item 5), read as a user reads it: one fixed-width time column,
+the Python line of each state, step calls with arguments and results, assigned values, waits and retries, Map items
+indented under their state, failing expressions as the Python error."""
+from __future__ import annotations
+
+import io
+import pathlib
+import re
+
+from rich.console import Console
+
+from pyawssfn.local.report import elapsed, render_timeline
+from pyawssfn.testing import WorkflowTester
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+TIME = re.compile(r"^ *\+\d+:\d\d:\d\d\.\d{3} ")
+
+FLAKY = '''
+import pyawssfn as sfn
+
+
+class Busy(Exception):
+    pass
+
+
+@sfn.task(retry=sfn.Retry(["Busy"], interval=2, max_attempts=3, backoff=2.0))
+def flaky(n):
+    return {"n": n, "text": "x" * 300}
+
+
+@sfn.workflow
+def flow(n, d):
+    sfn.sleep(90)
+    r = flaky(n)
+    return d["missing"] + r["n"]
+'''
+
+
+def _text(tester: WorkflowTester, value, verbose: bool = False) -> list[str]:
+    execution = tester.run_machine(value)
+    out = io.StringIO()
+    render_timeline(execution, Console(file=out, width=1000, soft_wrap=True, color_system=None), tester.source_map,
+                    verbose=verbose)
+    return out.getvalue().splitlines()
+
+
+def _indent(line: str) -> int:
+    body = line[15:]  # after the time column
+    return len(body) - len(body.lstrip())
+
+
+def test_times_have_one_width_and_format():
+    assert [elapsed(s) for s in (0, 1.5, 61, 3600 * 30, 86400 * 365)] == [
+        "   +0:00:00.000", "   +0:00:01.500", "   +0:01:01.000", "  +30:00:00.000", "+8760:00:00.000"]
+    lines = _text(WorkflowTester(REPO / "examples" / "polling.py"), {"dataset": "d", "rows": 2500})
+    timed = [ln for ln in lines if TIME.match(ln)]
+    assert len(timed) == 13 and len({ln.index("▶") for ln in timed if ln[15:].startswith(" ▶")}) == 1
+    assert "   +0:01:00.000 ▶ fetch_results (Task, line 41)" in lines
+
+
+def test_states_show_their_line_calls_and_values():
+    lines = _text(WorkflowTester(REPO / "examples" / "analyse_text.py"), {"text": "a short example"})
+    text = "\n".join(lines)
+    assert "▶ get_summary (Task, line 45)" in text
+    assert 'call get_summary(text="a short example") → {"head": "a"}' in text
+    assert 'assigned text = "a short example", summary = {"head": "a"}' in text
+
+
+def test_map_items_are_indented_under_their_state():
+    images = [{"key": k, "width": 800, "height": 600} for k in "ab"]
+    lines = _text(WorkflowTester(REPO / "examples" / "fan_out.py"), {"images": images})
+    state = next(i for i, ln in enumerate(lines) if "▶ sfn.map(make_thumbnail" in ln)
+    item, inner = lines[state + 1], lines[state + 2]
+    assert "item 0" in item and "▶ make_thumbnail (item)" in inner
+    assert _indent(lines[state]) < _indent(item) < _indent(inner)
+    after = next(ln for ln in lines[state:] if "▶ build_report" in ln)
+    assert _indent(after) == _indent(lines[state])
+
+
+def test_retries_waits_and_a_failing_expression(tmp_path):
+    (tmp_path / "flaky_flow.py").write_text(FLAKY)
+    tester = WorkflowTester(tmp_path / "flaky_flow.py").fail_step("flaky", error="Busy", cause="later", times=2)
+    lines = _text(tester, {"n": 1, "d": {}})
+    text = "\n".join(lines)
+    assert "✗ Busy later → retry 1 in 2s" in text and "✗ Busy later → retry 2 in 4s" in text
+    assert "waited 1.5min" in text
+    failure = next(ln for ln in lines if "QueryEvaluationError" in ln)
+    assert "KeyError: 'missing' [Output of flaky, compiled from line 17]" in failure and "$" not in failure
+    call = next(ln for ln in lines if "call flaky(n=1)" in ln)
+    assert call.endswith("…") and len(call) < 200            # a long result is cut ...
+    verbose = "\n".join(_text(tester, {"n": 1, "d": {}}, verbose=True))
+    assert '"x' + "x" * 299 + '"' in verbose                 # ... and whole with --verbose
+    assert "$states" in verbose
