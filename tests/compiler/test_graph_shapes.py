@@ -131,3 +131,21 @@ def test_a_failing_value_in_a_try_is_evaluated_inside_a_parallel_branch(tmp_path
         assert "$error" not in assigned
         (branch,) = p["Branches"]
         assert "$error" in json.dumps(branch)
+
+
+ORDER = {"order_id": "o1", "items": {"apple": 2}, "amount": 50, "country": "FR"}
+
+
+@pytest.mark.parametrize("order, error, entered", [
+    (ORDER, None, 5),
+    ({**ORDER, "amount": 5000}, "PaymentFailed", 6),
+    ({**ORDER, "country": "AQ"}, "ShippingFailed", 8),
+])
+def test_a_raise_in_a_handler_builds_its_error_in_the_state_before_it(order, error, entered):
+    """`raise sfn.Fail(...)` in an except clause inside try/finally: the error object goes into the Assign of the
+    compensation step before it (same Catch), not into a state of its own before the finally."""
+    t = WorkflowTester(str(REPO / "examples" / "order_pipeline.py"))
+    py, machine = t.run_both(order)
+    assert py.error == machine.error == error
+    assert machine.stats["states_entered"] == entered
+    assert not [n for n, st in _states(t.definition) if n.startswith("evaluate")]

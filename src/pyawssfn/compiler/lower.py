@@ -868,7 +868,10 @@ class FunctionLowerer:
         for ex in self.frontier:
             if var:
                 ex.env[var] = '{"Error": ' + self.render(err, ex.env) + ', "Cause": ' + self.render(cause, ex.env) + "}"
-            dest.append(ex)
+        # the error object is evaluated under the cover of the raise (the state before it, when that state's Catch
+        # sends an error where Python would), not in a state of its own where the handler starts
+        self.settle()
+        dest.extend(self.frontier)
         self.frontier = []
 
     def emit_fail(self, err: ast.expr, cause: ast.expr, name: str, line: int) -> None:
