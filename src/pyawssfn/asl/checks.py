@@ -87,6 +87,19 @@ def _walk_strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _walk_strings(v, join(path, i))
 
 
+def _reads_states(body: str, pattern: re.Pattern, field: str) -> bool:
+    """Whether the expression reads $states.<field>: on its tree, so that a string literal mentioning it does not
+    count (the text is the answer only where the tree parser does not model the syntax)."""
+    if not pattern.search(body):
+        return False
+    from pyawssfn.jsonata.parse import ParseError, parse_cached
+    from pyawssfn.jsonata.tree import states_fields
+    try:
+        return field in states_fields(parse_cached(body))
+    except ParseError:
+        return True
+
+
 class Checker:
     """Walks a parsed definition once and collects every problem it finds."""
 
@@ -438,10 +451,10 @@ class Checker:
                 hint = f"; write $states.input.{name}" if name.isidentifier() else ""
                 self.add(string_path, f"reference to '{name}' at the top level is not supported: a JSONata "
                                       f"expression has no context item{hint}")
-            if not result_ok and _STATES_RESULT.search(body):
+            if not result_ok and _reads_states(body, _STATES_RESULT, "result"):
                 self.add(string_path, "$states.result is only available in the Output and Assign of a Task, "
                                       "Parallel or Map state")
-            if not error_ok and _STATES_ERROR_OUTPUT.search(body):
+            if not error_ok and _reads_states(body, _STATES_ERROR_OUTPUT, "errorOutput"):
                 self.add(string_path, "$states.errorOutput is only available in a Catch's Output and Assign")
 
     def _jsonpath_fields(self, state: dict, path: str) -> None:

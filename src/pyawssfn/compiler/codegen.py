@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pyawssfn.compiler.choices import merge_choices
 from pyawssfn.compiler.ir import Graph, Node, can_fail, evaluates, field_variables, variables
 from pyawssfn.compiler.naming import unique_state_names
 
@@ -126,6 +127,7 @@ def generate(graph: Graph, comment: str) -> tuple[dict, dict[str, int]]:
     all_nodes = [n for g in graphs for n in g.nodes]
     remove_dead_assignments(all_nodes)
     _simplify_choices(all_nodes)
+    merge_choices(all_nodes, _skip)
     order: list[Node] = []
 
     def visit(g: Graph) -> None:

@@ -13,7 +13,9 @@ from typing import Any
 
 from pyawssfn.jsonata.parse import parse_cached, template as _template
 from pyawssfn.jsonata.printer import to_text
-from pyawssfn.jsonata.tree import Array, Block, Bool, Dot, Expr, Filter, Name, Null, Num, Object, Str, Var
+from pyawssfn.jsonata.tree import (
+    Array, Block, Bool, Dot, Expr, Filter, Name, Null, Num, Object, Str, Var, states_field, states_fields,
+)
 
 
 @dataclass(eq=False)
@@ -149,22 +151,12 @@ _CONTEXT_FIELDS = ("result", "errorOutput", "input")
 
 def context_refs(code: str) -> set[str]:
     """Which of $states.result / .errorOutput / .input the expression reads."""
-    out = set()
-    for n in parse_cached(code).walk():
-        f = _context_field(n)
-        if f is not None:
-            out.add(f)
-    return out
+    return states_fields(parse_cached(code)) & set(_CONTEXT_FIELDS)
 
 
 def _context_field(n: Expr) -> str | None:
-    if type(n) is Dot and n.lhs == Var("states"):  # type: ignore[attr-defined]
-        step = n.rhs  # type: ignore[attr-defined]
-        while type(step) is Filter:
-            step = step.lhs  # type: ignore[attr-defined]
-        if type(step) is Name and step.name in _CONTEXT_FIELDS:  # type: ignore[attr-defined]
-            return step.name  # type: ignore[attr-defined]
-    return None
+    f = states_field(n)
+    return f if f in _CONTEXT_FIELDS else None
 
 
 def replace_context(code: str, field_name: str, variable: str) -> str:

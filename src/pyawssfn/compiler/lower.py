@@ -426,12 +426,7 @@ class FunctionLowerer:
             if cov is None:
                 node = Node("Pass", "evaluate", line)
             else:
-                branch = Graph()
-                noop = Node("Pass", "nothing to do", line, end=True)
-                branch.nodes.append(noop)
-                branch.start = noop
-                node = Node("Parallel", "evaluate where caught", line, branches=[branch],
-                            fields={"Arguments": {}})
+                node, rest = self._evaluate_where_caught(rest, line)
             self.flush(Exit(ex.holder, keep), node)
             self.add(node)
             if cov is not None:
@@ -440,6 +435,18 @@ class FunctionLowerer:
             self.checked.update((id(node), v) for v in rest.values())
             settled.append(Exit(node, rest))
         self.frontier = settled
+
+    def _evaluate_where_caught(self, values: dict[str, str], line: int) -> tuple[Node, dict[str, str]]:
+        """A Parallel whose one branch evaluates `values` (in a Pass's Output) and whose Catch routes their error:
+        an error inside a branch fails the Parallel, which both engines catch, while an error in the Parallel's own
+        Assign is not caught by every engine (#9). The Parallel hands the values on from its result."""
+        branch = Graph()
+        fields = ", ".join(f"{json.dumps(k)}: {v}" for k, v in values.items())
+        ev = Node("Pass", "evaluate", line, end=True, output="{" + fields + "}")
+        branch.nodes.append(ev)
+        branch.start = ev
+        node = Node("Parallel", "evaluate where caught", line, branches=[branch], fields={"Arguments": {}})
+        return node, {k: f"$states.result[0].{k}" for k in values}
 
     @property
     def _safe_codes(self) -> set[str]:
@@ -861,7 +868,10 @@ class FunctionLowerer:
         for ex in self.frontier:
             if var:
                 ex.env[var] = '{"Error": ' + self.render(err, ex.env) + ', "Cause": ' + self.render(cause, ex.env) + "}"
-            dest.append(ex)
+        # the error object is evaluated under the cover of the raise (the state before it, when that state's Catch
+        # sends an error where Python would), not in a state of its own where the handler starts
+        self.settle()
+        dest.extend(self.frontier)
         self.frontier = []
 
     def emit_fail(self, err: ast.expr, cause: ast.expr, name: str, line: int) -> None:

@@ -20,7 +20,7 @@ from typing import Callable, Iterator, Union
 __all__ = [
     "Expr", "Var", "Name", "Str", "Num", "Bool", "Null", "Regex", "Array", "Range", "Object", "Dot", "Filter",
     "Call", "Unary", "Binary", "Cond", "Block", "Bind", "Lambda", "var", "name", "lit", "call", "path", "cond",
-    "block", "binop", "and_", "or_", "not_", "error", "BINARY_OPS",
+    "block", "binop", "and_", "or_", "not_", "error", "BINARY_OPS", "states_field", "states_fields",
 ]
 
 BINARY_OPS = ("or", "and", "=", "!=", "<", "<=", ">", ">=", "in", "+", "-", "&", "*", "/", "%")
@@ -230,6 +230,22 @@ class Lambda(Expr):
     params: tuple[str, ...]
     body: Expr
     _kids = ("body",)
+
+
+def states_field(n: Expr) -> str | None:
+    """X when `n` is the step `$states.X` (with or without a predicate on X), else None."""
+    if type(n) is Dot and n.lhs == Var("states"):  # type: ignore[attr-defined]
+        step = n.rhs  # type: ignore[attr-defined]
+        while type(step) is Filter:
+            step = step.lhs  # type: ignore[attr-defined]
+        if type(step) is Name:
+            return step.name  # type: ignore[attr-defined]
+    return None
+
+
+def states_fields(e: Expr) -> set[str]:
+    """The fields of $states an expression reads ($states.result, .input, ...); a string literal reads none."""
+    return {f for f in (states_field(n) for n in e.walk()) if f is not None}
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
