@@ -18,6 +18,9 @@ def add_parser(subparsers):
     p.add_argument("--workflow", help="the workflow function, when the module has several")
     p.add_argument("--requirements", metavar="FILE",
                    help="requirements to bundle (default: the [project] dependencies of the nearest pyproject.toml)")
+    p.add_argument("--include", action="append", default=[], metavar="GLOB",
+                   help="a data file (glob, relative to the module's folder) the Lambda reads; repeatable. Also "
+                        "read from [tool.pyawssfn] include = [...] in pyproject.toml (see docs/packaging.md)")
     p.add_argument("--runtime", default="python3.13", choices=deps.RUNTIMES, help="Lambda runtime (python3.13)")
     p.add_argument("--arch", default="x86_64", choices=sorted(deps.ARCHES), help="Lambda architecture (x86_64)")
     p.set_defaults(func=run)
@@ -68,11 +71,22 @@ def run(args) -> int:
         return 2
     try:
         result = build_package(path, steps, out, force=args.force, requirements_file=args.requirements,
-                               runtime=args.runtime, arch=args.arch)
+                               runtime=args.runtime, arch=args.arch, include=args.include)
     except PackageError as exc:
         print(f"pyawssfn: error: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {result.path} ({len(result.entries)} files, {len(result.steps)} step{'' if len(result.steps) == 1 else 's'}: {', '.join(result.steps)}; "
-          f"sha256 {result.sha256[:16]})", file=sys.stderr)
+    _report(result)
     print(result.handler)
     return 0
+
+
+def _report(result) -> None:
+    """What went into the zip: the user's own files by name, the dependencies as a count."""
+    n_steps = len(result.steps)
+    print(f"wrote {result.path} ({len(result.entries)} files, {n_steps} step{'' if n_steps == 1 else 's'}: "
+          f"{', '.join(result.steps)}; sha256 {result.sha256[:16]})", file=sys.stderr)
+    print(f"  modules: {', '.join(result.modules)}", file=sys.stderr)
+    if result.data:
+        print(f"  data files: {', '.join(result.data)}", file=sys.stderr)
+    if result.requirements:
+        print(f"  requirements: {', '.join(result.requirements)} ({result.dependency_files} files)", file=sys.stderr)
