@@ -6,6 +6,7 @@ import argparse
 from pyawssfn.cli import UsageError
 from pyawssfn.deploy.cli_common import add_aws_args, aws_from_args, error, handles_errors
 from pyawssfn.deploy.deployer import DeployPlan, DeployResult, deploy
+from pyawssfn.deploy.options import FunctionOptions, OptionError, parse_environment
 from pyawssfn.deploy.packaging_bridge import build_zip
 from pyawssfn.deploy.source import DEFAULT_RUNTIME, load_machines
 
@@ -26,6 +27,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--requirements", metavar="FILE", help="requirements.txt of packages to bundle in the zip")
     p.add_argument("--runtime", default=DEFAULT_RUNTIME, help=f"Lambda runtime (default {DEFAULT_RUNTIME})")
     p.add_argument("--arch", choices=["x86_64", "arm64"], default="x86_64", help="Lambda architecture")
+    p.add_argument("--memory", type=int, metavar="MB",
+                   help="the Lambda function's memory, 128 to 10240 MB (default 256; a value changed on AWS is kept)")
+    p.add_argument("--timeout", type=int, metavar="SECONDS",
+                   help="the Lambda function's timeout, 1 to 900 s (default: 60, or more to outlive the longest "
+                        "@sfn.task(timeout=...); a value changed on AWS is kept)")
+    p.add_argument("--env", action="append", metavar="KEY=VALUE",
+                   help="an environment variable of the Lambda function; repeatable (replaces the whole set)")
+    p.add_argument("--revert-drift", action="store_true",
+                   help="set back what was changed on AWS outside pyawssfn (function settings, extra inline "
+                        "policies on its roles); without it such drift is reported and left alone")
     p.add_argument("--tracing", action="store_true", help="enable X-Ray tracing on the state machine(s)")
     p.add_argument("--log-level", choices=["OFF", "ERROR", "FATAL", "ALL"], default="ERROR",
                    help="state machine logging to its own log group (default ERROR; execution data never logged)")
@@ -38,12 +49,18 @@ def run(args: argparse.Namespace) -> int:
     for flag, arn in (("--role-arn", args.role_arn), ("--lambda-role-arn", args.lambda_role_arn)):
         if arn is not None and not arn.startswith("arn:"):
             raise UsageError(f"{flag} {arn!r} is not an ARN (arn:aws:iam::<account>:role/<name>)")
+    try:
+        function = FunctionOptions(memory=args.memory, timeout=args.timeout, architecture=args.arch,
+                                   environment=None if args.env is None else parse_environment(args.env))
+    except OptionError as exc:
+        raise UsageError(str(exc)) from None
     aws = aws_from_args(args)   # checked before the slower packaging step
     machines = load_machines(args.file, args.workflow)
     zip_bytes = build_zip(args.file, machines, args.requirements, runtime=args.runtime, arch=args.arch)
     plan = DeployPlan(name=args.name, machines=machines, zip_bytes=zip_bytes, role_arn=args.role_arn,
                       lambda_role_arn=args.lambda_role_arn, runtime=args.runtime, arch=args.arch,
-                      tracing=args.tracing, log_level=args.log_level)
+                      tracing=args.tracing, log_level=args.log_level, function=function,
+                      revert_drift=args.revert_drift)
     result = deploy(aws, plan)
     report(result)
     return 1 if result.error else 0
@@ -56,6 +73,8 @@ def report(result: DeployResult) -> None:
         if s.detail and s.outcome != "failed":
             line += f" ({s.detail})" if s.outcome == "updated" else f"  {s.detail}"
         print(line)
+        for d in s.drift:
+            print(f"{'':<14} {'':<{width}}  drift: {d}")
     if result.error:
         note = {"failed": " (incomplete)", "not reached": " (as it was before)"}
         made = [f"{s.kind} {s.name}{note.get(s.outcome, '')}" for s in result.steps
