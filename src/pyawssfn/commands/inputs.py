@@ -238,3 +238,21 @@ def bounded_recursion(what: str) -> Iterator[None]:
         yield
     except RecursionError:
         raise usage(f"{display(what)}: {TOO_DEEP}") from None
+
+
+# -- compiling a module named on the command line --------------------------------------------------------------------
+
+def compile_module(name: str, workflow: str | None = None, *, validate: bool = True, **options):
+    """Read ``name`` (decoded as Python decodes it), compile it, and (``validate``) refuse a definition AWS would
+    reject, each problem at its Python line. Raises the compiler's CompileError, or UsageError for unreadable input
+    or nesting beyond Python's recursion limit."""
+    from pyawssfn.asl.compiled import check_compiled
+    from pyawssfn.compiler import compile_source
+
+    source = read_source(name)
+    filename = "<stdin>" if name == STDIO else name
+    with bounded_recursion(name):
+        result = compile_source(source, filename, workflow=workflow, **options)
+    if validate:
+        check_compiled(result, filename)
+    return result

@@ -30,16 +30,14 @@ def add_parser(subparsers):
 def steps_of(path: pathlib.Path, workflow: str | None) -> list[str] | None:
     """The steps the compiled machine calls (with those of the child workflows it starts); None after printing the
     compile errors."""
-    from pyawssfn.commands.inputs import bounded_recursion, read_source
-    from pyawssfn.compiler import CompileError, compile_source
+    from pyawssfn.commands.inputs import compile_module
+    from pyawssfn.compiler import CompileError
 
-    source = read_source(str(path))
     steps, todo, done = set(), [workflow], set()
     while todo:
         name = todo.pop()
         try:
-            with bounded_recursion(str(path)):
-                res = compile_source(source, str(path), workflow=name)
+            res = compile_module(str(path), name)
         except CompileError as exc:
             for d in getattr(exc, "diagnostics", None) or [exc]:
                 print(str(d), file=sys.stderr)
