@@ -23,6 +23,7 @@ import sys
 from typing import Any, Callable
 
 import pyawssfn as sfn
+from pyawssfn._budget import CAUSE as BUDGET_CAUSE, ERROR as BUDGET_ERROR, BudgetExceeded, work_budget
 from pyawssfn._dispatch import call_step
 from pyawssfn.local.callbacks import first_timeout_at
 
@@ -717,7 +718,11 @@ def run_workflow(module_or_path, workflow_name: str | None = None, input: Any = 
             namespace[name] = run.child_workflow(name, child)
         with sfn._installed_runtime(run):
             try:
-                output = fn(**_bind_input(fn, input_value))
+                with work_budget([fn, *children.values()], lambda: len(run.calls)):  # the 25,000-event quota
+                    output = fn(**_bind_input(fn, input_value))
+            except BudgetExceeded:
+                result.error, result.cause = BUDGET_ERROR, BUDGET_CAUSE
+                return result
             except PyRunError:
                 raise
             except _ExecutionTimedOut:

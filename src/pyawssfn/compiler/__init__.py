@@ -83,6 +83,8 @@ def ast_docstring(fn) -> str | None:
 
 def compile_file(path: str | pathlib.Path, workflow: str | None = None, function_arn: str | None = None,
                  transient_retry: bool = True) -> CompileResult:
+    import importlib.util
+
     p = pathlib.Path(path)
-    source = p.read_text(encoding="utf-8")
+    source = importlib.util.decode_source(p.read_bytes())  # as Python decodes it: a BOM, a coding cookie
     return compile_source(source, str(path), workflow, function_arn, transient_retry)

@@ -50,6 +50,7 @@ class DeployPlan:
     log_level: str = "ERROR"                # "OFF" | "ERROR" | "FATAL" | "ALL"; execution data never included
     function: FunctionOptions = field(default_factory=FunctionOptions)   # memory, timeout, environment
     revert_drift: bool = False              # set back what was changed outside pyawssfn (else: report it, leave it)
+    machine_type: str = "STANDARD"          # STANDARD | EXPRESS (fixed when a machine is created)
 
 
 @dataclass
@@ -372,7 +373,7 @@ class Deployer:
             raise ShipError(str(exc)) from None
         return {"Role": self._lambda_role_arn(), "Handler": HANDLER, "Runtime": self.plan.runtime,
                 "Timeout": settings["Timeout"], "MemorySize": settings["MemorySize"],
-                "Environment": settings["Environment"]}
+                "Environment": settings["Environment"], "Layers": settings["Layers"]}
 
     def _explicit(self) -> set[str]:
         f = self.plan.function
@@ -452,11 +453,14 @@ class Deployer:
         logging = self._logging(m.workflow)
         if current is None:
             out = self._retry_propagation(lambda: self.sfn.create_state_machine(
-                name=step.name, definition=json.dumps(definition), roleArn=role_arn, type="STANDARD",
+                name=step.name, definition=json.dumps(definition), roleArn=role_arn, type=self.plan.machine_type,
                 loggingConfiguration=logging, tracingConfiguration=tracing,
                 tags=[{"key": OWNER_TAG, "value": self.plan.name}]), role_arn)
             step.outcome, step.detail = "created", out["stateMachineArn"]
         else:
+            if current.get("type", "STANDARD") != self.plan.machine_type:
+                raise DeployRefused(f"state machine {step.name} is {current.get('type')}: a machine's type cannot "
+                                    f"change to {self.plan.machine_type}; delete it or deploy under another --name")
             changes = []
             if _json_or_none(current.get("definition")) != definition:
                 changes.append("definition")

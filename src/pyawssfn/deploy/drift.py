@@ -42,6 +42,8 @@ def decode(text: str | None) -> dict[str, str] | None:
 def _current(config: dict[str, Any], key: str) -> Any:
     if key == "Environment":
         return dict((config.get("Environment") or {}).get("Variables") or {})
+    if key == "Layers":
+        return [layer.get("Arn") for layer in config.get("Layers") or []]
     return config.get(key)
 
 
@@ -69,6 +71,8 @@ def function_changes(config: dict[str, Any], tags: dict[str, str], desired: dict
     for key, want in desired.items():
         have = _current(config, key)
         if key not in MANAGED:
+            if key == "Layers" and not want and not have:
+                continue
             if have != want:
                 out.update[key] = want
             continue

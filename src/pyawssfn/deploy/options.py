@@ -27,6 +27,8 @@ _RESERVED_ENV = re.compile(r"^(AWS_REGION|AWS_DEFAULT_REGION|AWS_EXECUTION_ENV|A
                            r"LAMBDA_TASK_ROOT|LAMBDA_RUNTIME_DIR|TZ)$")
 _ENV_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]*$")
 _LAMBDA_INVOKE = re.compile(r"^arn:[\w-]+:states:::lambda:invoke$")
+MAX_LAYERS = 5
+_LAYER_ARN = re.compile(r"^arn:[\w-]+:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$")
 
 
 class OptionError(ValueError):
@@ -41,8 +43,13 @@ class FunctionOptions:
     timeout: int | None = None
     architecture: str = "x86_64"
     environment: dict[str, str] | None = None
+    layers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "layers", tuple(self.layers))
+        if len(self.layers) > MAX_LAYERS or not all(isinstance(x, str) and _LAYER_ARN.match(x) for x in self.layers):
+            raise OptionError(f"layers must be at most {MAX_LAYERS} layer version ARNs "
+                              "(arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION)")
         if self.memory is not None and (not _is_int(self.memory) or not MIN_MEMORY <= self.memory <= MAX_MEMORY):
             raise OptionError(f"memory {self.memory!r} MB is out of Lambda's range {MIN_MEMORY} to {MAX_MEMORY}")
         if self.timeout is not None and (not _is_int(self.timeout) or not 1 <= self.timeout <= MAX_TIMEOUT):
@@ -61,7 +68,8 @@ class FunctionOptions:
         return {"MemorySize": self.memory if self.memory is not None else DEFAULT_MEMORY,
                 "Timeout": self.timeout if self.timeout is not None else needed,
                 "Architectures": [self.architecture],
-                "Environment": dict(self.environment or {})}
+                "Environment": dict(self.environment or {}),
+                "Layers": list(self.layers)}
 
 
 def _is_int(value: Any) -> bool:
