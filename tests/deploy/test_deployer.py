@@ -270,3 +270,14 @@ def test_function_timeout_covers_the_longest_step_and_options_are_applied(moto_u
     assert lam.get_function(FunctionName="drift3")["Configuration"]["Timeout"] == 605
     short = deploy(aws, DeployPlan("drift3", [slower], zip_of("v = 1"), function=FunctionOptions(timeout=100)))
     assert short.error is not None and "shorter than the longest step" in str(short.error)
+
+
+def test_a_machine_type_is_set_at_creation_and_never_silently_changed(moto_url):
+    aws = connect(None, moto_url)
+    sfn = client(moto_url, "stepfunctions")
+    first = deploy(aws, DeployPlan("typed1", [SOLO], zip_of("v = 1"), machine_type="EXPRESS"))
+    assert first.error is None
+    assert sfn.describe_state_machine(stateMachineArn=first.state_machine_arn)["type"] == "EXPRESS"
+    second = deploy(aws, DeployPlan("typed1", [SOLO], zip_of("v = 1")))
+    assert second.error is not None and "type cannot change" in str(second.error)
+    assert sfn.describe_state_machine(stateMachineArn=first.state_machine_arn)["type"] == "EXPRESS"

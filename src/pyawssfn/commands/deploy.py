@@ -37,6 +37,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--revert-drift", action="store_true",
                    help="set back what was changed on AWS outside pyawssfn (function settings, extra inline "
                         "policies on its roles); without it such drift is reported and left alone")
+    p.add_argument("--type", choices=["STANDARD", "EXPRESS"], default=None, dest="machine_type",
+                   help="the state machine type (default: @sfn.workflow(type=...), else STANDARD); fixed at creation")
+    p.add_argument("--layer", action="append", default=[], metavar="ARN",
+                   help="a Lambda layer version ARN for the function; repeatable (at most 5)")
     p.add_argument("--tracing", action="store_true", help="enable X-Ray tracing on the state machine(s)")
     p.add_argument("--log-level", choices=["OFF", "ERROR", "FATAL", "ALL"], default="ERROR",
                    help="state machine logging to its own log group (default ERROR; execution data never logged)")
@@ -51,16 +55,25 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"{flag} {arn!r} is not an ARN (arn:aws:iam::<account>:role/<name>)")
     try:
         function = FunctionOptions(memory=args.memory, timeout=args.timeout, architecture=args.arch,
-                                   environment=None if args.env is None else parse_environment(args.env))
+                                   environment=None if args.env is None else parse_environment(args.env),
+                                   layers=tuple(args.layer))
     except OptionError as exc:
         raise UsageError(str(exc)) from None
     aws = aws_from_args(args)   # checked before the slower packaging step
+    from pyawssfn.commands.inputs import read_source
+    from pyawssfn.deploy.express import check_express, declared_type
+
+    read_source(args.file)  # a directory, an unreadable or oversized file: said plainly, before anything else
     machines = load_machines(args.file, args.workflow)
+    machine_type = args.machine_type or declared_type(args.file, machines[-1].workflow)
+    if machine_type == "EXPRESS":
+        for m in machines:
+            check_express(m.definition, m.workflow)
     zip_bytes = build_zip(args.file, machines, args.requirements, runtime=args.runtime, arch=args.arch)
     plan = DeployPlan(name=args.name, machines=machines, zip_bytes=zip_bytes, role_arn=args.role_arn,
                       lambda_role_arn=args.lambda_role_arn, runtime=args.runtime, arch=args.arch,
                       tracing=args.tracing, log_level=args.log_level, function=function,
-                      revert_drift=args.revert_drift)
+                      revert_drift=args.revert_drift, machine_type=machine_type)
     result = deploy(aws, plan)
     report(result)
     return 1 if result.error else 0
