@@ -66,17 +66,39 @@ def _options(command: str):
         "graph": {"-o": OUTPUTS, "--force": st.just(None), "--format": st.sampled_from(["mermaid", "dot", "html"])},
         "package": {"-o": OUTPUTS, "--force": st.just(None), "--requirements": NAMES,
                     "--include": st.sampled_from([".env", "../x", "*.json", "nothing*"])},
+        "template": {"-o": OUTPUTS, "--force": st.just(None), "--memory": st.sampled_from(["5", "128", "x"]),
+                     "--env": st.sampled_from(["A=1", "AWS_REGION=x", "=", "1A=2"])},
+        "deploy": {"--name": st.sampled_from(["ok-name", "bad name!", "x" * 70]), "--endpoint-url": DEAD,
+                   "--memory": st.sampled_from(["5", "256"]), "--timeout": st.sampled_from(["0", "901", "60"]),
+                   "--env": st.sampled_from(["A=1", "AWS_REGION=x"]), "--requirements": NAMES},
+        "start": {"--input": JSON_TEXT, "--endpoint-url": DEAD, "--interval": st.sampled_from(["nan", "-1", "1"])},
+        "history": {"--endpoint-url": DEAD, "--json": st.just(None)},
+        "watch": {"--endpoint-url": DEAD, "--interval": st.sampled_from(["nan", "-1", "inf"])},
     }[command]
     return common.flatmap(lambda base: st.fixed_dictionaries({}, optional=extra).map(lambda o: {**base, **o}))
 
 
-COMMANDS = ["compile", "run", "exec", "validate", "graph", "package"]
+COMMANDS = ["compile", "run", "exec", "validate", "graph", "package", "template", "deploy", "start", "history",
+            "watch", "callback"]
+# Nothing listens there: AWS commands fail at their first call, as with a wrong --endpoint-url.
+DEAD = st.just("http://127.0.0.1:9")
 
 
 @st.composite
 def invocations(draw):
     command = draw(st.sampled_from(COMMANDS))
-    source = draw(st.one_of(NAMES, JSON_TEXT) if command in ("exec", "validate", "graph") else NAMES)
+    if command == "callback":
+        action = draw(st.sampled_from(["succeed", "fail", "heartbeat"]))
+        argv = ["callback", action, draw(st.sampled_from(["tok", "", "x" * 2000])), "--endpoint-url",
+                "http://127.0.0.1:9"]
+        if action == "succeed":
+            argv += ["--output", draw(JSON_TEXT)]
+        return argv, draw(STDIN)
+    arns = st.sampled_from(["arn:aws:states:us-east-1:123456789012:execution:m:e", "not-an-arn", "", "arn:::::"])
+    if command in ("start", "history", "watch"):
+        source = draw(arns)
+    else:
+        source = draw(st.one_of(NAMES, JSON_TEXT) if command in ("exec", "validate", "graph") else NAMES)
     argv = [command, source]
     for option, value in draw(_options(command)).items():
         argv += [option] if value is None else [option, value]
@@ -120,6 +142,15 @@ def _sandbox(stdin: bytes):
 def _no_network_cache(monkeypatch, tmp_path):
     monkeypatch.setenv("PYAWSSFN_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("PYAWSSFN_OFFLINE", "1")
+    for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
 @settings(max_examples=int(os.environ.get("PYAWSSFN_PROPERTY_EXAMPLES", "60")), deadline=None,
