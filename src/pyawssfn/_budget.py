@@ -28,27 +28,56 @@ class BudgetExceeded(BaseException):
 
 
 class WorkBudget:
-    def __init__(self, workflows: Iterable[Callable], steps_called: Callable[[], int],
-                 limit: int = HISTORY_EVENTS):
-        self.codes = _with_nested({_code(fn) for fn in workflows} - {None})
-        self.steps_called = steps_called
-        self.limit = limit
-        self.iterations = 0
+    """Estimated history events per execution. Each run of a workflow function (the parent, and every child
+    workflow it starts, which is an execution of its own with its own quota) has its own count, which starts at 1
+    (ExecutionStarted)."""
 
-    def events(self) -> int:
-        return self.iterations * EVENTS_PER_ITERATION + self.steps_called() * EVENTS_PER_STEP
+    def __init__(self, workflows: Iterable[Callable], steps: Iterable[Callable], limit: int = HISTORY_EVENTS):
+        self.roots = {code for code in (_code(fn) for fn in workflows) if code is not None}
+        self.traced = _with_nested(self.roots)
+        # A step is entered through its interceptor (the callable installed in the module), which runs the step.
+        self.step_codes = {getattr(fn, "__code__", None) for fn in steps} - {None}
+        self.limit = limit
+        self.counts: dict[int, list[int]] = {}   # id(frame of a workflow run) -> [events]
+
+    def _add(self, count: list[int], events: int) -> None:
+        count[0] += events
+        if count[0] > self.limit:
+            raise BudgetExceeded()
+
+    def _owner(self, frame: types.FrameType | None) -> list[int] | None:
+        """The count of the workflow run ``frame`` works for; None inside a step (that work runs in the Lambda)."""
+        while frame is not None:
+            if frame.f_code in self.step_codes:
+                return None
+            if frame.f_code in self.roots:
+                return self.counts.get(id(frame))
+            frame = frame.f_back
+        return None
 
     def tracer(self, frame: types.FrameType, event: str, arg) -> Callable | None:
-        if event != "call" or frame.f_code not in self.codes:
+        if event != "call":
             return None
+        code = frame.f_code
+        if code in self.step_codes:
+            count = self._owner(frame.f_back)
+            if count is not None:
+                self._add(count, EVENTS_PER_STEP)
+            return None
+        if code not in self.traced:
+            return None
+        if code in self.roots:
+            count = self.counts[id(frame)] = [1]
+        else:
+            count = self._owner(frame.f_back)
+            if count is None:
+                return None
         last = [frame.f_lineno]
 
         def local(frame, event, arg):
             if event == "line":
                 if frame.f_lineno <= last[0]:  # a jump back: one more iteration of a loop
-                    self.iterations += 1
-                    if self.events() > self.limit:
-                        raise BudgetExceeded()
+                    self._add(count, EVENTS_PER_ITERATION)
                 last[0] = frame.f_lineno
             return local
 
@@ -56,7 +85,10 @@ class WorkBudget:
 
 
 def _code(fn) -> types.CodeType | None:
-    fn = getattr(fn, "__wrapped__", fn)
+    for _ in range(10):  # decorators (sfn.task, functools.wraps) keep the function that runs in __wrapped__
+        if not hasattr(fn, "__wrapped__"):
+            break
+        fn = fn.__wrapped__
     return getattr(fn, "__code__", None)
 
 
@@ -72,11 +104,11 @@ def _with_nested(roots: set[types.CodeType]) -> set[types.CodeType]:
 
 
 @contextlib.contextmanager
-def work_budget(workflows: Iterable[Callable], steps_called: Callable[[], int],
+def work_budget(workflows: Iterable[Callable], steps: Iterable[Callable],
                 limit: int = HISTORY_EVENTS) -> Iterator[WorkBudget]:
     """Count the workflow's work while the block runs; BudgetExceeded is raised inside the workflow when it passes
     the machine's history quota. A tracer already installed (a debugger, coverage) is put back afterwards."""
-    budget = WorkBudget(workflows, steps_called, limit)
+    budget = WorkBudget(workflows, steps, limit)
     previous = sys.gettrace()
     sys.settrace(budget.tracer)
     try:

@@ -718,7 +718,7 @@ def run_workflow(module_or_path, workflow_name: str | None = None, input: Any = 
             namespace[name] = run.child_workflow(name, child)
         with sfn._installed_runtime(run):
             try:
-                with work_budget([fn, *children.values()], lambda: len(run.calls)):  # the 25,000-event quota
+                with work_budget([fn, *children.values()], [namespace[n] for n in names]):  # 25,000 events
                     output = fn(**_bind_input(fn, input_value))
             except BudgetExceeded:
                 result.error, result.cause = BUDGET_ERROR, BUDGET_CAUSE

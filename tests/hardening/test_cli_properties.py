@@ -153,7 +153,7 @@ def _no_network_cache(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
-@settings(max_examples=int(os.environ.get("PYAWSSFN_PROPERTY_EXAMPLES", "60")), deadline=None,
+@settings(max_examples=int(os.environ.get("PYAWSSFN_PROPERTY_EXAMPLES", "120")), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
 @given(invocations())
 def test_no_command_ends_in_an_internal_error(capsys, invocation):

@@ -130,3 +130,17 @@ def test_the_budget_does_not_count_the_steps_own_work(tmp_path):
 def test_deploy_function_options_are_checked_before_anything_happens(cli, flow, argv, fragment):
     code, _, err = cli("deploy", str(flow), "--name", "x", "--endpoint-url", "http://127.0.0.1:9", *argv)
     assert code == 2 and fragment in err
+
+
+def test_the_budget_is_per_execution_and_stops_a_loop_of_steps_where_the_machine_does(cli, tmp_path):
+    path = tmp_path / "loops.py"
+    path.write_text(HEAD + STEP + "@sfn.workflow\ndef kid(x: int) -> int:\n    for i in range(3000):\n"
+                    "        x = x + 1\n    return x\n\n\n@sfn.workflow\ndef parent(x: int) -> int:\n    total = 0\n"
+                    "    for i in range(5):\n        total = total + kid(x)\n    return total\n\n\n"
+                    "@sfn.workflow\ndef stepping(x: int) -> int:\n    while True:\n        x = step(x)\n    return x\n")
+    code, out, _ = cli("run", str(path), "--workflow", "parent", "--input", '{"x": 1}', "--python", "--json")
+    assert code == 0 and json.loads(out)["output"] == 15005   # 5 child executions, each well within its quota
+    code, out, _ = cli("run", str(path), "--workflow", "stepping", "--input", '{"x": 1}', "--compare", "--json")
+    result = json.loads(out)
+    assert code == 1 and result["equal"], result["differences"]
+    assert result["python"]["error"] == result["machine"]["error"] == "States.Runtime"
