@@ -19,6 +19,7 @@ import sys
 from typing import Any, Callable
 
 import pyawssfn as sfn
+from pyawssfn._budget import CAUSE as BUDGET_CAUSE, ERROR as BUDGET_ERROR, BudgetExceeded, work_budget
 from pyawssfn._dispatch import call_step
 from pyawssfn._pyrun_support import (  # noqa: F401 (re-exported: the names users and tests know)
     _NO_MOCK, CallbackUnavailable, MissingMock, PyRunError, _as_callback_spec, _ExecutorResponses, _find_mock,
@@ -557,7 +558,11 @@ def run_workflow(module_or_path, workflow_name: str | None = None, input: Any = 
             namespace[name] = run.child_workflow(name, child)
         with sfn._installed_runtime(run):
             try:
-                output = fn(**_bind_input(fn, input_value))
+                with work_budget([fn, *children.values()], [namespace[n] for n in names]):  # 25,000 events
+                    output = fn(**_bind_input(fn, input_value))
+            except BudgetExceeded:
+                result.error, result.cause = BUDGET_ERROR, BUDGET_CAUSE
+                return result
             except PyRunError:
                 raise
             except _ExecutionTimedOut:

@@ -233,7 +233,7 @@ CASES = [
      machine({"A": {"Type": "Pass", "End": True, "ResultPath": "$.x"}}, ql="JSONPath")),
     ("bad .$ payload path",
      machine({"A": {"Type": "Pass", "End": True, "Parameters": {"v.$": "not a path"}}}, ql="JSONPath"),
-     "States.A.Parameters.v.$", 'ending in ".$"',
+     "States.A.Parameters.v.$", "must be a valid JSONPath or a valid intrinsic function call",
      machine({"A": {"Type": "Pass", "End": True, "Parameters": {"v.$": "$name.field"}}}, ql="JSONPath")),
     ("bare field at the top level of a JSONata expression",
      machine({"A": {"Type": "Pass", "End": True, "Output": {"v": "{% order.total + 1 %}"}}}),
@@ -264,9 +264,9 @@ CASES = [
      machine({"A": {"End": True}}),
      "States.A", 'required field "Type"',
      machine({"A": {"Type": "Pass", "End": True}})),
-    ("mistyped Seconds in a JSONPath Wait (reported by statelint)",
+    ("mistyped Seconds in a JSONPath Wait",
      machine({"A": {"Type": "Wait", "Seconds": "ten", "End": True}}, ql="JSONPath"),
-     "States.A.Seconds", "should be an Integer",
+     "States.A.Seconds", "it must be an integer from 0 to",
      machine({"A": {"Type": "Wait", "Seconds": 10, "End": True}}, ql="JSONPath")),
 ]
 

@@ -208,3 +208,76 @@ def test_long_names_fit_aws_limits(moto_url):
         deploy(connect(None, moto_url), DeployPlan("k" * 60, [kid, parent], zip_of("v")))
     with pytest.raises(DeployRefused, match="--name"):
         deploy(connect(None, moto_url), DeployPlan("has space", [SOLO], zip_of("v")))
+
+
+# -- drift (issue #13 item 3): never delete or revert what pyawssfn did not create or set ----------------------------
+
+def test_an_inline_policy_the_user_added_is_reported_and_kept(moto_url):
+    aws = connect(None, moto_url)
+    iam = client(moto_url, "iam")
+    assert deploy(aws, DeployPlan("drift1", [SOLO], zip_of("v = 1"))).error is None
+    mine = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+    iam.put_role_policy(RoleName="drift1-states", PolicyName="user-added", PolicyDocument=json.dumps(mine))
+    again = deploy(aws, DeployPlan("drift1", [SOLO], zip_of("v = 1")))
+    assert again.error is None
+    assert "user-added" in iam.list_role_policies(RoleName="drift1-states")["PolicyNames"]
+    role_step = next(s for s in again.steps if s.name == "drift1-states")
+    assert role_step.outcome == "unchanged" and any("'user-added'" in d for d in role_step.drift)
+    reverted = deploy(aws, DeployPlan("drift1", [SOLO], zip_of("v = 1"), revert_drift=True))
+    assert reverted.error is None
+    assert "user-added" not in iam.list_role_policies(RoleName="drift1-states")["PolicyNames"]
+
+
+def test_function_settings_changed_on_aws_are_reported_and_kept(moto_url):
+    from pyawssfn.deploy.options import FunctionOptions
+
+    aws = connect(None, moto_url)
+    lam = client(moto_url, "lambda")
+    assert deploy(aws, DeployPlan("drift2", [SOLO], zip_of("v = 1"))).error is None
+    lam.update_function_configuration(FunctionName="drift2", MemorySize=1024, Timeout=120)
+    again = deploy(aws, DeployPlan("drift2", [SOLO], zip_of("v = 1")))
+    config = lam.get_function(FunctionName="drift2")["Configuration"]
+    assert (config["MemorySize"], config["Timeout"]) == (1024, 120)
+    fn_step = next(s for s in again.steps if s.kind == "function")
+    assert fn_step.outcome == "unchanged" and len(fn_step.drift) == 2
+    assert any("MemorySize is 1024 MB on AWS" in d for d in fn_step.drift)
+    # Reported again on the next deploy: the user's value is not silently adopted.
+    assert len(next(s for s in deploy(aws, DeployPlan("drift2", [SOLO], zip_of("v = 1"))).steps
+                    if s.kind == "function").drift) == 2
+    chosen = deploy(aws, DeployPlan("drift2", [SOLO], zip_of("v = 1"), function=FunctionOptions(memory=512)))
+    config = lam.get_function(FunctionName="drift2")["Configuration"]
+    assert (config["MemorySize"], config["Timeout"]) == (512, 120)
+    assert [d.split(" ")[0] for d in next(s for s in chosen.steps if s.kind == "function").drift] == ["Timeout"]
+    deploy(aws, DeployPlan("drift2", [SOLO], zip_of("v = 1"), revert_drift=True))
+    config = lam.get_function(FunctionName="drift2")["Configuration"]
+    assert (config["MemorySize"], config["Timeout"]) == (256, 60)
+
+
+def test_function_timeout_covers_the_longest_step_and_options_are_applied(moto_url):
+    from pyawssfn.deploy.options import FunctionOptions
+
+    aws = connect(None, moto_url)
+    lam = client(moto_url, "lambda")
+    slow = Machine("slow", machine(("S", lambda_task("s", TimeoutSeconds=300))), steps=["s"])
+    assert deploy(aws, DeployPlan("drift3", [slow], zip_of("v = 1"),
+                                  function=FunctionOptions(environment={"STAGE": "prod"}))).error is None
+    config = lam.get_function(FunctionName="drift3")["Configuration"]
+    assert config["Timeout"] == 305 and config["Environment"]["Variables"] == {"STAGE": "prod"}
+    # Our own earlier choice is ours to change: a longer step raises the timeout without any flag.
+    slower = Machine("slow", machine(("S", lambda_task("s", TimeoutSeconds=600))), steps=["s"])
+    assert deploy(aws, DeployPlan("drift3", [slower], zip_of("v = 1"),
+                                  function=FunctionOptions(environment={"STAGE": "prod"}))).error is None
+    assert lam.get_function(FunctionName="drift3")["Configuration"]["Timeout"] == 605
+    short = deploy(aws, DeployPlan("drift3", [slower], zip_of("v = 1"), function=FunctionOptions(timeout=100)))
+    assert short.error is not None and "shorter than the longest step" in str(short.error)
+
+
+def test_a_machine_type_is_set_at_creation_and_never_silently_changed(moto_url):
+    aws = connect(None, moto_url)
+    sfn = client(moto_url, "stepfunctions")
+    first = deploy(aws, DeployPlan("typed1", [SOLO], zip_of("v = 1"), machine_type="EXPRESS"))
+    assert first.error is None
+    assert sfn.describe_state_machine(stateMachineArn=first.state_machine_arn)["type"] == "EXPRESS"
+    second = deploy(aws, DeployPlan("typed1", [SOLO], zip_of("v = 1")))
+    assert second.error is not None and "type cannot change" in str(second.error)
+    assert sfn.describe_state_machine(stateMachineArn=first.state_machine_arn)["type"] == "EXPRESS"

@@ -181,3 +181,37 @@ def test_every_nested_task_is_granted_and_nothing_else(tree):
     for statement in doc["Statement"]:      # no action is granted on resources another action needed
         for action in statement["Action"]:
             assert set(statement["Resource"]) == granted[action]
+
+
+# -- issue #13: resources AWS would refuse or actions missing -------------------------------------------------------
+
+def _sdk(resource, **arguments):
+    return machine(("T", {"Type": "Task", "Resource": f"arn:aws:states:::aws-sdk:{resource}",
+                          "Arguments": arguments, "End": True}))
+
+
+def test_dynamodb_query_and_scan_on_an_index_get_the_index_arn():
+    table = f"{P}:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}:table/orders"
+    for op in ("query", "scan"):
+        g = grants(_sdk(f"dynamodb:{op}", TableName="orders", IndexName="by-date"))
+        assert g[f"dynamodb:{op.capitalize()}"] == {table, f"{table}/index/by-date"}
+    g = grants(_sdk("dynamodb:query", TableName="orders", IndexName="{% $index %}"))
+    assert g["dynamodb:Query"] == {table, f"{table}/index/*"}
+    assert grants(_sdk("dynamodb:query", TableName="orders"))["dynamodb:Query"] == {table}
+
+
+def test_a_versioned_s3_read_needs_get_object_version():
+    g = grants(_sdk("s3:getObject", Bucket="b", Key="k", VersionId="v1"))
+    assert g == {"s3:GetObject": {f"{P}:s3:::b/k"}, "s3:GetObjectVersion": {f"{P}:s3:::b/k"}}
+    assert "s3:GetObjectVersion" not in grants(_sdk("s3:getObject", Bucket="b", Key="k"))
+
+
+def test_table_and_bucket_given_as_arns_are_used_as_they_are():
+    table = "arn:aws:dynamodb:eu-west-1:111122223333:table/orders"
+    assert grants(_sdk("dynamodb:getItem", TableName=table, Key={}))["dynamodb:GetItem"] == {table}
+    optimized = machine(("T", {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+                               "Arguments": {"TableName": table, "Item": {}}, "End": True}))
+    assert grants(optimized)["dynamodb:PutItem"] == {table}
+    ap = "arn:aws:s3:us-east-1:111122223333:accesspoint/reports"
+    assert grants(_sdk("s3:getObject", Bucket=ap, Key="k"))["s3:GetObject"] == {f"{ap}/object/k"}
+    assert grants(_sdk("s3:listObjectsV2", Bucket=ap))["s3:ListBucket"] == {ap}

@@ -504,8 +504,8 @@ class Checker:
             for key, value in template.items():
                 if key.endswith(".$"):
                     if not is_path_or_intrinsic(value):
-                        self.add(join(path, key), f'is {_show(value)}; a key ending in ".$" needs a JSONPath '
-                                                  "($..., $$..., $variable...) or an intrinsic function")
+                        self.add(join(path, key), f"The value for the field '{key}' must be a valid JSONPath or a "
+                                                  f"valid intrinsic function call (it is {_show(value)})")
                 else:
                     self._payload_template(value, join(path, key))
 

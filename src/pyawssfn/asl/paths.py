@@ -19,9 +19,29 @@ _QUOTED_NAME = re.compile(r"\['[^']*'\]")
 _INTRINSIC = re.compile(r"^States\.(\w+)\((.*)\)$", re.DOTALL)
 
 
+# Inside an intrinsic's string literal only these may follow a backslash (Intrinsic functions: "escape ' { } \\").
+_INTRINSIC_ESCAPES = frozenset("'{}\\")
+
+
 def is_intrinsic(value: str) -> bool:
     m = _INTRINSIC.match(value)
-    return bool(m) and m.group(1) in INTRINSIC_FUNCTIONS
+    return bool(m) and m.group(1) in INTRINSIC_FUNCTIONS and _literals_well_formed(m.group(2))
+
+
+def _literals_well_formed(arguments: str) -> bool:
+    """Every string literal of the arguments is closed and holds only the escapes AWS accepts."""
+    inside, i = False, 0
+    while i < len(arguments):
+        ch = arguments[i]
+        if inside and ch == "\\":
+            if i + 1 >= len(arguments) or arguments[i + 1] not in _INTRINSIC_ESCAPES:
+                return False
+            i += 2
+            continue
+        if ch == "'":
+            inside = not inside
+        i += 1
+    return not inside
 
 
 def is_path(value: object, *, variables: bool = True, context: bool = True) -> bool:

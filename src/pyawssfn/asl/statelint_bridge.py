@@ -33,6 +33,9 @@ _DROP_ALWAYS = (
     re.compile(r"^No terminal state found in machine at ", re.DOTALL),
     re.compile(r"States\.ALL can only appear in the last element, and by itself\.$"),
     re.compile(r'^Field ".*" of \w+ at ".*" is not a JSONPath or intrinsic function expression$', re.DOTALL),
+    # statelint's numeric bounds are exclusive at both ends ("is 0 but allowed floor is 0" refuses 0, MaxItems 0
+    # included, which AWS accepts): aws_rules.py and checks.py bound every such field with AWS's ranges.
+    re.compile(r" is .* but allowed (floor|ceiling) is -?\d+$", re.DOTALL),
 )
 _NOT_ALLOWED = re.compile(r'^Field "(?P<field>.*)" not allowed in (?P<path>.*)$', re.DOTALL)
 _FORBIDDEN = re.compile(r'^(?P<path>.*) has forbidden field "(?P<field>.*)"$', re.DOTALL)
@@ -152,6 +155,8 @@ def _false_positive(path: str, predicate: str, query_language: dict[str, str]) -
     leaf = path.rsplit(".", 1)[-1]
     if leaf in _OWN_RANGE_FIELDS or field in _OWN_RANGE_FIELDS or leaf in REFERENCE_PATH_FIELDS:
         return True
+    if leaf == "Condition":
+        return True  # JSONata-only; checks.py judges it (AWS accepts a literal boolean as well as {% %})
     m = _PATTERN.match(predicate)
     if m:
         value, kind = m.group("value"), m.group("kind")

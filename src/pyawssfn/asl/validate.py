@@ -5,13 +5,22 @@ import json
 from typing import Any
 
 from pyawssfn.asl import constants as C
+from pyawssfn.asl.aws_rules import STANDARD, aws_rule_problems
 from pyawssfn.asl.checks import Checker
 from pyawssfn.asl.problem import ROOT, Problem
 from pyawssfn.asl.statelint_bridge import statelint_messages, translate
 
 
-def validate_definition(definition: dict | str) -> list[Problem]:
-    """Problems of ``definition`` (a parsed dict, or its JSON text); an empty list means it is valid."""
+def validate_definition(definition: dict | str, machine_type: str = STANDARD) -> list[Problem]:
+    """Problems of ``definition`` (a parsed dict, or its JSON text) for a state machine of ``machine_type``
+    (STANDARD or EXPRESS); an empty list means AWS would accept it."""
+    try:
+        return _validate(definition, machine_type)
+    except RecursionError:  # statelint and the structural checks recurse; a pathological nesting must not crash
+        return [Problem(ROOT, "the definition is nested too deeply to validate (Python's recursion limit)")]
+
+
+def _validate(definition: dict | str, machine_type: str) -> list[Problem]:
     if isinstance(definition, (str, bytes)):
         text = definition.decode("utf-8", "replace") if isinstance(definition, bytes) else definition
         try:
@@ -36,7 +45,11 @@ def validate_definition(definition: dict | str) -> list[Problem]:
                                       "bytes (1 MiB)"))
     checker = Checker()
     problems += checker.run(parsed)
-    problems += translate(parsed, statelint_messages(parsed), checker.covered, checker.query_language)
+    problems += aws_rule_problems(parsed, machine_type)
+    ours = {p.path for p in problems}
+    # One field, one verdict: where a check of ours spoke, statelint's wording of the same problem is dropped.
+    problems += [p for p in translate(parsed, statelint_messages(parsed), checker.covered, checker.query_language)
+                 if p.path not in ours]
     return _unique(problems)
 
 

@@ -13,7 +13,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     actions.required = True
     ok = actions.add_parser("succeed", help="SendTaskSuccess: the task returns OUTPUT")
     ok.add_argument("token", metavar="TOKEN")
-    ok.add_argument("--output", required=True, metavar="JSON", help="the task's result (JSON)")
+    ok.add_argument("--output", required=True, metavar="JSON", help="the task's result: JSON text, or @FILE (@- for standard input)")
     bad = actions.add_parser("fail", help="SendTaskFailure: the task fails with ERROR and CAUSE")
     bad.add_argument("token", metavar="TOKEN")
     bad.add_argument("--error", metavar="ERROR", help="error name (what Catch and Retry match)")
@@ -31,7 +31,11 @@ def run(args: argparse.Namespace) -> int:
     from pyawssfn.deploy import executions  # boto3: only when the command runs
 
     aws = aws_from_args(args)
-    executions.callback(aws, args.action, args.token, output=getattr(args, "output", None),
+    output = getattr(args, "output", None)
+    if output is not None:
+        from pyawssfn.commands.inputs import json_argument
+        output = json_argument(output, "--output")[1]  # JSON text, @FILE or @-
+    executions.callback(aws, args.action, args.token, output=output,
                         error=getattr(args, "error", None), cause=getattr(args, "cause", None))
     print({"succeed": "success sent", "fail": "failure sent", "heartbeat": "heartbeat sent"}[args.action])
     return 0

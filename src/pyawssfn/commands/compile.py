@@ -23,16 +23,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pyawssfn.commands.inputs import bounded_recursion, check_output, display, read_source, write_output
-    from pyawssfn.compiler import CompileError, compile_source
+    from pyawssfn.commands.inputs import check_output, compile_module, write_output
+    from pyawssfn.compiler import CompileError
 
-    source = read_source(args.file)
     check_output(args.output, args.force, inputs=[args.file])
-    filename = "<stdin>" if args.file == "-" else args.file
-    try:
-        with bounded_recursion(display(args.file)):
-            result = compile_source(source, filename, workflow=args.workflow, function_arn=args.function_arn,
-                                    transient_retry=not args.no_transient_retry)
+    try:  # the definition is validated as AWS would: a refusal is reported at the Python line that caused it
+        result = compile_module(args.file, args.workflow, function_arn=args.function_arn,
+                                transient_retry=not args.no_transient_retry)
     except CompileError as exc:
         for d in exc.diagnostics:
             print(str(d), file=sys.stderr)

@@ -11,6 +11,7 @@ from pyawssfn.deploy.source import load_machines
 
 if TYPE_CHECKING:
     from pyawssfn.deploy.deployer import DeployResult
+from pyawssfn.deploy.options import FunctionOptions, OptionError, parse_environment
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -28,6 +29,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="use this Lambda execution role instead of creating one")
     p.add_argument("--requirements", metavar="FILE", help="requirements.txt of packages to bundle in the zip")
     add_runtime_options(p)
+    p.add_argument("--memory", type=int, metavar="MB",
+                   help="the Lambda function's memory, 128 to 10240 MB (default 256; a value changed on AWS is kept)")
+    p.add_argument("--timeout", type=int, metavar="SECONDS",
+                   help="the Lambda function's timeout, 1 to 900 s (default: 60, or more to outlive the longest "
+                        "@sfn.task(timeout=...); a value changed on AWS is kept)")
+    p.add_argument("--env", action="append", metavar="KEY=VALUE",
+                   help="an environment variable of the Lambda function; repeatable (replaces the whole set)")
+    p.add_argument("--revert-drift", action="store_true",
+                   help="set back what was changed on AWS outside pyawssfn (function settings, extra inline "
+                        "policies on its roles); without it such drift is reported and left alone")
+    p.add_argument("--type", choices=["STANDARD", "EXPRESS"], default=None, dest="machine_type",
+                   help="the state machine type (default: @sfn.workflow(type=...), else STANDARD); fixed at creation")
+    p.add_argument("--layer", action="append", default=[], metavar="ARN",
+                   help="a Lambda layer version ARN for the function; repeatable (at most 5)")
     p.add_argument("--tracing", action="store_true", help="enable X-Ray tracing on the state machine(s)")
     add_log_level_option(p)
     add_aws_args(p)
@@ -42,12 +57,27 @@ def run(args: argparse.Namespace) -> int:
     from pyawssfn.deploy.deployer import DeployPlan, deploy  # boto3: only when the command runs
     from pyawssfn.deploy.packaging_bridge import build_zip
 
+    try:
+        function = FunctionOptions(memory=args.memory, timeout=args.timeout, architecture=args.arch,
+                                   environment=None if args.env is None else parse_environment(args.env),
+                                   layers=tuple(args.layer))
+    except OptionError as exc:
+        raise UsageError(str(exc)) from None
     aws = aws_from_args(args)   # checked before the slower packaging step
+    from pyawssfn.commands.inputs import read_source
+    from pyawssfn.deploy.express import check_express, declared_type
+
+    read_source(args.file)  # a directory, an unreadable or oversized file: said plainly, before anything else
     machines = load_machines(args.file, args.workflow)
+    machine_type = args.machine_type or declared_type(args.file, machines[-1].workflow)
+    if machine_type == "EXPRESS":
+        for m in machines:
+            check_express(m.definition, m.workflow)
     zip_bytes = build_zip(args.file, machines, args.requirements, runtime=args.runtime, arch=args.arch)
     plan = DeployPlan(name=args.name, machines=machines, zip_bytes=zip_bytes, role_arn=args.role_arn,
                       lambda_role_arn=args.lambda_role_arn, runtime=args.runtime, arch=args.arch,
-                      tracing=args.tracing, log_level=args.log_level)
+                      tracing=args.tracing, log_level=args.log_level, function=function,
+                      revert_drift=args.revert_drift, machine_type=machine_type)
     result = deploy(aws, plan)
     report(result)
     return 1 if result.error else 0
@@ -60,6 +90,8 @@ def report(result: DeployResult) -> None:
         if s.detail and s.outcome != "failed":
             line += f" ({s.detail})" if s.outcome == "updated" else f"  {s.detail}"
         print(line)
+        for d in s.drift:
+            print(f"{'':<14} {'':<{width}}  drift: {d}")
     if result.error:
         note = {"failed": " (incomplete)", "not reached": " (as it was before)"}
         made = [f"{s.kind} {s.name}{note.get(s.outcome, '')}" for s in result.steps

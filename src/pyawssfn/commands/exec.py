@@ -119,7 +119,9 @@ def parse_lambdas(specs: list[str]) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pyawssfn.local import DefinitionError, Executor, InvalidExecutionInput, MockFormatError, load_mocks
+    from pyawssfn.commands.inputs import read_json_file
+    from pyawssfn.local import DefinitionError, Executor, InvalidExecutionInput, MockFormatError
+    from pyawssfn.local.mocks import check_mocks
     from pyawssfn.local.report import execution_summary, render_timeline
 
     definition = _read_definition(args.definition)
@@ -127,8 +129,9 @@ def run(args: argparse.Namespace) -> int:
     lambdas = parse_lambdas(args.lambdas)
     mocks = None
     if args.mocks:
+        mocks, _ = read_json_file(args.mocks, "mocks file")  # bounded, decoded and checked as every JSON input
         try:
-            mocks = load_mocks(args.mocks)
+            check_mocks(mocks)
         except MockFormatError as exc:
             raise _usage(str(exc)) from None
     try:

@@ -39,7 +39,7 @@ def display(name: str) -> str:
     return "standard input" if name == STDIO else name
 
 
-def read_bytes(name: str, what: str = "file", limit: int = MAX_READ_BYTES) -> bytes:
+def read_bytes(name: str, what: str = "the file", limit: int = MAX_READ_BYTES) -> bytes:
     """The bytes of ``name`` (``-``: standard input), at most ``limit`` of them."""
     try:
         if name == STDIO:
@@ -47,19 +47,20 @@ def read_bytes(name: str, what: str = "file", limit: int = MAX_READ_BYTES) -> by
         else:
             path = pathlib.Path(name)
             if path.is_dir():
-                raise usage(f"cannot read the {what} {name}: it is a directory")
+                raise usage(f"cannot read {what} {name}: it is a directory")
             with open(path, "rb") as fh:
                 data = fh.read(limit + 1)
     except FileNotFoundError:
-        raise usage(f"cannot read the {what} {name}: no such file") from None
+        raise usage(f"cannot read {what} {name}: no such file") from None
     except PermissionError:
-        raise usage(f"cannot read the {what} {name}: permission denied") from None
+        raise usage(f"cannot read {what} {name}: permission denied") from None
     except OSError as exc:
-        raise usage(f"cannot read the {what} {display(name)}: {exc.strerror or exc}") from None
+        raise usage(f"cannot read {what} {display(name)}: {exc.strerror or exc}") from None
     except ValueError as exc:  # e.g. an embedded NUL in the name
-        raise usage(f"cannot read the {what} {name!r}: {exc}") from None
+        raise usage(f"cannot read {what} {name!r}: {exc}") from None
     if len(data) > limit:
-        raise usage(f"{display(name)} is larger than {limit // (1024 * 1024)} MiB; pyawssfn reads no {what} that big")
+        raise usage(f"cannot read {what} {display(name)}: it is larger than {limit // (1024 * 1024)} MiB, the most "
+                    "pyawssfn reads")
     return data
 
 
@@ -84,7 +85,7 @@ def decode_source(data: bytes, name: str) -> str:
 
 def read_source(name: str) -> str:
     """The text of a Python module named on the command line."""
-    return decode_source(read_bytes(name, "Python module"), name)
+    return decode_source(read_bytes(name, "the Python module"), name)
 
 
 def decode_json_text(data: bytes, name: str) -> str:
@@ -145,7 +146,7 @@ def parse_json(text: str, where: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
     return value
 
 
-def read_json_file(name: str, what: str = "JSON file") -> tuple[Any, str]:
+def read_json_file(name: str, what: str = "the JSON file") -> tuple[Any, str]:
     """The value of a JSON file (``-``: standard input) and its text."""
     text = decode_json_text(read_bytes(name, what), name)
     return parse_json(text, display(name)), text
@@ -154,7 +155,7 @@ def read_json_file(name: str, what: str = "JSON file") -> tuple[Any, str]:
 def json_argument(text: str, option: str = "--input") -> tuple[Any, str]:
     """An option taking JSON: the JSON itself, or ``@FILE`` (``@-`` for standard input). ``(value, text)``."""
     if text.startswith("@"):
-        return read_json_file(text[1:] or STDIO, f"{option} file")
+        return read_json_file(text[1:] or STDIO, f"the {option} file")
     return parse_json(text, option), text
 
 
@@ -162,7 +163,7 @@ def definition_argument(text: str, what: str = "definition") -> tuple[Any, str, 
     """A definition given as JSON text (it starts with ``{``), a file, or ``-``: ``(value, text, origin)``."""
     if text.lstrip().startswith(("{", "[")):
         return parse_json(text, f"the {what} given on the command line"), text, f"the {what} on the command line"
-    value, body = read_json_file(text, f"{what} file")
+    value, body = read_json_file(text, f"the {what} file")
     return value, body, display(text)
 
 
@@ -238,3 +239,21 @@ def bounded_recursion(what: str) -> Iterator[None]:
         yield
     except RecursionError:
         raise usage(f"{display(what)}: {TOO_DEEP}") from None
+
+
+# -- compiling a module named on the command line --------------------------------------------------------------------
+
+def compile_module(name: str, workflow: str | None = None, *, validate: bool = True, **options):
+    """Read ``name`` (decoded as Python decodes it), compile it, and (``validate``) refuse a definition AWS would
+    reject, each problem at its Python line. Raises the compiler's CompileError, or UsageError for unreadable input
+    or nesting beyond Python's recursion limit."""
+    from pyawssfn.asl.compiled import check_compiled
+    from pyawssfn.compiler import compile_source
+
+    source = read_source(name)
+    filename = "<stdin>" if name == STDIO else name
+    with bounded_recursion(name):
+        result = compile_source(source, filename, workflow=workflow, **options)
+    if validate:
+        check_compiled(result, filename)
+    return result

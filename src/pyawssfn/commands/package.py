@@ -20,6 +20,9 @@ def add_parser(subparsers):
     p.add_argument("--requirements", metavar="FILE",
                    help="requirements to bundle (default: the [project] dependencies of the nearest pyproject.toml)")
     add_runtime_options(p)
+    p.add_argument("--include", action="append", default=[], metavar="GLOB",
+                   help="a data file (glob, relative to the module's folder) the Lambda reads; repeatable. Also "
+                        "read from [tool.pyawssfn] include = [...] in pyproject.toml (see docs/packaging.md)")
     p.set_defaults(func=run)
     return p
 
@@ -27,16 +30,14 @@ def add_parser(subparsers):
 def steps_of(path: pathlib.Path, workflow: str | None) -> list[str] | None:
     """The steps the compiled machine calls (with those of the child workflows it starts); None after printing the
     compile errors."""
-    from pyawssfn.commands.inputs import bounded_recursion, read_source
-    from pyawssfn.compiler import CompileError, compile_source
+    from pyawssfn.commands.inputs import compile_module
+    from pyawssfn.compiler import CompileError
 
-    source = read_source(str(path))
     steps, todo, done = set(), [workflow], set()
     while todo:
         name = todo.pop()
         try:
-            with bounded_recursion(str(path)):
-                res = compile_source(source, str(path), workflow=name)
+            res = compile_module(str(path), name)
         except CompileError as exc:
             for d in getattr(exc, "diagnostics", None) or [exc]:
                 print(str(d), file=sys.stderr)
@@ -68,11 +69,22 @@ def run(args) -> int:
         return 2
     try:
         result = build_package(path, steps, out, force=args.force, requirements_file=args.requirements,
-                               runtime=args.runtime, arch=args.arch)
+                               runtime=args.runtime, arch=args.arch, include=args.include)
     except PackageError as exc:
         print(f"pyawssfn: error: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {result.path} ({len(result.entries)} files, {len(result.steps)} step{'' if len(result.steps) == 1 else 's'}: {', '.join(result.steps)}; "
-          f"sha256 {result.sha256[:16]})", file=sys.stderr)
+    _report(result)
     print(result.handler)
     return 0
+
+
+def _report(result) -> None:
+    """What went into the zip: the user's own files by name, the dependencies as a count."""
+    n_steps = len(result.steps)
+    print(f"wrote {result.path} ({len(result.entries)} files, {n_steps} step{'' if n_steps == 1 else 's'}: "
+          f"{', '.join(result.steps)}; sha256 {result.sha256[:16]})", file=sys.stderr)
+    print(f"  modules: {', '.join(result.modules)}", file=sys.stderr)
+    if result.data:
+        print(f"  data files: {', '.join(result.data)}", file=sys.stderr)
+    if result.requirements:
+        print(f"  requirements: {', '.join(result.requirements)} ({result.dependency_files} files)", file=sys.stderr)

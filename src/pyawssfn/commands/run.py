@@ -61,13 +61,11 @@ def _read_input(text: str):
 
 def _compile_or_exit(path: pathlib.Path, workflow: str | None):
     """Compile first, so a broken module gets its diagnostics rather than an import traceback."""
-    from pyawssfn.commands.inputs import bounded_recursion, read_source
-    from pyawssfn.compiler import CompileError, compile_source
+    from pyawssfn.commands.inputs import compile_module
+    from pyawssfn.compiler import CompileError
 
-    source = read_source(str(path))  # decoded as Python decodes it (BOM, coding cookie), read with a size bound
-    try:
-        with bounded_recursion(str(path)):
-            return compile_source(source, str(path), workflow=workflow)
+    try:  # decoded as Python decodes it, and refused when AWS would refuse the definition
+        return compile_module(str(path), workflow)
     except CompileError as exc:
         for d in exc.diagnostics:
             print(str(d), file=sys.stderr)

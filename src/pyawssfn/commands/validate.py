@@ -13,8 +13,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Validate a state machine: a workflow .py is compiled first, a .json file is read, and an "
                     "argument starting with { is the definition itself. Every problem is reported at once "
                     "(statelint plus the JSONata, Variables and limit rules it does not know).")
-    p.add_argument("source", metavar="FILE|DEFINITION", help="workflow .py, definition .json, or JSON text")
+    p.add_argument("source", metavar="FILE|DEFINITION",
+                   help="workflow .py, definition .json (- for standard input), or JSON text")
     p.add_argument("--workflow", metavar="NAME", help="the workflow to compile when the module has several")
+    p.add_argument("--type", choices=["STANDARD", "EXPRESS"], default="STANDARD", dest="machine_type",
+                   help="the state machine type to validate for (default STANDARD); EXPRESS adds its restrictions "
+                        "(no .sync, .waitForTaskToken or activities)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
 
@@ -29,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
         for line in exc.lines:
             print(line, file=sys.stderr)
         return 2
-    problems = validate_definition(loaded.text if loaded.text is not None else loaded.definition)
+    problems = validate_definition(loaded.text if loaded.text is not None else loaded.definition,
+                                   machine_type=args.machine_type)
     states = count_states(loaded.definition)
     if args.json:
         print(json.dumps({"valid": not problems, "states": states,

@@ -99,11 +99,6 @@ def write_output(text: str, out: str | None, force: bool) -> None:
 
 
 def json_arg(text: str, what: str) -> Any:
-    import json
-
-    from pyawssfn.deploy.source import ShipError
-
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise ShipError(f"{what} is not valid JSON: {exc}") from exc
+    """An option's JSON, or @FILE / @- (see commands/inputs.py); refusals are UsageErrors (exit 2)."""
+    from pyawssfn.commands.inputs import json_argument
+    return json_argument(text, what)[0]

@@ -16,10 +16,11 @@ from typing import Any, Callable
 
 import botocore.exceptions as bexc
 
+from pyawssfn.deploy import drift
 from pyawssfn.deploy.aws import Aws, AwsProblem, describe, error_code
 from pyawssfn.deploy.iam import derive_policy, render_policy, trust_policy
-from pyawssfn.deploy.source import (DEFAULT_RUNTIME, FUNCTION_MEMORY, FUNCTION_TIMEOUT, HANDLER, OWNER_TAG, Machine,
-                                    ShipError, children_of)
+from pyawssfn.deploy.options import FunctionOptions, OptionError
+from pyawssfn.deploy.source import DEFAULT_RUNTIME, HANDLER, OWNER_TAG, Machine, ShipError, children_of
 
 # IAM is eventually consistent: a role just made may not be assumable for some seconds. Retry only that.
 PROPAGATION_DELAYS = (2, 3, 5, 8, 12)
@@ -33,6 +34,7 @@ class Step:
     detail: str = ""
     workflow: str | None = None   # the workflow a state machine or its role is for
     made: bool = False            # the resource exists (from before, or made now even if a later call failed)
+    drift: list[str] = field(default_factory=list)   # changes made outside pyawssfn, found and left as they are
 
 
 @dataclass
@@ -46,6 +48,9 @@ class DeployPlan:
     arch: str = "x86_64"
     tracing: bool = False
     log_level: str = "ERROR"                # "OFF" | "ERROR" | "FATAL" | "ALL"; execution data never included
+    function: FunctionOptions = field(default_factory=FunctionOptions)   # memory, timeout, environment
+    revert_drift: bool = False              # set back what was changed outside pyawssfn (else: report it, leave it)
+    machine_type: str = "STANDARD"          # STANDARD | EXPRESS (fixed when a machine is created)
 
 
 @dataclass
@@ -311,11 +316,15 @@ class Deployer:
         if current is None or _doc(current) != _norm(policy):
             self.iam.put_role_policy(RoleName=step.name, PolicyName=policy_name, PolicyDocument=json.dumps(policy))
             changed = True
-        # Inline policies from an older version of the workflow would widen the role: drop them.
-        for other in self.iam.list_role_policies(RoleName=step.name).get("PolicyNames", []):
-            if other != policy_name:
+        # Someone else's inline policy on our role is theirs to remove: reported, deleted only with --revert-drift.
+        names = self.iam.list_role_policies(RoleName=step.name).get("PolicyNames", [])
+        for other in drift.foreign_policies(names, policy_name):
+            if self.plan.revert_drift:
                 self.iam.delete_role_policy(RoleName=step.name, PolicyName=other)
                 changed = True
+            else:
+                step.drift.append(f"inline policy {other!r} was not put there by pyawssfn: left as it is (it may "
+                                  "widen the role's permissions; --revert-drift removes it)")
         step.outcome = "updated" if changed else "unchanged"
         if changed:
             self._fresh_roles.add(role["Arn"])
@@ -358,8 +367,18 @@ class Deployer:
     # --- the function --------------------------------------------------------------------------------------
 
     def _function_config(self) -> dict[str, Any]:
+        try:
+            settings = self.plan.function.resolved(m.definition for m in self.plan.machines)
+        except OptionError as exc:
+            raise ShipError(str(exc)) from None
         return {"Role": self._lambda_role_arn(), "Handler": HANDLER, "Runtime": self.plan.runtime,
-                "Timeout": FUNCTION_TIMEOUT, "MemorySize": FUNCTION_MEMORY}
+                "Timeout": settings["Timeout"], "MemorySize": settings["MemorySize"],
+                "Environment": settings["Environment"], "Layers": settings["Layers"]}
+
+    def _explicit(self) -> set[str]:
+        f = self.plan.function
+        return {key for key, value in (("MemorySize", f.memory), ("Timeout", f.timeout),
+                                       ("Environment", f.environment)) if value is not None}
 
     def _lambda_role_arn(self) -> str:
         return self.plan.lambda_role_arn or self.lambda_role
@@ -368,16 +387,19 @@ class Deployer:
         zip_sha = base64.b64encode(hashlib.sha256(self.plan.zip_bytes).digest()).decode()
         config = self._function_config()
         try:
-            current = self.lam.get_function(FunctionName=step.name)["Configuration"]
+            got = self.lam.get_function(FunctionName=step.name)
+            current, tags = got["Configuration"], got.get("Tags") or {}
         except bexc.ClientError as exc:
             if error_code(exc) != "ResourceNotFoundException":
                 raise
-            current = None
+            current, tags = None, {}
         if current is None:
+            record = drift.encode_record(config)
+            create = {**config, "Environment": {"Variables": config["Environment"]}}
             fn = self._retry_propagation(lambda: self.lam.create_function(
                 FunctionName=step.name, Code={"ZipFile": self.plan.zip_bytes}, Architectures=[self.plan.arch],
-                Description=f"pyawssfn steps of {self.root}", Tags={OWNER_TAG: self.plan.name}, **config),
-                config["Role"])
+                Description=f"pyawssfn steps of {self.root}",
+                Tags={OWNER_TAG: self.plan.name, drift.SETTINGS_TAG: record}, **create), config["Role"])
             self.result.function_arn = fn["FunctionArn"]
             step.outcome, step.detail = "created", fn["FunctionArn"]
             self._wait_function(step.name, "function_active_v2")
@@ -389,12 +411,17 @@ class Deployer:
                                           Architectures=[self.plan.arch])
             self._wait_function(step.name, "function_updated_v2")
             changes.append("code")
-        diff = {k: v for k, v in config.items() if current.get(k) != v}
+        plan = drift.function_changes(current, tags, config, self._explicit(), self.plan.revert_drift)
+        step.drift += plan.drift
+        diff = plan.update
         if diff:
             self._retry_propagation(lambda: self.lam.update_function_configuration(FunctionName=step.name, **diff),
                                     config["Role"])
             self._wait_function(step.name, "function_updated_v2")
             changes.append("configuration (" + ", ".join(sorted(diff)) + ")")
+        record = drift.encode_record(plan.record)
+        if tags.get(drift.SETTINGS_TAG) != record:
+            self.lam.tag_resource(Resource=self.result.function_arn, Tags={drift.SETTINGS_TAG: record})
         step.outcome = "updated" if changes else "unchanged"
         step.detail = " and ".join(changes) if changes else ""
 
@@ -426,11 +453,14 @@ class Deployer:
         logging = self._logging(m.workflow)
         if current is None:
             out = self._retry_propagation(lambda: self.sfn.create_state_machine(
-                name=step.name, definition=json.dumps(definition), roleArn=role_arn, type="STANDARD",
+                name=step.name, definition=json.dumps(definition), roleArn=role_arn, type=self.plan.machine_type,
                 loggingConfiguration=logging, tracingConfiguration=tracing,
                 tags=[{"key": OWNER_TAG, "value": self.plan.name}]), role_arn)
             step.outcome, step.detail = "created", out["stateMachineArn"]
         else:
+            if current.get("type", "STANDARD") != self.plan.machine_type:
+                raise DeployRefused(f"state machine {step.name} is {current.get('type')}: a machine's type cannot "
+                                    f"change to {self.plan.machine_type}; delete it or deploy under another --name")
             changes = []
             if _json_or_none(current.get("definition")) != definition:
                 changes.append("definition")

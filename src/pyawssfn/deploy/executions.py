@@ -24,10 +24,9 @@ def state_machine_arn(aws: Aws, name_or_arn: str) -> str:
 
 
 def parse_json(text: str, what: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise AwsProblem(f"{what} is not valid JSON: {exc}", 2) from exc
+    """JSON refused as AWS refuses it (NaN, 1e400, lone surrogates, too deep): UsageError, exit 2."""
+    from pyawssfn.commands.inputs import parse_json as parse
+    return parse(text, what)
 
 
 def start(aws: Aws, name_or_arn: str, input_text: str, name: str | None = None) -> dict[str, Any]:

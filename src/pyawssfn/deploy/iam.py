@@ -257,6 +257,8 @@ def _sdk(model: PolicyModel, rest: str, args: dict[str, Any]) -> None:
     prefix = iam_prefix(service)
     op = _pascal(operation)
     actions = SDK_ACTION_ALIAS.get((prefix, op), [f"{prefix}:{op}"])
+    if prefix == "s3" and _given(args, "VersionId") and op in _VERSIONED:
+        actions = [*actions, _VERSIONED[op]]   # a versioned read or delete is its own IAM action
     resources = _sdk_resources(prefix, op, args)
     if resources == ["*"]:
         model.notes.append(f"{', '.join(actions)} (for {service}:{operation}): resource \"*\" (no narrower "
@@ -264,16 +266,48 @@ def _sdk(model: PolicyModel, rest: str, args: dict[str, Any]) -> None:
     model.grant(f"Sdk{_pascal(re.sub(r'[^A-Za-z0-9]', '', prefix))}", actions, resources)
 
 
+# S3 operations whose VersionId argument needs a second action (S3 actions, resources and condition keys).
+_VERSIONED = {"GetObject": "s3:GetObjectVersion", "HeadObject": "s3:GetObjectVersion",
+              "DeleteObject": "s3:DeleteObjectVersion", "GetObjectTagging": "s3:GetObjectVersionTagging",
+              "PutObjectTagging": "s3:PutObjectVersionTagging", "DeleteObjectTagging": "s3:DeleteObjectVersionTagging",
+              "GetObjectAcl": "s3:GetObjectVersionAcl", "PutObjectAcl": "s3:PutObjectVersionAcl"}
+
+
+def _given(args: dict[str, Any], key: str) -> bool:
+    """The argument is present, as a literal or computed at run time."""
+    return key in args or f"{key}.$" in args
+
+
+def _bucket_resources(bucket: str) -> tuple[str, str]:
+    """(the bucket's ARN, the prefix of its objects' ARNs); a Bucket may be given as a name, an S3 ARN or an access
+    point ARN (whose objects are ``<access point ARN>/object/<key>``)."""
+    if bucket.startswith("arn:"):
+        if re.match(r"^arn:[^:]+:s3:::[^/]+$", bucket):
+            return bucket, f"{bucket}/"
+        return bucket, f"{bucket}/object/"
+    return f"{P}:s3:::{bucket}", f"{P}:s3:::{bucket}/"
+
+
+def _table_resources(table: str, args: dict[str, Any], op: str) -> list[str]:
+    """A table (given by name or ARN) and, for Query/Scan on an index, the index's ARN."""
+    arn = table if table.startswith("arn:") else f"{P}:dynamodb:{ACCT}:table/{table}"
+    if op in ("Query", "Scan") and _given(args, "IndexName"):
+        index = _literal(args, "IndexName")
+        return [arn, f"{arn}/index/{index if index else '*'}"]
+    return [arn]
+
+
 def _sdk_resources(prefix: str, op: str, args: dict[str, Any]) -> list[str]:
     """Narrow resources where the target is a literal in the arguments; "*" otherwise (said in the notes)."""
     if prefix == "s3":
         bucket, key = _literal(args, "Bucket"), _literal(args, "Key")
         if bucket and op.endswith(("Object", "ObjectTagging", "ObjectAcl")) and op != "CopyObject":
-            return [f"{P}:s3:::{bucket}/{key}" if key else f"{P}:s3:::{bucket}/*"]
+            objects = _bucket_resources(bucket)[1]
+            return [f"{objects}{key}" if key else f"{objects}*"]
         if bucket and op in ("ListObjectsV2", "ListObjects", "HeadBucket", "ListObjectVersions"):
-            return [f"{P}:s3:::{bucket}"]
+            return [_bucket_resources(bucket)[0]]
     if prefix == "dynamodb" and (table := _literal(args, "TableName")):
-        return [f"{P}:dynamodb:{ACCT}:table/{table}"]
+        return _table_resources(table, args, op)
     if prefix == "sqs" and (url := _literal(args, "QueueUrl")) and (arn := _queue_arn(url)):
         return [arn]
     if prefix == "sns" and (topic := _literal(args, "TopicArn")):
@@ -303,7 +337,7 @@ def _optimized(model: PolicyModel, rest: str, args: dict[str, Any], variant: str
     iam_action, arg = _OPTIMIZED.get(rest, (f"{service}:{_pascal(action)}", None))
     resource = "*"
     if arg == "TableName" and (t := _literal(args, arg)):
-        resource = f"{P}:dynamodb:{ACCT}:table/{t}"
+        resource = t if t.startswith("arn:") else f"{P}:dynamodb:{ACCT}:table/{t}"
     elif arg == "QueueUrl" and (u := _literal(args, arg)):
         resource = _queue_arn(u) or "*"
     elif arg == "TopicArn" and (t := _literal(args, arg)):
@@ -336,11 +370,12 @@ def _map(model: PolicyModel, state: dict[str, Any]) -> None:
     if isinstance(reader, dict):
         args = _args(reader)
         bucket, key = _literal(args, "Bucket"), _literal(args, "Key")
+        where, objects = _bucket_resources(bucket) if bucket else ("*", "")
         if str(reader.get("Resource", "")).endswith("s3:listObjectsV2"):
-            model.grant("MapItemReader", "s3:ListBucket", f"{P}:s3:::{bucket}" if bucket else "*")
+            model.grant("MapItemReader", "s3:ListBucket", where)
         else:
             model.grant("MapItemReader", "s3:GetObject",
-                        f"{P}:s3:::{bucket}/{key}" if bucket and key else (f"{P}:s3:::{bucket}/*" if bucket else "*"))
+                        f"{objects}{key}" if bucket and key else (f"{objects}*" if bucket else "*"))
         if not bucket:
             model.notes.append("Map ItemReader bucket computed at run time: granted on \"*\"")
     writer = state.get("ResultWriter")
@@ -348,7 +383,7 @@ def _map(model: PolicyModel, state: dict[str, Any]) -> None:
         args = _args(writer)
         bucket = _literal(args, "Bucket")
         model.grant("MapResultWriter", ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts",
-                                        "s3:PutObject"], f"{P}:s3:::{bucket}/*" if bucket else "*")
+                                        "s3:PutObject"], f"{_bucket_resources(bucket)[1]}*" if bucket else "*")
 
 
 # --- rendering -------------------------------------------------------------------------------------------------

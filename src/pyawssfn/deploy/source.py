@@ -1,7 +1,6 @@
 """What gets shipped: a workflow's machine and, recursively, the child workflows it starts."""
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,8 +61,11 @@ def order_machines(machines: dict[str, Machine], root: str) -> list[Machine]:
 
 def load_machines(path: str, workflow: str | None = None) -> list[Machine]:
     """Compile ``workflow`` (or the file's only one) and every child workflow; children first, root last."""
-    if not os.path.isfile(path):
-        raise ShipError(f"{path}: no such file")
+    from pyawssfn.commands.inputs import bounded_recursion, read_source
+
+    if path == "-":
+        raise ShipError("the workflow module must be a file (its steps are packaged from it), not standard input")
+    read_source(path)  # a directory, unreadable, oversized or undecodable source: its own message (UsageError)
     try:
         from pyawssfn.compiler import CompileError, compile_file
     except ImportError as exc:  # pragma: no cover - only while the compiler is not installed
@@ -74,7 +76,8 @@ def load_machines(path: str, workflow: str | None = None) -> list[Machine]:
     while pending:
         name = pending.pop()
         try:
-            res = compile_file(path, workflow=name)
+            with bounded_recursion(path):
+                res = compile_file(path, workflow=name)
         except CompileError as exc:
             raise ShipError("\n".join(str(d) for d in exc.diagnostics) or str(exc)) from exc
         if root is None:

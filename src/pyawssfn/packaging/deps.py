@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pathlib
-import re
 import shutil
 import subprocess
 import sys
@@ -42,43 +41,38 @@ def cache_root() -> pathlib.Path:
     return pathlib.Path(env) if env else pathlib.Path.home() / ".cache" / "pyawssfn"
 
 
-def _requirement_name(line: str) -> str:
-    m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line)
-    return re.sub(r"[-_.]+", "-", m.group(1)).lower() if m else ""
-
-
-def _clean(lines) -> list[str]:
-    out = []
-    for line in lines:
-        line = line.split(" #")[0].strip()
-        if line and not line.startswith("#") and _requirement_name(line) not in _NOT_BUNDLED:
-            out.append(line)
-    return out
-
-
 def find_requirements(module_path: pathlib.Path, requirements_file: pathlib.Path | None) -> list[str]:
     """The requirement lines: from ``requirements_file`` if given, else from the ``[project].dependencies`` of the
     nearest pyproject.toml above the module (stopping at the repository root; pyawssfn's own is not the user's)."""
+    from pyawssfn.packaging.requirements import RequirementError, parse_lines
+
+    try:
+        return _find_requirements(module_path, requirements_file, parse_lines)
+    except RequirementError as exc:
+        raise DependencyError(str(exc)) from None
+
+
+def _find_requirements(module_path, requirements_file, parse_lines) -> list[str]:
     if requirements_file is not None:
         try:
-            text = pathlib.Path(requirements_file).read_text()
-        except OSError as exc:
-            raise DependencyError(f"cannot read requirements file {requirements_file}: {exc.strerror}") from None
-        for line in text.splitlines():
-            if line.strip().startswith("-") and not line.strip().startswith("--"):
-                raise DependencyError(f"{requirements_file}: pip options such as {line.strip()!r} are not supported; "
-                                      f"list one requirement a line")
-        return _clean(text.splitlines())
+            text = pathlib.Path(requirements_file).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DependencyError(f"cannot read requirements file {requirements_file}: "
+                                  f"{getattr(exc, 'strerror', None) or exc}") from None
+        return parse_lines(text.splitlines(), str(requirements_file))
     for d in [pathlib.Path(module_path).resolve().parent, *pathlib.Path(module_path).resolve().parent.parents]:
         pyproject = d / "pyproject.toml"
         if pyproject.is_file():
             try:
-                project = tomllib.loads(pyproject.read_text()).get("project", {})
-            except tomllib.TOMLDecodeError as exc:
+                project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise DependencyError(f"{pyproject}: not valid TOML: {exc}") from None
             if project.get("name") == "pyawssfn":
                 return []
-            return _clean(project.get("dependencies", []))
+            dependencies = project.get("dependencies", [])
+            if not isinstance(dependencies, list):
+                raise DependencyError(f"{pyproject}: [project].dependencies must be a list of specifiers")
+            return parse_lines(dependencies, f"{pyproject} [project].dependencies item")
         if (d / ".git").exists():
             break
     return []
