@@ -42,10 +42,11 @@ from jsonata.utils import Utils
 
 from pyawssfn.local.errors import QUERY_EVALUATION_ERROR, StatesError
 
+from . import shadow
 from .fastpath import FALL_BACK, compile_fast
 from .functions import _BASE_FRAME, _context, _jsonata_message
 from .values import (UNDEFINED, _JsString, _UnsupportedResult, _from_jsonata, _to_jsonata, _utf16_key,
-                     js_number_text)
+                     js_number_text, js_ordered)
 
 __all__ = [
     "UNDEFINED",
@@ -119,6 +120,11 @@ class _AwsJsonata(Jsonata):
             raise jexception.JException("S0204", -1, op)
         # JavaScript keeps an overflowing result (Infinity); only using it later is an error.
         return Utils.convert_number(result) if math.isfinite(result) else result
+
+    def evaluate_group_expression(self, expr, input, environment):
+        # An object constructor's keys are ordered as JavaScript orders them (integer-like keys first).
+        result = super().evaluate_group_expression(expr, input, environment)
+        return js_ordered(result) if type(result) is dict else result
 
     def evaluate_comparison_expression(self, lhs, rhs, op):
         # JavaScript orders strings by UTF-16 code units, Python by code points: they disagree when a character
@@ -237,6 +243,19 @@ class Expr:
 
         ``cache`` is a dict the caller keeps for as long as the values it passes are not modified in place (the
         executor keeps one per execution): conversions of large containers are remembered in it."""
+        if not shadow.enabled():
+            return self._evaluate(states, variables, field, rng, now_ms, cache)
+        try:
+            value = self._evaluate(states, variables, field, rng, now_ms, cache)
+        except StatesError as exc:
+            marker = "threw an error during evaluation. "
+            if marker in (exc.cause or ""):
+                shadow.record(self.text, variables, states, ("error", exc.cause.split(marker, 1)[1]))
+            raise
+        shadow.record(self.text, variables, states, ("undefined",) if value is UNDEFINED else ("value", value))
+        return value
+
+    def _evaluate(self, states, variables, field, rng, now_ms, cache) -> Any:
         if self.fast is not None:
             value = self.fast(states, variables, cache)
             if value is not FALL_BACK:
