@@ -143,7 +143,7 @@ class _Shadow:
         if not line:
             raise ShadowUnavailable("the JSONata shadow's node process ended")
         for (text, bindings, ours), theirs in zip(batch, json.loads(line)):
-            problem = _difference(ours, theirs)
+            problem = _difference(ours, theirs, text)
             if problem:
                 shown = json.dumps(bindings, ensure_ascii=False)
                 self.differences.append(f"{text!r} with {shown[:300]}: {problem}")
@@ -204,14 +204,25 @@ def check() -> list[str]:
     return found
 
 
-def _difference(ours: tuple, theirs: dict) -> str | None:
+def _racing_errors(ours: str, theirs: dict, text: str) -> bool:
+    """Known difference (docs/known-issues.md): when several values of one object constructor fail, JSONata 2.0.6
+    evaluates them concurrently (Promise.all) and reports the error that JavaScript's scheduler settles first; we
+    report the first in key order. Same code, both raised by $error, only which one differs."""
+    return theirs["error"] == "D3137" and ours.startswith("D3137:") and "{" in text and text.count("$error(") > 1
+
+
+def _difference(ours: tuple, theirs: dict, text: str = "") -> str | None:
     if "error" in theirs:
         want = f"{theirs['error']}: {theirs['message']}"
         if ours[0] != "error":
             return f"ours {_show(ours)}, reference error {want}"
         if theirs.get("aws"):
             return None if ours[1].split(":", 1)[0] == theirs["error"] else f"ours error {ours[1]}, reference {want}"
-        return None if ours[1] == want else f"ours error {ours[1]}, reference error {want}"
+        if ours[1] == want:
+            return None
+        if _racing_errors(ours[1], theirs, text):
+            return None
+        return f"ours error {ours[1]}, reference error {want}"
     if "undefined" in theirs:
         return None if ours[0] == "undefined" else f"ours {_show(ours)}, reference undefined"
     if ours[0] != "value":
