@@ -121,6 +121,19 @@ class _AwsJsonata(Jsonata):
         # JavaScript keeps an overflowing result (Infinity); only using it later is an error.
         return Utils.convert_number(result) if math.isfinite(result) else result
 
+    def evaluate_binary(self, expr, input, environment):
+        op = str(expr.value)
+        if op != "and" and op != "or":
+            return super().evaluate_binary(expr, input, environment)
+        lhs = self.eval(expr.lhs, input, environment)
+        try:
+            return self.evaluate_boolean_expression(lhs, lambda: self.eval(expr.rhs, input, environment), op)
+        except jexception.JException as err:
+            # JSONata 2.0.6 evaluates the right side inside the and/or's own try block, which stamps its operator
+            # on whatever error comes out: `$x and ($y < {})` is worded with operator "and".
+            _retoken(err, op)
+            raise
+
     def evaluate_group_expression(self, expr, input, environment):
         # An object constructor's keys are ordered as JavaScript orders them (integer-like keys first).
         result = super().evaluate_group_expression(expr, input, environment)
@@ -152,6 +165,16 @@ class _AwsJsonata(Jsonata):
         return super().apply_inner(proc, args, input, environment)
 
 
+
+
+# Where each error code keeps the {{token}} of its message in jsonata-python's exception.
+_TOKEN_SLOT = {"T2001": "current", "T2002": "current", "T2010": "current", "T2009": "extra"}
+
+
+def _retoken(err: jexception.JException, op: str) -> None:
+    slot = _TOKEN_SLOT.get(err.error)
+    if slot is not None and getattr(err, "pyawssfn_message", None) is None:
+        setattr(err, slot, op)
 
 
 class _Runner(threading.local):
