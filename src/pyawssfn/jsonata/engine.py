@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 import random
 import re
 import threading
@@ -41,6 +42,7 @@ from jsonata.jsonata import Jsonata
 from jsonata.utils import Utils
 
 from pyawssfn.local.errors import QUERY_EVALUATION_ERROR, StatesError
+from pyawssfn.semantics import quotas
 
 from . import shadow
 from .fastpath import FALL_BACK, compile_fast
@@ -162,6 +164,11 @@ class _AwsJsonata(Jsonata):
             or jfunctions.Functions.is_regex(proc)
         ):
             raise jexception.JException("T1006", 0)
+        # The time bound is checked at function applications: without loops, only calls (recursion, $map over
+        # a large range...) make a JSONata evaluation long.
+        self.calls += 1
+        if self.calls & 255 == 0 and time.monotonic() > self.deadline:
+            raise _OutOfTime()
         return super().apply_inner(proc, args, input, environment)
 
 
@@ -177,11 +184,51 @@ def _retoken(err: jexception.JException, op: str) -> None:
         setattr(err, slot, op)
 
 
+class _OutOfTime(BaseException):
+    """One evaluation ran past JSONATA_MAX_SECONDS (a BaseException: jsonata-python catches Exception in places)."""
+
+
 class _Runner(threading.local):
     """One evaluator instance per thread: jsonata-python keeps per-evaluation state on the instance."""
 
     def __init__(self):
         self.instance = _AwsJsonata("0")
+        self.instance.calls = 0
+        self.instance.deadline = math.inf
+        self.deep = False  # this thread is the big-stack one that re-runs deeply recursive evaluations
+
+
+def _deep_rerun(fn):
+    """Run ``fn`` in a thread with a 1 GiB stack and a high recursion limit: JSONata 2.0.6 on JavaScript evaluates
+    asynchronously and recursion there is not bounded by a stack, so a non-tail recursion thousands deep works on
+    AWS; jsonata-python needs about 15 Python frames per call. The bound (quotas.JSONATA_RECURSION_LIMIT) keeps a
+    runaway recursion finite: past it the evaluation fails with JSONata's D1011."""
+    outcome: dict = {}
+
+    def body():
+        _runner.deep = True
+        try:
+            outcome["value"] = fn()
+        except BaseException as exc:  # handed back to the calling thread
+            outcome["error"] = exc
+
+    with _DEEP_LOCK:
+        old_limit = sys.getrecursionlimit()
+        old_stack = threading.stack_size(quotas.JSONATA_DEEP_STACK_BYTES)
+        try:
+            sys.setrecursionlimit(max(old_limit, quotas.JSONATA_RECURSION_LIMIT))
+            worker = threading.Thread(target=body, name="jsonata-deep")
+            worker.start()
+            worker.join()
+        finally:
+            threading.stack_size(old_stack)
+            sys.setrecursionlimit(old_limit)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+_DEEP_LOCK = threading.Lock()
 
 
 _runner = _Runner()
@@ -296,9 +343,22 @@ class Expr:
         runner.timestamp = now_ms if now_ms is not None else int(time.time() * 1000)
         previous_rng = _context.rng
         _context.rng = rng
+        runner.calls = 0
+        runner.deadline = time.monotonic() + quotas.JSONATA_MAX_SECONDS
         try:
             result = runner.eval(self.ast, None, exec_frame)
             return UNDEFINED if result is None else _from_jsonata(result)
+        except RecursionError:
+            if _runner.deep:
+                raise StatesError(QUERY_EVALUATION_ERROR, f"The JSONata expression '{self.text}'{_field_part(field)} "
+                                  f"threw an error during evaluation. {_jsonata_message(RecursionError())}") from None
+            return _deep_rerun(lambda: self._evaluate(states, variables, field, rng, now_ms, cache))
+        except _OutOfTime:
+            raise StatesError(
+                QUERY_EVALUATION_ERROR,
+                f"The JSONata expression '{self.text}'{_field_part(field)} did not finish within "
+                f"{quotas.JSONATA_MAX_SECONDS:g} seconds (pyawssfn's bound on one evaluation; check for a runaway "
+                "recursion or a very large range).") from None
         except _UnsupportedResult:
             raise StatesError(
                 QUERY_EVALUATION_ERROR, f"The JSONata expression '{self.text}'{_field_part(field)} returned an unsupported result type."

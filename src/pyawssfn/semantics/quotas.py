@@ -29,7 +29,10 @@ VARIABLE_NAME_MAX_CHARS = 80
 LAMBDA_MAX_TIMEOUT_SECONDS = 900
 
 JSONATA_MAX_SECONDS = 10.0
-JSONATA_MAX_DEPTH = 5_000
+# A deeply recursive evaluation is re-run on a thread with this stack and Python recursion limit: about 20,000
+# nested JSONata function calls (jsonata-python takes ~15 Python frames per call); deeper fails with D1011.
+JSONATA_DEEP_STACK_BYTES = 1024 * 1024 * 1024
+JSONATA_RECURSION_LIMIT = 400_000
 
 DATA_LIMIT_EXCEEDED = "States.DataLimitExceeded"
 
