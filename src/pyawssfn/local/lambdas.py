@@ -111,7 +111,8 @@ def _error_payload(error_type: str, message: str, request_id: str, stack: list[s
 
 
 def _user_stack(exc: BaseException) -> list[str]:
-    frames = traceback.extract_tb(exc.__traceback__)[1:]  # drop our own invoking frame
+    # Only the handler's frames: drop ours (invoke, the bounded call, the watched thread).
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
     return traceback.format_list(frames)
 
 
