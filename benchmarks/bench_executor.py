@@ -132,12 +132,15 @@ def load_sfnx():
     except ImportError as exc:
         print(f"(sfnx unavailable: {exc})")
         return None
+    if _sfnx.ensure_venv(quiet=True) is None:
+        print("(sfnx unavailable: its virtual environment could not be made; see above)")
+        return None
     return _sfnx
 
 
 def time_sfnx(sfnx, sc: Scenario, rounds: int) -> list[float] | None:
     try:
-        result = sfnx.time_definition(sc.definition, sc.input, rounds=rounds)
+        result = sfnx.time_runs(sc.definition, sc.input, rounds=rounds)
     except Exception as exc:  # the helper's venv may fail to build offline: say so and go on
         print(f"(sfnx failed on {sc.name}: {exc})")
         return None

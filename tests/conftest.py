@@ -93,3 +93,28 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG0
 @pytest.fixture(scope="session")
 def repo_root() -> pathlib.Path:
     return REPO
+
+
+# -- executor's: the JSONata shadow (src/pyawssfn/jsonata/shadow.py) --------------------------------------------------
+# Every JSONata expression a test evaluates in-process is evaluated again by npm jsonata@2.0.6 (AWS's engine); a
+# difference fails the test that caused it. On when the reference is installed; PYAWSSFN_JSONATA_SHADOW=0 turns it off.
+def _jsonata_shadow_wanted() -> bool:
+    setting = os.environ.get("PYAWSSFN_JSONATA_SHADOW")
+    if setting is not None:
+        return setting == "1"
+    import shutil
+
+    return shutil.which("node") is not None and (REPO / "node_modules" / "jsonata" / "package.json").is_file()
+
+
+@pytest.fixture(autouse=True)
+def _jsonata_shadow():
+    from pyawssfn.jsonata import shadow
+
+    if _jsonata_shadow_wanted():
+        shadow.enable()
+    yield
+    differences = shadow.check()
+    if differences:
+        pytest.fail("the JSONata shadow (npm jsonata 2.0.6) disagrees:\n  " + "\n  ".join(differences[:20]),
+                    pytrace=False)

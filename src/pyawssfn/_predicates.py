@@ -57,26 +57,17 @@ def StringGreaterThanEquals(a, b) -> bool:
     return _strings(a, b) and a >= b
 
 
-def _wildcard_pattern(pattern: str, any_run: str = ".*") -> str:
-    """An ASL StringMatches pattern as a regular expression body: ``*`` matches any run of characters (``any_run``),
-    ``\\*`` a literal star, ``\\\\`` a backslash. The compiler writes the same body into JSONata."""
-    out, i = [], 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern) and pattern[i + 1] in "*\\":
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(any_run if c == "*" else re.escape(c))
-        i += 1
-    return "".join(out)
+# One StringMatches implementation (pyawssfn.semantics.wildcard, shipped in the zip too); the compiler imports this name.
+from pyawssfn.semantics.wildcard import pattern_body as _wildcard_pattern  # noqa: E402
 
 
 def StringMatches(s, pattern) -> bool:
     """ASL wildcard matching: ``*`` matches any run of characters, ``\\*`` a literal star, ``\\\\`` a backslash."""
     if not _strings(s, pattern):
         return False
-    return re.fullmatch(_wildcard_pattern(pattern), s, flags=re.DOTALL) is not None
+    from pyawssfn.semantics import wildcard
+
+    return wildcard.matches(s, pattern)
 
 
 def NumericEquals(a, b) -> bool:

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from pyawssfn.local.errors import StatesError
+from pyawssfn.jsonata import shadow
 from pyawssfn.jsonata.functions import JavaRandom
 from pyawssfn.jsonata.engine import (
     UNDEFINED,
@@ -112,6 +113,15 @@ CROSS_CASES = [
     "$count()", "$string(1, 2, 3)", "$sort([1, null])", "$sort([2, 'a'])",
     # undefined results
     "$states.input.s.x", "$x.y", "$", "nothing", "$type(function(){1})",
+    # issue 12 item 8: where jsonata-python differed from JSONata 2.0.6 on JavaScript
+    "$replace('abca', 'a', '$0')", "$replace('abca', 'a', '$$')", "$replace('abca', /a/, '[$0]')",
+    "$keys({'b': 1, 'a': 2, '1': 3})", "{'b': 1, '10': 2, '2': 3, '01': 4, '-1': 5}", "$string({'b': 1, '1': 2})",
+    "$merge([{'b': 1}, {'1': 2}])", "$spread({'b': 1, '1': 2})", "$each({'b': 1, '1': 2}, function($v, $k){$k})",
+    "$sum([0.1, 0.2, 0.3])", "$sum([1e100, 1, -1e100])", "$base64encode('é')", "$base64encode('😀')",
+    "$base64decode('6Q==')", "$base64decode('w6k=')", "$decodeUrlComponent('%zz')", "$decodeUrlComponent('%C3')",
+    "$decodeUrlComponent('%C3%A9%20x')", "$decodeUrl('%3B%C3%A9')", "$decodeUrl('%zz')",
+    "$toMillis('2020-13-45')", "$toMillis('nope')", "$fromMillis(1e20)", "$fromMillis(-1e20)",
+    "$states.input.obj ~> $keys()",
 ]
 
 # Errors whose whole message must be JSONata's (AWS quotes it in the cause after the error code).
@@ -123,14 +133,10 @@ MESSAGE_CASES = [
     "$lookup(1)", "$map([1], function($v){$v + 'a'})", "1 = ", "(1", "'abc", "{'a' 1}", "1 + + ", "`foo", "/* x",
     "1 ?: 2", "$x ?? 1", "%", "1..2",
 ]
-# Known wording gap: for a surplus argument ($string(1, 2, 3)) jsonata-python's signature check names argument 1
-# where JSONata names argument 2; the error code (T0410) is the same.
+MESSAGE_CASES += ["$string(1, 2, 3)", "$decodeUrlComponent('%zz')", "'a' + 28830150996458416"]
 
 # Where we knowingly differ from the npm jsonata 2.0.6, and why (each is asserted below).
 KNOWN_DIFFERENCES = {
-    # jsonata-js encodes each UTF-16 code unit as one byte (btoa); AWS runs on the JVM, where the natural reading is
-    # UTF-8 bytes. Unverified on AWS: we keep jsonata-python's UTF-8.
-    "$base64encode('é')": "w6k=",
     # jsonata-js splits an astral character into two lone surrogates, which are not valid JSON text.
     "$split('a😀b', '')": ["a", "😀", "b"],
 }
@@ -145,7 +151,7 @@ def _same(a, b) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
     if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)  # key order too, as JavaScript has it
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
@@ -210,8 +216,9 @@ def test_error_messages_are_jsonata_s():
 
 
 def test_known_differences():
-    for expr, ours in KNOWN_DIFFERENCES.items():
-        assert evaluate(expr) == ours, expr
+    with shadow.paused():  # the shadow would (rightly) report them
+        for expr, ours in KNOWN_DIFFERENCES.items():
+            assert evaluate(expr) == ours, expr
 
 
 # Randomised differential: each template with random JSON values for $v and $w, one Node.js batch.

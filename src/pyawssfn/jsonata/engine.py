@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 import random
 import re
 import threading
@@ -41,11 +42,13 @@ from jsonata.jsonata import Jsonata
 from jsonata.utils import Utils
 
 from pyawssfn.local.errors import QUERY_EVALUATION_ERROR, StatesError
+from pyawssfn.semantics import quotas
 
+from . import shadow
 from .fastpath import FALL_BACK, compile_fast
 from .functions import _BASE_FRAME, _context, _jsonata_message
 from .values import (UNDEFINED, _JsString, _UnsupportedResult, _from_jsonata, _to_jsonata, _utf16_key,
-                     js_number_text)
+                     js_number_text, js_ordered)
 
 __all__ = [
     "UNDEFINED",
@@ -120,6 +123,24 @@ class _AwsJsonata(Jsonata):
         # JavaScript keeps an overflowing result (Infinity); only using it later is an error.
         return Utils.convert_number(result) if math.isfinite(result) else result
 
+    def evaluate_binary(self, expr, input, environment):
+        op = str(expr.value)
+        if op != "and" and op != "or":
+            return super().evaluate_binary(expr, input, environment)
+        lhs = self.eval(expr.lhs, input, environment)
+        try:
+            return self.evaluate_boolean_expression(lhs, lambda: self.eval(expr.rhs, input, environment), op)
+        except jexception.JException as err:
+            # JSONata 2.0.6 evaluates the right side inside the and/or's own try block, which stamps its operator
+            # on whatever error comes out: `$x and ($y < {})` is worded with operator "and".
+            _retoken(err, op)
+            raise
+
+    def evaluate_group_expression(self, expr, input, environment):
+        # An object constructor's keys are ordered as JavaScript orders them (integer-like keys first).
+        result = super().evaluate_group_expression(expr, input, environment)
+        return js_ordered(result) if type(result) is dict else result
+
     def evaluate_comparison_expression(self, lhs, rhs, op):
         # JavaScript orders strings by UTF-16 code units, Python by code points: they disagree when a character
         # beyond U+FFFF meets one in U+E000..U+FFFF.
@@ -143,9 +164,28 @@ class _AwsJsonata(Jsonata):
             or jfunctions.Functions.is_regex(proc)
         ):
             raise jexception.JException("T1006", 0)
+        # The time bound is checked at function applications: without loops, only calls (recursion, $map over
+        # a large range...) make a JSONata evaluation long.
+        self.calls += 1
+        if self.calls & 255 == 0 and time.monotonic() > self.deadline:
+            raise _OutOfTime()
         return super().apply_inner(proc, args, input, environment)
 
 
+
+
+# Where each error code keeps the {{token}} of its message in jsonata-python's exception.
+_TOKEN_SLOT = {"T2001": "current", "T2002": "current", "T2010": "current", "T2009": "extra"}
+
+
+def _retoken(err: jexception.JException, op: str) -> None:
+    slot = _TOKEN_SLOT.get(err.error)
+    if slot is not None and getattr(err, "pyawssfn_message", None) is None:
+        setattr(err, slot, op)
+
+
+class _OutOfTime(BaseException):
+    """One evaluation ran past JSONATA_MAX_SECONDS (a BaseException: jsonata-python catches Exception in places)."""
 
 
 class _Runner(threading.local):
@@ -153,6 +193,42 @@ class _Runner(threading.local):
 
     def __init__(self):
         self.instance = _AwsJsonata("0")
+        self.instance.calls = 0
+        self.instance.deadline = math.inf
+        self.deep = False  # this thread is the big-stack one that re-runs deeply recursive evaluations
+
+
+def _deep_rerun(fn):
+    """Run ``fn`` in a thread with a 1 GiB stack and a high recursion limit: JSONata 2.0.6 on JavaScript evaluates
+    asynchronously and recursion there is not bounded by a stack, so a non-tail recursion thousands deep works on
+    AWS; jsonata-python needs about 15 Python frames per call. The bound (quotas.JSONATA_RECURSION_LIMIT) keeps a
+    runaway recursion finite: past it the evaluation fails with JSONata's D1011."""
+    outcome: dict = {}
+
+    def body():
+        _runner.deep = True
+        try:
+            outcome["value"] = fn()
+        except BaseException as exc:  # handed back to the calling thread
+            outcome["error"] = exc
+
+    with _DEEP_LOCK:
+        old_limit = sys.getrecursionlimit()
+        old_stack = threading.stack_size(quotas.JSONATA_DEEP_STACK_BYTES)
+        try:
+            sys.setrecursionlimit(max(old_limit, quotas.JSONATA_RECURSION_LIMIT))
+            worker = threading.Thread(target=body, name="jsonata-deep")
+            worker.start()
+            worker.join()
+        finally:
+            threading.stack_size(old_stack)
+            sys.setrecursionlimit(old_limit)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+_DEEP_LOCK = threading.Lock()
 
 
 _runner = _Runner()
@@ -237,6 +313,19 @@ class Expr:
 
         ``cache`` is a dict the caller keeps for as long as the values it passes are not modified in place (the
         executor keeps one per execution): conversions of large containers are remembered in it."""
+        if not shadow.enabled():
+            return self._evaluate(states, variables, field, rng, now_ms, cache)
+        try:
+            value = self._evaluate(states, variables, field, rng, now_ms, cache)
+        except StatesError as exc:
+            marker = "threw an error during evaluation. "
+            if marker in (exc.cause or ""):
+                shadow.record(self.text, variables, states, ("error", exc.cause.split(marker, 1)[1]))
+            raise
+        shadow.record(self.text, variables, states, ("undefined",) if value is UNDEFINED else ("value", value))
+        return value
+
+    def _evaluate(self, states, variables, field, rng, now_ms, cache) -> Any:
         if self.fast is not None:
             value = self.fast(states, variables, cache)
             if value is not FALL_BACK:
@@ -254,9 +343,22 @@ class Expr:
         runner.timestamp = now_ms if now_ms is not None else int(time.time() * 1000)
         previous_rng = _context.rng
         _context.rng = rng
+        runner.calls = 0
+        runner.deadline = time.monotonic() + quotas.JSONATA_MAX_SECONDS
         try:
             result = runner.eval(self.ast, None, exec_frame)
             return UNDEFINED if result is None else _from_jsonata(result)
+        except RecursionError:
+            if _runner.deep:
+                raise StatesError(QUERY_EVALUATION_ERROR, f"The JSONata expression '{self.text}'{_field_part(field)} "
+                                  f"threw an error during evaluation. {_jsonata_message(RecursionError())}") from None
+            return _deep_rerun(lambda: self._evaluate(states, variables, field, rng, now_ms, cache))
+        except _OutOfTime:
+            raise StatesError(
+                QUERY_EVALUATION_ERROR,
+                f"The JSONata expression '{self.text}'{_field_part(field)} did not finish within "
+                f"{quotas.JSONATA_MAX_SECONDS:g} seconds (pyawssfn's bound on one evaluation; check for a runaway "
+                "recursion or a very large range).") from None
         except _UnsupportedResult:
             raise StatesError(
                 QUERY_EVALUATION_ERROR, f"The JSONata expression '{self.text}'{_field_part(field)} returned an unsupported result type."

@@ -26,7 +26,8 @@ from jsonata import functions as jfunctions, jexception, parser as jparser, sign
 from jsonata.jsonata import Jsonata
 from jsonata.utils import Utils
 
-from .values import _NULL, _js_json, _to_jsonata, _utf16_key
+from . import builtins as _builtins
+from .values import _NULL, _js_json, _to_jsonata, _utf16_key, js_number_text
 
 
 class _Context(threading.local):
@@ -78,6 +79,24 @@ def _get_symbol(self, value):
 jsignature.Signature.get_symbol = _get_symbol
 
 
+def _throw_validation_error(self, bad_args, bad_sig, function_name):
+    # JSONata tests each growing prefix of the signature against the start of the supplied one (String#match);
+    # jsonata-python required the whole supplied signature to match, so it blamed the wrong argument
+    # ($string(1, 2, 3): JSONata says argument 2).
+    partial_pattern = "^"
+    good_to = 0
+    for param in self._params:
+        partial_pattern += param.regex
+        match_ = re.match(partial_pattern, bad_sig)
+        if match_ is None:
+            raise jexception.JException("T0410", -1, good_to + 1, function_name)
+        good_to = match_.end()
+    raise jexception.JException("T0410", -1, good_to + 1, function_name)
+
+
+jsignature.Signature.throw_validation_error = _throw_validation_error
+
+
 def _fail(code: str, message: str) -> jexception.JException:
     """A JSONata error with a message of our own (jsonata-python's catalog has no entry for AWS's functions)."""
     return _coded(code, message)
@@ -113,7 +132,9 @@ def _fn_range(start: Any = None, end: Any = None, step: Any = None) -> Any:
     count = (b - a) // s + 1
     if count > 1_000_000:
         raise _fail("D2014", f"The size of the sequence allocated by $range must not exceed 1e6. Attempted to allocate {count}.")
-    return list(range(a, b + (1 if s > 0 else -1), s))
+    values = list(range(a, b + (1 if s > 0 else -1), s))
+    # AWS's $range returns a JSONata sequence, and a sequence of one value is that value (recorded on AWS).
+    return values[0] if len(values) == 1 else values
 
 
 _HASHES: dict[str, Callable[[bytes], Any]] = {
@@ -327,7 +348,11 @@ def _render_jexception(exc: jexception.JException) -> str:
 
     def fill(match: re.Match) -> str:
         value = next(values, None)
-        return str(value) if match.group(1) else _js_json(value, None)
+        if match.group(1):
+            return str(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            return js_number_text(value, None)  # JSON.stringify: the shortest text that reads back the same
+        return _js_json(value, None)
 
     return _PLACEHOLDER.sub(fill, template)
 
@@ -417,4 +442,5 @@ _GUARDED = {
     "replace": lambda a: _coded("D3010", "Second argument of replace function cannot be an empty string"),
 }
 
+_builtins.install()
 _BASE_FRAME = _base_frame()

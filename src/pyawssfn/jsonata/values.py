@@ -101,6 +101,7 @@ def _to_jsonata(value: Any, cache: dict | None = None) -> Any:
 
 def _convert_container(value: Any, t: type, cache: dict | None) -> Any:
     if t is dict:
+        value = js_ordered(value)
         out = None
         for k, v in value.items():
             tv = type(v)
@@ -146,6 +147,7 @@ def _from_jsonata(value: Any) -> Any:
     if t is float:
         return _normalise_float(value)
     if t is dict:
+        value = js_ordered(value)
         out = None
         for k, v in value.items():
             nv = _from_jsonata(v)
@@ -217,9 +219,30 @@ class _JsString(str):
     __hash__ = str.__hash__
 
 
-def js_number_text(value: float | int) -> str:
-    """A number as JSONata's ``$string`` writes it: 15 significant digits, then JavaScript's Number#toString."""
-    number = float(f"{value:.15g}")
+def js_ordered(value: dict) -> dict:
+    """The object with its keys in JavaScript's order: integer-like keys ("0", "17", below 2^32 - 1, no leading
+    zero) first, ascending, then the others in insertion order. The same dict when already in that order."""
+    indexes = [k for k in value if k[:1].isdigit() and _is_index(k)]
+    if not indexes:
+        return value
+    ordered = sorted(indexes, key=int)
+    if list(value)[: len(ordered)] == ordered:
+        return value
+    out = {k: value[k] for k in ordered}
+    for k, v in value.items():
+        if k not in out:
+            out[k] = v
+    return out
+
+
+def _is_index(key: str) -> bool:
+    return key.isdigit() and key.isascii() and (key == "0" or key[0] != "0") and int(key) < 4294967295
+
+
+def js_number_text(value: float | int, digits: int | None = 15) -> str:
+    """A number as JSONata's ``$string`` writes it: 15 significant digits, then JavaScript's Number#toString.
+    ``digits=None``: JavaScript's shortest round-trip text, as JSON.stringify writes it (in error messages)."""
+    number = float(f"{value:.15g}") if digits else float(value)
     if not math.isfinite(number):
         return "Infinity" if number > 0 else "-Infinity"
     if number == 0:

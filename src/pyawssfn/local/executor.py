@@ -20,7 +20,8 @@ from pyawssfn.local.errors import StatesError
 from pyawssfn.local.history import History
 from pyawssfn.local.lambdas import DEFAULT_ACCOUNT, DEFAULT_REGION, LambdaRegistry
 from pyawssfn.local.limits import (HISTORY_LIMIT_EVENTS, PAYLOAD_LIMIT_BYTES, HistoryLimitExceeded, check_payload,
-                                   dumps, too_large)
+                                   check_variables, dumps, too_large)
+from pyawssfn.semantics.quotas import MAX_EXECUTION_SECONDS, utf8_size
 from pyawssfn.local.mocks import Mocks
 
 JSONPATH = "JSONPath"
@@ -42,8 +43,7 @@ class InvalidExecutionInput(ValueError):
     """StartExecution would be rejected: the input is not JSON or is larger than the payload quota."""
 
 
-MAX_EXECUTION_SECONDS = 365 * 24 * 3600  # Step Functions quota: a Standard execution's maximum duration
-EXPRESS_MAX_SECONDS = 5 * 60              # and an Express execution's
+EXPRESS_MAX_SECONDS = 5 * 60  # an Express execution's maximum duration (MAX_EXECUTION_SECONDS: quotas)
 
 
 class ExecutionTimedOut(Exception):
@@ -197,6 +197,7 @@ class Run:
         # Conversions of large values for jsonata-python, remembered for the execution (values are never modified
         # in place): without it every Map item converted the whole execution input again.
         self.jsonata_cache = {} if parent is None else parent.jsonata_cache
+        self.size_cache = {} if parent is None else parent.size_cache
         timeout = executor.definition.get("TimeoutSeconds")
         # A Standard execution runs for at most a year, an Express one five minutes: past that AWS times it out
         # like its own TimeoutSeconds.
@@ -206,6 +207,18 @@ class Run:
         self.deadline = self.start + _dt.timedelta(seconds=timeout)
 
     # -- helpers used by the state handlers ----------------------------------------------------------------------
+    def value_bytes(self, value) -> int:
+        """Bytes of a value's JSON text, remembered per value: every Map iteration counts the variables it sees."""
+        cache = self.size_cache
+        hit = cache.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        size = utf8_size(dumps(value))
+        if len(cache) > 10_000:
+            cache.clear()
+        cache[id(value)] = (value, size)
+        return size
+
     def new_uuid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
@@ -233,7 +246,9 @@ class Run:
             self.history.add("ExecutionStarted", {
                 "input": self.input_text, "inputDetails": {"truncated": False}, "roleArn": self.executor.role_arn},
                 previous=0)
-            output, output_text = run_machine(self, definition, self.input_value, self.input_text,
+            # ExecutionStarted keeps the text as given; the first state enters with it re-serialised compactly
+            # (recorded on AWS).
+            output, output_text = run_machine(self, definition, self.input_value, dumps(self.input_value),
                                               variables={}, query_language=definition.get("QueryLanguage", JSONPATH))
             ex.status, ex.output = "SUCCEEDED", output
             self.history.add("ExecutionSucceeded", History.with_output(output_text))
@@ -271,13 +286,26 @@ class Run:
 class Frame:
     """One running (sub-)machine: the top level, a Parallel branch or a Map iteration."""
 
-    __slots__ = ("run", "states", "variables", "query_language")
+    __slots__ = ("run", "states", "variables", "query_language", "variable_bytes")
 
     def __init__(self, run: Run, states: dict, variables: dict, query_language: str):
         self.run = run
         self.states = states
         self.variables = variables
         self.query_language = query_language
+        self.variable_bytes = None  # name -> bytes of its JSON text, counted at the first Assign
+
+    def assign(self, who: str, assigned: dict, texts: dict) -> None:
+        """Store an Assign's values, held to AWS's variable quotas (the variables in this scope count as the
+        execution's stored variables)."""
+        sizes = self.variable_bytes
+        if sizes is None:
+            sizes = self.variable_bytes = {k: self.run.value_bytes(v) for k, v in self.variables.items()}
+        new_sizes = {k: utf8_size(t) for k, t in texts.items()}
+        total = sum(sizes.values()) - sum(sizes.get(k, 0) for k in new_sizes) + sum(new_sizes.values())
+        check_variables(who, texts, total)
+        self.variables.update(assigned)
+        sizes.update(new_sizes)
 
 
 def run_machine(run: Run, machine: dict, input_value, input_text: str, *, variables: dict, query_language: str):
@@ -359,9 +387,9 @@ class StateExec:
         check_payload(text, self.name)
         details = {"name": self.name, "output": text, "outputDetails": {"truncated": False}}
         if self.assigned:
-            self.frame.variables.update(self.assigned)
-            details = {"assignedVariables": {k: dumps(v) for k, v in self.assigned.items()},
-                       "assignedVariablesDetails": {"truncated": False}, **details}
+            texts = {k: dumps(v) for k, v in self.assigned.items()}
+            self.frame.assign(self.name, self.assigned, texts)
+            details = {"assignedVariables": texts, "assignedVariablesDetails": {"truncated": False}, **details}
         self.run.history.add(f"{self.state['Type']}StateExited", details)
         return next_name, output, text
 

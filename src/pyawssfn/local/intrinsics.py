@@ -324,6 +324,8 @@ def _format(node: Call, env: _Env) -> Any:
 def _string_to_json(*args: Any) -> Any:
     _arity("States.StringToJson", args, 1)
     text = _require("States.StringToJson", args[0], (str,), "a string", 1)
+    if not text.strip(" \t\n\r"):
+        return None  # recorded on AWS: an empty or blank string is null, not a parse error
     try:
         return _normalise(json.loads(text))
     except ValueError:

@@ -6,11 +6,15 @@ Lambda error ``{errorMessage, errorType, requestId, stackTrace}`` of the AWS Pyt
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import signal
+import threading
 import traceback
 from dataclasses import dataclass
 
 from pyawssfn.local.errors import StatesError
+from pyawssfn.semantics.quotas import LAMBDA_MAX_TIMEOUT_SECONDS
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
@@ -107,16 +111,78 @@ def _error_payload(error_type: str, message: str, request_id: str, stack: list[s
 
 
 def _user_stack(exc: BaseException) -> list[str]:
-    frames = traceback.extract_tb(exc.__traceback__)[1:]  # drop our own invoking frame
+    # Only the handler's frames: drop ours (invoke, the bounded call, the watched thread).
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
     return traceback.format_list(frames)
 
 
+class _WallClockTimeout(BaseException):
+    """Raised in the main thread by SIGALRM when a handler runs past its timeout in real time (a BaseException so
+    that the handler's own ``except Exception`` does not swallow it)."""
+
+
+def _on_alarm(signum, frame):
+    raise _WallClockTimeout()
+
+
+@contextlib.contextmanager
+def _wall_clock_bound(seconds: float):
+    """Interrupt the block after ``seconds`` of real time (main thread, SIGALRM). Elsewhere, or when a timer is
+    already armed (an outer bound, pytest-timeout), the block runs unbounded here and the caller's thread bound
+    applies."""
+    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+              and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+    if not usable:
+        yield False
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield True
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _call_bounded(handler, event, context, seconds: float):
+    """``handler(event, context)``, stopped after ``seconds`` of real time as Lambda stops a function at its
+    timeout. Returns (timed_out, result); the handler's own exceptions propagate."""
+    with _wall_clock_bound(seconds) as bounded:
+        if bounded:
+            try:
+                return False, handler(event, context)
+            except _WallClockTimeout:
+                return True, None
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["result"] = handler(event, context)
+        except BaseException as exc:  # handed back to the calling thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target, name=f"lambda-{context.function_name}", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():  # Python cannot stop a thread: it is abandoned, as Lambda abandons a timed-out call
+        return True, None
+    if "error" in outcome:
+        raise outcome["error"]
+    return False, outcome.get("result")
+
+
 def invoke(handler, event, *, function_name: str, arn: str, request_id: str, timeout: float | None) -> Invocation:
-    """Call ``handler`` with ``event`` after a JSON round trip, as the AWS Python runtime would."""
+    """Call ``handler`` with ``event`` after a JSON round trip, as the AWS Python runtime would.
+
+    The call is stopped at ``timeout`` (the Task's TimeoutSeconds; without one, Lambda's longest, 900 s) of real
+    time as well as of virtual time (``context.sleep``): a handler that blocks ends with States.Timeout, as on AWS."""
     event = json.loads(json.dumps(event))
     context = LambdaContext(function_name, arn, request_id, timeout)
     try:
-        result = handler(event, context)
+        timed_out, result = _call_bounded(handler, event, context,
+                                          float(timeout) if timeout is not None else LAMBDA_MAX_TIMEOUT_SECONDS)
+        if timed_out:
+            return Invocation(timed_out=True, elapsed=timeout or LAMBDA_MAX_TIMEOUT_SECONDS)
     except VirtualTimeout:
         return Invocation(timed_out=True, elapsed=timeout or 0.0)
     except SystemExit as exc:  # sys.exit() in a handler ends the runtime process on AWS

@@ -1,28 +1,14 @@
-"""AWS Step Functions quotas the local executor enforces as AWS does."""
+"""The AWS Step Functions quotas the local executor enforces, as AWS enforces them (the numbers and their sources
+are in pyawssfn.semantics.quotas)."""
 from __future__ import annotations
 
-import json
-
 from pyawssfn.local.errors import StatesError
-
-PAYLOAD_LIMIT_BYTES = 256 * 1024  # 262,144 bytes of UTF-8, for inputs, outputs and task results
-HISTORY_LIMIT_EVENTS = 25_000
-DATA_LIMIT_EXCEEDED = "States.DataLimitExceeded"
-
-
-def dumps(value) -> str:
-    """The compact JSON AWS writes for state inputs and outputs."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+from pyawssfn.semantics.quotas import (DATA_LIMIT_EXCEEDED, HISTORY_LIMIT_EVENTS, PAYLOAD_LIMIT_BYTES,  # noqa: F401
+                                       dumps, over, variables_problem)
 
 
 def too_large(text: str) -> bool:
-    # Cheap test first: a str of n code points is at most 4n bytes and at least n bytes.
-    n = len(text)
-    if n * 4 <= PAYLOAD_LIMIT_BYTES:
-        return False
-    if n > PAYLOAD_LIMIT_BYTES:
-        return True
-    return len(text.encode("utf-8")) > PAYLOAD_LIMIT_BYTES
+    return over(text, PAYLOAD_LIMIT_BYTES)
 
 
 def check_payload(text: str, who: str) -> None:
@@ -33,6 +19,16 @@ def check_payload(text: str, who: str) -> None:
             f"The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service "
             "limit.",
         )
+
+
+def check_variables(who: str, assigned_texts: dict[str, str], total_bytes: int) -> None:
+    """Raise States.DataLimitExceeded when an Assign breaks AWS's variable quotas (one variable, one Assign, the
+    execution's total)."""
+    problem = variables_problem(assigned_texts, total_bytes)
+    if problem:
+        raise StatesError(DATA_LIMIT_EXCEEDED,
+                          f"The state '{who}' assigned variables exceeding the maximum number of bytes service "
+                          f"limit. {problem}")
 
 
 class HistoryLimitExceeded(Exception):

@@ -6,26 +6,13 @@ import re
 from pyawssfn.local import dataflow, jsonpath_eval, timestamps
 from pyawssfn.local.errors import StatesError
 from pyawssfn.local.limits import dumps
+from pyawssfn.semantics import wildcard
 
 _MISSING = object()
 
 
 def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def _string_matches(value: str, pattern: str) -> bool:
-    # '*' is the only wildcard; '\*' and '\\' are literal.
-    out, i = [], 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if c == "*" else re.escape(c))
-        i += 1
-    return re.fullmatch("".join(out), value, flags=re.S) is not None
 
 
 def _compare(kind: str, op: str, value, expected) -> bool:
@@ -97,7 +84,7 @@ class _Rule:
             if key == "IsTimestamp":
                 return (timestamps.parse(value) is not None) == operand
             if key == "StringMatches":
-                return isinstance(value, str) and _string_matches(value, operand)
+                return isinstance(value, str) and wildcard.matches(value, operand)
             m = _OPERATOR.fullmatch(key)
             if m is None:
                 raise self.sx.runtime_error(f"Unsupported choice rule operator '{key}'.")

@@ -80,12 +80,22 @@ def _read_items(sx, effective):
     return items
 
 
+# AWS's checks of a resolved count (recorded on AWS; worded as AWS words them), after the type check.
+_RANGE_CHECKS = {
+    "MaxConcurrency": lambda v: None if v >= 0 else f"Expected non-negative integer for MaxConcurrency, got '{v}' instead.",
+    "ToleratedFailureCount": lambda v: None if v >= 0 else "ToleratedFailureCount cannot be negative.",
+    "ToleratedFailurePercentage": lambda v: (None if 0 <= v <= 100
+                                             else "ToleratedFailurePercentage must be between 0 and 100."),
+}
+
+
 def _number_field(sx, effective, literal: str, path: str, *, integer: bool):
     state = sx.state
     if literal in state:
         value = state[literal]
         if sx.jsonata and isinstance(value, str):
             value = dataflow.jsonata_field(sx, literal, value, dataflow.states_var(sx, input=sx.input))
+            _check_range(sx, literal, value)
         return value
     if path in state:
         where = state[path]
@@ -100,9 +110,18 @@ def _number_field(sx, effective, literal: str, path: str, *, integer: bool):
             ok = False
         if not ok:
             raise sx.runtime_error(f"The {path} field refers to value \"{_plain(value)}\" which is not a valid "
-                                   f"{'integer' if integer else 'number'}: {where}")
+                                   f"{'integer' if integer else 'float'}: {where}")
+        _check_range(sx, literal, value)
         return value
     return None
+
+
+def _check_range(sx, literal: str, value) -> None:
+    check = _RANGE_CHECKS.get(literal)
+    if check is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        problem = check(value)
+        if problem:
+            raise sx.runtime_error(problem)
 
 
 def _plain(value) -> str:
