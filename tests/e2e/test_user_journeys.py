@@ -389,7 +389,8 @@ def test_run_of_an_sdk_workflow_says_how_to_mock_from_the_cli(capsys, mode):
 _DISTRIBUTION = {"jsonata": "jsonata-python", "jsonpath": "python-jsonpath", "botocore": "boto3", "yaml": "pyyaml",
                  "aws_cdk": "aws-cdk-lib"}
 # Subpackages that only an optional extra makes importable (`pip install 'pyawssfn[cdk]'`), no command imports them.
-_EXTRA_OF_SUBPACKAGE = {"cdk": "cdk"}
+# pytest_plugin.py is loaded only by pytest (entry point pytest11), which the [test] extra installs.
+_EXTRA_OF_SUBPACKAGE = {"cdk": "cdk", "pytest_plugin.py": "test"}
 
 
 def test_the_quick_start_install_has_every_runtime_import():
