@@ -168,5 +168,7 @@ def test_bad_options_are_refused_with_a_message(tmp_path):
     stack = cdk.Stack(cdk.App(outdir=str(tmp_path)), "Bad")
     with pytest.raises(ShipError, match="architecture='arm'"):
         Workflow(stack, "Flow", source=str(REPO / "examples" / "analyse_text.py"), architecture="arm")
-    with pytest.raises(ShipError, match="no such file"):
+    from pyawssfn.cli import UsageError
+
+    with pytest.raises((ShipError, UsageError), match="no such file"):
         Workflow(stack, "Flow2", source=str(tmp_path / "missing.py"))

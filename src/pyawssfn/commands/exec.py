@@ -121,7 +121,7 @@ def parse_lambdas(specs: list[str]) -> dict:
 def run(args: argparse.Namespace) -> int:
     from pyawssfn.commands.inputs import read_json_file
     from pyawssfn.local import DefinitionError, Executor, InvalidExecutionInput, MockFormatError
-    from pyawssfn.local.mocks import check_mocks
+    from pyawssfn.local.mocks import mocks_from_data
     from pyawssfn.local.report import execution_summary, render_timeline
 
     definition = _read_definition(args.definition)
@@ -129,9 +129,14 @@ def run(args: argparse.Namespace) -> int:
     lambdas = parse_lambdas(args.lambdas)
     mocks = None
     if args.mocks:
-        mocks, _ = read_json_file(args.mocks, "mocks file")  # bounded, decoded and checked as every JSON input
+        import pathlib
+
+        path, test_case = args.mocks, None
+        if "#" in path and not pathlib.Path(path).exists():  # AWS's MockConfigFile: FILE#TestCase
+            path, _, test_case = path.rpartition("#")
+        data, _ = read_json_file(path, "mocks file")  # bounded, decoded and checked as every JSON input
         try:
-            check_mocks(mocks)
+            mocks = mocks_from_data(data, test_case, path)
         except MockFormatError as exc:
             raise _usage(str(exc)) from None
     try:

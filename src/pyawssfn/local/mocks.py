@@ -44,7 +44,6 @@ def _check_response(where: str, response) -> None:
 def load_mocks(path: str | pathlib.Path, test_case: str | None = None) -> dict:
     """Read and check a mocks file (ours, or AWS's MockConfigFile with ``FILE#TestCase``); raises MockFormatError
     with a readable message."""
-    from pyawssfn.local.aws_mock_config import from_aws_config, is_aws_config
     path = str(path)
     if test_case is None and "#" in path and not pathlib.Path(path).exists():
         path, _, test_case = path.rpartition("#")
@@ -54,6 +53,12 @@ def load_mocks(path: str | pathlib.Path, test_case: str | None = None) -> dict:
         raise MockFormatError(f"cannot read mocks file {path}: {exc.strerror or exc}") from None
     except ValueError as exc:
         raise MockFormatError(f"mocks file {path} is not valid JSON: {exc}") from None
+    return mocks_from_data(data, test_case, path)
+
+
+def mocks_from_data(data, test_case: str | None, path: str) -> dict:
+    """Mocks from a parsed file: ours as it is (checked), AWS's MockConfigFile for ``test_case``."""
+    from pyawssfn.local.aws_mock_config import from_aws_config, is_aws_config
     if is_aws_config(data):
         return from_aws_config(data, test_case, where=path)
     if test_case is not None:
