@@ -113,3 +113,11 @@ def test_package_command_refuses_a_pip_option_with_its_line(project, tmp_path, c
     assert main(["package", str(project / "flow.py"), "-o", str(tmp_path / "f.zip"), "--requirements",
                  str(req)]) == 2
     assert "requirements.txt:2: pip option --index-url is not accepted" in capsys.readouterr().err
+
+
+def test_the_handler_knows_which_steps_take_a_task_token(repo_root, tmp_path, capsys):
+    out = tmp_path / "approval.zip"
+    assert main(["package", str(repo_root / "examples" / "approval.py"), "-o", str(out)]) == 0
+    source = zipfile.ZipFile(out).read("pyawssfn_handler.py").decode()
+    assert "CALLBACK_STEPS = [\n    'request_approval',\n]" in source
+    assert "callback_steps=CALLBACK_STEPS" in source

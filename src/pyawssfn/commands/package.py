@@ -33,7 +33,7 @@ def steps_of(path: pathlib.Path, workflow: str | None) -> list[str] | None:
     from pyawssfn.commands.inputs import compile_module
     from pyawssfn.compiler import CompileError
 
-    steps, todo, done = set(), [workflow], set()
+    steps, todo, done, definitions = set(), [workflow], set(), []
     while todo:
         name = todo.pop()
         try:
@@ -44,8 +44,19 @@ def steps_of(path: pathlib.Path, workflow: str | None) -> list[str] | None:
             return None
         done.update({name, res.workflow})
         steps.update(res.steps)
+        definitions.append(res.definition)
         todo.extend(c for c in res.children if c not in done)
-    return sorted(steps)
+    from pyawssfn.packaging.handler import callback_steps
+
+    return StepList(sorted(steps), callback_steps(definitions))
+
+
+class StepList(list):
+    """The steps to serve, knowing which of them the machines call with a task token."""
+
+    def __init__(self, steps, callback_steps=None):
+        super().__init__(steps)
+        self.callback_steps = callback_steps
 
 
 def run(args) -> int:
@@ -69,7 +80,8 @@ def run(args) -> int:
         return 2
     try:
         result = build_package(path, steps, out, force=args.force, requirements_file=args.requirements,
-                               runtime=args.runtime, arch=args.arch, include=args.include)
+                               runtime=args.runtime, arch=args.arch, include=args.include,
+                               callback_steps=getattr(steps, "callback_steps", None))
     except PackageError as exc:
         print(f"pyawssfn: error: {exc}", file=sys.stderr)
         return 2

@@ -59,7 +59,7 @@ def _check_imports(user: sources.UserFiles, provided: set[str], requirements: li
 
 
 def collect_all(module_path, steps, *, requirements=None, runtime="python3.13", arch="x86_64",
-                include=()) -> Collected:
+                include=(), callback_steps=None) -> Collected:
     """Every file of the zip, by archive name, with what was taken from the user's folder."""
     module_path = pathlib.Path(module_path)
     if not module_path.stem.isidentifier():
@@ -79,19 +79,19 @@ def collect_all(module_path, steps, *, requirements=None, runtime="python3.13", 
     if clash:
         raise PackageError(f"the package would overwrite pyawssfn's own files: {', '.join(clash)}")
     files.update(sources.runtime_files())
-    files[f"{handler.HANDLER_MODULE}.py"] = handler.handler_source(module_path.stem, steps).encode()
+    files[f"{handler.HANDLER_MODULE}.py"] = handler.handler_source(module_path.stem, steps, callback_steps).encode()
     return Collected(files, user, dependency_files)
 
 
-def collect(module_path, steps, *, requirements=None, runtime="python3.13", arch="x86_64", include=()) \
-        -> dict[str, bytes]:
+def collect(module_path, steps, *, requirements=None, runtime="python3.13", arch="x86_64", include=(),
+            callback_steps=None) -> dict[str, bytes]:
     """Every file of the zip, by archive name."""
     return collect_all(module_path, steps, requirements=requirements, runtime=runtime, arch=arch,
-                       include=include).files
+                       include=include, callback_steps=callback_steps).files
 
 
 def build_package(module_path, steps, out, *, force=False, requirements_file=None, runtime="python3.13",
-                  arch="x86_64", include=()) -> PackageResult:
+                  arch="x86_64", include=(), callback_steps=None) -> PackageResult:
     """Write the deterministic Lambda zip for ``module_path`` serving ``steps`` to ``out``."""
     out = pathlib.Path(out)
     if out.is_dir():
@@ -106,7 +106,8 @@ def build_package(module_path, steps, out, *, force=False, requirements_file=Non
         reqs = deps.find_requirements(module_path, requirements_file)
     except deps.DependencyError as exc:
         raise PackageError(str(exc)) from None
-    collected = collect_all(module_path, steps, requirements=reqs, runtime=runtime, arch=arch, include=include)
+    collected = collect_all(module_path, steps, requirements=reqs, runtime=runtime, arch=arch, include=include,
+                            callback_steps=callback_steps)
     if not out.parent.is_dir():
         raise PackageError(f"cannot write {out}: no such directory {out.parent}")
     try:
