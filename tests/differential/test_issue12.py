@@ -19,7 +19,6 @@ def _xfail(reason):
 
 # ----------------------------------------------------------------------------------------------- 1: f"{e}"
 
-@_xfail("#12 item 1: formatting a caught exception gives the error output's repr on the machine (expressions/)")
 def test_formatting_a_caught_exception(diff):
     diff.agree(diff.tester(MODULE, "format_caught"), {"k": "missing"})
 
@@ -28,7 +27,6 @@ def test_formatting_a_caught_exception_not_raised(diff):
     diff.agree(diff.tester(MODULE, "format_caught"), {"k": "k"})
 
 
-@_xfail("#12 item 1: the notification step is sent the error output's repr on the machine (expressions/)")
 def test_saga_notification_gets_the_message(diff):
     # Both runs end with "compensated": only the comparison of the step calls can see the difference.
     diff.agree(diff.tester(MODULE, "saga_notifies"), {"k": "missing"})
@@ -150,12 +148,7 @@ def reference_strip(tmp_path_factory):
     return dict(zip(WHITESPACE, node.evaluate_batch(cases)))
 
 
-STRIP_PENDING = "#12 item 6: s.strip() trims with \\s, which JavaScript does not match on \\x1c-\\x1f, \\x85"
-
-
-@pytest.mark.parametrize("s", [pytest.param(s, marks=pytest.mark.xfail(strict=True, raises=DisagreementError,
-                                                                        reason=STRIP_PENDING)) for s in JS_MISSES]
-                         + WHITESPACE[len(JS_MISSES):])
+@pytest.mark.parametrize("s", WHITESPACE)
 def test_strip_uses_pythons_whitespace_on_awss_engine(reference_strip, s):
     if reference_strip[s] != {"value": s.strip()}:
         raise DisagreementError(f"{s!r}.strip(): python {s.strip()!r}, jsonata 2.0.6 {reference_strip[s]}")

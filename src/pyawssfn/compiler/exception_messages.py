@@ -162,3 +162,84 @@ def _substitute(call: ast.Call, msg: Message, name: str, reporter: Reporter) -> 
             return node
 
     return Sub().visit(copy.deepcopy(msg.expr))
+
+
+def rewrite_caught_formatting(info: ModuleInfo) -> None:
+    """``f"{e}"``, ``f"{e!s}"``, ``"{}".format(e)`` and ``format(e)`` of an exception caught with ``except ... as
+    e`` are ``str(e)``, its message: rewrite them so, as ``str(e)`` compiles (the machine holds ``e`` as the error
+    output, whose own text is a dict's)."""
+    for wf in info.workflows.values():
+        for node in ast.walk(wf):
+            if isinstance(node, ast.Try):
+                for h in node.handlers:
+                    if h.name and not _rebinds(h, h.name):
+                        for st in h.body:
+                            _StrOfCaught(h.name).visit(st)
+
+
+def _rebinds(handler: ast.ExceptHandler, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, (ast.Store, ast.Del))
+               for st in handler.body for n in ast.walk(st))
+
+
+class _StrOfCaught(ast.NodeTransformer):
+    def __init__(self, name: str):
+        self.name = name
+
+    def _is_caught(self, node: ast.AST) -> bool:
+        return isinstance(node, ast.Name) and node.id == self.name
+
+    def _str_of(self, node: ast.expr) -> ast.Call:
+        return ast.copy_location(ast.Call(func=ast.Name(id="str", ctx=ast.Load()), args=[node], keywords=[]), node)
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        if self._is_caught(node.value) and node.conversion in (-1, ord("s")) and node.format_spec is None:
+            node.value, node.conversion = self._str_of(node.value), -1
+            return node
+        return self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        f = node.func
+        if isinstance(f, ast.Name) and f.id == "format" and len(node.args) == 1 and not node.keywords \
+                and self._is_caught(node.args[0]):
+            return self._str_of(node.args[0])  # format(e) with no spec is str(e)
+        if isinstance(f, ast.Attribute) and f.attr == "format" and isinstance(f.value, ast.Constant) \
+                and isinstance(f.value.value, str):
+            plain = _plain_fields(f.value.value)
+            for i, a in enumerate(node.args):
+                if self._is_caught(a) and str(i) in plain:
+                    node.args[i] = self._str_of(a)
+            for k in node.keywords:
+                if self._is_caught(k.value) and k.arg in plain:
+                    k.value = self._str_of(k.value)
+        return self.generic_visit(node)
+
+    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        return node  # a lambda's own parameters may shadow the name
+
+    def visit_ListComp(self, node):
+        return node if any(self._is_caught(n) for g in node.generators for n in ast.walk(g.target)) \
+            else self.generic_visit(node)
+
+    visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
+
+
+def _plain_fields(template: str) -> set[str]:
+    """The fields of a str.format template used with no conversion but !s and no format spec ("0", "1", "name";
+    automatic numbering resolved); every use of the field must be plain."""
+    import string
+
+    plain: set[str] = set()
+    other: set[str] = set()
+    auto = 0
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return set()
+    for _literal, field, spec, conv in parsed:
+        if field is None:
+            continue
+        if field == "":
+            field, auto = str(auto), auto + 1
+        (plain if not spec and conv in (None, "s") else other).add(field)
+    return plain - other

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyawssfn.compiler.diagnostics import Reporter
-from pyawssfn.compiler.exception_messages import analyse_messages, rewrite_raises
+from pyawssfn.compiler.exception_messages import analyse_messages, rewrite_caught_formatting, rewrite_raises
 from pyawssfn.compiler.module_checks import _bound_names, _module_statements, _name_of, check_functions, \
     check_rebinding
 
@@ -249,6 +249,7 @@ def analyse(source: str, filename: str, reporter: Reporter) -> ModuleInfo | None
     check_rebinding(info, reporter)
     check_functions(info, reporter)
     rewrite_raises(info, analyse_messages(info), reporter)
+    rewrite_caught_formatting(info)
     return info
 
 

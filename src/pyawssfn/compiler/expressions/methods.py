@@ -56,21 +56,62 @@ class MethodMixin:
         return self._typed(node, obj, "str", lambda s: f"$lowercase({s})", "str")
 
     def _m_strip(self, node: ast.Call, obj: J) -> J:
-        self._args(node, 0, 0)
-        # $trim also collapses inner whitespace; Python's strip only removes the ends.
-        return self._typed(node, obj, "str", lambda s: f'$replace({s}, /^\\s+|\\s+$/, "")', "str")
+        return self._strip(node, obj, "both")
+
+    def _m_lstrip(self, node: ast.Call, obj: J) -> J:
+        return self._strip(node, obj, "left")
+
+    def _m_rstrip(self, node: ast.Call, obj: J) -> J:
+        return self._strip(node, obj, "right")
+
+    def _strip(self, node: ast.Call, obj: J, side: str) -> J:
+        """s.strip() / lstrip() / rstrip(), of Python's whitespace (spelled out: JavaScript's \\s, on AWS, and
+        Python's, in the local executor, differ) or of the characters of a literal. $trim would also collapse inner
+        whitespace. The end of the string is (?![\\s\\S]): a regex $ also matches before a final newline under
+        Python's regular expressions."""
+        cls = self._strip_class(node)
+        if cls is None:
+            return self._typed(node, obj, "str", lambda s: s, "str")  # strip(""): nothing to remove
+        pattern = {"both": f"^{cls}+|{cls}+(?![\\s\\S])", "left": f"^{cls}+", "right": f"{cls}+(?![\\s\\S])"}[side]
+        return self._typed(node, obj, "str", lambda s: f'$replace({s}, /{pattern}/, "")', "str")
+
+    def _strip_class(self, node: ast.Call) -> str | None:
+        if len(node.args) > 1:
+            self._refuse(node, f"{_describe(node.func)}() takes at most one argument", "pass the characters to remove")
+        if not node.args or (isinstance(node.args[0], ast.Constant) and node.args[0].value is None):
+            return _PY_WS
+        chars = node.args[0].value if isinstance(node.args[0], ast.Constant) else None
+        if not isinstance(chars, str):
+            self._refuse(node.args[0], "the characters to strip must be a string literal here",
+                         'write s.strip("/"), or strip in a step')
+        if any(ord(c) > 0xFFFF for c in chars):
+            self._refuse(node.args[0], "stripping characters beyond U+FFFF is not supported in a workflow",
+                         "strip them in a step")
+        # every character as \\uXXXX: nothing in the class can read as regex syntax (or end the /literal/)
+        return ("[" + "".join(f"\\u{ord(c):04x}" for c in dict.fromkeys(chars)) + "]") if chars else None
 
     def _m_startswith(self, node: ast.Call, obj: J) -> J:
-        args = self._str_args(node, 1, 1)
-        return self._typed(node, obj, "str", lambda s, p: (
-            f'$type({p}) != "string" ? {_err("TypeError: startswith arg must be str")} : '
-            f"$substring({s}, 0, $length({p})) = {p}"), "bool", args)
+        return self._affix(node, obj, "startswith", lambda s, p: f"$substring({s}, 0, $length({p})) = {p}")
 
     def _m_endswith(self, node: ast.Call, obj: J) -> J:
-        args = self._str_args(node, 1, 1)
-        return self._typed(node, obj, "str", lambda s, p: (
-            f'$type({p}) != "string" ? {_err("TypeError: endswith arg must be str")} : '
-            f"$length({p}) <= $length({s}) and $substring({s}, $length({s}) - $length({p})) = {p}"), "bool", args)
+        return self._affix(node, obj, "endswith", lambda s, p: (
+            f"$length({p}) <= $length({s}) and $substring({s}, $length({s}) - $length({p})) = {p}"))
+
+    def _affix(self, node: ast.Call, obj: J, name: str, test: Callable[[str, str], str]) -> J:
+        """s.startswith(p) / s.endswith(p), p a str or a tuple of str (true when any of them is)."""
+        if len(node.args) == 1 and isinstance(node.args[0], ast.Tuple):
+            alts = [self._tr(e) for e in node.args[0].elts]
+            for a, src in zip(alts, node.args[0].elts):
+                if a.type not in (None, "str"):
+                    self._refuse(src, f"{name}: each item of the tuple must be a str", "pass strings")
+        else:
+            alts = self._str_args(node, 1, 1)
+
+        def body(s: str, *ps: str) -> str:
+            checks = [f'$type({p}) != "string" ? {_err(f"TypeError: {name} arg must be str")} : ({test(s, p)})'
+                      for p in ps]
+            return " or ".join(f"({c})" for c in checks) if checks else "false"
+        return self._typed(node, obj, "str", body, "bool", alts)
 
     def _m_split(self, node: ast.Call, obj: J) -> J:
         args = self._str_args(node, 0, 1)
