@@ -141,44 +141,72 @@ def generate(graph: Graph, comment: str) -> tuple[dict, dict[str, int]]:
     visit(graph)
     names = unique_state_names([(id(n), n.name, n.line) for n in order])
     source_map = {names[id(n)]: n.line for n in order}
-    name_of = lambda n: names[id(_skip(n))]  # noqa: E731
+    body = _Emitter(names).graph_json(graph)
+    definition = {"Comment": comment, "QueryLanguage": "JSONata", **body}
+    return definition, source_map
 
-    def graph_json(g: Graph) -> dict:
+
+class _Emitter:
+    """The ASL of the states, named by ``names`` (id of a node -> its unique state name)."""
+
+    def __init__(self, names: dict[int, str]):
+        self.names = names
+
+    def name_of(self, n: Node) -> str:
+        return self.names[id(_skip(n))]
+
+    def graph_json(self, g: Graph) -> dict:
         states = {}
         for n in _reachable(g):
-            states[name_of(n)] = state_json(n)
-        return {"StartAt": name_of(g.start), "States": states}
+            states[self.name_of(n)] = self.state_json(n)
+        return {"StartAt": self.name_of(g.start), "States": states}
 
+    @staticmethod
     def assign_json(a: dict[str, str]) -> dict:
         return {k: _tmpl(v) for k, v in a.items()}
 
-    def transition(n: Node, d: dict) -> None:
+    def transition(self, n: Node, d: dict) -> None:
         if n.end or n.next is None:
             d["End"] = True
         else:
-            d["Next"] = name_of(n.next)
+            d["Next"] = self.name_of(n.next)
 
-    def state_json(n: Node) -> dict:
+    def choice_json(self, n: Node, d: dict[str, Any]) -> dict:
+        choices = []
+        for r in n.rules:
+            c: dict[str, Any] = {"Condition": "{% " + r.condition + " %}"}
+            if r.assign:
+                c["Assign"] = self.assign_json(r.assign)
+            c["Next"] = self.name_of(r.next)
+            choices.append(c)
+        d["Choices"] = choices
+        if n.default is not None:
+            d["Default"] = self.name_of(n.default)
+        if n.assign:
+            d["Assign"] = self.assign_json(n.assign)
+        return d
+
+    def catch_json(self, n: Node) -> list[dict]:
+        cs = []
+        for c in n.catch:
+            cj: dict[str, Any] = {"ErrorEquals": c.errors}
+            if c.assign:
+                cj["Assign"] = self.assign_json(c.assign)
+            if c.output is not None:
+                cj["Output"] = _tmpl(c.output)
+            cj["Next"] = self.name_of(c.next)
+            cs.append(cj)
+        return cs
+
+    def state_json(self, n: Node) -> dict:
         d: dict[str, Any] = {"Type": n.type}
         t = n.type
         if t == "Choice":
-            choices = []
-            for r in n.rules:
-                c: dict[str, Any] = {"Condition": "{% " + r.condition + " %}"}
-                if r.assign:
-                    c["Assign"] = assign_json(r.assign)
-                c["Next"] = name_of(r.next)
-                choices.append(c)
-            d["Choices"] = choices
-            if n.default is not None:
-                d["Default"] = name_of(n.default)
-            if n.assign:
-                d["Assign"] = assign_json(n.assign)
-            return d
+            return self.choice_json(n, d)
         if t == "Parallel":
-            d["Branches"] = [graph_json(b) for b in n.branches]
+            d["Branches"] = [self.graph_json(b) for b in n.branches]
         if t == "Map":
-            proc = graph_json(n.processor)
+            proc = self.graph_json(n.processor)
             d["ItemProcessor"] = {"ProcessorConfig": n.processor_config, **proc}
         d.update(n.fields)
         if t in ("Succeed", "Fail"):
@@ -188,23 +216,10 @@ def generate(graph: Graph, comment: str) -> tuple[dict, dict[str, int]]:
         if n.retry:
             d["Retry"] = n.retry
         if n.catch:
-            cs = []
-            for c in n.catch:
-                cj: dict[str, Any] = {"ErrorEquals": c.errors}
-                if c.assign:
-                    cj["Assign"] = assign_json(c.assign)
-                if c.output is not None:
-                    cj["Output"] = _tmpl(c.output)
-                cj["Next"] = name_of(c.next)
-                cs.append(cj)
-            d["Catch"] = cs
+            d["Catch"] = self.catch_json(n)
         if n.assign:
-            d["Assign"] = assign_json(n.assign)
+            d["Assign"] = self.assign_json(n.assign)
         if n.output is not None:
             d["Output"] = _tmpl(n.output)
-        transition(n, d)
+        self.transition(n, d)
         return d
-
-    body = graph_json(graph)
-    definition = {"Comment": comment, "QueryLanguage": "JSONata", **body}
-    return definition, source_map
