@@ -18,7 +18,9 @@ from pyawssfn.compiler.aliasing import check_aliasing
 from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type
 from pyawssfn.compiler.frontend import PREDICATES
-from pyawssfn.compiler.ir import Exit, Graph, Node, Rule, DefaultOf, StartHolder, atomic, can_fail, evaluates
+from pyawssfn.compiler.ir import (
+    DefaultOf, Exit, Fail, Graph, Map, Node, Parallel, Pass, Rule, StartHolder, Task, Wait, atomic, can_fail, evaluates,
+)
 from pyawssfn.compiler.lower import controlflow, errors, hoisting, statements, visitor
 from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, NonlocalControl
 from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_strings, has_template, message_of
@@ -241,7 +243,7 @@ class FunctionLowerer:
         h = ex.holder
         if isinstance(h, StartHolder):
             if ex.env:
-                p = self.add(Node("Pass", "read the input" if self.top else "start", self.fn_line(),
+                p = self.add(Pass("read the input" if self.top else "start", self.fn_line(),
                                   assign=dict(ex.env)))
                 self.graph.start = p
                 p.next = target
@@ -279,7 +281,7 @@ class FunctionLowerer:
         """Before a loop head: the input-reading assignments must not be re-run on every iteration."""
         if len(self.frontier) == 1 and isinstance(self.frontier[0].holder, StartHolder) and self.frontier[0].env:
             ex = self.frontier[0]
-            p = self.add(Node("Pass", "read the input" if self.top else "start", self.fn_line(), assign=dict(ex.env)))
+            p = self.add(Pass("read the input" if self.top else "start", self.fn_line(), assign=dict(ex.env)))
             self.graph.start = p
             self.frontier = [Exit(p, {})]
 
@@ -306,10 +308,8 @@ class FunctionLowerer:
 
     def uncaught(self) -> Node:
         if self.s.uncaught is None:
-            n = Node("Fail", "uncaught error", self.fn_line(), fields={
-                "Error": "{% $states.input.Error %}",
-                "Cause": "{% " + message_of("$states.input") + " %}",
-            })
+            n = Fail("uncaught error", self.fn_line(), error="{% $states.input.Error %}",
+                     cause="{% " + message_of("$states.input") + " %}")
             self.s.uncaught = n
             self.graph.nodes.append(n)
         return self.s.uncaught
@@ -334,15 +334,15 @@ class FunctionLowerer:
         if self.start_pending is None:
             return
         node, env = self.start_pending
-        if node.type not in ("Task", "Parallel", "Map", "Wait") or self.graph.start is not node:
+        if not isinstance(node, (Task, Parallel, Map, Wait)) or self.graph.start is not node:
             return
         texts: list[str] = []
-        field_strings(node.fields, texts)
+        field_strings(node.templates(), texts)
         early = {statements.throwaway(self): v for v in env.values()
                  if v not in self.param_reads and can_fail(v) and not any(evaluates(v, t, template=True)
                                                                           for t in texts)}
         if early:
-            p = self.add(Node("Pass", "read the input" if self.top else "start", self.fn_line(), assign=early))
+            p = self.add(Pass("read the input" if self.top else "start", self.fn_line(), assign=early))
             p.next = node
             self.graph.start = p
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pyawssfn.compiler.expressions import NotConstant
 from pyawssfn.compiler.frontend import RetrySpec, StepInfo
-from pyawssfn.compiler.ir import Exit, Node
+from pyawssfn.compiler.ir import Exit, Node, Task, Wait
 from pyawssfn.compiler.lower import binding, errors, maps, parallel
 from pyawssfn.compiler.lower.support import LAMBDA_CALLBACK, LAMBDA_INVOKE, START_EXECUTION, call_arg, result_hint
 from pyawssfn.compiler.naming import describe_source
@@ -56,12 +56,8 @@ def result_into(builder: FunctionLowerer, node: Node, pre_env: dict[str, str], v
 
 def lambda_task(builder: FunctionLowerer, name: str, line: int, step: StepInfo, retry: list[RetrySpec] | None,
                 callback: bool = False) -> Node:
-    n = Node("Task", name, line)
-    n.fields["Resource"] = LAMBDA_CALLBACK if callback else LAMBDA_INVOKE
-    if step.timeout is not None:
-        n.fields["TimeoutSeconds"] = step.timeout
-    if step.heartbeat is not None:
-        n.fields["HeartbeatSeconds"] = step.heartbeat
+    n = Task(name, line, resource=LAMBDA_CALLBACK if callback else LAMBDA_INVOKE, timeout=step.timeout,
+             heartbeat=step.heartbeat)
     n.retry = errors.retriers(builder, step, step.retry if retry is None else retry)
     builder.s.steps.add(step.name)
     return n
@@ -77,17 +73,8 @@ def task_step(builder: FunctionLowerer, call: ast.Call, step: StepInfo, var: str
     n = lambda_task(builder, step.name, call.lineno, step, retry)
     env = builder.connect(n)
     kwargs = {p: builder.value_field(v, env) for p, v in bound.items()}
-    n.fields["Arguments"] = {"FunctionName": function_arn(builder),
-                             "Payload": {"step": step.name, "kwargs": kwargs}}
-    move_retry_last(n)
+    n.arguments = {"FunctionName": function_arn(builder), "Payload": {"step": step.name, "kwargs": kwargs}}
     result_into(builder, n, env, var, "$states.result.Payload")
-
-
-def move_retry_last(n: Node) -> None:
-    # Field order in the output: Resource, Arguments, then timeouts and retriers.
-    for k in ("TimeoutSeconds", "HeartbeatSeconds"):
-        if k in n.fields:
-            n.fields[k] = n.fields.pop(k)
 
 
 def with_retry_spec(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
@@ -123,20 +110,18 @@ def callback(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
     ast.copy_location(fake, call)
     bound = binding.bind(builder, fake, step.node.args, step.name, skip_first=True)
     n = lambda_task(builder, step.name, call.lineno, step, None, callback=True)
-    for key, field_name in (("timeout", "TimeoutSeconds"), ("heartbeat", "HeartbeatSeconds")):
+    for key in ("timeout", "heartbeat"):
         if key in opts:
             try:
                 v = builder.info.static_value(opts[key], builder.tr.literal_value)
             except NotConstant:
                 raise builder.fail(opts[key], f"{key}= must be a number literal", f"write {key}=3600")
             if v is not None:
-                n.fields[field_name] = v
+                setattr(n, key, v)
     env = builder.connect(n)
     kwargs = {p: builder.value_field(v, env) for p, v in bound.items()}
-    n.fields["Arguments"] = {"FunctionName": function_arn(builder),
-                             "Payload": {"step": step.name, "kwargs": kwargs,
-                                         "task_token": "{% $states.context.Task.Token %}"}}
-    move_retry_last(n)
+    n.arguments = {"FunctionName": function_arn(builder),
+                   "Payload": {"step": step.name, "kwargs": kwargs, "task_token": "{% $states.context.Task.Token %}"}}
     result_into(builder, n, env, var, "$states.result")
 
 
@@ -147,11 +132,10 @@ def task_child(builder: FunctionLowerer, call: ast.Call, var: str | None) -> Non
         raise builder.fail(call, f"recursive workflow call {name}() (a workflow cannot start itself, directly or "
                                  "through others)", "rewrite the recursion as a loop")
     bound = binding.bind(builder, call, wf.args, name)
-    n = Node("Task", name, call.lineno)
-    n.fields["Resource"] = START_EXECUTION
+    n = Task(name, call.lineno, resource=START_EXECUTION)
     env = builder.connect(n)
-    n.fields["Arguments"] = {"StateMachineArn": "${StateMachineArn_" + name + "}",
-                             "Input": {p: builder.value_field(v, env) for p, v in bound.items()}}
+    n.arguments = {"StateMachineArn": "${StateMachineArn_" + name + "}",
+                   "Input": {p: builder.value_field(v, env) for p, v in bound.items()}}
     builder.s.children.add(name)
     # A failed child fails this Task with States.TaskFailed and the child's DescribeExecution as cause: raise
     # the child's own error and cause instead, as the Python call does.
@@ -196,11 +180,10 @@ def sdk(builder: FunctionLowerer, call: ast.Call, path: str, var: str | None) ->
         raise builder.fail(call, str(getattr(exc, "message", exc)), getattr(exc, "hint", "") or
                            "check the service and operation names")
     values = [(kw.arg, builder.prepare(kw.value)) for kw in call.keywords]
-    n = Node("Task", f"{parts[0]}.{parts[1]}", call.lineno)
-    n.fields["Resource"] = sdk.resource
+    n = Task(f"{parts[0]}.{parts[1]}", call.lineno, resource=sdk.resource)
     env = builder.connect(n)
     # Step Functions' SDK integration takes the API's members in PascalCase (stateMachineArn -> StateMachineArn).
-    n.fields["Arguments"] = {sdk.arguments[k]: builder.value_field(v, env) for k, v in values}
+    n.arguments = {sdk.arguments[k]: builder.value_field(v, env) for k, v in values}
     builder.s.sdk_actions.add(sdk.iam_action)
     result_into(builder, n, env, var, "$states.result")
 
@@ -218,7 +201,10 @@ def wait(builder: FunctionLowerer, call: ast.Call, seconds: bool) -> None:
             v = None
         if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
             raise builder.fail(arg, "a Wait takes a whole number of seconds >= 0", "write e.g. sfn.sleep(30)")
-    n = Node("Wait", describe_source(builder.src(call)), call.lineno)
+    n = Wait(describe_source(builder.src(call)), call.lineno)
     env = builder.connect(n)
-    n.fields["Seconds" if seconds else "Timestamp"] = builder.value_field(value, env)
+    if seconds:
+        n.seconds = builder.value_field(value, env)
+    else:
+        n.timestamp = builder.value_field(value, env)
     builder.frontier = [Exit(n, env)]

@@ -6,7 +6,7 @@ import ast
 import json
 from typing import TYPE_CHECKING
 
-from pyawssfn.compiler.ir import DefaultOf, Exit, Node, Rule, StartHolder, can_fail
+from pyawssfn.compiler.ir import Choice, DefaultOf, Exit, Fail, Node, Pass, Rule, StartHolder, Succeed, can_fail
 from pyawssfn.compiler.lower import errors, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import Destination
 from pyawssfn.compiler.lower.support import TASK_LIKE, before_assign, call_arg, class_name, paren, risky_values
@@ -41,21 +41,21 @@ def do_return(builder: FunctionLowerer, value: ast.expr, name: str, line: int) -
     read = statements.surely_read(builder, value)
     for ex in builder.frontier:
         h = ex.holder
-        if isinstance(h, Node) and h.type in TASK_LIKE:
+        if isinstance(h, TASK_LIKE):
             h.output = before_assign(builder.render(value, ex.env), h.assign)
             # assignments that can fail still run (Python would fail), unless the output reads them anyway
             h.assign.update({k: v for k, v in risky_values(ex.env).items() if k not in read})
             h.end = True
         elif isinstance(h, StartHolder):
             risky = {k: v for k, v in risky_values(ex.env).items() if k not in read}
-            n = builder.add(Node("Pass" if risky else "Succeed", name, line, output=builder.render(value, ex.env),
+            n = builder.add((Pass if risky else Succeed)(name, line, output=builder.render(value, ex.env),
                                  assign=risky, end=bool(risky)))
             builder.graph.start = n
         else:
             rest.append(ex)
     builder.frontier = []
     if rest:
-        n = Node("Succeed", name, line, output=builder.render(value, {}))
+        n = Succeed(name, line, output=builder.render(value, {}))
         for ex in rest:
             builder.flush(ex, n)
         builder.add(n)
@@ -117,12 +117,12 @@ def route(builder: FunctionLowerer, dest: list[Exit], var: str | None, err: ast.
 
 
 def emit_fail(builder: FunctionLowerer, err: ast.expr, cause: ast.expr, name: str, line: int) -> None:
-    n = Node("Fail", name, line)
+    n = Fail(name, line)
     start_risky = len(builder.frontier) == 1 and isinstance(builder.frontier[0].holder, StartHolder) and \
         risky_values(builder.frontier[0].env)
     env = builder.connect(n, start_ok=not start_risky)
-    n.fields["Error"] = builder.value_field(err, env)
-    n.fields["Cause"] = builder.value_field(cause, env)
+    n.error = builder.value_field(err, env)
+    n.cause = builder.value_field(cause, env)
     builder.frontier = []
 
 
@@ -140,7 +140,7 @@ def raise_dynamic(builder: FunctionLowerer, value: ast.expr, name: str, line: in
         cause = syn_attr(builder, value, "Cause")
         emit_fail(builder, err, cause, name, line)
         return
-    choice = Node("Choice", name, line)
+    choice = Choice(name, line)
     env = builder.connect(choice)
     src = builder.render(value, env)
     for names, dest, fail in rules:

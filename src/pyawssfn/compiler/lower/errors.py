@@ -6,7 +6,9 @@ import json
 from typing import TYPE_CHECKING
 
 from pyawssfn.compiler.frontend import RetrySpec, StepInfo
-from pyawssfn.compiler.ir import Catcher, Exit, Graph, Node, StartHolder, can_fail, context_refs, replace_context
+from pyawssfn.compiler.ir import (
+    Catcher, Exit, Graph, Node, Parallel, Pass, StartHolder, can_fail, context_refs, replace_context,
+)
 from pyawssfn.compiler.lower import controlflow
 from pyawssfn.compiler.lower.nonlocalcontrol import Handler
 from pyawssfn.compiler.lower.support import CHANGING, error_object
@@ -42,7 +44,7 @@ def settle(builder: FunctionLowerer, change: bool = False) -> None:
             settled.append(ex)
             continue
         if start and cov is None:
-            p = builder.add(Node("Pass", "read the input" if builder.top else "start", builder.fn_line(),
+            p = builder.add(Pass("read the input" if builder.top else "start", builder.fn_line(),
                                  assign=dict(ex.env)))
             builder.graph.start = p
             builder.checked.update((id(p), v) for v in ex.env.values())
@@ -57,7 +59,7 @@ def settle(builder: FunctionLowerer, change: bool = False) -> None:
             rest = {k: replace_context(v, ref, tmp) for k, v in rest.items()}
         line = builder.cur_line
         if cov is None:
-            node = Node("Pass", "evaluate", line)
+            node = Pass("evaluate", line)
         else:
             node, rest = evaluate_where_caught(builder, rest, line)
         builder.flush(Exit(ex.holder, keep), node)
@@ -76,10 +78,10 @@ def evaluate_where_caught(builder: FunctionLowerer, values: dict[str, str], line
     Assign is not caught by every engine (#9). The Parallel hands the values on from its result."""
     branch = Graph()
     fields = ", ".join(f"{json.dumps(k)}: {v}" for k, v in values.items())
-    ev = Node("Pass", "evaluate", line, end=True, output="{" + fields + "}")
+    ev = Pass("evaluate", line, end=True, output="{" + fields + "}")
     branch.nodes.append(ev)
     branch.start = ev
-    node = Node("Parallel", "evaluate where caught", line, branches=[branch], fields={"Arguments": {}})
+    node = Parallel("evaluate where caught", line, branches=[branch], arguments={})
     return node, {k: f"$states.result[0].{k}" for k in values}
 
 
@@ -112,10 +114,8 @@ def redispatch(builder: FunctionLowerer, node: Node, names: list[str], pre_env: 
         builder.frontier = saved
 
 
-def retriers(builder: FunctionLowerer, step: StepInfo, retry: list[RetrySpec]) -> list[dict]:
+def retriers(builder: FunctionLowerer, step: StepInfo, retry: list[RetrySpec]) -> list[RetrySpec]:
     out = []
     if step.transient_retry and builder.s.options.transient_retry:
-        out.append({"ErrorEquals": list(TRANSIENT_ERRORS), "IntervalSeconds": 1, "MaxAttempts": 3,
-                    "BackoffRate": 2.0})
-    out += [r.to_asl() for r in retry]
-    return out
+        out.append(RetrySpec(list(TRANSIENT_ERRORS), interval=1, max_attempts=3, backoff=2.0))
+    return out + list(retry)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from pyawssfn.compiler.expressions import NotConstant
-from pyawssfn.compiler.ir import DefaultOf, Exit, Node, Rule
+from pyawssfn.compiler.ir import Choice, DefaultOf, Exit, Node, Rule
 from pyawssfn.compiler.lower import errors, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import LoopNonlocalControl
 from pyawssfn.compiler.lower.support import paren
@@ -23,7 +23,7 @@ def transform_while(builder: FunctionLowerer, st: ast.While) -> None:
     errors.settle(builder)   # a state it adds must come before the loop head, not be the head
     mark = len(builder.graph.nodes)
     test = builder.prepare(st.test)
-    choice = Node("Choice", "while " + describe_source(builder.src(st.test), 74), st.lineno)
+    choice = Choice("while " + describe_source(builder.src(st.test), 74), st.lineno)
     builder.connect(choice)
     head = builder.graph.nodes[mark]
     r = Rule(builder.condition(test, {}))
@@ -75,7 +75,7 @@ def transform_for(builder: FunctionLowerer, st: ast.For) -> None:
         upd = {var: fn(ex.env) for var, fn in plan.init}
         ex.env.update(upd)
     builder.materialize_start()
-    choice = Node("Choice", "for " + describe_source(builder.src(st.target) + " in " + builder.src(it), 76),
+    choice = Choice("for " + describe_source(builder.src(st.target) + " in " + builder.src(it), 76),
                   st.lineno)
     builder.connect(choice)
     r = Rule(plan.cond)

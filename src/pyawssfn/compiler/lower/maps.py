@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyawssfn.compiler.expressions import NotConstant
 from pyawssfn.compiler.frontend import StepInfo, max_concurrency
-from pyawssfn.compiler.ir import Graph, Node
+from pyawssfn.compiler.ir import Graph, Map
 from pyawssfn.compiler.lower import binding, calls
 from pyawssfn.compiler.lower.loops import IterMarker
 from pyawssfn.compiler.lower.support import call_arg, message_of, paren
@@ -81,17 +81,17 @@ def map_comprehension(builder: FunctionLowerer, comp: ast.ListComp) -> str | Non
 def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.Call, seq_ast: ast.expr,
              loop_var: str | None, ifs: list[ast.expr] | None, consts: dict[str, Any], var: str | None,
              name: str) -> None:
-    n = Node("Map", name, src.lineno)
+    n = Map(name, src.lineno)
     env = builder.connect(n)
     seq = IterMarker(seq_ast).resolve(builder, env)
     if ifs:
         j = "$pyawssfn_j"
         elem = f"{paren(seq)}[{j}]"
         cond = " and ".join(f"({comp_condition(builder, c, loop_var, elem, env)})" for c in ifs)
-        n.fields["Items"] = f"{{% [$filter([0..$count({seq}) - 1], function({j}) {{ {cond} }})] %}}"
+        n.items = f"{{% [$filter([0..$count({seq}) - 1], function({j}) {{ {cond} }})] %}}"
         item_code = f"{paren(seq)}[$states.context.Map.Item.Value]"
     else:
-        n.fields["Items"] = "{% " + seq + " %}"
+        n.items = "{% " + seq + " %}"
         item_code = "$states.context.Map.Item.Value"
     saved = builder.vars.get(loop_var) if loop_var else None
     if loop_var:
@@ -107,28 +107,24 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
                 del builder.vars[loop_var]
             else:
                 builder.vars[loop_var] = saved
-    n.fields["ItemSelector"] = selector
+    n.item_selector = selector
     inner = calls.lambda_task(builder, step.name + " (item)", src.lineno, step, None)
-    inner.fields["Arguments"] = {"FunctionName": calls.function_arn(builder),
-                                 "Payload": {"step": step.name, "kwargs": "{% $states.input %}"}}
-    calls.move_retry_last(inner)
+    inner.arguments = {"FunctionName": calls.function_arn(builder),
+                       "Payload": {"step": step.name, "kwargs": "{% $states.input %}"}}
     inner.output = "$states.result.Payload"
     inner.end = True
     n.processor = Graph([inner], inner)
-    if consts.get("distributed"):
-        n.processor_config = {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}
-    else:
-        n.processor_config = {"Mode": "INLINE"}
+    n.distributed = bool(consts.get("distributed"))
     if isinstance(consts.get("max_concurrency"), ast.AST):
-        n.fields["MaxConcurrency"] = "{% " + max_concurrency(builder.render(consts["max_concurrency"], env)) + " %}"
+        n.max_concurrency = "{% " + max_concurrency(builder.render(consts["max_concurrency"], env)) + " %}"
     elif consts.get("max_concurrency"):
-        n.fields["MaxConcurrency"] = consts["max_concurrency"]
+        n.max_concurrency = consts["max_concurrency"]
     if consts.get("tolerated_failures") is not None:
-        n.fields["ToleratedFailureCount"] = consts["tolerated_failures"]
+        n.tolerated_failure_count = consts["tolerated_failures"]
     if consts.get("tolerated_failure_percentage") is not None:
-        n.fields["ToleratedFailurePercentage"] = consts["tolerated_failure_percentage"]
+        n.tolerated_failure_percentage = consts["tolerated_failure_percentage"]
     result = "$states.result"
-    if "ToleratedFailureCount" in n.fields or "ToleratedFailurePercentage" in n.fields:
+    if n.tolerated_failure_count is not None or n.tolerated_failure_percentage is not None:
         # A failed item's result is its error output: give it the step's message as Cause, as sfn.map does.
         fix = ('($type($r) = "object" and $count($keys($r)) = 2 and $exists($r.Error) and $exists($r.Cause) ? '
                '{"Error": $r.Error, "Cause": ' + message_of("$r") + '} : $r)')

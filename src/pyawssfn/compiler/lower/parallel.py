@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
-from pyawssfn.compiler.ir import Graph, Node
+from pyawssfn.compiler.ir import Graph, Parallel
 from pyawssfn.compiler.lower import calls
 from pyawssfn.compiler.lower.support import assigned_names
 from pyawssfn.compiler.naming import describe_source
@@ -38,7 +38,7 @@ def parallel(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
         sub = FunctionLowerer(builder.s, fn, g, top=False, outer=visible, outer_types=builder.types)
         sub.lower_function()
         graphs.append(g)
-    n = Node("Parallel", describe_source("parallel " + ", ".join(labels)), call.lineno, branches=graphs)
+    n = Parallel(describe_source("parallel " + ", ".join(labels)), call.lineno, branches=graphs)
     env = builder.connect(n, start_ok=False)
     calls.result_into(builder, n, env, var, "$states.result")
 

@@ -6,7 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from pyawssfn.compiler.expressions import INPLACE, append, extend, setitem
-from pyawssfn.compiler.ir import DefaultOf, Exit, Node, Rule, can_fail
+from pyawssfn.compiler.ir import Choice, DefaultOf, Exit, Rule, can_fail
 from pyawssfn.compiler.lower import calls
 from pyawssfn.compiler.lower.support import MUTATORS, as_load, paren
 from pyawssfn.compiler.naming import describe_source
@@ -221,7 +221,7 @@ def transform_if(builder: FunctionLowerer, st: ast.If) -> None:
         for ex in builder.frontier:
             ex.env[tmp] = builder.condition(tests[0], ex.env)
         tests[0] = builder.var_name(tmp)
-    choice = Node("Choice", "if " + describe_source(builder.src(st.test), 77), st.lineno)
+    choice = Choice("if " + describe_source(builder.src(st.test), 77), st.lineno)
     # Assignments still pending at the very start go on every path (a Choice's own Assign is not applied
     # when a rule with its own Assign matches).
     env = builder.connect(choice)

@@ -9,7 +9,7 @@ from typing import Any
 
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.frontend import ModuleInfo
-from pyawssfn.compiler.ir import Node, atomic, can_fail, substitute_variables
+from pyawssfn.compiler.ir import Map, Node, Parallel, Pass, Task, Wait, atomic, can_fail, substitute_variables
 from pyawssfn.compiler.naming import VariableNames
 
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
@@ -20,7 +20,7 @@ _MESSAGE = ('($c := {src}.Cause; $type($c) = "string" and $substring($c, 0, 1) =
             'and $contains($c, "\\"errorMessage\\"") ? ($p := $parse($c); $type($p.errorMessage) = "string" '
             '? $p.errorMessage : $c) : ($exists($c) ? $c : ""))')
 CHANGING = object()
-TASK_LIKE = ("Task", "Parallel", "Map", "Pass", "Wait")
+TASK_LIKE = (Task, Parallel, Map, Pass, Wait)   # the kinds that end a machine with an Output of their own
 MUTATORS = ("append", "extend", "update", "insert", "pop", "remove", "clear", "sort", "reverse", "setdefault",
             "popitem", "add", "discard")
 
