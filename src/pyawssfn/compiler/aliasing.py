@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
+from pyawssfn.compiler.statement_kinds import unhandled
+
 _MUTATING = {"append", "extend", "update", "insert", "pop", "remove", "clear", "sort", "reverse", "setdefault",
              "popitem", "add", "discard"}
 _SHALLOW_COPIES = {"list", "dict", "sorted", "tuple", "reversed"}
@@ -148,8 +150,17 @@ class AliasCheck:
 
     def stmt(self, s: ast.stmt) -> None:
         method = getattr(self, "stmt_" + type(s).__name__, None)
-        if method is not None:
+        if method is None:
+            unhandled("aliasing", s)   # nothing to do for a kind the lowerer refuses
+        else:
             method(s)
+
+    def stmt_Pass(self, s: ast.stmt) -> None:
+        """Shares nothing."""
+
+    # raise, assert and break/continue only read values; a nested function (a parallel branch) is checked when
+    # its own lowerer runs.
+    stmt_Break = stmt_Continue = stmt_Raise = stmt_Assert = stmt_FunctionDef = stmt_Pass
 
     def stmt_Assign(self, s: ast.Assign) -> None:
         for t in s.targets:

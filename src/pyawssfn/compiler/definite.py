@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import ast
 
+from pyawssfn.compiler.statement_kinds import unhandled
+
 # The names bound on every path so far; None: no path reaches here (after return, raise, break, continue).
 Bound = "frozenset[str] | None"
 
@@ -88,8 +90,12 @@ class _DefiniteAssignment:
     def stmt(self, s: ast.stmt, bound: frozenset):
         method = getattr(self, "stmt_" + type(s).__name__, None)
         if method is None:
-            return bound
+            unhandled("definite assignment", s)
+            return bound   # refused by the lowerer
         return method(s, bound)
+
+    def stmt_Pass(self, s: ast.Pass, bound: frozenset):
+        return bound
 
     def stmt_Assign(self, s: ast.Assign, bound: frozenset):
         self.loads(s.value, bound)
