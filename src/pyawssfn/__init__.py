@@ -20,19 +20,14 @@ import time
 import uuid
 from typing import Any, Callable, Iterable, ParamSpec, TypeVar, overload
 
+from pyawssfn._api_names import EXPORTED as _EXPORTED
+
 # The one place the version is written: pyproject.toml reads it (setuptools dynamic metadata), `pyawssfn --version`
 # prints it.
 __version__ = "0.1.0"
 
-__all__ = [
-    "workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback", "Fail",
-    "aws", "with_retry_spec", "CallbackUnavailable",
-    "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
-    "StringMatches", "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
-    "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",
-    "TimestampLessThanEquals", "TimestampGreaterThanEquals", "IsNull", "IsPresent", "IsNumeric", "IsString",
-    "IsBoolean", "IsTimestamp",
-]
+# The names are listed once, in _api_names.py: the compiler recognises the API by the same table.
+__all__ = list(_EXPORTED)
 
 
 # --------------------------------------------------------------------------------------------------- errors
@@ -506,11 +501,17 @@ class _Aws:
 aws = _Aws()
 
 
-# The proof of concept's Choice predicates live beside this module (a file of the runtime too).
-from pyawssfn._predicates import (  # noqa: E402,F401  (re-exported: sfn.StringEquals, ...)
-    BooleanEquals, IsBoolean, IsNull, IsNumeric, IsPresent, IsString, IsTimestamp, NumericEquals,
-    NumericGreaterThan, NumericGreaterThanEquals, NumericLessThan, NumericLessThanEquals, StringEquals,
-    StringGreaterThan, StringGreaterThanEquals, StringLessThan, StringLessThanEquals, StringMatches,
-    TimestampEquals, TimestampGreaterThan, TimestampGreaterThanEquals, TimestampLessThan,
-    TimestampLessThanEquals, _is_number, _parse_timestamp, _wildcard_pattern,
+# The proof of concept's Choice predicates live beside this module (a file of the runtime too). Imported "X as X"
+# so that type checkers see them re-exported (the names themselves: _api_names.PREDICATES, which __all__ lists).
+from pyawssfn._predicates import (  # noqa: E402,F401
+    BooleanEquals as BooleanEquals, IsBoolean as IsBoolean, IsNull as IsNull, IsNumeric as IsNumeric,
+    IsPresent as IsPresent, IsString as IsString, IsTimestamp as IsTimestamp, NumericEquals as NumericEquals,
+    NumericGreaterThan as NumericGreaterThan, NumericGreaterThanEquals as NumericGreaterThanEquals,
+    NumericLessThan as NumericLessThan, NumericLessThanEquals as NumericLessThanEquals, StringEquals as StringEquals,
+    StringGreaterThan as StringGreaterThan, StringGreaterThanEquals as StringGreaterThanEquals,
+    StringLessThan as StringLessThan, StringLessThanEquals as StringLessThanEquals, StringMatches as StringMatches,
+    TimestampEquals as TimestampEquals, TimestampGreaterThan as TimestampGreaterThan,
+    TimestampGreaterThanEquals as TimestampGreaterThanEquals, TimestampLessThan as TimestampLessThan,
+    TimestampLessThanEquals as TimestampLessThanEquals,
 )
+from pyawssfn._predicates import _is_number, _parse_timestamp, _wildcard_pattern  # noqa: E402,F401

@@ -10,21 +10,14 @@ import builtins
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyawssfn import _api_names
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.exception_messages import analyse_messages, rewrite_caught_formatting, rewrite_raises
 from pyawssfn.compiler.module_checks import _bound_names, _module_statements, _name_of, check_functions, \
     check_rebinding
 
-API_NAMES = frozenset([
-    "workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback", "Fail",
-    "with_retry_spec", "aws",
-    "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
-    "StringMatches", "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
-    "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",
-    "TimestampLessThanEquals", "TimestampGreaterThanEquals", "IsNull", "IsPresent", "IsNumeric", "IsString",
-    "IsBoolean", "IsTimestamp",
-])
-PREDICATES = frozenset(n for n in API_NAMES if n[0].isupper() and n not in ("Retry", "Fail"))
+API_NAMES = _api_names.COMPILED
+PREDICATES = frozenset(_api_names.PREDICATES)
 
 
 @dataclass
