@@ -238,6 +238,7 @@ class _Emitter:
 
     @staticmethod
     def task_fields(n: Task, d: dict[str, Any]) -> None:
+        """A Task's own fields, in ASL's order."""
         d["Resource"] = n.resource
         d["Arguments"] = n.arguments
         if n.timeout is not None:
@@ -248,7 +249,10 @@ class _Emitter:
     def map_fields(self, n: Map, d: dict[str, Any]) -> None:
         config = {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"} if n.distributed else {"Mode": "INLINE"}
         d["ItemProcessor"] = {"ProcessorConfig": config, **self.graph_json(n.processor)}
-        d["Items"] = n.items
+        if n.item_reader is not None:
+            d["ItemReader"] = n.item_reader
+        if n.items is not None:
+            d["Items"] = n.items
         d["ItemSelector"] = n.item_selector
         if n.max_concurrency is not None:
             d["MaxConcurrency"] = n.max_concurrency
@@ -278,3 +282,10 @@ def _retrier_json(r: RetrySpec) -> dict:
     if r.jitter is not None:
         out["JitterStrategy"] = r.jitter
     return out
+
+
+def task_json(n: Task) -> dict:
+    """A Task's ASL fields on their own (Resource, Arguments, timeouts), e.g. to derive its IAM actions."""
+    d: dict[str, Any] = {"Type": n.type}
+    _Emitter.task_fields(n, d)
+    return d

@@ -123,7 +123,8 @@ class Parallel(Catching):
 @dataclass(eq=False)
 class Map(Catching):
     type: ClassVar[str] = "Map"
-    items: Any = None
+    items: Any = None               # the list to iterate, or None when an item reader reads them (a distributed Map)
+    item_reader: Any = None         # the integration's reader: its resource, arguments and configuration
     item_selector: Any = None
     processor: "Graph | None" = None
     distributed: bool = False
@@ -132,8 +133,8 @@ class Map(Catching):
     tolerated_failure_percentage: Any = None
 
     def templates(self) -> list[Any]:
-        return [self.items, self.item_selector, self.max_concurrency, self.tolerated_failure_count,
-                self.tolerated_failure_percentage]
+        return [self.items, self.item_reader, self.item_selector, self.max_concurrency,
+                self.tolerated_failure_count, self.tolerated_failure_percentage]
 
     def subgraphs(self) -> list["Graph"]:
         return [self.processor] if self.processor is not None else []

@@ -112,32 +112,36 @@ class FunctionLowerer:
             else:
                 self.vars[n] = self.s.names.for_python(n)
         if self.top and isinstance(fn, ast.FunctionDef):
-            env = self.frontier[0].env
-            a = fn.args
-            positional = a.posonlyargs + a.args
-            defaults: dict[str, ast.expr] = {}
-            for p, d in zip(positional[len(positional) - len(a.defaults):], a.defaults):
+            self._read_parameters(fn, params)
+
+    def _read_parameters(self, fn: ast.FunctionDef, params: list[ast.arg]) -> None:
+        """The workflow's parameters read from the execution input at the start, with their defaults."""
+        env = self.frontier[0].env
+        a = fn.args
+        positional = a.posonlyargs + a.args
+        defaults: dict[str, ast.expr] = {}
+        for p, d in zip(positional[len(positional) - len(a.defaults):], a.defaults):
+            defaults[p.arg] = d
+        for p, d in zip(a.kwonlyargs, a.kw_defaults):
+            if d is not None:
                 defaults[p.arg] = d
-            for p, d in zip(a.kwonlyargs, a.kw_defaults):
-                if d is not None:
-                    defaults[p.arg] = d
-            for p in params:
-                src = "$states.input." + p.arg if _plain_key(p.arg) else f"$lookup($states.input, {json.dumps(p.arg)})"
-                if p.arg in defaults:
-                    try:
-                        dv = self.tr.literal_value(defaults[p.arg])
-                    except NotConstant:
-                        self.report(defaults[p.arg], "a workflow parameter's default must be a JSON literal",
-                                    "use a constant such as 0, '' or None")
-                        dv = None
-                    src = f"$exists({src}) ? {src} : {json.dumps(dv)}"
-                else:
-                    # Python cannot call the workflow without it; undefined would silently vanish from a list or
-                    # dict on the machine.
-                    msg = json.dumps(f"The execution input has no field {p.arg!r}")
-                    src = f"$exists({src}) ? {src} : $error({msg})"
-                env[self.vars[p.arg]] = src
-                self.param_reads.add(src)
+        for p in params:
+            src = "$states.input." + p.arg if _plain_key(p.arg) else f"$lookup($states.input, {json.dumps(p.arg)})"
+            if p.arg in defaults:
+                try:
+                    dv = self.tr.literal_value(defaults[p.arg])
+                except NotConstant:
+                    self.report(defaults[p.arg], "a workflow parameter's default must be a JSON literal",
+                                "use a constant such as 0, '' or None")
+                    dv = None
+                src = f"$exists({src}) ? {src} : {json.dumps(dv)}"
+            else:
+                # Python cannot call the workflow without it; undefined would silently vanish from a list or
+                # dict on the machine.
+                msg = json.dumps(f"The execution input has no field {p.arg!r}")
+                src = f"$exists({src}) ? {src} : $error({msg})"
+            env[self.vars[p.arg]] = src
+            self.param_reads.add(src)
 
     def fresh(self, hint: str) -> str:
         return self.s.names.fresh(hint)
@@ -243,10 +247,7 @@ class FunctionLowerer:
         h = ex.holder
         if isinstance(h, StartHolder):
             if ex.env:
-                p = self.add(Pass("read the input" if self.top else "start", self.fn_line(),
-                                  assign=dict(ex.env)))
-                self.graph.start = p
-                p.next = target
+                self.start_state(dict(ex.env)).next = target
             else:
                 self.graph.start = target
         elif isinstance(h, DefaultOf):
@@ -281,9 +282,13 @@ class FunctionLowerer:
         """Before a loop head: the input-reading assignments must not be re-run on every iteration."""
         if len(self.frontier) == 1 and isinstance(self.frontier[0].holder, StartHolder) and self.frontier[0].env:
             ex = self.frontier[0]
-            p = self.add(Pass("read the input" if self.top else "start", self.fn_line(), assign=dict(ex.env)))
-            self.graph.start = p
-            self.frontier = [Exit(p, {})]
+            self.frontier = [Exit(self.start_state(dict(ex.env)), {})]
+
+    def start_state(self, assign: dict[str, str]) -> Pass:
+        """A Pass that starts the machine (or branch) with these assignments (reading the input)."""
+        p = self.add(Pass("read the input" if self.top else "start", self.fn_line(), assign=assign))
+        self.graph.start = p
+        return p
 
     def cover(self) -> Any:
         """Where an error of a workflow expression (States.QueryEvaluationError) evaluated here goes: the innermost
@@ -342,9 +347,7 @@ class FunctionLowerer:
                  if v not in self.param_reads and can_fail(v) and not any(evaluates(v, t, template=True)
                                                                           for t in texts)}
         if early:
-            p = self.add(Pass("read the input" if self.top else "start", self.fn_line(), assign=early))
-            p.next = node
-            self.graph.start = p
+            self.start_state(early).next = node
 
     def lower_block(self, stmts: list[ast.stmt]) -> None:
         for st in stmts:

@@ -44,9 +44,7 @@ def settle(builder: FunctionLowerer, change: bool = False) -> None:
             settled.append(ex)
             continue
         if start and cov is None:
-            p = builder.add(Pass("read the input" if builder.top else "start", builder.fn_line(),
-                                 assign=dict(ex.env)))
-            builder.graph.start = p
+            p = builder.start_state(dict(ex.env))
             builder.checked.update((id(p), v) for v in ex.env.values())
             settled.append(Exit(p, dict(ex.env)))
             continue
