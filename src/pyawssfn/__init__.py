@@ -26,7 +26,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback", "Fail",
-    "aws", "with_retry_spec", "CallbackUnavailable",
+    "aws", "with_retry_spec", "CallbackUnavailable", "run_job", "wait_for_task_token", "task_resource",
     "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
     "StringMatches", "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
     "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",
@@ -118,6 +118,12 @@ class _RealRuntime:
             f"sfn.wait_for_callback({step_name}) needs the callback's result, and under plain Python nothing "
             f"supplies one. Run the workflow with pyawssfn.pyrun.run_workflow(..., callbacks={{{step_name!r}: "
             f"{{'result': ...}}}}) or, in a test, WorkflowTester.callback({step_name!r}, result=...).")
+
+    def resource_call(self, resource: str, params: dict, token_at: str | None):
+        raise CallbackUnavailable(
+            f"{resource} is a Step Functions integration: under plain Python nothing runs it. Run the workflow with "
+            f"pyawssfn.pyrun.run_workflow(..., mocks={{{resource!r}: {{'Return': ...}}}}) or, in a test, "
+            f"WorkflowTester.mock_resource({resource!r}, returns=...).")
 
     def aws_call(self, service: str, operation: str, params: dict):
         import boto3  # only here: the Lambda runtime has it, the author API must not need it
@@ -514,3 +520,48 @@ from pyawssfn._predicates import (  # noqa: E402,F401  (re-exported: sfn.StringE
     TimestampEquals, TimestampGreaterThan, TimestampGreaterThanEquals, TimestampLessThan,
     TimestampLessThanEquals, _is_number, _parse_timestamp, _wildcard_pattern,
 )
+
+
+# --------------------------------------------------------------------------------------------------- optimized integrations
+# Step Functions' own integrations with other services (issue #10): run a job and wait for its end (`.sync`), send a
+# message and wait for the task token's answer (`.waitForTaskToken`), or any Task resource at all. Under plain
+# Python they go through the runtime's `resource_call`, which pyawssfn.pyrun serves from mocks keyed by the resource.
+
+# integration -> the patterns Step Functions supports for it ("sync", "token"); names as in the ASL resource.
+INTEGRATIONS = {
+    "ecs:runTask": ("sync", "token"), "glue:startJobRun": ("sync",), "batch:submitJob": ("sync",),
+    "codebuild:startBuild": ("sync",), "sqs:sendMessage": ("token",), "sns:publish": ("token",),
+    "events:putEvents": ("token",),
+}
+_SUFFIX = {"sync": ".sync", "token": ".waitForTaskToken"}
+
+
+def integration_resource(integration: str, pattern: str) -> str:
+    """The Task resource of ``integration`` ("glue:startJobRun") with ``pattern`` ("sync" or "token")."""
+    patterns = INTEGRATIONS.get(integration)
+    if patterns is None:
+        raise ValueError(f"{integration!r} is not an integration pyawssfn knows ({', '.join(INTEGRATIONS)}); for "
+                         f"any other Task resource use sfn.task_resource(resource, arguments)")
+    if pattern not in patterns:
+        raise ValueError(f"{integration} does not support the {_SUFFIX[pattern]} pattern on Step Functions")
+    return f"arn:aws:states:::{integration}{_SUFFIX[pattern]}"
+
+
+def run_job(integration: str, **params):
+    """Start a job and wait for its end (Run a Job, ``.sync``): ``sfn.run_job("glue:startJobRun", JobName="etl")``
+    returns the job's final description (Glue's JobRun, ECS's task, Batch's job, CodeBuild's build); a job that
+    fails raises its error (e.g. ``Glue.AWSGlueException``) as the Task does."""
+    return _runtime.get().resource_call(integration_resource(integration, "sync"), params, None)
+
+
+def wait_for_task_token(integration: str, *, token_at: str, **params):
+    """Call ``integration`` with a task token placed at ``token_at`` (``"MessageBody.TaskToken"``: the field
+    ``TaskToken`` of the ``MessageBody`` parameter, or a parameter's name alone) and wait until someone answers the
+    token (SendTaskSuccess / SendTaskFailure): returns the answer's output."""
+    return _runtime.get().resource_call(integration_resource(integration, "token"), params, token_at)
+
+
+def task_resource(resource: str, arguments: dict | None = None):
+    """Any Task resource with these ``Arguments`` (an escape hatch for integrations without a pyawssfn API): its
+    result is the Task's result. ``arguments`` must be a dict literal written in the call."""
+    return _runtime.get().resource_call(resource, dict(arguments or {}), None)

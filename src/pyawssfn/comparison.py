@@ -27,12 +27,17 @@ import copy
 import dataclasses
 import json
 import math
+import re
 from typing import Any
 
 # Errors whose cause is worded differently by design: Python's exception text against JSONata's (or the executor's)
 # message for the same failing expression, and a payload-quota failure of a Task's arguments, whose cause names the
 # compiled state (plain Python knows only the step). Every other cause is pyawssfn's or the user's on both sides.
 _FREE_CAUSES = frozenset({"States.QueryEvaluationError", "States.DataLimitExceeded"})
+
+# A task token in a Task's arguments (sfn.wait_for_task_token) as both traces show it: each run makes its own.
+TASK_TOKEN = "<task token>"
+_EXECUTOR_TOKEN = re.compile(r"AQC[0-9a-f]{64}")  # local/states/task.py's tokens
 
 # Relative difference below which two floats are "the same number computed two ways" (a few units in the last place).
 _ROUNDING = 1e-12
@@ -224,7 +229,19 @@ def _scheduled_call(details: dict, side_by_side: bool) -> Call | None:
         return Call("child", name, params.get("Input"), side_by_side=side_by_side)
     if kind.startswith("aws-sdk:"):
         return Call("sdk", f"{kind}:{action}", params, side_by_side=side_by_side)
+    if action.endswith(".waitForTaskToken"):
+        params = _tokenless(params)
     return Call("step", f"{kind}:{action}", params, side_by_side=side_by_side)  # a hand-written Task
+
+
+def _tokenless(value):
+    if isinstance(value, str) and _EXECUTOR_TOKEN.fullmatch(value):
+        return TASK_TOKEN
+    if isinstance(value, dict):
+        return {k: _tokenless(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_tokenless(v) for v in value]
+    return value
 
 
 def _end_call(call: Call, event: dict, callback: bool, children: list, machine_cause) -> list[Call]:

@@ -19,6 +19,7 @@ import sys
 from typing import Any, Callable
 
 import pyawssfn as sfn
+from pyawssfn import _pyrun_resources as _resources
 from pyawssfn._budget import CAUSE as BUDGET_CAUSE, ERROR as BUDGET_ERROR, BudgetExceeded, work_budget
 from pyawssfn._dispatch import call_step
 from pyawssfn._pyrun_support import (  # noqa: F401 (re-exported: the names users and tests know)
@@ -278,6 +279,10 @@ class _Run:
         call = Call(kind, name, arguments, side_by_side=self.running_side_by_side > 0)
         self.trace.append(call)
         return call
+
+    def resource_call(self, resource, params, token_at):
+        """sfn.run_job / wait_for_task_token / task_resource: served by mocks keyed by the Task resource."""
+        return _resources.resource_call(self, resource, params, token_at)
 
     # --- step interception
     @staticmethod

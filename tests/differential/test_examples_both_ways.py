@@ -63,6 +63,23 @@ CASES = {
         ("times-out", None, {"dataset": "huge", "rows": 10 ** 6}),
         ("job-fails", None, {"dataset": "broken", "rows": -5}),
     ],
+    "glue_etl": [
+        ("job-succeeds", lambda t: t.mock_resource("arn:aws:states:::glue:startJobRun.sync", returns={
+            "Id": "jr_1", "JobName": "nightly-sales", "JobRunState": "SUCCEEDED", "ExecutionTime": 42}),
+         {"day": "2026-12-01"}),
+        ("job-fails", lambda t: t.mock_resource("arn:aws:states:::glue:startJobRun.sync",
+                                                error="Glue.AWSGlueException", cause="out of memory"),
+         {"day": "2026-12-01"}),
+    ],
+    "payment_review": [
+        ("small", None, {"payment_id": "p1", "amount": 20}),
+        ("approved", lambda t: t.mock_resource("arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                                               returns={"approved": True, "reviewer": "ana"}),
+         {"payment_id": "p2", "amount": 500}),
+        ("refused", lambda t: t.mock_resource("arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                                              error="Rejected", cause="over budget"),
+         {"payment_id": "p3", "amount": 500}),
+    ],
     "quote": [
         ("shipped", None, {"items": {"apple": 3, "melon": 1}, "country": "FR"}),
         ("free-shipping", None, {"items": {"melon": 30}, "country": "US"}),

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from pyawssfn.compiler import integrations
 from pyawssfn.compiler import predicates
 from pyawssfn.compiler.aliasing import check_aliasing
 from pyawssfn.compiler.definite import maybe_unbound_reads
@@ -1329,6 +1330,8 @@ class FunctionLowerer:
             self._with_retry_spec(call, var)
         elif kind.startswith("api:aws."):
             self._sdk(call, kind[len("api:aws."):], var)
+        elif kind in integrations.KINDS:  # sfn.run_job / wait_for_task_token / task_resource (issue #10)
+            integrations.lower_integration(self, call, kind, var)
         elif kind == "api:Fail":
             raise self.fail(call, "sfn.Fail(...) can only be raised", "write raise sfn.Fail('Error', 'cause')")
         else:

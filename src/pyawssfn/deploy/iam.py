@@ -354,6 +354,9 @@ def _optimized(model: PolicyModel, rest: str, args: dict[str, Any], variant: str
     elif resource == "*":
         model.notes.append(f"{iam_action}: resource computed at run time, granted on \"*\"")
     model.grant(f"Service{_pascal(service)}", iam_action, resource)
+    from pyawssfn.deploy.integration_iam import integration_grants  # .sync's extra actions and rules (issue #10)
+    for sid, actions, where in integration_grants(rest, variant):
+        model.grant(sid, actions, where)
 
 
 # --- Map -------------------------------------------------------------------------------------------------------
