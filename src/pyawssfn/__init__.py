@@ -27,6 +27,7 @@ __version__ = "0.1.0"
 __all__ = [
     "workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback", "Fail",
     "aws", "with_retry_spec", "CallbackUnavailable", "run_job", "wait_for_task_token", "task_resource",
+    "items_from_s3",
     "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
     "StringMatches", "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
     "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",
@@ -414,6 +415,10 @@ def map(step: Callable[[_T], _R], items: list[_T], max_concurrency: int = 0,  # 
     raises ``States.ExceedToleratedFailureThreshold`` (later items do not run). Items run ``max_concurrency`` at a
     time (0: as many as Step Functions allows, 40 for an inline Map): under ``pyawssfn.pyrun`` an item starts on
     the virtual clock as soon as one of those workers is free."""
+    if isinstance(items, ItemSource):  # a distributed Map's ItemReader (items_from_s3)
+        if not distributed:
+            raise ValueError("sfn.map reads items from S3 only as a distributed Map: pass distributed=True")
+        items = items.read()
     if not isinstance(items, list):
         raise named_error("States.QueryEvaluationError",
                    f"sfn.map needs a list of items, got {type(items).__name__}")
@@ -565,3 +570,48 @@ def task_resource(resource: str, arguments: dict | None = None):
     """Any Task resource with these ``Arguments`` (an escape hatch for integrations without a pyawssfn API): its
     result is the Task's result. ``arguments`` must be a dict literal written in the call."""
     return _runtime.get().resource_call(resource, dict(arguments or {}), None)
+
+
+
+# --------------------------------------------------------------------------------------------------- Distributed Map items
+_READER_FORMATS = {"objects": None, "json": "JSON", "jsonl": "JSONL", "csv": "CSV", "manifest": "MANIFEST"}
+
+
+class ItemSource:
+    """Where a distributed ``sfn.map`` reads its items: made by ``sfn.items_from_s3``."""
+
+    def __init__(self, bucket, key=None, *, prefix=None, format="json", max_items=None,  # noqa: A002
+                 csv_headers=None):
+        if format not in _READER_FORMATS:
+            raise ValueError(f"items_from_s3(format={format!r}): use one of {', '.join(_READER_FORMATS)}")
+        if (format == "objects") != (key is None):
+            raise ValueError("items_from_s3: format='objects' lists the objects under prefix= (no key); the other "
+                             "formats read the object at key=")
+        self.bucket, self.key, self.prefix, self.format = bucket, key, prefix, format
+        self.max_items, self.csv_headers = max_items, csv_headers
+
+    @property
+    def resource(self) -> str:
+        return "arn:aws:states:::s3:" + ("listObjectsV2" if self.format == "objects" else "getObject")
+
+    @property
+    def arguments(self) -> dict:
+        if self.format == "objects":
+            return {"Bucket": self.bucket, **({"Prefix": self.prefix} if self.prefix is not None else {})}
+        return {"Bucket": self.bucket, "Key": self.key}
+
+    def read(self) -> list:
+        """The items, through the runtime's resource call (mocks under pyawssfn.pyrun), MaxItems applied."""
+        items = _runtime.get().resource_call(self.resource, self.arguments, None)
+        if not isinstance(items, list):
+            raise named_error("States.ItemReaderFailed", f"the items read from s3://{self.bucket} are not a list")
+        return items[:self.max_items] if self.max_items else items
+
+
+def items_from_s3(bucket, key=None, *, prefix=None, format="json", max_items=None,  # noqa: A002
+                  csv_headers=None) -> ItemSource:
+    """The items of a distributed ``sfn.map`` read from S3 (a Map ItemReader): ``format="csv"`` (one item per row,
+    an object keyed by the header row, or by ``csv_headers``), ``"json"`` (an array), ``"jsonl"`` (one JSON value
+    a line), ``"manifest"`` (an S3 inventory manifest) for the object at ``key``; ``"objects"`` lists the objects
+    under ``prefix`` (each item is ``{"Key", "Size", "ETag", "LastModified", ...}``). ``max_items`` caps them."""
+    return ItemSource(bucket, key, prefix=prefix, format=format, max_items=max_items, csv_headers=csv_headers)

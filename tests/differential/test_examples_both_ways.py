@@ -71,6 +71,16 @@ CASES = {
                                                 error="Glue.AWSGlueException", cause="out of memory"),
          {"day": "2026-12-01"}),
     ],
+    "orders_csv": [
+        ("one-bad-row", lambda t: t.mock_resource("arn:aws:states:::s3:getObject", returns=[
+            {"order_id": "o1", "quantity": "2", "unit_cents": "150"},
+            {"order_id": "o2", "quantity": "many", "unit_cents": "10"}]), {"bucket": "b", "key": "k.csv"}),
+        ("too-many-bad-rows", lambda t: t.mock_resource("arn:aws:states:::s3:getObject", returns=[
+            {"order_id": f"o{i}", "quantity": "x", "unit_cents": "1"} for i in range(3)]),
+         {"bucket": "b", "key": "k.csv"}),
+        ("empty-file", lambda t: t.mock_resource("arn:aws:states:::s3:getObject", returns=[]),
+         {"bucket": "b", "key": "k.csv"}),
+    ],
     "payment_review": [
         ("small", None, {"payment_id": "p1", "amount": 20}),
         ("approved", lambda t: t.mock_resource("arn:aws:states:::sqs:sendMessage.waitForTaskToken",

@@ -18,7 +18,7 @@ from pyawssfn.compiler.module_checks import _bound_names, _module_statements, _n
 API_NAMES = frozenset([
     "workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback", "Fail",
     "with_retry_spec", "aws",
-    "run_job", "wait_for_task_token", "task_resource",  # optimized integrations (compiler/integrations.py)
+    "run_job", "wait_for_task_token", "task_resource", "items_from_s3",  # compiler/integrations.py
     "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
     "StringMatches", "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
     "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",

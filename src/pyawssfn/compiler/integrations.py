@@ -12,6 +12,7 @@ import json
 import re
 
 import pyawssfn as sfn
+from pyawssfn.compiler.ir import Node
 
 # integration -> (botocore service, operation) whose input the Arguments are.
 _API = {
@@ -123,8 +124,6 @@ def _plain(value):
 
 def lower_integration(lw, call: ast.Call, kind: str, var: str | None) -> None:
     """One Task state for the call, its result the Task's result (or the token's answer)."""
-    from pyawssfn.compiler.lower import Node
-
     resource, integration = _resource(lw, call, kind)
     params = _arguments(lw, call, kind, integration)
     token_at = None
@@ -156,3 +155,79 @@ def _iam_actions(fields: dict, integration: str | None) -> set[str]:
     service, operation = _API[integration]
     variant = fields["Resource"][len(f"arn:aws:states:::{integration}"):]
     return compiler_actions(integration, f"{integration.split(':')[0]}:{operation}", variant)
+
+
+# --- Distributed Map reading its items from S3 (sfn.map(step, sfn.items_from_s3(...), distributed=True)) ------
+
+_READER_TYPES = {"json": "JSON", "jsonl": "JSONL", "csv": "CSV", "manifest": "MANIFEST"}
+
+
+def _reader_options(lw, source: ast.Call) -> dict:
+    names = ["bucket", "key"]
+    opts = {names[i]: a for i, a in enumerate(source.args[:2])}
+    if len(source.args) > 2 or any(kw.arg is None for kw in source.keywords):
+        raise lw.fail(source, "sfn.items_from_s3 takes bucket and key, the rest by keyword",
+                      'write sfn.items_from_s3("bucket", "data.csv", format="csv")')
+    opts.update({kw.arg: kw.value for kw in source.keywords})
+    unknown = set(opts) - {"bucket", "key", "prefix", "format", "max_items", "csv_headers"}
+    if unknown:
+        raise lw.fail(source, f"unknown sfn.items_from_s3 option {sorted(unknown)[0]!r}",
+                      "use bucket, key, prefix=, format=, max_items=, csv_headers=")
+    for name in ("format", "max_items", "csv_headers"):
+        if name in opts:
+            try:
+                opts[name] = lw.tr.literal_value(opts[name])
+            except Exception:  # NotConstant: the reader's shape is fixed in the definition
+                raise lw.fail(opts[name], f"items_from_s3 {name}= must be a literal", f"write {name}=...") from None
+    fmt = opts.get("format", "json")
+    if fmt != "objects" and fmt not in _READER_TYPES:
+        raise lw.fail(source, f"items_from_s3 format={fmt!r} is not one of objects, json, jsonl, csv, manifest",
+                      'write format="csv"')
+    if (fmt == "objects") == ("key" in opts) or "bucket" not in opts:
+        raise lw.fail(source, "items_from_s3 needs a bucket, and a key for every format but \"objects\" "
+                              "(which lists the objects under prefix=)", 'write sfn.items_from_s3("b", "k.csv", '
+                      'format="csv")')
+    return opts
+
+
+def item_reader(lw, source: ast.Call, env: dict) -> dict:
+    """The Map's ItemReader for an ``sfn.items_from_s3(...)`` call."""
+    opts = _reader_options(lw, source)
+    fmt = opts.get("format", "json")
+    args = {"Bucket": _plain(lw.value_field(lw.prepare(opts["bucket"]), env))}
+    if fmt == "objects":
+        if "prefix" in opts:
+            args["Prefix"] = _plain(lw.value_field(lw.prepare(opts["prefix"]), env))
+        reader: dict = {"Resource": "arn:aws:states:::s3:listObjectsV2", "Arguments": args}
+        config: dict = {}
+    else:
+        args["Key"] = _plain(lw.value_field(lw.prepare(opts["key"]), env))
+        reader = {"Resource": "arn:aws:states:::s3:getObject", "Arguments": args}
+        config = {"InputType": _READER_TYPES[fmt]}
+        if fmt == "csv":
+            headers = opts.get("csv_headers")
+            config.update({"CSVHeaderLocation": "GIVEN", "CSVHeaders": list(headers)} if headers
+                          else {"CSVHeaderLocation": "FIRST_ROW"})
+    if opts.get("max_items"):
+        config["MaxItems"] = opts["max_items"]
+    if config:
+        reader["ReaderConfig"] = config
+    return reader
+
+
+def lower_map_from_s3(lw, call: ast.Call, source: ast.Call, var: str | None) -> None:
+    """``sfn.map(step, sfn.items_from_s3(...), distributed=True, ...)``: the Map as for a list, its Items replaced by
+    an ItemReader (Step Functions reads the items itself; the state input carries none)."""
+    if not any(kw.arg == "distributed" and isinstance(kw.value, ast.Constant) and kw.value.value is True
+               for kw in call.keywords):
+        raise lw.fail(call, "sfn.map reads items from S3 only as a distributed Map", "pass distributed=True")
+    placeholder = ast.copy_location(ast.List(elts=[], ctx=ast.Load()), source)
+    fake = ast.copy_location(ast.Call(func=call.func, args=[call.args[0], placeholder, *call.args[2:]],
+                                      keywords=call.keywords), call)
+    before = {id(n) for n in lw.graph.nodes}
+    lw._map_api(fake, var)
+    (node,) = [n for n in lw.graph.nodes if id(n) not in before and n.type == "Map"]
+    node.fields.pop("Items", None)
+    # The Map's exit env is the env it was entered with plus its result: its codes hold at the Map state itself.
+    env = {k: v for k, v in lw.frontier[0].env.items() if k != var} if lw.frontier else {}
+    node.fields = {"ItemReader": item_reader(lw, source, env), **node.fields}

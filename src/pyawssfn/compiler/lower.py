@@ -1607,6 +1607,8 @@ class FunctionLowerer:
     def _map_api(self, call: ast.Call, var: str | None) -> None:
         step_arg = _arg(call, 0, "step")
         items = _arg(call, 1, "items")
+        if isinstance(items, ast.Call) and self.info.api(items.func) == "items_from_s3":  # issue #10
+            return integrations.lower_map_from_s3(self, call, items, var)
         if not isinstance(step_arg, ast.Name) or step_arg.id not in self.info.steps or items is None:
             raise self.fail(call, "sfn.map needs a step of this module and a list of items",
                             "write sfn.map(step, items, max_concurrency=10)")
