@@ -104,7 +104,7 @@ class Workflow(Construct):
         policy = derive_policy(m.definition, logging=logging, tracing=self._tracing)
         name = None
         if policy.uses_self:  # a distributed Map starts executions of its own machine: the ARN must be known
-            name = cdk.Fn.sub("${AWS::StackName}-" + f"{self.node.id}-{m.workflow}"[:60])
+            name = cdk.Fn.sub("${AWS::StackName}-" + m.workflow)  # the name `template` gives it
         log_group = None
         names: dict[str, Any] = {"FunctionArn": self.function.function_arn}
         if logging:

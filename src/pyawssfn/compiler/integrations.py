@@ -231,3 +231,6 @@ def lower_map_from_s3(lw, call: ast.Call, source: ast.Call, var: str | None) -> 
     # The Map's exit env is the env it was entered with plus its result: its codes hold at the Map state itself.
     env = {k: v for k, v in lw.frontier[0].env.items() if k != var} if lw.frontier else {}
     node.fields = {"ItemReader": item_reader(lw, source, env), **node.fields}
+    # The compiler's account of the IAM actions: reading the items, and the child executions a distributed Map runs.
+    lw.s.sdk_actions.update({"s3:ListBucket" if "listObjectsV2" in node.fields["ItemReader"]["Resource"]
+                             else "s3:GetObject", "states:StartExecution"})
