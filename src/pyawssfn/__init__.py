@@ -27,7 +27,7 @@ __version__ = "0.1.0"
 __all__ = [
     "workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback", "Fail",
     "aws", "with_retry_spec", "CallbackUnavailable", "run_job", "wait_for_task_token", "task_resource",
-    "items_from_s3",
+    "items_from_s3", "batch_items", "results_to_s3",
     "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
     "StringMatches", "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
     "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",
@@ -407,36 +407,72 @@ def _map_workers(max_concurrency, distributed: bool, items: int) -> int:
     return max(1, min(limit, items))
 
 
+@overload
 def map(step: Callable[[_T], _R], items: list[_T], max_concurrency: int = 0,  # noqa: A001
         tolerated_failures: int | None = None, tolerated_failure_percentage: float | None = None,
-        distributed: bool = False) -> list[_R]:
+        distributed: bool = False, *, batch: None = None, results_to: None = None) -> list[_R]: ...
+
+
+@overload
+def map(step: Callable[[Any], _R], items: Any, max_concurrency: int = 0,  # noqa: A001
+        tolerated_failures: int | None = None, tolerated_failure_percentage: float | None = None,
+        distributed: bool = False, *, batch: Any = None, results_to: None = None) -> list[_R]: ...
+
+
+@overload
+def map(step: Callable[[Any], Any], items: Any, max_concurrency: int = 0,  # noqa: A001
+        tolerated_failures: int | None = None, tolerated_failure_percentage: float | None = None,
+        distributed: bool = False, *, batch: Any = None, results_to: Any) -> dict[str, Any]: ...
+
+
+def map(step, items, max_concurrency=0, tolerated_failures=None,  # noqa: A001
+        tolerated_failure_percentage=None, distributed=False, *, batch=None, results_to=None):
     """``[step(x) for x in items]`` as a Map state. With a tolerated failure count or percentage, a failed item's
     result is its error output ``{"Error": name, "Cause": cause}``, and the failure that goes beyond the tolerance
     raises ``States.ExceedToleratedFailureThreshold`` (later items do not run). Items run ``max_concurrency`` at a
     time (0: as many as Step Functions allows, 40 for an inline Map): under ``pyawssfn.pyrun`` an item starts on
-    the virtual clock as soon as one of those workers is free."""
+    the virtual clock as soon as one of those workers is free. A distributed map may read its items from S3
+    (``sfn.items_from_s3``), run the step on batches of them (``batch=sfn.batch_items(...)``) and write its
+    results to S3 (``results_to=sfn.results_to_s3(...)``), as its ItemReader, ItemBatcher and ResultWriter do."""
+    if (isinstance(items, ItemSource) or batch is not None or results_to is not None) and not distributed:
+        raise ValueError("sfn.map reads items from S3, batches them and writes results to S3 only as a distributed "
+                         "Map: pass distributed=True")
     if isinstance(items, ItemSource):  # a distributed Map's ItemReader (items_from_s3)
-        if not distributed:
-            raise ValueError("sfn.map reads items from S3 only as a distributed Map: pass distributed=True")
         items = items.read()
     if not isinstance(items, list):
         raise named_error("States.QueryEvaluationError",
                    f"sfn.map needs a list of items, got {type(items).__name__}")
+    _integrations.check_tolerance(tolerated_failures, tolerated_failure_percentage)
+    work = batch.split(items) if batch is not None else items
+    if distributed:  # its items run as child executions, which the machine's own history does not show
+        getattr(_runtime.get(), "distributed_map_started", lambda: None)()
+    children: list[dict[str, Any]] | None = [] if results_to is not None else None
+    results = _map_run(step, work, max_concurrency, tolerated_failures, tolerated_failure_percentage,
+                       distributed, children)
+    return results if results_to is None else results_to.write(children)
+
+
+def _map_run(step, items, max_concurrency, tolerated_failures, tolerated_failure_percentage, distributed,
+             children) -> list[Any]:
     tolerant = tolerated_failures is not None or tolerated_failure_percentage is not None
     side = _side_by_side(_map_workers(max_concurrency, distributed, len(items)))
     results: list[Any] = []
     failed = 0
     try:
-        for x in items:
+        for index, x in enumerate(items):
             side.begin()
             try:
                 results.append(step(x))
+                if children is not None:
+                    children.append({"Index": index, "Input": x, "Status": "SUCCEEDED", "Output": results[-1]})
             except Exception as exc:
                 if not tolerant:
                     raise
                 failed += 1
                 error, cause = error_of(exc)
                 results.append({"Error": error, "Cause": cause})
+                if children is not None:
+                    children.append({"Index": index, "Input": x, "Status": "FAILED", "Error": error, "Cause": cause})
                 # As the executor reads the two fields: the failures are tolerated while either allows them.
                 tolerated = (tolerated_failures is not None and failed <= tolerated_failures) or (
                     tolerated_failure_percentage is not None
@@ -527,91 +563,10 @@ from pyawssfn._predicates import (  # noqa: E402,F401  (re-exported: sfn.StringE
 )
 
 
-# --------------------------------------------------------------------------------------------------- optimized integrations
-# Step Functions' own integrations with other services (issue #10): run a job and wait for its end (`.sync`), send a
-# message and wait for the task token's answer (`.waitForTaskToken`), or any Task resource at all. Under plain
-# Python they go through the runtime's `resource_call`, which pyawssfn.pyrun serves from mocks keyed by the resource.
-
-# integration -> the patterns Step Functions supports for it ("sync", "token"); names as in the ASL resource.
-INTEGRATIONS = {
-    "ecs:runTask": ("sync", "token"), "glue:startJobRun": ("sync",), "batch:submitJob": ("sync",),
-    "codebuild:startBuild": ("sync",), "sqs:sendMessage": ("token",), "sns:publish": ("token",),
-    "events:putEvents": ("token",),
-}
-_SUFFIX = {"sync": ".sync", "token": ".waitForTaskToken"}
-
-
-def integration_resource(integration: str, pattern: str) -> str:
-    """The Task resource of ``integration`` ("glue:startJobRun") with ``pattern`` ("sync" or "token")."""
-    patterns = INTEGRATIONS.get(integration)
-    if patterns is None:
-        raise ValueError(f"{integration!r} is not an integration pyawssfn knows ({', '.join(INTEGRATIONS)}); for "
-                         f"any other Task resource use sfn.task_resource(resource, arguments)")
-    if pattern not in patterns:
-        raise ValueError(f"{integration} does not support the {_SUFFIX[pattern]} pattern on Step Functions")
-    return f"arn:aws:states:::{integration}{_SUFFIX[pattern]}"
-
-
-def run_job(integration: str, **params):
-    """Start a job and wait for its end (Run a Job, ``.sync``): ``sfn.run_job("glue:startJobRun", JobName="etl")``
-    returns the job's final description (Glue's JobRun, ECS's task, Batch's job, CodeBuild's build); a job that
-    fails raises its error (e.g. ``Glue.AWSGlueException``) as the Task does."""
-    return _runtime.get().resource_call(integration_resource(integration, "sync"), params, None)
-
-
-def wait_for_task_token(integration: str, *, token_at: str, **params):
-    """Call ``integration`` with a task token placed at ``token_at`` (``"MessageBody.TaskToken"``: the field
-    ``TaskToken`` of the ``MessageBody`` parameter, or a parameter's name alone) and wait until someone answers the
-    token (SendTaskSuccess / SendTaskFailure): returns the answer's output."""
-    return _runtime.get().resource_call(integration_resource(integration, "token"), params, token_at)
-
-
-def task_resource(resource: str, arguments: dict | None = None):
-    """Any Task resource with these ``Arguments`` (an escape hatch for integrations without a pyawssfn API): its
-    result is the Task's result. ``arguments`` must be a dict literal written in the call."""
-    return _runtime.get().resource_call(resource, dict(arguments or {}), None)
-
-
-
-# --------------------------------------------------------------------------------------------------- Distributed Map items
-_READER_FORMATS = {"objects": None, "json": "JSON", "jsonl": "JSONL", "csv": "CSV", "manifest": "MANIFEST"}
-
-
-class ItemSource:
-    """Where a distributed ``sfn.map`` reads its items: made by ``sfn.items_from_s3``."""
-
-    def __init__(self, bucket, key=None, *, prefix=None, format="json", max_items=None,  # noqa: A002
-                 csv_headers=None):
-        if format not in _READER_FORMATS:
-            raise ValueError(f"items_from_s3(format={format!r}): use one of {', '.join(_READER_FORMATS)}")
-        if (format == "objects") != (key is None):
-            raise ValueError("items_from_s3: format='objects' lists the objects under prefix= (no key); the other "
-                             "formats read the object at key=")
-        self.bucket, self.key, self.prefix, self.format = bucket, key, prefix, format
-        self.max_items, self.csv_headers = max_items, csv_headers
-
-    @property
-    def resource(self) -> str:
-        return "arn:aws:states:::s3:" + ("listObjectsV2" if self.format == "objects" else "getObject")
-
-    @property
-    def arguments(self) -> dict:
-        if self.format == "objects":
-            return {"Bucket": self.bucket, **({"Prefix": self.prefix} if self.prefix is not None else {})}
-        return {"Bucket": self.bucket, "Key": self.key}
-
-    def read(self) -> list:
-        """The items, through the runtime's resource call (mocks under pyawssfn.pyrun), MaxItems applied."""
-        items = _runtime.get().resource_call(self.resource, self.arguments, None)
-        if not isinstance(items, list):
-            raise named_error("States.ItemReaderFailed", f"the items read from s3://{self.bucket} are not a list")
-        return items[:self.max_items] if self.max_items else items
-
-
-def items_from_s3(bucket, key=None, *, prefix=None, format="json", max_items=None,  # noqa: A002
-                  csv_headers=None) -> ItemSource:
-    """The items of a distributed ``sfn.map`` read from S3 (a Map ItemReader): ``format="csv"`` (one item per row,
-    an object keyed by the header row, or by ``csv_headers``), ``"json"`` (an array), ``"jsonl"`` (one JSON value
-    a line), ``"manifest"`` (an S3 inventory manifest) for the object at ``key``; ``"objects"`` lists the objects
-    under ``prefix`` (each item is ``{"Key", "Size", "ETag", "LastModified", ...}``). ``max_items`` caps them."""
-    return ItemSource(bucket, key, prefix=prefix, format=format, max_items=max_items, csv_headers=csv_headers)
+# Step Functions' own integrations and a distributed Map's item readers (issue #10) live beside this module (files of
+# the runtime too).
+from pyawssfn import _integrations  # noqa: E402
+from pyawssfn._integrations import (  # noqa: E402,F401  (re-exported: sfn.run_job, ...)
+    INTEGRATIONS, ItemBatch, ItemSource, S3Results, batch_items, integration_resource, items_from_s3,
+    results_to_s3, run_job, task_resource, wait_for_task_token,
+)

@@ -3,6 +3,8 @@
 (a hand-written Task is a "step" call named ``service:action``; a token's answer is its "callback")."""
 from __future__ import annotations
 
+import uuid
+
 import pyawssfn as sfn
 from pyawssfn._pyrun_support import (
     _NO_MOCK, MissingMock, PyRunError, _ExecutorResponses, _json_problem, json_round_trip,
@@ -48,6 +50,45 @@ def resource_call(run, resource: str, params: dict, token_at: str | None):
         return target.keep(json_round_trip(result))
     except (TypeError, ValueError) as exc:
         raise PyRunError(f"the mock of {resource} returned something JSON cannot hold: {_json_problem(exc)}") from None
+
+
+def read_items(run, resource: str, arguments: dict):
+    """What the reader's S3 call answers, from the mocks of its resource (``arn:aws:states:::s3:getObject``). Not
+    traced: the machine's history shows no event for the reads of an ItemReader either."""
+    run.settle()
+    mock = _find_resource_mock(run.mocks, resource)
+    if mock is _NO_MOCK:
+        raise MissingMock(f"the items of a distributed sfn.map are read with {resource}, and no mock serves it: pass "
+                          f"mocks={{{resource!r}: {{'Return': <the object's text>}}}} (or WorkflowTester."
+                          f"mock_resource({resource!r}, returns=...))")
+    if isinstance(mock, _ExecutorResponses):
+        return run.responses.setdefault(mock.key, mock).respond(run)
+    return mock(json_round_trip(arguments))
+
+
+def map_run_arn(run) -> str:
+    """A Map Run ARN for a distributed map writing its results (drawn from nothing random: the run's random
+    numbers stay those of sfn.random), recorded in the run."""
+    n = len(run.map_runs)
+    arn = (f"arn:aws:states:us-east-1:123456789012:mapRun:{run.workflow_name}/map:"
+           f"{uuid.uuid5(uuid.NAMESPACE_URL, f'pyrun/{run.workflow_name}/{n}')}")
+    run.map_runs.append(arn)
+    return arn
+
+
+def write_object(run, resource: str, arguments: dict) -> None:
+    """One object a ResultWriter writes, given to the mock of its resource when there is one (as the executor
+    does); not traced, as the machine's history shows no event for it."""
+    mock = _find_resource_mock(run.mocks, resource)
+    if mock is _NO_MOCK:
+        return
+    if isinstance(mock, _ExecutorResponses):
+        run.responses.setdefault(mock.key, mock).respond(run)
+        return
+    try:
+        mock(json_round_trip(arguments))
+    except MissingMock:  # a provider of mocks that serves no writer: nothing is written, as in the executor
+        pass
 
 
 def _find_resource_mock(mocks, resource: str):

@@ -434,4 +434,36 @@ def compare_runs(py, execution, *, machine_cause=plain_cause) -> Comparison:
     (WorkflowTester passes its own to read a hand-written definition's Lambda error JSON)."""
     machine = Outcome(execution.status, execution.output, execution.error, machine_cause(execution.cause))
     python = Outcome(py.status, py.output, py.error, py.cause)
-    return compare(list(py.trace), python, machine_trace(execution, machine_cause), machine)
+    py_trace, machine_calls = list(py.trace), machine_trace(execution, machine_cause)
+    # Each run names its Map Runs (results_to=) with ids of its own, as AWS does: compared as the k-th Map Run.
+    machine_runs = [e.get("mapRunStartedEventDetails", {}).get("mapRunArn", "") for e in execution.history
+                    if e["type"] == "MapRunStarted"]
+    for runs, calls, outcome in ((getattr(py, "map_runs", []), py_trace, python),
+                                 (machine_runs, machine_calls, machine)):
+        _rename_map_runs(runs, calls, outcome)
+    return compare(py_trace, python, machine_calls, machine)
+
+
+def _rename_map_runs(arns: list[str], calls: list[Call], outcome: Outcome) -> None:
+    names: dict[str, str] = {}
+    for k, arn in enumerate(a for a in arns if a):
+        names[arn] = f"<map run {k + 1}>"
+        names[arn.rsplit(":", 1)[-1]] = f"<map run {k + 1} id>"
+    if not names:
+        return
+    for call in calls:
+        call.arguments, call.result, call.cause = (_renamed(v, names) for v in (call.arguments, call.result,
+                                                                               call.cause))
+    outcome.output, outcome.cause = _renamed(outcome.output, names), _renamed(outcome.cause, names)
+
+
+def _renamed(value, names: dict[str, str]):
+    if isinstance(value, str):
+        for old in sorted(names, key=len, reverse=True):  # an ARN before the id it ends with
+            value = value.replace(old, names[old])
+        return value
+    if isinstance(value, dict):
+        return {k: _renamed(v, names) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(v, names) for v in value]
+    return value

@@ -27,6 +27,24 @@ def test_the_csv_example_runs_both_ways_with_equal_results():
     assert machine.stats["lambda_invocations"] == py.stats["lambda_invocations"] == 4
 
 
+CSV = "order_id,quantity,unit_cents\no1,2,150\no2,1,999\r\n\"o3\",many,10\n"
+
+
+def test_the_csv_file_is_read_as_step_functions_reads_it_both_ways():
+    # The mock is the object's text: both runs parse it as the ItemReader does (header row, strings, CRLF, quotes).
+    t = WorkflowTester(EXAMPLES / "orders_csv.py").mock_resource(GET, returns={"Body": CSV})
+    py, machine = t.run_both({"bucket": "orders", "key": "2026/12/01.csv"})
+    assert machine.output == py.output == {"orders": 2, "rejected": 1, "total_cents": 1299}
+
+
+def test_a_file_the_reader_cannot_read_fails_both_ways_alike():
+    t = WorkflowTester(EXAMPLES / "orders_csv.py").mock_resource(GET, returns="order_id\no1,2,3\n")
+    py, machine = t.run_both({"bucket": "orders", "key": "k.csv"})
+    assert machine.error == py.error == "States.ItemReaderFailed"
+    assert machine.cause == py.cause == "the ItemReader could not read the items: row 1 of the CSV file has 3 " \
+                                        "fields and there are 1 headers"
+
+
 def test_beyond_the_tolerated_failures_both_ways_fail_alike():
     bad = [{"order_id": f"b{i}", "quantity": "x", "unit_cents": "1"} for i in range(3)]
     t = WorkflowTester(EXAMPLES / "orders_csv.py").mock_resource(GET, returns=ROWS[:1] + bad)

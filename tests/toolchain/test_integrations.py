@@ -50,7 +50,25 @@ def test_the_task_token_goes_where_token_at_says():
     definition = compile_file(str(EXAMPLES / "payment_review.py")).definition
     (task,) = [s for s in definition["States"].values() if s.get("Resource") == SQS]
     assert task["Arguments"]["QueueUrl"] == "https://sqs.us-east-1.amazonaws.com/123456789012/payment-reviews"
-    assert "$states.context.Task.Token" in task["Arguments"]["MessageBody"]
+    # A dict literal stays a JSON template, the token one more field of it.
+    assert task["Arguments"]["MessageBody"] == {"payment_id": "{% $payment_id %}", "amount": "{% $amount %}",
+                                                "TaskToken": "{% $states.context.Task.Token %}"}
+
+
+def test_the_token_is_merged_into_a_parameter_computed_at_run_time(tmp_path):
+    d = _compile(tmp_path, 'return sfn.wait_for_task_token("sqs:sendMessage", token_at="MessageBody.TaskToken", '
+                           'QueueUrl="q", MessageBody=x)\n')
+    (task,) = [s for s in d["States"].values() if s.get("Type") == "Task"]
+    body = task["Arguments"]["MessageBody"]
+    assert body.startswith("{% $merge([") and body.endswith(', {"TaskToken": $states.context.Task.Token}]) %}')
+    token = "AQC" + "0" * 64
+    from pyawssfn.local.executor import Executor
+    from pyawssfn.local.callbacks import CallbackResult
+    seen = []
+    execution = Executor(d, mocks={SQS: [{"Return": {"MessageId": "m"}}]}, callbacks=lambda tok, payload, resource:
+                         seen.append(payload) or CallbackResult.success({"ok": True})).run({"x": {"id": 7}})
+    assert execution.output == {"ok": True} and seen[0]["MessageBody"]["id"] == 7
+    assert len(seen[0]["MessageBody"]["TaskToken"]) == len(token)
 
 
 def test_the_plain_python_call_sees_the_token_too():

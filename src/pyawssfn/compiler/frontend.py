@@ -18,7 +18,8 @@ from pyawssfn.compiler.module_checks import _bound_names, _module_statements, _n
 API_NAMES = frozenset([
     "workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback", "Fail",
     "with_retry_spec", "aws",
-    "run_job", "wait_for_task_token", "task_resource", "items_from_s3",  # compiler/integrations.py
+    "run_job", "wait_for_task_token", "task_resource",  # compiler/integrations.py
+    "items_from_s3", "batch_items", "results_to_s3",  # compiler/distributed_map.py
     "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
     "StringMatches", "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
     "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import ast
 import functools
-import json
-import re
 
 import pyawssfn as sfn
+from pyawssfn.compiler.expressions.translator import NotConstant
 from pyawssfn.compiler.ir import Node
+from pyawssfn.jsonata import tree as t
+from pyawssfn.jsonata.parse import parse
+from pyawssfn.jsonata.printer import to_text
 
 # integration -> (botocore service, operation) whose input the Arguments are.
 _API = {
@@ -22,6 +24,7 @@ _API = {
     "events:putEvents": ("events", "PutEvents"),
 }
 TOKEN = "{% $states.context.Task.Token %}"
+_TOKEN_TREE = t.path(t.var("states"), "context", "Task", "Token")
 KINDS = ("api:run_job", "api:wait_for_task_token", "api:task_resource")
 
 
@@ -88,38 +91,46 @@ def _arguments(lw, call: ast.Call, kind: str, integration: str | None) -> list[t
     return params
 
 
-def _place_token(lw, call: ast.Call, arguments: dict, token_at: str) -> None:
-    """Put ``$states.context.Task.Token`` at ``token_at`` ("Param" or "Param.Field")."""
-    if not re.fullmatch(r"[A-Za-z]\w*(\.\w+)?", token_at):
+def _place_token(lw, call: ast.Call, arguments: dict, given: dict, token_at: str, env: dict) -> None:
+    """Put ``$states.context.Task.Token`` at ``token_at`` ("Param" or "Param.Field"). A field of a parameter
+    written as a dict literal is one more field of its JSON template (each of its values a template of its own);
+    of any other parameter, the token is merged into its value ($merge), built as an expression tree."""
+    if not (token_at.replace(".", "", 1).replace("_", "").isalnum() and token_at[:1].isalpha()
+            and token_at.count(".") <= 1):
         raise lw.fail(call, f"token_at={token_at!r} must name a parameter or a field of one",
                       'write token_at="MessageBody.TaskToken"')
     name, _, field = token_at.partition(".")
     if not field:
         arguments[name] = TOKEN
         return
-    value = arguments.get(name, {})
-    if isinstance(value, dict):
-        arguments[name] = {**value, field: TOKEN}
-    elif isinstance(value, str) and value.startswith("{%") and value.endswith("%}"):
-        inner = value[2:-2].strip()
-        arguments[name] = "{% $merge([" + inner + ", {\"" + field + "\": $states.context.Task.Token}]) %}"
+    node = given.get(name)
+    if node is None:
+        arguments[name] = {field: TOKEN}
+    elif isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str)
+                                            for k in node.keys):
+        literal = {k.value: payload_field(lw, v, env) for k, v in zip(node.keys, node.values)}
+        arguments[name] = {**literal, field: TOKEN}
     else:
-        raise lw.fail(call, f"token_at={token_at!r}: {name} is not an object the token can be a field of",
-                      f"make {name} a dict, or write token_at={name!r}")
+        value = arguments[name]
+        if isinstance(value, dict):
+            arguments[name] = {**value, field: TOKEN}
+            return
+        if not isinstance(value, str) or "{%" not in value:
+            raise lw.fail(call, f"token_at={token_at!r}: {name} is not an object the token can be a field of",
+                          f"make {name} a dict, or write token_at={name!r}")
+        inner = parse(lw.render(node, env))
+        merged = t.call("merge", t.Array((inner, t.Object(((t.Str(field), _TOKEN_TREE),)))))
+        arguments[name] = "{% " + to_text(merged) + " %}"
 
 
-def _plain(value):
-    """A constant the translator wrote as a JSONata string (a module-level constant): the literal itself, so that
-    IAM derivation sees the queue, topic or job it names."""
-    m = re.fullmatch(r'\{% ("(?:[^"\\]|\\.)*") %\}', value) if isinstance(value, str) else None
-    if m:
-        try:
-            text = json.loads(m.group(1))
-        except ValueError:
-            return value
-        if "{%" not in text:
-            return text
-    return value
+def payload_field(lw, node: ast.expr, env: dict):
+    """A payload value (``node`` prepared: its step calls hoisted), a module-level constant written as its value
+    (so that IAM derivation sees the queue, topic or job it names; the plain-Python run reads the same value)."""
+    try:
+        value = lw.info.static_value(node, lw.tr.literal_value)
+    except (NotConstant, ValueError):
+        return lw.value_field(node, env)
+    return value if not (isinstance(value, str) and "{%" in value) else lw.value_field(node, env)
 
 
 def lower_integration(lw, call: ast.Call, kind: str, var: str | None) -> None:
@@ -130,15 +141,15 @@ def lower_integration(lw, call: ast.Call, kind: str, var: str | None) -> None:
     if kind == "api:wait_for_task_token":
         kw = next((k for k in call.keywords if k.arg == "token_at"), None)
         token_at = _string_literal(lw, kw.value if kw else None, "token_at", 'token_at="MessageBody.TaskToken"')
-    values = [(name, lw.prepare(value)) for name, value in params]
     n = Node("Task", (integration or resource.rsplit(":::", 1)[-1]) + ("" if kind == "api:task_resource"
                                                                      else (".sync" if token_at is None
                                                                            else ".waitForTaskToken")), call.lineno)
     n.fields["Resource"] = resource
+    prepared = [(name, lw.prepare(value)) for name, value in params]
     env = lw.connect(n)
-    arguments = {name: _plain(lw.value_field(value, env)) for name, value in values}
+    arguments = {name: payload_field(lw, value, env) for name, value in prepared}
     if token_at is not None:
-        _place_token(lw, call, arguments, token_at)
+        _place_token(lw, call, arguments, dict(prepared), token_at, env)
     n.fields["Arguments"] = arguments
     lw.s.sdk_actions.update(_iam_actions(n.fields, integration))
     lw._result_into(n, env, var, "$states.result")
@@ -155,82 +166,3 @@ def _iam_actions(fields: dict, integration: str | None) -> set[str]:
     service, operation = _API[integration]
     variant = fields["Resource"][len(f"arn:aws:states:::{integration}"):]
     return compiler_actions(integration, f"{integration.split(':')[0]}:{operation}", variant)
-
-
-# --- Distributed Map reading its items from S3 (sfn.map(step, sfn.items_from_s3(...), distributed=True)) ------
-
-_READER_TYPES = {"json": "JSON", "jsonl": "JSONL", "csv": "CSV", "manifest": "MANIFEST"}
-
-
-def _reader_options(lw, source: ast.Call) -> dict:
-    names = ["bucket", "key"]
-    opts = {names[i]: a for i, a in enumerate(source.args[:2])}
-    if len(source.args) > 2 or any(kw.arg is None for kw in source.keywords):
-        raise lw.fail(source, "sfn.items_from_s3 takes bucket and key, the rest by keyword",
-                      'write sfn.items_from_s3("bucket", "data.csv", format="csv")')
-    opts.update({kw.arg: kw.value for kw in source.keywords})
-    unknown = set(opts) - {"bucket", "key", "prefix", "format", "max_items", "csv_headers"}
-    if unknown:
-        raise lw.fail(source, f"unknown sfn.items_from_s3 option {sorted(unknown)[0]!r}",
-                      "use bucket, key, prefix=, format=, max_items=, csv_headers=")
-    for name in ("format", "max_items", "csv_headers"):
-        if name in opts:
-            try:
-                opts[name] = lw.tr.literal_value(opts[name])
-            except Exception:  # NotConstant: the reader's shape is fixed in the definition
-                raise lw.fail(opts[name], f"items_from_s3 {name}= must be a literal", f"write {name}=...") from None
-    fmt = opts.get("format", "json")
-    if fmt != "objects" and fmt not in _READER_TYPES:
-        raise lw.fail(source, f"items_from_s3 format={fmt!r} is not one of objects, json, jsonl, csv, manifest",
-                      'write format="csv"')
-    if (fmt == "objects") == ("key" in opts) or "bucket" not in opts:
-        raise lw.fail(source, "items_from_s3 needs a bucket, and a key for every format but \"objects\" "
-                              "(which lists the objects under prefix=)", 'write sfn.items_from_s3("b", "k.csv", '
-                      'format="csv")')
-    return opts
-
-
-def item_reader(lw, source: ast.Call, env: dict) -> dict:
-    """The Map's ItemReader for an ``sfn.items_from_s3(...)`` call."""
-    opts = _reader_options(lw, source)
-    fmt = opts.get("format", "json")
-    args = {"Bucket": _plain(lw.value_field(lw.prepare(opts["bucket"]), env))}
-    if fmt == "objects":
-        if "prefix" in opts:
-            args["Prefix"] = _plain(lw.value_field(lw.prepare(opts["prefix"]), env))
-        reader: dict = {"Resource": "arn:aws:states:::s3:listObjectsV2", "Arguments": args}
-        config: dict = {}
-    else:
-        args["Key"] = _plain(lw.value_field(lw.prepare(opts["key"]), env))
-        reader = {"Resource": "arn:aws:states:::s3:getObject", "Arguments": args}
-        config = {"InputType": _READER_TYPES[fmt]}
-        if fmt == "csv":
-            headers = opts.get("csv_headers")
-            config.update({"CSVHeaderLocation": "GIVEN", "CSVHeaders": list(headers)} if headers
-                          else {"CSVHeaderLocation": "FIRST_ROW"})
-    if opts.get("max_items"):
-        config["MaxItems"] = opts["max_items"]
-    if config:
-        reader["ReaderConfig"] = config
-    return reader
-
-
-def lower_map_from_s3(lw, call: ast.Call, source: ast.Call, var: str | None) -> None:
-    """``sfn.map(step, sfn.items_from_s3(...), distributed=True, ...)``: the Map as for a list, its Items replaced by
-    an ItemReader (Step Functions reads the items itself; the state input carries none)."""
-    if not any(kw.arg == "distributed" and isinstance(kw.value, ast.Constant) and kw.value.value is True
-               for kw in call.keywords):
-        raise lw.fail(call, "sfn.map reads items from S3 only as a distributed Map", "pass distributed=True")
-    placeholder = ast.copy_location(ast.List(elts=[], ctx=ast.Load()), source)
-    fake = ast.copy_location(ast.Call(func=call.func, args=[call.args[0], placeholder, *call.args[2:]],
-                                      keywords=call.keywords), call)
-    before = {id(n) for n in lw.graph.nodes}
-    lw._map_api(fake, var)
-    (node,) = [n for n in lw.graph.nodes if id(n) not in before and n.type == "Map"]
-    node.fields.pop("Items", None)
-    # The Map's exit env is the env it was entered with plus its result: its codes hold at the Map state itself.
-    env = {k: v for k, v in lw.frontier[0].env.items() if k != var} if lw.frontier else {}
-    node.fields = {"ItemReader": item_reader(lw, source, env), **node.fields}
-    # The compiler's account of the IAM actions: reading the items, and the child executions a distributed Map runs.
-    lw.s.sdk_actions.update({"s3:ListBucket" if "listObjectsV2" in node.fields["ItemReader"]["Resource"]
-                             else "s3:GetObject", "states:StartExecution"})

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from pyawssfn.compiler import integrations
+from pyawssfn.compiler import distributed_map, integrations
 from pyawssfn.compiler import predicates
 from pyawssfn.compiler.aliasing import check_aliasing
 from pyawssfn.compiler.definite import maybe_unbound_reads
@@ -1607,8 +1607,8 @@ class FunctionLowerer:
     def _map_api(self, call: ast.Call, var: str | None) -> None:
         step_arg = _arg(call, 0, "step")
         items = _arg(call, 1, "items")
-        if isinstance(items, ast.Call) and self.info.api(items.func) == "items_from_s3":  # issue #10
-            return integrations.lower_map_from_s3(self, call, items, var)
+        if distributed_map.applies(self, call):  # ItemReader/ItemBatcher/ResultWriter, tolerance expressions (#10)
+            return distributed_map.lower(self, call, var)
         if not isinstance(step_arg, ast.Name) or step_arg.id not in self.info.steps or items is None:
             raise self.fail(call, "sfn.map needs a step of this module and a list of items",
                             "write sfn.map(step, items, max_concurrency=10)")
