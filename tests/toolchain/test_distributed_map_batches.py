@@ -174,3 +174,32 @@ def test_plain_python_refuses_the_same_without_distributed():
         sfn.map(len, [[1]], batch=sfn.batch_items(max_items=1))
     with pytest.raises(ValueError, match="max_items=0"):
         sfn.batch_items(max_items=0)
+
+
+def test_plain_python_outside_pyrun_reads_and_writes_s3_with_boto3(monkeypatch):
+    """Outside pyawssfn.pyrun (a script calling the workflow), the reader and writer call S3 for real: here moto's
+    in-process S3."""
+    moto = pytest.importorskip("moto")
+    import boto3
+
+    import pyawssfn as sfn
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(name, value)
+    with moto.mock_aws():
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket="items-bucket")
+        s3.put_object(Bucket="items-bucket", Key="in.csv", Body=b"n,word\n1,a\n2,bb\n3,ccc\n")
+        for i in range(3):
+            s3.put_object(Bucket="items-bucket", Key=f"objs/{i}.txt", Body=b"x" * i)
+        out = sfn.map(lambda batch: sum(int(r["n"]) for r in batch["Items"]), sfn.items_from_s3("items-bucket", "in.csv",
+                      format="csv"), distributed=True, batch=sfn.batch_items(max_items=2),
+                      results_to=sfn.results_to_s3("items-bucket", prefix="out"))
+        manifest = json.loads(s3.get_object(Bucket="items-bucket", Key=out["ResultWriterDetails"]["Key"])["Body"].read())
+        (done,) = manifest["ResultFiles"]["SUCCEEDED"]
+        records = json.loads(s3.get_object(Bucket="items-bucket", Key=done["Key"])["Body"].read())
+        assert [json.loads(r["Output"]) for r in records] == [3, 3]
+        listed = sfn.map(lambda o: [o["Key"], o["Size"]], sfn.items_from_s3("items-bucket", prefix="objs/", format="objects"),
+                         distributed=True)
+        assert listed == [["objs/0.txt", 0], ["objs/1.txt", 1], ["objs/2.txt", 2]]

@@ -5,7 +5,7 @@ run time (``ToleratedFailureCount: "{% ... %}"``).
 
 The Map itself is the lowerer's: the call is lowered as a plain distributed ``sfn.map`` (these options taken out,
 the items a placeholder list), then the Map state it made is given the fields above. The hook in the lowering is one
-branch of ``_map_api``: ``if distributed_map.applies(lw, call): return distributed_map.lower(lw, call, var)``.
+branch of ``lower/maps.map_api``: ``if distributed_map.applies(builder, call): return distributed_map.lower(...)``.
 """
 from __future__ import annotations
 
@@ -15,14 +15,16 @@ from typing import Any
 from pyawssfn import _integrations, _item_io
 from pyawssfn.compiler.expressions.translator import NotConstant
 from pyawssfn.compiler.integrations import payload_field as field
+from pyawssfn.compiler.ir import Map
 from pyawssfn.jsonata import tree as t
 from pyawssfn.jsonata.parse import parse
 from pyawssfn.jsonata.printer import to_text
 
 _POSITIONAL = ["step", "items", "max_concurrency", "tolerated_failures", "tolerated_failure_percentage",
                "distributed"]
-_TOLERANCE = {"tolerated_failures": ("ToleratedFailureCount", _integrations.TOLERATED_COUNT_ERROR),
-              "tolerated_failure_percentage": ("ToleratedFailurePercentage",
+# option -> (the ir.Map attribute, the message of a value Step Functions does not take)
+_TOLERANCE = {"tolerated_failures": ("tolerated_failure_count", _integrations.TOLERATED_COUNT_ERROR),
+              "tolerated_failure_percentage": ("tolerated_failure_percentage",
                                                _integrations.TOLERATED_PERCENTAGE_ERROR)}
 
 
@@ -74,27 +76,26 @@ def lower(lw, call: ast.Call, var: str | None) -> None:
     node = _plain_map(lw, call, opts, reader is not None, tolerance, var)
     # The Map's exit env is the env it was entered with plus its result: its codes hold at the Map state itself.
     env = {k: v for k, v in lw.frontier[0].env.items() if k != var} if lw.frontier else {}
-    fields: dict[str, Any] = {}
     if reader is not None:
-        node.fields.pop("Items", None)
-        fields["ItemReader"] = item_reader(lw, reader, env)
+        node.items = None
+        node.item_reader = item_reader(lw, reader, env)
         lw.s.sdk_actions.add("s3:ListBucket" if reader.get("format") == "objects" else "s3:GetObject")
     if batcher is not None:
-        fields["ItemBatcher"] = _item_batcher(lw, call, node, batcher, env)
+        node.item_batcher = _item_batcher(lw, call, node, batcher, env)
     if writer is not None:
-        fields["ResultWriter"] = {"Resource": _item_io.PUT_OBJECT,
-                                  "Arguments": {k: field(lw, v, env) for k, v in writer.items()}}
+        node.result_writer = {"Resource": _item_io.PUT_OBJECT,
+                              "Arguments": {k: field(lw, v, env) for k, v in writer.items()}}
         lw.s.sdk_actions.add("s3:PutObject")
         if var and lw.frontier:  # the Map's output is where the results went, not the results
             lw.frontier[0].env[var] = "$states.result"
     for name, expr in tolerance.items():
-        key, message = _TOLERANCE[name]
-        node.fields[key] = "{% " + to_text(_checked_tolerance(parse(lw.render(expr, env)), name, message)) + " %}"
+        attribute, message = _TOLERANCE[name]
+        setattr(node, attribute, "{% " + to_text(_checked_tolerance(parse(lw.render(expr, env)), name, message))
+                + " %}")
     lw.s.sdk_actions.add("states:StartExecution")  # the child executions a distributed Map runs
-    node.fields = {**fields, **node.fields}
 
 
-def _plain_map(lw, call: ast.Call, opts: dict, reads: bool, tolerance: dict, var: str | None) -> Any:
+def _plain_map(lw, call: ast.Call, opts: dict, reads: bool, tolerance: dict, var: str | None) -> Map:
     """Lower the call as a plain distributed ``sfn.map``; return the Map state it made."""
     keywords = [ast.keyword(arg=k, value=v) for k, v in opts.items()
                 if k not in ("step", "items", "batch", "results_to")]
@@ -103,9 +104,11 @@ def _plain_map(lw, call: ast.Call, opts: dict, reads: bool, tolerance: dict, var
             kw.value = ast.copy_location(ast.Constant(value=0), kw.value)
     items = ast.copy_location(ast.List(elts=[], ctx=ast.Load()), opts["items"]) if reads else opts["items"]
     fake = ast.copy_location(ast.Call(func=call.func, args=[opts["step"], items], keywords=keywords), call)
+    from pyawssfn.compiler.lower import maps  # (the lowerer imports this module)
+
     before = {id(n) for n in lw.graph.nodes}
-    lw._map_api(fake, var)
-    (node,) = [n for n in lw.graph.nodes if id(n) not in before and n.type == "Map"]
+    maps.map_api(lw, fake, var)
+    (node,) = [n for n in lw.graph.nodes if id(n) not in before and isinstance(n, Map)]
     return node
 
 
@@ -209,13 +212,13 @@ def _item_batcher(lw, call: ast.Call, node: Any, opts: dict, env: dict) -> dict:
         batcher["MaxInputBytesPerBatch"] = opts["max_bytes"]
     if "batch_input" in opts:
         batcher["BatchInput"] = field(lw, opts["batch_input"], env)
-    selector = node.fields.pop("ItemSelector", {})
+    selector, node.item_selector = node.item_selector or {}, None
     if len(selector) != 1:
         raise lw.fail(call, "the step of a batched sfn.map takes one argument, the batch",
                       'write def step(batch): ... batch["Items"] ...')
     (param,) = selector
     inner = node.processor.nodes[0]
-    inner.fields["Arguments"]["Payload"]["kwargs"] = {param: "{% $states.input %}"}
+    inner.arguments["Payload"]["kwargs"] = {param: "{% $states.input %}"}
     return batcher
 
 

@@ -11,7 +11,7 @@ import functools
 
 import pyawssfn as sfn
 from pyawssfn.compiler.expressions.translator import NotConstant
-from pyawssfn.compiler.ir import Node
+from pyawssfn.compiler.ir import Task
 from pyawssfn.jsonata import tree as t
 from pyawssfn.jsonata.parse import parse
 from pyawssfn.jsonata.printer import to_text
@@ -141,18 +141,18 @@ def lower_integration(lw, call: ast.Call, kind: str, var: str | None) -> None:
     if kind == "api:wait_for_task_token":
         kw = next((k for k in call.keywords if k.arg == "token_at"), None)
         token_at = _string_literal(lw, kw.value if kw else None, "token_at", 'token_at="MessageBody.TaskToken"')
-    n = Node("Task", (integration or resource.rsplit(":::", 1)[-1]) + ("" if kind == "api:task_resource"
-                                                                     else (".sync" if token_at is None
-                                                                           else ".waitForTaskToken")), call.lineno)
-    n.fields["Resource"] = resource
+    suffix = "" if kind == "api:task_resource" else (".sync" if token_at is None else ".waitForTaskToken")
+    n = Task((integration or resource.rsplit(":::", 1)[-1]) + suffix, call.lineno, resource=resource)
     prepared = [(name, lw.prepare(value)) for name, value in params]
     env = lw.connect(n)
     arguments = {name: payload_field(lw, value, env) for name, value in prepared}
     if token_at is not None:
         _place_token(lw, call, arguments, dict(prepared), token_at, env)
-    n.fields["Arguments"] = arguments
-    lw.s.sdk_actions.update(_iam_actions(n.fields, integration))
-    lw._result_into(n, env, var, "$states.result")
+    n.arguments = arguments
+    lw.s.sdk_actions.update(_iam_actions({"Resource": resource, "Arguments": arguments}, integration))
+    from pyawssfn.compiler.lower.calls import result_into  # (the lowerer imports this module)
+
+    result_into(lw, n, env, var, "$states.result")
 
 
 def _iam_actions(fields: dict, integration: str | None) -> set[str]:

@@ -170,12 +170,10 @@ def _attempt(sx):
             side.begin()
             item_input = _item_input(sx, selector_key, effective, index, item)
             if distributed:
-                ok, output = _run_child(sx, processor, item_input)
+                ok, output = _run_child(sx, processor, item_input, (children, map_run_arn, index))
             else:
                 ok, output = _run_inline(sx, processor, item_input, index)
             side.done()
-            if distributed and "ResultWriter" in state:
-                children.append(_child(map_run_arn, index, item_input, ok, output))
             if ok:
                 results.append(output)
                 continue
@@ -253,8 +251,17 @@ def _run_inline(sx, processor, item_input, index):
     return True, output
 
 
-def _run_child(sx, processor, item_input):
-    """A DISTRIBUTED iteration: its own history (a child workflow on AWS), no access to the parent's variables."""
+def _run_child(sx, processor, item_input, record):
+    """A DISTRIBUTED iteration: its own history (a child workflow on AWS), no access to the parent's variables.
+    ``record`` is (children, map run, index): with a ResultWriter, the child is recorded for it."""
+    ok, output = _child_outcome(sx, processor, item_input)
+    if "ResultWriter" in sx.state:
+        children, map_run_arn, index = record
+        children.append(_child(map_run_arn, index, item_input, ok, output))
+    return ok, output
+
+
+def _child_outcome(sx, processor, item_input):
     from pyawssfn.local.history import History
 
     run = sx.run
