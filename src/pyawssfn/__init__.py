@@ -16,9 +16,10 @@ import datetime as _dt
 import functools
 import random as _random
 import re
+import sys
 import time
 import uuid
-from typing import Any, Callable, Iterable, ParamSpec, TypeVar, overload
+from typing import Any, Callable, Concatenate, Generic, Iterable, NamedTuple, ParamSpec, Sequence, TypeVar, overload
 
 # The one place the version is written: pyproject.toml reads it (setuptools dynamic metadata), `pyawssfn --version`
 # prints it.
@@ -26,7 +27,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback", "Fail",
-    "aws", "with_retry_spec", "CallbackUnavailable",
+    "aws", "with_retry_spec", "CallbackUnavailable", "TaskToken", "context", "StepContext", "wrap_steps",
     "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
     "StringMatches", "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
     "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",
@@ -44,7 +45,7 @@ class Fail(Exception):
     Functions an error is known by its name only, so ``type(e).__name__`` must read the same under plain Python.
     """
 
-    def __new__(cls, error=None, cause=None, *args, **kwargs):
+    def __new__(cls, error: str | None = None, cause: str | None = None, *args: object, **kwargs: object) -> Fail:
         if cls is Fail and isinstance(error, str):
             cls = _fail_class(error, message_only=False)
         return super().__new__(cls, error, cause)
@@ -146,6 +147,75 @@ def _installed_runtime(runtime):
         _runtime.reset(token)
 
 
+# --------------------------------------------------------------------------------------------------- step context
+
+class StepContext(NamedTuple):
+    """What ``sfn.context()`` tells a step about the call it is serving. A field is None where it is not known: every
+    field outside a run (a step called as a plain function); ``execution`` in a child workflow under plain Python
+    (Step Functions names child executions itself)."""
+
+    workflow: str | None = None     # the workflow (the state machine's entry function) that called the step
+    execution: str | None = None    # the execution's name
+    state: str | None = None        # the Task state calling the step, as the compiled machine names it
+    retry_count: int | None = None  # retries of that state so far (0 on the first attempt)
+    step: str | None = None         # the step function's name
+
+    @property
+    def attempt(self) -> int | None:
+        """The attempt number, 1 on the first call and one more on each retry."""
+        return None if self.retry_count is None else self.retry_count + 1
+
+
+_NO_CONTEXT = StepContext()
+_step_context: contextvars.ContextVar[StepContext] = contextvars.ContextVar("pyawssfn_step_context",
+                                                                            default=_NO_CONTEXT)
+
+
+def context() -> StepContext:
+    """The execution and state a step is serving (inside a step's code; see docs/testing.md, "Inside a step").
+
+    The same in each run: under ``pyawssfn.pyrun`` / ``WorkflowTester``, in the local executor and on Lambda. The
+    compiler sends the execution's names to the steps only when the workflow's module mentions ``sfn.context``, so a
+    machine that never reads them does not carry them; code in another module reads None fields then, in every run.
+    """
+    return _step_context.get()
+
+
+@contextlib.contextmanager
+def _serving(ctx: StepContext):
+    """``sfn.context()`` reads ``ctx`` inside the block (the dispatcher and ``pyawssfn.pyrun`` around a step call)."""
+    token = _step_context.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _step_context.reset(token)
+
+
+_D = TypeVar("_D", bound=Callable[[Callable[..., Any]], Callable[..., Any]])
+STEP_WRAPPERS = "__pyawssfn_step_wrappers__"  # the module-level list wrap_steps appends to
+
+
+def wrap_steps(decorator: _D) -> _D:
+    """Wrap every step call of this module in ``decorator`` (a function taking the step's function and returning a
+    callable that takes the same arguments), e.g. ``sfn.wrap_steps(tracer.capture_method)`` for Powertools' tracer.
+
+    Call it at the top of the workflow's module. It applies wherever the dispatcher calls a step: on Lambda, in the
+    local executor and under ``pyawssfn.pyrun`` / ``WorkflowTester`` (not when a plain Python call of the workflow
+    calls its steps directly). ``sfn.context()`` is readable inside. Decorators registered first are outermost.
+    Returns ``decorator``, so it can decorate the decorator's definition."""
+    if not callable(decorator):
+        raise TypeError(f"sfn.wrap_steps takes a decorator (a function of the step), not {type(decorator).__name__}")
+    module_globals = sys._getframe(1).f_globals
+    module_globals.setdefault(STEP_WRAPPERS, []).append(decorator)
+    return decorator
+
+
+def _wrapped(fn: Callable[..., Any], wrappers: Sequence[Callable[[Callable[..., Any]], Callable[..., Any]]]):
+    for decorator in reversed(wrappers):
+        fn = decorator(fn)
+    return fn
+
+
 # --------------------------------------------------------------------------------------------------- decorators
 # The decorators keep the decorated function's signature (ParamSpec), so mypy and pyright check the calls a workflow
 # makes to its steps; sfn.map and sfn.parallel are generic in their results.
@@ -184,11 +254,15 @@ def workflow(fn: Any = None, *, name: str | None = None, type: str = "STANDARD")
 main = workflow  # the proof of concept's spelling
 
 
+# An error as a retrier or an except clause names it: its name, or the exception class (matched by name).
+_ErrorNames = str | type[BaseException] | Sequence[str | type[BaseException]]
+
+
 class Retry:
     """One ASL retrier: which errors it matches and how it waits between attempts."""
 
-    def __init__(self, errors=("States.ALL",), interval: float = 1, max_attempts: int = 3, backoff: float = 2.0,
-                 max_delay: float | None = None, jitter: str | None = None):
+    def __init__(self, errors: _ErrorNames = ("States.ALL",), interval: float = 1, max_attempts: int = 3,
+                 backoff: float = 2.0, max_delay: float | None = None, jitter: str | None = None):
         if isinstance(errors, str):
             errors = (errors,)
         self.errors = tuple(e if isinstance(e, str) else e.__name__ for e in errors)
@@ -287,7 +361,7 @@ class TaskConfig:
         self.transient_retry = transient_retry
 
 
-_Retries = Any  # a Retry, a list of them, or None
+_Retries = Retry | Sequence[Retry] | None
 
 
 @overload
@@ -327,7 +401,8 @@ def unwrap_step(fn):
     return fn
 
 
-def with_retry_spec(fn: Callable[..., _R], args: Iterable[Any], *specs: tuple[Any, Any, Any, Any]) -> _R:
+def with_retry_spec(fn: Callable[..., _R], args: Iterable[Any],
+                    *specs: tuple[_ErrorNames, float, int, float]) -> _R:
     """The proof of concept's retry: ``with_retry_spec(step, (a, b), (errors, interval, max_attempts, backoff))``."""
     retries = []
     for spec in specs:
@@ -462,10 +537,28 @@ def sleep_until(timestamp: str) -> None:
         rt.sleep(delta)
 
 
+class TaskToken(str, Generic[_R]):
+    """The type of a callback step's token parameter, naming what ``SendTaskSuccess`` sends back on it:
+    ``def ask(token: sfn.TaskToken[Decision], order_id: str)`` makes ``sfn.wait_for_callback(ask, ...)`` a
+    ``Decision`` for mypy and pyright. At run time the token is a plain ``str``; the annotation is for the checkers."""
+
+    __slots__ = ()
+
+
+# A step whose token parameter is a plain ``str`` says nothing about the answer: like ``json.loads``, Any.
+@overload
+def wait_for_callback(step: Callable[Concatenate[str, ...], object], *args: Any, timeout: float | None = None,
+                      heartbeat: float | None = None, **kwargs: Any) -> Any: ...
+@overload
+def wait_for_callback(step: Callable[Concatenate[TaskToken[_R], ...], object], *args: Any,
+                      timeout: float | None = None, heartbeat: float | None = None, **kwargs: Any) -> _R: ...
+
+
 def wait_for_callback(step: Callable[..., object], *args: Any, timeout: float | None = None,
                       heartbeat: float | None = None, **kwargs: Any) -> Any:
     """Call ``step(token, *args, **kwargs)`` with a fresh task token, then wait for ``SendTaskSuccess`` on that token
-    and return its output (``SendTaskFailure`` raises its error)."""
+    and return its output (``SendTaskFailure`` raises its error). Annotate the step's token parameter
+    ``sfn.TaskToken[T]`` to type the result ``T``."""
     rt = _runtime.get()
     token = rt.new_token()
     step(token, *args, **kwargs)
@@ -482,12 +575,12 @@ class _Service:
     def __init__(self, service: str):
         self._service = service
 
-    def __getattr__(self, operation: str):
+    def __getattr__(self, operation: str) -> Callable[..., dict[str, Any]]:
         if operation.startswith("__"):
             raise AttributeError(operation)
         service = self._service
 
-        def call(**params):
+        def call(**params: Any) -> dict[str, Any]:
             return _runtime.get().aws_call(service, _snake_case(operation), params)
 
         call.__name__ = f"{service}.{operation}"
