@@ -10,7 +10,21 @@ import sys
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
 PROBE = '''
+from typing import TypedDict
+
 import pyawssfn as sfn
+
+
+class Decision(TypedDict):
+    approved: bool
+
+
+def ask(token: sfn.TaskToken[Decision], order: str) -> None:
+    pass
+
+
+def ask_untyped(token: str, order: str) -> None:
+    pass
 
 
 @sfn.task(retry=sfn.Retry(errors=["E"], interval=1, max_attempts=2, backoff=2.0))
@@ -27,6 +41,12 @@ def flow(n: int) -> list[int]:
     step("not an int")
     reveal_type(sfn.map(step, [n]))
     reveal_type(sfn.parallel(lambda: length("a"), lambda: length("b")))
+    reveal_type(sfn.wait_for_callback(ask, "o-1", timeout=60))
+    reveal_type(sfn.wait_for_callback(ask_untyped, "o-1"))
+    reveal_type(sfn.context().retry_count)
+    reveal_type(sfn.aws.s3.get_object(Bucket="b", Key="k"))
+    sfn.Retry(errors=[KeyError, "States.Timeout"], interval=1)
+    sfn.task(retry=[sfn.Retry()])(length)
     return [length(s) for s in sfn.map(step, [n])]
 
 
@@ -52,5 +72,8 @@ def test_decorated_functions_keep_their_signatures(tmp_path):
     assert 'Argument 1 to "flow" has incompatible type "str"; expected "int"' in out, out
     revealed = [line.split("Revealed type is ")[1].replace("builtins.", "") for line in out.splitlines()
                 if "Revealed type is" in line]
-    assert revealed == ['"list[str]"', '"list[int]"'], out
+    assert revealed[:2] == ['"list[str]"', '"list[int]"'], out
+    assert revealed[2].startswith('"TypedDict(') and "Decision" in revealed[2], out  # what the token promises
+    assert revealed[3:] == ['"Any"', '"int | None"', '"dict[str, Any]"'], out  # a str token promises nothing
+    assert out.count("error:") == 2, out  # the two wrong calls, nothing in the author API's own signatures
     assert "untyped" not in out, out

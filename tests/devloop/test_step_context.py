@@ -1,0 +1,217 @@
+"""Observability (issue #11 item 7): ``sfn.context()`` inside a step reads the same workflow, execution, state and
+retry count under plain Python (pyrun), in the local executor and on Lambda (the generated handler); the compiler
+sends those names only for a module that mentions ``sfn.context``; ``sfn.wrap_steps`` wraps every dispatched step
+call; on Lambda the steps' logs are JSON lines carrying the step's fields."""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+import pyawssfn as sfn
+from pyawssfn._dispatch import BadEvent, dispatch
+from pyawssfn.compiler import compile_file
+from pyawssfn.packaging.handler import handler_source
+from pyawssfn.testing import WorkflowTester
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+
+FLOW = '''
+import logging
+
+import pyawssfn as sfn
+import helper
+
+log = logging.getLogger("flow")
+
+
+def tag(fn):
+    def tagged(*args, **kwargs):
+        return {"by": "tag", "state": sfn.context().state, "result": fn(*args, **kwargs)}
+    return tagged
+
+
+def outer(fn):
+    def wrapped(*args, **kwargs):
+        return {"by": "outer", "result": fn(*args, **kwargs)}
+    return wrapped
+
+
+sfn.wrap_steps(outer)
+sfn.wrap_steps(tag)
+
+
+class Busy(Exception):
+    pass
+
+
+@sfn.task(retry=sfn.Retry(["Busy"], interval=1, max_attempts=2))
+def look(key):
+    ctx = sfn.context()
+    log.info("looking at %s", key, extra={"key": key})
+    if ctx.retry_count == 0:
+        raise Busy("try again")
+    return {"key": key, "ctx": ctx._asdict(), "attempt": ctx.attempt}
+
+
+def elsewhere(key):
+    return helper.names()
+
+
+@sfn.workflow
+def flow(keys):
+    first = look(keys[0])
+    each = sfn.map(look, keys)
+    return {"first": first, "each": each, "helper": elsewhere(keys[0])}
+
+
+@sfn.workflow
+def parent(keys):
+    return flow(keys)
+'''
+
+HELPER = '''
+import pyawssfn as sfn
+
+
+def names():
+    return sfn.context()._asdict()
+'''
+
+QUIET = '''
+import pyawssfn as sfn
+import helper
+
+
+def step(x):
+    return helper.names()
+
+
+@sfn.workflow
+def quiet(x):
+    return step(x)
+'''
+
+
+@pytest.fixture
+def flow_dir(tmp_path, monkeypatch):
+    (tmp_path / "ctx_flow.py").write_text(FLOW)
+    (tmp_path / "helper.py").write_text(HELPER)
+    (tmp_path / "quiet_flow.py").write_text(QUIET)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return tmp_path
+
+
+def _look(ctx_state, retry_count=1, workflow="flow", execution="exec-1"):
+    ctx = {"workflow": workflow, "execution": execution, "state": ctx_state, "retry_count": retry_count,
+           "step": "look"}
+    return {"by": "outer", "result": {"by": "tag", "state": ctx_state,
+                                      "result": {"key": "a", "ctx": ctx, "attempt": retry_count + 1}}}
+
+
+def test_a_step_reads_the_same_context_both_ways(flow_dir):
+    tester = WorkflowTester(flow_dir / "ctx_flow.py", "flow")
+    py, machine = tester.run_both({"keys": ["a"]})  # raises when the runs differ in any call or the output
+    assert machine.output == py.output
+    assert py.output["first"] == _look("look")
+    assert py.output["each"] == [_look("look (item)")]
+    # The first attempt failed on retry_count 0; each step call was retried once, on both sides.
+    assert [a.error for a in machine.step("look").calls[0].attempt_list] == ["Busy", None]
+    # Another module's code reads the same context, since this module mentions sfn.context.
+    helper = py.output["helper"]["result"]["result"]
+    assert helper == {"workflow": "flow", "execution": "exec-1", "state": "elsewhere", "retry_count": 0,
+                      "step": "elsewhere"}
+
+
+def test_a_child_workflow_names_itself(flow_dir):
+    tester = WorkflowTester(flow_dir / "ctx_flow.py", "parent")
+    machine = tester.run_machine({"keys": ["a"]})
+    ctx = machine.output["first"]["result"]["result"]["ctx"]
+    assert ctx["workflow"] == "flow" and ctx["state"] == "look" and ctx["execution"] not in (None, "exec-1")
+    py = tester.run_python({"keys": ["a"]})
+    assert py.output["first"]["result"]["result"]["ctx"] == {**ctx, "execution": None}
+
+
+def test_outside_a_run_every_field_is_none(flow_dir):
+    assert sfn.context() == sfn.StepContext() and sfn.context().attempt is None
+    import helper
+    assert helper.names() == dict.fromkeys(sfn.StepContext._fields)
+
+
+def test_machines_that_never_read_the_context_do_not_carry_it(flow_dir):
+    for example in sorted((REPO / "examples").glob("*.py")):
+        if "sfn.context" not in example.read_text():
+            assert '"context"' not in compile_file(str(example)).to_json(), example.name
+    quiet = compile_file(str(flow_dir / "quiet_flow.py")).definition
+    assert "context" not in quiet["States"]["step"]["Arguments"]["Payload"]
+    loud = compile_file(str(flow_dir / "ctx_flow.py"), workflow="flow").definition
+    assert set(loud["States"]["look"]["Arguments"]["Payload"]) == {"step", "kwargs", "context"}
+
+
+def test_a_module_that_never_mentions_it_reads_only_the_step_name_both_ways(flow_dir):
+    py, machine = WorkflowTester(flow_dir / "quiet_flow.py").run_both({"x": 1})
+    assert py.output == machine.output == {**dict.fromkeys(sfn.StepContext._fields), "step": "step"}
+
+
+def test_the_dispatcher_refuses_a_malformed_context():
+    class Module:
+        @staticmethod
+        def s():
+            return sfn.context().state
+
+    assert dispatch(Module, ["s"], {"step": "s", "kwargs": {}, "context": {"state": "S", "retry_count": 2.0}}) == "S"
+    for bad in ({"state": 3}, {"attempts": 1}, "S", {"retry_count": True}):
+        with pytest.raises(BadEvent, match='"context" of the event for step s'):
+            dispatch(Module, ["s"], {"step": "s", "kwargs": {}, "context": bad})
+
+
+def test_wrap_steps_takes_a_decorator():
+    with pytest.raises(TypeError, match="sfn.wrap_steps takes a decorator"):
+        sfn.wrap_steps("not callable")  # type: ignore[type-var]
+
+
+LAMBDA_RUN = '''
+import json, sys
+sys.path[:0] = [sys.argv[1]]
+import pyawssfn_handler
+event = json.loads(sys.argv[2])
+print("RESULT " + json.dumps(pyawssfn_handler.handler(event, None)))
+'''
+
+
+def _on_lambda(folder: pathlib.Path, event: dict, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_LAMBDA", "PYAWSSFN_"))}
+    environment.update({"AWS_LAMBDA_FUNCTION_NAME": "steps", **env})
+    return subprocess.run([sys.executable, "-c", LAMBDA_RUN, str(folder), json.dumps(event)], capture_output=True,
+                          text=True, env=environment, timeout=120)
+
+
+def test_on_lambda_the_steps_log_json_lines_with_their_fields(flow_dir):
+    definition = compile_file(str(flow_dir / "ctx_flow.py"), workflow="flow").definition
+    (flow_dir / "pyawssfn_handler.py").write_text(handler_source("ctx_flow", ["look", "elsewhere"]))
+    # The Payload the machine sends, with its context evaluated as Step Functions would.
+    payload = definition["States"]["look"]["Arguments"]["Payload"]
+    event = {"step": "look", "kwargs": {"key": "k"},
+             "context": {"workflow": "flow", "execution": "run-7", "state": "look", "retry_count": 1}}
+    assert set(payload) == set(event)
+    proc = _on_lambda(flow_dir, event)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    result = json.loads(next(ln for ln in lines if ln.startswith("RESULT "))[7:])
+    assert result["result"]["result"]["ctx"]["execution"] == "run-7"
+    logs = [json.loads(ln) for ln in lines if not ln.startswith("RESULT ")]
+    assert len(logs) == 1
+    record = logs[0]
+    assert record["message"] == "looking at k" and record["level"] == "INFO" and record["logger"] == "flow"
+    assert {k: record[k] for k in ("workflow", "execution", "state", "step", "retry_count", "key")} == {
+        "workflow": "flow", "execution": "run-7", "state": "look", "step": "look", "retry_count": 1, "key": "k"}
+    # Lambda's own JSON log format prints the records' fields itself: the format is left to it; PYAWSSFN_JSON_LOGS=0
+    # leaves logging as the runtime set it up (here: the root logger's WARNING level, so nothing is printed).
+    proc = _on_lambda(flow_dir, event, AWS_LAMBDA_LOG_FORMAT="JSON")
+    assert proc.stdout.splitlines()[0] == "looking at k", proc.stdout
+    proc = _on_lambda(flow_dir, event, PYAWSSFN_JSON_LOGS="0")
+    assert proc.returncode == 0 and [ln[:7] for ln in proc.stdout.splitlines()] == ["RESULT "], proc.stdout
