@@ -1,11 +1,16 @@
-"""The author API is typed (py.typed, ParamSpec decorators): mypy --strict sees a workflow's steps with their own
-signatures and sfn.map / sfn.parallel with their results' types; the examples check clean (.ci/run runs pyright on
-them too)."""
+"""The author API is typed (py.typed, ParamSpec decorators): mypy --strict and pyright see a workflow's steps with
+their own signatures, sfn.map / sfn.parallel with their results' types and sfn.wait_for_callback with the type its
+step's sfn.TaskToken[T] names; the examples check clean (.ci/run runs both checkers on them)."""
 from __future__ import annotations
 
+import os
 import pathlib
 import subprocess
 import sys
+
+import pytest
+
+from tests.conftest import in_ci
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
@@ -77,3 +82,23 @@ def test_decorated_functions_keep_their_signatures(tmp_path):
     assert revealed[3:] == ['"Any"', '"int | None"', '"dict[str, Any]"'], out  # a str token promises nothing
     assert out.count("error:") == 2, out  # the two wrong calls, nothing in the author API's own signatures
     assert "untyped" not in out, out
+
+
+# From package.json (npm install); PYAWSSFN_PYRIGHT names another copy.
+PYRIGHT = pathlib.Path(os.environ.get("PYAWSSFN_PYRIGHT") or REPO / "node_modules" / ".bin" / "pyright")
+
+
+def test_pyright_reads_the_same_types(tmp_path):
+    if not PYRIGHT.exists():
+        if in_ci():
+            pytest.fail(f"{PYRIGHT} is missing: CI installs it with `npm install`", pytrace=False)
+        pytest.skip("pyright is not installed here (npm install); CI runs it")
+    probe = tmp_path / "probe_flow.py"
+    probe.write_text(PROBE)
+    proc = subprocess.run([str(PYRIGHT), "--pythonpath", sys.executable, str(probe)], capture_output=True,
+                          text=True, timeout=600)
+    out = proc.stdout
+    revealed = [line.split('Type of "', 1)[1].split('" is ', 1)[1] for line in out.splitlines() if "Type of" in line]
+    assert revealed[:3] == ['"list[str]"', '"list[int]"', '"Decision"'], out
+    assert revealed[3:] == ['"Any"', '"int | None"', '"dict[str, Any]"'], out
+    assert out.count(" - error: ") == 2, out  # the two wrong calls
