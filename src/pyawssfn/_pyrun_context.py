@@ -7,8 +7,10 @@ result); without it, or when one line holds two calls of the same step, ``state`
 """
 from __future__ import annotations
 
+import ast
 import contextlib
 import dataclasses
+import functools
 import os
 from typing import Any
 
@@ -27,22 +29,22 @@ class Site:
     attempts: int = 0
 
 
-def _source(module) -> str | None:
+def _mentions_context(module) -> bool:
     path = getattr(module, "__file__", None)
     try:
-        with open(path, encoding="utf-8") as f:  # type: ignore[arg-type]
-            return f.read()
+        stat = os.stat(path)  # type: ignore[arg-type]
     except (OSError, TypeError, ValueError):
-        return None
+        return False
+    return _file_mentions_context(path, stat.st_mtime_ns, stat.st_size)
 
 
-def _mentions_context(module) -> bool:
-    import ast
-
-    source = _source(module)
+@functools.lru_cache(maxsize=256)
+def _file_mentions_context(path: str, mtime_ns: int, size: int) -> bool:
+    # Read once per version of the file: a test suite runs one module many times.
     try:
-        return source is not None and mentions_context(ast.parse(source))
-    except (SyntaxError, ValueError):
+        with open(path, encoding="utf-8") as f:
+            return mentions_context(ast.parse(f.read()))
+    except (OSError, SyntaxError, ValueError):
         return False
 
 
