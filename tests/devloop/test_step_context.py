@@ -215,3 +215,25 @@ def test_on_lambda_the_steps_log_json_lines_with_their_fields(flow_dir):
     assert proc.stdout.splitlines()[0] == "looking at k", proc.stdout
     proc = _on_lambda(flow_dir, event, PYAWSSFN_JSON_LOGS="0")
     assert proc.returncode == 0 and [ln[:7] for ln in proc.stdout.splitlines()] == ["RESULT "], proc.stdout
+
+
+def test_the_runtime_files_need_nothing_the_lambda_zip_lacks():
+    """Every file the zip carries of pyawssfn (sfn.context and the dispatcher's logs among them) imports only the
+    standard library and the zip's other files; anything else is imported inside a try that falls back."""
+    import ast
+
+    from pyawssfn.packaging.sources import RUNTIME_FILES
+
+    shipped = {"pyawssfn." + f[:-3].replace("/", ".").removesuffix(".__init__") for f in RUNTIME_FILES} | {"pyawssfn"}
+    root = pathlib.Path(sfn.__file__).parent
+    for name in RUNTIME_FILES:
+        tree = ast.parse((root / name).read_text())
+        guarded = {id(n) for t in ast.walk(tree) if isinstance(t, ast.Try) for b in t.body for n in ast.walk(b)}
+        for node in ast.walk(tree):
+            if id(node) in guarded or not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            for module in modules:
+                top = module.split(".")[0]
+                assert top in sys.stdlib_module_names or module in shipped or top == "__future__" or (
+                    top == "boto3" and "import boto3" in (root / name).read_text()), f"{name}: import {module}"
