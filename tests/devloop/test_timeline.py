@@ -110,6 +110,10 @@ def test_run_names_the_file_and_line_of_a_failing_expression_and_keeps_aws_cause
     assert lines[lines.index(cause) + 1] == "at: flaky_flow.py:17 (the Output of state flaky)"
     tester = WorkflowTester(tmp_path / "flaky_flow.py")
     assert tester.run_machine({"n": 1, "d": {}}).cause == cause[len("cause: "):]
+    compared = subprocess.run([sys.executable, "-m", "pyawssfn.cli", "run", "flaky_flow.py", "--input",
+                               '{"n": 1, "d": {}}', "--compare"], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=120)
+    assert "at: flaky_flow.py:17 (the Output of state flaky)" in compared.stdout.splitlines(), compared.stdout
 
 
 def test_every_state_entered_shows_its_python_line():

@@ -215,7 +215,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             render_timeline(machine, console, tester.source_map, verbose=args.verbose, source_file=args.file)
         return 0 if machine.status == "SUCCEEDED" else 1
-    return _report_comparison(_guarded(tester.run_python, input_value), machine, args, console)
+    return _report_comparison(_guarded(tester.run_python, input_value), machine, args, console, tester.source_map)
 
 
 def _workflow_file(name: str) -> pathlib.Path:
@@ -272,9 +272,9 @@ def _report_python(py, args, console) -> int:
     return 0 if py.status == "SUCCEEDED" else 1
 
 
-def _report_comparison(py, machine, args, console) -> int:
+def _report_comparison(py, machine, args, console, source_map) -> int:
     """--compare: both outcomes and the differences; exit 1 when the runs differ or the machine failed."""
-    from pyawssfn.local.report import execution_summary
+    from pyawssfn.local.report import execution_summary, failure_location
 
     py_summary, machine_summary = _python_summary(py), execution_summary(machine)
     diffs = _differences(py, machine)
@@ -286,6 +286,9 @@ def _report_comparison(py, machine, args, console) -> int:
         _print_result(py_summary, console)
         console.print("[bold]state machine:[/bold]")
         _print_result(machine_summary, console)
+        where = failure_location(machine, source_map, args.file)
+        if where is not None:
+            console.print(f"at: {where}", markup=False)
         st = machine_summary["stats"]
         console.print(f"[dim]{st.get('states_entered')} states entered, {st.get('state_transitions')} transitions, "
                       f"{st.get('lambda_invocations')} Lambda invocations[/dim]")

@@ -74,8 +74,6 @@ class _Style:
     verbose: bool = False
     source_map: dict[str, int] = field(default_factory=dict)
     source_file: str | None = None  # the workflow's file, as the user named it
-    # The failing expressions seen so far: AWS's cause text -> where the Python of that state is.
-    failures: dict[str, str] = field(default_factory=dict)
 
     def where(self, state: str) -> str | None:
         """``file:line`` of the Python a state was compiled from (``line N`` when the file is not known)."""
@@ -224,10 +222,28 @@ def _expression_failure(cause: str, state: str, style: _Style) -> str | None:
     if m is None:
         return None
     python = style.where(state)
-    style.failures[cause] = f"{python or '(no Python line)'} (the {m.group(1)} of state {state})"
     if style.verbose:
         return None
     return f"{m.group(2).strip()} [{m.group(1)} of {state}" + (f", {python}]" if python is not None else "]")
+
+
+def failure_location(execution, source_map: dict[str, int], source_file: str | None = None) -> str | None:
+    """Where the Python of a failed execution's error is, when a JSONata expression raised it: ``FILE:LINE (the
+    FIELD of state NAME)`` of the state whose expression failed (the cause itself stays as AWS words it)."""
+    cause = execution.cause
+    m = _EXPRESSION_FAILED.search(cause) if isinstance(cause, str) else None
+    if m is None:
+        return None
+    state = None
+    for event in execution.history:
+        if event["type"].endswith("StateEntered"):
+            state = _details(event).get("name")
+        elif _details(event).get("cause") == cause and state is not None:
+            break
+    if state is None:
+        return None
+    python = _Style(source_map=source_map, source_file=source_file).where(state)
+    return f"{python or '(no Python line)'} (the {m.group(1)} of state {state})"
 
 
 def _note_line(note, style: _Style) -> str:
@@ -264,5 +280,6 @@ def render_timeline(execution, console, source_map: dict[str, int] | None = None
             console.print(f"[red]error:[/red] {escape(execution.error)}")
         if execution.cause is not None:
             console.print(f"[red]cause:[/red] {escape(execution.cause)}", highlight=False)
-            if execution.cause in style.failures:
-                console.print(f"[red]at:[/red] {escape(style.failures[execution.cause])}", highlight=False)
+            where = failure_location(execution, style.source_map, source_file)
+            if where is not None:
+                console.print(f"[red]at:[/red] {escape(where)}", highlight=False)
