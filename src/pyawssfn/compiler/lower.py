@@ -21,7 +21,6 @@ from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.expressions import INPLACE, ExpressionTranslator, NotConstant, _static_type, append, extend, setitem
 from pyawssfn.compiler.frontend import PREDICATES, ModuleInfo, RetrySpec, StepInfo, max_concurrency
-from pyawssfn.compiler.step_context import context_field
 from pyawssfn.compiler.ir import (
     Catcher, DefaultOf, Exit, Graph, Node, Rule, StartHolder, atomic as _atomic, can_fail, context_refs, evaluates,
     replace_context, substitute_variables,
@@ -1374,7 +1373,7 @@ class FunctionLowerer:
         env = self.connect(n)
         kwargs = {p: self.value_field(v, env) for p, v in bound.items()}
         n.fields["Arguments"] = {"FunctionName": self._function_arn(),
-                                 "Payload": {"step": step.name, "kwargs": kwargs, **context_field(self.info, self.s.workflow)}}
+                                 "Payload": {"step": step.name, "kwargs": kwargs}}
         self._move_retry_last(n)
         self._result_into(n, env, var, "$states.result.Payload")
 
@@ -1428,8 +1427,7 @@ class FunctionLowerer:
         kwargs = {p: self.value_field(v, env) for p, v in bound.items()}
         n.fields["Arguments"] = {"FunctionName": self._function_arn(),
                                  "Payload": {"step": step.name, "kwargs": kwargs,
-                                             "task_token": "{% $states.context.Task.Token %}",
-                                             **context_field(self.info, self.s.workflow)}}
+                                             "task_token": "{% $states.context.Task.Token %}"}}
         self._move_retry_last(n)
         self._result_into(n, env, var, "$states.result")
 
@@ -1694,8 +1692,7 @@ class FunctionLowerer:
         n.fields["ItemSelector"] = selector
         inner = self._lambda_task(step.name + " (item)", src.lineno, step, None)
         inner.fields["Arguments"] = {"FunctionName": self._function_arn(),
-                                     "Payload": {"step": step.name, "kwargs": "{% $states.input %}",
-                                                 **context_field(self.info, self.s.workflow)}}
+                                     "Payload": {"step": step.name, "kwargs": "{% $states.input %}"}}
         self._move_retry_last(inner)
         inner.output = "$states.result.Payload"
         inner.end = True
