@@ -237,3 +237,38 @@ def test_the_runtime_files_need_nothing_the_lambda_zip_lacks():
                 top = module.split(".")[0]
                 assert top in sys.stdlib_module_names or module in shipped or top == "__future__" or (
                     top == "boto3" and "import boto3" in (root / name).read_text()), f"{name}: import {module}"
+
+
+BRANCHES = '''
+import pyawssfn as sfn
+
+
+def a(x):
+    return sfn.context().state
+
+
+def ask(token, x):
+    return sfn.context().state
+
+
+@sfn.workflow
+def flow(x):
+    r = sfn.parallel(
+        lambda: a(1),
+        lambda: a(2),
+    )
+    d = sfn.wait_for_callback(ask, x)
+    return [r, d, [a(i) for i in [1, 2]]]
+'''
+
+
+def test_branches_callbacks_and_comprehensions_name_their_states_alike(tmp_path):
+    (tmp_path / "branch_flow.py").write_text(BRANCHES)
+    tester = WorkflowTester(tmp_path / "branch_flow.py").callback("ask", result="answered")
+    py, machine = tester.run_both({"x": 1})
+    assert py.output == machine.output == [["a (line 16)", "a (line 17)"], "answered", ["a (item)", "a (item)"]]
+    # The callback step reads the state the machine sends it (its own result is dropped: the token's answer counts).
+    scheduled = [json.loads(e["taskScheduledEventDetails"]["parameters"]) for e in machine.history
+                 if e["type"] == "TaskScheduled" and "waitForTaskToken" in e["taskScheduledEventDetails"]["resource"]]
+    assert [p["Payload"]["context"]["state"] for p in scheduled] == [py.calls[2].result]
+    assert py.calls[2].result == "ask"  # the callback Task is named after its step

@@ -99,8 +99,8 @@ def test_retries_waits_and_a_failing_expression(tmp_path):
 
 def test_run_names_the_file_and_line_of_a_failing_expression_and_keeps_aws_cause(tmp_path):
     (tmp_path / "flaky_flow.py").write_text(FLAKY)
-    proc = subprocess.run([sys.executable, "-m", "pyawssfn.cli", "run", "flaky_flow.py", "--input", '{"n": 1, "d": {}}'],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-m", "pyawssfn.cli", "run", "flaky_flow.py", "--input",
+                           '{"n": 1, "d": {}}'], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr
     lines = proc.stdout.splitlines()
     assert any("KeyError: 'missing' [Output of flaky, flaky_flow.py:17]" in ln for ln in lines), proc.stdout
