@@ -272,3 +272,26 @@ def test_branches_callbacks_and_comprehensions_name_their_states_alike(tmp_path)
                  if e["type"] == "TaskScheduled" and "waitForTaskToken" in e["taskScheduledEventDetails"]["resource"]]
     assert [p["Payload"]["context"]["state"] for p in scheduled] == [py.calls[2].result]
     assert py.calls[2].result == "ask"  # the callback Task is named after its step
+
+
+def test_a_logged_exception_is_one_json_line_with_its_error():
+    import logging
+
+    from pyawssfn._dispatch import JsonFormatter, StepFields
+
+    try:
+        raise KeyError("sku")
+    except KeyError:
+        import sys as _sys
+        record = logging.LogRecord("steps", logging.ERROR, __file__, 1, "lookup of %s failed", ("sku",),
+                                   _sys.exc_info())
+    record.state = "mine"  # a record's own extra= field is kept over the context's
+    with sfn._serving(sfn.StepContext("flow", "e-1", "look", 0, "look")):
+        StepFields().filter(record)
+    line = JsonFormatter().format(record)
+    assert "\n" not in line
+    out = json.loads(line)
+    assert (out["message"], out["level"], out["errorType"], out["errorMessage"]) == (
+        "lookup of sku failed", "ERROR", "KeyError", "'sku'")
+    assert (out["state"], out["execution"], out["retry_count"]) == ("mine", "e-1", 0)
+    assert "test_a_logged_exception" in "".join(out["stackTrace"]) and "requestId" not in out
