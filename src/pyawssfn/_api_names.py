@@ -14,7 +14,8 @@ WORKFLOW_API = ("workflow", "main", "task", "Retry", "parallel", "map", "sleep",
                 "run_job", "wait_for_task_token", "task_resource", "items_from_s3", "batch_items", "results_to_s3")
 
 # Exported for step code and plain-Python runs only: never compiled.
-RUNTIME_ONLY = ("CallbackUnavailable",)
+# sfn.context() and sfn.wrap_steps are read by step code; TaskToken is an annotation (a str at run time).
+RUNTIME_ONLY = ("CallbackUnavailable", "TaskToken", "context", "StepContext", "wrap_steps")
 
 # The proof of concept's Choice predicates (sfn.StringEquals(a, b), ...): name -> number of arguments.
 PREDICATE_ARITY = {
