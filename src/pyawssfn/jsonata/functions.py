@@ -26,7 +26,8 @@ from jsonata import functions as jfunctions, jexception, parser as jparser, sign
 from jsonata.jsonata import Jsonata
 from jsonata.utils import Utils
 
-from . import builtins as _builtins
+from . import builtins as _builtins, regexfns as _regexfns
+from .jsregex import JsRegExp
 from .values import _NULL, _js_json, _to_jsonata, _utf16_key, js_number_text
 
 
@@ -43,7 +44,7 @@ def _current_rng() -> random.Random:
 
 
 def _string_like_jsonata(arg: Any, prettify: bool) -> str:
-    if isinstance(arg, (Jsonata.JFunction, Jsonata.JLambda, jparser.Parser.Symbol)):
+    if isinstance(arg, (Jsonata.JFunction, Jsonata.JLambda, jparser.Parser.Symbol, JsRegExp)):
         return ""
     return _js_json(arg, "  " if prettify else None)
 
@@ -443,4 +444,5 @@ _GUARDED = {
 }
 
 _builtins.install()
+_regexfns.install()
 _BASE_FRAME = _base_frame()
