@@ -11,6 +11,9 @@ Each correction was found by the shadow (shadow.py) or the cross-checks in tests
   ``$encodeUrl*`` on a lone surrogate;
 * ``$fromMillis`` of a time outside JavaScript's Date range is ``Invalid Date`` written through the picture, as the
   reference writes it;
+* ``$power`` is V8's ``Math.pow`` bit for bit (semantics/jspow.py; CPython's ``**`` differs in the last bit for
+  some arguments: ``$power(10, -5)`` is 9.999999999999999e-06 on AWS), and a result that is not a finite number
+  fails with D3061 (Python's ``**`` raised OverflowError or gave a complex number);
 * object keys are ordered as JavaScript orders them: integer-like keys first, ascending, then the others in insertion
   order (``$keys({"b":1,"a":2,"1":3})`` is ``["1","b","a"]``); see :func:`pyawssfn.jsonata.values.js_ordered`.
 """
@@ -22,6 +25,8 @@ import re
 from jsonata import jexception
 from jsonata.jsonata import Jsonata
 from jsonata.utils import Utils
+
+from pyawssfn.semantics.jspow import js_pow
 
 from .values import _NULL, _js_json, js_ordered
 
@@ -69,6 +74,15 @@ def _sum(args):
     for value in args:
         total += float(value)  # doubles, left to right, uncompensated, as JavaScript's loop
     return Utils.convert_number(total) if math.isfinite(total) else total
+
+
+def _power(arg, exp):
+    if arg is None:
+        return None
+    result = js_pow(arg, exp)
+    if not math.isfinite(result):
+        raise jexception.JException("D3061", 1, arg, exp)
+    return Utils.convert_number(result)
 
 
 def _utf16_units(text: str) -> list[int]:
@@ -174,6 +188,7 @@ def install() -> None:
     """Replace the implementations in jsonata-python's static frame (every evaluator in the process sees them)."""
     methods = {
         "sum": _sum,
+        "power": _power,
         "base64encode": _base64encode,
         "base64decode": _base64decode,
         "decodeUrlComponent": _decoder("decodeUrlComponent", frozenset()),
