@@ -28,6 +28,7 @@ from jsonata.utils import Utils
 
 from pyawssfn.semantics.jspow import js_pow
 
+from .jsstrings import replace_text
 from .values import _NULL, _js_json, js_ordered
 
 # JavaScript's Date holds +-8.64e15 ms; past it jsonata formats the invalid date's NaN fields.
@@ -52,16 +53,7 @@ def _replace(native):
     def replace(string, pattern, replacement, limit):
         if (isinstance(string, str) and isinstance(pattern, str) and pattern and isinstance(replacement, str)
                 and (limit is None or limit >= 0)):
-            parts, position, count = [], 0, 0
-            index = string.find(pattern)
-            while index != -1 and (limit is None or count < limit):
-                parts.append(string[position:index])
-                parts.append(replacement)
-                position = index + len(pattern)
-                count += 1
-                index = string.find(pattern, position)
-            parts.append(string[position:])
-            return "".join(parts)
+            return replace_text(string, pattern, replacement, limit)
         return native(string, pattern, replacement, limit)
 
     return replace

@@ -48,6 +48,7 @@ from pyawssfn.semantics import quotas
 
 from . import regexfns, shadow
 from .jsregex import JsRegExp, JsRegexSyntaxError, RegexRefused, compile_js
+from .jsstrings import normalize
 from .regexfns import apply_regex
 from .fastpath import FALL_BACK, compile_fast
 from .functions import _BASE_FRAME, _context, _jsonata_message
@@ -139,6 +140,10 @@ class _AwsJsonata(Jsonata):
             # on whatever error comes out: `$x and ($y < {})` is worded with operator "and".
             _retoken(err, op)
             raise
+
+    def evaluate_string_concat(self, lhs, rhs):
+        # `&` joins UTF-16 code units in JavaScript: two halves of a surrogate pair make the character.
+        return normalize(super().evaluate_string_concat(lhs, rhs))
 
     def evaluate_group_expression(self, expr, input, environment):
         # An object constructor's keys are ordered as JavaScript orders them (integer-like keys first).

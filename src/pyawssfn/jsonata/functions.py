@@ -26,7 +26,7 @@ from jsonata import functions as jfunctions, jexception, parser as jparser, sign
 from jsonata.jsonata import Jsonata
 from jsonata.utils import Utils
 
-from . import builtins as _builtins, regexfns as _regexfns
+from . import builtins as _builtins, jsstrings as _jsstrings, regexfns as _regexfns
 from .jsregex import JsRegExp
 from .values import _NULL, _js_json, _to_jsonata, _utf16_key, js_number_text
 
@@ -445,4 +445,5 @@ _GUARDED = {
 
 _builtins.install()
 _regexfns.install()
+_jsstrings.install()
 _BASE_FRAME = _base_frame()

@@ -17,6 +17,7 @@ from jsonata.jsonata import Jsonata
 from jsonata.utils import Utils
 
 from .jsregex import JsMatch, JsRegExp, from_units, to_units
+from .jsstrings import contains_text
 
 
 def _coded(code: str, message: str) -> jexception.JException:
@@ -90,6 +91,8 @@ def _fn_match(native):
 
 def _fn_contains(native):
     def contains(string, token):
+        if isinstance(token, str) and isinstance(string, str):
+            return contains_text(string, token)
         if not isinstance(token, JsRegExp) or not isinstance(string, str):
             return native(string, token)
         return _Matcher(regex=token, string=string).first() is not None

@@ -18,6 +18,9 @@ from jsonata.utils import Utils
 
 from pyawssfn.local.errors import QUERY_EVALUATION_ERROR, StatesError
 
+from .jsstrings import js_quote
+
+
 class _Undefined:
     """JSONata's undefined: no value at all (distinct from JSON null, which is ``None``)."""
 
@@ -278,7 +281,7 @@ def _js_json(value: Any, indent: str | None, level: int = 0) -> str:
     if isinstance(value, (int, float)):
         return js_number_text(value) if math.isfinite(value) else "null"
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return js_quote(value)  # lone surrogates escaped as JSON.stringify does (executor's jsstrings.py)
     if isinstance(value, (Jsonata.JFunction, Jsonata.JLambda, jparser.Parser.Symbol)):
         return '""'
     if isinstance(value, dict):
