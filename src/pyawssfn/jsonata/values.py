@@ -246,8 +246,8 @@ def js_number_text(value: float | int, digits: int | None = 15) -> str:
     """A number as JSONata's ``$string`` writes it: 15 significant digits, then JavaScript's Number#toString.
     ``digits=None``: JavaScript's shortest round-trip text, as JSON.stringify writes it (in error messages)."""
     number = float(f"{value:.15g}") if digits else float(value)
-    if not math.isfinite(number):
-        return "Infinity" if number > 0 else "-Infinity"
+    if not math.isfinite(number):  # 15 digits of the largest doubles round past them: JSON.stringify writes null
+        return "null" if math.isfinite(value) else "Infinity" if number > 0 else "-Infinity"
     if number == 0:
         return "0"
     sign = "-" if number < 0 else ""
