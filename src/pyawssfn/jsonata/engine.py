@@ -545,6 +545,8 @@ def evaluate(
         expr = compile_expression(text)
     except JsonataSyntaxError as exc:
         shown = expression_text(text) if is_expression(text) else text
+        if shadow.enabled():  # the reference must refuse it too, in the same words
+            shadow.record(shown, variables, states, ("error", exc.message))
         raise StatesError(
             QUERY_EVALUATION_ERROR,
             f"The JSONata expression '{shown}'{_field_part(field)} threw an error during evaluation. {exc.message}",
