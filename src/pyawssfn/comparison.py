@@ -135,9 +135,11 @@ class Comparison:
 def show(value: Any) -> str:
     """A value as JSON, with the Python type where JSON would hide it (a tuple, a set)."""
     try:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
         return repr(value)
+    # A lone surrogate (JavaScript splits an emoji into two) is written as its escape: it cannot be printed as UTF-8.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if not text.isascii() else text
 
 
 def _kind(value: Any) -> str:

@@ -72,3 +72,11 @@ def test_halves_of_a_pair_join_into_the_character():
 
 def test_json_text_escapes_lone_surrogates():
     assert js_quote("a\ud83db") == '"a\\ud83db"' and js_quote("😀") == '"😀"'
+
+
+def test_a_reported_difference_with_a_lone_surrogate_prints():
+    from pyawssfn.comparison import show
+
+    text = show(["\ud83d", "😀"])
+    assert text == '["\\ud83d", "😀"]'
+    text.encode("utf-8")  # what a terminal needs: no lone surrogate left
