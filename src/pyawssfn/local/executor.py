@@ -27,6 +27,9 @@ from pyawssfn.local.mocks import Mocks
 JSONPATH = "JSONPath"
 JSONATA = "JSONata"
 _RETRYABLE = frozenset({"Task", "Parallel", "Map"})
+_TYPES = ("Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map")
+_ENTERED = {t: f"{t}StateEntered" for t in _TYPES}
+_EXITED = {t: f"{t}StateExited" for t in _TYPES}
 
 
 class DefinitionError(Exception):
@@ -318,15 +321,17 @@ def run_machine(run: Run, machine: dict, input_value, input_text: str, *, variab
     name = machine["StartAt"]
     history = run.history
     stats = run.stats
+    states = frame.states
+    deadline = run.deadline
     while True:
-        state = frame.states.get(name)
+        state = states.get(name)
         stype = state.get("Type") if isinstance(state, dict) else None
         if stype not in HANDLERS:  # only reachable with validate=False
             raise StatesError("States.Runtime", f"The state machine has no runnable state {name!r} "
                               f"(type {stype!r}); validate the definition to see every problem.")
-        if run.deadline is not None and run.clock.now() >= run.deadline:
+        if deadline is not None and run.clock.now() >= deadline:
             raise ExecutionTimedOut()
-        entered_id = history.add(f"{stype}StateEntered", {
+        entered_id = history.add(_ENTERED[stype], {
             "input": input_text, "inputDetails": {"truncated": False}, "name": name})
         stats["states_entered"] += 1
         stats["state_transitions"] += 1
@@ -390,7 +395,7 @@ class StateExec:
             texts = {k: dumps(v) for k, v in self.assigned.items()}
             self.frame.assign(self.name, self.assigned, texts)
             details = {"assignedVariables": texts, "assignedVariablesDetails": {"truncated": False}, **details}
-        self.run.history.add(f"{self.state['Type']}StateExited", details)
+        self.run.history.add(_EXITED[self.state["Type"]], details)
         return next_name, output, text
 
     def next_of(self, where: dict | None = None):
