@@ -94,6 +94,33 @@ def states_var(sx, map_item=None, **parts) -> dict:
 
 # -- JSONPath -------------------------------------------------------------------------------------------------------
 
+def _mentions_context(value) -> bool:
+    """Whether a path, an intrinsic or any string in a template holds ``$$``: only such text reads the context."""
+    if isinstance(value, str):
+        return "$$" in value
+    if isinstance(value, dict):
+        return any(_mentions_context(k) or _mentions_context(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_mentions_context(v) for v in value)
+    return not isinstance(value, (int, float, bool, type(None)))  # not JSON: let the evaluator see everything
+
+
+def context_for(sx, text, map_item=None):
+    """The context object for JSONPath ``text`` (a path, an intrinsic or a template), or None when nothing in it
+    can read ``$$``: building the object and its timestamp for every state cost a sixth of a JSONPath loop."""
+    if isinstance(text, str):
+        reads = "$$" in text
+    else:
+        seen = sx.run.executor.context_reads  # id -> (template, reads): templates are the definition's own
+        hit = seen.get(id(text))
+        if hit is None or hit[0] is not text:
+            if len(seen) > 10_000:  # a caller's fresh templates ({} defaults) must not pile up
+                seen.clear()
+            hit = seen[id(text)] = (text, _mentions_context(text))
+        reads = hit[1]
+    return sx.context(map_item) if reads else None
+
+
 def _guard(sx, fn, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
@@ -104,20 +131,22 @@ def _guard(sx, fn, *args, **kwargs):
 def input_path(sx, value):
     if "InputPath" not in sx.state:
         return value
-    return _guard(sx, jsonpath_eval.apply_input_path, value, sx.state["InputPath"], context=sx.context(),
+    path = sx.state["InputPath"]
+    return _guard(sx, jsonpath_eval.apply_input_path, value, path, context=context_for(sx, path),
                   variables=sx.variables)
 
 
 def output_path(sx, value):
     if "OutputPath" not in sx.state:
         return value
-    return _guard(sx, jsonpath_eval.apply_output_path, value, sx.state["OutputPath"], context=sx.context(),
+    path = sx.state["OutputPath"]
+    return _guard(sx, jsonpath_eval.apply_output_path, value, path, context=context_for(sx, path),
                   variables=sx.variables)
 
 
 def payload_template(sx, template, data, field: str, map_item=None):
-    return _guard(sx, jsonpath_eval.apply_payload_template, template, data, context=sx.context(map_item),
-                  variables=sx.variables, rng=sx.run.rng)
+    return _guard(sx, jsonpath_eval.apply_payload_template, template, data,
+                  context=context_for(sx, template, map_item), variables=sx.variables, rng=sx.run.rng)
 
 
 def result_path(sx, raw_input, result, path):
@@ -125,14 +154,15 @@ def result_path(sx, raw_input, result, path):
 
 
 def get_path(sx, data, path, field=None):
-    return _guard(sx, jsonpath_eval.get_path, data, path, context=sx.context(), variables=sx.variables, field=field)
+    return _guard(sx, jsonpath_eval.get_path, data, path, context=context_for(sx, path), variables=sx.variables,
+                  field=field)
 
 
 def path_or_intrinsic(sx, data, text, field):
     """ErrorPath/CausePath-like fields: a JSONPath or an intrinsic function call."""
     if intrinsics.is_intrinsic(text):
-        return _guard(sx, intrinsics.evaluate_intrinsic, text, data, context=sx.context(), variables=sx.variables,
-                      rng=sx.run.rng)
+        return _guard(sx, intrinsics.evaluate_intrinsic, text, data, context=context_for(sx, text),
+                      variables=sx.variables, rng=sx.run.rng)
     return get_path(sx, data, text, field)
 
 
@@ -146,7 +176,7 @@ def jsonpath_assign(sx, assign, result=UNDEFINED, state_input=UNDEFINED) -> dict
         return {}
     return _guard(sx, jsonpath_eval.evaluate_assign_jsonpath, assign,
                   state_input=sx.input if state_input is UNDEFINED else state_input, result=result,
-                  context=sx.context(), variables=sx.variables, rng=sx.run.rng)
+                  context=context_for(sx, assign), variables=sx.variables, rng=sx.run.rng)
 
 
 def jsonpath_result(sx, raw_input, result, assign_result=True):

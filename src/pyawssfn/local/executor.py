@@ -153,6 +153,7 @@ class Executor:
         self.role_arn = role_arn or f"arn:aws:iam::{account}:role/pyawssfn-local"
         self.history_limit = history_limit
         self.keep_history = keep_history
+        self.context_reads = {}  # JSONPath templates of the definition -> whether they read $$ (dataflow.py)
 
     def run(self, input_value=None, name: str = "exec-1", *, start_time=None, input_text: str | None = None,
             _parent=None) -> Execution:
