@@ -154,6 +154,7 @@ class Executor:
         self.history_limit = history_limit
         self.keep_history = keep_history
         self.context_reads = {}  # JSONPath templates of the definition -> whether they read $$ (dataflow.py)
+        self.templates = {}  # (JSONata template, field) -> its compiled form (dataflow.jsonata_field)
 
     def run(self, input_value=None, name: str = "exec-1", *, start_time=None, input_text: str | None = None,
             _parent=None) -> Execution:
@@ -202,6 +203,8 @@ class Run:
         # in place): without it every Map item converted the whole execution input again.
         self.jsonata_cache = {} if parent is None else parent.jsonata_cache
         self.size_cache = {} if parent is None else parent.size_cache
+        clock = self.clock
+        self.now_ms = lambda: int(clock.now().timestamp() * 1000)  # what $now()/$millis() read
         timeout = executor.definition.get("TimeoutSeconds")
         # A Standard execution runs for at most a year, an Express one five minutes: past that AWS times it out
         # like its own TimeoutSeconds.
