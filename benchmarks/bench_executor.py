@@ -175,7 +175,7 @@ def compiled_examples(rounds: int):
 
     import bench_examples
 
-    for example, cases in bench_examples.CASES.items():
+    for example, cases in bench_examples.example_cases().items():
         _, setup, inp = cases[0]
         if setup:
             continue
