@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyawssfn.compiler.diagnostics import Reporter
+from pyawssfn.compiler.expressions.core import ITERATED
+from pyawssfn.compiler.expressions.tuples import mark_tuple_names
 from pyawssfn.compiler.exception_messages import analyse_messages, rewrite_caught_formatting, rewrite_raises
 from pyawssfn.compiler.module_checks import _bound_names, _module_statements, _name_of, check_functions, \
     check_rebinding
@@ -250,7 +252,21 @@ def analyse(source: str, filename: str, reporter: Reporter) -> ModuleInfo | None
     check_functions(info, reporter)
     rewrite_raises(info, analyse_messages(info), reporter)
     rewrite_caught_formatting(info)
+    for fn in info.workflows.values():
+        mark_tuple_names(fn)
+        for node in ast.walk(fn):
+            if isinstance(node, (ast.For, ast.comprehension)):
+                _mark_iterated(node.iter)
     return info
+
+
+def _mark_iterated(node: ast.expr) -> None:
+    """Mark an iterable a loop consumes, and the iterables zip() / enumerate() there consume (the lowerer renders
+    each of them on its own)."""
+    setattr(node, ITERATED, True)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("zip", "enumerate"):
+        for a in node.args[:1] if node.func.id == "enumerate" else node.args:
+            _mark_iterated(a)
 
 
 def _module_constant(info: ModuleInfo, name: str, value: ast.expr) -> None:
@@ -300,8 +316,8 @@ def _is_json(v: Any) -> bool:
 
 
 def _jsonable(v: Any) -> Any:
-    if isinstance(v, tuple):
-        return [_jsonable(x) for x in v]
+    if isinstance(v, tuple):  # kept a tuple: the translator tells tuples from lists (json.dumps writes a list)
+        return tuple(_jsonable(x) for x in v)
     if isinstance(v, list):
         return [_jsonable(x) for x in v]
     if isinstance(v, dict):

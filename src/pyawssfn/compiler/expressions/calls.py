@@ -5,12 +5,14 @@ from __future__ import annotations
 import ast
 
 from pyawssfn.compiler.expressions.core import (
-    _ISINSTANCE, J, NUMERIC, NotConstant, PREDICATE_NAMES, _describe, _err, _is_int, _number_literal, _paren, _q
+    _ISINSTANCE, J, NUMERIC, NotConstant, PREDICATE_NAMES, _describe, _err, _paren, _q,
+    item_of,
 )
 from pyawssfn.compiler.expressions.text import _round_half_even_exact
 
 
-_KEYWORDS = {("sorted", "reverse"), ("sorted", "key"), ("min", "default"), ("max", "default"), ("round", "ndigits")}
+_KEYWORDS = {("sorted", "reverse"), ("sorted", "key"), ("min", "default"), ("max", "default"), ("min", "key"),
+             ("max", "key"), ("round", "ndigits"), ("enumerate", "start")}
 
 
 _CMP = "$__cmp"
@@ -151,53 +153,6 @@ class CallMixin:
             return self._iterable(node.args[0])
         return J(self._build_list(node, [("one", self._tr(a)) for a in node.args]), "list")
 
-    def _iterable(self, node: ast.expr) -> J:
-        """A Python iterable as a JSONata array: lists as they are, strings as characters, dicts as their keys."""
-        if isinstance(node, ast.GeneratorExp):
-            return self._comprehension(node)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range" \
-                and not any("range" in sc for sc in self._scopes):
-            return self._range(node)
-        x = self._tr_view_ok(node)
-        if x.type == "list":
-            return x
-        if x.type == "str":
-            return J(f'$split({x.code}, "")', "list")
-        if x.type == "dict":
-            return J(f"[$keys({x.code})]", "list")
-        if x.type is not None:
-            self._refuse(node, f"a {x.type} is not iterable", "iterate over a list, str or dict")
-        return J(self._let([x], lambda v: (
-            f'$type({v}) = "array" ? {v} : $type({v}) = "string" ? $split({v}, "") : '
-            f'$type({v}) = "object" ? [$keys({v})] : {_err("TypeError: object is not iterable")}')), "list")
-
-    def _range(self, node: ast.Call) -> J:
-        """range(...) iterated by a comprehension, sum(), sorted() ...: the list of its integers."""
-        if node.keywords or not 1 <= len(node.args) <= 3 or any(isinstance(a, ast.Starred) for a in node.args):
-            self._refuse(node, "range() takes one to three positional arguments", "write range(n) or range(a, b, s)")
-        args = [self._tr(a) for a in node.args]
-        for a, e in zip(node.args, args):
-            if e.type not in (None, "int"):
-                self._refuse(a, f"range() needs integers, not {e.type}", "convert with int(...)")
-        if len(args) == 3 and _number_literal(args[2].code) == 0:
-            self._refuse(node.args[2], "range() arg 3 must not be zero", "use a non-zero step")
-
-        def build(*vs: str) -> str:
-            checks = "".join(
-                f"$not({_is_int(v)}) ? {_err('TypeError: range() needs integers')} : "
-                for v, e in zip(vs, args) if e.type != "int")
-            if len(vs) == 1:
-                return f"{checks}[0..{vs[0]} - 1]"
-            if len(vs) == 2:
-                return f"{checks}[{vs[0]}..{vs[1]} - 1]"
-            a, b, st = vs
-            n, i = self._fresh(), self._fresh()
-            return (f"{checks}{st} = 0 ? {_err('ValueError: range() arg 3 must not be zero')} : "
-                    f"( {n} := {st} > 0 ? $ceil(({b} - {a}) / {st}) : $ceil(({a} - {b}) / -{st}); "
-                    f"{n} > 0 ? [$map([0..{n} - 1], function({i}) {{ {a} + {i} * {st} }})] : [] )")
-
-        return J(self._let(args, build), "list")
-
     def _extreme(self, node: ast.Call, last: bool) -> J:
         if not node.args:
             self._refuse(node, f"{_describe(node.func)}() needs arguments", "pass a list or several values")
@@ -209,7 +164,7 @@ class CallMixin:
             f"ValueError: {_describe(node.func)}() arg is an empty sequence")
         # $sort orders numbers or strings and fails on mixtures, as Python's comparisons do.
         pick = "[-1]" if last else "[0]"
-        return J(self._let([xs], lambda v: (
+        return item_of(xs, self._let([xs], lambda v: (
             f"$count({v}) = 0 ? {empty} : $count({v}) = 1 ? {v}[0] : ({_py_sort(v)}){pick}")))
 
     def _builtin_min(self, node: ast.Call) -> J:
@@ -271,9 +226,9 @@ class CallMixin:
                              "write key=lambda x: x[\"field\"], or sort in a step function")
             a, b = self._fresh(), self._fresh()
             param = key.args.args[0].arg
-            self._scopes.append({param: a})
+            self._scopes.append({param: item_of(xs, a)})
             ka = self._tr(key.body)
-            self._scopes[-1] = {param: b}
+            self._scopes[-1] = {param: item_of(xs, b)}
             kb = self._tr(key.body)
             self._scopes.pop()
             if ka.type in ("int", "float", "str"):
@@ -293,12 +248,13 @@ class CallMixin:
                              lambda v: f"$count({v}) <= 1 ? {v} : $reverse({_paren(sort(v))})")
         else:
             code = self._let([xs], sort)
-        return J(code, "list")
+        return J(code, "list", False, xs.items_tup)
 
     def _builtin_list(self, node: ast.Call) -> J:
         if not node.args:
-            return J("[]", "list")
-        return self._iterable(node.args[0]) if len(node.args) == 1 else self._args(node, 0, 1)[0]
+            return J("[]", "list", node.func.id == "tuple")
+        xs = self._iterable(node.args[0]) if len(node.args) == 1 else self._args(node, 0, 1)[0]
+        return J(xs.code, "list", node.func.id == "tuple", xs.items_tup)
 
     _builtin_tuple = _builtin_list
 
@@ -308,7 +264,7 @@ class CallMixin:
             self._refuse(node, "dict() takes at most one positional argument", "dict(d) or dict(k=v)")
         parts: list[str] = []
         if node.args:
-            src = self._tr_view_ok(node.args[0])
+            src = self._iterable(node.args[0]) if self._iterator_call(node.args[0]) else self._tr_view_ok(node.args[0])
             acc, p = self._fresh(), self._fresh()
             def from_pairs(v: str) -> str:
                 # A two-character string is a pair too, as in Python: dict(["ab"]) == {"a": "b"}.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from pyawssfn import _wildcard_pattern
-from pyawssfn.compiler.expressions.core import J, NUMERIC, NotConstant, _RFC3339, _block, _err, _paren
+from pyawssfn.compiler.expressions.core import J, NUMERIC, NotConstant, _RFC3339, _block, _err, _paren, either
 
 
 _PRED_OPS = {"LessThanEquals": "<=", "GreaterThanEquals": ">=", "LessThan": "<", "GreaterThan": ">", "Equals": "="}
@@ -41,14 +41,14 @@ class ComparisonMixin:
                     return f"{_paren(t)} ? {_paren(rest.code)} : {v}"
                 return f"{_paren(t)} ? {v} : {_paren(rest.code)}"
 
-            result = J(self._let([p], body), p.type if p.type == rest.type else None)
+            result = either(self._let([p], body), p.type if p.type == rest.type else None, p, rest)
         return result
 
     def _tr_IfExp(self, node: ast.IfExp) -> J:
         test = self._truthy(self._tr(node.test))
         body, orelse = self._tr(node.body), self._tr(node.orelse)
-        return J(f"({_paren(test)} ? {_paren(body.code)} : {_paren(orelse.code)})",
-                 body.type if body.type == orelse.type else None)
+        return either(f"({_paren(test)} ? {_paren(body.code)} : {_paren(orelse.code)})",
+                      body.type if body.type == orelse.type else None, body, orelse)
 
     def _tr_Compare(self, node: ast.Compare) -> J:
         operands = [self._tr(node.left)] + [
@@ -84,8 +84,7 @@ class ComparisonMixin:
             other = a if b.type == "none" else b
             return f"{_paren(other.code)} {'=' if isinstance(op, ast.Is) else '!='} null"
         if isinstance(op, (ast.Eq, ast.NotEq)):
-            eq = self._eq(a, b, "=" if isinstance(op, ast.Eq) else "!=")
-            return eq
+            return self._eq(a, b, "=" if isinstance(op, ast.Eq) else "!=", node)
         if isinstance(op, (ast.In, ast.NotIn)):
             t = self._contains(node, b, a)
             return t if isinstance(op, ast.In) else f"$not({t})"
@@ -99,9 +98,17 @@ class ComparisonMixin:
         # mixed types (ordering of lists and of booleans is the documented gap).
         return f"{_paren(a.code)} {sym} {_paren(b.code)}"
 
-    def _eq(self, a: J, b: J, sym: str = "=") -> str:
+    def _eq(self, a: J, b: J, sym: str = "=", node: ast.AST | None = None) -> str:
         # JSONata's = is deep equality (dict key order ignored, 1 = 1.0); it differs from Python only in that
-        # True == 1 and False == 0 in Python. Normalise booleans at the top level when one side may be numeric.
+        # True == 1 and False == 0 in Python, and that a tuple never equals a list. Normalise booleans at the top
+        # level when one side may be numeric.
+        decided = self._tuple_eq(a, b, node)
+        if decided is not None:
+            verdict = ("false" if decided is False else "true") if sym == "=" else (
+                "true" if decided is False else "false")
+            effects = [e.code for e in (a, b) if not e.atom]
+            return f"( {'; '.join(effects)}; {verdict} )" if effects else verdict
+
         def may_num(t: str | None) -> bool:
             return t is None or t in NUMERIC
 
@@ -128,10 +135,31 @@ class ComparisonMixin:
             return self._let([a2, b2], lambda x, y: f"{nv(x, a2.type)} {sym} {nv(y, b2.type)}")
         return self._let([a, b], lambda x, y: f"{nv(x, a.type)} {sym} {nv(y, b.type)}")
 
+    def _tuple_eq(self, a: J, b: J, node: ast.AST | None) -> bool | None:
+        """False when Python's == is False because one side is a tuple and the other is not (the machine holds
+        both as arrays); None when JSONata's deep equality decides. Refused where the tuple-ness is not known."""
+        scalar = ("str", "int", "float", "bool", "none", "dict")
+        if a.type in scalar or b.type in scalar:
+            return None  # a scalar or a dict equals no array, tuple or list, on both sides
+        if a.tup is None or b.tup is None:
+            self._tuple_refusal(node, a if a.tup is None else b)
+        if a.tup != b.tup:
+            return False
+        if a.items_tup != b.items_tup or a.items_tup is None:
+            self._tuple_refusal(node, a if a.items_tup is None else b)
+        return None
+
+    def _tuple_refusal(self, node: ast.AST | None, which: J) -> None:
+        self._refuse(node if node is not None else ast.Constant(None),
+                     "this compares values that may be tuples or lists: Python never finds a tuple equal to a list, "
+                     "and the machine holds both as JSON arrays",
+                     "compare like with like: convert both sides with list(...) (or both with tuple(...))")
+
     def _contains(self, node: ast.AST, container: J, item: J) -> str:
         def in_list(c: str, x: str) -> str:
             e = self._fresh()
-            return f"$exists($filter({c}, function({e}) {{ {self._eq(J(e), J(x, item.type))} }}))"
+            test = self._eq(J(e, None, container.items_tup), J(x, item.type, item.tup), "=", node)
+            return f"$exists($filter({c}, function({e}) {{ {test} }}))"
 
         def in_dict(c: str, x: str) -> str:
             if item.type in ("str", "int", "float", "bool", "none"):

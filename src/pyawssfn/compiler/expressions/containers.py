@@ -6,7 +6,7 @@ import ast
 import json
 
 from pyawssfn.compiler.expressions.core import (
-    J, NotConstant, _JSONATA_WORDS, _PLAIN_KEY, _block, _err, _is_int, _paren, int_literal, single
+    J, NotConstant, _JSONATA_WORDS, _PLAIN_KEY, _block, _err, _is_int, _paren, int_literal, item_of, single
 )
 
 
@@ -20,7 +20,9 @@ class ContainerMixin:
                 items.append(("spread", self._tr(elt.value)))
             else:
                 items.append(("one", self._tr(elt)))
-        return J(self._build_list(node, items), "list")
+        shapes = {e.items_tup if k == "spread" else e.tup for k, e in items}
+        return J(self._build_list(node, items), "list", isinstance(node, ast.Tuple),
+                 shapes.pop() if len(shapes) == 1 else (False if not shapes else None))
 
     _tr_Tuple = _tr_List
 
@@ -126,9 +128,9 @@ class ContainerMixin:
             return f'{_is_int(k)} ? ({body}) : {_err("TypeError: indices must be integers")}'
 
         if t == "dict":
-            return J(self._let([container, key], dict_get))
+            return item_of(container, self._let([container, key], dict_get))
         if t == "list":
-            return J(self._let([container, key], lambda l, k: int_check(k, list_get(l, k))))
+            return item_of(container, self._let([container, key], lambda l, k: int_check(k, list_get(l, k))))
         if t == "str":
             return J(self._let([container, key], lambda s, k: int_check(k, str_get(s, k))), "str")
         # Unknown container: dispatch at run time.
@@ -144,7 +146,7 @@ class ContainerMixin:
             if kt == "int":
                 return arr + st + f'$type({c}) = "object" ? {_err(f"KeyError: {k}")} : ' + bad
             return obj + arr + st + bad
-        return J(self._let([container, key], dispatch))
+        return item_of(container, self._let([container, key], dispatch))
 
     def _slice(self, node: ast.Subscript, container: J, sl: ast.Slice) -> J:
         t = container.type
@@ -178,7 +180,7 @@ class ContainerMixin:
                 return (f'$type({c}) = "string" ? $join($reverse($split({c}, ""))) : '
                         f'$type({c}) = "array" ? $reduce({c}, function({acc}, {el}) {{ $append({single(el)}, {acc}) }}, []) : '
                         f'{_err("TypeError: object is not subscriptable")}')
-            return J(self._let([container], rev), t)
+            return J(self._let([container], rev), t, container.tup, container.items_tup)
 
         def body(c: str, *bs: str) -> str:
             lo_j, hi_j = bounds
@@ -209,7 +211,7 @@ class ContainerMixin:
                                  f'{_err("TypeError: object is not subscriptable")}')
 
         parts = [container] + [b for b in bounds if b is not None]
-        return J(self._let(parts, body), t)
+        return J(self._let(parts, body), t, container.tup, container.items_tup)
 
     def _tr_ListComp(self, node: ast.ListComp | ast.GeneratorExp) -> J:
         return self._comprehension(node)
@@ -229,7 +231,7 @@ class ContainerMixin:
                     self._refuse(g, "async comprehensions are not supported", "use a plain comprehension")
                 it = self._iterable(g.iter)
                 p = self._fresh()
-                scope, unpack = self._targets(g.target, p)
+                scope, unpack = self._targets(g.target, p, it)
                 self._scopes.append(scope)
                 pushed += 1
                 conds = [self._truthy(self._tr(c)) for c in g.ifs]
@@ -243,6 +245,7 @@ class ContainerMixin:
                     f'$type({kk}) = "string" ? {{{kk}: {v.code}}} : {_err("TypeError: JSON object keys must be strings")}'))
             else:
                 elt = self._tr(node.elt)
+                items_tup = elt.tup
         finally:
             del self._scopes[len(self._scopes) - pushed:]
         acc = self._fresh()
@@ -263,17 +266,20 @@ class ContainerMixin:
             init = "{}" if is_dict else "[]"
             code = f"$reduce({it.code}, function({acc}, {p}) {{ {_block(unpack, body)} }}, {init})"
         # $reduce over an empty array gives the initial value; over a missing one, undefined.
-        return J(code, "dict" if is_dict else "list")
+        if is_dict:
+            return J(code, "dict", False, v.tup)
+        return J(code, "list", False, items_tup)
 
-    def _targets(self, target: ast.expr, p: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    def _targets(self, target: ast.expr, p: str, it: J) -> tuple[dict[str, J], list[tuple[str, str]]]:
         if isinstance(target, ast.Name):
-            return {target.id: p}, []
+            return {target.id: item_of(it, p)}, []
         if isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
             scope, binds = {}, []
             n = len(target.elts)
+            inner = None if it.items_tup is None else False  # what an unpacked item's parts may be
             for i, e in enumerate(target.elts):
                 v = self._fresh()
-                scope[e.id] = v
+                scope[e.id] = J(v, None, inner, inner)
                 binds.append((v, f'$type({p}) = "array" and $count({p}) = {n} ? {p}[{i}] : '
                                  f'{_err(f"ValueError: expected {n} values to unpack")}'))
             return scope, binds
