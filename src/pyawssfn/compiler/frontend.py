@@ -12,6 +12,7 @@ from typing import Any
 
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.expressions.core import ITERATED
+from pyawssfn.compiler.expressions.sets import check_set_uses
 from pyawssfn.compiler.expressions.tuples import mark_tuple_names
 from pyawssfn.compiler.exception_messages import analyse_messages, rewrite_caught_formatting, rewrite_raises
 from pyawssfn.compiler.module_checks import _bound_names, _module_statements, _name_of, check_functions, \
@@ -253,6 +254,7 @@ def analyse(source: str, filename: str, reporter: Reporter) -> ModuleInfo | None
     rewrite_raises(info, analyse_messages(info), reporter)
     rewrite_caught_formatting(info)
     for fn in info.workflows.values():
+        check_set_uses(fn, reporter.report)
         mark_tuple_names(fn)
         for node in ast.walk(fn):
             if isinstance(node, (ast.For, ast.comprehension)):

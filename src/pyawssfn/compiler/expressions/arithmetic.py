@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from pyawssfn.compiler.expressions.core import (
-    J, NUMERIC, _OPNAME, _Refused, _err, _is_int, _number_literal, _paren, int_literal,
+    J, NUMERIC, _OPNAME, _Refused, _err, _is_int, _number_literal, _paren, either, int_literal,
 )
 from pyawssfn.compiler.expressions.statements import INPLACE
 
@@ -15,12 +15,19 @@ class ArithmeticMixin:
 
     def _tr_BinOp(self, node: ast.BinOp) -> J:
         left, right = self._tr(node.left), self._tr(node.right)
+        if isinstance(node.op, ast.Add):
+            self._check_tuple_concat(node, left, right)
         if getattr(node, INPLACE, False) and isinstance(node.op, ast.Add) and left.type in (None, "list"):
             if "bool" in (left.type, right.type):
                 self._check_binop_types(node, left, right)
             return self.iadd_code(left, right)
         self._check_binop_types(node, left, right)
-        return self.binop_code(node.op, left, right)
+        result = self.binop_code(node.op, left, right)
+        if isinstance(node.op, (ast.Add, ast.Mult)) and not {left.type, right.type} & {"int", "float", "str"}:
+            # tuple + tuple and tuple * n are tuples, list + list a list; the items are both sides' items
+            seqs = [e for e in (left, right) if e.type != "int"] if isinstance(node.op, ast.Mult) else [left, right]
+            return either(result.code, result.type, *seqs)
+        return result
 
     def iadd_code(self, left: J, right: J) -> J:
         """`x += v`: a list is extended with any iterable's items (a str's characters, a dict's keys), as
@@ -42,6 +49,18 @@ class ArithmeticMixin:
         return J(self._let([left, right], lambda a, b: (
             f'$type({a}) = "array" ? ({extend_with(a, b)}) : '
             + self.binop_code(ast.Add(), J(a, None), J(b, right.type)).code)), None)
+
+    def _check_tuple_concat(self, node: ast.BinOp, left: J, right: J) -> None:
+        """A tuple concatenates only with a tuple (TypeError in Python), which the machine, holding both as arrays,
+        cannot tell: refuse what may mix them. `xs += t` extends a list with a tuple's items, as Python does."""
+        inplace_list = getattr(node, INPLACE, False) and left.tup is False
+        if inplace_list or left.tup is right.tup is False:
+            return
+        sequence = {None, "list"}
+        if left.tup == right.tup is True or left.type not in sequence or right.type not in sequence:
+            return
+        self._refuse(node, "this concatenates a tuple with what may be a list (TypeError in Python: a tuple "
+                           "concatenates only with a tuple)", "convert one side: tuple(a) + b, or list(a) + b")
 
     def _check_binop_types(self, node: ast.BinOp, left: J, right: J) -> None:
         known = {left.type, right.type} - {None}

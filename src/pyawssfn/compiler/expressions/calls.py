@@ -162,10 +162,51 @@ class CallMixin:
         default = self._kw(node, "default")
         empty = self._tr(default).code if default is not None else _err(
             f"ValueError: {_describe(node.func)}() arg is an empty sequence")
+        key = self._kw(node, "key")
+        if key is not None:
+            return item_of(xs, self._let([xs], lambda v: f"$count({v}) = 0 ? {empty} : {self._first_extreme(v, key, xs, last)}"))
         # $sort orders numbers or strings and fails on mixtures, as Python's comparisons do.
         pick = "[-1]" if last else "[0]"
         return item_of(xs, self._let([xs], lambda v: (
             f"$count({v}) = 0 ? {empty} : $count({v}) = 1 ? {v}[0] : ({_py_sort(v)}){pick}")))
+
+    def _key_lambda(self, key: ast.expr, xs: J, *names: str) -> list[J]:
+        """The body of key=lambda x: ... translated once per name bound to its parameter."""
+        if not (isinstance(key, ast.Lambda) and len(key.args.args) == 1 and not key.args.defaults
+                and not key.args.vararg and not key.args.kwarg and not key.args.kwonlyargs):
+            self._refuse(key, "key= must be a one-argument lambda here (a builtin such as len is fine too)",
+                         'write key=lambda x: x["field"]')
+        param = key.args.args[0].arg
+        out = []
+        for n in names:
+            self._scopes.append({param: item_of(xs, n)})
+            try:
+                out.append(self._tr(key.body))
+            finally:
+                self._scopes.pop()
+        return out
+
+    def _first_extreme(self, v: str, key: ast.expr, xs: J, last: bool) -> str:
+        """min/max(..., key=f): the first item whose key is smallest (largest), as Python's min and max return."""
+        if isinstance(key, ast.Name) and key.id in ("len", "abs", "str", "int", "float") \
+                and not any(key.id in sc for sc in self._scopes):
+            arg = ast.arg(arg="__pyawssfn_key")
+            key = ast.copy_location(ast.Lambda(args=ast.arguments(posonlyargs=[], args=[arg], kwonlyargs=[],
+                                                                  kw_defaults=[], defaults=[]),
+                                               body=ast.Call(func=key, args=[ast.Name(id=arg.arg, ctx=ast.Load())],
+                                                             keywords=[])), key)
+            ast.fix_missing_locations(key)
+        best, x = self._fresh(), self._fresh()
+        kb, kx = self._key_lambda(key, xs, best, x)
+        better = ">" if last else "<"
+        if kx.type in ("int", "float", "str"):
+            test = f"{_paren(kx.code)} {better} {_paren(kb.code)}"
+        elif kx.type == "bool":
+            test = f"({_paren(kx.code)} ? 1 : 0) {better} ({_paren(kb.code)} ? 1 : 0)"
+        else:  # keys may be lists, or numbers and booleans mixed: compare as Python does
+            test = f"{_CMP}({kx.code}, {kb.code}) {better} 0"
+        code = f"$reduce({v}, function({best}, {x}) {{ {test} ? {x} : {best} }})"
+        return f"( {_CMP} := {_cmp_fn()}; {code} )" if _CMP in test else code
 
     def _builtin_min(self, node: ast.Call) -> J:
         return self._extreme(node, False)
@@ -318,6 +359,16 @@ class CallMixin:
                 self._refuse(n, f"isinstance() with {_describe(n)} is not supported",
                              "use int, float, str, bool, list, dict, tuple or type(None)")
         names_ok = [n.id if isinstance(n, ast.Name) else "NoneType" for n in names]
+        if ("tuple" in names_ok) != ("list" in names_ok) and x.type in (None, "list"):
+            # Python tells a tuple from a list; the machine holds both as an array: decided by what is known of x.
+            if x.tup is None:
+                self._refuse(node, f"{_describe(node.args[0])} may be a tuple or a list here, which the machine "
+                                   "does not tell apart", "test isinstance(x, (list, tuple))")
+            if x.type == "list" or x.tup:
+                verdict = "true" if ("tuple" in names_ok) == bool(x.tup) else "false"
+                return J(verdict if x.atom else f"( {x.code}; {verdict} )", "bool")
+            # unknown type, not a tuple: an array is a list
+            tests = [(lambda v: "false") if n == "tuple" else t for n, t in zip(names_ok, tests)]
         if x.type is not None:
             # Known statically (a float stays a float even when its value is whole, as in Python).
             pytypes = {"int": {"int"}, "float": {"float"}, "str": {"str"}, "bool": {"bool", "int"},

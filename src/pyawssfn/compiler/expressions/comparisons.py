@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from pyawssfn import _wildcard_pattern
-from pyawssfn.compiler.expressions.core import J, NUMERIC, NotConstant, _RFC3339, _block, _err, _paren, either
+from pyawssfn.compiler.expressions.core import J, NUMERIC, NotConstant, _RFC3339, _block, _err, _paren, either, item_of
 
 
 _PRED_OPS = {"LessThanEquals": "<=", "GreaterThanEquals": ">=", "LessThan": "<", "GreaterThan": ">", "Equals": "="}
@@ -150,7 +150,7 @@ class ComparisonMixin:
         return None
 
     def _tuple_refusal(self, node: ast.AST | None, which: J) -> None:
-        self._refuse(node if node is not None else ast.Constant(None),
+        self._refuse(node if node is not None else self._node,
                      "this compares values that may be tuples or lists: Python never finds a tuple equal to a list, "
                      "and the machine holds both as JSON arrays",
                      "compare like with like: convert both sides with list(...) (or both with tuple(...))")
@@ -158,7 +158,7 @@ class ComparisonMixin:
     def _contains(self, node: ast.AST, container: J, item: J) -> str:
         def in_list(c: str, x: str) -> str:
             e = self._fresh()
-            test = self._eq(J(e, None, container.items_tup), J(x, item.type, item.tup), "=", node)
+            test = self._eq(item_of(container, e), J(x, item.type, item.tup, item.items_tup), "=", node)
             return f"$exists($filter({c}, function({e}) {{ {test} }}))"
 
         def in_dict(c: str, x: str) -> str:

@@ -74,20 +74,14 @@ class J:
     JSON has no tuples: a tuple is an array on the machine, so `tup` says what Python would see, for the operations
     where a tuple and a list differ (==, in, str(), isinstance): True a tuple, False not one (a list, a scalar, any
     value read from the input or a step), None either (a variable assigned both). `items_tup` says the same of the
-    items of a list or iterable (those of zip(), enumerate() and d.items() are tuples)."""
+    items of a list or iterable (those of zip(), enumerate() and d.items() are tuples). Only the translations that
+    can give a tuple (a variable, an item read out of a container, a conditional, + and * of sequences, min/max)
+    say anything else than False."""
 
     code: str
     type: str | None = None
-    tup: bool | None | str = "auto"
-    items_tup: bool | None | str = "auto"
-
-    def __post_init__(self) -> None:
-        # Unless said otherwise, a value of a known type was built by the translation as that type (a list, not a
-        # tuple, holding no tuple); one of an unknown type may be anything.
-        if self.tup == "auto":
-            object.__setattr__(self, "tup", False if self.type is not None else None)
-        if self.items_tup == "auto":
-            object.__setattr__(self, "items_tup", False if self.type is not None else None)
+    tup: bool | None = False
+    items_tup: bool | None = False
 
     @property
     def atom(self) -> bool:

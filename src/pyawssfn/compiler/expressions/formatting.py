@@ -106,6 +106,14 @@ class FormattingMixin:
 
     def _str(self, value: J) -> str:
         t = value.type
+        if t not in ("str", "int", "float", "bool", "none") and (value.tup is None or value.items_tup is not False):
+            self._refuse(self._node, "str() of a value that may hold tuples: Python prints a tuple as (1, 2), and "
+                                     "the machine holds it as a list", "convert the tuples with list(...) first")
+        if value.tup:
+            e = self._fresh()
+            return self._let([value], lambda v: (
+                f'"(" & $join($map({v}, function({e}) {{ {self._repr_call(e)} }}), ", ") & '
+                f'($count({v}) = 1 ? ",)" : ")")'))
         if t == "str":
             return value.code
         if t == "int":

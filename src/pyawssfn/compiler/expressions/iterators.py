@@ -127,3 +127,30 @@ class IteratorMixin:
             return (f"( {n} := {count}; {n} = 0 ? [] : $reduce([0..{n} - 1], function({acc}, {i}) "
                     f"{{ $append({acc}, [[{item}]]) }}, []) )")
         return J(self._let(seqs, build), "list", False, True)
+
+    def _distinct(self, node: ast.AST, xs: J) -> J:
+        """The items of a set built from `xs`: each once, first seen first, with Python's equality (1, 1.0 and True
+        are one item); a list or dict item fails as Python's unhashable type does. Only order-free uses reach here
+        (sets.check_set_uses)."""
+        if xs.items_tup:
+            self._refuse(node, "a set of tuples is not supported in a workflow (the machine holds tuples as lists, "
+                               "which are not hashable)", "keep the items as strings or numbers")
+        acc, x, e = self._fresh(), self._fresh(), self._fresh()
+        seen = self._eq(J(e, None, False, False), J(x, None, False, False))
+        return J(self._let([xs], lambda v: (
+            f'$reduce({v}, function({acc}, {x}) {{ $type({x}) in ["array", "object"] ? '
+            f'{_err("TypeError: unhashable type")} : $exists($filter({acc}, function({e}) {{ {seen} }})) ? {acc} : '
+            f"$append({acc}, [{x}]) }}, [])")), "list")
+
+    def _builtin_set(self, node: ast.Call) -> J:
+        if node.keywords or len(node.args) > 1:
+            self._refuse(node, f"{node.func.id}() takes at most one iterable", f"{node.func.id}(xs)")
+        return self._distinct(node, self._iterable(node.args[0])) if node.args else J("[]", "list")
+
+    _builtin_frozenset = _builtin_set
+
+    def _tr_Set(self, node: ast.Set) -> J:
+        return self._distinct(node, self._tr_List(node))
+
+    def _tr_SetComp(self, node: ast.SetComp) -> J:
+        return self._distinct(node, self._comprehension(node))

@@ -150,7 +150,7 @@ class MethodMixin:
                     f'{sub} = "" ? $length({s}) + 1 : $count($split({s}, {sub})) - 1')
 
         def in_list(l: str, v: str) -> str:
-            return (f"$reduce({l}, function({acc}, {e}) {{ {acc} + ({self._eq(J(e, None, obj.items_tup), J(v, x.type, x.tup), '=', node)} ? 1 : 0) }}, 0)")
+            return (f"$reduce({l}, function({acc}, {e}) {{ {acc} + ({self._eq(item_of(obj, e), J(v, x.type, x.tup, x.items_tup), '=', node)} ? 1 : 0) }}, 0)")
 
         if obj.type == "str":
             return J(self._let([obj, x], in_str), "int")
@@ -166,7 +166,7 @@ class MethodMixin:
 
         def in_list(l: str, v: str) -> str:
             return (f"( {r} := $reduce({l}, function({acc}, {e}, {i}) {{ {acc} >= 0 ? {acc} : "
-                    f"({self._eq(J(e, None, obj.items_tup), J(v, x.type, x.tup), '=', node)} ? {i} : -1) }}, -1); "
+                    f"({self._eq(item_of(obj, e), J(v, x.type, x.tup, x.items_tup), '=', node)} ? {i} : -1) }}, -1); "
                     f"{r} < 0 ? {_err('ValueError: x not in list')} : {r} )")
 
         def in_str(s: str, sub: str) -> str:

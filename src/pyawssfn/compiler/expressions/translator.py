@@ -52,8 +52,9 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         self.predicate_names = set(predicate_names or ())
         self.module_aliases = set(module_aliases or ())
         # Comprehension variables shadow workflow names inside the comprehension.
-        self._scopes: list[dict[str, str]] = []
+        self._scopes: list[dict[str, Any]] = []
         self._view_ok = False
+        self._nodes: list[ast.expr] = []  # the nodes being translated, innermost last (where a refusal points)
 
     def translate(self, node: ast.expr) -> str:
         _reset_names()
@@ -138,6 +139,10 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         self.report(node, what, instead)
         raise _Refused()
 
+    @property
+    def _node(self) -> ast.AST:
+        return self._nodes[-1] if self._nodes else ast.Constant(None)
+
     def _fresh(self) -> str:
         return _fresh_global()
 
@@ -162,7 +167,11 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         if method is None:
             self._refuse(node, f"{_describe(node)} is not supported in a workflow expression",
                          "move this computation into a step function")
-        result = method(node)
+        self._nodes.append(node)
+        try:
+            result = method(node)
+        finally:
+            self._nodes.pop()
         if result.type == "view":
             if not view_ok:
                 # dict.keys()/values()/items() are views in Python: not subscriptable, not lists, printed as

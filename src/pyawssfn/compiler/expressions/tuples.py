@@ -15,6 +15,7 @@ from pyawssfn.compiler.expressions.core import MAY_TUPLE
 
 _Shape = tuple[bool, bool]  # (may be a tuple itself, may hold tuples)
 _TUPLE_ITEMS = ("zip", "enumerate")
+_SCALAR_CALLS = frozenset(["len", "str", "int", "float", "bool", "abs", "round", "sum", "isinstance", "any", "all"])
 
 
 def mark_tuple_names(fn: ast.FunctionDef) -> None:
@@ -68,7 +69,11 @@ def _join(shapes: list[_Shape]) -> _Shape:
 def _shape(e: ast.AST, taint: dict[str, _Shape]) -> _Shape:
     if isinstance(e, ast.Name):
         return taint.get(e.id, (False, False))
-    if isinstance(e, ast.Constant):
+    if isinstance(e, (ast.Constant, ast.Compare, ast.UnaryOp, ast.JoinedStr, ast.Lambda)):
+        return False, False
+    if isinstance(e, ast.BinOp):  # t + t2 and t * n are tuples; arithmetic is not
+        if isinstance(e.op, (ast.Add, ast.Mult)):
+            return _join([_shape(e.left, taint), _shape(e.right, taint)])
         return False, False
     inner = _join([_shape(c, taint) for c in ast.iter_child_nodes(e) if isinstance(c, ast.expr)])
     holds = inner[0] or inner[1]
@@ -84,5 +89,7 @@ def _shape(e: ast.AST, taint: dict[str, _Shape]) -> _Shape:
             return False, True
         if isinstance(f, ast.Name) and f.id == "tuple":
             return True, holds
+        if isinstance(f, ast.Name) and f.id in _SCALAR_CALLS:
+            return False, False
     # Anything else built from values holding tuples (a subscript, min(), sorted(), a slice) may be one.
     return holds, holds
