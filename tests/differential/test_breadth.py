@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pyawssfn.compiler import CompileError
+from pyawssfn.compiler import CompileError, compile_file
 from pyawssfn.testing import DisagreementError, WorkflowTester
 
 # name -> (parameters, body, inputs)
@@ -35,8 +35,36 @@ CASES = {
 }
 
 # Still refused, or still compiled otherwise than CPython runs it: the reason, until the construct lands.
-PENDING = {name: "#12 breadth: not yet compiled faithfully (compiler/expressions/)" for name in CASES
-           if name not in ("strip_characters", "startswith_tuple")}
+PENDING: dict[str, str] = {}
+
+CASES.update({
+    "reversed_string_and_dict": ("s, d", "    return [list(reversed(s)), [k for k in reversed(d)], sorted(reversed(s))]",
+                                 [{"s": "abc", "d": {"a": 1, "b": 2}}, {"s": "", "d": {}}]),
+    "reversed_nested": ("xs", "    return [list(reversed(xs)), [[i, x] for i, x in enumerate(reversed(xs))]]",
+                        [{"xs": [[1, 2], [3]]}, {"xs": [[1]]}, {"xs": 5}]),
+    "zip_three_and_dict": ("xs, ys", "    return [list(zip(xs, ys, xs)), dict(zip(ys, xs)), list(zip(xs))]",
+                           [{"xs": [1, [2]], "ys": ["a", "b", "c"]}, {"xs": [], "ys": []}]),
+    "zip_in_loop": ("xs", "    out = []\n    for a, b in zip(xs, reversed(xs)):\n        out.append(a - b)\n"
+                          "    return out", [{"xs": [1, 5, 2]}, {"xs": []}]),
+    "enumerate_start_computed": ("xs, n", "    return [[i, x] for i, x in enumerate(xs, start=n * 2)]",
+                                 [{"xs": ["a", "b"], "n": 3}, {"xs": ["a"], "n": "s"}, {"xs": [], "n": -1}]),
+    "min_max_key_lambda": ("rows", '    return [min(rows, key=lambda r: r["v"]), max(rows, key=lambda r: [r["v"], r["n"]]), '
+                                   'max(rows, key=lambda r: r["v"] > 1, default=None)]',
+                           [{"rows": [{"v": 2, "n": "a"}, {"v": 1, "n": "b"}, {"v": 2, "n": "c"}, {"v": 1, "n": "d"}]},
+                            {"rows": [{"v": 1, "n": "x"}]}, {"rows": [{"v": 1, "n": "x"}, {"v": "a", "n": "y"}]}]),
+    "set_values": ("xs", "    return [len(set(xs)), sorted({x for x in xs}), 'a' in {'a', 'b'}, 1.0 in set(xs), "
+                         "len(set([1, True, 1.0])), min(set(xs), default=0), any(set(xs)), len(frozenset(xs))]",
+                   [{"xs": [3, 1, 3, 1.0, True]}, {"xs": []}, {"xs": [[1]]}]),
+    "format_specs": ("x", '    return [f"{x:+.2f}", f"{x: .1f}", f"{x:>9.2%}", f"{x:,.1%}", format(x, ".3%"), format(x)]',
+                     [{"x": 0.5}, {"x": -1234.5678}, {"x": 0}, {"x": True}, {"x": "s"}]),
+    "except_module_tuple": ("kind", "    try:\n        if kind == 'k':\n            raise KeyError(kind)\n"
+                                    "        if kind == 'v':\n            raise ValueError(kind)\n        return 'ok'\n"
+                                    "    except TRANSIENT as e:\n        return type(e).__name__\n"
+                                    "    except Exception:\n        return 'other'",
+                            [{"kind": "k"}, {"kind": "v"}, {"kind": "x"}]),
+})
+
+PRELUDE = {"except_module_tuple": "TRANSIENT = (KeyError, IndexError)\n"}
 
 
 def _params():
@@ -50,5 +78,30 @@ def _params():
 @pytest.mark.parametrize("name,params,body,inp", list(_params()))
 def test_breadth(diff, tmp_path, name, params, body, inp):
     path = tmp_path / f"breadth_{name}.py"
-    path.write_text(f"import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w({params}):\n{body}\n")
+    path.write_text(f"import pyawssfn as sfn\n{PRELUDE.get(name, '')}\n\n@sfn.workflow\ndef w({params}):\n{body}\n")
     diff.agree(WorkflowTester(path, "w"), inp)
+
+
+# Where no faithful translation exists: refused at the construct, with what to write instead.
+REFUSED = {
+    "reversed_assigned": ("    r = reversed(xs)\n    return list(r)", "6:9", "list(reversed(xs))"),
+    "zip_subscripted": ("    return zip(xs, xs)[0]", "6:12", "list(zip(xs, xs))"),
+    "enumerate_len": ("    return len(enumerate(xs))", "6:16", "list(enumerate(xs))"),
+    "reversed_of_iterator": ("    return list(reversed(zip(xs, xs)))", "6:17", "reversed(list(zip(xs, xs)))"),
+    "set_iterated": ("    s = set(xs)\n    return [x for x in s]", "7:24", "sorted(s)"),
+    "set_returned": ("    return {x for x in xs}", "6:12", "sorted({x for x in xs})"),
+    "set_method": ("    s = {1}\n    s.add(2)\n    return len(s)", "7:5", "len(...)"),
+    "set_of_tuples": ("    return len(set(zip(xs, xs)))", "6:16", "strings or numbers"),
+    "format_exponent": ('    return f"{xs:.2e}"', "6:12", ".N%"),
+    "zip_strict": ("    return [a for a, b in zip(xs, xs, strict=True)]", "6:27", "len(a) != len(b)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_refused_with_what_to_write(tmp_path, name):
+    body, where, instead = REFUSED[name]
+    path = tmp_path / "refused.py"
+    path.write_text(f"import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(xs):\n{body}\n")
+    with pytest.raises(CompileError) as err:
+        compile_file(str(path))
+    assert f"refused.py:{where}:" in str(err.value) and instead in str(err.value), str(err.value)

@@ -117,9 +117,49 @@ def test_exception_str_override_is_refused(tmp_path):
 
 # ----------------------------------------------------------------------------------------------- 5: list == tuple
 
-@_xfail("#12 item 5: a list equals a tuple of the same items on the machine (expressions/)")
-def test_list_equals_tuple(diff):
-    diff.agree(diff.tester(MODULE, "list_equals_tuple"), {"xs": [1, 2]})
+@pytest.mark.parametrize("xs", [[1, 2], [2, 1], []])
+def test_list_equals_tuple(diff, xs):
+    diff.agree(diff.tester(MODULE, "list_equals_tuple"), {"xs": xs})
+
+
+# Siblings: a tuple in membership, count/index, str(), isinstance(), and a tuple that is a variable's value.
+TUPLE_BODIES = {
+    "membership": "    return [(1, 2) in [xs], xs in [(1, 2)], xs in ((1, 2), [1, 2]), 2 in (1, 2), xs.count((1, 2))]",
+    "variable": "    t = (1, 2)\n    u = t + (3,)\n    return [t == xs, t == (1, 2), u == [1, 2, 3], u == (1, 2, 3), t != xs]",
+    "printed": "    t = tuple(xs)\n    return [str(t), f\"{t}|{(5,)}|{()}\", str(xs)]",
+    "isinstance": "    t = (1,)\n    return [isinstance(t, tuple), isinstance(t, list), isinstance(xs, tuple), "
+                  "isinstance(xs, list), [isinstance(p, tuple) for p in zip(xs, xs)]]",
+    "items": "    d = {'a': 1}\n    return [[p == ('a', 1) for p in d.items()], [p == ['a', 1] for p in d.items()], "
+             "[i == (0, xs[0]) for i in enumerate(xs[:1])]]",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TUPLE_BODIES))
+@pytest.mark.parametrize("xs", [[1, 2], [3]])
+def test_tuples_told_from_lists(diff, tmp_path, name, xs):
+    path = tmp_path / f"tuples_{name}.py"
+    path.write_text(f"import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(xs):\n{TUPLE_BODIES[name]}\n")
+    diff.agree(WorkflowTester(path, "w"), {"xs": xs})
+
+
+# Where the compiler cannot know whether a value is a tuple, the comparison is refused at its location.
+UNDECIDABLE = {
+    "mixed_variable": ("    t = (1, 2) if xs else [1, 2]\n    return t == [1, 2]", "7:12", "compare like with like"),
+    "tuple_plus_list": ("    return (1,) + xs", "6:12", "tuple(a) + b"),
+    "list_of_zip_items": ("    pairs = list(zip(xs, xs))\n    return pairs[0] == [1, 1]", "7:12", "list(...)"),
+    "str_of_zip_items": ("    return str(list(zip(xs, xs)))", "6:12", "list(...)"),
+    "isinstance_mixed": ("    t = (1,) if xs else [1]\n    return isinstance(t, tuple)", "7:12", "(list, tuple)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNDECIDABLE))
+def test_undecidable_tuple_comparisons_are_refused(tmp_path, name):
+    body, where, instead = UNDECIDABLE[name]
+    path = tmp_path / "undecidable.py"
+    path.write_text(f"import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(xs):\n{body}\n")
+    with pytest.raises(CompileError) as err:
+        compile_file(str(path))
+    assert f"undecidable.py:{where}:" in str(err.value) and instead in str(err.value), str(err.value)
 
 
 # ----------------------------------------------------------------------------------------------- 6: strip()

@@ -51,6 +51,10 @@ class ComparisonMixin:
                       body.type if body.type == orelse.type else None, body, orelse)
 
     def _tr_Compare(self, node: ast.Compare) -> J:
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            shown = self._in_display(node)
+            if shown is not None:
+                return shown
         operands = [self._tr(node.left)] + [
             self._tr_view_ok(c) if isinstance(op, (ast.In, ast.NotIn)) else self._tr(c)
             for op, c in zip(node.ops, node.comparators)
@@ -62,6 +66,25 @@ class ComparisonMixin:
             return J("(" + " and ".join(_paren(t) for t in tests) + ")", "bool")
         # A computed middle operand is evaluated once, and only if the comparisons before it hold.
         return J(self._chain(node, operands), "bool")
+
+    def _in_display(self, node: ast.Compare) -> J | None:
+        """`x in (a, b, ...)` over a display whose items are tuples and lists mixed: x == a or x == b ..., each
+        item compared as what it is (every item is evaluated first, as Python builds the display first)."""
+        display = node.comparators[0]
+        if not isinstance(display, (ast.List, ast.Tuple, ast.Set)) or any(
+                isinstance(e, ast.Starred) for e in display.elts) or not 0 < len(display.elts) <= 16:
+            return None
+        items = [self._tr(e) for e in display.elts]
+        if len({e.tup for e in items}) == 1 and None not in {e.tup for e in items}:
+            return None  # one shape: the array membership test is faithful
+        x = self._tr(node.left)
+
+        def test(v: str, *es: str) -> str:
+            eqs = [self._eq(J(v, x.type, x.tup, x.items_tup), J(e, j.type, j.tup, j.items_tup), "=", node)
+                   for e, j in zip(es, items)]
+            found = "(" + " or ".join(_paren(q) for q in eqs) + ")"
+            return found if isinstance(node.ops[0], ast.In) else f"$not({found})"
+        return J(self._let([x] + items, test), "bool")
 
     def _chain(self, node: ast.Compare, operands: list[J]) -> str:
         # a < b < c with b, c computed: ( $b := B; a < $b ? ( $c := C; $b < $c ) : false )
