@@ -38,7 +38,8 @@ CASES = {
 PENDING: dict[str, str] = {}
 
 CASES.update({
-    "reversed_string_and_dict": ("s, d", "    return [list(reversed(s)), [k for k in reversed(d)], sorted(reversed(s))]",
+    "reversed_string_and_dict": ("s, d",
+                                 "    return [list(reversed(s)), [k for k in reversed(d)], sorted(reversed(s))]",
                                  [{"s": "abc", "d": {"a": 1, "b": 2}}, {"s": "", "d": {}}]),
     "reversed_nested": ("xs", "    return [list(reversed(xs)), [[i, x] for i, x in enumerate(reversed(xs))]]",
                         [{"xs": [[1, 2], [3]]}, {"xs": [[1]]}, {"xs": 5}]),
@@ -48,14 +49,16 @@ CASES.update({
                           "    return out", [{"xs": [1, 5, 2]}, {"xs": []}]),
     "enumerate_start_computed": ("xs, n", "    return [[i, x] for i, x in enumerate(xs, start=n * 2)]",
                                  [{"xs": ["a", "b"], "n": 3}, {"xs": ["a"], "n": "s"}, {"xs": [], "n": -1}]),
-    "min_max_key_lambda": ("rows", '    return [min(rows, key=lambda r: r["v"]), max(rows, key=lambda r: [r["v"], r["n"]]), '
+    "min_max_key_lambda": ("rows", '    return [min(rows, key=lambda r: r["v"]), '
+                                   'max(rows, key=lambda r: [r["v"], r["n"]]), '
                                    'max(rows, key=lambda r: r["v"] > 1, default=None)]',
                            [{"rows": [{"v": 2, "n": "a"}, {"v": 1, "n": "b"}, {"v": 2, "n": "c"}, {"v": 1, "n": "d"}]},
                             {"rows": [{"v": 1, "n": "x"}]}, {"rows": [{"v": 1, "n": "x"}, {"v": "a", "n": "y"}]}]),
     "set_values": ("xs", "    return [len(set(xs)), sorted({x for x in xs}), 'a' in {'a', 'b'}, 1.0 in set(xs), "
                          "len(set([1, True, 1.0])), min(set(xs), default=0), any(set(xs)), len(frozenset(xs))]",
                    [{"xs": [3, 1, 3, 1.0, True]}, {"xs": []}, {"xs": [[1]]}]),
-    "format_specs": ("x", '    return [f"{x:+.2f}", f"{x: .1f}", f"{x:>9.2%}", f"{x:,.1%}", format(x, ".3%"), format(x)]',
+    "format_specs": ("x", '    return [f"{x:+.2f}", f"{x: .1f}", f"{x:>9.2%}", f"{x:,.1%}", format(x, ".3%"), '
+                          'format(x)]',
                      [{"x": 0.5}, {"x": -1234.5678}, {"x": 0}, {"x": True}, {"x": "s"}]),
     "except_module_tuple": ("kind", "    try:\n        if kind == 'k':\n            raise KeyError(kind)\n"
                                     "        if kind == 'v':\n            raise ValueError(kind)\n        return 'ok'\n"
@@ -105,3 +108,23 @@ def test_refused_with_what_to_write(tmp_path, name):
     with pytest.raises(CompileError) as err:
         compile_file(str(path))
     assert f"refused.py:{where}:" in str(err.value) and instead in str(err.value), str(err.value)
+
+
+# The rewrites the refusals suggest (compiler/expressions/rewrites.py), written out: each compiles and runs both ways.
+SUGGESTED = [
+    "[str(x) for x in xs]", "[x for x in xs if x]", "(n // 3, n % 3)", "n ** 2", "isinstance(n, int)", "str(xs)",
+    "xs[0]", '"k" in d', 'd.get("k")', "sorted(xs)", "xs[::-1]", "list(xs)", "dict(d)", "{**d, **d}",
+    'f"{s:>10}|{s:<10}|{s:^10}"', 'f"{n:05}|{s:0>5}"', "s[len(p):] if s.startswith(p) else s",
+    "s[:len(s) - len(p)] if p and s.endswith(p) else s", "s[:1].upper() + s[1:].lower()",
+    's != "" and all(c in "0123456789" for c in s)', "xs[:n] + [s] + xs[n:]", "[x for x in xs if x != s]",
+    "n * 2 ** 3", "n // 2 ** 3", "n // 2 ** 3 % 2", "[x for i, x in enumerate(xs) if i % 2 == 0]",
+    "xs[1:3][::-1]", "-n - 1",
+]
+
+
+@pytest.mark.parametrize("expr", SUGGESTED)
+def test_suggested_rewrites_compile(diff, tmp_path, expr):
+    path = tmp_path / "rewrite.py"
+    path.write_text(f"import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(xs, d, s, p, n):\n    return {expr}\n")
+    diff.agree(WorkflowTester(path, "w"), {"xs": ["a", "", "b", "12"], "d": {"k": 1}, "s": "Pre12", "p": "Pr",
+                                           "n": 13})

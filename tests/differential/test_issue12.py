@@ -125,7 +125,8 @@ def test_list_equals_tuple(diff, xs):
 # Siblings: a tuple in membership, count/index, str(), isinstance(), and a tuple that is a variable's value.
 TUPLE_BODIES = {
     "membership": "    return [(1, 2) in [xs], xs in [(1, 2)], xs in ((1, 2), [1, 2]), 2 in (1, 2), xs.count((1, 2))]",
-    "variable": "    t = (1, 2)\n    u = t + (3,)\n    return [t == xs, t == (1, 2), u == [1, 2, 3], u == (1, 2, 3), t != xs]",
+    "variable": "    t = (1, 2)\n    u = t + (3,)\n"
+                "    return [t == xs, t == (1, 2), u == [1, 2, 3], u == (1, 2, 3), t != xs]",
     "printed": "    t = tuple(xs)\n    return [str(t), f\"{t}|{(5,)}|{()}\", str(xs)]",
     "isinstance": "    t = (1,)\n    return [isinstance(t, tuple), isinstance(t, list), isinstance(xs, tuple), "
                   "isinstance(xs, list), [isinstance(p, tuple) for p in zip(xs, xs)]]",

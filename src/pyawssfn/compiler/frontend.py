@@ -201,23 +201,7 @@ def analyse(source: str, filename: str, reporter: Reporter) -> ModuleInfo | None
         reporter.at(exc.lineno or 1, exc.offset or 1, f"syntax error: {exc.msg}", "fix the Python syntax")
         return None
     info = ModuleInfo(filename, source, tree)
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Import):
-            for a in stmt.names:
-                local = a.asname or a.name.split(".")[0]
-                if a.name == "pyawssfn":
-                    info.sfn_modules.add(local)
-                else:
-                    info.imported.add(local)
-                info.module_names.add(local)
-        elif isinstance(stmt, ast.ImportFrom):
-            for a in stmt.names:
-                local = a.asname or a.name
-                if stmt.module == "pyawssfn" and a.name in API_NAMES:
-                    info.api_aliases[local] = a.name
-                else:
-                    info.imported.add(local)
-                info.module_names.add(local)
+    _imports(info)
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             info.module_names.add(stmt.name)
@@ -253,13 +237,40 @@ def analyse(source: str, filename: str, reporter: Reporter) -> ModuleInfo | None
     check_functions(info, reporter)
     rewrite_raises(info, analyse_messages(info), reporter)
     rewrite_caught_formatting(info)
+    _workflow_passes(info, reporter)
+    return info
+
+
+def _imports(info: ModuleInfo) -> None:
+    """The names the module's imports bind, and which of them are the author API."""
+    for stmt in info.tree.body:
+        if isinstance(stmt, ast.Import):
+            for a in stmt.names:
+                local = a.asname or a.name.split(".")[0]
+                if a.name == "pyawssfn":
+                    info.sfn_modules.add(local)
+                else:
+                    info.imported.add(local)
+                info.module_names.add(local)
+        elif isinstance(stmt, ast.ImportFrom):
+            for a in stmt.names:
+                local = a.asname or a.name
+                if stmt.module == "pyawssfn" and a.name in API_NAMES:
+                    info.api_aliases[local] = a.name
+                else:
+                    info.imported.add(local)
+                info.module_names.add(local)
+
+
+def _workflow_passes(info: ModuleInfo, reporter: Reporter) -> None:
+    """What the expression translator needs to know of each workflow body beyond one expression: where sets are
+    used, which variables may hold tuples, which iterables a loop consumes."""
     for fn in info.workflows.values():
         check_set_uses(fn, reporter.report)
         mark_tuple_names(fn)
         for node in ast.walk(fn):
             if isinstance(node, (ast.For, ast.comprehension)):
                 _mark_iterated(node.iter)
-    return info
 
 
 def _mark_iterated(node: ast.expr) -> None:

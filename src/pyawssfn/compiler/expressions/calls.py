@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import ast
+import builtins
 
 from pyawssfn.compiler.expressions.core import (
     _ISINSTANCE, J, NUMERIC, NotConstant, PREDICATE_NAMES, _describe, _err, _paren, _q,
     item_of,
 )
+from pyawssfn.compiler.expressions import rewrites
 from pyawssfn.compiler.expressions.text import _round_half_even_exact
 
 
 _KEYWORDS = {("sorted", "reverse"), ("sorted", "key"), ("min", "default"), ("max", "default"), ("min", "key"),
-             ("max", "key"), ("round", "ndigits"), ("enumerate", "start")}
+             ("max", "key"), ("round", "ndigits"), ("enumerate", "start"), ("sum", "start")}
 
 
 _CMP = "$__cmp"
@@ -62,11 +64,16 @@ class CallMixin:
                     if func.id == "dict" and kw.arg is not None:
                         continue
                     if kw.arg is None or (func.id, kw.arg) not in _KEYWORDS:
-                        self._refuse(node, f"{func.id}() with keyword {kw.arg or '**'} is not supported",
-                                     "see docs/expressions.md for the supported forms")
+                        known = sorted(k + "=" for f, k in _KEYWORDS if f == func.id)
+                        self._refuse(node, f"{func.id}() with {f'keyword {kw.arg}=' if kw.arg else '**'} is not "
+                                           "supported in a workflow expression",
+                                     f"{func.id}() takes {', '.join(known)} here" if known else
+                                     "pass the arguments positionally (see docs/expressions.md)")
                 if any(isinstance(a, ast.Starred) for a in node.args):
                     self._refuse(node, "*args in a builtin call is not supported", "pass the arguments directly")
                 return handler(node)
+            if hasattr(builtins, func.id):
+                self._refuse(node, f"{func.id}() is not translated in a workflow expression", rewrites.builtin(func.id))
         self._refuse(node, f"call to {_describe(func)} cannot be inlined in JSONata",
                      "move this computation into a step function")
 
@@ -164,7 +171,8 @@ class CallMixin:
             f"ValueError: {_describe(node.func)}() arg is an empty sequence")
         key = self._kw(node, "key")
         if key is not None:
-            return item_of(xs, self._let([xs], lambda v: f"$count({v}) = 0 ? {empty} : {self._first_extreme(v, key, xs, last)}"))
+            return item_of(xs, self._let([xs], lambda v: (
+                f"$count({v}) = 0 ? {empty} : {self._first_extreme(v, key, xs, last)}")))
         # $sort orders numbers or strings and fails on mixtures, as Python's comparisons do.
         pick = "[-1]" if last else "[0]"
         return item_of(xs, self._let([xs], lambda v: (
@@ -174,7 +182,7 @@ class CallMixin:
         """The body of key=lambda x: ... translated once per name bound to its parameter."""
         if not (isinstance(key, ast.Lambda) and len(key.args.args) == 1 and not key.args.defaults
                 and not key.args.vararg and not key.args.kwarg and not key.args.kwonlyargs):
-            self._refuse(key, "key= must be a one-argument lambda here (a builtin such as len is fine too)",
+            self._refuse(key, "key= must be a one-argument lambda or one of len, abs, str, int, float, bool, round",
                          'write key=lambda x: x["field"]')
         param = key.args.args[0].arg
         out = []
@@ -186,9 +194,9 @@ class CallMixin:
                 self._scopes.pop()
         return out
 
-    def _first_extreme(self, v: str, key: ast.expr, xs: J, last: bool) -> str:
-        """min/max(..., key=f): the first item whose key is smallest (largest), as Python's min and max return."""
-        if isinstance(key, ast.Name) and key.id in ("len", "abs", "str", "int", "float") \
+    def _builtin_key(self, key: ast.expr) -> ast.expr:
+        """key=len (a builtin the translator knows, taking one argument) as key=lambda x: len(x)."""
+        if isinstance(key, ast.Name) and key.id in ("len", "abs", "str", "int", "float", "bool", "round") \
                 and not any(key.id in sc for sc in self._scopes):
             arg = ast.arg(arg="__pyawssfn_key")
             key = ast.copy_location(ast.Lambda(args=ast.arguments(posonlyargs=[], args=[arg], kwonlyargs=[],
@@ -196,8 +204,12 @@ class CallMixin:
                                                body=ast.Call(func=key, args=[ast.Name(id=arg.arg, ctx=ast.Load())],
                                                              keywords=[])), key)
             ast.fix_missing_locations(key)
+        return key
+
+    def _first_extreme(self, v: str, key: ast.expr, xs: J, last: bool) -> str:
+        """min/max(..., key=f): the first item whose key is smallest (largest), as Python's min and max return."""
         best, x = self._fresh(), self._fresh()
-        kb, kx = self._key_lambda(key, xs, best, x)
+        kb, kx = self._key_lambda(self._builtin_key(key), xs, best, x)
         better = ">" if last else "<"
         if kx.type in ("int", "float", "str"):
             test = f"{_paren(kx.code)} {better} {_paren(kb.code)}"
@@ -215,12 +227,13 @@ class CallMixin:
         return self._extreme(node, True)
 
     def _builtin_sum(self, node: ast.Call) -> J:
-        if len(node.args) not in (1, 2):
+        start_node = node.args[1] if len(node.args) == 2 else self._kw(node, "start")
+        if len(node.args) not in (1, 2) or (len(node.args) == 2 and node.keywords):
             self._refuse(node, "sum() takes an iterable and an optional start", "sum(xs) or sum(xs, start)")
         xs = self._iterable(node.args[0])
         total = J(f"$sum({xs.code})")
-        if len(node.args) == 2:
-            start = self._tr(node.args[1])
+        if start_node is not None:
+            start = self._tr(start_node)
             return J(f"{_paren(start.code)} + {total.code}")
         return total
 
@@ -262,16 +275,8 @@ class CallMixin:
             def sort(v: str) -> str:
                 return f"$count({v}) <= 1 ? {v} : {_py_sort(v)}"
         else:
-            if not (isinstance(key, ast.Lambda) and len(key.args.args) == 1 and not key.args.defaults):
-                self._refuse(key, "key= must be a one-argument lambda with a pure body",
-                             "write key=lambda x: x[\"field\"], or sort in a step function")
             a, b = self._fresh(), self._fresh()
-            param = key.args.args[0].arg
-            self._scopes.append({param: item_of(xs, a)})
-            ka = self._tr(key.body)
-            self._scopes[-1] = {param: item_of(xs, b)}
-            kb = self._tr(key.body)
-            self._scopes.pop()
+            ka, kb = self._key_lambda(self._builtin_key(key), xs, a, b)
             if ka.type in ("int", "float", "str"):
                 after = f"{_paren(ka.code)} > {_paren(kb.code)}"
             else:  # keys may be lists ([r["a"], r["b"]]): compare as Python does

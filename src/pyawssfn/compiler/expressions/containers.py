@@ -93,6 +93,30 @@ class ContainerMixin:
             self._refuse(node, "list and string indexes must be integers", "use an int index")
         if kt in ("float", "list", "dict", "none", "bool") and t in ("list", "str"):
             self._refuse(node, "indexes must be integers", "use an int index")
+        dict_get, list_get, str_get, int_check = self._getters(key)
+        if t == "dict":
+            return item_of(container, self._let([container, key], dict_get))
+        if t == "list":
+            return item_of(container, self._let([container, key], lambda l, k: int_check(k, list_get(l, k))))
+        if t == "str":
+            return J(self._let([container, key], lambda s, k: int_check(k, str_get(s, k))), "str")
+        # Unknown container: dispatch at run time.
+        def dispatch(c: str, k: str) -> str:
+            obj = (f'$type({c}) = "object" ? ($type({k}) = "string" ? {dict_get(c, k)} : '
+                   f'$error("KeyError: " & $string({k}))) : ')
+            arr = f'$type({c}) = "array" ? ({int_check(k, list_get(c, k))}) : '
+            st = f'$type({c}) = "string" ? ({int_check(k, str_get(c, k))}) : '
+            bad = _err("TypeError: object is not subscriptable")
+            if kt == "str":
+                return f'$type({c}) != "object" ? {_err("TypeError: indices must be integers")} : {dict_get(c, k)}'
+            if kt == "int":
+                return arr + st + f'$type({c}) = "object" ? {_err(f"KeyError: {k}")} : ' + bad
+            return obj + arr + st + bad
+        return item_of(container, self._let([container, key], dispatch))
+
+    def _getters(self, key: J) -> tuple:
+        """The reads d[k], l[i], s[i] and the integer check of an index, as functions of the bound names."""
+        kt = key.type
         lit_key = key.code if kt == "str" and key.atom else None
 
         def dict_get(d: str, k: str) -> str:
@@ -127,26 +151,7 @@ class ContainerMixin:
                 return body
             return f'{_is_int(k)} ? ({body}) : {_err("TypeError: indices must be integers")}'
 
-        if t == "dict":
-            return item_of(container, self._let([container, key], dict_get))
-        if t == "list":
-            return item_of(container, self._let([container, key], lambda l, k: int_check(k, list_get(l, k))))
-        if t == "str":
-            return J(self._let([container, key], lambda s, k: int_check(k, str_get(s, k))), "str")
-        # Unknown container: dispatch at run time.
-        def dispatch(c: str, k: str) -> str:
-            obj = (f'$type({c}) = "object" ? ($type({k}) = "string" ? {dict_get(c, k)} : '
-                   f'$error("KeyError: " & $string({k}))) : ')
-            arr = f'$type({c}) = "array" ? ({int_check(k, list_get(c, k))}) : '
-            st = f'$type({c}) = "string" ? ({int_check(k, str_get(c, k))}) : '
-            bad = _err("TypeError: object is not subscriptable")
-            if kt == "str":
-                return f'$type({c}) = "object" and {_paren(dict_get(c, k))}' if False else (
-                    f'$type({c}) != "object" ? {_err("TypeError: indices must be integers")} : {dict_get(c, k)}')
-            if kt == "int":
-                return arr + st + f'$type({c}) = "object" ? {_err(f"KeyError: {k}")} : ' + bad
-            return obj + arr + st + bad
-        return item_of(container, self._let([container, key], dispatch))
+        return dict_get, list_get, str_get, int_check
 
     def _slice(self, node: ast.Subscript, container: J, sl: ast.Slice) -> J:
         t = container.type
@@ -160,9 +165,10 @@ class ContainerMixin:
                 step = "?"
             if step not in (1, -1, None) or isinstance(step, bool):
                 self._refuse(sl.step, "slice steps other than 1 and -1 are not supported",
-                             "move this slicing into a step function")
+                             "write [x for i, x in enumerate(xs) if i % 2 == 0] for xs[::2]")
             if step == -1 and (sl.lower is not None or sl.upper is not None):
-                self._refuse(sl, "a reversed slice with bounds is not supported", "use xs[::-1] on a sub-slice")
+                self._refuse(sl, "a reversed slice with bounds is not supported",
+                             "slice, then reverse: xs[j + 1:i + 1][::-1] holds the items of xs[i:j:-1]")
         bounds = []
         for b in (sl.lower, sl.upper):
             if b is None:
@@ -174,13 +180,22 @@ class ContainerMixin:
             bounds.append(bj)
 
         if step == -1:
-            acc, el = self._fresh(), self._fresh()
+            return self._reversed_copy(container)
+        return self._bounded_slice(container, bounds)
 
-            def rev(c: str) -> str:
-                return (f'$type({c}) = "string" ? $join($reverse($split({c}, ""))) : '
-                        f'$type({c}) = "array" ? $reduce({c}, function({acc}, {el}) {{ $append({single(el)}, {acc}) }}, []) : '
-                        f'{_err("TypeError: object is not subscriptable")}')
-            return J(self._let([container], rev), t, container.tup, container.items_tup)
+    def _reversed_copy(self, container: J) -> J:
+        """xs[::-1] and s[::-1]."""
+        acc, el = self._fresh(), self._fresh()
+
+        def rev(c: str) -> str:
+            return (f'$type({c}) = "string" ? $join($reverse($split({c}, ""))) : '
+                    f'$type({c}) = "array" ? $reduce({c}, function({acc}, {el}) {{ $append({single(el)}, {acc}) }}, []) : '
+                    f'{_err("TypeError: object is not subscriptable")}')
+        return J(self._let([container], rev), container.type, container.tup, container.items_tup)
+
+    def _bounded_slice(self, container: J, bounds: list) -> J:
+        """xs[lo:hi] and s[lo:hi], the bounds clamped and counted from the end as Python does."""
+        t = container.type
 
         def body(c: str, *bs: str) -> str:
             lo_j, hi_j = bounds

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
+from pyawssfn.compiler.expressions import rewrites
 from pyawssfn.compiler.expressions.core import J, _describe, _err, either, item_of, single
 
 
@@ -19,9 +20,11 @@ class MethodMixin:
         if name == "format" and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str):
             return self._str_format(node, func.value.value)
         handler = getattr(self, "_m_" + name, None)
-        if handler is None or node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
-            self._refuse(node, f"method .{name}(...) cannot be inlined in JSONata",
-                         "see docs/expressions.md for the supported methods, or use a step function")
+        if handler is None:
+            self._refuse(node, f"method .{name}(...) is not translated in a workflow expression", rewrites.method(name))
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            self._refuse(node, f".{name}() with keyword or * arguments is not supported in a workflow expression",
+                         f"pass the arguments positionally: {_describe(node.func)}(...)")
         obj = self._tr(func.value)
         return handler(node, obj)
 
@@ -150,7 +153,8 @@ class MethodMixin:
                     f'{sub} = "" ? $length({s}) + 1 : $count($split({s}, {sub})) - 1')
 
         def in_list(l: str, v: str) -> str:
-            return (f"$reduce({l}, function({acc}, {e}) {{ {acc} + ({self._eq(item_of(obj, e), J(v, x.type, x.tup, x.items_tup), '=', node)} ? 1 : 0) }}, 0)")
+            same = self._eq(item_of(obj, e), J(v, x.type, x.tup, x.items_tup), "=", node)
+            return f"$reduce({l}, function({acc}, {e}) {{ {acc} + ({same} ? 1 : 0) }}, 0)"
 
         if obj.type == "str":
             return J(self._let([obj, x], in_str), "int")

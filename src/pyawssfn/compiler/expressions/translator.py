@@ -7,6 +7,7 @@ import json
 import math
 from typing import Any, Callable
 
+from pyawssfn.compiler.expressions import rewrites
 from pyawssfn.compiler.expressions.arithmetic import ArithmeticMixin
 from pyawssfn.compiler.expressions.calls import CallMixin
 from pyawssfn.compiler.expressions.comparisons import ComparisonMixin
@@ -166,7 +167,7 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         method = getattr(self, "_tr_" + type(node).__name__, None)
         if method is None:
             self._refuse(node, f"{_describe(node)} is not supported in a workflow expression",
-                         "move this computation into a step function")
+                         rewrites.node(type(node).__name__))
         self._nodes.append(node)
         try:
             result = method(node)
