@@ -137,8 +137,11 @@ class MethodMixin:
             f"$replace({s}, {a}, {b})"), "str", args)
 
     def _m_join(self, node: ast.Call, obj: J) -> J:
-        (xs,) = self._args(node, 1, 1)
-        it = self._iterable(node.args[0]) if xs.type != "list" else xs
+        if len(node.args) == 1 and self._iterator_call(node.args[0]):
+            it = self._iterable(node.args[0])  # "".join(reversed(s))
+        else:
+            (xs,) = self._args(node, 1, 1)
+            it = self._iterable(node.args[0]) if xs.type != "list" else xs
         e = self._fresh()
         return self._typed(node, obj, "str", lambda sep, v: (
             f'$exists($filter({v}, function({e}) {{ $type({e}) != "string" }})) ? '
