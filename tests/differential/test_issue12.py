@@ -130,6 +130,7 @@ TUPLE_BODIES = {
     "printed": "    t = tuple(xs)\n    return [str(t), f\"{t}|{(5,)}|{()}\", str(xs)]",
     "isinstance": "    t = (1,)\n    return [isinstance(t, tuple), isinstance(t, list), isinstance(xs, tuple), "
                   "isinstance(xs, list), [isinstance(p, tuple) for p in zip(xs, xs)]]",
+    "in_dict": "    d = {'a': 1}\n    return [(1, 2) in d, ('a',) in d, tuple(xs) not in d, 'a' in d]",
     "items": "    d = {'a': 1}\n    return [[p == ('a', 1) for p in d.items()], [p == ['a', 1] for p in d.items()], "
              "[i == (0, xs[0]) for i in enumerate(xs[:1])]]",
 }

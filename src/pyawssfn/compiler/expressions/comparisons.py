@@ -112,6 +112,8 @@ class ComparisonMixin:
             t = self._contains(node, b, a)
             return t if isinstance(op, ast.In) else f"$not({t})"
         sym = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}[type(op)]
+        if a.type == b.type == "list":
+            return self._order_lists(node, a, b, sym)
         if a.type and b.type and not (
             (a.type in NUMERIC and b.type in NUMERIC) or a.type == b.type == "str"
         ):
@@ -120,6 +122,15 @@ class ComparisonMixin:
         # JSONata's ordering operators fail on anything but two numbers or two strings, as Python would on
         # mixed types (ordering of lists and of booleans is the documented gap).
         return f"{_paren(a.code)} {sym} {_paren(b.code)}"
+
+    def _order_lists(self, node: ast.AST, a: J, b: J, sym: str) -> str:
+        """[1, 2] < [1, 3]: Python's lexicographic order (the comparator sorted() uses); a tuple against a list
+        raises TypeError in Python."""
+        from pyawssfn.compiler.expressions.calls import _CMP, _cmp_fn
+        if a.tup is None or b.tup is None or a.tup != b.tup:
+            self._refuse(node, "ordering a tuple against what may be a list (TypeError in Python)",
+                         "convert both sides with list(...)")
+        return f"( {_CMP} := {_cmp_fn()}; {_CMP}({a.code}, {b.code}) {sym} 0 )"
 
     def _eq(self, a: J, b: J, sym: str = "=", node: ast.AST | None = None) -> str:
         # JSONata's = is deep equality (dict key order ignored, 1 = 1.0); it differs from Python only in that
@@ -187,6 +198,10 @@ class ComparisonMixin:
         def in_dict(c: str, x: str) -> str:
             if item.type in ("str", "int", "float", "bool", "none"):
                 return f"{x} in $keys({c})"
+            if item.tup:
+                return "false"  # a tuple is hashable, and never one of a JSON object's string keys
+            if item.tup is None:
+                self._tuple_refusal(node, item)
             return (f'$type({x}) in ["array", "object"] ? {_err("TypeError: unhashable type")} : '
                     f"{x} in $keys({c})")
 
