@@ -23,7 +23,7 @@ def mark_tuple_names(fn: ast.FunctionDef) -> None:
     sources = _sources(fn)
     taint: dict[str, _Shape] = {}
     for _ in range(len(sources) + 2):  # each round can only add marks; a fixed point within |names| rounds
-        new = {name: _join([_kind_shape(kind, _shape(e, taint)) for kind, e in exprs])
+        new = {name: _join([_bound_shape(kind, e, taint) for kind, e in exprs])
                for name, exprs in sources.items()}
         if new == taint:
             break
@@ -42,8 +42,9 @@ def _sources(fn: ast.FunctionDef) -> dict[str, list[tuple[str, ast.expr]]]:
         if isinstance(target, ast.Name):
             out.setdefault(target.id, []).append((kind, value))
         elif isinstance(target, (ast.Tuple, ast.List)):
+            # a, b = value: the parts are value's items; for a, b in value: the items of value's items
             for e in target.elts:
-                bind(e.value if isinstance(e, ast.Starred) else e, "item", value)
+                bind(e.value if isinstance(e, ast.Starred) else e, "item" if kind == "value" else "part", value)
 
     for node in ast.walk(fn):
         if isinstance(node, ast.Assign):
@@ -60,6 +61,19 @@ def _sources(fn: ast.FunctionDef) -> dict[str, list[tuple[str, ast.expr]]]:
 
 def _kind_shape(kind: str, shape: _Shape) -> _Shape:
     return shape if kind == "value" else (shape[1], shape[1])
+
+
+def _bound_shape(kind: str, e: ast.expr, taint: dict[str, _Shape]) -> _Shape:
+    """The shape of what `kind` binds out of `e`: e itself, one of its items, or a part of one of its items."""
+    if kind == "part" and isinstance(e, ast.Call):
+        f = e.func
+        if isinstance(f, ast.Name) and f.id in _TUPLE_ITEMS:
+            # the parts of zip()'s and enumerate()'s tuples are the items of their arguments (and ints)
+            args = e.args if f.id == "zip" else e.args[:1]
+            return _join([_kind_shape("item", _shape(a, taint)) for a in args])
+        if isinstance(f, ast.Attribute) and f.attr == "items":
+            return _kind_shape("item", _shape(f.value, taint))  # a key (a str) and a value of the dict
+    return _kind_shape(kind, _shape(e, taint))
 
 
 def _join(shapes: list[_Shape]) -> _Shape:
