@@ -3,6 +3,8 @@ direct CPython call where the workflow needs no runtime). Each test failed on ma
 failing are xfail(strict=True), so each one flips when fixed."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pyawssfn.compiler import CompileError, compile_file
@@ -151,6 +153,8 @@ UNDECIDABLE = {
     "list_of_zip_items": ("    pairs = list(zip(xs, xs))\n    return pairs[0] == [1, 1]", "7:12", "list(...)"),
     "str_of_zip_items": ("    return str(list(zip(xs, xs)))", "6:12", "list(...)"),
     "isinstance_mixed": ("    t = (1,) if xs else [1]\n    return isinstance(t, tuple)", "7:12", "(list, tuple)"),
+    "tuple_append": ("    t = (1, 2)\n    t.append(3)\n    return t", "7:5", "t = list(t)"),
+    "tuple_item_assignment": ("    t = tuple(xs)\n    t[0] = 1\n    return t", "7:5", "t = list(t)"),
 }
 
 
@@ -268,3 +272,15 @@ def test_callback_failure_named_after_a_class_with_init(diff):
     t.callback("ask", error="NotFound", cause="no k")
     py, machine = diff.agree(t, {"k": "k"}, check_direct=False)
     assert machine.output == ["caught", "no k"]
+
+
+def test_a_step_result_is_never_a_tuple(diff, tmp_path):
+    """A step's result crosses JSON on AWS (and in the plain-Python run): a tuple it returns is a list there, so it
+    never equals a tuple, and equals the list of its items."""
+    path = tmp_path / "step_tuple.py"
+    path.write_text("import pyawssfn as sfn\n\n\ndef pair(x):\n    return (x, x + 1)\n\n\n@sfn.workflow\n"
+                    "def w(x):\n    p = pair(x)\n    return [p == (x, x + 1), p == [x, x + 1], p != (x, x + 1), "
+                    "(x, x + 1) in [p], isinstance(p, tuple), str(p)]\n")
+    py, machine = diff.agree(WorkflowTester(path, "w"), {"x": 1}, check_direct=False)
+    p = json.loads(json.dumps((1, 2)))  # what the workflow holds after the step, computed by CPython
+    assert machine.output == [p == (1, 2), p == [1, 2], p != (1, 2), (1, 2) in [p], isinstance(p, tuple), str(p)]

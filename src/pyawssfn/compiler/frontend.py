@@ -267,7 +267,7 @@ def _workflow_passes(info: ModuleInfo, reporter: Reporter) -> None:
     used, which variables may hold tuples, which iterables a loop consumes."""
     for fn in info.workflows.values():
         check_set_uses(fn, reporter.report)
-        mark_tuple_names(fn)
+        mark_tuple_names(fn, reporter.report)
         for node in ast.walk(fn):
             if isinstance(node, (ast.For, ast.comprehension)):
                 _mark_iterated(node.iter)

@@ -10,16 +10,22 @@ comparisons it cannot decide. It over-approximates: a mark only makes the transl
 from __future__ import annotations
 
 import ast
+from typing import Callable
 
 from pyawssfn.compiler.expressions.core import MAY_TUPLE
 
 _Shape = tuple[bool, bool]  # (may be a tuple itself, may hold tuples)
 _TUPLE_ITEMS = ("zip", "enumerate")
+_LIST_CALLS = frozenset(["list", "sorted", "set", "frozenset", "dict"])
 _SCALAR_CALLS = frozenset(["len", "str", "int", "float", "bool", "abs", "round", "sum", "isinstance", "any", "all"])
 
 
-def mark_tuple_names(fn: ast.FunctionDef) -> None:
-    """Set MAY_TUPLE ("top", "deep" or both) on every read of a variable of `fn` that may hold a tuple."""
+_MUTATORS = frozenset(["append", "extend", "insert", "pop", "remove", "sort", "reverse", "clear"])
+
+
+def mark_tuple_names(fn: ast.FunctionDef, report: Callable[[ast.AST, str, str], None]) -> None:
+    """Set MAY_TUPLE ("top", "deep" or both) on every read of a variable of `fn` that may hold a tuple, and refuse
+    changing such a variable in place (Python raises: a tuple has no append, no item assignment)."""
     sources = _sources(fn)
     taint: dict[str, _Shape] = {}
     for _ in range(len(sources) + 2):  # each round can only add marks; a fixed point within |names| rounds
@@ -32,6 +38,24 @@ def mark_tuple_names(fn: ast.FunctionDef) -> None:
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and any(taint.get(node.id, ())):
             top, deep = taint[node.id]
             setattr(node, MAY_TUPLE, ("top" if top else "") + ("deep" if deep else ""))
+        changed = _changed_in_place(node)
+        if changed is not None and taint.get(changed.id, (False, False))[0]:
+            report(node, f"{changed.id} may hold a tuple here, which cannot be changed in place (Python raises; the "
+                         "machine, holding it as a list, would change it)", f"make it a list first: "
+                         f"{changed.id} = list({changed.id})")
+
+
+def _changed_in_place(node: ast.AST) -> ast.Name | None:
+    """The variable `xs` of xs.append(...) (and the other list methods that change it) or of xs[i] = v."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATORS \
+            and isinstance(node.func.value, ast.Name):
+        return node.func.value
+    targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target] if isinstance(
+        node, ast.AugAssign) else []
+    for t in targets:
+        if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
+            return t.value
+    return None
 
 
 def _sources(fn: ast.FunctionDef) -> dict[str, list[tuple[str, ast.expr]]]:
@@ -105,5 +129,8 @@ def _shape(e: ast.AST, taint: dict[str, _Shape]) -> _Shape:
             return True, holds
         if isinstance(f, ast.Name) and f.id in _SCALAR_CALLS:
             return False, False
+        if isinstance(f, ast.Name) and f.id in _LIST_CALLS:  # a new list (set, dict) of the argument's items
+            items = _join([_shape(a, taint) for a in e.args[:1]])[1]
+            return False, items
     # Anything else built from values holding tuples (a subscript, min(), sorted(), a slice) may be one.
     return holds, holds
