@@ -70,7 +70,9 @@ class CallMixin:
                                      f"{func.id}() takes {', '.join(known)} here" if known else
                                      "pass the arguments positionally (see docs/expressions.md)")
                 if any(isinstance(a, ast.Starred) for a in node.args):
-                    self._refuse(node, "*args in a builtin call is not supported", "pass the arguments directly")
+                    self._refuse(node, "*args in a builtin call is not supported",
+                                 f"pass the list itself: {func.id}(xs)" if func.id in ("min", "max") else
+                                 "pass the arguments directly")
                 return handler(node)
             if hasattr(builtins, func.id):
                 self._refuse(node, f"{func.id}() is not translated in a workflow expression", rewrites.builtin(func.id))
