@@ -67,6 +67,10 @@ CASES.update({
                             [{"kind": "k"}, {"kind": "v"}, {"kind": "x"}]),
 })
 
+CASES["slice_steps"] = ("xs, s", "    return [xs[::2], xs[1::3], xs[-4:-1:2], s[::2], s[1:5:3], xs[5::2], xs[::9]]",
+                        [{"xs": [0, 1, 2, 3, 4, 5, 6], "s": "abcdefg"}, {"xs": [], "s": ""},
+                         {"xs": [[1], [2], [3]], "s": "é"}, {"xs": "abc", "s": [1, 2]}])
+
 PRELUDE = {"except_module_tuple": "TRANSIENT = (KeyError, IndexError)\n"}
 
 
@@ -118,7 +122,7 @@ SUGGESTED = [
     "s[:len(s) - len(p)] if p and s.endswith(p) else s", "s[:1].upper() + s[1:].lower()",
     's != "" and all(c in "0123456789" for c in s)', "xs[:n] + [s] + xs[n:]", "[x for x in xs if x != s]",
     "n * 2 ** 3", "n // 2 ** 3", "n // 2 ** 3 % 2", "[x for i, x in enumerate(xs) if i % 2 == 0]",
-    "xs[1:3][::-1]", "-n - 1",
+    "xs[1:3][::-1]", "xs[::-1][::2]", "-n - 1",
 ]
 
 

@@ -163,9 +163,12 @@ class ContainerMixin:
                 step = self.literal_value(sl.step)
             except NotConstant:
                 step = "?"
-            if step not in (1, -1, None) or isinstance(step, bool):
-                self._refuse(sl.step, "slice steps other than 1 and -1 are not supported",
-                             "write [x for i, x in enumerate(xs) if i % 2 == 0] for xs[::2]")
+            if step == 0:
+                self._refuse(sl.step, "slice step cannot be zero (ValueError in Python)", "use a step of 1 or more")
+            if not (isinstance(step, int) and not isinstance(step, bool) and (step >= 1 or step == -1)) \
+                    and step is not None:
+                self._refuse(sl.step, "slice steps other than a positive literal and -1 are not supported",
+                             "reverse, then slice: xs[::-1][::2] holds the items of xs[::-2]")
             if step == -1 and (sl.lower is not None or sl.upper is not None):
                 self._refuse(sl, "a reversed slice with bounds is not supported",
                              "slice, then reverse: xs[j + 1:i + 1][::-1] holds the items of xs[i:j:-1]")
@@ -181,7 +184,7 @@ class ContainerMixin:
 
         if step == -1:
             return self._reversed_copy(container)
-        return self._bounded_slice(container, bounds)
+        return self._bounded_slice(container, bounds, step or 1)
 
     def _reversed_copy(self, container: J) -> J:
         """xs[::-1] and s[::-1]."""
@@ -193,8 +196,9 @@ class ContainerMixin:
                     f'{_err("TypeError: object is not subscriptable")}')
         return J(self._let([container], rev), container.type, container.tup, container.items_tup)
 
-    def _bounded_slice(self, container: J, bounds: list) -> J:
-        """xs[lo:hi] and s[lo:hi], the bounds clamped and counted from the end as Python does."""
+    def _bounded_slice(self, container: J, bounds: list, step: int = 1) -> J:
+        """xs[lo:hi] and s[lo:hi] (every step-th item from lo), the bounds clamped and counted from the end as
+        Python does."""
         t = container.type
 
         def body(c: str, *bs: str) -> str:
@@ -215,9 +219,17 @@ class ContainerMixin:
                 names.append(w)
             lo, hi = names
             i, acc = self._fresh(), self._fresh()
-            lst = (f"{lo} < {hi} ? $reduce([{lo}..{hi} - 1], function({acc}, {i}) "
-                   f"{{ $append({acc}, {single(c + '[' + i + ']')}) }}, []) : []")
-            sub = f"{lo} < {hi} ? $substring({c}, {lo}, {hi} - {lo}) : \"\""
+            if step == 1:
+                lst = (f"{lo} < {hi} ? $reduce([{lo}..{hi} - 1], function({acc}, {i}) "
+                       f"{{ $append({acc}, {single(c + '[' + i + ']')}) }}, []) : []")
+                sub = f"{lo} < {hi} ? $substring({c}, {lo}, {hi} - {lo}) : \"\""
+            else:  # the indexes lo, lo + step, ... below hi
+                at = f"{lo} + {i} * {step}"
+                count = f"[0..$ceil(({hi} - {lo}) / {step}) - 1]"
+                lst = (f"{lo} < {hi} ? $reduce({count}, function({acc}, {i}) "
+                       f"{{ $append({acc}, {single(c + '[' + at + ']')}) }}, []) : []")
+                sub = (f"{lo} < {hi} ? $reduce({count}, function({acc}, {i}) "
+                       f"{{ {acc} & $substring({c}, {at}, 1) }}, \"\") : \"\"")
             if t == "list":
                 return _block(binds, lst)
             if t == "str":
