@@ -3,7 +3,8 @@ ints), from the supported language, kept out of the documented differences (see 
 
 `safe` expressions cannot raise (they go where an exception would change the control flow: a try body). The
 breadth constructs of issue #12 are drawn here too: reversed(), zip() and enumerate() in comprehensions, min/max with
-key=, set() seen through len/sorted/in, tuples compared with lists, the .N% and sign format specs, strip(chars).
+key=, set() seen through len/sorted/in, tuples compared with lists, the .N% and sign format specs, strip(chars),
+slices with a step.
 """
 from __future__ import annotations
 
@@ -254,7 +255,8 @@ class ExprGen:
     def breadth_list(self, env, d, safe):
         L, I = (lambda: self.list_expr(env, d, safe)), (lambda: self.int_expr(env, d, safe))
         i, v = self.fresh("i"), self.fresh("v")
-        f = self.pick(["reversed", "revcomp", "enumcomp", "zipcomp", "sortedset", "sortedsetcomp", "rangeenum"])
+        f = self.pick(["reversed", "revcomp", "enumcomp", "zipcomp", "sortedset", "sortedsetcomp", "rangeenum",
+                       "stepslice"])
         if f == "reversed":
             return f"list(reversed({L()}))"
         if f == "revcomp":
@@ -267,11 +269,13 @@ class ExprGen:
             return f"sorted(set({L()}))"
         if f == "sortedsetcomp":
             return f"sorted({{{v} % 4 for {v} in {L()}}}, reverse=True)"
+        if f == "stepslice":
+            return f"{L()}[{self.pick(['', '1', '-3'])}::{self.draw(st.integers(1, 3))}]"
         return f"[{i} * {v} for {i}, {v} in enumerate(range({I()} % 5))]"
 
     def breadth_str(self, env, d, safe):
         S = lambda: self.str_expr(env, d, safe)  # noqa: E731
-        f = self.pick(["pct", "sign", "strip", "revjoin", "maxkey", "tuple"])
+        f = self.pick(["pct", "sign", "strip", "revjoin", "maxkey", "tuple", "stepslice"])
         if f == "pct":
             spec = self.pick([".0%", ".1%", "%", ">8.1%", ",.0%"])
             return f"f\"{{{self.int_expr(env, 0, safe)} / 8:{spec}}}\""
@@ -284,6 +288,8 @@ class ExprGen:
             return f"''.join(reversed({S()}))"
         if f == "maxkey":
             return f"{self.pick(['min', 'max'])}([{S()}, {S()}], key=len)"
+        if f == "stepslice":
+            return f"{S()}[{self.pick(['', '1'])}:{self.pick(['', '-1'])}:{self.draw(st.integers(1, 3))}]"
         return f"str(({self.int_expr(env, d, safe)}, {S()}))"
 
     def breadth_cond(self, env, d, safe):
