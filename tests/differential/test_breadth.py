@@ -71,6 +71,9 @@ CASES["slice_steps"] = ("xs, s", "    return [xs[::2], xs[1::3], xs[-4:-1:2], s[
                         [{"xs": [0, 1, 2, 3, 4, 5, 6], "s": "abcdefg"}, {"xs": [], "s": ""},
                          {"xs": [[1], [2], [3]], "s": "é"}, {"xs": "abc", "s": [1, 2]}])
 
+CASES["in_iterator"] = ("xs", "    return [2 in reversed(xs), (0, 1) in enumerate(xs), [0, 1] in enumerate(xs), "
+                               "(1, 1) not in zip(xs, xs)]", [{"xs": [1, 2]}, {"xs": []}, {"xs": "ab"}])
+
 PRELUDE = {"except_module_tuple": "TRANSIENT = (KeyError, IndexError)\n"}
 
 

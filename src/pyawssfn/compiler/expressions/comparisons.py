@@ -56,7 +56,8 @@ class ComparisonMixin:
             if shown is not None:
                 return shown
         operands = [self._tr(node.left)] + [
-            self._tr_view_ok(c) if isinstance(op, (ast.In, ast.NotIn)) else self._tr(c)
+            (self._iterable(c) if self._iterator_call(c) else self._tr_view_ok(c))  # x in zip(a, b) iterates it
+            if isinstance(op, (ast.In, ast.NotIn)) else self._tr(c)
             for op, c in zip(node.ops, node.comparators)
         ]
         if len(operands) == 2:
