@@ -135,3 +135,14 @@ def test_suggested_rewrites_compile(diff, tmp_path, expr):
     path.write_text(f"import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(xs, d, s, p, n):\n    return {expr}\n")
     diff.agree(WorkflowTester(path, "w"), {"xs": ["a", "", "b", "12"], "d": {"k": 1}, "s": "Pre12", "p": "Pr",
                                            "n": 13})
+
+
+def test_except_with_a_module_level_list_is_refused(tmp_path):
+    """Python's except takes a class or a tuple of classes: with a list it raises TypeError when an exception
+    reaches it, while the machine would catch."""
+    path = tmp_path / "except_list.py"
+    path.write_text("import pyawssfn as sfn\n\nTRANSIENT = [KeyError, IndexError]\n\n\n@sfn.workflow\ndef w(k):\n"
+                    "    try:\n        return {}[k]\n    except TRANSIENT:\n        return 'caught'\n")
+    with pytest.raises(CompileError) as err:
+        compile_file(str(path))
+    assert "except_list.py:10:12:" in str(err.value) and "TRANSIENT = (...)" in str(err.value), str(err.value)

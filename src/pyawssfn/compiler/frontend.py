@@ -265,12 +265,31 @@ def _imports(info: ModuleInfo) -> None:
 def _workflow_passes(info: ModuleInfo, reporter: Reporter) -> None:
     """What the expression translator needs to know of each workflow body beyond one expression: where sets are
     used, which variables may hold tuples, which iterables a loop consumes."""
+    _check_list_handlers(info, reporter)
     for fn in info.workflows.values():
         check_set_uses(fn, reporter.report)
         mark_tuple_names(fn, reporter.report)
         for node in ast.walk(fn):
             if isinstance(node, (ast.For, ast.comprehension)):
                 _mark_iterated(node.iter)
+
+
+def _check_list_handlers(info: ModuleInfo, reporter: Reporter) -> None:
+    """`except NAME:` with a module-level list: Python's except takes a class or a tuple of classes, and raises
+    TypeError for a list when an exception reaches it; the machine would catch."""
+    is_list: dict[str, bool] = {}
+    for st in info.tree.body:  # what the last top-level assignment binds
+        if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
+            is_list[st.targets[0].id] = isinstance(st.value, ast.List)
+    for fn in info.workflows.values():
+        for node in ast.walk(fn):
+            if not isinstance(node, ast.ExceptHandler) or node.type is None:
+                continue
+            for t in node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]:
+                if isinstance(t, ast.Name) and t.id in info.error_groups and is_list.get(t.id):
+                    reporter.report(t, f"except {t.id}: {t.id} is a list, and Python's except takes a class or a "
+                                       "tuple of classes (a list raises TypeError when an exception reaches it)",
+                                    f"make it a tuple: {t.id} = (...)")
 
 
 def _mark_iterated(node: ast.expr) -> None:
