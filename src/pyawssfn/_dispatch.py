@@ -113,11 +113,12 @@ def dispatch(module, allowed_steps, event, context=None, callback_steps=None):
     fn = getattr(module, name, None)
     if not callable(fn):
         raise UnknownStep(f"step {name!r} is allowed but {getattr(module, '__name__', module)!r} defines no such function")
+    from pyawssfn._step_types import check_result
     from pyawssfn import Fail  # lazily: the dispatcher must import without the author API being importable first
 
     try:
         with _context_clock(context):
-            return call_step(_unwrap(fn), kwargs, token)
+            return check_result(name, fn, call_step(_unwrap(fn), kwargs, token))  # its return annotation's promise
     except Fail as exc:
         raise _as_step_error(exc) from None
 

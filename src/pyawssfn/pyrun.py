@@ -21,6 +21,7 @@ from typing import Any, Callable
 import pyawssfn as sfn
 from pyawssfn._budget import CAUSE as BUDGET_CAUSE, ERROR as BUDGET_ERROR, BudgetExceeded, work_budget
 from pyawssfn._dispatch import call_step
+from pyawssfn._step_types import check_result
 from pyawssfn._pyrun_support import (  # noqa: F401 (re-exported: the names users and tests know)
     _NO_MOCK, CallbackUnavailable, MissingMock, PyRunError, _as_callback_spec, _ExecutorResponses, _find_mock,
     _json_problem, _marshal_error, _payload_text, find_workflow, json_loads, json_round_trip,
@@ -395,7 +396,7 @@ class _Run:
         self.in_step += 1
         self.step_deadline = None if timeout is None else self.elapsed + timeout
         try:
-            result = call_step(fn, json_round_trip(kwargs), token)
+            result = check_result(name, raw, call_step(fn, json_round_trip(kwargs), token))  # the annotation's promise
         except _StepTimedOut:
             call.error, call.cause = "States.Timeout", ""
             raise self._mark(sfn.named_error("States.Timeout"), name) from None
