@@ -75,7 +75,9 @@ def _show(hint) -> str:
 
 def _what(value, where: str) -> str:
     kind = "None" if value is None else type(value).__name__
-    return f"{kind} at {where}" if where else ("None" if value is None else f"a {kind}")
+    if where:
+        return f"{kind} at {where}"
+    return kind if value is None else ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
 def _mismatch(hint, value, where: str) -> str | None:

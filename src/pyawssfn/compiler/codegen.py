@@ -7,6 +7,7 @@ from typing import Any
 from pyawssfn.compiler.choices import merge_choices
 from pyawssfn.compiler.ir import Graph, Node, can_fail, evaluates, field_variables, variables
 from pyawssfn.compiler.naming import unique_state_names
+from pyawssfn.compiler.state_simplify import finish_state
 
 
 def _tmpl(expr: str) -> Any:
@@ -146,7 +147,7 @@ def generate(graph: Graph, comment: str) -> tuple[dict, dict[str, int]]:
     def graph_json(g: Graph) -> dict:
         states = {}
         for n in _reachable(g):
-            states[name_of(n)] = state_json(n)
+            states[name_of(n)] = finish_state(state_json(n))  # the last pass over its expressions
         return {"StartAt": name_of(g.start), "States": states}
 
     def assign_json(a: dict[str, str]) -> dict:

@@ -16,7 +16,7 @@ import ast
 from typing import Callable
 
 from pyawssfn.compiler.expressions import INPLACE
-from pyawssfn.compiler.types.model import join_all, same
+from pyawssfn.compiler.types.model import as_kind, join_all, same
 
 _UNKNOWN = None
 _MAX_ROUNDS = 20
@@ -132,6 +132,30 @@ def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[
     return v.sites, v.untyped
 
 
+def _root_name(e: ast.expr) -> str | None:
+    """`d` for `d`, `d["a"]["b"]`, `d.a`: the variable whose object the expression is a part of."""
+    while isinstance(e, (ast.Subscript, ast.Attribute)):
+        e = e.value
+    return e.id if isinstance(e, ast.Name) else None
+
+
+def _mutated(fn: ast.FunctionDef) -> set[str]:
+    """Names whose object the function may change in place (`d[k] = v`, `del d[k]`, `xs.append(v)`, any method
+    call): their kind stays, but what a type says of their items and keys may not (the aliasing check refuses a
+    change through another name)."""
+    out: set[str] = set()
+    for n in ast.walk(fn):
+        if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            root = _root_name(n.value)
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
+            root = _root_name(n.func.value)
+        else:
+            continue
+        if root is not None:
+            out.add(root)
+    return out
+
+
 def _step_call(value: ast.expr, step_types: dict) -> str | None:
     """The name of the step `value` calls directly (`step(...)`), when its return type is known."""
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in step_types:
@@ -176,7 +200,12 @@ def infer_name_types(fn: ast.FunctionDef | ast.Lambda, static_type: Callable[[as
             found = [t for t in found if t is not None]
         if any(t is None for t in found):
             return _UNKNOWN
-        return join_all(found)
+        return settle(name, join_all(found))
+
+    mutated = _mutated(fn)
+
+    def settle(name: str, t: str | None) -> str | None:
+        return as_kind(t) if name in mutated else t
 
     # Start optimistic (each name typed by its assignments that type without help), then recompute from all
     # assignments until nothing changes; accept only a true fixed point.

@@ -67,6 +67,11 @@ def as_type(t: str | None) -> Type | None:
     return Type(t) if t in KINDS else None
 
 
+def as_kind(t: str | None) -> str | None:
+    """Only the kind of `t` (what stays true of a value that is changed in place)."""
+    return None if t is None else Type(str.__str__(t)) if t in KINDS else t
+
+
 def same(a: str | None, b: str | None) -> bool:
     """Structural equality (a `Type`'s `==` is its kind's)."""
     if a is None or b is None:
@@ -111,3 +116,14 @@ def join_all(types: list[str | None]) -> str | None:
     for t in types[1:]:
         out = join(out, t)
     return out
+
+
+def required_key(t: str | None, key: str) -> bool:
+    """Whether a value of type `t` always has `key` (a required key of a TypedDict or a dataclass)."""
+    f = t.field(key) if isinstance(t, Type) else None
+    return f is not None and f[1]
+
+
+def value_type(t: str | None, key: str | None = None) -> Type | None:
+    """The type of `x[key]` for `x` of type `t` (key None: an index or a key not known at compile time)."""
+    return t.value_type(key) if isinstance(t, Type) else None
