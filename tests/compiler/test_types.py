@@ -10,7 +10,8 @@ import pytest
 
 from pyawssfn._step_types import check_result
 from pyawssfn.compiler.types import AnnotationReader, step_result_types
-from pyawssfn.compiler.types.model import Type, join, same
+from pyawssfn.compiler.static_types import assigned_names, infer_name_types, narrowing
+from pyawssfn.compiler.types.model import Maybe, Type, describe, join, same
 
 
 def _read(module_src: str, annotation: str) -> str:
@@ -50,7 +51,9 @@ class Point:
     ("Point", "{'x': int, 'y': ?}"),
     ("list[Job]", "list[{'job_id': str, 'rows': int, 'note'?: str}]"),
     ("'dict[str, str]'", "dict[str, str]"),
-    ("Optional[int]", "?"), ("int | None", "?"), ("Any", "?"), ("object", "?"), ("tuple[int, int]", "?"),
+    ("Optional[int]", "Optional[int]"), ("int | None", "Optional[int]"), ("typing.Union[None, Job]",
+     "Optional[{'job_id': str, 'rows': int, 'note'?: str}]"), ("int | str", "?"), ("Optional[float]", "?"),
+    ("Any", "?"), ("object", "?"), ("tuple[int, int]", "?"),
 ])
 def test_annotation_types(annotation, expected):
     assert _read(_MODULE, annotation) == expected
@@ -76,6 +79,66 @@ def test_types_join_structurally():
     assert join(Type("list", Type("int")), Type("list", Type("str"))).describe() == "list"
     assert join(Type("int"), Type("str")) is None
     assert not same(Type("dict"), job) and Type("dict") == job  # equal as kinds, not as types
+
+
+def test_none_joins_into_optional():
+    assert join(Type("none"), Type("int")).describe() == "Optional[int]"
+    assert join(Maybe(Type("str")), Type("str")).describe() == "Optional[str]"
+    assert join(Maybe(Type("str")), Type("int")) is None
+    assert join(Type("none"), Type("none")) == "none"
+
+
+def _step_typed(body: str, steps: dict) -> dict:
+    from pyawssfn.compiler.expressions import ExpressionTranslator
+
+    fn = ast.parse("def w(a):\n" + "".join("    " + line + "\n" for line in body.splitlines())).body[0]
+    probe = ExpressionTranslator(lambda n: "$" + n.id, lambda *a: None)
+
+    def static_type(expr, name_type):
+        probe.name_type = name_type
+        return probe.static_type(expr)
+
+    return {k: describe(v) for k, v in infer_name_types(fn, static_type, {}, steps).items()}
+
+
+REC = Type("dict", None, {"name": (Type("str"), True)})
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("r = get()", {"r": "{'name': str}"}),
+    ("r = get()\nr = get()", {"r": "{'name': str}"}),
+    ("r = get()\nr = {}", {"r": "dict"}),                             # both dicts, the keys of neither
+    ("r = get()\nr['name'] = 1", {"r": "dict"}),                      # changed in place: only the kind holds
+    ("r = get()\nr.pop('name')", {"r": "dict"}),
+    ("r = None\nif a:\n    r = get()", {"r": "Optional[{'name': str}]"}),
+    ("r = get()\nr = 1", {}),
+    ("get = 1\nr = get()", {"get": "int"}),                          # a local name, not the step
+])
+def test_step_results_take_the_steps_return_type(body, expected):
+    assert _step_typed(body, {"get": REC}) == expected
+
+
+@pytest.mark.parametrize("test, types, yes, no", [
+    ("x is None", {"x": Maybe(REC)}, {"x": "none"}, {"x": "{'name': str}"}),
+    ("x is not None", {"x": Maybe(REC)}, {"x": "{'name': str}"}, {"x": "none"}),
+    ("not (x is not None)", {"x": Maybe(REC)}, {"x": "none"}, {"x": "{'name': str}"}),
+    ("x", {"x": Maybe(REC)}, {"x": "{'name': str}"}, {}),
+    ("isinstance(y, str)", {}, {"y": "str"}, {}),
+    ("isinstance(y, int)", {}, {}, {}),                                 # a JSON true is an int to Python
+    ("isinstance(y, dict)", {"y": Type("list")}, {}, {}),
+    ("isinstance(x, dict)", {"x": Maybe(REC)}, {"x": "{'name': str}"}, {}),
+    ("x is not None and isinstance(y, list)", {"x": Maybe(REC)}, {"x": "{'name': str}", "y": "list"}, {}),
+    ("x is None or y is None", {"x": Maybe(REC), "y": Maybe(Type("int"))}, {}, {"x": "{'name': str}", "y": "int"}),
+    ("x == None", {"x": Maybe(REC)}, {}, {}),                          # == may be any __eq__: not narrowed
+])
+def test_narrowing(test, types, yes, no):
+    got = narrowing(ast.parse(test, mode="eval").body, types.get)
+    assert tuple({k: v.describe() for k, v in d.items()} for d in got) == (yes, no)
+
+
+def test_a_branch_that_rebinds_or_changes_a_name_keeps_no_narrowing_of_it():
+    body = ast.parse("a = 1\nb['k'] = 2\nc.append(1)\nfor i in r:\n    pass\nprint(d)").body
+    assert assigned_names(body) == {"a", "b", "c", "i"}
 
 
 # ----------------------------------------------------------------------------------------------- the run-time check

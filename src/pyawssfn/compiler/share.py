@@ -62,9 +62,11 @@ def _candidates(t: Expr):
     while stack:
         n, in_path = stack.pop()
         tn = type(n)
-        if tn not in _LEAVES and not (in_path and tn in (Dot, Filter)) and tn is not Bind:
-            yield n
-        if tn is Dot or tn is Filter:
+        if (tn not in _LEAVES or tn is Str) and not (in_path and tn in (Dot, Filter)) and tn is not Bind:
+            yield n  # a long string literal too: an error message written in several branches
+        if tn is Object:  # a key is a name, not a value to share
+            stack.extend((v, False) for _, v in n.pairs)  # type: ignore[attr-defined]
+        elif tn is Dot or tn is Filter:
             stack.append((n.lhs, True))  # type: ignore[attr-defined]
             stack.append((n.rhs if tn is Dot else n.pred, tn is Dot))  # type: ignore[attr-defined]
         else:
@@ -168,6 +170,8 @@ def _standalone_children(n: Expr) -> list[tuple[Expr, bool]]:
         return [(n.lhs, True), (n.rhs, True)]  # type: ignore[attr-defined]
     if type(n) is Filter:
         return [(n.lhs, True), (n.pred, False)]  # type: ignore[attr-defined]
+    if type(n) is Object:
+        return [(v, False) for _, v in n.pairs]  # type: ignore[attr-defined]
     return [(c, False) for c in n.children()]
 
 
@@ -193,20 +197,20 @@ def _replace_standalone(n: Expr, e: Expr, new: Expr, in_path: bool) -> Expr:
     if _occurs_here(n, e, in_path):
         return new
     kids = {id(c): _replace_standalone(c, e, new, c_in) for c, c_in in _standalone_children(n)}
-    if all(kids[id(c)] is c for c in n.children()):
+    if all(kids.get(id(c), c) is c for c in n.children()):
         return n
     changes = {}
     for f in n._kids:
         v = getattr(n, f)
         if isinstance(v, Expr):
-            changes[f] = kids[id(v)]
+            changes[f] = kids.get(id(v), v)
         elif isinstance(v, tuple):
             changes[f] = _swap_kids(v, kids)
     return n._replace(**changes)
 
 
 def _swap_kids(v: tuple, kids: dict) -> tuple:
-    return tuple(kids[id(x)] if isinstance(x, Expr) else _swap_kids(x, kids) if isinstance(x, tuple) else x
+    return tuple(kids.get(id(x), x) if isinstance(x, Expr) else _swap_kids(x, kids) if isinstance(x, tuple) else x
                  for x in v)
 
 

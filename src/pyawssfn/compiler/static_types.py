@@ -16,7 +16,7 @@ import ast
 from typing import Callable
 
 from pyawssfn.compiler.expressions import INPLACE
-from pyawssfn.compiler.types.model import as_kind, join_all, same
+from pyawssfn.compiler.types.model import Maybe, Type, as_kind, join_all, same
 
 _UNKNOWN = None
 _MAX_ROUNDS = 20
@@ -216,3 +216,66 @@ def infer_name_types(fn: ast.FunctionDef | ast.Lambda, static_type: Callable[[as
             return {n: t for n, t in types.items() if t is not None}
         types = new
     return {}
+
+
+# ------------------------------------------------------------------------------------------------------ narrowing
+# isinstance(x, C) narrows only where JSON has one meaning for C: a JSON true is isinstance(x, int) in Python, and
+# 2.0 arrives as 2, so int and float are never narrowed to from an unknown type.
+_ISINSTANCE_KINDS = {"str": "str", "bool": "bool", "list": "list", "dict": "dict"}
+
+
+def narrowing(test: ast.expr, name_type: Callable[[str], str | None]) -> tuple[dict, dict]:
+    """({name: type} where `test` is true, {name: type} where it is false): what `x is None`, `x is not None`,
+    `isinstance(x, C)`, `if x:` and their `not`/`and`/`or` combinations say of the names they test. The caller
+    applies them to a branch only for the names the branch does not assign."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        yes, no = narrowing(test.operand, name_type)
+        return no, yes
+    if isinstance(test, ast.BoolOp):
+        parts = [narrowing(v, name_type) for v in test.values]
+        if isinstance(test.op, ast.And):  # all were true; nothing is known of which one was false
+            return _merge([p[0] for p in parts]), {}
+        return {}, _merge([p[1] for p in parts])
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name) \
+            and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None \
+            and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+        name = test.left.id
+        t = name_type(name)
+        inner = t.inner if isinstance(t, Maybe) else None
+        none: dict = {name: Type("none")}
+        not_none: dict = {name: inner} if inner is not None else {}
+        return (none, not_none) if isinstance(test.ops[0], ast.Is) else (not_none, none)
+    if isinstance(test, ast.Name):  # truthy: not None
+        t = name_type(test.id)
+        return ({test.id: t.inner} if isinstance(t, Maybe) else {}), {}
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance" \
+            and len(test.args) == 2 and not test.keywords and isinstance(test.args[0], ast.Name):
+        return _isinstance(test.args[0].id, test.args[1], name_type), {}
+    return {}, {}
+
+
+def _isinstance(name: str, cls: ast.expr, name_type: Callable[[str], str | None]) -> dict:
+    if not isinstance(cls, ast.Name):
+        return {}
+    t = name_type(name)
+    if isinstance(t, Maybe) and t.inner == cls.id:
+        return {name: t.inner}
+    kind = _ISINSTANCE_KINDS.get(cls.id)
+    if kind is None or (t is not None and not isinstance(t, Maybe)):
+        return {}  # a known type is not narrowed further (and an int/float never)
+    return {name: Type(kind)}
+
+
+def _merge(parts: list[dict]) -> dict:
+    out: dict = {}
+    for p in parts:
+        out.update(p)
+    return out
+
+
+def assigned_names(body: list[ast.stmt]) -> set[str]:
+    """Names a block may rebind or change in place (a narrowing does not hold past either)."""
+    holder = ast.FunctionDef(name="_", args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[],
+                                                          defaults=[]), body=body, decorator_list=[])
+    sites, untyped = _binding_sites(holder)
+    return set(sites) | untyped | _mutated(holder)

@@ -10,14 +10,16 @@ step's result always holds.
     a TypedDict class of the module           its keys, required or not (total=, Required[], NotRequired[])
     a @dataclass class of the module          a dict with every field (a step returns dataclasses.asdict(...))
 
+    Optional[T]  T | None  Union[T, None]    Maybe(T): narrowed to T by `is None`, truthiness and isinstance tests
+
 `float` is not trusted as a kind: a step returning 2.0 is seen as 2 by both runs (JSON numbers are doubles), so
-its result prints as an int. `Optional[T]`, unions, `Any`, `object` and anything else give no type.
+its result prints as an int. Other unions, `Any`, `object` and anything else give no type.
 """
 from __future__ import annotations
 
 import ast
 
-from pyawssfn.compiler.types.model import Type
+from pyawssfn.compiler.types.model import Maybe, Type
 
 _TYPING_MODULES = frozenset(["typing", "typing_extensions"])
 _SCALARS = {"int": "int", "str": "str", "bool": "bool"}
@@ -69,7 +71,7 @@ class AnnotationReader:
         return None
 
     # ------------------------------------------------------------------------------------------------ types
-    def type_of(self, node: ast.expr | None) -> Type | None:
+    def type_of(self, node: ast.expr | None) -> Type | Maybe | None:
         if node is None:
             return None
         if isinstance(node, ast.Constant):
@@ -92,6 +94,8 @@ class AnnotationReader:
             return self._record(self.classes[node.id])
         if isinstance(node, ast.Subscript):
             return self._generic(node)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            return self._optional([node.left, node.right])
         return None
 
     def _generic(self, node: ast.Subscript) -> Type | None:
@@ -102,7 +106,19 @@ class AnnotationReader:
             return Type("list", self.type_of(args[0]))
         if (b in _DICTS or t == "Dict") and len(args) == 2:
             return Type("dict", self.type_of(args[1]))
+        if t == "Optional" and len(args) == 1:
+            return self._optional([args[0], ast.Constant(None)])
+        if t == "Union":
+            return self._optional(args)
         return None
+
+    def _optional(self, members: list[ast.expr]) -> Maybe | None:
+        """`Optional[T]`, `Union[T, None]`, `T | None`: Maybe(T) when T has a type."""
+        rest = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
+        if len(rest) != 1 or len(rest) == len(members):
+            return None
+        inner = self.type_of(rest[0])
+        return Maybe(inner) if isinstance(inner, Type) and inner != "none" else None
 
     def _record(self, cls: ast.ClassDef) -> Type | None:
         """A TypedDict or a dataclass of the module, as a dict type with its keys."""

@@ -54,10 +54,28 @@ class Type(str):
         return f"Type({self.describe()})"
 
 
+class Maybe(str):
+    """`Optional[T]`: a T or None. Not a kind (the translator treats it as unknown); an `is None` test, a truthiness
+    test or an isinstance() test narrows it to `inner` where the value cannot be None."""
+
+    __slots__ = ("inner",)
+
+    def __new__(cls, inner: Type) -> "Maybe":
+        m = super().__new__(cls, "optional")
+        m.inner = inner
+        return m
+
+    def describe(self) -> str:
+        return f"Optional[{self.inner.describe()}]"
+
+    def __repr__(self) -> str:
+        return f"Maybe({self.inner.describe()})"
+
+
 def describe(t: str | None) -> str:
     if t is None:
         return "?"
-    return t.describe() if isinstance(t, Type) else str(t)
+    return t.describe() if isinstance(t, (Type, Maybe)) else str(t)
 
 
 def as_type(t: str | None) -> Type | None:
@@ -69,6 +87,8 @@ def as_type(t: str | None) -> Type | None:
 
 def as_kind(t: str | None) -> str | None:
     """Only the kind of `t` (what stays true of a value that is changed in place)."""
+    if isinstance(t, Maybe):
+        return Maybe(Type(t.inner.kind))
     return None if t is None else Type(str.__str__(t)) if t in KINDS else t
 
 
@@ -76,6 +96,8 @@ def same(a: str | None, b: str | None) -> bool:
     """Structural equality (a `Type`'s `==` is its kind's)."""
     if a is None or b is None:
         return a is b
+    if isinstance(a, Maybe) or isinstance(b, Maybe):
+        return isinstance(a, Maybe) and isinstance(b, Maybe) and same(a.inner, b.inner)
     if str(a) != str(b):
         return False
     ta, tb = as_type(a), as_type(b)
@@ -95,7 +117,11 @@ def join(a: str | None, b: str | None) -> str | None:
     """What both types guarantee: the same type, or the shared kind with what both say of it, or unknown."""
     if same(a, b):
         return a
-    if a is None or b is None or str(a) != str(b):
+    if a is None or b is None:
+        return None
+    if isinstance(a, Maybe) or isinstance(b, Maybe) or a == "none" or b == "none":
+        return _join_optional(a, b)
+    if str(a) != str(b):
         return None
     ta, tb = as_type(a), as_type(b)
     assert ta is not None and tb is not None
@@ -107,6 +133,15 @@ def join(a: str | None, b: str | None) -> str | None:
         for k in ta.fields.keys() & tb.fields.keys():
             fields[k] = (join(ta.fields[k][0], tb.fields[k][0]), ta.fields[k][1] and tb.fields[k][1])
     return Type(ta.kind, as_type(item), fields)
+
+
+def _join_optional(a: str, b: str) -> str | None:
+    """None joined with T, or Optional[T] with T or None: Optional[T]."""
+    parts = [x.inner if isinstance(x, Maybe) else x for x in (a, b) if x != "none"]
+    if not parts:
+        return Type("none")
+    inner = join_all(parts)  # type: ignore[arg-type]
+    return Maybe(inner) if isinstance(inner, Type) and inner != "none" else None
 
 
 def join_all(types: list[str | None]) -> str | None:
