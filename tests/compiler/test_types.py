@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import json
 import typing
 from typing import Any, Optional, TypedDict
 
@@ -258,3 +259,137 @@ def w(n: int):
     ex = b.check({"n": 1}, tester)
     assert (ex.error, ex.cause) == ("TypeError", "step get_counts returned str at ['a'], not what its return "
                                                  "annotation dict[str, int] says")
+
+
+# ------------------------------------------------------------------------------------------- the guards types remove
+_TYPED = '''
+import pyawssfn as sfn
+from typing import NotRequired, Optional, TypedDict
+
+
+class Rec(TypedDict):
+    name: str
+    size: int
+    note: NotRequired[str]
+
+
+def get_rec(n: int) -> Rec:
+    if n == 7:
+        return {"name": "r", "size": n, "note": "seven"}
+    return {"name": "r" * (n % 3 + 1), "size": n}
+
+
+def maybe_rec(n: int) -> Optional[Rec]:
+    return None if n < 0 else {"name": "m", "size": n}
+
+
+def counts(n: int) -> dict[str, int]:
+    return {"a": n, "b": n + 1}
+'''
+
+
+def _expressions(definition: dict) -> str:
+    from tests.compiler.conftest import all_states
+    return "\n".join(json.dumps(st) for _, st in all_states(definition))
+
+
+def test_a_typed_step_result_needs_no_type_test_and_no_test_of_a_required_key(both):
+    b = both(_TYPED + '''
+
+@sfn.workflow
+def w(n: int):
+    rec = get_rec(n)
+    cnt = counts(n)
+    out = f"{rec['name']} has {rec['size']} and {cnt['a']}"
+    if rec["size"] > 3:
+        out = out + "!"
+    return [out, cnt["b"] + 1]
+''')
+    text = _expressions(b.result.definition)
+    assert "$type($rec)" not in text and "$type($cnt)" not in text
+    assert "KeyError: 'name'" not in text and "KeyError: 'size'" not in text
+    assert "KeyError: 'a'" in text                          # a dict[str, int] may lack any key
+    assert "$__repr" not in text                            # str and int values print without the general repr
+    for n in (0, 2, 5):
+        b.check({"n": n})
+
+
+def test_an_optional_key_keeps_its_key_error(both):
+    b = both(_TYPED + '''
+
+@sfn.workflow
+def w(n: int):
+    rec = get_rec(n)
+    return rec["note"]
+''')
+    assert "KeyError: 'note'" in _expressions(b.result.definition)
+    assert b.check({"n": 7}).output == "seven"
+    assert b.check({"n": 1}).error == "States.QueryEvaluationError"
+
+
+def test_is_not_none_narrows_an_optional_result(both):
+    b = both(_TYPED + '''
+
+@sfn.workflow
+def w(n: int):
+    rec = maybe_rec(n)
+    if rec is not None:
+        return rec["name"] + str(rec["size"])
+    return "none"
+''')
+    text = _expressions(b.result.definition)
+    assert "$type($rec)" not in text and "KeyError: 'name'" not in text
+    assert b.check({"n": 4}).output == "m4"
+    assert b.check({"n": -1}).output == "none"
+
+
+def test_no_narrowing_past_a_reassignment_in_the_branch(both):
+    b = both(_TYPED + '''
+
+@sfn.workflow
+def w(n: int):
+    rec = maybe_rec(n)
+    if rec is not None:
+        rec = maybe_rec(n - 5)
+        return rec["name"]
+    return "none"
+''')
+    assert "TypeError: indices must be integers" in _expressions(b.result.definition)  # the new value: Optional
+    assert b.check({"n": 6}).output == "m"
+    b.check({"n": 2})                                       # None["name"]: a TypeError both ways
+
+
+def test_a_result_changed_in_place_keeps_only_its_kind(both):
+    b = both(_TYPED + '''
+
+@sfn.workflow
+def w(n: int):
+    rec = get_rec(n)
+    rec["name"] = n * 2
+    return rec["name"] + 1
+''')
+    assert b.check({"n": 2}).output == 5                   # not the str the TypedDict said
+
+
+def test_a_caught_exception_is_read_without_guards(both):
+    b = both('''
+import pyawssfn as sfn
+
+
+def boom(n: int) -> int:
+    if n > 1:
+        raise ValueError(f"too big: {n}")
+    return n
+
+
+@sfn.workflow
+def w(n: int):
+    try:
+        return boom(n)
+    except ValueError as e:
+        return "caught " + str(e) + " " + type(e).__name__
+''')
+    text = _expressions(b.result.definition)
+    assert "$type($e)" not in text and "KeyError: 'Cause'" not in text
+    assert b.check({"n": 5}).output == "caught too big: 5 ValueError"
+    assert b.check({"n": 0}).output == 0

@@ -111,7 +111,8 @@ def _literal(t: Expr) -> bool:
 
 def _propagate_literals(b: Block) -> Block:
     """`($v := [2, 3]; ... $v ...)` is `(... [2, 3] ...)` when nothing else in the block binds $v: the reads of a
-    variable bound to a literal read the literal, so that the tests on it fold (`$type($v) = "array"`)."""
+    variable bound to a literal read the literal, so that the tests on it fold (`$type($v) = "array"`). Not an array
+    read as an item of an array constructor, where JSONata flattens a variable's array but not a literal one."""
     exprs = list(b.exprs)
     for i, x in enumerate(exprs):
         if type(x) is not Bind or not _literal(x.value):  # type: ignore[attr-defined]
@@ -119,11 +120,18 @@ def _propagate_literals(b: Block) -> Block:
         name, rest = x.name, exprs[i + 1:]  # type: ignore[attr-defined]
         if not rest or any(_rebinds(r, name) for r in rest):
             continue
+        if type(x.value) is Array and any(_array_item(r, Var(name)) for r in rest):  # type: ignore[attr-defined]
+            continue  # `[$v]` flattens the array $v holds, `[[2, 3]]` keeps it: not the same item
         v = Var(name)
         value = x.value  # type: ignore[attr-defined]
         out = exprs[:i] + [r.replace(v, value) for r in rest]
         return Block(tuple(out))
     return b
+
+
+def _array_item(t: Expr, v: Var) -> bool:
+    """`v` is an item of an array constructor in `t`."""
+    return any(type(n) is Array and v in n.items for n in t.walk())  # type: ignore[attr-defined]
 
 
 def _rebinds(t: Expr, name: str) -> bool:

@@ -5,10 +5,11 @@ a float; `summary["head"]` needs no `$type($summary) = "object"` test when `summ
 step says `-> dict[str, object]` (the step boundary holds a step to its annotation: pyawssfn/_step_types.py). A
 variable gets a type when every assignment to it in the function gives that type: `static_type()` of the assigned
 expression, with the other variables' types as known so far, or the return type of the step it is assigned from.
-Anything bound otherwise (parameters, unpacking, exception handlers, loop variables other than range()'s) is
-unknown. The types are a fixed point of those rules, so they hold on every path: a value stored in the variable has
-the type the rules assumed for the names it was computed from. Types are `compiler.types.Type`s or kind strings;
-they are joined structurally (two dict types with different keys join to the keys both guarantee).
+Anything bound otherwise (parameters, unpacking, loop variables other than range()'s) is unknown; `except ... as e`
+binds the machine's error object {"Error": str, "Cause": str}. The types are a fixed point of those rules, so they
+hold on every path: a value stored in the variable has the type the rules assumed for the names it was computed
+from. Types are `compiler.types.Type`s or kind strings; they are joined structurally (two dict types with different
+keys join to the keys both guarantee). Inside an if/elif/else branch, `narrowed_types` refines them by the tests.
 """
 from __future__ import annotations
 
@@ -16,10 +17,23 @@ import ast
 from typing import Callable
 
 from pyawssfn.compiler.expressions import INPLACE
+from pyawssfn.compiler.statement_kinds import unhandled
 from pyawssfn.compiler.types.model import Maybe, Type, as_kind, join_all, same
 
 _UNKNOWN = None
 _MAX_ROUNDS = 20
+_CAUGHT = "_pyawssfn_caught_error"
+# What `except E as e` binds on the machine: {"Error": name, "Cause": message}, both always there (str(e), e.error
+# and e.cause read them).
+CAUGHT_ERROR = Type("dict", None, {"Error": (Type("str"), True), "Cause": (Type("str"), True)})
+
+# The statement kinds _Sites has a rule for: the binding ones below, and those that bind nothing themselves (their
+# parts are walked). Any other kind raises, so that a new construct cannot slip past the static types silently.
+_STATEMENT_RULES = frozenset({
+    ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Import,
+    ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Global, ast.Nonlocal,
+    ast.Pass, ast.Expr, ast.If, ast.While, ast.Try, ast.Return, ast.Raise, ast.Break, ast.Continue, ast.Assert,
+})
 
 
 class _Sites(ast.NodeVisitor):
@@ -29,6 +43,11 @@ class _Sites(ast.NodeVisitor):
     def __init__(self) -> None:
         self.sites: dict[str, list[ast.expr]] = {}
         self.untyped: set[str] = set()
+
+    def visit(self, node: ast.AST) -> None:
+        if isinstance(node, ast.stmt) and type(node) not in _STATEMENT_RULES:
+            unhandled("static types", node)
+        super().visit(node)
 
     def _untyped_targets(self, t: ast.AST) -> None:
         self.untyped.update(n.id for n in ast.walk(t) if isinstance(n, ast.Name))
@@ -76,8 +95,10 @@ class _Sites(ast.NodeVisitor):
     visit_AsyncFor = visit_For
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
-        if node.name:
-            self.untyped.add(node.name)
+        if node.name:  # the machine's error object (compiler/lower/support.error_object), a dict of two strings
+            marker = ast.copy_location(ast.Constant(None), node)
+            setattr(marker, _CAUGHT, True)
+            self.sites.setdefault(node.name, []).append(marker)
         self.generic_visit(node)
 
     def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
@@ -189,6 +210,8 @@ def infer_name_types(fn: ast.FunctionDef | ast.Lambda, static_type: Callable[[as
         return name_type
 
     def type_of(value: ast.expr, types: dict[str, str | None]) -> str | None:
+        if getattr(value, _CAUGHT, False):
+            return CAUGHT_ERROR
         step = _step_call(value, steps)
         return steps[step] if step is not None else static_type(value, lookup(types))
 
@@ -279,3 +302,19 @@ def assigned_names(body: list[ast.stmt]) -> set[str]:
                                                           defaults=[]), body=body, decorator_list=[])
     sites, untyped = _binding_sites(holder)
     return set(sites) | untyped | _mutated(holder)
+
+
+def narrowed_types(types: dict, false_tests: list[ast.expr], true_test: ast.expr | None,
+                   body: list[ast.stmt]) -> dict:
+    """`types` inside a branch that runs when each of `false_tests` was false and `true_test` (if any) true: an
+    `elif` body, or the final `else` with true_test None. Names the branch rebinds or changes keep their types."""
+    out = dict(types)
+    for t in false_tests:
+        out.update(narrowing(t, out.get)[1])
+    if true_test is not None:
+        out.update(narrowing(true_test, out.get)[0])
+    changed = assigned_names(body)
+    for name, t in out.items():
+        if name in changed and not same(t, types.get(name)):
+            out[name] = types.get(name)
+    return {k: v for k, v in out.items() if v is not None}
