@@ -23,6 +23,7 @@ from pyawssfn import _pyrun_resources as _resources
 from pyawssfn._budget import CAUSE as BUDGET_CAUSE, ERROR as BUDGET_ERROR, BudgetExceeded, work_budget
 from pyawssfn._dispatch import call_step
 from pyawssfn._pyrun_context import DEFAULT_EXECUTION, StepContexts
+from pyawssfn._step_types import check_result
 from pyawssfn._pyrun_support import (  # noqa: F401 (re-exported: the names users and tests know)
     _NO_MOCK, CallbackUnavailable, MissingMock, PyRunError, _as_callback_spec, _ExecutorResponses, _find_mock,
     _json_problem, _marshal_error, _named_error, _payload_text, find_workflow, json_loads, json_round_trip,
@@ -391,7 +392,8 @@ class _Run:
         self.step_deadline = None if timeout is None else self.elapsed + timeout
         try:
             with self.contexts.serving(site):
-                result = call_step(fn, json_round_trip(kwargs), token, self.contexts.wrappers)
+                result = check_result(name, raw, call_step(fn, json_round_trip(kwargs), token,
+                                                            self.contexts.wrappers))  # the annotation's promise
         except _StepTimedOut:
             call.error, call.cause = "States.Timeout", ""
             raise self._mark(sfn.named_error("States.Timeout"), name) from None
