@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
+from pyawssfn.compiler.statement_kinds import unhandled
+
 _MUTATING = {"append", "extend", "update", "insert", "pop", "remove", "clear", "sort", "reverse", "setdefault",
              "popitem", "add", "discard"}
 _SHALLOW_COPIES = {"list", "dict", "sorted", "tuple", "reversed"}
@@ -147,72 +149,97 @@ class AliasCheck:
             self.stmt(s)
 
     def stmt(self, s: ast.stmt) -> None:
-        if isinstance(s, ast.Assign):
-            for t in s.targets:
-                self.target(t, s.value, s)
-        elif isinstance(s, ast.AnnAssign) and s.value is not None:
+        method = getattr(self, "stmt_" + type(s).__name__, None)
+        if method is None:
+            unhandled("aliasing", s)   # nothing to do for a kind the lowerer refuses
+        else:
+            method(s)
+
+    def stmt_Pass(self, s: ast.stmt) -> None:
+        """Shares nothing."""
+
+    # raise, assert and break/continue only read values; a nested function (a parallel branch) is checked when
+    # its own lowerer runs.
+    stmt_Break = stmt_Continue = stmt_Raise = stmt_Assert = stmt_FunctionDef = stmt_Pass
+
+    def stmt_Assign(self, s: ast.Assign) -> None:
+        for t in s.targets:
+            self.target(t, s.value, s)
+
+    def stmt_AnnAssign(self, s: ast.AnnAssign) -> None:
+        if s.value is not None:
             self.target(s.target, s.value, s)
-        elif isinstance(s, ast.AugAssign):
-            if isinstance(s.target, ast.Name):
-                if isinstance(s.op, ast.Add) and isinstance(s.value, (ast.List, ast.ListComp, ast.Tuple)):
-                    self.mutate(s, s.target)
-                    self.store(s.value)
-            elif isinstance(s.target, ast.Subscript):
-                self.mutate(s, s.target.value)
-        elif isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and isinstance(s.value.func, ast.Attribute) \
-                and s.value.func.attr in _MUTATING:
-            call = s.value
-            self.mutate(s, call.func.value)
-            for a in call.args:
-                if call.func.attr in ("append", "insert", "add", "setdefault"):
-                    self.store(a)
-                else:  # extend/update: the elements are shared
-                    self.deep |= self.top_names(a) | self.elements_shared(a) | self.contained(a)
-                    self.aliased |= self.contained(a)
-            base = call.func.value
-            while isinstance(base, ast.Subscript):
-                base = base.value
-            if isinstance(base, ast.Name) and any(self.top_names(a) | self.contained(a) | self.elements_shared(a)
-                                                  for a in call.args):
-                self.deep.add(base.id)
-        elif isinstance(s, ast.For):
-            is_range = isinstance(s.iter, ast.Call) and isinstance(s.iter.func, ast.Name) and \
-                s.iter.func.id == "range"
-            iterated = _iterated_names(s.iter)
-            self.iterating.extend(iterated)
-            for _ in range(2):
-                for n in _names(s.target):
-                    if is_range:
-                        self.bind(n, ast.Constant(value=0))
-                    else:
-                        self.aliased.add(n)
-                        self.deep.add(n)
-                if not is_range:
-                    self.deep |= self.top_names(s.iter) | self.elements_shared(s.iter)
-                self.block(s.body)
-            for _ in iterated:
-                self.iterating.pop()
-            self.block(s.orelse)
-        elif isinstance(s, ast.While):
+
+    def stmt_AugAssign(self, s: ast.AugAssign) -> None:
+        if isinstance(s.target, ast.Name):
+            if isinstance(s.op, ast.Add) and isinstance(s.value, (ast.List, ast.ListComp, ast.Tuple)):
+                self.mutate(s, s.target)
+                self.store(s.value)
+        elif isinstance(s.target, ast.Subscript):
+            self.mutate(s, s.target.value)
+
+    def stmt_Expr(self, s: ast.Expr) -> None:
+        if not (isinstance(s.value, ast.Call) and isinstance(s.value.func, ast.Attribute)
+                and s.value.func.attr in _MUTATING):
+            return
+        call = s.value
+        self.mutate(s, call.func.value)
+        for a in call.args:
+            if call.func.attr in ("append", "insert", "add", "setdefault"):
+                self.store(a)
+            else:  # extend/update: the elements are shared
+                self.deep |= self.top_names(a) | self.elements_shared(a) | self.contained(a)
+                self.aliased |= self.contained(a)
+        base = call.func.value
+        while isinstance(base, ast.Subscript):
+            base = base.value
+        if isinstance(base, ast.Name) and any(self.top_names(a) | self.contained(a) | self.elements_shared(a)
+                                              for a in call.args):
+            self.deep.add(base.id)
+
+    def stmt_For(self, s: ast.For) -> None:
+        is_range = isinstance(s.iter, ast.Call) and isinstance(s.iter.func, ast.Name) and \
+            s.iter.func.id == "range"
+        iterated = _iterated_names(s.iter)
+        self.iterating.extend(iterated)
+        for _ in range(2):
+            for n in _names(s.target):
+                if is_range:
+                    self.bind(n, ast.Constant(value=0))
+                else:
+                    self.aliased.add(n)
+                    self.deep.add(n)
+            if not is_range:
+                self.deep |= self.top_names(s.iter) | self.elements_shared(s.iter)
             self.block(s.body)
-            self.block(s.body)
-            self.block(s.orelse)
-        elif isinstance(s, ast.If):
-            self.block(s.body)
-            self.block(s.orelse)
-        elif isinstance(s, ast.Try):
-            if s.finalbody:
-                self.finally_depth += 1
-            self.block(s.body)
-            for h in s.handlers:
-                if h.name:
-                    self.bind(h.name, ast.Constant(value=None))
-                self.block(h.body)
-            self.block(s.orelse)
-            if s.finalbody:
-                self.finally_depth -= 1
-            self.block(s.finalbody)
-        elif isinstance(s, ast.Return) and s.value is not None and self.finally_depth:
+        for _ in iterated:
+            self.iterating.pop()
+        self.block(s.orelse)
+
+    def stmt_While(self, s: ast.While) -> None:
+        self.block(s.body)
+        self.block(s.body)
+        self.block(s.orelse)
+
+    def stmt_If(self, s: ast.If) -> None:
+        self.block(s.body)
+        self.block(s.orelse)
+
+    def stmt_Try(self, s: ast.Try) -> None:
+        if s.finalbody:
+            self.finally_depth += 1
+        self.block(s.body)
+        for h in s.handlers:
+            if h.name:
+                self.bind(h.name, ast.Constant(value=None))
+            self.block(h.body)
+        self.block(s.orelse)
+        if s.finalbody:
+            self.finally_depth -= 1
+        self.block(s.finalbody)
+
+    def stmt_Return(self, s: ast.Return) -> None:
+        if s.value is not None and self.finally_depth:
             self.store(s.value)
 
     def target(self, t: ast.AST, value: ast.AST, s: ast.stmt) -> None:

@@ -1,11 +1,18 @@
-"""IR -> ASL (JSONata + Variables): dead-assignment removal, unique readable state names, deterministic JSON."""
+"""IR -> ASL (JSONata + Variables): dead-assignment removal, unique readable state names, deterministic JSON.
+
+The one place that knows ASL's field names and their order: each IR state kind (ir.py) is written by a method of
+_Emitter."""
 from __future__ import annotations
 
 import json
 from typing import Any
 
 from pyawssfn.compiler.choices import merge_choices
-from pyawssfn.compiler.ir import Graph, Node, can_fail, evaluates, field_variables, variables
+from pyawssfn.compiler.frontend import RetrySpec
+from pyawssfn.compiler.ir import (
+    Catching, Choice, Fail, Graph, Map, Node, Parallel, Pass, Succeed, Task, Wait, can_fail, evaluates, field_variables,
+    variables,
+)
 from pyawssfn.compiler.naming import unique_state_names
 
 
@@ -23,7 +30,7 @@ def _tmpl(expr: str) -> Any:
 def _skip(n: Node | None) -> Node | None:
     """Follow Pass states that do nothing (no Assign, no Output) to the state they lead to."""
     seen = set()
-    while n is not None and n.type == "Pass" and not n.assign and n.output is None and n.next is not None \
+    while n is not None and type(n) is Pass and not n.assign and n.output is None and n.next is not None \
             and id(n) not in seen:
         seen.add(id(n))
         n = n.next
@@ -33,10 +40,8 @@ def _skip(n: Node | None) -> Node | None:
 def _graphs(g: Graph) -> list[Graph]:
     out = [g]
     for n in g.nodes:
-        for b in n.branches:
-            out += _graphs(b)
-        if n.processor is not None:
-            out += _graphs(n.processor)
+        for sub in n.subgraphs():
+            out += _graphs(sub)
     return out
 
 
@@ -49,7 +54,7 @@ def _reachable(g: Graph) -> list[Node]:
         if n is None or id(n) in seen:
             continue
         seen.add(id(n))
-        todo += [_skip(n.next), _skip(n.default)] + [_skip(r.next) for r in n.rules] + [_skip(c.next) for c in n.catch]
+        todo += [_skip(x) for x in n.successors()]
     return [n for n in g.nodes if id(n) in seen]
 
 
@@ -69,15 +74,26 @@ def _expressions(n: Node) -> list[str]:
     out: list[str] = []
     if n.output is not None:
         out.append(n.output)
-    for r in n.rules:
-        out.append(r.condition)
-        out += list(r.assign.values())
-    for c in n.catch:
-        out += list(c.assign.values())
-        if c.output:
-            out.append(c.output)
+    if isinstance(n, Choice):
+        for r in n.rules:
+            out.append(r.condition)
+            out += list(r.assign.values())
+    if isinstance(n, Catching):
+        for c in n.catch:
+            out += list(c.assign.values())
+            if c.output:
+                out.append(c.output)
     out += list(n.assign.values())
     return out
+
+
+def _assign_holders(n: Node) -> list[Any]:
+    """The state and its transitions that carry an Assign (Choice rules, Catch clauses)."""
+    if isinstance(n, Choice):
+        return [n] + n.rules
+    if isinstance(n, Catching):
+        return [n] + n.catch
+    return [n]
 
 
 def remove_dead_assignments(nodes: list[Node]) -> None:
@@ -85,12 +101,12 @@ def remove_dead_assignments(nodes: list[Node]) -> None:
     while True:
         refs: set[str] = set()
         for n in nodes:
-            field_variables(n.fields, refs)
+            field_variables(n.templates(), refs)
             for e in _expressions(n):
                 refs |= variables(e)
         changed = False
         for n in nodes:
-            for holder in [n] + n.rules + n.catch:
+            for holder in _assign_holders(n):
                 for k in list(holder.assign):
                     if k in refs:
                         continue
@@ -109,7 +125,7 @@ def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: str) -> bool:
     others = [x for k, x in holder.assign.items() if k != key]
     fields: list[str] = []
     if holder is n:
-        _strings(n.fields, fields)
+        _strings(n.templates(), fields)
         if n.output is not None:
             others.append(n.output)
     return any(evaluates(v, o) for o in others) or any(evaluates(v, f, template=True) for f in fields)
@@ -117,7 +133,7 @@ def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: str) -> bool:
 
 def _simplify_choices(nodes: list[Node]) -> None:
     for n in nodes:
-        if n.type == "Choice" and n.default is None and n.rules and n.rules[-1].condition == "true" \
+        if isinstance(n, Choice) and n.default is None and n.rules and n.rules[-1].condition == "true" \
                 and not n.rules[-1].assign and len(n.rules) > 1:
             n.default = n.rules.pop().next
 
@@ -133,78 +149,132 @@ def generate(graph: Graph, comment: str) -> tuple[dict, dict[str, int]]:
     def visit(g: Graph) -> None:
         for n in _reachable(g):
             order.append(n)
-            for b in n.branches:
-                visit(b)
-            if n.processor is not None:
-                visit(n.processor)
+            for sub in n.subgraphs():
+                visit(sub)
 
     visit(graph)
     names = unique_state_names([(id(n), n.name, n.line) for n in order])
     source_map = {names[id(n)]: n.line for n in order}
-    name_of = lambda n: names[id(_skip(n))]  # noqa: E731
+    body = _Emitter(names).graph_json(graph)
+    definition = {"Comment": comment, "QueryLanguage": "JSONata", **body}
+    return definition, source_map
 
-    def graph_json(g: Graph) -> dict:
+
+class _Emitter:
+    """The ASL of the states, named by ``names`` (id of a node -> its unique state name)."""
+
+    def __init__(self, names: dict[int, str]):
+        self.names = names
+
+    def name_of(self, n: Node) -> str:
+        return self.names[id(_skip(n))]
+
+    def graph_json(self, g: Graph) -> dict:
         states = {}
         for n in _reachable(g):
-            states[name_of(n)] = state_json(n)
-        return {"StartAt": name_of(g.start), "States": states}
+            states[self.name_of(n)] = self.state_json(n)
+        return {"StartAt": self.name_of(g.start), "States": states}
 
+    @staticmethod
     def assign_json(a: dict[str, str]) -> dict:
         return {k: _tmpl(v) for k, v in a.items()}
 
-    def transition(n: Node, d: dict) -> None:
+    def transition(self, n: Node, d: dict) -> None:
         if n.end or n.next is None:
             d["End"] = True
         else:
-            d["Next"] = name_of(n.next)
+            d["Next"] = self.name_of(n.next)
 
-    def state_json(n: Node) -> dict:
+    def state_json(self, n: Node) -> dict:
         d: dict[str, Any] = {"Type": n.type}
-        t = n.type
-        if t == "Choice":
-            choices = []
-            for r in n.rules:
-                c: dict[str, Any] = {"Condition": "{% " + r.condition + " %}"}
-                if r.assign:
-                    c["Assign"] = assign_json(r.assign)
-                c["Next"] = name_of(r.next)
-                choices.append(c)
-            d["Choices"] = choices
-            if n.default is not None:
-                d["Default"] = name_of(n.default)
-            if n.assign:
-                d["Assign"] = assign_json(n.assign)
-            return d
-        if t == "Parallel":
-            d["Branches"] = [graph_json(b) for b in n.branches]
-        if t == "Map":
-            proc = graph_json(n.processor)
-            d["ItemProcessor"] = {"ProcessorConfig": n.processor_config, **proc}
-        d.update(n.fields)
-        if t in ("Succeed", "Fail"):
+        if isinstance(n, Choice):
+            return self.choice_json(n, d)
+        if isinstance(n, (Succeed, Fail)):
+            if isinstance(n, Fail):
+                d["Error"] = n.error
+                d["Cause"] = n.cause
             if n.output is not None:
                 d["Output"] = _tmpl(n.output)
             return d
-        if n.retry:
-            d["Retry"] = n.retry
-        if n.catch:
-            cs = []
-            for c in n.catch:
-                cj: dict[str, Any] = {"ErrorEquals": c.errors}
-                if c.assign:
-                    cj["Assign"] = assign_json(c.assign)
-                if c.output is not None:
-                    cj["Output"] = _tmpl(c.output)
-                cj["Next"] = name_of(c.next)
-                cs.append(cj)
-            d["Catch"] = cs
+        if isinstance(n, Task):
+            self.task_fields(n, d)
+        elif isinstance(n, Parallel):
+            d["Branches"] = [self.graph_json(b) for b in n.branches]
+            if n.arguments is not None:
+                d["Arguments"] = n.arguments
+        elif isinstance(n, Map):
+            self.map_fields(n, d)
+        elif isinstance(n, Wait):
+            if n.timestamp is None:
+                d["Seconds"] = n.seconds
+            else:
+                d["Timestamp"] = n.timestamp
+        if isinstance(n, Catching):
+            if n.retry:
+                d["Retry"] = [_retrier_json(r) for r in n.retry]
+            if n.catch:
+                d["Catch"] = self.catch_json(n)
         if n.assign:
-            d["Assign"] = assign_json(n.assign)
+            d["Assign"] = self.assign_json(n.assign)
         if n.output is not None:
             d["Output"] = _tmpl(n.output)
-        transition(n, d)
+        self.transition(n, d)
         return d
 
-    body = graph_json(graph)
-    definition = {"Comment": comment, "QueryLanguage": "JSONata", **body}
-    return definition, source_map
+    def choice_json(self, n: Choice, d: dict[str, Any]) -> dict:
+        choices = []
+        for r in n.rules:
+            c: dict[str, Any] = {"Condition": "{% " + r.condition + " %}"}
+            if r.assign:
+                c["Assign"] = self.assign_json(r.assign)
+            c["Next"] = self.name_of(r.next)
+            choices.append(c)
+        d["Choices"] = choices
+        if n.default is not None:
+            d["Default"] = self.name_of(n.default)
+        if n.assign:
+            d["Assign"] = self.assign_json(n.assign)
+        return d
+
+    @staticmethod
+    def task_fields(n: Task, d: dict[str, Any]) -> None:
+        d["Resource"] = n.resource
+        d["Arguments"] = n.arguments
+        if n.timeout is not None:
+            d["TimeoutSeconds"] = n.timeout
+        if n.heartbeat is not None:
+            d["HeartbeatSeconds"] = n.heartbeat
+
+    def map_fields(self, n: Map, d: dict[str, Any]) -> None:
+        config = {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"} if n.distributed else {"Mode": "INLINE"}
+        d["ItemProcessor"] = {"ProcessorConfig": config, **self.graph_json(n.processor)}
+        d["Items"] = n.items
+        d["ItemSelector"] = n.item_selector
+        if n.max_concurrency is not None:
+            d["MaxConcurrency"] = n.max_concurrency
+        if n.tolerated_failure_count is not None:
+            d["ToleratedFailureCount"] = n.tolerated_failure_count
+        if n.tolerated_failure_percentage is not None:
+            d["ToleratedFailurePercentage"] = n.tolerated_failure_percentage
+
+    def catch_json(self, n: Catching) -> list[dict]:
+        cs = []
+        for c in n.catch:
+            cj: dict[str, Any] = {"ErrorEquals": c.errors}
+            if c.assign:
+                cj["Assign"] = self.assign_json(c.assign)
+            if c.output is not None:
+                cj["Output"] = _tmpl(c.output)
+            cj["Next"] = self.name_of(c.next)
+            cs.append(cj)
+        return cs
+
+
+def _retrier_json(r: RetrySpec) -> dict:
+    out: dict[str, Any] = {"ErrorEquals": list(r.errors), "IntervalSeconds": r.interval,
+                           "MaxAttempts": r.max_attempts, "BackoffRate": float(r.backoff)}
+    if r.max_delay is not None:
+        out["MaxDelaySeconds"] = r.max_delay
+    if r.jitter is not None:
+        out["JitterStrategy"] = r.jitter
+    return out

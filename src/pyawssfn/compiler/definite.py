@@ -7,129 +7,169 @@ from __future__ import annotations
 
 import ast
 
+from pyawssfn.compiler.statement_kinds import unhandled
+
+# The names bound on every path so far; None: no path reaches here (after return, raise, break, continue).
+Bound = "frozenset[str] | None"
 
 
 def maybe_unbound_reads(fn: ast.FunctionDef, local_names: set[str]) -> set[tuple[int, int]]:
     """(line, col) of every read of a local variable that may happen before the variable is assigned."""
-    out: set[tuple[int, int]] = set()
     a = fn.args
     params = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}
+    analysis = _DefiniteAssignment(local_names)
+    analysis.block(fn.body, frozenset(params))
+    return analysis.out
 
-    def loads(node: ast.AST | None, bound: frozenset, shadow: frozenset = frozenset()) -> None:
+
+def _names(t: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+def _meet(x, y):
+    if x is None:
+        return y
+    if y is None:
+        return x
+    return x & y
+
+
+class _DefiniteAssignment:
+    def __init__(self, local_names: set[str]):
+        self.local_names = local_names
+        self.out: set[tuple[int, int]] = set()
+
+    def loads(self, node: ast.AST | None, bound: frozenset, shadow: frozenset = frozenset()) -> None:
         if node is None:
             return
         if isinstance(node, ast.Name):
-            if isinstance(node.ctx, ast.Load) and node.id in local_names and node.id not in bound \
+            if isinstance(node.ctx, ast.Load) and node.id in self.local_names and node.id not in bound \
                     and node.id not in shadow:
-                out.add((node.lineno, node.col_offset))
+                self.out.add((node.lineno, node.col_offset))
             return
         if isinstance(node, ast.Lambda):
             return
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            inner = set(shadow)
-            for g in node.generators:
-                loads(g.iter, bound, frozenset(inner))
-                inner |= {n.id for n in ast.walk(g.target) if isinstance(n, ast.Name)}
-                for cond in g.ifs:
-                    loads(cond, bound, frozenset(inner))
-            if isinstance(node, ast.DictComp):
-                loads(node.key, bound, frozenset(inner))
-                loads(node.value, bound, frozenset(inner))
-            else:
-                loads(node.elt, bound, frozenset(inner))
+            self.comprehension_loads(node, bound, shadow)
             return
         for c in ast.iter_child_nodes(node):
-            loads(c, bound, shadow)
+            self.loads(c, bound, shadow)
 
-    def names(t: ast.AST) -> set[str]:
-        return {n.id for n in ast.walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    def comprehension_loads(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp,
+                            bound: frozenset, shadow: frozenset) -> None:
+        inner = set(shadow)
+        for g in node.generators:
+            self.loads(g.iter, bound, frozenset(inner))
+            inner |= {n.id for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+            for cond in g.ifs:
+                self.loads(cond, bound, frozenset(inner))
+        if isinstance(node, ast.DictComp):
+            self.loads(node.key, bound, frozenset(inner))
+            self.loads(node.value, bound, frozenset(inner))
+        else:
+            self.loads(node.elt, bound, frozenset(inner))
 
-    def meet(x, y):
-        if x is None:
-            return y
-        if y is None:
-            return x
-        return x & y
-
-    def target_loads(t: ast.AST, bound: frozenset) -> None:
+    def target_loads(self, t: ast.AST, bound: frozenset) -> None:
         # d[k] = v reads d and k; x = v reads nothing
         if isinstance(t, ast.Subscript):
-            loads(t.value, bound)
-            loads(t.slice, bound)
+            self.loads(t.value, bound)
+            self.loads(t.slice, bound)
         elif isinstance(t, (ast.Tuple, ast.List)):
             for e in t.elts:
-                target_loads(e, bound)
+                self.target_loads(e, bound)
         elif isinstance(t, ast.Attribute):
-            loads(t.value, bound)
+            self.loads(t.value, bound)
 
-    def block(stmts: list[ast.stmt], bound):
+    def block(self, stmts: list[ast.stmt], bound):
         for s in stmts:
             if bound is None:
                 return None
-            bound = stmt(s, bound)
+            bound = self.stmt(s, bound)
         return bound
 
-    def stmt(s: ast.stmt, bound: frozenset):
-        if isinstance(s, ast.Assign):
-            loads(s.value, bound)
-            for t in s.targets:
-                target_loads(t, bound)
-            return bound | {n for t in s.targets for n in names(t)}
-        if isinstance(s, ast.AnnAssign):
-            if s.value is None:
-                return bound
-            loads(s.value, bound)
-            target_loads(s.target, bound)
-            return bound | names(s.target)
-        if isinstance(s, ast.AugAssign):
-            loads(s.value, bound)
-            if isinstance(s.target, ast.Name):
-                if s.target.id in local_names and s.target.id not in bound:
-                    out.add((s.target.lineno, s.target.col_offset))
-                return bound | {s.target.id}
-            target_loads(s.target, bound)
-            return bound
-        if isinstance(s, ast.Expr):
-            loads(s.value, bound)
-            return bound
-        if isinstance(s, ast.If):
-            loads(s.test, bound)
-            return meet(block(s.body, bound), block(s.orelse, bound))
-        if isinstance(s, ast.While):
-            loads(s.test, bound)
-            block(s.body, bound)
-            block(s.orelse, bound)
-            return bound
-        if isinstance(s, ast.For):
-            loads(s.iter, bound)
-            block(s.body, bound | names(s.target))
-            block(s.orelse, bound)
-            return bound
-        if isinstance(s, ast.Try):
-            body = block(s.body, bound)
-            ends = [block(s.orelse, body) if body is not None else None]
-            for h in s.handlers:
-                ends.append(block(h.body, bound | ({h.name} if h.name else set())))
-            result = None
-            for e in ends:
-                result = meet(result, e) if result is not None else e
-            if s.finalbody:
-                block(s.finalbody, bound)  # its reads, on the paths where the least is bound
-                if result is not None:
-                    result = block(s.finalbody, result)
-            return result
-        if isinstance(s, (ast.Return, ast.Raise)):
-            loads(getattr(s, "value", None) or getattr(s, "exc", None), bound)
-            return None
-        if isinstance(s, (ast.Break, ast.Continue)):
-            return None
-        if isinstance(s, ast.FunctionDef):
-            return bound | {s.name}
-        if isinstance(s, ast.Assert):
-            loads(s.test, bound)
-            loads(s.msg, bound)
-            return bound
+    def stmt(self, s: ast.stmt, bound: frozenset):
+        method = getattr(self, "stmt_" + type(s).__name__, None)
+        if method is None:
+            unhandled("definite assignment", s)
+            return bound   # refused by the lowerer
+        return method(s, bound)
+
+    def stmt_Pass(self, s: ast.Pass, bound: frozenset):
         return bound
 
-    block(fn.body, frozenset(params))
-    return out
+    def stmt_Assign(self, s: ast.Assign, bound: frozenset):
+        self.loads(s.value, bound)
+        for t in s.targets:
+            self.target_loads(t, bound)
+        return bound | {n for t in s.targets for n in _names(t)}
+
+    def stmt_AnnAssign(self, s: ast.AnnAssign, bound: frozenset):
+        if s.value is None:
+            return bound
+        self.loads(s.value, bound)
+        self.target_loads(s.target, bound)
+        return bound | _names(s.target)
+
+    def stmt_AugAssign(self, s: ast.AugAssign, bound: frozenset):
+        self.loads(s.value, bound)
+        if isinstance(s.target, ast.Name):
+            if s.target.id in self.local_names and s.target.id not in bound:
+                self.out.add((s.target.lineno, s.target.col_offset))
+            return bound | {s.target.id}
+        self.target_loads(s.target, bound)
+        return bound
+
+    def stmt_Expr(self, s: ast.Expr, bound: frozenset):
+        self.loads(s.value, bound)
+        return bound
+
+    def stmt_If(self, s: ast.If, bound: frozenset):
+        self.loads(s.test, bound)
+        return _meet(self.block(s.body, bound), self.block(s.orelse, bound))
+
+    def stmt_While(self, s: ast.While, bound: frozenset):
+        self.loads(s.test, bound)
+        self.block(s.body, bound)
+        self.block(s.orelse, bound)
+        return bound
+
+    def stmt_For(self, s: ast.For, bound: frozenset):
+        self.loads(s.iter, bound)
+        self.block(s.body, bound | _names(s.target))
+        self.block(s.orelse, bound)
+        return bound
+
+    def stmt_Try(self, s: ast.Try, bound: frozenset):
+        body = self.block(s.body, bound)
+        ends = [self.block(s.orelse, body) if body is not None else None]
+        for h in s.handlers:
+            ends.append(self.block(h.body, bound | ({h.name} if h.name else set())))
+        result = None
+        for e in ends:
+            result = _meet(result, e) if result is not None else e
+        if s.finalbody:
+            self.block(s.finalbody, bound)  # its reads, on the paths where the least is bound
+            if result is not None:
+                result = self.block(s.finalbody, result)
+        return result
+
+    def stmt_Return(self, s: ast.Return, bound: frozenset):
+        self.loads(s.value, bound)
+        return None
+
+    def stmt_Raise(self, s: ast.Raise, bound: frozenset):
+        self.loads(s.exc, bound)
+        return None
+
+    def stmt_Break(self, s: ast.Break, bound: frozenset):
+        return None
+
+    stmt_Continue = stmt_Break
+
+    def stmt_FunctionDef(self, s: ast.FunctionDef, bound: frozenset):
+        return bound | {s.name}
+
+    def stmt_Assert(self, s: ast.Assert, bound: frozenset):
+        self.loads(s.test, bound)
+        self.loads(s.msg, bound)
+        return bound

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pyawssfn.jsonata.parse import parse_cached, template as _template
 from pyawssfn.jsonata.printer import to_text
@@ -17,25 +17,126 @@ from pyawssfn.jsonata.tree import (
     Array, Block, Bool, Dot, Expr, Filter, Name, Null, Num, Object, Str, Var, states_field, states_fields,
 )
 
+if TYPE_CHECKING:
+    from pyawssfn.compiler.frontend import RetrySpec
+
 
 @dataclass(eq=False)
 class Node:
-    type: str                   # Task, Choice, Pass, Wait, Parallel, Map, Succeed, Fail
+    """A state. Its kind is its class (Task, Choice, Pass, Wait, Parallel, Map, Succeed, Fail); each kind holds what
+    it needs, as values, and codegen.py alone turns them into ASL fields in ASL's order."""
+    type: ClassVar[str] = ""    # the state kind's name
     name: str                   # readable base name from the source
     line: int
-    fields: dict[str, Any] = field(default_factory=dict)   # type-specific fields, in output order
     assign: dict[str, str] = field(default_factory=dict)
     output: str | None = None
     end: bool = False
     next: "Node | None" = None
-    retry: list[dict] = field(default_factory=list)
-    catch: list["Catcher"] = field(default_factory=list)
-    rules: list["Rule"] = field(default_factory=list)      # Choice
-    default: "Node | None" = None                          # Choice
-    branches: list["Graph"] = field(default_factory=list)  # Parallel
-    processor: "Graph | None" = None                       # Map
-    processor_config: dict | None = None
     cover: Any = None        # the try handler (or finally) its Catch sends an expression's error to; None: none
+
+    def templates(self) -> list[Any]:
+        """The values of its fields that may hold {% %} templates (payloads, times, items, error and cause)."""
+        return []
+
+    def successors(self) -> list["Node | None"]:
+        return [self.next]
+
+    def subgraphs(self) -> list["Graph"]:
+        return []
+
+
+@dataclass(eq=False)
+class Pass(Node):
+    type: ClassVar[str] = "Pass"
+
+
+@dataclass(eq=False)
+class Succeed(Node):
+    type: ClassVar[str] = "Succeed"
+
+
+@dataclass(eq=False)
+class Fail(Node):
+    type: ClassVar[str] = "Fail"
+    error: Any = None           # a JSON value or a {% %} template
+    cause: Any = None
+
+    def templates(self) -> list[Any]:
+        return [self.error, self.cause]
+
+
+@dataclass(eq=False)
+class Wait(Node):
+    type: ClassVar[str] = "Wait"
+    seconds: Any = None         # exactly one of the two: a whole number or a template
+    timestamp: Any = None
+
+    def templates(self) -> list[Any]:
+        return [self.seconds if self.timestamp is None else self.timestamp]
+
+
+@dataclass(eq=False)
+class Choice(Node):
+    type: ClassVar[str] = "Choice"
+    rules: list["Rule"] = field(default_factory=list)
+    default: "Node | None" = None
+
+    def successors(self) -> list["Node | None"]:
+        return [self.next, self.default] + [r.next for r in self.rules]
+
+
+@dataclass(eq=False)
+class Catching(Node):
+    """The kinds that retry and catch a failure (Task, Parallel, Map)."""
+    retry: list[RetrySpec] = field(default_factory=list)
+    catch: list["Catcher"] = field(default_factory=list)
+
+    def successors(self) -> list["Node | None"]:
+        return [self.next] + [c.next for c in self.catch]
+
+
+@dataclass(eq=False)
+class Task(Catching):
+    type: ClassVar[str] = "Task"
+    resource: str = ""
+    arguments: Any = None
+    timeout: int | None = None      # seconds
+    heartbeat: int | None = None
+
+    def templates(self) -> list[Any]:
+        return [self.arguments]
+
+
+@dataclass(eq=False)
+class Parallel(Catching):
+    type: ClassVar[str] = "Parallel"
+    branches: list["Graph"] = field(default_factory=list)
+    arguments: Any = None
+
+    def templates(self) -> list[Any]:
+        return [self.arguments]
+
+    def subgraphs(self) -> list["Graph"]:
+        return list(self.branches)
+
+
+@dataclass(eq=False)
+class Map(Catching):
+    type: ClassVar[str] = "Map"
+    items: Any = None
+    item_selector: Any = None
+    processor: "Graph | None" = None
+    distributed: bool = False
+    max_concurrency: Any = None     # a number or a template; None: unlimited
+    tolerated_failure_count: Any = None
+    tolerated_failure_percentage: Any = None
+
+    def templates(self) -> list[Any]:
+        return [self.items, self.item_selector, self.max_concurrency, self.tolerated_failure_count,
+                self.tolerated_failure_percentage]
+
+    def subgraphs(self) -> list["Graph"]:
+        return [self.processor] if self.processor is not None else []
 
 
 @dataclass(eq=False)

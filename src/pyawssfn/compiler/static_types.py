@@ -13,9 +13,17 @@ import ast
 from typing import Callable
 
 from pyawssfn.compiler.expressions import INPLACE
+from pyawssfn.compiler.statement_kinds import unhandled
 
 _UNKNOWN = None
 _MAX_ROUNDS = 20
+# The statement kinds _binding_sites has a rule for: the binding ones below, and those that bind nothing themselves
+# (their parts are walked).
+_STATEMENT_RULES = frozenset({
+    ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Import,
+    ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Global, ast.Nonlocal,
+    ast.Pass, ast.Expr, ast.If, ast.While, ast.Try, ast.Return, ast.Raise, ast.Break, ast.Continue, ast.Assert,
+})
 
 
 def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[str]]:
@@ -36,6 +44,8 @@ def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[
         # d[k] = v and d.a = v mutate, they do not rebind: a list stays a list, a dict a dict.
 
     def walk(node: ast.AST) -> None:
+        if isinstance(node, ast.stmt) and type(node) not in _STATEMENT_RULES:
+            unhandled("static types", node)
         if isinstance(node, ast.Assign):
             for t in node.targets:
                 bind(t, node.value)

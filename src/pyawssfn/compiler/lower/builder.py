@@ -1,0 +1,410 @@
+"""The builder of one workflow or branch function: the state of its lowering and the plumbing every construct uses.
+
+The lowerer walks a workflow's body keeping a *frontier*: the exits through which control leaves the code lowered so
+far, each with the pure assignments made since its last state (see ir.py). A statement that needs a state (a step
+call, an if, a loop, ...) connects every exit of the frontier to that state; pure statements only extend the envs, so
+they end up in the ``Assign`` of a neighbouring state. The statements themselves are lowered by the transform_*
+functions of the modules beside this one (visitor.py says which); break/continue/return/raise and each state's Catch
+ask the control stack (nonlocalcontrol.py) where they go.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import json
+from typing import Any, Callable
+
+from pyawssfn.compiler.aliasing import check_aliasing
+from pyawssfn.compiler.definite import maybe_unbound_reads
+from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type
+from pyawssfn.compiler.frontend import PREDICATES
+from pyawssfn.compiler.ir import (
+    DefaultOf, Exit, Fail, Graph, Map, Node, Parallel, Pass, Rule, StartHolder, Task, Wait, atomic, can_fail, evaluates,
+)
+from pyawssfn.compiler.lower import controlflow, errors, hoisting, statements, visitor
+from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, NonlocalControl
+from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_strings, has_template, message_of
+from pyawssfn.compiler.static_types import infer_name_types
+from pyawssfn.jsonata.printer import plain_name as _plain_key
+
+
+class FunctionLowerer:
+    def __init__(self, shared: Shared, fn: ast.FunctionDef | ast.Lambda, graph: Graph, *, top: bool,
+                 outer: dict[str, str] | None = None, outer_types: dict[str, str] | None = None):
+        self.s = shared
+        self.info = shared.info
+        self.fn = fn
+        self.graph = graph
+        self.top = top
+        self.outer = dict(outer or {})
+        self.vars: dict[str, str] = {}
+        self.exc_vars: set[str] = set()
+        self.nested_defs: dict[str, ast.FunctionDef] = {}
+        self.control: list[NonlocalControl] = [BaseNonlocalControl()]
+        self.synthetic: dict[str, Callable[[], str]] = {}
+        self.cur_env: dict[str, str] = {}
+        self._syn_counter = 0
+        self.tr = ExpressionTranslator(self._resolve_name, self.report, set(), set(), name_type=self._name_type)
+        self.types = self._infer_types(outer_types or {})
+        self.frontier: list[Exit] = [Exit(StartHolder(), {})]
+        self.start_pending: tuple[Node, dict[str, str]] | None = None
+        self.cur_line = self.fn_line()
+        self.checked: set[tuple[int, str]] = set()   # (holder, value) pairs whose evaluation place is settled
+        self.param_reads: set[str] = set()
+        self._declare_locals()
+        self.maybe_unbound: set[tuple[int, int]] = set()
+        if isinstance(fn, ast.FunctionDef):
+            check_aliasing(fn, self.report, lambda c: self.classify(c) is not None)
+            self.maybe_unbound = maybe_unbound_reads(fn, set(self.vars))
+
+    def _infer_types(self, outer_types: dict[str, str]) -> dict[str, str]:
+        fixed = {k: _static_type(v) for k, v in self.info.constants.items()}
+        fixed.update({k: t for k, t in outer_types.items() if k in self.outer})
+        probe = ExpressionTranslator(lambda n: "$" + n.id, lambda *a: None)
+
+        def static_type(expr: ast.expr, name_type) -> str | None:
+            probe.name_type = name_type
+            return probe.static_type(expr)
+
+        return infer_name_types(self.fn, static_type, fixed)
+
+    def _name_type(self, node: ast.Name) -> str | None:
+        if node.id in self.synthetic:
+            return None
+        return self.types.get(node.id)
+
+    def report(self, node: ast.AST, what: str, instead: str = "") -> None:
+        self.s.reporter.report(node, what, instead)
+
+    def fail(self, node: ast.AST, what: str, instead: str = "") -> "Abort":
+        self.report(node, what, instead)
+        return Abort()
+
+    def _declare_locals(self) -> None:
+        fn = self.fn
+        names: list[str] = []
+        params: list[ast.arg] = []
+        if isinstance(fn, ast.FunctionDef):
+            a = fn.args
+            params = a.posonlyargs + a.args + a.kwonlyargs
+            if a.vararg or a.kwarg:
+                self.report(a.vararg or a.kwarg, "a workflow or branch cannot take *args or **kwargs",
+                            "name each input parameter")
+            if not self.top and params:
+                self.report(params[0], "a parallel branch takes no parameters",
+                            "read the workflow's variables directly in the nested function")
+            for stmt in fn.body:
+                names.extend(assigned_names(stmt))
+        else:
+            if fn.args.args or fn.args.vararg or fn.args.kwarg:
+                self.report(fn, "a parallel branch takes no parameters", "write lambda: step(x)")
+        for p in params:
+            names.insert(0, p.arg)
+        seen: list[str] = []
+        for n in names:
+            if n not in seen:
+                seen.append(n)
+        for n in seen:
+            if self.top:
+                self.vars[n] = self.s.names.for_python(n)
+            elif n in self.s.names.used:
+                self.vars[n] = self.s.names.fresh(n)
+            else:
+                self.vars[n] = self.s.names.for_python(n)
+        if self.top and isinstance(fn, ast.FunctionDef):
+            env = self.frontier[0].env
+            a = fn.args
+            positional = a.posonlyargs + a.args
+            defaults: dict[str, ast.expr] = {}
+            for p, d in zip(positional[len(positional) - len(a.defaults):], a.defaults):
+                defaults[p.arg] = d
+            for p, d in zip(a.kwonlyargs, a.kw_defaults):
+                if d is not None:
+                    defaults[p.arg] = d
+            for p in params:
+                src = "$states.input." + p.arg if _plain_key(p.arg) else f"$lookup($states.input, {json.dumps(p.arg)})"
+                if p.arg in defaults:
+                    try:
+                        dv = self.tr.literal_value(defaults[p.arg])
+                    except NotConstant:
+                        self.report(defaults[p.arg], "a workflow parameter's default must be a JSON literal",
+                                    "use a constant such as 0, '' or None")
+                        dv = None
+                    src = f"$exists({src}) ? {src} : {json.dumps(dv)}"
+                else:
+                    # Python cannot call the workflow without it; undefined would silently vanish from a list or
+                    # dict on the machine.
+                    msg = json.dumps(f"The execution input has no field {p.arg!r}")
+                    src = f"$exists({src}) ? {src} : $error({msg})"
+                env[self.vars[p.arg]] = src
+                self.param_reads.add(src)
+
+    def fresh(self, hint: str) -> str:
+        return self.s.names.fresh(hint)
+
+    def syn(self, render: Callable[[], str]) -> ast.Name:
+        self._syn_counter += 1
+        ident = f"\x00syn{self._syn_counter}"
+        self.synthetic[ident] = render
+        return ast.Name(id=ident, ctx=ast.Load())
+
+    def var_name(self, var: str) -> ast.Name:
+        """An AST name that reads ASL variable ``var`` (temporaries have no Python name)."""
+        ident = "\x00var:" + var
+        return ast.Name(id=ident, ctx=ast.Load())
+
+    def _resolve_name(self, node: ast.Name) -> str:
+        ident = node.id
+        if ident in self.synthetic:
+            return self.synthetic[ident]()
+        if ident.startswith("\x00var:"):
+            return self._read_var(ident[5:])
+        if ident in self.vars:
+            var = self.vars[ident]
+            code = self._read_var(var)
+            if var not in self.cur_env and (getattr(node, "lineno", None), getattr(node, "col_offset", None)) \
+                    in self.maybe_unbound:
+                msg = json.dumps(f"UnboundLocalError: cannot access local variable '{ident}' where it is not "
+                                 "associated with a value")
+                return f"($exists({code}) ? {code} : $error({msg}))"
+            return code
+        if ident in self.outer:
+            return "$" + self.outer[ident]
+        if ident in self.info.constants:
+            return json.dumps(self.info.constants[ident], ensure_ascii=False)
+        if ident in self.nested_defs:
+            self.report(node, f"nested function {ident!r} can only be passed to sfn.parallel",
+                        "call sfn.parallel(" + ident + ", ...) or move the code into the workflow body")
+        elif ident in self.info.steps or ident in self.info.workflows:
+            self.report(node, f"step {ident!r} used as a value", f"call it: {ident}(...)")
+        elif ident in self.info.module_names or ident in self.info.sfn_modules:
+            self.report(node, f"{ident!r} cannot be used as a value in a workflow",
+                        "use it inside a step function")
+        else:
+            self.report(node, f"undefined name {ident!r}", "assign it first or pass it as a workflow parameter")
+        return "null"
+
+    def _read_var(self, var: str) -> str:
+        e = self.cur_env.get(var)
+        if e is None:
+            return "$" + var
+        return e if atomic(e) else f"({e})"
+
+    def render(self, node: ast.expr, env: dict[str, str]) -> str:
+        old, self.cur_env = self.cur_env, env
+        try:
+            return self.tr.translate(node)
+        finally:
+            self.cur_env = old
+
+    def condition(self, node: ast.expr, env: dict[str, str]) -> str:
+        old, self.cur_env = self.cur_env, env
+        try:
+            return self._condition(node)
+        finally:
+            self.cur_env = old
+
+    def _condition(self, node: ast.expr) -> str:
+        if isinstance(node, ast.Name) and node.id in self.synthetic and node.id.endswith("p"):
+            return self.synthetic[node.id]()
+        if isinstance(node, ast.BoolOp) and all(self._is_boolish(v) for v in node.values):
+            op = " and " if isinstance(node.op, ast.And) else " or "
+            return op.join(f"({self._condition(v)})" for v in node.values)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and self._is_boolish(node.operand):
+            return f"$not({self._condition(node.operand)})"
+        return self.tr.truthy(node)
+
+    def _is_boolish(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.Name) and node.id in self.synthetic and node.id.endswith("p"):
+            return True
+        if isinstance(node, ast.Compare):
+            return True
+        if isinstance(node, ast.BoolOp):
+            return all(self._is_boolish(v) for v in node.values)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return True
+        return False
+
+    def value_field(self, node: ast.expr, env: dict[str, str]) -> Any:
+        """A payload value: the JSON literal when the expression is constant, else a JSONata template."""
+        try:
+            v = self.tr.literal_value(node)
+            if not has_template(v):
+                return v
+        except NotConstant:
+            pass
+        return "{% " + self.render(node, env) + " %}"
+
+    def add(self, node: Node) -> Node:
+        self.graph.nodes.append(node)
+        return node
+
+    def flush(self, ex: Exit, target: Node) -> None:
+        h = ex.holder
+        if isinstance(h, StartHolder):
+            if ex.env:
+                p = self.add(Pass("read the input" if self.top else "start", self.fn_line(),
+                                  assign=dict(ex.env)))
+                self.graph.start = p
+                p.next = target
+            else:
+                self.graph.start = target
+        elif isinstance(h, DefaultOf):
+            if ex.env:
+                h.choice.rules.append(Rule("true", target, dict(ex.env)))
+            else:
+                h.choice.default = target
+        else:
+            h.assign.update(ex.env)
+            h.next = target
+
+    def fn_line(self) -> int:
+        return getattr(self.fn, "lineno", 1)
+
+    def connect(self, node: Node, start_ok: bool = True) -> dict[str, str]:
+        """Make ``node`` the next state of every exit; return the env valid in ``node``'s own input context (only
+        non-empty at the very start, where the input-reading assignments move into ``node`` itself)."""
+        errors.settle(self)
+        fr = self.frontier
+        self.frontier = []
+        if start_ok and len(fr) == 1 and isinstance(fr[0].holder, StartHolder):
+            self.graph.start = node
+            self.add(node)
+            self.start_pending = (node, dict(fr[0].env))
+            return dict(fr[0].env)
+        for ex in fr:
+            self.flush(ex, node)
+        self.add(node)
+        return {}
+
+    def materialize_start(self) -> None:
+        """Before a loop head: the input-reading assignments must not be re-run on every iteration."""
+        if len(self.frontier) == 1 and isinstance(self.frontier[0].holder, StartHolder) and self.frontier[0].env:
+            ex = self.frontier[0]
+            p = self.add(Pass("read the input" if self.top else "start", self.fn_line(), assign=dict(ex.env)))
+            self.graph.start = p
+            self.frontier = [Exit(p, {})]
+
+    def cover(self) -> Any:
+        """Where an error of a workflow expression (States.QueryEvaluationError) evaluated here goes: the innermost
+        try whose handlers catch everything, or whose finally must run, with the part of it we are in; None when
+        nothing catches it (then a Pass or Choice, which have no Catch, behave alike)."""
+        return self.control[-1].cover()
+
+    def push_control(self, control: NonlocalControl) -> None:
+        control.outer = self.control[-1]
+        self.control.append(control)
+
+    def pop_control(self) -> None:
+        self.control.pop()
+
+    def known_errors(self) -> list[str]:
+        """Every exception class name a step can raise as itself: the builtin ones and the module's."""
+        cached = getattr(self.s, "_known", None)
+        if cached is None:
+            cached = sorted(set(self.info.exception_family("BaseException")) | set(self.info.exceptions))
+            self.s._known = cached
+        return cached
+
+    def uncaught(self) -> Node:
+        if self.s.uncaught is None:
+            n = Fail("uncaught error", self.fn_line(), error="{% $states.input.Error %}",
+                     cause="{% " + message_of("$states.input") + " %}")
+            self.s.uncaught = n
+            self.graph.nodes.append(n)
+        return self.s.uncaught
+
+    def lower_function(self) -> None:
+        body = self.fn.body if isinstance(self.fn, ast.FunctionDef) else [
+            ast.copy_location(ast.Return(value=self.fn.body), self.fn.body)]
+        self.lower_block(body)
+        if self.frontier:
+            end = ast.Return(value=None)
+            end.lineno = getattr(body[-1], "end_lineno", None) or body[-1].lineno
+            end.col_offset = 0
+            controlflow.do_return(self, ast.Constant(value=None), "return None" if self.top else "end of branch",
+                                  end.lineno)
+        self._check_before_start()
+
+    def _check_before_start(self) -> None:
+        """The assignments before the first state move into it; a Task (or Wait) evaluates its Assign only after the
+        call (or the wait), so a computed value that can fail and that its Arguments do not evaluate would fail after
+        the step ran (and a failing step would win) or the time passed, while Python fails first. Evaluate such
+        values in a Pass before it."""
+        if self.start_pending is None:
+            return
+        node, env = self.start_pending
+        if not isinstance(node, (Task, Parallel, Map, Wait)) or self.graph.start is not node:
+            return
+        texts: list[str] = []
+        field_strings(node.templates(), texts)
+        early = {statements.throwaway(self): v for v in env.values()
+                 if v not in self.param_reads and can_fail(v) and not any(evaluates(v, t, template=True)
+                                                                          for t in texts)}
+        if early:
+            p = self.add(Pass("read the input" if self.top else "start", self.fn_line(), assign=early))
+            p.next = node
+            self.graph.start = p
+
+    def lower_block(self, stmts: list[ast.stmt]) -> None:
+        for st in stmts:
+            if not self.frontier:
+                return  # unreachable code after return/raise/break/continue
+            try:
+                self.lower_stmt(st)
+            except Abort:
+                pass
+
+    def lower_stmt(self, st: ast.stmt) -> None:
+        for n in ast.walk(st):
+            if isinstance(n, (ast.Yield, ast.YieldFrom)):
+                raise self.fail(n, "a workflow cannot be a generator (yield)", "return a list instead")
+            if isinstance(n, ast.Await):
+                raise self.fail(n, "await is not supported in a workflow", "write plain synchronous calls")
+            if isinstance(n, ast.NamedExpr):
+                raise self.fail(n, "assignment expressions (:=) are not supported in a workflow",
+                                "assign in a statement of its own")
+        self.cur_line = st.lineno
+        transform = visitor.TRANSFORMS.get(type(st))
+        if transform is None:
+            what, instead = visitor.REFUSED_STATEMENTS.get(type(st).__name__, (
+                f"{type(st).__name__} statement", "rewrite it with the supported statements"))
+            raise self.fail(st, f"{what} is not supported in a workflow", instead)
+        transform(self, st)
+
+    def prepare(self, node: ast.expr | None) -> ast.expr:
+        """Hoist the step calls (and author-API calls) of an expression into states; returns the expression that
+        remains, with each call replaced by a name for its result."""
+        if node is None:
+            return ast.Constant(value=None)
+        if not any(isinstance(n, hoisting.HOISTABLE) for n in ast.walk(node)):
+            return node  # nothing the hoister would rewrite
+        node = copy.deepcopy(node)
+        return hoisting.Hoister(self).visit(node)
+
+    def classify(self, call: ast.Call) -> str | None:
+        f = call.func
+        api = self.info.api(f)
+        if api is not None:
+            if api in PREDICATES:
+                return None
+            return "api:" + api
+        if isinstance(f, ast.Name) and f.id not in self.vars:
+            if f.id in self.info.steps:
+                return "step"
+            if f.id in self.info.workflows:
+                return "workflow"
+        return None
+
+    def src(self, node: ast.AST) -> str:
+        """The source text of a node (ast.get_source_segment re-splits the whole file on every call)."""
+        lines = self.info.source_lines()
+        try:
+            l0, l1 = node.lineno - 1, node.end_lineno - 1
+            c0, c1 = node.col_offset, node.end_col_offset
+            if l0 == l1:
+                return lines[l0][c0:c1].decode("utf-8")
+            parts = [lines[l0][c0:]] + lines[l0 + 1:l1] + [lines[l1][:c1]]
+            return b"".join(parts).decode("utf-8")
+        except (AttributeError, TypeError, IndexError, UnicodeDecodeError):
+            return ast.unparse(node)

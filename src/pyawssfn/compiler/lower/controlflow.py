@@ -1,0 +1,187 @@
+"""break, continue, return and raise: each asks the innermost control (nonlocalcontrol.py) where it goes; what
+happens there (a Succeed, a Fail, a Choice on the error's name) is built here."""
+from __future__ import annotations
+
+import ast
+import json
+from typing import TYPE_CHECKING
+
+from pyawssfn.compiler.ir import Choice, DefaultOf, Exit, Fail, Node, Pass, Rule, StartHolder, Succeed, can_fail
+from pyawssfn.compiler.lower import errors, statements
+from pyawssfn.compiler.lower.nonlocalcontrol import Destination
+from pyawssfn.compiler.lower.support import TASK_LIKE, before_assign, call_arg, class_name, paren, risky_values
+from pyawssfn.compiler.naming import describe_source
+
+if TYPE_CHECKING:
+    from pyawssfn.compiler.lower.builder import FunctionLowerer
+
+
+def transform_return(builder: FunctionLowerer, st: ast.Return) -> None:
+    value = builder.prepare(st.value) if st.value is not None else ast.Constant(value=None)
+    name = describe_source(builder.src(st)) if builder.top else "return from branch"
+    emit_return(builder, value, name, st.lineno)
+
+
+def emit_return(builder: FunctionLowerer, value: ast.expr, name: str, line: int) -> None:
+    builder.control[-1].gen_return(builder, value, name, line)
+
+
+def do_return(builder: FunctionLowerer, value: ast.expr, name: str, line: int) -> None:
+    cov = builder.cover()
+    if any(can_fail(builder.render(value, ex.env)) and cov != (ex.holder.cover if isinstance(ex.holder, Node)
+                                                               else None) for ex in builder.frontier) \
+            or any(isinstance(ex.holder, StartHolder) for ex in builder.frontier) and cov is not None:
+        # the state that would evaluate the value in its Output has another cover: evaluate it first
+        tmp = builder.fresh("return_value")
+        for ex in builder.frontier:
+            ex.env[tmp] = builder.render(value, ex.env)
+        errors.settle(builder)
+        value = builder.var_name(tmp)
+    rest: list[Exit] = []
+    read = statements.surely_read(builder, value)
+    for ex in builder.frontier:
+        h = ex.holder
+        if isinstance(h, TASK_LIKE):
+            h.output = before_assign(builder.render(value, ex.env), h.assign)
+            # assignments that can fail still run (Python would fail), unless the output reads them anyway
+            h.assign.update({k: v for k, v in risky_values(ex.env).items() if k not in read})
+            h.end = True
+        elif isinstance(h, StartHolder):
+            risky = {k: v for k, v in risky_values(ex.env).items() if k not in read}
+            n = builder.add((Pass if risky else Succeed)(name, line, output=builder.render(value, ex.env),
+                                 assign=risky, end=bool(risky)))
+            builder.graph.start = n
+        else:
+            rest.append(ex)
+    builder.frontier = []
+    if rest:
+        n = Succeed(name, line, output=builder.render(value, {}))
+        for ex in rest:
+            builder.flush(ex, n)
+        builder.add(n)
+
+
+def transform_raise(builder: FunctionLowerer, st: ast.Raise) -> None:
+    exc = st.exc
+    name = describe_source(builder.src(st))
+    if exc is None:
+        var = builder.control[-1].reraise_var()
+        if var is None:
+            raise builder.fail(st, "bare raise outside an except clause", "raise an exception instance")
+        raise_dynamic(builder, builder.var_name(var), name, st.lineno)
+        return
+    if isinstance(exc, ast.Name) and exc.id in builder.exc_vars:
+        raise_dynamic(builder, ast.Name(id=exc.id, ctx=ast.Load()), name, st.lineno)
+        return
+    call = exc if isinstance(exc, ast.Call) else ast.Call(func=exc, args=[], keywords=[])
+    if builder.info.api(call.func) == "Fail":
+        err = call_arg(call, 0, "error")
+        cause = call_arg(call, 1, "cause")
+        if err is None:
+            raise builder.fail(exc, "sfn.Fail needs an error name", "write sfn.Fail('MyError', 'what happened')")
+        err_ast = builder.prepare(err)
+        cause_ast = builder.prepare(cause) if cause is not None else ast.Constant(value="")
+        raise_static(builder, "Fail", err_ast, cause_ast, name, st.lineno)
+        return
+    cls = class_name(call.func)
+    if cls is None or not builder.info.is_exception_class(cls) or (
+            isinstance(call.func, ast.Name) and call.func.id in builder.vars):
+        raise builder.fail(exc, "only exception classes (and sfn.Fail) can be raised in a workflow",
+                           "raise MyError('message') or sfn.Fail('Error', 'cause')")
+    if call.keywords or len(call.args) > 1:
+        raise builder.fail(exc, "raise an exception with at most one argument (its message)",
+                           "raise MyError('message')")
+    if call.args:
+        msg = builder.prepare(call.args[0])
+        if not (isinstance(msg, ast.Constant) and isinstance(msg.value, str)):
+            msg = ast.Call(func=ast.Name(id="str", ctx=ast.Load()), args=[msg], keywords=[])
+    else:
+        msg = ast.Constant(value="")
+    raise_static(builder, cls, ast.Constant(value=cls), msg, name, st.lineno)
+
+
+def raise_static(builder: FunctionLowerer, cls: str, err: ast.expr, cause: ast.expr, name: str, line: int) -> None:
+    builder.control[-1].gen_raise(builder, cls, err, cause, name, line)
+
+
+def route(builder: FunctionLowerer, dest: list[Exit], var: str | None, err: ast.expr, cause: ast.expr) -> None:
+    for ex in builder.frontier:
+        if var:
+            ex.env[var] = ('{"Error": ' + builder.render(err, ex.env) + ', "Cause": ' + builder.render(cause, ex.env)
+                           + "}")
+    # the error object is evaluated under the cover of the raise (the state before it, when that state's Catch
+    # sends an error where Python would), not in a state of its own where the handler starts
+    errors.settle(builder)
+    dest.extend(builder.frontier)
+    builder.frontier = []
+
+
+def emit_fail(builder: FunctionLowerer, err: ast.expr, cause: ast.expr, name: str, line: int) -> None:
+    n = Fail(name, line)
+    start_risky = len(builder.frontier) == 1 and isinstance(builder.frontier[0].holder, StartHolder) and \
+        risky_values(builder.frontier[0].env)
+    env = builder.connect(n, start_ok=not start_risky)
+    n.error = builder.value_field(err, env)
+    n.cause = builder.value_field(cause, env)
+    builder.frontier = []
+
+
+def raise_dynamic(builder: FunctionLowerer, value: ast.expr, name: str, line: int) -> None:
+    """Re-raise an error object ``{"Error", "Cause"}`` held in a variable: the handler is chosen by its name at
+    run time."""
+    rules: list[tuple[list[str], Destination, bool]] = []  # (errors, destination, is an sfn.Fail handler)
+    final = builder.control[-1].dynamic_routes(rules)
+    if not rules and final is not None:
+        route_dynamic(builder, builder.frontier, final, value)
+        builder.frontier = []
+        return
+    if not rules:
+        err = syn_attr(builder, value, "Error")
+        cause = syn_attr(builder, value, "Cause")
+        emit_fail(builder, err, cause, name, line)
+        return
+    choice = Choice(name, line)
+    env = builder.connect(choice)
+    src = builder.render(value, env)
+    for names, dest, fail in rules:
+        cond = f"{paren(src)}.Error in {json.dumps(names)}"
+        if fail:
+            known = [e for e in builder.known_errors() if e not in names]
+            cond = f"({cond}) or $not({paren(src)}.Error in {json.dumps(known)})" if names else \
+                f"$not({paren(src)}.Error in {json.dumps(known)})"
+        r = Rule(cond)
+        choice.rules.append(r)
+        route_dynamic(builder, [Exit(r, dict(env))], dest, value)
+    d = Exit(DefaultOf(choice), dict(env))
+    if final is not None:
+        route_dynamic(builder, [d], final, value)
+        builder.frontier = []
+    else:
+        builder.frontier = [d]
+        emit_fail(builder, syn_attr(builder, value, "Error"), syn_attr(builder, value, "Cause"), name, line)
+
+
+def syn_attr(builder: FunctionLowerer, value: ast.expr, key: str) -> ast.expr:
+    """A field of an error object {"Error", "Cause"} that the machine itself built (always present)."""
+    return builder.syn(lambda: f"{paren(builder.render(value, builder.cur_env))}.{key}")
+
+
+def route_dynamic(builder: FunctionLowerer, exits: list[Exit], dest: Destination, value: ast.expr) -> None:
+    var, target = dest
+    for ex in exits:
+        if var:
+            ex.env[var] = builder.render(value, ex.env)
+        target.append(ex)
+
+
+def transform_break(builder: FunctionLowerer, st: ast.Break) -> None:
+    jump(builder, "break", st)
+
+
+def transform_continue(builder: FunctionLowerer, st: ast.Continue) -> None:
+    jump(builder, "continue", st)
+
+
+def jump(builder: FunctionLowerer, kind: str, st: ast.stmt) -> None:
+    errors.settle(builder, change=True)
+    builder.control[-1].gen_jump(builder, kind, st)

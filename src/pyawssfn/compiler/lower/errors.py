@@ -1,0 +1,121 @@
+"""Error routing: where an error raised here goes (the cover), the Catch clauses of a state, the Retry of a Lambda
+step, and the states that evaluate pending values under the right Catch."""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from pyawssfn.compiler.frontend import RetrySpec, StepInfo
+from pyawssfn.compiler.ir import (
+    Catcher, Exit, Graph, Node, Parallel, Pass, StartHolder, can_fail, context_refs, replace_context,
+)
+from pyawssfn.compiler.lower import controlflow
+from pyawssfn.compiler.lower.nonlocalcontrol import Handler
+from pyawssfn.compiler.lower.support import CHANGING, error_object
+
+if TYPE_CHECKING:
+    from pyawssfn.compiler.lower.builder import FunctionLowerer
+
+TRANSIENT_ERRORS = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+                    "Lambda.TooManyRequestsException"]
+# The error object a Catch hands over: it cannot fail, so it needs no state of its own.
+_SAFE_CODES = frozenset({error_object("$states.errorOutput")})
+
+
+def settle(builder: FunctionLowerer, change: bool = False) -> None:
+    """Pending assignments that can fail are folded into the state that precedes them only when that state's
+    Catch sends their error where Python's handlers would (the same cover); otherwise they are evaluated in a
+    state of their own with the right Catch: a Pass where nothing catches, else a Parallel with an empty
+    branch (Pass and Choice states have no Catch)."""
+    cov = builder.cover()
+    settled = []
+    for ex in builder.frontier:
+        items = list(ex.env.items())
+        first = next((i for i, (_, v) in enumerate(items) if can_fail(v) and v not in _SAFE_CODES
+                      and (id(ex.holder), v) not in builder.checked), None)
+        start = isinstance(ex.holder, StartHolder)
+        # the start's pending values move into the first state, which has the current cover, unless the
+        # cover is about to change
+        holder_cover = ex.holder.cover if isinstance(ex.holder, Node) else (CHANGING if start and change
+                                                                            else None)
+        if first is None or holder_cover == cov:
+            # the holder evaluates them when they are flushed into its Assign, whatever the cover is by then
+            builder.checked.update((id(ex.holder), v) for v in ex.env.values())
+            settled.append(ex)
+            continue
+        if start and cov is None:
+            p = builder.add(Pass("read the input" if builder.top else "start", builder.fn_line(),
+                                 assign=dict(ex.env)))
+            builder.graph.start = p
+            builder.checked.update((id(p), v) for v in ex.env.values())
+            settled.append(Exit(p, dict(ex.env)))
+            continue
+        # all of them move: a later value may read an earlier one's variable as it was before the holder
+        keep, rest = {}, dict(items)
+        # values of the holder's own context ($states.result after a Task, ...) are handed over in a variable
+        for ref in sorted(set().union(*(context_refs(v) for v in rest.values()))):
+            tmp = builder.fresh("handover")
+            keep[tmp] = "$states." + ref
+            rest = {k: replace_context(v, ref, tmp) for k, v in rest.items()}
+        line = builder.cur_line
+        if cov is None:
+            node = Pass("evaluate", line)
+        else:
+            node, rest = evaluate_where_caught(builder, rest, line)
+        builder.flush(Exit(ex.holder, keep), node)
+        builder.add(node)
+        if cov is not None:
+            catchers(builder, node, {})
+        # the values stay pending on the new state, whose Assign evaluates them (Output may read them too)
+        builder.checked.update((id(node), v) for v in rest.values())
+        settled.append(Exit(node, rest))
+    builder.frontier = settled
+
+
+def evaluate_where_caught(builder: FunctionLowerer, values: dict[str, str], line: int) -> tuple[Node, dict[str, str]]:
+    """A Parallel whose one branch evaluates `values` (in a Pass's Output) and whose Catch routes their error:
+    an error inside a branch fails the Parallel, which both engines catch, while an error in the Parallel's own
+    Assign is not caught by every engine (#9). The Parallel hands the values on from its result."""
+    branch = Graph()
+    fields = ", ".join(f"{json.dumps(k)}: {v}" for k, v in values.items())
+    ev = Pass("evaluate", line, end=True, output="{" + fields + "}")
+    branch.nodes.append(ev)
+    branch.start = ev
+    node = Parallel("evaluate where caught", line, branches=[branch], arguments={})
+    return node, {k: f"$states.result[0].{k}" for k in values}
+
+
+def catchers(builder: FunctionLowerer, node: Node, pre_env: dict[str, str]) -> None:
+    """Catch clauses for a state inside the current try blocks, then the shared uncaught-error route."""
+    node.cover = builder.cover()
+    builder.control[-1].gen_catch(builder, node, pre_env)
+
+
+def catch_into(builder: FunctionLowerer, node: Node, h: Handler, names: list[str], pre_env: dict[str, str]) -> None:
+    c = Catcher(list(names))
+    node.catch.append(c)
+    env = dict(pre_env)
+    if h.var:
+        env[h.var] = error_object("$states.errorOutput")
+    h.incoming.append(Exit(c, env))
+
+
+def redispatch(builder: FunctionLowerer, node: Node, names: list[str], pre_env: dict[str, str], error: str) -> None:
+    """Catch the errors ``names`` and raise them again from here, choosing the handler by name at run time."""
+    c = Catcher(list(names))
+    node.catch.append(c)
+    tmp = builder.fresh("caught_error")
+    env = dict(pre_env)
+    env[tmp] = error
+    saved, builder.frontier = builder.frontier, [Exit(c, env)]
+    try:
+        controlflow.raise_dynamic(builder, builder.var_name(tmp), "re-raise " + node.name[:60], node.line)
+    finally:
+        builder.frontier = saved
+
+
+def retriers(builder: FunctionLowerer, step: StepInfo, retry: list[RetrySpec]) -> list[RetrySpec]:
+    out = []
+    if step.transient_retry and builder.s.options.transient_retry:
+        out.append(RetrySpec(list(TRANSIENT_ERRORS), interval=1, max_attempts=3, backoff=2.0))
+    return out + list(retry)

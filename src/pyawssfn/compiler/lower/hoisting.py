@@ -1,0 +1,200 @@
+"""Hoisting: the step calls (and author-API calls) inside an expression become states, in Python's evaluation order,
+and the expression reads their results; calls that cannot run in a workflow are refused here."""
+from __future__ import annotations
+
+import ast
+import builtins
+import difflib
+from typing import TYPE_CHECKING
+
+from pyawssfn.compiler import predicates
+from pyawssfn.compiler.frontend import PREDICATES
+from pyawssfn.compiler.lower import calls, maps
+from pyawssfn.compiler.lower.support import Abort
+
+if TYPE_CHECKING:
+    from pyawssfn.compiler.lower.builder import FunctionLowerer
+
+_BAD_CALLS = {"print", "open", "input", "exec", "eval", "compile", "breakpoint", "exit", "quit", "__import__",
+              "globals", "locals", "vars", "setattr", "delattr", "getattr", "id", "hash", "iter", "next", "help",
+              "memoryview", "object", "super", "type"}
+HOISTABLE = (ast.Call, ast.Attribute, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)
+# Marks the lambda of sorted(..., key=lambda x: ...), the one place a lambda is an expression of its own.
+_SORT_KEY = "pyawssfn_sort_key"
+
+
+def known_name(builder: FunctionLowerer, name: str) -> bool:
+    info = builder.info
+    return (name in builder.vars or name in builder.outer or name in builder.nested_defs or name in info.steps
+            or name in info.workflows or name in info.imported or name in info.module_names
+            or name in info.constants or name in info.api_aliases or name in info.sfn_modules
+            or name in info.exceptions or name in info.other_classes or name in builder.synthetic)
+
+
+class Hoister(ast.NodeTransformer):
+    """Replaces the calls that need states by names for their results, lowering them in evaluation order."""
+
+    def __init__(self, builder: FunctionLowerer):
+        self.builder = builder
+        self.conditional = 0
+
+    def _cond(self, node: ast.AST) -> ast.AST:
+        self.conditional += 1
+        try:
+            return self.visit(node)
+        finally:
+            self.conditional -= 1
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
+        node.values = [self.visit(node.values[0])] + [self._cond(v) for v in node.values[1:]]
+        return node
+
+    def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
+        node.test = self.visit(node.test)
+        node.body = self._cond(node.body)
+        node.orelse = self._cond(node.orelse)
+        return node
+
+    def visit_ListComp(self, node: ast.ListComp) -> ast.AST:
+        if not self.conditional:
+            var = maps.map_comprehension(self.builder, node)
+            if var is not None:
+                return self.builder.var_name(var)
+        return self._comprehension(node)
+
+    def _comprehension(self, node: ast.AST) -> ast.AST:
+        self.conditional += 1
+        try:
+            return self.generic_visit(node)
+        finally:
+            self.conditional -= 1
+
+    visit_SetComp = visit_GeneratorExp = visit_DictComp = _comprehension
+
+    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        if getattr(node, _SORT_KEY, False):
+            # sorted(xs, key=lambda r: ...): the expression compiler inlines the pure body; a step call cannot run
+            # once per comparison.
+            for n in ast.walk(node.body):
+                if isinstance(n, ast.Call) and self.builder.classify(n) is not None:
+                    self.builder.report(n, "a step call cannot run inside a sort key",
+                                        "compute the keys first, e.g. with a list comprehension")
+                    raise Abort()
+            return node
+        self.builder.report(node, "a lambda can only be passed to sfn.parallel",
+                            "pass the lambda to sfn.parallel, or write the expression in place")
+        raise Abort()
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        builder = self.builder
+        # e.error / e.cause / type(e).__name__ on a caught exception
+        if isinstance(node.value, ast.Name) and node.value.id in builder.exc_vars and node.attr in ("error", "cause"):
+            return ast.Subscript(value=node.value, slice=ast.Constant(value=node.attr.capitalize()), ctx=ast.Load())
+        if node.attr == "__name__" and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name) \
+                and node.value.func.id == "type" and len(node.value.args) == 1 and \
+                isinstance(node.value.args[0], ast.Name) and node.value.args[0].id in builder.exc_vars:
+            return ast.Subscript(value=node.value.args[0], slice=ast.Constant(value="Error"), ctx=ast.Load())
+        return self.generic_visit(node)
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        # f"{e}" of a caught exception is str(e), its message
+        if isinstance(node.value, ast.Name) and node.value.id in self.builder.exc_vars and node.conversion in (-1, 115):
+            node.value = ast.Subscript(value=node.value, slice=ast.Constant(value="Cause"), ctx=ast.Load())
+            node.conversion = -1
+            return node
+        return self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        builder = self.builder
+        f = node.func
+        if isinstance(f, ast.Name) and f.id in ("sorted", "min", "max") and f.id not in builder.vars:
+            for kw in node.keywords:
+                if kw.arg == "key" and isinstance(kw.value, ast.Lambda):
+                    setattr(kw.value, _SORT_KEY, True)
+        # str(e) on a caught exception is its message
+        if isinstance(f, ast.Name) and f.id == "str" and len(node.args) == 1 and isinstance(node.args[0], ast.Name) \
+                and node.args[0].id in builder.exc_vars and f.id not in builder.vars:
+            return ast.Subscript(value=node.args[0], slice=ast.Constant(value="Cause"), ctx=ast.Load())
+        api = builder.info.api(f)
+        if api in PREDICATES:
+            return self._predicate(node, api)
+        kind = builder.classify(node)
+        if kind in ("api:parallel", "api:map", "api:with_retry_spec", "api:wait_for_callback"):
+            # their function arguments are not calls of ours: leave them to the lowering
+            if self.conditional:
+                raise self._conditional(node)
+            var = calls.lower_call(builder, node, kind)
+            return builder.var_name(var)
+        if kind:
+            node = self.generic_visit(node)
+            if self.conditional:
+                raise self._conditional(node)
+            var = calls.lower_call(builder, node, kind)
+            return builder.var_name(var)
+        self._refuse_call(node)
+        return self.generic_visit(node)
+
+    def _refuse_call(self, node: ast.Call) -> None:
+        """Calls that cannot run in a workflow: reported, and the statement is abandoned."""
+        builder = self.builder
+        f = node.func
+        if isinstance(f, ast.Name) and f.id not in builder.vars:
+            if f.id in _BAD_CALLS and f.id != "type":
+                builder.report(node, f"{f.id}() cannot run in a workflow", "call it inside a step function")
+                raise Abort()
+            if f.id in builder.info.imported:
+                builder.report(node, f"call of imported function {f.id}() in a workflow",
+                               "call it inside a step function")
+                raise Abort()
+            if f.id in builder.nested_defs:
+                builder.report(node, f"nested function {f.id}() can only be run through sfn.parallel",
+                               f"write sfn.parallel({f.id}) or move its code into the workflow body")
+                raise Abort()
+            if f.id in builder.info.exceptions or f.id in builder.info.other_classes:
+                builder.report(node, f"class {f.id} cannot be instantiated in a workflow",
+                               "raise exceptions with raise; build data with dicts")
+                raise Abort()
+            if not hasattr(builtins, f.id) and not known_name(builder, f.id):
+                close = difflib.get_close_matches(f.id, sorted(set(builder.info.steps) | set(builder.info.workflows)),
+                                                  n=1)
+                builder.report(f, f"undefined name {f.id!r}", f"did you mean {close[0]}?" if close else
+                               "define it as a step function in this module")
+                raise Abort()
+        if isinstance(f, ast.Attribute):
+            base = f
+            while isinstance(base, ast.Attribute):
+                base = base.value
+            if isinstance(base, ast.Name) and base.id not in builder.vars and (
+                    base.id in builder.info.imported or base.id in builder.info.sfn_modules):
+                builder.report(node, f"call of {ast.unparse(f)}() (a function of an imported module) in a workflow",
+                               "call it inside a step function")
+                raise Abort()
+        if isinstance(f, ast.Lambda):
+            builder.report(node, "calling a lambda in a workflow is not supported", "write the expression directly")
+            raise Abort()
+
+    def _conditional(self, node: ast.Call) -> Abort:
+        self.builder.report(node, "a step call inside a condition, a conditional expression, a comprehension or a "
+                                  "lambda cannot be compiled (it would run unconditionally)",
+                            "call the step in a statement of its own, inside an if statement")
+        return Abort()
+
+    def _predicate(self, node: ast.Call, name: str) -> ast.AST:
+        builder = self.builder
+        n = predicates.arity(name)
+        if len(node.args) != n or node.keywords:
+            builder.report(node, f"sfn.{name} takes {n} argument{'s' if n > 1 else ''}", f"write sfn.{name}(...)")
+            raise Abort()
+        args = [self.visit(a) for a in node.args]
+
+        def render() -> str:
+            codes = [builder.render(a, builder.cur_env) for a in args]
+            pat = predicates.literal_pattern(codes[1]) if name == "StringMatches" else None
+            if name == "StringMatches" and pat is None:
+                builder.report(node, "sfn.StringMatches needs a literal pattern", "write a string constant")
+            return predicates.predicate(name, codes, pat)
+
+        syn = builder.syn(render)
+        syn.id += "p"  # marks a boolean predicate
+        builder.synthetic[syn.id] = render
+        return syn

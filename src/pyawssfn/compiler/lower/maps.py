@@ -1,0 +1,147 @@
+"""sfn.map(step, items, ...) and [step(...) for x in xs if ...] as a Map state whose item processor is the step."""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any
+
+from pyawssfn.compiler.expressions import NotConstant
+from pyawssfn.compiler.frontend import StepInfo, max_concurrency
+from pyawssfn.compiler.ir import Graph, Map
+from pyawssfn.compiler.lower import binding, calls
+from pyawssfn.compiler.lower.loops import IterMarker
+from pyawssfn.compiler.lower.support import call_arg, message_of, paren
+from pyawssfn.compiler.naming import describe_source
+
+if TYPE_CHECKING:
+    from pyawssfn.compiler.lower.builder import FunctionLowerer
+
+
+def map_api(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
+    step_arg = call_arg(call, 0, "step")
+    items = call_arg(call, 1, "items")
+    if not isinstance(step_arg, ast.Name) or step_arg.id not in builder.info.steps or items is None:
+        raise builder.fail(call, "sfn.map needs a step of this module and a list of items",
+                           "write sfn.map(step, items, max_concurrency=10)")
+    step = builder.info.steps[step_arg.id]
+    opts = {kw.arg: kw.value for kw in call.keywords if kw.arg not in ("step", "items")}
+    for i, extra in enumerate(call.args[2:]):
+        opts[["max_concurrency", "tolerated_failures", "tolerated_failure_percentage", "distributed"][i]] = extra
+    consts: dict[str, Any] = {}
+    for k, v in opts.items():
+        if k not in ("max_concurrency", "tolerated_failures", "tolerated_failure_percentage", "distributed"):
+            raise builder.fail(v, f"unknown sfn.map option {k!r}",
+                               "use max_concurrency=, tolerated_failures=, tolerated_failure_percentage=, distributed=")
+        try:
+            consts[k] = builder.info.static_value(v, builder.tr.literal_value)
+        except NotConstant:
+            if k != "max_concurrency":
+                raise builder.fail(v, f"sfn.map {k}= must be a literal or a module-level constant", f"write {k}=10")
+            consts[k] = builder.prepare(v)  # MaxConcurrency takes a JSONata expression (_emit_map)
+    if not consts.get("distributed") and (consts.get("tolerated_failures") is not None or
+                                          consts.get("tolerated_failure_percentage") is not None):
+        raise builder.fail(call, "tolerated failures need a distributed Map (an inline Map fails with its first "
+                                 "failed item)", "pass distributed=True, or catch the error inside the step")
+    params = step.node.args.posonlyargs + step.node.args.args
+    if not params:
+        raise builder.fail(call, f"step {step.name!r} takes no parameter to receive the item",
+                           "give the step one parameter")
+    items_ast = builder.prepare(items)
+    item = builder.syn(lambda: "$states.context.Map.Item.Value")
+    raw = items_ast
+    items_ast = builder.syn(lambda: (
+        f"($pyawssfn_it := {builder.render(raw, builder.cur_env)}; $type($pyawssfn_it) = \"array\" ? $pyawssfn_it : "
+        f'$error("sfn.map needs a list of items"))'))
+    items_ast.direct = True  # already the list: no Python-iteration conversion
+    fake = ast.Call(func=step_arg, args=[item], keywords=[])
+    ast.copy_location(fake, call)
+    emit_map(builder, call, step, fake, items_ast, None, None, consts, var, describe_source(builder.src(call)))
+
+
+def map_comprehension(builder: FunctionLowerer, comp: ast.ListComp) -> str | None:
+    """``[step(...) for x in xs if cond]`` as a Map state, or None when the comprehension is not of that form."""
+    if len(comp.generators) != 1:
+        return None
+    gen = comp.generators[0]
+    elt = comp.elt
+    if gen.is_async or not isinstance(gen.target, ast.Name) or not isinstance(elt, ast.Call) or \
+            builder.classify(elt) != "step":
+        return None
+    for sub in [*elt.args, *(k.value for k in elt.keywords), *gen.ifs]:
+        for n in ast.walk(sub):
+            if isinstance(n, ast.Call) and builder.classify(n):
+                return None
+    step = builder.info.steps[elt.func.id]
+    seq_ast = builder.prepare(gen.iter)
+    var = builder.fresh(step.name + "_results")
+    emit_map(builder, comp, step, elt, seq_ast, gen.target.id, gen.ifs, {}, var,
+             describe_source(builder.src(comp)))
+    return var
+
+
+def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.Call, seq_ast: ast.expr,
+             loop_var: str | None, ifs: list[ast.expr] | None, consts: dict[str, Any], var: str | None,
+             name: str) -> None:
+    n = Map(name, src.lineno)
+    env = builder.connect(n)
+    seq = IterMarker(seq_ast).resolve(builder, env)
+    if ifs:
+        j = "$pyawssfn_j"
+        elem = f"{paren(seq)}[{j}]"
+        cond = " and ".join(f"({comp_condition(builder, c, loop_var, elem, env)})" for c in ifs)
+        n.items = f"{{% [$filter([0..$count({seq}) - 1], function({j}) {{ {cond} }})] %}}"
+        item_code = f"{paren(seq)}[$states.context.Map.Item.Value]"
+    else:
+        n.items = "{% " + seq + " %}"
+        item_code = "$states.context.Map.Item.Value"
+    saved = builder.vars.get(loop_var) if loop_var else None
+    if loop_var:
+        builder.vars[loop_var] = "\x00item"
+    ienv = dict(env)
+    ienv["\x00item"] = item_code
+    try:
+        bound = binding.bind(builder, call, step.node.args, step.name)
+        selector = {p: builder.value_field(v, ienv) for p, v in bound.items()}
+    finally:
+        if loop_var:
+            if saved is None:
+                del builder.vars[loop_var]
+            else:
+                builder.vars[loop_var] = saved
+    n.item_selector = selector
+    inner = calls.lambda_task(builder, step.name + " (item)", src.lineno, step, None)
+    inner.arguments = {"FunctionName": calls.function_arn(builder),
+                       "Payload": {"step": step.name, "kwargs": "{% $states.input %}"}}
+    inner.output = "$states.result.Payload"
+    inner.end = True
+    n.processor = Graph([inner], inner)
+    n.distributed = bool(consts.get("distributed"))
+    if isinstance(consts.get("max_concurrency"), ast.AST):
+        n.max_concurrency = "{% " + max_concurrency(builder.render(consts["max_concurrency"], env)) + " %}"
+    elif consts.get("max_concurrency"):
+        n.max_concurrency = consts["max_concurrency"]
+    if consts.get("tolerated_failures") is not None:
+        n.tolerated_failure_count = consts["tolerated_failures"]
+    if consts.get("tolerated_failure_percentage") is not None:
+        n.tolerated_failure_percentage = consts["tolerated_failure_percentage"]
+    result = "$states.result"
+    if n.tolerated_failure_count is not None or n.tolerated_failure_percentage is not None:
+        # A failed item's result is its error output: give it the step's message as Cause, as sfn.map does.
+        fix = ('($type($r) = "object" and $count($keys($r)) = 2 and $exists($r.Error) and $exists($r.Cause) ? '
+               '{"Error": $r.Error, "Cause": ' + message_of("$r") + '} : $r)')
+        result = ('$reduce($states.result, function($acc, $r) { ($v := ' + fix +
+                  '; $append($acc, $type($v) = "array" ? [[$v]] : [$v])) }, [])')
+    calls.result_into(builder, n, env, var, result)
+
+
+def comp_condition(builder: FunctionLowerer, cond: ast.expr, loop_var: str, elem: str, env: dict[str, str]) -> str:
+    saved = builder.vars.get(loop_var)
+    builder.vars[loop_var] = "\x00elem"
+    try:
+        e = dict(env)
+        e["\x00elem"] = elem
+        return builder.condition(builder.prepare(cond), e)
+    finally:
+        if saved is None:
+            del builder.vars[loop_var]
+        else:
+            builder.vars[loop_var] = saved

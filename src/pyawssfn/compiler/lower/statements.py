@@ -1,0 +1,266 @@
+"""Simple statements and if: assignments (plain, annotated, augmented, to items and tuples), expression statements
+(step calls, list/dict mutation), pass, assert, nested function definitions."""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from pyawssfn.compiler.expressions import INPLACE, append, extend, setitem
+from pyawssfn.compiler.ir import Choice, DefaultOf, Exit, Rule, can_fail
+from pyawssfn.compiler.lower import calls
+from pyawssfn.compiler.lower.support import MUTATORS, as_load, paren
+from pyawssfn.compiler.naming import describe_source
+
+if TYPE_CHECKING:
+    from pyawssfn.compiler.lower.builder import FunctionLowerer
+
+
+def transform_pass(builder: FunctionLowerer, st: ast.Pass) -> None:
+    pass
+
+
+def transform_expression_stmt(builder: FunctionLowerer, st: ast.Expr) -> None:
+    v = st.value
+    if isinstance(v, ast.Constant):
+        return  # docstring or bare constant
+    if isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr in MUTATORS:
+        base = v.func.value
+        while isinstance(base, ast.Subscript):
+            base = base.value
+        if isinstance(base, ast.Name) and base.id in builder.outer and base.id not in builder.vars:
+            raise builder.fail(v, f"mutation of outer variable {base.id!r} inside a parallel branch",
+                               "return the value from the branch and combine the results after sfn.parallel")
+        if isinstance(base, ast.Name) and base.id in builder.vars:
+            if v.func.attr not in ("append", "extend", "update"):
+                raise builder.fail(v, f"the list/dict method {v.func.attr}() is not supported in a workflow",
+                                   "build the new value with an expression, e.g. xs = xs[:-1]")
+            mutate_method(builder, v)
+            return
+    kind = builder.classify(v) if isinstance(v, ast.Call) else None
+    if kind:
+        calls.lower_call(builder, v, kind, want_result=False)
+        return
+    builder.prepare(v)  # evaluated only for its step calls; a pure expression has no effect
+
+
+def mutate_method(builder: FunctionLowerer, call: ast.Call) -> None:
+    """``x.append(v)``, ``d["k"].extend(v)``, ``x.update(e)``: the new value is stored back into the target."""
+    meth = call.func.attr
+    target = call.func.value
+    if len(call.args) != 1 or call.keywords:
+        raise builder.fail(call, f"{meth}() takes exactly one argument here", f"write x.{meth}(value)")
+    check_target(builder, target)
+    arg = builder.prepare(call.args[0])
+    for ex in builder.frontier:
+        cur = builder.render(as_load(target), ex.env)
+        val = builder.render(arg, ex.env)
+        if meth == "append":
+            new = append(cur, val)
+        elif meth == "extend":
+            new = extend(cur, val)
+        else:
+            new = (f'$type({paren(cur)}) = "object" and $type({paren(val)}) = "object" ? $merge([{cur}, {val}]) : '
+                   f'$error("TypeError: update() needs dicts")')
+        updates: dict[str, str] = {}
+        bind_target(builder, target, new, ex.env, updates)
+        ex.env.update(updates)
+
+
+def transform_assign(builder: FunctionLowerer, st: ast.Assign) -> None:
+    value = builder.prepare(st.value)
+    for t in st.targets:
+        check_target(builder, t)
+    t0 = st.targets[0]
+    if len(st.targets) == 1 and isinstance(t0, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
+            and len(t0.elts) == len(value.elts) and not any(isinstance(e, ast.Starred) for e in value.elts):
+        # a, b = b, a: every value is computed before any is assigned, as in Python
+        for ex in builder.frontier:
+            updates: dict[str, str] = {}
+            for sub_t, sub_v in zip(t0.elts, value.elts):
+                bind_target(builder, sub_t, builder.render(sub_v, ex.env), ex.env, updates)
+            overwrite(builder, ex.env, updates, value)
+        return
+    for ex in builder.frontier:
+        rendered = builder.render(value, ex.env)
+        updates: dict[str, str] = {}
+        for t in st.targets:
+            bind_target(builder, t, rendered, ex.env, updates)
+        overwrite(builder, ex.env, updates, value)
+
+
+def transform_ann_assign(builder: FunctionLowerer, st: ast.AnnAssign) -> None:
+    if st.value is None:
+        return
+    transform_assign(builder, ast.copy_location(ast.Assign(targets=[st.target], value=st.value), st))
+
+
+def transform_aug_assign(builder: FunctionLowerer, st: ast.AugAssign) -> None:
+    check_target(builder, st.target)
+    value = builder.prepare(st.value)
+    # x op= v has the value of x op v (lists too: += extends in place, which is the same value).
+    combined = ast.BinOp(left=as_load(st.target), op=st.op, right=value)
+    ast.copy_location(combined, st)
+    setattr(combined, INPLACE, True)
+    for ex in builder.frontier:
+        new = builder.render(combined, ex.env)
+        updates: dict[str, str] = {}
+        bind_target(builder, st.target, new, ex.env, updates)
+        overwrite(builder, ex.env, updates, combined)
+
+
+def check_target(builder: FunctionLowerer, t: ast.expr) -> None:
+    if isinstance(t, ast.Name):
+        if t.id not in builder.vars:
+            raise builder.fail(t, f"cannot assign {t.id!r} here", "assign local variables only")
+        return
+    if isinstance(t, (ast.Tuple, ast.List)):
+        for e in t.elts:
+            if isinstance(e, ast.Starred):
+                raise builder.fail(e, "starred assignment targets are not supported",
+                                   "unpack with explicit indexes")
+            check_target(builder, e)
+        return
+    if isinstance(t, ast.Subscript):
+        base = t
+        while isinstance(base, ast.Subscript):
+            if isinstance(base.slice, ast.Slice):
+                raise builder.fail(base, "slice assignment is not supported", "build a new list instead")
+            base = base.value
+        if isinstance(base, ast.Name) and base.id in builder.vars:
+            return
+        if isinstance(base, ast.Name) and base.id in builder.outer:
+            raise builder.fail(t, f"mutation of outer variable {base.id!r} inside a parallel branch",
+                               "return the value from the branch and combine the results after sfn.parallel")
+        raise builder.fail(t, "item assignment needs a local variable on the left", "write d[key] = value")
+    if isinstance(t, ast.Attribute):
+        raise builder.fail(t, "attribute assignment is not supported in a workflow",
+                           "use a dict: d['field'] = value")
+    raise builder.fail(t, "unsupported assignment target", "assign to a name")
+
+
+def bind_target(builder: FunctionLowerer, t: ast.expr, value: str, env: dict[str, str], out: dict[str, str]) -> None:
+    """Record in ``out`` the new values of the variables that ``t = <value>`` assigns (all in env's context)."""
+    if isinstance(t, ast.Name):
+        out[builder.vars[t.id]] = value
+        return
+    if isinstance(t, (ast.Tuple, ast.List)):
+        n = len(t.elts)
+        holder = builder.syn(lambda v=value: (
+            f'($pyawssfn_t := {v}; $type($pyawssfn_t) = "array" and $count($pyawssfn_t) = {n} ? $pyawssfn_t : '
+            f'$error("ValueError: expected {n} values to unpack"))'))
+        for i, e in enumerate(t.elts):
+            idx = ast.Subscript(value=holder, slice=ast.Constant(value=i), ctx=ast.Load())
+            bind_target(builder, e, builder.render(idx, env), env, out)
+        return
+    if isinstance(t, ast.Subscript):
+        base = t.value
+        key = t.slice
+        # earlier targets of the same statement (d["a"], d["b"] = 1, 2) are already in `out`
+        current = {**env, **out}
+        container = builder.render(as_load(base), current)
+        k = builder.render(key, env)
+        new = setitem(container, k, value)
+        bind_target(builder, base, new, env, out)
+        return
+    raise builder.fail(t, "unsupported assignment target", "assign to a name")
+
+
+def surely_read(builder: FunctionLowerer, node: ast.expr) -> set[str]:
+    """The variables an expression always reads (not under and/or, if-else or a comprehension)."""
+    out: set[str] = set()
+
+    def walk(n: ast.AST) -> None:
+        if isinstance(n, (ast.BoolOp, ast.IfExp, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+                          ast.Lambda)):
+            return
+        if isinstance(n, ast.Name):
+            if n.id.startswith("\x00var:"):
+                out.add(n.id[5:])
+            elif n.id in builder.vars:
+                out.add(builder.vars[n.id])
+        for c in ast.iter_child_nodes(n):
+            walk(c)
+
+    walk(node)
+    return out
+
+
+def overwrite(builder: FunctionLowerer, env: dict[str, str], updates: dict[str, str], value: ast.expr | None) -> None:
+    """env.update(updates), except that a pending value that can fail and that the new value does not surely
+    evaluate is kept under a throwaway variable: Python evaluated it, so its error must still happen."""
+    surely = surely_read(builder, value) if value is not None else set()
+    for k, new in updates.items():
+        old = env.get(k)
+        if old is None or old == new or k in surely or not can_fail(old):
+            continue
+        env[throwaway(builder)] = old
+    env.update(updates)
+
+
+def throwaway(builder: FunctionLowerer) -> str:
+    used = builder.s.names.used
+    i = 1
+    while f"pyawssfn_check_{i}" in used:
+        i += 1
+    used.add(f"pyawssfn_check_{i}")
+    return f"pyawssfn_check_{i}"
+
+
+def transform_if(builder: FunctionLowerer, st: ast.If) -> None:
+    chain = [(st.test, st.body)]
+    orelse = st.orelse
+    covered = builder.cover() is not None
+    while len(orelse) == 1 and isinstance(orelse[0], ast.If) and not needs_states(builder, orelse[0].test) \
+            and not covered:
+        chain.append((orelse[0].test, orelse[0].body))
+        orelse = orelse[0].orelse
+    tests = [builder.prepare(chain[0][0])] + [builder.prepare(t) for t, _ in chain[1:]]
+    if covered and any(can_fail(builder.condition(tests[0], ex.env)) for ex in builder.frontier):
+        # a Choice has no Catch: a test that can fail inside a try is evaluated by a state that has one
+        tmp = builder.fresh("test")
+        for ex in builder.frontier:
+            ex.env[tmp] = builder.condition(tests[0], ex.env)
+        tests[0] = builder.var_name(tmp)
+    choice = Choice("if " + describe_source(builder.src(st.test), 77), st.lineno)
+    # Assignments still pending at the very start go on every path (a Choice's own Assign is not applied
+    # when a rule with its own Assign matches).
+    env = builder.connect(choice)
+    exits: list[Exit] = []
+    for test, (_, body) in zip(tests, chain):
+        r = Rule(builder.condition(test, env))
+        choice.rules.append(r)
+        builder.frontier = [Exit(r, dict(env))]
+        builder.lower_block(body)
+        exits += builder.frontier
+    builder.frontier = [Exit(DefaultOf(choice), dict(env))]
+    builder.lower_block(orelse)
+    builder.frontier = exits + builder.frontier
+
+
+def needs_states(builder: FunctionLowerer, node: ast.expr) -> bool:
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call) and builder.classify(n):
+            return True
+    return False
+
+
+def transform_function_def(builder: FunctionLowerer, st: ast.FunctionDef) -> None:
+    if st.decorator_list:
+        raise builder.fail(st, "nested functions cannot be decorated", "remove the decorator")
+    builder.nested_defs[st.name] = st
+    for n in ast.walk(st):
+        if isinstance(n, (ast.Nonlocal, ast.Global)):
+            raise builder.fail(n, f"{type(n).__name__.lower()} is not supported in a workflow",
+                               "return the value from the branch instead")
+
+
+def transform_assert(builder: FunctionLowerer, st: ast.Assert) -> None:
+    exc = ast.Call(func=ast.Name(id="AssertionError", ctx=ast.Load()), args=[st.msg] if st.msg else [],
+                   keywords=[])
+    stmt = ast.If(test=ast.UnaryOp(op=ast.Not(), operand=st.test),
+                  body=[ast.Raise(exc=exc, cause=None)], orelse=[])
+    ast.copy_location(stmt, st)
+    for n in ast.walk(stmt):
+        if not hasattr(n, "lineno"):
+            ast.copy_location(n, st)
+    transform_if(builder, stmt)

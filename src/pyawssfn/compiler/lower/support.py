@@ -1,0 +1,160 @@
+"""What the lowering modules share: the options and state of one compile, the error-object shapes, small AST and
+JSONata helpers."""
+from __future__ import annotations
+
+import ast
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyawssfn.compiler.diagnostics import Reporter
+from pyawssfn.compiler.frontend import ModuleInfo
+from pyawssfn.compiler.ir import Map, Node, Parallel, Pass, Task, Wait, atomic, can_fail, substitute_variables
+from pyawssfn.compiler.naming import VariableNames
+
+LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
+LAMBDA_CALLBACK = "arn:aws:states:::lambda:invoke.waitForTaskToken"
+START_EXECUTION = "arn:aws:states:::states:startExecution.sync:2"
+# Python's str(e) for an error caught from a Lambda step: the errorMessage inside the JSON cause.
+_MESSAGE = ('($c := {src}.Cause; $type($c) = "string" and $substring($c, 0, 1) = "{{" '
+            'and $contains($c, "\\"errorMessage\\"") ? ($p := $parse($c); $type($p.errorMessage) = "string" '
+            '? $p.errorMessage : $c) : ($exists($c) ? $c : ""))')
+CHANGING = object()
+TASK_LIKE = (Task, Parallel, Map, Pass, Wait)   # the kinds that end a machine with an Output of their own
+MUTATORS = ("append", "extend", "update", "insert", "pop", "remove", "clear", "sort", "reverse", "setdefault",
+            "popitem", "add", "discard")
+
+
+def error_object(src: str) -> str:
+    return '{"Error": ' + src + '.Error, "Cause": ' + _MESSAGE.format(src=src) + "}"
+
+
+def message_of(src: str) -> str:
+    return _MESSAGE.format(src=src)
+
+
+class Abort(Exception):
+    """The current statement cannot be lowered (already reported)."""
+
+
+@dataclass
+class Options:
+    function_arn: str | None = None
+    transient_retry: bool = True
+
+
+@dataclass
+class Shared:
+    """State shared by the lowerers of one compile (the workflow and its branches)."""
+    info: ModuleInfo
+    reporter: Reporter
+    names: VariableNames
+    options: Options
+    workflow: str
+    steps: set[str] = field(default_factory=set)
+    children: set[str] = field(default_factory=set)
+    sdk_actions: set[str] = field(default_factory=set)
+    uncaught: Node | None = None
+
+
+def assigned_names(stmt: ast.stmt) -> list[str]:
+    """Names a statement binds in the function's own scope (not inside nested functions or comprehensions)."""
+    out: list[str] = []
+
+    def targets(t: ast.AST) -> None:
+        if isinstance(t, ast.Name):
+            out.append(t.id)
+        elif isinstance(t, (ast.Tuple, ast.List)):
+            for e in t.elts:
+                targets(e)
+        elif isinstance(t, ast.Starred):
+            targets(t.value)
+
+    def walk(node: ast.AST) -> None:
+        if isinstance(node, (ast.Assign,)):
+            for t in node.targets:
+                targets(t)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets(node.target)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            targets(node.target)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            out.append(node.name)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.expr,)) and not isinstance(child, ast.NamedExpr):
+                continue
+            walk(child)
+
+    walk(stmt)
+    return out
+
+
+def call_arg(call: ast.Call, i: int, name: str) -> ast.expr | None:
+    if len(call.args) > i:
+        return call.args[i]
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def class_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def result_hint(call: ast.Call) -> str:
+    f = call.func
+    if isinstance(f, ast.Name):
+        return f.id + "_result"
+    if isinstance(f, ast.Attribute):
+        return f.attr + "_result"
+    return "result"
+
+
+def as_load(t: ast.expr) -> ast.expr:
+    t = copy.deepcopy(t)
+    for n in ast.walk(t):
+        if hasattr(n, "ctx"):
+            n.ctx = ast.Load()
+    return t
+
+
+def paren(code: str) -> str:
+    return code if atomic(code) else f"({code})"
+
+
+def before_assign(output: str, assign: dict[str, str]) -> str:
+    """A state's Output sees the variables as they were before its own Assign: read what the Assign gives them."""
+    return substitute_variables(output, assign)
+
+
+def risky_values(env: dict[str, str]) -> dict[str, str]:
+    """The pending assignments whose expression can raise a Python error (they must be evaluated)."""
+    return {k: v for k, v in env.items() if can_fail(v)}
+
+
+def has_template(v: Any) -> bool:
+    if isinstance(v, str):
+        return "{%" in v
+    if isinstance(v, list):
+        return any(has_template(x) for x in v)
+    if isinstance(v, dict):
+        return any(has_template(x) or "{%" in k for k, x in v.items())
+    return False
+
+
+def field_strings(v: Any, out: list[str]) -> None:
+    if isinstance(v, str):
+        out.append(v)
+    elif isinstance(v, dict):
+        for x in v.values():
+            field_strings(x, out)
+    elif isinstance(v, list):
+        for x in v:
+            field_strings(x, out)

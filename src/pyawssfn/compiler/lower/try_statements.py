@@ -1,0 +1,195 @@
+"""try / except / else / finally: the handlers' and the finally's controls, the handler bodies, the finally lowered
+once per way out (normal, return, break, continue, error), and the refusal of handlers that could never run."""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any
+
+from pyawssfn.compiler.ir import Exit
+from pyawssfn.compiler.lower import controlflow, errors
+from pyawssfn.compiler.lower.nonlocalcontrol import (
+    ExceptNonlocalControl, FinallyNonlocalControl, Handler, HandlerBodyNonlocalControl,
+)
+from pyawssfn.compiler.lower.support import class_name
+
+if TYPE_CHECKING:
+    from pyawssfn.compiler.lower.builder import FunctionLowerer
+
+_EXPRESSION_ERRORS = {"KeyError", "IndexError", "ZeroDivisionError", "TypeError", "ValueError", "AttributeError",
+                      "UnboundLocalError", "NameError"}
+
+
+def transform_try(builder: FunctionLowerer, st: ast.Try) -> None:
+    handlers = _handlers(builder, st)
+    fin = FinallyNonlocalControl(builder.fresh("exception"), builder.fresh("return_value")) if st.finalbody else None
+    exc = ExceptNonlocalControl(handlers)
+    # every change of cover settles the pending values computed under the previous one
+    outside, inside, in_else = _covers(builder, fin, exc)
+    errors.settle(builder, change=inside != outside)
+    if fin:
+        builder.push_control(fin)
+    try:
+        builder.push_control(exc)
+        try:
+            builder.lower_block(st.body)
+            errors.settle(builder, change=in_else != inside)
+        finally:
+            builder.pop_control()
+        builder.lower_block(st.orelse)
+        errors.settle(builder, change=in_else != outside)
+        normal = builder.frontier
+        for h in handlers:
+            normal = normal + _handler_body(builder, h, in_else != outside)
+    finally:
+        if fin:
+            builder.pop_control()
+    builder.frontier = normal
+    if fin:
+        _finally(builder, st, fin)
+
+
+def _covers(builder: FunctionLowerer, fin: FinallyNonlocalControl | None,
+            exc: ExceptNonlocalControl) -> tuple[Any, Any, Any]:
+    """The covers around the try, in its body, and in its else and except clauses (only the finally is around)."""
+    outside = builder.cover()
+    if fin:
+        builder.push_control(fin)
+    in_else = builder.cover()
+    builder.push_control(exc)
+    inside = builder.cover()
+    builder.pop_control()
+    if fin:
+        builder.pop_control()
+    return outside, inside, in_else
+
+
+def _handlers(builder: FunctionLowerer, st: ast.Try) -> list[Handler]:
+    handlers = []
+    for h in st.handlers:
+        classes, names = handler_classes(builder, h)
+        if h.name:
+            var = builder.vars[h.name]
+            builder.exc_vars.add(h.name)
+        else:
+            var = builder.fresh("caught_error")
+        handlers.append(Handler(names, classes, var, h, fail="Fail" in classes and names != ["States.ALL"]))
+        check_expression_errors(builder, st, h, names)
+    return handlers
+
+
+def _handler_body(builder: FunctionLowerer, h: Handler, change: bool) -> list[Exit]:
+    """The exits of an except clause's body, entered by the errors its handler caught (none: never entered)."""
+    builder.frontier = h.incoming
+    if not builder.frontier:
+        return []
+    builder.push_control(HandlerBodyNonlocalControl(h.var))
+    try:
+        builder.lower_block(h.node.body)
+        errors.settle(builder, change=change)
+    finally:
+        builder.pop_control()
+    return builder.frontier
+
+
+def _finally(builder: FunctionLowerer, st: ast.Try, fin: FinallyNonlocalControl) -> None:
+    """The finally body after the normal exits, then once for each other way out, which it then continues."""
+    builder.lower_block(st.finalbody)
+    after = builder.frontier
+    for kind in ("return", "break", "continue"):
+        if fin.pending[kind]:
+            builder.frontier = fin.pending[kind]
+            builder.lower_block(st.finalbody)
+            if not builder.frontier:
+                continue
+            if kind == "return":
+                controlflow.emit_return(builder, builder.var_name(fin.ret_var), "return " + "(after finally)",
+                                        st.lineno)
+            else:
+                controlflow.jump(builder, kind, st)
+    if fin.exc_exits:
+        builder.frontier = fin.exc_exits
+        builder.lower_block(st.finalbody)
+        if builder.frontier:
+            controlflow.raise_dynamic(builder, builder.var_name(fin.exc_var), "re-raise after finally", st.lineno)
+    builder.frontier = after
+
+
+def check_expression_errors(builder: FunctionLowerer, st: ast.Try, h: ast.ExceptHandler, errors: list[str]) -> None:
+    """``except KeyError`` around ``d["k"]``: the workflow's own expressions fail the machine with
+    States.QueryEvaluationError, which no Catch of a Choice or Pass state can see. Refuse instead of
+    compiling a handler that would never run."""
+    caught = set(errors) & _EXPRESSION_ERRORS
+    if "States.ALL" in errors:
+        check_uncatchable_body(builder, st, h)
+        return
+    if not caught:
+        return
+    for stmt in st.body:
+        for n in own_nodes(stmt):
+            risky = isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) or \
+                isinstance(n, ast.BinOp) and (isinstance(n.op, (ast.Div, ast.FloorDiv, ast.Mod)) or
+                                              "TypeError" in caught) or \
+                isinstance(n, ast.AugAssign) and "TypeError" in caught or \
+                isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("int", "float")
+            if risky:
+                builder.report(n, f"except {sorted(caught)[0]} cannot catch an error of this workflow expression "
+                                  "(the machine fails it with States.QueryEvaluationError)",
+                               "test first (if key in d, if n != 0), or compute it inside a step")
+                return
+
+
+def check_uncatchable_body(builder: FunctionLowerer, st: ast.Try, h: ast.ExceptHandler) -> None:
+    """``except Exception`` around a body without a step call: only Task, Parallel and Map states have a Catch,
+    so an error of the body's own expressions (d["k"], a + 1, int(s)) would escape the machine, or fail a later
+    state, while Python runs the handler. Refuse rather than compile a handler that cannot see it."""
+    nodes = [n for stmt in st.body for n in own_nodes(stmt)]
+    if any(isinstance(n, ast.Call) and builder.classify(n) is not None for n in nodes):
+        return
+    for n in nodes:
+        risky = isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) or \
+            isinstance(n, (ast.BinOp, ast.AugAssign)) or \
+            isinstance(n, ast.UnaryOp) and not isinstance(n.op, ast.Not) or \
+            isinstance(n, ast.Compare) and any(isinstance(o, (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn))
+                                               for o in n.ops) or \
+            isinstance(n, ast.Call) and not (builder.info.api(n.func) == "Fail" or
+                                             builder.info.is_exception_class(class_name(n.func) or ""))
+        if risky:
+            builder.report(n, "an except clause cannot catch an error of this workflow expression: the try body "
+                              "has no step call, and only step calls can be caught on the machine",
+                           "test first (if key in d, d.get(key), if n != 0), or compute it inside a step")
+            return
+
+
+def handler_classes(builder: FunctionLowerer, h: ast.ExceptHandler) -> tuple[list[str], list[str]]:
+    if h.type is None:
+        return [], ["States.ALL"]
+    elts = builder.info.handler_types(h.type)  # a module-level tuple of classes spelled out
+    classes: list[str] = []
+    errors: list[str] = []
+    for e in elts:
+        if builder.info.api(e) == "Fail":
+            classes.append("Fail")
+            continue
+        name = class_name(e)
+        if name is None:
+            raise builder.fail(e, "except needs exception classes", "write except ValueError or except (A, B)")
+        if isinstance(e, ast.Name) and not builder.info.is_exception_class(name) and name not in builder.info.imported:
+            raise builder.fail(e, f"undefined exception class {name!r}", "define it in the module or import it")
+        classes.append(name)
+        if name in ("Exception", "BaseException"):
+            return [], ["States.ALL"]
+        for n in builder.info.exception_family(name):
+            if n not in errors:
+                errors.append(n)
+    return classes, errors
+
+
+def own_nodes(stmt: ast.AST):
+    """The nodes of a statement the workflow itself evaluates (not nested functions or lambdas)."""
+    todo = [stmt]
+    while todo:
+        n = todo.pop()
+        yield n
+        for c in ast.iter_child_nodes(n):
+            if not isinstance(c, (ast.FunctionDef, ast.Lambda, ast.ExceptHandler)):
+                todo.append(c)
