@@ -8,10 +8,14 @@ RUNTIME_FILES), so it is plain data: no imports.
 
 # Used in a workflow and compiled (sfn.aws.<service>.<operation> is recognised through "aws").
 WORKFLOW_API = ("workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback",
-                "Fail", "aws", "with_retry_spec")
+                "Fail", "aws", "with_retry_spec",
+                # Step Functions' own integrations (compiler/integrations.py) and a distributed Map's item reader,
+                # batching and result writer (compiler/distributed_map.py).
+                "run_job", "wait_for_task_token", "task_resource", "items_from_s3", "batch_items", "results_to_s3")
 
 # Exported for step code and plain-Python runs only: never compiled.
-RUNTIME_ONLY = ("CallbackUnavailable",)
+# sfn.context() and sfn.wrap_steps are read by step code; TaskToken is an annotation (a str at run time).
+RUNTIME_ONLY = ("CallbackUnavailable", "TaskToken", "context", "StepContext", "wrap_steps")
 
 # The proof of concept's Choice predicates (sfn.StringEquals(a, b), ...): name -> number of arguments.
 PREDICATE_ARITY = {

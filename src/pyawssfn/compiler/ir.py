@@ -124,17 +124,20 @@ class Parallel(Catching):
 class Map(Catching):
     type: ClassVar[str] = "Map"
     items: Any = None               # the list to iterate, or None when an item reader reads them (a distributed Map)
-    item_reader: Any = None         # the integration's reader: its resource, arguments and configuration
     item_selector: Any = None
     processor: "Graph | None" = None
     distributed: bool = False
     max_concurrency: Any = None     # a number or a template; None: unlimited
     tolerated_failure_count: Any = None
     tolerated_failure_percentage: Any = None
+    # A distributed Map's ItemReader, ItemBatcher and ResultWriter as ASL objects (compiler/distributed_map.py).
+    item_reader: Any = None
+    item_batcher: Any = None
+    result_writer: Any = None
 
     def templates(self) -> list[Any]:
-        return [self.items, self.item_reader, self.item_selector, self.max_concurrency,
-                self.tolerated_failure_count, self.tolerated_failure_percentage]
+        return [self.items, self.item_selector, self.max_concurrency, self.tolerated_failure_count,
+                self.tolerated_failure_percentage, self.item_reader, self.item_batcher, self.result_writer]
 
     def subgraphs(self) -> list["Graph"]:
         return [self.processor] if self.processor is not None else []
