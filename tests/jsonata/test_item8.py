@@ -182,3 +182,14 @@ def test_numbers_and_their_text():
 def test_deep_non_tail_recursion_evaluates_as_on_node():
     deep = "($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(%d))"
     assert differences([deep % 1000, deep % 5000]) == []
+
+
+FORMAT_BASE = ["$formatBase(1e21, 36)", "$formatBase(1e21)", "$formatBase(-1e21, 2)", "$formatBase(9007199254740993, 16)",
+               "$formatBase(2e53, 7)", "$formatBase(1.7976931348623157e308, 36)", "$formatBase(2.5)", "$formatBase(1e300, 2)"]
+
+
+def test_format_base_past_2_53_writes_v8s_digits():
+    rng = random.Random(3)
+    fuzz = [f"$formatBase({json.dumps(float(rng.getrandbits(rng.randint(50, 120))))}, {rng.randint(2, 36)})"
+            for _ in range(60)]
+    assert differences(FORMAT_BASE + fuzz) == []
