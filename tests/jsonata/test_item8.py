@@ -182,3 +182,44 @@ def test_numbers_and_their_text():
 def test_deep_non_tail_recursion_evaluates_as_on_node():
     deep = "($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(%d))"
     assert differences([deep % 1000, deep % 5000]) == []
+
+
+FORMAT_BASE = ["$formatBase(1e21, 36)", "$formatBase(1e21)", "$formatBase(-1e21, 2)", "$formatBase(9007199254740993, 16)",
+               "$formatBase(2e53, 7)", "$formatBase(1.7976931348623157e308, 36)", "$formatBase(2.5)", "$formatBase(1e300, 2)"]
+
+
+def test_format_base_past_2_53_writes_v8s_digits():
+    rng = random.Random(3)
+    fuzz = [f"$formatBase({json.dumps(float(rng.getrandbits(rng.randint(50, 120))))}, {rng.randint(2, 36)})"
+            for _ in range(60)]
+    assert differences(FORMAT_BASE + fuzz) == []
+
+
+# An invalid Date through a picture, and years past Python's datetime (written in four digits, as jsonata.js does).
+FROM_MILLIS = [
+    '$fromMillis(1e20, "[Y0001]")',
+    '$fromMillis(1e20, "[Y]-[M]-[D]")',
+    '$fromMillis(1e20, "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001]")',
+    '$fromMillis(1e20, "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]")',
+    '$fromMillis(1e20, "[MNn] [D1o] [FNn]")',
+    '$fromMillis(1e20, "[Z]")',
+    '$fromMillis(1e20, "[z]")',
+    '$fromMillis(1e20, "[h]:[m01] [P]")',
+    '$fromMillis(1e20, "[Y,2]")',
+    '$fromMillis(1e20, "[YI]")',
+    '$fromMillis(1e20, "at [[ [H] ]]")',
+    '$fromMillis(1e20, "[d]/[x]/[W]/[w]/[F1]/[E]")',
+    '$fromMillis(1e20, "[Y0001]", "+0100")',
+    '$fromMillis(-1e20, "[D01]")',
+    "$fromMillis(253402300800000)", "$fromMillis(-62198755200000)", "$fromMillis(8.64e15)", "$fromMillis(-8.64e15)",
+    "$fromMillis(-62167219200001)", "$fromMillis(1.5)", "$fromMillis(-1.5)",
+]
+
+
+def test_from_millis_writes_every_millisecond_and_year_as_jsonata_js():
+    rng = random.Random(7)
+    instants = [rng.randint(-62135596800000, 253402300799999) for _ in range(40)]
+    cases = [f"$fromMillis({v})" for v in instants]
+    cases += [f'$fromMillis({v}, "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001]")' for v in instants]
+    cases += [f'$fromMillis({v}, "[H01]:[m01] [FNn]", "+0530")' for v in instants[:10]]
+    assert differences(FROM_MILLIS + cases) == []

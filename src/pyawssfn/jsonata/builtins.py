@@ -22,9 +22,11 @@ Each correction was found by the shadow (shadow.py) or the cross-checks in tests
 from __future__ import annotations
 
 import base64
+import datetime
 import math
 import re
-from jsonata import jexception
+
+from jsonata import datetimeutils as jdatetime, jexception
 from jsonata.jsonata import Jsonata
 from jsonata.utils import Utils
 
@@ -163,11 +165,89 @@ def _encoder(native, function: str):
 
 def _from_millis(native):
     def from_millis(millis, picture, timezone):
-        if isinstance(millis, (int, float)) and abs(millis) > _DATE_LIMIT_MS and picture is None and timezone is None:
-            return _INVALID_DATE
+        if isinstance(millis, (int, float)) and abs(millis) > _DATE_LIMIT_MS:
+            if picture is None and timezone is None:
+                return _INVALID_DATE
+            if isinstance(picture, str):
+                return _invalid_date_text(native, picture, timezone)
+        if isinstance(millis, (int, float)) and not isinstance(millis, bool) and picture is None and timezone is None:
+            return _iso_text(millis)  # exact: jsonata-python's float arithmetic loses a millisecond for many times
         return native(millis, picture, timezone)
 
     return from_millis
+
+
+def _civil(days: int) -> tuple[int, int, int]:
+    """(year, month, day) of a day count from 1970-01-01, proleptic Gregorian (year 0 and negative years too)."""
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + 3 if mp < 10 else mp - 9
+    return yoe + era * 400 + (month <= 2), month, day
+
+
+def _iso_text(millis: float) -> str:
+    """$fromMillis's default picture, [Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t], in integer arithmetic
+    (any year JavaScript's Date holds, written in at most four digits as jsonata.js's picture does: 10000 is 0000)."""
+    ms = math.trunc(millis)  # TimeClip: a fractional millisecond is dropped towards zero
+    days, rest = divmod(ms, 86_400_000)
+    year, month, day = _civil(days)
+    digits = str(abs(year))[-4:].rjust(4, "0")
+    return (f"{'-' if year < 0 else ''}{digits}-{month:02d}-{day:02d}T{rest // 3_600_000:02d}:"
+            f"{rest // 60_000 % 60:02d}:{rest // 1000 % 60:02d}.{rest % 1000:03d}Z")
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def _format_datetime(millis, picture, timezone):
+    """jsonata-python's DateTimeUtils.format_datetime with the instant computed exactly: it divided by 1000.0,
+    and the float lost the millisecond for many times ($fromMillis(247612565437961, "[f001]") was 960, not 961).
+    JavaScript's Date truncates a fractional millisecond."""
+    utils = jdatetime.DateTimeUtils
+    offset_hours = offset_minutes = 0
+    if timezone is not None:
+        offset = int(timezone)
+        offset_hours = math.trunc(offset / 100.0)
+        offset_minutes = int(math.fmod(offset, 100))
+    if picture is None:
+        if utils._iso8601_spec is None:
+            utils._iso8601_spec = utils._analyse_datetime_picture("[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]")
+        spec = utils._iso8601_spec
+    else:
+        spec = utils._analyse_datetime_picture(picture)
+    offset_millis = (60 * offset_hours + offset_minutes) * 60 * 1000
+    moment = _EPOCH + datetime.timedelta(milliseconds=math.trunc(millis) + offset_millis)
+    return "".join(part.value if part.type == "literal" else
+                   utils._format_component(moment, part, offset_hours, offset_minutes) for part in spec.parts)
+
+
+_MARKER = re.compile(r"\[\[|\]\]|\[([^\]]*)\]")
+
+
+def _invalid_date_text(native, picture: str, timezone) -> str:
+    """An invalid Date written through a picture, as jsonata.js writes it: each date or time field is NaN (padded
+    with zeros to the picture's width), a name is "undefined", a roman numeral is empty; the zone, the am/pm marker
+    and the calendar do not depend on the date."""
+    def marker(m: re.Match) -> str:
+        if m.group(1) is None:
+            return m.group(0)[0]
+        spec = "".join(m.group(1).split())
+        component, presentation = spec[:1], spec[1:].split(",", 1)[0]
+        if component in "ZzPCE":
+            return native(0, f"[{m.group(1)}]", timezone)
+        if "N" in presentation or "n" in presentation:
+            return "undefined"
+        if presentation[:1] in ("I", "i"):
+            return ""
+        width = sum(ch.isdigit() for ch in presentation) or 1
+        return "NaN".rjust(width, "0") + ("th" if presentation.endswith("o") else "")
+
+    return _MARKER.sub(marker, picture)
 
 
 # jsonata.js's test before Date.parse (JavaScript's \\d is ASCII and its $ is the end of the string).
@@ -251,6 +331,7 @@ def install() -> None:
                        ("spread", _ordered_result)):
         fn = _native(name)
         fn.method = wrap(fn.method)
+    jdatetime.DateTimeUtils.format_datetime = staticmethod(_format_datetime)
     for name in ("encodeUrlComponent", "encodeUrl"):
         fn = _native(name)
         fn.method = _encoder(fn.method, name)

@@ -47,7 +47,7 @@ from pyawssfn.local.errors import QUERY_EVALUATION_ERROR, StatesError
 from pyawssfn.semantics import quotas
 
 from . import regexfns, shadow
-from .jsregex import JsRegExp, JsRegexSyntaxError, RegexRefused, compile_js
+from .jsregex import JsRegExp, JsRegexSyntaxError, RegexRefused, compile_js, regex_error_message
 from .jsstrings import normalize
 from .regexfns import apply_regex
 from .fastpath import FALL_BACK, compile_fast
@@ -426,7 +426,7 @@ def compile_expression(text: str) -> Expr:
     try:
         ast = _parsers.parser.parse(source, compile_js)
     except (JsRegexSyntaxError, RegexRefused) as exc:
-        raise JsonataSyntaxError(_regex_message(exc)) from None
+        raise JsonataSyntaxError(regex_error_message(exc)) from None
     except jexception.JException as exc:
         raise JsonataSyntaxError(_jsonata_message(exc), code=exc.error, position=exc.location) from None
     except Exception:  # the tokenizer indexes past the end of some truncated input
@@ -437,14 +437,6 @@ def compile_expression(text: str) -> Expr:
         first = ast.errors[0]
         raise JsonataSyntaxError(_jsonata_message(first), code=getattr(first, "error", ""))
     return Expr(source, ast)
-
-
-def _regex_message(exc: Exception) -> str:
-    pattern, flags = getattr(exc, "pattern", ("", ""))
-    if isinstance(exc, JsRegexSyntaxError):  # what `new RegExp` throws; JSONata passes it on without a code
-        return f"Invalid regular expression: /{pattern}/{flags}: {exc.args[0]}"
-    return (f"The regular expression /{pattern}/ has {exc.args[0]}: pyawssfn's executor cannot evaluate it as "
-            "JavaScript does; rewrite the pattern without it")
 
 
 _NESTED_ATTRIBUTES = frozenset({"stages", "predicate", "group", "body", "pattern", "update", "delete", "terms"})

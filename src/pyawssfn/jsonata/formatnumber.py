@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import decimal
 import math
+import struct
 from functools import reduce
 from typing import Any
 
@@ -178,11 +179,51 @@ def format_number(value: Any, picture: Any, options: Any = None) -> Any:
     return _format(float(value), pic, p, family)
 
 
+_RADIX_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _binary_exponent(x: float) -> int:
+    """V8's Double::Exponent(): the exponent of the double's 53-bit integer significand."""
+    return ((struct.unpack("<Q", struct.pack("<d", x))[0] >> 52) & 0x7FF) - 1075
+
+
+def _radix_text(value: float, radix: int) -> str:
+    """Number.prototype.toString(radix) of an integral double, as V8's DoubleToRadixCString writes it: digits past
+    the double's precision are zeros (Python's exact integer conversion writes them out)."""
+    negative, integer = value < 0, math.floor(abs(value))
+    digits = []
+    while _binary_exponent(integer / radix) > 0:
+        integer /= radix
+        digits.append("0")
+    while True:
+        remainder = math.fmod(integer, radix)
+        digits.append(_RADIX_DIGITS[int(remainder)])
+        integer = (integer - remainder) / radix
+        if integer <= 0:
+            break
+    return ("-" if negative else "") + "".join(reversed(digits))
+
+
+def _format_base(native):
+    def format_base(value, radix=None):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            rounded = js_round(float(value))
+            base = 10 if radix is None else js_round(float(radix))
+            if abs(rounded) >= 2 ** 53 and 2 <= base <= 36:
+                # radix 10 is the number's text (1e+21 from 1e21 up)
+                return js_number_text(rounded, None) if base == 10 else _radix_text(rounded, int(base))
+        return native(value, radix)
+
+    return format_base
+
+
 def install() -> None:
-    """Replace jsonata-python's $formatNumber in its static frame (every evaluator in the process sees it)."""
+    """Replace jsonata-python's $formatNumber (and $formatBase past 2**53) in its static frame."""
     from jsonata.jsonata import Jsonata
 
     Jsonata.static_frame.lookup("formatNumber").method = format_number
+    base = Jsonata.static_frame.lookup("formatBase")
+    base.method = _format_base(base.method)
 
 
 def _format(value: float, pic: _Picture, p: dict, family: list[str]) -> str:

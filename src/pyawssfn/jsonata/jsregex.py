@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from .jsregex_ast import (Alt, Any_, Assert, Backref, Char, Class, Group, Look, Node, Repeat, RegexRefused, Seq,
                           JsRegexSyntaxError, parse)
 
-__all__ = ["JsRegExp", "JsRegexSyntaxError", "RegexRefused", "compile_js", "to_units", "from_units"]
+__all__ = ["JsRegExp", "JsRegexSyntaxError", "RegexRefused", "compile_js", "regex_error_message", "to_units",
+           "from_units"]
 
 _LINE_TERMINATORS = frozenset((0x0A, 0x0D, 0x2028, 0x2029))
 _WORD = "[0-9A-Z_a-z]"
@@ -237,6 +238,16 @@ class JsRegExp:
 
     def __repr__(self) -> str:
         return f"/{self.source}/{self.flags}"
+
+
+def regex_error_message(exc: Exception) -> str:
+    """The message for a pattern ``new RegExp`` refuses (V8's words; JSONata passes it on without a code), or for
+    one this module refuses (what it has, and what to do)."""
+    pattern, flags = getattr(exc, "pattern", ("", ""))
+    if isinstance(exc, JsRegexSyntaxError):
+        return f"Invalid regular expression: /{pattern}/{flags}: {exc.args[0]}"
+    return (f"The regular expression /{pattern}/ has {exc.args[0]}: pyawssfn's executor cannot evaluate it as "
+            "JavaScript does; rewrite the pattern without it")
 
 
 def compile_js(pattern: str, flags) -> JsRegExp:
