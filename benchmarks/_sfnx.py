@@ -61,17 +61,18 @@ def compile_file(path: pathlib.Path) -> dict[str, dict]:
 
 
 def time_runs(definition: dict, inp, rounds: int = 5, *, task_result=None, task_results: dict | None = None,
-              max_states: int | None = None) -> dict:
+              max_states: int | None = None, cpu: bool = False) -> dict:
     """Run ``definition`` on ``inp`` ``rounds`` times with sfnx's runner; seconds per round and what it did.
 
     ``max_states`` raises sfnx's own bound on the states one machine or branch may enter (10,000, a literal in
-    ``sfnx.testing.scope``) in the driver's process only, so a longer loop runs to its end instead of failing."""
+    ``sfnx.testing.scope``) in the driver's process only, so a longer loop runs to its end instead of failing.
+    ``cpu``: the seconds are the driver's CPU time (time.process_time) rather than wall-clock time."""
     python = ensure_venv()
     if python is None:
         raise RuntimeError("sfnx is not available")
     request = {"definition": definition, "input": inp, "rounds": rounds,
                "task_result": {} if task_result is None else task_result, "task_results": task_results or {},
-               "max_states": max_states}
+               "max_states": max_states, "cpu": cpu}
     res = subprocess.run([str(python), str(pathlib.Path(__file__).resolve())], input=json.dumps(request),
                          capture_output=True, text=True)
     if res.returncode != 0:
@@ -93,11 +94,12 @@ def _driver() -> None:
     def tasks(call):
         return results.get(call.state, request["task_result"])
 
+    clock = time.process_time if request.get("cpu") else time.perf_counter
     seconds, execution = [], None
     for _ in range(request["rounds"]):
-        start = time.perf_counter()
+        start = clock()
         execution = testing.run(request["definition"], request["input"], tasks)
-        seconds.append(time.perf_counter() - start)
+        seconds.append(clock() - start)
     failed = execution.error is not None
     json.dump({"seconds": seconds, "states_entered": len(execution.states), "status": "FAILED" if failed else
                "SUCCEEDED", "output": None if failed else execution.output, "error": execution.error,

@@ -5,7 +5,8 @@ Every evaluation error comes back as StatesError with AWS's cause, prefixed with
 words it; JSONata failures also record AWS's EvaluationFailed event."""
 from __future__ import annotations
 
-from pyawssfn.jsonata import engine as jsonata_eval
+from pyawssfn.jsonata import engine as jsonata_eval, shadow
+from pyawssfn.jsonata.fastpath import FALL_BACK
 from pyawssfn.local import intrinsics, jsonpath_eval
 from pyawssfn.local.errors import QUERY_EVALUATION_ERROR, StatesError
 
@@ -69,9 +70,14 @@ def _compile_template(value, field: str):
             value, variables=variables, states=states, field=field, rng=rng, now_ms=now_ms, cache=cache)
     where = field or None
     nothing = (f"The JSONata expression '{text}'{jsonata_eval._field_part(where)} returned nothing (undefined).")
+    fast = expr.fast
 
     def evaluate(variables, states, rng, now_ms, cache):
-        result = expr.evaluate(states=states, variables=variables, field=where, rng=rng, now_ms=now_ms, cache=cache)
+        # Expr.evaluate tries its shortcut first too; going to it directly is the same when the shadow is off.
+        result = fast(states, variables, cache) if fast is not None and not shadow.enabled() else FALL_BACK
+        if result is FALL_BACK:
+            result = expr.evaluate(states=states, variables=variables, field=where, rng=rng, now_ms=now_ms,
+                                   cache=cache)
         if result is UNDEFINED:  # JSON cannot hold undefined (engine._walk's message)
             raise StatesError(QUERY_EVALUATION_ERROR, nothing)
         return result
