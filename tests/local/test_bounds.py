@@ -35,7 +35,7 @@ def _timed(fn):
 def test_a_blocking_handler_is_stopped_at_the_task_timeout():
     execution, seconds = _timed(lambda: Executor(_task(1), lambdas={FN: _blocking}).run({}))
     assert (execution.status, execution.error) == ("FAILED", "States.Timeout")
-    assert seconds < 10
+    assert seconds < 25  # stopped, not waited out: the handler sleeps 30 s (a bound on a hang, not a speed check)
     assert (execution.stop_date - execution.start_date).total_seconds() == 1
 
 
@@ -43,7 +43,7 @@ def test_the_bound_holds_off_the_main_thread_too():
     out = {}
     worker = threading.Thread(target=lambda: out.update(e=Executor(_task(1), lambdas={FN: _blocking}).run({})))
     _, seconds = _timed(lambda: (worker.start(), worker.join()))
-    assert out["e"].error == "States.Timeout" and seconds < 10
+    assert out["e"].error == "States.Timeout" and seconds < 25  # the handler sleeps 30 s
 
 
 def test_a_handler_that_returns_in_time_is_not_touched():
@@ -59,7 +59,7 @@ def test_non_tail_recursion_thousands_deep_works_as_on_javascript():
 def test_a_runaway_evaluation_ends_with_a_clear_error(monkeypatch):
     assert quotas.JSONATA_MAX_SECONDS == 10
     monkeypatch.setattr(quotas, "JSONATA_MAX_SECONDS", 0.5)  # the same check, sooner
-    (outcome, seconds) = _timed(lambda: pytest.raises(StatesError, evaluate,
-                                                      "$sum($map([1..9999999], function($x){ $x * 2 }))"))
+    outcome = pytest.raises(StatesError, evaluate, "$sum($map([1..9999999], function($x){ $x * 2 }))")
     assert outcome.value.error == "States.QueryEvaluationError"
-    assert "did not finish within 0.5 seconds" in outcome.value.cause and seconds < 5
+    # The bound's own message says it stopped the evaluation (no wall-clock assert: the machine may be loaded).
+    assert "did not finish within 0.5 seconds" in outcome.value.cause
