@@ -74,6 +74,10 @@ CASES["slice_steps"] = ("xs, s", "    return [xs[::2], xs[1::3], xs[-4:-1:2], s[
 CASES["in_iterator"] = ("xs", "    return [2 in reversed(xs), (0, 1) in enumerate(xs), [0, 1] in enumerate(xs), "
                                "(1, 1) not in zip(xs, xs)]", [{"xs": [1, 2]}, {"xs": []}, {"xs": "ab"}])
 
+CASES["key_builtins"] = ("xs", "    return [sorted(xs, key=str.lower), min(xs, key=str.upper), max(xs, key=len), "
+                                "sorted(xs, key=len, reverse=True)]",
+                         [{"xs": ["b", "A", "a", "Cc"]}, {"xs": ["x"]}, {"xs": ["x", 1]}])
+
 PRELUDE = {"except_module_tuple": "TRANSIENT = (KeyError, IndexError)\n"}
 
 
