@@ -18,17 +18,15 @@ _Shape = tuple[bool, bool]  # (may be a tuple itself, may hold tuples)
 _TUPLE_ITEMS = ("zip", "enumerate")
 _LIST_CALLS = frozenset(["list", "sorted", "set", "frozenset", "dict"])
 _SCALAR_CALLS = frozenset(["len", "str", "int", "float", "bool", "abs", "round", "sum", "isinstance", "any", "all"])
-
-
 _MUTATORS = frozenset(["append", "extend", "insert", "pop", "remove", "sort", "reverse", "clear"])
 
 
 def mark_tuple_names(nodes: list[ast.AST], report: Callable[[ast.AST, str, str], None],
                      constants: dict[str, bool | None] | None = None) -> None:
-    """Set MAY_TUPLE ("top", "deep" or both) on every read of a variable that may hold a tuple (`nodes`: every node
-    of a workflow function, from ast.walk), and refuse
-    changing such a variable in place (Python raises: a tuple has no append, no item assignment). `constants`: the
-    module-level names bound to a tuple, with what core.tuple_shape says of their items."""
+    """Set MAY_TUPLE ("top", "deep" or both) on every read of a variable that may hold a tuple, and refuse changing
+    such a variable in place (Python raises: a tuple has no append, no item assignment). `nodes`: every node of a
+    workflow function (ast.walk); `constants`: the module-level names bound to a tuple, with what core.tuple_shape
+    says of their items."""
     constants = constants or {}
     if not any(_makes_tuples(node, constants) for node in nodes):
         return  # nothing in the function builds a tuple (the usual case: no analysis to run)
