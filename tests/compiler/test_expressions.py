@@ -62,8 +62,8 @@ GOLDEN = [
     ("xs[-1]",
      '$type($xs) = "array" ? ($count($xs) >= 1 ? $xs[-1] : $error("IndexError: list index out of range")) : '
      '$type($xs) = "string" ? ($length($xs) >= 1 ? $substring($xs, -1, 1) : '
-     '$error("IndexError: string index out of range")) : $type($xs) = "object" ? $error("KeyError: -1") : '
-     '$error("TypeError: object is not subscriptable")'),
+     '$error("IndexError: string index out of range")) : '
+     '$error($type($xs) = "object" ? "KeyError: -1" : "TypeError: object is not subscriptable")'),
     # Constant expressions are evaluated by Python at compile time.
     ('"a" + "b"', '"ab"'),
     ("str(True)", '"True"'),

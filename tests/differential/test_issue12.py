@@ -204,14 +204,7 @@ def test_strip_uses_pythons_whitespace_on_awss_engine(reference_strip, s):
 def test_strip_both_ways(diff, tmp_path, s):
     path = tmp_path / "strip_both.py"
     path.write_text("import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(s):\n    return s.strip()\n")
-    if s in JS_MISSES:
-        # The compiled \s does not match these on JavaScript (the test above pins that on the reference engine), and
-        # our executor's regexes still use Python's \s: the shadow rightly reports that engine gap (known issue).
-        from pyawssfn.jsonata import shadow
-
-        with shadow.paused():
-            diff.agree(WorkflowTester(path, "w"), {"s": s})
-        return
+    # The shadow is on: the executor's regexes are JavaScript's (jsonata/jsregex.py), so it sees no difference.
     diff.agree(WorkflowTester(path, "w"), {"s": s})
 
 

@@ -10,6 +10,7 @@ import builtins
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyawssfn import _api_names
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.expressions.core import ITERATED, tuple_shape
 from pyawssfn.compiler.expressions.sets import check_set_uses
@@ -18,16 +19,8 @@ from pyawssfn.compiler.exception_messages import analyse_messages, rewrite_caugh
 from pyawssfn.compiler.module_checks import _bound_names, _module_statements, _name_of, check_functions, \
     check_rebinding
 
-API_NAMES = frozenset([
-    "workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback", "Fail",
-    "with_retry_spec", "aws",
-    "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
-    "StringMatches", "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
-    "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",
-    "TimestampLessThanEquals", "TimestampGreaterThanEquals", "IsNull", "IsPresent", "IsNumeric", "IsString",
-    "IsBoolean", "IsTimestamp",
-])
-PREDICATES = frozenset(n for n in API_NAMES if n[0].isupper() and n not in ("Retry", "Fail"))
+API_NAMES = _api_names.COMPILED
+PREDICATES = frozenset(_api_names.PREDICATES)
 
 
 @dataclass

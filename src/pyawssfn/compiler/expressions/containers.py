@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 
+from pyawssfn.compiler.types.model import required_key, value_type
 from pyawssfn.compiler.expressions.core import (
     J, NotConstant, _JSONATA_WORDS, _PLAIN_KEY, _block, _err, _is_int, _paren, chars, int_literal, item_of, single
 )
@@ -93,11 +94,14 @@ class ContainerMixin:
             self._refuse(node, "list and string indexes must be integers", "use an int index")
         if kt in ("float", "list", "dict", "none", "bool") and t in ("list", "str"):
             self._refuse(node, "indexes must be integers", "use an int index")
-        dict_get, list_get, str_get, int_check = self._getters(key)
-        if t == "dict":
-            return item_of(container, self._let([container, key], dict_get))
+        dict_get, list_get, str_get, int_check, lookup = self._getters(key)
+        if t == "dict":  # a key the type requires (a TypedDict's, checked at the step boundary) needs no test
+            name = json.loads(key.code) if kt == "str" and key.atom else None
+            get = lookup if name is not None and required_key(t, name) else dict_get
+            return item_of(container, self._let([container, key], get), value_type(t, name))
         if t == "list":
-            return item_of(container, self._let([container, key], lambda l, k: int_check(k, list_get(l, k))))
+            return item_of(container, self._let([container, key], lambda l, k: int_check(k, list_get(l, k))),
+                           value_type(t))
         if t == "str":
             return J(self._let([container, key], lambda s, k: int_check(k, str_get(s, k))), "str")
         # Unknown container: dispatch at run time.
@@ -119,12 +123,14 @@ class ContainerMixin:
         kt = key.type
         lit_key = key.code if kt == "str" and key.atom else None
 
+        def lookup(d: str, k: str) -> str:
+            name = json.loads(k)
+            return f"{d}.{name}" if _PLAIN_KEY(name) and name not in _JSONATA_WORDS else f"$lookup({d}, {k})"
+
         def dict_get(d: str, k: str) -> str:
             if lit_key:
-                name = json.loads(lit_key)
-                get = f"{d}.{name}" if _PLAIN_KEY(name) and name not in _JSONATA_WORDS else (
-                    f"$lookup({d}, {k})")
-                return f"$exists({get}) ? {get} : {_err(f'KeyError: {name!r}')}"
+                get = lookup(d, k)
+                return f"$exists({get}) ? {get} : {_err(f'KeyError: {json.loads(lit_key)!r}')}"
             return f'$exists($lookup({d}, {k})) ? $lookup({d}, {k}) : $error("KeyError: " & {k})'
 
         lit_int = int_literal(key.code) if kt == "int" else None
@@ -151,7 +157,7 @@ class ContainerMixin:
                 return body
             return f'{_is_int(k)} ? ({body}) : {_err("TypeError: indices must be integers")}'
 
-        return dict_get, list_get, str_get, int_check
+        return dict_get, list_get, str_get, int_check, lookup
 
     def _slice(self, node: ast.Subscript, container: J, sl: ast.Slice) -> J:
         t = container.type

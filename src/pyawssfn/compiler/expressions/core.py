@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from pyawssfn import _api_names
 from pyawssfn.jsonata.parse import single_token, starts_with_named_call
 from pyawssfn.jsonata.printer import plain_name
 
@@ -31,15 +32,7 @@ ITERATORS = frozenset(["reversed", "zip", "enumerate"])
 NUMERIC = ("int", "float")
 
 
-PREDICATE_NAMES = frozenset(
-    [
-        "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
-        "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
-        "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan",
-        "TimestampGreaterThan", "TimestampLessThanEquals", "TimestampGreaterThanEquals", "IsNull", "IsPresent",
-        "IsNumeric", "IsString", "IsBoolean", "IsTimestamp", "StringMatches",
-    ]
-)
+PREDICATE_NAMES = frozenset(_api_names.PREDICATES)
 
 
 _STATIC_TYPES = frozenset(["int", "float", "str", "bool", "none", "list", "dict", "tuple"])
