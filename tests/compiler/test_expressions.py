@@ -143,7 +143,8 @@ REFUSED = [
     ("10 ** 20", "this constant is beyond what JSON numbers hold exactly (integers up to 2**53)"),
     ("12345678901234567890", "integer literal beyond 2**53 cannot be represented exactly in JSONata"),
     ('float("inf")', "inf and nan are not JSON values"),
-    ("sorted(xs, key=max)", "key= must be a one-argument lambda or one of len, abs, str, int, float, bool, round"),
+    ("sorted(xs, key=max)", "key= must be a one-argument lambda or one of len, abs, str, int, float, bool, round, "
+                            "str.lower, str.upper, str.strip"),
     ("xs[1:2:-3]", "slice steps other than a positive literal and -1 are not supported"),
     ("xs[::0]", "slice step cannot be zero (ValueError in Python)"),
     ("{1: 2}", "dict keys in a workflow must be strings (JSON objects have string keys)"),

@@ -74,6 +74,19 @@ CASES["slice_steps"] = ("xs, s", "    return [xs[::2], xs[1::3], xs[-4:-1:2], s[
 CASES["in_iterator"] = ("xs", "    return [2 in reversed(xs), (0, 1) in enumerate(xs), [0, 1] in enumerate(xs), "
                                "(1, 1) not in zip(xs, xs)]", [{"xs": [1, 2]}, {"xs": []}, {"xs": "ab"}])
 
+CASES["key_builtins"] = ("xs", "    return [sorted(xs, key=str.lower), min(xs, key=str.upper), max(xs, key=len), "
+                                "sorted(xs, key=len, reverse=True)]",
+                         [{"xs": ["b", "A", "a", "Cc"]}, {"xs": ["x"]}, {"xs": ["x", 1]}])
+
+# A character above U+FFFF (an emoji) is one item of a str in Python; JavaScript's split("") on AWS gives its two
+# UTF-16 halves, so every iteration over a str compiles to a code-point split.
+CASES["astral_strings"] = ("s", "    out = []\n    for c in s:\n        out.append(c)\n    xs = []\n    xs += s\n"
+                                "    return [list(s), [c for c in s], sorted(s), s[::-1], len(set(s)), xs, out, "
+                                "list(reversed(s)), list(enumerate(s)), list(zip(s, s)), ''.join(reversed(s)), "
+                                "s[::2], len(s), s[1:2], any(c == 'b' for c in s)]",
+                           [{"s": "a\U0001F600b"}, {"s": "\U0001F600"}, {"s": "\U0001F600\U0001F601x\u00e9"},
+                            {"s": ""}])
+
 PRELUDE = {"except_module_tuple": "TRANSIENT = (KeyError, IndexError)\n"}
 
 

@@ -277,3 +277,16 @@ def test_a_step_result_is_never_a_tuple(diff, tmp_path):
     py, machine = diff.agree(WorkflowTester(path, "w"), {"x": 1}, check_direct=False)
     p = json.loads(json.dumps((1, 2)))  # what the workflow holds after the step, computed by CPython
     assert machine.output == [p == (1, 2), p == [1, 2], p != (1, 2), (1, 2) in [p], isinstance(p, tuple), str(p)]
+
+
+def test_a_module_level_tuple_is_a_tuple(diff, tmp_path):
+    path = tmp_path / "tuple_constant.py"
+    path.write_text("import pyawssfn as sfn\n\nPAIR = (1, 2)\n\n\n@sfn.workflow\ndef w(xs):\n    y = PAIR\n"
+                    "    return [PAIR == [1, 2], PAIR == (1, 2), xs == PAIR, y == (1, 2), str(PAIR), y == xs, "
+                    "isinstance(PAIR, tuple)]\n\n\n@sfn.workflow\ndef mixed(xs):\n    x = PAIR if xs else [1, 2]\n"
+                    "    return x == [1, 2]\n")
+    for xs in ([1, 2], []):
+        diff.agree(WorkflowTester(path, "w"), {"xs": xs})
+    with pytest.raises(CompileError) as err:
+        compile_file(str(path), workflow="mixed")
+    assert "tuple_constant.py:15:12:" in str(err.value), str(err.value)

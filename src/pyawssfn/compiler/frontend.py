@@ -12,7 +12,7 @@ from typing import Any
 
 from pyawssfn import _api_names
 from pyawssfn.compiler.diagnostics import Reporter
-from pyawssfn.compiler.expressions.core import ITERATED
+from pyawssfn.compiler.expressions.core import ITERATED, tuple_shape
 from pyawssfn.compiler.expressions.sets import check_set_uses
 from pyawssfn.compiler.expressions.tuples import mark_tuple_names
 from pyawssfn.compiler.exception_messages import analyse_messages, rewrite_caught_formatting, rewrite_raises
@@ -258,31 +258,32 @@ def _imports(info: ModuleInfo) -> None:
 def _workflow_passes(info: ModuleInfo, reporter: Reporter) -> None:
     """What the expression translator needs to know of each workflow body beyond one expression: where sets are
     used, which variables may hold tuples, which iterables a loop consumes."""
-    _check_list_handlers(info, reporter)
+    tuple_constants = {n: tuple_shape(v) for n, v in info.constants.items() if isinstance(v, tuple)}
     for fn in info.workflows.values():
-        check_set_uses(fn, reporter.report)
-        mark_tuple_names(fn, reporter.report)
-        for node in ast.walk(fn):
+        nodes = list(ast.walk(fn))  # one walk for all the passes (compile time: #8, #14)
+        _check_list_handlers(info, nodes, reporter)
+        check_set_uses(nodes, reporter.report)
+        mark_tuple_names(nodes, reporter.report, tuple_constants)
+        for node in nodes:
             if isinstance(node, (ast.For, ast.comprehension)):
                 _mark_iterated(node.iter)
 
 
-def _check_list_handlers(info: ModuleInfo, reporter: Reporter) -> None:
+def _check_list_handlers(info: ModuleInfo, nodes: list[ast.AST], reporter: Reporter) -> None:
     """`except NAME:` with a module-level list: Python's except takes a class or a tuple of classes, and raises
     TypeError for a list when an exception reaches it; the machine would catch."""
     is_list: dict[str, bool] = {}
     for st in info.tree.body:  # what the last top-level assignment binds
         if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
             is_list[st.targets[0].id] = isinstance(st.value, ast.List)
-    for fn in info.workflows.values():
-        for node in ast.walk(fn):
-            if not isinstance(node, ast.ExceptHandler) or node.type is None:
-                continue
-            for t in node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]:
-                if isinstance(t, ast.Name) and t.id in info.error_groups and is_list.get(t.id):
-                    reporter.report(t, f"except {t.id}: {t.id} is a list, and Python's except takes a class or a "
-                                       "tuple of classes (a list raises TypeError when an exception reaches it)",
-                                    f"make it a tuple: {t.id} = (...)")
+    for node in nodes:
+        if not isinstance(node, ast.ExceptHandler) or node.type is None:
+            continue
+        for t in node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]:
+            if isinstance(t, ast.Name) and t.id in info.error_groups and is_list.get(t.id):
+                reporter.report(t, f"except {t.id}: {t.id} is a list, and Python's except takes a class or a "
+                                   "tuple of classes (a list raises TypeError when an exception reaches it)",
+                                f"make it a tuple: {t.id} = (...)")
 
 
 def _mark_iterated(node: ast.expr) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from pyawssfn.compiler.expressions.core import (
-    J, NUMERIC, _OPNAME, _Refused, _err, _is_int, _number_literal, _paren, either, int_literal,
+    J, NUMERIC, _OPNAME, _Refused, _err, _is_int, _number_literal, _paren, chars, either, int_literal,
 )
 from pyawssfn.compiler.expressions import rewrites
 from pyawssfn.compiler.expressions.statements import INPLACE
@@ -38,10 +38,10 @@ class ArithmeticMixin:
             if rt == "list":
                 return f"$append({a}, {b})"
             if rt == "str":
-                return f'$append({a}, $split({b}, ""))'
+                return f"$append({a}, {chars(b)})"
             if rt == "dict":
                 return f"$append({a}, [$keys({b})])"
-            return (f'$type({b}) = "array" ? $append({a}, {b}) : $type({b}) = "string" ? $append({a}, $split({b}, "")) '
+            return (f'$type({b}) = "array" ? $append({a}, {b}) : $type({b}) = "string" ? $append({a}, {chars(b)}) '
                     f': $type({b}) = "object" ? $append({a}, [$keys({b})]) : '
                     f'{_err("TypeError: can only extend a list with an iterable")}')
 

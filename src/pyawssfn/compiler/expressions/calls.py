@@ -184,8 +184,8 @@ class CallMixin:
         """The body of key=lambda x: ... translated once per name bound to its parameter."""
         if not (isinstance(key, ast.Lambda) and len(key.args.args) == 1 and not key.args.defaults
                 and not key.args.vararg and not key.args.kwarg and not key.args.kwonlyargs):
-            self._refuse(key, "key= must be a one-argument lambda or one of len, abs, str, int, float, bool, round",
-                         'write key=lambda x: x["field"]')
+            self._refuse(key, "key= must be a one-argument lambda or one of len, abs, str, int, float, bool, round, "
+                              "str.lower, str.upper, str.strip", 'write key=lambda x: x["field"]')
         param = key.args.args[0].arg
         out = []
         for n in names:
@@ -197,16 +197,21 @@ class CallMixin:
         return out
 
     def _builtin_key(self, key: ast.expr) -> ast.expr:
-        """key=len (a builtin the translator knows, taking one argument) as key=lambda x: len(x)."""
+        """key=len (a builtin the translator knows, taking one argument) as key=lambda x: len(x), and key=str.lower
+        (an argument-less str method) as key=lambda x: x.lower()."""
+        arg = ast.arg(arg="__pyawssfn_key")
+        item = ast.Name(id=arg.arg, ctx=ast.Load())
         if isinstance(key, ast.Name) and key.id in ("len", "abs", "str", "int", "float", "bool", "round") \
                 and not any(key.id in sc for sc in self._scopes):
-            arg = ast.arg(arg="__pyawssfn_key")
-            key = ast.copy_location(ast.Lambda(args=ast.arguments(posonlyargs=[], args=[arg], kwonlyargs=[],
-                                                                  kw_defaults=[], defaults=[]),
-                                               body=ast.Call(func=key, args=[ast.Name(id=arg.arg, ctx=ast.Load())],
-                                                             keywords=[])), key)
-            ast.fix_missing_locations(key)
-        return key
+            body: ast.expr = ast.Call(func=key, args=[item], keywords=[])
+        elif isinstance(key, ast.Attribute) and isinstance(key.value, ast.Name) and key.value.id == "str" \
+                and key.attr in ("lower", "upper", "strip", "lstrip", "rstrip"):
+            body = ast.Call(func=ast.Attribute(value=item, attr=key.attr, ctx=ast.Load()), args=[], keywords=[])
+        else:
+            return key
+        lam = ast.Lambda(args=ast.arguments(posonlyargs=[], args=[arg], kwonlyargs=[], kw_defaults=[], defaults=[]),
+                         body=body)
+        return ast.fix_missing_locations(ast.copy_location(lam, key))
 
     def _first_extreme(self, v: str, key: ast.expr, xs: J, last: bool) -> str:
         """min/max(..., key=f): the first item whose key is smallest (largest), as Python's min and max return."""

@@ -7,7 +7,7 @@ import json
 
 from pyawssfn.compiler.types.model import required_key, value_type
 from pyawssfn.compiler.expressions.core import (
-    J, NotConstant, _JSONATA_WORDS, _PLAIN_KEY, _block, _err, _is_int, _paren, int_literal, item_of, single
+    J, NotConstant, _JSONATA_WORDS, _PLAIN_KEY, _block, _err, _is_int, _paren, chars, int_literal, item_of, single
 )
 
 
@@ -197,7 +197,7 @@ class ContainerMixin:
         acc, el = self._fresh(), self._fresh()
 
         def rev(c: str) -> str:
-            return (f'$type({c}) = "string" ? $join($reverse($split({c}, ""))) : '
+            return (f'$type({c}) = "string" ? $join($reverse({chars(c)})) : '
                     f'$type({c}) = "array" ? $reduce({c}, function({acc}, {el}) {{ $append({single(el)}, {acc}) }}, []) : '
                     f'{_err("TypeError: object is not subscriptable")}')
         return J(self._let([container], rev), container.type, container.tup, container.items_tup)

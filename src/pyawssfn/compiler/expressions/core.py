@@ -105,6 +105,13 @@ def _is_int(v: str) -> str:
     return f'($type({v}) = "number" and $floor({v}) = {v})'
 
 
+def chars(v: str) -> str:
+    """The characters (code points) of the string `v`, as Python iterates it. `$split(v, "")` would give UTF-16 code
+    units on AWS's engine (JavaScript's split), cutting a character above U+FFFF (an emoji) in two halves; the regex
+    takes a surrogate pair as one match, and `[...]` keeps a one-character result a list."""
+    return f"[$match({v}, /[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[\\s\\S]/).match]"
+
+
 def single(v: str) -> str:
     """A one-element array holding the value of atom `v`, even when that value is itself an array.
 

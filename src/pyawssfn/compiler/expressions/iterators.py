@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import ast
 
-from pyawssfn.compiler.expressions.core import ITERATORS, J, _describe, _err, _is_int, _number_literal, single
+from pyawssfn.compiler.expressions.core import (
+    ITERATORS, J, _describe, _err, _is_int, _number_literal, chars, single
+)
 
 
 class IteratorMixin:
@@ -31,13 +33,13 @@ class IteratorMixin:
         if x.type == "list":
             return J(x.code, "list", False, x.items_tup)
         if x.type == "str":
-            return J(f'$split({x.code}, "")', "list")
+            return J(chars(x.code), "list")
         if x.type == "dict":
             return J(f"[$keys({x.code})]", "list")
         if x.type is not None:
             self._refuse(node, f"a {x.type} is not iterable", "iterate over a list, str or dict")
         return J(self._let([x], lambda v: (
-            f'$type({v}) = "array" ? {v} : $type({v}) = "string" ? $split({v}, "") : '
+            f'$type({v}) = "array" ? {v} : $type({v}) = "string" ? {chars(v)} : '
             f'$type({v}) = "object" ? [$keys({v})] : {_err("TypeError: object is not iterable")}')), "list",
             False, x.items_tup)
 

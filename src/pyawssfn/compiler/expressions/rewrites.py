@@ -41,6 +41,7 @@ METHODS = {
     "insert": "write xs = xs[:i] + [v] + xs[i:]",
     "remove": "write xs = [x for x in xs if x != v] (that removes every match: for the first only, use index())",
     "clear": "write xs = [] (or d = {})",
+    "fromkeys": "write a comprehension: {k: None for k in keys}",
 }
 
 OPERATORS = {

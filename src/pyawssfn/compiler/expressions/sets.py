@@ -14,18 +14,21 @@ _ORDER_FREE_CALLS = frozenset(["len", "sorted", "min", "max", "any", "all", "set
 _SET_CALLS = frozenset(["set", "frozenset"])
 
 
-def check_set_uses(fn: ast.FunctionDef, report: Callable[[ast.AST, str, str], None]) -> None:
+def check_set_uses(nodes: list[ast.AST], report: Callable[[ast.AST, str, str], None]) -> None:
+    """`nodes`: every node of a workflow function (ast.walk)."""
+    if not any(_makes_set(node) for node in nodes):
+        return  # no set anywhere: nothing to check
     parents: dict[int, ast.AST] = {}
-    for node in ast.walk(fn):
+    for node in nodes:
         for child in ast.iter_child_nodes(node):
             parents[id(child)] = node
     names: set[str] = set()
-    for node in ast.walk(fn):
+    for node in nodes:
         if _makes_set(node) and isinstance(parents.get(id(node)), (ast.Assign, ast.AnnAssign)):
             parent = parents[id(node)]
             targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
             names.update(t.id for t in targets if isinstance(t, ast.Name))
-    for node in ast.walk(fn):
+    for node in nodes:
         is_read = isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names
         if not (is_read or _makes_set(node)) or _order_free(node, parents.get(id(node))):
             continue

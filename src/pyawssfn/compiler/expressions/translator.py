@@ -257,10 +257,11 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
                 return bound if isinstance(bound, J) else J(bound)
         t = self.name_type(node) if self.name_type else None
         code = self.resolve_name(node)
-        # What the frontend found the variable may hold (frontend.mark_tuple_names): "top", a tuple on some path;
-        # "deep", tuples inside it; nothing said, no tuple (the input and step results are JSON: never tuples).
+        # What the frontend found the variable may hold (tuples.mark_tuple_names): "top", a tuple on some path;
+        # "deep", tuples inside it; "tuple", a module-level tuple; nothing said, no tuple (the input and step results
+        # are JSON: never tuples).
         taint = getattr(node, MAY_TUPLE, "")
         items = None if "deep" in taint else False
-        if t == "tuple":
+        if t == "tuple" or taint.startswith("tuple"):
             return J(code, "list", True, items)
         return J(code, t if t in _STATIC_TYPES else None, None if "top" in taint else False, items)

@@ -18,23 +18,28 @@ _Shape = tuple[bool, bool]  # (may be a tuple itself, may hold tuples)
 _TUPLE_ITEMS = ("zip", "enumerate")
 _LIST_CALLS = frozenset(["list", "sorted", "set", "frozenset", "dict"])
 _SCALAR_CALLS = frozenset(["len", "str", "int", "float", "bool", "abs", "round", "sum", "isinstance", "any", "all"])
-
-
 _MUTATORS = frozenset(["append", "extend", "insert", "pop", "remove", "sort", "reverse", "clear"])
 
 
-def mark_tuple_names(fn: ast.FunctionDef, report: Callable[[ast.AST, str, str], None]) -> None:
-    """Set MAY_TUPLE ("top", "deep" or both) on every read of a variable of `fn` that may hold a tuple, and refuse
-    changing such a variable in place (Python raises: a tuple has no append, no item assignment)."""
-    sources = _sources(fn)
-    taint: dict[str, _Shape] = {}
-    for _ in range(len(sources) + 2):  # each round can only add marks; a fixed point within |names| rounds
-        new = {name: _join([_bound_shape(kind, e, taint) for kind, e in exprs])
-               for name, exprs in sources.items()}
-        if new == taint:
-            break
-        taint = new
-    for node in ast.walk(fn):
+def mark_tuple_names(nodes: list[ast.AST], report: Callable[[ast.AST, str, str], None],
+                     constants: dict[str, bool | None] | None = None) -> None:
+    """Set MAY_TUPLE ("top", "deep" or both) on every read of a variable that may hold a tuple, and refuse changing
+    such a variable in place (Python raises: a tuple has no append, no item assignment). `nodes`: every node of a
+    workflow function (ast.walk); `constants`: the module-level names bound to a tuple, with what core.tuple_shape
+    says of their items."""
+    constants = constants or {}
+    if not any(_makes_tuples(node, constants) for node in nodes):
+        return  # nothing in the function builds a tuple (the usual case: no analysis to run)
+    sources = _sources(nodes)
+    fixed = {name: (True, items is not False) for name, items in constants.items() if name not in sources}
+    taint = _propagate(sources, fixed)
+    if not any(top or deep for top, deep in taint.values()):
+        return  # no tuple anywhere in the function's variables
+    for node in nodes:
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in fixed:
+            # a module-level tuple the function does not rebind: a tuple, its items as the constant says
+            setattr(node, MAY_TUPLE, "tuple" + ("" if constants[node.id] is False else "deep"))
+            continue
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and any(taint.get(node.id, ())):
             top, deep = taint[node.id]
             setattr(node, MAY_TUPLE, ("top" if top else "") + ("deep" if deep else ""))
@@ -43,6 +48,18 @@ def mark_tuple_names(fn: ast.FunctionDef, report: Callable[[ast.AST, str, str], 
             report(node, f"{changed.id} may hold a tuple here, which cannot be changed in place (Python raises; the "
                          "machine, holding it as a list, would change it)", f"make it a list first: "
                          f"{changed.id} = list({changed.id})")
+
+
+def _makes_tuples(node: ast.AST, constants: dict[str, bool | None]) -> bool:
+    if isinstance(node, ast.Tuple):
+        return isinstance(node.ctx, ast.Load)
+    if isinstance(node, ast.Name):
+        return node.id in constants
+    if isinstance(node, ast.Call):
+        f = node.func
+        return (isinstance(f, ast.Name) and f.id in ("tuple", "zip", "enumerate")) or (
+            isinstance(f, ast.Attribute) and f.attr == "items")
+    return False
 
 
 def _changed_in_place(node: ast.AST) -> ast.Name | None:
@@ -58,7 +75,22 @@ def _changed_in_place(node: ast.AST) -> ast.Name | None:
     return None
 
 
-def _sources(fn: ast.FunctionDef) -> dict[str, list[tuple[str, ast.expr]]]:
+def _propagate(sources: dict[str, list[tuple[str, ast.expr]]], fixed: dict[str, _Shape]) -> dict[str, _Shape]:
+    """The least fixed point of the shapes, updated in place in the order the names are bound (a value mostly reads
+    names bound before it, so a pass or two settles it; marks only grow, so it ends)."""
+    taint = dict(fixed)
+    changed = True
+    while changed:
+        changed = False
+        for name, exprs in sources.items():
+            shape = _join([_bound_shape(kind, e, taint) for kind, e in exprs])
+            if shape != taint.get(name, (False, False)):
+                taint[name] = shape
+                changed = True
+    return taint
+
+
+def _sources(nodes: list[ast.AST]) -> dict[str, list[tuple[str, ast.expr]]]:
     """name -> (how, expression): "value" the name is bound to the expression, "item" to one of its items."""
     out: dict[str, list[tuple[str, ast.expr]]] = {}
 
@@ -70,7 +102,7 @@ def _sources(fn: ast.FunctionDef) -> dict[str, list[tuple[str, ast.expr]]]:
             for e in target.elts:
                 bind(e.value if isinstance(e, ast.Starred) else e, "item" if kind == "value" else "part", value)
 
-    for node in ast.walk(fn):
+    for node in nodes:
         if isinstance(node, ast.Assign):
             for t in node.targets:
                 bind(t, "value", node.value)
@@ -113,24 +145,21 @@ def _shape(e: ast.AST, taint: dict[str, _Shape]) -> _Shape:
         if isinstance(e.op, (ast.Add, ast.Mult)):
             return _join([_shape(e.left, taint), _shape(e.right, taint)])
         return False, False
-    inner = _join([_shape(c, taint) for c in ast.iter_child_nodes(e) if isinstance(c, ast.expr)])
-    holds = inner[0] or inner[1]
-    if isinstance(e, ast.Tuple):
-        return True, holds
-    if isinstance(e, (ast.List, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-        return False, holds
     if isinstance(e, (ast.IfExp, ast.BoolOp)):
-        return inner
+        return _join([_shape(v, taint) for v in ((e.body, e.orelse) if isinstance(e, ast.IfExp) else e.values)])
     if isinstance(e, ast.Call):
         f = e.func
         if isinstance(f, ast.Name) and f.id in _TUPLE_ITEMS or isinstance(f, ast.Attribute) and f.attr == "items":
             return False, True
-        if isinstance(f, ast.Name) and f.id == "tuple":
-            return True, holds
         if isinstance(f, ast.Name) and f.id in _SCALAR_CALLS:
             return False, False
         if isinstance(f, ast.Name) and f.id in _LIST_CALLS:  # a new list (set, dict) of the argument's items
-            items = _join([_shape(a, taint) for a in e.args[:1]])[1]
-            return False, items
+            return False, _join([_shape(a, taint) for a in e.args[:1]])[1]
+    inner = _join([_shape(c, taint) for c in ast.iter_child_nodes(e) if isinstance(c, ast.expr)])
+    holds = inner[0] or inner[1]
+    if isinstance(e, ast.Tuple) or isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and e.func.id == "tuple":
+        return True, holds
+    if isinstance(e, (ast.List, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        return False, holds
     # Anything else built from values holding tuples (a subscript, min(), sorted(), a slice) may be one.
     return holds, holds

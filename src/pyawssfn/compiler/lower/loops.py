@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from pyawssfn.compiler.expressions import NotConstant
+from pyawssfn.compiler.expressions.core import chars
 from pyawssfn.compiler.ir import Choice, DefaultOf, Exit, Node, Rule
 from pyawssfn.compiler.lower import errors, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import LoopNonlocalControl
@@ -195,7 +196,7 @@ class IterMarker:
         code = builder.render(node, env)
         v = "$pyawssfn_it"
         return (f'({v} := {code}; $type({v}) = "array" ? {v} : $type({v}) = "object" ? [$keys({v})] : '
-                f'$type({v}) = "string" ? $split({v}, "") : $error("TypeError: object is not iterable"))')
+                f'$type({v}) = "string" ? {chars(v)} : $error("TypeError: object is not iterable"))')
 
 
 def keys_code(d: str) -> str:
