@@ -198,3 +198,18 @@ def step_result_types(tree: ast.Module, steps: dict[str, ast.FunctionDef]) -> di
         if t is not None:
             out[name] = t
     return out
+
+
+_TOLERANCE = frozenset(["tolerated_failures", "tolerated_failure_percentage"])
+
+
+def api_result_type(info, call: ast.Call, steps: dict[str, Type]) -> Type | None:
+    """The type of an author-API call's value: `sfn.map(step, items)` is a list of the step's results (a Map
+    state's result is an array; with a tolerated failure, an item may be an error object instead)."""
+    if info.api(call.func) != "map" or not call.args:
+        return None
+    f = call.args[0]
+    if any(k.arg in _TOLERANCE for k in call.keywords) or not isinstance(f, ast.Name):
+        return Type("list")
+    item = steps.get(f.id)
+    return Type("list", item if isinstance(item, Type) else None)
