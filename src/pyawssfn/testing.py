@@ -128,6 +128,7 @@ class WorkflowTester:
         self._given_definition = definition is not None
         self._children: dict[str, dict] = {}
         self._source_map: dict[str, int] = {}
+        self._state_sites: dict[tuple[str, str, int], str | None] = {}
         self._steps: dict[str, _StepPlan] = {}
         self._callbacks: dict[str, list[_CallbackPlan]] = {}
         self._aws: dict[str, list[tuple[Any, tuple | None]]] = {}
@@ -188,6 +189,18 @@ class WorkflowTester:
             raise ValueError("mock_aws needs exactly one of returns= or error=")
         self._aws.setdefault(f"{service}.{sfn._snake_case(op)}", []).append(
             (returns, None if error is None else (error, cause)))
+        return self
+
+    def mock_resource(self, resource: str, *, returns: Any = _UNSET, error: str | None = None, cause: str = ""):
+        """Serve a Task resource of ``sfn.run_job`` / ``sfn.wait_for_task_token`` / ``sfn.task_resource``
+        (``"arn:aws:states:::glue:startJobRun.sync"``): ``returns`` is the job's final state (or the token's
+        answer), ``error``/``cause`` its failure. Calling it again queues further answers; the last one repeats."""
+        if not resource.startswith("arn:"):
+            raise ValueError(f"mock_resource takes a Task resource ARN, such as "
+                             f"'arn:aws:states:::glue:startJobRun.sync', not {resource!r}")
+        if (returns is _UNSET) == (error is None):
+            raise ValueError("mock_resource needs exactly one of returns= or error=")
+        self._aws.setdefault(resource, []).append((returns, None if error is None else (error, cause)))
         return self
 
     def mock_config(self, source, test_case: str | None = None):
@@ -251,9 +264,24 @@ class WorkflowTester:
         callbacks = self._python_callbacks() if self._callbacks else None
         mocks = self._python_mocks() if self._aws else None
         result = pyrun.run_workflow(self.module, self.workflow, input_value, mocks=mocks, callbacks=callbacks,
-                                    step_overrides=self._overrides(), start_time=self.start_time, seed=self.seed)
+                                    step_overrides=self._overrides(), start_time=self.start_time, seed=self.seed,
+                                    state_names=self._state_names())
         self.last_python = PythonRun(result, pyrun.step_names(self.module))
         return self.last_python
+
+    def _state_names(self) -> dict | None:
+        """For ``sfn.context().state`` under plain Python: which state each step call compiles to (compiling only
+        for a module that reads the context; one that does not compile runs without state names)."""
+        from pyawssfn._pyrun_context import StepContexts
+        from pyawssfn.compiler import CompileError
+
+        if not StepContexts(self.module, self.workflow).sent:
+            return None
+        try:
+            _ = self.definition
+        except (CompileError, ValueError):
+            return None
+        return self._state_sites
 
     def _python_callbacks(self):
         used: dict[str, int] = {}
@@ -281,7 +309,7 @@ class WorkflowTester:
         used: dict[str, int] = {}
 
         def serve(service, operation, params):
-            key = f"{service}.{operation}"
+            key = service if operation is None else f"{service}.{operation}"  # a resource (mock_resource)
             answers = self._aws.get(key)
             if not answers:
                 raise pyrun.MissingMock(f"sfn.aws.{key} was called and is not mocked: call "
@@ -316,9 +344,12 @@ class WorkflowTester:
         if self.path is None:
             raise ValueError(f"run_machine needs the workflow's source file, and module {self.module.__name__} has "
                              "no __file__: create the tester with the module's path")
+        from pyawssfn._pyrun_context import state_sites
+
         res = compile_file(str(self.path), workflow=workflow, function_arn=FUNCTION_ARN)
         for name, line in res.source_map.items():
             self._source_map.setdefault(name, line)
+        self._state_sites.update(state_sites(workflow, res.definition, res.source_map))
         for child in res.children:
             if child not in self._children and child != workflow:
                 self._children[child] = {}  # placeholder against cycles
@@ -336,6 +367,7 @@ class WorkflowTester:
         steps = pyrun.step_names(module)
         # Doubles stand in for the module's functions; the dispatcher still does the binding and error naming.
         namespace = types.SimpleNamespace(**{n: overrides.get(n, getattr(module, n)) for n in steps})
+        setattr(namespace, sfn.STEP_WRAPPERS, getattr(module, sfn.STEP_WRAPPERS, ()))
         callback_steps = None if self._given_definition else _callback_steps(self.definition, self._children)
 
         def handler(event, context):
@@ -349,6 +381,11 @@ class WorkflowTester:
         used: dict[str, int] = {}
 
         def provide(token, payload, resource):
+            if resource in self._aws:  # sfn.wait_for_task_token: mock_resource's answer is the token's
+                n = used.get(resource, 0)
+                used[resource] = n + 1
+                returns, failure = self._aws[resource][min(n, len(self._aws[resource]) - 1)]
+                return CallbackResult.success(returns) if failure is None else CallbackResult.failure(*failure)
             step = payload.get("step") if isinstance(payload, dict) else None
             plans = self._callbacks.get(step)
             if not plans:
@@ -371,7 +408,9 @@ class WorkflowTester:
             service, _, op = key.partition(".")
             responses = [{"Return": r} if f is None else {"Throw": {"Error": f[0], "Cause": f[1]}}
                          for r, f in answers]
-            mocks[sdk_resource(service, op)] = responses
+            if key.endswith(".waitForTaskToken"):  # the service call's own response; the callbacks answer the token
+                responses = [{"Return": {}}]
+            mocks[key if key.startswith("arn:") else sdk_resource(service, op)] = responses
         return mocks or None
 
     def run_machine(self, input_value: Any = None):

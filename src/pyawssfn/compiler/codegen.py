@@ -249,8 +249,10 @@ class _Emitter:
     def map_fields(self, n: Map, d: dict[str, Any]) -> None:
         config = {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"} if n.distributed else {"Mode": "INLINE"}
         d["ItemProcessor"] = {"ProcessorConfig": config, **self.graph_json(n.processor)}
-        d["Items"] = n.items
-        d["ItemSelector"] = n.item_selector
+        for key, value in (("ItemReader", n.item_reader), ("Items", n.items), ("ItemSelector", n.item_selector),
+                           ("ItemBatcher", n.item_batcher), ("ResultWriter", n.result_writer)):
+            if value is not None:
+                d[key] = value
         if n.max_concurrency is not None:
             d["MaxConcurrency"] = n.max_concurrency
         if n.tolerated_failure_count is not None:
