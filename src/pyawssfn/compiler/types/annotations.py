@@ -201,12 +201,14 @@ def step_result_types(tree: ast.Module, steps: dict[str, ast.FunctionDef]) -> di
 
 
 _TOLERANCE = frozenset(["tolerated_failures", "tolerated_failure_percentage"])
+_PLAIN_MAP = frozenset(["max_concurrency", "distributed"]) | _TOLERANCE
 
 
 def api_result_type(info, call: ast.Call, steps: dict[str, Type]) -> Type | None:
     """The type of an author-API call's value: `sfn.map(step, items)` is a list of the step's results (a Map
-    state's result is an array; with a tolerated failure, an item may be an error object instead)."""
-    if info.api(call.func) != "map" or not call.args:
+    state's result is an array; with a tolerated failure, an item may be an error object instead). Not with any
+    other option: with `results_to=` the result is where the results were written, a dict."""
+    if info.api(call.func) != "map" or not call.args or any(k.arg not in _PLAIN_MAP for k in call.keywords):
         return None
     f = call.args[0]
     if any(k.arg in _TOLERANCE for k in call.keywords) or not isinstance(f, ast.Name):
