@@ -1,7 +1,7 @@
 """An order saga: reserve stock, charge the card, book a shipment (retried while the carrier is unavailable). When a
 later step fails, the earlier ones are undone (compensation); the outcome is always recorded (finally)."""
 import pyawssfn as sfn
-from typing import Any
+from typing import Any, TypedDict
 STOCK = {"apple": 10, "pear": 3}
 CARD_LIMIT = 1000
 SHIPPABLE_COUNTRIES = ("FR", "DE", "GB", "US")
@@ -17,6 +17,11 @@ class PaymentDeclined(Exception):
 
 class CarrierUnavailable(Exception):
     pass
+
+
+class Shipment(TypedDict):
+    shipment: str
+    country: str
 
 
 def reserve_stock(order_id: str, items: dict[str, int]) -> dict[str, Any]:
@@ -42,7 +47,7 @@ def refund(payment: dict[str, Any]) -> dict[str, Any]:
 
 @sfn.task(retry=sfn.Retry(errors=["CarrierUnavailable"], interval=2, max_attempts=3, backoff=2.0),
           timeout=30)
-def book_shipment(order_id: str, country: str) -> dict[str, Any]:
+def book_shipment(order_id: str, country: str) -> Shipment:
     if country not in SHIPPABLE_COUNTRIES:
         raise CarrierUnavailable(f"no carrier serves {country}")
     return {"shipment": f"ship-{order_id}", "country": country}

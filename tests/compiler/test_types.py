@@ -393,3 +393,40 @@ def w(n: int):
     assert "$type($e)" not in text and "KeyError: 'Cause'" not in text
     assert b.check({"n": 5}).output == "caught too big: 5 ValueError"
     assert b.check({"n": 0}).output == 0
+
+
+def test_the_result_of_sfn_map_is_a_list_of_the_steps_results(both):
+    b = both(_TYPED + '''
+
+@sfn.workflow
+def w(ns: list[int]):
+    recs = sfn.map(get_rec, ns)
+    names = [r["name"] for r in recs]
+    return [names, [counts(r["size"]) for r in recs]]
+''')
+    text = _expressions(b.result.definition)
+    assert "$recs" in text and "object is not iterable" not in text  # iterated as the list it is
+    b.check({"ns": [1, 2, 4]})
+    b.check({"ns": []})
+
+
+def test_isinstance_narrows_an_unknown_value(both):
+    b = both('''
+import pyawssfn as sfn
+
+
+def get(n: int):
+    return ["a", "b"] if n > 0 else ("x" if n == 0 else {"k": n})
+
+
+@sfn.workflow
+def w(n: int):
+    v = get(n)
+    if isinstance(v, list):
+        return len(v)
+    elif isinstance(v, str):
+        return v + "!"
+    return "other"
+''')
+    for n in (1, 0, -1):
+        b.check({"n": n})

@@ -59,7 +59,9 @@ def test_times_have_one_width_and_format():
     timed = [ln for ln in lines if TIME.match(ln)]
     entered = tester.run_machine({"dataset": "d", "rows": 2500}).stats["states_entered"]
     assert len(timed) == entered and len({ln.index("▶") for ln in timed if ln[15:].startswith(" ▶")}) == 1
-    assert "   +0:01:00.000 ▶ fetch_results (Task, line 41)" in lines
+    line = next(i for i, src in enumerate((REPO / "examples" / "polling.py").read_text().splitlines(), 1)
+                if "return fetch_results" in src)
+    assert f"   +0:01:00.000 ▶ fetch_results (Task, line {line})" in lines
 
 
 def test_states_show_their_line_calls_and_values():

@@ -35,13 +35,20 @@ def share_repeats(t: Expr) -> Expr:
 
 
 def _share_one(t: Expr, refused: set) -> Expr | None:
-    binders, taken = _names(t)
-    counts: dict[Expr, int] = {}
+    # count equal sub-trees by a number per distinct tree (hash-consing: hashing a frozen dataclass walks it)
+    table: dict[tuple, int] = {}
+    memo: dict[int, int] = {}
+    counts: dict[int, list] = {}
     for n in _candidates(t):
-        counts[n] = counts.get(n, 0) + 1
+        entry = counts.setdefault(_canon(n, table, memo), [n, 0])
+        entry[1] += 1
+    repeated = [(n, k) for n, k in counts.values() if k > 1]
+    if not repeated:
+        return None
+    binders, taken = _names(t)
     best: list[tuple[int, Expr]] = []
-    for n, k in counts.items():
-        if k < 2 or n in refused or not _movable(n, binders):
+    for n, k in repeated:
+        if n in refused or not _movable(n, binders):
             continue
         size = len(to_text(n))
         saving = (k - 1) * size - 12 - 6 * k  # `( $__cN := ; )` and k uses of `$__cN`
@@ -54,6 +61,27 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
             return out
         refused.add(e)
     return None
+
+
+def _canon(n: Expr, table: dict, memo: dict) -> int:
+    """A number that two sub-trees share exactly when they are equal."""
+    got = memo.get(id(n))
+    if got is not None:
+        return got
+    key: list = [type(n)]
+    for f in n.__dataclass_fields__:  # type: ignore[attr-defined]
+        key.append(_canon_value(getattr(n, f), table, memo))
+    cid = table.setdefault(tuple(key), len(table))
+    memo[id(n)] = cid
+    return cid
+
+
+def _canon_value(v, table: dict, memo: dict):
+    if isinstance(v, Expr):
+        return ("e", _canon(v, table, memo))
+    if isinstance(v, tuple):
+        return tuple(_canon_value(x, table, memo) for x in v)
+    return v
 
 
 def _candidates(t: Expr):
@@ -76,12 +104,20 @@ def _candidates(t: Expr):
 def _names(t: Expr) -> tuple[set[str], set[str]]:
     """The names := or a function parameter binds in `t`, and every variable name `t` uses."""
     binders: set[str] = set()
-    for n in t.walk():
-        if type(n) is Bind:
+    taken: set[str] = set()
+    stack = [t]
+    while stack:
+        n = stack.pop()
+        tn = type(n)
+        if tn is Var:
+            taken.add(n.name)  # type: ignore[attr-defined]
+            continue
+        if tn is Bind:
             binders.add(n.name)  # type: ignore[attr-defined]
-        elif type(n) is Lambda:
+        elif tn is Lambda:
             binders.update(n.params)  # type: ignore[attr-defined]
-    return binders, binders | {n.name for n in t.walk() if type(n) is Var}  # type: ignore[attr-defined]
+        stack.extend(n.children())
+    return binders, binders | taken
 
 
 def _fresh(taken: set[str]) -> str:

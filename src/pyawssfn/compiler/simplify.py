@@ -48,23 +48,9 @@ def _simp(t: Expr) -> Expr:
             t = Call(func, args)
         return _call(t)  # type: ignore[arg-type]
     if tt is Cond:
-        test, then = _unblock(_simp(t.test)), _unblock(_simp(t.then))  # type: ignore[attr-defined]
-        orelse = None if t.orelse is None else _unblock(_simp(t.orelse))  # type: ignore[attr-defined]
-        if type(test) is Bool and orelse is not None:
-            return then if test.value else orelse  # type: ignore[attr-defined]
-        if _is_error(then) and _is_error(orelse):  # t ? $error(a) : $error(b) is $error(t ? a : b)
-            return Call(then.func, (Cond(test, then.args[0], orelse.args[0]),))  # type: ignore[union-attr]
-        if test is t.test and then is t.then and orelse is t.orelse:  # type: ignore[attr-defined]
-            return t
-        return Cond(test, then, orelse)
+        return _cond(t)  # type: ignore[arg-type]
     if tt is Block:
-        propagated = _propagate_literals(t)  # type: ignore[arg-type]
-        if propagated is not t:
-            return _simp(propagated)
-        exprs = _all(t.exprs)  # type: ignore[attr-defined]
-        if len(exprs) == 1 and type(exprs[0]) is Block:
-            return exprs[0]
-        return t if exprs is t.exprs else Block(exprs)  # type: ignore[attr-defined]
+        return _block(t)  # type: ignore[arg-type]
     if tt is Dot:
         # not the step: `$x.("a")` is the string per item, `$x."a"` the field a
         lhs, rhs = _unblock(_simp(t.lhs)), _simp(t.rhs)  # type: ignore[attr-defined]
@@ -95,6 +81,28 @@ def _simp(t: Expr) -> Expr:
         lo, hi = _unblock(_simp(t.lo)), _unblock(_simp(t.hi))  # type: ignore[attr-defined]
         return t if lo is t.lo and hi is t.hi else Range(lo, hi)  # type: ignore[attr-defined]
     return t
+
+
+def _cond(t: Cond) -> Expr:
+    test, then = _unblock(_simp(t.test)), _unblock(_simp(t.then))
+    orelse = None if t.orelse is None else _unblock(_simp(t.orelse))
+    if type(test) is Bool and orelse is not None:
+        return then if test.value else orelse  # type: ignore[attr-defined]
+    if _is_error(then) and _is_error(orelse):  # t ? $error(a) : $error(b) is $error(t ? a : b)
+        return Call(then.func, (Cond(test, then.args[0], orelse.args[0]),))  # type: ignore[attr-defined,union-attr]
+    if test is t.test and then is t.then and orelse is t.orelse:
+        return t
+    return Cond(test, then, orelse)
+
+
+def _block(t: Block) -> Expr:
+    propagated = _propagate_literals(t)
+    if propagated is not t:
+        return _simp(propagated)
+    exprs = _all(t.exprs)
+    if len(exprs) == 1 and type(exprs[0]) is Block:
+        return exprs[0]
+    return t if exprs is t.exprs else Block(exprs)
 
 
 def _literal(t: Expr) -> bool:

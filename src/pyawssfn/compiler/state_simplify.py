@@ -13,6 +13,7 @@ variables and the input as they were when the state was entered): there it is it
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, share_repeats
@@ -94,15 +95,28 @@ def _expression(value: Any) -> Expr | None:
 
 
 def _template(tree: Expr) -> str:
-    return "{% " + to_text(share_repeats(simplify(tree))) + " %}"
+    return "{% " + _finished(to_text(tree)) + " %}"
+
+
+# Below this length an expression cannot hold two copies of anything worth a binding.
+_SHORTEST_SHARED = 40
+
+
+@lru_cache(maxsize=65536)
+def _finished(code: str) -> str:
+    """The expression simplified and its repeats bound (machines repeat many expressions: each is done once)."""
+    if len(code) < _SHORTEST_SHARED:
+        return code  # as the translator left it, simplified
+    return to_text(share_repeats(simplify(parse_cached(code))))
 
 
 def _finish_value(value: Any, facts: list[Fact]) -> Any:
     if isinstance(value, str):
-        tree = _expression(value)
-        if tree is None:
+        s = value.strip()
+        if not (s.startswith("{%") and s.endswith("%}")):
             return value
-        done = _template(_apply(tree, facts))
+        code = s[2:-2].strip()
+        done = "{% " + (_finished(code) if not facts else _finished(to_text(_apply(parse_cached(code), facts)))) + " %}"
         return value if done == value else done
     if isinstance(value, dict):
         return {k: _finish_value(v, facts) for k, v in value.items()}
@@ -179,8 +193,11 @@ def _apply(tree: Expr, facts: list[Fact]) -> Expr:
     """`tree` with each guard known to have succeeded replaced by its value (where `tree` binds nothing it reads)."""
     if not facts:
         return tree
+    present = [f for f in facts if tree.contains(f[0])]
+    if not present:
+        return tree
     binders, _ = _names(tree)
-    for guard, value in sorted(facts, key=lambda f: -len(to_text(f[0]))):
+    for guard, value in sorted(present, key=lambda f: -len(to_text(f[0]))):
         free = _free_vars(guard, frozenset()) or set()
         if not (free & binders):
             tree = _replace_standalone(tree, guard, value, False)

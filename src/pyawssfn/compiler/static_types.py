@@ -186,12 +186,14 @@ def _step_call(value: ast.expr, step_types: dict) -> str | None:
 
 def infer_name_types(fn: ast.FunctionDef | ast.Lambda, static_type: Callable[[ast.expr, Callable], str | None],
                      fixed: dict[str, str | None] | None = None,
-                     step_types: dict[str, str] | None = None) -> dict[str, str]:
+                     step_types: dict[str, str] | None = None,
+                     call_type: Callable[[ast.Call], str | None] | None = None) -> dict[str, str]:
     """{name: static type} for the function's variables whose type is the same after every assignment.
 
     `static_type(expr, name_type)` types an expression given a name -> type function; `fixed` gives the types of
     names the function reads but does not bind (module constants, an enclosing workflow's variables);
-    `step_types` the return types of the steps (by the name they are called by) that their annotations promise."""
+    `step_types` the return types of the steps (by the name they are called by) that their annotations promise;
+    `call_type` the type of the value of other calls the caller knows (an author-API call such as sfn.map)."""
     if not isinstance(fn, ast.FunctionDef):
         return {}
     sites, untyped = _binding_sites(fn)
@@ -213,7 +215,10 @@ def infer_name_types(fn: ast.FunctionDef | ast.Lambda, static_type: Callable[[as
         if getattr(value, _CAUGHT, False):
             return CAUGHT_ERROR
         step = _step_call(value, steps)
-        return steps[step] if step is not None else static_type(value, lookup(types))
+        if step is not None:
+            return steps[step]
+        known = call_type(value) if call_type is not None and isinstance(value, ast.Call) else None
+        return known if known is not None else static_type(value, lookup(types))
 
     def join(name: str, types: dict[str, str | None], optimistic: bool) -> str | None:
         if name in untyped:

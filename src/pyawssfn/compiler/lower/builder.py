@@ -25,7 +25,7 @@ from pyawssfn.compiler.lower import controlflow, errors, hoisting, statements, v
 from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, NonlocalControl
 from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_strings, has_template, message_of
 from pyawssfn.compiler.static_types import infer_name_types, narrowed_types
-from pyawssfn.compiler.types import step_result_types
+from pyawssfn.compiler.types import api_result_type, step_result_types
 from pyawssfn.jsonata.printer import plain_name as _plain_key
 
 
@@ -68,7 +68,7 @@ class FunctionLowerer:
             return probe.static_type(expr)
 
         steps = step_result_types(self.info.tree, {n: s.node for n, s in self.info.steps.items()})
-        return infer_name_types(self.fn, static_type, fixed, steps)
+        return infer_name_types(self.fn, static_type, fixed, steps, lambda call: api_result_type(self.info, call, steps))
 
     def lower_narrowed(self, body: list[ast.stmt], false_tests: list[ast.expr], true_test: ast.expr | None) -> None:
         """Lower an if/elif/else branch with the types its tests narrow (`x is not None`, isinstance(), ...)."""

@@ -194,6 +194,8 @@ class IterMarker:
         if isinstance(node, (ast.List, ast.Tuple)):
             return builder.render(node, env)
         code = builder.render(node, env)
+        if builder.tr.static_type(node) == "list":  # types: a list already (an annotated step's, sfn.map's result)
+            return code
         v = "$pyawssfn_it"
         return (f'({v} := {code}; $type({v}) = "array" ? {v} : $type({v}) = "object" ? [$keys({v})] : '
                 f'$type({v}) = "string" ? {chars(v)} : $error("TypeError: object is not iterable"))')

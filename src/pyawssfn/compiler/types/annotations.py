@@ -126,15 +126,34 @@ class AnnotationReader:
             return Type("dict")
         self._seen.add(cls.name)
         try:
-            if any(self._typing_name(b) == "TypedDict" for b in cls.bases):
+            if self._is_typed_dict(cls):
                 total = next((k.value.value for k in cls.keywords
                               if k.arg == "total" and isinstance(k.value, ast.Constant)), True)
-                return Type("dict", None, self._typed_dict_fields(cls, bool(total)))
+                fields: dict = {}
+                for b in cls.bases:  # the keys of the TypedDicts it extends come first, as at run time
+                    inherited = self._record(self.classes[b.id]) if isinstance(b, ast.Name) and b.id in self.classes \
+                        else None
+                    if inherited is not None and inherited.fields is not None:
+                        fields.update(inherited.fields)
+                fields.update(self._typed_dict_fields(cls, bool(total)))
+                return Type("dict", None, fields)
             if any(self._is_dataclass_decorator(d) for d in cls.decorator_list):
                 return Type("dict", None, {k: (v, True) for k, v in self._class_fields(cls)})
             return None
         finally:
             self._seen.discard(cls.name)
+
+    def _is_typed_dict(self, cls: ast.ClassDef) -> bool:
+        """A TypedDict class: its bases are TypedDict or TypedDict classes of the module (and nothing else)."""
+        if not cls.bases:
+            return False
+        for b in cls.bases:
+            if self._typing_name(b) == "TypedDict":
+                continue
+            if not (isinstance(b, ast.Name) and b.id in self.classes and b.id not in self._seen
+                    and self._is_typed_dict(self.classes[b.id])):
+                return False
+        return True
 
     def _typed_dict_fields(self, cls: ast.ClassDef, total: bool) -> dict:
         fields = {}
@@ -179,3 +198,20 @@ def step_result_types(tree: ast.Module, steps: dict[str, ast.FunctionDef]) -> di
         if t is not None:
             out[name] = t
     return out
+
+
+_TOLERANCE = frozenset(["tolerated_failures", "tolerated_failure_percentage"])
+_PLAIN_MAP = frozenset(["max_concurrency", "distributed"]) | _TOLERANCE
+
+
+def api_result_type(info, call: ast.Call, steps: dict[str, Type]) -> Type | None:
+    """The type of an author-API call's value: `sfn.map(step, items)` is a list of the step's results (a Map
+    state's result is an array; with a tolerated failure, an item may be an error object instead). Not with any
+    other option: with `results_to=` the result is where the results were written, a dict."""
+    if info.api(call.func) != "map" or not call.args or any(k.arg not in _PLAIN_MAP for k in call.keywords):
+        return None
+    f = call.args[0]
+    if any(k.arg in _TOLERANCE for k in call.keywords) or not isinstance(f, ast.Name):
+        return Type("list")
+    item = steps.get(f.id)
+    return Type("list", item if isinstance(item, Type) else None)
