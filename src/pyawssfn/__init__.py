@@ -20,19 +20,14 @@ import time
 import uuid
 from typing import Any, Callable, Concatenate, Generic, Iterable, ParamSpec, Sequence, TypeVar, overload
 
+from pyawssfn._api_names import EXPORTED as _EXPORTED
+
 # The one place the version is written: pyproject.toml reads it (setuptools dynamic metadata), `pyawssfn --version`
 # prints it.
 __version__ = "0.1.0"
 
-__all__ = [
-    "workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback", "Fail",
-    "aws", "with_retry_spec", "CallbackUnavailable", "TaskToken", "context", "StepContext", "wrap_steps",
-    "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
-    "StringMatches", "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
-    "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",
-    "TimestampLessThanEquals", "TimestampGreaterThanEquals", "IsNull", "IsPresent", "IsNumeric", "IsString",
-    "IsBoolean", "IsTimestamp",
-]
+# The names are listed once, in _api_names.py: the compiler recognises the API by the same table.
+__all__ = list(_EXPORTED)
 
 
 # --------------------------------------------------------------------------------------------------- errors
@@ -118,6 +113,12 @@ class _RealRuntime:
             f"sfn.wait_for_callback({step_name}) needs the callback's result, and under plain Python nothing "
             f"supplies one. Run the workflow with pyawssfn.pyrun.run_workflow(..., callbacks={{{step_name!r}: "
             f"{{'result': ...}}}}) or, in a test, WorkflowTester.callback({step_name!r}, result=...).")
+
+    def resource_call(self, resource: str, params: dict, token_at: str | None):
+        raise CallbackUnavailable(
+            f"{resource} is a Step Functions integration: under plain Python nothing runs it. Run the workflow with "
+            f"pyawssfn.pyrun.run_workflow(..., mocks={{{resource!r}: {{'Return': ...}}}}) or, in a test, "
+            f"WorkflowTester.mock_resource({resource!r}, returns=...).")
 
     def aws_call(self, service: str, operation: str, params: dict):
         import boto3  # only here: the Lambda runtime has it, the author API must not need it
@@ -405,32 +406,72 @@ def _map_workers(max_concurrency, distributed: bool, items: int) -> int:
     return max(1, min(limit, items))
 
 
+@overload
 def map(step: Callable[[_T], _R], items: list[_T], max_concurrency: int = 0,  # noqa: A001
         tolerated_failures: int | None = None, tolerated_failure_percentage: float | None = None,
-        distributed: bool = False) -> list[_R]:
+        distributed: bool = False, *, batch: None = None, results_to: None = None) -> list[_R]: ...
+
+
+@overload
+def map(step: Callable[[Any], _R], items: Any, max_concurrency: int = 0,  # noqa: A001
+        tolerated_failures: int | None = None, tolerated_failure_percentage: float | None = None,
+        distributed: bool = False, *, batch: Any = None, results_to: None = None) -> list[_R]: ...
+
+
+@overload
+def map(step: Callable[[Any], Any], items: Any, max_concurrency: int = 0,  # noqa: A001
+        tolerated_failures: int | None = None, tolerated_failure_percentage: float | None = None,
+        distributed: bool = False, *, batch: Any = None, results_to: Any) -> dict[str, Any]: ...
+
+
+def map(step, items, max_concurrency=0, tolerated_failures=None,  # noqa: A001
+        tolerated_failure_percentage=None, distributed=False, *, batch=None, results_to=None):
     """``[step(x) for x in items]`` as a Map state. With a tolerated failure count or percentage, a failed item's
     result is its error output ``{"Error": name, "Cause": cause}``, and the failure that goes beyond the tolerance
     raises ``States.ExceedToleratedFailureThreshold`` (later items do not run). Items run ``max_concurrency`` at a
     time (0: as many as Step Functions allows, 40 for an inline Map): under ``pyawssfn.pyrun`` an item starts on
-    the virtual clock as soon as one of those workers is free."""
+    the virtual clock as soon as one of those workers is free. A distributed map may read its items from S3
+    (``sfn.items_from_s3``), run the step on batches of them (``batch=sfn.batch_items(...)``) and write its
+    results to S3 (``results_to=sfn.results_to_s3(...)``), as its ItemReader, ItemBatcher and ResultWriter do."""
+    if (isinstance(items, ItemSource) or batch is not None or results_to is not None) and not distributed:
+        raise ValueError("sfn.map reads items from S3, batches them and writes results to S3 only as a distributed "
+                         "Map: pass distributed=True")
+    if isinstance(items, ItemSource):  # a distributed Map's ItemReader (items_from_s3)
+        items = items.read()
     if not isinstance(items, list):
         raise named_error("States.QueryEvaluationError",
                    f"sfn.map needs a list of items, got {type(items).__name__}")
+    _integrations.check_tolerance(tolerated_failures, tolerated_failure_percentage)
+    work = batch.split(items) if batch is not None else items
+    if distributed:  # its items run as child executions, which the machine's own history does not show
+        getattr(_runtime.get(), "distributed_map_started", lambda: None)()
+    children: list[dict[str, Any]] | None = [] if results_to is not None else None
+    results = _map_run(step, work, max_concurrency, tolerated_failures, tolerated_failure_percentage,
+                       distributed, children)
+    return results if results_to is None else results_to.write(children)
+
+
+def _map_run(step, items, max_concurrency, tolerated_failures, tolerated_failure_percentage, distributed,
+             children) -> list[Any]:
     tolerant = tolerated_failures is not None or tolerated_failure_percentage is not None
     side = _side_by_side(_map_workers(max_concurrency, distributed, len(items)))
     results: list[Any] = []
     failed = 0
     try:
-        for x in items:
+        for index, x in enumerate(items):
             side.begin()
             try:
                 results.append(step(x))
+                if children is not None:
+                    children.append({"Index": index, "Input": x, "Status": "SUCCEEDED", "Output": results[-1]})
             except Exception as exc:
                 if not tolerant:
                     raise
                 failed += 1
                 error, cause = error_of(exc)
                 results.append({"Error": error, "Cause": cause})
+                if children is not None:
+                    children.append({"Index": index, "Input": x, "Status": "FAILED", "Error": error, "Cause": cause})
                 # As the executor reads the two fields: the failures are tolerated while either allows them.
                 tolerated = (tolerated_failures is not None and failed <= tolerated_failures) or (
                     tolerated_failure_percentage is not None
@@ -529,13 +570,28 @@ class _Aws:
 aws = _Aws()
 
 
-# The proof of concept's Choice predicates live beside this module (a file of the runtime too).
-from pyawssfn._predicates import (  # noqa: E402,F401  (re-exported: sfn.StringEquals, ...)
-    BooleanEquals, IsBoolean, IsNull, IsNumeric, IsPresent, IsString, IsTimestamp, NumericEquals,
-    NumericGreaterThan, NumericGreaterThanEquals, NumericLessThan, NumericLessThanEquals, StringEquals,
-    StringGreaterThan, StringGreaterThanEquals, StringLessThan, StringLessThanEquals, StringMatches,
-    TimestampEquals, TimestampGreaterThan, TimestampGreaterThanEquals, TimestampLessThan,
-    TimestampLessThanEquals, _is_number, _parse_timestamp, _wildcard_pattern,
+# The proof of concept's Choice predicates live beside this module (a file of the runtime too). Imported "X as X"
+# so that type checkers see them re-exported (the names themselves: _api_names.PREDICATES, which __all__ lists).
+from pyawssfn._predicates import (  # noqa: E402,F401
+    BooleanEquals as BooleanEquals, IsBoolean as IsBoolean, IsNull as IsNull, IsNumeric as IsNumeric,
+    IsPresent as IsPresent, IsString as IsString, IsTimestamp as IsTimestamp, NumericEquals as NumericEquals,
+    NumericGreaterThan as NumericGreaterThan, NumericGreaterThanEquals as NumericGreaterThanEquals,
+    NumericLessThan as NumericLessThan, NumericLessThanEquals as NumericLessThanEquals, StringEquals as StringEquals,
+    StringGreaterThan as StringGreaterThan, StringGreaterThanEquals as StringGreaterThanEquals,
+    StringLessThan as StringLessThan, StringLessThanEquals as StringLessThanEquals, StringMatches as StringMatches,
+    TimestampEquals as TimestampEquals, TimestampGreaterThan as TimestampGreaterThan,
+    TimestampGreaterThanEquals as TimestampGreaterThanEquals, TimestampLessThan as TimestampLessThan,
+    TimestampLessThanEquals as TimestampLessThanEquals,
+)
+from pyawssfn._predicates import _is_number, _parse_timestamp, _wildcard_pattern  # noqa: E402,F401
+
+
+# Step Functions' own integrations and a distributed Map's item readers (issue #10) live beside this module (files of
+# the runtime too).
+from pyawssfn import _integrations  # noqa: E402
+from pyawssfn._integrations import (  # noqa: E402,F401  (re-exported: sfn.run_job, ...)
+    INTEGRATIONS, ItemBatch, ItemSource, S3Results, batch_items, integration_resource, items_from_s3,
+    results_to_s3, run_job, task_resource, wait_for_task_token,
 )
 
 # What a step reads of the execution serving it, and the hook wrapping every step call (a file of the runtime too).

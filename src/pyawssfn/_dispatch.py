@@ -125,12 +125,14 @@ def dispatch(module, allowed_steps, event, context=None, callback_steps=None):
     fn = getattr(module, name, None)
     if not callable(fn):
         raise UnknownStep(f"step {name!r} is allowed but {getattr(module, '__name__', module)!r} defines no such function")
+    from pyawssfn._step_types import check_result
     import pyawssfn  # lazily: the dispatcher must import without the author API being importable first
 
     step_context = _step_context(event, name)
     try:
         with _context_clock(context), pyawssfn._serving(step_context):
-            return call_step(_unwrap(fn), kwargs, token, getattr(module, pyawssfn.STEP_WRAPPERS, ()))
+            result = call_step(_unwrap(fn), kwargs, token, getattr(module, pyawssfn.STEP_WRAPPERS, ()))
+            return check_result(name, fn, result)  # its return annotation's promise
     except pyawssfn.Fail as exc:
         raise _as_step_error(exc) from None
 

@@ -225,3 +225,37 @@ class _ExecutorResponses:
         if "Throw" in response:
             raise sfn.named_error(response["Throw"].get("Error", ""), response["Throw"].get("Cause", ""))
         return response["Return"]
+
+
+# --------------------------------------------------------------------------------------------------- errors by name
+
+def _named_error(module, error: str, cause: str | None) -> Exception:
+    """An exception reading as (error, cause): the module's own exception class of that name if it has one (so the
+    workflow's ``except`` clauses see it), else a builtin one, else ``sfn.Fail``.
+
+    The class's ``__init__`` is not run: on the machine the cause arrives as it was sent, and a class whose
+    ``__init__`` builds its message (or whose ``__str__`` is its own) would word it again. ``str()`` of the
+    exception is the cause, as the machine's ``str(e)`` is."""
+    cls = getattr(module, error, None)
+    if not (isinstance(cls, type) and issubclass(cls, Exception)):
+        cls = getattr(__import__("builtins"), error, None)
+    if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, sfn.Fail):
+        try:
+            exc = cls.__new__(cls)
+            exc.args = () if cause is None else (cause,)
+            if str(exc) != ("" if cause is None else cause):
+                exc = _worded_as(cls, cause)
+            if sfn.error_of(exc)[0] == error:
+                return exc
+        except Exception:
+            pass
+    return sfn.named_error(error, cause)
+
+
+def _worded_as(cls: type, cause: str | None) -> Exception:
+    # A subclass of the same name whose str() is the cause: `except cls` still catches it.
+    sub = type(cls.__name__, (cls,), {"__str__": lambda self: "" if cause is None else cause,
+                                      "__module__": cls.__module__, "__qualname__": cls.__qualname__})
+    exc = sub.__new__(sub)
+    exc.args = () if cause is None else (cause,)
+    return exc

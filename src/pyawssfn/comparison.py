@@ -27,6 +27,8 @@ import copy
 import dataclasses
 import json
 import math
+import re
+import struct
 from typing import Any
 
 # Errors whose cause is worded differently by design: Python's exception text against JSONata's (or the executor's)
@@ -34,12 +36,28 @@ from typing import Any
 # compiled state (plain Python knows only the step). Every other cause is pyawssfn's or the user's on both sides.
 _FREE_CAUSES = frozenset({"States.QueryEvaluationError", "States.DataLimitExceeded"})
 
+# A task token in a Task's arguments (sfn.wait_for_task_token) as both traces show it: each run makes its own.
+TASK_TOKEN = "<task token>"
+_EXECUTOR_TOKEN = re.compile(r"AQC[0-9a-f]{64}")  # local/states/task.py's tokens
+
 # Relative difference below which two floats are "the same number computed two ways" (a few units in the last place).
 _ROUNDING = 1e-12
 
-FLOAT_WHY = ("the numbers differ only in their last digits: the machine computes as JavaScript's engine does "
-             "(`**` is V8's Math.pow, a sum adds left to right), the plain-Python run as CPython does "
-             "(docs/known-issues.md)")
+FLOAT_WHY = ("the machine computes as JavaScript's engine does (`**` is V8's Math.pow, fdlibm's algorithm, which is "
+             "off by one in the last bit from CPython's correctly rounded `**` for a few per cent of arguments; a sum "
+             "adds left to right), the plain-Python run as CPython does (docs/known-issues.md)")
+
+
+def float_why(python: float, machine: float) -> str:
+    """Why two close floats differ, with how far apart they are (the executor's `**` is semantics/jspow.py)."""
+    apart = abs(_ordered_bits(python) - _ordered_bits(machine))
+    return f"{apart} unit{'s' if apart != 1 else ''} in the last place apart: {FLOAT_WHY}"
+
+
+def _ordered_bits(value: float) -> int:
+    """A float's position among all doubles (so the distance between two is their count of ULPs apart)."""
+    bits = struct.unpack("<q", struct.pack("<d", float(value)))[0]
+    return bits if bits >= 0 else -(bits & 0x7FFFFFFFFFFFFFFF)
 
 
 def causes_must_agree(error: str | None) -> bool:
@@ -122,9 +140,11 @@ class Comparison:
 def show(value: Any) -> str:
     """A value as JSON, with the Python type where JSON would hide it (a tuple, a set)."""
     try:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
         return repr(value)
+    # A lone surrogate (JavaScript splits an emoji into two) is written as its escape: it cannot be printed as UTF-8.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if not text.isascii() else text
 
 
 def _kind(value: Any) -> str:
@@ -153,7 +173,7 @@ def value_difference(python: Any, machine: Any, path: str = "") -> tuple[str, An
             return None
         close = (isinstance(python, float) or isinstance(machine, float)) and math.isclose(
             python, machine, rel_tol=_ROUNDING, abs_tol=0.0)
-        return path, python, machine, FLOAT_WHY if close else None
+        return path, python, machine, float_why(python, machine) if close else None
     if kp == "array":
         for i, (a, b) in enumerate(zip(python, machine)):
             found = value_difference(a, b, f"{path}[{i}]")
@@ -224,7 +244,19 @@ def _scheduled_call(details: dict, side_by_side: bool) -> Call | None:
         return Call("child", name, params.get("Input"), side_by_side=side_by_side)
     if kind.startswith("aws-sdk:"):
         return Call("sdk", f"{kind}:{action}", params, side_by_side=side_by_side)
+    if action.endswith(".waitForTaskToken"):
+        params = _tokenless(params)
     return Call("step", f"{kind}:{action}", params, side_by_side=side_by_side)  # a hand-written Task
+
+
+def _tokenless(value):
+    if isinstance(value, str) and _EXECUTOR_TOKEN.fullmatch(value):
+        return TASK_TOKEN
+    if isinstance(value, dict):
+        return {k: _tokenless(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_tokenless(v) for v in value]
+    return value
 
 
 def _end_call(call: Call, event: dict, callback: bool, children: list, machine_cause) -> list[Call]:
@@ -417,4 +449,36 @@ def compare_runs(py, execution, *, machine_cause=plain_cause) -> Comparison:
     (WorkflowTester passes its own to read a hand-written definition's Lambda error JSON)."""
     machine = Outcome(execution.status, execution.output, execution.error, machine_cause(execution.cause))
     python = Outcome(py.status, py.output, py.error, py.cause)
-    return compare(list(py.trace), python, machine_trace(execution, machine_cause), machine)
+    py_trace, machine_calls = list(py.trace), machine_trace(execution, machine_cause)
+    # Each run names its Map Runs (results_to=) with ids of its own, as AWS does: compared as the k-th Map Run.
+    machine_runs = [e.get("mapRunStartedEventDetails", {}).get("mapRunArn", "") for e in execution.history
+                    if e["type"] == "MapRunStarted"]
+    for runs, calls, outcome in ((getattr(py, "map_runs", []), py_trace, python),
+                                 (machine_runs, machine_calls, machine)):
+        _rename_map_runs(runs, calls, outcome)
+    return compare(py_trace, python, machine_calls, machine)
+
+
+def _rename_map_runs(arns: list[str], calls: list[Call], outcome: Outcome) -> None:
+    names: dict[str, str] = {}
+    for k, arn in enumerate(a for a in arns if a):
+        names[arn] = f"<map run {k + 1}>"
+        names[arn.rsplit(":", 1)[-1]] = f"<map run {k + 1} id>"
+    if not names:
+        return
+    for call in calls:
+        call.arguments, call.result, call.cause = (_renamed(v, names) for v in (call.arguments, call.result,
+                                                                               call.cause))
+    outcome.output, outcome.cause = _renamed(outcome.output, names), _renamed(outcome.cause, names)
+
+
+def _renamed(value, names: dict[str, str]):
+    if isinstance(value, str):
+        for old in sorted(names, key=len, reverse=True):  # an ARN before the id it ends with
+            value = value.replace(old, names[old])
+        return value
+    if isinstance(value, dict):
+        return {k: _renamed(v, names) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(v, names) for v in value]
+    return value

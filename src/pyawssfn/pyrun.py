@@ -19,12 +19,14 @@ import sys
 from typing import Any, Callable
 
 import pyawssfn as sfn
+from pyawssfn import _pyrun_resources as _resources
 from pyawssfn._budget import CAUSE as BUDGET_CAUSE, ERROR as BUDGET_ERROR, BudgetExceeded, work_budget
 from pyawssfn._dispatch import call_step
 from pyawssfn._pyrun_context import DEFAULT_EXECUTION, StepContexts
+from pyawssfn._step_types import check_result
 from pyawssfn._pyrun_support import (  # noqa: F401 (re-exported: the names users and tests know)
     _NO_MOCK, CallbackUnavailable, MissingMock, PyRunError, _as_callback_spec, _ExecutorResponses, _find_mock,
-    _json_problem, _marshal_error, _payload_text, find_workflow, json_loads, json_round_trip,
+    _json_problem, _marshal_error, _named_error, _payload_text, find_workflow, json_loads, json_round_trip,
     load_module, sdk_resource, step_names, workflows_of,
 )
 from pyawssfn.comparison import Call
@@ -61,6 +63,8 @@ class PyRunResult:
     # Everything the run did that the machine must do too, in order (steps, callbacks, SDK calls, child workflows):
     # what pyawssfn.comparison compares.
     trace: list[Call] = dataclasses.field(default_factory=list)
+    # The Map Run ARNs its distributed maps made (results_to=): comparison names them in order, as the machine's.
+    map_runs: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def steps_called(self) -> list[str]:
@@ -77,38 +81,6 @@ def _raised_by_raise_statement(tb) -> bool:
 
 
 # --------------------------------------------------------------------------------------------------- the run
-
-def _named_error(module, error: str, cause: str | None) -> Exception:
-    """An exception reading as (error, cause): the module's own exception class of that name if it has one (so the
-    workflow's ``except`` clauses see it), else a builtin one, else ``sfn.Fail``.
-
-    The class's ``__init__`` is not run: on the machine the cause arrives as it was sent, and a class whose
-    ``__init__`` builds its message (or whose ``__str__`` is its own) would word it again. ``str()`` of the
-    exception is the cause, as the machine's ``str(e)`` is."""
-    cls = getattr(module, error, None)
-    if not (isinstance(cls, type) and issubclass(cls, Exception)):
-        cls = getattr(__import__("builtins"), error, None)
-    if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, sfn.Fail):
-        try:
-            exc = cls.__new__(cls)
-            exc.args = () if cause is None else (cause,)
-            if str(exc) != ("" if cause is None else cause):
-                exc = _worded_as(cls, cause)
-            if sfn.error_of(exc)[0] == error:
-                return exc
-        except Exception:
-            pass
-    return sfn.named_error(error, cause)
-
-
-def _worded_as(cls: type, cause: str | None) -> Exception:
-    # A subclass of the same name whose str() is the cause: `except cls` still catches it.
-    sub = type(cls.__name__, (cls,), {"__str__": lambda self: "" if cause is None else cause,
-                                      "__module__": cls.__module__, "__qualname__": cls.__qualname__})
-    exc = sub.__new__(sub)
-    exc.args = () if cause is None else (cause,)
-    return exc
-
 
 class _Run:
     """The state of one run: the virtual clock, counters and the providers, acting as the author API's runtime."""
@@ -137,6 +109,8 @@ class _Run:
         self.pending_token: str | None = None
         self.callback_counts: dict[str, int] = {}
         self.responses: dict = {}
+        self.workflow_name = "workflow"
+        self.map_runs: list[str] = []
 
     # --- the runtime the author API sees
     def sleep(self, seconds):
@@ -281,6 +255,25 @@ class _Run:
         self.trace.append(call)
         return call
 
+    def resource_call(self, resource, params, token_at):
+        """sfn.run_job / wait_for_task_token / task_resource: served by mocks keyed by the Task resource."""
+        return _resources.resource_call(self, resource, params, token_at)
+
+    def distributed_map_started(self):
+        self.settle()
+        self.trace.append(Call("unseen", "the items of a distributed map", side_by_side=True))
+
+    def map_run_arn(self):
+        return _resources.map_run_arn(self)
+
+    def write_object(self, resource, arguments):
+        """A distributed sfn.map's ResultWriter writing one object: handed to the mock of its resource, if any."""
+        return _resources.write_object(self, resource, arguments)
+
+    def read_items(self, resource, arguments):
+        """A distributed sfn.map's ItemReader call (sfn.items_from_s3): what S3 answers, from the same mocks."""
+        return _resources.read_items(self, resource, arguments)
+
     # --- step interception
     @staticmethod
     def _mark(exc, step_name):
@@ -399,7 +392,8 @@ class _Run:
         self.step_deadline = None if timeout is None else self.elapsed + timeout
         try:
             with self.contexts.serving(site):
-                result = call_step(fn, json_round_trip(kwargs), token, self.contexts.wrappers)
+                result = check_result(name, raw, call_step(fn, json_round_trip(kwargs), token,
+                                                            self.contexts.wrappers))  # the annotation's promise
         except _StepTimedOut:
             call.error, call.cause = "States.Timeout", ""
             raise self._mark(sfn.named_error("States.Timeout"), name) from None
@@ -546,46 +540,60 @@ def run_workflow(module_or_path, workflow_name: str | None = None, input: Any = 
         raise PyRunError(f"{', '.join(unknown)}: not a step of {module.__name__} (its steps: {', '.join(names)})")
     run = _Run(module, mocks, callbacks, step_overrides, start_time or DEFAULT_START, seed,
                StepContexts(module, fn.__name__, execution_name, state_names))
+    run.workflow_name = fn.__name__
     namespace = vars(module)
     children = workflows_of(module)
     originals = {name: namespace[name] for name in [*names, *children]}
-    result = PyRunResult(status="FAILED", calls=run.calls, sleeps=run.sleeps, stats=run.stats, trace=run.trace)
-    try:
-        input_value = json_round_trip({} if input is None else input)
-    except (TypeError, ValueError) as exc:
-        raise PyRunError(f"the execution input is not JSON: {_json_problem(exc)}") from None
-    size = len(json.dumps(input_value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
-    if size > PAYLOAD_LIMIT_BYTES:  # what StartExecution refuses (and the local executor with it)
-        raise PyRunError(f"the execution input is {size} bytes; StartExecution accepts at most "
-                         f"{PAYLOAD_LIMIT_BYTES} bytes (256 KiB)")
+    result = PyRunResult(status="FAILED", calls=run.calls, sleeps=run.sleeps, stats=run.stats, trace=run.trace,
+                         map_runs=run.map_runs)
+    input_value = _execution_input(input)
     try:
         for name in names:
             namespace[name] = run.interceptor(name, originals[name])
         for name, child in children.items():
             namespace[name] = run.child_workflow(name, child)
         with sfn._installed_runtime(run):
-            try:
-                with work_budget([fn, *children.values()], [namespace[n] for n in names]):  # 25,000 events
-                    output = fn(**_bind_input(fn, input_value))
-            except BudgetExceeded:
-                result.error, result.cause = BUDGET_ERROR, BUDGET_CAUSE
-                return result
-            except PyRunError:
-                raise
-            except _ExecutionTimedOut:
-                result.status, result.error, result.cause = "TIMED_OUT", "States.Timeout", None
-                return result
-            except Exception as exc:
-                result.error, result.cause = _classify(exc, module)
-                return result
-        try:
-            result.output = json_round_trip(output)
-        except (TypeError, ValueError) as exc:
-            result.error, result.cause = QUERY_ERROR, f"the workflow's result is not JSON: {_json_problem(exc)}"
-            return result
-        result.status = "SUCCEEDED"
-        return result
+            return _run_to_end(run, fn, input_value, [fn, *children.values()], [namespace[n] for n in names],
+                               result)
     finally:
         namespace.update(originals)
         run.settle()
         run.stats["elapsed_seconds"] = run.elapsed
+
+
+def _execution_input(input_value: Any) -> Any:
+    """The execution input as JSON holds it, refused as StartExecution refuses it."""
+    try:
+        value = json_round_trip({} if input_value is None else input_value)
+    except (TypeError, ValueError) as exc:
+        raise PyRunError(f"the execution input is not JSON: {_json_problem(exc)}") from None
+    size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    if size > PAYLOAD_LIMIT_BYTES:  # what StartExecution refuses (and the local executor with it)
+        raise PyRunError(f"the execution input is {size} bytes; StartExecution accepts at most "
+                         f"{PAYLOAD_LIMIT_BYTES} bytes (256 KiB)")
+    return value
+
+
+def _run_to_end(run, fn, input_value, workflows, steps, result: PyRunResult) -> PyRunResult:
+    """Call the workflow (its steps intercepted, the runtime installed) and fill ``result`` with how it ended."""
+    try:
+        with work_budget(workflows, steps):  # 25,000 events
+            output = fn(**_bind_input(fn, input_value))
+    except BudgetExceeded:
+        result.error, result.cause = BUDGET_ERROR, BUDGET_CAUSE
+        return result
+    except PyRunError:
+        raise
+    except _ExecutionTimedOut:
+        result.status, result.error, result.cause = "TIMED_OUT", "States.Timeout", None
+        return result
+    except Exception as exc:
+        result.error, result.cause = _classify(exc, run.module)
+        return result
+    try:
+        result.output = json_round_trip(output)
+    except (TypeError, ValueError) as exc:
+        result.error, result.cause = QUERY_ERROR, f"the workflow's result is not JSON: {_json_problem(exc)}"
+        return result
+    result.status = "SUCCEEDED"
+    return result

@@ -191,6 +191,18 @@ class WorkflowTester:
             (returns, None if error is None else (error, cause)))
         return self
 
+    def mock_resource(self, resource: str, *, returns: Any = _UNSET, error: str | None = None, cause: str = ""):
+        """Serve a Task resource of ``sfn.run_job`` / ``sfn.wait_for_task_token`` / ``sfn.task_resource``
+        (``"arn:aws:states:::glue:startJobRun.sync"``): ``returns`` is the job's final state (or the token's
+        answer), ``error``/``cause`` its failure. Calling it again queues further answers; the last one repeats."""
+        if not resource.startswith("arn:"):
+            raise ValueError(f"mock_resource takes a Task resource ARN, such as "
+                             f"'arn:aws:states:::glue:startJobRun.sync', not {resource!r}")
+        if (returns is _UNSET) == (error is None):
+            raise ValueError("mock_resource needs exactly one of returns= or error=")
+        self._aws.setdefault(resource, []).append((returns, None if error is None else (error, cause)))
+        return self
+
     def mock_config(self, source, test_case: str | None = None):
         """Serve both sides from one test case of AWS's MockConfigFile (``"MockConfigFile.json#TestCase"``, a path,
         or the file's dict): each mocked state that calls a step or an ``sfn.aws`` operation gets its responses in
@@ -234,6 +246,7 @@ class WorkflowTester:
             return real(*args, **kwargs)
 
         double.__signature__ = inspect.signature(real)
+        double.__wrapped__ = real  # the step boundary checks a double's result against the real step's annotation
         double.__name__ = name
         return double
 
@@ -296,7 +309,7 @@ class WorkflowTester:
         used: dict[str, int] = {}
 
         def serve(service, operation, params):
-            key = f"{service}.{operation}"
+            key = service if operation is None else f"{service}.{operation}"  # a resource (mock_resource)
             answers = self._aws.get(key)
             if not answers:
                 raise pyrun.MissingMock(f"sfn.aws.{key} was called and is not mocked: call "
@@ -368,6 +381,11 @@ class WorkflowTester:
         used: dict[str, int] = {}
 
         def provide(token, payload, resource):
+            if resource in self._aws:  # sfn.wait_for_task_token: mock_resource's answer is the token's
+                n = used.get(resource, 0)
+                used[resource] = n + 1
+                returns, failure = self._aws[resource][min(n, len(self._aws[resource]) - 1)]
+                return CallbackResult.success(returns) if failure is None else CallbackResult.failure(*failure)
             step = payload.get("step") if isinstance(payload, dict) else None
             plans = self._callbacks.get(step)
             if not plans:
@@ -390,7 +408,9 @@ class WorkflowTester:
             service, _, op = key.partition(".")
             responses = [{"Return": r} if f is None else {"Throw": {"Error": f[0], "Cause": f[1]}}
                          for r, f in answers]
-            mocks[sdk_resource(service, op)] = responses
+            if key.endswith(".waitForTaskToken"):  # the service call's own response; the callbacks answer the token
+                responses = [{"Return": {}}]
+            mocks[key if key.startswith("arn:") else sdk_resource(service, op)] = responses
         return mocks or None
 
     def run_machine(self, input_value: Any = None):

@@ -126,6 +126,8 @@ def test_the_resources_are_the_templates(synthesized, example):
         assert props.get("StateMachineType", "STANDARD") == declared_type(str(REPO / "examples" / example), m.workflow)
     (fn,) = by_type(t, "AWS::Lambda::Function").values()
     assert fn["Properties"]["Handler"] == "pyawssfn_handler.handler"
+    cfn_fn = build_template(machines, TemplateOptions(format="cloudformation"))["Resources"]["Function"]["Properties"]
+    assert (fn["Properties"]["Timeout"], fn["Properties"]["MemorySize"]) == (cfn_fn["Timeout"], cfn_fn["MemorySize"])
     assert fn["Properties"]["TracingConfig"] == {"Mode": "Active"}
     # Retention is set on every log group (CloudWatch keeps logs forever otherwise).
     assert all(g["Properties"]["RetentionInDays"] == 30 for g in by_type(t, "AWS::Logs::LogGroup").values())
@@ -168,6 +170,8 @@ def test_bad_options_are_refused_with_a_message(tmp_path):
     stack = cdk.Stack(cdk.App(outdir=str(tmp_path)), "Bad")
     with pytest.raises(ShipError, match="architecture='arm'"):
         Workflow(stack, "Flow", source=str(REPO / "examples" / "analyse_text.py"), architecture="arm")
+    with pytest.raises(ShipError, match="Workflow: timeout 1000 s is out of Lambda's range"):
+        Workflow(stack, "Flow3", source=str(REPO / "examples" / "analyse_text.py"), timeout=1000)
     from pyawssfn.cli import UsageError
 
     with pytest.raises((ShipError, UsageError), match="no such file"):

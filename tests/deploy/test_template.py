@@ -203,8 +203,8 @@ def test_no_retention_keeps_logs_and_no_tracing_grants_no_xray_to_the_function()
 
 @pytest.mark.parametrize("options, message", [
     (dict(log_retention=10), "--log-retention 10"),
-    (dict(memory=64), "--memory 64"),
-    (dict(timeout=901), "--timeout 901"),
+    (dict(memory=64), "memory 64 MB is out of Lambda's range"),
+    (dict(timeout=901), "timeout 901 s is out of Lambda's range"),
     (dict(layers=["a"] * 6), "at most 5"),
     (dict(environment={"1BAD": "x"}), "'1BAD'"),
     (dict(type="FAST"), "STANDARD or EXPRESS"),
@@ -212,6 +212,15 @@ def test_no_retention_keeps_logs_and_no_tracing_grants_no_xray_to_the_function()
 def test_bad_function_options_are_refused(options, message):
     with pytest.raises(ShipError, match=re.escape(message)):
         build_template([CHILD, ROOT], TemplateOptions(**options))
+
+
+def test_the_function_outlives_the_longest_step():
+    slow = Machine("slow", machine(("A", lambda_task("crunch", TimeoutSeconds=300))))
+    t = build_template([slow], TemplateOptions(format="cloudformation"))
+    assert t["Resources"]["Function"]["Properties"]["Timeout"] == 305
+    assert build_template([CHILD], TemplateOptions())["Resources"]["Function"]["Properties"]["Timeout"] == 60
+    with pytest.raises(ShipError, match="shorter than the longest step needs"):
+        build_template([slow], TemplateOptions(timeout=120))
 
 
 def test_an_express_template_refuses_sync_and_callback_patterns():

@@ -1,6 +1,8 @@
 """Map (inline and distributed) and Parallel: order, inputs, failures, tolerance, batching, readers, history."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pyawssfn.local import Executor
@@ -104,7 +106,15 @@ def test_result_writer_gives_aws_output_shape():
     ex = Executor(d, mocks={"arn:aws:states:::s3:putObject": lambda r, a, s: written.append(a) or {}}).run([1])
     assert set(ex.output) == {"MapRunArn", "ResultWriterDetails"}
     assert ex.output["ResultWriterDetails"]["Bucket"] == "out"
-    assert written[0]["Results"] == [1]
+    # As AWS writes them: the succeeded children's records, then the manifest naming that file.
+    (results, manifest) = written
+    assert results["Bucket"] == "out" and results["Key"].startswith("r/") and results["Key"].endswith(
+        "/SUCCEEDED_0.json")
+    assert [(r["Status"], json.loads(r["Input"]), json.loads(r["Output"])) for r in json.loads(results["Body"])] \
+        == [("SUCCEEDED", 1, 1)]
+    assert manifest["Key"] == ex.output["ResultWriterDetails"]["Key"]
+    assert json.loads(manifest["Body"])["ResultFiles"]["SUCCEEDED"] == [
+        {"Key": results["Key"], "Size": len(results["Body"].encode())}]
 
 
 @pytest.mark.parametrize("path_value, ok", [(2, True), ("2", True), ("two", False)])

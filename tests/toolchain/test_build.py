@@ -6,6 +6,7 @@ pip of their own; they see the dev venv's site-packages through a .pth line, so 
 built artifact (``--no-deps``)."""
 from __future__ import annotations
 
+import os
 import pathlib
 import shutil
 import subprocess
@@ -20,6 +21,8 @@ import pytest
 import pyawssfn
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
+# The fresh venv must see only what was installed into it (and the dev venv's dependencies), not a PYTHONPATH.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 QUICK_START = ["run", "examples/analyse_text.py", "--input", '{"text": "a short example"}', "--compare"]
 
 
@@ -107,10 +110,10 @@ def test_the_artifact_installs_and_runs_the_quick_start(dist, tmp_path, kind):
     install(python, artifact)
     where = subprocess.run([str(python), "-c", "import importlib.metadata as m, pyawssfn; "
                             "print(pyawssfn.__file__); print(pyawssfn.__version__, m.version('pyawssfn'))"],
-                           capture_output=True, text=True, check=True, cwd=tmp_path).stdout.split("\n")
+                           capture_output=True, text=True, check=True, cwd=tmp_path, env=CLEAN_ENV).stdout.split("\n")
     assert where[0].startswith(str(tmp_path / "venv")), where  # the installed copy, not the repository's
     assert where[1] == f"{pyawssfn.__version__} {pyawssfn.__version__}"
     proc = subprocess.run([str(tmp_path / "venv" / "bin" / "pyawssfn"), *QUICK_START], cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env=CLEAN_ENV)
     assert proc.returncode == 0, proc.stdout[-1500:] + proc.stderr[-1500:]
     assert "both runs agree" in proc.stdout + proc.stderr

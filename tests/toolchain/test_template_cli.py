@@ -39,7 +39,8 @@ def test_json_stays_the_default(capsys):
 @pytest.mark.parametrize("argv, message", [
     (["--env", "NOEQUALS"], "--env 'NOEQUALS': write KEY=VALUE"),
     (["--log-retention", "8"], "--log-retention 8"),
-    (["--memory", "100"], "--memory 100"),
+    (["--memory", "100"], "memory 100 MB is out of Lambda's range"),
+    (["--env", "AWS_REGION=x"], "AWS_REGION is reserved by Lambda"),
 ])
 def test_bad_options_exit_2_with_a_message(capsys, argv, message):
     assert main(["template", EXAMPLE, *argv]) == 2

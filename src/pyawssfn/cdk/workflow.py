@@ -25,8 +25,8 @@ from constructs import Construct
 
 from pyawssfn.deploy.express import check_express, declared_type
 from pyawssfn.deploy.iam import derive_policy
-from pyawssfn.deploy.source import (DEFAULT_RUNTIME, FUNCTION_MEMORY, FUNCTION_TIMEOUT, HANDLER, OWNER_TAG, Machine,
-                                    ShipError, load_machines, logical_id)
+from pyawssfn.deploy.options import FunctionOptions, OptionError
+from pyawssfn.deploy.source import DEFAULT_RUNTIME, HANDLER, OWNER_TAG, Machine, ShipError, load_machines, logical_id
 
 _ARCHES = {"x86_64": lambda_.Architecture.X86_64, "arm64": lambda_.Architecture.ARM_64}
 _TYPES = {"STANDARD": sfn.StateMachineType.STANDARD, "EXPRESS": sfn.StateMachineType.EXPRESS}
@@ -43,7 +43,7 @@ class Workflow(Construct):
     """
 
     def __init__(self, scope: Construct, id: str, *, source: str | os.PathLike, workflow: str | None = None,
-                 runtime: str = DEFAULT_RUNTIME, architecture: str = "x86_64", memory_size: int = FUNCTION_MEMORY,
+                 runtime: str = DEFAULT_RUNTIME, architecture: str = "x86_64", memory_size: int | None = None,
                  timeout: cdk.Duration | int | None = None, environment: Mapping[str, str] | None = None,
                  layers: Sequence[lambda_.ILayerVersion | str] = (), requirements: str | os.PathLike | None = None,
                  log_level: str = "ERROR", log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
@@ -60,7 +60,14 @@ class Workflow(Construct):
                 check_express(m.definition, m.workflow)
         self._tracing, self._log_level, self._retention, self._type = tracing, log_level, log_retention, type
         zip_path = _package(pathlib.Path(source), machines, requirements, runtime, architecture)
-        self.function = self._function(zip_path, runtime, architecture, memory_size, timeout, environment, layers)
+        if isinstance(timeout, cdk.Duration):
+            timeout = int(timeout.to_seconds())
+        try:  # the settings `template` and `deploy` give the function (the timeout outlives the longest step)
+            settings = FunctionOptions(memory=memory_size, timeout=timeout, architecture=architecture,
+                                       environment=dict(environment or {})).resolved(m.definition for m in machines)
+        except OptionError as exc:
+            raise ShipError(f"Workflow: {exc}") from None
+        self.function = self._function(zip_path, runtime, settings, layers)
         self.state_machines: dict[str, sfn.StateMachine] = {}
         self.roles: dict[str, iam.Role] = {}
         for m in machines:
@@ -71,24 +78,19 @@ class Workflow(Construct):
 
     # --- the function ----------------------------------------------------------------------------------------
 
-    def _function(self, zip_path: pathlib.Path, runtime: str, architecture: str, memory_size: int,
-                  timeout: cdk.Duration | int | None, environment: Mapping[str, str] | None,
+    def _function(self, zip_path: pathlib.Path, runtime: str, settings: dict[str, Any],
                   layers: Sequence[lambda_.ILayerVersion | str]) -> lambda_.Function:
         log_group = logs.LogGroup(self, "FunctionLogGroup", retention=self._retention)
         role = iam.Role(self, "FunctionRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
                         inline_policies={"write-own-logs": iam.PolicyDocument(statements=[iam.PolicyStatement(
                             actions=["logs:CreateLogStream", "logs:PutLogEvents"],
                             resources=[log_group.log_group_arn])])})
-        if timeout is None:
-            timeout = cdk.Duration.seconds(FUNCTION_TIMEOUT)
-        elif not isinstance(timeout, cdk.Duration):
-            timeout = cdk.Duration.seconds(timeout)
         return lambda_.Function(
             self, "Function", runtime=lambda_.Runtime(runtime, lambda_.RuntimeFamily.PYTHON), handler=HANDLER,
-            code=lambda_.Code.from_asset(str(zip_path)), architecture=_ARCHES[architecture],
-            memory_size=memory_size, timeout=timeout, environment=dict(environment or {}),
-            layers=[self._layer(i, layer) for i, layer in enumerate(layers)], role=role, log_group=log_group,
-            logging_format=lambda_.LoggingFormat.TEXT,
+            code=lambda_.Code.from_asset(str(zip_path)), architecture=_ARCHES[settings["Architectures"][0]],
+            memory_size=settings["MemorySize"], timeout=cdk.Duration.seconds(settings["Timeout"]),
+            environment=settings["Environment"], layers=[self._layer(i, layer) for i, layer in enumerate(layers)],
+            role=role, log_group=log_group, logging_format=lambda_.LoggingFormat.TEXT,
             tracing=lambda_.Tracing.ACTIVE if self._tracing else lambda_.Tracing.DISABLED)
 
     def _layer(self, i: int, layer: lambda_.ILayerVersion | str) -> lambda_.ILayerVersion:
@@ -104,7 +106,7 @@ class Workflow(Construct):
         policy = derive_policy(m.definition, logging=logging, tracing=self._tracing)
         name = None
         if policy.uses_self:  # a distributed Map starts executions of its own machine: the ARN must be known
-            name = cdk.Fn.sub("${AWS::StackName}-" + f"{self.node.id}-{m.workflow}"[:60])
+            name = cdk.Fn.sub("${AWS::StackName}-" + m.workflow)  # the name `template` gives it
         log_group = None
         names: dict[str, Any] = {"FunctionArn": self.function.function_arn}
         if logging:

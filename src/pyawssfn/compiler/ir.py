@@ -130,10 +130,14 @@ class Map(Catching):
     max_concurrency: Any = None     # a number or a template; None: unlimited
     tolerated_failure_count: Any = None
     tolerated_failure_percentage: Any = None
+    # A distributed Map's ItemReader, ItemBatcher and ResultWriter as ASL objects (compiler/distributed_map.py).
+    item_reader: Any = None
+    item_batcher: Any = None
+    result_writer: Any = None
 
     def templates(self) -> list[Any]:
         return [self.items, self.item_selector, self.max_concurrency, self.tolerated_failure_count,
-                self.tolerated_failure_percentage]
+                self.tolerated_failure_percentage, self.item_reader, self.item_batcher, self.result_writer]
 
     def subgraphs(self) -> list["Graph"]:
         return [self.processor] if self.processor is not None else []

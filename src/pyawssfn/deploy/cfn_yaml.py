@@ -37,8 +37,15 @@ class _Dumper(yaml.SafeDumper):
         return super().choose_scalar_style()
 
 
+# Characters a YAML reader takes as line breaks (or drops) that PyYAML would write raw with allow_unicode: such a
+# string is written double-quoted, where PyYAML escapes them.
+_RAW_UNSAFE = ("\x85", "\u2028", "\u2029", "\ufeff")
+
+
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     style = "|" if "\n" in value and value.strip() == value.rstrip("\n") and "\t" not in value else None
+    if any(c in value for c in _RAW_UNSAFE):
+        style = '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

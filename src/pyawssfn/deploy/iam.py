@@ -348,12 +348,17 @@ def _optimized(model: PolicyModel, rest: str, args: dict[str, Any], variant: str
         buses = {e.get("EventBusName") for e in entries if isinstance(e, dict)} if isinstance(entries, list) else {None}
         if buses != {None} or "Entries.$" in args or isinstance(entries, str):
             resource = "*"
-    if rest not in _OPTIMIZED:
+    from pyawssfn.deploy.integration_iam import SYNC_ACTIONS, integration_grants  # issue #10
+    if rest in SYNC_ACTIONS:
+        model.notes.append(f"{iam_action} and the actions that wait for the job: granted on \"*\"")
+    elif rest not in _OPTIMIZED:
         model.notes.append(f"{iam_action}: integration {rest}{variant} granted on \"*\"; a .sync variant may need "
                            "more actions (see the AWS page for this integration)")
     elif resource == "*":
         model.notes.append(f"{iam_action}: resource computed at run time, granted on \"*\"")
     model.grant(f"Service{_pascal(service)}", iam_action, resource)
+    for sid, actions, where in integration_grants(rest, variant):
+        model.grant(sid, actions, where)
 
 
 # --- Map -------------------------------------------------------------------------------------------------------
@@ -384,6 +389,8 @@ def _map(model: PolicyModel, state: dict[str, Any]) -> None:
         bucket = _literal(args, "Bucket")
         model.grant("MapResultWriter", ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts",
                                         "s3:PutObject"], f"{_bucket_resources(bucket)[1]}*" if bucket else "*")
+        if not bucket:
+            model.notes.append("Map ResultWriter bucket computed at run time: granted on \"*\"")
 
 
 # --- rendering -------------------------------------------------------------------------------------------------

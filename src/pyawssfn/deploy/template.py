@@ -14,8 +14,8 @@ from typing import Any
 
 from pyawssfn.deploy.express import MACHINE_TYPES, check_express
 from pyawssfn.deploy.iam import derive_policy, trust_policy
-from pyawssfn.deploy.source import (DEFAULT_RUNTIME, FUNCTION_MEMORY, FUNCTION_TIMEOUT, HANDLER, OWNER_TAG, Machine,
-                                    ShipError, logical_id)
+from pyawssfn.deploy.options import FunctionOptions, OptionError
+from pyawssfn.deploy.source import DEFAULT_RUNTIME, HANDLER, OWNER_TAG, Machine, ShipError, logical_id
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 FUNCTION = "Function"
@@ -38,8 +38,8 @@ class TemplateOptions:
     log_level: str = "ERROR"            # "ERROR" | "ALL" | "FATAL"
     tracing: bool = False               # X-Ray on the machines and the function
     source_name: str = ""               # shown in the Description
-    memory: int = FUNCTION_MEMORY       # MB
-    timeout: int | None = None          # seconds; None: FUNCTION_TIMEOUT, raised to cover the longest step timeout
+    memory: int | None = None           # MB; None: deploy/options.py's default
+    timeout: int | None = None          # seconds; None: the default, raised to cover the longest step timeout
     environment: dict[str, str] = field(default_factory=dict)
     layers: list[str] = field(default_factory=list)
     log_retention: int | None = DEFAULT_LOG_RETENTION  # days, for every log group; None: kept forever
@@ -110,15 +110,18 @@ def check_options(options: TemplateOptions) -> None:
     if options.log_retention is not None and options.log_retention not in LOG_RETENTION_DAYS:
         raise ShipError(f"--log-retention {options.log_retention}: CloudWatch Logs keeps logs for one of "
                         f"{', '.join(map(str, LOG_RETENTION_DAYS))} days")
-    if not 128 <= options.memory <= 10240:
-        raise ShipError(f"--memory {options.memory}: Lambda functions have 128 to 10240 MB")
-    if options.timeout is not None and not 1 <= options.timeout <= 900:
-        raise ShipError(f"--timeout {options.timeout}: Lambda functions time out after 1 to 900 seconds")
     if len(options.layers) > 5:
         raise ShipError(f"{len(options.layers)} layers: a Lambda function takes at most 5")
-    for key in options.environment:
-        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", key):
-            raise ShipError(f"environment variable name {key!r}: use letters, digits and '_', starting with a letter")
+    function_options(options)
+
+
+def function_options(options: TemplateOptions) -> FunctionOptions:
+    """The function's settings, checked against Lambda's quotas by the object ``deploy`` uses too."""
+    try:
+        return FunctionOptions(memory=options.memory, timeout=options.timeout, architecture=options.arch,
+                               environment=dict(options.environment))
+    except OptionError as exc:
+        raise ShipError(str(exc)) from None
 
 
 def _retention(options: TemplateOptions) -> dict[str, Any]:
@@ -140,15 +143,19 @@ def _function(res: dict[str, Any], machines: list[Machine], options: TemplateOpt
         "Policies": [{"PolicyName": "write-own-logs", "PolicyDocument": {"Version": "2012-10-17",
                                                                          "Statement": statements}}],
         "Tags": [{"Key": OWNER_TAG, "Value": root}]}}
+    try:  # the timeout covers the longest step's TimeoutSeconds unless one is given (and then must)
+        settings = function_options(options).resolved([m.definition for m in machines])
+    except OptionError as exc:
+        raise ShipError(str(exc)) from None
     props: dict[str, Any] = {
-        "Handler": HANDLER, "Runtime": options.runtime, "Architectures": [options.arch],
-        "Role": {"Fn::GetAtt": ["FunctionRole", "Arn"]}, "Timeout": function_timeout(machines, options),
-        "MemorySize": options.memory,
+        "Handler": HANDLER, "Runtime": options.runtime, "Architectures": settings["Architectures"],
+        "Role": {"Fn::GetAtt": ["FunctionRole", "Arn"]}, "Timeout": settings["Timeout"],
+        "MemorySize": settings["MemorySize"],
         # A log group we own, so the role need not create one: no logs:CreateLogGroup on "*".
         "LoggingConfig": {"LogFormat": "Text", "LogGroup": {"Ref": "FunctionLogGroup"}},
     }
-    if options.environment:
-        props["Environment"] = {"Variables": dict(options.environment)}
+    if settings["Environment"]:
+        props["Environment"] = {"Variables": settings["Environment"]}
     if options.layers:
         props["Layers"] = list(options.layers)
     if sam:
@@ -161,13 +168,6 @@ def _function(res: dict[str, Any], machines: list[Machine], options: TemplateOpt
             props["TracingConfig"] = {"Mode": "Active"}
         res[FUNCTION] = {"Type": "AWS::Lambda::Function",
                          "Properties": {"Code": code, **props, "Tags": [{"Key": OWNER_TAG, "Value": root}]}}
-
-
-def function_timeout(machines: list[Machine], options: TemplateOptions) -> int:
-    """The function's timeout: the one asked for, else the default raised to the longest step timeout."""
-    if options.timeout is not None:
-        return options.timeout
-    return FUNCTION_TIMEOUT
 
 
 def _code(options: TemplateOptions, sam: bool) -> tuple[Any, dict[str, Any]]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from pyawssfn.compiler.expressions import NotConstant
 from pyawssfn.compiler.frontend import RetrySpec, StepInfo
 from pyawssfn.compiler.ir import Exit, Node, Task, Wait
+from pyawssfn.compiler import integrations
 from pyawssfn.compiler import step_context
 from pyawssfn.compiler.lower import binding, errors, maps, parallel
 from pyawssfn.compiler.lower.support import LAMBDA_CALLBACK, LAMBDA_INVOKE, START_EXECUTION, call_arg, result_hint
@@ -39,6 +40,8 @@ def lower_call(builder: FunctionLowerer, call: ast.Call, kind: str, want_result:
         with_retry_spec(builder, call, var)
     elif kind.startswith("api:aws."):
         sdk(builder, call, kind[len("api:aws."):], var)
+    elif kind in integrations.KINDS:  # sfn.run_job / wait_for_task_token / task_resource (issue #10)
+        integrations.lower_integration(builder, call, kind, var)
     elif kind == "api:Fail":
         raise builder.fail(call, "sfn.Fail(...) can only be raised", "write raise sfn.Fail('Error', 'cause')")
     else:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from pyawssfn.compiler.expressions import NotConstant
 from pyawssfn.compiler.frontend import StepInfo, max_concurrency
 from pyawssfn.compiler.ir import Graph, Map
+from pyawssfn.compiler import distributed_map
 from pyawssfn.compiler.lower import binding, calls
 from pyawssfn.compiler.lower.loops import IterMarker
 from pyawssfn.compiler.lower.support import call_arg, message_of, paren
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
 
 
 def map_api(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
+    if distributed_map.applies(builder, call):  # ItemReader/ItemBatcher/ResultWriter, tolerance expressions (#10)
+        return distributed_map.lower(builder, call, var)
     step_arg = call_arg(call, 0, "step")
     items = call_arg(call, 1, "items")
     if not isinstance(step_arg, ast.Name) or step_arg.id not in builder.info.steps or items is None:

@@ -6,7 +6,7 @@ they do not see the parent's variables. ItemReader is served by mocks; ItemBatch
 AWS's output shape and, when a mock serves its resource, hands it the results."""
 from __future__ import annotations
 
-from pyawssfn.local import dataflow
+from pyawssfn.local import dataflow, map_io
 from pyawssfn.local.concurrency import DISTRIBUTED_MAP_LIMIT, INLINE_MAP_LIMIT, SideBySide
 from pyawssfn.local.errors import StatesError
 from pyawssfn.local.executor import run_machine, with_error_handling
@@ -66,18 +66,7 @@ def _read_items(sx, effective):
         raise StatesError(UNSERVED, (
             f"State '{sx.name}' reads its items with {resource}, which nothing serves locally: add \"{resource}\" "
             f"(or the state name \"{sx.name}\") to the mocks with {{\"Return\": [item, ...]}}."))
-    items, _ = mocks.call(sx.name, resource, args)
-    if not isinstance(items, list):
-        raise sx.runtime_error(f"The ItemReader mock for {resource} must return a list of items, got {dumps(items)}")
-    config = reader.get("ReaderConfig") or {}
-    cap = config.get("MaxItems")
-    if "MaxItemsPath" in config:
-        cap = dataflow.get_path(sx, effective, config["MaxItemsPath"])
-    elif sx.jsonata and isinstance(cap, str):
-        cap = dataflow.jsonata_field(sx, "ItemReader", cap, dataflow.states_var(sx, input=sx.input))
-    if isinstance(cap, int) and not isinstance(cap, bool) and cap > 0:
-        items = items[:cap]
-    return items
+    return map_io.read(sx, resource, args, reader.get("ReaderConfig") or {}, effective)
 
 
 # AWS's checks of a resolved count (recorded on AWS; worded as AWS words them), after the type check.
@@ -145,60 +134,51 @@ def _batches(sx, items, effective):
     else:
         batch_input = (dataflow.payload_template(sx, batcher["BatchInput"], effective, "BatchInput")
                        if "BatchInput" in batcher else None)
-    batches, current, size = [], [], 0
-    for item in items:
-        item_size = len(dumps(item).encode())
-        full = (max_items and len(current) >= max_items) or (max_bytes and current and size + item_size > max_bytes)
-        if full:
-            batches.append(current)
-            current, size = [], 0
-        current.append(item)
-        size += item_size
-    if current:
-        batches.append(current)
-    out = []
-    for batch in batches:
-        entry = {"Items": batch}
-        if batch_input is not None:
-            entry["BatchInput"] = batch_input
-        out.append(entry)
-    return out
+    return map_io.batches(sx, items, max_items, max_bytes, batch_input, "BatchInput" in batcher)
 
 
 def _attempt(sx):
     state = sx.state
     run = sx.run
-    history = run.history
     distributed = _distributed(state)
     effective = sx.input if sx.jsonata else dataflow.input_path(sx, sx.input)
     items = _items(sx, effective)
     batches = _batches(sx, items, effective) if distributed else None
     work = batches if batches is not None else items
     max_concurrency = _number_field(sx, effective, "MaxConcurrency", "MaxConcurrencyPath", integer=True)
-    history.add("MapStateStarted", {"length": len(work)})
-    tolerated_count = _number_field(sx, effective, "ToleratedFailureCount", "ToleratedFailureCountPath",
-                                    integer=True)
-    tolerated_pct = _number_field(sx, effective, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
-                                  integer=False)
+    run.history.add("MapStateStarted", {"length": len(work)})
+    tolerated = (_number_field(sx, effective, "ToleratedFailureCount", "ToleratedFailureCountPath", integer=True),
+                 _number_field(sx, effective, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
+                               integer=False))
     if not distributed:
         # The failure threshold is a Distributed Map feature (AWS documents it only there, CDK offers it only on
         # DistributedMap): AWS accepts the fields on an inline Map, but a failed iteration still fails the Map.
-        tolerated_count = tolerated_pct = None
-    processor = _processor(state)
-    selector_key = "ItemSelector" if "ItemSelector" in state else ("Parameters" if "Parameters" in state else None)
+        tolerated = (None, None)
     map_run_arn = None
     if distributed:
         map_run_arn = (run.execution_arn.replace(":execution:", ":mapRun:", 1).rsplit(":", 1)[0]
                        + f"/{sx.state.get('Label', sx.name)}:{run.new_uuid()}")
-        history.add("MapRunStarted", {"mapRunArn": map_run_arn})
-    results, failures = [], 0
-    side = SideBySide(run, _workers(max_concurrency, distributed, len(work)))
+        run.history.add("MapRunStarted", {"mapRunArn": map_run_arn})
+    results, children = _iterate(sx, work, effective, distributed, map_run_arn, tolerated,
+                       _workers(max_concurrency, distributed, len(work)))
+    return _succeeded(sx, results, children, effective, distributed, map_run_arn)
+
+
+def _iterate(sx, work, effective, distributed, map_run_arn, tolerated, workers) -> tuple[list, list]:
+    """Every iteration, side by side on the virtual clock: the results and (with a ResultWriter) the children
+    recorded for it, or the Map's failure raised."""
+    state = sx.state
+    processor = _processor(state)
+    selector_key = "ItemSelector" if "ItemSelector" in state else ("Parameters" if "Parameters" in state else None)
+    tolerated_count, tolerated_pct = tolerated
+    results, failures, children = [], 0, []
+    side = SideBySide(sx.run, workers)
     try:
         for index, item in enumerate(work):
             side.begin()
             item_input = _item_input(sx, selector_key, effective, index, item)
             if distributed:
-                ok, output = _run_child(sx, processor, item_input)
+                ok, output = _run_child(sx, processor, item_input, (children, map_run_arn, index))
             else:
                 ok, output = _run_inline(sx, processor, item_input, index)
             side.done()
@@ -215,6 +195,11 @@ def _attempt(sx):
                 raise StatesError(_THRESHOLD, "The specified tolerance threshold was exceeded")
     finally:
         side.finish()
+    return results, children
+
+
+def _succeeded(sx, results, children, effective, distributed, map_run_arn):
+    history = sx.run.history
     if distributed:
         run_succeeded = history.add("MapRunSucceeded")
         # Most recordings link MapStateExited to MapRunSucceeded (some to MapRunStarted).
@@ -222,8 +207,8 @@ def _attempt(sx):
     else:
         last = history.count
         history.add("MapStateSucceeded", previous=last, link=last)
-    if distributed and "ResultWriter" in state:
-        results = _write_results(sx, map_run_arn, results, effective)
+    if distributed and "ResultWriter" in sx.state:
+        results = _write_results(sx, map_run_arn, children, effective)
     if sx.jsonata:
         out = dataflow.jsonata_result(sx, results)
     else:
@@ -279,8 +264,17 @@ def _run_inline(sx, processor, item_input, index):
     return True, output
 
 
-def _run_child(sx, processor, item_input):
-    """A DISTRIBUTED iteration: its own history (a child workflow on AWS), no access to the parent's variables."""
+def _run_child(sx, processor, item_input, record):
+    """A DISTRIBUTED iteration: its own history (a child workflow on AWS), no access to the parent's variables.
+    ``record`` is (children, map run, index): with a ResultWriter, the child is recorded for it."""
+    ok, output = _child_outcome(sx, processor, item_input)
+    if "ResultWriter" in sx.state:
+        children, map_run_arn, index = record
+        children.append(_child(map_run_arn, index, item_input, ok, output))
+    return ok, output
+
+
+def _child_outcome(sx, processor, item_input):
     from pyawssfn.local.history import History
 
     run = sx.run
@@ -296,7 +290,15 @@ def _run_child(sx, processor, item_input):
         run.history = saved
 
 
-def _write_results(sx, map_run_arn, results, effective):
+def _child(map_run_arn, index, item_input, ok, output) -> dict:
+    """A child execution of a distributed Map as the ResultWriter records it."""
+    name = map_io.child_name(map_run_arn, index)
+    if ok:
+        return {"Name": name, "Input": item_input, "Status": "SUCCEEDED", "Output": output}
+    return {"Name": name, "Input": item_input, "Status": "FAILED", "Error": output.error, "Cause": output.cause}
+
+
+def _write_results(sx, map_run_arn, children, effective):
     writer = sx.state["ResultWriter"]
     resource = writer.get("Resource", "")
     if sx.jsonata:
@@ -304,12 +306,4 @@ def _write_results(sx, map_run_arn, results, effective):
                                       dataflow.states_var(sx, input=sx.input))
     else:
         args = dataflow.payload_template(sx, writer.get("Parameters", {}), effective, "ResultWriter")
-    bucket = args.get("Bucket", "") if isinstance(args, dict) else ""
-    prefix = args.get("Prefix", "") if isinstance(args, dict) else ""
-    run_id = map_run_arn.rsplit(":", 1)[-1]
-    if sx.run.mocks.serves(sx.name, resource):
-        sx.run.mocks.call(sx.name, resource, {**(args if isinstance(args, dict) else {}), "Results": results})
-    key = f"{prefix.rstrip('/') + '/' if prefix else ''}{run_id}/manifest.json"
-    return {"MapRunArn": map_run_arn, "ResultWriterDetails": {"Bucket": bucket, "Key": key}}
-
-
+    return map_io.write(sx, resource, args, map_run_arn, children)
