@@ -59,7 +59,7 @@ def test_times_have_one_width_and_format():
     timed = [ln for ln in lines if TIME.match(ln)]
     entered = tester.run_machine({"dataset": "d", "rows": 2500}).stats["states_entered"]
     assert len(timed) == entered and len({ln.index("▶") for ln in timed if ln[15:].startswith(" ▶")}) == 1
-    assert "   +0:01:00.000 ▶ fetch_results (Task, line 41)" in lines
+    assert "   +0:01:00.000 ▶ fetch_results (Task, line 47)" in lines
 
 
 def test_states_show_their_line_calls_and_values():
