@@ -9,13 +9,13 @@ import os
 import pathlib
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
 import pyawssfn as sfn
 from pyawssfn._dispatch import BadEvent, dispatch
 from pyawssfn.compiler import compile_file
-from pyawssfn.packaging.handler import handler_source
 from pyawssfn.testing import WorkflowTester
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -186,19 +186,26 @@ print("RESULT " + json.dumps(pyawssfn_handler.handler(event, None)))
 def _on_lambda(folder: pathlib.Path, event: dict, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_LAMBDA", "PYAWSSFN_"))}
     environment.update({"AWS_LAMBDA_FUNCTION_NAME": "steps", **env})
-    return subprocess.run([sys.executable, "-c", LAMBDA_RUN, str(folder), json.dumps(event)], capture_output=True,
+    # -S: no site-packages, only the standard library and what the zip holds (as on Lambda, boto3 aside).
+    return subprocess.run([sys.executable, "-S", "-c", LAMBDA_RUN, str(folder), json.dumps(event)], capture_output=True,
                           text=True, env=environment, timeout=120)
 
 
 def test_on_lambda_the_steps_log_json_lines_with_their_fields(flow_dir):
     definition = compile_file(str(flow_dir / "ctx_flow.py"), workflow="flow").definition
-    (flow_dir / "pyawssfn_handler.py").write_text(handler_source("ctx_flow", ["look", "elsewhere"]))
+    built = subprocess.run([str(pathlib.Path(sys.executable).parent / "pyawssfn"), "package", "ctx_flow.py",
+                            "--workflow", "flow", "-o", "function.zip"], cwd=flow_dir, capture_output=True, text=True,
+                           timeout=300)
+    assert built.returncode == 0, built.stderr
+    lambda_dir = flow_dir / "lambda"
+    with zipfile.ZipFile(flow_dir / "function.zip") as zf:
+        zf.extractall(lambda_dir)
     # The Payload the machine sends, with its context evaluated as Step Functions would.
     payload = definition["States"]["look"]["Arguments"]["Payload"]
     event = {"step": "look", "kwargs": {"key": "k"},
              "context": {"workflow": "flow", "execution": "run-7", "state": "look", "retry_count": 1}}
     assert set(payload) == set(event)
-    proc = _on_lambda(flow_dir, event)
+    proc = _on_lambda(lambda_dir, event)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     result = json.loads(next(ln for ln in lines if ln.startswith("RESULT "))[7:])
@@ -211,9 +218,9 @@ def test_on_lambda_the_steps_log_json_lines_with_their_fields(flow_dir):
         "workflow": "flow", "execution": "run-7", "state": "look", "step": "look", "retry_count": 1, "key": "k"}
     # Lambda's own JSON log format prints the records' fields itself: the format is left to it; PYAWSSFN_JSON_LOGS=0
     # leaves logging as the runtime set it up (here: the root logger's WARNING level, so nothing is printed).
-    proc = _on_lambda(flow_dir, event, AWS_LAMBDA_LOG_FORMAT="JSON")
+    proc = _on_lambda(lambda_dir, event, AWS_LAMBDA_LOG_FORMAT="JSON")
     assert proc.stdout.splitlines()[0] == "looking at k", proc.stdout
-    proc = _on_lambda(flow_dir, event, PYAWSSFN_JSON_LOGS="0")
+    proc = _on_lambda(lambda_dir, event, PYAWSSFN_JSON_LOGS="0")
     assert proc.returncode == 0 and [ln[:7] for ln in proc.stdout.splitlines()] == ["RESULT "], proc.stdout
 
 
