@@ -25,7 +25,8 @@ def test_contents_modes_and_timestamps(project, tmp_path):
     names = [i.filename for i in infos]
     assert names == sorted(names)
     assert names == ["flow.py", "helpers/", "helpers/__init__.py", "pyawssfn/", "pyawssfn/__init__.py",
-                     "pyawssfn/_dispatch.py", "pyawssfn/_predicates.py", "pyawssfn/semantics/",
+                     "pyawssfn/_dispatch.py", "pyawssfn/_integrations.py",
+                     "pyawssfn/_item_io.py", "pyawssfn/_predicates.py", "pyawssfn/semantics/",
                      "pyawssfn/semantics/__init__.py", "pyawssfn/semantics/wildcard.py", "pyawssfn_handler.py"]
     for i in infos:
         assert i.date_time == (1980, 1, 1, 0, 0, 0)
