@@ -53,3 +53,12 @@ def test_glue_etl_and_payment_review_steps():
     assert review.record_decision("p", {"approved": 1, "reviewer": "ana"}) == {"payment_id": "p", "approved": True,
                                                                               "by": "ana"}
     assert review.record_decision("p", {})["by"] == "auto"
+
+
+def test_run_compare_mocks_a_resource_from_the_command_line(capsys):
+    from pyawssfn.cli import main
+
+    code = main(["run", str(EXAMPLES / "orders_csv.py"), "--input", '{"bucket": "b", "key": "k.csv"}', "--compare",
+                 "--mock-aws", GET + '={"Body": "order_id,quantity,unit_cents\\no1,2,150\\no2,x,1\\n"}'])
+    out = capsys.readouterr().out
+    assert code == 0 and "both runs agree" in out and '"total_cents": 300' in out
