@@ -60,13 +60,18 @@ def compile_file(path: pathlib.Path) -> dict[str, dict]:
         return {p.name[:-len(".asl.json")]: json.loads(p.read_text()) for p in pathlib.Path(out).glob("*.asl.json")}
 
 
-def time_runs(definition: dict, inp, rounds: int = 5, *, task_result=None, task_results: dict | None = None) -> dict:
-    """Run ``definition`` on ``inp`` ``rounds`` times with sfnx's runner; seconds per round and what it did."""
+def time_runs(definition: dict, inp, rounds: int = 5, *, task_result=None, task_results: dict | None = None,
+              max_states: int | None = None) -> dict:
+    """Run ``definition`` on ``inp`` ``rounds`` times with sfnx's runner; seconds per round and what it did.
+
+    ``max_states`` raises sfnx's own bound on the states one machine or branch may enter (10,000, a literal in
+    ``sfnx.testing.scope``) in the driver's process only, so a longer loop runs to its end instead of failing."""
     python = ensure_venv()
     if python is None:
         raise RuntimeError("sfnx is not available")
     request = {"definition": definition, "input": inp, "rounds": rounds,
-               "task_result": {} if task_result is None else task_result, "task_results": task_results or {}}
+               "task_result": {} if task_result is None else task_result, "task_results": task_results or {},
+               "max_states": max_states}
     res = subprocess.run([str(python), str(pathlib.Path(__file__).resolve())], input=json.dumps(request),
                          capture_output=True, text=True)
     if res.returncode != 0:
@@ -82,6 +87,8 @@ def _driver() -> None:
 
     request = json.load(sys.stdin)
     results = request["task_results"]
+    if request.get("max_states"):
+        _raise_state_bound(testing, request["max_states"])
 
     def tasks(call):
         return results.get(call.state, request["task_result"])
@@ -95,6 +102,16 @@ def _driver() -> None:
     json.dump({"seconds": seconds, "states_entered": len(execution.states), "status": "FAILED" if failed else
                "SUCCEEDED", "output": None if failed else execution.output, "error": execution.error,
                "cause": execution.cause}, sys.stdout)
+
+
+def _raise_state_bound(testing, limit: int) -> None:
+    """sfnx stops a scope after ``for _ in range(10_000)`` states; swap that constant in its code object (this
+    process only, its files untouched), failing loudly if sfnx 3.1.0's code is not as expected."""
+    code = testing.scope.__code__
+    if code.co_consts.count(10_000) != 1:
+        raise RuntimeError("sfnx.testing.scope no longer holds its 10,000-state bound as one constant")
+    testing.scope.__code__ = code.replace(co_consts=tuple(limit if c == 10_000 and type(c) is int else c
+                                                          for c in code.co_consts))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ folder is missing), inside CI (``CI=true``) it fails, so CI can never pass by sk
 """
 from __future__ import annotations
 
+import collections
 import os
 import pathlib
 
@@ -79,6 +80,7 @@ def _missing_message(relative: str, path: pathlib.Path) -> str:
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001  (pytest's hook signature)
     # One line, so a bare clone says why some tests skipped without -rs. Read from the skip reports rather than
     # from _MISSING: under xdist the tests ran in worker processes.
+    _shadow_summary(terminalreporter)  # executor's hook: what the JSONata shadow covered
     count = 0
     for report in terminalreporter.stats.get("skipped", []):
         longrepr = getattr(report, "longrepr", None)
@@ -96,25 +98,57 @@ def repo_root() -> pathlib.Path:
 
 
 # -- executor's: the JSONata shadow (src/pyawssfn/jsonata/shadow.py) --------------------------------------------------
+# Evaluations the shadow saw, by test area (tests/differential, tests/examples, tests/test_conformance.py, ...),
+# summed over xdist workers and printed at the end of the run, so a run shows what the shadow covered.
+_SHADOW_SEEN: collections.Counter = collections.Counter()
+
+
+def _shadow_area(nodeid: str) -> str:
+    parts = nodeid.split("::", 1)[0].split("/")
+    return "/".join(parts[:2])  # tests/local, tests/test_conformance.py, ...
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workeroutput"):  # an xdist worker: hand the counts to the controller
+        session.config.workeroutput["jsonata_shadow_seen"] = dict(_SHADOW_SEEN)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):  # noqa: ARG001  (xdist's hook signature)
+    _SHADOW_SEEN.update(getattr(node, "workeroutput", {}).get("jsonata_shadow_seen", {}))
+
+
+def _shadow_summary(terminalreporter) -> None:
+    if not sum(_SHADOW_SEEN.values()):
+        return
+    areas = ", ".join(f"{area} {n}" for area, n in sorted(_SHADOW_SEEN.items()) if n)
+    terminalreporter.write_line(
+        f"JSONata shadow: {sum(_SHADOW_SEEN.values())} evaluations checked against npm jsonata 2.0.6 ({areas})")
+
+
 # Every JSONata expression a test evaluates in-process is evaluated again by npm jsonata@2.0.6 (AWS's engine); a
 # difference fails the test that caused it. On when the reference is installed; PYAWSSFN_JSONATA_SHADOW=0 turns it off.
 def _jsonata_shadow_wanted() -> bool:
     setting = os.environ.get("PYAWSSFN_JSONATA_SHADOW")
     if setting is not None:
         return setting == "1"
+    if in_ci():
+        return True  # CI installs the reference: a missing one fails every test rather than turning the shadow off
     import shutil
 
     return shutil.which("node") is not None and (REPO / "node_modules" / "jsonata" / "package.json").is_file()
 
 
 @pytest.fixture(autouse=True)
-def _jsonata_shadow():
+def _jsonata_shadow(request):
     from pyawssfn.jsonata import shadow
 
     if _jsonata_shadow_wanted():
         shadow.enable()
+    before = shadow.stats()["seen"]
     yield
     differences = shadow.check()
+    _SHADOW_SEEN[_shadow_area(request.node.nodeid)] += shadow.stats()["seen"] - before
     if differences:
         pytest.fail("the JSONata shadow (npm jsonata 2.0.6) disagrees:\n  " + "\n  ".join(differences[:20]),
                     pytrace=False)

@@ -18,22 +18,16 @@ import random as _random
 import re
 import time
 import uuid
-from typing import Any, Callable, Iterable, ParamSpec, TypeVar, overload
+from typing import Any, Callable, Concatenate, Generic, Iterable, ParamSpec, Sequence, TypeVar, overload
+
+from pyawssfn._api_names import EXPORTED as _EXPORTED
 
 # The one place the version is written: pyproject.toml reads it (setuptools dynamic metadata), `pyawssfn --version`
 # prints it.
 __version__ = "0.1.0"
 
-__all__ = [
-    "workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback", "Fail",
-    "aws", "with_retry_spec", "CallbackUnavailable", "run_job", "wait_for_task_token", "task_resource",
-    "items_from_s3", "batch_items", "results_to_s3",
-    "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
-    "StringMatches", "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
-    "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",
-    "TimestampLessThanEquals", "TimestampGreaterThanEquals", "IsNull", "IsPresent", "IsNumeric", "IsString",
-    "IsBoolean", "IsTimestamp",
-]
+# The names are listed once, in _api_names.py: the compiler recognises the API by the same table.
+__all__ = list(_EXPORTED)
 
 
 # --------------------------------------------------------------------------------------------------- errors
@@ -45,7 +39,7 @@ class Fail(Exception):
     Functions an error is known by its name only, so ``type(e).__name__`` must read the same under plain Python.
     """
 
-    def __new__(cls, error=None, cause=None, *args, **kwargs):
+    def __new__(cls, error: str | None = None, cause: str | None = None, *args: object, **kwargs: object) -> Fail:
         if cls is Fail and isinstance(error, str):
             cls = _fail_class(error, message_only=False)
         return super().__new__(cls, error, cause)
@@ -191,11 +185,15 @@ def workflow(fn: Any = None, *, name: str | None = None, type: str = "STANDARD")
 main = workflow  # the proof of concept's spelling
 
 
+# An error as a retrier or an except clause names it: its name, or the exception class (matched by name).
+_ErrorNames = str | type[BaseException] | Sequence[str | type[BaseException]]
+
+
 class Retry:
     """One ASL retrier: which errors it matches and how it waits between attempts."""
 
-    def __init__(self, errors=("States.ALL",), interval: float = 1, max_attempts: int = 3, backoff: float = 2.0,
-                 max_delay: float | None = None, jitter: str | None = None):
+    def __init__(self, errors: _ErrorNames = ("States.ALL",), interval: float = 1, max_attempts: int = 3,
+                 backoff: float = 2.0, max_delay: float | None = None, jitter: str | None = None):
         if isinstance(errors, str):
             errors = (errors,)
         self.errors = tuple(e if isinstance(e, str) else e.__name__ for e in errors)
@@ -294,7 +292,7 @@ class TaskConfig:
         self.transient_retry = transient_retry
 
 
-_Retries = Any  # a Retry, a list of them, or None
+_Retries = Retry | Sequence[Retry] | None
 
 
 @overload
@@ -334,7 +332,8 @@ def unwrap_step(fn):
     return fn
 
 
-def with_retry_spec(fn: Callable[..., _R], args: Iterable[Any], *specs: tuple[Any, Any, Any, Any]) -> _R:
+def with_retry_spec(fn: Callable[..., _R], args: Iterable[Any],
+                    *specs: tuple[_ErrorNames, float, int, float]) -> _R:
     """The proof of concept's retry: ``with_retry_spec(step, (a, b), (errors, interval, max_attempts, backoff))``."""
     retries = []
     for spec in specs:
@@ -509,10 +508,28 @@ def sleep_until(timestamp: str) -> None:
         rt.sleep(delta)
 
 
+class TaskToken(str, Generic[_R]):
+    """The type of a callback step's token parameter, naming what ``SendTaskSuccess`` sends back on it:
+    ``def ask(token: sfn.TaskToken[Decision], order_id: str)`` makes ``sfn.wait_for_callback(ask, ...)`` a
+    ``Decision`` for mypy and pyright. At run time the token is a plain ``str``; the annotation is for the checkers."""
+
+    __slots__ = ()
+
+
+# A step whose token parameter is a plain ``str`` says nothing about the answer: like ``json.loads``, Any.
+@overload
+def wait_for_callback(step: Callable[Concatenate[str, ...], object], *args: Any, timeout: float | None = None,
+                      heartbeat: float | None = None, **kwargs: Any) -> Any: ...
+@overload
+def wait_for_callback(step: Callable[Concatenate[TaskToken[_R], ...], object], *args: Any,
+                      timeout: float | None = None, heartbeat: float | None = None, **kwargs: Any) -> _R: ...
+
+
 def wait_for_callback(step: Callable[..., object], *args: Any, timeout: float | None = None,
                       heartbeat: float | None = None, **kwargs: Any) -> Any:
     """Call ``step(token, *args, **kwargs)`` with a fresh task token, then wait for ``SendTaskSuccess`` on that token
-    and return its output (``SendTaskFailure`` raises its error)."""
+    and return its output (``SendTaskFailure`` raises its error). Annotate the step's token parameter
+    ``sfn.TaskToken[T]`` to type the result ``T``."""
     rt = _runtime.get()
     token = rt.new_token()
     step(token, *args, **kwargs)
@@ -529,12 +546,12 @@ class _Service:
     def __init__(self, service: str):
         self._service = service
 
-    def __getattr__(self, operation: str):
+    def __getattr__(self, operation: str) -> Callable[..., dict[str, Any]]:
         if operation.startswith("__"):
             raise AttributeError(operation)
         service = self._service
 
-        def call(**params):
+        def call(**params: Any) -> dict[str, Any]:
             return _runtime.get().aws_call(service, _snake_case(operation), params)
 
         call.__name__ = f"{service}.{operation}"
@@ -553,14 +570,20 @@ class _Aws:
 aws = _Aws()
 
 
-# The proof of concept's Choice predicates live beside this module (a file of the runtime too).
-from pyawssfn._predicates import (  # noqa: E402,F401  (re-exported: sfn.StringEquals, ...)
-    BooleanEquals, IsBoolean, IsNull, IsNumeric, IsPresent, IsString, IsTimestamp, NumericEquals,
-    NumericGreaterThan, NumericGreaterThanEquals, NumericLessThan, NumericLessThanEquals, StringEquals,
-    StringGreaterThan, StringGreaterThanEquals, StringLessThan, StringLessThanEquals, StringMatches,
-    TimestampEquals, TimestampGreaterThan, TimestampGreaterThanEquals, TimestampLessThan,
-    TimestampLessThanEquals, _is_number, _parse_timestamp, _wildcard_pattern,
+# The proof of concept's Choice predicates live beside this module (a file of the runtime too). Imported "X as X"
+# so that type checkers see them re-exported (the names themselves: _api_names.PREDICATES, which __all__ lists).
+from pyawssfn._predicates import (  # noqa: E402,F401
+    BooleanEquals as BooleanEquals, IsBoolean as IsBoolean, IsNull as IsNull, IsNumeric as IsNumeric,
+    IsPresent as IsPresent, IsString as IsString, IsTimestamp as IsTimestamp, NumericEquals as NumericEquals,
+    NumericGreaterThan as NumericGreaterThan, NumericGreaterThanEquals as NumericGreaterThanEquals,
+    NumericLessThan as NumericLessThan, NumericLessThanEquals as NumericLessThanEquals, StringEquals as StringEquals,
+    StringGreaterThan as StringGreaterThan, StringGreaterThanEquals as StringGreaterThanEquals,
+    StringLessThan as StringLessThan, StringLessThanEquals as StringLessThanEquals, StringMatches as StringMatches,
+    TimestampEquals as TimestampEquals, TimestampGreaterThan as TimestampGreaterThan,
+    TimestampGreaterThanEquals as TimestampGreaterThanEquals, TimestampLessThan as TimestampLessThan,
+    TimestampLessThanEquals as TimestampLessThanEquals,
 )
+from pyawssfn._predicates import _is_number, _parse_timestamp, _wildcard_pattern  # noqa: E402,F401
 
 
 # Step Functions' own integrations and a distributed Map's item readers (issue #10) live beside this module (files of
@@ -569,4 +592,9 @@ from pyawssfn import _integrations  # noqa: E402
 from pyawssfn._integrations import (  # noqa: E402,F401  (re-exported: sfn.run_job, ...)
     INTEGRATIONS, ItemBatch, ItemSource, S3Results, batch_items, integration_resource, items_from_s3,
     results_to_s3, run_job, task_resource, wait_for_task_token,
+)
+
+# What a step reads of the execution serving it, and the hook wrapping every step call (a file of the runtime too).
+from pyawssfn._step_context import (  # noqa: E402,F401  (re-exported: sfn.context, sfn.StepContext, sfn.wrap_steps)
+    STEP_WRAPPERS, StepContext, _serving, _wrapped, context, wrap_steps,
 )

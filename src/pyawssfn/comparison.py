@@ -28,6 +28,7 @@ import dataclasses
 import json
 import math
 import re
+import struct
 from typing import Any
 
 # Errors whose cause is worded differently by design: Python's exception text against JSONata's (or the executor's)
@@ -42,9 +43,21 @@ _EXECUTOR_TOKEN = re.compile(r"AQC[0-9a-f]{64}")  # local/states/task.py's token
 # Relative difference below which two floats are "the same number computed two ways" (a few units in the last place).
 _ROUNDING = 1e-12
 
-FLOAT_WHY = ("the numbers differ only in their last digits: the machine computes as JavaScript's engine does "
-             "(`**` is V8's Math.pow, a sum adds left to right), the plain-Python run as CPython does "
-             "(docs/known-issues.md)")
+FLOAT_WHY = ("the machine computes as JavaScript's engine does (`**` is V8's Math.pow, fdlibm's algorithm, which is "
+             "off by one in the last bit from CPython's correctly rounded `**` for a few per cent of arguments; a sum "
+             "adds left to right), the plain-Python run as CPython does (docs/known-issues.md)")
+
+
+def float_why(python: float, machine: float) -> str:
+    """Why two close floats differ, with how far apart they are (the executor's `**` is semantics/jspow.py)."""
+    apart = abs(_ordered_bits(python) - _ordered_bits(machine))
+    return f"{apart} unit{'s' if apart != 1 else ''} in the last place apart: {FLOAT_WHY}"
+
+
+def _ordered_bits(value: float) -> int:
+    """A float's position among all doubles (so the distance between two is their count of ULPs apart)."""
+    bits = struct.unpack("<q", struct.pack("<d", float(value)))[0]
+    return bits if bits >= 0 else -(bits & 0x7FFFFFFFFFFFFFFF)
 
 
 def causes_must_agree(error: str | None) -> bool:
@@ -127,9 +140,11 @@ class Comparison:
 def show(value: Any) -> str:
     """A value as JSON, with the Python type where JSON would hide it (a tuple, a set)."""
     try:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
         return repr(value)
+    # A lone surrogate (JavaScript splits an emoji into two) is written as its escape: it cannot be printed as UTF-8.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if not text.isascii() else text
 
 
 def _kind(value: Any) -> str:
@@ -158,7 +173,7 @@ def value_difference(python: Any, machine: Any, path: str = "") -> tuple[str, An
             return None
         close = (isinstance(python, float) or isinstance(machine, float)) and math.isclose(
             python, machine, rel_tol=_ROUNDING, abs_tol=0.0)
-        return path, python, machine, FLOAT_WHY if close else None
+        return path, python, machine, float_why(python, machine) if close else None
     if kp == "array":
         for i, (a, b) in enumerate(zip(python, machine)):
             found = value_difference(a, b, f"{path}[{i}]")

@@ -22,6 +22,8 @@ import pyawssfn as sfn
 from pyawssfn import _pyrun_resources as _resources
 from pyawssfn._budget import CAUSE as BUDGET_CAUSE, ERROR as BUDGET_ERROR, BudgetExceeded, work_budget
 from pyawssfn._dispatch import call_step
+from pyawssfn._pyrun_context import DEFAULT_EXECUTION, StepContexts
+from pyawssfn._step_types import check_result
 from pyawssfn._pyrun_support import (  # noqa: F401 (re-exported: the names users and tests know)
     _NO_MOCK, CallbackUnavailable, MissingMock, PyRunError, _as_callback_spec, _ExecutorResponses, _find_mock,
     _json_problem, _marshal_error, _named_error, _payload_text, find_workflow, json_loads, json_round_trip,
@@ -83,8 +85,9 @@ def _raised_by_raise_statement(tb) -> bool:
 class _Run:
     """The state of one run: the virtual clock, counters and the providers, acting as the author API's runtime."""
 
-    def __init__(self, module, mocks, callbacks, overrides, start, seed):
+    def __init__(self, module, mocks, callbacks, overrides, start, seed, contexts: StepContexts):
         self.module = module
+        self.contexts = contexts  # what sfn.context() reads in each step, and the module's sfn.wrap_steps
         self.mocks = mocks
         self.callbacks = callbacks
         self.overrides = overrides or {}
@@ -300,13 +303,13 @@ class _Run:
                 sent = json_round_trip(bound)
             except (TypeError, ValueError) as exc:
                 raise sfn.named_error(QUERY_ERROR, f"the arguments of step {name} are not JSON: {_json_problem(exc)}")
-            side = self._comprehension_item(sys._getframe(1))
+            side, site = self._comprehension_item(sys._getframe(1)), self.contexts.site(sys._getframe(1), name)
             if side is None:
-                return sfn.call_with_retry(lambda: self._invoke(name, raw, sent, token, timeout), (), {}, retries)
+                return sfn.call_with_retry(lambda: self._invoke(name, raw, sent, token, timeout, site), (), {}, retries)
             self.in_item += 1  # first: what the item's scheduler settles is everything but this comprehension
             side.begin()
             try:
-                return sfn.call_with_retry(lambda: self._invoke(name, raw, sent, token, timeout), (), {}, retries)
+                return sfn.call_with_retry(lambda: self._invoke(name, raw, sent, token, timeout, site), (), {}, retries)
             finally:
                 side.done()
                 self.in_item -= 1
@@ -332,7 +335,8 @@ class _Run:
                                                    f"{_json_problem(exc)}") from None
             traced = self._trace("child", name, input_value)
             try:
-                output = fn(**_bind_input(fn, input_value))
+                with self.contexts.child(name):
+                    output = fn(**_bind_input(fn, input_value))
             except PyRunError:
                 raise
             except Exception as exc:
@@ -364,7 +368,7 @@ class _Run:
             self.comprehension = (caller, _SideBySide(self, sfn.INLINE_MAP_LIMIT))
         return self.comprehension[1]
 
-    def _invoke(self, name, raw, kwargs, token, timeout=None):
+    def _invoke(self, name, raw, kwargs, token, timeout=None, site=None):
         arguments = json.dumps({"step": name, "kwargs": kwargs}, separators=(",", ":"), ensure_ascii=False)
         if len(arguments.encode("utf-8")) > PAYLOAD_LIMIT_BYTES:
             # The Task's Arguments are held to the payload quota: the state fails before the Lambda is invoked.
@@ -375,19 +379,21 @@ class _Run:
         self.calls.append(call)
         traced = self._trace("step", name, kwargs)
         try:
-            return self._call_step(call, raw, timeout)
+            return self._call_step(call, raw, timeout, site)
         finally:
             if token is None:  # a step given a task token: the machine never sees its result, only the callback's
                 traced.keep(call.result)
             traced.error, traced.cause = call.error, call.cause
 
-    def _call_step(self, call: StepCall, raw, timeout):
+    def _call_step(self, call: StepCall, raw, timeout, site):
         name, kwargs, token = call.step, call.kwargs, call.task_token
         fn = self.overrides.get(name, raw)
         self.in_step += 1
         self.step_deadline = None if timeout is None else self.elapsed + timeout
         try:
-            result = call_step(fn, json_round_trip(kwargs), token)
+            with self.contexts.serving(site):
+                result = check_result(name, raw, call_step(fn, json_round_trip(kwargs), token,
+                                                            self.contexts.wrappers))  # the annotation's promise
         except _StepTimedOut:
             call.error, call.cause = "States.Timeout", ""
             raise self._mark(sfn.named_error("States.Timeout"), name) from None
@@ -515,14 +521,16 @@ def _raising_a_non_exception(exc) -> bool:
 
 def run_workflow(module_or_path, workflow_name: str | None = None, input: Any = None, *, mocks=None,
                  callbacks=None, step_overrides: dict[str, Callable] | None = None,
-                 start_time: _dt.datetime | None = None, seed: int = 0) -> PyRunResult:
+                 start_time: _dt.datetime | None = None, seed: int = 0, execution_name: str = DEFAULT_EXECUTION,
+                 state_names: dict | None = None) -> PyRunResult:
     """Run the workflow ``workflow_name`` (the module's only one if None) on ``input`` as plain Python.
 
     ``mocks`` serves ``sfn.aws`` calls: ``{"s3.get_object": value | fn(params) | exception}`` or
     ``fn(service, operation, params)``. ``callbacks`` serves ``sfn.wait_for_callback``: ``{step: spec}`` (a spec,
     a list of specs used in turn, or ``fn(step, token) -> spec``) or ``fn(step, token) -> spec``, where a spec is
     ``{"result": v}``, ``{"error": name, "cause": text}`` or ``{"timeout": True}``, optionally with ``"after":
-    seconds``. ``step_overrides`` replaces step functions (same parameters) for this run.
+    seconds``. ``step_overrides`` replaces step functions (same parameters) for this run. ``execution_name`` and
+    ``state_names`` (``(workflow, step, line) -> state``) are what ``sfn.context()`` reads (``_pyrun_context``).
     """
     module = load_module(module_or_path)
     fn = find_workflow(module, workflow_name)
@@ -530,7 +538,8 @@ def run_workflow(module_or_path, workflow_name: str | None = None, input: Any = 
     unknown = sorted(set(step_overrides or {}) - set(names))
     if unknown:
         raise PyRunError(f"{', '.join(unknown)}: not a step of {module.__name__} (its steps: {', '.join(names)})")
-    run = _Run(module, mocks, callbacks, step_overrides, start_time or DEFAULT_START, seed)
+    run = _Run(module, mocks, callbacks, step_overrides, start_time or DEFAULT_START, seed,
+               StepContexts(module, fn.__name__, execution_name, state_names))
     run.workflow_name = fn.__name__
     namespace = vars(module)
     children = workflows_of(module)

@@ -128,6 +128,7 @@ class WorkflowTester:
         self._given_definition = definition is not None
         self._children: dict[str, dict] = {}
         self._source_map: dict[str, int] = {}
+        self._state_sites: dict[tuple[str, str, int], str | None] = {}
         self._steps: dict[str, _StepPlan] = {}
         self._callbacks: dict[str, list[_CallbackPlan]] = {}
         self._aws: dict[str, list[tuple[Any, tuple | None]]] = {}
@@ -245,6 +246,7 @@ class WorkflowTester:
             return real(*args, **kwargs)
 
         double.__signature__ = inspect.signature(real)
+        double.__wrapped__ = real  # the step boundary checks a double's result against the real step's annotation
         double.__name__ = name
         return double
 
@@ -262,9 +264,24 @@ class WorkflowTester:
         callbacks = self._python_callbacks() if self._callbacks else None
         mocks = self._python_mocks() if self._aws else None
         result = pyrun.run_workflow(self.module, self.workflow, input_value, mocks=mocks, callbacks=callbacks,
-                                    step_overrides=self._overrides(), start_time=self.start_time, seed=self.seed)
+                                    step_overrides=self._overrides(), start_time=self.start_time, seed=self.seed,
+                                    state_names=self._state_names())
         self.last_python = PythonRun(result, pyrun.step_names(self.module))
         return self.last_python
+
+    def _state_names(self) -> dict | None:
+        """For ``sfn.context().state`` under plain Python: which state each step call compiles to (compiling only
+        for a module that reads the context; one that does not compile runs without state names)."""
+        from pyawssfn._pyrun_context import StepContexts
+        from pyawssfn.compiler import CompileError
+
+        if not StepContexts(self.module, self.workflow).sent:
+            return None
+        try:
+            _ = self.definition
+        except (CompileError, ValueError):
+            return None
+        return self._state_sites
 
     def _python_callbacks(self):
         used: dict[str, int] = {}
@@ -327,9 +344,12 @@ class WorkflowTester:
         if self.path is None:
             raise ValueError(f"run_machine needs the workflow's source file, and module {self.module.__name__} has "
                              "no __file__: create the tester with the module's path")
+        from pyawssfn._pyrun_context import state_sites
+
         res = compile_file(str(self.path), workflow=workflow, function_arn=FUNCTION_ARN)
         for name, line in res.source_map.items():
             self._source_map.setdefault(name, line)
+        self._state_sites.update(state_sites(workflow, res.definition, res.source_map))
         for child in res.children:
             if child not in self._children and child != workflow:
                 self._children[child] = {}  # placeholder against cycles
@@ -347,6 +367,7 @@ class WorkflowTester:
         steps = pyrun.step_names(module)
         # Doubles stand in for the module's functions; the dispatcher still does the binding and error naming.
         namespace = types.SimpleNamespace(**{n: overrides.get(n, getattr(module, n)) for n in steps})
+        setattr(namespace, sfn.STEP_WRAPPERS, getattr(module, sfn.STEP_WRAPPERS, ()))
         callback_steps = None if self._given_definition else _callback_steps(self.definition, self._children)
 
         def handler(event, context):

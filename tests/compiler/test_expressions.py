@@ -62,8 +62,8 @@ GOLDEN = [
     ("xs[-1]",
      '$type($xs) = "array" ? ($count($xs) >= 1 ? $xs[-1] : $error("IndexError: list index out of range")) : '
      '$type($xs) = "string" ? ($length($xs) >= 1 ? $substring($xs, -1, 1) : '
-     '$error("IndexError: string index out of range")) : $type($xs) = "object" ? $error("KeyError: -1") : '
-     '$error("TypeError: object is not subscriptable")'),
+     '$error("IndexError: string index out of range")) : '
+     '$error($type($xs) = "object" ? "KeyError: -1" : "TypeError: object is not subscriptable")'),
     # Constant expressions are evaluated by Python at compile time.
     ('"a" + "b"', '"ab"'),
     ("str(True)", '"True"'),
@@ -133,17 +133,22 @@ def test_output_is_deterministic():
 
 REFUSED = [
     ("f(x)", "call to f cannot be inlined in JSONata"),
-    ("x.foo()", "method .foo(...) cannot be inlined in JSONata"),
+    ("x.foo()", "method .foo(...) is not translated in a workflow expression"),
+    ("xs.sort()", "method .sort(...) is not translated in a workflow expression"),
+    ("map(f, xs)", "map() is not translated in a workflow expression"),
+    ("reversed(xs)", "reversed() returns an iterator, which a workflow can only iterate (Python's iterator is not a "
+                     "list: it has no len(), no index, and is exhausted once read)"),
     ("a @ b", "operator @ is not supported in a workflow expression"),
     ("a is b", "`is` is only supported with None"),
     ("10 ** 20", "this constant is beyond what JSON numbers hold exactly (integers up to 2**53)"),
     ("12345678901234567890", "integer literal beyond 2**53 cannot be represented exactly in JSONata"),
     ('float("inf")', "inf and nan are not JSON values"),
-    ("sorted(xs, key=len)", "key= must be a one-argument lambda with a pure body"),
-    ("xs[1:2:3]", "slice steps other than 1 and -1 are not supported"),
+    ("sorted(xs, key=max)", "key= must be a one-argument lambda or one of len, abs, str, int, float, bool, round"),
+    ("xs[1:2:-3]", "slice steps other than a positive literal and -1 are not supported"),
+    ("xs[::0]", "slice step cannot be zero (ValueError in Python)"),
     ("{1: 2}", "dict keys in a workflow must be strings (JSON objects have string keys)"),
     ('f"{x:{w}}"', "computed format specs are not supported"),
-    ('f"{x:e}"', "format spec 'e' is not supported"),
+    ('f"{x:e}"', "format spec 'e' is not supported in a workflow"),
     ('f"{x!r}"', "!r and !a conversions are not supported in workflow f-strings"),
     ("round(x, n)", "round() needs a literal ndigits between 0 and 15"),
     ('"%s" % a', "printf-style formatting with % is not supported"),

@@ -74,12 +74,37 @@ def test_piped_output_is_not_wrapped():
     assert "\x1b[" not in proc.stdout  # no colour codes in a pipe either
 
 
+CLI = pathlib.Path(sys.executable).parent / "pyawssfn"  # the console script, as a user's shell runs it
+
+
+def _pipe(first: list[str], second: list[str], stdin=None) -> tuple[int, int, str, str]:
+    """``first | second`` through a real OS pipe: (first's status, second's status, second's stdout, stderrs)."""
+    a = subprocess.Popen(first, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    b = subprocess.Popen(second, stdin=a.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert a.stdout is not None
+    a.stdout.close()  # the pipe now belongs to `second` alone, as in a shell
+    out, err = b.communicate(timeout=300)
+    a_err = a.stderr.read().decode() if a.stderr else ""
+    return a.wait(timeout=300), b.returncode, out, a_err + err
+
+
 def test_run_json_parses_with_json_tool():
-    run = subprocess.run([sys.executable, "-m", "pyawssfn.cli", "run", str(REPO / "examples" / "analyse_text.py"),
-                          "--input", '{"text": "a short example"}', "--json"], capture_output=True, timeout=120)
-    tool = subprocess.run([sys.executable, "-m", "json.tool"], input=run.stdout, capture_output=True, timeout=60)
-    assert run.returncode == 0 and tool.returncode == 0, tool.stderr
-    assert json.loads(tool.stdout)["status"] == "SUCCEEDED"
+    first, second, out, err = _pipe(
+        [str(CLI), "run", str(REPO / "examples" / "analyse_text.py"), "--input", '{"text": "a short example"}',
+         "--json"], [sys.executable, "-m", "json.tool"])
+    assert (first, second) == (0, 0), err
+    assert json.loads(out)["status"] == "SUCCEEDED"
+
+
+def test_compile_from_stdin_pipes_into_validate_from_stdin():
+    with open(REPO / "examples" / "order_pipeline.py", "rb") as source:
+        first, second, out, err = _pipe([str(CLI), "compile", "-"], [str(CLI), "validate", "-"], stdin=source)
+    assert (first, second) == (0, 0), err
+    assert re.fullmatch(r"valid: \d+ states\n", out), out
+    # A broken definition through the same pipe: validate reads it from stdin and refuses it with exit status 2.
+    first, second, out, err = _pipe([sys.executable, "-c", "print('{\"StartAt\": \"Nowhere\", \"States\": {}}')"],
+                                    [str(CLI), "validate", "-"])
+    assert second == 2 and "Traceback" not in err, err
 
 
 def test_unknown_profile_is_a_usage_error(capsys):

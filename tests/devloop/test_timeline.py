@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import pathlib
 import re
+import subprocess
+import sys
 
 from rich.console import Console
 
@@ -87,9 +89,37 @@ def test_retries_waits_and_a_failing_expression(tmp_path):
     assert "✗ Busy later → retry 1 in 2s" in text and "✗ Busy later → retry 2 in 4s" in text
     assert "waited 1.5min" in text
     failure = next(ln for ln in lines if "QueryEvaluationError" in ln)
-    assert "KeyError: 'missing' [Output of flaky, compiled from line 17]" in failure and "$" not in failure
+    assert "KeyError: 'missing' [Output of flaky, line 17]" in failure and "$" not in failure
     call = next(ln for ln in lines if "call flaky(n=1)" in ln)
     assert call.endswith("…") and len(call) < 200            # a long result is cut ...
     verbose = "\n".join(_text(tester, {"n": 1, "d": {}}, verbose=True))
     assert '"x' + "x" * 299 + '"' in verbose                 # ... and whole with --verbose
     assert "$states" in verbose
+
+
+def test_run_names_the_file_and_line_of_a_failing_expression_and_keeps_aws_cause(tmp_path):
+    (tmp_path / "flaky_flow.py").write_text(FLAKY)
+    proc = subprocess.run([sys.executable, "-m", "pyawssfn.cli", "run", "flaky_flow.py", "--input",
+                           '{"n": 1, "d": {}}'], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert any("KeyError: 'missing' [Output of flaky, flaky_flow.py:17]" in ln for ln in lines), proc.stdout
+    cause = next(ln for ln in lines if ln.startswith("cause: "))
+    # The cause is the executor's, worded as AWS words it (the generated JSONata included); the location follows.
+    assert cause.startswith("cause: An error occurred while executing the state 'flaky'") and "$states" in cause
+    assert lines[lines.index(cause) + 1] == "at: flaky_flow.py:17 (the Output of state flaky)"
+    tester = WorkflowTester(tmp_path / "flaky_flow.py")
+    assert tester.run_machine({"n": 1, "d": {}}).cause == cause[len("cause: "):]
+    compared = subprocess.run([sys.executable, "-m", "pyawssfn.cli", "run", "flaky_flow.py", "--input",
+                               '{"n": 1, "d": {}}', "--compare"], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=120)
+    assert "at: flaky_flow.py:17 (the Output of state flaky)" in compared.stdout.splitlines(), compared.stdout
+
+
+def test_every_state_entered_shows_its_python_line():
+    for example, value in (("order_pipeline.py", {"order_id": "o-1", "items": [{"sku": "a", "qty": 2}]}),
+                           ("fan_out.py", {"images": [{"key": "a", "width": 800, "height": 600}]})):
+        lines = _text(WorkflowTester(REPO / "examples" / example), value)
+        entered = [ln for ln in lines if "▶ " in ln]
+        assert entered and all(re.search(r"\(\w+, line \d+\)$", ln) or re.search(r"\(line \d+\) \(\w+\)$", ln)
+                               for ln in entered), entered

@@ -251,10 +251,10 @@ def test_except_keyerror_around_an_expression_is_refused(diff):
         diff.tester("dwf_errors", "expression_errors", fresh=True).definition
 
 
-def test_zip_is_refused_with_a_message(diff):
-    """zip() in a for loop is not compiled (yet): a clear diagnostic, not a wrong machine."""
-    with pytest.raises(CompileError, match="call to zip cannot be inlined"):
-        diff.tester("dwf_more", "zip_loop", fresh=True).definition
+@pytest.mark.parametrize("inp", [{"xs": [1, 2, 3], "ys": [4, 5]}, {"xs": [], "ys": [1]}, {"xs": ["a"], "ys": [2]}])
+def test_zip_loops_run_both_ways(diff, inp):
+    """zip() in a for loop, and enumerate(zip(...)) unpacked into (i, (a, b)) (issue #12 breadth; was refused)."""
+    diff.agree(diff.tester("dwf_more", "zip_loop"), inp)
 
 
 def test_growing_the_iterated_dict_is_refused(diff):

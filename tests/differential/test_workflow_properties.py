@@ -1,7 +1,7 @@
 """Random workflow modules from the supported language, run as plain Python and as the compiled machine.
 
-The generator is typed (int, str, list of ints, dict of ints) so that most programs run far before failing, and it
-keeps out of the refusals and the documented differences (FINDINGS.md and docs/expressions.md: no floats (F1), no
+The generator is typed (int, str, list of ints, dict of ints; its expressions are in workflow_exprs.py) so that
+most programs run far before failing, and it keeps out of the refusals and the documented differences (FINDINGS.md and docs/expressions.md: no floats (F1), no
 aliasing of lists (F5), no expressions that can raise inside a try body or its else (F6, F23, F34), no dict growing under its iterator
 (F17), no booleans in arithmetic), so that what it finds is new. CI runs a fixed, derandomised budget; for bug
 hunting run with a larger one:
@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, note, settings, strategies as st
 
 from pyawssfn.compiler import CompileError
 from pyawssfn.testing import WorkflowTester
+from tests.differential.workflow_exprs import KEYS, ExprGen
 
 EXAMPLES = int(os.environ.get("PYAWSSFN_DIFF_EXAMPLES", "2000"))
 # wrongly-typed inputs (a None where an int is expected): opt in, since half of those programs fail at once and
@@ -109,12 +110,11 @@ STEPS = {
     "st_fail": ("int", [("n", "int", True)]),
 }
 PARAMS = {"a": "int", "b": "int", "s": "str", "xs": "list", "d": "dict"}
-KEYS = ["k", "m", "n"]
 HANDLERS = ["AppError", "NotFound", "Other", "(NotFound, Other)", "KeyError", "LookupError", "IndexError",
             "ZeroDivisionError", "Exception", "sfn.Fail"]
 
 
-class Gen:
+class Gen(ExprGen):
     """Writes one workflow body from hypothesis draws. ``env`` maps type -> names definitely assigned here."""
 
     def __init__(self, draw):
@@ -122,203 +122,6 @@ class Gen:
         self.lines: list[str] = []
         self.n = itertools.count()
         self.statements = 0
-
-    def pick(self, seq):
-        return self.draw(st.sampled_from(list(seq)))
-
-    def chance(self, p):
-        return self.draw(st.integers(0, 99)) < p * 100
-
-    def fresh(self, prefix):
-        return f"{prefix}{next(self.n)}"
-
-    # ----------------------------------------------------------------------------------------- expressions
-    def expr(self, ty, env, depth, safe):
-        if ty == "int":
-            return self.int_expr(env, depth, safe)
-        if ty == "str":
-            return self.str_expr(env, depth, safe)
-        if ty == "list":
-            return self.list_expr(env, depth, safe)
-        if ty == "dict":
-            return self.dict_expr(env, depth, safe)
-        if ty == "key":
-            return repr(self.pick(KEYS))
-        return self.cond(env, depth, safe)
-
-    def int_expr(self, env, depth, safe):
-        leaves = ["lit"] + (["var"] if env["int"] else [])
-        forms = leaves if depth <= 0 else leaves * 2 + [
-            "add", "sub", "mul", "floordiv", "mod", "len_s", "len_l", "len_d", "neg", "abs", "minmax", "sum",
-            "ifexp", "get", "count", "andor", "round", "trunc", "find", "scount", "nsplit", "int_str"] + (
-            [] if safe else ["index", "subscript", "divvar"])
-        f = self.pick(forms)
-        d = depth - 1
-        if f == "lit":
-            return str(self.draw(st.integers(-5, 12)))
-        if f == "var":
-            return self.pick(sorted(env["int"]))
-        if f in ("add", "sub"):
-            return f"({self.int_expr(env, d, safe)} {'+' if f == 'add' else '-'} {self.int_expr(env, d, safe)})"
-        if f == "mul":
-            # products stay small: Python's integers are exact, JSONata's stop at 2**53 (a documented gap)
-            return f"({self.int_expr(env, d, safe)} * {self.draw(st.integers(-3, 3))} % 97)"
-        if f in ("floordiv", "mod"):
-            return f"({self.int_expr(env, d, safe)} {'//' if f == 'floordiv' else '%'} " \
-                   f"{self.pick([1, 2, 3, 4, -3])})"
-        if f == "divvar":
-            return f"({self.int_expr(env, d, safe)} // {self.int_expr(env, d, safe)})"
-        if f == "len_s":
-            return f"len({self.str_expr(env, d, safe)})"
-        if f == "len_l":
-            return f"len({self.list_expr(env, d, safe)})"
-        if f == "len_d":
-            return f"len({self.dict_expr(env, d, safe)})"
-        if f == "neg":
-            return f"-{self.int_expr(env, d, safe)}"
-        if f == "abs":
-            return f"abs({self.int_expr(env, d, safe)})"
-        if f == "minmax":
-            return f"{self.pick(['min', 'max'])}({self.int_expr(env, d, safe)}, {self.int_expr(env, d, safe)})"
-        if f == "sum":
-            return f"sum({self.list_expr(env, d, safe)})"
-        if f == "ifexp":
-            return f"({self.int_expr(env, d, safe)} if {self.cond(env, d, safe)} else {self.int_expr(env, d, safe)})"
-        if f == "andor":
-            return f"({self.int_expr(env, d, safe)} {self.pick(['and', 'or'])} {self.int_expr(env, d, safe)})"
-        if f == "get":
-            return f"{self.dict_expr(env, d, safe)}.get({self.pick(KEYS)!r}, {self.int_expr(env, d, safe)})"
-        if f == "count":
-            return f"{self.list_expr(env, d, safe)}.count({self.int_expr(env, d, safe)})"
-        if f == "round":
-            # halves: Python rounds them to even, so does JSONata's $round; a float never escapes (F1)
-            return f"round({self.int_expr(env, d, safe)} / {self.pick([2, 4])})"
-        if f == "trunc":
-            return f"int({self.int_expr(env, d, safe)} / {self.pick([3, -2])})"
-        if f == "find":
-            return f"{self.str_expr(env, d, safe)}.find({self.pick(['a', 'b ', ''])!r})"
-        if f == "scount":
-            return f"{self.str_expr(env, d, safe)}.count({self.pick(['a', 'ab', ''])!r})"
-        if f == "nsplit":
-            sep = self.pick(["", "'a'", "' '"])
-            return f"len({self.str_expr(env, d, safe)}.split({sep}))"
-        if f == "int_str":
-            return f"int(str({self.int_expr(env, d, safe)}))"
-        if f == "index":
-            return f"{self.list_expr(env, d, safe)}[{self.int_expr(env, d, safe)}]"
-        return f"{self.dict_expr(env, d, safe)}[{self.pick(KEYS)!r}]"
-
-    def str_expr(self, env, depth, safe):
-        leaves = ["lit"] + (["var"] if env["str"] else [])
-        forms = leaves if depth <= 0 else leaves * 2 + [
-            "concat", "fstr", "upper", "lower", "strip", "str", "slice", "replace", "repeat", "ifexp",
-            "join", "repr", "fspec", "ffloat", "splitjoin"] + ([] if safe else ["index"])
-        f = self.pick(forms)
-        d = depth - 1
-        if f == "lit":
-            return repr(self.pick(["", "a", "ab", "x y", "B"]))
-        if f == "var":
-            return self.pick(sorted(env["str"]))
-        if f == "concat":
-            return f"({self.str_expr(env, d, safe)} + {self.str_expr(env, d, safe)})"
-        if f == "fstr":
-            # leaves only inside: a nested f-string with the same quotes is a syntax error before Python 3.12
-            return f"f\"<{{{self.int_expr(env, 0, safe)}}}|{{{self.str_expr(env, 0, safe)}}}>\""
-        if f in ("upper", "lower", "strip"):
-            return f"{self.str_expr(env, d, safe)}.{f}()"
-        if f == "str":
-            return f"str({self.int_expr(env, d, safe)})"
-        if f == "slice":
-            return f"{self.str_expr(env, d, safe)}[{self.draw(st.integers(-2, 2))}:{self.draw(st.integers(-1, 3))}]"
-        if f == "replace":
-            return f"{self.str_expr(env, d, safe)}.replace('a', 'b')"
-        if f == "repeat":
-            return f"({self.str_expr(env, d, safe)} * {self.draw(st.integers(0, 2))})"
-        if f == "ifexp":
-            return f"({self.str_expr(env, d, safe)} if {self.cond(env, d, safe)} else {self.str_expr(env, d, safe)})"
-        if f == "repr":
-            return f"str({self.pick([self.list_expr, self.dict_expr])(env, d, safe)})"
-        if f == "join":
-            return f"','.join([{self.str_expr(env, d, safe)}, {self.str_expr(env, d, safe)}])"
-        if f == "fspec":
-            # the specs docs/expressions.md lists; leaves only inside, as for "fstr"
-            if self.chance(0.5):
-                spec = self.pick([">4", "<3", "^5", "03d", ",", "d", "*^6", ",d", "=5", "0>3"])
-                return f"f\"[{{{self.int_expr(env, 0, safe)}:{spec}}}]\""
-            spec = self.pick([">4", "<3", "*^5", "s", ".>2"])
-            return f"f\"[{{{self.str_expr(env, 0, safe)}:{spec}}}]\""
-        if f == "ffloat":
-            # eighths are exact binary fractions: .1f/.2f of them are the round-half-even cases
-            return f"f\"{{{self.int_expr(env, 0, safe)} / 8:{self.pick(['.1f', '.2f', '.0f', '>7.2f', ',.1f'])}}}\""
-        if f == "splitjoin":
-            sep = self.pick(["", "'a'", "' '"])
-            return f"{self.pick(['-', ''])!r}.join({self.str_expr(env, d, safe)}.split({sep}))"
-        return f"{self.str_expr(env, d, safe)}[{self.int_expr(env, d, safe)}]"
-
-    def list_expr(self, env, depth, safe):
-        leaves = ["lit"] + (["var"] if env["list"] else [])
-        forms = leaves if depth <= 0 else leaves * 2 + ["concat", "sorted", "comp", "slice", "values", "elems"]
-        f = self.pick(forms)
-        d = depth - 1
-        if f == "lit":
-            return repr(self.draw(st.lists(st.integers(-3, 9), max_size=3)))
-        if f == "var":
-            # a copy: a bare name would share the list, and Python's sharing is not the machine's (F5)
-            return f"list({self.pick(sorted(env['list']))})"
-        if f == "concat":
-            return f"({self.list_expr(env, d, safe)} + {self.list_expr(env, d, safe)})"
-        if f == "sorted":
-            rev = ", reverse=True" if self.chance(0.3) else ""
-            return f"sorted({self.list_expr(env, d, safe)}{rev})"
-        if f == "comp":
-            x = self.fresh("c")
-            inner = {**env, "int": env["int"] | {x}}
-            cond = f" if {x} {self.pick(['>', '<', '!='])} {self.draw(st.integers(-2, 5))}" if self.chance(0.5) else ""
-            return f"[{self.int_expr(inner, d, safe)} for {x} in {self.list_expr(env, d, safe)}{cond}]"
-        if f == "slice":
-            return f"{self.list_expr(env, d, safe)}[{self.draw(st.integers(-2, 2))}:]"
-        if f == "values":
-            return f"list({self.dict_expr(env, d, safe)}.values())"
-        return f"[{self.int_expr(env, d, safe)}, {self.int_expr(env, d, safe)}]"
-
-    def dict_expr(self, env, depth, safe):
-        if env["dict"] and (depth <= 0 or self.chance(0.6)):
-            return self.pick(sorted(env["dict"]))
-        keys = self.draw(st.lists(st.sampled_from(KEYS), max_size=2, unique=True))
-        return "{" + ", ".join(f"{k!r}: {self.int_expr(env, depth - 1, safe)}" for k in keys) + "}"
-
-    def cond(self, env, depth, safe):
-        forms = ["cmp", "truthy_int", "truthy_str", "truthy_list", "in_list", "in_dict", "in_str", "seq", "chain"]
-        if depth > 0:
-            forms += ["not", "and", "or", "startswith", "endswith"]
-        f = self.pick(forms)
-        d = depth - 1
-        if f == "cmp":
-            return f"{self.int_expr(env, d, safe)} {self.pick(['<', '<=', '==', '!=', '>', '>='])} " \
-                   f"{self.int_expr(env, d, safe)}"
-        if f == "chain":
-            ops = [self.pick(['<', '<=', '==', '!=', '>']) for _ in range(2)]
-            return f"{self.int_expr(env, d, safe)} {ops[0]} {self.int_expr(env, d, safe)} {ops[1]} " \
-                   f"{self.int_expr(env, d, safe)}"
-        if f == "seq":
-            return f"{self.str_expr(env, d, safe)} {self.pick(['==', '!=', '<'])} {self.str_expr(env, d, safe)}"
-        if f == "truthy_int":
-            return self.int_expr(env, d, safe)
-        if f == "truthy_str":
-            return self.str_expr(env, d, safe)
-        if f == "truthy_list":
-            return self.list_expr(env, d, safe)
-        if f == "in_list":
-            return f"{self.int_expr(env, d, safe)} in {self.list_expr(env, d, safe)}"
-        if f == "in_dict":
-            return f"{self.pick(KEYS)!r} {self.pick(['in', 'not in'])} {self.dict_expr(env, d, safe)}"
-        if f == "in_str":
-            return f"'a' in {self.str_expr(env, d, safe)}"
-        if f == "not":
-            return f"not ({self.cond(env, d, safe)})"
-        if f in ("startswith", "endswith"):
-            return f"{self.str_expr(env, d, safe)}.{f}({self.pick(['a', 'B', ''])!r})"
-        return f"({self.cond(env, d, safe)}) {f} ({self.cond(env, d, safe)})"
 
     # ----------------------------------------------------------------------------------------- statements
     def emit(self, indent, text):
@@ -511,7 +314,7 @@ class Gen:
         return False
 
     def for_stmt(self, env, indent, depth, ctx, safe):
-        form = self.pick(["list", "range", "range3", "dict", "items", "enumerate", "str"])
+        form = self.pick(["list", "range", "range3", "dict", "items", "enumerate", "str", "reversed", "zip"])
         x = self.fresh("x")
         body_env = {k: set(v) for k, v in env.items()}
         loop_vars = {x}
@@ -530,6 +333,15 @@ class Gen:
         elif form == "str":
             self.emit(indent, f"for {x} in {self.str_expr(env, 1, safe)}:")
             body_env["str"].add(x)
+        elif form == "reversed":
+            self.emit(indent, f"for {x} in reversed({self.list_expr(env, 1, safe)}):")
+            body_env["int"].add(x)
+        elif form == "zip":
+            v = self.fresh("y")
+            loop_vars.add(v)
+            self.emit(indent, f"for {x}, {v} in zip({self.list_expr(env, 1, safe)}, {self.str_expr(env, 1, safe)}):")
+            body_env["int"].add(x)
+            body_env["str"].add(v)
         elif form == "dict":
             iterable = self.dict_expr(env, 1, safe)
             iterated = {iterable}
@@ -546,7 +358,8 @@ class Gen:
         else:
             i = self.fresh("i")
             loop_vars.add(i)
-            self.emit(indent, f"for {i}, {x} in enumerate({self.list_expr(env, 1, safe)}):")
+            start = self.pick(["", ", 1", ", start=-2"])
+            self.emit(indent, f"for {i}, {x} in enumerate({self.list_expr(env, 1, safe)}{start}):")
             body_env["int"] |= {i, x}
         inner = {**ctx, "loop": True, "loop_vars": ctx["loop_vars"] | loop_vars,
                  "iterated": ctx["iterated"] | iterated}

@@ -27,13 +27,27 @@ class Known:
     also: frozenset[str] = frozenset()     # fields that may differ as well (a race: how far the sibling got)
 
 
+_INNER = re.compile(r"""\('UNKNOWN', 'com\.dashjoin\.jsonata\.JException: \{"(.*)"\}'\)$""", re.S)
+
+
+def _same_thrown(ours: str, message: str) -> bool:
+    """Whether our cause reports the $error ``message`` LocalStack reports. A compiled Fail state re-raises a caught
+    expression error as one ($error of its cause): then LocalStack's message is its own inner error (the arguments
+    of the JException it caught) and ours names the Fail state's field, then our inner cause."""
+    if ours.endswith(f"D3137: {message}"):
+        return True
+    _, _, rest = ours.partition("D3137: ")
+    m = _INNER.match(message)
+    return bool(m and rest) and _same_thrown(rest, m.group(1).replace("\\'", "'"))
+
+
 def _thrown_message(case: Case) -> str | None:
     """The $error message LocalStack reports for a thrown JSONata error, when ours reports the same one."""
     m = _JEXCEPTION.match(case.theirs.cause or "")
     if not m:
         return None
     message = m.group(1).replace("\\'", "'")
-    return message if (case.ours.cause or "").endswith(f"D3137: {message}") else None
+    return message if _same_thrown(case.ours.cause or "", message) else None
 
 
 def _states_of(machine: dict):
@@ -97,6 +111,32 @@ def _parallel_siblings(case: Case) -> bool:
     return more <= _branch_states(case) and requests_kept and ours.status == "FAILED"
 
 
+def _caught_only_by_ours(holds: Callable[[dict], bool]) -> Callable[[Case], bool]:
+    """Ours caught an error that a state raised where LocalStack's Catch does not look (``holds`` says which
+    states can raise it there): ours went on to the catcher's target, LocalStack failed with the thrown error."""
+    def check(case: Case) -> bool:
+        ours, theirs = case.ours, case.theirs
+        if not (theirs.status == "FAILED" and theirs.error == "States.Runtime" and _JEXCEPTION.match(theirs.cause or "")
+                and set(theirs.entered) < set(ours.entered)):
+            return False
+        return any(holds(s) and s.get("Catch") and theirs.entered.get(n) and ours.entered.get(s["Catch"][0]["Next"])
+                   for n, s in _states_of(case.definition))
+    return check
+
+
+def _template(value) -> bool:
+    return isinstance(value, str) and value.startswith("{%")
+
+
+def _branch_error_refused(case: Case) -> bool:
+    """A Parallel branch (or Map iteration) failed with a States.* error: LocalStack re-raises a branch's error as a
+    user error name, which refuses the prefix, so its Parallel fails with that refusal instead of the error."""
+    m = _CUSTOM_NAME.match(case.theirs.cause or "")
+    return bool(m and case.theirs.error == "States.Runtime" and case.theirs.status == "FAILED"
+                and set(case.theirs.entered) <= set(case.ours.entered)
+                and any(s["Type"] in ("Parallel", "Map") and case.theirs.entered.get(n) for n, s in _states_of(case.definition)))
+
+
 KNOWN = {k.name: k for k in [
     Known("jsonata-error-name", frozenset({"error", "cause"}), _thrown_error,
           "a JSONata expression that throws ($error) fails with States.QueryEvaluationError on ours, States.Runtime "
@@ -111,6 +151,17 @@ KNOWN = {k.name: k for k in [
           "when a Parallel branch fails, LocalStack has started the other branches (their first Task is invoked); "
           "ours runs the branches one after the other and stops at the failure", racy=True,
           also=frozenset({"requests"})),
+    Known("output-error-not-caught", frozenset({"status", "output", "error", "cause", "entered"}),
+          _caught_only_by_ours(lambda s: _template(s.get("Output"))),
+          "an error of a state's own Output: ours's Catch catches it, LocalStack's does not (it evaluates Output "
+          "after Retry and Catch)"),
+    Known("parallel-arguments-error-not-caught", frozenset({"status", "output", "error", "cause", "entered"}),
+          _caught_only_by_ours(lambda s: s["Type"] == "Parallel" and _template(s.get("Arguments"))),
+          "an error of a Parallel state's Arguments: ours's Catch catches it, LocalStack's does not"),
+    Known("branch-states-error-refused", frozenset({"status", "output", "error", "cause"}), _branch_error_refused,
+          "a Parallel branch that fails with a States.* error (a thrown expression, a timeout): ours's Parallel fails "
+          "with it (and its Catch sees it), LocalStack refuses the name (States.Runtime, 'Custom Error Names MUST "
+          "NOT begin with the prefix States.')", also=frozenset({"entered"})),
 ]}
 
 

@@ -12,6 +12,7 @@ import os
 
 import pytest
 
+from pyawssfn.compiler.error_names import fail_error
 from pyawssfn.local import Executor
 
 from . import server
@@ -96,6 +97,8 @@ def test_generated_programs_agree_on_both_engines(engine):
 
 # ------------------------------------------------------------------------------------------- minimal programs
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:engines-minimal"
+_CAUGHT = {"Type": "Succeed", "Output": "caught"}
+_CATCH_ALL = [{"ErrorEquals": ["States.ALL"], "Next": "caught"}]
 _FAIL_ON_ERROR = {"Type": "Fail", "Error": "{% $states.input.Error %}", "Cause": "{% $states.input.Cause %}"}
 
 
@@ -114,6 +117,17 @@ MINIMAL = {
               "Assign": {"x": "{% $error(\"boom\") %}"},
               "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "uncaught error"}], "End": True},
         "uncaught error": _FAIL_ON_ERROR}},
+    "output-error-not-caught": {"StartAt": "T", "States": {
+        "T": {**_task("works"), "Output": "{% $error(\"boom\") %}", "Catch": _CATCH_ALL},
+        "caught": _CAUGHT}},
+    "parallel-arguments-error-not-caught": {"StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "Arguments": "{% $error(\"boom\") %}", "End": True, "Catch": _CATCH_ALL,
+              "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}]},
+        "caught": _CAUGHT}},
+    "branch-states-error-refused": {"StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "End": True, "Catch": _CATCH_ALL, "Branches": [{"StartAt": "B", "States": {
+            "B": {"Type": "Pass", "Output": "{% $error(\"boom\") %}", "End": True}}}]},
+        "caught": _CAUGHT}},
     # the failing branch takes a few states first, so that LocalStack's other branch thread reaches its Task
     "parallel-failed-branch-siblings": {"StartAt": "P", "States": {
         "P": {"Type": "Parallel", "End": True, "Branches": [
@@ -122,6 +136,16 @@ MINIMAL = {
                 "p5": {"Type": "Pass", "Next": "fails"}, "fails": _task("fails")}},
             {"StartAt": "works", "States": {"works": _task("works")}}]}}},
 }
+
+
+def _run_minimal(definitions: dict[str, dict], engine) -> list[Case]:
+    cases = []
+    for name, definition in definitions.items():
+        machine = {"QueryLanguage": "JSONata", **definition}
+        execution = Executor(machine, lambdas={ARN: _minimal_handler}).run({})
+        o, answers = ours(execution, machine)
+        cases.append(Case(name, machine_name(f"minimal-{name}", machine), machine, {}, o, answers))
+    return engine.run(cases)
 
 
 def _minimal_handler(event, context):
@@ -133,14 +157,55 @@ def _minimal_handler(event, context):
 def test_each_known_disagreement_still_holds(engine):
     """The smallest definition showing each: if an engine changes, the expectation must go (or be reworded)."""
     assert set(MINIMAL) == set(KNOWN)
-    cases = []
-    for name, definition in MINIMAL.items():
-        machine = {"QueryLanguage": "JSONata", **definition}
-        execution = Executor(machine, lambdas={ARN: _minimal_handler}).run({})
-        o, answers = ours(execution, machine)
-        cases.append(Case(name, machine_name(f"minimal-{name}", machine), machine, {}, o, answers))
-    engine.run(cases)
+    cases = _run_minimal(MINIMAL, engine)
     problems = [f"{c.label}: " + ("no longer differs: remove the expectation" if not c.differences() else
                                   f"now differs as {explain(c)}:\n{_describe(c)}")
                 for c in cases if explain(c) != c.label]
+    assert not problems, "\n\n".join(problems)
+
+
+# ------------------------------------------------------------------------------- the shapes compiled machines use
+_UNCAUGHT = {"Type": "Fail", "Error": "{% " + fail_error("$states.input") + " %}", "Cause": "{% $states.input.Cause %}"}
+_TO_FAIL = [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput %}", "Next": "uncaught error"}]
+# name -> (definition, the known disagreement it shows or None): each shape the compiler emits where an error is
+# caught or ends the execution, as small as it gets. A compiled machine may rely on these and on nothing else of
+# what a Catch sees (docs/executor.md, "A second engine").
+RELIED = {
+    # a failing argument of a Task is caught by its Catch
+    "task-arguments-caught": ({"StartAt": "T", "States": {
+        "T": {**_task("works"), "Arguments": "{% $error(\"boom\") %}", "Catch": _CATCH_ALL}, "caught": _CAUGHT}},
+        None),
+    # so is a failing value in a Task's Assign
+    "task-assign-caught": ({"StartAt": "T", "States": {
+        "T": {**_task("works"), "Assign": {"x": "{% $error(\"boom\") %}"}, "Catch": _CATCH_ALL}, "caught": _CAUGHT}},
+        None),
+    # and in a Map's Assign: a Map over no items holds the values that a try's Catch must see (Pass and Choice
+    # states have none), where a one-branch Parallel did before (not caught by LocalStack, in its Assign or branch)
+    "map-assign-caught": ({"StartAt": "M", "States": {
+        "M": {"Type": "Map", "Items": [], "End": True, "Catch": _CATCH_ALL, "Assign": {"x": "{% $error(\"boom\") %}"},
+              "ItemProcessor": {"StartAt": "N", "States": {"N": {"Type": "Succeed"}}}}, "caught": _CAUGHT}},
+        None),
+    # a failing value in a Catch's own Assign ends the execution (how a missing input field read again on the
+    # catch path of a workflow's first state fails as Python does, before any handler)
+    "catch-assign-error-ends-the-execution": ({"StartAt": "T", "States": {
+        "T": {**_task("fails"), "Catch": [{**_CATCH_ALL[0], "Assign": {"x": "{% $error(\"missing\") %}"}}]},
+        "caught": _CAUGHT}}, "jsonata-error-name"),
+    # the shared uncaught-error Fail: a user error name as it is
+    "fail-reports-a-user-error": ({"StartAt": "T", "States": {
+        "T": {**_task("fails"), "Catch": _TO_FAIL}, "uncaught error": _UNCAUGHT}}, None),
+    # a reserved name without its prefix
+    "fail-reports-a-reserved-name-without-prefix": ({"StartAt": "T", "States": {
+        "T": {**_task("fails"), "Catch": [{**_TO_FAIL[0], "Output": "{% {'Error': 'States.Timeout', 'Cause': ''} %}"}]},
+        "uncaught error": _UNCAUGHT}}, None),
+    # an expression error raised again as one
+    "fail-raises-an-expression-error-again": ({"StartAt": "T", "States": {
+        "T": {**_task("works"), "Arguments": "{% $error(\"boom\") %}", "Catch": _TO_FAIL},
+        "uncaught error": _UNCAUGHT}}, "jsonata-error-name"),
+}
+
+
+def test_the_shapes_compiled_machines_rely_on_agree(engine):
+    cases = _run_minimal({n: d for n, (d, _) in RELIED.items()}, engine)
+    problems = [f"{c.label}: expected {RELIED[c.label][1] or 'agreement'}, got {explain(c) or 'a difference'}:\n"
+                + _describe(c) for c in cases if (explain(c) if c.differences() else None) != RELIED[c.label][1]]
     assert not problems, "\n\n".join(problems)

@@ -25,9 +25,10 @@ def test_contents_modes_and_timestamps(project, tmp_path):
     names = [i.filename for i in infos]
     assert names == sorted(names)
     assert names == ["flow.py", "helpers/", "helpers/__init__.py", "pyawssfn/", "pyawssfn/__init__.py",
-                     "pyawssfn/_dispatch.py", "pyawssfn/_integrations.py",
-                     "pyawssfn/_item_io.py", "pyawssfn/_predicates.py", "pyawssfn/semantics/",
-                     "pyawssfn/semantics/__init__.py", "pyawssfn/semantics/wildcard.py", "pyawssfn_handler.py"]
+                     "pyawssfn/_api_names.py", "pyawssfn/_dispatch.py", "pyawssfn/_integrations.py",
+                     "pyawssfn/_item_io.py", "pyawssfn/_predicates.py", "pyawssfn/_step_context.py",
+                     "pyawssfn/_step_types.py", "pyawssfn/semantics/", "pyawssfn/semantics/__init__.py",
+                     "pyawssfn/semantics/wildcard.py", "pyawssfn_handler.py"]
     for i in infos:
         assert i.date_time == (1980, 1, 1, 0, 0, 0)
         assert i.external_attr >> 16 == (0o040755 if i.filename.endswith("/") else 0o100644)

@@ -191,79 +191,92 @@ def _configure_aws_mocks(tester, args) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pyawssfn import pyrun
     from pyawssfn.local.report import execution_summary, render_timeline
-    from pyawssfn.testing import WorkflowTester
 
-    path = pathlib.Path(args.file)
-    if path.is_dir():
-        raise _usage(f"{args.file} is a directory; name the workflow's .py file")
-    if not path.is_file():
-        raise _usage(f"no such file: {args.file}")
-    if path.suffix.lower() == ".json":
-        raise _usage(f"{args.file} is a state machine definition, not a workflow module: run it with "
-                     f"`pyawssfn exec {args.file} --input JSON`")
+    path = _workflow_file(args.file)
     input_value = _read_input(args.input)
     started = start_time(args)
     console = _console()
     result = _compile_or_exit(path, args.workflow)
     if result is None:
         return 2
-    try:
-        tester = WorkflowTester(path, result.workflow, seed=args.seed, start_time=started)
-    except pyrun.PyRunError as exc:
-        raise _usage(str(exc)) from None
-    except Exception as exc:  # the module's own top-level code failed while importing
-        raise _usage(f"importing {args.file} raised {type(exc).__name__}: {exc}") from None
-
-    _configure_callbacks(tester, args)
-    _configure_aws_mocks(tester, args)
-
-    def guarded(run_one):
-        """A run that stops for a missing setup (no callback answer, no SDK mock, input AWS would refuse) is a
-        usage error: say what to pass, exit 2."""
-        from pyawssfn import CallbackUnavailable
-        from pyawssfn.local import InvalidExecutionInput
-
-        try:
-            return run_one(input_value)
-        except CallbackUnavailable as exc:
-            raise _usage(f"{_first_sentence(exc)}; on the command line, answer it with --callback STEP=JSON, "
-                         "--callback-fail STEP=ERROR[:CAUSE] or --callback-timeout STEP") from None
-        except pyrun.MissingMock as exc:
-            raise _usage(f"{_first_sentence(exc)}; on the command line, serve sfn.aws calls with "
-                         "--mock-aws SERVICE.OPERATION=JSON or --mock-aws-fail SERVICE.OPERATION=ERROR[:CAUSE]") from None
-        except (pyrun.PyRunError, InvalidExecutionInput) as exc:
-            raise _usage(_first_sentence(exc)) from None
-
-    def python_run():
-        return guarded(tester.run_python)
-
+    tester = _tester(path, result.workflow, args, started)
     if args.python:
-        py = python_run()
-        summary = _python_summary(py)
-        if args.json:
-            print(json.dumps(summary, ensure_ascii=False))
-        else:
-            _print_python(py, console)
-        return 0 if py.status == "SUCCEEDED" else 1
-
-    machine = guarded(tester.run_machine)
+        return _report_python(_guarded(tester.run_python, input_value), args, console)
+    machine = _guarded(tester.run_machine, input_value)
     if machine.error == "Local.UnservedResource":  # a missing test setup, as a missing mock is in plain Python
         raise _usage(f"{_first_sentence(machine.cause)}; on the command line, serve sfn.aws calls with "
                      "--mock-aws SERVICE.OPERATION=JSON or --mock-aws-fail SERVICE.OPERATION=ERROR[:CAUSE]")
-    machine_summary = execution_summary(machine)
     if args.graph:
         _write_run_graph(args, tester, machine)
     if not args.compare:
         if args.json:
-            print(json.dumps(machine_summary, ensure_ascii=False))
+            print(json.dumps(execution_summary(machine), ensure_ascii=False))
         else:
-            render_timeline(machine, console, tester.source_map, verbose=args.verbose)
+            render_timeline(machine, console, tester.source_map, verbose=args.verbose, source_file=args.file)
         return 0 if machine.status == "SUCCEEDED" else 1
+    return _report_comparison(_guarded(tester.run_python, input_value), machine, args, console, tester.source_map)
 
-    py = python_run()
-    py_summary = _python_summary(py)
+
+def _workflow_file(name: str) -> pathlib.Path:
+    path = pathlib.Path(name)
+    if path.is_dir():
+        raise _usage(f"{name} is a directory; name the workflow's .py file")
+    if not path.is_file():
+        raise _usage(f"no such file: {name}")
+    if path.suffix.lower() == ".json":
+        raise _usage(f"{name} is a state machine definition, not a workflow module: run it with "
+                     f"`pyawssfn exec {name} --input JSON`")
+    return path
+
+
+def _tester(path: pathlib.Path, workflow: str, args, started):
+    """The tester that runs both ways, with the command line's callback answers and SDK mocks."""
+    from pyawssfn import pyrun
+    from pyawssfn.testing import WorkflowTester
+
+    try:
+        tester = WorkflowTester(path, workflow, seed=args.seed, start_time=started)
+    except pyrun.PyRunError as exc:
+        raise _usage(str(exc)) from None
+    except Exception as exc:  # the module's own top-level code failed while importing
+        raise _usage(f"importing {args.file} raised {type(exc).__name__}: {exc}") from None
+    _configure_callbacks(tester, args)
+    _configure_aws_mocks(tester, args)
+    return tester
+
+
+def _guarded(run_one, input_value):
+    """A run that stops for a missing setup (no callback answer, no SDK mock, input AWS would refuse) is a usage
+    error: say what to pass, exit 2."""
+    from pyawssfn import CallbackUnavailable, pyrun
+    from pyawssfn.local import InvalidExecutionInput
+
+    try:
+        return run_one(input_value)
+    except CallbackUnavailable as exc:
+        raise _usage(f"{_first_sentence(exc)}; on the command line, answer it with --callback STEP=JSON, "
+                     "--callback-fail STEP=ERROR[:CAUSE] or --callback-timeout STEP") from None
+    except pyrun.MissingMock as exc:
+        raise _usage(f"{_first_sentence(exc)}; on the command line, serve sfn.aws calls with "
+                     "--mock-aws SERVICE.OPERATION=JSON or --mock-aws-fail SERVICE.OPERATION=ERROR[:CAUSE]") from None
+    except (pyrun.PyRunError, InvalidExecutionInput) as exc:
+        raise _usage(_first_sentence(exc)) from None
+
+
+def _report_python(py, args, console) -> int:
+    if args.json:
+        print(json.dumps(_python_summary(py), ensure_ascii=False))
+    else:
+        _print_python(py, console)
+    return 0 if py.status == "SUCCEEDED" else 1
+
+
+def _report_comparison(py, machine, args, console, source_map) -> int:
+    """--compare: both outcomes and the differences; exit 1 when the runs differ or the machine failed."""
+    from pyawssfn.local.report import execution_summary, failure_location
+
+    py_summary, machine_summary = _python_summary(py), execution_summary(machine)
     diffs = _differences(py, machine)
     if args.json:
         print(json.dumps({"equal": not diffs, "python": py_summary, "machine": machine_summary,
@@ -273,6 +286,9 @@ def run(args: argparse.Namespace) -> int:
         _print_result(py_summary, console)
         console.print("[bold]state machine:[/bold]")
         _print_result(machine_summary, console)
+        where = failure_location(machine, source_map, args.file)
+        if where is not None:
+            console.print(f"at: {where}", markup=False)
         st = machine_summary["stats"]
         console.print(f"[dim]{st.get('states_entered')} states entered, {st.get('state_transitions')} transitions, "
                       f"{st.get('lambda_invocations')} Lambda invocations[/dim]")

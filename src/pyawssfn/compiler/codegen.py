@@ -14,6 +14,7 @@ from pyawssfn.compiler.ir import (
     variables,
 )
 from pyawssfn.compiler.naming import unique_state_names
+from pyawssfn.compiler.state_simplify import finish_state
 
 
 def _tmpl(expr: str) -> Any:
@@ -172,7 +173,7 @@ class _Emitter:
     def graph_json(self, g: Graph) -> dict:
         states = {}
         for n in _reachable(g):
-            states[self.name_of(n)] = self.state_json(n)
+            states[self.name_of(n)] = finish_state(self.state_json(n))  # the last pass over its expressions
         return {"StartAt": self.name_of(g.start), "States": states}
 
     @staticmethod
@@ -272,9 +273,18 @@ class _Emitter:
         return cs
 
 
+# ASL's defaults for a retrier's fields (the States Language spec; local/retry.py applies the same): a field that
+# says its default is left out, so the Lambda transient-error retrier every Task carries is only its ErrorEquals.
+_RETRY_DEFAULTS = (("IntervalSeconds", 1), ("MaxAttempts", 3), ("BackoffRate", 2.0))
+
+
 def _retrier_json(r: RetrySpec) -> dict:
-    out: dict[str, Any] = {"ErrorEquals": list(r.errors), "IntervalSeconds": r.interval,
-                           "MaxAttempts": r.max_attempts, "BackoffRate": float(r.backoff)}
+    out: dict[str, Any] = {"ErrorEquals": list(r.errors)}
+    for key, value in zip(("IntervalSeconds", "MaxAttempts", "BackoffRate"),
+                          (r.interval, r.max_attempts, float(r.backoff))):
+        default = dict(_RETRY_DEFAULTS)[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != default:
+            out[key] = value
     if r.max_delay is not None:
         out["MaxDelaySeconds"] = r.max_delay
     if r.jitter is not None:

@@ -10,23 +10,17 @@ import builtins
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyawssfn import _api_names
 from pyawssfn.compiler.diagnostics import Reporter
+from pyawssfn.compiler.expressions.core import ITERATED
+from pyawssfn.compiler.expressions.sets import check_set_uses
+from pyawssfn.compiler.expressions.tuples import mark_tuple_names
 from pyawssfn.compiler.exception_messages import analyse_messages, rewrite_caught_formatting, rewrite_raises
 from pyawssfn.compiler.module_checks import _bound_names, _module_statements, _name_of, check_functions, \
     check_rebinding
 
-API_NAMES = frozenset([
-    "workflow", "main", "task", "Retry", "parallel", "map", "sleep", "sleep_until", "wait_for_callback", "Fail",
-    "with_retry_spec", "aws",
-    "run_job", "wait_for_task_token", "task_resource",  # compiler/integrations.py
-    "items_from_s3", "batch_items", "results_to_s3",  # compiler/distributed_map.py
-    "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
-    "StringMatches", "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
-    "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan",
-    "TimestampLessThanEquals", "TimestampGreaterThanEquals", "IsNull", "IsPresent", "IsNumeric", "IsString",
-    "IsBoolean", "IsTimestamp",
-])
-PREDICATES = frozenset(n for n in API_NAMES if n[0].isupper() and n not in ("Retry", "Fail"))
+API_NAMES = _api_names.COMPILED
+PREDICATES = frozenset(_api_names.PREDICATES)
 
 
 @dataclass
@@ -200,23 +194,7 @@ def analyse(source: str, filename: str, reporter: Reporter) -> ModuleInfo | None
         reporter.at(exc.lineno or 1, exc.offset or 1, f"syntax error: {exc.msg}", "fix the Python syntax")
         return None
     info = ModuleInfo(filename, source, tree)
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Import):
-            for a in stmt.names:
-                local = a.asname or a.name.split(".")[0]
-                if a.name == "pyawssfn":
-                    info.sfn_modules.add(local)
-                else:
-                    info.imported.add(local)
-                info.module_names.add(local)
-        elif isinstance(stmt, ast.ImportFrom):
-            for a in stmt.names:
-                local = a.asname or a.name
-                if stmt.module == "pyawssfn" and a.name in API_NAMES:
-                    info.api_aliases[local] = a.name
-                else:
-                    info.imported.add(local)
-                info.module_names.add(local)
+    _imports(info)
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             info.module_names.add(stmt.name)
@@ -252,7 +230,68 @@ def analyse(source: str, filename: str, reporter: Reporter) -> ModuleInfo | None
     check_functions(info, reporter)
     rewrite_raises(info, analyse_messages(info), reporter)
     rewrite_caught_formatting(info)
+    _workflow_passes(info, reporter)
     return info
+
+
+def _imports(info: ModuleInfo) -> None:
+    """The names the module's imports bind, and which of them are the author API."""
+    for stmt in info.tree.body:
+        if isinstance(stmt, ast.Import):
+            for a in stmt.names:
+                local = a.asname or a.name.split(".")[0]
+                if a.name == "pyawssfn":
+                    info.sfn_modules.add(local)
+                else:
+                    info.imported.add(local)
+                info.module_names.add(local)
+        elif isinstance(stmt, ast.ImportFrom):
+            for a in stmt.names:
+                local = a.asname or a.name
+                if stmt.module == "pyawssfn" and a.name in API_NAMES:
+                    info.api_aliases[local] = a.name
+                else:
+                    info.imported.add(local)
+                info.module_names.add(local)
+
+
+def _workflow_passes(info: ModuleInfo, reporter: Reporter) -> None:
+    """What the expression translator needs to know of each workflow body beyond one expression: where sets are
+    used, which variables may hold tuples, which iterables a loop consumes."""
+    _check_list_handlers(info, reporter)
+    for fn in info.workflows.values():
+        check_set_uses(fn, reporter.report)
+        mark_tuple_names(fn, reporter.report)
+        for node in ast.walk(fn):
+            if isinstance(node, (ast.For, ast.comprehension)):
+                _mark_iterated(node.iter)
+
+
+def _check_list_handlers(info: ModuleInfo, reporter: Reporter) -> None:
+    """`except NAME:` with a module-level list: Python's except takes a class or a tuple of classes, and raises
+    TypeError for a list when an exception reaches it; the machine would catch."""
+    is_list: dict[str, bool] = {}
+    for st in info.tree.body:  # what the last top-level assignment binds
+        if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
+            is_list[st.targets[0].id] = isinstance(st.value, ast.List)
+    for fn in info.workflows.values():
+        for node in ast.walk(fn):
+            if not isinstance(node, ast.ExceptHandler) or node.type is None:
+                continue
+            for t in node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]:
+                if isinstance(t, ast.Name) and t.id in info.error_groups and is_list.get(t.id):
+                    reporter.report(t, f"except {t.id}: {t.id} is a list, and Python's except takes a class or a "
+                                       "tuple of classes (a list raises TypeError when an exception reaches it)",
+                                    f"make it a tuple: {t.id} = (...)")
+
+
+def _mark_iterated(node: ast.expr) -> None:
+    """Mark an iterable a loop consumes, and the iterables zip() / enumerate() there consume (the lowerer renders
+    each of them on its own)."""
+    setattr(node, ITERATED, True)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("zip", "enumerate"):
+        for a in node.args[:1] if node.func.id == "enumerate" else node.args:
+            _mark_iterated(a)
 
 
 def _module_constant(info: ModuleInfo, name: str, value: ast.expr) -> None:
@@ -302,8 +341,8 @@ def _is_json(v: Any) -> bool:
 
 
 def _jsonable(v: Any) -> Any:
-    if isinstance(v, tuple):
-        return [_jsonable(x) for x in v]
+    if isinstance(v, tuple):  # kept a tuple: the translator tells tuples from lists (json.dumps writes a list)
+        return tuple(_jsonable(x) for x in v)
     if isinstance(v, list):
         return [_jsonable(x) for x in v]
     if isinstance(v, dict):

@@ -6,15 +6,14 @@ from __future__ import annotations
 import json
 import re
 
+from pyawssfn._api_names import PREDICATE_ARITY
+
 _A, _B = "$pyawssfn_a", "$pyawssfn_b"
 _OPS = {"Equals": "=", "LessThan": "<", "GreaterThan": ">", "LessThanEquals": "<=", "GreaterThanEquals": ">="}
 _TS = r'/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/'
 
-ARITY = {"IsNull": 1, "IsPresent": 1, "IsNumeric": 1, "IsString": 1, "IsBoolean": 1, "IsTimestamp": 1}
-
-
 def arity(name: str) -> int:
-    return ARITY.get(name, 2)
+    return PREDICATE_ARITY[name]
 
 
 def _bind(a: str, b: str | None, body: str) -> str:

@@ -2,8 +2,11 @@
 evaluates to or whether it fails.
 
 - `$type(literal)` is the literal's type, so a type test on a literal or a constructor is a constant;
-- comparisons of two literals, `$not(true)`, `false and x`, `true or x`, `c ? a : b` with a constant `c`;
-- a one-expression block around an operand that needs no block (the printer adds the parentheses precedence needs).
+- comparisons of two literals (order: of two numbers), `[2, 3][1]`, `$not(true)`, `false and x`, `true or x`, `c ? a : b` with a constant `c`;
+- a one-expression block around an operand that needs no block (the printer adds the parentheses precedence needs);
+- `t ? $error(a) : $error(b)` is `$error(t ? a : b)`;
+- a variable a block binds to a literal is read as the literal (when nothing else in the block binds it), and
+  `$count` of an array literal is its length, so that the tests on it fold.
 
 Nothing that can fail is dropped: a folded-away operand is always a literal, a variable or a path (JSONata paths
 give undefined on a missing field, they do not fail). Bindings (`:=`) keep their blocks, which are their scopes.
@@ -20,6 +23,7 @@ _LEAVES = frozenset([Str, Num, Bool, Null, Var, Name, Regex])
 _TYPE_NAMES = {Str: "string", Num: "number", Bool: "boolean", Null: "null", Array: "array", Object: "object",
                Lambda: "function"}
 _BOOLEAN_CALLS = frozenset(["not", "exists", "contains", "boolean"])
+_ORDER = {"<": lambda x, y: x < y, "<=": lambda x, y: x <= y, ">": lambda x, y: x > y, ">=": lambda x, y: x >= y}
 _COMPARISONS = frozenset(["=", "!=", "<", "<=", ">", ">=", "in", "and", "or"])
 
 
@@ -48,10 +52,15 @@ def _simp(t: Expr) -> Expr:
         orelse = None if t.orelse is None else _unblock(_simp(t.orelse))  # type: ignore[attr-defined]
         if type(test) is Bool and orelse is not None:
             return then if test.value else orelse  # type: ignore[attr-defined]
+        if _is_error(then) and _is_error(orelse):  # t ? $error(a) : $error(b) is $error(t ? a : b)
+            return Call(then.func, (Cond(test, then.args[0], orelse.args[0]),))  # type: ignore[union-attr]
         if test is t.test and then is t.then and orelse is t.orelse:  # type: ignore[attr-defined]
             return t
         return Cond(test, then, orelse)
     if tt is Block:
+        propagated = _propagate_literals(t)  # type: ignore[arg-type]
+        if propagated is not t:
+            return _simp(propagated)
         exprs = _all(t.exprs)  # type: ignore[attr-defined]
         if len(exprs) == 1 and type(exprs[0]) is Block:
             return exprs[0]
@@ -62,6 +71,9 @@ def _simp(t: Expr) -> Expr:
         return t if lhs is t.lhs and rhs is t.rhs else Dot(lhs, rhs)  # type: ignore[attr-defined]
     if tt is Filter:
         lhs, pred = _unblock(_simp(t.lhs)), _unblock(_simp(t.pred))  # type: ignore[attr-defined]
+        if type(lhs) is Array and type(pred) is Num and pred.text.isdigit() and int(pred.text) < len(lhs.items) \
+                and type(lhs.items[int(pred.text)]) in _LITERALS:  # type: ignore[attr-defined]
+            return lhs.items[int(pred.text)]  # type: ignore[attr-defined]  # [2, 3][1] is 3
         return t if lhs is t.lhs and pred is t.pred else Filter(lhs, pred)  # type: ignore[attr-defined]
     if tt is Bind:
         v = _unblock(_simp(t.value))  # type: ignore[attr-defined]
@@ -83,6 +95,52 @@ def _simp(t: Expr) -> Expr:
         lo, hi = _unblock(_simp(t.lo)), _unblock(_simp(t.hi))  # type: ignore[attr-defined]
         return t if lo is t.lo and hi is t.hi else Range(lo, hi)  # type: ignore[attr-defined]
     return t
+
+
+def _literal(t: Expr) -> bool:
+    """A JSON literal: a scalar, or an array or object of literals (its value is the same wherever it is written)."""
+    tt = type(t)
+    if tt in _LITERALS:
+        return True
+    if tt is Array:
+        return all(_literal(x) for x in t.items)  # type: ignore[attr-defined]
+    if tt is Object:
+        return all(type(k) is Str and _literal(v) for k, v in t.pairs)  # type: ignore[attr-defined]
+    return False
+
+
+def _propagate_literals(b: Block) -> Block:
+    """`($v := [2, 3]; ... $v ...)` is `(... [2, 3] ...)` when nothing else in the block binds $v: the reads of a
+    variable bound to a literal read the literal, so that the tests on it fold (`$type($v) = "array"`). Not an array
+    read as an item of an array constructor, where JSONata flattens a variable's array but not a literal one."""
+    exprs = list(b.exprs)
+    for i, x in enumerate(exprs):
+        if type(x) is not Bind or not _literal(x.value):  # type: ignore[attr-defined]
+            continue
+        name, rest = x.name, exprs[i + 1:]  # type: ignore[attr-defined]
+        if not rest or any(_rebinds(r, name) for r in rest):
+            continue
+        if type(x.value) is Array and any(_array_item(r, Var(name)) for r in rest):  # type: ignore[attr-defined]
+            continue  # `[$v]` flattens the array $v holds, `[[2, 3]]` keeps it: not the same item
+        v = Var(name)
+        value = x.value  # type: ignore[attr-defined]
+        out = exprs[:i] + [r.replace(v, value) for r in rest]
+        return Block(tuple(out))
+    return b
+
+
+def _array_item(t: Expr, v: Var) -> bool:
+    """`v` is an item of an array constructor in `t`."""
+    return any(type(n) is Array and v in n.items for n in t.walk())  # type: ignore[attr-defined]
+
+
+def _rebinds(t: Expr, name: str) -> bool:
+    return any((type(n) is Bind and n.name == name) or (type(n) is Lambda and name in n.params)  # type: ignore
+               for n in t.walk())
+
+
+def _is_error(t: Expr | None) -> bool:
+    return type(t) is Call and t.func == Var("error") and len(t.args) == 1  # type: ignore[attr-defined]
 
 
 def _all(xs: tuple) -> tuple:
@@ -144,6 +202,8 @@ def _call(t: Call) -> Expr:
         return Str(_TYPE_NAMES[type(arg)])
     if fn == "not" and type(arg) is Bool:
         return Bool(not arg.value)  # type: ignore[attr-defined]
+    if fn == "count" and type(arg) is Array and all(type(x) in _LITERALS or type(x) is Object for x in arg.items):
+        return Num(str(len(arg.items)))  # type: ignore[attr-defined]  # no nested array or range to count
     return t
 
 
@@ -152,6 +212,8 @@ def _binary(t: Binary) -> Expr:
     if op in ("=", "!=") and type(a) in (Str, Bool, Num) and type(a) is type(b):
         same = a.value == b.value  # type: ignore[attr-defined]
         return Bool(same if op == "=" else not same)
+    if op in _ORDER and type(a) is Num and type(b) is Num:
+        return Bool(_ORDER[op](a.value, b.value))  # type: ignore[attr-defined]
     if op == "and":
         if a == FALSE:
             return FALSE

@@ -1,11 +1,15 @@
 """Static types of a workflow's variables, for the expression translator's `name_type`.
 
 JSONata has one number type, so `h = a / 2; str(h)` can only print Python's "2.0" when the compiler knows `h` holds
-a float. A variable gets a type when every assignment to it in the function gives that type (`static_type()` of the
-assigned expression, with the other variables' types as known so far); anything bound otherwise (parameters, step
-results, unpacking, exception handlers, loop variables other than range()'s) is unknown. The types are a fixed
-point of those rules, so they hold on every path: a value stored in the variable has the type the rules assumed for
-the names it was computed from.
+a float; `summary["head"]` needs no `$type($summary) = "object"` test when `summary = get_summary(text)` and the
+step says `-> dict[str, object]` (the step boundary holds a step to its annotation: pyawssfn/_step_types.py). A
+variable gets a type when every assignment to it in the function gives that type: `static_type()` of the assigned
+expression, with the other variables' types as known so far, or the return type of the step it is assigned from.
+Anything bound otherwise (parameters, unpacking, loop variables other than range()'s) is unknown; `except ... as e`
+binds the machine's error object {"Error": str, "Cause": str}. The types are a fixed point of those rules, so they
+hold on every path: a value stored in the variable has the type the rules assumed for the names it was computed
+from. Types are `compiler.types.Type`s or kind strings; they are joined structurally (two dict types with different
+keys join to the keys both guarantee). Inside an if/elif/else branch, `narrowed_types` refines them by the tests.
 """
 from __future__ import annotations
 
@@ -14,11 +18,17 @@ from typing import Callable
 
 from pyawssfn.compiler.expressions import INPLACE
 from pyawssfn.compiler.statement_kinds import unhandled
+from pyawssfn.compiler.types.model import Maybe, Type, as_kind, join_all, same
 
 _UNKNOWN = None
 _MAX_ROUNDS = 20
-# The statement kinds _binding_sites has a rule for: the binding ones below, and those that bind nothing themselves
-# (their parts are walked).
+_CAUGHT = "_pyawssfn_caught_error"
+# What `except E as e` binds on the machine: {"Error": name, "Cause": message}, both always there (str(e), e.error
+# and e.cause read them).
+CAUGHT_ERROR = Type("dict", None, {"Error": (Type("str"), True), "Cause": (Type("str"), True)})
+
+# The statement kinds _Sites has a rule for: the binding ones below, and those that bind nothing themselves (their
+# parts are walked). Any other kind raises, so that a new construct cannot slip past the static types silently.
 _STATEMENT_RULES = frozenset({
     ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Import,
     ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Global, ast.Nonlocal,
@@ -26,88 +36,162 @@ _STATEMENT_RULES = frozenset({
 })
 
 
-def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[str]]:
-    """For each name the function binds: the expressions assigned to it, and the names bound in untyped ways."""
-    sites: dict[str, list[ast.expr]] = {}
-    untyped: set[str] = set()
+class _Sites(ast.NodeVisitor):
+    """For each name the function binds: the expressions assigned to it (`sites`), and the names bound in untyped
+    ways (`untyped`). Nested functions, classes and lambdas are scopes of their own: only their names bind here."""
 
-    def untyped_targets(t: ast.AST) -> None:
-        for n in ast.walk(t):
-            if isinstance(n, ast.Name):
-                untyped.add(n.id)
+    def __init__(self) -> None:
+        self.sites: dict[str, list[ast.expr]] = {}
+        self.untyped: set[str] = set()
 
-    def bind(target: ast.AST, value: ast.expr) -> None:
-        if isinstance(target, ast.Name):
-            sites.setdefault(target.id, []).append(value)
-        elif isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
-            untyped_targets(target)
-        # d[k] = v and d.a = v mutate, they do not rebind: a list stays a list, a dict a dict.
-
-    def walk(node: ast.AST) -> None:
+    def visit(self, node: ast.AST) -> None:
         if isinstance(node, ast.stmt) and type(node) not in _STATEMENT_RULES:
             unhandled("static types", node)
-        if isinstance(node, ast.Assign):
-            for t in node.targets:
-                bind(t, node.value)
-        elif isinstance(node, ast.AnnAssign):
-            if node.value is not None:
-                bind(node.target, node.value)
-            else:
-                untyped_targets(node.target)
-        elif isinstance(node, ast.AugAssign):
-            if isinstance(node.target, ast.Name):
-                value = ast.BinOp(left=ast.Name(id=node.target.id, ctx=ast.Load()), op=node.op, right=node.value)
-                ast.copy_location(value, node)
-                setattr(value, INPLACE, True)
-                bind(node.target, value)
-        elif isinstance(node, ast.NamedExpr):
-            bind(node.target, node.value)
-        elif isinstance(node, (ast.For, ast.AsyncFor)):
-            it = node.iter
-            if (isinstance(node.target, ast.Name) and isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
-                    and it.func.id == "range" and not it.keywords):
-                sites.setdefault(node.target.id, []).append(ast.copy_location(ast.Constant(0), node))
-            else:
-                untyped_targets(node.target)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            untyped.add(node.name)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                if item.optional_vars is not None:
-                    untyped_targets(item.optional_vars)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                untyped.add((alias.asname or alias.name).split(".")[0])
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            untyped.add(node.name)
-            return
-        elif isinstance(node, ast.Lambda):
-            return
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            untyped.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            untyped.add(node.rest)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            untyped.update(node.names)
-        elif isinstance(node, ast.comprehension):
-            # The comprehension's own variable is scoped to it; only a walrus inside can bind here.
-            for child in [node.iter, *node.ifs]:
-                walk(child)
-            return
-        for child in ast.iter_child_nodes(node):
-            walk(child)
+        super().visit(node)
 
+    def _untyped_targets(self, t: ast.AST) -> None:
+        self.untyped.update(n.id for n in ast.walk(t) if isinstance(n, ast.Name))
+
+    def _bind(self, target: ast.AST, value: ast.expr) -> None:
+        if isinstance(target, ast.Name):
+            self.sites.setdefault(target.id, []).append(value)
+        elif isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
+            self._untyped_targets(target)
+        # d[k] = v and d.a = v mutate, they do not rebind: a list stays a list, a dict a dict.
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for t in node.targets:
+            self._bind(t, node.value)
+        self.generic_visit(node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind(node.target, node.value)
+        else:
+            self._untyped_targets(node.target)
+        self.generic_visit(node)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Name):
+            value = ast.BinOp(left=ast.Name(id=node.target.id, ctx=ast.Load()), op=node.op, right=node.value)
+            ast.copy_location(value, node)
+            setattr(value, INPLACE, True)
+            self._bind(node.target, value)
+        self.generic_visit(node)
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self._bind(node.target, node.value)
+        self.generic_visit(node)
+
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        it = node.iter
+        if (isinstance(node.target, ast.Name) and isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
+                and it.func.id == "range" and not it.keywords):
+            self.sites.setdefault(node.target.id, []).append(ast.copy_location(ast.Constant(0), node))
+        else:
+            self._untyped_targets(node.target)
+        self.generic_visit(node)
+
+    visit_AsyncFor = visit_For
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.name:  # the machine's error object (compiler/lower/support.error_object), a dict of two strings
+            marker = ast.copy_location(ast.Constant(None), node)
+            setattr(marker, _CAUGHT, True)
+            self.sites.setdefault(node.name, []).append(marker)
+        self.generic_visit(node)
+
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            if item.optional_vars is not None:
+                self._untyped_targets(item.optional_vars)
+        self.generic_visit(node)
+
+    visit_AsyncWith = visit_With
+
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
+        self.untyped.update((a.asname or a.name).split(".")[0] for a in node.names)
+
+    visit_ImportFrom = visit_Import
+
+    def visit_FunctionDef(self, node: ast.AST) -> None:
+        self.untyped.add(node.name)  # type: ignore[attr-defined]
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        pass
+
+    def visit_MatchAs(self, node: ast.MatchAs | ast.MatchStar) -> None:
+        if node.name:
+            self.untyped.add(node.name)
+        self.generic_visit(node)
+
+    visit_MatchStar = visit_MatchAs
+
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
+        if node.rest:
+            self.untyped.add(node.rest)
+        self.generic_visit(node)
+
+    def visit_Global(self, node: ast.Global | ast.Nonlocal) -> None:
+        self.untyped.update(node.names)
+
+    visit_Nonlocal = visit_Global
+
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        # The comprehension's own variable is scoped to it; only a walrus inside can bind here.
+        for child in [node.iter, *node.ifs]:
+            self.visit(child)
+
+
+def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[str]]:
+    """For each name the function binds: the expressions assigned to it, and the names bound in untyped ways."""
+    v = _Sites()
     for stmt in fn.body:
-        walk(stmt)
-    return sites, untyped
+        v.visit(stmt)
+    return v.sites, v.untyped
+
+
+def _root_name(e: ast.expr) -> str | None:
+    """`d` for `d`, `d["a"]["b"]`, `d.a`: the variable whose object the expression is a part of."""
+    while isinstance(e, (ast.Subscript, ast.Attribute)):
+        e = e.value
+    return e.id if isinstance(e, ast.Name) else None
+
+
+def _mutated(fn: ast.FunctionDef) -> set[str]:
+    """Names whose object the function may change in place (`d[k] = v`, `del d[k]`, `xs.append(v)`, any method
+    call): their kind stays, but what a type says of their items and keys may not (the aliasing check refuses a
+    change through another name)."""
+    out: set[str] = set()
+    for n in ast.walk(fn):
+        if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            root = _root_name(n.value)
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
+            root = _root_name(n.func.value)
+        else:
+            continue
+        if root is not None:
+            out.add(root)
+    return out
+
+
+def _step_call(value: ast.expr, step_types: dict) -> str | None:
+    """The name of the step `value` calls directly (`step(...)`), when its return type is known."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in step_types:
+        return value.func.id
+    return None
 
 
 def infer_name_types(fn: ast.FunctionDef | ast.Lambda, static_type: Callable[[ast.expr, Callable], str | None],
-                     fixed: dict[str, str | None] | None = None) -> dict[str, str]:
+                     fixed: dict[str, str | None] | None = None,
+                     step_types: dict[str, str] | None = None) -> dict[str, str]:
     """{name: static type} for the function's variables whose type is the same after every assignment.
 
     `static_type(expr, name_type)` types an expression given a name -> type function; `fixed` gives the types of
-    names the function reads but does not bind (module constants, an enclosing workflow's variables)."""
+    names the function reads but does not bind (module constants, an enclosing workflow's variables);
+    `step_types` the return types of the steps (by the name they are called by) that their annotations promise."""
     if not isinstance(fn, ast.FunctionDef):
         return {}
     sites, untyped = _binding_sites(fn)
@@ -115,6 +199,7 @@ def infer_name_types(fn: ast.FunctionDef | ast.Lambda, static_type: Callable[[as
     for p in a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]:
         untyped.add(p.arg)
     fixed = dict(fixed or {})
+    steps = {k: v for k, v in (step_types or {}).items() if k not in untyped and k not in sites}
     bound = set(sites) | untyped
 
     def lookup(types: dict[str, str | None]) -> Callable[[ast.Name], str | None]:
@@ -124,23 +209,112 @@ def infer_name_types(fn: ast.FunctionDef | ast.Lambda, static_type: Callable[[as
             return fixed.get(node.id)
         return name_type
 
+    def type_of(value: ast.expr, types: dict[str, str | None]) -> str | None:
+        if getattr(value, _CAUGHT, False):
+            return CAUGHT_ERROR
+        step = _step_call(value, steps)
+        return steps[step] if step is not None else static_type(value, lookup(types))
+
     def join(name: str, types: dict[str, str | None], optimistic: bool) -> str | None:
         if name in untyped:
             return _UNKNOWN
-        found: set[str | None] = set()
-        for value in sites[name]:
-            t = static_type(value, lookup(types))
-            if t is None and optimistic:
-                continue  # may depend on names not typed yet; the later rounds decide
-            found.add(t)
-        return found.pop() if len(found) == 1 else _UNKNOWN
+        found = [type_of(value, types) for value in sites[name]]
+        if optimistic:  # an untyped one may depend on names not typed yet; the later rounds decide
+            found = [t for t in found if t is not None]
+        if any(t is None for t in found):
+            return _UNKNOWN
+        return settle(name, join_all(found))
+
+    mutated = _mutated(fn)
+
+    def settle(name: str, t: str | None) -> str | None:
+        return as_kind(t) if name in mutated else t
 
     # Start optimistic (each name typed by its assignments that type without help), then recompute from all
     # assignments until nothing changes; accept only a true fixed point.
     types: dict[str, str | None] = {n: join(n, {}, True) for n in bound}
     for _ in range(_MAX_ROUNDS):
         new = {n: join(n, types, False) for n in bound}
-        if new == types:
+        if all(same(new[n], types[n]) for n in bound):
             return {n: t for n, t in types.items() if t is not None}
         types = new
     return {}
+
+
+# ------------------------------------------------------------------------------------------------------ narrowing
+# isinstance(x, C) narrows only where JSON has one meaning for C: a JSON true is isinstance(x, int) in Python, and
+# 2.0 arrives as 2, so int and float are never narrowed to from an unknown type.
+_ISINSTANCE_KINDS = {"str": "str", "bool": "bool", "list": "list", "dict": "dict"}
+
+
+def narrowing(test: ast.expr, name_type: Callable[[str], str | None]) -> tuple[dict, dict]:
+    """({name: type} where `test` is true, {name: type} where it is false): what `x is None`, `x is not None`,
+    `isinstance(x, C)`, `if x:` and their `not`/`and`/`or` combinations say of the names they test. The caller
+    applies them to a branch only for the names the branch does not assign."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        yes, no = narrowing(test.operand, name_type)
+        return no, yes
+    if isinstance(test, ast.BoolOp):
+        parts = [narrowing(v, name_type) for v in test.values]
+        if isinstance(test.op, ast.And):  # all were true; nothing is known of which one was false
+            return _merge([p[0] for p in parts]), {}
+        return {}, _merge([p[1] for p in parts])
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name) \
+            and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None \
+            and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+        name = test.left.id
+        t = name_type(name)
+        inner = t.inner if isinstance(t, Maybe) else None
+        none: dict = {name: Type("none")}
+        not_none: dict = {name: inner} if inner is not None else {}
+        return (none, not_none) if isinstance(test.ops[0], ast.Is) else (not_none, none)
+    if isinstance(test, ast.Name):  # truthy: not None
+        t = name_type(test.id)
+        return ({test.id: t.inner} if isinstance(t, Maybe) else {}), {}
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance" \
+            and len(test.args) == 2 and not test.keywords and isinstance(test.args[0], ast.Name):
+        return _isinstance(test.args[0].id, test.args[1], name_type), {}
+    return {}, {}
+
+
+def _isinstance(name: str, cls: ast.expr, name_type: Callable[[str], str | None]) -> dict:
+    if not isinstance(cls, ast.Name):
+        return {}
+    t = name_type(name)
+    if isinstance(t, Maybe) and t.inner == cls.id:
+        return {name: t.inner}
+    kind = _ISINSTANCE_KINDS.get(cls.id)
+    if kind is None or (t is not None and not isinstance(t, Maybe)):
+        return {}  # a known type is not narrowed further (and an int/float never)
+    return {name: Type(kind)}
+
+
+def _merge(parts: list[dict]) -> dict:
+    out: dict = {}
+    for p in parts:
+        out.update(p)
+    return out
+
+
+def assigned_names(body: list[ast.stmt]) -> set[str]:
+    """Names a block may rebind or change in place (a narrowing does not hold past either)."""
+    holder = ast.FunctionDef(name="_", args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[],
+                                                          defaults=[]), body=body, decorator_list=[])
+    sites, untyped = _binding_sites(holder)
+    return set(sites) | untyped | _mutated(holder)
+
+
+def narrowed_types(types: dict, false_tests: list[ast.expr], true_test: ast.expr | None,
+                   body: list[ast.stmt]) -> dict:
+    """`types` inside a branch that runs when each of `false_tests` was false and `true_test` (if any) true: an
+    `elif` body, or the final `else` with true_test None. Names the branch rebinds or changes keep their types."""
+    out = dict(types)
+    for t in false_tests:
+        out.update(narrowing(t, out.get)[1])
+    if true_test is not None:
+        out.update(narrowing(true_test, out.get)[0])
+    changed = assigned_names(body)
+    for name, t in out.items():
+        if name in changed and not same(t, types.get(name)):
+            out[name] = types.get(name)
+    return {k: v for k, v in out.items() if v is not None}

@@ -9,8 +9,13 @@ Each correction was found by the shadow (shadow.py) or the cross-checks in tests
   unit (``"é"`` is ``"6Q=="``), and decoded bytes read as Latin-1;
 * ``$decodeUrlComponent``/``$decodeUrl`` fail (D3140) on a malformed escape as ``decodeURIComponent`` does, and
   ``$encodeUrl*`` on a lone surrogate;
+* ``$toMillis`` without a picture is jsonata.js's ISO 8601 test and then V8's ``Date.parse`` (a day past the end
+  of the month rolls over, an hour of 25 gives NaN, which JSON writes as null);
 * ``$fromMillis`` of a time outside JavaScript's Date range is ``Invalid Date`` written through the picture, as the
   reference writes it;
+* ``$power`` is V8's ``Math.pow`` bit for bit (semantics/jspow.py; CPython's ``**`` differs in the last bit for
+  some arguments: ``$power(10, -5)`` is 9.999999999999999e-06 on AWS), and a result that is not a finite number
+  fails with D3061 (Python's ``**`` raised OverflowError or gave a complex number);
 * object keys are ordered as JavaScript orders them: integer-like keys first, ascending, then the others in insertion
   order (``$keys({"b":1,"a":2,"1":3})`` is ``["1","b","a"]``); see :func:`pyawssfn.jsonata.values.js_ordered`.
 """
@@ -23,6 +28,9 @@ from jsonata import jexception
 from jsonata.jsonata import Jsonata
 from jsonata.utils import Utils
 
+from pyawssfn.semantics.jspow import js_pow
+
+from .jsstrings import replace_text
 from .values import _NULL, _js_json, js_ordered
 
 # JavaScript's Date holds +-8.64e15 ms; past it jsonata formats the invalid date's NaN fields.
@@ -47,16 +55,7 @@ def _replace(native):
     def replace(string, pattern, replacement, limit):
         if (isinstance(string, str) and isinstance(pattern, str) and pattern and isinstance(replacement, str)
                 and (limit is None or limit >= 0)):
-            parts, position, count = [], 0, 0
-            index = string.find(pattern)
-            while index != -1 and (limit is None or count < limit):
-                parts.append(string[position:index])
-                parts.append(replacement)
-                position = index + len(pattern)
-                count += 1
-                index = string.find(pattern, position)
-            parts.append(string[position:])
-            return "".join(parts)
+            return replace_text(string, pattern, replacement, limit)
         return native(string, pattern, replacement, limit)
 
     return replace
@@ -69,6 +68,15 @@ def _sum(args):
     for value in args:
         total += float(value)  # doubles, left to right, uncompensated, as JavaScript's loop
     return Utils.convert_number(total) if math.isfinite(total) else total
+
+
+def _power(arg, exp):
+    if arg is None:
+        return None
+    result = js_pow(arg, exp)
+    if not math.isfinite(result):
+        raise jexception.JException("D3061", 1, arg, exp)
+    return Utils.convert_number(result)
 
 
 def _utf16_units(text: str) -> list[int]:
@@ -162,6 +170,62 @@ def _from_millis(native):
     return from_millis
 
 
+# jsonata.js's test before Date.parse (JavaScript's \\d is ASCII and its $ is the end of the string).
+_ISO8601 = re.compile(r"[0-9]{4}(-[01][0-9])*(-[0-3][0-9])*(T[0-2][0-9]:[0-5][0-9]:[0-5][0-9])*(\.[0-9]+)?"
+                      r"([+-][0-2][0-9]:?[0-5][0-9]|Z)?\Z")
+# The forms of those that V8's Date.parse reads (others give NaN): a date of 1 to 3 parts, a time with seconds.
+_DATE_PARSE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?(?:T([0-9]{2}):([0-9]{2}):([0-9]{2})"
+                         r"(?:\.([0-9]+))?)?(Z|[+-][0-9]{2}:?[0-9]{2})?\Z")
+
+
+def _days_from_civil(year: int, month: int) -> int:
+    """Days from 1970-01-01 to the first of the month (proleptic Gregorian; year 0 included, as in JavaScript)."""
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    mp = (month + 9) % 12
+    doy = (153 * mp + 2) // 5
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _date_parse(text: str) -> float:
+    """V8's Date.parse for the strings jsonata.js lets through, in UTC: a day past the month's end rolls into the
+    next month ("2020-02-30" is March 1st), 24:00:00 is the next midnight, out-of-range fields give NaN."""
+    m = _DATE_PARSE.match(text)
+    if m is None:
+        return math.nan
+    year, month, day, hour, minute, second, fraction, zone = m.groups()
+    month, day = int(month or 1), int(day or 1)
+    hour, minute, second = int(hour or 0), int(minute or 0), int(second or 0)
+    ms = int((fraction or "0")[:3].ljust(3, "0"))
+    if not (1 <= month <= 12 and 1 <= day <= 31 and minute <= 59 and second <= 59 and hour <= 24):
+        return math.nan
+    if hour == 24 and (minute or second or ms):
+        return math.nan
+    offset = 0
+    if zone and zone != "Z":
+        digits = zone[1:].replace(":", "")
+        zone_hours, zone_minutes = int(digits[:2]), int(digits[2:])
+        if zone_hours > 23 or zone_minutes > 59:
+            return math.nan
+        offset = (1 if zone[0] == "+" else -1) * (zone_hours * 60 + zone_minutes)
+    days = _days_from_civil(int(year), month) + day - 1
+    return float(((days * 24 + hour) * 60 + minute - offset) * 60_000 + second * 1000 + ms)
+
+
+def _to_millis(native):
+    def to_millis(timestamp, picture=None):
+        if isinstance(timestamp, str) and picture is None:
+            if not _ISO8601.match(timestamp):
+                raise _coded("D3110", "The argument of the toMillis function must be an ISO 8601 formatted "
+                             f"timestamp. Given {_js_json(timestamp, None)}")
+            return Utils.convert_number(_date_parse(timestamp)) if math.isfinite(_date_parse(timestamp)) else math.nan
+        return native(timestamp, picture)
+
+    return to_millis
+
+
 def _ordered_result(native):
     def ordered(*args):
         result = native(*args)
@@ -174,6 +238,7 @@ def install() -> None:
     """Replace the implementations in jsonata-python's static frame (every evaluator in the process sees them)."""
     methods = {
         "sum": _sum,
+        "power": _power,
         "base64encode": _base64encode,
         "base64decode": _base64decode,
         "decodeUrlComponent": _decoder("decodeUrlComponent", frozenset()),
@@ -181,7 +246,8 @@ def install() -> None:
     }
     for name, method in methods.items():
         _native(name).method = method
-    for name, wrap in (("replace", _replace), ("fromMillis", _from_millis), ("merge", _ordered_result),
+    for name, wrap in (("replace", _replace), ("fromMillis", _from_millis), ("toMillis", _to_millis),
+                       ("merge", _ordered_result),
                        ("spread", _ordered_result)):
         fn = _native(name)
         fn.method = wrap(fn.method)

@@ -23,6 +23,8 @@ Failures raise :class:`~pyawssfn.local.errors.StatesError` ``States.QueryEvaluat
 (without the "An error occurred while executing the state ..." prefix, which the engine adds); the JSONata part of a
 cause is worded as JSONata 2.0.6 words it.
 
+Regular expressions are JavaScript's (jsregex.py) and the functions over them are JSONata 2.0.6's (regexfns.py).
+
 Importing this module patches jsonata-python (functions.py says how) for every user of it in the process.
 """
 
@@ -44,7 +46,10 @@ from jsonata.utils import Utils
 from pyawssfn.local.errors import QUERY_EVALUATION_ERROR, StatesError
 from pyawssfn.semantics import quotas
 
-from . import shadow
+from . import regexfns, shadow
+from .jsregex import JsRegExp, JsRegexSyntaxError, RegexRefused, compile_js
+from .jsstrings import normalize
+from .regexfns import apply_regex
 from .fastpath import FALL_BACK, compile_fast
 from .functions import _BASE_FRAME, _context, _jsonata_message
 from .values import (UNDEFINED, _JsString, _UnsupportedResult, _from_jsonata, _to_jsonata, _utf16_key,
@@ -136,6 +141,10 @@ class _AwsJsonata(Jsonata):
             _retoken(err, op)
             raise
 
+    def evaluate_string_concat(self, lhs, rhs):
+        # `&` joins UTF-16 code units in JavaScript: two halves of a surrogate pair make the character.
+        return normalize(super().evaluate_string_concat(lhs, rhs))
+
     def evaluate_group_expression(self, expr, input, environment):
         # An object constructor's keys are ordered as JavaScript orders them (integer-like keys first).
         result = super().evaluate_group_expression(expr, input, environment)
@@ -158,6 +167,8 @@ class _AwsJsonata(Jsonata):
 
     def apply_inner(self, proc, args, input, environment):
         # jsonata-python prints "Proc not found" to stdout before raising T1006; refuse quietly instead.
+        if isinstance(proc, JsRegExp):
+            return apply_regex(proc, list(args or []))
         if not (
             jfunctions.Functions.is_lambda(proc)
             or isinstance(proc, (Jsonata.JFunction, Jsonata.JLambda))
@@ -413,7 +424,9 @@ def compile_expression(text: str) -> Expr:
     """
     source = expression_text(text) if is_expression(text) else text
     try:
-        ast = _parsers.parser.parse(source)
+        ast = _parsers.parser.parse(source, compile_js)
+    except (JsRegexSyntaxError, RegexRefused) as exc:
+        raise JsonataSyntaxError(_regex_message(exc)) from None
     except jexception.JException as exc:
         raise JsonataSyntaxError(_jsonata_message(exc), code=exc.error, position=exc.location) from None
     except Exception:  # the tokenizer indexes past the end of some truncated input
@@ -424,6 +437,14 @@ def compile_expression(text: str) -> Expr:
         first = ast.errors[0]
         raise JsonataSyntaxError(_jsonata_message(first), code=getattr(first, "error", ""))
     return Expr(source, ast)
+
+
+def _regex_message(exc: Exception) -> str:
+    pattern, flags = getattr(exc, "pattern", ("", ""))
+    if isinstance(exc, JsRegexSyntaxError):  # what `new RegExp` throws; JSONata passes it on without a code
+        return f"Invalid regular expression: /{pattern}/{flags}: {exc.args[0]}"
+    return (f"The regular expression /{pattern}/ has {exc.args[0]}: pyawssfn's executor cannot evaluate it as "
+            "JavaScript does; rewrite the pattern without it")
 
 
 _NESTED_ATTRIBUTES = frozenset({"stages", "predicate", "group", "body", "pattern", "update", "delete", "terms"})
@@ -524,6 +545,8 @@ def evaluate(
         expr = compile_expression(text)
     except JsonataSyntaxError as exc:
         shown = expression_text(text) if is_expression(text) else text
+        if shadow.enabled():  # the reference must refuse it too, in the same words
+            shadow.record(shown, variables, states, ("error", exc.message))
         raise StatesError(
             QUERY_EVALUATION_ERROR,
             f"The JSONata expression '{shown}'{_field_part(field)} threw an error during evaluation. {exc.message}",

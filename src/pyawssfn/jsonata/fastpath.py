@@ -24,6 +24,8 @@ _ARITHMETIC = {
     "/": lambda a, b: a / b if b != 0.0 else math.nan,  # non-finite: falls back, jsonata-python handles it
     "%": lambda a, b: math.fmod(a, b) if b != 0.0 else math.nan,
 }
+_EXACT_ON_INTEGERS = frozenset({"+", "-", "*"})
+_SAFE = 2**53
 _ORDER = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
 # Attributes that make a path step more than a plain field name (filters, sorts, focus/index bindings...).
 _STEP_EXTRAS = ("stages", "predicate", "group", "focus", "index", "tuple", "ancestor", "seeking_parent")
@@ -40,26 +42,37 @@ def _plain(node: Any) -> bool:
     return not any(getattr(node, attr, None) for attr in _STEP_EXTRAS) and not getattr(node, "keep_array", False)
 
 
-def _path(root: str, keys: tuple[str, ...]) -> Fast:
-    def read(states, variables, cache):
-        if root == "states":
-            if states is None or not keys:
-                return FALL_BACK if states is not None else UNDEFINED
-            current = states[keys[0]] if keys[0] in states else UNDEFINED
-            rest = keys[1:]
-        elif variables is not None and root in variables:
-            current, rest = variables[root], keys
-        else:
-            return FALL_BACK  # perhaps a function ($now), or a binding of the evaluator's own
-        for key in rest:
-            if current is UNDEFINED:
-                return UNDEFINED
-            if type(current) is not dict:
-                return FALL_BACK if isinstance(current, (list, tuple, dict)) else UNDEFINED
-            current = current[key] if key in current else UNDEFINED
-        return current
+def _walk_fields(current: Any, rest: tuple[str, ...]) -> Any:
+    for key in rest:
+        if current is UNDEFINED:
+            return UNDEFINED
+        if type(current) is not dict:
+            return FALL_BACK if isinstance(current, (list, tuple, dict)) else UNDEFINED
+        current = current.get(key, UNDEFINED)
+    return current
 
-    return read
+
+def _path(root: str, keys: tuple[str, ...]) -> Fast:
+    if root == "states":
+        if not keys:
+            return lambda states, variables, cache: FALL_BACK if states is not None else UNDEFINED
+        first, rest = keys[0], keys[1:]
+
+        def read_states(states, variables, cache):
+            if states is None:
+                return UNDEFINED
+            # `in` then `[]`: $states may build a key on first read (dataflow.LazyStates)
+            current = states[first] if first in states else UNDEFINED
+            return _walk_fields(current, rest) if rest else current
+
+        return read_states
+
+    def read_variable(states, variables, cache):
+        if variables is None or root not in variables:
+            return FALL_BACK  # perhaps a function ($now), or a binding of the evaluator's own
+        return _walk_fields(variables[root], keys) if keys else variables[root]
+
+    return read_variable
 
 
 def _leaf(node: Any) -> Fast | None:
@@ -96,9 +109,16 @@ def _binary(node: Any) -> Fast | None:
     if op in _ARITHMETIC:
         compute = _ARITHMETIC[op]
 
+        exact = op in _EXACT_ON_INTEGERS
+
         def arithmetic(states, variables, cache):
             a = lhs(states, variables, cache)
             b = rhs(states, variables, cache)
+            if exact and type(a) is int and type(b) is int and -_SAFE <= a <= _SAFE and -_SAFE <= b <= _SAFE:
+                # Both exact as doubles; a result within 2^53 is then exact too, so this is JavaScript's answer.
+                result = compute(a, b)
+                if -_SAFE <= result <= _SAFE:
+                    return result
             if not (_is_number(a) and _is_number(b)):
                 return FALL_BACK
             result = compute(float(a), float(b))
@@ -149,6 +169,9 @@ def compile_fast(ast: Any) -> Fast | None:
         value = leaf(states, variables, cache)
         if value is FALL_BACK or value is UNDEFINED:
             return value
+        t = type(value)
+        if t is str or t is bool or (t is int and -_SAFE <= value <= _SAFE):
+            return value  # what the round trip below gives for these
         try:
             return _from_jsonata(_to_jsonata(value, cache))
         except Exception:  # not JSON (the caller's mistake): jsonata-python words the error

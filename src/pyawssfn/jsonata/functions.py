@@ -26,7 +26,8 @@ from jsonata import functions as jfunctions, jexception, parser as jparser, sign
 from jsonata.jsonata import Jsonata
 from jsonata.utils import Utils
 
-from . import builtins as _builtins
+from . import builtins as _builtins, formatnumber as _formatnumber, jsstrings as _jsstrings, regexfns as _regexfns
+from .jsregex import JsRegExp
 from .values import _NULL, _js_json, _to_jsonata, _utf16_key, js_number_text
 
 
@@ -43,7 +44,7 @@ def _current_rng() -> random.Random:
 
 
 def _string_like_jsonata(arg: Any, prettify: bool) -> str:
-    if isinstance(arg, (Jsonata.JFunction, Jsonata.JLambda, jparser.Parser.Symbol)):
+    if isinstance(arg, (Jsonata.JFunction, Jsonata.JLambda, jparser.Parser.Symbol, JsRegExp)):
         return ""
     return _js_json(arg, "  " if prettify else None)
 
@@ -326,7 +327,16 @@ def _base_frame() -> Jsonata.Frame:
 
 _PLACEHOLDER = re.compile(r"\{\{(\{?)(\w+)\}?\}\}")
 _CODE = re.compile(r"[STD]\d{4}\Z")
-_TEMPLATE_FIXES = {"S0217": "The object representing the 'parent' cannot be derived from this expression"}
+_TEMPLATE_FIXES = {"D1010": "Attempted to access the Javascript object prototype"}
+
+
+def js_template(template: str) -> str:
+    """jsonata-python's catalog text as JSONata 2.0.6's: "function" where it says "Object", single quotes where it
+    has double ones (checked against jsonata.js's errorCodes in tests/jsonata/test_engine.py)."""
+    for python_word, js_word in ((" Object ", " function "), ("Object signature", "function signature"),
+                                 ("Object definition", "function definition"), ("a Object", "a function")):
+        template = template.replace(python_word, js_word)
+    return template.replace('"', "'")
 _SIGNATURE_TYPES = {"a": "arrays", "b": "booleans", "f": "functions", "n": "numbers", "o": "objects", "s": "strings"}
 
 
@@ -336,7 +346,7 @@ def _render_jexception(exc: jexception.JException) -> str:
     template = _TEMPLATE_FIXES.get(exc.error) or jexception.JException.error_codes.get(exc.error)
     if template is None:
         return str(exc)
-    template = template.replace(" Object ", " function ").replace("Object signature", "function signature")
+    template = js_template(template)
     args = [exc.current, exc.expected, exc.extra]
     if exc.error == "D1002":  # jsonata-python passes the operator first, then the value
         args = [exc.expected]
@@ -443,4 +453,7 @@ _GUARDED = {
 }
 
 _builtins.install()
+_regexfns.install()
+_jsstrings.install()
+_formatnumber.install()
 _BASE_FRAME = _base_frame()

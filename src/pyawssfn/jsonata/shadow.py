@@ -115,6 +115,8 @@ class _Shadow:
         self.differences: list[str] = []
         self.proc: subprocess.Popen | None = None
         self.paused = False
+        self.seen = 0  # evaluations recorded (a repeat of the same expression, bindings and outcome included)
+        self.compared = 0  # distinct ones the reference evaluated
 
     def start(self) -> None:
         node = shutil.which("node")
@@ -142,6 +144,7 @@ class _Shadow:
         line = self.proc.stdout.readline()
         if not line:
             raise ShadowUnavailable("the JSONata shadow's node process ended")
+        self.compared += len(batch)
         for (text, bindings, ours), theirs in zip(batch, json.loads(line)):
             problem = _difference(ours, theirs, text)
             if problem:
@@ -187,6 +190,7 @@ def record(text: str, variables: Any, states: Any, outcome: tuple) -> None:
         key = json.dumps([text, bindings, outcome], allow_nan=False)
     except (TypeError, ValueError):
         return  # not JSON (bad input handed to evaluate): nothing the reference could be given
+    _shadow.seen += 1
     if key in _shadow.sent:
         return
     _shadow.sent.add(key)
@@ -204,6 +208,13 @@ def check() -> list[str]:
     return found
 
 
+def stats() -> dict[str, int]:
+    """How many evaluations the shadow has seen and how many distinct ones the reference evaluated (after check())."""
+    if _shadow is None:
+        return {"seen": 0, "compared": 0}
+    return {"seen": _shadow.seen, "compared": _shadow.compared}
+
+
 def _racing_errors(ours: str, theirs: dict, text: str) -> bool:
     """Known difference (docs/known-issues.md): when several values of one object constructor fail, JSONata 2.0.6
     evaluates them concurrently (Promise.all) and reports the error that JavaScript's scheduler settles first; we
@@ -213,7 +224,8 @@ def _racing_errors(ours: str, theirs: dict, text: str) -> bool:
 
 def _difference(ours: tuple, theirs: dict, text: str = "") -> str | None:
     if "error" in theirs:
-        want = f"{theirs['error']}: {theirs['message']}"
+        # An invalid regular expression is V8's SyntaxError, which has no JSONata code.
+        want = theirs["message"] if theirs["error"] == "UNKNOWN" else f"{theirs['error']}: {theirs['message']}"
         if ours[0] != "error":
             return f"ours {_show(ours)}, reference error {want}"
         if theirs.get("aws"):

@@ -18,6 +18,9 @@ from jsonata.utils import Utils
 
 from pyawssfn.local.errors import QUERY_EVALUATION_ERROR, StatesError
 
+from .jsstrings import js_quote
+
+
 class _Undefined:
     """JSONata's undefined: no value at all (distinct from JSON null, which is ``None``)."""
 
@@ -243,8 +246,8 @@ def js_number_text(value: float | int, digits: int | None = 15) -> str:
     """A number as JSONata's ``$string`` writes it: 15 significant digits, then JavaScript's Number#toString.
     ``digits=None``: JavaScript's shortest round-trip text, as JSON.stringify writes it (in error messages)."""
     number = float(f"{value:.15g}") if digits else float(value)
-    if not math.isfinite(number):
-        return "Infinity" if number > 0 else "-Infinity"
+    if not math.isfinite(number):  # 15 digits of the largest doubles round past them: JSON.stringify writes null
+        return "null" if math.isfinite(value) else "Infinity" if number > 0 else "-Infinity"
     if number == 0:
         return "0"
     sign = "-" if number < 0 else ""
@@ -278,7 +281,7 @@ def _js_json(value: Any, indent: str | None, level: int = 0) -> str:
     if isinstance(value, (int, float)):
         return js_number_text(value) if math.isfinite(value) else "null"
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return js_quote(value)  # lone surrogates escaped as JSON.stringify does (executor's jsstrings.py)
     if isinstance(value, (Jsonata.JFunction, Jsonata.JLambda, jparser.Parser.Symbol)):
         return '""'
     if isinstance(value, dict):

@@ -27,6 +27,9 @@ from pyawssfn.local.mocks import Mocks
 JSONPATH = "JSONPath"
 JSONATA = "JSONata"
 _RETRYABLE = frozenset({"Task", "Parallel", "Map"})
+_TYPES = ("Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map")
+_ENTERED = {t: f"{t}StateEntered" for t in _TYPES}
+_EXITED = {t: f"{t}StateExited" for t in _TYPES}
 
 
 class DefinitionError(Exception):
@@ -150,6 +153,8 @@ class Executor:
         self.role_arn = role_arn or f"arn:aws:iam::{account}:role/pyawssfn-local"
         self.history_limit = history_limit
         self.keep_history = keep_history
+        self.context_reads = {}  # JSONPath templates of the definition -> whether they read $$ (dataflow.py)
+        self.templates = {}  # (JSONata template, field) -> its compiled form (dataflow.jsonata_field)
 
     def run(self, input_value=None, name: str = "exec-1", *, start_time=None, input_text: str | None = None,
             _parent=None) -> Execution:
@@ -198,6 +203,8 @@ class Run:
         # in place): without it every Map item converted the whole execution input again.
         self.jsonata_cache = {} if parent is None else parent.jsonata_cache
         self.size_cache = {} if parent is None else parent.size_cache
+        clock = self.clock
+        self.now_ms = lambda: int(clock.now().timestamp() * 1000)  # what $now()/$millis() read
         timeout = executor.definition.get("TimeoutSeconds")
         # A Standard execution runs for at most a year, an Express one five minutes: past that AWS times it out
         # like its own TimeoutSeconds.
@@ -318,15 +325,17 @@ def run_machine(run: Run, machine: dict, input_value, input_text: str, *, variab
     name = machine["StartAt"]
     history = run.history
     stats = run.stats
+    states = frame.states
+    deadline = run.deadline
     while True:
-        state = frame.states.get(name)
+        state = states.get(name)
         stype = state.get("Type") if isinstance(state, dict) else None
         if stype not in HANDLERS:  # only reachable with validate=False
             raise StatesError("States.Runtime", f"The state machine has no runnable state {name!r} "
                               f"(type {stype!r}); validate the definition to see every problem.")
-        if run.deadline is not None and run.clock.now() >= run.deadline:
+        if deadline is not None and run.clock.now() >= deadline:
             raise ExecutionTimedOut()
-        entered_id = history.add(f"{stype}StateEntered", {
+        entered_id = history.add(_ENTERED[stype], {
             "input": input_text, "inputDetails": {"truncated": False}, "name": name})
         stats["states_entered"] += 1
         stats["state_transitions"] += 1
@@ -390,7 +399,7 @@ class StateExec:
             texts = {k: dumps(v) for k, v in self.assigned.items()}
             self.frame.assign(self.name, self.assigned, texts)
             details = {"assignedVariables": texts, "assignedVariablesDetails": {"truncated": False}, **details}
-        self.run.history.add(f"{self.state['Type']}StateExited", details)
+        self.run.history.add(_EXITED[self.state["Type"]], details)
         return next_name, output, text
 
     def next_of(self, where: dict | None = None):

@@ -17,6 +17,17 @@ def _details_key(event_type: str) -> str:
     return event_type[0].lower() + event_type[1:] + "EventDetails"
 
 
+class _DetailsKeys(dict):
+    """event type -> its details field name, worked out once per type (add runs for every event)."""
+
+    def __missing__(self, event_type: str) -> str:
+        key = self[event_type] = _details_key(event_type)
+        return key
+
+
+_DETAILS_KEYS = _DetailsKeys()
+
+
 class History:
     def __init__(self, clock, limit: int | None = HISTORY_LIMIT_EVENTS, keep: bool = True):
         self.clock = clock
@@ -38,26 +49,20 @@ class History:
         past bookkeeping events (the event after MapIterationSucceeded links to the iteration's last event)."""
         n = self.count + 1
         # AWS: once 24,999 events exist, event 25,000 must end the execution, or the execution fails.
-        if self.limit is not None and n >= self.limit and event_type not in _CLOSING:
-            raise HistoryLimitExceeded(self.limit)
-        event = {
-            "id": n,
-            "previousEventId": self._previous(n) if previous is None else previous,
-            "timestamp": self.clock.now(),
-            "type": event_type,
-        }
-        if details is not None:
-            event[_details_key(event_type)] = details
+        limit = self.limit
+        if limit is not None and n >= limit and event_type not in _CLOSING:
+            raise HistoryLimitExceeded(limit)
+        if self.keep:
+            if previous is None:
+                # AWS links the first event after ExecutionStarted to event 0
+                previous = 0 if n == 2 else (self.link if self.link is not None else n - 1)
+            event = {"id": n, "previousEventId": previous, "timestamp": self.clock.now(), "type": event_type}
+            if details is not None:
+                event[_DETAILS_KEYS[event_type]] = details
+            self.events.append(event)
         self.count = n
         self.link = link
-        if self.keep:
-            self.events.append(event)
         return n
-
-    def _previous(self, n: int) -> int:
-        if n == 2:  # AWS links the first event after ExecutionStarted to event 0
-            return 0
-        return self.link if self.link is not None else n - 1
 
     # Helpers for the recurring detail shapes.
     @staticmethod

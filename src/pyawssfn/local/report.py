@@ -73,6 +73,14 @@ def _loads(text: Any) -> Any:
 class _Style:
     verbose: bool = False
     source_map: dict[str, int] = field(default_factory=dict)
+    source_file: str | None = None  # the workflow's file, as the user named it
+
+    def where(self, state: str) -> str | None:
+        """``file:line`` of the Python a state was compiled from (``line N`` when the file is not known)."""
+        line = self.source_map.get(state)
+        if line is None:
+            return None
+        return f"{self.source_file}:{line}" if self.source_file else f"line {line}"
 
     def value(self, value: Any, raw: bool = False) -> str:
         """JSON text of ``value`` (``raw``: a string as it is), cut to one short line unless verbose."""
@@ -208,13 +216,34 @@ _EXPRESSION_FAILED = re.compile(r"specified for the field '([^']+)' threw an err
 
 def _expression_failure(cause: str, state: str, style: _Style) -> str | None:
     """A failing JSONata expression's cause, read as the Python it came from: the Python error (the compiled
-    expression raises Python's message) and where; the generated JSONata only with --verbose."""
+    expression raises Python's message) and where (the state's file:line, kept for the summary's ``at:`` line); the
+    generated JSONata only with --verbose."""
     m = _EXPRESSION_FAILED.search(cause)
-    if m is None or style.verbose:
+    if m is None:
         return None
-    line = style.source_map.get(state)
-    where = f"{m.group(1)} of {state}" + (f", compiled from line {line}" if line is not None else "")
-    return f"{m.group(2).strip()} [{where}]"
+    python = style.where(state)
+    if style.verbose:
+        return None
+    return f"{m.group(2).strip()} [{m.group(1)} of {state}" + (f", {python}]" if python is not None else "]")
+
+
+def failure_location(execution, source_map: dict[str, int], source_file: str | None = None) -> str | None:
+    """Where the Python of a failed execution's error is, when a JSONata expression raised it: ``FILE:LINE (the
+    FIELD of state NAME)`` of the state whose expression failed (the cause itself stays as AWS words it)."""
+    cause = execution.cause
+    m = _EXPRESSION_FAILED.search(cause) if isinstance(cause, str) else None
+    if m is None:
+        return None
+    state = None
+    for event in execution.history:
+        if event["type"].endswith("StateEntered"):
+            state = _details(event).get("name")
+        elif _details(event).get("cause") == cause and state is not None:
+            break
+    if state is None:
+        return None
+    python = _Style(source_map=source_map, source_file=source_file).where(state)
+    return f"{python or '(no Python line)'} (the {m.group(1)} of state {state})"
 
 
 def _note_line(note, style: _Style) -> str:
@@ -230,10 +259,13 @@ def _note_line(note, style: _Style) -> str:
     return f"{what} [red]→ {escape(note['state'])} failed[/red]"
 
 
-def render_timeline(execution, console, source_map: dict[str, int] | None = None, verbose: bool = False) -> None:
+def render_timeline(execution, console, source_map: dict[str, int] | None = None, verbose: bool = False,
+                    source_file: str | None = None) -> None:
     """Print each state entered with its virtual time and Python line, what it did (step calls with arguments and
-    results, assignments, waits, errors and retries), Map items and Parallel branches indented, and the result."""
-    timeline = _Timeline(execution, console, _Style(verbose, dict(source_map or {})))
+    results, assignments, waits, errors and retries), Map items and Parallel branches indented, and the result; a
+    failure's cause is AWS's, followed by the file:line of the state whose expression failed (``source_file``)."""
+    style = _Style(verbose, dict(source_map or {}), source_file)
+    timeline = _Timeline(execution, console, style)
     for event in execution.history:
         timeline.event(event)
     stats = execution.stats
@@ -248,3 +280,6 @@ def render_timeline(execution, console, source_map: dict[str, int] | None = None
             console.print(f"[red]error:[/red] {escape(execution.error)}")
         if execution.cause is not None:
             console.print(f"[red]cause:[/red] {escape(execution.cause)}", highlight=False)
+            where = failure_location(execution, style.source_map, source_file)
+            if where is not None:
+                console.print(f"[red]at:[/red] {escape(where)}", highlight=False)

@@ -22,8 +22,8 @@ import tomllib
 
 import pyawssfn
 
-RUNTIME_FILES = ("__init__.py", "_dispatch.py", "_predicates.py", "_integrations.py", "_item_io.py",
-                 "semantics/__init__.py", "semantics/wildcard.py")
+RUNTIME_FILES = ("__init__.py", "_api_names.py", "_dispatch.py", "_predicates.py", "_integrations.py", "_item_io.py",
+                 "_step_context.py", "_step_types.py", "semantics/__init__.py", "semantics/wildcard.py")
 # What the Lambda Python runtime itself provides (besides the standard library).
 LAMBDA_RUNTIME_MODULES = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six",
                                     "awslambdaric", "pyawssfn"})

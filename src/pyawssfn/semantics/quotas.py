@@ -39,7 +39,11 @@ DATA_LIMIT_EXCEEDED = "States.DataLimitExceeded"
 
 def dumps(value) -> str:
     """The compact JSON AWS writes for state inputs, outputs and variable values."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return _COMPACT(value)
+
+
+# json.dumps with these options builds a new encoder on every call; the executor calls it for every state.
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
 
 
 def utf8_size(text: str) -> int:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 
 from pyawssfn.compiler.expressions.core import (
-    J, NUMERIC, _OPNAME, _Refused, _err, _is_int, _number_literal, _paren, int_literal,
+    J, NUMERIC, _OPNAME, _Refused, _err, _is_int, _number_literal, _paren, either, int_literal,
 )
+from pyawssfn.compiler.expressions import rewrites
 from pyawssfn.compiler.expressions.statements import INPLACE
 
 
@@ -15,12 +16,19 @@ class ArithmeticMixin:
 
     def _tr_BinOp(self, node: ast.BinOp) -> J:
         left, right = self._tr(node.left), self._tr(node.right)
+        if isinstance(node.op, ast.Add):
+            self._check_tuple_concat(node, left, right)
         if getattr(node, INPLACE, False) and isinstance(node.op, ast.Add) and left.type in (None, "list"):
             if "bool" in (left.type, right.type):
                 self._check_binop_types(node, left, right)
             return self.iadd_code(left, right)
         self._check_binop_types(node, left, right)
-        return self.binop_code(node.op, left, right)
+        result = self.binop_code(node.op, left, right)
+        if isinstance(node.op, (ast.Add, ast.Mult)) and not {left.type, right.type} & {"int", "float", "str"}:
+            # tuple + tuple and tuple * n are tuples, list + list a list; the items are both sides' items
+            seqs = [e for e in (left, right) if e.type != "int"] if isinstance(node.op, ast.Mult) else [left, right]
+            return either(result.code, result.type, *seqs)
+        return result
 
     def iadd_code(self, left: J, right: J) -> J:
         """`x += v`: a list is extended with any iterable's items (a str's characters, a dict's keys), as
@@ -43,11 +51,23 @@ class ArithmeticMixin:
             f'$type({a}) = "array" ? ({extend_with(a, b)}) : '
             + self.binop_code(ast.Add(), J(a, None), J(b, right.type)).code)), None)
 
+    def _check_tuple_concat(self, node: ast.BinOp, left: J, right: J) -> None:
+        """A tuple concatenates only with a tuple (TypeError in Python), which the machine, holding both as arrays,
+        cannot tell: refuse what may mix them. `xs += t` extends a list with a tuple's items, as Python does."""
+        inplace_list = getattr(node, INPLACE, False) and left.tup is False
+        if inplace_list or left.tup is right.tup is False:
+            return
+        sequence = {None, "list"}
+        if left.tup == right.tup is True or left.type not in sequence or right.type not in sequence:
+            return
+        self._refuse(node, "this concatenates a tuple with what may be a list (TypeError in Python: a tuple "
+                           "concatenates only with a tuple)", "convert one side: tuple(a) + b, or list(a) + b")
+
     def _check_binop_types(self, node: ast.BinOp, left: J, right: J) -> None:
         known = {left.type, right.type} - {None}
         if isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor, ast.LShift, ast.RShift, ast.MatMult)):
             self._refuse(node, f"operator {_OPNAME[type(node.op)]} is not supported in a workflow expression",
-                         "move this computation into a step function")
+                         rewrites.OPERATORS[_OPNAME[type(node.op)]])
         if isinstance(node.op, ast.Mod) and left.type == "str":
             self._refuse(node, "printf-style formatting with % is not supported", "use an f-string")
         if "bool" in known:
@@ -72,26 +92,7 @@ class ArithmeticMixin:
         float_op = "float" in (lt, rt)
         num_type = "int" if lt == rt == "int" else ("float" if both_num or float_op else None)
         if isinstance(op, ast.Add):
-            if both_num:
-                return J(f"{left.code} + {right.code}", num_type)
-            if lt == rt == "str":
-                return J(f"{left.code} & {right.code}", "str")
-            if lt == rt == "list":
-                return J(f"$append({left.code}, {right.code})", "list")
-            if lt in NUMERIC or rt in NUMERIC:
-                # JSONata's + fails on a non-number, as Python's does on a number and a str or list.
-                return J(f"{left.code} + {right.code}", num_type if float_op else (lt if lt == rt else None))
-            for known, jt, join in (("str", "string", "{a} & {b}"), ("list", "array", "$append({a}, {b})")):
-                if known in (lt, rt):
-                    other_first = rt == known
-                    return J(self._let([left, right], lambda a, b, jt=jt, join=join, of=other_first: (
-                        f'$type({a if of else b}) = "{jt}" ? {join.format(a=a, b=b)} : '
-                        f'{_err("TypeError: can only concatenate " + known + " to " + known)}')), known)
-            return J(self._let([left, right], lambda a, b: (
-                f'$type({a}) = "number" and $type({b}) = "number" ? {a} + {b} : '
-                f'$type({a}) = "string" and $type({b}) = "string" ? {a} & {b} : '
-                f'$type({a}) = "array" and $type({b}) = "array" ? $append({a}, {b}) : '
-                f'{_err("TypeError: unsupported operand type(s) for +")}')), lt if lt == rt else None)
+            return self._add_code(left, right, num_type)
         if isinstance(op, ast.Sub):
             return J(f"{left.code} - {right.code}", num_type)
         if isinstance(op, ast.Mult):
@@ -103,28 +104,8 @@ class ArithmeticMixin:
                 return J(f"{left.code} / {right.code}", "float")
             return J(self._let([left, right], lambda a, b: (
                 f"{b} = 0 ? {_err('ZeroDivisionError: division by zero')} : {a} / {b}")), "float")
-        lit = _number_literal(right.code)
-        zero_guard = "" if lit else f"{{b}} = 0 ? {_err('ZeroDivisionError: integer division or modulo by zero')} : "
-        if isinstance(op, ast.FloorDiv):
-            if lt == rt == "int":
-                return J(self._let([left, right], lambda a, b: (
-                    zero_guard.format(b=b) + f"$floor({a} / {b})")), num_type)
-            # CPython's float floor division: from fmod, so that 1 // 0.1 is 9.0 as in Python, not floor(10.0).
-            m, d, f = self._fresh(), self._fresh(), self._fresh()
-            return J(self._let([left, right], lambda a, b: zero_guard.format(b=b) + (
-                f"( {m} := {a} % {b}; {d} := ({a} - {m}) / {b}; "
-                f"{d} := {m} != 0 and ({b} < 0) != ({m} < 0) ? {d} - 1 : {d}; "
-                f"{f} := $floor({d}); {d} - {f} > 0.5 ? {f} + 1 : {f} )")), num_type)
-        if isinstance(op, ast.Mod):
-            # JSONata's % takes the sign of the dividend (JavaScript); Python's takes the divisor's.
-            m = self._fresh()
-            if lit:
-                fix = f"{m} < 0" if lit > 0 else f"{m} > 0"
-                return J(self._let([left], lambda a: (
-                    f"( {m} := {a} % {right.code}; {fix} ? {m} + {right.code} : {m} )")), num_type)
-            return J(self._let([left, right], lambda a, b: (
-                zero_guard.format(b=b) +
-                f"( {m} := {a} % {b}; {m} != 0 and ({m} < 0) != ({b} < 0) ? {m} + {b} : {m} )")), num_type)
+        if isinstance(op, (ast.FloorDiv, ast.Mod)):
+            return self._floor_mod_code(op, left, right, num_type)
         if isinstance(op, ast.Pow):
             if rt == "int" and right.code.isdigit():
                 return J(f"$power({left.code}, {right.code})", lt if lt in NUMERIC else None)
@@ -133,6 +114,53 @@ class ArithmeticMixin:
                 f"{_err('ZeroDivisionError: 0.0 cannot be raised to a negative power')} : $power({a}, {b})")),
                 None)
         raise _Refused()
+
+    def _add_code(self, left: J, right: J, num_type: str | None) -> J:
+        """a + b: numbers add, strings join (&), lists append; a type test at run time where a type is unknown."""
+        lt, rt = left.type, right.type
+        if lt in NUMERIC and rt in NUMERIC:
+            return J(f"{left.code} + {right.code}", num_type)
+        if lt == rt == "str":
+            return J(f"{left.code} & {right.code}", "str")
+        if lt == rt == "list":
+            return J(f"$append({left.code}, {right.code})", "list")
+        if lt in NUMERIC or rt in NUMERIC:
+            # JSONata's + fails on a non-number, as Python's does on a number and a str or list.
+            return J(f"{left.code} + {right.code}", num_type if "float" in (lt, rt) else (lt if lt == rt else None))
+        for known, jt, join in (("str", "string", "{a} & {b}"), ("list", "array", "$append({a}, {b})")):
+            if known in (lt, rt):
+                other_first = rt == known
+                return J(self._let([left, right], lambda a, b, jt=jt, join=join, of=other_first: (
+                    f'$type({a if of else b}) = "{jt}" ? {join.format(a=a, b=b)} : '
+                    f'{_err("TypeError: can only concatenate " + known + " to " + known)}')), known)
+        return J(self._let([left, right], lambda a, b: (
+            f'$type({a}) = "number" and $type({b}) = "number" ? {a} + {b} : '
+            f'$type({a}) = "string" and $type({b}) = "string" ? {a} & {b} : '
+            f'$type({a}) = "array" and $type({b}) = "array" ? $append({a}, {b}) : '
+            f'{_err("TypeError: unsupported operand type(s) for +")}')), lt if lt == rt else None)
+
+    def _floor_mod_code(self, op: ast.operator, left: J, right: J, num_type: str | None) -> J:
+        """a // b and a % b with Python's signs (JSONata's % takes the dividend's sign, Python's the divisor's)."""
+        lit = _number_literal(right.code)
+        zero_guard = "" if lit else f"{{b}} = 0 ? {_err('ZeroDivisionError: integer division or modulo by zero')} : "
+        if isinstance(op, ast.FloorDiv):
+            if left.type == right.type == "int":
+                return J(self._let([left, right], lambda a, b: (
+                    zero_guard.format(b=b) + f"$floor({a} / {b})")), num_type)
+            # CPython's float floor division: from fmod, so that 1 // 0.1 is 9.0 as in Python, not floor(10.0).
+            m, d, f = self._fresh(), self._fresh(), self._fresh()
+            return J(self._let([left, right], lambda a, b: zero_guard.format(b=b) + (
+                f"( {m} := {a} % {b}; {d} := ({a} - {m}) / {b}; "
+                f"{d} := {m} != 0 and ({b} < 0) != ({m} < 0) ? {d} - 1 : {d}; "
+                f"{f} := $floor({d}); {d} - {f} > 0.5 ? {f} + 1 : {f} )")), num_type)
+        m = self._fresh()
+        if lit:
+            fix = f"{m} < 0" if lit > 0 else f"{m} > 0"
+            return J(self._let([left], lambda a: (
+                f"( {m} := {a} % {right.code}; {fix} ? {m} + {right.code} : {m} )")), num_type)
+        return J(self._let([left, right], lambda a, b: (
+            zero_guard.format(b=b) +
+            f"( {m} := {a} % {b}; {m} != 0 and ({m} < 0) != ({b} < 0) ? {m} + {b} : {m} )")), num_type)
 
     def _mult(self, left: J, right: J) -> J:
         acc = self._fresh()
@@ -170,7 +198,8 @@ class ArithmeticMixin:
         if isinstance(node.op, ast.Not):
             return J(f"$not({self._truthy(operand)})", "bool")
         if operand.type == "bool" or isinstance(node.op, ast.Invert):
-            self._refuse(node, "this unary operator is not supported here", "move this into a step function")
+            self._refuse(node, "this unary operator is not supported here",
+                         "convert a bool with int(...) first" if operand.type == "bool" else "for an int write -x - 1")
         if isinstance(node.op, ast.USub):
             if operand.atom and not operand.code.startswith("-"):
                 return J(f"-{operand.code}", operand.type if operand.type in NUMERIC else None)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import ast
+import builtins
 
 from pyawssfn.compiler.expressions.core import (
-    _ISINSTANCE, J, NUMERIC, NotConstant, PREDICATE_NAMES, _describe, _err, _is_int, _number_literal, _paren, _q
+    _ISINSTANCE, J, NUMERIC, NotConstant, PREDICATE_NAMES, _describe, _err, _paren, _q,
+    item_of,
 )
+from pyawssfn.compiler.expressions import rewrites
 from pyawssfn.compiler.expressions.text import _round_half_even_exact
 
 
-_KEYWORDS = {("sorted", "reverse"), ("sorted", "key"), ("min", "default"), ("max", "default"), ("round", "ndigits")}
+_KEYWORDS = {("sorted", "reverse"), ("sorted", "key"), ("min", "default"), ("max", "default"), ("min", "key"),
+             ("max", "key"), ("round", "ndigits"), ("enumerate", "start"), ("sum", "start")}
 
 
 _CMP = "$__cmp"
@@ -60,11 +64,18 @@ class CallMixin:
                     if func.id == "dict" and kw.arg is not None:
                         continue
                     if kw.arg is None or (func.id, kw.arg) not in _KEYWORDS:
-                        self._refuse(node, f"{func.id}() with keyword {kw.arg or '**'} is not supported",
-                                     "see docs/expressions.md for the supported forms")
+                        known = sorted(k + "=" for f, k in _KEYWORDS if f == func.id)
+                        self._refuse(node, f"{func.id}() with {f'keyword {kw.arg}=' if kw.arg else '**'} is not "
+                                           "supported in a workflow expression",
+                                     f"{func.id}() takes {', '.join(known)} here" if known else
+                                     "pass the arguments positionally (see docs/expressions.md)")
                 if any(isinstance(a, ast.Starred) for a in node.args):
-                    self._refuse(node, "*args in a builtin call is not supported", "pass the arguments directly")
+                    self._refuse(node, "*args in a builtin call is not supported",
+                                 f"pass the list itself: {func.id}(xs)" if func.id in ("min", "max") else
+                                 "pass the arguments directly")
                 return handler(node)
+            if hasattr(builtins, func.id):
+                self._refuse(node, f"{func.id}() is not translated in a workflow expression", rewrites.builtin(func.id))
         self._refuse(node, f"call to {_describe(func)} cannot be inlined in JSONata",
                      "move this computation into a step function")
 
@@ -151,53 +162,6 @@ class CallMixin:
             return self._iterable(node.args[0])
         return J(self._build_list(node, [("one", self._tr(a)) for a in node.args]), "list")
 
-    def _iterable(self, node: ast.expr) -> J:
-        """A Python iterable as a JSONata array: lists as they are, strings as characters, dicts as their keys."""
-        if isinstance(node, ast.GeneratorExp):
-            return self._comprehension(node)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range" \
-                and not any("range" in sc for sc in self._scopes):
-            return self._range(node)
-        x = self._tr_view_ok(node)
-        if x.type == "list":
-            return x
-        if x.type == "str":
-            return J(f'$split({x.code}, "")', "list")
-        if x.type == "dict":
-            return J(f"[$keys({x.code})]", "list")
-        if x.type is not None:
-            self._refuse(node, f"a {x.type} is not iterable", "iterate over a list, str or dict")
-        return J(self._let([x], lambda v: (
-            f'$type({v}) = "array" ? {v} : $type({v}) = "string" ? $split({v}, "") : '
-            f'$type({v}) = "object" ? [$keys({v})] : {_err("TypeError: object is not iterable")}')), "list")
-
-    def _range(self, node: ast.Call) -> J:
-        """range(...) iterated by a comprehension, sum(), sorted() ...: the list of its integers."""
-        if node.keywords or not 1 <= len(node.args) <= 3 or any(isinstance(a, ast.Starred) for a in node.args):
-            self._refuse(node, "range() takes one to three positional arguments", "write range(n) or range(a, b, s)")
-        args = [self._tr(a) for a in node.args]
-        for a, e in zip(node.args, args):
-            if e.type not in (None, "int"):
-                self._refuse(a, f"range() needs integers, not {e.type}", "convert with int(...)")
-        if len(args) == 3 and _number_literal(args[2].code) == 0:
-            self._refuse(node.args[2], "range() arg 3 must not be zero", "use a non-zero step")
-
-        def build(*vs: str) -> str:
-            checks = "".join(
-                f"$not({_is_int(v)}) ? {_err('TypeError: range() needs integers')} : "
-                for v, e in zip(vs, args) if e.type != "int")
-            if len(vs) == 1:
-                return f"{checks}[0..{vs[0]} - 1]"
-            if len(vs) == 2:
-                return f"{checks}[{vs[0]}..{vs[1]} - 1]"
-            a, b, st = vs
-            n, i = self._fresh(), self._fresh()
-            return (f"{checks}{st} = 0 ? {_err('ValueError: range() arg 3 must not be zero')} : "
-                    f"( {n} := {st} > 0 ? $ceil(({b} - {a}) / {st}) : $ceil(({a} - {b}) / -{st}); "
-                    f"{n} > 0 ? [$map([0..{n} - 1], function({i}) {{ {a} + {i} * {st} }})] : [] )")
-
-        return J(self._let(args, build), "list")
-
     def _extreme(self, node: ast.Call, last: bool) -> J:
         if not node.args:
             self._refuse(node, f"{_describe(node.func)}() needs arguments", "pass a list or several values")
@@ -207,10 +171,56 @@ class CallMixin:
         default = self._kw(node, "default")
         empty = self._tr(default).code if default is not None else _err(
             f"ValueError: {_describe(node.func)}() arg is an empty sequence")
+        key = self._kw(node, "key")
+        if key is not None:
+            return item_of(xs, self._let([xs], lambda v: (
+                f"$count({v}) = 0 ? {empty} : {self._first_extreme(v, key, xs, last)}")))
         # $sort orders numbers or strings and fails on mixtures, as Python's comparisons do.
         pick = "[-1]" if last else "[0]"
-        return J(self._let([xs], lambda v: (
+        return item_of(xs, self._let([xs], lambda v: (
             f"$count({v}) = 0 ? {empty} : $count({v}) = 1 ? {v}[0] : ({_py_sort(v)}){pick}")))
+
+    def _key_lambda(self, key: ast.expr, xs: J, *names: str) -> list[J]:
+        """The body of key=lambda x: ... translated once per name bound to its parameter."""
+        if not (isinstance(key, ast.Lambda) and len(key.args.args) == 1 and not key.args.defaults
+                and not key.args.vararg and not key.args.kwarg and not key.args.kwonlyargs):
+            self._refuse(key, "key= must be a one-argument lambda or one of len, abs, str, int, float, bool, round",
+                         'write key=lambda x: x["field"]')
+        param = key.args.args[0].arg
+        out = []
+        for n in names:
+            self._scopes.append({param: item_of(xs, n)})
+            try:
+                out.append(self._tr(key.body))
+            finally:
+                self._scopes.pop()
+        return out
+
+    def _builtin_key(self, key: ast.expr) -> ast.expr:
+        """key=len (a builtin the translator knows, taking one argument) as key=lambda x: len(x)."""
+        if isinstance(key, ast.Name) and key.id in ("len", "abs", "str", "int", "float", "bool", "round") \
+                and not any(key.id in sc for sc in self._scopes):
+            arg = ast.arg(arg="__pyawssfn_key")
+            key = ast.copy_location(ast.Lambda(args=ast.arguments(posonlyargs=[], args=[arg], kwonlyargs=[],
+                                                                  kw_defaults=[], defaults=[]),
+                                               body=ast.Call(func=key, args=[ast.Name(id=arg.arg, ctx=ast.Load())],
+                                                             keywords=[])), key)
+            ast.fix_missing_locations(key)
+        return key
+
+    def _first_extreme(self, v: str, key: ast.expr, xs: J, last: bool) -> str:
+        """min/max(..., key=f): the first item whose key is smallest (largest), as Python's min and max return."""
+        best, x = self._fresh(), self._fresh()
+        kb, kx = self._key_lambda(self._builtin_key(key), xs, best, x)
+        better = ">" if last else "<"
+        if kx.type in ("int", "float", "str"):
+            test = f"{_paren(kx.code)} {better} {_paren(kb.code)}"
+        elif kx.type == "bool":
+            test = f"({_paren(kx.code)} ? 1 : 0) {better} ({_paren(kb.code)} ? 1 : 0)"
+        else:  # keys may be lists, or numbers and booleans mixed: compare as Python does
+            test = f"{_CMP}({kx.code}, {kb.code}) {better} 0"
+        code = f"$reduce({v}, function({best}, {x}) {{ {test} ? {x} : {best} }})"
+        return f"( {_CMP} := {_cmp_fn()}; {code} )" if _CMP in test else code
 
     def _builtin_min(self, node: ast.Call) -> J:
         return self._extreme(node, False)
@@ -219,12 +229,13 @@ class CallMixin:
         return self._extreme(node, True)
 
     def _builtin_sum(self, node: ast.Call) -> J:
-        if len(node.args) not in (1, 2):
+        start_node = node.args[1] if len(node.args) == 2 else self._kw(node, "start")
+        if len(node.args) not in (1, 2) or (len(node.args) == 2 and node.keywords):
             self._refuse(node, "sum() takes an iterable and an optional start", "sum(xs) or sum(xs, start)")
         xs = self._iterable(node.args[0])
         total = J(f"$sum({xs.code})")
-        if len(node.args) == 2:
-            start = self._tr(node.args[1])
+        if start_node is not None:
+            start = self._tr(start_node)
             return J(f"{_paren(start.code)} + {total.code}")
         return total
 
@@ -266,16 +277,8 @@ class CallMixin:
             def sort(v: str) -> str:
                 return f"$count({v}) <= 1 ? {v} : {_py_sort(v)}"
         else:
-            if not (isinstance(key, ast.Lambda) and len(key.args.args) == 1 and not key.args.defaults):
-                self._refuse(key, "key= must be a one-argument lambda with a pure body",
-                             "write key=lambda x: x[\"field\"], or sort in a step function")
             a, b = self._fresh(), self._fresh()
-            param = key.args.args[0].arg
-            self._scopes.append({param: a})
-            ka = self._tr(key.body)
-            self._scopes[-1] = {param: b}
-            kb = self._tr(key.body)
-            self._scopes.pop()
+            ka, kb = self._key_lambda(self._builtin_key(key), xs, a, b)
             if ka.type in ("int", "float", "str"):
                 after = f"{_paren(ka.code)} > {_paren(kb.code)}"
             else:  # keys may be lists ([r["a"], r["b"]]): compare as Python does
@@ -293,12 +296,13 @@ class CallMixin:
                              lambda v: f"$count({v}) <= 1 ? {v} : $reverse({_paren(sort(v))})")
         else:
             code = self._let([xs], sort)
-        return J(code, "list")
+        return J(code, "list", False, xs.items_tup)
 
     def _builtin_list(self, node: ast.Call) -> J:
         if not node.args:
-            return J("[]", "list")
-        return self._iterable(node.args[0]) if len(node.args) == 1 else self._args(node, 0, 1)[0]
+            return J("[]", "list", node.func.id == "tuple")
+        xs = self._iterable(node.args[0]) if len(node.args) == 1 else self._args(node, 0, 1)[0]
+        return J(xs.code, "list", node.func.id == "tuple", xs.items_tup)
 
     _builtin_tuple = _builtin_list
 
@@ -308,7 +312,7 @@ class CallMixin:
             self._refuse(node, "dict() takes at most one positional argument", "dict(d) or dict(k=v)")
         parts: list[str] = []
         if node.args:
-            src = self._tr_view_ok(node.args[0])
+            src = self._iterable(node.args[0]) if self._iterator_call(node.args[0]) else self._tr_view_ok(node.args[0])
             acc, p = self._fresh(), self._fresh()
             def from_pairs(v: str) -> str:
                 # A two-character string is a pair too, as in Python: dict(["ab"]) == {"a": "b"}.
@@ -362,6 +366,16 @@ class CallMixin:
                 self._refuse(n, f"isinstance() with {_describe(n)} is not supported",
                              "use int, float, str, bool, list, dict, tuple or type(None)")
         names_ok = [n.id if isinstance(n, ast.Name) else "NoneType" for n in names]
+        if ("tuple" in names_ok) != ("list" in names_ok) and x.type in (None, "list"):
+            # Python tells a tuple from a list; the machine holds both as an array: decided by what is known of x.
+            if x.tup is None:
+                self._refuse(node, f"{_describe(node.args[0])} may be a tuple or a list here, which the machine "
+                                   "does not tell apart", "test isinstance(x, (list, tuple))")
+            if x.type == "list" or x.tup:
+                verdict = "true" if ("tuple" in names_ok) == bool(x.tup) else "false"
+                return J(verdict if x.atom else f"( {x.code}; {verdict} )", "bool")
+            # unknown type, not a tuple: an array is a list
+            tests = [(lambda v: "false") if n == "tuple" else t for n, t in zip(names_ok, tests)]
         if x.type is not None:
             # Known statically (a float stays a float even when its value is whole, as in Python).
             pytypes = {"int": {"int"}, "float": {"float"}, "str": {"str"}, "bool": {"bool", "int"},

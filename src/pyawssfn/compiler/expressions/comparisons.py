@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from pyawssfn import _wildcard_pattern
-from pyawssfn.compiler.expressions.core import J, NUMERIC, NotConstant, _RFC3339, _block, _err, _paren
+from pyawssfn.compiler.expressions.core import J, NUMERIC, NotConstant, _RFC3339, _block, _err, _paren, either, item_of
 
 
 _PRED_OPS = {"LessThanEquals": "<=", "GreaterThanEquals": ">=", "LessThan": "<", "GreaterThan": ">", "Equals": "="}
@@ -41,18 +41,23 @@ class ComparisonMixin:
                     return f"{_paren(t)} ? {_paren(rest.code)} : {v}"
                 return f"{_paren(t)} ? {v} : {_paren(rest.code)}"
 
-            result = J(self._let([p], body), p.type if p.type == rest.type else None)
+            result = either(self._let([p], body), p.type if p.type == rest.type else None, p, rest)
         return result
 
     def _tr_IfExp(self, node: ast.IfExp) -> J:
         test = self._truthy(self._tr(node.test))
         body, orelse = self._tr(node.body), self._tr(node.orelse)
-        return J(f"({_paren(test)} ? {_paren(body.code)} : {_paren(orelse.code)})",
-                 body.type if body.type == orelse.type else None)
+        return either(f"({_paren(test)} ? {_paren(body.code)} : {_paren(orelse.code)})",
+                      body.type if body.type == orelse.type else None, body, orelse)
 
     def _tr_Compare(self, node: ast.Compare) -> J:
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            shown = self._in_display(node)
+            if shown is not None:
+                return shown
         operands = [self._tr(node.left)] + [
-            self._tr_view_ok(c) if isinstance(op, (ast.In, ast.NotIn)) else self._tr(c)
+            (self._iterable(c) if self._iterator_call(c) else self._tr_view_ok(c))  # x in zip(a, b) iterates it
+            if isinstance(op, (ast.In, ast.NotIn)) else self._tr(c)
             for op, c in zip(node.ops, node.comparators)
         ]
         if len(operands) == 2:
@@ -62,6 +67,25 @@ class ComparisonMixin:
             return J("(" + " and ".join(_paren(t) for t in tests) + ")", "bool")
         # A computed middle operand is evaluated once, and only if the comparisons before it hold.
         return J(self._chain(node, operands), "bool")
+
+    def _in_display(self, node: ast.Compare) -> J | None:
+        """`x in (a, b, ...)` over a display whose items are tuples and lists mixed: x == a or x == b ..., each
+        item compared as what it is (every item is evaluated first, as Python builds the display first)."""
+        display = node.comparators[0]
+        if not isinstance(display, (ast.List, ast.Tuple, ast.Set)) or any(
+                isinstance(e, ast.Starred) for e in display.elts) or not 0 < len(display.elts) <= 16:
+            return None
+        items = [self._tr(e) for e in display.elts]
+        if len({e.tup for e in items}) == 1 and None not in {e.tup for e in items}:
+            return None  # one shape: the array membership test is faithful
+        x = self._tr(node.left)
+
+        def test(v: str, *es: str) -> str:
+            eqs = [self._eq(J(v, x.type, x.tup, x.items_tup), J(e, j.type, j.tup, j.items_tup), "=", node)
+                   for e, j in zip(es, items)]
+            found = "(" + " or ".join(_paren(q) for q in eqs) + ")"
+            return found if isinstance(node.ops[0], ast.In) else f"$not({found})"
+        return J(self._let([x] + items, test), "bool")
 
     def _chain(self, node: ast.Compare, operands: list[J]) -> str:
         # a < b < c with b, c computed: ( $b := B; a < $b ? ( $c := C; $b < $c ) : false )
@@ -84,12 +108,13 @@ class ComparisonMixin:
             other = a if b.type == "none" else b
             return f"{_paren(other.code)} {'=' if isinstance(op, ast.Is) else '!='} null"
         if isinstance(op, (ast.Eq, ast.NotEq)):
-            eq = self._eq(a, b, "=" if isinstance(op, ast.Eq) else "!=")
-            return eq
+            return self._eq(a, b, "=" if isinstance(op, ast.Eq) else "!=", node)
         if isinstance(op, (ast.In, ast.NotIn)):
             t = self._contains(node, b, a)
             return t if isinstance(op, ast.In) else f"$not({t})"
         sym = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}[type(op)]
+        if a.type == b.type == "list":
+            return self._order_lists(node, a, b, sym)
         if a.type and b.type and not (
             (a.type in NUMERIC and b.type in NUMERIC) or a.type == b.type == "str"
         ):
@@ -99,9 +124,26 @@ class ComparisonMixin:
         # mixed types (ordering of lists and of booleans is the documented gap).
         return f"{_paren(a.code)} {sym} {_paren(b.code)}"
 
-    def _eq(self, a: J, b: J, sym: str = "=") -> str:
+    def _order_lists(self, node: ast.AST, a: J, b: J, sym: str) -> str:
+        """[1, 2] < [1, 3]: Python's lexicographic order (the comparator sorted() uses); a tuple against a list
+        raises TypeError in Python."""
+        from pyawssfn.compiler.expressions.calls import _CMP, _cmp_fn
+        if a.tup is None or b.tup is None or a.tup != b.tup:
+            self._refuse(node, "ordering a tuple against what may be a list (TypeError in Python)",
+                         "convert both sides with list(...)")
+        return f"( {_CMP} := {_cmp_fn()}; {_CMP}({a.code}, {b.code}) {sym} 0 )"
+
+    def _eq(self, a: J, b: J, sym: str = "=", node: ast.AST | None = None) -> str:
         # JSONata's = is deep equality (dict key order ignored, 1 = 1.0); it differs from Python only in that
-        # True == 1 and False == 0 in Python. Normalise booleans at the top level when one side may be numeric.
+        # True == 1 and False == 0 in Python, and that a tuple never equals a list. Normalise booleans at the top
+        # level when one side may be numeric.
+        decided = self._tuple_eq(a, b, node)
+        if decided is not None:
+            verdict = ("false" if decided is False else "true") if sym == "=" else (
+                "true" if decided is False else "false")
+            effects = [e.code for e in (a, b) if not e.atom]
+            return f"( {'; '.join(effects)}; {verdict} )" if effects else verdict
+
         def may_num(t: str | None) -> bool:
             return t is None or t in NUMERIC
 
@@ -128,14 +170,39 @@ class ComparisonMixin:
             return self._let([a2, b2], lambda x, y: f"{nv(x, a2.type)} {sym} {nv(y, b2.type)}")
         return self._let([a, b], lambda x, y: f"{nv(x, a.type)} {sym} {nv(y, b.type)}")
 
+    def _tuple_eq(self, a: J, b: J, node: ast.AST | None) -> bool | None:
+        """False when Python's == is False because one side is a tuple and the other is not (the machine holds
+        both as arrays); None when JSONata's deep equality decides. Refused where the tuple-ness is not known."""
+        scalar = ("str", "int", "float", "bool", "none", "dict")
+        if a.type in scalar or b.type in scalar:
+            return None  # a scalar or a dict equals no array, tuple or list, on both sides
+        if a.tup is None or b.tup is None:
+            self._tuple_refusal(node, a if a.tup is None else b)
+        if a.tup != b.tup:
+            return False
+        if a.items_tup != b.items_tup or a.items_tup is None:
+            self._tuple_refusal(node, a if a.items_tup is None else b)
+        return None
+
+    def _tuple_refusal(self, node: ast.AST | None, which: J) -> None:
+        self._refuse(node if node is not None else self._node,
+                     "this compares values that may be tuples or lists: Python never finds a tuple equal to a list, "
+                     "and the machine holds both as JSON arrays",
+                     "compare like with like: convert both sides with list(...) (or both with tuple(...))")
+
     def _contains(self, node: ast.AST, container: J, item: J) -> str:
         def in_list(c: str, x: str) -> str:
             e = self._fresh()
-            return f"$exists($filter({c}, function({e}) {{ {self._eq(J(e), J(x, item.type))} }}))"
+            test = self._eq(item_of(container, e), J(x, item.type, item.tup, item.items_tup), "=", node)
+            return f"$exists($filter({c}, function({e}) {{ {test} }}))"
 
         def in_dict(c: str, x: str) -> str:
             if item.type in ("str", "int", "float", "bool", "none"):
                 return f"{x} in $keys({c})"
+            if item.tup:
+                return "false"  # a tuple is hashable, and never one of a JSON object's string keys
+            if item.tup is None:
+                self._tuple_refusal(node, item)
             return (f'$type({x}) in ["array", "object"] ? {_err("TypeError: unhashable type")} : '
                     f"{x} in $keys({c})")
 

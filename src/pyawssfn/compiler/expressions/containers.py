@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 import json
 
+from pyawssfn.compiler.types.model import required_key, value_type
 from pyawssfn.compiler.expressions.core import (
-    J, NotConstant, _JSONATA_WORDS, _PLAIN_KEY, _block, _err, _is_int, _paren, int_literal, single
+    J, NotConstant, _JSONATA_WORDS, _PLAIN_KEY, _block, _err, _is_int, _paren, int_literal, item_of, single
 )
 
 
@@ -20,7 +21,9 @@ class ContainerMixin:
                 items.append(("spread", self._tr(elt.value)))
             else:
                 items.append(("one", self._tr(elt)))
-        return J(self._build_list(node, items), "list")
+        shapes = {e.items_tup if k == "spread" else e.tup for k, e in items}
+        return J(self._build_list(node, items), "list", isinstance(node, ast.Tuple),
+                 shapes.pop() if len(shapes) == 1 else (False if not shapes else None))
 
     _tr_Tuple = _tr_List
 
@@ -91,14 +94,43 @@ class ContainerMixin:
             self._refuse(node, "list and string indexes must be integers", "use an int index")
         if kt in ("float", "list", "dict", "none", "bool") and t in ("list", "str"):
             self._refuse(node, "indexes must be integers", "use an int index")
+        dict_get, list_get, str_get, int_check, lookup = self._getters(key)
+        if t == "dict":  # a key the type requires (a TypedDict's, checked at the step boundary) needs no test
+            name = json.loads(key.code) if kt == "str" and key.atom else None
+            get = lookup if name is not None and required_key(t, name) else dict_get
+            return item_of(container, self._let([container, key], get), value_type(t, name))
+        if t == "list":
+            return item_of(container, self._let([container, key], lambda l, k: int_check(k, list_get(l, k))),
+                           value_type(t))
+        if t == "str":
+            return J(self._let([container, key], lambda s, k: int_check(k, str_get(s, k))), "str")
+        # Unknown container: dispatch at run time.
+        def dispatch(c: str, k: str) -> str:
+            obj = (f'$type({c}) = "object" ? ($type({k}) = "string" ? {dict_get(c, k)} : '
+                   f'$error("KeyError: " & $string({k}))) : ')
+            arr = f'$type({c}) = "array" ? ({int_check(k, list_get(c, k))}) : '
+            st = f'$type({c}) = "string" ? ({int_check(k, str_get(c, k))}) : '
+            bad = _err("TypeError: object is not subscriptable")
+            if kt == "str":
+                return f'$type({c}) != "object" ? {_err("TypeError: indices must be integers")} : {dict_get(c, k)}'
+            if kt == "int":
+                return arr + st + f'$type({c}) = "object" ? {_err(f"KeyError: {k}")} : ' + bad
+            return obj + arr + st + bad
+        return item_of(container, self._let([container, key], dispatch))
+
+    def _getters(self, key: J) -> tuple:
+        """The reads d[k], l[i], s[i] and the integer check of an index, as functions of the bound names."""
+        kt = key.type
         lit_key = key.code if kt == "str" and key.atom else None
+
+        def lookup(d: str, k: str) -> str:
+            name = json.loads(k)
+            return f"{d}.{name}" if _PLAIN_KEY(name) and name not in _JSONATA_WORDS else f"$lookup({d}, {k})"
 
         def dict_get(d: str, k: str) -> str:
             if lit_key:
-                name = json.loads(lit_key)
-                get = f"{d}.{name}" if _PLAIN_KEY(name) and name not in _JSONATA_WORDS else (
-                    f"$lookup({d}, {k})")
-                return f"$exists({get}) ? {get} : {_err(f'KeyError: {name!r}')}"
+                get = lookup(d, k)
+                return f"$exists({get}) ? {get} : {_err(f'KeyError: {json.loads(lit_key)!r}')}"
             return f'$exists($lookup({d}, {k})) ? $lookup({d}, {k}) : $error("KeyError: " & {k})'
 
         lit_int = int_literal(key.code) if kt == "int" else None
@@ -125,26 +157,7 @@ class ContainerMixin:
                 return body
             return f'{_is_int(k)} ? ({body}) : {_err("TypeError: indices must be integers")}'
 
-        if t == "dict":
-            return J(self._let([container, key], dict_get))
-        if t == "list":
-            return J(self._let([container, key], lambda l, k: int_check(k, list_get(l, k))))
-        if t == "str":
-            return J(self._let([container, key], lambda s, k: int_check(k, str_get(s, k))), "str")
-        # Unknown container: dispatch at run time.
-        def dispatch(c: str, k: str) -> str:
-            obj = (f'$type({c}) = "object" ? ($type({k}) = "string" ? {dict_get(c, k)} : '
-                   f'$error("KeyError: " & $string({k}))) : ')
-            arr = f'$type({c}) = "array" ? ({int_check(k, list_get(c, k))}) : '
-            st = f'$type({c}) = "string" ? ({int_check(k, str_get(c, k))}) : '
-            bad = _err("TypeError: object is not subscriptable")
-            if kt == "str":
-                return f'$type({c}) = "object" and {_paren(dict_get(c, k))}' if False else (
-                    f'$type({c}) != "object" ? {_err("TypeError: indices must be integers")} : {dict_get(c, k)}')
-            if kt == "int":
-                return arr + st + f'$type({c}) = "object" ? {_err(f"KeyError: {k}")} : ' + bad
-            return obj + arr + st + bad
-        return J(self._let([container, key], dispatch))
+        return dict_get, list_get, str_get, int_check, lookup
 
     def _slice(self, node: ast.Subscript, container: J, sl: ast.Slice) -> J:
         t = container.type
@@ -156,11 +169,15 @@ class ContainerMixin:
                 step = self.literal_value(sl.step)
             except NotConstant:
                 step = "?"
-            if step not in (1, -1, None) or isinstance(step, bool):
-                self._refuse(sl.step, "slice steps other than 1 and -1 are not supported",
-                             "move this slicing into a step function")
+            if step == 0:
+                self._refuse(sl.step, "slice step cannot be zero (ValueError in Python)", "use a step of 1 or more")
+            if not (isinstance(step, int) and not isinstance(step, bool) and (step >= 1 or step == -1)) \
+                    and step is not None:
+                self._refuse(sl.step, "slice steps other than a positive literal and -1 are not supported",
+                             "reverse, then slice: xs[::-1][::2] holds the items of xs[::-2]")
             if step == -1 and (sl.lower is not None or sl.upper is not None):
-                self._refuse(sl, "a reversed slice with bounds is not supported", "use xs[::-1] on a sub-slice")
+                self._refuse(sl, "a reversed slice with bounds is not supported",
+                             "slice, then reverse: xs[j + 1:i + 1][::-1] holds the items of xs[i:j:-1]")
         bounds = []
         for b in (sl.lower, sl.upper):
             if b is None:
@@ -172,13 +189,23 @@ class ContainerMixin:
             bounds.append(bj)
 
         if step == -1:
-            acc, el = self._fresh(), self._fresh()
+            return self._reversed_copy(container)
+        return self._bounded_slice(container, bounds, step or 1)
 
-            def rev(c: str) -> str:
-                return (f'$type({c}) = "string" ? $join($reverse($split({c}, ""))) : '
-                        f'$type({c}) = "array" ? $reduce({c}, function({acc}, {el}) {{ $append({single(el)}, {acc}) }}, []) : '
-                        f'{_err("TypeError: object is not subscriptable")}')
-            return J(self._let([container], rev), t)
+    def _reversed_copy(self, container: J) -> J:
+        """xs[::-1] and s[::-1]."""
+        acc, el = self._fresh(), self._fresh()
+
+        def rev(c: str) -> str:
+            return (f'$type({c}) = "string" ? $join($reverse($split({c}, ""))) : '
+                    f'$type({c}) = "array" ? $reduce({c}, function({acc}, {el}) {{ $append({single(el)}, {acc}) }}, []) : '
+                    f'{_err("TypeError: object is not subscriptable")}')
+        return J(self._let([container], rev), container.type, container.tup, container.items_tup)
+
+    def _bounded_slice(self, container: J, bounds: list, step: int = 1) -> J:
+        """xs[lo:hi] and s[lo:hi] (every step-th item from lo), the bounds clamped and counted from the end as
+        Python does."""
+        t = container.type
 
         def body(c: str, *bs: str) -> str:
             lo_j, hi_j = bounds
@@ -198,9 +225,17 @@ class ContainerMixin:
                 names.append(w)
             lo, hi = names
             i, acc = self._fresh(), self._fresh()
-            lst = (f"{lo} < {hi} ? $reduce([{lo}..{hi} - 1], function({acc}, {i}) "
-                   f"{{ $append({acc}, {single(c + '[' + i + ']')}) }}, []) : []")
-            sub = f"{lo} < {hi} ? $substring({c}, {lo}, {hi} - {lo}) : \"\""
+            if step == 1:
+                lst = (f"{lo} < {hi} ? $reduce([{lo}..{hi} - 1], function({acc}, {i}) "
+                       f"{{ $append({acc}, {single(c + '[' + i + ']')}) }}, []) : []")
+                sub = f"{lo} < {hi} ? $substring({c}, {lo}, {hi} - {lo}) : \"\""
+            else:  # the indexes lo, lo + step, ... below hi
+                at = f"{lo} + {i} * {step}"
+                count = f"[0..$ceil(({hi} - {lo}) / {step}) - 1]"
+                lst = (f"{lo} < {hi} ? $reduce({count}, function({acc}, {i}) "
+                       f"{{ $append({acc}, {single(c + '[' + at + ']')}) }}, []) : []")
+                sub = (f"{lo} < {hi} ? $reduce({count}, function({acc}, {i}) "
+                       f"{{ {acc} & $substring({c}, {at}, 1) }}, \"\") : \"\"")
             if t == "list":
                 return _block(binds, lst)
             if t == "str":
@@ -209,7 +244,7 @@ class ContainerMixin:
                                  f'{_err("TypeError: object is not subscriptable")}')
 
         parts = [container] + [b for b in bounds if b is not None]
-        return J(self._let(parts, body), t)
+        return J(self._let(parts, body), t, container.tup, container.items_tup)
 
     def _tr_ListComp(self, node: ast.ListComp | ast.GeneratorExp) -> J:
         return self._comprehension(node)
@@ -229,7 +264,7 @@ class ContainerMixin:
                     self._refuse(g, "async comprehensions are not supported", "use a plain comprehension")
                 it = self._iterable(g.iter)
                 p = self._fresh()
-                scope, unpack = self._targets(g.target, p)
+                scope, unpack = self._targets(g.target, p, it)
                 self._scopes.append(scope)
                 pushed += 1
                 conds = [self._truthy(self._tr(c)) for c in g.ifs]
@@ -243,6 +278,7 @@ class ContainerMixin:
                     f'$type({kk}) = "string" ? {{{kk}: {v.code}}} : {_err("TypeError: JSON object keys must be strings")}'))
             else:
                 elt = self._tr(node.elt)
+                items_tup = elt.tup
         finally:
             del self._scopes[len(self._scopes) - pushed:]
         acc = self._fresh()
@@ -263,17 +299,20 @@ class ContainerMixin:
             init = "{}" if is_dict else "[]"
             code = f"$reduce({it.code}, function({acc}, {p}) {{ {_block(unpack, body)} }}, {init})"
         # $reduce over an empty array gives the initial value; over a missing one, undefined.
-        return J(code, "dict" if is_dict else "list")
+        if is_dict:
+            return J(code, "dict", False, v.tup)
+        return J(code, "list", False, items_tup)
 
-    def _targets(self, target: ast.expr, p: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    def _targets(self, target: ast.expr, p: str, it: J) -> tuple[dict[str, J], list[tuple[str, str]]]:
         if isinstance(target, ast.Name):
-            return {target.id: p}, []
+            return {target.id: item_of(it, p)}, []
         if isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
             scope, binds = {}, []
             n = len(target.elts)
+            inner = None if it.items_tup is None else False  # what an unpacked item's parts may be
             for i, e in enumerate(target.elts):
                 v = self._fresh()
-                scope[e.id] = v
+                scope[e.id] = J(v, None, inner, inner)
                 binds.append((v, f'$type({p}) = "array" and $count({p}) = {n} ? {p}[{i}] : '
                                  f'{_err(f"ValueError: expected {n} values to unpack")}'))
             return scope, binds

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from pyawssfn import _api_names
 from pyawssfn.jsonata.parse import single_token, starts_with_named_call
 from pyawssfn.jsonata.printer import plain_name
 
@@ -16,21 +17,25 @@ from pyawssfn.jsonata.printer import plain_name
 MAX_EXACT_INT = 2**53
 
 
+# Set by the frontend on each read of a workflow variable that some assignment gives a tuple (J.tup None).
+MAY_TUPLE = "pyawssfn_may_tuple"
+
+# Set by the frontend on the iterable of each for loop: there an iterator (reversed(), zip(), enumerate()) is
+# consumed as Python consumes it, once, in order.
+ITERATED = "pyawssfn_iterated"
+
+# The builtins that return an iterator, translated only where it is iterated (a for loop, a comprehension, list(),
+# sorted(), ...); elsewhere Python's iterator (not subscriptable, exhausted once read) has no JSON counterpart.
+ITERATORS = frozenset(["reversed", "zip", "enumerate"])
+
+
 NUMERIC = ("int", "float")
 
 
-PREDICATE_NAMES = frozenset(
-    [
-        "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals", "StringGreaterThanEquals",
-        "NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
-        "NumericGreaterThanEquals", "BooleanEquals", "TimestampEquals", "TimestampLessThan",
-        "TimestampGreaterThan", "TimestampLessThanEquals", "TimestampGreaterThanEquals", "IsNull", "IsPresent",
-        "IsNumeric", "IsString", "IsBoolean", "IsTimestamp", "StringMatches",
-    ]
-)
+PREDICATE_NAMES = frozenset(_api_names.PREDICATES)
 
 
-_STATIC_TYPES = frozenset(["int", "float", "str", "bool", "none", "list", "dict"])
+_STATIC_TYPES = frozenset(["int", "float", "str", "bool", "none", "list", "dict", "tuple"])
 
 
 def is_atom(code: str) -> bool:
@@ -57,14 +62,34 @@ class _Refused(Exception):
 
 @dataclass(frozen=True)
 class J:
-    """A translated expression: JSONata code and the Python type it has when known statically."""
+    """A translated expression: JSONata code and the Python type it has when known statically.
+
+    JSON has no tuples: a tuple is an array on the machine, so `tup` says what Python would see, for the operations
+    where a tuple and a list differ (==, in, str(), isinstance): True a tuple, False not one (a list, a scalar, any
+    value read from the input or a step), None either (a variable assigned both). `items_tup` says the same of the
+    items of a list or iterable (those of zip(), enumerate() and d.items() are tuples). Only the translations that
+    can give a tuple (a variable, an item read out of a container, a conditional, + and * of sequences, min/max)
+    say anything else than False."""
 
     code: str
     type: str | None = None
+    tup: bool | None = False
+    items_tup: bool | None = False
 
     @property
     def atom(self) -> bool:
         return is_atom(self.code)
+
+
+def item_of(container: J, code: str, type_: str | None = None) -> J:
+    """An item (or dict value) read out of `container`: its tuple-ness is what the container says of its items."""
+    return J(code, type_, container.items_tup, None if container.items_tup is None else False)
+
+
+def either(code: str, type_: str | None, *parts: J) -> J:
+    """A value that is one of `parts` (a conditional, and/or): tuple-ness known only where they all agree."""
+    tups, items = {p.tup for p in parts}, {p.items_tup for p in parts}
+    return J(code, type_, tups.pop() if len(tups) == 1 else None, items.pop() if len(items) == 1 else None)
 
 
 def _q(text: str) -> str:
@@ -194,7 +219,13 @@ def _static_type(value: Any) -> str:
         return "none"
     if isinstance(value, bool):
         return "bool"
-    return {int: "int", float: "float", str: "str", list: "list", tuple: "list", dict: "dict"}[type(value)]
+    return {int: "int", float: "float", str: "str", list: "list", tuple: "tuple", dict: "dict"}[type(value)]
+
+
+def tuple_shape(value: Any) -> bool | None:
+    """`items_tup` of a constant list or tuple: True when every item is a tuple, False when none is, else None."""
+    kinds = {isinstance(v, tuple) for v in value} if isinstance(value, (list, tuple)) else {False}
+    return kinds.pop() if len(kinds) == 1 else (False if not kinds else None)
 
 
 _OPNAME = {

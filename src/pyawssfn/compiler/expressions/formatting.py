@@ -41,21 +41,26 @@ class FormattingMixin:
             return self._str(value)  # format(x, "") is str(x)
         m = _SPEC.match(spec)
         if not m:
-            self._refuse(node, f"format spec {spec!r} is not supported",
-                         "use one of: .Nf, ,, ,.Nf, d, >N, <N, ^N, 0N (see docs/expressions.md)")
-        fill, align, zero, width, comma, prec, kind = m.group("fill", "align", "zero", "width", "comma", "prec",
-                                                              "kind")
+            self._refuse(node, f"format spec {spec!r} is not supported in a workflow",
+                         "use one of: .Nf, .N%, ,, ,.Nf, d, +, >N, <N, ^N, 0N (see docs/expressions.md), or format "
+                         "the value in a step")
+        fill, align, sign, zero, width, comma, prec, kind = m.group("fill", "align", "sign", "zero", "width",
+                                                                    "comma", "prec", "kind")
         if zero:
             fill, align = fill or "0", align or "="
-        if prec is not None and kind != "f":
-            self._refuse(node, f"format spec {spec!r} is not supported", "use .Nf for decimals")
-        numeric = kind in ("f", "d") or comma or align == "="
+        if prec is not None and kind not in ("f", "%"):
+            self._refuse(node, f"format spec {spec!r} is not supported in a workflow", "use .Nf or .N% for decimals")
+        if sign in ("+", " ") and align == "=":
+            self._refuse(node, f"format spec {spec!r}: a sign with zero padding is not supported in a workflow",
+                         "drop the sign or the zero padding")
+        numeric = kind in ("f", "d", "%") or comma or align == "=" or sign
         w = int(width) if width else 0
         fill = fill or " "
         if numeric:
             if value.type not in (None, "bool") + NUMERIC:
                 self._refuse(node, f"format spec {spec!r} needs a number", "format numbers only")
-            text = self._let([value], lambda x: self._format_number(node, x, kind, comma, prec, value.type))
+            text = self._let([value], lambda x: self._signed(
+                x, sign, value.type, self._format_number(node, x, kind, comma, prec, value.type)))
             return self._let([J(text, "str")], lambda s: _pad(s, w, fill, align or ">")) if w else text
         if kind == "s" or value.type == "str":
             if value.type not in (None, "str"):
@@ -78,6 +83,14 @@ class FormattingMixin:
             _pad(t, w, fill, align) if align else
             f'$type({v}) = "string" ? {_pad(t, w, fill, "<")} : {_pad(t, w, fill, ">")}'))
 
+    def _signed(self, x: str, sign: str | None, t: str | None, text: str) -> str:
+        """The "+" and " " sign options: that character before a number that is not negative."""
+        if sign not in ("+", " "):
+            return text
+        number = f"({x} ? 1 : 0)" if t == "bool" else x if t in NUMERIC else (
+            f'($type({x}) = "boolean" ? ({x} ? 1 : 0) : {x})')
+        return f'({number} >= 0 ? {_q(sign)} : "") & {_paren(text)}'
+
     def _format_number(self, node: ast.AST, x: str, kind: str | None, comma: str | None, prec: str | None,
                        t: str | None) -> str:
         if t == "bool":
@@ -95,17 +108,41 @@ class FormattingMixin:
         if kind == "d":
             check += f'$floor({x}) != {x} ? {_err("ValueError: unknown format code d for float")} : '
             return f"{check}{_group(x) if comma else f'$formatNumber({x}, {_q(chr(48))})'}"
-        if kind == "f":
+        if kind in ("f", "%"):
             digits = int(prec) if prec is not None else 6
             if digits > 15:
                 self._refuse(node, "more than 15 decimals cannot be formatted faithfully", "use at most .15f")
+            if kind == "%":
+                # Python multiplies by 100 in floating point, then formats the product as with "f"
+                y = self._fresh()
+                return f'{check}( {y} := {x} * 100; {_fixed(y, digits, bool(comma))} & "%" )'
             return f"{check}{_fixed(x, digits, bool(comma))}"
         # "," alone: integers get separators; floats keep Python's str() digits.
         return (f"{check}$floor({x}) = {x} ? {_group(x)} : "
                 f"{_err('ValueError: the , format spec on a non-integer is not supported in workflows')}")
 
+    def _builtin_format(self, node: ast.Call) -> J:
+        """format(x) and format(x, "spec") with a literal spec: as f"{x:spec}"."""
+        if not 1 <= len(node.args) <= 2 or node.keywords:
+            self._refuse(node, "format() takes a value and a format spec", 'format(x, ".2f")')
+        value = self._tr(node.args[0])
+        if len(node.args) == 1:
+            return J(self._str(value), "str")
+        spec = node.args[1]
+        if not (isinstance(spec, ast.Constant) and isinstance(spec.value, str)):
+            self._refuse(spec, "format() needs a literal format spec here", 'write format(x, ".2f")')
+        return J(self._format(node, value, spec.value), "str")
+
     def _str(self, value: J) -> str:
         t = value.type
+        if t not in ("str", "int", "float", "bool", "none") and (value.tup is None or value.items_tup is not False):
+            self._refuse(self._node, "str() of a value that may hold tuples: Python prints a tuple as (1, 2), and "
+                                     "the machine holds it as a list", "convert the tuples with list(...) first")
+        if value.tup:
+            e = self._fresh()
+            return self._let([value], lambda v: (
+                f'"(" & $join($map({v}, function({e}) {{ {self._repr_call(e)} }}), ", ") & '
+                f'($count({v}) = 1 ? ",)" : ")")'))
         if t == "str":
             return value.code
         if t == "int":

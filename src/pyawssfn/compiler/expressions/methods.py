@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
-from pyawssfn.compiler.expressions.core import J, _describe, _err, single
+from pyawssfn.compiler.expressions import rewrites
+from pyawssfn.compiler.expressions.core import J, _describe, _err, either, item_of, single
 
 
 # Python's str.split() whitespace, spelled out: JavaScript's \s (AWS) and Python's re \s (the local executor) differ
@@ -19,14 +20,16 @@ class MethodMixin:
         if name == "format" and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str):
             return self._str_format(node, func.value.value)
         handler = getattr(self, "_m_" + name, None)
-        if handler is None or node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
-            self._refuse(node, f"method .{name}(...) cannot be inlined in JSONata",
-                         "see docs/expressions.md for the supported methods, or use a step function")
+        if handler is None:
+            self._refuse(node, f"method .{name}(...) is not translated in a workflow expression", rewrites.method(name))
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            self._refuse(node, f".{name}() with keyword or * arguments is not supported in a workflow expression",
+                         f"pass the arguments positionally: {_describe(node.func)}(...)")
         obj = self._tr(func.value)
         return handler(node, obj)
 
     def _typed(self, node: ast.AST, obj: J, want: str, body: Callable[[str], str], rtype: str | None = None,
-               extra: list[J] | None = None) -> J:
+               extra: list[J] | None = None, items_of: J | None = None) -> J:
         jtype = {"str": "string", "list": "array", "dict": "object"}[want]
         name = _describe(node.func) if isinstance(node, ast.Call) else "method"
         if obj.type not in (None, want):
@@ -38,6 +41,8 @@ class MethodMixin:
             if obj.type == want:
                 return b
             return f'$type({o}) = "{jtype}" ? ({b}) : {_err(f"AttributeError: object has no method used in {name}")}'
+        if items_of is not None:  # a list of the object's items (dict.values())
+            return J(self._let(parts, wrapped), rtype, False, items_of.items_tup)
         return J(self._let(parts, wrapped), rtype)
 
     def _str_args(self, node: ast.Call, lo: int, hi: int) -> list[J]:
@@ -132,8 +137,11 @@ class MethodMixin:
             f"$replace({s}, {a}, {b})"), "str", args)
 
     def _m_join(self, node: ast.Call, obj: J) -> J:
-        (xs,) = self._args(node, 1, 1)
-        it = self._iterable(node.args[0]) if xs.type != "list" else xs
+        if len(node.args) == 1 and self._iterator_call(node.args[0]):
+            it = self._iterable(node.args[0])  # "".join(reversed(s))
+        else:
+            (xs,) = self._args(node, 1, 1)
+            it = self._iterable(node.args[0]) if xs.type != "list" else xs
         e = self._fresh()
         return self._typed(node, obj, "str", lambda sep, v: (
             f'$exists($filter({v}, function({e}) {{ $type({e}) != "string" }})) ? '
@@ -148,7 +156,8 @@ class MethodMixin:
                     f'{sub} = "" ? $length({s}) + 1 : $count($split({s}, {sub})) - 1')
 
         def in_list(l: str, v: str) -> str:
-            return (f"$reduce({l}, function({acc}, {e}) {{ {acc} + ({self._eq(J(e), J(v, x.type))} ? 1 : 0) }}, 0)")
+            same = self._eq(item_of(obj, e), J(v, x.type, x.tup, x.items_tup), "=", node)
+            return f"$reduce({l}, function({acc}, {e}) {{ {acc} + ({same} ? 1 : 0) }}, 0)"
 
         if obj.type == "str":
             return J(self._let([obj, x], in_str), "int")
@@ -164,7 +173,7 @@ class MethodMixin:
 
         def in_list(l: str, v: str) -> str:
             return (f"( {r} := $reduce({l}, function({acc}, {e}, {i}) {{ {acc} >= 0 ? {acc} : "
-                    f"({self._eq(J(e), J(v, x.type))} ? {i} : -1) }}, -1); "
+                    f"({self._eq(item_of(obj, e), J(v, x.type, x.tup, x.items_tup), '=', node)} ? {i} : -1) }}, -1); "
                     f"{r} < 0 ? {_err('ValueError: x not in list')} : {r} )")
 
         def in_str(s: str, sub: str) -> str:
@@ -189,9 +198,10 @@ class MethodMixin:
         args = self._args(node, 1, 2)
         default = args[1] if len(args) == 2 else J("null", "none")
         key_test = "" if args[0].type == "str" else f'$type({{k}}) = "string" and '
-        return self._typed(node, obj, "dict", lambda d, k, dv: (
+        got = self._typed(node, obj, "dict", lambda d, k, dv: (
             key_test.format(k=k) + f"$exists($lookup({d}, {k})) ? $lookup({d}, {k}) : {dv}"), None,
             [args[0], default])
+        return either(got.code, None, item_of(obj, ""), default)
 
     def _m_keys(self, node: ast.Call, obj: J) -> J:
         self._args(node, 0, 0)
@@ -202,11 +212,12 @@ class MethodMixin:
         acc, k = self._fresh(), self._fresh()
         return self._typed(node, obj, "dict", lambda d: (
             f"$reduce([$keys({d})], function({acc}, {k}) {{ $append({acc}, {single(f'$lookup({d}, {k})')}) }}, [])"),
-            "view")
+            "view", items_of=obj)
 
     def _m_items(self, node: ast.Call, obj: J) -> J:
         self._args(node, 0, 0)
         acc, k = self._fresh(), self._fresh()
-        return self._typed(node, obj, "dict", lambda d: (
+        view = self._typed(node, obj, "dict", lambda d: (
             f"$reduce([$keys({d})], function({acc}, {k}) "
             f"{{ $append({acc}, [[$append([{k}], {single(f'$lookup({d}, {k})')})]]) }}, [])"), "view")
+        return J(view.code, "view", False, True)  # each item a (key, value) tuple

@@ -9,8 +9,8 @@ from pyawssfn.compiler.expressions.core import _block, _err, _fresh_global, _q
 
 
 _SPEC = re.compile(
-    r"^(?:(?P<fill>[^{}])?(?P<align>[<>^=]))?(?P<zero>0)?(?P<width>[1-9]\d*)?(?P<comma>,)?"
-    r"(?:\.(?P<prec>\d+))?(?P<kind>[fds])?$"
+    r"^(?:(?P<fill>[^{}])?(?P<align>[<>^=]))?(?P<sign>[-+ ])?(?P<zero>0)?(?P<width>[1-9]\d*)?(?P<comma>,)?"
+    r"(?:\.(?P<prec>\d+))?(?P<kind>[fds%])?$"
 )
 
 

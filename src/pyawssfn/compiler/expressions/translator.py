@@ -7,15 +7,17 @@ import json
 import math
 from typing import Any, Callable
 
+from pyawssfn.compiler.expressions import rewrites
 from pyawssfn.compiler.expressions.arithmetic import ArithmeticMixin
 from pyawssfn.compiler.expressions.calls import CallMixin
 from pyawssfn.compiler.expressions.comparisons import ComparisonMixin
 from pyawssfn.compiler.expressions.containers import ContainerMixin
 from pyawssfn.compiler.expressions.core import (
-    J, MAX_EXACT_INT, NUMERIC, NotConstant, _FOLD_BUILTINS, _Refused, _STATIC_TYPES, _block, _describe, _exact_json,
-    _foldable, _fresh_global, _jsonata_literal, _paren, _q, _reset_names, _static_type, _string_keys
+    ITERATED, MAY_TUPLE, J, MAX_EXACT_INT, NUMERIC, NotConstant, _FOLD_BUILTINS, _Refused, _STATIC_TYPES, _block, _describe, _exact_json,
+    _foldable, _fresh_global, _jsonata_literal, _paren, _q, _reset_names, _static_type, _string_keys, tuple_shape
 )
 from pyawssfn.compiler.expressions.formatting import FormattingMixin
+from pyawssfn.compiler.expressions.iterators import IteratorMixin
 from pyawssfn.compiler.expressions.methods import MethodMixin
 from pyawssfn.compiler.expressions.text import _REPR, _repr_fn
 from pyawssfn.compiler.simplify import simplify
@@ -32,7 +34,7 @@ def _finish(code: str) -> str:
 
 
 class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, FormattingMixin, CallMixin,
-                           MethodMixin):
+                           IteratorMixin, MethodMixin):
     """Python expression AST -> JSONata with Python's meaning; each concern's methods live in its mixin module."""
 
     def __init__(
@@ -51,13 +53,16 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         self.predicate_names = set(predicate_names or ())
         self.module_aliases = set(module_aliases or ())
         # Comprehension variables shadow workflow names inside the comprehension.
-        self._scopes: list[dict[str, str]] = []
+        self._scopes: list[dict[str, Any]] = []
         self._view_ok = False
+        self._nodes: list[ast.expr] = []  # the nodes being translated, innermost last (where a refusal points)
 
     def translate(self, node: ast.expr) -> str:
         _reset_names()
         self._needs_repr = False
         try:
+            if getattr(node, ITERATED, False) and self._iterator_call(node):
+                return _finish(self._with_repr(self._iterable(node).code))  # for x in reversed(xs): ...
             return _finish(self._with_repr(self._tr(node).code))
         except _Refused:
             return "null"
@@ -93,7 +98,8 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         reports: list = []
         saved, self.report = self.report, lambda *a: reports.append(a)
         try:
-            return self._tr(node).type
+            result = self._tr(node)
+            return "tuple" if result.tup and result.type == "list" else result.type
         except _Refused:
             return None
         finally:
@@ -134,6 +140,10 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         self.report(node, what, instead)
         raise _Refused()
 
+    @property
+    def _node(self) -> ast.AST:
+        return self._nodes[-1] if self._nodes else ast.Constant(None)
+
     def _fresh(self) -> str:
         return _fresh_global()
 
@@ -157,15 +167,19 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         method = getattr(self, "_tr_" + type(node).__name__, None)
         if method is None:
             self._refuse(node, f"{_describe(node)} is not supported in a workflow expression",
-                         "move this computation into a step function")
-        result = method(node)
+                         rewrites.node(type(node).__name__))
+        self._nodes.append(node)
+        try:
+            result = method(node)
+        finally:
+            self._nodes.pop()
         if result.type == "view":
             if not view_ok:
                 # dict.keys()/values()/items() are views in Python: not subscriptable, not lists, printed as
                 # dict_keys([...]). Only their iteration has a faithful JSONata meaning.
                 self._refuse(node, f"{_describe(node)} is a dict view, not a list",
                              f"iterate over it, or write list({_describe(node)})")
-            result = J(result.code, "list")
+            result = J(result.code, "list", False, result.items_tup)
         return result
 
     def _tr_view_ok(self, node: ast.expr) -> J:
@@ -197,7 +211,8 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         if not _exact_json(value):
             self._refuse(node, "this constant is beyond what JSON numbers hold exactly (integers up to 2**53)",
                          "pass it as a string, or compute with it in a step function")
-        return J(_jsonata_literal(value), _static_type(value))
+        t = _static_type(value)
+        return J(_jsonata_literal(value), "list" if t == "tuple" else t, t == "tuple", tuple_shape(value))
 
     def _truthy(self, e: J) -> str:
         t = e.type
@@ -238,6 +253,14 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
     def _tr_Name(self, node: ast.Name) -> J:
         for scope in reversed(self._scopes):
             if node.id in scope:
-                return J(scope[node.id])
+                bound = scope[node.id]
+                return bound if isinstance(bound, J) else J(bound)
         t = self.name_type(node) if self.name_type else None
-        return J(self.resolve_name(node), t if t in _STATIC_TYPES else None)
+        code = self.resolve_name(node)
+        # What the frontend found the variable may hold (frontend.mark_tuple_names): "top", a tuple on some path;
+        # "deep", tuples inside it; nothing said, no tuple (the input and step results are JSON: never tuples).
+        taint = getattr(node, MAY_TUPLE, "")
+        items = None if "deep" in taint else False
+        if t == "tuple":
+            return J(code, "list", True, items)
+        return J(code, t if t in _STATIC_TYPES else None, None if "top" in taint else False, items)

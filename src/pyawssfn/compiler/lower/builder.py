@@ -24,7 +24,8 @@ from pyawssfn.compiler.ir import (
 from pyawssfn.compiler.lower import controlflow, errors, hoisting, statements, visitor
 from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, NonlocalControl
 from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_strings, has_template, message_of
-from pyawssfn.compiler.static_types import infer_name_types
+from pyawssfn.compiler.static_types import infer_name_types, narrowed_types
+from pyawssfn.compiler.types import step_result_types
 from pyawssfn.jsonata.printer import plain_name as _plain_key
 
 
@@ -66,7 +67,17 @@ class FunctionLowerer:
             probe.name_type = name_type
             return probe.static_type(expr)
 
-        return infer_name_types(self.fn, static_type, fixed)
+        steps = step_result_types(self.info.tree, {n: s.node for n, s in self.info.steps.items()})
+        return infer_name_types(self.fn, static_type, fixed, steps)
+
+    def lower_narrowed(self, body: list[ast.stmt], false_tests: list[ast.expr], true_test: ast.expr | None) -> None:
+        """Lower an if/elif/else branch with the types its tests narrow (`x is not None`, isinstance(), ...)."""
+        saved = self.types
+        self.types = narrowed_types(saved, false_tests, true_test, body)
+        try:
+            self.lower_block(body)
+        finally:
+            self.types = saved
 
     def _name_type(self, node: ast.Name) -> str | None:
         if node.id in self.synthetic:

@@ -9,6 +9,7 @@ from pyawssfn.compiler.expressions import NotConstant
 from pyawssfn.compiler.frontend import RetrySpec, StepInfo
 from pyawssfn.compiler.ir import Exit, Node, Task, Wait
 from pyawssfn.compiler import integrations
+from pyawssfn.compiler import step_context
 from pyawssfn.compiler.lower import binding, errors, maps, parallel
 from pyawssfn.compiler.lower.support import LAMBDA_CALLBACK, LAMBDA_INVOKE, START_EXECUTION, call_arg, result_hint
 from pyawssfn.compiler.naming import describe_source
@@ -70,13 +71,19 @@ def function_arn(builder: FunctionLowerer) -> str:
     return builder.s.options.function_arn or "${FunctionArn}"
 
 
+def context_field(builder: FunctionLowerer) -> dict[str, str]:
+    """What a step Task's Payload carries for ``sfn.context()`` (nothing unless the module mentions it)."""
+    return step_context.context_field(builder.info, builder.s.workflow)
+
+
 def task_step(builder: FunctionLowerer, call: ast.Call, step: StepInfo, var: str | None,
               retry: list[RetrySpec] | None = None, args: list[ast.expr] | None = None) -> None:
     bound = binding.bind(builder, call, step.node.args, step.name, args=args)
     n = lambda_task(builder, step.name, call.lineno, step, retry)
     env = builder.connect(n)
     kwargs = {p: builder.value_field(v, env) for p, v in bound.items()}
-    n.arguments = {"FunctionName": function_arn(builder), "Payload": {"step": step.name, "kwargs": kwargs}}
+    n.arguments = {"FunctionName": function_arn(builder), "Payload": {"step": step.name, "kwargs": kwargs,
+                                                                       **context_field(builder)}}
     result_into(builder, n, env, var, "$states.result.Payload")
 
 
@@ -124,7 +131,8 @@ def callback(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
     env = builder.connect(n)
     kwargs = {p: builder.value_field(v, env) for p, v in bound.items()}
     n.arguments = {"FunctionName": function_arn(builder),
-                   "Payload": {"step": step.name, "kwargs": kwargs, "task_token": "{% $states.context.Task.Token %}"}}
+                   "Payload": {"step": step.name, "kwargs": kwargs, "task_token": "{% $states.context.Task.Token %}",
+                               **context_field(builder)}}
     result_into(builder, n, env, var, "$states.result")
 
 

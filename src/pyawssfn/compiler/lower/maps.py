@@ -113,7 +113,7 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
     n.item_selector = selector
     inner = calls.lambda_task(builder, step.name + " (item)", src.lineno, step, None)
     inner.arguments = {"FunctionName": calls.function_arn(builder),
-                       "Payload": {"step": step.name, "kwargs": "{% $states.input %}"}}
+                       "Payload": {"step": step.name, "kwargs": "{% $states.input %}", **calls.context_field(builder)}}
     inner.output = "$states.result.Payload"
     inner.end = True
     n.processor = Graph([inner], inner)

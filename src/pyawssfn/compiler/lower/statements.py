@@ -226,14 +226,14 @@ def transform_if(builder: FunctionLowerer, st: ast.If) -> None:
     # when a rule with its own Assign matches).
     env = builder.connect(choice)
     exits: list[Exit] = []
-    for test, (_, body) in zip(tests, chain):
+    for i, (test, (source_test, body)) in enumerate(zip(tests, chain)):
         r = Rule(builder.condition(test, env))
         choice.rules.append(r)
         builder.frontier = [Exit(r, dict(env))]
-        builder.lower_block(body)
+        builder.lower_narrowed(body, [t for t, _ in chain[:i]], source_test)  # types: x is not None, isinstance
         exits += builder.frontier
     builder.frontier = [Exit(DefaultOf(choice), dict(env))]
-    builder.lower_block(orelse)
+    builder.lower_narrowed(orelse, [t for t, _ in chain], None)
     builder.frontier = exits + builder.frontier
 
 

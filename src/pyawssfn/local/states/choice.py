@@ -52,7 +52,8 @@ class _Rule:
 
     def read(self, path):
         try:
-            return jsonpath_eval.get_path(self.data, path, context=self.sx.context(), variables=self.sx.variables)
+            return jsonpath_eval.get_path(self.data, path, context=dataflow.context_for(self.sx, path),
+                                          variables=self.sx.variables)
         except StatesError:
             return _MISSING
 

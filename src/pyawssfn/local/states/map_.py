@@ -140,31 +140,39 @@ def _batches(sx, items, effective):
 def _attempt(sx):
     state = sx.state
     run = sx.run
-    history = run.history
     distributed = _distributed(state)
     effective = sx.input if sx.jsonata else dataflow.input_path(sx, sx.input)
     items = _items(sx, effective)
     batches = _batches(sx, items, effective) if distributed else None
     work = batches if batches is not None else items
     max_concurrency = _number_field(sx, effective, "MaxConcurrency", "MaxConcurrencyPath", integer=True)
-    history.add("MapStateStarted", {"length": len(work)})
-    tolerated_count = _number_field(sx, effective, "ToleratedFailureCount", "ToleratedFailureCountPath",
-                                    integer=True)
-    tolerated_pct = _number_field(sx, effective, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
-                                  integer=False)
+    run.history.add("MapStateStarted", {"length": len(work)})
+    tolerated = (_number_field(sx, effective, "ToleratedFailureCount", "ToleratedFailureCountPath", integer=True),
+                 _number_field(sx, effective, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath",
+                               integer=False))
     if not distributed:
         # The failure threshold is a Distributed Map feature (AWS documents it only there, CDK offers it only on
         # DistributedMap): AWS accepts the fields on an inline Map, but a failed iteration still fails the Map.
-        tolerated_count = tolerated_pct = None
-    processor = _processor(state)
-    selector_key = "ItemSelector" if "ItemSelector" in state else ("Parameters" if "Parameters" in state else None)
+        tolerated = (None, None)
     map_run_arn = None
     if distributed:
         map_run_arn = (run.execution_arn.replace(":execution:", ":mapRun:", 1).rsplit(":", 1)[0]
                        + f"/{sx.state.get('Label', sx.name)}:{run.new_uuid()}")
-        history.add("MapRunStarted", {"mapRunArn": map_run_arn})
+        run.history.add("MapRunStarted", {"mapRunArn": map_run_arn})
+    results, children = _iterate(sx, work, effective, distributed, map_run_arn, tolerated,
+                       _workers(max_concurrency, distributed, len(work)))
+    return _succeeded(sx, results, children, effective, distributed, map_run_arn)
+
+
+def _iterate(sx, work, effective, distributed, map_run_arn, tolerated, workers) -> tuple[list, list]:
+    """Every iteration, side by side on the virtual clock: the results and (with a ResultWriter) the children
+    recorded for it, or the Map's failure raised."""
+    state = sx.state
+    processor = _processor(state)
+    selector_key = "ItemSelector" if "ItemSelector" in state else ("Parameters" if "Parameters" in state else None)
+    tolerated_count, tolerated_pct = tolerated
     results, failures, children = [], 0, []
-    side = SideBySide(run, _workers(max_concurrency, distributed, len(work)))
+    side = SideBySide(sx.run, workers)
     try:
         for index, item in enumerate(work):
             side.begin()
@@ -187,6 +195,11 @@ def _attempt(sx):
                 raise StatesError(_THRESHOLD, "The specified tolerance threshold was exceeded")
     finally:
         side.finish()
+    return results, children
+
+
+def _succeeded(sx, results, children, effective, distributed, map_run_arn):
+    history = sx.run.history
     if distributed:
         run_succeeded = history.add("MapRunSucceeded")
         # Most recordings link MapStateExited to MapRunSucceeded (some to MapRunStarted).
@@ -194,7 +207,7 @@ def _attempt(sx):
     else:
         last = history.count
         history.add("MapStateSucceeded", previous=last, link=last)
-    if distributed and "ResultWriter" in state:
+    if distributed and "ResultWriter" in sx.state:
         results = _write_results(sx, map_run_arn, children, effective)
     if sx.jsonata:
         out = dataflow.jsonata_result(sx, results)

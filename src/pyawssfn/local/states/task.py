@@ -302,11 +302,29 @@ def _epoch_ms(moment) -> int:
 
 
 def _child_execution(sx, resource, arguments, timeout, heartbeat):
-    from pyawssfn.local.executor import Executor
-
     run = sx.run
     kind, action = "states", resource[len("arn:aws:states:::states:"):]
     _scheduled(sx, kind, action, arguments, timeout, heartbeat)
+    execution = _run_child_execution(sx, kind, action, arguments)
+    arn = arguments["StateMachineArn"]
+    started = {"ExecutionArn": execution.execution_arn, "StartDate": _epoch_ms(execution.start_date)}
+    if action == "startExecution":
+        return _task_succeeded(sx, kind, action, started)
+    run.history.add("TaskSubmitted", {"output": dumps(started), "outputDetails": {"truncated": False},
+                                      "resource": action, "resourceType": kind})
+    describe = _describe_execution(execution, arn, as_json=action.endswith(":2"))
+    if execution.status == "SUCCEEDED":
+        return _task_succeeded(sx, kind, action, describe)
+    error = {"FAILED": "States.TaskFailed", "TIMED_OUT": "States.TaskFailed"}.get(execution.status,
+                                                                                 "States.TaskFailed")
+    raise _task_failed(sx, kind, action, error, dumps(describe))
+
+
+def _run_child_execution(sx, kind, action, arguments):
+    """The execution a startExecution task starts, run to its end with the parent's clock, mocks and handlers."""
+    from pyawssfn.local.executor import Executor
+
+    run = sx.run
     if not isinstance(arguments, dict) or not isinstance(arguments.get("StateMachineArn"), str):
         raise _task_failed(sx, kind, action, "States.Runtime",
                            "states:startExecution needs a \"StateMachineArn\" string argument.")
@@ -335,12 +353,11 @@ def _child_execution(sx, resource, arguments, timeout, heartbeat):
     execution = child.run(child_input, name=name, _parent=run)
     run.stats["lambda_invocations"] += execution.stats["lambda_invocations"]
     run.children.append(execution)
-    started = {"ExecutionArn": execution.execution_arn, "StartDate": _epoch_ms(execution.start_date)}
-    if action == "startExecution":
-        return _task_succeeded(sx, kind, action, started)
-    run.history.add("TaskSubmitted", {"output": dumps(started), "outputDetails": {"truncated": False},
-                                      "resource": action, "resourceType": kind})
-    as_json = action.endswith(":2")
+    return execution
+
+
+def _describe_execution(execution, arn: str, as_json: bool) -> dict:
+    """DescribeExecution's answer, as the .sync integrations return it (keys sorted; :2 keeps JSON as JSON)."""
     describe = {
         "ExecutionArn": execution.execution_arn,
         "Input": execution.input if as_json else dumps(execution.input),
@@ -356,11 +373,9 @@ def _child_execution(sx, resource, arguments, timeout, heartbeat):
     if execution.status == "SUCCEEDED":
         describe["Output"] = execution.output if as_json else dumps(execution.output)
         describe["OutputDetails"] = {"Included": True}
-        return _task_succeeded(sx, kind, action, dict(sorted(describe.items())))
-    if execution.error is not None:
-        describe["Error"] = execution.error
-    if execution.cause is not None:
-        describe["Cause"] = execution.cause
-    error = {"FAILED": "States.TaskFailed", "TIMED_OUT": "States.TaskFailed"}.get(execution.status,
-                                                                                 "States.TaskFailed")
-    raise _task_failed(sx, kind, action, error, dumps(dict(sorted(describe.items()))))
+    else:
+        if execution.error is not None:
+            describe["Error"] = execution.error
+        if execution.cause is not None:
+            describe["Cause"] = execution.cause
+    return dict(sorted(describe.items()))

@@ -1,0 +1,37 @@
+"""The error name a compiled Fail state reports, and what the plain-Python run reports to match it.
+
+A Fail state whose Error is computed (the shared "uncaught error" state, a re-raise after ``finally``, a bare
+``raise`` in a handler, ``raise sfn.Fail(e.error, ...)``) can be handed a name Step Functions reserves: a step that
+timed out (``States.Timeout``), a Lambda result over the quota (``States.DataLimitExceeded``), an expression that
+failed (``States.QueryEvaluationError``). AWS documents that such names "can't begin with the States. prefix"
+(Handling errors in Step Functions workflows, "Error names"), and LocalStack refuses them at run time; what AWS does
+with a computed one is not documented. A compiled machine must not depend on it (issue #9), so:
+
+* an expression error is raised again as an expression error (``$error`` of its cause): the execution fails as it
+  would where no Catch is (a Pass or Choice state), with the engine's own name for it;
+* any other reserved name is reported without the prefix: a step that timed out and that nothing caught ends the
+  execution with ``Timeout``, its cause unchanged. ``error_as_reported`` applies the same rule to the plain-Python
+  run's outcome, so both runs report the same name.
+
+Catchers and handlers still see the original name (``except sfn.Timeout``, ``e.error == "States.Timeout"``): only
+what ends the execution is renamed."""
+from __future__ import annotations
+
+RESERVED = "States."
+# the names a thrown JSONata error has: ours (and AWS's documentation), and LocalStack's
+EXPRESSION_ERRORS = ("States.QueryEvaluationError", "States.Runtime")
+
+
+def fail_error(src: str) -> str:
+    """JSONata for a Fail state's Error that reports the error held in ``src`` (an {Error, Cause} object)."""
+    names = ", ".join(f'"{n}"' for n in EXPRESSION_ERRORS)
+    return (f"($n := {src}.Error; $n in [{names}] ? $error({src}.Cause) : "
+            f'$substring($n, 0, {len(RESERVED)}) = "{RESERVED}" ? $substring($n, {len(RESERVED)}) : $n)')
+
+
+def error_as_reported(error: str | None) -> str | None:
+    """The name a failed execution reports for ``error`` when a compiled Fail state ends it (the plain-Python run's
+    side of ``fail_error``; an expression error keeps its name, as the machine raises it again)."""
+    if error is None or not error.startswith(RESERVED) or error in EXPRESSION_ERRORS:
+        return error
+    return error[len(RESERVED):]

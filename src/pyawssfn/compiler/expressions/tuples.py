@@ -1,0 +1,136 @@
+"""Which workflow variables may hold a tuple, for the translations where a tuple and a list differ.
+
+JSON has no tuples: on the machine a tuple is an array like any list, while in Python `(1, 2) == [1, 2]` is False,
+`str((1,))` is "(1,)" and `isinstance(t, list)` is False. Values read from the input and from steps are JSON, never
+tuples; a tuple only exists where the workflow builds one (a display, tuple(), the items of zip(), enumerate(),
+d.items()). This pass finds, per variable, whether some assignment may give it a tuple ("top") or a value holding
+tuples ("deep"), and marks each read of such a variable (core.MAY_TUPLE) so that the translator refuses the
+comparisons it cannot decide. It over-approximates: a mark only makes the translator more careful.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Callable
+
+from pyawssfn.compiler.expressions.core import MAY_TUPLE
+
+_Shape = tuple[bool, bool]  # (may be a tuple itself, may hold tuples)
+_TUPLE_ITEMS = ("zip", "enumerate")
+_LIST_CALLS = frozenset(["list", "sorted", "set", "frozenset", "dict"])
+_SCALAR_CALLS = frozenset(["len", "str", "int", "float", "bool", "abs", "round", "sum", "isinstance", "any", "all"])
+
+
+_MUTATORS = frozenset(["append", "extend", "insert", "pop", "remove", "sort", "reverse", "clear"])
+
+
+def mark_tuple_names(fn: ast.FunctionDef, report: Callable[[ast.AST, str, str], None]) -> None:
+    """Set MAY_TUPLE ("top", "deep" or both) on every read of a variable of `fn` that may hold a tuple, and refuse
+    changing such a variable in place (Python raises: a tuple has no append, no item assignment)."""
+    sources = _sources(fn)
+    taint: dict[str, _Shape] = {}
+    for _ in range(len(sources) + 2):  # each round can only add marks; a fixed point within |names| rounds
+        new = {name: _join([_bound_shape(kind, e, taint) for kind, e in exprs])
+               for name, exprs in sources.items()}
+        if new == taint:
+            break
+        taint = new
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and any(taint.get(node.id, ())):
+            top, deep = taint[node.id]
+            setattr(node, MAY_TUPLE, ("top" if top else "") + ("deep" if deep else ""))
+        changed = _changed_in_place(node)
+        if changed is not None and taint.get(changed.id, (False, False))[0]:
+            report(node, f"{changed.id} may hold a tuple here, which cannot be changed in place (Python raises; the "
+                         "machine, holding it as a list, would change it)", f"make it a list first: "
+                         f"{changed.id} = list({changed.id})")
+
+
+def _changed_in_place(node: ast.AST) -> ast.Name | None:
+    """The variable `xs` of xs.append(...) (and the other list methods that change it) or of xs[i] = v."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MUTATORS \
+            and isinstance(node.func.value, ast.Name):
+        return node.func.value
+    targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target] if isinstance(
+        node, ast.AugAssign) else []
+    for t in targets:
+        if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
+            return t.value
+    return None
+
+
+def _sources(fn: ast.FunctionDef) -> dict[str, list[tuple[str, ast.expr]]]:
+    """name -> (how, expression): "value" the name is bound to the expression, "item" to one of its items."""
+    out: dict[str, list[tuple[str, ast.expr]]] = {}
+
+    def bind(target: ast.AST, kind: str, value: ast.expr) -> None:
+        if isinstance(target, ast.Name):
+            out.setdefault(target.id, []).append((kind, value))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            # a, b = value: the parts are value's items; for a, b in value: the items of value's items
+            for e in target.elts:
+                bind(e.value if isinstance(e, ast.Starred) else e, "item" if kind == "value" else "part", value)
+
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Assign):
+            for t in node.targets:
+                bind(t, "value", node.value)
+        elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+            bind(node.target, "value", node.value)
+        elif isinstance(node, ast.AugAssign):
+            bind(node.target, "value", node.value)
+        elif isinstance(node, (ast.For, ast.comprehension)):
+            bind(node.target, "item", node.iter)
+    return out
+
+
+def _kind_shape(kind: str, shape: _Shape) -> _Shape:
+    return shape if kind == "value" else (shape[1], shape[1])
+
+
+def _bound_shape(kind: str, e: ast.expr, taint: dict[str, _Shape]) -> _Shape:
+    """The shape of what `kind` binds out of `e`: e itself, one of its items, or a part of one of its items."""
+    if kind == "part" and isinstance(e, ast.Call):
+        f = e.func
+        if isinstance(f, ast.Name) and f.id in _TUPLE_ITEMS:
+            # the parts of zip()'s and enumerate()'s tuples are the items of their arguments (and ints)
+            args = e.args if f.id == "zip" else e.args[:1]
+            return _join([_kind_shape("item", _shape(a, taint)) for a in args])
+        if isinstance(f, ast.Attribute) and f.attr == "items":
+            return _kind_shape("item", _shape(f.value, taint))  # a key (a str) and a value of the dict
+    return _kind_shape(kind, _shape(e, taint))
+
+
+def _join(shapes: list[_Shape]) -> _Shape:
+    return any(s[0] for s in shapes), any(s[1] for s in shapes)
+
+
+def _shape(e: ast.AST, taint: dict[str, _Shape]) -> _Shape:
+    if isinstance(e, ast.Name):
+        return taint.get(e.id, (False, False))
+    if isinstance(e, (ast.Constant, ast.Compare, ast.UnaryOp, ast.JoinedStr, ast.Lambda)):
+        return False, False
+    if isinstance(e, ast.BinOp):  # t + t2 and t * n are tuples; arithmetic is not
+        if isinstance(e.op, (ast.Add, ast.Mult)):
+            return _join([_shape(e.left, taint), _shape(e.right, taint)])
+        return False, False
+    inner = _join([_shape(c, taint) for c in ast.iter_child_nodes(e) if isinstance(c, ast.expr)])
+    holds = inner[0] or inner[1]
+    if isinstance(e, ast.Tuple):
+        return True, holds
+    if isinstance(e, (ast.List, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        return False, holds
+    if isinstance(e, (ast.IfExp, ast.BoolOp)):
+        return inner
+    if isinstance(e, ast.Call):
+        f = e.func
+        if isinstance(f, ast.Name) and f.id in _TUPLE_ITEMS or isinstance(f, ast.Attribute) and f.attr == "items":
+            return False, True
+        if isinstance(f, ast.Name) and f.id == "tuple":
+            return True, holds
+        if isinstance(f, ast.Name) and f.id in _SCALAR_CALLS:
+            return False, False
+        if isinstance(f, ast.Name) and f.id in _LIST_CALLS:  # a new list (set, dict) of the argument's items
+            items = _join([_shape(a, taint) for a in e.args[:1]])[1]
+            return False, items
+    # Anything else built from values holding tuples (a subscript, min(), sorted(), a slice) may be one.
+    return holds, holds

@@ -1,0 +1,305 @@
+"""One binding for a repeated sub-expression, the last tree pass over an expression (codegen applies it, through
+compiler/state_simplify.py, as it writes a state), so every analysis before it sees the expressions as the translator
+made them.
+
+`(G = "a") or (G = "b")` becomes `($__c1 := G; $__c1 = "a" or $__c1 = "b")`. Evaluating G once, earlier, must not
+change what the expression gives or whether (and how) it fails, so G is bound only when:
+- it reads no variable that a := or a function parameter binds anywhere in the expression (only its own, inside
+  its own blocks and functions), and not the context `$` (a path step outside a path, `$` itself), so it has one
+  value wherever it occurs;
+- it calls no function whose value changes from call to call ($random, $uuid);
+- and either it cannot fail (a literal, a variable, a field path, ...), or its first occurrence is evaluated
+  whenever the scope that will hold the binding is, after nothing that can fail (so moving G first keeps the
+  first failure the same one).
+"""
+from __future__ import annotations
+
+from pyawssfn.compiler.simplify import _LEAVES, pure
+from pyawssfn.jsonata.printer import to_text
+from pyawssfn.jsonata.tree import Array, Bind, Binary, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Object, Str, Var
+
+_UNSTABLE = frozenset(["random", "uuid"])
+_TOTAL_CALLS = frozenset(["exists", "type", "not", "boolean"])
+_MIN_SHARED = 16   # characters: below this a variable name saves little and reads worse
+_SHARE_ROUNDS = 8
+
+
+def share_repeats(t: Expr) -> Expr:
+    refused: set = set()
+    for _ in range(_SHARE_ROUNDS):
+        shared = _share_one(t, refused)
+        if shared is None:
+            return t
+        t = shared
+    return t
+
+
+def _share_one(t: Expr, refused: set) -> Expr | None:
+    binders, taken = _names(t)
+    counts: dict[Expr, int] = {}
+    for n in _candidates(t):
+        counts[n] = counts.get(n, 0) + 1
+    best: list[tuple[int, Expr]] = []
+    for n, k in counts.items():
+        if k < 2 or n in refused or not _movable(n, binders):
+            continue
+        size = len(to_text(n))
+        saving = (k - 1) * size - 12 - 6 * k  # `( $__cN := ; )` and k uses of `$__cN`
+        if size >= _MIN_SHARED and saving > 0:
+            best.append((saving, n))
+    best.sort(key=lambda x: -x[0])
+    for _, e in best:
+        out = _hoist(t, e, _fresh(taken))
+        if out is not None:
+            return out
+        refused.add(e)
+    return None
+
+
+def _candidates(t: Expr):
+    """Every sub-tree that could stand alone (not a step inside a path, which means something else on its own)."""
+    stack: list[tuple[Expr, bool]] = [(t, False)]
+    while stack:
+        n, in_path = stack.pop()
+        tn = type(n)
+        if (tn not in _LEAVES or tn is Str) and not (in_path and tn in (Dot, Filter)) and tn is not Bind:
+            yield n  # a long string literal too: an error message written in several branches
+        if tn is Object:  # a key is a name, not a value to share
+            stack.extend((v, False) for _, v in n.pairs)  # type: ignore[attr-defined]
+        elif tn is Dot or tn is Filter:
+            stack.append((n.lhs, True))  # type: ignore[attr-defined]
+            stack.append((n.rhs if tn is Dot else n.pred, tn is Dot))  # type: ignore[attr-defined]
+        else:
+            stack.extend((c, False) for c in n.children())
+
+
+def _names(t: Expr) -> tuple[set[str], set[str]]:
+    """The names := or a function parameter binds in `t`, and every variable name `t` uses."""
+    binders: set[str] = set()
+    for n in t.walk():
+        if type(n) is Bind:
+            binders.add(n.name)  # type: ignore[attr-defined]
+        elif type(n) is Lambda:
+            binders.update(n.params)  # type: ignore[attr-defined]
+    return binders, binders | {n.name for n in t.walk() if type(n) is Var}  # type: ignore[attr-defined]
+
+
+def _fresh(taken: set[str]) -> str:
+    i = 1
+    while f"__c{i}" in taken:
+        i += 1
+    return f"__c{i}"
+
+
+def _movable(e: Expr, binders: set[str]) -> bool:
+    """Reads no variable that a := or a parameter binds in the whole expression (only its own, in its own blocks
+    and functions), not the context, nothing unstable."""
+    free = _free_vars(e, frozenset())
+    return free is not None and not (free & binders)
+
+
+def _free_vars(n: Expr, local: frozenset) -> set[str] | None:
+    """The variables `n` reads from outside, or None when `n` cannot be moved: it reads the context (`$`, a path
+    step outside a path), calls an unstable function, or binds outside the top level of a block of its own."""
+    tn = type(n)
+    if tn is Var:
+        if n.name == "":  # type: ignore[attr-defined]
+            return None
+        return set() if n.name in local else {n.name}  # type: ignore[attr-defined]
+    if tn is Name or tn is Bind:
+        return None  # a step from the context; a binding in the scope around `n`
+    if tn is Call and type(n.func) is Var and n.func.name in _UNSTABLE:  # type: ignore[attr-defined]
+        return None
+    if tn is Lambda:
+        return _free_vars(n.body, local | set(n.params))  # type: ignore[attr-defined]
+    if tn is Block:
+        return _block_free_vars(n, local)  # type: ignore[arg-type]
+    out: set[str] = set()
+    for child, step in _steps(n):
+        f = _free_vars(child, local) if not (step and type(child) is Name) else set()
+        if f is None:
+            return None
+        out |= f
+    return out
+
+
+def _steps(n: Expr) -> list[tuple[Expr, bool]]:
+    """The children of `n`, each with whether a Name there is a path step (not a read of the context)."""
+    if type(n) is Dot:
+        return [(n.lhs, False), (n.rhs, True)]  # type: ignore[attr-defined]
+    if type(n) is Filter:
+        # `$x.a[0]`: the step a, filtered
+        return [(n.lhs, True), (n.pred, False)]  # type: ignore[attr-defined]
+    return [(c, False) for c in n.children()]
+
+
+def _block_free_vars(b: Block, local: frozenset) -> set[str] | None:
+    out: set[str] = set()
+    for x in b.exprs:
+        if type(x) is Bind:
+            f = _free_vars(x.value, local)  # type: ignore[attr-defined]
+            local = local | {x.name}  # type: ignore[attr-defined]
+        else:
+            f = _free_vars(x, local)
+        if f is None:
+            return None
+        out |= f
+    return out
+
+
+def _hoist(t: Expr, e: Expr, name: str) -> Expr | None:
+    """`t` with the occurrences of `e` read from `$name`, bound at the start of the smallest scope holding them all
+    (a block of its own when that is not a block), or None when that would move a failure."""
+    paths = _paths_to(t, e)
+    scope = _common_prefix(paths)
+    # not in a path position: `$x.(a; b)` and `$x.a` are different steps; wrap the whole path instead
+    while len(scope) > 1 and type(scope[-2]) in (Dot, Filter):
+        scope = scope[:-1]
+    holder = scope[-1]
+    if not (pure(e) or _first_without_failure(holder, e) == "found"):
+        return None
+    body = _replace_standalone(holder, e, Var(name), False)
+    exprs = body.exprs if type(body) is Block else (body,)  # type: ignore[attr-defined]
+    new = Block((Bind(name, e),) + tuple(exprs))
+    return _replace_at(t, scope, new)
+
+
+def _standalone_children(n: Expr) -> list[tuple[Expr, bool]]:
+    """The children of `n`, each with whether it is a step inside a path (the lhs of a step, a step)."""
+    if type(n) is Dot:
+        return [(n.lhs, True), (n.rhs, True)]  # type: ignore[attr-defined]
+    if type(n) is Filter:
+        return [(n.lhs, True), (n.pred, False)]  # type: ignore[attr-defined]
+    if type(n) is Object:
+        return [(v, False) for _, v in n.pairs]  # type: ignore[attr-defined]
+    return [(c, False) for c in n.children()]
+
+
+def _occurs_here(n: Expr, e: Expr, in_path: bool) -> bool:
+    return n == e and not (in_path and type(e) in (Dot, Filter))
+
+
+def _paths_to(t: Expr, e: Expr) -> list[list[Expr]]:
+    """The root-to-node paths of the outermost standalone occurrences of `e`."""
+    out: list[list[Expr]] = []
+    stack: list[tuple[list[Expr], bool]] = [([t], False)]
+    while stack:
+        p, in_path = stack.pop()
+        n = p[-1]
+        if _occurs_here(n, e, in_path):
+            out.append(p)
+            continue
+        stack.extend((p + [c], c_in) for c, c_in in _standalone_children(n))
+    return out
+
+
+def _replace_standalone(n: Expr, e: Expr, new: Expr, in_path: bool) -> Expr:
+    if _occurs_here(n, e, in_path):
+        return new
+    kids = {id(c): _replace_standalone(c, e, new, c_in) for c, c_in in _standalone_children(n)}
+    if all(kids.get(id(c), c) is c for c in n.children()):
+        return n
+    changes = {}
+    for f in n._kids:
+        v = getattr(n, f)
+        if isinstance(v, Expr):
+            changes[f] = kids.get(id(v), v)
+        elif isinstance(v, tuple):
+            changes[f] = _swap_kids(v, kids)
+    return n._replace(**changes)
+
+
+def _swap_kids(v: tuple, kids: dict) -> tuple:
+    return tuple(kids.get(id(x), x) if isinstance(x, Expr) else _swap_kids(x, kids) if isinstance(x, tuple) else x
+                 for x in v)
+
+
+def _common_prefix(paths: list[list[Expr]]) -> list[Expr]:
+    prefix = paths[0]
+    for p in paths[1:]:
+        i = 0
+        while i < min(len(prefix), len(p)) and prefix[i] is p[i]:
+            i += 1
+        prefix = prefix[:i]
+    # an occurrence is never its own scope: the scope holds at least two of them
+    return prefix
+
+
+def _replace_at(t: Expr, path: list[Expr], new: Expr) -> Expr:
+    """`t` with the node at the end of `path` (found by identity) replaced by `new`."""
+    if len(path) == 1:
+        return new
+    parent, child = path[-2], path[-1]
+    changes = {}
+    for f in parent._kids:
+        v = getattr(parent, f)
+        if v is child:
+            changes[f] = new
+        elif isinstance(v, tuple):
+            changes[f] = _swap_in(v, child, new)
+    return _replace_at(t, path[:-1], parent._replace(**changes))
+
+
+def _swap_in(v: tuple, child: Expr, new: Expr) -> tuple:
+    return tuple(new if x is child else _swap_in(x, child, new) if isinstance(x, tuple) else x for x in v)
+
+
+def _eval_order(t: Expr) -> list[tuple[Expr, bool]]:
+    """The children of `t` in the order JSONata evaluates them, each with whether it is evaluated whenever `t` is."""
+    tt = type(t)
+    if tt is Binary and t.op in ("and", "or"):  # type: ignore[attr-defined]
+        return [(t.lhs, True), (t.rhs, False)]  # type: ignore[attr-defined]
+    if tt is Cond:
+        return [(t.test, True)] + [(x, False) for x in (t.then, t.orelse) if x is not None]  # type: ignore[attr-defined]
+    if tt is Dot:
+        return [(t.lhs, True), (t.rhs, False)]  # type: ignore[attr-defined]  # the step runs once per item
+    if tt is Filter:
+        return [(t.lhs, True), (t.pred, False)]  # type: ignore[attr-defined]
+    if tt is Lambda:
+        return [(t.body, False)]  # type: ignore[attr-defined]
+    if tt is Object:
+        # keys are evaluated before values; with literal keys the values go in order
+        if not all(type(k) is Str for k, _ in t.pairs):  # type: ignore[attr-defined]
+            return [(c, False) for c in t.children()]
+        return [(v, True) for _, v in t.pairs]  # type: ignore[attr-defined]
+    return [(c, True) for c in t.children()]
+
+
+def _first_without_failure(t: Expr, e: Expr) -> str:
+    """"found": evaluating `t` always reaches `e` after evaluating only what cannot fail; "safe": evaluating `t`
+    cannot fail and never reaches `e`; "stop": neither."""
+    if t == e:
+        return "found"
+    for child, always in _eval_order(t):
+        if always:
+            r = _first_without_failure(child, e)
+            if r != "safe":
+                return r
+        elif not _safe(child) or child.contains(e):
+            return "stop"
+    return "safe" if _safe_itself(t) else "stop"
+
+
+def _safe(t: Expr) -> bool:
+    """Evaluating `t` cannot fail (and, as every JSONata expression but :=, has no effect)."""
+    if type(t) is Lambda:
+        return True
+    return _safe_itself(t) and all(_safe(c) for c in t.children())
+
+
+def _safe_itself(t: Expr) -> bool:
+    """The node's own operation cannot fail, given children that do not."""
+    tt = type(t)
+    if tt in _LEAVES or tt in (Array, Lambda, Block, Bind):
+        return True
+    if tt is Object:
+        return all(type(k) is Str for k, _ in t.pairs)  # type: ignore[attr-defined]
+    if tt is Dot:
+        return type(t.rhs) is Name  # type: ignore[attr-defined]
+    if tt is Binary:
+        return t.op in ("=", "!=", "and", "or")  # type: ignore[attr-defined]
+    if tt is Cond:
+        return True
+    if tt is Call:
+        return type(t.func) is Var and t.func.name in _TOTAL_CALLS  # type: ignore[attr-defined]
+    return False

@@ -1,0 +1,51 @@
+"""What a Task sends its step for ``sfn.context()``: the workflow's, the execution's and the state's names and the
+state's retry count, read by the dispatcher (``pyawssfn._dispatch``).
+
+Only a workflow whose module mentions ``sfn.context`` sends them: a machine whose steps never read them does not
+grow. ``pyawssfn.pyrun`` asks ``mentions_context`` too, so that both runs give a step the same answer.
+"""
+from __future__ import annotations
+
+import ast
+import json
+
+# The context object's fields, as the dispatcher's StepContext names them. An object constructor drops a key whose
+# value is undefined (State.RetryCount is absent where a state cannot retry), so the step reads None for it.
+_FIELDS = (("execution", "$states.context.Execution.Name"), ("state", "$states.context.State.Name"),
+           ("retry_count", "$states.context.State.RetryCount"))
+
+
+def mentions_context(tree: ast.Module) -> bool:
+    """Whether the module refers to ``sfn.context`` (``import pyawssfn as sfn`` ... ``sfn.context``) or imports
+    ``context`` from ``pyawssfn``."""
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules |= {alias.asname or alias.name for alias in node.names if alias.name == "pyawssfn"}
+        elif isinstance(node, ast.ImportFrom) and node.module == "pyawssfn" and node.level == 0:
+            if any(alias.name in ("context", "*") for alias in node.names):
+                return True
+    return any(isinstance(node, ast.Attribute) and node.attr == "context" and isinstance(node.value, ast.Name)
+               and node.value.id in modules for node in ast.walk(tree))
+
+
+def source_mentions_context(source: str) -> bool:
+    try:
+        return mentions_context(ast.parse(source))
+    except (SyntaxError, ValueError):
+        return False
+
+
+def payload_context(workflow: str) -> str:
+    """The Payload's ``context`` field of a Task calling a step of ``workflow`` (a JSONata template)."""
+    fields = [f'"workflow": {json.dumps(workflow)}'] + [f'"{key}": {path}' for key, path in _FIELDS]
+    return "{% {" + ", ".join(fields) + "} %}"
+
+
+def context_field(info, workflow: str) -> dict[str, str]:
+    """The lowerer's hook: ``{"context": ...}`` for the Payload of a Task calling a step of ``workflow`` when the
+    module (``info``, the frontend's ModuleInfo) mentions ``sfn.context``, else nothing."""
+    mentions = info.__dict__.get("_mentions_context")
+    if mentions is None:
+        mentions = info.__dict__["_mentions_context"] = mentions_context(info.tree)
+    return {"context": payload_context(workflow)} if mentions else {}
