@@ -589,9 +589,11 @@ from pyawssfn._predicates import _is_number, _parse_timestamp, _wildcard_pattern
 # Step Functions' own integrations and a distributed Map's item readers (issue #10) live beside this module (files of
 # the runtime too).
 from pyawssfn import _integrations  # noqa: E402
-from pyawssfn._integrations import (  # noqa: E402,F401  (re-exported: sfn.run_job, ...)
-    INTEGRATIONS, ItemBatch, ItemSource, S3Results, batch_items, integration_resource, items_from_s3,
-    results_to_s3, run_job, task_resource, wait_for_task_token,
+# "name as name": re-exported for type checkers too (__all__ is built from _api_names).
+from pyawssfn._integrations import (  # noqa: E402,F401
+    INTEGRATIONS, ItemBatch, ItemSource, S3Results, batch_items as batch_items, integration_resource,
+    items_from_s3 as items_from_s3, results_to_s3 as results_to_s3, run_job as run_job,
+    task_resource as task_resource, wait_for_task_token as wait_for_task_token,
 )
 
 # What a step reads of the execution serving it, and the hook wrapping every step call (a file of the runtime too).
