@@ -598,5 +598,5 @@ from pyawssfn._integrations import (  # noqa: E402,F401
 
 # What a step reads of the execution serving it, and the hook wrapping every step call (a file of the runtime too).
 from pyawssfn._step_context import (  # noqa: E402,F401  (re-exported: sfn.context, sfn.StepContext, sfn.wrap_steps)
-    STEP_WRAPPERS, StepContext, _serving, _wrapped, context, wrap_steps,
+    STEP_WRAPPERS, StepContext as StepContext, _serving, _wrapped, context as context, wrap_steps as wrap_steps,
 )
