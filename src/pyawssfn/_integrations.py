@@ -138,10 +138,10 @@ class ItemBatch:
         """The batches, each ``{"Items": [...]}`` (and ``"BatchInput"``), as the ItemBatcher makes them."""
         with_input = self.batch_input is not NO_INPUT
         return _item_io.batches(items, self.max_items, self.max_bytes,
-                                pyawssfn_json(self.batch_input) if with_input else None, with_input)
+                                _as_json(self.batch_input) if with_input else None, with_input)
 
 
-def pyawssfn_json(value: Any) -> Any:
+def _as_json(value: Any) -> Any:
     """``value`` as JSON holds it (the batch input travels in the child's input)."""
     import json
 

@@ -8,10 +8,7 @@ An answer is what the reader's S3 call returns: the object's text (``"..."`` or 
 """
 from __future__ import annotations
 
-import csv
 import datetime as _dt
-import gzip
-import io
 import json
 import uuid
 from typing import Any, Callable
@@ -99,6 +96,9 @@ def _json(text: str, what: str) -> Any:
 
 def csv_rows(text: str, config: dict) -> list[dict[str, str]]:
     """One object per row, keyed by the header row (FIRST_ROW) or CSVHeaders (GIVEN); every value a string."""
+    import csv  # here: the Lambda runtime imports this module on every cold start
+    import io
+
     delimiter = DELIMITERS.get(config.get("CSVDelimiter", "COMMA"))
     if delimiter is None:
         raise ReaderError(f"unknown CSVDelimiter {config.get('CSVDelimiter')!r} (use {', '.join(DELIMITERS)})")
@@ -137,6 +137,8 @@ def _listing(answer: Any) -> list[dict]:
 def _inventory(text: str, get_object: Callable[[dict], Any]) -> list[dict]:
     """An S3 inventory manifest.json: the rows of every CSV file it lists (gzip-compressed), keyed by its
     fileSchema (``Bucket, Key, Size, ...``)."""
+    import gzip
+
     manifest = _json(text, "the inventory manifest")
     if not isinstance(manifest, dict) or manifest.get("fileFormat", "CSV") != "CSV" \
             or not isinstance(manifest.get("files"), list):

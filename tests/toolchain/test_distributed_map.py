@@ -104,3 +104,31 @@ def test_reader_mistakes_are_refused(tmp_path, source, message):
     with pytest.raises(CompileError) as info:
         _definition(tmp_path, "@sfn.workflow\ndef flow(x):\n    " + source + "\n")
     assert message in "\n".join(str(d) for d in info.value.diagnostics)
+
+
+def test_an_s3_inventory_manifest_is_read_both_ways(tmp_path):
+    # The manifest lists its CSV files; each is read in turn through the same mock (gzip bytes from S3, or text).
+    path = tmp_path / "flow.py"
+    path.write_text(textwrap.dedent('''
+        import pyawssfn as sfn
+
+        def size(obj):
+            return int(obj["Size"])
+
+        @sfn.workflow
+        def flow(x):
+            return sum(sfn.map(size, sfn.items_from_s3("inv", "m/manifest.json", format="manifest"),
+                               distributed=True))
+    '''))
+    manifest = {"sourceBucket": "data", "destinationBucket": "arn:aws:s3:::inv", "fileFormat": "CSV",
+                "fileSchema": "Bucket, Key, Size", "files": [{"key": "m/a.csv.gz"}, {"key": "m/b.csv.gz"}]}
+    import json
+    t = WorkflowTester(path).mock_resource(GET, returns={"Body": json.dumps(manifest)}) \
+        .mock_resource(GET, returns={"Body": "data,x/1,10\ndata,x/2,5\n"}).mock_resource(GET, returns="data,y,1\n")
+    py, machine = t.run_both({"x": 0})
+    assert machine.output == py.output == 16
+    from pyawssfn import _item_io
+    import gzip
+    bodies = iter([{"Body": json.dumps(manifest)}, {"Body": gzip.compress(b"data,z,7\n")}, {"Body": b"data,w,2\n"}])
+    items = _item_io.items_of(next(bodies), GET, {"InputType": "MANIFEST"}, lambda args: next(bodies))
+    assert items == [{"Bucket": "data", "Key": "z", "Size": "7"}, {"Bucket": "data", "Key": "w", "Size": "2"}]

@@ -179,13 +179,13 @@ def _configure_aws_mocks(tester, args) -> None:
                 value = json.loads(text)
             except ValueError as exc:
                 raise _usage(f"--mock-aws {op}: the response is not valid JSON: {exc}") from None
-            tester.mock_aws(op, returns=value)
+            (tester.mock_resource if op.startswith("arn:") else tester.mock_aws)(op, returns=value)  # #10
         for item in args.mock_aws_fail:
             op, sep, spec = item.partition("=")
             if not sep or not op or not spec:
                 raise _usage(f"--mock-aws-fail {item!r} must be SERVICE.OPERATION=ERROR[:CAUSE]")
             error, _, cause = spec.partition(":")
-            tester.mock_aws(op, error=error, cause=cause)
+            (tester.mock_resource if op.startswith("arn:") else tester.mock_aws)(op, error=error, cause=cause)
     except ValueError as exc:
         raise _usage(str(exc)) from None
 

@@ -85,7 +85,9 @@ def lower(lw, call: ast.Call, var: str | None) -> None:
     if writer is not None:
         node.result_writer = {"Resource": _item_io.PUT_OBJECT,
                               "Arguments": {k: field(lw, v, env) for k, v in writer.items()}}
-        lw.s.sdk_actions.add("s3:PutObject")
+        from pyawssfn.deploy.iam import RESULT_WRITER_ACTIONS
+
+        lw.s.sdk_actions.update(RESULT_WRITER_ACTIONS)
         if var and lw.frontier:  # the Map's output is where the results went, not the results
             lw.frontier[0].env[var] = "$states.result"
     for name, expr in tolerance.items():

@@ -363,6 +363,9 @@ def _optimized(model: PolicyModel, rest: str, args: dict[str, Any], variant: str
 
 # --- Map -------------------------------------------------------------------------------------------------------
 
+# What a Distributed Map's ResultWriter needs on its bucket's objects (AWS's "IAM policies for ResultWriter").
+RESULT_WRITER_ACTIONS = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+
 def _map(model: PolicyModel, state: dict[str, Any]) -> None:
     proc = state.get("ItemProcessor") or {}
     if (proc.get("ProcessorConfig") or {}).get("Mode") == "DISTRIBUTED":
@@ -387,8 +390,7 @@ def _map(model: PolicyModel, state: dict[str, Any]) -> None:
     if isinstance(writer, dict) and writer.get("Resource"):
         args = _args(writer)
         bucket = _literal(args, "Bucket")
-        model.grant("MapResultWriter", ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts",
-                                        "s3:PutObject"], f"{_bucket_resources(bucket)[1]}*" if bucket else "*")
+        model.grant("MapResultWriter", RESULT_WRITER_ACTIONS, f"{_bucket_resources(bucket)[1]}*" if bucket else "*")
         if not bucket:
             model.notes.append("Map ResultWriter bucket computed at run time: granted on \"*\"")
 
