@@ -586,10 +586,9 @@ from pyawssfn._predicates import (  # noqa: E402,F401
 from pyawssfn._predicates import _is_number, _parse_timestamp, _wildcard_pattern  # noqa: E402,F401
 
 
-# Step Functions' own integrations and a distributed Map's item readers (issue #10) live beside this module (files of
-# the runtime too).
+# Step Functions' own integrations and a distributed Map's item readers live beside this module (runtime files too);
+# the exported names "X as X", so that type checkers see them re-exported (__all__ is built from the table).
 from pyawssfn import _integrations  # noqa: E402
-# The exported names "X as X", so that type checkers see them re-exported (__all__ is built from the table).
 from pyawssfn._integrations import (  # noqa: E402,F401  (re-exported: sfn.run_job, ...)
     INTEGRATIONS, ItemBatch, ItemSource, S3Results, batch_items as batch_items, integration_resource,
     items_from_s3 as items_from_s3, results_to_s3 as results_to_s3, run_job as run_job,
