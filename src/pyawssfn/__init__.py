@@ -585,7 +585,6 @@ from pyawssfn._predicates import (  # noqa: E402,F401
 )
 from pyawssfn._predicates import _is_number, _parse_timestamp, _wildcard_pattern  # noqa: E402,F401
 
-
 # Step Functions' own integrations and a distributed Map's item readers live beside this module (runtime files too);
 # the exported names "X as X", so that type checkers see them re-exported (__all__ is built from the table).
 from pyawssfn import _integrations  # noqa: E402
