@@ -165,7 +165,7 @@ def test_each_known_disagreement_still_holds(engine):
 
 
 # ------------------------------------------------------------------------------- the shapes compiled machines use
-_UNCAUGHT = {"Type": "Fail", "Error": "{% " + fail_error("$states.input") + " %}", "Cause": "{% $states.input.Cause %}"}
+_UNCAUGHT = {"Type": "Fail", "Error": "{% " + fail_error("$states.input.Error", "$states.input.Cause") + " %}", "Cause": "{% $states.input.Cause %}"}
 _TO_FAIL = [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput %}", "Next": "uncaught error"}]
 # name -> (definition, the known disagreement it shows or None): each shape the compiler emits where an error is
 # caught or ends the execution, as small as it gets. A compiled machine may rely on these and on nothing else of
