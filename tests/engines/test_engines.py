@@ -30,11 +30,14 @@ from .known import KNOWN, explain  # noqa: E402
 # case label -> the known disagreement it shows, for the examples and golden modules
 EXPECTED = {
     "analyse_text-not-retried": "parallel-failed-branch-siblings",
-    "fan_out-not-a-list": "fail-error-states-prefix",
+    # its failing Items expression is caught by the shared Fail, which raises it again as an expression error
+    "fan_out-not-a-list": "jsonata-error-name",
     "approval-malformed": "jsonata-error-name",
 }
 # the known disagreements the generated sample shows (each at least once)
-EXPECTED_GENERATED = {"jsonata-error-name", "fail-error-states-prefix", "throw-in-parallel-assign-not-caught"}
+# (fail-error-states-prefix and throw-in-parallel-assign-not-caught no longer occur in compiled machines: the
+# shapes of RELIED below replace them; MINIMAL still shows each on the engines)
+EXPECTED_GENERATED = {"jsonata-error-name"}
 
 
 def _describe(case: Case) -> str:
