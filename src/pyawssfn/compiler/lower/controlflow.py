@@ -6,7 +6,9 @@ import ast
 import json
 from typing import TYPE_CHECKING
 
-from pyawssfn.compiler.ir import Catching, Choice, DefaultOf, Exit, Fail, Node, Pass, Rule, StartHolder, Succeed, can_fail
+from pyawssfn.compiler.ir import (
+    Catching, Choice, DefaultOf, Exit, Fail, Node, Parallel, Pass, Rule, StartHolder, Succeed, can_fail,
+)
 from pyawssfn.compiler.lower import errors, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import Destination
 from pyawssfn.compiler.error_names import RESERVED, fail_error
@@ -47,7 +49,7 @@ def do_return(builder: FunctionLowerer, value: ast.expr, name: str, line: int) -
         h = ex.holder
         if isinstance(h, TASK_LIKE):
             h.output = before_assign(builder.render(value, ex.env), h.assign)
-            if isinstance(h, Catching) and h.catch and can_fail(h.output):
+            if isinstance(h, Catching) and h.catch and not isinstance(h, Parallel) and can_fail(h.output):
                 # LocalStack's Catch does not see an error of the state's own Output (tests/engines known.py):
                 # the Assign, whose error both engines catch, evaluates the parts that can fail first
                 for part in _parts(value):

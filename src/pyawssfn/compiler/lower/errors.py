@@ -59,7 +59,9 @@ def settle(builder: FunctionLowerer, change: bool = False) -> None:
 
 
 def uncaught_assign(holder) -> bool:
-    return isinstance(holder, Parallel) and bool(holder.catch)
+    """A Parallel inside a try: LocalStack does not catch an error thrown in its Assign, so a value a handler must
+    see cannot go there. (Outside any try its Catch only leads to the shared Fail, where both engines end alike.)"""
+    return isinstance(holder, Parallel) and bool(holder.catch) and holder.cover is not None
 
 
 def _move(builder: FunctionLowerer, ex: Exit, cov, start: bool) -> Exit:
