@@ -59,9 +59,9 @@ def settle(builder: FunctionLowerer, change: bool = False) -> None:
 
 
 def uncaught_assign(holder) -> bool:
-    """A Parallel inside a try: LocalStack does not catch an error thrown in its Assign, so a value a handler must
-    see cannot go there. (Outside any try its Catch only leads to the shared Fail, where both engines end alike.)"""
-    return isinstance(holder, Parallel) and bool(holder.catch) and holder.cover is not None
+    """A Parallel with a Catch: LocalStack does not catch an error thrown in its Assign (even outside any try, its
+    shared-Fail route would then be taken on ours only), so a value that can fail does not go there."""
+    return isinstance(holder, Parallel) and bool(holder.catch)
 
 
 def _move(builder: FunctionLowerer, ex: Exit, cov, start: bool) -> Exit:
