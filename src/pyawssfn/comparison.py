@@ -31,6 +31,8 @@ import re
 import struct
 from typing import Any
 
+from pyawssfn.compiler.error_names import error_as_reported
+
 # Errors whose cause is worded differently by design: Python's exception text against JSONata's (or the executor's)
 # message for the same failing expression, and a payload-quota failure of a Task's arguments, whose cause names the
 # compiled state (plain Python knows only the step). Every other cause is pyawssfn's or the user's on both sides.
@@ -423,7 +425,9 @@ def _outcome_differences(py: Outcome, machine: Outcome) -> list[Difference]:
             path, a, b, why = found
             where = "output" + ("" if not path or path.startswith("[") else ".") + path
             out.append(Difference(where, _shown(a), _shown(b), why))
-    if py.error != machine.error:
+    # a reserved name and the same name without its prefix are one report: a compiled Fail state reports it so, a
+    # hand-written machine may end with it as it is (compiler/error_names.py)
+    if error_as_reported(py.error) != error_as_reported(machine.error):
         out.append(Difference("error", f"{py.error!r} ({py.cause!r})", f"{machine.error!r} ({machine.cause!r})"))
     elif py.status == machine.status != "SUCCEEDED" and causes_must_agree(py.error) \
             and plain_cause(py.cause) != plain_cause(machine.cause):

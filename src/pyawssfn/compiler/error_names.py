@@ -22,10 +22,11 @@ RESERVED = "States."
 EXPRESSION_ERRORS = ("States.QueryEvaluationError", "States.Runtime")
 
 
-def fail_error(src: str) -> str:
-    """JSONata for a Fail state's Error that reports the error held in ``src`` (an {Error, Cause} object)."""
+def fail_error(error: str, cause: str) -> str:
+    """JSONata for a Fail state's Error that reports the error named by ``error`` (its cause ``cause``, raised again
+    when it is an expression error)."""
     names = ", ".join(f'"{n}"' for n in EXPRESSION_ERRORS)
-    return (f"($n := {src}.Error; $n in [{names}] ? $error({src}.Cause) : "
+    return (f"($n := {error}; $n in [{names}] ? $error({cause}) : "
             f'$substring($n, 0, {len(RESERVED)}) = "{RESERVED}" ? $substring($n, {len(RESERVED)}) : $n)')
 
 

@@ -23,6 +23,7 @@ from pyawssfn.compiler.ir import (
 )
 from pyawssfn.compiler.lower import controlflow, errors, hoisting, statements, visitor
 from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, NonlocalControl
+from pyawssfn.compiler.error_names import fail_error
 from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_strings, has_template, message_of
 from pyawssfn.compiler.static_types import infer_name_types, narrowed_types
 from pyawssfn.compiler.types import api_result_type, step_result_types
@@ -324,7 +325,9 @@ class FunctionLowerer:
 
     def uncaught(self) -> Node:
         if self.s.uncaught is None:
-            n = Fail("uncaught error", self.fn_line(), error="{% $states.input.Error %}",
+            # a reserved name is reported without its prefix, an expression error raised again (error_names.py)
+            n = Fail("uncaught error", self.fn_line(),
+                     error="{% " + fail_error("$states.input.Error", "$states.input.Cause") + " %}",
                      cause="{% " + message_of("$states.input") + " %}")
             self.s.uncaught = n
             self.graph.nodes.append(n)

@@ -6,10 +6,15 @@ import ast
 import json
 from typing import TYPE_CHECKING
 
-from pyawssfn.compiler.ir import Choice, DefaultOf, Exit, Fail, Node, Pass, Rule, StartHolder, Succeed, can_fail
+from pyawssfn.compiler.ir import (
+    Catching, Choice, DefaultOf, Exit, Fail, Node, Parallel, Pass, Rule, StartHolder, Succeed, can_fail,
+)
 from pyawssfn.compiler.lower import errors, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import Destination
-from pyawssfn.compiler.lower.support import TASK_LIKE, before_assign, call_arg, class_name, paren, risky_values
+from pyawssfn.compiler.error_names import RESERVED, fail_error
+from pyawssfn.compiler.lower.support import (
+    TASK_LIKE, before_assign, call_arg, class_name, has_template, paren, risky_values,
+)
 from pyawssfn.compiler.naming import describe_source
 
 if TYPE_CHECKING:
@@ -28,8 +33,9 @@ def emit_return(builder: FunctionLowerer, value: ast.expr, name: str, line: int)
 
 def do_return(builder: FunctionLowerer, value: ast.expr, name: str, line: int) -> None:
     cov = builder.cover()
-    if any(can_fail(builder.render(value, ex.env)) and cov != (ex.holder.cover if isinstance(ex.holder, Node)
-                                                               else None) for ex in builder.frontier) \
+    if any(can_fail(builder.render(value, ex.env)) and (cov != (ex.holder.cover if isinstance(ex.holder, Node)
+                                                                else None) or errors.uncaught_assign(ex.holder))
+           for ex in builder.frontier) \
             or any(isinstance(ex.holder, StartHolder) for ex in builder.frontier) and cov is not None:
         # the state that would evaluate the value in its Output has another cover: evaluate it first
         tmp = builder.fresh("return_value")
@@ -43,6 +49,13 @@ def do_return(builder: FunctionLowerer, value: ast.expr, name: str, line: int) -
         h = ex.holder
         if isinstance(h, TASK_LIKE):
             h.output = before_assign(builder.render(value, ex.env), h.assign)
+            if isinstance(h, Catching) and h.catch and not isinstance(h, Parallel) and can_fail(h.output):
+                # LocalStack's Catch does not see an error of the state's own Output (tests/engines known.py):
+                # the Assign, whose error both engines catch, evaluates the parts that can fail first
+                for part in _parts(value):
+                    code = before_assign(builder.render(part, ex.env), h.assign)
+                    if can_fail(code):
+                        h.assign[statements.throwaway(builder)] = code
             # assignments that can fail still run (Python would fail), unless the output reads them anyway
             h.assign.update({k: v for k, v in risky_values(ex.env).items() if k not in read})
             h.end = True
@@ -59,6 +72,15 @@ def do_return(builder: FunctionLowerer, value: ast.expr, name: str, line: int) -
         for ex in rest:
             builder.flush(ex, n)
         builder.add(n)
+
+
+def _parts(value: ast.expr) -> list[ast.expr]:
+    """The values a returned dict or list literal is built from (each checked on its own), else the value."""
+    if isinstance(value, ast.Dict) and None not in value.keys:
+        return [*value.keys, *value.values]
+    if isinstance(value, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in value.elts):
+        return list(value.elts)
+    return [value]
 
 
 def transform_raise(builder: FunctionLowerer, st: ast.Raise) -> None:
@@ -80,6 +102,10 @@ def transform_raise(builder: FunctionLowerer, st: ast.Raise) -> None:
         if err is None:
             raise builder.fail(exc, "sfn.Fail needs an error name", "write sfn.Fail('MyError', 'what happened')")
         err_ast = builder.prepare(err)
+        if isinstance(err_ast, ast.Constant) and isinstance(err_ast.value, str) and err_ast.value.startswith(RESERVED):
+            raise builder.fail(err, f"the error name {err_ast.value!r} begins with {RESERVED!r}, which Step Functions "
+                                    "reserves for its own errors", f"name it without the prefix: "
+                                    f"sfn.Fail({err_ast.value[len(RESERVED):]!r}, ...)")
         cause_ast = builder.prepare(cause) if cause is not None else ast.Constant(value="")
         raise_static(builder, "Fail", err_ast, cause_ast, name, st.lineno)
         return
@@ -123,6 +149,9 @@ def emit_fail(builder: FunctionLowerer, err: ast.expr, cause: ast.expr, name: st
     env = builder.connect(n, start_ok=not start_risky)
     n.error = builder.value_field(err, env)
     n.cause = builder.value_field(cause, env)
+    if has_template(n.error):
+        # a computed name may be a reserved States.* one (a caught timeout raised again): error_names.py
+        n.error = "{% " + fail_error(paren(builder.render(err, env)), paren(builder.render(cause, env))) + " %}"
     builder.frontier = []
 
 

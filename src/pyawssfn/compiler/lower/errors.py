@@ -2,14 +2,13 @@
 step, and the states that evaluate pending values under the right Catch."""
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from pyawssfn.compiler.frontend import RetrySpec, StepInfo
 from pyawssfn.compiler.ir import (
-    Catcher, Exit, Graph, Node, Parallel, Pass, StartHolder, can_fail, context_refs, replace_context,
+    Catcher, Exit, Graph, Map, Node, Parallel, Pass, StartHolder, Succeed, can_fail, context_refs, evaluates, replace_context,
 )
-from pyawssfn.compiler.lower import controlflow
+from pyawssfn.compiler.lower import controlflow, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import Handler
 from pyawssfn.compiler.lower.support import CHANGING, error_object
 
@@ -25,20 +24,25 @@ _SAFE_CODES = frozenset({error_object("$states.errorOutput")})
 def settle(builder: FunctionLowerer, change: bool = False) -> None:
     """Pending assignments that can fail are folded into the state that precedes them only when that state's
     Catch sends their error where Python's handlers would (the same cover); otherwise they are evaluated in a
-    state of their own with the right Catch: a Pass where nothing catches, else a Parallel with an empty
-    branch (Pass and Choice states have no Catch)."""
+    state of their own with the right Catch: a Pass where nothing catches, else a Map over no items (Pass and
+    Choice states have no Catch)."""
     cov = builder.cover()
     settled = []
     for ex in builder.frontier:
         items = list(ex.env.items())
+        # A missing input field fails the call of the workflow in Python, before its body: no handler may see it.
+        # So a parameter read needs no cover of its own: it is evaluated where no handler's Catch is (the first
+        # state's Assign, or its Catch's Assign when that state fails, which ends the execution), and that state
+        # need not be a Pass before a try (a try at the start of the workflow costs no state).
         first = next((i for i, (_, v) in enumerate(items) if can_fail(v) and v not in _SAFE_CODES
-                      and (id(ex.holder), v) not in builder.checked), None)
+                      and v not in builder.param_reads and (id(ex.holder), v) not in builder.checked), None)
         start = isinstance(ex.holder, StartHolder)
         # the start's pending values move into the first state, which has the current cover, unless the
         # cover is about to change
         holder_cover = ex.holder.cover if isinstance(ex.holder, Node) else (CHANGING if start and change
                                                                             else None)
-        if first is None or holder_cover == cov:
+        # LocalStack's Parallel does not catch an error thrown in its own Assign (tests/engines known.py)
+        if first is None or holder_cover == cov and not uncaught_assign(ex.holder):
             # the holder evaluates them when they are flushed into its Assign, whatever the cover is by then
             builder.checked.update((id(ex.holder), v) for v in ex.env.values())
             settled.append(ex)
@@ -48,39 +52,61 @@ def settle(builder: FunctionLowerer, change: bool = False) -> None:
             builder.checked.update((id(p), v) for v in ex.env.values())
             settled.append(Exit(p, dict(ex.env)))
             continue
-        # all of them move: a later value may read an earlier one's variable as it was before the holder
-        keep, rest = {}, dict(items)
+        settled.append(_move(builder, ex, cov, start))
+    builder.frontier = settled
+
+
+def uncaught_assign(holder) -> bool:
+    """A Parallel with a Catch: LocalStack does not catch an error thrown in its Assign (even outside any try, its
+    shared-Fail route would then be taken on ours only), so a value that can fail does not go there."""
+    return isinstance(holder, Parallel) and bool(holder.catch)
+
+
+def _move(builder: FunctionLowerer, ex: Exit, cov, start: bool) -> Exit:
+    """Evaluate the pending values of ``ex`` in a state of their own under the cover ``cov``."""
+    # all of them move: a later value may read an earlier one's variable as it was before the holder
+    keep, rest, recheck = {}, dict(ex.env), {}
+    if start:
+        # the new state is the first one and reads the execution input itself; a parameter read failing there is
+        # read again by its Catch's Assign, which ends the execution before any handler (tests/engines RELIED)
+        recheck = {k: v for k, v in ex.env.items() if v in builder.param_reads}
+    else:
+        # the parameter reads are checked where they are (the first state's Assign), not under this cover
+        for k, v in ex.env.items():
+            if v in builder.param_reads:
+                keep[k] = rest.pop(k)
+        for p in sorted(builder.param_reads):
+            if p not in keep.values() and any(evaluates(p, v) for v in rest.values()):
+                keep[statements.throwaway(builder)] = p
         # values of the holder's own context ($states.result after a Task, ...) are handed over in a variable
         for ref in sorted(set().union(*(context_refs(v) for v in rest.values()))):
             tmp = builder.fresh("handover")
             keep[tmp] = "$states." + ref
             rest = {k: replace_context(v, ref, tmp) for k, v in rest.items()}
-        line = builder.cur_line
-        if cov is None:
-            node = Pass("evaluate", line)
-        else:
-            node, rest = evaluate_where_caught(builder, rest, line)
-        builder.flush(Exit(ex.holder, keep), node)
-        builder.add(node)
-        if cov is not None:
-            catchers(builder, node, {})
-        # the values stay pending on the new state, whose Assign evaluates them (Output may read them too)
-        builder.checked.update((id(node), v) for v in rest.values())
-        settled.append(Exit(node, rest))
-    builder.frontier = settled
+    line = builder.cur_line
+    if cov is None:
+        node: Node = Pass("evaluate", line)
+    else:
+        node, rest = evaluate_where_caught(builder, rest, line)
+    builder.flush(Exit(ex.holder, keep), node)
+    builder.add(node)
+    if cov is not None:
+        catchers(builder, node, recheck)
+    # the values stay pending on the new state, whose Assign evaluates them (Output may read them too)
+    builder.checked.update((id(node), v) for v in rest.values())
+    return Exit(node, rest)
 
 
 def evaluate_where_caught(builder: FunctionLowerer, values: dict[str, str], line: int) -> tuple[Node, dict[str, str]]:
-    """A Parallel whose one branch evaluates `values` (in a Pass's Output) and whose Catch routes their error:
-    an error inside a branch fails the Parallel, which both engines catch, while an error in the Parallel's own
-    Assign is not caught by every engine (#9). The Parallel hands the values on from its result."""
-    branch = Graph()
-    fields = ", ".join(f"{json.dumps(k)}: {v}" for k, v in values.items())
-    ev = Pass("evaluate", line, end=True, output="{" + fields + "}")
-    branch.nodes.append(ev)
-    branch.start = ev
-    node = Parallel("evaluate where caught", line, branches=[branch], arguments={})
-    return node, {k: f"$states.result[0].{k}" for k in values}
+    """A Map over no items, whose Assign evaluates `values` and whose Catch routes their error: Pass and Choice
+    states have no Catch, and both engines catch an error of a Map's Assign (tests/engines RELIED), where LocalStack
+    catches neither an error thrown in a Parallel's Assign nor a States.* error out of its branch. It is entered
+    once (a Parallel and its branch were two), and no iteration runs."""
+    processor = Graph()
+    nothing = Succeed("nothing to do", line)
+    processor.nodes.append(nothing)
+    processor.start = nothing
+    return Map("evaluate where caught", line, items=[], processor=processor), dict(values)
 
 
 def catchers(builder: FunctionLowerer, node: Node, pre_env: dict[str, str]) -> None:
