@@ -214,6 +214,9 @@ _EXPRESSION_FAILED = re.compile(r"specified for the field '([^']+)' threw an err
                                 r"(?:[A-Z]\d{4}: )?(.*)\Z", re.S)
 
 
+_INNER_STATE = re.compile(r"An error occurred while executing the state '([^']+)'")
+
+
 def _expression_failure(cause: str, state: str, style: _Style) -> str | None:
     """A failing JSONata expression's cause, read as the Python it came from: the Python error (the compiled
     expression raises Python's message) and where (the state's file:line, kept for the summary's ``at:`` line); the
@@ -240,6 +243,12 @@ def failure_location(execution, source_map: dict[str, int], source_file: str | N
             state = _details(event).get("name")
         elif _details(event).get("cause") == cause and state is not None:
             break
+    # The shared "uncaught error" Fail raises an expression error again ($error of its cause): the Python line is
+    # the one of the state whose expression failed first, named inside the cause.
+    inner = _INNER_STATE.findall(m.group(2))
+    if inner:
+        state = inner[-1]
+        m = _EXPRESSION_FAILED.search(m.group(2)) or m
     if state is None:
         return None
     python = _Style(source_map=source_map, source_file=source_file).where(state)
