@@ -47,10 +47,21 @@ def _load(path: pathlib.Path, name: str):
     return module
 
 
+# Examples the second engine cannot run here, each with why; test_engines.py checks each reason still holds, so an
+# entry cannot outlive it. Both read S3 through a distributed Map's ItemReader: the harness starts LocalStack's Step
+# Functions alone (no S3 to read from), and LocalStack's pinned ASL parser refuses an ItemBatcher outright.
+NOT_ON_LOCALSTACK = {
+    "orders_csv": "its ItemReader reads S3, which the harness does not run",
+    "click_scores": "LocalStack's ASL parser refuses ItemBatcher (and its ItemReader reads S3)",
+}
+
+
 def example_cases() -> list[Case]:
     both_ways = _load(TESTS / "differential" / "test_examples_both_ways.py", "_engines_examples_both_ways")
     cases = []
     for example, entries in both_ways.CASES.items():
+        if example in NOT_ON_LOCALSTACK:
+            continue
         for case_id, setup, inp in entries + EXTRA_EXAMPLE_INPUTS.get(example, []):
             tester = WorkflowTester(EXAMPLES / f"{example}.py")
             if setup:
