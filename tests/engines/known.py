@@ -30,6 +30,11 @@ class Known:
 _INNER = re.compile(r"""\('UNKNOWN', 'com\.dashjoin\.jsonata\.JException: \{"(.*)"\}'\)$""", re.S)
 
 
+def _unquote(text: str) -> str:
+    """LocalStack's JException text escapes a quote once per level it was re-raised through: undo every level."""
+    return re.sub(r"\\+'", "'", text)
+
+
 def _same_thrown(ours: str, message: str) -> bool:
     """Whether our cause reports the $error ``message`` LocalStack reports. A compiled Fail state re-raises a caught
     expression error as one ($error of its cause): then LocalStack's message is its own inner error (the arguments
@@ -38,7 +43,7 @@ def _same_thrown(ours: str, message: str) -> bool:
         return True
     _, _, rest = ours.partition("D3137: ")
     m = _INNER.match(message)
-    return bool(m and rest) and _same_thrown(rest, m.group(1).replace("\\'", "'"))
+    return bool(m and rest) and _same_thrown(rest, _unquote(m.group(1)))
 
 
 def _thrown_message(case: Case) -> str | None:
@@ -46,7 +51,7 @@ def _thrown_message(case: Case) -> str | None:
     m = _JEXCEPTION.match(case.theirs.cause or "")
     if not m:
         return None
-    message = m.group(1).replace("\\'", "'")
+    message = _unquote(m.group(1))
     return message if _same_thrown(case.ours.cause or "", message) else None
 
 
