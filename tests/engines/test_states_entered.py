@@ -4,7 +4,8 @@ compiled machine enters at most as many states as the hand-written one (benchmar
 
 The one named exception: an execution that a step's uncaught error ends passes through the shared "uncaught error"
 Fail state, which reports the step's message as the cause (as the plain-Python run does), where sfnx's machine lets
-Lambda's error end the execution as it is: one state more (docs/known-issues.md). Runs on our executor only."""
+Lambda's error end the execution as it is: one state more (docs/known-issues.md). The same holds against the two
+hand-written machines that let an integration's error end the execution as it is. Runs on our executor only."""
 from __future__ import annotations
 
 import importlib.util
@@ -48,9 +49,11 @@ def _entered(path, definition, setup, inp) -> tuple[int, bool]:
 def test_no_more_states_entered_than_by_hand(example, case, setup, inp):
     path = ROOT / "examples" / f"{example}.py"
     hand = json.loads((BENCH / "handwritten" / f"{example}.json").read_text())
-    ours, _ = _entered(path, None, setup, inp)
+    ours, through_uncaught = _entered(path, None, setup, inp)
     theirs, _ = _entered(path, hand, setup, inp)
-    assert ours <= theirs, f"{example} {case}: {ours} states entered, {theirs} by hand"
+    # the named exception above, where the hand-written machine also lets the error end as it is (glue_etl's failed
+    # job, payment_review's refusal): one state more, and only on such a run
+    assert ours <= theirs + through_uncaught, f"{example} {case}: {ours} states entered, {theirs} by hand"
 
 
 _SFNX = BENCH / ".venv-sfnx" / "bin" / "python"
