@@ -89,10 +89,10 @@ _SYNTAX = frozenset("^$\\.*+?()[]{}|")
 _HEX = frozenset("0123456789abcdefABCDEF")
 
 
-def _prescan(p: str) -> tuple[int, list[str]]:
-    """The number of capturing groups and their names (needed before parsing: ``\\N`` is a backreference only when
-    the pattern has N groups, and ``\\k`` is special only when it names some)."""
-    count, names, i, in_class = 0, [], 0, False
+def _capturing_groups(p: str) -> list[str | None]:
+    """Each capturing group of the pattern in order: its name, or None for an unnamed one."""
+    groups: list[str | None] = []
+    i, in_class = 0, False
     while i < len(p):
         c = p[i]
         if c == "\\":
@@ -104,13 +104,19 @@ def _prescan(p: str) -> tuple[int, list[str]]:
             in_class = True
         elif c == "(":
             if p.startswith("(?<", i) and p[i + 3:i + 4] not in ("=", "!"):
-                count += 1
                 end = p.find(">", i)
-                names.append(p[i + 3:end] if end > 0 else "")
+                groups.append(p[i + 3:end] if end > 0 else "")
             elif not p.startswith("(?", i):
-                count += 1
+                groups.append(None)
         i += 1
-    return count, names
+    return groups
+
+
+def _prescan(p: str) -> tuple[int, list[str]]:
+    """The number of capturing groups and their names (needed before parsing: ``\\N`` is a backreference only when
+    the pattern has N groups, and ``\\k`` is special only when it names some)."""
+    groups = _capturing_groups(p)
+    return len(groups), [g for g in groups if g is not None]
 
 
 @dataclass
@@ -380,24 +386,9 @@ def _valid_name(name: str) -> bool:
 
 def _named_index(p: str, name: str) -> int:
     """The group number of ``(?<name>`` in ``p``, counting every capturing group before it."""
-    count, i, in_class = 0, 0, False
-    while i < len(p):
-        c = p[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            if p.startswith("(?<", i) and p[i + 3:i + 4] not in ("=", "!"):
-                count += 1
-                if p.startswith(f"(?<{name}>", i):
-                    return count
-            elif not p.startswith("(?", i):
-                count += 1
-        i += 1
+    for number, group in enumerate(_capturing_groups(p), 1):
+        if group == name:
+            return number
     raise JsRegexSyntaxError("Invalid named capture referenced")
 
 
