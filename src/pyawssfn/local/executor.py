@@ -17,7 +17,7 @@ from pyawssfn.local import retry as _retry
 from pyawssfn.local.clock import VirtualClock, iso
 from pyawssfn.local.context import execution_context, state_context
 from pyawssfn.local.errors import StatesError
-from pyawssfn.local.gcpause import no_full_collection
+from pyawssfn.gcpause import no_full_collection
 from pyawssfn.local.history import History
 from pyawssfn.local.lambdas import DEFAULT_ACCOUNT, DEFAULT_REGION, LambdaRegistry
 from pyawssfn.local.limits import (HISTORY_LIMIT_EVENTS, PAYLOAD_LIMIT_BYTES, HistoryLimitExceeded, check_payload,

@@ -1,4 +1,4 @@
-"""No full garbage collection while an execution runs.
+"""No full garbage collection while an execution runs or a module compiles.
 
 An execution's history, its variables and the Map results it gathers are long-lived containers that grow with the
 work done; CPython's full (oldest-generation) collection walks every tracked object, so with it a 10,000-item Map
