@@ -37,16 +37,16 @@ class _Tok:
 _STOP = r"\s.\[\]{}(),@#;:?+\-*/%|=<>^&!~\"'`"
 # One token at a time; which alternative matched is its kind. (A regular expression literal is read by _regex: only
 # the position decides whether `/` starts one.)
-_TOKEN = re.compile(
-    r"(?P<ws>(?:\s|/\*.*?\*/)+)"
-    r"|(?P<num>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
+_TOKENS = (
+    r"(?P<num>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
     r'|(?P<str>"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')'
     r"|(?P<bt>`[^`]*`)"
     r"|(?P<op>\.\.|:=|!=|<=|>=|~>|\*\*|[.\[\]{}(),@#;:?+\-*/%|=<>^&!~])"
     r"|(?P<var>\$[^" + _STOP + r"]*)"
-    r"|(?P<name>[^" + _STOP + r"]+)",
-    re.S,
+    r"|(?P<name>[^" + _STOP + r"]+)"
 )
+_BLANKS = r"(?:\s|/\*.*?\*/)"
+_TOKEN = re.compile(r"(?P<ws>" + _BLANKS + "+)|" + _TOKENS, re.S)
 
 
 class _Lexer:
@@ -124,17 +124,68 @@ def _decode(text: str, pos: int) -> str:
     return "".join(out)
 
 
+# _TOKEN with the blanks before a token and the end of the text in one match (what _scan reads).
+_SCAN = re.compile(_BLANKS + "*+(?:" + _TOKENS + r"|(?P<end>\Z))", re.S)
+_CLOSING = frozenset((")", "]", "}"))
+_WORD_OPS = frozenset(("and", "or", "in"))
+
+
+def _scan(text: str) -> list[_Tok]:
+    """Every token of `text`, the last one "end", as _Lexer.next reads them one by one. After an operator (other
+    than a closing bracket) an operand follows, where a `/` starts a regular expression rather than dividing
+    (jsonata-js's rule): the previous token decides, so the whole text is read in one pass before parsing."""
+    out: list[_Tok] = []
+    append, match = out.append, _SCAN.match
+    prefix, i = True, 0
+    while True:
+        m = match(text, i)
+        if m is None:  # what the one-by-one lexer says about it
+            lex = _Lexer(text)
+            lex.i = i
+            lex.next(prefix)
+            raise ParseError(f"unexpected text at {i}")  # pragma: no cover (next raised)
+        kind = m.lastgroup
+        j = m.start(kind)
+        if kind == "end":
+            append(_Tok("end", "", j))
+            return out
+        if prefix and text[j] == "/":
+            lex = _Lexer(text)
+            t = lex._regex(j)
+            i = lex.i
+            append(t)
+            prefix = False
+            continue
+        value = m.group(kind)
+        i = m.end()
+        if kind == "op":
+            prefix = value not in _CLOSING
+        else:
+            prefix = False
+            if kind == "str":
+                value = _decode(value, j) if "\\" in value else value[1:-1]
+            elif kind == "bt":
+                kind, value = "name", value[1:-1]
+            elif kind == "var":
+                value = value[1:]
+            elif kind == "name" and value in _WORD_OPS:
+                kind, prefix = "op", True
+        append(_Tok(kind, value, j))
+
+
 class _Parser:
     def __init__(self, text: str):
-        self.lex = _Lexer(text)
-        self.tok = self.lex.next(True)
+        self.toks = _scan(text)
+        self.k = 0
+        self.tok = self.toks[0]
 
     def advance(self) -> _Tok:
-        """Consume the current token. After an operator (other than a closing bracket) an operand follows, where a
-        `/` starts a regular expression rather than dividing (jsonata-js's rule)."""
+        """Consume the current token (the "end" token stays current once reached)."""
         t = self.tok
-        prefix = t.kind == "op" and t.value not in (")", "]", "}")
-        self.tok = self.lex.next(prefix)
+        k = self.k + 1
+        if k < len(self.toks):
+            self.k = k
+            self.tok = self.toks[k]
         return t
 
     def expect(self, op: str) -> None:
