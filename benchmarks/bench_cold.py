@@ -28,14 +28,19 @@ def _cli() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "pyawssfn.cli"]
 
 
-def commands() -> list[tuple[str, list[str]]]:
-    cli = _cli()
-    return [
-        ("python -c pass", [sys.executable, "-c", "pass"]),
-        ("pyawssfn --help", [*cli, "--help"]),
-        ("pyawssfn compile analyse_text.py", [*cli, "compile", EXAMPLE]),
-        ("pyawssfn run analyse_text.py", [*cli, "run", EXAMPLE, "--input", '{"text": "a short example"}', "--json"]),
-    ]
+def commands(baseline: str | None = None) -> list[tuple[str, list[str], dict]]:
+    """(label, argv, extra environment). With ``baseline`` (another checkout's src/), each pyawssfn command also
+    runs from it, and both run as ``python -m pyawssfn.cli`` so that only the code differs."""
+    cli = [sys.executable, "-m", "pyawssfn.cli"] if baseline else _cli()
+    ours = {"PYTHONPATH": str(REPO / "src")} if baseline else {}
+    out = [("python -c pass", [sys.executable, "-c", "pass"], {})]
+    for label, args in (("pyawssfn --help", ["--help"]), ("pyawssfn compile analyse_text.py", ["compile", EXAMPLE]),
+                        ("pyawssfn run analyse_text.py",
+                         ["run", EXAMPLE, "--input", '{"text": "a short example"}', "--json"])):
+        out.append((label, [*cli, *args], ours))
+        if baseline:
+            out.append((f"  baseline: {label[9:]}", [*cli, *args], {"PYTHONPATH": baseline}))
+    return out
 
 
 def _children_cpu() -> float:
@@ -43,11 +48,11 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(argv: list[str], rounds: int) -> tuple[list[float], list[float]]:
+def measure(argv: list[str], rounds: int, extra_env: dict | None = None) -> tuple[list[float], list[float]]:
     """(wall-clock seconds, CPU seconds) of each round; the CPU time (user + system of the child, from getrusage)
     does not count the other processes' turns on a shared machine."""
     times, cpu = [], []
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="")  # bytecode caches as a user has them after the first run
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="", **(extra_env or {}))  # bytecode caches as after a first run
     subprocess.run(argv, capture_output=True, env=env, check=False)  # warm the OS file cache and .pyc files
     for _ in range(rounds):
         start, start_cpu = time.perf_counter(), _children_cpu()
@@ -62,8 +67,10 @@ def measure(argv: list[str], rounds: int) -> tuple[list[float], list[float]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--baseline", metavar="SRC", help="also run every command from another checkout's src/ "
+                        "(e.g. an exported older commit), side by side")
     args = parser.parse_args(argv)
-    rows = [(label, measure(cmd, args.rounds)) for label, cmd in commands()]
+    rows = [(label, measure(cmd, args.rounds, env)) for label, cmd, env in commands(args.baseline)]
     for kind, which in (("wall clock", 0), ("CPU time (user + system)", 1)):
         base = rows[0][1][which]
         base_min, base_med = min(base), statistics.median(base)
