@@ -5,6 +5,7 @@ that must not load the executor and its report (rich) into ``pyawssfn compile``.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import TYPE_CHECKING
 
 _HOMES = {
@@ -28,7 +29,11 @@ if TYPE_CHECKING:
 def __getattr__(name: str):
     home = _HOMES.get(name)
     if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        # A submodule read as an attribute (`pyawssfn.local.executor` after `import pyawssfn.local`), as when this
+        # package imported its modules eagerly.
+        if name.startswith("_") or importlib.util.find_spec(f"{__name__}.{name}") is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        return importlib.import_module(f"{__name__}.{name}")
     value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
     globals()[name] = value
     return value
