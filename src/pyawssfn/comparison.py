@@ -73,6 +73,19 @@ def plain_cause(cause: str | None) -> str:
     return "" if cause is None else cause
 
 
+def reported_cause(error: str | None, cause: str | None) -> str:
+    """The cause of a failure with ``error`` as both runs are compared by. A step's error that nothing catches ends
+    the execution as Lambda reported it: its cause is the runtime's error JSON (``{"errorMessage", "errorType",
+    "stackTrace", ...}``), where the plain-Python run has the message alone. So a cause that is such JSON, and whose
+    ``errorType`` is the error itself, stands for its ``errorMessage`` (on either side); any other cause for itself."""
+    if isinstance(cause, str) and cause.startswith("{") and error is not None:
+        payload = _loads(cause)
+        if isinstance(payload, dict) and payload.get("errorType") == error \
+                and isinstance(payload.get("errorMessage"), str):
+            return payload["errorMessage"]
+    return plain_cause(cause)
+
+
 @dataclasses.dataclass
 class Call:
     """One thing a run did that the other must do too."""
@@ -342,7 +355,8 @@ def _call_difference(index: int, py: Call, machine: Call) -> Difference | None:
     if py.error != machine.error or (py.error is None) != (machine.error is None):
         return Difference(f"{head}: outcome", py.outcome(), machine.outcome())
     if py.error is not None:
-        if causes_must_agree(py.error) and plain_cause(py.cause) != plain_cause(machine.cause):
+        if causes_must_agree(py.error) and reported_cause(py.error, py.cause) != reported_cause(machine.error,
+                                                                                            machine.cause):
             return Difference(f"{head}: cause of {py.error}", repr(py.cause), repr(machine.cause))
         return None
     found = value_difference(py.result, machine.result)
@@ -425,12 +439,13 @@ def _outcome_differences(py: Outcome, machine: Outcome) -> list[Difference]:
             path, a, b, why = found
             where = "output" + ("" if not path or path.startswith("[") else ".") + path
             out.append(Difference(where, _shown(a), _shown(b), why))
-    # a reserved name and the same name without its prefix are one report: a compiled Fail state reports it so, a
-    # hand-written machine may end with it as it is (compiler/error_names.py)
+    # a reserved name and the same name without its prefix are one report: an error nothing catches ends the
+    # execution with it as it is, a compiled Fail state that raises it again (after a finally, a bare raise) without
+    # the prefix (compiler/error_names.py)
     if error_as_reported(py.error) != error_as_reported(machine.error):
         out.append(Difference("error", f"{py.error!r} ({py.cause!r})", f"{machine.error!r} ({machine.cause!r})"))
     elif py.status == machine.status != "SUCCEEDED" and causes_must_agree(py.error) \
-            and plain_cause(py.cause) != plain_cause(machine.cause):
+            and reported_cause(py.error, py.cause) != reported_cause(machine.error, machine.cause):
         out.append(Difference(f"cause of {py.error}", repr(py.cause), repr(machine.cause)))
     return out
 

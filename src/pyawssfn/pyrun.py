@@ -20,7 +20,6 @@ from typing import Any, Callable
 
 import pyawssfn as sfn
 from pyawssfn import _pyrun_resources as _resources
-from pyawssfn.compiler.error_names import error_as_reported
 from pyawssfn._budget import CAUSE as BUDGET_CAUSE, ERROR as BUDGET_ERROR, BudgetExceeded, work_budget
 from pyawssfn._dispatch import call_step
 from pyawssfn._pyrun_context import DEFAULT_EXECUTION, StepContexts
@@ -500,13 +499,9 @@ def _bind_input(fn, input_value):
 
 
 def _classify(exc, module) -> tuple[str, str]:
-    """(error, cause) of an exception that ended the workflow, as the compiled machine would report it (a reserved
-    States.* name as its Fail state reports it: compiler/error_names.py)."""
-    error, cause = _classify_raw(exc, module)
-    return error_as_reported(error), cause
-
-
-def _classify_raw(exc, module) -> tuple[str, str]:
+    """(error, cause) of an exception that ended the workflow, as the compiled machine reports it: an error that
+    nothing catches ends the execution as it is, a reserved States.* name included (a Fail state raising one again
+    after a finally reports it without the prefix, which comparison.py takes for the same report)."""
     if hasattr(exc, "__pyawssfn_step__") or isinstance(exc, sfn.Fail):
         return sfn.error_of(exc)
     tb = exc.__traceback__

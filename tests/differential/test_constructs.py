@@ -159,8 +159,8 @@ def test_callback(diff, how):
     assert machine.output == expected
 
 
-@pytest.mark.parametrize("how,error", [("quick", None), ("late", "HeartbeatTimeout"), ("failure", "Rejected"),
-                                       ("silent", "HeartbeatTimeout")])
+@pytest.mark.parametrize("how,error", [("quick", None), ("late", "States.HeartbeatTimeout"),
+                                       ("failure", "Rejected"), ("silent", "States.HeartbeatTimeout")])
 def test_callback_uncaught(diff, how, error):
     t = diff.tester("dwf_timing", "callback_uncaught", fresh=True)
     if how == "quick":

@@ -63,9 +63,6 @@ def compile_source(source: str, filename: str = "<string>", workflow: str | None
     lowerer = FunctionLowerer(shared, fn, graph, top=True)
     lowerer.lower_function()
     reporter.raise_if_any()
-    if shared.uncaught is not None:  # the shared failure state reads best last
-        graph.nodes.remove(shared.uncaught)
-        graph.nodes.append(shared.uncaught)
     doc = ast_docstring(fn)
     comment = doc or f"{workflow} (compiled by pyawssfn from {pathlib.Path(filename).name})"
     definition, source_map = generate(graph, comment)

@@ -19,12 +19,11 @@ from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type
 from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.ir import (
-    DefaultOf, Exit, Fail, Graph, Map, Node, Parallel, Pass, Rule, StartHolder, Task, Wait, atomic, can_fail, evaluates,
+    DefaultOf, Exit, Graph, Map, Node, Parallel, Pass, Rule, StartHolder, Task, Wait, atomic, can_fail, evaluates,
 )
 from pyawssfn.compiler.lower import controlflow, errors, hoisting, statements, visitor
 from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, NonlocalControl
-from pyawssfn.compiler.error_names import fail_error
-from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_strings, has_template, message_of
+from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_strings, has_template
 from pyawssfn.compiler.static_types import infer_name_types, narrowed_types
 from pyawssfn.compiler.types import api_result_type, step_result_types
 from pyawssfn.jsonata.printer import plain_name as _plain_key
@@ -322,16 +321,6 @@ class FunctionLowerer:
             cached = sorted(set(self.info.exception_family("BaseException")) | set(self.info.exceptions))
             self.s._known = cached
         return cached
-
-    def uncaught(self) -> Node:
-        if self.s.uncaught is None:
-            # a reserved name is reported without its prefix, an expression error raised again (error_names.py)
-            n = Fail("uncaught error", self.fn_line(),
-                     error="{% " + fail_error("$states.input.Error", "$states.input.Cause") + " %}",
-                     cause="{% " + message_of("$states.input") + " %}")
-            self.s.uncaught = n
-            self.graph.nodes.append(n)
-        return self.s.uncaught
 
     def lower_function(self) -> None:
         body = self.fn.body if isinstance(self.fn, ast.FunctionDef) else [

@@ -79,8 +79,8 @@ class BaseNonlocalControl(NonlocalControl):
         return None
 
     def gen_catch(self, builder: FunctionLowerer, node: Node, pre_env: dict[str, str]) -> None:
-        if builder.top:
-            node.catch.append(Catcher(["States.ALL"], next=builder.uncaught(), output="$states.errorOutput"))
+        """Nothing: an error nothing catches ends the execution (or the branch) as it is, with its own name and
+        cause (a step's error with Lambda's error JSON as cause): no Catch, and no state entered for it."""
 
     def gen_jump(self, builder: FunctionLowerer, kind: str, st: ast.stmt) -> None:
         raise builder.fail(st, f"{kind} outside a loop", "use it inside for or while")

@@ -54,7 +54,6 @@ class Shared:
     steps: set[str] = field(default_factory=set)
     children: set[str] = field(default_factory=set)
     sdk_actions: set[str] = field(default_factory=set)
-    uncaught: Node | None = None
 
 
 def assigned_names(stmt: ast.stmt) -> list[str]:
