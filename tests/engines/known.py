@@ -46,13 +46,23 @@ def _same_thrown(ours: str, message: str) -> bool:
     return bool(m and rest) and _same_thrown(rest, _unquote(m.group(1)))
 
 
+# a thrown error of a state's own field (a Map's Items, ...) that nothing catches: LocalStack names the state as ours
+_STATE_JEXCEPTION = re.compile(r"""(An error occurred while executing the state '.*' \(entered at the event id #\d+\)\.) """
+                               r"""\('UNKNOWN', 'com\.dashjoin\.jsonata\.JException: \{"(.*)"\}'\)$""", re.S)
+
+
 def _thrown_message(case: Case) -> str | None:
     """The $error message LocalStack reports for a thrown JSONata error, when ours reports the same one."""
+    ours = case.ours.cause or ""
     m = _JEXCEPTION.match(case.theirs.cause or "")
     if not m:
-        return None
+        m = _STATE_JEXCEPTION.match(case.theirs.cause or "")
+        if not m or not ours.startswith(m.group(1) + " "):
+            return None
+        message = _unquote(m.group(2))
+        return message if ours.endswith(f"D3137: {message}") else None
     message = _unquote(m.group(1))
-    return message if _same_thrown(case.ours.cause or "", message) else None
+    return message if _same_thrown(ours, message) else None
 
 
 def _states_of(machine: dict):

@@ -30,7 +30,7 @@ from .known import KNOWN, explain  # noqa: E402
 # case label -> the known disagreement it shows, for the examples and golden modules
 EXPECTED = {
     "analyse_text-not-retried": "parallel-failed-branch-siblings",
-    # its failing Items expression is caught by the shared Fail, which raises it again as an expression error
+    # its failing Items expression ends the execution as it is
     "fan_out-not-a-list": "jsonata-error-name",
     "approval-malformed": "jsonata-error-name",
 }
