@@ -792,3 +792,49 @@ def test_missing_setup_is_not_swallowed_by_the_workflows_except(tmp_path):
         run_workflow(src, "w", {"x": 1})
     with pytest.raises(MissingMock):
         run_workflow(src, "v", {"k": "a"})
+
+
+TIMED_OUT_CAUSE = '''
+import pyawssfn as sfn
+
+
+@sfn.task(timeout=5)
+def slow(x):
+    sfn.sleep(10)
+    return x
+
+
+def ask(who, token):
+    return None
+
+
+@sfn.workflow
+def step_timeout(x):
+    try:
+        return slow(x)
+    except Exception as e:
+        return [type(e).__name__, e.error, e.cause]
+
+
+@sfn.workflow
+def callback_timeout(x):
+    try:
+        return sfn.wait_for_callback(ask, "ann", timeout=30)
+    except Exception as e:
+        return [type(e).__name__, e.error, e.cause]
+'''
+
+
+@pytest.mark.parametrize("workflow, error", [("step_timeout", "States.Timeout"),
+                                             ("callback_timeout", "States.Timeout")])
+def test_a_caught_timeout_has_an_empty_cause_in_both_runs(tmp_path, workflow, error):
+    """Step Functions' error output for a timed-out task has "Cause": "": e.cause is "" in both runs, not None."""
+    from pyawssfn.testing import WorkflowTester
+
+    path = tmp_path / "timed_out_cause_wf.py"
+    path.write_text(TIMED_OUT_CAUSE)
+    t = WorkflowTester(path, workflow)
+    if workflow == "callback_timeout":
+        t.callback("ask", timeout=True)
+    py, machine = t.run_both({"x": 1})
+    assert py.output == machine.output == [error, error, ""]

@@ -165,8 +165,8 @@ class _Run:
             seconds, error = fired
             self.sleep(seconds)
             # Step Functions gives a timed-out task no cause (its error output's Cause is ""), so neither do we.
-            traced.error = error
-            raise self._mark(sfn.named_error(error), step_name)
+            traced.error, traced.cause = error, ""
+            raise self._mark(sfn.named_error(error, ""), step_name)
         if arrival is None:
             raise PyRunError(f"the callback for {step_name} never comes, and the call sets no timeout: on Step "
                              f"Functions the execution would wait for a year")
@@ -396,7 +396,7 @@ class _Run:
                                                             self.contexts.wrappers))  # the annotation's promise
         except _StepTimedOut:
             call.error, call.cause = "States.Timeout", ""
-            raise self._mark(sfn.named_error("States.Timeout"), name) from None
+            raise self._mark(sfn.named_error("States.Timeout", ""), name) from None  # e.cause is "", as on AWS
         except sfn.Fail as exc:
             # What the workflow sees of a step's sfn.Fail is the Lambda error the dispatcher makes of it.
             call.error, call.cause = sfn.error_of(exc)
