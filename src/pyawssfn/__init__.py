@@ -22,8 +22,7 @@ from typing import Any, Callable, Concatenate, Generic, Iterable, ParamSpec, Seq
 
 from pyawssfn._api_names import EXPORTED as _EXPORTED
 
-# The one place the version is written: pyproject.toml reads it (setuptools dynamic metadata), `pyawssfn --version`
-# prints it.
+# The one place the version is written: pyproject.toml reads it (dynamic metadata), `pyawssfn --version` prints it.
 __version__ = "0.1.0"
 
 # The names are listed once, in _api_names.py: the compiler recognises the API by the same table.
@@ -465,10 +464,11 @@ def _map_run(step, items, max_concurrency, tolerated_failures, tolerated_failure
                 if children is not None:
                     children.append({"Index": index, "Input": x, "Status": "SUCCEEDED", "Output": results[-1]})
             except Exception as exc:
+                failure = side.failure(exc)  # the item's error as it leaves its iteration (a timeout renamed)
                 if not tolerant:
-                    raise
+                    raise failure from None if failure is not exc else exc.__cause__
                 failed += 1
-                error, cause = error_of(exc)
+                error, cause = error_of(failure)
                 results.append({"Error": error, "Cause": cause})
                 if children is not None:
                     children.append({"Index": index, "Input": x, "Status": "FAILED", "Error": error, "Cause": cause})

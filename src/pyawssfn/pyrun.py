@@ -24,6 +24,7 @@ from pyawssfn._budget import CAUSE as BUDGET_CAUSE, ERROR as BUDGET_ERROR, Budge
 from pyawssfn._dispatch import call_step
 from pyawssfn._pyrun_context import DEFAULT_EXECUTION, StepContexts
 from pyawssfn._step_types import check_result
+from pyawssfn.compiler.error_names import left_branch
 from pyawssfn._pyrun_support import (  # noqa: F401 (re-exported: the names users and tests know)
     _NO_MOCK, CallbackUnavailable, MissingMock, PyRunError, _as_callback_spec, _ExecutorResponses, _find_mock,
     _json_problem, _marshal_error, _named_error, _payload_text, find_workflow, json_loads, json_round_trip,
@@ -310,6 +311,11 @@ class _Run:
             side.begin()
             try:
                 return sfn.call_with_retry(lambda: self._invoke(name, raw, sent, token, timeout, site), (), {}, retries)
+            except Exception as exc:  # the item's error, as it leaves the Map's iteration
+                failure = side.failure(exc)
+                if failure is exc:
+                    raise
+                raise failure from None
             finally:
                 side.done()
                 self.in_item -= 1
@@ -463,11 +469,15 @@ class _SideBySide:
         self.run.elapsed = max(self.end, self.run.elapsed)
 
     def failure(self, exc):
-        """The error a failed branch raises in the workflow: a step's error, an ``sfn.Fail`` or the exception of a
-        ``raise`` statement as it is, and an error of a branch's own expression as the States.QueryEvaluationError
-        that fails the Parallel state on the machine."""
+        """The error a failed branch (or Map item) raises in the workflow: a step's error, an ``sfn.Fail`` or the
+        exception of a ``raise`` statement as it is (a timeout without its prefix, as the compiled branch fails with
+        it: compiler/error_names.py ``BRANCH_RENAMED``), and an error of a branch's own expression as the
+        States.QueryEvaluationError that fails the Parallel state on the machine."""
         if isinstance(exc, (PyRunError, sfn.Fail)) or hasattr(exc, "__pyawssfn_step__"):
-            return exc
+            if isinstance(exc, PyRunError):
+                return exc
+            error, cause = sfn.error_of(exc)
+            return sfn.named_error(left_branch(error), cause) if left_branch(error) != error else exc
         error, cause = _classify(exc, self.run.module)
         return sfn.named_error(QUERY_ERROR, cause) if error == QUERY_ERROR else exc
 

@@ -80,7 +80,11 @@ class BaseNonlocalControl(NonlocalControl):
 
     def gen_catch(self, builder: FunctionLowerer, node: Node, pre_env: dict[str, str]) -> None:
         """Nothing: an error nothing catches ends the execution (or the branch) as it is, with its own name and
-        cause (a step's error with Lambda's error JSON as cause): no Catch, and no state entered for it."""
+        cause (a step's error with Lambda's error JSON as cause): no Catch, and no state entered for it. Only a
+        timeout leaves a branch renamed (errors.leave_branch)."""
+        if not builder.top:
+            from pyawssfn.compiler.lower import errors
+            errors.leave_branch(builder.graph, node, builder.fn_line())
 
     def gen_jump(self, builder: FunctionLowerer, kind: str, st: ast.stmt) -> None:
         raise builder.fail(st, f"{kind} outside a loop", "use it inside for or while")
