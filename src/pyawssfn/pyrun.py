@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import dis
 import heapq
 import inspect
 import json
@@ -23,6 +22,7 @@ from pyawssfn import _pyrun_resources as _resources
 from pyawssfn._budget import CAUSE as BUDGET_CAUSE, ERROR as BUDGET_ERROR, BudgetExceeded, work_budget
 from pyawssfn._dispatch import call_step
 from pyawssfn._pyrun_context import DEFAULT_EXECUTION, StepContexts
+from pyawssfn._pyrun_outcome import QUERY_ERROR, bind_input, classify
 from pyawssfn._step_types import check_result
 from pyawssfn.compiler.error_names import left_branch
 from pyawssfn._pyrun_support import (  # noqa: F401 (re-exported: the names users and tests know)
@@ -33,7 +33,6 @@ from pyawssfn._pyrun_support import (  # noqa: F401 (re-exported: the names user
 from pyawssfn.comparison import Call
 from pyawssfn.local.callbacks import first_timeout_at
 
-QUERY_ERROR = "States.QueryEvaluationError"
 MAX_EXECUTION_SECONDS = 365 * 24 * 3600  # a Standard execution's maximum duration, as the executor applies it
 PAYLOAD_LIMIT_BYTES = 256 * 1024  # Step Functions' quota on a task result
 # The local executor's default start (local/clock.py), so that both runs of a workflow read the same clock.
@@ -70,15 +69,6 @@ class PyRunResult:
     @property
     def steps_called(self) -> list[str]:
         return [c.step for c in self.calls]
-
-
-def _raised_by_raise_statement(tb) -> bool:
-    """Whether the innermost frame of a traceback stopped on a ``raise`` statement's own raising instruction (not on
-    an expression inside its arguments, such as ``s[0]`` in ``raise sfn.Fail("E", s[0])``)."""
-    for ins in dis.get_instructions(tb.tb_frame.f_code):
-        if ins.offset == tb.tb_lasti:
-            return ins.opname == "RAISE_VARARGS"
-    return False
 
 
 # --------------------------------------------------------------------------------------------------- the run
@@ -232,24 +222,7 @@ class _Run:
 
         traced = self._trace("sdk", sdk_resource(service, operation).removeprefix("arn:aws:states:::"),
                              {asl_parameter_name(k): v for k, v in params.items()})
-        if isinstance(mock, BaseException):
-            traced.error, traced.cause = sfn.error_of(mock)
-            raise self._mark(mock, label)
-        try:
-            if isinstance(mock, _ExecutorResponses):
-                result = self.responses.setdefault(mock.key, mock).respond(self)
-            else:
-                result = mock(params) if callable(mock) else mock
-        except PyRunError:
-            raise
-        except Exception as exc:
-            traced.error, traced.cause = sfn.error_of(exc)
-            raise self._mark(exc, label)
-        try:
-            return traced.keep(json_round_trip(result))
-        except (TypeError, ValueError) as exc:
-            raise PyRunError(f"the mock of sfn.aws.{label} returned something JSON cannot hold: "
-                             f"{_json_problem(exc)}") from None
+        return _resources.kept(traced, _resources.answer(self, mock, params, traced, label), f"sfn.aws.{label}")
 
     def _trace(self, kind, name, arguments=None) -> Call:
         call = Call(kind, name, arguments, side_by_side=self.running_side_by_side > 0)
@@ -342,11 +315,11 @@ class _Run:
             traced = self._trace("child", name, input_value)
             try:
                 with self.contexts.child(name):
-                    output = fn(**_bind_input(fn, input_value))
+                    output = fn(**bind_input(fn, input_value))
             except PyRunError:
                 raise
             except Exception as exc:
-                traced.error, traced.cause = _classify(exc, self.module)
+                traced.error, traced.cause = classify(exc, self.module)
                 raise self._mark(_named_error(self.module, traced.error, traced.cause), name) from None
             try:
                 return traced.keep(json_round_trip(output))
@@ -478,7 +451,7 @@ class _SideBySide:
                 return exc
             error, cause = sfn.error_of(exc)
             return sfn.named_error(left_branch(error), cause) if left_branch(error) != error else exc
-        error, cause = _classify(exc, self.run.module)
+        error, cause = classify(exc, self.run.module)
         return sfn.named_error(QUERY_ERROR, cause) if error == QUERY_ERROR else exc
 
     @staticmethod
@@ -489,46 +462,6 @@ class _SideBySide:
         except (TypeError, ValueError) as exc:
             raise sfn.named_error(QUERY_ERROR, f"the result of a parallel branch is not JSON: "
                                                f"{_json_problem(exc)}") from None
-
-
-def _bind_input(fn, input_value):
-    """The workflow's arguments from its input object: one field per parameter, extra fields ignored."""
-    if not isinstance(input_value, dict):
-        raise sfn.named_error(QUERY_ERROR, f"the execution input must be a JSON object with the fields "
-                                    f"{list(inspect.signature(fn).parameters)}, not {type(input_value).__name__}")
-    kwargs = {}
-    for p in inspect.signature(fn).parameters.values():
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            continue
-        if p.name in input_value:
-            kwargs[p.name] = input_value[p.name]
-        elif p.default is p.empty:
-            raise sfn.named_error(QUERY_ERROR, f"The execution input has no field {p.name!r}, which the workflow "
-                                        f"{fn.__name__} needs")
-    return kwargs
-
-
-def _classify(exc, module) -> tuple[str, str]:
-    """(error, cause) of an exception that ended the workflow, as the compiled machine reports it: an error that
-    nothing catches ends the execution as it is, a reserved States.* name included (a Fail state raising one again
-    after a finally reports it without the prefix, which comparison.py takes for the same report)."""
-    if hasattr(exc, "__pyawssfn_step__") or isinstance(exc, sfn.Fail):
-        return sfn.error_of(exc)
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    module_file = getattr(module, "__file__", None)
-    if (tb is not None and module_file and os.path.abspath(tb.tb_frame.f_code.co_filename) == os.path.abspath(
-            module_file) and _raised_by_raise_statement(tb) and not _raising_a_non_exception(exc)):
-        return sfn.error_of(exc)  # an explicit `raise X(...)` of the workflow: a Fail state on the machine
-    # Any other exception was raised by evaluating an expression of the workflow body, the arguments of a raise
-    # included: a JSONata error there.
-    return QUERY_ERROR, sfn.error_of(exc)[1]
-
-
-def _raising_a_non_exception(exc) -> bool:
-    # `raise "text"` fails on the raise instruction itself, with this TypeError.
-    return type(exc) is TypeError and str(exc).startswith("exceptions must derive from BaseException")
 
 
 def run_workflow(module_or_path, workflow_name: str | None = None, input: Any = None, *, mocks=None,
@@ -590,7 +523,7 @@ def _run_to_end(run, fn, input_value, workflows, steps, result: PyRunResult) -> 
     """Call the workflow (its steps intercepted, the runtime installed) and fill ``result`` with how it ended."""
     try:
         with work_budget(workflows, steps):  # 25,000 events
-            output = fn(**_bind_input(fn, input_value))
+            output = fn(**bind_input(fn, input_value))
     except BudgetExceeded:
         result.error, result.cause = BUDGET_ERROR, BUDGET_CAUSE
         return result
@@ -600,7 +533,7 @@ def _run_to_end(run, fn, input_value, workflows, steps, result: PyRunResult) -> 
         result.status, result.error, result.cause = "TIMED_OUT", "States.Timeout", None
         return result
     except Exception as exc:
-        result.error, result.cause = _classify(exc, run.module)
+        result.error, result.cause = classify(exc, run.module)
         return result
     try:
         result.output = json_round_trip(output)
