@@ -43,6 +43,7 @@ class FunctionLowerer:
         self.nested_defs: dict[str, ast.FunctionDef] = {}
         self.control: list[NonlocalControl] = [BaseNonlocalControl()]
         self.synthetic: dict[str, Callable[[], str]] = {}
+        self.synthetic_types: dict[str, Any] = {}  # the static type of a synthetic value, where it is known
         self.cur_env: dict[str, str] = {}
         self._syn_counter = 0
         self.tr = ExpressionTranslator(self._resolve_name, self.report, set(), set(), name_type=self._name_type)
@@ -81,7 +82,7 @@ class FunctionLowerer:
 
     def _name_type(self, node: ast.Name) -> str | None:
         if node.id in self.synthetic:
-            return None
+            return self.synthetic_types.get(node.id)
         return self.types.get(node.id)
 
     def report(self, node: ast.AST, what: str, instead: str = "") -> None:

@@ -12,7 +12,7 @@ from pyawssfn.compiler import integrations
 from pyawssfn.compiler import step_context
 from pyawssfn.compiler.lower import binding, errors, maps, parallel
 from pyawssfn.compiler.lower.support import (
-    LAMBDA_CALLBACK, LAMBDA_INVOKE, START_EXECUTION, call_arg, message_of, result_hint,
+    LAMBDA_CALLBACK, LAMBDA_INVOKE, START_EXECUTION, call_arg, result_hint,
 )
 from pyawssfn.compiler.error_names import EXPRESSION_ERRORS
 from pyawssfn.compiler.naming import describe_source
@@ -152,11 +152,11 @@ def task_child(builder: FunctionLowerer, call: ast.Call, var: str | None) -> Non
                    "Input": {p: builder.value_field(v, env) for p, v in bound.items()}}
     builder.s.children.add(name)
     # A failed child fails this Task with States.TaskFailed and the child's DescribeExecution as cause: raise
-    # the child's own error and cause instead, as the Python call does (the message of a step's error that ended
-    # the child as it is, with Lambda's error JSON as cause).
+    # the child's own error and cause instead, as the Python call does (a handler decodes the message where it reads
+    # it, as for any caught error: the child may have ended with a step's Lambda error JSON).
     unwrap = ('($c := $states.errorOutput.Cause; $p := ($type($c) = "string" and $substring($c, 0, 1) = "{" ? '
-              '$parse($c) : {}); $type($p.Error) = "string" ? {"Error": $p.Error, "Cause": ' + message_of("$p") +
-              '} : {"Error": $states.errorOutput.Error, "Cause": ($exists($c) ? $c : "")})')
+              '$parse($c) : {}); $type($p.Error) = "string" ? {"Error": $p.Error, "Cause": ($exists($p.Cause) ? '
+              '$p.Cause : "")} : $states.errorOutput)')
     # An argument's failing expression is caught here too, by its name on either engine (our executor's
     # States.TaskFailed matches States.QueryEvaluationError, LocalStack's does not match its States.Runtime): the
     # path must not depend on it (tests/engines).

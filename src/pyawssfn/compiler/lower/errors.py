@@ -12,7 +12,7 @@ from pyawssfn.compiler.ir import (
 )
 from pyawssfn.compiler.lower import controlflow, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import Handler
-from pyawssfn.compiler.lower.support import CHANGING, error_object
+from pyawssfn.compiler.lower.support import CAUGHT, CHANGING
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 TRANSIENT_ERRORS = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
                     "Lambda.TooManyRequestsException"]
 # The error object a Catch hands over: it cannot fail, so it needs no state of its own.
-_SAFE_CODES = frozenset({error_object("$states.errorOutput")})
+_SAFE_CODES = frozenset({CAUGHT})
 
 
 def settle(builder: FunctionLowerer, change: bool = False) -> None:
@@ -141,7 +141,7 @@ def catch_into(builder: FunctionLowerer, node: Node, h: Handler, names: list[str
     node.catch.append(c)
     env = dict(pre_env)
     if h.var:
-        env[h.var] = error_object("$states.errorOutput")
+        env[h.var] = CAUGHT
     h.incoming.append(Exit(c, env))
 
 
