@@ -7,6 +7,9 @@ Step Functions evaluates a state's fields in a fixed order, and a failure stops 
   raises States.QueryEvaluationError, which only it and the wildcards States.ALL and States.TaskFailed catch);
 - a Choice evaluates its rules' conditions in order until one is true: rule i's condition only after conditions
   1..i-1 succeeded, and its Assign after condition i did too.
+- a state's Assign before its Output (ours, and LocalStack, whose Catch sees an error of the Assign but not of the
+  Output: tests/engines; the lowerer evaluates a returned value's parts that can fail in the Assign for that
+  reason): when the Assign fails the Output's value is never used, so the Output need not check what it checked.
 So a guard `$exists($states.input.x) ? $states.input.x : $error("...")` that an earlier field evaluated whenever it
 was evaluated has succeeded by the time a later field runs, with the same inputs (a state's fields all read the
 variables and the input as they were when the state was entered): there it is its value, `$states.input.x`.
@@ -20,7 +23,7 @@ from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, sha
 from pyawssfn.compiler.simplify import simplify
 from pyawssfn.jsonata.parse import parse_cached
 from pyawssfn.jsonata.printer import to_text
-from pyawssfn.jsonata.tree import Binary, Block, Call, Cond, Dot, Expr, Filter, Lambda, Object, Str, Var
+from pyawssfn.jsonata.tree import Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Object, Str, Var
 
 _NESTED = frozenset(["Branches", "ItemProcessor", "Iterator"])
 _BEFORE = ("Arguments", "Items")   # evaluated before the state's work, and before its Assign and Output
@@ -38,10 +41,15 @@ def finish_state(d: dict) -> dict:
         for key in _BEFORE:
             if key in d:
                 facts += _facts_of_value(d[key])
+    # The Output after the Assign: a guard the Assign evaluated has succeeded when the Output's value is used
+    after_assign = facts + _facts_of_value(d["Assign"]) if "Assign" in d else facts
+    checked = _checked(d["Assign"]) if "Assign" in d else []
     out: dict[str, Any] = {}
     for k, v in d.items():
         if k in _NESTED:
             out[k] = v
+        elif k == "Output":
+            out[k] = _finish_value(v, after_assign, checked)
         elif k in _AFTER:
             out[k] = _finish_value(v, facts)
         elif k == "Catch":
@@ -110,18 +118,24 @@ def _finished(code: str) -> str:
     return to_text(share_repeats(simplify(parse_cached(code))))
 
 
-def _finish_value(value: Any, facts: list[Fact]) -> Any:
+def _finish_value(value: Any, facts: list[Fact], checked: list[Fact] | None = None) -> Any:
     if isinstance(value, str):
         s = value.strip()
         if not (s.startswith("{%") and s.endswith("%}")):
             return value
         code = s[2:-2].strip()
-        done = "{% " + (_finished(code) if not facts else _finished(to_text(_apply(parse_cached(code), facts)))) + " %}"
+        if not facts and not checked:
+            done = "{% " + _finished(code) + " %}"
+        else:
+            tree = parse_cached(code)
+            for whole, bare in checked or ():
+                tree = _replace_checked(tree, whole, bare, frozenset())
+            done = "{% " + _finished(to_text(_apply(tree, facts))) + " %}"
         return value if done == value else done
     if isinstance(value, dict):
-        return {k: _finish_value(v, facts) for k, v in value.items()}
+        return {k: _finish_value(v, facts, checked) for k, v in value.items()}
     if isinstance(value, list):
-        return [_finish_value(v, facts) for v in value]
+        return [_finish_value(v, facts, checked) for v in value]
     return value
 
 
@@ -137,6 +151,82 @@ def _facts_of_value(value: Any) -> list[Fact]:
 
 
 # ---------------------------------------------------------------------------------------------------- facts
+def _checked(assign: Any) -> list[Fact]:
+    """Each expression of an Assign with what it gives when it succeeded: itself without any of its guards, since
+    evaluation is deterministic (an Output that computes the same value again need not check it again)."""
+    out: list[Fact] = []
+    if not isinstance(assign, dict):
+        return out
+    for v in assign.values():
+        tree = _expression(v)
+        if tree is None or not _context_free(tree) or any(type(n) is Lambda for n in tree.walk()):
+            continue  # a function the expression defines would be written twice anyway: keep it as one repeat
+        bare = tree.transform(_unguarded)
+        if bare is not tree:
+            out.append((tree, bare))
+    return out
+
+
+def _unguarded(t: Expr) -> Expr:
+    s = _success(t)
+    return t if s is None else s
+
+
+def _context_free(t: Expr) -> bool:
+    """Reads nothing but variables (not the context `$`, not a field step from it) and calls no function whose value
+    changes from call to call: it has the same value in every field of the state."""
+    if any(type(n) is Var and n.name in _UNSTABLE for n in t.walk()):  # type: ignore[attr-defined]
+        return False
+    return _free_vars(t, frozenset()) is not None
+
+
+_UNSTABLE = frozenset(["random", "uuid", "now", "millis"])
+
+
+def _replace_checked(t: Expr, whole: Expr, bare: Expr, bound: frozenset) -> Expr:
+    """`t` with each occurrence of `whole` evaluated in the context the Assign evaluated it in (not in a function,
+    not a path step, under no enclosing binding of a name it uses) replaced by `bare`."""
+    if t == whole:
+        return t if bound & _names(whole)[1] else bare
+    tt = type(t)
+    if tt is Lambda or tt is Bind:
+        return t
+    if tt is Block:
+        exprs, names = [], set(bound)
+        for x in t.exprs:  # type: ignore[attr-defined]
+            if type(x) is Bind:
+                exprs.append(x._replace(value=_replace_checked(x.value, whole, bare, frozenset(names))))  # type: ignore[attr-defined]
+                names.add(x.name)  # type: ignore[attr-defined]
+            else:
+                exprs.append(_replace_checked(x, whole, bare, frozenset(names)))
+        return _rebuilt(t, {"exprs": tuple(exprs)})
+    if tt is Object:
+        return _rebuilt(t, {"pairs": tuple((k, _replace_checked(v, whole, bare, bound)) for k, v in t.pairs)})  # type: ignore[attr-defined]
+    if tt is Dot or tt is Filter:
+        return _rebuilt(t, {"lhs": _replace_checked(t.lhs, whole, bare, bound)})  # type: ignore[attr-defined]
+    changes: dict[str, Any] = {}
+    for f in t._kids:
+        v = getattr(t, f)
+        if isinstance(v, Expr):
+            changes[f] = _replace_checked(v, whole, bare, bound)
+        elif isinstance(v, tuple):
+            changes[f] = tuple(_replace_checked(x, whole, bare, bound) if isinstance(x, Expr) else x for x in v)
+    return _rebuilt(t, changes)
+
+
+def _rebuilt(t: Expr, changes: dict[str, Any]) -> Expr:
+    """`t` with the changed fields, or `t` itself when nothing changed (compared by identity)."""
+    if all(_same(getattr(t, f), v) for f, v in changes.items()):
+        return t
+    return t._replace(**changes)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a is b
+
+
 def _is_error(t: Expr | None) -> bool:
     return type(t) is Call and t.func == Var("error")  # type: ignore[attr-defined]
 
