@@ -119,7 +119,6 @@ KNOWN_REPEATS = {
     ("if_elif_else", "double (line 18)", '($__repr := function($__x) { $type($__x) = "s'): _CHECKED,
     ("map_state", "sfn.map(fetch, urls, distributed=True, tolerated_failures=2)",
      "$reduce($states.result, function($acc, $r) { "): _CHECKED,
-    ("parallel", "evaluate", "($pyawssfn_t := $handover_1; $type($pyawssfn_"): _CHECKED,
     ("try_finally", "evaluate where caught", "$exists($states.input.x) ? $states.input.x : "): _CHECKED,
 }
 

@@ -1,0 +1,142 @@
+"""Dead-assignment removal by liveness on the state graph: an Assign entry whose variable every path from its
+transition writes again before reading it (or never reads) is dropped, unless its expression can fail (Python
+evaluated it, so its error must still happen) and nothing else in the state evaluates it.
+
+The model is the States Language's: a state's fields all read the variables as they were when it was entered; its
+own Assign applies on its Next (a Choice's only on its Default), a rule's on that rule, a catcher's on that catch;
+a Parallel branch or a Map iteration reads the variables around it and assigns only its own, which end with it.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pyawssfn.compiler.ir import (
+    Catching, Choice, Graph, Node, can_fail, evaluates, field_variables, variables,
+)
+
+
+def _strings(v: Any, out: list[str]) -> None:
+    if isinstance(v, str):
+        out.append(v)
+    elif isinstance(v, dict):
+        for x in v.values():
+            _strings(x, out)
+    elif isinstance(v, list):
+        for x in v:
+            _strings(x, out)
+
+
+def expressions(n: Node) -> list[str]:
+    """The bare JSONata expressions of a state (its {% %} field templates are read by `reads`)."""
+    out: list[str] = []
+    if n.output is not None:
+        out.append(n.output)
+    if isinstance(n, Choice):
+        for r in n.rules:
+            out.append(r.condition)
+            out += list(r.assign.values())
+    if isinstance(n, Catching):
+        for c in n.catch:
+            out += list(c.assign.values())
+            if c.output:
+                out.append(c.output)
+    out += list(n.assign.values())
+    return out
+
+
+def _own_reads(n: Node) -> set[str]:
+    refs: set[str] = set()
+    field_variables(n.templates(), refs)
+    for e in expressions(n):
+        refs |= variables(e)
+    return refs
+
+
+def _reads(n: Node, memo: dict[int, set[str]]) -> set[str]:
+    """What the state reads, the states nested in it included (a branch reads the variables around it)."""
+    got = memo.get(id(n))
+    if got is None:
+        got = _own_reads(n)
+        for sub in n.subgraphs():
+            for m in sub.nodes:
+                got |= _reads(m, memo)
+        memo[id(n)] = got
+    return got
+
+
+def _edges(n: Node) -> list[tuple[Any, Node | None]]:
+    """(holder of an Assign, the state it leads to; None: the end)."""
+    if isinstance(n, Choice):
+        return [(r, r.next) for r in n.rules] + [(n, n.default)]
+    out: list[tuple[Any, Node | None]] = [(n, None if n.end else n.next)]
+    if isinstance(n, Catching):
+        out += [(c, c.next) for c in n.catch]
+    return out
+
+
+def _nodes(g: Graph) -> list[Node]:
+    """The graph's states and every state a transition of theirs leads to."""
+    out = list(g.nodes) + ([g.start] if g.start is not None else [])
+    seen: set[int] = set()
+    todo = list(out)
+    out = []
+    while todo:
+        n = todo.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        out.append(n)
+        todo += [t for _, t in _edges(n) if t is not None]
+    return out
+
+
+def _live_in(nodes: list[Node], memo: dict[int, set[str]]) -> dict[int, set[str]]:
+    live: dict[int, set[str]] = {id(n): set() for n in nodes}
+    changed = True
+    while changed:
+        changed = False
+        for n in nodes:
+            now = set(_reads(n, memo))
+            for holder, target in _edges(n):
+                if target is not None:
+                    now |= live.get(id(target), set()) - set(holder.assign)
+            if now != live[id(n)]:
+                live[id(n)] = now
+                changed = True
+    return live
+
+
+def remove_dead_assignments(graphs: list[Graph]) -> None:
+    """Drop the Assign entries no path reads before writing again (repeat until stable: a dropped entry's reads
+    may have kept another alive)."""
+    while True:
+        changed = False
+        memo: dict[int, set[str]] = {}
+        for g in graphs:
+            nodes = _nodes(g)
+            live = _live_in(nodes, memo)
+            for n in nodes:
+                for holder, target in _edges(n):
+                    wanted = live.get(id(target), set()) if target is not None else set()
+                    for k in [k for k in holder.assign if k not in wanted]:
+                        v = holder.assign[k]
+                        if can_fail(v) and not _evaluated_elsewhere(n, holder, k, v):
+                            continue
+                        del holder.assign[k]
+                        changed = True
+        if not changed:
+            return
+
+
+def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: str) -> bool:
+    """The expression of a dropped entry that can fail is still evaluated by the state: in another entry of the
+    same Assign or in a field (it was substituted into it)."""
+    others = [x for k, x in holder.assign.items() if k != key]
+    fields: list[str] = []
+    if holder is n:
+        _strings(n.templates(), fields)
+        # an error of a state's own Output is not caught by every engine's Catch (tests/engines known.py), so an
+        # Output does not stand in for an Assign entry of a state that has one
+        if n.output is not None and not (isinstance(n, Catching) and n.catch):
+            others.append(n.output)
+    return any(evaluates(v, o) for o in others) or any(evaluates(v, f, template=True) for f in fields)

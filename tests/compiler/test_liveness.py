@@ -1,0 +1,45 @@
+"""Dead assignments by liveness on the state graph (compiler/liveness.py): an Assign entry that every path writes
+again before reading is dropped; one that a path reads, or whose expression can fail, stays."""
+from __future__ import annotations
+
+from pyawssfn.compiler.codegen import generate
+from pyawssfn.compiler.ir import Choice, Graph, Pass, Rule, Succeed
+
+
+def _states(graph: Graph) -> dict:
+    definition, _ = generate(graph, "test")
+    return definition["States"]
+
+
+def _diamond(read_on_left: bool) -> Graph:
+    """start assigns a; both branches of a Choice assign a again (the left one reads it first when asked)."""
+    end = Succeed("end", 9, output="$a")
+    left = Pass("left", 3, assign={"a": "$a + 1" if read_on_left else "1"}, next=end)
+    right = Pass("right", 4, assign={"a": "2"}, next=end)
+    choice = Choice("if", 2, rules=[Rule("$b", left)], default=right)
+    start = Pass("start", 1, assign={"a": "0", "b": "$states.input.b"}, next=choice)
+    return Graph([start, choice, left, right, end], start)
+
+
+def test_an_assignment_every_path_overwrites_before_reading_is_dropped():
+    assert _states(_diamond(read_on_left=False))["start"]["Assign"] == {"b": "{% $states.input.b %}"}
+
+
+def test_an_assignment_one_path_reads_stays():
+    assert _states(_diamond(read_on_left=True))["start"]["Assign"] == {"a": 0, "b": "{% $states.input.b %}"}
+
+
+def test_an_assignment_that_can_fail_stays_though_nothing_reads_it():
+    end = Succeed("end", 2, output="1")
+    start = Pass("start", 1, assign={"a": '$error("ValueError: no")'}, next=end)
+    assert "a" in _states(Graph([start, end], start))["start"]["Assign"]
+
+
+def test_a_loop_back_edge_keeps_what_the_next_iteration_reads():
+    done = Succeed("done", 9, output="$n")
+    head = Choice("while", 2, default=done)
+    body = Pass("body", 3, assign={"n": "$n + 1"}, next=head)
+    head.rules = [Rule("$n < 3", body)]
+    start = Pass("start", 1, assign={"n": "0"}, next=head)
+    states = _states(Graph([start, head, body, done], start))
+    assert states["start"]["Assign"] == {"n": 0} and states["body"]["Assign"] == {"n": "{% $n + 1 %}"}
