@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from pyawssfn.compiler.ir import (
-    Catching, Choice, Graph, Node, can_fail, evaluates, field_variables, variables,
+    Catcher, Catching, Choice, Graph, Map, Node, can_fail, evaluates, field_variables, variables,
 )
+from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
 
 
 def _strings(v: Any, out: list[str]) -> None:
@@ -134,9 +135,20 @@ def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: str) -> bool:
     others = [x for k, x in holder.assign.items() if k != key]
     fields: list[str] = []
     if holder is n:
-        _strings(n.templates(), fields)
+        _strings(_before(n), fields)
         # an error of a state's own Output is not caught by every engine's Catch (tests/engines known.py), so an
         # Output does not stand in for an Assign entry of a state that has one
         if n.output is not None and not (isinstance(n, Catching) and n.catch):
             others.append(n.output)
+    elif isinstance(holder, Catcher) and not (CATCHES_EVALUATION & set(holder.errors)):
+        # a catcher that cannot catch a failure of the state's Arguments runs only after they succeeded
+        _strings(_before(n), fields)
     return any(evaluates(v, o) for o in others) or any(evaluates(v, f, template=True) for f in fields)
+
+
+def _before(n: Node) -> list[Any]:
+    """The fields the state evaluates whenever it runs, before its Assign (not a Map's ItemSelector and ItemBatcher,
+    evaluated per item or batch, nor its ResultWriter, evaluated after the items)."""
+    if isinstance(n, Map):
+        return [n.items, n.item_reader, n.max_concurrency, n.tolerated_failure_count, n.tolerated_failure_percentage]
+    return n.templates()

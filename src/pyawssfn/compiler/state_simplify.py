@@ -26,7 +26,9 @@ from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Object, Str, Var
 
 _NESTED = frozenset(["Branches", "ItemProcessor", "Iterator"])
-_BEFORE = ("Arguments", "Items")   # evaluated before the state's work, and before its Assign and Output
+# evaluated before the state's work, and before its Assign and Output (a Map's ItemSelector and ItemBatcher are
+# evaluated per item or batch, its ResultWriter after the items)
+_BEFORE = ("Arguments", "Items", "ItemReader", "MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage")
 _AFTER = frozenset(["Assign", "Output"])
 
 Fact = tuple[Expr, Expr]   # a guard that succeeded, and its value
@@ -62,12 +64,12 @@ def finish_state(d: dict) -> dict:
 # The errors a catcher may catch a failing expression of the state's own with: States.QueryEvaluationError itself,
 # and the wildcards (States.TaskFailed matches every error but States.Timeout); States.Runtime and BranchFailed too,
 # to be safe.
-_CATCHES_EVALUATION = frozenset(["States.ALL", "States.TaskFailed", "States.QueryEvaluationError", "States.Runtime",
+CATCHES_EVALUATION = frozenset(["States.ALL", "States.TaskFailed", "States.QueryEvaluationError", "States.Runtime",
                                  "States.BranchFailed"])
 
 
 def _catcher(c: dict, facts: list[Fact]) -> dict:
-    known = [] if _CATCHES_EVALUATION & set(c.get("ErrorEquals", [])) else facts
+    known = [] if CATCHES_EVALUATION & set(c.get("ErrorEquals", [])) else facts
     return {k: _finish_value(v, known) if k in _AFTER else v for k, v in c.items()}
 
 
