@@ -12,6 +12,7 @@ from pyawssfn.compiler.frontend import RetrySpec
 from pyawssfn.compiler.ir import Catching, Choice, Fail, Graph, Map, Node, Parallel, Pass, Succeed, Task, Wait
 from pyawssfn.compiler.liveness import remove_dead_assignments
 from pyawssfn.compiler.naming import unique_state_names
+from pyawssfn.compiler.source_lines import comment, named_already
 from pyawssfn.compiler.state_simplify import finish_state
 
 
@@ -74,7 +75,9 @@ def _assign_on_default(nodes: list[Node]) -> None:
             n.default, n.assign = last.next, last.assign
 
 
-def generate(graph: Graph, comment: str) -> tuple[dict, dict[str, int]]:
+def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None) -> tuple[dict, dict[str, int]]:
+    """The definition and its source map (state name -> first Python line); with `spans` (source_lines.line_spans)
+    each state's Comment names the lines it came from."""
     graphs = _graphs(graph)
     all_nodes = [n for g in graphs for n in g.nodes]
     remove_dead_assignments(graphs)
@@ -92,7 +95,7 @@ def generate(graph: Graph, comment: str) -> tuple[dict, dict[str, int]]:
     visit(graph)
     names = unique_state_names([(id(n), n.name, n.line) for n in order])
     source_map = {names[id(n)]: n.line for n in order}
-    body = _Emitter(names).graph_json(graph)
+    body = _Emitter(names, spans).graph_json(graph)
     definition = {"Comment": comment, "QueryLanguage": "JSONata", **body}
     return definition, source_map
 
@@ -100,8 +103,9 @@ def generate(graph: Graph, comment: str) -> tuple[dict, dict[str, int]]:
 class _Emitter:
     """The ASL of the states, named by ``names`` (id of a node -> its unique state name)."""
 
-    def __init__(self, names: dict[int, str]):
+    def __init__(self, names: dict[int, str], spans: dict[int, int] | None = None):
         self.names = names
+        self.spans = spans
 
     def name_of(self, n: Node) -> str:
         return self.names[id(_skip(n))]
@@ -124,6 +128,8 @@ class _Emitter:
 
     def state_json(self, n: Node) -> dict:
         d: dict[str, Any] = {"Type": n.type}
+        if self.spans is not None and not named_already(self.names[id(n)], n.line, self.spans):
+            d["Comment"] = comment(n.line, self.spans)
         if isinstance(n, Choice):
             return self.choice_json(n, d)
         if isinstance(n, (Succeed, Fail)):
