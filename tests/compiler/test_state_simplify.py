@@ -2,7 +2,9 @@
 checked, the later one does not check again; the Output after the Assign, the Assign after the Arguments."""
 from __future__ import annotations
 
-from pyawssfn.compiler.state_simplify import finish_state
+from pyawssfn.compiler.state_simplify import finish_state, within_blocks
+from pyawssfn.jsonata.parse import parse
+from pyawssfn.jsonata.printer import to_text
 
 GUARD = ('($r := $states.result; $type($r) != "object" ? $error("TypeError: indices must be integers") : '
          '$exists($r.n) ? $r.n : $error("KeyError: \'n\'"))')
@@ -41,3 +43,23 @@ def test_an_expression_that_changes_from_call_to_call_is_not_taken_as_checked():
     unstable = '$random() < 0.5 ? $error("unlucky") : 1'
     out = finish_state(task(Assign={"check": "{% " + unstable + " %}"}, Output="{% " + unstable + " %}", End=True))
     assert "$error" in out["Output"]
+
+
+def test_in_a_block_a_later_expression_does_not_check_again_what_an_earlier_one_checked():
+    g = '$exists($x.a) ? $x.a : $error("no a")'
+    assert to_text(within_blocks(parse(f"({g}; $y or ({g}) = 1)"))) == f"({g}; $y or ($x.a) = 1)"
+
+
+def test_in_a_block_a_binding_of_a_name_the_guard_reads_ends_what_it_checked():
+    g = '$exists($x.a) ? $x.a : $error("no a")'
+    assert to_text(within_blocks(parse(f"({g}; $x := {{}}; {g})"))).count("$error") == 2
+
+
+def test_a_first_choice_checks_the_inputs_once_in_python_order_before_its_test():
+    from pyawssfn.compiler import compile_source
+    src = ("import pyawssfn as sfn\n\ndef step(a):\n    return a\n\n@sfn.workflow\ndef wf(name, amount):\n"
+           "    if amount < 100:\n        return step(name)\n    return step(amount)\n")
+    choice = compile_source(src, "flow.py").definition["States"]["if amount < 100"]
+    cond = choice["Choices"][0]["Condition"]
+    assert cond.index("no field 'name'") < cond.index("no field 'amount'")  # the parameters' order
+    assert "$error" not in str(choice["Choices"][0]["Assign"]) and "$error" not in str(choice["Assign"])

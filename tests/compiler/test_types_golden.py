@@ -103,9 +103,6 @@ KNOWN_REPEATS = {
     ("map_state", "[fetch(u, timeout=1) for u in urls if len(u) < 10]", "($pyawssfn_it := $urls;"):
         "the Map's Items holds the indexes of the kept items and its ItemSelector reads each from the iterable "
         "again (the Map lowering's shape)",
-    ("predicates", 'if PSF.StringEquals(s, "a") or (PSF.NumericGreaterThan(n, 3) and not PSF.IsNu...',
-     "$exists($states.input.n) ? $states.input.n : $error("):
-        "an input read in each rule's Assign, only one of which runs (the condition reads it only on one path)",
     ("try_except", "fetch", '$type($__1) = "array" ? $append($__1,'): "two Assign entries, " + _LOWERING,
     ("try_except", "fetch", '{"Error": $states.errorOutput.Error, "Cause":'):
         "the (error, cause) object built in two catchers (shapes owns the Catch shape)",

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, share_repeats
-from pyawssfn.compiler.simplify import simplify
+from pyawssfn.compiler.simplify import pure, simplify
 from pyawssfn.jsonata.parse import parse_cached
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Object, Str, Var
@@ -117,7 +117,31 @@ def _finished(code: str) -> str:
     """The expression simplified and its repeats bound (machines repeat many expressions: each is done once)."""
     if len(code) < _SHORTEST_SHARED:
         return code  # as the translator left it, simplified
-    return to_text(share_repeats(simplify(parse_cached(code))))
+    shared = share_repeats(simplify(parse_cached(code)))
+    return to_text(within_blocks(shared))
+
+
+def within_blocks(t: Expr) -> Expr:
+    """In a block `(e1; e2; ...)`, a guard that e1 evaluates whenever it is evaluated has succeeded when e2 runs:
+    there it is its value (unless a := between them binds a name it reads)."""
+    def fix(n: Expr) -> Expr:
+        if type(n) is not Block:
+            return n
+        exprs, facts = list(n.exprs), []  # type: ignore[attr-defined]
+        for i, x in enumerate(exprs):
+            if facts:
+                x = x._replace(value=_apply(x.value, facts)) if type(x) is Bind else _apply(x, facts)  # type: ignore[attr-defined]
+                exprs[i] = x
+            if type(x) is Bind:
+                facts = [f for f in facts if x.name not in (_free_vars(f[0], frozenset()) or set())]  # type: ignore[attr-defined]
+                facts += _facts(x.value)  # type: ignore[attr-defined]
+            else:
+                facts += _facts(x)
+        if all(a is b for a, b in zip(exprs, n.exprs)):  # type: ignore[attr-defined]
+            return n
+        # a value computed and not used that cannot fail (a guard that became its value) is dropped
+        return Block(tuple(x for x in exprs[:-1] if not pure(x)) + (exprs[-1],))
+    return t.transform(fix)
 
 
 def _finish_value(value: Any, facts: list[Fact], checked: list[Fact] | None = None) -> Any:
