@@ -29,7 +29,7 @@ def wf(x, y):
 '''
 
 EXAMPLES = sorted((pathlib.Path(__file__).parents[2] / "examples").glob("*.py"))
-_COMMENT = re.compile(r"lines? (\d+)(?:-(\d+))?")
+_COMMENT = re.compile(r"lines? (\d+)(?:-(\d+))?(?:, \d+)*")  # `lines 25, 31`: one state for two calls
 
 
 def _states(machine: dict):
@@ -64,3 +64,33 @@ def test_every_state_of_an_example_says_its_python_lines(path):
         m = _COMMENT.fullmatch(comment)
         assert m is not None and int(m.group(1)) == first, (name, comment)
         assert int(m.group(2) or first) > first if m.group(2) else True, comment
+
+
+POLL = '''import pyawssfn as sfn
+
+
+def start():
+    return "job-1"
+
+
+def status(job):
+    return "DONE"
+
+
+@sfn.workflow
+def wf():
+    job = start()
+    s = status(job)
+    while s == "RUNNING":
+        s = status(job)
+    return s
+'''
+
+
+def test_a_call_before_a_loop_and_at_the_end_of_its_body_is_one_state_naming_both_lines():
+    res = compile_source(POLL, "flow.py")
+    calls = [i for i, text in enumerate(POLL.splitlines(), 1) if "s = status(job)" in text]
+    tasks = {name: st for name, st in _states(res.definition) if st["Type"] == "Task" and "status" in name}
+    assert len(tasks) == 1
+    (name, task), = tasks.items()
+    assert task["Comment"] == f"lines {calls[0]}, {calls[1]}" and res.source_map[name] == calls[0]
