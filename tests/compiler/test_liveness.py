@@ -43,3 +43,20 @@ def test_a_loop_back_edge_keeps_what_the_next_iteration_reads():
     start = Pass("start", 1, assign={"n": "0"}, next=head)
     states = _states(Graph([start, head, body, done], start))
     assert states["start"]["Assign"] == {"n": 0} and states["body"]["Assign"] == {"n": "{% $n + 1 %}"}
+
+
+def _returning_task(errors: list[str]):
+    from pyawssfn.compiler.ir import Catcher, Fail, Task
+    handler = Fail("handler", 5, error="E", cause="c")
+    value = '$type($states.result.Payload) = "number" ? $states.result.Payload + 1 : $error("TypeError: no")'
+    task = Task("call", 1, resource="arn:aws:states:::lambda:invoke", arguments={"FunctionName": "f"},
+                catch=[Catcher(errors, next=handler)], assign={"check": value}, output=value, end=True)
+    return _states(Graph([task, handler], task))["call"]
+
+
+def test_a_check_the_output_repeats_is_dropped_when_no_catcher_would_catch_its_error():
+    assert "Assign" not in _returning_task(["MyError"])   # the Output's error is uncaught on every engine
+
+
+def test_a_check_stays_where_a_catcher_would_catch_the_expression_error():
+    assert "check" in _returning_task(["States.ALL"])["Assign"]

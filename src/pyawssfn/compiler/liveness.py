@@ -137,8 +137,9 @@ def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: str) -> bool:
     if holder is n:
         _strings(_before(n), fields)
         # an error of a state's own Output is not caught by every engine's Catch (tests/engines known.py), so an
-        # Output does not stand in for an Assign entry of a state that has one
-        if n.output is not None and not (isinstance(n, Catching) and n.catch):
+        # Output does not stand in for an Assign entry of a state with a catcher that catches an expression's error
+        if n.output is not None and not (isinstance(n, Catching) and any(CATCHES_EVALUATION & set(c.errors)
+                                                                         for c in n.catch)):
             others.append(n.output)
     elif isinstance(holder, Catcher) and not (CATCHES_EVALUATION & set(holder.errors)):
         # a catcher that cannot catch a failure of the state's Arguments runs only after they succeeded
