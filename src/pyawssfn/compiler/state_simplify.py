@@ -45,7 +45,7 @@ def finish_state(d: dict) -> dict:
                 facts += _facts_of_value(d[key])
     # The Output after the Assign: a guard the Assign evaluated has succeeded when the Output's value is used
     after_assign = facts + _facts_of_value(d["Assign"]) if "Assign" in d else facts
-    checked = _checked(d["Assign"]) if "Assign" in d else []
+    checked = _checked(d["Assign"]) if "Assign" in d and "Output" in d else []
     out: dict[str, Any] = {}
     for k, v in d.items():
         if k in _NESTED:
@@ -185,25 +185,28 @@ def _checked(assign: Any) -> list[Fact]:
         return out
     for v in assign.values():
         tree = _expression(v)
-        if tree is None or not _context_free(tree) or any(type(n) is Lambda for n in tree.walk()):
-            continue  # a function the expression defines would be written twice anyway: keep it as one repeat
-        bare = tree.transform(_unguarded)
-        if bare is not tree:
-            out.append((tree, bare))
+        if tree is None or not _strippable(tree):
+            continue
+        out.append((tree, tree.transform(_unguarded)))
     return out
+
+
+def _strippable(t: Expr) -> bool:
+    """Has a guard, defines no function (a function would be written twice anyway: keep it one repeat), calls
+    nothing whose value changes from call to call, and reads no context: the same value in every field."""
+    guarded = False
+    for n in t.walk():
+        tn = type(n)
+        if tn is Lambda or (tn is Var and n.name in _UNSTABLE):  # type: ignore[attr-defined]
+            return False
+        if tn is Call and _is_error(n):
+            guarded = True
+    return guarded and _free_vars(t, frozenset()) is not None
 
 
 def _unguarded(t: Expr) -> Expr:
     s = _success(t)
     return t if s is None else s
-
-
-def _context_free(t: Expr) -> bool:
-    """Reads nothing but variables (not the context `$`, not a field step from it) and calls no function whose value
-    changes from call to call: it has the same value in every field of the state."""
-    if any(type(n) is Var and n.name in _UNSTABLE for n in t.walk()):  # type: ignore[attr-defined]
-        return False
-    return _free_vars(t, frozenset()) is not None
 
 
 _UNSTABLE = frozenset(["random", "uuid", "now", "millis"])
