@@ -60,3 +60,26 @@ def test_a_check_the_output_repeats_is_dropped_when_no_catcher_would_catch_its_e
 
 def test_a_check_stays_where_a_catcher_would_catch_the_expression_error():
     assert "check" in _returning_task(["States.ALL"])["Assign"]
+
+
+def _catching(value: str):
+    from pyawssfn.compiler.ir import Catcher, Fail, Task
+    handler = Fail("handler", 5, error="E", cause="c")
+    task = Task("call", 1, resource="arn:aws:states:::lambda:invoke", arguments={"FunctionName": "f"},
+                catch=[Catcher(["MyError"], next=handler, assign={"e": value})], end=True)
+    return _states(Graph([task, handler], task))["call"]["Catch"][0]
+
+
+def test_an_unread_caught_exception_goes_though_parsing_its_cause_could_fail():
+    parsed = '($c := $states.errorOutput.Cause; $substring($c, 0, 1) = "{" ? $parse($c).errorMessage : $c)'
+    assert "Assign" not in _catching(parsed)
+
+
+def test_an_unread_catcher_entry_that_evaluates_a_workflow_value_stays():
+    assert "e" in _catching('$x + $states.errorOutput.Cause')["Assign"]
+
+
+def test_an_unread_python_expression_of_the_exception_stays():
+    # `n = 1 / len(str(e))`: Python raises ZeroDivisionError on an empty message, the machine must too
+    value = '($l := $length($states.errorOutput.Cause); $l = 0 ? $error("ZeroDivisionError: division by zero") : 1 / $l)'
+    assert "e" in _catching(value)["Assign"]

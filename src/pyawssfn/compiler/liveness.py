@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from pyawssfn.compiler.ir import (
-    Catcher, Catching, Choice, Graph, Map, Node, can_fail, evaluates, field_variables, variables,
+    Catcher, Catching, Choice, Graph, Map, Node, can_fail, context_refs, evaluates, field_variables, variables,
 )
 from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
+from pyawssfn.jsonata.parse import parse_cached
+from pyawssfn.jsonata.tree import Binary, Bind, Block, Bool, Call, Cond, Dot, Name, Null, Num, Object, Str, Var
 
 
 def _strings(v: Any, out: list[str]) -> None:
@@ -121,7 +123,8 @@ def remove_dead_assignments(graphs: list[Graph]) -> None:
                     wanted = live.get(id(target), set()) if target is not None else set()
                     for k in [k for k in holder.assign if k not in wanted]:
                         v = holder.assign[k]
-                        if can_fail(v) and not _evaluated_elsewhere(n, holder, k, v):
+                        if can_fail(v) and not _evaluated_elsewhere(n, holder, k, v) \
+                                and not (isinstance(holder, Catcher) and _exception_object(v)):
                             continue
                         del holder.assign[k]
                         changed = True
@@ -153,3 +156,30 @@ def _before(n: Node) -> list[Any]:
     if isinstance(n, Map):
         return [n.items, n.item_reader, n.max_concurrency, n.tolerated_failure_count, n.tolerated_failure_percentage]
     return n.templates()
+
+
+def _exception_object(code: str) -> bool:
+    """The caught exception built from $states.errorOutput alone (`except E as e`), in the shapes that build it:
+    Python's binding of it cannot fail, so, unread, it goes even though the parsing of the cause might raise
+    ($parse of a malformed payload). Anything else (a Python expression of the exception, which can raise as
+    Python does: `1 / len(str(e))`) stays."""
+    t = parse_cached(code)
+    if context_refs(code) != {"errorOutput"}:
+        return False
+    bound = {n.name for n in t.walk() if type(n) is Bind}
+    callee = {id(n.func) for n in t.walk() if type(n) is Call}
+    for n in t.walk():
+        tn = type(n)
+        if tn is Call and not (type(n.func) is Var and n.func.name in _CAUSE_CALLS):
+            return False
+        if tn is Binary and n.op not in ("=", "!=", "and", "or"):
+            return False
+        if tn is Var and id(n) not in callee and n.name not in bound and n.name != "states":
+            return False
+        if tn not in _CAUSE_NODES:
+            return False
+    return True
+
+
+_CAUSE_CALLS = frozenset(["type", "substring", "contains", "parse", "exists"])
+_CAUSE_NODES = frozenset([Call, Binary, Var, Name, Str, Num, Bool, Null, Cond, Block, Bind, Dot, Object])
