@@ -34,6 +34,7 @@ def compile_source(source: str, filename: str = "<string>", workflow: str | None
     from pyawssfn.compiler.ir import Graph
     from pyawssfn.compiler.lower import FunctionLowerer, Options, Shared
     from pyawssfn.compiler.naming import VariableNames
+    from pyawssfn.compiler.source_lines import line_spans
 
     reporter = Reporter(filename)
     info = analyse(source, filename, reporter)
@@ -65,7 +66,7 @@ def compile_source(source: str, filename: str = "<string>", workflow: str | None
     reporter.raise_if_any()
     doc = ast_docstring(fn)
     comment = doc or f"{workflow} (compiled by pyawssfn from {pathlib.Path(filename).name})"
-    definition, source_map = generate(graph, comment)
+    definition, source_map = generate(graph, comment, line_spans(info.tree))
     return CompileResult(definition, workflow, sorted(shared.steps), sorted(shared.children),
                          sorted(shared.sdk_actions), source_map)
 
