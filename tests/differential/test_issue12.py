@@ -290,3 +290,24 @@ def test_a_module_level_tuple_is_a_tuple(diff, tmp_path):
     with pytest.raises(CompileError) as err:
         compile_file(str(path), workflow="mixed")
     assert "tuple_constant.py:15:12:" in str(err.value), str(err.value)
+
+
+# ----------------------------------------------------------------------------------------------- 2: library classes
+
+@pytest.mark.parametrize("text", ["{", '{"a": 1}'])
+def test_retry_by_base_class_matches_a_library_subclass(diff, text):
+    # json.JSONDecodeError derives from ValueError: errors=[ValueError] retries it under Python, so must the machine.
+    t = diff.tester("dwf_library_errors", "retried_by_base", fresh=True)
+    py, machine = diff.agree(t, {"text": text}, check_direct=False)
+    assert [c.step for c in py.calls] == ["parse_retried"] * (2 if text == "{" else 1)
+
+
+@pytest.mark.parametrize("text", ["{", '{"a": 1}'])
+def test_except_base_class_catches_a_library_subclass(diff, text):
+    py, machine = diff.agree(diff.tester("dwf_library_errors", "caught_by_base"), {"text": text})
+    assert machine.output == (["caught", "JSONDecodeError"] if text == "{" else {"a": 1})
+
+
+def test_except_fail_lets_a_library_error_through(diff):
+    py, machine = diff.agree(diff.tester("dwf_library_errors", "fail_handler"), {"text": "{"})
+    assert machine.status == "FAILED" and machine.error == "JSONDecodeError"
