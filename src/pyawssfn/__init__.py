@@ -530,8 +530,8 @@ def wait_for_callback(step: Callable[..., object], *args: Any, timeout: float | 
     """Call ``step(token, *args, **kwargs)`` with a fresh task token, then wait for ``SendTaskSuccess`` on that token
     and return its output (``SendTaskFailure`` raises its error). Annotate the step's token parameter
     ``sfn.TaskToken[T]`` to type the result ``T``."""
-    rt = _runtime.get()
-    token = rt.new_token()
+    _integrations.check_task_seconds(timeout, heartbeat)  # as the compiled Task does, before the step runs
+    token = (rt := _runtime.get()).new_token()
     step(token, *args, **kwargs)
     return rt.wait_for_callback(getattr(step, "__name__", repr(step)), token, timeout, heartbeat)
 

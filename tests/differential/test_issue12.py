@@ -311,3 +311,13 @@ def test_except_base_class_catches_a_library_subclass(diff, text):
 def test_except_fail_lets_a_library_error_through(diff):
     py, machine = diff.agree(diff.tester("dwf_library_errors", "fail_handler"), {"text": "{"})
     assert machine.status == "FAILED" and machine.error == "JSONDecodeError"
+
+
+@pytest.mark.parametrize("option", ["timeout=0", "timeout=2.5", "heartbeat=True", "timeout='60'"])
+def test_a_constant_callback_timeout_aws_does_not_take_is_refused(tmp_path, option):
+    path = _module(tmp_path, "bad_timeout", (
+        "def ask(token, who):\n    return None\n\n\n"
+        "@sfn.workflow\n"
+        "def w(who):\n"
+        f"    return sfn.wait_for_callback(ask, who, {option})\n"))
+    _refused(path, "w", "bad_timeout.py:10:", "whole number of seconds from 1 to 99999999")
