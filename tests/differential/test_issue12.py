@@ -321,3 +321,57 @@ def test_a_constant_callback_timeout_aws_does_not_take_is_refused(tmp_path, opti
         "def w(who):\n"
         f"    return sfn.wait_for_callback(ask, who, {option})\n"))
     _refused(path, "w", "bad_timeout.py:10:", "whole number of seconds from 1 to 99999999")
+
+
+# ----------------------------------------------------------------------------------------------- 5: sets, tuples
+# `x in s` for a set s needs x hashable (Python raises TypeError for a list or a dict); the machine holds the set as
+# a list and must fail the same way, not answer False.
+SET_MEMBERSHIP = {
+    "list_in_display": "    s = {1, 2}\n    return [1] in s",
+    "dict_in_set_call": "    s = frozenset(xs)\n    return {'a': 1} not in s",
+    "input_in_set": "    s = set(xs)\n    return xs in s",
+    "tuple_of_list_in_set": "    s = {1}\n    return (1, xs) in s",
+    "scalars": "    s = {1, 2, 'a'}\n    return [1 in s, 'a' in s, 3 not in s, (1,) in s, (1, 'a') in s, None in s]",
+    "items_of_input": "    s = set(xs)\n    return [x in s for x in xs] + [len(s)]",
+    "comprehension": "    s = {x * 2 for x in xs}\n    return [2 in s, 5 in s]",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SET_MEMBERSHIP))
+@pytest.mark.parametrize("xs", [[1, 2], [1]])
+def test_membership_in_a_set_both_ways(diff, tmp_path, name, xs):
+    path = tmp_path / f"set_{name}.py"
+    path.write_text(f"import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(xs):\n{SET_MEMBERSHIP[name]}\n")
+    py, machine = diff.agree(WorkflowTester(path, "w"), {"xs": xs})  # and the direct CPython call
+    namespace: dict = {}
+    exec(f"def w(xs):\n{SET_MEMBERSHIP[name]}\n", namespace)
+    try:
+        expected = namespace["w"](list(xs))
+    except TypeError:
+        assert machine.status == "FAILED" and machine.error == "States.QueryEvaluationError"
+    else:
+        assert machine.output == expected
+
+
+# What the machine cannot decide is refused at its location: a set whose items may be tuples, `in` a set of a value
+# that may be a list or a tuple holding one, a tuple nested in a tuple compared at that depth with a list.
+UNDECIDABLE_SETS = {
+    "set_of_zip_items": ("    pairs = list(zip(xs, xs))\n    s = set(pairs)\n    return len(s)", "7:9", "set of tuples"),
+    "set_of_maybe_tuple": ("    t = (1, 2) if xs else 3\n    return len({t})", "7:16", "set of tuples"),
+    "maybe_list_in_set": ("    t = (1,) if xs else [1]\n    return t in {1}", "7:12", "like with like"),
+    "nested_tuple_in_set": ("    return ((1,), 2) in {1}", "6:12", "hashable"),
+    "nested_tuple_item": ("    a = [((1, 2),)]\n    b = a[0]\n    return b[0] == [1, 2]", "8:12", "like with like"),
+    "nested_in_loop": ("    a = [((1, 2),)]\n    return [p[0] == [1, 2] for p in a]", "7:13", "like with like"),
+    "nested_depth_two": ("    a = [[(1, 2)]]\n    return a == [[[1, 2]]]", "7:12", "like with like"),
+    "tuple_in_tuple": ("    t = ((1, 2), 3)\n    return t[0] == [1, 2]", "7:12", "like with like"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNDECIDABLE_SETS))
+def test_undecidable_sets_and_nested_tuples_are_refused(tmp_path, name):
+    body, where, instead = UNDECIDABLE_SETS[name]
+    path = tmp_path / "undecidable_sets.py"
+    path.write_text(f"import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(xs):\n{body}\n")
+    with pytest.raises(CompileError) as err:
+        compile_file(str(path))
+    assert f"undecidable_sets.py:{where}:" in str(err.value) and instead in str(err.value), str(err.value)

@@ -213,6 +213,8 @@ class ComparisonMixin:
                     f'{_err("TypeError: in <string> requires string as left operand")}')
 
         t = container.type
+        if container.set and item.type not in ("str", "int", "float", "bool", "none"):
+            return self._let([container, item], lambda c, x: self._hashable(node, item, x, in_list(c, x)))
         if t == "list":
             return self._let([container, item], in_list)
         if t == "dict":
@@ -227,6 +229,20 @@ class ComparisonMixin:
             f'$type({c}) = "array" ? {in_list(c, x)} : $type({c}) = "object" ? {in_dict(c, x)} : '
             f'$type({c}) = "string" ? ({in_str(c, x)}) : '
             f'{_err("TypeError: argument of type is not iterable")}'))
+
+    def _hashable(self, node: ast.AST, item: J, x: str, then: str) -> str:
+        """``then`` where ``x`` (the left of `in` a set) is hashable; Python's TypeError for a list or a dict. On the
+        machine a tuple is an array too: one known to be a tuple of scalars is hashable, the rest is refused."""
+        if item.tup is None or (item.tup and item.items_tup is not False):
+            self._refuse(node, "`in` a set needs a hashable value, and this one may be a list or a tuple holding "
+                               "lists (the machine holds both as JSON arrays)", "convert it: tuple(x) of scalars, "
+                                                                                "or test `x in list_of_items`")
+        unhashable = '["array", "object"]' if not item.tup else '["object"]'
+        test = f"$type({x}) in {unhashable}" if not item.tup else \
+            f'$count($filter({x}, function($v) {{ $type($v) in ["array", "object"] }})) > 0'
+        kind = f'($type({x}) = "array" ? "list" : "dict")' if not item.tup else \
+            f'($type($filter({x}, function($v) {{ $type($v) in ["array", "object"] }})[0]) = "array" ? "list" : "dict")'
+        return f'{test} ? $error("TypeError: unhashable type: \'" & {kind} & "\'") : {then}'
 
     def _predicate(self, node: ast.Call, name: str) -> J:
         if node.keywords:
