@@ -375,3 +375,18 @@ def test_undecidable_sets_and_nested_tuples_are_refused(tmp_path, name):
     with pytest.raises(CompileError) as err:
         compile_file(str(path))
     assert f"undecidable_sets.py:{where}:" in str(err.value) and instead in str(err.value), str(err.value)
+
+
+# ----------------------------------------------------------------------------------------------- 6: StringMatches
+
+@pytest.mark.parametrize("s", ["a\\b", "ab", "a\\xyz", "a*b", "a*", "a\\"])
+def test_string_matches_with_escapes_both_ways(diff, tmp_path, s):
+    # One implementation of ASL's wildcard (semantics/wildcard.py) for the predicate in a condition and in a value;
+    # a backslash before [\s\S]* is written \x5c (JSONata 2.0.6's regex scanner failed on "\\" there).
+    path = tmp_path / "matches.py"
+    path.write_text("import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(s):\n    out = []\n"
+                    "    if sfn.StringMatches(s, 'a\\\\*'):\n        out.append('backslash star')\n"
+                    "    if sfn.StringMatches(s, 'a\\\\\\\\*'):\n        out.append('backslash then any')\n"
+                    "    if sfn.StringMatches(s, 'a\\\\b'):\n        out.append('a backslash b')\n"
+                    "    return [out, sfn.StringMatches(s, 'a\\\\\\\\*')]\n")
+    diff.agree(WorkflowTester(path, "w"), {"s": s})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from pyawssfn import _wildcard_pattern
+from pyawssfn.semantics.wildcard import jsonata_regex
 from pyawssfn.compiler.expressions.core import J, NUMERIC, NotConstant, _RFC3339, _block, _err, _paren, either, item_of
 
 
@@ -15,10 +15,7 @@ def _is_timestamp(v: str) -> str:
     return f'($type({v}) = "string" and $contains({v}, {_RFC3339}))'
 
 
-def _wildcard_regex(pattern: str) -> str:
-    """ASL's StringMatches pattern (`*` any run, `\\*` a star, `\\\\` a backslash) as a JSONata regex literal."""
-    body = _wildcard_pattern(pattern, "[\\s\\S]*").replace("/", "\\/")
-    return f"/^{body}$/"
+_wildcard_regex = jsonata_regex  # ASL's StringMatches pattern as a JSONata regex literal (semantics/wildcard.py)
 
 
 class ComparisonMixin:
