@@ -390,3 +390,11 @@ def test_string_matches_with_escapes_both_ways(diff, tmp_path, s):
                     "    if sfn.StringMatches(s, 'a\\\\b'):\n        out.append('a backslash b')\n"
                     "    return [out, sfn.StringMatches(s, 'a\\\\\\\\*')]\n")
     diff.agree(WorkflowTester(path, "w"), {"s": s})
+
+
+@pytest.mark.parametrize("text", ["1", "0", "x"])
+def test_except_library_base_class_catches_its_subclasses(diff, text):
+    # decimal.DecimalException: 1/0 raises DivisionByZero, 0/0 DivisionUndefined, "x" InvalidOperation.
+    py, machine = diff.agree(diff.tester("dwf_library_errors", "caught_by_library_base"), {"text": text},
+                             check_direct=False)
+    assert machine.output[0] == "caught" and machine.output[1] != "DecimalException"

@@ -166,6 +166,10 @@ class ModuleInfo:
         sorted (deterministic output)."""
         subs: set[str] = set()
         cls = _builtin_exception(name)
+        if cls is None and name not in self.exceptions:  # a library's class (except requests.HTTPError)
+            for c in self.library_classes():
+                if c.__name__ == name:
+                    subs |= library_errors.subclass_names(c, self.library_classes())
         if cls is not None:
             subs |= library_errors.subclass_names(cls, self.library_classes())
             todo = [cls]
