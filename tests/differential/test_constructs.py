@@ -416,3 +416,15 @@ def test_callback_timeout_expression_is_in_the_task(diff):
     (task,) = [s for s in definition["States"].values() if s["Type"] == "Task"]
     assert task["TimeoutSeconds"].startswith("{%") and "minutes" in task["TimeoutSeconds"]
     assert task["HeartbeatSeconds"].startswith("{%") and "beat" in task["HeartbeatSeconds"]
+
+
+# AWS, "Tolerated failure threshold for Distributed Map state": "If you specify both values, the workflow fails when
+# it exceeds either value." One failure in four items is 25%.
+@pytest.mark.parametrize("count,pct,status", [(1, 10, "FAILED"), (0, 50, "FAILED"), (1, 25, "SUCCEEDED"),
+                                              (2, 50, "SUCCEEDED")])
+def test_both_tolerances_fail_when_either_is_exceeded(diff, count, pct, status):
+    py, machine = diff.agree(diff.tester("dwf_concurrency", "map_tolerated_both"),
+                             {"xs": [13, 1, 2, 3], "count": count, "pct": pct})
+    assert machine.status == status
+    if status == "FAILED":  # (a reserved name, reported without its prefix: docs/language.md)
+        assert machine.error == "ExceedToleratedFailureThreshold"

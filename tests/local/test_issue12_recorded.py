@@ -61,3 +61,19 @@ def test_the_first_state_enters_with_the_input_reserialised_compactly():
     started, entered = ex.history[0], ex.history[1]
     assert started["executionStartedEventDetails"]["input"] == text
     assert entered["stateEnteredEventDetails"]["input"] == '{"a":[1,2]}'
+
+
+@pytest.mark.parametrize("count,pct,status", [(1, 10, "FAILED"), (0, 50, "FAILED"), (1, 25, "SUCCEEDED")])
+def test_both_tolerances_fail_the_map_when_either_is_exceeded(count, pct, status):
+    # AWS, "Tolerated failure threshold for Distributed Map state": "If you specify both values, the workflow fails
+    # when it exceeds either value."
+    processor = {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "C",
+                 "States": {"C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 0, "Next": "Bad"}],
+                                  "Default": "Good"},
+                            "Bad": {"Type": "Fail", "Error": "Zero"}, "Good": {"Type": "Succeed"}}}
+    d = {"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": processor, "End": True,
+                                          "ToleratedFailureCount": count, "ToleratedFailurePercentage": pct}}}
+    ex = Executor(d).run([0, 1, 2, 3])
+    assert ex.status == status
+    if status == "FAILED":
+        assert ex.error == "States.ExceedToleratedFailureThreshold"

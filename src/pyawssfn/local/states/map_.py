@@ -224,13 +224,11 @@ def _workers(max_concurrency, distributed: bool, items: int) -> int:
 
 
 def _tolerated(failures, total, count, pct) -> bool:
+    # AWS ("Tolerated failure threshold for Distributed Map state"): "If you specify both values, the workflow
+    # fails when it exceeds either value": the failures are tolerated only while both allow them.
     if count is None and pct is None:
         return False
-    if count is not None and failures <= count:
-        return True
-    if pct is not None and total and failures * 100.0 / total <= pct:
-        return True
-    return False
+    return (count is None or failures <= count) and (pct is None or failures * 100.0 <= pct * total)
 
 
 def _fail_map(sx, distributed, map_run_arn):
