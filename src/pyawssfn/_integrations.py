@@ -208,6 +208,10 @@ def task_seconds_error(option: str, value: Any) -> str | None:
     if value is None or (not isinstance(value, bool) and isinstance(value, (int, float)) and
                          1 <= value <= MAX_TASK_SECONDS and float(value).is_integer()):
         return None
+    return task_seconds_message(option)
+
+
+def task_seconds_message(option: str) -> str:
     return f"sfn.wait_for_callback {option}= must be a whole number of seconds from 1 to {MAX_TASK_SECONDS}"
 
 

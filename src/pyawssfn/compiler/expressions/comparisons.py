@@ -196,8 +196,8 @@ class ComparisonMixin:
         def in_dict(c: str, x: str) -> str:
             if item.type in ("str", "int", "float", "bool", "none"):
                 return f"{x} in $keys({c})"
-            if item.tup:
-                return "false"  # a tuple is hashable, and never one of a JSON object's string keys
+            if item.tup:  # a hashable tuple is never one of a JSON object's string keys
+                return self._hashable(node, item, x, "false")
             if item.tup is None:
                 self._tuple_refusal(node, item)
             return (f'$type({x}) in ["array", "object"] ? {_err("TypeError: unhashable type")} : '
@@ -234,12 +234,16 @@ class ComparisonMixin:
             self._refuse(node, "`in` a set needs a hashable value, and this one may be a list or a tuple holding "
                                "lists (the machine holds both as JSON arrays)", "convert it: tuple(x) of scalars, "
                                                                                 "or test `x in list_of_items`")
-        unhashable = '["array", "object"]' if not item.tup else '["object"]'
-        test = f"$type({x}) in {unhashable}" if not item.tup else \
-            f'$count($filter({x}, function($v) {{ $type($v) in ["array", "object"] }})) > 0'
-        kind = f'($type({x}) = "array" ? "list" : "dict")' if not item.tup else \
-            f'($type($filter({x}, function($v) {{ $type($v) in ["array", "object"] }})[0]) = "array" ? "list" : "dict")'
-        return f'{test} ? $error("TypeError: unhashable type: \'" & {kind} & "\'") : {then}'
+        def kind(v: str) -> str:
+            return f'($type({v}) = "array" ? "list" : $type({v}) = "object" ? "dict" : "")'
+
+        if not item.tup:
+            bad = kind(x)
+        else:  # the kind of the first item of the tuple that is a list or a dict, if any
+            acc, v = self._fresh(), self._fresh()
+            bad = f'$reduce({x}, function({acc}, {v}) {{ {acc} ? {acc} : {kind(v)} }}, "")'
+        k = self._fresh()
+        return f'({k} := {bad}; {k} ? $error("TypeError: unhashable type: \'" & {k} & "\'") : {then})'
 
     def _predicate(self, node: ast.Call, name: str) -> J:
         if node.keywords:

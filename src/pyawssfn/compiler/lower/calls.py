@@ -154,7 +154,7 @@ def task_seconds(builder: FunctionLowerer, node: ast.expr, key: str, env: dict[s
                 t.binop("<=", s, t.lit(_integrations.MAX_TASK_SECONDS)), t.binop("=", s, t.call("floor", s)))
     null = t.binop("=", t.call("type", s), t.lit("null"))
     checked = t.cond(ok, s, t.cond(null, t.lit(_integrations.MAX_TASK_SECONDS),
-                                   t.error(_integrations.task_seconds_error(key, "?") or "")))
+                                   t.error(_integrations.task_seconds_message(key))))
     return "{% " + to_text(t.block([("pyawssfn_s", parse(builder.render(builder.prepare(node), env)))], checked)) \
         + " %}"
 
