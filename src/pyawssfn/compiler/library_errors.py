@@ -50,6 +50,8 @@ def _classes_of(name: str, folder: str | None) -> tuple[type, ...]:
         sys.path.insert(0, folder)
     try:
         module = importlib.import_module(name)
+    except KeyboardInterrupt:
+        raise
     except BaseException:  # noqa: BLE001 - not importable here (or not a module: `from json import loads`)
         return ()
     finally:
