@@ -401,3 +401,24 @@ def test_except_library_base_class_catches_its_subclasses(diff, text):
     py, machine = diff.agree(diff.tester("dwf_library_errors", "caught_by_library_base"), {"text": text},
                              check_direct=False)
     assert machine.output[0] == "caught" and machine.output[1] != "DecimalException"
+
+
+# ----------------------------------------------------------------------------------------------- any()/all()
+# A generator given to any()/all() is consumed only until an item decides: the items after it (which may raise) are
+# never evaluated, both ways.
+SHORT_CIRCUIT = {
+    "any_stops": "    return any(10 // x > 1 for x in xs)",
+    "all_stops": "    return all(10 // x > 20 for x in xs)",
+    "any_with_if": "    return any(10 // x for x in xs if x != 5)",
+    "all_nested": "    return all(10 // y > 0 for x in [xs, xs] for y in x)",
+    "any_unpack": "    return any(a // b for a, b in zip(xs, [1, 0, 0]))",
+    "any_none": "    return [any(x > 9 for x in xs), all(x > -9 for x in xs), any(x for x in []), all(x for x in [])]",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHORT_CIRCUIT))
+@pytest.mark.parametrize("xs", [[1, 0], [0, 1], [5, 0], [2, 2]])
+def test_any_all_of_a_generator_stop_where_python_does(diff, tmp_path, name, xs):
+    path = tmp_path / f"short_{name}.py"
+    path.write_text(f"import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(xs):\n{SHORT_CIRCUIT[name]}\n")
+    diff.agree(WorkflowTester(path, "w"), {"xs": xs})  # and the direct CPython call
