@@ -12,6 +12,7 @@ from typing import Any
 
 from pyawssfn import _api_names
 from pyawssfn.compiler import library_errors
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.expressions.core import ITERATED, tuple_shape
 from pyawssfn.compiler.expressions.sets import check_set_uses
@@ -227,7 +228,7 @@ def analyse(source: str, filename: str, reporter: Reporter) -> ModuleInfo | None
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for t in targets:
-                for n in ast.walk(t):
+                for n in walk(t):
                     if isinstance(n, ast.Name):
                         info.module_names.add(n.id)
             if len(targets) == 1 and isinstance(targets[0], ast.Name) and stmt.value is not None:
@@ -274,7 +275,7 @@ def _workflow_passes(info: ModuleInfo, reporter: Reporter) -> None:
     used, which variables may hold tuples, which iterables a loop consumes."""
     tuple_constants = {n: tuple_shape(v) for n, v in info.constants.items() if isinstance(v, tuple)}
     for fn in info.workflows.values():
-        nodes = list(ast.walk(fn))  # one walk for all the passes (compile time: #8, #14)
+        nodes = list(walk(fn))  # one walk for all the passes (compile time: #8, #14)
         _check_list_handlers(info, nodes, reporter)
         check_set_uses(nodes, reporter.report)
         mark_tuple_names(nodes, reporter.report, tuple_constants)

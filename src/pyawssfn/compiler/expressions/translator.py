@@ -25,11 +25,19 @@ from pyawssfn.jsonata.parse import parse_cached, remember
 from pyawssfn.jsonata.printer import to_text
 
 
+_FINISHED: dict[str, str] = {}  # code -> its finished text (a pure function; a workflow repeats many expressions)
+
+
 def _finish(code: str) -> str:
     """The expression as the simplifier leaves its tree, printed by the one printer."""
-    tree = simplify(parse_cached(code))
-    text = to_text(tree)
-    remember(text, tree)
+    text = _FINISHED.get(code)
+    if text is None:
+        tree = simplify(parse_cached(code))
+        text = to_text(tree)
+        remember(text, tree)
+        if len(_FINISHED) >= 100_000:
+            _FINISHED.clear()
+        _FINISHED[code] = text
     return text
 
 
