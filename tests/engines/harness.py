@@ -237,13 +237,23 @@ def _child_histories():
         history.History = plain
 
 
+def child_events(execution, kept: list) -> list[list[dict]]:
+    """The events of the execution's Distributed Map children, in the order they ran: from the executor's own
+    record of them when it keeps one (``Execution.map_runs``, Map Run -> the children's events), else from the
+    histories _child_histories kept."""
+    runs = getattr(execution, "map_runs", None)
+    if runs:
+        return [events for children in runs.values() for events in children]
+    return [h.events for h in kept]
+
+
 def case_from_tester(label: str, prefix: str, tester, inp) -> Case:
     """Run ``tester``'s machine in our executor on ``inp`` and make the Case that LocalStack will repeat."""
     recorder = s3.Recorder(tester)
     with _child_histories() as children:
         execution = tester.run_machine(inp)
     definition = tester.definition
-    o, a = ours(execution, definition, [c.events for c in children], s3.written(recorder.writes))
+    o, a = ours(execution, definition, child_events(execution, children), s3.written(recorder.writes))
     case = Case(label, machine_name(prefix, definition), definition, inp, o, a)
     if recorder.used:
         case.objects, case.buckets = recorder.objects(definition), frozenset(recorder.buckets())
