@@ -10,13 +10,13 @@ every Task request (the parameters of each TaskScheduled, per state) and the obj
 A Distributed Map's iterations are child executions: neither engine records their events in the parent's history
 (LocalStack keeps none at all, nor lists them as executions of the Map Run), so what is compared of them is what
 the parent sees: the Map's result, or the objects written. Their Tasks still need answers: our executor's child
-histories are kept for that while a case runs (see _child_histories)."""
+histories are kept for that while a case runs (see child_histories)."""
 from __future__ import annotations
 
 import collections
+import contextlib
 import copy
 import dataclasses
-import contextlib
 import hashlib
 import json
 import re
@@ -215,7 +215,7 @@ def theirs(described: dict, definition: dict, written: dict | None = None) -> Ou
 
 
 @contextlib.contextmanager
-def _child_histories():
+def child_histories():
     """Keeps the events of every Distributed Map child execution our executor runs meanwhile, in the order it runs
     them (index order). The executor gives each child a History that counts events without keeping them
     (``keep=False``: on AWS they are another execution's); here they are kept, and listed."""
@@ -240,7 +240,7 @@ def _child_histories():
 def child_events(execution, kept: list) -> list[list[dict]]:
     """The events of the execution's Distributed Map children, in the order they ran: from the executor's own
     record of them when it keeps one (``Execution.map_runs``, Map Run -> the children's events), else from the
-    histories _child_histories kept."""
+    histories child_histories kept."""
     runs = getattr(execution, "map_runs", None)
     if runs:
         return [events for children in runs.values() for events in children]
@@ -250,7 +250,7 @@ def child_events(execution, kept: list) -> list[list[dict]]:
 def case_from_tester(label: str, prefix: str, tester, inp) -> Case:
     """Run ``tester``'s machine in our executor on ``inp`` and make the Case that LocalStack will repeat."""
     recorder = s3.Recorder(tester)
-    with _child_histories() as children:
+    with child_histories() as children:
         execution = tester.run_machine(inp)
     definition = tester.definition
     o, a = ours(execution, definition, child_events(execution, children), s3.written(recorder.writes))

@@ -26,7 +26,7 @@ if _MISSING:
 
 from . import cases as corpus  # noqa: E402
 from . import s3  # noqa: E402
-from .harness import Case, _child_histories, child_events, machine_name, ours  # noqa: E402
+from .harness import Case, child_histories, child_events, machine_name, ours  # noqa: E402
 from .known import KNOWN, explain  # noqa: E402
 
 # case label -> the known disagreement it shows, for the examples and golden modules
@@ -202,7 +202,7 @@ def _run_minimal(definitions: dict[str, dict], engine) -> list[Case]:
             writes.append((args["Bucket"], args["Key"], args["Body"]))
             return {}
 
-        with _child_histories() as children:
+        with child_histories() as children:
             execution = Executor(machine, lambdas={ARN: _minimal_handler}, mocks={s3.GET: [get], s3.PUT: [put]}).run({})
         o, answers = ours(execution, machine, child_events(execution, children), s3.written(writes))
         case = Case(name, machine_name(f"minimal-{name}", machine), machine, {}, o, answers)
