@@ -171,7 +171,7 @@ def test_bytes_results_are_raw_payloads_and_big_results_exceed_the_quota(wf_path
     assert run(wf_path, "raw", "json").output == "HelloWorld!"
     assert run(wf_path, "raw", "text").output == "not json"
     r = run(wf_path, "raw", "big")
-    assert (r.status, r.error) == ("FAILED", "DataLimitExceeded")  # as the compiled machine's Fail state reports it
+    assert (r.status, r.error) == ("FAILED", "States.DataLimitExceeded")  # uncaught: as it ends the machine
     # AWS (recorded in tests/conformance) names the lambda:invoke integration here, not the state or the step.
     assert r.cause == "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes " \
                       "service limit."
@@ -251,10 +251,10 @@ def test_callbacks(wf_path):
     r = run(wf_path, "callback", callbacks={"ask": {"error": "Nope", "cause": "denied"}})
     assert (r.error, r.cause) == ("Nope", "denied")
     r = run(wf_path, "callback", callbacks={"ask": {"timeout": True}})
-    assert r.error == "Timeout" and r.stats["elapsed_seconds"] == 600
+    assert r.error == "States.Timeout" and r.stats["elapsed_seconds"] == 600
     assert r.cause == ""  # AWS's error output for a timed-out task has "Cause": ""
     r = run(wf_path, "callback", callbacks={"ask": {"result": 1, "after": 700}})
-    assert r.error == "Timeout"
+    assert r.error == "States.Timeout"
     r = run(wf_path, "callback", callbacks=lambda step, token: {"result": [step, token]})
     assert r.output == ["ask", "pyrun-task-token-1"]
 
@@ -290,7 +290,7 @@ def test_executor_format_mocks_and_callbacks_serve_plain_python_too(wf_path):
     assert r.output == {"n": 1} and r.stats["elapsed_seconds"] == 7
     assert seen == [({"step": "ask", "kwargs": {"who": "alice"}, "task_token": "pyrun-task-token-1"},
                      "arn:aws:states:::lambda:invoke.waitForTaskToken")]
-    assert run(wf_path, "callback", callbacks=lambda t, p, r: None).error == "Timeout"
+    assert run(wf_path, "callback", callbacks=lambda t, p, r: None).error == "States.Timeout"
     r = run(wf_path, "callback", callbacks=lambda t, p, r: CallbackResult.failure("No", "x", after_seconds=1))
     assert (r.error, r.cause) == ("No", "x")
 
@@ -741,7 +741,7 @@ def test_time_spent_inside_a_step_is_virtual_and_counts_against_its_timeout(tmp_
     path.write_text(STEP_TIME)
     py, machine = WorkflowTester(path, workflow).run_both({"s": s})
     assert (py.status, py.output, machine.output) == (status, output, output)
-    assert py.error == machine.error == (None if status == "SUCCEEDED" else "Timeout")
+    assert py.error == machine.error == (None if status == "SUCCEEDED" else "States.Timeout")
     assert py.stats["elapsed_seconds"] == elapsed
     assert _python_call_times(py) == _machine_call_times(machine)
 
@@ -792,3 +792,49 @@ def test_missing_setup_is_not_swallowed_by_the_workflows_except(tmp_path):
         run_workflow(src, "w", {"x": 1})
     with pytest.raises(MissingMock):
         run_workflow(src, "v", {"k": "a"})
+
+
+TIMED_OUT_CAUSE = '''
+import pyawssfn as sfn
+
+
+@sfn.task(timeout=5)
+def slow(x):
+    sfn.sleep(10)
+    return x
+
+
+def ask(who, token):
+    return None
+
+
+@sfn.workflow
+def step_timeout(x):
+    try:
+        return slow(x)
+    except Exception as e:
+        return [type(e).__name__, e.error, e.cause]
+
+
+@sfn.workflow
+def callback_timeout(x):
+    try:
+        return sfn.wait_for_callback(ask, "ann", timeout=30)
+    except Exception as e:
+        return [type(e).__name__, e.error, e.cause]
+'''
+
+
+@pytest.mark.parametrize("workflow, error", [("step_timeout", "States.Timeout"),
+                                             ("callback_timeout", "States.Timeout")])
+def test_a_caught_timeout_has_an_empty_cause_in_both_runs(tmp_path, workflow, error):
+    """Step Functions' error output for a timed-out task has "Cause": "": e.cause is "" in both runs, not None."""
+    from pyawssfn.testing import WorkflowTester
+
+    path = tmp_path / "timed_out_cause_wf.py"
+    path.write_text(TIMED_OUT_CAUSE)
+    t = WorkflowTester(path, workflow)
+    if workflow == "callback_timeout":
+        t.callback("ask", timeout=True)
+    py, machine = t.run_both({"x": 1})
+    assert py.output == machine.output == [error, error, ""]

@@ -112,7 +112,7 @@ def test_payload_quota_both_ways(capsys, tmp_path):
     code, out, err = run_cli(capsys, "run", str(src), "--input", '{"n": 150000}', "--compare", "--json")
     report = json.loads(out)
     assert report["equal"], report["differences"]
-    assert report["machine"]["error"] == report["python"]["error"] == "DataLimitExceeded"
+    assert report["machine"]["error"] == report["python"]["error"] == "States.DataLimitExceeded"
     assert report["machine"]["stats"]["lambda_invocations"] == report["python"]["stats"]["lambda_invocations"] == 1
     big = tmp_path / "input.json"
     big.write_text(json.dumps({"n": "x" * 300_000}))

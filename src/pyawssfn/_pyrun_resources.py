@@ -35,21 +35,35 @@ def resource_call(run, resource: str, params: dict, token_at: str | None):
     target = run._trace("callback", name) if token_at else traced
     if token_at:
         params = with_token(params, token_at, token)
+    result = answer(run, mock, params, target, name)
+    run.pending_token = None
+    return kept(target, result, resource)
+
+
+def answer(run, mock, params, target, label: str):
+    """What ``mock`` answers for ``params``: an executor-format response list (``{"Return": ...}``/``{"Throw":
+    ...}``), a function of the parameters, a value, or an exception to raise. A failure is recorded on ``target``
+    (the traced call) and raised as the error of the call ``label``, as the workflow sees it."""
+    if isinstance(mock, BaseException):
+        target.error, target.cause = sfn.error_of(mock)
+        raise run._mark(mock, label)
     try:
         if isinstance(mock, _ExecutorResponses):
-            result = run.responses.setdefault(mock.key, mock).respond(run)
-        else:
-            result = mock(params)
+            return run.responses.setdefault(mock.key, mock).respond(run)
+        return mock(params) if callable(mock) else mock
     except PyRunError:
         raise
     except Exception as exc:
         target.error, target.cause = sfn.error_of(exc)
-        raise run._mark(exc, name)
-    run.pending_token = None
+        raise run._mark(exc, label)
+
+
+def kept(target, result, what: str):
+    """``result`` as the machine holds it (through JSON), recorded on ``target``."""
     try:
         return target.keep(json_round_trip(result))
     except (TypeError, ValueError) as exc:
-        raise PyRunError(f"the mock of {resource} returned something JSON cannot hold: {_json_problem(exc)}") from None
+        raise PyRunError(f"the mock of {what} returned something JSON cannot hold: {_json_problem(exc)}") from None
 
 
 def read_items(run, resource: str, arguments: dict):

@@ -73,6 +73,19 @@ def plain_cause(cause: str | None) -> str:
     return "" if cause is None else cause
 
 
+def reported_cause(error: str | None, cause: str | None) -> str:
+    """The cause of a failure with ``error`` as both runs are compared by. A step's error that nothing catches ends
+    the execution as Lambda reported it: its cause is the runtime's error JSON (``{"errorMessage", "errorType",
+    "stackTrace", ...}``), where the plain-Python run has the message alone. So a cause that is such JSON, and whose
+    ``errorType`` is the error itself, stands for its ``errorMessage`` (on either side); any other cause for itself."""
+    if isinstance(cause, str) and cause.startswith("{") and error is not None:
+        payload = _loads(cause)
+        if isinstance(payload, dict) and payload.get("errorType") == error \
+                and isinstance(payload.get("errorMessage"), str):
+            return payload["errorMessage"]
+    return plain_cause(cause)
+
+
 @dataclasses.dataclass
 class Call:
     """One thing a run did that the other must do too."""
@@ -292,11 +305,15 @@ def machine_trace(execution, machine_cause=plain_cause) -> list[Call]:
 
     The history is in time order, so the events of Tasks running side by side interleave: each Task event is tied
     to its TaskScheduled through ``previousEventId``."""
+    return _event_calls(execution.history, list(execution.children), machine_cause,
+                        getattr(execution, "map_runs", None))
+
+
+def _event_calls(events: list, children: list, machine_cause, map_runs: dict | None) -> list[Call]:
     calls: list[Call] = []
-    children = list(execution.children)
     depth = 0
     task_of: dict[int, tuple[Call, bool]] = {}  # event id -> (the Task's call, whether it waits for a token)
-    for event in execution.history:
+    for event in events:
         kind = event["type"]
         if kind in _OPENS:
             depth += 1
@@ -308,8 +325,15 @@ def machine_trace(execution, machine_cause=plain_cause) -> list[Call]:
             task_of[event["id"]] = (call, details.get("resource", "").endswith(".waitForTaskToken"))
             calls.append(call)
         elif kind == "MapRunStarted":
-            # A distributed Map's items are child executions whose events the local history does not keep.
-            calls.append(Call("unseen", "the items of a distributed map", side_by_side=True))
+            # A distributed Map's items are child executions, out of this history: the executor keeps each item's
+            # events beside it (Execution.map_runs), in the order the items ran, as the plain-Python run calls them.
+            if map_runs is None:  # not a local execution: nothing to compare the items' calls with
+                calls.append(Call("unseen", "the items of a distributed map", side_by_side=True))
+                continue
+            for item_events in map_runs.get(event.get("mapRunStartedEventDetails", {}).get("mapRunArn"), ()):
+                for c in _event_calls(item_events, children, machine_cause, map_runs):
+                    c.side_by_side = True
+                    calls.append(c)
         elif event.get("previousEventId") in task_of and (kind in ("TaskStarted", "TaskSubmitted")
                                                           or kind in _TASK_ENDS):
             call, callback = task_of[event["previousEventId"]]
@@ -342,7 +366,8 @@ def _call_difference(index: int, py: Call, machine: Call) -> Difference | None:
     if py.error != machine.error or (py.error is None) != (machine.error is None):
         return Difference(f"{head}: outcome", py.outcome(), machine.outcome())
     if py.error is not None:
-        if causes_must_agree(py.error) and plain_cause(py.cause) != plain_cause(machine.cause):
+        if causes_must_agree(py.error) and reported_cause(py.error, py.cause) != reported_cause(machine.error,
+                                                                                            machine.cause):
             return Difference(f"{head}: cause of {py.error}", repr(py.cause), repr(machine.cause))
         return None
     found = value_difference(py.result, machine.result)
@@ -425,12 +450,13 @@ def _outcome_differences(py: Outcome, machine: Outcome) -> list[Difference]:
             path, a, b, why = found
             where = "output" + ("" if not path or path.startswith("[") else ".") + path
             out.append(Difference(where, _shown(a), _shown(b), why))
-    # a reserved name and the same name without its prefix are one report: a compiled Fail state reports it so, a
-    # hand-written machine may end with it as it is (compiler/error_names.py)
+    # a reserved name and the same name without its prefix are one report: an error nothing catches ends the
+    # execution with it as it is, a compiled Fail state that raises it again (after a finally, a bare raise) without
+    # the prefix (compiler/error_names.py)
     if error_as_reported(py.error) != error_as_reported(machine.error):
         out.append(Difference("error", f"{py.error!r} ({py.cause!r})", f"{machine.error!r} ({machine.cause!r})"))
     elif py.status == machine.status != "SUCCEEDED" and causes_must_agree(py.error) \
-            and plain_cause(py.cause) != plain_cause(machine.cause):
+            and reported_cause(py.error, py.cause) != reported_cause(machine.error, machine.cause):
         out.append(Difference(f"cause of {py.error}", repr(py.cause), repr(machine.cause)))
     return out
 

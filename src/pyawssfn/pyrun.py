@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import dis
 import heapq
 import inspect
 import json
@@ -20,11 +19,12 @@ from typing import Any, Callable
 
 import pyawssfn as sfn
 from pyawssfn import _pyrun_resources as _resources
-from pyawssfn.compiler.error_names import error_as_reported
 from pyawssfn._budget import CAUSE as BUDGET_CAUSE, ERROR as BUDGET_ERROR, BudgetExceeded, work_budget
 from pyawssfn._dispatch import call_step
 from pyawssfn._pyrun_context import DEFAULT_EXECUTION, StepContexts
+from pyawssfn._pyrun_outcome import QUERY_ERROR, bind_input, classify
 from pyawssfn._step_types import check_result
+from pyawssfn.compiler.error_names import left_branch
 from pyawssfn._pyrun_support import (  # noqa: F401 (re-exported: the names users and tests know)
     _NO_MOCK, CallbackUnavailable, MissingMock, PyRunError, _as_callback_spec, _ExecutorResponses, _find_mock,
     _json_problem, _marshal_error, _named_error, _payload_text, find_workflow, json_loads, json_round_trip,
@@ -33,7 +33,6 @@ from pyawssfn._pyrun_support import (  # noqa: F401 (re-exported: the names user
 from pyawssfn.comparison import Call
 from pyawssfn.local.callbacks import first_timeout_at
 
-QUERY_ERROR = "States.QueryEvaluationError"
 MAX_EXECUTION_SECONDS = 365 * 24 * 3600  # a Standard execution's maximum duration, as the executor applies it
 PAYLOAD_LIMIT_BYTES = 256 * 1024  # Step Functions' quota on a task result
 # The local executor's default start (local/clock.py), so that both runs of a workflow read the same clock.
@@ -70,15 +69,6 @@ class PyRunResult:
     @property
     def steps_called(self) -> list[str]:
         return [c.step for c in self.calls]
-
-
-def _raised_by_raise_statement(tb) -> bool:
-    """Whether the innermost frame of a traceback stopped on a ``raise`` statement's own raising instruction (not on
-    an expression inside its arguments, such as ``s[0]`` in ``raise sfn.Fail("E", s[0])``)."""
-    for ins in dis.get_instructions(tb.tb_frame.f_code):
-        if ins.offset == tb.tb_lasti:
-            return ins.opname == "RAISE_VARARGS"
-    return False
 
 
 # --------------------------------------------------------------------------------------------------- the run
@@ -166,8 +156,8 @@ class _Run:
             seconds, error = fired
             self.sleep(seconds)
             # Step Functions gives a timed-out task no cause (its error output's Cause is ""), so neither do we.
-            traced.error = error
-            raise self._mark(sfn.named_error(error), step_name)
+            traced.error, traced.cause = error, ""
+            raise self._mark(sfn.named_error(error, ""), step_name)
         if arrival is None:
             raise PyRunError(f"the callback for {step_name} never comes, and the call sets no timeout: on Step "
                              f"Functions the execution would wait for a year")
@@ -232,24 +222,7 @@ class _Run:
 
         traced = self._trace("sdk", sdk_resource(service, operation).removeprefix("arn:aws:states:::"),
                              {asl_parameter_name(k): v for k, v in params.items()})
-        if isinstance(mock, BaseException):
-            traced.error, traced.cause = sfn.error_of(mock)
-            raise self._mark(mock, label)
-        try:
-            if isinstance(mock, _ExecutorResponses):
-                result = self.responses.setdefault(mock.key, mock).respond(self)
-            else:
-                result = mock(params) if callable(mock) else mock
-        except PyRunError:
-            raise
-        except Exception as exc:
-            traced.error, traced.cause = sfn.error_of(exc)
-            raise self._mark(exc, label)
-        try:
-            return traced.keep(json_round_trip(result))
-        except (TypeError, ValueError) as exc:
-            raise PyRunError(f"the mock of sfn.aws.{label} returned something JSON cannot hold: "
-                             f"{_json_problem(exc)}") from None
+        return _resources.kept(traced, _resources.answer(self, mock, params, traced, label), f"sfn.aws.{label}")
 
     def _trace(self, kind, name, arguments=None) -> Call:
         call = Call(kind, name, arguments, side_by_side=self.running_side_by_side > 0)
@@ -261,8 +234,7 @@ class _Run:
         return _resources.resource_call(self, resource, params, token_at)
 
     def distributed_map_started(self):
-        self.settle()
-        self.trace.append(Call("unseen", "the items of a distributed map", side_by_side=True))
+        self.settle()  # (its items' calls are compared: the executor keeps their events, comparison.machine_trace)
 
     def map_run_arn(self):
         return _resources.map_run_arn(self)
@@ -311,6 +283,11 @@ class _Run:
             side.begin()
             try:
                 return sfn.call_with_retry(lambda: self._invoke(name, raw, sent, token, timeout, site), (), {}, retries)
+            except Exception as exc:  # the item's error, as it leaves the Map's iteration
+                failure = side.failure(exc)
+                if failure is exc:
+                    raise
+                raise failure from None
             finally:
                 side.done()
                 self.in_item -= 1
@@ -337,11 +314,11 @@ class _Run:
             traced = self._trace("child", name, input_value)
             try:
                 with self.contexts.child(name):
-                    output = fn(**_bind_input(fn, input_value))
+                    output = fn(**bind_input(fn, input_value))
             except PyRunError:
                 raise
             except Exception as exc:
-                traced.error, traced.cause = _classify(exc, self.module)
+                traced.error, traced.cause = classify(exc, self.module)
                 raise self._mark(_named_error(self.module, traced.error, traced.cause), name) from None
             try:
                 return traced.keep(json_round_trip(output))
@@ -397,7 +374,7 @@ class _Run:
                                                             self.contexts.wrappers))  # the annotation's promise
         except _StepTimedOut:
             call.error, call.cause = "States.Timeout", ""
-            raise self._mark(sfn.named_error("States.Timeout"), name) from None
+            raise self._mark(sfn.named_error("States.Timeout", ""), name) from None  # e.cause is "", as on AWS
         except sfn.Fail as exc:
             # What the workflow sees of a step's sfn.Fail is the Lambda error the dispatcher makes of it.
             call.error, call.cause = sfn.error_of(exc)
@@ -464,12 +441,16 @@ class _SideBySide:
         self.run.elapsed = max(self.end, self.run.elapsed)
 
     def failure(self, exc):
-        """The error a failed branch raises in the workflow: a step's error, an ``sfn.Fail`` or the exception of a
-        ``raise`` statement as it is, and an error of a branch's own expression as the States.QueryEvaluationError
-        that fails the Parallel state on the machine."""
+        """The error a failed branch (or Map item) raises in the workflow: a step's error, an ``sfn.Fail`` or the
+        exception of a ``raise`` statement as it is (a timeout without its prefix, as the compiled branch fails with
+        it: compiler/error_names.py ``BRANCH_RENAMED``), and an error of a branch's own expression as the
+        States.QueryEvaluationError that fails the Parallel state on the machine."""
         if isinstance(exc, (PyRunError, sfn.Fail)) or hasattr(exc, "__pyawssfn_step__"):
-            return exc
-        error, cause = _classify(exc, self.run.module)
+            if isinstance(exc, PyRunError):
+                return exc
+            error, cause = sfn.error_of(exc)
+            return sfn.named_error(left_branch(error), cause) if left_branch(error) != error else exc
+        error, cause = classify(exc, self.run.module)
         return sfn.named_error(QUERY_ERROR, cause) if error == QUERY_ERROR else exc
 
     @staticmethod
@@ -480,50 +461,6 @@ class _SideBySide:
         except (TypeError, ValueError) as exc:
             raise sfn.named_error(QUERY_ERROR, f"the result of a parallel branch is not JSON: "
                                                f"{_json_problem(exc)}") from None
-
-
-def _bind_input(fn, input_value):
-    """The workflow's arguments from its input object: one field per parameter, extra fields ignored."""
-    if not isinstance(input_value, dict):
-        raise sfn.named_error(QUERY_ERROR, f"the execution input must be a JSON object with the fields "
-                                    f"{list(inspect.signature(fn).parameters)}, not {type(input_value).__name__}")
-    kwargs = {}
-    for p in inspect.signature(fn).parameters.values():
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            continue
-        if p.name in input_value:
-            kwargs[p.name] = input_value[p.name]
-        elif p.default is p.empty:
-            raise sfn.named_error(QUERY_ERROR, f"The execution input has no field {p.name!r}, which the workflow "
-                                        f"{fn.__name__} needs")
-    return kwargs
-
-
-def _classify(exc, module) -> tuple[str, str]:
-    """(error, cause) of an exception that ended the workflow, as the compiled machine would report it (a reserved
-    States.* name as its Fail state reports it: compiler/error_names.py)."""
-    error, cause = _classify_raw(exc, module)
-    return error_as_reported(error), cause
-
-
-def _classify_raw(exc, module) -> tuple[str, str]:
-    if hasattr(exc, "__pyawssfn_step__") or isinstance(exc, sfn.Fail):
-        return sfn.error_of(exc)
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    module_file = getattr(module, "__file__", None)
-    if (tb is not None and module_file and os.path.abspath(tb.tb_frame.f_code.co_filename) == os.path.abspath(
-            module_file) and _raised_by_raise_statement(tb) and not _raising_a_non_exception(exc)):
-        return sfn.error_of(exc)  # an explicit `raise X(...)` of the workflow: a Fail state on the machine
-    # Any other exception was raised by evaluating an expression of the workflow body, the arguments of a raise
-    # included: a JSONata error there.
-    return QUERY_ERROR, sfn.error_of(exc)[1]
-
-
-def _raising_a_non_exception(exc) -> bool:
-    # `raise "text"` fails on the raise instruction itself, with this TypeError.
-    return type(exc) is TypeError and str(exc).startswith("exceptions must derive from BaseException")
 
 
 def run_workflow(module_or_path, workflow_name: str | None = None, input: Any = None, *, mocks=None,
@@ -585,7 +522,7 @@ def _run_to_end(run, fn, input_value, workflows, steps, result: PyRunResult) -> 
     """Call the workflow (its steps intercepted, the runtime installed) and fill ``result`` with how it ended."""
     try:
         with work_budget(workflows, steps):  # 25,000 events
-            output = fn(**_bind_input(fn, input_value))
+            output = fn(**bind_input(fn, input_value))
     except BudgetExceeded:
         result.error, result.cause = BUDGET_ERROR, BUDGET_CAUSE
         return result
@@ -595,7 +532,7 @@ def _run_to_end(run, fn, input_value, workflows, steps, result: PyRunResult) -> 
         result.status, result.error, result.cause = "TIMED_OUT", "States.Timeout", None
         return result
     except Exception as exc:
-        result.error, result.cause = _classify(exc, run.module)
+        result.error, result.cause = classify(exc, run.module)
         return result
     try:
         result.output = json_round_trip(output)

@@ -29,7 +29,7 @@ from pyawssfn.pyrun import sdk_resource
 from pyawssfn._dispatch import dispatch
 from pyawssfn.results import MachineRun, PythonRun, Status
 
-__all__ = ["DisagreementError", "Status", "WorkflowTester", "causes_must_agree"]
+__all__ = ["DisagreementError", "Status", "WorkflowTester", "causes_must_agree", "plain_cause", "reported_cause"]
 
 # pytest hides the frames of a module that sets this: a failing assertion points at the test, not at us.
 __tracebackhide__ = True
@@ -43,7 +43,9 @@ _UNSET = object()
 
 # The rule for causes, and the comparison run_both applies, are pyawssfn.comparison's (one comparison for run_both,
 # `run --compare` and the differential tests).
-from pyawssfn.comparison import causes_must_agree, compare_runs, plain_cause as _plain_cause  # noqa: E402,F401
+from pyawssfn.comparison import (  # noqa: E402,F401
+    causes_must_agree, compare_runs, plain_cause as _plain_cause, plain_cause, reported_cause,
+)
 
 
 def _resolve_path(path, caller) -> pathlib.Path:

@@ -227,7 +227,8 @@ def w(n: int):
     assert b.check({"n": 2}).output == [2, 2]
     ex = b.check({"n": -1})
     assert ex.error == "TypeError"
-    assert ex.cause == "step get_rec returned no key 'size', not what its return annotation Rec says"
+    assert json.loads(ex.cause)["errorMessage"] == "step get_rec returned no key 'size', not what its return " \
+                                                   "annotation Rec says"  # uncaught: Lambda's error JSON
 
 
 def test_the_mismatch_is_caught_as_a_type_error_in_both_runs(both):
@@ -257,8 +258,8 @@ def w(n: int):
 ''')
     tester = WorkflowTester(b.path, definition=b.result.definition).mock_step("get_counts", returns={"a": "x"})
     ex = b.check({"n": 1}, tester)
-    assert (ex.error, ex.cause) == ("TypeError", "step get_counts returned str at ['a'], not what its return "
-                                                 "annotation dict[str, int] says")
+    assert (ex.error, json.loads(ex.cause)["errorMessage"]) == (
+        "TypeError", "step get_counts returned str at ['a'], not what its return annotation dict[str, int] says")
 
 
 # ------------------------------------------------------------------------------------------- the guards types remove

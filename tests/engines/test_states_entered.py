@@ -2,10 +2,8 @@
 compiled machine enters at most as many states as the hand-written one (benchmarks/handwritten/) and as sfnx's port
 (benchmarks/sfnx/, when its venv benchmarks/.venv-sfnx is there: `python benchmarks/bench_examples.py` makes it).
 
-The one named exception: an execution that a step's uncaught error ends passes through the shared "uncaught error"
-Fail state, which reports the step's message as the cause (as the plain-Python run does), where sfnx's machine lets
-Lambda's error end the execution as it is: one state more (docs/known-issues.md). The same holds against the two
-hand-written machines that let an integration's error end the execution as it is. Runs on our executor only."""
+No exception: an error nothing catches ends the execution as it is (no shared Fail state), so a failing run enters
+no more states than a machine that lets Lambda's error through. Runs on our executor only."""
 from __future__ import annotations
 
 import importlib.util
@@ -36,24 +34,21 @@ def _cases():
             for case, setup, inp in entries]
 
 
-def _entered(path, definition, setup, inp) -> tuple[int, bool]:
-    """States entered on ``inp``, and whether the run ended in the shared uncaught-error state."""
+def _entered(path, definition, setup, inp) -> int:
+    """States entered on ``inp`` (the run checked against the plain-Python run)."""
     tester = WorkflowTester(path) if definition is None else WorkflowTester(path, definition=definition)
     (entered, _, _), agrees = _bench().run(tester, setup, inp)
     assert agrees, f"{path.name} ({'compiled' if definition is None else 'baseline'}) disagrees with Python on {inp}"
-    last = [e for e in tester.last_execution.history if e["type"].endswith("StateEntered")][-1]
-    return entered, last["stateEnteredEventDetails"]["name"] == "uncaught error"
+    return entered
 
 
 @pytest.mark.parametrize("example, case, setup, inp", _cases(), ids=[f"{e}-{c}" for e, c, _, _ in _cases()])
 def test_no_more_states_entered_than_by_hand(example, case, setup, inp):
     path = ROOT / "examples" / f"{example}.py"
     hand = json.loads((BENCH / "handwritten" / f"{example}.json").read_text())
-    ours, through_uncaught = _entered(path, None, setup, inp)
-    theirs, _ = _entered(path, hand, setup, inp)
-    # the named exception above, where the hand-written machine also lets the error end as it is (glue_etl's failed
-    # job, payment_review's refusal): one state more, and only on such a run
-    assert ours <= theirs + through_uncaught, f"{example} {case}: {ours} states entered, {theirs} by hand"
+    ours = _entered(path, None, setup, inp)
+    theirs = _entered(path, hand, setup, inp)
+    assert ours <= theirs, f"{example} {case}: {ours} states entered, {theirs} by hand"
 
 
 _SFNX = BENCH / ".venv-sfnx" / "bin" / "python"
@@ -67,8 +62,8 @@ def test_no_more_states_entered_than_sfnx():
         if example not in definitions:
             continue
         path = ROOT / "examples" / f"{example}.py"
-        ours, through_uncaught = _entered(path, None, setup, inp)
-        theirs, _ = _entered(path, definitions[example], setup, inp)
-        if ours > theirs + through_uncaught:
+        ours = _entered(path, None, setup, inp)
+        theirs = _entered(path, definitions[example], setup, inp)
+        if ours > theirs:
             problems.append(f"{example} {case}: {ours} states entered, {theirs} by sfnx")
     assert not problems, "\n".join(problems)

@@ -40,7 +40,7 @@ def test_the_csv_file_is_read_as_step_functions_reads_it_both_ways():
 def test_a_file_the_reader_cannot_read_fails_both_ways_alike():
     t = WorkflowTester(EXAMPLES / "orders_csv.py").mock_resource(GET, returns="order_id\no1,2,3\n")
     py, machine = t.run_both({"bucket": "orders", "key": "k.csv"})
-    assert machine.error == py.error == "ItemReaderFailed"  # uncaught: reported without "States." (docs/language.md)
+    assert machine.error == py.error == "States.ItemReaderFailed"  # uncaught: ends the execution as it is
     assert machine.cause == py.cause == "the ItemReader could not read the items: row 1 of the CSV file has 3 " \
                                         "fields and there are 1 headers"
 
@@ -49,7 +49,7 @@ def test_beyond_the_tolerated_failures_both_ways_fail_alike():
     bad = [{"order_id": f"b{i}", "quantity": "x", "unit_cents": "1"} for i in range(3)]
     t = WorkflowTester(EXAMPLES / "orders_csv.py").mock_resource(GET, returns=ROWS[:1] + bad)
     py, machine = t.run_both({"bucket": "orders", "key": "k.csv"})
-    assert machine.error == py.error == "ExceedToleratedFailureThreshold"  # uncaught: without "States."
+    assert machine.error == py.error == "States.ExceedToleratedFailureThreshold"  # uncaught: as it is
 
 
 def _definition(tmp_path, source: str):

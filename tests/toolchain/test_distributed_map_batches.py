@@ -92,7 +92,7 @@ def test_both_runs_write_the_same_records_as_aws_lays_them_out():
     assert failed[0] == "FAILED" and failed[2] == ("BadEvent", "event 120 has kind 'bogus'")
 
 
-@pytest.mark.parametrize("allowed, error", [(0, "ExceedToleratedFailureThreshold"), (1, None), (1.0, None),
+@pytest.mark.parametrize("allowed, error", [(0, "States.ExceedToleratedFailureThreshold"), (1, None), (1.0, None),
                                             (-1, "States.QueryEvaluationError"),
                                             (1.5, "States.QueryEvaluationError"),
                                             ("1", "States.QueryEvaluationError")])

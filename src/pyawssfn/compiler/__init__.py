@@ -41,6 +41,7 @@ def _compile(source, filename, workflow, function_arn, transient_retry) -> Compi
     from pyawssfn.compiler.ir import Graph
     from pyawssfn.compiler.lower import FunctionLowerer, Options, Shared
     from pyawssfn.compiler.naming import VariableNames
+    from pyawssfn.compiler.source_lines import line_spans
 
     reporter = Reporter(filename)
     info = analyse(source, filename, reporter)
@@ -70,12 +71,9 @@ def _compile(source, filename, workflow, function_arn, transient_retry) -> Compi
     lowerer = FunctionLowerer(shared, fn, graph, top=True)
     lowerer.lower_function()
     reporter.raise_if_any()
-    if shared.uncaught is not None:  # the shared failure state reads best last
-        graph.nodes.remove(shared.uncaught)
-        graph.nodes.append(shared.uncaught)
     doc = ast_docstring(fn)
     comment = doc or f"{workflow} (compiled by pyawssfn from {pathlib.Path(filename).name})"
-    definition, source_map = generate(graph, comment)
+    definition, source_map = generate(graph, comment, line_spans(info.tree))
     return CompileResult(definition, workflow, sorted(shared.steps), sorted(shared.children),
                          sorted(shared.sdk_actions), source_map)
 

@@ -30,6 +30,18 @@ def fail_error(error: str, cause: str) -> str:
             f'$substring($n, 0, {len(RESERVED)}) = "{RESERVED}" ? $substring($n, {len(RESERVED)}) : $n)')
 
 
+# The reserved names a state of a Parallel branch or Map iteration can fail with that a Catch can see: a Task's
+# timeouts. Both engines must agree on the branch's error, and LocalStack refuses a States.* name out of a branch
+# (tests/engines known.py, branch-states-error-refused; AWS documents the Parallel failing with it): the branch
+# catches them and fails with the name without its prefix, as a Fail state reports it (``left_branch``).
+BRANCH_RENAMED = ("States.Timeout", "States.HeartbeatTimeout")
+
+
+def left_branch(error: str) -> str:
+    """The name an error leaving a branch or Map iteration has in the workflow (the plain-Python run's side)."""
+    return error[len(RESERVED):] if error in BRANCH_RENAMED else error
+
+
 def error_as_reported(error: str | None) -> str | None:
     """The name a failed execution reports for ``error`` when a compiled Fail state ends it (the plain-Python run's
     side of ``fail_error``; an expression error keeps its name, as the machine raises it again)."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyawssfn import _api_names
+from pyawssfn.compiler import library_errors
 from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.expressions.core import ITERATED, tuple_shape
@@ -77,6 +78,14 @@ class ModuleInfo:
         if cached is None:
             cached = [line.encode("utf-8") for line in self.source.splitlines(keepends=True)]
             self.__dict__["_lines"] = cached
+        return cached
+
+    def library_classes(self) -> tuple[type, ...]:
+        """The exception classes of the libraries the module imports (loaded on first use)."""
+        cached = self.__dict__.get("_library_classes")
+        if cached is None:
+            cached = library_errors.library_classes(self.tree, self.filename)
+            self.__dict__["_library_classes"] = cached
         return cached
 
     def api(self, node: ast.AST) -> str | None:
@@ -158,7 +167,12 @@ class ModuleInfo:
         sorted (deterministic output)."""
         subs: set[str] = set()
         cls = _builtin_exception(name)
+        if cls is None and name not in self.exceptions:  # a library's class (except requests.HTTPError)
+            for c in self.library_classes():
+                if c.__name__ == name:
+                    subs |= library_errors.subclass_names(c, self.library_classes())
         if cls is not None:
+            subs |= library_errors.subclass_names(cls, self.library_classes())
             todo = [cls]
             while todo:
                 c = todo.pop()

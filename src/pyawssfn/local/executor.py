@@ -75,6 +75,9 @@ class Execution:
     history: list = field(default_factory=list)
     stats: dict = field(default_factory=dict)
     children: list = field(default_factory=list)  # executions started by startExecution tasks
+    # Local only, for the comparison with the plain-Python run: a distributed Map run's ARN -> the event history of
+    # each of its items in the order they ran (child executions on AWS, out of this history).
+    map_runs: dict = field(default_factory=dict)
     # Local only, for timelines: each error a Task, Parallel or Map state met, and what became of it.
     notes: list = field(default_factory=list)
 

@@ -19,15 +19,17 @@ from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type
 from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.ir import (
-    DefaultOf, Exit, Fail, Graph, Map, Node, Parallel, Pass, Rule, StartHolder, Task, Wait, atomic, can_fail, evaluates,
+    DefaultOf, Exit, Graph, Map, Node, Parallel, Pass, Rule, StartHolder, Task, Wait, atomic, can_fail, evaluates,
 )
 from pyawssfn.compiler.lower import controlflow, errors, hoisting, statements, visitor
 from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, NonlocalControl
-from pyawssfn.compiler.error_names import fail_error
-from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_strings, has_template, message_of
+from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_strings, has_template
 from pyawssfn.compiler.static_types import infer_name_types, narrowed_types
 from pyawssfn.compiler.types import api_result_type, step_result_types
-from pyawssfn.jsonata.printer import plain_name as _plain_key
+from pyawssfn.compiler.share import cannot_fail
+from pyawssfn.jsonata.parse import parse_cached, template
+from pyawssfn.jsonata.printer import plain_name as _plain_key, to_text
+from pyawssfn.jsonata.tree import Block
 
 
 class FunctionLowerer:
@@ -44,6 +46,7 @@ class FunctionLowerer:
         self.nested_defs: dict[str, ast.FunctionDef] = {}
         self.control: list[NonlocalControl] = [BaseNonlocalControl()]
         self.synthetic: dict[str, Callable[[], str]] = {}
+        self.synthetic_types: dict[str, Any] = {}  # the static type of a synthetic value, where it is known
         self.cur_env: dict[str, str] = {}
         self._syn_counter = 0
         self.tr = ExpressionTranslator(self._resolve_name, self.report, set(), set(), name_type=self._name_type)
@@ -82,7 +85,7 @@ class FunctionLowerer:
 
     def _name_type(self, node: ast.Name) -> str | None:
         if node.id in self.synthetic:
-            return None
+            return self.synthetic_types.get(node.id)
         return self.types.get(node.id)
 
     def report(self, node: ast.AST, what: str, instead: str = "") -> None:
@@ -323,16 +326,6 @@ class FunctionLowerer:
             self.s._known = cached
         return cached
 
-    def uncaught(self) -> Node:
-        if self.s.uncaught is None:
-            # a reserved name is reported without its prefix, an expression error raised again (error_names.py)
-            n = Fail("uncaught error", self.fn_line(),
-                     error="{% " + fail_error("$states.input.Error", "$states.input.Cause") + " %}",
-                     cause="{% " + message_of("$states.input") + " %}")
-            self.s.uncaught = n
-            self.graph.nodes.append(n)
-        return self.s.uncaught
-
     def lower_function(self) -> None:
         body = self.fn.body if isinstance(self.fn, ast.FunctionDef) else [
             ast.copy_location(ast.Return(value=self.fn.body), self.fn.body)]
@@ -362,6 +355,12 @@ class FunctionLowerer:
                                                                           for t in texts)}
         if early:
             self.start_state(early).next = node
+        # A parameter missing from the input fails Python's call before the body runs: its check goes first into
+        # the call's own arguments (the Assign after the call then reads it unchecked, state_simplify.py)
+        late = [v for v in env.values() if v in self.param_reads and not cannot_fail(parse_cached(v))
+                and not any(evaluates(v, t, template=True) for t in texts)]
+        if late and isinstance(node, (Task, Parallel)):
+            node.arguments = _checked_first(node.arguments, late)
 
     def lower_block(self, stmts: list[ast.stmt]) -> None:
         for st in stmts:
@@ -425,3 +424,25 @@ class FunctionLowerer:
             return b"".join(parts).decode("utf-8")
         except (AttributeError, TypeError, IndexError, UnicodeDecodeError):
             return ast.unparse(node)
+
+
+def _checked_first(value: Any, checks: list[str]) -> Any:
+    """`value` (a field's JSON) with its first {% %} template evaluating `checks` first, their values unused;
+    unchanged when it has none (the checks then stay in the Assign)."""
+    done = [False]
+
+    def walk(v: Any) -> Any:
+        if done[0]:
+            return v
+        if isinstance(v, str):
+            t = template(v)
+            if t is None:
+                return v
+            done[0] = True
+            return "{% " + to_text(Block(tuple(parse_cached(c) for c in checks) + (t,))) + " %}"
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        return v
+    return walk(value)

@@ -5,15 +5,21 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from pyawssfn import _integrations
 from pyawssfn.compiler.expressions import NotConstant
 from pyawssfn.compiler.frontend import RetrySpec, StepInfo
 from pyawssfn.compiler.ir import Exit, Node, Task, Wait
 from pyawssfn.compiler import integrations
 from pyawssfn.compiler import step_context
 from pyawssfn.compiler.lower import binding, errors, maps, parallel
-from pyawssfn.compiler.lower.support import LAMBDA_CALLBACK, LAMBDA_INVOKE, START_EXECUTION, call_arg, result_hint
+from pyawssfn.compiler.lower.support import (
+    LAMBDA_CALLBACK, LAMBDA_INVOKE, START_EXECUTION, call_arg, result_hint,
+)
 from pyawssfn.compiler.error_names import EXPRESSION_ERRORS
 from pyawssfn.compiler.naming import describe_source
+from pyawssfn.jsonata import tree as t
+from pyawssfn.jsonata.parse import parse
+from pyawssfn.jsonata.printer import to_text
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -121,20 +127,38 @@ def callback(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
     ast.copy_location(fake, call)
     bound = binding.bind(builder, fake, step.node.args, step.name, skip_first=True)
     n = lambda_task(builder, step.name, call.lineno, step, None, callback=True)
+    env = builder.connect(n)
     for key in ("timeout", "heartbeat"):
         if key in opts:
-            try:
-                v = builder.info.static_value(opts[key], builder.tr.literal_value)
-            except NotConstant:
-                raise builder.fail(opts[key], f"{key}= must be a number literal", f"write {key}=3600")
-            if v is not None:
-                setattr(n, key, v)
-    env = builder.connect(n)
+            setattr(n, key, task_seconds(builder, opts[key], key, env))
     kwargs = {p: builder.value_field(v, env) for p, v in bound.items()}
     n.arguments = {"FunctionName": function_arn(builder),
                    "Payload": {"step": step.name, "kwargs": kwargs, "task_token": "{% $states.context.Task.Token %}",
                                **context_field(builder)}}
     result_into(builder, n, env, var, "$states.result")
+
+
+def task_seconds(builder: FunctionLowerer, node: ast.expr, key: str, env: dict[str, str]) -> int | str | None:
+    """TimeoutSeconds/HeartbeatSeconds of ``sfn.wait_for_callback(..., timeout=node)``: a constant as itself (checked
+    here), anything else as a JSONata expression that fails as sfn.wait_for_callback does under plain Python on a
+    value Step Functions does not take (None: no limit, as AWS's default 99999999 is)."""
+    try:
+        v = builder.info.static_value(node, builder.tr.literal_value)
+    except NotConstant:
+        v = NotConstant
+    if v is not NotConstant:
+        problem = _integrations.task_seconds_error(key, v)
+        if problem:
+            raise builder.fail(node, problem, f"write {key}=3600")
+        return None if v is None else int(v)
+    s = t.var("pyawssfn_s")
+    ok = t.and_(t.binop("=", t.call("type", s), t.lit("number")), t.binop(">=", s, t.lit(1)),
+                t.binop("<=", s, t.lit(_integrations.MAX_TASK_SECONDS)), t.binop("=", s, t.call("floor", s)))
+    null = t.binop("=", t.call("type", s), t.lit("null"))
+    checked = t.cond(ok, s, t.cond(null, t.lit(_integrations.MAX_TASK_SECONDS),
+                                   t.error(_integrations.task_seconds_message(key))))
+    return "{% " + to_text(t.block([("pyawssfn_s", parse(builder.render(builder.prepare(node), env)))], checked)) \
+        + " %}"
 
 
 def task_child(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
@@ -150,10 +174,11 @@ def task_child(builder: FunctionLowerer, call: ast.Call, var: str | None) -> Non
                    "Input": {p: builder.value_field(v, env) for p, v in bound.items()}}
     builder.s.children.add(name)
     # A failed child fails this Task with States.TaskFailed and the child's DescribeExecution as cause: raise
-    # the child's own error and cause instead, as the Python call does.
+    # the child's own error and cause instead, as the Python call does (a handler decodes the message where it reads
+    # it, as for any caught error: the child may have ended with a step's Lambda error JSON).
     unwrap = ('($c := $states.errorOutput.Cause; $p := ($type($c) = "string" and $substring($c, 0, 1) = "{" ? '
-              '$parse($c) : {}); $type($p.Error) = "string" ? {"Error": $p.Error, "Cause": ($type($p.Cause) = '
-              '"string" ? $p.Cause : "")} : {"Error": $states.errorOutput.Error, "Cause": ($exists($c) ? $c : "")})')
+              '$parse($c) : {}); $type($p.Error) = "string" ? {"Error": $p.Error, "Cause": ($exists($p.Cause) ? '
+              '$p.Cause : "")} : $states.errorOutput)')
     # An argument's failing expression is caught here too, by its name on either engine (our executor's
     # States.TaskFailed matches States.QueryEvaluationError, LocalStack's does not match its States.Runtime): the
     # path must not depend on it (tests/engines).

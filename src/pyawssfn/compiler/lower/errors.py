@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pyawssfn.compiler.frontend import RetrySpec, StepInfo
+from pyawssfn.compiler.error_names import RESERVED
 from pyawssfn.compiler.ir import (
-    Catcher, Exit, Graph, Map, Node, Parallel, Pass, StartHolder, Succeed, can_fail, context_refs, evaluates, replace_context,
+    Catcher, Exit, Fail, Graph, Map, Node, Parallel, Pass, StartHolder, Succeed, Task, can_fail, context_refs, evaluates,
+    replace_context,
 )
 from pyawssfn.compiler.lower import controlflow, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import Handler
-from pyawssfn.compiler.lower.support import CHANGING, error_object
+from pyawssfn.compiler.lower.support import CAUGHT, CHANGING
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
 TRANSIENT_ERRORS = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
                     "Lambda.TooManyRequestsException"]
 # The error object a Catch hands over: it cannot fail, so it needs no state of its own.
-_SAFE_CODES = frozenset({error_object("$states.errorOutput")})
+_SAFE_CODES = frozenset({CAUGHT})
 
 
 def settle(builder: FunctionLowerer, change: bool = False) -> None:
@@ -115,12 +117,31 @@ def catchers(builder: FunctionLowerer, node: Node, pre_env: dict[str, str]) -> N
     builder.control[-1].gen_catch(builder, node, pre_env)
 
 
+BRANCH_FAIL = "timed out (leaving the branch)"
+
+
+def leave_branch(graph: Graph, node: Node, line: int) -> None:
+    """A Task of a Parallel branch or Map iteration that can time out catches its timeout (nothing inside the branch
+    did) and fails the branch with the name without its prefix (error_names.BRANCH_RENAMED), through one Fail state
+    of the branch: entered only on that path."""
+    names = [n for n, on in (("States.Timeout", getattr(node, "timeout", None) is not None),
+                             ("States.HeartbeatTimeout", getattr(node, "heartbeat", None) is not None)) if on]
+    if not isinstance(node, Task) or not names:
+        return
+    fail = next((n for n in graph.nodes if isinstance(n, Fail) and n.name == BRANCH_FAIL), None)
+    if fail is None:
+        fail = Fail(BRANCH_FAIL, line, error="{% $substring($states.input.Error, " + str(len(RESERVED)) + ") %}",
+                    cause="{% $states.input.Cause %}")
+        graph.nodes.append(fail)
+    node.catch.append(Catcher(names, next=fail, output="$states.errorOutput"))
+
+
 def catch_into(builder: FunctionLowerer, node: Node, h: Handler, names: list[str], pre_env: dict[str, str]) -> None:
     c = Catcher(list(names))
     node.catch.append(c)
     env = dict(pre_env)
     if h.var:
-        env[h.var] = error_object("$states.errorOutput")
+        env[h.var] = CAUGHT
     h.incoming.append(Exit(c, env))
 
 

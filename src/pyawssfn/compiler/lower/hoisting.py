@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from pyawssfn.compiler import predicates
 from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.lower import calls, maps
-from pyawssfn.compiler.lower.support import Abort
+from pyawssfn.compiler.lower.support import Abort, message_of, paren
+from pyawssfn.compiler.static_types import Type
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -21,6 +22,14 @@ _BAD_CALLS = {"print", "open", "input", "exec", "eval", "compile", "breakpoint",
 HOISTABLE = (ast.Call, ast.Attribute, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)
 # Marks the lambda of sorted(..., key=lambda x: ...), the one place a lambda is an expression of its own.
 _SORT_KEY = "pyawssfn_sort_key"
+
+
+def message_of_caught(builder: FunctionLowerer, var: ast.Name) -> ast.Name:
+    """``str(e)`` (``e.cause``, ``f"{e}"``) of a caught error, decoded where it is read: the Catch binds the error
+    output as it is (support.CAUGHT), whose Cause is Lambda's error JSON for a step's error."""
+    syn = builder.syn(lambda: message_of(paren(builder.render(var, builder.cur_env))))
+    builder.synthetic_types[syn.id] = Type("str")  # message_of always gives a string
+    return syn
 
 
 def known_name(builder: FunctionLowerer, name: str) -> bool:
@@ -88,8 +97,10 @@ class Hoister(ast.NodeTransformer):
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         builder = self.builder
         # e.error / e.cause / type(e).__name__ on a caught exception
-        if isinstance(node.value, ast.Name) and node.value.id in builder.exc_vars and node.attr in ("error", "cause"):
-            return ast.Subscript(value=node.value, slice=ast.Constant(value=node.attr.capitalize()), ctx=ast.Load())
+        if isinstance(node.value, ast.Name) and node.value.id in builder.exc_vars and node.attr == "cause":
+            return message_of_caught(builder, node.value)
+        if isinstance(node.value, ast.Name) and node.value.id in builder.exc_vars and node.attr == "error":
+            return ast.Subscript(value=node.value, slice=ast.Constant(value="Error"), ctx=ast.Load())
         if node.attr == "__name__" and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name) \
                 and node.value.func.id == "type" and len(node.value.args) == 1 and \
                 isinstance(node.value.args[0], ast.Name) and node.value.args[0].id in builder.exc_vars:
@@ -99,7 +110,7 @@ class Hoister(ast.NodeTransformer):
     def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
         # f"{e}" of a caught exception is str(e), its message
         if isinstance(node.value, ast.Name) and node.value.id in self.builder.exc_vars and node.conversion in (-1, 115):
-            node.value = ast.Subscript(value=node.value, slice=ast.Constant(value="Cause"), ctx=ast.Load())
+            node.value = message_of_caught(self.builder, node.value)
             node.conversion = -1
             return node
         return self.generic_visit(node)
@@ -114,7 +125,7 @@ class Hoister(ast.NodeTransformer):
         # str(e) on a caught exception is its message
         if isinstance(f, ast.Name) and f.id == "str" and len(node.args) == 1 and isinstance(node.args[0], ast.Name) \
                 and node.args[0].id in builder.exc_vars and f.id not in builder.vars:
-            return ast.Subscript(value=node.args[0], slice=ast.Constant(value="Cause"), ctx=ast.Load())
+            return message_of_caught(builder, node.args[0])
         api = builder.info.api(f)
         if api in PREDICATES:
             return self._predicate(node, api)

@@ -8,7 +8,7 @@ from pyawssfn.compiler.expressions import NotConstant
 from pyawssfn.compiler.frontend import StepInfo, max_concurrency
 from pyawssfn.compiler.ir import Graph, Map
 from pyawssfn.compiler import distributed_map
-from pyawssfn.compiler.lower import binding, calls
+from pyawssfn.compiler.lower import binding, calls, errors
 from pyawssfn.compiler.lower.loops import IterMarker
 from pyawssfn.compiler.lower.support import call_arg, message_of, paren
 from pyawssfn.compiler.naming import describe_source
@@ -117,6 +117,7 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
     inner.output = "$states.result.Payload"
     inner.end = True
     n.processor = Graph([inner], inner)
+    errors.leave_branch(n.processor, inner, src.lineno)  # an item's timeout leaves it renamed, as a branch's
     n.distributed = bool(consts.get("distributed"))
     if isinstance(consts.get("max_concurrency"), ast.AST):
         n.max_concurrency = "{% " + max_concurrency(builder.render(consts["max_concurrency"], env)) + " %}"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pyawssfn.compiler.ir import Catcher, Exit, Node
-from pyawssfn.compiler.lower.support import error_object
+from pyawssfn.compiler.lower.support import CAUGHT
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -79,8 +79,12 @@ class BaseNonlocalControl(NonlocalControl):
         return None
 
     def gen_catch(self, builder: FunctionLowerer, node: Node, pre_env: dict[str, str]) -> None:
-        if builder.top:
-            node.catch.append(Catcher(["States.ALL"], next=builder.uncaught(), output="$states.errorOutput"))
+        """Nothing: an error nothing catches ends the execution (or the branch) as it is, with its own name and
+        cause (a step's error with Lambda's error JSON as cause): no Catch, and no state entered for it. Only a
+        timeout leaves a branch renamed (errors.leave_branch)."""
+        if not builder.top:
+            from pyawssfn.compiler.lower import errors
+            errors.leave_branch(builder.graph, node, builder.fn_line())
 
     def gen_jump(self, builder: FunctionLowerer, kind: str, st: ast.stmt) -> None:
         raise builder.fail(st, f"{kind} outside a loop", "use it inside for or while")
@@ -131,7 +135,7 @@ class ExceptNonlocalControl(NonlocalControl):
                 # sfn.Fail raised by a step surfaces under its own error name: catch every name that is not one of
                 # the known exception classes (those go on to the later handlers).
                 known = [e for e in builder.known_errors() if e not in h.errors]
-                errors.redispatch(builder, node, known, pre_env, error_object("$states.errorOutput"))
+                errors.redispatch(builder, node, known, pre_env, CAUGHT)
                 errors.catch_into(builder, node, h, ["States.ALL"], pre_env)
                 return
             if h.catches_all:
@@ -173,7 +177,7 @@ class FinallyNonlocalControl(NonlocalControl):
         c = Catcher(["States.ALL"])
         node.catch.append(c)
         env = dict(pre_env)
-        env[self.exc_var] = error_object("$states.errorOutput")
+        env[self.exc_var] = CAUGHT
         self.exc_exits.append(Exit(c, env))
 
     def gen_jump(self, builder: FunctionLowerer, kind: str, st: ast.stmt) -> None:

@@ -25,6 +25,12 @@ MUTATORS = ("append", "extend", "update", "insert", "pop", "remove", "clear", "s
             "popitem", "add", "discard")
 
 
+# What ``except E as e`` (a finally's error, a re-dispatched one) binds: the error output as the Catch hands it over,
+# {"Error": name, "Cause": text}. Its message (str(e), e.cause) is decoded where it is read (hoisting.message_of_caught):
+# a Lambda error's Cause is the runtime's error JSON, whose errorMessage is str(e).
+CAUGHT = "$states.errorOutput"
+
+
 def error_object(src: str) -> str:
     return '{"Error": ' + src + '.Error, "Cause": ' + _MESSAGE.format(src=src) + "}"
 
@@ -54,7 +60,6 @@ class Shared:
     steps: set[str] = field(default_factory=set)
     children: set[str] = field(default_factory=set)
     sdk_actions: set[str] = field(default_factory=set)
-    uncaught: Node | None = None
 
 
 def assigned_names(stmt: ast.stmt) -> list[str]:
