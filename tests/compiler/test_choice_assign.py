@@ -1,8 +1,9 @@
-"""A Choice never carries a state-level Assign: which assignments a Choice makes when a rule matches and the state
-also has an Assign is not settled. AWS's recordings (../shared/conformance, test_assign_in_choice_state[CORRECT],
-JSONPath) show the state-level Assign applied, and winning, when a rule with its own Assign matched;
-LocalStack applied it over a matched JSONata rule's Assign (tests/engines, generated-128). A compiled machine must
-not depend on where engines disagree, so every assignment is in a rule (the Default path gets an unconditional rule)."""
+"""A Choice never carries a state-level Assign: what a Choice assigns when a rule matches and the state has an Assign
+too is not settled between engines. AWS's recordings (../shared/conformance, test_assign_in_choice[CONDITION_TRUE])
+show a matched rule's Assign and not the state's for the same variable, as our executor does; AWS's documentation
+says the state-level Assign "applies regardless of which choice rule matches"; LocalStack applied it over a matched
+JSONata rule's Assign (tests/engines, generated-128). A compiled machine must not depend on where engines
+disagree, so every assignment is in a rule (the Default path's in an unconditional last rule)."""
 import json
 import pathlib
 
