@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 import time
 
 from pyawssfn.compiler import compile_source
+
+
+_ROUND = [0]  # rounds so far in this process (every round renames the variables its own way)
 
 
 def generate(n: int) -> str:
@@ -54,12 +58,23 @@ def generate(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def renamed(src: str, tag: str) -> str:
+    """The same workflow with every variable renamed (``acc`` -> ``acc_<tag>``...): a round compiles text that no
+    earlier round compiled, so the compiler's caches of expression texts do not make later rounds cheaper."""
+    if not tag:
+        return src
+    return re.sub(r"\b(acc|out|item|e|[vnd]\d+)\b", lambda m: f"{m.group(1)}_{tag}", src)
+
+
 def measure(n: int, rounds: int = 1):
     """(best wall-clock seconds, best CPU seconds of this process, result). On a shared machine the CPU time is
-    the steadier of the two: wall time also counts the other processes' turns."""
-    src = generate(n)
+    the steadier of the two: wall time also counts the other processes' turns. Each round compiles the workflow
+    under new variable names (see renamed)."""
+    base = generate(n)
     best, best_cpu, res = math.inf, math.inf, None
-    for _ in range(rounds):
+    for r in range(rounds):
+        src = renamed(base, f"r{_ROUND[0]}")
+        _ROUND[0] += 1
         t0, c0 = time.perf_counter(), time.process_time()
         res = compile_source(src, "big.py")
         best = min(best, time.perf_counter() - t0)

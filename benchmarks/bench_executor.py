@@ -12,7 +12,8 @@ inflate unevenly):
    25,000-event quota): ours and moto's Step Functions interpreter (its "parser" backend);
 2. the same loop in JSONata (Assign + Condition): ours and sfnx;
 3. a JSONata Map of 1,000 and of 10,000 items with an ItemSelector reading ``$states.context.Map.Item``: ours and
-   sfnx, and our time per item at both sizes (it must be flat: linear cost);
+   sfnx, and our time per item at both sizes (it must be flat: linear cost; ``--scaling`` prints it at 1,000,
+   2,000, 5,000 and 10,000 items);
 4. a JSONata Parallel of 50 branches: ours and sfnx;
 5. the compiled examples (steps served in-process, as ``pyawssfn run`` does): ours only, since their Lambda tasks
    call the module's steps.
@@ -194,6 +195,18 @@ def compiled_examples(rounds: int):
         yield f"example {example}", probe.stats["states_entered"], times
 
 
+def map_scaling(rounds: int, sizes=(1000, 2000, 5000, 10000)) -> None:
+    """Our time per item of the ItemSelector Map at growing sizes (it must stay flat: no cost grows with the
+    history or the input), min and median of ``rounds`` rounds."""
+    cells = []
+    for items in sizes:
+        sc = Scenario(f"{items}", jsonata_map(), {"items": [{"n": i} for i in range(items)]},
+                      [3 * i for i in range(items)], history_limit=10 ** 9)
+        _, times = time_ours(sc, rounds)
+        cells.append(f"{items:,}: {min(times) / items * 1e6:.1f}/{statistics.median(times) / items * 1e6:.1f}")
+    print("JSONata Map, us per item (min/median): " + "  ".join(cells), flush=True)
+
+
 def extras() -> None:
     """Peak memory with and without stored history, and virtual-time waits (wall-clock milliseconds)."""
     import tracemalloc
@@ -224,6 +237,8 @@ def main() -> None:
     parser.add_argument("--skip-moto", action="store_true", help="skip moto (slow: ~10 s a round)")
     parser.add_argument("--skip-sfnx", action="store_true", help="skip sfnx (its venv is made on first use)")
     parser.add_argument("--extras", action="store_true", help="also print peak memory and a year-long Wait")
+    parser.add_argument("--scaling", action="store_true",
+                        help="also print our time per item of the Map at 1,000, 2,000, 5,000 and 10,000 items")
     parser.add_argument("--only", default="", help="run only the scenarios whose name contains this text")
     parser.add_argument("--cpu", action="store_true", help="time each engine's CPU time, not wall-clock time "
                         "(steadier on a loaded machine: the other processes' turns are not counted)")
@@ -232,6 +247,9 @@ def main() -> None:
     if args.cpu:
         CLOCK = time.process_time
     sfnx = None if args.skip_sfnx else load_sfnx()
+    import pyawssfn
+
+    print(f"pyawssfn from {pathlib.Path(pyawssfn.__file__).parent}")
     print(f"states/s min-time/median-time over {args.rounds} rounds of {'CPU' if args.cpu else 'wall-clock'} time; "
           "ratio = their time / our time (min/median)")
     header = f"{'scenario':<28}{'states':>8}{'ours':>22}{'moto':>22}{'x moto':>14}{'sfnx':>22}{'x sfnx':>14}{'us/state':>10}"
@@ -251,6 +269,8 @@ def main() -> None:
             per = statistics.median(times) / states * 1e6
             print(f"{name:<28}{states:>8}{fmt_rate(states, times)}{'':>22}{'':>14}{'':>22}{'':>14}{per:>10.1f}",
                   flush=True)
+    if args.scaling:
+        map_scaling(args.rounds)
     if args.extras:
         extras()
 

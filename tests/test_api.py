@@ -237,8 +237,12 @@ def test_map_stops_at_the_failure_beyond_the_tolerance():
     with pytest.raises(sfn.Fail) as e:
         sfn.map(inv, [0, 1, 0, 2, 3], tolerated_failures=1, distributed=True)
     assert e.value.error == "States.ExceedToleratedFailureThreshold" and seen == [0, 1, 0]
-    # the failures are tolerated while either field allows them, as the executor reads a Map with both
-    assert sfn.map(inv, [0, 0, 1, 2], tolerated_failures=0, tolerated_failure_percentage=50)[:2] == [
+    # with both fields, the failures are tolerated only while both allow them (AWS: "If you specify both values,
+    # the workflow fails when it exceeds either value")
+    with pytest.raises(sfn.Fail) as e:
+        sfn.map(inv, [0, 0, 1, 2], tolerated_failures=0, tolerated_failure_percentage=50)
+    assert e.value.error == "States.ExceedToleratedFailureThreshold"
+    assert sfn.map(inv, [0, 0, 1, 2], tolerated_failures=2, tolerated_failure_percentage=50)[:2] == [
         {"Error": "Zero", "Cause": "no inverse"}] * 2
 
 

@@ -427,7 +427,7 @@ def map(step, items, max_concurrency=0, tolerated_failures=None,  # noqa: A001
         tolerated_failure_percentage=None, distributed=False, *, batch=None, results_to=None):
     """``[step(x) for x in items]`` as a Map state. With a tolerated failure count or percentage, a failed item's
     result is its error output ``{"Error": name, "Cause": cause}``, and the failure that goes beyond the tolerance
-    raises ``States.ExceedToleratedFailureThreshold`` (later items do not run). Items run ``max_concurrency`` at a
+    (beyond either, with both given) raises ``States.ExceedToleratedFailureThreshold`` (later items do not run). Items run ``max_concurrency`` at a
     time (0: as many as Step Functions allows, 40 for an inline Map): under ``pyawssfn.pyrun`` an item starts on
     the virtual clock as soon as one of those workers is free. A distributed map may read its items from S3
     (``sfn.items_from_s3``), run the step on batches of them (``batch=sfn.batch_items(...)``) and write its
@@ -472,10 +472,10 @@ def _map_run(step, items, max_concurrency, tolerated_failures, tolerated_failure
                 results.append({"Error": error, "Cause": cause})
                 if children is not None:
                     children.append({"Index": index, "Input": x, "Status": "FAILED", "Error": error, "Cause": cause})
-                # As the executor reads the two fields: the failures are tolerated while either allows them.
-                tolerated = (tolerated_failures is not None and failed <= tolerated_failures) or (
-                    tolerated_failure_percentage is not None
-                    and failed * 100.0 / len(items) <= tolerated_failure_percentage)
+                # As Step Functions reads the two fields: the failures are tolerated while both allow them.
+                tolerated = (tolerated_failures is None or failed <= tolerated_failures) and (
+                    tolerated_failure_percentage is None
+                    or failed * 100.0 <= tolerated_failure_percentage * len(items))
                 if not tolerated:
                     raise named_error("States.ExceedToleratedFailureThreshold",
                                       "The specified tolerance threshold was exceeded") from None
@@ -530,8 +530,8 @@ def wait_for_callback(step: Callable[..., object], *args: Any, timeout: float | 
     """Call ``step(token, *args, **kwargs)`` with a fresh task token, then wait for ``SendTaskSuccess`` on that token
     and return its output (``SendTaskFailure`` raises its error). Annotate the step's token parameter
     ``sfn.TaskToken[T]`` to type the result ``T``."""
-    rt = _runtime.get()
-    token = rt.new_token()
+    _integrations.check_task_seconds(timeout, heartbeat)  # as the compiled Task does, before the step runs
+    token = (rt := _runtime.get()).new_token()
     step(token, *args, **kwargs)
     return rt.wait_for_callback(getattr(step, "__name__", repr(step)), token, timeout, heartbeat)
 

@@ -198,5 +198,29 @@ def check_tolerance(count: Any, percentage: Any) -> None:
         raise pyawssfn.named_error("States.QueryEvaluationError", TOLERATED_PERCENTAGE_ERROR)
 
 
+# TimeoutSeconds and HeartbeatSeconds take a whole number of seconds from 1 to 99999999 (the ASL reference's bound).
+MAX_TASK_SECONDS = 99_999_999
+
+
+def task_seconds_error(option: str, value: Any) -> str | None:
+    """What is wrong with ``value`` as the ``timeout=``/``heartbeat=`` of sfn.wait_for_callback, computed at run
+    time, or None (None itself means no limit); the compiled Task checks the same before it calls the step."""
+    if value is None or (not isinstance(value, bool) and isinstance(value, (int, float)) and
+                         1 <= value <= MAX_TASK_SECONDS and float(value).is_integer()):
+        return None
+    return task_seconds_message(option)
+
+
+def task_seconds_message(option: str) -> str:
+    return f"sfn.wait_for_callback {option}= must be a whole number of seconds from 1 to {MAX_TASK_SECONDS}"
+
+
+def check_task_seconds(timeout: Any, heartbeat: Any) -> None:
+    for option, value in (("timeout", timeout), ("heartbeat", heartbeat)):
+        problem = task_seconds_error(option, value)
+        if problem:
+            raise pyawssfn.named_error("States.QueryEvaluationError", problem)
+
+
 TOLERATED_COUNT_ERROR = "sfn.map tolerated_failures= must be a whole number >= 0"
 TOLERATED_PERCENTAGE_ERROR = "sfn.map tolerated_failure_percentage= must be a number from 0 to 100"

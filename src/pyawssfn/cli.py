@@ -39,7 +39,9 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command tree, or (``only``) the tree with just that subcommand: what parsing ``only ...`` reads
+    (argparse matches a subcommand's name exactly), without importing the other commands' modules."""
     parser = argparse.ArgumentParser(
         prog="pyawssfn",
         description="Compile plain-Python workflows to AWS Step Functions, run them locally, deploy them.",
@@ -48,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
+        if only is not None and name != only:
+            continue
         try:
             module = importlib.import_module(f"pyawssfn.commands.{name.replace('-', '_')}")
         except ModuleNotFoundError as exc:  # a command not built yet must not break the others
@@ -60,7 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else argv
+    # `pyawssfn compile FILE` needs only compile's parser (the start-up time of every command counts); anything else
+    # (no command, an option first, a mistyped command) gets the whole tree and its usage and messages.
+    parser = build_parser(words[0] if words and words[0] in COMMANDS else None)
     args, extra = parser.parse_known_args(argv)
     if extra:  # name the subcommand's own usage, not the top-level one, for a mistyped option
         args._subparsers[args.command].error(f"unrecognized arguments: {' '.join(extra)}")

@@ -305,11 +305,15 @@ def machine_trace(execution, machine_cause=plain_cause) -> list[Call]:
 
     The history is in time order, so the events of Tasks running side by side interleave: each Task event is tied
     to its TaskScheduled through ``previousEventId``."""
+    return _event_calls(execution.history, list(execution.children), machine_cause,
+                        getattr(execution, "map_runs", None))
+
+
+def _event_calls(events: list, children: list, machine_cause, map_runs: dict | None) -> list[Call]:
     calls: list[Call] = []
-    children = list(execution.children)
     depth = 0
     task_of: dict[int, tuple[Call, bool]] = {}  # event id -> (the Task's call, whether it waits for a token)
-    for event in execution.history:
+    for event in events:
         kind = event["type"]
         if kind in _OPENS:
             depth += 1
@@ -321,8 +325,15 @@ def machine_trace(execution, machine_cause=plain_cause) -> list[Call]:
             task_of[event["id"]] = (call, details.get("resource", "").endswith(".waitForTaskToken"))
             calls.append(call)
         elif kind == "MapRunStarted":
-            # A distributed Map's items are child executions whose events the local history does not keep.
-            calls.append(Call("unseen", "the items of a distributed map", side_by_side=True))
+            # A distributed Map's items are child executions, out of this history: the executor keeps each item's
+            # events beside it (Execution.map_runs), in the order the items ran, as the plain-Python run calls them.
+            if map_runs is None:  # not a local execution: nothing to compare the items' calls with
+                calls.append(Call("unseen", "the items of a distributed map", side_by_side=True))
+                continue
+            for item_events in map_runs.get(event.get("mapRunStartedEventDetails", {}).get("mapRunArn"), ()):
+                for c in _event_calls(item_events, children, machine_cause, map_runs):
+                    c.side_by_side = True
+                    calls.append(c)
         elif event.get("previousEventId") in task_of and (kind in ("TaskStarted", "TaskSubmitted")
                                                           or kind in _TASK_ENDS):
             call, callback = task_of[event["previousEventId"]]

@@ -234,8 +234,7 @@ class _Run:
         return _resources.resource_call(self, resource, params, token_at)
 
     def distributed_map_started(self):
-        self.settle()
-        self.trace.append(Call("unseen", "the items of a distributed map", side_by_side=True))
+        self.settle()  # (its items' calls are compared: the executor keeps their events, comparison.machine_trace)
 
     def map_run_arn(self):
         return _resources.map_run_arn(self)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import json
 from typing import Any, Iterable
+
+from pyawssfn.history_events import details as _details, loads as _loads
 
 
 class Status(enum.StrEnum):
@@ -144,22 +145,6 @@ def _report(name: str, known: Iterable[str], calls: list[Call]) -> StepReport:
 
 
 # --------------------------------------------------------------------------------------------- the state machine
-
-def _details(event: dict) -> dict:
-    for key, value in event.items():
-        if key.endswith("EventDetails") and isinstance(value, dict):
-            return value
-    return {}
-
-
-def _loads(text: Any) -> Any:
-    if not isinstance(text, str):
-        return text
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
 
 def _lambda_payload(output: Any) -> Any:
     # lambda:invoke returns {"Payload": ..., "StatusCode": ...}; a step's result is the Payload.

@@ -127,3 +127,43 @@ def test_traces_hold_callbacks_sdk_calls_and_children(diff):
     other.mock_aws("s3.get_object", returns={"Body": "x"})
     c = compare_runs(py, other.run_machine({"who": "ann", "xs": [1, 2]}))
     assert str(c.differences[0]) == "call 2 (callback of ask): result.ok: python 1, machine true (number against boolean)"
+
+
+def _break_distributed_items(monkeypatch):
+    """A compiler that sends each item of a distributed map one wrong field (level 2 for 1), all else right."""
+    original = WorkflowTester._compile
+
+    def compile_wrongly(self, workflow):
+        definition = original(self, workflow)
+        (m,) = [s for s in definition["States"].values() if s["Type"] == "Map"]
+        (task,) = m["ItemProcessor"]["States"].values()
+        payload = task["Arguments"]["Payload"]
+        assert payload["kwargs"] == "{% $states.input %}"
+        payload["kwargs"] = '{% $merge([$states.input, {"item": $merge([$states.input.item, {"level": 2}])}]) %}'
+        return definition
+
+    monkeypatch.setattr(WorkflowTester, "_compile", compile_wrongly)
+
+
+def test_distributed_map_items_are_compared(monkeypatch, diff):
+    t = WorkflowTester(diff.workflows / "dwf_compare.py", "fan_out_distributed")
+    py, machine = t.run_both({"xs": [1, 2]})
+    assert [(c.name, c.arguments, c.side_by_side) for c in py.trace] == [
+        ("record", {"item": {"x": 1, "level": 1}}, True), ("record", {"item": {"x": 2, "level": 1}}, True)]
+    from pyawssfn.comparison import machine_trace
+
+    assert [(c.name, c.arguments) for c in machine_trace(machine)] == [(c.name, c.arguments) for c in py.trace]
+    _break_distributed_items(monkeypatch)
+    t = WorkflowTester(diff.workflows / "dwf_compare.py", "fan_out_distributed")
+    # Both runs end alike (2 items): only the items' calls show the difference.
+    with pytest.raises(DisagreementError, match=r"call 1 \(step record\): argument item.level: python 1, machine 2"):
+        t.run_both({"xs": [1, 2]})
+
+
+def test_run_compare_sees_inside_a_distributed_map(monkeypatch, capsys, diff):
+    _break_distributed_items(monkeypatch)
+    code = main(["run", str(diff.workflows / "dwf_compare.py"), "--workflow", "fan_out_distributed",
+                 "--input", '{"xs": [1, 2]}', "--compare", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert report["python"]["output"] == report["machine"]["output"] == 2
+    assert code == 1 and report["differences"] == ["call 1 (step record): argument item.level: python 1, machine 2"]

@@ -383,3 +383,48 @@ def test_finally_reassigning_after_an_inner_loop(diff, tmp_path):
     path.write_text("import pyawssfn as sfn\n\n\ndef step(n):\n    return n\n\n\n@sfn.workflow\ndef w(a):\n"
                     + _FINALLY_IN_LOOP + "\n")
     diff.agree(WorkflowTester(path, "w"), {"a": 0})
+
+
+# Issue #12: timeout=/heartbeat= computed at run time are TimeoutSeconds/HeartbeatSeconds expressions, checked as
+# Step Functions checks them (a whole number of seconds from 1 to 99999999) and as sfn.wait_for_callback does.
+@pytest.mark.parametrize("minutes,beat,after,expected", [
+    (1, None, 30, {"answer": "yes"}),
+    (1, None, 120, {"failed": "States.Timeout"}),
+    (1, 20, 30, {"failed": "States.HeartbeatTimeout"}),
+    (0.5, None, 20, {"answer": "yes"}),
+    (0, None, 1, "refused"),
+    (0.01, None, 1, "refused"),
+    (-1, None, 1, "refused"),
+    (1, True, 1, "refused"),
+    (1, "20", 1, "refused"),
+    (2000000, None, 1, "refused"),
+])
+def test_callback_timeout_computed_at_run_time(diff, minutes, beat, after, expected):
+    t = diff.tester("dwf_timing", "callback_computed_timeout", fresh=True)
+    t.callback("ask", result="yes", after=after)
+    py, machine = diff.agree(t, {"who": "cy", "minutes": minutes, "beat": beat}, check_direct=False)
+    if expected == "refused":
+        assert machine.output == {"failed": "States.QueryEvaluationError"}
+        assert [c.step for c in py.calls] == []  # the step is not called, as the Task fails before it
+    else:
+        assert machine.output == expected
+
+
+def test_callback_timeout_expression_is_in_the_task(diff):
+    from pyawssfn.compiler import compile_file
+    definition = compile_file(str(diff.workflows / "dwf_timing.py"), workflow="callback_computed_timeout").definition
+    (task,) = [s for s in definition["States"].values() if s["Type"] == "Task"]
+    assert task["TimeoutSeconds"].startswith("{%") and "minutes" in task["TimeoutSeconds"]
+    assert task["HeartbeatSeconds"].startswith("{%") and "beat" in task["HeartbeatSeconds"]
+
+
+# AWS, "Tolerated failure threshold for Distributed Map state": "If you specify both values, the workflow fails when
+# it exceeds either value." One failure in four items is 25%.
+@pytest.mark.parametrize("count,pct,status", [(1, 10, "FAILED"), (0, 50, "FAILED"), (1, 25, "SUCCEEDED"),
+                                              (2, 50, "SUCCEEDED")])
+def test_both_tolerances_fail_when_either_is_exceeded(diff, count, pct, status):
+    py, machine = diff.agree(diff.tester("dwf_concurrency", "map_tolerated_both"),
+                             {"xs": [13, 1, 2, 3], "count": count, "pct": pct})
+    assert machine.status == status
+    if status == "FAILED":  # (a reserved name, reported without its prefix: docs/language.md)
+        assert machine.error == "ExceedToleratedFailureThreshold"

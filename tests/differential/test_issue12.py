@@ -290,3 +290,135 @@ def test_a_module_level_tuple_is_a_tuple(diff, tmp_path):
     with pytest.raises(CompileError) as err:
         compile_file(str(path), workflow="mixed")
     assert "tuple_constant.py:15:12:" in str(err.value), str(err.value)
+
+
+# ----------------------------------------------------------------------------------------------- 2: library classes
+
+@pytest.mark.parametrize("text", ["{", '{"a": 1}'])
+def test_retry_by_base_class_matches_a_library_subclass(diff, text):
+    # json.JSONDecodeError derives from ValueError: errors=[ValueError] retries it under Python, so must the machine.
+    t = diff.tester("dwf_library_errors", "retried_by_base", fresh=True)
+    py, machine = diff.agree(t, {"text": text}, check_direct=False)
+    assert [c.step for c in py.calls] == ["parse_retried"] * (2 if text == "{" else 1)
+
+
+@pytest.mark.parametrize("text", ["{", '{"a": 1}'])
+def test_except_base_class_catches_a_library_subclass(diff, text):
+    py, machine = diff.agree(diff.tester("dwf_library_errors", "caught_by_base"), {"text": text})
+    assert machine.output == (["caught", "JSONDecodeError"] if text == "{" else {"a": 1})
+
+
+def test_except_fail_lets_a_library_error_through(diff):
+    py, machine = diff.agree(diff.tester("dwf_library_errors", "fail_handler"), {"text": "{"})
+    assert machine.status == "FAILED" and machine.error == "JSONDecodeError"
+
+
+@pytest.mark.parametrize("option", ["timeout=0", "timeout=2.5", "heartbeat=True", "timeout='60'"])
+def test_a_constant_callback_timeout_aws_does_not_take_is_refused(tmp_path, option):
+    path = _module(tmp_path, "bad_timeout", (
+        "def ask(token, who):\n    return None\n\n\n"
+        "@sfn.workflow\n"
+        "def w(who):\n"
+        f"    return sfn.wait_for_callback(ask, who, {option})\n"))
+    _refused(path, "w", "bad_timeout.py:10:", "whole number of seconds from 1 to 99999999")
+
+
+# ----------------------------------------------------------------------------------------------- 5: sets, tuples
+# `x in s` for a set s needs x hashable (Python raises TypeError for a list or a dict); the machine holds the set as
+# a list and must fail the same way, not answer False.
+SET_MEMBERSHIP = {
+    "list_in_display": "    s = {1, 2}\n    return [1] in s",
+    "dict_in_set_call": "    s = frozenset(xs)\n    return {'a': 1} not in s",
+    "input_in_set": "    s = set(xs)\n    return xs in s",
+    "tuple_of_list_in_set": "    s = {1}\n    return (1, xs) in s",
+    "tuple_of_dict_in_dict": "    d = {'a': 1}\n    return (1, {'k': xs[0]}) in d",
+    "tuple_of_scalars_in_dict": "    d = {'a': 1}\n    return [(1, xs[0]) in d, ('a',) not in d]",
+    "empty_list_in_tuple": "    s = {1}\n    return (1, []) in s",
+    "scalars": "    s = {1, 2, 'a'}\n    return [1 in s, 'a' in s, 3 not in s, (1,) in s, (1, 'a') in s, None in s]",
+    "items_of_input": "    s = set(xs)\n    return [x in s for x in xs] + [len(s)]",
+    "comprehension": "    s = {x * 2 for x in xs}\n    return [2 in s, 5 in s]",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SET_MEMBERSHIP))
+@pytest.mark.parametrize("xs", [[1, 2], [1]])
+def test_membership_in_a_set_both_ways(diff, tmp_path, name, xs):
+    path = tmp_path / f"set_{name}.py"
+    path.write_text(f"import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(xs):\n{SET_MEMBERSHIP[name]}\n")
+    py, machine = diff.agree(WorkflowTester(path, "w"), {"xs": xs})  # and the direct CPython call
+    namespace: dict = {}
+    exec(f"def w(xs):\n{SET_MEMBERSHIP[name]}\n", namespace)
+    try:
+        expected = namespace["w"](list(xs))
+    except TypeError:
+        assert machine.status == "FAILED" and machine.error == "States.QueryEvaluationError"
+    else:
+        assert machine.output == expected
+
+
+# What the machine cannot decide is refused at its location: a set whose items may be tuples, `in` a set of a value
+# that may be a list or a tuple holding one, a tuple nested in a tuple compared at that depth with a list.
+UNDECIDABLE_SETS = {
+    "set_of_zip_items": ("    pairs = list(zip(xs, xs))\n    s = set(pairs)\n    return len(s)", "7:9", "set of tuples"),
+    "set_of_maybe_tuple": ("    t = (1, 2) if xs else 3\n    return len({t})", "7:16", "set of tuples"),
+    "maybe_list_in_set": ("    t = (1,) if xs else [1]\n    return t in {1}", "7:12", "like with like"),
+    "nested_tuple_in_set": ("    return ((1,), 2) in {1}", "6:12", "hashable"),
+    "nested_tuple_item": ("    a = [((1, 2),)]\n    b = a[0]\n    return b[0] == [1, 2]", "8:12", "like with like"),
+    "nested_in_loop": ("    a = [((1, 2),)]\n    return [p[0] == [1, 2] for p in a]", "7:13", "like with like"),
+    "nested_depth_two": ("    a = [[(1, 2)]]\n    return a == [[[1, 2]]]", "7:12", "like with like"),
+    "tuple_in_tuple": ("    t = ((1, 2), 3)\n    return t[0] == [1, 2]", "7:12", "like with like"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNDECIDABLE_SETS))
+def test_undecidable_sets_and_nested_tuples_are_refused(tmp_path, name):
+    body, where, instead = UNDECIDABLE_SETS[name]
+    path = tmp_path / "undecidable_sets.py"
+    path.write_text(f"import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(xs):\n{body}\n")
+    with pytest.raises(CompileError) as err:
+        compile_file(str(path))
+    assert f"undecidable_sets.py:{where}:" in str(err.value) and instead in str(err.value), str(err.value)
+
+
+# ----------------------------------------------------------------------------------------------- 6: StringMatches
+
+@pytest.mark.parametrize("s", ["a\\b", "ab", "a\\xyz", "a*b", "a*", "a\\"])
+def test_string_matches_with_escapes_both_ways(diff, tmp_path, s):
+    # One implementation of ASL's wildcard (semantics/wildcard.py) for the predicate in a condition and in a value;
+    # a backslash before [\s\S]* is written \x5c (JSONata 2.0.6's regex scanner failed on "\\" there).
+    path = tmp_path / "matches.py"
+    path.write_text("import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(s):\n    out = []\n"
+                    "    if sfn.StringMatches(s, 'a\\\\*'):\n        out.append('backslash star')\n"
+                    "    if sfn.StringMatches(s, 'a\\\\\\\\*'):\n        out.append('backslash then any')\n"
+                    "    if sfn.StringMatches(s, 'a\\\\b'):\n        out.append('a backslash b')\n"
+                    "    return [out, sfn.StringMatches(s, 'a\\\\\\\\*')]\n")
+    diff.agree(WorkflowTester(path, "w"), {"s": s})
+
+
+@pytest.mark.parametrize("text", ["1", "0", "x"])
+def test_except_library_base_class_catches_its_subclasses(diff, text):
+    # decimal.DecimalException: 1/0 raises DivisionByZero, 0/0 DivisionUndefined, "x" InvalidOperation.
+    py, machine = diff.agree(diff.tester("dwf_library_errors", "caught_by_library_base"), {"text": text},
+                             check_direct=False)
+    assert machine.output[0] == "caught" and machine.output[1] != "DecimalException"
+
+
+# ----------------------------------------------------------------------------------------------- any()/all()
+# A generator given to any()/all() is consumed only until an item decides: the items after it (which may raise) are
+# never evaluated, both ways.
+SHORT_CIRCUIT = {
+    "any_stops": "    return any(10 // x > 1 for x in xs)",
+    "all_stops": "    return all(10 // x > 20 for x in xs)",
+    "any_with_if": "    return any(10 // x for x in xs if x != 5)",
+    "all_nested": "    return all(10 // y > 0 for x in [xs, xs] for y in x)",
+    "any_unpack": "    return any(a // b for a, b in zip(xs, [1, 0, 0]))",
+    "any_none": "    return [any(x > 9 for x in xs), all(x > -9 for x in xs), any(x for x in []), all(x for x in [])]",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHORT_CIRCUIT))
+@pytest.mark.parametrize("xs", [[1, 0], [0, 1], [5, 0], [2, 2]])
+def test_any_all_of_a_generator_stop_where_python_does(diff, tmp_path, name, xs):
+    path = tmp_path / f"short_{name}.py"
+    path.write_text(f"import pyawssfn as sfn\n\n\n@sfn.workflow\ndef w(xs):\n{SHORT_CIRCUIT[name]}\n")
+    diff.agree(WorkflowTester(path, "w"), {"xs": xs})  # and the direct CPython call

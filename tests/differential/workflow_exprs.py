@@ -295,9 +295,12 @@ class ExprGen:
     def breadth_cond(self, env, d, safe):
         L, I = (lambda: self.list_expr(env, d, safe)), (lambda: self.int_expr(env, d, safe))
         v = self.fresh("v")
-        f = self.pick(["inset", "indisplay", "list_eq_tuple", "tuple_eq", "tuple_in", "startswith", "zip_eq"])
+        f = self.pick(["inset", "indisplay", "list_eq_tuple", "tuple_eq", "tuple_in", "startswith", "zip_eq",
+                       "tuple_in_set"])
         if f == "inset":
             return f"{I()} in set({L()})"
+        if f == "tuple_in_set":  # a tuple of numbers is hashable: never an item of a set of numbers
+            return f"({I()}, {I()}) {self.pick(['in', 'not in'])} set({L()})"
         if f == "indisplay":
             return f"{I()} {self.pick(['in', 'not in'])} {{1, 2, {I()}}}"
         if f == "list_eq_tuple":

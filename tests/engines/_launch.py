@@ -1,5 +1,5 @@
 import sys; sys.path.pop(0)
-"""Runs LocalStack's Step Functions service, executed by the LocalStack venv's Python, with two patches:
+r"""Runs LocalStack's Step Functions service, executed by the LocalStack venv's Python, with these patches:
 
 - a virtual clock: a Wait state still evaluates and checks its duration, and a Retrier still computes its interval,
   but neither sleeps. The project's executor runs on a virtual clock too, and the generated programs sleep up to 99 s
@@ -14,6 +14,17 @@ import sys; sys.path.pop(0)
   branch of a Parallel whose first branch failed) has no answer there, and instead of calling the real Lambda (which
   fails at once and races the branch that really failed) it waits until its branch is stopped, or 5 s, and then
   fails for want of an answer.
+- a Distributed Map that has a ToleratedFailureCount or ToleratedFailurePercentage fails with
+  States.ExceedToleratedFailureThreshold when more of its child executions failed than that allows, as AWS
+  documents ("Tolerated failure threshold for Distributed Map state"). LocalStack counts the failed children for
+  DescribeMapRun but never compares them with the threshold, so its Map always succeeds. (Without either field
+  AWS documents that any failed child fails the workflow, not with which error: that case is left as LocalStack
+  has it, a named disagreement, tests/engines/known.py.) The cause is the one
+  LocalStack's own TestState gives for it; the children all run first, which AWS documents as allowed ("Step
+  Functions may continue to run child workflows in a Map Run even after the tolerated failure threshold is
+  exceeded, but before the Map Run fails").
+- S3 (served by the same process for the ItemReader and ResultWriter) accepts any bucket name: the examples' tests
+  name their bucket "b", shorter than S3's rules allow, and the name reaches nothing that is compared.
 Nothing else is changed."""
 import json
 import sys
@@ -80,6 +91,58 @@ def _answer_or_wait(self):
 
 Environment.is_local_mocked_mode = _mocked_only
 Environment.get_current_local_mocked_response = _answer_or_wait
+
+from localstack.aws.api.stepfunctions import HistoryEventType, MapRunFailedEventDetails  # noqa: E402
+from localstack.services.stepfunctions.asl.component.common.error_name.failure_event import (  # noqa: E402
+    FailureEvent,
+    FailureEventException,
+)
+from localstack.services.stepfunctions.asl.component.common.error_name.states_error_name_type import (  # noqa: E402
+    StatesErrorNameType,
+)
+from localstack.services.stepfunctions.asl.component.state.state_execution.state_map import state_map  # noqa: E402
+from localstack.services.stepfunctions.asl.component.state.state_execution.state_map.iteration import (  # noqa: E402
+    distributed_iteration_component as distributed,
+)
+from localstack.services.stepfunctions.asl.component.state.state_execution.state_map import (  # noqa: E402
+    tolerated_failure,
+)
+from localstack.services.stepfunctions.asl.eval.event.event_detail import EventDetails  # noqa: E402
+
+_from_state_props = state_map.StateMap.from_state_props
+
+
+def _keep_tolerance_fields(self, state_props):
+    _from_state_props(self, state_props)
+    # which threshold fields the definition gives (absent ones read as 0, which is not "not given")
+    given = (tolerated_failure.ToleratedFailureCountDecl, tolerated_failure.ToleratedFailurePercentageDecl)
+    self.iteration_component.pyawssfn_tolerance = tuple(state_props.get(d) is not None for d in given)
+
+
+_map_run = distributed.DistributedIterationComponent._map_run
+
+
+def _map_run_within_threshold(self, env, eval_input):
+    _map_run(self, env, eval_input)
+    counts = eval_input.map_run_record.item_counter
+    failed, total = counts.failed.get() + counts.timed_out.get(), counts.total.get()
+    by_count, by_percentage = getattr(self, "pyawssfn_tolerance", (False, False))
+    exceeded = ((by_count and failed > eval_input.tolerated_failure_count)
+                or (by_percentage and total and failed * 100 / total > eval_input.tolerated_failure_percentage))
+    if exceeded:
+        error = StatesErrorName(typ=StatesErrorNameType.StatesExceedToleratedFailureThreshold)
+        details = MapRunFailedEventDetails(error=error.error_name,
+                                           cause="The specified tolerated failure threshold was exceeded")
+        raise FailureEventException(FailureEvent(env, error, HistoryEventType.MapRunFailed,
+                                                 EventDetails(mapRunFailedEventDetails=details)))
+
+
+state_map.StateMap.from_state_props = _keep_tolerance_fields
+distributed.DistributedIterationComponent._map_run = _map_run_within_threshold
+
+from localstack.services.s3 import provider as s3_provider  # noqa: E402
+
+s3_provider.is_bucket_name_valid = lambda name: bool(name)
 
 from localstack.runtime.main import main  # noqa: E402  (after the patches, which must precede any execution)
 

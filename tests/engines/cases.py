@@ -47,20 +47,16 @@ def _load(path: pathlib.Path, name: str):
     return module
 
 
-# Examples the second engine cannot run here, each with why; test_engines.py checks each reason still holds, so an
-# entry cannot outlive it. Both read S3 through a distributed Map's ItemReader: the harness starts LocalStack's Step
-# Functions alone (no S3 to read from), and LocalStack's pinned ASL parser refuses an ItemBatcher outright.
-NOT_ON_LOCALSTACK = {
-    "orders_csv": "its ItemReader reads S3, which the harness does not run",
-    "click_scores": "LocalStack's ASL parser refuses ItemBatcher (and its ItemReader reads S3)",
-}
+def both_ways():
+    """tests/differential/test_examples_both_ways.py: the examples and the inputs they are run on."""
+    return _load(TESTS / "differential" / "test_examples_both_ways.py", "_engines_examples_both_ways")
 
 
-def example_cases() -> list[Case]:
-    both_ways = _load(TESTS / "differential" / "test_examples_both_ways.py", "_engines_examples_both_ways")
+def example_cases(only: set[str] | None = None) -> list[Case]:
+    """The examples on their inputs (``only``: those examples)."""
     cases = []
-    for example, entries in both_ways.CASES.items():
-        if example in NOT_ON_LOCALSTACK:
+    for example, entries in both_ways().CASES.items():
+        if only is not None and example not in only:
             continue
         for case_id, setup, inp in entries + EXTRA_EXAMPLE_INPUTS.get(example, []):
             tester = WorkflowTester(EXAMPLES / f"{example}.py")

@@ -7,13 +7,22 @@ import pytest
 
 from . import server
 
+_RUNS: list[int] = []
+
 
 @pytest.fixture(scope="session")
 def engine():
     from .harness import Engine
 
     s = server.Server()
+    e = Engine(s)
     try:
-        yield Engine(s)
+        yield e
     finally:
+        _RUNS.append(e.runs)
         s.stop()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _RUNS:  # per xdist worker: each prints its own share
+        terminalreporter.write_line(f"engines: {sum(_RUNS)} executions compared on our executor and LocalStack")

@@ -4,17 +4,25 @@ Our executor runs first, with the real step code (WorkflowTester). Every Task it
 SDK calls, child executions) is read back from its history and becomes LocalStack's mocked answer for that state, in
 the order LocalStack will ask for it: one counter per state name, shared by all Map iterations, which LocalStack runs
 one at a time in index order because its copy of the definition has every Map's MaxConcurrency set to 1. Then the
-same definition runs on LocalStack, and the two runs are compared: status, output, error, cause, the states entered
-and every Task request (the parameters of each TaskScheduled, per state)."""
+same definition runs on LocalStack, and the two runs are compared: status, output, error, cause, the states entered,
+every Task request (the parameters of each TaskScheduled, per state) and the objects a ResultWriter wrote to S3.
+
+A Distributed Map's iterations are child executions: neither engine records their events in the parent's history
+(LocalStack keeps none at all, nor lists them as executions of the Map Run), so what is compared of them is what
+the parent sees: the Map's result, or the objects written. Their Tasks still need answers: our executor's child
+histories are kept for that while a case runs (see child_histories)."""
 from __future__ import annotations
 
 import collections
+import contextlib
 import copy
 import dataclasses
 import hashlib
 import json
 import re
 from typing import Any
+
+from . import s3
 
 ENTERED = "StateEntered"
 OUTCOMES = {"TaskSucceeded": "Return", "TaskFailed": "Throw", "TaskTimedOut": "Throw"}
@@ -29,6 +37,7 @@ class Outcome:
     cause: str | None
     entered: dict[str, int]            # state name -> times entered
     requests: dict[str, list[str]]     # state name -> the Task requests (canonical JSON), sorted
+    written: dict[str, Any] = dataclasses.field(default_factory=dict)  # "bucket/key" -> body, written to S3
 
     def fields(self) -> dict:
         return dataclasses.asdict(self)
@@ -45,6 +54,8 @@ class Case:
     answers: dict[str, list[dict]]    # the mock responses, per state, in LocalStack's call order
     theirs: Outcome | None = None
     source: str | None = None         # a generated program's body, input and callback plan
+    objects: dict[tuple[str, str], bytes] | None = None  # S3 objects to put first (None: the case needs no S3)
+    buckets: frozenset[str] = frozenset()                 # the buckets it reads or writes
 
     def differences(self) -> dict[str, tuple]:
         a, b = self.ours.fields(), self.theirs.fields()
@@ -153,49 +164,100 @@ def _names(definition: dict) -> dict[str, str]:
     return out
 
 
-def outcome(events: list[dict], definition: dict, status: str, output: Any, error, cause) -> Outcome:
+def outcome(events: list[dict], definition: dict, status: str, output: Any, error, cause,
+            written: dict | None = None) -> Outcome:
     h = _History(events, _names(definition))
     entered = collections.Counter(h.name(e) for e in h.events if e["type"].endswith(ENTERED))
     requests: dict[str, list[str]] = collections.defaultdict(list)
     for state, params in h.requests():
         requests[state].append(_canonical(params))
     # no cause and an empty one are the same report (LocalStack drops a mocked empty Cause; so does testing.py)
-    return Outcome(status, output, error, cause or None, dict(sorted(entered.items())),
-                   {k: sorted(v) for k, v in sorted(requests.items())})
+    # a Map Run's ARN and UUIDs (a ResultWriter's folder) are drawn at random by each engine
+    return Outcome(status, s3.normal(output), error, s3.normal(cause) or None, dict(sorted(entered.items())),
+                   {k: sorted(v) for k, v in sorted(requests.items())}, written or {})
 
 
-def answers(events: list[dict], definition: dict) -> dict[str, list[dict]]:
-    """The mock responses for LocalStack, per state name, in its call order."""
-    h = _History(events, _names(definition))
+def answers(events: list[dict], definition: dict, children: list[list[dict]] = ()) -> dict[str, list[dict]]:
+    """The mock responses for LocalStack, per state name, in its call order: the execution's own Tasks, then
+    those of each Distributed Map child execution (``children``: their events, in index order, which is the order
+    LocalStack runs them in with MaxConcurrency 1)."""
     calls = collections.defaultdict(list)
+    for n, history in enumerate([events, *children]):
+        if n and len(history) > 1 and history[1]["previousEventId"] == 0:
+            # a child's history has no ExecutionStarted: its second event follows the first, not event 0
+            history = [history[0], {**history[1], "previousEventId": history[0]["id"]}, *history[2:]]
+        _calls(history, definition, calls, n)
+    return {state: [r for _, r in sorted(rs, key=lambda kr: kr[0])] for state, rs in calls.items()}
+
+
+def _calls(events: list[dict], definition: dict, calls: dict, order: int) -> None:
+    h = _History(events, _names(definition))
     for state, key, e in h.calls():
         d = _event_details(e)
         if e["type"] == "TaskSucceeded":
             response = {"Return": json.loads(d["output"])}
         else:
             response = {"Throw": {"Error": d.get("error", ""), "Cause": d.get("cause", "")}}
-        calls[state].append((key, response))
-    return {state: [r for _, r in sorted(rs, key=lambda kr: kr[0])] for state, rs in calls.items()}
+        calls[state].append(((order, *key), response))
 
 
-def ours(execution, definition: dict) -> tuple[Outcome, dict[str, list[dict]]]:
+def ours(execution, definition: dict, children: list[list[dict]] = (),
+         written: dict | None = None) -> tuple[Outcome, dict[str, list[dict]]]:
     """Our executor's execution as an Outcome, and the mock answers it implies."""
     return (outcome(execution.history, definition, execution.status, execution.output, execution.error,
-                    execution.cause), answers(execution.history, definition))
+                    execution.cause, written), answers(execution.history, definition, children))
 
 
-def theirs(described: dict, definition: dict) -> Outcome:
+def theirs(described: dict, definition: dict, written: dict | None = None) -> Outcome:
     output = json.loads(described["output"]) if described.get("output") is not None else None
     return outcome(described["events"], definition, described["status"], output, described.get("error"),
-                   described.get("cause"))
+                   described.get("cause"), written)
+
+
+@contextlib.contextmanager
+def child_histories():
+    """Keeps the events of every Distributed Map child execution our executor runs meanwhile, in the order it runs
+    them (index order). The executor gives each child a History that counts events without keeping them
+    (``keep=False``: on AWS they are another execution's); here they are kept, and listed."""
+    from pyawssfn.local import history
+
+    kept: list = []
+    plain = history.History
+
+    class Kept(plain):
+        def __init__(self, clock, limit=history.HISTORY_LIMIT_EVENTS, keep=True):
+            super().__init__(clock, limit, keep=True)
+            if not keep:
+                kept.append(self)
+
+    history.History = Kept
+    try:
+        yield kept
+    finally:
+        history.History = plain
+
+
+def child_events(execution, kept: list) -> list[list[dict]]:
+    """The events of the execution's Distributed Map children, in the order they ran: from the executor's own
+    record of them when it keeps one (``Execution.map_runs``, Map Run -> the children's events), else from the
+    histories child_histories kept."""
+    runs = getattr(execution, "map_runs", None)
+    if runs:
+        return [events for children in runs.values() for events in children]
+    return [h.events for h in kept]
 
 
 def case_from_tester(label: str, prefix: str, tester, inp) -> Case:
     """Run ``tester``'s machine in our executor on ``inp`` and make the Case that LocalStack will repeat."""
-    execution = tester.run_machine(inp)
+    recorder = s3.Recorder(tester)
+    with child_histories() as children:
+        execution = tester.run_machine(inp)
     definition = tester.definition
-    o, a = ours(execution, definition)
-    return Case(label, machine_name(prefix, definition), definition, inp, o, a)
+    o, a = ours(execution, definition, child_events(execution, children), s3.written(recorder.writes))
+    case = Case(label, machine_name(prefix, definition), definition, inp, o, a)
+    if recorder.used:
+        case.objects, case.buckets = recorder.objects(definition), frozenset(recorder.buckets())
+    return case
 
 
 class Engine:
@@ -216,13 +278,41 @@ class Engine:
             names.append(f"c{self.n}")
             self.server.mocks.add_case(c.machine, names[-1], c.answers)
         self.server.mocks.write()
-        for c in cases:
+        runnable = []
+        for c, n in zip(cases, names):
             if c.machine not in self.arns:
-                self.arns[c.machine] = self.server.create_machine(c.machine, for_localstack(c.definition))
-        for i in range(0, len(cases), self.BATCH):
-            chunk = list(zip(cases[i:i + self.BATCH], names[i:i + self.BATCH]))
+                self.arns[c.machine] = self._create(c)
+            if isinstance(self.arns[c.machine], Refused):
+                c.theirs = self.arns[c.machine].outcome
+            else:
+                runnable.append((c, n))
+        # cases that use S3 share buckets and keys (the examples' inputs): one at a time, each on its own objects
+        plain = [cn for cn in runnable if cn[0].objects is None]
+        for i in range(0, len(plain), self.BATCH):
+            chunk = plain[i:i + self.BATCH]
             described = self.server.run_batch([(self.arns[c.machine], n, c.input) for c, n in chunk])
             for (c, _), d in zip(chunk, described):
                 c.theirs = theirs(d, c.definition)
+        for c, n in runnable:
+            if c.objects is not None:
+                self.server.s3_reset(c.buckets, c.objects)
+                (d,) = self.server.run_batch([(self.arns[c.machine], n, c.input)])
+                c.theirs = theirs(d, c.definition, s3.written(self.server.s3_written(c.buckets, c.objects)))
         self.runs += len(cases)
         return cases
+
+    def _create(self, case: Case):
+        """The machine's ARN on LocalStack, or Refused when CreateStateMachine refuses its definition."""
+        import botocore.exceptions
+
+        try:
+            return self.server.create_machine(case.machine, for_localstack(case.definition))
+        except botocore.exceptions.ClientError as exc:
+            return Refused(Outcome("REFUSED", None, exc.response["Error"]["Code"], exc.response["Error"]["Message"],
+                                   {}, {}))
+
+
+@dataclasses.dataclass
+class Refused:
+    """LocalStack refused to create a machine: every case of it ends there (its outcome says why)."""
+    outcome: Outcome

@@ -152,6 +152,83 @@ def _branch_error_refused(case: Case) -> bool:
                 and any(s["Type"] in ("Parallel", "Map") and case.theirs.entered.get(n) for n, s in _states_of(case.definition)))
 
 
+def _distributed_maps(case: Case) -> list[dict]:
+    return [s for _, s in _states_of(case.definition) if s["Type"] == "Map"
+            and (s.get("ItemProcessor", {}).get("ProcessorConfig") or {}).get("Mode") == "DISTRIBUTED"]
+
+
+def _has_tolerance(state: dict) -> bool:
+    return any(k.startswith("ToleratedFailure") for k in state)
+
+
+def _refused_at(field: str) -> Callable[[Case], bool]:
+    """LocalStack's parser refused the definition at ``field`` (CreateStateMachine: InvalidDefinition)."""
+    def check(case: Case) -> bool:
+        return (case.theirs.status == "REFUSED" and case.theirs.error == "InvalidDefinition"
+                and f'at "{field}", mismatched input' in (case.theirs.cause or "") and case.ours.status != "REFUSED")
+    return check
+
+
+def _batcher_refused(case: Case) -> bool:
+    return _refused_at("ItemBatcher")(case) and any("ItemBatcher" in s for s in _distributed_maps(case))
+
+
+def _writer_arguments_refused(case: Case) -> bool:
+    return _refused_at("Arguments")(case) and any("Arguments" in s.get("ResultWriter", {})
+                                                  for s in _distributed_maps(case))
+
+
+def _manifest_only(case: Case) -> bool:
+    """LocalStack wrote one manifest.json listing no result file; ours wrote the result files and their manifest."""
+    theirs, ours = case.theirs.written, case.ours.written
+    return (bool(theirs) and all(k.endswith("/manifest.json") for k in theirs)
+            and all(m.get("ResultFiles") == {"FAILED": [], "PENDING": [], "SUCCEEDED": []} for m in theirs.values())
+            and set(theirs) <= set(ours) and len(ours) > len(theirs))
+
+
+_OUR_THRESHOLD, _THEIR_THRESHOLD = ("The specified tolerance threshold was exceeded",
+                                    "The specified tolerated failure threshold was exceeded")
+
+
+def _threshold_cause(case: Case) -> bool:
+    return ((case.ours.cause, case.theirs.cause) == (_OUR_THRESHOLD, _THEIR_THRESHOLD)
+            and case.ours.error == case.theirs.error
+            and (case.ours.error or "").endswith("ExceedToleratedFailureThreshold"))
+
+
+def _child_failure_ignored(case: Case) -> bool:
+    """A Distributed Map without a tolerated-failure field: ours failed with a child's error, LocalStack's Map
+    succeeded (a failed child's result null)."""
+    return (case.ours.status == "FAILED" and case.theirs.status == "SUCCEEDED"
+            and any(not _has_tolerance(s) for s in _distributed_maps(case)))
+
+
+def _errors_nulled(value):
+    """``value`` with every {"Error", "Cause"} object (a failed child's entry, ours) replaced by null (LocalStack's)."""
+    if isinstance(value, dict):
+        return None if set(value) == {"Error", "Cause"} else {k: _errors_nulled(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_errors_nulled(v) for v in value]
+    return value
+
+
+def _entry_null(case: Case) -> bool:
+    import json
+    ours, theirs = case.ours, case.theirs
+    requests = {k: sorted(json.dumps(_errors_nulled(json.loads(r)), sort_keys=True, separators=(",", ":")) for r in v)
+                for k, v in ours.requests.items()}
+    return (any(_has_tolerance(s) for s in _distributed_maps(case)) and _errors_nulled(ours.output) == theirs.output
+            and requests == theirs.requests)
+
+
+def _csv_empty_object(case: Case) -> bool:
+    readers = [s["ItemReader"] for s in _distributed_maps(case) if "ItemReader" in s]
+    csv_first_row = any((r.get("ReaderConfig") or {}).get("CSVHeaderLocation") == "FIRST_ROW" for r in readers)
+    empty = any(body == b"" for body in (case.objects or {}).values())
+    return (csv_first_row and empty and case.ours.status == "SUCCEEDED" and case.theirs.status == "FAILED"
+            and case.theirs.error == "States.Runtime")
+
+
 KNOWN = {k.name: k for k in [
     Known("jsonata-error-name", frozenset({"error", "cause"}), _thrown_error,
           "a JSONata expression that throws ($error) fails with States.QueryEvaluationError on ours, States.Runtime "
@@ -178,6 +255,30 @@ KNOWN = {k.name: k for k in [
           "with it (and its Catch sees it), LocalStack refuses the name (States.Runtime, 'Custom Error Names MUST "
           "NOT begin with the prefix States.'); a compiled branch lets only a thrown expression out so (a step's "
           "timeout leaves it as Timeout)", also=frozenset({"entered"})),
+    Known("item-batcher-unsupported", frozenset({"status", "error", "cause"}), _batcher_refused,
+          "a Distributed Map with an ItemBatcher: LocalStack's ASL parser has no ItemBatcher and refuses the "
+          "definition (InvalidDefinition)", also=frozenset({"output", "entered", "requests", "written"})),
+    Known("result-writer-arguments-refused", frozenset({"status", "error", "cause"}), _writer_arguments_refused,
+          "a JSONata ResultWriter's Arguments: LocalStack's parser takes only JSONPath's Parameters there and "
+          "refuses the definition", also=frozenset({"output", "entered", "requests", "written"})),
+    Known("result-writer-manifest-only", frozenset({"written"}), _manifest_only,
+          "a ResultWriter: ours writes SUCCEEDED_0.json / FAILED_0.json and a manifest listing them, LocalStack "
+          "writes only a manifest.json that lists no result file"),
+    Known("tolerance-threshold-cause", frozenset({"cause"}), _threshold_cause,
+          "a Distributed Map beyond its tolerated failures: both fail with States.ExceedToleratedFailureThreshold, "
+          f"ours caused {_OUR_THRESHOLD!r}, LocalStack (its TestState's words, through the harness's patch) "
+          f"{_THEIR_THRESHOLD!r}"),
+    Known("distributed-child-failure-ignored", frozenset({"status", "output", "error", "cause"}),
+          _child_failure_ignored,
+          "a failed child of a Distributed Map without a tolerated-failure field: ours fails the Map with the "
+          "child's error, LocalStack's Map succeeds with null in its place", also=frozenset({"entered", "requests"})),
+    Known("tolerated-failure-entry-null", frozenset(), _entry_null,
+          "a tolerated failed child of a Distributed Map: its entry in the Map's result is {Error, Cause} on ours, "
+          "null on LocalStack", also=frozenset({"output", "requests"})),
+    Known("csv-reader-empty-object", frozenset({"status", "output", "error"}), _csv_empty_object,
+          "an ItemReader reading an empty CSV object whose header is its first row: ours reads no items, "
+          "LocalStack fails (States.Runtime: reading the header row finds none)",
+          also=frozenset({"cause", "entered", "requests"})),
 ]}
 
 

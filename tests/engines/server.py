@@ -1,5 +1,6 @@
 """LocalStack's Step Functions service as a second engine: where it is installed, starting and stopping one server,
-the mock file that answers its Task states, and running a batch of executions on it.
+the mock file that answers its Task states, and running a batch of executions on it. The same process serves S3
+(and STS, which LocalStack's Step Functions calls before it calls S3) for the Distributed Maps that read or write it.
 
 Facts about the engine: ../shared/engines/localstack/README.md. Installing it: tests/engines/setup.sh."""
 from __future__ import annotations
@@ -77,7 +78,7 @@ class Server:
         self.mocks = MockFile(self.dir / "mock-config.json")
         self.log = open(self.dir / "localstack.log", "wb")
         env = {**os.environ, "OVERRIDE_IN_DOCKER": "0", "FILESYSTEM_ROOT": str(FILESYSTEM_ROOT),
-               "SERVICES": "stepfunctions", "GATEWAY_LISTEN": f"127.0.0.1:{self.port}",
+               "SERVICES": "stepfunctions,s3,sts", "GATEWAY_LISTEN": f"127.0.0.1:{self.port}",
                "SFN_MOCK_CONFIG": str(self.mocks.path), "DISABLE_EVENTS": "1", "LOCALSTACK_TELEMETRY": "0",
                "SKIP_SSL_CERT_DOWNLOAD": "1", "DNS_ADDRESS": "0", "LS_LOG": "warn"}
         env.pop("PYTHONPATH", None)
@@ -93,6 +94,8 @@ class Server:
 
         self.client = boto3.client("stepfunctions", endpoint_url=self.url, region_name=REGION,
                                    aws_access_key_id="test", aws_secret_access_key="test")
+        self.s3 = boto3.client("s3", endpoint_url=self.url, region_name=REGION,
+                               aws_access_key_id="test", aws_secret_access_key="test")
 
     def _wait_healthy(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -101,7 +104,8 @@ class Server:
                 raise RuntimeError(f"LocalStack exited with {self.process.returncode}: {self.log_tail()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/_localstack/health", timeout=1) as r:
-                    if json.load(r).get("services", {}).get("stepfunctions") in ("available", "running"):
+                    services = json.load(r).get("services", {})
+                    if all(services.get(s) in ("available", "running") for s in ("stepfunctions", "s3")):
                         return
             except OSError:
                 pass
@@ -148,6 +152,25 @@ class Server:
             d["events"] = self._history(arn)
             results[i] = d
         return results
+
+    # ------------------------------------------------------------------------------------------- S3
+    def s3_reset(self, buckets, objects: dict[tuple[str, str], bytes]) -> None:
+        """Make ``buckets`` hold exactly ``objects`` ((bucket, key) -> body)."""
+        for bucket in buckets:
+            self.s3.create_bucket(Bucket=bucket)  # already there: S3 (us-east-1) answers it is the owner's
+            for key in self._keys(bucket):
+                self.s3.delete_object(Bucket=bucket, Key=key)
+        for (bucket, key), body in objects.items():
+            self.s3.put_object(Bucket=bucket, Key=key, Body=body)
+
+    def s3_written(self, buckets, objects: dict[tuple[str, str], bytes]) -> list[tuple[str, str, bytes]]:
+        """What ``buckets`` hold besides ``objects`` (what the execution wrote), (bucket, key, body)."""
+        return [(b, k, self.s3.get_object(Bucket=b, Key=k)["Body"].read())
+                for b in sorted(buckets) for k in self._keys(b) if (b, k) not in objects]
+
+    def _keys(self, bucket: str) -> list[str]:
+        pages = self.s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+        return sorted(o["Key"] for page in pages for o in page.get("Contents", []))
 
     def _history(self, execution_arn: str) -> list[dict]:
         events, token = [], None

@@ -252,3 +252,17 @@ def test_without_callbacks_a_mock_answers_the_task_token():
     assert (rejected.error, rejected.cause) == ("Rejected", "no")
     late = Executor(d, mocks={"T": {"Return": 1, "DelaySeconds": 500}}).run({})
     assert late.error == "States.Timeout"
+
+
+@pytest.mark.parametrize("value,ok", [("{% 30 %}", True), ("{% 30.0 %}", True), ("{% 2.5 %}", False),
+                                      ("{% 0 %}", False), ('{% "30" %}', False), ("{% true %}", False)])
+def test_a_jsonata_timeout_must_resolve_to_a_positive_integer(value, ok):
+    # AWS: "The JSONata expression value must be a positive integer"; anything else fails the execution.
+    d = {"QueryLanguage": "JSONata", **one({"Resource": INVOKE, "TimeoutSeconds": value,
+                                            "Arguments": {"FunctionName": "echo", "Payload": {}}})}
+    ex = Executor(d, lambdas={"echo": echo}).run({})
+    if ok:
+        assert ex.status == "SUCCEEDED"
+    else:
+        assert (ex.status, ex.error) == ("FAILED", "States.Runtime")
+        assert "TimeoutSeconds value must be a positive integer" in ex.cause

@@ -2,9 +2,8 @@
 variable wherever a JSONPath is accepted (except ResultPath), and field names may hold characters such as ``-``."""
 from __future__ import annotations
 
+import functools
 import re
-
-import jsonpath
 
 INTRINSIC_FUNCTIONS = frozenset({
     "Format", "StringToJson", "JsonToString", "Array", "ArrayPartition", "ArrayContains", "ArrayRange",
@@ -62,7 +61,11 @@ def is_path(value: object, *, variables: bool = True, context: bool = True) -> b
     return _compiles(rest) or _compiles(_QUOTED_NAME.sub("['x']", rest))
 
 
+@functools.lru_cache(maxsize=4096)
 def _compiles(path: str) -> bool:
+    # Imported here: python-jsonpath costs 50 ms to import and a JSONata machine (what `compile` makes) has no path.
+    import jsonpath
+
     try:
         jsonpath.compile(path)
     except Exception:  # python-jsonpath raises several syntax error types; any of them means "not a path"

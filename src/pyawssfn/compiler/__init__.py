@@ -29,11 +29,19 @@ class CompileResult:
 
 def compile_source(source: str, filename: str = "<string>", workflow: str | None = None,
                    function_arn: str | None = None, transient_retry: bool = True) -> CompileResult:
+    from pyawssfn.gcpause import no_full_collection
+
+    with no_full_collection():  # the trees and the graph only grow while compiling: no full GC walks over them
+        return _compile(source, filename, workflow, function_arn, transient_retry)
+
+
+def _compile(source, filename, workflow, function_arn, transient_retry) -> CompileResult:
     from pyawssfn.compiler.codegen import generate
     from pyawssfn.compiler.frontend import analyse
     from pyawssfn.compiler.ir import Graph
     from pyawssfn.compiler.lower import FunctionLowerer, Options, Shared
     from pyawssfn.compiler.naming import VariableNames
+    from pyawssfn.compiler.source_lines import line_spans
 
     reporter = Reporter(filename)
     info = analyse(source, filename, reporter)
@@ -65,7 +73,7 @@ def compile_source(source: str, filename: str = "<string>", workflow: str | None
     reporter.raise_if_any()
     doc = ast_docstring(fn)
     comment = doc or f"{workflow} (compiled by pyawssfn from {pathlib.Path(filename).name})"
-    definition, source_map = generate(graph, comment)
+    definition, source_map = generate(graph, comment, line_spans(info.tree))
     return CompileResult(definition, workflow, sorted(shared.steps), sorted(shared.children),
                          sorted(shared.sdk_actions), source_map)
 

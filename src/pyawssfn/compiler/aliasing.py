@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.statement_kinds import unhandled
 
 _MUTATING = {"append", "extend", "update", "insert", "pop", "remove", "clear", "sort", "reverse", "setdefault",
@@ -309,7 +310,7 @@ def _iterated_names(it: ast.AST) -> list[str]:
 
 
 def _names(t: ast.AST) -> list[str]:
-    return [n.id for n in ast.walk(t) if isinstance(n, ast.Name)]
+    return [n.id for n in walk(t) if isinstance(n, ast.Name)]
 
 
 def check_aliasing(fn: ast.FunctionDef, report: Callable[[ast.AST, str, str], None],

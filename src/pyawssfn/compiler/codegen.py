@@ -9,11 +9,11 @@ from typing import Any
 
 from pyawssfn.compiler.choices import merge_choices
 from pyawssfn.compiler.frontend import RetrySpec
-from pyawssfn.compiler.ir import (
-    Catching, Choice, Fail, Graph, Map, Node, Parallel, Pass, Succeed, Task, Wait, can_fail, evaluates, field_variables,
-    variables,
-)
+from pyawssfn.compiler.ir import Catching, Choice, Fail, Graph, Map, Node, Parallel, Pass, Succeed, Task, Wait
+from pyawssfn.compiler.liveness import remove_dead_assignments
+from pyawssfn.compiler.merge_states import merge_identical
 from pyawssfn.compiler.naming import unique_state_names
+from pyawssfn.compiler.source_lines import comment, named_already
 from pyawssfn.compiler.state_simplify import finish_state
 
 
@@ -59,81 +59,6 @@ def _reachable(g: Graph) -> list[Node]:
     return [n for n in g.nodes if id(n) in seen]
 
 
-def _strings(v: Any, out: list[str]) -> None:
-    if isinstance(v, str):
-        out.append(v)
-    elif isinstance(v, dict):
-        for x in v.values():
-            _strings(x, out)
-    elif isinstance(v, list):
-        for x in v:
-            _strings(x, out)
-
-
-def _expressions(n: Node) -> list[str]:
-    """The bare JSONata expressions of a state (its {% %} field templates are read by _reads)."""
-    out: list[str] = []
-    if n.output is not None:
-        out.append(n.output)
-    if isinstance(n, Choice):
-        for r in n.rules:
-            out.append(r.condition)
-            out += list(r.assign.values())
-    if isinstance(n, Catching):
-        for c in n.catch:
-            out += list(c.assign.values())
-            if c.output:
-                out.append(c.output)
-    out += list(n.assign.values())
-    return out
-
-
-def _assign_holders(n: Node) -> list[Any]:
-    """The state and its transitions that carry an Assign (Choice rules, Catch clauses)."""
-    if isinstance(n, Choice):
-        return [n] + n.rules
-    if isinstance(n, Catching):
-        return [n] + n.catch
-    return [n]
-
-
-def remove_dead_assignments(nodes: list[Node]) -> None:
-    """Drop Assign entries of variables that no expression of the machine reads (repeat until stable)."""
-    while True:
-        refs: set[str] = set()
-        for n in nodes:
-            field_variables(n.templates(), refs)
-            for e in _expressions(n):
-                refs |= variables(e)
-        changed = False
-        for n in nodes:
-            for holder in _assign_holders(n):
-                for k in list(holder.assign):
-                    if k in refs:
-                        continue
-                    v = holder.assign[k]
-                    # An expression that can raise (the translator's $error) must still run, as Python would fail,
-                    # unless the same state evaluates it anyway (it was substituted into a field of the state).
-                    if can_fail(v) and not _evaluated_elsewhere(n, holder, k, v):
-                        continue
-                    del holder.assign[k]
-                    changed = True
-        if not changed:
-            return
-
-
-def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: str) -> bool:
-    others = [x for k, x in holder.assign.items() if k != key]
-    fields: list[str] = []
-    if holder is n:
-        _strings(n.templates(), fields)
-        # an error of a state's own Output is not caught by every engine's Catch (tests/engines known.py), so an
-        # Output does not stand in for an Assign entry of a state that has one
-        if n.output is not None and not (isinstance(n, Catching) and n.catch):
-            others.append(n.output)
-    return any(evaluates(v, o) for o in others) or any(evaluates(v, f, template=True) for f in fields)
-
-
 def _simplify_choices(nodes: list[Node]) -> None:
     for n in nodes:
         if isinstance(n, Choice) and n.default is None and n.rules and n.rules[-1].condition == "true" \
@@ -141,12 +66,25 @@ def _simplify_choices(nodes: list[Node]) -> None:
             n.default = n.rules.pop().next
 
 
-def generate(graph: Graph, comment: str) -> tuple[dict, dict[str, int]]:
+def _assign_on_default(nodes: list[Node]) -> None:
+    """A last rule `true` with an Assign is the Default with the state's own Assign (which a Choice applies only when
+    it takes its Default): the same transition and assignments, without the rule."""
+    for n in nodes:
+        if isinstance(n, Choice) and n.default is None and len(n.rules) > 1 and n.rules[-1].condition == "true" \
+                and not n.assign:
+            last = n.rules.pop()
+            n.default, n.assign = last.next, last.assign
+
+
+def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None) -> tuple[dict, dict[str, int]]:
+    """The definition and its source map (state name -> first Python line); with `spans` (source_lines.line_spans)
+    each state's Comment names the lines it came from."""
     graphs = _graphs(graph)
     all_nodes = [n for g in graphs for n in g.nodes]
-    remove_dead_assignments(all_nodes)
+    remove_dead_assignments(graphs)
     _simplify_choices(all_nodes)
     merge_choices(all_nodes, _skip)
+    _assign_on_default(all_nodes)
     order: list[Node] = []
 
     def visit(g: Graph) -> None:
@@ -158,7 +96,8 @@ def generate(graph: Graph, comment: str) -> tuple[dict, dict[str, int]]:
     visit(graph)
     names = unique_state_names([(id(n), n.name, n.line) for n in order])
     source_map = {names[id(n)]: n.line for n in order}
-    body = _Emitter(names).graph_json(graph)
+    body = _Emitter(names, spans).graph_json(graph)
+    merge_identical(body, source_map, spans)
     definition = {"Comment": comment, "QueryLanguage": "JSONata", **body}
     return definition, source_map
 
@@ -166,8 +105,9 @@ def generate(graph: Graph, comment: str) -> tuple[dict, dict[str, int]]:
 class _Emitter:
     """The ASL of the states, named by ``names`` (id of a node -> its unique state name)."""
 
-    def __init__(self, names: dict[int, str]):
+    def __init__(self, names: dict[int, str], spans: dict[int, int] | None = None):
         self.names = names
+        self.spans = spans
 
     def name_of(self, n: Node) -> str:
         return self.names[id(_skip(n))]
@@ -190,6 +130,8 @@ class _Emitter:
 
     def state_json(self, n: Node) -> dict:
         d: dict[str, Any] = {"Type": n.type}
+        if self.spans is not None and not named_already(self.names[id(n)], n.line, self.spans):
+            d["Comment"] = comment(n.line, self.spans)
         if isinstance(n, Choice):
             return self.choice_json(n, d)
         if isinstance(n, (Succeed, Fail)):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.statement_kinds import unhandled
 
 # The names bound on every path so far; None: no path reaches here (after return, raise, break, continue).
@@ -23,7 +24,7 @@ def maybe_unbound_reads(fn: ast.FunctionDef, local_names: set[str]) -> set[tuple
 
 
 def _names(t: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return {n.id for n in walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
 
 def _meet(x, y):
@@ -60,7 +61,7 @@ class _DefiniteAssignment:
         inner = set(shadow)
         for g in node.generators:
             self.loads(g.iter, bound, frozenset(inner))
-            inner |= {n.id for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+            inner |= {n.id for n in walk(g.target) if isinstance(n, ast.Name)}
             for cond in g.ifs:
                 self.loads(cond, bound, frozenset(inner))
         if isinstance(node, ast.DictComp):

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyawssfn import _api_names
+from pyawssfn.compiler import library_errors
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.expressions.core import ITERATED, tuple_shape
 from pyawssfn.compiler.expressions.sets import check_set_uses
@@ -76,6 +78,14 @@ class ModuleInfo:
         if cached is None:
             cached = [line.encode("utf-8") for line in self.source.splitlines(keepends=True)]
             self.__dict__["_lines"] = cached
+        return cached
+
+    def library_classes(self) -> tuple[type, ...]:
+        """The exception classes of the libraries the module imports (loaded on first use)."""
+        cached = self.__dict__.get("_library_classes")
+        if cached is None:
+            cached = library_errors.library_classes(self.tree, self.filename)
+            self.__dict__["_library_classes"] = cached
         return cached
 
     def api(self, node: ast.AST) -> str | None:
@@ -157,7 +167,12 @@ class ModuleInfo:
         sorted (deterministic output)."""
         subs: set[str] = set()
         cls = _builtin_exception(name)
+        if cls is None and name not in self.exceptions:  # a library's class (except requests.HTTPError)
+            for c in self.library_classes():
+                if c.__name__ == name:
+                    subs |= library_errors.subclass_names(c, self.library_classes())
         if cls is not None:
+            subs |= library_errors.subclass_names(cls, self.library_classes())
             todo = [cls]
             while todo:
                 c = todo.pop()
@@ -213,7 +228,7 @@ def analyse(source: str, filename: str, reporter: Reporter) -> ModuleInfo | None
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for t in targets:
-                for n in ast.walk(t):
+                for n in walk(t):
                     if isinstance(n, ast.Name):
                         info.module_names.add(n.id)
             if len(targets) == 1 and isinstance(targets[0], ast.Name) and stmt.value is not None:
@@ -260,7 +275,7 @@ def _workflow_passes(info: ModuleInfo, reporter: Reporter) -> None:
     used, which variables may hold tuples, which iterables a loop consumes."""
     tuple_constants = {n: tuple_shape(v) for n, v in info.constants.items() if isinstance(v, tuple)}
     for fn in info.workflows.values():
-        nodes = list(ast.walk(fn))  # one walk for all the passes (compile time: #8, #14)
+        nodes = list(walk(fn))  # one walk for all the passes (compile time: #8, #14)
         _check_list_handlers(info, nodes, reporter)
         check_set_uses(nodes, reporter.report)
         mark_tuple_names(nodes, reporter.report, tuple_constants)

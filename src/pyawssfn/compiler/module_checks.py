@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.diagnostics import Reporter
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def _bound_names(st: ast.stmt) -> list[ast.AST]:
         return [a for a in st.names]
     out: list[ast.AST] = []
     for t in targets:
-        out.extend(n for n in ast.walk(t) if isinstance(n, ast.Name))
+        out.extend(n for n in walk(t) if isinstance(n, ast.Name))
     return out
 
 
@@ -102,7 +103,7 @@ def check_functions(info: ModuleInfo, reporter: Reporter) -> None:
                             f"remove the '/' from the parameters of {name}")
     functions = [info.steps[n].node for n in info.steps] + list(info.workflows.values())
     for fn in functions:
-        for node in ast.walk(fn):
+        for node in walk(fn):
             if isinstance(node, ast.Global):
                 for n in node.names:
                     if n in compiled:
@@ -117,7 +118,7 @@ def check_functions(info: ModuleInfo, reporter: Reporter) -> None:
             elif isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
                 _check_constant_item_change(info, node, reporter)
     for step in info.steps.values():
-        for node in ast.walk(step.node):
+        for node in walk(step.node):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in info.workflows:
                 reporter.report(node, f"step {step.name} uses workflow {node.id}: a step runs inside one Lambda "
                                       f"invocation, where a workflow is not a state machine",

@@ -4,9 +4,9 @@ Each is false when an operand has the wrong type, as in ASL and in ``pyawssfn``'
 from __future__ import annotations
 
 import json
-import re
 
 from pyawssfn._api_names import PREDICATE_ARITY
+from pyawssfn.semantics.wildcard import jsonata_regex
 
 _A, _B = "$pyawssfn_a", "$pyawssfn_b"
 _OPS = {"Equals": "=", "LessThan": "<", "GreaterThan": ">", "LessThanEquals": "<=", "GreaterThanEquals": ">="}
@@ -37,8 +37,8 @@ def predicate(name: str, args: list[str], pattern_literal: str | None = None) ->
         return _bind(args[0], None, f'$type({_A}) = "string" and $contains({_A}, {_TS})')
     if name == "StringMatches":
         if pattern_literal is not None:
-            regex = "^" + wildcard_regex(pattern_literal) + "$"
-            return _bind(args[0], None, f'$type({_A}) = "string" and $contains({_A}, /{regex}/)')
+            regex = jsonata_regex(pattern_literal)
+            return _bind(args[0], None, f'$type({_A}) = "string" and $contains({_A}, {regex})')
         return "false"
     for prefix, test in (("String", '$type({x}) = "string"'), ("Numeric", '$type({x}) = "number"'),
                          ("Boolean", '$type({x}) = "boolean"')):
@@ -51,25 +51,6 @@ def predicate(name: str, args: list[str], pattern_literal: str | None = None) ->
         guard = f'$type({_A}) = "string" and $type({_B}) = "string" and $contains({_A}, {_TS}) and $contains({_B}, {_TS})'
         return _bind(args[0], args[1], f"{guard} and $toMillis({_A}) {op} $toMillis({_B})")
     raise KeyError(name)
-
-
-def wildcard_regex(pattern: str) -> str:
-    out, i = [], 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern) and pattern[i + 1] in "*\\":
-            out.append(_re_escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append("[\\s\\S]*" if c == "*" else _re_escape(c))
-        i += 1
-    return "".join(out)
-
-
-def _re_escape(c: str) -> str:
-    if c == "/":
-        return "\\/"
-    return re.escape(c)
 
 
 def literal_pattern(code: str) -> str | None:

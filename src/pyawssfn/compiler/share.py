@@ -316,6 +316,11 @@ def _first_without_failure(t: Expr, e: Expr) -> str:
     return "safe" if _safe_itself(t) else "stop"
 
 
+def cannot_fail(t: Expr) -> bool:
+    """Evaluating `t` cannot fail (and, as every JSONata expression but :=, has no effect)."""
+    return _safe(t)
+
+
 def _safe(t: Expr) -> bool:
     """Evaluating `t` cannot fail (and, as every JSONata expression but :=, has no effect)."""
     if type(t) is Lambda:

@@ -100,6 +100,8 @@ def _block(t: Block) -> Expr:
     if propagated is not t:
         return _simp(propagated)
     exprs = _all(t.exprs)
+    if any(pure(x) for x in exprs[:-1]):  # a value computed and not used, that cannot fail
+        exprs = tuple(x for x in exprs[:-1] if not pure(x)) + exprs[-1:]
     if len(exprs) == 1 and type(exprs[0]) is Block:
         return exprs[0]
     return t if exprs is t.exprs else Block(exprs)
@@ -179,6 +181,8 @@ def boolean(t: Expr) -> bool:
         return t.op in _COMPARISONS  # type: ignore[attr-defined]
     if tt is Call:
         return type(t.func) is Var and t.func.name in _BOOLEAN_CALLS  # type: ignore[attr-defined]
+    if tt is Block:
+        return boolean(t.exprs[-1]) and not _binds_here(t.exprs[-1])  # type: ignore[attr-defined]
     return False
 
 

@@ -7,6 +7,9 @@ Step Functions evaluates a state's fields in a fixed order, and a failure stops 
   raises States.QueryEvaluationError, which only it and the wildcards States.ALL and States.TaskFailed catch);
 - a Choice evaluates its rules' conditions in order until one is true: rule i's condition only after conditions
   1..i-1 succeeded, and its Assign after condition i did too.
+- a state's Assign before its Output (ours, and LocalStack, whose Catch sees an error of the Assign but not of the
+  Output: tests/engines; the lowerer evaluates a returned value's parts that can fail in the Assign for that
+  reason): when the Assign fails the Output's value is never used, so the Output need not check what it checked.
 So a guard `$exists($states.input.x) ? $states.input.x : $error("...")` that an earlier field evaluated whenever it
 was evaluated has succeeded by the time a later field runs, with the same inputs (a state's fields all read the
 variables and the input as they were when the state was entered): there it is its value, `$states.input.x`.
@@ -17,13 +20,15 @@ from functools import lru_cache
 from typing import Any
 
 from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, share_repeats
-from pyawssfn.compiler.simplify import simplify
+from pyawssfn.compiler.simplify import pure, simplify
 from pyawssfn.jsonata.parse import parse_cached
 from pyawssfn.jsonata.printer import to_text
-from pyawssfn.jsonata.tree import Binary, Block, Call, Cond, Dot, Expr, Filter, Lambda, Object, Str, Var
+from pyawssfn.jsonata.tree import Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Object, Str, Var
 
 _NESTED = frozenset(["Branches", "ItemProcessor", "Iterator"])
-_BEFORE = ("Arguments", "Items")   # evaluated before the state's work, and before its Assign and Output
+# evaluated before the state's work, and before its Assign and Output (a Map's ItemSelector and ItemBatcher are
+# evaluated per item or batch, its ResultWriter after the items)
+_BEFORE = ("Arguments", "Items", "ItemReader", "MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage")
 _AFTER = frozenset(["Assign", "Output"])
 
 Fact = tuple[Expr, Expr]   # a guard that succeeded, and its value
@@ -38,10 +43,15 @@ def finish_state(d: dict) -> dict:
         for key in _BEFORE:
             if key in d:
                 facts += _facts_of_value(d[key])
+    # The Output after the Assign: a guard the Assign evaluated has succeeded when the Output's value is used
+    after_assign = facts + _facts_of_value(d["Assign"]) if "Assign" in d else facts
+    checked = _checked(d["Assign"]) if "Assign" in d and "Output" in d else []
     out: dict[str, Any] = {}
     for k, v in d.items():
         if k in _NESTED:
             out[k] = v
+        elif k == "Output":
+            out[k] = _finish_value(v, after_assign, checked)
         elif k in _AFTER:
             out[k] = _finish_value(v, facts)
         elif k == "Catch":
@@ -54,12 +64,12 @@ def finish_state(d: dict) -> dict:
 # The errors a catcher may catch a failing expression of the state's own with: States.QueryEvaluationError itself,
 # and the wildcards (States.TaskFailed matches every error but States.Timeout); States.Runtime and BranchFailed too,
 # to be safe.
-_CATCHES_EVALUATION = frozenset(["States.ALL", "States.TaskFailed", "States.QueryEvaluationError", "States.Runtime",
+CATCHES_EVALUATION = frozenset(["States.ALL", "States.TaskFailed", "States.QueryEvaluationError", "States.Runtime",
                                  "States.BranchFailed"])
 
 
 def _catcher(c: dict, facts: list[Fact]) -> dict:
-    known = [] if _CATCHES_EVALUATION & set(c.get("ErrorEquals", [])) else facts
+    known = [] if CATCHES_EVALUATION & set(c.get("ErrorEquals", [])) else facts
     return {k: _finish_value(v, known) if k in _AFTER else v for k, v in c.items()}
 
 
@@ -107,21 +117,51 @@ def _finished(code: str) -> str:
     """The expression simplified and its repeats bound (machines repeat many expressions: each is done once)."""
     if len(code) < _SHORTEST_SHARED:
         return code  # as the translator left it, simplified
-    return to_text(share_repeats(simplify(parse_cached(code))))
+    shared = share_repeats(simplify(parse_cached(code)))
+    return to_text(within_blocks(shared))
 
 
-def _finish_value(value: Any, facts: list[Fact]) -> Any:
+def within_blocks(t: Expr) -> Expr:
+    """In a block `(e1; e2; ...)`, a guard that e1 evaluates whenever it is evaluated has succeeded when e2 runs:
+    there it is its value (unless a := between them binds a name it reads)."""
+    def fix(n: Expr) -> Expr:
+        if type(n) is not Block:
+            return n
+        exprs, facts = list(n.exprs), []  # type: ignore[attr-defined]
+        for i, x in enumerate(exprs):
+            if facts:
+                x = x._replace(value=_apply(x.value, facts)) if type(x) is Bind else _apply(x, facts)  # type: ignore[attr-defined]
+                exprs[i] = x
+            if type(x) is Bind:
+                facts = [f for f in facts if x.name not in (_free_vars(f[0], frozenset()) or set())]  # type: ignore[attr-defined]
+                facts += _facts(x.value)  # type: ignore[attr-defined]
+            else:
+                facts += _facts(x)
+        if all(a is b for a, b in zip(exprs, n.exprs)):  # type: ignore[attr-defined]
+            return n
+        # a value computed and not used that cannot fail (a guard that became its value) is dropped
+        return Block(tuple(x for x in exprs[:-1] if not pure(x)) + (exprs[-1],))
+    return t.transform(fix)
+
+
+def _finish_value(value: Any, facts: list[Fact], checked: list[Fact] | None = None) -> Any:
     if isinstance(value, str):
         s = value.strip()
         if not (s.startswith("{%") and s.endswith("%}")):
             return value
         code = s[2:-2].strip()
-        done = "{% " + (_finished(code) if not facts else _finished(to_text(_apply(parse_cached(code), facts)))) + " %}"
+        if not facts and not checked:
+            done = "{% " + _finished(code) + " %}"
+        else:
+            tree = parse_cached(code)
+            for whole, bare in checked or ():
+                tree = _replace_checked(tree, whole, bare, frozenset())
+            done = "{% " + _finished(to_text(_apply(tree, facts))) + " %}"
         return value if done == value else done
     if isinstance(value, dict):
-        return {k: _finish_value(v, facts) for k, v in value.items()}
+        return {k: _finish_value(v, facts, checked) for k, v in value.items()}
     if isinstance(value, list):
-        return [_finish_value(v, facts) for v in value]
+        return [_finish_value(v, facts, checked) for v in value]
     return value
 
 
@@ -137,6 +177,85 @@ def _facts_of_value(value: Any) -> list[Fact]:
 
 
 # ---------------------------------------------------------------------------------------------------- facts
+def _checked(assign: Any) -> list[Fact]:
+    """Each expression of an Assign with what it gives when it succeeded: itself without any of its guards, since
+    evaluation is deterministic (an Output that computes the same value again need not check it again)."""
+    out: list[Fact] = []
+    if not isinstance(assign, dict):
+        return out
+    for v in assign.values():
+        tree = _expression(v)
+        if tree is None or not _strippable(tree):
+            continue
+        out.append((tree, tree.transform(_unguarded)))
+    return out
+
+
+def _strippable(t: Expr) -> bool:
+    """Has a guard, defines no function (a function would be written twice anyway: keep it one repeat), calls
+    nothing whose value changes from call to call, and reads no context: the same value in every field."""
+    guarded = False
+    for n in t.walk():
+        tn = type(n)
+        if tn is Lambda or (tn is Var and n.name in _UNSTABLE):  # type: ignore[attr-defined]
+            return False
+        if tn is Call and _is_error(n):
+            guarded = True
+    return guarded and _free_vars(t, frozenset()) is not None
+
+
+def _unguarded(t: Expr) -> Expr:
+    s = _success(t)
+    return t if s is None else s
+
+
+_UNSTABLE = frozenset(["random", "uuid", "now", "millis"])
+
+
+def _replace_checked(t: Expr, whole: Expr, bare: Expr, bound: frozenset) -> Expr:
+    """`t` with each occurrence of `whole` evaluated in the context the Assign evaluated it in (not in a function,
+    not a path step, under no enclosing binding of a name it uses) replaced by `bare`."""
+    if t == whole:
+        return t if bound & _names(whole)[1] else bare
+    tt = type(t)
+    if tt is Lambda or tt is Bind:
+        return t
+    if tt is Block:
+        exprs, names = [], set(bound)
+        for x in t.exprs:  # type: ignore[attr-defined]
+            if type(x) is Bind:
+                exprs.append(x._replace(value=_replace_checked(x.value, whole, bare, frozenset(names))))  # type: ignore[attr-defined]
+                names.add(x.name)  # type: ignore[attr-defined]
+            else:
+                exprs.append(_replace_checked(x, whole, bare, frozenset(names)))
+        return _rebuilt(t, {"exprs": tuple(exprs)})
+    if tt is Object:
+        return _rebuilt(t, {"pairs": tuple((k, _replace_checked(v, whole, bare, bound)) for k, v in t.pairs)})  # type: ignore[attr-defined]
+    if tt is Dot or tt is Filter:
+        return _rebuilt(t, {"lhs": _replace_checked(t.lhs, whole, bare, bound)})  # type: ignore[attr-defined]
+    changes: dict[str, Any] = {}
+    for f in t._kids:
+        v = getattr(t, f)
+        if isinstance(v, Expr):
+            changes[f] = _replace_checked(v, whole, bare, bound)
+        elif isinstance(v, tuple):
+            changes[f] = tuple(_replace_checked(x, whole, bare, bound) if isinstance(x, Expr) else x for x in v)
+    return _rebuilt(t, changes)
+
+
+def _rebuilt(t: Expr, changes: dict[str, Any]) -> Expr:
+    """`t` with the changed fields, or `t` itself when nothing changed (compared by identity)."""
+    if all(_same(getattr(t, f), v) for f, v in changes.items()):
+        return t
+    return t._replace(**changes)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a is b
+
+
 def _is_error(t: Expr | None) -> bool:
     return type(t) is Call and t.func == Var("error")  # type: ignore[attr-defined]
 

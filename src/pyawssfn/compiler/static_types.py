@@ -314,12 +314,22 @@ def narrowed_types(types: dict, false_tests: list[ast.expr], true_test: ast.expr
     """`types` inside a branch that runs when each of `false_tests` was false and `true_test` (if any) true: an
     `elif` body, or the final `else` with true_test None. Names the branch rebinds or changes keep their types."""
     out = dict(types)
+    touched: set = set()
     for t in false_tests:
-        out.update(narrowing(t, out.get)[1])
+        narrowed = narrowing(t, out.get)[1]
+        out.update(narrowed)
+        touched.update(narrowed)
     if true_test is not None:
-        out.update(narrowing(true_test, out.get)[0])
-    changed = assigned_names(body)
-    for name, t in out.items():
-        if name in changed and not same(t, types.get(name)):
+        narrowed = narrowing(true_test, out.get)[0]
+        out.update(narrowed)
+        touched.update(narrowed)
+    # Only the names a test narrowed or the branch assigns can differ from `types`: visiting those (not every
+    # variable of the workflow, for every if) keeps a long workflow's lowering linear.
+    for name in assigned_names(body):
+        if name in out and not same(out[name], types.get(name)):
             out[name] = types.get(name)
-    return {k: v for k, v in out.items() if v is not None}
+            touched.add(name)
+    for name in touched:  # `types` holds no None (infer_name_types and this function leave none)
+        if out.get(name, 0) is None:
+            del out[name]
+    return out

@@ -5,14 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyawssfn.history_events import details as _details
+
 _KEEP = 20  # visits of one state kept for the inspector (a loop may enter a state thousands of times)
-
-
-def _details(event: dict) -> dict:
-    for key, value in event.items():
-        if key.endswith("EventDetails") and isinstance(value, dict):
-            return value
-    return {}
 
 
 @dataclass

@@ -13,7 +13,6 @@ fails the signature check, T0410, as in JSONata) and ``$lowercase`` is JavaScrip
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import random
@@ -138,13 +137,8 @@ def _fn_range(start: Any = None, end: Any = None, step: Any = None) -> Any:
     return values[0] if len(values) == 1 else values
 
 
-_HASHES: dict[str, Callable[[bytes], Any]] = {
-    "MD5": hashlib.md5,
-    "SHA-1": hashlib.sha1,
-    "SHA-256": hashlib.sha256,
-    "SHA-384": hashlib.sha384,
-    "SHA-512": hashlib.sha512,
-}
+# hashlib's constructors by name (hashlib is imported on the first $hash: it costs every command ~2.5 ms to load).
+_HASHES: dict[str, str] = {"MD5": "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512"}
 
 
 def _fn_hash(data: Any = None, algorithm: Any = None) -> Any:
@@ -154,7 +148,12 @@ def _fn_hash(data: Any = None, algorithm: Any = None) -> Any:
         raise _fail("T0410", 'Argument 1 of function "hash" does not match function signature')
     if algorithm is None:
         algorithm = "SHA-256"
-    hasher = _HASHES.get(algorithm) if isinstance(algorithm, str) else None
+    hasher_name = _HASHES.get(algorithm) if isinstance(algorithm, str) else None
+    hasher = None
+    if hasher_name is not None:
+        import hashlib
+
+        hasher = getattr(hashlib, hasher_name)
     if hasher is None:
         raise _fail(
             "D3001",

@@ -25,9 +25,12 @@ import functools
 import re
 from array import array
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .jsregex_ast import (Alt, Any_, Assert, Backref, Char, Class, Group, Look, Node, Repeat, RegexRefused, Seq,
-                          JsRegexSyntaxError, parse)
+from .jsregex_errors import JsRegexSyntaxError, RegexRefused
+
+if TYPE_CHECKING:
+    from .jsregex_ast import Alt, Any_, Assert, Backref, Char, Class, Group, Look, Node, Repeat, Seq
 
 __all__ = ["JsRegExp", "JsRegexSyntaxError", "RegexRefused", "compile_js", "regex_error_message", "to_units",
            "from_units"]
@@ -78,8 +81,8 @@ def _fold(units: frozenset[int]) -> frozenset[int]:
     canon, inverse = _case_tables()
     if len(units) > 0x8000:
         # Work on the smaller complement: a unit is left out when every unit of its case class is left out.
-        outside = _ALL - units
-        return _ALL - frozenset(u for u in outside if all(v in outside for v in inverse.get(canon[u], (u,))))
+        outside = _all() - units
+        return _all() - frozenset(u for u in outside if all(v in outside for v in inverse.get(canon[u], (u,))))
     out: set[int] = set()
     for c in {canon[u] for u in units}:
         out.update(inverse.get(c, (c,)))
@@ -110,7 +113,7 @@ def _class_text(units: frozenset[int]) -> str:
     if len(units) == 1:
         return _unit(next(iter(units)))
     if len(units) > 0x8000:  # write the smaller side: Python's re compiles a large set slowly
-        return "[^" + _members(_ALL - units) + "]" if len(units) < 0x10000 else "[\\s\\S]"
+        return "[^" + _members(_all() - units) + "]" if len(units) < 0x10000 else "[\\s\\S]"
     return "[" + _members(units) + "]"
 
 
@@ -140,10 +143,10 @@ class _Writer:
     def _class(self, node: Class) -> str:
         # A negated class matches what its members do not, after case folding (ECMAScript CharacterSetMatcher).
         units = _fold(node.units) if self.ignore_case else node.units
-        return _class_text(_ALL - units if node.negated else units)
+        return _class_text(_all() - units if node.negated else units)
 
     def _any(self, node: Any_) -> str:
-        return _class_text(_NOT_LINE_TERMINATOR)
+        return _class_text(_not_line_terminator())
 
     def _set(self, units: frozenset[int]) -> str:
         return _class_text(_fold(units) if self.ignore_case else units)
@@ -184,8 +187,17 @@ class _Writer:
         return body + q + ("?" if node.lazy else "")
 
 
-_ALL = frozenset(range(0x10000))
-_NOT_LINE_TERMINATOR = _ALL - _LINE_TERMINATORS
+
+
+@functools.lru_cache(maxsize=1)
+def _all() -> frozenset:
+    """Every UTF-16 code unit (built on first use, not at import: see jsregex_ast.CLASS_ESCAPES)."""
+    return frozenset(range(0x10000))
+
+
+@functools.lru_cache(maxsize=1)
+def _not_line_terminator() -> frozenset:
+    return _all() - _LINE_TERMINATORS
 
 
 @dataclass(frozen=True)
@@ -211,6 +223,8 @@ class JsRegExp:
     def __init__(self, source: str, flags: str):
         self.source = source
         self.flags = flags
+        from .jsregex_ast import parse  # on the first regex literal, not when the engine loads
+
         tree, self.group_count = parse(to_units(source), "i" in flags)
         self._compiled = re.compile(_Writer("i" in flags, "m" in flags).write(tree), re.DOTALL)
 

@@ -10,12 +10,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 
-class JsRegexSyntaxError(Exception):
-    """The pattern is not a valid JavaScript regular expression; ``args[0]`` is V8's reason."""
-
-
-class RegexRefused(Exception):
-    """A valid JavaScript pattern that Python's ``re`` cannot evaluate with JavaScript's meaning."""
+from .jsregex_errors import JsRegexSyntaxError, RegexRefused  # noqa: F401  (raised here, imported from here)
 
 
 @dataclass
@@ -82,8 +77,33 @@ _WORD = frozenset(range(0x30, 0x3A)) | frozenset(range(0x41, 0x5B)) | frozenset(
 # ECMAScript WhiteSpace and LineTerminator: what \s matches.
 _SPACE = frozenset([0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029,
                     0x202F, 0x205F, 0x3000, 0xFEFF])
-_ALL = frozenset(range(0x10000))
-CLASS_ESCAPES = {"d": _DIGITS, "D": _ALL - _DIGITS, "w": _WORD, "W": _ALL - _WORD, "s": _SPACE, "S": _ALL - _SPACE}
+
+
+_ESCAPE_LETTERS = frozenset("dDwWsS")
+
+
+class _ClassEscapes:
+    """\\d \\D \\w \\W \\s \\S -> their sets of UTF-16 code units. The complements (65,536-unit sets) are built on first
+    use: building them at import cost ~20 ms of every command that merely loads the JSONata engine."""
+
+    _BASE = {"d": _DIGITS, "w": _WORD, "s": _SPACE}
+
+    def __init__(self):
+        self._sets: dict[str, frozenset] = dict(self._BASE)
+
+    def __contains__(self, c) -> bool:
+        return c in _ESCAPE_LETTERS
+
+    def __getitem__(self, c: str) -> frozenset:
+        found = self._sets.get(c)
+        if found is None:
+            if c not in self:
+                raise KeyError(c)
+            found = self._sets[c] = frozenset(range(0x10000)) - self._BASE[c.lower()]  # D W S
+        return found
+
+
+CLASS_ESCAPES = _ClassEscapes()
 _CONTROL = {"f": 0x0C, "n": 0x0A, "r": 0x0D, "t": 0x09, "v": 0x0B}
 _SYNTAX = frozenset("^$\\.*+?()[]{}|")
 _HEX = frozenset("0123456789abcdefABCDEF")

@@ -37,16 +37,16 @@ class _Tok:
 _STOP = r"\s.\[\]{}(),@#;:?+\-*/%|=<>^&!~\"'`"
 # One token at a time; which alternative matched is its kind. (A regular expression literal is read by _regex: only
 # the position decides whether `/` starts one.)
-_TOKEN = re.compile(
-    r"(?P<ws>(?:\s|/\*.*?\*/)+)"
-    r"|(?P<num>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
+_TOKENS = (
+    r"(?P<num>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
     r'|(?P<str>"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')'
     r"|(?P<bt>`[^`]*`)"
     r"|(?P<op>\.\.|:=|!=|<=|>=|~>|\*\*|[.\[\]{}(),@#;:?+\-*/%|=<>^&!~])"
     r"|(?P<var>\$[^" + _STOP + r"]*)"
-    r"|(?P<name>[^" + _STOP + r"]+)",
-    re.S,
+    r"|(?P<name>[^" + _STOP + r"]+)"
 )
+_BLANKS = r"(?:\s|/\*.*?\*/)"
+_TOKEN = re.compile(r"(?P<ws>" + _BLANKS + "+)|" + _TOKENS, re.S)
 
 
 class _Lexer:
@@ -124,34 +124,90 @@ def _decode(text: str, pos: int) -> str:
     return "".join(out)
 
 
+# _TOKEN with the blanks before a token and the end of the text in one match (what _scan reads).
+_SCAN = re.compile(_BLANKS + "*+(?:" + _TOKENS + r"|(?P<end>\Z))", re.S)
+_CLOSING = frozenset((")", "]", "}"))
+_WORD_OPS = frozenset(("and", "or", "in"))
+
+
+def _scan(text: str) -> list[tuple]:
+    """Every token of `text` as (kind, value, position, left binding power), the last one "end": what _Lexer.next
+    reads one by one (tuples, not _Tok: the compiler parses long texts). After an operator (other than a closing
+    bracket) an operand follows, where a `/` starts a regular expression rather than dividing (jsonata-js's rule):
+    the previous token decides, so the whole text is read in one pass before parsing."""
+    out: list[tuple] = []
+    append, lbp = out.append, _LBP.get
+    prefix, i = True, 0
+    while True:
+        for m in _SCAN.finditer(text, i):
+            if m.start() != i:  # nothing matches at i: the one-by-one lexer words the error
+                lex = _Lexer(text)
+                lex.i = i
+                lex.next(prefix)
+                raise ParseError(f"unexpected text at {i}")  # pragma: no cover (next raised)
+            kind = m.lastgroup
+            j = m.start(kind)
+            if kind == "end":
+                append(("end", "", j, 0))
+                return out
+            if prefix and text[j] == "/":
+                lex = _Lexer(text)
+                t = lex._regex(j)
+                i = lex.i
+                append((t.kind, t.value, t.pos, 0))
+                prefix = False
+                break  # go on from the end of the literal
+            value = m.group(kind)
+            i = m.end()
+            if kind == "op":
+                prefix = value not in _CLOSING
+                append(("op", value, j, lbp(value, 0)))
+                continue
+            prefix = False
+            if kind == "str":
+                value = _decode(value, j) if "\\" in value else value[1:-1]
+            elif kind == "bt":
+                kind, value = "name", value[1:-1]
+            elif kind == "var":
+                value = value[1:]
+            elif kind == "name" and value in _WORD_OPS:
+                append(("op", value, j, _LBP[value]))
+                prefix = True
+                continue
+            append((kind, value, j, 0))
+        else:  # pragma: no cover (the end always matches)
+            raise ParseError(f"unexpected end of text at {i}")
+
+
 class _Parser:
     def __init__(self, text: str):
-        self.lex = _Lexer(text)
-        self.tok = self.lex.next(True)
+        self.toks = _scan(text)
+        self.k = 0
+        self.tok = self.toks[0]
 
-    def advance(self) -> _Tok:
-        """Consume the current token. After an operator (other than a closing bracket) an operand follows, where a
-        `/` starts a regular expression rather than dividing (jsonata-js's rule)."""
+    def advance(self) -> tuple:
+        """Consume the current token (the "end" token stays current once reached)."""
         t = self.tok
-        prefix = t.kind == "op" and t.value not in (")", "]", "}")
-        self.tok = self.lex.next(prefix)
+        k = self.k + 1
+        if k < len(self.toks):
+            self.k = k
+            self.tok = self.toks[k]
         return t
 
     def expect(self, op: str) -> None:
-        if self.tok.kind != "op" or self.tok.value != op:
-            raise ParseError(f"expected {op!r} at {self.tok.pos}, found {self.tok.value!r}")
+        if self.tok[0] != "op" or self.tok[1] != op:
+            raise ParseError(f"expected {op!r} at {self.tok[2]}, found {self.tok[1]!r}")
         self.advance()
 
     def at(self, op: str) -> bool:
-        return self.tok.kind == "op" and self.tok.value == op
+        return self.tok[0] == "op" and self.tok[1] == op
 
     def lbp(self) -> int:
-        t = self.tok
-        return _LBP.get(t.value, 0) if t.kind == "op" else 0
+        return self.tok[3]
 
     def expression(self, rbp: int = 0) -> Expr:
         left = self.nud(self.advance())
-        while rbp < self.lbp():
+        while rbp < self.tok[3]:
             left = self.led(self.advance(), left)
         return left
 
@@ -166,8 +222,8 @@ class _Parser:
         self.expect(close)
         return tuple(items)
 
-    def nud(self, t: _Tok) -> Expr:
-        k, v = t.kind, t.value
+    def nud(self, t: tuple) -> Expr:
+        k, v = t[0], t[1]
         if k == "var":
             return Var(v)
         if k == "str":
@@ -187,10 +243,10 @@ class _Parser:
             return Name(v)
         if k == "op":
             return self._nud_op(t)
-        raise ParseError(f"unexpected end of expression at {t.pos}")
+        raise ParseError(f"unexpected end of expression at {t[2]}")
 
-    def _nud_op(self, t: _Tok) -> Expr:
-        v = t.value
+    def _nud_op(self, t: tuple) -> Expr:
+        v = t[1]
         if v == "-":
             operand = self.expression(70)
             if isinstance(operand, Num) and not operand.text.startswith("-"):
@@ -227,16 +283,16 @@ class _Parser:
                     self.advance()
             self.expect("}")
             return Object(tuple(pairs))
-        raise ParseError(f"unsupported JSONata syntax {v!r} at {t.pos}")
+        raise ParseError(f"unsupported JSONata syntax {v!r} at {t[2]}")
 
     def _lambda(self) -> Lambda:
         self.expect("(")
         params: list[str] = []
         while not self.at(")"):
             p = self.advance()
-            if p.kind != "var":
-                raise ParseError(f"expected a parameter at {p.pos}")
-            params.append(p.value)
+            if p[0] != "var":
+                raise ParseError(f"expected a parameter at {p[2]}")
+            params.append(p[1])
             if self.at(","):
                 self.advance()
         self.expect(")")
@@ -245,15 +301,15 @@ class _Parser:
         self.expect("}")
         return Lambda(tuple(params), body)
 
-    def led(self, t: _Tok, left: Expr) -> Expr:
-        v = t.value
+    def led(self, t: tuple, left: Expr) -> Expr:
+        v = t[1]
         if v in _BINARY:
             return Binary(v, left, self.expression(_LBP[v]))
         if v == ".":
             return Dot(left, self.expression(75))
         if v == "[":
             if self.at("]"):
-                raise ParseError(f"keep-array [] is not supported at {t.pos}")
+                raise ParseError(f"keep-array [] is not supported at {t[2]}")
             pred = self.expression(0)
             self.expect("]")
             return Filter(left, pred)
@@ -270,16 +326,16 @@ class _Parser:
             return Range(left, self.expression(20))
         if v == ":=":
             if not isinstance(left, Var):
-                raise ParseError(f"the left side of := must be a variable at {t.pos}")
+                raise ParseError(f"the left side of := must be a variable at {t[2]}")
             return Bind(left.name, self.expression(9))
-        raise ParseError(f"unsupported JSONata operator {v!r} at {t.pos}")
+        raise ParseError(f"unsupported JSONata operator {v!r} at {t[2]}")
 
 
 def parse(text: str) -> Expr:
     p = _Parser(text)
     e = p.expression(0)
-    if p.tok.kind != "end":
-        raise ParseError(f"unexpected {p.tok.value!r} at {p.tok.pos} in {text[:80]!r}")
+    if p.tok[0] != "end":
+        raise ParseError(f"unexpected {p.tok[1]!r} at {p.tok[2]} in {text[:80]!r}")
     return e
 
 

@@ -48,10 +48,24 @@ def plain_name(s: str) -> bool:
     return s.isascii() and s.isidentifier() and s not in KEYWORDS
 
 
+# The text of the trees printed lately, by id (each kept alive with its text, so an id is not reused meanwhile). A
+# tree's text depends on the tree alone (a parent adds parentheses around it, never changes it), trees are
+# immutable, and the compiler prints trees built from trees it printed before: their text is copied, not redone.
+_TEXTS: dict[int, tuple[Expr, str]] = {}
+_TEXTS_LIMIT = 50_000
+
+
 def to_text(e: Expr) -> str:
+    hit = _TEXTS.get(id(e))
+    if hit is not None and hit[0] is e:
+        return hit[1]
     out: list[str] = []
     _emit(e, out)
-    return "".join(out)
+    text = "".join(out)
+    if len(_TEXTS) >= _TEXTS_LIMIT:
+        _TEXTS.clear()
+    _TEXTS[id(e)] = (e, text)
+    return text
 
 
 def _sub(e: Expr, need: int, out: list[str]) -> None:
@@ -65,6 +79,10 @@ def _sub(e: Expr, need: int, out: list[str]) -> None:
 
 
 def _emit(e: Expr, out: list[str]) -> None:
+    hit = _TEXTS.get(id(e))
+    if hit is not None and hit[0] is e:
+        out.append(hit[1])
+        return
     _PRINT[type(e)](e, out)
 
 

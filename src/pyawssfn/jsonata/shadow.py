@@ -22,9 +22,10 @@ import math
 import os
 import pathlib
 import re
-import shutil
-import subprocess
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import subprocess
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 JSONATA_MODULE = REPO / "node_modules" / "jsonata"
@@ -119,6 +120,9 @@ class _Shadow:
         self.compared = 0  # distinct ones the reference evaluated
 
     def start(self) -> None:
+        import shutil  # here: every command loads this module, few start the reference (subprocess costs ~2 ms)
+        import subprocess
+
         node = shutil.which("node")
         if node is None or not (JSONATA_MODULE / "package.json").is_file():
             raise ShadowUnavailable(

@@ -36,26 +36,34 @@ class Expr:
     _kids: tuple[str, ...] = ()
 
     def children(self) -> Iterator["Expr"]:
+        return iter(self._child_list())
+
+    def _child_list(self) -> list["Expr"]:
+        """The child nodes in order, as a list (children() and walk() without a generator per node)."""
+        out: list[Expr] = []
         for f in self._kids:
             v = getattr(self, f)
             if isinstance(v, Expr):
-                yield v
+                out.append(v)
             elif isinstance(v, tuple):
                 for x in v:
                     if isinstance(x, Expr):
-                        yield x
+                        out.append(x)
                     elif isinstance(x, tuple):
-                        yield from (y for y in x if isinstance(y, Expr))
+                        out.extend(y for y in x if isinstance(y, Expr))
+        return out
 
     def walk(self) -> Iterator["Expr"]:
         """Every node of the tree, this one first (pre-order)."""
         stack: list[Expr] = [self]
+        pop, extend = stack.pop, stack.extend
         while stack:
-            n = stack.pop()
+            n = pop()
             yield n
-            kids = list(n.children())
-            kids.reverse()
-            stack.extend(kids)
+            if n._kids:
+                kids = n._child_list()
+                kids.reverse()
+                extend(kids)
 
     def transform(self, fn: Callable[["Expr"], "Expr"]) -> "Expr":
         """A new tree: each node's children are transformed first, then `fn` is applied to the rebuilt node (post-order,

@@ -17,6 +17,7 @@ from pyawssfn.local import retry as _retry
 from pyawssfn.local.clock import VirtualClock, iso
 from pyawssfn.local.context import execution_context, state_context
 from pyawssfn.local.errors import StatesError
+from pyawssfn.gcpause import no_full_collection
 from pyawssfn.local.history import History
 from pyawssfn.local.lambdas import DEFAULT_ACCOUNT, DEFAULT_REGION, LambdaRegistry
 from pyawssfn.local.limits import (HISTORY_LIMIT_EVENTS, PAYLOAD_LIMIT_BYTES, HistoryLimitExceeded, check_payload,
@@ -74,6 +75,9 @@ class Execution:
     history: list = field(default_factory=list)
     stats: dict = field(default_factory=dict)
     children: list = field(default_factory=list)  # executions started by startExecution tasks
+    # Local only, for the comparison with the plain-Python run: a distributed Map run's ARN -> the event history of
+    # each of its items in the order they ran (child executions on AWS, out of this history).
+    map_runs: dict = field(default_factory=dict)
     # Local only, for timelines: each error a Task, Parallel or Map state met, and what became of it.
     notes: list = field(default_factory=list)
 
@@ -170,8 +174,9 @@ class Executor:
             raise InvalidExecutionInput(
                 f"the execution input is {len(input_text.encode('utf-8'))} bytes; StartExecution accepts at most "
                 f"{PAYLOAD_LIMIT_BYTES} bytes (256 KiB)")
-        run = Run(self, name, input_value, input_text, start_time or self.start_time, _parent)
-        return run.execute()
+        with no_full_collection():
+            run = Run(self, name, input_value, input_text, start_time or self.start_time, _parent)
+            return run.execute()
 
 
 class Run:

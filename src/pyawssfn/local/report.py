@@ -14,6 +14,8 @@ from typing import Any
 
 from rich.markup import escape
 
+from pyawssfn.history_events import details as _details, loads as _loads
+
 _FAILED_EVENTS = {"TaskFailed", "LambdaFunctionFailed", "TaskTimedOut", "LambdaFunctionTimedOut", "EvaluationFailed",
                   "MapIterationFailed", "ParallelStateFailed", "MapStateFailed", "ExecutionFailed",
                   "ExecutionTimedOut", "MapRunFailed"}
@@ -51,22 +53,6 @@ def _seconds(value: float) -> str:
     if value < 86400:
         return f"{value / 3600:.3g}h"
     return f"{value / 86400:.3g}d"
-
-
-def _details(event) -> dict:
-    for key, value in event.items():
-        if key.endswith("EventDetails"):
-            return value
-    return {}
-
-
-def _loads(text: Any) -> Any:
-    if not isinstance(text, str):
-        return text
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
 
 
 @dataclass

@@ -28,6 +28,12 @@ def pattern_body(pattern: str, any_run: str = ".*") -> str:
     return "".join(out)
 
 
+def jsonata_regex(pattern: str) -> str:
+    """A StringMatches pattern as a JSONata regex literal matching the whole string (``/^...$/``): ``*`` as
+    ``[\\s\\S]*`` (JSONata's ``.`` does not match a newline), ``/`` escaped for the literal."""
+    return "/^" + pattern_body(pattern, "[\\s\\S]*").replace("/", "\\/") + "$/"
+
+
 def _literal(c: str) -> str:
     # A backslash as \x5c, not \\: JSONata's regex scanner (2.0.6, hence AWS) takes the "[" of a following
     # [\s\S]* for an escaped one after "\\" and never finds the closing "/" (S0302).

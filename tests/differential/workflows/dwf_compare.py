@@ -53,3 +53,14 @@ def everything(who, xs):
     c = child(2)
     p = sfn.parallel(lambda: square(1), lambda: square(2))
     return [answer, obj, squares, c, p]
+
+
+def record(item):
+    return None
+
+
+@sfn.workflow
+def fan_out_distributed(xs):
+    """The items of a distributed map are child executions on AWS: their calls are compared all the same."""
+    results = sfn.map(record, [{"x": x, "level": 1} for x in xs], distributed=True)
+    return len(results)

@@ -91,3 +91,9 @@ def map_caught(xs):
     except Broken:
         ys = "broken"
     return ys
+
+
+@sfn.workflow
+def map_tolerated_both(xs, count, pct):
+    """Both tolerances given (computed at run time): AWS fails the Map when the failures exceed either."""
+    return sfn.map(double, xs, tolerated_failures=count, tolerated_failure_percentage=pct, distributed=True)

@@ -86,3 +86,13 @@ def sdk(bucket, key):
     except sfn.Fail as e:
         return {"error": e.error}
     return {"body": obj["Body"], "len": obj["ContentLength"]}
+
+
+@sfn.workflow
+def callback_computed_timeout(who, minutes, beat=None):
+    """timeout= and heartbeat= computed at run time (issue #12): TimeoutSeconds/HeartbeatSeconds expressions."""
+    try:
+        answer = sfn.wait_for_callback(ask, who, timeout=minutes * 60, heartbeat=beat)
+    except sfn.Fail as e:
+        return {"failed": e.error}  # (the cause of an expression error is worded differently by each run)
+    return {"answer": answer}

@@ -343,11 +343,15 @@ class CallMixin:
         return J(f"$merge([{', '.join(parts)}])" if len(parts) > 1 else parts[0], "dict")
 
     def _builtin_any(self, node: ast.Call) -> J:
+        if len(node.args) == 1 and isinstance(node.args[0], ast.GeneratorExp) and not node.keywords:
+            return self._comprehension(node.args[0], fold="any")  # stops at the first true item, as Python
         xs = self._seq_arg(node) if len(node.args) == 1 else self._args(node, 1, 1)[0]
         e = self._fresh()
         return J(f"$exists($filter({xs.code}, function({e}) {{ {self._truthy(J(e))} }}))", "bool")
 
     def _builtin_all(self, node: ast.Call) -> J:
+        if len(node.args) == 1 and isinstance(node.args[0], ast.GeneratorExp) and not node.keywords:
+            return self._comprehension(node.args[0], fold="all")  # stops at the first false item, as Python
         xs = self._seq_arg(node) if len(node.args) == 1 else self._args(node, 1, 1)[0]
         e = self._fresh()
         return J(f"$not($exists($filter({xs.code}, function({e}) {{ $not({self._truthy(J(e))}) }})))", "bool")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from pyawssfn import _wildcard_pattern
+from pyawssfn.semantics.wildcard import jsonata_regex
 from pyawssfn.compiler.expressions.core import J, NUMERIC, NotConstant, _RFC3339, _block, _err, _paren, either, item_of
 
 
@@ -15,10 +15,7 @@ def _is_timestamp(v: str) -> str:
     return f'($type({v}) = "string" and $contains({v}, {_RFC3339}))'
 
 
-def _wildcard_regex(pattern: str) -> str:
-    """ASL's StringMatches pattern (`*` any run, `\\*` a star, `\\\\` a backslash) as a JSONata regex literal."""
-    body = _wildcard_pattern(pattern, "[\\s\\S]*").replace("/", "\\/")
-    return f"/^{body}$/"
+_wildcard_regex = jsonata_regex  # ASL's StringMatches pattern as a JSONata regex literal (semantics/wildcard.py)
 
 
 class ComparisonMixin:
@@ -199,8 +196,8 @@ class ComparisonMixin:
         def in_dict(c: str, x: str) -> str:
             if item.type in ("str", "int", "float", "bool", "none"):
                 return f"{x} in $keys({c})"
-            if item.tup:
-                return "false"  # a tuple is hashable, and never one of a JSON object's string keys
+            if item.tup:  # a hashable tuple is never one of a JSON object's string keys
+                return self._hashable(node, item, x, "false")
             if item.tup is None:
                 self._tuple_refusal(node, item)
             return (f'$type({x}) in ["array", "object"] ? {_err("TypeError: unhashable type")} : '
@@ -213,6 +210,8 @@ class ComparisonMixin:
                     f'{_err("TypeError: in <string> requires string as left operand")}')
 
         t = container.type
+        if container.set and item.type not in ("str", "int", "float", "bool", "none"):
+            return self._let([container, item], lambda c, x: self._hashable(node, item, x, in_list(c, x)))
         if t == "list":
             return self._let([container, item], in_list)
         if t == "dict":
@@ -227,6 +226,24 @@ class ComparisonMixin:
             f'$type({c}) = "array" ? {in_list(c, x)} : $type({c}) = "object" ? {in_dict(c, x)} : '
             f'$type({c}) = "string" ? ({in_str(c, x)}) : '
             f'{_err("TypeError: argument of type is not iterable")}'))
+
+    def _hashable(self, node: ast.AST, item: J, x: str, then: str) -> str:
+        """``then`` where ``x`` (the left of `in` a set) is hashable; Python's TypeError for a list or a dict. On the
+        machine a tuple is an array too: one known to be a tuple of scalars is hashable, the rest is refused."""
+        if item.tup is None or (item.tup and item.items_tup is not False):
+            self._refuse(node, "`in` a set needs a hashable value, and this one may be a list or a tuple holding "
+                               "lists (the machine holds both as JSON arrays)", "convert it: tuple(x) of scalars, "
+                                                                                "or test `x in list_of_items`")
+        def kind(v: str) -> str:
+            return f'($type({v}) = "array" ? "list" : $type({v}) = "object" ? "dict" : "")'
+
+        if not item.tup:
+            bad = kind(x)
+        else:  # the kind of the first item of the tuple that is a list or a dict, if any
+            acc, v = self._fresh(), self._fresh()
+            bad = f'$reduce({x}, function({acc}, {v}) {{ {acc} ? {acc} : {kind(v)} }}, "")'
+        k = self._fresh()
+        return f'({k} := {bad}; {k} ? $error("TypeError: unhashable type: \'" & {k} & "\'") : {then})'
 
     def _predicate(self, node: ast.Call, name: str) -> J:
         if node.keywords:

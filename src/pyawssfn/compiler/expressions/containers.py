@@ -254,7 +254,9 @@ class ContainerMixin:
     def _tr_DictComp(self, node: ast.DictComp) -> J:
         return self._comprehension(node)
 
-    def _comprehension(self, node: ast.ListComp | ast.GeneratorExp | ast.DictComp) -> J:
+    def _comprehension(self, node: ast.ListComp | ast.GeneratorExp | ast.DictComp, fold: str | None = None) -> J:
+        """The list (dict) a comprehension builds; with ``fold`` ("any" / "all", for a generator expression given to
+        any() / all()) the boolean, each item evaluated only until one decides, as Python's generator is consumed."""
         is_dict = isinstance(node, ast.DictComp)
         pushed = 0
         try:
@@ -282,6 +284,8 @@ class ContainerMixin:
         finally:
             del self._scopes[len(self._scopes) - pushed:]
         acc = self._fresh()
+        if fold:
+            return J(self._fold_any_all(gens, acc, self._truthy(elt), fold), "bool")
         # Innermost generator first; each level appends its item (or its inner level's list) to the accumulator.
         if is_dict:
             item = f"$merge([{acc}, {kv}])"
@@ -302,6 +306,23 @@ class ContainerMixin:
         if is_dict:
             return J(code, "dict", False, v.tup)
         return J(code, "list", False, items_tup)
+
+    @staticmethod
+    def _fold_any_all(gens: list, acc: str, truth: str, fold: str) -> str:
+        """any()/all() of a generator: one accumulator through every level (an inner level starts from the outer
+        one's), and once it decides, nothing more of an item (its unpacking, conditions, inner iterables) is
+        evaluated."""
+        code = None
+        for depth in range(len(gens) - 1, -1, -1):
+            it, p, unpack, conds = gens[depth]
+            body = truth if code is None else code
+            if conds:
+                body = f"{' and '.join(_paren(c) for c in conds)} ? {_paren(body)} : {acc}"
+            body = _block(unpack, body)
+            body = f"{acc} ? {acc} : {_paren(body)}" if fold == "any" else f"{acc} ? {_paren(body)} : {acc}"
+            init = acc if depth else ("false" if fold == "any" else "true")
+            code = f"$reduce({it.code}, function({acc}, {p}) {{ {body} }}, {init})"
+        return code
 
     def _targets(self, target: ast.expr, p: str, it: J) -> tuple[dict[str, J], list[tuple[str, str]]]:
         if isinstance(target, ast.Name):

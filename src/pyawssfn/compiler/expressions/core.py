@@ -20,6 +20,9 @@ MAX_EXACT_INT = 2**53
 # Set by the frontend on each read of a workflow variable that some assignment gives a tuple (J.tup None).
 MAY_TUPLE = "pyawssfn_may_tuple"
 
+# Set by the frontend on each read of a workflow variable every assignment gives a set (sets.check_set_uses).
+IS_SET = "pyawssfn_is_set"
+
 # Set by the frontend on the iterable of each for loop: there an iterator (reversed(), zip(), enumerate()) is
 # consumed as Python consumes it, once, in order.
 ITERATED = "pyawssfn_iterated"
@@ -75,6 +78,7 @@ class J:
     type: str | None = None
     tup: bool | None = False
     items_tup: bool | None = False
+    set: bool = False  # a set (held as a list of distinct items): `x in` it needs x hashable, as Python's does
 
     @property
     def atom(self) -> bool:

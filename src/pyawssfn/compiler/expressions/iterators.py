@@ -134,15 +134,16 @@ class IteratorMixin:
         """The items of a set built from `xs`: each once, first seen first, with Python's equality (1, 1.0 and True
         are one item); a list or dict item fails as Python's unhashable type does. Only order-free uses reach here
         (sets.check_set_uses)."""
-        if xs.items_tup:
-            self._refuse(node, "a set of tuples is not supported in a workflow (the machine holds tuples as lists, "
-                               "which are not hashable)", "keep the items as strings or numbers")
+        if xs.items_tup is not False:
+            self._refuse(node, f"a set of tuples is not supported in a workflow{'' if xs.items_tup else ' (these items may be tuples)'} "
+                               "(the machine holds tuples as lists, which are not hashable)",
+                         "keep the items as strings or numbers")
         acc, x, e = self._fresh(), self._fresh(), self._fresh()
         seen = self._eq(J(e, None, False, False), J(x, None, False, False))
         return J(self._let([xs], lambda v: (
             f'$reduce({v}, function({acc}, {x}) {{ $type({x}) in ["array", "object"] ? '
             f'{_err("TypeError: unhashable type")} : $exists($filter({acc}, function({e}) {{ {seen} }})) ? {acc} : '
-            f"$append({acc}, [{x}]) }}, [])")), "list")
+            f"$append({acc}, [{x}]) }}, [])")), "list", set=True)
 
     def _builtin_set(self, node: ast.Call) -> J:
         if node.keywords or len(node.args) > 1:

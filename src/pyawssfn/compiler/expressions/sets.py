@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
+from pyawssfn.compiler.expressions.core import IS_SET
+
 _ORDER_FREE_CALLS = frozenset(["len", "sorted", "min", "max", "any", "all", "set", "frozenset"])
 _SET_CALLS = frozenset(["set", "frozenset"])
 
@@ -28,8 +30,11 @@ def check_set_uses(nodes: list[ast.AST], report: Callable[[ast.AST, str, str], N
             parent = parents[id(node)]
             targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
             names.update(t.id for t in targets if isinstance(t, ast.Name))
+    only_sets = names - _bound_otherwise(nodes, parents)
     for node in nodes:
         is_read = isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names
+        if is_read and node.id in only_sets:
+            setattr(node, IS_SET, True)
         if not (is_read or _makes_set(node)) or _order_free(node, parents.get(id(node))):
             continue
         if _makes_set(node) and _assigned_to_name(node, parents.get(id(node))):
@@ -38,6 +43,18 @@ def check_set_uses(nodes: list[ast.AST], report: Callable[[ast.AST, str, str], N
         report(node, f"{what} is a set here, and a set's order (Python's hash order) is not one the machine can "
                      "reproduce", "use it through len(...), sorted(...), min/max/any/all(...) or `x in ...`; write "
                      f"sorted({what}) for a list")
+
+
+def _bound_otherwise(nodes: list[ast.AST], parents: dict[int, ast.AST]) -> set[str]:
+    """The names some binding gives something else than a set (or binds in another way than `name = value`)."""
+    out: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            parent = parents.get(id(node))
+            value = parent.value if isinstance(parent, (ast.Assign, ast.AnnAssign)) else None
+            if value is None or not _makes_set(value):
+                out.add(node.id)
+    return out
 
 
 def _makes_set(node: ast.AST) -> bool:

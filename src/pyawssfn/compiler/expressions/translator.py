@@ -13,7 +13,7 @@ from pyawssfn.compiler.expressions.calls import CallMixin
 from pyawssfn.compiler.expressions.comparisons import ComparisonMixin
 from pyawssfn.compiler.expressions.containers import ContainerMixin
 from pyawssfn.compiler.expressions.core import (
-    ITERATED, MAY_TUPLE, J, MAX_EXACT_INT, NUMERIC, NotConstant, _FOLD_BUILTINS, _Refused, _STATIC_TYPES, _block, _describe, _exact_json,
+    IS_SET, ITERATED, MAY_TUPLE, J, MAX_EXACT_INT, NUMERIC, NotConstant, _FOLD_BUILTINS, _Refused, _STATIC_TYPES, _block, _describe, _exact_json,
     _foldable, _fresh_global, _jsonata_literal, _paren, _q, _reset_names, _static_type, _string_keys, tuple_shape
 )
 from pyawssfn.compiler.expressions.formatting import FormattingMixin
@@ -25,11 +25,19 @@ from pyawssfn.jsonata.parse import parse_cached, remember
 from pyawssfn.jsonata.printer import to_text
 
 
+_FINISHED: dict[str, str] = {}  # code -> its finished text (a pure function; a workflow repeats many expressions)
+
+
 def _finish(code: str) -> str:
     """The expression as the simplifier leaves its tree, printed by the one printer."""
-    tree = simplify(parse_cached(code))
-    text = to_text(tree)
-    remember(text, tree)
+    text = _FINISHED.get(code)
+    if text is None:
+        tree = simplify(parse_cached(code))
+        text = to_text(tree)
+        remember(text, tree)
+        if len(_FINISHED) >= 100_000:
+            _FINISHED.clear()
+        _FINISHED[code] = text
     return text
 
 
@@ -264,4 +272,5 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         items = None if "deep" in taint else False
         if t == "tuple" or taint.startswith("tuple"):
             return J(code, "list", True, items)
-        return J(code, t if t in _STATIC_TYPES else None, None if "top" in taint else False, items)
+        return J(code, t if t in _STATIC_TYPES else None, None if "top" in taint else False, items,
+                 getattr(node, IS_SET, False))

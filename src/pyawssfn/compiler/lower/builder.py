@@ -26,7 +26,10 @@ from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, Nonloca
 from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_strings, has_template
 from pyawssfn.compiler.static_types import infer_name_types, narrowed_types
 from pyawssfn.compiler.types import api_result_type, step_result_types
-from pyawssfn.jsonata.printer import plain_name as _plain_key
+from pyawssfn.compiler.share import cannot_fail
+from pyawssfn.jsonata.parse import parse_cached, template
+from pyawssfn.jsonata.printer import plain_name as _plain_key, to_text
+from pyawssfn.jsonata.tree import Block
 
 
 class FunctionLowerer:
@@ -352,6 +355,12 @@ class FunctionLowerer:
                                                                           for t in texts)}
         if early:
             self.start_state(early).next = node
+        # A parameter missing from the input fails Python's call before the body runs: its check goes first into
+        # the call's own arguments (the Assign after the call then reads it unchecked, state_simplify.py)
+        late = [v for v in env.values() if v in self.param_reads and not cannot_fail(parse_cached(v))
+                and not any(evaluates(v, t, template=True) for t in texts)]
+        if late and isinstance(node, (Task, Parallel)):
+            node.arguments = _checked_first(node.arguments, late)
 
     def lower_block(self, stmts: list[ast.stmt]) -> None:
         for st in stmts:
@@ -415,3 +424,25 @@ class FunctionLowerer:
             return b"".join(parts).decode("utf-8")
         except (AttributeError, TypeError, IndexError, UnicodeDecodeError):
             return ast.unparse(node)
+
+
+def _checked_first(value: Any, checks: list[str]) -> Any:
+    """`value` (a field's JSON) with its first {% %} template evaluating `checks` first, their values unused;
+    unchanged when it has none (the checks then stay in the Assign)."""
+    done = [False]
+
+    def walk(v: Any) -> Any:
+        if done[0]:
+            return v
+        if isinstance(v, str):
+            t = template(v)
+            if t is None:
+                return v
+            done[0] = True
+            return "{% " + to_text(Block(tuple(parse_cached(c) for c in checks) + (t,))) + " %}"
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        return v
+    return walk(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from pyawssfn import _integrations
 from pyawssfn.compiler.expressions import NotConstant
 from pyawssfn.compiler.frontend import RetrySpec, StepInfo
 from pyawssfn.compiler.ir import Exit, Node, Task, Wait
@@ -16,6 +17,9 @@ from pyawssfn.compiler.lower.support import (
 )
 from pyawssfn.compiler.error_names import EXPRESSION_ERRORS
 from pyawssfn.compiler.naming import describe_source
+from pyawssfn.jsonata import tree as t
+from pyawssfn.jsonata.parse import parse
+from pyawssfn.jsonata.printer import to_text
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -123,20 +127,38 @@ def callback(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
     ast.copy_location(fake, call)
     bound = binding.bind(builder, fake, step.node.args, step.name, skip_first=True)
     n = lambda_task(builder, step.name, call.lineno, step, None, callback=True)
+    env = builder.connect(n)
     for key in ("timeout", "heartbeat"):
         if key in opts:
-            try:
-                v = builder.info.static_value(opts[key], builder.tr.literal_value)
-            except NotConstant:
-                raise builder.fail(opts[key], f"{key}= must be a number literal", f"write {key}=3600")
-            if v is not None:
-                setattr(n, key, v)
-    env = builder.connect(n)
+            setattr(n, key, task_seconds(builder, opts[key], key, env))
     kwargs = {p: builder.value_field(v, env) for p, v in bound.items()}
     n.arguments = {"FunctionName": function_arn(builder),
                    "Payload": {"step": step.name, "kwargs": kwargs, "task_token": "{% $states.context.Task.Token %}",
                                **context_field(builder)}}
     result_into(builder, n, env, var, "$states.result")
+
+
+def task_seconds(builder: FunctionLowerer, node: ast.expr, key: str, env: dict[str, str]) -> int | str | None:
+    """TimeoutSeconds/HeartbeatSeconds of ``sfn.wait_for_callback(..., timeout=node)``: a constant as itself (checked
+    here), anything else as a JSONata expression that fails as sfn.wait_for_callback does under plain Python on a
+    value Step Functions does not take (None: no limit, as AWS's default 99999999 is)."""
+    try:
+        v = builder.info.static_value(node, builder.tr.literal_value)
+    except NotConstant:
+        v = NotConstant
+    if v is not NotConstant:
+        problem = _integrations.task_seconds_error(key, v)
+        if problem:
+            raise builder.fail(node, problem, f"write {key}=3600")
+        return None if v is None else int(v)
+    s = t.var("pyawssfn_s")
+    ok = t.and_(t.binop("=", t.call("type", s), t.lit("number")), t.binop(">=", s, t.lit(1)),
+                t.binop("<=", s, t.lit(_integrations.MAX_TASK_SECONDS)), t.binop("=", s, t.call("floor", s)))
+    null = t.binop("=", t.call("type", s), t.lit("null"))
+    checked = t.cond(ok, s, t.cond(null, t.lit(_integrations.MAX_TASK_SECONDS),
+                                   t.error(_integrations.task_seconds_message(key))))
+    return "{% " + to_text(t.block([("pyawssfn_s", parse(builder.render(builder.prepare(node), env)))], checked)) \
+        + " %}"
 
 
 def task_child(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:

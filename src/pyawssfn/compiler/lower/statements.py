@@ -10,6 +10,9 @@ from pyawssfn.compiler.ir import Choice, DefaultOf, Exit, Rule, can_fail
 from pyawssfn.compiler.lower import calls
 from pyawssfn.compiler.lower.support import MUTATORS, as_load, paren
 from pyawssfn.compiler.naming import describe_source
+from pyawssfn.jsonata.parse import parse_cached
+from pyawssfn.jsonata.printer import to_text
+from pyawssfn.jsonata.tree import Block
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -228,6 +231,8 @@ def transform_if(builder: FunctionLowerer, st: ast.If) -> None:
     exits: list[Exit] = []
     for i, (test, (source_test, body)) in enumerate(zip(tests, chain)):
         r = Rule(builder.condition(test, env))
+        if i == 0 and not covered:
+            r.condition = _pending_first(builder, test, env, r.condition)
         choice.rules.append(r)
         builder.frontier = [Exit(r, dict(env))]
         builder.lower_narrowed(body, [t for t, _ in chain[:i]], source_test)  # types: x is not None, isinstance
@@ -235,6 +240,17 @@ def transform_if(builder: FunctionLowerer, st: ast.If) -> None:
     builder.frontier = [Exit(DefaultOf(choice), dict(env))]
     builder.lower_narrowed(orelse, [t for t, _ in chain], None)
     builder.frontier = exits + builder.frontier
+
+
+def _pending_first(builder: FunctionLowerer, test: ast.expr, env: dict[str, str], condition: str) -> str:
+    """The first condition evaluates the pending assignments that can fail before the test, as Python did (each
+    rule's Assign and the Default's still write them, and, since the condition succeeded, without their guards:
+    state_simplify.py), instead of every Assign checking them again."""
+    read = surely_read(builder, test)
+    pending = [parse_cached(v) for k, v in env.items() if k not in read and can_fail(v)]
+    if not pending:
+        return condition
+    return to_text(Block(tuple(pending) + (parse_cached(condition),)))
 
 
 def needs_states(builder: FunctionLowerer, node: ast.expr) -> bool:

@@ -224,13 +224,11 @@ def _workers(max_concurrency, distributed: bool, items: int) -> int:
 
 
 def _tolerated(failures, total, count, pct) -> bool:
+    # AWS ("Tolerated failure threshold for Distributed Map state"): "If you specify both values, the workflow
+    # fails when it exceeds either value": the failures are tolerated only while both allow them.
     if count is None and pct is None:
         return False
-    if count is not None and failures <= count:
-        return True
-    if pct is not None and total and failures * 100.0 / total <= pct:
-        return True
-    return False
+    return (count is None or failures <= count) and (pct is None or failures * 100.0 <= pct * total)
 
 
 def _fail_map(sx, distributed, map_run_arn):
@@ -267,19 +265,19 @@ def _run_inline(sx, processor, item_input, index):
 def _run_child(sx, processor, item_input, record):
     """A DISTRIBUTED iteration: its own history (a child workflow on AWS), no access to the parent's variables.
     ``record`` is (children, map run, index): with a ResultWriter, the child is recorded for it."""
-    ok, output = _child_outcome(sx, processor, item_input)
+    children, map_run_arn, index = record
+    ok, output = _child_outcome(sx, processor, item_input, map_run_arn)
     if "ResultWriter" in sx.state:
-        children, map_run_arn, index = record
         children.append(_child(map_run_arn, index, item_input, ok, output))
     return ok, output
 
 
-def _child_outcome(sx, processor, item_input):
+def _child_outcome(sx, processor, item_input, map_run_arn=None):
     from pyawssfn.local.history import History
 
     run = sx.run
     saved = run.history
-    run.history = History(run.clock, saved.limit, keep=False)
+    run.history = History(run.clock, saved.limit, keep=saved.keep)
     try:
         output, _ = run_machine(run, processor, item_input, dumps(item_input), variables={},
                                 query_language=sx.frame.query_language)
@@ -287,6 +285,8 @@ def _child_outcome(sx, processor, item_input):
     except StatesError as exc:
         return False, exc
     finally:
+        if saved.keep:  # the item's events, out of this history as on AWS, kept for the comparison
+            run.execution.map_runs.setdefault(map_run_arn, []).append(run.history.events)
         run.history = saved
 
 

@@ -28,7 +28,7 @@ def _split_resource(resource: str):
 def _int_field(sx, value, field, jsonata_field):
     if isinstance(value, str) and sx.jsonata:
         value = dataflow.jsonata_field(sx, jsonata_field, value, dataflow.states_var(sx, input=sx.input))
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0 or value != int(value):
         raise sx.runtime_error(f"The {field} value must be a positive integer, but was: {dumps(value)}")
     return value
 

@@ -1,0 +1,185 @@
+"""Dead-assignment removal by liveness on the state graph: an Assign entry whose variable every path from its
+transition writes again before reading it (or never reads) is dropped, unless its expression can fail (Python
+evaluated it, so its error must still happen) and nothing else in the state evaluates it.
+
+The model is the States Language's: a state's fields all read the variables as they were when it was entered; its
+own Assign applies on its Next (a Choice's only on its Default), a rule's on that rule, a catcher's on that catch;
+a Parallel branch or a Map iteration reads the variables around it and assigns only its own, which end with it.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pyawssfn.compiler.ir import (
+    Catcher, Catching, Choice, Graph, Map, Node, can_fail, context_refs, evaluates, field_variables, variables,
+)
+from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
+from pyawssfn.jsonata.parse import parse_cached
+from pyawssfn.jsonata.tree import Binary, Bind, Block, Bool, Call, Cond, Dot, Name, Null, Num, Object, Str, Var
+
+
+def _strings(v: Any, out: list[str]) -> None:
+    if isinstance(v, str):
+        out.append(v)
+    elif isinstance(v, dict):
+        for x in v.values():
+            _strings(x, out)
+    elif isinstance(v, list):
+        for x in v:
+            _strings(x, out)
+
+
+def expressions(n: Node) -> list[str]:
+    """The bare JSONata expressions of a state (its {% %} field templates are read by `reads`)."""
+    out: list[str] = []
+    if n.output is not None:
+        out.append(n.output)
+    if isinstance(n, Choice):
+        for r in n.rules:
+            out.append(r.condition)
+            out += list(r.assign.values())
+    if isinstance(n, Catching):
+        for c in n.catch:
+            out += list(c.assign.values())
+            if c.output:
+                out.append(c.output)
+    out += list(n.assign.values())
+    return out
+
+
+def _own_reads(n: Node) -> set[str]:
+    refs: set[str] = set()
+    field_variables(n.templates(), refs)
+    for e in expressions(n):
+        refs |= variables(e)
+    return refs
+
+
+def _reads(n: Node, memo: dict[int, set[str]]) -> set[str]:
+    """What the state reads, the states nested in it included (a branch reads the variables around it)."""
+    got = memo.get(id(n))
+    if got is None:
+        got = _own_reads(n)
+        for sub in n.subgraphs():
+            for m in sub.nodes:
+                got |= _reads(m, memo)
+        memo[id(n)] = got
+    return got
+
+
+def _edges(n: Node) -> list[tuple[Any, Node | None]]:
+    """(holder of an Assign, the state it leads to; None: the end)."""
+    if isinstance(n, Choice):
+        return [(r, r.next) for r in n.rules] + [(n, n.default)]
+    out: list[tuple[Any, Node | None]] = [(n, None if n.end else n.next)]
+    if isinstance(n, Catching):
+        out += [(c, c.next) for c in n.catch]
+    return out
+
+
+def _nodes(g: Graph) -> list[Node]:
+    """The graph's states and every state a transition of theirs leads to."""
+    out = list(g.nodes) + ([g.start] if g.start is not None else [])
+    seen: set[int] = set()
+    todo = list(out)
+    out = []
+    while todo:
+        n = todo.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        out.append(n)
+        todo += [t for _, t in _edges(n) if t is not None]
+    return out
+
+
+def _live_in(nodes: list[Node], memo: dict[int, set[str]]) -> dict[int, set[str]]:
+    live: dict[int, set[str]] = {id(n): set() for n in nodes}
+    changed = True
+    while changed:
+        changed = False
+        for n in nodes:
+            now = set(_reads(n, memo))
+            for holder, target in _edges(n):
+                if target is not None:
+                    now |= live.get(id(target), set()) - set(holder.assign)
+            if now != live[id(n)]:
+                live[id(n)] = now
+                changed = True
+    return live
+
+
+def remove_dead_assignments(graphs: list[Graph]) -> None:
+    """Drop the Assign entries no path reads before writing again (repeat until stable: a dropped entry's reads
+    may have kept another alive)."""
+    while True:
+        changed = False
+        memo: dict[int, set[str]] = {}
+        for g in graphs:
+            nodes = _nodes(g)
+            live = _live_in(nodes, memo)
+            for n in nodes:
+                for holder, target in _edges(n):
+                    wanted = live.get(id(target), set()) if target is not None else set()
+                    for k in [k for k in holder.assign if k not in wanted]:
+                        v = holder.assign[k]
+                        if can_fail(v) and not _evaluated_elsewhere(n, holder, k, v) \
+                                and not (isinstance(holder, Catcher) and _exception_object(v)):
+                            continue
+                        del holder.assign[k]
+                        changed = True
+        if not changed:
+            return
+
+
+def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: str) -> bool:
+    """The expression of a dropped entry that can fail is still evaluated by the state: in another entry of the
+    same Assign or in a field (it was substituted into it)."""
+    others = [x for k, x in holder.assign.items() if k != key]
+    fields: list[str] = []
+    if holder is n:
+        _strings(_before(n), fields)
+        # an error of a state's own Output is not caught by every engine's Catch (tests/engines known.py), so an
+        # Output does not stand in for an Assign entry of a state with a catcher that catches an expression's error
+        if n.output is not None and not (isinstance(n, Catching) and any(CATCHES_EVALUATION & set(c.errors)
+                                                                         for c in n.catch)):
+            others.append(n.output)
+    elif isinstance(holder, Catcher) and not (CATCHES_EVALUATION & set(holder.errors)):
+        # a catcher that cannot catch a failure of the state's Arguments runs only after they succeeded
+        _strings(_before(n), fields)
+    return any(evaluates(v, o) for o in others) or any(evaluates(v, f, template=True) for f in fields)
+
+
+def _before(n: Node) -> list[Any]:
+    """The fields the state evaluates whenever it runs, before its Assign (not a Map's ItemSelector and ItemBatcher,
+    evaluated per item or batch, nor its ResultWriter, evaluated after the items)."""
+    if isinstance(n, Map):
+        return [n.items, n.item_reader, n.max_concurrency, n.tolerated_failure_count, n.tolerated_failure_percentage]
+    return n.templates()
+
+
+def _exception_object(code: str) -> bool:
+    """The caught exception built from $states.errorOutput alone (`except E as e`), in the shapes that build it:
+    Python's binding of it cannot fail, so, unread, it goes even though the parsing of the cause might raise
+    ($parse of a malformed payload). Anything else (a Python expression of the exception, which can raise as
+    Python does: `1 / len(str(e))`) stays."""
+    t = parse_cached(code)
+    if context_refs(code) != {"errorOutput"}:
+        return False
+    bound = {n.name for n in t.walk() if type(n) is Bind}
+    callee = {id(n.func) for n in t.walk() if type(n) is Call}
+    for n in t.walk():
+        tn = type(n)
+        if tn is Call and not (type(n.func) is Var and n.func.name in _CAUSE_CALLS):
+            return False
+        if tn is Binary and n.op not in ("=", "!=", "and", "or"):
+            return False
+        if tn is Var and id(n) not in callee and n.name not in bound and n.name != "states":
+            return False
+        if tn not in _CAUSE_NODES:
+            return False
+    return True
+
+
+_CAUSE_CALLS = frozenset(["type", "substring", "contains", "parse", "exists"])
+_CAUSE_NODES = frozenset([Call, Binary, Var, Name, Str, Num, Bool, Null, Cond, Block, Bind, Dot, Object])

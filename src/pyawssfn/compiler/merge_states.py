@@ -1,0 +1,71 @@
+"""Identical states share one: two states of the same States map whose fields (their Comment aside) are the same,
+transitions included, do the same thing with the same input and variables, so every transition to the second goes
+to the first (a loop that calls a step before it and again at the end of its body, as polling's get_job_status,
+has one Task for both calls). Repeated until no two are alike, since merging two makes their predecessors alike.
+The state kept says every line it stands for in its Comment."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+_NESTED = ("Branches", "ItemProcessor", "Iterator")
+
+
+def merge_identical(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None) -> None:
+    """Merge in `graph` (a machine or a branch: StartAt and States) and in the graphs nested in it; the merged
+    states leave `source_map`."""
+    states = graph["States"]
+    lines: dict[str, list[int]] = {}
+    while True:
+        first: dict[str, str] = {}
+        gone: dict[str, str] = {}
+        for name, st in states.items():
+            key = json.dumps({k: v for k, v in st.items() if k != "Comment"}, sort_keys=True)
+            if key in first:
+                gone[name] = first[key]
+            else:
+                first[key] = name
+        if not gone:
+            break
+        for name, kept in gone.items():
+            lines.setdefault(kept, [source_map[kept]] if kept in source_map else [])
+            lines[kept] += lines.pop(name, [source_map[name]] if name in source_map else [])
+            del states[name]
+            source_map.pop(name, None)
+        for st in states.values():
+            _redirect(st, gone)
+        if graph.get("StartAt") in gone:
+            graph["StartAt"] = gone[graph["StartAt"]]
+    if spans is not None:
+        for kept, at in lines.items():
+            if kept in states and len(set(at)) > 1:
+                states[kept] = _with_comment(states[kept], sorted(set(at)), spans)
+    for st in states.values():
+        for branch in st.get("Branches", []):
+            merge_identical(branch, source_map, spans)
+        for key in ("ItemProcessor", "Iterator"):
+            if key in st:
+                merge_identical(st[key], source_map, spans)
+
+
+def _redirect(st: dict, gone: dict[str, str]) -> None:
+    if st.get("Next") in gone:
+        st["Next"] = gone[st["Next"]]
+    if st.get("Default") in gone:
+        st["Default"] = gone[st["Default"]]
+    for rule in st.get("Choices", []) + st.get("Catch", []):
+        if rule.get("Next") in gone:
+            rule["Next"] = gone[rule["Next"]]
+
+
+def _with_comment(st: dict, at: list[int], spans: dict[int, int]) -> dict[str, Any]:
+    """`lines 37, 44` (each as the statement's first line), written where codegen writes a Comment."""
+    text = "lines " + ", ".join(str(x) for x in at)
+    out: dict[str, Any] = {}
+    for k, v in st.items():
+        if k == "Comment":
+            continue
+        out[k] = v
+        if k == "Type":
+            out["Comment"] = text
+    return out

@@ -1,0 +1,65 @@
+"""The last pass over a state's fields (compiler/state_simplify.py): what a field evaluated before another has
+checked, the later one does not check again; the Output after the Assign, the Assign after the Arguments."""
+from __future__ import annotations
+
+from pyawssfn.compiler.state_simplify import finish_state, within_blocks
+from pyawssfn.jsonata.parse import parse
+from pyawssfn.jsonata.printer import to_text
+
+GUARD = ('($r := $states.result; $type($r) != "object" ? $error("TypeError: indices must be integers") : '
+         '$exists($r.n) ? $r.n : $error("KeyError: \'n\'"))')
+
+
+def task(**fields) -> dict:
+    return {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"x": 1}, **fields}
+
+
+def test_an_output_does_not_check_again_what_the_assign_checked():
+    out = finish_state(task(Assign={"check": "{% " + GUARD + " %}"}, Output="{% " + GUARD + " %}", End=True))
+    assert out["Assign"]["check"] == "{% " + GUARD + " %}"  # the Assign still fails as Python does
+    assert "$error" not in out["Output"] and "$r.n" in out["Output"]
+
+
+def test_a_part_of_the_output_is_read_without_its_guards():
+    out = finish_state(task(Assign={"check": "{% " + GUARD + " %}"},
+                            Output='{% {"a": ' + GUARD + ', "b": $z} %}', End=True))
+    assert "$error" not in out["Output"] and '"b": $z' in out["Output"]
+
+
+def test_a_copy_under_another_binding_of_a_name_it_reads_keeps_its_guards():
+    check = '$exists($r.n) ? $r.n : $error("KeyError: \'n\'")'   # $r: the workflow variable
+    out = finish_state(task(Assign={"check": "{% " + check + " %}"},
+                            Output="{% ($r := $states.result; " + check + ") %}", End=True))
+    assert "$error" in out["Output"]   # the block's own $r, not the one the Assign checked
+
+
+def test_a_catcher_of_the_evaluation_error_keeps_the_guards():
+    catcher = {"ErrorEquals": ["States.ALL"], "Output": "{% " + GUARD + " %}", "Next": "handler"}
+    out = finish_state(task(Assign={"check": "{% " + GUARD + " %}"}, Catch=[catcher], Next="x"))
+    assert "$error" in out["Catch"][0]["Output"]
+
+
+def test_an_expression_that_changes_from_call_to_call_is_not_taken_as_checked():
+    unstable = '$random() < 0.5 ? $error("unlucky") : 1'
+    out = finish_state(task(Assign={"check": "{% " + unstable + " %}"}, Output="{% " + unstable + " %}", End=True))
+    assert "$error" in out["Output"]
+
+
+def test_in_a_block_a_later_expression_does_not_check_again_what_an_earlier_one_checked():
+    g = '$exists($x.a) ? $x.a : $error("no a")'
+    assert to_text(within_blocks(parse(f"({g}; $y or ({g}) = 1)"))) == f"({g}; $y or ($x.a) = 1)"
+
+
+def test_in_a_block_a_binding_of_a_name_the_guard_reads_ends_what_it_checked():
+    g = '$exists($x.a) ? $x.a : $error("no a")'
+    assert to_text(within_blocks(parse(f"({g}; $x := {{}}; {g})"))).count("$error") == 2
+
+
+def test_a_first_choice_checks_the_inputs_once_in_python_order_before_its_test():
+    from pyawssfn.compiler import compile_source
+    src = ("import pyawssfn as sfn\n\ndef step(a):\n    return a\n\n@sfn.workflow\ndef wf(name, amount):\n"
+           "    if amount < 100:\n        return step(name)\n    return step(amount)\n")
+    choice = compile_source(src, "flow.py").definition["States"]["if amount < 100"]
+    cond = choice["Choices"][0]["Condition"]
+    assert cond.index("no field 'name'") < cond.index("no field 'amount'")  # the parameters' order
+    assert "$error" not in str(choice["Choices"][0]["Assign"]) and "$error" not in str(choice["Assign"])
