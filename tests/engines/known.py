@@ -229,6 +229,16 @@ def _csv_empty_object(case: Case) -> bool:
             and case.theirs.error == "States.Runtime")
 
 
+def _choice_assign_on_rule_path(case: Case) -> bool:
+    """A Choice state with its own Assign, one of whose rules goes where its Default goes, was entered on both
+    engines: LocalStack takes a rule that goes to the Default's state for the Default and also evaluates the state's
+    Assign (after the rule's); ours evaluates the matched rule's Assign only."""
+    choices = [n for n, s in _states_of(case.definition) if s["Type"] == "Choice" and "Assign" in s
+               and any(r.get("Next") == s.get("Default") for r in s.get("Choices", []))]
+    return case.theirs.status != "REFUSED" and any(case.ours.entered.get(n) and case.theirs.entered.get(n)
+                                                   for n in choices)
+
+
 KNOWN = {k.name: k for k in [
     Known("jsonata-error-name", frozenset({"error", "cause"}), _thrown_error,
           "a JSONata expression that throws ($error) fails with States.QueryEvaluationError on ours, States.Runtime "
@@ -278,6 +288,10 @@ KNOWN = {k.name: k for k in [
           "an ItemReader reading an empty CSV object whose header is its first row: ours reads no items, "
           "LocalStack fails (States.Runtime: reading the header row finds none)",
           also=frozenset({"cause", "entered", "requests"})),
+    Known("choice-state-assign-on-rule-path", frozenset(), _choice_assign_on_rule_path,
+          "a Choice with its own Assign whose matched rule goes to the Default's state: LocalStack also evaluates "
+          "the state's Assign, after the rule's (its values win); ours evaluates the rule's only",
+          also=frozenset({"status", "output", "error", "cause", "entered", "requests"})),
 ]}
 
 
