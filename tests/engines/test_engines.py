@@ -261,7 +261,7 @@ RELIED = {
     "catch-assign-error-ends-the-execution": ({"StartAt": "T", "States": {
         "T": {**_task("fails"), "Catch": [{**_CATCH_ALL[0], "Assign": {"x": "{% $error(\"missing\") %}"}}]},
         "caught": _CAUGHT}}, "jsonata-error-name"),
-    # the shared uncaught-error Fail: a user error name as it is
+    # a computed Fail (a re-raise: error_names.fail_error): a user error name as it is
     "fail-reports-a-user-error": ({"StartAt": "T", "States": {
         "T": {**_task("fails"), "Catch": _TO_FAIL}, "uncaught error": _UNCAUGHT}}, None),
     # a reserved name without its prefix
