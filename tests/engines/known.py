@@ -229,14 +229,36 @@ def _csv_empty_object(case: Case) -> bool:
             and case.theirs.error == "States.Runtime")
 
 
+def _as_localstack_chooses(machine: dict) -> bool:
+    """Rewrite ``machine`` in place as LocalStack runs its Choices: a rule that goes to the Default's state also
+    evaluates the state's Assign after its own. Whether any Choice changed."""
+    changed = False
+    for _, state in _states_of(machine):
+        if state["Type"] != "Choice" or "Assign" not in state:
+            continue
+        for rule in state.get("Choices", []):
+            if rule.get("Next") == state.get("Default"):
+                rule["Assign"] = {**rule.get("Assign", {}), **state["Assign"]}
+                changed = True
+    return changed
+
+
 def _choice_assign_on_rule_path(case: Case) -> bool:
-    """A Choice state with its own Assign, one of whose rules goes where its Default goes, was entered on both
-    engines: LocalStack takes a rule that goes to the Default's state for the Default and also evaluates the state's
-    Assign (after the rule's); ours evaluates the matched rule's Assign only."""
-    choices = [n for n, s in _states_of(case.definition) if s["Type"] == "Choice" and "Assign" in s
-               and any(r.get("Next") == s.get("Default") for r in s.get("Choices", []))]
-    return case.theirs.status != "REFUSED" and any(case.ours.entered.get(n) and case.theirs.entered.get(n)
-                                                   for n in choices)
+    """LocalStack evaluates a Choice state's own Assign after the matched rule's when that rule goes where the
+    Default goes; ours evaluates the rule's only. Exactly that: our executor, run on the definition rewritten as
+    LocalStack chooses and answered with the same step results, does what LocalStack did."""
+    import copy
+
+    from pyawssfn.local import Executor
+
+    from .harness import ours
+
+    machine = copy.deepcopy(case.definition)
+    if case.theirs.status == "REFUSED" or not _as_localstack_chooses(machine):
+        return False
+    replay = ours(Executor(machine, mocks=case.answers).run(case.input), machine)[0]
+    # the requests of the rewritten machine are the same Tasks', with what LocalStack sent
+    return replay.fields() == {**case.theirs.fields(), "written": replay.written}
 
 
 KNOWN = {k.name: k for k in [
