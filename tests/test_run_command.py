@@ -204,3 +204,18 @@ def test_graph_format_follows_the_output_extension(capsys, tmp_path, name, marke
     assert marker in out_file.read_text()
     code, out, err = run_cli(capsys, "graph", EXAMPLE, "-o", str(out_file))
     assert code == 2 and "exists; pass --force to overwrite it" in err
+
+
+def test_an_uncaught_step_error_reads_as_its_message_and_is_kept_as_lambda_reported_it(capsys, tmp_path):
+    """The machine ends with Lambda's error JSON as cause (as AWS does); the text report shows its errorMessage, the
+    JSON report the cause as it is, and --compare takes both runs to agree."""
+    src = tmp_path / "uncaught.py"
+    src.write_text("import pyawssfn as sfn\n\ndef fetch(k):\n    raise ValueError('bad ' + k)\n\n"
+                   "@sfn.workflow\ndef w(k):\n    return fetch(k)\n")
+    code, out, _ = run_cli(capsys, "run", str(src), "--input", '{"k": "x"}', "--compare")
+    assert code == 1 and out.count("FAILED error: ValueError cause: bad x") == 2 and "both runs agree" in out
+    code, out, _ = run_cli(capsys, "run", str(src), "--input", '{"k": "x"}', "--compare", "--json")
+    report = json.loads(out)
+    assert report["equal"] and report["python"]["cause"] == "bad x"
+    machine = json.loads(report["machine"]["cause"])
+    assert (report["machine"]["error"], machine["errorType"], machine["errorMessage"]) == ("ValueError",) * 2 + ("bad x",)

@@ -109,7 +109,7 @@ def test_run_names_the_file_and_line_of_a_failing_expression_and_keeps_aws_cause
     assert any(re.search(r"KeyError: 'missing' \[[^\]]+ of flaky, flaky_flow\.py:17\]", ln) for ln in lines), proc.stdout
     cause = next(ln for ln in lines if ln.startswith("cause: "))
     # The cause is the executor's, worded as AWS words it (the generated JSONata included); the location follows.
-    # (the shared "uncaught error" Fail raises the expression error again, so AWS's wording nests the first one)
+    # (where a computed Fail raises the expression error again, AWS's wording nests the first one)
     assert cause.startswith("cause: An error occurred while executing the state '") and "$states" in cause
     assert "executing the state 'flaky'" in cause
     at = lines[lines.index(cause) + 1]

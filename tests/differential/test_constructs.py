@@ -426,5 +426,5 @@ def test_both_tolerances_fail_when_either_is_exceeded(diff, count, pct, status):
     py, machine = diff.agree(diff.tester("dwf_concurrency", "map_tolerated_both"),
                              {"xs": [13, 1, 2, 3], "count": count, "pct": pct})
     assert machine.status == status
-    if status == "FAILED":  # (a reserved name, reported without its prefix: docs/language.md)
-        assert machine.error == "ExceedToleratedFailureThreshold"
+    if status == "FAILED":  # (uncaught: the reserved name ends the execution as it is, docs/language.md)
+        assert machine.error == "States.ExceedToleratedFailureThreshold"

@@ -285,7 +285,8 @@ KNOWN = {k.name: k for k in [
     Known("branch-states-error-refused", frozenset({"status", "output", "error", "cause"}), _branch_error_refused,
           "a Parallel branch that fails with a States.* error (a thrown expression, a timeout): ours's Parallel fails "
           "with it (and its Catch sees it), LocalStack refuses the name (States.Runtime, 'Custom Error Names MUST "
-          "NOT begin with the prefix States.')", also=frozenset({"entered"})),
+          "NOT begin with the prefix States.'); a compiled branch lets only a thrown expression out so (a step's "
+          "timeout leaves it as Timeout)", also=frozenset({"entered"})),
     Known("item-batcher-unsupported", frozenset({"status", "error", "cause"}), _batcher_refused,
           "a Distributed Map with an ItemBatcher: LocalStack's ASL parser has no ItemBatcher and refuses the "
           "definition (InvalidDefinition)", also=frozenset({"output", "entered", "requests", "written"})),

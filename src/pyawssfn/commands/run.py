@@ -107,12 +107,17 @@ def _print_python(result, console) -> None:
 def _print_result(summary: dict, console) -> None:
     from rich.markup import escape
 
+    from pyawssfn.comparison import reported_cause
+
     if summary["status"] == "SUCCEEDED":
         console.print(f"[bold green]SUCCEEDED[/bold green] output: "
                       f"{escape(json.dumps(summary['output'], ensure_ascii=False))}")
     else:
+        # a step's error that nothing caught ends the machine with Lambda's error JSON: its message is what to read
+        # (--json keeps the cause as it is)
+        cause = reported_cause(summary["error"], summary["cause"]) if summary["cause"] is not None else None
         console.print(f"[bold red]{summary['status']}[/bold red] error: {escape(str(summary['error']))} "
-                      f"cause: {escape(str(summary['cause']))}")
+                      f"cause: {escape(str(cause))}")
 
 
 def _write_run_graph(args, tester, machine) -> None:

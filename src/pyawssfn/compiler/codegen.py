@@ -66,16 +66,6 @@ def _simplify_choices(nodes: list[Node]) -> None:
             n.default = n.rules.pop().next
 
 
-def _assign_on_default(nodes: list[Node]) -> None:
-    """A last rule `true` with an Assign is the Default with the state's own Assign (which a Choice applies only when
-    it takes its Default): the same transition and assignments, without the rule."""
-    for n in nodes:
-        if isinstance(n, Choice) and n.default is None and len(n.rules) > 1 and n.rules[-1].condition == "true" \
-                and not n.assign:
-            last = n.rules.pop()
-            n.default, n.assign = last.next, last.assign
-
-
 def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None) -> tuple[dict, dict[str, int]]:
     """The definition and its source map (state name -> first Python line); with `spans` (source_lines.line_spans)
     each state's Comment names the lines it came from."""
@@ -84,7 +74,6 @@ def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None) ->
     remove_dead_assignments(graphs)
     _simplify_choices(all_nodes)
     merge_choices(all_nodes, _skip)
-    _assign_on_default(all_nodes)
     order: list[Node] = []
 
     def visit(g: Graph) -> None:

@@ -1,7 +1,8 @@
 """The error name a compiled Fail state reports, and what the plain-Python run reports to match it.
 
-A Fail state whose Error is computed (the shared "uncaught error" state, a re-raise after ``finally``, a bare
-``raise`` in a handler, ``raise sfn.Fail(e.error, ...)``) can be handed a name Step Functions reserves: a step that
+An error that nothing catches ends the execution as it is, with no Fail state (States.* names included). A Fail
+state whose Error is computed (a re-raise after ``finally``, a bare ``raise`` in a handler,
+``raise sfn.Fail(e.error, ...)``) can be handed a name Step Functions reserves: a step that
 timed out (``States.Timeout``), a Lambda result over the quota (``States.DataLimitExceeded``), an expression that
 failed (``States.QueryEvaluationError``). AWS documents that such names "can't begin with the States. prefix"
 (Handling errors in Step Functions workflows, "Error names"), and LocalStack refuses them at run time; what AWS does
@@ -9,12 +10,12 @@ with a computed one is not documented. A compiled machine must not depend on it 
 
 * an expression error is raised again as an expression error (``$error`` of its cause): the execution fails as it
   would where no Catch is (a Pass or Choice state), with the engine's own name for it;
-* any other reserved name is reported without the prefix: a step that timed out and that nothing caught ends the
-  execution with ``Timeout``, its cause unchanged. ``error_as_reported`` applies the same rule to the plain-Python
-  run's outcome, so both runs report the same name.
+* any other reserved name is reported without the prefix: a caught timeout raised again ends the execution with
+  ``Timeout``, its cause unchanged. The plain-Python run reports the name as it is (``States.Timeout``), and the
+  comparison takes a reserved name and the same name without the prefix for one report (``error_as_reported``).
 
-Catchers and handlers still see the original name (``except sfn.Timeout``, ``e.error == "States.Timeout"``): only
-what ends the execution is renamed."""
+Catchers and handlers still see the original name (``e.error == "States.Timeout"``): only what ends the execution
+is renamed, and what leaves a Parallel branch or Map iteration (``BRANCH_RENAMED``)."""
 from __future__ import annotations
 
 RESERVED = "States."

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.expressions import INPLACE
 from pyawssfn.compiler.statement_kinds import unhandled
 from pyawssfn.compiler.types.model import Maybe, Type, as_kind, join_all, same
@@ -50,7 +51,7 @@ class _Sites(ast.NodeVisitor):
         super().visit(node)
 
     def _untyped_targets(self, t: ast.AST) -> None:
-        self.untyped.update(n.id for n in ast.walk(t) if isinstance(n, ast.Name))
+        self.untyped.update(n.id for n in walk(t) if isinstance(n, ast.Name))
 
     def _bind(self, target: ast.AST, value: ast.expr) -> None:
         if isinstance(target, ast.Name):
@@ -165,7 +166,7 @@ def _mutated(fn: ast.FunctionDef) -> set[str]:
     call): their kind stays, but what a type says of their items and keys may not (the aliasing check refuses a
     change through another name)."""
     out: set[str] = set()
-    for n in ast.walk(fn):
+    for n in walk(fn):
         if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, (ast.Store, ast.Del)):
             root = _root_name(n.value)
         elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):

@@ -229,8 +229,8 @@ def failure_location(execution, source_map: dict[str, int], source_file: str | N
             state = _details(event).get("name")
         elif _details(event).get("cause") == cause and state is not None:
             break
-    # The shared "uncaught error" Fail raises an expression error again ($error of its cause): the Python line is
-    # the one of the state whose expression failed first, named inside the cause.
+    # A computed Fail (a re-raise after a finally, a bare raise) raises an expression error again ($error of its
+    # cause): the Python line is the one of the state whose expression failed first, named inside the cause.
     inner = _INNER_STATE.findall(m.group(2))
     if inner:
         state = inner[-1]
