@@ -45,9 +45,9 @@ EXPECTED = {
 # the known disagreements the generated sample shows (each at least once)
 # (fail-error-states-prefix and throw-in-parallel-assign-not-caught no longer occur in compiled machines: the
 # shapes of RELIED below replace them; MINIMAL still shows each on the engines)
-# choice-state-assign-on-rule-path: a compiled if/elif whose last branch is the Choice's Default with the state's
-# Assign (codegen since 8a61adc) relies on it; reported in INBOX, to go when that shape goes
-EXPECTED_GENERATED = {"jsonata-error-name", "choice-state-assign-on-rule-path"}
+# (choice-state-assign-on-rule-path no longer occurs either: the codegen emits no Choice state-level Assign,
+# tests/compiler/test_choice_assign.py)
+EXPECTED_GENERATED = {"jsonata-error-name"}
 
 
 def _describe(case: Case) -> str:
