@@ -229,6 +229,38 @@ def _csv_empty_object(case: Case) -> bool:
             and case.theirs.error == "States.Runtime")
 
 
+def _as_localstack_chooses(machine: dict) -> bool:
+    """Rewrite ``machine`` in place as LocalStack runs its Choices: a rule that goes to the Default's state also
+    evaluates the state's Assign after its own. Whether any Choice changed."""
+    changed = False
+    for _, state in _states_of(machine):
+        if state["Type"] != "Choice" or "Assign" not in state:
+            continue
+        for rule in state.get("Choices", []):
+            if rule.get("Next") == state.get("Default"):
+                rule["Assign"] = {**rule.get("Assign", {}), **state["Assign"]}
+                changed = True
+    return changed
+
+
+def _choice_assign_on_rule_path(case: Case) -> bool:
+    """LocalStack evaluates a Choice state's own Assign after the matched rule's when that rule goes where the
+    Default goes; ours evaluates the rule's only. Exactly that: our executor, run on the definition rewritten as
+    LocalStack chooses and answered with the same step results, does what LocalStack did."""
+    import copy
+
+    from pyawssfn.local import Executor
+
+    from .harness import ours
+
+    machine = copy.deepcopy(case.definition)
+    if case.theirs.status == "REFUSED" or not _as_localstack_chooses(machine):
+        return False
+    replay = ours(Executor(machine, mocks=case.answers).run(case.input), machine)[0]
+    # the requests of the rewritten machine are the same Tasks', with what LocalStack sent
+    return replay.fields() == {**case.theirs.fields(), "written": replay.written}
+
+
 KNOWN = {k.name: k for k in [
     Known("jsonata-error-name", frozenset({"error", "cause"}), _thrown_error,
           "a JSONata expression that throws ($error) fails with States.QueryEvaluationError on ours, States.Runtime "
@@ -279,6 +311,10 @@ KNOWN = {k.name: k for k in [
           "an ItemReader reading an empty CSV object whose header is its first row: ours reads no items, "
           "LocalStack fails (States.Runtime: reading the header row finds none)",
           also=frozenset({"cause", "entered", "requests"})),
+    Known("choice-state-assign-on-rule-path", frozenset(), _choice_assign_on_rule_path,
+          "a Choice with its own Assign whose matched rule goes to the Default's state: LocalStack also evaluates "
+          "the state's Assign, after the rule's (its values win); ours evaluates the rule's only",
+          also=frozenset({"status", "output", "error", "cause", "entered", "requests"})),
 ]}
 
 

@@ -45,6 +45,8 @@ EXPECTED = {
 # the known disagreements the generated sample shows (each at least once)
 # (fail-error-states-prefix and throw-in-parallel-assign-not-caught no longer occur in compiled machines: the
 # shapes of RELIED below replace them; MINIMAL still shows each on the engines)
+# (choice-state-assign-on-rule-path no longer occurs either: the codegen emits no Choice state-level Assign,
+# tests/compiler/test_choice_assign.py)
 EXPECTED_GENERATED = {"jsonata-error-name"}
 
 
@@ -164,6 +166,10 @@ MINIMAL = {
         "P": {"Type": "Parallel", "End": True, "Catch": _CATCH_ALL, "Branches": [{"StartAt": "B", "States": {
             "B": {"Type": "Pass", "Output": "{% $error(\"boom\") %}", "End": True}}}]},
         "caught": _CAUGHT}},
+    "choice-state-assign-on-rule-path": {"StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Assign": {"x": "default"}, "Default": "S",
+              "Choices": [{"Condition": "{% true %}", "Assign": {"x": "rule"}, "Next": "S"}]},
+        "S": {"Type": "Succeed", "Output": "{% $x %}"}}},
     "item-batcher-unsupported": _distributed(_SUCCEEDS, ItemBatcher={"MaxItemsPerBatch": 2}),
     "tolerance-threshold-cause": _distributed(_FAILS_ON_1, ToleratedFailureCount=0),
     "distributed-child-failure-ignored": _distributed(_FAILS_ON_1),
@@ -255,7 +261,7 @@ RELIED = {
     "catch-assign-error-ends-the-execution": ({"StartAt": "T", "States": {
         "T": {**_task("fails"), "Catch": [{**_CATCH_ALL[0], "Assign": {"x": "{% $error(\"missing\") %}"}}]},
         "caught": _CAUGHT}}, "jsonata-error-name"),
-    # the shared uncaught-error Fail: a user error name as it is
+    # a computed Fail (a re-raise: error_names.fail_error): a user error name as it is
     "fail-reports-a-user-error": ({"StartAt": "T", "States": {
         "T": {**_task("fails"), "Catch": _TO_FAIL}, "uncaught error": _UNCAUGHT}}, None),
     # a reserved name without its prefix
