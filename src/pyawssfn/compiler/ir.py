@@ -219,6 +219,18 @@ def variables(code: str) -> frozenset[str]:
     return frozenset(n.name for n in parse_cached(code).walk() if type(n) is Var)  # type: ignore[attr-defined]
 
 
+def field_strings(value: Any, out: list[str]) -> None:
+    """Every string inside a state's field values (the templates and the literals), in order."""
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, dict):
+        for x in value.values():
+            field_strings(x, out)
+    elif isinstance(value, list):
+        for x in value:
+            field_strings(x, out)
+
+
 def field_variables(value: Any, out: set[str]) -> None:
     """The variables read by the {% %} templates in a state's field values."""
     if isinstance(value, str):

@@ -11,22 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from pyawssfn.compiler.ir import (
-    Catcher, Catching, Choice, Graph, Map, Node, can_fail, context_refs, evaluates, field_variables, variables,
+    Catcher, Catching, Choice, Graph, Map, Node, can_fail, context_refs, evaluates, field_strings, field_variables, variables,
 )
 from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
 from pyawssfn.jsonata.parse import parse_cached
 from pyawssfn.jsonata.tree import Binary, Bind, Block, Bool, Call, Cond, Dot, Name, Null, Num, Object, Str, Var
-
-
-def _strings(v: Any, out: list[str]) -> None:
-    if isinstance(v, str):
-        out.append(v)
-    elif isinstance(v, dict):
-        for x in v.values():
-            _strings(x, out)
-    elif isinstance(v, list):
-        for x in v:
-            _strings(x, out)
 
 
 def expressions(n: Node) -> list[str]:
@@ -138,7 +127,7 @@ def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: str) -> bool:
     others = [x for k, x in holder.assign.items() if k != key]
     fields: list[str] = []
     if holder is n:
-        _strings(_before(n), fields)
+        field_strings(_before(n), fields)
         # an error of a state's own Output is not caught by every engine's Catch (tests/engines known.py), so an
         # Output does not stand in for an Assign entry of a state with a catcher that catches an expression's error
         if n.output is not None and not (isinstance(n, Catching) and any(CATCHES_EVALUATION & set(c.errors)
@@ -146,7 +135,7 @@ def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: str) -> bool:
             others.append(n.output)
     elif isinstance(holder, Catcher) and not (CATCHES_EVALUATION & set(holder.errors)):
         # a catcher that cannot catch a failure of the state's Arguments runs only after they succeeded
-        _strings(_before(n), fields)
+        field_strings(_before(n), fields)
     return any(evaluates(v, o) for o in others) or any(evaluates(v, f, template=True) for f in fields)
 
 

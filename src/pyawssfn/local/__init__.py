@@ -4,9 +4,9 @@ The names below are loaded on first use: the JSONata engine and the validator im
 that must not load the executor and its report (rich) into ``pyawssfn compile``."""
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import TYPE_CHECKING
+
+from pyawssfn._lazy import lazy_getattr
 
 _HOMES = {
     "CallbackResult": "callbacks", "StatesError": "errors", "DefinitionError": "executor", "Execution": "executor",
@@ -26,17 +26,7 @@ if TYPE_CHECKING:
     from pyawssfn.local.report import execution_summary, render_timeline
 
 
-def __getattr__(name: str):
-    home = _HOMES.get(name)
-    if home is None:
-        # A submodule read as an attribute (`pyawssfn.local.executor` after `import pyawssfn.local`), as when this
-        # package imported its modules eagerly.
-        if name.startswith("_") or importlib.util.find_spec(f"{__name__}.{name}") is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        return importlib.import_module(f"{__name__}.{name}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _HOMES, globals())
 
 
 def __dir__():

@@ -9,7 +9,9 @@ from typing import Any
 
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.frontend import ModuleInfo
-from pyawssfn.compiler.ir import Map, Node, Parallel, Pass, Task, Wait, atomic, can_fail, substitute_variables
+from pyawssfn.compiler.ir import (  # field_strings: re-exported for the lowerer
+    Map, Node, Parallel, Pass, Task, Wait, atomic, can_fail, field_strings, substitute_variables,
+)
 from pyawssfn.compiler.naming import VariableNames
 
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
@@ -153,13 +155,3 @@ def has_template(v: Any) -> bool:
         return any(has_template(x) or "{%" in k for k, x in v.items())
     return False
 
-
-def field_strings(v: Any, out: list[str]) -> None:
-    if isinstance(v, str):
-        out.append(v)
-    elif isinstance(v, dict):
-        for x in v.values():
-            field_strings(x, out)
-    elif isinstance(v, list):
-        for x in v:
-            field_strings(x, out)
