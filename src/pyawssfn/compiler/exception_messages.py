@@ -13,6 +13,7 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.diagnostics import Reporter
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def _message_of_init(init: ast.FunctionDef) -> Message:
         return Message(params, defaults, None, "its __init__ does more than build the message")
     if message is None:
         return Message(params, defaults, None, "its __init__ does not call the base class's __init__")
-    if any(isinstance(n, ast.Name) and n.id == "self" for n in ast.walk(message)):
+    if any(isinstance(n, ast.Name) and n.id == "self" for n in walk(message)):
         return Message(params, defaults, None, "its message reads an attribute its __init__ does not set first")
     return Message(params, defaults, message)
 
@@ -107,7 +108,7 @@ def analyse_messages(info: ModuleInfo) -> dict[str, Message]:
 def rewrite_raises(info: ModuleInfo, messages: dict[str, Message], reporter: Reporter) -> None:
     """Rewrite ``raise X(args)`` in the workflows as ``raise X(message)``; refuse what cannot be rewritten."""
     for wf in info.workflows.values():
-        for node in ast.walk(wf):
+        for node in walk(wf):
             if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
                     and isinstance(node.exc.func, ast.Name) and node.exc.func.id in messages):
                 continue
@@ -148,7 +149,7 @@ def _substitute(call: ast.Call, msg: Message, name: str, reporter: Reporter) -> 
                 reporter.report(call, f"{name}(...) needs the argument {p!r}", f"pass {p}=...")
                 return None
             bound[p] = msg.defaults[p]
-    uses = {p: sum(1 for n in ast.walk(msg.expr) if isinstance(n, ast.Name) and n.id == p) for p in msg.params}
+    uses = {p: sum(1 for n in walk(msg.expr) if isinstance(n, ast.Name) and n.id == p) for p in msg.params}
     for p, node in bound.items():
         if uses.get(p, 0) > 1 and not isinstance(node, (ast.Name, ast.Constant)):
             reporter.report(node, f"the message of {name} uses {p!r} more than once",
@@ -169,7 +170,7 @@ def rewrite_caught_formatting(info: ModuleInfo) -> None:
     e`` are ``str(e)``, its message: rewrite them so, as ``str(e)`` compiles (the machine holds ``e`` as the error
     output, whose own text is a dict's)."""
     for wf in info.workflows.values():
-        for node in ast.walk(wf):
+        for node in walk(wf):
             if isinstance(node, ast.Try):
                 for h in node.handlers:
                     if h.name and not _rebinds(h, h.name):
@@ -179,7 +180,7 @@ def rewrite_caught_formatting(info: ModuleInfo) -> None:
 
 def _rebinds(handler: ast.ExceptHandler, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, (ast.Store, ast.Del))
-               for st in handler.body for n in ast.walk(st))
+               for st in handler.body for n in walk(st))
 
 
 class _StrOfCaught(ast.NodeTransformer):
@@ -218,7 +219,7 @@ class _StrOfCaught(ast.NodeTransformer):
         return node  # a lambda's own parameters may shadow the name
 
     def visit_ListComp(self, node):
-        return node if any(self._is_caught(n) for g in node.generators for n in ast.walk(g.target)) \
+        return node if any(self._is_caught(n) for g in node.generators for n in walk(g.target)) \
             else self.generic_visit(node)
 
     visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp

@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 import json
 
+from pyawssfn.compiler.astwalk import walk
+
 # The context object's fields, as the dispatcher's StepContext names them. An object constructor drops a key whose
 # value is undefined (State.RetryCount is absent where a state cannot retry), so the step reads None for it.
 _FIELDS = (("execution", "$states.context.Execution.Name"), ("state", "$states.context.State.Name"),
@@ -19,14 +21,14 @@ def mentions_context(tree: ast.Module) -> bool:
     """Whether the module refers to ``sfn.context`` (``import pyawssfn as sfn`` ... ``sfn.context``) or imports
     ``context`` from ``pyawssfn``."""
     modules = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Import):
             modules |= {alias.asname or alias.name for alias in node.names if alias.name == "pyawssfn"}
         elif isinstance(node, ast.ImportFrom) and node.module == "pyawssfn" and node.level == 0:
             if any(alias.name in ("context", "*") for alias in node.names):
                 return True
     return any(isinstance(node, ast.Attribute) and node.attr == "context" and isinstance(node.value, ast.Name)
-               and node.value.id in modules for node in ast.walk(tree))
+               and node.value.id in modules for node in walk(tree))
 
 
 def source_mentions_context(source: str) -> bool:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from pyawssfn import _api_names
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.jsonata.parse import single_token, starts_with_named_call
 from pyawssfn.jsonata.printer import plain_name
 
@@ -171,7 +172,7 @@ _FOLD_NODES = (
 
 
 def _foldable(node: ast.AST) -> bool:
-    for sub in ast.walk(node):
+    for sub in walk(node):
         if not isinstance(sub, _FOLD_NODES):
             return False
         if isinstance(sub, ast.Name) and sub.id not in _FOLD_BUILTINS:

@@ -15,6 +15,7 @@ import json
 from typing import Any, Callable
 
 from pyawssfn.compiler.aliasing import check_aliasing
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type
 from pyawssfn.compiler.frontend import PREDICATES
@@ -372,7 +373,7 @@ class FunctionLowerer:
                 pass
 
     def lower_stmt(self, st: ast.stmt) -> None:
-        for n in ast.walk(st):
+        for n in walk(st):
             if isinstance(n, (ast.Yield, ast.YieldFrom)):
                 raise self.fail(n, "a workflow cannot be a generator (yield)", "return a list instead")
             if isinstance(n, ast.Await):
@@ -393,7 +394,7 @@ class FunctionLowerer:
         remains, with each call replaced by a name for its result."""
         if node is None:
             return ast.Constant(value=None)
-        if not any(isinstance(n, hoisting.HOISTABLE) for n in ast.walk(node)):
+        if not any(isinstance(n, hoisting.HOISTABLE) for n in walk(node)):
             return node  # nothing the hoister would rewrite
         node = copy.deepcopy(node)
         return hoisting.Hoister(self).visit(node)

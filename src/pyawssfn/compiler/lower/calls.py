@@ -6,6 +6,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from pyawssfn import _integrations
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.expressions import NotConstant
 from pyawssfn.compiler.frontend import RetrySpec, StepInfo
 from pyawssfn.compiler.ir import Exit, Node, Task, Wait
@@ -195,7 +196,7 @@ def reaches(builder: FunctionLowerer, start: str, goal: str, seen: set[str]) -> 
     fn = builder.info.workflows.get(start)
     if fn is None:
         return False
-    for n in ast.walk(fn):
+    for n in walk(fn):
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in builder.info.workflows:
             if reaches(builder, n.func.id, goal, seen):
                 return True

@@ -8,6 +8,7 @@ import difflib
 from typing import TYPE_CHECKING
 
 from pyawssfn.compiler import predicates
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.lower import calls, maps
 from pyawssfn.compiler.lower.support import Abort, message_of, paren
@@ -84,7 +85,7 @@ class Hoister(ast.NodeTransformer):
         if getattr(node, _SORT_KEY, False):
             # sorted(xs, key=lambda r: ...): the expression compiler inlines the pure body; a step call cannot run
             # once per comparison.
-            for n in ast.walk(node.body):
+            for n in walk(node.body):
                 if isinstance(n, ast.Call) and self.builder.classify(n) is not None:
                     self.builder.report(n, "a step call cannot run inside a sort key",
                                         "compute the keys first, e.g. with a list comprehension")

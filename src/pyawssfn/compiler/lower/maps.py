@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.expressions import NotConstant
 from pyawssfn.compiler.frontend import StepInfo, max_concurrency
 from pyawssfn.compiler.ir import Graph, Map
@@ -70,7 +71,7 @@ def map_comprehension(builder: FunctionLowerer, comp: ast.ListComp) -> str | Non
             builder.classify(elt) != "step":
         return None
     for sub in [*elt.args, *(k.value for k in elt.keywords), *gen.ifs]:
-        for n in ast.walk(sub):
+        for n in walk(sub):
             if isinstance(n, ast.Call) and builder.classify(n):
                 return None
     step = builder.info.steps[elt.func.id]

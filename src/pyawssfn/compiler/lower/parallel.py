@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.ir import Graph, Parallel
 from pyawssfn.compiler.lower import calls
 from pyawssfn.compiler.lower.support import assigned_names
@@ -47,7 +48,7 @@ def check_branch_assignments(builder: FunctionLowerer, fn: Any, ref: ast.AST, vi
                              line: int) -> None:
     """A branch assigning a workflow variable that the workflow reads afterwards (before assigning it again):
     the author most likely expects the branch's value there, which neither Python nor the machine gives."""
-    if not isinstance(fn, ast.FunctionDef) or any(isinstance(n, (ast.Nonlocal, ast.Global)) for n in ast.walk(fn)):
+    if not isinstance(fn, ast.FunctionDef) or any(isinstance(n, (ast.Nonlocal, ast.Global)) for n in walk(fn)):
         return  # nonlocal/global are refused on their own
     own: list[str] = []
     for st in fn.body:
@@ -70,7 +71,7 @@ def read_after(builder: FunctionLowerer, name: str, line: int, skip: ast.AST) ->
         for st in stmts:
             if st.lineno > line and isinstance(st, ast.Assign) and \
                     any(isinstance(t, ast.Name) and t.id == name for t in st.targets) and \
-                    not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(st.value)):
+                    not any(isinstance(n, ast.Name) and n.id == name for n in walk(st.value)):
                 kills.append(st.lineno)
             if st.lineno <= line <= (st.end_lineno or st.lineno):
                 for field_name in ("body", "orelse", "finalbody"):
@@ -82,8 +83,8 @@ def read_after(builder: FunctionLowerer, name: str, line: int, skip: ast.AST) ->
 
     scan(builder.fn.body if isinstance(builder.fn, ast.FunctionDef) else [])
     first_kill = min(kills) if kills else None
-    skipped = {id(n) for n in ast.walk(skip)}
-    for n in ast.walk(builder.fn):
+    skipped = {id(n) for n in walk(skip)}
+    for n in walk(builder.fn):
         if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and n.lineno > line \
                 and id(n) not in skipped and (first_kill is None or n.lineno < first_kill):
             return True
@@ -100,7 +101,7 @@ def check_branch(builder: FunctionLowerer, fn: Any, visible: dict[str, str]) -> 
             own.update(assigned_names(st))
     body = fn.body if isinstance(fn, ast.FunctionDef) else [fn.body]
     for st in body:
-        for n in ast.walk(st):
+        for n in walk(st):
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and \
                     isinstance(n.func.value, ast.Name) and n.func.value.id in visible and \
                     n.func.value.id not in own and n.func.attr in ("append", "extend", "update", "insert", "pop",

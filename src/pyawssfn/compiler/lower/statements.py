@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.expressions import INPLACE, append, extend, setitem
 from pyawssfn.compiler.ir import Choice, DefaultOf, Exit, Rule, can_fail
 from pyawssfn.compiler.lower import calls
@@ -254,7 +255,7 @@ def _pending_first(builder: FunctionLowerer, test: ast.expr, env: dict[str, str]
 
 
 def needs_states(builder: FunctionLowerer, node: ast.expr) -> bool:
-    for n in ast.walk(node):
+    for n in walk(node):
         if isinstance(n, ast.Call) and builder.classify(n):
             return True
     return False
@@ -264,7 +265,7 @@ def transform_function_def(builder: FunctionLowerer, st: ast.FunctionDef) -> Non
     if st.decorator_list:
         raise builder.fail(st, "nested functions cannot be decorated", "remove the decorator")
     builder.nested_defs[st.name] = st
-    for n in ast.walk(st):
+    for n in walk(st):
         if isinstance(n, (ast.Nonlocal, ast.Global)):
             raise builder.fail(n, f"{type(n).__name__.lower()} is not supported in a workflow",
                                "return the value from the branch instead")
@@ -276,7 +277,7 @@ def transform_assert(builder: FunctionLowerer, st: ast.Assert) -> None:
     stmt = ast.If(test=ast.UnaryOp(op=ast.Not(), operand=st.test),
                   body=[ast.Raise(exc=exc, cause=None)], orelse=[])
     ast.copy_location(stmt, st)
-    for n in ast.walk(stmt):
+    for n in walk(stmt):
         if not hasattr(n, "lineno"):
             ast.copy_location(n, st)
     transform_if(builder, stmt)

@@ -7,6 +7,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.frontend import ModuleInfo
 from pyawssfn.compiler.ir import (  # field_strings: re-exported for the lowerer
@@ -126,7 +127,7 @@ def result_hint(call: ast.Call) -> str:
 
 def as_load(t: ast.expr) -> ast.expr:
     t = copy.deepcopy(t)
-    for n in ast.walk(t):
+    for n in walk(t):
         if hasattr(n, "ctx"):
             n.ctx = ast.Load()
     return t

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.types.model import Maybe, Type
 
 _TYPING_MODULES = frozenset(["typing", "typing_extensions"])
@@ -54,7 +55,7 @@ class AnnotationReader:
             self.rebound.add(node.name)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            self.rebound.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+            self.rebound.update(n.id for t in targets for n in walk(t) if isinstance(n, ast.Name))
 
     # ------------------------------------------------------------------------------------------------ names
     def _typing_name(self, node: ast.expr) -> str | None:
