@@ -52,6 +52,11 @@ _TRANSITION_FIELDS = ("StartAt", "Next", "Default")
 
 
 def statelint_messages(definition: dict) -> list[str]:
+    from pyawssfn._lazy import defer_import
+
+    # statelint imports dateutil's parser (with six and its tz tables, ~10% of `pyawssfn compile`'s start-up) for
+    # its check of a literal Timestamp only: loaded when that check first runs, it reads the same parser.
+    defer_import("dateutil.parser")
     from statelint.config import Config
     from statelint.nodes.factory.factory import StateFactory
     from statelint.nodes.state_machine import StateMachine

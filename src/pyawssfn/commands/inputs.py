@@ -20,8 +20,7 @@ import math
 import os
 import pathlib
 import sys
-import tempfile
-import tokenize
+import tokenize  # loaded by the compiler (inspect) anyway
 from typing import Any, Iterable, Iterator
 
 from pyawssfn.commands._common import usage
@@ -205,6 +204,8 @@ def write_output(data: str | bytes, name: str | None, force: bool = False, input
             sys.stdout.write(data)
         sys.stdout.flush()
         return False
+    import tempfile  # only where a file is written (compile's start-up counts)
+
     raw = data.encode("utf-8") if isinstance(data, str) else data
     path = pathlib.Path(name)
     parent = path.parent if str(path.parent) else pathlib.Path(".")

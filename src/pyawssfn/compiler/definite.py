@@ -28,11 +28,17 @@ def _names(t: ast.AST) -> set[str]:
 
 
 def _meet(x, y):
-    if x is None:
+    if x is None or x is y:
         return y
     if y is None:
         return x
     return x & y
+
+
+def _with(bound: frozenset, names) -> frozenset:
+    """``bound | names``, without copying ``bound`` when every name is bound already (a rebinding, the usual
+    case): copying it for each assignment made a long workflow's analysis quadratic in its variables."""
+    return bound if bound.issuperset(names) else bound.union(names)
 
 
 class _DefiniteAssignment:
@@ -102,21 +108,21 @@ class _DefiniteAssignment:
         self.loads(s.value, bound)
         for t in s.targets:
             self.target_loads(t, bound)
-        return bound | {n for t in s.targets for n in _names(t)}
+        return _with(bound, {n for t in s.targets for n in _names(t)})
 
     def stmt_AnnAssign(self, s: ast.AnnAssign, bound: frozenset):
         if s.value is None:
             return bound
         self.loads(s.value, bound)
         self.target_loads(s.target, bound)
-        return bound | _names(s.target)
+        return _with(bound, _names(s.target))
 
     def stmt_AugAssign(self, s: ast.AugAssign, bound: frozenset):
         self.loads(s.value, bound)
         if isinstance(s.target, ast.Name):
             if s.target.id in self.local_names and s.target.id not in bound:
                 self.out.add((s.target.lineno, s.target.col_offset))
-            return bound | {s.target.id}
+            return _with(bound, (s.target.id,))
         self.target_loads(s.target, bound)
         return bound
 
@@ -136,7 +142,7 @@ class _DefiniteAssignment:
 
     def stmt_For(self, s: ast.For, bound: frozenset):
         self.loads(s.iter, bound)
-        self.block(s.body, bound | _names(s.target))
+        self.block(s.body, _with(bound, _names(s.target)))
         self.block(s.orelse, bound)
         return bound
 
@@ -144,7 +150,7 @@ class _DefiniteAssignment:
         body = self.block(s.body, bound)
         ends = [self.block(s.orelse, body) if body is not None else None]
         for h in s.handlers:
-            ends.append(self.block(h.body, bound | ({h.name} if h.name else set())))
+            ends.append(self.block(h.body, _with(bound, (h.name,) if h.name else ())))
         result = None
         for e in ends:
             result = _meet(result, e) if result is not None else e
@@ -168,7 +174,7 @@ class _DefiniteAssignment:
     stmt_Continue = stmt_Break
 
     def stmt_FunctionDef(self, s: ast.FunctionDef, bound: frozenset):
-        return bound | {s.name}
+        return _with(bound, (s.name,))
 
     def stmt_Assert(self, s: ast.Assert, bound: frozenset):
         self.loads(s.test, bound)

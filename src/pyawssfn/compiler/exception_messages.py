@@ -13,7 +13,7 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.astwalk import walk, walk_statements
 from pyawssfn.compiler.diagnostics import Reporter
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def analyse_messages(info: ModuleInfo) -> dict[str, Message]:
 def rewrite_raises(info: ModuleInfo, messages: dict[str, Message], reporter: Reporter) -> None:
     """Rewrite ``raise X(args)`` in the workflows as ``raise X(message)``; refuse what cannot be rewritten."""
     for wf in info.workflows.values():
-        for node in walk(wf):
+        for node in walk_statements(wf):
             if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
                     and isinstance(node.exc.func, ast.Name) and node.exc.func.id in messages):
                 continue
@@ -170,7 +170,7 @@ def rewrite_caught_formatting(info: ModuleInfo) -> None:
     e`` are ``str(e)``, its message: rewrite them so, as ``str(e)`` compiles (the machine holds ``e`` as the error
     output, whose own text is a dict's)."""
     for wf in info.workflows.values():
-        for node in walk(wf):
+        for node in walk_statements(wf):
             if isinstance(node, ast.Try):
                 for h in node.handlers:
                     if h.name and not _rebinds(h, h.name):

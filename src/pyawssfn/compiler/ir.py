@@ -231,12 +231,16 @@ def field_strings(value: Any, out: list[str]) -> None:
             field_strings(x, out)
 
 
+@lru_cache(maxsize=65536)
+def _template_variables(value: str) -> frozenset[str]:
+    t = _template(value)
+    return frozenset() if t is None else frozenset(n.name for n in t.walk() if type(n) is Var)  # type: ignore
+
+
 def field_variables(value: Any, out: set[str]) -> None:
     """The variables read by the {% %} templates in a state's field values."""
     if isinstance(value, str):
-        t = _template(value)
-        if t is not None:
-            out.update(n.name for n in t.walk() if type(n) is Var)  # type: ignore[attr-defined]
+        out |= _template_variables(value)
     elif isinstance(value, dict):
         for x in value.values():
             field_variables(x, out)

@@ -12,14 +12,14 @@ import importlib
 import pathlib
 import sys
 import types
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.astwalk import walk_statements
 
 
 def imported_modules(tree: ast.Module) -> list[str]:
     """The absolute module names the module imports anywhere (in a step's body too), and the ``from M import N``
     names that may be submodules, in source order; the author API is left out."""
     out: list[str] = []
-    for node in walk(tree):
+    for node in walk_statements(tree):  # imports are statements
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:

@@ -83,19 +83,38 @@ def _nodes(g: Graph) -> list[Node]:
 
 
 def _live_in(nodes: list[Node], memo: dict[int, set[str]]) -> dict[int, set[str]]:
-    live: dict[int, set[str]] = {id(n): set() for n in nodes}
-    changed = True
-    while changed:
-        changed = False
-        for n in nodes:
-            now = set(_reads(n, memo))
-            for holder, target in _edges(n):
-                if target is not None:
-                    now |= live.get(id(target), set()) - set(holder.assign)
-            if now != live[id(n)]:
-                live[id(n)] = now
-                changed = True
-    return live
+    """The variables live on entry to each state: the least fixed point of live(n) = reads(n) | the union over its
+    transitions of live(target) - what the transition assigns. A worklist recomputes a state only when a state it
+    leads to changed, so a long chain costs a pass or two rather than one pass per state a variable stays live
+    through (the fixed point is the same in any order)."""
+    index = {id(n): i for i, n in enumerate(nodes)}
+    reads = [_reads(n, memo) for n in nodes]
+    outs: list[list[tuple[int, set[str]]]] = []
+    preds: list[list[int]] = [[] for _ in nodes]
+    for i, n in enumerate(nodes):
+        mine = []
+        for holder, target in _edges(n):
+            if target is not None:
+                j = index[id(target)]
+                mine.append((j, set(holder.assign)))
+                preds[j].append(i)
+        outs.append(mine)
+    live: list[set[str]] = [set() for _ in nodes]
+    todo = list(range(len(nodes)))  # popped from the end: the states found last (nearest the ends) first
+    queued = [True] * len(nodes)
+    while todo:
+        i = todo.pop()
+        queued[i] = False
+        now = set(reads[i])
+        for j, kill in outs[i]:
+            now |= live[j] - kill
+        if now != live[i]:
+            live[i] = now
+            for p in preds[i]:
+                if not queued[p]:
+                    queued[p] = True
+                    todo.append(p)
+    return {id(n): live[i] for i, n in enumerate(nodes)}
 
 
 def remove_dead_assignments(graphs: list[Graph]) -> None:

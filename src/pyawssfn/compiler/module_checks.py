@@ -14,7 +14,7 @@ from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.diagnostics import Reporter
 
 if TYPE_CHECKING:
-    from pyawssfn.compiler.frontend import ModuleInfo
+    from pyawssfn.compiler.frontend import ModuleInfo, StepInfo
 
 _MUTATORS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "update", "setdefault", "popitem",
                        "sort", "reverse", "add", "discard", "__setitem__", "__delitem__"})
@@ -102,8 +102,11 @@ def check_functions(info: ModuleInfo, reporter: Reporter) -> None:
                                f"fields of its execution input, which are passed by name",
                             f"remove the '/' from the parameters of {name}")
     functions = [info.steps[n].node for n in info.steps] + list(info.workflows.values())
+    steps = {id(info.steps[n].node): info.steps[n] for n in info.steps}
+    workflow_uses: list[tuple[ast.Name, StepInfo]] = []  # reported after the rest, in the order they always were
     for fn in functions:
-        for node in walk(fn):
+        step = steps.get(id(fn))
+        for node in walk(fn):  # one walk of each function for every check
             if isinstance(node, ast.Global):
                 for n in node.names:
                     if n in compiled:
@@ -117,13 +120,14 @@ def check_functions(info: ModuleInfo, reporter: Reporter) -> None:
                                 f"copy it first: local = list({node.func.value.id})")
             elif isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
                 _check_constant_item_change(info, node, reporter)
-    for step in info.steps.values():
-        for node in walk(step.node):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in info.workflows:
-                reporter.report(node, f"step {step.name} uses workflow {node.id}: a step runs inside one Lambda "
-                                      f"invocation, where a workflow is not a state machine",
-                                f"call {node.id} from a workflow (a child execution), or call its steps from "
-                                f"{step.name} as plain functions")
+            elif step is not None and isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \
+                    and node.id in info.workflows:
+                workflow_uses.append((node, step))
+    for node, step in workflow_uses:
+        reporter.report(node, f"step {step.name} uses workflow {node.id}: a step runs inside one Lambda "
+                              f"invocation, where a workflow is not a state machine",
+                        f"call {node.id} from a workflow (a child execution), or call its steps from "
+                        f"{step.name} as plain functions")
 
 
 def _check_constant_item_change(info: ModuleInfo, node: ast.AST, reporter: Reporter) -> None:

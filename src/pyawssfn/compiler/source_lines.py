@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import ast
 
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.astwalk import walk_statements
 
 
 def line_spans(tree: ast.AST) -> dict[int, int]:
     """first line of a statement -> the last line of the Python a state made from it stands for."""
     out: dict[int, int] = {}
-    for n in walk(tree):
+    for n in walk_statements(tree):
         if isinstance(n, ast.stmt):
             end = _header_end(n)
             out[n.lineno] = max(out.get(n.lineno, n.lineno), end)

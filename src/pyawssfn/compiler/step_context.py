@@ -19,16 +19,20 @@ _FIELDS = (("execution", "$states.context.Execution.Name"), ("state", "$states.c
 
 def mentions_context(tree: ast.Module) -> bool:
     """Whether the module refers to ``sfn.context`` (``import pyawssfn as sfn`` ... ``sfn.context``) or imports
-    ``context`` from ``pyawssfn``."""
+    ``context`` from ``pyawssfn``. One walk: the names ``.context`` is read from, kept until the imports say
+    which of them name pyawssfn."""
     modules = set()
+    owners = set()
     for node in walk(tree):
-        if isinstance(node, ast.Import):
+        if isinstance(node, ast.Attribute):
+            if node.attr == "context" and isinstance(node.value, ast.Name):
+                owners.add(node.value.id)
+        elif isinstance(node, ast.Import):
             modules |= {alias.asname or alias.name for alias in node.names if alias.name == "pyawssfn"}
         elif isinstance(node, ast.ImportFrom) and node.module == "pyawssfn" and node.level == 0:
             if any(alias.name in ("context", "*") for alias in node.names):
                 return True
-    return any(isinstance(node, ast.Attribute) and node.attr == "context" and isinstance(node.value, ast.Name)
-               and node.value.id in modules for node in walk(tree))
+    return not modules.isdisjoint(owners)
 
 
 def source_mentions_context(source: str) -> bool:

@@ -10,12 +10,11 @@ ask the control stack (nonlocalcontrol.py) where they go.
 from __future__ import annotations
 
 import ast
-import copy
 import json
 from typing import Any, Callable
 
 from pyawssfn.compiler.aliasing import check_aliasing
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.astwalk import copy_tree, walk
 from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type
 from pyawssfn.compiler.frontend import PREDICATES
@@ -396,7 +395,7 @@ class FunctionLowerer:
             return ast.Constant(value=None)
         if not any(isinstance(n, hoisting.HOISTABLE) for n in walk(node)):
             return node  # nothing the hoister would rewrite
-        node = copy.deepcopy(node)
+        node = copy_tree(node)  # copy.deepcopy's copy, a third of its time
         return hoisting.Hoister(self).visit(node)
 
     def classify(self, call: ast.Call) -> str | None:
