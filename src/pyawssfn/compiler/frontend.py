@@ -72,6 +72,9 @@ class ModuleInfo:
     # ``except TRANSIENT:`` and ``sfn.Retry(errors=TRANSIENT)``; and names bound to ``sfn.Retry(...)`` calls.
     error_groups: dict[str, list[ast.expr]] = field(default_factory=dict)
     retry_constants: dict[str, ast.expr] = field(default_factory=dict)
+    # Whether a workflow holds yield, await or := anywhere (the lowerer refuses them at their statement): when none
+    # does, it need not walk each statement it lowers looking for them.
+    refused_expressions: bool = True
 
     def source_lines(self) -> list[bytes]:
         cached = self.__dict__.get("_lines")
@@ -274,14 +277,19 @@ def _workflow_passes(info: ModuleInfo, reporter: Reporter) -> None:
     """What the expression translator needs to know of each workflow body beyond one expression: where sets are
     used, which variables may hold tuples, which iterables a loop consumes."""
     tuple_constants = {n: tuple_shape(v) for n, v in info.constants.items() if isinstance(v, tuple)}
+    info.refused_expressions = False
     for fn in info.workflows.values():
         nodes = list(walk(fn))  # one walk for all the passes (compile time: #8, #14)
+        info.refused_expressions = info.refused_expressions or any(isinstance(n, _REFUSED) for n in nodes)
         _check_list_handlers(info, nodes, reporter)
         check_set_uses(nodes, reporter.report)
         mark_tuple_names(nodes, reporter.report, tuple_constants)
         for node in nodes:
             if isinstance(node, (ast.For, ast.comprehension)):
                 _mark_iterated(node.iter)
+
+
+_REFUSED = (ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr)
 
 
 def _check_list_handlers(info: ModuleInfo, nodes: list[ast.AST], reporter: Reporter) -> None:

@@ -53,5 +53,8 @@ def context_field(info, workflow: str) -> dict[str, str]:
     module (``info``, the frontend's ModuleInfo) mentions ``sfn.context``, else nothing."""
     mentions = info.__dict__.get("_mentions_context")
     if mentions is None:
-        mentions = info.__dict__["_mentions_context"] = mentions_context(info.tree)
+        # a module whose text never says "context" cannot read sfn.context: no walk of a long workflow for it (a
+        # non-ASCII text is walked: Python reads an identifier NFKC-normalised, `sfn.ｃontext` is sfn.context)
+        mentions = info.__dict__["_mentions_context"] = (
+            ("context" in info.source or not info.source.isascii()) and mentions_context(info.tree))
     return {"context": payload_context(workflow)} if mentions else {}

@@ -1,0 +1,143 @@
+"""The helpers that make a long compile cheaper must give exactly what they replace: astwalk.walk_statements the
+statements ast.walk yields, in its order; astwalk.copy_tree copy.deepcopy's copy; type_memo.remembered the typing a
+new translation gives; the worklist liveness the least fixed point of the chained states."""
+from __future__ import annotations
+
+import ast
+import copy
+import pathlib
+
+from pyawssfn.compiler.astwalk import copy_tree, walk, walk_statements
+from pyawssfn.compiler.codegen import generate
+from pyawssfn.compiler.definite import maybe_unbound_reads
+from pyawssfn.compiler.ir import Graph, Pass, Succeed
+from pyawssfn.compiler.type_memo import remembered
+from pyawssfn.compiler.types.model import Type
+
+SOURCES = sorted(pathlib.Path(__file__).resolve().parents[2].glob("src/pyawssfn/**/*.py"))[:60]
+
+NESTED = """
+def f(x):
+    try:
+        for i in x:
+            if i:
+                raise ValueError(i)
+            else:
+                import json
+    except ValueError as e:
+        while True:
+            with open(e) as fh:
+                match fh:
+                    case 1:
+                        return [lambda: y for y in fh]
+    finally:
+        class C:
+            def g(self):
+                return 1
+"""
+
+
+def test_walk_statements_yields_the_statements_walk_yields_in_its_order():
+    for text in [NESTED] + [p.read_text() for p in SOURCES]:
+        tree = ast.parse(text)
+        expected = [n for n in walk(tree) if isinstance(n, (ast.Module, ast.stmt, ast.excepthandler, ast.match_case))]
+        assert list(walk_statements(tree)) == expected
+
+
+def test_copy_tree_is_deepcopys_copy_marks_and_shared_nodes_included():
+    for text in [NESTED] + [p.read_text() for p in SOURCES[:20]]:
+        tree = ast.parse(text)
+        for node in walk(tree):
+            if isinstance(node, ast.Name):
+                node.pyawssfn_mark = "deep"
+        shared = ast.Name(id="shared", ctx=ast.Load())
+        tree.body.append(ast.Expr(value=ast.Tuple(elts=[shared, shared], ctx=ast.Load())))
+        ours, theirs = copy_tree(tree), copy.deepcopy(tree)
+        assert ast.dump(ours, include_attributes=True) == ast.dump(theirs, include_attributes=True)
+        assert [getattr(n, "pyawssfn_mark", None) for n in walk(ours)] == \
+            [getattr(n, "pyawssfn_mark", None) for n in walk(theirs)]
+        assert not {id(n) for n in walk(ours)} & {id(n) for n in walk(tree)}
+        pair = ours.body[-1].value.elts
+        assert pair[0] is pair[1] and pair[0] is not shared
+
+
+def test_remembered_typing_is_computed_again_exactly_when_a_type_it_read_changed():
+    calls = []
+
+    def static_type(expr, name_type):
+        calls.append(expr)
+        t = name_type(ast.Name(id="a"))
+        return Type("list", t) if t is not None else None
+
+    typed = remembered(static_type)
+    expr = ast.parse("[a]", mode="eval").body
+    other = ast.parse("[a]", mode="eval").body
+    types = {"a": Type("dict", None, {"k": (Type("int"), True), "j": (Type("str"), False)})}
+    first = typed(expr, lambda n: types.get(n.id))
+    assert typed(expr, lambda n: types.get(n.id)) is first and len(calls) == 1
+    typed(other, lambda n: types.get(n.id))  # another node with the same text is typed on its own
+    assert len(calls) == 2
+    # the same kind with its fields in another order is another type to a reader: typed again
+    types["a"] = Type("dict", None, {"j": (Type("str"), False), "k": (Type("int"), True)})
+    again = typed(expr, lambda n: types.get(n.id))
+    assert len(calls) == 3 and list(again.item.fields) == ["j", "k"]
+    types["a"] = "int"  # a plain kind string is not the Type of that kind to a reader either
+    typed(expr, lambda n: types.get(n.id))
+    types["a"] = Type("int")
+    typed(expr, lambda n: types.get(n.id))
+    assert len(calls) == 5
+
+
+def test_a_variable_live_through_a_long_chain_stays_and_a_dead_one_goes():
+    end = Succeed("end", 999, output="$keep")
+    nxt = end
+    chain = []
+    for i in range(300, 0, -1):  # each state reassigns `tmp`, nothing reads it; `keep` is read at the end
+        nxt = Pass(f"s{i}", i, assign={"tmp": str(i)}, next=nxt)
+        chain.append(nxt)
+    start = Pass("start", 0, assign={"keep": "1", "tmp": "0"}, next=nxt)
+    definition, _ = generate(Graph([start, *reversed(chain), end], start), "chain")
+    states = definition["States"]
+    assert states["start"]["Assign"] == {"keep": 1}
+    assert all("tmp" not in s.get("Assign", {}) for s in states.values())
+
+
+def test_definite_assignment_of_many_variables_rebinding_and_branches():
+    lines = ["def f(p):"] + [f"    v{i} = p" for i in range(200)] + [
+        "    if p:", "        late = 1", "        v0 = 2", "    else:", "        v1 = 3",
+        "    return [late, v0, v1, v199, p]"]
+    fn = ast.parse("\n".join(lines)).body[0]
+    names = {f"v{i}" for i in range(200)} | {"late"}
+    assert maybe_unbound_reads(fn, names) == {(len(lines), 12)}  # only `late`, bound on one branch
+
+
+def test_yield_await_and_walrus_are_refused_where_they_stand_nested_or_in_a_branch():
+    import pytest
+
+    from pyawssfn.compiler import CompileError, compile_source
+
+    src = '''import pyawssfn as sfn
+
+
+def step(x):
+    return x
+
+
+@sfn.workflow
+def wf(xs):
+    total = 0
+    for x in xs:
+        if x:
+            total = (y := step(x)) + 1
+    both = sfn.parallel(lambda: [(z := 1)], lambda: step(2))
+    return total
+'''
+    with pytest.raises(CompileError) as err:
+        compile_source(src, "wf.py")
+    found = [(d.line, d.col, d.what) for d in err.value.diagnostics]
+    assert (13, 22, "assignment expressions (:=) are not supported in a workflow") in found
+    assert (14, 35, "assignment expressions (:=) are not supported in a workflow") in found
+    with pytest.raises(CompileError) as err:
+        compile_source(src.replace("(y := step(x)) + 1", "(yield x)"), "wf.py")
+    assert (13, 22, "a workflow cannot be a generator (yield)") in [(d.line, d.col, d.what)
+                                                                     for d in err.value.diagnostics]
