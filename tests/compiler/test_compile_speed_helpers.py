@@ -1,6 +1,6 @@
 """The helpers that make a long compile cheaper must give exactly what they replace: astwalk.walk_statements the
-statements ast.walk yields, in its order; astwalk.copy_tree copy.deepcopy's copy; type_memo.remembered the typing a
-new translation gives; the worklist liveness the least fixed point of the chained states."""
+statements ast.walk yields, in its order; astwalk.copy_tree copy.deepcopy's copy; the worklist liveness the least
+fixed point of the chained states."""
 from __future__ import annotations
 
 import ast
@@ -11,8 +11,6 @@ from pyawssfn.compiler.astwalk import copy_tree, walk, walk_statements
 from pyawssfn.compiler.codegen import generate
 from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.ir import Graph, Pass, Succeed
-from pyawssfn.compiler.type_memo import remembered
-from pyawssfn.compiler.types.model import Type
 
 SOURCES = sorted(pathlib.Path(__file__).resolve().parents[2].glob("src/pyawssfn/**/*.py"))[:60]
 
@@ -59,33 +57,6 @@ def test_copy_tree_is_deepcopys_copy_marks_and_shared_nodes_included():
         assert not {id(n) for n in walk(ours)} & {id(n) for n in walk(tree)}
         pair = ours.body[-1].value.elts
         assert pair[0] is pair[1] and pair[0] is not shared
-
-
-def test_remembered_typing_is_computed_again_exactly_when_a_type_it_read_changed():
-    calls = []
-
-    def static_type(expr, name_type):
-        calls.append(expr)
-        t = name_type(ast.Name(id="a"))
-        return Type("list", t) if t is not None else None
-
-    typed = remembered(static_type)
-    expr = ast.parse("[a]", mode="eval").body
-    other = ast.parse("[a]", mode="eval").body
-    types = {"a": Type("dict", None, {"k": (Type("int"), True), "j": (Type("str"), False)})}
-    first = typed(expr, lambda n: types.get(n.id))
-    assert typed(expr, lambda n: types.get(n.id)) is first and len(calls) == 1
-    typed(other, lambda n: types.get(n.id))  # another node with the same text is typed on its own
-    assert len(calls) == 2
-    # the same kind with its fields in another order is another type to a reader: typed again
-    types["a"] = Type("dict", None, {"j": (Type("str"), False), "k": (Type("int"), True)})
-    again = typed(expr, lambda n: types.get(n.id))
-    assert len(calls) == 3 and list(again.item.fields) == ["j", "k"]
-    types["a"] = "int"  # a plain kind string is not the Type of that kind to a reader either
-    typed(expr, lambda n: types.get(n.id))
-    types["a"] = Type("int")
-    typed(expr, lambda n: types.get(n.id))
-    assert len(calls) == 5
 
 
 def test_a_variable_live_through_a_long_chain_stays_and_a_dead_one_goes():

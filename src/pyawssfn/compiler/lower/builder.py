@@ -25,7 +25,6 @@ from pyawssfn.compiler.lower import controlflow, errors, hoisting, statements, v
 from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, NonlocalControl
 from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_strings, has_template
 from pyawssfn.compiler.static_types import infer_name_types, narrowed_types
-from pyawssfn.compiler.type_memo import remembered
 from pyawssfn.compiler.types import api_result_type, step_result_types
 from pyawssfn.compiler.share import cannot_fail
 from pyawssfn.jsonata.parse import parse_cached, template
@@ -73,8 +72,7 @@ class FunctionLowerer:
             return probe.static_type(expr)
 
         steps = step_result_types(self.info.tree, {n: s.node for n, s in self.info.steps.items()})
-        return infer_name_types(self.fn, remembered(static_type), fixed, steps,
-                                lambda call: api_result_type(self.info, call, steps))
+        return infer_name_types(self.fn, static_type, fixed, steps, lambda call: api_result_type(self.info, call, steps))
 
     def lower_narrowed(self, body: list[ast.stmt], false_tests: list[ast.expr], true_test: ast.expr | None) -> None:
         """Lower an if/elif/else branch with the types its tests narrow (`x is not None`, isinstance(), ...)."""
