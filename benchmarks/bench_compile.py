@@ -1,16 +1,25 @@
 """Compile generated workflows and print how long they take: with N, one workflow of N statements; without, 1,000,
-2,000, 4,000 and 10,000 statements (best of 3 rounds each) and the growth exponent fitted between them (log-log least
-squares: 1.0 is linear).
+2,000, 4,000 and 10,000 statements (min and median of the rounds, CPU time and wall clock) and the growth exponent
+fitted between them (log-log least squares on the minimum: 1.0 is linear).
 
-    .venv/bin/python benchmarks/bench_compile.py [N]
+    .venv/bin/python benchmarks/bench_compile.py [N] [--rounds R] [--baseline SRC]
+
+``--baseline SRC`` (another checkout's ``src/``, e.g. an exported older commit) measures it too, side by side: every
+round runs each side in a fresh interpreter of its own (``PYTHONPATH=SRC`` for the baseline), alternating, so that
+both meet the same load; the table then gives both and the ratio baseline / ours. On a shared machine read the CPU
+columns (the other processes' turns are not counted there).
 
 The workflow mixes step calls, pure assignments folded into Assign, if/else, for and while loops and try/except, in
 roughly the proportions of real workflows."""
 from __future__ import annotations
 
+import argparse
 import json
 import math
+import os
 import re
+import statistics
+import subprocess
 import sys
 import time
 
@@ -89,20 +98,85 @@ def exponent(points: list[tuple[int, float]]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 
 
-def main() -> None:
+SIZES = (1000, 2000, 4000, 10000)
+
+
+def _worker(n: int, tag: str) -> None:
+    """One compile of n statements in this (fresh) process, after a warm-up: prints its seconds as JSON."""
     compile_source(generate(20), "warmup.py")  # imports and first-use setup are not part of the measure
-    if len(sys.argv) > 1:
-        one(int(sys.argv[1]))
+    src = renamed(generate(n), tag)
+    t0, c0 = time.perf_counter(), time.process_time()
+    compile_source(src, "big.py")
+    print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0}))
+
+
+def _fresh(n: int, tag: str, src_dir: str | None) -> dict:
+    env = dict(os.environ)
+    if src_dir:
+        env["PYTHONPATH"] = src_dir
+    out = subprocess.run([sys.executable, __file__, "--worker", str(n), tag], env=env, capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def side_by_side(baseline: str, rounds: int, sizes=SIZES) -> None:
+    ours_src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+    print(f"ours: {ours_src}; baseline: {baseline}; {rounds} rounds, each a fresh process per side, alternating")
+    print(f"{'statements':>10} {'ours cpu min/med':>18} {'baseline cpu min/med':>21} {'baseline/ours':>14} "
+          f"{'ours wall min/med':>18} {'baseline wall min/med':>22}")
+    points: dict[str, list[tuple[int, float]]] = {"ours": [], "baseline": []}
+    for n in sizes:
+        got: dict[str, list[dict]] = {"ours": [], "baseline": []}
+        for r in range(rounds):
+            for side, where in (("ours", ours_src), ("baseline", baseline)) if r % 2 == 0 else \
+                    (("baseline", baseline), ("ours", ours_src)):
+                got[side].append(_fresh(n, f"r{r}", where))
+        cols = {}
+        for side in got:
+            cpu = [x["cpu"] for x in got[side]]
+            wall = [x["wall"] for x in got[side]]
+            cols[side] = (min(cpu), statistics.median(cpu), min(wall), statistics.median(wall))
+            points[side].append((n, min(cpu)))
+        o, b = cols["ours"], cols["baseline"]
+        print(f"{n:>10} {o[0]:>8.3f}/{o[1]:<9.3f} {b[0]:>10.3f}/{b[1]:<10.3f} {b[0] / o[0]:>6.2f}/{b[1] / o[1]:<7.2f} "
+              f"{o[2]:>8.3f}/{o[3]:<9.3f} {b[2]:>10.3f}/{b[3]:<11.3f}")
+    if len(sizes) > 1:
+        print(f"growth exponent of the CPU minimum ({sizes[0]:,} to {sizes[-1]:,}): "
+              f"ours {exponent(points['ours']):.2f}, baseline {exponent(points['baseline']):.2f}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", nargs="?", type=int, help="one workflow of N statements")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline", metavar="SRC", help="another checkout's src/, measured side by side")
+    parser.add_argument("--worker", nargs=2, metavar=("N", "TAG"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        _worker(int(args.worker[0]), args.worker[1])
+        return
+    if args.baseline:
+        side_by_side(args.baseline, args.rounds, (args.n,) if args.n else SIZES)
+        return
+    compile_source(generate(20), "warmup.py")  # imports and first-use setup are not part of the measure
+    if args.n:
+        one(args.n)
         return
     points, cpu_points = [], []
-    print(f"{'statements':>10} {'states':>7} {'compact KiB':>12} {'seconds':>8} {'cpu s':>8} {'ms/statement':>13}")
-    for n in (1000, 2000, 4000, 10000):
-        elapsed, cpu, res = measure(n, rounds=3 if n < 10000 else 2)
+    print(f"{'statements':>10} {'states':>7} {'compact KiB':>12} {'cpu s min/med':>15} {'wall s min/med':>16} "
+          f"{'ms/statement':>13}")
+    for n in SIZES:
+        cpu, wall, res = [], [], None
+        for _ in range(args.rounds):
+            elapsed, used, res = measure(n)
+            wall.append(elapsed)
+            cpu.append(used)
         compact = json.dumps(res.definition, separators=(",", ":"), ensure_ascii=False)
-        print(f"{n:>10} {len(res.definition['States']):>7} {len(compact.encode()) / 1024:>12.0f} {elapsed:>8.3f} "
-              f"{cpu:>8.3f} {1000 * elapsed / n:>13.3f}")
-        points.append((n, elapsed))
-        cpu_points.append((n, cpu))
+        print(f"{n:>10} {len(res.definition['States']):>7} {len(compact.encode()) / 1024:>12.0f} "
+              f"{min(cpu):>7.3f}/{statistics.median(cpu):<7.3f} {min(wall):>7.3f}/{statistics.median(wall):<8.3f} "
+              f"{1000 * min(cpu) / n:>13.3f}")
+        points.append((n, min(wall)))
+        cpu_points.append((n, min(cpu)))
     print(f"growth exponent (1,000 to 10,000 statements): {exponent(points):.2f} wall clock, "
           f"{exponent(cpu_points):.2f} CPU time")
 

@@ -216,7 +216,22 @@ def atomic(code: str) -> bool:
 @lru_cache(maxsize=65536)
 def variables(code: str) -> frozenset[str]:
     """The names of the variables an expression reads (string literals are text, not references)."""
-    return frozenset(n.name for n in parse_cached(code).walk() if type(n) is Var)  # type: ignore[attr-defined]
+    return _var_names(parse_cached(code))
+
+
+def _var_names(tree: Expr) -> frozenset[str]:
+    """The names of the Var nodes of a tree (Expr.walk's nodes, without its generator and order: liveness asks this
+    of every expression of a long workflow)."""
+    out: set[str] = set()
+    todo = [tree]
+    pop, extend = todo.pop, todo.extend
+    while todo:
+        n = pop()
+        if type(n) is Var:
+            out.add(n.name)  # type: ignore[attr-defined]
+        elif n._kids:
+            extend(n._child_list())
+    return frozenset(out)
 
 
 def field_strings(value: Any, out: list[str]) -> None:
@@ -234,7 +249,7 @@ def field_strings(value: Any, out: list[str]) -> None:
 @lru_cache(maxsize=65536)
 def _template_variables(value: str) -> frozenset[str]:
     t = _template(value)
-    return frozenset() if t is None else frozenset(n.name for n in t.walk() if type(n) is Var)  # type: ignore
+    return frozenset() if t is None else _var_names(t)
 
 
 def field_variables(value: Any, out: set[str]) -> None:
