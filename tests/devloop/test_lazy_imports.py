@@ -22,7 +22,7 @@ with contextlib.redirect_stdout(out):
         status = main(sys.argv[1:])
     except SystemExit as exc:
         status = exc.code
-heavy = ("boto3", "botocore", "statelint", "s3transfer")
+heavy = ("boto3", "botocore", "statelint", "s3transfer", "dateutil.parser._parser")
 print(json.dumps({"status": status, "output": out.getvalue(), "heavy": sorted(m for m in heavy if m in sys.modules)}))
 """
 
@@ -58,3 +58,17 @@ def test_an_aws_command_still_reaches_boto3():
     # with a usage error, not an internal one.
     seen = _probe("start", "m", "--profile", "no-such-profile-pyawssfn", "--region", "us-east-1")
     assert seen["status"] == 2 and "boto3" in seen["heavy"]
+
+
+def test_compile_runs_dateutils_parser_only_for_a_literal_timestamp(tmp_path):
+    # statelint imports dateutil.parser at its top for its Timestamp check; compile defers the module's code
+    # (_lazy.defer_import) until that check reads it
+    seen = _probe("compile", EXAMPLE)
+    assert seen["status"] == 0 and "statelint" in seen["heavy"]
+    assert "dateutil.parser._parser" not in seen["heavy"]
+    for stamp, status in (("2016-03-14T01:59:00Z", 0), ("2016-03-14T01:59:00", 2)):  # the second lacks its zone
+        machine = tmp_path / "wait.json"
+        machine.write_text(json.dumps({"StartAt": "W", "States": {"W": {"Type": "Wait", "End": True,
+                                                                          "Timestamp": stamp}}}))
+        seen = _probe("validate", str(machine))
+        assert seen["status"] == status and "dateutil.parser._parser" in seen["heavy"], (stamp, seen)
