@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Cold-start time of the CLI against ``python -c pass`` (issue #14: at most 10x for ``--help``, 15x for compile).
 
-    python benchmarks/bench_cold.py [--rounds N]
+    python benchmarks/bench_cold.py [--rounds N] [--baseline SRC]
 
-Each command runs in a fresh interpreter, N rounds (default 7); the table shows min and median seconds and the
-ratio of each to ``python -c pass`` (same statistic), side by side, in wall-clock and in CPU time. The machine is shared and noisy: read the
-ratios of the minimum first. No assertion here; tests/devloop/test_lazy_imports.py checks what is imported.
+Each command runs in a fresh interpreter, N rounds (default 7), every command once per round in turn (so that
+ours, the baseline's and ``python -c pass`` meet the same load); the table shows min and median seconds and the
+ratio of each to ``python -c pass`` (same statistic), in wall-clock and in CPU time. The machine is shared and
+noisy: read the CPU ratios of the minimum first. No assertion here; tests/devloop/test_lazy_imports.py checks what
+is imported.
 """
 from __future__ import annotations
 
@@ -48,20 +50,28 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(argv: list[str], rounds: int, extra_env: dict | None = None) -> tuple[list[float], list[float]]:
-    """(wall-clock seconds, CPU seconds) of each round; the CPU time (user + system of the child, from getrusage)
-    does not count the other processes' turns on a shared machine."""
-    times, cpu = [], []
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="", **(extra_env or {}))  # bytecode caches as after a first run
-    subprocess.run(argv, capture_output=True, env=env, check=False)  # warm the OS file cache and .pyc files
+def _run(argv: list[str], env: dict) -> tuple[float, float]:
+    start, start_cpu = time.perf_counter(), _children_cpu()
+    proc = subprocess.run(argv, capture_output=True, env=env, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
+    return time.perf_counter() - start, _children_cpu() - start_cpu
+
+
+def measure_all(cmds: list[tuple[str, list[str], dict]], rounds: int) -> list[tuple[str, tuple[list, list]]]:
+    """(label, (wall-clock seconds, CPU seconds) of each round) for every command. Each round runs every command
+    once, in turn (so ours and the baseline, and ``python -c pass``, meet the same load); the CPU time (user +
+    system of the child, from getrusage) does not count the other processes' turns on a shared machine."""
+    envs = [dict(os.environ, PYTHONDONTWRITEBYTECODE="", **extra) for _, _, extra in cmds]  # bytecode as after a run
+    for (_, argv, _), env in zip(cmds, envs):
+        _run(argv, env)  # warm the OS file cache and .pyc files
+    got: list[tuple[list, list]] = [([], []) for _ in cmds]
     for _ in range(rounds):
-        start, start_cpu = time.perf_counter(), _children_cpu()
-        proc = subprocess.run(argv, capture_output=True, env=env, check=False)
-        times.append(time.perf_counter() - start)
-        cpu.append(_children_cpu() - start_cpu)
-        if proc.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
-    return times, cpu
+        for (_, argv, _), env, (times, cpu) in zip(cmds, envs, got):
+            wall, used = _run(argv, env)
+            times.append(wall)
+            cpu.append(used)
+    return [(label, measured) for (label, _, _), measured in zip(cmds, got)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", metavar="SRC", help="also run every command from another checkout's src/ "
                         "(e.g. an exported older commit), side by side")
     args = parser.parse_args(argv)
-    rows = [(label, measure(cmd, args.rounds, env)) for label, cmd, env in commands(args.baseline)]
+    rows = measure_all(commands(args.baseline), args.rounds)
     for kind, which in (("wall clock", 0), ("CPU time (user + system)", 1)):
         base = rows[0][1][which]
         base_min, base_med = min(base), statistics.median(base)
