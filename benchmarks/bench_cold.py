@@ -66,8 +66,9 @@ def measure_all(cmds: list[tuple[str, list[str], dict]], rounds: int) -> list[tu
     for (_, argv, _), env in zip(cmds, envs):
         _run(argv, env)  # warm the OS file cache and .pyc files
     got: list[tuple[list, list]] = [([], []) for _ in cmds]
-    for _ in range(rounds):
-        for (_, argv, _), env, (times, cpu) in zip(cmds, envs, got):
+    for r in range(rounds):
+        turns = list(zip(cmds, envs, got))
+        for (_, argv, _), env, (times, cpu) in turns if r % 2 == 0 else reversed(turns):  # who goes first alternates
             wall, used = _run(argv, env)
             times.append(wall)
             cpu.append(used)
