@@ -112,3 +112,21 @@ def wf(xs):
         compile_source(src.replace("(y := step(x)) + 1", "(yield x)"), "wf.py")
     assert (13, 22, "a workflow cannot be a generator (yield)") in [(d.line, d.col, d.what)
                                                                      for d in err.value.diagnostics]
+
+
+def test_many_overwritten_values_that_can_fail_each_keep_their_own_check_variable():
+    # each `x = y // (b + i)` overwritten unread must still be evaluated (it can fail): kept under
+    # pyawssfn_check_1, _2, ... in order; the liveness pass asks of each pair of the Assign's entries whether one
+    # evaluates the other (it once did so by walking every pair: seconds at a few hundred entries)
+    from pyawssfn.compiler import compile_source
+
+    lines = ["import pyawssfn as sfn", "", "def step(x):", "    return x", "", "@sfn.workflow", "def wf(a, b):",
+             "    y = step(a)"]
+    for i in range(120):
+        lines += [f"    x = y // (b + {i})", f"    x = {i}"]
+    lines += ["    z = step(x)", "    return z"]
+    states = compile_source("\n".join(lines) + "\n", "wf.py").definition["States"]
+    assigned = [k for s in states.values() for k in s.get("Assign", {}) if k.startswith("pyawssfn_check_")]
+    assert assigned == [f"pyawssfn_check_{i}" for i in range(1, 121)]
+    values = [v for s in states.values() for k, v in s.get("Assign", {}).items() if k.startswith("pyawssfn_check_")]
+    assert all(f"$states.input.b + {i};" in v for i, v in enumerate(values))

@@ -273,7 +273,25 @@ def evaluates(code: str, inside: str, template: bool = False) -> bool:
         if not (s.startswith("{%") and s.endswith("%}")):
             return False
         inside = s[2:-2].strip()
+    # a sub-tree equal to `code` has `code`'s leaves (variables, names, literals): where `inside` lacks one of them
+    # the walk is skipped (liveness asks this of every pair of entries of an Assign: cubic in a long one)
+    if not _leaves(code) <= _leaves(inside):
+        return False
     return _simplified(inside).contains(_simplified(code))
+
+
+@lru_cache(maxsize=65536)
+def _leaves(code: str) -> frozenset[Expr]:
+    out: set[Expr] = set()
+    todo: list[Expr] = [_simplified(code)]
+    while todo:
+        n = todo.pop()
+        kids = n._child_list() if n._kids else []
+        if kids:
+            todo.extend(kids)
+        else:
+            out.add(n)
+    return frozenset(out)
 
 
 @lru_cache(maxsize=65536)

@@ -44,6 +44,10 @@ class VariableNames:
             base = "v_" + base
         if base in _RESERVED or base.startswith("pyawssfn_"):
             base = base + "_"
+        return self.first_free(base)
+
+    def first_free(self, base: str) -> str:
+        """``base_1``, ``base_2``, ...: the first one not used yet, now taken (``base`` as given)."""
         i = self._next.get(base, 1)
         while f"{base}_{i}" in self.used:
             i += 1

@@ -192,22 +192,22 @@ def surely_read(builder: FunctionLowerer, node: ast.expr) -> set[str]:
 def overwrite(builder: FunctionLowerer, env: dict[str, str], updates: dict[str, str], value: ast.expr | None) -> None:
     """env.update(updates), except that a pending value that can fail and that the new value does not surely
     evaluate is kept under a throwaway variable: Python evaluated it, so its error must still happen."""
-    surely = surely_read(builder, value) if value is not None else set()
+    surely: set[str] | None = None  # read only when a pending value that can fail is overwritten
     for k, new in updates.items():
         old = env.get(k)
-        if old is None or old == new or k in surely or not can_fail(old):
+        if old is None or old == new or not can_fail(old):
+            continue
+        if surely is None:
+            surely = surely_read(builder, value) if value is not None else set()
+        if k in surely:
             continue
         env[throwaway(builder)] = old
     env.update(updates)
 
 
 def throwaway(builder: FunctionLowerer) -> str:
-    used = builder.s.names.used
-    i = 1
-    while f"pyawssfn_check_{i}" in used:
-        i += 1
-    used.add(f"pyawssfn_check_{i}")
-    return f"pyawssfn_check_{i}"
+    """pyawssfn_check_1, _2, ...: the first free one (a search from 1 on every call was quadratic in their number)."""
+    return builder.s.names.first_free("pyawssfn_check")
 
 
 def transform_if(builder: FunctionLowerer, st: ast.If) -> None:
