@@ -44,14 +44,30 @@ def _own_reads(n: Node) -> set[str]:
     return refs
 
 
-def _reads(n: Node, memo: dict[int, set[str]]) -> set[str]:
-    """What the state reads, the states nested in it included (a branch reads the variables around it)."""
+def _assign_sizes(n: Node) -> tuple[int, ...]:
+    """The sizes of a state's Assigns (its own, its rules', its catchers'): while dead entries are removed (they are
+    only ever removed), a state whose sizes are the same has the same reads."""
+    sizes = [len(n.assign)]
+    if isinstance(n, Choice):
+        sizes += [len(r.assign) for r in n.rules]
+    if isinstance(n, Catching):
+        sizes += [len(c.assign) for c in n.catch]
+    return tuple(sizes)
+
+
+def _reads(n: Node, memo: dict[int, set[str]], own: dict[int, tuple[tuple[int, ...], set[str]]]) -> set[str]:
+    """What the state reads, the states nested in it included (a branch reads the variables around it). `own`
+    keeps each state's own reads from one round of remove_dead_assignments to the next."""
     got = memo.get(id(n))
     if got is None:
-        got = _own_reads(n)
+        sizes = _assign_sizes(n)
+        kept = own.get(id(n))
+        if kept is None or kept[0] != sizes:
+            kept = own[id(n)] = (sizes, _own_reads(n))
+        got = set(kept[1])
         for sub in n.subgraphs():
             for m in sub.nodes:
-                got |= _reads(m, memo)
+                got |= _reads(m, memo, own)
         memo[id(n)] = got
     return got
 
@@ -82,13 +98,14 @@ def _nodes(g: Graph) -> list[Node]:
     return out
 
 
-def _live_in(nodes: list[Node], memo: dict[int, set[str]]) -> dict[int, set[str]]:
+def _live_in(nodes: list[Node], memo: dict[int, set[str]],
+             own: dict[int, tuple[tuple[int, ...], set[str]]]) -> dict[int, set[str]]:
     """The variables live on entry to each state: the least fixed point of live(n) = reads(n) | the union over its
     transitions of live(target) - what the transition assigns. A worklist recomputes a state only when a state it
     leads to changed, so a long chain costs a pass or two rather than one pass per state a variable stays live
     through (the fixed point is the same in any order)."""
     index = {id(n): i for i, n in enumerate(nodes)}
-    reads = [_reads(n, memo) for n in nodes]
+    reads = [_reads(n, memo, own) for n in nodes]
     outs: list[list[tuple[int, set[str]]]] = []
     preds: list[list[int]] = [[] for _ in nodes]
     for i, n in enumerate(nodes):
@@ -120,12 +137,13 @@ def _live_in(nodes: list[Node], memo: dict[int, set[str]]) -> dict[int, set[str]
 def remove_dead_assignments(graphs: list[Graph]) -> None:
     """Drop the Assign entries no path reads before writing again (repeat until stable: a dropped entry's reads
     may have kept another alive)."""
+    own: dict[int, tuple[tuple[int, ...], set[str]]] = {}
     while True:
         changed = False
         memo: dict[int, set[str]] = {}
         for g in graphs:
             nodes = _nodes(g)
-            live = _live_in(nodes, memo)
+            live = _live_in(nodes, memo, own)
             for n in nodes:
                 for holder, target in _edges(n):
                     wanted = live.get(id(target), set()) if target is not None else set()

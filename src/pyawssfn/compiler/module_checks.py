@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.astwalk import walk, walk_statements
 from pyawssfn.compiler.diagnostics import Reporter
 
 if TYPE_CHECKING:
@@ -106,7 +106,10 @@ def check_functions(info: ModuleInfo, reporter: Reporter) -> None:
     workflow_uses: list[tuple[ast.Name, StepInfo]] = []  # reported after the rest, in the order they always were
     for fn in functions:
         step = steps.get(id(fn))
-        for node in walk(fn):  # one walk of each function for every check
+        # one walk of each function for every check; with no module constants only statements can be reported in a
+        # workflow (global; the call and item checks are of constants), so its expressions need no visit
+        nodes = walk(fn) if step is not None or info.constants else walk_statements(fn)
+        for node in nodes:
             if isinstance(node, ast.Global):
                 for n in node.names:
                     if n in compiled:
