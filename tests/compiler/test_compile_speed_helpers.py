@@ -130,3 +130,11 @@ def test_many_overwritten_values_that_can_fail_each_keep_their_own_check_variabl
     assert assigned == [f"pyawssfn_check_{i}" for i in range(1, 121)]
     values = [v for s in states.values() for k, v in s.get("Assign", {}).items() if k.startswith("pyawssfn_check_")]
     assert all(f"$states.input.b + {i};" in v for i, v in enumerate(values))
+
+
+def test_child_nodes_are_iter_child_nodes():
+    from pyawssfn.compiler.astwalk import child_nodes
+
+    for text in [NESTED] + [p.read_text() for p in SOURCES[:20]]:
+        for node in walk(ast.parse(text)):
+            assert child_nodes(node) == list(ast.iter_child_nodes(node))

@@ -25,6 +25,18 @@ def walk(node: AST) -> Iterator[AST]:
         yield node
 
 
+def child_nodes(node: AST) -> list[AST]:
+    """``list(ast.iter_child_nodes(node))`` (the same nodes in its order) without its two generators."""
+    out: list[AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, AST):
+            out.append(value)
+        elif isinstance(value, list):
+            out.extend([item for item in value if isinstance(item, AST)])
+    return out
+
+
 _BLOCKS = ("body", "handlers", "orelse", "finalbody", "cases")  # the fields that hold statements (and handlers)
 _block_fields: dict[type, tuple[str, ...]] = {}
 

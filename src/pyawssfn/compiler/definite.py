@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.astwalk import child_nodes, walk
 from pyawssfn.compiler.statement_kinds import unhandled
 
 # The names bound on every path so far; None: no path reaches here (after return, raise, break, continue).
@@ -59,7 +59,7 @@ class _DefiniteAssignment:
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             self.comprehension_loads(node, bound, shadow)
             return
-        for c in ast.iter_child_nodes(node):
+        for c in child_nodes(node):
             self.loads(c, bound, shadow)
 
     def comprehension_loads(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp,

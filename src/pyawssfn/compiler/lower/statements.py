@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.astwalk import child_nodes, walk
 from pyawssfn.compiler.expressions import INPLACE, append, extend, setitem
 from pyawssfn.compiler.ir import Choice, DefaultOf, Exit, Rule, can_fail
 from pyawssfn.compiler.lower import calls
@@ -182,7 +182,7 @@ def surely_read(builder: FunctionLowerer, node: ast.expr) -> set[str]:
                 out.add(n.id[5:])
             elif n.id in builder.vars:
                 out.add(builder.vars[n.id])
-        for c in ast.iter_child_nodes(n):
+        for c in child_nodes(n):
             walk(c)
 
     walk(node)
