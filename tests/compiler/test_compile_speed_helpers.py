@@ -138,3 +138,16 @@ def test_child_nodes_are_iter_child_nodes():
     for text in [NESTED] + [p.read_text() for p in SOURCES[:20]]:
         for node in walk(ast.parse(text)):
             assert child_nodes(node) == list(ast.iter_child_nodes(node))
+
+
+def test_in_a_long_assign_an_unread_failing_entry_goes_only_where_another_entry_evaluates_it():
+    # more entries than liveness compares pair by pair (it indexes them by their leaves): `dup` is evaluated by
+    # `used` (so it can go), `lone` by nothing (so it stays, to fail as Python would)
+    assign = {f"k{i}": str(i) for i in range(30)}
+    assign.update({"dup": "$a / $b", "used": "$a / $b + 1", "lone": "$a / $c"})
+    end = Succeed("end", 9, output="$used + $k3")
+    start = Pass("start", 1, assign=assign, next=end)
+    definition, _ = generate(Graph([start, end], start), "long")
+    kept = definition["States"]["start"]["Assign"]
+    assert "dup" not in kept and "lone" in kept and "used" in kept and "k3" in kept
+    assert not [k for k in kept if k.startswith("k") and k != "k3"]

@@ -275,13 +275,14 @@ def evaluates(code: str, inside: str, template: bool = False) -> bool:
         inside = s[2:-2].strip()
     # a sub-tree equal to `code` has `code`'s leaves (variables, names, literals): where `inside` lacks one of them
     # the walk is skipped (liveness asks this of every pair of entries of an Assign: cubic in a long one)
-    if not _leaves(code) <= _leaves(inside):
+    if not leaves(code) <= leaves(inside):
         return False
     return _simplified(inside).contains(_simplified(code))
 
 
 @lru_cache(maxsize=65536)
-def _leaves(code: str) -> frozenset[Expr]:
+def leaves(code: str) -> frozenset[Expr]:
+    """The leaf nodes (no children: variables, names, literals) of the expression as the simplifier leaves it."""
     out: set[Expr] = set()
     todo: list[Expr] = [_simplified(code)]
     while todo:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from pyawssfn.compiler.ir import (
-    Catcher, Catching, Choice, Graph, Map, Node, can_fail, context_refs, evaluates, field_strings, field_variables, variables,
+    Catcher, Catching, Choice, Graph, Map, Node, can_fail, context_refs, evaluates, field_strings, field_variables,
+    leaves, variables,
 )
 from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
 from pyawssfn.jsonata.parse import parse_cached
@@ -138,6 +139,7 @@ def remove_dead_assignments(graphs: list[Graph]) -> None:
     """Drop the Assign entries no path reads before writing again (repeat until stable: a dropped entry's reads
     may have kept another alive)."""
     own: dict[int, tuple[tuple[int, ...], set[str]]] = {}
+    indexes: dict[int, _Holders] = {}
     while True:
         changed = False
         memo: dict[int, set[str]] = {}
@@ -149,7 +151,7 @@ def remove_dead_assignments(graphs: list[Graph]) -> None:
                     wanted = live.get(id(target), set()) if target is not None else set()
                     for k in [k for k in holder.assign if k not in wanted]:
                         v = holder.assign[k]
-                        if can_fail(v) and not _evaluated_elsewhere(n, holder, k, v) \
+                        if can_fail(v) and not _evaluated_elsewhere(n, holder, k, v, indexes) \
                                 and not (isinstance(holder, Catcher) and _exception_object(v)):
                             continue
                         del holder.assign[k]
@@ -158,10 +160,40 @@ def remove_dead_assignments(graphs: list[Graph]) -> None:
             return
 
 
-def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: str) -> bool:
+class _Holders:
+    """Which entries of one Assign hold each leaf: an entry can only evaluate an expression whose leaves it all
+    holds (ir.evaluates), so a long Assign's entries are not compared pair by pair. Entries are only ever
+    removed while dead ones are dropped, so the index stays true once the removed keys are skipped."""
+
+    def __init__(self, assign: dict[str, str]):
+        self.postings: dict[Any, set[str]] = {}
+        for k, x in assign.items():
+            for leaf in leaves(x):
+                self.postings.setdefault(leaf, set()).add(k)
+
+    def others(self, assign: dict[str, str], key: str, v: str) -> list[str]:
+        """The values of the entries other than `key` that may evaluate `v`, in the Assign's order."""
+        sets = [self.postings.get(leaf) for leaf in leaves(v)]
+        if not sets or any(s is None for s in sets):
+            return []
+        sets.sort(key=len)
+        keys = sets[0].intersection(*sets[1:])
+        return [x for k, x in assign.items() if k in keys and k != key]
+
+
+_INDEXED = 16  # an Assign with more entries than this is compared through a _Holders index
+
+
+def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: str, indexes: dict[int, _Holders]) -> bool:
     """The expression of a dropped entry that can fail is still evaluated by the state: in another entry of the
     same Assign or in a field (it was substituted into it)."""
-    others = [x for k, x in holder.assign.items() if k != key]
+    if len(holder.assign) > _INDEXED:
+        index = indexes.get(id(holder))
+        if index is None:
+            index = indexes[id(holder)] = _Holders(holder.assign)
+        others = index.others(holder.assign, key, v)
+    else:
+        others = [x for k, x in holder.assign.items() if k != key]
     fields: list[str] = []
     if holder is n:
         field_strings(_before(n), fields)
