@@ -172,13 +172,14 @@ class _Holders:
                 self.postings.setdefault(leaf, set()).add(k)
 
     def others(self, assign: dict[str, str], key: str, v: str) -> list[str]:
-        """The values of the entries other than `key` that may evaluate `v`, in the Assign's order."""
+        """The values of the entries other than `key` that may evaluate `v` (in no particular order: the caller
+        asks whether any of them does)."""
         sets = [self.postings.get(leaf) for leaf in leaves(v)]
         if not sets or any(s is None for s in sets):
             return []
         sets.sort(key=len)
         keys = sets[0].intersection(*sets[1:])
-        return [x for k, x in assign.items() if k in keys and k != key]
+        return [assign[k] for k in sorted(keys) if k != key and k in assign]
 
 
 _INDEXED = 16  # an Assign with more entries than this is compared through a _Holders index
