@@ -6,13 +6,16 @@ from __future__ import annotations
 import ast
 import json
 import math
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from pyawssfn import _api_names
 from pyawssfn.compiler.astwalk import walk
-from pyawssfn.jsonata.parse import single_token, starts_with_named_call
-from pyawssfn.jsonata.printer import plain_name
+from pyawssfn.jsonata.parse import parse_cached, single_token, starts_with_named_call
+from pyawssfn.jsonata.printer import plain_name, to_text
+from pyawssfn.jsonata.tree import Array, Block, Call, Expr, Object, Var
+
+_DELIMITED = (Array, Object, Block)
+from pyawssfn.compiler.expressions.build import ATOMS, read_input
 
 
 MAX_EXACT_INT = 2**53
@@ -42,8 +45,10 @@ PREDICATE_NAMES = frozenset(_api_names.PREDICATES)
 _STATIC_TYPES = frozenset(["int", "float", "str", "bool", "none", "list", "dict", "tuple"])
 
 
-def is_atom(code: str) -> bool:
+def is_atom(code: str | Expr) -> bool:
     """A variable or a literal (a number, possibly negative, a string, true, false, null): one token."""
+    if isinstance(code, Expr):
+        return type(code) in ATOMS
     if code[:1] == "-":
         return single_token(code[1:]) == "num"
     kind = single_token(code)
@@ -64,26 +69,38 @@ class _Refused(Exception):
     """Raised internally after `report` so that translation of the enclosing construct stops."""
 
 
-@dataclass(frozen=True)
 class J:
-    """A translated expression: JSONata code and the Python type it has when known statically.
+    """A translated expression: its JSONata tree and the Python type it has when known statically.
 
     JSON has no tuples: a tuple is an array on the machine, so `tup` says what Python would see, for the operations
     where a tuple and a list differ (==, in, str(), isinstance): True a tuple, False not one (a list, a scalar, any
     value read from the input or a step), None either (a variable assigned both). `items_tup` says the same of the
     items of a list or iterable (those of zip(), enumerate() and d.items() are tuples). Only the translations that
     can give a tuple (a variable, an item read out of a container, a conditional, + and * of sequences, min/max)
-    say anything else than False."""
+    say anything else than False.
 
-    code: str
-    type: str | None = None
-    tup: bool | None = False
-    items_tup: bool | None = False
-    set: bool = False  # a set (held as a list of distinct items): `x in` it needs x hashable, as Python's does
+    `tree` is the value; `code`, its text, is printed from it by the one printer when a caller asks for text."""
+
+    __slots__ = ("tree", "type", "tup", "items_tup", "set")
+
+    def __init__(self, tree: Expr | str, type: str | None = None, tup: bool | None = False,
+                 items_tup: bool | None = False, set: bool = False) -> None:
+        self.tree = tree if isinstance(tree, Expr) else parse_cached(tree)  # text: not converted yet
+        self.type = type
+        self.tup = tup
+        self.items_tup = items_tup
+        self.set = set  # a set (held as a list of distinct items): `x in` it needs x hashable, as Python's does
+
+    @property
+    def code(self) -> str:
+        return to_text(self.tree)
 
     @property
     def atom(self) -> bool:
-        return is_atom(self.code)
+        return type(self.tree) in ATOMS
+
+    def __repr__(self) -> str:
+        return f"J({self.code!r}, {self.type!r}, {self.tup!r}, {self.items_tup!r}, {self.set!r})"
 
 
 def item_of(container: J, code: str, type_: str | None = None) -> J:
@@ -276,7 +293,11 @@ def _number_literal(code: str) -> float | None:
     return v or None
 
 
-def _paren(code: str) -> str:
+def _paren(code: str | Expr) -> str:
+    if isinstance(code, Expr):  # a converted piece inside text not converted yet
+        t = type(code)
+        delimited = t in ATOMS or t in _DELIMITED or (t is Call and type(code.func) is Var)  # type: ignore
+        return to_text(code) if delimited else "(" + to_text(code) + ")"
     if is_atom(code) or (code[:1] in "([{" and _balanced_outer(code)) or (
             starts_with_named_call(code) and _balanced_call(code)):
         return code

@@ -201,7 +201,7 @@ class MethodMixin:
         got = self._typed(node, obj, "dict", lambda d, k, dv: (
             key_test.format(k=k) + f"$exists($lookup({d}, {k})) ? $lookup({d}, {k}) : {dv}"), None,
             [args[0], default])
-        return either(got.code, None, item_of(obj, ""), default)
+        return either(got.code, None, item_of(obj, "null"), default)
 
     def _m_keys(self, node: ast.Call, obj: J) -> J:
         self._args(node, 0, 0)
