@@ -11,6 +11,8 @@ from pyawssfn.compiler.expressions.core import (
 )
 from pyawssfn.compiler.expressions import rewrites
 from pyawssfn.compiler.expressions.text import _round_half_even_exact
+from pyawssfn.compiler.expressions.build import T
+from pyawssfn.jsonata.tree import Expr, Var
 
 
 _KEYWORDS = {("sorted", "reverse"), ("sorted", "key"), ("min", "default"), ("max", "default"), ("min", "key"),
@@ -32,6 +34,14 @@ def _cmp_fn() -> str:
         f"({a} < {b} ? -1 : {a} > {b} ? 1 : 0) : "
         f"{_err(chr(39) + '<' + chr(39) + ' not supported between these types')} }}"
     )
+
+
+CMP = Var(_CMP[1:])
+
+
+def cmp_fn() -> Expr:
+    """The comparator's tree (a constant: its template has no holes)."""
+    return T(_cmp_fn())
 
 
 def _py_sort(v: str) -> str:
