@@ -90,7 +90,7 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         """Bind the repr function once for the whole expression when any str() in it needs one."""
         if not self._needs_repr:
             return tree
-        return block([(Var(_REPR[1:]), T(_repr_fn()))], tree)
+        return block([(Var(_REPR[1:]), _repr_fn())], tree)
 
     def _truthy_of(self, node: ast.expr) -> Expr:
         """Truthiness of a node, without materialising the operand `and`/`or` would return."""
