@@ -7,7 +7,7 @@ import ast
 from pyawssfn.semantics.wildcard import jsonata_regex
 from pyawssfn.compiler.expressions.build import FALSE, NULL, TRUE, T, block, err, fn
 from pyawssfn.compiler.expressions.core import J, NUMERIC, NotConstant, _RFC3339, either, item_of
-from pyawssfn.jsonata.tree import Binary, Block, Call, Cond, Expr, Num, Regex, Str, Var, and_, or_
+from pyawssfn.jsonata.tree import Binary, Block, Call, Cond, Expr, Num, Regex, Str, and_, or_
 
 
 _PRED_OPS = {"LessThanEquals": "<=", "GreaterThanEquals": ">=", "LessThan": "<", "GreaterThan": ">", "Equals": "="}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import json
 
 from pyawssfn.compiler.types.model import required_key, value_type
 from pyawssfn.compiler.expressions.build import EMPTY, FALSE, TRUE, T, block, chars, err, fn, int_value, is_int, single

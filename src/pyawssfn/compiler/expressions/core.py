@@ -6,16 +6,13 @@ from __future__ import annotations
 import ast
 import json
 import math
-from typing import Any, Callable
+from typing import Any
 
 from pyawssfn import _api_names
 from pyawssfn.compiler.astwalk import walk
-from pyawssfn.jsonata.parse import parse_cached, single_token, starts_with_named_call
-from pyawssfn.jsonata.printer import plain_name, to_text
-from pyawssfn.jsonata.tree import Array, Block, Call, Expr, Object, Var
-
-_DELIMITED = (Array, Object, Block)
 from pyawssfn.compiler.expressions.build import ATOMS, read_input
+from pyawssfn.jsonata.printer import plain_name, to_text
+from pyawssfn.jsonata.tree import Expr
 
 
 MAX_EXACT_INT = 2**53
@@ -45,22 +42,6 @@ PREDICATE_NAMES = frozenset(_api_names.PREDICATES)
 _STATIC_TYPES = frozenset(["int", "float", "str", "bool", "none", "list", "dict", "tuple"])
 
 
-def is_atom(code: str | Expr) -> bool:
-    """A variable or a literal (a number, possibly negative, a string, true, false, null): one token."""
-    if isinstance(code, Expr):
-        return type(code) in ATOMS
-    if code[:1] == "-":
-        return single_token(code[1:]) == "num"
-    kind = single_token(code)
-    return kind in ("var", "num", "str") or (kind == "name" and code in ("true", "false", "null"))
-
-
-def int_literal(code: str) -> int | None:
-    """The value of an integer literal (`3`, `-1`), else None."""
-    digits = code[1:] if code[:1] == "-" else code
-    return int(code) if digits.isascii() and digits.isdigit() else None
-
-
 class NotConstant(Exception):
     """literal_value was asked for the value of an expression that is not a constant."""
 
@@ -85,7 +66,7 @@ class J:
 
     def __init__(self, tree: Expr | str, type: str | None = None, tup: bool | None = False,
                  items_tup: bool | None = False, set: bool = False) -> None:
-        self.tree = tree if isinstance(tree, Expr) else parse_cached(tree)  # text: not converted yet
+        self.tree = tree if isinstance(tree, Expr) else read_input(tree)  # text the translator is given
         self.type = type
         self.tup = tup
         self.items_tup = items_tup
@@ -103,44 +84,27 @@ class J:
         return f"J({self.code!r}, {self.type!r}, {self.tup!r}, {self.items_tup!r}, {self.set!r})"
 
 
-def item_of(container: J, code: str, type_: str | None = None) -> J:
+def item_of(container: J, code: Expr, type_: str | None = None) -> J:
     """An item (or dict value) read out of `container`: its tuple-ness is what the container says of its items."""
     return J(code, type_, container.items_tup, None if container.items_tup is None else False)
 
 
-def either(code: str, type_: str | None, *parts: J) -> J:
+def either(code: Expr, type_: str | None, *parts: J) -> J:
     """A value that is one of `parts` (a conditional, and/or): tuple-ness known only where they all agree."""
     tups, items = {p.tup for p in parts}, {p.items_tup for p in parts}
     return J(code, type_, tups.pop() if len(tups) == 1 else None, items.pop() if len(items) == 1 else None)
 
 
-def _q(text: str) -> str:
-    """A JSONata string literal."""
-    return json.dumps(text, ensure_ascii=False)
-
-
 def _err(message: str) -> str:
-    return f"$error({_q(message)})"
-
-
-def _is_int(v: str) -> str:
-    return f'($type({v}) = "number" and $floor({v}) = {v})'
+    """`$error("message")` as text, for the constant templates composed at import (text.py, calls.py)."""
+    return f"$error({json.dumps(message, ensure_ascii=False)})"
 
 
 def chars(v: str) -> str:
-    """The characters (code points) of the string `v`, as Python iterates it. `$split(v, "")` would give UTF-16 code
+    """(Text, for the lowerer; the translator uses build.chars.) The characters (code points) of the string `v`, as Python iterates it. `$split(v, "")` would give UTF-16 code
     units on AWS's engine (JavaScript's split), cutting a character above U+FFFF (an emoji) in two halves; the regex
     takes a surrogate pair as one match, and `[...]` keeps a one-character result a list."""
     return f"[$match({v}, /[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[\\s\\S]/).match]"
-
-
-def single(v: str) -> str:
-    """A one-element array holding the value of atom `v`, even when that value is itself an array.
-
-    `$append` spreads array arguments and `[ $v ]` flattens an array-valued `$v`, so an array has to be wrapped in a
-    syntactic array constructor inside another one: `[[ $v ]]` is `[v]` for an array v.
-    """
-    return f'($type({v}) = "array" ? [[{v}]] : [{v}])'
 
 
 _counter = [0]
@@ -153,25 +117,6 @@ def _reset_names() -> None:
 def _fresh_global() -> str:
     _counter[0] += 1
     return f"$__{_counter[0]}"
-
-
-def _block(binds: list[tuple[str, str]], body: str) -> str:
-    if not binds:
-        return body
-    return "( " + "; ".join(f"{n} := {c}" for n, c in binds) + f"; {body} )"
-
-
-def _bind_all(*codes: str) -> tuple[list[tuple[str, str]], list[str]]:
-    binds: list[tuple[str, str]] = []
-    names: list[str] = []
-    for c in codes:
-        if is_atom(c):
-            names.append(c)
-        else:
-            n = _fresh_global()
-            binds.append((n, c))
-            names.append(n)
-    return binds, names
 
 
 _FOLD_BUILTINS = {
@@ -233,16 +178,6 @@ def _string_keys(value: Any) -> bool:
     return True
 
 
-def _jsonata_literal(value: Any) -> str:
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_jsonata_literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_q(k)}: {_jsonata_literal(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value, ensure_ascii=False)
-
-
 def _static_type(value: Any) -> str:
     if value is None:
         return "none"
@@ -263,18 +198,6 @@ _OPNAME = {
 }
 
 
-_ISINSTANCE: dict[str, Callable[[str], str]] = {
-    # JSON has one number type: 2.0 arrives as 2, so isinstance(x, int) is "an integral number" (see docs).
-    "int": lambda v: f'($type({v}) = "boolean" or ($type({v}) = "number" and $floor({v}) = {v}))',
-    "float": lambda v: f'($type({v}) = "number" and $floor({v}) != {v})',
-    "str": lambda v: f'$type({v}) = "string"',
-    "bool": lambda v: f'$type({v}) = "boolean"',
-    "list": lambda v: f'$type({v}) = "array"',
-    "tuple": lambda v: f'$type({v}) = "array"',
-    "dict": lambda v: f'$type({v}) = "object"',
-}
-
-
 _RFC3339 = r"/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$/"
 
 
@@ -282,55 +205,6 @@ _PLAIN_KEY = plain_name  # a key written as a field step: $d.k rather than $look
 
 
 _JSONATA_WORDS = frozenset(["and", "or", "in", "true", "false", "null", "function"])
-
-
-def _number_literal(code: str) -> float | None:
-    """The value of a non-zero number literal, else None."""
-    try:
-        v = float(code.strip("()"))
-    except ValueError:
-        return None
-    return v or None
-
-
-def _paren(code: str | Expr) -> str:
-    if isinstance(code, Expr):  # a converted piece inside text not converted yet
-        t = type(code)
-        delimited = t in ATOMS or t in _DELIMITED or (t is Call and type(code.func) is Var)  # type: ignore
-        return to_text(code) if delimited else "(" + to_text(code) + ")"
-    if is_atom(code) or (code[:1] in "([{" and _balanced_outer(code)) or (
-            starts_with_named_call(code) and _balanced_call(code)):
-        return code
-    return f"({code})"
-
-
-def _balanced_outer(code: str) -> bool:
-    depth = 0
-    in_str = False
-    esc = False
-    for i, ch in enumerate(code):
-        if in_str:
-            if esc:
-                esc = False
-            elif ch == "\\":
-                esc = True
-            elif ch == '"':
-                in_str = False
-            continue
-        if ch == '"':
-            in_str = True
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth == 0 and i != len(code) - 1:
-                return False
-    return depth == 0 and code[-1:] == {"(": ")", "[": "]", "{": "}"}.get(code[:1])
-
-
-def _balanced_call(code: str) -> bool:
-    i = code.index("(")
-    return _balanced_outer(code[i:])
 
 
 def _describe(node: ast.AST) -> str:

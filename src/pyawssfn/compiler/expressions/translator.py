@@ -13,15 +13,15 @@ from pyawssfn.compiler.expressions.calls import CallMixin
 from pyawssfn.compiler.expressions.comparisons import ComparisonMixin
 from pyawssfn.compiler.expressions.containers import ContainerMixin
 from pyawssfn.compiler.expressions.core import (
-    IS_SET, ITERATED, MAY_TUPLE, J, MAX_EXACT_INT, NUMERIC, NotConstant, _FOLD_BUILTINS, _Refused, _STATIC_TYPES, _block, _describe, _exact_json,
-    _foldable, _fresh_global, _jsonata_literal, _paren, _q, _reset_names, _static_type, _string_keys, tuple_shape
+    IS_SET, ITERATED, MAY_TUPLE, J, MAX_EXACT_INT, NUMERIC, NotConstant, _FOLD_BUILTINS, _Refused, _STATIC_TYPES,
+    _describe, _exact_json, _foldable, _fresh_global, _reset_names, _static_type, _string_keys, tuple_shape
 )
 from pyawssfn.compiler.expressions.formatting import FormattingMixin
 from pyawssfn.compiler.expressions.iterators import IteratorMixin
 from pyawssfn.compiler.expressions.methods import MethodMixin
 from pyawssfn.compiler.expressions.text import _REPR, _repr_fn
 from pyawssfn.compiler.simplify import simplify
-from pyawssfn.jsonata.parse import parse_cached, remember
+from pyawssfn.jsonata.parse import remember
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import Block, Expr, Num, Str, Var, and_, lit, or_
 from pyawssfn.compiler.expressions.build import FALSE, NULL, TRUE, T, block, fn, read_input
@@ -155,9 +155,6 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
     def _node(self) -> ast.AST:
         return self._nodes[-1] if self._nodes else ast.Constant(None)
 
-    def _fresh(self) -> str:
-        return _fresh_global()
-
     def _fresh_var(self) -> Var:
         return Var(_fresh_global()[1:])
 
@@ -174,18 +171,6 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
                 binds.append((n, p.tree))
                 names.append(n)
         return block(binds, body(*names))
-
-    def _let(self, parts: list[J], body: Callable[..., str]) -> str:
-        binds: list[tuple[str, str]] = []
-        names: list[str] = []
-        for p in parts:
-            if p.atom:
-                names.append(p.code)
-            else:
-                n = self._fresh()
-                binds.append((n, p.code))
-                names.append(n)
-        return _block(binds, body(*names))
 
     def _tr(self, node: ast.expr) -> J:
         view_ok, self._view_ok = self._view_ok, False
