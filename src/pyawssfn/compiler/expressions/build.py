@@ -12,9 +12,11 @@ The printer (jsonata/printer.py) adds exactly the parentheses a filled-in tree n
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from pyawssfn.jsonata.parse import parse, parse_cached
 from pyawssfn.jsonata.tree import (
-    Array, Bind, Block, Bool, Call, Expr, Lambda, Null, Num, Str, Unary, Var,
+    Array, Binary, Bind, Block, Bool, Call, Cond, Dot, Expr, Filter, Lambda, Null, Num, Object, Range, Str, Unary, Var,
 )
 
 __all__ = ["T", "err", "q", "num", "fn", "block", "atom", "read_input", "TEMPLATES", "is_int", "single", "chars",
@@ -27,8 +29,8 @@ EMPTY = Array(())
 
 ATOMS = frozenset([Var, Num, Str, Bool, Null])
 
-# template text -> (tree, the ids of its nodes that hold a hole)
-TEMPLATES: dict[str, tuple[Expr, frozenset[int]]] = {}
+# template text -> the function of the holes that builds its tree
+TEMPLATES: dict[str, Callable[[tuple], Expr]] = {}
 
 
 def _holed(t: Expr, out: set[int]) -> bool:
@@ -43,20 +45,12 @@ def _holed(t: Expr, out: set[int]) -> bool:
     return here
 
 
-def _template(text: str) -> tuple[Expr, frozenset[int]]:
-    hit = TEMPLATES.get(text)
-    if hit is None:
-        tree = parse(text)
-        holes: set[int] = set()
-        _holed(tree, holes)
-        hit = TEMPLATES[text] = (tree, frozenset(holes))
-    return hit
-
-
 def T(template: str, *holes: Expr) -> Expr:
     """The template's tree with hole `$i` replaced by `holes[i]`."""
-    tree, holed = _template(template)
-    return _fill(tree, holed, holes)
+    build = TEMPLATES.get(template)
+    if build is None:
+        build = TEMPLATES[template] = _compile(parse(template))
+    return build(holes)
 
 
 def _name(x: Expr) -> str:
@@ -65,33 +59,63 @@ def _name(x: Expr) -> str:
     return x.name  # type: ignore[attr-defined]
 
 
-def _fill(t: Expr, holed: frozenset[int], holes: tuple) -> Expr:
-    if id(t) not in holed:
-        return t
-    tt = type(t)
-    if tt is Var:
-        return holes[int(t.name)]  # type: ignore[attr-defined]
-    if tt is Bind:
-        n = t.name  # type: ignore[attr-defined]
-        return Bind(_name(holes[int(n)]) if n.isdigit() else n, _fill(t.value, holed, holes))  # type: ignore
-    if tt is Lambda:
-        params = tuple(_name(holes[int(p)]) if p.isdigit() else p for p in t.params)  # type: ignore[attr-defined]
-        return Lambda(params, _fill(t.body, holed, holes))  # type: ignore[attr-defined]
-    if tt is Unary:
-        v = _fill(t.operand, holed, holes)  # type: ignore[attr-defined]
-        if type(v) is Num and not v.text.startswith("-"):  # type: ignore[attr-defined]
-            return Num("-" + v.text)  # type: ignore[attr-defined]  # as the parser reads -3
-        return Unary(v)
-    values = {}
-    for f in t._kids:
-        v = getattr(t, f)
-        if isinstance(v, Expr):
-            values[f] = _fill(v, holed, holes)
-        elif f == "pairs":
-            values[f] = tuple((_fill(k, holed, holes), _fill(x, holed, holes)) for k, x in v)
-        elif v is not None:
-            values[f] = tuple(_fill(x, holed, holes) for x in v)
-    return t._replace(**values)
+def _neg(v: Expr) -> Expr:
+    """`-v`, a negative number literal when v is a number (as the parser reads `-3`)."""
+    if type(v) is Num and not v.text.startswith("-"):  # type: ignore[attr-defined]
+        return Num("-" + v.text)  # type: ignore[attr-defined]
+    return Unary(v)
+
+
+def _compile(tree: Expr) -> Callable[[tuple], Expr]:
+    """A function of the holes that builds the filled tree: the template compiled once into constructor calls
+    (the parts without a hole are shared, not rebuilt), so that filling costs one call per node that holds a hole."""
+    holed: set[int] = set()
+    _holed(tree, holed)
+    consts: list[Expr] = []
+
+    def const(t: Expr) -> str:
+        consts.append(t)
+        return f"_c[{len(consts) - 1}]"
+
+    def tup(xs) -> str:
+        return "(" + "".join(gen(x) + ", " for x in xs) + ")"
+
+    def name(n: str) -> str:
+        return f"_name(h[{int(n)}])" if n.isdigit() else repr(n)
+
+    def gen(t: Expr) -> str:
+        if id(t) not in holed:
+            return const(t)
+        tt = type(t)
+        if tt is Var:
+            return f"h[{int(t.name)}]"  # type: ignore[attr-defined]
+        if tt is Bind:
+            return f"_Bind({name(t.name)}, {gen(t.value)})"  # type: ignore[attr-defined]
+        if tt is Lambda:
+            return f"_Lambda(({''.join(name(p) + ', ' for p in t.params)}), {gen(t.body)})"  # type: ignore
+        if tt is Unary:
+            return f"_neg({gen(t.operand)})"  # type: ignore[attr-defined]
+        if tt is Binary:
+            return f"_Binary({t.op!r}, {gen(t.lhs)}, {gen(t.rhs)})"  # type: ignore[attr-defined]
+        if tt is Call:
+            return f"_Call({gen(t.func)}, {tup(t.args)})"  # type: ignore[attr-defined]
+        if tt is Cond:
+            orelse = "None" if t.orelse is None else gen(t.orelse)  # type: ignore[attr-defined]
+            return f"_Cond({gen(t.test)}, {gen(t.then)}, {orelse})"  # type: ignore[attr-defined]
+        if tt is Block or tt is Array:
+            return f"_{tt.__name__}({tup(t.exprs if tt is Block else t.items)})"  # type: ignore[attr-defined]
+        if tt is Object:
+            pairs = "".join(f"({gen(k)}, {gen(v)}), " for k, v in t.pairs)  # type: ignore[attr-defined]
+            return f"_Object(({pairs}))"
+        if tt in (Dot, Filter, Range):
+            a, b = (getattr(t, f) for f in tt._kids)
+            return f"_{tt.__name__}({gen(a)}, {gen(b)})"
+        raise TypeError(f"no hole allowed in a {tt.__name__}")  # pragma: no cover (no other node has children)
+
+    body = gen(tree)
+    scope = {"_c": consts, "_name": _name, "_neg": _neg, **{"_" + c.__name__: c for c in (
+        Bind, Lambda, Binary, Call, Cond, Block, Array, Object, Dot, Filter, Range)}}
+    return eval("lambda h: " + body, scope)  # noqa: S307 (source built above from the parsed template's shape)
 
 
 def q(text: str) -> Str:
