@@ -10,7 +10,7 @@ from typing import Any
 
 from pyawssfn import _api_names
 from pyawssfn.compiler.astwalk import walk
-from pyawssfn.compiler.expressions.build import ATOMS, read_input
+from pyawssfn.compiler.expressions.build import ATOMS
 from pyawssfn.jsonata.printer import plain_name, to_text
 from pyawssfn.jsonata.tree import Expr
 
@@ -64,9 +64,11 @@ class J:
 
     __slots__ = ("tree", "type", "tup", "items_tup", "set")
 
-    def __init__(self, tree: Expr | str, type: str | None = None, tup: bool | None = False,
+    def __init__(self, tree: Expr, type: str | None = None, tup: bool | None = False,
                  items_tup: bool | None = False, set: bool = False) -> None:
-        self.tree = tree if isinstance(tree, Expr) else read_input(tree)  # text the translator is given
+        if not isinstance(tree, Expr):  # text is read where it is given (build.read_input), not composed here
+            raise TypeError(f"J holds a tree, not {type(tree).__name__}")
+        self.tree = tree
         self.type = type
         self.tup = tup
         self.items_tup = items_tup
