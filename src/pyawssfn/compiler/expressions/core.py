@@ -9,7 +9,6 @@ import math
 from typing import Any
 
 from pyawssfn import _api_names
-from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.expressions.build import ATOMS
 from pyawssfn.jsonata.printer import plain_name, to_text
 from pyawssfn.jsonata.tree import Expr
@@ -135,26 +134,36 @@ _FOLD_NODES = (
 )
 
 
-def _foldable(node: ast.AST) -> bool:
-    for sub in walk(node):
-        if not isinstance(sub, _FOLD_NODES):
+def _foldable(node: ast.AST, memo: dict[int, tuple[ast.AST, bool]]) -> bool:
+    """Every node of `node` is one Python may evaluate at compile time. `memo` (per translation: the translator asks
+    at every level of a nested expression) keeps each node's answer with the node, so nothing is walked twice."""
+    hit = memo.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    ok = _locally_foldable(node) and all(_foldable(c, memo) for c in ast.iter_child_nodes(node))
+    memo[id(node)] = (node, ok)
+    return ok
+
+
+def _locally_foldable(sub: ast.AST) -> bool:
+    if not isinstance(sub, _FOLD_NODES):
+        return False
+    if isinstance(sub, ast.Name) and sub.id not in _FOLD_BUILTINS:
+        return False
+    if isinstance(sub, ast.Constant) and (
+        (isinstance(sub.value, int) and abs(sub.value) > 10**6) or (isinstance(sub.value, str) and len(sub.value) > 200)
+    ):
+        return False
+    if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Pow):
+        if not (isinstance(sub.right, ast.Constant) and isinstance(sub.right.value, int)
+                and abs(sub.right.value) <= 64):
             return False
-        if isinstance(sub, ast.Name) and sub.id not in _FOLD_BUILTINS:
-            return False
-        if isinstance(sub, ast.Constant) and (
-            (isinstance(sub.value, int) and abs(sub.value) > 10**6) or (isinstance(sub.value, str) and len(sub.value) > 200)
-        ):
-            return False
-        if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Pow):
-            if not (isinstance(sub.right, ast.Constant) and isinstance(sub.right.value, int)
-                    and abs(sub.right.value) <= 64):
-                return False
-        if isinstance(sub, ast.BinOp) and isinstance(sub.op, (ast.Mult, ast.LShift)):
-            small = [o for o in (sub.left, sub.right) if isinstance(o, ast.Constant) and type(o.value) is int
-                     and abs(o.value) <= 100]
-            if not small and not all(isinstance(o, ast.Constant) and type(o.value) in (int, float)
-                                     for o in (sub.left, sub.right)):
-                return False  # "x" * 10**9 would be built at compile time; JSONata computes it instead
+    if isinstance(sub, ast.BinOp) and isinstance(sub.op, (ast.Mult, ast.LShift)):
+        small = [o for o in (sub.left, sub.right) if isinstance(o, ast.Constant) and type(o.value) is int
+                 and abs(o.value) <= 100]
+        if not small and not all(isinstance(o, ast.Constant) and type(o.value) in (int, float)
+                                 for o in (sub.left, sub.right)):
+            return False  # "x" * 10**9 would be built at compile time; JSONata computes it instead
     return True
 
 

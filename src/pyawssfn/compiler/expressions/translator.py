@@ -67,9 +67,11 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         self._scopes: list[dict[str, Any]] = []
         self._view_ok = False
         self._nodes: list[ast.expr] = []  # the nodes being translated, innermost last (where a refusal points)
+        self._fold_memo: dict[int, tuple[ast.AST, bool]] = {}  # core._foldable's answers, for one translation
 
     def translate(self, node: ast.expr) -> str:
         _reset_names()
+        self._fold_memo = {}
         self._needs_repr = False
         try:
             if getattr(node, ITERATED, False) and self._iterator_call(node):
@@ -80,6 +82,7 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
 
     def truthy(self, node: ast.expr) -> str:
         _reset_names()
+        self._fold_memo = {}
         self._needs_repr = False
         try:
             return _finish(self._with_repr(self._truthy_of(node)))
@@ -106,6 +109,7 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         """The Python type of node's value when known at compile time: "int", "float", "str", "bool", "none",
         "list", "dict", or None. A caller may record it per variable and give it back through `name_type`."""
         _reset_names()
+        self._fold_memo = {}
         reports: list = []
         saved, self.report = self.report, lambda *a: reports.append(a)
         try:
@@ -205,7 +209,7 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
 
     def _fold(self, node: ast.expr) -> J | None:
         """A constant expression evaluated by Python itself at compile time, so it has Python's meaning exactly."""
-        if isinstance(node, (ast.Constant, ast.Name)) or not _foldable(node):
+        if isinstance(node, (ast.Constant, ast.Name)) or not _foldable(node, self._fold_memo):
             return None
         try:
             value = eval(compile(ast.Expression(node), "<constant>", "eval"), {"__builtins__": _FOLD_BUILTINS})
