@@ -182,3 +182,14 @@ def test_no_regular_expression_reads_jsonata_in_the_compiler():
         if uses.search(f.read_text()) and rel not in _RE_ALLOWED:
             offenders.append(rel)
     assert offenders == []
+
+
+def test_each_node_class_lists_its_children_as_the_generic_reading_does():
+    from pyawssfn.jsonata.tree import Expr
+    kinds = set()
+    for text in _corpus() + ["function($a) { $a }", "[0..$n]", "-$x", "($v := 1; $v)", "$a ? $b", '{"k": $v}']:
+        for node in parse(text).walk():
+            kinds.add(type(node).__name__)
+            assert node._child_list() == Expr._child_list(node), text
+    assert {"Binary", "Call", "Cond", "Block", "Bind", "Lambda", "Object", "Array", "Range", "Dot", "Filter",
+            "Unary"} <= kinds
