@@ -68,20 +68,27 @@ def _canon(n: Expr, table: dict, memo: dict) -> int:
     got = memo.get(id(n))
     if got is not None:
         return got
-    key: list = [type(n)]
-    for f in n.__dataclass_fields__:  # type: ignore[attr-defined]
-        key.append(_canon_value(getattr(n, f), table, memo))
-    cid = table.setdefault(tuple(key), len(table))
+    tn = type(n)
+    if tn in _LEAVES:  # no child: the node itself is the key (its fields are strings and flags)
+        key: tuple = (tn, n)
+    else:  # the fields that are not children, then the children's numbers
+        key = (tn, _extra_fields(n), tuple(_canon(c, table, memo) for c in n._child_list()))
+    cid = table.setdefault(key, len(table))
     memo[id(n)] = cid
     return cid
 
 
-def _canon_value(v, table: dict, memo: dict):
-    if isinstance(v, Expr):
-        return ("e", _canon(v, table, memo))
-    if isinstance(v, tuple):
-        return tuple(_canon_value(x, table, memo) for x in v)
-    return v
+def _extra_fields(n: Expr) -> tuple:
+    tn = type(n)
+    if tn is Binary:
+        return (n.op,)  # type: ignore[attr-defined]
+    if tn is Bind:
+        return (n.name,)  # type: ignore[attr-defined]
+    if tn is Lambda:
+        return n.params  # type: ignore[attr-defined]
+    if tn is Cond:
+        return (n.orelse is None,)  # type: ignore[attr-defined]
+    return ()
 
 
 def _candidates(t: Expr):
@@ -106,17 +113,20 @@ def _names(t: Expr) -> tuple[set[str], set[str]]:
     binders: set[str] = set()
     taken: set[str] = set()
     stack = [t]
+    pop, extend = stack.pop, stack.extend
     while stack:
-        n = stack.pop()
+        n = pop()
         tn = type(n)
         if tn is Var:
             taken.add(n.name)  # type: ignore[attr-defined]
+            continue
+        if tn in _LEAVES:
             continue
         if tn is Bind:
             binders.add(n.name)  # type: ignore[attr-defined]
         elif tn is Lambda:
             binders.update(n.params)  # type: ignore[attr-defined]
-        stack.extend(n.children())
+        extend(n._child_list())
     return binders, binders | taken
 
 

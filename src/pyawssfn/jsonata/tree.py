@@ -69,6 +69,8 @@ class Expr:
     def transform(self, fn: Callable[["Expr"], "Expr"]) -> "Expr":
         """A new tree: each node's children are transformed first, then `fn` is applied to the rebuilt node (post-order,
         as sqlglot's Expression.transform with copy). `fn` returns its argument to keep a node."""
+        if not self._kids:  # a leaf
+            return fn(self)
         changes = {}
         for f in self._kids:
             v = getattr(self, f)
@@ -86,9 +88,8 @@ class Expr:
         return any(n == sub for n in self.walk())
 
     def _replace(self, **changes) -> "Expr":
-        values = {f: getattr(self, f) for f in self.__dataclass_fields__}  # type: ignore[attr-defined]
-        values.update(changes)
-        return type(self)(**values)
+        get = changes.get
+        return type(self)(*[get(f, getattr(self, f)) for f in self.__dataclass_fields__])  # type: ignore
 
     def __str__(self) -> str:
         from pyawssfn.jsonata.printer import to_text
@@ -99,8 +100,13 @@ def _transform_child(v, fn):
     if isinstance(v, Expr):
         return v.transform(fn)
     if isinstance(v, tuple):
-        out = tuple(_transform_child(x, fn) for x in v)
-        return v if all(a is b for a, b in zip(out, v)) else out
+        out = []
+        same = True
+        for x in v:
+            nx = _transform_child(x, fn)
+            same = same and nx is x
+            out.append(nx)
+        return v if same else tuple(out)
     return v
 
 
