@@ -168,3 +168,29 @@ def test_a_subscript_with_a_computed_index_is_a_filter_of_the_variable():
     text = statements.setitem("$xs", "$i + 1", '"v"')
     tree = parse_module._CACHE[text]
     assert any(type(n) is Filter and n.lhs == Var("xs") for n in tree.walk())
+
+
+_INT_KEY_WORKFLOW = '''
+import pyawssfn as sfn
+
+
+def get(x):
+    return {"a": 1}
+
+
+@sfn.workflow
+def wf(x):
+    d = get(x)
+    return d[int(x["i"]) + 1]
+'''
+
+
+def test_an_int_key_missing_from_a_dict_names_its_value(tmp_path):
+    """d[i] with an int i on a value of unknown type: Python's KeyError names the key's value (KeyError: 3); the
+    message was once the JSONata text of the bound index (KeyError: $__1)."""
+    from pyawssfn.testing import WorkflowTester
+    f = tmp_path / "int_key.py"
+    f.write_text(_INT_KEY_WORKFLOW)
+    py, machine = WorkflowTester(str(f)).run_both({"x": {"i": 2}})
+    assert py.status == machine.status
+    assert (machine.cause or "").endswith("KeyError: 3"), machine.cause

@@ -7,8 +7,14 @@ import ast
 from pyawssfn.compiler.types.model import required_key, value_type
 from pyawssfn.compiler.expressions.build import EMPTY, FALSE, TRUE, T, block, chars, err, fn, int_value, is_int, single
 from pyawssfn.compiler.expressions.core import J, NotConstant, _JSONATA_WORDS, _PLAIN_KEY, item_of
-from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import Array, Cond, Dot, Expr, Filter, Name, Num, Object, Str, Var, and_
+
+
+def _key_error(k: Expr) -> Expr:
+    """Python's KeyError for a missing int key: it names the key's value (a literal's at compile time)."""
+    if type(k) is Num:
+        return err(f"KeyError: {k.text}")  # type: ignore[attr-defined]
+    return T('$error("KeyError: " & $string($0))', k)
 
 
 class ContainerMixin:
@@ -112,7 +118,7 @@ class ContainerMixin:
                 return T('$type($0) != "object" ? $1 : $2', c, err("TypeError: indices must be integers"), obj)
             if kt == "int":
                 return T('$type($0) = "array" ? $1 : $type($0) = "string" ? $2 : $type($0) = "object" ? $3 : $4',
-                         c, arr, st, err(f"KeyError: {to_text(k)}"), err("TypeError: object is not subscriptable"))
+                         c, arr, st, _key_error(k), err("TypeError: object is not subscriptable"))
             return T('$type($0) = "object" ? ($type($1) = "string" ? $2 : $error("KeyError: " & $string($1))) : '
                      '$type($0) = "array" ? $3 : $type($0) = "string" ? $4 : $5',
                      c, k, obj, arr, st, err("TypeError: object is not subscriptable"))
