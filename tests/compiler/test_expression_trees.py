@@ -194,3 +194,14 @@ def test_an_int_key_missing_from_a_dict_names_its_value(tmp_path):
     py, machine = WorkflowTester(str(f)).run_both({"x": {"i": 2}})
     assert py.status == machine.status
     assert (machine.cause or "").endswith("KeyError: 3"), machine.cause
+
+
+@pytest.mark.parametrize("shared", ["$states.input.alpha.beta.gamma", '"a long error message here"'])
+def test_one_binding_for_a_repeat_that_is_one_object_in_two_places(shared):
+    """The translator's trees share sub-trees (a variable's value read twice is one tree); sharing a repeat binds it
+    once, as for the same expression parsed from text (it once nested a binding in each place, eight rounds deep)."""
+    from pyawssfn.compiler.share import share_repeats
+    s = parse(shared)
+    dag = Binary("&", s, s)
+    assert to_text(share_repeats(dag)) == to_text(share_repeats(parse(to_text(dag)))) == \
+        f"($__c1 := {shared}; $__c1 & $__c1)"

@@ -34,6 +34,31 @@ def share_repeats(t: Expr) -> Expr:
     return t
 
 
+def _unshared(t: Expr) -> Expr:
+    """`t` with one node object per position. The translator's trees share equal sub-trees (a value read twice, a
+    template's constant parts), and the hoisting below finds an occurrence's scope by the identity of the nodes on
+    its path: two positions under one object would look like one."""
+    seen: set[int] = set()
+    for n in t.walk():
+        if id(n) in seen:
+            return _copy(t)
+        seen.add(id(n))
+    return t
+
+
+def _copy(n: Expr) -> Expr:
+    values = []
+    for f in n.__dataclass_fields__:  # type: ignore[attr-defined]
+        v = getattr(n, f)
+        if isinstance(v, Expr):
+            v = _copy(v)
+        elif isinstance(v, tuple):
+            v = tuple(_copy(x) if isinstance(x, Expr) else tuple(_copy(y) for y in x) if isinstance(x, tuple)
+                      else x for x in v)
+        values.append(v)
+    return type(n)(*values)
+
+
 def _share_one(t: Expr, refused: set) -> Expr | None:
     # count equal sub-trees by a number per distinct tree (hash-consing: hashing a frozen dataclass walks it)
     table: dict[tuple, int] = {}
@@ -55,6 +80,8 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
         if size >= _MIN_SHARED and saving > 0:
             best.append((saving, n))
     best.sort(key=lambda x: -x[0])
+    if best:
+        t = _unshared(t)
     for _, e in best:
         out = _hoist(t, e, _fresh(taken))
         if out is not None:

@@ -229,8 +229,9 @@ class ContainerMixin:
                 v = next(it)
                 w = self._fresh_var()
                 clamp = T("$0 < 0 ? $max([$0 + $1, 0]) : $min([$0, $1])", v, n)
-                if b.type != "int":
-                    clamp = T("$not($0) ? $1 : $2", is_int(v), err("TypeError: slice indices must be integers"), clamp)
+                if b.type != "int":  # a bound that is None at run time is the default, as in Python
+                    clamp = T("$0 = null ? $1 : $not($2) ? $3 : $4", v, default, is_int(v),
+                              err("TypeError: slice indices must be integers"), clamp)
                 binds.append((w, clamp))
                 names.append(w)
             lo, hi = names
