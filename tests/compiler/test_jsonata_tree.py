@@ -193,3 +193,15 @@ def test_each_node_class_lists_its_children_as_the_generic_reading_does():
             assert node._child_list() == Expr._child_list(node), text
     assert {"Binary", "Call", "Cond", "Block", "Bind", "Lambda", "Object", "Array", "Range", "Dot", "Filter",
             "Unary"} <= kinds
+
+
+@pytest.mark.parametrize("before, after", [
+    ('$type($x) = "string" and $x = "a"', '$x = "a"'),
+    ('$type($x.k) = "number" and $x.k = 3', "$x.k = 3"),
+    ('$type($x) = "boolean" and $x = true', "$x = true"),
+    ('$type($x) = "string" and $x != "a"', '$type($x) = "string" and $x != "a"'),   # a number is != "a" too
+    ('$type($x) = "number" and $x = "a"', '$type($x) = "number" and $x = "a"'),     # another type: kept
+    ('$type($f($x)) = "string" and $f($x) = "a"', '$type($f($x)) = "string" and $f($x) = "a"'),  # may fail: kept
+])
+def test_a_type_test_implied_by_an_equality_with_a_literal_goes(before, after):
+    assert to_text(simplify(parse(before))) == after
