@@ -135,8 +135,24 @@ def _candidates(t: Expr):
             stack.extend((c, False) for c in n.children())
 
 
-def _names(t: Expr) -> tuple[set[str], set[str]]:
+# The answers of _names for the trees asked about lately, by id (each kept with its tree, so an id is not reused
+# meanwhile): the state passes ask about the same remembered tree of a state's expression several times.
+_NAMES: dict[int, tuple[Expr, frozenset[str], frozenset[str]]] = {}
+
+
+def _names(t: Expr) -> tuple[frozenset[str], frozenset[str]]:
     """The names := or a function parameter binds in `t`, and every variable name `t` uses."""
+    hit = _NAMES.get(id(t))
+    if hit is not None and hit[0] is t:
+        return hit[1], hit[2]
+    binders, taken = _walk_names(t)
+    if len(_NAMES) >= 20_000:
+        _NAMES.clear()
+    _NAMES[id(t)] = (t, binders, taken)
+    return binders, taken
+
+
+def _walk_names(t: Expr) -> tuple[frozenset[str], frozenset[str]]:
     binders: set[str] = set()
     taken: set[str] = set()
     stack = [t]
@@ -154,17 +170,17 @@ def _names(t: Expr) -> tuple[set[str], set[str]]:
         elif tn is Lambda:
             binders.update(n.params)  # type: ignore[attr-defined]
         extend(n._child_list())
-    return binders, binders | taken
+    return frozenset(binders), frozenset(binders | taken)
 
 
-def _fresh(taken: set[str]) -> str:
+def _fresh(taken: frozenset[str]) -> str:
     i = 1
     while f"__c{i}" in taken:
         i += 1
     return f"__c{i}"
 
 
-def _movable(e: Expr, binders: set[str]) -> bool:
+def _movable(e: Expr, binders: frozenset[str]) -> bool:
     """Reads no variable that a := or a parameter binds in the whole expression (only its own, in its own blocks
     and functions), not the context, nothing unstable."""
     free = _free_vars(e, frozenset())
