@@ -7,7 +7,7 @@ import builtins
 
 from typing import Callable
 
-from pyawssfn.compiler.expressions.core import J, NUMERIC, NotConstant, PREDICATE_NAMES, _describe, _err, item_of
+from pyawssfn.compiler.expressions.core import J, NUMERIC, NotConstant, PREDICATE_NAMES, _describe, item_of
 from pyawssfn.compiler.expressions import rewrites
 from pyawssfn.compiler.expressions.text import _round_half_even_exact
 from pyawssfn.compiler.expressions.build import EMPTY, FALSE, TRUE, T, block, err, fn
@@ -18,29 +18,23 @@ _KEYWORDS = {("sorted", "reverse"), ("sorted", "key"), ("min", "default"), ("max
              ("max", "key"), ("round", "ndigits"), ("enumerate", "start"), ("sum", "start")}
 
 
-_CMP = "$__cmp"
-
-
-def _cmp_fn() -> str:
-    """Python's ordering of numbers, strings and lists (lexicographic), as -1/0/1; other mixtures raise."""
-    a, b, n, r, acc, i = "$__a", "$__b", "$__n", "$__r", "$__acc", "$__i"
-    return (
-        f'function({a}, {b}) {{ $type({a}) = "array" and $type({b}) = "array" ? '
-        f"( {n} := $min([$count({a}), $count({b})]); "
-        f"{r} := $reduce([0..{n} - 1], function({acc}, {i}) {{ {acc} != 0 ? {acc} : {_CMP}({a}[{i}], {b}[{i}]) }}, 0); "
-        f"{r} != 0 ? {r} : $count({a}) - $count({b}) ) : "
-        f'($type({a}) = "number" and $type({b}) = "number") or ($type({a}) = "string" and $type({b}) = "string") ? '
-        f"({a} < {b} ? -1 : {a} > {b} ? 1 : 0) : "
-        f"{_err(chr(39) + '<' + chr(39) + ' not supported between these types')} }}"
-    )
-
-
-CMP = Var(_CMP[1:])
+# Python's ordering of numbers, strings and lists (lexicographic), as -1/0/1; other mixtures raise. A constant
+# template (no hole): the recursive comparator bound to $__cmp where an expression needs it.
+_CMP_FN = (
+    'function($__a, $__b) { $type($__a) = "array" and $type($__b) = "array" ? '
+    "( $__n := $min([$count($__a), $count($__b)]); "
+    "$__r := $reduce([0..$__n - 1], function($__acc, $__i) { $__acc != 0 ? $__acc : $__cmp($__a[$__i], $__b[$__i]) }, 0); "
+    "$__r != 0 ? $__r : $count($__a) - $count($__b) ) : "
+    '($type($__a) = "number" and $type($__b) = "number") or ($type($__a) = "string" and $type($__b) = "string") ? '
+    "($__a < $__b ? -1 : $__a > $__b ? 1 : 0) : "
+    """$error("'<' not supported between these types") }"""
+)
+CMP = Var("__cmp")
 
 
 def cmp_fn() -> Expr:
-    """The comparator's tree (a constant: its template has no holes)."""
-    return T(_cmp_fn())
+    """The comparator's tree."""
+    return T(_CMP_FN)
 
 
 def _py_sort(v: Expr) -> Expr:
