@@ -20,14 +20,17 @@ from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type
 from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.ir import (
-    DefaultOf, Exit, Graph, Map, Node, Parallel, Pass, Rule, StartHolder, Task, Wait, atomic, can_fail, evaluates,
+    Choice, DefaultOf, Exit, Graph, Map, Node, Parallel, Pass, Rule, StartHolder, Task, Wait, atomic, can_fail,
+    evaluates,
 )
-from pyawssfn.compiler.lower import controlflow, errors, hoisting, statements, visitor
+from pyawssfn.compiler.lower import controlflow, entry_check, errors, hoisting, statements, visitor
 from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, NonlocalControl
 from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_strings, has_template
 from pyawssfn.compiler.static_types import infer_name_types, narrowed_types
-from pyawssfn.compiler.types import api_result_type, step_result_types
+from pyawssfn.compiler.types import AnnotationReader, api_result_type, step_result_types
+from pyawssfn.compiler.types.parameters import parameters
 from pyawssfn.compiler.share import cannot_fail
+from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
 from pyawssfn.jsonata.parse import parse_cached, template
 from pyawssfn.jsonata.printer import plain_name as _plain_key, to_text
 from pyawssfn.jsonata.tree import Block
@@ -56,7 +59,8 @@ class FunctionLowerer:
         self.start_pending: tuple[Node, dict[str, str]] | None = None
         self.cur_line = self.fn_line()
         self.checked: set[tuple[int, str]] = set()   # (holder, value) pairs whose evaluation place is settled
-        self.param_reads: set[str] = set()
+        self.param_reads: set[str] = set()   # the parameters' reads (with their defaults) and their check
+        self.param_check: str | None = None
         self._declare_locals()
         self.maybe_unbound: set[tuple[int, int]] = set()
         if isinstance(fn, ast.FunctionDef):
@@ -73,7 +77,12 @@ class FunctionLowerer:
             return probe.static_type(expr)
 
         steps = step_result_types(self.info.tree, {n: s.node for n, s in self.info.steps.items()})
-        return infer_name_types(self.fn, static_type, fixed, steps, lambda call: api_result_type(self.info, call, steps))
+        # a workflow's parameters as their annotations promise (the entry check holds them to it)
+        self.params = parameters(self.fn, AnnotationReader(self.info.tree)) \
+            if self.top and isinstance(self.fn, ast.FunctionDef) else []
+        param_types = {p.name: p.type for p in self.params if p.type is not None}
+        return infer_name_types(self.fn, static_type, fixed, steps, lambda call: api_result_type(self.info, call, steps),
+                                param_types)
 
     def lower_narrowed(self, body: list[ast.stmt], false_tests: list[ast.expr], true_test: ast.expr | None) -> None:
         """Lower an if/elif/else branch with the types its tests narrow (`x is not None`, isinstance(), ...)."""
@@ -131,7 +140,9 @@ class FunctionLowerer:
             self._read_parameters(fn, params)
 
     def _read_parameters(self, fn: ast.FunctionDef, params: list[ast.arg]) -> None:
-        """The workflow's parameters read from the execution input at the start, with their defaults."""
+        """The workflow's parameters read from the execution input at the start, with their defaults, and the one
+        check of those the input must have (and of their annotations) that the first state evaluates first
+        (entry_check.py): every read is then the plain field."""
         env = self.frontier[0].env
         a = fn.args
         positional = a.posonlyargs + a.args
@@ -142,7 +153,7 @@ class FunctionLowerer:
             if d is not None:
                 defaults[p.arg] = d
         for p in params:
-            src = "$states.input." + p.arg if _plain_key(p.arg) else f"$lookup($states.input, {json.dumps(p.arg)})"
+            src = entry_check.read(p.arg)
             if p.arg in defaults:
                 try:
                     dv = self.tr.literal_value(defaults[p.arg])
@@ -151,13 +162,13 @@ class FunctionLowerer:
                                 "use a constant such as 0, '' or None")
                     dv = None
                 src = f"$exists({src}) ? {src} : {json.dumps(dv)}"
-            else:
-                # Python cannot call the workflow without it; undefined would silently vanish from a list or
-                # dict on the machine.
-                msg = json.dumps(f"The execution input has no field {p.arg!r}")
-                src = f"$exists({src}) ? {src} : $error({msg})"
+                self.param_reads.add(src)
             env[self.vars[p.arg]] = src
-            self.param_reads.add(src)
+        check = entry_check.entry_check(self.params)
+        if check is not None:
+            env[statements.throwaway(self)] = check
+            self.param_reads.add(check)
+            self.param_check = check
 
     def fresh(self, hint: str) -> str:
         return self.s.names.fresh(hint)
@@ -338,30 +349,55 @@ class FunctionLowerer:
             controlflow.do_return(self, ast.Constant(value=None), "return None" if self.top else "end of branch",
                                   end.lineno)
         self._check_before_start()
+        self._drop_settled_checks()
 
     def _check_before_start(self) -> None:
         """The assignments before the first state move into it; a Task (or Wait) evaluates its Assign only after the
         call (or the wait), so a computed value that can fail and that its Arguments do not evaluate would fail after
         the step ran (and a failing step would win) or the time passed, while Python fails first. Evaluate such
-        values in a Pass before it."""
+        values in a Pass before it. The parameters' check goes first of all: into that Pass, else into the first
+        field the state evaluates (Python checks the arguments of a call before the body runs)."""
         if self.start_pending is None:
             return
         node, env = self.start_pending
         if not isinstance(node, (Task, Parallel, Map, Wait)) or self.graph.start is not node:
             return
         texts: list[str] = []
-        field_strings(node.templates(), texts)
+        field_strings(_first_fields(node), texts)
         early = {statements.throwaway(self): v for v in env.values()
                  if v not in self.param_reads and can_fail(v) and not any(evaluates(v, t, template=True)
                                                                           for t in texts)}
+        checks = [v for v in env.values() if v in self.param_reads and not cannot_fail(parse_cached(v))
+                  and not any(evaluates(v, t, template=True) for t in texts)]
+        if checks and (early or not _host_check(node, checks)):
+            early = {**{statements.throwaway(self): c for c in checks}, **early}
+        elif checks:
+            checks = []  # in the state's first field now
         if early:
             self.start_state(early).next = node
-        # A parameter missing from the input fails Python's call before the body runs: its check goes first into
-        # the call's own arguments (the Assign after the call then reads it unchecked, state_simplify.py)
-        late = [v for v in env.values() if v in self.param_reads and not cannot_fail(parse_cached(v))
-                and not any(evaluates(v, t, template=True) for t in texts)]
-        if late and isinstance(node, (Task, Parallel)):
-            node.arguments = _checked_first(node.arguments, late)
+        for k in [k for k, v in node.assign.items() if v in checks]:
+            del node.assign[k]  # the Pass before checked it
+
+    def _drop_settled_checks(self) -> None:
+        """The parameters' check, once the first state's first field evaluates it, is not evaluated again by that
+        state's Assign, its Choice rules' or a catcher's that cannot catch its error (the state's fields all read
+        the same input); a catcher that can catch it checks again, so that the execution still fails as Python's
+        call does, before any handler (its Assign's error is not caught)."""
+        n, check = self.graph.start, self.param_check
+        if n is None or check is None:
+            return
+        if isinstance(n, Choice):
+            first = [n.rules[0].condition] if n.rules else []
+            template = False
+        else:
+            first, template = [], True
+            field_strings(_first_fields(n), first)
+        holders: list[Any] = [n] + (list(n.rules) if isinstance(n, Choice) else [])
+        holders += [c for c in getattr(n, "catch", []) if not CATCHES_EVALUATION & set(c.errors)]
+        if any(evaluates(check, t, template=template) for t in first):
+            for h in holders:
+                for k in [k for k, v in h.assign.items() if v == check]:
+                    del h.assign[k]
 
     def lower_block(self, stmts: list[ast.stmt]) -> None:
         for st in stmts:
@@ -427,6 +463,66 @@ class FunctionLowerer:
             return ast.unparse(node)
 
 
+def _first_fields(node: Node) -> list[Any]:
+    """The fields a state evaluates before its work (not a Map's ItemSelector and ItemBatcher, evaluated per item
+    or batch, nor its ResultWriter, evaluated after the items)."""
+    if isinstance(node, Map):
+        return [node.items, node.item_reader, node.max_concurrency, node.tolerated_failure_count,
+                node.tolerated_failure_percentage]
+    return node.templates()
+
+
+def _host_check(node: Node, checks: list[str]) -> bool:
+    """Put `checks` first into the first field `node` evaluates (a Task's or Parallel's Arguments, a Map's Items or
+    ItemReader, a Wait's time); False when it has no such field."""
+    if isinstance(node, (Task, Parallel)):
+        new = _checked_first(node.arguments, checks)
+        if new is node.arguments:
+            new = _literal_checked(node.arguments, checks)
+        if new is node.arguments:
+            return False
+        node.arguments = new
+        return True
+    if isinstance(node, Map):
+        for attr in ("items", "item_reader", "tolerated_failure_count", "max_concurrency"):
+            value = getattr(node, attr)
+            new = _checked_first(value, checks)
+            if new is not value:
+                setattr(node, attr, new)
+                return True
+        if node.items is not None:  # literal items: as a template that checks first
+            node.items = _checked_literal(node.items, checks)
+            return True
+        return False
+    if isinstance(node, Wait):
+        if node.timestamp is None and not isinstance(node.seconds, str):
+            node.seconds = _checked_literal(node.seconds, checks)
+            return True
+        attr = "seconds" if node.timestamp is None else "timestamp"
+        value = getattr(node, attr)
+        new = _checked_first(value, checks)
+        setattr(node, attr, new)
+        return new is not value
+    return False
+
+
+def _checked_literal(value: Any, checks: list[str]) -> str:
+    """A JSON literal as a template that evaluates `checks` first."""
+    return "{% " + to_text(Block(tuple(parse_cached(c) for c in checks) + (
+        parse_cached(json.dumps(value, ensure_ascii=False)),))) + " %}"
+
+
+def _literal_checked(arguments: Any, checks: list[str]) -> Any:
+    """Arguments with no template: a Lambda call's kwargs (else the last argument) as a template checking first."""
+    if not isinstance(arguments, dict) or not arguments:
+        return arguments
+    payload = arguments.get("Payload")
+    if isinstance(payload, dict) and "kwargs" in payload:
+        return {**arguments, "Payload": {**payload, "kwargs": _checked_literal(payload["kwargs"], checks)}}
+    last = list(arguments)[-1]
+    return {**arguments, last: _checked_literal(arguments[last], checks)}
+
+
 def _checked_first(value: Any, checks: list[str]) -> Any:
     """`value` (a field's JSON) with its first {% %} template evaluating `checks` first, their values unused;
     unchanged when it has none (the checks then stay in the Assign)."""
@@ -446,4 +542,5 @@ def _checked_first(value: Any, checks: list[str]) -> Any:
         if isinstance(v, list):
             return [walk(x) for x in v]
         return v
-    return walk(value)
+    new = walk(value)
+    return new if done[0] else value
