@@ -47,6 +47,8 @@ class FunctionLowerer:
         self.outer = dict(outer or {})
         self.vars: dict[str, str] = {}
         self.exc_vars: set[str] = set()
+        self.lambda_catchers: set[int] = set()   # catchers whose error only a Lambda step raises (errors.py)
+        self.lambda_caught: frozenset[str] = frozenset()  # caught names whose str() is their errorMessage
         self.nested_defs: dict[str, ast.FunctionDef] = {}
         self.control: list[NonlocalControl] = [BaseNonlocalControl()]
         self.synthetic: dict[str, Callable[[], str]] = {}
