@@ -67,4 +67,4 @@ def test_a_broken_promise_fails_both_runs_before_any_step_or_handler(tester, inp
 
 def test_a_default_that_breaks_the_annotation_leaves_the_parameter_untrusted():
     machine = json.dumps(compile_source(SOURCE, "flow.py").definition)
-    assert "loose" not in machine.split("must have the fields")[1].split('"')[0]
+    assert "loose" not in machine.split("The execution input needs")[1].split('"')[0]

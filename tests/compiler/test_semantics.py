@@ -416,8 +416,8 @@ def wf(who):
     assert task["Arguments"]["Payload"]["task_token"] == "{% $states.context.Task.Token %}"
     # a required parameter missing from the input fails before the step runs, as the Python call does
     assert task["Arguments"]["Payload"]["kwargs"] == {
-        "who": "{% ($exists($states.input.who) or $error(\"The execution input has no field 'who'\"); "
-               "$states.input.who) %}"}
+        "who": "{% $exists($states.input.who) ? $states.input.who : "
+               "$error(\"The execution input has no field 'who'\") %}"}
     assert task["TimeoutSeconds"] == 60
 
 

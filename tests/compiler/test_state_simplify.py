@@ -61,7 +61,7 @@ def test_a_first_choice_checks_the_inputs_once_in_python_order_before_its_test()
            "    if amount < 100:\n        return step(name)\n    return step(amount)\n")
     choice = compile_source(src, "flow.py").definition["States"]["if amount < 100"]
     cond = choice["Choices"][0]["Condition"]
-    assert "must have the fields name, amount" in cond  # in the parameters' order
+    assert "needs name, amount" in cond  # in the parameters' order
     assert cond.index("$exists($states.input.name)") < cond.index("$exists($states.input.amount)") \
         < cond.index("< 100")
     assert "$error" not in str([rule["Assign"] for rule in choice["Choices"]])

@@ -33,7 +33,7 @@ from pyawssfn.compiler.share import cannot_fail
 from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
 from pyawssfn.jsonata.parse import parse_cached, template
 from pyawssfn.jsonata.printer import plain_name as _plain_key, to_text
-from pyawssfn.jsonata.tree import Block
+from pyawssfn.jsonata.tree import Block, Expr
 
 
 class FunctionLowerer:
@@ -63,6 +63,7 @@ class FunctionLowerer:
         self.checked: set[tuple[int, str]] = set()   # (holder, value) pairs whose evaluation place is settled
         self.param_reads: set[str] = set()   # the parameters' reads (with their defaults) and their check
         self.param_check: str | None = None
+        self.check_hosted = False   # the first state's first field evaluates param_check (_check_before_start)
         self._declare_locals()
         self.maybe_unbound: set[tuple[int, int]] = set()
         if isinstance(fn, ast.FunctionDef):
@@ -371,14 +372,22 @@ class FunctionLowerer:
                                                                           for t in texts)}
         checks = [v for v in env.values() if v in self.param_reads and not cannot_fail(parse_cached(v))
                   and not any(evaluates(v, t, template=True) for t in texts)]
-        if checks and (early or not _host_check(node, checks)):
+        if checks and (early or not _host_check(node, self._hosting(checks))):
             early = {**{statements.throwaway(self): c for c in checks}, **early}
         elif checks:
+            self.check_hosted = self.param_check in checks
             checks = []  # in the state's first field now
         if early:
             self.start_state(early).next = node
         for k in [k for k, v in node.assign.items() if v in checks]:
             del node.assign[k]  # the Pass before checked it
+
+    def _hosting(self, checks: list[str]) -> Callable[[Expr], Expr]:
+        """How a field's expression evaluates `checks` first: the parameters' check as `tests ? value : $error()`,
+        any other as a block `(check; value)`."""
+        if checks == [self.param_check]:
+            return lambda t: parse_cached(entry_check.hosted(self.params, to_text(t)))
+        return lambda t: Block(tuple(parse_cached(c) for c in checks) + (t,))
 
     def _drop_settled_checks(self) -> None:
         """The parameters' check, once the first state's first field evaluates it, is not evaluated again by that
@@ -396,7 +405,7 @@ class FunctionLowerer:
             field_strings(_first_fields(n), first)
         holders: list[Any] = [n] + (list(n.rules) if isinstance(n, Choice) else [])
         holders += [c for c in getattr(n, "catch", []) if not CATCHES_EVALUATION & set(c.errors)]
-        if any(evaluates(check, t, template=template) for t in first):
+        if self.check_hosted or any(evaluates(check, t, template=template) for t in first):
             for h in holders:
                 for k in [k for k, v in h.assign.items() if v == check]:
                     del h.assign[k]
@@ -474,9 +483,10 @@ def _first_fields(node: Node) -> list[Any]:
     return node.templates()
 
 
-def _host_check(node: Node, checks: list[str]) -> bool:
-    """Put `checks` first into the first field `node` evaluates (a Task's or Parallel's Arguments, a Map's Items or
-    ItemReader, a Wait's time); False when it has no such field."""
+def _host_check(node: Node, checks: Callable[[Expr], Expr]) -> bool:
+    """Make the first field `node` evaluates (a Task's or Parallel's Arguments, a Map's Items or ItemReader, a
+    Wait's time) evaluate the checks first (`checks` turns its expression into one that does); False when it has
+    no such field."""
     if isinstance(node, (Task, Parallel)):
         new = _checked_first(node.arguments, checks)
         if new is node.arguments:
@@ -508,13 +518,12 @@ def _host_check(node: Node, checks: list[str]) -> bool:
     return False
 
 
-def _checked_literal(value: Any, checks: list[str]) -> str:
-    """A JSON literal as a template that evaluates `checks` first."""
-    return "{% " + to_text(Block(tuple(parse_cached(c) for c in checks) + (
-        parse_cached(json.dumps(value, ensure_ascii=False)),))) + " %}"
+def _checked_literal(value: Any, checks: Callable[[Expr], Expr]) -> str:
+    """A JSON literal as a template that evaluates the checks first."""
+    return "{% " + to_text(checks(parse_cached(json.dumps(value, ensure_ascii=False)))) + " %}"
 
 
-def _literal_checked(arguments: Any, checks: list[str]) -> Any:
+def _literal_checked(arguments: Any, checks: Callable[[Expr], Expr]) -> Any:
     """Arguments with no template: a Lambda call's kwargs (else the last argument) as a template checking first."""
     if not isinstance(arguments, dict) or not arguments:
         return arguments
@@ -525,9 +534,9 @@ def _literal_checked(arguments: Any, checks: list[str]) -> Any:
     return {**arguments, last: _checked_literal(arguments[last], checks)}
 
 
-def _checked_first(value: Any, checks: list[str]) -> Any:
-    """`value` (a field's JSON) with its first {% %} template evaluating `checks` first, their values unused;
-    unchanged when it has none (the checks then stay in the Assign)."""
+def _checked_first(value: Any, checks: Callable[[Expr], Expr]) -> Any:
+    """`value` (a field's JSON) with its first {% %} template evaluating the checks first; unchanged (the same
+    object) when it has none."""
     done = [False]
 
     def walk(v: Any) -> Any:
@@ -538,7 +547,7 @@ def _checked_first(value: Any, checks: list[str]) -> Any:
             if t is None:
                 return v
             done[0] = True
-            return "{% " + to_text(Block(tuple(parse_cached(c) for c in checks) + (t,))) + " %}"
+            return "{% " + to_text(checks(t)) + " %}"
         if isinstance(v, dict):
             return {k: walk(x) for k, x in v.items()}
         if isinstance(v, list):

@@ -20,28 +20,47 @@ def read(name: str, source: str = "$states.input") -> str:
 
 
 def message(checked: list[Parameter]) -> str:
-    """What the input must have: "The execution input must have the fields order_id: str, limit: int (if there)",
-    or for one parameter "The execution input has no field 'day' of type str"."""
-    if len(checked) == 1 and checked[0].required:
-        p = checked[0]
-        return f"The execution input has no field {p.name!r}" + (f" of type {p.describe()}" if p.kinds else "")
+    """What the input must have: "The execution input needs order_id: str, limit: int (if there)" (one untyped
+    parameter: "The execution input has no field 'day'")."""
+    if len(checked) == 1 and checked[0].required and not checked[0].kinds:
+        return f"The execution input has no field {checked[0].name!r}"
     parts = [p.name + (f": {p.describe()}" if p.kinds else "") + ("" if p.required else " (if there)")
              for p in checked]
-    return f"The execution input must have the field{'s' if len(parts) > 1 else ''} {', '.join(parts)}"
+    return f"The execution input needs {', '.join(parts)}"
 
 
 def entry_check(params: list[Parameter]) -> str | None:
     """The check of the parameters (JSONata whose value is unused), or None when nothing needs checking: every
     test joined by `and`, then one error naming what the input must have (the plain-Python run names the first
     parameter that breaks it; the causes of States.QueryEvaluationError are free: comparison.py)."""
+    parts = _parts(params)
+    if parts is None:
+        return None
+    bound, tests, error = parts
+    return bound + f"{tests} or {error}" + (")" if bound else "")
+
+
+def hosted(params: list[Parameter], value: str) -> str:
+    """`value` (a field's JSONata) evaluated only once the check passed: `tests ? value : $error(...)`."""
+    parts = _parts(params)
+    assert parts is not None
+    bound, tests, error = parts
+    return bound + f"{tests} ? ({value}) : {error}" + (")" if bound else "")
+
+
+_INPUT = "$__in"  # a name no workflow variable has (naming.py): `value` cannot read another by it
+
+
+def _parts(params: list[Parameter]) -> tuple[str, str, str] | None:
+    """(the binding of the input, or "", the tests joined by `and`, the error) of the check."""
     checked = [p for p in params if p.checked]
     if not checked:
         return None
     reads = sum(1 + (len(p.kinds or ()) + ("integer" in (p.kinds or ())) * 2) for p in checked)
-    source = "$i" if reads > 2 else "$states.input"
+    source = _INPUT if reads > 2 else "$states.input"
     tests = " and ".join(_test(p, read(p.name, source)) for p in checked)
-    check = f"{tests} or $error({json.dumps(message(checked))})"
-    return f"($i := $states.input; {check})" if source == "$i" else check
+    return (f"({_INPUT} := $states.input; " if source == _INPUT else ""), tests, \
+        f"$error({json.dumps(message(checked))})"
 
 
 def _test(p: Parameter, r: str) -> str:
@@ -50,7 +69,7 @@ def _test(p: Parameter, r: str) -> str:
     tests = []
     for k in p.kinds:
         if k == "integer":
-            tests.append(f'$type({r}) = "number" and {r} = $floor({r})')
+            tests.append(f'$type({r}) = "number" and {r} % 1 = 0')
         elif k == "null":
             tests.append(f"{r} = null")
         else:

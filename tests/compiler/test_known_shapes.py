@@ -1,0 +1,60 @@
+"""Values whose shape the compiler knows need no guard: a distributed Map's output with `results_to=` (where the
+results went: {"MapRunArn", "ResultWriterDetails"}), and a tolerated-failure count known to be an int (an annotated
+parameter) is only compared with 0. Each is checked both ways."""
+from __future__ import annotations
+
+import json
+
+from pyawssfn.compiler import compile_source
+from pyawssfn.testing import WorkflowTester
+
+WRITTEN = '''import pyawssfn as sfn
+
+
+def step(x):
+    return x
+
+
+@sfn.workflow
+def wf(bucket: str):
+    written = sfn.map(step, [1, 2], distributed=True, results_to=sfn.results_to_s3(bucket, prefix="out"))
+    return written["ResultWriterDetails"]["Bucket"]
+'''
+
+TOLERATED = '''import pyawssfn as sfn
+
+
+def step(x):
+    if x < 0:
+        raise ValueError("negative")
+    return x
+
+
+@sfn.workflow
+def wf(xs: list, allowed: int):
+    return sfn.map(step, xs, distributed=True, tolerated_failures=allowed)
+'''
+
+
+def _map(definition: dict) -> dict:
+    return next(s for s in definition["States"].values() if s["Type"] == "Map")
+
+
+def test_the_output_of_a_map_that_writes_its_results_is_read_unguarded(tmp_path):
+    text = json.dumps(compile_source(WRITTEN, "flow.py").definition)
+    assert "ResultWriterDetails" in text and "KeyError" not in text and "indices must be integers" not in text
+    path = tmp_path / "flow.py"
+    path.write_text(WRITTEN)
+    py, machine = WorkflowTester(path).run_both({"bucket": "b"})
+    assert py.output == machine.output == "b"
+
+
+def test_a_count_known_to_be_an_int_is_only_compared(tmp_path):
+    count = _map(compile_source(TOLERATED, "flow.py").definition)["ToleratedFailureCount"]
+    assert "$floor" not in count and '"number"' not in count and ">= 0" in count
+    path = tmp_path / "flow.py"
+    path.write_text(TOLERATED)
+    t = WorkflowTester(path)
+    for inp in ({"xs": [1, -1], "allowed": 1}, {"xs": [1, -1], "allowed": -1}, {"xs": [1, -1], "allowed": 0}):
+        py, machine = t.run_both(inp)
+        assert (py.error, py.output) == (machine.error, machine.output)
