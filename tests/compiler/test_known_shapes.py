@@ -58,3 +58,28 @@ def test_a_count_known_to_be_an_int_is_only_compared(tmp_path):
     for inp in ({"xs": [1, -1], "allowed": 1}, {"xs": [1, -1], "allowed": -1}, {"xs": [1, -1], "allowed": 0}):
         py, machine = t.run_both(inp)
         assert (py.error, py.output) == (machine.error, machine.output)
+
+
+MAPPED = '''import pyawssfn as sfn
+
+
+def step(x):
+    return x * 2
+
+
+@sfn.workflow
+def wf(xs: list[int], ys):
+    return [sfn.map(step, xs), sfn.map(step, ys)]
+'''
+
+
+def test_items_known_to_be_a_list_need_no_list_check(tmp_path):
+    definition = compile_source(MAPPED, "flow.py").definition
+    items = [s["Items"] for s in definition["States"].values() if s["Type"] == "Map"]
+    assert len(items) == 2 and "needs a list of items" not in items[0] and "needs a list of items" in items[1]
+    path = tmp_path / "flow.py"
+    path.write_text(MAPPED)
+    t = WorkflowTester(path)
+    for inp in ({"xs": [1, 2], "ys": [3]}, {"xs": {"a": 1}, "ys": [3]}, {"xs": [1], "ys": {"a": 1}}):
+        py, machine = t.run_both(inp)
+        assert (py.error, py.output) == (machine.error, machine.output)

@@ -366,13 +366,13 @@ class FunctionLowerer:
         if not isinstance(node, (Task, Parallel, Map, Wait)) or self.graph.start is not node:
             return
         texts: list[str] = []
-        field_strings(_first_fields(node), texts)
+        field_strings(entry_check.first_fields(node), texts)
         early = {statements.throwaway(self): v for v in env.values()
                  if v not in self.param_reads and can_fail(v) and not any(evaluates(v, t, template=True)
                                                                           for t in texts)}
         checks = [v for v in env.values() if v in self.param_reads and not cannot_fail(parse_cached(v))
                   and not any(evaluates(v, t, template=True) for t in texts)]
-        if checks and (early or not _host_check(node, self._hosting(checks))):
+        if checks and (early or not entry_check.host_check(node, self._hosting(checks))):
             early = {**{statements.throwaway(self): c for c in checks}, **early}
         elif checks:
             self.check_hosted = self.param_check in checks
@@ -402,13 +402,24 @@ class FunctionLowerer:
             template = False
         else:
             first, template = [], True
-            field_strings(_first_fields(n), first)
+            field_strings(entry_check.first_fields(n), first)
         holders: list[Any] = [n] + (list(n.rules) if isinstance(n, Choice) else [])
         holders += [c for c in getattr(n, "catch", []) if not CATCHES_EVALUATION & set(c.errors)]
         if self.check_hosted or any(evaluates(check, t, template=template) for t in first):
             for h in holders:
                 for k in [k for k, v in h.assign.items() if v == check]:
                     del h.assign[k]
+        # where it is still an Assign entry of its own (a Pass that starts the machine, a catcher that checks again),
+        # another entry of that Assign evaluates it instead: no variable of its own
+        for h in [n] + [c for c in getattr(n, "catch", [])]:
+            keys = [k for k, v in h.assign.items() if v == check]
+            rest = [k for k in h.assign if k not in keys]
+            if keys and rest and isinstance(n, (Pass, Task, Parallel, Map, Wait)):
+                for k in keys:
+                    del h.assign[k]
+                plain = [k for k in rest if h.assign[k] in self.param_reads or h.assign[k].startswith("$states.input")]
+                target = (plain or rest)[0]
+                h.assign[target] = entry_check.hosted(self.params, h.assign[target])
 
     def lower_block(self, stmts: list[ast.stmt]) -> None:
         for st in stmts:
@@ -472,86 +483,3 @@ class FunctionLowerer:
             return b"".join(parts).decode("utf-8")
         except (AttributeError, TypeError, IndexError, UnicodeDecodeError):
             return ast.unparse(node)
-
-
-def _first_fields(node: Node) -> list[Any]:
-    """The fields a state evaluates before its work (not a Map's ItemSelector and ItemBatcher, evaluated per item
-    or batch, nor its ResultWriter, evaluated after the items)."""
-    if isinstance(node, Map):
-        return [node.items, node.item_reader, node.max_concurrency, node.tolerated_failure_count,
-                node.tolerated_failure_percentage]
-    return node.templates()
-
-
-def _host_check(node: Node, checks: Callable[[Expr], Expr]) -> bool:
-    """Make the first field `node` evaluates (a Task's or Parallel's Arguments, a Map's Items or ItemReader, a
-    Wait's time) evaluate the checks first (`checks` turns its expression into one that does); False when it has
-    no such field."""
-    if isinstance(node, (Task, Parallel)):
-        new = _checked_first(node.arguments, checks)
-        if new is node.arguments:
-            new = _literal_checked(node.arguments, checks)
-        if new is node.arguments:
-            return False
-        node.arguments = new
-        return True
-    if isinstance(node, Map):
-        for attr in ("items", "item_reader", "tolerated_failure_count", "max_concurrency"):
-            value = getattr(node, attr)
-            new = _checked_first(value, checks)
-            if new is not value:
-                setattr(node, attr, new)
-                return True
-        if node.items is not None:  # literal items: as a template that checks first
-            node.items = _checked_literal(node.items, checks)
-            return True
-        return False
-    if isinstance(node, Wait):
-        if node.timestamp is None and not isinstance(node.seconds, str):
-            node.seconds = _checked_literal(node.seconds, checks)
-            return True
-        attr = "seconds" if node.timestamp is None else "timestamp"
-        value = getattr(node, attr)
-        new = _checked_first(value, checks)
-        setattr(node, attr, new)
-        return new is not value
-    return False
-
-
-def _checked_literal(value: Any, checks: Callable[[Expr], Expr]) -> str:
-    """A JSON literal as a template that evaluates the checks first."""
-    return "{% " + to_text(checks(parse_cached(json.dumps(value, ensure_ascii=False)))) + " %}"
-
-
-def _literal_checked(arguments: Any, checks: Callable[[Expr], Expr]) -> Any:
-    """Arguments with no template: a Lambda call's kwargs (else the last argument) as a template checking first."""
-    if not isinstance(arguments, dict) or not arguments:
-        return arguments
-    payload = arguments.get("Payload")
-    if isinstance(payload, dict) and "kwargs" in payload:
-        return {**arguments, "Payload": {**payload, "kwargs": _checked_literal(payload["kwargs"], checks)}}
-    last = list(arguments)[-1]
-    return {**arguments, last: _checked_literal(arguments[last], checks)}
-
-
-def _checked_first(value: Any, checks: Callable[[Expr], Expr]) -> Any:
-    """`value` (a field's JSON) with its first {% %} template evaluating the checks first; unchanged (the same
-    object) when it has none."""
-    done = [False]
-
-    def walk(v: Any) -> Any:
-        if done[0]:
-            return v
-        if isinstance(v, str):
-            t = template(v)
-            if t is None:
-                return v
-            done[0] = True
-            return "{% " + to_text(checks(t)) + " %}"
-        if isinstance(v, dict):
-            return {k: walk(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [walk(x) for x in v]
-        return v
-    new = walk(value)
-    return new if done[0] else value

@@ -10,9 +10,13 @@ worded as Python's is (a free cause: comparison.py).
 from __future__ import annotations
 
 import json
+from typing import Any, Callable
 
+from pyawssfn.compiler.ir import Map, Node, Parallel, Task, Wait
 from pyawssfn.compiler.types.parameters import Parameter
-from pyawssfn.jsonata.printer import plain_name
+from pyawssfn.jsonata.parse import parse_cached, template
+from pyawssfn.jsonata.printer import plain_name, to_text
+from pyawssfn.jsonata.tree import Expr
 
 
 def read(name: str, source: str = "$states.input") -> str:
@@ -78,3 +82,88 @@ def _test(p: Parameter, r: str) -> str:
     if not p.required:
         return f"($not($exists({r})) or {test})"
     return f"({test})" if len(tests) > 1 else test
+
+
+# --- where the first state evaluates it ----------------------------------------------------------------------
+
+def first_fields(node: Node) -> list[Any]:
+    """The fields a state evaluates before its work (not a Map's ItemSelector and ItemBatcher, evaluated per item
+    or batch, nor its ResultWriter, evaluated after the items)."""
+    if isinstance(node, Map):
+        return [node.items, node.item_reader, node.max_concurrency, node.tolerated_failure_count,
+                node.tolerated_failure_percentage]
+    return node.templates()
+
+
+def host_check(node: Node, checks: Callable[[Expr], Expr]) -> bool:
+    """Make the first field `node` evaluates (a Task's or Parallel's Arguments, a Map's Items or ItemReader, a
+    Wait's time) evaluate the checks first (`checks` turns its expression into one that does); False when it has
+    no such field."""
+    if isinstance(node, (Task, Parallel)):
+        new = _checked_first(node.arguments, checks)
+        if new is node.arguments:
+            new = _literal_checked(node.arguments, checks)
+        if new is node.arguments:
+            return False
+        node.arguments = new
+        return True
+    if isinstance(node, Map):
+        for attr in ("items", "item_reader", "tolerated_failure_count", "max_concurrency"):
+            value = getattr(node, attr)
+            new = _checked_first(value, checks)
+            if new is not value:
+                setattr(node, attr, new)
+                return True
+        if node.items is not None:  # literal items: as a template that checks first
+            node.items = _checked_literal(node.items, checks)
+            return True
+        return False
+    if isinstance(node, Wait):
+        if node.timestamp is None and not isinstance(node.seconds, str):
+            node.seconds = _checked_literal(node.seconds, checks)
+            return True
+        attr = "seconds" if node.timestamp is None else "timestamp"
+        value = getattr(node, attr)
+        new = _checked_first(value, checks)
+        setattr(node, attr, new)
+        return new is not value
+    return False
+
+
+def _checked_literal(value: Any, checks: Callable[[Expr], Expr]) -> str:
+    """A JSON literal as a template that evaluates the checks first."""
+    return "{% " + to_text(checks(parse_cached(json.dumps(value, ensure_ascii=False)))) + " %}"
+
+
+def _literal_checked(arguments: Any, checks: Callable[[Expr], Expr]) -> Any:
+    """Arguments with no template: a Lambda call's kwargs (else the last argument) as a template checking first."""
+    if not isinstance(arguments, dict) or not arguments:
+        return arguments
+    payload = arguments.get("Payload")
+    if isinstance(payload, dict) and "kwargs" in payload:
+        return {**arguments, "Payload": {**payload, "kwargs": _checked_literal(payload["kwargs"], checks)}}
+    last = list(arguments)[-1]
+    return {**arguments, last: _checked_literal(arguments[last], checks)}
+
+
+def _checked_first(value: Any, checks: Callable[[Expr], Expr]) -> Any:
+    """`value` (a field's JSON) with its first {% %} template evaluating the checks first; unchanged (the same
+    object) when it has none."""
+    done = [False]
+
+    def walk(v: Any) -> Any:
+        if done[0]:
+            return v
+        if isinstance(v, str):
+            t = template(v)
+            if t is None:
+                return v
+            done[0] = True
+            return "{% " + to_text(checks(t)) + " %}"
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        return v
+    new = walk(value)
+    return new if done[0] else value
