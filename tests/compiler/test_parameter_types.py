@@ -38,7 +38,7 @@ def tester(tmp_path):
 def test_an_annotated_parameter_needs_no_type_guard():
     machine = compile_source(SOURCE, "flow.py").definition
     text = json.dumps(machine)
-    assert '"scores/\\" & $states.input.day' in text
+    assert '\\"scores/\\" & $__in.day' in text
     assert "can only concatenate" not in text   # `"scores/" + day`: day is a str
 
 
@@ -55,6 +55,8 @@ def test_values_that_keep_the_promise_run_alike(tester, inp, out):
     {"day": 1, "n": 3, "tags": []},          # not a str
     {"day": "d", "n": 1.5, "tags": []},      # not a whole number
     {"day": "d", "n": True, "tags": []},     # a bool is no int here
+    {"day": "d", "n": 2 ** 60, "tags": []},  # beyond what a JSON number holds exactly
+    {"day": "d", "n": 1e300, "tags": []},
     {"day": "d", "n": 3, "tags": {}},        # not a list
     {"day": "d", "n": 3, "tags": [], "extra": "x"},   # Optional[int]: an int or None
     {"day": "d", "tags": []},                # missing

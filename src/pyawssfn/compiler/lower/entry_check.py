@@ -13,10 +13,10 @@ import json
 from typing import Any, Callable
 
 from pyawssfn.compiler.ir import Map, Node, Parallel, Task, Wait
-from pyawssfn.compiler.types.parameters import Parameter
+from pyawssfn.compiler.types.parameters import MAX_EXACT_INT, Parameter
 from pyawssfn.jsonata.parse import parse_cached, template
 from pyawssfn.jsonata.printer import plain_name, to_text
-from pyawssfn.jsonata.tree import Expr
+from pyawssfn.jsonata.tree import Dot, Expr, Name, Var
 
 
 def read(name: str, source: str = "$states.input") -> str:
@@ -49,7 +49,13 @@ def hosted(params: list[Parameter], value: str) -> str:
     parts = _parts(params)
     assert parts is not None
     bound, tests, error = parts
+    if bound:  # the value reads the input by the same name (a Dot's lhs is evaluated as it is, so it means the same)
+        value = to_text(parse_cached(value).transform(
+            lambda n: Var(_INPUT[1:]) if n == _STATES_INPUT else n))
     return bound + f"{tests} ? ({value}) : {error}" + (")" if bound else "")
+
+
+_STATES_INPUT = Dot(Var("states"), Name("input"))
 
 
 _INPUT = "$__in"  # a name no workflow variable has (naming.py): `value` cannot read another by it
@@ -60,7 +66,7 @@ def _parts(params: list[Parameter]) -> tuple[str, str, str] | None:
     checked = [p for p in params if p.checked]
     if not checked:
         return None
-    reads = sum(1 + (len(p.kinds or ()) + ("integer" in (p.kinds or ())) * 2) for p in checked)
+    reads = sum(1 + (len(p.kinds or ()) + ("integer" in (p.kinds or ())) * 3) for p in checked)
     source = _INPUT if reads > 2 else "$states.input"
     tests = " and ".join(_test(p, read(p.name, source)) for p in checked)
     return (f"({_INPUT} := $states.input; " if source == _INPUT else ""), tests, \
@@ -73,7 +79,7 @@ def _test(p: Parameter, r: str) -> str:
     tests = []
     for k in p.kinds:
         if k == "integer":
-            tests.append(f'$type({r}) = "number" and {r} % 1 = 0')
+            tests.append(f'$type({r}) = "number" and {r} % 1 = 0 and $abs({r}) <= {MAX_EXACT_INT}')
         elif k == "null":
             tests.append(f"{r} = null")
         else:

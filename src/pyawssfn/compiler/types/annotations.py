@@ -214,9 +214,13 @@ _WRITTEN = Type("dict", None, {"MapRunArn": (Type("str"), True),
 
 def api_result_type(info, call: ast.Call, steps: dict[str, Type]) -> Type | None:
     """The type of an author-API call's value: `sfn.map(step, items)` is a list of the step's results (a Map
-    state's result is an array; with a tolerated failure, an item may be an error object instead). With
+    state's result is an array; with a tolerated failure, an item may be an error object instead);
+    `sfn.with_retry_spec(step, args, ...)` is the step's result. With
     `results_to=` the result is where the results were written (_WRITTEN); with any other option, unknown."""
-    if info.api(call.func) != "map" or not call.args:
+    api = info.api(call.func)
+    if api == "with_retry_spec" and call.args and isinstance(call.args[0], ast.Name):
+        return steps.get(call.args[0].id)  # the step's own result, checked at its boundary as any call of it
+    if api != "map" or not call.args:
         return None
     if any(k.arg == "results_to" for k in call.keywords):
         return _WRITTEN

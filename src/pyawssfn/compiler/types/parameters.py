@@ -7,7 +7,8 @@ its first state evaluates (compiler/lower/parameters.py). A value that breaks th
 States.QueryEvaluationError, as a missing parameter does, before any step runs.
 
 What is checked (and trusted) is a value's outer JSON kind, read from the annotation by the rules steps' return
-annotations are read by (types/annotations.py): int (a number with no fractional part, not a bool), str, bool, None,
+annotations are read by (types/annotations.py): int (a number with no fractional part, not a bool, at most 2**53 in
+size: what a JSON number holds exactly), str, bool, None,
 list[...] (an array), dict[...] / a TypedDict / a dataclass of the module (an object), and Optional[T] (T or null).
 The items of a list, the values and keys of a dict are neither checked nor trusted here. Any other annotation (float,
 Any, a class from elsewhere, no annotation) is not checked: the parameter's type is unknown. A parameter with a
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pyawssfn.compiler.types.annotations import AnnotationReader
 from pyawssfn.compiler.types.model import Maybe, Type
 
+MAX_EXACT_INT = 2 ** 53
 # a kind -> the JSON kind ($type() in JSONata) a value of it has; "integer" is a number with no fractional part
 JSON_KINDS = {"int": "integer", "str": "string", "bool": "boolean", "list": "array", "dict": "object", "none": "null"}
 _PYTHON_NAMES = {"integer": "int", "string": "str", "boolean": "bool", "array": "list", "object": "dict",
@@ -67,10 +69,9 @@ def json_kind(value) -> str:
         return "null"
     if isinstance(value, bool):
         return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
+    if isinstance(value, (int, float)):  # a whole number JSON holds exactly (as _step_types holds a step's int)
+        whole = isinstance(value, int) or value.is_integer()
+        return "integer" if whole and -MAX_EXACT_INT <= value <= MAX_EXACT_INT else "number"
     if isinstance(value, str):
         return "string"
     if isinstance(value, (list, tuple)):
