@@ -83,3 +83,31 @@ def test_items_known_to_be_a_list_need_no_list_check(tmp_path):
     for inp in ({"xs": [1, 2], "ys": [3]}, {"xs": {"a": 1}, "ys": [3]}, {"xs": [1], "ys": {"a": 1}}):
         py, machine = t.run_both(inp)
         assert (py.error, py.output) == (machine.error, machine.output)
+
+
+RETRIED = '''import pyawssfn as sfn
+
+
+def get(x) -> dict[str, int]:
+    return {"n": x}
+
+
+def more(d) -> dict[str, int]:
+    return {"n": d["n"] + 1}
+
+
+@sfn.workflow
+def wf(x):
+    d = get(x)
+    d = sfn.with_retry_spec(more, (d,), (["States.ALL"], 1, 2, 1.5))
+    return d["n"]
+'''
+
+
+def test_a_step_called_through_with_retry_spec_has_its_return_type(tmp_path):
+    text = json.dumps(compile_source(RETRIED, "flow.py").definition)
+    assert "indices must be integers" not in text  # d is a dict on every path
+    path = tmp_path / "flow.py"
+    path.write_text(RETRIED)
+    py, machine = WorkflowTester(path).run_both({"x": 1})
+    assert py.output == machine.output == 2
