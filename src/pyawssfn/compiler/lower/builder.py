@@ -389,6 +389,15 @@ class FunctionLowerer:
             return lambda t: parse_cached(entry_check.hosted(self.params, to_text(t)))
         return lambda t: Block(tuple(parse_cached(c) for c in checks) + (t,))
 
+    def _guard_first_condition(self, n: Choice, check: str) -> None:
+        """A first Choice's first condition that evaluates the check first, `(check; test)`, as its guard instead:
+        `tests ? test : $error(...)`."""
+        cond = parse_cached(n.rules[0].condition) if n.rules else None
+        if type(cond) is Block and len(cond.exprs) > 1 and to_text(cond.exprs[0]) == to_text(parse_cached(check)):
+            rest = cond.exprs[1:]
+            n.rules[0].condition = entry_check.hosted(self.params, to_text(rest[0] if len(rest) == 1 else Block(rest)))
+            self.check_hosted = True
+
     def _drop_settled_checks(self) -> None:
         """The parameters' check, once the first state's first field evaluates it, is not evaluated again by that
         state's Assign, its Choice rules' or a catcher's that cannot catch its error (the state's fields all read
@@ -398,6 +407,7 @@ class FunctionLowerer:
         if n is None or check is None:
             return
         if isinstance(n, Choice):
+            self._guard_first_condition(n, check)
             first = [n.rules[0].condition] if n.rules else []
             template = False
         else:

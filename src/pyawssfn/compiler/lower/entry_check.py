@@ -79,7 +79,9 @@ def _test(p: Parameter, r: str) -> str:
     tests = []
     for k in p.kinds:
         if k == "integer":
-            tests.append(f'$type({r}) = "number" and {r} % 1 = 0 and $abs({r}) <= {MAX_EXACT_INT}')
+            v = "$__v" if len(r) > 10 else r  # a long read once, by a name no workflow variable has
+            t = f'$type({v}) = "number" and {v} % 1 = 0 and $abs({v}) <= {MAX_EXACT_INT}'
+            tests.append(t if v == r else f"({v} := {r}; {t})")
         elif k == "null":
             tests.append(f"{r} = null")
         else:
