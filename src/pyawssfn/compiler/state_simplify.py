@@ -124,6 +124,9 @@ def _finished(code: str) -> str:
 def within_blocks(t: Expr) -> Expr:
     """In a block `(e1; e2; ...)`, a guard that e1 evaluates whenever it is evaluated has succeeded when e2 runs:
     there it is its value (unless a := between them binds a name it reads)."""
+    if not any(type(n) is Block for n in t.walk()):
+        return t  # nothing to do: no need to rebuild it
+
     def fix(n: Expr) -> Expr:
         if type(n) is not Block:
             return n
@@ -271,9 +274,23 @@ def _success(t: Expr) -> Expr | None:
     return None
 
 
+# _facts of the trees seen (by identity: parse_cached gives one tree per text, and a state's fields repeat), each
+# with its tree so that an id is not reused while it is cached
+_FACTS: dict[int, tuple[Expr, tuple[Fact, ...]]] = {}
+
+
 def _facts(tree: Expr) -> list[Fact]:
     """The guards `tree` evaluates whenever it is evaluated and succeeds, each with its value; only those that read
     nothing `tree` binds (so they mean the same in another field)."""
+    hit = _FACTS.get(id(tree))
+    if hit is None or hit[0] is not tree:
+        if len(_FACTS) > 65536:
+            _FACTS.clear()
+        hit = _FACTS[id(tree)] = (tree, tuple(_facts_of(tree)))
+    return list(hit[1])
+
+
+def _facts_of(tree: Expr) -> list[Fact]:
     binders, _ = _names(tree)
     out: list[Fact] = []
     todo = [tree]
