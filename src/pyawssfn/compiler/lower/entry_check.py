@@ -2,10 +2,13 @@
 is checked, and the plain-Python run checks the same when it binds the input).
 
 Python cannot call the workflow without a parameter that has no default, and an annotation is a promise the compiler
-trusts; so one expression checks every such parameter, in signature order, and fails with States.QueryEvaluationError
-naming the first that is missing or of another kind. The first state evaluates it before anything else (in its
-Arguments, or a Map's Items); every other read of a parameter is then the plain `$states.input.x`. Its cause is
-worded as Python's is (a free cause: comparison.py).
+trusts; so one expression tests every such parameter, in signature order, and fails with States.QueryEvaluationError
+naming what the input needs ("The execution input needs order_id: str, amount: int"; the plain-Python run names the
+first parameter that breaks it: the causes of that error are free, comparison.py). The first state evaluates it
+before anything else, as the guard of its first field (`tests ? value : $error(...)`: a Task's or Parallel's
+Arguments, a Map's Items or ItemReader, a Wait's time, a first Choice's first condition) or of an entry of the Assign
+of a Pass that starts the machine; a catcher of that state that can catch its error evaluates it again (builder.py).
+Every other read of a parameter is then the plain `$states.input.x`.
 """
 from __future__ import annotations
 
