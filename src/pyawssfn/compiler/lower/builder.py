@@ -430,6 +430,10 @@ class FunctionLowerer:
                 plain = [k for k in rest if h.assign[k] in self.param_reads or h.assign[k].startswith("$states.input")]
                 target = (plain or rest)[0]
                 h.assign[target] = entry_check.hosted(self.params, h.assign[target])
+        if isinstance(n, Pass) and n.output is not None and list(n.assign.values()) == [check]:
+            # a Pass that only checks before its Output (a workflow with no step): its Output is the check's guard
+            n.assign.clear()
+            n.output = entry_check.hosted(self.params, n.output)
 
     def lower_block(self, stmts: list[ast.stmt]) -> None:
         for st in stmts:
