@@ -23,7 +23,7 @@ from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, sha
 from pyawssfn.compiler.simplify import pure, simplify
 from pyawssfn.jsonata.parse import parse_cached
 from pyawssfn.jsonata.printer import to_text
-from pyawssfn.jsonata.tree import Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Object, Str, Var
+from pyawssfn.jsonata.tree import Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Object, Str, Var
 
 _NESTED = frozenset(["Branches", "ItemProcessor", "Iterator"])
 # evaluated before the state's work, and before its Assign and Output (a Map's ItemSelector and ItemBatcher are
@@ -118,7 +118,42 @@ def _finished(code: str) -> str:
     if len(code) < _SHORTEST_SHARED:
         return code  # as the translator left it, simplified
     shared = share_repeats(simplify(parse_cached(code)))
-    return to_text(within_blocks(shared))
+    return to_text(within_blocks(inline_single_use(shared)))
+
+
+def inline_single_use(t: Expr) -> Expr:
+    """`($x := P; E)` where P is a path of plain steps from a variable (`$states.result`, `$job.id`: it cannot fail
+    and means the same wherever it is read) and E reads `$x` once, outside any function, and binds neither `$x` nor
+    P's variable: E with P in place of `$x` (a binding for one read only lengthens the expression)."""
+    def fix(n: Expr) -> Expr:
+        if type(n) is not Block or len(n.exprs) != 2 or type(n.exprs[0]) is not Bind:  # type: ignore[attr-defined]
+            return n
+        bind, body = n.exprs  # type: ignore[attr-defined]
+        root = _path_root(bind.value)
+        if root is None or root == bind.name or not _read_once(body, bind.name, root):
+            return n
+        out = body.transform(lambda m: bind.value if type(m) is Var and m.name == bind.name else m)  # type: ignore[attr-defined]
+        return Block((out,)) if type(out) is Bind else out
+    return t.transform(fix)
+
+
+def _path_root(t: Expr) -> str | None:
+    while type(t) is Dot and type(t.rhs) is Name:  # type: ignore[attr-defined]
+        t = t.lhs  # type: ignore[attr-defined]
+    return t.name if type(t) is Var and t.name else None  # type: ignore[attr-defined]
+
+
+def _read_once(body: Expr, name: str, root: str) -> bool:
+    reads = 0
+    for m in body.walk():
+        tm = type(m)
+        if tm is Var and m.name == name:  # type: ignore[attr-defined]
+            reads += 1
+        elif tm is Lambda or (tm is Bind and m.name in (name, root)):  # type: ignore[attr-defined]
+            return False
+        elif (tm is Call and m.func == Var(name)) or (tm is Dot and m.rhs == Var(name)):  # type: ignore[attr-defined]
+            return False  # called, or a step of a path (where a path in its place would read differently)
+    return reads == 1
 
 
 def within_blocks(t: Expr) -> Expr:
