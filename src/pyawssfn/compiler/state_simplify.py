@@ -23,7 +23,7 @@ from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, sha
 from pyawssfn.compiler.simplify import pure, simplify
 from pyawssfn.jsonata.parse import parse_cached
 from pyawssfn.jsonata.printer import to_text
-from pyawssfn.jsonata.tree import Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Object, Str, Var
+from pyawssfn.jsonata.tree import Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Num, Object, Str, Var
 
 _NESTED = frozenset(["Branches", "ItemProcessor", "Iterator"])
 # evaluated before the state's work, and before its Assign and Output (a Map's ItemSelector and ItemBatcher are
@@ -192,8 +192,10 @@ def _finish_value(value: Any, facts: list[Fact], checked: list[Fact] | None = No
             done = "{% " + _finished(code) + " %}"
         else:
             tree = parse_cached(code)
+            have = _leaves(tree)
             for whole, bare in checked or ():
-                tree = _replace_checked(tree, whole, bare, frozenset())
+                if _leaves(whole) <= have:  # it cannot occur in a tree without all its leaves
+                    tree = _replace_checked(tree, whole, bare, frozenset())
             done = "{% " + _finished(to_text(_apply(tree, facts))) + " %}"
         return value if done == value else done
     if isinstance(value, dict):
@@ -309,6 +311,23 @@ def _success(t: Expr) -> Expr | None:
     return None
 
 
+_LEAVES: dict[int, tuple[Expr, frozenset]] = {}
+
+
+def _leaves(tree: Expr) -> frozenset:
+    """The variables, field names and literals of a tree (cached by identity, as _FACTS): a tree occurs in another
+    only if its leaves are among the other's, a test much cheaper than looking for it (a state's Assign of many
+    guarded entries offers each entry's guard to every other field)."""
+    hit = _LEAVES.get(id(tree))
+    if hit is None or hit[0] is not tree:
+        if len(_LEAVES) > 65536:
+            _LEAVES.clear()
+        found = frozenset((type(n), n.name if type(n) in (Var, Name) else n.value if type(n) is Str else n.text)
+                          for n in tree.walk() if type(n) in (Var, Name, Str, Num))  # type: ignore[attr-defined]
+        hit = _LEAVES[id(tree)] = (tree, found)
+    return hit[1]
+
+
 # _facts of the trees seen (by identity: parse_cached gives one tree per text, and a state's fields repeat), each
 # with its tree so that an id is not reused while it is cached
 _FACTS: dict[int, tuple[Expr, tuple[Fact, ...]]] = {}
@@ -364,7 +383,8 @@ def _apply(tree: Expr, facts: list[Fact]) -> Expr:
     """`tree` with each guard known to have succeeded replaced by its value (where `tree` binds nothing it reads)."""
     if not facts:
         return tree
-    present = [f for f in facts if tree.contains(f[0])]
+    have = _leaves(tree)
+    present = [f for f in facts if _leaves(f[0]) <= have and tree.contains(f[0])]
     if not present:
         return tree
     binders, _ = _names(tree)
