@@ -70,3 +70,34 @@ def test_a_broken_promise_fails_both_runs_before_any_step_or_handler(tester, inp
 def test_a_default_that_breaks_the_annotation_leaves_the_parameter_untrusted():
     machine = json.dumps(compile_source(SOURCE, "flow.py").definition)
     assert "loose" not in machine.split("The execution input needs")[1].split('"')[0]
+
+
+KINDS = '''import pyawssfn as sfn
+from typing import Optional, TypedDict
+
+
+class Row(TypedDict):
+    k: int
+
+
+def step(x):
+    return x
+
+
+@sfn.workflow
+def wf(i: int, s: str, b: bool, xs: list, d: dict, r: Row, o: Optional[str] = None, f: float = 1.5):
+    return step([i, s, b, xs, d, r, o, f])
+'''
+_GOOD = {"i": 1, "s": "s", "b": True, "xs": [1], "d": {"a": 1}, "r": {"k": 1}}
+_VALUES = [0, -3, 2.0, 2.5, 2 ** 53, 2 ** 53 + 2, "", "x", True, False, None, [], [1], {}, {"k": 1}]
+
+
+@pytest.mark.parametrize("name", list(_GOOD) + ["o", "f"])
+def test_every_kind_is_checked_alike_both_ways(tmp_path, name):
+    """Each parameter given each kind of JSON value: both runs accept or refuse it alike, and agree on the result."""
+    path = tmp_path / "kinds.py"
+    path.write_text(KINDS)
+    t = WorkflowTester(path)
+    for value in _VALUES:
+        py, machine = t.run_both({**_GOOD, name: value})
+        assert (py.error, py.output) == (machine.error, machine.output), value
