@@ -23,7 +23,9 @@ from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, sha
 from pyawssfn.compiler.simplify import pure, simplify
 from pyawssfn.jsonata.parse import parse_cached
 from pyawssfn.jsonata.printer import to_text
-from pyawssfn.jsonata.tree import Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Num, Object, Str, Var
+from pyawssfn.jsonata.tree import (
+    Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Num, Object, Str, Var,
+)
 
 _NESTED = frozenset(["Branches", "ItemProcessor", "Iterator"])
 # evaluated before the state's work, and before its Assign and Output (a Map's ItemSelector and ItemBatcher are
@@ -132,7 +134,7 @@ def inline_single_use(t: Expr) -> Expr:
         root = _path_root(bind.value)
         if root is None or root == bind.name or not _read_once(body, bind.name, root):
             return n
-        out = body.transform(lambda m: bind.value if type(m) is Var and m.name == bind.name else m)  # type: ignore[attr-defined]
+        out = body.transform(lambda m: bind.value if m == Var(bind.name) else m)  # type: ignore[attr-defined]
         return Block((out,)) if type(out) is Bind else out
     return t.transform(fix)
 

@@ -84,8 +84,8 @@ class FunctionLowerer:
         self.params = parameters(self.fn, AnnotationReader(self.info.tree)) \
             if self.top and isinstance(self.fn, ast.FunctionDef) else []
         param_types = {p.name: p.type for p in self.params if p.type is not None}
-        return infer_name_types(self.fn, static_type, fixed, steps, lambda call: api_result_type(self.info, call, steps),
-                                param_types)
+        return infer_name_types(self.fn, static_type, fixed, steps,
+                                lambda call: api_result_type(self.info, call, steps), param_types)
 
     def lower_narrowed(self, body: list[ast.stmt], false_tests: list[ast.expr], true_test: ast.expr | None) -> None:
         """Lower an if/elif/else branch with the types its tests narrow (`x is not None`, isinstance(), ...)."""

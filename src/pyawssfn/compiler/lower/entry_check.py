@@ -82,7 +82,7 @@ def _test(p: Parameter, r: str) -> str:
     tests = []
     for k in p.kinds:
         if k == "integer":
-            v = "$__v" if len(r) > 10 else r  # a long read once, by a name no workflow variable has
+            v = "$__v" if len(r) > 12 else r  # a long read once (shorter from 13 characters), by a name no variable has
             t = f'$type({v}) = "number" and {v} % 1 = 0 and $abs({v}) <= {MAX_EXACT_INT}'
             tests.append(t if v == r else f"({v} := {r}; {t})")
         elif k == "null":
