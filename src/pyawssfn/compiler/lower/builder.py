@@ -81,7 +81,7 @@ class FunctionLowerer:
 
         steps = step_result_types(self.info.tree, {n: s.node for n, s in self.info.steps.items()})
         # a workflow's parameters as their annotations promise (the entry check holds them to it)
-        self.params = parameters(self.fn, AnnotationReader(self.info.tree)) \
+        self.params = parameters(self.fn, AnnotationReader(self.info.tree), self.info.tree) \
             if self.top and isinstance(self.fn, ast.FunctionDef) else []
         param_types = {p.name: p.type for p in self.params if p.type is not None}
         return infer_name_types(self.fn, static_type, fixed, steps,

@@ -12,7 +12,9 @@ size: what a JSON number holds exactly), str, bool, None,
 list[...] (an array), dict[...] / a TypedDict / a dataclass of the module (an object), and Optional[T] (T or null).
 The items of a list, the values and keys of a dict are neither checked nor trusted here. Any other annotation (float,
 Any, a class from elsewhere, no annotation) is not checked: the parameter's type is unknown. A parameter with a
-default is checked only when the input has it, and its annotation is trusted only when the default matches it.
+default is checked only when the input has it, and its annotation is trusted only when the default matches it. A
+parameter the workflow only hands on to steps or returns (passed_through) is checked for presence alone: no
+workflow expression computes with it, and a step gets what the input held, as in Python.
 """
 from __future__ import annotations
 
@@ -81,8 +83,9 @@ def json_kind(value) -> str:
     return type(value).__name__
 
 
-def parameters(fn: ast.FunctionDef, reader: AnnotationReader) -> list[Parameter]:
+def parameters(fn: ast.FunctionDef, reader: AnnotationReader, tree: ast.Module) -> list[Parameter]:
     """The workflow's parameters in signature order (not *args/**kwargs, which a workflow cannot take)."""
+    through = passed_through(fn, module_functions(tree))
     a = fn.args
     positional = a.posonlyargs + a.args
     defaults: dict[str, ast.expr] = dict(zip([p.arg for p in positional[len(positional) - len(a.defaults):]],
@@ -90,7 +93,7 @@ def parameters(fn: ast.FunctionDef, reader: AnnotationReader) -> list[Parameter]
     defaults.update({p.arg: d for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None})
     out = []
     for p in positional + a.kwonlyargs:
-        t = shallow(reader.type_of(p.annotation))
+        t = None if p.arg in through else shallow(reader.type_of(p.annotation))
         kinds = kinds_of(t)
         if p.arg in defaults and kinds is not None:
             d = defaults[p.arg]
@@ -106,7 +109,54 @@ def workflow_parameters(tree: ast.Module, name: str) -> list[Parameter] | None:
     fn = next((st for st in tree.body if isinstance(st, ast.FunctionDef) and st.name == name), None)
     if fn is None:
         return None
-    return parameters(fn, AnnotationReader(tree))
+    return parameters(fn, AnnotationReader(tree), tree)
+
+
+_WORKFLOW_DECORATORS = frozenset(["workflow", "main"])
+
+
+def module_functions(tree: ast.Module) -> frozenset[str]:
+    """The module's own functions that are not workflows: what a workflow calls as a step (read from the source
+    alone, so that both runs decide alike)."""
+    def workflow(fn: ast.FunctionDef) -> bool:
+        for d in fn.decorator_list:
+            target = d.func if isinstance(d, ast.Call) else d
+            name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", None)
+            if name in _WORKFLOW_DECORATORS:
+                return True
+        return False
+    return frozenset(st.name for st in tree.body if isinstance(st, ast.FunctionDef) and not workflow(st))
+
+
+def passed_through(fn: ast.FunctionDef, steps: frozenset[str]) -> set[str]:
+    """The parameters the workflow only hands on as they are: every read of them is an argument of a step call or
+    the returned value (or an item of a list or dict written there). Their annotations are neither trusted nor
+    checked: no workflow expression computes with them, and a step gets what the input held, as in Python."""
+    names = {p.arg for p in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    parents: dict[int, ast.AST] = {}
+    for node in ast.walk(fn):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    computed = set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Name) and node.id in names and not _handed_on(node, parents, steps):
+            computed.add(node.id)
+    return names - computed
+
+
+def _handed_on(node: ast.Name, parents: dict[int, ast.AST], steps: frozenset[str]) -> bool:
+    if not isinstance(node.ctx, ast.Load):
+        return False
+    child: ast.AST = node
+    parent = parents.get(id(node))
+    while isinstance(parent, (ast.List, ast.Tuple)) or (isinstance(parent, ast.Dict) and child in parent.values):
+        child, parent = parent, parents.get(id(parent))
+    if isinstance(parent, ast.keyword):
+        child, parent = parent, parents.get(id(parent))
+    if isinstance(parent, ast.Call):
+        return child is not parent.func and isinstance(parent.func, ast.Name) and parent.func.id in steps \
+            and not any(isinstance(a, ast.Starred) for a in parent.args)
+    return isinstance(parent, ast.Return)
 
 
 def mismatch(p: Parameter, value) -> str | None:
