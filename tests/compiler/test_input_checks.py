@@ -24,12 +24,43 @@ def test_a_missing_parameter_fails_before_the_first_step_is_called(tmp_path):
     path.write_text(SOURCE)
     tester = WorkflowTester(path)
     machine = tester.run_machine({"a": 1})
-    assert machine.status == "FAILED" and "needs a, b" in machine.cause
+    assert machine.status == "FAILED" and "no field 'b'" in machine.cause
     assert machine.stats["lambda_invocations"] == 0 == tester.run_python({"a": 1}).stats["lambda_invocations"]
     assert tester.run_machine({"a": 1, "b": 2}).output == [1, 2]
 
 
 def test_after_the_call_the_parameter_is_read_unchecked():
     state = compile_source(SOURCE, "flow.py").definition["States"]["step"]
-    assert "needs a, b" in state["Arguments"]["Payload"]["kwargs"]["a"]
+    assert "no field 'b'" in state["Arguments"]["Payload"]["kwargs"]["a"]
     assert "$error" not in str(state.get("Assign", {})) + str(state.get("Output", ""))
+
+
+WHOLE = '''import pyawssfn as sfn
+
+
+def step(a, b=None):
+    return a
+
+
+@sfn.workflow
+def wf(a, b):
+    return [step(a), step(b, b=b)]
+'''
+
+
+def test_a_field_that_is_a_parameter_s_plain_read_checks_it_by_itself(tmp_path):
+    """A field cannot be undefined: a step argument that is exactly `$states.input.a` fails the state with
+    States.QueryEvaluationError when the input lacks `a`, before the step runs, so the check leaves it out."""
+    definition = compile_source(WHOLE, "flow.py").definition
+    first = definition["States"][definition["StartAt"]]
+    kwargs = first["Arguments"]["Payload"]["kwargs"]
+    assert kwargs == {"a": "{% $exists($states.input.b) ? $states.input.a : "
+                           "$error(\"The execution input has no field 'b'\") %}"}  # b only
+    path = tmp_path / "flow.py"
+    path.write_text(WHOLE)
+    tester = WorkflowTester(path)
+    for inp in ({"b": 1}, {"a": 1}, {}):
+        py, machine = tester.run_python(inp), tester.run_machine(inp)
+        assert py.error == machine.error == "States.QueryEvaluationError"
+        assert machine.stats["lambda_invocations"] == 0 == py.stats["lambda_invocations"]
+    assert tester.run_machine({"a": 1, "b": 2}).output == [1, 2]

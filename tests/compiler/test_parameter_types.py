@@ -121,7 +121,7 @@ def test_a_parameter_only_handed_on_is_neither_trusted_nor_checked(tmp_path):
     """Read only as a step's argument or in the returned value, a parameter is passed as the input has it (as
     Python passes it); only its presence is checked."""
     text = json.dumps(compile_source(HANDED_ON, "flow.py").definition)
-    assert '"string"' not in text and "% 1" not in text and "needs order_id, n" in text
+    assert '"string"' not in text and "% 1" not in text and "has no field 'n'" in text
     path = tmp_path / "flow.py"
     path.write_text(HANDED_ON)
     t = WorkflowTester(path)

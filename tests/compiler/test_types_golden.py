@@ -92,9 +92,6 @@ def test_no_type_test_on_a_literal(path):
 _LOWERING = "the lowerer writes it into two fields of the state that no binding can span"
 _CHECKED = "checked in the Assign where the state's Catch sees its error, then written again in the Output"
 KNOWN_REPEATS = {
-    ("child_workflow", "child", "$exists($states.input.x) ? $states.input.x : $error("):
-        "the parameters' check in Arguments and again in a catcher of States.TaskFailed, which also catches a failure "
-        "of the Arguments (so the catcher must check again: a missing parameter is no error a handler sees)",
     ("data_ops", "double", '$error($type($__1) = "array" ? $__c3 : $__c2)'): "two Assign entries, " + _LOWERING,
     ("for_loops", "for k, v in d.items()", '$type($__1) = "array" ? [[$__1]] : [$__1]'):
         "$__1 is bound to a different value in each (two append arguments of unknown type)",

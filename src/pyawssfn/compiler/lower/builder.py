@@ -372,7 +372,14 @@ class FunctionLowerer:
                                                                           for t in texts)}
         checks = [v for v in env.values() if v in self.param_reads and not cannot_fail(parse_cached(v))
                   and not any(evaluates(v, t, template=True) for t in texts)]
-        if checks and (early or not entry_check.host_check(node, self._hosting(checks))):
+        params = self.params
+        if checks == [self.param_check] and not early and isinstance(node, (Task, Parallel)):
+            # a field that is a parameter's plain read fails by itself (States.QueryEvaluationError: a field cannot
+            # be undefined) when the input lacks it: the check need not test its presence
+            params = [p for p in params if not (p.required and p.kinds is None and _whole_read(p.name, texts))]
+            if not any(p.checked for p in params):
+                self.check_hosted, checks = True, []
+        if checks and (early or not entry_check.host_check(node, self._hosting(checks, params))):
             early = {**{statements.throwaway(self): c for c in checks}, **early}
         elif checks:
             self.check_hosted = self.param_check in checks
@@ -382,11 +389,11 @@ class FunctionLowerer:
         for k in [k for k, v in node.assign.items() if v in checks]:
             del node.assign[k]  # the Pass before checked it
 
-    def _hosting(self, checks: list[str]) -> Callable[[Expr], Expr]:
-        """How a field's expression evaluates `checks` first: the parameters' check as `tests ? value : $error()`,
-        any other as a block `(check; value)`."""
+    def _hosting(self, checks: list[str], params: list) -> Callable[[Expr], Expr]:
+        """How a field's expression evaluates `checks` first: the parameters' check (of `params`) as `tests ? value
+        : $error()`, any other as a block `(check; value)`."""
         if checks == [self.param_check]:
-            return lambda t: parse_cached(entry_check.hosted(self.params, to_text(t)))
+            return lambda t: parse_cached(entry_check.hosted(params, to_text(t)))
         return lambda t: Block(tuple(parse_cached(c) for c in checks) + (t,))
 
     def _guard_first_condition(self, n: Choice, check: str) -> None:
@@ -497,3 +504,9 @@ class FunctionLowerer:
             return b"".join(parts).decode("utf-8")
         except (AttributeError, TypeError, IndexError, UnicodeDecodeError):
             return ast.unparse(node)
+
+
+def _whole_read(name: str, texts: list[str]) -> bool:
+    """Whether one of the field values is the template reading the parameter `name` and nothing else."""
+    read = entry_check.read(name)
+    return any(t is not None and to_text(t) == read for t in map(template, texts))
