@@ -373,7 +373,7 @@ class FunctionLowerer:
         checks = [v for v in env.values() if v in self.param_reads and not cannot_fail(parse_cached(v))
                   and not any(evaluates(v, t, template=True) for t in texts)]
         params = self.params
-        if checks == [self.param_check] and not early and isinstance(node, (Task, Parallel)):
+        if checks == [self.param_check] and not early and isinstance(node, Task):
             # a field that is a parameter's plain read fails by itself (States.QueryEvaluationError: a field cannot
             # be undefined) when the input lacks it: the check need not test its presence
             params = [p for p in params if not (p.required and p.kinds is None and _whole_read(p.name, texts))]
