@@ -2,6 +2,8 @@
 before its first step is called (in that call's Arguments), and reads it unchecked afterwards."""
 from __future__ import annotations
 
+import pytest
+
 from pyawssfn.compiler import compile_source
 from pyawssfn.testing import WorkflowTester
 
@@ -64,3 +66,36 @@ def test_a_field_that_is_a_parameter_s_plain_read_checks_it_by_itself(tmp_path):
         assert py.error == machine.error == "States.QueryEvaluationError"
         assert machine.stats["lambda_invocations"] == 0 == py.stats["lambda_invocations"]
     assert tester.run_machine({"a": 1, "b": 2}).output == [1, 2]
+
+
+FINALLY = '''import pyawssfn as sfn
+
+
+def work(x):
+    return x
+
+
+def cleanup(x):
+    return None
+
+
+@sfn.workflow
+def wf(x):
+    try:
+        if x > 1:
+            return work(x)
+        y = work(x + 1)
+    finally:
+        cleanup(x)
+    return y
+'''
+
+
+@pytest.mark.parametrize("inp", [{"x": 0}, {"x": 2}, {"x": [1, 2]}, {}])
+def test_a_catcher_that_checks_the_input_again_still_assigns_the_parameters(tmp_path, inp):
+    """`x > 1` failing at the start of a try/finally: the Map that evaluates it catches the error, checks the input
+    again and still gives the finally the parameter it reads (cleanup(x) runs, as in Python)."""
+    path = tmp_path / "flow.py"
+    path.write_text(FINALLY)
+    py, machine = WorkflowTester(path).run_both(inp)
+    assert (py.error, py.output) == (machine.error, machine.output)

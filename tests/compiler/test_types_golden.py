@@ -105,7 +105,7 @@ KNOWN_REPEATS = {
     # computes it without the guards the Assign checked (compiler/state_simplify.py); what remains is the value's
     # own computation, and a helper function the value defines (kept whole, not written twice in two shapes).
     ("child_workflow", "child", "($__2 := $states.result.Output; $type($__2) ="): _CHECKED,
-    ("try_finally", "evaluate where caught", '$error("The execution input has no field'):
+    ("try_finally", "evaluate where caught", "$exists($states.input.x) ? $states.input.x : $error("):
         "the parameters' check in the Assign of the Map that evaluates the try's first values, and again in its "
         "catcher (which catches its error, so it must check again: a missing parameter is no error a handler sees)",
 }

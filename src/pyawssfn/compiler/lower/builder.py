@@ -165,11 +165,14 @@ class FunctionLowerer:
                                 "use a constant such as 0, '' or None")
                     dv = None
                 src = f"$exists({src}) ? {src} : {json.dumps(dv)}"
-                self.param_reads.add(src)
+            # every read is one (a catcher that checks again assigns them too: errors._move)
+            self.param_reads.add(src)
             env[self.vars[p.arg]] = src
         check = entry_check.entry_check(self.params)
         if check is not None:
-            env[statements.throwaway(self)] = check
+            # a name of its own (not a pyawssfn_check_<n>): it says what it is where it stays a variable
+            self.s.names.used.add("pyawssfn_input_check")
+            env["pyawssfn_input_check"] = check
             self.param_reads.add(check)
             self.param_check = check
 
