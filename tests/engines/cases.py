@@ -31,8 +31,12 @@ _ORDER = {"order_id": "o1", "items": {"apple": 2}, "amount": 50, "country": "FR"
 # inputs of tests/examples/test_machine.py that tests/differential/test_examples_both_ways.py does not already use
 EXTRA_EXAMPLE_INPUTS = {
     "fan_out": [("zero-width", None, {"images": [{"key": "z", "width": 0, "height": 1}]})],
-    "order_pipeline": [("out-of-stock-9", None, {**_ORDER, "items": {"pear": 9}})],
     "polling": [("rows-2500", None, {"dataset": "d", "rows": 2500}), ("rows-neg", None, {"dataset": "d", "rows": -1})],
+    # a parameter missing from the input, caught by no handler although the first state is in a try/finally
+    "order_pipeline": [("out-of-stock-9", None, {**_ORDER, "items": {"pear": 9}}),
+                       ("no-country", None, {k: v for k, v in _ORDER.items() if k != "country"}),
+                       ("no-order-id", None, {k: v for k, v in _ORDER.items() if k != "order_id"})],
+    "approval": [("amount-not-int", None, {"order_id": "o", "amount": "5"})],
 }
 
 
