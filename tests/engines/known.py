@@ -52,9 +52,10 @@ _STATE_JEXCEPTION = re.compile(r"""(An error occurred while executing the state 
 
 
 def _thrown_message(case: Case) -> str | None:
-    """The $error message LocalStack reports for a thrown JSONata error, when ours reports the same one."""
+    """The $error message LocalStack reports for a thrown JSONata error, when ours reports the same one (a Parallel
+    branch that caught it hands on the inner error as its cause: lower/branch_errors.py)."""
     ours = case.ours.cause or ""
-    m = _JEXCEPTION.match(case.theirs.cause or "")
+    m = _JEXCEPTION.match(case.theirs.cause or "") or _INNER.match(case.theirs.cause or "")
     if not m:
         m = _STATE_JEXCEPTION.match(case.theirs.cause or "")
         if not m or not ours.startswith(m.group(1) + " "):
@@ -79,9 +80,24 @@ def _computed_fail_states(case: Case) -> set[str]:
     return {n for n, s in _states_of(case.definition) if s["Type"] == "Fail" and str(s.get("Error", "")).startswith("{%")}
 
 
+# the names a thrown JSONata error ends an execution with (ours, LocalStack's): as it is, or renamed by the Parallel
+# branch that caught it (lower/branch_errors.py), where each engine hands on its own cause
+_THROWN_NAMES = {("States.QueryEvaluationError", "States.Runtime"), ("QueryEvaluationError", "QueryEvaluationError")}
+
+
 def _thrown_error(case: Case) -> bool:
-    return (case.ours.error == "States.QueryEvaluationError" and case.theirs.error == "States.Runtime"
-            and _thrown_message(case) is not None)
+    return (case.ours.error, case.theirs.error) in _THROWN_NAMES and _thrown_message(case) is not None
+
+
+def _failed_in_branch(case: Case) -> bool:
+    """An expression of a Parallel branch failed and nothing caught it: ours ended the execution with the error
+    (States.QueryEvaluationError, JSONata's message), LocalStack with its refusal of the prefix (States.Runtime),
+    after the same states."""
+    m = _CUSTOM_NAME.match(case.theirs.cause or "")
+    failed = re.match(r"An error occurred while executing the state '(.*?)' \(entered at", case.ours.cause or "")
+    return bool(m and failed and m.group(1) == "States.Runtime" and case.ours.error == "States.QueryEvaluationError"
+                and case.theirs.error == "States.Runtime" and case.ours.status == case.theirs.status == "FAILED"
+                and failed.group(1) in _branch_states(case))
 
 
 def _fail_with_states_name(case: Case) -> bool:
@@ -262,9 +278,14 @@ def _choice_assign_on_rule_path(case: Case) -> bool:
 
 
 KNOWN = {k.name: k for k in [
-    Known("jsonata-error-name", frozenset({"error", "cause"}), _thrown_error,
+    Known("jsonata-error-name", frozenset({"cause"}), _thrown_error,
           "a JSONata expression that throws ($error) fails with States.QueryEvaluationError on ours, States.Runtime "
-          "(cause: the Java exception) on LocalStack"),
+          "(cause: the Java exception) on LocalStack; out of a Parallel branch that renames it, QueryEvaluationError "
+          "on both, each engine's cause", also=frozenset({"error"})),
+    Known("branch-expression-error-name", frozenset({"error", "cause"}), _failed_in_branch,
+          "an expression error that leaves a Parallel branch with nothing around the Parallel to catch it: ours ends "
+          "the execution with States.QueryEvaluationError, LocalStack with States.Runtime (cause: its refusal of the "
+          "prefix, 'Custom Error Names MUST NOT begin with the prefix States.'), after the same states"),
     Known("fail-error-states-prefix", frozenset({"error", "cause"}), _fail_with_states_name,
           "a Fail state whose Error evaluates to a States.* name: ours fails with it, LocalStack refuses it "
           "(States.Runtime, 'Custom Error Names MUST NOT begin with the prefix States.')"),
