@@ -1,7 +1,8 @@
 """Workflows whose Parallel branch evaluates a value that can fail, in every place a branch can evaluate one (a
 step's arguments, a Choice's test, a value after a step, a lambda's result, a raise's message, a Map's items, a
 child workflow's input, a handler or finally inside the branch), with and without a handler or finally around the
-Parallel. The workflow generator never writes one (its branches' expressions cannot fail), and the examples have
+Parallel, and steps whose result is over the size quota in a branch or a Map item. The workflow generator never
+writes one (its branches' expressions cannot fail), and the examples have
 none, so these are the compiled machines that show how such an error leaves a branch (lower/branch_errors.py):
 tests/engines runs them on both engines, tests/engines/test_branch_shapes.py against plain Python."""
 from __future__ import annotations
@@ -25,6 +26,10 @@ def boom(n: int) -> int:
     if n > 0:
         raise Bad("no")
     return n
+
+
+def big(n: int) -> str:
+    return "x" * (300000 * n)  # over Step Functions' 256 KB for n >= 1
 
 
 @sfn.workflow
@@ -175,6 +180,28 @@ def w(d: dict, n: int):
         return sfn.parallel(b)[0]
     except sfn.Fail as e:
         return "caught " + e.error
+''',
+    "result-over-the-quota": '''
+@sfn.workflow
+def w(d: dict, n: int):
+    def b():
+        return big(n)
+''' + _CATCH,
+    "result-over-the-quota-uncovered": '''
+@sfn.workflow
+def w(d: dict, n: int):
+    def b():
+        return big(n)
+
+    return len(sfn.parallel(b)[0])
+''',
+    "map-item-over-the-quota": '''
+@sfn.workflow
+def w(d: dict, n: int):
+    try:
+        return len(sfn.map(big, [0, n]))
+    except Exception as e:
+        return "caught " + type(e).__name__
 ''',
     "step-error-keeps-its-name": '''
 @sfn.workflow

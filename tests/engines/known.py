@@ -90,14 +90,14 @@ def _thrown_error(case: Case) -> bool:
 
 
 def _failed_in_branch(case: Case) -> bool:
-    """An expression of a Parallel branch failed and nothing caught it: ours ended the execution with the error
-    (States.QueryEvaluationError, JSONata's message), LocalStack with its refusal of the prefix (States.Runtime),
-    after the same states."""
+    """A States.* error left a Parallel branch and nothing caught it (an expression's, the size quota's): ours ended
+    the execution with it, LocalStack with its refusal of the prefix (States.Runtime), after the same states."""
     m = _CUSTOM_NAME.match(case.theirs.cause or "")
-    failed = re.match(r"An error occurred while executing the state '(.*?)' \(entered at", case.ours.cause or "")
-    return bool(m and failed and m.group(1) == "States.Runtime" and case.ours.error == "States.QueryEvaluationError"
-                and case.theirs.error == "States.Runtime" and case.ours.status == case.theirs.status == "FAILED"
-                and failed.group(1) in _branch_states(case))
+    if not (m and case.theirs.error == "States.Runtime" and case.ours.status == case.theirs.status == "FAILED"):
+        return False
+    refused = m.group(1)  # LocalStack's own name for the error: States.Runtime for a thrown expression
+    same = refused == case.ours.error or (refused, case.ours.error) == ("States.Runtime", "States.QueryEvaluationError")
+    return same and any(s["Type"] == "Parallel" and case.ours.entered.get(n) for n, s in _states_of(case.definition))
 
 
 def _fail_with_states_name(case: Case) -> bool:
@@ -282,10 +282,11 @@ KNOWN = {k.name: k for k in [
           "a JSONata expression that throws ($error) fails with States.QueryEvaluationError on ours, States.Runtime "
           "(cause: the Java exception) on LocalStack; out of a Parallel branch that renames it, QueryEvaluationError "
           "on both, each engine's cause", also=frozenset({"error"})),
-    Known("branch-expression-error-name", frozenset({"error", "cause"}), _failed_in_branch,
-          "an expression error that leaves a Parallel branch with nothing around the Parallel to catch it: ours ends "
-          "the execution with States.QueryEvaluationError, LocalStack with States.Runtime (cause: its refusal of the "
-          "prefix, 'Custom Error Names MUST NOT begin with the prefix States.'), after the same states"),
+    Known("branch-states-error-uncaught", frozenset({"error", "cause"}), _failed_in_branch,
+          "a States.* error (an expression's, a result over the size quota) that leaves a Parallel branch with "
+          "nothing around the Parallel to catch it: ours ends the execution with it, LocalStack with States.Runtime "
+          "(cause: its refusal of the prefix, 'Custom Error Names MUST NOT begin with the prefix States.'), after "
+          "the same states"),
     Known("fail-error-states-prefix", frozenset({"error", "cause"}), _fail_with_states_name,
           "a Fail state whose Error evaluates to a States.* name: ours fails with it, LocalStack refuses it "
           "(States.Runtime, 'Custom Error Names MUST NOT begin with the prefix States.')"),

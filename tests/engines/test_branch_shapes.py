@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from pyawssfn.compiler.error_names import BRANCH_EXPRESSION_ERROR, EXPRESSION_ERRORS
-from pyawssfn.compiler.lower.branch_errors import EXPRESSION_FAIL, RERAISE_FAIL
+from pyawssfn.compiler.error_names import BRANCH_EXPRESSION_ERROR, DATA_LIMIT, EXPRESSION_ERRORS, branch_fail_error
+from pyawssfn.compiler.lower.branch_errors import BRANCH_FAIL, RERAISE_FAIL
 from pyawssfn.testing import WorkflowTester
 
 from . import branch_programs
@@ -57,11 +57,13 @@ def test_branch_errors_agree_with_plain_python(programs, name):
 @pytest.mark.parametrize("name", sorted(branch_programs.PROGRAMS))
 def test_covered_branches_evaluate_failing_values_where_caught(programs, name):
     machine = WorkflowTester(programs[name], "w").definition
-    covered = "uncovered" not in name
     for parallel in _parallels(machine):
+        # a handler that catches everything (except Exception, except sfn.Fail) or a finally around it
+        covered = any("States.ALL" in c["ErrorEquals"] for c in parallel.get("Catch", []))
+        assert covered == (name not in ("step-error-keeps-its-name",) and "uncovered" not in name), name
         for branch in parallel["Branches"]:
             states = branch["States"]
-            leaving = {n for n in states if n in (EXPRESSION_FAIL, RERAISE_FAIL)}
+            leaving = {n for n in states if n in (BRANCH_FAIL, RERAISE_FAIL)}
             if not covered:
                 assert not leaving, f"{name}: nothing around the Parallel sees the error, yet {leaving}"
                 continue
@@ -75,25 +77,41 @@ def test_covered_branches_evaluate_failing_values_where_caught(programs, name):
                         f"{name}: {state_name} can fail and does not catch it"
                     # no Catch for what cannot fail: a state whose fields hold no expression, or whose earlier
                     # Catch takes the expression errors already
-                    mine = [i for i, c in enumerate(state.get("Catch", [])) if c.get("Next") == EXPRESSION_FAIL]
+                    mine = [i for i, c in enumerate(state.get("Catch", [])) if c.get("Next") == BRANCH_FAIL
+                            and set(EXPRESSION_ERRORS) <= set(c["ErrorEquals"])]
                     assert not mine or _has_template(state), f"{name}: {state_name} catches what cannot fail"
+                    # a step's result over the size quota leaves the branch renamed too
+                    if state["Type"] == "Task":
+                        assert any(DATA_LIMIT in c["ErrorEquals"] or "States.ALL" in c["ErrorEquals"]
+                                   for c in state.get("Catch", [])), f"{name}: {state_name}"
                     assert not mine or not _catches_expression_errors({"Catch": state["Catch"][:mine[0]]}), \
                         f"{name}: {state_name} catches the expression errors twice"
-            if EXPRESSION_FAIL in states:
-                assert states[EXPRESSION_FAIL]["Error"] == BRANCH_EXPRESSION_ERROR
+            if BRANCH_FAIL in states:
+                assert states[BRANCH_FAIL]["Error"] == "{% " + branch_fail_error("$states.input.Error") + " %}"
 
 
 def test_every_program_has_a_branch_that_can_fail(programs):
     """The corpus tests something: each program's branches (covered or not) evaluate a value that throws, except the
-    one whose step's own error leaves the branch as it is, and the one whose tests fail only as JSONata comparisons
-    of a string with a number (n > 1 on a string n)."""
+    one whose step's own error leaves the branch as it is, the one whose tests fail only as JSONata comparisons of a
+    string with a number (n > 1 on a string n), and those whose step's result is over the size quota."""
     for name, path in programs.items():
         machine = WorkflowTester(path, "w").definition
         throws = any(_throws(s) for p in _parallels(machine) for b in p["Branches"] for s in b["States"].values())
-        assert throws == (name not in ("step-error-keeps-its-name", "elif-tests")), name
+        assert throws == (name not in ("step-error-keeps-its-name", "elif-tests") and "quota" not in name), name
 
 
 def test_a_failing_branch_is_caught_as_query_evaluation_error(programs):
     t = WorkflowTester(programs["step-arguments"], "w")
     py, machine = t.run_both({"d": {}, "n": 1})
     assert machine.output == py.output == f"caught {BRANCH_EXPRESSION_ERROR}"
+
+
+def test_a_covered_map_item_leaves_over_the_quota_renamed(programs):
+    from pyawssfn.compiler.lower.branch_errors import ITEM_FAIL
+
+    machine = WorkflowTester(programs["map-item-over-the-quota"], "w").definition
+    (m,) = [s for s in machine["States"].values() if s["Type"] == "Map" and s.get("Items") != []]
+    processor = m["ItemProcessor"]["States"]
+    (task,) = [s for s in processor.values() if s["Type"] == "Task"]
+    assert {"ErrorEquals": [DATA_LIMIT], "Output": "{% $states.errorOutput %}", "Next": ITEM_FAIL} in task["Catch"]
+    assert processor[ITEM_FAIL]["Error"] == "DataLimitExceeded"

@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-from pyawssfn.compiler.error_names import BRANCH_EXPRESSION_ERROR, EXPRESSION_ERRORS, branch_fail_error, fail_error
+from pyawssfn.compiler.error_names import DATA_LIMIT, EXPRESSION_ERRORS, branch_fail_error, fail_error
 from pyawssfn.local import Executor
 
 from . import server
@@ -45,10 +45,12 @@ EXPECTED = {
 # the programs of branch_programs.py: where a handler or finally around the Parallel sees the branch's error, the
 # engines agree but for each one's words for it; where nothing does, the execution ends with each one's name for it
 EXPECTED_BRANCHES = {
-    "branch-step-arguments-uncovered-0": "branch-expression-error-name",
-    "branch-choice-test-uncovered-0": "branch-expression-error-name",
-    "branch-choice-test-uncovered-2": "branch-expression-error-name",
+    "branch-step-arguments-uncovered-0": "branch-states-error-uncaught",
+    "branch-choice-test-uncovered-0": "branch-states-error-uncaught",
+    "branch-choice-test-uncovered-2": "branch-states-error-uncaught",
     "branch-finally-around-0": "jsonata-error-name",
+    "branch-result-over-the-quota-uncovered-0": "branch-states-error-uncaught",
+    "branch-result-over-the-quota-uncovered-1": "branch-states-error-uncaught",
 }
 # the known disagreements the generated sample shows (each at least once)
 # (fail-error-states-prefix and throw-in-parallel-assign-not-caught no longer occur in compiled machines: the
@@ -183,7 +185,7 @@ MINIMAL = {
         "P": {"Type": "Parallel", "End": True, "Catch": _CATCH_ALL, "Branches": [{"StartAt": "B", "States": {
             "B": {"Type": "Pass", "Output": "{% $error(\"boom\") %}", "End": True}}}]},
         "caught": _CAUGHT}},
-    "branch-expression-error-name": {"StartAt": "P", "States": {
+    "branch-states-error-uncaught": {"StartAt": "P", "States": {
         "P": {"Type": "Parallel", "End": True, "Branches": [{"StartAt": "B", "States": {
             "B": {"Type": "Pass", "Output": "{% $error(\"boom\") %}", "End": True}}}]}}},
     "choice-state-assign-on-rule-path": {"StartAt": "C", "States": {
@@ -303,8 +305,10 @@ def _in_branch(states: dict, start: str) -> dict:
               "Branches": [{"StartAt": start, "States": states}]}, "caught": _CAUGHT}}
 
 
-_LEAVE_BRANCH = {"Type": "Fail", "Error": BRANCH_EXPRESSION_ERROR, "Cause": "{% $states.input.Cause %}"}
-_BRANCH_CATCH = [{"ErrorEquals": list(EXPRESSION_ERRORS), "Output": "{% $states.errorOutput %}", "Next": "leave"}]
+_LEAVE_BRANCH = {"Type": "Fail", "Error": "{% " + branch_fail_error("$states.input.Error") + " %}",
+                 "Cause": "{% $states.input.Cause %}"}
+_BRANCH_CATCH = [{"ErrorEquals": [*EXPRESSION_ERRORS, DATA_LIMIT], "Output": "{% $states.errorOutput %}",
+                  "Next": "leave"}]
 RELIED.update({
     # inside a branch whose Parallel a handler covers (lower/branch_errors.py): a failing argument of a Task is
     # caught in the branch, which fails with QueryEvaluationError, which the Parallel's Catch sees

@@ -32,18 +32,28 @@ def fail_error(error: str, cause: str) -> str:
 
 
 # The reserved names a state of a Parallel branch or Map iteration can fail with that a Catch can see: a Task's
-# timeouts, and an error of the branch's own expressions. Both engines must agree on the branch's error, and
-# LocalStack refuses a States.* name out of a branch (tests/engines known.py, branch-states-error-refused; AWS
-# documents the Parallel failing with it): the branch catches them and fails with the name without its prefix, as a
-# Fail state reports it (``left_branch``): a timeout as ``Timeout``, a failing expression as ``QueryEvaluationError``
-# (on both engines, whatever each names a thrown JSONata error).
-BRANCH_RENAMED = ("States.Timeout", "States.HeartbeatTimeout", "States.QueryEvaluationError")
+# timeouts, an error of the branch's own expressions, a result over the size quota. Both engines must agree on the
+# branch's error, and LocalStack refuses a States.* name out of a branch (tests/engines known.py,
+# branch-states-error-refused; AWS documents the Parallel failing with it): the branch catches them and fails with
+# the name without its prefix, as a Fail state reports it (``left_branch``): a timeout as ``Timeout``, a failing
+# expression as ``QueryEvaluationError`` (on both engines, whatever each names a thrown JSONata error), the quota as
+# ``DataLimitExceeded`` (the last two where a handler or finally around the Parallel or Map could see them:
+# lower/branch_errors.py; elsewhere the execution ends with the error as it is, which ``error_as_reported`` takes
+# for the same report).
+DATA_LIMIT = "States.DataLimitExceeded"
+BRANCH_RENAMED = ("States.Timeout", "States.HeartbeatTimeout", "States.QueryEvaluationError", DATA_LIMIT)
 BRANCH_EXPRESSION_ERROR = "QueryEvaluationError"
 
 
 def left_branch(error: str) -> str:
     """The name an error leaving a branch or Map iteration has in the workflow (the plain-Python run's side)."""
     return error[len(RESERVED):] if error in BRANCH_RENAMED else error
+
+
+def left_branch_names() -> tuple[str, str]:
+    """The names of a failed expression and of the size quota out of a branch, whose causes are worded differently
+    by design (as their States.* names' are: comparison.py)."""
+    return BRANCH_EXPRESSION_ERROR, left_branch(DATA_LIMIT)
 
 
 def branch_fail_error(error: str) -> str:

@@ -1,31 +1,37 @@
-"""How an error of a Parallel branch's own expressions leaves the branch: as ``QueryEvaluationError``, on both
-engines the tests run.
+"""How an error of a Parallel branch's own expressions, or a result over the size quota, leaves the branch: as
+``QueryEvaluationError`` or ``DataLimitExceeded``, on both engines the tests run.
 
 A failing expression (a guard's ``$error``, an undefined value) fails the state that evaluates it with
-``States.QueryEvaluationError`` (``States.Runtime`` on LocalStack). Out of a Task, Map or Parallel of the workflow
-itself that is the error the execution ends with, or that a Catch sees. Out of a branch it is not: LocalStack
-re-raises a branch's error as a user error name, which refuses the ``States.`` prefix, so its Parallel fails with
-``States.Runtime`` that its Catch does not see, where ours catches the error itself (tests/engines known.py,
-``branch-states-error-refused``). A compiled machine must not depend on that (issue #9), so the branch is lowered
-as if inside ``try: ... except <expression error>: raise QueryEvaluationError(cause)``:
+``States.QueryEvaluationError`` (``States.Runtime`` on LocalStack); a Task, Map or Parallel whose result is over
+256 KB fails with ``States.DataLimitExceeded`` (on both). Out of a state of the workflow itself that is the error
+the execution ends with, or that a Catch sees. Out of a branch it is not: LocalStack re-raises a branch's error as
+a user error name, which refuses the ``States.`` prefix, so its Parallel fails with ``States.Runtime`` that its
+Catch does not see, where ours catches the error itself (tests/engines known.py, ``branch-states-error-refused``).
+A compiled machine must not depend on that (issue #9), so where a handler or ``finally`` around the Parallel could
+see the error, the branch is lowered as if inside ``try: ... except <those errors>: raise <the name without
+States.>``:
 
 * the branch is a cover (errors.settle): a value that can fail is evaluated where a Catch sees it, a Task's or
   Map's own fields or the ``Assign`` of a Map over no items, never a Pass's or Choice's;
-* each such state catches the expression errors (both engines' names) and fails the branch through one Fail state,
-  ``QueryEvaluationError`` with the cause as it came; a state none of whose fields can fail keeps no such Catch;
-* an error the branch raises again (a bare ``raise``, after a ``finally``) leaves through one Fail state too, an
-  expression error named so, any other reserved name without its prefix (error_names.branch_fail_error);
+* each such state catches the expression errors (both engines' names), and each state with a result the size
+  quota, and fails the branch through one Fail state, ``QueryEvaluationError`` or ``DataLimitExceeded`` with the
+  cause as it came (error_names.branch_fail_error); a state that can do neither keeps no such Catch;
+* an error the branch raises again (a bare ``raise``, after a ``finally``) leaves through one Fail state too, named
+  the same way;
 * a ``raise`` whose name or message can fail evaluates them first, under the branch's cover.
 
-So the Parallel fails with ``QueryEvaluationError`` on both engines, and a handler around it sees that; the
-plain-Python run names an expression error that leaves a branch the same (error_names.left_branch)."""
+So the Parallel fails with that name on both engines, and a handler around it sees it; the plain-Python run names
+the error that leaves a branch the same (error_names.left_branch). Where nothing around the Parallel could see it,
+the branch is lowered as it is (no state more): the execution ends with the error, each engine naming it its own
+way (known.py ``branch-states-error-uncaught``). An inline Map's item is one Task whose arguments cannot fail; a
+covered Map's item catches its result's size quota the same way (``leave_item``)."""
 from __future__ import annotations
 
 import ast
 from typing import TYPE_CHECKING, Any
 
-from pyawssfn.compiler.error_names import BRANCH_EXPRESSION_ERROR, EXPRESSION_ERRORS, branch_fail_error
-from pyawssfn.compiler.ir import Catcher, Exit, Fail, Node, can_fail, field_strings
+from pyawssfn.compiler.error_names import DATA_LIMIT, EXPRESSION_ERRORS, branch_fail_error
+from pyawssfn.compiler.ir import Catcher, Exit, Fail, Graph, Map, Node, Parallel, Task, can_fail, field_strings
 from pyawssfn.compiler.lower import errors
 from pyawssfn.compiler.lower.nonlocalcontrol import Destination, NonlocalControl
 from pyawssfn.compiler.lower.support import paren
@@ -33,8 +39,9 @@ from pyawssfn.compiler.lower.support import paren
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
 
-EXPRESSION_FAIL = "expression failed (leaving the branch)"
+BRANCH_FAIL = "failed (leaving the branch)"
 RERAISE_FAIL = "raised again (leaving the branch)"
+ITEM_FAIL = "over the size quota (leaving the item)"
 
 
 class BranchNonlocalControl(NonlocalControl):
@@ -51,9 +58,9 @@ class BranchNonlocalControl(NonlocalControl):
 
     def gen_catch(self, builder: FunctionLowerer, node: Node, pre_env: dict[str, str]) -> None:
         if self.fail is None:
-            self.fail = Fail(EXPRESSION_FAIL, builder.fn_line(), error=BRANCH_EXPRESSION_ERROR,
-                             cause="{% $states.input.Cause %}")
-        c = Catcher(list(EXPRESSION_ERRORS), next=self.fail, output="$states.errorOutput")
+            self.fail = Fail(BRANCH_FAIL, builder.fn_line(), error="{% " + branch_fail_error("$states.input.Error")
+                             + " %}", cause="{% $states.input.Cause %}")
+        c = Catcher([], next=self.fail, output="$states.errorOutput")  # which errors: known once lowered (finish)
         node.catch.append(c)
         self.catchers.append((node, c))
         self.outer.gen_catch(builder, node, pre_env)  # a step's timeout (errors.leave_branch)
@@ -87,7 +94,9 @@ class BranchNonlocalControl(NonlocalControl):
             builder.frontier = []
         kept = False
         for node, c in self.catchers:
-            if _can_fail(node) and not _caught_before(node, c):
+            names = (list(EXPRESSION_ERRORS) if _can_fail(node) else []) + ([DATA_LIMIT] if _has_result(node) else [])
+            c.errors = [n for n in names if not _caught_before(node, c, n)]
+            if c.errors:
                 kept = True
             else:
                 node.catch[:] = [k for k in node.catch if k is not c]  # type: ignore[attr-defined]
@@ -95,14 +104,26 @@ class BranchNonlocalControl(NonlocalControl):
             builder.graph.nodes.append(self.fail)
 
 
-def _caught_before(node: Node, mine: Catcher) -> bool:
-    """Whether an earlier Catch of ``node`` takes every expression error (a child workflow's raises them again)."""
+def leave_item(graph: Graph, node: Node, line: int) -> None:
+    """The Task of a covered Map's item catches its result's size quota and fails the item without the prefix."""
+    fail = Fail(ITEM_FAIL, line, error=DATA_LIMIT[len("States."):], cause="{% $states.input.Cause %}")
+    graph.nodes.append(fail)
+    node.catch.append(Catcher([DATA_LIMIT], next=fail, output="$states.errorOutput"))  # type: ignore[attr-defined]
+
+
+def _caught_before(node: Node, mine: Catcher, name: str) -> bool:
+    """Whether an earlier Catch of ``node`` takes the error ``name`` (a child workflow's raises them again)."""
     for c in node.catch:  # type: ignore[attr-defined]
         if c is mine:
             return False
-        if "States.ALL" in c.errors or set(EXPRESSION_ERRORS) <= set(c.errors):
+        if "States.ALL" in c.errors or name in c.errors:
             return True
     return False
+
+
+def _has_result(node: Node) -> bool:
+    """Whether ``node``'s result can be over the size quota (a Map over no items has []: it cannot)."""
+    return isinstance(node, (Task, Parallel)) or isinstance(node, Map) and node.items != []
 
 
 def _can_fail(node: Node) -> bool:
