@@ -311,10 +311,11 @@ KNOWN = {k.name: k for k in [
           "timeout leaves it as Timeout)", also=frozenset({"entered"})),
     Known("item-batcher-unsupported", frozenset({"status", "error", "cause"}), _batcher_refused,
           "a Distributed Map with an ItemBatcher: LocalStack's ASL parser has no ItemBatcher and refuses the "
-          "definition (InvalidDefinition)", also=frozenset({"output", "entered", "requests", "written"})),
+          "definition (InvalidDefinition)", also=frozenset({"output", "entered", "requests", "written",
+                                                              "child_requests"})),
     Known("result-writer-arguments-refused", frozenset({"status", "error", "cause"}), _writer_arguments_refused,
           "a JSONata ResultWriter's Arguments: LocalStack's parser takes only JSONPath's Parameters there and "
-          "refuses the definition", also=frozenset({"output", "entered", "requests", "written"})),
+          "refuses the definition", also=frozenset({"output", "entered", "requests", "written", "child_requests"})),
     Known("result-writer-manifest-only", frozenset({"written"}), _manifest_only,
           "a ResultWriter: ours writes SUCCEEDED_0.json / FAILED_0.json and a manifest listing them, LocalStack "
           "writes only a manifest.json that lists no result file"),

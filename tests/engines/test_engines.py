@@ -91,6 +91,8 @@ def test_examples_agree_on_both_engines(engine):
     assert collections.Counter(c.machine.rsplit("-", 1)[0] for c in cases) == inputs
     assert all(c.objects for c in cases if c.label.startswith(("orders_csv-", "click_scores-")))
     assert any(c.ours.written for c in cases if c.label.startswith("click_scores-"))
+    # a Distributed Map's children's Task requests are compared too (LocalStack's through the harness's patch)
+    assert any(c.theirs.child_requests for c in cases if c.label.startswith("orders_csv-"))
     problems = _check_labelled(cases)
     assert not problems, "\n\n".join(problems)
 
@@ -340,3 +342,37 @@ def test_the_shapes_compiled_machines_rely_on_agree(engine):
     problems = [f"{c.label}: expected {RELIED[c.label][1] or 'agreement'}, got {explain(c) or 'a difference'}:\n"
                 + _describe(c) for c in cases if (explain(c) if c.differences() else None) != RELIED[c.label][1]]
     assert not problems, "\n\n".join(problems)
+
+
+# ------------------------------------------------------------------ what LocalStack takes of batching and writing
+def _writer_map(**fields) -> dict:
+    return {"QueryLanguage": "JSONata", **_distributed(_SUCCEEDS, **fields)}
+
+
+# each form that could let click_scores run on LocalStack, and the words of its refusal (docs/executor.md)
+REFUSED_FORMS = {
+    "jsonpath-item-batcher": ({"StartAt": "M", "States": {"M": {
+        **_distributed(_SUCCEEDS, None)["States"]["M"], "ItemBatcher": {"MaxItemsPerBatch": 2}}}},
+        'at "ItemBatcher", mismatched input'),
+    "jsonata-writer-parameters": (_writer_map(ResultWriter={"Resource": s3.PUT, "Parameters": {"Bucket": "o"}}),
+                                  "Unsupported declaration in QueryLanguage=JSONPath block"),
+    "jsonata-writer-resource-only": (_writer_map(ResultWriter={"Resource": s3.PUT}),
+                                     "Expected a Parameters/Arguments declaration"),
+    "jsonata-writer-config": (_writer_map(ResultWriter={"WriterConfig": {"OutputType": "JSON", "Transformation": "NONE"}}),
+                              'at "WriterConfig", mismatched input'),
+}
+
+
+def test_localstack_refuses_every_form_of_batching_and_jsonata_writer(engine):
+    import botocore.exceptions
+
+    problems = []
+    for name, (definition, words) in REFUSED_FORMS.items():
+        try:
+            engine.server.create_machine(machine_name(f"form-{name}", definition), definition)
+            problems.append(f"{name}: LocalStack now accepts it (docs/executor.md, item-batcher-unsupported)")
+        except botocore.exceptions.ClientError as exc:
+            error = exc.response["Error"]
+            if error["Code"] != "InvalidDefinition" or words not in error["Message"]:
+                problems.append(f"{name}: refused otherwise: {error}")
+    assert not problems, "\n".join(problems)
