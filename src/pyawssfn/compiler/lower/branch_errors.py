@@ -30,7 +30,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
-from pyawssfn.compiler.error_names import DATA_LIMIT, EXPRESSION_ERRORS, branch_fail_error
+from pyawssfn.compiler.error_names import DATA_LIMIT, EXPRESSION_ERRORS, branch_fail_error, left_branch
 from pyawssfn.compiler.ir import Catcher, Exit, Fail, Graph, Map, Node, Parallel, Task, can_fail, field_strings
 from pyawssfn.compiler.lower import errors
 from pyawssfn.compiler.lower.nonlocalcontrol import Destination, NonlocalControl
@@ -101,6 +101,9 @@ class BranchNonlocalControl(NonlocalControl):
             else:
                 node.catch[:] = [k for k in node.catch if k is not c]  # type: ignore[attr-defined]
         if kept:
+            caught = {n for _, c in self.catchers for n in c.errors}
+            if DATA_LIMIT not in caught or caught == {DATA_LIMIT}:  # one name: no need to compute it
+                self.fail.error = left_branch(DATA_LIMIT if DATA_LIMIT in caught else EXPRESSION_ERRORS[0])
             builder.graph.nodes.append(self.fail)
 
 
