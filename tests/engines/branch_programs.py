@@ -1,10 +1,11 @@
 """Workflows whose Parallel branch evaluates a value that can fail, in every place a branch can evaluate one (a
-step's arguments, a Choice's test, a value after a step, a lambda's result, a raise's message, a Map's items, a
-child workflow's input, a handler or finally inside the branch), with and without a handler or finally around the
-Parallel, and steps whose result is over the size quota in a branch or a Map item. The workflow generator never
-writes one (its branches' expressions cannot fail), and the examples have
-none, so these are the compiled machines that show how such an error leaves a branch (lower/branch_errors.py):
-tests/engines runs them on both engines, tests/engines/test_branch_shapes.py against plain Python."""
+step's arguments, a Choice's test, a value after a step, a lambda's result, a raise's message or computed name, a
+Wait's seconds, a Map's items, a child workflow's input, a handler or finally inside the branch), with and without
+a handler or finally around the Parallel, and steps whose result is over the size quota in a branch or a Map item.
+The workflow generator never writes one (its branches' expressions cannot fail), and the examples have none, so
+these are the compiled machines that show how such an error leaves a branch (lower/branch_errors.py): tests/engines
+runs them on both engines, tests/engines/test_branch_shapes.py against plain Python. (A handler here reads the
+error's name, not its message: an expression error's message is each engine's words, and Python's its own.)"""
 from __future__ import annotations
 
 import contextlib
@@ -42,6 +43,15 @@ def child(m: int) -> int:
 _CATCH = '''
     try:
         return sfn.parallel(b)[0]
+    except Exception as e:
+        return "caught " + type(e).__name__
+'''
+
+_CATCH_FAIL = '''
+    try:
+        return sfn.parallel(b)[0]
+    except sfn.Fail as e:
+        return "caught " + e.error
     except Exception as e:
         return "caught " + type(e).__name__
 '''
@@ -125,6 +135,20 @@ def w(d: dict, n: int):
         if r > 1:
             raise ValueError("bad " + d["k"])
         return r
+''' + _CATCH,
+    "computed-fail-name": '''
+@sfn.workflow
+def w(d: dict, n: int):
+    def b():
+        r = inc(n)
+        raise sfn.Fail("Custom." + d["k"], "from " + str(r))
+''' + _CATCH_FAIL,
+    "sleep-seconds": '''
+@sfn.workflow
+def w(d: dict, n: int):
+    def b():
+        sfn.sleep(d["k"])
+        return inc(n)
 ''' + _CATCH,
     "handler-in-branch-raises-again": '''
 @sfn.workflow

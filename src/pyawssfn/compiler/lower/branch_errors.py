@@ -70,17 +70,15 @@ class BranchNonlocalControl(NonlocalControl):
 
     def gen_raise(self, builder: FunctionLowerer, cls: str, err: ast.expr, cause: ast.expr, name: str,
                   line: int) -> None:
-        """A Fail state has no Catch: a name or message that can fail is evaluated first, where one is."""
-        values = []
-        for value in (err, cause):
-            if any(can_fail(builder.render(value, ex.env)) for ex in builder.frontier):
-                tmp = builder.fresh("raised")
-                for ex in builder.frontier:
-                    ex.env[tmp] = builder.render(value, ex.env)
-                value = builder.var_name(tmp)
-            values.append(value)
+        """A Fail state has no Catch: a name or message that can fail is evaluated first, where one is; a computed
+        name leaves through the Fail state of the errors raised again, which names it as a branch must."""
+        if not (isinstance(err, ast.Constant) and isinstance(err.value, str)):
+            from pyawssfn.compiler.lower import controlflow
+            controlflow.route(builder, self.raised, self.var, err, cause)
+            return
+        cause = caught_first(builder, cause, "raised")
         errors.settle(builder)
-        self.outer.gen_raise(builder, cls, values[0], values[1], name, line)
+        self.outer.gen_raise(builder, cls, err, cause, name, line)
 
     def finish(self, builder: FunctionLowerer) -> None:
         """After the branch is lowered: add the Fail states that the errors raised again and the states that can
@@ -105,6 +103,29 @@ class BranchNonlocalControl(NonlocalControl):
             if DATA_LIMIT not in caught or caught == {DATA_LIMIT}:  # one name: no need to compute it
                 self.fail.error = left_branch(DATA_LIMIT if DATA_LIMIT in caught else EXPRESSION_ERRORS[0])
             builder.graph.nodes.append(self.fail)
+
+
+def caught_first(builder: FunctionLowerer, value: ast.expr, hint: str, check=None) -> ast.expr:
+    """``value`` for a state without a Catch (a Fail, a Wait): under a cover, when it can fail, it is evaluated first
+    into a variable (by a state that catches, errors.settle) and the variable is what the state reads. ``check``
+    (code -> code) adds the state's own check of the value there too."""
+    if builder.cover() is None or not any(can_fail(builder.render(value, ex.env)) for ex in builder.frontier):
+        return value
+    tmp = builder.fresh(hint)
+    for ex in builder.frontier:
+        code = builder.render(value, ex.env)
+        ex.env[tmp] = check(code) if check else code
+    return builder.var_name(tmp)
+
+
+def caught_wait(builder: FunctionLowerer, value: ast.expr, seconds: bool) -> ast.expr:
+    """A Wait's Seconds (or Timestamp) that can fail inside a try or a covered branch: evaluated first where caught,
+    with the Wait's own check of the seconds (a whole number >= 0, as sfn.sleep checks it), so that an invalid
+    value is caught there too. A value that cannot fail is the Wait's to check (docs/known-issues.md)."""
+    def whole(code: str) -> str:
+        return (f'($w := {code}; $type($w) = "number" and $w >= 0 and $w = $floor($w) ? $w : '
+                f'$error("sfn.sleep needs a whole number of seconds >= 0"))')
+    return caught_first(builder, value, "wait_for", whole if seconds else None)
 
 
 def leave_item(graph: Graph, node: Node, line: int) -> None:
