@@ -33,6 +33,12 @@ def big(n: int) -> str:
     return "x" * (300000 * n)  # over Step Functions' 256 KB for n >= 1
 
 
+def check(n: int) -> int:
+    if n > 1:
+        raise Bad("too big")
+    return n
+
+
 @sfn.workflow
 def child(m: int) -> int:
     return inc(m)
@@ -227,6 +233,12 @@ def w(d: dict, n: int):
     except Exception as e:
         return "caught " + type(e).__name__
 ''',
+    "distributed-map-beyond-its-tolerance": '''
+@sfn.workflow
+def w(d: dict, n: int):
+    def b():
+        return sfn.map(check, [0, n + 1], distributed=True, tolerated_failures=0)
+''' + _CATCH,
     "step-error-keeps-its-name": '''
 @sfn.workflow
 def w(d: dict, n: int):

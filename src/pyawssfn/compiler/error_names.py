@@ -37,11 +37,13 @@ def fail_error(error: str, cause: str) -> str:
 # branch-states-error-refused; AWS documents the Parallel failing with it): the branch catches them and fails with
 # the name without its prefix, as a Fail state reports it (``left_branch``): a timeout as ``Timeout``, a failing
 # expression as ``QueryEvaluationError`` (on both engines, whatever each names a thrown JSONata error), the quota as
-# ``DataLimitExceeded`` (the last two where a handler or finally around the Parallel or Map could see them:
+# ``DataLimitExceeded``, a Distributed Map's tolerance as ``ExceedToleratedFailureThreshold`` (the last three where
+# a handler or finally around the Parallel or Map could see them:
 # lower/branch_errors.py; elsewhere the execution ends with the error as it is, which ``error_as_reported`` takes
 # for the same report).
 DATA_LIMIT = "States.DataLimitExceeded"
-BRANCH_RENAMED = ("States.Timeout", "States.HeartbeatTimeout", "States.QueryEvaluationError", DATA_LIMIT)
+THRESHOLD = "States.ExceedToleratedFailureThreshold"  # a Distributed Map's, beyond its tolerated failures
+BRANCH_RENAMED = ("States.Timeout", "States.HeartbeatTimeout", "States.QueryEvaluationError", DATA_LIMIT, THRESHOLD)
 BRANCH_EXPRESSION_ERROR = "QueryEvaluationError"
 
 

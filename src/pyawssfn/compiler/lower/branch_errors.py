@@ -13,9 +13,10 @@ States.>``:
 
 * the branch is a cover (errors.settle): a value that can fail is evaluated where a Catch sees it, a Task's or
   Map's own fields or the ``Assign`` of a Map over no items, never a Pass's or Choice's;
-* each such state catches the expression errors (both engines' names), and each state with a result the size
-  quota, and fails the branch through one Fail state, ``QueryEvaluationError`` or ``DataLimitExceeded`` with the
-  cause as it came (error_names.branch_fail_error); a state that can do neither keeps no such Catch;
+* each such state catches the expression errors (both engines' names), each state with a result the size quota,
+  and a Distributed Map with a tolerance its threshold, and fails the branch through one Fail state,
+  ``QueryEvaluationError``, ``DataLimitExceeded`` or ``ExceedToleratedFailureThreshold``, with the cause as it came
+  (error_names.branch_fail_error); a state that can do none of these keeps no such Catch;
 * an error the branch raises again (a bare ``raise``, after a ``finally``) leaves through one Fail state too, named
   the same way;
 * a ``raise`` whose name or message can fail evaluates them first, under the branch's cover.
@@ -30,7 +31,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
-from pyawssfn.compiler.error_names import DATA_LIMIT, EXPRESSION_ERRORS, branch_fail_error, left_branch
+from pyawssfn.compiler.error_names import DATA_LIMIT, EXPRESSION_ERRORS, THRESHOLD, branch_fail_error, left_branch
 from pyawssfn.compiler.ir import Catcher, Exit, Fail, Graph, Map, Node, Parallel, Task, can_fail, field_strings
 from pyawssfn.compiler.lower import errors
 from pyawssfn.compiler.lower.nonlocalcontrol import Destination, NonlocalControl
@@ -92,16 +93,17 @@ class BranchNonlocalControl(NonlocalControl):
             builder.frontier = []
         kept = False
         for node, c in self.catchers:
-            names = (list(EXPRESSION_ERRORS) if _can_fail(node) else []) + ([DATA_LIMIT] if _has_result(node) else [])
+            names = (list(EXPRESSION_ERRORS) if _can_fail(node) else []) + _reserved_errors(node)
             c.errors = [n for n in names if not _caught_before(node, c, n)]
             if c.errors:
                 kept = True
             else:
                 node.catch[:] = [k for k in node.catch if k is not c]  # type: ignore[attr-defined]
         if kept:
-            caught = {n for _, c in self.catchers for n in c.errors}
-            if DATA_LIMIT not in caught or caught == {DATA_LIMIT}:  # one name: no need to compute it
-                self.fail.error = left_branch(DATA_LIMIT if DATA_LIMIT in caught else EXPRESSION_ERRORS[0])
+            leaving = {left_branch(n if n not in EXPRESSION_ERRORS else EXPRESSION_ERRORS[0])
+                       for _, c in self.catchers for n in c.errors}
+            if len(leaving) == 1:  # one name: no need to compute it
+                self.fail.error = leaving.pop()
             builder.graph.nodes.append(self.fail)
 
 
@@ -145,9 +147,14 @@ def _caught_before(node: Node, mine: Catcher, name: str) -> bool:
     return False
 
 
-def _has_result(node: Node) -> bool:
-    """Whether ``node``'s result can be over the size quota (a Map over no items has []: it cannot)."""
-    return isinstance(node, (Task, Parallel)) or isinstance(node, Map) and node.items != []
+def _reserved_errors(node: Node) -> list[str]:
+    """The reserved names ``node`` may fail with besides an expression's: a result over the size quota (a Map over
+    no items has []: it cannot), a Distributed Map's tolerance. (A step's timeout: errors.leave_branch.)"""
+    if isinstance(node, Map) and node.items == []:
+        return []
+    tolerant = isinstance(node, Map) and node.distributed and (node.tolerated_failure_count is not None or
+                                                               node.tolerated_failure_percentage is not None)
+    return [DATA_LIMIT] + ([THRESHOLD] if tolerant else []) if isinstance(node, (Task, Parallel, Map)) else []
 
 
 def _can_fail(node: Node) -> bool:
