@@ -246,6 +246,8 @@ def _run_minimal(definitions: dict[str, dict], engine) -> list[Case]:
 def _minimal_handler(event, context):
     if event["step"] == "fails":
         raise ValueError("no")
+    if event["step"] == "big":
+        return "x" * 300_000  # over Step Functions' 256 KB payload quota
     return event["step"]
 
 
@@ -327,6 +329,11 @@ RELIED.update({
         "Type": "Parallel", "End": True, "Branches": [{"StartAt": "T", "States": {
             "T": {**_task("works"), "Arguments": "{% $error(\"boom\") %}", "Catch": _BRANCH_CATCH},
             "leave": _LEAVE_BRANCH}}]}}}, "jsonata-error-name"),
+    # a step's result over the size quota, caught in the branch, which fails with DataLimitExceeded (both engines
+    # enforce the quota on a Lambda's result, and both catch it)
+    "branch-data-limit-caught": (_in_branch({
+        "T": {**_task("big"), "Catch": [{**_BRANCH_CATCH[0], "ErrorEquals": [DATA_LIMIT]}]},
+        "leave": {**_LEAVE_BRANCH, "Error": "DataLimitExceeded"}}, "T"), None),
     # an error the branch raises again leaves it named by error_names.branch_fail_error: a user name as it is
     "branch-raises-again": ({"StartAt": "P", "States": {"P": {
         "Type": "Parallel", "End": True, "Branches": [{"StartAt": "T", "States": {
