@@ -62,7 +62,7 @@ class BranchNonlocalControl(NonlocalControl):
             self.fail = Fail(BRANCH_FAIL, builder.fn_line(), error="{% " + branch_fail_error("$states.input.Error")
                              + " %}", cause="{% $states.input.Cause %}")
         c = Catcher([], next=self.fail, output="$states.errorOutput")  # which errors: known once lowered (finish)
-        node.catch.append(c)
+        node.catch.append(c)  # type: ignore[attr-defined]  (only states with a Catch ask for one)
         self.catchers.append((node, c))
         self.outer.gen_catch(builder, node, pre_env)  # a step's timeout (errors.leave_branch)
 
@@ -99,7 +99,7 @@ class BranchNonlocalControl(NonlocalControl):
                 kept = True
             else:
                 node.catch[:] = [k for k in node.catch if k is not c]  # type: ignore[attr-defined]
-        if kept:
+        if kept and self.fail is not None:
             leaving = {left_branch(n if n not in EXPRESSION_ERRORS else EXPRESSION_ERRORS[0])
                        for _, c in self.catchers for n in c.errors}
             if len(leaving) == 1:  # one name: no need to compute it
