@@ -62,7 +62,7 @@ class BranchNonlocalControl(NonlocalControl):
             self.fail = Fail(BRANCH_FAIL, builder.fn_line(), error="{% " + branch_fail_error("$states.input.Error")
                              + " %}", cause="{% $states.input.Cause %}")
         c = Catcher([], next=self.fail, output="$states.errorOutput")  # which errors: known once lowered (finish)
-        node.catch.append(c)  # type: ignore[attr-defined]  (only states with a Catch ask for one)
+        node.catch.append(c)  # type: ignore[attr-defined]
         self.catchers.append((node, c))
         self.outer.gen_catch(builder, node, pre_env)  # a step's timeout (errors.leave_branch)
 
