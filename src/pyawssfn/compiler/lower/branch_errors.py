@@ -14,9 +14,11 @@ States.>``:
 * the branch is a cover (errors.settle): a value that can fail is evaluated where a Catch sees it, a Task's or
   Map's own fields or the ``Assign`` of a Map over no items, never a Pass's or Choice's;
 * each such state catches the expression errors (both engines' names), each state with a result the size quota,
-  and a Distributed Map with a tolerance its threshold, and fails the branch through one Fail state,
-  ``QueryEvaluationError``, ``DataLimitExceeded`` or ``ExceedToleratedFailureThreshold``, with the cause as it came
-  (error_names.branch_fail_error); a state that can do none of these keeps no such Catch;
+  a Distributed Map with a tolerance its threshold and a Task with a timeout its timeouts, in one Catch, and fails
+  the branch through one Fail state, ``QueryEvaluationError``, ``DataLimitExceeded``,
+  ``ExceedToleratedFailureThreshold`` or ``Timeout``, with the cause as it came (error_names.branch_fail_error,
+  computed only when the branch can fail with more than one of them); a state that can do none of these keeps no
+  such Catch;
 * an error the branch raises again (a bare ``raise``, after a ``finally``) leaves through one Fail state too, named
   the same way;
 * a ``raise`` whose name or message can fail evaluates them first, under the branch's cover.
@@ -64,7 +66,7 @@ class BranchNonlocalControl(NonlocalControl):
         c = Catcher([], next=self.fail, output="$states.errorOutput")  # which errors: known once lowered (finish)
         node.catch.append(c)  # type: ignore[attr-defined]
         self.catchers.append((node, c))
-        self.outer.gen_catch(builder, node, pre_env)  # a step's timeout (errors.leave_branch)
+        # and not the base control's errors.leave_branch: a step's timeout leaves through this Fail state too
 
     def dynamic_routes(self, rules: list[tuple[list[str], Destination, bool]]) -> Destination | None:
         return (self.var, self.raised)
@@ -149,12 +151,15 @@ def _caught_before(node: Node, mine: Catcher, name: str) -> bool:
 
 def _reserved_errors(node: Node) -> list[str]:
     """The reserved names ``node`` may fail with besides an expression's: a result over the size quota (a Map over
-    no items has []: it cannot), a Distributed Map's tolerance. (A step's timeout: errors.leave_branch.)"""
-    if isinstance(node, Map) and node.items == []:
+    no items has []: it cannot), a Distributed Map's tolerance, a Task's timeouts (as errors.leave_branch names
+    them in a branch that nothing covers)."""
+    if not isinstance(node, (Task, Parallel, Map)) or isinstance(node, Map) and node.items == []:
         return []
     tolerant = isinstance(node, Map) and node.distributed and (node.tolerated_failure_count is not None or
                                                                node.tolerated_failure_percentage is not None)
-    return [DATA_LIMIT] + ([THRESHOLD] if tolerant else []) if isinstance(node, (Task, Parallel, Map)) else []
+    timeouts = [n for n, on in (("States.Timeout", getattr(node, "timeout", None) is not None),
+                                ("States.HeartbeatTimeout", getattr(node, "heartbeat", None) is not None)) if on]
+    return [DATA_LIMIT] + ([THRESHOLD] if tolerant else []) + (timeouts if isinstance(node, Task) else [])
 
 
 def _can_fail(node: Node) -> bool:
