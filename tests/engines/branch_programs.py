@@ -33,6 +33,12 @@ def big(n: int) -> str:
     return "x" * (300000 * n)  # over Step Functions' 256 KB for n >= 1
 
 
+@sfn.task(timeout=5)
+def slow(n: int) -> int:
+    sfn.sleep(n)
+    return n
+
+
 def check(n: int) -> int:
     if n > 1:
         raise Bad("too big")
@@ -233,6 +239,12 @@ def w(d: dict, n: int):
     except Exception as e:
         return "caught " + type(e).__name__
 ''',
+    "step-timeout": '''
+@sfn.workflow
+def w(d: dict, n: int):
+    def b():
+        return slow(n * 9)
+''' + _CATCH_FAIL,
     "distributed-map-beyond-its-tolerance": '''
 @sfn.workflow
 def w(d: dict, n: int):

@@ -100,7 +100,7 @@ def test_covered_branches_evaluate_failing_values_where_caught(programs, name):
 # the programs whose branch leaves with a reserved name other than an expression's (what they test), whether or not
 # an expression of theirs can fail too (that depends on how much the compiler knows of the types)
 _OTHER_ERRORS = ("result-over-the-quota", "result-over-the-quota-uncovered", "map-item-over-the-quota",
-                 "distributed-map-beyond-its-tolerance")
+                 "distributed-map-beyond-its-tolerance", "step-timeout")
 
 
 def test_every_program_has_a_branch_that_can_fail(programs):
