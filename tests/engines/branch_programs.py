@@ -162,6 +162,13 @@ def w(d: dict, n: int):
         sfn.sleep(d["k"])
         return inc(n)
 ''' + _CATCH,
+    "sleep-seconds-invalid": '''
+@sfn.workflow
+def w(d: dict, n: int, wait=-1):
+    def b():
+        sfn.sleep(wait)
+        return inc(n)
+''' + _CATCH,
     "handler-in-branch-raises-again": '''
 @sfn.workflow
 def w(d: dict, n: int):

@@ -122,6 +122,16 @@ def test_a_failing_branch_is_caught_as_query_evaluation_error(programs):
     assert machine.output == py.output == f"caught {BRANCH_EXPRESSION_ERROR}"
 
 
+def test_a_wait_in_a_covered_branch_checks_its_seconds_where_caught(programs):
+    """sfn.sleep(wait) with wait = -1: the expression cannot fail, the Wait would (a Wait state has no Catch, and its
+    States.QueryEvaluationError would leave the branch with the prefix): checked first where caught."""
+    t = WorkflowTester(programs["sleep-seconds-invalid"], "w")
+    py, machine = t.run_both({"d": {}, "n": 1})
+    assert machine.output == py.output == f"caught {BRANCH_EXPRESSION_ERROR}"
+    py, machine = t.run_both({"d": {}, "n": 1, "wait": 3})
+    assert machine.output == py.output == 2 and py.sleeps == [3]
+
+
 def test_a_covered_map_item_leaves_over_the_quota_renamed(programs):
     from pyawssfn.compiler.lower.branch_errors import ITEM_FAIL
 

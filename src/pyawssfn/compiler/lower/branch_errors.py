@@ -109,11 +109,12 @@ class BranchNonlocalControl(NonlocalControl):
             builder.graph.nodes.append(self.fail)
 
 
-def caught_first(builder: FunctionLowerer, value: ast.expr, hint: str, check=None) -> ast.expr:
-    """``value`` for a state without a Catch (a Fail, a Wait): under a cover, when it can fail, it is evaluated first
-    into a variable (by a state that catches, errors.settle) and the variable is what the state reads. ``check``
-    (code -> code) adds the state's own check of the value there too."""
-    if builder.cover() is None or not any(can_fail(builder.render(value, ex.env)) for ex in builder.frontier):
+def caught_first(builder: FunctionLowerer, value: ast.expr, hint: str, check=None, always: bool = False) -> ast.expr:
+    """``value`` for a state without a Catch (a Fail, a Wait): under a cover, when it can fail (or ``always``), it
+    is evaluated first into a variable (by a state that catches, errors.settle) and the variable is what the state
+    reads. ``check`` (code -> code) adds the state's own check of the value there too."""
+    if builder.cover() is None or not (always or any(can_fail(builder.render(value, ex.env))
+                                                     for ex in builder.frontier)):
         return value
     tmp = builder.fresh(hint)
     for ex in builder.frontier:
@@ -125,11 +126,15 @@ def caught_first(builder: FunctionLowerer, value: ast.expr, hint: str, check=Non
 def caught_wait(builder: FunctionLowerer, value: ast.expr, seconds: bool) -> ast.expr:
     """A Wait's Seconds (or Timestamp) that can fail inside a try or a covered branch: evaluated first where caught,
     with the Wait's own check of the seconds (a whole number >= 0, as sfn.sleep checks it), so that an invalid
-    value is caught there too. A value that cannot fail is the Wait's to check (docs/known-issues.md)."""
+    value is caught there too. In a covered branch every Seconds but a literal is checked so (a Wait's failure would
+    leave the branch as States.QueryEvaluationError, which LocalStack refuses); elsewhere a value that cannot fail
+    is the Wait's to check (docs/known-issues.md)."""
     def whole(code: str) -> str:
         return (f'($w := {code}; $type($w) = "number" and $w >= 0 and $w = $floor($w) ? $w : '
                 f'$error("sfn.sleep needs a whole number of seconds >= 0"))')
-    return caught_first(builder, value, "wait_for", whole if seconds else None)
+    in_branch = seconds and not isinstance(value, ast.Constant) and \
+        any(isinstance(c, BranchNonlocalControl) for c in builder.control)
+    return caught_first(builder, value, "wait_for", whole if seconds else None, always=in_branch)
 
 
 def leave_item(graph: Graph, node: Node, line: int) -> None:
