@@ -96,12 +96,23 @@ def test_a_timeout_leaves_a_branch_without_its_prefix_in_both_runs(path, workflo
 
 
 def test_the_branch_catches_only_what_can_time_out(path):
+    """Where nothing around the Parallel sees the error, a branch catches only its steps' timeouts; where a handler
+    does, every step also catches its result over the size quota, in the same Catch (compiler/lower/branch_errors.py),
+    and the branch fails through one Fail state."""
     from pyawssfn.compiler import compile_file
 
-    definition = compile_file(str(path), "caught").definition
-    (par,) = [s for s in definition["States"].values() if s["Type"] == "Parallel"]
-    left, right = (b["States"] for b in par["Branches"])
-    (task,) = [s for s in left.values() if s["Type"] == "Task"]
-    assert [c["ErrorEquals"] for c in task["Catch"]] == [["States.Timeout"]]
-    assert left[task["Catch"][0]["Next"]]["Type"] == "Fail"
-    assert all("Catch" not in s for s in right.values())  # quick cannot time out: no Catch, no Fail
+    for workflow, left_names, right_names in (
+            ("uncaught", [["States.Timeout"]], None),
+            ("caught", [["States.DataLimitExceeded", "States.Timeout"]], [["States.DataLimitExceeded"]])):
+        definition = compile_file(str(path), workflow).definition
+        (par,) = [s for s in definition["States"].values() if s["Type"] == "Parallel"]
+        left, right = (b["States"] for b in par["Branches"])
+        (task,) = [s for s in left.values() if s["Type"] == "Task"]
+        assert [c["ErrorEquals"] for c in task["Catch"]] == left_names
+        assert left[task["Catch"][0]["Next"]]["Type"] == "Fail"
+        assert [s for s in left.values() if s["Type"] == "Fail"] == [left[task["Catch"][0]["Next"]]]
+        if right_names is None:
+            assert all("Catch" not in s for s in right.values())  # quick cannot time out: no Catch, no Fail
+        else:
+            (quick,) = [s for s in right.values() if s["Type"] == "Task"]
+            assert [c["ErrorEquals"] for c in quick["Catch"]] == right_names
