@@ -97,7 +97,7 @@ GOLDEN = [
     ('x.get("k", 0)',
      '$type($x) = "object" ? ($exists($lookup($x, "k")) ? $lookup($x, "k") : 0) : '
      '$error("AttributeError: object has no method used in x.get")'),
-    ('sfn.StringEquals(s, "a")', '$type($s) = "string" and $s = "a"'),
+    ('sfn.StringEquals(s, "a")', '$s = "a"'),  # an equality with a string holds only for a string
     ("IsNull(x)", "$x = null"),
     ('sfn.StringMatches(s, "log-*.txt")', '$type($s) = "string" and $contains($s, /^log\\-[\\s\\S]*\\.txt$/)'),
     ('{k: 1 for k in ["a", "b"]}',

@@ -182,3 +182,26 @@ def test_no_regular_expression_reads_jsonata_in_the_compiler():
         if uses.search(f.read_text()) and rel not in _RE_ALLOWED:
             offenders.append(rel)
     assert offenders == []
+
+
+def test_each_node_class_lists_its_children_as_the_generic_reading_does():
+    from pyawssfn.jsonata.tree import Expr
+    kinds = set()
+    for text in _corpus() + ["function($a) { $a }", "[0..$n]", "-$x", "($v := 1; $v)", "$a ? $b", '{"k": $v}']:
+        for node in parse(text).walk():
+            kinds.add(type(node).__name__)
+            assert node._child_list() == Expr._child_list(node), text
+    assert {"Binary", "Call", "Cond", "Block", "Bind", "Lambda", "Object", "Array", "Range", "Dot", "Filter",
+            "Unary"} <= kinds
+
+
+@pytest.mark.parametrize("before, after", [
+    ('$type($x) = "string" and $x = "a"', '$x = "a"'),
+    ('$type($x.k) = "number" and $x.k = 3', "$x.k = 3"),
+    ('$type($x) = "boolean" and $x = true', "$x = true"),
+    ('$type($x) = "string" and $x != "a"', '$type($x) = "string" and $x != "a"'),   # a number is != "a" too
+    ('$type($x) = "number" and $x = "a"', '$type($x) = "number" and $x = "a"'),     # another type: kept
+    ('$type($f($x)) = "string" and $f($x) = "a"', '$type($f($x)) = "string" and $f($x) = "a"'),  # may fail: kept
+])
+def test_a_type_test_implied_by_an_equality_with_a_literal_goes(before, after):
+    assert to_text(simplify(parse(before))) == after

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pyawssfn.compiler.ir import Node, Rule
 from pyawssfn.compiler.simplify import boolean, simplify
-from pyawssfn.jsonata.parse import parse_cached
+from pyawssfn.jsonata.parse import parse_cached, remember
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import Binary
 
@@ -35,7 +35,11 @@ def _boolean(code: str) -> bool:
 
 
 def _and(c: str, r: str) -> str:
-    return to_text(simplify(Binary("and", parse_cached(c), parse_cached(r))))
+    """`c and r`, as text remembered as its tree (the conditions are read back by later passes)."""
+    tree = simplify(Binary("and", parse_cached(c), parse_cached(r)))
+    text = to_text(tree)
+    remember(text, tree)
+    return text
 
 
 def _merge_into(a: Node, skip) -> None:

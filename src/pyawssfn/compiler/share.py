@@ -34,6 +34,31 @@ def share_repeats(t: Expr) -> Expr:
     return t
 
 
+def _unshared(t: Expr) -> Expr:
+    """`t` with one node object per position. The translator's trees share equal sub-trees (a value read twice, a
+    template's constant parts), and the hoisting below finds an occurrence's scope by the identity of the nodes on
+    its path: two positions under one object would look like one."""
+    seen: set[int] = set()
+    for n in t.walk():
+        if id(n) in seen:
+            return _copy(t)
+        seen.add(id(n))
+    return t
+
+
+def _copy(n: Expr) -> Expr:
+    values = []
+    for f in n.__dataclass_fields__:  # type: ignore[attr-defined]
+        v = getattr(n, f)
+        if isinstance(v, Expr):
+            v = _copy(v)
+        elif isinstance(v, tuple):
+            v = tuple(_copy(x) if isinstance(x, Expr) else tuple(_copy(y) for y in x) if isinstance(x, tuple)
+                      else x for x in v)
+        values.append(v)
+    return type(n)(*values)
+
+
 def _share_one(t: Expr, refused: set) -> Expr | None:
     # count equal sub-trees by a number per distinct tree (hash-consing: hashing a frozen dataclass walks it)
     table: dict[tuple, int] = {}
@@ -55,6 +80,8 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
         if size >= _MIN_SHARED and saving > 0:
             best.append((saving, n))
     best.sort(key=lambda x: -x[0])
+    if best:
+        t = _unshared(t)
     for _, e in best:
         out = _hoist(t, e, _fresh(taken))
         if out is not None:
@@ -68,20 +95,27 @@ def _canon(n: Expr, table: dict, memo: dict) -> int:
     got = memo.get(id(n))
     if got is not None:
         return got
-    key: list = [type(n)]
-    for f in n.__dataclass_fields__:  # type: ignore[attr-defined]
-        key.append(_canon_value(getattr(n, f), table, memo))
-    cid = table.setdefault(tuple(key), len(table))
+    tn = type(n)
+    if tn in _LEAVES:  # no child: the node itself is the key (its fields are strings and flags)
+        key: tuple = (tn, n)
+    else:  # the fields that are not children, then the children's numbers
+        key = (tn, _extra_fields(n), tuple(_canon(c, table, memo) for c in n._child_list()))
+    cid = table.setdefault(key, len(table))
     memo[id(n)] = cid
     return cid
 
 
-def _canon_value(v, table: dict, memo: dict):
-    if isinstance(v, Expr):
-        return ("e", _canon(v, table, memo))
-    if isinstance(v, tuple):
-        return tuple(_canon_value(x, table, memo) for x in v)
-    return v
+def _extra_fields(n: Expr) -> tuple:
+    tn = type(n)
+    if tn is Binary:
+        return (n.op,)  # type: ignore[attr-defined]
+    if tn is Bind:
+        return (n.name,)  # type: ignore[attr-defined]
+    if tn is Lambda:
+        return n.params  # type: ignore[attr-defined]
+    if tn is Cond:
+        return (n.orelse is None,)  # type: ignore[attr-defined]
+    return ()
 
 
 def _candidates(t: Expr):
@@ -101,33 +135,52 @@ def _candidates(t: Expr):
             stack.extend((c, False) for c in n.children())
 
 
-def _names(t: Expr) -> tuple[set[str], set[str]]:
+# The answers of _names for the trees asked about lately, by id (each kept with its tree, so an id is not reused
+# meanwhile): the state passes ask about the same remembered tree of a state's expression several times.
+_NAMES: dict[int, tuple[Expr, frozenset[str], frozenset[str]]] = {}
+
+
+def _names(t: Expr) -> tuple[frozenset[str], frozenset[str]]:
     """The names := or a function parameter binds in `t`, and every variable name `t` uses."""
+    hit = _NAMES.get(id(t))
+    if hit is not None and hit[0] is t:
+        return hit[1], hit[2]
+    binders, taken = _walk_names(t)
+    if len(_NAMES) >= 20_000:
+        _NAMES.clear()
+    _NAMES[id(t)] = (t, binders, taken)
+    return binders, taken
+
+
+def _walk_names(t: Expr) -> tuple[frozenset[str], frozenset[str]]:
     binders: set[str] = set()
     taken: set[str] = set()
     stack = [t]
+    pop, extend = stack.pop, stack.extend
     while stack:
-        n = stack.pop()
+        n = pop()
         tn = type(n)
         if tn is Var:
             taken.add(n.name)  # type: ignore[attr-defined]
+            continue
+        if tn in _LEAVES:
             continue
         if tn is Bind:
             binders.add(n.name)  # type: ignore[attr-defined]
         elif tn is Lambda:
             binders.update(n.params)  # type: ignore[attr-defined]
-        stack.extend(n.children())
-    return binders, binders | taken
+        extend(n._child_list())
+    return frozenset(binders), frozenset(binders | taken)
 
 
-def _fresh(taken: set[str]) -> str:
+def _fresh(taken: frozenset[str]) -> str:
     i = 1
     while f"__c{i}" in taken:
         i += 1
     return f"__c{i}"
 
 
-def _movable(e: Expr, binders: set[str]) -> bool:
+def _movable(e: Expr, binders: frozenset[str]) -> bool:
     """Reads no variable that a := or a parameter binds in the whole expression (only its own, in its own blocks
     and functions), not the context, nothing unstable."""
     free = _free_vars(e, frozenset())

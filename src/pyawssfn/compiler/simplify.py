@@ -5,6 +5,7 @@ evaluates to or whether it fails.
 - comparisons of two literals (order: of two numbers), `[2, 3][1]`, `$not(true)`, `false and x`, `true or x`, `c ? a : b` with a constant `c`;
 - a one-expression block around an operand that needs no block (the printer adds the parentheses precedence needs);
 - `t ? $error(a) : $error(b)` is `$error(t ? a : b)`;
+- `$type(x) = "string" and x = "a"` is `x = "a"` (an equality with a literal holds only for its type; x pure);
 - a variable a block binds to a literal is read as the literal (when nothing else in the block binds it), and
   `$count` of an array literal is its length, so that the tests on it fold.
 
@@ -219,6 +220,19 @@ def _call(t: Call) -> Expr:
     return t
 
 
+def _type_test_implied(a: Expr, b: Expr) -> bool:
+    """`$type(x) = "string" and x = "a"`: the equality with a literal holds only for a value of the literal's type,
+    so the type test adds nothing (x pure: reading it once instead of twice changes nothing)."""
+    if type(a) is not Binary or a.op != "=" or type(b) is not Binary or b.op != "=":  # type: ignore[attr-defined]
+        return False
+    test, name = a.lhs, a.rhs  # type: ignore[attr-defined]
+    if not (type(test) is Call and test.func == Var("type") and len(test.args) == 1 and type(name) is Str):  # type: ignore
+        return False
+    x, value = b.lhs, b.rhs  # type: ignore[attr-defined]
+    return x == test.args[0] and type(value) in (Str, Num, Bool) and _TYPE_NAMES[type(value)] == name.value \
+        and pure(x)  # type: ignore[attr-defined]
+
+
 def _binary(t: Binary) -> Expr:
     op, a, b = t.op, t.lhs, t.rhs
     if op in ("=", "!=") and type(a) in (Str, Bool, Num) and type(a) is type(b):
@@ -229,6 +243,8 @@ def _binary(t: Binary) -> Expr:
     if op == "and":
         if a == FALSE:
             return FALSE
+        if _type_test_implied(a, b):
+            return b
         if a == TRUE and boolean(b):
             return b
         if b == TRUE and boolean(a):

@@ -39,7 +39,8 @@ class Expr:
         return iter(self._child_list())
 
     def _child_list(self) -> list["Expr"]:
-        """The child nodes in order, as a list (children() and walk() without a generator per node)."""
+        """The child nodes in order, as a list (children() and walk() without a generator per node); each node
+        class with children says it directly (this generic reading of `_kids` is the reference)."""
         out: list[Expr] = []
         for f in self._kids:
             v = getattr(self, f)
@@ -68,6 +69,8 @@ class Expr:
     def transform(self, fn: Callable[["Expr"], "Expr"]) -> "Expr":
         """A new tree: each node's children are transformed first, then `fn` is applied to the rebuilt node (post-order,
         as sqlglot's Expression.transform with copy). `fn` returns its argument to keep a node."""
+        if not self._kids:  # a leaf
+            return fn(self)
         changes = {}
         for f in self._kids:
             v = getattr(self, f)
@@ -85,9 +88,8 @@ class Expr:
         return any(n == sub for n in self.walk())
 
     def _replace(self, **changes) -> "Expr":
-        values = {f: getattr(self, f) for f in self.__dataclass_fields__}  # type: ignore[attr-defined]
-        values.update(changes)
-        return type(self)(**values)
+        get = changes.get
+        return type(self)(*[get(f, getattr(self, f)) for f in self.__dataclass_fields__])  # type: ignore
 
     def __str__(self) -> str:
         from pyawssfn.jsonata.printer import to_text
@@ -98,8 +100,13 @@ def _transform_child(v, fn):
     if isinstance(v, Expr):
         return v.transform(fn)
     if isinstance(v, tuple):
-        out = tuple(_transform_child(x, fn) for x in v)
-        return v if all(a is b for a, b in zip(out, v)) else out
+        out = []
+        same = True
+        for x in v:
+            nx = _transform_child(x, fn)
+            same = same and nx is x
+            out.append(nx)
+        return v if same else tuple(out)
     return v
 
 
@@ -153,6 +160,9 @@ class Array(Expr):
     items: tuple[Expr, ...]
     _kids = ("items",)
 
+    def _child_list(self) -> list[Expr]:
+        return list(self.items)
+
 
 @dataclass(frozen=True, slots=True)
 class Range(Expr):
@@ -161,12 +171,18 @@ class Range(Expr):
     hi: Expr
     _kids = ("lo", "hi")
 
+    def _child_list(self) -> list[Expr]:
+        return [self.lo, self.hi]
+
 
 @dataclass(frozen=True, slots=True)
 class Object(Expr):
     """`{k: v, ...}`; keys are expressions (usually Str)."""
     pairs: tuple[tuple[Expr, Expr], ...]
     _kids = ("pairs",)
+
+    def _child_list(self) -> list[Expr]:
+        return [x for pair in self.pairs for x in pair]
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +192,9 @@ class Dot(Expr):
     rhs: Expr
     _kids = ("lhs", "rhs")
 
+    def _child_list(self) -> list[Expr]:
+        return [self.lhs, self.rhs]
+
 
 @dataclass(frozen=True, slots=True)
 class Filter(Expr):
@@ -183,6 +202,9 @@ class Filter(Expr):
     lhs: Expr
     pred: Expr
     _kids = ("lhs", "pred")
+
+    def _child_list(self) -> list[Expr]:
+        return [self.lhs, self.pred]
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,12 +214,18 @@ class Call(Expr):
     args: tuple[Expr, ...]
     _kids = ("func", "args")
 
+    def _child_list(self) -> list[Expr]:
+        return [self.func, *self.args]
+
 
 @dataclass(frozen=True, slots=True)
 class Unary(Expr):
     """Negation `-e` (JSONata's only unary operator)."""
     operand: Expr
     _kids = ("operand",)
+
+    def _child_list(self) -> list[Expr]:
+        return [self.operand]
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +234,9 @@ class Binary(Expr):
     lhs: Expr
     rhs: Expr
     _kids = ("lhs", "rhs")
+
+    def _child_list(self) -> list[Expr]:
+        return [self.lhs, self.rhs]
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,12 +247,18 @@ class Cond(Expr):
     orelse: Expr | None = None
     _kids = ("test", "then", "orelse")
 
+    def _child_list(self) -> list[Expr]:
+        return [self.test, self.then] if self.orelse is None else [self.test, self.then, self.orelse]
+
 
 @dataclass(frozen=True, slots=True)
 class Block(Expr):
     """`( e1; e2; ... )`: evaluates to the last expression; a scope for the bindings made in it."""
     exprs: tuple[Expr, ...]
     _kids = ("exprs",)
+
+    def _child_list(self) -> list[Expr]:
+        return list(self.exprs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +268,9 @@ class Bind(Expr):
     value: Expr
     _kids = ("value",)
 
+    def _child_list(self) -> list[Expr]:
+        return [self.value]
+
 
 @dataclass(frozen=True, slots=True)
 class Lambda(Expr):
@@ -238,6 +278,9 @@ class Lambda(Expr):
     params: tuple[str, ...]
     body: Expr
     _kids = ("body",)
+
+    def _child_list(self) -> list[Expr]:
+        return [self.body]
 
 
 def states_field(n: Expr) -> str | None:

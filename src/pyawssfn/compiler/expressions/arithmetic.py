@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ast
 
-from pyawssfn.compiler.expressions.core import (
-    J, NUMERIC, _OPNAME, _Refused, _err, _is_int, _number_literal, _paren, chars, either, int_literal,
-)
+from pyawssfn.compiler.expressions.build import EMPTY, T, chars, err, fn, int_value, is_int, number_value
+from pyawssfn.compiler.expressions.core import J, NUMERIC, _OPNAME, _Refused, either
+from pyawssfn.jsonata.tree import Binary, Expr, Num, Str, Unary, Var
 from pyawssfn.compiler.expressions import rewrites
 from pyawssfn.compiler.expressions.statements import INPLACE
 
@@ -27,29 +27,29 @@ class ArithmeticMixin:
         if isinstance(node.op, (ast.Add, ast.Mult)) and not {left.type, right.type} & {"int", "float", "str"}:
             # tuple + tuple and tuple * n are tuples, list + list a list; the items are both sides' items
             seqs = [e for e in (left, right) if e.type != "int"] if isinstance(node.op, ast.Mult) else [left, right]
-            return either(result.code, result.type, *seqs)
+            return either(result.tree, result.type, *seqs)
         return result
 
     def iadd_code(self, left: J, right: J) -> J:
         """`x += v`: a list is extended with any iterable's items (a str's characters, a dict's keys), as
         list.__iadd__ does; anything else is x + v."""
-        def extend_with(a: str, b: str) -> str:
+        def extend_with(a: Expr, b: Expr) -> Expr:
             rt = right.type
             if rt == "list":
-                return f"$append({a}, {b})"
+                return fn("append", a, b)
             if rt == "str":
-                return f"$append({a}, {chars(b)})"
+                return fn("append", a, chars(b))
             if rt == "dict":
-                return f"$append({a}, [$keys({b})])"
-            return (f'$type({b}) = "array" ? $append({a}, {b}) : $type({b}) = "string" ? $append({a}, {chars(b)}) '
-                    f': $type({b}) = "object" ? $append({a}, [$keys({b})]) : '
-                    f'{_err("TypeError: can only extend a list with an iterable")}')
+                return T("$append($0, [$keys($1)])", a, b)
+            return T('$type($1) = "array" ? $append($0, $1) : $type($1) = "string" ? $append($0, $2) : '
+                     '$type($1) = "object" ? $append($0, [$keys($1)]) : $3',
+                     a, b, chars(b), err("TypeError: can only extend a list with an iterable"))
 
         if left.type == "list":
-            return J(self._let([left, right], extend_with), "list")
-        return J(self._let([left, right], lambda a, b: (
-            f'$type({a}) = "array" ? ({extend_with(a, b)}) : '
-            + self.binop_code(ast.Add(), J(a, None), J(b, right.type)).code)), None)
+            return J(self.let([left, right], extend_with), "list")
+        return J(self.let([left, right], lambda a, b: T(
+            '$type($0) = "array" ? $1 : $2', a, extend_with(a, b),
+            self.binop_code(ast.Add(), J(a, None), J(b, right.type)).tree)), None)
 
     def _check_tuple_concat(self, node: ast.BinOp, left: J, right: J) -> None:
         """A tuple concatenates only with a tuple (TypeError in Python), which the machine, holding both as arrays,
@@ -84,9 +84,9 @@ class ArithmeticMixin:
                              f"{left.type} and {right.type}", "convert the operands to matching types")
 
     def binop_code(self, op: ast.operator, left: J, right: J) -> J:
-        # Operands are embedded in infix operators: parenthesise anything that is not self-delimiting.
-        left, right = J(_paren(left.code), left.type), J(_paren(right.code), right.type)
+        left, right = J(left.tree, left.type), J(right.tree, right.type)
         lt, rt = left.type, right.type
+        a, b = left.tree, right.tree
         both_num = lt in NUMERIC and rt in NUMERIC
         # With a float operand the result, when Python does not raise, is a float (str and list operands raise).
         float_op = "float" in (lt, rt)
@@ -94,117 +94,120 @@ class ArithmeticMixin:
         if isinstance(op, ast.Add):
             return self._add_code(left, right, num_type)
         if isinstance(op, ast.Sub):
-            return J(f"{left.code} - {right.code}", num_type)
+            return J(Binary("-", a, b), num_type)
         if isinstance(op, ast.Mult):
             if both_num or float_op:  # a sequence times a float raises TypeError, as JSONata's * does
-                return J(f"{left.code} * {right.code}", num_type)
+                return J(Binary("*", a, b), num_type)
             return self._mult(left, right)
         if isinstance(op, ast.Div):
-            if rt in NUMERIC and _number_literal(right.code):
-                return J(f"{left.code} / {right.code}", "float")
-            return J(self._let([left, right], lambda a, b: (
-                f"{b} = 0 ? {_err('ZeroDivisionError: division by zero')} : {a} / {b}")), "float")
+            if rt in NUMERIC and number_value(b):
+                return J(Binary("/", a, b), "float")
+            return J(self.let([left, right], lambda x, y: T(
+                "$1 = 0 ? $2 : $0 / $1", x, y, err("ZeroDivisionError: division by zero"))), "float")
         if isinstance(op, (ast.FloorDiv, ast.Mod)):
             return self._floor_mod_code(op, left, right, num_type)
         if isinstance(op, ast.Pow):
-            if rt == "int" and right.code.isdigit():
-                return J(f"$power({left.code}, {right.code})", lt if lt in NUMERIC else None)
-            return J(self._let([left, right], lambda a, b: (
-                f"{a} = 0 and {b} < 0 ? "
-                f"{_err('ZeroDivisionError: 0.0 cannot be raised to a negative power')} : $power({a}, {b})")),
-                None)
+            if rt == "int" and type(b) is Num and b.text.isdigit():  # type: ignore[attr-defined]
+                return J(fn("power", a, b), lt if lt in NUMERIC else None)
+            return J(self.let([left, right], lambda x, y: T(
+                "$0 = 0 and $1 < 0 ? $2 : $power($0, $1)", x, y,
+                err("ZeroDivisionError: 0.0 cannot be raised to a negative power"))), None)
         raise _Refused()
 
     def _add_code(self, left: J, right: J, num_type: str | None) -> J:
         """a + b: numbers add, strings join (&), lists append; a type test at run time where a type is unknown."""
         lt, rt = left.type, right.type
         if lt in NUMERIC and rt in NUMERIC:
-            return J(f"{left.code} + {right.code}", num_type)
+            return J(Binary("+", left.tree, right.tree), num_type)
         if lt == rt == "str":
-            return J(f"{left.code} & {right.code}", "str")
+            return J(Binary("&", left.tree, right.tree), "str")
         if lt == rt == "list":
-            return J(f"$append({left.code}, {right.code})", "list")
+            return J(fn("append", left.tree, right.tree), "list")
         if lt in NUMERIC or rt in NUMERIC:
             # JSONata's + fails on a non-number, as Python's does on a number and a str or list.
-            return J(f"{left.code} + {right.code}", num_type if "float" in (lt, rt) else (lt if lt == rt else None))
-        for known, jt, join in (("str", "string", "{a} & {b}"), ("list", "array", "$append({a}, {b})")):
+            return J(Binary("+", left.tree, right.tree),
+                     num_type if "float" in (lt, rt) else (lt if lt == rt else None))
+        for known, jt, join in (("str", "string", "$0 & $1"), ("list", "array", "$append($0, $1)")):
             if known in (lt, rt):
                 other_first = rt == known
-                return J(self._let([left, right], lambda a, b, jt=jt, join=join, of=other_first: (
-                    f'$type({a if of else b}) = "{jt}" ? {join.format(a=a, b=b)} : '
-                    f'{_err("TypeError: can only concatenate " + known + " to " + known)}')), known)
-        return J(self._let([left, right], lambda a, b: (
-            f'$type({a}) = "number" and $type({b}) = "number" ? {a} + {b} : '
-            f'$type({a}) = "string" and $type({b}) = "string" ? {a} & {b} : '
-            f'$type({a}) = "array" and $type({b}) = "array" ? $append({a}, {b}) : '
-            f'{_err("TypeError: unsupported operand type(s) for +")}')), lt if lt == rt else None)
+                return J(self.let([left, right], lambda a, b, jt=jt, join=join, of=other_first: T(
+                    '$type($0) = $1 ? $2 : $3', a if of else b, Str(jt), T(join, a, b),
+                    err("TypeError: can only concatenate " + known + " to " + known))), known)
+        return J(self.let([left, right], lambda a, b: T(
+            '$type($0) = "number" and $type($1) = "number" ? $0 + $1 : '
+            '$type($0) = "string" and $type($1) = "string" ? $0 & $1 : '
+            '$type($0) = "array" and $type($1) = "array" ? $append($0, $1) : $2',
+            a, b, err("TypeError: unsupported operand type(s) for +"))), lt if lt == rt else None)
 
     def _floor_mod_code(self, op: ast.operator, left: J, right: J, num_type: str | None) -> J:
         """a // b and a % b with Python's signs (JSONata's % takes the dividend's sign, Python's the divisor's)."""
-        lit = _number_literal(right.code)
-        zero_guard = "" if lit else f"{{b}} = 0 ? {_err('ZeroDivisionError: integer division or modulo by zero')} : "
+        lit = number_value(right.tree)
+
+        def zero_guard(b: Expr, then: Expr) -> Expr:
+            if lit:
+                return then
+            return T("$0 = 0 ? $1 : $2", b, err("ZeroDivisionError: integer division or modulo by zero"), then)
+
         if isinstance(op, ast.FloorDiv):
             if left.type == right.type == "int":
-                return J(self._let([left, right], lambda a, b: (
-                    zero_guard.format(b=b) + f"$floor({a} / {b})")), num_type)
+                return J(self.let([left, right], lambda a, b: zero_guard(b, T("$floor($0 / $1)", a, b))), num_type)
             # CPython's float floor division: from fmod, so that 1 // 0.1 is 9.0 as in Python, not floor(10.0).
-            m, d, f = self._fresh(), self._fresh(), self._fresh()
-            return J(self._let([left, right], lambda a, b: zero_guard.format(b=b) + (
-                f"( {m} := {a} % {b}; {d} := ({a} - {m}) / {b}; "
-                f"{d} := {m} != 0 and ({b} < 0) != ({m} < 0) ? {d} - 1 : {d}; "
-                f"{f} := $floor({d}); {d} - {f} > 0.5 ? {f} + 1 : {f} )")), num_type)
-        m = self._fresh()
+            m, d, f = self._fresh_var(), self._fresh_var(), self._fresh_var()
+            return J(self.let([left, right], lambda a, b: zero_guard(b, T(
+                "( $2 := $0 % $1; $3 := ($0 - $2) / $1; $3 := $2 != 0 and ($1 < 0) != ($2 < 0) ? $3 - 1 : $3; "
+                "$4 := $floor($3); $3 - $4 > 0.5 ? $4 + 1 : $4 )", a, b, m, d, f))), num_type)
+        m = self._fresh_var()
         if lit:
-            fix = f"{m} < 0" if lit > 0 else f"{m} > 0"
-            return J(self._let([left], lambda a: (
-                f"( {m} := {a} % {right.code}; {fix} ? {m} + {right.code} : {m} )")), num_type)
-        return J(self._let([left, right], lambda a, b: (
-            zero_guard.format(b=b) +
-            f"( {m} := {a} % {b}; {m} != 0 and ({m} < 0) != ({b} < 0) ? {m} + {b} : {m} )")), num_type)
+            fix = "$0 < 0" if lit > 0 else "$0 > 0"
+            return J(self.let([left], lambda a: T(
+                "( $0 := $1 % $2; $3 ? $0 + $2 : $0 )", m, a, right.tree, T(fix, m))), num_type)
+        return J(self.let([left, right], lambda a, b: zero_guard(b, T(
+            "( $2 := $0 % $1; $2 != 0 and ($2 < 0) != ($1 < 0) ? $2 + $1 : $2 )", a, b, m))), num_type)
 
     def _mult(self, left: J, right: J) -> J:
-        acc = self._fresh()
+        acc = self._fresh_var()
+        acc_ = Var(acc.name + "_")
 
-        def rep(seq: str, n: str) -> str:
-            lit = int_literal(n)
-            check = "" if lit is not None else (
-                f'$not({_is_int(n)}) ? {_err("TypeError: can only multiply a sequence by an integer")} : ')
-            text = f'$pad("", $length({seq}) * {n}, {seq})'
-            items = f"$reduce([1..{n}], function({acc}, {acc}_) {{ $append({acc}, {seq}) }}, [])"
+        def rep(seq: Expr, n: Expr) -> Expr:
+            lit = int_value(n)
+            text = T('$pad("", $length($0) * $1, $0)', seq, n)
+            items = T("$reduce([1..$1], function($2, $3) { $append($2, $0) }, [])", seq, n, acc, acc_)
             if lit is not None and lit <= 0:
-                text, items = '""', "[]"
+                text, items = Str(""), EMPTY
             elif lit is None:
-                text, items = f'({n} > 0 ? {text} : "")', f"({n} > 0 ? {items} : [])"
-            return f'{check}$type({seq}) = "string" ? {text} : {items}'
+                text, items = T('$0 > 0 ? $1 : ""', n, text), T("$0 > 0 ? $1 : []", n, items)
+            body = T('$type($0) = "string" ? $1 : $2', seq, text, items)
+            if lit is not None:
+                return body
+            return T("$not($0) ? $1 : $2", is_int(n), err("TypeError: can only multiply a sequence by an integer"),
+                     body)
 
-
+        bad = err("TypeError: unsupported operand type(s) for *")
         if left.type in ("str", "list"):
-            return J(self._let([left, right], rep), left.type)
+            return J(self.let([left, right], rep), left.type)
         if right.type == "int" or left.type == "int":
             seq, n = (left, right) if right.type == "int" else (right, left)
-            return J(self._let([seq, n], lambda a, b: (
-                f'$type({a}) = "number" ? {a} * {b} : $type({a}) in ["string", "array"] ? ({rep(a, b)}) : '
-                f'{_err("TypeError: unsupported operand type(s) for *")}')))
+            return J(self.let([seq, n], lambda a, b: T(
+                '$type($0) = "number" ? $0 * $1 : $type($0) in ["string", "array"] ? $2 : $3', a, b, rep(a, b), bad)))
         if right.type in ("str", "list"):
-            return J(self._let([left, right], lambda a, b: rep(b, a)), right.type)
-        return J(self._let([left, right], lambda a, b: (
-            f'$type({a}) = "number" and $type({b}) = "number" ? {a} * {b} : '
-            f'$type({a}) in ["string", "array"] ? ({rep(a, b)}) : '
-            f'$type({b}) in ["string", "array"] ? ({rep(b, a)}) : '
-            f'{_err("TypeError: unsupported operand type(s) for *")}')))
+            return J(self.let([left, right], lambda a, b: rep(b, a)), right.type)
+        return J(self.let([left, right], lambda a, b: T(
+            '$type($0) = "number" and $type($1) = "number" ? $0 * $1 : '
+            '$type($0) in ["string", "array"] ? $2 : $type($1) in ["string", "array"] ? $3 : $4',
+            a, b, rep(a, b), rep(b, a), bad)))
 
     def _tr_UnaryOp(self, node: ast.UnaryOp) -> J:
         operand = self._tr(node.operand)
         if isinstance(node.op, ast.Not):
-            return J(f"$not({self._truthy(operand)})", "bool")
+            return J(fn("not", self._truthy(operand)), "bool")
         if operand.type == "bool" or isinstance(node.op, ast.Invert):
             self._refuse(node, "this unary operator is not supported here",
                          "convert a bool with int(...) first" if operand.type == "bool" else "for an int write -x - 1")
         if isinstance(node.op, ast.USub):
-            if operand.atom and not operand.code.startswith("-"):
-                return J(f"-{operand.code}", operand.type if operand.type in NUMERIC else None)
-            return J(f"-({operand.code})", operand.type if operand.type in NUMERIC else None)
+            x = operand.tree
+            neg = Num("-" + x.text) if type(x) is Num and not x.text.startswith("-") else Unary(x)  # type: ignore
+            return J(neg, operand.type if operand.type in NUMERIC else None)
         if operand.type in NUMERIC:
             return operand
-        return J(self._let([operand], lambda v: (
-            f'$type({v}) = "number" ? {v} : {_err("TypeError: bad operand type for unary +")}')))
+        return J(self.let([operand], lambda v: T(
+            '$type($0) = "number" ? $0 : $1', v, err("TypeError: bad operand type for unary +"))))

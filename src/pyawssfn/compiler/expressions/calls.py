@@ -5,40 +5,64 @@ from __future__ import annotations
 import ast
 import builtins
 
-from pyawssfn.compiler.expressions.core import (
-    _ISINSTANCE, J, NUMERIC, NotConstant, PREDICATE_NAMES, _describe, _err, _paren, _q,
-    item_of,
-)
+from typing import Callable
+
+from pyawssfn.compiler.expressions.core import J, NUMERIC, NotConstant, PREDICATE_NAMES, _describe, item_of
 from pyawssfn.compiler.expressions import rewrites
 from pyawssfn.compiler.expressions.text import _round_half_even_exact
+from pyawssfn.compiler.expressions.build import EMPTY, FALSE, TRUE, T, block, err, fn
+from pyawssfn.jsonata.tree import Array, Binary, Block, Call, Expr, Filter, Num, Object, Str, Var, or_
 
 
 _KEYWORDS = {("sorted", "reverse"), ("sorted", "key"), ("min", "default"), ("max", "default"), ("min", "key"),
              ("max", "key"), ("round", "ndigits"), ("enumerate", "start"), ("sum", "start")}
 
 
-_CMP = "$__cmp"
+# Python's ordering of numbers, strings and lists (lexicographic), as -1/0/1; other mixtures raise. A constant
+# template (no hole): the recursive comparator bound to $__cmp where an expression needs it.
+_CMP_FN = (
+    'function($__a, $__b) { $type($__a) = "array" and $type($__b) = "array" ? '
+    "( $__n := $min([$count($__a), $count($__b)]); "
+    "$__r := $reduce([0..$__n - 1], function($__acc, $__i) { $__acc != 0 ? $__acc : $__cmp($__a[$__i], $__b[$__i]) }, 0); "
+    "$__r != 0 ? $__r : $count($__a) - $count($__b) ) : "
+    '($type($__a) = "number" and $type($__b) = "number") or ($type($__a) = "string" and $type($__b) = "string") ? '
+    "($__a < $__b ? -1 : $__a > $__b ? 1 : 0) : "
+    """$error("'<' not supported between these types") }"""
+)
+CMP = Var("__cmp")
 
 
-def _cmp_fn() -> str:
-    """Python's ordering of numbers, strings and lists (lexicographic), as -1/0/1; other mixtures raise."""
-    a, b, n, r, acc, i = "$__a", "$__b", "$__n", "$__r", "$__acc", "$__i"
-    return (
-        f'function({a}, {b}) {{ $type({a}) = "array" and $type({b}) = "array" ? '
-        f"( {n} := $min([$count({a}), $count({b})]); "
-        f"{r} := $reduce([0..{n} - 1], function({acc}, {i}) {{ {acc} != 0 ? {acc} : {_CMP}({a}[{i}], {b}[{i}]) }}, 0); "
-        f"{r} != 0 ? {r} : $count({a}) - $count({b}) ) : "
-        f'($type({a}) = "number" and $type({b}) = "number") or ($type({a}) = "string" and $type({b}) = "string") ? '
-        f"({a} < {b} ? -1 : {a} > {b} ? 1 : 0) : "
-        f"{_err(chr(39) + '<' + chr(39) + ' not supported between these types')} }}"
-    )
+def cmp_fn() -> Expr:
+    """The comparator's tree."""
+    return T(_CMP_FN)
 
 
-def _py_sort(v: str) -> str:
+def _py_sort(v: Expr) -> Expr:
     """$sort of a list with Python's ordering: JSONata's own when the items are not lists (numbers or strings; it
     fails on mixtures, as Python does), else a comparator that orders lists lexicographically."""
-    return (f'$type({v}[0]) = "array" ? ( {_CMP} := {_cmp_fn()}; '
-            f"$sort({v}, function($__l, $__g) {{ {_CMP}($__l, $__g) > 0 }}) ) : $sort({v})")
+    return T('$type($0[0]) = "array" ? ( $1 := $2; $sort($0, function($__l, $__g) { $1($__l, $__g) > 0 }) ) : '
+             "$sort($0)", v, CMP, cmp_fn())
+
+
+def _with_cmp(test: Expr, code: Expr) -> Expr:
+    """`code`, with the comparator bound around it when `test` calls it."""
+    return block([(CMP, cmp_fn())], code) if test.contains(CMP) else code
+
+
+_ISINSTANCE: dict[str, Callable[[Expr], Expr]] = {
+    # JSON has one number type: 2.0 arrives as 2, so isinstance(x, int) is "an integral number" (see docs).
+    "int": lambda v: T('$type($0) = "boolean" or ($type($0) = "number" and $floor($0) = $0)', v),
+    "float": lambda v: T('$type($0) = "number" and $floor($0) != $0', v),
+    "str": lambda v: T('$type($0) = "string"', v),
+    "bool": lambda v: T('$type($0) = "boolean"', v),
+    "list": lambda v: T('$type($0) = "array"', v),
+    "tuple": lambda v: T('$type($0) = "array"', v),
+    "dict": lambda v: T('$type($0) = "object"', v),
+}
+
+
+def _is_null(v: Expr) -> Expr:
+    return T('$type($0) = "null"', v)
 
 
 class CallMixin:
@@ -96,16 +120,16 @@ class CallMixin:
             self._refuse(node, "len() takes exactly one argument", "len(x)")
         x = self._tr_view_ok(node.args[0])
         if x.type == "str":
-            return J(f"$length({x.code})", "int")
+            return J(fn("length", x.tree), "int")
         if x.type == "list":
-            return J(f"$count({x.code})", "int")
+            return J(fn("count", x.tree), "int")
         if x.type == "dict":
-            return J(f"$count($keys({x.code}))", "int")
+            return J(T("$count($keys($0))", x.tree), "int")
         if x.type is not None:
             self._refuse(node, f"len() of a {x.type}", "len() takes a str, list or dict")
-        return J(self._let([x], lambda v: (
-            f'$type({v}) = "string" ? $length({v}) : $type({v}) = "array" ? $count({v}) : '
-            f'$type({v}) = "object" ? $count($keys({v})) : {_err("TypeError: object has no len()")}')), "int")
+        return J(self.let([x], lambda v: T(
+            '$type($0) = "string" ? $length($0) : $type($0) = "array" ? $count($0) : '
+            '$type($0) = "object" ? $count($keys($0)) : $1', v, err("TypeError: object has no len()"))), "int")
 
     def _builtin_str(self, node: ast.Call) -> J:
         (x,) = self._args(node, 1, 1)
@@ -117,44 +141,46 @@ class CallMixin:
 
     def _builtin_int(self, node: ast.Call) -> J:
         (x,) = self._args(node, 1, 1)
-        trunc = lambda v: f"({v} < 0 ? $ceil({v}) : $floor({v}))"  # noqa: E731  Python truncates toward zero
-        parse = lambda v: (  # noqa: E731
-            f'$contains({v}, /^\\s*[-+]?[0-9]+\\s*$/) ? '
-            f'( $__s := $replace($replace({v}, /\\s/, ""), "+", ""); $__d := $replace($__s, /^(-?)0+(?=[0-9])/, "$1"); '
-            f'$abs($number($__d)) < 9007199254740992 ? $number($__d) : '
-            f'{_err("ValueError: integer too large for a workflow expression")} ) : '
-            f'$error("ValueError: invalid literal for int() with base 10: " & {v})')
+
+        def trunc(v: Expr) -> Expr:  # Python truncates toward zero
+            return T("$0 < 0 ? $ceil($0) : $floor($0)", v)
+
+        def parse(v: Expr) -> Expr:
+            return T(r'$contains($0, /^\s*[-+]?[0-9]+\s*$/) ? '
+                     r'( $__s := $replace($replace($0, /\s/, ""), "+", ""); $__d := $replace($__s, /^(-?)0+(?=[0-9])/, "$1"); '
+                     r'$abs($number($__d)) < 9007199254740992 ? $number($__d) : $1 ) : '
+                     r'$error("ValueError: invalid literal for int() with base 10: " & $0)',
+                     v, err("ValueError: integer too large for a workflow expression"))
         if x.type == "int":
             return x
         if x.type == "float":
-            return J(self._let([x], trunc), "int")
+            return J(self.let([x], trunc), "int")
         if x.type == "bool":
-            return J(f"({x.code} ? 1 : 0)", "int")
+            return J(T("$0 ? 1 : 0", x.tree), "int")
         if x.type == "str":
-            return J(self._let([x], parse), "int")
+            return J(self.let([x], parse), "int")
         if x.type is not None:
             self._refuse(node, f"int() of a {x.type}", "int() takes a number, bool or str")
-        return J(self._let([x], lambda v: (
-            f'$type({v}) = "number" ? {trunc(v)} : $type({v}) = "boolean" ? ({v} ? 1 : 0) : '
-            f'$type({v}) = "string" ? ({parse(v)}) : '
-            f'{_err("TypeError: int() argument must be a string or a number")}')), "int")
+        return J(self.let([x], lambda v: T(
+            '$type($0) = "number" ? $1 : $type($0) = "boolean" ? ($0 ? 1 : 0) : $type($0) = "string" ? $2 : $3',
+            v, trunc(v), parse(v), err("TypeError: int() argument must be a string or a number"))), "int")
 
     def _builtin_float(self, node: ast.Call) -> J:
         (x,) = self._args(node, 1, 1)
         if x.type in NUMERIC:
-            return J(x.code, "float")
-        parse = lambda v: (  # noqa: E731
-            f'$contains({v}, /^\\s*-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?\\s*$/) ? '
-            f'$number($replace({v}, /\\s/, "")) : '
-            f'$error("ValueError: could not convert string to float: " & {v})')
-        return J(self._let([x], lambda v: (
-            f'$type({v}) = "number" ? {v} : $type({v}) = "boolean" ? ({v} ? 1 : 0) : '
-            f'$type({v}) = "string" ? ({parse(v)}) : '
-            f'{_err("TypeError: float() argument must be a string or a number")}')), "float")
+            return J(x.tree, "float")
+
+        def parse(v: Expr) -> Expr:
+            return T(r'$contains($0, /^\s*-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*$/) ? '
+                     r'$number($replace($0, /\s/, "")) : '
+                     r'$error("ValueError: could not convert string to float: " & $0)', v)
+        return J(self.let([x], lambda v: T(
+            '$type($0) = "number" ? $0 : $type($0) = "boolean" ? ($0 ? 1 : 0) : $type($0) = "string" ? $1 : $2',
+            v, parse(v), err("TypeError: float() argument must be a string or a number"))), "float")
 
     def _builtin_abs(self, node: ast.Call) -> J:
         (x,) = self._args(node, 1, 1)
-        return J(f"$abs({x.code})", x.type if x.type in NUMERIC else None)
+        return J(fn("abs", x.tree), x.type if x.type in NUMERIC else None)
 
     def _seq_arg(self, node: ast.Call) -> J:
         """The list min/max/sum/sorted/any/all work on: one iterable argument, or several arguments."""
@@ -169,18 +195,18 @@ class CallMixin:
             self._refuse(node, "default= needs a single iterable argument", "pass one list")
         xs = self._seq_arg(node)
         default = self._kw(node, "default")
-        empty = self._tr(default).code if default is not None else _err(
+        empty = self._tr(default).tree if default is not None else err(
             f"ValueError: {_describe(node.func)}() arg is an empty sequence")
         key = self._kw(node, "key")
         if key is not None:
-            return item_of(xs, self._let([xs], lambda v: (
-                f"$count({v}) = 0 ? {empty} : {self._first_extreme(v, key, xs, last)}")))
+            return item_of(xs, self.let([xs], lambda v: T(
+                "$count($0) = 0 ? $1 : $2", v, empty, self._first_extreme(v, key, xs, last))))
         # $sort orders numbers or strings and fails on mixtures, as Python's comparisons do.
-        pick = "[-1]" if last else "[0]"
-        return item_of(xs, self._let([xs], lambda v: (
-            f"$count({v}) = 0 ? {empty} : $count({v}) = 1 ? {v}[0] : ({_py_sort(v)}){pick}")))
+        pick = Num("-1" if last else "0")
+        return item_of(xs, self.let([xs], lambda v: T(
+            "$count($0) = 0 ? $1 : $count($0) = 1 ? $0[0] : $2", v, empty, Filter(_py_sort(v), pick))))
 
-    def _key_lambda(self, key: ast.expr, xs: J, *names: str) -> list[J]:
+    def _key_lambda(self, key: ast.expr, xs: J, *names: Var) -> list[J]:
         """The body of key=lambda x: ... translated once per name bound to its parameter."""
         if not (isinstance(key, ast.Lambda) and len(key.args.args) == 1 and not key.args.defaults
                 and not key.args.vararg and not key.args.kwarg and not key.args.kwonlyargs):
@@ -213,19 +239,18 @@ class CallMixin:
                          body=body)
         return ast.fix_missing_locations(ast.copy_location(lam, key))
 
-    def _first_extreme(self, v: str, key: ast.expr, xs: J, last: bool) -> str:
+    def _first_extreme(self, v: Expr, key: ast.expr, xs: J, last: bool) -> Expr:
         """min/max(..., key=f): the first item whose key is smallest (largest), as Python's min and max return."""
-        best, x = self._fresh(), self._fresh()
+        best, x = self._fresh_var(), self._fresh_var()
         kb, kx = self._key_lambda(self._builtin_key(key), xs, best, x)
         better = ">" if last else "<"
         if kx.type in ("int", "float", "str"):
-            test = f"{_paren(kx.code)} {better} {_paren(kb.code)}"
+            test = Binary(better, kx.tree, kb.tree)
         elif kx.type == "bool":
-            test = f"({_paren(kx.code)} ? 1 : 0) {better} ({_paren(kb.code)} ? 1 : 0)"
+            test = Binary(better, T("$0 ? 1 : 0", kx.tree), T("$0 ? 1 : 0", kb.tree))
         else:  # keys may be lists, or numbers and booleans mixed: compare as Python does
-            test = f"{_CMP}({kx.code}, {kb.code}) {better} 0"
-        code = f"$reduce({v}, function({best}, {x}) {{ {test} ? {x} : {best} }})"
-        return f"( {_CMP} := {_cmp_fn()}; {code} )" if _CMP in test else code
+            test = Binary(better, Call(CMP, (kx.tree, kb.tree)), Num("0"))
+        return _with_cmp(test, T("$reduce($0, function($1, $2) { $3 ? $2 : $1 })", v, best, x, test))
 
     def _builtin_min(self, node: ast.Call) -> J:
         return self._extreme(node, False)
@@ -238,17 +263,17 @@ class CallMixin:
         if len(node.args) not in (1, 2) or (len(node.args) == 2 and node.keywords):
             self._refuse(node, "sum() takes an iterable and an optional start", "sum(xs) or sum(xs, start)")
         xs = self._iterable(node.args[0])
-        total = J(f"$sum({xs.code})")
+        total = J(fn("sum", xs.tree))
         if start_node is not None:
             start = self._tr(start_node)
-            return J(f"{_paren(start.code)} + {total.code}")
+            return J(Binary("+", start.tree, total.tree))
         return total
 
     def _builtin_round(self, node: ast.Call) -> J:
         args = node.args
         if len(args) == 1 and self._kw(node, "ndigits") is None:
             x = self._tr(args[0])
-            return J(f"$round({x.code})", "int")
+            return J(fn("round", x.tree), "int")
         nd = args[1] if len(args) == 2 else self._kw(node, "ndigits")
         try:
             digits = self.literal_value(nd)
@@ -260,9 +285,8 @@ class CallMixin:
         x = self._tr(args[0])
         if x.type == "int":
             return x
-        return J(self._let([x], lambda v: (
-            f'$type({v}) != "number" ? {_err("TypeError: round() needs a number")} : '
-            f"{_round_half_even_exact(v, digits)}")), "float")
+        return J(self.let([x], lambda v: T('$type($0) != "number" ? $1 : $2', v, err(
+            "TypeError: round() needs a number"), _round_half_even_exact(v, digits))), "float")
 
     def _builtin_sorted(self, node: ast.Call) -> J:
         if len(node.args) != 1:
@@ -279,35 +303,32 @@ class CallMixin:
                 self._refuse(rev, "reverse= must be a literal True or False", "write reverse=True")
         key = self._kw(node, "key")
         if key is None:
-            def sort(v: str) -> str:
-                return f"$count({v}) <= 1 ? {v} : {_py_sort(v)}"
+            def sort(v: Expr) -> Expr:
+                return T("$count($0) <= 1 ? $0 : $1", v, _py_sort(v))
         else:
-            a, b = self._fresh(), self._fresh()
+            a, b = self._fresh_var(), self._fresh_var()
             ka, kb = self._key_lambda(self._builtin_key(key), xs, a, b)
             if ka.type in ("int", "float", "str"):
-                after = f"{_paren(ka.code)} > {_paren(kb.code)}"
+                after = Binary(">", ka.tree, kb.tree)
             else:  # keys may be lists ([r["a"], r["b"]]): compare as Python does
-                after = f"{_CMP}({ka.code}, {kb.code}) > 0"
+                after = Binary(">", Call(CMP, (ka.tree, kb.tree)), Num("0"))
 
             # The comparator says whether the first item goes after the second; $sort is a stable merge sort.
-            def sort(v: str) -> str:
-                code = f"$sort({v}, function({a}, {b}) {{ {after} }})"
-                if _CMP in after:
-                    code = f"( {_CMP} := {_cmp_fn()}; {code} )"
-                return f"$count({v}) <= 1 ? {v} : {code}"
+            def sort(v: Expr) -> Expr:
+                code = _with_cmp(after, T("$sort($0, function($1, $2) { $3 })", v, a, b, after))
+                return T("$count($0) <= 1 ? $0 : $1", v, code)
         if reverse:
             # Python's reverse sort keeps equal items in their original order: reverse, sort stably, reverse.
-            code = self._let([J(f"$reverse({xs.code})")],
-                             lambda v: f"$count({v}) <= 1 ? {v} : $reverse({_paren(sort(v))})")
+            code = self.let([J(fn("reverse", xs.tree))], lambda v: T("$count($0) <= 1 ? $0 : $reverse($1)", v, sort(v)))
         else:
-            code = self._let([xs], sort)
+            code = self.let([xs], sort)
         return J(code, "list", False, xs.items_tup)
 
     def _builtin_list(self, node: ast.Call) -> J:
         if not node.args:
-            return J("[]", "list", node.func.id == "tuple")
+            return J(EMPTY, "list", node.func.id == "tuple")
         xs = self._iterable(node.args[0]) if len(node.args) == 1 else self._args(node, 0, 1)[0]
-        return J(xs.code, "list", node.func.id == "tuple", xs.items_tup)
+        return J(xs.tree, "list", node.func.id == "tuple", xs.items_tup)
 
     _builtin_tuple = _builtin_list
 
@@ -315,46 +336,46 @@ class CallMixin:
         """dict(), dict(d) (a shallow copy: JSON values are copied anyway), dict(pairs), dict(k=v, ...)."""
         if len(node.args) > 1:
             self._refuse(node, "dict() takes at most one positional argument", "dict(d) or dict(k=v)")
-        parts: list[str] = []
+        parts: list[Expr] = []
         if node.args:
             src = self._iterable(node.args[0]) if self._iterator_call(node.args[0]) else self._tr_view_ok(node.args[0])
-            acc, p = self._fresh(), self._fresh()
-            def from_pairs(v: str) -> str:
+            acc, p = self._fresh_var(), self._fresh_var()
+
+            def from_pairs(v: Expr) -> Expr:
                 # A two-character string is a pair too, as in Python: dict(["ab"]) == {"a": "b"}.
-                return (f'$reduce({v}, function({acc}, {p}) {{ $type({p}) = "array" and $count({p}) = 2 and '
-                        f'$type({p}[0]) = "string" ? $merge([{acc}, {{{p}[0]: {p}[1]}}]) : '
-                        f'$type({p}) = "string" and $length({p}) = 2 ? '
-                        f'$merge([{acc}, {{$substring({p}, 0, 1): $substring({p}, 1, 1)}}]) : '
-                        f'{_err("TypeError: dict() needs [key, value] pairs with string keys")} }}, {{}})')
+                return T('$reduce($0, function($1, $2) { $type($2) = "array" and $count($2) = 2 and '
+                         '$type($2[0]) = "string" ? $merge([$1, {$2[0]: $2[1]}]) : '
+                         '$type($2) = "string" and $length($2) = 2 ? '
+                         '$merge([$1, {$substring($2, 0, 1): $substring($2, 1, 1)}]) : $3 }, {})',
+                         v, acc, p, err("TypeError: dict() needs [key, value] pairs with string keys"))
 
             if src.type == "dict":
-                parts.append(src.code)
+                parts.append(src.tree)
             else:
-                parts.append(self._let([src], lambda v: (
-                    f'$type({v}) = "object" ? {v} : $type({v}) = "array" ? {from_pairs(v)} : '
-                    f'$type({v}) = "string" and {v} = "" ? {{}} : '
-                    f'{_err("TypeError: dict() needs a dict or a list of pairs")}')))
+                parts.append(self.let([src], lambda v: T(
+                    '$type($0) = "object" ? $0 : $type($0) = "array" ? $1 : $type($0) = "string" and $0 = "" ? {} : $2',
+                    v, from_pairs(v), err("TypeError: dict() needs a dict or a list of pairs"))))
         if node.keywords:
-            parts.append("{" + ", ".join(f"{_q(kw.arg)}: {self._tr(kw.value).code}" for kw in node.keywords) + "}")
+            parts.append(Object(tuple((Str(kw.arg), self._tr(kw.value).tree) for kw in node.keywords)))  # type: ignore
         if not parts:
-            return J("{}", "dict")
+            return J(Object(()), "dict")
         if len(parts) == 1 and not node.args:
             return J(parts[0], "dict")
-        return J(f"$merge([{', '.join(parts)}])" if len(parts) > 1 else parts[0], "dict")
+        return J(fn("merge", Array(tuple(parts))) if len(parts) > 1 else parts[0], "dict")
 
     def _builtin_any(self, node: ast.Call) -> J:
         if len(node.args) == 1 and isinstance(node.args[0], ast.GeneratorExp) and not node.keywords:
             return self._comprehension(node.args[0], fold="any")  # stops at the first true item, as Python
         xs = self._seq_arg(node) if len(node.args) == 1 else self._args(node, 1, 1)[0]
-        e = self._fresh()
-        return J(f"$exists($filter({xs.code}, function({e}) {{ {self._truthy(J(e))} }}))", "bool")
+        e = self._fresh_var()
+        return J(T("$exists($filter($0, function($1) { $2 }))", xs.tree, e, self._truthy(J(e))), "bool")
 
     def _builtin_all(self, node: ast.Call) -> J:
         if len(node.args) == 1 and isinstance(node.args[0], ast.GeneratorExp) and not node.keywords:
             return self._comprehension(node.args[0], fold="all")  # stops at the first false item, as Python
         xs = self._seq_arg(node) if len(node.args) == 1 else self._args(node, 1, 1)[0]
-        e = self._fresh()
-        return J(f"$not($exists($filter({xs.code}, function({e}) {{ $not({self._truthy(J(e))}) }})))", "bool")
+        e = self._fresh_var()
+        return J(T("$not($exists($filter($0, function($1) { $not($2) })))", xs.tree, e, self._truthy(J(e))), "bool")
 
     def _builtin_isinstance(self, node: ast.Call) -> J:
         if len(node.args) != 2:
@@ -366,9 +387,9 @@ class CallMixin:
         for n in names:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "type" and len(n.args) == 1 \
                     and isinstance(n.args[0], ast.Constant) and n.args[0].value is None:
-                tests.append(lambda v: f'$type({v}) = "null"')
+                tests.append(_is_null)
             elif isinstance(n, ast.Constant) and n.value is None:
-                tests.append(lambda v: f'$type({v}) = "null"')
+                tests.append(_is_null)
             elif isinstance(n, ast.Name) and n.id in _ISINSTANCE:
                 tests.append(_ISINSTANCE[n.id])
             else:
@@ -381,16 +402,16 @@ class CallMixin:
                 self._refuse(node, f"{_describe(node.args[0])} may be a tuple or a list here, which the machine "
                                    "does not tell apart", "test isinstance(x, (list, tuple))")
             if x.type == "list" or x.tup:
-                verdict = "true" if ("tuple" in names_ok) == bool(x.tup) else "false"
-                return J(verdict if x.atom else f"( {x.code}; {verdict} )", "bool")
+                verdict = TRUE if ("tuple" in names_ok) == bool(x.tup) else FALSE
+                return J(verdict if x.atom else Block((x.tree, verdict)), "bool")
             # unknown type, not a tuple: an array is a list
-            tests = [(lambda v: "false") if n == "tuple" else t for n, t in zip(names_ok, tests)]
+            tests = [(lambda v: FALSE) if n == "tuple" else t for n, t in zip(names_ok, tests)]
         if x.type is not None:
             # Known statically (a float stays a float even when its value is whole, as in Python).
             pytypes = {"int": {"int"}, "float": {"float"}, "str": {"str"}, "bool": {"bool", "int"},
                        "none": {"NoneType"}, "list": {"list", "tuple"}, "dict": {"dict"}}[x.type]
             hit = any(n in pytypes for n in names_ok) and not (x.type == "list" and "tuple" in names_ok
                                                                and "list" not in names_ok)
-            verdict = "true" if hit else "false"
-            return J(verdict if x.atom else f"( {x.code}; {verdict} )", "bool")
-        return J(self._let([x], lambda v: "(" + " or ".join(t(v) for t in tests) + ")"), "bool")
+            verdict = TRUE if hit else FALSE
+            return J(verdict if x.atom else Block((x.tree, verdict)), "bool")
+        return J(self.let([x], lambda v: or_(*(t(v) for t in tests))), "bool")

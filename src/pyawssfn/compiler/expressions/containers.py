@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import ast
-import json
 
 from pyawssfn.compiler.types.model import required_key, value_type
-from pyawssfn.compiler.expressions.core import (
-    J, NotConstant, _JSONATA_WORDS, _PLAIN_KEY, _block, _err, _is_int, _paren, chars, int_literal, item_of, single
-)
+from pyawssfn.compiler.expressions.build import EMPTY, FALSE, TRUE, T, block, chars, err, fn, int_value, is_int, single
+from pyawssfn.compiler.expressions.core import J, NotConstant, _JSONATA_WORDS, _PLAIN_KEY, item_of
+from pyawssfn.jsonata.tree import Array, Cond, Dot, Expr, Filter, Name, Num, Object, Str, Var, and_
+
+
+def _key_error(k: Expr) -> Expr:
+    """Python's KeyError for a missing int key: it names the key's value (a literal's at compile time)."""
+    if type(k) is Num:
+        return err(f"KeyError: {k.text}")  # type: ignore[attr-defined]
+    return T('$error("KeyError: " & $string($0))', k)
 
 
 class ContainerMixin:
@@ -27,57 +33,57 @@ class ContainerMixin:
 
     _tr_Tuple = _tr_List
 
-    def _build_list(self, node: ast.AST, items: list[tuple[str, J]]) -> str:
+    def _build_list(self, node: ast.AST, items: list[tuple[str, J]]) -> Expr:
         # A plain array constructor is faithful when no item can be an array (JSONata flattens array-valued items
         # unless they are themselves written as array constructors).
         def plain(kind: str, e: J) -> bool:
-            return kind == "one" and (e.type not in (None, "list") or e.code.startswith("["))
+            return kind == "one" and (e.type not in (None, "list") or type(e.tree) is Array)
 
         if all(plain(k, e) for k, e in items):
-            return "[" + ", ".join(e.code for _, e in items) + "]"
-        acc = "[]"
-        run: list[str] = []
+            return Array(tuple(e.tree for _, e in items))
+        acc: Expr | None = None
+        run: list[Expr] = []
         for kind, e in items:
             if plain(kind, e):
-                run.append(e.code)
+                run.append(e.tree)
                 continue
             if run:
-                acc = f"$append({acc}, [{', '.join(run)}])" if acc != "[]" else f"[{', '.join(run)}]"
+                acc = Array(tuple(run)) if acc is None else fn("append", acc, Array(tuple(run)))
                 run = []
             if kind == "spread":
-                part = self._let([e], lambda v: f'($type({v}) = "array" ? {v} : '
-                                                f'{_err("TypeError: only lists can be unpacked with *")})')
+                part = self.let([e], lambda v: T('$type($0) = "array" ? $0 : $1', v,
+                                                 err("TypeError: only lists can be unpacked with *")))
             else:
-                part = self._let([e], single)
-            acc = part if acc == "[]" else f"$append({acc}, {part})"
+                part = self.let([e], single)
+            acc = part if acc is None else fn("append", acc, part)
         if run:
-            acc = f"$append({acc}, [{', '.join(run)}])"
-        return acc
+            acc = fn("append", acc, Array(tuple(run)))
+        return acc  # type: ignore[return-value]
 
     def _tr_Dict(self, node: ast.Dict) -> J:
-        plain: list[str] = []
-        merges: list[str] = []
+        plain: list[tuple[Expr, Expr]] = []
+        merges: list[Expr] = []
         for k, v in zip(node.keys, node.values):
             if k is None:
                 if plain:
-                    merges.append("{" + ", ".join(plain) + "}")
+                    merges.append(Object(tuple(plain)))
                     plain = []
-                merges.append(self._let([self._tr(v)], lambda d: f'($type({d}) = "object" ? {d} : '
-                                        f'{_err("TypeError: only dicts can be unpacked with **")})'))
+                merges.append(self.let([self._tr(v)], lambda d: T(
+                    '$type($0) = "object" ? $0 : $1', d, err("TypeError: only dicts can be unpacked with **"))))
                 continue
             kj = self._tr(k)
             if kj.type != "str":
                 if kj.type is not None:
                     self._refuse(k, "dict keys in a workflow must be strings (JSON objects have string keys)",
                                  "convert the key with str()")
-                kj = J(self._let([kj], lambda x: f'($type({x}) = "string" ? {x} : '
-                                 f'{_err("TypeError: JSON object keys must be strings")})'), "str")
-            plain.append(f"{kj.code}: {self._tr(v).code}")
+                kj = J(self.let([kj], lambda x: T('$type($0) = "string" ? $0 : $1', x,
+                                                  err("TypeError: JSON object keys must be strings"))), "str")
+            plain.append((kj.tree, self._tr(v).tree))
         if not merges:
-            return J("{" + ", ".join(plain) + "}", "dict")
+            return J(Object(tuple(plain)), "dict")
         if plain:
-            merges.append("{" + ", ".join(plain) + "}")
-        return J("$merge([" + ", ".join(merges) + "])", "dict")
+            merges.append(Object(tuple(plain)))
+        return J(fn("merge", Array(tuple(merges))), "dict")
 
     def _tr_Subscript(self, node: ast.Subscript) -> J:
         container = self._tr(node.value)
@@ -96,66 +102,69 @@ class ContainerMixin:
             self._refuse(node, "indexes must be integers", "use an int index")
         dict_get, list_get, str_get, int_check, lookup = self._getters(key)
         if t == "dict":  # a key the type requires (a TypedDict's, checked at the step boundary) needs no test
-            name = json.loads(key.code) if kt == "str" and key.atom else None
+            name = key.tree.value if kt == "str" and type(key.tree) is Str else None  # type: ignore[attr-defined]
             get = lookup if name is not None and required_key(t, name) else dict_get
-            return item_of(container, self._let([container, key], get), value_type(t, name))
+            return item_of(container, self.let([container, key], get), value_type(t, name))
         if t == "list":
-            return item_of(container, self._let([container, key], lambda l, k: int_check(k, list_get(l, k))),
+            return item_of(container, self.let([container, key], lambda l, k: int_check(k, list_get(l, k))),
                            value_type(t))
         if t == "str":
-            return J(self._let([container, key], lambda s, k: int_check(k, str_get(s, k))), "str")
+            return J(self.let([container, key], lambda s, k: int_check(k, str_get(s, k))), "str")
         # Unknown container: dispatch at run time.
-        def dispatch(c: str, k: str) -> str:
-            obj = (f'$type({c}) = "object" ? ($type({k}) = "string" ? {dict_get(c, k)} : '
-                   f'$error("KeyError: " & $string({k}))) : ')
-            arr = f'$type({c}) = "array" ? ({int_check(k, list_get(c, k))}) : '
-            st = f'$type({c}) = "string" ? ({int_check(k, str_get(c, k))}) : '
-            bad = _err("TypeError: object is not subscriptable")
+        def dispatch(c: Expr, k: Expr) -> Expr:
+            # (every branch is built, in this order, even when one is used: it keeps the helper names stable)
+            obj, arr, st = dict_get(c, k), int_check(k, list_get(c, k)), int_check(k, str_get(c, k))
             if kt == "str":
-                return f'$type({c}) != "object" ? {_err("TypeError: indices must be integers")} : {dict_get(c, k)}'
+                return T('$type($0) != "object" ? $1 : $2', c, err("TypeError: indices must be integers"), obj)
             if kt == "int":
-                return arr + st + f'$type({c}) = "object" ? {_err(f"KeyError: {k}")} : ' + bad
-            return obj + arr + st + bad
-        return item_of(container, self._let([container, key], dispatch))
+                return T('$type($0) = "array" ? $1 : $type($0) = "string" ? $2 : $type($0) = "object" ? $3 : $4',
+                         c, arr, st, _key_error(k), err("TypeError: object is not subscriptable"))
+            return T('$type($0) = "object" ? ($type($1) = "string" ? $2 : $error("KeyError: " & $string($1))) : '
+                     '$type($0) = "array" ? $3 : $type($0) = "string" ? $4 : $5',
+                     c, k, obj, arr, st, err("TypeError: object is not subscriptable"))
+        return item_of(container, self.let([container, key], dispatch))
 
     def _getters(self, key: J) -> tuple:
         """The reads d[k], l[i], s[i] and the integer check of an index, as functions of the bound names."""
         kt = key.type
-        lit_key = key.code if kt == "str" and key.atom else None
+        lit_key = key.tree if kt == "str" and type(key.tree) is Str else None
 
-        def lookup(d: str, k: str) -> str:
-            name = json.loads(k)
-            return f"{d}.{name}" if _PLAIN_KEY(name) and name not in _JSONATA_WORDS else f"$lookup({d}, {k})"
+        def lookup(d: Expr, k: Expr) -> Expr:
+            name = k.value  # type: ignore[attr-defined]
+            return Dot(d, Name(name)) if _PLAIN_KEY(name) and name not in _JSONATA_WORDS else fn("lookup", d, k)
 
-        def dict_get(d: str, k: str) -> str:
-            if lit_key:
-                get = lookup(d, k)
-                return f"$exists({get}) ? {get} : {_err(f'KeyError: {json.loads(lit_key)!r}')}"
-            return f'$exists($lookup({d}, {k})) ? $lookup({d}, {k}) : $error("KeyError: " & {k})'
+        def dict_get(d: Expr, k: Expr) -> Expr:
+            if lit_key is not None:
+                return T("$exists($0) ? $0 : $1", lookup(d, k), err(f"KeyError: {lit_key.value!r}"))  # type: ignore
+            return T('$exists($lookup($0, $1)) ? $lookup($0, $1) : $error("KeyError: " & $1)', d, k)
 
-        lit_int = int_literal(key.code) if kt == "int" else None
+        lit_int = int_value(key.tree) if kt == "int" else None
 
-        def list_get(l: str, k: str) -> str:
+        def list_get(l: Expr, k: Expr) -> Expr:
             if lit_int is not None:
-                test = f"$count({l}) > {lit_int}" if lit_int >= 0 else f"$count({l}) >= {-lit_int}"
-                return f"{test} ? {l}[{lit_int}] : {_err('IndexError: list index out of range')}"
-            j, n = self._fresh(), self._fresh()
-            return _block([(n, f"$count({l})"), (j, f"{k} < 0 ? {k} + {n} : {k}")],
-                          f"{j} >= 0 and {j} < {n} ? {l}[{j}] : {_err('IndexError: list index out of range')}")
+                test = T("$count($0) > $1", l, Num(str(lit_int))) if lit_int >= 0 else T(
+                    "$count($0) >= $1", l, Num(str(-lit_int)))
+                return T("$0 ? $1 : $2", test, Filter(l, Num(str(lit_int))),
+                         err("IndexError: list index out of range"))
+            j, n = self._fresh_var(), self._fresh_var()
+            return block([(n, fn("count", l)), (j, T("$0 < 0 ? $0 + $1 : $0", k, n))],
+                         T("$0 >= 0 and $0 < $1 ? $2[$0] : $3", j, n, l, err("IndexError: list index out of range")))
 
-        def str_get(s: str, k: str) -> str:
+        def str_get(s: Expr, k: Expr) -> Expr:
             if lit_int is not None:
-                test = f"$length({s}) > {lit_int}" if lit_int >= 0 else f"$length({s}) >= {-lit_int}"
-                return f"{test} ? $substring({s}, {lit_int}, 1) : {_err('IndexError: string index out of range')}"
-            j, n = self._fresh(), self._fresh()
-            return _block([(n, f"$length({s})"), (j, f"{k} < 0 ? {k} + {n} : {k}")],
-                          f"{j} >= 0 and {j} < {n} ? $substring({s}, {j}, 1) : "
-                          f"{_err('IndexError: string index out of range')}")
+                test = T("$length($0) > $1", s, Num(str(lit_int))) if lit_int >= 0 else T(
+                    "$length($0) >= $1", s, Num(str(-lit_int)))
+                return T("$0 ? $substring($1, $2, 1) : $3", test, s, Num(str(lit_int)),
+                         err("IndexError: string index out of range"))
+            j, n = self._fresh_var(), self._fresh_var()
+            return block([(n, fn("length", s)), (j, T("$0 < 0 ? $0 + $1 : $0", k, n))],
+                         T("$0 >= 0 and $0 < $1 ? $substring($2, $0, 1) : $3", j, n, s,
+                           err("IndexError: string index out of range")))
 
-        def int_check(k: str, body: str) -> str:
+        def int_check(k: Expr, body: Expr) -> Expr:
             if kt == "int":
                 return body
-            return f'{_is_int(k)} ? ({body}) : {_err("TypeError: indices must be integers")}'
+            return T("$0 ? $1 : $2", is_int(k), body, err("TypeError: indices must be integers"))
 
         return dict_get, list_get, str_get, int_check, lookup
 
@@ -194,57 +203,59 @@ class ContainerMixin:
 
     def _reversed_copy(self, container: J) -> J:
         """xs[::-1] and s[::-1]."""
-        acc, el = self._fresh(), self._fresh()
+        acc, el = self._fresh_var(), self._fresh_var()
 
-        def rev(c: str) -> str:
-            return (f'$type({c}) = "string" ? $join($reverse({chars(c)})) : '
-                    f'$type({c}) = "array" ? $reduce({c}, function({acc}, {el}) {{ $append({single(el)}, {acc}) }}, []) : '
-                    f'{_err("TypeError: object is not subscriptable")}')
-        return J(self._let([container], rev), container.type, container.tup, container.items_tup)
+        def rev(c: Expr) -> Expr:
+            return T('$type($0) = "string" ? $join($reverse($1)) : '
+                     '$type($0) = "array" ? $reduce($0, function($2, $3) { $append($4, $2) }, []) : $5',
+                     c, chars(c), acc, el, single(el), err("TypeError: object is not subscriptable"))
+        return J(self.let([container], rev), container.type, container.tup, container.items_tup)
 
     def _bounded_slice(self, container: J, bounds: list, step: int = 1) -> J:
         """xs[lo:hi] and s[lo:hi] (every step-th item from lo), the bounds clamped and counted from the end as
         Python does."""
         t = container.type
 
-        def body(c: str, *bs: str) -> str:
+        def body(c: Expr, *bs: Expr) -> Expr:
             lo_j, hi_j = bounds
             it = iter(bs)
-            n = self._fresh()
-            binds = [(n, f'$type({c}) = "string" ? $length({c}) : $count({c})')]
-            names = []
-            for b, default in ((lo_j, "0"), (hi_j, n)):
+            n = self._fresh_var()
+            binds: list[tuple[Expr, Expr]] = [(n, T('$type($0) = "string" ? $length($0) : $count($0)', c))]
+            names: list[Expr] = []
+            for b, default in ((lo_j, Num("0")), (hi_j, n)):
                 if b is None:
                     names.append(default)
                     continue
                 v = next(it)
-                w = self._fresh()
-                check = "" if b.type == "int" else (
-                    f'$not({_is_int(v)}) ? {_err("TypeError: slice indices must be integers")} : ')
-                binds.append((w, f"{check}{v} < 0 ? $max([{v} + {n}, 0]) : $min([{v}, {n}])"))
+                w = self._fresh_var()
+                clamp = T("$0 < 0 ? $max([$0 + $1, 0]) : $min([$0, $1])", v, n)
+                if b.type != "int":  # a bound that is None at run time is the default, as in Python
+                    clamp = T("$0 = null ? $1 : $not($2) ? $3 : $4", v, default, is_int(v),
+                              err("TypeError: slice indices must be integers"), clamp)
+                binds.append((w, clamp))
                 names.append(w)
             lo, hi = names
-            i, acc = self._fresh(), self._fresh()
+            i, acc = self._fresh_var(), self._fresh_var()
             if step == 1:
-                lst = (f"{lo} < {hi} ? $reduce([{lo}..{hi} - 1], function({acc}, {i}) "
-                       f"{{ $append({acc}, {single(c + '[' + i + ']')}) }}, []) : []")
-                sub = f"{lo} < {hi} ? $substring({c}, {lo}, {hi} - {lo}) : \"\""
+                lst = T("$0 < $1 ? $reduce([$0..$1 - 1], function($2, $3) { $append($2, $4) }, []) : []",
+                        lo, hi, acc, i, single(Filter(c, i)))
+                sub = T('$0 < $1 ? $substring($2, $0, $1 - $0) : ""', lo, hi, c)
             else:  # the indexes lo, lo + step, ... below hi
-                at = f"{lo} + {i} * {step}"
-                count = f"[0..$ceil(({hi} - {lo}) / {step}) - 1]"
-                lst = (f"{lo} < {hi} ? $reduce({count}, function({acc}, {i}) "
-                       f"{{ $append({acc}, {single(c + '[' + at + ']')}) }}, []) : []")
-                sub = (f"{lo} < {hi} ? $reduce({count}, function({acc}, {i}) "
-                       f"{{ {acc} & $substring({c}, {at}, 1) }}, \"\") : \"\"")
+                at = T("$0 + $1 * $2", lo, i, Num(str(step)))
+                count = T("[0..$ceil(($1 - $0) / $2) - 1]", lo, hi, Num(str(step)))
+                lst = T("$0 < $1 ? $reduce($2, function($3, $4) { $append($3, $5) }, []) : []",
+                        lo, hi, count, acc, i, single(Filter(c, at)))
+                sub = T('$0 < $1 ? $reduce($2, function($3, $4) { $3 & $substring($5, $6, 1) }, "") : ""',
+                        lo, hi, count, acc, i, c, at)
             if t == "list":
-                return _block(binds, lst)
+                return block(binds, lst)
             if t == "str":
-                return _block(binds, sub)
-            return _block(binds, f'$type({c}) = "string" ? ({sub}) : $type({c}) = "array" ? ({lst}) : '
-                                 f'{_err("TypeError: object is not subscriptable")}')
+                return block(binds, sub)
+            return block(binds, T('$type($0) = "string" ? $1 : $type($0) = "array" ? $2 : $3', c, sub, lst,
+                                  err("TypeError: object is not subscriptable")))
 
         parts = [container] + [b for b in bounds if b is not None]
-        return J(self._let(parts, body), t, container.tup, container.items_tup)
+        return J(self.let(parts, body), t, container.tup, container.items_tup)
 
     def _tr_ListComp(self, node: ast.ListComp | ast.GeneratorExp) -> J:
         return self._comprehension(node)
@@ -265,7 +276,7 @@ class ContainerMixin:
                 if g.is_async:
                     self._refuse(g, "async comprehensions are not supported", "use a plain comprehension")
                 it = self._iterable(g.iter)
-                p = self._fresh()
+                p = self._fresh_var()
                 scope, unpack = self._targets(g.target, p, it)
                 self._scopes.append(scope)
                 pushed += 1
@@ -276,55 +287,53 @@ class ContainerMixin:
                 if k.type not in (None, "str"):
                     self._refuse(node.key, "dict keys in a workflow must be strings", "convert the key with str()")
                 v = self._tr(node.value)
-                kv = f"{{{k.code}: {v.code}}}" if k.type == "str" else self._let([k], lambda kk: (
-                    f'$type({kk}) = "string" ? {{{kk}: {v.code}}} : {_err("TypeError: JSON object keys must be strings")}'))
+                kv = Object(((k.tree, v.tree),)) if k.type == "str" else self.let([k], lambda kk: T(
+                    '$type($0) = "string" ? $1 : $2', kk, Object(((kk, v.tree),)),
+                    err("TypeError: JSON object keys must be strings")))
             else:
                 elt = self._tr(node.elt)
                 items_tup = elt.tup
         finally:
             del self._scopes[len(self._scopes) - pushed:]
-        acc = self._fresh()
+        acc = self._fresh_var()
         if fold:
             return J(self._fold_any_all(gens, acc, self._truthy(elt), fold), "bool")
         # Innermost generator first; each level appends its item (or its inner level's list) to the accumulator.
-        if is_dict:
-            item = f"$merge([{acc}, {kv}])"
-        else:
-            item = f"$append({acc}, {self._let([elt], single)})"
-        code = None
+        item = fn("merge", Array((acc, kv))) if is_dict else fn("append", acc, self.let([elt], single))
+        code: Expr | None = None
         for depth in range(len(gens) - 1, -1, -1):
             it, p, unpack, conds = gens[depth]
             if code is None:
                 body = item
             else:
-                body = f"$append({acc}, {code})" if not is_dict else f"$merge([{acc}, {code}])"
+                body = fn("append", acc, code) if not is_dict else fn("merge", Array((acc, code)))
             if conds:
-                body = f"{' and '.join(_paren(c) for c in conds)} ? {body} : {acc}"
-            init = "{}" if is_dict else "[]"
-            code = f"$reduce({it.code}, function({acc}, {p}) {{ {_block(unpack, body)} }}, {init})"
+                body = Cond(and_(*conds), body, acc)
+            code = T("$reduce($0, function($1, $2) { $3 }, $4)", it.tree, acc, p, block(unpack, body),
+                     Object(()) if is_dict else EMPTY)
         # $reduce over an empty array gives the initial value; over a missing one, undefined.
         if is_dict:
             return J(code, "dict", False, v.tup)
         return J(code, "list", False, items_tup)
 
     @staticmethod
-    def _fold_any_all(gens: list, acc: str, truth: str, fold: str) -> str:
+    def _fold_any_all(gens: list, acc: Var, truth: Expr, fold: str) -> Expr:
         """any()/all() of a generator: one accumulator through every level (an inner level starts from the outer
         one's), and once it decides, nothing more of an item (its unpacking, conditions, inner iterables) is
         evaluated."""
-        code = None
+        code: Expr | None = None
         for depth in range(len(gens) - 1, -1, -1):
             it, p, unpack, conds = gens[depth]
             body = truth if code is None else code
             if conds:
-                body = f"{' and '.join(_paren(c) for c in conds)} ? {_paren(body)} : {acc}"
-            body = _block(unpack, body)
-            body = f"{acc} ? {acc} : {_paren(body)}" if fold == "any" else f"{acc} ? {_paren(body)} : {acc}"
-            init = acc if depth else ("false" if fold == "any" else "true")
-            code = f"$reduce({it.code}, function({acc}, {p}) {{ {body} }}, {init})"
-        return code
+                body = Cond(and_(*conds), body, acc)
+            body = block(unpack, body)
+            body = Cond(acc, acc, body) if fold == "any" else Cond(acc, body, acc)
+            init = acc if depth else (FALSE if fold == "any" else TRUE)
+            code = T("$reduce($0, function($1, $2) { $3 }, $4)", it.tree, acc, p, body, init)
+        return code  # type: ignore[return-value]
 
-    def _targets(self, target: ast.expr, p: str, it: J) -> tuple[dict[str, J], list[tuple[str, str]]]:
+    def _targets(self, target: ast.expr, p: Var, it: J) -> tuple[dict[str, J], list[tuple[Expr, Expr]]]:
         if isinstance(target, ast.Name):
             return {target.id: item_of(it, p)}, []
         if isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
@@ -332,9 +341,9 @@ class ContainerMixin:
             n = len(target.elts)
             inner = None if it.items_tup is None else False  # what an unpacked item's parts may be
             for i, e in enumerate(target.elts):
-                v = self._fresh()
+                v = self._fresh_var()
                 scope[e.id] = J(v, None, inner, inner)
-                binds.append((v, f'$type({p}) = "array" and $count({p}) = {n} ? {p}[{i}] : '
-                                 f'{_err(f"ValueError: expected {n} values to unpack")}'))
+                binds.append((v, T('$type($0) = "array" and $count($0) = $1 ? $0[$2] : $3', p, Num(str(n)),
+                                   Num(str(i)), err(f"ValueError: expected {n} values to unpack"))))
             return scope, binds
         self._refuse(target, "this comprehension target is not supported", "use a name or a tuple of names")

@@ -6,13 +6,12 @@ from __future__ import annotations
 import ast
 import json
 import math
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from pyawssfn import _api_names
-from pyawssfn.compiler.astwalk import walk
-from pyawssfn.jsonata.parse import single_token, starts_with_named_call
-from pyawssfn.jsonata.printer import plain_name
+from pyawssfn.compiler.expressions.build import ATOMS
+from pyawssfn.jsonata.printer import plain_name, to_text
+from pyawssfn.jsonata.tree import Expr
 
 
 MAX_EXACT_INT = 2**53
@@ -42,20 +41,6 @@ PREDICATE_NAMES = frozenset(_api_names.PREDICATES)
 _STATIC_TYPES = frozenset(["int", "float", "str", "bool", "none", "list", "dict", "tuple"])
 
 
-def is_atom(code: str) -> bool:
-    """A variable or a literal (a number, possibly negative, a string, true, false, null): one token."""
-    if code[:1] == "-":
-        return single_token(code[1:]) == "num"
-    kind = single_token(code)
-    return kind in ("var", "num", "str") or (kind == "name" and code in ("true", "false", "null"))
-
-
-def int_literal(code: str) -> int | None:
-    """The value of an integer literal (`3`, `-1`), else None."""
-    digits = code[1:] if code[:1] == "-" else code
-    return int(code) if digits.isascii() and digits.isdigit() else None
-
-
 class NotConstant(Exception):
     """literal_value was asked for the value of an expression that is not a constant."""
 
@@ -64,66 +49,63 @@ class _Refused(Exception):
     """Raised internally after `report` so that translation of the enclosing construct stops."""
 
 
-@dataclass(frozen=True)
 class J:
-    """A translated expression: JSONata code and the Python type it has when known statically.
+    """A translated expression: its JSONata tree and the Python type it has when known statically.
 
     JSON has no tuples: a tuple is an array on the machine, so `tup` says what Python would see, for the operations
     where a tuple and a list differ (==, in, str(), isinstance): True a tuple, False not one (a list, a scalar, any
     value read from the input or a step), None either (a variable assigned both). `items_tup` says the same of the
     items of a list or iterable (those of zip(), enumerate() and d.items() are tuples). Only the translations that
     can give a tuple (a variable, an item read out of a container, a conditional, + and * of sequences, min/max)
-    say anything else than False."""
+    say anything else than False.
 
-    code: str
-    type: str | None = None
-    tup: bool | None = False
-    items_tup: bool | None = False
-    set: bool = False  # a set (held as a list of distinct items): `x in` it needs x hashable, as Python's does
+    `tree` is the value; `code`, its text, is printed from it by the one printer when a caller asks for text."""
+
+    __slots__ = ("tree", "type", "tup", "items_tup", "set")
+
+    def __init__(self, tree: Expr, type: str | None = None, tup: bool | None = False,
+                 items_tup: bool | None = False, set: bool = False) -> None:
+        if not isinstance(tree, Expr):  # text is read where it is given (build.read_input), not composed here
+            raise TypeError(f"J holds a tree, not {type(tree).__name__}")
+        self.tree = tree
+        self.type = type
+        self.tup = tup
+        self.items_tup = items_tup
+        self.set = set  # a set (held as a list of distinct items): `x in` it needs x hashable, as Python's does
+
+    @property
+    def code(self) -> str:
+        return to_text(self.tree)
 
     @property
     def atom(self) -> bool:
-        return is_atom(self.code)
+        return type(self.tree) in ATOMS
+
+    def __repr__(self) -> str:
+        return f"J({self.code!r}, {self.type!r}, {self.tup!r}, {self.items_tup!r}, {self.set!r})"
 
 
-def item_of(container: J, code: str, type_: str | None = None) -> J:
+def item_of(container: J, code: Expr, type_: str | None = None) -> J:
     """An item (or dict value) read out of `container`: its tuple-ness is what the container says of its items."""
     return J(code, type_, container.items_tup, None if container.items_tup is None else False)
 
 
-def either(code: str, type_: str | None, *parts: J) -> J:
+def either(code: Expr, type_: str | None, *parts: J) -> J:
     """A value that is one of `parts` (a conditional, and/or): tuple-ness known only where they all agree."""
     tups, items = {p.tup for p in parts}, {p.items_tup for p in parts}
     return J(code, type_, tups.pop() if len(tups) == 1 else None, items.pop() if len(items) == 1 else None)
 
 
-def _q(text: str) -> str:
-    """A JSONata string literal."""
-    return json.dumps(text, ensure_ascii=False)
-
-
 def _err(message: str) -> str:
-    return f"$error({_q(message)})"
-
-
-def _is_int(v: str) -> str:
-    return f'($type({v}) = "number" and $floor({v}) = {v})'
+    """`$error("message")` as text, for the constant templates composed at import (text.py, calls.py)."""
+    return f"$error({json.dumps(message, ensure_ascii=False)})"
 
 
 def chars(v: str) -> str:
-    """The characters (code points) of the string `v`, as Python iterates it. `$split(v, "")` would give UTF-16 code
+    """(Text, for the lowerer; the translator uses build.chars.) The characters (code points) of the string `v`, as Python iterates it. `$split(v, "")` would give UTF-16 code
     units on AWS's engine (JavaScript's split), cutting a character above U+FFFF (an emoji) in two halves; the regex
     takes a surrogate pair as one match, and `[...]` keeps a one-character result a list."""
     return f"[$match({v}, /[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[\\s\\S]/).match]"
-
-
-def single(v: str) -> str:
-    """A one-element array holding the value of atom `v`, even when that value is itself an array.
-
-    `$append` spreads array arguments and `[ $v ]` flattens an array-valued `$v`, so an array has to be wrapped in a
-    syntactic array constructor inside another one: `[[ $v ]]` is `[v]` for an array v.
-    """
-    return f'($type({v}) = "array" ? [[{v}]] : [{v}])'
 
 
 _counter = [0]
@@ -136,25 +118,6 @@ def _reset_names() -> None:
 def _fresh_global() -> str:
     _counter[0] += 1
     return f"$__{_counter[0]}"
-
-
-def _block(binds: list[tuple[str, str]], body: str) -> str:
-    if not binds:
-        return body
-    return "( " + "; ".join(f"{n} := {c}" for n, c in binds) + f"; {body} )"
-
-
-def _bind_all(*codes: str) -> tuple[list[tuple[str, str]], list[str]]:
-    binds: list[tuple[str, str]] = []
-    names: list[str] = []
-    for c in codes:
-        if is_atom(c):
-            names.append(c)
-        else:
-            n = _fresh_global()
-            binds.append((n, c))
-            names.append(n)
-    return binds, names
 
 
 _FOLD_BUILTINS = {
@@ -171,26 +134,36 @@ _FOLD_NODES = (
 )
 
 
-def _foldable(node: ast.AST) -> bool:
-    for sub in walk(node):
-        if not isinstance(sub, _FOLD_NODES):
+def _foldable(node: ast.AST, memo: dict[int, tuple[ast.AST, bool]]) -> bool:
+    """Every node of `node` is one Python may evaluate at compile time. `memo` (per translation: the translator asks
+    at every level of a nested expression) keeps each node's answer with the node, so nothing is walked twice."""
+    hit = memo.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    ok = _locally_foldable(node) and all(_foldable(c, memo) for c in ast.iter_child_nodes(node))
+    memo[id(node)] = (node, ok)
+    return ok
+
+
+def _locally_foldable(sub: ast.AST) -> bool:
+    if not isinstance(sub, _FOLD_NODES):
+        return False
+    if isinstance(sub, ast.Name) and sub.id not in _FOLD_BUILTINS:
+        return False
+    if isinstance(sub, ast.Constant) and (
+        (isinstance(sub.value, int) and abs(sub.value) > 10**6) or (isinstance(sub.value, str) and len(sub.value) > 200)
+    ):
+        return False
+    if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Pow):
+        if not (isinstance(sub.right, ast.Constant) and isinstance(sub.right.value, int)
+                and abs(sub.right.value) <= 64):
             return False
-        if isinstance(sub, ast.Name) and sub.id not in _FOLD_BUILTINS:
-            return False
-        if isinstance(sub, ast.Constant) and (
-            (isinstance(sub.value, int) and abs(sub.value) > 10**6) or (isinstance(sub.value, str) and len(sub.value) > 200)
-        ):
-            return False
-        if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Pow):
-            if not (isinstance(sub.right, ast.Constant) and isinstance(sub.right.value, int)
-                    and abs(sub.right.value) <= 64):
-                return False
-        if isinstance(sub, ast.BinOp) and isinstance(sub.op, (ast.Mult, ast.LShift)):
-            small = [o for o in (sub.left, sub.right) if isinstance(o, ast.Constant) and type(o.value) is int
-                     and abs(o.value) <= 100]
-            if not small and not all(isinstance(o, ast.Constant) and type(o.value) in (int, float)
-                                     for o in (sub.left, sub.right)):
-                return False  # "x" * 10**9 would be built at compile time; JSONata computes it instead
+    if isinstance(sub, ast.BinOp) and isinstance(sub.op, (ast.Mult, ast.LShift)):
+        small = [o for o in (sub.left, sub.right) if isinstance(o, ast.Constant) and type(o.value) is int
+                 and abs(o.value) <= 100]
+        if not small and not all(isinstance(o, ast.Constant) and type(o.value) in (int, float)
+                                 for o in (sub.left, sub.right)):
+            return False  # "x" * 10**9 would be built at compile time; JSONata computes it instead
     return True
 
 
@@ -216,16 +189,6 @@ def _string_keys(value: Any) -> bool:
     return True
 
 
-def _jsonata_literal(value: Any) -> str:
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_jsonata_literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_q(k)}: {_jsonata_literal(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value, ensure_ascii=False)
-
-
 def _static_type(value: Any) -> str:
     if value is None:
         return "none"
@@ -246,18 +209,6 @@ _OPNAME = {
 }
 
 
-_ISINSTANCE: dict[str, Callable[[str], str]] = {
-    # JSON has one number type: 2.0 arrives as 2, so isinstance(x, int) is "an integral number" (see docs).
-    "int": lambda v: f'($type({v}) = "boolean" or ($type({v}) = "number" and $floor({v}) = {v}))',
-    "float": lambda v: f'($type({v}) = "number" and $floor({v}) != {v})',
-    "str": lambda v: f'$type({v}) = "string"',
-    "bool": lambda v: f'$type({v}) = "boolean"',
-    "list": lambda v: f'$type({v}) = "array"',
-    "tuple": lambda v: f'$type({v}) = "array"',
-    "dict": lambda v: f'$type({v}) = "object"',
-}
-
-
 _RFC3339 = r"/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$/"
 
 
@@ -265,51 +216,6 @@ _PLAIN_KEY = plain_name  # a key written as a field step: $d.k rather than $look
 
 
 _JSONATA_WORDS = frozenset(["and", "or", "in", "true", "false", "null", "function"])
-
-
-def _number_literal(code: str) -> float | None:
-    """The value of a non-zero number literal, else None."""
-    try:
-        v = float(code.strip("()"))
-    except ValueError:
-        return None
-    return v or None
-
-
-def _paren(code: str) -> str:
-    if is_atom(code) or (code[:1] in "([{" and _balanced_outer(code)) or (
-            starts_with_named_call(code) and _balanced_call(code)):
-        return code
-    return f"({code})"
-
-
-def _balanced_outer(code: str) -> bool:
-    depth = 0
-    in_str = False
-    esc = False
-    for i, ch in enumerate(code):
-        if in_str:
-            if esc:
-                esc = False
-            elif ch == "\\":
-                esc = True
-            elif ch == '"':
-                in_str = False
-            continue
-        if ch == '"':
-            in_str = True
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth == 0 and i != len(code) - 1:
-                return False
-    return depth == 0 and code[-1:] == {"(": ")", "[": "]", "{": "}"}.get(code[:1])
-
-
-def _balanced_call(code: str) -> bool:
-    i = code.index("(")
-    return _balanced_outer(code[i:])
 
 
 def _describe(node: ast.AST) -> str:

@@ -5,26 +5,38 @@ from __future__ import annotations
 import ast
 import string
 
-from pyawssfn.compiler.expressions.core import J, NUMERIC, _block, _err, _paren, _q
+from pyawssfn.compiler.expressions.build import T, block, err
+from pyawssfn.compiler.expressions.core import J, NUMERIC
 from pyawssfn.compiler.expressions.text import _REPR, _SPEC, _constant_spec, _fixed, _group, _pad, _str_number
+from pyawssfn.jsonata.tree import Binary, Block, Call, Cond, Expr, Str, Var
+
+_REPR_VAR = Var(_REPR[1:])
+
+
+def _concat(pieces: list[Expr]) -> Expr:
+    """`a & b & c` (left to right, as JSONata reads it)."""
+    out = pieces[0]
+    for p in pieces[1:]:
+        out = Binary("&", out, p)
+    return out
 
 
 class FormattingMixin:
     """ExpressionTranslator methods; see the module docstring."""
 
     def _tr_JoinedStr(self, node: ast.JoinedStr) -> J:
-        pieces: list[str] = []
+        pieces: list[Expr] = []
         for v in node.values:
             if isinstance(v, ast.Constant):
                 if v.value:
-                    pieces.append(_q(v.value))
+                    pieces.append(Str(v.value))
             else:
-                pieces.append(_paren(self._formatted(v)))
+                pieces.append(self._formatted(v))
         if not pieces:
-            return J('""', "str")
-        return J(" & ".join(pieces) if len(pieces) > 1 else pieces[0], "str")
+            return J(Str(""), "str")
+        return J(_concat(pieces), "str")
 
-    def _formatted(self, v: ast.FormattedValue) -> str:
+    def _formatted(self, v: ast.FormattedValue) -> Expr:
         if v.conversion not in (-1, ord("s")):
             self._refuse(v, "!r and !a conversions are not supported in workflow f-strings",
                          "use the plain {value} form")
@@ -36,7 +48,7 @@ class FormattingMixin:
             self._refuse(v, "computed format specs are not supported", "use a literal format spec")
         return self._format(v, value, spec)
 
-    def _format(self, node: ast.AST, value: J, spec: str) -> str:
+    def _format(self, node: ast.AST, value: J, spec: str) -> Expr:
         if spec == "":
             return self._str(value)  # format(x, "") is str(x)
         m = _SPEC.match(spec)
@@ -59,67 +71,71 @@ class FormattingMixin:
         if numeric:
             if value.type not in (None, "bool") + NUMERIC:
                 self._refuse(node, f"format spec {spec!r} needs a number", "format numbers only")
-            text = self._let([value], lambda x: self._signed(
+            text = self.let([value], lambda x: self._signed(
                 x, sign, value.type, self._format_number(node, x, kind, comma, prec, value.type)))
-            return self._let([J(text, "str")], lambda s: _pad(s, w, fill, align or ">")) if w else text
+            return self.let([J(text, "str")], lambda s: _pad(s, w, fill, align or ">")) if w else text
         if kind == "s" or value.type == "str":
             if value.type not in (None, "str"):
                 self._refuse(node, f"format spec {spec!r} needs a str", "convert the value with str() first")
-            check = "" if value.type == "str" else (
-                f'$type({{v}}) != "string" ? {_err("TypeError: unsupported format string for a non-str value")} : ')
-            return self._let([value], lambda v: check.format(v=v) + _pad(v, w, fill, align or "<"))
+            if value.type == "str":
+                return self.let([value], lambda v: _pad(v, w, fill, align or "<"))
+            return self.let([value], lambda v: T('$type($0) != "string" ? $1 : $2', v, err(
+                "TypeError: unsupported format string for a non-str value"), _pad(v, w, fill, align or "<")))
         if value.type in NUMERIC:
-            return self._let([J(self._str(value), "str")], lambda s: _pad(s, w, fill, align or ">"))
+            return self.let([J(self._str(value), "str")], lambda s: _pad(s, w, fill, align or ">"))
         if value.type == "bool":
-            return _pad(f'({value.code} ? "1" : "0")', w, fill, align or ">")
+            return _pad(T('$0 ? "1" : "0"', value.tree), w, fill, align or ">")
         if value.type is not None:
             self._refuse(node, f"format spec {spec!r} on a {value.type}", "convert the value with str() first")
         # Unknown type: strings align left; numbers (and booleans, formatted as 1/0 as Python does) align right.
-        t = self._fresh()
-        return self._let([value], lambda v: _block([(t, (
-            f'$type({v}) = "string" ? {v} : $type({v}) = "number" ? ({_str_number(v)}) : '
-            f'$type({v}) = "boolean" ? ({v} ? "1" : "0") : '
-            f'{_err("TypeError: unsupported format string passed to this type")}'))],
+        t = self._fresh_var()
+        return self.let([value], lambda v: block([(t, T(
+            '$type($0) = "string" ? $0 : $type($0) = "number" ? $1 : $type($0) = "boolean" ? ($0 ? "1" : "0") : $2',
+            v, _str_number(v), err("TypeError: unsupported format string passed to this type")))],
             _pad(t, w, fill, align) if align else
-            f'$type({v}) = "string" ? {_pad(t, w, fill, "<")} : {_pad(t, w, fill, ">")}'))
+            T('$type($0) = "string" ? $1 : $2', v, _pad(t, w, fill, "<"), _pad(t, w, fill, ">"))))
 
-    def _signed(self, x: str, sign: str | None, t: str | None, text: str) -> str:
+    def _signed(self, x: Expr, sign: str | None, t: str | None, text: Expr) -> Expr:
         """The "+" and " " sign options: that character before a number that is not negative."""
         if sign not in ("+", " "):
             return text
-        number = f"({x} ? 1 : 0)" if t == "bool" else x if t in NUMERIC else (
-            f'($type({x}) = "boolean" ? ({x} ? 1 : 0) : {x})')
-        return f'({number} >= 0 ? {_q(sign)} : "") & {_paren(text)}'
+        number = T("$0 ? 1 : 0", x) if t == "bool" else x if t in NUMERIC else (
+            T('$type($0) = "boolean" ? ($0 ? 1 : 0) : $0', x))
+        return T('($0 >= 0 ? $1 : "") & $2', number, Str(sign), text)
 
-    def _format_number(self, node: ast.AST, x: str, kind: str | None, comma: str | None, prec: str | None,
-                       t: str | None) -> str:
+    def _format_number(self, node: ast.AST, x: Expr, kind: str | None, comma: str | None, prec: str | None,
+                       t: str | None) -> Expr:
         if t == "bool":
-            return self._format_number(node, f"({x} ? 1 : 0)", kind, comma, prec, "int")
+            return self._format_number(node, T("$0 ? 1 : 0", x), kind, comma, prec, "int")
         if t is None:
             # Booleans format as the integers 1 and 0.
-            n = self._fresh()
-            return _block([(n, f'$type({x}) = "boolean" ? ({x} ? 1 : 0) : {x}')],
-                          self._format_number(node, n, kind, comma, prec, "number?"))
-        check = "" if t in NUMERIC else (
-            f'$type({x}) != "number" ? {_err("ValueError: unknown format code for object")} : ')
+            n = self._fresh_var()
+            return block([(n, T('$type($0) = "boolean" ? ($0 ? 1 : 0) : $0', x))],
+                         self._format_number(node, n, kind, comma, prec, "number?"))
+
+        def check(rest: Expr) -> Expr:
+            if t in NUMERIC:
+                return rest
+            return Cond(T('$type($0) != "number"', x), err("ValueError: unknown format code for object"), rest)
+
         if kind is None and not comma:
             # "05", "=8": the number as str() prints it, padded after the sign.
-            return check + (self._str(J(x, t)) if t in NUMERIC else _str_number(x))
+            return check(self._str(J(x, t)) if t in NUMERIC else _str_number(x))
         if kind == "d":
-            check += f'$floor({x}) != {x} ? {_err("ValueError: unknown format code d for float")} : '
-            return f"{check}{_group(x) if comma else f'$formatNumber({x}, {_q(chr(48))})'}"
+            return check(Cond(T("$floor($0) != $0", x), err("ValueError: unknown format code d for float"),
+                              _group(x) if comma else T('$formatNumber($0, "0")', x)))
         if kind in ("f", "%"):
             digits = int(prec) if prec is not None else 6
             if digits > 15:
                 self._refuse(node, "more than 15 decimals cannot be formatted faithfully", "use at most .15f")
             if kind == "%":
                 # Python multiplies by 100 in floating point, then formats the product as with "f"
-                y = self._fresh()
-                return f'{check}( {y} := {x} * 100; {_fixed(y, digits, bool(comma))} & "%" )'
-            return f"{check}{_fixed(x, digits, bool(comma))}"
+                y = self._fresh_var()
+                return check(T('( $0 := $1 * 100; $2 & "%" )', y, x, _fixed(y, digits, bool(comma))))
+            return check(_fixed(x, digits, bool(comma)))
         # "," alone: integers get separators; floats keep Python's str() digits.
-        return (f"{check}$floor({x}) = {x} ? {_group(x)} : "
-                f"{_err('ValueError: the , format spec on a non-integer is not supported in workflows')}")
+        return check(T("$floor($0) = $0 ? $1 : $2", x, _group(x),
+                       err("ValueError: the , format spec on a non-integer is not supported in workflows")))
 
     def _builtin_format(self, node: ast.Call) -> J:
         """format(x) and format(x, "spec") with a literal spec: as f"{x:spec}"."""
@@ -133,48 +149,48 @@ class FormattingMixin:
             self._refuse(spec, "format() needs a literal format spec here", 'write format(x, ".2f")')
         return J(self._format(node, value, spec.value), "str")
 
-    def _str(self, value: J) -> str:
+    def _str(self, value: J) -> Expr:
         t = value.type
         if t not in ("str", "int", "float", "bool", "none") and (value.tup is None or value.items_tup is not False):
             self._refuse(self._node, "str() of a value that may hold tuples: Python prints a tuple as (1, 2), and "
                                      "the machine holds it as a list", "convert the tuples with list(...) first")
+        x = value.tree
         if value.tup:
-            e = self._fresh()
-            return self._let([value], lambda v: (
-                f'"(" & $join($map({v}, function({e}) {{ {self._repr_call(e)} }}), ", ") & '
-                f'($count({v}) = 1 ? ",)" : ")")'))
+            e = self._fresh_var()
+            return self.let([value], lambda v: T(
+                '"(" & $join($map($0, function($1) { $2 }), ", ") & ($count($0) = 1 ? ",)" : ")")',
+                v, e, self._repr_call(e)))
         if t == "str":
-            return value.code
+            return x
         if t == "int":
             # $string keeps only 15 significant digits; $formatNumber prints every digit of an integer.
-            return f'$formatNumber({value.code}, "0")'
+            return T('$formatNumber($0, "0")', x)
         if t == "float":
             # Statically a float (a literal, `/`, float(), a float operand): an integral value prints as "2.0".
-            return self._let([value], lambda v: (
-                f'$floor({v}) = {v} ? ($abs({v}) < 1e16 ? $formatNumber({v}, "0") & ".0" : '
-                f'{_err("ValueError: str() of a float of 1e16 or more is not supported in a workflow")}) : '
-                f"{_str_number(v)}"))
+            return self.let([value], lambda v: T(
+                '$floor($0) = $0 ? ($abs($0) < 1e16 ? $formatNumber($0, "0") & ".0" : $1) : $2', v,
+                err("ValueError: str() of a float of 1e16 or more is not supported in a workflow"), _str_number(v)))
         if t == "bool":
-            return f'(({value.code}) ? "True" : "False")'
+            return T('$0 ? "True" : "False"', x)
         if t == "none":
-            return '"None"' if value.atom else f'( {value.code}; "None" )'
+            return Str("None") if value.atom else Block((x, Str("None")))
         if t in ("list", "dict"):
-            return self._let([value], lambda v: self._repr_call(v))
+            return self.let([value], self._repr_call)
         # repr() and str() agree on everything but a top-level string.
-        return self._let([value], lambda v: f'$type({v}) = "string" ? {v} : {self._repr_call(v)}')
+        return self.let([value], lambda v: T('$type($0) = "string" ? $0 : $1', v, self._repr_call(v)))
 
-    def _repr_call(self, v: str) -> str:
+    def _repr_call(self, v: Expr) -> Expr:
         """Python's str() of a list or dict: the repr of its items, by a recursive JSONata function bound once per
         expression (translate() adds the binding)."""
         self._needs_repr = True
-        return f"{_REPR}({v})"
+        return Call(_REPR_VAR, (v,))
 
     def _str_format(self, node: ast.Call, template: str) -> J:
         """"...{}...{name:>5}".format(...) on a literal template: the same translation as the f-string."""
         if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
             self._refuse(node, "str.format with *args or **kwargs is not supported", "use an f-string")
         kwargs = {k.arg: k.value for k in node.keywords}
-        pieces: list[str] = []
+        pieces: list[Expr] = []
         auto = 0
         try:
             parsed = list(string.Formatter().parse(template))
@@ -182,7 +198,7 @@ class FormattingMixin:
             self._refuse(node, f"invalid format string: {exc}", "fix the template")
         for literal, field, spec, conv in parsed:
             if literal:
-                pieces.append(_q(literal))
+                pieces.append(Str(literal))
             if field is None:
                 continue
             if conv not in (None, "s") or (spec and "{" in spec):
@@ -198,7 +214,7 @@ class FormattingMixin:
                 self._refuse(node, f"str.format field {{{field}}} is not a plain argument",
                              "use an f-string for attribute or index access")
             value = self._tr(arg)
-            pieces.append(_paren(self._format(node, value, spec) if spec else self._str(value)))
+            pieces.append(self._format(node, value, spec) if spec else self._str(value))
         if not pieces:
-            return J('""', "str")
-        return J(" & ".join(pieces), "str")
+            return J(Str(""), "str")
+        return J(_concat(pieces), "str")

@@ -1,10 +1,29 @@
 """Statement helpers: the new value of the target of d[k] = v, xs.append(v), xs.extend(ys) and x op= v.
+
+They take the JSONata text the lowerer holds (read once, remembered: see build.read_input) and build trees.
 """
 from __future__ import annotations
 
 import ast
 
-from pyawssfn.compiler.expressions.core import J, _bind_all, _block, _err, _fresh_global, _is_int, _reset_names, single
+from pyawssfn.compiler.expressions.build import T, block, err, is_int, read_input, single
+from pyawssfn.compiler.expressions.core import J, _fresh_global, _reset_names
+from pyawssfn.jsonata.tree import Expr, Filter, Var
+
+
+def _bind_all(*texts: str) -> tuple[list[tuple[Expr, Expr]], list[Expr]]:
+    """Each operand's tree, the ones that are not atoms bound to fresh variables (evaluated once, in order)."""
+    binds: list[tuple[Expr, Expr]] = []
+    names: list[Expr] = []
+    for text in texts:
+        t = read_input(text)
+        if J(t).atom:
+            names.append(t)
+        else:
+            n = Var(_fresh_global()[1:])
+            binds.append((n, t))
+            names.append(n)
+    return binds, names
 
 
 def setitem(container: str, key: str, value: str) -> str:
@@ -15,42 +34,34 @@ def setitem(container: str, key: str, value: str) -> str:
     """
     _reset_names()
     binds, (c, k, v) = _bind_all(container, key, value)
-    i, n, a, j = _fresh_global(), _fresh_global(), _fresh_global(), _fresh_global()
-    list_case = _block(
-        [(n, f"$count({c})"), (i, f"{k} < 0 ? {k} + {n} : {k}")],
-        f"{i} < 0 or {i} >= {n} ? {_err('IndexError: list assignment index out of range')} : "
-        f"$reduce([0..{n} - 1], function({a}, {j}) {{ $append({a}, {j} = {i} ? {single(v)} : {single(c + '[' + j + ']')}) }}, [])",
-    )
-    body = (
-        f'$type({c}) = "object" ? ($type({k}) = "string" ? $merge([{c}, {{{k}: {v}}}]) : '
-        f'{_err("TypeError: JSON object keys must be strings")}) : '
-        f'$type({c}) = "array" ? ({_is_int(k)} ? {list_case} : '
-        f'{_err("TypeError: list indices must be integers")}) : '
-        f'{_err("TypeError: object does not support item assignment")}'
-    )
-    return _finish(_block(binds, body))
+    i, n, a, j = (Var(_fresh_global()[1:]) for _ in range(4))
+    list_case = block(
+        [(n, T("$count($0)", c)), (i, T("$0 < 0 ? $0 + $1 : $0", k, n))],
+        T("$0 < 0 or $0 >= $1 ? $2 : $reduce([0..$1 - 1], function($3, $4) { $append($3, $4 = $0 ? $5 : $6) }, [])",
+          i, n, err("IndexError: list assignment index out of range"), a, j, single(v), single(Filter(c, j))))
+    body = T('$type($0) = "object" ? ($type($1) = "string" ? $merge([$0, {$1: $2}]) : $3) : '
+             '$type($0) = "array" ? ($4 ? $5 : $6) : $7',
+             c, k, v, err("TypeError: JSON object keys must be strings"), is_int(k), list_case,
+             err("TypeError: list indices must be integers"), err("TypeError: object does not support item assignment"))
+    return _finish(block(binds, body))
 
 
 def append(lst: str, value: str) -> str:
     """JSONata for `lst` after `lst.append(value)`: the value is added as ONE element even when it is a list."""
     _reset_names()
     binds, (l, v) = _bind_all(lst, value)
-    body = (
-        f'$type({l}) = "array" ? $append({l}, {single(v)}) : '
-        f'{_err("AttributeError: object has no attribute append")}'
-    )
-    return _finish(_block(binds, body))
+    body = T('$type($0) = "array" ? $append($0, $1) : $2', l, single(v),
+             err("AttributeError: object has no attribute append"))
+    return _finish(block(binds, body))
 
 
 def extend(lst: str, values: str) -> str:
     """JSONata for `lst` after `lst.extend(values)` (values must be a list)."""
     _reset_names()
     binds, (l, v) = _bind_all(lst, values)
-    body = (
-        f'$type({l}) = "array" and $type({v}) = "array" ? $append({l}, {v}) : '
-        f'{_err("TypeError: extend() needs a list")}'
-    )
-    return _finish(_block(binds, body))
+    body = T('$type($0) = "array" and $type($1) = "array" ? $append($0, $1) : $2', l, v,
+             err("TypeError: extend() needs a list"))
+    return _finish(block(binds, body))
 
 
 def augassign(op: ast.operator, left: str, right: str) -> str:
@@ -59,14 +70,15 @@ def augassign(op: ast.operator, left: str, right: str) -> str:
     from pyawssfn.compiler.expressions.translator import ExpressionTranslator  # it imports this module
 
     t = ExpressionTranslator(lambda n: "$" + n.id, lambda *a: None)
+    a, b = J(read_input(left)), J(read_input(right))
     if isinstance(op, ast.Add):
-        return _finish(t.iadd_code(J(left), J(right)).code)
-    return _finish(t.binop_code(op, J(left), J(right)).code)
+        return _finish(t.iadd_code(a, b).tree)
+    return _finish(t.binop_code(op, a, b).tree)
 
 
-def _finish(code: str) -> str:
+def _finish(tree: Expr) -> str:
     from pyawssfn.compiler.expressions.translator import _finish as finish
-    return finish(code)
+    return finish(tree)
 
 
 INPLACE = "pyawssfn_inplace"

@@ -13,31 +13,34 @@ from pyawssfn.compiler.expressions.calls import CallMixin
 from pyawssfn.compiler.expressions.comparisons import ComparisonMixin
 from pyawssfn.compiler.expressions.containers import ContainerMixin
 from pyawssfn.compiler.expressions.core import (
-    IS_SET, ITERATED, MAY_TUPLE, J, MAX_EXACT_INT, NUMERIC, NotConstant, _FOLD_BUILTINS, _Refused, _STATIC_TYPES, _block, _describe, _exact_json,
-    _foldable, _fresh_global, _jsonata_literal, _paren, _q, _reset_names, _static_type, _string_keys, tuple_shape
+    IS_SET, ITERATED, MAY_TUPLE, J, MAX_EXACT_INT, NUMERIC, NotConstant, _FOLD_BUILTINS, _Refused, _STATIC_TYPES,
+    _describe, _exact_json, _foldable, _fresh_global, _reset_names, _static_type, _string_keys, tuple_shape
 )
 from pyawssfn.compiler.expressions.formatting import FormattingMixin
 from pyawssfn.compiler.expressions.iterators import IteratorMixin
 from pyawssfn.compiler.expressions.methods import MethodMixin
 from pyawssfn.compiler.expressions.text import _REPR, _repr_fn
 from pyawssfn.compiler.simplify import simplify
-from pyawssfn.jsonata.parse import parse_cached, remember
+from pyawssfn.jsonata.parse import remember
 from pyawssfn.jsonata.printer import to_text
+from pyawssfn.jsonata.tree import Block, Expr, Num, Str, Var, and_, lit, or_
+from pyawssfn.compiler.expressions.build import FALSE, NULL, TRUE, T, block, fn, read_input
 
 
-_FINISHED: dict[str, str] = {}  # code -> its finished text (a pure function; a workflow repeats many expressions)
+_FINISHED: dict[Expr, str] = {}  # tree -> its finished text (a pure function; a workflow repeats many expressions)
 
 
-def _finish(code: str) -> str:
-    """The expression as the simplifier leaves its tree, printed by the one printer."""
-    text = _FINISHED.get(code)
+def _finish(tree: Expr) -> str:
+    """The expression as the simplifier leaves its tree, printed by the one printer; the text is remembered as that
+    tree's, so that reading it back (jsonata.parse.parse_cached) costs nothing."""
+    text = _FINISHED.get(tree)
     if text is None:
-        tree = simplify(parse_cached(code))
-        text = to_text(tree)
-        remember(text, tree)
+        done = simplify(tree)
+        text = to_text(done)
+        remember(text, done)
         if len(_FINISHED) >= 100_000:
             _FINISHED.clear()
-        _FINISHED[code] = text
+        _FINISHED[tree] = text
     return text
 
 
@@ -64,45 +67,49 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         self._scopes: list[dict[str, Any]] = []
         self._view_ok = False
         self._nodes: list[ast.expr] = []  # the nodes being translated, innermost last (where a refusal points)
+        self._fold_memo: dict[int, tuple[ast.AST, bool]] = {}  # core._foldable's answers, for one translation
 
     def translate(self, node: ast.expr) -> str:
         _reset_names()
+        self._fold_memo = {}
         self._needs_repr = False
         try:
             if getattr(node, ITERATED, False) and self._iterator_call(node):
-                return _finish(self._with_repr(self._iterable(node).code))  # for x in reversed(xs): ...
-            return _finish(self._with_repr(self._tr(node).code))
+                return _finish(self._with_repr(self._iterable(node).tree))  # for x in reversed(xs): ...
+            return _finish(self._with_repr(self._tr(node).tree))
         except _Refused:
             return "null"
 
     def truthy(self, node: ast.expr) -> str:
         _reset_names()
+        self._fold_memo = {}
         self._needs_repr = False
         try:
             return _finish(self._with_repr(self._truthy_of(node)))
         except _Refused:
             return "false"
 
-    def _with_repr(self, code: str) -> str:
+    def _with_repr(self, tree: Expr) -> Expr:
         """Bind the repr function once for the whole expression when any str() in it needs one."""
         if not self._needs_repr:
-            return code
-        return f"( {_REPR} := {_repr_fn()}; {code} )"
+            return tree
+        return block([(Var(_REPR[1:]), _repr_fn())], tree)
 
-    def _truthy_of(self, node: ast.expr) -> str:
+    def _truthy_of(self, node: ast.expr) -> Expr:
         """Truthiness of a node, without materialising the operand `and`/`or` would return."""
         if isinstance(node, ast.BoolOp):
             # T(a and b) == T(a) and T(b); JSONata's and/or short-circuit as Python's do.
-            op = " and " if isinstance(node.op, ast.And) else " or "
-            return "(" + op.join(_paren(self._truthy_of(v)) for v in node.values) + ")"
+            parts = [self._truthy_of(v) for v in node.values]
+            return (and_ if isinstance(node.op, ast.And) else or_)(*parts)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            return f"$not({self._truthy_of(node.operand)})"
+            return fn("not", self._truthy_of(node.operand))
         return self._truthy(self._tr(node))
 
     def static_type(self, node: ast.expr) -> str | None:
         """The Python type of node's value when known at compile time: "int", "float", "str", "bool", "none",
         "list", "dict", or None. A caller may record it per variable and give it back through `name_type`."""
         _reset_names()
+        self._fold_memo = {}
         reports: list = []
         saved, self.report = self.report, lambda *a: reports.append(a)
         try:
@@ -152,20 +159,22 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
     def _node(self) -> ast.AST:
         return self._nodes[-1] if self._nodes else ast.Constant(None)
 
-    def _fresh(self) -> str:
-        return _fresh_global()
+    def _fresh_var(self) -> Var:
+        return Var(_fresh_global()[1:])
 
-    def _let(self, parts: list[J], body: Callable[..., str]) -> str:
-        binds: list[tuple[str, str]] = []
-        names: list[str] = []
+    def let(self, parts: list[J], body: Callable[..., Expr]) -> Expr:
+        """`body` of the values of `parts`, each non-atom bound to a fresh variable first (so it is evaluated once,
+        in order)."""
+        binds: list[tuple[Expr, Expr]] = []
+        names: list[Expr] = []
         for p in parts:
             if p.atom:
-                names.append(p.code)
+                names.append(p.tree)
             else:
-                n = self._fresh()
-                binds.append((n, p.code))
+                n = self._fresh_var()
+                binds.append((n, p.tree))
                 names.append(n)
-        return _block(binds, body(*names))
+        return block(binds, body(*names))
 
     def _tr(self, node: ast.expr) -> J:
         view_ok, self._view_ok = self._view_ok, False
@@ -187,7 +196,7 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
                 # dict_keys([...]). Only their iteration has a faithful JSONata meaning.
                 self._refuse(node, f"{_describe(node)} is a dict view, not a list",
                              f"iterate over it, or write list({_describe(node)})")
-            result = J(result.code, "list", False, result.items_tup)
+            result = J(result.tree, "list", False, result.items_tup)
         return result
 
     def _tr_view_ok(self, node: ast.expr) -> J:
@@ -200,7 +209,7 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
 
     def _fold(self, node: ast.expr) -> J | None:
         """A constant expression evaluated by Python itself at compile time, so it has Python's meaning exactly."""
-        if isinstance(node, (ast.Constant, ast.Name)) or not _foldable(node):
+        if isinstance(node, (ast.Constant, ast.Name)) or not _foldable(node, self._fold_memo):
             return None
         try:
             value = eval(compile(ast.Expression(node), "<constant>", "eval"), {"__builtins__": _FOLD_BUILTINS})
@@ -220,42 +229,42 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
             self._refuse(node, "this constant is beyond what JSON numbers hold exactly (integers up to 2**53)",
                          "pass it as a string, or compute with it in a step function")
         t = _static_type(value)
-        return J(_jsonata_literal(value), "list" if t == "tuple" else t, t == "tuple", tuple_shape(value))
+        return J(lit(value), "list" if t == "tuple" else t, t == "tuple", tuple_shape(value))
 
-    def _truthy(self, e: J) -> str:
-        t = e.type
+    def _truthy(self, e: J) -> Expr:
+        t, x = e.type, e.tree
         if t == "bool":
-            return e.code
+            return x
         if t in NUMERIC:
-            return f"{_paren(e.code)} != 0"
+            return T("$0 != 0", x)
         if t == "str":
-            return f'{_paren(e.code)} != ""'
+            return T('$0 != ""', x)
         if t == "none":
-            return "false" if e.atom else f"( {e.code}; false )"
+            return FALSE if e.atom else Block((x, FALSE))
         if t == "list":
-            return f"$count({e.code}) > 0"
+            return T("$count($0) > 0", x)
         if t == "dict":
-            return f"$boolean({e.code})"
+            return fn("boolean", x)
         # $boolean is Python's truthiness except for arrays: [0] and [[]] are falsy in JSONata, truthy in Python.
-        return self._let([e], lambda v: f'($type({v}) = "array" ? $count({v}) > 0 : $boolean({v}))')
+        return self.let([e], lambda v: T('$type($0) = "array" ? $count($0) > 0 : $boolean($0)', v))
 
     def _tr_Constant(self, node: ast.Constant) -> J:
         v = node.value
         if v is None:
-            return J("null", "none")
+            return J(NULL, "none")
         if isinstance(v, bool):
-            return J("true" if v else "false", "bool")
+            return J(TRUE if v else FALSE, "bool")
         if isinstance(v, int):
             if abs(v) > MAX_EXACT_INT:
                 self._refuse(node, "integer literal beyond 2**53 cannot be represented exactly in JSONata",
                              "pass it as a string, or compute with it in a step function")
-            return J(str(v), "int")
+            return J(Num(str(v)), "int")
         if isinstance(v, float):
             if not math.isfinite(v):
                 self._refuse(node, "inf and nan are not JSON values", "use a finite number or None")
-            return J(repr(v), "float")
+            return J(Num(repr(v)), "float")
         if isinstance(v, str):
-            return J(_q(v), "str")
+            return J(Str(v), "str")
         self._refuse(node, f"{type(v).__name__} literal is not a JSON value", "use str, int, float, bool or None")
 
     def _tr_Name(self, node: ast.Name) -> J:
@@ -264,7 +273,7 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
                 bound = scope[node.id]
                 return bound if isinstance(bound, J) else J(bound)
         t = self.name_type(node) if self.name_type else None
-        code = self.resolve_name(node)
+        code = read_input(self.resolve_name(node))
         # What the frontend found the variable may hold (tuples.mark_tuple_names): "top", a tuple on some path;
         # "deep", tuples inside it; "tuple", a module-level tuple; nothing said, no tuple (the input and step results
         # are JSON: never tuples).
