@@ -2,11 +2,14 @@
 execution input, and the (error, cause) an exception that ended the workflow is reported with."""
 from __future__ import annotations
 
+import ast
 import dis
+import functools
 import inspect
 import os
 
 import pyawssfn as sfn
+from pyawssfn.compiler.types.parameters import mismatch, workflow_parameters
 
 QUERY_ERROR = "States.QueryEvaluationError"
 
@@ -21,20 +24,60 @@ def raised_by_raise_statement(tb) -> bool:
 
 
 def bind_input(fn, input_value):
-    """The workflow's arguments from its input object: one field per parameter, extra fields ignored."""
+    """The workflow's arguments from its input object: one field per parameter, extra fields ignored; each of the
+    kind its annotation promises (compiler/types/parameters.py: the compiled machine checks the same when it starts).
+    A whole number for an `int` parameter is passed as an int (JSON numbers are doubles: the machine sees 2.0 as 2)."""
     if not isinstance(input_value, dict):
         raise sfn.named_error(QUERY_ERROR, f"the execution input must be a JSON object with the fields "
                                     f"{list(inspect.signature(fn).parameters)}, not {type(input_value).__name__}")
+    promised = {p.name: p for p in _annotated(fn)}
     kwargs = {}
     for p in inspect.signature(fn).parameters.values():
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             continue
         if p.name in input_value:
-            kwargs[p.name] = input_value[p.name]
+            value = input_value[p.name]
+            spec = promised.get(p.name)
+            wrong = spec and mismatch(spec, value)
+            if wrong:
+                raise sfn.named_error(QUERY_ERROR, f"The execution input's field {p.name!r} is {_a(wrong)}, not "
+                                                   f"the {spec.describe()} the workflow {fn.__name__}'s annotation "
+                                                   f"says")
+            if spec and spec.kinds and "integer" in spec.kinds and isinstance(value, float):
+                value = int(value)
+            kwargs[p.name] = value
         elif p.default is p.empty:
             raise sfn.named_error(QUERY_ERROR, f"The execution input has no field {p.name!r}, which the workflow "
                                         f"{fn.__name__} needs")
     return kwargs
+
+
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
+def _annotated(fn) -> list:
+    """The workflow's parameters as the compiler reads their annotations (from the module's source, so that both
+    runs trust and check exactly the same: compiler/types/parameters.py)."""
+    target = inspect.unwrap(fn)
+    try:
+        path = inspect.getsourcefile(target)
+        stamp = os.stat(path).st_mtime_ns if path else None
+    except (TypeError, OSError):
+        return []
+    if path is None:
+        return []
+    return _parameters_of(path, stamp, target.__name__)
+
+
+@functools.lru_cache(maxsize=256)
+def _parameters_of(path: str, stamp, name: str) -> list:
+    try:
+        with open(path, "rb") as f:
+            tree = ast.parse(f.read(), path)
+    except (OSError, SyntaxError, ValueError):
+        return []
+    return workflow_parameters(tree, name) or []
 
 
 def classify(exc, module) -> tuple[str, str]:

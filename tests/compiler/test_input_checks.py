@@ -24,12 +24,12 @@ def test_a_missing_parameter_fails_before_the_first_step_is_called(tmp_path):
     path.write_text(SOURCE)
     tester = WorkflowTester(path)
     machine = tester.run_machine({"a": 1})
-    assert machine.status == "FAILED" and "no field 'b'" in machine.cause
+    assert machine.status == "FAILED" and "needs a, b" in machine.cause
     assert machine.stats["lambda_invocations"] == 0 == tester.run_python({"a": 1}).stats["lambda_invocations"]
     assert tester.run_machine({"a": 1, "b": 2}).output == [1, 2]
 
 
 def test_after_the_call_the_parameter_is_read_unchecked():
     state = compile_source(SOURCE, "flow.py").definition["States"]["step"]
-    assert "no field 'b'" in state["Arguments"]["Payload"]["kwargs"]["a"]
+    assert "needs a, b" in state["Arguments"]["Payload"]["kwargs"]["a"]
     assert "$error" not in str(state.get("Assign", {})) + str(state.get("Output", ""))

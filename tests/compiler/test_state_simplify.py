@@ -61,5 +61,20 @@ def test_a_first_choice_checks_the_inputs_once_in_python_order_before_its_test()
            "    if amount < 100:\n        return step(name)\n    return step(amount)\n")
     choice = compile_source(src, "flow.py").definition["States"]["if amount < 100"]
     cond = choice["Choices"][0]["Condition"]
-    assert cond.index("no field 'name'") < cond.index("no field 'amount'")  # the parameters' order
+    assert "needs name, amount" in cond  # in the parameters' order
+    assert cond.index("$exists($states.input.name)") < cond.index("$exists($states.input.amount)") \
+        < cond.index("< 100")
     assert "$error" not in str([rule["Assign"] for rule in choice["Choices"]])
+
+
+def test_a_binding_read_once_of_a_plain_path_is_inlined():
+    from pyawssfn.compiler.state_simplify import inline_single_use
+    assert to_text(inline_single_use(parse("($r := $states.result; $r.Details)"))) == "$states.result.Details"
+    for kept in ("($r := $states.result; [$r.a, $r.b])",       # read twice
+                 "($r := $f(1); $r.a)",                          # not a path: it may fail, or differ
+                 "($r := $states.result; function($x) { $r })",  # inside a function
+                 "($r := $states.result; $r := 1; $r)",          # bound again
+                 "($r := $x.a; $x := 2; $r)",                    # its variable bound again
+                 "($r := $states.result; $y.$r)",                # a step of a path
+                 "($r := $; $r.a)"):                             # the context, not a variable
+        assert to_text(inline_single_use(parse(kept))) == to_text(parse(kept)), kept

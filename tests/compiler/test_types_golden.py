@@ -93,11 +93,9 @@ _LOWERING = "the lowerer writes it into two fields of the state that no binding 
 _CHECKED = "checked in the Assign where the state's Catch sees its error, then written again in the Output"
 KNOWN_REPEATS = {
     ("child_workflow", "child", "$exists($states.input.x) ? $states.input.x : $error("):
-        "an input read in Arguments and again in a catcher of States.TaskFailed, which also catches a failure of the "
-        "Arguments (so the catcher must check again)",
+        "the parameters' check in Arguments and again in a catcher of States.TaskFailed, which also catches a failure "
+        "of the Arguments (so the catcher must check again: a missing parameter is no error a handler sees)",
     ("data_ops", "double", '$error($type($__1) = "array" ? $__c3 : $__c2)'): "two Assign entries, " + _LOWERING,
-    ("for_loops", "read the input", "$exists($states.input.xs) ? $states.input.xs : $error("):
-        "two Assign entries of a Pass (evaluated side by side: neither is known to have run first)",
     ("for_loops", "for k, v in d.items()", '$type($__1) = "array" ? [[$__1]] : [$__1]'):
         "$__1 is bound to a different value in each (two append arguments of unknown type)",
     ("map_state", "[fetch(u, timeout=1) for u in urls if len(u) < 10]", "($pyawssfn_it := $urls;"):
@@ -110,7 +108,9 @@ KNOWN_REPEATS = {
     # computes it without the guards the Assign checked (compiler/state_simplify.py); what remains is the value's
     # own computation, and a helper function the value defines (kept whole, not written twice in two shapes).
     ("child_workflow", "child", "($__2 := $states.result.Output; $type($__2) ="): _CHECKED,
-    ("try_finally", "evaluate where caught", "$exists($states.input.x) ? $states.input.x : "): _CHECKED,
+    ("try_finally", "evaluate where caught", '$error("The execution input has no field'):
+        "the parameters' check in the Assign of the Map that evaluates the try's first values, and again in its "
+        "catcher (which catches its error, so it must check again: a missing parameter is no error a handler sees)",
 }
 
 

@@ -92,8 +92,8 @@ def lower(lw, call: ast.Call, var: str | None) -> None:
             lw.frontier[0].env[var] = "$states.result"
     for name, expr in tolerance.items():
         attribute, message = _TOLERANCE[name]
-        setattr(node, attribute, "{% " + to_text(_checked_tolerance(parse(lw.render(expr, env)), name, message))
-                + " %}")
+        checked = _checked_tolerance(parse(lw.render(expr, env)), name, message, lw.tr.static_type(expr) == "int")
+        setattr(node, attribute, "{% " + to_text(checked) + " %}")
     lw.s.sdk_actions.add("states:StartExecution")  # the child executions a distributed Map runs
 
 
@@ -236,9 +236,15 @@ def _writer_options(lw, node: ast.expr) -> dict:
 
 # --- tolerated failures computed at run time ------------------------------------------------------------------------
 
-def _checked_tolerance(value: t.Expr, name: str, message: str) -> t.Expr:
+def _checked_tolerance(value: t.Expr, name: str, message: str, is_int: bool = False) -> t.Expr:
     """``value`` where Step Functions takes it, checked as sfn.map checks it under plain Python (a whole number
-    >= 0 for a count, a number from 0 to 100 for a percentage); anything else fails the state."""
+    >= 0 for a count, a number from 0 to 100 for a percentage); anything else fails the state. A value known to be
+    an int (an annotated parameter, a literal's arithmetic) is only compared."""
+    if is_int:
+        ok = t.binop(">=", value, t.lit(0)) if name == "tolerated_failures" else \
+            t.and_(t.binop(">=", value, t.lit(0)), t.binop("<=", value, t.lit(100)))
+        return t.cond(ok, value, t.error(message)) if type(value) is t.Var or _path(value) else \
+            t.block([("pyawssfn_tol", value)], _checked_tolerance(t.var("pyawssfn_tol"), name, message, True))
     v = t.var("pyawssfn_tol")
     number = t.binop("=", t.call("type", v), t.lit("number"))
     if name == "tolerated_failures":
@@ -246,3 +252,12 @@ def _checked_tolerance(value: t.Expr, name: str, message: str) -> t.Expr:
     else:
         ok = t.and_(number, t.binop(">=", v, t.lit(0)), t.binop("<=", v, t.lit(100)))
     return t.block([("pyawssfn_tol", value)], t.cond(ok, v, t.error(message)))
+
+
+def _path(value: t.Expr) -> bool:
+    """A variable or a path of plain steps from one (`$states.input.n`): cheap to read twice."""
+    while type(value) is t.Dot:
+        if type(value.rhs) is not t.Name:
+            return False
+        value = value.lhs
+    return type(value) is t.Var

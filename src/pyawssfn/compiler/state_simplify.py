@@ -23,7 +23,9 @@ from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, sha
 from pyawssfn.compiler.simplify import pure, simplify
 from pyawssfn.jsonata.parse import parse_cached
 from pyawssfn.jsonata.printer import to_text
-from pyawssfn.jsonata.tree import Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Object, Str, Var
+from pyawssfn.jsonata.tree import (
+    Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Num, Object, Str, Var,
+)
 
 _NESTED = frozenset(["Branches", "ItemProcessor", "Iterator"])
 # evaluated before the state's work, and before its Assign and Output (a Map's ItemSelector and ItemBatcher are
@@ -118,12 +120,50 @@ def _finished(code: str) -> str:
     if len(code) < _SHORTEST_SHARED:
         return code  # as the translator left it, simplified
     shared = share_repeats(simplify(parse_cached(code)))
-    return to_text(within_blocks(shared))
+    return to_text(within_blocks(inline_single_use(shared)))
+
+
+def inline_single_use(t: Expr) -> Expr:
+    """`($x := P; E)` where P is a path of plain steps from a variable (`$states.result`, `$job.id`: it cannot fail
+    and means the same wherever it is read) and E reads `$x` once, outside any function, and binds neither `$x` nor
+    P's variable: E with P in place of `$x` (a binding for one read only lengthens the expression)."""
+    def fix(n: Expr) -> Expr:
+        if type(n) is not Block or len(n.exprs) != 2 or type(n.exprs[0]) is not Bind:  # type: ignore[attr-defined]
+            return n
+        bind, body = n.exprs  # type: ignore[attr-defined]
+        root = _path_root(bind.value)
+        if root is None or root == bind.name or not _read_once(body, bind.name, root):
+            return n
+        out = body.transform(lambda m: bind.value if m == Var(bind.name) else m)  # type: ignore[attr-defined]
+        return Block((out,)) if type(out) is Bind else out
+    return t.transform(fix)
+
+
+def _path_root(t: Expr) -> str | None:
+    while type(t) is Dot and type(t.rhs) is Name:  # type: ignore[attr-defined]
+        t = t.lhs  # type: ignore[attr-defined]
+    return t.name if type(t) is Var and t.name else None  # type: ignore[attr-defined]
+
+
+def _read_once(body: Expr, name: str, root: str) -> bool:
+    reads = 0
+    for m in body.walk():
+        tm = type(m)
+        if tm is Var and m.name == name:  # type: ignore[attr-defined]
+            reads += 1
+        elif tm is Lambda or (tm is Bind and m.name in (name, root)):  # type: ignore[attr-defined]
+            return False
+        elif (tm is Call and m.func == Var(name)) or (tm is Dot and m.rhs == Var(name)):  # type: ignore[attr-defined]
+            return False  # called, or a step of a path (where a path in its place would read differently)
+    return reads == 1
 
 
 def within_blocks(t: Expr) -> Expr:
     """In a block `(e1; e2; ...)`, a guard that e1 evaluates whenever it is evaluated has succeeded when e2 runs:
     there it is its value (unless a := between them binds a name it reads)."""
+    if not any(type(n) is Block for n in t.walk()):
+        return t  # nothing to do: no need to rebuild it
+
     def fix(n: Expr) -> Expr:
         if type(n) is not Block:
             return n
@@ -154,8 +194,10 @@ def _finish_value(value: Any, facts: list[Fact], checked: list[Fact] | None = No
             done = "{% " + _finished(code) + " %}"
         else:
             tree = parse_cached(code)
+            have = _leaves(tree)
             for whole, bare in checked or ():
-                tree = _replace_checked(tree, whole, bare, frozenset())
+                if _leaves(whole) <= have:  # it cannot occur in a tree without all its leaves
+                    tree = _replace_checked(tree, whole, bare, frozenset())
             done = "{% " + _finished(to_text(_apply(tree, facts))) + " %}"
         return value if done == value else done
     if isinstance(value, dict):
@@ -271,9 +313,40 @@ def _success(t: Expr) -> Expr | None:
     return None
 
 
+_LEAVES: dict[int, tuple[Expr, frozenset]] = {}
+
+
+def _leaves(tree: Expr) -> frozenset:
+    """The variables, field names and literals of a tree (cached by identity, as _FACTS): a tree occurs in another
+    only if its leaves are among the other's, a test much cheaper than looking for it (a state's Assign of many
+    guarded entries offers each entry's guard to every other field)."""
+    hit = _LEAVES.get(id(tree))
+    if hit is None or hit[0] is not tree:
+        if len(_LEAVES) > 65536:
+            _LEAVES.clear()
+        found = frozenset((type(n), n.name if type(n) in (Var, Name) else n.value if type(n) is Str else n.text)
+                          for n in tree.walk() if type(n) in (Var, Name, Str, Num))  # type: ignore[attr-defined]
+        hit = _LEAVES[id(tree)] = (tree, found)
+    return hit[1]
+
+
+# _facts of the trees seen (by identity: parse_cached gives one tree per text, and a state's fields repeat), each
+# with its tree so that an id is not reused while it is cached
+_FACTS: dict[int, tuple[Expr, tuple[Fact, ...]]] = {}
+
+
 def _facts(tree: Expr) -> list[Fact]:
     """The guards `tree` evaluates whenever it is evaluated and succeeds, each with its value; only those that read
     nothing `tree` binds (so they mean the same in another field)."""
+    hit = _FACTS.get(id(tree))
+    if hit is None or hit[0] is not tree:
+        if len(_FACTS) > 65536:
+            _FACTS.clear()
+        hit = _FACTS[id(tree)] = (tree, tuple(_facts_of(tree)))
+    return list(hit[1])
+
+
+def _facts_of(tree: Expr) -> list[Fact]:
     binders, _ = _names(tree)
     out: list[Fact] = []
     todo = [tree]
@@ -312,7 +385,8 @@ def _apply(tree: Expr, facts: list[Fact]) -> Expr:
     """`tree` with each guard known to have succeeded replaced by its value (where `tree` binds nothing it reads)."""
     if not facts:
         return tree
-    present = [f for f in facts if tree.contains(f[0])]
+    have = _leaves(tree)
+    present = [f for f in facts if _leaves(f[0]) <= have and tree.contains(f[0])]
     if not present:
         return tree
     binders, _ = _names(tree)

@@ -5,7 +5,9 @@ a float; `summary["head"]` needs no `$type($summary) = "object"` test when `summ
 step says `-> dict[str, object]` (the step boundary holds a step to its annotation: pyawssfn/_step_types.py). A
 variable gets a type when every assignment to it in the function gives that type: `static_type()` of the assigned
 expression, with the other variables' types as known so far, or the return type of the step it is assigned from.
-Anything bound otherwise (parameters, unpacking, loop variables other than range()'s) is unknown; `except ... as e`
+A workflow parameter starts with the type its annotation promises (checked when the execution starts:
+compiler/types/parameters.py); anything bound otherwise (other parameters, unpacking, loop variables other than
+range()'s) is unknown; `except ... as e`
 binds the machine's error object {"Error": str, "Cause": str}. The types are a fixed point of those rules, so they
 hold on every path: a value stored in the variable has the type the rules assumed for the names it was computed
 from. Types are `compiler.types.Type`s or kind strings; they are joined structurally (two dict types with different
@@ -24,6 +26,7 @@ from pyawssfn.compiler.types.model import Maybe, Type, as_kind, join_all, same
 _UNKNOWN = None
 _MAX_ROUNDS = 20
 _CAUGHT = "_pyawssfn_caught_error"
+_PARAMETER = "_pyawssfn_parameter_type"   # the value a parameter starts with: its annotation's type
 # What `except E as e` binds on the machine: {"Error": name, "Cause": message}, both always there (str(e), e.error
 # and e.cause read them).
 CAUGHT_ERROR = Type("dict", None, {"Error": (Type("str"), True), "Cause": (Type("str"), True)})
@@ -185,22 +188,34 @@ def _step_call(value: ast.expr, step_types: dict) -> str | None:
     return None
 
 
+def _bind_parameters(fn: ast.FunctionDef, sites: dict[str, list[ast.expr]], untyped: set[str],
+                     param_types: dict[str, str]) -> None:
+    """A parameter with a promised type starts with a value of it (one more binding site); any other is untyped."""
+    a = fn.args
+    for p in a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]:
+        if p.arg in param_types:
+            start = ast.Constant(value=None)
+            setattr(start, _PARAMETER, param_types[p.arg])
+            sites.setdefault(p.arg, []).insert(0, start)
+        else:
+            untyped.add(p.arg)
+
+
 def infer_name_types(fn: ast.FunctionDef | ast.Lambda, static_type: Callable[[ast.expr, Callable], str | None],
-                     fixed: dict[str, str | None] | None = None,
-                     step_types: dict[str, str] | None = None,
-                     call_type: Callable[[ast.Call], str | None] | None = None) -> dict[str, str]:
+                     fixed: dict[str, str | None] | None = None, step_types: dict[str, str] | None = None,
+                     call_type: Callable[[ast.Call], str | None] | None = None,
+                     param_types: dict[str, str] | None = None) -> dict[str, str]:
     """{name: static type} for the function's variables whose type is the same after every assignment.
 
     `static_type(expr, name_type)` types an expression given a name -> type function; `fixed` gives the types of
     names the function reads but does not bind (module constants, an enclosing workflow's variables);
     `step_types` the return types of the steps (by the name they are called by) that their annotations promise;
-    `call_type` the type of the value of other calls the caller knows (an author-API call such as sfn.map)."""
+    `call_type` the type of the value of other calls the caller knows (an author-API call such as sfn.map);
+    `param_types` the types the entry check holds parameters to (compiler/types/parameters.py)."""
     if not isinstance(fn, ast.FunctionDef):
         return {}
     sites, untyped = _binding_sites(fn)
-    a = fn.args
-    for p in a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]:
-        untyped.add(p.arg)
+    _bind_parameters(fn, sites, untyped, param_types or {})
     fixed = dict(fixed or {})
     steps = {k: v for k, v in (step_types or {}).items() if k not in untyped and k not in sites}
     bound = set(sites) | untyped
@@ -213,8 +228,8 @@ def infer_name_types(fn: ast.FunctionDef | ast.Lambda, static_type: Callable[[as
         return name_type
 
     def type_of(value: ast.expr, types: dict[str, str | None]) -> str | None:
-        if getattr(value, _CAUGHT, False):
-            return CAUGHT_ERROR
+        if getattr(value, _CAUGHT, False) or hasattr(value, _PARAMETER):
+            return getattr(value, _PARAMETER, CAUGHT_ERROR)
         step = _step_call(value, steps)
         if step is not None:
             return steps[step]

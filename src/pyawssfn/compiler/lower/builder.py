@@ -19,17 +19,20 @@ from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type
 from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.ir import (
-    DefaultOf, Exit, Graph, Map, Node, Parallel, Pass, Rule, StartHolder, Task, Wait, atomic, can_fail, evaluates,
+    Choice, DefaultOf, Exit, Graph, Map, Node, Parallel, Pass, Rule, StartHolder, Task, Wait, atomic, can_fail,
+    evaluates,
 )
-from pyawssfn.compiler.lower import controlflow, errors, hoisting, statements, visitor
+from pyawssfn.compiler.lower import controlflow, entry_check, errors, hoisting, statements, visitor
 from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, NonlocalControl
 from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_strings, has_template
 from pyawssfn.compiler.static_types import infer_name_types, narrowed_types
-from pyawssfn.compiler.types import api_result_type, step_result_types
+from pyawssfn.compiler.types import AnnotationReader, api_result_type, step_result_types
+from pyawssfn.compiler.types.parameters import parameters
 from pyawssfn.compiler.share import cannot_fail
+from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
 from pyawssfn.jsonata.parse import parse_cached, template
 from pyawssfn.jsonata.printer import plain_name as _plain_key, to_text
-from pyawssfn.jsonata.tree import Block
+from pyawssfn.jsonata.tree import Block, Expr
 
 
 class FunctionLowerer:
@@ -43,6 +46,8 @@ class FunctionLowerer:
         self.outer = dict(outer or {})
         self.vars: dict[str, str] = {}
         self.exc_vars: set[str] = set()
+        self.lambda_catchers: set[int] = set()   # catchers whose error only a Lambda step raises (errors.py)
+        self.lambda_caught: frozenset[str] = frozenset()  # caught names whose str() is their errorMessage
         self.nested_defs: dict[str, ast.FunctionDef] = {}
         self.control: list[NonlocalControl] = [BaseNonlocalControl()]
         self.synthetic: dict[str, Callable[[], str]] = {}
@@ -55,7 +60,9 @@ class FunctionLowerer:
         self.start_pending: tuple[Node, dict[str, str]] | None = None
         self.cur_line = self.fn_line()
         self.checked: set[tuple[int, str]] = set()   # (holder, value) pairs whose evaluation place is settled
-        self.param_reads: set[str] = set()
+        self.param_reads: set[str] = set()   # the parameters' reads (with their defaults) and their check
+        self.param_check: str | None = None
+        self.check_hosted = False   # the first state's first field evaluates param_check (_check_before_start)
         self._declare_locals()
         self.maybe_unbound: set[tuple[int, int]] = set()
         if isinstance(fn, ast.FunctionDef):
@@ -72,7 +79,12 @@ class FunctionLowerer:
             return probe.static_type(expr)
 
         steps = step_result_types(self.info.tree, {n: s.node for n, s in self.info.steps.items()})
-        return infer_name_types(self.fn, static_type, fixed, steps, lambda call: api_result_type(self.info, call, steps))
+        # a workflow's parameters as their annotations promise (the entry check holds them to it)
+        self.params = parameters(self.fn, AnnotationReader(self.info.tree)) \
+            if self.top and isinstance(self.fn, ast.FunctionDef) else []
+        param_types = {p.name: p.type for p in self.params if p.type is not None}
+        return infer_name_types(self.fn, static_type, fixed, steps,
+                                lambda call: api_result_type(self.info, call, steps), param_types)
 
     def lower_narrowed(self, body: list[ast.stmt], false_tests: list[ast.expr], true_test: ast.expr | None) -> None:
         """Lower an if/elif/else branch with the types its tests narrow (`x is not None`, isinstance(), ...)."""
@@ -130,7 +142,9 @@ class FunctionLowerer:
             self._read_parameters(fn, params)
 
     def _read_parameters(self, fn: ast.FunctionDef, params: list[ast.arg]) -> None:
-        """The workflow's parameters read from the execution input at the start, with their defaults."""
+        """The workflow's parameters read from the execution input at the start, with their defaults, and the one
+        check of those the input must have (and of their annotations) that the first state evaluates first
+        (entry_check.py): every read is then the plain field."""
         env = self.frontier[0].env
         a = fn.args
         positional = a.posonlyargs + a.args
@@ -141,7 +155,7 @@ class FunctionLowerer:
             if d is not None:
                 defaults[p.arg] = d
         for p in params:
-            src = "$states.input." + p.arg if _plain_key(p.arg) else f"$lookup($states.input, {json.dumps(p.arg)})"
+            src = entry_check.read(p.arg)
             if p.arg in defaults:
                 try:
                     dv = self.tr.literal_value(defaults[p.arg])
@@ -150,13 +164,13 @@ class FunctionLowerer:
                                 "use a constant such as 0, '' or None")
                     dv = None
                 src = f"$exists({src}) ? {src} : {json.dumps(dv)}"
-            else:
-                # Python cannot call the workflow without it; undefined would silently vanish from a list or
-                # dict on the machine.
-                msg = json.dumps(f"The execution input has no field {p.arg!r}")
-                src = f"$exists({src}) ? {src} : $error({msg})"
+                self.param_reads.add(src)
             env[self.vars[p.arg]] = src
-            self.param_reads.add(src)
+        check = entry_check.entry_check(self.params)
+        if check is not None:
+            env[statements.throwaway(self)] = check
+            self.param_reads.add(check)
+            self.param_check = check
 
     def fresh(self, hint: str) -> str:
         return self.s.names.fresh(hint)
@@ -337,30 +351,88 @@ class FunctionLowerer:
             controlflow.do_return(self, ast.Constant(value=None), "return None" if self.top else "end of branch",
                                   end.lineno)
         self._check_before_start()
+        self._drop_settled_checks()
 
     def _check_before_start(self) -> None:
         """The assignments before the first state move into it; a Task (or Wait) evaluates its Assign only after the
         call (or the wait), so a computed value that can fail and that its Arguments do not evaluate would fail after
         the step ran (and a failing step would win) or the time passed, while Python fails first. Evaluate such
-        values in a Pass before it."""
+        values in a Pass before it. The parameters' check goes first of all: into that Pass, else into the first
+        field the state evaluates (Python checks the arguments of a call before the body runs)."""
         if self.start_pending is None:
             return
         node, env = self.start_pending
         if not isinstance(node, (Task, Parallel, Map, Wait)) or self.graph.start is not node:
             return
         texts: list[str] = []
-        field_strings(node.templates(), texts)
+        field_strings(entry_check.first_fields(node), texts)
         early = {statements.throwaway(self): v for v in env.values()
                  if v not in self.param_reads and can_fail(v) and not any(evaluates(v, t, template=True)
                                                                           for t in texts)}
+        checks = [v for v in env.values() if v in self.param_reads and not cannot_fail(parse_cached(v))
+                  and not any(evaluates(v, t, template=True) for t in texts)]
+        if checks and (early or not entry_check.host_check(node, self._hosting(checks))):
+            early = {**{statements.throwaway(self): c for c in checks}, **early}
+        elif checks:
+            self.check_hosted = self.param_check in checks
+            checks = []  # in the state's first field now
         if early:
             self.start_state(early).next = node
-        # A parameter missing from the input fails Python's call before the body runs: its check goes first into
-        # the call's own arguments (the Assign after the call then reads it unchecked, state_simplify.py)
-        late = [v for v in env.values() if v in self.param_reads and not cannot_fail(parse_cached(v))
-                and not any(evaluates(v, t, template=True) for t in texts)]
-        if late and isinstance(node, (Task, Parallel)):
-            node.arguments = _checked_first(node.arguments, late)
+        for k in [k for k, v in node.assign.items() if v in checks]:
+            del node.assign[k]  # the Pass before checked it
+
+    def _hosting(self, checks: list[str]) -> Callable[[Expr], Expr]:
+        """How a field's expression evaluates `checks` first: the parameters' check as `tests ? value : $error()`,
+        any other as a block `(check; value)`."""
+        if checks == [self.param_check]:
+            return lambda t: parse_cached(entry_check.hosted(self.params, to_text(t)))
+        return lambda t: Block(tuple(parse_cached(c) for c in checks) + (t,))
+
+    def _guard_first_condition(self, n: Choice, check: str) -> None:
+        """A first Choice's first condition that evaluates the check first, `(check; test)`, as its guard instead:
+        `tests ? test : $error(...)`."""
+        cond = parse_cached(n.rules[0].condition) if n.rules else None
+        if type(cond) is Block and len(cond.exprs) > 1 and to_text(cond.exprs[0]) == to_text(parse_cached(check)):
+            rest = cond.exprs[1:]
+            n.rules[0].condition = entry_check.hosted(self.params, to_text(rest[0] if len(rest) == 1 else Block(rest)))
+            self.check_hosted = True
+
+    def _drop_settled_checks(self) -> None:
+        """The parameters' check, once the first state's first field evaluates it, is not evaluated again by that
+        state's Assign, its Choice rules' or a catcher's that cannot catch its error (the state's fields all read
+        the same input); a catcher that can catch it checks again, so that the execution still fails as Python's
+        call does, before any handler (its Assign's error is not caught)."""
+        n, check = self.graph.start, self.param_check
+        if n is None or check is None:
+            return
+        if isinstance(n, Choice):
+            self._guard_first_condition(n, check)
+            first = [n.rules[0].condition] if n.rules else []
+            template = False
+        else:
+            first, template = [], True
+            field_strings(entry_check.first_fields(n), first)
+        holders: list[Any] = [n] + (list(n.rules) if isinstance(n, Choice) else [])
+        holders += [c for c in getattr(n, "catch", []) if not CATCHES_EVALUATION & set(c.errors)]
+        if self.check_hosted or any(evaluates(check, t, template=template) for t in first):
+            for h in holders:
+                for k in [k for k, v in h.assign.items() if v == check]:
+                    del h.assign[k]
+        # where it is still an Assign entry of its own (a Pass that starts the machine, a catcher that checks again),
+        # another entry of that Assign evaluates it instead: no variable of its own
+        for h in [n] + [c for c in getattr(n, "catch", [])]:
+            keys = [k for k, v in h.assign.items() if v == check]
+            rest = [k for k in h.assign if k not in keys]
+            if keys and rest and isinstance(n, (Pass, Task, Parallel, Map, Wait)):
+                for k in keys:
+                    del h.assign[k]
+                plain = [k for k in rest if h.assign[k] in self.param_reads or h.assign[k].startswith("$states.input")]
+                target = (plain or rest)[0]
+                h.assign[target] = entry_check.hosted(self.params, h.assign[target])
+        if isinstance(n, Pass) and n.output is not None and list(n.assign.values()) == [check]:
+            # a Pass that only checks before its Output (a workflow with no step): its Output is the check's guard
+            n.assign.clear()
+            n.output = entry_check.hosted(self.params, n.output)
 
     def lower_block(self, stmts: list[ast.stmt]) -> None:
         for st in stmts:
@@ -424,25 +496,3 @@ class FunctionLowerer:
             return b"".join(parts).decode("utf-8")
         except (AttributeError, TypeError, IndexError, UnicodeDecodeError):
             return ast.unparse(node)
-
-
-def _checked_first(value: Any, checks: list[str]) -> Any:
-    """`value` (a field's JSON) with its first {% %} template evaluating `checks` first, their values unused;
-    unchanged when it has none (the checks then stay in the Assign)."""
-    done = [False]
-
-    def walk(v: Any) -> Any:
-        if done[0]:
-            return v
-        if isinstance(v, str):
-            t = template(v)
-            if t is None:
-                return v
-            done[0] = True
-            return "{% " + to_text(Block(tuple(parse_cached(c) for c in checks) + (t,))) + " %}"
-        if isinstance(v, dict):
-            return {k: walk(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [walk(x) for x in v]
-        return v
-    return walk(value)

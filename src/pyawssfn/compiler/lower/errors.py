@@ -12,7 +12,7 @@ from pyawssfn.compiler.ir import (
 )
 from pyawssfn.compiler.lower import controlflow, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import Handler
-from pyawssfn.compiler.lower.support import CAUGHT, CHANGING
+from pyawssfn.compiler.lower.support import CAUGHT, CHANGING, LAMBDA_INVOKE
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -139,10 +139,21 @@ def leave_branch(graph: Graph, node: Node, line: int) -> None:
 def catch_into(builder: FunctionLowerer, node: Node, h: Handler, names: list[str], pre_env: dict[str, str]) -> None:
     c = Catcher(list(names))
     node.catch.append(c)
+    if from_lambda_only(node, names):
+        builder.lambda_catchers.add(id(c))
     env = dict(pre_env)
     if h.var:
         env[h.var] = CAUGHT
     h.incoming.append(Exit(c, env))
+
+
+def from_lambda_only(node: Node, names: list[str]) -> bool:
+    """Whether every error these names catch on `node` was raised by the Lambda function a step runs in (so its
+    Cause is the Python runtime's error JSON): a Lambda invocation (not a callback, whose failure is whatever
+    SendTaskFailure said) caught by exception class names alone (no States.*, Lambda.* or Sandbox.* name: those
+    come from the service, with causes of its own)."""
+    return isinstance(node, Task) and node.resource == LAMBDA_INVOKE and bool(names) and \
+        all("." not in n for n in names)
 
 
 def redispatch(builder: FunctionLowerer, node: Node, names: list[str], pre_env: dict[str, str], error: str) -> None:

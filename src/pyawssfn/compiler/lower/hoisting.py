@@ -28,7 +28,8 @@ _SORT_KEY = "pyawssfn_sort_key"
 def message_of_caught(builder: FunctionLowerer, var: ast.Name) -> ast.Name:
     """``str(e)`` (``e.cause``, ``f"{e}"``) of a caught error, decoded where it is read: the Catch binds the error
     output as it is (support.CAUGHT), whose Cause is Lambda's error JSON for a step's error."""
-    syn = builder.syn(lambda: message_of(paren(builder.render(var, builder.cur_env))))
+    from_lambda = var.id in builder.lambda_caught  # its Cause is Lambda's error JSON (try_statements.lambda_only)
+    syn = builder.syn(lambda: message_of(paren(builder.render(var, builder.cur_env)), from_lambda))
     builder.synthetic_types[syn.id] = Type("str")  # message_of always gives a string
     return syn
 

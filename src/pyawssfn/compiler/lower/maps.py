@@ -52,7 +52,8 @@ def map_api(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
     items_ast = builder.prepare(items)
     item = builder.syn(lambda: "$states.context.Map.Item.Value")
     raw = items_ast
-    items_ast = builder.syn(lambda: (
+    known = builder.tr.static_type(raw) == "list"  # a list already (an annotated parameter, a step's result)
+    items_ast = builder.syn(lambda: builder.render(raw, builder.cur_env) if known else (
         f"($pyawssfn_it := {builder.render(raw, builder.cur_env)}; $type($pyawssfn_it) = \"array\" ? $pyawssfn_it : "
         f'$error("sfn.map needs a list of items"))'))
     items_ast.direct = True  # already the list: no Python-iteration conversion

@@ -38,7 +38,11 @@ def error_object(src: str) -> str:
     return '{"Error": ' + src + '.Error, "Cause": ' + _MESSAGE.format(src=src) + "}"
 
 
-def message_of(src: str) -> str:
+def message_of(src: str, from_lambda: bool = False) -> str:
+    """str(e) of the caught error object `src`; `from_lambda`: only a Lambda step can have raised it (its Cause is
+    the runtime's error JSON, whose errorMessage is str(e): try_statements.lambda_only)."""
+    if from_lambda:
+        return f"$parse({src}.Cause).errorMessage"
     return _MESSAGE.format(src=src)
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
-from pyawssfn.compiler.ir import Exit
+from pyawssfn.compiler.ir import Catcher, Exit
 from pyawssfn.compiler.lower import controlflow, errors
 from pyawssfn.compiler.lower.nonlocalcontrol import (
     ExceptNonlocalControl, FinallyNonlocalControl, Handler, HandlerBodyNonlocalControl,
 )
-from pyawssfn.compiler.lower.support import class_name
+from pyawssfn.compiler.lower.support import CAUGHT, class_name
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -83,12 +83,28 @@ def _handler_body(builder: FunctionLowerer, h: Handler, change: bool) -> list[Ex
     if not builder.frontier:
         return []
     builder.push_control(HandlerBodyNonlocalControl(h.var))
+    name = h.node.name
+    saved = builder.lambda_caught
+    if name:
+        builder.lambda_caught = saved | {name} if lambda_only(builder, h) else saved - {name}
     try:
         builder.lower_block(h.node.body)
         errors.settle(builder, change=change)
     finally:
         builder.pop_control()
+        builder.lambda_caught = saved
     return builder.frontier
+
+
+def lambda_only(builder: FunctionLowerer, h: Handler) -> bool:
+    """Whether the error `except ... as e` binds can only be one a Lambda step raised (every way into the handler is
+    a catcher of a Lambda invocation naming exception classes: errors.from_lambda_only), and the body does not bind
+    the name again: then str(e) is the errorMessage of its Cause's JSON, with no test of the Cause's shape."""
+    if any(isinstance(n, ast.Name) and n.id == h.node.name and not isinstance(n.ctx, ast.Load)
+           for st in h.node.body for n in ast.walk(st)):
+        return False
+    return all(isinstance(ex.holder, Catcher) and id(ex.holder) in builder.lambda_catchers
+               and ex.env.get(h.var) == CAUGHT for ex in h.incoming)
 
 
 def _finally(builder: FunctionLowerer, st: ast.Try, fin: FinallyNonlocalControl) -> None:

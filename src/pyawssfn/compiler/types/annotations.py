@@ -205,11 +205,26 @@ _TOLERANCE = frozenset(["tolerated_failures", "tolerated_failure_percentage"])
 _PLAIN_MAP = frozenset(["max_concurrency", "distributed"]) | _TOLERANCE
 
 
+# A Map state's output when a ResultWriter wrote its results: {"MapRunArn": ..., "ResultWriterDetails": {"Bucket":
+# ..., "Key": ...}} (the Map Run and where its manifest is: _item_io.writer_output, as on AWS).
+_WRITTEN = Type("dict", None, {"MapRunArn": (Type("str"), True),
+                               "ResultWriterDetails": (Type("dict", None, {"Bucket": (Type("str"), True),
+                                                                           "Key": (Type("str"), True)}), True)})
+
+
 def api_result_type(info, call: ast.Call, steps: dict[str, Type]) -> Type | None:
     """The type of an author-API call's value: `sfn.map(step, items)` is a list of the step's results (a Map
-    state's result is an array; with a tolerated failure, an item may be an error object instead). Not with any
-    other option: with `results_to=` the result is where the results were written, a dict."""
-    if info.api(call.func) != "map" or not call.args or any(k.arg not in _PLAIN_MAP for k in call.keywords):
+    state's result is an array; with a tolerated failure, an item may be an error object instead);
+    `sfn.with_retry_spec(step, args, ...)` is the step's result. With
+    `results_to=` the result is where the results were written (_WRITTEN); with any other option, unknown."""
+    api = info.api(call.func)
+    if api == "with_retry_spec" and call.args and isinstance(call.args[0], ast.Name):
+        return steps.get(call.args[0].id)  # the step's own result, checked at its boundary as any call of it
+    if api != "map" or not call.args:
+        return None
+    if any(k.arg == "results_to" for k in call.keywords):
+        return _WRITTEN
+    if any(k.arg not in _PLAIN_MAP for k in call.keywords):
         return None
     f = call.args[0]
     if any(k.arg in _TOLERANCE for k in call.keywords) or not isinstance(f, ast.Name):

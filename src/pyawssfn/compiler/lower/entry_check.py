@@ -1,0 +1,180 @@
+"""The one check of a workflow's parameters that its machine evaluates first (compiler/types/parameters.py says what
+is checked, and the plain-Python run checks the same when it binds the input).
+
+Python cannot call the workflow without a parameter that has no default, and an annotation is a promise the compiler
+trusts; so one expression tests every such parameter, in signature order, and fails with States.QueryEvaluationError
+naming what the input needs ("The execution input needs order_id: str, amount: int"; the plain-Python run names the
+first parameter that breaks it: the causes of that error are free, comparison.py). The first state evaluates it
+before anything else, as the guard of its first field (`tests ? value : $error(...)`: a Task's or Parallel's
+Arguments, a Map's Items or ItemReader, a Wait's time, a first Choice's first condition) or of an entry of the Assign
+of a Pass that starts the machine; a catcher of that state that can catch its error evaluates it again (builder.py).
+Every other read of a parameter is then the plain `$states.input.x`.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from pyawssfn.compiler.ir import Map, Node, Parallel, Task, Wait
+from pyawssfn.compiler.types.parameters import MAX_EXACT_INT, Parameter
+from pyawssfn.jsonata.parse import parse_cached, template
+from pyawssfn.jsonata.printer import plain_name, to_text
+from pyawssfn.jsonata.tree import Dot, Expr, Name, Var
+
+
+def read(name: str, source: str = "$states.input") -> str:
+    return f"{source}.{name}" if plain_name(name) else f"$lookup({source}, {json.dumps(name)})"
+
+
+def message(checked: list[Parameter]) -> str:
+    """What the input must have: "The execution input needs order_id: str, limit: int (if there)" (one untyped
+    parameter: "The execution input has no field 'day'")."""
+    if len(checked) == 1 and checked[0].required and not checked[0].kinds:
+        return f"The execution input has no field {checked[0].name!r}"
+    parts = [p.name + (f": {p.describe()}" if p.kinds else "") + ("" if p.required else " (if there)")
+             for p in checked]
+    return f"The execution input needs {', '.join(parts)}"
+
+
+def entry_check(params: list[Parameter]) -> str | None:
+    """The check of the parameters (JSONata whose value is unused), or None when nothing needs checking: every
+    test joined by `and`, then one error naming what the input must have (the plain-Python run names the first
+    parameter that breaks it; the causes of States.QueryEvaluationError are free: comparison.py)."""
+    parts = _parts(params)
+    if parts is None:
+        return None
+    bound, tests, error = parts
+    return bound + f"{tests} or {error}" + (")" if bound else "")
+
+
+def hosted(params: list[Parameter], value: str) -> str:
+    """`value` (a field's JSONata) evaluated only once the check passed: `tests ? value : $error(...)`."""
+    parts = _parts(params)
+    assert parts is not None
+    bound, tests, error = parts
+    if bound:  # the value reads the input by the same name (a Dot's lhs is evaluated as it is, so it means the same)
+        value = to_text(parse_cached(value).transform(
+            lambda n: Var(_INPUT[1:]) if n == _STATES_INPUT else n))
+    return bound + f"{tests} ? ({value}) : {error}" + (")" if bound else "")
+
+
+_STATES_INPUT = Dot(Var("states"), Name("input"))
+
+
+_INPUT = "$__in"  # a name no workflow variable has (naming.py): `value` cannot read another by it
+
+
+def _parts(params: list[Parameter]) -> tuple[str, str, str] | None:
+    """(the binding of the input, or "", the tests joined by `and`, the error) of the check."""
+    checked = [p for p in params if p.checked]
+    if not checked:
+        return None
+    reads = sum(1 + (len(p.kinds or ()) + ("integer" in (p.kinds or ())) * 3) for p in checked)
+    source = _INPUT if reads > 2 else "$states.input"
+    tests = " and ".join(_test(p, read(p.name, source)) for p in checked)
+    return (f"({_INPUT} := $states.input; " if source == _INPUT else ""), tests, \
+        f"$error({json.dumps(message(checked))})"
+
+
+def _test(p: Parameter, r: str) -> str:
+    if p.kinds is None:
+        return f"$exists({r})"
+    tests = []
+    for k in p.kinds:
+        if k == "integer":
+            v = "$__v" if len(r) > 12 else r  # a long read once (shorter from 13 characters), by a name no variable has
+            t = f'$type({v}) = "number" and {v} % 1 = 0 and $abs({v}) <= {MAX_EXACT_INT}'
+            tests.append(t if v == r else f"({v} := {r}; {t})")
+        elif k == "null":
+            tests.append(f"{r} = null")
+        else:
+            tests.append(f'$type({r}) = "{k}"')
+    test = " or ".join(tests)
+    if not p.required:
+        return f"($not($exists({r})) or {test})"
+    return f"({test})" if len(tests) > 1 else test
+
+
+# --- where the first state evaluates it ----------------------------------------------------------------------
+
+def first_fields(node: Node) -> list[Any]:
+    """The fields a state evaluates before its work (not a Map's ItemSelector and ItemBatcher, evaluated per item
+    or batch, nor its ResultWriter, evaluated after the items)."""
+    if isinstance(node, Map):
+        return [node.items, node.item_reader, node.max_concurrency, node.tolerated_failure_count,
+                node.tolerated_failure_percentage]
+    return node.templates()
+
+
+def host_check(node: Node, checks: Callable[[Expr], Expr]) -> bool:
+    """Make the first field `node` evaluates (a Task's or Parallel's Arguments, a Map's Items or ItemReader, a
+    Wait's time) evaluate the checks first (`checks` turns its expression into one that does); False when it has
+    no such field."""
+    if isinstance(node, (Task, Parallel)):
+        new = _checked_first(node.arguments, checks)
+        if new is node.arguments:
+            new = _literal_checked(node.arguments, checks)
+        if new is node.arguments:
+            return False
+        node.arguments = new
+        return True
+    if isinstance(node, Map):
+        for attr in ("items", "item_reader", "tolerated_failure_count", "max_concurrency"):
+            value = getattr(node, attr)
+            new = _checked_first(value, checks)
+            if new is not value:
+                setattr(node, attr, new)
+                return True
+        if node.items is not None:  # literal items: as a template that checks first
+            node.items = _checked_literal(node.items, checks)
+            return True
+        return False
+    if isinstance(node, Wait):
+        if node.timestamp is None and not isinstance(node.seconds, str):
+            node.seconds = _checked_literal(node.seconds, checks)
+            return True
+        attr = "seconds" if node.timestamp is None else "timestamp"
+        value = getattr(node, attr)
+        new = _checked_first(value, checks)
+        setattr(node, attr, new)
+        return new is not value
+    return False
+
+
+def _checked_literal(value: Any, checks: Callable[[Expr], Expr]) -> str:
+    """A JSON literal as a template that evaluates the checks first."""
+    return "{% " + to_text(checks(parse_cached(json.dumps(value, ensure_ascii=False)))) + " %}"
+
+
+def _literal_checked(arguments: Any, checks: Callable[[Expr], Expr]) -> Any:
+    """Arguments with no template: a Lambda call's kwargs (else the last argument) as a template checking first."""
+    if not isinstance(arguments, dict) or not arguments:
+        return arguments
+    payload = arguments.get("Payload")
+    if isinstance(payload, dict) and "kwargs" in payload:
+        return {**arguments, "Payload": {**payload, "kwargs": _checked_literal(payload["kwargs"], checks)}}
+    last = list(arguments)[-1]
+    return {**arguments, last: _checked_literal(arguments[last], checks)}
+
+
+def _checked_first(value: Any, checks: Callable[[Expr], Expr]) -> Any:
+    """`value` (a field's JSON) with its first {% %} template evaluating the checks first; unchanged (the same
+    object) when it has none."""
+    done = [False]
+
+    def walk(v: Any) -> Any:
+        if done[0]:
+            return v
+        if isinstance(v, str):
+            t = template(v)
+            if t is None:
+                return v
+            done[0] = True
+            return "{% " + to_text(checks(t)) + " %}"
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        return v
+    new = walk(value)
+    return new if done[0] else value
