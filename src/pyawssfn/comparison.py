@@ -31,12 +31,12 @@ import re
 import struct
 from typing import Any
 
-from pyawssfn.compiler.error_names import error_as_reported
+from pyawssfn.compiler.error_names import error_as_reported, left_branch_names
 
 # Errors whose cause is worded differently by design: Python's exception text against JSONata's (or the executor's)
 # message for the same failing expression, and a payload-quota failure of a Task's arguments, whose cause names the
 # compiled state (plain Python knows only the step). Every other cause is pyawssfn's or the user's on both sides.
-_FREE_CAUSES = frozenset({"States.QueryEvaluationError", "States.DataLimitExceeded"})
+_FREE_CAUSES = frozenset({"States.QueryEvaluationError", "States.DataLimitExceeded", *left_branch_names()})
 
 # A task token in a Task's arguments (sfn.wait_for_task_token) as both traces show it: each run makes its own.
 TASK_TOKEN = "<task token>"

@@ -451,7 +451,7 @@ class _SideBySide:
             error, cause = sfn.error_of(exc)
             return sfn.named_error(left_branch(error), cause) if left_branch(error) != error else exc
         error, cause = classify(exc, self.run.module)
-        return sfn.named_error(QUERY_ERROR, cause) if error == QUERY_ERROR else exc
+        return sfn.named_error(left_branch(QUERY_ERROR), cause) if error == QUERY_ERROR else exc
 
     @staticmethod
     def result(value):

@@ -25,6 +25,10 @@ r"""Runs LocalStack's Step Functions service, executed by the LocalStack venv's 
   exceeded, but before the Map Run fails").
 - S3 (served by the same process for the ItemReader and ResultWriter) accepts any bucket name: the examples' tests
   name their bucket "b", shorter than S3's rules allow, and the name reaches nothing that is compared.
+- observation only: the events of a Distributed Map's child executions, which LocalStack keeps in an event manager
+  of the Map Run's own and drops when the Map ends (they are in no history, nor are the children listed), are
+  written to $PYAWSSFN_CHILD_EVENTS/<sha256 of the parent execution's ARN>.jsonl, so that the harness compares
+  every Task request of the children too.
 Nothing else is changed."""
 import json
 import sys
@@ -122,8 +126,27 @@ def _keep_tolerance_fields(self, state_props):
 _map_run = distributed.DistributedIterationComponent._map_run
 
 
+def _keep_child_events(env):
+    """Append the Map Run's child events (its own event manager's, while the Map Run runs) to the parent's file."""
+    import hashlib
+    import os
+    import pathlib
+
+    folder = os.environ.get("PYAWSSFN_CHILD_EVENTS")
+    if not folder:
+        return
+    arn = env.states.context_object.context_object_data["Execution"]["Id"]
+    path = pathlib.Path(folder) / (hashlib.sha256(arn.encode()).hexdigest() + ".jsonl")
+    events = env.event_manager.get_event_history()
+    with path.open("a") as f:
+        f.write(json.dumps(events, default=str) + "\n")
+
+
 def _map_run_within_threshold(self, env, eval_input):
-    _map_run(self, env, eval_input)
+    try:
+        _map_run(self, env, eval_input)
+    finally:
+        _keep_child_events(env)
     counts = eval_input.map_run_record.item_counter
     failed, total = counts.failed.get() + counts.timed_out.get(), counts.total.get()
     by_count, by_percentage = getattr(self, "pyawssfn_tolerance", (False, False))

@@ -81,6 +81,18 @@ def golden_cases() -> list[Case]:
     return cases
 
 
+def branch_cases() -> list[Case]:
+    """The workflows of branch_programs.py (a value that can fail inside a Parallel branch) on their inputs."""
+    from . import branch_programs
+
+    cases = []
+    with branch_programs.written() as paths:
+        for name, path in paths.items():
+            for i, inp in enumerate(branch_programs.INPUTS):
+                cases.append(case_from_tester(f"branch-{name}-{i}", f"branch-{name}", WorkflowTester(path, "w"), inp))
+    return cases
+
+
 # ------------------------------------------------------------------------------------------- generated programs
 GENERATED = int(os.environ.get("PYAWSSFN_ENGINES_PROGRAMS", "200"))
 _counter = itertools.count()

@@ -8,9 +8,11 @@ same definition runs on LocalStack, and the two runs are compared: status, outpu
 every Task request (the parameters of each TaskScheduled, per state) and the objects a ResultWriter wrote to S3.
 
 A Distributed Map's iterations are child executions: neither engine records their events in the parent's history
-(LocalStack keeps none at all, nor lists them as executions of the Map Run), so what is compared of them is what
-the parent sees: the Map's result, or the objects written. Their Tasks still need answers: our executor's child
-histories are kept for that while a case runs (see child_histories)."""
+(LocalStack keeps them in an event manager of the Map Run's own, which it drops, nor lists them as executions of the
+Map Run). Our executor's child histories are kept while a case runs (see child_histories), for their Tasks' answers
+and their requests; LocalStack's are written out by the harness's patch (_launch.py) as the Map Run ends. Both
+sides' children's Task requests are compared per state (``child_requests``), with the Map's result and the objects
+written."""
 from __future__ import annotations
 
 import collections
@@ -38,6 +40,8 @@ class Outcome:
     entered: dict[str, int]            # state name -> times entered
     requests: dict[str, list[str]]     # state name -> the Task requests (canonical JSON), sorted
     written: dict[str, Any] = dataclasses.field(default_factory=dict)  # "bucket/key" -> body, written to S3
+    # the Task requests of Distributed Map children (state name -> canonical JSON, sorted): on no history
+    child_requests: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
     def fields(self) -> dict:
         return dataclasses.asdict(self)
@@ -164,17 +168,30 @@ def _names(definition: dict) -> dict[str, str]:
     return out
 
 
+def _linked(history: list[dict]) -> list[dict]:
+    """A child's history: it has no ExecutionStarted, so its second event follows the first, not event 0."""
+    if len(history) > 1 and history[1]["previousEventId"] == 0:
+        return [history[0], {**history[1], "previousEventId": history[0]["id"]}, *history[2:]]
+    return history
+
+
+def _requests(histories: list[list[dict]], definition: dict, children: bool = False) -> dict[str, list[str]]:
+    """The Task requests of ``histories`` (``children``: of child executions) per state name, each sorted."""
+    requests: dict[str, list[str]] = collections.defaultdict(list)
+    for events in histories:
+        for state, params in _History(_linked(events) if children else events, _names(definition)).requests():
+            requests[state].append(_canonical(params))
+    return {k: sorted(v) for k, v in sorted(requests.items())}
+
+
 def outcome(events: list[dict], definition: dict, status: str, output: Any, error, cause,
-            written: dict | None = None) -> Outcome:
+            written: dict | None = None, children: list[list[dict]] = ()) -> Outcome:
     h = _History(events, _names(definition))
     entered = collections.Counter(h.name(e) for e in h.events if e["type"].endswith(ENTERED))
-    requests: dict[str, list[str]] = collections.defaultdict(list)
-    for state, params in h.requests():
-        requests[state].append(_canonical(params))
     # no cause and an empty one are the same report (LocalStack drops a mocked empty Cause; so does testing.py)
     # a Map Run's ARN and UUIDs (a ResultWriter's folder) are drawn at random by each engine
     return Outcome(status, s3.normal(output), error, s3.normal(cause) or None, dict(sorted(entered.items())),
-                   {k: sorted(v) for k, v in sorted(requests.items())}, written or {})
+                   _requests([events], definition), written or {}, _requests(list(children), definition, children=True))
 
 
 def answers(events: list[dict], definition: dict, children: list[list[dict]] = ()) -> dict[str, list[dict]]:
@@ -183,10 +200,7 @@ def answers(events: list[dict], definition: dict, children: list[list[dict]] = (
     LocalStack runs them in with MaxConcurrency 1)."""
     calls = collections.defaultdict(list)
     for n, history in enumerate([events, *children]):
-        if n and len(history) > 1 and history[1]["previousEventId"] == 0:
-            # a child's history has no ExecutionStarted: its second event follows the first, not event 0
-            history = [history[0], {**history[1], "previousEventId": history[0]["id"]}, *history[2:]]
-        _calls(history, definition, calls, n)
+        _calls(_linked(history) if n else history, definition, calls, n)
     return {state: [r for _, r in sorted(rs, key=lambda kr: kr[0])] for state, rs in calls.items()}
 
 
@@ -205,13 +219,13 @@ def ours(execution, definition: dict, children: list[list[dict]] = (),
          written: dict | None = None) -> tuple[Outcome, dict[str, list[dict]]]:
     """Our executor's execution as an Outcome, and the mock answers it implies."""
     return (outcome(execution.history, definition, execution.status, execution.output, execution.error,
-                    execution.cause, written), answers(execution.history, definition, children))
+                    execution.cause, written, children), answers(execution.history, definition, children))
 
 
 def theirs(described: dict, definition: dict, written: dict | None = None) -> Outcome:
     output = json.loads(described["output"]) if described.get("output") is not None else None
     return outcome(described["events"], definition, described["status"], output, described.get("error"),
-                   described.get("cause"), written)
+                   described.get("cause"), written, described.get("child_events", []))
 
 
 @contextlib.contextmanager

@@ -52,9 +52,10 @@ _STATE_JEXCEPTION = re.compile(r"""(An error occurred while executing the state 
 
 
 def _thrown_message(case: Case) -> str | None:
-    """The $error message LocalStack reports for a thrown JSONata error, when ours reports the same one."""
+    """The $error message LocalStack reports for a thrown JSONata error, when ours reports the same one (a Parallel
+    branch that caught it hands on the inner error as its cause: lower/branch_errors.py)."""
     ours = case.ours.cause or ""
-    m = _JEXCEPTION.match(case.theirs.cause or "")
+    m = _JEXCEPTION.match(case.theirs.cause or "") or _INNER.match(case.theirs.cause or "")
     if not m:
         m = _STATE_JEXCEPTION.match(case.theirs.cause or "")
         if not m or not ours.startswith(m.group(1) + " "):
@@ -79,9 +80,24 @@ def _computed_fail_states(case: Case) -> set[str]:
     return {n for n, s in _states_of(case.definition) if s["Type"] == "Fail" and str(s.get("Error", "")).startswith("{%")}
 
 
+# the names a thrown JSONata error ends an execution with (ours, LocalStack's): as it is, or renamed by the Parallel
+# branch that caught it (lower/branch_errors.py), where each engine hands on its own cause
+_THROWN_NAMES = {("States.QueryEvaluationError", "States.Runtime"), ("QueryEvaluationError", "QueryEvaluationError")}
+
+
 def _thrown_error(case: Case) -> bool:
-    return (case.ours.error == "States.QueryEvaluationError" and case.theirs.error == "States.Runtime"
-            and _thrown_message(case) is not None)
+    return (case.ours.error, case.theirs.error) in _THROWN_NAMES and _thrown_message(case) is not None
+
+
+def _failed_in_branch(case: Case) -> bool:
+    """A States.* error left a Parallel branch and nothing caught it (an expression's, the size quota's): ours ended
+    the execution with it, LocalStack with its refusal of the prefix (States.Runtime), after the same states."""
+    m = _CUSTOM_NAME.match(case.theirs.cause or "")
+    if not (m and case.theirs.error == "States.Runtime" and case.ours.status == case.theirs.status == "FAILED"):
+        return False
+    refused = m.group(1)  # LocalStack's own name for the error: States.Runtime for a thrown expression
+    same = refused == case.ours.error or (refused, case.ours.error) == ("States.Runtime", "States.QueryEvaluationError")
+    return same and any(s["Type"] == "Parallel" and case.ours.entered.get(n) for n, s in _states_of(case.definition))
 
 
 def _fail_with_states_name(case: Case) -> bool:
@@ -262,9 +278,15 @@ def _choice_assign_on_rule_path(case: Case) -> bool:
 
 
 KNOWN = {k.name: k for k in [
-    Known("jsonata-error-name", frozenset({"error", "cause"}), _thrown_error,
+    Known("jsonata-error-name", frozenset({"cause"}), _thrown_error,
           "a JSONata expression that throws ($error) fails with States.QueryEvaluationError on ours, States.Runtime "
-          "(cause: the Java exception) on LocalStack"),
+          "(cause: the Java exception) on LocalStack; out of a Parallel branch that renames it, QueryEvaluationError "
+          "on both, each engine's cause", also=frozenset({"error"})),
+    Known("branch-states-error-uncaught", frozenset({"error", "cause"}), _failed_in_branch,
+          "a States.* error (an expression's, a result over the size quota) that leaves a Parallel branch with "
+          "nothing around the Parallel to catch it: ours ends the execution with it, LocalStack with States.Runtime "
+          "(cause: its refusal of the prefix, 'Custom Error Names MUST NOT begin with the prefix States.'), after "
+          "the same states"),
     Known("fail-error-states-prefix", frozenset({"error", "cause"}), _fail_with_states_name,
           "a Fail state whose Error evaluates to a States.* name: ours fails with it, LocalStack refuses it "
           "(States.Runtime, 'Custom Error Names MUST NOT begin with the prefix States.')"),
@@ -289,10 +311,11 @@ KNOWN = {k.name: k for k in [
           "timeout leaves it as Timeout)", also=frozenset({"entered"})),
     Known("item-batcher-unsupported", frozenset({"status", "error", "cause"}), _batcher_refused,
           "a Distributed Map with an ItemBatcher: LocalStack's ASL parser has no ItemBatcher and refuses the "
-          "definition (InvalidDefinition)", also=frozenset({"output", "entered", "requests", "written"})),
+          "definition (InvalidDefinition)", also=frozenset({"output", "entered", "requests", "written",
+                                                              "child_requests"})),
     Known("result-writer-arguments-refused", frozenset({"status", "error", "cause"}), _writer_arguments_refused,
           "a JSONata ResultWriter's Arguments: LocalStack's parser takes only JSONPath's Parameters there and "
-          "refuses the definition", also=frozenset({"output", "entered", "requests", "written"})),
+          "refuses the definition", also=frozenset({"output", "entered", "requests", "written", "child_requests"})),
     Known("result-writer-manifest-only", frozenset({"written"}), _manifest_only,
           "a ResultWriter: ours writes SUCCEEDED_0.json / FAILED_0.json and a manifest listing them, LocalStack "
           "writes only a manifest.json that lists no result file"),

@@ -5,6 +5,7 @@ the mock file that answers its Task states, and running a batch of executions on
 Facts about the engine: ../shared/engines/localstack/README.md. Installing it: tests/engines/setup.sh."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pathlib
@@ -77,10 +78,13 @@ class Server:
         self.port = _free_port()
         self.mocks = MockFile(self.dir / "mock-config.json")
         self.log = open(self.dir / "localstack.log", "wb")
+        self.children = self.dir / "child-events"  # Distributed Map children's events, per execution (_launch.py)
+        self.children.mkdir()
         env = {**os.environ, "OVERRIDE_IN_DOCKER": "0", "FILESYSTEM_ROOT": str(FILESYSTEM_ROOT),
                "SERVICES": "stepfunctions,s3,sts", "GATEWAY_LISTEN": f"127.0.0.1:{self.port}",
                "SFN_MOCK_CONFIG": str(self.mocks.path), "DISABLE_EVENTS": "1", "LOCALSTACK_TELEMETRY": "0",
-               "SKIP_SSL_CERT_DOWNLOAD": "1", "DNS_ADDRESS": "0", "LS_LOG": "warn"}
+               "SKIP_SSL_CERT_DOWNLOAD": "1", "DNS_ADDRESS": "0", "LS_LOG": "warn",
+               "PYAWSSFN_CHILD_EVENTS": str(self.children)}
         env.pop("PYTHONPATH", None)
         self.process = subprocess.Popen([str(VENV_PYTHON), str(LAUNCH)], cwd=self.dir, env=env,
                                         stdout=self.log, stderr=subprocess.STDOUT)
@@ -150,8 +154,16 @@ class Server:
                     raise TimeoutError(f"LocalStack execution {arn} still running after {timeout} s")
                 time.sleep(0.02)
             d["events"] = self._history(arn)
+            d["child_events"] = self._child_events(arn)
             results[i] = d
         return results
+
+    def _child_events(self, execution_arn: str) -> list[list[dict]]:
+        """The events of each Distributed Map run of the execution (all of its children's, in the order they ran)."""
+        path = self.children / (hashlib.sha256(execution_arn.encode()).hexdigest() + ".jsonl")
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines()]
 
     # ------------------------------------------------------------------------------------------- S3
     def s3_reset(self, buckets, objects: dict[tuple[str, str], bytes]) -> None:

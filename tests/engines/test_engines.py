@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-from pyawssfn.compiler.error_names import fail_error
+from pyawssfn.compiler.error_names import DATA_LIMIT, EXPRESSION_ERRORS, branch_fail_error, fail_error
 from pyawssfn.local import Executor
 
 from . import server
@@ -42,6 +42,16 @@ EXPECTED = {
     **{f"click_scores-{c}": "item-batcher-unsupported"
        for c in ("three-batches", "a-bad-batch-tolerated", "a-bad-batch-too-many", "no-events")},
 }
+# the programs of branch_programs.py: where a handler or finally around the Parallel sees the branch's error, the
+# engines agree but for each one's words for it; where nothing does, the execution ends with each one's name for it
+EXPECTED_BRANCHES = {
+    "branch-step-arguments-uncovered-0": "branch-states-error-uncaught",
+    "branch-choice-test-uncovered-0": "branch-states-error-uncaught",
+    "branch-choice-test-uncovered-2": "branch-states-error-uncaught",
+    "branch-finally-around-0": "jsonata-error-name",
+    "branch-result-over-the-quota-uncovered-0": "branch-states-error-uncaught",
+    "branch-result-over-the-quota-uncovered-1": "branch-states-error-uncaught",
+}
 # the known disagreements the generated sample shows (each at least once)
 # (fail-error-states-prefix and throw-in-parallel-assign-not-caught no longer occur in compiled machines: the
 # shapes of RELIED below replace them; MINIMAL still shows each on the engines)
@@ -59,10 +69,10 @@ def _describe(case: Case) -> str:
     return "\n".join(lines)
 
 
-def _check_labelled(cases: list[Case]) -> list[str]:
+def _check_labelled(cases: list[Case], expectations: dict[str, str] = EXPECTED) -> list[str]:
     problems = []
     for c in cases:
-        expected, got = EXPECTED.get(c.label), explain(c)
+        expected, got = expectations.get(c.label), explain(c)
         if not c.differences():
             if expected and not KNOWN[expected].racy:
                 problems.append(f"{c.label} no longer differs ({expected}): remove the expectation from EXPECTED")
@@ -81,6 +91,8 @@ def test_examples_agree_on_both_engines(engine):
     assert collections.Counter(c.machine.rsplit("-", 1)[0] for c in cases) == inputs
     assert all(c.objects for c in cases if c.label.startswith(("orders_csv-", "click_scores-")))
     assert any(c.ours.written for c in cases if c.label.startswith("click_scores-"))
+    # a Distributed Map's children's Task requests are compared too (LocalStack's through the harness's patch)
+    assert any(c.theirs.child_requests for c in cases if c.label.startswith("orders_csv-"))
     problems = _check_labelled(cases)
     assert not problems, "\n\n".join(problems)
 
@@ -89,6 +101,15 @@ def test_golden_definitions_agree_on_both_engines(engine):
     cases = engine.run(corpus.golden_cases())
     problems = _check_labelled(cases)
     assert not problems, "\n\n".join(problems)
+
+
+def test_branch_programs_agree_on_both_engines(engine):
+    """A value that fails inside a Parallel branch (branch_programs.py): no compiled machine depends on
+    branch-states-error-refused (lower/branch_errors.py)."""
+    cases = engine.run(corpus.branch_cases())
+    problems = _check_labelled(cases, EXPECTED_BRANCHES)
+    assert not problems, "\n\n".join(problems)
+    assert not any(explain(c) == "branch-states-error-refused" for c in cases)
 
 
 def test_golden_inputs_follow_the_semantics_tests():
@@ -166,6 +187,9 @@ MINIMAL = {
         "P": {"Type": "Parallel", "End": True, "Catch": _CATCH_ALL, "Branches": [{"StartAt": "B", "States": {
             "B": {"Type": "Pass", "Output": "{% $error(\"boom\") %}", "End": True}}}]},
         "caught": _CAUGHT}},
+    "branch-states-error-uncaught": {"StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "End": True, "Branches": [{"StartAt": "B", "States": {
+            "B": {"Type": "Pass", "Output": "{% $error(\"boom\") %}", "End": True}}}]}}},
     "choice-state-assign-on-rule-path": {"StartAt": "C", "States": {
         "C": {"Type": "Choice", "Assign": {"x": "default"}, "Default": "S",
               "Choices": [{"Condition": "{% true %}", "Assign": {"x": "rule"}, "Next": "S"}]},
@@ -222,6 +246,8 @@ def _run_minimal(definitions: dict[str, dict], engine) -> list[Case]:
 def _minimal_handler(event, context):
     if event["step"] == "fails":
         raise ValueError("no")
+    if event["step"] == "big":
+        return "x" * 300_000  # over Step Functions' 256 KB payload quota
     return event["step"]
 
 
@@ -275,8 +301,85 @@ RELIED = {
 }
 
 
+
+def _in_branch(states: dict, start: str) -> dict:
+    """A Parallel, caught by _CATCH_ALL, whose one branch is ``states`` (from ``start``)."""
+    return {"StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "End": True, "Catch": _CATCH_ALL,
+              "Branches": [{"StartAt": start, "States": states}]}, "caught": _CAUGHT}}
+
+
+_LEAVE_BRANCH = {"Type": "Fail", "Error": "{% " + branch_fail_error("$states.input.Error") + " %}",
+                 "Cause": "{% $states.input.Cause %}"}
+_BRANCH_CATCH = [{"ErrorEquals": [*EXPRESSION_ERRORS, DATA_LIMIT], "Output": "{% $states.errorOutput %}",
+                  "Next": "leave"}]
+RELIED.update({
+    # inside a branch whose Parallel a handler covers (lower/branch_errors.py): a failing argument of a Task is
+    # caught in the branch, which fails with QueryEvaluationError, which the Parallel's Catch sees
+    "branch-task-arguments-caught": (_in_branch({
+        "T": {**_task("works"), "Arguments": "{% $error(\"boom\") %}", "Catch": _BRANCH_CATCH},
+        "leave": _LEAVE_BRANCH}, "T"), None),
+    # a test of a Choice, evaluated in the Assign of a Map over no items first
+    "branch-map-assign-caught": (_in_branch({
+        "M": {"Type": "Map", "Items": [], "End": True, "Catch": _BRANCH_CATCH, "Assign": {"x": "{% $error(\"b\") %}"},
+              "ItemProcessor": {"StartAt": "N", "States": {"N": {"Type": "Succeed"}}}},
+        "leave": _LEAVE_BRANCH}, "M"), None),
+    # and the name the branch fails with is the one the execution ends with when nothing catches it
+    "branch-leaves-as-query-evaluation-error": ({"StartAt": "P", "States": {"P": {
+        "Type": "Parallel", "End": True, "Branches": [{"StartAt": "T", "States": {
+            "T": {**_task("works"), "Arguments": "{% $error(\"boom\") %}", "Catch": _BRANCH_CATCH},
+            "leave": _LEAVE_BRANCH}}]}}}, "jsonata-error-name"),
+    # a step's result over the size quota, caught in the branch, which fails with DataLimitExceeded (both engines
+    # enforce the quota on a Lambda's result, and both catch it)
+    "branch-data-limit-caught": (_in_branch({
+        "T": {**_task("big"), "Catch": [{**_BRANCH_CATCH[0], "ErrorEquals": [DATA_LIMIT]}]},
+        "leave": {**_LEAVE_BRANCH, "Error": "DataLimitExceeded"}}, "T"), None),
+    # an error the branch raises again leaves it named by error_names.branch_fail_error: a user name as it is
+    "branch-raises-again": ({"StartAt": "P", "States": {"P": {
+        "Type": "Parallel", "End": True, "Branches": [{"StartAt": "T", "States": {
+            "T": {**_task("fails"), "Catch": [{"ErrorEquals": ["States.ALL"], "Assign": {"e": "{% $states.errorOutput %}"},
+                                               "Next": "again"}]},
+            "again": {"Type": "Fail", "Error": "{% " + branch_fail_error("$e.Error") + " %}",
+                      "Cause": "{% $e.Cause %}"}}}]}}}, None),
+})
+
+
 def test_the_shapes_compiled_machines_rely_on_agree(engine):
     cases = _run_minimal({n: d for n, (d, _) in RELIED.items()}, engine)
     problems = [f"{c.label}: expected {RELIED[c.label][1] or 'agreement'}, got {explain(c) or 'a difference'}:\n"
                 + _describe(c) for c in cases if (explain(c) if c.differences() else None) != RELIED[c.label][1]]
     assert not problems, "\n\n".join(problems)
+
+
+# ------------------------------------------------------------------ what LocalStack takes of batching and writing
+def _writer_map(**fields) -> dict:
+    return {"QueryLanguage": "JSONata", **_distributed(_SUCCEEDS, **fields)}
+
+
+# each form that could let click_scores run on LocalStack, and the words of its refusal (docs/executor.md)
+REFUSED_FORMS = {
+    "jsonpath-item-batcher": ({"StartAt": "M", "States": {"M": {
+        **_distributed(_SUCCEEDS, None)["States"]["M"], "ItemBatcher": {"MaxItemsPerBatch": 2}}}},
+        'at "ItemBatcher", mismatched input'),
+    "jsonata-writer-parameters": (_writer_map(ResultWriter={"Resource": s3.PUT, "Parameters": {"Bucket": "o"}}),
+                                  "Unsupported declaration in QueryLanguage=JSONPath block"),
+    "jsonata-writer-resource-only": (_writer_map(ResultWriter={"Resource": s3.PUT}),
+                                     "Expected a Parameters/Arguments declaration"),
+    "jsonata-writer-config": (_writer_map(ResultWriter={"WriterConfig": {"OutputType": "JSON", "Transformation": "NONE"}}),
+                              'at "WriterConfig", mismatched input'),
+}
+
+
+def test_localstack_refuses_every_form_of_batching_and_jsonata_writer(engine):
+    import botocore.exceptions
+
+    problems = []
+    for name, (definition, words) in REFUSED_FORMS.items():
+        try:
+            engine.server.create_machine(machine_name(f"form-{name}", definition), definition)
+            problems.append(f"{name}: LocalStack now accepts it (docs/executor.md, item-batcher-unsupported)")
+        except botocore.exceptions.ClientError as exc:
+            error = exc.response["Error"]
+            if error["Code"] != "InvalidDefinition" or words not in error["Message"]:
+                problems.append(f"{name}: refused otherwise: {error}")
+    assert not problems, "\n".join(problems)

@@ -32,10 +32,19 @@ def fail_error(error: str, cause: str) -> str:
 
 
 # The reserved names a state of a Parallel branch or Map iteration can fail with that a Catch can see: a Task's
-# timeouts. Both engines must agree on the branch's error, and LocalStack refuses a States.* name out of a branch
-# (tests/engines known.py, branch-states-error-refused; AWS documents the Parallel failing with it): the branch
-# catches them and fails with the name without its prefix, as a Fail state reports it (``left_branch``).
-BRANCH_RENAMED = ("States.Timeout", "States.HeartbeatTimeout")
+# timeouts, an error of the branch's own expressions, a result over the size quota. Both engines must agree on the
+# branch's error, and LocalStack refuses a States.* name out of a branch (tests/engines known.py,
+# branch-states-error-refused; AWS documents the Parallel failing with it): the branch catches them and fails with
+# the name without its prefix, as a Fail state reports it (``left_branch``): a timeout as ``Timeout``, a failing
+# expression as ``QueryEvaluationError`` (on both engines, whatever each names a thrown JSONata error), the quota as
+# ``DataLimitExceeded``, a Distributed Map's tolerance as ``ExceedToleratedFailureThreshold`` (the last three where
+# a handler or finally around the Parallel or Map could see them:
+# lower/branch_errors.py; elsewhere the execution ends with the error as it is, which ``error_as_reported`` takes
+# for the same report).
+DATA_LIMIT = "States.DataLimitExceeded"
+THRESHOLD = "States.ExceedToleratedFailureThreshold"  # a Distributed Map's, beyond its tolerated failures
+BRANCH_RENAMED = ("States.Timeout", "States.HeartbeatTimeout", "States.QueryEvaluationError", DATA_LIMIT, THRESHOLD)
+BRANCH_EXPRESSION_ERROR = "QueryEvaluationError"
 
 
 def left_branch(error: str) -> str:
@@ -43,9 +52,28 @@ def left_branch(error: str) -> str:
     return error[len(RESERVED):] if error in BRANCH_RENAMED else error
 
 
+def left_branch_names() -> tuple[str, str]:
+    """The names of a failed expression and of the size quota out of a branch, whose causes are worded differently
+    by design (as their States.* names' are: comparison.py)."""
+    return BRANCH_EXPRESSION_ERROR, left_branch(DATA_LIMIT)
+
+
+def branch_fail_error(error: str) -> str:
+    """JSONata for the Error of the Fail state that ends a Parallel branch with the error named by ``error`` (an
+    expression error caught in the branch, or an error the branch raises again): an expression error (either
+    engine's name for it) as ``QueryEvaluationError``, any other reserved name without its prefix."""
+    names = ", ".join(f'"{n}"' for n in EXPRESSION_ERRORS)
+    return (f'($n := {error}; $n in [{names}] ? "{BRANCH_EXPRESSION_ERROR}" : '
+            f'$substring($n, 0, {len(RESERVED)}) = "{RESERVED}" ? $substring($n, {len(RESERVED)}) : $n)')
+
+
 def error_as_reported(error: str | None) -> str | None:
     """The name a failed execution reports for ``error`` when a compiled Fail state ends it (the plain-Python run's
     side of ``fail_error``; an expression error keeps its name, as the machine raises it again)."""
+    if error == BRANCH_EXPRESSION_ERROR:
+        # an expression error out of a Parallel branch: renamed where a handler or finally around the Parallel
+        # could see it, as it is where nothing does (lower/branch_errors.py); the plain-Python run renames it always
+        return EXPRESSION_ERRORS[0]
     if error is None or not error.startswith(RESERVED) or error in EXPRESSION_ERRORS:
         return error
     return error[len(RESERVED):]

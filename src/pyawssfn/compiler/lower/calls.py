@@ -12,7 +12,7 @@ from pyawssfn.compiler.frontend import RetrySpec, StepInfo
 from pyawssfn.compiler.ir import Exit, Node, Task, Wait
 from pyawssfn.compiler import integrations
 from pyawssfn.compiler import step_context
-from pyawssfn.compiler.lower import binding, errors, maps, parallel
+from pyawssfn.compiler.lower import binding, branch_errors, errors, maps, parallel
 from pyawssfn.compiler.lower.support import (
     LAMBDA_CALLBACK, LAMBDA_INVOKE, START_EXECUTION, call_arg, result_hint,
 )
@@ -242,6 +242,7 @@ def wait(builder: FunctionLowerer, call: ast.Call, seconds: bool) -> None:
             v = None
         if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
             raise builder.fail(arg, "a Wait takes a whole number of seconds >= 0", "write e.g. sfn.sleep(30)")
+    value = branch_errors.caught_wait(builder, value, seconds)  # a Wait has no Catch (inside a try)
     n = Wait(describe_source(builder.src(call)), call.lineno)
     env = builder.connect(n)
     if seconds:

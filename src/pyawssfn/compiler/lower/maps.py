@@ -10,6 +10,7 @@ from pyawssfn.compiler.frontend import StepInfo, max_concurrency
 from pyawssfn.compiler.ir import Graph, Map
 from pyawssfn.compiler import distributed_map
 from pyawssfn.compiler.lower import binding, calls, errors
+from pyawssfn.compiler.lower.branch_errors import leave_item
 from pyawssfn.compiler.lower.loops import IterMarker
 from pyawssfn.compiler.lower.support import call_arg, message_of, paren
 from pyawssfn.compiler.naming import describe_source
@@ -87,6 +88,7 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
              loop_var: str | None, ifs: list[ast.expr] | None, consts: dict[str, Any], var: str | None,
              name: str) -> None:
     n = Map(name, src.lineno)
+    covered = builder.cover() is not None  # a handler or finally around it sees an item's error
     env = builder.connect(n)
     seq = IterMarker(seq_ast).resolve(builder, env)
     if ifs:
@@ -121,6 +123,8 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
     n.processor = Graph([inner], inner)
     errors.leave_branch(n.processor, inner, src.lineno)  # an item's timeout leaves it renamed, as a branch's
     n.distributed = bool(consts.get("distributed"))
+    if covered and not n.distributed:  # and so does its result over the size quota (a child execution's is its own)
+        leave_item(n.processor, inner, src.lineno)
     if isinstance(consts.get("max_concurrency"), ast.AST):
         n.max_concurrency = "{% " + max_concurrency(builder.render(consts["max_concurrency"], env)) + " %}"
     elif consts.get("max_concurrency"):

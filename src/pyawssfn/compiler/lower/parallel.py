@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.ir import Graph, Parallel
 from pyawssfn.compiler.lower import calls
+from pyawssfn.compiler.lower.branch_errors import BranchNonlocalControl
 from pyawssfn.compiler.lower.support import assigned_names
 from pyawssfn.compiler.naming import describe_source
 
@@ -23,6 +24,7 @@ def parallel(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
     visible.update(builder.vars)
     graphs = []
     labels = []
+    covered = builder.cover() is not None
     for a in call.args:
         if isinstance(a, ast.Name) and a.id in builder.nested_defs:
             fn: Any = builder.nested_defs[a.id]
@@ -37,7 +39,12 @@ def parallel(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
         check_branch_assignments(builder, fn, a, visible, call.lineno)
         g = Graph()
         sub = FunctionLowerer(builder.s, fn, g, top=False, outer=visible, outer_types=builder.types)
+        if covered:  # a handler or finally around it sees the branch's error: the same on every engine
+            control = BranchNonlocalControl(sub.fresh("branch_error"))
+            sub.push_control(control)
         sub.lower_function()
+        if covered:
+            control.finish(sub)
         graphs.append(g)
     n = Parallel(describe_source("parallel " + ", ".join(labels)), call.lineno, branches=graphs)
     env = builder.connect(n, start_ok=False)
