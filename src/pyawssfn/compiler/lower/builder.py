@@ -44,6 +44,7 @@ class FunctionLowerer:
         self.outer = dict(outer or {})
         self.vars: dict[str, str] = {}
         self.exc_vars: set[str] = set()
+        self.exc_fields: dict[str, bool] = {}  # an except clause's name -> whether e.error / e.cause exist (sfn.Fail)
         self.nested_defs: dict[str, ast.FunctionDef] = {}
         self.control: list[NonlocalControl] = [BaseNonlocalControl()]
         self.synthetic: dict[str, Callable[[], str]] = {}
