@@ -99,6 +99,13 @@ class Hoister(ast.NodeTransformer):
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         builder = self.builder
         # e.error / e.cause / type(e).__name__ on a caught exception
+        if isinstance(node.value, ast.Name) and node.value.id in builder.exc_vars and node.attr in ("error", "cause") \
+                and not builder.exc_fields.get(node.value.id, False):
+            e = node.value.id
+            builder.report(node, f"{e}.{node.attr} exists only on sfn.Fail: on any other exception Python raises "
+                                 "AttributeError", f"write type({e}).__name__ for its name and str({e}) for its message, "
+                                                   "or catch sfn.Fail")
+            raise Abort()
         if isinstance(node.value, ast.Name) and node.value.id in builder.exc_vars and node.attr == "cause":
             return message_of_caught(builder, node.value)
         if isinstance(node.value, ast.Name) and node.value.id in builder.exc_vars and node.attr == "error":
