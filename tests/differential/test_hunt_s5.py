@@ -66,3 +66,62 @@ def test_the_construct_is_refused_where_it_is(name, body, where, words):
     with pytest.raises(CompileError) as info:
         compile_source(source, "hunt.py", workflow="wf")
     assert f"hunt.py:{where}: error: {words}" in str(info.value)
+
+
+# str(e) where the clause catches sfn.Fail: Python's Fail.__str__ is "error: cause" (the error alone without a
+# cause), the machine's caught error gives the cause; for a Fail raised inside a step the plain-Python run gives
+# the cause too (the class is lost at the Lambda boundary), so --compare saw nothing while CPython differs.
+FAIL_STR = [
+    ("own-fail-str", """
+        @sfn.workflow
+        def wf(a: str) -> object:
+            try:
+                step(a)
+                raise sfn.Fail("Oops", "cause here")
+            except sfn.Fail as e:
+                return str(e)
+        """, "12:16"),
+    ("step-fail-fstring", """
+        @sfn.workflow
+        def wf(a: str) -> object:
+            try:
+                return step(a)
+            except (ValueError, sfn.Fail) as e:
+                return f"failed: {e}"
+        """, "11:27"),
+    ("branch-fail-str", """
+        @sfn.workflow
+        def wf(a: str) -> object:
+            def left():
+                if a == "r":
+                    raise sfn.Fail("Oops")
+                return step(a)
+            try:
+                return sfn.parallel(left, lambda: step(1))
+            except sfn.Fail as e:
+                return [e.error, str(e)]
+        """, "15:26"),
+]
+
+
+@pytest.mark.parametrize("name,body,where", FAIL_STR, ids=[c[0] for c in FAIL_STR])
+def test_str_of_a_caught_fail_is_refused(name, body, where):
+    source = STEP + textwrap.dedent(body).lstrip("\n")
+    with pytest.raises(CompileError) as info:
+        compile_source(source, "hunt.py", workflow="wf")
+    assert f"hunt.py:{where}: error: str(e) of an sfn.Fail is 'error: cause' in Python" in str(info.value)
+    assert "write e.cause for its cause and e.error for its name" in str(info.value)
+
+
+def test_the_cause_and_the_name_of_a_caught_fail_still_compile():
+    source = STEP + textwrap.dedent("""
+        @sfn.workflow
+        def wf(a: str) -> object:
+            try:
+                return step(a)
+            except sfn.Fail as e:
+                return [e.error, e.cause, type(e).__name__]
+            except ValueError as e:
+                return str(e)
+        """).lstrip("\\n")
+    assert compile_source(source, "hunt.py", workflow="wf").definition["States"]

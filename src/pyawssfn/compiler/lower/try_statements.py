@@ -85,6 +85,7 @@ def _handler_body(builder: FunctionLowerer, h: Handler, change: bool) -> list[Ex
     if h.node.name:
         # Only sfn.Fail has .error and .cause under plain Python: on anything else they raise AttributeError.
         builder.exc_fields[h.node.name] = bool(h.classes) and all(c == "Fail" for c in h.classes)
+        builder.fail_caught[h.node.name] = "Fail" in h.classes
     builder.push_control(HandlerBodyNonlocalControl(h.var))
     name = h.node.name
     saved = builder.lambda_caught
