@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from pyawssfn.compiler import CompileError, compile_source
+from pyawssfn.testing import DisagreementError, WorkflowTester
 
 STEP = "import pyawssfn as sfn\n\ndef step(x: object) -> object:\n    return x\n\n"
 
@@ -125,3 +126,36 @@ def test_the_cause_and_the_name_of_a_caught_fail_still_compile():
                 return str(e)
         """).lstrip("\\n")
     assert compile_source(source, "hunt.py", workflow="wf").definition["States"]
+
+
+# A Wait whose duration is not a whole number >= 0, inside a Parallel branch that a handler covers: the machine's
+# Parallel fails with States.QueryEvaluationError (the Wait state itself cannot catch), the plain-Python run names
+# the branch's error QueryEvaluationError (branch_errors.py's rename): the handler reads two names. Handed to
+# engines (INBOX, "hunt -> engines").
+SLEEP_IN_BRANCH = STEP + textwrap.dedent("""
+    @sfn.workflow
+    def wf(n, a: str) -> object:
+        def left():
+            sfn.sleep(n)
+            return step(a)
+        try:
+            return sfn.parallel(left, lambda: step("r"))
+        except Exception as e:
+            return type(e).__name__
+    """).lstrip("\n")
+
+
+@pytest.mark.xfail(strict=True, raises=DisagreementError,
+                   reason="hunt -> engines: a Wait failing in a covered branch: QueryEvaluationError vs States.*")
+@pytest.mark.parametrize("n", [-1, "s", 1.5])
+def test_a_wait_that_fails_in_a_covered_branch_is_named_alike(tmp_path, n):
+    path = tmp_path / "hunt_sleep.py"
+    path.write_text(SLEEP_IN_BRANCH)
+    WorkflowTester(path, "wf").run_both({"n": n, "a": "x"})
+
+
+def test_a_wait_that_does_not_fail_in_a_covered_branch_agrees(tmp_path):
+    path = tmp_path / "hunt_sleep.py"
+    path.write_text(SLEEP_IN_BRANCH)
+    py, machine = WorkflowTester(path, "wf").run_both({"n": 2, "a": "x"})
+    assert machine.output == ["x", "r"] and py.sleeps == [2]
