@@ -159,3 +159,25 @@ def test_a_wait_that_does_not_fail_in_a_covered_branch_agrees(tmp_path):
     path.write_text(SLEEP_IN_BRANCH)
     py, machine = WorkflowTester(path, "wf").run_both({"n": 2, "a": "x"})
     assert machine.output == ["x", "r"] and py.sleeps == [2]
+
+
+# A caught exception used as a value (returned, passed to a step, put in a list, aliased then printed): the machine
+# holds the Catch's error output {"Error", "Cause"}, Python the exception object. Handed over (INBOX "hunt ->
+# hoisting.py owner"): refuse every read of a caught name other than str(e), f"{e}", type(e).__name__,
+# e.error/e.cause (sfn.Fail) and raise e.
+CAUGHT_AS_VALUE = [
+    ("returned", "        return e"),
+    ("passed-to-a-step", "        return step(e)"),
+    ("in-a-list", "        return str([e])"),
+    ("aliased", "        err = e\n        return str(err)"),
+]
+
+
+@pytest.mark.xfail(strict=True, raises=DisagreementError, reason="hunt -> hoisting.py owner: a caught exception as a value")
+@pytest.mark.parametrize("name,use", CAUGHT_AS_VALUE, ids=[c[0] for c in CAUGHT_AS_VALUE])
+def test_a_caught_exception_used_as_a_value(tmp_path, name, use):
+    path = tmp_path / "hunt_caught.py"
+    path.write_text("import pyawssfn as sfn\n\n\ndef step(x: object) -> object:\n    if x == 'v':\n"
+                    "        raise ValueError('from step')\n    return x\n\n\n@sfn.workflow\ndef wf(x: str) -> object:\n"
+                    "    try:\n        step(x)\n    except ValueError as e:\n" + use + "\n    return 'ok'\n")
+    WorkflowTester(path, "wf").run_both({"x": "v"})
