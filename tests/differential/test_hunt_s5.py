@@ -181,3 +181,28 @@ def test_a_caught_exception_used_as_a_value(tmp_path, name, use):
                     "        raise ValueError('from step')\n    return x\n\n\n@sfn.workflow\ndef wf(x: str) -> object:\n"
                     "    try:\n        step(x)\n    except ValueError as e:\n" + use + "\n    return 'ok'\n")
     WorkflowTester(path, "wf").run_both({"x": "v"})
+
+
+# A whole number that the execution input holds as a double (2.0): JavaScript's Number.isInteger takes it, so AWS
+# bounds a range by it and rounds to it; jsonata-python refused it (T2004; Decimal's "optional arg must be an
+# integer"), failing the machine where Python (and AWS) succeed.
+REPEAT = STEP + textwrap.dedent("""
+    @sfn.workflow
+    def wf(xs: list, n) -> object:
+        return step([xs * n, [i * 2 for i in range(n)]])
+    """).lstrip("\n")
+
+
+@pytest.mark.parametrize("n", [2.0, 0.0, 3])
+def test_a_whole_double_repeats_a_list_and_bounds_a_range(tmp_path, n):
+    path = tmp_path / "hunt_repeat.py"
+    path.write_text(REPEAT)
+    py, machine = WorkflowTester(path, "wf").run_both({"xs": [1, "a"], "n": n})
+    assert machine.output == [[1, "a"] * int(n), [i * 2 for i in range(int(n))]]
+
+
+@pytest.mark.parametrize("text,expected", [("[1..$y]", [1, 2]), ("[$y..3]", [2, 3]), ("$round(1.23456, $y)", 1.23),
+                                           ("$count([$y..$y])", 1)])
+def test_the_engine_takes_a_whole_double_where_javascript_takes_an_integer(text, expected):
+    from pyawssfn.jsonata.engine import evaluate
+    assert evaluate(text, variables={"y": 2.0}) == expected

@@ -13,6 +13,7 @@ Each correction was found by the shadow (shadow.py) or the cross-checks in tests
   of the month rolls over, an hour of 25 gives NaN, which JSON writes as null);
 * ``$fromMillis`` of a time outside JavaScript's Date range is ``Invalid Date`` written through the picture, as the
   reference writes it;
+* ``$round(x, 2.0)``: a whole double precision is an integer, as in JavaScript (Python's Decimal refuses a float);
 * ``$power`` is V8's ``Math.pow`` bit for bit (semantics/jspow.py; CPython's ``**`` differs in the last bit for
   some arguments: ``$power(10, -5)`` is 9.999999999999999e-06 on AWS), and a result that is not a finite number
   fails with D3061 (Python's ``**`` raised OverflowError or gave a complex number);
@@ -61,6 +62,15 @@ def _replace(native):
         return native(string, pattern, replacement, limit)
 
     return replace
+
+
+def _whole_precision(native):
+    def round_(arg, precision):
+        # a whole double (2.0, as a JSON input may hold it) is an integer precision in JavaScript
+        whole = type(precision) is float and precision.is_integer()
+        return native(arg, int(precision) if whole else precision)
+
+    return round_
 
 
 def _sum(args):
@@ -327,7 +337,7 @@ def install() -> None:
     for name, method in methods.items():
         _native(name).method = method
     for name, wrap in (("replace", _replace), ("fromMillis", _from_millis), ("toMillis", _to_millis),
-                       ("merge", _ordered_result),
+                       ("merge", _ordered_result), ("round", _whole_precision),
                        ("spread", _ordered_result)):
         fn = _native(name)
         fn.method = wrap(fn.method)
