@@ -202,7 +202,11 @@ def test_a_whole_double_repeats_a_list_and_bounds_a_range(tmp_path, n):
 
 
 @pytest.mark.parametrize("text,expected", [("[1..$y]", [1, 2]), ("[$y..3]", [2, 3]), ("$round(1.23456, $y)", 1.23),
-                                           ("$count([$y..$y])", 1)])
+                                           ("$count([$y..$y])", 1),
+                                           # jsonata.js: an array stays one (only a sequence collapses), and
+                                           # deepEquals keeps true apart from 1
+                                           ("$distinct([$y, 2])", [2]), ("$distinct([1, true, [1], [true]])",
+                                                                         [1, True, [1], [True]])])
 def test_the_engine_takes_a_whole_double_where_javascript_takes_an_integer(text, expected):
     from pyawssfn.jsonata.engine import evaluate
     assert evaluate(text, variables={"y": 2.0}) == expected
