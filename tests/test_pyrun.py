@@ -128,7 +128,7 @@ def wf(mode, data=None):
     if mode == "fail_name":
         try:
             fails("fail")
-        except Exception as e:
+        except sfn.Fail as e:
             return [type(e).__name__, str(e), e.error]
     if mode == "fail_caught":
         try:
@@ -813,7 +813,7 @@ def ask(who, token):
 def step_timeout(x):
     try:
         return slow(x)
-    except Exception as e:
+    except sfn.Fail as e:
         return [type(e).__name__, e.error, e.cause]
 
 
@@ -821,7 +821,7 @@ def step_timeout(x):
 def callback_timeout(x):
     try:
         return sfn.wait_for_callback(ask, "ann", timeout=30)
-    except Exception as e:
+    except sfn.Fail as e:
         return [type(e).__name__, e.error, e.cause]
 '''
 

@@ -88,6 +88,12 @@ CASES = [
     ("change-while-iterating", "@sfn.workflow\ndef wf(d):\n    for k in d:\n        d['m'] = 1\n    return d\n",
      14, "while a for loop iterates over it"),
     ("walrus", "@sfn.workflow\ndef wf(x):\n    if (y := step(x)):\n        return y\n    return 0\n", 13, ":="),
+    # Only sfn.Fail has .error/.cause: on a step's own exception class Python raises AttributeError, so the
+    # machine's $e.Error would be a silent difference.
+    ("caught-error-field", "class Bad(Exception):\n    pass\n\n@sfn.workflow\ndef wf(x):\n    try:\n"
+     "        step(x)\n    except Bad as e:\n        return e.error\n    return 1\n", 19, "e.error exists only on sfn.Fail"),
+    ("caught-cause-field", "@sfn.workflow\ndef wf(x):\n    try:\n        step(x)\n    except Exception as err:\n"
+     "        return err.cause\n    return 1\n", 16, "err.cause exists only on sfn.Fail"),
 ]
 
 

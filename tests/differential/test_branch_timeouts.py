@@ -30,7 +30,7 @@ def caught(x):
         return quick(x)
     try:
         return sfn.parallel(left, right)
-    except Exception as e:
+    except sfn.Fail as e:
         return [type(e).__name__, e.error, e.cause]
 
 
@@ -46,7 +46,7 @@ def inside(x):
     def left():
         try:
             return slow(x)
-        except Exception as e:
+        except sfn.Fail as e:
             return e.error
     return sfn.parallel(left)
 
@@ -55,7 +55,7 @@ def inside(x):
 def mapped(xs):
     try:
         return sfn.map(slow, xs)
-    except Exception as e:
+    except sfn.Fail as e:
         return ["map", e.error, e.cause]
 
 
@@ -63,7 +63,7 @@ def mapped(xs):
 def comprehension(xs):
     try:
         return [slow(x) for x in xs]
-    except Exception as e:
+    except sfn.Fail as e:
         return ["comprehension", e.error]
 
 

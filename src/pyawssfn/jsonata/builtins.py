@@ -13,6 +13,8 @@ Each correction was found by the shadow (shadow.py) or the cross-checks in tests
   of the month rolls over, an hour of 25 gives NaN, which JSON writes as null);
 * ``$fromMillis`` of a time outside JavaScript's Date range is ``Invalid Date`` written through the picture, as the
   reference writes it;
+* ``$distinct`` of an array (not a sequence) stays an array when one item is left (``$distinct([1, 1])`` is ``[1]``), and ``true`` is not ``1`` there;
+* ``$round(x, 2.0)``: a whole double precision is an integer, as in JavaScript (Python's Decimal refuses a float);
 * ``$power`` is V8's ``Math.pow`` bit for bit (semantics/jspow.py; CPython's ``**`` differs in the last bit for
   some arguments: ``$power(10, -5)`` is 9.999999999999999e-06 on AWS), and a result that is not a finite number
   fails with D3061 (Python's ``**`` raised OverflowError or gave a complex number);
@@ -61,6 +63,39 @@ def _replace(native):
         return native(string, pattern, replacement, limit)
 
     return replace
+
+
+def _whole_precision(native):
+    def round_(arg, precision):
+        # a whole double (2.0, as a JSON input may hold it) is an integer precision in JavaScript
+        whole = type(precision) is float and precision.is_integer()
+        return native(arg, int(precision) if whole else precision)
+
+    return round_
+
+
+def _distinct(arr):
+    # jsonata.js makes a sequence of the result only when the argument is one (isSequence); jsonata-python did for
+    # any JList, so `$distinct([1, 1])` collapsed to 1 where AWS gives [1]
+    if not isinstance(arr, list) or len(arr) <= 1:
+        return arr
+    results = Utils.create_sequence() if Utils.is_sequence(arr) else []
+    for el in arr:
+        if not any(_deep_equals(el, r) for r in results):  # jsonata.js's deepEquals: true is not 1
+            results.append(el)
+    return results
+
+
+def _deep_equals(a, b) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, list) or isinstance(b, list):
+        return isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and \
+            all(_deep_equals(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) or isinstance(b, dict):
+        return isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys() and \
+            all(_deep_equals(a[k], b[k]) for k in a)
+    return a == b
 
 
 def _sum(args):
@@ -318,6 +353,7 @@ def install() -> None:
     """Replace the implementations in jsonata-python's static frame (every evaluator in the process sees them)."""
     methods = {
         "sum": _sum,
+        "distinct": _distinct,
         "power": _power,
         "base64encode": _base64encode,
         "base64decode": _base64decode,
@@ -327,7 +363,7 @@ def install() -> None:
     for name, method in methods.items():
         _native(name).method = method
     for name, wrap in (("replace", _replace), ("fromMillis", _from_millis), ("toMillis", _to_millis),
-                       ("merge", _ordered_result),
+                       ("merge", _ordered_result), ("round", _whole_precision),
                        ("spread", _ordered_result)):
         fn = _native(name)
         fn.method = wrap(fn.method)

@@ -94,6 +94,10 @@ class _JsStringTerms:
         return getattr(self._engine, name)
 
 
+def _whole(v):
+    return int(v) if type(v) is float and v.is_integer() else v
+
+
 class _AwsJsonata(Jsonata):
     """jsonata-python with JavaScript's arithmetic: overflow and division by zero give Infinity/NaN rather than an
     error, and `%` keeps fractions (jsonata-python truncates `5.5 % 2` to 1)."""
@@ -127,6 +131,10 @@ class _AwsJsonata(Jsonata):
             raise jexception.JException("S0204", -1, op)
         # JavaScript keeps an overflowing result (Infinity); only using it later is an error.
         return Utils.convert_number(result) if math.isfinite(result) else result
+
+    def evaluate_range_expression(self, lhs, rhs):
+        # JavaScript's Number.isInteger: a whole double (2.0, as a JSON input may hold it) bounds a range as 2 does.
+        return super().evaluate_range_expression(_whole(lhs), _whole(rhs))
 
     def evaluate_binary(self, expr, input, environment):
         op = str(expr.value)

@@ -48,6 +48,8 @@ class FunctionLowerer:
         self.exc_vars: set[str] = set()
         self.lambda_catchers: set[int] = set()   # catchers whose error only a Lambda step raises (errors.py)
         self.lambda_caught: frozenset[str] = frozenset()  # caught names whose str() is their errorMessage
+        self.exc_fields: dict[str, bool] = {}  # an except clause's name -> whether e.error / e.cause exist (sfn.Fail)
+        self.fail_caught: dict[str, bool] = {}  # an except clause's name -> whether it can be an sfn.Fail
         self.nested_defs: dict[str, ast.FunctionDef] = {}
         self.control: list[NonlocalControl] = [BaseNonlocalControl()]
         self.synthetic: dict[str, Callable[[], str]] = {}

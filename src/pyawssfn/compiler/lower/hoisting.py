@@ -34,6 +34,18 @@ def message_of_caught(builder: FunctionLowerer, var: ast.Name) -> ast.Name:
     return syn
 
 
+def str_of_caught(builder: FunctionLowerer, var: ast.Name, at: ast.AST) -> ast.Name:
+    """``str(e)`` / ``f"{e}"``: its message, except where the clause catches sfn.Fail, whose str() is
+    "error: cause" in Python (the error alone without a cause), which the machine's caught error does not tell
+    apart from a step's error whose message is that text."""
+    if builder.fail_caught.get(var.id, False):
+        e = var.id
+        builder.report(at, f"str({e}) of an sfn.Fail is 'error: cause' in Python, not its cause",
+                       f"write {e}.cause for its cause and {e}.error for its name")
+        raise Abort()
+    return message_of_caught(builder, var)
+
+
 def known_name(builder: FunctionLowerer, name: str) -> bool:
     info = builder.info
     return (name in builder.vars or name in builder.outer or name in builder.nested_defs or name in info.steps
@@ -99,6 +111,13 @@ class Hoister(ast.NodeTransformer):
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         builder = self.builder
         # e.error / e.cause / type(e).__name__ on a caught exception
+        if isinstance(node.value, ast.Name) and node.value.id in builder.exc_vars and node.attr in ("error", "cause") \
+                and not builder.exc_fields.get(node.value.id, False):
+            e = node.value.id
+            builder.report(node, f"{e}.{node.attr} exists only on sfn.Fail: on any other exception Python raises "
+                                 "AttributeError", f"write type({e}).__name__ for its name and str({e}) for its message, "
+                                                   "or catch sfn.Fail")
+            raise Abort()
         if isinstance(node.value, ast.Name) and node.value.id in builder.exc_vars and node.attr == "cause":
             return message_of_caught(builder, node.value)
         if isinstance(node.value, ast.Name) and node.value.id in builder.exc_vars and node.attr == "error":
@@ -112,7 +131,7 @@ class Hoister(ast.NodeTransformer):
     def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
         # f"{e}" of a caught exception is str(e), its message
         if isinstance(node.value, ast.Name) and node.value.id in self.builder.exc_vars and node.conversion in (-1, 115):
-            node.value = message_of_caught(self.builder, node.value)
+            node.value = str_of_caught(self.builder, node.value, node)
             node.conversion = -1
             return node
         return self.generic_visit(node)
@@ -127,7 +146,7 @@ class Hoister(ast.NodeTransformer):
         # str(e) on a caught exception is its message
         if isinstance(f, ast.Name) and f.id == "str" and len(node.args) == 1 and isinstance(node.args[0], ast.Name) \
                 and node.args[0].id in builder.exc_vars and f.id not in builder.vars:
-            return message_of_caught(builder, node.args[0])
+            return str_of_caught(builder, node.args[0], node)
         api = builder.info.api(f)
         if api in PREDICATES:
             return self._predicate(node, api)

@@ -82,6 +82,10 @@ def _handler_body(builder: FunctionLowerer, h: Handler, change: bool) -> list[Ex
     builder.frontier = h.incoming
     if not builder.frontier:
         return []
+    if h.node.name:
+        # Only sfn.Fail has .error and .cause under plain Python: on anything else they raise AttributeError.
+        builder.exc_fields[h.node.name] = bool(h.classes) and all(c == "Fail" for c in h.classes)
+        builder.fail_caught[h.node.name] = "Fail" in h.classes
     builder.push_control(HandlerBodyNonlocalControl(h.var))
     name = h.node.name
     saved = builder.lambda_caught
@@ -141,7 +145,7 @@ def check_expression_errors(builder: FunctionLowerer, st: ast.Try, h: ast.Except
     if not caught:
         return
     for stmt in st.body:
-        for n in own_nodes(stmt):
+        for n in with_branches(builder, own_nodes(stmt)):
             risky = isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) or \
                 isinstance(n, ast.BinOp) and (isinstance(n.op, (ast.Div, ast.FloorDiv, ast.Mod)) or
                                               "TypeError" in caught) or \
@@ -198,6 +202,21 @@ def handler_classes(builder: FunctionLowerer, h: ast.ExceptHandler) -> tuple[lis
             if n not in errors:
                 errors.append(n)
     return classes, errors
+
+
+def with_branches(builder: FunctionLowerer, nodes):
+    """The nodes, then those of the branches of each sfn.parallel among them (a lambda, or a nested def named):
+    an expression error of a branch leaves it as QueryEvaluationError, which no handler of a class sees either."""
+    for n in nodes:
+        yield n
+        if isinstance(n, ast.Call) and builder.info.api(n.func) == "parallel":
+            for arg in n.args:
+                fn = builder.nested_defs.get(arg.id) if isinstance(arg, ast.Name) else arg
+                if isinstance(fn, ast.Lambda):
+                    yield from own_nodes(fn.body)
+                elif isinstance(fn, ast.FunctionDef):
+                    for part in fn.body:
+                        yield from own_nodes(part)
 
 
 def own_nodes(stmt: ast.AST):
