@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from pyawssfn.compiler import CompileError, compile_source
+from pyawssfn.compiler import CompileError, compile_file, compile_source
 from pyawssfn.testing import DisagreementError, WorkflowTester
 
 STEP = "import pyawssfn as sfn\n\ndef step(x: object) -> object:\n    return x\n\n"
@@ -145,8 +145,6 @@ SLEEP_IN_BRANCH = STEP + textwrap.dedent("""
     """).lstrip("\n")
 
 
-@pytest.mark.xfail(strict=True, raises=DisagreementError,
-                   reason="hunt -> engines: a Wait failing in a covered branch: QueryEvaluationError vs States.*")
 @pytest.mark.parametrize("n", [-1, "s", 1.5])
 def test_a_wait_that_fails_in_a_covered_branch_is_named_alike(tmp_path, n):
     path = tmp_path / "hunt_sleep.py"
@@ -173,14 +171,26 @@ CAUGHT_AS_VALUE = [
 ]
 
 
-@pytest.mark.xfail(strict=True, raises=DisagreementError, reason="hunt -> hoisting.py owner: a caught exception as a value")
 @pytest.mark.parametrize("name,use", CAUGHT_AS_VALUE, ids=[c[0] for c in CAUGHT_AS_VALUE])
-def test_a_caught_exception_used_as_a_value(tmp_path, name, use):
+def test_a_caught_exception_used_as_a_value_is_refused(tmp_path, name, use):
     path = tmp_path / "hunt_caught.py"
     path.write_text("import pyawssfn as sfn\n\n\ndef step(x: object) -> object:\n    if x == 'v':\n"
                     "        raise ValueError('from step')\n    return x\n\n\n@sfn.workflow\ndef wf(x: str) -> object:\n"
                     "    try:\n        step(x)\n    except ValueError as e:\n" + use + "\n    return 'ok'\n")
-    WorkflowTester(path, "wf").run_both({"x": "v"})
+    with pytest.raises(CompileError) as info:
+        compile_file(path)
+    (d,) = info.value.diagnostics
+    assert d.line == 15 and "the caught exception 'e' used as a value" in d.what
+
+
+def test_the_fields_of_a_caught_exception_still_compile_and_agree(tmp_path):
+    path = tmp_path / "hunt_caught_fields.py"
+    path.write_text("import pyawssfn as sfn\n\n\ndef step(x: object) -> object:\n    if x == 'v':\n"
+                    "        raise ValueError('from step')\n    return x\n\n\n@sfn.workflow\ndef wf(x: str) -> object:\n"
+                    "    try:\n        step(x)\n    except ValueError as e:\n"
+                    "        return [type(e).__name__, str(e), f'{e}!']\n    return 'ok'\n")
+    py, machine = WorkflowTester(path, "wf").run_both({"x": "v"})
+    assert machine.output == ["ValueError", "from step", "from step!"]
 
 
 # A whole number that the execution input holds as a double (2.0): JavaScript's Number.isInteger takes it, so AWS

@@ -48,6 +48,7 @@ class FunctionLowerer:
         self.exc_vars: set[str] = set()
         self.lambda_catchers: set[int] = set()   # catchers whose error only a Lambda step raises (errors.py)
         self.lambda_caught: frozenset[str] = frozenset()  # caught names whose str() is their errorMessage
+        self.active_exc: set[str] = set()  # the names of the except clauses being lowered (read only as fields)
         self.exc_fields: dict[str, bool] = {}  # an except clause's name -> whether e.error / e.cause exist (sfn.Fail)
         self.fail_caught: dict[str, bool] = {}  # an except clause's name -> whether it can be an sfn.Fail
         self.nested_defs: dict[str, ast.FunctionDef] = {}
@@ -197,6 +198,10 @@ class FunctionLowerer:
             return self.synthetic[ident]()
         if ident.startswith("\x00var:"):
             return self._read_var(ident[5:])
+        if ident in self.active_exc:
+            self.report(node, f"the caught exception {ident!r} used as a value: on the machine it is the error "
+                              "output {\"Error\", \"Cause\"}, in Python the exception object",
+                        f"read str({ident}) or type({ident}).__name__ (e.error / e.cause of an sfn.Fail), or raise {ident}")
         if ident in self.vars:
             var = self.vars[ident]
             code = self._read_var(var)
@@ -221,6 +226,9 @@ class FunctionLowerer:
         else:
             self.report(node, f"undefined name {ident!r}", "assign it first or pass it as a workflow parameter")
         return "null"
+
+    def read_var(self, var: str) -> str:
+        return self._read_var(var)
 
     def _read_var(self, var: str) -> str:
         e = self.cur_env.get(var)

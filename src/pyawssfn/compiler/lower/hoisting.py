@@ -12,7 +12,7 @@ from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.lower import calls, maps
 from pyawssfn.compiler.lower.support import Abort, message_of, paren
-from pyawssfn.compiler.static_types import Type
+from pyawssfn.compiler.static_types import CAUGHT_ERROR, Type
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -29,7 +29,8 @@ def message_of_caught(builder: FunctionLowerer, var: ast.Name) -> ast.Name:
     """``str(e)`` (``e.cause``, ``f"{e}"``) of a caught error, decoded where it is read: the Catch binds the error
     output as it is (support.CAUGHT), whose Cause is Lambda's error JSON for a step's error."""
     from_lambda = var.id in builder.lambda_caught  # its Cause is Lambda's error JSON (try_statements.lambda_only)
-    syn = builder.syn(lambda: message_of(paren(builder.render(var, builder.cur_env)), from_lambda))
+    syn = builder.syn(lambda: message_of(paren(builder.render(caught_object(builder, var), builder.cur_env)),
+                                            from_lambda))
     builder.synthetic_types[syn.id] = Type("str")  # message_of always gives a string
     return syn
 
@@ -44,6 +45,17 @@ def str_of_caught(builder: FunctionLowerer, var: ast.Name, at: ast.AST) -> ast.N
                        f"write {e}.cause for its cause and {e}.error for its name")
         raise Abort()
     return message_of_caught(builder, var)
+
+
+def caught_object(builder: FunctionLowerer, var: ast.Name) -> ast.Name:
+    """The Catch's error output {"Error", "Cause"} that ``except ... as e`` binds, read where Python reads one of the
+    exception's fields: the name ``e`` itself is refused as a value inside its handler (builder.resolve)."""
+    if var.id not in builder.vars:
+        return var
+    asl_var = builder.vars[var.id]
+    syn = builder.syn(lambda: builder.read_var(asl_var))
+    builder.synthetic_types[syn.id] = CAUGHT_ERROR  # {"Error": str, "Cause": str}: read without guards
+    return syn
 
 
 def known_name(builder: FunctionLowerer, name: str) -> bool:
@@ -121,11 +133,13 @@ class Hoister(ast.NodeTransformer):
         if isinstance(node.value, ast.Name) and node.value.id in builder.exc_vars and node.attr == "cause":
             return message_of_caught(builder, node.value)
         if isinstance(node.value, ast.Name) and node.value.id in builder.exc_vars and node.attr == "error":
-            return ast.Subscript(value=node.value, slice=ast.Constant(value="Error"), ctx=ast.Load())
+            return ast.Subscript(value=caught_object(builder, node.value), slice=ast.Constant(value="Error"),
+                                 ctx=ast.Load())
         if node.attr == "__name__" and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name) \
                 and node.value.func.id == "type" and len(node.value.args) == 1 and \
                 isinstance(node.value.args[0], ast.Name) and node.value.args[0].id in builder.exc_vars:
-            return ast.Subscript(value=node.value.args[0], slice=ast.Constant(value="Error"), ctx=ast.Load())
+            return ast.Subscript(value=caught_object(builder, node.value.args[0]), slice=ast.Constant(value="Error"),
+                                 ctx=ast.Load())
         return self.generic_visit(node)
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:

@@ -88,15 +88,16 @@ def _handler_body(builder: FunctionLowerer, h: Handler, change: bool) -> list[Ex
         builder.fail_caught[h.node.name] = "Fail" in h.classes
     builder.push_control(HandlerBodyNonlocalControl(h.var))
     name = h.node.name
-    saved = builder.lambda_caught
+    saved, active = builder.lambda_caught, builder.active_exc
     if name:
         builder.lambda_caught = saved | {name} if lambda_only(builder, h) else saved - {name}
+        builder.active_exc = active | {name}
     try:
         builder.lower_block(h.node.body)
         errors.settle(builder, change=change)
     finally:
         builder.pop_control()
-        builder.lambda_caught = saved
+        builder.lambda_caught, builder.active_exc = saved, active
     return builder.frontier
 
 
