@@ -220,3 +220,65 @@ def test_a_whole_double_repeats_a_list_and_bounds_a_range(tmp_path, n):
 def test_the_engine_takes_a_whole_double_where_javascript_takes_an_integer(text, expected):
     from pyawssfn.jsonata.engine import evaluate
     assert evaluate(text, variables={"y": 2.0}) == expected
+
+
+# A branch and the workflow's own except clause both bind `e`: the workflow's read of `e` inside its clause reads
+# the caught exception, not the branch's variable, so it is no reason to refuse the branch (it was refused).
+SAME_NAME_IN_BRANCH = textwrap.dedent("""
+    import pyawssfn as sfn
+
+
+    class Bad(Exception):
+        pass
+
+
+    def step(x: object) -> object:
+        if x == "bad":
+            raise Bad("bad step")
+        return x
+
+
+    @sfn.workflow
+    def wf(a: str) -> object:
+        def left():
+            try:
+                return step(a)
+            except Bad as e:
+                return "in:" + str(e)
+        try:
+            return sfn.parallel(left, lambda: step(1))
+        except Bad as e:
+            return "out:" + str(e)
+    """).lstrip("\\n")
+
+
+@pytest.mark.parametrize("a, expected", [("bad", ["in:bad step", 1]), ("ok", ["ok", 1])])
+def test_an_except_name_shared_by_a_branch_and_the_workflow_compiles_and_agrees(tmp_path, a, expected):
+    path = tmp_path / "hunt_same_name.py"
+    path.write_text(SAME_NAME_IN_BRANCH)
+    py, machine = WorkflowTester(path, "wf").run_both({"a": a})
+    assert machine.output == expected
+
+
+def test_a_branch_variable_read_after_the_parallel_is_still_refused():
+    source = textwrap.dedent("""
+        import pyawssfn as sfn
+
+
+        def step(x: object) -> object:
+            return x
+
+
+        @sfn.workflow
+        def wf(a: str) -> object:
+            e = "workflow"
+
+            def left():
+                e = step(a)
+                return e
+            r = sfn.parallel(left, lambda: step(1))
+            return [r, e]
+        """).lstrip("\n")
+    with pytest.raises(CompileError) as info:
+        compile_source(source, "wf.py")
+    assert any("assigns 'e', which the workflow reads after sfn.parallel" in d.what for d in info.value.diagnostics)

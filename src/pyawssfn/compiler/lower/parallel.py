@@ -91,6 +91,10 @@ def read_after(builder: FunctionLowerer, name: str, line: int, skip: ast.AST) ->
     scan(builder.fn.body if isinstance(builder.fn, ast.FunctionDef) else [])
     first_kill = min(kills) if kills else None
     skipped = {id(n) for n in walk(skip)}
+    # An except clause binding `name` reads its own exception there, not the branch's value.
+    for h in walk(builder.fn):
+        if isinstance(h, ast.ExceptHandler) and h.name == name:
+            skipped.update(id(n) for st in h.body for n in walk(st))
     for n in walk(builder.fn):
         if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and n.lineno > line \
                 and id(n) not in skipped and (first_kill is None or n.lineno < first_kill):
