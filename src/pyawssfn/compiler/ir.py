@@ -254,14 +254,10 @@ def _template_variables(value: str) -> frozenset[str]:
 
 def field_variables(value: Any, out: set[str]) -> None:
     """The variables read by the {% %} templates in a state's field values."""
-    if isinstance(value, str):
-        out |= _template_variables(value)
-    elif isinstance(value, dict):
-        for x in value.values():
-            field_variables(x, out)
-    elif isinstance(value, list):
-        for x in value:
-            field_variables(x, out)
+    strings: list[str] = []
+    field_strings(value, strings)
+    for s in strings:
+        out |= _template_variables(s)
 
 
 def evaluates(code: str, inside: str, template: bool = False) -> bool:

@@ -48,9 +48,8 @@ class FunctionLowerer:
         self.exc_vars: set[str] = set()
         self.lambda_catchers: set[int] = set()   # catchers whose error only a Lambda step raises (errors.py)
         self.lambda_caught: frozenset[str] = frozenset()  # caught names whose str() is their errorMessage
-        self.active_exc: set[str] = set()  # the names of the except clauses being lowered (read only as fields)
-        self.exc_fields: dict[str, bool] = {}  # an except clause's name -> whether e.error / e.cause exist (sfn.Fail)
-        self.fail_caught: dict[str, bool] = {}  # an except clause's name -> whether it can be an sfn.Fail
+        # the except clauses being lowered: name -> the classes it catches ('Fail' for sfn.Fail; none: any error)
+        self.caught: dict[str, list[str]] = {}
         self.nested_defs: dict[str, ast.FunctionDef] = {}
         self.control: list[NonlocalControl] = [BaseNonlocalControl()]
         self.synthetic: dict[str, Callable[[], str]] = {}
@@ -198,7 +197,7 @@ class FunctionLowerer:
             return self.synthetic[ident]()
         if ident.startswith("\x00var:"):
             return self._read_var(ident[5:])
-        if ident in self.active_exc:
+        if ident in self.caught:
             self.report(node, f"the caught exception {ident!r} used as a value: on the machine it is the error "
                               "output {\"Error\", \"Cause\"}, in Python the exception object",
                         f"read str({ident}) or type({ident}).__name__ (e.error / e.cause of an sfn.Fail), or raise {ident}")
@@ -226,9 +225,6 @@ class FunctionLowerer:
         else:
             self.report(node, f"undefined name {ident!r}", "assign it first or pass it as a workflow parameter")
         return "null"
-
-    def read_var(self, var: str) -> str:
-        return self._read_var(var)
 
     def _read_var(self, var: str) -> str:
         e = self.cur_env.get(var)

@@ -39,12 +39,18 @@ def str_of_caught(builder: FunctionLowerer, var: ast.Name, at: ast.AST) -> ast.N
     """``str(e)`` / ``f"{e}"``: its message, except where the clause catches sfn.Fail, whose str() is
     "error: cause" in Python (the error alone without a cause), which the machine's caught error does not tell
     apart from a step's error whose message is that text."""
-    if builder.fail_caught.get(var.id, False):
+    if "Fail" in builder.caught.get(var.id, ()):
         e = var.id
         builder.report(at, f"str({e}) of an sfn.Fail is 'error: cause' in Python, not its cause",
                        f"write {e}.cause for its cause and {e}.error for its name")
         raise Abort()
     return message_of_caught(builder, var)
+
+
+def fail_only(classes: list[str] | None) -> bool:
+    """Whether an except clause catching `classes` sees only sfn.Fail, the one exception with .error and .cause
+    (on any other, plain Python raises AttributeError)."""
+    return bool(classes) and all(c == "Fail" for c in classes)
 
 
 def caught_object(builder: FunctionLowerer, var: ast.Name) -> ast.Name:
@@ -53,7 +59,7 @@ def caught_object(builder: FunctionLowerer, var: ast.Name) -> ast.Name:
     if var.id not in builder.vars:
         return var
     asl_var = builder.vars[var.id]
-    syn = builder.syn(lambda: builder.read_var(asl_var))
+    syn = builder.syn(lambda: builder.render(builder.var_name(asl_var), builder.cur_env))
     builder.synthetic_types[syn.id] = CAUGHT_ERROR  # {"Error": str, "Cause": str}: read without guards
     return syn
 
@@ -124,7 +130,7 @@ class Hoister(ast.NodeTransformer):
         builder = self.builder
         # e.error / e.cause / type(e).__name__ on a caught exception
         if isinstance(node.value, ast.Name) and node.value.id in builder.exc_vars and node.attr in ("error", "cause") \
-                and not builder.exc_fields.get(node.value.id, False):
+                and not fail_only(builder.caught.get(node.value.id)):
             e = node.value.id
             builder.report(node, f"{e}.{node.attr} exists only on sfn.Fail: on any other exception Python raises "
                                  "AttributeError", f"write type({e}).__name__ for its name and str({e}) for its message, "

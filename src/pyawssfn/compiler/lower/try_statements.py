@@ -82,22 +82,18 @@ def _handler_body(builder: FunctionLowerer, h: Handler, change: bool) -> list[Ex
     builder.frontier = h.incoming
     if not builder.frontier:
         return []
-    if h.node.name:
-        # Only sfn.Fail has .error and .cause under plain Python: on anything else they raise AttributeError.
-        builder.exc_fields[h.node.name] = bool(h.classes) and all(c == "Fail" for c in h.classes)
-        builder.fail_caught[h.node.name] = "Fail" in h.classes
     builder.push_control(HandlerBodyNonlocalControl(h.var))
     name = h.node.name
-    saved, active = builder.lambda_caught, builder.active_exc
+    saved, caught = builder.lambda_caught, builder.caught
     if name:
         builder.lambda_caught = saved | {name} if lambda_only(builder, h) else saved - {name}
-        builder.active_exc = active | {name}
+        builder.caught = {**caught, name: list(h.classes)}  # what e.error, str(e) and e itself may be (hoisting)
     try:
         builder.lower_block(h.node.body)
         errors.settle(builder, change=change)
     finally:
         builder.pop_control()
-        builder.lambda_caught, builder.active_exc = saved, active
+        builder.lambda_caught, builder.caught = saved, caught
     return builder.frontier
 
 
