@@ -13,6 +13,7 @@ from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.lower import calls, maps
 from pyawssfn.compiler.lower.support import Abort, message_of, paren
 from pyawssfn.compiler.static_types import CAUGHT_ERROR, Type
+from pyawssfn.jsonata.tree import Expr
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -239,7 +240,7 @@ class Hoister(ast.NodeTransformer):
             raise Abort()
         args = [self.visit(a) for a in node.args]
 
-        def render() -> str:
+        def render() -> Expr:
             codes = [builder.render(a, builder.cur_env) for a in args]
             pat = predicates.literal_pattern(codes[1]) if name == "StringMatches" else None
             if name == "StringMatches" and pat is None:
