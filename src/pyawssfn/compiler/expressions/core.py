@@ -101,13 +101,6 @@ def _err(message: str) -> str:
     return f"$error({json.dumps(message, ensure_ascii=False)})"
 
 
-def chars(v: str) -> str:
-    """(Text, for the lowerer; the translator uses build.chars.) The characters (code points) of the string `v`, as Python iterates it. `$split(v, "")` would give UTF-16 code
-    units on AWS's engine (JavaScript's split), cutting a character above U+FFFF (an emoji) in two halves; the regex
-    takes a surrogate pair as one match, and `[...]` keeps a one-character result a list."""
-    return f"[$match({v}, /[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[\\s\\S]/).match]"
-
-
 _counter = [0]
 
 
