@@ -111,10 +111,25 @@ _SHORTEST_SHARED = 40
 _DONE: dict[Expr, Expr] = {}  # by value: machines repeat many expressions, built apart (each is done once)
 
 
+def _long(t: Expr) -> bool:
+    """Its text has _SHORTEST_SHARED characters or more: every node prints one of its own at least, so a tree of
+    that many nodes has (counted without printing it), else its text says."""
+    todo, count = [t], 0
+    pop, extend = todo.pop, todo.extend
+    while todo:
+        n = pop()
+        count += 1
+        if count >= _SHORTEST_SHARED:
+            return True
+        if n._kids:
+            extend(n._child_list())
+    return len(to_text(t)) >= _SHORTEST_SHARED
+
+
 @by_identity
 def _finished(code: Expr) -> Expr:
     """The expression simplified and its repeats bound."""
-    if len(to_text(code)) < _SHORTEST_SHARED:
+    if not _long(code):
         return code  # as the translator left it, simplified
     done = _DONE.get(code)
     if done is None:

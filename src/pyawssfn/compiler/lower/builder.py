@@ -60,8 +60,9 @@ class FunctionLowerer:
         self.frontier: list[Exit] = [Exit(StartHolder(), {})]
         self.start_pending: tuple[Node, dict[str, Expr]] | None = None
         self.cur_line = self.fn_line()
-        self.checked: set[tuple[int, Expr]] = set()   # (holder, value) pairs whose evaluation place is settled
+        self.checked: set[tuple[int, int]] = set()   # (holder, value's key) pairs whose evaluation place is settled
         self.param_reads: set[Expr] = set()   # the parameters' reads (with their defaults) and their check
+        self.param_keys: set[int] = set()     # their keys (Shared.key)
         self.param_check: Expr | None = None
         self.check_hosted = False   # the first state's first field evaluates param_check (_check_before_start)
         self._declare_locals()
@@ -167,6 +168,7 @@ class FunctionLowerer:
                 src = T("$exists($0) ? $0 : $1", src, lit(dv))
             # every read is one (a catcher that checks again assigns them too: errors._move)
             self.param_reads.add(src)
+            self.param_keys.add(self.s.key(src))
             env[self.vars[p.arg]] = src
         check = entry_check.entry_check(self.params)
         if check is not None:
@@ -174,7 +176,20 @@ class FunctionLowerer:
             self.s.names.used.add("pyawssfn_input_check")
             env["pyawssfn_input_check"] = check
             self.param_reads.add(check)
+            self.param_keys.add(self.s.key(check))
             self.param_check = check
+
+    def is_param_read(self, v: Expr) -> bool:
+        """`v` is a parameter's read or their check."""
+        return bool(self.param_keys) and self.s.key(v) in self.param_keys
+
+    def settled(self, holder: Any, values: Any) -> None:
+        """Record that `holder` evaluates these values where they stand (errors.settle)."""
+        key = self.s.key
+        self.checked.update((id(holder), key(v)) for v in values)
+
+    def is_settled(self, holder: Any, v: Expr) -> bool:
+        return (id(holder), self.s.key(v)) in self.checked
 
     def fresh(self, hint: str) -> str:
         return self.s.names.fresh(hint)
@@ -375,8 +390,8 @@ class FunctionLowerer:
         texts: list[Expr] = []
         field_templates(entry_check.first_fields(node), texts)
         early = {statements.throwaway(self): v for v in env.values()
-                 if v not in self.param_reads and can_fail(v) and not any(evaluates(v, t) for t in texts)}
-        checks = [v for v in env.values() if v in self.param_reads and not cannot_fail(v)
+                 if not self.is_param_read(v) and can_fail(v) and not any(evaluates(v, t) for t in texts)}
+        checks = [v for v in env.values() if self.is_param_read(v) and not cannot_fail(v)
                   and not any(evaluates(v, t) for t in texts)]
         params = self.params
         if checks == [self.param_check] and not early and isinstance(node, Task):
@@ -439,7 +454,7 @@ class FunctionLowerer:
             if keys and rest and isinstance(n, (Pass, Task, Parallel, Map, Wait)):
                 for k in keys:
                     del h.assign[k]
-                plain = [k for k in rest if h.assign[k] in self.param_reads or _reads_input(h.assign[k])]
+                plain = [k for k in rest if self.is_param_read(h.assign[k]) or _reads_input(h.assign[k])]
                 target = (plain or rest)[0]
                 h.assign[target] = entry_check.hosted(self.params, h.assign[target])
         if isinstance(n, Pass) and n.output is not None and list(n.assign.values()) == [check]:

@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 
 TRANSIENT_ERRORS = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
                     "Lambda.TooManyRequestsException"]
-# The error object a Catch hands over: it cannot fail, so it needs no state of its own.
-_SAFE_CODES = frozenset({CAUGHT})
 
 
 def settle(builder: FunctionLowerer, change: bool = False) -> None:
@@ -39,8 +37,8 @@ def settle(builder: FunctionLowerer, change: bool = False) -> None:
         # So a parameter read needs no cover of its own: it is evaluated where no handler's Catch is (the first
         # state's Assign, or its Catch's Assign when that state fails, which ends the execution), and that state
         # need not be a Pass before a try (a try at the start of the workflow costs no state).
-        first = next((i for i, (_, v) in enumerate(items) if can_fail(v) and v not in _SAFE_CODES
-                      and v not in builder.param_reads and (id(ex.holder), v) not in builder.checked), None)
+        first = next((i for i, (_, v) in enumerate(items) if can_fail(v) and v != CAUGHT
+                      and not builder.is_param_read(v) and not builder.is_settled(ex.holder, v)), None)
         start = isinstance(ex.holder, StartHolder)
         # the start's pending values move into the first state, which has the current cover, unless the
         # cover is about to change
@@ -49,12 +47,12 @@ def settle(builder: FunctionLowerer, change: bool = False) -> None:
         # LocalStack's Parallel does not catch an error thrown in its own Assign (tests/engines known.py)
         if first is None or holder_cover == cov and not uncaught_assign(ex.holder):
             # the holder evaluates them when they are flushed into its Assign, whatever the cover is by then
-            builder.checked.update((id(ex.holder), v) for v in ex.env.values())
+            builder.settled(ex.holder, ex.env.values())
             settled.append(ex)
             continue
         if start and cov is None:
             p = builder.start_state(dict(ex.env))
-            builder.checked.update((id(p), v) for v in ex.env.values())
+            builder.settled(p, ex.env.values())
             settled.append(Exit(p, dict(ex.env)))
             continue
         settled.append(_move(builder, ex, cov, start))
@@ -74,11 +72,11 @@ def _move(builder: FunctionLowerer, ex: Exit, cov, start: bool) -> Exit:
     if start:
         # the new state is the first one and reads the execution input itself; a parameter read failing there is
         # read again by its Catch's Assign, which ends the execution before any handler (tests/engines RELIED)
-        recheck = {k: v for k, v in ex.env.items() if v in builder.param_reads}
+        recheck = {k: v for k, v in ex.env.items() if builder.is_param_read(v)}
     else:
         # the parameter reads are checked where they are (the first state's Assign), not under this cover
         for k, v in ex.env.items():
-            if v in builder.param_reads:
+            if builder.is_param_read(v):
                 keep[k] = rest.pop(k)
         for p in sorted(builder.param_reads, key=to_text):  # in the order of their text, as they always were
             if p not in keep.values() and any(evaluates(p, v) for v in rest.values()):
@@ -98,7 +96,7 @@ def _move(builder: FunctionLowerer, ex: Exit, cov, start: bool) -> Exit:
     if cov is not None:
         catchers(builder, node, recheck)
     # the values stay pending on the new state, whose Assign evaluates them (Output may read them too)
-    builder.checked.update((id(node), v) for v in rest.values())
+    builder.settled(node, rest.values())
     return Exit(node, rest)
 
 
