@@ -37,14 +37,18 @@ def _tmpl(expr: Expr) -> Any:
     return Template(expr)
 
 
+_PLAIN = frozenset([str, int, float, bool, type(None)])
+
+
 def field_json(value: Any) -> Any:
     """A field value (or a state's fields) as ASL JSON: each Template printed as ``{% text %}``."""
-    if type(value) is Template:
+    t = type(value)
+    if t is Template:
         return "{% " + to_text(value.expr) + " %}"
-    if isinstance(value, dict):
-        return {k: field_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [field_json(v) for v in value]
+    if t is dict:
+        return {k: v if type(v) in _PLAIN else field_json(v) for k, v in value.items()}
+    if t is list:
+        return [v if type(v) in _PLAIN else field_json(v) for v in value]
     return value
 
 

@@ -211,16 +211,17 @@ def by_identity(fn: Callable[[Expr], R]) -> Callable[[Expr], R]:
 # $error, or JSONata's own type errors such as null + 1), so a pending assignment of it must still be evaluated
 # when Python would have evaluated it, even if nothing reads the result.
 def can_fail(t: Expr) -> bool:
-    return not _safe(t)
-
-
-def _safe(t: Expr) -> bool:
     tt = type(t)
-    if tt in (Var, Num, Str, Bool, Null):
-        return True
-    if tt in (Array, Object):
-        return not t.items if tt is Array else not t.pairs  # type: ignore[attr-defined]
-    return _states_field(t)
+    if tt in _LEAF_VALUES:
+        return False
+    if tt is Array:
+        return bool(t.items)  # type: ignore[attr-defined]
+    if tt is Object:
+        return bool(t.pairs)  # type: ignore[attr-defined]
+    return not _states_field(t)
+
+
+_LEAF_VALUES = frozenset([Var, Num, Str, Bool, Null])
 
 
 def _states_field(t: Expr) -> bool:

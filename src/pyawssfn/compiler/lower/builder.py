@@ -60,9 +60,9 @@ class FunctionLowerer:
         self.frontier: list[Exit] = [Exit(StartHolder(), {})]
         self.start_pending: tuple[Node, dict[str, Expr]] | None = None
         self.cur_line = self.fn_line()
-        self.checked: set[tuple[int, int]] = set()   # (holder, value's key) pairs whose evaluation place is settled
-        self.param_reads: set[Expr] = set()   # the parameters' reads (with their defaults) and their check
-        self.param_keys: set[int] = set()     # their keys (Shared.key)
+        # the values (that can fail) whose evaluation place is settled, by holder: their ids and themselves
+        self.checked: dict[int, tuple[set[int], list[Expr]]] = {}
+        self.param_reads: list[Expr] = []   # the parameters' reads (with their defaults) and their check
         self.param_check: Expr | None = None
         self.check_hosted = False   # the first state's first field evaluates param_check (_check_before_start)
         self._declare_locals()
@@ -167,29 +167,35 @@ class FunctionLowerer:
                     dv = None
                 src = T("$exists($0) ? $0 : $1", src, lit(dv))
             # every read is one (a catcher that checks again assigns them too: errors._move)
-            self.param_reads.add(src)
-            self.param_keys.add(self.s.key(src))
+            self.param_reads.append(src)
             env[self.vars[p.arg]] = src
         check = entry_check.entry_check(self.params)
         if check is not None:
             # a name of its own (not a pyawssfn_check_<n>): it says what it is where it stays a variable
             self.s.names.used.add("pyawssfn_input_check")
             env["pyawssfn_input_check"] = check
-            self.param_reads.add(check)
-            self.param_keys.add(self.s.key(check))
+            self.param_reads.append(check)
             self.param_check = check
 
     def is_param_read(self, v: Expr) -> bool:
-        """`v` is a parameter's read or their check."""
-        return bool(self.param_keys) and self.s.key(v) in self.param_keys
+        """`v` is a parameter's read or their check (a few values: compared, which is by identity first, rather
+        than hashed: a tree's hash walks all of it)."""
+        return v in self.param_reads
 
     def settled(self, holder: Any, values: Any) -> None:
-        """Record that `holder` evaluates these values where they stand (errors.settle)."""
-        key = self.s.key
-        self.checked.update((id(holder), key(v)) for v in values)
+        """Record that `holder` evaluates these values where they stand (errors.settle asks it only of values that
+        can fail)."""
+        ids, kept = self.checked.setdefault(id(holder), (set(), []))
+        for v in values:
+            if id(v) not in ids and can_fail(v):
+                ids.add(id(v))
+                kept.append(v)
 
     def is_settled(self, holder: Any, v: Expr) -> bool:
-        return (id(holder), self.s.key(v)) in self.checked
+        """Whether `holder` evaluates a value equal to `v` (the same tree object mostly: an env holds what it was
+        given; an equal one built apart is compared)."""
+        got = self.checked.get(id(holder))
+        return got is not None and (id(v) in got[0] or v in got[1])
 
     def fresh(self, hint: str) -> str:
         return self.s.names.fresh(hint)

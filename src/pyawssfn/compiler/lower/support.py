@@ -69,18 +69,6 @@ class Shared:
     steps: set[str] = field(default_factory=set)
     children: set[str] = field(default_factory=set)
     sdk_actions: set[str] = field(default_factory=set)
-    _keys: dict[int, tuple[Expr, int]] = field(default_factory=dict)
-    _values: dict[Expr, int] = field(default_factory=dict)
-
-    def key(self, t: Expr) -> int:
-        """A number for the value of the tree `t`, the same for equal trees: each tree object is hashed once (by
-        value, all of it), not at every look-up of a set of values."""
-        hit = self._keys.get(id(t))
-        if hit is not None and hit[0] is t:
-            return hit[1]
-        k = self._values.setdefault(t, len(self._values))
-        self._keys[id(t)] = (t, k)
-        return k
 
 
 def assigned_names(stmt: ast.stmt) -> list[str]:
