@@ -244,10 +244,31 @@ def paren(t: Expr) -> Expr:
     return t if atomic(t) else Block((t,))
 
 
-@by_identity
+_NO_NAMES: frozenset[str] = frozenset()
+_ONE_NAME: dict[str, frozenset[str]] = {}
+
+
 def variables(tree: Expr) -> frozenset[str]:
-    """The names of the Var nodes of a tree (Expr.walk's nodes, without its generator and order: liveness asks this
-    of every expression of a long workflow); string literals are text, not references."""
+    """The names of the Var nodes of a tree; string literals are text, not references. Liveness asks this of every
+    expression of a long workflow, most of them a variable or a path from one."""
+    tt = type(tree)
+    while tt is Dot and type(tree.rhs) is Name:  # type: ignore[attr-defined]
+        tree = tree.lhs  # type: ignore[attr-defined]
+        tt = type(tree)
+    if tt is Var:
+        name = tree.name  # type: ignore[attr-defined]
+        got = _ONE_NAME.get(name)
+        if got is None:
+            got = _ONE_NAME[name] = frozenset((name,))
+        return got
+    if tt in _LEAF_VALUES:
+        return _NO_NAMES
+    return _variables(tree)
+
+
+@by_identity
+def _variables(tree: Expr) -> frozenset[str]:
+    """(Expr.walk's nodes, without its generator and order.)"""
     out: set[str] = set()
     todo = [tree]
     pop, extend = todo.pop, todo.extend

@@ -114,6 +114,8 @@ _DONE: dict[Expr, Expr] = {}  # by value: machines repeat many expressions, buil
 def _long(t: Expr) -> bool:
     """Its text has _SHORTEST_SHARED characters or more: every node prints one of its own at least, so a tree of
     that many nodes has (counted without printing it), else its text says."""
+    if not t._kids:
+        return len(to_text(t)) >= _SHORTEST_SHARED  # a leaf: a long string literal is long
     todo, count = [t], 0
     pop, extend = todo.pop, todo.extend
     while todo:
