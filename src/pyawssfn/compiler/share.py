@@ -48,7 +48,7 @@ def _unshared(t: Expr) -> Expr:
 
 def _copy(n: Expr) -> Expr:
     values = []
-    for f in n.__dataclass_fields__:  # type: ignore[attr-defined]
+    for f in n._fields:
         v = getattr(n, f)
         if isinstance(v, Expr):
             v = _copy(v)
