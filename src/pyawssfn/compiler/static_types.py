@@ -216,50 +216,97 @@ def infer_name_types(fn: ast.FunctionDef | ast.Lambda, static_type: Callable[[as
         return {}
     sites, untyped = _binding_sites(fn)
     _bind_parameters(fn, sites, untyped, param_types or {})
-    fixed = dict(fixed or {})
     steps = {k: v for k, v in (step_types or {}).items() if k not in untyped and k not in sites}
-    bound = set(sites) | untyped
-
-    def lookup(types: dict[str, str | None]) -> Callable[[ast.Name], str | None]:
-        def name_type(node: ast.Name) -> str | None:
-            if node.id in bound:
-                return types.get(node.id)
-            return fixed.get(node.id)
-        return name_type
-
-    def type_of(value: ast.expr, types: dict[str, str | None]) -> str | None:
-        if getattr(value, _CAUGHT, False) or hasattr(value, _PARAMETER):
-            return getattr(value, _PARAMETER, CAUGHT_ERROR)
-        step = _step_call(value, steps)
-        if step is not None:
-            return steps[step]
-        known = call_type(value) if call_type is not None and isinstance(value, ast.Call) else None
-        return known if known is not None else static_type(value, lookup(types))
-
-    def join(name: str, types: dict[str, str | None], optimistic: bool) -> str | None:
-        if name in untyped:
-            return _UNKNOWN
-        found = [type_of(value, types) for value in sites[name]]
-        if optimistic:  # an untyped one may depend on names not typed yet; the later rounds decide
-            found = [t for t in found if t is not None]
-        if any(t is None for t in found):
-            return _UNKNOWN
-        return settle(name, join_all(found))
-
-    mutated = _mutated(fn)
-
-    def settle(name: str, t: str | None) -> str | None:
-        return as_kind(t) if name in mutated else t
-
+    rounds = _Rounds(sites, untyped, _mutated(fn), static_type, dict(fixed or {}), steps, call_type)
     # Start optimistic (each name typed by its assignments that type without help), then recompute from all
     # assignments until nothing changes; accept only a true fixed point.
-    types: dict[str, str | None] = {n: join(n, {}, True) for n in bound}
+    bound = set(sites) | untyped
+    types: dict[str, str | None] = {n: rounds.join(n, {}, True) for n in bound}
     for _ in range(_MAX_ROUNDS):
-        new = {n: join(n, types, False) for n in bound}
+        new = {n: rounds.join(n, types, False) for n in bound}
         if all(same(new[n], types[n]) for n in bound):
             return {n: t for n, t in types.items() if t is not None}
         types = new
     return {}
+
+
+class _Rounds:
+    """One round of infer_name_types: each name's type from its binding sites, given the types of the last round.
+
+    The type of each site is kept with the types of the variables it read to get it: a later round gives the same
+    answer without typing the expression again while those variables' types are the same (typing an expression is
+    a whole translation of it, and most types settle in the first round)."""
+
+    def __init__(self, sites: dict[str, list[ast.expr]], untyped: set[str], mutated: set[str],
+                 static_type: Callable, fixed: dict[str, str | None], steps: dict[str, str],
+                 call_type: Callable[[ast.Call], str | None] | None) -> None:
+        self.sites, self.untyped, self.mutated = sites, untyped, mutated
+        self.static_type, self.fixed, self.steps, self.call_type = static_type, fixed, steps, call_type
+        self.bound = set(sites) | untyped
+        self.memo: dict[int, tuple[str | None, list[tuple[str, str | None]]]] = {}
+
+    def join(self, name: str, types: dict[str, str | None], optimistic: bool) -> str | None:
+        if name in self.untyped:
+            return _UNKNOWN
+        found = [self.type_of(value, types) for value in self.sites[name]]
+        if optimistic:  # an untyped one may depend on names not typed yet; the later rounds decide
+            found = [t for t in found if t is not None]
+        if any(t is None for t in found):
+            return _UNKNOWN
+        t = join_all(found)
+        return as_kind(t) if name in self.mutated else t
+
+    def type_of(self, value: ast.expr, types: dict[str, str | None]) -> str | None:
+        hit = self.memo.get(id(value))
+        if hit is not None and all(_identical(types.get(n), t) for n, t in hit[1]):
+            return hit[0]
+        reads: list[tuple[str, str | None]] = []
+        got = self._site_type(value, types, reads)
+        self.memo[id(value)] = (got, reads)
+        return got
+
+    def _site_type(self, value: ast.expr, types: dict[str, str | None], reads: list) -> str | None:
+        if getattr(value, _CAUGHT, False) or hasattr(value, _PARAMETER):
+            return getattr(value, _PARAMETER, CAUGHT_ERROR)
+        step = _step_call(value, self.steps)
+        if step is not None:
+            return self.steps[step]
+        call_type = self.call_type
+        known = call_type(value) if call_type is not None and isinstance(value, ast.Call) else None
+        return known if known is not None else self.static_type(value, self._lookup(types, reads))
+
+    def _lookup(self, types: dict[str, str | None], reads: list) -> Callable[[ast.Name], str | None]:
+        bound, fixed = self.bound, self.fixed
+
+        def name_type(node: ast.Name) -> str | None:
+            if node.id in bound:
+                t = types.get(node.id)
+                reads.append((node.id, t))
+                return t
+            return fixed.get(node.id)
+        return name_type
+
+
+def _identical(a: str | None, b: str | None) -> bool:
+    """`a` and `b` are the same type in every respect the translator can read (class, kind, item, keys in order):
+    stricter than `same`, which takes a kind string for its Type."""
+    if a is b:
+        return True
+    if a is None or type(a) is not type(b):
+        return False
+    if isinstance(a, Maybe):
+        return _identical(a.inner, b.inner)  # type: ignore[union-attr]
+    if not str.__eq__(a, b):  # type: ignore[arg-type]
+        return False
+    if not isinstance(a, Type):
+        return True
+    assert isinstance(b, Type)
+    if not _identical(a.item, b.item):
+        return False
+    fa, fb = a.fields, b.fields
+    if fa is None or fb is None:
+        return fa is fb
+    return list(fa) == list(fb) and all(fa[k][1] == fb[k][1] and _identical(fa[k][0], fb[k][0]) for k in fa)
 
 
 # ------------------------------------------------------------------------------------------------------ narrowing
