@@ -233,9 +233,10 @@ def infer_name_types(fn: ast.FunctionDef | ast.Lambda, static_type: Callable[[as
 class _Rounds:
     """One round of infer_name_types: each name's type from its binding sites, given the types of the last round.
 
-    The type of each site is kept with the types of the variables it read to get it: a later round gives the same
-    answer without typing the expression again while those variables' types are the same (typing an expression is
-    a whole translation of it, and most types settle in the first round)."""
+    The types of each site are kept with the types of the variables it read to get each: a later round gives the
+    same answer without typing the expression again when those variables have the same types as in an earlier
+    round (typing an expression is a whole translation of it; most types settle in the first round, and a name
+    the optimistic first round typed and the second found untyped is untyped again, as in the first round)."""
 
     def __init__(self, sites: dict[str, list[ast.expr]], untyped: set[str], mutated: set[str],
                  static_type: Callable, fixed: dict[str, str | None], steps: dict[str, str],
@@ -243,7 +244,7 @@ class _Rounds:
         self.sites, self.untyped, self.mutated = sites, untyped, mutated
         self.static_type, self.fixed, self.steps, self.call_type = static_type, fixed, steps, call_type
         self.bound = set(sites) | untyped
-        self.memo: dict[int, tuple[str | None, list[tuple[str, str | None]]]] = {}
+        self.memo: dict[int, list[tuple[str | None, list[tuple[str, str | None]]]]] = {}
 
     def join(self, name: str, types: dict[str, str | None], optimistic: bool) -> str | None:
         if name in self.untyped:
@@ -257,12 +258,13 @@ class _Rounds:
         return as_kind(t) if name in self.mutated else t
 
     def type_of(self, value: ast.expr, types: dict[str, str | None]) -> str | None:
-        hit = self.memo.get(id(value))
-        if hit is not None and all(_identical(types.get(n), t) for n, t in hit[1]):
-            return hit[0]
+        seen = self.memo.setdefault(id(value), [])
+        for got, read in seen:
+            if all(_identical(types.get(n), t) for n, t in read):
+                return got
         reads: list[tuple[str, str | None]] = []
         got = self._site_type(value, types, reads)
-        self.memo[id(value)] = (got, reads)
+        seen.append((got, reads))
         return got
 
     def _site_type(self, value: ast.expr, types: dict[str, str | None], reads: list) -> str | None:
