@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.astwalk import child_nodes, walk
 from pyawssfn.compiler.expressions import INPLACE
 from pyawssfn.compiler.statement_kinds import unhandled
 from pyawssfn.compiler.types.model import Maybe, Type, as_kind, join_all, same
@@ -47,11 +47,22 @@ class _Sites(ast.NodeVisitor):
     def __init__(self) -> None:
         self.sites: dict[str, list[ast.expr]] = {}
         self.untyped: set[str] = set()
+        self._methods: dict[type, Callable[[ast.AST], None]] = {}
 
     def visit(self, node: ast.AST) -> None:
-        if isinstance(node, ast.stmt) and type(node) not in _STATEMENT_RULES:
-            unhandled("static types", node)
-        super().visit(node)
+        # ast.NodeVisitor's dispatch, its method found once per node class (the visit of every node of a large
+        # workflow was a few percent of its compile)
+        cls = type(node)
+        method = self._methods.get(cls)
+        if method is None:
+            if issubclass(cls, ast.stmt) and cls not in _STATEMENT_RULES:
+                unhandled("static types", node)  # type: ignore[arg-type]  # raises, or nothing for this class
+            method = self._methods[cls] = getattr(self, "visit_" + cls.__name__, self.generic_visit)
+        method(node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for child in child_nodes(node):  # ast.NodeVisitor.generic_visit's order, without its generators
+            self.visit(child)
 
     def _untyped_targets(self, t: ast.AST) -> None:
         self.untyped.update(n.id for n in walk(t) if isinstance(n, ast.Name))
