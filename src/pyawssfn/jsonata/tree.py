@@ -102,16 +102,24 @@ class Expr:
     def transform(self, fn: Callable[["Expr"], "Expr"]) -> "Expr":
         """A new tree: each node's children are transformed first, then `fn` is applied to the rebuilt node (post-order,
         as sqlglot's Expression.transform with copy). `fn` returns its argument to keep a node."""
-        if not self._kids:  # a leaf
+        kids = self._kids
+        if not kids:  # a leaf
             return fn(self)
-        changes = {}
-        for f in self._kids:
+        changes = None
+        for f in kids:
             v = getattr(self, f)
-            nv = _transform_child(v, fn)
+            if isinstance(v, Expr):
+                nv = v.transform(fn)
+            elif isinstance(v, tuple):
+                nv = _transform_child(v, fn)
+            else:
+                continue
             if nv is not v:
-                changes[f] = nv
-        node = self._replace(**changes) if changes else self
-        return fn(node)
+                if changes is None:
+                    changes = {f: nv}
+                else:
+                    changes[f] = nv
+        return fn(self._replace(**changes) if changes else self)
 
     def replace(self, old: "Expr", new: "Expr") -> "Expr":
         """Every sub-tree equal to `old` replaced by `new`."""
