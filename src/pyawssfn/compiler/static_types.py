@@ -42,11 +42,14 @@ _STATEMENT_RULES = frozenset({
 
 class _Sites(ast.NodeVisitor):
     """For each name the function binds: the expressions assigned to it (`sites`), and the names bound in untyped
-    ways (`untyped`). Nested functions, classes and lambdas are scopes of their own: only their names bind here."""
+    ways (`untyped`). Nested functions, classes and lambdas are scopes of their own: only their names bind here.
+    In the same walk, `mutated`: the names whose object may change in place, as _mutated finds them (everywhere,
+    nested scopes included)."""
 
     def __init__(self) -> None:
         self.sites: dict[str, list[ast.expr]] = {}
         self.untyped: set[str] = set()
+        self.mutated: set[str] = set()
         self._methods: dict[type, Callable[[ast.AST], None]] = {}
 
     def visit(self, node: ast.AST) -> None:
@@ -66,6 +69,22 @@ class _Sites(ast.NodeVisitor):
 
     def _untyped_targets(self, t: ast.AST) -> None:
         self.untyped.update(n.id for n in walk(t) if isinstance(n, ast.Name))
+
+    def visit_Subscript(self, node: ast.Subscript | ast.Attribute) -> None:
+        if isinstance(node.ctx, (ast.Store, ast.Del)):
+            root = _root_name(node.value)
+            if root is not None:
+                self.mutated.add(root)
+        self.generic_visit(node)
+
+    visit_Attribute = visit_Subscript
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Attribute):
+            root = _root_name(node.func.value)
+            if root is not None:
+                self.mutated.add(root)
+        self.generic_visit(node)
 
     def _bind(self, target: ast.AST, value: ast.expr) -> None:
         if isinstance(target, ast.Name):
@@ -131,11 +150,12 @@ class _Sites(ast.NodeVisitor):
 
     def visit_FunctionDef(self, node: ast.AST) -> None:
         self.untyped.add(node.name)  # type: ignore[attr-defined]
+        self.mutated |= _mutated(node)
 
     visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
-        pass
+        self.mutated |= _mutated(node)
 
     def visit_MatchAs(self, node: ast.MatchAs | ast.MatchStar) -> None:
         if node.name:
@@ -156,16 +176,20 @@ class _Sites(ast.NodeVisitor):
 
     def visit_comprehension(self, node: ast.comprehension) -> None:
         # The comprehension's own variable is scoped to it; only a walrus inside can bind here.
+        self.mutated |= _mutated(node.target)
         for child in [node.iter, *node.ifs]:
             self.visit(child)
 
 
-def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[str]]:
-    """For each name the function binds: the expressions assigned to it, and the names bound in untyped ways."""
+def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[str], set[str]]:
+    """For each name the function binds: the expressions assigned to it, the names bound in untyped ways, and the
+    names whose object the function may change in place (`_mutated(fn)`)."""
     v = _Sites()
     for stmt in fn.body:
         v.visit(stmt)
-    return v.sites, v.untyped
+    for part in [*fn.decorator_list, fn.args, *([fn.returns] if fn.returns else [])]:
+        v.mutated |= _mutated(part)
+    return v.sites, v.untyped, v.mutated
 
 
 def _root_name(e: ast.expr) -> str | None:
@@ -175,7 +199,7 @@ def _root_name(e: ast.expr) -> str | None:
     return e.id if isinstance(e, ast.Name) else None
 
 
-def _mutated(fn: ast.FunctionDef) -> set[str]:
+def _mutated(fn: ast.AST) -> set[str]:
     """Names whose object the function may change in place (`d[k] = v`, `del d[k]`, `xs.append(v)`, any method
     call): their kind stays, but what a type says of their items and keys may not (the aliasing check refuses a
     change through another name)."""
@@ -225,10 +249,10 @@ def infer_name_types(fn: ast.FunctionDef | ast.Lambda, static_type: Callable[[as
     `param_types` the types the entry check holds parameters to (compiler/types/parameters.py)."""
     if not isinstance(fn, ast.FunctionDef):
         return {}
-    sites, untyped = _binding_sites(fn)
+    sites, untyped, mutated = _binding_sites(fn)
     _bind_parameters(fn, sites, untyped, param_types or {})
     steps = {k: v for k, v in (step_types or {}).items() if k not in untyped and k not in sites}
-    rounds = _Rounds(sites, untyped, _mutated(fn), static_type, dict(fixed or {}), steps, call_type)
+    rounds = _Rounds(sites, untyped, mutated, static_type, dict(fixed or {}), steps, call_type)
     # Start optimistic (each name typed by its assignments that type without help), then recompute from all
     # assignments until nothing changes; accept only a true fixed point.
     bound = set(sites) | untyped
@@ -381,8 +405,8 @@ def assigned_names(body: list[ast.stmt]) -> set[str]:
     """Names a block may rebind or change in place (a narrowing does not hold past either)."""
     holder = ast.FunctionDef(name="_", args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[],
                                                           defaults=[]), body=body, decorator_list=[])
-    sites, untyped = _binding_sites(holder)
-    return set(sites) | untyped | _mutated(holder)
+    sites, untyped, mutated = _binding_sites(holder)
+    return set(sites) | untyped | mutated
 
 
 def narrowed_types(types: dict, false_tests: list[ast.expr], true_test: ast.expr | None,
