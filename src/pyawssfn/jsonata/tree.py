@@ -5,11 +5,11 @@ JSONata's meaning: `$x.a[0]` (a predicate on the step `a`) and `($x.a)[0]` (a fi
 trees, and a `( ...; ... )` block is a scope for `:=`, so blocks are kept as nodes.
 
 Nodes are immutable and compare by value (as frozen dataclasses would: same class, equal fields), so a sub-expression
-can be looked up, counted and replaced by equality. They are plain classes with `__slots__` rather than dataclasses:
-building nineteen dataclasses was a tenth of the CLI's cold start, and a node's hash (a walk of its whole tree) is
+can be looked up, counted and replaced by equality. They are plain classes with `__slots__` rather than dataclasses
+(building nineteen dataclasses cost ~15 ms of every CLI start), and a node's hash (a walk of its whole tree) is
 computed once and kept. Nothing assigns to a node's fields after `__init__`; a changed node is a new one
-(`node._replace(field=...)`). Build them with the classes or the helpers at the end (`var`, `call`, `cond`, ...); turn them
-into text with `pyawssfn.jsonata.printer.to_text`; read text with `pyawssfn.jsonata.parse.parse`.
+(`node._replace(field=...)`). Build them with the classes or the helpers at the end (`var`, `call`, `cond`, ...);
+turn them into text with `pyawssfn.jsonata.printer.to_text`; read text with `pyawssfn.jsonata.parse.parse`.
 
     e = call("count", var("xs"))          # $count($xs)
     e.transform(lambda n: var("ys") if n == var("xs") else n)
