@@ -284,11 +284,14 @@ class _Rounds:
     def join(self, name: str, types: dict[str, str | None], optimistic: bool) -> str | None:
         if name in self.untyped:
             return _UNKNOWN
-        found = [self.type_of(value, types) for value in self.sites[name]]
-        if optimistic:  # an untyped one may depend on names not typed yet; the later rounds decide
-            found = [t for t in found if t is not None]
-        if any(t is None for t in found):
-            return _UNKNOWN
+        found = []
+        for value in self.sites[name]:
+            t = self.type_of(value, types)
+            if t is None:
+                if not optimistic:  # one untyped assignment leaves the name untyped: the others need no typing
+                    return _UNKNOWN
+                continue  # an untyped one may depend on names not typed yet; the later rounds decide
+            found.append(t)
         t = join_all(found)
         return as_kind(t) if name in self.mutated else t
 
