@@ -264,6 +264,9 @@ class _Run:
         signature = inspect.signature(raw)
 
         def step(*args, **kwargs):
+            return call(args, kwargs, retries)
+
+        def call(args, kwargs, retries):
             if self.in_step:  # a step calling another function: plain Python inside the same Lambda invocation
                 return original(*args, **kwargs)
             token = None
@@ -294,6 +297,7 @@ class _Run:
 
         step.__wrapped__ = original
         step.__name__ = name
+        step.__pyawssfn_with_retries__ = lambda args, retries: call(args, {}, retries)  # sfn.with_retry_spec's
         return step
 
     def child_workflow(self, name, fn):

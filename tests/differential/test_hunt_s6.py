@@ -1,0 +1,66 @@
+"""Silent differences found by session 6's hunt, one class each: every program runs the same both ways AND as the
+direct CPython call (tests/differential/conftest.py's ``agree``), or is refused at the construct's line and column.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+import pyawssfn as sfn
+
+from pyawssfn.testing import WorkflowTester
+
+from .conftest import agree
+
+
+def _tester(tmp_path, name: str, source: str, workflow: str = "wf") -> WorkflowTester:
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source).lstrip("\n"))
+    return WorkflowTester(path, workflow)
+
+
+# sfn.with_retry_spec(step, args, spec...) calls the step with the retriers of its specs INSTEAD of the decorator's
+# (docs/language.md, the machine's Task has only the specs' Retry); the author API and the plain-Python run applied
+# the specs around the decorated step, so the decorator's retriers ran inside each attempt (6 calls under CPython,
+# 3 in the plain-Python run, 2 on the machine).
+RETRY_SPEC = """
+    import pyawssfn as sfn
+
+
+    class Bad(Exception):
+        pass
+
+
+    @sfn.task(retry=sfn.Retry(errors=[Bad], interval=2, max_attempts=2, backoff=3))
+    def flaky(x: object) -> object:
+        CALLS.append(x)
+        if x == "bad":
+            raise Bad("bad!")
+        return x
+
+
+    CALLS: list = []
+
+
+    @sfn.workflow
+    def wf(x: str) -> object:
+        try:
+            return sfn.with_retry_spec(flaky, (x,), (["ValueError"], 1, 3, 2.0), (["States.ALL"], 5, 1, 1.0))
+        except Exception as e:
+            return ["E", str(e), type(e).__name__]
+    """
+
+
+@pytest.mark.parametrize("x, output, calls", [("bad", ["E", "bad!", "Bad"], 2), ("ok", "ok", 1)])
+def test_with_retry_spec_replaces_the_decorators_retriers(tmp_path, monkeypatch, x, output, calls):
+    slept: list = []
+    monkeypatch.setattr(sfn.time, "sleep", slept.append)  # the direct call's retry waits
+    t = _tester(tmp_path, "hunt_retry_spec", RETRY_SPEC)
+    py, machine = agree(t, {"x": x})
+    assert machine.output == output
+    assert machine.step("flaky").attempts == calls and py.step("flaky").attempts == calls
+    t.module.CALLS.clear()
+    t.module.wf(x)  # the direct CPython call
+    assert t.module.CALLS == [x] * calls
+    assert py.sleeps == slept[len(slept) // 2:] == ([5] if calls == 2 else [])
