@@ -64,3 +64,32 @@ def test_with_retry_spec_replaces_the_decorators_retriers(tmp_path, monkeypatch,
     t.module.wf(x)  # the direct CPython call
     assert t.module.CALLS == [x] * calls
     assert py.sleeps == slept[len(slept) // 2:] == ([5] if calls == 2 else [])
+
+
+# A step returning what JSON cannot hold: both runs fail the call with Runtime.MarshalError, and the cause must be
+# the one the Lambda runtime (and the executor) words, or run_both reports a difference in the cause (the
+# plain-Python run reworded NaN's as "NaN and infinities are not JSON").
+UNMARSHALLABLE = """
+    import pyawssfn as sfn
+
+
+    def weird(k: str) -> object:
+        if k == "nan":
+            return float("nan")
+        if k == "inf":
+            return [float("-inf")]
+        return {1, 2}
+
+
+    @sfn.workflow
+    def wf(k: str) -> object:
+        return [weird(k)]
+    """
+
+
+@pytest.mark.parametrize("k", ["nan", "inf", "set"])
+def test_an_unmarshallable_step_result_fails_alike(tmp_path, k):
+    t = _tester(tmp_path, "hunt_marshal", UNMARSHALLABLE)
+    py, machine = t.run_both({"k": k})
+    assert machine.error == py.error == "Runtime.MarshalError"
+    assert "Unable to marshal response: " in py.cause
