@@ -9,6 +9,7 @@ import pytest
 
 import pyawssfn as sfn
 
+from pyawssfn.compiler import CompileError, compile_source
 from pyawssfn.testing import WorkflowTester
 
 from .conftest import agree
@@ -93,3 +94,88 @@ def test_an_unmarshallable_step_result_fails_alike(tmp_path, k):
     py, machine = t.run_both({"k": k})
     assert machine.error == py.error == "Runtime.MarshalError"
     assert "Unable to marshal response: " in py.cause
+
+
+# Python deletes the name of an except clause at the clause's end (`except Bad as e:` ends with `del e`), so a read
+# of `e` after the clause raises UnboundLocalError; the machine's variable still held the caught error output, so
+# the execution succeeded with it. Refused at the read (the handler's own reads of e still compile).
+AFTER_EXCEPT = [
+    ("read-after", """
+        try:
+            step(k)
+        except Bad as e:
+            m = str(e)
+        return [m, e]
+        """, "20:16"),
+    ("bound-before", """
+        e = "before"
+        try:
+            step(k)
+        except Bad as e:
+            pass
+        return e
+        """, "21:12"),
+    ("next-iteration", """
+        e = "start"
+        out = []
+        for x in [k, k]:
+            out.append(str(e))
+            try:
+                step(x)
+            except Bad as e:
+                out.append("caught")
+        return out
+        """, "19:24"),
+    ("augmented", """
+        e = 1
+        try:
+            step(k)
+        except Bad as e:
+            pass
+        e += 1
+        return e
+        """, "21:5"),
+]
+
+AFTER_EXCEPT_HEAD = """
+import pyawssfn as sfn
+
+
+class Bad(Exception):
+    pass
+
+
+def step(x: object) -> object:
+    if x == "bad":
+        raise Bad("bad!")
+    return x
+
+
+@sfn.workflow
+def wf(k: str) -> object:
+"""
+
+
+@pytest.mark.parametrize("name, body, where", AFTER_EXCEPT, ids=[c[0] for c in AFTER_EXCEPT])
+def test_the_name_of_an_except_clause_read_after_it_is_refused(name, body, where):
+    source = AFTER_EXCEPT_HEAD.lstrip("\n") + textwrap.indent(textwrap.dedent(body).lstrip("\n"), "    ")
+    with pytest.raises(CompileError) as info:
+        compile_source(source, "hunt.py", workflow="wf")
+    assert f"hunt.py:{where}: error: 'e' is unbound after its except clause" in str(info.value), str(info.value)
+
+
+def test_the_name_of_an_except_clause_inside_it_and_rebound_after_it_compiles(tmp_path):
+    source = AFTER_EXCEPT_HEAD.lstrip("\n") + textwrap.indent(textwrap.dedent("""
+        out = []
+        for x in [k, "bad"]:
+            try:
+                step(x)
+            except Bad as e:
+                out.append(str(e))
+            e = x
+            out.append(e)
+        return out
+        """).lstrip("\n"), "    ")
+    t = _tester(tmp_path, "hunt_except_name", source)
+    py, machine = agree(t, {"k": "bad"})
+    assert machine.output == ["bad!", "bad", "bad!", "bad"]

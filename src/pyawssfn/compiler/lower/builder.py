@@ -69,7 +69,7 @@ class FunctionLowerer:
         self.maybe_unbound: set[tuple[int, int]] = set()
         if isinstance(fn, ast.FunctionDef):
             check_aliasing(fn, self.report, lambda c: self.classify(c) is not None)
-            self.maybe_unbound = maybe_unbound_reads(fn, set(self.vars))
+            self.maybe_unbound = maybe_unbound_reads(fn, set(self.vars), self.report)
 
     def _infer_types(self, outer_types: dict[str, str]) -> dict[str, str]:
         fixed = {k: _static_type(v) for k, v in self.info.constants.items()}
