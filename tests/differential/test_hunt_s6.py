@@ -179,3 +179,34 @@ def test_the_name_of_an_except_clause_inside_it_and_rebound_after_it_compiles(tm
     t = _tester(tmp_path, "hunt_except_name", source)
     py, machine = agree(t, {"k": "bad"})
     assert machine.output == ["bad!", "bad", "bad!", "bad"]
+
+
+# Python's == finds True equal to 1 (and False to 0) inside lists and dicts too: [True] == [1], {"ok": 1} ==
+# {"ok": True}; JSONata's deep equality told them apart, so a comparison of a step's result with a value holding
+# numbers where the other held booleans took the other branch on the machine (the same for `in` a list, count,
+# index).
+NESTED_EQ = """
+    import pyawssfn as sfn
+
+
+    def step(x: object) -> object:
+        return x
+
+
+    @sfn.workflow
+    def wf(a: object, b: object, xs: list) -> object:
+        r = step(a)
+        if r == b:
+            verdict = "same"
+        else:
+            verdict = "different"
+        return step([verdict, r != b, [r] == [b], r in xs, xs.count(b), {"k": r} == {"k": b}])
+    """
+
+
+@pytest.mark.parametrize("a, b, xs", [([True, 0], [1, False], [[1, 0]]), ({"ok": 1}, {"ok": True}, [{"ok": 1.0}]),
+                                      ([[False]], [[0.0]], []), ({}, {}, [{}]), ([True], [2], [[True]]),
+                                      ({"a": [1]}, {"a": [1], "b": 1}, [])])
+def test_booleans_inside_containers_equal_numbers_as_in_python(tmp_path, a, b, xs):
+    t = _tester(tmp_path, "hunt_nested_eq", NESTED_EQ)
+    agree(t, {"a": a, "b": b, "xs": xs})
