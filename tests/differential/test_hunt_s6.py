@@ -210,3 +210,68 @@ NESTED_EQ = """
 def test_booleans_inside_containers_equal_numbers_as_in_python(tmp_path, a, b, xs):
     t = _tester(tmp_path, "hunt_nested_eq", NESTED_EQ)
     agree(t, {"a": a, "b": b, "xs": xs})
+
+
+# Python evaluates an expression left to right: in `two(d["k"], step(x))` the subscript fails before step(x) is
+# called. The hoisting pass turned step(x) into a Task first and evaluated the rest after it, so the machine called
+# the step (a side effect Python never had) and then failed. A part evaluated before a hoisted call that can fail is
+# now evaluated before the call (into a variable of its own), wherever the expression stands.
+LEFT_FIRST_HEAD = """
+import pyawssfn as sfn
+
+
+def step(x: object) -> object:
+    return x
+
+
+def two(x: object, y: object) -> object:
+    return [x, y]
+
+
+"""
+
+LEFT_FIRST = [
+    ("argument", "def wf(d: dict, x: str) -> object:\n    return two(d['k'], step(x))\n", {"d": {}, "x": "a"}),
+    ("list", "def wf(d: dict, x: str) -> object:\n    r = [d['k'], step(x)]\n    return r\n", {"d": {}, "x": "a"}),
+    ("operand", "def wf(d: dict, x: str) -> object:\n    return str(d['k']) + step(x)\n", {"d": {}, "x": "a"}),
+    ("dict-after-a-step", "def wf(n: int, x: str) -> object:\n    step('first')\n"
+                          "    return {'a': 10 // n, 'b': step(x)}\n", {"n": 0, "x": "a"}),
+    ("nested", "def wf(xs: list, x: str) -> object:\n    a = step('first')\n"
+               "    return two(xs[5], two(step(x), step(a)))\n", {"xs": [], "x": "a"}),
+    ("computed-with-a-result", "def wf(d: dict, x: str) -> object:\n"
+                               "    return two(d['k'] + len(step(x)), step(1))\n", {"d": {"k": "1"}, "x": "a"}),
+    ("f-string", "def wf(xs: list, x: str) -> object:\n    return f'{xs[0]}-{step(x)}'\n", {"xs": [], "x": "a"}),
+    ("in-a-loop", "def wf(xs: list, x: str) -> object:\n    out = []\n    for i in range(2):\n"
+                  "        out.append(two(xs[i], step(x)))\n    return out\n", {"xs": [1], "x": "a"}),
+]
+
+
+@pytest.mark.parametrize("name, body, inp", LEFT_FIRST, ids=[c[0] for c in LEFT_FIRST])
+def test_a_failing_part_left_of_a_step_call_fails_before_the_call(tmp_path, name, body, inp):
+    t = _tester(tmp_path, "hunt_left_first", LEFT_FIRST_HEAD + "@sfn.workflow\n" + body)
+    py, machine = agree(t, inp)
+    assert machine.status == "FAILED"
+
+
+@pytest.mark.parametrize("name, body, inp", LEFT_FIRST, ids=[c[0] for c in LEFT_FIRST])
+def test_the_same_expressions_agree_where_nothing_fails(tmp_path, name, body, inp):
+    good = {"d": {"k": 2}, "x": "a", "n": 3, "xs": [4, 5, 6, 7, 8, 9]}
+    t = _tester(tmp_path, "hunt_left_first_ok", LEFT_FIRST_HEAD + "@sfn.workflow\n" + body)
+    py, machine = agree(t, {k: good[k] for k in inp})
+    assert machine.status == "SUCCEEDED"
+
+
+# `a < step(2) < step(3)`: Python calls the second step only when the first comparison holds, like the right of
+# `and`; the hoisting pass called both. Refused, as a step call on the right of `and` is.
+def test_a_step_call_in_a_later_link_of_a_comparison_chain_is_refused():
+    source = LEFT_FIRST_HEAD + "@sfn.workflow\ndef wf(a: int) -> object:\n    return a < step(2) < step(3)\n"
+    with pytest.raises(CompileError) as info:
+        compile_source(source, "hunt.py", workflow="wf")
+    assert "hunt.py:15:26: error: a step call inside a condition" in str(info.value)
+
+
+def test_a_step_call_in_the_first_link_of_a_comparison_chain_compiles(tmp_path):
+    t = _tester(tmp_path, "hunt_chain", LEFT_FIRST_HEAD + "@sfn.workflow\ndef wf(a: int) -> object:\n"
+                                                        "    return [a < step(2) < 3, step(a) < a + 1 < 9]\n")
+    py, machine = agree(t, {"a": 1})
+    assert machine.output == [True, True]
