@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from pyawssfn.compiler import predicates
 from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.frontend import PREDICATES
-from pyawssfn.compiler.ir import can_fail
-from pyawssfn.compiler.lower import calls, maps
+from pyawssfn.compiler.ir import Exit, Pass, can_fail
+from pyawssfn.compiler.lower import calls, errors, maps
 from pyawssfn.compiler.lower.support import Abort, message_of, paren
 from pyawssfn.compiler.static_types import CAUGHT_ERROR, Type
 
@@ -146,8 +146,10 @@ class Hoister(ast.NodeTransformer):
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
         # a < b < c: Python evaluates c only when a < b holds, as the right of `and`
-        node.left = self.visit(node.left)
-        node.comparators = [self.visit(node.comparators[0])] + [self._cond(c) for c in node.comparators[1:]]
+        if self.conditional or not self._in_order(node, [("left", None), ("comparators", 0)]):
+            node.left = self.visit(node.left)
+            node.comparators[0] = self.visit(node.comparators[0])
+        node.comparators[1:] = [self._cond(c) for c in node.comparators[1:]]
         return node
 
     def generic_visit(self, node: ast.AST) -> ast.AST:
@@ -155,16 +157,23 @@ class Hoister(ast.NodeTransformer):
         evaluated before that call. One that can fail is bound first to a variable of its own (evaluated before the
         call's state), so that the machine fails where Python does, before calling the step."""
         slots = _slots(node) if not self.conditional and isinstance(node, (ast.expr, ast.keyword)) else []
+        if not self._in_order(node, slots):
+            return super().generic_visit(node)
+        return node
+
+    def _in_order(self, node: ast.AST, slots: list[tuple[str, int | None]]) -> bool:
+        """Visit these parts of ``node`` in order, binding first those before the last one holding a step call
+        (False, and nothing visited, when no part but the first holds one)."""
         hoists = [self._hoists(_get(node, slot)) for slot in slots]
         if not any(hoists[1:]):
-            return super().generic_visit(node)
+            return False
         last = max(i for i, h in enumerate(hoists) if h)
         for i, slot in enumerate(slots):
             new = self.visit(_get(node, slot))
             if i < last:
                 new = _with_value(new, self._evaluated_first)
             _set(node, slot, new)
-        return node
+        return True
 
     def _hoists(self, node: ast.AST) -> bool:
         return any(isinstance(n, ast.Call) and self.builder.classify(n) for n in walk(node))
@@ -174,12 +183,32 @@ class Hoister(ast.NodeTransformer):
         builder = self.builder
         if isinstance(value, (ast.Constant, ast.Name, ast.Slice, ast.Lambda)) or not builder.frontier:
             return value
+        if getattr(builder, "loop_test_mark", None) == len(builder.graph.nodes):
+            return self._evaluated_first_at_loop_head(value)
         codes = [builder.render(value, ex.env) for ex in builder.frontier]
         if not any(can_fail(c) for c in codes):
             return value
         var = builder.fresh("pyawssfn_first")
         for ex, code in zip(builder.frontier, codes):
             ex.env[var] = code
+        return ast.copy_location(builder.var_name(var), value)
+
+    def _evaluated_first_at_loop_head(self, value: ast.expr) -> ast.expr:
+        """A while test evaluated on every iteration: its first state is the loop's head, so the part is evaluated
+        in a state of its own there (with the Catch of the try it is in), not before the loop."""
+        builder = self.builder
+        code = builder.render(value, {})
+        if not can_fail(code):
+            return value
+        var = builder.fresh("pyawssfn_first")
+        covered = builder.cover() is not None
+        node = errors.evaluate_where_caught(builder, {}, builder.cur_line)[0] if covered else \
+            Pass("evaluate", builder.cur_line)
+        builder.connect(node)
+        if covered:
+            errors.catchers(builder, node, {})
+        builder.checked.add((id(node), code))
+        builder.frontier = [Exit(node, {var: code})]
         return ast.copy_location(builder.var_name(var), value)
 
     def visit_ListComp(self, node: ast.ListComp) -> ast.AST:
