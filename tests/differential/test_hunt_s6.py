@@ -322,3 +322,60 @@ def test_a_filter_that_holds_for_every_item_agrees(tmp_path):
     t = _tester(tmp_path, "hunt_filter_ok", FILTER_FAILS)
     py, machine = agree(t, {"xs": [{"ok": True}, {"ok": 0}, {"ok": "y"}]})
     assert machine.output == [{"ok": True}, {"ok": "y"}]
+
+
+# A step that changes its argument in place: under CPython the workflow's own list or dict changes with it; a
+# Lambda (and the plain-Python run, which passes a JSON copy) gets a copy, so the two runs agreed with each other
+# and both differed from the module run directly. Refused at the argument where the workflow reads it afterwards.
+MUTATING_STEPS = """
+import pyawssfn as sfn
+
+
+def add_item(xs: list, v: object) -> int:
+    xs.append(v)
+    return len(xs)
+
+
+def tag(d: dict, k: str) -> None:
+    target = d
+    target[k] = True
+
+
+def first_row(rows: list) -> object:
+    rows[0]["seen"] = 1
+    return rows[0]
+
+
+def pure(xs: list) -> int:
+    ys = list(xs)
+    ys.append(1)
+    return len(ys)
+
+
+"""
+
+MUTATION_REFUSED = [
+    ("list-append", "def wf(xs: list) -> object:\n    n = add_item(xs, 5)\n    return [n, xs]\n", "28:18"),
+    ("dict-through-an-alias", "def wf(d: dict) -> object:\n    tag(d, 'k')\n    return d\n", "28:9"),
+    ("nested-item", "def wf(rows: list) -> object:\n    r = first_row(rows)\n    return [r, rows]\n", "28:19"),
+    ("keyword", "def wf(xs: list) -> object:\n    add_item(v=1, xs=xs)\n    return xs\n", "28:22"),
+    ("in-a-loop", "def wf(xs: list) -> object:\n    out = []\n    for i in range(2):\n        out.append(len(xs))\n"
+                  "        add_item(xs, i)\n    return out\n", "31:18"),
+]
+
+
+@pytest.mark.parametrize("name, body, where", MUTATION_REFUSED, ids=[c[0] for c in MUTATION_REFUSED])
+def test_a_step_changing_its_argument_read_again_is_refused(name, body, where):
+    with pytest.raises(CompileError) as info:
+        compile_source(MUTATING_STEPS + "@sfn.workflow\n" + body, "hunt.py", workflow="wf")
+    assert f"hunt.py:{where}: error: step " in str(info.value) and "changes its argument" in str(info.value)
+
+
+@pytest.mark.parametrize("body", [
+    "def wf(xs: list) -> object:\n    return add_item(xs, 5)\n",                      # not read again
+    "def wf(xs: list) -> object:\n    n = add_item(xs + [], 5)\n    return [n, xs]\n",  # a copy
+    "def wf(xs: list) -> object:\n    n = pure(xs)\n    return [n, xs]\n",              # the step copies
+])
+def test_a_step_changing_nothing_the_workflow_reads_again_compiles_and_agrees(tmp_path, body):
+    t = _tester(tmp_path, "hunt_mutation_ok", MUTATING_STEPS + "@sfn.workflow\n" + body)
+    agree(t, {"xs": [1, 2]})

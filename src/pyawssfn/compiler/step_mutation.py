@@ -1,0 +1,110 @@
+"""A step that changes its argument in place, read again by the workflow after the call.
+
+Under CPython the step receives the workflow's own list or dict, so ``add_item(xs, 5)`` whose body does
+``xs.append(v)`` changes the workflow's ``xs`` too; a Lambda step receives a JSON copy (the plain-Python run makes the
+same copy), so on the machine ``xs`` stays as it was. The runs agree with each other and both differ from the module
+run directly: refused at the call, where the workflow reads the value again after it.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Callable
+
+from pyawssfn.compiler.astwalk import walk
+
+# Methods that change a list, dict or set in place (support.MUTATORS, which this module may not import).
+_MUTATORS = frozenset({"append", "extend", "update", "insert", "pop", "remove", "clear", "sort", "reverse",
+                       "setdefault", "popitem", "add", "discard"})
+
+Report = Callable[[ast.AST, str, str], None]
+
+
+def check_step_mutations(fn: ast.FunctionDef, steps: dict, local_names: set[str], report: Report) -> None:
+    """Refuse each step call of ``fn`` that passes a workflow variable (or a part of one) to a parameter the step
+    changes in place, where the workflow reads that variable after the call."""
+    loops = _loop_bodies(fn)
+    for call in walk(fn):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in steps
+                and call.func.id not in local_names):
+            continue
+        changed = mutated_parameters(steps[call.func.id].node)
+        if not changed:
+            continue
+        for param, arg in _bound(steps[call.func.id].node, call):
+            root = _root(arg)
+            if param in changed and root is not None and root in local_names and _read_after(fn, loops, call, root):
+                report(arg, f"step {call.func.id} changes its argument {param!r} in place: under CPython the "
+                            f"workflow's {root!r} changes too, on the machine the step gets a copy",
+                       f"return the new value from the step and assign it ({root} = {call.func.id}(...)), or pass "
+                       f"a copy ({root} + [] / {{**{root}}})")
+
+
+def mutated_parameters(step: ast.FunctionDef) -> frozenset[str]:
+    """The parameters whose value the step's body changes in place (or through a plain alias of it)."""
+    cached = getattr(step, "pyawssfn_mutated", None)
+    if cached is not None:
+        return cached
+    a = step.args
+    params = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}
+    aliases = {p: p for p in params}  # local name -> the parameter it names
+    for n in walk(step):
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Name) and n.value.id in aliases:
+            for t in n.targets:
+                if isinstance(t, ast.Name):
+                    aliases[t.id] = aliases[n.value.id]
+    changed: set[str] = set()
+    for n in walk(step):
+        for target in _changed_roots(n):
+            if target in aliases:
+                changed.add(aliases[target])
+    result = frozenset(changed)
+    step.pyawssfn_mutated = result  # type: ignore[attr-defined]
+    return result
+
+
+def _changed_roots(n: ast.AST) -> list[str]:
+    """The names whose value the statement or call ``n`` changes in place."""
+    if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS:
+        root = _root(n.func.value)
+        return [root] if root else []
+    targets: list[ast.expr] = []
+    if isinstance(n, (ast.Assign, ast.AnnAssign)):
+        targets = list(n.targets) if isinstance(n, ast.Assign) else [n.target]
+        targets = [t for t in targets if isinstance(t, (ast.Subscript, ast.Attribute))]
+    elif isinstance(n, ast.AugAssign):
+        targets = [n.target]  # xs += [...] extends a list in place
+    elif isinstance(n, ast.Delete):
+        targets = [t for t in n.targets if isinstance(t, (ast.Subscript, ast.Attribute))]
+    return [r for r in (_root(t) for t in targets) if r]
+
+
+def _root(e: ast.AST) -> str | None:
+    """The name a value is read from: ``xs``, ``d["k"]``, ``rows[0].items``, or None for any other expression."""
+    while isinstance(e, (ast.Subscript, ast.Attribute)):
+        e = e.value
+    return e.id if isinstance(e, ast.Name) else None
+
+
+def _bound(step: ast.FunctionDef, call: ast.Call) -> list[tuple[str, ast.expr]]:
+    a = step.args
+    positional = [p.arg for p in a.posonlyargs + a.args]
+    pairs = [(positional[i], arg) for i, arg in enumerate(call.args) if i < len(positional)
+             and not isinstance(arg, ast.Starred)]
+    pairs += [(k.arg, k.value) for k in call.keywords if k.arg is not None]
+    return pairs
+
+
+def _loop_bodies(fn: ast.FunctionDef) -> list[ast.AST]:
+    return [n for n in walk(fn) if isinstance(n, (ast.For, ast.While))]
+
+
+def _read_after(fn: ast.FunctionDef, loops: list[ast.AST], call: ast.Call, name: str) -> bool:
+    """Whether ``name`` is read after ``call`` (later in the source, or anywhere in a loop holding the call)."""
+    at = (call.end_lineno or call.lineno, call.end_col_offset or 0)
+    scopes = [ids for ids in ({id(m) for m in walk(loop)} for loop in loops) if id(call) in ids]
+    own = {id(m) for m in walk(call)}
+    for n in walk(fn):
+        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and id(n) not in own:
+            if (n.lineno, n.col_offset) > at or any(id(n) in ids for ids in scopes):
+                return True
+    return False
