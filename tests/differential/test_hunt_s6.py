@@ -379,3 +379,49 @@ def test_a_step_changing_its_argument_read_again_is_refused(name, body, where):
 def test_a_step_changing_nothing_the_workflow_reads_again_compiles_and_agrees(tmp_path, body):
     t = _tester(tmp_path, "hunt_mutation_ok", MUTATING_STEPS + "@sfn.workflow\n" + body)
     agree(t, {"xs": [1, 2]})
+
+
+# A step returning its argument (or an element of it): under CPython the result is the workflow's own object, so
+# changing the result in place changes the argument's variable too; on the machine the result is a copy. The
+# aliasing check now reads such a call as the argument itself (`ys = ident(xs)` is `ys = xs`), and `xs = ident(xs)`
+# keeps xs as it was (the same object again).
+RETURNS_ARGUMENT = """
+import pyawssfn as sfn
+
+
+def ident(x: object) -> object:
+    return x
+
+
+def first(rows: list) -> object:
+    row = rows[0]
+    return row
+
+
+def enrich(order: dict) -> dict:
+    order["total"] = 1
+    return order
+
+
+"""
+
+
+@pytest.mark.parametrize("body, where", [
+    ("def wf(xs: list) -> object:\n    ys = ident(xs)\n    ys.append(1)\n    return xs\n", "22:5"),
+    ("def wf(rows: list) -> object:\n    r = first(rows)\n    r['seen'] = 1\n    return rows\n", "22:5"),
+])
+def test_changing_a_step_result_that_is_its_argument_is_refused(body, where):
+    with pytest.raises(CompileError) as info:
+        compile_source(RETURNS_ARGUMENT + "@sfn.workflow\n" + body, "hunt.py", workflow="wf")
+    assert f"hunt.py:{where}: error: in-place change of" in str(info.value)
+
+
+@pytest.mark.parametrize("body, inp", [
+    ("def wf(xs: list) -> object:\n    xs = ident(xs)\n    xs.append(3)\n    return xs\n", {"xs": [1]}),
+    ("def wf(order: dict) -> object:\n    order = enrich(order)\n    order['x'] = 2\n    return order\n",
+     {"order": {}}),
+    ("def wf(xs: list) -> object:\n    ys = ident(xs + [])\n    ys.append(1)\n    return [xs, ys]\n", {"xs": [1]}),
+])
+def test_a_step_result_rebound_to_its_argument_compiles_and_agrees(tmp_path, body, inp):
+    t = _tester(tmp_path, "hunt_returns_argument", RETURNS_ARGUMENT + "@sfn.workflow\n" + body)
+    agree(t, inp)

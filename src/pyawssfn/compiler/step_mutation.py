@@ -8,6 +8,7 @@ run directly: refused at the call, where the workflow reads the value again afte
 from __future__ import annotations
 
 import ast
+import copy
 from typing import Callable
 
 from pyawssfn.compiler.astwalk import walk
@@ -23,6 +24,10 @@ def check_step_mutations(fn: ast.FunctionDef, steps: dict, local_names: set[str]
     """Refuse each step call of ``fn`` that passes a workflow variable (or a part of one) to a parameter the step
     changes in place, where the workflow reads that variable after the call."""
     loops = _loop_bodies(fn)
+    # name = step(name): the workflow reads the step's result from then on (the object the step changed, under
+    # CPython; its copy, changed alike, on the machine)
+    rebound = {(id(n.value), t.id) for n in walk(fn) if isinstance(n, ast.Assign) for t in n.targets
+               if isinstance(t, ast.Name)}
     for call in walk(fn):
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in steps
                 and call.func.id not in local_names):
@@ -32,7 +37,8 @@ def check_step_mutations(fn: ast.FunctionDef, steps: dict, local_names: set[str]
             continue
         for param, arg in _bound(steps[call.func.id].node, call):
             root = _root(arg)
-            if param in changed and root is not None and root in local_names and _read_after(fn, loops, call, root):
+            if param in changed and root is not None and root in local_names and (id(call), root) not in rebound \
+                    and _read_after(fn, loops, call, root):
                 report(arg, f"step {call.func.id} changes its argument {param!r} in place: under CPython the "
                             f"workflow's {root!r} changes too, on the machine the step gets a copy",
                        f"return the new value from the step and assign it ({root} = {call.func.id}(...)), or pass "
@@ -108,3 +114,71 @@ def _read_after(fn: ast.FunctionDef, loops: list[ast.AST], call: ast.Call, name:
             if (n.lineno, n.col_offset) > at or any(id(n) in ids for ids in scopes):
                 return True
     return False
+
+
+def result_proxy(step: ast.FunctionDef, call: ast.Call) -> ast.expr | None:
+    """What the step's result may share with the call's arguments under CPython, as an expression over them: each
+    ``return`` value with the parameters replaced by the arguments (a local assigned once by its value; any other
+    name by None), joined by ``or``. None when no return value reads a parameter. The aliasing check reads it as it
+    reads the workflow's own expressions (``ys = ident(xs)`` then ``ys.append(1)`` changes xs under CPython)."""
+    args = dict(_bound(step, call))
+    a = step.args
+    params = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}
+    once: dict[str, ast.expr] = {}
+    counts: dict[str, int] = {}
+    for n in _own_nodes(step):
+        if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For)):
+            for t in ([n.target] if not isinstance(n, ast.Assign) else n.targets):
+                for name in (m.id for m in walk(t) if isinstance(m, ast.Name)):
+                    counts[name] = counts.get(name, 0) + 1
+                    if isinstance(n, ast.Assign) and isinstance(t, ast.Name):
+                        once[name] = n.value
+    values = [n.value for n in _own_nodes(step) if isinstance(n, ast.Return) and n.value is not None]
+    proxies = [_substitute(_top(v), params, args, {k: _top(v) for k, v in once.items() if counts.get(k) == 1}, 3)
+               for v in values]
+    proxies = [p for p in proxies if any(isinstance(m, ast.Name) for m in walk(p))]
+    if not proxies:
+        return None
+    return proxies[0] if len(proxies) == 1 else ast.BoolOp(op=ast.Or(), values=proxies)
+
+
+def _top(e: ast.expr) -> ast.expr:
+    """The part of a returned value that may be an argument's object itself or one of its elements (``x``,
+    ``x["k"]``, ``a if c else b``): a container built around an argument (``{"n": n}``) is left out, as the
+    workflow's own displays would make a whole dict literal deep for every name inside it."""
+    if isinstance(e, (ast.Name, ast.Subscript)):
+        return e
+    if isinstance(e, ast.IfExp):
+        return ast.IfExp(test=ast.Constant(value=None), body=_top(e.body), orelse=_top(e.orelse))
+    if isinstance(e, ast.BoolOp):
+        return ast.BoolOp(op=e.op, values=[_top(v) for v in e.values])
+    if isinstance(e, ast.Call) and isinstance(e.func, ast.Attribute) and e.func.attr in ("get", "setdefault"):
+        return e
+    return ast.Constant(value=None)
+
+
+def _own_nodes(step: ast.FunctionDef):
+    """The step's nodes, without those of functions (and lambdas) defined inside it."""
+    todo = list(step.body)
+    while todo:
+        n = todo.pop()
+        yield n
+        todo.extend(c for c in ast.iter_child_nodes(n)
+                    if not isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)))
+
+
+class _Substitute(ast.NodeTransformer):
+    def __init__(self, params, args, locals_, depth):
+        self.params, self.args, self.locals_, self.depth = params, args, locals_, depth
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if node.id in self.params:
+            arg = self.args.get(node.id)
+            return arg if arg is not None else ast.Constant(value=None)
+        if node.id in self.locals_ and self.depth > 0:
+            return _substitute(self.locals_[node.id], self.params, self.args, self.locals_, self.depth - 1)
+        return ast.Constant(value=None)
+
+
+def _substitute(e: ast.expr, params, args, locals_, depth: int) -> ast.expr:
+    return _Substitute(params, args, locals_, depth).visit(copy.deepcopy(e))
