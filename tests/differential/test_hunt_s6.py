@@ -425,3 +425,30 @@ def test_changing_a_step_result_that_is_its_argument_is_refused(body, where):
 def test_a_step_result_rebound_to_its_argument_compiles_and_agrees(tmp_path, body, inp):
     t = _tester(tmp_path, "hunt_returns_argument", RETURNS_ARGUMENT + "@sfn.workflow\n" + body)
     agree(t, inp)
+
+
+# Sharing the aliasing check missed: a list repeated with * holds the same item in every copy
+# (`m = [[0] * 2] * 2; m[0][0] = 1` changes both rows under CPython), a display's items survive * and + and a
+# `**` of a display (`[xs] * 2`, `{**{"r": rows}}`). The machine copies, so each ran silently differently.
+SHARED_BY_DISPLAYS = [
+    ("repeated-rows", "    m = [[0] * 2] * 2\n    m[0][0] = 1\n    return m\n"),
+    ("repeated-name", "    m = [xs] * 2\n    m[0].append(9)\n    return m\n"),
+    ("unpacked-display", "    e = {**{'r': rows}}\n    e['r'].append(1)\n    return rows\n"),
+    ("concatenated-display", "    m = [xs] + [[2]]\n    m[0].append(9)\n    return xs\n"),
+]
+
+
+@pytest.mark.parametrize("name, body", SHARED_BY_DISPLAYS, ids=[c[0] for c in SHARED_BY_DISPLAYS])
+def test_an_item_shared_through_a_display_changed_in_place_is_refused(name, body):
+    source = "import pyawssfn as sfn\n\n\n@sfn.workflow\ndef wf(xs: list, rows: list) -> object:\n" + body
+    with pytest.raises(CompileError) as info:
+        compile_source(source, "hunt.py", workflow="wf")
+    assert "hunt.py:7:5: error: in-place change of an element of" in str(info.value)
+
+
+def test_a_repeated_list_of_numbers_changed_itself_compiles_and_agrees(tmp_path):
+    t = _tester(tmp_path, "hunt_repeat_ok", "import pyawssfn as sfn\n\n\n@sfn.workflow\ndef wf(n: int) -> object:\n"
+                "    counts = [0] * n\n    counts[1] += 1\n    counts.append(5)\n    xs = [1, 2] * n\n"
+                "    xs[0] = 9\n    return [counts, xs]\n")
+    py, machine = agree(t, {"n": 2})
+    assert machine.output == [[0, 1, 5], [9, 2, 1, 2]]

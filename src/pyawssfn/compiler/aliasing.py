@@ -19,6 +19,10 @@ _MUTATING = {"append", "extend", "update", "insert", "pop", "remove", "clear", "
 _SHALLOW_COPIES = {"list", "dict", "sorted", "tuple", "reversed"}
 
 
+# What a sequence repeated with * shares: its items with the other copies of them (``[[0] * 2] * 2``).
+_REPEATED = "\x00repeated"
+
+
 class AliasCheck:
     def __init__(self, report: Callable[[ast.AST, str, str], None], is_step: Callable[[ast.Call], bool],
                  shares: Callable[[ast.Call], ast.expr | None] = lambda c: None):
@@ -64,6 +68,10 @@ class AliasCheck:
             for k, v in zip(e.keys, e.values):
                 if k is not None:  # {**d} copies d's entries: that shares d's elements, not d
                     out |= self.top_names(v) | self.contained(v)
+                else:  # ... but the objects a display unpacked there holds become entries ({**{"r": rows}})
+                    out |= self.contained(v)
+        elif isinstance(e, ast.BinOp):  # [xs] * 2, [xs] + ys: the displays' items are the result's items
+            out |= self.contained(e.left) | self.contained(e.right)
         elif isinstance(e, ast.IfExp):
             out |= self.contained(e.body) | self.contained(e.orelse)
         elif isinstance(e, ast.BoolOp):
@@ -100,6 +108,8 @@ class AliasCheck:
         elif isinstance(e, ast.BinOp):
             for x in (e.left, e.right):
                 out |= self.top_names(x) | self.elements_shared(x)
+            if isinstance(e.op, ast.Mult):
+                out.add(_REPEATED)  # [[0]] * 2: the copies share each item with one another
         elif isinstance(e, ast.IfExp):
             out |= self.elements_shared(e.body) | self.elements_shared(e.orelse)
         elif isinstance(e, ast.BoolOp):
