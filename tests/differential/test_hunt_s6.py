@@ -449,6 +449,7 @@ def test_an_item_shared_through_a_display_changed_in_place_is_refused(name, body
 def test_a_repeated_list_of_numbers_changed_itself_compiles_and_agrees(tmp_path):
     t = _tester(tmp_path, "hunt_repeat_ok", "import pyawssfn as sfn\n\n\n@sfn.workflow\ndef wf(n: int) -> object:\n"
                 "    counts = [0] * n\n    counts[1] += 1\n    counts.append(5)\n    xs = [1, 2] * n\n"
-                "    xs[0] = 9\n    return [counts, xs]\n")
+                "    xs[0] = 9\n    grid = [[0] * n for _ in range(n)]\n    grid[0][0] = 1\n"
+                "    grid[1].append(2)\n    return [counts, xs, grid]\n")
     py, machine = agree(t, {"n": 2})
-    assert machine.output == [[0, 1, 5], [9, 2, 1, 2]]
+    assert machine.output == [[0, 1, 5], [9, 2, 1, 2], [[1, 0], [0, 0, 2]]]  # the grid idiom was refused

@@ -23,6 +23,10 @@ _SHALLOW_COPIES = {"list", "dict", "sorted", "tuple", "reversed"}
 _REPEATED = "\x00repeated"
 
 
+# Builtins whose value holds no object of their arguments (numbers, strings, a range of ints).
+_FRESH_SCALARS = frozenset({"range", "len", "str", "int", "float", "bool", "abs", "round", "repr", "format"})
+
+
 class AliasCheck:
     def __init__(self, report: Callable[[ast.AST, str, str], None], is_step: Callable[[ast.Call], bool],
                  shares: Callable[[ast.Call], ast.expr | None] = lambda c: None):
@@ -101,6 +105,8 @@ class AliasCheck:
             if self.is_step(e):
                 proxy = self.shares(e)
                 return self.elements_shared(proxy) if proxy is not None else set()
+            if isinstance(e.func, ast.Name) and e.func.id in _FRESH_SCALARS:
+                return out  # range(n), len(xs), str(x): numbers and strings, nothing to share
             for a in e.args:
                 out |= self.top_names(a) | self.elements_shared(a)
             if isinstance(e.func, ast.Attribute):
