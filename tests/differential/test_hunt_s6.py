@@ -453,3 +453,46 @@ def test_a_repeated_list_of_numbers_changed_itself_compiles_and_agrees(tmp_path)
                 "    grid[1].append(2)\n    return [counts, xs, grid]\n")
     py, machine = agree(t, {"n": 2})
     assert machine.output == [[0, 1, 5], [9, 2, 1, 2], [[1, 0], [0, 0, 2]]]  # the grid idiom was refused
+
+
+# str() of a KeyError is the repr of its argument (KeyError("k") prints 'k' with the quotes); a workflow's own
+# `raise KeyError(k)` gave the machine the bare text, as the caught str(e) and as the execution's cause.
+RAISE_KEY_ERROR = """
+import pyawssfn as sfn
+
+
+class Missing(KeyError):
+    pass
+
+
+def step(x: object) -> object:
+    return x
+
+
+@sfn.workflow
+def wf(k: str, how: str) -> object:
+    step(k)
+    try:
+        if how == "literal":
+            raise KeyError("fixed")
+        if how == "subclass":
+            raise Missing(k)
+        if how == "number":
+            raise KeyError(len(k))
+        raise KeyError(k)
+    except LookupError as e:
+        if how == "escape":
+            raise
+        return [type(e).__name__, str(e), f"{e}"]
+"""
+
+
+@pytest.mark.parametrize("how", ["literal", "subclass", "number", "variable", "escape"])
+def test_a_raised_key_error_prints_its_argument_as_python(tmp_path, how):
+    t = _tester(tmp_path, "hunt_key_error", RAISE_KEY_ERROR)
+    py, machine = agree(t, {"k": "it's", "how": how})
+    if how == "escape":
+        assert machine.error == "KeyError" and py.cause == '"it\'s"'
+    else:
+        assert machine.output[1] == {"literal": "'fixed'", "subclass": '"it\'s"', "number": "4",
+                                     "variable": '"it\'s"'}[how]
