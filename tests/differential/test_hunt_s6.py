@@ -496,3 +496,38 @@ def test_a_raised_key_error_prints_its_argument_as_python(tmp_path, how):
     else:
         assert machine.output[1] == {"literal": "'fixed'", "subclass": '"it\'s"', "number": "4",
                                      "variable": '"it\'s"'}[how]
+
+
+# sfn.wait_for_callback(..., timeout=t) with t computed at run time: the Task's TimeoutSeconds template was not
+# among the fields the analyses read (ir.Task.templates), so the assignment of the parameter `t` was dropped as
+# dead once a state came before the Task: the template read an unassigned $t and failed, which `except sfn.Fail`
+# (or Exception) caught, so the execution succeeded the other way.
+CALLBACK_TIMEOUT = """
+import pyawssfn as sfn
+
+
+def ask(token: str, who: str) -> None:
+    return None
+
+
+def note(x: object) -> object:
+    return x
+
+
+@sfn.workflow
+def wf(who: str, t: int, h: int) -> object:
+    note(1)
+    try:
+        return ["ok", sfn.wait_for_callback(ask, who, timeout=t, heartbeat=h)]
+    except sfn.Fail as e:
+        return ["fail", e.error]
+"""
+
+
+@pytest.mark.parametrize("answer, output", [(dict(result="yes"), ["ok", "yes"]),
+                                            (dict(timeout=True), ["fail", "States.HeartbeatTimeout"])])
+def test_a_callback_timeout_read_from_a_parameter_after_a_step(tmp_path, answer, output):
+    t = _tester(tmp_path, "hunt_callback_timeout", CALLBACK_TIMEOUT)
+    t.callback("ask", **answer)
+    py, machine = t.run_both({"who": "me", "t": 60, "h": 30})
+    assert machine.output == py.output == output
