@@ -531,3 +531,35 @@ def test_a_callback_timeout_read_from_a_parameter_after_a_step(tmp_path, answer,
     t.callback("ask", **answer)
     py, machine = t.run_both({"who": "me", "t": 60, "h": 30})
     assert machine.output == py.output == output
+
+
+# The same through an item: a loop's or a comprehension's variable, or sfn.map's items, are the list's own objects
+# under CPython, so a step marking each row changes the workflow's rows.
+MARK = """
+import pyawssfn as sfn
+
+
+def mark(r: dict) -> dict:
+    r["seen"] = True
+    return r
+
+
+"""
+
+
+@pytest.mark.parametrize("body, where", [
+    ("def wf(rows: list) -> object:\n    for r in rows:\n        mark(r)\n    return rows\n", "13:14"),
+    ("def wf(rows: list) -> object:\n    n = [mark(r) for r in rows]\n    return [n, rows]\n", "12:15"),
+    ("def wf(rows: list) -> object:\n    n = sfn.map(mark, rows)\n    return [n, rows]\n", "12:23"),
+])
+def test_a_step_changing_an_item_read_again_is_refused(body, where):
+    with pytest.raises(CompileError) as info:
+        compile_source(MARK + "@sfn.workflow\n" + body, "hunt.py", workflow="wf")
+    assert f"hunt.py:{where}: error: step mark changes its argument 'r' in place" in str(info.value)
+
+
+def test_the_changed_items_kept_as_the_result_compile_and_agree(tmp_path):
+    t = _tester(tmp_path, "hunt_mark_ok", MARK + "@sfn.workflow\ndef wf(rows: list) -> object:\n"
+                "    rows = [mark(r) for r in rows]\n    rows = sfn.map(mark, rows)\n    return rows\n")
+    py, machine = agree(t, {"rows": [{"a": 1}, {"a": 2}]})
+    assert machine.output == [{"a": 1, "seen": True}, {"a": 2, "seen": True}]

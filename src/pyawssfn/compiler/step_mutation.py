@@ -20,29 +20,66 @@ _MUTATORS = frozenset({"append", "extend", "update", "insert", "pop", "remove", 
 Report = Callable[[ast.AST, str, str], None]
 
 
-def check_step_mutations(fn: ast.FunctionDef, steps: dict, local_names: set[str], report: Report) -> None:
-    """Refuse each step call of ``fn`` that passes a workflow variable (or a part of one) to a parameter the step
-    changes in place, where the workflow reads that variable after the call."""
+def check_step_mutations(fn: ast.FunctionDef, steps: dict, local_names: set[str], report: Report,
+                         is_map: Callable[[ast.Call], bool] = lambda c: False) -> None:
+    """Refuse each step call of ``fn`` (and each ``sfn.map`` of a step) that passes a workflow variable, a part of
+    one or an item of one (a loop's or a comprehension's variable) to a parameter the step changes in place, where
+    the workflow reads that variable after the call."""
     loops = _loop_bodies(fn)
     # name = step(name): the workflow reads the step's result from then on (the object the step changed, under
     # CPython; its copy, changed alike, on the machine)
-    rebound = {(id(n.value), t.id) for n in walk(fn) if isinstance(n, ast.Assign) for t in n.targets
-               if isinstance(t, ast.Name)}
+    rebound = {(id(c), t.id) for n in walk(fn) if isinstance(n, ast.Assign) for t in n.targets
+               if isinstance(t, ast.Name) for c in walk(n.value) if isinstance(c, ast.Call)}
+    items = _items_of(fn)
     for call in walk(fn):
-        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in steps
-                and call.func.id not in local_names):
+        if not isinstance(call, ast.Call):
             continue
-        changed = mutated_parameters(steps[call.func.id].node)
-        if not changed:
+        if is_map(call) and len(call.args) >= 2 and isinstance(call.args[0], ast.Name) \
+                and call.args[0].id in steps:  # sfn.map(step, xs): each item of xs is the step's first argument
+            name, step = call.args[0].id, steps[call.args[0].id].node
+            a = step.args
+            first = (a.posonlyargs + a.args)[:1]
+            pairs = [(first[0].arg, call.args[1])] if first else []
+        elif isinstance(call.func, ast.Name) and call.func.id in steps and call.func.id not in local_names:
+            name, step = call.func.id, steps[call.func.id].node
+            pairs = _bound(step, call)
+        else:
             continue
-        for param, arg in _bound(steps[call.func.id].node, call):
+        changed = mutated_parameters(step)
+        for param, arg in pairs if changed else ():
             root = _root(arg)
-            if param in changed and root is not None and root in local_names and (id(call), root) not in rebound \
-                    and _read_after(fn, loops, call, root):
-                report(arg, f"step {call.func.id} changes its argument {param!r} in place: under CPython the "
-                            f"workflow's {root!r} changes too, on the machine the step gets a copy",
-                       f"return the new value from the step and assign it ({root} = {call.func.id}(...)), or pass "
-                       f"a copy ({root} + [] / {{**{root}}})")
+            roots = ({root} | items.get(root, set())) if root is not None else set()
+            for r in sorted(roots):
+                if param in changed and r in local_names and (id(call), r) not in rebound \
+                        and _read_after(fn, loops, call, r):
+                    report(arg, f"step {name} changes its argument {param!r} in place: under CPython the "
+                                f"workflow's {r!r} changes too, on the machine the step gets a copy",
+                           _instead(name, root, r, is_map(call)))
+                    break
+
+
+def _instead(step: str, root: str, changed: str, mapped: bool) -> str:
+    if mapped:
+        return f"have {step} return the changed item and keep the results: {root} = sfn.map({step}, {root})"
+    if changed != root:  # an item of a list the workflow reads again
+        return (f"have {step} return the changed item and build the new list from the results "
+                f"({changed} = [{step}(...) for ...])")
+    return f"return the new value from the step and assign it ({root} = {step}(...)), or pass a copy ({root} + [])"
+
+
+def _items_of(fn: ast.FunctionDef) -> dict[str, set[str]]:
+    """The variables each loop or comprehension variable is an item of (``for r in rows``: r -> {rows})."""
+    out: dict[str, set[str]] = {}
+    for n in walk(fn):
+        pairs = [(n.target, n.iter)] if isinstance(n, ast.For) else \
+            [(g.target, g.iter) for g in n.generators] if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp,
+                                                                          ast.GeneratorExp)) else []
+        for target, it in pairs:
+            sources = {m.id for m in walk(it) if isinstance(m, ast.Name)}
+            for m in walk(target):
+                if isinstance(m, ast.Name):
+                    out.setdefault(m.id, set()).update(sources)
+    return out
 
 
 def mutated_parameters(step: ast.FunctionDef) -> frozenset[str]:

@@ -71,7 +71,8 @@ class FunctionLowerer:
         if isinstance(fn, ast.FunctionDef):
             check_aliasing(fn, self.report, lambda c: self.classify(c) is not None, lambda c: result_proxy(
                 self.info.steps[c.func.id].node, c) if self.classify(c) == "step" else None)
-            check_step_mutations(fn, self.info.steps, set(self.vars), self.report)
+            check_step_mutations(fn, self.info.steps, set(self.vars), self.report,
+                                 lambda c: self.classify(c) == "api:map")
             self.maybe_unbound = maybe_unbound_reads(fn, set(self.vars), self.report)
 
     def _infer_types(self, outer_types: dict[str, str]) -> dict[str, str]:
