@@ -206,7 +206,7 @@ CASES += [
     "{'a': [t]} == {'a': [1], 'b': 1}", "str((i + 2) ** 0.5)", "f'{(i + 2) ** 0.5}'", "str((i - 6) ** -1)",
     "isinstance((i + 2) ** 0.5, float)", "max(xs, default=d['zz'])", "min(xs, default=i // z)",
     "sorted([d], key=lambda r: r['zz'])", "min([d], key=lambda r: r['zz'])", "max(one, key=lambda r: r[5])",
-    "sorted([d], key=lambda r: r['zz'], reverse=True)", "sorted([d], key=lambda r: r['a'])", "max([], default=s)", "isinstance((i - 6) ** -1, int)", "str(f ** 2)", "str((i - 6) ** 2)", "[xs, d] == [[3, 1, 2], d]", "ys.index([t])", "ys == [[1], [2, 3]]",
+    "sorted([d], key=lambda r: r['zz'], reverse=True)", "[*s, 1]", "[*d, *xs]", "[*ed]", "[0, *e]", "[*i]", "(*s,)", "sorted([d], key=lambda r: r['a'])", "max([], default=s)", "isinstance((i - 6) ** -1, int)", "str(f ** 2)", "str((i - 6) ** 2)", "[xs, d] == [[3, 1, 2], d]", "ys.index([t])", "ys == [[1], [2, 3]]",
 ]
 # Documented refusals at run time: str() of a float needing 16-17 digits or exponent notation fails the execution.
 REFUSED_AT_RUN_TIME = {"dict([[1, 2]])", "f'{big:.4f}'", "f'{f:,}'", "str(p + 0.2)", "str(p / 1e6)", "str([p + 0.2])", "str([ls])"}
