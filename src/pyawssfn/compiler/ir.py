@@ -105,11 +105,11 @@ class Task(Catching):
     type: ClassVar[str] = "Task"
     resource: str = ""
     arguments: Any = None
-    timeout: int | None = None      # seconds
-    heartbeat: int | None = None
+    timeout: int | str | None = None      # seconds, or a {% %} template (sfn.wait_for_callback(timeout=t))
+    heartbeat: int | str | None = None
 
     def templates(self) -> list[Any]:
-        return [self.arguments]
+        return [self.arguments, self.timeout, self.heartbeat]
 
 
 @dataclass(eq=False)

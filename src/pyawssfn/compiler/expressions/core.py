@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 from pyawssfn import _api_names
+from pyawssfn.compiler.astwalk import child_nodes
 from pyawssfn.compiler.expressions.build import ATOMS
 from pyawssfn.jsonata.printer import plain_name, to_text
 from pyawssfn.jsonata.tree import Expr
@@ -133,7 +134,12 @@ def _foldable(node: ast.AST, memo: dict[int, tuple[ast.AST, bool]]) -> bool:
     hit = memo.get(id(node))
     if hit is not None and hit[0] is node:
         return hit[1]
-    ok = _locally_foldable(node) and all(_foldable(c, memo) for c in ast.iter_child_nodes(node))
+    ok = _locally_foldable(node)
+    if ok:
+        for c in child_nodes(node):  # ast.iter_child_nodes' order, stopping at the first that is not
+            if not _foldable(c, memo):
+                ok = False
+                break
     memo[id(node)] = (node, ok)
     return ok
 

@@ -15,6 +15,7 @@ from typing import Any, Callable
 from pyawssfn.compiler.aliasing import check_aliasing
 from pyawssfn.compiler.astwalk import copy_tree, walk
 from pyawssfn.compiler.definite import maybe_unbound_reads
+from pyawssfn.compiler.step_mutation import check_step_mutations, result_proxy
 from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type
 from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.ir import (
@@ -68,8 +69,11 @@ class FunctionLowerer:
         self._declare_locals()
         self.maybe_unbound: set[tuple[int, int]] = set()
         if isinstance(fn, ast.FunctionDef):
-            check_aliasing(fn, self.report, lambda c: self.classify(c) is not None)
-            self.maybe_unbound = maybe_unbound_reads(fn, set(self.vars))
+            check_aliasing(fn, self.report, lambda c: self.classify(c) is not None, lambda c: result_proxy(
+                self.info.steps[c.func.id].node, c) if self.classify(c) == "step" else None)
+            check_step_mutations(fn, self.info.steps, set(self.vars), self.report,
+                                 lambda c: self.classify(c) == "api:map")
+            self.maybe_unbound = maybe_unbound_reads(fn, set(self.vars), self.report)
 
     def _infer_types(self, outer_types: dict[str, str]) -> dict[str, str]:
         fixed = {k: _static_type(v) for k, v in self.info.constants.items()}

@@ -120,11 +120,24 @@ def transform_raise(builder: FunctionLowerer, st: ast.Raise) -> None:
                            "raise MyError('message')")
     if call.args:
         msg = builder.prepare(call.args[0])
-        if not (isinstance(msg, ast.Constant) and isinstance(msg.value, str)):
+        if "KeyError" in builder.info.exception_ancestors(cls):
+            msg = _key_error_message(msg)  # KeyError's str() is the repr of its one argument
+        elif not (isinstance(msg, ast.Constant) and isinstance(msg.value, str)):
             msg = ast.Call(func=ast.Name(id="str", ctx=ast.Load()), args=[msg], keywords=[])
     else:
         msg = ast.Constant(value="")
     raise_static(builder, cls, ast.Constant(value=cls), msg, name, st.lineno)
+
+
+def _key_error_message(arg: ast.expr) -> ast.expr:
+    """``str(KeyError(arg))``, which is ``repr(arg)``: at compile time for a constant, else ``str([arg])[1:-1]``
+    (the repr inside a one-item list's)."""
+    if isinstance(arg, ast.Constant):
+        return ast.Constant(value=repr(arg.value))
+    listed = ast.Call(func=ast.Name(id="str", ctx=ast.Load()), args=[ast.List(elts=[arg], ctx=ast.Load())],
+                      keywords=[])
+    return ast.Subscript(value=listed, slice=ast.Slice(lower=ast.Constant(value=1), upper=ast.Constant(value=-1)),
+                         ctx=ast.Load())
 
 
 def raise_static(builder: FunctionLowerer, cls: str, err: ast.expr, cause: ast.expr, name: str, line: int) -> None:

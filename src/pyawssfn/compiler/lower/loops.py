@@ -23,7 +23,11 @@ def transform_while(builder: FunctionLowerer, st: ast.While) -> None:
     builder.materialize_start()
     errors.settle(builder)   # a state it adds must come before the loop head, not be the head
     mark = len(builder.graph.nodes)
-    test = builder.prepare(st.test)
+    builder.loop_test_mark = mark  # what the test evaluates first is the loop's head (hoisting, evaluated first)
+    try:
+        test = builder.prepare(st.test)
+    finally:
+        builder.loop_test_mark = None
     choice = Choice("while " + describe_source(builder.src(st.test), 74), st.lineno)
     builder.connect(choice)
     head = builder.graph.nodes[mark]

@@ -99,11 +99,12 @@ def transform_ann_assign(builder: FunctionLowerer, st: ast.AnnAssign) -> None:
 
 def transform_aug_assign(builder: FunctionLowerer, st: ast.AugAssign) -> None:
     check_target(builder, st.target)
-    value = builder.prepare(st.value)
-    # x op= v has the value of x op v (lists too: += extends in place, which is the same value).
-    combined = ast.BinOp(left=as_load(st.target), op=st.op, right=value)
+    # x op= v has the value of x op v (lists too: += extends in place, which is the same value). Python reads the
+    # target before it evaluates v: the hoisting evaluates a read that can fail (d["k"] += step(x)) before a step.
+    combined = ast.BinOp(left=as_load(st.target), op=st.op, right=st.value)
     ast.copy_location(combined, st)
     setattr(combined, INPLACE, True)
+    combined = builder.prepare(combined)
     for ex in builder.frontier:
         new = builder.render(combined, ex.env)
         updates = {}
