@@ -12,11 +12,14 @@ from pyawssfn.compiler import distributed_map
 from pyawssfn.compiler.lower import binding, calls, errors
 from pyawssfn.compiler.lower.branch_errors import leave_item
 from pyawssfn.compiler.lower.loops import IterMarker
-from pyawssfn.compiler.lower.support import call_arg, message_of, paren
+from pyawssfn.compiler.lower.support import call_arg, has_template, message_of, paren
 from pyawssfn.compiler.naming import describe_source
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
+
+_SHORT_NAME = 40
+_ITEM = "{% $states.context.Map.Item.Value %}"
 
 
 def map_api(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
@@ -60,7 +63,13 @@ def map_api(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
     items_ast.direct = True  # already the list: no Python-iteration conversion
     fake = ast.Call(func=step_arg, args=[item], keywords=[])
     ast.copy_location(fake, call)
-    emit_map(builder, call, step, fake, items_ast, None, None, consts, var, describe_source(builder.src(call)))
+    emit_map(builder, call, step, fake, items_ast, None, None, consts, var, map_name(builder.src(call), step.name))
+
+
+def map_name(source: str, step: str) -> str:
+    """The Map state's name: the call as written when short, else the step it maps (the Comment gives the lines)."""
+    text = describe_source(source)
+    return text if len(text) <= _SHORT_NAME else f"sfn.map({step}, ...)"
 
 
 def map_comprehension(builder: FunctionLowerer, comp: ast.ListComp) -> str | None:
@@ -114,10 +123,9 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
                 del builder.vars[loop_var]
             else:
                 builder.vars[loop_var] = saved
-    n.item_selector = selector
     inner = calls.lambda_task(builder, step.name + " (item)", src.lineno, step, None)
     inner.arguments = {"FunctionName": calls.function_arn(builder),
-                       "Payload": {"step": step.name, "kwargs": "{% $states.input %}", **calls.context_field(builder)}}
+                       "Payload": {"step": step.name, "kwargs": _kwargs(n, selector), **calls.context_field(builder)}}
     inner.output = "$states.result.Payload"
     inner.end = True
     n.processor = Graph([inner], inner)
@@ -141,6 +149,16 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
         result = ('$reduce($states.result, function($acc, $r) { ($v := ' + fix +
                   '; $append($acc, $type($v) = "array" ? [[$v]] : [$v])) }, [])')
     calls.result_into(builder, n, env, var, result)
+
+
+def _kwargs(n: Map, selector: dict[str, Any]) -> Any:
+    """The item Task's kwargs. When every argument is the item itself or a constant, the Task's input is the item
+    (no ItemSelector) and the Task writes the arguments; otherwise the ItemSelector builds them (it reads the
+    workflow's variables, which a child execution's Task cannot) and the Task passes its input on."""
+    if all(v == _ITEM or not has_template(v) for v in selector.values()):
+        return {p: "{% $states.input %}" if v == _ITEM else v for p, v in selector.items()}
+    n.item_selector = selector
+    return "{% $states.input %}"
 
 
 def comp_condition(builder: FunctionLowerer, cond: ast.expr, loop_var: str, elem: str, env: dict[str, str]) -> str:
