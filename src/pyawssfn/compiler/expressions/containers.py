@@ -10,6 +10,17 @@ from pyawssfn.compiler.expressions.core import J, NotConstant, _JSONATA_WORDS, _
 from pyawssfn.jsonata.tree import Array, Cond, Dot, Expr, Filter, Name, Num, Object, Str, Var, and_
 
 
+# The kinds of a value that is never an array on the machine (a tuple is one: its J.type is "list").
+KNOWN_NOT_LIST = frozenset(["int", "float", "str", "bool", "none", "dict"])
+
+
+def _as_item(e: J) -> Expr:
+    """`e` as an item of an array constructor that keeps it one item (e's type known: not a list, or a list)."""
+    if e.type == "list" and type(e.tree) is not Array:
+        return Array((e.tree,))
+    return e.tree
+
+
 def _key_error(k: Expr) -> Expr:
     """Python's KeyError for a missing int key: it names the key's value (a literal's at compile time)."""
     if type(k) is Num:
@@ -36,16 +47,18 @@ class ContainerMixin:
     def _build_list(self, node: ast.AST, items: list[tuple[str, J]]) -> Expr:
         # A plain array constructor is faithful when no item can be an array (JSONata flattens array-valued items
         # unless they are themselves written as array constructors).
+        # A value known to be a list is written inside an array constructor of its own, `[[$xs]]`, which is the
+        # one item `xs` (the inner constructor flattens it, the outer keeps the constructor's array as one item).
         def plain(kind: str, e: J) -> bool:
-            return kind == "one" and (e.type not in (None, "list") or type(e.tree) is Array)
+            return kind == "one" and (e.type in KNOWN_NOT_LIST or e.type == "list" or type(e.tree) is Array)
 
         if all(plain(k, e) for k, e in items):
-            return Array(tuple(e.tree for _, e in items))
+            return Array(tuple(_as_item(e) for _, e in items))
         acc: Expr | None = None
         run: list[Expr] = []
         for kind, e in items:
             if plain(kind, e):
-                run.append(e.tree)
+                run.append(_as_item(e))
                 continue
             if run:
                 acc = Array(tuple(run)) if acc is None else fn("append", acc, Array(tuple(run)))
@@ -54,11 +67,18 @@ class ContainerMixin:
                 part = self.let([e], lambda v: T('$type($0) = "array" ? $0 : $1', v,
                                                  err("TypeError: only lists can be unpacked with *")))
             else:
-                part = self.let([e], single)
+                part = self.one(e)
             acc = part if acc is None else fn("append", acc, part)
         if run:
             acc = fn("append", acc, Array(tuple(run)))
         return acc  # type: ignore[return-value]
+
+    def one(self, e: J) -> Expr:
+        """A one-element array holding the value of `e`: `[e]`, `[[e]]` for a list, a type test only for a value of
+        unknown type (build.single)."""
+        if e.type in KNOWN_NOT_LIST or e.type == "list" or type(e.tree) is Array:
+            return Array((_as_item(e),))
+        return self.let([e], single)
 
     def _tr_Dict(self, node: ast.Dict) -> J:
         plain: list[tuple[Expr, Expr]] = []
@@ -299,7 +319,7 @@ class ContainerMixin:
         if fold:
             return J(self._fold_any_all(gens, acc, self._truthy(elt), fold), "bool")
         # Innermost generator first; each level appends its item (or its inner level's list) to the accumulator.
-        item = fn("merge", Array((acc, kv))) if is_dict else fn("append", acc, self.let([elt], single))
+        item = fn("merge", Array((acc, kv))) if is_dict else fn("append", acc, self.one(elt))
         code: Expr | None = None
         for depth in range(len(gens) - 1, -1, -1):
             it, p, unpack, conds = gens[depth]

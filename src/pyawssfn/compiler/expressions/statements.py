@@ -7,8 +7,9 @@ from __future__ import annotations
 import ast
 
 from pyawssfn.compiler.expressions.build import T, block, err, is_int, read_input, single
+from pyawssfn.compiler.expressions.containers import KNOWN_NOT_LIST
 from pyawssfn.compiler.expressions.core import J, _fresh_global, _reset_names
-from pyawssfn.jsonata.tree import Expr, Filter, Var
+from pyawssfn.jsonata.tree import Array, Expr, Filter, Var
 
 
 def _bind_all(*texts: str) -> tuple[list[tuple[Expr, Expr]], list[Expr]]:
@@ -46,12 +47,36 @@ def setitem(container: str, key: str, value: str) -> str:
     return _finish(block(binds, body))
 
 
-def append(lst: str, value: str) -> str:
-    """JSONata for `lst` after `lst.append(value)`: the value is added as ONE element even when it is a list."""
+def _bind_read_twice(*operands: tuple[str, bool]) -> tuple[list[tuple[Expr, Expr]], list[Expr]]:
+    """As _bind_all, for (text, read twice) operands: an operand read once stays in place unless a later one is
+    bound (which would then be evaluated first)."""
+    binds: list[tuple[Expr, Expr]] = []
+    names: list[Expr] = []
+    later_bound = False
+    for text, twice in reversed(operands):
+        t = read_input(text)
+        if not J(t).atom and (twice or later_bound):
+            n = Var(_fresh_global()[1:])
+            binds.insert(0, (n, t))
+            names.insert(0, n)
+            later_bound = True
+        else:
+            names.insert(0, t)
+    return binds, names
+
+
+def append(lst: str, value: str, lst_type: str | None = None, value_type: str | None = None) -> str:
+    """JSONata for `lst` after `lst.append(value)`: the value is added as ONE element even when it is a list.
+    The static types (`ExpressionTranslator.static_type`), when known, leave out the tests they decide."""
     _reset_names()
-    binds, (l, v) = _bind_all(lst, value)
-    body = T('$type($0) = "array" ? $append($0, $1) : $2', l, single(v),
-             err("AttributeError: object has no attribute append"))
+    known = value_type in ("list", "tuple") or value_type in KNOWN_NOT_LIST
+    binds, (l, v) = _bind_read_twice((lst, lst_type != "list"), (value, not known))
+    if value_type in ("list", "tuple"):  # `[[v]]` is the one item v (`[v]` when v is written as an array)
+        one = Array((v if type(v) is Array else Array((v,)),))
+    else:
+        one = Array((v,)) if value_type in KNOWN_NOT_LIST else single(v)
+    body = T("$append($0, $1)", l, one) if lst_type == "list" else \
+        T('$type($0) = "array" ? $append($0, $1) : $2', l, one, err("AttributeError: object has no attribute append"))
     return _finish(block(binds, body))
 
 

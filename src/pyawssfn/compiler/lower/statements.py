@@ -55,11 +55,12 @@ def mutate_method(builder: FunctionLowerer, call: ast.Call) -> None:
         raise builder.fail(call, f"{meth}() takes exactly one argument here", f"write x.{meth}(value)")
     check_target(builder, target)
     arg = builder.prepare(call.args[0])
+    types = (builder.tr.static_type(as_load(target)), builder.tr.static_type(arg)) if meth == "append" else ()
     for ex in builder.frontier:
         cur = builder.render(as_load(target), ex.env)
         val = builder.render(arg, ex.env)
         if meth == "append":
-            new = append(cur, val)
+            new = append(cur, val, *types)
         elif meth == "extend":
             new = extend(cur, val)
         else:

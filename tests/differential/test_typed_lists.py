@@ -1,0 +1,34 @@
+"""Lists built from values of known static type agree both ways, including the cases where a value is itself a
+list (JSONata's array constructors flatten a list-valued item unless it is wrapped) or is one item of one."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pyawssfn.compiler import compile_file
+
+APPENDS = [{"xs": [1], "rows": [[2, 3]], "s": "a", "d": {"k": 1}, "t": [4], "u": [[5]]},
+           {"xs": [], "rows": [], "s": "", "d": {}, "t": None, "u": 7},
+           {"xs": [1, 2], "rows": [[]], "s": "b", "d": {"a": 2}, "t": [], "u": []}]
+
+
+@pytest.mark.parametrize("inp", APPENDS)
+def test_appends(diff, inp):
+    diff.agree(diff.tester("dwf_typed_lists", "appends"), inp)
+
+
+@pytest.mark.parametrize("inp", [{"xs": [3]}, {"xs": []}, {"xs": [1, 2, 3]}])
+def test_map_results_in_lists(diff, inp):
+    diff.agree(diff.tester("dwf_typed_lists", "map_results"), inp)
+
+
+@pytest.mark.parametrize("inp", [{"xs": [1], "s": "a", "d": {}, "u": [[2]]}, {"xs": [], "s": "", "d": {"k": 1}, "u": 3}])
+def test_pure_appends(diff, inp):
+    diff.agree(diff.tester("dwf_typed_lists", "appends_pure"), inp)
+
+
+def test_no_type_test_where_the_type_decides(diff):
+    text = json.dumps(compile_file(diff.workflows / "dwf_typed_lists.py", workflow="appends_pure").definition)
+    # `u` (unannotated) is the one value of unknown type: `out.append(u)` and the display's `(d, u)` test it
+    assert text.count('= \\"array\\" ? [[') == 2, text
