@@ -93,9 +93,6 @@ _LOWERING = "the lowerer writes it into two fields of the state that no binding 
 _CHECKED = "checked in the Assign where the state's Catch sees its error, then written again in the Output"
 KNOWN_REPEATS = {
     ("data_ops", "double", '$error($type($__1) = "array" ? $__c3 : $__c2)'): "two Assign entries, " + _LOWERING,
-    ("map_state", "[fetch(u, timeout=1) for u in urls if len(u) < 10]", "($pyawssfn_it := $urls;"):
-        "the Map's Items holds the indexes of the kept items and its ItemSelector reads each from the iterable "
-        "again (the Map lowering's shape)",
     # A value that can fail and that a state's Output returns is evaluated first in that state's Assign, where its
     # Catch sees the error (no engine but ours catches an error of an Output: tests/engines), then again in the
     # Output (which cannot read the Assign's variable: a state's fields see the variables as they were). The Output

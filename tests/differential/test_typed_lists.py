@@ -32,3 +32,12 @@ def test_no_type_test_where_the_type_decides(diff):
     text = json.dumps(compile_file(diff.workflows / "dwf_typed_lists.py", workflow="appends_pure").definition)
     # `u` (unannotated) is the one value of unknown type: `out.append(u)` and the display's `(d, u)` test it
     assert text.count('= \\"array\\" ? [[') == 2, text
+
+
+@pytest.mark.parametrize("inp", [{"rows": [[1, 2], [], [3]], "d": {"x": 1, "y": 2}, "s": "abc", "tag": "q"},
+                                 {"rows": [[[4]]], "d": {}, "s": "", "tag": 1},
+                                 {"rows": [0, None, {"k": [1]}], "d": {"x": 0}, "s": "aa", "tag": None},
+                                 {"rows": 5, "d": {}, "s": "", "tag": ""}])
+def test_filtered_comprehension_maps(diff, inp):
+    """The Map's Items are the kept items themselves, each one item even when it is a list."""
+    diff.agree(diff.tester("dwf_typed_lists", "filtered_maps"), inp)

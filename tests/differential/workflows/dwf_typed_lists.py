@@ -57,3 +57,15 @@ def appends_pure(xs: list[int], s: str, d: dict[str, int], u):
     out.append([xs, s])
     out.append(u)
     return [out, xs, s, (d, u)]
+
+
+def echo(v, tag="t"):
+    return {"v": v, "tag": tag}
+
+
+@sfn.workflow
+def filtered_maps(rows, d, s, tag):
+    kept_rows = [echo(r, tag="row") for r in rows if r]
+    kept_keys = [echo(k) for k in d if k != "x"]
+    kept_chars = [echo(c, tag=tag) for c in s if c != "a"]
+    return [kept_rows, kept_keys, kept_chars]

@@ -12,8 +12,12 @@ from pyawssfn.compiler import distributed_map
 from pyawssfn.compiler.lower import binding, calls, errors
 from pyawssfn.compiler.lower.branch_errors import leave_item
 from pyawssfn.compiler.lower.loops import IterMarker
-from pyawssfn.compiler.lower.support import call_arg, has_template, message_of, paren
+from pyawssfn.compiler.lower.support import call_arg, has_template, message_of
 from pyawssfn.compiler.naming import describe_source
+from pyawssfn.compiler.expressions.build import T, single
+from pyawssfn.jsonata.parse import parse
+from pyawssfn.jsonata.printer import to_text
+from pyawssfn.jsonata.tree import Var, and_
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -100,15 +104,15 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
     covered = builder.cover() is not None  # a handler or finally around it sees an item's error
     env = builder.connect(n)
     seq = IterMarker(seq_ast).resolve(builder, env)
-    if ifs:
-        j = "$pyawssfn_j"
-        elem = f"{paren(seq)}[{j}]"
-        cond = " and ".join(f"({comp_condition(builder, c, loop_var, elem, env)})" for c in ifs)
-        n.items = f"{{% [$filter([0..$count({seq}) - 1], function({j}) {{ {cond} }})] %}}"
-        item_code = f"{paren(seq)}[$states.context.Map.Item.Value]"
+    if ifs:  # Items are the kept items (each kept as one item: build.single), in order
+        v = Var("pyawssfn_v")
+        cond = and_(*(parse(comp_condition(builder, c, loop_var, "$" + v.name, env)) for c in ifs))
+        kept = T("$reduce($0, function($1, $2) { $3 ? $append($1, $4) : $1 }, [])",
+                 parse(seq), Var("pyawssfn_acc"), v, cond, single(v))
+        n.items = "{% " + to_text(kept) + " %}"
     else:
         n.items = "{% " + seq + " %}"
-        item_code = "$states.context.Map.Item.Value"
+    item_code = "$states.context.Map.Item.Value"
     saved = builder.vars.get(loop_var) if loop_var else None
     if loop_var:
         builder.vars[loop_var] = "\x00item"
