@@ -12,12 +12,14 @@ from pyawssfn.compiler import distributed_map
 from pyawssfn.compiler.lower import binding, calls, errors
 from pyawssfn.compiler.lower.branch_errors import leave_item
 from pyawssfn.compiler.lower.loops import IterMarker
-from pyawssfn.compiler.lower.support import call_arg, has_template, message_of
+from pyawssfn.compiler.lower.support import call_arg, has_template
 from pyawssfn.compiler.naming import describe_source
 from pyawssfn.compiler.expressions.build import T, single
 from pyawssfn.jsonata.parse import parse
 from pyawssfn.jsonata.printer import to_text
-from pyawssfn.jsonata.tree import Var, and_
+from pyawssfn.jsonata.tree import Expr, Var, and_
+from pyawssfn.compiler.expressions.containers import KNOWN_NOT_LIST
+from pyawssfn.compiler.types import step_result_types
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -147,12 +149,25 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
         n.tolerated_failure_percentage = consts["tolerated_failure_percentage"]
     result = "$states.result"
     if n.tolerated_failure_count is not None or n.tolerated_failure_percentage is not None:
-        # A failed item's result is its error output: give it the step's message as Cause, as sfn.map does.
-        fix = ('($type($r) = "object" and $count($keys($r)) = 2 and $exists($r.Error) and $exists($r.Cause) ? '
-               '{"Error": $r.Error, "Cause": ' + message_of("$r") + '} : $r)')
-        result = ('$reduce($states.result, function($acc, $r) { ($v := ' + fix +
-                  '; $append($acc, $type($v) = "array" ? [[$v]] : [$v])) }, [])')
+        result = to_text(tolerated_results(step_result_types(builder.info.tree, {step.name: step.node}).get(step.name)))
     calls.result_into(builder, n, env, var, result)
+
+
+def tolerated_results(step_type: Any) -> Expr:
+    """The Map's results as sfn.map gives them: a failed item's result is its error output {Error, Cause}, given
+    the step's message as Cause (a Lambda error's Cause is the runtime's error JSON, whose errorMessage is str(e);
+    any other Cause, a Lambda service error's text, is kept). The items are kept one each: `[$map(...)]` when the
+    step's result is known never to be a list (nor is an error object), else a `$reduce` that wraps each."""
+    r = Var("r")
+    fixed = T('$type($0) = "object" and $count($keys($0)) = 2 and $exists($0.Error) and $type($0.Cause) = "string" '
+              '? {"Error": $0.Error, "Cause": ($1 := $0.Cause; $substring($1, 0, 1) = "{" and '
+              '$contains($1, "\\"errorMessage\\"") ? ($2 := $parse($1); $type($2.errorMessage) = "string" ? '
+              '$2.errorMessage : $1) : $1)} : $0', r, Var("c"), Var("p"))
+    if step_type in KNOWN_NOT_LIST:
+        return T("[$map($states.result, function($0) { $1 })]", r, fixed)
+    v = Var("v")
+    return T("$reduce($states.result, function($0, $1) { ($2 := $3; $append($0, $4)) }, [])",
+             Var("acc"), r, v, fixed, single(v))
 
 
 def _kwargs(n: Map, selector: dict[str, Any]) -> Any:
