@@ -41,3 +41,14 @@ def test_no_type_test_where_the_type_decides(diff):
 def test_filtered_comprehension_maps(diff, inp):
     """The Map's Items are the kept items themselves, each one item even when it is a list."""
     diff.agree(diff.tester("dwf_typed_lists", "filtered_maps"), inp)
+
+
+@pytest.mark.parametrize("inp", [{"d": {}, "k": "z"}, {"d": {"a": [1]}, "k": "a"}, {"d": [], "k": "z"},
+                                 {"d": 5, "k": "z"}, {"d": None, "k": "b"}])
+def test_a_dict_changed_before_is_not_tested_again(diff, inp):
+    """After `d["a"] = 1` the value is a dict: the later changes and reads of it test it no more."""
+    diff.agree(diff.tester("dwf_typed_lists", "dict_updates"), inp)
+    text = json.dumps(compile_file(diff.workflows / "dwf_typed_lists.py", workflow="dict_updates").definition)
+    # d tested once (in the entry's first state and where the Output computes it again) and d["b"], a value read
+    # back from the dict, once: not after each of the four changes and three reads
+    assert text.count('\\"object\\"') == 3, text

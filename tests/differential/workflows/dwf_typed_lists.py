@@ -69,3 +69,13 @@ def filtered_maps(rows, d, s, tag):
     kept_keys = [echo(k) for k in d if k != "x"]
     kept_chars = [echo(c, tag=tag) for c in s if c != "a"]
     return [kept_rows, kept_keys, kept_chars]
+
+
+@sfn.workflow
+def dict_updates(d, k):
+    d["a"] = 1
+    d["b"] = {"c": 2}
+    d["b"]["c"] = 3
+    x = d["a"]
+    d[k] = [x, d["b"]]
+    return d

@@ -7,7 +7,7 @@ import ast
 from pyawssfn.compiler.types.model import required_key, value_type
 from pyawssfn.compiler.expressions.build import EMPTY, FALSE, TRUE, T, block, chars, err, fn, int_value, is_int, single
 from pyawssfn.compiler.expressions.core import J, NotConstant, _JSONATA_WORDS, _PLAIN_KEY, item_of
-from pyawssfn.jsonata.tree import Array, Cond, Dot, Expr, Filter, Name, Num, Object, Str, Var, and_
+from pyawssfn.jsonata.tree import Array, Block, Call, Cond, Dot, Expr, Filter, Name, Num, Object, Str, Var, and_
 
 
 # The kinds of a value that is never an array on the machine (a tuple is one: its J.type is "list").
@@ -19,6 +19,21 @@ def _as_item(e: J) -> Expr:
     if e.type == "list" and type(e.tree) is not Array:
         return Array((e.tree,))
     return e.tree
+
+
+def object_valued(t: Expr) -> bool:
+    """`t` gives an object whenever it gives a value: an object constructor, a `$merge`, a conditional or block
+    whose every outcome is one (or fails)."""
+    tt = type(t)
+    if tt is Object:
+        return True
+    if tt is Call and type(t.func) is Var and t.func.name in ("merge", "error"):  # type: ignore[attr-defined]
+        return True
+    if tt is Cond:
+        return t.orelse is not None and object_valued(t.then) and object_valued(t.orelse)  # type: ignore
+    if tt is Block:
+        return object_valued(t.exprs[-1])  # type: ignore[attr-defined]
+    return False
 
 
 def _key_error(k: Expr) -> Expr:
@@ -121,6 +136,8 @@ class ContainerMixin:
         if kt in ("float", "list", "dict", "none", "bool") and t in ("list", "str"):
             self._refuse(node, "indexes must be integers", "use an int index")
         dict_get, list_get, str_get, int_check, lookup = self._getters(key)
+        if t is None and object_valued(container.tree):  # a dict changed just before (d["a"] = 1; d["a"]["b"])
+            return item_of(container, self.let([container, key], dict_get))
         if t == "dict":  # a key the type requires (a TypedDict's, checked at the step boundary) needs no test
             name = key.tree.value if kt == "str" and type(key.tree) is Str else None  # type: ignore[attr-defined]
             get = lookup if name is not None and required_key(t, name) else dict_get

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 
 from pyawssfn.compiler.expressions.build import T, block, err, is_int, read_input, single
-from pyawssfn.compiler.expressions.containers import KNOWN_NOT_LIST
+from pyawssfn.compiler.expressions.containers import KNOWN_NOT_LIST, object_valued
 from pyawssfn.compiler.expressions.core import J, _fresh_global, _reset_names
 from pyawssfn.jsonata.tree import Array, Expr, Filter, Var
 
@@ -34,7 +34,11 @@ def setitem(container: str, key: str, value: str) -> str:
     end, out of range fails with IndexError as Python does).
     """
     _reset_names()
+    known_dict = object_valued(read_input(container))
     binds, (c, k, v) = _bind_all(container, key, value)
+    if known_dict:  # (a dict changed before: `d["a"] = 1; d["b"] = 2` tests d once)
+        return _finish(block(binds, T('$type($1) = "string" ? $merge([$0, {$1: $2}]) : $3', c, k, v,
+                                      err("TypeError: JSON object keys must be strings"))))
     i, n, a, j = (Var(_fresh_global()[1:]) for _ in range(4))
     list_case = block(
         [(n, T("$count($0)", c)), (i, T("$0 < 0 ? $0 + $1 : $0", k, n))],
