@@ -52,3 +52,13 @@ def test_a_dict_changed_before_is_not_tested_again(diff, inp):
     # d tested once (in the entry's first state and where the Output computes it again) and d["b"], a value read
     # back from the dict, once: not after each of the four changes and three reads
     assert text.count('\\"object\\"') == 3, text
+
+
+@pytest.mark.parametrize("inp", [{"xs": [1, 2, 3], "rows": [[1], [2, 3], []], "s": "héllo", "u": [[1], 2], "n": 1},
+                                 {"xs": [], "rows": [], "s": "", "u": "abc", "n": 5},
+                                 {"xs": [4], "rows": [[[5]]], "s": "x", "u": [], "n": 0}])
+def test_slices_of_known_lists_and_strings(diff, inp):
+    diff.agree(diff.tester("dwf_typed_lists", "slices"), inp)
+    text = json.dumps(compile_file(diff.workflows / "dwf_typed_lists.py", workflow="slices").definition)
+    # only the slices of u, whose type is not known, test for a string (u[1:] its length and its slice, u[::-1])
+    assert text.count('\\"string\\" ?') == 3, text

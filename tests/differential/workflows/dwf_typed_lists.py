@@ -79,3 +79,8 @@ def dict_updates(d, k):
     x = d["a"]
     d[k] = [x, d["b"]]
     return d
+
+
+@sfn.workflow
+def slices(xs: list[int], rows: list[list[int]], s: str, u, n: int):
+    return [xs[1:], rows[:2], rows[::-1], rows[::2], rows[-n:], s[1:3], s[::-1], s[::2], xs[::-1], u[1:], u[::-1]]

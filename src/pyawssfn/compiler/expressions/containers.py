@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from pyawssfn.compiler.types.model import required_key, value_type
+from pyawssfn.compiler.types.model import as_kind, required_key, value_type
 from pyawssfn.compiler.expressions.build import EMPTY, FALSE, TRUE, T, block, chars, err, fn, int_value, is_int, single
 from pyawssfn.compiler.expressions.core import J, NotConstant, _JSONATA_WORDS, _PLAIN_KEY, item_of
 from pyawssfn.jsonata.tree import Array, Block, Call, Cond, Dot, Expr, Filter, Name, Num, Object, Str, Var, and_
@@ -243,6 +243,11 @@ class ContainerMixin:
         acc, el = self._fresh_var(), self._fresh_var()
 
         def rev(c: Expr) -> Expr:
+            if container.type == "str":
+                return T("$join($reverse($0))", chars(c))
+            if container.type == "list":
+                return T("$reduce($0, function($1, $2) { $append($3, $1) }, [])", c, acc, el,
+                         self.one(J(el, as_kind(value_type(container.type)))))
             return T('$type($0) = "string" ? $join($reverse($1)) : '
                      '$type($0) = "array" ? $reduce($0, function($2, $3) { $append($4, $2) }, []) : $5',
                      c, chars(c), acc, el, single(el), err("TypeError: object is not subscriptable"))
@@ -252,12 +257,19 @@ class ContainerMixin:
         """xs[lo:hi] and s[lo:hi] (every step-th item from lo), the bounds clamped and counted from the end as
         Python does."""
         t = container.type
+        item_type = value_type(t)
+
+        def item(x: Expr) -> Expr:  # an item of the list as one item of the slice
+            kind = as_kind(item_type)
+            return self.one(J(x, kind)) if kind in KNOWN_NOT_LIST or kind == "list" else single(x)
 
         def body(c: Expr, *bs: Expr) -> Expr:
             lo_j, hi_j = bounds
             it = iter(bs)
             n = self._fresh_var()
-            binds: list[tuple[Expr, Expr]] = [(n, T('$type($0) = "string" ? $length($0) : $count($0)', c))]
+            size = T("$count($0)", c) if t == "list" else T("$length($0)", c) if t == "str" else \
+                T('$type($0) = "string" ? $length($0) : $count($0)', c)
+            binds: list[tuple[Expr, Expr]] = [(n, size)]
             names: list[Expr] = []
             for b, default in ((lo_j, Num("0")), (hi_j, n)):
                 if b is None:
@@ -275,13 +287,13 @@ class ContainerMixin:
             i, acc = self._fresh_var(), self._fresh_var()
             if step == 1:
                 lst = T("$0 < $1 ? $reduce([$0..$1 - 1], function($2, $3) { $append($2, $4) }, []) : []",
-                        lo, hi, acc, i, single(Filter(c, i)))
+                        lo, hi, acc, i, item(Filter(c, i)))
                 sub = T('$0 < $1 ? $substring($2, $0, $1 - $0) : ""', lo, hi, c)
             else:  # the indexes lo, lo + step, ... below hi
                 at = T("$0 + $1 * $2", lo, i, Num(str(step)))
                 count = T("[0..$ceil(($1 - $0) / $2) - 1]", lo, hi, Num(str(step)))
                 lst = T("$0 < $1 ? $reduce($2, function($3, $4) { $append($3, $5) }, []) : []",
-                        lo, hi, count, acc, i, single(Filter(c, at)))
+                        lo, hi, count, acc, i, item(Filter(c, at)))
                 sub = T('$0 < $1 ? $reduce($2, function($3, $4) { $3 & $substring($5, $6, 1) }, "") : ""',
                         lo, hi, count, acc, i, c, at)
             if t == "list":
