@@ -1,23 +1,22 @@
 """Statement helpers: the new value of the target of d[k] = v, xs.append(v), xs.extend(ys) and x op= v.
 
-They take the JSONata text the lowerer holds (read once, remembered: see build.read_input) and build trees.
+They take the JSONata trees the lowerer holds and build trees.
 """
 from __future__ import annotations
 
 import ast
 
-from pyawssfn.compiler.expressions.build import T, block, err, is_int, read_input, single
+from pyawssfn.compiler.expressions.build import T, block, err, is_int, single
 from pyawssfn.compiler.expressions.containers import KNOWN_NOT_LIST, object_valued
 from pyawssfn.compiler.expressions.core import J, _fresh_global, _reset_names
 from pyawssfn.jsonata.tree import Array, Expr, Filter, Var
 
 
-def _bind_all(*texts: str) -> tuple[list[tuple[Expr, Expr]], list[Expr]]:
+def _bind_all(*trees: Expr) -> tuple[list[tuple[Expr, Expr]], list[Expr]]:
     """Each operand's tree, the ones that are not atoms bound to fresh variables (evaluated once, in order)."""
     binds: list[tuple[Expr, Expr]] = []
     names: list[Expr] = []
-    for text in texts:
-        t = read_input(text)
+    for t in trees:
         if J(t).atom:
             names.append(t)
         else:
@@ -27,14 +26,14 @@ def _bind_all(*texts: str) -> tuple[list[tuple[Expr, Expr]], list[Expr]]:
     return binds, names
 
 
-def setitem(container: str, key: str, value: str) -> str:
+def setitem(container: Expr, key: Expr, value: Expr) -> Expr:
     """JSONata for the new value of `container` after `container[key] = value`.
 
     A dict gets the key merged (set or replaced); a list gets the index replaced (negative indexes count from the
     end, out of range fails with IndexError as Python does).
     """
     _reset_names()
-    known_dict = object_valued(read_input(container))
+    known_dict = object_valued(container)
     binds, (c, k, v) = _bind_all(container, key, value)
     if known_dict:  # (a dict changed before: `d["a"] = 1; d["b"] = 2` tests d once)
         return _finish(block(binds, T('$type($1) = "string" ? $merge([$0, {$1: $2}]) : $3', c, k, v,
@@ -51,14 +50,13 @@ def setitem(container: str, key: str, value: str) -> str:
     return _finish(block(binds, body))
 
 
-def _bind_read_twice(*operands: tuple[str, bool]) -> tuple[list[tuple[Expr, Expr]], list[Expr]]:
-    """As _bind_all, for (text, read twice) operands: an operand read once stays in place unless a later one is
+def _bind_read_twice(*operands: tuple[Expr, bool]) -> tuple[list[tuple[Expr, Expr]], list[Expr]]:
+    """As _bind_all, for (tree, read twice) operands: an operand read once stays in place unless a later one is
     bound (which would then be evaluated first)."""
     binds: list[tuple[Expr, Expr]] = []
     names: list[Expr] = []
     later_bound = False
-    for text, twice in reversed(operands):
-        t = read_input(text)
+    for t, twice in reversed(operands):
         if not J(t).atom and (twice or later_bound):
             n = Var(_fresh_global()[1:])
             binds.insert(0, (n, t))
@@ -69,7 +67,7 @@ def _bind_read_twice(*operands: tuple[str, bool]) -> tuple[list[tuple[Expr, Expr
     return binds, names
 
 
-def append(lst: str, value: str, lst_type: str | None = None, value_type: str | None = None) -> str:
+def append(lst: Expr, value: Expr, lst_type: str | None = None, value_type: str | None = None) -> Expr:
     """JSONata for `lst` after `lst.append(value)`: the value is added as ONE element even when it is a list.
     The static types (`ExpressionTranslator.static_type`), when known, leave out the tests they decide."""
     _reset_names()
@@ -84,7 +82,7 @@ def append(lst: str, value: str, lst_type: str | None = None, value_type: str | 
     return _finish(block(binds, body))
 
 
-def extend(lst: str, values: str) -> str:
+def extend(lst: Expr, values: Expr) -> Expr:
     """JSONata for `lst` after `lst.extend(values)` (values must be a list)."""
     _reset_names()
     binds, (l, v) = _bind_all(lst, values)
@@ -93,19 +91,19 @@ def extend(lst: str, values: str) -> str:
     return _finish(block(binds, body))
 
 
-def augassign(op: ast.operator, left: str, right: str) -> str:
+def augassign(op: ast.operator, left: Expr, right: Expr) -> Expr:
     """JSONata for the new value of the target in `target <op>= value` (types unknown: runtime dispatch)."""
     _reset_names()
     from pyawssfn.compiler.expressions.translator import ExpressionTranslator  # it imports this module
 
-    t = ExpressionTranslator(lambda n: "$" + n.id, lambda *a: None)
-    a, b = J(read_input(left)), J(read_input(right))
+    t = ExpressionTranslator(lambda n: Var(n.id), lambda *a: None)
+    a, b = J(left), J(right)
     if isinstance(op, ast.Add):
         return _finish(t.iadd_code(a, b).tree)
     return _finish(t.binop_code(op, a, b).tree)
 
 
-def _finish(tree: Expr) -> str:
+def _finish(tree: Expr) -> Expr:
     from pyawssfn.compiler.expressions.translator import _finish as finish
     return finish(tree)
 

@@ -7,25 +7,24 @@ from typing import TYPE_CHECKING, Any
 from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.expressions import NotConstant
 from pyawssfn.compiler.frontend import StepInfo, max_concurrency
-from pyawssfn.compiler.ir import Graph, Map
+from pyawssfn.compiler.ir import Graph, Map, Template
 from pyawssfn.compiler import distributed_map
 from pyawssfn.compiler.lower import binding, calls, errors
 from pyawssfn.compiler.lower.branch_errors import leave_item
 from pyawssfn.compiler.lower.loops import IterMarker
+from pyawssfn.compiler.expressions.build import T, single
+from pyawssfn.compiler.expressions.containers import KNOWN_NOT_LIST
 from pyawssfn.compiler.lower.support import call_arg, has_template
 from pyawssfn.compiler.naming import describe_source
-from pyawssfn.compiler.expressions.build import T, single
-from pyawssfn.jsonata.parse import parse
-from pyawssfn.jsonata.printer import to_text
-from pyawssfn.jsonata.tree import Expr, Var, and_
-from pyawssfn.compiler.expressions.containers import KNOWN_NOT_LIST
 from pyawssfn.compiler.types import step_result_types
+from pyawssfn.jsonata.tree import Block, Expr, Var, and_, path
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
 
+_ITEM = path("states", "context", "Map", "Item", "Value")
+_INPUT = path("states", "input")
 _SHORT_NAME = 40
-_ITEM = "{% $states.context.Map.Item.Value %}"
 
 
 def map_api(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
@@ -60,12 +59,12 @@ def map_api(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
         raise builder.fail(call, f"step {step.name!r} takes no parameter to receive the item",
                            "give the step one parameter")
     items_ast = builder.prepare(items)
-    item = builder.syn(lambda: "$states.context.Map.Item.Value")
+    item = builder.syn(lambda: _ITEM)
     raw = items_ast
     known = builder.tr.static_type(raw) == "list"  # a list already (an annotated parameter, a step's result)
-    items_ast = builder.syn(lambda: builder.render(raw, builder.cur_env) if known else (
-        f"($pyawssfn_it := {builder.render(raw, builder.cur_env)}; $type($pyawssfn_it) = \"array\" ? $pyawssfn_it : "
-        f'$error("sfn.map needs a list of items"))'))
+    items_ast = builder.syn(lambda: builder.render(raw, builder.cur_env) if known else T(
+        '($pyawssfn_it := $0; $type($pyawssfn_it) = "array" ? $pyawssfn_it : $error("sfn.map needs a list of items"))',
+        builder.render(raw, builder.cur_env)))
     items_ast.direct = True  # already the list: no Python-iteration conversion
     fake = ast.Call(func=step_arg, args=[item], keywords=[])
     ast.copy_location(fake, call)
@@ -108,13 +107,12 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
     seq = IterMarker(seq_ast).resolve(builder, env)
     if ifs:  # Items are the kept items (each kept as one item: build.single), in order
         v = Var("pyawssfn_v")
-        cond = and_(*(parse(comp_condition(builder, c, loop_var, "$" + v.name, env)) for c in ifs))
-        kept = T("$reduce($0, function($1, $2) { $3 ? $append($1, $4) : $1 }, [])",
-                 parse(seq), Var("pyawssfn_acc"), v, cond, single(v))
-        n.items = "{% " + to_text(kept) + " %}"
+        cond = and_(*[Block((comp_condition(builder, c, loop_var, v, env),)) for c in ifs])
+        n.items = Template(T("$reduce($0, function($1, $2) { $3 ? $append($1, $4) : $1 }, [])",
+                             seq, Var("pyawssfn_acc"), v, cond, single(v)))
     else:
-        n.items = "{% " + seq + " %}"
-    item_code = "$states.context.Map.Item.Value"
+        n.items = Template(seq)
+    item_code = _ITEM
     saved = builder.vars.get(loop_var) if loop_var else None
     if loop_var:
         builder.vars[loop_var] = "\x00item"
@@ -132,7 +130,7 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
     inner = calls.lambda_task(builder, step.name + " (item)", src.lineno, step, None)
     inner.arguments = {"FunctionName": calls.function_arn(builder),
                        "Payload": {"step": step.name, "kwargs": _kwargs(n, selector), **calls.context_field(builder)}}
-    inner.output = "$states.result.Payload"
+    inner.output = path("states", "result", "Payload")
     inner.end = True
     n.processor = Graph([inner], inner)
     errors.leave_branch(n.processor, inner, src.lineno)  # an item's timeout leaves it renamed, as a branch's
@@ -140,16 +138,16 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
     if covered and not n.distributed:  # and so does its result over the size quota (a child execution's is its own)
         leave_item(n.processor, inner, src.lineno)
     if isinstance(consts.get("max_concurrency"), ast.AST):
-        n.max_concurrency = "{% " + max_concurrency(builder.render(consts["max_concurrency"], env)) + " %}"
+        n.max_concurrency = Template(max_concurrency(builder.render(consts["max_concurrency"], env)))
     elif consts.get("max_concurrency"):
         n.max_concurrency = consts["max_concurrency"]
     if consts.get("tolerated_failures") is not None:
         n.tolerated_failure_count = consts["tolerated_failures"]
     if consts.get("tolerated_failure_percentage") is not None:
         n.tolerated_failure_percentage = consts["tolerated_failure_percentage"]
-    result = "$states.result"
+    result = path("states", "result")
     if n.tolerated_failure_count is not None or n.tolerated_failure_percentage is not None:
-        result = to_text(tolerated_results(step_result_types(builder.info.tree, {step.name: step.node}).get(step.name)))
+        result = tolerated_results(step_result_types(builder.info.tree, {step.name: step.node}).get(step.name))
     calls.result_into(builder, n, env, var, result)
 
 
@@ -174,13 +172,15 @@ def _kwargs(n: Map, selector: dict[str, Any]) -> Any:
     """The item Task's kwargs. When every argument is the item itself or a constant, the Task's input is the item
     (no ItemSelector) and the Task writes the arguments; otherwise the ItemSelector builds them (it reads the
     workflow's variables, which a child execution's Task cannot) and the Task passes its input on."""
-    if all(v == _ITEM or not has_template(v) for v in selector.values()):
-        return {p: "{% $states.input %}" if v == _ITEM else v for p, v in selector.items()}
+    item = Template(_ITEM)
+    if all(v == item or not has_template(v) for v in selector.values()):
+        return {p: Template(_INPUT) if v == item else v for p, v in selector.items()}
     n.item_selector = selector
-    return "{% $states.input %}"
+    return Template(_INPUT)
 
 
-def comp_condition(builder: FunctionLowerer, cond: ast.expr, loop_var: str, elem: str, env: dict[str, str]) -> str:
+def comp_condition(builder: FunctionLowerer, cond: ast.expr, loop_var: str, elem: Expr,
+                   env: dict[str, Expr]) -> Expr:
     saved = builder.vars.get(loop_var)
     builder.vars[loop_var] = "\x00elem"
     try:
