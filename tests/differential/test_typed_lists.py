@@ -62,3 +62,13 @@ def test_slices_of_known_lists_and_strings(diff, inp):
     text = json.dumps(compile_file(diff.workflows / "dwf_typed_lists.py", workflow="slices").definition)
     # only the slices of u, whose type is not known, test for a string (u[1:] its length and its slice, u[::-1])
     assert text.count('\\"string\\" ?') == 3, text
+
+
+def test_a_step_result_appended_is_typed_by_the_step_annotation(diff):
+    """out.append(pair(2)) of a step `-> list[int]` wraps it as one item, out.append(name(3)) of `-> str` adds it:
+    no type test (the step boundary holds each step to its annotation); an unannotated step's result is tested."""
+    text = json.dumps(compile_file(diff.workflows / "dwf_typed_lists.py", workflow="appends").definition)
+    assert "[[$states.result.Payload]]" in text and "$append($out, [$states.result.Payload])" in text
+    # only t and u (Optional, unannotated: in out's appends, where the entry's first state also computes them, and
+    # the display) and anything()'s two results are tested; pair()'s and name()'s are not
+    assert text.count('$type($__1) = \\"array\\" ? [[$__1]]') == 7
