@@ -89,16 +89,11 @@ def test_no_type_test_on_a_literal(path):
 
 # The repeats that remain, each for a reason outside the expression passes (a ratchet: a new repeat fails the test,
 # and so does an entry here that no longer occurs, so that the list only shrinks). (golden, state, repeat's start)
-_LOWERING = "the lowerer writes it into two fields of the state that no binding can span"
 _CHECKED = "checked in the Assign where the state's Catch sees its error, then written again in the Output"
 KNOWN_REPEATS = {
-    ("data_ops", "double", '$error($type($__1) = "array" ? $__c3 : $__c2)'): "two Assign entries, " + _LOWERING,
-    ("for_loops", "for k, v in d.items()", '$type($__1) = "array" ? [[$__1]] : [$__1]'):
-        "$__1 is bound to a different value in each (two append arguments of unknown type)",
-    ("map_state", "[fetch(u, timeout=1) for u in urls if len(u) < 10]", "($pyawssfn_it := $urls;"):
-        "the Map's Items holds the indexes of the kept items and its ItemSelector reads each from the iterable "
-        "again (the Map lowering's shape)",
-    ("try_except", "fetch", '$type($__2) = "array" ? [[$__2]] : [$__2]'): "two Assign entries, " + _LOWERING,
+    ("data_ops", "double", '$error($type($__1) = "array" ? $__c3 : $__c2)'):
+        "d[k] = v's test on two values of unknown type, the parameter d and d[\"n\"] (d, once changed, is a dict "
+        "and tested no more)",
     # A value that can fail and that a state's Output returns is evaluated first in that state's Assign, where its
     # Catch sees the error (no engine but ours catches an error of an Output: tests/engines), then again in the
     # Output (which cannot read the Assign's variable: a state's fields see the variables as they were). The Output

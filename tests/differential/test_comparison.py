@@ -138,8 +138,8 @@ def _break_distributed_items(monkeypatch):
         (m,) = [s for s in definition["States"].values() if s["Type"] == "Map"]
         (task,) = m["ItemProcessor"]["States"].values()
         payload = task["Arguments"]["Payload"]
-        assert payload["kwargs"] == "{% $states.input %}"
-        payload["kwargs"] = '{% $merge([$states.input, {"item": $merge([$states.input.item, {"level": 2}])}]) %}'
+        assert payload["kwargs"] == {"item": "{% $states.input %}"}  # the item is the Task's input
+        payload["kwargs"] = {"item": '{% $merge([$states.input, {"level": 2}]) %}'}
         return definition
 
     monkeypatch.setattr(WorkflowTester, "_compile", compile_wrongly)

@@ -15,6 +15,8 @@ import pytest
 
 from pyawssfn.compiler.error_names import DATA_LIMIT, EXPRESSION_ERRORS, branch_fail_error, fail_error
 from pyawssfn.local import Executor
+from pyawssfn.jsonata.printer import to_text
+from pyawssfn.jsonata.tree import path
 
 from . import server
 
@@ -266,7 +268,9 @@ def test_each_known_disagreement_still_holds(engine):
 
 
 # ------------------------------------------------------------------------------- the shapes compiled machines use
-_UNCAUGHT = {"Type": "Fail", "Error": "{% " + fail_error("$states.input.Error", "$states.input.Cause") + " %}", "Cause": "{% $states.input.Cause %}"}
+_UNCAUGHT = {"Type": "Fail", "Error": "{% " + to_text(fail_error(path("states", "input", "Error"),
+                                                                  path("states", "input", "Cause"))) + " %}",
+             "Cause": "{% $states.input.Cause %}"}
 _TO_FAIL = [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput %}", "Next": "uncaught error"}]
 # name -> (definition, the known disagreement it shows or None): each shape the compiler emits where an error is
 # caught or ends the execution, as small as it gets. A compiled machine may rely on these and on nothing else of
@@ -313,7 +317,7 @@ def _in_branch(states: dict, start: str) -> dict:
               "Branches": [{"StartAt": start, "States": states}]}, "caught": _CAUGHT}}
 
 
-_LEAVE_BRANCH = {"Type": "Fail", "Error": "{% " + branch_fail_error("$states.input.Error") + " %}",
+_LEAVE_BRANCH = {"Type": "Fail", "Error": "{% " + to_text(branch_fail_error(path("states", "input", "Error"))) + " %}",
                  "Cause": "{% $states.input.Cause %}"}
 _BRANCH_CATCH = [{"ErrorEquals": [*EXPRESSION_ERRORS, DATA_LIMIT], "Output": "{% $states.errorOutput %}",
                   "Next": "leave"}]
@@ -343,7 +347,7 @@ RELIED.update({
         "Type": "Parallel", "End": True, "Branches": [{"StartAt": "T", "States": {
             "T": {**_task("fails"), "Catch": [{"ErrorEquals": ["States.ALL"], "Assign": {"e": "{% $states.errorOutput %}"},
                                                "Next": "again"}]},
-            "again": {"Type": "Fail", "Error": "{% " + branch_fail_error("$e.Error") + " %}",
+            "again": {"Type": "Fail", "Error": "{% " + to_text(branch_fail_error(path("e", "Error"))) + " %}",
                       "Cause": "{% $e.Cause %}"}}}]}}}, None),
 })
 

@@ -212,12 +212,13 @@ def _item_batcher(lw, call: ast.Call, node: Any, opts: dict, env: dict) -> dict:
         batcher["MaxInputBytesPerBatch"] = opts["max_bytes"]
     if "batch_input" in opts:
         batcher["BatchInput"] = field(lw, opts["batch_input"], env)
-    selector, node.item_selector = node.item_selector or {}, None
+    inner = node.processor.nodes[0]
+    kwargs = inner.arguments["Payload"]["kwargs"]
+    selector, node.item_selector = node.item_selector or (kwargs if isinstance(kwargs, dict) else {}), None
     if len(selector) != 1:
         raise lw.fail(call, "the step of a batched sfn.map takes one argument, the batch",
                       'write def step(batch): ... batch["Items"] ...')
     (param,) = selector
-    inner = node.processor.nodes[0]
     inner.arguments["Payload"]["kwargs"] = {param: Template(t.path("states", "input"))}
     return batcher
 

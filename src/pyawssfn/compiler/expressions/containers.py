@@ -4,10 +4,36 @@ from __future__ import annotations
 
 import ast
 
-from pyawssfn.compiler.types.model import required_key, value_type
+from pyawssfn.compiler.types.model import as_kind, required_key, value_type
 from pyawssfn.compiler.expressions.build import EMPTY, FALSE, TRUE, T, block, chars, err, fn, int_value, is_int, single
 from pyawssfn.compiler.expressions.core import J, NotConstant, _JSONATA_WORDS, _PLAIN_KEY, item_of
-from pyawssfn.jsonata.tree import Array, Cond, Dot, Expr, Filter, Name, Num, Object, Str, Var, and_
+from pyawssfn.jsonata.tree import Array, Block, Call, Cond, Dot, Expr, Filter, Name, Num, Object, Str, Var, and_
+
+
+# The kinds of a value that is never an array on the machine (a tuple is one: its J.type is "list").
+KNOWN_NOT_LIST = frozenset(["int", "float", "str", "bool", "none", "dict"])
+
+
+def _as_item(e: J) -> Expr:
+    """`e` as an item of an array constructor that keeps it one item (e's type known: not a list, or a list)."""
+    if e.type == "list" and type(e.tree) is not Array:
+        return Array((e.tree,))
+    return e.tree
+
+
+def object_valued(t: Expr) -> bool:
+    """`t` gives an object whenever it gives a value: an object constructor, a `$merge`, a conditional or block
+    whose every outcome is one (or fails)."""
+    tt = type(t)
+    if tt is Object:
+        return True
+    if tt is Call and type(t.func) is Var and t.func.name in ("merge", "error"):  # type: ignore[attr-defined]
+        return True
+    if tt is Cond:
+        return t.orelse is not None and object_valued(t.then) and object_valued(t.orelse)  # type: ignore
+    if tt is Block:
+        return object_valued(t.exprs[-1])  # type: ignore[attr-defined]
+    return False
 
 
 def _key_error(k: Expr) -> Expr:
@@ -36,16 +62,18 @@ class ContainerMixin:
     def _build_list(self, node: ast.AST, items: list[tuple[str, J]]) -> Expr:
         # A plain array constructor is faithful when no item can be an array (JSONata flattens array-valued items
         # unless they are themselves written as array constructors).
+        # A value known to be a list is written inside an array constructor of its own, `[[$xs]]`, which is the
+        # one item `xs` (the inner constructor flattens it, the outer keeps the constructor's array as one item).
         def plain(kind: str, e: J) -> bool:
-            return kind == "one" and (e.type not in (None, "list") or type(e.tree) is Array)
+            return kind == "one" and (e.type in KNOWN_NOT_LIST or e.type == "list" or type(e.tree) is Array)
 
         if all(plain(k, e) for k, e in items):
-            return Array(tuple(e.tree for _, e in items))
+            return Array(tuple(_as_item(e) for _, e in items))
         acc: Expr | None = None
         run: list[Expr] = []
         for kind, e in items:
             if plain(kind, e):
-                run.append(e.tree)
+                run.append(_as_item(e))
                 continue
             if run:
                 acc = Array(tuple(run)) if acc is None else fn("append", acc, Array(tuple(run)))
@@ -57,11 +85,18 @@ class ContainerMixin:
                     '$type($0) = "array" ? $0 : $type($0) = "string" ? $1 : $type($0) = "object" ? [$keys($0)] : $2',
                     v, chars(v), err("TypeError: only lists, strings and dicts can be unpacked with * here")))
             else:
-                part = self.let([e], single)
+                part = self.one(e)
             acc = part if acc is None else fn("append", acc, part)
         if run:
             acc = fn("append", acc, Array(tuple(run)))
         return acc  # type: ignore[return-value]
+
+    def one(self, e: J) -> Expr:
+        """A one-element array holding the value of `e`: `[e]`, `[[e]]` for a list, a type test only for a value of
+        unknown type (build.single)."""
+        if e.type in KNOWN_NOT_LIST or e.type == "list" or type(e.tree) is Array:
+            return Array((_as_item(e),))
+        return self.let([e], single)
 
     def _tr_Dict(self, node: ast.Dict) -> J:
         plain: list[tuple[Expr, Expr]] = []
@@ -104,6 +139,8 @@ class ContainerMixin:
         if kt in ("float", "list", "dict", "none", "bool") and t in ("list", "str"):
             self._refuse(node, "indexes must be integers", "use an int index")
         dict_get, list_get, str_get, int_check, lookup = self._getters(key)
+        if t is None and object_valued(container.tree):  # a dict changed just before (d["a"] = 1; d["a"]["b"])
+            return item_of(container, self.let([container, key], dict_get))
         if t == "dict":  # a key the type requires (a TypedDict's, checked at the step boundary) needs no test
             name = key.tree.value if kt == "str" and type(key.tree) is Str else None  # type: ignore[attr-defined]
             get = lookup if name is not None and required_key(t, name) else dict_get
@@ -209,6 +246,11 @@ class ContainerMixin:
         acc, el = self._fresh_var(), self._fresh_var()
 
         def rev(c: Expr) -> Expr:
+            if container.type == "str":
+                return T("$join($reverse($0))", chars(c))
+            if container.type == "list":
+                return T("$reduce($0, function($1, $2) { $append($3, $1) }, [])", c, acc, el,
+                         self.one(J(el, as_kind(value_type(container.type)))))
             return T('$type($0) = "string" ? $join($reverse($1)) : '
                      '$type($0) = "array" ? $reduce($0, function($2, $3) { $append($4, $2) }, []) : $5',
                      c, chars(c), acc, el, single(el), err("TypeError: object is not subscriptable"))
@@ -218,12 +260,19 @@ class ContainerMixin:
         """xs[lo:hi] and s[lo:hi] (every step-th item from lo), the bounds clamped and counted from the end as
         Python does."""
         t = container.type
+        item_type = value_type(t)
+
+        def item(x: Expr) -> Expr:  # an item of the list as one item of the slice
+            kind = as_kind(item_type)
+            return self.one(J(x, kind)) if kind in KNOWN_NOT_LIST or kind == "list" else single(x)
 
         def body(c: Expr, *bs: Expr) -> Expr:
             lo_j, hi_j = bounds
             it = iter(bs)
             n = self._fresh_var()
-            binds: list[tuple[Expr, Expr]] = [(n, T('$type($0) = "string" ? $length($0) : $count($0)', c))]
+            size = T("$count($0)", c) if t == "list" else T("$length($0)", c) if t == "str" else \
+                T('$type($0) = "string" ? $length($0) : $count($0)', c)
+            binds: list[tuple[Expr, Expr]] = [(n, size)]
             names: list[Expr] = []
             for b, default in ((lo_j, Num("0")), (hi_j, n)):
                 if b is None:
@@ -241,13 +290,13 @@ class ContainerMixin:
             i, acc = self._fresh_var(), self._fresh_var()
             if step == 1:
                 lst = T("$0 < $1 ? $reduce([$0..$1 - 1], function($2, $3) { $append($2, $4) }, []) : []",
-                        lo, hi, acc, i, single(Filter(c, i)))
+                        lo, hi, acc, i, item(Filter(c, i)))
                 sub = T('$0 < $1 ? $substring($2, $0, $1 - $0) : ""', lo, hi, c)
             else:  # the indexes lo, lo + step, ... below hi
                 at = T("$0 + $1 * $2", lo, i, Num(str(step)))
                 count = T("[0..$ceil(($1 - $0) / $2) - 1]", lo, hi, Num(str(step)))
                 lst = T("$0 < $1 ? $reduce($2, function($3, $4) { $append($3, $5) }, []) : []",
-                        lo, hi, count, acc, i, single(Filter(c, at)))
+                        lo, hi, count, acc, i, item(Filter(c, at)))
                 sub = T('$0 < $1 ? $reduce($2, function($3, $4) { $3 & $substring($5, $6, 1) }, "") : ""',
                         lo, hi, count, acc, i, c, at)
             if t == "list":
@@ -302,7 +351,7 @@ class ContainerMixin:
         if fold:
             return J(self._fold_any_all(gens, acc, self._truthy(elt), fold), "bool")
         # Innermost generator first; each level appends its item (or its inner level's list) to the accumulator.
-        item = fn("merge", Array((acc, kv))) if is_dict else fn("append", acc, self.let([elt], single))
+        item = fn("merge", Array((acc, kv))) if is_dict else fn("append", acc, self.one(elt))
         code: Expr | None = None
         for depth in range(len(gens) - 1, -1, -1):
             it, p, unpack, conds = gens[depth]

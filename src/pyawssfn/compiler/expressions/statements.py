@@ -7,8 +7,9 @@ from __future__ import annotations
 import ast
 
 from pyawssfn.compiler.expressions.build import T, block, err, is_int, single
+from pyawssfn.compiler.expressions.containers import KNOWN_NOT_LIST, object_valued
 from pyawssfn.compiler.expressions.core import J, _fresh_global, _reset_names
-from pyawssfn.jsonata.tree import Expr, Filter, Var
+from pyawssfn.jsonata.tree import Array, Expr, Filter, Var
 
 
 def _bind_all(*trees: Expr) -> tuple[list[tuple[Expr, Expr]], list[Expr]]:
@@ -32,7 +33,11 @@ def setitem(container: Expr, key: Expr, value: Expr) -> Expr:
     end, out of range fails with IndexError as Python does).
     """
     _reset_names()
+    known_dict = object_valued(container)
     binds, (c, k, v) = _bind_all(container, key, value)
+    if known_dict:  # (a dict changed before: `d["a"] = 1; d["b"] = 2` tests d once)
+        return _finish(block(binds, T('$type($1) = "string" ? $merge([$0, {$1: $2}]) : $3', c, k, v,
+                                      err("TypeError: JSON object keys must be strings"))))
     i, n, a, j = (Var(_fresh_global()[1:]) for _ in range(4))
     list_case = block(
         [(n, T("$count($0)", c)), (i, T("$0 < 0 ? $0 + $1 : $0", k, n))],
@@ -45,12 +50,35 @@ def setitem(container: Expr, key: Expr, value: Expr) -> Expr:
     return _finish(block(binds, body))
 
 
-def append(lst: Expr, value: Expr) -> Expr:
-    """JSONata for `lst` after `lst.append(value)`: the value is added as ONE element even when it is a list."""
+def _bind_read_twice(*operands: tuple[Expr, bool]) -> tuple[list[tuple[Expr, Expr]], list[Expr]]:
+    """As _bind_all, for (tree, read twice) operands: an operand read once stays in place unless a later one is
+    bound (which would then be evaluated first)."""
+    binds: list[tuple[Expr, Expr]] = []
+    names: list[Expr] = []
+    later_bound = False
+    for t, twice in reversed(operands):
+        if not J(t).atom and (twice or later_bound):
+            n = Var(_fresh_global()[1:])
+            binds.insert(0, (n, t))
+            names.insert(0, n)
+            later_bound = True
+        else:
+            names.insert(0, t)
+    return binds, names
+
+
+def append(lst: Expr, value: Expr, lst_type: str | None = None, value_type: str | None = None) -> Expr:
+    """JSONata for `lst` after `lst.append(value)`: the value is added as ONE element even when it is a list.
+    The static types (`ExpressionTranslator.static_type`), when known, leave out the tests they decide."""
     _reset_names()
-    binds, (l, v) = _bind_all(lst, value)
-    body = T('$type($0) = "array" ? $append($0, $1) : $2', l, single(v),
-             err("AttributeError: object has no attribute append"))
+    known = value_type in ("list", "tuple") or value_type in KNOWN_NOT_LIST
+    binds, (l, v) = _bind_read_twice((lst, lst_type != "list"), (value, not known))
+    if value_type in ("list", "tuple"):  # `[[v]]` is the one item v (`[v]` when v is written as an array)
+        one = Array((v if type(v) is Array else Array((v,)),))
+    else:
+        one = Array((v,)) if value_type in KNOWN_NOT_LIST else single(v)
+    body = T("$append($0, $1)", l, one) if lst_type == "list" else \
+        T('$type($0) = "array" ? $append($0, $1) : $2', l, one, err("AttributeError: object has no attribute append"))
     return _finish(block(binds, body))
 
 

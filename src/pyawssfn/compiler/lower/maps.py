@@ -12,15 +12,19 @@ from pyawssfn.compiler import distributed_map
 from pyawssfn.compiler.lower import binding, calls, errors
 from pyawssfn.compiler.lower.branch_errors import leave_item
 from pyawssfn.compiler.lower.loops import IterMarker
-from pyawssfn.compiler.expressions.build import T
-from pyawssfn.compiler.lower.support import call_arg, message_of, paren
-from pyawssfn.jsonata.tree import Block, Expr, Filter, Var, and_, path
-
-_ITEM = path("states", "context", "Map", "Item", "Value")
+from pyawssfn.compiler.expressions.build import T, single
+from pyawssfn.compiler.expressions.containers import KNOWN_NOT_LIST
+from pyawssfn.compiler.lower.support import call_arg, has_template
 from pyawssfn.compiler.naming import describe_source
+from pyawssfn.compiler.types import step_result_types
+from pyawssfn.jsonata.tree import Block, Expr, Var, and_, path
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
+
+_ITEM = path("states", "context", "Map", "Item", "Value")
+_INPUT = path("states", "input")
+_SHORT_NAME = 40
 
 
 def map_api(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
@@ -64,7 +68,13 @@ def map_api(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
     items_ast.direct = True  # already the list: no Python-iteration conversion
     fake = ast.Call(func=step_arg, args=[item], keywords=[])
     ast.copy_location(fake, call)
-    emit_map(builder, call, step, fake, items_ast, None, None, consts, var, describe_source(builder.src(call)))
+    emit_map(builder, call, step, fake, items_ast, None, None, consts, var, map_name(builder.src(call), step.name))
+
+
+def map_name(source: str, step: str) -> str:
+    """The Map state's name: the call as written when short, else the step it maps (the Comment gives the lines)."""
+    text = describe_source(source)
+    return text if len(text) <= _SHORT_NAME else f"sfn.map({step}, ...)"
 
 
 def map_comprehension(builder: FunctionLowerer, comp: ast.ListComp) -> str | None:
@@ -95,14 +105,14 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
     covered = builder.cover() is not None  # a handler or finally around it sees an item's error
     env = builder.connect(n)
     seq = IterMarker(seq_ast).resolve(builder, env)
-    if ifs:
-        elem = Filter(paren(seq), Var("pyawssfn_j"))
-        cond = and_(*[Block((comp_condition(builder, c, loop_var, elem, env),)) for c in ifs])
-        n.items = Template(T("[$filter([0..$count($0) - 1], function($pyawssfn_j) { $1 })]", seq, cond))
-        item_code = Filter(paren(seq), _ITEM)
+    if ifs:  # Items are the kept items (each kept as one item: build.single), in order
+        v = Var("pyawssfn_v")
+        cond = and_(*[Block((comp_condition(builder, c, loop_var, v, env),)) for c in ifs])
+        n.items = Template(T("$reduce($0, function($1, $2) { $3 ? $append($1, $4) : $1 }, [])",
+                             seq, Var("pyawssfn_acc"), v, cond, single(v)))
     else:
         n.items = Template(seq)
-        item_code = _ITEM
+    item_code = _ITEM
     saved = builder.vars.get(loop_var) if loop_var else None
     if loop_var:
         builder.vars[loop_var] = "\x00item"
@@ -117,10 +127,9 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
                 del builder.vars[loop_var]
             else:
                 builder.vars[loop_var] = saved
-    n.item_selector = selector
     inner = calls.lambda_task(builder, step.name + " (item)", src.lineno, step, None)
     inner.arguments = {"FunctionName": calls.function_arn(builder),
-                       "Payload": {"step": step.name, "kwargs": Template(path("states", "input")), **calls.context_field(builder)}}
+                       "Payload": {"step": step.name, "kwargs": _kwargs(n, selector), **calls.context_field(builder)}}
     inner.output = path("states", "result", "Payload")
     inner.end = True
     n.processor = Graph([inner], inner)
@@ -138,12 +147,36 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
         n.tolerated_failure_percentage = consts["tolerated_failure_percentage"]
     result = path("states", "result")
     if n.tolerated_failure_count is not None or n.tolerated_failure_percentage is not None:
-        # A failed item's result is its error output: give it the step's message as Cause, as sfn.map does.
-        result = T('$reduce($states.result, function($acc, $r) { ($v := ($type($r) = "object" and '
-                   '$count($keys($r)) = 2 and $exists($r.Error) and $exists($r.Cause) ? {"Error": $r.Error, '
-                   '"Cause": $0} : $r); $append($acc, $type($v) = "array" ? [[$v]] : [$v])) }, [])',
-                   message_of(Var("r")))
+        result = tolerated_results(step_result_types(builder.info.tree, {step.name: step.node}).get(step.name))
     calls.result_into(builder, n, env, var, result)
+
+
+def tolerated_results(step_type: Any) -> Expr:
+    """The Map's results as sfn.map gives them: a failed item's result is its error output {Error, Cause}, given
+    the step's message as Cause (a Lambda error's Cause is the runtime's error JSON, whose errorMessage is str(e);
+    any other Cause, a Lambda service error's text, is kept). The items are kept one each: `[$map(...)]` when the
+    step's result is known never to be a list (nor is an error object), else a `$reduce` that wraps each."""
+    r = Var("r")
+    fixed = T('$type($0) = "object" and $count($keys($0)) = 2 and $exists($0.Error) and $type($0.Cause) = "string" '
+              '? {"Error": $0.Error, "Cause": ($1 := $0.Cause; $substring($1, 0, 1) = "{" and '
+              '$contains($1, "\\"errorMessage\\"") ? ($2 := $parse($1); $type($2.errorMessage) = "string" ? '
+              '$2.errorMessage : $1) : $1)} : $0', r, Var("c"), Var("p"))
+    if step_type in KNOWN_NOT_LIST:
+        return T("[$map($states.result, function($0) { $1 })]", r, fixed)
+    v = Var("v")
+    return T("$reduce($states.result, function($0, $1) { ($2 := $3; $append($0, $4)) }, [])",
+             Var("acc"), r, v, fixed, single(v))
+
+
+def _kwargs(n: Map, selector: dict[str, Any]) -> Any:
+    """The item Task's kwargs. When every argument is the item itself or a constant, the Task's input is the item
+    (no ItemSelector) and the Task writes the arguments; otherwise the ItemSelector builds them (it reads the
+    workflow's variables, which a child execution's Task cannot) and the Task passes its input on."""
+    item = Template(_ITEM)
+    if all(v == item or not has_template(v) for v in selector.values()):
+        return {p: Template(_INPUT) if v == item else v for p, v in selector.items()}
+    n.item_selector = selector
+    return Template(_INPUT)
 
 
 def comp_condition(builder: FunctionLowerer, cond: ast.expr, loop_var: str, elem: Expr,

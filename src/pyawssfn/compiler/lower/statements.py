@@ -12,6 +12,7 @@ from pyawssfn.compiler.lower import calls
 from pyawssfn.compiler.expressions.build import T, err
 from pyawssfn.compiler.lower.support import MUTATORS, as_load, paren
 from pyawssfn.compiler.naming import describe_source
+from pyawssfn.compiler.types import step_result_types
 from pyawssfn.jsonata.tree import Block, Expr, lit
 
 if TYPE_CHECKING:
@@ -54,11 +55,13 @@ def mutate_method(builder: FunctionLowerer, call: ast.Call) -> None:
         raise builder.fail(call, f"{meth}() takes exactly one argument here", f"write x.{meth}(value)")
     check_target(builder, target)
     arg = builder.prepare(call.args[0])
+    types = (builder.tr.static_type(as_load(target)), _value_type(builder, call.args[0], arg)) \
+        if meth == "append" else ()
     for ex in builder.frontier:
         cur = builder.render(as_load(target), ex.env)
         val = builder.render(arg, ex.env)
         if meth == "append":
-            new = append(cur, val)
+            new = append(cur, val, *types)
         elif meth == "extend":
             new = extend(cur, val)
         else:
@@ -67,6 +70,14 @@ def mutate_method(builder: FunctionLowerer, call: ast.Call) -> None:
         updates: dict[str, Expr] = {}
         bind_target(builder, target, new, ex.env, updates)
         ex.env.update(updates)
+
+
+def _value_type(builder: FunctionLowerer, value: ast.expr, prepared: ast.expr) -> str | None:
+    """The static type of `value`: a step call's is its annotated result (held to it at the step boundary)."""
+    if isinstance(value, ast.Call) and builder.classify(value) == "step":
+        name = value.func.id  # type: ignore[attr-defined]
+        return step_result_types(builder.info.tree, {name: builder.info.steps[name].node}).get(name)
+    return builder.tr.static_type(prepared)
 
 
 def transform_assign(builder: FunctionLowerer, st: ast.Assign) -> None:
