@@ -84,7 +84,8 @@ def _release_tasks(definition: dict) -> list[str]:
 @pytest.mark.parametrize("n, error", [(3, None), (20, "PaymentFailed"), (7, "ShippingFailed")])
 def test_two_handlers_ending_alike_share_one_task(tmp_path, n, error):
     t = _tester(tmp_path, _SAGA.replace("{HOW}", "str(e)"))
-    assert len(_release_tasks(t.definition)) == 1
+    # the one left of the name is named without a line
+    assert _release_tasks(t.definition) == ["release"]
     py, machine = t.run_both({"n": n})
     assert py.error == machine.error == error
     assert py.output == machine.output

@@ -45,6 +45,7 @@ def merge_alike(graph: dict, source_map: dict[str, int], spans: dict[int, int] |
         if not _hoist_in(graph, lambda_errors):
             break
         merge_identical(graph, source_map, spans)
+    _plain_names(graph, source_map)
 
 
 def _graphs(graph: dict) -> list[dict]:
@@ -238,6 +239,42 @@ def _lambda_error_variables(graph: dict) -> frozenset[str]:
                 for k, v in c.get("Assign", {}).items():
                     (good if lam and v == _ERROR_OUTPUT else bad).add(k)
     return frozenset(good - bad)
+
+
+# --- the names of the states kept ------------------------------------------------------------------------
+
+def _base(name: str) -> str:
+    """`name` without the ` (line N)` or ` (line N, k)` naming.unique_state_names gave it."""
+    at = name.rfind(" (line ")
+    inside = name[at + 7:-1].replace(", ", "", 1) if at >= 0 and name.endswith(")") else ""
+    return name[:at] if inside.isdigit() and inside.isascii() else name
+
+
+
+def _plain_names(graph: dict, source_map: dict[str, int]) -> None:
+    """A state named `base (line N)` because another state had its base name keeps just `base` when it is the only
+    one left of that name (the copies merged into it)."""
+    graphs = _graphs(graph)
+    bases: dict[str, int] = {}
+    for g in graphs:
+        for name in g["States"]:
+            base = _base(name)
+            bases[base] = bases.get(base, 0) + 1
+    for g in graphs:
+        renames = {n: _base(n) for n in g["States"] if _base(n) != n and bases[_base(n)] == 1}
+        if not renames:
+            continue
+        g["States"] = {renames.get(n, n): st for n, st in g["States"].items()}
+        if g.get("StartAt") in renames:
+            g["StartAt"] = renames[g["StartAt"]]
+        for st in g["States"].values():
+            for holder in [st] + st.get("Choices", []) + st.get("Catch", []):
+                for key in ("Next", "Default"):
+                    if holder.get(key) in renames:
+                        holder[key] = renames[holder[key]]
+        for old, new in renames.items():
+            if old in source_map:
+                source_map[new] = source_map.pop(old)
 
 
 # --- moving it --------------------------------------------------------------------------------------------
