@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pyawssfn.compiler.handover import hand_over
 from pyawssfn.compiler.ir import field_variables
 from pyawssfn.compiler.lower.support import LAMBDA_INVOKE
 from pyawssfn.compiler.merge_states import merge_identical
@@ -38,12 +39,14 @@ _ERROR_OUTPUT = "{% $states.errorOutput %}"
 
 def merge_alike(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None) -> None:
     """merge_identical, after moving the Assign of states alike but for it onto their transitions (repeated while
-    a merge makes more states alike)."""
+    a merge makes more states alike) and handing results over as the next state's input (handover.py)."""
     merge_identical(graph, source_map, spans)
     lambda_errors = _lambda_error_variables(graph)
     for _ in range(8):
         if not _hoist_in(graph, lambda_errors):
             break
+        merge_identical(graph, source_map, spans)
+    if hand_over(graph):  # a result handed over as the next state's input: more states may be alike
         merge_identical(graph, source_map, spans)
     _plain_names(graph, source_map)
 

@@ -1,0 +1,167 @@
+"""A step's result read only by the states that come straight after it travels as their input, not in a variable,
+as a hand-written machine hands it over: a Task (Parallel, Map) whose Assign keeps `$states.result...` in a
+variable that only the next state reads (or the states a Choice or Pass passes the same input on to) leaves the
+Assign out, and those states read `$states.input...` instead (`"infos": "{% $states.input %}"` after a Parallel).
+
+It means the same where:
+* the state has no Output (its output is `$states.result`, which is what the next state's input is);
+* the variable is assigned nowhere else, and read only by states whose every way in is that state's Next or a
+  transition of a Choice or a Pass without Output whose own input is that one (a catcher's hands over the error,
+  the start the execution input; a loop back through the state assigns it again in both shapes);
+* those states read it only where `$states.input` is their input (a Task's Arguments, Output, Assign and catchers,
+  a Choice's rules, a Pass's or Fail's fields), not inside a Parallel branch or Map iteration.
+Only where every read is a whole field value (`"infos": "{% $more_info %}"`, a return's Output): the value passed
+on as it came reads well as `$states.input`, where inside an expression the Python name says more."""
+from __future__ import annotations
+
+from typing import Any
+
+from pyawssfn.compiler.ir import field_strings, field_variables
+from pyawssfn.jsonata.parse import template
+from pyawssfn.jsonata.printer import to_text
+from pyawssfn.jsonata.tree import Dot, Expr, Name, Var
+
+_NESTED = ("Branches", "ItemProcessor", "Iterator")
+_HANDS_OVER = ("Task", "Parallel", "Map")
+# the fields of a state in which $states.input is the state's input
+_INPUT_FIELDS = {"Task": ("Arguments", "Output", "Assign", "Catch"), "Choice": ("Choices", "Assign"),
+                 "Pass": ("Output", "Assign"), "Fail": ("Error", "Cause"), "Succeed": ("Output",)}
+
+
+def hand_over(graph: dict) -> bool:
+    """Hand over what can be, in `graph` and the graphs nested in it; whether anything changed."""
+    graphs = _graphs(graph)
+    assigned: dict[str, int] = {}
+    for g in graphs:
+        for st in g["States"].values():
+            for holder in [st] + st.get("Choices", []) + st.get("Catch", []):
+                for k in holder.get("Assign", {}):
+                    assigned[k] = assigned.get(k, 0) + 1
+    changed = False
+    for g in graphs:
+        for name, st in list(g["States"].items()):
+            if st.get("Type") in _HANDS_OVER and "Output" not in st and "Next" in st and st.get("Assign"):
+                for var in list(st["Assign"]):
+                    if assigned.get(var) == 1:
+                        changed = _try(graphs, g, name, var) or changed
+    return changed
+
+
+def _graphs(graph: dict) -> list[dict]:
+    out = [graph]
+    for st in graph["States"].values():
+        for branch in st.get("Branches", []):
+            out += _graphs(branch)
+        for key in ("ItemProcessor", "Iterator"):
+            if key in st:
+                out += _graphs(st[key])
+    return out
+
+
+def _result_path(value: Any) -> Expr | None:
+    """`$states.input...` for an Assign value `$states.result...` (field steps only), else None."""
+    t = template(value) if isinstance(value, str) else None
+    if t is None:
+        return None
+    steps = []
+    while type(t) is Dot and type(t.rhs) is Name:  # type: ignore[attr-defined]
+        steps.append(t.rhs)  # type: ignore[attr-defined]
+        t = t.lhs  # type: ignore[attr-defined]
+    if len(steps) < 1 or t != Var("states") or steps[-1] != Name("result"):
+        return None
+    out: Expr = Dot(Var("states"), Name("input"))
+    for s in reversed(steps[:-1]):
+        out = Dot(out, s)
+    return out
+
+
+def _try(graphs: list[dict], g: dict, name: str, var: str) -> bool:
+    st = g["States"][name]
+    path = _result_path(st["Assign"][var])
+    if path is None:
+        return False
+    same_input = _same_input(g, name)
+    for other in graphs:
+        for sname, s in other["States"].items():
+            reads: set[str] = set()
+            field_variables({k: v for k, v in s.items() if k not in _NESTED}, reads)
+            inside: set[str] = set()
+            field_variables({k: v for k, v in s.items() if k in _NESTED}, inside)
+            if var in inside:
+                return False
+            if var not in reads:
+                continue
+            if other is not g or sname not in same_input:
+                return False
+            allowed: set[str] = set()
+            field_variables({k: v for k, v in s.items() if k in _INPUT_FIELDS.get(s.get("Type"), ())}, allowed)
+            rest: set[str] = set()
+            field_variables({k: v for k, v in s.items() if k not in _INPUT_FIELDS.get(s.get("Type"), ())
+                             and k not in _NESTED}, rest)
+            if var in rest or var not in allowed or not _whole_reads(s, var):
+                return False
+    del st["Assign"][var]
+    if not st["Assign"]:
+        del st["Assign"]
+    for sname in same_input:
+        s = g["States"][sname]
+        for key in _INPUT_FIELDS.get(s.get("Type"), ()):
+            if key in s:
+                s[key] = _replaced(s[key], var, path)
+    return True
+
+
+def _whole_reads(st: dict, var: str) -> bool:
+    """Whether every read of `var` in the state is a whole field value (`"x": "{% $v %}"`): a value passed on as it
+    is reads well as `$states.input`; inside an expression the variable's name says more (`$workspace.id`)."""
+    strings: list[str] = []
+    field_strings({k: v for k, v in st.items() if k not in _NESTED}, strings)
+    for value in strings:
+        t = template(value)
+        if t is not None and t != Var(var) and any(type(n) is Var and n.name == var for n in t.walk()):  # type: ignore
+            return False
+    return True
+
+
+def _replaced(value: Any, var: str, path: Expr) -> Any:
+    if isinstance(value, str):
+        t = template(value)
+        if t is None or not any(type(n) is Var and n.name == var for n in t.walk()):  # type: ignore[attr-defined]
+            return value
+        return "{% " + to_text(t.transform(lambda n: path if n == Var(var) else n)) + " %}"
+    if isinstance(value, dict):
+        return {k: _replaced(v, var, path) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replaced(v, var, path) for v in value]
+    return value
+
+
+def _same_input(g: dict, name: str) -> set[str]:
+    """The states whose input is always the output of `name`: its Next, if that is the only way in, and the states
+    a Choice or an Output-less Pass among them passes it on to, by every way into them."""
+    states = g["States"]
+    into: dict[str, list[tuple[str, bool]]] = {}  # state -> (from, passes that state's input on / is name's Next)
+    for pname, p in states.items():
+        keeps = p.get("Type") in ("Choice", "Pass") and "Output" not in p
+        if "Next" in p:
+            into.setdefault(p["Next"], []).append((pname, keeps or pname == name))
+        if "Default" in p:
+            into.setdefault(p["Default"], []).append((pname, keeps))
+        for r in p.get("Choices", []):
+            into.setdefault(r["Next"], []).append((pname, keeps))
+        for c in p.get("Catch", []):
+            into.setdefault(c["Next"], []).append((pname, False))
+    first = states[name]["Next"]
+    if g.get("StartAt") == first or into.get(first) != [(name, True)] or first == name:
+        return set()
+    same = {first}
+    grown = True
+    while grown:
+        grown = False
+        for sname, ways in into.items():
+            if sname in same or sname == name or g.get("StartAt") == sname:
+                continue
+            if all(keeps and src in same and states[src].get("Type") in ("Choice", "Pass") for src, keeps in ways):
+                same.add(sname)
+                grown = True
+    return same
