@@ -42,6 +42,22 @@ def test_through_a_choice_to_the_states_it_leads_to():
     assert g["States"]["D"]["Output"] == "{% $states.input.Payload %}"
 
 
+def test_a_parameter_a_choice_rule_keeps_is_the_next_state_s_input_too():
+    g = {"StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [
+            {"Condition": "{% $states.input.n < 1 %}", "Next": "D"},
+            {"Condition": "{% true %}", "Assign": {"n": "{% $states.input.n %}"}, "Next": "B"}]},
+        "B": _task("b", {"x": "{% $n %}"}, End=True),
+        "D": {"Type": "Succeed"}}}
+    assert hand_over(g)
+    assert "Assign" not in g["States"]["C"]["Choices"][1]
+    assert g["States"]["B"]["Arguments"]["Payload"]["kwargs"] == {"x": "{% $states.input.n %}"}
+    g["States"]["C"]["Choices"][0]["Next"] = "B"  # two ways into B: one of them did not assign n
+    g["States"]["C"]["Choices"][1]["Assign"] = {"n": "{% $states.input.n %}"}
+    g["States"]["B"]["Arguments"]["Payload"]["kwargs"] = {"x": "{% $n %}"}
+    assert not hand_over(g)
+
+
 @pytest.mark.parametrize("why, changes", [
     ("read inside an expression, where its name says more", {"B": _task("b", {"x": "{% $r.id %}"}, End=True)}),
     ("another way into the reader", {"S": {"Type": "Pass", "Next": "B"}}),

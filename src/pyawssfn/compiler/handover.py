@@ -2,9 +2,12 @@
 as a hand-written machine hands it over: a Task (Parallel, Map) whose Assign keeps `$states.result...` in a
 variable that only the next state reads (or the states a Choice or Pass passes the same input on to) leaves the
 Assign out, and those states read `$states.input...` instead (`"infos": "{% $states.input %}"` after a Parallel).
+Likewise a Choice rule's or a Pass's `$states.input...` (a workflow parameter the next step takes as it is): the
+next state's input is the same input.
 
 It means the same where:
-* the state has no Output (its output is `$states.result`, which is what the next state's input is);
+* the state has no Output (its output is `$states.result`, which is what the next state's input is; a Choice's or
+  Pass's is its input);
 * the variable is assigned nowhere else, and read only by states whose every way in is that state's Next or a
   transition of a Choice or a Pass without Output whose own input is that one (a catcher's hands over the error,
   the start the execution input; a loop back through the state assigns it again in both shapes);
@@ -40,11 +43,26 @@ def hand_over(graph: dict) -> bool:
     changed = False
     for g in graphs:
         for name, st in list(g["States"].items()):
-            if st.get("Type") in _HANDS_OVER and "Output" not in st and "Next" in st and st.get("Assign"):
-                for var in list(st["Assign"]):
+            for holder, field in _sources(st):
+                for var in list(holder["Assign"]):
                     if assigned.get(var) == 1:
-                        changed = _try(graphs, g, name, var) or changed
+                        changed = _try(graphs, g, name, holder, field, var) or changed
     return changed
+
+
+def _sources(st: dict) -> list[tuple[dict, str]]:
+    """(the Assign's holder, the $states field the next state's input is) of each transition of `st` whose next
+    state's input is its result (a Task, Parallel, Map) or its own input (a Choice's rule, a Pass)."""
+    if "Output" in st:
+        return []
+    kind = st.get("Type")
+    if kind in _HANDS_OVER and "Next" in st and st.get("Assign"):
+        return [(st, "result")]
+    if kind == "Pass" and "Next" in st and st.get("Assign"):
+        return [(st, "input")]
+    if kind == "Choice":
+        return [(r, "input") for r in st.get("Choices", []) if r.get("Assign")]
+    return []
 
 
 def _graphs(graph: dict) -> list[dict]:
@@ -58,8 +76,8 @@ def _graphs(graph: dict) -> list[dict]:
     return out
 
 
-def _result_path(value: Any) -> Expr | None:
-    """`$states.input...` for an Assign value `$states.result...` (field steps only), else None."""
+def _result_path(value: Any, field: str) -> Expr | None:
+    """`$states.input...` for an Assign value `$states.<field>...` (field steps only), else None."""
     t = template(value) if isinstance(value, str) else None
     if t is None:
         return None
@@ -67,7 +85,7 @@ def _result_path(value: Any) -> Expr | None:
     while type(t) is Dot and type(t.rhs) is Name:  # type: ignore[attr-defined]
         steps.append(t.rhs)  # type: ignore[attr-defined]
         t = t.lhs  # type: ignore[attr-defined]
-    if len(steps) < 1 or t != Var("states") or steps[-1] != Name("result"):
+    if len(steps) < 1 or t != Var("states") or steps[-1] != Name(field):
         return None
     out: Expr = Dot(Var("states"), Name("input"))
     for s in reversed(steps[:-1]):
@@ -75,12 +93,11 @@ def _result_path(value: Any) -> Expr | None:
     return out
 
 
-def _try(graphs: list[dict], g: dict, name: str, var: str) -> bool:
-    st = g["States"][name]
-    path = _result_path(st["Assign"][var])
+def _try(graphs: list[dict], g: dict, name: str, holder: dict, field: str, var: str) -> bool:
+    path = _result_path(holder["Assign"][var], field)
     if path is None:
         return False
-    same_input = _same_input(g, name)
+    same_input = _same_input(g, name, holder["Next"])
     for other in graphs:
         for sname, s in other["States"].items():
             reads: set[str] = set()
@@ -100,9 +117,9 @@ def _try(graphs: list[dict], g: dict, name: str, var: str) -> bool:
                              and k not in _NESTED}, rest)
             if var in rest or var not in allowed or not _whole_reads(s, var):
                 return False
-    del st["Assign"][var]
-    if not st["Assign"]:
-        del st["Assign"]
+    del holder["Assign"][var]
+    if not holder["Assign"]:
+        del holder["Assign"]
     for sname in same_input:
         s = g["States"][sname]
         for key in _INPUT_FIELDS.get(s.get("Type"), ()):
@@ -136,9 +153,9 @@ def _replaced(value: Any, var: str, path: Expr) -> Any:
     return value
 
 
-def _same_input(g: dict, name: str) -> set[str]:
-    """The states whose input is always the output of `name`: its Next, if that is the only way in, and the states
-    a Choice or an Output-less Pass among them passes it on to, by every way into them."""
+def _same_input(g: dict, name: str, first: str) -> set[str]:
+    """The states whose input is always what `name` hands to `first`: `first`, if that transition is its only way
+    in, and the states a Choice or an Output-less Pass among them passes it on to, by every way into them."""
     states = g["States"]
     into: dict[str, list[tuple[str, bool]]] = {}  # state -> (from, passes that state's input on / is name's Next)
     for pname, p in states.items():
@@ -151,7 +168,6 @@ def _same_input(g: dict, name: str) -> set[str]:
             into.setdefault(r["Next"], []).append((pname, keeps))
         for c in p.get("Catch", []):
             into.setdefault(c["Next"], []).append((pname, False))
-    first = states[name]["Next"]
     if g.get("StartAt") == first or into.get(first) != [(name, True)] or first == name:
         return set()
     same = {first}
