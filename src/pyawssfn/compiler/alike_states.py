@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pyawssfn.compiler.edge_facts import apply_edge_facts
 from pyawssfn.compiler.handover import hand_over
 from pyawssfn.compiler.ir import field_variables
 from pyawssfn.compiler.lower.support import LAMBDA_INVOKE
@@ -40,6 +41,7 @@ _ERROR_OUTPUT = "{% $states.errorOutput %}"
 def merge_alike(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None) -> None:
     """merge_identical, after moving the Assign of states alike but for it onto their transitions (repeated while
     a merge makes more states alike) and handing results over as the next state's input (handover.py)."""
+    apply_edge_facts(graph)  # a guard the state before checked is not checked again
     merge_identical(graph, source_map, spans)
     lambda_errors = _lambda_error_variables(graph)
     for _ in range(8):
