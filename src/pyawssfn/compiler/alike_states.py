@@ -71,10 +71,13 @@ def _hoist_in(graph: dict, lambda_errors: frozenset[str]) -> bool:
         for name, st in g["States"].items():
             if st.get("Type") != "Choice":
                 groups.setdefault(_key(st), []).append(name)
+        edges: dict[str, list | None] | None = None
         for names in groups.values():
             if len(names) < 2 or len({json.dumps(g["States"][n].get("Assign"), sort_keys=True) for n in names}) < 2:
                 continue
-            plans = {n: _plan(g, n, lambda_errors) for n in names if g["States"][n].get("Assign")}
+            if edges is None:
+                edges = _all_edges(g["States"])
+            plans = {n: _plan(g, n, lambda_errors, edges.get(n, [])) for n in names if g["States"][n].get("Assign")}
             ready = [n for n in names if not g["States"][n].get("Assign") or plans.get(n) is not None]
             if len(ready) < 2:
                 continue
@@ -94,7 +97,8 @@ def _key(st: dict) -> str:
 Edge = tuple[dict, bool]  # the dict holding the transition's Assign, and whether it is a catcher
 
 
-def _plan(g: dict, name: str, lambda_errors: frozenset[str]) -> list[tuple[dict, dict[str, Any], set[str]]] | None:
+def _plan(g: dict, name: str, lambda_errors: frozenset[str],
+          edges: list[tuple[dict, bool, bool]] | None) -> list[tuple[dict, dict[str, Any], set[str]]] | None:
     """For each transition into the state: (its holder, the Assign entries it gets, the variables it assigned
     that the moved values read); None when the Assign cannot move."""
     states = g["States"]
@@ -109,7 +113,6 @@ def _plan(g: dict, name: str, lambda_errors: frozenset[str]) -> list[tuple[dict,
     values = {k: template(v) if isinstance(v, str) else None for k, v in assign.items()}
     if any(t is not None and any(type(n) is Var and n.name == "states" for n in t.walk()) for t in values.values()):
         return None
-    edges = _edges_into(states, name)
     if edges is None:
         return None
     out = []
@@ -131,28 +134,30 @@ def _plan(g: dict, name: str, lambda_errors: frozenset[str]) -> list[tuple[dict,
     return out
 
 
-def _edges_into(states: dict, name: str) -> list[tuple[dict, bool, bool]] | None:
-    """(holder, is a catcher, is a catcher of a Lambda step naming exception classes only) of every transition
-    into `name`; None when one cannot hold an Assign."""
-    edges = []
+def _all_edges(states: dict) -> dict[str, list[tuple[dict, bool, bool]] | None]:
+    """For each state, (holder, is a catcher, is a catcher of a Lambda step naming exception classes only) of every
+    transition into it; None when one cannot hold an Assign (a Choice's Default, a state's Next to itself...)."""
+    out: dict[str, list[tuple[dict, bool, bool]] | None] = {}
+
+    def add(target: str, edge: tuple[dict, bool, bool] | None) -> None:
+        if edge is None or out.get(target, []) is None:
+            out[target] = None
+        else:
+            out.setdefault(target, []).append(edge)  # type: ignore[union-attr]
+
     for pname, p in states.items():
-        if p.get("Default") == name:
-            return None
-        if p.get("Next") == name:
-            if pname == name or p.get("Type") in ("Choice", "Succeed", "Fail"):
-                return None
-            edges.append((p, False, False))
+        if "Default" in p:
+            add(p["Default"], None)
+        if "Next" in p:
+            bad = p["Next"] == pname or p.get("Type") in ("Choice", "Succeed", "Fail")
+            add(p["Next"], None if bad else (p, False, False))
         for r in p.get("Choices", []):
-            if r.get("Next") == name:
-                edges.append((r, False, False))
+            add(r["Next"], (r, False, False))
         for c in p.get("Catch", []):
-            if c.get("Next") == name:
-                if pname == name:
-                    return None
-                names = c.get("ErrorEquals", [])
-                lam = p.get("Resource") == LAMBDA_INVOKE and bool(names) and all("." not in e for e in names)
-                edges.append((c, True, lam))
-    return edges
+            names = c.get("ErrorEquals", [])
+            lam = p.get("Resource") == LAMBDA_INVOKE and bool(names) and all("." not in e for e in names)
+            add(c["Next"], None if c["Next"] == pname else (c, True, lam))
+    return out
 
 
 def _substituted(t: Expr, there: dict[str, Any]) -> tuple[Expr | None, set[str]]:

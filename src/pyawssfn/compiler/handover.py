@@ -35,18 +35,26 @@ def hand_over(graph: dict) -> bool:
     """Hand over what can be, in `graph` and the graphs nested in it; whether anything changed."""
     graphs = _graphs(graph)
     assigned: dict[str, int] = {}
+    readers: dict[str, list[tuple[dict, str]]] = {}  # variable -> (graph, state) reading it in its own fields
+    inside: set[str] = set()  # the variables read inside a Parallel branch or Map iteration
     for g in graphs:
-        for st in g["States"].values():
+        for sname, st in g["States"].items():
             for holder in [st] + st.get("Choices", []) + st.get("Catch", []):
                 for k in holder.get("Assign", {}):
                     assigned[k] = assigned.get(k, 0) + 1
+            own: set[str] = set()
+            field_variables({k: v for k, v in st.items() if k not in _NESTED}, own)
+            for v in own:
+                readers.setdefault(v, []).append((g, sname))
+            field_variables({k: v for k, v in st.items() if k in _NESTED}, inside)
     changed = False
     for g in graphs:
+        ways = _ways_in(g)
         for name, st in list(g["States"].items()):
             for holder, field in _sources(st):
                 for var in list(holder["Assign"]):
-                    if assigned.get(var) == 1:
-                        changed = _try(graphs, g, name, holder, field, var) or changed
+                    if assigned.get(var) == 1 and var not in inside:
+                        changed = _try(g, ways, readers.get(var, []), name, holder, field, var) or changed
     return changed
 
 
@@ -93,34 +101,27 @@ def _result_path(value: Any, field: str) -> Expr | None:
     return out
 
 
-def _try(graphs: list[dict], g: dict, name: str, holder: dict, field: str, var: str) -> bool:
+def _try(g: dict, ways: dict, readers: list[tuple[dict, str]], name: str, holder: dict, field: str,
+         var: str) -> bool:
     path = _result_path(holder["Assign"][var], field)
     if path is None:
         return False
-    same_input = _same_input(g, name, holder["Next"])
-    for other in graphs:
-        for sname, s in other["States"].items():
-            reads: set[str] = set()
-            field_variables({k: v for k, v in s.items() if k not in _NESTED}, reads)
-            inside: set[str] = set()
-            field_variables({k: v for k, v in s.items() if k in _NESTED}, inside)
-            if var in inside:
-                return False
-            if var not in reads:
-                continue
-            if other is not g or sname not in same_input:
-                return False
-            allowed: set[str] = set()
-            field_variables({k: v for k, v in s.items() if k in _INPUT_FIELDS.get(s.get("Type"), ())}, allowed)
-            rest: set[str] = set()
-            field_variables({k: v for k, v in s.items() if k not in _INPUT_FIELDS.get(s.get("Type"), ())
-                             and k not in _NESTED}, rest)
-            if var in rest or var not in allowed or not _whole_reads(s, var):
-                return False
+    same_input = _same_input(g, ways, name, holder["Next"])
+    for other, sname in readers:
+        if other is not g or sname not in same_input:
+            return False
+        s = g["States"][sname]
+        allowed: set[str] = set()
+        field_variables({k: v for k, v in s.items() if k in _INPUT_FIELDS.get(s.get("Type"), ())}, allowed)
+        rest: set[str] = set()
+        field_variables({k: v for k, v in s.items() if k not in _INPUT_FIELDS.get(s.get("Type"), ())
+                         and k not in _NESTED}, rest)
+        if var in rest or var not in allowed or not _whole_reads(s, var):
+            return False
     del holder["Assign"][var]
     if not holder["Assign"]:
         del holder["Assign"]
-    for sname in same_input:
+    for _, sname in readers:
         s = g["States"][sname]
         for key in _INPUT_FIELDS.get(s.get("Type"), ()):
             if key in s:
@@ -153,31 +154,42 @@ def _replaced(value: Any, var: str, path: Expr) -> Any:
     return value
 
 
-def _same_input(g: dict, name: str, first: str) -> set[str]:
-    """The states whose input is always what `name` hands to `first`: `first`, if that transition is its only way
-    in, and the states a Choice or an Output-less Pass among them passes it on to, by every way into them."""
-    states = g["States"]
-    into: dict[str, list[tuple[str, bool]]] = {}  # state -> (from, passes that state's input on / is name's Next)
-    for pname, p in states.items():
+def _ways_in(g: dict) -> dict[str, list[tuple[str, bool]]]:
+    """Each state's ways in: (from, whether that state passes its own input on: a Choice, an Output-less Pass),
+    a catcher's marked as not passing it on."""
+    into: dict[str, list[tuple[str, bool]]] = {}
+    for pname, p in g["States"].items():
         keeps = p.get("Type") in ("Choice", "Pass") and "Output" not in p
         if "Next" in p:
-            into.setdefault(p["Next"], []).append((pname, keeps or pname == name))
+            into.setdefault(p["Next"], []).append((pname, keeps))
         if "Default" in p:
             into.setdefault(p["Default"], []).append((pname, keeps))
         for r in p.get("Choices", []):
             into.setdefault(r["Next"], []).append((pname, keeps))
         for c in p.get("Catch", []):
             into.setdefault(c["Next"], []).append((pname, False))
-    if g.get("StartAt") == first or into.get(first) != [(name, True)] or first == name:
+    return into
+
+
+def _same_input(g: dict, into: dict[str, list[tuple[str, bool]]], name: str, first: str) -> set[str]:
+    """The states whose input is always what `name` hands to `first`: `first`, if that transition is its only way
+    in, and the states a Choice or an Output-less Pass among them passes it on to, by every way into them."""
+    states = g["States"]
+    if g.get("StartAt") == first or first == name or [w[0] for w in into.get(first, [])] != [name]:
+        return set()
+    if any(c.get("Next") == first for c in states[name].get("Catch", [])):
         return set()
     same = {first}
-    grown = True
-    while grown:
-        grown = False
-        for sname, ways in into.items():
-            if sname in same or sname == name or g.get("StartAt") == sname:
+    todo = [first]
+    while todo:
+        src = states.get(todo.pop(), {})
+        if not (src.get("Type") in ("Choice", "Pass") and "Output" not in src):
+            continue
+        nexts = [src.get("Next"), src.get("Default")] + [r.get("Next") for r in src.get("Choices", [])]
+        for sname in nexts:
+            if sname is None or sname in same or sname == name or g.get("StartAt") == sname:
                 continue
-            if all(keeps and src in same and states[src].get("Type") in ("Choice", "Pass") for src, keeps in ways):
+            if all(keeps and w in same for w, keeps in into.get(sname, [])):
                 same.add(sname)
-                grown = True
+                todo.append(sname)
     return same
