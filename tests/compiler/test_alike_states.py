@@ -183,3 +183,19 @@ def test_a_value_of_the_transition_read_twice_must_be_plain():
     g = _machine({"x": "{% $y %}"}, into={"Assign": {"y": "{% $random() %}"}})
     assert not _merged(g)
     assert json.dumps(g)  # unchanged input
+
+
+def test_a_copy_left_alone_of_its_name_drops_the_line_from_it_and_says_it_in_its_comment():
+    # two copies of a finally body's state from the same line merge: the one left is named without the line, which
+    # its Comment gives instead
+    end = {"Type": "Succeed"}
+    copy_ = {"Type": "Pass", "Next": "end"}
+    g = {"StartAt": "c", "States": {
+        "c": {"Type": "Choice", "Choices": [{"Condition": "{% $a %}", "Next": "a (line 3)"}], "Default": "a (line 3, 2)"},
+        "a (line 3)": dict(copy_), "a (line 3, 2)": dict(copy_), "end": end}}
+    source_map = {"c": 1, "a (line 3)": 3, "a (line 3, 2)": 3, "end": 4}
+    merge_alike(g, source_map, {1: 1, 3: 3, 4: 4})
+    assert set(g["States"]) == {"c", "a", "end"}
+    assert g["States"]["a"]["Comment"] == "line 3"
+    assert g["States"]["c"]["Default"] == g["States"]["c"]["Choices"][0]["Next"] == "a"
+    assert source_map["a"] == 3 and "a (line 3)" not in source_map

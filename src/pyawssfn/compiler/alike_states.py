@@ -28,6 +28,7 @@ from pyawssfn.compiler.handover import hand_over
 from pyawssfn.compiler.ir import field_variables
 from pyawssfn.compiler.lower.support import LAMBDA_INVOKE
 from pyawssfn.compiler.merge_states import merge_identical
+from pyawssfn.compiler.source_lines import comment
 from pyawssfn.jsonata.parse import template
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import (
@@ -50,7 +51,7 @@ def merge_alike(graph: dict, source_map: dict[str, int], spans: dict[int, int] |
         merge_identical(graph, source_map, spans)
     if hand_over(graph):  # a result handed over as the next state's input: more states may be alike
         merge_identical(graph, source_map, spans)
-    _plain_names(graph, source_map)
+    _plain_names(graph, source_map, spans)
 
 
 def _graphs(graph: dict) -> list[dict]:
@@ -261,9 +262,9 @@ def _base(name: str) -> str:
 
 
 
-def _plain_names(graph: dict, source_map: dict[str, int]) -> None:
+def _plain_names(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None) -> None:
     """A state named `base (line N)` because another state had its base name keeps just `base` when it is the only
-    one left of that name (the copies merged into it)."""
+    one left of that name (the copies merged into it); a Comment then says its line, as the name did."""
     graphs = _graphs(graph)
     bases: dict[str, int] = {}
     for g in graphs:
@@ -285,6 +286,18 @@ def _plain_names(graph: dict, source_map: dict[str, int]) -> None:
         for old, new in renames.items():
             if old in source_map:
                 source_map[new] = source_map.pop(old)
+                st = g["States"][new]
+                if spans is not None and "Comment" not in st:
+                    g["States"][new] = _with_comment(st, comment(source_map[new], spans))
+
+
+def _with_comment(st: dict, text: str) -> dict:
+    out: dict[str, Any] = {}
+    for k, v in st.items():
+        out[k] = v
+        if k == "Type":
+            out["Comment"] = text
+    return out
 
 
 # --- moving it --------------------------------------------------------------------------------------------
