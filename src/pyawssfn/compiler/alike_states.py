@@ -83,8 +83,9 @@ def _hoist_in(graph: dict, lambda_errors: frozenset[str]) -> bool:
             if len(ready) < 2:
                 continue
             for n in ready:
-                if n in plans:
-                    _apply(g, n, plans[n])
+                plan = plans.get(n)
+                if plan is not None:
+                    _apply(g, n, plan)
                     changed = True
     return changed
 
@@ -94,9 +95,6 @@ def _key(st: dict) -> str:
 
 
 # --- whether an Assign can move, and what it becomes on each transition ------------------------------------
-
-Edge = tuple[dict, bool]  # the dict holding the transition's Assign, and whether it is a catcher
-
 
 def _plan(g: dict, name: str, lambda_errors: frozenset[str],
           edges: list[tuple[dict, bool, bool]] | None) -> list[tuple[dict, dict[str, Any], set[str]]] | None:
