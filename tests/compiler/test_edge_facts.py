@@ -95,3 +95,14 @@ def test_both_ways_agree_on_every_shape_of_a_callback_result(tmp_path, result):
     t.callback("ask", result=result)
     py, machine = t.run_both({"n": 1})
     assert (py.error, py.output) == (machine.error, machine.output)
+
+
+def test_what_a_task_s_arguments_checked_holds_on_its_next_not_on_its_catch():
+    task = {"Type": "Task", "Resource": "r", "Arguments": {"x": "{% " + _A + " %}"},
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "U"}], "Next": "T"}
+    g = _machine(C=task)
+    for key in ("Choices", "Default"):
+        del g["States"]["C"][key]
+    apply_edge_facts(g)
+    assert g["States"]["T"]["Output"] == '{% $exists($d.b) ? $d.b : $error("KeyError: \'b\'") %}'
+    assert g["States"]["U"]["Output"] == "{% " + _B + " %}"  # the Arguments may have failed there
