@@ -106,3 +106,11 @@ def test_what_a_task_s_arguments_checked_holds_on_its_next_not_on_its_catch():
     apply_edge_facts(g)
     assert g["States"]["T"]["Output"] == '{% $exists($d.b) ? $d.b : $error("KeyError: \'b\'") %}'
     assert g["States"]["U"]["Output"] == "{% " + _B + " %}"  # the Arguments may have failed there
+
+
+def test_a_test_of_a_name_the_expression_binds_again_is_another_test():
+    g = _machine()
+    inner = "{% ($d := $other; " + _B + ") %}"
+    g["States"]["T"]["Output"] = inner
+    apply_edge_facts(g)
+    assert g["States"]["T"]["Output"] == inner

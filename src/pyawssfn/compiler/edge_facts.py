@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyawssfn.compiler.share import _free_vars
+from pyawssfn.compiler.share import _free_vars, _names
 from pyawssfn.compiler.state_simplify import _facts, _is_error
 from pyawssfn.jsonata.parse import template
 from pyawssfn.jsonata.printer import to_text
@@ -108,6 +108,11 @@ def _reduced(value: Any, known: Known) -> Any:
     tree = template(value) if isinstance(value, str) else None
     if tree is None:
         return value
+    binders, _ = _names(tree)
+    if binders:  # a test reading a name the expression binds (`$d := ...`, `function($d)`) is another test there
+        known = {t: v for t, v in known.items() if not (_free_vars(t, frozenset()) or set()) & binders}
+        if not known:
+            return value
     new = tree.transform(lambda n: _branch(n, known))
     return value if new == tree else "{% " + to_text(new) + " %}"
 
