@@ -338,7 +338,12 @@ def with_retry_spec(fn: Callable[..., _R], args: Iterable[Any],
     for spec in specs:
         errors, interval, max_attempts, backoff = spec
         retries.append(Retry(errors=errors, interval=interval, max_attempts=max_attempts, backoff=backoff))
-    return call_with_retry(fn, tuple(args), {}, retries)
+    # The specs' retriers replace the step's own (@sfn.task(retry=...)), as on the machine, whose Task has only
+    # them: call the step without its decorator's retries (a runner's step says how, else its undecorated body).
+    with_retries = getattr(fn, "__pyawssfn_with_retries__", None)
+    if with_retries is not None:
+        return with_retries(tuple(args), retries)
+    return call_with_retry(unwrap_step(fn), tuple(args), {}, retries)
 
 
 # --------------------------------------------------------------------------------------------------- control flow

@@ -75,6 +75,8 @@ def _show(hint) -> str:
 
 def _what(value, where: str) -> str:
     kind = "None" if value is None else type(value).__name__
+    if type(value) is int and not _is_int(value):
+        kind = "int beyond 2**53 (JSON numbers hold it inexactly)"
     if where:
         return f"{kind} at {where}"
     return kind if value is None else ("an " if kind[0] in "aeiou" else "a ") + kind

@@ -264,6 +264,9 @@ class _Run:
         signature = inspect.signature(raw)
 
         def step(*args, **kwargs):
+            return call(args, kwargs, retries, sys._getframe(1))
+
+        def call(args, kwargs, retries, caller):
             if self.in_step:  # a step calling another function: plain Python inside the same Lambda invocation
                 return original(*args, **kwargs)
             token = None
@@ -276,7 +279,7 @@ class _Run:
                 sent = json_round_trip(bound)
             except (TypeError, ValueError) as exc:
                 raise sfn.named_error(QUERY_ERROR, f"the arguments of step {name} are not JSON: {_json_problem(exc)}")
-            side, site = self._comprehension_item(sys._getframe(1)), self.contexts.site(sys._getframe(1), name)
+            side, site = self._comprehension_item(caller), self.contexts.site(caller, name)
             if side is None:
                 return sfn.call_with_retry(lambda: self._invoke(name, raw, sent, token, timeout, site), (), {}, retries)
             self.in_item += 1  # first: what the item's scheduler settles is everything but this comprehension
@@ -294,6 +297,8 @@ class _Run:
 
         step.__wrapped__ = original
         step.__name__ = name
+        # sfn.with_retry_spec's call: its specs' retriers instead of the decorator's, at the workflow's call site
+        step.__pyawssfn_with_retries__ = lambda args, retries: call(args, {}, retries, sys._getframe(2))
         return step
 
     def child_workflow(self, name, fn):
@@ -388,7 +393,7 @@ class _Run:
         try:
             text = _payload_text(result)
         except (TypeError, ValueError) as exc:
-            err = _marshal_error(f"Unable to marshal response: {_json_problem(exc)}")
+            err = _marshal_error(f"Unable to marshal response: {exc}")  # the runtime's words, as the executor's
             call.error, call.cause = sfn.error_of(err)
             raise self._mark(err, name) from None
         if len(text.encode("utf-8")) > PAYLOAD_LIMIT_BYTES:

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 from pyawssfn.compiler.codegen import generate, task_json
 from pyawssfn.compiler.frontend import RetrySpec
-from pyawssfn.compiler.ir import Catcher, Fail, Graph, Map, Pass, Task, Wait
+from pyawssfn.compiler.ir import Catcher, Fail, Graph, Map, Pass, Task, Template, Wait
+from pyawssfn.jsonata.parse import parse as P
+
+
+def T(text: str) -> Template:
+    return Template(P(text))
 
 
 def _states(graph: Graph) -> dict:
@@ -12,10 +17,10 @@ def _states(graph: Graph) -> dict:
 
 
 def test_a_task_writes_resource_arguments_timeouts_retry_catch_in_order():
-    fail = Fail("failed", 1, error="E", cause="{% $states.input.Cause %}")
+    fail = Fail("failed", 1, error="E", cause=T("$states.input.Cause"))
     task = Task("call", 1, resource="arn:aws:states:::lambda:invoke", arguments={"FunctionName": "f"},
                 timeout=30, heartbeat=10, retry=[RetrySpec(["States.ALL"], 2, 4, 1.5, max_delay=9)],
-                catch=[Catcher(["States.ALL"], next=fail, output="$states.errorOutput")], end=True)
+                catch=[Catcher(["States.ALL"], next=fail, output=P("$states.errorOutput"))], end=True)
     (state, failed) = _states(Graph([task, fail], task)).values()
     assert list(state) == ["Type", "Resource", "Arguments", "TimeoutSeconds", "HeartbeatSeconds", "Retry", "Catch",
                            "End"]
@@ -28,7 +33,7 @@ def test_a_task_writes_resource_arguments_timeouts_retry_catch_in_order():
 
 
 def test_a_wait_writes_seconds_even_zero_or_a_timestamp():
-    later = Wait("until", 2, timestamp="{% $t %}", end=True)
+    later = Wait("until", 2, timestamp=T("$t"), end=True)
     now = Wait("zero", 1, seconds=0, next=later)
     states = _states(Graph([now, later], now))
     assert states["zero"] == {"Type": "Wait", "Seconds": 0, "Next": "until"}
@@ -36,10 +41,10 @@ def test_a_wait_writes_seconds_even_zero_or_a_timestamp():
 
 
 def test_a_distributed_map_reading_its_items_writes_the_reader_after_the_processor_and_no_items():
-    inner = Task("item", 1, resource="arn:aws:states:::lambda:invoke", arguments={"Payload": "{% $states.input %}"},
-                 output="$states.result.Payload", end=True)
+    inner = Task("item", 1, resource="arn:aws:states:::lambda:invoke", arguments={"Payload": T("$states.input")},
+                 output=P("$states.result.Payload"), end=True)
     reader = {"Resource": "arn:aws:states:::s3:getObject", "Arguments": {"Bucket": "b", "Key": "k.csv"}}
-    m = Map("map", 1, item_reader=reader, item_selector={"x": "{% $states.context.Map.Item.Value %}"},
+    m = Map("map", 1, item_reader=reader, item_selector={"x": T("$states.context.Map.Item.Value")},
             processor=Graph([inner], inner), distributed=True, max_concurrency=5, tolerated_failure_count=1,
             end=True)
     (state,) = _states(Graph([m], m)).values()
@@ -51,7 +56,7 @@ def test_a_distributed_map_reading_its_items_writes_the_reader_after_the_process
 
 def test_an_empty_pass_is_skipped_and_an_inline_map_has_items():
     inner = Task("item", 1, resource="r", arguments={}, end=True)
-    m = Map("map", 1, items="{% $xs %}", item_selector={}, processor=Graph([inner], inner), end=True)
+    m = Map("map", 1, items=T("$xs"), item_selector={}, processor=Graph([inner], inner), end=True)
     start = Pass("nothing", 1, next=m)
     states = _states(Graph([start, m], start))
     assert list(states) == ["map"]

@@ -11,6 +11,7 @@ from pyawssfn.compiler.astwalk import copy_tree, walk, walk_statements
 from pyawssfn.compiler.codegen import generate
 from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.ir import Graph, Pass, Succeed
+from pyawssfn.jsonata.parse import parse as P
 
 SOURCES = sorted(pathlib.Path(__file__).resolve().parents[2].glob("src/pyawssfn/**/*.py"))[:60]
 
@@ -60,13 +61,13 @@ def test_copy_tree_is_deepcopys_copy_marks_and_shared_nodes_included():
 
 
 def test_a_variable_live_through_a_long_chain_stays_and_a_dead_one_goes():
-    end = Succeed("end", 999, output="$keep")
+    end = Succeed("end", 999, output=P("$keep"))
     nxt = end
     chain = []
     for i in range(300, 0, -1):  # each state reassigns `tmp`, nothing reads it; `keep` is read at the end
-        nxt = Pass(f"s{i}", i, assign={"tmp": str(i)}, next=nxt)
+        nxt = Pass(f"s{i}", i, assign={"tmp": P(str(i))}, next=nxt)
         chain.append(nxt)
-    start = Pass("start", 0, assign={"keep": "1", "tmp": "0"}, next=nxt)
+    start = Pass("start", 0, assign={"keep": P("1"), "tmp": P("0")}, next=nxt)
     definition, _ = generate(Graph([start, *reversed(chain), end], start), "chain")
     states = definition["States"]
     assert states["start"]["Assign"] == {"keep": 1}
@@ -144,9 +145,9 @@ def test_child_nodes_are_iter_child_nodes():
 def test_in_a_long_assign_an_unread_failing_entry_goes_only_where_another_entry_evaluates_it():
     # more entries than liveness compares pair by pair (it indexes them by their leaves): `dup` is evaluated by
     # `used` (so it can go), `lone` by nothing (so it stays, to fail as Python would)
-    assign = {f"k{i}": str(i) for i in range(30)}
-    assign.update({"dup": "$a / $b", "used": "$a / $b + 1", "lone": "$a / $c"})
-    end = Succeed("end", 9, output="$used + $k3")
+    assign = {f"k{i}": P(str(i)) for i in range(30)}
+    assign.update({"dup": P("$a / $b"), "used": P("$a / $b + 1"), "lone": P("$a / $c")})
+    end = Succeed("end", 9, output=P("$used + $k3"))
     start = Pass("start", 1, assign=assign, next=end)
     definition, _ = generate(Graph([start, end], start), "long")
     kept = definition["States"]["start"]["Assign"]

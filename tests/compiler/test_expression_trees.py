@@ -2,8 +2,7 @@
 
 - Compiling every example, the parser is called from compiler/expressions/ only to read a template (a constant, once)
   or the text the translator is GIVEN (build.read_input: a variable's value from the lowerer, the operands of the
-  statement helpers), never on text it composed; and every text it returns is already remembered as its tree, so
-  the lowerer's parse_cached of it is a hit.
+  statement helpers), never on text it composed; and what it returns to the lowerer is a tree.
 - Templates: holes are filled with subtrees (user data stays a leaf), and the printer adds exactly the parentheses a
   filled-in subtree needs.
 """
@@ -22,7 +21,7 @@ from pyawssfn.compiler.expressions.build import T, err
 from pyawssfn.compiler.simplify import simplify
 from pyawssfn.jsonata.parse import parse
 from pyawssfn.jsonata.printer import to_text
-from pyawssfn.jsonata.tree import Binary, Block, Call, Cond, Dot, Filter, Name, Num, Str, Unary, Var
+from pyawssfn.jsonata.tree import Binary, Block, Call, Cond, Dot, Expr, Filter, Name, Num, Str, Unary, Var
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 EXPRESSIONS = str(REPO / "src" / "pyawssfn" / "compiler" / "expressions")
@@ -64,13 +63,13 @@ def test_the_translator_parses_no_text_it_composed(monkeypatch):
                                                                         _ALLOWED_READERS else text)
         return real_parse(text)
 
-    returned: list[str] = []
+    returned: list = []
 
     def recording(fn):
         def wrapper(*args, **kwargs):
-            text = fn(*args, **kwargs)
-            returned.append(text)
-            return text
+            tree = fn(*args, **kwargs)
+            returned.append(tree)
+            return tree
         return wrapper
 
     monkeypatch.setattr(parse_module, "parse", counting_parse)
@@ -86,19 +85,17 @@ def test_the_translator_parses_no_text_it_composed(monkeypatch):
     assert composed == []
     assert allowed, "the hook saw no parse at all: it is not measuring anything"
     assert len(returned) > 100
-    missing = [t for t in returned if t not in parse_module._CACHE]
-    assert missing == [], "translator output the lowerer would parse again"
+    assert all(isinstance(t, Expr) for t in returned), "the translator hands the lowerer trees, not text"
 
 
 def test_only_build_imports_the_parser():
-    """(translator.py imports `remember`: it records a finished tree's text, it reads none.)"""
     offenders = []
     for f in sorted(pathlib.Path(EXPRESSIONS).glob("*.py")):
         if f.name == "build.py":
             continue
         for node in ast.walk(ast.parse(f.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module == "pyawssfn.jsonata.parse":
-                offenders += [f"{f.name}: {a.name}" for a in node.names if a.name != "remember"]
+                offenders += [f"{f.name}: {a.name}" for a in node.names]
     assert offenders == []
 
 
@@ -155,18 +152,17 @@ def test_a_block_from_the_template_stays_a_block_until_the_simplifier():
     assert simplify(t) == Binary("+", a, b)
 
 
-def test_the_statement_helpers_return_remembered_text():
-    text = statements.setitem("$d", '"k"', "$v + 1")
-    assert parse_module._CACHE[text] == simplify(parse(text))
-    assert isinstance(parse_module._CACHE[text], Block)  # ( $__1 := $v + 1; ... )
-    text = statements.append("$xs", "[1, 2]")
-    assert "[[$__1]]" in text  # the list (bound once) is appended as one item
-    assert parse_module._CACHE[text] == simplify(parse(text))
+def test_the_statement_helpers_return_simplified_trees():
+    tree = statements.setitem(parse("$d"), Str("k"), parse("$v + 1"))
+    assert tree == simplify(tree)
+    assert isinstance(tree, Block)  # ( $__1 := $v + 1; ... )
+    tree = statements.append(Var("xs"), parse("[1, 2]"))
+    assert "[[$__1]]" in to_text(tree)  # the list (bound once) is appended as one item
+    assert tree == simplify(tree)
 
 
 def test_a_subscript_with_a_computed_index_is_a_filter_of_the_variable():
-    text = statements.setitem("$xs", "$i + 1", '"v"')
-    tree = parse_module._CACHE[text]
+    tree = statements.setitem(Var("xs"), parse("$i + 1"), Str("v"))
     assert any(type(n) is Filter and n.lhs == Var("xs") for n in tree.walk())
 
 

@@ -15,6 +15,8 @@ from jsonata_node import NodeJsonata, node_available  # noqa: E402
 
 from pyawssfn.local.errors import StatesError  # noqa: E402
 from pyawssfn.local.jsonata_eval import evaluate  # noqa: E402
+from pyawssfn.jsonata.parse import parse  # noqa: E402
+from pyawssfn.jsonata.printer import to_text  # noqa: E402
 
 
 def _load():
@@ -203,29 +205,34 @@ def test_literal_value_refuses_non_constants(src):
 
 RAISES = object()
 
+
+def _text(helper, *args):
+    """A statement helper's tree (from operands given as text) as text."""
+    return to_text(helper(*[parse(a) if isinstance(a, str) else a for a in args]))
+
 HELPER_CASES = [
     # (jsonata, bindings, expected value or RAISES)
-    (ex.setitem("$d", '"k"', "$v"), {"d": {"a": 1}, "v": [1]}, {"a": 1, "k": [1]}),
-    (ex.setitem("$d", '"a"', "$v"), {"d": {"a": 1}, "v": None}, {"a": None}),
-    (ex.setitem("$xs", "-1", "$v"), {"xs": [1, 2, 3], "v": [[9]]}, [1, 2, [[9]]]),
-    (ex.setitem("$xs", "0", "$v"), {"xs": [[1]], "v": 5}, [5]),
-    (ex.setitem("$xs", "3", "$v"), {"xs": [1, 2, 3], "v": 5}, RAISES),
-    (ex.setitem("$xs", '"a"', "$v"), {"xs": [1], "v": 5}, RAISES),
-    (ex.setitem("$s", "0", "$v"), {"s": "abc", "v": "x"}, RAISES),
-    (ex.append("$xs", "$v"), {"xs": [1], "v": [2, 3]}, [1, [2, 3]]),
-    (ex.append("$xs", "$v"), {"xs": [], "v": [[1]]}, [[[1]]]),
-    (ex.append("$xs", "$v"), {"xs": [[1]], "v": None}, [[1], None]),
-    (ex.append("$xs", "$v"), {"xs": "ab", "v": 1}, RAISES),
-    (ex.extend("$xs", "$v"), {"xs": [[1]], "v": [[2], 3]}, [[1], [2], 3]),
-    (ex.extend("$xs", "$v"), {"xs": [1], "v": 2}, RAISES),
-    (ex.augassign(ast.Add(), "$a", "$b"), {"a": "x", "b": "y"}, "xy"),
-    (ex.augassign(ast.Add(), "$a", "$b"), {"a": [1], "b": [[2]]}, [1, [2]]),
-    (ex.augassign(ast.Add(), "$a", "$b"), {"a": 1, "b": "y"}, RAISES),
-    (ex.augassign(ast.Sub(), "$a", "$b"), {"a": 5, "b": 7}, -2),
-    (ex.augassign(ast.Mult(), "$a", "$b"), {"a": "ab", "b": 2}, "abab"),
-    (ex.augassign(ast.FloorDiv(), "$a", "$b"), {"a": -7, "b": 2}, -4),
-    (ex.augassign(ast.Mod(), "$a", "$b"), {"a": -7, "b": 3}, 2),
-    (ex.augassign(ast.Div(), "$a", "$b"), {"a": 1, "b": 0}, RAISES),
+    (_text(ex.setitem, "$d", '"k"', "$v"), {"d": {"a": 1}, "v": [1]}, {"a": 1, "k": [1]}),
+    (_text(ex.setitem, "$d", '"a"', "$v"), {"d": {"a": 1}, "v": None}, {"a": None}),
+    (_text(ex.setitem, "$xs", "-1", "$v"), {"xs": [1, 2, 3], "v": [[9]]}, [1, 2, [[9]]]),
+    (_text(ex.setitem, "$xs", "0", "$v"), {"xs": [[1]], "v": 5}, [5]),
+    (_text(ex.setitem, "$xs", "3", "$v"), {"xs": [1, 2, 3], "v": 5}, RAISES),
+    (_text(ex.setitem, "$xs", '"a"', "$v"), {"xs": [1], "v": 5}, RAISES),
+    (_text(ex.setitem, "$s", "0", "$v"), {"s": "abc", "v": "x"}, RAISES),
+    (_text(ex.append, "$xs", "$v"), {"xs": [1], "v": [2, 3]}, [1, [2, 3]]),
+    (_text(ex.append, "$xs", "$v"), {"xs": [], "v": [[1]]}, [[[1]]]),
+    (_text(ex.append, "$xs", "$v"), {"xs": [[1]], "v": None}, [[1], None]),
+    (_text(ex.append, "$xs", "$v"), {"xs": "ab", "v": 1}, RAISES),
+    (_text(ex.extend, "$xs", "$v"), {"xs": [[1]], "v": [[2], 3]}, [[1], [2], 3]),
+    (_text(ex.extend, "$xs", "$v"), {"xs": [1], "v": 2}, RAISES),
+    (_text(ex.augassign, ast.Add(), "$a", "$b"), {"a": "x", "b": "y"}, "xy"),
+    (_text(ex.augassign, ast.Add(), "$a", "$b"), {"a": [1], "b": [[2]]}, [1, [2]]),
+    (_text(ex.augassign, ast.Add(), "$a", "$b"), {"a": 1, "b": "y"}, RAISES),
+    (_text(ex.augassign, ast.Sub(), "$a", "$b"), {"a": 5, "b": 7}, -2),
+    (_text(ex.augassign, ast.Mult(), "$a", "$b"), {"a": "ab", "b": 2}, "abab"),
+    (_text(ex.augassign, ast.FloorDiv(), "$a", "$b"), {"a": -7, "b": 2}, -4),
+    (_text(ex.augassign, ast.Mod(), "$a", "$b"), {"a": -7, "b": 3}, 2),
+    (_text(ex.augassign, ast.Div(), "$a", "$b"), {"a": 1, "b": 0}, RAISES),
 ]
 
 

@@ -197,7 +197,17 @@ CASES += [
 ]
 
 # Known, documented gaps (docs/expressions.md): bool arithmetic/ordering, str() of lists/dicts and ordering of lists.
-KNOWN_GAPS = {"i + t", "xs < ys", "sorted(ys)", "[t, 1, 1.0].count(1)", "[t] == [1]"}
+KNOWN_GAPS = {"i + t", "xs < ys", "sorted(ys)"}
+
+CASES += [
+    # a boolean inside a list or dict equals the number 1 or 0, as at the top level (hunt, session 6)
+    "[[fa]] == [[0]]", "{'k': t} == {'k': 1.0}", "d == {'a': t, 'b': [2], 'n': None}", "[1] in [[t]]",
+    "[3, t, 2] != xs", "[fa] != [z]", "[ed] == [{}]", "[[]] == [ed]", "ed == {}", "[t] == [2]", "[none] == [fa]",
+    "{'a': [t]} == {'a': [1], 'b': 1}", "str((i + 2) ** 0.5)", "f'{(i + 2) ** 0.5}'", "str((i - 6) ** -1)",
+    "isinstance((i + 2) ** 0.5, float)", "max(xs, default=d['zz'])", "min(xs, default=i // z)",
+    "sorted([d], key=lambda r: r['zz'])", "min([d], key=lambda r: r['zz'])", "max(one, key=lambda r: r[5])",
+    "sorted([d], key=lambda r: r['zz'], reverse=True)", "[*s, 1]", "[*d, *xs]", "[*ed]", "[0, *e]", "[*i]", "(*s,)", "sorted([d], key=lambda r: r['a'])", "max([], default=s)", "isinstance((i - 6) ** -1, int)", "str(f ** 2)", "str((i - 6) ** 2)", "[xs, d] == [[3, 1, 2], d]", "ys.index([t])", "ys == [[1], [2, 3]]",
+]
 # Documented refusals at run time: str() of a float needing 16-17 digits or exponent notation fails the execution.
 REFUSED_AT_RUN_TIME = {"dict([[1, 2]])", "f'{big:.4f}'", "f'{f:,}'", "str(p + 0.2)", "str(p / 1e6)", "str([p + 0.2])", "str([ls])"}
 

@@ -124,15 +124,17 @@ def test_simplifier(before, after):
 
 
 def test_analyses_read_trees_not_text():
-    code = '$r.k & " costs $states.result and $other"'
+    code = parse('$r.k & " costs $states.result and $other"')
     assert variables(code) == {"r"}
     assert context_refs(code) == set()
-    assert context_refs("$states.result.Payload[0] & $states.input.x") == {"result", "input"}
-    assert replace_context('$states.result.Payload & "$states.result"', "result", "h") == \
+    assert context_refs(parse("$states.result.Payload[0] & $states.input.x")) == {"result", "input"}
+    assert to_text(replace_context(parse('$states.result.Payload & "$states.result"'), "result", "h")) == \
         '$h.Payload & "$states.result"'
-    assert replace_context("$states.result[0]", "result", "h") == "$h[0]"
-    assert substitute_variables('$a + $ab & "$a"', {"a": "$x + 1"}) == '($x + 1) + $ab & "$a"'
-    assert not can_fail('"$x + $error()"') and not can_fail("$states.input.a") and can_fail("$a.b + 1")
+    assert to_text(replace_context(parse("$states.result[0]"), "result", "h")) == "$h[0]"
+    assert to_text(substitute_variables(parse('$a + $ab & "$a"'), {"a": parse("$x + 1")})) == \
+        '($x + 1) + $ab & "$a"'
+    assert not can_fail(parse('"$x + $error()"')) and not can_fail(parse("$states.input.a")) and \
+        can_fail(parse("$a.b + 1"))
 
 
 _LITERAL_WORKFLOW = '''

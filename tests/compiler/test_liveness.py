@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pyawssfn.compiler.codegen import generate
 from pyawssfn.compiler.ir import Choice, Graph, Pass, Rule, Succeed
+from pyawssfn.jsonata.parse import parse as P
 
 
 def _states(graph: Graph) -> dict:
@@ -13,11 +14,11 @@ def _states(graph: Graph) -> dict:
 
 def _diamond(read_on_left: bool) -> Graph:
     """start assigns a; both branches of a Choice assign a again (the left one reads it first when asked)."""
-    end = Succeed("end", 9, output="$a")
-    left = Pass("left", 3, assign={"a": "$a + 1" if read_on_left else "1"}, next=end)
-    right = Pass("right", 4, assign={"a": "2"}, next=end)
-    choice = Choice("if", 2, rules=[Rule("$b = true", left)], default=right)  # not a whole read: b stays a variable (handover.py)
-    start = Pass("start", 1, assign={"a": "0", "b": "$states.input.b"}, next=choice)
+    end = Succeed("end", 9, output=P("$a"))
+    left = Pass("left", 3, assign={"a": P("$a + 1" if read_on_left else "1")}, next=end)
+    right = Pass("right", 4, assign={"a": P("2")}, next=end)
+    choice = Choice("if", 2, rules=[Rule(P("$b = true"), left)], default=right)  # not a whole read: b stays a variable (handover.py)
+    start = Pass("start", 1, assign={"a": P("0"), "b": P("$states.input.b")}, next=choice)
     return Graph([start, choice, left, right, end], start)
 
 
@@ -30,17 +31,17 @@ def test_an_assignment_one_path_reads_stays():
 
 
 def test_an_assignment_that_can_fail_stays_though_nothing_reads_it():
-    end = Succeed("end", 2, output="1")
-    start = Pass("start", 1, assign={"a": '$error("ValueError: no")'}, next=end)
+    end = Succeed("end", 2, output=P("1"))
+    start = Pass("start", 1, assign={"a": P('$error("ValueError: no")')}, next=end)
     assert "a" in _states(Graph([start, end], start))["start"]["Assign"]
 
 
 def test_a_loop_back_edge_keeps_what_the_next_iteration_reads():
-    done = Succeed("done", 9, output="$n")
+    done = Succeed("done", 9, output=P("$n"))
     head = Choice("while", 2, default=done)
-    body = Pass("body", 3, assign={"n": "$n + 1"}, next=head)
-    head.rules = [Rule("$n < 3", body)]
-    start = Pass("start", 1, assign={"n": "0"}, next=head)
+    body = Pass("body", 3, assign={"n": P("$n + 1")}, next=head)
+    head.rules = [Rule(P("$n < 3"), body)]
+    start = Pass("start", 1, assign={"n": P("0")}, next=head)
     states = _states(Graph([start, head, body, done], start))
     assert states["start"]["Assign"] == {"n": 0} and states["body"]["Assign"] == {"n": "{% $n + 1 %}"}
 
@@ -48,7 +49,7 @@ def test_a_loop_back_edge_keeps_what_the_next_iteration_reads():
 def _returning_task(errors: list[str]):
     from pyawssfn.compiler.ir import Catcher, Fail, Task
     handler = Fail("handler", 5, error="E", cause="c")
-    value = '$type($states.result.Payload) = "number" ? $states.result.Payload + 1 : $error("TypeError: no")'
+    value = P('$type($states.result.Payload) = "number" ? $states.result.Payload + 1 : $error("TypeError: no")')
     task = Task("call", 1, resource="arn:aws:states:::lambda:invoke", arguments={"FunctionName": "f"},
                 catch=[Catcher(errors, next=handler)], assign={"check": value}, output=value, end=True)
     return _states(Graph([task, handler], task))["call"]
@@ -66,7 +67,7 @@ def _catching(value: str):
     from pyawssfn.compiler.ir import Catcher, Fail, Task
     handler = Fail("handler", 5, error="E", cause="c")
     task = Task("call", 1, resource="arn:aws:states:::lambda:invoke", arguments={"FunctionName": "f"},
-                catch=[Catcher(["MyError"], next=handler, assign={"e": value})], end=True)
+                catch=[Catcher(["MyError"], next=handler, assign={"e": P(value)})], end=True)
     return _states(Graph([task, handler], task))["call"]["Catch"][0]
 
 

@@ -2,9 +2,29 @@
 checked, the later one does not check again; the Output after the Assign, the Assign after the Arguments."""
 from __future__ import annotations
 
-from pyawssfn.compiler.state_simplify import finish_state, within_blocks
+from typing import Any
+
+from pyawssfn.compiler import state_simplify
+from pyawssfn.compiler.codegen import field_json
+from pyawssfn.compiler.ir import Template
+from pyawssfn.compiler.state_simplify import within_blocks
 from pyawssfn.jsonata.parse import parse
 from pyawssfn.jsonata.printer import to_text
+
+
+def _templates(value: Any) -> Any:
+    """ASL JSON with its ``{% %}`` strings as Templates (the fields as codegen hands them to the pass)."""
+    if isinstance(value, str) and value.startswith("{%") and value.endswith("%}"):
+        return Template(parse(value[2:-2].strip()))
+    if isinstance(value, dict):
+        return {k: _templates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_templates(v) for v in value]
+    return value
+
+
+def finish_state(d: dict) -> dict:
+    return field_json(state_simplify.finish_state(_templates(d)))
 
 GUARD = ('($r := $states.result; $type($r) != "object" ? $error("TypeError: indices must be integers") : '
          '$exists($r.n) ? $r.n : $error("KeyError: \'n\'"))')

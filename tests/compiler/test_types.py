@@ -176,7 +176,7 @@ def test_results_matching_their_annotation_pass(annotation, value):
 
 
 @pytest.mark.parametrize("annotation, value, problem", [
-    (int, True, "a bool"), (int, 2.0, "a float"), (int, 2 ** 53 + 1, "an int"), (str, 1, "an int"),
+    (int, True, "a bool"), (int, 2.0, "a float"), (int, 2 ** 53 + 1, "an int beyond 2**53 (JSON numbers hold it inexactly)"), (str, 1, "an int"),
     (bool, 0, "an int"), (None, 0, "an int"), (list[int], {"a": 1}, "a dict"), (list[int], [1, "x"], "str at [1]"),
     (dict[str, int], [], "a list"), (dict[str, int], {"k": None}, "None at ['k']"),
     (Rec, {"name": "n"}, "no key 'size'"), (Rec, {"name": "n", "size": "1"}, "str at ['size']"),

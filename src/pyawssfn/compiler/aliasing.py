@@ -19,10 +19,20 @@ _MUTATING = {"append", "extend", "update", "insert", "pop", "remove", "clear", "
 _SHALLOW_COPIES = {"list", "dict", "sorted", "tuple", "reversed"}
 
 
+# What a sequence repeated with * shares: its items with the other copies of them (``[[0] * 2] * 2``).
+_REPEATED = "\x00repeated"
+
+
+# Builtins whose value holds no object of their arguments (numbers, strings, a range of ints).
+_FRESH_SCALARS = frozenset({"range", "len", "str", "int", "float", "bool", "abs", "round", "repr", "format"})
+
+
 class AliasCheck:
-    def __init__(self, report: Callable[[ast.AST, str, str], None], is_step: Callable[[ast.Call], bool]):
+    def __init__(self, report: Callable[[ast.AST, str, str], None], is_step: Callable[[ast.Call], bool],
+                 shares: Callable[[ast.Call], ast.expr | None] = lambda c: None):
         self.report = report
         self.is_step = is_step
+        self.shares = shares  # what a step's result may share with its arguments under CPython (step_mutation)
         self.aliased: set[str] = set()
         self.deep = _DeepSet()
         self.finally_depth = 0
@@ -31,6 +41,10 @@ class AliasCheck:
     # -- what an expression's value shares
     def top_names(self, e: ast.AST) -> set[str]:
         """Names whose object the value of ``e`` may be."""
+        if isinstance(e, ast.Call) and self.is_step(e):
+            e = self.shares(e)
+            if e is None:
+                return set()
         if isinstance(e, ast.Name):
             return {e.id}
         if isinstance(e, ast.IfExp):
@@ -46,6 +60,10 @@ class AliasCheck:
     def contained(self, e: ast.AST) -> set[str]:
         """Names whose object becomes an element of the value of ``e`` (container literals)."""
         out: set[str] = set()
+        if isinstance(e, ast.Call) and self.is_step(e):
+            e = self.shares(e)
+            if e is None:
+                return out
         if isinstance(e, (ast.List, ast.Tuple, ast.Set)):
             for x in e.elts:
                 x = x.value if isinstance(x, ast.Starred) else x
@@ -54,6 +72,10 @@ class AliasCheck:
             for k, v in zip(e.keys, e.values):
                 if k is not None:  # {**d} copies d's entries: that shares d's elements, not d
                     out |= self.top_names(v) | self.contained(v)
+                else:  # ... but the objects a display unpacked there holds become entries ({**{"r": rows}})
+                    out |= self.contained(v)
+        elif isinstance(e, ast.BinOp):  # [xs] * 2, [xs] + ys: the displays' items are the result's items
+            out |= self.contained(e.left) | self.contained(e.right)
         elif isinstance(e, ast.IfExp):
             out |= self.contained(e.body) | self.contained(e.orelse)
         elif isinstance(e, ast.BoolOp):
@@ -81,7 +103,10 @@ class AliasCheck:
                 out |= self.top_names(e.value) | self.elements_shared(e.value)
         elif isinstance(e, ast.Call):
             if self.is_step(e):
-                return set()
+                proxy = self.shares(e)
+                return self.elements_shared(proxy) if proxy is not None else set()
+            if isinstance(e.func, ast.Name) and e.func.id in _FRESH_SCALARS:
+                return out  # range(n), len(xs), str(x): numbers and strings, nothing to share
             for a in e.args:
                 out |= self.top_names(a) | self.elements_shared(a)
             if isinstance(e.func, ast.Attribute):
@@ -89,6 +114,8 @@ class AliasCheck:
         elif isinstance(e, ast.BinOp):
             for x in (e.left, e.right):
                 out |= self.top_names(x) | self.elements_shared(x)
+            if isinstance(e.op, ast.Mult):
+                out.add(_REPEATED)  # [[0]] * 2: the copies share each item with one another
         elif isinstance(e, ast.IfExp):
             out |= self.elements_shared(e.body) | self.elements_shared(e.orelse)
         elif isinstance(e, ast.BoolOp):
@@ -105,6 +132,8 @@ class AliasCheck:
         self.deep |= self.elements_shared(value)
 
     def bind(self, name: str, value: ast.AST | None) -> None:
+        if value is not None and self.top_names(value) == {name} and not self.contained(value):
+            return  # the same object again (xs = ident(xs), a step returning its argument): shared as it was
         self.aliased.discard(name)
         self.deep.forget(name)
         if value is None:
@@ -314,5 +343,6 @@ def _names(t: ast.AST) -> list[str]:
 
 
 def check_aliasing(fn: ast.FunctionDef, report: Callable[[ast.AST, str, str], None],
-                   is_step: Callable[[ast.Call], bool]) -> None:
-    AliasCheck(report, is_step).block(fn.body)
+                   is_step: Callable[[ast.Call], bool],
+                   shares: Callable[[ast.Call], ast.expr | None] = lambda c: None) -> None:
+    AliasCheck(report, is_step, shares).block(fn.body)

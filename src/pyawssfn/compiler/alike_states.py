@@ -24,8 +24,7 @@ import json
 from typing import Any
 
 from pyawssfn.compiler.edge_facts import apply_edge_facts
-from pyawssfn.compiler.handover import hand_over
-from pyawssfn.compiler.ir import field_variables
+from pyawssfn.compiler.handover import field_variables, hand_over, printed
 from pyawssfn.compiler.lower.support import LAMBDA_INVOKE
 from pyawssfn.compiler.merge_states import merge_identical
 from pyawssfn.compiler.source_lines import comment
@@ -185,7 +184,7 @@ def _field(t: Expr) -> Any:
     """An expression as an Assign value: a literal as plain JSON, anything else a {% %} template (as codegen)."""
     if type(t) in (Num, Bool, Null) or type(t) is Str and "{%" not in t.value:  # type: ignore[attr-defined]
         return json.loads(to_text(t))
-    return "{% " + to_text(t) + " %}"
+    return printed(t)
 
 
 def _plain_path(t: Expr) -> bool:

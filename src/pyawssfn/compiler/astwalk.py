@@ -9,12 +9,33 @@ from collections import deque
 from typing import Any, Iterator
 
 
+# Fields that never hold a node in Python 3.11's grammar (a name, a flag, a constant's value): not read at all.
+_SCALAR_FIELDS = frozenset(["id", "attr", "name", "arg", "asname", "module", "level", "is_async", "simple",
+                            "conversion", "kind", "type_comment", "tag", "names"])
+_node_fields: dict[type, tuple[str, ...]] = {}
+
+
+def _fields_of(cls: type) -> tuple[str, ...]:
+    fields = _node_fields.get(cls)
+    if fields is None:
+        scalar = _SCALAR_FIELDS | ({"value"} if cls.__name__ == "Constant" else set())
+        if cls.__name__ in ("Global", "Nonlocal"):
+            scalar = scalar | {"names"}
+        elif "names" in cls._fields:  # Import's and ImportFrom's aliases are nodes
+            scalar = scalar - {"names"}
+        fields = _node_fields[cls] = tuple(f for f in cls._fields if f not in scalar)  # type: ignore[attr-defined]
+    return fields
+
+
 def walk(node: AST) -> Iterator[AST]:
     todo = deque((node,))
     pop, push = todo.popleft, todo.append
+    fields_of = _node_fields
     while todo:
         node = pop()
-        for name in node._fields:
+        cls = type(node)
+        fields = fields_of.get(cls) or _fields_of(cls)
+        for name in fields:
             value = getattr(node, name, None)
             if isinstance(value, AST):
                 push(value)
@@ -28,7 +49,8 @@ def walk(node: AST) -> Iterator[AST]:
 def child_nodes(node: AST) -> list[AST]:
     """``list(ast.iter_child_nodes(node))`` (the same nodes in its order) without its two generators."""
     out: list[AST] = []
-    for name in node._fields:
+    cls = type(node)
+    for name in _node_fields.get(cls) or _fields_of(cls):
         value = getattr(node, name, None)
         if isinstance(value, AST):
             out.append(value)

@@ -10,11 +10,9 @@ something else still leads to it (a loop's back edge).
 """
 from __future__ import annotations
 
-from pyawssfn.compiler.ir import Node, Rule
+from pyawssfn.compiler.ir import Node, Rule, by_identity
 from pyawssfn.compiler.simplify import boolean, simplify
-from pyawssfn.jsonata.parse import parse_cached, remember
-from pyawssfn.jsonata.printer import to_text
-from pyawssfn.jsonata.tree import Binary
+from pyawssfn.jsonata.tree import Binary, Expr
 
 MAX_RULES = 12   # a Choice that would grow beyond this keeps its successor (readability, definition size)
 
@@ -30,16 +28,14 @@ def _mergeable(a: Node, b: Node | None) -> bool:
             and all(_boolean(r.condition) for r in b.rules))
 
 
-def _boolean(code: str) -> bool:
-    return boolean(simplify(parse_cached(code)))
+@by_identity
+def _boolean(code: Expr) -> bool:
+    return boolean(simplify(code))
 
 
-def _and(c: str, r: str) -> str:
-    """`c and r`, as text remembered as its tree (the conditions are read back by later passes)."""
-    tree = simplify(Binary("and", parse_cached(c), parse_cached(r)))
-    text = to_text(tree)
-    remember(text, tree)
-    return text
+def _and(c: Expr, r: Expr) -> Expr:
+    """`c and r`, simplified."""
+    return simplify(Binary("and", c, r))
 
 
 def _merge_into(a: Node, skip) -> None:

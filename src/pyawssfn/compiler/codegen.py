@@ -1,7 +1,8 @@
 """IR -> ASL (JSONata + Variables): dead-assignment removal, unique readable state names, deterministic JSON.
 
 The one place that knows ASL's field names and their order: each IR state kind (ir.py) is written by a method of
-_Emitter."""
+_Emitter. And the one place that prints the IR's JSONata trees: a state's fields are built with each expression as
+a Template of its tree, finished on trees (state_simplify.py), then printed as ``{% text %}`` (field_json)."""
 from __future__ import annotations
 
 import json
@@ -9,23 +10,46 @@ from typing import Any
 
 from pyawssfn.compiler.choices import merge_choices
 from pyawssfn.compiler.frontend import RetrySpec
-from pyawssfn.compiler.ir import Catching, Choice, Fail, Graph, Map, Node, Parallel, Pass, Succeed, Task, Wait
+from pyawssfn.compiler.ir import (
+    Catching, Choice, Fail, Graph, Map, Node, Parallel, Pass, Succeed, Task, Template, Wait,
+)
 from pyawssfn.compiler.liveness import remove_dead_assignments
 from pyawssfn.compiler.alike_states import merge_alike
 from pyawssfn.compiler.naming import unique_state_names
 from pyawssfn.compiler.source_lines import comment, named_already
 from pyawssfn.compiler.state_simplify import finish_state
+from pyawssfn.jsonata.printer import to_text
+from pyawssfn.jsonata.tree import TRUE, Bool, Expr, Null, Num, Str, Unary
+
+_SCALARS = (Num, Str, Bool, Null, Unary)   # the trees whose text may be a JSON scalar
 
 
-def _tmpl(expr: str) -> Any:
-    """An expression as a field value: a plain JSON scalar when it is one, else ``{% expr %}``."""
+def _tmpl(expr: Expr) -> Any:
+    """An expression as a field value: a plain JSON scalar when its text is one, else a Template of it."""
+    if type(expr) not in _SCALARS:
+        return Template(expr)
     try:
-        v = json.loads(expr)
+        v = json.loads(to_text(expr))
     except ValueError:
-        return "{% " + expr + " %}"
+        return Template(expr)
     if isinstance(v, (int, float, bool)) or v is None or (isinstance(v, str) and "{%" not in v):
         return v
-    return "{% " + expr + " %}"
+    return Template(expr)
+
+
+_PLAIN = frozenset([str, int, float, bool, type(None)])
+
+
+def field_json(value: Any) -> Any:
+    """A field value (or a state's fields) as ASL JSON: each Template printed as ``{% text %}``."""
+    t = type(value)
+    if t is Template:
+        return "{% " + to_text(value.expr) + " %}"
+    if t is dict:
+        return {k: v if type(v) in _PLAIN else field_json(v) for k, v in value.items()}
+    if t is list:
+        return [v if type(v) in _PLAIN else field_json(v) for v in value]
+    return value
 
 
 def _skip(n: Node | None) -> Node | None:
@@ -61,7 +85,7 @@ def _reachable(g: Graph) -> list[Node]:
 
 def _simplify_choices(nodes: list[Node]) -> None:
     for n in nodes:
-        if isinstance(n, Choice) and n.default is None and n.rules and n.rules[-1].condition == "true" \
+        if isinstance(n, Choice) and n.default is None and n.rules and n.rules[-1].condition == TRUE \
                 and not n.rules[-1].assign and len(n.rules) > 1:
             n.default = n.rules.pop().next
 
@@ -104,11 +128,12 @@ class _Emitter:
     def graph_json(self, g: Graph) -> dict:
         states = {}
         for n in _reachable(g):
-            states[self.name_of(n)] = finish_state(self.state_json(n))  # the last pass over its expressions
+            # the last pass over its expressions, then their text
+            states[self.name_of(n)] = _printed(finish_state(self.state_json(n)))
         return {"StartAt": self.name_of(g.start), "States": states}
 
     @staticmethod
-    def assign_json(a: dict[str, str]) -> dict:
+    def assign_json(a: dict[str, Expr]) -> dict:
         return {k: _tmpl(v) for k, v in a.items()}
 
     def transition(self, n: Node, d: dict) -> None:
@@ -158,7 +183,7 @@ class _Emitter:
     def choice_json(self, n: Choice, d: dict[str, Any]) -> dict:
         choices = []
         for r in n.rules:
-            c: dict[str, Any] = {"Condition": "{% " + r.condition + " %}"}
+            c: dict[str, Any] = {"Condition": Template(r.condition)}
             if r.assign:
                 c["Assign"] = self.assign_json(r.assign)
             c["Next"] = self.name_of(r.next)
@@ -230,4 +255,12 @@ def task_json(n: Task) -> dict:
     """A Task's ASL fields on their own (Resource, Arguments, timeouts), e.g. to derive its IAM actions."""
     d: dict[str, Any] = {"Type": n.type}
     _Emitter.task_fields(n, d)
-    return d
+    return field_json(d)
+
+
+_NESTED = ("Branches", "ItemProcessor", "Iterator")
+
+
+def _printed(d: dict) -> dict:
+    """A finished state's fields with their Templates printed (its nested graphs are printed already)."""
+    return {k: v if k in _NESTED else field_json(v) for k, v in d.items()}

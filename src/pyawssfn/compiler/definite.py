@@ -14,13 +14,26 @@ from pyawssfn.compiler.statement_kinds import unhandled
 Bound = "frozenset[str] | None"
 
 
-def maybe_unbound_reads(fn: ast.FunctionDef, local_names: set[str]) -> set[tuple[int, int]]:
-    """(line, col) of every read of a local variable that may happen before the variable is assigned."""
+def maybe_unbound_reads(fn: ast.FunctionDef, local_names: set[str], report=None) -> set[tuple[int, int]]:
+    """(line, col) of every read of a local variable that may happen before the variable is assigned.
+
+    Python deletes the name of an except clause at the clause's end; the machine's variable still holds the caught
+    error there, so a guard cannot fail such a read as Python does: ``report(node, what, instead)`` refuses each
+    read of an except clause's name that may come after its clause."""
     a = fn.args
     params = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}
     analysis = _DefiniteAssignment(local_names)
     analysis.block(fn.body, frozenset(params))
+    if report is not None:
+        for node in analysis.after_except:
+            report(node, f"{node.id!r} is unbound after its except clause (Python deletes the name at the clause's "
+                         "end; the machine would still hold the caught error)",
+                   f"keep what you need in another variable inside the clause (msg = str({node.id}))")
     return analysis.out
+
+
+def _handler_names(stmts: list[ast.stmt]) -> set[str]:
+    return {n.name for s in stmts for n in walk(s) if isinstance(n, ast.ExceptHandler) and n.name}
 
 
 def _names(t: ast.AST) -> set[str]:
@@ -45,6 +58,8 @@ class _DefiniteAssignment:
     def __init__(self, local_names: set[str]):
         self.local_names = local_names
         self.out: set[tuple[int, int]] = set()
+        self.deleted: set[str] = set()   # the names of the except clauses seen so far
+        self.after_except: list[ast.Name] = []
 
     def loads(self, node: ast.AST | None, bound: frozenset, shadow: frozenset = frozenset()) -> None:
         if node is None:
@@ -52,7 +67,7 @@ class _DefiniteAssignment:
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load) and node.id in self.local_names and node.id not in bound \
                     and node.id not in shadow:
-                self.out.add((node.lineno, node.col_offset))
+                self.unbound(node)
             return
         if isinstance(node, ast.Lambda):
             return
@@ -61,6 +76,11 @@ class _DefiniteAssignment:
             return
         for c in child_nodes(node):
             self.loads(c, bound, shadow)
+
+    def unbound(self, node: ast.Name) -> None:
+        self.out.add((node.lineno, node.col_offset))
+        if node.id in self.deleted:
+            self.after_except.append(node)
 
     def comprehension_loads(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp,
                             bound: frozenset, shadow: frozenset) -> None:
@@ -121,7 +141,7 @@ class _DefiniteAssignment:
         self.loads(s.value, bound)
         if isinstance(s.target, ast.Name):
             if s.target.id in self.local_names and s.target.id not in bound:
-                self.out.add((s.target.lineno, s.target.col_offset))
+                self.unbound(s.target)
             return _with(bound, (s.target.id,))
         self.target_loads(s.target, bound)
         return bound
@@ -135,6 +155,7 @@ class _DefiniteAssignment:
         return _meet(self.block(s.body, bound), self.block(s.orelse, bound))
 
     def stmt_While(self, s: ast.While, bound: frozenset):
+        bound = self.loop_entry(s, bound)
         self.loads(s.test, bound)
         self.block(s.body, bound)
         self.block(s.orelse, bound)
@@ -142,15 +163,28 @@ class _DefiniteAssignment:
 
     def stmt_For(self, s: ast.For, bound: frozenset):
         self.loads(s.iter, bound)
-        self.block(s.body, _with(bound, _names(s.target)))
-        self.block(s.orelse, bound)
-        return bound
+        self.block(s.body, _with(self.loop_entry(s, bound), _names(s.target)))
+        self.block(s.orelse, self.loop_entry(s, bound))
+        return self.loop_entry(s, bound)
+
+    def loop_entry(self, s: ast.While | ast.For, bound: frozenset) -> frozenset:
+        """What is bound at the start of every iteration: an except clause of the body may have deleted its name
+        in the one before."""
+        names = _handler_names(s.body)
+        if not names:
+            return bound
+        self.deleted |= names
+        return bound - names
 
     def stmt_Try(self, s: ast.Try, bound: frozenset):
         body = self.block(s.body, bound)
         ends = [self.block(s.orelse, body) if body is not None else None]
         for h in s.handlers:
-            ends.append(self.block(h.body, _with(bound, (h.name,) if h.name else ())))
+            end = self.block(h.body, _with(bound, (h.name,) if h.name else ()))
+            if h.name:  # Python deletes the name at the clause's end
+                self.deleted.add(h.name)
+                end = end - {h.name} if end is not None else None
+            ends.append(end)
         result = None
         for e in ends:
             result = _meet(result, e) if result is not None else e

@@ -15,10 +15,8 @@ from typing import Any
 from pyawssfn import _integrations, _item_io
 from pyawssfn.compiler.expressions.translator import NotConstant
 from pyawssfn.compiler.integrations import payload_field as field
-from pyawssfn.compiler.ir import Map
+from pyawssfn.compiler.ir import Map, Template
 from pyawssfn.jsonata import tree as t
-from pyawssfn.jsonata.parse import parse
-from pyawssfn.jsonata.printer import to_text
 
 _POSITIONAL = ["step", "items", "max_concurrency", "tolerated_failures", "tolerated_failure_percentage",
                "distributed"]
@@ -89,11 +87,11 @@ def lower(lw, call: ast.Call, var: str | None) -> None:
 
         lw.s.sdk_actions.update(RESULT_WRITER_ACTIONS)
         if var and lw.frontier:  # the Map's output is where the results went, not the results
-            lw.frontier[0].env[var] = "$states.result"
+            lw.frontier[0].env[var] = t.path("states", "result")
     for name, expr in tolerance.items():
         attribute, message = _TOLERANCE[name]
-        checked = _checked_tolerance(parse(lw.render(expr, env)), name, message, lw.tr.static_type(expr) == "int")
-        setattr(node, attribute, "{% " + to_text(checked) + " %}")
+        checked = _checked_tolerance(lw.render(expr, env), name, message, lw.tr.static_type(expr) == "int")
+        setattr(node, attribute, Template(checked))
     lw.s.sdk_actions.add("states:StartExecution")  # the child executions a distributed Map runs
 
 
@@ -220,7 +218,7 @@ def _item_batcher(lw, call: ast.Call, node: Any, opts: dict, env: dict) -> dict:
                       'write def step(batch): ... batch["Items"] ...')
     (param,) = selector
     inner = node.processor.nodes[0]
-    inner.arguments["Payload"]["kwargs"] = {param: "{% $states.input %}"}
+    inner.arguments["Payload"]["kwargs"] = {param: Template(t.path("states", "input"))}
     return batcher
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pyawssfn.compiler.handover import printed
 from pyawssfn.compiler.share import _free_vars, _names
 from pyawssfn.compiler.state_simplify import _facts, _is_error
 from pyawssfn.jsonata.parse import template
-from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import Cond, Expr
 
 _NESTED = ("Branches", "ItemProcessor", "Iterator")
@@ -114,7 +114,7 @@ def _reduced(value: Any, known: Known) -> Any:
         if not known:
             return value
     new = tree.transform(lambda n: _branch(n, known))
-    return value if new == tree else "{% " + to_text(new) + " %}"
+    return value if new == tree else printed(new)
 
 
 def _branch(n: Expr, known: Known) -> Expr:

@@ -18,17 +18,19 @@ Catchers and handlers still see the original name (``e.error == "States.Timeout"
 is renamed, and what leaves a Parallel branch or Map iteration (``BRANCH_RENAMED``)."""
 from __future__ import annotations
 
+from pyawssfn.compiler.expressions.build import T
+from pyawssfn.jsonata.tree import Expr, Str, lit
+
 RESERVED = "States."
 # the names a thrown JSONata error has: ours (and AWS's documentation), and LocalStack's
 EXPRESSION_ERRORS = ("States.QueryEvaluationError", "States.Runtime")
 
 
-def fail_error(error: str, cause: str) -> str:
+def fail_error(error: Expr, cause: Expr) -> Expr:
     """JSONata for a Fail state's Error that reports the error named by ``error`` (its cause ``cause``, raised again
     when it is an expression error)."""
-    names = ", ".join(f'"{n}"' for n in EXPRESSION_ERRORS)
-    return (f"($n := {error}; $n in [{names}] ? $error({cause}) : "
-            f'$substring($n, 0, {len(RESERVED)}) = "{RESERVED}" ? $substring($n, {len(RESERVED)}) : $n)')
+    return T("($n := $0; $n in $1 ? $error($2) : $substring($n, 0, $3) = $4 ? $substring($n, $3) : $n)",
+             error, lit(list(EXPRESSION_ERRORS)), cause, lit(len(RESERVED)), Str(RESERVED))
 
 
 # The reserved names a state of a Parallel branch or Map iteration can fail with that a Catch can see: a Task's
@@ -58,13 +60,12 @@ def left_branch_names() -> tuple[str, str]:
     return BRANCH_EXPRESSION_ERROR, left_branch(DATA_LIMIT)
 
 
-def branch_fail_error(error: str) -> str:
+def branch_fail_error(error: Expr) -> Expr:
     """JSONata for the Error of the Fail state that ends a Parallel branch with the error named by ``error`` (an
     expression error caught in the branch, or an error the branch raises again): an expression error (either
     engine's name for it) as ``QueryEvaluationError``, any other reserved name without its prefix."""
-    names = ", ".join(f'"{n}"' for n in EXPRESSION_ERRORS)
-    return (f'($n := {error}; $n in [{names}] ? "{BRANCH_EXPRESSION_ERROR}" : '
-            f'$substring($n, 0, {len(RESERVED)}) = "{RESERVED}" ? $substring($n, {len(RESERVED)}) : $n)')
+    return T("($n := $0; $n in $1 ? $2 : $substring($n, 0, $3) = $4 ? $substring($n, $3) : $n)",
+             error, lit(list(EXPRESSION_ERRORS)), Str(BRANCH_EXPRESSION_ERROR), lit(len(RESERVED)), Str(RESERVED))
 
 
 def error_as_reported(error: str | None) -> str | None:

@@ -14,10 +14,12 @@ from pyawssfn import _api_names
 from pyawssfn.compiler import library_errors
 from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.diagnostics import Reporter
+from pyawssfn.compiler.expressions.build import T, err
 from pyawssfn.compiler.expressions.core import ITERATED, tuple_shape
 from pyawssfn.compiler.expressions.sets import check_set_uses
 from pyawssfn.compiler.expressions.tuples import mark_tuple_names
 from pyawssfn.compiler.exception_messages import analyse_messages, rewrite_caught_formatting, rewrite_raises
+from pyawssfn.jsonata.tree import Expr
 from pyawssfn.compiler.module_checks import _bound_names, _module_statements, _name_of, check_functions, \
     check_rebinding
 
@@ -499,14 +501,13 @@ def parse_retries(info: ModuleInfo, node: ast.AST, reporter: Reporter) -> list[R
     return out
 
 
-def max_concurrency(code: str) -> str:
+def max_concurrency(code: Expr) -> Expr:
     """The MaxConcurrency (a JSONata expression) of ``sfn.map(..., max_concurrency=<value>)``, as sfn.map reads the
     value under plain Python: a false value (None, 0, "", [], {}) or a negative number means no limit (0); True is
     1; a positive number is its integer part, at least 1; any other value fails, as ``value > 0`` does in Python."""
-    fail = '$error("sfn.map max_concurrency= must be a number")'
-    return (f'($pyawssfn_w := {code}; $pyawssfn_t := $type($pyawssfn_w); $pyawssfn_t = "null" ? 0 : '
-            f'$pyawssfn_t = "boolean" ? ($pyawssfn_w ? 1 : 0) : '
-            f'$pyawssfn_t = "number" ? ($pyawssfn_w > 0 ? $max([1, $floor($pyawssfn_w)]) : 0) : '
-            f'$pyawssfn_t = "string" ? ($pyawssfn_w = "" ? 0 : {fail}) : '
-            f'$pyawssfn_t = "array" ? ($count($pyawssfn_w) = 0 ? 0 : {fail}) : '
-            f'($count($keys($pyawssfn_w)) = 0 ? 0 : {fail}))')
+    return T('($pyawssfn_w := $0; $pyawssfn_t := $type($pyawssfn_w); $pyawssfn_t = "null" ? 0 : '
+             '$pyawssfn_t = "boolean" ? ($pyawssfn_w ? 1 : 0) : '
+             '$pyawssfn_t = "number" ? ($pyawssfn_w > 0 ? $max([1, $floor($pyawssfn_w)]) : 0) : '
+             '$pyawssfn_t = "string" ? ($pyawssfn_w = "" ? 0 : $1) : '
+             '$pyawssfn_t = "array" ? ($count($pyawssfn_w) = 0 ? 0 : $1) : '
+             '($count($keys($pyawssfn_w)) = 0 ? 0 : $1))', code, err("sfn.map max_concurrency= must be a number"))

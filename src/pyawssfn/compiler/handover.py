@@ -17,11 +17,11 @@ Only where every read is a whole field value (`"infos": "{% $more_info %}"`, a r
 on as it came reads well as `$states.input`, where inside an expression the Python name says more."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from pyawssfn.compiler.ir import field_strings, field_variables
+from pyawssfn.compiler.ir import Template, variables
 from pyawssfn.jsonata.parse import template
-from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import Dot, Expr, Name, Var
 
 _NESTED = ("Branches", "ItemProcessor", "Iterator")
@@ -29,6 +29,41 @@ _HANDS_OVER = ("Task", "Parallel", "Map")
 # the fields of a state in which $states.input is the state's input
 _INPUT_FIELDS = {"Task": ("Arguments", "Output", "Assign", "Catch"), "Choice": ("Choices", "Assign"),
                  "Pass": ("Output", "Assign"), "Fail": ("Error", "Cause"), "Succeed": ("Output",)}
+
+
+# --- the printed ASL's fields (these passes run on the definition as codegen printed it) ------------------------
+
+def printed(t: Expr) -> str:
+    """An expression as the field value codegen prints for it (``{% text %}``: codegen.field_json, the one
+    printer of a template)."""
+    from pyawssfn.compiler.codegen import field_json  # codegen runs these passes: imported when they run
+    return field_json(Template(t))
+
+
+def field_strings(value: Any, out: list[str]) -> None:
+    """Every string inside a state's field values (the templates and the literals), in order."""
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, dict):
+        for x in value.values():
+            field_strings(x, out)
+    elif isinstance(value, list):
+        for x in value:
+            field_strings(x, out)
+
+
+@lru_cache(maxsize=65536)
+def _template_variables(value: str) -> frozenset[str]:
+    t = template(value)
+    return frozenset() if t is None else variables(t)
+
+
+def field_variables(value: Any, out: set[str]) -> None:
+    """The variables read by the {% %} templates in a state's field values."""
+    strings: list[str] = []
+    field_strings(value, strings)
+    for v in strings:
+        out |= _template_variables(v)
 
 
 def hand_over(graph: dict) -> bool:
@@ -146,7 +181,7 @@ def _replaced(value: Any, var: str, path: Expr) -> Any:
         t = template(value)
         if t is None or not any(type(n) is Var and n.name == var for n in t.walk()):  # type: ignore[attr-defined]
             return value
-        return "{% " + to_text(t.transform(lambda n: path if n == Var(var) else n)) + " %}"
+        return printed(t.transform(lambda n: path if n == Var(var) else n))
     if isinstance(value, dict):
         return {k: _replaced(v, var, path) for k, v in value.items()}
     if isinstance(value, list):

@@ -13,8 +13,7 @@ import pyawssfn as sfn
 from pyawssfn.compiler.expressions.translator import NotConstant
 from pyawssfn.compiler.ir import Task
 from pyawssfn.jsonata import tree as t
-from pyawssfn.jsonata.parse import parse
-from pyawssfn.jsonata.printer import to_text
+from pyawssfn.compiler.ir import Template
 
 # integration -> (botocore service, operation) whose input the Arguments are.
 _API = {
@@ -23,8 +22,8 @@ _API = {
     "sqs:sendMessage": ("sqs", "SendMessage"), "sns:publish": ("sns", "Publish"),
     "events:putEvents": ("events", "PutEvents"),
 }
-TOKEN = "{% $states.context.Task.Token %}"
 _TOKEN_TREE = t.path(t.var("states"), "context", "Task", "Token")
+TOKEN = Template(_TOKEN_TREE)
 KINDS = ("api:run_job", "api:wait_for_task_token", "api:task_resource")
 
 
@@ -115,12 +114,12 @@ def _place_token(lw, call: ast.Call, arguments: dict, given: dict, token_at: str
         if isinstance(value, dict):
             arguments[name] = {**value, field: TOKEN}
             return
-        if not isinstance(value, str) or "{%" not in value:
+        if type(value) is not Template:
             raise lw.fail(call, f"token_at={token_at!r}: {name} is not an object the token can be a field of",
                           f"make {name} a dict, or write token_at={name!r}")
-        inner = parse(lw.render(node, env))
+        inner = lw.render(node, env)
         merged = t.call("merge", t.Array((inner, t.Object(((t.Str(field), _TOKEN_TREE),)))))
-        arguments[name] = "{% " + to_text(merged) + " %}"
+        arguments[name] = Template(merged)
 
 
 def payload_field(lw, node: ast.expr, env: dict):
@@ -152,7 +151,7 @@ def lower_integration(lw, call: ast.Call, kind: str, var: str | None) -> None:
     lw.s.sdk_actions.update(_iam_actions({"Resource": resource, "Arguments": arguments}, integration))
     from pyawssfn.compiler.lower.calls import result_into  # (the lowerer imports this module)
 
-    result_into(lw, n, env, var, "$states.result")
+    result_into(lw, n, env, var, t.path("states", "result"))
 
 
 def _iam_actions(fields: dict, integration: str | None) -> set[str]:
@@ -160,8 +159,10 @@ def _iam_actions(fields: dict, integration: str | None) -> set[str]:
     action and, for .sync, those Step Functions needs to wait for the job; for task_resource, deploy/iam.py's
     reading of the resource."""
     if integration is None:
+        from pyawssfn.compiler.codegen import field_json
         from pyawssfn.deploy.iam import derive_policy
-        return derive_policy({"StartAt": "T", "States": {"T": {"Type": "Task", **fields, "End": True}}}).actions()
+        return derive_policy({"StartAt": "T", "States": {"T": {"Type": "Task", **field_json(fields),
+                                                               "End": True}}}).actions()
     from pyawssfn.deploy.integration_iam import compiler_actions
     service, operation = _API[integration]
     variant = fields["Resource"][len(f"arn:aws:states:::{integration}"):]

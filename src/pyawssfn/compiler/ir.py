@@ -1,24 +1,29 @@
 """Control-flow IR: states whose transitions point at other IR states, and the open exits of code being lowered.
 
-Expressions held here are JSONata *without* the ``{% %}`` delimiters; codegen adds them. An exit carries ``env``: the
-Python assignments made since the last state, as JSONata valid where the exit's holder evaluates its ``Assign``
+Expressions held here are JSONata trees (pyawssfn.jsonata.tree), never text: a field value that holds an expression
+holds a ``Template`` of its tree, and codegen alone prints them with the ``{% %}`` delimiters. An exit carries ``env``:
+the Python assignments made since the last state, as JSONata valid where the exit's holder evaluates its ``Assign``
 (after a Task: ``$states.result`` is available; on a Choice rule: the values before the Choice; ...). Folding pure
 assignments into the holder's ``Assign`` instead of emitting Pass states is what keeps machines small.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, TypeVar
 
-from pyawssfn.jsonata.parse import parse_cached, template as _template
-from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import (
     Array, Block, Bool, Dot, Expr, Filter, Name, Null, Num, Object, Str, Var, states_field, states_fields,
 )
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.frontend import RetrySpec
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A JSONata expression inside a state's field value (its Arguments, Items, Error, ...): the value is JSON whose
+    strings are literal text and whose Templates are expressions; codegen prints each as ``{% text %}``."""
+    expr: Expr
 
 
 @dataclass(eq=False)
@@ -28,14 +33,14 @@ class Node:
     type: ClassVar[str] = ""    # the state kind's name
     name: str                   # readable base name from the source
     line: int
-    assign: dict[str, str] = field(default_factory=dict)
-    output: str | None = None
+    assign: dict[str, Expr] = field(default_factory=dict)
+    output: Expr | None = None
     end: bool = False
     next: "Node | None" = None
     cover: Any = None        # the try handler (or finally) its Catch sends an expression's error to; None: none
 
     def templates(self) -> list[Any]:
-        """The values of its fields that may hold {% %} templates (payloads, times, items, error and cause)."""
+        """The values of its fields that may hold Templates (payloads, times, items, error and cause)."""
         return []
 
     def successors(self) -> list["Node | None"]:
@@ -58,7 +63,7 @@ class Succeed(Node):
 @dataclass(eq=False)
 class Fail(Node):
     type: ClassVar[str] = "Fail"
-    error: Any = None           # a JSON value or a {% %} template
+    error: Any = None           # a JSON value or a Template
     cause: Any = None
 
     def templates(self) -> list[Any]:
@@ -100,11 +105,11 @@ class Task(Catching):
     type: ClassVar[str] = "Task"
     resource: str = ""
     arguments: Any = None
-    timeout: int | None = None      # seconds
-    heartbeat: int | None = None
+    timeout: int | str | None = None      # seconds, or a {% %} template (sfn.wait_for_callback(timeout=t))
+    heartbeat: int | str | None = None
 
     def templates(self) -> list[Any]:
-        return [self.arguments]
+        return [self.arguments, self.timeout, self.heartbeat]
 
 
 @dataclass(eq=False)
@@ -145,17 +150,17 @@ class Map(Catching):
 
 @dataclass(eq=False)
 class Rule:
-    condition: str
+    condition: Expr
     next: Node | None = None
-    assign: dict[str, str] = field(default_factory=dict)
+    assign: dict[str, Expr] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
 class Catcher:
     errors: list[str]
     next: Node | None = None
-    assign: dict[str, str] = field(default_factory=dict)
-    output: str | None = None
+    assign: dict[str, Expr] = field(default_factory=dict)
+    output: Expr | None = None
 
 
 @dataclass(eq=False)
@@ -171,7 +176,7 @@ class StartHolder:
 @dataclass(eq=False)
 class Exit:
     holder: Any                 # Node (Task-like), Rule, Catcher, DefaultOf or StartHolder
-    env: dict[str, str] = field(default_factory=dict)
+    env: dict[str, Expr] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -180,21 +185,43 @@ class Graph:
     start: Node | None = None
 
 
+R = TypeVar("R")
+
+
+def by_identity(fn: Callable[[Expr], R]) -> Callable[[Expr], R]:
+    """`fn` of a tree, remembered by the tree's identity (each kept alive with its answer, so that an id is not
+    reused meanwhile): the passes ask the same questions of the same trees many times, and hashing a tree by value
+    walks all of it."""
+    memo: dict[int, tuple[Expr, R]] = {}
+
+    def cached(t: Expr) -> R:
+        hit = memo.get(id(t))
+        if hit is not None and hit[0] is t:
+            return hit[1]
+        out = fn(t)
+        if len(memo) >= 65536:
+            memo.clear()
+        memo[id(t)] = (t, out)
+        return out
+    cached.__doc__ = fn.__doc__
+    return cached
+
+
 # JSONata that cannot fail: a variable, a field of $states, a JSON literal. Anything else may raise (the translator's
 # $error, or JSONata's own type errors such as null + 1), so a pending assignment of it must still be evaluated
 # when Python would have evaluated it, even if nothing reads the result.
-@lru_cache(maxsize=65536)
-def can_fail(code: str) -> bool:
-    return not _safe(parse_cached(code))
-
-
-def _safe(t: Expr) -> bool:
+def can_fail(t: Expr) -> bool:
     tt = type(t)
-    if tt in (Var, Num, Str, Bool, Null):
-        return True
-    if tt in (Array, Object):
-        return not t.items if tt is Array else not t.pairs  # type: ignore[attr-defined]
-    return _states_field(t)
+    if tt in _LEAF_VALUES:
+        return False
+    if tt is Array:
+        return bool(t.items)  # type: ignore[attr-defined]
+    if tt is Object:
+        return bool(t.pairs)  # type: ignore[attr-defined]
+    return not _states_field(t)
+
+
+_LEAF_VALUES = frozenset([Var, Num, Str, Bool, Null])
 
 
 def _states_field(t: Expr) -> bool:
@@ -204,24 +231,23 @@ def _states_field(t: Expr) -> bool:
     return t == Var("states")
 
 
-@lru_cache(maxsize=65536)
-def atomic(code: str) -> bool:
+def atomic(t: Expr) -> bool:
     """Self-delimiting where it stands: a variable or a path of field steps from one, or a literal."""
-    t = parse_cached(code)
     while type(t) is Dot and type(t.rhs) is Name:  # type: ignore[attr-defined]
         t = t.lhs  # type: ignore[attr-defined]
     return type(t) in (Var, Num, Str, Bool, Null)
 
 
-@lru_cache(maxsize=65536)
-def variables(code: str) -> frozenset[str]:
-    """The names of the variables an expression reads (string literals are text, not references)."""
-    return _var_names(parse_cached(code))
+def paren(t: Expr) -> Expr:
+    """`t` as a parenthesised block of one expression unless it is atomic (where the lowerer reads a value as a
+    whole: `($x[0]).Error` is not `$x[0].Error`)."""
+    return t if atomic(t) else Block((t,))
 
 
-def _var_names(tree: Expr) -> frozenset[str]:
+@by_identity
+def variables(tree: Expr) -> frozenset[str]:
     """The names of the Var nodes of a tree (Expr.walk's nodes, without its generator and order: liveness asks this
-    of every expression of a long workflow)."""
+    of every expression of a long workflow); string literals are text, not references."""
     out: set[str] = set()
     todo = [tree]
     pop, extend = todo.pop, todo.extend
@@ -234,41 +260,29 @@ def _var_names(tree: Expr) -> frozenset[str]:
     return frozenset(out)
 
 
-def field_strings(value: Any, out: list[str]) -> None:
-    """Every string inside a state's field values (the templates and the literals), in order."""
-    if isinstance(value, str):
-        out.append(value)
+def field_templates(value: Any, out: list[Expr]) -> None:
+    """The expressions of the Templates inside a state's field values, in order."""
+    if type(value) is Template:
+        out.append(value.expr)
     elif isinstance(value, dict):
         for x in value.values():
-            field_strings(x, out)
+            field_templates(x, out)
     elif isinstance(value, list):
         for x in value:
-            field_strings(x, out)
-
-
-@lru_cache(maxsize=65536)
-def _template_variables(value: str) -> frozenset[str]:
-    t = _template(value)
-    return frozenset() if t is None else _var_names(t)
+            field_templates(x, out)
 
 
 def field_variables(value: Any, out: set[str]) -> None:
-    """The variables read by the {% %} templates in a state's field values."""
-    strings: list[str] = []
-    field_strings(value, strings)
-    for s in strings:
-        out |= _template_variables(s)
+    """The variables read by the Templates in a state's field values."""
+    trees: list[Expr] = []
+    field_templates(value, trees)
+    for t in trees:
+        out |= variables(t)
 
 
-def evaluates(code: str, inside: str, template: bool = False) -> bool:
-    """Whether the expression `code` is evaluated as a part of the expression `inside` (with `template`: of the
-    field value `inside`, a {% %} template or a plain string). Both are compared as the simplifier leaves them, so
-    that a copy simplified inside a larger expression is still found."""
-    if template:
-        s = inside.strip()
-        if not (s.startswith("{%") and s.endswith("%}")):
-            return False
-        inside = s[2:-2].strip()
+def evaluates(code: Expr, inside: Expr) -> bool:
+    """Whether the expression `code` is evaluated as a part of the expression `inside`. Both are compared as the
+    simplifier leaves them, so that a copy simplified inside a larger expression is still found."""
     # a sub-tree equal to `code` has `code`'s leaves (variables, names, literals): where `inside` lacks one of them
     # the walk is skipped (liveness asks this of every pair of entries of an Assign: cubic in a long one)
     if not leaves(code) <= leaves(inside):
@@ -276,8 +290,8 @@ def evaluates(code: str, inside: str, template: bool = False) -> bool:
     return _simplified(inside).contains(_simplified(code))
 
 
-@lru_cache(maxsize=65536)
-def leaves(code: str) -> frozenset[Expr]:
+@by_identity
+def leaves(code: Expr) -> frozenset[Expr]:
     """The leaf nodes (no children: variables, names, literals) of the expression as the simplifier leaves it."""
     out: set[Expr] = set()
     todo: list[Expr] = [_simplified(code)]
@@ -291,18 +305,18 @@ def leaves(code: str) -> frozenset[Expr]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=65536)
-def _simplified(code: str) -> Expr:
+@by_identity
+def _simplified(code: Expr) -> Expr:
     from pyawssfn.compiler.simplify import simplify
-    return simplify(parse_cached(code))
+    return simplify(code)
 
 
 _CONTEXT_FIELDS = ("result", "errorOutput", "input")
 
 
-def context_refs(code: str) -> set[str]:
+def context_refs(code: Expr) -> set[str]:
     """Which of $states.result / .errorOutput / .input the expression reads."""
-    return states_fields(parse_cached(code)) & set(_CONTEXT_FIELDS)
+    return states_fields(code) & set(_CONTEXT_FIELDS)
 
 
 def _context_field(n: Expr) -> str | None:
@@ -310,7 +324,7 @@ def _context_field(n: Expr) -> str | None:
     return f if f in _CONTEXT_FIELDS else None
 
 
-def replace_context(code: str, field_name: str, variable: str) -> str:
+def replace_context(code: Expr, field_name: str, variable: str) -> Expr:
     """`$states.<field_name>` read through `$<variable>` instead (the hand-over of a state's context value)."""
     def swap(n: Expr) -> Expr:
         if _context_field(n) != field_name:
@@ -324,15 +338,13 @@ def replace_context(code: str, field_name: str, variable: str) -> str:
         for p in reversed(preds):
             out = Filter(out, p)
         return out
-    return to_text(parse_cached(code).transform(swap))
+    return code.transform(swap)
 
 
-def substitute_variables(code: str, values: dict[str, str]) -> str:
+def substitute_variables(code: Expr, values: dict[str, Expr]) -> Expr:
     """Each read of `$k` replaced by the expression values[k] (in parentheses, as a block of one expression)."""
-    trees = {k: parse_cached(v) for k, v in values.items()}
-
     def swap(n: Expr) -> Expr:
-        if type(n) is Var and n.name in trees:  # type: ignore[attr-defined]
-            return Block((trees[n.name],))  # type: ignore[attr-defined]
+        if type(n) is Var and n.name in values:  # type: ignore[attr-defined]
+            return Block((values[n.name],))  # type: ignore[attr-defined]
         return n
-    return to_text(parse_cached(code).transform(swap))
+    return code.transform(swap)

@@ -11,17 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from pyawssfn.compiler.ir import (
-    Catcher, Catching, Choice, Graph, Map, Node, can_fail, context_refs, evaluates, field_strings, field_variables,
+    Catcher, Catching, Choice, Graph, Map, Node, can_fail, context_refs, evaluates, field_templates, field_variables,
     leaves, variables,
 )
 from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
-from pyawssfn.jsonata.parse import parse_cached
-from pyawssfn.jsonata.tree import Binary, Bind, Block, Bool, Call, Cond, Dot, Name, Null, Num, Object, Str, Var
+from pyawssfn.jsonata.tree import Binary, Bind, Block, Bool, Call, Cond, Dot, Expr, Name, Null, Num, Object, Str, Var
 
 
-def expressions(n: Node) -> list[str]:
-    """The bare JSONata expressions of a state (its {% %} field templates are read by `reads`)."""
-    out: list[str] = []
+def expressions(n: Node) -> list[Expr]:
+    """The expressions of a state's Assigns, Outputs and conditions (its field Templates are read by `reads`)."""
+    out: list[Expr] = []
     if n.output is not None:
         out.append(n.output)
     if isinstance(n, Choice):
@@ -31,7 +30,7 @@ def expressions(n: Node) -> list[str]:
     if isinstance(n, Catching):
         for c in n.catch:
             out += list(c.assign.values())
-            if c.output:
+            if c.output is not None:
                 out.append(c.output)
     out += list(n.assign.values())
     return out
@@ -165,13 +164,13 @@ class _Holders:
     holds (ir.evaluates), so a long Assign's entries are not compared pair by pair. Entries are only ever
     removed while dead ones are dropped, so the index stays true once the removed keys are skipped."""
 
-    def __init__(self, assign: dict[str, str]):
+    def __init__(self, assign: dict[str, Expr]):
         self.postings: dict[Any, set[str]] = {}
         for k, x in assign.items():
             for leaf in leaves(x):
                 self.postings.setdefault(leaf, set()).add(k)
 
-    def others(self, assign: dict[str, str], key: str, v: str) -> list[str]:
+    def others(self, assign: dict[str, Expr], key: str, v: Expr) -> list[Expr]:
         """The values of the entries other than `key` that may evaluate `v` (in no particular order: the caller
         asks whether any of them does)."""
         sets = [self.postings.get(leaf) for leaf in leaves(v)]
@@ -185,7 +184,7 @@ class _Holders:
 _INDEXED = 16  # an Assign with more entries than this is compared through a _Holders index
 
 
-def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: str, indexes: dict[int, _Holders]) -> bool:
+def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: Expr, indexes: dict[int, _Holders]) -> bool:
     """The expression of a dropped entry that can fail is still evaluated by the state: in another entry of the
     same Assign or in a field (it was substituted into it)."""
     if len(holder.assign) > _INDEXED:
@@ -195,9 +194,9 @@ def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: str, indexes: dict[i
         others = index.others(holder.assign, key, v)
     else:
         others = [x for k, x in holder.assign.items() if k != key]
-    fields: list[str] = []
+    fields: list[Expr] = []
     if holder is n:
-        field_strings(_before(n), fields)
+        field_templates(_before(n), fields)
         # an error of a state's own Output is not caught by every engine's Catch (tests/engines known.py), so an
         # Output does not stand in for an Assign entry of a state with a catcher that catches an expression's error
         if n.output is not None and not (isinstance(n, Catching) and any(CATCHES_EVALUATION & set(c.errors)
@@ -205,8 +204,8 @@ def _evaluated_elsewhere(n: Node, holder: Any, key: str, v: str, indexes: dict[i
             others.append(n.output)
     elif isinstance(holder, Catcher) and not (CATCHES_EVALUATION & set(holder.errors)):
         # a catcher that cannot catch a failure of the state's Arguments runs only after they succeeded
-        field_strings(_before(n), fields)
-    return any(evaluates(v, o) for o in others) or any(evaluates(v, f, template=True) for f in fields)
+        field_templates(_before(n), fields)
+    return any(evaluates(v, o) for o in others) or any(evaluates(v, f) for f in fields)
 
 
 def _before(n: Node) -> list[Any]:
@@ -217,12 +216,12 @@ def _before(n: Node) -> list[Any]:
     return n.templates()
 
 
-def _exception_object(code: str) -> bool:
+def _exception_object(code: Expr) -> bool:
     """The caught exception built from $states.errorOutput alone (`except E as e`), in the shapes that build it:
     Python's binding of it cannot fail, so, unread, it goes even though the parsing of the cause might raise
     ($parse of a malformed payload). Anything else (a Python expression of the exception, which can raise as
     Python does: `1 / len(str(e))`) stays."""
-    t = parse_cached(code)
+    t = code
     if context_refs(code) != {"errorOutput"}:
         return False
     bound = {n.name for n in t.walk() if type(n) is Bind}

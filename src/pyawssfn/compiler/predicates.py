@@ -3,59 +3,56 @@
 Each is false when an operand has the wrong type, as in ASL and in ``pyawssfn``'s Python versions."""
 from __future__ import annotations
 
-import json
-
 from pyawssfn._api_names import PREDICATE_ARITY
+from pyawssfn.compiler.expressions.build import FALSE, T
+from pyawssfn.jsonata.tree import Binary, Bind, Block, Expr, Regex, Str, Var, and_
 from pyawssfn.semantics.wildcard import jsonata_regex
 
-_A, _B = "$pyawssfn_a", "$pyawssfn_b"
 _OPS = {"Equals": "=", "LessThan": "<", "GreaterThan": ">", "LessThanEquals": "<=", "GreaterThanEquals": ">="}
-_TS = r'/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/'
+_TS = Regex(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+_TYPES = {"String": Str("string"), "Numeric": Str("number"), "Boolean": Str("boolean")}
+_A, _B = Var("pyawssfn_a"), Var("pyawssfn_b")
+
 
 def arity(name: str) -> int:
     return PREDICATE_ARITY[name]
 
 
-def _bind(a: str, b: str | None, body: str) -> str:
-    parts = [f"{_A} := {a}"] + ([f"{_B} := {b}"] if b is not None else [])
-    return "(" + "; ".join(parts) + "; " + body + ")"
+def _bind(a: Expr, b: Expr | None, body: Expr) -> Expr:
+    binds = [Bind(_A.name, a)] + ([Bind(_B.name, b)] if b is not None else [])
+    return Block((*binds, body))
 
 
-def predicate(name: str, args: list[str], pattern_literal: str | None = None) -> str:
+def _is(kind: Expr, x: Expr = _A) -> Expr:
+    return T("$type($0) = $1", x, kind)
+
+
+def predicate(name: str, args: list[Expr], pattern_literal: str | None = None) -> Expr:
     """JSONata for predicate ``name`` applied to translated operands ``args``."""
     if name == "IsNull":
-        return _bind(args[0], None, f"$exists({_A}) and {_A} = null")
+        return _bind(args[0], None, T("$exists($0) and $0 = null", _A))
     if name == "IsPresent":
-        return f"$exists({args[0]})"
-    if name == "IsNumeric":
-        return _bind(args[0], None, f'$type({_A}) = "number"')
-    if name == "IsString":
-        return _bind(args[0], None, f'$type({_A}) = "string"')
-    if name == "IsBoolean":
-        return _bind(args[0], None, f'$type({_A}) = "boolean"')
+        return T("$exists($0)", args[0])
+    if name in ("IsNumeric", "IsString", "IsBoolean"):
+        return _bind(args[0], None, _is(_TYPES[name[2:]]))
     if name == "IsTimestamp":
-        return _bind(args[0], None, f'$type({_A}) = "string" and $contains({_A}, {_TS})')
+        return _bind(args[0], None, T("$0 and $contains($1, $2)", _is(_TYPES["String"]), _A, _TS))
     if name == "StringMatches":
         if pattern_literal is not None:
-            regex = jsonata_regex(pattern_literal)
-            return _bind(args[0], None, f'$type({_A}) = "string" and $contains({_A}, {regex})')
-        return "false"
-    for prefix, test in (("String", '$type({x}) = "string"'), ("Numeric", '$type({x}) = "number"'),
-                         ("Boolean", '$type({x}) = "boolean"')):
+            regex = Regex(jsonata_regex(pattern_literal)[1:-1])
+            return _bind(args[0], None, T("$0 and $contains($1, $2)", _is(_TYPES["String"]), _A, regex))
+        return FALSE
+    for prefix, kind in _TYPES.items():
         if name.startswith(prefix):
             op = _OPS[name[len(prefix):]]
-            guard = test.format(x=_A) + " and " + test.format(x=_B)
-            return _bind(args[0], args[1], f"{guard} and {_A} {op} {_B}")
+            return _bind(args[0], args[1], and_(_is(kind), _is(kind, _B), Binary(op, _A, _B)))
     if name.startswith("Timestamp"):
         op = _OPS[name[len("Timestamp"):]]
-        guard = f'$type({_A}) = "string" and $type({_B}) = "string" and $contains({_A}, {_TS}) and $contains({_B}, {_TS})'
-        return _bind(args[0], args[1], f"{guard} and $toMillis({_A}) {op} $toMillis({_B})")
+        string = _TYPES["String"]
+        guard = T("$0 and $1 and $contains($2, $4) and $contains($3, $4)", _is(string), _is(string, _B), _A, _B, _TS)
+        return _bind(args[0], args[1], and_(guard, Binary(op, T("$toMillis($0)", _A), T("$toMillis($0)", _B))))
     raise KeyError(name)
 
 
-def literal_pattern(code: str) -> str | None:
-    try:
-        v = json.loads(code)
-    except ValueError:
-        return None
-    return v if isinstance(v, str) else None
+def literal_pattern(code: Expr) -> str | None:
+    return code.value if type(code) is Str else None  # type: ignore[attr-defined]

@@ -48,7 +48,7 @@ def _unshared(t: Expr) -> Expr:
 
 def _copy(n: Expr) -> Expr:
     values = []
-    for f in n.__dataclass_fields__:  # type: ignore[attr-defined]
+    for f in n._fields:
         v = getattr(n, f)
         if isinstance(v, Expr):
             v = _copy(v)
@@ -60,13 +60,15 @@ def _copy(n: Expr) -> Expr:
 
 
 def _share_one(t: Expr, refused: set) -> Expr | None:
-    # count equal sub-trees by a number per distinct tree (hash-consing: hashing a frozen dataclass walks it)
-    table: dict[tuple, int] = {}
-    memo: dict[int, int] = {}
-    counts: dict[int, list] = {}
+    # count equal sub-trees (a node keeps its hash once computed, so hashing a tree and then each of its sub-trees
+    # hashes every node once)
+    counts: dict[Expr, list] = {}
     for n in _candidates(t):
-        entry = counts.setdefault(_canon(n, table, memo), [n, 0])
-        entry[1] += 1
+        entry = counts.get(n)
+        if entry is None:
+            counts[n] = [n, 1]
+        else:
+            entry[1] += 1
     repeated = [(n, k) for n, k in counts.values() if k > 1]
     if not repeated:
         return None
@@ -88,34 +90,6 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
             return out
         refused.add(e)
     return None
-
-
-def _canon(n: Expr, table: dict, memo: dict) -> int:
-    """A number that two sub-trees share exactly when they are equal."""
-    got = memo.get(id(n))
-    if got is not None:
-        return got
-    tn = type(n)
-    if tn in _LEAVES:  # no child: the node itself is the key (its fields are strings and flags)
-        key: tuple = (tn, n)
-    else:  # the fields that are not children, then the children's numbers
-        key = (tn, _extra_fields(n), tuple(_canon(c, table, memo) for c in n._child_list()))
-    cid = table.setdefault(key, len(table))
-    memo[id(n)] = cid
-    return cid
-
-
-def _extra_fields(n: Expr) -> tuple:
-    tn = type(n)
-    if tn is Binary:
-        return (n.op,)  # type: ignore[attr-defined]
-    if tn is Bind:
-        return (n.name,)  # type: ignore[attr-defined]
-    if tn is Lambda:
-        return n.params  # type: ignore[attr-defined]
-    if tn is Cond:
-        return (n.orelse is None,)  # type: ignore[attr-defined]
-    return ()
 
 
 def _candidates(t: Expr):

@@ -32,11 +32,30 @@ def simplify(t: Expr) -> Expr:
     return _unblock(_simp(t))
 
 
+# The simplified form of the nodes met lately, by identity (each kept with its node, so that an id is not reused
+# meanwhile): the translator's trees share their sub-trees (a variable's value read twice, a template's constant
+# parts, an expression inside the next one), so the same node is met many times (about six on average in a large
+# workflow), and the simplified form of a node depends on the node alone.
+_MEMO: dict[int, tuple[Expr, Expr]] = {}
+_MEMO_SIZE = 100_000
+
+
 def _simp(t: Expr) -> Expr:
-    """Children first (each one once, no generic traversal: trees of the translator are large), then the rules."""
     tt = type(t)
     if tt in _LEAVES:
         return t
+    hit = _MEMO.get(id(t))
+    if hit is not None and hit[0] is t:
+        return hit[1]
+    out = _simp_node(t, tt)
+    if len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.clear()
+    _MEMO[id(t)] = (t, out)
+    return out
+
+
+def _simp_node(t: Expr, tt: type) -> Expr:
+    """Children first (each one once, no generic traversal: trees of the translator are large), then the rules."""
     if tt is Binary:
         a, b = _unblock(_simp(t.lhs)), _unblock(_simp(t.rhs))  # type: ignore[attr-defined]
         if a is not t.lhs or b is not t.rhs:  # type: ignore[attr-defined]

@@ -16,12 +16,11 @@ variables and the input as they were when the state was entered): there it is it
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
+from pyawssfn.compiler.ir import Template, by_identity
 from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, share_repeats
 from pyawssfn.compiler.simplify import pure, simplify
-from pyawssfn.jsonata.parse import parse_cached
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import (
     Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Num, Object, Str, Var,
@@ -37,7 +36,7 @@ Fact = tuple[Expr, Expr]   # a guard that succeeded, and its value
 
 
 def finish_state(d: dict) -> dict:
-    """The state `d` (its ASL fields) with each expression finished."""
+    """The state `d` (its ASL fields, an expression as a Template of its tree) with each expression finished."""
     if d.get("Type") == "Choice":
         return _choice(d)
     facts: list[Fact] = []
@@ -99,28 +98,45 @@ def _choice(d: dict) -> dict:
 
 # ---------------------------------------------------------------------------------------------------- values
 def _expression(value: Any) -> Expr | None:
-    if isinstance(value, str):
-        s = value.strip()
-        if s.startswith("{%") and s.endswith("%}"):
-            return parse_cached(s[2:-2].strip())
-    return None
+    return value.expr if type(value) is Template else None
 
 
-def _template(tree: Expr) -> str:
-    return "{% " + _finished(to_text(tree)) + " %}"
+def _template(tree: Expr) -> Template:
+    return Template(_finished(tree))
 
 
-# Below this length an expression cannot hold two copies of anything worth a binding.
+# Below this length (of its text) an expression cannot hold two copies of anything worth a binding.
 _SHORTEST_SHARED = 40
 
+_DONE: dict[Expr, Expr] = {}  # by value: machines repeat many expressions, built apart (each is done once)
 
-@lru_cache(maxsize=65536)
-def _finished(code: str) -> str:
-    """The expression simplified and its repeats bound (machines repeat many expressions: each is done once)."""
-    if len(code) < _SHORTEST_SHARED:
+
+def _long(t: Expr) -> bool:
+    """Its text has _SHORTEST_SHARED characters or more: every node prints one of its own at least, so a tree of
+    that many nodes has (counted without printing it), else its text says."""
+    todo, count = [t], 0
+    pop, extend = todo.pop, todo.extend
+    while todo:
+        n = pop()
+        count += 1
+        if count >= _SHORTEST_SHARED:
+            return True
+        if n._kids:
+            extend(n._child_list())
+    return len(to_text(t)) >= _SHORTEST_SHARED
+
+
+@by_identity
+def _finished(code: Expr) -> Expr:
+    """The expression simplified and its repeats bound."""
+    if not _long(code):
         return code  # as the translator left it, simplified
-    shared = share_repeats(simplify(parse_cached(code)))
-    return to_text(within_blocks(inline_single_use(shared)))
+    done = _DONE.get(code)
+    if done is None:
+        if len(_DONE) >= 65536:
+            _DONE.clear()
+        done = _DONE[code] = within_blocks(inline_single_use(share_repeats(simplify(code))))
+    return done
 
 
 def inline_single_use(t: Expr) -> Expr:
@@ -185,21 +201,17 @@ def within_blocks(t: Expr) -> Expr:
 
 
 def _finish_value(value: Any, facts: list[Fact], checked: list[Fact] | None = None) -> Any:
-    if isinstance(value, str):
-        s = value.strip()
-        if not (s.startswith("{%") and s.endswith("%}")):
-            return value
-        code = s[2:-2].strip()
+    if type(value) is Template:
+        tree = value.expr
         if not facts and not checked:
-            done = "{% " + _finished(code) + " %}"
+            done = _finished(tree)
         else:
-            tree = parse_cached(code)
             have = _leaves(tree)
             for whole, bare in checked or ():
                 if _leaves(whole) <= have:  # it cannot occur in a tree without all its leaves
                     tree = _replace_checked(tree, whole, bare, frozenset())
-            done = "{% " + _finished(to_text(_apply(tree, facts))) + " %}"
-        return value if done == value else done
+            done = _finished(_apply(tree, facts))
+        return value if done is value.expr else Template(done)
     if isinstance(value, dict):
         return {k: _finish_value(v, facts, checked) for k, v in value.items()}
     if isinstance(value, list):

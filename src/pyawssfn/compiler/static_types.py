@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.astwalk import child_nodes, walk
 from pyawssfn.compiler.expressions import INPLACE
 from pyawssfn.compiler.statement_kinds import unhandled
 from pyawssfn.compiler.types.model import Maybe, Type, as_kind, join_all, same
@@ -42,19 +42,49 @@ _STATEMENT_RULES = frozenset({
 
 class _Sites(ast.NodeVisitor):
     """For each name the function binds: the expressions assigned to it (`sites`), and the names bound in untyped
-    ways (`untyped`). Nested functions, classes and lambdas are scopes of their own: only their names bind here."""
+    ways (`untyped`). Nested functions, classes and lambdas are scopes of their own: only their names bind here.
+    In the same walk, `mutated`: the names whose object may change in place, as _mutated finds them (everywhere,
+    nested scopes included)."""
 
     def __init__(self) -> None:
         self.sites: dict[str, list[ast.expr]] = {}
         self.untyped: set[str] = set()
+        self.mutated: set[str] = set()
+        self._methods: dict[type, Callable[[ast.AST], None]] = {}
 
     def visit(self, node: ast.AST) -> None:
-        if isinstance(node, ast.stmt) and type(node) not in _STATEMENT_RULES:
-            unhandled("static types", node)
-        super().visit(node)
+        # ast.NodeVisitor's dispatch, its method found once per node class (the visit of every node of a large
+        # workflow was a few percent of its compile)
+        cls = type(node)
+        method = self._methods.get(cls)
+        if method is None:
+            if issubclass(cls, ast.stmt) and cls not in _STATEMENT_RULES:
+                unhandled("static types", node)  # type: ignore[arg-type]  # raises, or nothing for this class
+            method = self._methods[cls] = getattr(self, "visit_" + cls.__name__, self.generic_visit)
+        method(node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for child in child_nodes(node):  # ast.NodeVisitor.generic_visit's order, without its generators
+            self.visit(child)
 
     def _untyped_targets(self, t: ast.AST) -> None:
         self.untyped.update(n.id for n in walk(t) if isinstance(n, ast.Name))
+
+    def visit_Subscript(self, node: ast.Subscript | ast.Attribute) -> None:
+        if isinstance(node.ctx, (ast.Store, ast.Del)):
+            root = _root_name(node.value)
+            if root is not None:
+                self.mutated.add(root)
+        self.generic_visit(node)
+
+    visit_Attribute = visit_Subscript
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Attribute):
+            root = _root_name(node.func.value)
+            if root is not None:
+                self.mutated.add(root)
+        self.generic_visit(node)
 
     def _bind(self, target: ast.AST, value: ast.expr) -> None:
         if isinstance(target, ast.Name):
@@ -120,11 +150,12 @@ class _Sites(ast.NodeVisitor):
 
     def visit_FunctionDef(self, node: ast.AST) -> None:
         self.untyped.add(node.name)  # type: ignore[attr-defined]
+        self.mutated |= _mutated(node)
 
     visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
-        pass
+        self.mutated |= _mutated(node)
 
     def visit_MatchAs(self, node: ast.MatchAs | ast.MatchStar) -> None:
         if node.name:
@@ -145,16 +176,20 @@ class _Sites(ast.NodeVisitor):
 
     def visit_comprehension(self, node: ast.comprehension) -> None:
         # The comprehension's own variable is scoped to it; only a walrus inside can bind here.
+        self.mutated |= _mutated(node.target)
         for child in [node.iter, *node.ifs]:
             self.visit(child)
 
 
-def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[str]]:
-    """For each name the function binds: the expressions assigned to it, and the names bound in untyped ways."""
+def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[str], set[str]]:
+    """For each name the function binds: the expressions assigned to it, the names bound in untyped ways, and the
+    names whose object the function may change in place (`_mutated(fn)`)."""
     v = _Sites()
     for stmt in fn.body:
         v.visit(stmt)
-    return v.sites, v.untyped
+    for part in [*fn.decorator_list, fn.args, *([fn.returns] if fn.returns else [])]:
+        v.mutated |= _mutated(part)
+    return v.sites, v.untyped, v.mutated
 
 
 def _root_name(e: ast.expr) -> str | None:
@@ -164,7 +199,7 @@ def _root_name(e: ast.expr) -> str | None:
     return e.id if isinstance(e, ast.Name) else None
 
 
-def _mutated(fn: ast.FunctionDef) -> set[str]:
+def _mutated(fn: ast.AST) -> set[str]:
     """Names whose object the function may change in place (`d[k] = v`, `del d[k]`, `xs.append(v)`, any method
     call): their kind stays, but what a type says of their items and keys may not (the aliasing check refuses a
     change through another name)."""
@@ -214,52 +249,104 @@ def infer_name_types(fn: ast.FunctionDef | ast.Lambda, static_type: Callable[[as
     `param_types` the types the entry check holds parameters to (compiler/types/parameters.py)."""
     if not isinstance(fn, ast.FunctionDef):
         return {}
-    sites, untyped = _binding_sites(fn)
+    sites, untyped, mutated = _binding_sites(fn)
     _bind_parameters(fn, sites, untyped, param_types or {})
-    fixed = dict(fixed or {})
     steps = {k: v for k, v in (step_types or {}).items() if k not in untyped and k not in sites}
-    bound = set(sites) | untyped
-
-    def lookup(types: dict[str, str | None]) -> Callable[[ast.Name], str | None]:
-        def name_type(node: ast.Name) -> str | None:
-            if node.id in bound:
-                return types.get(node.id)
-            return fixed.get(node.id)
-        return name_type
-
-    def type_of(value: ast.expr, types: dict[str, str | None]) -> str | None:
-        if getattr(value, _CAUGHT, False) or hasattr(value, _PARAMETER):
-            return getattr(value, _PARAMETER, CAUGHT_ERROR)
-        step = _step_call(value, steps)
-        if step is not None:
-            return steps[step]
-        known = call_type(value) if call_type is not None and isinstance(value, ast.Call) else None
-        return known if known is not None else static_type(value, lookup(types))
-
-    def join(name: str, types: dict[str, str | None], optimistic: bool) -> str | None:
-        if name in untyped:
-            return _UNKNOWN
-        found = [type_of(value, types) for value in sites[name]]
-        if optimistic:  # an untyped one may depend on names not typed yet; the later rounds decide
-            found = [t for t in found if t is not None]
-        if any(t is None for t in found):
-            return _UNKNOWN
-        return settle(name, join_all(found))
-
-    mutated = _mutated(fn)
-
-    def settle(name: str, t: str | None) -> str | None:
-        return as_kind(t) if name in mutated else t
-
+    rounds = _Rounds(sites, untyped, mutated, static_type, dict(fixed or {}), steps, call_type)
     # Start optimistic (each name typed by its assignments that type without help), then recompute from all
     # assignments until nothing changes; accept only a true fixed point.
-    types: dict[str, str | None] = {n: join(n, {}, True) for n in bound}
+    bound = set(sites) | untyped
+    types: dict[str, str | None] = {n: rounds.join(n, {}, True) for n in bound}
     for _ in range(_MAX_ROUNDS):
-        new = {n: join(n, types, False) for n in bound}
+        new = {n: rounds.join(n, types, False) for n in bound}
         if all(same(new[n], types[n]) for n in bound):
             return {n: t for n, t in types.items() if t is not None}
         types = new
     return {}
+
+
+class _Rounds:
+    """One round of infer_name_types: each name's type from its binding sites, given the types of the last round.
+
+    The types of each site are kept with the types of the variables it read to get each: a later round gives the
+    same answer without typing the expression again when those variables have the same types as in an earlier
+    round (typing an expression is a whole translation of it; most types settle in the first round, and a name
+    the optimistic first round typed and the second found untyped is untyped again, as in the first round)."""
+
+    def __init__(self, sites: dict[str, list[ast.expr]], untyped: set[str], mutated: set[str],
+                 static_type: Callable, fixed: dict[str, str | None], steps: dict[str, str],
+                 call_type: Callable[[ast.Call], str | None] | None) -> None:
+        self.sites, self.untyped, self.mutated = sites, untyped, mutated
+        self.static_type, self.fixed, self.steps, self.call_type = static_type, fixed, steps, call_type
+        self.bound = set(sites) | untyped
+        self.memo: dict[int, list[tuple[str | None, list[tuple[str, str | None]]]]] = {}
+
+    def join(self, name: str, types: dict[str, str | None], optimistic: bool) -> str | None:
+        if name in self.untyped:
+            return _UNKNOWN
+        found = []
+        for value in self.sites[name]:
+            t = self.type_of(value, types)
+            if t is None:
+                if not optimistic:  # one untyped assignment leaves the name untyped: the others need no typing
+                    return _UNKNOWN
+                continue  # an untyped one may depend on names not typed yet; the later rounds decide
+            found.append(t)
+        t = join_all(found)
+        return as_kind(t) if name in self.mutated else t
+
+    def type_of(self, value: ast.expr, types: dict[str, str | None]) -> str | None:
+        seen = self.memo.setdefault(id(value), [])
+        for got, read in seen:
+            if all(_identical(types.get(n), t) for n, t in read):
+                return got
+        reads: list[tuple[str, str | None]] = []
+        got = self._site_type(value, types, reads)
+        seen.append((got, reads))
+        return got
+
+    def _site_type(self, value: ast.expr, types: dict[str, str | None], reads: list) -> str | None:
+        if getattr(value, _CAUGHT, False) or hasattr(value, _PARAMETER):
+            return getattr(value, _PARAMETER, CAUGHT_ERROR)
+        step = _step_call(value, self.steps)
+        if step is not None:
+            return self.steps[step]
+        call_type = self.call_type
+        known = call_type(value) if call_type is not None and isinstance(value, ast.Call) else None
+        return known if known is not None else self.static_type(value, self._lookup(types, reads))
+
+    def _lookup(self, types: dict[str, str | None], reads: list) -> Callable[[ast.Name], str | None]:
+        bound, fixed = self.bound, self.fixed
+
+        def name_type(node: ast.Name) -> str | None:
+            if node.id in bound:
+                t = types.get(node.id)
+                reads.append((node.id, t))
+                return t
+            return fixed.get(node.id)
+        return name_type
+
+
+def _identical(a: str | None, b: str | None) -> bool:
+    """`a` and `b` are the same type in every respect the translator can read (class, kind, item, keys in order):
+    stricter than `same`, which takes a kind string for its Type."""
+    if a is b:
+        return True
+    if a is None or type(a) is not type(b):
+        return False
+    if isinstance(a, Maybe):
+        return _identical(a.inner, b.inner)  # type: ignore[union-attr]
+    if not str.__eq__(a, b):  # type: ignore[arg-type]
+        return False
+    if not isinstance(a, Type):
+        return True
+    assert isinstance(b, Type)
+    if not _identical(a.item, b.item):
+        return False
+    fa, fb = a.fields, b.fields
+    if fa is None or fb is None:
+        return fa is fb
+    return list(fa) == list(fb) and all(fa[k][1] == fb[k][1] and _identical(fa[k][0], fb[k][0]) for k in fa)
 
 
 # ------------------------------------------------------------------------------------------------------ narrowing
@@ -321,8 +408,8 @@ def assigned_names(body: list[ast.stmt]) -> set[str]:
     """Names a block may rebind or change in place (a narrowing does not hold past either)."""
     holder = ast.FunctionDef(name="_", args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[],
                                                           defaults=[]), body=body, decorator_list=[])
-    sites, untyped = _binding_sites(holder)
-    return set(sites) | untyped | _mutated(holder)
+    sites, untyped, mutated = _binding_sites(holder)
+    return set(sites) | untyped | mutated
 
 
 def narrowed_types(types: dict, false_tests: list[ast.expr], true_test: ast.expr | None,

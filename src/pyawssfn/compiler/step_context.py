@@ -7,14 +7,16 @@ grow. ``pyawssfn.pyrun`` asks ``mentions_context`` too, so that both runs give a
 from __future__ import annotations
 
 import ast
-import json
 
 from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.ir import Template
+from pyawssfn.jsonata.tree import Object, Str, path
 
 # The context object's fields, as the dispatcher's StepContext names them. An object constructor drops a key whose
 # value is undefined (State.RetryCount is absent where a state cannot retry), so the step reads None for it.
-_FIELDS = (("execution", "$states.context.Execution.Name"), ("state", "$states.context.State.Name"),
-           ("retry_count", "$states.context.State.RetryCount"))
+_FIELDS = (("execution", path("states", "context", "Execution", "Name")),
+           ("state", path("states", "context", "State", "Name")),
+           ("retry_count", path("states", "context", "State", "RetryCount")))
 
 
 def mentions_context(tree: ast.Module) -> bool:
@@ -42,13 +44,12 @@ def source_mentions_context(source: str) -> bool:
         return False
 
 
-def payload_context(workflow: str) -> str:
+def payload_context(workflow: str) -> Template:
     """The Payload's ``context`` field of a Task calling a step of ``workflow`` (a JSONata template)."""
-    fields = [f'"workflow": {json.dumps(workflow)}'] + [f'"{key}": {path}' for key, path in _FIELDS]
-    return "{% {" + ", ".join(fields) + "} %}"
+    return Template(Object(((Str("workflow"), Str(workflow)), *((Str(key), p) for key, p in _FIELDS))))
 
 
-def context_field(info, workflow: str) -> dict[str, str]:
+def context_field(info, workflow: str) -> dict[str, Template]:
     """The lowerer's hook: ``{"context": ...}`` for the Payload of a Task calling a step of ``workflow`` when the
     module (``info``, the frontend's ModuleInfo) mentions ``sfn.context``, else nothing."""
     mentions = info.__dict__.get("_mentions_context")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
 from pyawssfn.jsonata.tree import (
     Array, Binary, Bind, Block, Bool, Call, Cond, Dot, Expr, Filter, Lambda, Name, Null, Num, Object, Range, Regex,
@@ -27,11 +26,25 @@ _BINARY = {"*", "/", "%", "+", "-", "&", "=", "!=", "<", "<=", ">", ">=", "in", 
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
-@dataclass
 class _Tok:
-    kind: str     # op, name, var, str, num, regex, end
-    value: str
-    pos: int
+    """A token of the one-at-a-time lexer (a plain class: a dataclass costs its import time to every CLI start)."""
+
+    __slots__ = ("kind", "value", "pos")
+
+    def __init__(self, kind: str, value: str, pos: int) -> None:
+        self.kind = kind     # op, name, var, str, num, regex, end
+        self.value = value
+        self.pos = pos
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Tok):
+            return NotImplemented
+        return (self.kind, self.value, self.pos) == (other.kind, other.value, other.pos)
+
+    __hash__ = None  # type: ignore[assignment]  # as the dataclass was (eq without frozen)
+
+    def __repr__(self) -> str:
+        return f"_Tok(kind={self.kind!r}, value={self.value!r}, pos={self.pos!r})"
 
 
 _STOP = r"\s.\[\]{}(),@#;:?+\-*/%|=<>^&!~\"'`"

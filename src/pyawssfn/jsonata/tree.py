@@ -4,9 +4,12 @@ The nodes mirror JSONata's own grammar (jsonata-js parser.js), not a simplified 
 JSONata's meaning: `$x.a[0]` (a predicate on the step `a`) and `($x.a)[0]` (a filter on the whole path) are different
 trees, and a `( ...; ... )` block is a scope for `:=`, so blocks are kept as nodes.
 
-Nodes are immutable and compare by value (frozen dataclasses), so a sub-expression can be looked up, counted and
-replaced by equality. Build them with the classes or the helpers at the end (`var`, `call`, `cond`, ...); turn them
-into text with `pyawssfn.jsonata.printer.to_text`; read text with `pyawssfn.jsonata.parse.parse`.
+Nodes are immutable and compare by value (as frozen dataclasses would: same class, equal fields), so a sub-expression
+can be looked up, counted and replaced by equality. They are plain classes with `__slots__` rather than dataclasses
+(building nineteen dataclasses cost ~15 ms of every CLI start), and a node's hash (a walk of its whole tree) is
+computed once and kept. Nothing assigns to a node's fields after `__init__`; a changed node is a new one
+(`node._replace(field=...)`). Build them with the classes or the helpers at the end (`var`, `call`, `cond`, ...);
+turn them into text with `pyawssfn.jsonata.printer.to_text`; read text with `pyawssfn.jsonata.parse.parse`.
 
     e = call("count", var("xs"))          # $count($xs)
     e.transform(lambda n: var("ys") if n == var("xs") else n)
@@ -14,7 +17,7 @@ into text with `pyawssfn.jsonata.printer.to_text`; read text with `pyawssfn.json
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from operator import attrgetter
 from typing import Callable, Iterator, Union
 
 __all__ = [
@@ -32,8 +35,38 @@ class Expr:
     """Base of every node. `_kids` names the fields holding child nodes (a node, a tuple of nodes, or for Object a
     tuple of (key, value) pairs)."""
 
-    __slots__ = ()
+    __slots__ = ("_hash",)
+    _fields: tuple[str, ...] = ()   # every field, in the order __init__ takes them
     _kids: tuple[str, ...] = ()
+    _values: Callable[["Expr"], tuple] = staticmethod(lambda self: ())  # type: ignore[assignment]  # the fields' values
+
+    def __init_subclass__(cls, **kw) -> None:
+        super().__init_subclass__(**kw)
+        f = cls.__dict__.get("_fields", cls._fields)
+        cls.__match_args__ = f  # type: ignore[attr-defined]
+        get = attrgetter(*f) if f else None
+        values = (lambda self: ()) if get is None else (lambda self: (get(self),)) if len(f) == 1 else get
+        cls._values = staticmethod(values)  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values(self) == other._values(other)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        try:
+            return self._hash
+        except AttributeError:
+            h = self._hash = hash(self._values(self))
+            return h
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}({', '.join(f'{f}={getattr(self, f)!r}' for f in self._fields)})"
+
+    def __reduce__(self):
+        return type(self), self._values(self)
 
     def children(self) -> Iterator["Expr"]:
         return iter(self._child_list())
@@ -69,16 +102,24 @@ class Expr:
     def transform(self, fn: Callable[["Expr"], "Expr"]) -> "Expr":
         """A new tree: each node's children are transformed first, then `fn` is applied to the rebuilt node (post-order,
         as sqlglot's Expression.transform with copy). `fn` returns its argument to keep a node."""
-        if not self._kids:  # a leaf
+        kids = self._kids
+        if not kids:  # a leaf
             return fn(self)
-        changes = {}
-        for f in self._kids:
+        changes = None
+        for f in kids:
             v = getattr(self, f)
-            nv = _transform_child(v, fn)
+            if isinstance(v, Expr):
+                nv = v.transform(fn)
+            elif isinstance(v, tuple):
+                nv = _transform_child(v, fn)
+            else:
+                continue
             if nv is not v:
-                changes[f] = nv
-        node = self._replace(**changes) if changes else self
-        return fn(node)
+                if changes is None:
+                    changes = {f: nv}
+                else:
+                    changes[f] = nv
+        return fn(self._replace(**changes) if changes else self)
 
     def replace(self, old: "Expr", new: "Expr") -> "Expr":
         """Every sub-tree equal to `old` replaced by `new`."""
@@ -89,7 +130,7 @@ class Expr:
 
     def _replace(self, **changes) -> "Expr":
         get = changes.get
-        return type(self)(*[get(f, getattr(self, f)) for f in self.__dataclass_fields__])  # type: ignore
+        return type(self)(*[get(f, getattr(self, f)) for f in self._fields])
 
     def __str__(self) -> str:
         from pyawssfn.jsonata.printer import to_text
@@ -110,27 +151,39 @@ def _transform_child(v, fn):
     return v
 
 
-@dataclass(frozen=True, slots=True)
 class Var(Expr):
     """`$name`; `$` alone (name "") is the context value."""
-    name: str
+    __slots__ = ('name',)
+    _fields = ('name',)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
 
 
-@dataclass(frozen=True, slots=True)
 class Name(Expr):
     """A field name as a path step: `a`, or `` `a b` `` when it is not a plain name."""
-    name: str
+    __slots__ = ('name',)
+    _fields = ('name',)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
 
 
-@dataclass(frozen=True, slots=True)
 class Str(Expr):
-    value: str
+    __slots__ = ('value',)
+    _fields = ('value',)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
 
 
-@dataclass(frozen=True, slots=True)
 class Num(Expr):
     """A number literal; `text` is how it is written (JSONata numbers are doubles: 1 and 1.0 are the same value)."""
-    text: str
+    __slots__ = ('text',)
+    _fields = ('text',)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
     @property
     def value(self) -> int | float:
@@ -138,146 +191,193 @@ class Num(Expr):
         return int(t) if t.lstrip("-").isdigit() else float(t)
 
 
-@dataclass(frozen=True, slots=True)
 class Bool(Expr):
-    value: bool
+    __slots__ = ('value',)
+    _fields = ('value',)
+
+    def __init__(self, value: bool) -> None:
+        self.value = value
 
 
-@dataclass(frozen=True, slots=True)
 class Null(Expr):
-    pass
+    __slots__ = ()
+    _fields = ()
+
+    def __init__(self) -> None:
+        pass
 
 
-@dataclass(frozen=True, slots=True)
 class Regex(Expr):
-    pattern: str     # as written between the slashes
-    flags: str = ""
+    __slots__ = ('pattern', 'flags')
+    _fields = ('pattern', 'flags')
+    # pattern: as written between the slashes
+
+    def __init__(self, pattern: str, flags: str = "") -> None:
+        self.pattern = pattern
+        self.flags = flags
 
 
-@dataclass(frozen=True, slots=True)
 class Array(Expr):
     """`[a, b, 1..n]`."""
-    items: tuple[Expr, ...]
+    __slots__ = ('items',)
+    _fields = ('items',)
     _kids = ("items",)
+
+    def __init__(self, items: tuple[Expr, ...]) -> None:
+        self.items = items
 
     def _child_list(self) -> list[Expr]:
         return list(self.items)
 
 
-@dataclass(frozen=True, slots=True)
 class Range(Expr):
     """`lo..hi`, only as an item of an Array."""
-    lo: Expr
-    hi: Expr
+    __slots__ = ('lo', 'hi')
+    _fields = ('lo', 'hi')
     _kids = ("lo", "hi")
+
+    def __init__(self, lo: Expr, hi: Expr) -> None:
+        self.lo = lo
+        self.hi = hi
 
     def _child_list(self) -> list[Expr]:
         return [self.lo, self.hi]
 
 
-@dataclass(frozen=True, slots=True)
 class Object(Expr):
     """`{k: v, ...}`; keys are expressions (usually Str)."""
-    pairs: tuple[tuple[Expr, Expr], ...]
+    __slots__ = ('pairs',)
+    _fields = ('pairs',)
     _kids = ("pairs",)
+
+    def __init__(self, pairs: tuple[tuple[Expr, Expr], ...]) -> None:
+        self.pairs = pairs
 
     def _child_list(self) -> list[Expr]:
         return [x for pair in self.pairs for x in pair]
 
 
-@dataclass(frozen=True, slots=True)
 class Dot(Expr):
     """The path operator `lhs.rhs` (JSONata maps rhs over lhs's items)."""
-    lhs: Expr
-    rhs: Expr
+    __slots__ = ('lhs', 'rhs')
+    _fields = ('lhs', 'rhs')
     _kids = ("lhs", "rhs")
+
+    def __init__(self, lhs: Expr, rhs: Expr) -> None:
+        self.lhs = lhs
+        self.rhs = rhs
 
     def _child_list(self) -> list[Expr]:
         return [self.lhs, self.rhs]
 
 
-@dataclass(frozen=True, slots=True)
 class Filter(Expr):
     """`lhs[pred]`: an index or a predicate."""
-    lhs: Expr
-    pred: Expr
+    __slots__ = ('lhs', 'pred')
+    _fields = ('lhs', 'pred')
     _kids = ("lhs", "pred")
+
+    def __init__(self, lhs: Expr, pred: Expr) -> None:
+        self.lhs = lhs
+        self.pred = pred
 
     def _child_list(self) -> list[Expr]:
         return [self.lhs, self.pred]
 
 
-@dataclass(frozen=True, slots=True)
 class Call(Expr):
     """`func(args)`; func is a Var for a named function (`$count`) or any expression of a function."""
-    func: Expr
-    args: tuple[Expr, ...]
+    __slots__ = ('func', 'args')
+    _fields = ('func', 'args')
     _kids = ("func", "args")
+
+    def __init__(self, func: Expr, args: tuple[Expr, ...]) -> None:
+        self.func = func
+        self.args = args
 
     def _child_list(self) -> list[Expr]:
         return [self.func, *self.args]
 
 
-@dataclass(frozen=True, slots=True)
 class Unary(Expr):
     """Negation `-e` (JSONata's only unary operator)."""
-    operand: Expr
+    __slots__ = ('operand',)
+    _fields = ('operand',)
     _kids = ("operand",)
+
+    def __init__(self, operand: Expr) -> None:
+        self.operand = operand
 
     def _child_list(self) -> list[Expr]:
         return [self.operand]
 
 
-@dataclass(frozen=True, slots=True)
 class Binary(Expr):
-    op: str          # one of BINARY_OPS
-    lhs: Expr
-    rhs: Expr
+    __slots__ = ('op', 'lhs', 'rhs')
+    _fields = ('op', 'lhs', 'rhs')
     _kids = ("lhs", "rhs")
+    # op: one of BINARY_OPS
+
+    def __init__(self, op: str, lhs: Expr, rhs: Expr) -> None:
+        self.op = op
+        self.lhs = lhs
+        self.rhs = rhs
 
     def _child_list(self) -> list[Expr]:
         return [self.lhs, self.rhs]
 
 
-@dataclass(frozen=True, slots=True)
 class Cond(Expr):
     """`test ? then : orelse` (orelse None: `test ? then`)."""
-    test: Expr
-    then: Expr
-    orelse: Expr | None = None
+    __slots__ = ('test', 'then', 'orelse')
+    _fields = ('test', 'then', 'orelse')
     _kids = ("test", "then", "orelse")
+
+    def __init__(self, test: Expr, then: Expr, orelse: Expr | None = None) -> None:
+        self.test = test
+        self.then = then
+        self.orelse = orelse
 
     def _child_list(self) -> list[Expr]:
         return [self.test, self.then] if self.orelse is None else [self.test, self.then, self.orelse]
 
 
-@dataclass(frozen=True, slots=True)
 class Block(Expr):
     """`( e1; e2; ... )`: evaluates to the last expression; a scope for the bindings made in it."""
-    exprs: tuple[Expr, ...]
+    __slots__ = ('exprs',)
+    _fields = ('exprs',)
     _kids = ("exprs",)
+
+    def __init__(self, exprs: tuple[Expr, ...]) -> None:
+        self.exprs = exprs
 
     def _child_list(self) -> list[Expr]:
         return list(self.exprs)
 
 
-@dataclass(frozen=True, slots=True)
 class Bind(Expr):
     """`$name := value`."""
-    name: str
-    value: Expr
+    __slots__ = ('name', 'value')
+    _fields = ('name', 'value')
     _kids = ("value",)
+
+    def __init__(self, name: str, value: Expr) -> None:
+        self.name = name
+        self.value = value
 
     def _child_list(self) -> list[Expr]:
         return [self.value]
 
 
-@dataclass(frozen=True, slots=True)
 class Lambda(Expr):
     """`function($a, $b) { body }`."""
-    params: tuple[str, ...]
-    body: Expr
+    __slots__ = ('params', 'body')
+    _fields = ('params', 'body')
     _kids = ("body",)
+
+    def __init__(self, params: tuple[str, ...], body: Expr) -> None:
+        self.params = params
+        self.body = body
 
     def _child_list(self) -> list[Expr]:
         return [self.body]

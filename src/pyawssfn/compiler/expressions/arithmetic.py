@@ -107,11 +107,15 @@ class ArithmeticMixin:
         if isinstance(op, (ast.FloorDiv, ast.Mod)):
             return self._floor_mod_code(op, left, right, num_type)
         if isinstance(op, ast.Pow):
+            # a float operand gives a float (or raises), as a negative literal power does
+            negative = (type(b) is Num and b.text.startswith("-")) or (  # type: ignore[attr-defined]
+                type(b) is Unary and type(b.operand) is Num)  # type: ignore[attr-defined]
+            pow_type = "float" if float_op or negative else None
             if rt == "int" and type(b) is Num and b.text.isdigit():  # type: ignore[attr-defined]
-                return J(fn("power", a, b), lt if lt in NUMERIC else None)
+                return J(fn("power", a, b), pow_type or (lt if lt in NUMERIC else None))
             return J(self.let([left, right], lambda x, y: T(
                 "$0 = 0 and $1 < 0 ? $2 : $power($0, $1)", x, y,
-                err("ZeroDivisionError: 0.0 cannot be raised to a negative power"))), None)
+                err("ZeroDivisionError: 0.0 cannot be raised to a negative power"))), pow_type)
         raise _Refused()
 
     def _add_code(self, left: J, right: J, num_type: str | None) -> J:

@@ -162,7 +162,9 @@ def is_int(v: Expr) -> Expr:
 
 
 def chars(v: Expr) -> Expr:
-    """The characters (code points) of the string `v`, as Python iterates it (see core.chars)."""
+    """The characters (code points) of the string `v`, as Python iterates it. `$split(v, "")` would give UTF-16 code
+    units on AWS's engine (JavaScript's split), cutting a character above U+FFFF (an emoji) in two halves; the regex
+    takes a surrogate pair as one match, and `[...]` keeps a one-character result a list."""
     return T(r"[$match($0, /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\s\S]/).match]", v)
 
 

@@ -195,16 +195,18 @@ class CallMixin:
             self._refuse(node, "default= needs a single iterable argument", "pass one list")
         xs = self._seq_arg(node)
         default = self._kw(node, "default")
-        empty = self._tr(default).tree if default is not None else err(
-            f"ValueError: {_describe(node.func)}() arg is an empty sequence")
+        # Python evaluates default= with the call's other arguments, whether or not the iterable is empty
+        parts = [xs] + ([self._tr(default)] if default is not None else [])
+        no_item = err(f"ValueError: {_describe(node.func)}() arg is an empty sequence")
         key = self._kw(node, "key")
         if key is not None:
-            return item_of(xs, self.let([xs], lambda v: T(
-                "$count($0) = 0 ? $1 : $2", v, empty, self._first_extreme(v, key, xs, last))))
+            return item_of(xs, self.let(parts, lambda v, *d: T(
+                "$count($0) = 0 ? $1 : $2", v, d[0] if d else no_item, self._first_extreme(v, key, xs, last))))
         # $sort orders numbers or strings and fails on mixtures, as Python's comparisons do.
         pick = Num("-1" if last else "0")
-        return item_of(xs, self.let([xs], lambda v: T(
-            "$count($0) = 0 ? $1 : $count($0) = 1 ? $0[0] : $2", v, empty, Filter(_py_sort(v), pick))))
+        return item_of(xs, self.let(parts, lambda v, *d: T(
+            "$count($0) = 0 ? $1 : $count($0) = 1 ? $0[0] : $2", v, d[0] if d else no_item,
+            Filter(_py_sort(v), pick))))
 
     def _key_lambda(self, key: ast.expr, xs: J, *names: Var) -> list[J]:
         """The body of key=lambda x: ... translated once per name bound to its parameter."""
@@ -250,7 +252,10 @@ class CallMixin:
             test = Binary(better, T("$0 ? 1 : 0", kx.tree), T("$0 ? 1 : 0", kb.tree))
         else:  # keys may be lists, or numbers and booleans mixed: compare as Python does
             test = Binary(better, Call(CMP, (kx.tree, kb.tree)), Num("0"))
-        return _with_cmp(test, T("$reduce($0, function($1, $2) { $3 ? $2 : $1 })", v, best, x, test))
+        # Python calls the key on a lone item too (its error is raised); $reduce would return the item untouched
+        lone = block([(best, T("$0[0]", v))], Block((kb.tree, best)))
+        return _with_cmp(test, T("$count($0) = 1 ? $1 : $reduce($0, function($2, $3) { $4 ? $3 : $2 })",
+                                 v, lone, best, x, test))
 
     def _builtin_min(self, node: ast.Call) -> J:
         return self._extreme(node, False)
@@ -314,12 +319,16 @@ class CallMixin:
                 after = Binary(">", Call(CMP, (ka.tree, kb.tree)), Num("0"))
 
             # The comparator says whether the first item goes after the second; $sort is a stable merge sort.
+            # Python calls the key on a lone item too (its error is raised), which $sort does not compare.
             def sort(v: Expr) -> Expr:
                 code = _with_cmp(after, T("$sort($0, function($1, $2) { $3 })", v, a, b, after))
-                return T("$count($0) <= 1 ? $0 : $1", v, code)
+                lone = block([(a, T("$0[0]", v))], Block((ka.tree, v)))
+                return T("$count($0) = 0 ? $0 : $count($0) = 1 ? $1 : $2", v, lone, code)
         if reverse:
             # Python's reverse sort keeps equal items in their original order: reverse, sort stably, reverse.
-            code = self.let([J(fn("reverse", xs.tree))], lambda v: T("$count($0) <= 1 ? $0 : $reverse($1)", v, sort(v)))
+            code = self.let([J(fn("reverse", xs.tree))], lambda v: T(
+                "$count($0) = 0 ? $0 : $reverse($1)" if key is not None else "$count($0) <= 1 ? $0 : $reverse($1)",
+                v, sort(v)))
         else:
             code = self.let([xs], sort)
         return J(code, "list", False, xs.items_tup)

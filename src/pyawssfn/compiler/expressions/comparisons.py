@@ -7,10 +7,40 @@ import ast
 from pyawssfn.semantics.wildcard import jsonata_regex
 from pyawssfn.compiler.expressions.build import FALSE, NULL, TRUE, T, block, err, fn
 from pyawssfn.compiler.expressions.core import J, NUMERIC, NotConstant, _RFC3339, either, item_of
-from pyawssfn.jsonata.tree import Binary, Block, Call, Cond, Expr, Num, Regex, Str, and_, or_
+from pyawssfn.jsonata.tree import Array, Binary, Block, Call, Cond, Expr, Null, Num, Object, Regex, Str, Var, and_, or_
 
 
 _PRED_OPS = {"LessThanEquals": "<=", "GreaterThanEquals": ">=", "LessThan": "<", "GreaterThan": ">", "Equals": "="}
+
+
+# Python's == of two JSON values, where a boolean inside a list or dict equals the number 1 or 0 ([True] == [1],
+# {"k": False} == {"k": 0.0}); JSONata's deep equality keeps them apart. A constant template, bound to $__eq.
+_EQ_FN = (
+    'function($__a, $__b) { $type($__a) = "boolean" and $type($__b) = "number" ? ($__a ? 1 : 0) = $__b : '
+    '$type($__a) = "number" and $type($__b) = "boolean" ? $__a = ($__b ? 1 : 0) : '
+    '$type($__a) = "array" and $type($__b) = "array" ? $count($__a) = $count($__b) and '
+    "$reduce([0..$count($__a) - 1], function($__t, $__i) { $__t and $__eq($__a[$__i], $__b[$__i]) }, true) : "
+    '$type($__a) = "object" and $type($__b) = "object" ? $count($keys($__a)) = $count($keys($__b)) and '
+    "($count($keys($__a)) = 0 or $reduce($keys($__a), function($__t, $__k) { $__t and $__k in $keys($__b) and "
+    "$__eq($lookup($__a, $__k), $lookup($__b, $__k)) }, true)) : $__a = $__b }"
+)
+_EQ = Var("__eq")
+_CONTAINERS = (None, "list", "dict", "tuple")
+
+
+def _nested_bools_may_meet_numbers(a: J, b: J) -> bool:
+    """Whether both sides may be lists or dicts, one holding a boolean where the other holds a number: a literal
+    side with neither numbers nor booleans inside decides alike on both engines."""
+    def plain(e: J) -> bool:
+        literal = type(e.tree) in (Array, Object) and all(type(n) in (Array, Object, Str, Null) for n in e.tree.walk())
+        return literal
+
+    return a.type in _CONTAINERS and b.type in _CONTAINERS and not plain(a) and not plain(b)
+
+
+def _deep_eq(a: Expr, b: Expr, sym: str) -> Expr:
+    test = Call(_EQ, (a, b))
+    return block([(_EQ, T(_EQ_FN))], test if sym == "=" else fn("not", test))
 
 
 def _is_timestamp(v: Expr) -> Expr:
@@ -151,6 +181,8 @@ class ComparisonMixin:
         def may_bool(t: str | None) -> bool:
             return t is None or t == "bool"
 
+        if _nested_bools_may_meet_numbers(a, b):
+            return _deep_eq(a.tree, b.tree, sym)
         if not ((may_num(a.type) and may_bool(b.type)) or (may_bool(a.type) and may_num(b.type))):
             return Binary(sym, a.tree, b.tree)
 

@@ -50,9 +50,12 @@ class ContainerMixin:
             if run:
                 acc = Array(tuple(run)) if acc is None else fn("append", acc, Array(tuple(run)))
                 run = []
-            if kind == "spread":
-                part = self.let([e], lambda v: T('$type($0) = "array" ? $0 : $1', v,
-                                                 err("TypeError: only lists can be unpacked with *")))
+            if kind == "spread" and e.type == "list":
+                part = e.tree
+            elif kind == "spread":  # *x takes any iterable's items: a str's characters, a dict's keys
+                part = self.let([e], lambda v: T(
+                    '$type($0) = "array" ? $0 : $type($0) = "string" ? $1 : $type($0) = "object" ? [$keys($0)] : $2',
+                    v, chars(v), err("TypeError: only lists, strings and dicts can be unpacked with * here")))
             else:
                 part = self.let([e], single)
             acc = part if acc is None else fn("append", acc, part)

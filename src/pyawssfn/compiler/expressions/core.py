@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 from pyawssfn import _api_names
+from pyawssfn.compiler.astwalk import child_nodes
 from pyawssfn.compiler.expressions.build import ATOMS
 from pyawssfn.jsonata.printer import plain_name, to_text
 from pyawssfn.jsonata.tree import Expr
@@ -101,13 +102,6 @@ def _err(message: str) -> str:
     return f"$error({json.dumps(message, ensure_ascii=False)})"
 
 
-def chars(v: str) -> str:
-    """(Text, for the lowerer; the translator uses build.chars.) The characters (code points) of the string `v`, as Python iterates it. `$split(v, "")` would give UTF-16 code
-    units on AWS's engine (JavaScript's split), cutting a character above U+FFFF (an emoji) in two halves; the regex
-    takes a surrogate pair as one match, and `[...]` keeps a one-character result a list."""
-    return f"[$match({v}, /[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[\\s\\S]/).match]"
-
-
 _counter = [0]
 
 
@@ -140,7 +134,12 @@ def _foldable(node: ast.AST, memo: dict[int, tuple[ast.AST, bool]]) -> bool:
     hit = memo.get(id(node))
     if hit is not None and hit[0] is node:
         return hit[1]
-    ok = _locally_foldable(node) and all(_foldable(c, memo) for c in ast.iter_child_nodes(node))
+    ok = _locally_foldable(node)
+    if ok:
+        for c in child_nodes(node):  # ast.iter_child_nodes' order, stopping at the first that is not
+            if not _foldable(c, memo):
+                ok = False
+                break
     memo[id(node)] = (node, ok)
     return ok
 

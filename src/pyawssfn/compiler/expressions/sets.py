@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
+from pyawssfn.compiler.astwalk import child_nodes
 from pyawssfn.compiler.expressions.core import IS_SET
 
 _ORDER_FREE_CALLS = frozenset(["len", "sorted", "min", "max", "any", "all", "set", "frozenset"])
@@ -18,11 +19,11 @@ _SET_CALLS = frozenset(["set", "frozenset"])
 
 def check_set_uses(nodes: list[ast.AST], report: Callable[[ast.AST, str, str], None]) -> None:
     """`nodes`: every node of a workflow function (ast.walk)."""
-    if not any(_makes_set(node) for node in nodes):
+    if not _any_set(nodes):
         return  # no set anywhere: nothing to check
     parents: dict[int, ast.AST] = {}
     for node in nodes:
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             parents[id(child)] = node
     names: set[str] = set()
     for node in nodes:
@@ -55,6 +56,15 @@ def _bound_otherwise(nodes: list[ast.AST], parents: dict[int, ast.AST]) -> set[s
             if value is None or not _makes_set(value):
                 out.add(node.id)
     return out
+
+
+def _any_set(nodes: list[ast.AST]) -> bool:
+    """`any(_makes_set(n) for n in nodes)` without a call per node (every node of a workflow is asked)."""
+    for node in nodes:
+        cls = type(node)
+        if cls is ast.Set or cls is ast.SetComp or (cls is ast.Call and _makes_set(node)):
+            return True
+    return False
 
 
 def _makes_set(node: ast.AST) -> bool:

@@ -1,22 +1,21 @@
 """Statement helpers: the new value of the target of d[k] = v, xs.append(v), xs.extend(ys) and x op= v.
 
-They take the JSONata text the lowerer holds (read once, remembered: see build.read_input) and build trees.
+They take the JSONata trees the lowerer holds and build trees.
 """
 from __future__ import annotations
 
 import ast
 
-from pyawssfn.compiler.expressions.build import T, block, err, is_int, read_input, single
+from pyawssfn.compiler.expressions.build import T, block, err, is_int, single
 from pyawssfn.compiler.expressions.core import J, _fresh_global, _reset_names
 from pyawssfn.jsonata.tree import Expr, Filter, Var
 
 
-def _bind_all(*texts: str) -> tuple[list[tuple[Expr, Expr]], list[Expr]]:
+def _bind_all(*trees: Expr) -> tuple[list[tuple[Expr, Expr]], list[Expr]]:
     """Each operand's tree, the ones that are not atoms bound to fresh variables (evaluated once, in order)."""
     binds: list[tuple[Expr, Expr]] = []
     names: list[Expr] = []
-    for text in texts:
-        t = read_input(text)
+    for t in trees:
         if J(t).atom:
             names.append(t)
         else:
@@ -26,7 +25,7 @@ def _bind_all(*texts: str) -> tuple[list[tuple[Expr, Expr]], list[Expr]]:
     return binds, names
 
 
-def setitem(container: str, key: str, value: str) -> str:
+def setitem(container: Expr, key: Expr, value: Expr) -> Expr:
     """JSONata for the new value of `container` after `container[key] = value`.
 
     A dict gets the key merged (set or replaced); a list gets the index replaced (negative indexes count from the
@@ -46,7 +45,7 @@ def setitem(container: str, key: str, value: str) -> str:
     return _finish(block(binds, body))
 
 
-def append(lst: str, value: str) -> str:
+def append(lst: Expr, value: Expr) -> Expr:
     """JSONata for `lst` after `lst.append(value)`: the value is added as ONE element even when it is a list."""
     _reset_names()
     binds, (l, v) = _bind_all(lst, value)
@@ -55,7 +54,7 @@ def append(lst: str, value: str) -> str:
     return _finish(block(binds, body))
 
 
-def extend(lst: str, values: str) -> str:
+def extend(lst: Expr, values: Expr) -> Expr:
     """JSONata for `lst` after `lst.extend(values)` (values must be a list)."""
     _reset_names()
     binds, (l, v) = _bind_all(lst, values)
@@ -64,19 +63,19 @@ def extend(lst: str, values: str) -> str:
     return _finish(block(binds, body))
 
 
-def augassign(op: ast.operator, left: str, right: str) -> str:
+def augassign(op: ast.operator, left: Expr, right: Expr) -> Expr:
     """JSONata for the new value of the target in `target <op>= value` (types unknown: runtime dispatch)."""
     _reset_names()
     from pyawssfn.compiler.expressions.translator import ExpressionTranslator  # it imports this module
 
-    t = ExpressionTranslator(lambda n: "$" + n.id, lambda *a: None)
-    a, b = J(read_input(left)), J(read_input(right))
+    t = ExpressionTranslator(lambda n: Var(n.id), lambda *a: None)
+    a, b = J(left), J(right)
     if isinstance(op, ast.Add):
         return _finish(t.iadd_code(a, b).tree)
     return _finish(t.binop_code(op, a, b).tree)
 
 
-def _finish(tree: Expr) -> str:
+def _finish(tree: Expr) -> Expr:
     from pyawssfn.compiler.expressions.translator import _finish as finish
     return finish(tree)
 

@@ -21,27 +21,24 @@ from pyawssfn.compiler.expressions.iterators import IteratorMixin
 from pyawssfn.compiler.expressions.methods import MethodMixin
 from pyawssfn.compiler.expressions.text import _REPR, _repr_fn
 from pyawssfn.compiler.simplify import simplify
-from pyawssfn.jsonata.parse import remember
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import Block, Expr, Num, Str, Var, and_, lit, or_
 from pyawssfn.compiler.expressions.build import FALSE, NULL, TRUE, T, block, fn, read_input
 
 
-_FINISHED: dict[Expr, str] = {}  # tree -> its finished text (a pure function; a workflow repeats many expressions)
+_FINISHED: dict[Expr, Expr] = {}  # tree -> its simplified tree (a pure function; a workflow repeats many expressions)
 
 
-def _finish(tree: Expr) -> str:
-    """The expression as the simplifier leaves its tree, printed by the one printer; the text is remembered as that
-    tree's, so that reading it back (jsonata.parse.parse_cached) costs nothing."""
-    text = _FINISHED.get(tree)
-    if text is None:
+def _finish(tree: Expr) -> Expr:
+    """The expression as the simplifier leaves its tree; an equal tree gets the same (identical) tree back, so
+    that what the later passes remember of a tree by its identity serves every copy."""
+    done = _FINISHED.get(tree)
+    if done is None:
         done = simplify(tree)
-        text = to_text(done)
-        remember(text, done)
         if len(_FINISHED) >= 100_000:
             _FINISHED.clear()
-        _FINISHED[tree] = text
-    return text
+        _FINISHED[tree] = done
+    return done
 
 
 class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, FormattingMixin, CallMixin,
@@ -50,7 +47,7 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
 
     def __init__(
         self,
-        resolve_name: Callable[[ast.Name], str],
+        resolve_name: Callable[[ast.Name], Expr | str],
         report: Callable[[ast.AST, str, str], None],
         predicate_names: set[str] | None = None,
         module_aliases: set[str] | None = None,
@@ -70,6 +67,10 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         self._fold_memo: dict[int, tuple[ast.AST, bool]] = {}  # core._foldable's answers, for one translation
 
     def translate(self, node: ast.expr) -> str:
+        """The expression's JSONata as text (for tests and tools; the lowerer takes the tree: `tree`)."""
+        return to_text(self.tree(node))
+
+    def tree(self, node: ast.expr) -> Expr:
         _reset_names()
         self._fold_memo = {}
         self._needs_repr = False
@@ -78,16 +79,20 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
                 return _finish(self._with_repr(self._iterable(node).tree))  # for x in reversed(xs): ...
             return _finish(self._with_repr(self._tr(node).tree))
         except _Refused:
-            return "null"
+            return NULL
 
     def truthy(self, node: ast.expr) -> str:
+        """The truthiness test of the expression as text (the lowerer takes the tree: `truthy_tree`)."""
+        return to_text(self.truthy_tree(node))
+
+    def truthy_tree(self, node: ast.expr) -> Expr:
         _reset_names()
         self._fold_memo = {}
         self._needs_repr = False
         try:
             return _finish(self._with_repr(self._truthy_of(node)))
         except _Refused:
-            return "false"
+            return FALSE
 
     def _with_repr(self, tree: Expr) -> Expr:
         """Bind the repr function once for the whole expression when any str() in it needs one."""
@@ -273,7 +278,8 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
                 bound = scope[node.id]
                 return bound if isinstance(bound, J) else J(bound)
         t = self.name_type(node) if self.name_type else None
-        code = read_input(self.resolve_name(node))
+        given = self.resolve_name(node)
+        code = given if isinstance(given, Expr) else read_input(given)  # text: a test's or a tool's resolver
         # What the frontend found the variable may hold (tuples.mark_tuple_names): "top", a tuple on some path;
         # "deep", tuples inside it; "tuple", a module-level tuple; nothing said, no tuple (the input and step results
         # are JSON: never tuples).

@@ -33,11 +33,15 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from pyawssfn.compiler.expressions.build import T
 from pyawssfn.compiler.error_names import DATA_LIMIT, EXPRESSION_ERRORS, THRESHOLD, branch_fail_error, left_branch
-from pyawssfn.compiler.ir import Catcher, Exit, Fail, Graph, Map, Node, Parallel, Task, can_fail, field_strings
+from pyawssfn.compiler.ir import (
+    Catcher, Exit, Fail, Graph, Map, Node, Parallel, Task, Template, can_fail, field_templates,
+)
 from pyawssfn.compiler.lower import errors
 from pyawssfn.compiler.lower.nonlocalcontrol import Destination, NonlocalControl
 from pyawssfn.compiler.lower.support import paren
+from pyawssfn.jsonata.tree import Dot, Expr, Name, path
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -59,11 +63,11 @@ class BranchNonlocalControl(NonlocalControl):
     def cover(self) -> Any:
         return (self, "branch")
 
-    def gen_catch(self, builder: FunctionLowerer, node: Node, pre_env: dict[str, str]) -> None:
+    def gen_catch(self, builder: FunctionLowerer, node: Node, pre_env: dict[str, Expr]) -> None:
         if self.fail is None:
-            self.fail = Fail(BRANCH_FAIL, builder.fn_line(), error="{% " + branch_fail_error("$states.input.Error")
-                             + " %}", cause="{% $states.input.Cause %}")
-        c = Catcher([], next=self.fail, output="$states.errorOutput")  # which errors: known once lowered (finish)
+            self.fail = Fail(BRANCH_FAIL, builder.fn_line(), error=Template(branch_fail_error(
+                path("states", "input", "Error"))), cause=Template(path("states", "input", "Cause")))
+        c = Catcher([], next=self.fail, output=path("states", "errorOutput"))  # which errors: known once lowered (finish)
         node.catch.append(c)  # type: ignore[attr-defined]
         self.catchers.append((node, c))
         # and not the base control's errors.leave_branch: a step's timeout leaves through this Fail state too
@@ -89,8 +93,8 @@ class BranchNonlocalControl(NonlocalControl):
         if self.raised:  # first: the error object may be evaluated in a state of its own, which catches too
             builder.frontier = self.raised
             source = paren(builder.render(builder.var_name(self.var), {}))
-            n = Fail(RERAISE_FAIL, builder.fn_line(), error="{% " + branch_fail_error(source + ".Error") + " %}",
-                     cause="{% " + source + ".Cause %}")
+            n = Fail(RERAISE_FAIL, builder.fn_line(), error=Template(branch_fail_error(Dot(source, Name("Error")))),
+                     cause=Template(Dot(source, Name("Cause"))))
             builder.connect(n)
             builder.frontier = []
         kept = False
@@ -129,9 +133,9 @@ def caught_wait(builder: FunctionLowerer, value: ast.expr, seconds: bool) -> ast
     value is caught there too. In a covered branch every Seconds but a literal is checked so (a Wait's failure would
     leave the branch as States.QueryEvaluationError, which LocalStack refuses); elsewhere a value that cannot fail
     is the Wait's to check (docs/known-issues.md)."""
-    def whole(code: str) -> str:
-        return (f'($w := {code}; $type($w) = "number" and $w >= 0 and $w = $floor($w) ? $w : '
-                f'$error("sfn.sleep needs a whole number of seconds >= 0"))')
+    def whole(code: Expr) -> Expr:
+        return T('($w := $0; $type($w) = "number" and $w >= 0 and $w = $floor($w) ? $w : '
+                 '$error("sfn.sleep needs a whole number of seconds >= 0"))', code)
     in_branch = seconds and not isinstance(value, ast.Constant) and \
         any(isinstance(c, BranchNonlocalControl) for c in builder.control)
     return caught_first(builder, value, "wait_for", whole if seconds else None, always=in_branch)
@@ -139,9 +143,9 @@ def caught_wait(builder: FunctionLowerer, value: ast.expr, seconds: bool) -> ast
 
 def leave_item(graph: Graph, node: Node, line: int) -> None:
     """The Task of a covered Map's item catches its result's size quota and fails the item without the prefix."""
-    fail = Fail(ITEM_FAIL, line, error=DATA_LIMIT[len("States."):], cause="{% $states.input.Cause %}")
+    fail = Fail(ITEM_FAIL, line, error=DATA_LIMIT[len("States."):], cause=Template(path("states", "input", "Cause")))
     graph.nodes.append(fail)
-    node.catch.append(Catcher([DATA_LIMIT], next=fail, output="$states.errorOutput"))  # type: ignore[attr-defined]
+    node.catch.append(Catcher([DATA_LIMIT], next=fail, output=path("states", "errorOutput")))  # type: ignore[attr-defined]
 
 
 def _caught_before(node: Node, mine: Catcher, name: str) -> bool:
@@ -168,8 +172,7 @@ def _reserved_errors(node: Node) -> list[str]:
 
 
 def _can_fail(node: Node) -> bool:
-    texts: list[str] = []
-    field_strings(node.templates(), texts)
-    codes = [t.strip()[2:-2] for t in texts if t.strip().startswith("{%") and t.strip().endswith("%}")]
+    codes: list[Expr] = []
+    field_templates(node.templates(), codes)
     codes += list(node.assign.values()) + ([node.output] if node.output else [])
     return any(can_fail(c) for c in codes)

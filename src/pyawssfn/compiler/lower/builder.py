@@ -10,29 +10,29 @@ ask the control stack (nonlocalcontrol.py) where they go.
 from __future__ import annotations
 
 import ast
-import json
 from typing import Any, Callable
 
 from pyawssfn.compiler.aliasing import check_aliasing
 from pyawssfn.compiler.astwalk import copy_tree, walk
 from pyawssfn.compiler.definite import maybe_unbound_reads
+from pyawssfn.compiler.step_mutation import check_step_mutations, result_proxy
 from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type
 from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.ir import (
-    Choice, DefaultOf, Exit, Graph, Map, Node, Parallel, Pass, Rule, StartHolder, Task, Wait, atomic, can_fail,
-    evaluates,
+    Choice, DefaultOf, Exit, Graph, Map, Node, Parallel, Pass, Rule, StartHolder, Task, Template, Wait, can_fail,
+    evaluates, paren,
 )
 from pyawssfn.compiler.lower import controlflow, entry_check, errors, hoisting, statements, visitor
 from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, NonlocalControl
-from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_strings, has_template
+from pyawssfn.compiler.expressions.build import T, err, fn
+from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_templates, has_template
 from pyawssfn.compiler.static_types import infer_name_types, narrowed_types
 from pyawssfn.compiler.types import AnnotationReader, api_result_type, step_result_types
 from pyawssfn.compiler.types.parameters import parameters
 from pyawssfn.compiler.share import cannot_fail
 from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
-from pyawssfn.jsonata.parse import parse_cached, template
-from pyawssfn.jsonata.printer import plain_name as _plain_key, to_text
-from pyawssfn.jsonata.tree import Block, Expr
+from pyawssfn.jsonata.printer import plain_name as _plain_key
+from pyawssfn.jsonata.tree import TRUE, Binary, Block, Cond, Dot, Expr, Filter, Name, Var, and_, lit, or_
 
 
 class FunctionLowerer:
@@ -52,29 +52,33 @@ class FunctionLowerer:
         self.caught: dict[str, list[str]] = {}
         self.nested_defs: dict[str, ast.FunctionDef] = {}
         self.control: list[NonlocalControl] = [BaseNonlocalControl()]
-        self.synthetic: dict[str, Callable[[], str]] = {}
+        self.synthetic: dict[str, Callable[[], Expr]] = {}
         self.synthetic_types: dict[str, Any] = {}  # the static type of a synthetic value, where it is known
-        self.cur_env: dict[str, str] = {}
+        self.cur_env: dict[str, Expr] = {}
         self._syn_counter = 0
         self.tr = ExpressionTranslator(self._resolve_name, self.report, set(), set(), name_type=self._name_type)
         self.types = self._infer_types(outer_types or {})
         self.frontier: list[Exit] = [Exit(StartHolder(), {})]
-        self.start_pending: tuple[Node, dict[str, str]] | None = None
+        self.start_pending: tuple[Node, dict[str, Expr]] | None = None
         self.cur_line = self.fn_line()
-        self.checked: set[tuple[int, str]] = set()   # (holder, value) pairs whose evaluation place is settled
-        self.param_reads: set[str] = set()   # the parameters' reads (with their defaults) and their check
-        self.param_check: str | None = None
+        # the values (that can fail) whose evaluation place is settled, by holder: their ids and themselves
+        self.checked: dict[int, tuple[set[int], list[Expr]]] = {}
+        self.param_reads: list[Expr] = []   # the parameters' reads (with their defaults) and their check
+        self.param_check: Expr | None = None
         self.check_hosted = False   # the first state's first field evaluates param_check (_check_before_start)
         self._declare_locals()
         self.maybe_unbound: set[tuple[int, int]] = set()
         if isinstance(fn, ast.FunctionDef):
-            check_aliasing(fn, self.report, lambda c: self.classify(c) is not None)
-            self.maybe_unbound = maybe_unbound_reads(fn, set(self.vars))
+            check_aliasing(fn, self.report, lambda c: self.classify(c) is not None, lambda c: result_proxy(
+                self.info.steps[c.func.id].node, c) if self.classify(c) == "step" else None)
+            check_step_mutations(fn, self.info.steps, set(self.vars), self.report,
+                                 lambda c: self.classify(c) == "api:map")
+            self.maybe_unbound = maybe_unbound_reads(fn, set(self.vars), self.report)
 
     def _infer_types(self, outer_types: dict[str, str]) -> dict[str, str]:
         fixed = {k: _static_type(v) for k, v in self.info.constants.items()}
         fixed.update({k: t for k, t in outer_types.items() if k in self.outer})
-        probe = ExpressionTranslator(lambda n: "$" + n.id, lambda *a: None)
+        probe = ExpressionTranslator(lambda n: Var(n.id), lambda *a: None)
 
         def static_type(expr: ast.expr, name_type) -> str | None:
             probe.name_type = name_type
@@ -165,22 +169,42 @@ class FunctionLowerer:
                     self.report(defaults[p.arg], "a workflow parameter's default must be a JSON literal",
                                 "use a constant such as 0, '' or None")
                     dv = None
-                src = f"$exists({src}) ? {src} : {json.dumps(dv)}"
+                src = T("$exists($0) ? $0 : $1", src, lit(dv))
             # every read is one (a catcher that checks again assigns them too: errors._move)
-            self.param_reads.add(src)
+            self.param_reads.append(src)
             env[self.vars[p.arg]] = src
         check = entry_check.entry_check(self.params)
         if check is not None:
             # a name of its own (not a pyawssfn_check_<n>): it says what it is where it stays a variable
             self.s.names.used.add("pyawssfn_input_check")
             env["pyawssfn_input_check"] = check
-            self.param_reads.add(check)
+            self.param_reads.append(check)
             self.param_check = check
+
+    def is_param_read(self, v: Expr) -> bool:
+        """`v` is a parameter's read or their check (a few values: compared, which is by identity first, rather
+        than hashed: a tree's hash walks all of it)."""
+        return v in self.param_reads
+
+    def settled(self, holder: Any, values: Any) -> None:
+        """Record that `holder` evaluates these values where they stand (errors.settle asks it only of values that
+        can fail)."""
+        ids, kept = self.checked.setdefault(id(holder), (set(), []))
+        for v in values:
+            if id(v) not in ids and can_fail(v):
+                ids.add(id(v))
+                kept.append(v)
+
+    def is_settled(self, holder: Any, v: Expr) -> bool:
+        """Whether `holder` evaluates a value equal to `v` (the same tree object mostly: an env holds what it was
+        given; an equal one built apart is compared)."""
+        got = self.checked.get(id(holder))
+        return got is not None and (id(v) in got[0] or v in got[1])
 
     def fresh(self, hint: str) -> str:
         return self.s.names.fresh(hint)
 
-    def syn(self, render: Callable[[], str]) -> ast.Name:
+    def syn(self, render: Callable[[], Expr]) -> ast.Name:
         self._syn_counter += 1
         ident = f"\x00syn{self._syn_counter}"
         self.synthetic[ident] = render
@@ -191,7 +215,7 @@ class FunctionLowerer:
         ident = "\x00var:" + var
         return ast.Name(id=ident, ctx=ast.Load())
 
-    def _resolve_name(self, node: ast.Name) -> str:
+    def _resolve_name(self, node: ast.Name) -> Expr:
         ident = node.id
         if ident in self.synthetic:
             return self.synthetic[ident]()
@@ -206,14 +230,14 @@ class FunctionLowerer:
             code = self._read_var(var)
             if var not in self.cur_env and (getattr(node, "lineno", None), getattr(node, "col_offset", None)) \
                     in self.maybe_unbound:
-                msg = json.dumps(f"UnboundLocalError: cannot access local variable '{ident}' where it is not "
-                                 "associated with a value")
-                return f"($exists({code}) ? {code} : $error({msg}))"
+                msg = err(f"UnboundLocalError: cannot access local variable '{ident}' where it is not "
+                          "associated with a value")
+                return T("($exists($0) ? $0 : $1)", code, msg)
             return code
         if ident in self.outer:
-            return "$" + self.outer[ident]
+            return Var(self.outer[ident])
         if ident in self.info.constants:
-            return json.dumps(self.info.constants[ident], ensure_ascii=False)
+            return lit(self.info.constants[ident])
         if ident in self.nested_defs:
             self.report(node, f"nested function {ident!r} can only be passed to sfn.parallel",
                         "call sfn.parallel(" + ident + ", ...) or move the code into the workflow body")
@@ -224,37 +248,37 @@ class FunctionLowerer:
                         "use it inside a step function")
         else:
             self.report(node, f"undefined name {ident!r}", "assign it first or pass it as a workflow parameter")
-        return "null"
+        return lit(None)
 
-    def _read_var(self, var: str) -> str:
+    def _read_var(self, var: str) -> Expr:
         e = self.cur_env.get(var)
         if e is None:
-            return "$" + var
-        return e if atomic(e) else f"({e})"
+            return Var(var)
+        return paren(e)
 
-    def render(self, node: ast.expr, env: dict[str, str]) -> str:
+    def render(self, node: ast.expr, env: dict[str, Expr]) -> Expr:
         old, self.cur_env = self.cur_env, env
         try:
-            return self.tr.translate(node)
+            return self.tr.tree(node)
         finally:
             self.cur_env = old
 
-    def condition(self, node: ast.expr, env: dict[str, str]) -> str:
+    def condition(self, node: ast.expr, env: dict[str, Expr]) -> Expr:
         old, self.cur_env = self.cur_env, env
         try:
             return self._condition(node)
         finally:
             self.cur_env = old
 
-    def _condition(self, node: ast.expr) -> str:
+    def _condition(self, node: ast.expr) -> Expr:
         if isinstance(node, ast.Name) and node.id in self.synthetic and node.id.endswith("p"):
             return self.synthetic[node.id]()
         if isinstance(node, ast.BoolOp) and all(self._is_boolish(v) for v in node.values):
-            op = " and " if isinstance(node.op, ast.And) else " or "
-            return op.join(f"({self._condition(v)})" for v in node.values)
+            join = and_ if isinstance(node.op, ast.And) else or_
+            return join(*[Block((self._condition(v),)) for v in node.values])
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and self._is_boolish(node.operand):
-            return f"$not({self._condition(node.operand)})"
-        return self.tr.truthy(node)
+            return fn("not", self._condition(node.operand))
+        return self.tr.truthy_tree(node)
 
     def _is_boolish(self, node: ast.expr) -> bool:
         if isinstance(node, ast.Name) and node.id in self.synthetic and node.id.endswith("p"):
@@ -267,7 +291,7 @@ class FunctionLowerer:
             return True
         return False
 
-    def value_field(self, node: ast.expr, env: dict[str, str]) -> Any:
+    def value_field(self, node: ast.expr, env: dict[str, Expr]) -> Any:
         """A payload value: the JSON literal when the expression is constant, else a JSONata template."""
         try:
             v = self.tr.literal_value(node)
@@ -275,7 +299,7 @@ class FunctionLowerer:
                 return v
         except NotConstant:
             pass
-        return "{% " + self.render(node, env) + " %}"
+        return Template(self.render(node, env))
 
     def add(self, node: Node) -> Node:
         self.graph.nodes.append(node)
@@ -290,7 +314,7 @@ class FunctionLowerer:
                 self.graph.start = target
         elif isinstance(h, DefaultOf):
             if ex.env:
-                h.choice.rules.append(Rule("true", target, dict(ex.env)))
+                h.choice.rules.append(Rule(TRUE, target, dict(ex.env)))
             else:
                 h.choice.default = target
         else:
@@ -300,7 +324,7 @@ class FunctionLowerer:
     def fn_line(self) -> int:
         return getattr(self.fn, "lineno", 1)
 
-    def connect(self, node: Node, start_ok: bool = True) -> dict[str, str]:
+    def connect(self, node: Node, start_ok: bool = True) -> dict[str, Expr]:
         """Make ``node`` the next state of every exit; return the env valid in ``node``'s own input context (only
         non-empty at the very start, where the input-reading assignments move into ``node`` itself)."""
         errors.settle(self)
@@ -322,7 +346,7 @@ class FunctionLowerer:
             ex = self.frontier[0]
             self.frontier = [Exit(self.start_state(dict(ex.env)), {})]
 
-    def start_state(self, assign: dict[str, str]) -> Pass:
+    def start_state(self, assign: dict[str, Expr]) -> Pass:
         """A Pass that starts the machine (or branch) with these assignments (reading the input)."""
         p = self.add(Pass("read the input" if self.top else "start", self.fn_line(), assign=assign))
         self.graph.start = p
@@ -373,13 +397,12 @@ class FunctionLowerer:
         node, env = self.start_pending
         if not isinstance(node, (Task, Parallel, Map, Wait)) or self.graph.start is not node:
             return
-        texts: list[str] = []
-        field_strings(entry_check.first_fields(node), texts)
+        texts: list[Expr] = []
+        field_templates(entry_check.first_fields(node), texts)
         early = {statements.throwaway(self): v for v in env.values()
-                 if v not in self.param_reads and can_fail(v) and not any(evaluates(v, t, template=True)
-                                                                          for t in texts)}
-        checks = [v for v in env.values() if v in self.param_reads and not cannot_fail(parse_cached(v))
-                  and not any(evaluates(v, t, template=True) for t in texts)]
+                 if not self.is_param_read(v) and can_fail(v) and not any(evaluates(v, t) for t in texts)}
+        checks = [v for v in env.values() if self.is_param_read(v) and not cannot_fail(v)
+                  and not any(evaluates(v, t) for t in texts)]
         params = self.params
         if checks == [self.param_check] and not early and isinstance(node, Task):
             # a field that is a parameter's plain read fails by itself (States.QueryEvaluationError: a field cannot
@@ -397,20 +420,20 @@ class FunctionLowerer:
         for k in [k for k, v in node.assign.items() if v in checks]:
             del node.assign[k]  # the Pass before checked it
 
-    def _hosting(self, checks: list[str], params: list) -> Callable[[Expr], Expr]:
+    def _hosting(self, checks: list[Expr], params: list) -> Callable[[Expr], Expr]:
         """How a field's expression evaluates `checks` first: the parameters' check (of `params`) as `tests ? value
         : $error()`, any other as a block `(check; value)`."""
         if checks == [self.param_check]:
-            return lambda t: parse_cached(entry_check.hosted(params, to_text(t)))
-        return lambda t: Block(tuple(parse_cached(c) for c in checks) + (t,))
+            return lambda t: entry_check.hosted(params, t)
+        return lambda t: Block(tuple(checks) + (t,))
 
-    def _guard_first_condition(self, n: Choice, check: str) -> None:
+    def _guard_first_condition(self, n: Choice, check: Expr) -> None:
         """A first Choice's first condition that evaluates the check first, `(check; test)`, as its guard instead:
         `tests ? test : $error(...)`."""
-        cond = parse_cached(n.rules[0].condition) if n.rules else None
-        if type(cond) is Block and len(cond.exprs) > 1 and to_text(cond.exprs[0]) == to_text(parse_cached(check)):
+        cond = n.rules[0].condition if n.rules else None
+        if type(cond) is Block and len(cond.exprs) > 1 and cond.exprs[0] == check:
             rest = cond.exprs[1:]
-            n.rules[0].condition = entry_check.hosted(self.params, to_text(rest[0] if len(rest) == 1 else Block(rest)))
+            n.rules[0].condition = entry_check.hosted(self.params, rest[0] if len(rest) == 1 else Block(rest))
             self.check_hosted = True
 
     def _drop_settled_checks(self) -> None:
@@ -424,13 +447,12 @@ class FunctionLowerer:
         if isinstance(n, Choice):
             self._guard_first_condition(n, check)
             first = [n.rules[0].condition] if n.rules else []
-            template = False
         else:
-            first, template = [], True
-            field_strings(entry_check.first_fields(n), first)
+            first = []
+            field_templates(entry_check.first_fields(n), first)
         holders: list[Any] = [n] + (list(n.rules) if isinstance(n, Choice) else [])
         holders += [c for c in getattr(n, "catch", []) if not CATCHES_EVALUATION & set(c.errors)]
-        if self.check_hosted or any(evaluates(check, t, template=template) for t in first):
+        if self.check_hosted or any(evaluates(check, t) for t in first):
             for h in holders:
                 for k in [k for k, v in h.assign.items() if v == check]:
                     del h.assign[k]
@@ -442,7 +464,7 @@ class FunctionLowerer:
             if keys and rest and isinstance(n, (Pass, Task, Parallel, Map, Wait)):
                 for k in keys:
                     del h.assign[k]
-                plain = [k for k in rest if h.assign[k] in self.param_reads or h.assign[k].startswith("$states.input")]
+                plain = [k for k in rest if self.is_param_read(h.assign[k]) or _reads_input(h.assign[k])]
                 target = (plain or rest)[0]
                 h.assign[target] = entry_check.hosted(self.params, h.assign[target])
         if isinstance(n, Pass) and n.output is not None and list(n.assign.values()) == [check]:
@@ -514,7 +536,23 @@ class FunctionLowerer:
             return ast.unparse(node)
 
 
-def _whole_read(name: str, texts: list[str]) -> bool:
+def _whole_read(name: str, texts: list[Expr]) -> bool:
     """Whether one of the field values is the template reading the parameter `name` and nothing else."""
     read = entry_check.read(name)
-    return any(t is not None and to_text(t) == read for t in map(template, texts))
+    return any(t == read for t in texts)
+
+
+_STATES_INPUT = Dot(Var("states"), Name("input"))
+
+
+def _reads_input(t: Expr) -> bool:
+    """The expression is a path starting at `$states.input` (its text begins with it)."""
+    while True:
+        if t == _STATES_INPUT:
+            return True
+        if type(t) in (Dot, Filter):
+            t = t.lhs  # type: ignore[attr-defined]
+        elif type(t) is Binary or (type(t) is Cond):
+            t = t.lhs if type(t) is Binary else t.test  # type: ignore[attr-defined, union-attr]
+        else:
+            return False

@@ -19,8 +19,9 @@ from pyawssfn.compiler.lower.support import (
 from pyawssfn.compiler.error_names import EXPRESSION_ERRORS
 from pyawssfn.compiler.naming import describe_source
 from pyawssfn.jsonata import tree as t
-from pyawssfn.jsonata.parse import parse
-from pyawssfn.jsonata.printer import to_text
+from pyawssfn.compiler.expressions.build import T
+from pyawssfn.compiler.ir import Template
+from pyawssfn.jsonata.tree import Expr
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -41,7 +42,7 @@ def lower_call(builder: FunctionLowerer, call: ast.Call, kind: str, want_result:
         wait(builder, call, kind == "api:sleep")
         if var:
             for ex in builder.frontier:
-                ex.env[var] = "null"
+                ex.env[var] = t.NULL
     elif kind == "api:wait_for_callback":
         callback(builder, call, var)
     elif kind == "api:with_retry_spec":
@@ -58,7 +59,8 @@ def lower_call(builder: FunctionLowerer, call: ast.Call, kind: str, want_result:
     return var
 
 
-def result_into(builder: FunctionLowerer, node: Node, pre_env: dict[str, str], var: str | None, result: str) -> None:
+def result_into(builder: FunctionLowerer, node: Node, pre_env: dict[str, Expr], var: str | None,
+                result: Expr) -> None:
     errors.catchers(builder, node, pre_env)
     env = dict(pre_env)
     if var:
@@ -79,7 +81,7 @@ def function_arn(builder: FunctionLowerer) -> str:
     return builder.s.options.function_arn or "${FunctionArn}"
 
 
-def context_field(builder: FunctionLowerer) -> dict[str, str]:
+def context_field(builder: FunctionLowerer) -> dict[str, Template]:
     """What a step Task's Payload carries for ``sfn.context()`` (nothing unless the module mentions it)."""
     return step_context.context_field(builder.info, builder.s.workflow)
 
@@ -92,7 +94,7 @@ def task_step(builder: FunctionLowerer, call: ast.Call, step: StepInfo, var: str
     kwargs = {p: builder.value_field(v, env) for p, v in bound.items()}
     n.arguments = {"FunctionName": function_arn(builder), "Payload": {"step": step.name, "kwargs": kwargs,
                                                                        **context_field(builder)}}
-    result_into(builder, n, env, var, "$states.result.Payload")
+    result_into(builder, n, env, var, t.path("states", "result", "Payload"))
 
 
 def with_retry_spec(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
@@ -134,12 +136,12 @@ def callback(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
             setattr(n, key, task_seconds(builder, opts[key], key, env))
     kwargs = {p: builder.value_field(v, env) for p, v in bound.items()}
     n.arguments = {"FunctionName": function_arn(builder),
-                   "Payload": {"step": step.name, "kwargs": kwargs, "task_token": "{% $states.context.Task.Token %}",
+                   "Payload": {"step": step.name, "kwargs": kwargs, "task_token": Template(t.path("states", "context", "Task", "Token")),
                                **context_field(builder)}}
-    result_into(builder, n, env, var, "$states.result")
+    result_into(builder, n, env, var, t.path("states", "result"))
 
 
-def task_seconds(builder: FunctionLowerer, node: ast.expr, key: str, env: dict[str, str]) -> int | str | None:
+def task_seconds(builder: FunctionLowerer, node: ast.expr, key: str, env: dict[str, Expr]) -> int | Template | None:
     """TimeoutSeconds/HeartbeatSeconds of ``sfn.wait_for_callback(..., timeout=node)``: a constant as itself (checked
     here), anything else as a JSONata expression that fails as sfn.wait_for_callback does under plain Python on a
     value Step Functions does not take (None: no limit, as AWS's default 99999999 is)."""
@@ -158,8 +160,7 @@ def task_seconds(builder: FunctionLowerer, node: ast.expr, key: str, env: dict[s
     null = t.binop("=", t.call("type", s), t.lit("null"))
     checked = t.cond(ok, s, t.cond(null, t.lit(_integrations.MAX_TASK_SECONDS),
                                    t.error(_integrations.task_seconds_message(key))))
-    return "{% " + to_text(t.block([("pyawssfn_s", parse(builder.render(builder.prepare(node), env)))], checked)) \
-        + " %}"
+    return Template(t.block([("pyawssfn_s", builder.render(builder.prepare(node), env))], checked))
 
 
 def task_child(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
@@ -177,14 +178,14 @@ def task_child(builder: FunctionLowerer, call: ast.Call, var: str | None) -> Non
     # A failed child fails this Task with States.TaskFailed and the child's DescribeExecution as cause: raise
     # the child's own error and cause instead, as the Python call does (a handler decodes the message where it reads
     # it, as for any caught error: the child may have ended with a step's Lambda error JSON).
-    unwrap = ('($c := $states.errorOutput.Cause; $p := ($type($c) = "string" and $substring($c, 0, 1) = "{" ? '
-              '$parse($c) : {}); $type($p.Error) = "string" ? {"Error": $p.Error, "Cause": ($exists($p.Cause) ? '
-              '$p.Cause : "")} : $states.errorOutput)')
+    unwrap = T('($c := $states.errorOutput.Cause; $p := ($type($c) = "string" and $substring($c, 0, 1) = "{" ? '
+               '$parse($c) : {}); $type($p.Error) = "string" ? {"Error": $p.Error, "Cause": ($exists($p.Cause) ? '
+               '$p.Cause : "")} : $states.errorOutput)')
     # An argument's failing expression is caught here too, by its name on either engine (our executor's
     # States.TaskFailed matches States.QueryEvaluationError, LocalStack's does not match its States.Runtime): the
     # path must not depend on it (tests/engines).
     errors.redispatch(builder, n, ["States.TaskFailed", *EXPRESSION_ERRORS], env, unwrap)
-    result_into(builder, n, env, var, "$states.result.Output")
+    result_into(builder, n, env, var, t.path("states", "result", "Output"))
 
 
 def reaches(builder: FunctionLowerer, start: str, goal: str, seen: set[str]) -> bool:
@@ -226,7 +227,7 @@ def sdk(builder: FunctionLowerer, call: ast.Call, path: str, var: str | None) ->
     # Step Functions' SDK integration takes the API's members in PascalCase (stateMachineArn -> StateMachineArn).
     n.arguments = {sdk.arguments[k]: builder.value_field(v, env) for k, v in values}
     builder.s.sdk_actions.add(sdk.iam_action)
-    result_into(builder, n, env, var, "$states.result")
+    result_into(builder, n, env, var, t.path("states", "result"))
 
 
 def wait(builder: FunctionLowerer, call: ast.Call, seconds: bool) -> None:

@@ -3,11 +3,10 @@ happens there (a Succeed, a Fail, a Choice on the error's name) is built here.""
 from __future__ import annotations
 
 import ast
-import json
 from typing import TYPE_CHECKING
 
 from pyawssfn.compiler.ir import (
-    Catching, Choice, DefaultOf, Exit, Fail, Node, Parallel, Pass, Rule, StartHolder, Succeed, can_fail,
+    Catching, Choice, DefaultOf, Exit, Fail, Node, Parallel, Pass, Rule, StartHolder, Succeed, Template, can_fail,
 )
 from pyawssfn.compiler.lower import errors, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import Destination
@@ -15,6 +14,8 @@ from pyawssfn.compiler.error_names import RESERVED, fail_error
 from pyawssfn.compiler.lower.support import (
     TASK_LIKE, before_assign, call_arg, class_name, has_template, paren, risky_values,
 )
+from pyawssfn.compiler.expressions.build import T
+from pyawssfn.jsonata.tree import Dot, Name, lit
 from pyawssfn.compiler.naming import describe_source
 
 if TYPE_CHECKING:
@@ -119,11 +120,24 @@ def transform_raise(builder: FunctionLowerer, st: ast.Raise) -> None:
                            "raise MyError('message')")
     if call.args:
         msg = builder.prepare(call.args[0])
-        if not (isinstance(msg, ast.Constant) and isinstance(msg.value, str)):
+        if "KeyError" in builder.info.exception_ancestors(cls):
+            msg = _key_error_message(msg)  # KeyError's str() is the repr of its one argument
+        elif not (isinstance(msg, ast.Constant) and isinstance(msg.value, str)):
             msg = ast.Call(func=ast.Name(id="str", ctx=ast.Load()), args=[msg], keywords=[])
     else:
         msg = ast.Constant(value="")
     raise_static(builder, cls, ast.Constant(value=cls), msg, name, st.lineno)
+
+
+def _key_error_message(arg: ast.expr) -> ast.expr:
+    """``str(KeyError(arg))``, which is ``repr(arg)``: at compile time for a constant, else ``str([arg])[1:-1]``
+    (the repr inside a one-item list's)."""
+    if isinstance(arg, ast.Constant):
+        return ast.Constant(value=repr(arg.value))
+    listed = ast.Call(func=ast.Name(id="str", ctx=ast.Load()), args=[ast.List(elts=[arg], ctx=ast.Load())],
+                      keywords=[])
+    return ast.Subscript(value=listed, slice=ast.Slice(lower=ast.Constant(value=1), upper=ast.Constant(value=-1)),
+                         ctx=ast.Load())
 
 
 def raise_static(builder: FunctionLowerer, cls: str, err: ast.expr, cause: ast.expr, name: str, line: int) -> None:
@@ -133,8 +147,7 @@ def raise_static(builder: FunctionLowerer, cls: str, err: ast.expr, cause: ast.e
 def route(builder: FunctionLowerer, dest: list[Exit], var: str | None, err: ast.expr, cause: ast.expr) -> None:
     for ex in builder.frontier:
         if var:
-            ex.env[var] = ('{"Error": ' + builder.render(err, ex.env) + ', "Cause": ' + builder.render(cause, ex.env)
-                           + "}")
+            ex.env[var] = T('{"Error": $0, "Cause": $1}', builder.render(err, ex.env), builder.render(cause, ex.env))
     # the error object is evaluated under the cover of the raise (the state before it, when that state's Catch
     # sends an error where Python would), not in a state of its own where the handler starts
     errors.settle(builder)
@@ -151,7 +164,7 @@ def emit_fail(builder: FunctionLowerer, err: ast.expr, cause: ast.expr, name: st
     n.cause = builder.value_field(cause, env)
     if has_template(n.error):
         # a computed name may be a reserved States.* one (a caught timeout raised again): error_names.py
-        n.error = "{% " + fail_error(paren(builder.render(err, env)), paren(builder.render(cause, env))) + " %}"
+        n.error = Template(fail_error(paren(builder.render(err, env)), paren(builder.render(cause, env))))
     builder.frontier = []
 
 
@@ -173,11 +186,11 @@ def raise_dynamic(builder: FunctionLowerer, value: ast.expr, name: str, line: in
     env = builder.connect(choice)
     src = builder.render(value, env)
     for names, dest, fail in rules:
-        cond = f"{paren(src)}.Error in {json.dumps(names)}"
+        cond = T("$0.Error in $1", paren(src), lit(names))
         if fail:
             known = [e for e in builder.known_errors() if e not in names]
-            cond = f"({cond}) or $not({paren(src)}.Error in {json.dumps(known)})" if names else \
-                f"$not({paren(src)}.Error in {json.dumps(known)})"
+            cond = T("($0) or $not($1.Error in $2)", cond, paren(src), lit(known)) if names else \
+                T("$not($0.Error in $1)", paren(src), lit(known))
         r = Rule(cond)
         choice.rules.append(r)
         route_dynamic(builder, [Exit(r, dict(env))], dest, value)
@@ -192,7 +205,7 @@ def raise_dynamic(builder: FunctionLowerer, value: ast.expr, name: str, line: in
 
 def syn_attr(builder: FunctionLowerer, value: ast.expr, key: str) -> ast.expr:
     """A field of an error object {"Error", "Cause"} that the machine itself built (always present)."""
-    return builder.syn(lambda: f"{paren(builder.render(value, builder.cur_env))}.{key}")
+    return builder.syn(lambda: Dot(paren(builder.render(value, builder.cur_env)), Name(key)))
 
 
 def route_dynamic(builder: FunctionLowerer, exits: list[Exit], dest: Destination, value: ast.expr) -> None:

@@ -12,18 +12,19 @@ Every other read of a parameter is then the plain `$states.input.x`.
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Callable
 
-from pyawssfn.compiler.ir import Map, Node, Parallel, Task, Wait
+from pyawssfn.compiler.ir import Map, Node, Parallel, Task, Template, Wait
 from pyawssfn.compiler.types.parameters import MAX_EXACT_INT, Parameter
-from pyawssfn.jsonata.parse import parse_cached, template
+from pyawssfn.compiler.expressions.build import T, err
 from pyawssfn.jsonata.printer import plain_name, to_text
-from pyawssfn.jsonata.tree import Dot, Expr, Name, Var
+from pyawssfn.jsonata.tree import Binary, Bind, Block, Cond, Dot, Expr, Name, Str, Var, lit
 
 
-def read(name: str, source: str = "$states.input") -> str:
-    return f"{source}.{name}" if plain_name(name) else f"$lookup({source}, {json.dumps(name)})"
+def read(name: str, source: Expr | None = None) -> Expr:
+    """The parameter `name` read from the input (`source`: $states.input unless given)."""
+    source = _STATES_INPUT if source is None else source
+    return Dot(source, Name(name)) if plain_name(name) else T("$lookup($0, $1)", source, Str(name))
 
 
 def message(checked: list[Parameter]) -> str:
@@ -36,7 +37,7 @@ def message(checked: list[Parameter]) -> str:
     return f"The execution input needs {', '.join(parts)}"
 
 
-def entry_check(params: list[Parameter]) -> str | None:
+def entry_check(params: list[Parameter]) -> Expr | None:
     """The check of the parameters (JSONata whose value is unused), or None when nothing needs checking: every
     test joined by `and`, then one error naming what the input must have (the plain-Python run names the first
     parameter that breaks it; the causes of States.QueryEvaluationError are free: comparison.py)."""
@@ -44,61 +45,76 @@ def entry_check(params: list[Parameter]) -> str | None:
     if parts is None:
         return None
     bound, tests, error = parts
-    return bound + f"{tests} or {error}" + (")" if bound else "")
+    check = Binary("or", tests, error)
+    return Block((bound, check)) if bound is not None else check
 
 
-def hosted(params: list[Parameter], value: str) -> str:
+def hosted(params: list[Parameter], value: Expr) -> Expr:
     """`value` (a field's JSONata) evaluated only once the check passed: `tests ? value : $error(...)`. A value
     that is a required untyped parameter's plain read fails by itself when the input lacks it (a field, an Assign
     entry included, cannot be undefined: States.QueryEvaluationError, as AWS records it): that parameter needs no
     test of its own while another test remains (a plain read alone is taken for one that cannot fail, and an
     Assign entry nothing reads would be dropped: liveness.py)."""
-    whole = parse_cached(value)
-    rest = [p for p in params if not (p.required and p.kinds is None and whole == parse_cached(read(p.name)))]
+    rest = [p for p in params if not (p.required and p.kinds is None and value == read(p.name))]
     parts = _parts(rest) or _parts(params)
     assert parts is not None
     bound, tests, error = parts
-    if bound:  # the value reads the input by the same name (a Dot's lhs is evaluated as it is, so it means the same)
-        value = to_text(parse_cached(value).transform(
-            lambda n: Var(_INPUT[1:]) if n == _STATES_INPUT else n))
-    return bound + f"{tests} ? ({value}) : {error}" + (")" if bound else "")
+    if bound is not None:  # the value reads the input by the same name (a Dot's lhs is evaluated as it is)
+        value = value.transform(lambda n: _INPUT if n == _STATES_INPUT else n)
+    guarded = Cond(tests, Block((value,)), error)
+    return Block((bound, guarded)) if bound is not None else guarded
 
 
 _STATES_INPUT = Dot(Var("states"), Name("input"))
 
 
-_INPUT = "$__in"  # a name no workflow variable has (naming.py): `value` cannot read another by it
+_INPUT = Var("__in")  # a name no workflow variable has (naming.py): `value` cannot read another by it
 
 
-def _parts(params: list[Parameter]) -> tuple[str, str, str] | None:
-    """(the binding of the input, or "", the tests joined by `and`, the error) of the check."""
+def _parts(params: list[Parameter]) -> tuple[Bind | None, Expr, Expr] | None:
+    """(the binding of the input, or None, the tests joined by `and`, the error) of the check."""
     checked = [p for p in params if p.checked]
     if not checked:
         return None
     reads = sum(1 + (len(p.kinds or ()) + ("integer" in (p.kinds or ())) * 3) for p in checked)
-    source = _INPUT if reads > 2 else "$states.input"
-    tests = " and ".join(_test(p, read(p.name, source)) for p in checked)
-    return (f"({_INPUT} := $states.input; " if source == _INPUT else ""), tests, \
-        f"$error({json.dumps(message(checked))})"
+    source = _INPUT if reads > 2 else _STATES_INPUT
+    tests = _chain("and", [_test(p, read(p.name, source)) for p in checked])
+    return (Bind(_INPUT.name, _STATES_INPUT) if source is _INPUT else None), tests, err(message(checked))
 
 
-def _test(p: Parameter, r: str) -> str:
+def _chain(op: str, parts: list[Expr]) -> Expr:
+    """`p1 op p2 op ...` as JSONata reads it: left to right, a part that is itself such a chain (not in
+    parentheses) continuing it."""
+    flat: list[Expr] = []
+    for p in parts:
+        spine: list[Expr] = []
+        while type(p) is Binary and p.op == op:  # type: ignore[attr-defined]
+            spine.append(p.rhs)  # type: ignore[attr-defined]
+            p = p.lhs  # type: ignore[attr-defined]
+        flat += [p, *reversed(spine)]
+    out = flat[0]
+    for x in flat[1:]:
+        out = Binary(op, out, x)
+    return out
+
+
+def _test(p: Parameter, r: Expr) -> Expr:
     if p.kinds is None:
-        return f"$exists({r})"
-    tests = []
+        return T("$exists($0)", r)
+    tests: list[Expr] = []
     for k in p.kinds:
         if k == "integer":
-            v = "$__v" if len(r) > 12 else r  # a long read once (shorter from 13 characters), by a name no variable has
-            t = f'$type({v}) = "number" and {v} % 1 = 0 and $abs({v}) <= {MAX_EXACT_INT}'
-            tests.append(t if v == r else f"({v} := {r}; {t})")
+            # a long read once (shorter from 13 characters of its text), by a name no variable has
+            v = Var("__v") if len(to_text(r)) > 12 else r
+            t = T('$type($0) = "number" and $0 % 1 = 0 and $abs($0) <= $1', v, lit(MAX_EXACT_INT))
+            tests.append(t if v is r else Block((Bind("__v", r), t)))
         elif k == "null":
-            tests.append(f"{r} = null")
+            tests.append(T("$0 = null", r))
         else:
-            tests.append(f'$type({r}) = "{k}"')
-    test = " or ".join(tests)
+            tests.append(T("$type($0) = $1", r, Str(k)))
     if not p.required:
-        return f"($not($exists({r})) or {test})"
-    return f"({test})" if len(tests) > 1 else test
+        return Block((_chain("or", [T("$not($exists($0))", r), *tests]),))
+    return Block((_chain("or", tests),)) if len(tests) > 1 else tests[0]
 
 
 # --- where the first state evaluates it ----------------------------------------------------------------------
@@ -136,7 +152,7 @@ def host_check(node: Node, checks: Callable[[Expr], Expr]) -> bool:
             return True
         return False
     if isinstance(node, Wait):
-        if node.timestamp is None and not isinstance(node.seconds, str):
+        if node.timestamp is None and type(node.seconds) is not Template:
             node.seconds = _checked_literal(node.seconds, checks)
             return True
         attr = "seconds" if node.timestamp is None else "timestamp"
@@ -147,9 +163,9 @@ def host_check(node: Node, checks: Callable[[Expr], Expr]) -> bool:
     return False
 
 
-def _checked_literal(value: Any, checks: Callable[[Expr], Expr]) -> str:
+def _checked_literal(value: Any, checks: Callable[[Expr], Expr]) -> Template:
     """A JSON literal as a template that evaluates the checks first."""
-    return "{% " + to_text(checks(parse_cached(json.dumps(value, ensure_ascii=False)))) + " %}"
+    return Template(checks(lit(value)))
 
 
 def _literal_checked(arguments: Any, checks: Callable[[Expr], Expr]) -> Any:
@@ -164,19 +180,16 @@ def _literal_checked(arguments: Any, checks: Callable[[Expr], Expr]) -> Any:
 
 
 def _checked_first(value: Any, checks: Callable[[Expr], Expr]) -> Any:
-    """`value` (a field's JSON) with its first {% %} template evaluating the checks first; unchanged (the same
-    object) when it has none."""
+    """`value` (a field's JSON) with its first Template evaluating the checks first; unchanged (the same object)
+    when it has none."""
     done = [False]
 
     def walk(v: Any) -> Any:
         if done[0]:
             return v
-        if isinstance(v, str):
-            t = template(v)
-            if t is None:
-                return v
+        if type(v) is Template:
             done[0] = True
-            return "{% " + to_text(checks(t)) + " %}"
+            return Template(checks(v.expr))
         if isinstance(v, dict):
             return {k: walk(x) for k, x in v.items()}
         if isinstance(v, list):

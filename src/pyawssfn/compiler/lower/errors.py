@@ -7,20 +7,21 @@ from typing import TYPE_CHECKING
 from pyawssfn.compiler.frontend import RetrySpec, StepInfo
 from pyawssfn.compiler.error_names import RESERVED
 from pyawssfn.compiler.ir import (
-    Catcher, Exit, Fail, Graph, Map, Node, Parallel, Pass, StartHolder, Succeed, Task, can_fail, context_refs, evaluates,
-    replace_context,
+    Catcher, Exit, Fail, Graph, Map, Node, Parallel, Pass, StartHolder, Succeed, Task, Template, can_fail, context_refs,
+    evaluates, replace_context,
 )
+from pyawssfn.compiler.expressions.build import T
 from pyawssfn.compiler.lower import controlflow, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import Handler
 from pyawssfn.compiler.lower.support import CAUGHT, CHANGING, LAMBDA_INVOKE
+from pyawssfn.jsonata.printer import to_text
+from pyawssfn.jsonata.tree import Expr, lit, path
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
 
 TRANSIENT_ERRORS = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
                     "Lambda.TooManyRequestsException"]
-# The error object a Catch hands over: it cannot fail, so it needs no state of its own.
-_SAFE_CODES = frozenset({CAUGHT})
 
 
 def settle(builder: FunctionLowerer, change: bool = False) -> None:
@@ -36,8 +37,8 @@ def settle(builder: FunctionLowerer, change: bool = False) -> None:
         # So a parameter read needs no cover of its own: it is evaluated where no handler's Catch is (the first
         # state's Assign, or its Catch's Assign when that state fails, which ends the execution), and that state
         # need not be a Pass before a try (a try at the start of the workflow costs no state).
-        first = next((i for i, (_, v) in enumerate(items) if can_fail(v) and v not in _SAFE_CODES
-                      and v not in builder.param_reads and (id(ex.holder), v) not in builder.checked), None)
+        first = next((i for i, (_, v) in enumerate(items) if can_fail(v) and v != CAUGHT
+                      and not builder.is_param_read(v) and not builder.is_settled(ex.holder, v)), None)
         start = isinstance(ex.holder, StartHolder)
         # the start's pending values move into the first state, which has the current cover, unless the
         # cover is about to change
@@ -46,12 +47,12 @@ def settle(builder: FunctionLowerer, change: bool = False) -> None:
         # LocalStack's Parallel does not catch an error thrown in its own Assign (tests/engines known.py)
         if first is None or holder_cover == cov and not uncaught_assign(ex.holder):
             # the holder evaluates them when they are flushed into its Assign, whatever the cover is by then
-            builder.checked.update((id(ex.holder), v) for v in ex.env.values())
+            builder.settled(ex.holder, ex.env.values())
             settled.append(ex)
             continue
         if start and cov is None:
             p = builder.start_state(dict(ex.env))
-            builder.checked.update((id(p), v) for v in ex.env.values())
+            builder.settled(p, ex.env.values())
             settled.append(Exit(p, dict(ex.env)))
             continue
         settled.append(_move(builder, ex, cov, start))
@@ -71,19 +72,19 @@ def _move(builder: FunctionLowerer, ex: Exit, cov, start: bool) -> Exit:
     if start:
         # the new state is the first one and reads the execution input itself; a parameter read failing there is
         # read again by its Catch's Assign, which ends the execution before any handler (tests/engines RELIED)
-        recheck = {k: v for k, v in ex.env.items() if v in builder.param_reads}
+        recheck = {k: v for k, v in ex.env.items() if builder.is_param_read(v)}
     else:
         # the parameter reads are checked where they are (the first state's Assign), not under this cover
         for k, v in ex.env.items():
-            if v in builder.param_reads:
+            if builder.is_param_read(v):
                 keep[k] = rest.pop(k)
-        for p in sorted(builder.param_reads):
+        for p in sorted(builder.param_reads, key=to_text):  # in the order of their text, as they always were
             if p not in keep.values() and any(evaluates(p, v) for v in rest.values()):
                 keep[statements.throwaway(builder)] = p
         # values of the holder's own context ($states.result after a Task, ...) are handed over in a variable
         for ref in sorted(set().union(*(context_refs(v) for v in rest.values()))):
             tmp = builder.fresh("handover")
-            keep[tmp] = "$states." + ref
+            keep[tmp] = path("states", ref)
             rest = {k: replace_context(v, ref, tmp) for k, v in rest.items()}
     line = builder.cur_line
     if cov is None:
@@ -95,11 +96,11 @@ def _move(builder: FunctionLowerer, ex: Exit, cov, start: bool) -> Exit:
     if cov is not None:
         catchers(builder, node, recheck)
     # the values stay pending on the new state, whose Assign evaluates them (Output may read them too)
-    builder.checked.update((id(node), v) for v in rest.values())
+    builder.settled(node, rest.values())
     return Exit(node, rest)
 
 
-def evaluate_where_caught(builder: FunctionLowerer, values: dict[str, str], line: int) -> tuple[Node, dict[str, str]]:
+def evaluate_where_caught(builder: FunctionLowerer, values: dict[str, Expr], line: int) -> tuple[Node, dict[str, Expr]]:
     """A Map over no items, whose Assign evaluates `values` and whose Catch routes their error: Pass and Choice
     states have no Catch, and both engines catch an error of a Map's Assign (tests/engines RELIED), where LocalStack
     catches neither an error thrown in a Parallel's Assign nor a States.* error out of its branch. It is entered
@@ -111,7 +112,7 @@ def evaluate_where_caught(builder: FunctionLowerer, values: dict[str, str], line
     return Map("evaluate where caught", line, items=[], processor=processor), dict(values)
 
 
-def catchers(builder: FunctionLowerer, node: Node, pre_env: dict[str, str]) -> None:
+def catchers(builder: FunctionLowerer, node: Node, pre_env: dict[str, Expr]) -> None:
     """Catch clauses for a state inside the current try blocks, then the shared uncaught-error route."""
     node.cover = builder.cover()
     builder.control[-1].gen_catch(builder, node, pre_env)
@@ -130,13 +131,13 @@ def leave_branch(graph: Graph, node: Node, line: int) -> None:
         return
     fail = next((n for n in graph.nodes if isinstance(n, Fail) and n.name == BRANCH_FAIL), None)
     if fail is None:
-        fail = Fail(BRANCH_FAIL, line, error="{% $substring($states.input.Error, " + str(len(RESERVED)) + ") %}",
-                    cause="{% $states.input.Cause %}")
+        fail = Fail(BRANCH_FAIL, line, error=Template(T("$substring($states.input.Error, $0)", lit(len(RESERVED)))),
+                    cause=Template(path("states", "input", "Cause")))
         graph.nodes.append(fail)
-    node.catch.append(Catcher(names, next=fail, output="$states.errorOutput"))
+    node.catch.append(Catcher(names, next=fail, output=path("states", "errorOutput")))
 
 
-def catch_into(builder: FunctionLowerer, node: Node, h: Handler, names: list[str], pre_env: dict[str, str]) -> None:
+def catch_into(builder: FunctionLowerer, node: Node, h: Handler, names: list[str], pre_env: dict[str, Expr]) -> None:
     c = Catcher(list(names))
     node.catch.append(c)
     if from_lambda_only(node, names):
@@ -156,7 +157,7 @@ def from_lambda_only(node: Node, names: list[str]) -> bool:
         all("." not in n for n in names)
 
 
-def redispatch(builder: FunctionLowerer, node: Node, names: list[str], pre_env: dict[str, str], error: str) -> None:
+def redispatch(builder: FunctionLowerer, node: Node, names: list[str], pre_env: dict[str, Expr], error: Expr) -> None:
     """Catch the errors ``names`` and raise them again from here, choosing the handler by name at run time."""
     c = Catcher(list(names))
     node.catch.append(c)

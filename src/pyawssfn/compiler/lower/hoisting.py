@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 from pyawssfn.compiler import predicates
 from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.frontend import PREDICATES
-from pyawssfn.compiler.lower import calls, maps
+from pyawssfn.compiler.ir import Exit, Pass, can_fail
+from pyawssfn.compiler.lower import calls, errors, maps
 from pyawssfn.compiler.lower.support import Abort, message_of, paren
 from pyawssfn.compiler.static_types import CAUGHT_ERROR, Type
+from pyawssfn.jsonata.tree import Expr
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -64,6 +66,53 @@ def caught_object(builder: FunctionLowerer, var: ast.Name) -> ast.Name:
     return syn
 
 
+def _slots(node: ast.AST) -> list[tuple[str, int | None]]:
+    """Where an expression's parts are, in the order Python evaluates them (a dict's keys and values in turn, a
+    method's object before the arguments)."""
+    if isinstance(node, ast.Dict):
+        return [(f, i) for i in range(len(node.values)) for f in ("keys", "values")
+                if f == "values" or node.keys[i] is not None]
+    slots: list[tuple[str, int | None]] = []
+    for name, value in ast.iter_fields(node):
+        if isinstance(value, list):
+            slots += [(name, i) for i, v in enumerate(value) if isinstance(v, (ast.expr, ast.keyword))]
+        elif isinstance(value, ast.expr):
+            slots.append((name, None))
+    if isinstance(node, ast.Call):
+        slots.sort(key=lambda sl: (sl[0] != "func", _position(_get(node, sl))))
+    return slots
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
+def _get(node: ast.AST, slot: tuple[str, int | None]) -> ast.AST:
+    value = getattr(node, slot[0])
+    return value if slot[1] is None else value[slot[1]]
+
+
+def _set(node: ast.AST, slot: tuple[str, int | None], new: ast.AST) -> None:
+    if slot[1] is None:
+        setattr(node, slot[0], new)
+    else:
+        getattr(node, slot[0])[slot[1]] = new
+
+
+def _with_value(node: ast.AST, first):
+    """``first`` applied to the value a part evaluates: a keyword's, a starred item's, an f-string field's, a
+    method's object; a part that is not a value of its own is left as it is."""
+    if isinstance(node, (ast.keyword, ast.Starred, ast.FormattedValue)):
+        node.value = first(node.value)
+        return node
+    if isinstance(node, ast.Attribute):
+        node.value = first(node.value)
+        return node
+    if isinstance(node, ast.Slice):
+        return node
+    return first(node)
+
+
 def known_name(builder: FunctionLowerer, name: str) -> bool:
     info = builder.info
     return (name in builder.vars or name in builder.outer or name in builder.nested_defs or name in info.steps
@@ -95,6 +144,73 @@ class Hoister(ast.NodeTransformer):
         node.body = self._cond(node.body)
         node.orelse = self._cond(node.orelse)
         return node
+
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        # a < b < c: Python evaluates c only when a < b holds, as the right of `and`
+        if self.conditional or not self._in_order(node, [("left", None), ("comparators", 0)]):
+            node.left = self.visit(node.left)
+            node.comparators[0] = self.visit(node.comparators[0])
+        node.comparators[1:] = [self._cond(c) for c in node.comparators[1:]]
+        return node
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        """Python evaluates an expression's parts left to right: a part before a later one holding a step call is
+        evaluated before that call. One that can fail is bound first to a variable of its own (evaluated before the
+        call's state), so that the machine fails where Python does, before calling the step."""
+        slots = _slots(node) if not self.conditional and isinstance(node, (ast.expr, ast.keyword)) else []
+        if not self._in_order(node, slots):
+            return super().generic_visit(node)
+        return node
+
+    def _in_order(self, node: ast.AST, slots: list[tuple[str, int | None]]) -> bool:
+        """Visit these parts of ``node`` in order, binding first those before the last one holding a step call
+        (False, and nothing visited, when no part but the first holds one)."""
+        hoists = [self._hoists(_get(node, slot)) for slot in slots]
+        if not any(hoists[1:]):
+            return False
+        last = max(i for i, h in enumerate(hoists) if h)
+        for i, slot in enumerate(slots):
+            new = self.visit(_get(node, slot))
+            if i < last:
+                new = _with_value(new, self._evaluated_first)
+            _set(node, slot, new)
+        return True
+
+    def _hoists(self, node: ast.AST) -> bool:
+        return any(isinstance(n, ast.Call) and self.builder.classify(n) for n in walk(node))
+
+    def _evaluated_first(self, value: ast.expr) -> ast.expr:
+        """``value`` itself, or a variable bound to it now where its expression can fail."""
+        builder = self.builder
+        if isinstance(value, (ast.Constant, ast.Name, ast.Slice, ast.Lambda)) or not builder.frontier:
+            return value
+        if getattr(builder, "loop_test_mark", None) == len(builder.graph.nodes):
+            return self._evaluated_first_at_loop_head(value)
+        codes = [builder.render(value, ex.env) for ex in builder.frontier]
+        if not any(can_fail(c) for c in codes):
+            return value
+        var = builder.fresh("pyawssfn_first")
+        for ex, code in zip(builder.frontier, codes):
+            ex.env[var] = code
+        return ast.copy_location(builder.var_name(var), value)
+
+    def _evaluated_first_at_loop_head(self, value: ast.expr) -> ast.expr:
+        """A while test evaluated on every iteration: its first state is the loop's head, so the part is evaluated
+        in a state of its own there (with the Catch of the try it is in), not before the loop."""
+        builder = self.builder
+        code = builder.render(value, {})
+        if not can_fail(code):
+            return value
+        var = builder.fresh("pyawssfn_first")
+        covered = builder.cover() is not None
+        node = errors.evaluate_where_caught(builder, {}, builder.cur_line)[0] if covered else \
+            Pass("evaluate", builder.cur_line)
+        builder.connect(node)
+        if covered:
+            errors.catchers(builder, node, {})
+        builder.checked.add((id(node), code))
+        builder.frontier = [Exit(node, {var: code})]
+        return ast.copy_location(builder.var_name(var), value)
 
     def visit_ListComp(self, node: ast.ListComp) -> ast.AST:
         if not self.conditional:
@@ -239,7 +355,7 @@ class Hoister(ast.NodeTransformer):
             raise Abort()
         args = [self.visit(a) for a in node.args]
 
-        def render() -> str:
+        def render() -> Expr:
             codes = [builder.render(a, builder.cur_env) for a in args]
             pat = predicates.literal_pattern(codes[1]) if name == "StringMatches" else None
             if name == "StringMatches" and pat is None:

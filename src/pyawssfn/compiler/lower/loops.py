@@ -3,17 +3,17 @@ loop's control."""
 from __future__ import annotations
 
 import ast
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from pyawssfn.compiler.expressions import NotConstant
-from pyawssfn.compiler.expressions.core import chars
+from pyawssfn.compiler.expressions.build import T, chars
 from pyawssfn.compiler.ir import Choice, DefaultOf, Exit, Node, Rule
 from pyawssfn.compiler.lower import errors, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import LoopNonlocalControl
 from pyawssfn.compiler.lower.support import paren
 from pyawssfn.compiler.naming import describe_source
+from pyawssfn.jsonata.tree import FALSE, Binary, Expr, Filter, Num, Var, and_, lit
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -23,7 +23,11 @@ def transform_while(builder: FunctionLowerer, st: ast.While) -> None:
     builder.materialize_start()
     errors.settle(builder)   # a state it adds must come before the loop head, not be the head
     mark = len(builder.graph.nodes)
-    test = builder.prepare(st.test)
+    builder.loop_test_mark = mark  # what the test evaluates first is the loop's head (hoisting, evaluated first)
+    try:
+        test = builder.prepare(st.test)
+    finally:
+        builder.loop_test_mark = None
     choice = Choice("while " + describe_source(builder.src(st.test), 74), st.lineno)
     builder.connect(choice)
     head = builder.graph.nodes[mark]
@@ -49,7 +53,7 @@ def loop_body(builder: FunctionLowerer, st: ast.While | ast.For, head: Node, bod
     builder.frontier += loop.breaks
 
 
-Render = Callable[[dict[str, str]], str]   # env -> JSONata
+Render = Callable[[dict[str, Expr]], Expr]   # env -> JSONata
 
 
 @dataclass
@@ -57,9 +61,9 @@ class _Iteration:
     """How a for loop walks its iterable: the variables assigned once before the loop (Python evaluates the
     iterable once), the loop head's test, the counter's next value, and (target, JSONata) for each iteration."""
     init: list[tuple[str, Render]] = field(default_factory=list)
-    cond: str = ""
-    advance: str = ""
-    values: list[tuple[ast.expr, str]] = field(default_factory=list)
+    cond: Expr = FALSE
+    advance: Expr = FALSE
+    values: list[tuple[ast.expr, Expr]] = field(default_factory=list)
 
 
 def transform_for(builder: FunctionLowerer, st: ast.For) -> None:
@@ -81,7 +85,7 @@ def transform_for(builder: FunctionLowerer, st: ast.For) -> None:
     builder.connect(choice)
     r = Rule(plan.cond)
     choice.rules.append(r)
-    env: dict[str, str] = {}
+    env: dict[str, Expr] = {}
     for t, code in plan.values:
         statements.bind_target(builder, t, code, {}, env)
     env[i] = plan.advance
@@ -109,15 +113,15 @@ def _range_iteration(builder: FunctionLowerer, it: ast.Call, i: str, target: ast
     stop_v, step_v = builder.fresh("stop"), builder.fresh("step")
     plan = _Iteration([(i, _rendered(builder, start)), (stop_v, _rendered(builder, stop))])
     if step_const is None:
-        plan.init.append((step_v, lambda env: (
-            f"($pyawssfn_s := {builder.render(step, env)}; $pyawssfn_s = 0 ? "
-            f'$error("ValueError: range() arg 3 must not be zero") : $pyawssfn_s)')))
-        plan.cond = f"(${step_v} > 0 and ${i} < ${stop_v}) or (${step_v} < 0 and ${i} > ${stop_v})"
-        plan.advance = f"${i} + ${step_v}"
+        plan.init.append((step_v, lambda env: T(
+            '($pyawssfn_s := $0; $pyawssfn_s = 0 ? $error("ValueError: range() arg 3 must not be zero") : '
+            '$pyawssfn_s)', builder.render(step, env))))
+        plan.cond = T("($0 > 0 and $1 < $2) or ($0 < 0 and $1 > $2)", Var(step_v), Var(i), Var(stop_v))
+        plan.advance = Binary("+", Var(i), Var(step_v))
     else:
-        plan.cond = f"${i} < ${stop_v}" if step_const > 0 else f"${i} > ${stop_v}"
-        plan.advance = f"${i} + {step_const}"
-    plan.values = [(target, f"${i}")]
+        plan.cond = Binary("<" if step_const > 0 else ">", Var(i), Var(stop_v))
+        plan.advance = Binary("+", Var(i), lit(step_const))
+    plan.values = [(target, Var(i))]
     return plan
 
 
@@ -128,29 +132,29 @@ def _sequence_iteration(builder: FunctionLowerer, it: ast.expr, i: str, target: 
     meth = it.func.attr if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and not it.args \
         else None
     seq = builder.fresh("seq")
-    plan = _Iteration(cond=f"${i} < $count(${seq})", advance=f"${i} + 1")
+    plan = _Iteration(cond=T("$0 < $count($1)", Var(i), Var(seq)), advance=Binary("+", Var(i), _ONE))
     if fname == "enumerate" and 1 <= len(it.args) <= 2 and not it.keywords:
-        plan.init += [(i, lambda env: "0"), (seq, _iterated(builder, builder.prepare(it.args[0])))]
+        plan.init += [(i, _zero), (seq, _iterated(builder, builder.prepare(it.args[0])))]
         start = 0
         if len(it.args) == 2:
             try:
                 start = builder.tr.literal_value(it.args[1])
             except NotConstant:
                 raise builder.fail(it.args[1], "enumerate start must be a constant", "write enumerate(xs, 1)")
-        idx = f"${i}" if not start else f"${i} + {json.dumps(start)}"
-        plan.values = pair_values(builder, target, [idx, f"${seq}[${i}]"])
+        idx = Var(i) if not start else Binary("+", Var(i), lit(start))
+        plan.values = pair_values(builder, target, [idx, Filter(Var(seq), Var(i))])
     elif fname == "zip" and len(it.args) >= 2 and not it.keywords:
         seqs = [builder.fresh("seq") for _ in it.args]
-        plan.init.append((i, lambda env: "0"))
+        plan.init.append((i, _zero))
         for sv, a in zip(seqs, it.args):
             plan.init.append((sv, _iterated(builder, builder.prepare(a))))
-        plan.cond = " and ".join(f"${i} < $count(${sv})" for sv in seqs)
-        plan.values = pair_values(builder, target, [f"${sv}[${i}]" for sv in seqs])
+        plan.cond = and_(*[T("$0 < $count($1)", Var(i), Var(sv)) for sv in seqs])
+        plan.values = pair_values(builder, target, [Filter(Var(sv), Var(i)) for sv in seqs])
     elif meth in ("items", "keys", "values"):
         _dict_iteration(builder, plan, it.func.value, meth, i, seq, target)
     else:
-        plan.init += [(i, lambda env: "0"), (seq, _iterated(builder, builder.prepare(it)))]
-        plan.values = [(target, f"${seq}[${i}]")]
+        plan.init += [(i, _zero), (seq, _iterated(builder, builder.prepare(it)))]
+        plan.values = [(target, Filter(Var(seq), Var(i)))]
     return plan
 
 
@@ -158,17 +162,17 @@ def _dict_iteration(builder: FunctionLowerer, plan: _Iteration, dict_node: ast.e
                     target: ast.expr) -> None:
     d = builder.fresh("dict")
     dict_ast = builder.prepare(dict_node)
-    plan.init += [(i, lambda env: "0"), (d, _rendered(builder, dict_ast)),
+    plan.init += [(i, _zero), (d, _rendered(builder, dict_ast)),
                   (seq, lambda env: keys_code(builder.render(dict_ast, env)))]
-    key = f"${seq}[${i}]"
-    val = f"$lookup(${d}, {key})"
+    key = Filter(Var(seq), Var(i))
+    val = T("$lookup($0, $1)", Var(d), key)
     if meth == "items":
         plan.values = pair_values(builder, target, [key, val])
     else:
         plan.values = [(target, key if meth == "keys" else val)]
 
 
-def pair_values(builder: FunctionLowerer, target: ast.expr, codes: list[str]) -> list[tuple[ast.expr, str]]:
+def pair_values(builder: FunctionLowerer, target: ast.expr, codes: list[Expr]) -> list[tuple[ast.expr, Expr]]:
     if isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == len(codes):
         return list(zip(target.elts, codes))
     items = [builder.syn(lambda c=c: c) for c in codes]
@@ -182,25 +186,32 @@ class IterMarker:
     def __init__(self, node: ast.expr):
         self.node = node
 
-    def resolve(self, builder: FunctionLowerer, env: dict[str, str]) -> str:
+    def resolve(self, builder: FunctionLowerer, env: dict[str, Expr]) -> Expr:
         node = self.node
         if getattr(node, "direct", False):
             return builder.render(node, env)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range" and \
                 1 <= len(node.args) <= 2 and not node.keywords and node.func.id not in builder.vars:
             a = [builder.render(x, env) for x in node.args]
-            lo, hi = ("0", a[0]) if len(a) == 1 else (a[0], a[1])
-            return f"({paren(lo)} < {paren(hi)} ? [{lo}..{paren(hi)} - 1] : [])"
+            lo, hi = (_ZERO, a[0]) if len(a) == 1 else (a[0], a[1])
+            return T("($0 < $1 ? [$2..$1 - 1] : [])", paren(lo), paren(hi), lo)
         if isinstance(node, (ast.List, ast.Tuple)):
             return builder.render(node, env)
         code = builder.render(node, env)
         if builder.tr.static_type(node) == "list":  # types: a list already (an annotated step's, sfn.map's result)
             return code
-        v = "$pyawssfn_it"
-        return (f'({v} := {code}; $type({v}) = "array" ? {v} : $type({v}) = "object" ? [$keys({v})] : '
-                f'$type({v}) = "string" ? {chars(v)} : $error("TypeError: object is not iterable"))')
+        return T('($pyawssfn_it := $0; $type($pyawssfn_it) = "array" ? $pyawssfn_it : $type($pyawssfn_it) = "object" '
+                 '? [$keys($pyawssfn_it)] : $type($pyawssfn_it) = "string" ? $1 : '
+                 '$error("TypeError: object is not iterable"))', code, chars(Var("pyawssfn_it")))
 
 
-def keys_code(d: str) -> str:
-    v = "$pyawssfn_d"
-    return f'({v} := {d}; $type({v}) = "object" ? [$keys({v})] : $error("TypeError: items() needs a dict"))'
+def keys_code(d: Expr) -> Expr:
+    return T('($pyawssfn_d := $0; $type($pyawssfn_d) = "object" ? [$keys($pyawssfn_d)] : '
+             '$error("TypeError: items() needs a dict"))', d)
+
+
+_ZERO, _ONE = Num("0"), Num("1")
+
+
+def _zero(env: dict[str, Expr]) -> Expr:
+    return _ZERO

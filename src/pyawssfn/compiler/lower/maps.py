@@ -7,12 +7,16 @@ from typing import TYPE_CHECKING, Any
 from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.expressions import NotConstant
 from pyawssfn.compiler.frontend import StepInfo, max_concurrency
-from pyawssfn.compiler.ir import Graph, Map
+from pyawssfn.compiler.ir import Graph, Map, Template
 from pyawssfn.compiler import distributed_map
 from pyawssfn.compiler.lower import binding, calls, errors
 from pyawssfn.compiler.lower.branch_errors import leave_item
 from pyawssfn.compiler.lower.loops import IterMarker
+from pyawssfn.compiler.expressions.build import T
 from pyawssfn.compiler.lower.support import call_arg, message_of, paren
+from pyawssfn.jsonata.tree import Block, Expr, Filter, Var, and_, path
+
+_ITEM = path("states", "context", "Map", "Item", "Value")
 from pyawssfn.compiler.naming import describe_source
 
 if TYPE_CHECKING:
@@ -51,12 +55,12 @@ def map_api(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
         raise builder.fail(call, f"step {step.name!r} takes no parameter to receive the item",
                            "give the step one parameter")
     items_ast = builder.prepare(items)
-    item = builder.syn(lambda: "$states.context.Map.Item.Value")
+    item = builder.syn(lambda: _ITEM)
     raw = items_ast
     known = builder.tr.static_type(raw) == "list"  # a list already (an annotated parameter, a step's result)
-    items_ast = builder.syn(lambda: builder.render(raw, builder.cur_env) if known else (
-        f"($pyawssfn_it := {builder.render(raw, builder.cur_env)}; $type($pyawssfn_it) = \"array\" ? $pyawssfn_it : "
-        f'$error("sfn.map needs a list of items"))'))
+    items_ast = builder.syn(lambda: builder.render(raw, builder.cur_env) if known else T(
+        '($pyawssfn_it := $0; $type($pyawssfn_it) = "array" ? $pyawssfn_it : $error("sfn.map needs a list of items"))',
+        builder.render(raw, builder.cur_env)))
     items_ast.direct = True  # already the list: no Python-iteration conversion
     fake = ast.Call(func=step_arg, args=[item], keywords=[])
     ast.copy_location(fake, call)
@@ -92,14 +96,13 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
     env = builder.connect(n)
     seq = IterMarker(seq_ast).resolve(builder, env)
     if ifs:
-        j = "$pyawssfn_j"
-        elem = f"{paren(seq)}[{j}]"
-        cond = " and ".join(f"({comp_condition(builder, c, loop_var, elem, env)})" for c in ifs)
-        n.items = f"{{% [$filter([0..$count({seq}) - 1], function({j}) {{ {cond} }})] %}}"
-        item_code = f"{paren(seq)}[$states.context.Map.Item.Value]"
+        elem = Filter(paren(seq), Var("pyawssfn_j"))
+        cond = and_(*[Block((comp_condition(builder, c, loop_var, elem, env),)) for c in ifs])
+        n.items = Template(T("[$filter([0..$count($0) - 1], function($pyawssfn_j) { $1 })]", seq, cond))
+        item_code = Filter(paren(seq), _ITEM)
     else:
-        n.items = "{% " + seq + " %}"
-        item_code = "$states.context.Map.Item.Value"
+        n.items = Template(seq)
+        item_code = _ITEM
     saved = builder.vars.get(loop_var) if loop_var else None
     if loop_var:
         builder.vars[loop_var] = "\x00item"
@@ -117,8 +120,8 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
     n.item_selector = selector
     inner = calls.lambda_task(builder, step.name + " (item)", src.lineno, step, None)
     inner.arguments = {"FunctionName": calls.function_arn(builder),
-                       "Payload": {"step": step.name, "kwargs": "{% $states.input %}", **calls.context_field(builder)}}
-    inner.output = "$states.result.Payload"
+                       "Payload": {"step": step.name, "kwargs": Template(path("states", "input")), **calls.context_field(builder)}}
+    inner.output = path("states", "result", "Payload")
     inner.end = True
     n.processor = Graph([inner], inner)
     errors.leave_branch(n.processor, inner, src.lineno)  # an item's timeout leaves it renamed, as a branch's
@@ -126,24 +129,25 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
     if covered and not n.distributed:  # and so does its result over the size quota (a child execution's is its own)
         leave_item(n.processor, inner, src.lineno)
     if isinstance(consts.get("max_concurrency"), ast.AST):
-        n.max_concurrency = "{% " + max_concurrency(builder.render(consts["max_concurrency"], env)) + " %}"
+        n.max_concurrency = Template(max_concurrency(builder.render(consts["max_concurrency"], env)))
     elif consts.get("max_concurrency"):
         n.max_concurrency = consts["max_concurrency"]
     if consts.get("tolerated_failures") is not None:
         n.tolerated_failure_count = consts["tolerated_failures"]
     if consts.get("tolerated_failure_percentage") is not None:
         n.tolerated_failure_percentage = consts["tolerated_failure_percentage"]
-    result = "$states.result"
+    result = path("states", "result")
     if n.tolerated_failure_count is not None or n.tolerated_failure_percentage is not None:
         # A failed item's result is its error output: give it the step's message as Cause, as sfn.map does.
-        fix = ('($type($r) = "object" and $count($keys($r)) = 2 and $exists($r.Error) and $exists($r.Cause) ? '
-               '{"Error": $r.Error, "Cause": ' + message_of("$r") + '} : $r)')
-        result = ('$reduce($states.result, function($acc, $r) { ($v := ' + fix +
-                  '; $append($acc, $type($v) = "array" ? [[$v]] : [$v])) }, [])')
+        result = T('$reduce($states.result, function($acc, $r) { ($v := ($type($r) = "object" and '
+                   '$count($keys($r)) = 2 and $exists($r.Error) and $exists($r.Cause) ? {"Error": $r.Error, '
+                   '"Cause": $0} : $r); $append($acc, $type($v) = "array" ? [[$v]] : [$v])) }, [])',
+                   message_of(Var("r")))
     calls.result_into(builder, n, env, var, result)
 
 
-def comp_condition(builder: FunctionLowerer, cond: ast.expr, loop_var: str, elem: str, env: dict[str, str]) -> str:
+def comp_condition(builder: FunctionLowerer, cond: ast.expr, loop_var: str, elem: Expr,
+                   env: dict[str, Expr]) -> Expr:
     saved = builder.vars.get(loop_var)
     builder.vars[loop_var] = "\x00elem"
     try:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyawssfn.compiler.ir import Catcher, Exit, Node
 from pyawssfn.compiler.lower.support import CAUGHT
+from pyawssfn.jsonata.tree import Expr
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -45,7 +46,7 @@ class NonlocalControl:
     def cover(self) -> Any:
         return self.outer.cover()
 
-    def gen_catch(self, builder: FunctionLowerer, node: Node, pre_env: dict[str, str]) -> None:
+    def gen_catch(self, builder: FunctionLowerer, node: Node, pre_env: dict[str, Expr]) -> None:
         """Add the Catch clauses of ``node`` that send an error where Python's handlers would."""
         self.outer.gen_catch(builder, node, pre_env)
 
@@ -78,7 +79,7 @@ class BaseNonlocalControl(NonlocalControl):
     def cover(self) -> Any:
         return None
 
-    def gen_catch(self, builder: FunctionLowerer, node: Node, pre_env: dict[str, str]) -> None:
+    def gen_catch(self, builder: FunctionLowerer, node: Node, pre_env: dict[str, Expr]) -> None:
         """Nothing: an error nothing catches ends the execution (or the branch) as it is, with its own name and
         cause (a step's error with Lambda's error JSON as cause): no Catch, and no state entered for it. Only a
         timeout leaves a branch renamed (errors.leave_branch)."""
@@ -126,7 +127,7 @@ class ExceptNonlocalControl(NonlocalControl):
             return (self, "handlers")
         return self.outer.cover()
 
-    def gen_catch(self, builder: FunctionLowerer, node: Node, pre_env: dict[str, str]) -> None:
+    def gen_catch(self, builder: FunctionLowerer, node: Node, pre_env: dict[str, Expr]) -> None:
         from pyawssfn.compiler.lower import errors
         for h in self.handlers:
             if h.errors:
@@ -173,7 +174,7 @@ class FinallyNonlocalControl(NonlocalControl):
     def cover(self) -> Any:
         return (self, "finally")
 
-    def gen_catch(self, builder: FunctionLowerer, node: Node, pre_env: dict[str, str]) -> None:
+    def gen_catch(self, builder: FunctionLowerer, node: Node, pre_env: dict[str, Expr]) -> None:
         c = Catcher(["States.ALL"])
         node.catch.append(c)
         env = dict(pre_env)

@@ -11,6 +11,7 @@ from pyawssfn.compiler.lower import calls
 from pyawssfn.compiler.lower.branch_errors import BranchNonlocalControl
 from pyawssfn.compiler.lower.support import assigned_names
 from pyawssfn.compiler.naming import describe_source
+from pyawssfn.jsonata.tree import path
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -48,7 +49,7 @@ def parallel(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
         graphs.append(g)
     n = Parallel(describe_source("parallel " + ", ".join(labels)), call.lineno, branches=graphs)
     env = builder.connect(n, start_ok=False)
-    calls.result_into(builder, n, env, var, "$states.result")
+    calls.result_into(builder, n, env, var, path("states", "result"))
 
 
 def check_branch_assignments(builder: FunctionLowerer, fn: Any, ref: ast.AST, visible: dict[str, str],

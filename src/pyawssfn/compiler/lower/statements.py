@@ -9,11 +9,10 @@ from pyawssfn.compiler.astwalk import child_nodes, walk
 from pyawssfn.compiler.expressions import INPLACE, append, extend, setitem
 from pyawssfn.compiler.ir import Choice, DefaultOf, Exit, Rule, can_fail
 from pyawssfn.compiler.lower import calls
+from pyawssfn.compiler.expressions.build import T, err
 from pyawssfn.compiler.lower.support import MUTATORS, as_load, paren
 from pyawssfn.compiler.naming import describe_source
-from pyawssfn.jsonata.parse import parse_cached
-from pyawssfn.jsonata.printer import to_text
-from pyawssfn.jsonata.tree import Block
+from pyawssfn.jsonata.tree import Block, Expr, lit
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -63,9 +62,9 @@ def mutate_method(builder: FunctionLowerer, call: ast.Call) -> None:
         elif meth == "extend":
             new = extend(cur, val)
         else:
-            new = (f'$type({paren(cur)}) = "object" and $type({paren(val)}) = "object" ? $merge([{cur}, {val}]) : '
-                   f'$error("TypeError: update() needs dicts")')
-        updates: dict[str, str] = {}
+            new = T('$type($0) = "object" and $type($1) = "object" ? $merge([$2, $3]) : '
+                    '$error("TypeError: update() needs dicts")', paren(cur), paren(val), cur, val)
+        updates: dict[str, Expr] = {}
         bind_target(builder, target, new, ex.env, updates)
         ex.env.update(updates)
 
@@ -79,14 +78,14 @@ def transform_assign(builder: FunctionLowerer, st: ast.Assign) -> None:
             and len(t0.elts) == len(value.elts) and not any(isinstance(e, ast.Starred) for e in value.elts):
         # a, b = b, a: every value is computed before any is assigned, as in Python
         for ex in builder.frontier:
-            updates: dict[str, str] = {}
+            updates: dict[str, Expr] = {}
             for sub_t, sub_v in zip(t0.elts, value.elts):
                 bind_target(builder, sub_t, builder.render(sub_v, ex.env), ex.env, updates)
             overwrite(builder, ex.env, updates, value)
         return
     for ex in builder.frontier:
         rendered = builder.render(value, ex.env)
-        updates: dict[str, str] = {}
+        updates = {}
         for t in st.targets:
             bind_target(builder, t, rendered, ex.env, updates)
         overwrite(builder, ex.env, updates, value)
@@ -100,14 +99,15 @@ def transform_ann_assign(builder: FunctionLowerer, st: ast.AnnAssign) -> None:
 
 def transform_aug_assign(builder: FunctionLowerer, st: ast.AugAssign) -> None:
     check_target(builder, st.target)
-    value = builder.prepare(st.value)
-    # x op= v has the value of x op v (lists too: += extends in place, which is the same value).
-    combined = ast.BinOp(left=as_load(st.target), op=st.op, right=value)
+    # x op= v has the value of x op v (lists too: += extends in place, which is the same value). Python reads the
+    # target before it evaluates v: the hoisting evaluates a read that can fail (d["k"] += step(x)) before a step.
+    combined = ast.BinOp(left=as_load(st.target), op=st.op, right=st.value)
     ast.copy_location(combined, st)
     setattr(combined, INPLACE, True)
+    combined = builder.prepare(combined)
     for ex in builder.frontier:
         new = builder.render(combined, ex.env)
-        updates: dict[str, str] = {}
+        updates = {}
         bind_target(builder, st.target, new, ex.env, updates)
         overwrite(builder, ex.env, updates, combined)
 
@@ -142,16 +142,17 @@ def check_target(builder: FunctionLowerer, t: ast.expr) -> None:
     raise builder.fail(t, "unsupported assignment target", "assign to a name")
 
 
-def bind_target(builder: FunctionLowerer, t: ast.expr, value: str, env: dict[str, str], out: dict[str, str]) -> None:
+def bind_target(builder: FunctionLowerer, t: ast.expr, value: Expr, env: dict[str, Expr],
+                out: dict[str, Expr]) -> None:
     """Record in ``out`` the new values of the variables that ``t = <value>`` assigns (all in env's context)."""
     if isinstance(t, ast.Name):
         out[builder.vars[t.id]] = value
         return
     if isinstance(t, (ast.Tuple, ast.List)):
         n = len(t.elts)
-        holder = builder.syn(lambda v=value: (
-            f'($pyawssfn_t := {v}; $type($pyawssfn_t) = "array" and $count($pyawssfn_t) = {n} ? $pyawssfn_t : '
-            f'$error("ValueError: expected {n} values to unpack"))'))
+        holder = builder.syn(lambda v=value: T(
+            '($pyawssfn_t := $0; $type($pyawssfn_t) = "array" and $count($pyawssfn_t) = $1 ? $pyawssfn_t : $2)',
+            v, lit(n), err(f"ValueError: expected {n} values to unpack")))
         for i, e in enumerate(t.elts):
             idx = ast.Subscript(value=holder, slice=ast.Constant(value=i), ctx=ast.Load())
             bind_target(builder, e, builder.render(idx, env), env, out)
@@ -189,7 +190,8 @@ def surely_read(builder: FunctionLowerer, node: ast.expr) -> set[str]:
     return out
 
 
-def overwrite(builder: FunctionLowerer, env: dict[str, str], updates: dict[str, str], value: ast.expr | None) -> None:
+def overwrite(builder: FunctionLowerer, env: dict[str, Expr], updates: dict[str, Expr],
+              value: ast.expr | None) -> None:
     """env.update(updates), except that a pending value that can fail and that the new value does not surely
     evaluate is kept under a throwaway variable: Python evaluated it, so its error must still happen."""
     surely: set[str] | None = None  # read only when a pending value that can fail is overwritten
@@ -243,15 +245,15 @@ def transform_if(builder: FunctionLowerer, st: ast.If) -> None:
     builder.frontier = exits + builder.frontier
 
 
-def _pending_first(builder: FunctionLowerer, test: ast.expr, env: dict[str, str], condition: str) -> str:
+def _pending_first(builder: FunctionLowerer, test: ast.expr, env: dict[str, Expr], condition: Expr) -> Expr:
     """The first condition evaluates the pending assignments that can fail before the test, as Python did (each
     rule's Assign and the Default's still write them, and, since the condition succeeded, without their guards:
     state_simplify.py), instead of every Assign checking them again."""
     read = surely_read(builder, test)
-    pending = [parse_cached(v) for k, v in env.items() if k not in read and can_fail(v)]
+    pending = [v for k, v in env.items() if k not in read and can_fail(v)]
     if not pending:
         return condition
-    return to_text(Block(tuple(pending) + (parse_cached(condition),)))
+    return Block(tuple(pending) + (condition,))
 
 
 def needs_states(builder: FunctionLowerer, node: ast.expr) -> bool:

@@ -10,16 +10,18 @@ from typing import Any
 from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.frontend import ModuleInfo
-from pyawssfn.compiler.ir import (  # field_strings: re-exported for the lowerer
-    Map, Node, Parallel, Pass, Task, Wait, atomic, can_fail, field_strings, substitute_variables,
+from pyawssfn.compiler.ir import (  # field_templates, paren: re-exported for the lowerer
+    Map, Node, Parallel, Pass, Task, Template, Wait, can_fail, field_templates, paren, substitute_variables,
 )
 from pyawssfn.compiler.naming import VariableNames
+from pyawssfn.compiler.expressions.build import T
+from pyawssfn.jsonata.tree import Dot, Expr, Name, Var
 
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
 LAMBDA_CALLBACK = "arn:aws:states:::lambda:invoke.waitForTaskToken"
 START_EXECUTION = "arn:aws:states:::states:startExecution.sync:2"
 # Python's str(e) for an error caught from a Lambda step: the errorMessage inside the JSON cause.
-_MESSAGE = ('($c := {src}.Cause; $type($c) = "string" and $substring($c, 0, 1) = "{{" '
+_MESSAGE = ('($c := $0.Cause; $type($c) = "string" and $substring($c, 0, 1) = "{" '
             'and $contains($c, "\\"errorMessage\\"") ? ($p := $parse($c); $type($p.errorMessage) = "string" '
             '? $p.errorMessage : $c) : ($exists($c) ? $c : ""))')
 CHANGING = object()
@@ -31,19 +33,19 @@ MUTATORS = ("append", "extend", "update", "insert", "pop", "remove", "clear", "s
 # What ``except E as e`` (a finally's error, a re-dispatched one) binds: the error output as the Catch hands it over,
 # {"Error": name, "Cause": text}. Its message (str(e), e.cause) is decoded where it is read (hoisting.message_of_caught):
 # a Lambda error's Cause is the runtime's error JSON, whose errorMessage is str(e).
-CAUGHT = "$states.errorOutput"
+CAUGHT: Expr = Dot(Var("states"), Name("errorOutput"))  # $states.errorOutput
 
 
-def error_object(src: str) -> str:
-    return '{"Error": ' + src + '.Error, "Cause": ' + _MESSAGE.format(src=src) + "}"
+def error_object(src: Expr) -> Expr:
+    return T('{"Error": $0.Error, "Cause": $1}', src, T(_MESSAGE, src))
 
 
-def message_of(src: str, from_lambda: bool = False) -> str:
+def message_of(src: Expr, from_lambda: bool = False) -> Expr:
     """str(e) of the caught error object `src`; `from_lambda`: only a Lambda step can have raised it (its Cause is
     the runtime's error JSON, whose errorMessage is str(e): try_statements.lambda_only)."""
     if from_lambda:
-        return f"$parse({src}.Cause).errorMessage"
-    return _MESSAGE.format(src=src)
+        return T("$parse($0.Cause).errorMessage", src)
+    return T(_MESSAGE, src)
 
 
 class Abort(Exception):
@@ -137,21 +139,21 @@ def as_load(t: ast.expr) -> ast.expr:
     return t
 
 
-def paren(code: str) -> str:
-    return code if atomic(code) else f"({code})"
-
-
-def before_assign(output: str, assign: dict[str, str]) -> str:
+def before_assign(output: Expr, assign: dict[str, Expr]) -> Expr:
     """A state's Output sees the variables as they were before its own Assign: read what the Assign gives them."""
     return substitute_variables(output, assign)
 
 
-def risky_values(env: dict[str, str]) -> dict[str, str]:
+def risky_values(env: dict[str, Expr]) -> dict[str, Expr]:
     """The pending assignments whose expression can raise a Python error (they must be evaluated)."""
     return {k: v for k, v in env.items() if can_fail(v)}
 
 
 def has_template(v: Any) -> bool:
+    """A field value holds a Template, or a literal string that would read as one (then it must be given as an
+    expression of a string, not as the string)."""
+    if type(v) is Template:
+        return True
     if isinstance(v, str):
         return "{%" in v
     if isinstance(v, list):
