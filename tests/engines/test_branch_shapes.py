@@ -14,6 +14,8 @@ from pyawssfn.compiler.error_names import (
     BRANCH_EXPRESSION_ERROR, DATA_LIMIT, EXPRESSION_ERRORS, branch_fail_error, left_branch,
 )
 from pyawssfn.compiler.lower.branch_errors import BRANCH_FAIL, RERAISE_FAIL
+from pyawssfn.jsonata.parse import parse
+from pyawssfn.jsonata.printer import to_text
 from pyawssfn.testing import WorkflowTester
 
 from . import branch_programs
@@ -94,7 +96,7 @@ def test_covered_branches_evaluate_failing_values_where_caught(programs, name):
                 leaving = {left_branch(EXPRESSION_ERRORS[0] if n in EXPRESSION_ERRORS else n) for n in caught}
                 assert not any(n.startswith("States.") for n in leaving)
                 assert states[BRANCH_FAIL]["Error"] == (next(iter(leaving)) if len(leaving) == 1 else
-                                                       "{% " + branch_fail_error("$states.input.Error") + " %}")
+                                                       "{% " + to_text(branch_fail_error(parse("$states.input.Error"))) + " %}")
 
 
 # the programs whose branch leaves with a reserved name other than an expression's (what they test), whether or not

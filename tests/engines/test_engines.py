@@ -14,6 +14,8 @@ import os
 import pytest
 
 from pyawssfn.compiler.error_names import DATA_LIMIT, EXPRESSION_ERRORS, branch_fail_error, fail_error
+from pyawssfn.jsonata.parse import parse
+from pyawssfn.jsonata.printer import to_text
 from pyawssfn.local import Executor
 
 from . import server
@@ -269,7 +271,7 @@ def test_each_known_disagreement_still_holds(engine):
 
 
 # ------------------------------------------------------------------------------- the shapes compiled machines use
-_UNCAUGHT = {"Type": "Fail", "Error": "{% " + fail_error("$states.input.Error", "$states.input.Cause") + " %}", "Cause": "{% $states.input.Cause %}"}
+_UNCAUGHT = {"Type": "Fail", "Error": "{% " + to_text(fail_error(parse("$states.input.Error"), parse("$states.input.Cause"))) + " %}", "Cause": "{% $states.input.Cause %}"}
 _TO_FAIL = [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput %}", "Next": "uncaught error"}]
 # name -> (definition, the known disagreement it shows or None): each shape the compiler emits where an error is
 # caught or ends the execution, as small as it gets. A compiled machine may rely on these and on nothing else of
@@ -316,7 +318,7 @@ def _in_branch(states: dict, start: str) -> dict:
               "Branches": [{"StartAt": start, "States": states}]}, "caught": _CAUGHT}}
 
 
-_LEAVE_BRANCH = {"Type": "Fail", "Error": "{% " + branch_fail_error("$states.input.Error") + " %}",
+_LEAVE_BRANCH = {"Type": "Fail", "Error": "{% " + to_text(branch_fail_error(parse("$states.input.Error"))) + " %}",
                  "Cause": "{% $states.input.Cause %}"}
 _BRANCH_CATCH = [{"ErrorEquals": [*EXPRESSION_ERRORS, DATA_LIMIT], "Output": "{% $states.errorOutput %}",
                   "Next": "leave"}]
@@ -346,7 +348,7 @@ RELIED.update({
         "Type": "Parallel", "End": True, "Branches": [{"StartAt": "T", "States": {
             "T": {**_task("fails"), "Catch": [{"ErrorEquals": ["States.ALL"], "Assign": {"e": "{% $states.errorOutput %}"},
                                                "Next": "again"}]},
-            "again": {"Type": "Fail", "Error": "{% " + branch_fail_error("$e.Error") + " %}",
+            "again": {"Type": "Fail", "Error": "{% " + to_text(branch_fail_error(parse("$e.Error"))) + " %}",
                       "Cause": "{% $e.Cause %}"}}}]}}}, None),
 })
 

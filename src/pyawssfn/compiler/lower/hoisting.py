@@ -208,7 +208,7 @@ class Hoister(ast.NodeTransformer):
         builder.connect(node)
         if covered:
             errors.catchers(builder, node, {})
-        builder.checked.add((id(node), code))
+        builder.settled(node, [code])
         builder.frontier = [Exit(node, {var: code})]
         return ast.copy_location(builder.var_name(var), value)
 
