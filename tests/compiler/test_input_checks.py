@@ -99,3 +99,42 @@ def test_a_catcher_that_checks_the_input_again_still_assigns_the_parameters(tmp_
     path.write_text(FINALLY)
     py, machine = WorkflowTester(path).run_both(inp)
     assert (py.error, py.output) == (machine.error, machine.output)
+
+
+TRY_FIRST = '''import pyawssfn as sfn
+
+
+def work(a):
+    return a
+
+
+def cleanup(a):
+    return None
+
+
+@sfn.workflow
+def wf(a, b):
+    try:
+        r = work(a)
+    finally:
+        cleanup(a)
+    return [r, b]
+'''
+
+
+@pytest.mark.parametrize("inp", [{"a": 1}, {"b": 1}, {}, {"a": 1, "b": 2}])
+def test_a_catcher_checking_again_leaves_out_the_parameter_its_own_read_checks(tmp_path, inp):
+    """The first step under a try: its catcher assigns `a` for the finally and checks the input again, so that a
+    missing parameter fails before the finally as Python's call does; `$states.input.a` fails by itself when `a`
+    is missing (an Assign entry cannot be undefined), so only `b` is tested."""
+    definition = compile_source(TRY_FIRST, "flow.py").definition
+    catcher = definition["States"][definition["StartAt"]]["Catch"][0]
+    assert catcher["Assign"]["a"] == ("{% $exists($states.input.b) ? $states.input.a : "
+                                      "$error(\"The execution input has no field 'b'\") %}")
+    path = tmp_path / "flow.py"
+    path.write_text(TRY_FIRST)
+    py, machine = WorkflowTester(path).run_both(inp)
+    assert (py.error, py.output) == (machine.error, machine.output)
+    if inp != {"a": 1, "b": 2}:
+        assert py.error == "States.QueryEvaluationError"
+        assert machine.stats["lambda_invocations"] == 0 == py.stats["lambda_invocations"]

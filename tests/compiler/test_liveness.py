@@ -17,7 +17,7 @@ def _diamond(read_on_left: bool) -> Graph:
     end = Succeed("end", 9, output=P("$a"))
     left = Pass("left", 3, assign={"a": P("$a + 1" if read_on_left else "1")}, next=end)
     right = Pass("right", 4, assign={"a": P("2")}, next=end)
-    choice = Choice("if", 2, rules=[Rule(P("$b"), left)], default=right)
+    choice = Choice("if", 2, rules=[Rule(P("$b = true"), left)], default=right)  # not a whole read: b stays a variable (handover.py)
     start = Pass("start", 1, assign={"a": P("0"), "b": P("$states.input.b")}, next=choice)
     return Graph([start, choice, left, right, end], start)
 

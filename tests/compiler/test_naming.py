@@ -51,3 +51,13 @@ def wf(text):
                      "return summary", "return None"]
     assert res.source_map["for word in summary"] == 9
     assert compile_source(src, "wf.py").to_json() == res.to_json()
+
+
+def test_a_long_name_is_cut_after_a_whole_word():
+    from pyawssfn.compiler.naming import describe_source
+    cond = "PSF.StringEquals(summary['head'], 'a') or PSF.StringEquals(summary['head'], 'b')"
+    assert describe_source(cond, 48) == "PSF.StringEquals(summary['head'], 'a') or ..."
+    # no word boundary in the second half: cut where the limit falls
+    assert describe_source("x" * 100, 20) == "x" * 17 + "..."
+    assert describe_source("short one", 20) == "short one"
+    assert all(len(describe_source(cond, n)) <= n for n in range(8, 90))

@@ -277,11 +277,29 @@ def _choice_assign_on_rule_path(case: Case) -> bool:
     return replay.fields() == {**case.theirs.fields(), "written": replay.written}
 
 
+_FIELD = re.compile(r" specified for the field '[^']*'")
+_EVENT = re.compile(r"\(entered at the event id #\d+\)")
+
+
+def _undefined_field_cause(case: Case) -> bool:
+    """A field whose expression returned nothing (undefined): both fail with States.QueryEvaluationError; ours
+    words the cause as AWS does (its recording BASE_UNDEFINED_ASSIGN: "... specified for the field 'Assign/x'
+    returned nothing (undefined)."), LocalStack without the field, and counts the event ids its own way."""
+    ours, theirs = case.ours.cause or "", case.theirs.cause or ""
+    if not (case.ours.error == case.theirs.error == "States.QueryEvaluationError"
+            and ours.endswith("returned nothing (undefined).") and _FIELD.search(ours)):
+        return False
+    return _EVENT.sub("", _FIELD.sub("", ours)) == _EVENT.sub("", theirs)
+
+
 KNOWN = {k.name: k for k in [
     Known("jsonata-error-name", frozenset({"cause"}), _thrown_error,
           "a JSONata expression that throws ($error) fails with States.QueryEvaluationError on ours, States.Runtime "
           "(cause: the Java exception) on LocalStack; out of a Parallel branch that renames it, QueryEvaluationError "
           "on both, each engine's cause", also=frozenset({"error"})),
+    Known("undefined-field-cause", frozenset({"cause"}), _undefined_field_cause,
+          "a field (an Assign entry) whose expression returns nothing: both fail with States.QueryEvaluationError; "
+          "ours names the field in the cause as AWS does, LocalStack does not (and counts event ids its own way)"),
     Known("branch-states-error-uncaught", frozenset({"error", "cause"}), _failed_in_branch,
           "a States.* error (an expression's, a result over the size quota) that leaves a Parallel branch with "
           "nothing around the Parallel to catch it: ours ends the execution with it, LocalStack with States.Runtime "

@@ -14,7 +14,7 @@ from pyawssfn.compiler.ir import (
     Catching, Choice, Fail, Graph, Map, Node, Parallel, Pass, Succeed, Task, Template, Wait,
 )
 from pyawssfn.compiler.liveness import remove_dead_assignments
-from pyawssfn.compiler.merge_states import merge_identical
+from pyawssfn.compiler.alike_states import merge_alike
 from pyawssfn.compiler.naming import unique_state_names
 from pyawssfn.compiler.source_lines import comment, named_already
 from pyawssfn.compiler.state_simplify import finish_state
@@ -110,7 +110,7 @@ def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None) ->
     names = unique_state_names([(id(n), n.name, n.line) for n in order])
     source_map = {names[id(n)]: n.line for n in order}
     body = _Emitter(names, spans).graph_json(graph)
-    merge_identical(body, source_map, spans)
+    merge_alike(body, source_map, spans)
     definition = {"Comment": comment, "QueryLanguage": "JSONata", **body}
     return definition, source_map
 

@@ -60,9 +60,17 @@ class VariableNames:
 def describe_source(text: str, limit: int = MAX_STATE_NAME) -> str:
     """A state name from a piece of source: one line, single spaces, at most ``limit`` characters."""
     s = " ".join(text.split())
-    if len(s) > limit:
-        s = s[: limit - 3].rstrip() + "..."
-    return s
+    return _cut(s, limit) if len(s) > limit else s
+
+
+def _cut(s: str, limit: int) -> str:
+    """`s` cut to ``limit`` characters with "...": after its last whole word when that keeps half of it, not in
+    the middle of a name or literal (``if a == "x" or ...``); every transition repeats the name."""
+    head = s[: limit - 3].rstrip()
+    space = head.rfind(" ", 0, limit - 4)
+    if space >= limit // 2:
+        return head[:space].rstrip() + " ..."
+    return head + "..."
 
 
 def unique_state_names(items: list[tuple[object, str, int]]) -> dict[object, str]:
@@ -96,5 +104,5 @@ def unique_state_names(items: list[tuple[object, str, int]]) -> dict[object, str
 def _fit(base: str, suffix: str) -> str:
     room = MAX_STATE_NAME - len(suffix)
     if len(base) > room:
-        base = base[: room - 3].rstrip() + "..."
+        base = _cut(base, room)
     return base + suffix

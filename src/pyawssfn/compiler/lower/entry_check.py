@@ -50,8 +50,13 @@ def entry_check(params: list[Parameter]) -> Expr | None:
 
 
 def hosted(params: list[Parameter], value: Expr) -> Expr:
-    """`value` (a field's JSONata) evaluated only once the check passed: `tests ? value : $error(...)`."""
-    parts = _parts(params)
+    """`value` (a field's JSONata) evaluated only once the check passed: `tests ? value : $error(...)`. A value
+    that is a required untyped parameter's plain read fails by itself when the input lacks it (a field, an Assign
+    entry included, cannot be undefined: States.QueryEvaluationError, as AWS records it): that parameter needs no
+    test of its own while another test remains (a plain read alone is taken for one that cannot fail, and an
+    Assign entry nothing reads would be dropped: liveness.py)."""
+    rest = [p for p in params if not (p.required and p.kinds is None and value == read(p.name))]
+    parts = _parts(rest) or _parts(params)
     assert parts is not None
     bound, tests, error = parts
     if bound is not None:  # the value reads the input by the same name (a Dot's lhs is evaluated as it is)
