@@ -51,7 +51,10 @@ def test_the_task_token_goes_where_token_at_says():
     (task,) = [s for s in definition["States"].values() if s.get("Resource") == SQS]
     assert task["Arguments"]["QueueUrl"] == "https://sqs.us-east-1.amazonaws.com/123456789012/payment-reviews"
     # A dict literal stays a JSON template, the token one more field of it.
-    assert task["Arguments"]["MessageBody"] == {"payment_id": "{% $payment_id %}", "amount": "{% $amount %}",
+    # (amount is the workflow's parameter, which the Choice before the Task passes on whole: it is read there as the
+    # state's input, compiler/handover.py)
+    assert task["Arguments"]["MessageBody"] == {"payment_id": "{% $payment_id %}",
+                                                "amount": "{% $states.input.amount %}",
                                                 "TaskToken": "{% $states.context.Task.Token %}"}
 
 
