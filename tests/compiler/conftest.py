@@ -111,3 +111,33 @@ def both(tmp_path):
     yield make
     for b in made:
         sys.modules.pop(b.path.stem, None)
+
+
+def on_templates(fn):
+    """`fn`, a pass over emitted states (alike_states, handover, edge_facts), called on a graph written as printed
+    ASL (`"{% ... %}"` strings, as a test reads best): codegen runs these passes on its Templates before it prints
+    them, so the graph is turned into Templates for the call and printed back into the same dict after it."""
+    import functools
+
+    from pyawssfn.compiler.codegen import field_json
+    from pyawssfn.compiler.ir import Template
+    from pyawssfn.jsonata.parse import template
+
+    def templated(v):
+        if isinstance(v, str):
+            t = template(v)
+            return v if t is None else Template(t)
+        if isinstance(v, dict):
+            return {k: templated(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [templated(x) for x in v]
+        return v
+
+    @functools.wraps(fn)
+    def call(graph, *args, **kwargs):
+        g = templated(graph)
+        out = fn(g, *args, **kwargs)
+        graph.clear()
+        graph.update(field_json(g))
+        return out
+    return call

@@ -7,8 +7,12 @@ import json
 
 import pytest
 
-from pyawssfn.compiler.alike_states import merge_alike
+from pyawssfn.compiler.alike_states import merge_alike as _merge_alike
 from pyawssfn.testing import WorkflowTester
+
+from .conftest import on_templates
+
+merge_alike = on_templates(_merge_alike)  # the pass as codegen runs it: on Templates
 
 _SAGA = '''import pyawssfn as sfn
 

@@ -7,8 +7,12 @@ import json
 
 import pytest
 
-from pyawssfn.compiler.edge_facts import apply_edge_facts
+from pyawssfn.compiler.edge_facts import apply_edge_facts as _apply_edge_facts
 from pyawssfn.testing import WorkflowTester
+
+from .conftest import on_templates
+
+apply_edge_facts = on_templates(_apply_edge_facts)  # the pass as codegen runs it: on Templates
 
 _TYPE = '$type($d) != "object" ? $error("TypeError: indices must be integers") : '
 _A = _TYPE + '$exists($d.a) ? $d.a : $error("KeyError: \'a\'")'

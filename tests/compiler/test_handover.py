@@ -6,8 +6,12 @@ import copy
 
 import pytest
 
-from pyawssfn.compiler.handover import hand_over
+from pyawssfn.compiler.handover import hand_over as _hand_over
 from pyawssfn.testing import WorkflowTester
+
+from .conftest import on_templates
+
+hand_over = on_templates(_hand_over)  # the pass as codegen runs it: on Templates
 
 
 def _task(step: str, kwargs: dict, **rest) -> dict:

@@ -178,3 +178,47 @@ def test_the_scan_finds_jsonata_composed_as_text(tmp_path):
 def test_every_allowed_composition_still_exists(rel, fn):
     tree = ast.parse((COMPILER / rel).read_text())
     assert any(isinstance(n, ast.FunctionDef) and n.name == fn for n in ast.walk(tree)), (rel, fn)
+
+
+# The passes on the emitted states (alike_states, handover, edge_facts, merge_states) see the Templates codegen
+# built, never `{% %}` text: codegen prints once, after them. The reader of printed fields (jsonata.parse.template)
+# and the text-keyed parse cache are not imported anywhere in compiler/ but build.py (its constant templates).
+_TEXT_READERS = {"template", "parse_cached"}
+
+
+def test_the_passes_on_emitted_states_see_templates_not_text(monkeypatch):
+    from pyawssfn.compiler import alike_states
+    seen: list[Any] = []
+    real = alike_states.merge_alike
+
+    def spy(body, source_map, spans):
+        _collect(body, seen)
+        return real(body, source_map, spans)
+    monkeypatch.setattr(codegen, "merge_alike", spy)
+    for src in sorted((REPO / "examples").glob("*.py")):
+        compile_source(src.read_text(), str(src))
+    assert any(type(v) is Template for v in seen)
+    assert [v for v in seen if isinstance(v, str) and v.lstrip().startswith("{%")] == []
+
+
+def _collect(value: Any, out: list[Any]) -> None:
+    if isinstance(value, dict):
+        for v in value.values():
+            _collect(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _collect(v, out)
+    else:
+        out.append(value)
+
+
+def test_no_module_of_the_compiler_reads_printed_jsonata_back():
+    found = []
+    for path in sorted(COMPILER.rglob("*.py")):
+        rel = path.relative_to(COMPILER).as_posix()
+        if rel == "expressions/build.py":
+            continue
+        for n in ast.walk(ast.parse(path.read_text())):
+            if isinstance(n, ast.ImportFrom) and n.module == "pyawssfn.jsonata.parse":
+                found += [f"{rel}:{n.lineno} {a.name}" for a in n.names if a.name in _TEXT_READERS]
+    assert found == []

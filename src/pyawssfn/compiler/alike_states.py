@@ -24,18 +24,18 @@ import json
 from typing import Any
 
 from pyawssfn.compiler.edge_facts import apply_edge_facts
-from pyawssfn.compiler.handover import field_variables, hand_over, printed
+from pyawssfn.compiler.handover import expr_of, field_variables, graphs_of, hand_over, printed
 from pyawssfn.compiler.lower.support import LAMBDA_INVOKE
-from pyawssfn.compiler.merge_states import merge_identical
+from pyawssfn.compiler.merge_states import json_key, merge_identical
 from pyawssfn.compiler.source_lines import comment
-from pyawssfn.jsonata.parse import template
+from pyawssfn.jsonata.parse import parse
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import (
     Array, Block, Bool, Call, Dot, Expr, Name, Null, Num, Object, Str, Var, lit, states_field,
 )
 
 _NESTED = ("Branches", "ItemProcessor", "Iterator")
-_ERROR_OUTPUT = "{% $states.errorOutput %}"
+_ERROR_OUTPUT = parse("$states.errorOutput")  # a constant: parsed once at import
 
 
 def merge_alike(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None) -> None:
@@ -53,27 +53,16 @@ def merge_alike(graph: dict, source_map: dict[str, int], spans: dict[int, int] |
     _plain_names(graph, source_map, spans)
 
 
-def _graphs(graph: dict) -> list[dict]:
-    out = [graph]
-    for st in graph["States"].values():
-        for branch in st.get("Branches", []):
-            out += _graphs(branch)
-        for key in ("ItemProcessor", "Iterator"):
-            if key in st:
-                out += _graphs(st[key])
-    return out
-
-
 def _hoist_in(graph: dict, lambda_errors: frozenset[str]) -> bool:
     changed = False
-    for g in _graphs(graph):
+    for g in graphs_of(graph):
         groups: dict[str, list[str]] = {}
         for name, st in g["States"].items():
             if st.get("Type") != "Choice":
                 groups.setdefault(_key(st), []).append(name)
         edges: dict[str, list | None] | None = None
         for names in groups.values():
-            if len(names) < 2 or len({json.dumps(g["States"][n].get("Assign"), sort_keys=True) for n in names}) < 2:
+            if len(names) < 2 or len({json_key(g["States"][n].get("Assign")) for n in names}) < 2:
                 continue
             if edges is None:
                 edges = _all_edges(g["States"])
@@ -90,7 +79,7 @@ def _hoist_in(graph: dict, lambda_errors: frozenset[str]) -> bool:
 
 
 def _key(st: dict) -> str:
-    return json.dumps({k: v for k, v in st.items() if k not in ("Comment", "Assign")}, sort_keys=True)
+    return json_key({k: v for k, v in st.items() if k not in ("Comment", "Assign")})
 
 
 # --- whether an Assign can move, and what it becomes on each transition ------------------------------------
@@ -108,7 +97,7 @@ def _plan(g: dict, name: str, lambda_errors: frozenset[str],
     field_variables({k: v for k, v in st.items() if k != "Assign"}, rest)
     if rest & set(assign) or any(not set(assign) <= set(c.get("Assign", {})) for c in st.get("Catch", [])):
         return None
-    values = {k: template(v) if isinstance(v, str) else None for k, v in assign.items()}
+    values = {k: expr_of(v) for k, v in assign.items()}
     if any(t is not None and any(type(n) is Var and n.name == "states" for n in t.walk()) for t in values.values()):
         return None
     if edges is None:
@@ -166,7 +155,7 @@ def _substituted(t: Expr, there: dict[str, Any]) -> tuple[Expr | None, set[str]]
     for n in t.walk():
         if type(n) is Var and n.name in there:
             v = there[n.name]
-            vt = template(v) if isinstance(v, str) else None
+            vt = expr_of(v)
             if vt is None:
                 if isinstance(v, (dict, list)):
                     return None, used
@@ -236,7 +225,7 @@ def _lambda_error_variables(graph: dict) -> frozenset[str]:
     exception class names, as the catcher hands it over."""
     good: set[str] = set()
     bad: set[str] = set()
-    for g in _graphs(graph):
+    for g in graphs_of(graph):
         for st in g["States"].values():
             holders = [st] + st.get("Choices", [])
             for holder in holders:
@@ -245,7 +234,7 @@ def _lambda_error_variables(graph: dict) -> frozenset[str]:
                 names = c.get("ErrorEquals", [])
                 lam = st.get("Resource") == LAMBDA_INVOKE and bool(names) and all("." not in e for e in names)
                 for k, v in c.get("Assign", {}).items():
-                    (good if lam and v == _ERROR_OUTPUT else bad).add(k)
+                    (good if lam and expr_of(v) == _ERROR_OUTPUT else bad).add(k)
     return frozenset(good - bad)
 
 
@@ -262,7 +251,7 @@ def _base(name: str) -> str:
 def _plain_names(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None) -> None:
     """A state named `base (line N)` because another state had its base name keeps just `base` when it is the only
     one left of that name (the copies merged into it); a Comment then says its line, as the name did."""
-    graphs = _graphs(graph)
+    graphs = graphs_of(graph)
     bases: dict[str, int] = {}
     for g in graphs:
         for name in g["States"]:

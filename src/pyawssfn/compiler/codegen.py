@@ -110,8 +110,8 @@ def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None) ->
     names = unique_state_names([(id(n), n.name, n.line) for n in order])
     source_map = {names[id(n)]: n.line for n in order}
     body = _Emitter(names, spans).graph_json(graph)
-    merge_alike(body, source_map, spans)
-    definition = {"Comment": comment, "QueryLanguage": "JSONata", **body}
+    merge_alike(body, source_map, spans)  # on the states' Templates, before their text exists
+    definition = {"Comment": comment, "QueryLanguage": "JSONata", **field_json(body)}
     return definition, source_map
 
 
@@ -129,7 +129,7 @@ class _Emitter:
         states = {}
         for n in _reachable(g):
             # the last pass over its expressions, then their text
-            states[self.name_of(n)] = _printed(finish_state(self.state_json(n)))
+            states[self.name_of(n)] = finish_state(self.state_json(n))  # its Templates printed in generate
         return {"StartAt": self.name_of(g.start), "States": states}
 
     @staticmethod
@@ -256,11 +256,3 @@ def task_json(n: Task) -> dict:
     d: dict[str, Any] = {"Type": n.type}
     _Emitter.task_fields(n, d)
     return field_json(d)
-
-
-_NESTED = ("Branches", "ItemProcessor", "Iterator")
-
-
-def _printed(d: dict) -> dict:
-    """A finished state's fields with their Templates printed (its nested graphs are printed already)."""
-    return {k: v if k in _NESTED else field_json(v) for k, v in d.items()}

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyawssfn.compiler.handover import printed
+from pyawssfn.compiler.handover import expr_of, printed
 from pyawssfn.compiler.share import _free_vars, _names
 from pyawssfn.compiler.state_simplify import _facts, _is_error
-from pyawssfn.jsonata.parse import template
 from pyawssfn.jsonata.tree import Cond, Expr
 
 _NESTED = ("Branches", "ItemProcessor", "Iterator")
@@ -88,7 +87,7 @@ def _known(value: Any) -> Known:
         for v in value:
             out.update(_known(v))
         return out
-    tree = template(value) if isinstance(value, str) else None
+    tree = expr_of(value)
     if tree is None:
         return out
     for guard, _ in _facts(tree):
@@ -105,7 +104,7 @@ def _reduced(value: Any, known: Known) -> Any:
         return {k: _reduced(v, known) for k, v in value.items()}
     if isinstance(value, list):
         return [_reduced(v, known) for v in value]
-    tree = template(value) if isinstance(value, str) else None
+    tree = expr_of(value)
     if tree is None:
         return value
     binders, _ = _names(tree)

@@ -20,8 +20,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from pyawssfn.compiler.ir import Template, variables
-from pyawssfn.jsonata.parse import template
+from pyawssfn.compiler.ir import Template, field_templates, variables
 from pyawssfn.jsonata.tree import Dot, Expr, Name, Var
 
 _NESTED = ("Branches", "ItemProcessor", "Iterator")
@@ -31,44 +30,30 @@ _INPUT_FIELDS = {"Task": ("Arguments", "Output", "Assign", "Catch"), "Choice": (
                  "Pass": ("Output", "Assign"), "Fail": ("Error", "Cause"), "Succeed": ("Output",)}
 
 
-# --- the printed ASL's fields (these passes run on the definition as codegen printed it) ------------------------
+# --- the emitted ASL's fields (these passes run on the states as codegen built them, before it prints them: a
+# JSONata value is an ir.Template of its tree, a plain string is literal text) ---------------------------------------
 
-def printed(t: Expr) -> str:
-    """An expression as the field value codegen prints for it (``{% text %}``: codegen.field_json, the one
-    printer of a template)."""
-    from pyawssfn.compiler.codegen import field_json  # codegen runs these passes: imported when they run
-    return field_json(Template(t))
-
-
-def field_strings(value: Any, out: list[str]) -> None:
-    """Every string inside a state's field values (the templates and the literals), in order."""
-    if isinstance(value, str):
-        out.append(value)
-    elif isinstance(value, dict):
-        for x in value.values():
-            field_strings(x, out)
-    elif isinstance(value, list):
-        for x in value:
-            field_strings(x, out)
+def printed(t: Expr) -> Template:
+    """An expression as a field value (a Template: codegen.field_json prints it as ``{% text %}``)."""
+    return Template(t)
 
 
-@lru_cache(maxsize=65536)
-def _template_variables(value: str) -> frozenset[str]:
-    t = template(value)
-    return frozenset() if t is None else variables(t)
+def expr_of(value: Any) -> Expr | None:
+    """The expression of a field value that is a Template, else None (literal JSON)."""
+    return value.expr if type(value) is Template else None
 
 
 def field_variables(value: Any, out: set[str]) -> None:
-    """The variables read by the {% %} templates in a state's field values."""
-    strings: list[str] = []
-    field_strings(value, strings)
-    for v in strings:
-        out |= _template_variables(v)
+    """The variables read by the Templates in a state's field values."""
+    trees: list[Expr] = []
+    field_templates(value, trees)
+    for t in trees:
+        out |= variables(t)
 
 
 def hand_over(graph: dict) -> bool:
     """Hand over what can be, in `graph` and the graphs nested in it; whether anything changed."""
-    graphs = _graphs(graph)
+    graphs = graphs_of(graph)
     assigned: dict[str, int] = {}
     readers: dict[str, list[tuple[dict, str]]] = {}  # variable -> (graph, state) reading it in its own fields
     inside: set[str] = set()  # the variables read inside a Parallel branch or Map iteration
@@ -108,20 +93,21 @@ def _sources(st: dict) -> list[tuple[dict, str]]:
     return []
 
 
-def _graphs(graph: dict) -> list[dict]:
+def graphs_of(graph: dict) -> list[dict]:
+    """The graph and every graph nested in its states (Parallel branches, Map processors), depth first."""
     out = [graph]
     for st in graph["States"].values():
         for branch in st.get("Branches", []):
-            out += _graphs(branch)
+            out += graphs_of(branch)
         for key in ("ItemProcessor", "Iterator"):
             if key in st:
-                out += _graphs(st[key])
+                out += graphs_of(st[key])
     return out
 
 
 def _result_path(value: Any, field: str) -> Expr | None:
     """`$states.input...` for an Assign value `$states.<field>...` (field steps only), else None."""
-    t = template(value) if isinstance(value, str) else None
+    t = expr_of(value)
     if t is None:
         return None
     steps = []
@@ -167,19 +153,18 @@ def _try(g: dict, ways: dict, readers: list[tuple[dict, str]], name: str, holder
 def _whole_reads(st: dict, var: str) -> bool:
     """Whether every read of `var` in the state is a whole field value (`"x": "{% $v %}"`): a value passed on as it
     is reads well as `$states.input`; inside an expression the variable's name says more (`$workspace.id`)."""
-    strings: list[str] = []
-    field_strings({k: v for k, v in st.items() if k not in _NESTED}, strings)
-    for value in strings:
-        t = template(value)
-        if t is not None and t != Var(var) and any(type(n) is Var and n.name == var for n in t.walk()):  # type: ignore
+    trees: list[Expr] = []
+    field_templates({k: v for k, v in st.items() if k not in _NESTED}, trees)
+    for t in trees:
+        if t != Var(var) and any(type(n) is Var and n.name == var for n in t.walk()):  # type: ignore
             return False
     return True
 
 
 def _replaced(value: Any, var: str, path: Expr) -> Any:
-    if isinstance(value, str):
-        t = template(value)
-        if t is None or not any(type(n) is Var and n.name == var for n in t.walk()):  # type: ignore[attr-defined]
+    if type(value) is Template:
+        t = value.expr
+        if not any(type(n) is Var and n.name == var for n in t.walk()):  # type: ignore[attr-defined]
             return value
         return printed(t.transform(lambda n: path if n == Var(var) else n))
     if isinstance(value, dict):

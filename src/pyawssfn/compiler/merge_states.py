@@ -20,7 +20,7 @@ def merge_identical(graph: dict, source_map: dict[str, int], spans: dict[int, in
         first: dict[str, str] = {}
         gone: dict[str, str] = {}
         for name, st in states.items():
-            key = json.dumps({k: v for k, v in st.items() if k != "Comment"}, sort_keys=True)
+            key = json_key({k: v for k, v in st.items() if k != "Comment"})
             if key in first:
                 gone[name] = first[key]
             else:
@@ -46,6 +46,20 @@ def merge_identical(graph: dict, source_map: dict[str, int], spans: dict[int, in
         for key in ("ItemProcessor", "Iterator"):
             if key in st:
                 merge_identical(st[key], source_map, spans)
+
+
+def json_key(value: Any) -> str:
+    """A key equal for equal field values (states as codegen built them: JSON with Templates in it)."""
+    return json.dumps(value, sort_keys=True, default=_template_key)
+
+
+def _template_key(value: Any) -> Any:
+    """A Template's part of a state's key: its expression's text (a literal string of the same text differs)."""
+    from pyawssfn.compiler.ir import Template
+    from pyawssfn.jsonata.printer import to_text
+    if type(value) is Template:
+        return {"{%": to_text(value.expr)}
+    raise TypeError(f"not JSON: {type(value).__name__}")
 
 
 def _redirect(st: dict, gone: dict[str, str]) -> None:
