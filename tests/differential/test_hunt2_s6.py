@@ -1,0 +1,172 @@
+"""Session 6 hunt of the size passes (compiler/alike_states.py, handover.py, edge_facts.py): programs at the edges
+of their conditions, each run both ways and as the direct CPython call (conftest's ``agree``), and each checked to
+take the shape the pass gives it (so the test stops covering the pass only when the pass stops firing)."""
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from pyawssfn.testing import WorkflowTester
+
+from .conftest import agree
+
+
+_HEAD = """
+    import pyawssfn as sfn
+
+
+    class Bad(Exception):
+        pass
+
+
+    @sfn.task
+    def release(x: object) -> object:
+        return x
+    """
+
+# alike_states: four release(n) Tasks in a loop, reached from two catchers (each assigning msg) and from the two
+# rules of a Choice (one reading the msg it reassigns); their Assigns move onto the transitions, one Task is left
+LOOP = _HEAD + """
+
+    @sfn.task
+    def work(x: int) -> int:
+        if x < 0:
+            raise Bad("neg")
+        return x + 1
+
+
+    @sfn.task
+    def other(x: int) -> int:
+        if x == 5:
+            raise Bad("five")
+        return x * 2
+
+
+    @sfn.workflow
+    def wf(x: int) -> object:
+        msg = "none"
+        n = 0
+        while n < 3:
+            n = n + 1
+            try:
+                y = work(x - n)
+            except Bad as e:
+                msg = "a" + str(n)
+                release(n)
+                continue
+            try:
+                z = other(y)
+            except Bad as e:
+                msg = "b" + str(n)
+                release(n)
+                continue
+            if z > 4:
+                msg = msg + "!"
+                release(n)
+            else:
+                msg = "c"
+                release(n)
+        return [msg, n]
+    """
+
+# alike_states: a swap (a, b = b, a) and a chain (b = a + 1; a = b) on the transitions into alike release(a) Tasks,
+# a catcher reassigning a variable the state before it assigned
+SWAP = _HEAD + """
+
+    @sfn.task
+    def work(x: int) -> int:
+        if x % 3 == 0:
+            raise Bad("three")
+        return x + 1
+
+
+    @sfn.workflow
+    def wf(x: int, y: int) -> object:
+        a = x
+        b = y
+        if x > 2:
+            a, b = b, a
+            release(a)
+        else:
+            b = a + 1
+            a = b
+            release(a)
+        try:
+            t = work(a)
+        except Bad:
+            a = b
+            release(a)
+            return [a, b]
+        a = t
+        release(a)
+        return [a, b, t]
+    """
+
+# handover: a step result read only by the next Task's Arguments and its catcher's Assign travels as that Task's
+# input; the Task is retried (its input on the retry is still the result) and its catcher reads $states.input
+RETRIED = """
+    import pyawssfn as sfn
+
+
+    class Bad(Exception):
+        pass
+
+
+    @sfn.task(retry=sfn.Retry(errors=[Bad], interval=1, max_attempts=2))
+    def a(x: int) -> dict:
+        return {"v": x, "w": [x]}
+
+
+    @sfn.task(retry=sfn.Retry(errors=[Bad], interval=1, max_attempts=2))
+    def b(r: dict) -> int:
+        if r["v"] > 2:
+            raise Bad("big")
+        return r["v"]
+
+
+    @sfn.workflow
+    def wf(x: int) -> object:
+        r = a(x)
+        try:
+            z = b(r)
+        except Bad:
+            z = r
+        return z
+    """
+
+
+def _tester(tmp_path, name: str, source: str) -> WorkflowTester:
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source).lstrip("\n"))
+    return WorkflowTester(path, "wf")
+
+
+@pytest.mark.parametrize("x", [0, 1, 3, 6, 7, 10])
+def test_assign_moved_onto_catchers_and_choice_rules_in_a_loop(tmp_path, x):
+    t = _tester(tmp_path, "hunt2_loop", LOOP)
+    releases = [n for n, s in t.definition["States"].items() if "release" in json.dumps(s.get("Arguments"))]
+    assert releases == ["release"]  # the four merged, its Assign on each way in
+    agree(t, {"x": x})
+
+
+@pytest.mark.parametrize("x, y", [(1, 5), (3, 6), (4, 7), (2, 0)])
+def test_assign_moved_onto_a_swap_and_a_catcher(tmp_path, x, y):
+    t = _tester(tmp_path, "hunt2_swap", SWAP)
+    states = t.definition["States"]
+    assert sum('"step": "release"' in json.dumps(s) for s in states.values()) == 3
+    agree(t, {"x": x, "y": y})
+
+
+@pytest.mark.parametrize("x", [1, 3])
+def test_handover_into_a_retried_task_and_its_catcher(tmp_path, x):
+    t = _tester(tmp_path, "hunt2_retried", RETRIED)
+    states = t.definition["States"]
+    assert "Assign" not in states["a"]
+    assert states["b"]["Catch"][0]["Assign"] == {"z": "{% $states.input.Payload %}"}
+    t.fail_step("b", error="Bad", cause="once", times=1)  # the retry runs on the same input
+    py, machine = agree(t, {"x": x}, check_direct=False)
+    attempts = machine.step("b").calls[0].attempt_list
+    assert len(attempts) == (2 if x == 1 else 3)
+    assert all(at.arguments == {"r": {"v": x, "w": [x]}} for at in attempts)
