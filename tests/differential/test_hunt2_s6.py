@@ -229,3 +229,73 @@ def test_two_large_values_in_one_assign(tmp_path, name, source):
             "c": "{% $states.result.Payload %}", "q": "{% $a %}"}
     agree(t, {"n": 10, "m": 1})  # small values: the same
     agree(t, {"n": 150_000, "m": 1})
+
+
+# edge_facts: the loop's Choice checks d's type, the Task after it does not again (the fact holds on its one way in);
+# the Task after g(d) (d reassigned by the Task before it) and the return after an if/elif/else whose one branch
+# checked d and whose others reassigned it keep their checks
+_NOTE = """
+    import pyawssfn as sfn
+
+
+    @sfn.task
+    def note(x: object) -> object:
+        return x
+    """
+
+LOOP_FACT = _NOTE + """
+
+    @sfn.task
+    def g(d: object) -> object:
+        return d["next"]
+
+
+    @sfn.workflow
+    def wf(d: dict, k: int) -> object:
+        out = []
+        while d["ok"]:
+            out.append(note(d["v"]))
+            d = g(d)
+            if k > 0:
+                out.append(note(d["v"]))
+        return [out, d["v"]]
+    """
+
+ONE_PATH_FACT = _NOTE + """
+
+    @sfn.workflow
+    def wf(d: dict, c: int) -> object:
+        if d["c"] > c:
+            d = d["inner"]
+        elif c > 1:
+            note(d["a"])
+        else:
+            d = note(d["a"])
+        return note(d["b"])
+    """
+
+_TYPE_TEST = '$type($d) != \\"object\\"'
+
+
+def _checks_type(state: dict) -> bool:
+    return _TYPE_TEST in json.dumps(state["Arguments"])
+
+
+@pytest.mark.parametrize("d, k", [
+    ({"ok": True, "v": 1, "next": {"ok": False, "v": 2}}, 1), ({"ok": True, "v": 1, "next": [1]}, 1),
+    ({"ok": True, "v": 1, "next": [1]}, 0), ({"ok": True, "v": 1, "next": {"ok": True, "v": 3, "next": "s"}}, 0),
+    ({"ok": False}, 0)])
+def test_guard_fact_not_carried_over_a_reassignment(tmp_path, d, k):
+    t = _tester(tmp_path, "hunt2_loop_fact", LOOP_FACT)
+    states = t.definition["States"]
+    assert not _checks_type(states["note (line 18)"]) and _checks_type(states["note (line 21)"])
+    agree(t, {"d": d, "k": k})
+
+
+@pytest.mark.parametrize("d, c", [
+    ({"c": 2, "inner": [1], "b": 1}, 0), ({"c": 2, "inner": {"b": 5}, "b": 1}, 0), ({"c": 0, "a": 3, "b": 4}, 2),
+    ({"c": 0, "a": [3], "b": 4}, 1), ({"c": 0, "a": {"b": 7}, "b": 4}, 1)])
+def test_guard_fact_on_one_path_only(tmp_path, d, c):
+    t = _tester(tmp_path, "hunt2_one_path_fact", ONE_PATH_FACT)
+    assert _checks_type(t.definition["States"]["note (line 17)"])
+    agree(t, {"d": d, "c": c})
