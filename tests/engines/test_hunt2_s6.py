@@ -1,0 +1,26 @@
+"""The hand-over shape of compiler/handover.py on both engines: a Task's result travels as the next Task's input,
+which that Task reads in its Arguments and its catcher's Assign as `$states.input` (the catcher sees the state's
+input, not the error), and the failing Task's Retry runs it again on the same input."""
+from __future__ import annotations
+
+from .known import explain
+from .test_engines import ARN, _run_minimal
+
+
+HANDED_OVER = {"StartAt": "first", "States": {
+    "first": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Arguments": {"FunctionName": ARN, "Payload": {"step": "works"}}, "Next": "second"},
+    "second": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+               "Arguments": {"FunctionName": ARN, "Payload": {"step": "fails", "r": "{% $states.input.Payload %}"}},
+               "Retry": [{"ErrorEquals": ["ValueError"], "MaxAttempts": 1, "IntervalSeconds": 1}],
+               "Catch": [{"ErrorEquals": ["ValueError"], "Assign": {"z": "{% $states.input.Payload %}"},
+                          "Next": "done"}],
+               "End": True},
+    "done": {"Type": "Pass", "Output": "{% [$z, $states.input.Error] %}", "End": True}}}
+
+
+def test_catchers_assign_reads_the_handed_over_input(engine):
+    (case,) = _run_minimal({"hunt2-handover-catch": HANDED_OVER}, engine)
+    assert case.ours.status == "SUCCEEDED" and case.ours.output == ["works", "ValueError"]
+    assert case.ours.entered == {"first": 1, "second": 1, "done": 1}
+    assert not case.differences(), (explain(case), case.differences())
