@@ -17,7 +17,6 @@ Only where every read is a whole field value (`"infos": "{% $more_info %}"`, a r
 on as it came reads well as `$states.input`, where inside an expression the Python name says more."""
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from pyawssfn.compiler.ir import Template, field_templates, variables
