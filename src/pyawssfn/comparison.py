@@ -97,6 +97,9 @@ class Call:
     cause: str | None = None
     side_by_side: bool = False  # made in a branch or item that runs side by side with others
     attempt: int = 1  # filled in by compare: 2 for the first retry of the same call, ...
+    # False for a machine call whose Task never ended: the execution stopped while it ran (the history quota), so
+    # the machine never saw its result and only its arguments can be compared.
+    ended: bool = True
 
     def keep(self, value):
         """Record ``value`` as the call's result and return it: a copy is kept, since the workflow may change the
@@ -322,6 +325,7 @@ def _event_calls(events: list, children: list, machine_cause, map_runs: dict | N
         elif kind == "TaskScheduled":
             details = event["taskScheduledEventDetails"]
             call = _scheduled_call(details, depth > 0)
+            call.ended = False
             task_of[event["id"]] = (call, details.get("resource", "").endswith(".waitForTaskToken"))
             calls.append(call)
         elif kind == "MapRunStarted":
@@ -339,6 +343,7 @@ def _event_calls(events: list, children: list, machine_cause, map_runs: dict | N
             call, callback = task_of[event["previousEventId"]]
             task_of[event["id"]] = (call, callback)
             if kind in _TASK_ENDS:
+                call.ended = True
                 calls.extend(_end_call(call, event, callback, children, machine_cause))
     return calls
 
@@ -363,6 +368,8 @@ def _call_difference(index: int, py: Call, machine: Call) -> Difference | None:
         path, a, b, why = found
         where = f"{head}: argument {path}" if path else f"{head}: arguments"
         return Difference(where, _shown(a), _shown(b), why)
+    if not machine.ended:
+        return None  # cut by the end of the execution: no outcome to compare (the runs' outcomes still are)
     if py.error != machine.error or (py.error is None) != (machine.error is None):
         return Difference(f"{head}: outcome", py.outcome(), machine.outcome())
     if py.error is not None:

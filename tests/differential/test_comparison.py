@@ -167,3 +167,13 @@ def test_run_compare_sees_inside_a_distributed_map(monkeypatch, capsys, diff):
     report = json.loads(capsys.readouterr().out)
     assert report["python"]["output"] == report["machine"]["output"] == 2
     assert code == 1 and report["differences"] == ["call 1 (step record): argument item.level: python 1, machine 2"]
+
+
+def test_a_call_the_machine_never_finished_is_compared_by_its_arguments_only():
+    # the execution stopped while the Task ran (the history quota): the machine saw no result
+    stopped = Outcome("FAILED", error="States.Runtime", cause="history")
+    cut = Call("step", "release", {"x": 0}, ended=False)
+    assert compare([Call("step", "release", {"x": 0}, result=5)], stopped, [cut], stopped).equal
+    other = Call("step", "release", {"x": 1}, ended=False)
+    found = compare([Call("step", "release", {"x": 0}, result=5)], stopped, [other], stopped).differences
+    assert [d.where for d in found] == ["call 1 (step release): argument x"]
