@@ -132,15 +132,17 @@ class AliasCheck:
         self.deep |= self.elements_shared(value)
 
     def bind(self, name: str, value: ast.AST | None) -> None:
-        if value is not None and self.top_names(value) == {name} and not self.contained(value):
-            return  # the same object again (xs = ident(xs), a step returning its argument): shared as it was
+        if value is not None:
+            top, contained = self.top_names(value), self.contained(value)
+            if top == {name} and not contained:
+                return  # the same object again (xs = ident(xs), a step returning its argument): shared as it was
         self.aliased.discard(name)
         self.deep.forget(name)
         if value is None:
             self.aliased.add(name)
             self.deep.add(name)
             return
-        top, contained, shared = self.top_names(value), self.contained(value), self.elements_shared(value)
+        shared = self.elements_shared(value)
         if top:
             self.aliased.add(name)
             self.deep.add(name)
@@ -345,4 +347,18 @@ def _names(t: ast.AST) -> list[str]:
 def check_aliasing(fn: ast.FunctionDef, report: Callable[[ast.AST, str, str], None],
                    is_step: Callable[[ast.Call], bool],
                    shares: Callable[[ast.Call], ast.expr | None] = lambda c: None) -> None:
-    AliasCheck(report, is_step, shares).block(fn.body)
+    AliasCheck(report, _once(is_step), _once(shares)).block(fn.body)
+
+
+def _once(answer: Callable[[ast.Call], object]) -> Callable:
+    """``answer`` asked once per call node: the check asks is_step and shares of a call again for each thing it
+    wants to know of its value (a step's proxy is a substitution into the step's return values). The nodes asked
+    of are the function's own, or those of a proxy kept here: alive, so no id is reused while the check runs."""
+    memo: dict[int, tuple[ast.Call, object]] = {}
+
+    def asked(call: ast.Call):
+        got = memo.get(id(call))
+        if got is None or got[0] is not call:
+            got = memo[id(call)] = (call, answer(call))
+        return got[1]
+    return asked
