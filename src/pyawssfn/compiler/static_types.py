@@ -60,31 +60,51 @@ class _Sites(ast.NodeVisitor):
         if method is None:
             if issubclass(cls, ast.stmt) and cls not in _STATEMENT_RULES:
                 unhandled("static types", node)  # type: ignore[arg-type]  # raises, or nothing for this class
-            method = self._methods[cls] = getattr(self, "visit_" + cls.__name__, self.generic_visit)
+            method = self._methods[cls] = self._expression if issubclass(cls, ast.expr) else \
+                getattr(self, "visit_" + cls.__name__, self.generic_visit)
         method(node)
 
     def generic_visit(self, node: ast.AST) -> None:
         for child in child_nodes(node):  # ast.NodeVisitor.generic_visit's order, without its generators
             self.visit(child)
 
+    def _expression(self, node: ast.expr) -> None:
+        """An expression binds only through a walrus (outside the lambdas and comprehension targets in it); the
+        changes in place it makes count everywhere in it. One walk of it finds them (visiting each of its nodes,
+        most of a workflow's, through the dispatch was most of the static types' time)."""
+        mutated = self.mutated
+        walrus = False
+        for n in walk(node):
+            if isinstance(n, (ast.Subscript, ast.Attribute)):
+                if isinstance(n.ctx, (ast.Store, ast.Del)):
+                    root = _root_name(n.value)
+                    if root is not None:
+                        mutated.add(root)
+            elif isinstance(n, ast.Call):
+                if isinstance(n.func, ast.Attribute):
+                    root = _root_name(n.func.value)
+                    if root is not None:
+                        mutated.add(root)
+            elif isinstance(n, ast.NamedExpr):
+                walrus = True
+        if walrus:
+            self._walrus_sites(node)
+
+    def _walrus_sites(self, node: ast.AST) -> None:
+        """The walruses' binding sites, in the order a visit of the expression meets them."""
+        if isinstance(node, ast.Lambda):
+            return  # a scope of its own
+        if isinstance(node, ast.NamedExpr):
+            self._bind(node.target, node.value)
+        if isinstance(node, ast.comprehension):  # its own variable is scoped to it; only a walrus inside binds
+            children = [node.iter, *node.ifs]
+        else:
+            children = child_nodes(node)
+        for child in children:
+            self._walrus_sites(child)
+
     def _untyped_targets(self, t: ast.AST) -> None:
         self.untyped.update(n.id for n in walk(t) if isinstance(n, ast.Name))
-
-    def visit_Subscript(self, node: ast.Subscript | ast.Attribute) -> None:
-        if isinstance(node.ctx, (ast.Store, ast.Del)):
-            root = _root_name(node.value)
-            if root is not None:
-                self.mutated.add(root)
-        self.generic_visit(node)
-
-    visit_Attribute = visit_Subscript
-
-    def visit_Call(self, node: ast.Call) -> None:
-        if isinstance(node.func, ast.Attribute):
-            root = _root_name(node.func.value)
-            if root is not None:
-                self.mutated.add(root)
-        self.generic_visit(node)
 
     def _bind(self, target: ast.AST, value: ast.expr) -> None:
         if isinstance(target, ast.Name):
@@ -111,10 +131,6 @@ class _Sites(ast.NodeVisitor):
             ast.copy_location(value, node)
             setattr(value, INPLACE, True)
             self._bind(node.target, value)
-        self.generic_visit(node)
-
-    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
-        self._bind(node.target, node.value)
         self.generic_visit(node)
 
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
@@ -154,9 +170,6 @@ class _Sites(ast.NodeVisitor):
 
     visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
 
-    def visit_Lambda(self, node: ast.Lambda) -> None:
-        self.mutated |= _mutated(node)
-
     def visit_MatchAs(self, node: ast.MatchAs | ast.MatchStar) -> None:
         if node.name:
             self.untyped.add(node.name)
@@ -173,12 +186,6 @@ class _Sites(ast.NodeVisitor):
         self.untyped.update(node.names)
 
     visit_Nonlocal = visit_Global
-
-    def visit_comprehension(self, node: ast.comprehension) -> None:
-        # The comprehension's own variable is scoped to it; only a walrus inside can bind here.
-        self.mutated |= _mutated(node.target)
-        for child in [node.iter, *node.ifs]:
-            self.visit(child)
 
 
 def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[str], set[str]]:
