@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
-from pyawssfn.compiler.astwalk import child_nodes, walk
+from pyawssfn.compiler.astwalk import child_nodes, index, walk
 from pyawssfn.compiler.expressions import INPLACE
 from pyawssfn.compiler.statement_kinds import unhandled
 from pyawssfn.compiler.types.model import Maybe, Type, as_kind, join_all, same
@@ -43,14 +43,14 @@ _STATEMENT_RULES = frozenset({
 class _Sites(ast.NodeVisitor):
     """For each name the function binds: the expressions assigned to it (`sites`), and the names bound in untyped
     ways (`untyped`). Nested functions, classes and lambdas are scopes of their own: only their names bind here.
-    In the same walk, `mutated`: the names whose object may change in place, as _mutated finds them (everywhere,
-    nested scopes included)."""
+    An expression binds only through a walrus: the visit reads expressions only when the function has one
+    (`walrus`; visiting each expression node, most of a workflow's, was most of the static types' time)."""
 
-    def __init__(self) -> None:
+    def __init__(self, walrus: bool) -> None:
         self.sites: dict[str, list[ast.expr]] = {}
         self.untyped: set[str] = set()
-        self.mutated: set[str] = set()
         self._methods: dict[type, Callable[[ast.AST], None]] = {}
+        self._expression = self._walrus_sites if walrus else _nothing
 
     def visit(self, node: ast.AST) -> None:
         # ast.NodeVisitor's dispatch, its method found once per node class (the visit of every node of a large
@@ -68,38 +68,14 @@ class _Sites(ast.NodeVisitor):
         for child in child_nodes(node):  # ast.NodeVisitor.generic_visit's order, without its generators
             self.visit(child)
 
-    def _expression(self, node: ast.expr) -> None:
-        """An expression binds only through a walrus (outside the lambdas and comprehension targets in it); the
-        changes in place it makes count everywhere in it. One walk of it finds them (visiting each of its nodes,
-        most of a workflow's, through the dispatch was most of the static types' time)."""
-        mutated = self.mutated
-        walrus = False
-        for n in walk(node):
-            if isinstance(n, (ast.Subscript, ast.Attribute)):
-                if isinstance(n.ctx, (ast.Store, ast.Del)):
-                    root = _root_name(n.value)
-                    if root is not None:
-                        mutated.add(root)
-            elif isinstance(n, ast.Call):
-                if isinstance(n.func, ast.Attribute):
-                    root = _root_name(n.func.value)
-                    if root is not None:
-                        mutated.add(root)
-            elif isinstance(n, ast.NamedExpr):
-                walrus = True
-        if walrus:
-            self._walrus_sites(node)
-
     def _walrus_sites(self, node: ast.AST) -> None:
-        """The walruses' binding sites, in the order a visit of the expression meets them."""
+        """The walruses' binding sites in an expression, in the order a visit of it meets them (outside the
+        lambdas and the comprehensions' own variables in it, which are scopes of their own)."""
         if isinstance(node, ast.Lambda):
-            return  # a scope of its own
+            return
         if isinstance(node, ast.NamedExpr):
             self._bind(node.target, node.value)
-        if isinstance(node, ast.comprehension):  # its own variable is scoped to it; only a walrus inside binds
-            children = [node.iter, *node.ifs]
-        else:
-            children = child_nodes(node)
+        children = [node.iter, *node.ifs] if isinstance(node, ast.comprehension) else child_nodes(node)
         for child in children:
             self._walrus_sites(child)
 
@@ -166,7 +142,6 @@ class _Sites(ast.NodeVisitor):
 
     def visit_FunctionDef(self, node: ast.AST) -> None:
         self.untyped.add(node.name)  # type: ignore[attr-defined]
-        self.mutated |= _mutated(node)
 
     visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
 
@@ -190,13 +165,29 @@ class _Sites(ast.NodeVisitor):
 
 def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[str], set[str]]:
     """For each name the function binds: the expressions assigned to it, the names bound in untyped ways, and the
-    names whose object the function may change in place (`_mutated(fn)`)."""
-    v = _Sites()
+    names whose object the function may change in place (`d[k] = v`, `del d[k]`, `xs.append(v)`, any method call,
+    anywhere in it: nested scopes included): their kind stays, but what a type says of their items and keys may not
+    (the aliasing check refuses a change through another name)."""
+    found = index(fn)
+    v = _Sites(found.has(ast.NamedExpr))
     for stmt in fn.body:
         v.visit(stmt)
-    for part in [*fn.decorator_list, fn.args, *([fn.returns] if fn.returns else [])]:
-        v.mutated |= _mutated(part)
-    return v.sites, v.untyped, v.mutated
+    mutated: set[str] = set()
+    for n in found.of(ast.Subscript, ast.Attribute):
+        if isinstance(n.ctx, (ast.Store, ast.Del)):
+            root = _root_name(n.value)
+            if root is not None:
+                mutated.add(root)
+    for n in found.of(ast.Call):
+        if isinstance(n.func, ast.Attribute):
+            root = _root_name(n.func.value)
+            if root is not None:
+                mutated.add(root)
+    return v.sites, v.untyped, mutated
+
+
+def _nothing(node: ast.AST) -> None:
+    """What visiting an expression does in a function without a walrus."""
 
 
 def _root_name(e: ast.expr) -> str | None:
@@ -204,23 +195,6 @@ def _root_name(e: ast.expr) -> str | None:
     while isinstance(e, (ast.Subscript, ast.Attribute)):
         e = e.value
     return e.id if isinstance(e, ast.Name) else None
-
-
-def _mutated(fn: ast.AST) -> set[str]:
-    """Names whose object the function may change in place (`d[k] = v`, `del d[k]`, `xs.append(v)`, any method
-    call): their kind stays, but what a type says of their items and keys may not (the aliasing check refuses a
-    change through another name)."""
-    out: set[str] = set()
-    for n in walk(fn):
-        if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, (ast.Store, ast.Del)):
-            root = _root_name(n.value)
-        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
-            root = _root_name(n.func.value)
-        else:
-            continue
-        if root is not None:
-            out.add(root)
-    return out
 
 
 def _step_call(value: ast.expr, step_types: dict) -> str | None:
@@ -422,24 +396,29 @@ def assigned_names(body: list[ast.stmt]) -> set[str]:
 def narrowed_types(types: dict, false_tests: list[ast.expr], true_test: ast.expr | None,
                    body: list[ast.stmt]) -> dict:
     """`types` inside a branch that runs when each of `false_tests` was false and `true_test` (if any) true: an
-    `elif` body, or the final `else` with true_test None. Names the branch rebinds or changes keep their types."""
-    out = dict(types)
-    touched: set = set()
+    `elif` body, or the final `else` with true_test None. Names the branch rebinds or changes keep their types.
+    `types` itself when no test narrows a name (the caller only reads the result)."""
+    # Only the names a test narrowed can differ from `types` (a branch's assignments only undo a narrowing):
+    # computing those (not copying every variable of the workflow for every if) keeps a long workflow's lowering
+    # linear.
+    changed: dict = {}
+
+    def current(name: str):
+        return changed[name] if name in changed else types.get(name)
+
     for t in false_tests:
-        narrowed = narrowing(t, out.get)[1]
-        out.update(narrowed)
-        touched.update(narrowed)
+        changed.update(narrowing(t, current)[1])
     if true_test is not None:
-        narrowed = narrowing(true_test, out.get)[0]
-        out.update(narrowed)
-        touched.update(narrowed)
-    # Only the names a test narrowed or the branch assigns can differ from `types`: visiting those (not every
-    # variable of the workflow, for every if) keeps a long workflow's lowering linear.
+        changed.update(narrowing(true_test, current)[0])
+    if not changed:
+        return types
     for name in assigned_names(body):
-        if name in out and not same(out[name], types.get(name)):
-            out[name] = types.get(name)
-            touched.add(name)
-    for name in touched:  # `types` holds no None (infer_name_types and this function leave none)
-        if out.get(name, 0) is None:
-            del out[name]
+        if name in changed and not same(changed[name], types.get(name)):
+            changed[name] = types.get(name)
+    out = dict(types)
+    for name, t in changed.items():  # `types` holds no None (infer_name_types and this function leave none)
+        if t is None:
+            out.pop(name, None)
+        else:
+            out[name] = t
     return out

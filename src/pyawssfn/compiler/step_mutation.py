@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.astwalk import index, walk
 
 # Methods that change a list, dict or set in place (support.MUTATORS, which this module may not import).
 _MUTATORS = frozenset({"append", "extend", "update", "insert", "pop", "remove", "clear", "sort", "reverse",
@@ -51,30 +51,20 @@ def check_step_mutations(fn: ast.FunctionDef, steps: dict, local_names: set[str]
 
 
 class _Body:
-    """The parts of a workflow's body the check reads, from one walk of it: its calls (in walk order), its
-    assignments, loops and comprehensions. What only a call to a step that changes its argument needs (the
-    rebinding assignments, the items of each loop, the reads of each name) is derived on the first such call: most
-    workflows have none, and a walk of a long workflow per question made the check quadratic."""
+    """The parts of a workflow's body the check reads, from the frontend's walk of it (astwalk.index): its calls
+    (in walk order), names, assignments, loops and comprehensions. What only a call to a step that changes its
+    argument needs (the rebinding assignments, the items of each loop, the reads of each name) is derived on the
+    first such call: most workflows have none, and a walk of a long workflow per question made the check
+    quadratic."""
 
     def __init__(self, fn: ast.FunctionDef) -> None:
-        self.calls: list[ast.Call] = []
-        self.assigns: list[ast.Assign] = []
-        self.loops: list[ast.AST] = []   # for and while statements
-        self.iterations: list[tuple[ast.AST, ast.AST]] = []   # (target, iterable) of each for and comprehension
-        self.names: list[ast.Name] = []
-        for n in walk(fn):
-            if isinstance(n, ast.Call):
-                self.calls.append(n)
-            elif isinstance(n, ast.Name):
-                self.names.append(n)
-            elif isinstance(n, ast.Assign):
-                self.assigns.append(n)
-            elif isinstance(n, (ast.For, ast.While)):
-                self.loops.append(n)
-                if isinstance(n, ast.For):
-                    self.iterations.append((n.target, n.iter))
-            elif isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-                self.iterations.extend((g.target, g.iter) for g in n.generators)
+        found = index(fn)
+        self.calls: list[ast.Call] = found.of(ast.Call)
+        self.names: list[ast.Name] = found.of(ast.Name)
+        self.assigns: list[ast.Assign] = found.of(ast.Assign)
+        self.loops = found.of(ast.For, ast.While)
+        self.iterations: list[tuple[ast.AST, ast.AST]] = \
+            [(n.target, n.iter) for n in found.of(ast.For, ast.comprehension)]
         self._rebound: set[tuple[int, str]] | None = None
         self._items: dict[str, set[str]] | None = None
         self._loads: dict[str, list[ast.Name]] | None = None

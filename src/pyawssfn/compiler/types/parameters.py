@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.astwalk import index
 from pyawssfn.compiler.types.annotations import AnnotationReader
 from pyawssfn.compiler.types.model import Maybe, Type
 
@@ -134,20 +134,18 @@ def passed_through(fn: ast.FunctionDef, steps: frozenset[str]) -> set[str]:
     the returned value (or an item of a list or dict written there). Their annotations are neither trusted nor
     checked: no workflow expression computes with them, and a step gets what the input held, as in Python."""
     names = {p.arg for p in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
-    reads: list[ast.Name] = []
+    found = index(fn)  # the frontend's walk of the workflow (a 10k-statement workflow: 5% of its compile)
+    reads = [node for node in found.of(ast.Name) if node.id in names]
     handed: set[int] = set()   # the reads that are an argument of a step call or a returned value (or an item)
-    for node in walk(fn):  # one walk, without ast.walk's generators (a 10k-statement workflow: 5% of its compile)
-        if isinstance(node, ast.Name):
-            if node.id in names:
-                reads.append(node)
-        elif isinstance(node, ast.Call):
-            if isinstance(node.func, ast.Name) and node.func.id in steps \
-                    and not any(isinstance(a, ast.Starred) for a in node.args):
-                for a in node.args:
-                    _hand_on(a, handed)
-                for k in node.keywords:
-                    _hand_on(k.value, handed)
-        elif isinstance(node, ast.Return) and node.value is not None:
+    for node in found.of(ast.Call):
+        if isinstance(node.func, ast.Name) and node.func.id in steps \
+                and not any(isinstance(a, ast.Starred) for a in node.args):
+            for a in node.args:
+                _hand_on(a, handed)
+            for k in node.keywords:
+                _hand_on(k.value, handed)
+    for node in found.of(ast.Return):
+        if node.value is not None:
             _hand_on(node.value, handed)
     computed = {node.id for node in reads if id(node) not in handed}
     return names - computed
