@@ -281,7 +281,8 @@ def _workflow_passes(info: ModuleInfo, reporter: Reporter) -> None:
     tuple_constants = {n: tuple_shape(v) for n, v in info.constants.items() if isinstance(v, tuple)}
     info.refused_expressions = False
     for fn in info.workflows.values():
-        # one walk for all the passes (compile time: #8, #14), kept for the lowerer's analyses (astwalk.index)
+        # one walk for all the passes (compile time: #8, #14), kept for the lowerer's analyses (astwalk.index);
+        # none of them looks for a context or operator node, which the index leaves out
         found = index(fn, fresh=True)
         nodes = found.nodes
         info.refused_expressions = info.refused_expressions or found.has(*_REFUSED)
