@@ -23,6 +23,12 @@ _SHALLOW_COPIES = {"list", "dict", "sorted", "tuple", "reversed"}
 _REPEATED = "\x00repeated"
 
 
+# Expressions whose value holds no object (a literal, a comparison: a bool): shared with nothing. A name's is its
+# own object; it contains or shares nothing else.
+_LEAVES = frozenset({ast.Constant, ast.Compare})
+_NAME_OR_LEAF = _LEAVES | {ast.Name}
+
+
 # Builtins whose value holds no object of their arguments (numbers, strings, a range of ints).
 _FRESH_SCALARS = frozenset({"range", "len", "str", "int", "float", "bool", "abs", "round", "repr", "format"})
 
@@ -41,6 +47,11 @@ class AliasCheck:
     # -- what an expression's value shares
     def top_names(self, e: ast.AST) -> set[str]:
         """Names whose object the value of ``e`` may be."""
+        cls = type(e)
+        if cls is ast.Name:  # the usual cases first (the checks below cost more than they do)
+            return {e.id}  # type: ignore[attr-defined]
+        if cls in _LEAVES:
+            return set()
         if isinstance(e, ast.Call) and self.is_step(e):
             e = self.shares(e)
             if e is None:
@@ -60,6 +71,8 @@ class AliasCheck:
     def contained(self, e: ast.AST) -> set[str]:
         """Names whose object becomes an element of the value of ``e`` (container literals)."""
         out: set[str] = set()
+        if type(e) in _NAME_OR_LEAF:
+            return out
         if isinstance(e, ast.Call) and self.is_step(e):
             e = self.shares(e)
             if e is None:
@@ -86,6 +99,8 @@ class AliasCheck:
     def elements_shared(self, e: ast.AST) -> set[str]:
         """Names whose elements the value of ``e`` may share (shallow copies, concatenation, subscripts)."""
         out: set[str] = set()
+        if type(e) in _NAME_OR_LEAF:
+            return out
         if isinstance(e, (ast.List, ast.Tuple, ast.Set)):
             for x in e.elts:
                 out |= self.elements_shared(x.value if isinstance(x, ast.Starred) else x)
@@ -132,15 +147,17 @@ class AliasCheck:
         self.deep |= self.elements_shared(value)
 
     def bind(self, name: str, value: ast.AST | None) -> None:
-        if value is not None and self.top_names(value) == {name} and not self.contained(value):
-            return  # the same object again (xs = ident(xs), a step returning its argument): shared as it was
+        if value is not None:
+            top, contained = self.top_names(value), self.contained(value)
+            if top == {name} and not contained:
+                return  # the same object again (xs = ident(xs), a step returning its argument): shared as it was
         self.aliased.discard(name)
         self.deep.forget(name)
         if value is None:
             self.aliased.add(name)
             self.deep.add(name)
             return
-        top, contained, shared = self.top_names(value), self.contained(value), self.elements_shared(value)
+        shared = self.elements_shared(value)
         if top:
             self.aliased.add(name)
             self.deep.add(name)
@@ -305,6 +322,9 @@ class _DeepSet:
         self._by_name: dict[str, set[int]] = {}
 
     def add(self, entry: str) -> None:
+        if "\x00" not in entry:  # a name: its elements (depth 1)
+            self._by_name.setdefault(entry, set()).add(1)
+            return
         name, _, depth = entry.partition("\x00")
         self._by_name.setdefault(name, set()).add(int(depth) if depth.isdigit() else 1)
 
@@ -345,4 +365,18 @@ def _names(t: ast.AST) -> list[str]:
 def check_aliasing(fn: ast.FunctionDef, report: Callable[[ast.AST, str, str], None],
                    is_step: Callable[[ast.Call], bool],
                    shares: Callable[[ast.Call], ast.expr | None] = lambda c: None) -> None:
-    AliasCheck(report, is_step, shares).block(fn.body)
+    AliasCheck(report, _once(is_step), _once(shares)).block(fn.body)
+
+
+def _once(answer: Callable[[ast.Call], object]) -> Callable:
+    """``answer`` asked once per call node: the check asks is_step and shares of a call again for each thing it
+    wants to know of its value (a step's proxy is a substitution into the step's return values). The nodes asked
+    of are the function's own, or those of a proxy kept here: alive, so no id is reused while the check runs."""
+    memo: dict[int, tuple[ast.Call, object]] = {}
+
+    def asked(call: ast.Call):
+        got = memo.get(id(call))
+        if got is None or got[0] is not call:
+            got = memo[id(call)] = (call, answer(call))
+        return got[1]
+    return asked

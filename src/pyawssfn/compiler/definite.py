@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import ast
 
-from pyawssfn.compiler.astwalk import child_nodes, walk
+from pyawssfn.compiler.astwalk import value_children, walk, walk_statements
 from pyawssfn.compiler.statement_kinds import unhandled
 
-# The names bound on every path so far; None: no path reaches here (after return, raise, break, continue).
-Bound = "frozenset[str] | None"
+# The names bound on every path so far, as a set of bits (_Numbering); None: no path reaches here (after return,
+# raise, break, continue). A frozenset of names was copied for every new variable and intersected at every if: with
+# thousands of variables, a long workflow's analysis was quadratic in them; an int's copy is a few machine words.
+Bound = "int | None"
 
 
 def maybe_unbound_reads(fn: ast.FunctionDef, local_names: set[str], report=None) -> set[tuple[int, int]]:
@@ -23,7 +25,7 @@ def maybe_unbound_reads(fn: ast.FunctionDef, local_names: set[str], report=None)
     a = fn.args
     params = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}
     analysis = _DefiniteAssignment(local_names)
-    analysis.block(fn.body, frozenset(params))
+    analysis.block(fn.body, analysis.bits(params))
     if report is not None:
         for node in analysis.after_except:
             report(node, f"{node.id!r} is unbound after its except clause (Python deletes the name at the clause's "
@@ -33,11 +35,17 @@ def maybe_unbound_reads(fn: ast.FunctionDef, local_names: set[str], report=None)
 
 
 def _handler_names(stmts: list[ast.stmt]) -> set[str]:
-    return {n.name for s in stmts for n in walk(s) if isinstance(n, ast.ExceptHandler) and n.name}
+    # an except clause stands in a statement's block, never in an expression: the statements are all to look at
+    return {n.name for s in stmts for n in walk_statements(s) if isinstance(n, ast.ExceptHandler) and n.name}
 
 
 def _names(t: ast.AST) -> set[str]:
+    if isinstance(t, ast.Name):  # the usual target
+        return {t.id} if isinstance(t.ctx, ast.Store) else set()
     return {n.id for n in walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+_COMPREHENSIONS = frozenset([ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp])
 
 
 def _meet(x, y):
@@ -48,34 +56,50 @@ def _meet(x, y):
     return x & y
 
 
-def _with(bound: frozenset, names) -> frozenset:
-    """``bound | names``, without copying ``bound`` when every name is bound already (a rebinding, the usual
-    case): copying it for each assignment made a long workflow's analysis quadratic in its variables."""
-    return bound if bound.issuperset(names) else bound.union(names)
-
-
 class _DefiniteAssignment:
     def __init__(self, local_names: set[str]):
         self.local_names = local_names
+        self.bit: dict[str, int] = {}   # name -> its bit in a Bound, numbered as they come
         self.out: set[tuple[int, int]] = set()
         self.deleted: set[str] = set()   # the names of the except clauses seen so far
         self.after_except: list[ast.Name] = []
+        self.loop_handlers: dict[int, set[str]] = {}   # loop -> the names of the except clauses in its body
 
-    def loads(self, node: ast.AST | None, bound: frozenset, shadow: frozenset = frozenset()) -> None:
+    def bits(self, names) -> int:
+        """The Bound of exactly ``names``."""
+        out = 0
+        for name in names:
+            i = self.bit.get(name)
+            if i is None:
+                i = self.bit[name] = len(self.bit)
+            out |= 1 << i
+        return out
+
+    def has(self, bound: int, name: str) -> bool:
+        i = self.bit.get(name)
+        return i is not None and (bound >> i) & 1 == 1
+
+    def loads(self, node: ast.AST | None, bound: int, shadow: frozenset = frozenset()) -> None:
+        """Note each read under ``node`` of a local variable not in ``bound`` (nor ``shadow``, the variables of
+        the comprehensions around it), in the order a recursive visit meets them; a lambda's body is not read
+        here (a parallel branch is lowered, and checked, on its own)."""
         if node is None:
             return
-        if isinstance(node, ast.Name):
-            if isinstance(node.ctx, ast.Load) and node.id in self.local_names and node.id not in bound \
-                    and node.id not in shadow:
-                self.unbound(node)
-            return
-        if isinstance(node, ast.Lambda):
-            return
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            self.comprehension_loads(node, bound, shadow)
-            return
-        for c in child_nodes(node):
-            self.loads(c, bound, shadow)
+        local = self.local_names
+        todo = [node]
+        while todo:
+            n = todo.pop()
+            cls = type(n)
+            if cls is ast.Name:
+                if isinstance(n.ctx, ast.Load) and n.id in local and not self.has(bound, n.id) \
+                        and n.id not in shadow:
+                    self.unbound(n)  # type: ignore[arg-type]
+            elif cls in _COMPREHENSIONS:
+                self.comprehension_loads(n, bound, shadow)  # type: ignore[arg-type]
+            elif cls is not ast.Lambda:
+                children = value_children(n)
+                children.reverse()  # popped first to last
+                todo.extend(children)
 
     def unbound(self, node: ast.Name) -> None:
         self.out.add((node.lineno, node.col_offset))
@@ -83,7 +107,7 @@ class _DefiniteAssignment:
             self.after_except.append(node)
 
     def comprehension_loads(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp,
-                            bound: frozenset, shadow: frozenset) -> None:
+                            bound: int, shadow: frozenset) -> None:
         inner = set(shadow)
         for g in node.generators:
             self.loads(g.iter, bound, frozenset(inner))
@@ -96,7 +120,7 @@ class _DefiniteAssignment:
         else:
             self.loads(node.elt, bound, frozenset(inner))
 
-    def target_loads(self, t: ast.AST, bound: frozenset) -> None:
+    def target_loads(self, t: ast.AST, bound: int) -> None:
         # d[k] = v reads d and k; x = v reads nothing
         if isinstance(t, ast.Subscript):
             self.loads(t.value, bound)
@@ -114,76 +138,78 @@ class _DefiniteAssignment:
             bound = self.stmt(s, bound)
         return bound
 
-    def stmt(self, s: ast.stmt, bound: frozenset):
+    def stmt(self, s: ast.stmt, bound: int):
         method = getattr(self, "stmt_" + type(s).__name__, None)
         if method is None:
             unhandled("definite assignment", s)
             return bound   # refused by the lowerer
         return method(s, bound)
 
-    def stmt_Pass(self, s: ast.Pass, bound: frozenset):
+    def stmt_Pass(self, s: ast.Pass, bound: int):
         return bound
 
-    def stmt_Assign(self, s: ast.Assign, bound: frozenset):
+    def stmt_Assign(self, s: ast.Assign, bound: int):
         self.loads(s.value, bound)
         for t in s.targets:
             self.target_loads(t, bound)
-        return _with(bound, {n for t in s.targets for n in _names(t)})
+        return bound | self.bits({n for t in s.targets for n in _names(t)})
 
-    def stmt_AnnAssign(self, s: ast.AnnAssign, bound: frozenset):
+    def stmt_AnnAssign(self, s: ast.AnnAssign, bound: int):
         if s.value is None:
             return bound
         self.loads(s.value, bound)
         self.target_loads(s.target, bound)
-        return _with(bound, _names(s.target))
+        return bound | self.bits(_names(s.target))
 
-    def stmt_AugAssign(self, s: ast.AugAssign, bound: frozenset):
+    def stmt_AugAssign(self, s: ast.AugAssign, bound: int):
         self.loads(s.value, bound)
         if isinstance(s.target, ast.Name):
-            if s.target.id in self.local_names and s.target.id not in bound:
+            if s.target.id in self.local_names and not self.has(bound, s.target.id):
                 self.unbound(s.target)
-            return _with(bound, (s.target.id,))
+            return bound | self.bits((s.target.id,))
         self.target_loads(s.target, bound)
         return bound
 
-    def stmt_Expr(self, s: ast.Expr, bound: frozenset):
+    def stmt_Expr(self, s: ast.Expr, bound: int):
         self.loads(s.value, bound)
         return bound
 
-    def stmt_If(self, s: ast.If, bound: frozenset):
+    def stmt_If(self, s: ast.If, bound: int):
         self.loads(s.test, bound)
         return _meet(self.block(s.body, bound), self.block(s.orelse, bound))
 
-    def stmt_While(self, s: ast.While, bound: frozenset):
+    def stmt_While(self, s: ast.While, bound: int):
         bound = self.loop_entry(s, bound)
         self.loads(s.test, bound)
         self.block(s.body, bound)
         self.block(s.orelse, bound)
         return bound
 
-    def stmt_For(self, s: ast.For, bound: frozenset):
+    def stmt_For(self, s: ast.For, bound: int):
         self.loads(s.iter, bound)
-        self.block(s.body, _with(self.loop_entry(s, bound), _names(s.target)))
+        self.block(s.body, self.loop_entry(s, bound) | self.bits(_names(s.target)))
         self.block(s.orelse, self.loop_entry(s, bound))
         return self.loop_entry(s, bound)
 
-    def loop_entry(self, s: ast.While | ast.For, bound: frozenset) -> frozenset:
+    def loop_entry(self, s: ast.While | ast.For, bound: int) -> int:
         """What is bound at the start of every iteration: an except clause of the body may have deleted its name
         in the one before."""
-        names = _handler_names(s.body)
+        names = self.loop_handlers.get(id(s))
+        if names is None:  # asked up to three times per loop: found once (a walk of the loop's body)
+            names = self.loop_handlers[id(s)] = _handler_names(s.body)
         if not names:
             return bound
         self.deleted |= names
-        return bound - names
+        return bound & ~self.bits(names)
 
-    def stmt_Try(self, s: ast.Try, bound: frozenset):
+    def stmt_Try(self, s: ast.Try, bound: int):
         body = self.block(s.body, bound)
         ends = [self.block(s.orelse, body) if body is not None else None]
         for h in s.handlers:
-            end = self.block(h.body, _with(bound, (h.name,) if h.name else ()))
+            end = self.block(h.body, bound | self.bits((h.name,) if h.name else ()))
             if h.name:  # Python deletes the name at the clause's end
                 self.deleted.add(h.name)
-                end = end - {h.name} if end is not None else None
+                end = end & ~self.bits((h.name,)) if end is not None else None
             ends.append(end)
         result = None
         for e in ends:
@@ -194,23 +220,23 @@ class _DefiniteAssignment:
                 result = self.block(s.finalbody, result)
         return result
 
-    def stmt_Return(self, s: ast.Return, bound: frozenset):
+    def stmt_Return(self, s: ast.Return, bound: int):
         self.loads(s.value, bound)
         return None
 
-    def stmt_Raise(self, s: ast.Raise, bound: frozenset):
+    def stmt_Raise(self, s: ast.Raise, bound: int):
         self.loads(s.exc, bound)
         return None
 
-    def stmt_Break(self, s: ast.Break, bound: frozenset):
+    def stmt_Break(self, s: ast.Break, bound: int):
         return None
 
     stmt_Continue = stmt_Break
 
-    def stmt_FunctionDef(self, s: ast.FunctionDef, bound: frozenset):
-        return _with(bound, (s.name,))
+    def stmt_FunctionDef(self, s: ast.FunctionDef, bound: int):
+        return bound | self.bits((s.name,))
 
-    def stmt_Assert(self, s: ast.Assert, bound: frozenset):
+    def stmt_Assert(self, s: ast.Assert, bound: int):
         self.loads(s.test, bound)
         self.loads(s.msg, bound)
         return bound

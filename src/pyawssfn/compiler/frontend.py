@@ -12,7 +12,7 @@ from typing import Any
 
 from pyawssfn import _api_names
 from pyawssfn.compiler import library_errors
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.astwalk import index, walk
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.expressions.build import T, err
 from pyawssfn.compiler.expressions.core import ITERATED, tuple_shape
@@ -281,27 +281,29 @@ def _workflow_passes(info: ModuleInfo, reporter: Reporter) -> None:
     tuple_constants = {n: tuple_shape(v) for n, v in info.constants.items() if isinstance(v, tuple)}
     info.refused_expressions = False
     for fn in info.workflows.values():
-        nodes = list(walk(fn))  # one walk for all the passes (compile time: #8, #14)
-        info.refused_expressions = info.refused_expressions or any(isinstance(n, _REFUSED) for n in nodes)
-        _check_list_handlers(info, nodes, reporter)
+        # one walk for all the passes (compile time: #8, #14), kept for the lowerer's analyses (astwalk.index);
+        # none of them looks for a context or operator node, which the index leaves out
+        found = index(fn, fresh=True)
+        nodes = found.nodes
+        info.refused_expressions = info.refused_expressions or found.has(*_REFUSED)
+        _check_list_handlers(info, found.of(ast.ExceptHandler), reporter)
         check_set_uses(nodes, reporter.report)
         mark_tuple_names(nodes, reporter.report, tuple_constants)
-        for node in nodes:
-            if isinstance(node, (ast.For, ast.comprehension)):
-                _mark_iterated(node.iter)
+        for node in found.of(ast.For, ast.comprehension):
+            _mark_iterated(node.iter)
 
 
 _REFUSED = (ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr)
 
 
-def _check_list_handlers(info: ModuleInfo, nodes: list[ast.AST], reporter: Reporter) -> None:
+def _check_list_handlers(info: ModuleInfo, handlers: list[ast.AST], reporter: Reporter) -> None:
     """`except NAME:` with a module-level list: Python's except takes a class or a tuple of classes, and raises
     TypeError for a list when an exception reaches it; the machine would catch."""
     is_list: dict[str, bool] = {}
     for st in info.tree.body:  # what the last top-level assignment binds
         if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
             is_list[st.targets[0].id] = isinstance(st.value, ast.List)
-    for node in nodes:
+    for node in handlers:
         if not isinstance(node, ast.ExceptHandler) or node.type is None:
             continue
         for t in node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
-from pyawssfn.compiler.astwalk import child_nodes, walk
+from pyawssfn.compiler.astwalk import child_nodes, index, walk
 from pyawssfn.compiler.expressions import INPLACE
 from pyawssfn.compiler.statement_kinds import unhandled
 from pyawssfn.compiler.types.model import Maybe, Type, as_kind, join_all, same
@@ -43,14 +43,14 @@ _STATEMENT_RULES = frozenset({
 class _Sites(ast.NodeVisitor):
     """For each name the function binds: the expressions assigned to it (`sites`), and the names bound in untyped
     ways (`untyped`). Nested functions, classes and lambdas are scopes of their own: only their names bind here.
-    In the same walk, `mutated`: the names whose object may change in place, as _mutated finds them (everywhere,
-    nested scopes included)."""
+    An expression binds only through a walrus: the visit reads expressions only when the function has one
+    (`walrus`; visiting each expression node, most of a workflow's, was most of the static types' time)."""
 
-    def __init__(self) -> None:
+    def __init__(self, walrus: bool) -> None:
         self.sites: dict[str, list[ast.expr]] = {}
         self.untyped: set[str] = set()
-        self.mutated: set[str] = set()
         self._methods: dict[type, Callable[[ast.AST], None]] = {}
+        self._expression = self._walrus_sites if walrus else _nothing
 
     def visit(self, node: ast.AST) -> None:
         # ast.NodeVisitor's dispatch, its method found once per node class (the visit of every node of a large
@@ -60,31 +60,27 @@ class _Sites(ast.NodeVisitor):
         if method is None:
             if issubclass(cls, ast.stmt) and cls not in _STATEMENT_RULES:
                 unhandled("static types", node)  # type: ignore[arg-type]  # raises, or nothing for this class
-            method = self._methods[cls] = getattr(self, "visit_" + cls.__name__, self.generic_visit)
+            method = self._methods[cls] = self._expression if issubclass(cls, ast.expr) else \
+                getattr(self, "visit_" + cls.__name__, self.generic_visit)
         method(node)
 
     def generic_visit(self, node: ast.AST) -> None:
         for child in child_nodes(node):  # ast.NodeVisitor.generic_visit's order, without its generators
             self.visit(child)
 
+    def _walrus_sites(self, node: ast.AST) -> None:
+        """The walruses' binding sites in an expression, in the order a visit of it meets them (outside the
+        lambdas and the comprehensions' own variables in it, which are scopes of their own)."""
+        if isinstance(node, ast.Lambda):
+            return
+        if isinstance(node, ast.NamedExpr):
+            self._bind(node.target, node.value)
+        children = [node.iter, *node.ifs] if isinstance(node, ast.comprehension) else child_nodes(node)
+        for child in children:
+            self._walrus_sites(child)
+
     def _untyped_targets(self, t: ast.AST) -> None:
         self.untyped.update(n.id for n in walk(t) if isinstance(n, ast.Name))
-
-    def visit_Subscript(self, node: ast.Subscript | ast.Attribute) -> None:
-        if isinstance(node.ctx, (ast.Store, ast.Del)):
-            root = _root_name(node.value)
-            if root is not None:
-                self.mutated.add(root)
-        self.generic_visit(node)
-
-    visit_Attribute = visit_Subscript
-
-    def visit_Call(self, node: ast.Call) -> None:
-        if isinstance(node.func, ast.Attribute):
-            root = _root_name(node.func.value)
-            if root is not None:
-                self.mutated.add(root)
-        self.generic_visit(node)
 
     def _bind(self, target: ast.AST, value: ast.expr) -> None:
         if isinstance(target, ast.Name):
@@ -111,10 +107,6 @@ class _Sites(ast.NodeVisitor):
             ast.copy_location(value, node)
             setattr(value, INPLACE, True)
             self._bind(node.target, value)
-        self.generic_visit(node)
-
-    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
-        self._bind(node.target, node.value)
         self.generic_visit(node)
 
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
@@ -150,12 +142,8 @@ class _Sites(ast.NodeVisitor):
 
     def visit_FunctionDef(self, node: ast.AST) -> None:
         self.untyped.add(node.name)  # type: ignore[attr-defined]
-        self.mutated |= _mutated(node)
 
     visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
-
-    def visit_Lambda(self, node: ast.Lambda) -> None:
-        self.mutated |= _mutated(node)
 
     def visit_MatchAs(self, node: ast.MatchAs | ast.MatchStar) -> None:
         if node.name:
@@ -174,22 +162,32 @@ class _Sites(ast.NodeVisitor):
 
     visit_Nonlocal = visit_Global
 
-    def visit_comprehension(self, node: ast.comprehension) -> None:
-        # The comprehension's own variable is scoped to it; only a walrus inside can bind here.
-        self.mutated |= _mutated(node.target)
-        for child in [node.iter, *node.ifs]:
-            self.visit(child)
-
 
 def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[str], set[str]]:
     """For each name the function binds: the expressions assigned to it, the names bound in untyped ways, and the
-    names whose object the function may change in place (`_mutated(fn)`)."""
-    v = _Sites()
+    names whose object the function may change in place (`d[k] = v`, `del d[k]`, `xs.append(v)`, any method call,
+    anywhere in it: nested scopes included): their kind stays, but what a type says of their items and keys may not
+    (the aliasing check refuses a change through another name)."""
+    found = index(fn)
+    v = _Sites(found.has(ast.NamedExpr))
     for stmt in fn.body:
         v.visit(stmt)
-    for part in [*fn.decorator_list, fn.args, *([fn.returns] if fn.returns else [])]:
-        v.mutated |= _mutated(part)
-    return v.sites, v.untyped, v.mutated
+    mutated: set[str] = set()
+    for n in found.of(ast.Subscript, ast.Attribute):
+        if isinstance(n.ctx, (ast.Store, ast.Del)):
+            root = _root_name(n.value)
+            if root is not None:
+                mutated.add(root)
+    for n in found.of(ast.Call):
+        if isinstance(n.func, ast.Attribute):
+            root = _root_name(n.func.value)
+            if root is not None:
+                mutated.add(root)
+    return v.sites, v.untyped, mutated
+
+
+def _nothing(node: ast.AST) -> None:
+    """What visiting an expression does in a function without a walrus."""
 
 
 def _root_name(e: ast.expr) -> str | None:
@@ -197,23 +195,6 @@ def _root_name(e: ast.expr) -> str | None:
     while isinstance(e, (ast.Subscript, ast.Attribute)):
         e = e.value
     return e.id if isinstance(e, ast.Name) else None
-
-
-def _mutated(fn: ast.AST) -> set[str]:
-    """Names whose object the function may change in place (`d[k] = v`, `del d[k]`, `xs.append(v)`, any method
-    call): their kind stays, but what a type says of their items and keys may not (the aliasing check refuses a
-    change through another name)."""
-    out: set[str] = set()
-    for n in walk(fn):
-        if isinstance(n, (ast.Subscript, ast.Attribute)) and isinstance(n.ctx, (ast.Store, ast.Del)):
-            root = _root_name(n.value)
-        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
-            root = _root_name(n.func.value)
-        else:
-            continue
-        if root is not None:
-            out.add(root)
-    return out
 
 
 def _step_call(value: ast.expr, step_types: dict) -> str | None:
@@ -415,24 +396,29 @@ def assigned_names(body: list[ast.stmt]) -> set[str]:
 def narrowed_types(types: dict, false_tests: list[ast.expr], true_test: ast.expr | None,
                    body: list[ast.stmt]) -> dict:
     """`types` inside a branch that runs when each of `false_tests` was false and `true_test` (if any) true: an
-    `elif` body, or the final `else` with true_test None. Names the branch rebinds or changes keep their types."""
-    out = dict(types)
-    touched: set = set()
+    `elif` body, or the final `else` with true_test None. Names the branch rebinds or changes keep their types.
+    `types` itself when no test narrows a name (the caller only reads the result)."""
+    # Only the names a test narrowed can differ from `types` (a branch's assignments only undo a narrowing):
+    # computing those (not copying every variable of the workflow for every if) keeps a long workflow's lowering
+    # linear.
+    changed: dict = {}
+
+    def current(name: str):
+        return changed[name] if name in changed else types.get(name)
+
     for t in false_tests:
-        narrowed = narrowing(t, out.get)[1]
-        out.update(narrowed)
-        touched.update(narrowed)
+        changed.update(narrowing(t, current)[1])
     if true_test is not None:
-        narrowed = narrowing(true_test, out.get)[0]
-        out.update(narrowed)
-        touched.update(narrowed)
-    # Only the names a test narrowed or the branch assigns can differ from `types`: visiting those (not every
-    # variable of the workflow, for every if) keeps a long workflow's lowering linear.
+        changed.update(narrowing(true_test, current)[0])
+    if not changed:
+        return types
     for name in assigned_names(body):
-        if name in out and not same(out[name], types.get(name)):
-            out[name] = types.get(name)
-            touched.add(name)
-    for name in touched:  # `types` holds no None (infer_name_types and this function leave none)
-        if out.get(name, 0) is None:
-            del out[name]
+        if name in changed and not same(changed[name], types.get(name)):
+            changed[name] = types.get(name)
+    out = dict(types)
+    for name, t in changed.items():  # `types` holds no None (infer_name_types and this function leave none)
+        if t is None:
+            out.pop(name, None)
+        else:
+            out[name] = t
     return out

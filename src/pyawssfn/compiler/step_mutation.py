@@ -8,10 +8,9 @@ run directly: refused at the call, where the workflow reads the value again afte
 from __future__ import annotations
 
 import ast
-import copy
 from typing import Callable
 
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.astwalk import index, walk
 
 # Methods that change a list, dict or set in place (support.MUTATORS, which this module may not import).
 _MUTATORS = frozenset({"append", "extend", "update", "insert", "pop", "remove", "clear", "sort", "reverse",
@@ -25,15 +24,8 @@ def check_step_mutations(fn: ast.FunctionDef, steps: dict, local_names: set[str]
     """Refuse each step call of ``fn`` (and each ``sfn.map`` of a step) that passes a workflow variable, a part of
     one or an item of one (a loop's or a comprehension's variable) to a parameter the step changes in place, where
     the workflow reads that variable after the call."""
-    loops = _loop_bodies(fn)
-    # name = step(name): the workflow reads the step's result from then on (the object the step changed, under
-    # CPython; its copy, changed alike, on the machine)
-    rebound = {(id(c), t.id) for n in walk(fn) if isinstance(n, ast.Assign) for t in n.targets
-               if isinstance(t, ast.Name) for c in walk(n.value) if isinstance(c, ast.Call)}
-    items = _items_of(fn)
-    for call in walk(fn):
-        if not isinstance(call, ast.Call):
-            continue
+    body = _Body(fn)
+    for call in body.calls:
         if is_map(call) and len(call.args) >= 2 and isinstance(call.args[0], ast.Name) \
                 and call.args[0].id in steps:  # sfn.map(step, xs): each item of xs is the step's first argument
             name, step = call.args[0].id, steps[call.args[0].id].node
@@ -48,14 +40,75 @@ def check_step_mutations(fn: ast.FunctionDef, steps: dict, local_names: set[str]
         changed = mutated_parameters(step)
         for param, arg in pairs if changed else ():
             root = _root(arg)
-            roots = ({root} | items.get(root, set())) if root is not None else set()
+            roots = ({root} | body.items().get(root, set())) if root is not None else set()
             for r in sorted(roots):
-                if param in changed and r in local_names and (id(call), r) not in rebound \
-                        and _read_after(fn, loops, call, r):
+                if param in changed and r in local_names and (id(call), r) not in body.rebound() \
+                        and body.read_after(call, r):
                     report(arg, f"step {name} changes its argument {param!r} in place: under CPython the "
                                 f"workflow's {r!r} changes too, on the machine the step gets a copy",
                            _instead(name, root, r, is_map(call)))
                     break
+
+
+class _Body:
+    """The parts of a workflow's body the check reads, from the frontend's walk of it (astwalk.index): its calls
+    (in walk order), names, assignments, loops and comprehensions. What only a call to a step that changes its
+    argument needs (the rebinding assignments, the items of each loop, the reads of each name) is derived on the
+    first such call: most workflows have none, and a walk of a long workflow per question made the check
+    quadratic."""
+
+    def __init__(self, fn: ast.FunctionDef) -> None:
+        found = index(fn)
+        self.calls: list[ast.Call] = found.of(ast.Call)
+        self.names: list[ast.Name] = found.of(ast.Name)
+        self.assigns: list[ast.Assign] = found.of(ast.Assign)
+        self.loops = found.of(ast.For, ast.While)
+        self.iterations: list[tuple[ast.AST, ast.AST]] = \
+            [(n.target, n.iter) for n in found.of(ast.For, ast.comprehension)]
+        self._rebound: set[tuple[int, str]] | None = None
+        self._items: dict[str, set[str]] | None = None
+        self._loads: dict[str, list[ast.Name]] | None = None
+        self._loop_nodes: dict[int, set[int]] = {}
+
+    def rebound(self) -> set[tuple[int, str]]:
+        """(call, name) of ``name = ...call...``: the workflow reads the step's result from then on (the object
+        the step changed, under CPython; its copy, changed alike, on the machine)."""
+        if self._rebound is None:
+            self._rebound = {(id(c), t.id) for n in self.assigns for t in n.targets if isinstance(t, ast.Name)
+                             for c in walk(n.value) if isinstance(c, ast.Call)}
+        return self._rebound
+
+    def items(self) -> dict[str, set[str]]:
+        """The variables each loop or comprehension variable is an item of (``for r in rows``: r -> {rows})."""
+        if self._items is None:
+            self._items = {}
+            for target, it in self.iterations:
+                sources = {m.id for m in walk(it) if isinstance(m, ast.Name)}
+                for m in walk(target):
+                    if isinstance(m, ast.Name):
+                        self._items.setdefault(m.id, set()).update(sources)
+        return self._items
+
+    def read_after(self, call: ast.Call, name: str) -> bool:
+        """Whether ``name`` is read after ``call`` (later in the source, or anywhere in a loop holding the call)."""
+        if self._loads is None:
+            self._loads = {}
+            for n in self.names:
+                if isinstance(n.ctx, ast.Load):
+                    self._loads.setdefault(n.id, []).append(n)
+        at = (call.end_lineno or call.lineno, call.end_col_offset or 0)
+        scopes = [ids for ids in (self._nodes_of(loop) for loop in self.loops) if id(call) in ids]
+        own = {id(m) for m in walk(call)}
+        for n in self._loads.get(name, ()):
+            if id(n) not in own and ((n.lineno, n.col_offset) > at or any(id(n) in ids for ids in scopes)):
+                return True
+        return False
+
+    def _nodes_of(self, loop: ast.AST) -> set[int]:
+        ids = self._loop_nodes.get(id(loop))
+        if ids is None:
+            ids = self._loop_nodes[id(loop)] = {id(m) for m in walk(loop)}
+        return ids
 
 
 def _instead(step: str, root: str, changed: str, mapped: bool) -> str:
@@ -65,21 +118,6 @@ def _instead(step: str, root: str, changed: str, mapped: bool) -> str:
         return (f"have {step} return the changed item and build the new list from the results "
                 f"({changed} = [{step}(...) for ...])")
     return f"return the new value from the step and assign it ({root} = {step}(...)), or pass a copy ({root} + [])"
-
-
-def _items_of(fn: ast.FunctionDef) -> dict[str, set[str]]:
-    """The variables each loop or comprehension variable is an item of (``for r in rows``: r -> {rows})."""
-    out: dict[str, set[str]] = {}
-    for n in walk(fn):
-        pairs = [(n.target, n.iter)] if isinstance(n, ast.For) else \
-            [(g.target, g.iter) for g in n.generators] if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp,
-                                                                          ast.GeneratorExp)) else []
-        for target, it in pairs:
-            sources = {m.id for m in walk(it) if isinstance(m, ast.Name)}
-            for m in walk(target):
-                if isinstance(m, ast.Name):
-                    out.setdefault(m.id, set()).update(sources)
-    return out
 
 
 def mutated_parameters(step: ast.FunctionDef) -> frozenset[str]:
@@ -137,32 +175,34 @@ def _bound(step: ast.FunctionDef, call: ast.Call) -> list[tuple[str, ast.expr]]:
     return pairs
 
 
-def _loop_bodies(fn: ast.FunctionDef) -> list[ast.AST]:
-    return [n for n in walk(fn) if isinstance(n, (ast.For, ast.While))]
-
-
-def _read_after(fn: ast.FunctionDef, loops: list[ast.AST], call: ast.Call, name: str) -> bool:
-    """Whether ``name`` is read after ``call`` (later in the source, or anywhere in a loop holding the call)."""
-    at = (call.end_lineno or call.lineno, call.end_col_offset or 0)
-    scopes = [ids for ids in ({id(m) for m in walk(loop)} for loop in loops) if id(call) in ids]
-    own = {id(m) for m in walk(call)}
-    for n in walk(fn):
-        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and id(n) not in own:
-            if (n.lineno, n.col_offset) > at or any(id(n) in ids for ids in scopes):
-                return True
-    return False
-
-
 def result_proxy(step: ast.FunctionDef, call: ast.Call) -> ast.expr | None:
     """What the step's result may share with the call's arguments under CPython, as an expression over them: each
     ``return`` value with the parameters replaced by the arguments (a local assigned once by its value; any other
     name by None), joined by ``or``. None when no return value reads a parameter. The aliasing check reads it as it
     reads the workflow's own expressions (``ys = ident(xs)`` then ``ys.append(1)`` changes xs under CPython)."""
+    params, locals_, tops = _returned(step)
+    if not tops:
+        return None
     args = dict(_bound(step, call))
+    proxies = [_substitute(v, params, args, locals_, 3) for v in tops]
+    proxies = [p for p in proxies if any(isinstance(m, ast.Name) for m in walk(p))]
+    if not proxies:
+        return None
+    return proxies[0] if len(proxies) == 1 else ast.BoolOp(op=ast.Or(), values=proxies)
+
+
+def _returned(step: ast.FunctionDef) -> tuple[set[str], dict[str, ast.expr], list[ast.expr]]:
+    """(the step's parameters, its locals assigned once with the part of their value a result may share, the
+    parts of its return values a result may share): what result_proxy substitutes a call's arguments into, read
+    from the step's body once (a workflow calls a step many times)."""
+    cached = getattr(step, "pyawssfn_returned", None)
+    if cached is not None:
+        return cached
     a = step.args
     params = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}
     once: dict[str, ast.expr] = {}
     counts: dict[str, int] = {}
+    values: list[ast.expr] = []
     for n in _own_nodes(step):
         if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For)):
             for t in ([n.target] if not isinstance(n, ast.Assign) else n.targets):
@@ -170,13 +210,11 @@ def result_proxy(step: ast.FunctionDef, call: ast.Call) -> ast.expr | None:
                     counts[name] = counts.get(name, 0) + 1
                     if isinstance(n, ast.Assign) and isinstance(t, ast.Name):
                         once[name] = n.value
-    values = [n.value for n in _own_nodes(step) if isinstance(n, ast.Return) and n.value is not None]
-    proxies = [_substitute(_top(v), params, args, {k: _top(v) for k, v in once.items() if counts.get(k) == 1}, 3)
-               for v in values]
-    proxies = [p for p in proxies if any(isinstance(m, ast.Name) for m in walk(p))]
-    if not proxies:
-        return None
-    return proxies[0] if len(proxies) == 1 else ast.BoolOp(op=ast.Or(), values=proxies)
+        elif isinstance(n, ast.Return) and n.value is not None:
+            values.append(n.value)
+    result = (params, {k: _top(v) for k, v in once.items() if counts.get(k) == 1}, [_top(v) for v in values])
+    step.pyawssfn_returned = result  # type: ignore[attr-defined]
+    return result
 
 
 def _top(e: ast.expr) -> ast.expr:
@@ -204,18 +242,27 @@ def _own_nodes(step: ast.FunctionDef):
                     if not isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)))
 
 
-class _Substitute(ast.NodeTransformer):
-    def __init__(self, params, args, locals_, depth):
-        self.params, self.args, self.locals_, self.depth = params, args, locals_, depth
-
-    def visit_Name(self, node: ast.Name) -> ast.expr:
-        if node.id in self.params:
-            arg = self.args.get(node.id)
-            return arg if arg is not None else ast.Constant(value=None)
-        if node.id in self.locals_ and self.depth > 0:
-            return _substitute(self.locals_[node.id], self.params, self.args, self.locals_, self.depth - 1)
-        return ast.Constant(value=None)
-
-
 def _substitute(e: ast.expr, params, args, locals_, depth: int) -> ast.expr:
-    return _Substitute(params, args, locals_, depth).visit(copy.deepcopy(e))
+    """A copy of ``e`` with each parameter replaced by its argument (the argument's own node, not a copy), each
+    local of ``locals_`` by its value substituted alike (``depth`` levels deep) and any other name by None: built
+    directly, as copy.deepcopy of ``e`` and a NodeTransformer over the copy would build it, at a fraction of their
+    cost (result_proxy runs for every step call of a workflow)."""
+    if isinstance(e, ast.Name):
+        if e.id in params:
+            arg = args.get(e.id)
+            return arg if arg is not None else ast.Constant(value=None)
+        if e.id in locals_ and depth > 0:
+            return _substitute(locals_[e.id], params, args, locals_, depth - 1)
+        return ast.Constant(value=None)
+    cls = type(e)
+    new = cls.__new__(cls)
+    fields = new.__dict__
+    fields.update(e.__dict__)
+    for name in cls._fields:
+        value = fields.get(name)
+        if isinstance(value, ast.AST):
+            fields[name] = _substitute(value, params, args, locals_, depth)  # type: ignore[arg-type]
+        elif isinstance(value, list):
+            fields[name] = [_substitute(v, params, args, locals_, depth) if isinstance(v, ast.AST) else v
+                            for v in value]
+    return new
