@@ -8,6 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pyawssfn.compiler.ir import Template
+from pyawssfn.jsonata.printer import to_text
+
 _NESTED = ("Branches", "ItemProcessor", "Iterator")
 
 
@@ -55,8 +58,6 @@ def json_key(value: Any) -> str:
 
 def _template_key(value: Any) -> Any:
     """A Template's part of a state's key: its expression's text (a literal string of the same text differs)."""
-    from pyawssfn.compiler.ir import Template
-    from pyawssfn.jsonata.printer import to_text
     if type(value) is Template:
         return {"{%": to_text(value.expr)}
     raise TypeError(f"not JSON: {type(value).__name__}")

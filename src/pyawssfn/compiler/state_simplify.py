@@ -361,13 +361,17 @@ def _facts(tree: Expr) -> list[Fact]:
 
 
 def _facts_of(tree: Expr) -> list[Fact]:
-    binders, _ = _names(tree)
+    if not tree._kids:
+        return []  # a leaf guards nothing
+    binders: frozenset[str] | None = None  # the tree's own bindings, looked up at its first guard (most have none)
     out: list[Fact] = []
     todo = [tree]
     while todo:
         t = todo.pop()
-        s = _success(t)
+        s = _success(t) if type(t) is Cond else None
         if s is not None:
+            if binders is None:
+                binders = _names(tree)[0]
             free = _free_vars(t, frozenset())
             if free is not None and not (free & binders):
                 out.append((t, s))
