@@ -64,10 +64,13 @@ def _reads(n: Node, memo: dict[int, set[str]], own: dict[int, tuple[tuple[int, .
         kept = own.get(id(n))
         if kept is None or kept[0] != sizes:
             kept = own[id(n)] = (sizes, _own_reads(n))
-        got = set(kept[1])
-        for sub in n.subgraphs():
-            for m in sub.nodes:
-                got |= _reads(m, memo, own)
+        got = kept[1]  # shared, never changed: a state without nested graphs reads what it reads itself
+        subs = n.subgraphs()
+        if subs:
+            got = set(got)
+            for sub in subs:
+                for m in sub.nodes:
+                    got |= _reads(m, memo, own)
         memo[id(n)] = got
     return got
 

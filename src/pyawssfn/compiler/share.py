@@ -63,8 +63,9 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
     # count equal sub-trees (a node keeps its hash once computed, so hashing a tree and then each of its sub-trees
     # hashes every node once)
     counts: dict[Expr, list] = {}
+    get = counts.get
     for n in _candidates(t):
-        entry = counts.get(n)
+        entry = get(n)
         if entry is None:
             counts[n] = [n, 1]
         else:
@@ -92,21 +93,25 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
     return None
 
 
-def _candidates(t: Expr):
+def _candidates(t: Expr) -> list[Expr]:
     """Every sub-tree that could stand alone (not a step inside a path, which means something else on its own)."""
+    out: list[Expr] = []
     stack: list[tuple[Expr, bool]] = [(t, False)]
+    pop, push = stack.pop, stack.append
     while stack:
-        n, in_path = stack.pop()
+        n, in_path = pop()
         tn = type(n)
-        if (tn not in _LEAVES or tn is Str) and not (in_path and tn in (Dot, Filter)) and tn is not Bind:
-            yield n  # a long string literal too: an error message written in several branches
+        if (tn not in _LEAVES or tn is Str) and not (in_path and (tn is Dot or tn is Filter)) and tn is not Bind:
+            out.append(n)  # a long string literal too: an error message written in several branches
         if tn is Object:  # a key is a name, not a value to share
             stack.extend((v, False) for _, v in n.pairs)  # type: ignore[attr-defined]
         elif tn is Dot or tn is Filter:
-            stack.append((n.lhs, True))  # type: ignore[attr-defined]
-            stack.append((n.rhs if tn is Dot else n.pred, tn is Dot))  # type: ignore[attr-defined]
-        else:
-            stack.extend((c, False) for c in n.children())
+            push((n.lhs, True))  # type: ignore[attr-defined]
+            push((n.rhs if tn is Dot else n.pred, tn is Dot))  # type: ignore[attr-defined]
+        elif n._kids:
+            for c in n._child_list():
+                push((c, False))
+    return out
 
 
 # The answers of _names for the trees asked about lately, by id (each kept with its tree, so an id is not reused
