@@ -41,7 +41,12 @@ def precedence(e: Expr) -> int:
 
 
 def string_literal(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)
+    return _encode_string(s)
+
+
+# what json.dumps(s, ensure_ascii=False) returns for a string (its encoder calls this), without building an encoder
+# per call
+_encode_string = json.encoder.encode_basestring
 
 
 def plain_name(s: str) -> bool:
@@ -79,10 +84,11 @@ def _sub(e: Expr, need: int, out: list[str]) -> None:
 
 
 def _emit(e: Expr, out: list[str]) -> None:
-    hit = _TEXTS.get(id(e))
-    if hit is not None and hit[0] is e:
-        out.append(hit[1])
-        return
+    if e._kids:  # a leaf prints faster than it is looked up
+        hit = _TEXTS.get(id(e))
+        if hit is not None and hit[0] is e:
+            out.append(hit[1])
+            return
     _PRINT[type(e)](e, out)
 
 
