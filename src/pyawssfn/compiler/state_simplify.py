@@ -137,8 +137,22 @@ def _finished(code: Expr) -> Expr:
     if done is None:
         if len(_DONE) >= 65536:
             _DONE.clear()
-        done = _DONE[code] = within_blocks(inline_single_use(share_repeats(simplify(code))))
+        shared = share_repeats(simplify(code))
+        # both later passes only rewrite blocks: without one they would walk the whole tree to give it back
+        done = _DONE[code] = within_blocks(inline_single_use(shared)) if _has_block(shared) else shared
     return done
+
+
+def _has_block(t: Expr) -> bool:
+    todo = [t]
+    pop, extend = todo.pop, todo.extend
+    while todo:
+        n = pop()
+        if type(n) is Block:
+            return True
+        if n._kids:
+            extend(n._child_list())
+    return False
 
 
 def inline_single_use(t: Expr) -> Expr:
