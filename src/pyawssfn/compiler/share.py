@@ -198,7 +198,7 @@ def _steps(n: Expr) -> list[tuple[Expr, bool]]:
     if type(n) is Filter:
         # `$x.a[0]`: the step a, filtered
         return [(n.lhs, True), (n.pred, False)]  # type: ignore[attr-defined]
-    return [(c, False) for c in n.children()]
+    return [(c, False) for c in n._child_list()]
 
 
 def _block_free_vars(b: Block, local: frozenset) -> set[str] | None:
@@ -240,7 +240,7 @@ def _standalone_children(n: Expr) -> list[tuple[Expr, bool]]:
         return [(n.lhs, True), (n.pred, False)]  # type: ignore[attr-defined]
     if type(n) is Object:
         return [(v, False) for _, v in n.pairs]  # type: ignore[attr-defined]
-    return [(c, False) for c in n.children()]
+    return [(c, False) for c in n._child_list()]
 
 
 def _occurs_here(n: Expr, e: Expr, in_path: bool) -> bool:
@@ -265,7 +265,7 @@ def _replace_standalone(n: Expr, e: Expr, new: Expr, in_path: bool) -> Expr:
     if _occurs_here(n, e, in_path):
         return new
     kids = {id(c): _replace_standalone(c, e, new, c_in) for c, c_in in _standalone_children(n)}
-    if all(kids.get(id(c), c) is c for c in n.children()):
+    if all(kids.get(id(c), c) is c for c in n._child_list()):
         return n
     changes = {}
     for f in n._kids:
@@ -328,9 +328,9 @@ def _eval_order(t: Expr) -> list[tuple[Expr, bool]]:
     if tt is Object:
         # keys are evaluated before values; with literal keys the values go in order
         if not all(type(k) is Str for k, _ in t.pairs):  # type: ignore[attr-defined]
-            return [(c, False) for c in t.children()]
+            return [(c, False) for c in t._child_list()]
         return [(v, True) for _, v in t.pairs]  # type: ignore[attr-defined]
-    return [(c, True) for c in t.children()]
+    return [(c, True) for c in t._child_list()]
 
 
 def _first_without_failure(t: Expr, e: Expr) -> str:
@@ -357,7 +357,7 @@ def _safe(t: Expr) -> bool:
     """Evaluating `t` cannot fail (and, as every JSONata expression but :=, has no effect)."""
     if type(t) is Lambda:
         return True
-    return _safe_itself(t) and all(_safe(c) for c in t.children())
+    return _safe_itself(t) and all(_safe(c) for c in t._child_list())
 
 
 def _safe_itself(t: Expr) -> bool:

@@ -410,7 +410,7 @@ def _always(t: Expr) -> list[Expr]:
         return []
     if tt is Block:
         return list(t.exprs)  # type: ignore[attr-defined]
-    return list(t.children())
+    return t._child_list()
 
 
 def _apply(tree: Expr, facts: list[Fact]) -> Expr:
