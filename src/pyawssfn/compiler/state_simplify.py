@@ -58,7 +58,7 @@ def finish_state(d: dict) -> dict:
         elif k == "Catch":
             out[k] = [_catcher(c, facts) for c in v]
         else:
-            out[k] = _finish_value(v, [])
+            out[k] = v if type(v) in _SCALARS else _finish_value(v, [])
     return out
 
 
@@ -228,11 +228,14 @@ def _finish_value(value: Any, facts: list[Fact], checked: list[Fact] | None = No
                     tree = _replace_checked(tree, whole, bare, frozenset())
             done = _finished(_apply(tree, facts))
         return value if done is value.expr else Template(done)
-    if isinstance(value, dict):
-        return {k: _finish_value(v, facts, checked) for k, v in value.items()}
+    if isinstance(value, dict):  # (a copy, as of a list: a JSON scalar in it is kept without a call)
+        return {k: v if type(v) in _SCALARS else _finish_value(v, facts, checked) for k, v in value.items()}
     if isinstance(value, list):
-        return [_finish_value(v, facts, checked) for v in value]
+        return [v if type(v) in _SCALARS else _finish_value(v, facts, checked) for v in value]
     return value
+
+
+_SCALARS = frozenset([str, int, float, bool, type(None)])
 
 
 def _facts_of_value(value: Any) -> list[Fact]:
@@ -240,9 +243,9 @@ def _facts_of_value(value: Any) -> list[Fact]:
     if tree is not None:
         return _facts(tree)
     if isinstance(value, dict):
-        return [f for v in value.values() for f in _facts_of_value(v)]
+        return [f for v in value.values() if type(v) not in _SCALARS for f in _facts_of_value(v)]
     if isinstance(value, list):
-        return [f for v in value for f in _facts_of_value(v)]
+        return [f for v in value if type(v) not in _SCALARS for f in _facts_of_value(v)]
     return []
 
 
