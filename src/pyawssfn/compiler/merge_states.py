@@ -53,7 +53,7 @@ def merge_identical(graph: dict, source_map: dict[str, int], spans: dict[int, in
 
 def json_key(value: Any) -> str:
     """A key equal for equal field values (states as codegen built them: JSON with Templates in it)."""
-    return json.dumps(value, sort_keys=True, default=_template_key)
+    return _KEYS.encode(value)
 
 
 def _template_key(value: Any) -> Any:
@@ -61,6 +61,10 @@ def _template_key(value: Any) -> Any:
     if type(value) is Template:
         return {"{%": to_text(value.expr)}
     raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+# json.dumps(value, sort_keys=True, default=_template_key), with its encoder built once rather than per call
+_KEYS = json.JSONEncoder(sort_keys=True, default=_template_key)
 
 
 def _redirect(st: dict, gone: dict[str, str]) -> None:
