@@ -73,9 +73,18 @@ def to_text(e: Expr) -> str:
     return text
 
 
+# precedence() of the node kinds whose precedence is their kind's alone (ATOM for the kinds not named here)
+_KIND_PREC: dict[type, int] = {Bind: 10, Cond: 20, Range: 20, Unary: 70, Dot: 75, Filter: 80, Call: 80}
+
+
 def _sub(e: Expr, need: int, out: list[str]) -> None:
     """Print child `e` where the grammar needs precedence `need` or more."""
-    if precedence(e) < need:
+    t = type(e)
+    if t is Binary:
+        p = _BINARY_PREC[e.op]  # type: ignore[attr-defined]
+    else:
+        p = precedence(e) if t is Num else _KIND_PREC.get(t, ATOM)
+    if p < need:
         out.append("(")
         _emit(e, out)
         out.append(")")
