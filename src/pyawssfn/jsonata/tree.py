@@ -56,11 +56,10 @@ class Expr:
         return self._values(self) == other._values(other)  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        try:
-            return self._hash
-        except AttributeError:
+        h = getattr(self, "_hash", None)  # (not try/except: most nodes are hashed once, and raising costs more)
+        if h is None:
             h = self._hash = hash(self._values(self))
-            return h
+        return h
 
     def __repr__(self) -> str:
         return f"{type(self).__qualname__}({', '.join(f'{f}={getattr(self, f)!r}' for f in self._fields)})"
