@@ -73,18 +73,22 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
     repeated = [(n, k) for n, k in counts.values() if k > 1]
     if not repeated:
         return None
-    binders, taken = _names(t)
+    names = None  # the tree's bindings and names, looked up for the first repeat worth a binding (most have none)
     best: list[tuple[int, Expr]] = []
     for n, k in repeated:
-        if n in refused or not _movable(n, binders):
-            continue
         size = len(to_text(n))
         saving = (k - 1) * size - 12 - 6 * k  # `( $__cN := ; )` and k uses of `$__cN`
-        if size >= _MIN_SHARED and saving > 0:
+        if size < _MIN_SHARED or saving <= 0 or n in refused:
+            continue
+        if names is None:
+            names = _names(t)
+        if _movable(n, names[0]):
             best.append((saving, n))
     best.sort(key=lambda x: -x[0])
-    if best:
-        t = _unshared(t)
+    if not best:
+        return None
+    taken = names[1]  # type: ignore[index]
+    t = _unshared(t)
     for _, e in best:
         out = _hoist(t, e, _fresh(taken))
         if out is not None:
