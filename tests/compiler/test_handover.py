@@ -72,6 +72,10 @@ def test_a_parameter_a_choice_rule_keeps_is_the_next_state_s_input_too():
                                                                               "End": True}}),
     ("read inside a branch", {"B": {"Type": "Parallel", "Branches": [
         {"StartAt": "P", "States": {"P": {"Type": "Pass", "Output": "{% $r %}", "End": True}}}], "End": True}}),
+    ("read in a branch of a branch", {"B": {"Type": "Parallel", "Branches": [
+        {"StartAt": "Q", "States": {"Q": {"Type": "Parallel", "Branches": [
+            {"StartAt": "P", "States": {"P": {"Type": "Pass", "Output": "{% $r %}", "End": True}}}], "End": True}}}],
+        "End": True}}),
     ("assigned again elsewhere", {"B": _task("b", {"x": "{% $r %}"}, Assign={"r": 1}, End=True)}),
 ])
 def test_it_stays_a_variable_where_the_input_could_differ(why, changes):

@@ -54,6 +54,8 @@ def field_json(value: Any) -> Any:
 
 def _skip(n: Node | None) -> Node | None:
     """Follow Pass states that do nothing (no Assign, no Output) to the state they lead to."""
+    if type(n) is not Pass:
+        return n  # (most states: no set for them)
     seen = set()
     while n is not None and type(n) is Pass and not n.assign and n.output is None and n.next is not None \
             and id(n) not in seen:
@@ -99,9 +101,11 @@ def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None) ->
     _simplify_choices(all_nodes)
     merge_choices(all_nodes, _skip)
     order: list[Node] = []
+    reachable: dict[int, list[Node]] = {}  # each graph's states, found once for the names and the emitter
 
     def visit(g: Graph) -> None:
-        for n in _reachable(g):
+        states = reachable[id(g)] = _reachable(g)
+        for n in states:
             order.append(n)
             for sub in n.subgraphs():
                 visit(sub)
@@ -109,7 +113,7 @@ def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None) ->
     visit(graph)
     names = unique_state_names([(id(n), n.name, n.line) for n in order])
     source_map = {names[id(n)]: n.line for n in order}
-    body = _Emitter(names, spans).graph_json(graph)
+    body = _Emitter(names, spans, reachable).graph_json(graph)
     merge_alike(body, source_map, spans)  # on the states' Templates, before their text exists
     definition = {"Comment": comment, "QueryLanguage": "JSONata", **field_json(body)}
     return definition, source_map
@@ -118,16 +122,19 @@ def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None) ->
 class _Emitter:
     """The ASL of the states, named by ``names`` (id of a node -> its unique state name)."""
 
-    def __init__(self, names: dict[int, str], spans: dict[int, int] | None = None):
+    def __init__(self, names: dict[int, str], spans: dict[int, int] | None = None,
+                 reachable: dict[int, list[Node]] | None = None):
         self.names = names
         self.spans = spans
+        self.reachable = reachable or {}
 
     def name_of(self, n: Node) -> str:
         return self.names[id(_skip(n))]
 
     def graph_json(self, g: Graph) -> dict:
         states = {}
-        for n in _reachable(g):
+        found = self.reachable.get(id(g))
+        for n in found if found is not None else _reachable(g):
             # the last pass over its expressions, then their text
             states[self.name_of(n)] = finish_state(self.state_json(n))  # its Templates printed in generate
         return {"StartAt": self.name_of(g.start), "States": states}

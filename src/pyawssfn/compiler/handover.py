@@ -56,7 +56,7 @@ def hand_over(graph: dict) -> bool:
     assigned: dict[str, int] = {}
     readers: dict[str, list[tuple[dict, str]]] = {}  # variable -> (graph, state) reading it in its own fields
     inside: set[str] = set()  # the variables read inside a Parallel branch or Map iteration
-    for g in graphs:
+    for depth, g in enumerate(graphs):
         for sname, st in g["States"].items():
             for holder in [st] + st.get("Choices", []) + st.get("Catch", []):
                 for k in holder.get("Assign", {}):
@@ -65,7 +65,11 @@ def hand_over(graph: dict) -> bool:
             field_variables({k: v for k, v in st.items() if k not in _NESTED}, own)
             for v in own:
                 readers.setdefault(v, []).append((g, sname))
-            field_variables({k: v for k, v in st.items() if k in _NESTED}, inside)
+            if depth:
+                # every graph but the first is nested in a state of another: what its states read (its own nested
+                # graphs' states are in `graphs` too) is read inside a branch or iteration, each state counted once
+                # rather than once per enclosing graph
+                inside |= own
     changed = False
     for g in graphs:
         ways = _ways_in(g)

@@ -283,14 +283,25 @@ def _variables(tree: Expr) -> frozenset[str]:
 
 def field_templates(value: Any, out: list[Expr]) -> None:
     """The expressions of the Templates inside a state's field values, in order."""
-    if type(value) is Template:
+    tv = type(value)
+    if tv is Template:
         out.append(value.expr)
-    elif isinstance(value, dict):
-        for x in value.values():
+        return
+    if tv is dict or (tv is not list and isinstance(value, dict)):
+        xs = value.values()
+    elif tv is list or isinstance(value, list):
+        xs = value
+    else:
+        return
+    for x in xs:  # most values are Templates or JSON scalars: no call for those
+        tx = type(x)
+        if tx is Template:
+            out.append(x.expr)
+        elif tx not in _SCALAR_TYPES:
             field_templates(x, out)
-    elif isinstance(value, list):
-        for x in value:
-            field_templates(x, out)
+
+
+_SCALAR_TYPES = frozenset([str, int, float, bool, type(None)])
 
 
 def field_variables(value: Any, out: set[str]) -> None:

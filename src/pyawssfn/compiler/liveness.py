@@ -64,10 +64,13 @@ def _reads(n: Node, memo: dict[int, set[str]], own: dict[int, tuple[tuple[int, .
         kept = own.get(id(n))
         if kept is None or kept[0] != sizes:
             kept = own[id(n)] = (sizes, _own_reads(n))
-        got = set(kept[1])
-        for sub in n.subgraphs():
-            for m in sub.nodes:
-                got |= _reads(m, memo, own)
+        got = kept[1]  # shared, never changed: a state without nested graphs reads what it reads itself
+        subs = n.subgraphs()
+        if subs:
+            got = set(got)
+            for sub in subs:
+                for m in sub.nodes:
+                    got |= _reads(m, memo, own)
         memo[id(n)] = got
     return got
 
@@ -82,23 +85,26 @@ def _edges(n: Node) -> list[tuple[Any, Node | None]]:
     return out
 
 
-def _nodes(g: Graph) -> list[Node]:
-    """The graph's states and every state a transition of theirs leads to."""
+def _nodes(g: Graph) -> tuple[list[Node], list[list[tuple[Any, Node | None]]]]:
+    """The graph's states and every state a transition of theirs leads to, each with its _edges (found once)."""
     out = list(g.nodes) + ([g.start] if g.start is not None else [])
     seen: set[int] = set()
     todo = list(out)
     out = []
+    edges = []
     while todo:
         n = todo.pop()
         if id(n) in seen:
             continue
         seen.add(id(n))
         out.append(n)
-        todo += [t for _, t in _edges(n) if t is not None]
-    return out
+        mine = _edges(n)
+        edges.append(mine)
+        todo += [t for _, t in mine if t is not None]
+    return out, edges
 
 
-def _live_in(nodes: list[Node], memo: dict[int, set[str]],
+def _live_in(nodes: list[Node], edges: list[list[tuple[Any, Node | None]]], memo: dict[int, set[str]],
              own: dict[int, tuple[tuple[int, ...], set[str]]]) -> dict[int, set[str]]:
     """The variables live on entry to each state: the least fixed point of live(n) = reads(n) | the union over its
     transitions of live(target) - what the transition assigns. A worklist recomputes a state only when a state it
@@ -110,7 +116,7 @@ def _live_in(nodes: list[Node], memo: dict[int, set[str]],
     preds: list[list[int]] = [[] for _ in nodes]
     for i, n in enumerate(nodes):
         mine = []
-        for holder, target in _edges(n):
+        for holder, target in edges[i]:
             if target is not None:
                 j = index[id(target)]
                 mine.append((j, set(holder.assign)))
@@ -143,10 +149,10 @@ def remove_dead_assignments(graphs: list[Graph]) -> None:
         changed = False
         memo: dict[int, set[str]] = {}
         for g in graphs:
-            nodes = _nodes(g)
-            live = _live_in(nodes, memo, own)
-            for n in nodes:
-                for holder, target in _edges(n):
+            nodes, edges = _nodes(g)
+            live = _live_in(nodes, edges, memo, own)
+            for n, mine in zip(nodes, edges):
+                for holder, target in mine:
                     wanted = live.get(id(target), set()) if target is not None else set()
                     for k in [k for k in holder.assign if k not in wanted]:
                         v = holder.assign[k]

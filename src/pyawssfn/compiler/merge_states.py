@@ -8,6 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pyawssfn.compiler.ir import Template
+from pyawssfn.jsonata.printer import to_text
+
 _NESTED = ("Branches", "ItemProcessor", "Iterator")
 
 
@@ -50,16 +53,18 @@ def merge_identical(graph: dict, source_map: dict[str, int], spans: dict[int, in
 
 def json_key(value: Any) -> str:
     """A key equal for equal field values (states as codegen built them: JSON with Templates in it)."""
-    return json.dumps(value, sort_keys=True, default=_template_key)
+    return _KEYS.encode(value)
 
 
 def _template_key(value: Any) -> Any:
     """A Template's part of a state's key: its expression's text (a literal string of the same text differs)."""
-    from pyawssfn.compiler.ir import Template
-    from pyawssfn.jsonata.printer import to_text
     if type(value) is Template:
         return {"{%": to_text(value.expr)}
     raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+# json.dumps(value, sort_keys=True, default=_template_key), with its encoder built once rather than per call
+_KEYS = json.JSONEncoder(sort_keys=True, default=_template_key)
 
 
 def _redirect(st: dict, gone: dict[str, str]) -> None:

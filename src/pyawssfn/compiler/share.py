@@ -63,8 +63,9 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
     # count equal sub-trees (a node keeps its hash once computed, so hashing a tree and then each of its sub-trees
     # hashes every node once)
     counts: dict[Expr, list] = {}
+    get = counts.get
     for n in _candidates(t):
-        entry = counts.get(n)
+        entry = get(n)
         if entry is None:
             counts[n] = [n, 1]
         else:
@@ -72,18 +73,22 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
     repeated = [(n, k) for n, k in counts.values() if k > 1]
     if not repeated:
         return None
-    binders, taken = _names(t)
+    names = None  # the tree's bindings and names, looked up for the first repeat worth a binding (most have none)
     best: list[tuple[int, Expr]] = []
     for n, k in repeated:
-        if n in refused or not _movable(n, binders):
-            continue
         size = len(to_text(n))
         saving = (k - 1) * size - 12 - 6 * k  # `( $__cN := ; )` and k uses of `$__cN`
-        if size >= _MIN_SHARED and saving > 0:
+        if size < _MIN_SHARED or saving <= 0 or n in refused:
+            continue
+        if names is None:
+            names = _names(t)
+        if _movable(n, names[0]):
             best.append((saving, n))
     best.sort(key=lambda x: -x[0])
-    if best:
-        t = _unshared(t)
+    if not best:
+        return None
+    taken = names[1]  # type: ignore[index]
+    t = _unshared(t)
     for _, e in best:
         out = _hoist(t, e, _fresh(taken))
         if out is not None:
@@ -92,21 +97,25 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
     return None
 
 
-def _candidates(t: Expr):
+def _candidates(t: Expr) -> list[Expr]:
     """Every sub-tree that could stand alone (not a step inside a path, which means something else on its own)."""
+    out: list[Expr] = []
     stack: list[tuple[Expr, bool]] = [(t, False)]
+    pop, push = stack.pop, stack.append
     while stack:
-        n, in_path = stack.pop()
+        n, in_path = pop()
         tn = type(n)
-        if (tn not in _LEAVES or tn is Str) and not (in_path and tn in (Dot, Filter)) and tn is not Bind:
-            yield n  # a long string literal too: an error message written in several branches
+        if (tn not in _LEAVES or tn is Str) and not (in_path and (tn is Dot or tn is Filter)) and tn is not Bind:
+            out.append(n)  # a long string literal too: an error message written in several branches
         if tn is Object:  # a key is a name, not a value to share
             stack.extend((v, False) for _, v in n.pairs)  # type: ignore[attr-defined]
         elif tn is Dot or tn is Filter:
-            stack.append((n.lhs, True))  # type: ignore[attr-defined]
-            stack.append((n.rhs if tn is Dot else n.pred, tn is Dot))  # type: ignore[attr-defined]
-        else:
-            stack.extend((c, False) for c in n.children())
+            push((n.lhs, True))  # type: ignore[attr-defined]
+            push((n.rhs if tn is Dot else n.pred, tn is Dot))  # type: ignore[attr-defined]
+        elif n._kids:
+            for c in n._child_list():
+                push((c, False))
+    return out
 
 
 # The answers of _names for the trees asked about lately, by id (each kept with its tree, so an id is not reused
@@ -193,7 +202,7 @@ def _steps(n: Expr) -> list[tuple[Expr, bool]]:
     if type(n) is Filter:
         # `$x.a[0]`: the step a, filtered
         return [(n.lhs, True), (n.pred, False)]  # type: ignore[attr-defined]
-    return [(c, False) for c in n.children()]
+    return [(c, False) for c in n._child_list()]
 
 
 def _block_free_vars(b: Block, local: frozenset) -> set[str] | None:
@@ -235,7 +244,7 @@ def _standalone_children(n: Expr) -> list[tuple[Expr, bool]]:
         return [(n.lhs, True), (n.pred, False)]  # type: ignore[attr-defined]
     if type(n) is Object:
         return [(v, False) for _, v in n.pairs]  # type: ignore[attr-defined]
-    return [(c, False) for c in n.children()]
+    return [(c, False) for c in n._child_list()]
 
 
 def _occurs_here(n: Expr, e: Expr, in_path: bool) -> bool:
@@ -260,7 +269,7 @@ def _replace_standalone(n: Expr, e: Expr, new: Expr, in_path: bool) -> Expr:
     if _occurs_here(n, e, in_path):
         return new
     kids = {id(c): _replace_standalone(c, e, new, c_in) for c, c_in in _standalone_children(n)}
-    if all(kids.get(id(c), c) is c for c in n.children()):
+    if all(kids.get(id(c), c) is c for c in n._child_list()):
         return n
     changes = {}
     for f in n._kids:
@@ -323,9 +332,9 @@ def _eval_order(t: Expr) -> list[tuple[Expr, bool]]:
     if tt is Object:
         # keys are evaluated before values; with literal keys the values go in order
         if not all(type(k) is Str for k, _ in t.pairs):  # type: ignore[attr-defined]
-            return [(c, False) for c in t.children()]
+            return [(c, False) for c in t._child_list()]
         return [(v, True) for _, v in t.pairs]  # type: ignore[attr-defined]
-    return [(c, True) for c in t.children()]
+    return [(c, True) for c in t._child_list()]
 
 
 def _first_without_failure(t: Expr, e: Expr) -> str:
@@ -352,7 +361,7 @@ def _safe(t: Expr) -> bool:
     """Evaluating `t` cannot fail (and, as every JSONata expression but :=, has no effect)."""
     if type(t) is Lambda:
         return True
-    return _safe_itself(t) and all(_safe(c) for c in t.children())
+    return _safe_itself(t) and all(_safe(c) for c in t._child_list())
 
 
 def _safe_itself(t: Expr) -> bool:

@@ -174,8 +174,11 @@ def _is_error(t: Expr | None) -> bool:
 
 
 def _all(xs: tuple) -> tuple:
-    out = tuple(_unblock(_simp(x)) for x in xs)
-    return xs if all(a is b for a, b in zip(out, xs)) else out
+    out = [_unblock(_simp(x)) for x in xs]  # (a list and a loop: no generator per call)
+    for a, b in zip(out, xs):
+        if a is not b:
+            return tuple(out)
+    return xs
 
 
 def pure(t: Expr) -> bool:
@@ -222,7 +225,7 @@ def _binds_here(t: Expr) -> bool:
         if type(n) is Bind:
             return True
         if type(n) is not Block and type(n) is not Lambda:
-            todo.extend(n.children())
+            todo.extend(n._child_list())
     return False
 
 

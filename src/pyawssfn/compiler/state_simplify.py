@@ -58,7 +58,7 @@ def finish_state(d: dict) -> dict:
         elif k == "Catch":
             out[k] = [_catcher(c, facts) for c in v]
         else:
-            out[k] = _finish_value(v, [])
+            out[k] = v if type(v) in _SCALARS else _finish_value(v, [])
     return out
 
 
@@ -137,8 +137,22 @@ def _finished(code: Expr) -> Expr:
     if done is None:
         if len(_DONE) >= 65536:
             _DONE.clear()
-        done = _DONE[code] = within_blocks(inline_single_use(share_repeats(simplify(code))))
+        shared = share_repeats(simplify(code))
+        # both later passes only rewrite blocks: without one they would walk the whole tree to give it back
+        done = _DONE[code] = within_blocks(inline_single_use(shared)) if _has_block(shared) else shared
     return done
+
+
+def _has_block(t: Expr) -> bool:
+    todo = [t]
+    pop, extend = todo.pop, todo.extend
+    while todo:
+        n = pop()
+        if type(n) is Block:
+            return True
+        if n._kids:
+            extend(n._child_list())
+    return False
 
 
 def inline_single_use(t: Expr) -> Expr:
@@ -214,11 +228,14 @@ def _finish_value(value: Any, facts: list[Fact], checked: list[Fact] | None = No
                     tree = _replace_checked(tree, whole, bare, frozenset())
             done = _finished(_apply(tree, facts))
         return value if done is value.expr else Template(done)
-    if isinstance(value, dict):
-        return {k: _finish_value(v, facts, checked) for k, v in value.items()}
+    if isinstance(value, dict):  # (a copy, as of a list: a JSON scalar in it is kept without a call)
+        return {k: v if type(v) in _SCALARS else _finish_value(v, facts, checked) for k, v in value.items()}
     if isinstance(value, list):
-        return [_finish_value(v, facts, checked) for v in value]
+        return [v if type(v) in _SCALARS else _finish_value(v, facts, checked) for v in value]
     return value
+
+
+_SCALARS = frozenset([str, int, float, bool, type(None)])
 
 
 def _facts_of_value(value: Any) -> list[Fact]:
@@ -226,9 +243,9 @@ def _facts_of_value(value: Any) -> list[Fact]:
     if tree is not None:
         return _facts(tree)
     if isinstance(value, dict):
-        return [f for v in value.values() for f in _facts_of_value(v)]
+        return [f for v in value.values() if type(v) not in _SCALARS for f in _facts_of_value(v)]
     if isinstance(value, list):
-        return [f for v in value for f in _facts_of_value(v)]
+        return [f for v in value if type(v) not in _SCALARS for f in _facts_of_value(v)]
     return []
 
 
@@ -361,13 +378,17 @@ def _facts(tree: Expr) -> list[Fact]:
 
 
 def _facts_of(tree: Expr) -> list[Fact]:
-    binders, _ = _names(tree)
+    if not tree._kids:
+        return []  # a leaf guards nothing
+    binders: frozenset[str] | None = None  # the tree's own bindings, looked up at its first guard (most have none)
     out: list[Fact] = []
     todo = [tree]
     while todo:
         t = todo.pop()
-        s = _success(t)
+        s = _success(t) if type(t) is Cond else None
         if s is not None:
+            if binders is None:
+                binders = _names(tree)[0]
             free = _free_vars(t, frozenset())
             if free is not None and not (free & binders):
                 out.append((t, s))
@@ -392,7 +413,7 @@ def _always(t: Expr) -> list[Expr]:
         return []
     if tt is Block:
         return list(t.exprs)  # type: ignore[attr-defined]
-    return list(t.children())
+    return t._child_list()
 
 
 def _apply(tree: Expr, facts: list[Fact]) -> Expr:

@@ -41,7 +41,12 @@ def precedence(e: Expr) -> int:
 
 
 def string_literal(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)
+    return _encode_string(s)
+
+
+# what json.dumps(s, ensure_ascii=False) returns for a string (its encoder calls this), without building an encoder
+# per call
+_encode_string = json.encoder.encode_basestring
 
 
 def plain_name(s: str) -> bool:
@@ -68,9 +73,18 @@ def to_text(e: Expr) -> str:
     return text
 
 
+# precedence() of the node kinds whose precedence is their kind's alone (ATOM for the kinds not named here)
+_KIND_PREC: dict[type, int] = {Bind: 10, Cond: 20, Range: 20, Unary: 70, Dot: 75, Filter: 80, Call: 80}
+
+
 def _sub(e: Expr, need: int, out: list[str]) -> None:
     """Print child `e` where the grammar needs precedence `need` or more."""
-    if precedence(e) < need:
+    t = type(e)
+    if t is Binary:
+        p = _BINARY_PREC[e.op]  # type: ignore[attr-defined]
+    else:
+        p = precedence(e) if t is Num else _KIND_PREC.get(t, ATOM)
+    if p < need:
         out.append("(")
         _emit(e, out)
         out.append(")")
@@ -79,10 +93,11 @@ def _sub(e: Expr, need: int, out: list[str]) -> None:
 
 
 def _emit(e: Expr, out: list[str]) -> None:
-    hit = _TEXTS.get(id(e))
-    if hit is not None and hit[0] is e:
-        out.append(hit[1])
-        return
+    if e._kids:  # a leaf prints faster than it is looked up
+        hit = _TEXTS.get(id(e))
+        if hit is not None and hit[0] is e:
+            out.append(hit[1])
+            return
     _PRINT[type(e)](e, out)
 
 

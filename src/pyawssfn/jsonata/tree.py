@@ -56,11 +56,10 @@ class Expr:
         return self._values(self) == other._values(other)  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        try:
-            return self._hash
-        except AttributeError:
+        h = getattr(self, "_hash", None)  # (not try/except: most nodes are hashed once, and raising costs more)
+        if h is None:
             h = self._hash = hash(self._values(self))
-            return h
+        return h
 
     def __repr__(self) -> str:
         return f"{type(self).__qualname__}({', '.join(f'{f}={getattr(self, f)!r}' for f in self._fields)})"
@@ -102,9 +101,14 @@ class Expr:
     def transform(self, fn: Callable[["Expr"], "Expr"]) -> "Expr":
         """A new tree: each node's children are transformed first, then `fn` is applied to the rebuilt node (post-order,
         as sqlglot's Expression.transform with copy). `fn` returns its argument to keep a node."""
-        kids = self._kids
-        if not kids:  # a leaf
+        if not self._kids:  # a leaf
             return fn(self)
+        return fn(self._transform_kids(fn))
+
+    def _transform_kids(self, fn: Callable[["Expr"], "Expr"]) -> "Expr":
+        """The node with its children transformed (itself when none changed); each node class with children says
+        it directly (this generic reading of `_kids` is the reference, as for _child_list)."""
+        kids = self._kids
         changes = None
         for f in kids:
             v = getattr(self, f)
@@ -119,7 +123,7 @@ class Expr:
                     changes = {f: nv}
                 else:
                     changes[f] = nv
-        return fn(self._replace(**changes) if changes else self)
+        return self._replace(**changes) if changes else self
 
     def replace(self, old: "Expr", new: "Expr") -> "Expr":
         """Every sub-tree equal to `old` replaced by `new`."""
@@ -135,6 +139,15 @@ class Expr:
     def __str__(self) -> str:
         from pyawssfn.jsonata.printer import to_text
         return to_text(self)
+
+
+def _transform_all(xs: tuple, fn) -> tuple:
+    """A tuple of nodes transformed: the same tuple when no node changed."""
+    out = [x.transform(fn) for x in xs]
+    for a, b in zip(out, xs):
+        if a is not b:
+            return tuple(out)
+    return xs
 
 
 def _transform_child(v, fn):
@@ -229,6 +242,10 @@ class Array(Expr):
     def _child_list(self) -> list[Expr]:
         return list(self.items)
 
+    def _transform_kids(self, fn) -> Expr:
+        items = _transform_all(self.items, fn)
+        return self if items is self.items else Array(items)
+
 
 class Range(Expr):
     """`lo..hi`, only as an item of an Array."""
@@ -242,6 +259,10 @@ class Range(Expr):
 
     def _child_list(self) -> list[Expr]:
         return [self.lo, self.hi]
+
+    def _transform_kids(self, fn) -> Expr:
+        lo, hi = self.lo.transform(fn), self.hi.transform(fn)
+        return self if lo is self.lo and hi is self.hi else Range(lo, hi)
 
 
 class Object(Expr):
@@ -270,6 +291,10 @@ class Dot(Expr):
     def _child_list(self) -> list[Expr]:
         return [self.lhs, self.rhs]
 
+    def _transform_kids(self, fn) -> Expr:
+        lhs, rhs = self.lhs.transform(fn), self.rhs.transform(fn)
+        return self if lhs is self.lhs and rhs is self.rhs else Dot(lhs, rhs)
+
 
 class Filter(Expr):
     """`lhs[pred]`: an index or a predicate."""
@@ -283,6 +308,10 @@ class Filter(Expr):
 
     def _child_list(self) -> list[Expr]:
         return [self.lhs, self.pred]
+
+    def _transform_kids(self, fn) -> Expr:
+        lhs, pred = self.lhs.transform(fn), self.pred.transform(fn)
+        return self if lhs is self.lhs and pred is self.pred else Filter(lhs, pred)
 
 
 class Call(Expr):
@@ -298,6 +327,10 @@ class Call(Expr):
     def _child_list(self) -> list[Expr]:
         return [self.func, *self.args]
 
+    def _transform_kids(self, fn) -> Expr:
+        func, args = self.func.transform(fn), _transform_all(self.args, fn)
+        return self if func is self.func and args is self.args else Call(func, args)
+
 
 class Unary(Expr):
     """Negation `-e` (JSONata's only unary operator)."""
@@ -310,6 +343,10 @@ class Unary(Expr):
 
     def _child_list(self) -> list[Expr]:
         return [self.operand]
+
+    def _transform_kids(self, fn) -> Expr:
+        operand = self.operand.transform(fn)
+        return self if operand is self.operand else Unary(operand)
 
 
 class Binary(Expr):
@@ -326,6 +363,10 @@ class Binary(Expr):
     def _child_list(self) -> list[Expr]:
         return [self.lhs, self.rhs]
 
+    def _transform_kids(self, fn) -> Expr:
+        lhs, rhs = self.lhs.transform(fn), self.rhs.transform(fn)
+        return self if lhs is self.lhs and rhs is self.rhs else Binary(self.op, lhs, rhs)
+
 
 class Cond(Expr):
     """`test ? then : orelse` (orelse None: `test ? then`)."""
@@ -341,6 +382,13 @@ class Cond(Expr):
     def _child_list(self) -> list[Expr]:
         return [self.test, self.then] if self.orelse is None else [self.test, self.then, self.orelse]
 
+    def _transform_kids(self, fn) -> Expr:
+        test, then = self.test.transform(fn), self.then.transform(fn)
+        orelse = self.orelse if self.orelse is None else self.orelse.transform(fn)
+        if test is self.test and then is self.then and orelse is self.orelse:
+            return self
+        return Cond(test, then, orelse)
+
 
 class Block(Expr):
     """`( e1; e2; ... )`: evaluates to the last expression; a scope for the bindings made in it."""
@@ -353,6 +401,10 @@ class Block(Expr):
 
     def _child_list(self) -> list[Expr]:
         return list(self.exprs)
+
+    def _transform_kids(self, fn) -> Expr:
+        exprs = _transform_all(self.exprs, fn)
+        return self if exprs is self.exprs else Block(exprs)
 
 
 class Bind(Expr):
@@ -368,6 +420,10 @@ class Bind(Expr):
     def _child_list(self) -> list[Expr]:
         return [self.value]
 
+    def _transform_kids(self, fn) -> Expr:
+        value = self.value.transform(fn)
+        return self if value is self.value else Bind(self.name, value)
+
 
 class Lambda(Expr):
     """`function($a, $b) { body }`."""
@@ -381,6 +437,10 @@ class Lambda(Expr):
 
     def _child_list(self) -> list[Expr]:
         return [self.body]
+
+    def _transform_kids(self, fn) -> Expr:
+        body = self.body.transform(fn)
+        return self if body is self.body else Lambda(self.params, body)
 
 
 def states_field(n: Expr) -> str | None:
