@@ -23,6 +23,7 @@ from pyawssfn.compiler.ir import (
     evaluates, paren,
 )
 from pyawssfn.compiler.lower import controlflow, entry_check, errors, hoisting, statements, visitor
+from pyawssfn.compiler.lower.hoist_facts import Facts
 from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, NonlocalControl
 from pyawssfn.compiler.expressions.build import T, err, fn
 from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_templates, has_template
@@ -503,10 +504,10 @@ class FunctionLowerer:
         remains, with each call replaced by a name for its result."""
         if node is None:
             return ast.Constant(value=None)
-        if not any(isinstance(n, hoisting.HOISTABLE) for n in walk(node)):
-            return node  # nothing the hoister would rewrite
+        if not Facts(self, node).acted_on(node):
+            return node  # nothing the hoister would rewrite or refuse
         node = copy_tree(node)  # copy.deepcopy's copy, a third of its time
-        return hoisting.Hoister(self).visit(node)
+        return hoisting.Hoister(self, Facts(self, node)).visit(node)
 
     def classify(self, call: ast.Call) -> str | None:
         f = call.func
