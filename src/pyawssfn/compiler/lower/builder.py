@@ -13,7 +13,7 @@ import ast
 from typing import Any, Callable
 
 from pyawssfn.compiler.aliasing import check_aliasing
-from pyawssfn.compiler.astwalk import copy_tree, walk
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.step_mutation import check_step_mutations, result_proxy
 from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type
@@ -504,10 +504,7 @@ class FunctionLowerer:
         remains, with each call replaced by a name for its result."""
         if node is None:
             return ast.Constant(value=None)
-        if not Facts(self, node).acted_on(node):
-            return node  # nothing the hoister would rewrite or refuse
-        node = copy_tree(node)  # copy.deepcopy's copy, a third of its time
-        return hoisting.Hoister(self, Facts(self, node)).visit(node)
+        return hoisting.Hoister(self, Facts(self, node)).visit(node)  # the node itself when it has nothing to do
 
     def classify(self, call: ast.Call) -> str | None:
         f = call.func

@@ -60,6 +60,16 @@ class Facts:
         return hoists, acts
 
 
+def own_copy(node: ast.AST) -> ast.AST:
+    """A shallow copy of a node (its attributes and the compiler's marks; lists of parts copied, the parts shared)
+    that the hoister may change without changing the source's node."""
+    new = node.__class__.__new__(node.__class__)
+    fields = new.__dict__
+    for k, v in node.__dict__.items():
+        fields[k] = v[:] if type(v) is list else v
+    return new
+
+
 def _acts_on(builder: FunctionLowerer, node: ast.AST) -> bool:
     """Whether the hoister rewrites or refuses this node itself (a call that needs states aside)."""
     t = type(node)

@@ -10,7 +10,7 @@ from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.ir import Exit, Pass, can_fail
 from pyawssfn.compiler.lower import calls, errors, maps
-from pyawssfn.compiler.lower.hoist_facts import Facts, refusal
+from pyawssfn.compiler.lower.hoist_facts import Facts, own_copy, refusal
 from pyawssfn.compiler.lower.support import Abort, message_of, paren
 from pyawssfn.compiler.static_types import CAUGHT_ERROR, Type
 from pyawssfn.jsonata.tree import Expr
@@ -97,10 +97,8 @@ def _set(node: ast.AST, slot: tuple[str, int | None], new: ast.AST) -> None:
 def _with_value(node: ast.AST, first):
     """``first`` applied to the value a part evaluates: a keyword's, a starred item's, an f-string field's, a
     method's object; a part that is not a value of its own is left as it is."""
-    if isinstance(node, (ast.keyword, ast.Starred, ast.FormattedValue)):
-        node.value = first(node.value)
-        return node
-    if isinstance(node, ast.Attribute):
+    if isinstance(node, (ast.keyword, ast.Starred, ast.FormattedValue, ast.Attribute)):
+        node = own_copy(node)  # a part the hoister left as it is is the source's own node
         node.value = first(node.value)
         return node
     if isinstance(node, ast.Slice):
@@ -117,9 +115,11 @@ class Hoister(ast.NodeTransformer):
         self.conditional = 0
 
     def visit(self, node: ast.AST) -> ast.AST:
+        """A node it acts on is rewritten in a copy of its own (its parts are the source's until they are acted on
+        too): the source's tree is never changed, and what it does not act on is neither visited nor copied."""
         if not self.facts.acted_on(node):
-            return node  # nothing in it to hoist, rewrite or refuse: it stays as it is
-        return super().visit(node)
+            return node
+        return super().visit(own_copy(node))
 
     def _cond(self, node: ast.AST) -> ast.AST:
         self.conditional += 1

@@ -195,7 +195,10 @@ def handler_classes(builder: FunctionLowerer, h: ast.ExceptHandler) -> tuple[lis
         classes.append(name)
         if name in ("Exception", "BaseException"):
             return [], ["States.ALL"]
-        for n in builder.info.exception_family(name):
+        family = builder.s.families.get(name)
+        if family is None:
+            family = builder.s.families[name] = builder.info.exception_family(name)
+        for n in family:
             if n not in errors:
                 errors.append(n)
     return classes, errors
