@@ -86,6 +86,7 @@ class FunctionLowerer:
             return probe.static_type(expr)
 
         steps = step_result_types(self.info.tree, {n: s.node for n, s in self.info.steps.items()})
+        self.step_types = steps  # {step: the type its annotation promises} (held to it at the step boundary)
         # a workflow's parameters as their annotations promise (the entry check holds them to it)
         self.params = parameters(self.fn, AnnotationReader(self.info.tree), self.info.tree) \
             if self.top and isinstance(self.fn, ast.FunctionDef) else []
@@ -218,6 +219,13 @@ class FunctionLowerer:
 
     def _resolve_name(self, node: ast.Name) -> Expr:
         ident = node.id
+        var = self.vars.get(ident)
+        if var is not None and ident not in self.caught:  # a workflow variable (most names): as below, in short
+            e = self.cur_env.get(var)
+            if e is not None:
+                return paren(e)
+            if not self.maybe_unbound:
+                return Var(var)
         if ident in self.synthetic:
             return self.synthetic[ident]()
         if ident.startswith("\x00var:"):
@@ -504,7 +512,10 @@ class FunctionLowerer:
         remains, with each call replaced by a name for its result."""
         if node is None:
             return ast.Constant(value=None)
-        return hoisting.Hoister(self, Facts(self, node)).visit(node)  # the node itself when it has nothing to do
+        facts = Facts(self, node)
+        if not facts.acted_on(node):
+            return node  # nothing in it to hoist, rewrite or refuse
+        return hoisting.Hoister(self, facts).visit(node)
 
     def classify(self, call: ast.Call) -> str | None:
         f = call.func

@@ -23,6 +23,21 @@ _BAD_CALLS = {"print", "open", "input", "exec", "eval", "compile", "breakpoint",
 _REWRITTEN = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)
 
 
+def _subclasses(*bases: type) -> set[type]:
+    out: set[type] = set()
+    todo = list(bases)
+    while todo:
+        c = todo.pop()
+        out.add(c)
+        todo.extend(c.__subclasses__())
+    return out
+
+
+# nodes without parts the hoister acts on (nor any part of their own but these): a name, a constant, an operator
+_LEAVES = frozenset(_subclasses(ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+                    | {ast.Name, ast.Constant})
+
+
 class Facts:
     """Of one expression tree (by node identity, each id kept with its node so that a reused id cannot answer):
     `hoists`, the parts holding a call that needs states (a step's, a child workflow's, an author-API call);
@@ -45,6 +60,8 @@ class Facts:
     def _visit(self, builder: FunctionLowerer, node: ast.AST) -> tuple[bool, bool]:
         hoists = acts = False
         for child in child_nodes(node):
+            if type(child) in _LEAVES:
+                continue
             h, a = self._visit(builder, child)
             hoists = hoists or h
             acts = acts or a
