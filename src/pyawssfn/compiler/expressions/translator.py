@@ -41,6 +41,14 @@ def _finish(tree: Expr) -> Expr:
     return done
 
 
+def _no_method(self, node):  # pragma: no cover (a marker: _tr refuses the node instead of calling it)
+    raise AssertionError
+
+
+# the translation method of each node class (a class attribute of ExpressionTranslator or its mixins)
+_METHODS: dict[type, Callable[[Any, Any], J]] = {}
+
+
 class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, FormattingMixin, CallMixin,
                            IteratorMixin, MethodMixin):
     """Python expression AST -> JSONata with Python's meaning; each concern's methods live in its mixin module."""
@@ -183,16 +191,20 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
 
     def _tr(self, node: ast.expr) -> J:
         view_ok, self._view_ok = self._view_ok, False
-        folded = self._fold(node)
-        if folded is not None:
-            return folded
-        method = getattr(self, "_tr_" + type(node).__name__, None)
+        kind = type(node)
+        if kind is not ast.Name and kind is not ast.Constant:  # (never folded)
+            folded = self._fold(node)
+            if folded is not None:
+                return folded
+        method = _METHODS.get(kind)
         if method is None:
+            method = _METHODS[kind] = getattr(ExpressionTranslator, "_tr_" + kind.__name__, _no_method)
+        if method is _no_method:
             self._refuse(node, f"{_describe(node)} is not supported in a workflow expression",
-                         rewrites.node(type(node).__name__))
+                         rewrites.node(kind.__name__))
         self._nodes.append(node)
         try:
-            result = method(node)
+            result = method(self, node)
         finally:
             self._nodes.pop()
         if result.type == "view":
@@ -273,7 +285,7 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         self._refuse(node, f"{type(v).__name__} literal is not a JSON value", "use str, int, float, bool or None")
 
     def _tr_Name(self, node: ast.Name) -> J:
-        for scope in reversed(self._scopes):
+        for scope in reversed(self._scopes) if self._scopes else ():
             if node.id in scope:
                 bound = scope[node.id]
                 return bound if isinstance(bound, J) else J(bound)

@@ -13,7 +13,7 @@ import ast
 from typing import Any, Callable
 
 from pyawssfn.compiler.aliasing import check_aliasing
-from pyawssfn.compiler.astwalk import copy_tree, walk
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.step_mutation import check_step_mutations, result_proxy
 from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type
@@ -23,6 +23,7 @@ from pyawssfn.compiler.ir import (
     evaluates, paren,
 )
 from pyawssfn.compiler.lower import controlflow, entry_check, errors, hoisting, statements, visitor
+from pyawssfn.compiler.lower.hoist_facts import Facts
 from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, NonlocalControl
 from pyawssfn.compiler.expressions.build import T, err, fn
 from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_templates, has_template
@@ -85,6 +86,7 @@ class FunctionLowerer:
             return probe.static_type(expr)
 
         steps = step_result_types(self.info.tree, {n: s.node for n, s in self.info.steps.items()})
+        self.step_types = steps  # {step: the type its annotation promises} (held to it at the step boundary)
         # a workflow's parameters as their annotations promise (the entry check holds them to it)
         self.params = parameters(self.fn, AnnotationReader(self.info.tree), self.info.tree) \
             if self.top and isinstance(self.fn, ast.FunctionDef) else []
@@ -217,6 +219,13 @@ class FunctionLowerer:
 
     def _resolve_name(self, node: ast.Name) -> Expr:
         ident = node.id
+        var = self.vars.get(ident)
+        if var is not None and ident not in self.caught:  # a workflow variable (most names): as below, in short
+            e = self.cur_env.get(var)
+            if e is not None:
+                return paren(e)
+            if not self.maybe_unbound:
+                return Var(var)
         if ident in self.synthetic:
             return self.synthetic[ident]()
         if ident.startswith("\x00var:"):
@@ -503,10 +512,10 @@ class FunctionLowerer:
         remains, with each call replaced by a name for its result."""
         if node is None:
             return ast.Constant(value=None)
-        if not any(isinstance(n, hoisting.HOISTABLE) for n in walk(node)):
-            return node  # nothing the hoister would rewrite
-        node = copy_tree(node)  # copy.deepcopy's copy, a third of its time
-        return hoisting.Hoister(self).visit(node)
+        facts = Facts(self, node)
+        if not facts.acted_on(node):
+            return node  # nothing in it to hoist, rewrite or refuse
+        return hoisting.Hoister(self, facts).visit(node)
 
     def classify(self, call: ast.Call) -> str | None:
         f = call.func

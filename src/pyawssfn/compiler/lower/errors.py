@@ -32,12 +32,14 @@ def settle(builder: FunctionLowerer, change: bool = False) -> None:
     cov = builder.cover()
     settled = []
     for ex in builder.frontier:
-        items = list(ex.env.items())
+        if not ex.env:
+            settled.append(ex)  # nothing pending
+            continue
         # A missing input field fails the call of the workflow in Python, before its body: no handler may see it.
         # So a parameter read needs no cover of its own: it is evaluated where no handler's Catch is (the first
         # state's Assign, or its Catch's Assign when that state fails, which ends the execution), and that state
         # need not be a Pass before a try (a try at the start of the workflow costs no state).
-        first = next((i for i, (_, v) in enumerate(items) if can_fail(v) and v != CAUGHT
+        first = next((v for v in ex.env.values() if can_fail(v) and v != CAUGHT
                       and not builder.is_param_read(v) and not builder.is_settled(ex.holder, v)), None)
         start = isinstance(ex.holder, StartHolder)
         # the start's pending values move into the first state, which has the current cover, unless the

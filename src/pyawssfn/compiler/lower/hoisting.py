@@ -3,8 +3,6 @@ and the expression reads their results; calls that cannot run in a workflow are 
 from __future__ import annotations
 
 import ast
-import builtins
-import difflib
 from typing import TYPE_CHECKING
 
 from pyawssfn.compiler import predicates
@@ -12,6 +10,7 @@ from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.ir import Exit, Pass, can_fail
 from pyawssfn.compiler.lower import calls, errors, maps
+from pyawssfn.compiler.lower.hoist_facts import Facts, own_copy, refusal
 from pyawssfn.compiler.lower.support import Abort, message_of, paren
 from pyawssfn.compiler.static_types import CAUGHT_ERROR, Type
 from pyawssfn.jsonata.tree import Expr
@@ -19,10 +18,6 @@ from pyawssfn.jsonata.tree import Expr
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
 
-_BAD_CALLS = {"print", "open", "input", "exec", "eval", "compile", "breakpoint", "exit", "quit", "__import__",
-              "globals", "locals", "vars", "setattr", "delattr", "getattr", "id", "hash", "iter", "next", "help",
-              "memoryview", "object", "super", "type"}
-HOISTABLE = (ast.Call, ast.Attribute, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)
 # Marks the lambda of sorted(..., key=lambda x: ...), the one place a lambda is an expression of its own.
 _SORT_KEY = "pyawssfn_sort_key"
 
@@ -102,10 +97,8 @@ def _set(node: ast.AST, slot: tuple[str, int | None], new: ast.AST) -> None:
 def _with_value(node: ast.AST, first):
     """``first`` applied to the value a part evaluates: a keyword's, a starred item's, an f-string field's, a
     method's object; a part that is not a value of its own is left as it is."""
-    if isinstance(node, (ast.keyword, ast.Starred, ast.FormattedValue)):
-        node.value = first(node.value)
-        return node
-    if isinstance(node, ast.Attribute):
+    if isinstance(node, (ast.keyword, ast.Starred, ast.FormattedValue, ast.Attribute)):
+        node = own_copy(node)  # a part the hoister left as it is is the source's own node
         node.value = first(node.value)
         return node
     if isinstance(node, ast.Slice):
@@ -113,20 +106,20 @@ def _with_value(node: ast.AST, first):
     return first(node)
 
 
-def known_name(builder: FunctionLowerer, name: str) -> bool:
-    info = builder.info
-    return (name in builder.vars or name in builder.outer or name in builder.nested_defs or name in info.steps
-            or name in info.workflows or name in info.imported or name in info.module_names
-            or name in info.constants or name in info.api_aliases or name in info.sfn_modules
-            or name in info.exceptions or name in info.other_classes or name in builder.synthetic)
-
-
 class Hoister(ast.NodeTransformer):
     """Replaces the calls that need states by names for their results, lowering them in evaluation order."""
 
-    def __init__(self, builder: FunctionLowerer):
+    def __init__(self, builder: FunctionLowerer, facts: Facts):
         self.builder = builder
+        self.facts = facts
         self.conditional = 0
+
+    def visit(self, node: ast.AST) -> ast.AST:
+        """A node it acts on is rewritten in a copy of its own (its parts are the source's until they are acted on
+        too): the source's tree is never changed, and what it does not act on is neither visited nor copied."""
+        if not self.facts.acted_on(node):
+            return node
+        return super().visit(own_copy(node))
 
     def _cond(self, node: ast.AST) -> ast.AST:
         self.conditional += 1
@@ -177,7 +170,7 @@ class Hoister(ast.NodeTransformer):
         return True
 
     def _hoists(self, node: ast.AST) -> bool:
-        return any(isinstance(n, ast.Call) and self.builder.classify(n) for n in walk(node))
+        return self.facts.holds_call(node)
 
     def _evaluated_first(self, value: ast.expr) -> ast.expr:
         """``value`` itself, or a variable bound to it now where its expression can fail."""
@@ -304,41 +297,9 @@ class Hoister(ast.NodeTransformer):
 
     def _refuse_call(self, node: ast.Call) -> None:
         """Calls that cannot run in a workflow: reported, and the statement is abandoned."""
-        builder = self.builder
-        f = node.func
-        if isinstance(f, ast.Name) and f.id not in builder.vars:
-            if f.id in _BAD_CALLS and f.id != "type":
-                builder.report(node, f"{f.id}() cannot run in a workflow", "call it inside a step function")
-                raise Abort()
-            if f.id in builder.info.imported:
-                builder.report(node, f"call of imported function {f.id}() in a workflow",
-                               "call it inside a step function")
-                raise Abort()
-            if f.id in builder.nested_defs:
-                builder.report(node, f"nested function {f.id}() can only be run through sfn.parallel",
-                               f"write sfn.parallel({f.id}) or move its code into the workflow body")
-                raise Abort()
-            if f.id in builder.info.exceptions or f.id in builder.info.other_classes:
-                builder.report(node, f"class {f.id} cannot be instantiated in a workflow",
-                               "raise exceptions with raise; build data with dicts")
-                raise Abort()
-            if not hasattr(builtins, f.id) and not known_name(builder, f.id):
-                close = difflib.get_close_matches(f.id, sorted(set(builder.info.steps) | set(builder.info.workflows)),
-                                                  n=1)
-                builder.report(f, f"undefined name {f.id!r}", f"did you mean {close[0]}?" if close else
-                               "define it as a step function in this module")
-                raise Abort()
-        if isinstance(f, ast.Attribute):
-            base = f
-            while isinstance(base, ast.Attribute):
-                base = base.value
-            if isinstance(base, ast.Name) and base.id not in builder.vars and (
-                    base.id in builder.info.imported or base.id in builder.info.sfn_modules):
-                builder.report(node, f"call of {ast.unparse(f)}() (a function of an imported module) in a workflow",
-                               "call it inside a step function")
-                raise Abort()
-        if isinstance(f, ast.Lambda):
-            builder.report(node, "calling a lambda in a workflow is not supported", "write the expression directly")
+        found = refusal(self.builder, node)
+        if found is not None:
+            self.builder.report(*found)
             raise Abort()
 
     def _conditional(self, node: ast.Call) -> Abort:

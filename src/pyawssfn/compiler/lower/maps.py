@@ -16,7 +16,6 @@ from pyawssfn.compiler.expressions.build import T, single
 from pyawssfn.compiler.expressions.containers import KNOWN_NOT_LIST
 from pyawssfn.compiler.lower.support import call_arg, has_template
 from pyawssfn.compiler.naming import describe_source
-from pyawssfn.compiler.types import step_result_types
 from pyawssfn.jsonata.tree import Block, Expr, Var, and_, path
 
 if TYPE_CHECKING:
@@ -147,7 +146,7 @@ def emit_map(builder: FunctionLowerer, src: ast.AST, step: StepInfo, call: ast.C
         n.tolerated_failure_percentage = consts["tolerated_failure_percentage"]
     result = path("states", "result")
     if n.tolerated_failure_count is not None or n.tolerated_failure_percentage is not None:
-        result = tolerated_results(step_result_types(builder.info.tree, {step.name: step.node}).get(step.name))
+        result = tolerated_results(builder.step_types.get(step.name))
     calls.result_into(builder, n, env, var, result)
 
 

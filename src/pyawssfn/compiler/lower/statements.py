@@ -12,7 +12,6 @@ from pyawssfn.compiler.lower import calls
 from pyawssfn.compiler.expressions.build import T, err
 from pyawssfn.compiler.lower.support import MUTATORS, as_load, paren
 from pyawssfn.compiler.naming import describe_source
-from pyawssfn.compiler.types import step_result_types
 from pyawssfn.jsonata.tree import Block, Expr, lit
 
 if TYPE_CHECKING:
@@ -75,8 +74,7 @@ def mutate_method(builder: FunctionLowerer, call: ast.Call) -> None:
 def _value_type(builder: FunctionLowerer, value: ast.expr, prepared: ast.expr) -> str | None:
     """The static type of `value`: a step call's is its annotated result (held to it at the step boundary)."""
     if isinstance(value, ast.Call) and builder.classify(value) == "step":
-        name = value.func.id  # type: ignore[attr-defined]
-        return step_result_types(builder.info.tree, {name: builder.info.steps[name].node}).get(name)
+        return builder.step_types.get(value.func.id)  # type: ignore[attr-defined]
     return builder.tr.static_type(prepared)
 
 

@@ -3,11 +3,10 @@ JSONata helpers."""
 from __future__ import annotations
 
 import ast
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.astwalk import copy_tree, walk
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.frontend import ModuleInfo
 from pyawssfn.compiler.ir import (  # field_templates, paren: re-exported for the lowerer
@@ -69,6 +68,8 @@ class Shared:
     steps: set[str] = field(default_factory=set)
     children: set[str] = field(default_factory=set)
     sdk_actions: set[str] = field(default_factory=set)
+    # ModuleInfo.exception_family's answers (it walks every exception class of the module and the builtins)
+    families: dict[str, list[str]] = field(default_factory=dict)
 
 
 def assigned_names(stmt: ast.stmt) -> list[str]:
@@ -132,11 +133,18 @@ def result_hint(call: ast.Call) -> str:
 
 
 def as_load(t: ast.expr) -> ast.expr:
-    t = copy.deepcopy(t)
+    """The target `t` as an expression that reads it: `t` itself when all of it is a read already (the object of
+    `xs.append(v)`, the container of `d[k] = v`; nothing changes a tree it translates), else a copy of it read."""
+    if all(type(getattr(n, "ctx", _LOAD)) is ast.Load for n in walk(t)):
+        return t
+    t = copy_tree(t)
     for n in walk(t):
         if hasattr(n, "ctx"):
             n.ctx = ast.Load()
     return t
+
+
+_LOAD = ast.Load()
 
 
 def before_assign(output: Expr, assign: dict[str, Expr]) -> Expr:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from pyawssfn.compiler.astwalk import child_nodes, walk
 from pyawssfn.compiler.ir import Catcher, Exit
 from pyawssfn.compiler.lower import controlflow, errors
 from pyawssfn.compiler.lower.nonlocalcontrol import (
@@ -102,7 +103,7 @@ def lambda_only(builder: FunctionLowerer, h: Handler) -> bool:
     a catcher of a Lambda invocation naming exception classes: errors.from_lambda_only), and the body does not bind
     the name again: then str(e) is the errorMessage of its Cause's JSON, with no test of the Cause's shape."""
     if any(isinstance(n, ast.Name) and n.id == h.node.name and not isinstance(n.ctx, ast.Load)
-           for st in h.node.body for n in ast.walk(st)):
+           for st in h.node.body for n in walk(st)):
         return False
     return all(isinstance(ex.holder, Catcher) and id(ex.holder) in builder.lambda_catchers
                and ex.env.get(h.var) == CAUGHT for ex in h.incoming)
@@ -195,7 +196,10 @@ def handler_classes(builder: FunctionLowerer, h: ast.ExceptHandler) -> tuple[lis
         classes.append(name)
         if name in ("Exception", "BaseException"):
             return [], ["States.ALL"]
-        for n in builder.info.exception_family(name):
+        family = builder.s.families.get(name)
+        if family is None:
+            family = builder.s.families[name] = builder.info.exception_family(name)
+        for n in family:
             if n not in errors:
                 errors.append(n)
     return classes, errors
@@ -222,6 +226,6 @@ def own_nodes(stmt: ast.AST):
     while todo:
         n = todo.pop()
         yield n
-        for c in ast.iter_child_nodes(n):
+        for c in child_nodes(n):
             if not isinstance(c, (ast.FunctionDef, ast.Lambda, ast.ExceptHandler)):
                 todo.append(c)
