@@ -123,8 +123,28 @@ def _items(xs, out: list[str], sep: str = ", ") -> None:
 
 def _array(e: Array, out: list[str]) -> None:
     out.append("[")
-    _items(e.items, out)
+    for i, x in enumerate(e.items):
+        if i:
+            out.append(", ")
+        if _keeps_its_nesting(x):
+            out.append("(")
+            _emit(x, out)
+            out.append(")")
+        else:
+            _emit(x, out)
     out.append("]")
+
+
+def _keeps_its_nesting(e: Expr) -> bool:
+    """Whether item `e` of an array constructor is an index or filter of an array constructor that may hold arrays
+    (`[[1], [2]][$i]`): jsonata-js tells an item written `[...]` by its syntax, and the predicate does not change
+    the node's kind, so `[[[1], [2]][1]]` is `[[2]]` where `[$xs[1]]` is `[2]` (an item's array value is spread).
+    The tree means the spread (an Array item that is no Array is flattened), so such an item is parenthesised."""
+    if type(e) is not Filter:
+        return False
+    while type(e) is Filter:
+        e = e.lhs  # type: ignore[attr-defined]
+    return type(e) is Array and not all(type(x) in (Num, Str, Bool, Null, Range) for x in e.items)  # type: ignore
 
 
 def _range(e: Range, out: list[str]) -> None:
