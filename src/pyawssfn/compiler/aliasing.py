@@ -23,6 +23,10 @@ _SHALLOW_COPIES = {"list", "dict", "sorted", "tuple", "reversed"}
 _REPEATED = "\x00repeated"
 
 
+# The one object a chained assignment binds to each of its targets.
+_CHAINED = "\x00chained"
+
+
 # Builtins whose value holds no object of their arguments (numbers, strings, a range of ints).
 _FRESH_SCALARS = frozenset({"range", "len", "str", "int", "float", "bool", "abs", "round", "repr", "format"})
 
@@ -195,6 +199,9 @@ class AliasCheck:
     def stmt_Assign(self, s: ast.Assign) -> None:
         for t in s.targets:
             self.target(t, s.value, s)
+        if len(s.targets) > 1:  # a = b = []: one object under every target, as after a = []; b = a
+            for t in s.targets:
+                self.target(t, ast.Name(id=_CHAINED), s)
 
     def stmt_AnnAssign(self, s: ast.AnnAssign) -> None:
         if s.value is not None:

@@ -11,7 +11,7 @@ from typing import Callable
 
 from pyawssfn.jsonata.tree import (
     Array, Binary, Bind, Block, Bool, Call, Cond, Dot, Expr, Filter, Lambda, Name, Null, Num, Object, Range, Regex,
-    Str, Unary, Var,
+    Str, Unary, Var, written_as_array,
 )
 
 __all__ = ["to_text", "precedence", "string_literal", "KEYWORDS"]
@@ -136,15 +136,15 @@ def _array(e: Array, out: list[str]) -> None:
 
 
 def _keeps_its_nesting(e: Expr) -> bool:
-    """Whether item `e` of an array constructor is an index or filter of an array constructor that may hold arrays
-    (`[[1], [2]][$i]`): jsonata-js tells an item written `[...]` by its syntax, and the predicate does not change
-    the node's kind, so `[[[1], [2]][1]]` is `[[2]]` where `[$xs[1]]` is `[2]` (an item's array value is spread).
-    The tree means the spread (an Array item that is no Array is flattened), so such an item is parenthesised."""
-    if type(e) is not Filter:
+    """Whether item `e` of an array constructor is an index of an array constructor that may hold arrays
+    (`[[1], [2]][$i]`): jsonata-js keeps such an item whole by its syntax (tree.written_as_array), so
+    `[[[1], [2]][1]]` is `[[2]]` where `[$xs[1]]` is `[2]`. The tree means the spread value of an item that is no
+    Array, so such an item is parenthesised (an index of scalars only is a scalar: the same either way)."""
+    if type(e) is not Filter or not written_as_array(e):
         return False
     while type(e) is Filter:
         e = e.lhs  # type: ignore[attr-defined]
-    return type(e) is Array and not all(type(x) in (Num, Str, Bool, Null, Range) for x in e.items)  # type: ignore
+    return not all(type(x) in (Num, Str, Bool, Null, Range) for x in e.items)  # type: ignore[attr-defined]
 
 
 def _range(e: Range, out: list[str]) -> None:
