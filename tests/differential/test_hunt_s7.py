@@ -3,6 +3,7 @@ direct CPython call (tests/differential/conftest.py's ``agree``), or is refused 
 """
 from __future__ import annotations
 
+import pathlib
 import textwrap
 
 import pytest
@@ -93,3 +94,41 @@ def test_a_chained_assignment_of_numbers_compiles_and_agrees(tmp_path):
     body = "total = count = 0\ntotal += n\nxs = ys = [n]\nxs = xs + [1]\nreturn [total, count, xs, ys]\n"
     py, machine = agree(_body(tmp_path, "hunt_chained_ok", "n: int", body), {"n": 3})
     assert machine.output == [3, 0, [3, 1], [3]]
+
+
+# The same through the binding of repeated sub-expressions (compiler/share.py): a list display written twice, once as
+# an item of another display (`xs = [b]; xs.append(b)` with a long `b`), was bound once as `$__c1` and `[X]` became
+# `[$__c1]`, which spreads the list where `[X]` kept it whole.
+LONG = '"a long string here to pass the forty characters"'
+SHARED_ITEMS = [
+    ("appended-twice", f"b = [n, {LONG}]\nxs = [b]\nxs.append(b)\nxs += [b]\nreturn xs\n"),
+    ("two-displays", f"b = [n, n + 1, {LONG}]\nc = [b, 1]\nd = [b, 2]\nreturn [c, d, [c]]\n"),
+    ("rows-replaced", f"b = [[n, {LONG}], [2]]\nb[n] = [5]\nreturn [b, [b]]\n"),
+]
+
+
+@pytest.mark.parametrize("name, body", SHARED_ITEMS, ids=[c[0] for c in SHARED_ITEMS])
+def test_a_shared_list_display_is_one_item(tmp_path, name, body):
+    agree(_body(tmp_path, "hunt_shared_items", "n: int", body), {"n": 1})
+
+
+# The tree's meaning of an array constructor's item: an Array item is kept whole, any other item is spread when it
+# gives an array. An index or filter of an array constructor is written `[...][...]`, which jsonata-js keeps whole by
+# its syntax, so the printer parenthesises it wherever its value may be an array.
+@pytest.mark.parametrize("base, pred, spread", [
+    ("[[1], [2]]", "1", [2]), ("[1, 2, 3]", "[0..1]", [1, 2]), ("[1, 2, 3]", "$ > 1", [2, 3]),
+    ("[[1, 2], [3]]", "0", [1, 2]), ("[1, 2, 3]", "1", [2]),
+])
+def test_an_indexed_array_constructor_as_an_item_is_spread(base, pred, spread):
+    from pyawssfn.jsonata.parse import parse
+    from pyawssfn.jsonata.printer import to_text
+    from pyawssfn.jsonata.tree import Array, Filter
+    from pyawssfn.local.jsonata_eval import evaluate
+    text = to_text(Array((Filter(parse(base), parse(pred)),)))
+    assert evaluate(text) == spread, text
+    import sys
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "compiler"))
+    from jsonata_node import NodeJsonata, node_available
+    if node_available():
+        with NodeJsonata() as node:
+            assert node.evaluate(text)["value"] == spread, text

@@ -259,6 +259,10 @@ def _paths_to(t: Expr, e: Expr) -> list[list[Expr]]:
 def _replace_standalone(n: Expr, e: Expr, new: Expr, in_path: bool) -> Expr:
     if _occurs_here(n, e, in_path):
         return new
+    if type(n) is Array and type(e) is Array and e in n.items:  # type: ignore[attr-defined]
+        # jsonata-js keeps an item written `[...]` whole and spreads a variable's array: `[X]` is `[[$v]]`
+        return Array(tuple(Array((new,)) if c == e else _replace_standalone(c, e, new, False)
+                           for c in n.items))  # type: ignore[attr-defined]
     kids = {id(c): _replace_standalone(c, e, new, c_in) for c, c_in in _standalone_children(n)}
     if all(kids.get(id(c), c) is c for c in n.children()):
         return n

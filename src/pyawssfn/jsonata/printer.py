@@ -136,15 +136,18 @@ def _array(e: Array, out: list[str]) -> None:
 
 
 def _keeps_its_nesting(e: Expr) -> bool:
-    """Whether item `e` of an array constructor is an index of an array constructor that may hold arrays
-    (`[[1], [2]][$i]`): jsonata-js keeps such an item whole by its syntax (tree.written_as_array), so
-    `[[[1], [2]][1]]` is `[[2]]` where `[$xs[1]]` is `[2]`. The tree means the spread value of an item that is no
-    Array, so such an item is parenthesised (an index of scalars only is a scalar: the same either way)."""
+    """Whether item `e` of an array constructor is an index or filter of an array constructor that may give an
+    array (`[[1], [2]][$i]`, `[1, 2, 3][[0..1]]`): jsonata-js keeps such an item whole by its syntax
+    (tree.written_as_array), so `[[[1], [2]][1]]` is `[[2]]` where `[$xs[1]]` is `[2]`. The tree means the spread
+    value of an item that is no Array, so such an item is parenthesised (one number index of scalars gives a scalar,
+    the same either way)."""
     if type(e) is not Filter or not written_as_array(e):
         return False
+    if type(e.pred) is not Num:  # type: ignore[attr-defined]
+        return True
     while type(e) is Filter:
         e = e.lhs  # type: ignore[attr-defined]
-    return not all(type(x) in (Num, Str, Bool, Null, Range) for x in e.items)  # type: ignore[attr-defined]
+    return not all(type(x) in (Num, Str, Bool, Null) for x in e.items)  # type: ignore[attr-defined]
 
 
 def _range(e: Range, out: list[str]) -> None:
