@@ -132,3 +132,21 @@ def test_an_indexed_array_constructor_as_an_item_is_spread(base, pred, spread):
     if node_available():
         with NodeJsonata() as node:
             assert node.evaluate(text)["value"] == spread, text
+
+
+# A value repeated inside a list display that is itself an item (`[[s, s]]` with a long `s`): compiler/share.py
+# bound it once in the smallest scope holding both reads, the inner display, turning that item into a block,
+# `[($__c1 := ...; [$__c1, $__c1])]`, which jsonata-js spreads: the machine returned `[s, s]` for `[[s, s]]`.
+LONG_S = 's = str(n) + "a long string here to pass the forty characters"\n'
+REPEATED_IN_A_ROW = [
+    ("row", LONG_S + "return [[s, s]]\n"),
+    ("row-and-scalar", LONG_S + "return [[s, s], 1]\n"),
+    ("rows-of-rows", LONG_S + "return [[[s], [s]]]\n"),
+    ("in-a-dict", LONG_S + "return {'a': [[s, s]]}\n"),
+    ("appended-row", LONG_S + "xs = []\nxs.append([s, s])\nreturn xs\n"),
+]
+
+
+@pytest.mark.parametrize("name, body", REPEATED_IN_A_ROW, ids=[c[0] for c in REPEATED_IN_A_ROW])
+def test_a_value_repeated_in_a_nested_display_keeps_the_nesting(tmp_path, name, body):
+    agree(_body(tmp_path, "hunt_repeated_row", "n: int", body), {"n": 4})

@@ -105,13 +105,15 @@ def _simp_node(t: Expr, tt: type) -> Expr:
 
 
 def _array_item_simplified(x: Expr) -> Expr:
-    """An item of an array constructor, simplified. Its parentheses stay around an array constructor (indexed or
-    not): jsonata-js keeps an item written `[...]` as one item and spreads any other array-valued item, so
-    `[([$n])]` is `[n]` where `[[$n]]` is `[[n]]` (a variable's value substituted into `[[$v]]` reads `[[([$n])]]`)."""
+    """An item of an array constructor, simplified, with the same meaning: jsonata-js keeps an item written `[...]`
+    as one item and spreads any other array-valued item (tree.written_as_array), so `[([$n])]` is `[n]` where
+    `[[$n]]` is `[[n]]`. An item that becomes an array constructor by simplifying (parentheses dropped, a condition
+    decided) stays in parentheses."""
     s = _simp(x)
-    if type(s) is Block and len(s.exprs) == 1 and written_as_array(s.exprs[0]):  # type: ignore[attr-defined]
-        return s
-    return _unblock(s)
+    u = _unblock(s)
+    if written_as_array(u) and not written_as_array(x):
+        return s if type(s) is Block else Block((u,))
+    return u
 
 
 def _cond(t: Cond) -> Expr:
