@@ -150,3 +150,74 @@ REPEATED_IN_A_ROW = [
 @pytest.mark.parametrize("name, body", REPEATED_IN_A_ROW, ids=[c[0] for c in REPEATED_IN_A_ROW])
 def test_a_value_repeated_in_a_nested_display_keeps_the_nesting(tmp_path, name, body):
     agree(_body(tmp_path, "hunt_repeated_row", "n: int", body), {"n": 4})
+
+
+# Sharing the aliasing check missed (CPython shares the object, the machine copies it, so changing it in place
+# afterwards showed through the other name in Python only): a value that may BE an object another value holds
+# (`d.get("k", xs)`, `[xs, ys][0]`, `{"a": xs}["a"]`, `max([xs, ys])`, `min(xs, ys)`, `sorted([xs, ys])[1]`), a
+# value that HOLDS it (`dict(a=xs)`, `dict({"a": xs})`, `[xs for _ in r]`, `{k: xs for k in s}`, `list(zip([xs],
+# ys))`, `list(reversed([xs]))`, `[xs][::-1]`), and an in-place `+=`/`*=` (`x[0] += [1]` when x[0] is xs;
+# `xs += ys`, `xs *= 2` when another name holds xs). Refused at the change in place.
+HELD = [
+    ("get-default", "xs = [n]\nx = d.get('k', xs)\nxs.append(1)\nreturn x\n", "12:5", "'xs'"),
+    ("display-item", "xs = [n]\nx = [xs, [0]][0]\nxs.append(1)\nreturn x\n", "12:5", "'xs'"),
+    ("tuple-item", "xs = [n]\nx = (xs, 1)[0]\nxs.append(1)\nreturn x\n", "12:5", "'xs'"),
+    ("dict-item", "xs = [n]\nx = {'a': xs}['a']\nxs.append(1)\nreturn x\n", "12:5", "'xs'"),
+    ("max-of-one", "xs = [n]\nx = max([xs, [0]])\nxs.append(1)\nreturn x\n", "12:5", "'xs'"),
+    ("min-of-two", "xs = [n]\nx = min(xs, [0])\nxs.append(1)\nreturn x\n", "12:5", "'xs'"),
+    ("sorted-item", "xs = [n]\nx = sorted([xs, [0]])[1]\nxs.append(1)\nreturn x\n", "12:5", "'xs'"),
+    ("dict-keyword", "xs = [n]\nx = dict(a=xs)\nxs.append(1)\nreturn x\n", "12:5", "'xs'"),
+    ("dict-copy", "xs = [n]\nx = dict({'a': xs})\nxs.append(1)\nreturn x\n", "12:5", "'xs'"),
+    ("comprehension-element", "xs = [n]\nx = [xs for _ in range(2)]\nxs.append(1)\nreturn x\n", "12:5", "'xs'"),
+    ("dict-comprehension", "xs = [n]\nx = {k: xs for k in 'ab'}\nxs.append(1)\nreturn x\n", "12:5", "'xs'"),
+    ("zipped", "xs = [n]\nx = list(zip([xs], [1]))[0][0]\nxs.append(1)\nreturn x\n", "12:5", "'xs'"),
+    ("comprehension-item", "xs = [n]\nx = [y for y in [xs]][0]\nxs.append(1)\nreturn x\n", "12:5", "'xs'"),
+    ("reversed", "xs = [n]\nx = list(reversed([xs]))\nxs.append(1)\nreturn x\n", "12:5", "'xs'"),
+    ("slice-of-a-display", "xs = [n]\nx = [xs][::-1]\nxs.append(1)\nreturn x\n", "12:5", "'xs'"),
+    ("augmented-item", "xs = [n]\nx = [xs]\nx[0] += [1]\nreturn xs\n", "12:5", "an element of 'x'"),
+    ("augmented-entry", "xs = [n]\nx = {'k': xs}\nx['k'] += [1]\nreturn xs\n", "12:5", "an element of 'x'"),
+    ("extended-name", "ys = [1]\nxs = [n]\nzs = xs\nxs += ys\nreturn zs\n", "13:5", "'xs'"),
+    ("repeated-name", "xs = [n]\nys = xs\nxs *= 2\nreturn ys\n", "12:5", "'xs'"),
+]
+
+
+def _refused(body: str, where: str, what: str, signature: str = "n: int, d: dict") -> None:
+    source = ("import pyawssfn as sfn\n\n\ndef step(x: object) -> object:\n    return x\n\n\n"
+              f"@sfn.workflow\ndef wf({signature}) -> object:\n" + textwrap.indent(body, "    "))
+    with pytest.raises(CompileError) as info:
+        compile_source(source, "hunt.py", workflow="wf")
+    assert f"hunt.py:{where}: error: {what}" in str(info.value), str(info.value)
+
+
+@pytest.mark.parametrize("name, body, where, what", HELD, ids=[c[0] for c in HELD])
+def test_a_change_in_place_of_an_object_another_value_holds_is_refused(name, body, where, what):
+    _refused(body, where, f"in-place change of {what}")
+
+
+# Storing a container inside itself: Python makes an object that contains itself (returning it or passing it to a
+# step fails; `xs[1][1]` works), the machine stored a copy of the value as it was (and returned it).
+INTO_ITSELF = [
+    ("append", "xs = [n]\nxs.append(xs)\nreturn xs\n", "11:5", "xs"),
+    ("append-a-display", "xs = [n]\nxs.append([xs, 1])\nreturn xs[1][0][1]\n", "11:5", "xs"),
+    ("extend", "xs = [n]\nxs.extend([xs])\nreturn xs\n", "11:5", "xs"),
+    ("augmented", "xs = [n]\nxs += [xs]\nreturn xs\n", "11:5", "xs"),
+    ("item", "xs = [n]\nxs[0] = xs\nreturn xs\n", "11:5", "xs"),
+    ("entry", "d = {}\nd['k'] = d\nreturn d\n", "11:5", "d"),
+]
+
+
+@pytest.mark.parametrize("name, body, where, what", INTO_ITSELF, ids=[c[0] for c in INTO_ITSELF])
+def test_a_container_stored_inside_itself_is_refused(name, body, where, what):
+    _refused(body, where, f"'{what}' is stored inside itself")
+
+
+@pytest.mark.parametrize("body, inp, output", [
+    ("xs = [n]\nxs.append(xs + [])\nxs.extend(xs)\nreturn xs\n", {"n": 1, "d": {}}, [1, [1], 1, [1]]),
+    ("x = {'k': [n]}\nx['k'] += [1]\nx['k'].append(2)\nreturn x\n", {"n": 1, "d": {}}, {"k": [1, 1, 2]}),
+    ("total = 0\nk = 1\nys = [k]\nfor x in d['xs']:\n    total += step(x)\n    k *= 2\nreturn [total, k, ys]\n",
+     {"n": 0, "d": {"xs": [1, 2]}}, [3, 4, [1]]),
+    ("xs = [n]\nx = list(xs)\nxs.append(1)\nreturn [x, xs]\n", {"n": 1, "d": {}}, [[1], [1, 1]]),
+])
+def test_copies_and_numbers_changed_afterwards_compile_and_agree(tmp_path, body, inp, output):
+    py, machine = agree(_body(tmp_path, "hunt_held_ok", "n: int, d: dict", body), inp)
+    assert machine.output == output
