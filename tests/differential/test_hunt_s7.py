@@ -221,3 +221,26 @@ def test_a_container_stored_inside_itself_is_refused(name, body, where, what):
 def test_copies_and_numbers_changed_afterwards_compile_and_agree(tmp_path, body, inp, output):
     py, machine = agree(_body(tmp_path, "hunt_held_ok", "n: int, d: dict", body), inp)
     assert machine.output == output
+
+
+# round(x, n) was typed a float whatever x's type, so str() / an f-string appended ".0": `round(total, 2)` of a step
+# returning 10 printed "10.0" on the machine where Python prints "10" (round of an int is an int). Only a float x
+# makes round(x, n) a float now.
+ROUNDED = """
+    import pyawssfn as sfn
+
+
+    def total(x: object) -> object:
+        return x
+
+
+    @sfn.workflow
+    def wf(x: float, n: int) -> object:
+        t = total(n)
+        return [str(round(x, 1)), f"{round(t, 2)}", str(round(x / 1, 1)), str(round(float(n), 1)), str(round(n, 2))]
+    """
+
+
+@pytest.mark.parametrize("x, n", [(3.0, 10), (-0.0, -2), (2.25, 0), (1e15, 7)])
+def test_round_with_digits_of_an_int_prints_as_an_int(tmp_path, x, n):
+    agree(_tester(tmp_path, "hunt_round", ROUNDED), {"x": x, "n": n})

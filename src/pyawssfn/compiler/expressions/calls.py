@@ -290,8 +290,10 @@ class CallMixin:
         x = self._tr(args[0])
         if x.type == "int":
             return x
+        # round(x, n) is a float for a float x only: round(3, 1) is the int 3 (and prints as 3)
         return J(self.let([x], lambda v: T('$type($0) != "number" ? $1 : $2', v, err(
-            "TypeError: round() needs a number"), _round_half_even_exact(v, digits))), "float")
+            "TypeError: round() needs a number"), _round_half_even_exact(v, digits))),
+            "float" if x.type == "float" else None)
 
     def _builtin_sorted(self, node: ast.Call) -> J:
         if len(node.args) != 1:
