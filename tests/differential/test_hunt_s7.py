@@ -244,3 +244,11 @@ ROUNDED = """
 @pytest.mark.parametrize("x, n", [(3.0, 10), (-0.0, -2), (2.25, 0), (1e15, 7)])
 def test_round_with_digits_of_an_int_prints_as_an_int(tmp_path, x, n):
     agree(_tester(tmp_path, "hunt_round", ROUNDED), {"x": x, "n": n})
+
+
+# sum(rows, []) concatenates lists in Python; the machine computed `[] + $sum(rows)` and failed (JSONata's $sum takes
+# numbers only), so a workflow that runs in Python failed on the machine. A list start now concatenates.
+@pytest.mark.parametrize("rows", [[[1], [2, [3]], []], [], [[[]]], [[1, 2], [1]], [1]])
+def test_sum_of_lists_with_a_list_start_concatenates(tmp_path, rows):
+    body = "return [sum(rows, []), sum(rows, [0]), sum([[r] for r in rows], [[9]])]\n"
+    agree(_body(tmp_path, "hunt_sum_lists", "rows: list", body), {"rows": rows})

@@ -271,6 +271,11 @@ class CallMixin:
         total = J(fn("sum", xs.tree))
         if start_node is not None:
             start = self._tr(start_node)
+            if start.type == "list":  # sum(rows, []): the lists concatenated, each item a list or TypeError
+                acc, item = self._fresh_var(), self._fresh_var()
+                return J(T('$reduce($0, function($1, $2) { $type($2) = "array" ? $append($1, $2) : $3 }, $4)',
+                           xs.tree, acc, item, err("TypeError: can only concatenate list to list"), start.tree),
+                         "list")
             return J(Binary("+", start.tree, total.tree))
         return total
 
