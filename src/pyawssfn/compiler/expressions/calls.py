@@ -276,7 +276,10 @@ class CallMixin:
                 return J(T('$reduce($0, function($1, $2) { $type($2) = "array" ? $append($1, $2) : $3 }, $4)',
                            xs.tree, acc, item, err("TypeError: can only concatenate list to list"), start.tree),
                          "list")
-            return J(Binary("+", start.tree, total.tree))
+            # Python adds from the start value on, left to right: ((start + x0) + x1), not start + (x0 + x1)
+            acc, item = self._fresh_var(), self._fresh_var()
+            return J(T("$reduce($0, function($1, $2) { $1 + $2 }, $3)", xs.tree, acc, item, start.tree),
+                     "float" if start.type == "float" else None)
         return total
 
     def _builtin_round(self, node: ast.Call) -> J:
