@@ -270,3 +270,29 @@ def test_sum_with_a_start_adds_from_the_start_on(tmp_path, xs, start):
                    reason="CPython 3.12+ compensates float sums; JSONata's $sum adds in order (docs/known-issues.md)")
 def test_a_sum_of_floats_as_the_running_python_sums(tmp_path):
     agree(_body(tmp_path, "hunt_sum_floats", "xs: list", "return sum(xs)\n"), {"xs": [0.1] * 10})
+
+
+# int() and float() of a string: the machine took JavaScript's whitespace (\s, which has U+FEFF and lacks U+0085),
+# so int("\ufeff12") gave 12 where Python raises, and refused the forms Python reads: "1_000", "+5" and "0012" for
+# float(), ".5", "5.", "-.5e-3", "1e1_0".
+NUMBER_TEXTS = ["1_000", "+5", "-0", " 12\n", "0012", "1e3", "1.5", "  2.5\n", "1_0.5", ".5", "5.", "1E+2", "0x10",
+                "\u00a012\u00a0", "\u2003 7", "12\u200b", "+1_2", "\ufeff12", "\x1c12\x1f", "\x8512", "-.5e-3", "5.e2",
+                "00.5", "-00", "1__0", "_1", "1_", ".", "-", "+.5", "1e", "1e+", "0_0", "1.2.3", "1e1_0", "-0.0",
+                "12 3", ""]
+
+
+@pytest.mark.parametrize("text", NUMBER_TEXTS)
+def test_int_and_float_of_a_string_parse_as_python(tmp_path, text):
+    source = """
+        import pyawssfn as sfn
+
+
+        @sfn.workflow
+        def wf(s: str, how: str) -> object:
+            if how == "int":
+                return int(s)
+            return float(s)
+        """
+    t = _tester(tmp_path, "hunt_parse_number", source)
+    agree(t, {"s": text, "how": "int"})
+    agree(t, {"s": text, "how": "float"})
