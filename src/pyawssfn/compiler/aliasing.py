@@ -28,6 +28,9 @@ _REPEATED = "\x00repeated"
 _LEAVES = frozenset({ast.Constant, ast.Compare})
 _NAME_OR_LEAF = _LEAVES | {ast.Name}
 
+# The one object a chained assignment binds to each of its targets.
+_CHAINED = "\x00chained"
+
 
 # Builtins whose value holds no object of their arguments (numbers, strings, a range of ints).
 _FRESH_SCALARS = frozenset({"range", "len", "str", "int", "float", "bool", "abs", "round", "repr", "format"})
@@ -35,8 +38,11 @@ _FRESH_SCALARS = frozenset({"range", "len", "str", "int", "float", "bool", "abs"
 
 class AliasCheck:
     def __init__(self, report: Callable[[ast.AST, str, str], None], is_step: Callable[[ast.Call], bool],
-                 shares: Callable[[ast.Call], ast.expr | None] = lambda c: None):
+                 shares: Callable[[ast.Call], ast.expr | None] = lambda c: None,
+                 scalar: Callable[[str], bool] = lambda name: False):
         self.report = report
+        self.scalar = scalar  # the variable is known to hold a number, string or bool (static_types)
+        self.given_scalars: set[str] = set()
         self.is_step = is_step
         self.shares = shares  # what a step's result may share with its arguments under CPython (step_mutation)
         self.aliased: set[str] = set()
@@ -49,23 +55,34 @@ class AliasCheck:
         """Names whose object the value of ``e`` may be."""
         cls = type(e)
         if cls is ast.Name:  # the usual cases first (the checks below cost more than they do)
-            return {e.id}  # type: ignore[attr-defined]
+            # a number or string cannot change in place
+            return set() if self.scalar(e.id) else {e.id}  # type: ignore[attr-defined]
         if cls in _LEAVES:
             return set()
         if isinstance(e, ast.Call) and self.is_step(e):
             e = self.shares(e)
             if e is None:
                 return set()
-        if isinstance(e, ast.Name):
-            return {e.id}
+        if isinstance(e, ast.Name):  # a step's result that is one of its arguments
+            return set() if self.scalar(e.id) else {e.id}
         if isinstance(e, ast.IfExp):
             return self.top_names(e.body) | self.top_names(e.orelse)
         if isinstance(e, ast.BoolOp):
             return set().union(*(self.top_names(v) for v in e.values))
         if isinstance(e, ast.Subscript):
-            return {"\x00element"}  # an element of another object: shared, but with no name of its own
+            # an element of another object: shared, but with no name of its own; or one of the objects a value
+            # holds (`[xs, ys][0]`, `{"a": xs}["a"]`, `sorted(rows)[0]`)
+            held = set() if isinstance(e.slice, ast.Slice) else self.contained(e.value)
+            return {"\x00element"} | held
         if isinstance(e, ast.Call) and isinstance(e.func, ast.Attribute) and e.func.attr in ("get", "setdefault"):
-            return {"\x00element"}
+            default = e.args[1] if len(e.args) > 1 else None
+            return {"\x00element"} | (self.top_names(default) if default is not None else set())
+        if isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and e.func.id in ("min", "max"):
+            # one of the arguments, or an item of the one iterable
+            if len(e.args) == 1:
+                return self.contained(e.args[0]) | {"\x00element"}
+            return set().union(*(self.top_names(a) for a in e.args)) | \
+                set().union(*(self.top_names(k.value) for k in e.keywords if k.arg == "default"))
         return set()
 
     def contained(self, e: ast.AST) -> set[str]:
@@ -94,6 +111,30 @@ class AliasCheck:
         elif isinstance(e, ast.BoolOp):
             for v in e.values:
                 out |= self.contained(v)
+        else:
+            out |= self._held(e)
+        return out
+
+    def _held(self, e: ast.AST) -> set[str]:
+        """Names whose object becomes an element (at some depth) of the value of a subscript, a call or a
+        comprehension: `[xs][0:1]`, `list(zip([xs], ys))`, `dict(a=xs)`, `[xs for _ in r]`."""
+        out: set[str] = set()
+        if isinstance(e, ast.Subscript):
+            out |= self.contained(e.value)
+        elif isinstance(e, ast.Call) and not self.is_step(e) and not (
+                isinstance(e.func, ast.Name) and e.func.id in _FRESH_SCALARS):
+            holds_args = isinstance(e.func, ast.Name) and e.func.id in ("dict", "zip", "enumerate")
+            for a in [*e.args, *(k.value for k in e.keywords)]:
+                a = a.value if isinstance(a, ast.Starred) else a
+                out |= self.contained(a) | ((self.top_names(a) - {"\x00element"}) if holds_args and not (
+                    a in e.args and e.func.id == "dict") else set())  # type: ignore[attr-defined]
+        elif isinstance(e, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            parts = [e.key, e.value] if isinstance(e, ast.DictComp) else [e.elt]
+            own = {n for g in e.generators for n in _names(g.target)}
+            for x in parts:
+                out |= (self.top_names(x) | self.contained(x)) - own
+            for g in e.generators:  # the items of the iterable, when the element is (or holds) the loop variable
+                out |= self.contained(g.iter)
         return out
 
     def elements_shared(self, e: ast.AST) -> set[str]:
@@ -190,6 +231,21 @@ class AliasCheck:
                               "through another name or container (Python shares the object; the state machine "
                               "copies values)", hint)
 
+    def into_itself(self, node: ast.AST, target: ast.AST, values: list[ast.expr], whole: bool) -> None:
+        """Refuse storing a container inside itself (`xs.append(xs)`, `d["k"] = d`, `xs += [xs]`): Python makes an
+        object that contains itself (returning it or passing it to a step fails, `xs[1][1]` works), the machine
+        stores a copy of the value as it was."""
+        while isinstance(target, ast.Subscript):
+            target = target.value
+        if not isinstance(target, ast.Name):
+            return
+        name = target.id
+        for v in values:
+            if name in self.contained(v) | (self.top_names(v) if whole else set()):
+                self.report(node, f"{name!r} is stored inside itself (Python makes an object that contains itself; "
+                                  "the state machine stores a copy of its value)",
+                            f"store a copy: {name} + [] for a list, {{**{name}}} for a dict")
+
     # -- statements
     def block(self, stmts: list[ast.stmt]) -> None:
         for s in stmts:
@@ -212,6 +268,9 @@ class AliasCheck:
     def stmt_Assign(self, s: ast.Assign) -> None:
         for t in s.targets:
             self.target(t, s.value, s)
+        if len(s.targets) > 1:  # a = b = []: one object under every target, as after a = []; b = a
+            for t in s.targets:
+                self.target(t, ast.Name(id=_CHAINED), s)
 
     def stmt_AnnAssign(self, s: ast.AnnAssign) -> None:
         if s.value is not None:
@@ -221,9 +280,18 @@ class AliasCheck:
         if isinstance(s.target, ast.Name):
             if isinstance(s.op, ast.Add) and isinstance(s.value, (ast.List, ast.ListComp, ast.Tuple)):
                 self.mutate(s, s.target)
+                self.into_itself(s, s.target, [s.value], False)
                 self.store(s.value)
+            elif isinstance(s.op, (ast.Add, ast.Mult)) and not self.scalar(s.target.id) and \
+                    s.target.id not in self.given_scalars:
+                self.mutate(s, s.target)  # `xs += ys`, `xs *= 2` change the list xs is, in place (a number is rebound)
+                self.deep |= self.top_names(s.value) | self.elements_shared(s.value) | self.contained(s.value)
         elif isinstance(s.target, ast.Subscript):
             self.mutate(s, s.target.value)
+            if isinstance(s.op, ast.Add) and isinstance(s.value, (ast.List, ast.ListComp, ast.Tuple)):
+                self.mutate(s, s.target)  # `x[0] += [1]` extends the list x[0] is, in place
+                self.into_itself(s, s.target, [s.value], False)
+                self.store(s.value)
 
     def stmt_Expr(self, s: ast.Expr) -> None:
         if not (isinstance(s.value, ast.Call) and isinstance(s.value.func, ast.Attribute)
@@ -231,8 +299,10 @@ class AliasCheck:
             return
         call = s.value
         self.mutate(s, call.func.value)
+        whole = call.func.attr in ("append", "insert", "add", "setdefault")
+        self.into_itself(s, call.func.value, call.args, whole)
         for a in call.args:
-            if call.func.attr in ("append", "insert", "add", "setdefault"):
+            if whole:
                 self.store(a)
             else:  # extend/update: the elements are shared
                 self.deep |= self.top_names(a) | self.elements_shared(a) | self.contained(a)
@@ -302,6 +372,7 @@ class AliasCheck:
                     self.bind(n, None if shared else ast.Constant(value=None))
         elif isinstance(t, ast.Subscript):
             self.mutate(s, t.value)  # d[k] = v changes d itself
+            self.into_itself(s, t.value, [value], True)
             self.store(value)
             base, depth = t, 0
             while isinstance(base, ast.Subscript):
@@ -364,8 +435,16 @@ def _names(t: ast.AST) -> list[str]:
 
 def check_aliasing(fn: ast.FunctionDef, report: Callable[[ast.AST, str, str], None],
                    is_step: Callable[[ast.Call], bool],
-                   shares: Callable[[ast.Call], ast.expr | None] = lambda c: None) -> None:
-    AliasCheck(report, _once(is_step), _once(shares)).block(fn.body)
+                   shares: Callable[[ast.Call], ast.expr | None] = lambda c: None,
+                   scalar: Callable[[str], bool] = lambda name: False) -> None:
+    check = AliasCheck(report, _once(is_step), _once(shares), scalar)
+    # names some assignment gives a number or a string (`total = 0`): `total += f(x)` rebinds them, as far as can
+    # be told without their type
+    check.given_scalars = {t.id for n in walk(fn) if isinstance(n, (ast.Assign, ast.AnnAssign))
+                           and isinstance(n.value, (ast.Constant, ast.JoinedStr))
+                           for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+                           if isinstance(t, ast.Name)}
+    check.block(fn.body)
 
 
 def _once(answer: Callable[[ast.Call], object]) -> Callable:

@@ -14,7 +14,7 @@ from typing import Any
 from pyawssfn.compiler.handover import expr_of, printed
 from pyawssfn.compiler.share import _free_vars, _names
 from pyawssfn.compiler.state_simplify import _facts, _is_error
-from pyawssfn.jsonata.tree import Cond, Expr
+from pyawssfn.jsonata.tree import Array, Block, Cond, Expr
 
 _NESTED = ("Branches", "ItemProcessor", "Iterator")
 Known = dict[Expr, bool]  # a test and the value it had
@@ -123,5 +123,7 @@ def _branch(n: Expr, known: Known) -> Expr:
     value = known.get(n.test)  # type: ignore[attr-defined]
     if value is None or not (_is_error(n.then) or _is_error(n.orelse)):  # type: ignore[attr-defined]
         return n
-    return n.then if value else n.orelse  # type: ignore[attr-defined]
+    out = n.then if value else n.orelse  # type: ignore[attr-defined]
+    # as an item of an array constructor the guard's array is spread, a constructor's kept whole: keep the spread
+    return Block((out,)) if type(out) is Array else out
 

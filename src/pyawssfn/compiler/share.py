@@ -232,7 +232,9 @@ def _hoist(t: Expr, e: Expr, name: str) -> Expr | None:
         return None
     body = _replace_standalone(holder, e, Var(name), False)
     exprs = body.exprs if type(body) is Block else (body,)  # type: ignore[attr-defined]
-    new = Block((Bind(name, e),) + tuple(exprs))
+    new: Expr = Block((Bind(name, e),) + tuple(exprs))
+    if type(holder) is Array and len(scope) > 1 and type(scope[-2]) is Array:
+        new = Array((new,))  # an item written `[...]` is kept whole, a block's array is spread: `[(...)]` keeps it
     return _replace_at(t, scope, new)
 
 
@@ -268,6 +270,9 @@ def _paths_to(t: Expr, e: Expr) -> list[list[Expr]]:
 def _replace_standalone(n: Expr, e: Expr, new: Expr, in_path: bool) -> Expr:
     if _occurs_here(n, e, in_path):
         return new
+    if type(n) is Array and e in n.items:  # type: ignore[attr-defined]
+        return Array(tuple(_same_item(c, new) if c == e else _replace_standalone(c, e, new, False)
+                           for c in n.items))  # type: ignore[attr-defined]
     kids = {id(c): _replace_standalone(c, e, new, c_in) for c, c_in in _standalone_children(n)}
     if all(kids.get(id(c), c) is c for c in n._child_list()):
         return n
@@ -295,6 +300,15 @@ def _common_prefix(paths: list[list[Expr]]) -> list[Expr]:
         prefix = prefix[:i]
     # an occurrence is never its own scope: the scope holds at least two of them
     return prefix
+
+
+def _same_item(old: Expr, new: Expr) -> Expr:
+    """`new` in place of item `old` of an array constructor, meaning the same item: jsonata-js keeps an item written
+    `[...]` whole and spreads any other array-valued item, so `[X]` for an array constructor X is `[[$v]]` once X is
+    `$v`, and `[c ? $v : $error()]` is `[($v)]` once the guard is decided for a constructor `$v`."""
+    if (type(old) is Array) == (type(new) is Array):
+        return new
+    return Array((new,)) if type(old) is Array else Block((new,))
 
 
 def _replace_at(t: Expr, path: list[Expr], new: Expr) -> Expr:

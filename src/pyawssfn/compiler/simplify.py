@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pyawssfn.jsonata.tree import (
     FALSE, TRUE, Array, Binary, Bind, Block, Bool, Call, Cond, Dot, Expr, Filter, Lambda, Name, Null, Num, Object,
-    Range, Regex, Str, Unary, Var,
+    Range, Regex, Str, Unary, Var, written_as_array,
 )
 
 _LITERALS = (Str, Num, Bool, Null)
@@ -88,8 +88,9 @@ def _simp_node(t: Expr, tt: type) -> Expr:
         body = _unblock(_simp(t.body))  # type: ignore[attr-defined]
         return t if body is t.body else Lambda(t.params, body)  # type: ignore[attr-defined]
     if tt is Array:
-        items = _all(t.items)  # type: ignore[attr-defined]
-        return t if items is t.items else Array(items)  # type: ignore[attr-defined]
+        items = tuple(_array_item_simplified(x) for x in t.items)  # type: ignore[attr-defined]
+        same = all(a is b for a, b in zip(items, t.items))  # type: ignore[attr-defined]
+        return t if same else Array(items)
     if tt is Object:
         pairs = tuple((_unblock(_simp(k)), _unblock(_simp(v))) for k, v in t.pairs)  # type: ignore[attr-defined]
         same = all(a is c and b is d for (a, b), (c, d) in zip(pairs, t.pairs))  # type: ignore[attr-defined]
@@ -101,6 +102,18 @@ def _simp_node(t: Expr, tt: type) -> Expr:
         lo, hi = _unblock(_simp(t.lo)), _unblock(_simp(t.hi))  # type: ignore[attr-defined]
         return t if lo is t.lo and hi is t.hi else Range(lo, hi)  # type: ignore[attr-defined]
     return t
+
+
+def _array_item_simplified(x: Expr) -> Expr:
+    """An item of an array constructor, simplified, with the same meaning: jsonata-js keeps an item written `[...]`
+    as one item and spreads any other array-valued item (tree.written_as_array), so `[([$n])]` is `[n]` where
+    `[[$n]]` is `[[n]]`. An item that becomes an array constructor by simplifying (parentheses dropped, a condition
+    decided) stays in parentheses."""
+    s = _simp(x)
+    u = _unblock(s)
+    if written_as_array(u) and not written_as_array(x):
+        return s if type(s) is Block else Block((u,))
+    return u
 
 
 def _cond(t: Cond) -> Expr:

@@ -11,7 +11,7 @@ from typing import Callable
 
 from pyawssfn.jsonata.tree import (
     Array, Binary, Bind, Block, Bool, Call, Cond, Dot, Expr, Filter, Lambda, Name, Null, Num, Object, Range, Regex,
-    Str, Unary, Var,
+    Str, Unary, Var, written_as_array,
 )
 
 __all__ = ["to_text", "precedence", "string_literal", "KEYWORDS"]
@@ -138,8 +138,31 @@ def _items(xs, out: list[str], sep: str = ", ") -> None:
 
 def _array(e: Array, out: list[str]) -> None:
     out.append("[")
-    _items(e.items, out)
+    for i, x in enumerate(e.items):
+        if i:
+            out.append(", ")
+        if _keeps_its_nesting(x):
+            out.append("(")
+            _emit(x, out)
+            out.append(")")
+        else:
+            _emit(x, out)
     out.append("]")
+
+
+def _keeps_its_nesting(e: Expr) -> bool:
+    """Whether item `e` of an array constructor is an index or filter of an array constructor that may give an
+    array (`[[1], [2]][$i]`, `[1, 2, 3][[0..1]]`): jsonata-js keeps such an item whole by its syntax
+    (tree.written_as_array), so `[[[1], [2]][1]]` is `[[2]]` where `[$xs[1]]` is `[2]`. The tree means the spread
+    value of an item that is no Array, so such an item is parenthesised (one number index of scalars gives a scalar,
+    the same either way)."""
+    if type(e) is not Filter or not written_as_array(e):
+        return False
+    if type(e.pred) is not Num:  # type: ignore[attr-defined]
+        return True
+    while type(e) is Filter:
+        e = e.lhs  # type: ignore[attr-defined]
+    return not all(type(x) in (Num, Str, Bool, Null) for x in e.items)  # type: ignore[attr-defined]
 
 
 def _range(e: Range, out: list[str]) -> None:

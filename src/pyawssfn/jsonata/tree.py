@@ -465,6 +465,15 @@ TRUE = Bool(True)
 FALSE = Bool(False)
 
 
+def written_as_array(e: Expr) -> bool:
+    """`e` is written as an array constructor, indexed or not (`[a, b]`, `[[1], [2]][$i]`): as an item of an array
+    constructor, jsonata-js keeps its value as one item (by the syntax, the index does not change the node's kind),
+    where any other array-valued item is spread."""
+    while type(e) is Filter:
+        e = e.lhs  # type: ignore[attr-defined]
+    return type(e) is Array
+
+
 def var(n: str) -> Var:
     return Var(n[1:] if n.startswith("$") else n)
 

@@ -49,6 +49,11 @@ def _with_cmp(test: Expr, code: Expr) -> Expr:
     return block([(CMP, cmp_fn())], code) if test.contains(CMP) else code
 
 
+# The whitespace int() and float() strip around a number: Python's (str.isspace), but for U+001C..U+001F, which they
+# refuse (JavaScript's \s, which the translation used, has U+FEFF and lacks U+0085).
+_NUM_WS = r"[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
 _ISINSTANCE: dict[str, Callable[[Expr], Expr]] = {
     # JSON has one number type: 2.0 arrives as 2, so isinstance(x, int) is "an integral number" (see docs).
     "int": lambda v: T('$type($0) = "boolean" or ($type($0) = "number" and $floor($0) = $0)', v),
@@ -145,11 +150,12 @@ class CallMixin:
         def trunc(v: Expr) -> Expr:  # Python truncates toward zero
             return T("$0 < 0 ? $ceil($0) : $floor($0)", v)
 
-        def parse(v: Expr) -> Expr:
-            return T(r'$contains($0, /^\s*[-+]?[0-9]+\s*$/) ? '
-                     r'( $__s := $replace($replace($0, /\s/, ""), "+", ""); $__d := $replace($__s, /^(-?)0+(?=[0-9])/, "$1"); '
+        def parse(v: Expr) -> Expr:  # Python's whitespace around, digits with single underscores between
+            return T(r'( $__s := $replace($0, /^' + _NUM_WS + '+|' + _NUM_WS + r'+$/, ""); '
+                     r'$contains($__s, /^[-+]?[0-9](_?[0-9])*$/) ? '
+                     r'( $__d := $replace($replace($replace($__s, "_", ""), "+", ""), /^(-?)0+(?=[0-9])/, "$1"); '
                      r'$abs($number($__d)) < 9007199254740992 ? $number($__d) : $1 ) : '
-                     r'$error("ValueError: invalid literal for int() with base 10: " & $0)',
+                     r'$error("ValueError: invalid literal for int() with base 10: " & $0) )',
                      v, err("ValueError: integer too large for a workflow expression"))
         if x.type == "int":
             return x
@@ -171,9 +177,15 @@ class CallMixin:
             return J(x.tree, "float")
 
         def parse(v: Expr) -> Expr:
-            return T(r'$contains($0, /^\s*-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*$/) ? '
-                     r'$number($replace($0, /\s/, "")) : '
-                     r'$error("ValueError: could not convert string to float: " & $0)', v)
+            # Python's forms ("+5", "0012", ".5", "5.", "1_000.5") written as JSON's for $number: no underscores,
+            # sign apart, no leading zeros, a digit on both sides of the point
+            return T(r'( $__s := $replace($0, /^' + _NUM_WS + '+|' + _NUM_WS + r'+$/, ""); '
+                     r'$contains($__s, /^[-+]?([0-9](_?[0-9])*(\.([0-9](_?[0-9])*)?)?|\.[0-9](_?[0-9])*)'
+                     r'([eE][-+]?[0-9](_?[0-9])*)?$/) ? '
+                     r'( $__b := $replace($replace($__s, "_", ""), /^[-+]/, ""); '
+                     r'$__b := $replace($replace($replace($__b, /^\./, "0."), /\.(?=[eE]|$)/, ""), /^0+(?=[0-9])/, ""); '
+                     r'$number(($substring($__s, 0, 1) = "-" ? "-" : "") & $__b) ) : '
+                     r'$error("ValueError: could not convert string to float: " & $0) )', v)
         return J(self.let([x], lambda v: T(
             '$type($0) = "number" ? $0 : $type($0) = "boolean" ? ($0 ? 1 : 0) : $type($0) = "string" ? $1 : $2',
             v, parse(v), err("TypeError: float() argument must be a string or a number"))), "float")
@@ -271,7 +283,15 @@ class CallMixin:
         total = J(fn("sum", xs.tree))
         if start_node is not None:
             start = self._tr(start_node)
-            return J(Binary("+", start.tree, total.tree))
+            if start.type == "list":  # sum(rows, []): the lists concatenated, each item a list or TypeError
+                acc, item = self._fresh_var(), self._fresh_var()
+                return J(T('$reduce($0, function($1, $2) { $type($2) = "array" ? $append($1, $2) : $3 }, $4)',
+                           xs.tree, acc, item, err("TypeError: can only concatenate list to list"), start.tree),
+                         "list")
+            # Python adds from the start value on, left to right: ((start + x0) + x1), not start + (x0 + x1)
+            acc, item = self._fresh_var(), self._fresh_var()
+            return J(T("$reduce($0, function($1, $2) { $1 + $2 }, $3)", xs.tree, acc, item, start.tree),
+                     "float" if start.type == "float" else None)
         return total
 
     def _builtin_round(self, node: ast.Call) -> J:
@@ -290,8 +310,10 @@ class CallMixin:
         x = self._tr(args[0])
         if x.type == "int":
             return x
+        # round(x, n) is a float for a float x only: round(3, 1) is the int 3 (and prints as 3)
         return J(self.let([x], lambda v: T('$type($0) != "number" ? $1 : $2', v, err(
-            "TypeError: round() needs a number"), _round_half_even_exact(v, digits))), "float")
+            "TypeError: round() needs a number"), _round_half_even_exact(v, digits))),
+            "float" if x.type == "float" else None)
 
     def _builtin_sorted(self, node: ast.Call) -> J:
         if len(node.args) != 1:

@@ -71,7 +71,8 @@ class FunctionLowerer:
         self.maybe_unbound: set[tuple[int, int]] = set()
         if isinstance(fn, ast.FunctionDef):
             check_aliasing(fn, self.report, lambda c: self.classify(c) is not None, lambda c: result_proxy(
-                self.info.steps[c.func.id].node, c) if self.classify(c) == "step" else None)
+                self.info.steps[c.func.id].node, c) if self.classify(c) == "step" else None,
+                lambda name: self.types.get(name) in ("int", "float", "str", "bool"))
             check_step_mutations(fn, self.info.steps, set(self.vars), self.report,
                                  lambda c: self.classify(c) == "api:map")
             self.maybe_unbound = maybe_unbound_reads(fn, set(self.vars), self.report)
