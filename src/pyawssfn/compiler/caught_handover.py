@@ -51,7 +51,7 @@ def _in_graph(g: dict) -> None:
         if st.get("Type") not in ("Task", "Pass") or g.get("StartAt") == name or not ways:
             continue
         for var in _candidates(ways):
-            if _eligible(states, name, st, var, ways, assigned) and _saves(var, ways):
+            if _eligible(states, name, st, var, ways, assigned) and _saves(st, var, ways):
                 _apply(st, var, ways)
                 break
 
@@ -94,13 +94,23 @@ def _reads_input(value: Any) -> bool:
     return any(n == _INPUT for t in trees for n in t.walk())
 
 
-def _saves(var: str, ways: list) -> bool:
-    entry = len(json.dumps(var)) + len('"{% $states.errorOutput %}",')
-    gain = sum(entry if len(h.get("Assign", {})) > 1 else entry + len('"Assign":{},')
-               for kind, _, h in ways if kind == "catch")
-    cost = len(f'"Assign":{{{json.dumps(var)}:"{{% $states.input %}}"}},')
-    cost += sum(len(f'"Output":"{{% ${var} %}}",') for kind, _, _ in ways if kind == "next")
-    return gain > cost
+def _saves(st: dict, var: str, ways: list) -> bool:
+    """Whether the definition gets shorter: the catchers' entries out, S's entry and the Outputs in."""
+    gain = 0
+    for kind, _, h in ways:
+        if kind == "catch":
+            rest = {k: v for k, v in h["Assign"].items() if k != var}
+            gain += _size({"Assign": h["Assign"]}) - (_size({"Assign": rest}) if rest else -1)
+        else:
+            gain -= _size({"Output": printed(Var(var))}) - 1
+    assign = st.get("Assign", {})
+    gain -= _size({"Assign": {**assign, var: printed(_INPUT)}}) - (_size({"Assign": assign}) if assign else -1)
+    return gain > 0
+
+
+def _size(value: dict) -> int:
+    from pyawssfn.compiler.codegen import field_json  # codegen runs this pass
+    return len(json.dumps(field_json(value), separators=(",", ":"), ensure_ascii=False).encode())
 
 
 def _apply(st: dict, var: str, ways: list) -> None:
