@@ -18,13 +18,16 @@ import json
 from typing import Any
 
 from pyawssfn.compiler.handover import expr_of, field_variables, graphs_of, printed
-from pyawssfn.compiler.ir import field_templates
+from pyawssfn.compiler.ir import Template, field_templates, variables
+from pyawssfn.compiler.share import _names
 from pyawssfn.jsonata.tree import Dot, Name, Var
 
 _NESTED = ("Branches", "ItemProcessor", "Iterator")
 _ERROR_OUTPUT = Dot(Var("states"), Name("errorOutput"))
 _INPUT = Dot(Var("states"), Name("input"))
 _PASSES_ON = ("Task", "Pass", "Parallel", "Map")
+# the handler's first states, and their fields in which `$states.input` is the state's input
+_HANDLERS = {"Task": ("Arguments", "Output", "Assign", "Catch"), "Pass": ("Output", "Assign")}
 
 
 def hand_over_caught(graph: dict) -> None:
@@ -48,11 +51,11 @@ def _in_graph(g: dict) -> None:
             into.setdefault(c["Next"], []).append(("catch", pname, c))
     for name, st in states.items():
         ways = into.get(name, [])
-        if st.get("Type") not in ("Task", "Pass") or g.get("StartAt") == name or not ways:
+        if st.get("Type") not in _HANDLERS or g.get("StartAt") == name or not ways:
             continue
         for var in _candidates(ways):
-            if _eligible(states, name, st, var, ways, assigned) and _saves(st, var, ways):
-                _apply(st, var, ways)
+            plan = _plan(states, name, st, var, ways, assigned)
+            if plan is not None and _apply_if_shorter(st, var, ways, *plan):
                 break
 
 
@@ -63,29 +66,47 @@ def _candidates(ways: list[tuple[str, str, dict]]) -> list[str]:
     return [k for k, v in catchers[0].get("Assign", {}).items() if expr_of(v) == _ERROR_OUTPUT]
 
 
-def _eligible(states: dict, name: str, st: dict, var: str, ways: list, assigned: dict[str, set[str] | None]) -> bool:
+def _plan(states: dict, name: str, st: dict, var: str, ways: list,
+          assigned: dict[str, set[str] | None]) -> tuple[bool, bool] | None:
+    """(whether S reads V, whether V is read after S) when the error can be handed over, else None."""
     nexts = False
     for kind, pname, h in ways:
         if kind == "catch":
-            if "Output" in h or expr_of(h.get("Assign", {}).get(var)) != _ERROR_OUTPUT:
-                return False
+            if pname == name or "Output" in h or expr_of(h.get("Assign", {}).get(var)) != _ERROR_OUTPUT:
+                return None
         elif kind == "next":
             p = states[pname]
             have = assigned.get(pname)
             if pname == name or p.get("Type") not in _PASSES_ON or "Output" in p or var in p.get("Assign", {}) \
                     or have is None or var not in have:
-                return False
+                return None
             nexts = True
         else:
-            return False
-    reads: set[str] = set()
+            return None
+    if var in st.get("Assign", {}):
+        return None
     own = {k: v for k, v in st.items() if k not in _NESTED}
+    reads: set[str] = set()
     field_variables(own, reads)
-    if var in reads or var in st.get("Assign", {}):
-        return False
+    inputs = {k: v for k, v in own.items() if k in _HANDLERS[st["Type"]]}
+    elsewhere: set[str] = set()
+    field_variables({k: v for k, v in own.items() if k not in inputs}, elsewhere)
+    reads_var = var in reads
+    if reads_var and (nexts or var in elsewhere or _binds(inputs, var)):
+        return None  # S reads the error as its input, which must then be the error on every way in
     if nexts and _reads_input(own):
-        return False
-    return all(var in c.get("Assign", {}) or not _live(states, c["Next"], var) for c in st.get("Catch", []))
+        return None
+    after = _live(states, st["Next"], var) if "Next" in st else False
+    for c in st.get("Catch", []):
+        if var not in c.get("Assign", {}) and _live(states, c["Next"], var):
+            return None  # a failure of S skips its Assign: V would be missing where the catcher leads
+    return reads_var, after
+
+
+def _binds(value: Any, var: str) -> bool:
+    trees: list = []
+    field_templates(value, trees)
+    return any(var in _names(t)[0] for t in trees)
 
 
 def _reads_input(value: Any) -> bool:
@@ -94,51 +115,70 @@ def _reads_input(value: Any) -> bool:
     return any(n == _INPUT for t in trees for n in t.walk())
 
 
-def _saves(st: dict, var: str, ways: list) -> bool:
-    """Whether the definition gets shorter: the catchers' entries out, S's entry and the Outputs in."""
-    gain = 0
-    for kind, _, h in ways:
-        if kind == "catch":
-            rest = {k: v for k, v in h["Assign"].items() if k != var}
-            gain += _size({"Assign": h["Assign"]}) - (_size({"Assign": rest}) if rest else -1)
-        else:
-            gain -= _size({"Output": printed(Var(var))}) - 1
-    assign = st.get("Assign", {})
-    gain -= _size({"Assign": {**assign, var: printed(_INPUT)}}) - (_size({"Assign": assign}) if assign else -1)
-    return gain > 0
-
-
-def _size(value: dict) -> int:
+def _size(value: Any) -> int:
     from pyawssfn.compiler.codegen import field_json  # codegen runs this pass
     return len(json.dumps(field_json(value), separators=(",", ":"), ensure_ascii=False).encode())
 
 
-def _apply(st: dict, var: str, ways: list) -> None:
+def _apply_if_shorter(st: dict, var: str, ways: list, reads_var: bool, after: bool) -> bool:
+    """Hand the error over when that is shorter. The new fields are built apart and measured first; then each
+    holder changes in place (the ways into other states hold these dicts)."""
+    changes: list[tuple[dict, dict]] = []
     for kind, _, h in ways:
         if kind == "catch":
-            del h["Assign"][var]
-            if not h["Assign"]:
-                del h["Assign"]
+            new = {k: v for k, v in h.items() if k != "Assign"}
+            rest = {k: v for k, v in h["Assign"].items() if k != var}
+            changes.append((h, _placed(new, "Assign", rest) if rest else new))
         else:
-            _place(h, "Output", printed(Var(var)))
-    assign = dict(st.get("Assign", {}))
-    assign[var] = printed(_INPUT)
-    _place(st, "Assign", assign)
+            changes.append((h, _placed(dict(h), "Output", printed(Var(var)))))
+    new_st = dict(st)
+    if reads_var:
+        for key in _HANDLERS[st["Type"]]:
+            if key in new_st:
+                new_st[key] = _replaced(new_st[key], var)
+    if after:
+        new_st = _placed(new_st, "Assign", {**st.get("Assign", {}), var: printed(_INPUT)})
+    if sum(_size(new) - _size(old) for old, new in changes) + _size(new_st) - _size(st) >= 0:
+        return False
+    for old, new in changes:
+        old.clear()
+        old.update(new)
+    catchers = st.get("Catch", [])
+    for c, new_c in zip(catchers, new_st.get("Catch", [])):
+        if c is not new_c:
+            c.clear()
+            c.update(new_c)
+    if "Catch" in new_st:
+        new_st["Catch"] = catchers
+    st.clear()
+    st.update(new_st)
+    return True
 
 
-def _place(holder: dict, key: str, value: Any) -> None:
+def _replaced(value: Any, var: str) -> Any:
+    if type(value) is Template:
+        t = value.expr
+        return printed(t.transform(lambda n: _INPUT if n == Var(var) else n)) if var in variables(t) else value
+    if isinstance(value, dict):
+        return {k: _replaced(v, var) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replaced(v, var) for v in value]
+    return value
+
+
+def _placed(holder: dict, key: str, value: Any) -> dict:
     """`holder` with this field, where codegen writes it (Assign before Output, both before the transition)."""
     after = ("Output", "Next", "End") if key == "Assign" else ("Next", "End")
-    items = [(k, v) for k, v in holder.items() if k != key]
-    holder.clear()
-    placed = False
-    for k, v in items:
-        if not placed and k in after:
-            holder[key] = value
-            placed = True
-        holder[k] = v
-    if not placed:
-        holder[key] = value
+    out: dict = {}
+    for k, v in holder.items():
+        if k == key:
+            continue
+        if key not in out and k in after:
+            out[key] = value
+        out[k] = v
+    if key not in out:
+        out[key] = value
+    return out
 
 
 def _definitely_assigned(g: dict) -> dict[str, set[str] | None]:
