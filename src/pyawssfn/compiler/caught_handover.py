@@ -28,6 +28,8 @@ _INPUT = Dot(Var("states"), Name("input"))
 _PASSES_ON = ("Task", "Pass", "Parallel", "Map")
 # the handler's first states, and their fields in which `$states.input` is the state's input
 _HANDLERS = {"Task": ("Arguments", "Output", "Assign", "Catch"), "Pass": ("Output", "Assign")}
+# the states an error can be passed on to as their input (handover.py's list)
+_HANDLERS_ON = {**_HANDLERS, "Fail": ("Error", "Cause")}
 
 
 def hand_over_caught(graph: dict) -> None:
@@ -56,6 +58,8 @@ def _in_graph(g: dict) -> None:
         for var in _candidates(ways):
             plan = _plan(states, name, st, var, ways, assigned)
             if plan is not None and _apply_if_shorter(st, var, ways, *plan):
+                if plan[1]:
+                    _pass_on(states, into, name, st, var)
                 break
 
 
@@ -101,6 +105,48 @@ def _plan(states: dict, name: str, st: dict, var: str, ways: list,
         if var not in c.get("Assign", {}) and _live(states, c["Next"], var):
             return None  # a failure of S skips its Assign: V would be missing where the catcher leads
     return reads_var, after
+
+
+def _pass_on(states: dict, into: dict, name: str, st: dict, var: str) -> None:
+    """S's Assign of V read only by the state F after it, whose one way in S's Next is: S's Output hands the error on
+    as F's input instead (`re-raise after finally` reads `$states.input.Error`). F's input is S's result otherwise,
+    so F must not read `$states.input`; V must be read nowhere after F (F assigns nothing else of it)."""
+    target = st.get("Next")
+    f = states.get(target) if target is not None else None
+    if f is None or "Output" in st or f.get("Type") not in _HANDLERS_ON or target == name \
+            or [(k, n) for k, n, _ in into.get(target, [])] != [("next", name)]:
+        return
+    own = {k: v for k, v in f.items() if k not in _NESTED}
+    inputs = {k: v for k, v in own.items() if k in _HANDLERS_ON[f["Type"]]}
+    elsewhere: set[str] = set()
+    field_variables({k: v for k, v in own.items() if k not in inputs}, elsewhere)
+    if var in elsewhere or _binds(inputs, var) or _reads_input(own):
+        return
+    after = [f[k] for k in ("Next", "Default") if k in f] + [e["Next"] for e in f.get("Choices", []) + f.get("Catch", [])]
+    if any(_live(states, t, var) for t in after):
+        return
+    new_st = _placed({k: v for k, v in st.items() if k != "Assign"}, "Output", printed(_INPUT))
+    rest = {k: v for k, v in st["Assign"].items() if k != var}
+    if rest:
+        new_st = _placed(new_st, "Assign", rest)
+    new_f = dict(f)
+    for key in _HANDLERS_ON[f["Type"]]:
+        if key in new_f:
+            new_f[key] = _replaced(new_f[key], var)
+    if _size(new_st) + _size(new_f) >= _size(st) + _size(f):
+        return
+    catchers = st.get("Catch", [])
+    if "Catch" in new_st:
+        new_st["Catch"] = catchers
+    st.clear()
+    st.update(new_st)
+    if "Catch" in f:
+        for c, new_c in zip(f["Catch"], new_f["Catch"]):
+            c.clear()
+            c.update(new_c)
+        new_f["Catch"] = f["Catch"]
+    f.clear()
+    f.update(new_f)
 
 
 def _binds(value: Any, var: str) -> bool:

@@ -16,6 +16,7 @@ from pyawssfn.compiler.ir import (
 from pyawssfn.compiler.liveness import remove_dead_assignments
 from pyawssfn.compiler.alike_states import merge_alike
 from pyawssfn.compiler.caught_handover import hand_over_caught
+from pyawssfn.compiler.literal_vars import inline_literal_variables
 from pyawssfn.compiler.naming import unique_state_names
 from pyawssfn.compiler.source_lines import comment, named_already
 from pyawssfn.compiler.state_simplify import finish_state
@@ -113,6 +114,7 @@ def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None) ->
     body = _Emitter(names, spans).graph_json(graph)
     merge_alike(body, source_map, spans)  # on the states' Templates, before their text exists
     hand_over_caught(body)
+    inline_literal_variables(body)
     definition = {"Comment": comment, "QueryLanguage": "JSONata", **field_json(body)}
     return definition, source_map
 
