@@ -25,7 +25,7 @@ def wf(x, y):
     if (r > 1
             and y > 2):
         return step(r)
-    return step(y)
+    return step(y, b=1)
 '''
 
 EXAMPLES = sorted((pathlib.Path(__file__).parents[2] / "examples").glob("*.py"))

@@ -14,7 +14,6 @@ An argument's value V can move from a Task S onto a transition into it when that
 * the variable is a name nothing else in the definition uses."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pyawssfn.compiler.alike_states import _plain_names, _set_assign
@@ -26,7 +25,6 @@ from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
 from pyawssfn.jsonata.tree import TRUE, Bool, Dot, Name, Null, Num, Str, Var
 
 _NESTED = ("Branches", "ItemProcessor", "Iterator")
-_VAR_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def merge_alike_arguments(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None) -> None:
@@ -87,7 +85,7 @@ def _merge_pair(g: dict, a: str, b: str, used: VariableNames) -> bool:
             rule = {"Condition": printed(TRUE), "Next": p.pop("Default")}
             p["Choices"] = p["Choices"] + [rule]
             ways[0].append(rule)  # type: ignore[index]
-    var = key if _VAR_OK.match(key) and key not in used.used and not key.startswith(("__", "pyawssfn_")) \
+    var = key if key.isidentifier() and key.isascii() and key not in used.used and not key.startswith(("__", "pyawssfn_")) \
         and key not in _RESERVED else used.fresh(key)
     used.used.add(var)
     for n, ways in zip((a, b), plans):
