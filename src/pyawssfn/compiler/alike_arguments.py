@@ -103,7 +103,7 @@ def _ways(g: dict, name: str, value: Any) -> tuple[list[dict], list[dict]] | Non
     st = states[name]
     tree = expr_of(value)
     reads = variables(tree) if tree is not None else frozenset()
-    if "states" in reads:
+    if reads & {"states", "", "$"}:  # S's input, context or root: not the predecessor's
         return None
     safe = tree is None or _plain(tree)
     if not safe and (st.get("Catch") or any(CATCHES_EVALUATION & set(r.get("ErrorEquals", []))
