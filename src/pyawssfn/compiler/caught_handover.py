@@ -7,11 +7,15 @@ It means the same where (S a Task or Pass, V the variable):
 * every way into S is a catcher assigning V `$states.errorOutput` without an Output, or the Next of a Task, Pass,
   Parallel or Map that has no Output, does not assign V and on every path to it has V assigned: that one gets
   `"Output": "{% $V %}"` (its output is read by S alone), so S's input is V's value on every way in;
-* S reads neither V (its fields see the variables as they were when it was entered, before its Assign) nor, when a
-  Next leads into it, `$states.input` (its input is then V, not what that state gave), and does not assign V;
-* S assigns V after its own work only, so every catcher of S assigns V itself or leads where V is not read before
-  it is assigned (a failure of S skips its Assign); an error nothing catches ends the execution either way.
-Done only where it makes the definition shorter (two catchers or more, mostly)."""
+* S does not read V (its fields see the variables as they were when it was entered, before its Assign), unless
+  only catchers lead into it: its input is then the error, and its reads of V (in the fields where `$states.input`
+  is its input) read that (refund's `$parse($states.input.Cause)`); when a Next leads into S, S does not read
+  `$states.input` (its input is then V, not what that state gave); S does not assign V;
+* S assigns V (only where V is read after it) after its own work only, so every catcher of S assigns V itself or
+  leads where V is not read before it is assigned (a failure of S skips its Assign); an error nothing catches ends
+  the execution either way.
+When the one state after S reads V and nothing after that state does (finally's `re-raise after finally`), S's
+Output hands the error on as that state's input instead (_pass_on). Done only where the definition gets shorter."""
 from __future__ import annotations
 
 import json
