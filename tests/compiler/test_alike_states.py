@@ -195,11 +195,11 @@ def test_a_copy_left_alone_of_its_name_drops_the_line_from_it_and_says_it_in_its
     end = {"Type": "Succeed"}
     copy_ = {"Type": "Pass", "Next": "end"}
     g = {"StartAt": "c", "States": {
-        "c": {"Type": "Choice", "Choices": [{"Condition": "{% $a %}", "Next": "a (line 3)"}], "Default": "a (line 3, 2)"},
-        "a (line 3)": dict(copy_), "a (line 3, 2)": dict(copy_), "end": end}}
-    source_map = {"c": 1, "a (line 3)": 3, "a (line 3, 2)": 3, "end": 4}
+        "c": {"Type": "Choice", "Choices": [{"Condition": "{% $a %}", "Next": "a @3"}], "Default": "a @3.2"},
+        "a @3": dict(copy_), "a @3.2": dict(copy_), "end": end}}
+    source_map = {"c": 1, "a @3": 3, "a @3.2": 3, "end": 4}
     merge_alike(g, source_map, {1: 1, 3: 3, 4: 4})
     assert set(g["States"]) == {"c", "a", "end"}
     assert g["States"]["a"]["Comment"] == "line 3"
     assert g["States"]["c"]["Default"] == g["States"]["c"]["Choices"][0]["Next"] == "a"
-    assert source_map["a"] == 3 and "a (line 3)" not in source_map
+    assert source_map["a"] == 3 and "a @3" not in source_map

@@ -126,11 +126,11 @@ def wf(a, b):
 def test_a_catcher_checking_again_leaves_out_the_parameter_its_own_read_checks(tmp_path, inp):
     """The first step under a try: its catcher assigns `a` for the finally and checks the input again, so that a
     missing parameter fails before the finally as Python's call does; `$states.input.a` fails by itself when `a`
-    is missing (an Assign entry cannot be undefined), so only `b` is tested."""
+    is missing (an Assign entry cannot be undefined), so only `b` is tested. The check fails there only when it
+    failed in the state first of all: the catcher raises the error it caught again."""
     definition = compile_source(TRY_FIRST, "flow.py").definition
     catcher = definition["States"][definition["StartAt"]]["Catch"][0]
-    assert catcher["Assign"]["a"] == ("{% $exists($states.input.b) ? $states.input.a : "
-                                      "$error(\"The execution input has no field 'b'\") %}")
+    assert catcher["Assign"]["a"] == "{% $exists($states.input.b) ? $states.input.a : $error($states.errorOutput.Cause) %}"
     path = tmp_path / "flow.py"
     path.write_text(TRY_FIRST)
     py, machine = WorkflowTester(path).run_both(inp)

@@ -9,7 +9,7 @@ from .conftest import all_states, checked
 
 def test_unique_names_only_get_line_numbers_when_shared():
     names = unique_state_names([("a", "step", 3), ("b", "other", 4), ("c", "step", 9), ("d", "step", 9)])
-    assert names == {"a": "step (line 3)", "b": "other", "c": "step (line 9)", "d": "step (line 9, 2)"}
+    assert names == {"a": "step @3", "b": "other", "c": "step @9", "d": "step @9.2"}
 
 
 def test_long_names_are_cut_to_80_characters():
@@ -47,7 +47,7 @@ def wf(text):
     checked(res.definition)
     names = [n for n, _ in all_states(res.definition)]
     # the loop's exit Choice took over the if's rules (one Choice entered, not two)
-    assert names == ["get_summary (line 8)", "for word in summary", "get_summary (line 10)",
+    assert names == ["get_summary @8", "for word in summary", "get_summary @10",
                      "return summary", "return None"]
     assert res.source_map["for word in summary"] == 9
     assert compile_source(src, "wf.py").to_json() == res.to_json()

@@ -437,7 +437,7 @@ def wf(x):
     assert json.dumps(d1) == json.dumps(d2)
     assert "${FunctionArn}" not in b1.result.to_json()
     names = list(b1.result.definition["States"])
-    assert names == ["if x", "double (line 35)", "double (line 37)"]
+    assert names == ["if x", "double @35", "double @37"]
 
 
 def _agree(t, input_value):

@@ -1,5 +1,5 @@
 """Each state's Comment names the Python lines it came from (a state whose name already ends with its one line,
-`step (line 9)`, needs none); CompileResult.source_map gives the first of them."""
+`step @9`, needs none); CompileResult.source_map gives the first of them."""
 from __future__ import annotations
 
 import pathlib
@@ -25,7 +25,7 @@ def wf(x, y):
     if (r > 1
             and y > 2):
         return step(r)
-    return step(y)
+    return step(y, b=1)
 '''
 
 EXAMPLES = sorted((pathlib.Path(__file__).parents[2] / "examples").glob("*.py"))
@@ -44,10 +44,10 @@ def _states(machine: dict):
 def test_a_statement_over_several_lines_names_them_all_and_a_compound_one_only_its_header():
     res = compile_source(SOURCE, "flow.py")
     comments = {name: st.get("Comment") for name, st in _states(res.definition)}
-    assert comments["step (line 10)"] == "lines 10-13"   # several lines: the name's "(line 10)" is not all of it
+    assert comments["step @10"] == "lines 10-13"   # several lines: the name's "@10" is not all of it
     assert comments["if r > 1 and y > 2"] == "lines 14-15"   # the test, not the body
-    assert comments["step (line 16)"] is None and comments["step (line 17)"] is None  # the name says it
-    assert res.source_map["step (line 10)"] == 10
+    assert comments["step @16"] is None and comments["step @17"] is None  # the name says it
+    assert res.source_map["step @10"] == 10
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -59,7 +59,7 @@ def test_every_state_of_an_example_says_its_python_lines(path):
         assert 1 <= first <= len(lines), name
         comment = st.get("Comment")
         if comment is None:
-            assert f"(line {first}" in name, name
+            assert f" @{first}" in name, name
             continue
         m = _COMMENT.fullmatch(comment)
         assert m is not None and int(m.group(1)) == first, (name, comment)

@@ -100,9 +100,8 @@ KNOWN_REPEATS = {
     # computes it without the guards the Assign checked (compiler/state_simplify.py); what remains is the value's
     # own computation, and a helper function the value defines (kept whole, not written twice in two shapes).
     ("child_workflow", "child", "($__2 := $states.result.Output; $type($__2) ="): _CHECKED,
-    ("try_finally", "evaluate where caught", "$exists($states.input.x) ? $states.input.x : $error("):
-        "the parameters' check in the Assign of the Map that evaluates the try's first values, and again in its "
-        "catcher (which catches its error, so it must check again: a missing parameter is no error a handler sees)",
+    # (try_finally's parameters' check, in the first state and again in its catcher, is gone: the catcher raises
+    # the error it caught again, entry_check.hosted, rather than write the message twice)
 }
 
 

@@ -273,7 +273,7 @@ def test_branches_callbacks_and_comprehensions_name_their_states_alike(tmp_path)
     (tmp_path / "branch_flow.py").write_text(BRANCHES)
     tester = WorkflowTester(tmp_path / "branch_flow.py").callback("ask", result="answered")
     py, machine = tester.run_both({"x": 1})
-    assert py.output == machine.output == [["a (line 16)", "a (line 17)"], "answered", ["a (item)", "a (item)"]]
+    assert py.output == machine.output == [["a @16", "a @17"], "answered", ["a (item)", "a (item)"]]
     # The callback step reads the state the machine sends it (its own result is dropped: the token's answer counts).
     scheduled = [json.loads(e["taskScheduledEventDetails"]["parameters"]) for e in machine.history
                  if e["type"] == "TaskScheduled" and "waitForTaskToken" in e["taskScheduledEventDetails"]["resource"]]

@@ -225,7 +225,7 @@ MOVED = _BIG + """
 def test_two_large_values_in_one_assign(tmp_path, name, source):
     t = _tester(tmp_path, f"hunt2_{name}", source)
     if name == "moved":  # release's Assign went onto the Task before it
-        assert t.definition["States"]["big (line 18)"]["Assign"] == {
+        assert t.definition["States"]["big @18"]["Assign"] == {
             "c": "{% $states.result.Payload %}", "q": "{% $a %}"}
     agree(t, {"n": 10, "m": 1})  # small values: the same
     agree(t, {"n": 150_000, "m": 1})
@@ -288,7 +288,7 @@ def _checks_type(state: dict) -> bool:
 def test_guard_fact_not_carried_over_a_reassignment(tmp_path, d, k):
     t = _tester(tmp_path, "hunt2_loop_fact", LOOP_FACT)
     states = t.definition["States"]
-    assert not _checks_type(states["note (line 18)"]) and _checks_type(states["note (line 21)"])
+    assert not _checks_type(states["note @18"]) and _checks_type(states["note @21"])
     agree(t, {"d": d, "k": k})
 
 
@@ -297,7 +297,7 @@ def test_guard_fact_not_carried_over_a_reassignment(tmp_path, d, k):
     ({"c": 0, "a": [3], "b": 4}, 1), ({"c": 0, "a": {"b": 7}, "b": 4}, 1)])
 def test_guard_fact_on_one_path_only(tmp_path, d, c):
     t = _tester(tmp_path, "hunt2_one_path_fact", ONE_PATH_FACT)
-    assert _checks_type(t.definition["States"]["note (line 17)"])
+    assert _checks_type(t.definition["States"]["note @17"])
     agree(t, {"d": d, "c": c})
 
 

@@ -27,6 +27,7 @@ from pyawssfn.compiler.edge_facts import apply_edge_facts
 from pyawssfn.compiler.handover import expr_of, field_variables, graphs_of, hand_over, printed
 from pyawssfn.compiler.lower.support import LAMBDA_INVOKE
 from pyawssfn.compiler.merge_states import json_key, merge_identical
+from pyawssfn.compiler.naming import strip_line_suffix
 from pyawssfn.compiler.source_lines import comment
 from pyawssfn.jsonata.parse import parse
 from pyawssfn.jsonata.printer import to_text
@@ -241,15 +242,13 @@ def _lambda_error_variables(graph: dict) -> frozenset[str]:
 # --- the names of the states kept ------------------------------------------------------------------------
 
 def _base(name: str) -> str:
-    """`name` without the ` (line N)` or ` (line N, k)` naming.unique_state_names gave it."""
-    at = name.rfind(" (line ")
-    inside = name[at + 7:-1].replace(", ", "", 1) if at >= 0 and name.endswith(")") else ""
-    return name[:at] if inside.isdigit() and inside.isascii() else name
+    """`name` without the ` @N` or ` @N.k` naming.unique_state_names gave it."""
+    return strip_line_suffix(name)
 
 
 
 def _plain_names(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None) -> None:
-    """A state named `base (line N)` because another state had its base name keeps just `base` when it is the only
+    """A state named `base @N` because another state had its base name keeps just `base` when it is the only
     one left of that name (the copies merged into it); a Comment then says its line, as the name did."""
     graphs = graphs_of(graph)
     bases: dict[str, int] = {}

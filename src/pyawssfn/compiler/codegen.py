@@ -14,7 +14,10 @@ from pyawssfn.compiler.ir import (
     Catching, Choice, Fail, Graph, Map, Node, Parallel, Pass, Succeed, Task, Template, Wait,
 )
 from pyawssfn.compiler.liveness import remove_dead_assignments
+from pyawssfn.compiler.alike_arguments import merge_alike_arguments
 from pyawssfn.compiler.alike_states import merge_alike
+from pyawssfn.compiler.caught_handover import hand_over_caught
+from pyawssfn.compiler.literal_vars import inline_literal_variables
 from pyawssfn.compiler.naming import unique_state_names
 from pyawssfn.compiler.source_lines import comment, named_already
 from pyawssfn.compiler.state_simplify import finish_state
@@ -115,6 +118,9 @@ def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None) ->
     source_map = {names[id(n)]: n.line for n in order}
     body = _Emitter(names, spans, reachable).graph_json(graph)
     merge_alike(body, source_map, spans)  # on the states' Templates, before their text exists
+    merge_alike_arguments(body, source_map, spans)
+    hand_over_caught(body)
+    inline_literal_variables(body)
     definition = {"Comment": comment, "QueryLanguage": "JSONata", **field_json(body)}
     return definition, source_map
 

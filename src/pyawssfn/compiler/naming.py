@@ -75,7 +75,8 @@ def _cut(s: str, limit: int) -> str:
 
 def unique_state_names(items: list[tuple[object, str, int]]) -> dict[object, str]:
     """Names for (key, base name, line) items in a deterministic order: a base name used once stays as is; shared
-    ones get `` (line N)``, and copies from the same line (finally bodies) a further counter."""
+    ones get `` @N`` (line N: every transition into a state repeats its name, so the suffix is short), and copies
+    from the same line (finally bodies) a further counter, `` @N.2``."""
     items = [(key, base if len(base) <= MAX_STATE_NAME else describe_source(base), line) for key, base, line in items]
     by_base: dict[str, list[tuple[object, int]]] = {}
     for key, base, line in items:
@@ -91,7 +92,7 @@ def unique_state_names(items: list[tuple[object, str, int]]) -> dict[object, str
             continue
         n = 1
         while True:
-            suffix = f" (line {line})" if n == 1 else f" (line {line}, {n})"
+            suffix = line_suffix(line, n)
             name = _fit(base, suffix)
             if name not in taken:
                 break
@@ -99,6 +100,18 @@ def unique_state_names(items: list[tuple[object, str, int]]) -> dict[object, str
         out[key] = name
         taken.add(name)
     return out
+
+
+def line_suffix(line: int, copy: int = 1) -> str:
+    """What a state name shared by several states gets: `` @12``, the line, and `` @12.2`` for a further copy."""
+    return f" @{line}" if copy == 1 else f" @{line}.{copy}"
+
+
+def strip_line_suffix(name: str) -> str:
+    """`name` without the `` @N`` or `` @N.k`` unique_state_names gave it."""
+    at = name.rfind(" @")
+    tail = name[at + 2:].replace(".", "", 1) if at >= 0 else ""
+    return name[:at] if tail.isdigit() and tail.isascii() else name
 
 
 def _fit(base: str, suffix: str) -> str:

@@ -40,6 +40,6 @@ def comment(first: int, spans: dict[int, int]) -> str:
 
 
 def named_already(name: str, first: int, spans: dict[int, int]) -> bool:
-    """The state's name ends with the line it came from (`step (line 23)`, `step (line 23, 2)`): a Comment saying
-    `line 23` again would add nothing the console does not show."""
-    return spans.get(first, first) <= first and (name.endswith(f" (line {first})") or f" (line {first}, " in name)
+    """The state's name ends with the line it came from (`step @23`, `step @23.2`): a Comment saying `line 23`
+    again would add nothing the console does not show."""
+    return spans.get(first, first) <= first and (name.endswith(f" @{first}") or f" @{first}." in name)

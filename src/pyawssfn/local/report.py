@@ -148,7 +148,7 @@ class _Timeline:
         name = d.get("name", "")
         kind = etype[: -len("StateEntered")]
         line = self.style.source_map.get(name)
-        where = f", line {line}" if line is not None and not name.endswith(f"(line {line})") else ""
+        where = f", line {line}" if line is not None and not name.endswith(f" @{line}") else ""
         self.entered[name] = event["timestamp"]
         self.state = name
         self.line(event, f"[bold cyan]▶ {escape(name)}[/bold cyan] [dim]({kind}{where})[/dim]", first=True)

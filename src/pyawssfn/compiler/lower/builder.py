@@ -476,7 +476,7 @@ class FunctionLowerer:
                     del h.assign[k]
                 plain = [k for k in rest if self.is_param_read(h.assign[k]) or _reads_input(h.assign[k])]
                 target = (plain or rest)[0]
-                h.assign[target] = entry_check.hosted(self.params, h.assign[target])
+                h.assign[target] = entry_check.hosted(self.params, h.assign[target], caught=h is not n)
         if isinstance(n, Pass) and n.output is not None and list(n.assign.values()) == [check]:
             # a Pass that only checks before its Output (a workflow with no step): its Output is the check's guard
             n.assign.clear()

@@ -18,7 +18,7 @@ from pyawssfn.compiler.ir import Map, Node, Parallel, Task, Template, Wait
 from pyawssfn.compiler.types.parameters import MAX_EXACT_INT, Parameter
 from pyawssfn.compiler.expressions.build import T, err
 from pyawssfn.jsonata.printer import plain_name, to_text
-from pyawssfn.jsonata.tree import Binary, Bind, Block, Cond, Dot, Expr, Name, Str, Var, lit
+from pyawssfn.jsonata.tree import Binary, Bind, Block, Call, Cond, Dot, Expr, Name, Str, Var, lit
 
 
 def read(name: str, source: Expr | None = None) -> Expr:
@@ -49,16 +49,21 @@ def entry_check(params: list[Parameter]) -> Expr | None:
     return Block((bound, check)) if bound is not None else check
 
 
-def hosted(params: list[Parameter], value: Expr) -> Expr:
+def hosted(params: list[Parameter], value: Expr, caught: bool = False) -> Expr:
     """`value` (a field's JSONata) evaluated only once the check passed: `tests ? value : $error(...)`. A value
     that is a required untyped parameter's plain read fails by itself when the input lacks it (a field, an Assign
     entry included, cannot be undefined: States.QueryEvaluationError, as AWS records it): that parameter needs no
     test of its own while another test remains (a plain read alone is taken for one that cannot fail, and an
-    Assign entry nothing reads would be dropped: liveness.py)."""
+    Assign entry nothing reads would be dropped: liveness.py). In a catcher of the first state (`caught`) the
+    check fails only when it failed there, first of all: the catcher raises what it caught again
+    (`$error($states.errorOutput.Cause)`, States.QueryEvaluationError as before) rather than write the message a
+    second time in the state."""
     rest = [p for p in params if not (p.required and p.kinds is None and value == read(p.name))]
     parts = _parts(rest) or _parts(params)
     assert parts is not None
     bound, tests, error = parts
+    if caught:
+        error = RERAISE
     if bound is not None:  # the value reads the input by the same name (a Dot's lhs is evaluated as it is)
         value = value.transform(lambda n: _INPUT if n == _STATES_INPUT else n)
     guarded = Cond(tests, Block((value,)), error)
@@ -66,6 +71,8 @@ def hosted(params: list[Parameter], value: Expr) -> Expr:
 
 
 _STATES_INPUT = Dot(Var("states"), Name("input"))
+# a catcher's `$error()` of the error it caught: the check's own, when the check fails there (hosted)
+RERAISE = Call(Var("error"), (Dot(Dot(Var("states"), Name("errorOutput")), Name("Cause")),))
 
 
 _INPUT = Var("__in")  # a name no workflow variable has (naming.py): `value` cannot read another by it

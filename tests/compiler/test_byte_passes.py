@@ -1,0 +1,142 @@
+"""The passes that make a definition shorter without changing what it does (alike_arguments.py, caught_handover.py,
+literal_vars.py): each shape they rewrite runs both ways with the same outcome, and the shapes they must leave alone
+stay as they were."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pyawssfn.compiler import compile_source
+from pyawssfn.testing import WorkflowTester
+
+ALIKE = '''import pyawssfn as sfn
+
+
+def notify(order_id, reason):
+    return {"order_id": order_id, "reason": reason}
+
+
+def check(d):
+    return d
+
+
+@sfn.workflow
+def wf(order_id, d):
+    try:
+        d = check(d)
+    except Exception:
+        return notify(order_id, "no answer")
+    if d["ok"]:
+        return "fine"
+    return notify(order_id, d["why"])
+'''
+
+
+def _run(tmp_path, source, inp, setup=None):
+    path = tmp_path / "flow.py"
+    path.write_text(source)
+    t = WorkflowTester(path)
+    if setup:
+        setup(t)
+    py, machine = t.run_both(inp)
+    return py, machine
+
+
+def test_tasks_alike_but_for_one_argument_are_one_and_each_way_in_assigns_it(tmp_path):
+    definition = compile_source(ALIKE, "flow.py").definition
+    notifies = [st for st in definition["States"].values() if "notify" in json.dumps(st.get("Arguments"))]
+    assert len(notifies) == 1
+    assert notifies[0]["Arguments"]["Payload"]["kwargs"]["reason"] == "{% $reason %}"
+    for inp in ({"order_id": "o", "d": {"ok": False, "why": "late"}}, {"order_id": "o", "d": {"ok": True}},
+                {"order_id": "o", "d": {"ok": False}}, {"order_id": "o", "d": 3}):
+        py, machine = _run(tmp_path, ALIKE, inp)
+        assert (py.error, py.output) == (machine.error, machine.output)
+
+
+def test_an_argument_that_can_fail_stays_where_a_task_is_the_way_in(tmp_path):
+    # after check() its Next would evaluate d["why"], where check's own catcher would see the KeyError
+    source = ALIKE.replace('''    if d["ok"]:
+        return "fine"
+''', "")
+    definition = compile_source(source, "flow.py").definition
+    reasons = [st["Arguments"]["Payload"]["kwargs"]["reason"] for st in definition["States"].values()
+               if "notify" in json.dumps(st.get("Arguments"))]
+    assert len(reasons) == 2 and "no answer" in reasons
+    py, machine = _run(tmp_path, source, {"order_id": "o", "d": {}})
+    assert py.error == machine.error == "States.QueryEvaluationError"
+
+
+FINALLY = '''import pyawssfn as sfn
+
+
+def a(x):
+    if x == "a":
+        raise ValueError("from a")
+    return x
+
+
+def b(x):
+    if x == "b":
+        raise KeyError("from b")
+    return x
+
+
+def log(x):
+    return x
+
+
+@sfn.workflow
+def wf(x):
+    try:
+        a(x)
+        b(x)
+    finally:
+        log(x)
+    return x
+'''
+
+
+@pytest.mark.parametrize("x", ["a", "b", "c"])
+def test_the_caught_error_is_the_finally_copys_input_and_raised_again_after_it(tmp_path, x):
+    definition = compile_source(FINALLY, "flow.py").definition
+    catchers = [c for st in definition["States"].values() for c in st.get("Catch", [])]
+    # no catcher assigns the error (the first one checks the input again)
+    assert catchers and "errorOutput %}" not in json.dumps(catchers)
+    py, machine = _run(tmp_path, FINALLY, {"x": x})
+    assert (py.error, py.output) == (machine.error, machine.output)  # run_both compared the causes
+
+
+LITERAL = '''import pyawssfn as sfn
+
+
+def step(s):
+    return s
+
+
+@sfn.workflow
+def wf(x):
+    status = "a"
+    if x > 1:
+        status = "b"
+        step(1)
+    else:
+        step(2)
+    return step(status)
+'''
+
+
+def test_a_variable_with_two_literals_on_the_ways_in_stays_a_variable(tmp_path):
+    definition = compile_source(LITERAL, "flow.py").definition
+    assert "$status" in json.dumps(definition)
+    for x in (0, 2):
+        py, machine = _run(tmp_path, LITERAL, {"x": x})
+        assert py.output == machine.output == ("b" if x > 1 else "a")
+
+
+def test_a_variable_with_one_literal_on_every_way_in_is_that_literal(tmp_path):
+    source = LITERAL.replace('status = "b"', 'status = "a"')
+    definition = compile_source(source, "flow.py").definition
+    assert "status" not in json.dumps(definition)
+    py, machine = _run(tmp_path, source, {"x": 2})
+    assert py.output == machine.output == "a"
