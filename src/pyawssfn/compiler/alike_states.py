@@ -27,7 +27,7 @@ from pyawssfn.compiler.edge_facts import apply_edge_facts
 from pyawssfn.compiler.handover import expr_of, field_variables, graphs_of, hand_over, printed
 from pyawssfn.compiler.lower.support import LAMBDA_INVOKE
 from pyawssfn.compiler.merge_states import json_key, merge_identical
-from pyawssfn.compiler.source_lines import comment
+from pyawssfn.compiler.source_lines import StateLines
 from pyawssfn.jsonata.parse import parse
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import (
@@ -38,19 +38,23 @@ _NESTED = ("Branches", "ItemProcessor", "Iterator")
 _ERROR_OUTPUT = parse("$states.errorOutput")  # a constant: parsed once at import
 
 
-def merge_alike(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None) -> None:
+def merge_alike(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None,
+                held: StateLines | None = None) -> None:
     """merge_identical, after moving the Assign of states alike but for it onto their transitions (repeated while
-    a merge makes more states alike) and handing results over as the next state's input (handover.py)."""
+    a merge makes more states alike) and handing results over as the next state's input (handover.py); `held`
+    (codegen's lines of each state) follows the merges and renames."""
+    if held is None and spans is not None:
+        held = StateLines(spans)
     apply_edge_facts(graph)  # a guard the state before checked is not checked again
-    merge_identical(graph, source_map, spans)
+    merge_identical(graph, source_map, spans, held)
     lambda_errors = _lambda_error_variables(graph)
     for _ in range(8):
         if not _hoist_in(graph, lambda_errors):
             break
-        merge_identical(graph, source_map, spans)
+        merge_identical(graph, source_map, spans, held)
     if hand_over(graph):  # a result handed over as the next state's input: more states may be alike
-        merge_identical(graph, source_map, spans)
-    _plain_names(graph, source_map, spans)
+        merge_identical(graph, source_map, spans, held)
+    _plain_names(graph, source_map, held)
 
 
 def _hoist_in(graph: dict, lambda_errors: frozenset[str]) -> bool:
@@ -248,7 +252,7 @@ def _base(name: str) -> str:
 
 
 
-def _plain_names(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None) -> None:
+def _plain_names(graph: dict, source_map: dict[str, int], held: StateLines | None) -> None:
     """A state named `base (line N)` because another state had its base name keeps just `base` when it is the only
     one left of that name (the copies merged into it); a Comment then says its line, as the name did."""
     graphs = graphs_of(graph)
@@ -270,11 +274,13 @@ def _plain_names(graph: dict, source_map: dict[str, int], spans: dict[int, int] 
                     if holder.get(key) in renames:
                         holder[key] = renames[holder[key]]
         for old, new in renames.items():
+            if held is not None:
+                held.rename(old, new)
             if old in source_map:
                 source_map[new] = source_map.pop(old)
                 st = g["States"][new]
-                if spans is not None and "Comment" not in st:
-                    g["States"][new] = _with_comment(st, comment(source_map[new], spans))
+                if held is not None and "Comment" not in st:
+                    g["States"][new] = _with_comment(st, held.comment(new, source_map[new]))
 
 
 def _with_comment(st: dict, text: str) -> dict:

@@ -1,13 +1,19 @@
-"""Which Python lines each state comes from, for its `Comment` (what a console reader sees beside the state).
+"""Which Python lines each state comes from, for its `Comment` (what a console reader sees beside the state), and
+which line each of its fields came from, for `pyawssfn run`'s `at: file:line` of a failing expression.
 
 A state records the line its statement starts on (ir.Node.line); the lines it came from run to the end of that
 statement, or of the header of a compound statement (an `if`'s test, a `for`'s iterable), not over its body, whose
-own states say their lines."""
+own states say their lines. A state may also hold the code of other statements: the lowerer folds pure assignments
+into a neighbouring state's Assign and a `return` into the Output of the state before it; each such field records
+its statement's first line (ir.Node.lines, keyed `Output`, `Assign/<variable>`, as AWS names a failing field)."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
+from typing import Any
 
 from pyawssfn.compiler.astwalk import walk_statements
+from pyawssfn.compiler.ir import can_fail
 
 
 def line_spans(tree: ast.AST) -> dict[int, int]:
@@ -33,13 +39,80 @@ def _header_end(n: ast.stmt) -> int:
     return n.end_lineno or n.lineno
 
 
-def comment(first: int, spans: dict[int, int]) -> str:
-    """`line 23`, or `lines 23-25` for a statement over several lines."""
-    last = spans.get(first, first)
-    return f"line {first}" if last <= first else f"lines {first}-{last}"
+def comment(first: int | Iterable[int], spans: dict[int, int]) -> str:
+    """`line 23`, `lines 23-25` for a statement over several lines (or statements on consecutive lines), `lines 23,
+    31` for statements apart: the first lines given, each to the end of its statement."""
+    starts = sorted({first} if isinstance(first, int) else set(first))
+    runs: list[list[int]] = []
+    for a in starts:
+        b = max(spans.get(a, a), a)
+        if runs and a <= runs[-1][1] + 1:
+            runs[-1][1] = max(runs[-1][1], b)
+        else:
+            runs.append([a, b])
+    parts = [str(a) if b <= a else f"{a}-{b}" for a, b in runs]
+    return f"line {parts[0]}" if len(parts) == 1 and runs[0][1] <= runs[0][0] else "lines " + ", ".join(parts)
 
 
 def named_already(name: str, first: int, spans: dict[int, int]) -> bool:
     """The state's name ends with the line it came from (`step (line 23)`, `step (line 23, 2)`): a Comment saying
-    `line 23` again would add nothing the console does not show."""
+    `line 23` again would add nothing the console does not show (a state that holds other lines still needs it)."""
     return spans.get(first, first) <= first and (name.endswith(f" (line {first})") or f" (line {first}, " in name)
+
+
+class StateLines:
+    """Per state name: every first line it holds (its Comment) and the line of each field that came from another
+    statement than the state's own and can fail (`fields`, what CompileResult.field_lines gives `run`). The passes
+    that merge states (merge_states.py) and rename them (alike_states.py) keep it up to date."""
+
+    def __init__(self, spans: dict[int, int]):
+        self.spans = spans
+        self.held: dict[str, set[int]] = {}
+        self.fields: dict[str, dict[str, int]] = {}
+
+    def merge(self, kept: str, gone: str, source_map: dict[str, int]) -> None:
+        """`gone` is now `kept`: its lines too; a field whose line the two disagree on names none (the state's)."""
+        k_line, g_line = source_map.get(kept), source_map.get(gone)
+        self.held.setdefault(kept, {k_line} if k_line is not None else set())
+        self.held[kept] |= self.held.pop(gone, {g_line} if g_line is not None else set())
+        mine, theirs = self.fields.pop(kept, {}), self.fields.pop(gone, {})
+        same = {f: x for f, x in mine.items() if theirs.get(f, g_line) == x}
+        if same:
+            self.fields[kept] = same
+
+    def rename(self, old: str, new: str) -> None:
+        for table in (self.held, self.fields):
+            if old in table:
+                table[new] = table.pop(old)  # type: ignore[index]
+
+    def comment(self, name: str, first: int) -> str:
+        return comment(self.held.get(name) or {first}, self.spans)
+
+    def extra(self, name: str, first: int) -> bool:
+        """Whether the state holds a line besides its own."""
+        return bool(self.held.get(name, set()) - {first})
+
+
+def held_lines(n: Any) -> tuple[set[int], dict[str, int]]:
+    """The first lines an IR state holds (its own and those of the fields folded into it: ir.Node.lines, its rules'
+    and catchers'), and the line of each field that can fail where that is not the state's own and no other field
+    of the same name (a rule's or catcher's Assign is `Assign/<variable>` too) says another."""
+    held = {n.line}
+    claims: dict[str, set[int]] = {}
+
+    def claim(lines: dict[str, int], key: str, value: Any) -> None:
+        line = lines.get(key, n.line)
+        held.add(line)
+        if can_fail(value):
+            claims.setdefault(key, set()).add(line)
+
+    for holder in [n, *getattr(n, "rules", ()), *getattr(n, "catch", ())]:
+        lines = holder.lines
+        if holder is not n and type(holder).__name__ == "Rule":
+            claim(lines, "Condition", holder.condition)
+        for k, v in holder.assign.items():
+            claim(lines, "Assign/" + k, v)
+        if getattr(holder, "output", None) is not None:
+            claim(lines, "Output", holder.output)
+    fields = {k: min(ls) for k, ls in claims.items() if len(ls) == 1 and n.line not in ls}
+    return held, fields
