@@ -42,7 +42,10 @@ def _header_end(n: ast.stmt) -> int:
 def comment(first: int | Iterable[int], spans: dict[int, int]) -> str:
     """`line 23`, `lines 23-25` for a statement over several lines (or statements on consecutive lines), `lines 23,
     31` for statements apart: the first lines given, each to the end of its statement."""
-    starts = sorted({first} if isinstance(first, int) else set(first))
+    if isinstance(first, int):
+        last = spans.get(first, first)
+        return f"line {first}" if last <= first else f"lines {first}-{last}"
+    starts = sorted(set(first))
     runs: list[list[int]] = []
     for a in starts:
         b = max(spans.get(a, a), a)
@@ -86,7 +89,8 @@ class StateLines:
                 table[new] = table.pop(old)  # type: ignore[index]
 
     def comment(self, name: str, first: int) -> str:
-        return comment(self.held.get(name) or {first}, self.spans)
+        lines = self.held.get(name)
+        return comment(lines if lines and len(lines) > 1 else first, self.spans)
 
     def extra(self, name: str, first: int) -> bool:
         """Whether the state holds a line besides its own."""
@@ -98,6 +102,9 @@ def held_lines(n: Any) -> tuple[set[int], dict[str, int]]:
     and catchers'), and the line of each field that can fail where that is not the state's own and no other field
     of the same name (a rule's or catcher's Assign is `Assign/<variable>` too) says another."""
     held = {n.line}
+    holders = [n, *getattr(n, "rules", ()), *getattr(n, "catch", ())]
+    if all(x == n.line for h in holders for x in h.lines.values()):
+        return held, {}  # most states: nothing from another statement
     claims: dict[str, set[int]] = {}
 
     def claim(lines: dict[str, int], key: str, value: Any) -> None:
@@ -106,7 +113,7 @@ def held_lines(n: Any) -> tuple[set[int], dict[str, int]]:
         if can_fail(value):
             claims.setdefault(key, set()).add(line)
 
-    for holder in [n, *getattr(n, "rules", ()), *getattr(n, "catch", ())]:
+    for holder in holders:
         lines = holder.lines
         if holder is not n and type(holder).__name__ == "Rule":
             claim(lines, "Condition", holder.condition)
