@@ -161,3 +161,15 @@ def test_a_field_names_its_own_line_else_the_line_of_the_field_it_is_part_of():
     fields = {"Assign/total": 12, "Output": 14}
     assert field_line(fields, "Assign/total") == 12 and field_line(fields, "Output/values[0]") == 14
     assert field_line(fields, "Assign/other") is None and field_line(fields, "Arguments/Payload") is None
+
+
+def test_states_merged_into_one_keep_every_line_and_only_the_field_lines_they_agree_on():
+    from pyawssfn.compiler.source_lines import StateLines
+    held = StateLines({})
+    held.held = {"a": {10, 11}, "b": {20, 21}}
+    held.fields = {"a": {"Assign/x": 11, "Output": 12}, "b": {"Assign/x": 21, "Output": 12}}
+    held.merge("a", "b", {"a": 10, "b": 20})
+    assert held.held == {"a": {10, 11, 20, 21}} and held.comment("a", 10) == "lines 10-11, 20-21"
+    assert held.fields == {"a": {"Output": 12}}  # which copy's x failed is not known: the state's line
+    held.rename("a", "c")
+    assert "a" not in held.held and held.fields == {"c": {"Output": 12}} and held.extra("c", 10)
