@@ -166,10 +166,29 @@ def test_a_field_names_its_own_line_else_the_line_of_the_field_it_is_part_of():
 def test_states_merged_into_one_keep_every_line_and_only_the_field_lines_they_agree_on():
     from pyawssfn.compiler.source_lines import StateLines
     held = StateLines({})
-    held.held = {"a": {10, 11}, "b": {20, 21}}
+    source_map = {"a": 10, "b": 20, "p": 5}
+    held.held = {"a": {"": 10, "Assign/x": 11}, "b": {"": 20, "Assign/x": 21}}
     held.fields = {"a": {"Assign/x": 11, "Output": 12}, "b": {"Assign/x": 21, "Output": 12}}
-    held.merge("a", "b", {"a": 10, "b": 20})
-    assert held.held == {"a": {10, 11, 20, 21}} and held.comment("a", 10) == "lines 10-11, 20-21"
+    held.merge("a", "b", source_map)
+    assert held.lines("a", 10) == {10, 11, 20, 21} and held.comment("a", 10) == "lines 10-11, 20-21"
     assert held.fields == {"a": {"Output": 12}}  # which copy's x failed is not known: the state's line
+    held.move_assign("a", ["p"], source_map)  # its Assign (both copies') now on the transition from p
+    assert held.comment("a", 10) == "lines 10, 20" and held.comment("p", 5) == "lines 5, 11, 21"
+    assert held.changed == {"a", "p"}
     held.rename("a", "c")
     assert "a" not in held.held and held.fields == {"c": {"Output": 12}} and held.extra("c", 10)
+
+
+def test_an_assign_moved_onto_the_transitions_into_a_state_takes_its_lines_there():
+    # the saga's two handlers end `release_stock(reservation); raise sfn.Fail(...)`: the error objects move onto
+    # the transitions into release_stock (alike_states.py), whose two copies then merge; the raise lines are no
+    # longer the merged Task's but those of the states whose transitions build the objects now
+    path = pathlib.Path(__file__).parents[2] / "examples" / "order_pipeline.py"
+    text = path.read_text().splitlines()
+    at = {t.strip(): i for i, t in enumerate(text, 1)}
+    res = compile_source("\n".join(text), str(path))
+    states = res.definition["States"]
+    releases = [i for i, t in enumerate(text, 1) if t.strip() == "release_stock(reservation)"]
+    assert states["release_stock"]["Comment"] == f"lines {releases[0]}, {releases[1]}"
+    charge, declined = at["payment = charge_card(order_id, amount)"], at['raise sfn.Fail("PaymentFailed", str(e))']
+    assert states["charge_card"]["Comment"] == f"lines {charge}, {declined}"

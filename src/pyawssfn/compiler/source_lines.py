@@ -64,62 +64,91 @@ def named_already(name: str, first: int, spans: dict[int, int]) -> bool:
 
 
 class StateLines:
-    """Per state name: every first line it holds (its Comment) and the line of each field that came from another
-    statement than the state's own and can fail (`fields`, what CompileResult.field_lines gives `run`). The passes
-    that merge states (merge_states.py) and rename them (alike_states.py) keep it up to date."""
+    """Per state name: where each line it holds came from (`held`: "" its own statement, `Assign/x`, `Output`, a
+    rule's or catcher's field; a merged state's under its name), for its Comment, and the line of each field that
+    came from another statement than the state's own and can fail (`fields`, what CompileResult.field_lines gives
+    `run`). The passes that merge states (merge_states.py), move an Assign onto the transitions into a state and
+    rename states (alike_states.py) keep it up to date."""
 
     def __init__(self, spans: dict[int, int]):
         self.spans = spans
-        self.held: dict[str, set[int]] = {}
+        self.held: dict[str, dict[str, int]] = {}
         self.fields: dict[str, dict[str, int]] = {}
+        self.changed: set[str] = set()   # states whose Comment no longer says what they hold
+
+    def _parts(self, name: str, source_map: dict[str, int]) -> dict[str, int]:
+        line = source_map.get(name)
+        return self.held.setdefault(name, {"": line} if line is not None else {})
 
     def merge(self, kept: str, gone: str, source_map: dict[str, int]) -> None:
         """`gone` is now `kept`: its lines too; a field whose line the two disagree on names none (the state's)."""
-        k_line, g_line = source_map.get(kept), source_map.get(gone)
-        self.held.setdefault(kept, {k_line} if k_line is not None else set())
-        self.held[kept] |= self.held.pop(gone, {g_line} if g_line is not None else set())
-        mine, theirs = self.fields.pop(kept, {}), self.fields.pop(gone, {})
-        same = {f: x for f, x in mine.items() if theirs.get(f, g_line) == x}
+        g_line = source_map.get(gone)
+        theirs = self.held.pop(gone, None) or ({"": g_line} if g_line is not None else {})
+        self._parts(kept, source_map).update((f"{gone}\x00{k}", x) for k, x in theirs.items())
+        mine, other = self.fields.pop(kept, {}), self.fields.pop(gone, {})
+        same = {f: x for f, x in mine.items() if other.get(f, g_line) == x}
         if same:
             self.fields[kept] = same
+
+    def move_assign(self, name: str, owners: list[str], source_map: dict[str, int]) -> None:
+        """The state's Assign moved onto the transitions into it, held by the states `owners`: its lines go there."""
+        parts = self._parts(name, source_map)
+        moved = {k: x for k, x in parts.items() if k.rpartition("\x00")[2].startswith("Assign/")}
+        for k in moved:
+            del parts[k]
+        for f in [f for f in self.fields.get(name, {}) if f.startswith("Assign/")]:
+            del self.fields[name][f]
+        for owner in owners:
+            self._parts(owner, source_map).update((f"{name}\x00moved {k}", x) for k, x in moved.items())
+        if moved:
+            self.changed.update([name, *owners])
 
     def rename(self, old: str, new: str) -> None:
         for table in (self.held, self.fields):
             if old in table:
                 table[new] = table.pop(old)  # type: ignore[index]
+        if old in self.changed:
+            self.changed.discard(old)
+            self.changed.add(new)
+
+    def lines(self, name: str, first: int) -> set[int]:
+        return set(self.held.get(name, {}).values()) | {first}
 
     def comment(self, name: str, first: int) -> str:
-        lines = self.held.get(name)
-        return comment(lines if lines and len(lines) > 1 else first, self.spans)
+        lines = self.lines(name, first)
+        return comment(lines if len(lines) > 1 else first, self.spans)
 
     def extra(self, name: str, first: int) -> bool:
         """Whether the state holds a line besides its own."""
-        return bool(self.held.get(name, set()) - {first})
+        return any(x != first for x in self.held.get(name, {}).values())
 
 
-def held_lines(n: Any) -> tuple[set[int], dict[str, int]]:
-    """The first lines an IR state holds (its own and those of the fields folded into it: ir.Node.lines, its rules'
-    and catchers'), and the line of each field that can fail where that is not the state's own and no other field
-    of the same name (a rule's or catcher's Assign is `Assign/<variable>` too) says another."""
-    held = {n.line}
+def held_lines(n: Any) -> tuple[dict[str, int], dict[str, int]]:
+    """Where the lines an IR state holds come from (StateLines.held: its own, and those of the fields folded into
+    it: ir.Node.lines, its rules' and catchers'), and the line of each field that can fail where that is not the
+    state's own and no other field of the same name (a rule's or catcher's Assign is `Assign/<variable>` too) says
+    another."""
+    held = {"": n.line}
     holders = [n, *getattr(n, "rules", ()), *getattr(n, "catch", ())]
     if all(x == n.line for h in holders for x in h.lines.values()):
         return held, {}  # most states: nothing from another statement
     claims: dict[str, set[int]] = {}
 
-    def claim(lines: dict[str, int], key: str, value: Any) -> None:
+    def claim(where: str, lines: dict[str, int], key: str, value: Any) -> None:
         line = lines.get(key, n.line)
-        held.add(line)
+        if line != n.line:
+            held[where + key] = line
         if can_fail(value):
             claims.setdefault(key, set()).add(line)
 
-    for holder in holders:
+    for i, holder in enumerate(holders):
         lines = holder.lines
-        if holder is not n and type(holder).__name__ == "Rule":
-            claim(lines, "Condition", holder.condition)
+        where = "" if i == 0 else f"{type(holder).__name__}[{i}]/"
+        if i and type(holder).__name__ == "Rule":
+            claim(where, lines, "Condition", holder.condition)
         for k, v in holder.assign.items():
-            claim(lines, "Assign/" + k, v)
+            claim(where, lines, "Assign/" + k, v)
         if getattr(holder, "output", None) is not None:
-            claim(lines, "Output", holder.output)
+            claim(where, lines, "Output", holder.output)
     fields = {k: min(ls) for k, ls in claims.items() if len(ls) == 1 and n.line not in ls}
     return held, fields
