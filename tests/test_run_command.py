@@ -219,3 +219,21 @@ def test_an_uncaught_step_error_reads_as_its_message_and_is_kept_as_lambda_repor
     assert report["equal"] and report["python"]["cause"] == "bad x"
     machine = json.loads(report["machine"]["cause"])
     assert (report["machine"]["error"], machine["errorType"], machine["errorMessage"]) == ("ValueError",) * 2 + ("bad x",)
+
+
+@pytest.mark.parametrize("body,field,failing", [
+    ('    v = step(d)\n    return v["zz"] + 1\n', "Output", 'return v["zz"] + 1'),     # the return, in the Task
+    ('    v = step(d)\n    w = v["zz"] + 1\n    return step(w)\n', "Assign/w", 'w = v["zz"] + 1'),  # an assignment
+])
+def test_run_names_the_line_of_the_statement_folded_into_the_failing_field(capsys, tmp_path, body, field, failing):
+    """The expression that fails was compiled into the state of the statement before it: `at:` names its own line,
+    not the state's first one (the step call's)."""
+    src = tmp_path / "kerr.py"
+    text = "import pyawssfn as sfn\n\n\ndef step(x):\n    return x\n\n\n@sfn.workflow\ndef wf(d: dict):\n" + body
+    src.write_text(text)
+    line = text.splitlines().index("    " + failing) + 1
+    code, out, _ = run_cli(capsys, "run", str(src), "--input", '{"d": {"a": 1}}', "--compare")
+    assert code == 1 and "both runs agree" in out
+    assert f"at: {src}:{line} (the {field} of state step" in out, out
+    code, out, _ = run_cli(capsys, "run", str(src), "--input", '{"d": {"a": 1}}')
+    assert f"at: {src}:{line} (the {field} of state step" in out, out

@@ -156,6 +156,7 @@ class WorkflowTester:
         self._given_definition = definition is not None
         self._children: dict[str, dict] = {}
         self._source_map: dict[str, int] = {}
+        self._field_lines: dict[str, dict[str, int]] = {}
         self._state_sites: dict[tuple[str, str, int], str | None] = {}
         self._steps: dict[str, _StepPlan] = {}
         self._callbacks: dict[str, list[_CallbackPlan]] = {}
@@ -360,6 +361,14 @@ class WorkflowTester:
         return dict(self._source_map)
 
     @property
+    def field_lines(self) -> dict[str, dict[str, int]]:
+        """State name -> {field ("Output", "Assign/x") -> its line}, for a field the compiler folded into a state from
+        another statement than the state's own (CompileResult.field_lines)."""
+        if not self._given_definition:
+            _ = self.definition
+        return {k: dict(v) for k, v in self._field_lines.items()}
+
+    @property
     def definition(self) -> dict:
         """The compiled state machine (compiled once), with the Lambda and child-machine ARNs filled in."""
         if self._definition is None:
@@ -377,6 +386,8 @@ class WorkflowTester:
         res = compile_file(str(self.path), workflow=workflow, function_arn=FUNCTION_ARN)
         for name, line in res.source_map.items():
             self._source_map.setdefault(name, line)
+        for name, fields in res.field_lines.items():
+            self._field_lines.setdefault(name, fields)
         self._state_sites.update(state_sites(workflow, res.definition, res.source_map))
         for child in res.children:
             if child not in self._children and child != workflow:

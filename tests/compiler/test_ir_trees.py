@@ -191,9 +191,9 @@ def test_the_passes_on_emitted_states_see_templates_not_text(monkeypatch):
     seen: list[Any] = []
     real = alike_states.merge_alike
 
-    def spy(body, source_map, spans):
+    def spy(body, source_map, spans, *held):
         _collect(body, seen)
-        return real(body, source_map, spans)
+        return real(body, source_map, spans, *held)
     monkeypatch.setattr(codegen, "merge_alike", spy)
     for src in sorted((REPO / "examples").glob("*.py")):
         compile_source(src.read_text(), str(src))

@@ -42,7 +42,7 @@ def _text(tester: WorkflowTester, value, verbose: bool = False) -> list[str]:
     execution = tester.run_machine(value)
     out = io.StringIO()
     render_timeline(execution, Console(file=out, width=1000, soft_wrap=True, color_system=None), tester.source_map,
-                    verbose=verbose)
+                    verbose=verbose, field_lines=tester.field_lines)
     return out.getvalue().splitlines()
 
 
@@ -91,8 +91,9 @@ def test_retries_waits_and_a_failing_expression(tmp_path):
     assert "✗ Busy later → retry 1 in 2s" in text and "✗ Busy later → retry 2 in 4s" in text
     assert "waited 1.5min" in text
     failure = next(ln for ln in lines if "QueryEvaluationError" in ln)
-    # The field is the machine's (where the compiler evaluates the check); the message and line are Python's.
-    assert re.search(r"KeyError: 'missing' \[[^\]]+ of flaky, line 17\]", failure) and "$" not in failure
+    # The field is the machine's (where the compiler evaluates the check); the message and line are Python's: the
+    # return's (line 18), which the compiler folded into the Output of the step's Task (line 17).
+    assert re.search(r"KeyError: 'missing' \[[^\]]+ of flaky, line 18\]", failure) and "$" not in failure
     call = next(ln for ln in lines if "call flaky(n=1)" in ln)
     assert call.endswith("…") and len(call) < 200            # a long result is cut ...
     verbose = "\n".join(_text(tester, {"n": 1, "d": {}}, verbose=True))
@@ -106,14 +107,14 @@ def test_run_names_the_file_and_line_of_a_failing_expression_and_keeps_aws_cause
                            '{"n": 1, "d": {}}'], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr
     lines = proc.stdout.splitlines()
-    assert any(re.search(r"KeyError: 'missing' \[[^\]]+ of flaky, flaky_flow\.py:17\]", ln) for ln in lines), proc.stdout
+    assert any(re.search(r"KeyError: 'missing' \[[^\]]+ of flaky, flaky_flow\.py:18\]", ln) for ln in lines), proc.stdout
     cause = next(ln for ln in lines if ln.startswith("cause: "))
     # The cause is the executor's, worded as AWS words it (the generated JSONata included); the location follows.
     # (where a computed Fail raises the expression error again, AWS's wording nests the first one)
     assert cause.startswith("cause: An error occurred while executing the state '") and "$states" in cause
     assert "executing the state 'flaky'" in cause
     at = lines[lines.index(cause) + 1]
-    assert re.fullmatch(r"at: flaky_flow\.py:17 \(the \S+ of state flaky\)", at), at
+    assert re.fullmatch(r"at: flaky_flow\.py:18 \(the Output of state flaky\)", at), at  # the return's line
     tester = WorkflowTester(tmp_path / "flaky_flow.py")
     assert tester.run_machine({"n": 1, "d": {}}).cause == cause[len("cause: "):]
     compared = subprocess.run([sys.executable, "-m", "pyawssfn.cli", "run", "flaky_flow.py", "--input",

@@ -218,9 +218,11 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(execution_summary(machine), ensure_ascii=False))
         else:
-            render_timeline(machine, console, tester.source_map, verbose=args.verbose, source_file=args.file)
+            render_timeline(machine, console, tester.source_map, verbose=args.verbose, source_file=args.file,
+                            field_lines=tester.field_lines)
         return 0 if machine.status == "SUCCEEDED" else 1
-    return _report_comparison(_guarded(tester.run_python, input_value), machine, args, console, tester.source_map)
+    return _report_comparison(_guarded(tester.run_python, input_value), machine, args, console, tester.source_map,
+                              tester.field_lines)
 
 
 def _workflow_file(name: str) -> pathlib.Path:
@@ -277,7 +279,7 @@ def _report_python(py, args, console) -> int:
     return 0 if py.status == "SUCCEEDED" else 1
 
 
-def _report_comparison(py, machine, args, console, source_map) -> int:
+def _report_comparison(py, machine, args, console, source_map, field_lines=None) -> int:
     """--compare: both outcomes and the differences; exit 1 when the runs differ or the machine failed."""
     from pyawssfn.local.report import execution_summary, failure_location
 
@@ -291,7 +293,7 @@ def _report_comparison(py, machine, args, console, source_map) -> int:
         _print_result(py_summary, console)
         console.print("[bold]state machine:[/bold]")
         _print_result(machine_summary, console)
-        where = failure_location(machine, source_map, args.file)
+        where = failure_location(machine, source_map, args.file, field_lines)
         if where is not None:
             console.print(f"at: {where}", markup=False)
         st = machine_summary["stats"]

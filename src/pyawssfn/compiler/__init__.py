@@ -22,6 +22,9 @@ class CompileResult:
     children: list[str] = field(default_factory=list)
     sdk_actions: list[str] = field(default_factory=list)
     source_map: dict[str, int] = field(default_factory=dict)
+    # state name -> {field as AWS names a failing one ("Output", "Assign/x") -> its line}, where that line is not the
+    # state's own (the lowerer folded another statement into it): `run`'s `at:` names it
+    field_lines: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(self.definition, indent=2, ensure_ascii=False) + "\n"
@@ -73,9 +76,10 @@ def _compile(source, filename, workflow, function_arn, transient_retry) -> Compi
     reporter.raise_if_any()
     doc = ast_docstring(fn)
     comment = doc or f"{workflow} (compiled by pyawssfn from {pathlib.Path(filename).name})"
-    definition, source_map = generate(graph, comment, line_spans(info.tree))
+    field_lines: dict[str, dict[str, int]] = {}
+    definition, source_map = generate(graph, comment, line_spans(info.tree), field_lines)
     return CompileResult(definition, workflow, sorted(shared.steps), sorted(shared.children),
-                         sorted(shared.sdk_actions), source_map)
+                         sorted(shared.sdk_actions), source_map, field_lines)
 
 
 def ast_docstring(fn) -> str | None:

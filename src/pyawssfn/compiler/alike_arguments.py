@@ -20,6 +20,7 @@ from pyawssfn.compiler.alike_states import _plain_names, _set_assign
 from pyawssfn.compiler.handover import expr_of, field_variables, graphs_of, printed
 from pyawssfn.compiler.ir import variables
 from pyawssfn.compiler.merge_states import json_key, merge_identical
+from pyawssfn.compiler.source_lines import StateLines
 from pyawssfn.compiler.naming import _RESERVED, VariableNames
 from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
 from pyawssfn.jsonata.tree import TRUE, Bool, Dot, Name, Null, Num, Str, Var
@@ -27,14 +28,15 @@ from pyawssfn.jsonata.tree import TRUE, Bool, Dot, Name, Null, Num, Str, Var
 _NESTED = ("Branches", "ItemProcessor", "Iterator")
 
 
-def merge_alike_arguments(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None) -> None:
+def merge_alike_arguments(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None,
+                          held: StateLines | None = None) -> None:
     used = _names_used(graph)
     merged = False
     for g in graphs_of(graph):
         merged = _in_graph(g, used) or merged
     if merged:
-        merge_identical(graph, source_map, spans)
-        _plain_names(graph, source_map, spans)
+        merge_identical(graph, source_map, spans, held)  # `held`: codegen's lines of each state follow the merge
+        _plain_names(graph, source_map, held)
 
 
 def _names_used(graph: dict) -> VariableNames:

@@ -28,7 +28,7 @@ from pyawssfn.compiler.handover import expr_of, field_variables, graphs_of, hand
 from pyawssfn.compiler.lower.support import LAMBDA_INVOKE
 from pyawssfn.compiler.merge_states import json_key, merge_identical
 from pyawssfn.compiler.naming import strip_line_suffix
-from pyawssfn.compiler.source_lines import comment
+from pyawssfn.compiler.source_lines import StateLines, comment, named_already
 from pyawssfn.jsonata.parse import parse
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import (
@@ -39,22 +39,29 @@ _NESTED = ("Branches", "ItemProcessor", "Iterator")
 _ERROR_OUTPUT = parse("$states.errorOutput")  # a constant: parsed once at import
 
 
-def merge_alike(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None) -> None:
+def merge_alike(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None,
+                held: StateLines | None = None) -> None:
     """merge_identical, after moving the Assign of states alike but for it onto their transitions (repeated while
-    a merge makes more states alike) and handing results over as the next state's input (handover.py)."""
+    a merge makes more states alike) and handing results over as the next state's input (handover.py); `held`
+    (codegen's lines of each state) follows the merges and renames."""
+    if held is None and spans is not None:
+        held = StateLines(spans)
     apply_edge_facts(graph)  # a guard the state before checked is not checked again
-    merge_identical(graph, source_map, spans)
+    merge_identical(graph, source_map, spans, held)
     lambda_errors = _lambda_error_variables(graph)
     for _ in range(8):
-        if not _hoist_in(graph, lambda_errors):
+        if not _hoist_in(graph, lambda_errors, held, source_map):
             break
-        merge_identical(graph, source_map, spans)
+        merge_identical(graph, source_map, spans, held)
     if hand_over(graph):  # a result handed over as the next state's input: more states may be alike
-        merge_identical(graph, source_map, spans)
-    _plain_names(graph, source_map, spans)
+        merge_identical(graph, source_map, spans, held)
+    if held is not None and held.changed:
+        _rewrite_comments(graph, source_map, held)
+    _plain_names(graph, source_map, held)
 
 
-def _hoist_in(graph: dict, lambda_errors: frozenset[str]) -> bool:
+def _hoist_in(graph: dict, lambda_errors: frozenset[str], held: StateLines | None = None,
+              source_map: dict[str, int] | None = None) -> bool:
     changed = False
     for g in graphs_of(graph):
         groups: dict[str, list[str]] = {}
@@ -76,7 +83,27 @@ def _hoist_in(graph: dict, lambda_errors: frozenset[str]) -> bool:
                 if plan is not None:
                     _apply(g, n, plan)
                     changed = True
+                    if held is not None:  # its Assign's lines go with it
+                        owners = _owners(g["States"])
+                        held.move_assign(n, [owners[id(h)] for h, _, _ in plan if id(h) in owners], source_map or {})
     return changed
+
+
+def _owners(states: dict) -> dict[int, str]:
+    """id of each holder of a transition (a state, a Choice rule, a catcher) -> the name of its state."""
+    return {id(h): name for name, st in states.items() for h in [st, *st.get("Choices", []), *st.get("Catch", [])]}
+
+
+def _rewrite_comments(graph: dict, source_map: dict[str, int], held: StateLines) -> None:
+    """The Comment of each state whose lines changed (held.changed): what it holds now."""
+    for g in graphs_of(graph):
+        for name, st in g["States"].items():
+            if name in held.changed and name in source_map:
+                first = source_map[name]
+                st.pop("Comment", None)
+                if held.extra(name, first) or not named_already(name, first, held.spans):
+                    g["States"][name] = _with_comment(st, held.comment(name, first))
+    held.changed.clear()
 
 
 def _key(st: dict) -> str:
@@ -247,7 +274,7 @@ def _base(name: str) -> str:
 
 
 
-def _plain_names(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None) -> None:
+def _plain_names(graph: dict, source_map: dict[str, int], held: StateLines | None) -> None:
     """A state named `base @N` because another state had its base name keeps just `base` when it is the only
     one left of that name (the copies merged into it); a Comment then says its line, as the name did."""
     graphs = graphs_of(graph)
@@ -269,11 +296,13 @@ def _plain_names(graph: dict, source_map: dict[str, int], spans: dict[int, int] 
                     if holder.get(key) in renames:
                         holder[key] = renames[holder[key]]
         for old, new in renames.items():
+            if held is not None:
+                held.rename(old, new)
             if old in source_map:
                 source_map[new] = source_map.pop(old)
                 st = g["States"][new]
-                if spans is not None and "Comment" not in st:
-                    g["States"][new] = _with_comment(st, comment(source_map[new], spans))
+                if held is not None and "Comment" not in st:
+                    g["States"][new] = _with_comment(st, held.comment(new, source_map[new]))
 
 
 def _with_comment(st: dict, text: str) -> dict:

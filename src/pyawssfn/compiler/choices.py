@@ -38,6 +38,11 @@ def _and(c: Expr, r: Expr) -> Expr:
     return simplify(Binary("and", c, r))
 
 
+def _lines(b: Node, rb: Rule, r: Rule | None = None) -> dict[str, int]:
+    """A rule of `b` taken over (after `r`): its condition is `b`'s statement's code too (source_lines.py)."""
+    return {**(r.lines if r is not None else {}), **rb.lines, "Condition": b.line}
+
+
 def _merge_into(a: Node, skip) -> None:
     for _ in range(MAX_RULES):  # each round inlines one level; bounded so that Choice-only cycles stop
         changed = False
@@ -46,15 +51,16 @@ def _merge_into(a: Node, skip) -> None:
             b = skip(r.next)
             if not r.assign and _mergeable(a, b) and _boolean(r.condition) and \
                     len(a.rules) + len(b.rules) <= MAX_RULES:
-                rules += [Rule(_and(r.condition, rb.condition), rb.next, dict(rb.assign)) for rb in b.rules]
-                rules.append(Rule(r.condition, b.default))
+                rules += [Rule(_and(r.condition, rb.condition), rb.next, dict(rb.assign), _lines(b, rb, r))
+                          for rb in b.rules]
+                rules.append(Rule(r.condition, b.default, {}, dict(r.lines)))
                 changed = True
             else:
                 rules.append(r)
         a.rules = rules
         d = skip(a.default)
         if _mergeable(a, d) and len(a.rules) + len(d.rules) <= MAX_RULES:
-            a.rules = a.rules + [Rule(rb.condition, rb.next, dict(rb.assign)) for rb in d.rules]
+            a.rules = a.rules + [Rule(rb.condition, rb.next, dict(rb.assign), _lines(d, rb)) for rb in d.rules]
             a.default = d.default
             changed = True
         if not changed:

@@ -19,7 +19,7 @@ from pyawssfn.compiler.alike_states import merge_alike
 from pyawssfn.compiler.caught_handover import hand_over_caught
 from pyawssfn.compiler.literal_vars import inline_literal_variables
 from pyawssfn.compiler.naming import unique_state_names
-from pyawssfn.compiler.source_lines import comment, named_already
+from pyawssfn.compiler.source_lines import StateLines, held_lines, named_already
 from pyawssfn.compiler.state_simplify import finish_state
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import TRUE, Bool, Expr, Null, Num, Str, Unary
@@ -95,9 +95,11 @@ def _simplify_choices(nodes: list[Node]) -> None:
             n.default = n.rules.pop().next
 
 
-def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None) -> tuple[dict, dict[str, int]]:
+def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None,
+             field_lines: dict[str, dict[str, int]] | None = None) -> tuple[dict, dict[str, int]]:
     """The definition and its source map (state name -> first Python line); with `spans` (source_lines.line_spans)
-    each state's Comment names the lines it came from."""
+    each state's Comment names the lines it came from, and `field_lines` receives, per state, the line of each field
+    that came from another statement (source_lines.StateLines.fields)."""
     graphs = _graphs(graph)
     all_nodes = [n for g in graphs for n in g.nodes]
     remove_dead_assignments(graphs)
@@ -116,11 +118,19 @@ def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None) ->
     visit(graph)
     names = unique_state_names([(id(n), n.name, n.line) for n in order])
     source_map = {names[id(n)]: n.line for n in order}
-    body = _Emitter(names, spans, reachable).graph_json(graph)
-    merge_alike(body, source_map, spans)  # on the states' Templates, before their text exists
-    merge_alike_arguments(body, source_map, spans)
+    held = StateLines(spans) if spans is not None else None
+    if held is not None:
+        for n in order:
+            held.held[names[id(n)]], fields = held_lines(n)
+            if fields:
+                held.fields[names[id(n)]] = fields
+    body = _Emitter(names, held, reachable).graph_json(graph)
+    merge_alike(body, source_map, spans, held)  # on the states' Templates, before their text exists
+    merge_alike_arguments(body, source_map, spans, held)
     hand_over_caught(body)
     inline_literal_variables(body)
+    if field_lines is not None and held is not None:
+        field_lines.update((k, v) for k, v in held.fields.items() if k in source_map)
     definition = {"Comment": comment, "QueryLanguage": "JSONata", **field_json(body)}
     return definition, source_map
 
@@ -128,10 +138,10 @@ def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None) ->
 class _Emitter:
     """The ASL of the states, named by ``names`` (id of a node -> its unique state name)."""
 
-    def __init__(self, names: dict[int, str], spans: dict[int, int] | None = None,
+    def __init__(self, names: dict[int, str], held: StateLines | None = None,
                  reachable: dict[int, list[Node]] | None = None):
         self.names = names
-        self.spans = spans
+        self.held = held
         self.reachable = reachable or {}
 
     def name_of(self, n: Node) -> str:
@@ -157,8 +167,9 @@ class _Emitter:
 
     def state_json(self, n: Node) -> dict:
         d: dict[str, Any] = {"Type": n.type}
-        if self.spans is not None and not named_already(self.names[id(n)], n.line, self.spans):
-            d["Comment"] = comment(n.line, self.spans)
+        held, name = self.held, self.names[id(n)]
+        if held is not None and (held.extra(name, n.line) or not named_already(name, n.line, held.spans)):
+            d["Comment"] = held.comment(name, n.line)
         if isinstance(n, Choice):
             return self.choice_json(n, d)
         if isinstance(n, (Succeed, Fail)):

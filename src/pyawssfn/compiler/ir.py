@@ -38,6 +38,7 @@ class Node:
     end: bool = False
     next: "Node | None" = None
     cover: Any = None        # the try handler (or finally) its Catch sends an expression's error to; None: none
+    lines: dict[str, int] = field(default_factory=dict)  # a field from another statement -> its line (source_lines)
 
     def templates(self) -> list[Any]:
         """The values of its fields that may hold Templates (payloads, times, items, error and cause)."""
@@ -153,6 +154,7 @@ class Rule:
     condition: Expr
     next: Node | None = None
     assign: dict[str, Expr] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -161,6 +163,7 @@ class Catcher:
     next: Node | None = None
     assign: dict[str, Expr] = field(default_factory=dict)
     output: Expr | None = None
+    lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(eq=False)

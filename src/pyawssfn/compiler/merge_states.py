@@ -10,15 +10,19 @@ from typing import Any
 
 from pyawssfn.compiler.ir import Template
 from pyawssfn.jsonata.printer import to_text
+from pyawssfn.compiler.source_lines import StateLines
 
 _NESTED = ("Branches", "ItemProcessor", "Iterator")
 
 
-def merge_identical(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None) -> None:
+def merge_identical(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None,
+                    held: StateLines | None = None) -> None:
     """Merge in `graph` (a machine or a branch: StartAt and States) and in the graphs nested in it; the merged
-    states leave `source_map`."""
+    states leave `source_map`, and their lines go to the state kept (`held`, when codegen keeps them)."""
+    if held is None and spans is not None:
+        held = StateLines(spans)
     states = graph["States"]
-    lines: dict[str, list[int]] = {}
+    kept_ones: set[str] = set()
     while True:
         first: dict[str, str] = {}
         gone: dict[str, str] = {}
@@ -31,24 +35,26 @@ def merge_identical(graph: dict, source_map: dict[str, int], spans: dict[int, in
         if not gone:
             break
         for name, kept in gone.items():
-            lines.setdefault(kept, [source_map[kept]] if kept in source_map else [])
-            lines[kept] += lines.pop(name, [source_map[name]] if name in source_map else [])
+            if held is not None:
+                held.merge(kept, name, source_map)
+            kept_ones.add(kept)
+            kept_ones.discard(name)
             del states[name]
             source_map.pop(name, None)
         for st in states.values():
             _redirect(st, gone)
         if graph.get("StartAt") in gone:
             graph["StartAt"] = gone[graph["StartAt"]]
-    if spans is not None:
-        for kept, at in lines.items():
-            if kept in states and len(set(at)) > 1:
-                states[kept] = _with_comment(states[kept], sorted(set(at)), spans)
+    if held is not None:
+        for kept in kept_ones:
+            if kept in states and held.extra(kept, source_map.get(kept, 0)):
+                states[kept] = _with_comment(states[kept], held.comment(kept, source_map[kept]))
     for st in states.values():
         for branch in st.get("Branches", []):
-            merge_identical(branch, source_map, spans)
+            merge_identical(branch, source_map, spans, held)
         for key in ("ItemProcessor", "Iterator"):
             if key in st:
-                merge_identical(st[key], source_map, spans)
+                merge_identical(st[key], source_map, spans, held)
 
 
 def json_key(value: Any) -> str:
@@ -77,9 +83,8 @@ def _redirect(st: dict, gone: dict[str, str]) -> None:
             rule["Next"] = gone[rule["Next"]]
 
 
-def _with_comment(st: dict, at: list[int], spans: dict[int, int]) -> dict[str, Any]:
-    """`lines 37, 44` (each as the statement's first line), written where codegen writes a Comment."""
-    text = "lines " + ", ".join(str(x) for x in at)
+def _with_comment(st: dict, text: str) -> dict[str, Any]:
+    """`lines 37, 44` (source_lines.comment), written where codegen writes a Comment."""
     out: dict[str, Any] = {}
     for k, v in st.items():
         if k == "Comment":

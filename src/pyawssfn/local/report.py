@@ -60,10 +60,13 @@ class _Style:
     verbose: bool = False
     source_map: dict[str, int] = field(default_factory=dict)
     source_file: str | None = None  # the workflow's file, as the user named it
+    field_lines: dict[str, dict[str, int]] = field(default_factory=dict)  # CompileResult.field_lines
 
-    def where(self, state: str) -> str | None:
-        """``file:line`` of the Python a state was compiled from (``line N`` when the file is not known)."""
-        line = self.source_map.get(state)
+    def where(self, state: str, field: str | None = None) -> str | None:
+        """``file:line`` of the Python a state was compiled from (``line N`` when the file is not known); with the
+        failing ``field`` (as AWS names it: ``Output``, ``Assign/x``), of the statement that field came from."""
+        line = field_line(self.field_lines.get(state, {}), field) if field else None
+        line = self.source_map.get(state) if line is None else line
         if line is None:
             return None
         return f"{self.source_file}:{line}" if self.source_file else f"line {line}"
@@ -210,15 +213,17 @@ def _expression_failure(cause: str, state: str, style: _Style) -> str | None:
     m = _EXPRESSION_FAILED.search(cause)
     if m is None:
         return None
-    python = style.where(state)
+    python = style.where(state, m.group(1))
     if style.verbose:
         return None
     return f"{m.group(2).strip()} [{m.group(1)} of {state}" + (f", {python}]" if python is not None else "]")
 
 
-def failure_location(execution, source_map: dict[str, int], source_file: str | None = None) -> str | None:
+def failure_location(execution, source_map: dict[str, int], source_file: str | None = None,
+                     field_lines: dict[str, dict[str, int]] | None = None) -> str | None:
     """Where the Python of a failed execution's error is, when a JSONata expression raised it: ``FILE:LINE (the
-    FIELD of state NAME)`` of the state whose expression failed (the cause itself stays as AWS words it)."""
+    FIELD of state NAME)`` of the statement whose code that field of the state holds (a state may hold several:
+    CompileResult.field_lines; else the state's own line); the cause itself stays as AWS words it."""
     cause = execution.cause
     m = _EXPRESSION_FAILED.search(cause) if isinstance(cause, str) else None
     if m is None:
@@ -237,8 +242,19 @@ def failure_location(execution, source_map: dict[str, int], source_file: str | N
         m = _EXPRESSION_FAILED.search(m.group(2)) or m
     if state is None:
         return None
-    python = _Style(source_map=source_map, source_file=source_file).where(state)
+    python = _Style(source_map=source_map, source_file=source_file,
+                    field_lines=dict(field_lines or {})).where(state, m.group(1))
     return f"{python or '(no Python line)'} (the {m.group(1)} of state {state})"
+
+
+def field_line(fields: dict[str, int], field: str) -> int | None:
+    """The line of a failing field as AWS names it (`Assign/total`, `Output`, `Arguments/Payload/kwargs/x`): its
+    own entry, else the entry of the field it is part of."""
+    while field:
+        if field in fields:
+            return fields[field]
+        field = field.rpartition("/")[0]
+    return None
 
 
 def _note_line(note, style: _Style) -> str:
@@ -255,11 +271,11 @@ def _note_line(note, style: _Style) -> str:
 
 
 def render_timeline(execution, console, source_map: dict[str, int] | None = None, verbose: bool = False,
-                    source_file: str | None = None) -> None:
+                    source_file: str | None = None, field_lines: dict[str, dict[str, int]] | None = None) -> None:
     """Print each state entered with its virtual time and Python line, what it did (step calls with arguments and
     results, assignments, waits, errors and retries), Map items and Parallel branches indented, and the result; a
     failure's cause is AWS's, followed by the file:line of the state whose expression failed (``source_file``)."""
-    style = _Style(verbose, dict(source_map or {}), source_file)
+    style = _Style(verbose, dict(source_map or {}), source_file, dict(field_lines or {}))
     timeline = _Timeline(execution, console, style)
     for event in execution.history:
         timeline.event(event)
@@ -275,6 +291,6 @@ def render_timeline(execution, console, source_map: dict[str, int] | None = None
             console.print(f"[red]error:[/red] {escape(execution.error)}")
         if execution.cause is not None:
             console.print(f"[red]cause:[/red] {escape(execution.cause)}", highlight=False)
-            where = failure_location(execution, style.source_map, source_file)
+            where = failure_location(execution, style.source_map, source_file, style.field_lines)
             if where is not None:
                 console.print(f"[red]at:[/red] {escape(where)}", highlight=False)

@@ -19,8 +19,8 @@ from pyawssfn.compiler.step_mutation import check_step_mutations, result_proxy
 from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type
 from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.ir import (
-    Choice, DefaultOf, Exit, Graph, Map, Node, Parallel, Pass, Rule, StartHolder, Task, Template, Wait, can_fail,
-    evaluates, paren,
+    Choice, DefaultOf, Exit, Graph, Map, Node, Parallel, Pass, Rule, StartHolder, Task, Template, Wait, atomic,
+    can_fail, evaluates, paren,
 )
 from pyawssfn.compiler.lower import controlflow, entry_check, errors, hoisting, statements, visitor
 from pyawssfn.compiler.lower.hoist_facts import Facts
@@ -62,6 +62,9 @@ class FunctionLowerer:
         self.frontier: list[Exit] = [Exit(StartHolder(), {})]
         self.start_pending: tuple[Node, dict[str, Expr]] | None = None
         self.cur_line = self.fn_line()
+        # a computed value -> (itself, the line of the statement that computed it): where it is folded into another
+        # statement's state, that field names its own line (source_lines.py)
+        self.value_lines: dict[int, tuple[Expr, int]] = {}
         # the values (that can fail) whose evaluation place is settled, by holder: their ids and themselves
         self.checked: dict[int, tuple[set[int], list[Expr]]] = {}
         self.param_reads: list[Expr] = []   # the parameters' reads (with their defaults) and their check
@@ -269,9 +272,25 @@ class FunctionLowerer:
     def render(self, node: ast.expr, env: dict[str, Expr]) -> Expr:
         old, self.cur_env = self.cur_env, env
         try:
-            return self.tr.tree(node)
+            return self.note_line(self.tr.tree(node))
         finally:
             self.cur_env = old
+
+    def note_line(self, v: Expr) -> Expr:
+        """`v` was computed by the current statement (a plain variable or literal is no code of its own)."""
+        if id(v) not in self.value_lines and not atomic(v):
+            self.value_lines[id(v)] = (v, self.cur_line)
+        return v
+
+    def assign_lines(self, holder: Any, values: dict[str, Expr]) -> None:
+        """`values` are now entries of `holder`'s Assign: each says the line of the statement that computed it."""
+        lines = holder.lines
+        for k, v in values.items():
+            got = self.value_lines.get(id(v))
+            if got is not None and got[0] is v:
+                lines["Assign/" + k] = got[1]
+            elif lines:
+                lines.pop("Assign/" + k, None)
 
     def condition(self, node: ast.expr, env: dict[str, Expr]) -> Expr:
         old, self.cur_env = self.cur_env, env
@@ -325,10 +344,12 @@ class FunctionLowerer:
         elif isinstance(h, DefaultOf):
             if ex.env:
                 h.choice.rules.append(Rule(TRUE, target, dict(ex.env)))
+                self.assign_lines(h.choice.rules[-1], ex.env)
             else:
                 h.choice.default = target
         else:
             h.assign.update(ex.env)
+            self.assign_lines(h, ex.env)
             h.next = target
 
     def fn_line(self) -> int:
@@ -359,6 +380,7 @@ class FunctionLowerer:
     def start_state(self, assign: dict[str, Expr]) -> Pass:
         """A Pass that starts the machine (or branch) with these assignments (reading the input)."""
         p = self.add(Pass("read the input" if self.top else "start", self.fn_line(), assign=assign))
+        self.assign_lines(p, assign)
         self.graph.start = p
         return p
 

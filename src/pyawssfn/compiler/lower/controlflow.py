@@ -6,7 +6,8 @@ import ast
 from typing import TYPE_CHECKING
 
 from pyawssfn.compiler.ir import (
-    Catching, Choice, DefaultOf, Exit, Fail, Node, Parallel, Pass, Rule, StartHolder, Succeed, Template, can_fail,
+    Catching, Choice, DefaultOf, Exit, Fail, Node, Parallel, Pass, Rule, StartHolder, Succeed, Template, atomic,
+    can_fail,
 )
 from pyawssfn.compiler.lower import errors, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import Destination
@@ -50,20 +51,27 @@ def do_return(builder: FunctionLowerer, value: ast.expr, name: str, line: int) -
         h = ex.holder
         if isinstance(h, TASK_LIKE):
             h.output = before_assign(builder.render(value, ex.env), h.assign)
+            if not atomic(h.output):  # the state holds the return's code too (source_lines.py)
+                h.lines["Output"] = line
             if isinstance(h, Catching) and h.catch and not isinstance(h, Parallel) and can_fail(h.output):
                 # LocalStack's Catch does not see an error of the state's own Output (tests/engines known.py):
                 # the Assign, whose error both engines catch, evaluates the parts that can fail first
                 for part in _parts(value):
                     code = before_assign(builder.render(part, ex.env), h.assign)
                     if can_fail(code):
-                        h.assign[statements.throwaway(builder)] = code
+                        key = statements.throwaway(builder)
+                        h.assign[key] = code
+                        h.lines["Assign/" + key] = line
             # assignments that can fail still run (Python would fail), unless the output reads them anyway
-            h.assign.update({k: v for k, v in risky_values(ex.env).items() if k not in read})
+            risky = {k: v for k, v in risky_values(ex.env).items() if k not in read}
+            h.assign.update(risky)
+            builder.assign_lines(h, risky)
             h.end = True
         elif isinstance(h, StartHolder):
             risky = {k: v for k, v in risky_values(ex.env).items() if k not in read}
             n = builder.add((Pass if risky else Succeed)(name, line, output=builder.render(value, ex.env),
                                  assign=risky, end=bool(risky)))
+            builder.assign_lines(n, risky)
             builder.graph.start = n
         else:
             rest.append(ex)
@@ -147,7 +155,8 @@ def raise_static(builder: FunctionLowerer, cls: str, err: ast.expr, cause: ast.e
 def route(builder: FunctionLowerer, dest: list[Exit], var: str | None, err: ast.expr, cause: ast.expr) -> None:
     for ex in builder.frontier:
         if var:
-            ex.env[var] = T('{"Error": $0, "Cause": $1}', builder.render(err, ex.env), builder.render(cause, ex.env))
+            ex.env[var] = builder.note_line(T('{"Error": $0, "Cause": $1}', builder.render(err, ex.env),
+                                              builder.render(cause, ex.env)))
     # the error object is evaluated under the cover of the raise (the state before it, when that state's Catch
     # sends an error where Python would), not in a state of its own where the handler starts
     errors.settle(builder)

@@ -68,6 +68,8 @@ def mutate_method(builder: FunctionLowerer, call: ast.Call) -> None:
                     '$error("TypeError: update() needs dicts")', paren(cur), paren(val), cur, val)
         updates: dict[str, Expr] = {}
         bind_target(builder, target, new, ex.env, updates)
+        for v in updates.values():
+            builder.note_line(v)
         ex.env.update(updates)
 
 
@@ -213,6 +215,8 @@ def overwrite(builder: FunctionLowerer, env: dict[str, Expr], updates: dict[str,
         if k in surely:
             continue
         env[throwaway(builder)] = old
+    for v in updates.values():
+        builder.note_line(v)  # the statement's value, a wrapper of what it rendered (setitem, append, ...)
     env.update(updates)
 
 
