@@ -144,7 +144,7 @@ def test_a_state_that_holds_a_folded_assignment_and_return_names_their_lines_and
 def test_a_state_of_its_own_statement_only_keeps_its_short_comment_and_no_field_lines():
     res = compile_source(SOURCE, "flow.py")
     assert res.field_lines == {}  # nothing that can fail was folded from another statement
-    assert res.definition["States"]["step (line 16)"].get("Comment") is None
+    assert res.definition["States"]["step @16"].get("Comment") is None
 
 
 @pytest.mark.parametrize("lines,text", [
