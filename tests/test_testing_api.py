@@ -248,3 +248,30 @@ def test_compiled_threshold_cause_agrees(tmp_path):
         "States.ExceedToleratedFailureThreshold", "The specified tolerance threshold was exceeded")
     py, machine = t.run_both({"xs": [-1, 2]})
     assert py.output == machine.output == [{"Error": "ValueError", "Cause": "-1 is negative"}, 2]
+
+
+def test_a_callback_or_sdk_mock_the_machine_never_uses_is_warned_about(tmp_path):
+    from pyawssfn.testing import UnusedPlanWarning
+
+    path = tmp_path / "unused_plans.py"
+    path.write_text(
+        "import pyawssfn as sfn\n\n\n"
+        "def ask(token: str) -> None:\n    pass\n\n\n"
+        "def note(x: object) -> object:\n    return x\n\n\n"
+        "@sfn.workflow\ndef wf(k: str):\n"
+        "    r = sfn.wait_for_callback(ask)\n"
+        "    return sfn.aws.s3.get_object(Bucket='b', Key=k), r\n")
+    t = WorkflowTester(path)
+    t.callback("ask", result=1).mock_aws("s3.get_object", returns={"Body": "x"})
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t.run_both({"k": "a"})  # every plan is used: no warning
+    t.callback("note", result=2).mock_aws("s3.put_object", returns={})
+    with pytest.warns(UnusedPlanWarning) as seen:
+        t.run_both({"k": "a"})
+    texts = [str(w.message) for w in seen]
+    assert any("tester.callback('note', ...): wf never waits for a callback of 'note'" in m and "steps: ask" in m
+               for m in texts), texts
+    assert any("tester.mock_aws('s3.put_object', ...): wf never calls it" in m
+               and "arn:aws:states:::aws-sdk:s3:getObject" in m for m in texts), texts

@@ -21,6 +21,7 @@ import pathlib
 import re
 import sys
 import types
+import warnings
 from typing import Any
 
 import pyawssfn as sfn
@@ -85,6 +86,31 @@ def _callback_steps(definition: dict, children: dict[str, dict]) -> frozenset[st
     for child in children.values():
         walk(child)
     return frozenset(found)
+
+
+def _resources(definition: dict, children: dict[str, dict]) -> frozenset[str]:
+    """The resources a machine and its child machines use: Tasks', and a distributed Map's ItemReader/ResultWriter."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            if isinstance(value.get("Resource"), str):
+                found.add(value["Resource"])
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for d in (definition, *children.values()):
+        walk(d)
+    return frozenset(found)
+
+
+class UnusedPlanWarning(UserWarning):
+    """A ``tester.callback`` or ``mock_aws``/``mock_resource`` that the compiled machine never asks for: a typo, or a
+    test that outlived the workflow it was written for. A warning, not an error, so that one harness may configure
+    the same plans for several workflows."""
 
 
 class DisagreementError(AssertionError):
@@ -415,8 +441,32 @@ class WorkflowTester:
             mocks[key if key.startswith("arn:") else sdk_resource(service, op)] = responses
         return mocks or None
 
+    def _check_plans(self) -> None:
+        """A callback or SDK mock the compiled machine never asks for is a typo or a stale test: warn before the run
+        (UnusedPlanWarning), with what the machine does wait on and call (a hand-written definition is not
+        checked)."""
+        if self._given_definition:
+            return
+        definition = self.definition
+        awaited = _callback_steps(definition, self._children)
+        for step in self._callbacks:
+            if step not in awaited:
+                warnings.warn(f"tester.callback({step!r}, ...): {self.workflow} never waits for a callback of "
+                              f"{step!r} (sfn.wait_for_callback steps: {', '.join(sorted(awaited)) or 'none'})",
+                              UnusedPlanWarning, stacklevel=3)
+        resources = _resources(definition, self._children)
+        for key in self._aws:
+            service, _, op = key.partition(".")
+            if (key if key.startswith("arn:") else sdk_resource(service, op)) not in resources:
+                called = sorted(r for r in resources if not r.startswith("arn:aws:states:::lambda:invoke"))
+                what = "mock_resource" if key.startswith("arn:") else "mock_aws"
+                warnings.warn(f"tester.{what}({key!r}, ...): {self.workflow} never calls it (the resources "
+                              f"it uses besides the steps: {', '.join(called) or 'none'})",
+                              UnusedPlanWarning, stacklevel=3)
+
     def run_machine(self, input_value: Any = None):
         """Compile the workflow and run it in the local executor, the steps served in-process by the dispatcher."""
+        self._check_plans()
         ex = self._executor()
         # This run's doubles, callback answers and SDK mocks (each run counts its calls from zero).
         handler = self._lambda_handler()

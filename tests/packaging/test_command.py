@@ -57,3 +57,39 @@ def test_with_the_real_compiler(repo_root, tmp_path, capsys):
     capsys.readouterr()
     assert main(["package", str(bad), "-o", str(tmp_path / "g.zip")]) == 2
     assert "error" in capsys.readouterr().err and not (tmp_path / "g.zip").exists()
+
+
+TWO_WORKFLOWS = '''import pyawssfn as sfn
+
+
+def a(x):
+    return x
+
+
+def b(x):
+    return x
+
+
+def unused(x):
+    return x
+
+
+@sfn.workflow
+def one(x):
+    return a(x)
+
+
+@sfn.workflow
+def two(x):
+    return b(x)
+'''
+
+
+def test_a_module_of_several_workflows_serves_all_their_steps(tmp_path, capsys):
+    (tmp_path / "two.py").write_text(TWO_WORKFLOWS)
+    assert main(["package", str(tmp_path / "two.py"), "-o", str(tmp_path / "f.zip")]) == 0
+    assert "2 steps: a, b;" in capsys.readouterr().err
+    handler = zipfile.ZipFile(tmp_path / "f.zip").read("pyawssfn_handler.py").decode()
+    assert "'a'" in handler and "'b'" in handler and "'unused'" not in handler
+    assert main(["package", str(tmp_path / "two.py"), "--workflow", "two", "-o", str(tmp_path / "g.zip")]) == 0
+    assert "1 step: b;" in capsys.readouterr().err

@@ -16,7 +16,8 @@ def add_parser(subparsers):
     p.add_argument("-o", "--output", default="function.zip", metavar="OUT",
                    help="the zip to write (default: function.zip)")
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
-    p.add_argument("--workflow", metavar="NAME", help="the workflow function, when the module has several")
+    p.add_argument("--workflow", metavar="NAME",
+                   help="serve only this workflow's steps (default: those of every workflow in the module)")
     p.add_argument("--requirements", metavar="FILE",
                    help="requirements to bundle (default: the [project] dependencies of the nearest pyproject.toml)")
     add_runtime_options(p)
@@ -27,15 +28,31 @@ def add_parser(subparsers):
     return p
 
 
+def _workflows(path: pathlib.Path, workflow: str | None) -> list[str | None]:
+    """The workflows whose steps the zip serves: the one named, else every workflow of the module (one Lambda serves
+    them all, so a module of several needs no --workflow)."""
+    if workflow is not None:
+        return [workflow]
+    from pyawssfn.commands.inputs import read_source
+    from pyawssfn.compiler.diagnostics import Reporter
+    from pyawssfn.compiler.frontend import analyse
+
+    info = analyse(read_source(str(path)), str(path), Reporter(str(path)))
+    names = list(info.workflows) if info is not None else []
+    return names if len(names) > 1 else [None]  # one or none: compile_module reports as for `compile`
+
+
 def steps_of(path: pathlib.Path, workflow: str | None) -> list[str] | None:
-    """The steps the compiled machine calls (with those of the child workflows it starts); None after printing the
-    compile errors."""
+    """The steps the compiled machines call (with those of the child workflows they start); None after printing
+    the compile errors."""
     from pyawssfn.commands.inputs import compile_module
     from pyawssfn.compiler import CompileError
 
-    steps, todo, done, definitions = set(), [workflow], set(), []
+    steps, todo, done, definitions = set(), _workflows(path, workflow), set(), []
     while todo:
         name = todo.pop()
+        if name is not None and name in done:
+            continue
         try:
             res = compile_module(str(path), name)
         except CompileError as exc:
