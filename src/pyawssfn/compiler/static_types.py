@@ -51,6 +51,7 @@ class _Sites(ast.NodeVisitor):
         self.untyped: set[str] = set()
         self._methods: dict[type, Callable[[ast.AST], None]] = {}
         self._expression = self._walrus_sites if walrus else _nothing
+        self._children = child_nodes if walrus else _structure
 
     def visit(self, node: ast.AST) -> None:
         # ast.NodeVisitor's dispatch, its method found once per node class (the visit of every node of a large
@@ -65,7 +66,7 @@ class _Sites(ast.NodeVisitor):
         method(node)
 
     def generic_visit(self, node: ast.AST) -> None:
-        for child in child_nodes(node):  # ast.NodeVisitor.generic_visit's order, without its generators
+        for child in self._children(node):  # ast.NodeVisitor.generic_visit's order, without its generators
             self.visit(child)
 
     def _walrus_sites(self, node: ast.AST) -> None:
@@ -188,6 +189,29 @@ def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[
 
 def _nothing(node: ast.AST) -> None:
     """What visiting an expression does in a function without a walrus."""
+
+
+# Where a statement's parts other than expressions stand: its blocks, its except clauses and match cases, and the
+# patterns of those. Without a walrus only those bind (statements, except clauses, capture patterns), and a visit
+# of a statement need not list its expressions (most of its parts) to skip them.
+_STRUCTURE = frozenset(["body", "orelse", "finalbody", "handlers", "cases", "pattern", "patterns", "kwd_patterns"])
+_structure_fields: dict[type, tuple[str, ...]] = {}
+
+
+def _structure(node: ast.AST) -> list[ast.AST]:
+    """``child_nodes(node)`` of a statement, except clause, match case or pattern, without its expressions."""
+    cls = type(node)
+    fields = _structure_fields.get(cls)
+    if fields is None:
+        fields = _structure_fields[cls] = tuple(f for f in cls._fields if f in _STRUCTURE)
+    out: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            out.append(value)
+        elif isinstance(value, list):
+            out.extend([item for item in value if isinstance(item, ast.AST)])
+    return out
 
 
 def _root_name(e: ast.expr) -> str | None:
