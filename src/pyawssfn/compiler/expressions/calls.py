@@ -49,9 +49,8 @@ def _with_cmp(test: Expr, code: Expr) -> Expr:
     return block([(CMP, cmp_fn())], code) if test.contains(CMP) else code
 
 
-# The whitespace int() and float() strip around a number: Python's (str.isspace), but for U+001C..U+001F, which they
-# refuse (JavaScript's \s, which the translation used, has U+FEFF and lacks U+0085).
-_NUM_WS = r"[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# int() and float() strip Python's whitespace (str.isspace) but for U+001C..U+001F, which they refuse, written out in
+# their templates (JavaScript's \s, used before, has U+FEFF and lacks U+0085).
 
 
 _ISINSTANCE: dict[str, Callable[[Expr], Expr]] = {
@@ -151,7 +150,7 @@ class CallMixin:
             return T("$0 < 0 ? $ceil($0) : $floor($0)", v)
 
         def parse(v: Expr) -> Expr:  # Python's whitespace around, digits with single underscores between
-            return T(r'( $__s := $replace($0, /^' + _NUM_WS + '+|' + _NUM_WS + r'+$/, ""); '
+            return T(r'( $__s := $replace($0, /^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/, ""); '
                      r'$contains($__s, /^[-+]?[0-9](_?[0-9])*$/) ? '
                      r'( $__d := $replace($replace($replace($__s, "_", ""), "+", ""), /^(-?)0+(?=[0-9])/, "$1"); '
                      r'$abs($number($__d)) < 9007199254740992 ? $number($__d) : $1 ) : '
@@ -179,7 +178,7 @@ class CallMixin:
         def parse(v: Expr) -> Expr:
             # Python's forms ("+5", "0012", ".5", "5.", "1_000.5") written as JSON's for $number: no underscores,
             # sign apart, no leading zeros, a digit on both sides of the point
-            return T(r'( $__s := $replace($0, /^' + _NUM_WS + '+|' + _NUM_WS + r'+$/, ""); '
+            return T(r'( $__s := $replace($0, /^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/, ""); '
                      r'$contains($__s, /^[-+]?([0-9](_?[0-9])*(\.([0-9](_?[0-9])*)?)?|\.[0-9](_?[0-9])*)'
                      r'([eE][-+]?[0-9](_?[0-9])*)?$/) ? '
                      r'( $__b := $replace($replace($__s, "_", ""), /^[-+]/, ""); '
