@@ -49,9 +49,8 @@ def _with_cmp(test: Expr, code: Expr) -> Expr:
     return block([(CMP, cmp_fn())], code) if test.contains(CMP) else code
 
 
-# The whitespace int() and float() strip around a number (the character class written out in their templates, which
-# are constant text): Python's (str.isspace), but for U+001C..U+001F, which they refuse (JavaScript's \s, which the
-# translation used, has U+FEFF and lacks U+0085).
+# int() and float() strip Python's whitespace (str.isspace) but for U+001C..U+001F, which they refuse, written out in
+# their templates (JavaScript's \s, used before, has U+FEFF and lacks U+0085).
 
 
 _ISINSTANCE: dict[str, Callable[[Expr], Expr]] = {

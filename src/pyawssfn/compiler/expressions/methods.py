@@ -12,7 +12,7 @@ from pyawssfn.jsonata.tree import Binary, Cond, Expr, Regex, Str, or_
 
 
 # Python's str.split() whitespace, spelled out: JavaScript's \s (AWS) and Python's re \s (the local executor) differ
-PY_WS = r"[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_PY_WS = r"[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 
 class MethodMixin:
     """ExpressionTranslator methods; see the module docstring."""
@@ -87,7 +87,7 @@ class MethodMixin:
         if len(node.args) > 1:
             self._refuse(node, f"{_describe(node.func)}() takes at most one argument", "pass the characters to remove")
         if not node.args or (isinstance(node.args[0], ast.Constant) and node.args[0].value is None):
-            return PY_WS
+            return _PY_WS
         chars = node.args[0].value if isinstance(node.args[0], ast.Constant) else None
         if not isinstance(chars, str):
             self._refuse(node.args[0], "the characters to strip must be a string literal here",
@@ -125,8 +125,8 @@ class MethodMixin:
         args = self._str_args(node, 0, 1)
         if not args or args[0].type == "none":
             return self._typed(node, obj, "str", lambda s: T(
-                '( $__t := $replace($0, /^' + PY_WS + '+|' + PY_WS + '+$/, ""); '
-                '$__t = "" ? [] : [$split($__t, /' + PY_WS + '+/)] )', s), "list")
+                '( $__t := $replace($0, /^' + _PY_WS + '+|' + _PY_WS + '+$/, ""); '
+                '$__t = "" ? [] : [$split($__t, /' + _PY_WS + '+/)] )', s), "list")
         if args[0].tree == Str(""):
             self._refuse(node, "str.split('') raises ValueError: empty separator", "use list(s) for characters")
         checked = not (args[0].type == "str" and args[0].atom)
