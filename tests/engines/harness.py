@@ -15,6 +15,9 @@ sides' children's Task requests are compared per state (``child_requests``), wit
 written."""
 from __future__ import annotations
 
+import warnings
+
+from pyawssfn.testing import UnusedPlanWarning
 import collections
 import contextlib
 import copy
@@ -264,7 +267,9 @@ def child_events(execution, kept: list) -> list[list[dict]]:
 def case_from_tester(label: str, prefix: str, tester, inp) -> Case:
     """Run ``tester``'s machine in our executor on ``inp`` and make the Case that LocalStack will repeat."""
     recorder = s3.Recorder(tester)
-    with child_histories() as children:
+    # the generated programs share one callback plan, used or not (testing.UnusedPlanWarning)
+    with child_histories() as children, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnusedPlanWarning)
         execution = tester.run_machine(inp)
     definition = tester.definition
     o, a = ours(execution, definition, child_events(execution, children), s3.written(recorder.writes))
