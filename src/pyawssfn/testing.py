@@ -22,7 +22,7 @@ import re
 import sys
 import types
 import warnings
-from typing import Any
+from typing import Any, Iterator
 
 import pyawssfn as sfn
 from pyawssfn import pyrun
@@ -67,44 +67,28 @@ def _resolve_path(path, caller) -> pathlib.Path:
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
+def _dicts(definition: dict, children: dict[str, dict]) -> Iterator[dict]:
+    """Every object in a machine's definition and in its child machines' (the places a plan can name)."""
+    todo: list[Any] = [definition, *children.values()]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, dict):
+            yield value
+            todo.extend(value.values())
+        elif isinstance(value, list):
+            todo.extend(value)
+
+
 def _callback_steps(definition: dict, children: dict[str, dict]) -> frozenset[str]:
     """The steps a compiled machine (and its child machines) call with a task token: only they may receive one."""
-    found: set[str] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            payload = value.get("Payload")
-            if isinstance(payload, dict) and "task_token" in payload and isinstance(payload.get("step"), str):
-                found.add(payload["step"])
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(definition)
-    for child in children.values():
-        walk(child)
-    return frozenset(found)
+    payloads = (d.get("Payload") for d in _dicts(definition, children))
+    return frozenset(p["step"] for p in payloads
+                     if isinstance(p, dict) and "task_token" in p and isinstance(p.get("step"), str))
 
 
 def _resources(definition: dict, children: dict[str, dict]) -> frozenset[str]:
     """The resources a machine and its child machines use: Tasks', and a distributed Map's ItemReader/ResultWriter."""
-    found: set[str] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            if isinstance(value.get("Resource"), str):
-                found.add(value["Resource"])
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    for d in (definition, *children.values()):
-        walk(d)
-    return frozenset(found)
+    return frozenset(d["Resource"] for d in _dicts(definition, children) if isinstance(d.get("Resource"), str))
 
 
 class UnusedPlanWarning(UserWarning):

@@ -15,9 +15,6 @@ sides' children's Task requests are compared per state (``child_requests``), wit
 written."""
 from __future__ import annotations
 
-import warnings
-
-from pyawssfn.testing import UnusedPlanWarning
 import collections
 import contextlib
 import copy
@@ -25,7 +22,10 @@ import dataclasses
 import hashlib
 import json
 import re
+import warnings
 from typing import Any
+
+from pyawssfn.testing import UnusedPlanWarning
 
 from . import s3
 
