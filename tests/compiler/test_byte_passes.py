@@ -140,3 +140,29 @@ def test_a_variable_with_one_literal_on_every_way_in_is_that_literal(tmp_path):
     assert "status" not in json.dumps(definition)
     py, machine = _run(tmp_path, source, {"x": 2})
     assert py.output == machine.output == "a"
+
+
+SETITEM_TWICE = '''import pyawssfn as sfn
+
+
+def double(x):
+    return x * 2
+
+
+@sfn.workflow
+def wf(d):
+    d["new"] = double(2)
+    d["n"]["k"] = 1
+    return d
+'''
+
+
+@pytest.mark.parametrize("d", [{"n": {}}, {"n": {"k": 0, "j": 1}}, [1], "s", 3, {"n": [1]}, {"n": "s"}, {"n": 2},
+                               {"n": None}, {}])
+def test_a_repeat_reading_a_name_bound_twice_is_one_function_of_it(tmp_path, d):
+    # d[k] = v's type error, on d and then on d["n"], both read by one name: a function of that name, called twice
+    definition = compile_source(SETITEM_TWICE, "flow.py").definition
+    text = json.dumps(definition)
+    assert text.count("object does not support item assignment") == 1 and "function($__1)" in text
+    py, machine = _run(tmp_path, SETITEM_TWICE, {"d": d})
+    assert (py.error, py.output) == (machine.error, machine.output)  # run_both compared the causes
