@@ -166,3 +166,31 @@ def test_a_repeat_reading_a_name_bound_twice_is_one_function_of_it(tmp_path, d):
     assert text.count("object does not support item assignment") == 1 and "function($__1)" in text
     py, machine = _run(tmp_path, SETITEM_TWICE, {"d": d})
     assert (py.error, py.output) == (machine.error, machine.output)  # run_both compared the causes
+
+
+CHILD_RETURNED = '''import pyawssfn as sfn
+
+
+@sfn.workflow
+def child(x):
+    return x
+
+
+@sfn.workflow
+def parent(x):
+    r = child(x)
+    return r * 2
+'''
+
+
+@pytest.mark.parametrize("x", [3, "ab", [1], {"a": 1}, None, 2.5])
+def test_a_value_whose_catcher_only_raises_again_is_computed_once_in_the_output(tmp_path, x):
+    # the child call's catcher raises what it caught again: an error of the Output ends the execution the same
+    # way whether a Catch sees it or not, so no Assign evaluates the value first
+    definition = compile_source(CHILD_RETURNED, "flow.py", workflow="parent").definition
+    (call,) = [st for st in definition["States"].values() if st["Type"] == "Task"]
+    assert "Assign" not in call and "TypeError" in call["Output"]
+    path = tmp_path / "flow.py"
+    path.write_text(CHILD_RETURNED)
+    py, machine = WorkflowTester(path, "parent").run_both({"x": x})
+    assert (py.error, py.output) == (machine.error, machine.output)
