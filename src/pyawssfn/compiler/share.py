@@ -112,8 +112,12 @@ _MIN_ABSTRACTED = 40  # characters: a function of a short repeat reads worse tha
 def _parameters(e: Expr, binders: frozenset[str]) -> tuple[str, ...] | None:
     """The variables a repeat reads that a := or a parameter binds elsewhere in the expression (each occurrence
     may read another value by that name: d[k] = v's type error, on `$__1` bound to d, then to d["n"]), when
-    everything else it reads has one value everywhere and they are few: the repeat is then a function of them
-    (`_abstract`)."""
+    everything else it reads has one value everywhere and they are few, and it defines no function: the repeat
+    is then a function of them (`_abstract`)."""
+    if any(type(n) is Lambda for n in e.walk()):
+        # a function reads its free variables when it is called, by then perhaps bound again (`$f := function()
+        # { ... $f() ... }` calls itself): not the value an argument passed where the repeat was
+        return None
     free = _free_vars(e, frozenset())
     if free is None:
         return None
