@@ -93,7 +93,7 @@ KNOWN_REPEATS: dict[tuple[str, str, str], str] = {
     # (data_ops' d[k] = v type error, on the parameter d and on d["n"], each read by `$__1`: one function of
     # `$__1` now, compiler/share.py _abstract)
     # (child_workflow's returned value, evaluated in the Assign for its Catch and again in the Output, is gone:
-    # a catcher that only raises the error again needs no Assign to see it, lower/controlflow.py)
+    # the Assign, where the Catch sees its error, checks it without computing it, compiler/check_only.py)
     # (try_finally's parameters' check, in the first state and again in its catcher, is gone: the catcher raises
     # the error it caught again, entry_check.hosted, rather than write the message twice)
 }

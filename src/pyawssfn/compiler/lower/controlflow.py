@@ -16,8 +16,7 @@ from pyawssfn.compiler.lower.support import (
     TASK_LIKE, before_assign, call_arg, class_name, has_template, paren, risky_values,
 )
 from pyawssfn.compiler.expressions.build import T
-from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
-from pyawssfn.jsonata.tree import Dot, Name, Var, lit
+from pyawssfn.jsonata.tree import Dot, Name, lit
 from pyawssfn.compiler.naming import describe_source
 
 if TYPE_CHECKING:
@@ -54,8 +53,7 @@ def do_return(builder: FunctionLowerer, value: ast.expr, name: str, line: int) -
             h.output = before_assign(builder.render(value, ex.env), h.assign)
             if not atomic(h.output):  # the state holds the return's code too (source_lines.py)
                 h.lines["Output"] = line
-            if isinstance(h, Catching) and h.catch and not isinstance(h, Parallel) and can_fail(h.output) \
-                    and not _only_raised_again(builder, h):
+            if isinstance(h, Catching) and h.catch and not isinstance(h, Parallel) and can_fail(h.output):
                 # LocalStack's Catch does not see an error of the state's own Output (tests/engines known.py):
                 # the Assign, whose error both engines catch, evaluates the parts that can fail first
                 for part in _parts(value):
@@ -83,26 +81,6 @@ def do_return(builder: FunctionLowerer, value: ast.expr, name: str, line: int) -
         for ex in rest:
             builder.flush(ex, n)
         builder.add(n)
-
-
-def _only_raised_again(builder: FunctionLowerer, h: Catching) -> bool:
-    """Every catcher of `h` that can catch an expression error goes straight to a Fail that raises the error it
-    caught again (a child workflow's failure, raised again in the workflow itself, not in a branch, whose Fail
-    renames what leaves it): an error of the Output then ends the execution as that expression error whether the
-    engine's Catch sees it (ours) or not (LocalStack), and the Assign need not evaluate it first (only a cause,
-    free for an expression error, differs: comparison.py)."""
-    if not builder.top:
-        return False
-    for c in h.catch:
-        if not CATCHES_EVALUATION & set(c.errors):
-            continue
-        f = c.next
-        if not isinstance(f, Fail) or type(f.error) is not Template:
-            return False
-        if not any(f.error.expr == fail_error(paren(Dot(Var(k), Name("Error"))), paren(Dot(Var(k), Name("Cause"))))
-                   for k in c.assign):
-            return False
-    return True
 
 
 def _parts(value: ast.expr) -> list[ast.expr]:
