@@ -200,6 +200,6 @@ def test_a_copy_left_alone_of_its_name_drops_the_line_from_it_and_says_it_in_its
     source_map = {"c": 1, "a @3": 3, "a @3.2": 3, "end": 4}
     merge_alike(g, source_map, {1: 1, 3: 3, 4: 4})
     assert set(g["States"]) == {"c", "a", "end"}
-    assert g["States"]["a"]["Comment"] == "line 3"
+    assert g["States"]["a"]["Comment"] == "@3"
     assert g["States"]["c"]["Default"] == g["States"]["c"]["Choices"][0]["Next"] == "a"
     assert source_map["a"] == 3 and "a @3" not in source_map

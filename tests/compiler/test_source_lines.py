@@ -29,13 +29,13 @@ def wf(x, y):
 '''
 
 EXAMPLES = sorted((pathlib.Path(__file__).parents[2] / "examples").glob("*.py"))
-_COMMENT = re.compile(r"line \d+|lines \d+(?:-\d+)?(?:, \d+(?:-\d+)?)*")  # `lines 25-26, 31`: a state of several
+_COMMENT = re.compile(r"@\d+(?:-\d+)?(?:, \d+(?:-\d+)?)*")  # `@25-26, 31`: a state of several
 
 
 def _runs(comment: str) -> list[tuple[int, int]]:
-    """`lines 10-11, 14` -> [(10, 11), (14, 14)]."""
+    """`@10-11, 14` -> [(10, 11), (14, 14)]."""
     out = []
-    for part in comment.split(" ", 1)[1].split(", "):
+    for part in comment[1:].split(", "):
         a, _, b = part.partition("-")
         out.append((int(a), int(b or a)))
     return out
@@ -53,8 +53,8 @@ def _states(machine: dict):
 def test_a_statement_over_several_lines_names_them_all_and_a_compound_one_only_its_header():
     res = compile_source(SOURCE, "flow.py")
     comments = {name: st.get("Comment") for name, st in _states(res.definition)}
-    assert comments["step @10"] == "lines 10-13"   # several lines: the name's "@10" is not all of it
-    assert comments["if r > 1 and y > 2"] == "lines 14-15"   # the test, not the body
+    assert comments["step @10"] == "@10-13"   # several lines: the name's "@10" is not all of it
+    assert comments["if r > 1 and y > 2"] == "@14-15"   # the test, not the body
     assert comments["step @16"] is None and comments["step @17"] is None  # the name says it
     assert res.source_map["step @10"] == 10
 
@@ -73,7 +73,7 @@ def test_every_state_of_an_example_says_its_python_lines(path):
         assert _COMMENT.fullmatch(comment), (name, comment)
         runs = _runs(comment)
         assert any(a <= first <= b for a, b in runs), (name, comment)  # the state's own line among them
-        assert all(a < b for a, b in runs if comment.startswith("lines ") and len(runs) == 1), comment
+        assert all(a < b for (a, b), part in zip(runs, comment[1:].split(", ")) if "-" in part), comment
         assert all(b + 1 < a for (_, b), (a, _) in zip(runs, runs[1:])), comment  # apart, in order
 
 
@@ -104,7 +104,7 @@ def test_a_call_before_a_loop_and_at_the_end_of_its_body_is_one_state_naming_bot
     tasks = {name: st for name, st in _states(res.definition) if st["Type"] == "Task" and "status" in name}
     assert len(tasks) == 1
     (name, task), = tasks.items()
-    assert task["Comment"] == f"lines {calls[0]}, {calls[1]}" and res.source_map[name] == calls[0]
+    assert task["Comment"] == f"@{calls[0]}, {calls[1]}" and res.source_map[name] == calls[0]
 
 
 FOLDED = '''import pyawssfn as sfn
@@ -134,8 +134,8 @@ def test_a_state_that_holds_a_folded_assignment_and_return_names_their_lines_and
     states = res.definition["States"]
     # `w = v["zz"] + 1` is the first Task's Assign; the return (over two lines) is the second Task's Output
     assert "w" in states[first]["Assign"] and "Output" in states[second]
-    assert states[first]["Comment"] == f"lines {_line('v = step')}-{_line('w = ')}"
-    assert states[second]["Comment"] == f"lines {_line('u = step')}-{_line('1]')}"
+    assert states[first]["Comment"] == f"@{_line('v = step')}-{_line('w = ')}"
+    assert states[second]["Comment"] == f"@{_line('u = step')}-{_line('1]')}"
     assert res.source_map[first] == _line("v = step") and res.source_map[second] == _line("u = step")
     assert res.field_lines[first] == {"Assign/w": _line("w = ")}
     assert res.field_lines[second] == {"Output": _line("return u")}
@@ -148,8 +148,8 @@ def test_a_state_of_its_own_statement_only_keeps_its_short_comment_and_no_field_
 
 
 @pytest.mark.parametrize("lines,text", [
-    ({10}, "line 10"), ({10, 11}, "lines 10-11"), ({10, 14}, "lines 10, 14"), ({10, 12, 13}, "lines 10, 12-13"),
-    ({20, 10}, "lines 10, 20-22"), ({21, 22}, "lines 21-22"),
+    ({10}, "@10"), ({10, 11}, "@10-11"), ({10, 14}, "@10, 14"), ({10, 12, 13}, "@10, 12-13"),
+    ({20, 10}, "@10, 20-22"), ({21, 22}, "@21-22"),
 ])
 def test_comment_joins_statements_on_consecutive_lines_and_spans_a_statement_to_its_end(lines, text):
     from pyawssfn.compiler.source_lines import comment
@@ -170,10 +170,10 @@ def test_states_merged_into_one_keep_every_line_and_only_the_field_lines_they_ag
     held.held = {"a": {"": 10, "Assign/x": 11}, "b": {"": 20, "Assign/x": 21}}
     held.fields = {"a": {"Assign/x": 11, "Output": 12}, "b": {"Assign/x": 21, "Output": 12}}
     held.merge("a", "b", source_map)
-    assert held.lines("a", 10) == {10, 11, 20, 21} and held.comment("a", 10) == "lines 10-11, 20-21"
+    assert held.lines("a", 10) == {10, 11, 20, 21} and held.comment("a", 10) == "@10-11, 20-21"
     assert held.fields == {"a": {"Output": 12}}  # which copy's x failed is not known: the state's line
     held.move_assign("a", ["p"], source_map)  # its Assign (both copies') now on the transition from p
-    assert held.comment("a", 10) == "lines 10, 20" and held.comment("p", 5) == "lines 5, 11, 21"
+    assert held.comment("a", 10) == "@10, 20" and held.comment("p", 5) == "@5, 11, 21"
     assert held.changed == {"a", "p"}
     held.rename("a", "c")
     assert "a" not in held.held and held.fields == {"c": {"Output": 12}} and held.extra("c", 10)
@@ -189,6 +189,6 @@ def test_an_assign_moved_onto_the_transitions_into_a_state_takes_its_lines_there
     res = compile_source("\n".join(text), str(path))
     states = res.definition["States"]
     releases = [i for i, t in enumerate(text, 1) if t.strip() == "release_stock(reservation)"]
-    assert states["release_stock"]["Comment"] == f"lines {releases[0]}, {releases[1]}"
+    assert states["release_stock"]["Comment"] == f"@{releases[0]}, {releases[1]}"
     charge, declined = at["payment = charge_card(order_id, amount)"], at['raise sfn.Fail("PaymentFailed", str(e))']
-    assert states["charge_card"]["Comment"] == f"lines {charge}, {declined}"
+    assert states["charge_card"]["Comment"] == f"@{charge}, {declined}"

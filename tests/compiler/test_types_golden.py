@@ -89,17 +89,11 @@ def test_no_type_test_on_a_literal(path):
 
 # The repeats that remain, each for a reason outside the expression passes (a ratchet: a new repeat fails the test,
 # and so does an entry here that no longer occurs, so that the list only shrinks). (golden, state, repeat's start)
-_CHECKED = "checked in the Assign where the state's Catch sees its error, then written again in the Output"
-KNOWN_REPEATS = {
-    ("data_ops", "double", '$error($type($__1) = "array" ? $__c3 : $__c2)'):
-        "d[k] = v's test on two values of unknown type, the parameter d and d[\"n\"] (d, once changed, is a dict "
-        "and tested no more)",
-    # A value that can fail and that a state's Output returns is evaluated first in that state's Assign, where its
-    # Catch sees the error (no engine but ours catches an error of an Output: tests/engines), then again in the
-    # Output (which cannot read the Assign's variable: a state's fields see the variables as they were). The Output
-    # computes it without the guards the Assign checked (compiler/state_simplify.py); what remains is the value's
-    # own computation, and a helper function the value defines (kept whole, not written twice in two shapes).
-    ("child_workflow", "child", "($__2 := $states.result.Output; $type($__2) ="): _CHECKED,
+KNOWN_REPEATS: dict[tuple[str, str, str], str] = {
+    # (data_ops' d[k] = v type error, on the parameter d and on d["n"], each read by `$__1`: one function of
+    # `$__1` now, compiler/share.py _abstract)
+    # (child_workflow's returned value, evaluated in the Assign for its Catch and again in the Output, is gone:
+    # the Assign, where the Catch sees its error, checks it without computing it, compiler/check_only.py)
     # (try_finally's parameters' check, in the first state and again in its catcher, is gone: the catcher raises
     # the error it caught again, entry_check.hosted, rather than write the message twice)
 }

@@ -74,7 +74,7 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
     if not repeated:
         return None
     names = None  # the tree's bindings and names, looked up for the first repeat worth a binding (most have none)
-    best: list[tuple[int, Expr]] = []
+    best: list[tuple[int, Expr, tuple[str, ...] | None]] = []
     for n, k in repeated:
         size = len(to_text(n))
         saving = (k - 1) * size - 12 - 6 * k  # `( $__cN := ; )` and k uses of `$__cN`
@@ -83,18 +83,65 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
         if names is None:
             names = _names(t)
         if _movable(n, names[0]):
-            best.append((saving, n))
+            best.append((saving, n, None))
+            continue
+        params = _parameters(n, names[0]) if size > _MIN_ABSTRACTED else None
+        if params:
+            # `function($a) { ... }` once and k calls `$__cN($a)`
+            cost = 26 + sum(len(x) + 3 for x in params) * (k + 1) + 2 * k
+            if k * size - size - cost > 0:
+                best.append((k * size - size - cost, n, params))
     best.sort(key=lambda x: -x[0])
     if not best:
         return None
     taken = names[1]  # type: ignore[index]
     t = _unshared(t)
-    for _, e in best:
-        out = _hoist(t, e, _fresh(taken))
+    for _, e, params in best:
+        name = _fresh(taken)
+        out = _hoist(t, e, name) if params is None else _abstract(t, e, params, name)
         if out is not None:
             return out
         refused.add(e)
     return None
+
+
+_MOST_PARAMETERS = 2
+_MIN_ABSTRACTED = 40  # characters: a function of a short repeat reads worse than the repeat
+
+
+def _parameters(e: Expr, binders: frozenset[str]) -> tuple[str, ...] | None:
+    """The variables a repeat reads that a := or a parameter binds elsewhere in the expression (each occurrence
+    may read another value by that name: d[k] = v's type error, on `$__1` bound to d, then to d["n"]), when
+    everything else it reads has one value everywhere and they are few, and it defines no function: the repeat
+    is then a function of them (`_abstract`)."""
+    if any(type(n) is Lambda for n in e.walk()):
+        # a function reads its free variables when it is called, by then perhaps bound again (`$f := function()
+        # { ... $f() ... }` calls itself): not the value an argument passed where the repeat was
+        return None
+    free = _free_vars(e, frozenset())
+    if free is None:
+        return None
+    params = tuple(sorted(free & binders))
+    return params if 0 < len(params) <= _MOST_PARAMETERS else None
+
+
+def _abstract(t: Expr, e: Expr, params: tuple[str, ...], name: str) -> Expr:
+    """`t` with each occurrence of `e` a call `$name($p...)` of the function `function($p...) { e }`, bound at the
+    start of the smallest scope holding them all. A call evaluates its arguments (variables: nothing that can
+    fail) and then `e` with each parameter the value its variable had where `e` was, and nothing else `e` reads
+    is bound in `t`: each call gives or fails as its occurrence did, where it did; defining a function evaluates
+    nothing."""
+    scope = _common_prefix(_paths_to(t, e))
+    while len(scope) > 1 and type(scope[-2]) in (Dot, Filter):
+        scope = scope[:-1]
+    holder = scope[-1]
+    call = Call(Var(name), tuple(Var(p) for p in params))
+    body = _replace_standalone(holder, e, call, False)
+    exprs = body.exprs if type(body) is Block else (body,)  # type: ignore[attr-defined]
+    new: Expr = Block((Bind(name, Lambda(params, e)),) + tuple(exprs))
+    if type(holder) is Array and len(scope) > 1 and type(scope[-2]) is Array:
+        new = Array((new,))
+    return _replace_at(t, scope, new)
 
 
 def _candidates(t: Expr) -> list[Expr]:

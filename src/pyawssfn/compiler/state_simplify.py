@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pyawssfn.compiler.check_only import checks_apart
 from pyawssfn.compiler.ir import Template, by_identity
 from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, share_repeats
 from pyawssfn.compiler.simplify import pure, simplify
@@ -44,9 +45,15 @@ def finish_state(d: dict) -> dict:
         for key in _BEFORE:
             if key in d:
                 facts += _facts_of_value(d[key])
+    apart: list[Expr] = []
+    if "Assign" in d and "Output" in d:  # a value checked in the Assign only, computed in the Output (check_only.py)
+        assign, apart = checks_apart(d["Assign"], d["Output"])
+        if apart:
+            d = {**d, "Assign": assign}
     # The Output after the Assign: a guard the Assign evaluated has succeeded when the Output's value is used
     after_assign = facts + _facts_of_value(d["Assign"]) if "Assign" in d else facts
-    checked = _checked(d["Assign"]) if "Assign" in d and "Output" in d else []
+    checked = _checked(d["Assign"]) + [(v, v.transform(_unguarded)) for v in apart] \
+        if "Assign" in d and "Output" in d else []
     out: dict[str, Any] = {}
     for k, v in d.items():
         if k in _NESTED:
