@@ -67,6 +67,41 @@ def generate(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+_NESTS = ("for", "while", "try-except", "try-finally", "if")
+
+
+def generate_nested(depth: int) -> str:
+    """A workflow whose statements nest ``depth`` deep, cycling through for, while, try/except, try/finally and
+    if; every level calls a step, appends to a list and makes (and breaks) an alias, so that the analyses that
+    walk loop and try bodies have something to track at each level (a pass that re-walks nested bodies shows as
+    time growing exponentially with the depth)."""
+    lines = ["import pyawssfn as sfn", "", "", "def step(x):", "    return x", "", "",
+             "@sfn.workflow", "def deep(x, xs):", "    acc = 0", "    out = []"]
+    _nest(lines, 0, depth, "    ")
+    lines.append("    return {'acc': acc, 'out': out}")
+    return "\n".join(lines) + "\n"
+
+
+def _nest(lines: list[str], level: int, depth: int, pad: str) -> None:
+    lines += [f"{pad}v{level} = step(acc + {level})", f"{pad}out.append(v{level})",
+              f"{pad}a{level} = [v{level}]", f"{pad}b{level} = a{level}", f"{pad}a{level} = [acc]"]
+    if level == depth:
+        return
+    kind, inner = _NESTS[level % len(_NESTS)], pad + "    "
+    head = {"for": f"for i{level} in xs:", "while": f"while n{level} < 2:", "if": f"if acc > {level}:"}
+    if kind == "while":
+        lines.append(f"{pad}n{level} = 0")
+    lines.append(f"{pad}{head.get(kind, 'try:')}")
+    if kind == "while":
+        lines.append(f"{inner}n{level} += 1")
+    _nest(lines, level + 1, depth, inner)
+    lines.append(f"{inner}acc = acc + step({level})")
+    if kind == "try-except":
+        lines += [f"{pad}except ValueError as e{level}:", f"{inner}out.append(str(e{level}))"]
+    elif kind == "try-finally":
+        lines += [f"{pad}finally:", f"{inner}out.append({level})"]
+
+
 def renamed(src: str, tag: str) -> str:
     """The same workflow with every variable renamed (``acc`` -> ``acc_<tag>``...): a round compiles text that no
     earlier round compiled, so the compiler's caches of expression texts do not make later rounds cheaper."""
