@@ -153,6 +153,13 @@ def _block_fields_of(cls: type) -> tuple[str, ...]:
     return fields
 
 
+def block_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a node class that hold statements (or except handlers, match cases): those walk_statements
+    follows."""
+    fields = _block_fields.get(cls)
+    return _block_fields_of(cls) if fields is None else fields
+
+
 _STATEMENTS = "pyawssfn_statements"
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 
-from pyawssfn.compiler.astwalk import value_children, walk, walk_statements
+from pyawssfn.compiler.astwalk import block_fields, value_children, walk
 from pyawssfn.compiler.statement_kinds import unhandled
 
 # The names bound on every path so far, as a set of bits (_Numbering); None: no path reaches here (after return,
@@ -25,6 +25,7 @@ def maybe_unbound_reads(fn: ast.FunctionDef, local_names: set[str], report=None)
     a = fn.args
     params = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}
     analysis = _DefiniteAssignment(local_names)
+    _clause_names(fn, analysis.loop_handlers)
     analysis.block(fn.body, analysis.bits(params))
     if report is not None:
         for node in analysis.after_except:
@@ -34,9 +35,22 @@ def maybe_unbound_reads(fn: ast.FunctionDef, local_names: set[str], report=None)
     return analysis.out
 
 
-def _handler_names(stmts: list[ast.stmt]) -> set[str]:
-    # an except clause stands in a statement's block, never in an expression: the statements are all to look at
-    return {n.name for s in stmts for n in walk_statements(s) if isinstance(n, ast.ExceptHandler) and n.name}
+def _clause_names(node: ast.AST, loops: dict[int, set[str]]) -> set[str]:
+    """The names of the except clauses under ``node``'s blocks; and into ``loops``, those of each loop's body under
+    it (one walk of the statements for all the loops: a walk of each loop's body cost as much as the loop's depth
+    times the statements). An except clause stands in a statement's block, never in an expression: the statements
+    are all to look at."""
+    found: set[str] = set()
+    for field in block_fields(type(node)):
+        got: set[str] = set()
+        for child in getattr(node, field, ()):
+            if isinstance(child, ast.ExceptHandler) and child.name:
+                got.add(child.name)
+            got |= _clause_names(child, loops)
+        if field == "body" and isinstance(node, (ast.For, ast.While)):
+            loops[id(node)] = got
+        found |= got
+    return found
 
 
 def _names(t: ast.AST) -> set[str]:
@@ -194,9 +208,7 @@ class _DefiniteAssignment:
     def loop_entry(self, s: ast.While | ast.For, bound: int) -> int:
         """What is bound at the start of every iteration: an except clause of the body may have deleted its name
         in the one before."""
-        names = self.loop_handlers.get(id(s))
-        if names is None:  # asked up to three times per loop: found once (a walk of the loop's body)
-            names = self.loop_handlers[id(s)] = _handler_names(s.body)
+        names = self.loop_handlers[id(s)]  # (found for all the loops at once: _clause_names)
         if not names:
             return bound
         self.deleted |= names
