@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 
 from pyawssfn.compiler.astwalk import block_fields, value_children, walk
+from pyawssfn.compiler.definite_finally import EXISTS_NAME, Lineages, Pending, enter_finally, leave_finally
 from pyawssfn.compiler.statement_kinds import unhandled
 
 # The names bound on every path so far, as a set of bits (_Numbering); None: no path reaches here (after return,
@@ -73,11 +74,12 @@ def _meet(x, y):
 class _DefiniteAssignment:
     def __init__(self, local_names: set[str]):
         self.local_names = local_names
-        self.bit: dict[str, int] = {}   # name -> its bit in a Bound, numbered as they come
+        self.bit: dict[str, int] = {EXISTS_NAME: 0}   # name -> its bit in a Bound, numbered as they come
         self.out: set[tuple[int, int]] = set()
         self.deleted: set[str] = set()   # the names of the except clauses seen so far
         self.after_except: list[ast.Name] = []
         self.loop_handlers: dict[int, set[str]] = {}   # loop -> the names of the except clauses in its body
+        self.pending = Pending()   # reads to check at the end of a finally block (definite_finally.py)
 
     def bits(self, names) -> int:
         """The Bound of exactly ``names``."""
@@ -91,6 +93,8 @@ class _DefiniteAssignment:
 
     def has(self, bound: int, name: str) -> bool:
         i = self.bit.get(name)
+        if type(bound) is Lineages:
+            return i is not None and (bound.unbound >> i) & 1 == 0  # type: ignore[attr-defined]
         return i is not None and (bound >> i) & 1 == 1
 
     def loads(self, node: ast.AST | None, bound: int, shadow: frozenset = frozenset()) -> None:
@@ -107,7 +111,7 @@ class _DefiniteAssignment:
             if cls is ast.Name:
                 if isinstance(n.ctx, ast.Load) and n.id in local and not self.has(bound, n.id) \
                         and n.id not in shadow:
-                    self.unbound(n)  # type: ignore[arg-type]
+                    self.unbound(n, bound)  # type: ignore[arg-type]
             elif cls in _COMPREHENSIONS:
                 self.comprehension_loads(n, bound, shadow)  # type: ignore[arg-type]
             elif cls is not ast.Lambda:
@@ -115,8 +119,13 @@ class _DefiniteAssignment:
                 children.reverse()  # popped first to last
                 todo.extend(children)
 
-    def unbound(self, node: ast.Name) -> None:
+    def unbound(self, node: ast.Name, bound) -> None:
         self.out.add((node.lineno, node.col_offset))
+        if type(bound) is Lineages:  # in a finally block: when the walk would have read it (definite_finally.py)
+            c = bound.first_b(self.bit.get(node.id, 0))
+            if c:
+                self.pending.add(c, node)
+                return
         if node.id in self.deleted:
             self.after_except.append(node)
 
@@ -179,7 +188,7 @@ class _DefiniteAssignment:
         self.loads(s.value, bound)
         if isinstance(s.target, ast.Name):
             if s.target.id in self.local_names and not self.has(bound, s.target.id):
-                self.unbound(s.target)
+                self.unbound(s.target, bound)
             return bound | self.bits((s.target.id,))
         self.target_loads(s.target, bound)
         return bound
@@ -227,9 +236,13 @@ class _DefiniteAssignment:
         for e in ends:
             result = _meet(result, e) if result is not None else e
         if s.finalbody:
-            self.block(s.finalbody, bound)  # its reads, on the paths where the least is bound
+            # run from bound (its reads on the paths where the least is bound) and from result (what is bound
+            # after the statement), both in one walk (definite_finally.py)
+            self.pending.open()
+            end = self.block(s.finalbody, enter_finally(bound, result))
+            self.pending.close(self.deleted, self.after_except)
             if result is not None:
-                result = self.block(s.finalbody, result)
+                result = leave_finally(end) if end is not None else None
         return result
 
     def stmt_Return(self, s: ast.Return, bound: int):
