@@ -71,34 +71,40 @@ def generate(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+# ("in-finally", nesting in a try's finally block, is left out by default: the machine repeats a finally block on
+# each of its ways out, which makes the compile of a finally nested in finally blocks exponential in their depth
+# whatever the analyses do)
 _NESTS = ("for", "while", "try-except", "try-finally", "if")
 
 
-def generate_nested(depth: int) -> str:
-    """A workflow whose statements nest ``depth`` deep, cycling through for, while, try/except, try/finally and
-    if; every level calls a step, appends to a list and makes (and breaks) an alias, so that the analyses that
+def generate_nested(depth: int, kinds: tuple[str, ...] = _NESTS) -> str:
+    """A workflow whose statements nest ``depth`` deep, cycling through ``kinds`` (for, while, try/except,
+    try/finally, if; "in-finally" nests in a try's finally block); every level calls a step, appends to a list and makes (and breaks) an alias, so that the analyses that
     walk loop and try bodies have something to track at each level (a pass that re-walks nested bodies shows as
     time growing exponentially with the depth)."""
     lines = ["import pyawssfn as sfn", "", "", "def step(x):", "    return x", "", "",
              "@sfn.workflow", "def deep(x, xs):", "    acc = 0", "    out = []"]
-    _nest(lines, 0, depth, "    ")
+    _nest(lines, 0, depth, "    ", kinds)
     lines.append("    return {'acc': acc, 'out': out}")
     return "\n".join(lines) + "\n"
 
 
-def _nest(lines: list[str], level: int, depth: int, pad: str) -> None:
+def _nest(lines: list[str], level: int, depth: int, pad: str, kinds: tuple[str, ...]) -> None:
     lines += [f"{pad}v{level} = step(acc + {level})", f"{pad}out.append(v{level})",
               f"{pad}a{level} = [v{level}]", f"{pad}b{level} = a{level}", f"{pad}a{level} = [acc]"]
     if level == depth:
         return
-    kind, inner = _NESTS[level % len(_NESTS)], pad + "    "
+    kind, inner = kinds[level % len(kinds)], pad + "    "
     head = {"for": f"for i{level} in xs:", "while": f"while n{level} < 2:", "if": f"if acc > {level}:"}
     if kind == "while":
         lines.append(f"{pad}n{level} = 0")
-    lines.append(f"{pad}{head.get(kind, 'try:')}")
+    if kind == "in-finally":
+        lines += [f"{pad}try:", f"{inner}acc = acc + step({level})", f"{pad}finally:"]
+    else:
+        lines.append(f"{pad}{head.get(kind, 'try:')}")
     if kind == "while":
         lines.append(f"{inner}n{level} += 1")
-    _nest(lines, level + 1, depth, inner)
+    _nest(lines, level + 1, depth, inner, kinds)
     lines.append(f"{inner}acc = acc + step({level})")
     if kind == "try-except":
         lines += [f"{pad}except ValueError as e{level}:", f"{inner}out.append(str(e{level}))"]
