@@ -26,7 +26,6 @@ def maybe_unbound_reads(fn: ast.FunctionDef, local_names: set[str], report=None)
     a = fn.args
     params = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}
     analysis = _DefiniteAssignment(local_names)
-    _clause_names(fn, analysis.loop_handlers)
     analysis.block(fn.body, analysis.bits(params))
     if report is not None:
         for node in analysis.after_except:
@@ -36,13 +35,19 @@ def maybe_unbound_reads(fn: ast.FunctionDef, local_names: set[str], report=None)
     return analysis.out
 
 
-def _clause_names(node: ast.AST, loops: dict[int, set[str]]) -> set[str]:
+_NO_NAMES: frozenset[str] = frozenset()
+
+
+def _clause_names(node: ast.AST, loops: dict[int, set[str]]) -> "set[str] | frozenset[str]":
     """The names of the except clauses under ``node``'s blocks; and into ``loops``, those of each loop's body under
-    it (one walk of the statements for all the loops: a walk of each loop's body cost as much as the loop's depth
+    it (one walk of a loop for it and the loops in it: a walk of each loop's body cost as much as the loop's depth
     times the statements). An except clause stands in a statement's block, never in an expression: the statements
     are all to look at."""
+    fields = block_fields(type(node))
+    if not fields:
+        return _NO_NAMES
     found: set[str] = set()
-    for field in block_fields(type(node)):
+    for field in fields:
         got: set[str] = set()
         for child in getattr(node, field, ()):
             if isinstance(child, ast.ExceptHandler) and child.name:
@@ -103,15 +108,21 @@ class _DefiniteAssignment:
         here (a parallel branch is lowered, and checked, on its own)."""
         if node is None:
             return
-        local = self.local_names
+        local, bit = self.local_names, self.bit
+        view = bound if type(bound) is int else ~bound.unbound  # type: ignore[attr-defined]  # bound everywhere
+        load = ast.Load
         todo = [node]
         while todo:
             n = todo.pop()
             cls = type(n)
             if cls is ast.Name:
-                if isinstance(n.ctx, ast.Load) and n.id in local and not self.has(bound, n.id) \
-                        and n.id not in shadow:
-                    self.unbound(n, bound)  # type: ignore[arg-type]
+                name = n.id  # type: ignore[attr-defined]
+                if type(n.ctx) is load and name in local and name not in shadow:  # type: ignore[attr-defined]
+                    i = bit.get(name)
+                    if i is None or not (view >> i) & 1:
+                        self.unbound(n, bound)  # type: ignore[arg-type]
+            elif cls is ast.Constant:
+                continue
             elif cls in _COMPREHENSIONS:
                 self.comprehension_loads(n, bound, shadow)  # type: ignore[arg-type]
             elif cls is not ast.Lambda:
@@ -217,7 +228,10 @@ class _DefiniteAssignment:
     def loop_entry(self, s: ast.While | ast.For, bound: int) -> int:
         """What is bound at the start of every iteration: an except clause of the body may have deleted its name
         in the one before."""
-        names = self.loop_handlers[id(s)]  # (found for all the loops at once: _clause_names)
+        names = self.loop_handlers.get(id(s))
+        if names is None:  # this loop's and those in it, in one walk (_clause_names)
+            _clause_names(s, self.loop_handlers)
+            names = self.loop_handlers[id(s)]
         if not names:
             return bound
         self.deleted |= names
