@@ -2,12 +2,16 @@
 2,000, 4,000 and 10,000 statements (min and median of the rounds, CPU time and wall clock) and the growth exponent
 fitted between them (log-log least squares on the minimum: 1.0 is linear).
 
-    .venv/bin/python benchmarks/bench_compile.py [N] [--rounds R] [--baseline SRC]
+    .venv/bin/python benchmarks/bench_compile.py [N] [--rounds R] [--baseline SRC] [--depth]
 
 ``--baseline SRC`` (another checkout's ``src/``, e.g. an exported older commit) measures it too, side by side: every
 round runs each side in a fresh interpreter of its own (``PYTHONPATH=SRC`` for the baseline), alternating, so that
 both meet the same load; the table then gives both and the ratio baseline / ours. On a shared machine read the CPU
 columns (the other processes' turns are not counted there).
+
+``--depth`` measures instead workflows whose statements nest 8, 16, 24 and 32 deep (generate_nested: for, while,
+try/except, try/finally and if in turn) and prints the growth from one depth to the next (time ratio; a pass that
+re-walks nested bodies makes it grow exponentially with the depth), with ``--baseline`` side by side.
 
 The workflow mixes step calls, pure assignments folded into Assign, if/else, for and while loops and try/except, in
 roughly the proportions of real workflows."""
@@ -67,6 +71,47 @@ def generate(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+# ("in-finally", nesting in a try's finally block, is left out by default: the machine repeats a finally block on
+# each of its ways out, which makes the compile of a finally nested in finally blocks exponential in their depth
+# whatever the analyses do)
+_NESTS = ("for", "while", "try-except", "try-finally", "if")
+
+
+def generate_nested(depth: int, kinds: tuple[str, ...] = _NESTS) -> str:
+    """A workflow whose statements nest ``depth`` deep, cycling through ``kinds`` (for, while, try/except,
+    try/finally, if; "in-finally" nests in a try's finally block); every level calls a step, appends to a list and makes (and breaks) an alias, so that the analyses that
+    walk loop and try bodies have something to track at each level (a pass that re-walks nested bodies shows as
+    time growing exponentially with the depth)."""
+    lines = ["import pyawssfn as sfn", "", "", "def step(x):", "    return x", "", "",
+             "@sfn.workflow", "def deep(x, xs):", "    acc = 0", "    out = []"]
+    _nest(lines, 0, depth, "    ", kinds)
+    lines.append("    return {'acc': acc, 'out': out}")
+    return "\n".join(lines) + "\n"
+
+
+def _nest(lines: list[str], level: int, depth: int, pad: str, kinds: tuple[str, ...]) -> None:
+    lines += [f"{pad}v{level} = step(acc + {level})", f"{pad}out.append(v{level})",
+              f"{pad}a{level} = [v{level}]", f"{pad}b{level} = a{level}", f"{pad}a{level} = [acc]"]
+    if level == depth:
+        return
+    kind, inner = kinds[level % len(kinds)], pad + "    "
+    head = {"for": f"for i{level} in xs:", "while": f"while n{level} < 2:", "if": f"if acc > {level}:"}
+    if kind == "while":
+        lines.append(f"{pad}n{level} = 0")
+    if kind == "in-finally":
+        lines += [f"{pad}try:", f"{inner}acc = acc + step({level})", f"{pad}finally:"]
+    else:
+        lines.append(f"{pad}{head.get(kind, 'try:')}")
+    if kind == "while":
+        lines.append(f"{inner}n{level} += 1")
+    _nest(lines, level + 1, depth, inner, kinds)
+    lines.append(f"{inner}acc = acc + step({level})")
+    if kind == "try-except":
+        lines += [f"{pad}except ValueError as e{level}:", f"{inner}out.append(str(e{level}))"]
+    elif kind == "try-finally":
+        lines += [f"{pad}finally:", f"{inner}out.append({level})"]
+
+
 def renamed(src: str, tag: str) -> str:
     """The same workflow with every variable renamed (``acc`` -> ``acc_<tag>``...): a round compiles text that no
     earlier round compiled, so the compiler's caches of expression texts do not make later rounds cheaper."""
@@ -101,10 +146,16 @@ def exponent(points: list[tuple[int, float]]) -> float:
 SIZES = (1000, 2000, 4000, 10000)
 
 
+def _source(n: int, tag: str) -> str:
+    """The workflow of n statements (n > 0) or nesting -n deep (n < 0), renamed by tag."""
+    return renamed(generate(n) if n > 0 else generate_nested(-n), tag)
+
+
 def _worker(n: int, tag: str) -> None:
-    """One compile of n statements in this (fresh) process, after a warm-up: prints its seconds as JSON."""
+    """One compile of n statements (nesting -n deep) in this (fresh) process, after a warm-up: prints its seconds as
+    JSON."""
     compile_source(generate(20), "warmup.py")  # imports and first-use setup are not part of the measure
-    src = renamed(generate(n), tag)
+    src = _source(n, tag)
     t0, c0 = time.perf_counter(), time.process_time()
     compile_source(src, "big.py")
     print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0}))
@@ -117,6 +168,27 @@ def _fresh(n: int, tag: str, src_dir: str | None) -> dict:
     out = subprocess.run([sys.executable, __file__, "--worker", str(n), tag], env=env, capture_output=True,
                          text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+DEPTHS = (8, 16, 24, 32)
+
+
+def depth_table(rounds: int, baseline: str | None) -> None:
+    """The CPU time (min of the rounds, each a fresh process) of the nested workflows, and its growth per step of
+    depth (t(d) / t(previous d))."""
+    ours_src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+    sides = [("ours", ours_src)] + ([("baseline", baseline)] if baseline else [])
+    print(f"nested workflows, CPU seconds (min of {rounds} rounds, a fresh process each), growth = t(d)/t(d-8)")
+    print(f"{'depth':>6} " + " ".join(f"{side + ' cpu':>14} {'growth':>7}" for side, _ in sides))
+    last: dict[str, float] = {}
+    for d in DEPTHS:
+        cells = []
+        for side, where in sides:
+            best = min(_fresh(-d, f"r{r}", where)["cpu"] for r in range(rounds))
+            growth = f"{best / last[side]:.2f}" if side in last else "-"
+            last[side] = best
+            cells.append(f"{best:>14.3f} {growth:>7}")
+        print(f"{d:>6} " + " ".join(cells))
 
 
 def side_by_side(baseline: str, rounds: int, sizes=SIZES) -> None:
@@ -150,10 +222,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("n", nargs="?", type=int, help="one workflow of N statements")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--baseline", metavar="SRC", help="another checkout's src/, measured side by side")
+    parser.add_argument("--depth", action="store_true", help="nested workflows, 8 to 32 deep (generate_nested)")
     parser.add_argument("--worker", nargs=2, metavar=("N", "TAG"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         _worker(int(args.worker[0]), args.worker[1])
+        return
+    if args.depth:
+        depth_table(args.rounds, args.baseline)
         return
     if args.baseline:
         side_by_side(args.baseline, args.rounds, (args.n,) if args.n else SIZES)

@@ -5,13 +5,17 @@ A Step Functions variable holds a copy of a JSON value; a Python variable holds 
 ``row["done"] = True``) changes what the other name sees in Python but not in the machine. The check walks the
 function in execution order (loop bodies twice, both branches of an if) tracking which names may share their
 object (``aliased``) or contain objects shared with something else (``deep``), and reports a change in place of such
-a name. Fresh values (literals, step results, arithmetic) break the sharing."""
+a name. Fresh values (literals, step results, arithmetic) break the sharing.
+
+This module says what each statement adds to and removes from those sets; alias_flow.py records that once per
+statement and computes what the walk in execution order would report, without walking any body twice."""
 from __future__ import annotations
 
 import ast
 from typing import Callable
 
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.alias_flow import Recorder, replay
+from pyawssfn.compiler.astwalk import index, walk
 from pyawssfn.compiler.statement_kinds import unhandled
 
 _MUTATING = {"append", "extend", "update", "insert", "pop", "remove", "clear", "sort", "reverse", "setdefault",
@@ -45,8 +49,7 @@ class AliasCheck:
         self.given_scalars: set[str] = set()
         self.is_step = is_step
         self.shares = shares  # what a step's result may share with its arguments under CPython (step_mutation)
-        self.aliased: set[str] = set()
-        self.deep = _DeepSet()
+        self.flow = Recorder()   # what each statement adds to and removes from the sets (alias_flow.py)
         self.finally_depth = 0
         self.iterating: list[str] = []   # containers a for loop is iterating over, innermost last
 
@@ -184,31 +187,30 @@ class AliasCheck:
 
     def store(self, value: ast.AST) -> None:
         """``value`` is now also reachable from somewhere else."""
-        self.aliased |= self.top_names(value) | self.contained(value)
-        self.deep |= self.elements_shared(value)
+        self.flow.gen_aliased(self.top_names(value) | self.contained(value))
+        self.flow.gen_deep(self.elements_shared(value))
 
     def bind(self, name: str, value: ast.AST | None) -> None:
         if value is not None:
             top, contained = self.top_names(value), self.contained(value)
             if top == {name} and not contained:
                 return  # the same object again (xs = ident(xs), a step returning its argument): shared as it was
-        self.aliased.discard(name)
-        self.deep.forget(name)
+        flow = self.flow
+        flow.kill(name)
         if value is None:
-            self.aliased.add(name)
-            self.deep.add(name)
+            flow.gen_aliased((name,))
+            flow.gen_deep((name,))
             return
         shared = self.elements_shared(value)
         if top:
-            self.aliased.add(name)
-            self.deep.add(name)
-        if contained or shared:
-            self.deep.add(name)
-        self.aliased |= top | contained
-        self.deep |= shared
+            flow.gen_aliased((name,))
+        if top or contained or shared:
+            flow.gen_deep((name,))
+        flow.gen_aliased(top | contained)
+        flow.gen_deep(shared)
 
     def mutate(self, node: ast.AST, target: ast.AST) -> None:
-        changed = ast.unparse(target)
+        whole = target
         depth = 0
         while isinstance(target, ast.Subscript):
             target = target.value
@@ -217,19 +219,23 @@ class AliasCheck:
             return
         name = target.id
         if depth == 0 and name in self.iterating:
-            self.report(node, f"in-place change of {name!r} while a for loop iterates over it (Python fails or "
-                              "sees the change; the state machine iterates a copy)",
-                        f"collect the changes in another variable and apply them after the loop")
+            self.flow.say(lambda: self.report(
+                node, f"in-place change of {name!r} while a for loop iterates over it (Python fails or sees the "
+                      "change; the state machine iterates a copy)",
+                f"collect the changes in another variable and apply them after the loop"))
             return
-        shared = name in self.aliased if depth == 0 else (name in self.aliased or self.deep.shared_at(name, depth))
-        if shared:
-            what = repr(name) if depth == 0 else f"an element of {name!r}"
-            hint = (f"copy it first: {name} = {name} + [] for a list, {name} = {{**{name}}} for a dict" if depth == 0
-                    else f"assign a new value instead of changing it in place: {changed} = {changed} + [item] "
-                         f"for a list, {changed} = {{**{changed}, key: value}} for a dict")
-            self.report(node, f"in-place change of {what}, whose value may also be reached "
-                              "through another name or container (Python shares the object; the state machine "
-                              "copies values)", hint)
+        # shared if name is in aliased, or (depth > 0) in deep at a depth down to this one
+        self.flow.check(name, depth, lambda: self._shared_change(node, whole, name, depth))
+
+    def _shared_change(self, node: ast.AST, target: ast.AST, name: str, depth: int) -> None:
+        changed = ast.unparse(target)
+        what = repr(name) if depth == 0 else f"an element of {name!r}"
+        hint = (f"copy it first: {name} = {name} + [] for a list, {name} = {{**{name}}} for a dict" if depth == 0
+                else f"assign a new value instead of changing it in place: {changed} = {changed} + [item] "
+                     f"for a list, {changed} = {{**{changed}, key: value}} for a dict")
+        self.report(node, f"in-place change of {what}, whose value may also be reached "
+                          "through another name or container (Python shares the object; the state machine "
+                          "copies values)", hint)
 
     def into_itself(self, node: ast.AST, target: ast.AST, values: list[ast.expr], whole: bool) -> None:
         """Refuse storing a container inside itself (`xs.append(xs)`, `d["k"] = d`, `xs += [xs]`): Python makes an
@@ -242,9 +248,10 @@ class AliasCheck:
         name = target.id
         for v in values:
             if name in self.contained(v) | (self.top_names(v) if whole else set()):
-                self.report(node, f"{name!r} is stored inside itself (Python makes an object that contains itself; "
-                                  "the state machine stores a copy of its value)",
-                            f"store a copy: {name} + [] for a list, {{**{name}}} for a dict")
+                self.flow.say(lambda: self.report(
+                    node, f"{name!r} is stored inside itself (Python makes an object that contains itself; the "
+                          "state machine stores a copy of its value)",
+                    f"store a copy: {name} + [] for a list, {{**{name}}} for a dict"))
 
     # -- statements
     def block(self, stmts: list[ast.stmt]) -> None:
@@ -252,6 +259,7 @@ class AliasCheck:
             self.stmt(s)
 
     def stmt(self, s: ast.stmt) -> None:
+        self.flow.statement += 1
         method = getattr(self, "stmt_" + type(s).__name__, None)
         if method is None:
             unhandled("aliasing", s)   # nothing to do for a kind the lowerer refuses
@@ -285,7 +293,7 @@ class AliasCheck:
             elif isinstance(s.op, (ast.Add, ast.Mult)) and not self.scalar(s.target.id) and \
                     s.target.id not in self.given_scalars:
                 self.mutate(s, s.target)  # `xs += ys`, `xs *= 2` change the list xs is, in place (a number is rebound)
-                self.deep |= self.top_names(s.value) | self.elements_shared(s.value) | self.contained(s.value)
+                self.flow.gen_deep(self.top_names(s.value) | self.elements_shared(s.value) | self.contained(s.value))
         elif isinstance(s.target, ast.Subscript):
             self.mutate(s, s.target.value)
             if isinstance(s.op, ast.Add) and isinstance(s.value, (ast.List, ast.ListComp, ast.Tuple)):
@@ -305,37 +313,39 @@ class AliasCheck:
             if whole:
                 self.store(a)
             else:  # extend/update: the elements are shared
-                self.deep |= self.top_names(a) | self.elements_shared(a) | self.contained(a)
-                self.aliased |= self.contained(a)
+                self.flow.gen_deep(self.top_names(a) | self.elements_shared(a) | self.contained(a))
+                self.flow.gen_aliased(self.contained(a))
         base = call.func.value
         while isinstance(base, ast.Subscript):
             base = base.value
         if isinstance(base, ast.Name) and any(self.top_names(a) | self.contained(a) | self.elements_shared(a)
                                               for a in call.args):
-            self.deep.add(base.id)
+            self.flow.gen_deep((base.id,))
 
     def stmt_For(self, s: ast.For) -> None:
         is_range = isinstance(s.iter, ast.Call) and isinstance(s.iter.func, ast.Name) and \
             s.iter.func.id == "range"
         iterated = _iterated_names(s.iter)
         self.iterating.extend(iterated)
-        for _ in range(2):
-            for n in _names(s.target):
-                if is_range:
-                    self.bind(n, ast.Constant(value=0))
-                else:
-                    self.aliased.add(n)
-                    self.deep.add(n)
-            if not is_range:
-                self.deep |= self.top_names(s.iter) | self.elements_shared(s.iter)
-            self.block(s.body)
+        self.flow.open_loop()  # an iteration: the target bound to an item, then the body
+        for n in _names(s.target):
+            if is_range:
+                self.bind(n, ast.Constant(value=0))
+            else:
+                self.flow.gen_aliased((n,))
+                self.flow.gen_deep((n,))
+        if not is_range:
+            self.flow.gen_deep(self.top_names(s.iter) | self.elements_shared(s.iter))
+        self.block(s.body)
+        self.flow.close_loop()
         for _ in iterated:
             self.iterating.pop()
         self.block(s.orelse)
 
     def stmt_While(self, s: ast.While) -> None:
+        self.flow.open_loop()
         self.block(s.body)
-        self.block(s.body)
+        self.flow.close_loop()
         self.block(s.orelse)
 
     def stmt_If(self, s: ast.If) -> None:
@@ -380,35 +390,9 @@ class AliasCheck:
             if isinstance(base, ast.Name):
                 # the value lands at `depth` in base: shared itself, or only through its elements one level down
                 if self.top_names(value) or self.contained(value):
-                    self.deep.add(_at_depth(base.id, depth))
+                    self.flow.gen_deep((_at_depth(base.id, depth),))
                 elif self.elements_shared(value):
-                    self.deep.add(_at_depth(base.id, depth + 1))
-
-
-class _DeepSet:
-    """The entries of AliasCheck.deep (see _at_depth), indexed by variable name so that rebinding a name or asking
-    about it costs the entries of that name only, not a scan of all of them."""
-
-    def __init__(self) -> None:
-        self._by_name: dict[str, set[int]] = {}
-
-    def add(self, entry: str) -> None:
-        if "\x00" not in entry:  # a name: its elements (depth 1)
-            self._by_name.setdefault(entry, set()).add(1)
-            return
-        name, _, depth = entry.partition("\x00")
-        self._by_name.setdefault(name, set()).add(int(depth) if depth.isdigit() else 1)
-
-    def __ior__(self, entries: set[str]) -> "_DeepSet":
-        for e in entries:
-            self.add(e)
-        return self
-
-    def forget(self, name: str) -> None:
-        self._by_name.pop(name, None)
-
-    def shared_at(self, name: str, depth: int) -> bool:
-        return any(d <= depth for d in self._by_name.get(name, ()))
+                    self.flow.gen_deep((_at_depth(base.id, depth + 1),))
 
 
 def _at_depth(name: str, depth: int) -> str:
@@ -440,11 +424,12 @@ def check_aliasing(fn: ast.FunctionDef, report: Callable[[ast.AST, str, str], No
     check = AliasCheck(report, _once(is_step), _once(shares), scalar)
     # names some assignment gives a number or a string (`total = 0`): `total += f(x)` rebinds them, as far as can
     # be told without their type
-    check.given_scalars = {t.id for n in walk(fn) if isinstance(n, (ast.Assign, ast.AnnAssign))
-                           and isinstance(n.value, (ast.Constant, ast.JoinedStr))
+    check.given_scalars = {t.id for n in index(fn).of(ast.Assign, ast.AnnAssign)
+                           if isinstance(n.value, (ast.Constant, ast.JoinedStr))
                            for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
                            if isinstance(t, ast.Name)}
     check.block(fn.body)
+    replay(check.flow.ops)
 
 
 def _once(answer: Callable[[ast.Call], object]) -> Callable:

@@ -4,9 +4,8 @@ ast.walk was a fifth of the compile time of a 10,000-statement workflow."""
 from __future__ import annotations
 
 import copy
-from ast import AST
-from collections import deque
-from typing import Any, Iterator
+from ast import AST, FunctionDef, Module
+from typing import Any
 
 
 # Fields that never hold a node in Python 3.11's grammar (a name, a flag, a constant's value): not read at all.
@@ -27,16 +26,18 @@ def _fields_of(cls: type) -> tuple[str, ...]:
     return fields
 
 
-def walk(node: AST) -> Iterator[AST]:
-    todo = deque((node,))
-    pop, push = todo.popleft, todo.append
-    fields_of = _node_fields
-    while todo:
-        node = pop()
+def _breadth_first(root: AST, table: dict[type, tuple[str, ...]], fields_of) -> list[AST]:
+    """The nodes under ``root`` (and ``root``) that the fields ``table`` gives for each class lead to (``fields_of``
+    fills it for a class not met yet), breadth first as ``ast.walk``: the one walk of this module, over all the
+    fields (walk), the value fields (NodeIndex) or the blocks of statements (walk_statements). The list is its own
+    queue (a list iterator sees what is appended to it): no deque, no generator."""
+    out = [root]
+    push = out.append
+    for node in out:
         cls = type(node)
-        fields = fields_of.get(cls)
+        fields = table.get(cls)
         if fields is None:  # (not `or`: a Constant's is an empty tuple)
-            fields = _fields_of(cls)
+            fields = fields_of(cls)
         for name in fields:
             value = getattr(node, name, None)
             if isinstance(value, AST):
@@ -45,7 +46,12 @@ def walk(node: AST) -> Iterator[AST]:
                 for item in value:
                     if isinstance(item, AST):
                         push(item)
-        yield node
+    return out
+
+
+def walk(node: AST) -> list[AST]:
+    """Every node under ``node`` (and ``node``), in ``ast.walk``'s order."""
+    return _breadth_first(node, _node_fields, _fields_of)
 
 
 def child_nodes(node: AST) -> list[AST]:
@@ -100,33 +106,14 @@ class NodeIndex:
     __slots__ = ("nodes", "_by_class")
 
     def __init__(self, root: AST) -> None:
-        # walk's loop, over the value fields, filling both
-        todo = deque((root,))
-        pop, push = todo.popleft, todo.append
-        nodes: list[AST] = []
-        add = nodes.append
+        nodes = _breadth_first(root, _value_fields, _value_fields_of)
         by_class: dict[type, list[AST]] = {}
-        fields_of = _value_fields
-        while todo:
-            node = pop()
-            cls = type(node)
-            add(node)
-            same = by_class.get(cls)
+        for node in nodes:
+            same = by_class.get(type(node))
             if same is None:
-                by_class[cls] = [node]
+                by_class[type(node)] = [node]
             else:
                 same.append(node)
-            fields = fields_of.get(cls)
-            if fields is None:
-                fields = _value_fields_of(cls)
-            for name in fields:
-                value = getattr(node, name, None)
-                if isinstance(value, AST):
-                    push(value)
-                elif isinstance(value, list):
-                    for item in value:
-                        if isinstance(item, AST):
-                            push(item)
         self.nodes = nodes
         self._by_class = by_class
 
@@ -161,25 +148,34 @@ _BLOCKS = ("body", "handlers", "orelse", "finalbody", "cases")  # the fields tha
 _block_fields: dict[type, tuple[str, ...]] = {}
 
 
-def walk_statements(node: AST) -> Iterator[AST]:
+def _block_fields_of(cls: type) -> tuple[str, ...]:
+    fields = _block_fields[cls] = tuple(f for f in cls._fields if f in _BLOCKS)  # type: ignore[attr-defined]
+    return fields
+
+
+def block_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a node class that hold statements (or except handlers, match cases): those walk_statements
+    follows."""
+    fields = _block_fields.get(cls)
+    return _block_fields_of(cls) if fields is None else fields
+
+
+_STATEMENTS = "pyawssfn_statements"
+
+
+def walk_statements(node: AST) -> list[AST]:
     """The statements under ``node`` (and ``node``, the except handlers and match cases), in the order ``walk``
     yields them, without visiting a single expression: a statement can only stand in another statement's block, so
     a pass looking for statements (``raise``, ``import``, ``try``, line spans) need not walk the expressions, most
-    of a workflow's nodes."""
-    todo = deque((node,))
-    pop, push = todo.popleft, todo.extend
-    fields_of = _block_fields
-    while todo:
-        node = pop()
-        cls = type(node)
-        fields = fields_of.get(cls)
-        if fields is None:
-            fields = fields_of[cls] = tuple(f for f in cls._fields if f in _BLOCKS)
-        for name in fields:
-            value = getattr(node, name, None)
-            if isinstance(value, list):
-                push(item for item in value if isinstance(item, AST))
-        yield node
+    of a workflow's nodes. A module's or a function's list is kept on it: the frontend's passes and the line spans
+    ask for it several times, and no pass adds or removes a statement (they rewrite expressions only)."""
+    if not isinstance(node, (Module, FunctionDef)):
+        return _breadth_first(node, _block_fields, _block_fields_of)
+    got = node.__dict__.get(_STATEMENTS)
+    if got is None:
+        got = _breadth_first(node, _block_fields, _block_fields_of)
+        setattr(node, _STATEMENTS, got)
+    return got
 
 
 _ATOMS = frozenset([str, int, float, bool, type(None), bytes, complex, type(Ellipsis)])

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import ast
 
-from pyawssfn.compiler.astwalk import value_children, walk, walk_statements
+from pyawssfn.compiler.astwalk import block_fields, value_children, walk
+from pyawssfn.compiler.definite_finally import EXISTS_NAME, Lineages, Pending, enter_finally, leave_finally
 from pyawssfn.compiler.statement_kinds import unhandled
 
 # The names bound on every path so far, as a set of bits (_Numbering); None: no path reaches here (after return,
@@ -34,9 +35,28 @@ def maybe_unbound_reads(fn: ast.FunctionDef, local_names: set[str], report=None)
     return analysis.out
 
 
-def _handler_names(stmts: list[ast.stmt]) -> set[str]:
-    # an except clause stands in a statement's block, never in an expression: the statements are all to look at
-    return {n.name for s in stmts for n in walk_statements(s) if isinstance(n, ast.ExceptHandler) and n.name}
+_NO_NAMES: frozenset[str] = frozenset()
+
+
+def _clause_names(node: ast.AST, loops: dict[int, set[str]]) -> "set[str] | frozenset[str]":
+    """The names of the except clauses under ``node``'s blocks; and into ``loops``, those of each loop's body under
+    it (one walk of a loop for it and the loops in it: a walk of each loop's body cost as much as the loop's depth
+    times the statements). An except clause stands in a statement's block, never in an expression: the statements
+    are all to look at."""
+    fields = block_fields(type(node))
+    if not fields:
+        return _NO_NAMES
+    found: set[str] = set()
+    for field in fields:
+        got: set[str] = set()
+        for child in getattr(node, field, ()):
+            if isinstance(child, ast.ExceptHandler) and child.name:
+                got.add(child.name)
+            got |= _clause_names(child, loops)
+        if field == "body" and isinstance(node, (ast.For, ast.While)):
+            loops[id(node)] = got
+        found |= got
+    return found
 
 
 def _names(t: ast.AST) -> set[str]:
@@ -59,11 +79,12 @@ def _meet(x, y):
 class _DefiniteAssignment:
     def __init__(self, local_names: set[str]):
         self.local_names = local_names
-        self.bit: dict[str, int] = {}   # name -> its bit in a Bound, numbered as they come
+        self.bit: dict[str, int] = {EXISTS_NAME: 0}   # name -> its bit in a Bound, numbered as they come
         self.out: set[tuple[int, int]] = set()
         self.deleted: set[str] = set()   # the names of the except clauses seen so far
         self.after_except: list[ast.Name] = []
         self.loop_handlers: dict[int, set[str]] = {}   # loop -> the names of the except clauses in its body
+        self.pending = Pending()   # reads to check at the end of a finally block (definite_finally.py)
 
     def bits(self, names) -> int:
         """The Bound of exactly ``names``."""
@@ -77,6 +98,8 @@ class _DefiniteAssignment:
 
     def has(self, bound: int, name: str) -> bool:
         i = self.bit.get(name)
+        if type(bound) is Lineages:
+            return i is not None and (bound.unbound >> i) & 1 == 0  # type: ignore[attr-defined]
         return i is not None and (bound >> i) & 1 == 1
 
     def loads(self, node: ast.AST | None, bound: int, shadow: frozenset = frozenset()) -> None:
@@ -85,15 +108,21 @@ class _DefiniteAssignment:
         here (a parallel branch is lowered, and checked, on its own)."""
         if node is None:
             return
-        local = self.local_names
+        local, bit = self.local_names, self.bit
+        view = bound if type(bound) is int else ~bound.unbound  # type: ignore[attr-defined]  # bound everywhere
+        load = ast.Load
         todo = [node]
         while todo:
             n = todo.pop()
             cls = type(n)
             if cls is ast.Name:
-                if isinstance(n.ctx, ast.Load) and n.id in local and not self.has(bound, n.id) \
-                        and n.id not in shadow:
-                    self.unbound(n)  # type: ignore[arg-type]
+                name = n.id  # type: ignore[attr-defined]
+                if type(n.ctx) is load and name in local and name not in shadow:  # type: ignore[attr-defined]
+                    i = bit.get(name)
+                    if i is None or not (view >> i) & 1:
+                        self.unbound(n, bound)  # type: ignore[arg-type]
+            elif cls is ast.Constant:
+                continue
             elif cls in _COMPREHENSIONS:
                 self.comprehension_loads(n, bound, shadow)  # type: ignore[arg-type]
             elif cls is not ast.Lambda:
@@ -101,8 +130,13 @@ class _DefiniteAssignment:
                 children.reverse()  # popped first to last
                 todo.extend(children)
 
-    def unbound(self, node: ast.Name) -> None:
+    def unbound(self, node: ast.Name, bound) -> None:
         self.out.add((node.lineno, node.col_offset))
+        if type(bound) is Lineages:  # in a finally block: when the walk would have read it (definite_finally.py)
+            c = bound.first_b(self.bit.get(node.id, 0))
+            if c:
+                self.pending.add(c, node)
+                return
         if node.id in self.deleted:
             self.after_except.append(node)
 
@@ -165,7 +199,7 @@ class _DefiniteAssignment:
         self.loads(s.value, bound)
         if isinstance(s.target, ast.Name):
             if s.target.id in self.local_names and not self.has(bound, s.target.id):
-                self.unbound(s.target)
+                self.unbound(s.target, bound)
             return bound | self.bits((s.target.id,))
         self.target_loads(s.target, bound)
         return bound
@@ -195,8 +229,9 @@ class _DefiniteAssignment:
         """What is bound at the start of every iteration: an except clause of the body may have deleted its name
         in the one before."""
         names = self.loop_handlers.get(id(s))
-        if names is None:  # asked up to three times per loop: found once (a walk of the loop's body)
-            names = self.loop_handlers[id(s)] = _handler_names(s.body)
+        if names is None:  # this loop's and those in it, in one walk (_clause_names)
+            _clause_names(s, self.loop_handlers)
+            names = self.loop_handlers[id(s)]
         if not names:
             return bound
         self.deleted |= names
@@ -215,9 +250,13 @@ class _DefiniteAssignment:
         for e in ends:
             result = _meet(result, e) if result is not None else e
         if s.finalbody:
-            self.block(s.finalbody, bound)  # its reads, on the paths where the least is bound
+            # run from bound (its reads on the paths where the least is bound) and from result (what is bound
+            # after the statement), both in one walk (definite_finally.py)
+            self.pending.open()
+            end = self.block(s.finalbody, enter_finally(bound, result))
+            self.pending.close(self.deleted, self.after_except)
             if result is not None:
-                result = self.block(s.finalbody, result)
+                result = leave_finally(end) if end is not None else None
         return result
 
     def stmt_Return(self, s: ast.Return, bound: int):

@@ -173,14 +173,28 @@ def rewrite_caught_formatting(info: ModuleInfo) -> None:
         for node in walk_statements(wf):
             if isinstance(node, ast.Try):
                 for h in node.handlers:
-                    if h.name and not _rebinds(h, h.name):
+                    if h.name and _formats_unbound(h, h.name):
                         for st in h.body:
                             _StrOfCaught(h.name).visit(st)
 
 
-def _rebinds(handler: ast.ExceptHandler, name: str) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, (ast.Store, ast.Del))
-               for st in handler.body for n in walk(st))
+def _formats_unbound(handler: ast.ExceptHandler, name: str) -> bool:
+    """Whether the clause formats something (an f-string, a format() call: all that _StrOfCaught rewrites) and does
+    not rebind ``name``; one walk of its body (most clauses format nothing: no rewrite visit for them)."""
+    formats = False
+    for st in handler.body:
+        for n in walk(st):
+            cls = type(n)
+            if cls is ast.Name:
+                if n.id == name and isinstance(n.ctx, (ast.Store, ast.Del)):  # type: ignore[attr-defined]
+                    return False
+            elif cls is ast.FormattedValue:
+                formats = True
+            elif cls is ast.Call:
+                f = n.func  # type: ignore[attr-defined]
+                formats = formats or (type(f) is ast.Name and f.id == "format") or \
+                    (type(f) is ast.Attribute and f.attr == "format")
+    return formats
 
 
 class _StrOfCaught(ast.NodeTransformer):
