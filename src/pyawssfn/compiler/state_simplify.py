@@ -23,7 +23,7 @@ from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, sha
 from pyawssfn.compiler.simplify import pure, simplify
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import (
-    Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Num, Object, Str, Var,
+    Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Num, Object, Str, Var, written_as_array,
 )
 
 _NESTED = frozenset(["Branches", "ItemProcessor", "Iterator"])
@@ -167,7 +167,9 @@ def inline_single_use(t: Expr) -> Expr:
         if root is None or root == bind.name or not _read_once(body, bind.name, root):
             return n
         out = body.transform(lambda m: bind.value if m == Var(bind.name) else m)  # type: ignore[attr-defined]
-        return Block((out,)) if type(out) is Bind else out
+        # an array constructor stays in parentheses: the block may be an item of one, where `[...]` is kept whole
+        # and a block's array spread (`[[($x := P; [$split($x)])]]` is not `[[[$split(P)]]]`)
+        return Block((out,)) if type(out) is Bind or written_as_array(out) else out
     return t.transform(fix)
 
 

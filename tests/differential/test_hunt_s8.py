@@ -1,0 +1,57 @@
+"""Silent differences found by session 8's hunt, one class each: every program runs the same both ways AND as the
+direct CPython call (tests/differential/conftest.py's ``agree``), or is refused at the construct's line and column.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from pyawssfn.compiler import CompileError, compile_source
+from pyawssfn.testing import WorkflowTester
+
+from .conftest import agree
+
+
+def _tester(tmp_path, name: str, source: str, workflow: str = "wf") -> WorkflowTester:
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source).lstrip("\n"))
+    return WorkflowTester(path, workflow)
+
+
+_HEAD = "import pyawssfn as sfn\n\n\ndef step(x: object) -> object:\n    return x\n\n\n"
+
+
+def _body(tmp_path, name: str, signature: str, body: str) -> WorkflowTester:
+    source = _HEAD + f"@sfn.workflow\ndef wf({signature}) -> object:\n" + textwrap.indent(textwrap.dedent(body), "    ")
+    return _tester(tmp_path, name, source)
+
+
+def _refused(body: str, where: str, what: str, signature: str = "n: int, s: str") -> None:
+    source = _HEAD + f"@sfn.workflow\ndef wf({signature}) -> object:\n" + textwrap.indent(body, "    ")
+    with pytest.raises(CompileError) as info:
+        compile_source(source, "hunt.py", workflow="wf")
+    assert f"hunt.py:{where}: error: {what}" in str(info.value), str(info.value)
+
+
+# F63. A list-valued method result of a typed parameter, as an item of a list display, gained a level of nesting:
+# `return [s.split(",")]` with `s: str` returned `[["1", "2"]]` nested once more. The translator writes the item as
+# `[[($__1 := $states.input.s; [$split($__1, ",")])]]`, and the pass that inlines a binding read once
+# (state_simplify.inline_single_use) dropped the block's parentheses: `[[[$split(...)]]]`, whose inner `[...]` is
+# an array constructor that jsonata-js keeps whole. The block now stays where its body is an array constructor.
+SPLIT_ITEMS = [
+    ("alone", "return [s.split(',')]\n"),
+    ("with-a-scalar", "return [s.split(','), 1]\n"),
+    ("with-a-join", "return [s.split(','), ','.join(s.split(','))]\n"),
+    ("twice", "return [s.split(','), s.split(',')]\n"),
+    ("with-a-slice", "return [s.split(','), s.split(',')[1:]]\n"),
+    ("whitespace-split", "return [s.split(), 0]\n"),
+    ("in-a-dict", "return {'parts': [s.split(',')]}\n"),
+    ("appended", "xs = []\nxs.append(s.split(','))\nreturn xs\n"),
+]
+
+
+@pytest.mark.parametrize("name, body", SPLIT_ITEMS, ids=[c[0] for c in SPLIT_ITEMS])
+@pytest.mark.parametrize("s", ["1,2", "", "a"])
+def test_a_split_of_a_typed_parameter_is_one_item(tmp_path, name, body, s):
+    agree(_body(tmp_path, "hunt_split_item", "s: str", body), {"s": s})
