@@ -55,3 +55,23 @@ SPLIT_ITEMS = [
 @pytest.mark.parametrize("s", ["1,2", "", "a"])
 def test_a_split_of_a_typed_parameter_is_one_item(tmp_path, name, body, s):
     agree(_body(tmp_path, "hunt_split_item", "s: str", body), {"s": s})
+
+
+# F64. Zero padding with a thousands separator: Python groups the padding zeros too (f"{5:08,}" is "0,000,005",
+# f"{5.5:010,.2f}" is "000,005.50"), the machine padded with plain zeros ("00000005"). Refused now; the same spec
+# without the zero flag, or zero padding without the separator, compiles and agrees.
+@pytest.mark.parametrize("expr, col", [
+    ('f"{n:08,}"', 12), ('f"{n:010,d}"', 12), ('f"{n / 2:012,.2f}"', 12), ('f"{n:0=9,}"', 12),
+    ('"{:08,}".format(n)', 12), ('format(n, "08,")', 12),
+])
+def test_zero_padding_with_a_thousands_separator_is_refused(expr, col):
+    _refused(f"return {expr}\n", f"10:{col}", "format spec")
+    with pytest.raises(CompileError, match="zero padding with a thousands separator"):
+        compile_source(_HEAD + f"@sfn.workflow\ndef wf(n: int) -> object:\n    return {expr}\n", "hunt.py", workflow="wf")
+
+
+@pytest.mark.parametrize("n", [0, -5, 1234567, -1234567])
+def test_padding_and_separators_apart_agree(tmp_path, n):
+    body = ('return [f"{n:08}", f"{n:>10,}", f"{n:x=10,}", f"{n:0>10,}", f"{n:,}", f"{n:=8}", f"{n / 4:>12,.2f}",'
+            ' f"{n:<9,}|", f"{n:^11,}"]\n')
+    agree(_body(tmp_path, "hunt_grouped_padding", "n: int", body), {"n": n})
