@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from pyawssfn.compiler import CompileError, compile_source
+from pyawssfn.jsonata.printer import to_text
 from pyawssfn.testing import WorkflowTester
 
 from .conftest import agree
@@ -57,6 +58,22 @@ def test_a_split_of_a_typed_parameter_is_one_item(tmp_path, name, body, s):
     agree(_body(tmp_path, "hunt_split_item", "s: str", body), {"s": s})
 
 
+# The same in the pass that reuses an Assign's checked value in the state's Output (state_simplify._replace_checked):
+# `[c ? [a] : $error()]` spreads the array `[a]` gives, `[[a]]` keeps it whole, so an item equal to a guarded entry of
+# the Assign becomes its guard-free value in parentheses.
+@pytest.mark.parametrize("output", ["[[{g}], 1]", "[{g}, 1]", "[[[{g}]], {g}]", "{{'k': [{g}]}}"])
+def test_an_assigned_guard_reused_as_an_item_keeps_its_meaning(output):
+    from pyawssfn.compiler.ir import Template
+    from pyawssfn.compiler.state_simplify import finish_state
+    from pyawssfn.jsonata.engine import evaluate
+    from pyawssfn.jsonata.parse import parse
+    guard = '$type($x) = "string" ? [$split($x, ",")] : $error("no")'
+    text = output.format(g=guard)
+    state = {"Type": "Pass", "Assign": {"a": Template(parse(guard))}, "Output": Template(parse(text)), "End": True}
+    finished = finish_state(state)["Output"].expr
+    assert evaluate(to_text(finished), variables={"x": "1,2"}) == evaluate(text, variables={"x": "1,2"})
+
+
 # F64. Zero padding with a thousands separator: Python groups the padding zeros too (f"{5:08,}" is "0,000,005",
 # f"{5.5:010,.2f}" is "000,005.50"), the machine padded with plain zeros ("00000005"). Refused now; the same spec
 # without the zero flag, or zero padding without the separator, compiles and agrees.
@@ -67,7 +84,8 @@ def test_a_split_of_a_typed_parameter_is_one_item(tmp_path, name, body, s):
 def test_zero_padding_with_a_thousands_separator_is_refused(expr, col):
     _refused(f"return {expr}\n", f"10:{col}", "format spec")
     with pytest.raises(CompileError, match="zero padding with a thousands separator"):
-        compile_source(_HEAD + f"@sfn.workflow\ndef wf(n: int) -> object:\n    return {expr}\n", "hunt.py", workflow="wf")
+        source = _HEAD + f"@sfn.workflow\ndef wf(n: int) -> object:\n    return {expr}\n"
+        compile_source(source, "hunt.py", workflow="wf")
 
 
 @pytest.mark.parametrize("n", [0, -5, 1234567, -1234567])

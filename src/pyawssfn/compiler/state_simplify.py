@@ -19,11 +19,11 @@ from __future__ import annotations
 from typing import Any
 
 from pyawssfn.compiler.ir import Template, by_identity
-from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, share_repeats
+from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, _same_item, share_repeats
 from pyawssfn.compiler.simplify import pure, simplify
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import (
-    Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Num, Object, Str, Var, written_as_array,
+    Array, Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Num, Object, Str, Var, written_as_array,
 )
 
 _NESTED = frozenset(["Branches", "ItemProcessor", "Iterator"])
@@ -308,6 +308,8 @@ def _replace_checked(t: Expr, whole: Expr, bare: Expr, bound: frozenset) -> Expr
         return _rebuilt(t, {"pairs": tuple((k, _replace_checked(v, whole, bare, bound)) for k, v in t.pairs)})  # type: ignore[attr-defined]
     if tt is Dot or tt is Filter:
         return _rebuilt(t, {"lhs": _replace_checked(t.lhs, whole, bare, bound)})  # type: ignore[attr-defined]
+    if tt is Array:  # an item keeps its meaning: `[c ? [a] : $error()]` spreads `[a]`, `[[a]]` would not
+        return _rebuilt(t, {"items": tuple(_checked_item(x, whole, bare, bound) for x in t.items)})  # type: ignore[attr-defined]
     changes: dict[str, Any] = {}
     for f in t._kids:
         v = getattr(t, f)
@@ -316,6 +318,11 @@ def _replace_checked(t: Expr, whole: Expr, bare: Expr, bound: frozenset) -> Expr
         elif isinstance(v, tuple):
             changes[f] = tuple(_replace_checked(x, whole, bare, bound) if isinstance(x, Expr) else x for x in v)
     return _rebuilt(t, changes)
+
+
+def _checked_item(x: Expr, whole: Expr, bare: Expr, bound: frozenset) -> Expr:
+    y = _replace_checked(x, whole, bare, bound)
+    return _same_item(x, y) if y is not x and x == whole else y
 
 
 def _rebuilt(t: Expr, changes: dict[str, Any]) -> Expr:
