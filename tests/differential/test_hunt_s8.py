@@ -61,13 +61,14 @@ def test_a_split_of_a_typed_parameter_is_one_item(tmp_path, name, body, s):
 # The same in the pass that reuses an Assign's checked value in the state's Output (state_simplify._replace_checked):
 # `[c ? [a] : $error()]` spreads the array `[a]` gives, `[[a]]` keeps it whole, so an item equal to a guarded entry of
 # the Assign becomes its guard-free value in parentheses.
-@pytest.mark.parametrize("output", ["[[{g}], 1]", "[{g}, 1]", "[[[{g}]], {g}]", "{{'k': [{g}]}}"])
-def test_an_assigned_guard_reused_as_an_item_keeps_its_meaning(output):
+@pytest.mark.parametrize("guard", ['$type($x) = "string" ? [$split($x, ",")] : $error("no")',
+                                   '[$type($x) = "string" ? [$split($x, ",")] : $error("no"), 1]'])
+@pytest.mark.parametrize("output", ["[[{g}], 1]", "[{g}, 1]", "[[[{g}]], {g}]", "{{'k': [{g}]}}", "{g}"])
+def test_an_assigned_guard_reused_as_an_item_keeps_its_meaning(guard, output):
     from pyawssfn.compiler.ir import Template
     from pyawssfn.compiler.state_simplify import finish_state
     from pyawssfn.jsonata.engine import evaluate
     from pyawssfn.jsonata.parse import parse
-    guard = '$type($x) = "string" ? [$split($x, ",")] : $error("no")'
     text = output.format(g=guard)
     state = {"Type": "Pass", "Assign": {"a": Template(parse(guard))}, "Output": Template(parse(text)), "End": True}
     finished = finish_state(state)["Output"].expr

@@ -281,7 +281,8 @@ def _strippable(t: Expr) -> bool:
 
 def _unguarded(t: Expr) -> Expr:
     s = _success(t)
-    return t if s is None else s
+    # in parentheses where it is written `[...]`: as an item of an array constructor the guard's array is spread
+    return t if s is None else Block((s,)) if written_as_array(s) else s
 
 
 _UNSTABLE = frozenset(["random", "uuid", "now", "millis"])
