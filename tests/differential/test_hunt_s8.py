@@ -106,3 +106,18 @@ def test_padding_and_separators_apart_agree(tmp_path, n):
                                   "isinstance(x * 2, float)", "str(sum(xs))"])
 def test_a_whole_float_computed_from_an_input_prints_as_a_float(tmp_path, expr):
     agree(_body(tmp_path, "hunt_whole_float", "x: float, xs: list", f"return {expr}\n"), {"x": 0.5, "xs": [0.5, 0.5]})
+
+
+# F66. `len()` of a list display of dicts was folded to the number of items (`$count([{...}])` is 1) even where a
+# value in a dict can fail: `len([{"k": d["x"]}])` returned 1 where Python raises KeyError. The fold now needs
+# values that cannot fail (compiler/simplify._call). Found by comparing random JSONata trees before and after the
+# compiler's passes.
+@pytest.mark.parametrize("body", [
+    'return len([{"k": d["x"]}])\n',
+    'n = len([{"k": d["x"]}])\nreturn 1\n',
+    'return len([{"k": 1 // d["x"]}, {"j": int(d["x"])}])\n',
+    'return [len([{"k": 1}, {}]), len([{"a": d}])]\n',
+])
+@pytest.mark.parametrize("d", [{}, {"x": 0}, {"x": "a"}, {"x": 2}])
+def test_len_of_a_display_of_dicts_evaluates_the_values(tmp_path, body, d):
+    agree(_body(tmp_path, "hunt_len_dicts", "d: dict", body), {"d": d})
