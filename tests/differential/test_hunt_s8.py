@@ -58,6 +58,12 @@ def test_a_split_of_a_typed_parameter_is_one_item(tmp_path, name, body, s):
     agree(_body(tmp_path, "hunt_split_item", "s: str", body), {"s": s})
 
 
+@pytest.mark.parametrize("n", [0, 2])
+def test_a_range_of_a_typed_parameter_is_one_item(tmp_path, n):
+    body = "return [[list(range(n))], [list(range(n)), 1], (list(range(n)),), [list(range(n))][0]]\n"
+    agree(_body(tmp_path, "hunt_range_item", "n: int", body), {"n": n})
+
+
 # The same in the pass that reuses an Assign's checked value in the state's Output (state_simplify._replace_checked):
 # `[c ? [a] : $error()]` spreads the array `[a]` gives, `[[a]]` keeps it whole, so an item equal to a guarded entry of
 # the Assign becomes its guard-free value in parentheses.
