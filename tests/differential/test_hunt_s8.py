@@ -127,3 +127,61 @@ def test_a_whole_float_computed_from_an_input_prints_as_a_float(tmp_path, expr):
 @pytest.mark.parametrize("d", [{}, {"x": 0}, {"x": "a"}, {"x": 2}])
 def test_len_of_a_display_of_dicts_evaluates_the_values(tmp_path, body, d):
     agree(_body(tmp_path, "hunt_len_dicts", "d: dict", body), {"d": d})
+
+
+# F67. A step that returns a tuple (annotated `-> tuple[int, int]`, or `return a, b`): called by plain CPython it
+# hands the workflow the tuple (`r == (n, n + 1)` is True, `str(r)` is "(1, 2)"), on the machine its JSON list, so the
+# comparison was False there. Its result is read as a value that may be a tuple now, so the comparisons, str() and
+# isinstance(..., tuple) that tell a tuple from a list are refused at their location (as for any such value).
+_TUPLE_STEPS = """
+import pyawssfn as sfn
+
+
+def pair(x: int) -> tuple[int, int]:
+    return (x, x + 1)
+
+
+def two(x: int):
+    return x, [x]
+
+
+def maybe_pair(x: int) -> "tuple[int, int] | None":
+    return (x, x)
+
+
+def rows(x: int) -> list[tuple[str, int]]:
+    return [("a", x)]
+
+
+@sfn.workflow
+def wf(n: int) -> object:
+"""
+TUPLE_RESULTS = [
+    ("annotated", "r = pair(n)\n    return r == (n, n + 1)", "23:12", "compares values that may be tuples"),
+    ("in-place", "return pair(n) == (n, n + 1)", "22:12", "compares values that may be tuples"),
+    ("returned-display", "return two(n) == [n, [n]]", "22:12", "compares values that may be tuples"),
+    ("optional", "return maybe_pair(n) == (n, n)", "22:12", "compares values that may be tuples"),
+    ("printed", "return str(pair(n))", "22:12", "str() of a value that may hold tuples"),
+    ("isinstance", "return isinstance(pair(n), tuple)", "22:12", "this value may be a tuple or a list here"),
+    ("printed-rows", "r = rows(n)\n    return f'{r}'", "23:12", "str() of a value that may hold tuples"),
+    ("row", "return rows(n)[0] == ('a', n)", "22:12", "compares values that may be tuples"),
+    ("mapped", "return sfn.map(pair, [n]) == [[n, n + 1]]", "22:12", "compares values that may be tuples"),
+    ("branch", "return sfn.parallel(lambda: pair(n), lambda: 1)[0] == (n, n + 1)", "22:12",
+     "compares values that may be tuples"),
+    ("retried", "return sfn.with_retry_spec(pair, (n,), (['States.ALL'], 1, 2, 1.5)) == (n, n + 1)", "22:12",
+     "compares values that may be tuples"),
+]
+
+
+@pytest.mark.parametrize("name, body, where, what", TUPLE_RESULTS, ids=[c[0] for c in TUPLE_RESULTS])
+def test_a_tuple_from_a_step_is_not_compared_as_a_list(name, body, where, what):
+    with pytest.raises(CompileError) as info:
+        compile_source(_TUPLE_STEPS.lstrip("\n") + f"    {body}\n", "hunt.py", workflow="wf")
+    assert f"hunt.py:{where}: error: " in str(info.value) and what in str(info.value), str(info.value)
+
+
+def test_a_tuple_from_a_step_converted_or_unpacked_agrees(tmp_path):
+    body = ("a, b = pair(n)\n    c, d = two(n)\n    r = pair(n)\n    return [a, b, c, d == [n], list(r) == [n, n + 1], "
+            "r[1], list(pair(n)) == [n, n + 1], sfn.map(pair, [n])[0][1], len(rows(n))]\n")
+    py, machine = agree(_tester(tmp_path, "hunt_tuple_steps", _TUPLE_STEPS + f"    {body}"), {"n": 1})
+    assert machine.output == [1, 2, 1, True, True, 2, True, 2, 1]
