@@ -204,8 +204,9 @@ def _shape(e: ast.AST, taint: dict[str, _Shape]) -> _Shape:
         f = e.func
         if isinstance(f, ast.Name) and f.id + "()" in taint:
             return taint[f.id + "()"]  # a step that may return a tuple
-        if any(isinstance(a, ast.Name) and a.id + "()" in taint or isinstance(a, ast.Lambda) and any(
-                _shape(a.body, taint)) for a in e.args):
+        if any(isinstance(a, ast.Name) and a.id + "()" in taint or isinstance(a, ast.Lambda) and isinstance(
+                a.body, ast.Call) and isinstance(a.body.func, ast.Name) and a.body.func.id + "()" in taint
+                for a in e.args):
             return True, True  # sfn.map(step, xs), sfn.parallel(lambda: step(x)), sfn.with_retry_spec(step, ...)
         if isinstance(f, ast.Name) and f.id in _TUPLE_ITEMS or isinstance(f, ast.Attribute) and f.attr == "items":
             return False, True
