@@ -250,8 +250,10 @@ def _call(t: Call) -> Expr:
         return Str(_TYPE_NAMES[type(arg)])
     if fn == "not" and type(arg) is Bool:
         return Bool(not arg.value)  # type: ignore[attr-defined]
-    if fn == "count" and type(arg) is Array and all(type(x) in _LITERALS or type(x) is Object for x in arg.items):
-        return Num(str(len(arg.items)))  # type: ignore[attr-defined]  # no nested array or range to count
+    if fn == "count" and type(arg) is Array and all(type(x) in _LITERALS or type(x) is Object and pure(x)
+                                                    for x in arg.items):  # type: ignore[attr-defined]
+        # no nested array or range to count, and no value that can fail (`[{"k": $d.x ? ... : $error()}]`)
+        return Num(str(len(arg.items)))  # type: ignore[attr-defined]
     return t
 
 

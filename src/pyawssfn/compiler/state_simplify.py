@@ -20,11 +20,11 @@ from typing import Any
 
 from pyawssfn.compiler.check_only import checks_apart
 from pyawssfn.compiler.ir import Template, by_identity
-from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, share_repeats
+from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, _same_item, share_repeats
 from pyawssfn.compiler.simplify import pure, simplify
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import (
-    Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Num, Object, Str, Var,
+    Array, Binary, Bind, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Num, Object, Str, Var, written_as_array,
 )
 
 _NESTED = frozenset(["Branches", "ItemProcessor", "Iterator"])
@@ -174,7 +174,9 @@ def inline_single_use(t: Expr) -> Expr:
         if root is None or root == bind.name or not _read_once(body, bind.name, root):
             return n
         out = body.transform(lambda m: bind.value if m == Var(bind.name) else m)  # type: ignore[attr-defined]
-        return Block((out,)) if type(out) is Bind else out
+        # an array constructor stays in parentheses: the block may be an item of one, where `[...]` is kept whole
+        # and a block's array spread (`[[($x := P; [$split($x)])]]` is not `[[[$split(P)]]]`)
+        return Block((out,)) if type(out) is Bind or written_as_array(out) else out
     return t.transform(fix)
 
 
@@ -286,7 +288,8 @@ def _strippable(t: Expr) -> bool:
 
 def _unguarded(t: Expr) -> Expr:
     s = _success(t)
-    return t if s is None else s
+    # in parentheses where it is written `[...]`: as an item of an array constructor the guard's array is spread
+    return t if s is None else Block((s,)) if written_as_array(s) else s
 
 
 _UNSTABLE = frozenset(["random", "uuid", "now", "millis"])
@@ -313,6 +316,8 @@ def _replace_checked(t: Expr, whole: Expr, bare: Expr, bound: frozenset) -> Expr
         return _rebuilt(t, {"pairs": tuple((k, _replace_checked(v, whole, bare, bound)) for k, v in t.pairs)})  # type: ignore[attr-defined]
     if tt is Dot or tt is Filter:
         return _rebuilt(t, {"lhs": _replace_checked(t.lhs, whole, bare, bound)})  # type: ignore[attr-defined]
+    if tt is Array:  # an item keeps its meaning: `[c ? [a] : $error()]` spreads `[a]`, `[[a]]` would not
+        return _rebuilt(t, {"items": tuple(_checked_item(x, whole, bare, bound) for x in t.items)})  # type: ignore[attr-defined]
     changes: dict[str, Any] = {}
     for f in t._kids:
         v = getattr(t, f)
@@ -321,6 +326,11 @@ def _replace_checked(t: Expr, whole: Expr, bare: Expr, bound: frozenset) -> Expr
         elif isinstance(v, tuple):
             changes[f] = tuple(_replace_checked(x, whole, bare, bound) if isinstance(x, Expr) else x for x in v)
     return _rebuilt(t, changes)
+
+
+def _checked_item(x: Expr, whole: Expr, bare: Expr, bound: frozenset) -> Expr:
+    y = _replace_checked(x, whole, bare, bound)
+    return _same_item(x, y) if y is not x and x == whole else y
 
 
 def _rebuilt(t: Expr, changes: dict[str, Any]) -> Expr:

@@ -218,6 +218,8 @@ _JSONATA_WORDS = frozenset(["and", "or", "in", "true", "false", "null", "functio
 
 
 def _describe(node: ast.AST) -> str:
+    if isinstance(node, ast.Name) and node.id.startswith("\x00"):
+        return "this value"  # a name of the lowerer's own: a step call's result, a value evaluated first
     try:
         return ast.unparse(node)
     except Exception:  # pragma: no cover - unparse handles every expression node

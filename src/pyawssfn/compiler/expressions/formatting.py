@@ -65,6 +65,10 @@ class FormattingMixin:
         if sign in ("+", " ") and align == "=":
             self._refuse(node, f"format spec {spec!r}: a sign with zero padding is not supported in a workflow",
                          "drop the sign or the zero padding")
+        if comma and fill == "0" and align == "=":
+            # Python groups the padding zeros too (f"{5:08,}" is "0,000,005"); the padding here has no commas
+            self._refuse(node, f"format spec {spec!r}: zero padding with a thousands separator is not supported in "
+                         "a workflow", "pad with spaces (f\"{n:>10,}\") or format the value in a step")
         numeric = kind in ("f", "d", "%") or comma or align == "=" or sign
         w = int(width) if width else 0
         fill = fill or " "

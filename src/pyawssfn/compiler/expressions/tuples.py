@@ -22,16 +22,18 @@ _MUTATORS = frozenset(["append", "extend", "insert", "pop", "remove", "sort", "r
 
 
 def mark_tuple_names(nodes: list[ast.AST], report: Callable[[ast.AST, str, str], None],
-                     constants: dict[str, bool | None] | None = None) -> None:
+                     constants: dict[str, bool | None] | None = None, steps: dict[str, _Shape] | None = None) -> None:
     """Set MAY_TUPLE ("top", "deep" or both) on every read of a variable that may hold a tuple, and refuse changing
     such a variable in place (Python raises: a tuple has no append, no item assignment). `nodes`: every node of a
     workflow function (ast.walk); `constants`: the module-level names bound to a tuple, with what core.tuple_shape
-    says of their items."""
+    says of their items; `steps`: the steps that may return a tuple (step_tuple_shapes)."""
     constants = constants or {}
-    if not any(_makes_tuples(node, constants) for node in nodes):
+    steps = steps or {}
+    if not any(_makes_tuples(node, constants, steps) for node in nodes):
         return  # nothing in the function builds a tuple (the usual case: no analysis to run)
     sources = _sources(nodes)
     fixed = {name: (True, items is not False) for name, items in constants.items() if name not in sources}
+    fixed.update({name + "()": shape for name, shape in steps.items()})  # (no variable's name: the marks skip it)
     taint = _propagate(sources, fixed)
     if not any(top or deep for top, deep in taint.values()):
         return  # no tuple anywhere in the function's variables
@@ -40,6 +42,9 @@ def mark_tuple_names(nodes: list[ast.AST], report: Callable[[ast.AST, str, str],
             # a module-level tuple the function does not rebind: a tuple, its items as the constant says
             setattr(node, MAY_TUPLE, "tuple" + ("" if constants[node.id] is False else "deep"))
             continue
+        if steps and isinstance(node, ast.Call) and _calls_step(node, steps):
+            top, deep = _shape(node, fixed)  # read where the call is hoisted (lower/hoisting.py)
+            setattr(node, MAY_TUPLE, ("top" if top else "") + ("deep" if deep else ""))
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and any(taint.get(node.id, ())):
             top, deep = taint[node.id]
             setattr(node, MAY_TUPLE, ("top" if top else "") + ("deep" if deep else ""))
@@ -50,11 +55,59 @@ def mark_tuple_names(nodes: list[ast.AST], report: Callable[[ast.AST, str, str],
                          f"{changed.id} = list({changed.id})")
 
 
-def _makes_tuples(node: ast.AST, constants: dict[str, bool | None]) -> bool:
+def step_tuple_shapes(steps: dict[str, ast.FunctionDef]) -> dict[str, _Shape]:
+    """The steps whose return annotation says tuple (`-> tuple[int, int]`) or whose `return` builds one (`return a,
+    b`): called by plain CPython, such a step hands the workflow its tuple (`r == (1, 2)` is True, `str(r)` is
+    "(1, 2)"), the machine the JSON list it becomes; their results are read as values that may be tuples."""
+    out: dict[str, _Shape] = {}
+    for name, fn in steps.items():
+        shapes = [_annotation_shape(fn.returns)] + [_shape(n.value, {}) for n in ast.walk(fn)
+                                                    if isinstance(n, ast.Return) and n.value is not None]
+        shape = _join(shapes)
+        if shape != (False, False):
+            out[name] = shape
+    return out
+
+
+def _annotation_shape(a: ast.expr | None) -> _Shape:
+    """(the annotation is a tuple or an Optional/union holding one, a tuple is named inside it)"""
+    if isinstance(a, ast.Constant) and isinstance(a.value, str):  # a quoted annotation
+        try:
+            a = ast.parse(a.value, mode="eval").body
+        except SyntaxError:
+            return False, False
+    if a is None:
+        return False, False
+    named = [n for n in ast.walk(a) if isinstance(n, ast.Name) and n.id in ("tuple", "Tuple")
+             or isinstance(n, ast.Attribute) and n.attr == "Tuple"]
+    top = _tuple_at_top(a)
+    return top, len(named) > (1 if top else 0)
+
+
+def _tuple_at_top(a: ast.expr) -> bool:
+    if isinstance(a, ast.BinOp):  # tuple[int, int] | None
+        return _tuple_at_top(a.left) or _tuple_at_top(a.right)
+    base = a.value if isinstance(a, ast.Subscript) else a
+    name = base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else ""
+    if name in ("Optional", "Union") and isinstance(a, ast.Subscript):
+        parts = a.slice.elts if isinstance(a.slice, ast.Tuple) else [a.slice]
+        return any(_tuple_at_top(p) for p in parts)
+    return name in ("tuple", "Tuple")
+
+
+def _calls_step(node: ast.Call, steps: dict[str, _Shape]) -> bool:
+    """`step(x)`, `sfn.map(step, xs)`, `sfn.with_retry_spec(step, ...)`, `sfn.parallel(lambda: step(x), ...)`."""
+    f = node.func
+    return isinstance(f, ast.Name) and f.id in steps or any(
+        isinstance(a, ast.Name) and a.id in steps or isinstance(a, ast.Lambda) and isinstance(a.body, ast.Call)
+        and _calls_step(a.body, steps) for a in node.args)
+
+
+def _makes_tuples(node: ast.AST, constants: dict[str, bool | None], steps: dict[str, _Shape]) -> bool:
     if isinstance(node, ast.Tuple):
         return isinstance(node.ctx, ast.Load)
     if isinstance(node, ast.Name):
-        return node.id in constants
+        return node.id in constants or node.id in steps
     if isinstance(node, ast.Call):
         f = node.func
         return (isinstance(f, ast.Name) and f.id in ("tuple", "zip", "enumerate")) or (
@@ -149,6 +202,12 @@ def _shape(e: ast.AST, taint: dict[str, _Shape]) -> _Shape:
         return _join([_shape(v, taint) for v in ((e.body, e.orelse) if isinstance(e, ast.IfExp) else e.values)])
     if isinstance(e, ast.Call):
         f = e.func
+        if isinstance(f, ast.Name) and f.id + "()" in taint:
+            return taint[f.id + "()"]  # a step that may return a tuple
+        if any(isinstance(a, ast.Name) and a.id + "()" in taint or isinstance(a, ast.Lambda) and isinstance(
+                a.body, ast.Call) and isinstance(a.body.func, ast.Name) and a.body.func.id + "()" in taint
+                for a in e.args):
+            return True, True  # sfn.map(step, xs), sfn.parallel(lambda: step(x)), sfn.with_retry_spec(step, ...)
         if isinstance(f, ast.Name) and f.id in _TUPLE_ITEMS or isinstance(f, ast.Attribute) and f.attr == "items":
             return False, True
         if isinstance(f, ast.Name) and f.id in _SCALAR_CALLS:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from pyawssfn.compiler import predicates
 from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.expressions.core import MAY_TUPLE
 from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.ir import Exit, Pass, can_fail
 from pyawssfn.compiler.lower import calls, errors, maps
@@ -104,6 +105,14 @@ def _with_value(node: ast.AST, first):
     if isinstance(node, ast.Slice):
         return node
     return first(node)
+
+
+def _tuple_marked(name: ast.expr, call: ast.Call) -> ast.expr:
+    """The name of a step call's result, marked as the call is (a step that may return a tuple: tuples.py)."""
+    mark = getattr(call, MAY_TUPLE, None)
+    if mark:
+        setattr(name, MAY_TUPLE, mark)
+    return name
 
 
 class Hoister(ast.NodeTransformer):
@@ -285,13 +294,13 @@ class Hoister(ast.NodeTransformer):
             if self.conditional:
                 raise self._conditional(node)
             var = calls.lower_call(builder, node, kind)
-            return builder.var_name(var)
+            return _tuple_marked(builder.var_name(var), node)
         if kind:
             node = self.generic_visit(node)
             if self.conditional:
                 raise self._conditional(node)
             var = calls.lower_call(builder, node, kind)
-            return builder.var_name(var)
+            return _tuple_marked(builder.var_name(var), node)
         self._refuse_call(node)
         return self.generic_visit(node)
 
