@@ -112,19 +112,23 @@ _DONE: dict[Expr, Expr] = {}  # by value: machines repeat many expressions, buil
 
 
 def _long(t: Expr) -> bool:
-    """Its text has _SHORTEST_SHARED characters or more: every node prints one of its own at least, so a tree of
-    that many nodes has (counted without printing it), else its text says."""
-    if not t._kids:
-        return len(to_text(t)) >= _SHORTEST_SHARED  # a leaf: a long string literal is long
-    todo, count = [t], 0
+    """Its text has _SHORTEST_SHARED characters or more. Every node prints characters of its own, apart from its
+    children's: a leaf its name or literal at least (a Str its quotes too), an inner node one at least (an operator,
+    a bracket, a dot). Their sum, found without printing, is a lower bound of the text's length; only a tree whose
+    bound stays short is printed to tell."""
+    todo, size = [t], 0
     pop, extend = todo.pop, todo.extend
     while todo:
         n = pop()
-        count += 1
-        if count >= _SHORTEST_SHARED:
-            return True
         if n._kids:
+            size += 1
             extend(n._child_list())
+        else:
+            tn = type(n)
+            size += (len(n.name) + 1 if tn is Var else len(n.value) + 2 if tn is Str  # type: ignore[attr-defined]
+                     else len(n.text) if tn is Num else len(n.name) if tn is Name else 1)  # type: ignore[attr-defined]
+        if size >= _SHORTEST_SHARED:
+            return True
     return len(to_text(t)) >= _SHORTEST_SHARED
 
 
@@ -159,16 +163,22 @@ def inline_single_use(t: Expr) -> Expr:
     """`($x := P; E)` where P is a path of plain steps from a variable (`$states.result`, `$job.id`: it cannot fail
     and means the same wherever it is read) and E reads `$x` once, outside any function, and binds neither `$x` nor
     P's variable: E with P in place of `$x` (a binding for one read only lengthens the expression)."""
-    def fix(n: Expr) -> Expr:
-        if type(n) is not Block or len(n.exprs) != 2 or type(n.exprs[0]) is not Bind:  # type: ignore[attr-defined]
-            return n
-        bind, body = n.exprs  # type: ignore[attr-defined]
-        root = _path_root(bind.value)
-        if root is None or root == bind.name or not _read_once(body, bind.name, root):
-            return n
-        out = body.transform(lambda m: bind.value if m == Var(bind.name) else m)  # type: ignore[attr-defined]
-        return Block((out,)) if type(out) is Bind else out
-    return t.transform(fix)
+    # where no block of the tree as it is changes, the transform (which rebuilds a node only when a child of it
+    # changed) would give the tree back: a walk finds that out without calling a function per node
+    if not any(type(n) is Block and _inlined_once(n) is not n for n in t.walk()):
+        return t
+    return t.transform(_inlined_once)
+
+
+def _inlined_once(n: Expr) -> Expr:
+    if type(n) is not Block or len(n.exprs) != 2 or type(n.exprs[0]) is not Bind:  # type: ignore[attr-defined]
+        return n
+    bind, body = n.exprs  # type: ignore[attr-defined]
+    root = _path_root(bind.value)
+    if root is None or root == bind.name or not _read_once(body, bind.name, root):
+        return n
+    out = body.transform(lambda m: bind.value if m == Var(bind.name) else m)  # type: ignore[attr-defined]
+    return Block((out,)) if type(out) is Bind else out
 
 
 def _path_root(t: Expr) -> str | None:
@@ -193,27 +203,28 @@ def _read_once(body: Expr, name: str, root: str) -> bool:
 def within_blocks(t: Expr) -> Expr:
     """In a block `(e1; e2; ...)`, a guard that e1 evaluates whenever it is evaluated has succeeded when e2 runs:
     there it is its value (unless a := between them binds a name it reads)."""
-    if not any(type(n) is Block for n in t.walk()):
-        return t  # nothing to do: no need to rebuild it
+    if not any(type(n) is Block and _within_block(n) is not n for n in t.walk()):
+        return t  # nothing to do (as in inline_single_use): no need to rebuild it
+    return t.transform(_within_block)
 
-    def fix(n: Expr) -> Expr:
-        if type(n) is not Block:
-            return n
-        exprs, facts = list(n.exprs), []  # type: ignore[attr-defined]
-        for i, x in enumerate(exprs):
-            if facts:
-                x = x._replace(value=_apply(x.value, facts)) if type(x) is Bind else _apply(x, facts)  # type: ignore[attr-defined]
-                exprs[i] = x
-            if type(x) is Bind:
-                facts = [f for f in facts if x.name not in (_free_vars(f[0], frozenset()) or set())]  # type: ignore[attr-defined]
-                facts += _facts(x.value)  # type: ignore[attr-defined]
-            else:
-                facts += _facts(x)
-        if all(a is b for a, b in zip(exprs, n.exprs)):  # type: ignore[attr-defined]
-            return n
-        # a value computed and not used that cannot fail (a guard that became its value) is dropped
-        return Block(tuple(x for x in exprs[:-1] if not pure(x)) + (exprs[-1],))
-    return t.transform(fix)
+
+def _within_block(n: Expr) -> Expr:
+    if type(n) is not Block:
+        return n
+    exprs, facts = list(n.exprs), []  # type: ignore[attr-defined]
+    for i, x in enumerate(exprs):
+        if facts:
+            x = x._replace(value=_apply(x.value, facts)) if type(x) is Bind else _apply(x, facts)  # type: ignore[attr-defined]
+            exprs[i] = x
+        if type(x) is Bind:
+            facts = [f for f in facts if x.name not in (_free_vars(f[0], frozenset()) or set())]  # type: ignore[attr-defined]
+            facts += _facts(x.value)  # type: ignore[attr-defined]
+        else:
+            facts += _facts(x)
+    if all(a is b for a, b in zip(exprs, n.exprs)):  # type: ignore[attr-defined]
+        return n
+    # a value computed and not used that cannot fail (a guard that became its value) is dropped
+    return Block(tuple(x for x in exprs[:-1] if not pure(x)) + (exprs[-1],))
 
 
 def _finish_value(value: Any, facts: list[Fact], checked: list[Fact] | None = None) -> Any:
