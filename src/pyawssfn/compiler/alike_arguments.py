@@ -19,7 +19,7 @@ from typing import Any
 from pyawssfn.compiler.alike_states import _plain_names, _set_assign
 from pyawssfn.compiler.handover import expr_of, field_variables, graphs_of, printed
 from pyawssfn.compiler.ir import variables
-from pyawssfn.compiler.merge_states import json_key, merge_identical
+from pyawssfn.compiler.merge_states import json_key, maybe_alike, merge_identical
 from pyawssfn.compiler.source_lines import StateLines
 from pyawssfn.compiler.naming import _RESERVED, VariableNames
 from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
@@ -52,8 +52,9 @@ def _names_used(graph: dict) -> VariableNames:
 def _in_graph(g: dict, used: VariableNames) -> bool:
     states = g["States"]
     groups: dict[str, list[str]] = {}
+    maybe = maybe_alike(states, ("Comment",))  # (the masked state has the same fields: a group of one is passed over)
     for name, st in states.items():
-        kwargs = _kwargs(st)
+        kwargs = _kwargs(st) if name in maybe else None
         if kwargs is not None:
             masked = {**st, "Arguments": {**st["Arguments"], "Payload": {**st["Arguments"]["Payload"],
                                                                          "kwargs": sorted(kwargs)}}}

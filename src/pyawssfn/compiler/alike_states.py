@@ -26,7 +26,7 @@ from typing import Any
 from pyawssfn.compiler.edge_facts import apply_edge_facts
 from pyawssfn.compiler.handover import expr_of, field_variables, graphs_of, hand_over, live, printed
 from pyawssfn.compiler.lower.support import LAMBDA_INVOKE
-from pyawssfn.compiler.merge_states import json_key, merge_identical
+from pyawssfn.compiler.merge_states import json_key, maybe_alike, merge_identical
 from pyawssfn.compiler.naming import strip_line_suffix
 from pyawssfn.compiler.source_lines import StateLines, comment, named_already
 from pyawssfn.jsonata.parse import parse
@@ -65,8 +65,9 @@ def _hoist_in(graph: dict, lambda_errors: frozenset[str], held: StateLines | Non
     changed = False
     for g in graphs_of(graph):
         groups: dict[str, list[str]] = {}
+        maybe = maybe_alike(g["States"], ("Comment", "Assign"))  # (a group of one is passed over)
         for name, st in g["States"].items():
-            if st.get("Type") != "Choice":
+            if st.get("Type") != "Choice" and name in maybe:
                 groups.setdefault(_key(st), []).append(name)
         edges: dict[str, list | None] | None = None
         for names in groups.values():
