@@ -153,12 +153,17 @@ def _mask(names: Any, bits: dict[str, int]) -> int:
 
 def remove_dead_assignments(graphs: list[Graph]) -> None:
     """Drop the Assign entries no path reads before writing again (repeat until stable: a dropped entry's reads
-    may have kept another alive)."""
+    may have kept another alive).
+
+    Another round is needed only where a dropped entry read a variable its state reads nowhere else: with the
+    same reads the liveness is the same (a dropped entry's variable is not live where it leads, so that its
+    transition no longer writes it changes nothing), and an entry kept because it can fail is kept again (the
+    entries that could evaluate it are fewer, never more)."""
     own: dict[int, tuple[tuple[int, ...], set[str]]] = {}
     indexes: dict[int, _Holders] = {}
     bits: dict[str, int] = {}
     while True:
-        changed = False
+        touched: dict[int, Node] = {}
         memo: dict[int, set[str]] = {}
         for g in graphs:
             nodes, edges = _nodes(g)
@@ -172,8 +177,8 @@ def remove_dead_assignments(graphs: list[Graph]) -> None:
                                 and not (isinstance(holder, Catcher) and _exception_object(v)):
                             continue
                         del holder.assign[k]
-                        changed = True
-        if not changed:
+                        touched[id(n)] = n
+        if all(_own_reads(n) == own[id(n)][1] for n in touched.values()):
             return
 
 
