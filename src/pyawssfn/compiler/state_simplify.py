@@ -143,31 +143,39 @@ def _finished(code: Expr) -> Expr:
             _DONE.clear()
         shared = share_repeats(simplify(code))
         # both later passes only rewrite blocks: without one they would walk the whole tree to give it back
-        done = _DONE[code] = within_blocks(inline_single_use(shared)) if _has_block(shared) else shared
+        done = _DONE[code] = _within(_inlined(shared))
     return done
 
 
-def _has_block(t: Expr) -> bool:
+def _blocks(t: Expr) -> list[Expr]:
+    """The Block nodes of the tree. Both later passes only rewrite blocks, and only where a block of the tree as
+    it is changes does their transform (which rebuilds a node only when a child of it changed) give another tree:
+    a walk finds that out without calling a function per node."""
+    out = []
     todo = [t]
     pop, extend = todo.pop, todo.extend
     while todo:
         n = pop()
         if type(n) is Block:
-            return True
+            out.append(n)
         if n._kids:
             extend(n._child_list())
-    return False
+    return out
+
+
+def _inlined(t: Expr) -> Expr:
+    return t.transform(_inlined_once) if any(_inlined_once(b) is not b for b in _blocks(t)) else t
+
+
+def _within(t: Expr) -> Expr:
+    return t.transform(_within_block) if any(_within_block(b) is not b for b in _blocks(t)) else t
 
 
 def inline_single_use(t: Expr) -> Expr:
     """`($x := P; E)` where P is a path of plain steps from a variable (`$states.result`, `$job.id`: it cannot fail
     and means the same wherever it is read) and E reads `$x` once, outside any function, and binds neither `$x` nor
     P's variable: E with P in place of `$x` (a binding for one read only lengthens the expression)."""
-    # where no block of the tree as it is changes, the transform (which rebuilds a node only when a child of it
-    # changed) would give the tree back: a walk finds that out without calling a function per node
-    if not any(type(n) is Block and _inlined_once(n) is not n for n in t.walk()):
-        return t
-    return t.transform(_inlined_once)
+    return _inlined(t)
 
 
 def _inlined_once(n: Expr) -> Expr:
@@ -203,9 +211,7 @@ def _read_once(body: Expr, name: str, root: str) -> bool:
 def within_blocks(t: Expr) -> Expr:
     """In a block `(e1; e2; ...)`, a guard that e1 evaluates whenever it is evaluated has succeeded when e2 runs:
     there it is its value (unless a := between them binds a name it reads)."""
-    if not any(type(n) is Block and _within_block(n) is not n for n in t.walk()):
-        return t  # nothing to do (as in inline_single_use): no need to rebuild it
-    return t.transform(_within_block)
+    return _within(t)
 
 
 def _within_block(n: Expr) -> Expr:
