@@ -45,6 +45,8 @@ def hand_over_caught(graph: dict) -> None:
 
 def _in_graph(g: dict) -> None:
     states = g["States"]
+    if not _error_variables(states):
+        return  # no catcher assigns the error: no candidate anywhere
     assigned = _definitely_assigned(g)
     into: dict[str, list[tuple[str, str, dict]]] = {}  # target -> (kind, from, holder)
     for pname, p in states.items():
@@ -240,10 +242,15 @@ def _definitely_assigned(g: dict) -> dict[str, frozenset[str] | None]:
     a catcher assigns the error (the only ones _plan asks about; the others would make every state's set as long
     as the workflow). A Choice's Default applies no Assign here."""
     states = g["States"]
-    tracked = frozenset(k for st in states.values() for c in st.get("Catch", [])
-                        for k, v in c.get("Assign", {}).items() if expr_of(v) == _ERROR_OUTPUT)
+    tracked = _error_variables(states)
     return forward_facts(states, g.get("StartAt"), _assigning_edges, frozenset(),
                          lambda have, assign: _assigned(have, assign, tracked), frozenset.__and__)
+
+
+def _error_variables(states: dict) -> frozenset[str]:
+    """The variables a catcher assigns the error (`$states.errorOutput`): the only candidates (_candidates)."""
+    return frozenset(k for st in states.values() for c in st.get("Catch", [])
+                     for k, v in c.get("Assign", {}).items() if expr_of(v) == _ERROR_OUTPUT)
 
 
 def _assigning_edges(p: dict) -> list[tuple[str, dict | None]]:

@@ -105,13 +105,19 @@ def hand_over(graph: dict) -> bool:
     """Hand over what can be, in `graph` and the graphs nested in it; whether anything changed."""
     graphs = graphs_of(graph)
     assigned: dict[str, int] = {}
+    for g in graphs:
+        for st in g["States"].values():
+            for holder in [st] + st.get("Choices", []) + st.get("Catch", []):
+                for k in holder.get("Assign", {}):
+                    assigned[k] = assigned.get(k, 0) + 1
+    if not any(assigned.get(var) == 1 and _result_path(holder["Assign"][var], field) is not None
+               for g in graphs for st in g["States"].values() for holder, field in _sources(st)
+               for var in holder["Assign"]):
+        return False  # (what _try would find first, before any change: most machines have nothing to hand over)
     readers: dict[str, list[tuple[dict, str]]] = {}  # variable -> (graph, state) reading it in its own fields
     inside: set[str] = set()  # the variables read inside a Parallel branch or Map iteration
     for depth, g in enumerate(graphs):
         for sname, st in g["States"].items():
-            for holder in [st] + st.get("Choices", []) + st.get("Catch", []):
-                for k in holder.get("Assign", {}):
-                    assigned[k] = assigned.get(k, 0) + 1
             own: set[str] = set()
             field_variables({k: v for k, v in st.items() if k not in _NESTED}, own)
             for v in own:
