@@ -143,8 +143,19 @@ def _finished(code: Expr) -> Expr:
             _DONE.clear()
         shared = share_repeats(simplify(code))
         # both later passes only rewrite blocks: without one they would walk the whole tree to give it back
-        done = _DONE[code] = _within(_inlined(shared))
+        done = _DONE[code] = _block_passes(shared)
     return done
+
+
+def _block_passes(t: Expr) -> Expr:
+    """inline_single_use, then within_blocks, from one walk for the blocks when the first changes nothing."""
+    blocks = _blocks(t)
+    if blocks and any(_inlined_once(b) is not b for b in blocks):
+        t = t.transform(_inlined_once)
+        blocks = _blocks(t)
+    if blocks and any(_within_block(b) is not b for b in blocks):
+        t = t.transform(_within_block)
+    return t
 
 
 def _blocks(t: Expr) -> list[Expr]:
@@ -197,7 +208,12 @@ def _path_root(t: Expr) -> str | None:
 
 def _read_once(body: Expr, name: str, root: str) -> bool:
     reads = 0
-    for m in body.walk():
+    todo = [body]
+    pop, extend = todo.pop, todo.extend
+    while todo:  # (every node, in no particular order: the answer does not depend on it)
+        m = pop()
+        if m._kids:
+            extend(m._child_list())
         tm = type(m)
         if tm is Var and m.name == name:  # type: ignore[attr-defined]
             reads += 1
