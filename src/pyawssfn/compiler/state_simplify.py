@@ -45,7 +45,7 @@ def finish_state(d: dict) -> dict:
             if key in d:
                 facts += _facts_of_value(d[key])
     # The Output after the Assign: a guard the Assign evaluated has succeeded when the Output's value is used
-    after_assign = facts + _facts_of_value(d["Assign"]) if "Assign" in d else facts
+    after_assign = facts + _facts_of_value(d["Assign"]) if "Assign" in d and "Output" in d else facts
     checked = _checked(d["Assign"]) if "Assign" in d and "Output" in d else []
     out: dict[str, Any] = {}
     for k, v in d.items():
