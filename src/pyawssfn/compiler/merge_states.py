@@ -66,8 +66,7 @@ def maybe_alike(states: dict, skip: tuple[str, ...]) -> set[str]:
     without encoding them. A long workflow's states mostly lead each to a state of its own."""
     buckets: dict[tuple, list[str]] = {}
     for name, st in states.items():
-        rough = (_text(st.get("Type")), _text(st.get("Next")), _text(st.get("Default")),
-                 frozenset(k for k in st if k not in skip))
+        rough = (_text(st.get("Type")), _text(st.get("Next")), _text(st.get("Default")), frozenset(st).difference(skip))
         buckets.setdefault(rough, []).append(name)
     return {n for names in buckets.values() if len(names) > 1 for n in names}
 
