@@ -208,7 +208,7 @@ def _field(t: Expr) -> Any:
 def _plain_path(t: Expr) -> bool:
     while type(t) is Dot and type(t.rhs) is Name:  # type: ignore[attr-defined]
         t = t.lhs  # type: ignore[attr-defined]
-    return t == Var("states")
+    return type(t) is Var and t.name == "states"  # type: ignore[attr-defined]
 
 
 def _safe(t: Expr, lambda_errors: frozenset[str], in_lambda_catch: bool) -> bool:

@@ -208,6 +208,7 @@ def _path_root(t: Expr) -> str | None:
 
 def _read_once(body: Expr, name: str, root: str) -> bool:
     reads = 0
+    var = Var(name)
     todo = [body]
     pop, extend = todo.pop, todo.extend
     while todo:  # (every node, in no particular order: the answer does not depend on it)
@@ -219,7 +220,7 @@ def _read_once(body: Expr, name: str, root: str) -> bool:
             reads += 1
         elif tm is Lambda or (tm is Bind and m.name in (name, root)):  # type: ignore[attr-defined]
             return False
-        elif (tm is Call and m.func == Var(name)) or (tm is Dot and m.rhs == Var(name)):  # type: ignore[attr-defined]
+        elif (tm is Call and m.func == var) or (tm is Dot and m.rhs == var):  # type: ignore[attr-defined]
             return False  # called, or a step of a path (where a path in its place would read differently)
     return reads == 1
 

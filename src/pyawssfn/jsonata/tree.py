@@ -445,7 +445,7 @@ class Lambda(Expr):
 
 def states_field(n: Expr) -> str | None:
     """X when `n` is the step `$states.X` (with or without a predicate on X), else None."""
-    if type(n) is Dot and n.lhs == Var("states"):  # type: ignore[attr-defined]
+    if type(n) is Dot and type(n.lhs) is Var and n.lhs.name == "states":  # type: ignore[attr-defined]
         step = n.rhs  # type: ignore[attr-defined]
         while type(step) is Filter:
             step = step.lhs  # type: ignore[attr-defined]
