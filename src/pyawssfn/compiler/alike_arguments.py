@@ -14,12 +14,12 @@ An argument's value V can move from a Task S onto a transition into it when that
 * the variable is a name nothing else in the definition uses."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from pyawssfn.compiler.alike_states import _plain_names, _set_assign
 from pyawssfn.compiler.handover import expr_of, field_variables, graphs_of, printed
 from pyawssfn.compiler.ir import variables
-from pyawssfn.compiler.merge_states import json_key, merge_identical
+from pyawssfn.compiler.merge_states import json_key, maybe_alike, merge_identical
 from pyawssfn.compiler.source_lines import StateLines
 from pyawssfn.compiler.naming import _RESERVED, VariableNames
 from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
@@ -30,7 +30,15 @@ _NESTED = ("Branches", "ItemProcessor", "Iterator")
 
 def merge_alike_arguments(graph: dict, source_map: dict[str, int], spans: dict[int, int] | None,
                           held: StateLines | None = None) -> None:
-    used = _names_used(graph)
+    found: list[VariableNames] = []
+
+    def used() -> VariableNames:
+        """The names in use, found when a merge first needs a new one (until then no state has changed a name;
+        most machines merge nothing)."""
+        if not found:
+            found.append(_names_used(graph))
+        return found[0]
+
     merged = False
     for g in graphs_of(graph):
         merged = _in_graph(g, used) or merged
@@ -49,11 +57,12 @@ def _names_used(graph: dict) -> VariableNames:
     return VariableNames(names)
 
 
-def _in_graph(g: dict, used: VariableNames) -> bool:
+def _in_graph(g: dict, used: Callable[[], VariableNames]) -> bool:
     states = g["States"]
     groups: dict[str, list[str]] = {}
+    maybe = maybe_alike(states, ("Comment",))  # (the masked state has the same fields: a group of one is passed over)
     for name, st in states.items():
-        kwargs = _kwargs(st)
+        kwargs = _kwargs(st) if name in maybe else None
         if kwargs is not None:
             masked = {**st, "Arguments": {**st["Arguments"], "Payload": {**st["Arguments"]["Payload"],
                                                                          "kwargs": sorted(kwargs)}}}
@@ -72,7 +81,7 @@ def _kwargs(st: dict) -> dict | None:
     return kwargs if isinstance(kwargs, dict) else None
 
 
-def _merge_pair(g: dict, a: str, b: str, used: VariableNames) -> bool:
+def _merge_pair(g: dict, a: str, b: str, names: Callable[[], VariableNames]) -> bool:
     states = g["States"]
     ka, kb = _kwargs(states[a]), _kwargs(states[b])
     differ = [k for k in ka if json_key(ka[k]) != json_key(kb[k])]  # type: ignore[index,union-attr]
@@ -87,6 +96,7 @@ def _merge_pair(g: dict, a: str, b: str, used: VariableNames) -> bool:
             rule = {"Condition": printed(TRUE), "Next": p.pop("Default")}
             p["Choices"] = p["Choices"] + [rule]
             ways[0].append(rule)  # type: ignore[index]
+    used = names()
     var = key if key.isidentifier() and key.isascii() and key not in used.used and not key.startswith(("__", "pyawssfn_")) \
         and key not in _RESERVED else used.fresh(key)
     used.used.add(var)

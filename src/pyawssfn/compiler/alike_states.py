@@ -24,9 +24,9 @@ import json
 from typing import Any
 
 from pyawssfn.compiler.edge_facts import apply_edge_facts
-from pyawssfn.compiler.handover import expr_of, field_variables, graphs_of, hand_over, printed
+from pyawssfn.compiler.handover import expr_of, field_variables, graphs_of, hand_over, live, printed
 from pyawssfn.compiler.lower.support import LAMBDA_INVOKE
-from pyawssfn.compiler.merge_states import json_key, merge_identical
+from pyawssfn.compiler.merge_states import json_key, maybe_alike, merge_identical
 from pyawssfn.compiler.naming import strip_line_suffix
 from pyawssfn.compiler.source_lines import StateLines, comment, named_already
 from pyawssfn.jsonata.parse import parse
@@ -65,8 +65,9 @@ def _hoist_in(graph: dict, lambda_errors: frozenset[str], held: StateLines | Non
     changed = False
     for g in graphs_of(graph):
         groups: dict[str, list[str]] = {}
+        maybe = maybe_alike(g["States"], ("Comment", "Assign"))  # (a group of one is passed over)
         for name, st in g["States"].items():
-            if st.get("Type") != "Choice":
+            if st.get("Type") != "Choice" and name in maybe:
                 groups.setdefault(_key(st), []).append(name)
         edges: dict[str, list | None] | None = None
         for names in groups.values():
@@ -207,7 +208,7 @@ def _field(t: Expr) -> Any:
 def _plain_path(t: Expr) -> bool:
     while type(t) is Dot and type(t.rhs) is Name:  # type: ignore[attr-defined]
         t = t.lhs  # type: ignore[attr-defined]
-    return t == Var("states")
+    return type(t) is Var and t.name == "states"  # type: ignore[attr-defined]
 
 
 def _safe(t: Expr, lambda_errors: frozenset[str], in_lambda_catch: bool) -> bool:
@@ -325,7 +326,7 @@ def _apply(g: dict, name: str, plan: list[tuple[dict, dict[str, Any], set[str]]]
         there.update(moved)
         target = holder["Next"]
         for v in read - set(moved):
-            if not _live(states, target, v):
+            if not live(states, target, v):
                 del there[v]
         _set_assign(holder, there)
 
@@ -342,27 +343,3 @@ def _set_assign(holder: dict, assign: dict[str, Any]) -> None:
         holder[k] = v
     if not placed:
         holder["Assign"] = assign
-
-
-def _live(states: dict, start: str, var: str) -> bool:
-    """Whether some path from the state `start` reads `var` before assigning it (any read in a state counts)."""
-    seen: set[str] = set()
-    todo = [start]
-    while todo:
-        name = todo.pop()
-        if name in seen or name not in states:
-            continue
-        seen.add(name)
-        st = states[name]
-        reads: set[str] = set()
-        field_variables(st, reads)
-        if var in reads:
-            return True
-        if "Next" in st and var not in st.get("Assign", {}):
-            todo.append(st["Next"])
-        if "Default" in st and var not in st.get("Assign", {}):
-            todo.append(st["Default"])
-        for edge in st.get("Choices", []) + st.get("Catch", []):
-            if var not in edge.get("Assign", {}):
-                todo.append(edge["Next"])
-    return False

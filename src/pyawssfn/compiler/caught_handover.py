@@ -21,7 +21,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pyawssfn.compiler.handover import expr_of, field_variables, graphs_of, printed
+from pyawssfn.compiler.forward_facts import forward_facts
+from pyawssfn.compiler.handover import StateReads, expr_of, field_variables, graphs_of, live, printed
 from pyawssfn.compiler.ir import Template, field_templates, variables
 from pyawssfn.compiler.share import _names
 from pyawssfn.jsonata.tree import Dot, Name, Var
@@ -44,6 +45,8 @@ def hand_over_caught(graph: dict) -> None:
 
 def _in_graph(g: dict) -> None:
     states = g["States"]
+    if not _error_variables(states):
+        return  # no catcher assigns the error: no candidate anywhere
     assigned = _definitely_assigned(g)
     into: dict[str, list[tuple[str, str, dict]]] = {}  # target -> (kind, from, holder)
     for pname, p in states.items():
@@ -55,15 +58,17 @@ def _in_graph(g: dict) -> None:
             into.setdefault(r["Next"], []).append(("rule", pname, r))
         for c in p.get("Catch", []):
             into.setdefault(c["Next"], []).append(("catch", pname, c))
+    reads = StateReads(states)
     for name, st in states.items():
         ways = into.get(name, [])
         if st.get("Type") not in _HANDLERS or g.get("StartAt") == name or not ways:
             continue
         for var in _candidates(ways):
-            plan = _plan(states, name, st, var, ways, assigned)
+            plan = _plan(states, name, st, var, ways, assigned, reads)
             if plan is not None and _apply_if_shorter(st, var, ways, *plan):
+                reads.forget(name, *[pname for _, pname, _ in ways])
                 if plan[1]:
-                    _pass_on(states, into, name, st, var)
+                    _pass_on(states, into, name, st, var, reads)
                 break
 
 
@@ -75,7 +80,7 @@ def _candidates(ways: list[tuple[str, str, dict]]) -> list[str]:
 
 
 def _plan(states: dict, name: str, st: dict, var: str, ways: list,
-          assigned: dict[str, set[str] | None]) -> tuple[bool, bool] | None:
+          assigned: dict[str, frozenset[str] | None], known: StateReads) -> tuple[bool, bool] | None:
     """(whether S reads V, whether V is read after S) when the error can be handed over, else None."""
     nexts = False
     for kind, pname, h in ways:
@@ -104,14 +109,14 @@ def _plan(states: dict, name: str, st: dict, var: str, ways: list,
         return None  # S reads the error as its input, which must then be the error on every way in
     if nexts and _reads_input(own):
         return None
-    after = _live(states, st["Next"], var) if "Next" in st else False
+    after = live(states, st["Next"], var, known) if "Next" in st else False
     for c in st.get("Catch", []):
-        if var not in c.get("Assign", {}) and _live(states, c["Next"], var):
+        if var not in c.get("Assign", {}) and live(states, c["Next"], var, known):
             return None  # a failure of S skips its Assign: V would be missing where the catcher leads
     return reads_var, after
 
 
-def _pass_on(states: dict, into: dict, name: str, st: dict, var: str) -> None:
+def _pass_on(states: dict, into: dict, name: str, st: dict, var: str, reads: StateReads) -> None:
     """S's Assign of V read only by the state F after it, whose one way in S's Next is: S's Output hands the error on
     as F's input instead (`re-raise after finally` reads `$states.input.Error`). F's input is S's result otherwise,
     so F must not read `$states.input`; V must be read nowhere after F (F assigns nothing else of it)."""
@@ -127,7 +132,7 @@ def _pass_on(states: dict, into: dict, name: str, st: dict, var: str) -> None:
     if var in elsewhere or _binds(inputs, var) or _reads_input(own):
         return
     after = [f[k] for k in ("Next", "Default") if k in f] + [e["Next"] for e in f.get("Choices", []) + f.get("Catch", [])]
-    if any(_live(states, t, var) for t in after):
+    if any(live(states, t, var, reads) for t in after):
         return
     new_st = _placed({k: v for k, v in st.items() if k != "Assign"}, "Output", printed(_INPUT))
     rest = {k: v for k, v in st["Assign"].items() if k != var}
@@ -151,6 +156,7 @@ def _pass_on(states: dict, into: dict, name: str, st: dict, var: str) -> None:
         new_f["Catch"] = f["Catch"]
     f.clear()
     f.update(new_f)
+    reads.forget(name, target)
 
 
 def _binds(value: Any, var: str) -> bool:
@@ -231,59 +237,33 @@ def _placed(holder: dict, key: str, value: Any) -> dict:
     return out
 
 
-def _definitely_assigned(g: dict) -> dict[str, set[str] | None]:
-    """Per state, the variables assigned on every path into it within `g` (None: not reached)."""
+def _definitely_assigned(g: dict) -> dict[str, frozenset[str] | None]:
+    """Per state, the variables assigned on every path into it within `g` (None: not reached): of them only those
+    a catcher assigns the error (the only ones _plan asks about; the others would make every state's set as long
+    as the workflow). A Choice's Default applies no Assign here."""
     states = g["States"]
-    start = g.get("StartAt")
-    facts: dict[str, set[str] | None] = {n: None for n in states}
-    if start in facts:
-        facts[start] = set()
-    changed = True
-    while changed:
-        changed = False
-        for pname, p in states.items():
-            have = facts[pname]
-            if have is None:
-                continue
-            outs: list[tuple[str, set[str]]] = []
-            if "Next" in p:
-                outs.append((p["Next"], have | set(p.get("Assign", {}))))
-            if "Default" in p:
-                outs.append((p["Default"], set(have)))
-            for edge in p.get("Choices", []) + p.get("Catch", []):
-                outs.append((edge["Next"], have | set(edge.get("Assign", {}))))
-            for target, got in outs:
-                if target not in facts:
-                    continue
-                old = facts[target]
-                new = got if old is None else old & got
-                if target == start:
-                    new = set()
-                if new != old:
-                    facts[target] = new
-                    changed = True
-    return facts
+    tracked = _error_variables(states)
+    return forward_facts(states, g.get("StartAt"), _assigning_edges, frozenset(),
+                         lambda have, assign: _assigned(have, assign, tracked), frozenset.__and__)
 
 
-def _live(states: dict, start: str, var: str) -> bool:
-    """Whether some path from the state `start` reads `var` before assigning it (any read in a state counts)."""
-    seen: set[str] = set()
-    todo = [start]
-    while todo:
-        name = todo.pop()
-        if name in seen or name not in states:
-            continue
-        seen.add(name)
-        st = states[name]
-        reads: set[str] = set()
-        field_variables(st, reads)
-        if var in reads:
-            return True
-        for key in ("Next", "Default"):
-            if key in st and var not in st.get("Assign", {}):
-                todo.append(st[key])
-        for edge in st.get("Choices", []) + st.get("Catch", []):
-            if var not in edge.get("Assign", {}):
-                todo.append(edge["Next"])
-    return False
+def _error_variables(states: dict) -> frozenset[str]:
+    """The variables a catcher assigns the error (`$states.errorOutput`): the only candidates (_candidates)."""
+    return frozenset(k for st in states.values() for c in st.get("Catch", [])
+                     for k, v in c.get("Assign", {}).items() if expr_of(v) == _ERROR_OUTPUT)
 
+
+def _assigning_edges(p: dict) -> list[tuple[str, dict | None]]:
+    out: list[tuple[str, dict | None]] = [(p["Next"], p.get("Assign"))] if "Next" in p else []
+    if "Default" in p:
+        out.append((p["Default"], None))
+    for edge in p.get("Choices", []) + p.get("Catch", []):
+        out.append((edge["Next"], edge.get("Assign")))
+    return out
+
+
+def _assigned(have: frozenset[str], assign: dict | None, tracked: frozenset[str]) -> frozenset[str]:
+    if not assign:
+        return have
+    new = tracked.intersection(assign)
+    return have if new <= have else have | new

@@ -263,9 +263,7 @@ _RETRY_DEFAULTS = (("IntervalSeconds", 1), ("MaxAttempts", 3), ("BackoffRate", 2
 
 def _retrier_json(r: RetrySpec) -> dict:
     out: dict[str, Any] = {"ErrorEquals": list(r.errors)}
-    for key, value in zip(("IntervalSeconds", "MaxAttempts", "BackoffRate"),
-                          (r.interval, r.max_attempts, float(r.backoff))):
-        default = dict(_RETRY_DEFAULTS)[key]
+    for (key, default), value in zip(_RETRY_DEFAULTS, (r.interval, r.max_attempts, float(r.backoff))):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != default:
             out[key] = value
     if r.max_delay is not None:

@@ -50,17 +50,74 @@ def field_variables(value: Any, out: set[str]) -> None:
         out |= variables(t)
 
 
+class StateReads:
+    """The variables each state of one graph reads (field_variables of all its fields, nested graphs too), found
+    once per state: whoever changes a state's fields forgets it."""
+
+    def __init__(self, states: dict) -> None:
+        self.states = states
+        self.known: dict[str, frozenset[str]] = {}
+
+    def of(self, name: str) -> frozenset[str]:
+        got = self.known.get(name)
+        if got is None:
+            out: set[str] = set()
+            field_variables(self.states[name], out)
+            got = self.known[name] = frozenset(out)
+        return got
+
+    def forget(self, *names: str) -> None:
+        for name in names:
+            self.known.pop(name, None)
+
+
+def live(states: dict, start: str, var: str, reads: StateReads | None = None) -> bool:
+    """Whether some path from the state `start` reads `var` before assigning it (any read in a state counts);
+    `reads`, when given, knows what the states of `states` read."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in states:
+            continue
+        seen.add(name)
+        st = states[name]
+        if reads is not None:
+            if var in reads.of(name):
+                return True
+        else:
+            got: set[str] = set()
+            field_variables(st, got)
+            if var in got:
+                return True
+        if var not in st.get("Assign", {}):
+            if "Next" in st:
+                todo.append(st["Next"])
+            if "Default" in st:
+                todo.append(st["Default"])
+        for edge in st.get("Choices", []) + st.get("Catch", []):
+            if var not in edge.get("Assign", {}):
+                todo.append(edge["Next"])
+    return False
+
+
 def hand_over(graph: dict) -> bool:
     """Hand over what can be, in `graph` and the graphs nested in it; whether anything changed."""
     graphs = graphs_of(graph)
     assigned: dict[str, int] = {}
+    for g in graphs:
+        for st in g["States"].values():
+            for holder in [st] + st.get("Choices", []) + st.get("Catch", []):
+                for k in holder.get("Assign", {}):
+                    assigned[k] = assigned.get(k, 0) + 1
+    if not any(assigned.get(var) == 1 and _result_path(holder["Assign"][var], field) is not None
+               for g in graphs for st in g["States"].values() for holder, field in _sources(st)
+               for var in holder["Assign"]):
+        return False  # (what _try would find first, before any change: most machines have nothing to hand over)
     readers: dict[str, list[tuple[dict, str]]] = {}  # variable -> (graph, state) reading it in its own fields
     inside: set[str] = set()  # the variables read inside a Parallel branch or Map iteration
     for depth, g in enumerate(graphs):
         for sname, st in g["States"].items():
-            for holder in [st] + st.get("Choices", []) + st.get("Catch", []):
-                for k in holder.get("Assign", {}):
-                    assigned[k] = assigned.get(k, 0) + 1
             own: set[str] = set()
             field_variables({k: v for k, v in st.items() if k not in _NESTED}, own)
             for v in own:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pyawssfn.compiler.forward_facts import forward_facts
 from pyawssfn.compiler.handover import graphs_of
 from pyawssfn.compiler.ir import Template, field_templates, variables
 from pyawssfn.compiler.share import _names
@@ -82,37 +83,25 @@ def _literal(value: Any) -> Any:
 
 def _facts(g: dict, tracked: set[str]) -> dict[str, Facts | None]:
     """Per state of `g`, the tracked variables holding one literal on every way into it (None: not reached)."""
-    states = g["States"]
-    start = g.get("StartAt")
-    facts: dict[str, Facts | None] = {n: None for n in states}
-    if start in facts:
-        facts[start] = {}
-    changed = True
-    while changed:
-        changed = False
-        for pname, p in states.items():
-            have = facts[pname]
-            if have is None:
-                continue
-            outs = [(p["Next"], _after(have, p.get("Assign"), tracked))] if "Next" in p else []
-            if "Default" in p:
-                outs.append((p["Default"], _after(have, p.get("Assign"), tracked)))
-            for edge in p.get("Choices", []) + p.get("Catch", []):
-                outs.append((edge["Next"], _after(have, edge.get("Assign"), tracked)))
-            for target, got in outs:
-                if target not in facts:
-                    continue
-                old = facts[target]
-                new = {} if target == start else got if old is None else _meet(old, got)
-                if new != old:
-                    facts[target] = new
-                    changed = True
-    return facts
+    return forward_facts(g["States"], g.get("StartAt"), _edges, {},
+                         lambda have, assign: _after(have, assign, tracked), _meet)
+
+
+def _edges(p: dict) -> list[tuple[str, dict | None]]:
+    out: list[tuple[str, dict | None]] = [(p["Next"], p.get("Assign"))] if "Next" in p else []
+    if "Default" in p:
+        out.append((p["Default"], p.get("Assign")))
+    for edge in p.get("Choices", []) + p.get("Catch", []):
+        out.append((edge["Next"], edge.get("Assign")))
+    return out
 
 
 def _after(have: Facts, assign: dict | None, tracked: set[str]) -> Facts:
+    """(`have` itself when `assign` writes nothing tracked: the facts are never changed in place.)"""
+    if not assign or tracked.isdisjoint(assign):
+        return have
     out = dict(have)
-    for k, v in (assign or {}).items():
+    for k, v in assign.items():
         out.pop(k, None)
         if k in tracked:
             out[k] = _literal(v)

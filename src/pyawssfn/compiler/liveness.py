@@ -105,32 +105,33 @@ def _nodes(g: Graph) -> tuple[list[Node], list[list[tuple[Any, Node | None]]]]:
 
 
 def _live_in(nodes: list[Node], edges: list[list[tuple[Any, Node | None]]], memo: dict[int, set[str]],
-             own: dict[int, tuple[tuple[int, ...], set[str]]]) -> dict[int, set[str]]:
-    """The variables live on entry to each state: the least fixed point of live(n) = reads(n) | the union over its
-    transitions of live(target) - what the transition assigns. A worklist recomputes a state only when a state it
-    leads to changed, so a long chain costs a pass or two rather than one pass per state a variable stays live
-    through (the fixed point is the same in any order)."""
+             own: dict[int, tuple[tuple[int, ...], set[str]]], bits: dict[str, int]) -> dict[int, int]:
+    """The variables live on entry to each state, as a mask of `bits` (a variable's bit, given to each variable
+    met): the least fixed point of live(n) = reads(n) | the union over its transitions of live(target) - what the
+    transition assigns. A worklist recomputes a state only when a state it leads to changed, so a long chain costs a
+    pass or two rather than one pass per state a variable stays live through (the fixed point is the same in any
+    order). Masks rather than sets: a long workflow keeps many variables live through most states."""
     index = {id(n): i for i, n in enumerate(nodes)}
-    reads = [_reads(n, memo, own) for n in nodes]
-    outs: list[list[tuple[int, set[str]]]] = []
+    reads = [_mask(_reads(n, memo, own), bits) for n in nodes]
+    outs: list[list[tuple[int, int]]] = []
     preds: list[list[int]] = [[] for _ in nodes]
     for i, n in enumerate(nodes):
         mine = []
         for holder, target in edges[i]:
             if target is not None:
                 j = index[id(target)]
-                mine.append((j, set(holder.assign)))
+                mine.append((j, ~_mask(holder.assign, bits)))  # the bits the transition keeps
                 preds[j].append(i)
         outs.append(mine)
-    live: list[set[str]] = [set() for _ in nodes]
+    live = [0] * len(nodes)
     todo = list(range(len(nodes)))  # popped from the end: the states found last (nearest the ends) first
     queued = [True] * len(nodes)
     while todo:
         i = todo.pop()
         queued[i] = False
-        now = set(reads[i])
-        for j, kill in outs[i]:
-            now |= live[j] - kill
+        now = reads[i]
+        for j, keep in outs[i]:
+            now |= live[j] & keep
         if now != live[i]:
             live[i] = now
             for p in preds[i]:
@@ -140,28 +141,44 @@ def _live_in(nodes: list[Node], edges: list[list[tuple[Any, Node | None]]], memo
     return {id(n): live[i] for i, n in enumerate(nodes)}
 
 
+def _mask(names: Any, bits: dict[str, int]) -> int:
+    out = 0
+    for v in names:
+        b = bits.get(v)
+        if b is None:
+            b = bits[v] = 1 << len(bits)
+        out |= b
+    return out
+
+
 def remove_dead_assignments(graphs: list[Graph]) -> None:
     """Drop the Assign entries no path reads before writing again (repeat until stable: a dropped entry's reads
-    may have kept another alive)."""
+    may have kept another alive).
+
+    Another round is needed only where a dropped entry read a variable its state reads nowhere else: with the
+    same reads the liveness is the same (a dropped entry's variable is not live where it leads, so that its
+    transition no longer writes it changes nothing), and an entry kept because it can fail is kept again (the
+    entries that could evaluate it are fewer, never more)."""
     own: dict[int, tuple[tuple[int, ...], set[str]]] = {}
     indexes: dict[int, _Holders] = {}
+    bits: dict[str, int] = {}
     while True:
-        changed = False
+        touched: dict[int, Node] = {}
         memo: dict[int, set[str]] = {}
         for g in graphs:
             nodes, edges = _nodes(g)
-            live = _live_in(nodes, edges, memo, own)
+            live = _live_in(nodes, edges, memo, own, bits)
             for n, mine in zip(nodes, edges):
                 for holder, target in mine:
-                    wanted = live.get(id(target), set()) if target is not None else set()
-                    for k in [k for k in holder.assign if k not in wanted]:
+                    wanted = live.get(id(target), 0) if target is not None else 0
+                    for k in [k for k in holder.assign if not bits.get(k, 0) & wanted]:
                         v = holder.assign[k]
                         if can_fail(v) and not _evaluated_elsewhere(n, holder, k, v, indexes) \
                                 and not (isinstance(holder, Catcher) and _exception_object(v)):
                             continue
                         del holder.assign[k]
-                        changed = True
-        if not changed:
+                        touched[id(n)] = n
+        if all(_own_reads(n) == own[id(n)][1] for n in touched.values()):
             return
 
 

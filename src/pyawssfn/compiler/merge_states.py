@@ -26,7 +26,10 @@ def merge_identical(graph: dict, source_map: dict[str, int], spans: dict[int, in
     while True:
         first: dict[str, str] = {}
         gone: dict[str, str] = {}
+        maybe = maybe_alike(states, ("Comment",))
         for name, st in states.items():
+            if name not in maybe:
+                continue  # nothing else is like it: its key would be the only one
             key = json_key({k: v for k, v in st.items() if k != "Comment"})
             if key in first:
                 gone[name] = first[key]
@@ -55,6 +58,21 @@ def merge_identical(graph: dict, source_map: dict[str, int], spans: dict[int, in
         for key in ("ItemProcessor", "Iterator"):
             if key in st:
                 merge_identical(st[key], source_map, spans, held)
+
+
+def maybe_alike(states: dict, skip: tuple[str, ...]) -> set[str]:
+    """The states that another one of `states` may have the same json_key as (their fields but `skip`): those with
+    the same Type and transitions and the same field names (equal JSON has equal strings and equal keys), found
+    without encoding them. A long workflow's states mostly lead each to a state of its own."""
+    buckets: dict[tuple, list[str]] = {}
+    for name, st in states.items():
+        rough = (_text(st.get("Type")), _text(st.get("Next")), _text(st.get("Default")), frozenset(st).difference(skip))
+        buckets.setdefault(rough, []).append(name)
+    return {n for names in buckets.values() if len(names) > 1 for n in names}
+
+
+def _text(value: Any) -> str | None:
+    return value if type(value) is str else None
 
 
 def json_key(value: Any) -> str:

@@ -51,7 +51,7 @@ def finish_state(d: dict) -> dict:
         if apart:
             d = {**d, "Assign": assign}
     # The Output after the Assign: a guard the Assign evaluated has succeeded when the Output's value is used
-    after_assign = facts + _facts_of_value(d["Assign"]) if "Assign" in d else facts
+    after_assign = facts + _facts_of_value(d["Assign"]) if "Assign" in d and "Output" in d else facts
     checked = _checked(d["Assign"]) + [(v, v.transform(_unguarded)) for v in apart] \
         if "Assign" in d and "Output" in d else []
     out: dict[str, Any] = {}
@@ -119,19 +119,23 @@ _DONE: dict[Expr, Expr] = {}  # by value: machines repeat many expressions, buil
 
 
 def _long(t: Expr) -> bool:
-    """Its text has _SHORTEST_SHARED characters or more: every node prints one of its own at least, so a tree of
-    that many nodes has (counted without printing it), else its text says."""
-    if not t._kids:
-        return len(to_text(t)) >= _SHORTEST_SHARED  # a leaf: a long string literal is long
-    todo, count = [t], 0
+    """Its text has _SHORTEST_SHARED characters or more. Every node prints characters of its own, apart from its
+    children's: a leaf its name or literal at least (a Str its quotes too), an inner node one at least (an operator,
+    a bracket, a dot). Their sum, found without printing, is a lower bound of the text's length; only a tree whose
+    bound stays short is printed to tell."""
+    todo, size = [t], 0
     pop, extend = todo.pop, todo.extend
     while todo:
         n = pop()
-        count += 1
-        if count >= _SHORTEST_SHARED:
-            return True
         if n._kids:
+            size += 1
             extend(n._child_list())
+        else:
+            tn = type(n)
+            size += (len(n.name) + 1 if tn is Var else len(n.value) + 2 if tn is Str  # type: ignore[attr-defined]
+                     else len(n.text) if tn is Num else len(n.name) if tn is Name else 1)  # type: ignore[attr-defined]
+        if size >= _SHORTEST_SHARED:
+            return True
     return len(to_text(t)) >= _SHORTEST_SHARED
 
 
@@ -146,38 +150,63 @@ def _finished(code: Expr) -> Expr:
             _DONE.clear()
         shared = share_repeats(simplify(code))
         # both later passes only rewrite blocks: without one they would walk the whole tree to give it back
-        done = _DONE[code] = within_blocks(inline_single_use(shared)) if _has_block(shared) else shared
+        done = _DONE[code] = _block_passes(shared)
     return done
 
 
-def _has_block(t: Expr) -> bool:
+def _block_passes(t: Expr) -> Expr:
+    """inline_single_use, then within_blocks, from one walk for the blocks when the first changes nothing."""
+    blocks = _blocks(t)
+    if blocks and any(_inlined_once(b) is not b for b in blocks):
+        t = t.transform(_inlined_once)
+        blocks = _blocks(t)
+    if blocks and any(_within_block(b) is not b for b in blocks):
+        t = t.transform(_within_block)
+    return t
+
+
+def _blocks(t: Expr) -> list[Expr]:
+    """The Block nodes of the tree. Both later passes only rewrite blocks, and only where a block of the tree as
+    it is changes does their transform (which rebuilds a node only when a child of it changed) give another tree:
+    a walk finds that out without calling a function per node."""
+    out = []
     todo = [t]
     pop, extend = todo.pop, todo.extend
     while todo:
         n = pop()
         if type(n) is Block:
-            return True
+            out.append(n)
         if n._kids:
             extend(n._child_list())
-    return False
+    return out
+
+
+def _inlined(t: Expr) -> Expr:
+    return t.transform(_inlined_once) if any(_inlined_once(b) is not b for b in _blocks(t)) else t
+
+
+def _within(t: Expr) -> Expr:
+    return t.transform(_within_block) if any(_within_block(b) is not b for b in _blocks(t)) else t
 
 
 def inline_single_use(t: Expr) -> Expr:
     """`($x := P; E)` where P is a path of plain steps from a variable (`$states.result`, `$job.id`: it cannot fail
     and means the same wherever it is read) and E reads `$x` once, outside any function, and binds neither `$x` nor
     P's variable: E with P in place of `$x` (a binding for one read only lengthens the expression)."""
-    def fix(n: Expr) -> Expr:
-        if type(n) is not Block or len(n.exprs) != 2 or type(n.exprs[0]) is not Bind:  # type: ignore[attr-defined]
-            return n
-        bind, body = n.exprs  # type: ignore[attr-defined]
-        root = _path_root(bind.value)
-        if root is None or root == bind.name or not _read_once(body, bind.name, root):
-            return n
-        out = body.transform(lambda m: bind.value if m == Var(bind.name) else m)  # type: ignore[attr-defined]
-        # an array constructor stays in parentheses: the block may be an item of one, where `[...]` is kept whole
-        # and a block's array spread (`[[($x := P; [$split($x)])]]` is not `[[[$split(P)]]]`)
-        return Block((out,)) if type(out) is Bind or written_as_array(out) else out
-    return t.transform(fix)
+    return _inlined(t)
+
+
+def _inlined_once(n: Expr) -> Expr:
+    if type(n) is not Block or len(n.exprs) != 2 or type(n.exprs[0]) is not Bind:  # type: ignore[attr-defined]
+        return n
+    bind, body = n.exprs  # type: ignore[attr-defined]
+    root = _path_root(bind.value)
+    if root is None or root == bind.name or not _read_once(body, bind.name, root):
+        return n
+    out = body.transform(lambda m: bind.value if m == Var(bind.name) else m)  # type: ignore[attr-defined]
+    # an array constructor stays in parentheses: the block may be an item of one, where `[...]` is kept whole
+    # and a block's array spread (`[[($x := P; [$split($x)])]]` is not `[[[$split(P)]]]`)
+    return Block((out,)) if type(out) is Bind or written_as_array(out) else out
 
 
 def _path_root(t: Expr) -> str | None:
@@ -188,13 +217,19 @@ def _path_root(t: Expr) -> str | None:
 
 def _read_once(body: Expr, name: str, root: str) -> bool:
     reads = 0
-    for m in body.walk():
+    var = Var(name)
+    todo = [body]
+    pop, extend = todo.pop, todo.extend
+    while todo:  # (every node, in no particular order: the answer does not depend on it)
+        m = pop()
+        if m._kids:
+            extend(m._child_list())
         tm = type(m)
         if tm is Var and m.name == name:  # type: ignore[attr-defined]
             reads += 1
         elif tm is Lambda or (tm is Bind and m.name in (name, root)):  # type: ignore[attr-defined]
             return False
-        elif (tm is Call and m.func == Var(name)) or (tm is Dot and m.rhs == Var(name)):  # type: ignore[attr-defined]
+        elif (tm is Call and m.func == var) or (tm is Dot and m.rhs == var):  # type: ignore[attr-defined]
             return False  # called, or a step of a path (where a path in its place would read differently)
     return reads == 1
 
@@ -202,27 +237,26 @@ def _read_once(body: Expr, name: str, root: str) -> bool:
 def within_blocks(t: Expr) -> Expr:
     """In a block `(e1; e2; ...)`, a guard that e1 evaluates whenever it is evaluated has succeeded when e2 runs:
     there it is its value (unless a := between them binds a name it reads)."""
-    if not any(type(n) is Block for n in t.walk()):
-        return t  # nothing to do: no need to rebuild it
+    return _within(t)
 
-    def fix(n: Expr) -> Expr:
-        if type(n) is not Block:
-            return n
-        exprs, facts = list(n.exprs), []  # type: ignore[attr-defined]
-        for i, x in enumerate(exprs):
-            if facts:
-                x = x._replace(value=_apply(x.value, facts)) if type(x) is Bind else _apply(x, facts)  # type: ignore[attr-defined]
-                exprs[i] = x
-            if type(x) is Bind:
-                facts = [f for f in facts if x.name not in (_free_vars(f[0], frozenset()) or set())]  # type: ignore[attr-defined]
-                facts += _facts(x.value)  # type: ignore[attr-defined]
-            else:
-                facts += _facts(x)
-        if all(a is b for a, b in zip(exprs, n.exprs)):  # type: ignore[attr-defined]
-            return n
-        # a value computed and not used that cannot fail (a guard that became its value) is dropped
-        return Block(tuple(x for x in exprs[:-1] if not pure(x)) + (exprs[-1],))
-    return t.transform(fix)
+
+def _within_block(n: Expr) -> Expr:
+    if type(n) is not Block:
+        return n
+    exprs, facts = list(n.exprs), []  # type: ignore[attr-defined]
+    for i, x in enumerate(exprs):
+        if facts:
+            x = x._replace(value=_apply(x.value, facts)) if type(x) is Bind else _apply(x, facts)  # type: ignore[attr-defined]
+            exprs[i] = x
+        if type(x) is Bind:
+            facts = [f for f in facts if x.name not in (_free_vars(f[0], frozenset()) or set())]  # type: ignore[attr-defined]
+            facts += _facts(x.value)  # type: ignore[attr-defined]
+        else:
+            facts += _facts(x)
+    if all(a is b for a, b in zip(exprs, n.exprs)):  # type: ignore[attr-defined]
+        return n
+    # a value computed and not used that cannot fail (a guard that became its value) is dropped
+    return Block(tuple(x for x in exprs[:-1] if not pure(x)) + (exprs[-1],))
 
 
 def _finish_value(value: Any, facts: list[Fact], checked: list[Fact] | None = None) -> Any:

@@ -47,6 +47,8 @@ class Expr:
         get = attrgetter(*f) if f else None
         values = (lambda self: ()) if get is None else (lambda self: (get(self),)) if len(f) == 1 else get
         cls._values = staticmethod(values)  # type: ignore[assignment]
+        if len(f) == 1:  # most nodes (a name, a literal, a block): compared and hashed without a tuple built for it
+            cls.__eq__, cls.__hash__ = _one_field(get)  # type: ignore[assignment,method-assign]
 
     def __eq__(self, other: object) -> bool:
         if self is other:
@@ -139,6 +141,25 @@ class Expr:
     def __str__(self) -> str:
         from pyawssfn.jsonata.printer import to_text
         return to_text(self)
+
+
+def _one_field(get: Callable) -> tuple[Callable, Callable]:
+    """Expr's __eq__ and __hash__ for a class of one field, read by `get`: the same answers and hash values (of
+    the 1-tuple of the field, compared as a tuple compares its items: the same object, or equal)."""
+    def __eq__(self, other):
+        if self is other:
+            return True
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        a, b = get(self), get(other)
+        return a is b or a == b
+
+    def __hash__(self):
+        h = getattr(self, "_hash", None)
+        if h is None:
+            h = self._hash = hash((get(self),))
+        return h
+    return __eq__, __hash__
 
 
 def _transform_all(xs: tuple, fn) -> tuple:
@@ -445,7 +466,7 @@ class Lambda(Expr):
 
 def states_field(n: Expr) -> str | None:
     """X when `n` is the step `$states.X` (with or without a predicate on X), else None."""
-    if type(n) is Dot and n.lhs == Var("states"):  # type: ignore[attr-defined]
+    if type(n) is Dot and type(n.lhs) is Var and n.lhs.name == "states":  # type: ignore[attr-defined]
         step = n.rhs  # type: ignore[attr-defined]
         while type(step) is Filter:
             step = step.lhs  # type: ignore[attr-defined]
