@@ -137,12 +137,9 @@ class FunctionLowerer:
         else:
             if fn.args.args or fn.args.vararg or fn.args.kwarg:
                 self.report(fn, "a parallel branch takes no parameters", "write lambda: step(x)")
-        for p in params:
-            names.insert(0, p.arg)
-        seen: list[str] = []
-        for n in names:
-            if n not in seen:
-                seen.append(n)
+        # the parameters first (the last one first, as inserted one by one before), then each name once, in order
+        # (a dict keeps the first place of each: a list searched for every name was quadratic in their number)
+        seen = dict.fromkeys([p.arg for p in reversed(params)] + names)
         for n in seen:
             if self.top:
                 self.vars[n] = self.s.names.for_python(n)
