@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyawssfn.compiler.astwalk import copy_tree, walk
+from pyawssfn.compiler.astwalk import child_nodes, copy_tree, walk
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.frontend import ModuleInfo
 from pyawssfn.compiler.ir import (  # field_templates, paren: re-exported for the lowerer
@@ -97,8 +97,8 @@ def assigned_names(stmt: ast.stmt) -> list[str]:
             out.append(node.name)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             return
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.expr,)) and not isinstance(child, ast.NamedExpr):
+        for child in child_nodes(node):  # (ast.iter_child_nodes' order, without its generators)
+            if isinstance(child, ast.expr) and not isinstance(child, ast.NamedExpr):
                 continue
             walk(child)
 
