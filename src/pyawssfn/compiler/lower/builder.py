@@ -186,8 +186,13 @@ class FunctionLowerer:
 
     def is_param_read(self, v: Expr) -> bool:
         """`v` is a parameter's read or their check (a few values: compared, which is by identity first, rather
-        than hashed: a tree's hash walks all of it)."""
-        return v in self.param_reads
+        than hashed: a tree's hash walks all of it). As `v in self.param_reads`, without the two refused calls of
+        __eq__ for each read of another class than v's."""
+        t = type(v)
+        for p in self.param_reads:
+            if p is v or (type(p) is t and p == v):
+                return True
+        return False
 
     def settled(self, holder: Any, values: Any) -> None:
         """Record that `holder` evaluates these values where they stand (errors.settle asks it only of values that
