@@ -231,7 +231,7 @@ def _states_field(t: Expr) -> bool:
     """$states.a.b... (field steps only)."""
     while type(t) is Dot and type(t.rhs) is Name:  # type: ignore[attr-defined]
         t = t.lhs  # type: ignore[attr-defined]
-    return t == Var("states")
+    return type(t) is Var and t.name == "states"  # type: ignore[attr-defined]  # (t == Var("states"), unbuilt)
 
 
 def atomic(t: Expr) -> bool:
