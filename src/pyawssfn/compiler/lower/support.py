@@ -135,6 +135,8 @@ def result_hint(call: ast.Call) -> str:
 def as_load(t: ast.expr) -> ast.expr:
     """The target `t` as an expression that reads it: `t` itself when all of it is a read already (the object of
     `xs.append(v)`, the container of `d[k] = v`; nothing changes a tree it translates), else a copy of it read."""
+    if type(t) is ast.Name and type(t.ctx) is ast.Load:
+        return t  # (the walk below, in short: a name and its context)
     if all(type(getattr(n, "ctx", _LOAD)) is ast.Load for n in walk(t)):
         return t
     t = copy_tree(t)
