@@ -58,7 +58,7 @@ class Expr:
         return self._values(self) == other._values(other)  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        h = getattr(self, "_hash", None)  # (not try/except: most nodes are hashed once, and raising costs more)
+        h = self._hash  # None until the first hash (each __init__ sets it: an unset slot's read raises inside)
         if h is None:
             h = self._hash = hash(self._values(self))
         return h
@@ -191,6 +191,7 @@ class Var(Expr):
     _fields = ('name',)
 
     def __init__(self, name: str) -> None:
+        self._hash = None
         self.name = name
 
 
@@ -200,6 +201,7 @@ class Name(Expr):
     _fields = ('name',)
 
     def __init__(self, name: str) -> None:
+        self._hash = None
         self.name = name
 
 
@@ -208,6 +210,7 @@ class Str(Expr):
     _fields = ('value',)
 
     def __init__(self, value: str) -> None:
+        self._hash = None
         self.value = value
 
 
@@ -217,6 +220,7 @@ class Num(Expr):
     _fields = ('text',)
 
     def __init__(self, text: str) -> None:
+        self._hash = None
         self.text = text
 
     @property
@@ -230,6 +234,7 @@ class Bool(Expr):
     _fields = ('value',)
 
     def __init__(self, value: bool) -> None:
+        self._hash = None
         self.value = value
 
 
@@ -238,6 +243,7 @@ class Null(Expr):
     _fields = ()
 
     def __init__(self) -> None:
+        self._hash = None
         pass
 
 
@@ -247,6 +253,7 @@ class Regex(Expr):
     # pattern: as written between the slashes
 
     def __init__(self, pattern: str, flags: str = "") -> None:
+        self._hash = None
         self.pattern = pattern
         self.flags = flags
 
@@ -258,6 +265,7 @@ class Array(Expr):
     _kids = ("items",)
 
     def __init__(self, items: tuple[Expr, ...]) -> None:
+        self._hash = None
         self.items = items
 
     def _child_list(self) -> list[Expr]:
@@ -275,6 +283,7 @@ class Range(Expr):
     _kids = ("lo", "hi")
 
     def __init__(self, lo: Expr, hi: Expr) -> None:
+        self._hash = None
         self.lo = lo
         self.hi = hi
 
@@ -293,6 +302,7 @@ class Object(Expr):
     _kids = ("pairs",)
 
     def __init__(self, pairs: tuple[tuple[Expr, Expr], ...]) -> None:
+        self._hash = None
         self.pairs = pairs
 
     def _child_list(self) -> list[Expr]:
@@ -306,6 +316,7 @@ class Dot(Expr):
     _kids = ("lhs", "rhs")
 
     def __init__(self, lhs: Expr, rhs: Expr) -> None:
+        self._hash = None
         self.lhs = lhs
         self.rhs = rhs
 
@@ -324,6 +335,7 @@ class Filter(Expr):
     _kids = ("lhs", "pred")
 
     def __init__(self, lhs: Expr, pred: Expr) -> None:
+        self._hash = None
         self.lhs = lhs
         self.pred = pred
 
@@ -342,6 +354,7 @@ class Call(Expr):
     _kids = ("func", "args")
 
     def __init__(self, func: Expr, args: tuple[Expr, ...]) -> None:
+        self._hash = None
         self.func = func
         self.args = args
 
@@ -360,6 +373,7 @@ class Unary(Expr):
     _kids = ("operand",)
 
     def __init__(self, operand: Expr) -> None:
+        self._hash = None
         self.operand = operand
 
     def _child_list(self) -> list[Expr]:
@@ -377,6 +391,7 @@ class Binary(Expr):
     # op: one of BINARY_OPS
 
     def __init__(self, op: str, lhs: Expr, rhs: Expr) -> None:
+        self._hash = None
         self.op = op
         self.lhs = lhs
         self.rhs = rhs
@@ -396,6 +411,7 @@ class Cond(Expr):
     _kids = ("test", "then", "orelse")
 
     def __init__(self, test: Expr, then: Expr, orelse: Expr | None = None) -> None:
+        self._hash = None
         self.test = test
         self.then = then
         self.orelse = orelse
@@ -418,6 +434,7 @@ class Block(Expr):
     _kids = ("exprs",)
 
     def __init__(self, exprs: tuple[Expr, ...]) -> None:
+        self._hash = None
         self.exprs = exprs
 
     def _child_list(self) -> list[Expr]:
@@ -435,6 +452,7 @@ class Bind(Expr):
     _kids = ("value",)
 
     def __init__(self, name: str, value: Expr) -> None:
+        self._hash = None
         self.name = name
         self.value = value
 
@@ -453,6 +471,7 @@ class Lambda(Expr):
     _kids = ("body",)
 
     def __init__(self, params: tuple[str, ...], body: Expr) -> None:
+        self._hash = None
         self.params = params
         self.body = body
 

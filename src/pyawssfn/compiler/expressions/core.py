@@ -128,6 +128,20 @@ _FOLD_NODES = (
 )
 
 
+def _leaf_classes(*bases: type) -> frozenset[type]:
+    out: set[type] = set()
+    todo = list(bases)
+    while todo:
+        c = todo.pop()
+        out.add(c)
+        todo.extend(c.__subclasses__())
+    return frozenset(out)
+
+
+# the operator classes and Load: locally foldable (in _FOLD_NODES), without parts of their own
+_MARKERS = _leaf_classes(ast.operator, ast.unaryop, ast.boolop, ast.cmpop) | {ast.Load}
+
+
 def _foldable(node: ast.AST, memo: dict[int, tuple[ast.AST, bool]]) -> bool:
     """Every node of `node` is one Python may evaluate at compile time. `memo` (per translation: the translator asks
     at every level of a nested expression) keeps each node's answer with the node, so nothing is walked twice."""
@@ -137,6 +151,14 @@ def _foldable(node: ast.AST, memo: dict[int, tuple[ast.AST, bool]]) -> bool:
     ok = _locally_foldable(node)
     if ok:
         for c in child_nodes(node):  # ast.iter_child_nodes' order, stopping at the first that is not
+            kind = type(c)
+            if kind in _MARKERS:
+                continue  # an operator or Load: foldable, no parts (not worth remembering)
+            if kind is ast.Name:  # as _foldable answers of a name, without remembering it
+                if c.id in _FOLD_BUILTINS and type(c.ctx) is ast.Load:  # type: ignore[attr-defined]
+                    continue
+                ok = False
+                break
             if not _foldable(c, memo):
                 ok = False
                 break

@@ -27,6 +27,10 @@ from pyawssfn.compiler.expressions.build import FALSE, NULL, TRUE, T, block, fn,
 
 
 _FINISHED: dict[Expr, Expr] = {}  # tree -> its simplified tree (a pure function; a workflow repeats many expressions)
+# id(node) -> (node, whether Python may evaluate it at compile time): a pure function of the node's subtree, which
+# nothing changes once it is translated (the hoister rewrites copies), so the type inference's translations and the
+# lowering's share the answers instead of walking each expression again for every translation of it
+_FOLD_MEMO: dict[int, tuple[ast.AST, bool]] = {}
 
 
 def _finish(tree: Expr) -> Expr:
@@ -72,7 +76,7 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         self._scopes: list[dict[str, Any]] = []
         self._view_ok = False
         self._nodes: list[ast.expr] = []  # the nodes being translated, innermost last (where a refusal points)
-        self._fold_memo: dict[int, tuple[ast.AST, bool]] = {}  # core._foldable's answers, for one translation
+        self._fold_memo = _FOLD_MEMO  # core._foldable's answers (each kept with its node: a pure function of it)
 
     def translate(self, node: ast.expr) -> str:
         """The expression's JSONata as text (for tests and tools; the lowerer takes the tree: `tree`)."""
@@ -80,7 +84,6 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
 
     def tree(self, node: ast.expr) -> Expr:
         _reset_names()
-        self._fold_memo = {}
         self._needs_repr = False
         try:
             if getattr(node, ITERATED, False) and self._iterator_call(node):
@@ -95,7 +98,6 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
 
     def truthy_tree(self, node: ast.expr) -> Expr:
         _reset_names()
-        self._fold_memo = {}
         self._needs_repr = False
         try:
             return _finish(self._with_repr(self._truthy_of(node)))
@@ -122,7 +124,6 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         """The Python type of node's value when known at compile time: "int", "float", "str", "bool", "none",
         "list", "dict", or None. A caller may record it per variable and give it back through `name_type`."""
         _reset_names()
-        self._fold_memo = {}
         reports: list = []
         saved, self.report = self.report, lambda *a: reports.append(a)
         try:
@@ -192,21 +193,12 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
     def _tr(self, node: ast.expr) -> J:
         view_ok, self._view_ok = self._view_ok, False
         kind = type(node)
-        if kind is not ast.Name and kind is not ast.Constant:  # (never folded)
-            folded = self._fold(node)
-            if folded is not None:
-                return folded
-        method = _METHODS.get(kind)
-        if method is None:
-            method = _METHODS[kind] = getattr(ExpressionTranslator, "_tr_" + kind.__name__, _no_method)
-        if method is _no_method:
-            self._refuse(node, f"{_describe(node)} is not supported in a workflow expression",
-                         rewrites.node(kind.__name__))
-        self._nodes.append(node)
-        try:
-            result = method(self, node)
-        finally:
-            self._nodes.pop()
+        if kind is ast.Name or kind is ast.Constant:
+            # (never folded; two thirds of the nodes): neither translation reads self._node, and a translation
+            # they start (a synthetic name's) pushes its own nodes, so they need no place on the stack
+            result = self._tr_Name(node) if kind is ast.Name else self._tr_Constant(node)  # type: ignore[arg-type]
+        else:
+            result = self._tr_node(node, kind)
         if result.type == "view":
             if not view_ok:
                 # dict.keys()/values()/items() are views in Python: not subscriptable, not lists, printed as
@@ -215,6 +207,22 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
                              f"iterate over it, or write list({_describe(node)})")
             result = J(result.tree, "list", False, result.items_tup)
         return result
+
+    def _tr_node(self, node: ast.expr, kind: type) -> J:
+        folded = self._fold(node)
+        if folded is not None:
+            return folded
+        method = _METHODS.get(kind)
+        if method is None:
+            method = _METHODS[kind] = getattr(ExpressionTranslator, "_tr_" + kind.__name__, _no_method)
+        if method is _no_method:
+            self._refuse(node, f"{_describe(node)} is not supported in a workflow expression",
+                         rewrites.node(kind.__name__))
+        self._nodes.append(node)
+        try:
+            return method(self, node)
+        finally:
+            self._nodes.pop()
 
     def _tr_view_ok(self, node: ast.expr) -> J:
         """Translate an operand that may be a dict view (iteration, len, membership)."""
@@ -226,7 +234,10 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
 
     def _fold(self, node: ast.expr) -> J | None:
         """A constant expression evaluated by Python itself at compile time, so it has Python's meaning exactly."""
-        if isinstance(node, (ast.Constant, ast.Name)) or not _foldable(node, self._fold_memo):
+        memo = self._fold_memo
+        if len(memo) >= 100_000:
+            memo.clear()
+        if isinstance(node, (ast.Constant, ast.Name)) or not _foldable(node, memo):
             return None
         try:
             value = eval(compile(ast.Expression(node), "<constant>", "eval"), {"__builtins__": _FOLD_BUILTINS})
@@ -285,17 +296,23 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         self._refuse(node, f"{type(v).__name__} literal is not a JSON value", "use str, int, float, bool or None")
 
     def _tr_Name(self, node: ast.Name) -> J:
-        for scope in reversed(self._scopes) if self._scopes else ():
-            if node.id in scope:
-                bound = scope[node.id]
-                return bound if isinstance(bound, J) else J(bound)
-        t = self.name_type(node) if self.name_type else None
+        if self._scopes:
+            for scope in reversed(self._scopes):
+                if node.id in scope:
+                    bound = scope[node.id]
+                    return bound if isinstance(bound, J) else J(bound)
+        name_type = self.name_type
+        t = name_type(node) if name_type is not None else None
         given = self.resolve_name(node)
         code = given if isinstance(given, Expr) else read_input(given)  # text: a test's or a tool's resolver
         # What the frontend found the variable may hold (tuples.mark_tuple_names): "top", a tuple on some path;
         # "deep", tuples inside it; "tuple", a module-level tuple; nothing said, no tuple (the input and step results
         # are JSON: never tuples).
         taint = getattr(node, MAY_TUPLE, "")
+        if not taint:  # most names: as below, in short
+            if t == "tuple":
+                return J(code, "list", True, False)
+            return J(code, t if t in _STATIC_TYPES else None, False, False, getattr(node, IS_SET, False))
         items = None if "deep" in taint else False
         if t == "tuple" or taint.startswith("tuple"):
             return J(code, "list", True, items)

@@ -18,6 +18,7 @@ _Shape = tuple[bool, bool]  # (may be a tuple itself, may hold tuples)
 _TUPLE_ITEMS = ("zip", "enumerate")
 _LIST_CALLS = frozenset(["list", "sorted", "set", "frozenset", "dict"])
 _SCALAR_CALLS = frozenset(["len", "str", "int", "float", "bool", "abs", "round", "sum", "isinstance", "any", "all"])
+_MAKERS = frozenset([ast.Tuple, ast.Name, ast.Call])  # the only nodes _makes_tuples says yes of (no subclasses)
 _MUTATORS = frozenset(["append", "extend", "insert", "pop", "remove", "sort", "reverse", "clear"])
 
 
@@ -29,7 +30,7 @@ def mark_tuple_names(nodes: list[ast.AST], report: Callable[[ast.AST, str, str],
     says of their items; `steps`: the steps that may return a tuple (step_tuple_shapes)."""
     constants = constants or {}
     steps = steps or {}
-    if not any(_makes_tuples(node, constants, steps) for node in nodes):
+    if not any(type(node) in _MAKERS and _makes_tuples(node, constants, steps) for node in nodes):
         return  # nothing in the function builds a tuple (the usual case: no analysis to run)
     sources = _sources(nodes)
     fixed = {name: (True, items is not False) for name, items in constants.items() if name not in sources}

@@ -137,12 +137,9 @@ class FunctionLowerer:
         else:
             if fn.args.args or fn.args.vararg or fn.args.kwarg:
                 self.report(fn, "a parallel branch takes no parameters", "write lambda: step(x)")
-        for p in params:
-            names.insert(0, p.arg)
-        seen: list[str] = []
-        for n in names:
-            if n not in seen:
-                seen.append(n)
+        # the parameters first (the last one first, as inserted one by one before), then each name once, in order
+        # (a dict keeps the first place of each: a list searched for every name was quadratic in their number)
+        seen = dict.fromkeys([p.arg for p in reversed(params)] + names)
         for n in seen:
             if self.top:
                 self.vars[n] = self.s.names.for_python(n)
@@ -189,8 +186,13 @@ class FunctionLowerer:
 
     def is_param_read(self, v: Expr) -> bool:
         """`v` is a parameter's read or their check (a few values: compared, which is by identity first, rather
-        than hashed: a tree's hash walks all of it)."""
-        return v in self.param_reads
+        than hashed: a tree's hash walks all of it). As `v in self.param_reads`, without the two refused calls of
+        __eq__ for each read of another class than v's."""
+        t = type(v)
+        for p in self.param_reads:
+            if p is v or (type(p) is t and p == v):
+                return True
+        return False
 
     def settled(self, holder: Any, values: Any) -> None:
         """Record that `holder` evaluates these values where they stand (errors.settle asks it only of values that

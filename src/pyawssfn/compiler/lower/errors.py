@@ -39,8 +39,7 @@ def settle(builder: FunctionLowerer, change: bool = False) -> None:
         # So a parameter read needs no cover of its own: it is evaluated where no handler's Catch is (the first
         # state's Assign, or its Catch's Assign when that state fails, which ends the execution), and that state
         # need not be a Pass before a try (a try at the start of the workflow costs no state).
-        first = next((v for v in ex.env.values() if can_fail(v) and v != CAUGHT
-                      and not builder.is_param_read(v) and not builder.is_settled(ex.holder, v)), None)
+        first = _first_unsettled(builder, ex)
         start = isinstance(ex.holder, StartHolder)
         # the start's pending values move into the first state, which has the current cover, unless the
         # cover is about to change
@@ -59,6 +58,19 @@ def settle(builder: FunctionLowerer, change: bool = False) -> None:
             continue
         settled.append(_move(builder, ex, cov, start))
     builder.frontier = settled
+
+
+def _first_unsettled(builder: FunctionLowerer, ex: Exit) -> Expr | None:
+    """The first pending value of `ex` that can fail and that no state evaluates yet (a parameter read aside).
+    (The caught error output, $states.errorOutput, cannot fail: a field of $states.)"""
+    got = builder.checked.get(id(ex.holder))
+    ids, kept = got if got is not None else ((), ())
+    is_param_read = builder.is_param_read
+    for v in ex.env.values():
+        if id(v) in ids or not can_fail(v) or is_param_read(v) or v in kept:
+            continue
+        return v
+    return None
 
 
 def uncaught_assign(holder) -> bool:

@@ -9,7 +9,7 @@ import builtins
 import difflib
 from typing import TYPE_CHECKING
 
-from pyawssfn.compiler.astwalk import child_nodes
+from pyawssfn.compiler.astwalk import value_children
 from pyawssfn.compiler.frontend import PREDICATES
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ class Facts:
 
     def _visit(self, builder: FunctionLowerer, node: ast.AST) -> tuple[bool, bool]:
         hoists = acts = False
-        for child in child_nodes(node):
+        for child in value_children(node):  # (child_nodes without the context and operator nodes: leaves)
             if type(child) in _LEAVES:
                 continue
             h, a = self._visit(builder, child)

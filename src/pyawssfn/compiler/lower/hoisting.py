@@ -3,10 +3,10 @@ and the expression reads their results; calls that cannot run in a workflow are 
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from pyawssfn.compiler import predicates
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.astwalk import child_nodes, walk
 from pyawssfn.compiler.expressions.core import MAY_TUPLE
 from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.ir import Exit, Pass, can_fail
@@ -115,6 +115,9 @@ def _tuple_marked(name: ast.expr, call: ast.Call) -> ast.expr:
     return name
 
 
+_VISITS: dict[type, Callable[[Hoister, Any], ast.AST]] = {}  # node class -> Hoister's method for it
+
+
 class Hoister(ast.NodeTransformer):
     """Replaces the calls that need states by names for their results, lowering them in evaluation order."""
 
@@ -128,7 +131,11 @@ class Hoister(ast.NodeTransformer):
         too): the source's tree is never changed, and what it does not act on is neither visited nor copied."""
         if not self.facts.acted_on(node):
             return node
-        return super().visit(own_copy(node))
+        cls = node.__class__
+        method = _VISITS.get(cls)
+        if method is None:  # (ast.NodeVisitor.visit's choice, found once per class)
+            method = _VISITS[cls] = getattr(Hoister, "visit_" + cls.__name__, Hoister.generic_visit)
+        return method(self, own_copy(node))
 
     def _cond(self, node: ast.AST) -> ast.AST:
         self.conditional += 1
@@ -161,6 +168,9 @@ class Hoister(ast.NodeTransformer):
         call's state), so that the machine fails where Python does, before calling the step."""
         slots = _slots(node) if not self.conditional and isinstance(node, (ast.expr, ast.keyword)) else []
         if not self._in_order(node, slots):
+            acted_on = self.facts.acted_on
+            if not any(acted_on(c) for c in child_nodes(node)):
+                return node  # every part would be visited only to be given back as it is (visit)
             return super().generic_visit(node)
         return node
 

@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyawssfn.compiler.astwalk import copy_tree, walk
+from pyawssfn.compiler.astwalk import child_nodes, copy_tree, walk
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.frontend import ModuleInfo
 from pyawssfn.compiler.ir import (  # field_templates, paren: re-exported for the lowerer
@@ -97,8 +97,8 @@ def assigned_names(stmt: ast.stmt) -> list[str]:
             out.append(node.name)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             return
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.expr,)) and not isinstance(child, ast.NamedExpr):
+        for child in child_nodes(node):  # (ast.iter_child_nodes' order, without its generators)
+            if isinstance(child, ast.expr) and not isinstance(child, ast.NamedExpr):
                 continue
             walk(child)
 
@@ -135,6 +135,8 @@ def result_hint(call: ast.Call) -> str:
 def as_load(t: ast.expr) -> ast.expr:
     """The target `t` as an expression that reads it: `t` itself when all of it is a read already (the object of
     `xs.append(v)`, the container of `d[k] = v`; nothing changes a tree it translates), else a copy of it read."""
+    if type(t) is ast.Name and type(t.ctx) is ast.Load:
+        return t  # (the walk below, in short: a name and its context)
     if all(type(getattr(n, "ctx", _LOAD)) is ast.Load for n in walk(t)):
         return t
     t = copy_tree(t)
