@@ -209,3 +209,15 @@ def _copy(value: Any, memo: dict[int, Any]) -> Any:
             fields[k] = v if type(v) in _ATOMS else _copy(v, memo)
         return new
     return copy.deepcopy(value, memo)
+
+
+def node_classes(*bases: type) -> frozenset[type]:
+    """The classes given and all their subclasses: the exact types a `type(node) in ...` test must list (ast's
+    operator and context nodes are subclasses, and such a test does not see through them)."""
+    out: set[type] = set()
+    todo = list(bases)
+    while todo:
+        c = todo.pop()
+        out.add(c)
+        todo.extend(c.__subclasses__())
+    return frozenset(out)

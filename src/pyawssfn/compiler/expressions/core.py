@@ -9,7 +9,7 @@ import math
 from typing import Any
 
 from pyawssfn import _api_names
-from pyawssfn.compiler.astwalk import child_nodes
+from pyawssfn.compiler.astwalk import child_nodes, node_classes
 from pyawssfn.compiler.expressions.build import ATOMS
 from pyawssfn.jsonata.printer import plain_name, to_text
 from pyawssfn.jsonata.tree import Expr
@@ -128,18 +128,8 @@ _FOLD_NODES = (
 )
 
 
-def _leaf_classes(*bases: type) -> frozenset[type]:
-    out: set[type] = set()
-    todo = list(bases)
-    while todo:
-        c = todo.pop()
-        out.add(c)
-        todo.extend(c.__subclasses__())
-    return frozenset(out)
-
-
 # the operator classes and Load: locally foldable (in _FOLD_NODES), without parts of their own
-_MARKERS = _leaf_classes(ast.operator, ast.unaryop, ast.boolop, ast.cmpop) | {ast.Load}
+_MARKERS = node_classes(ast.operator, ast.unaryop, ast.boolop, ast.cmpop) | {ast.Load}
 
 
 def _foldable(node: ast.AST, memo: dict[int, tuple[ast.AST, bool]]) -> bool:

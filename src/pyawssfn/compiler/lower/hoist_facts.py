@@ -9,7 +9,7 @@ import builtins
 import difflib
 from typing import TYPE_CHECKING
 
-from pyawssfn.compiler.astwalk import value_children
+from pyawssfn.compiler.astwalk import node_classes, value_children
 from pyawssfn.compiler.frontend import PREDICATES
 
 if TYPE_CHECKING:
@@ -23,19 +23,8 @@ _BAD_CALLS = {"print", "open", "input", "exec", "eval", "compile", "breakpoint",
 _REWRITTEN = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)
 
 
-def _subclasses(*bases: type) -> set[type]:
-    out: set[type] = set()
-    todo = list(bases)
-    while todo:
-        c = todo.pop()
-        out.add(c)
-        todo.extend(c.__subclasses__())
-    return out
-
-
 # nodes without parts the hoister acts on (nor any part of their own but these): a name, a constant, an operator
-_LEAVES = frozenset(_subclasses(ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
-                    | {ast.Name, ast.Constant})
+_LEAVES = node_classes(ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop) | {ast.Name, ast.Constant}
 
 
 class Facts:
