@@ -185,3 +185,22 @@ def test_a_tuple_from_a_step_converted_or_unpacked_agrees(tmp_path):
             "r[1], list(pair(n)) == [n, n + 1], sfn.map(pair, [n])[0][1], len(rows(n))]\n")
     py, machine = agree(_tester(tmp_path, "hunt_tuple_steps", _TUPLE_STEPS + f"    {body}"), {"n": 1})
     assert machine.output == [1, 2, 1, True, True, 2, True, 2, 1]
+
+
+# dict.update with key-value pairs: Python accepts an iterable of pairs, the machine merges objects only and failed
+# at run time where Python succeeded. Refused where the argument is known to be a sequence; dict(pairs) agrees.
+UPDATE_PAIRS = [
+    ("list-display", "d = {'a': n}\nd.update([('w', 1)])\nreturn d\n", "11:14"),
+    ("comprehension", "d = {'a': n}\nd.update((k, 1) for k in 'ab')\nreturn d\n", "11:13"),
+    ("typed-parameter", "d = {'a': n}\nd.update(xs)\nreturn d\n", "11:14"),
+]
+
+
+@pytest.mark.parametrize("name, body, where", UPDATE_PAIRS, ids=[c[0] for c in UPDATE_PAIRS])
+def test_update_with_pairs_is_refused(name, body, where):
+    _refused(body, where, "update() with key-value pairs is not supported", signature="n: int, xs: list[list[str]]")
+
+
+def test_update_with_dict_of_pairs_agrees(tmp_path):
+    agree(_body(tmp_path, "hunt_update", "n: int", "d = {'a': n}\nd.update(dict([('w', n)]))\nd.update({'z': 1})\n"
+                "return d\n"), {"n": 3})

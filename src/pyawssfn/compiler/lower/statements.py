@@ -53,6 +53,8 @@ def mutate_method(builder: FunctionLowerer, call: ast.Call) -> None:
     if len(call.args) != 1 or call.keywords:
         raise builder.fail(call, f"{meth}() takes exactly one argument here", f"write x.{meth}(value)")
     check_target(builder, target)
+    if meth == "update":
+        _refuse_update_pairs(builder, call.args[0])
     arg = builder.prepare(call.args[0])
     types = (builder.tr.static_type(as_load(target)), _value_type(builder, call.args[0], arg)) \
         if meth == "append" else ()
@@ -71,6 +73,17 @@ def mutate_method(builder: FunctionLowerer, call: ast.Call) -> None:
         for v in updates.values():
             builder.note_line(v)
         ex.env.update(updates)
+
+
+_PAIRS = (ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.Set)
+
+
+def _refuse_update_pairs(builder: FunctionLowerer, value: ast.expr) -> None:
+    """``d.update(pairs)``: Python takes an iterable of key-value pairs too; the machine merges objects only (and
+    would fail at run time where Python succeeds), so a value known to be a sequence is refused here."""
+    if isinstance(value, _PAIRS) or builder.tr.static_type(value) in ("list", "tuple", "str"):
+        raise builder.fail(value, "update() with key-value pairs is not supported (the machine merges dicts only)",
+                           "write d.update(dict(pairs)), or assign each key: d[k] = v")
 
 
 def _value_type(builder: FunctionLowerer, value: ast.expr, prepared: ast.expr) -> str | None:
