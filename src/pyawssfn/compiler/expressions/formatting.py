@@ -38,8 +38,8 @@ class FormattingMixin:
 
     def _formatted(self, v: ast.FormattedValue) -> Expr:
         if v.conversion not in (-1, ord("s")):
-            self._refuse(v, "!r and !a conversions are not supported in workflow f-strings",
-                         "use the plain {value} form")
+            self._refuse(v, "!r and !a conversions are not supported in workflow f-strings (nor {value=}, which "
+                         "is !r)", 'use the plain {value} form: f"x={x}"')
         value = self._tr(v.value)
         if v.format_spec is None:
             return self._str(value)
