@@ -72,3 +72,14 @@ def test_compile_runs_dateutils_parser_only_for_a_literal_timestamp(tmp_path):
                                                                           "Timestamp": stamp}}}))
         seen = _probe("validate", str(machine))
         assert seen["status"] == status and "dateutil.parser._parser" in seen["heavy"], (stamp, seen)
+
+
+def test_compile_does_not_import_the_jsonata_engine():
+    # the compiled definition's JSONata is checked by pyawssfn's own parser (asl/jsonata_syntax.checked_by_own_parser):
+    # jsonata-python is a quarter of compile's start-up
+    probe = _PROBE.replace('"dateutil.parser._parser")', '"dateutil.parser._parser", "jsonata")')
+    proc = subprocess.run([sys.executable, "-c", probe, "compile", EXAMPLE], capture_output=True, text=True,
+                          timeout=120, cwd=REPO)
+    seen = json.loads(proc.stdout.splitlines()[-1])
+    assert seen["status"] == 0 and '"StartAt"' in seen["output"]
+    assert "jsonata" not in seen["heavy"], seen["heavy"]

@@ -9,7 +9,7 @@ from collections import deque
 from typing import Any, Iterator
 
 from pyawssfn.asl import constants as C
-from pyawssfn.asl.jsonata_syntax import jsonata_body, syntax_error, top_level_references
+from pyawssfn.asl.jsonata_syntax import checked_by_own_parser, jsonata_body, syntax_error, top_level_references
 from pyawssfn.asl.paths import is_path, is_path_or_intrinsic
 from pyawssfn.asl.problem import Problem, join
 
@@ -103,8 +103,10 @@ def _reads_states(body: str, pattern: re.Pattern, field: str) -> bool:
 class Checker:
     """Walks a parsed definition once and collects every problem it finds."""
 
-    def __init__(self) -> None:
+    def __init__(self, own_parser: bool = False) -> None:
         self.problems: list[Problem] = []
+        # A compiled definition's JSONata is read by pyawssfn's own parser first (see checked_by_own_parser).
+        self.own_parser = own_parser
         # Objects whose unknown fields we report ourselves (statelint's opinion on them is dropped).
         self.covered: set[str] = set()
         # Query language in force at each state path, to judge statelint's complaints about JSONata values.
@@ -443,11 +445,10 @@ class Checker:
             body = jsonata_body(text)
             if body is None:
                 continue
-            error = syntax_error(body)
-            if error:
-                self.add(string_path, f"JSONata syntax error: {error}")
+            names = self._top_level_references(string_path, body)
+            if names is None:
                 continue
-            for name in top_level_references(body):
+            for name in names:
                 hint = f"; write $states.input.{name}" if name.isidentifier() else ""
                 self.add(string_path, f"reference to '{name}' at the top level is not supported: a JSONata "
                                       f"expression has no context item{hint}")
@@ -456,6 +457,18 @@ class Checker:
                                       "Parallel or Map state")
             if not error_ok and _reads_states(body, _STATES_ERROR_OUTPUT, "errorOutput"):
                 self.add(string_path, "$states.errorOutput is only available in a Catch's Output and Assign")
+
+    def _top_level_references(self, path: str, body: str) -> tuple[str, ...] | None:
+        """What the expression reads from a context item at its top level; None (and the problem reported) when it
+        does not parse."""
+        known = checked_by_own_parser(body) if self.own_parser else None
+        if known is not None:
+            return known
+        error = syntax_error(body)
+        if error:
+            self.add(path, f"JSONata syntax error: {error}")
+            return None
+        return top_level_references(body)
 
     def _jsonpath_fields(self, state: dict, path: str) -> None:
         for field, kind in REFERENCE_PATH_FIELDS.items():

@@ -42,7 +42,7 @@ def definition_problems(result: Any, filename: str, machine_type: str = "STANDAR
     from pyawssfn.asl.validate import validate_definition
     from pyawssfn.compiler.diagnostics import Diagnostic
 
-    problems = validate_definition(result.definition, machine_type=machine_type)
+    problems = validate_definition(result.definition, machine_type=machine_type, own_parser=True)
     if not problems:
         return []
     names = _all_state_names(result.definition)

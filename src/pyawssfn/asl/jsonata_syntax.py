@@ -42,3 +42,45 @@ def top_level_references(expression: str) -> tuple[str, ...]:
         return tuple(references(expression))
     except JsonataSyntaxError:
         return ()
+
+
+def checked_by_own_parser(expression: str) -> tuple[str, ...] | None:
+    """For a definition the compiler wrote: the expression's top-level references when pyawssfn's own parser reads it
+    (the subset of JSONata the compiler prints), None when it cannot and jsonata-python must judge it. The syntax
+    check is the same then, and `pyawssfn compile` does not import the JSONata engine (a quarter of its start-up)."""
+    from pyawssfn.jsonata.parse import ParseError, parse_cached
+
+    try:
+        tree = parse_cached(expression)
+    except (ParseError, RecursionError):
+        return None
+    found: list[str] = []
+    if not _top_level(tree, True, found):
+        return None
+    return tuple(found)
+
+
+def _top_level(node: object, root: bool, found: list[str]) -> bool:
+    """As jsonata_eval.top_level_references on jsonata-python's tree: a bare field name, ``$`` or ``$$`` read where
+    no path step, filter or function body gives it an inner context. False where the tree holds what this parser
+    reads more loosely than JSONata (a range outside an array constructor: jsonata refuses ``1..n``)."""
+    from pyawssfn.jsonata import tree as t
+
+    if isinstance(node, t.Lambda):
+        return True
+    if isinstance(node, t.Range):
+        return False
+    if root and isinstance(node, (t.Name, t.Var)):
+        name = node.name if isinstance(node, t.Name) else {"": "$", "$": "$$"}.get(node.name)
+        if name is not None and name not in found:
+            found.append(name)
+        return True
+    if isinstance(node, (t.Dot, t.Filter)):
+        inner = node.rhs if isinstance(node, t.Dot) else node.pred
+        return _top_level(node.lhs, root, found) and _top_level(inner, False, found)
+    if isinstance(node, t.Array):
+        return all(_top_level(i.lo, root, found) and _top_level(i.hi, root, found) if isinstance(i, t.Range)
+                   else _top_level(i, root, found) for i in node.items)
+    if isinstance(node, t.Expr):
+        return all(_top_level(child, root, found) for child in node.children())
+    return True

@@ -11,16 +11,18 @@ from pyawssfn.asl.problem import ROOT, Problem
 from pyawssfn.asl.statelint_bridge import statelint_messages, translate
 
 
-def validate_definition(definition: dict | str, machine_type: str = STANDARD) -> list[Problem]:
+def validate_definition(definition: dict | str, machine_type: str = STANDARD, *,
+                        own_parser: bool = False) -> list[Problem]:
     """Problems of ``definition`` (a parsed dict, or its JSON text) for a state machine of ``machine_type``
-    (STANDARD or EXPRESS); an empty list means AWS would accept it."""
+    (STANDARD or EXPRESS); an empty list means AWS would accept it. ``own_parser``: the definition is the compiler's,
+    so its JSONata is read by pyawssfn's parser first (jsonata-python judges only what that parser cannot read)."""
     try:
-        return _validate(definition, machine_type)
+        return _validate(definition, machine_type, own_parser)
     except RecursionError:  # statelint and the structural checks recurse; a pathological nesting must not crash
         return [Problem(ROOT, "the definition is nested too deeply to validate (Python's recursion limit)")]
 
 
-def _validate(definition: dict | str, machine_type: str) -> list[Problem]:
+def _validate(definition: dict | str, machine_type: str, own_parser: bool = False) -> list[Problem]:
     if isinstance(definition, (str, bytes)):
         text = definition.decode("utf-8", "replace") if isinstance(definition, bytes) else definition
         try:
@@ -43,7 +45,7 @@ def _validate(definition: dict | str, machine_type: str) -> list[Problem]:
     if size > C.MAX_DEFINITION_BYTES:
         problems.append(Problem(ROOT, f"the definition is {size} bytes; the limit is {C.MAX_DEFINITION_BYTES} "
                                       "bytes (1 MiB)"))
-    checker = Checker()
+    checker = Checker(own_parser)
     problems += checker.run(parsed)
     problems += aws_rule_problems(parsed, machine_type)
     ours = {p.path for p in problems}
