@@ -40,9 +40,9 @@ LOG_LEVELS = ("ALL", "ERROR", "FATAL", "OFF")
 
 def add_runtime_options(parser) -> None:
     """--runtime and --arch of the Lambda function: the same choices and defaults in package, template and deploy."""
-    from pyawssfn.packaging.deps import ARCHES, RUNTIMES
+    from pyawssfn.deploy.choices import ARCHES, DEFAULT_RUNTIME, RUNTIMES
 
-    default = "python3.13"
+    default = DEFAULT_RUNTIME
     parser.add_argument("--runtime", choices=RUNTIMES, default=default, metavar="RUNTIME",
                         help=f"Lambda runtime: {', '.join(RUNTIMES)} (default {default})")
     parser.add_argument("--arch", choices=sorted(ARCHES), default="x86_64", metavar="ARCH",

@@ -7,11 +7,9 @@ from typing import TYPE_CHECKING
 from pyawssfn.cli import UsageError
 from pyawssfn.deploy.cli_common import add_aws_args, aws_from_args, error, handles_errors
 from pyawssfn.commands._common import add_log_level_option, add_runtime_options
-from pyawssfn.deploy.source import load_machines
 
 if TYPE_CHECKING:
     from pyawssfn.deploy.deployer import DeployResult
-from pyawssfn.deploy.options import FunctionOptions, OptionError, parse_environment
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -55,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         if arn is not None and not arn.startswith("arn:"):
             raise UsageError(f"{flag} {arn!r} is not an ARN (arn:aws:iam::<account>:role/<name>)")
     from pyawssfn.deploy.deployer import DeployPlan, deploy  # boto3: only when the command runs
+    from pyawssfn.deploy.options import FunctionOptions, OptionError, parse_environment
     from pyawssfn.deploy.packaging_bridge import build_zip
 
     try:
@@ -66,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     aws = aws_from_args(args)   # checked before the slower packaging step
     from pyawssfn.commands.inputs import read_source
     from pyawssfn.deploy.express import check_express, declared_type
+    from pyawssfn.deploy.source import load_machines
 
     read_source(args.file)  # a directory, an unreadable or oversized file: said plainly, before anything else
     machines = load_machines(args.file, args.workflow)

@@ -5,7 +5,7 @@ import argparse
 import json
 
 from pyawssfn.deploy.cli_common import add_aws_args, aws_from_args, handles_errors
-from pyawssfn.deploy.source import ShipError
+from pyawssfn.deploy.choices import ShipError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -6,9 +6,7 @@ import sys
 
 from pyawssfn.deploy.cli_common import handles_errors, write_output
 from pyawssfn.commands._common import add_log_level_option, add_runtime_options
-from pyawssfn.deploy.express import declared_type
-from pyawssfn.deploy.source import ShipError
-from pyawssfn.deploy.template import DEFAULT_LOG_RETENTION, LOG_RETENTION_DAYS, MACHINE_TYPES
+from pyawssfn.deploy.choices import DEFAULT_LOG_RETENTION, LOG_RETENTION_DAYS, MACHINE_TYPES, ShipError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -49,6 +47,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 @handles_errors
 def run(args: argparse.Namespace) -> int:
     from pyawssfn.deploy.iam import derive_policy  # the compiler and botocore's models: only when it runs
+    from pyawssfn.deploy.express import declared_type
     from pyawssfn.deploy.source import load_machines
     from pyawssfn.deploy.template import TemplateOptions, build_template, dump_template, source_name
 

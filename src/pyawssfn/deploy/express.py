@@ -11,7 +11,7 @@ import ast
 import re
 from typing import Any, Iterator
 
-MACHINE_TYPES = ("STANDARD", "EXPRESS")
+from pyawssfn.deploy.choices import MACHINE_TYPES  # noqa: E402
 EXPRESS_MAX_SECONDS = 5 * 60
 _PATTERN = re.compile(r"(\.sync(?::2)?|\.waitForTaskToken)$")
 _ACTIVITY = re.compile(r"^arn:[^:]+:states:[^:]*:\d{12}:activity:")

@@ -9,14 +9,13 @@ from typing import Any
 # but without this tag is someone else's and is never touched.
 OWNER_TAG = "pyawssfn:workflow"
 HANDLER = "pyawssfn_handler.handler"
-DEFAULT_RUNTIME = "python3.13"
+from pyawssfn.deploy.choices import DEFAULT_RUNTIME  # noqa: E402,F401
 # The Lambda settings used by both the templates and `deploy`, so that the two ship the same function.
 FUNCTION_TIMEOUT = 60
 FUNCTION_MEMORY = 256
 
 
-class ShipError(Exception):
-    """A problem the user can fix (bad workflow file, compile errors, cycles): printed without a traceback."""
+from pyawssfn.deploy.choices import ShipError  # noqa: E402,F401  (raised and caught under this name too)
 
 
 @dataclass

@@ -21,10 +21,7 @@ SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 FUNCTION = "Function"
 
 
-# The values CloudWatch Logs accepts for RetentionInDays.
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-                      3288, 3653)
-DEFAULT_LOG_RETENTION = 30
+from pyawssfn.deploy.choices import DEFAULT_LOG_RETENTION, LOG_RETENTION_DAYS  # noqa: E402,F401
 
 
 @dataclass

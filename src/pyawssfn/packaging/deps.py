@@ -12,9 +12,7 @@ import sys
 import tempfile
 import tomllib
 
-RUNTIMES = ("python3.12", "python3.13", "python3.14")
-# The machine architecture in wheel tags for each Lambda architecture.
-ARCHES = {"x86_64": "x86_64", "arm64": "aarch64"}
+from pyawssfn.deploy.choices import ARCHES, RUNTIMES  # noqa: E402,F401  (one list for the parsers and the builder)
 # The glibc of each runtime's OS (all three run on Amazon Linux 2023, glibc 2.34): a manylinux wheel built for this
 # glibc or an older one runs there. SAM's builder accepts the same tags, up to manylinux_2_34.
 RUNTIME_GLIBC = {"python3.12": (2, 34), "python3.13": (2, 34), "python3.14": (2, 34)}
