@@ -1,0 +1,41 @@
+"""Behaviours of AWS Step Functions seen in recorded executions, each stated in a small definition of our own."""
+from __future__ import annotations
+
+import datetime as dt
+
+from pyawssfn.local import Executor
+
+START = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def run(definition, value=None, **kwargs):
+    return Executor(definition, start_time=START, **kwargs).run(value)
+
+
+def machine(states, **top):
+    return {"StartAt": next(iter(states)), "States": states, **top}
+
+
+def _at(days: int) -> str:
+    return (START + dt.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+# -- Wait ----------------------------------------------------------------------------------------------------------
+
+def test_a_timestamp_wait_more_than_2_to_the_31_seconds_ahead_fails_as_too_long():
+    d = machine({"W": {"Type": "Wait", "TimestampPath": "$.at", "End": True}}, TimeoutSeconds=1)
+    ok = run(d, {"at": _at(24855)})  # within the int range: AWS waits (here: until the execution's timeout)
+    assert ok.status == "TIMED_OUT"
+    ex = run(d, {"at": _at(24856)})
+    assert (ex.status, ex.error) == ("FAILED", "States.Runtime")
+    assert ex.cause == ("An error occurred while executing the state 'W' (entered at the event id #2). "
+                        "Wait state delay is too long.")
+
+
+def test_a_jsonata_timestamp_string_that_does_not_parse_is_named_unquoted():
+    d = machine({"W": {"Type": "Wait", "Timestamp": "{% $states.input.t %}", "End": True}}, QueryLanguage="JSONata")
+    ex = run(d, {"t": "2016-12-05 21:29:29Z"})
+    assert (ex.status, ex.error) == ("FAILED", "States.QueryEvaluationError")
+    assert ex.cause == ("An error occurred while executing the state 'W' (entered at the event id #2). The Timestamp "
+                        "field cannot be parsed as an ISO-8601 extended offset date-time format string: "
+                        "2016-12-05 21:29:29Z")
