@@ -39,3 +39,23 @@ def test_a_jsonata_timestamp_string_that_does_not_parse_is_named_unquoted():
     assert ex.cause == ("An error occurred while executing the state 'W' (entered at the event id #2). The Timestamp "
                         "field cannot be parsed as an ISO-8601 extended offset date-time format string: "
                         "2016-12-05 21:29:29Z")
+
+
+# -- states:startExecution -------------------------------------------------------------------------------------------
+
+def test_start_execution_answers_with_the_sdk_http_metadata():
+    child = machine({"C": {"Type": "Pass", "End": True}})
+    arn = "arn:aws:states:us-east-1:123456789012:stateMachine:child"
+    d = machine({"S": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+                       "Parameters": {"StateMachineArn": arn, "Name": "Run1"}, "End": True}})
+    ex = run(d, {}, state_machines={arn: child})
+    assert ex.status == "SUCCEEDED"
+    out = ex.output
+    assert sorted(out) == ["ExecutionArn", "SdkHttpMetadata", "SdkResponseMetadata", "StartDate"]
+    assert out["ExecutionArn"] == "arn:aws:states:us-east-1:123456789012:execution:child:Run1"
+    body = f'{{"executionArn":"{out["ExecutionArn"]}","startDate":1.7356896E9}}'  # 2025-01-01T00:00:00Z
+    headers = out["SdkHttpMetadata"]["HttpHeaders"]
+    assert headers["Content-Length"] == str(len(body))
+    assert headers["Content-Type"] == "application/x-amz-json-1.0" and headers["connection"] == "keep-alive"
+    assert out["SdkHttpMetadata"]["AllHttpHeaders"] == {k: [v] for k, v in headers.items()}
+    assert out["SdkResponseMetadata"]["RequestId"] == headers["x-amzn-RequestId"]
