@@ -59,3 +59,22 @@ def test_start_execution_answers_with_the_sdk_http_metadata():
     assert headers["Content-Type"] == "application/x-amz-json-1.0" and headers["connection"] == "keep-alive"
     assert out["SdkHttpMetadata"]["AllHttpHeaders"] == {k: [v] for k, v in headers.items()}
     assert out["SdkResponseMetadata"]["RequestId"] == headers["x-amzn-RequestId"]
+
+
+# -- EvaluationFailed's place in the history -----------------------------------------------------------------------
+
+def _links(ex):
+    return [(e["id"], e["previousEventId"], e["type"]) for e in ex.history]
+
+
+def test_evaluation_failed_links_to_the_event_before_the_state_entered():
+    d = machine({"A": {"Type": "Pass", "Next": "B"},
+                 "B": {"Type": "Pass", "Output": {"r": "{% $missing %}"}, "End": True}}, QueryLanguage="JSONata")
+    assert _links(run(d, {})) == [(1, 0, "ExecutionStarted"), (2, 0, "PassStateEntered"), (3, 2, "PassStateExited"),
+                                  (4, 3, "PassStateEntered"), (5, 3, "EvaluationFailed"), (6, 5, "ExecutionFailed")]
+
+
+def test_a_wait_states_evaluation_failed_links_to_its_entered_event():
+    d = machine({"W": {"Type": "Wait", "Timestamp": "{% $states.input.t %}", "End": True}}, QueryLanguage="JSONata")
+    assert _links(run(d, {"t": "nope"})) == [(1, 0, "ExecutionStarted"), (2, 0, "WaitStateEntered"),
+                                             (3, 2, "EvaluationFailed"), (4, 3, "ExecutionFailed")]
