@@ -78,3 +78,31 @@ def test_a_wait_states_evaluation_failed_links_to_its_entered_event():
     d = machine({"W": {"Type": "Wait", "Timestamp": "{% $states.input.t %}", "End": True}}, QueryLanguage="JSONata")
     assert _links(run(d, {"t": "nope"})) == [(1, 0, "ExecutionStarted"), (2, 0, "WaitStateEntered"),
                                              (3, 2, "EvaluationFailed"), (4, 3, "ExecutionFailed")]
+
+
+# -- Parallel: a failing branch's Task is aborted ------------------------------------------------------------------
+
+def _boom(event, context):
+    raise ValueError("no")
+
+
+def test_a_task_whose_error_ends_a_parallel_branch_is_recorded_aborted():
+    fn = "arn:aws:lambda:us-east-1:123456789012:function:boom"
+    d = machine({"P": {"Type": "Parallel", "End": True, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "F"}],
+                       "Branches": [{"StartAt": "T", "States": {"T": {
+                           "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                           "Parameters": {"FunctionName": fn}, "End": True}}}]},
+                 "F": {"Type": "Pass", "End": True}})
+    ex = run(d, {}, lambdas={fn: _boom})
+    assert ex.status == "SUCCEEDED"
+    assert [(e["id"], e["previousEventId"], e["type"]) for e in ex.history][3:10] == [
+        (4, 3, "TaskStateEntered"), (5, 4, "TaskScheduled"), (6, 5, "TaskStarted"), (7, 6, "TaskFailed"),
+        (8, 7, "TaskStateAborted"), (9, 7, "ParallelStateFailed"), (10, 9, "ParallelStateExited")]
+
+
+def test_a_fail_state_ending_a_parallel_branch_is_not_aborted():
+    d = machine({"P": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "X", "States": {"X": {"Type": "Fail", "Error": "E"}}}]}})
+    assert [e["type"] for e in run(d, {}).history] == [
+        "ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "FailStateEntered", "ParallelStateFailed",
+        "ExecutionFailed"]
