@@ -116,7 +116,8 @@ def run_case(case: dict):
     lambdas = {lam["arn"]: handler_for(lam["behaviour"]) for lam in case.get("lambdas") or []}
     # A case may name the other state machines its tasks start (a StartExecution task's target), by ARN.
     ex = Executor(case["definition"], lambdas=lambdas, state_machines=case.get("state_machines"),
-                  validate=RUN_OPTIONS["validate"], account=ACCOUNT,
+                  machine_type=case.get("state_machine_type") or "STANDARD", validate=RUN_OPTIONS["validate"],
+                  account=ACCOUNT,
                   region=REGION, state_machine_arn=f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:conformance",
                   role_arn="snf_role_arn", start_time=_NOW)
     raw = case.get("input_raw")

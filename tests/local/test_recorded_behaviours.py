@@ -106,3 +106,19 @@ def test_a_fail_state_ending_a_parallel_branch_is_not_aborted():
     assert [e["type"] for e in run(d, {}).history] == [
         "ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "FailStateEntered", "ParallelStateFailed",
         "ExecutionFailed"]
+
+
+# -- Express executions --------------------------------------------------------------------------------------------
+
+def test_an_express_execution_has_an_express_arn_and_no_redrive_count():
+    d = machine({"P": {"Type": "Pass", "Parameters": {"e.$": "$$.Execution"}, "End": True}})
+    sm = "arn:aws:states:us-east-1:123456789012:stateMachine:fast"
+    ex = Executor(d, start_time=START, machine_type="EXPRESS", state_machine_arn=sm).run({}, name="run1")
+    e = ex.output["e"]
+    assert "RedriveCount" not in e
+    prefix = "arn:aws:states:us-east-1:123456789012:express:fast:run1:"
+    assert e["Id"].startswith(prefix) and len(e["Id"]) == len(prefix) + 36
+    assert ex.execution_arn == e["Id"]
+    standard = Executor(d, start_time=START, state_machine_arn=sm).run({}, name="run1").output["e"]
+    assert standard["Id"] == "arn:aws:states:us-east-1:123456789012:execution:fast:run1"
+    assert standard["RedriveCount"] == 0
