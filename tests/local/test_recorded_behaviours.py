@@ -122,3 +122,13 @@ def test_an_express_execution_has_an_express_arn_and_no_redrive_count():
     standard = Executor(d, start_time=START, state_machine_arn=sm).run({}, name="run1").output["e"]
     assert standard["Id"] == "arn:aws:states:us-east-1:123456789012:execution:fast:run1"
     assert standard["RedriveCount"] == 0
+
+
+def test_start_execution_sync_describes_a_succeeded_child_as_not_redrivable_with_the_reason():
+    child = machine({"C": {"Type": "Pass", "Result": 1, "End": True}})
+    arn = "arn:aws:states:us-east-1:123456789012:stateMachine:child"
+    d = machine({"S": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                       "Parameters": {"StateMachineArn": arn, "Name": "Run1"}, "End": True}})
+    out = run(d, {}, state_machines={arn: child}).output
+    assert (out["Status"], out["Output"], out["RedriveCount"], out["RedriveStatus"], out["RedriveStatusReason"]) == (
+        "SUCCEEDED", 1, 0, "NOT_REDRIVABLE", "Execution is SUCCEEDED and cannot be redriven")

@@ -394,6 +394,7 @@ def _describe_execution(execution, arn: str, as_json: bool) -> dict:
     if execution.status == "SUCCEEDED":
         describe["Output"] = execution.output if as_json else dumps(execution.output)
         describe["OutputDetails"] = {"Included": True}
+        describe["RedriveStatusReason"] = "Execution is SUCCEEDED and cannot be redriven"
     else:
         if execution.error is not None:
             describe["Error"] = execution.error
