@@ -30,3 +30,20 @@ def test_conformance_floor():
     for family, (p, t) in counts.items():
         assert p / t >= FAMILY_FLOOR, f"{family}: {p}/{t}\n{report}"
     assert out.getvalue().rstrip().splitlines()[-1] == f"conformance: {passed}/{total}"
+
+
+def test_extra_conformance_cases():
+    """More recorded cases in the same form, from $PYAWSSFN_CONFORMANCE_EXTRA (a cases file with compare.py beside
+    it): at least $PYAWSSFN_CONFORMANCE_EXTRA_FLOOR of them must match. Skipped when the variable is unset."""
+    import os
+
+    import pytest
+
+    extra = os.environ.get("PYAWSSFN_CONFORMANCE_EXTRA")
+    if not extra:
+        pytest.skip("PYAWSSFN_CONFORMANCE_EXTRA is not set")
+    out = io.StringIO()
+    counts, failures = _runner().run_cases(extra, out=out)
+    passed = sum(p for p, _ in counts.values())
+    floor = int(os.environ.get("PYAWSSFN_CONFORMANCE_EXTRA_FLOOR", "0"))
+    assert passed >= floor, out.getvalue() + "\n".join(f"{cid}: {why}" for cid, why in failures)

@@ -42,6 +42,7 @@ _SOURCES = {
         "    raise CustomException()\n"),
     "large_output": "def handler(event, context):\n    return b\"a\" * (257 * 1024)\n",
     "return_bytes_json_string": "def handler(event, context):\n    return b'\"HelloWorld!\"'\n",
+    "return_decorated_input": "def handler(event, context):\n    return f\"input-event-{event}\"\n",
     "hello_world": "def handler(event, context):\n    return {\"Return\": \"HelloWorld\"}\n",
     "sleep_60_then_identity": "def handler(event, context):\n    context.sleep(60)\n    return event\n",
 }
@@ -113,7 +114,10 @@ def run_case(case: dict):
     from pyawssfn.local import Executor
 
     lambdas = {lam["arn"]: handler_for(lam["behaviour"]) for lam in case.get("lambdas") or []}
-    ex = Executor(case["definition"], lambdas=lambdas, validate=RUN_OPTIONS["validate"], account=ACCOUNT,
+    # A case may name the other state machines its tasks start (a StartExecution task's target), by ARN.
+    ex = Executor(case["definition"], lambdas=lambdas, state_machines=case.get("state_machines"),
+                  machine_type=case.get("state_machine_type") or "STANDARD", validate=RUN_OPTIONS["validate"],
+                  account=ACCOUNT,
                   region=REGION, state_machine_arn=f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:conformance",
                   role_arn="snf_role_arn", start_time=_NOW)
     raw = case.get("input_raw")

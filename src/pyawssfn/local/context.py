@@ -3,18 +3,12 @@ from __future__ import annotations
 
 
 def execution_context(*, execution_arn: str, name: str, start_time: str, input_value, role_arn: str,
-                      state_machine_arn: str, state_machine_name: str) -> dict:
-    return {
-        "Execution": {
-            "Id": execution_arn,
-            "Input": input_value,
-            "Name": name,
-            "RoleArn": role_arn,
-            "StartTime": start_time,
-            "RedriveCount": 0,
-        },
-        "StateMachine": {"Id": state_machine_arn, "Name": state_machine_name},
-    }
+                      state_machine_arn: str, state_machine_name: str, redrivable: bool = True) -> dict:
+    execution = {"Id": execution_arn, "Input": input_value, "Name": name, "RoleArn": role_arn,
+                 "StartTime": start_time}
+    if redrivable:  # an Express execution cannot be redriven and its context has no RedriveCount
+        execution["RedriveCount"] = 0
+    return {"Execution": execution, "StateMachine": {"Id": state_machine_arn, "Name": state_machine_name}}
 
 
 def state_context(base: dict, state_name: str, entered_time: str, retry_count: int | None = 0,

@@ -28,7 +28,11 @@ def evaluation_failed(sx, exc: StatesError, location: str | None) -> StatesError
     if location:
         details["location"] = location
     details["state"] = sx.name
-    sx.run.history.add("EvaluationFailed", details, previous=0)
+    # AWS links EvaluationFailed past the state's entered event to the event before it, except in a Wait state,
+    # which evaluates its field in a later step and links to its entered event.
+    history = sx.run.history
+    previous = sx.entered_id if sx.state.get("Type") == "Wait" else history.previous_of(sx.entered_id)
+    history.add("EvaluationFailed", details, previous=previous)
     return err
 
 

@@ -193,13 +193,18 @@ class Run:
         self.depth = 0 if parent is None else parent.depth + 1
         sm_arn = executor.state_machine_arn
         sm_name = sm_arn.rsplit(":", 1)[-1]
-        self.execution_arn = sm_arn.replace(":stateMachine:", ":execution:", 1) + f":{name}"
+        express = executor.machine_type == "EXPRESS"
+        if express:  # arn:aws:states:<region>:<account>:express:<machine>:<name>:<uuid>
+            self.execution_arn = (sm_arn.replace(":stateMachine:", ":express:", 1) +
+                                  f":{name}:{uuid.UUID(int=self.rng.getrandbits(128), version=4)}")
+        else:
+            self.execution_arn = sm_arn.replace(":stateMachine:", ":execution:", 1) + f":{name}"
         self.input_value = input_value
         self.input_text = input_text
         self.start = self.clock.now()
         self.ctx_base = execution_context(
             execution_arn=self.execution_arn, name=name, start_time=iso(self.start), input_value=input_value,
-            role_arn=executor.role_arn, state_machine_arn=sm_arn, state_machine_name=sm_name)
+            role_arn=executor.role_arn, state_machine_arn=sm_arn, state_machine_name=sm_name, redrivable=not express)
         self.execution = Execution(name=name, execution_arn=self.execution_arn, state_machine_arn=sm_arn,
                                    input=input_value, start_date=self.start, history=self.history.events,
                                    stats=self.stats)

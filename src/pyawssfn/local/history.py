@@ -73,6 +73,15 @@ class History:
     def with_output(text: str, **extra) -> dict:
         return {**extra, "output": text, "outputDetails": _NOT_TRUNCATED}
 
+    def previous_of(self, event_id: int) -> int:
+        """The previousEventId of event ``event_id`` (0 when it is not kept)."""
+        if self.keep and 0 < event_id <= len(self.events) and self.events[event_id - 1]["id"] == event_id:
+            return self.events[event_id - 1]["previousEventId"]
+        for event in reversed(self.events):
+            if event["id"] == event_id:
+                return event["previousEventId"]
+        return 0
+
     def order_by_time(self, first_id: int) -> dict:
         """Put the events from ``first_id`` on in timestamp order (stable) and renumber them, keeping every
         previousEventId pointing at the same event; returns {old id: new id} for the events that moved.

@@ -307,7 +307,7 @@ def _child_execution(sx, resource, arguments, timeout, heartbeat):
     _scheduled(sx, kind, action, arguments, timeout, heartbeat)
     execution = _run_child_execution(sx, kind, action, arguments)
     arn = arguments["StateMachineArn"]
-    started = {"ExecutionArn": execution.execution_arn, "StartDate": _epoch_ms(execution.start_date)}
+    started = _start_response(sx, execution)
     if action == "startExecution":
         return _task_succeeded(sx, kind, action, started)
     run.history.add("TaskSubmitted", {"output": dumps(started), "outputDetails": {"truncated": False},
@@ -318,6 +318,27 @@ def _child_execution(sx, resource, arguments, timeout, heartbeat):
     error = {"FAILED": "States.TaskFailed", "TIMED_OUT": "States.TaskFailed"}.get(execution.status,
                                                                                  "States.TaskFailed")
     raise _task_failed(sx, kind, action, error, dumps(describe))
+
+
+def _java_epoch_seconds(ms: int) -> str:
+    """The StartExecution body's startDate as AWS's Java SDK writes a double: 1733230537123 ms -> '1.733230537123E9'."""
+    digits = str(ms).rstrip("0") or "0"
+    return f"{digits[0]}.{digits[1:] or '0'}E{len(str(ms)) - 4}"
+
+
+def _start_response(sx, execution) -> dict:
+    """StartExecution's answer as the states integration hands it on: with the SDK's HTTP metadata, as AWS does."""
+    run = sx.run
+    start_ms = _epoch_ms(execution.start_date)
+    body = f'{{"executionArn":"{execution.execution_arn}","startDate":{_java_epoch_seconds(start_ms)}}}'
+    request_id = run.new_uuid()
+    headers = {"Content-Length": str(len(body)), "Content-Type": "application/x-amz-json-1.0",
+               "Date": email.utils.format_datetime(run.clock.now(), usegmt=True), "connection": "keep-alive",
+               "x-amzn-RequestId": request_id}
+    return {"ExecutionArn": execution.execution_arn,
+            "SdkHttpMetadata": {"AllHttpHeaders": {k: [v] for k, v in headers.items()}, "HttpHeaders": headers,
+                                "HttpStatusCode": 200},
+            "SdkResponseMetadata": {"RequestId": request_id}, "StartDate": start_ms}
 
 
 def _run_child_execution(sx, kind, action, arguments):
@@ -373,6 +394,7 @@ def _describe_execution(execution, arn: str, as_json: bool) -> dict:
     if execution.status == "SUCCEEDED":
         describe["Output"] = execution.output if as_json else dumps(execution.output)
         describe["OutputDetails"] = {"Included": True}
+        describe["RedriveStatusReason"] = "Execution is SUCCEEDED and cannot be redriven"
     else:
         if execution.error is not None:
             describe["Error"] = execution.error

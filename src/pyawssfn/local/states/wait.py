@@ -41,11 +41,14 @@ def execute(sx):
             text = dataflow.jsonata_field(sx, "Timestamp", state["Timestamp"], states)
             moment = timestamps.parse(text)
             if moment is None:
-                raise dataflow.evaluation_failed(sx, StatesError(
-                    "States.QueryEvaluationError",
-                    "The JSONata expression specified for the field 'Timestamp' does not return a valid ISO-8601 "
-                    f"extended offset date-time format string: {dumps(text)}"), "Timestamp")
-            run.sleep_until(moment)
+                # AWS words a string that is no timestamp as a parse failure, showing the text unquoted.
+                message = (f"The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format "
+                           f"string: {text}" if isinstance(text, str) else
+                           "The JSONata expression specified for the field 'Timestamp' does not return a valid "
+                           f"ISO-8601 extended offset date-time format string: {dumps(text)}")
+                raise dataflow.evaluation_failed(sx, StatesError("States.QueryEvaluationError", message),
+                                                 "Timestamp")
+            _sleep_until(sx, moment)
         out = dataflow.jsonata_result(sx, sx.input)
         return sx.exit(out, sx.next_of())
 
@@ -78,10 +81,20 @@ def execute(sx):
         if moment is None:
             raise sx.runtime_error(f"The {where} parameter is not a valid ISO-8601 extended offset date-time "
                                    f"format string: {_shown(text)}")
-        run.sleep_until(moment)
+        _sleep_until(sx, moment)
     sx.assigned = dataflow.jsonpath_assign(sx, state.get("Assign"))
     out = dataflow.output_path(sx, effective)
     return sx.exit(out, sx.next_of())
+
+
+# AWS holds a timestamp wait's delay in seconds as a 32-bit int: 24855 days ahead waits, 24856 days fails.
+_MAX_DELAY_SECONDS = 2**31 - 1
+
+
+def _sleep_until(sx, moment) -> None:
+    if (moment - sx.run.clock.now()).total_seconds() > _MAX_DELAY_SECONDS:
+        raise sx.runtime_error("Wait state delay is too long.")
+    sx.run.sleep_until(moment)
 
 
 def _shown(value) -> str:
