@@ -1,0 +1,103 @@
+"""Silent differences found by session 9's hunt, one class each: every program runs the same both ways AND as the
+direct CPython call (tests/differential/conftest.py's ``agree``), or is refused at the construct's line and column.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from pyawssfn.compiler import CompileError, compile_source
+from pyawssfn.testing import WorkflowTester
+
+from .conftest import agree
+
+
+def _tester(tmp_path, name: str, source: str, workflow: str = "wf") -> WorkflowTester:
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source).lstrip("\n"))
+    return WorkflowTester(path, workflow)
+
+
+_HEAD = "import pyawssfn as sfn\n\n\ndef step(x: object) -> object:\n    return x\n\n\n"
+
+
+def _body(tmp_path, name: str, signature: str, body: str) -> WorkflowTester:
+    source = _HEAD + f"@sfn.workflow\ndef wf({signature}) -> object:\n" + textwrap.indent(textwrap.dedent(body), "    ")
+    return _tester(tmp_path, name, source)
+
+
+def _refused(body: str, where: str, what: str, signature: str = "n: int, s: str") -> None:
+    source = _HEAD + f"@sfn.workflow\ndef wf({signature}) -> object:\n" + textwrap.indent(body, "    ")
+    with pytest.raises(CompileError) as info:
+        compile_source(source, "hunt.py", workflow="wf")
+    assert f"hunt.py:{where}: error: {what}" in str(info.value), str(info.value)
+
+
+# F68. An expression statement that is not a step call or a statement-level list/dict method was dropped unseen:
+# `d["k"]` written to check a key, `int(s)` to validate a text, `xs[3]`, `1 // n`, `xs.index(v)` raised in Python
+# and the machine went on; a misspelt `xs.nosuch()` or an undefined name compiled. The value is translated now, and
+# kept under a throwaway variable where it can fail (as a dead store is, F14).
+EXPRESSION_STATEMENTS = [
+    ("key-check", 'd["b"]\n'),
+    ("index", "xs[3]\n"),
+    ("int-check", "int(s)\n"),
+    ("division", "1 // (len(xs) - 1)\n"),
+    ("conditional", 'd["a"] if xs else d["b"]\n'),
+    ("tuple", '(d["b"],)\n'),
+    ("comprehension", '[d[k] for k in ["a", "b"]]\n'),
+    ("list-index", "xs.index(5)\n"),
+    ("str-index", 's.index("q")\n'),
+    ("in-a-loop", "for x in xs:\n    d[str(x)]\n"),
+]
+
+
+@pytest.mark.parametrize("name, body", EXPRESSION_STATEMENTS, ids=[c[0] for c in EXPRESSION_STATEMENTS])
+@pytest.mark.parametrize("inputs", [{"xs": [1], "d": {"a": 1}, "s": "x"},
+                                    {"xs": [], "d": {"a": 1, "b": 2, "1": 0}, "s": "q2"},
+                                    {"xs": [5, 1, 2, 3], "d": {"b": 0, "5": 1, "1": 1, "2": 2, "3": 3}, "s": "7"}])
+def test_an_expression_statement_that_fails_fails_both_ways(tmp_path, name, body, inputs):
+    agree(_body(tmp_path, "hunt_expr_stmt", "xs: list, d: dict, s: str", body + "return [xs, d, s]\n"), inputs)
+
+
+def test_an_expression_statement_in_a_try_is_caught(tmp_path):
+    body = 'try:\n    step(1)\n    d["b"]\n    r = "found"\nexcept Exception:\n    r = "missing"\nreturn r\n'
+    for d in ({"a": 1}, {"b": 1}):
+        agree(_body(tmp_path, "hunt_expr_stmt_try", "d: dict", body), {"d": d})
+
+
+@pytest.mark.parametrize("body, where, what", [
+    ("xs.nosuch()\n", "10:5", "method .nosuch(...) is not translated"),
+    ("undefined_name\n", "10:5", "undefined name 'undefined_name'"),
+])
+def test_an_expression_statement_is_checked_as_an_expression(body, where, what):
+    _refused(body + "return 1\n", where, what, signature="xs: list")
+
+
+# A list or dict method that changes a variable inside a larger expression statement (`xs.append(4) if c else None`,
+# `[out.append(x) for x in xs]`, `a.append(1) or b.append(2)`, `xs.pop() if xs else 0`) changed it in Python and
+# was dropped on the machine with the rest of the statement. Refused now at the method call.
+NESTED_MUTATIONS = [
+    ("conditional-append", "xs.append(4) if xs else None\n", "10:5", "xs.append()"),
+    ("comprehension", "[xs.append(x) for x in [7, 8]]\n", "10:6", "xs.append()"),
+    ("or", "xs.append(4) or xs.append(5)\n", "10:5", "xs.append()"),
+    ("tuple", "xs.append(2), xs.append(3)\n", "10:5", "xs.append()"),
+    ("not", "not d.update({'b': 2})\n", "10:9", "d.update()"),
+    ("any", "any(xs.append(v) for v in [5])\n", "10:9", "xs.append()"),
+    ("pop", "xs.pop() if xs else 0\n", "10:5", "xs.pop()"),
+    ("clear", "d.clear() if d else None\n", "10:5", "d.clear()"),
+    ("reverse", "xs.reverse() if xs else None\n", "10:5", "xs.reverse()"),
+    ("nested", "xs[0].append(1) if xs else None\n", "10:5", "xs[0].append()"),
+    ("f-string", "f'{xs.pop()}'\n", "10:8", "xs.pop()"),
+]
+
+
+@pytest.mark.parametrize("name, body, where, what", NESTED_MUTATIONS, ids=[c[0] for c in NESTED_MUTATIONS])
+def test_a_mutation_inside_an_expression_statement_is_refused(name, body, where, what):
+    _refused(body + "return xs\n", where, f"{what} inside a larger expression statement", signature="xs: list, d: dict")
+
+
+def test_statement_mutations_and_pure_statements_still_agree(tmp_path):
+    body = ('"""a docstring"""\n...\nxs.append(1)\nd.update({"z": 1})\nxs[0]\nlen(d)\nstep(xs)\n'
+            '[step(x) for x in xs]\nreturn [xs, d]\n')
+    agree(_body(tmp_path, "hunt_expr_stmt_ok", "xs: list, d: dict", body), {"xs": [0], "d": {"a": 1}})
