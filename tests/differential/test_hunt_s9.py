@@ -60,6 +60,19 @@ def test_an_expression_statement_that_fails_fails_both_ways(tmp_path, name, body
     agree(_body(tmp_path, "hunt_expr_stmt", "xs: list, d: dict, s: str", body + "return [xs, d, s]\n"), inputs)
 
 
+@pytest.mark.parametrize("body, inputs", [
+    ("if n:\n    x = 1\nx\n", [{"n": 0}, {"n": 1}]),
+    ("r = step([n])\nr[5]\n", [{"n": 0}]),
+    ("step([n])[n]\n", [{"n": 0}, {"n": 1}]),
+    ("for x in [{}, {'k': n}]:\n    try:\n        step(x)\n        x['k']\n    except Exception:\n        continue\n",
+     [{"n": 0}]),
+])
+def test_an_expression_statement_reading_a_step_or_an_unbound_name(tmp_path, body, inputs):
+    t = _body(tmp_path, "hunt_expr_stmt_more", "n: int", body + "return 'ok'\n")
+    for value in inputs:
+        agree(t, value)
+
+
 def test_an_expression_statement_in_a_try_is_caught(tmp_path):
     body = 'try:\n    step(1)\n    d["b"]\n    r = "found"\nexcept Exception:\n    r = "missing"\nreturn r\n'
     for d in ({"a": 1}, {"b": 1}):
