@@ -164,3 +164,25 @@ def test_values_pending_before_a_caught_evaluation_stay_where_they_were(tmp_path
 ])
 def test_a_value_assigned_before_the_failing_one_reaches_the_handler(tmp_path, body):
     agree(_body(tmp_path, "hunt_try_before", "n: int", body), {"n": 0})
+
+
+# F71. A tuple target whose item is a subscript keyed by an earlier name of the same target (`i, xs[i] = 1, 9`):
+# Python assigns the targets left to right, so the key reads the new `i` (xs[1] = 9); the machine read the key as it
+# was before the statement (xs[0] = 9), or failed on a name the statement binds first (`a, d[a] = "k", 2`). The
+# key is evaluated after the targets before it now (compiler/lower/statements.bind_target).
+TARGET_ORDER = [
+    ("index", "i = 0\ni, xs[i] = 1, 9\n"),
+    ("index-after", "i = 0\nxs[i], i = 9, 1\n"),
+    ("key-bound-first", "a, d[a] = 'k', 2\n"),
+    ("container-first", "d, d['k'] = {'z': 0}, 1\n"),
+    ("step-result", "i = 0\ni, xs[i] = step([2, 7])\n"),
+    ("variable", "i = 0\npair = [1, 8]\ni, xs[i] = pair\n"),
+    ("two-keys", "i = 0\ni, xs[i], xs[i + 1] = 1, 5, 6\n"),
+    ("for-target", "i = 0\nfor i, xs[i] in [(1, 'p'), (2, 'q')]:\n    pass\n"),
+]
+
+
+@pytest.mark.parametrize("name, body", TARGET_ORDER, ids=[c[0] for c in TARGET_ORDER])
+def test_tuple_targets_are_assigned_left_to_right(tmp_path, name, body):
+    agree(_body(tmp_path, "hunt_target_order", "xs: list, d: dict", body + "return [xs, d]\n"),
+          {"xs": [1, 2, 3], "d": {}})

@@ -208,10 +208,11 @@ def bind_target(builder: FunctionLowerer, t: ast.expr, value: Expr, env: dict[st
     if isinstance(t, ast.Subscript):
         base = t.value
         key = t.slice
-        # earlier targets of the same statement (d["a"], d["b"] = 1, 2) are already in `out`
+        # earlier targets of the same statement (d["a"], d["b"] = 1, 2) are already in `out`; Python assigns
+        # the targets left to right, so the key sees them too (`i, xs[i] = 1, 9` sets xs[1])
         current = {**env, **out}
         container = builder.render(as_load(base), current)
-        k = builder.render(key, env)
+        k = builder.render(key, current)
         new = setitem(container, k, value)
         bind_target(builder, base, new, env, out)
         return
