@@ -186,3 +186,27 @@ TARGET_ORDER = [
 def test_tuple_targets_are_assigned_left_to_right(tmp_path, name, body):
     agree(_body(tmp_path, "hunt_target_order", "xs: list, d: dict", body + "return [xs, d]\n"),
           {"xs": [1, 2, 3], "d": {}})
+
+
+# F72. A dict display whose keys turn out equal at run time (`{x: 1, y: 2}` with x == y, `{"a": n, "a": n + 1}`,
+# `{x: 1, "b": 0}` with x == "b"): Python keeps the last value at the first key's place, JSONata's object
+# constructor fails (D1009 "Multiple key definitions evaluate to same key"). Such a display is the $merge of an
+# object per pair now; one whose keys are distinct literals is one object as before.
+@pytest.mark.parametrize("body", [
+    "return {x: 1, y: 2}\n",
+    "return list({x: 1, 'b': 0, y: 2})\n",
+    "return list({x: 1, 'b': 0, y: 2}.items())\n",
+    "return {x: 1, **{y: 2}, x: 3}\n",
+    "return {'a': x, 'a': y}\n",
+    "return [{x: [1], y: {'k': x}}]\n",
+])
+@pytest.mark.parametrize("x, y", [("a", "a"), ("a", "b"), ("b", "a")])
+def test_a_dict_display_with_a_key_given_twice_keeps_the_last_value(tmp_path, body, x, y):
+    agree(_body(tmp_path, "hunt_dict_keys", "x: str, y: str", body), {"x": x, "y": y})
+
+
+def test_a_dict_display_with_distinct_literal_keys_is_one_object():
+    source = _HEAD + "@sfn.workflow\ndef wf(n: int) -> object:\n    return {'a': n, 'b': n + 1}\n"
+    result = compile_source(source, "hunt.py", workflow="wf")
+    text = str(getattr(result, "definition", result))
+    assert "$merge" not in text and '"a": ' in text, text
