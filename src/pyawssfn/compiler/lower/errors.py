@@ -60,6 +60,25 @@ def settle(builder: FunctionLowerer, change: bool = False) -> None:
     builder.frontier = settled
 
 
+def pin(builder: FunctionLowerer) -> None:
+    """At the end of a try body (settled under its cover): the pending values of an exit whose state has the try's
+    Catch, when one of them can fail, are assigned by that state now. Left pending, a later statement (the else or
+    finally clause, the code after the try) would fold them into its own value (`res.append(r["v"])` then
+    `res.append("else")` is one expression), evaluated by a state outside the try's handlers: an error of the
+    body escaped them."""
+    cov = builder.cover()
+    out = []
+    for ex in builder.frontier:
+        h = ex.holder
+        if ex.env and cov is not None and isinstance(h, Node) and h.cover == cov and any(
+                can_fail(v) and not builder.is_param_read(v) for v in ex.env.values()):
+            h.assign.update(ex.env)
+            builder.assign_lines(h, ex.env)
+            ex = Exit(h, {})
+        out.append(ex)
+    builder.frontier = out
+
+
 def _first_unsettled(builder: FunctionLowerer, ex: Exit) -> Expr | None:
     """The first pending value of `ex` that can fail and that no state evaluates yet (a parameter read aside).
     (The caught error output, $states.errorOutput, cannot fail: a field of $states.)"""
