@@ -104,7 +104,7 @@ class ContainerMixin:
         for k, v in zip(node.keys, node.values):
             if k is None:
                 if plain:
-                    merges.append(Object(tuple(plain)))
+                    merges.extend(_objects(plain))
                     plain = []
                 merges.append(self.let([self._tr(v)], lambda d: T(
                     '$type($0) = "object" ? $0 : $1', d, err("TypeError: only dicts can be unpacked with **"))))
@@ -117,10 +117,10 @@ class ContainerMixin:
                 kj = J(self.let([kj], lambda x: T('$type($0) = "string" ? $0 : $1', x,
                                                   err("TypeError: JSON object keys must be strings"))), "str")
             plain.append((kj.tree, self._tr(v).tree))
-        if not merges:
+        if not merges and len(_objects(plain)) == 1:
             return J(Object(tuple(plain)), "dict")
         if plain:
-            merges.append(Object(tuple(plain)))
+            merges.extend(_objects(plain))
         return J(fn("merge", Array(tuple(merges))), "dict")
 
     def _tr_Subscript(self, node: ast.Subscript) -> J:
@@ -399,3 +399,13 @@ class ContainerMixin:
                                    Num(str(i)), err(f"ValueError: expected {n} values to unpack"))))
             return scope, binds
         self._refuse(target, "this comprehension target is not supported", "use a name or a tuple of names")
+
+
+def _objects(pairs: list[tuple[Expr, Expr]]) -> list[Expr]:
+    """The objects whose $merge is a display's run of key: value pairs. JSONata's object constructor fails on a key
+    given twice (D1009), where Python keeps the last value at the first key's place, as $merge does: so one object
+    of all the pairs only when their keys are distinct literals, else an object per pair."""
+    keys = [k.value if type(k) is Str else None for k, _ in pairs]  # type: ignore[attr-defined]
+    if None not in keys and len(set(keys)) == len(keys):
+        return [Object(tuple(pairs))]
+    return [Object((pair,)) for pair in pairs]

@@ -2,20 +2,20 @@
 step, and the states that evaluate pending values under the right Catch."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pyawssfn.compiler.frontend import RetrySpec, StepInfo
 from pyawssfn.compiler.error_names import RESERVED
 from pyawssfn.compiler.ir import (
     Catcher, Exit, Fail, Graph, Map, Node, Parallel, Pass, StartHolder, Succeed, Task, Template, can_fail, context_refs,
-    evaluates, replace_context,
+    evaluates, replace_context, substitute_variables, variables,
 )
 from pyawssfn.compiler.expressions.build import T
 from pyawssfn.compiler.lower import controlflow, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import Handler
 from pyawssfn.compiler.lower.support import CAUGHT, CHANGING, LAMBDA_INVOKE
 from pyawssfn.jsonata.printer import to_text
-from pyawssfn.jsonata.tree import Expr, lit, path
+from pyawssfn.jsonata.tree import Expr, Var, lit, path
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -60,6 +60,25 @@ def settle(builder: FunctionLowerer, change: bool = False) -> None:
     builder.frontier = settled
 
 
+def pin(builder: FunctionLowerer) -> None:
+    """At the end of a try body (settled under its cover): the pending values of an exit whose state has the try's
+    Catch, when one of them can fail, are assigned by that state now. Left pending, a later statement (the else or
+    finally clause, the code after the try) would fold them into its own value (`res.append(r["v"])` then
+    `res.append("else")` is one expression), evaluated by a state outside the try's handlers: an error of the
+    body escaped them."""
+    cov = builder.cover()
+    out = []
+    for ex in builder.frontier:
+        h = ex.holder
+        if ex.env and cov is not None and isinstance(h, Node) and h.cover == cov and any(
+                can_fail(v) and not builder.is_param_read(v) for v in ex.env.values()):
+            h.assign.update(ex.env)
+            builder.assign_lines(h, ex.env)
+            ex = Exit(h, {})
+        out.append(ex)
+    builder.frontier = out
+
+
 def _first_unsettled(builder: FunctionLowerer, ex: Exit) -> Expr | None:
     """The first pending value of `ex` that can fail and that no state evaluates yet (a parameter read aside).
     (The caught error output, $states.errorOutput, cannot fail: a field of $states.)"""
@@ -92,6 +111,7 @@ def _move(builder: FunctionLowerer, ex: Exit, cov, start: bool) -> Exit:
         for k, v in ex.env.items():
             if builder.is_param_read(v):
                 keep[k] = rest.pop(k)
+        _keep_settled(builder, ex.holder, keep, rest)
         for p in sorted(builder.param_reads, key=to_text):  # in the order of their text, as they always were
             if p not in keep.values() and any(evaluates(p, v) for v in rest.values()):
                 keep[statements.throwaway(builder)] = p
@@ -112,6 +132,30 @@ def _move(builder: FunctionLowerer, ex: Exit, cov, start: bool) -> Exit:
     # the values stay pending on the new state, whose Assign evaluates them (Output may read them too)
     builder.settled(node, rest.values())
     return Exit(node, rest)
+
+
+def _keep_settled(builder: FunctionLowerer, holder: Any, keep: dict[str, Expr], rest: dict[str, Expr]) -> None:
+    """The values `holder` was to evaluate under its own cover (settled there: `y = d["k"]` before a try, the
+    item and index of a loop, a value computed in a try that ends) stay in its Assign, so an error goes where
+    Python's would and the handlers see them assigned. A value left to the new state reads such a variable as it
+    was before the holder: it reads a copy the holder takes of the old value."""
+    mine = [k for k, v in rest.items() if builder.is_settled(holder, v)]
+    if not mine:
+        return
+    reads: set[str] = set()
+    for k, v in rest.items():
+        if k not in mine:
+            reads |= variables(v)
+    old: dict[str, Expr] = {}
+    for k in mine:
+        if k in reads:
+            tmp = builder.fresh("before")
+            keep[tmp] = Var(k)
+            old[k] = Var(tmp)
+        keep[k] = rest.pop(k)
+    if old:
+        for k in list(rest):
+            rest[k] = substitute_variables(rest[k], old)
 
 
 def evaluate_where_caught(builder: FunctionLowerer, values: dict[str, Expr], line: int) -> tuple[Node, dict[str, Expr]]:

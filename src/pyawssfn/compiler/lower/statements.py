@@ -43,7 +43,31 @@ def transform_expression_stmt(builder: FunctionLowerer, st: ast.Expr) -> None:
     if kind:
         calls.lower_call(builder, v, kind, want_result=False)
         return
-    builder.prepare(v)  # evaluated only for its step calls; a pure expression has no effect
+    _refuse_nested_mutation(builder, v)
+    value = builder.prepare(v)
+    # Python evaluates the expression and drops its value: an error it raises (`d["k"]` as a check, `int(s)` to
+    # validate) must still happen, so a value that can fail is kept under a throwaway variable, as a dead store is.
+    for ex in builder.frontier:
+        rendered = builder.render(value, ex.env)
+        if can_fail(rendered):
+            ex.env[throwaway(builder)] = rendered
+
+
+def _refuse_nested_mutation(builder: FunctionLowerer, v: ast.expr) -> None:
+    """`xs.append(4) if c else None`, `[xs.append(x) for x in ys]`, `a.append(1) or b.append(2)`: a method that
+    changes a variable's list or dict inside a larger expression statement (only a statement of its own changes it
+    on the machine; the translated expression would compute a value and drop the change)."""
+    for n in walk(v):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in MUTATORS:
+            base = n.func.value
+            while isinstance(base, ast.Subscript):
+                base = base.value
+            if isinstance(base, ast.Name) and base.id in builder.vars:
+                call = f"{builder.src(n.func.value)}.{n.func.attr}()"
+                raise builder.fail(n, f"{call} inside a larger expression statement changes {base.id!r} in Python; "
+                                      "the machine would drop the change",
+                                   f"write it as a statement of its own: if c: {call[:-1]}...), or a for loop "
+                                   "for a comprehension")
 
 
 def mutate_method(builder: FunctionLowerer, call: ast.Call) -> None:
@@ -184,10 +208,11 @@ def bind_target(builder: FunctionLowerer, t: ast.expr, value: Expr, env: dict[st
     if isinstance(t, ast.Subscript):
         base = t.value
         key = t.slice
-        # earlier targets of the same statement (d["a"], d["b"] = 1, 2) are already in `out`
+        # earlier targets of the same statement (d["a"], d["b"] = 1, 2) are already in `out`; Python assigns
+        # the targets left to right, so the key sees them too (`i, xs[i] = 1, 9` sets xs[1])
         current = {**env, **out}
         container = builder.render(as_load(base), current)
-        k = builder.render(key, env)
+        k = builder.render(key, current)
         new = setitem(container, k, value)
         bind_target(builder, base, new, env, out)
         return

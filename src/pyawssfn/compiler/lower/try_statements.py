@@ -34,6 +34,8 @@ def transform_try(builder: FunctionLowerer, st: ast.Try) -> None:
         try:
             builder.lower_block(st.body)
             errors.settle(builder, change=in_else != inside)
+            if inside != outside:  # the else, finally or what follows is evaluated under another cover
+                errors.pin(builder)
         finally:
             builder.pop_control()
         builder.lower_block(st.orelse)
