@@ -26,7 +26,9 @@ from pyawssfn.compiler.lower import controlflow, entry_check, errors, hoisting, 
 from pyawssfn.compiler.lower.hoist_facts import Facts
 from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, NonlocalControl
 from pyawssfn.compiler.expressions.build import T, err, fn
-from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_templates, has_template
+from pyawssfn.compiler.lower.support import (
+    Abort, Shared, assigned_names, field_templates, has_template, var_read,
+)
 from pyawssfn.compiler.static_types import infer_name_types, narrowed_types
 from pyawssfn.compiler.types import AnnotationReader, api_result_type, step_result_types
 from pyawssfn.compiler.types.parameters import parameters
@@ -231,7 +233,7 @@ class FunctionLowerer:
             if e is not None:
                 return paren(e)
             if not self.maybe_unbound:
-                return Var(var)
+                return var_read(var)
         if ident in self.synthetic:
             return self.synthetic[ident]()
         if ident.startswith("\x00var:"):
@@ -242,7 +244,7 @@ class FunctionLowerer:
                         f"read str({ident}) or type({ident}).__name__ (e.error / e.cause of an sfn.Fail), or raise {ident}")
         if ident in self.vars:
             var = self.vars[ident]
-            code = self._read_var(var)
+            code = self._readvar_read(var)
             if var not in self.cur_env and (getattr(node, "lineno", None), getattr(node, "col_offset", None)) \
                     in self.maybe_unbound:
                 msg = err(f"UnboundLocalError: cannot access local variable '{ident}' where it is not "
@@ -268,15 +270,18 @@ class FunctionLowerer:
     def _read_var(self, var: str) -> Expr:
         e = self.cur_env.get(var)
         if e is None:
-            return Var(var)
+            return var_read(var)
         return paren(e)
 
     def render(self, node: ast.expr, env: dict[str, Expr]) -> Expr:
         old, self.cur_env = self.cur_env, env
         try:
-            return self.note_line(self.tr.tree(node))
+            v = self.tr.tree(node)
         finally:
             self.cur_env = old
+        if id(v) not in self.value_lines and not atomic(v):  # note_line, in place
+            self.value_lines[id(v)] = (v, self.cur_line)
+        return v
 
     def note_line(self, v: Expr) -> Expr:
         """`v` was computed by the current statement (a plain variable or literal is no code of its own)."""
