@@ -199,7 +199,7 @@ class FunctionLowerer:
     def settled(self, holder: Any, values: Any) -> None:
         """Record that `holder` evaluates these values where they stand (errors.settle asks it only of values that
         can fail)."""
-        ids, kept = self.checked.setdefault(id(holder), (set(), []))
+        ids, kept = self.checked.get(id(holder)) or self.checked.setdefault(id(holder), (set(), []))
         for v in values:
             if id(v) not in ids and can_fail(v):
                 ids.add(id(v))
@@ -244,7 +244,7 @@ class FunctionLowerer:
                         f"read str({ident}) or type({ident}).__name__ (e.error / e.cause of an sfn.Fail), or raise {ident}")
         if ident in self.vars:
             var = self.vars[ident]
-            code = self._readvar_read(var)
+            code = self._read_var(var)
             if var not in self.cur_env and (getattr(node, "lineno", None), getattr(node, "col_offset", None)) \
                     in self.maybe_unbound:
                 msg = err(f"UnboundLocalError: cannot access local variable '{ident}' where it is not "
