@@ -96,10 +96,12 @@ def _move(builder: FunctionLowerer, ex: Exit, cov, start: bool) -> Exit:
             if p not in keep.values() and any(evaluates(p, v) for v in rest.values()):
                 keep[statements.throwaway(builder)] = p
         # values of the holder's own context ($states.result after a Task, ...) are handed over in a variable
-        for ref in sorted(set().union(*(context_refs(v) for v in rest.values()))):
+        # (a value that does not read the field is left as it is: replace_context would give it back itself)
+        refs = {k: _context_refs(v) for k, v in rest.items()}
+        for ref in sorted(set().union(*refs.values())):
             tmp = builder.fresh("handover")
             keep[tmp] = path("states", ref)
-            rest = {k: replace_context(v, ref, tmp) for k, v in rest.items()}
+            rest = {k: replace_context(v, ref, tmp) if ref in refs[k] else v for k, v in rest.items()}
     line = builder.cur_line
     if cov is None:
         node: Node = Pass("evaluate", line)
@@ -112,6 +114,19 @@ def _move(builder: FunctionLowerer, ex: Exit, cov, start: bool) -> Exit:
     # the values stay pending on the new state, whose Assign evaluates them (Output may read them too)
     builder.settled(node, rest.values())
     return Exit(node, rest)
+
+
+# value -> (itself, context_refs of it): a nested try moves the same pending values again at each level
+_REFS: dict[int, tuple[Expr, set[str]]] = {}
+
+
+def _context_refs(v: Expr) -> set[str]:
+    hit = _REFS.get(id(v))
+    if hit is None or hit[0] is not v:
+        if len(_REFS) >= 65536:
+            _REFS.clear()
+        hit = _REFS[id(v)] = (v, context_refs(v))
+    return hit[1]
 
 
 def evaluate_where_caught(builder: FunctionLowerer, values: dict[str, Expr], line: int) -> tuple[Node, dict[str, Expr]]:
