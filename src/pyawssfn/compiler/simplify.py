@@ -29,7 +29,7 @@ _COMPARISONS = frozenset(["=", "!=", "<", "<=", ">", ">=", "in", "and", "or"])
 
 
 def simplify(t: Expr) -> Expr:
-    return _unblock(_simp(t))
+    return _su(t)
 
 
 # The simplified form of the nodes met lately, by identity (each kept with its node, so that an id is not reused
@@ -54,16 +54,34 @@ def _simp(t: Expr) -> Expr:
     return out
 
 
+def _su(t: Expr) -> Expr:
+    """`_unblock(_simp(t))` in one call (the simplifier asks it of nearly every child, most of them leaves)."""
+    tt = type(t)
+    if tt in _LEAVES:
+        return t
+    hit = _MEMO.get(id(t))
+    if hit is not None and hit[0] is t:
+        out = hit[1]
+    else:  # (as _simp)
+        out = _simp_node(t, tt)
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[id(t)] = (t, out)
+    if type(out) is Block and len(out.exprs) == 1 and not _binds_here(out.exprs[0]):  # type: ignore[attr-defined]
+        return out.exprs[0]  # type: ignore[attr-defined]
+    return out
+
+
 def _simp_node(t: Expr, tt: type) -> Expr:
     """Children first (each one once, no generic traversal: trees of the translator are large), then the rules."""
     if tt is Binary:
-        a, b = _unblock(_simp(t.lhs)), _unblock(_simp(t.rhs))  # type: ignore[attr-defined]
+        a, b = _su(t.lhs), _su(t.rhs)  # type: ignore[attr-defined]
         if a is not t.lhs or b is not t.rhs:  # type: ignore[attr-defined]
             t = Binary(t.op, a, b)  # type: ignore[attr-defined]
         return _binary(t)  # type: ignore[arg-type]
     if tt is Call:
         args = _all(t.args)  # type: ignore[attr-defined]
-        func = _unblock(_simp(t.func))  # type: ignore[attr-defined]
+        func = _su(t.func)  # type: ignore[attr-defined]
         if args is not t.args or func is not t.func:  # type: ignore[attr-defined]
             t = Call(func, args)
         return _call(t)  # type: ignore[arg-type]
@@ -73,33 +91,33 @@ def _simp_node(t: Expr, tt: type) -> Expr:
         return _block(t)  # type: ignore[arg-type]
     if tt is Dot:
         # not the step: `$x.("a")` is the string per item, `$x."a"` the field a
-        lhs, rhs = _unblock(_simp(t.lhs)), _simp(t.rhs)  # type: ignore[attr-defined]
+        lhs, rhs = _su(t.lhs), _simp(t.rhs)  # type: ignore[attr-defined]
         return t if lhs is t.lhs and rhs is t.rhs else Dot(lhs, rhs)  # type: ignore[attr-defined]
     if tt is Filter:
-        lhs, pred = _unblock(_simp(t.lhs)), _unblock(_simp(t.pred))  # type: ignore[attr-defined]
+        lhs, pred = _su(t.lhs), _su(t.pred)  # type: ignore[attr-defined]
         if type(lhs) is Array and type(pred) is Num and pred.text.isdigit() and int(pred.text) < len(lhs.items) \
                 and type(lhs.items[int(pred.text)]) in _LITERALS:  # type: ignore[attr-defined]
             return lhs.items[int(pred.text)]  # type: ignore[attr-defined]  # [2, 3][1] is 3
         return t if lhs is t.lhs and pred is t.pred else Filter(lhs, pred)  # type: ignore[attr-defined]
     if tt is Bind:
-        v = _unblock(_simp(t.value))  # type: ignore[attr-defined]
+        v = _su(t.value)  # type: ignore[attr-defined]
         return t if v is t.value else Bind(t.name, v)  # type: ignore[attr-defined]
     if tt is Lambda:
-        body = _unblock(_simp(t.body))  # type: ignore[attr-defined]
+        body = _su(t.body)  # type: ignore[attr-defined]
         return t if body is t.body else Lambda(t.params, body)  # type: ignore[attr-defined]
     if tt is Array:
         items = tuple(_array_item_simplified(x) for x in t.items)  # type: ignore[attr-defined]
         same = all(a is b for a, b in zip(items, t.items))  # type: ignore[attr-defined]
         return t if same else Array(items)
     if tt is Object:
-        pairs = tuple((_unblock(_simp(k)), _unblock(_simp(v))) for k, v in t.pairs)  # type: ignore[attr-defined]
+        pairs = tuple((_su(k), _su(v)) for k, v in t.pairs)  # type: ignore[attr-defined]
         same = all(a is c and b is d for (a, b), (c, d) in zip(pairs, t.pairs))  # type: ignore[attr-defined]
         return t if same else Object(pairs)
     if tt is Unary:
-        v = _unblock(_simp(t.operand))  # type: ignore[attr-defined]
+        v = _su(t.operand)  # type: ignore[attr-defined]
         return t if v is t.operand else Unary(v)  # type: ignore[attr-defined]
     if tt is Range:
-        lo, hi = _unblock(_simp(t.lo)), _unblock(_simp(t.hi))  # type: ignore[attr-defined]
+        lo, hi = _su(t.lo), _su(t.hi)  # type: ignore[attr-defined]
         return t if lo is t.lo and hi is t.hi else Range(lo, hi)  # type: ignore[attr-defined]
     return t
 
@@ -117,8 +135,8 @@ def _array_item_simplified(x: Expr) -> Expr:
 
 
 def _cond(t: Cond) -> Expr:
-    test, then = _unblock(_simp(t.test)), _unblock(_simp(t.then))
-    orelse = None if t.orelse is None else _unblock(_simp(t.orelse))
+    test, then = _su(t.test), _su(t.then)
+    orelse = None if t.orelse is None else _su(t.orelse)
     if type(test) is Bool and orelse is not None:
         return then if test.value else orelse  # type: ignore[attr-defined]
     if _is_error(then) and _is_error(orelse):  # t ? $error(a) : $error(b) is $error(t ? a : b)
@@ -187,7 +205,7 @@ def _is_error(t: Expr | None) -> bool:
 
 
 def _all(xs: tuple) -> tuple:
-    out = [_unblock(_simp(x)) for x in xs]  # (a list and a loop: no generator per call)
+    out = [_su(x) for x in xs]  # (a list and a loop: no generator per call)
     for a, b in zip(out, xs):
         if a is not b:
             return tuple(out)

@@ -6,8 +6,8 @@ trees, and a `( ...; ... )` block is a scope for `:=`, so blocks are kept as nod
 
 Nodes are immutable and compare by value (as frozen dataclasses would: same class, equal fields), so a sub-expression
 can be looked up, counted and replaced by equality. They are plain classes with `__slots__` rather than dataclasses
-(building nineteen dataclasses cost ~15 ms of every CLI start), and a node's hash (a walk of its whole tree) is
-computed once and kept. Nothing assigns to a node's fields after `__init__`; a changed node is a new one
+(building nineteen dataclasses cost ~15 ms of every CLI start), and a node's hash is computed by its constructor
+from its children's (kept) hashes. Nothing assigns to a node's fields after `__init__`; a changed node is a new one
 (`node._replace(field=...)`). Build them with the classes or the helpers at the end (`var`, `call`, `cond`, ...);
 turn them into text with `pyawssfn.jsonata.printer.to_text`; read text with `pyawssfn.jsonata.parse.parse`.
 
@@ -29,6 +29,12 @@ __all__ = [
 BINARY_OPS = ("or", "and", "=", "!=", "<", "<=", ">", ">=", "in", "+", "-", "&", "*", "/", "%")
 
 _Child = Union["Expr", tuple]
+
+# A node's hash is computed once, by its __init__, from its own fields and its children's hashes (each child's
+# kept `_hash`, read without a call): trees are hashed as dict keys everywhere (the translator's and the passes'
+# memos), and a lazy hash cost a Python call of __hash__ per node of every new tree, twice the calls of building
+# it. Each class mixes in a constant of its own, so that `$x` and the field `x` hash apart.
+_H = attrgetter("_hash")
 
 
 class Expr:
@@ -55,13 +61,12 @@ class Expr:
             return True
         if other.__class__ is not self.__class__:
             return NotImplemented
+        if self._hash != other._hash:  # type: ignore[attr-defined]
+            return False  # (equal trees hash alike: two that differ are told apart without a walk)
         return self._values(self) == other._values(other)  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        h = self._hash  # None until the first hash (each __init__ sets it: an unset slot's read raises inside)
-        if h is None:
-            h = self._hash = hash(self._values(self))
-        return h
+        return self._hash  # computed by __init__ from the children's (see _H)
 
     def __repr__(self) -> str:
         return f"{type(self).__qualname__}({', '.join(f'{f}={getattr(self, f)!r}' for f in self._fields)})"
@@ -144,22 +149,19 @@ class Expr:
 
 
 def _one_field(get: Callable) -> tuple[Callable, Callable]:
-    """Expr's __eq__ and __hash__ for a class of one field, read by `get`: the same answers and hash values (of
-    the 1-tuple of the field, compared as a tuple compares its items: the same object, or equal)."""
+    """Expr's __eq__ and __hash__ for a class of one field, read by `get`: the same answers (compared as a tuple
+    compares its items: the same object, or equal)."""
     def __eq__(self, other):
         if self is other:
             return True
         if other.__class__ is not self.__class__:
             return NotImplemented
+        if self._hash != other._hash:
+            return False
         a, b = get(self), get(other)
         return a is b or a == b
 
-    def __hash__(self):
-        h = getattr(self, "_hash", None)
-        if h is None:
-            h = self._hash = hash((get(self),))
-        return h
-    return __eq__, __hash__
+    return __eq__, Expr.__hash__
 
 
 def _transform_all(xs: tuple, fn) -> tuple:
@@ -191,7 +193,7 @@ class Var(Expr):
     _fields = ('name',)
 
     def __init__(self, name: str) -> None:
-        self._hash = None
+        self._hash = hash(name) ^ 0x1001
         self.name = name
 
 
@@ -201,7 +203,7 @@ class Name(Expr):
     _fields = ('name',)
 
     def __init__(self, name: str) -> None:
-        self._hash = None
+        self._hash = hash(name) ^ 0x1002
         self.name = name
 
 
@@ -210,7 +212,7 @@ class Str(Expr):
     _fields = ('value',)
 
     def __init__(self, value: str) -> None:
-        self._hash = None
+        self._hash = hash(value) ^ 0x1003
         self.value = value
 
 
@@ -220,7 +222,7 @@ class Num(Expr):
     _fields = ('text',)
 
     def __init__(self, text: str) -> None:
-        self._hash = None
+        self._hash = hash(text) ^ 0x1004
         self.text = text
 
     @property
@@ -234,7 +236,7 @@ class Bool(Expr):
     _fields = ('value',)
 
     def __init__(self, value: bool) -> None:
-        self._hash = None
+        self._hash = hash(value) ^ 0x1005
         self.value = value
 
 
@@ -243,7 +245,7 @@ class Null(Expr):
     _fields = ()
 
     def __init__(self) -> None:
-        self._hash = None
+        self._hash = 0x1006
         pass
 
 
@@ -253,7 +255,7 @@ class Regex(Expr):
     # pattern: as written between the slashes
 
     def __init__(self, pattern: str, flags: str = "") -> None:
-        self._hash = None
+        self._hash = hash((pattern, flags, 0x1007))
         self.pattern = pattern
         self.flags = flags
 
@@ -265,7 +267,7 @@ class Array(Expr):
     _kids = ("items",)
 
     def __init__(self, items: tuple[Expr, ...]) -> None:
-        self._hash = None
+        self._hash = hash((0x1008, *map(_H, items)))
         self.items = items
 
     def _child_list(self) -> list[Expr]:
@@ -283,7 +285,7 @@ class Range(Expr):
     _kids = ("lo", "hi")
 
     def __init__(self, lo: Expr, hi: Expr) -> None:
-        self._hash = None
+        self._hash = hash((0x1009, lo._hash, hi._hash))
         self.lo = lo
         self.hi = hi
 
@@ -302,7 +304,7 @@ class Object(Expr):
     _kids = ("pairs",)
 
     def __init__(self, pairs: tuple[tuple[Expr, Expr], ...]) -> None:
-        self._hash = None
+        self._hash = hash((0x100a, *[(k._hash, v._hash) for k, v in pairs]))
         self.pairs = pairs
 
     def _child_list(self) -> list[Expr]:
@@ -316,7 +318,7 @@ class Dot(Expr):
     _kids = ("lhs", "rhs")
 
     def __init__(self, lhs: Expr, rhs: Expr) -> None:
-        self._hash = None
+        self._hash = hash((0x100b, lhs._hash, rhs._hash))
         self.lhs = lhs
         self.rhs = rhs
 
@@ -335,7 +337,7 @@ class Filter(Expr):
     _kids = ("lhs", "pred")
 
     def __init__(self, lhs: Expr, pred: Expr) -> None:
-        self._hash = None
+        self._hash = hash((0x100c, lhs._hash, pred._hash))
         self.lhs = lhs
         self.pred = pred
 
@@ -354,7 +356,7 @@ class Call(Expr):
     _kids = ("func", "args")
 
     def __init__(self, func: Expr, args: tuple[Expr, ...]) -> None:
-        self._hash = None
+        self._hash = hash((func._hash, *map(_H, args)))
         self.func = func
         self.args = args
 
@@ -373,7 +375,7 @@ class Unary(Expr):
     _kids = ("operand",)
 
     def __init__(self, operand: Expr) -> None:
-        self._hash = None
+        self._hash = operand._hash ^ 0x100d
         self.operand = operand
 
     def _child_list(self) -> list[Expr]:
@@ -391,7 +393,7 @@ class Binary(Expr):
     # op: one of BINARY_OPS
 
     def __init__(self, op: str, lhs: Expr, rhs: Expr) -> None:
-        self._hash = None
+        self._hash = hash((op, lhs._hash, rhs._hash))
         self.op = op
         self.lhs = lhs
         self.rhs = rhs
@@ -411,7 +413,7 @@ class Cond(Expr):
     _kids = ("test", "then", "orelse")
 
     def __init__(self, test: Expr, then: Expr, orelse: Expr | None = None) -> None:
-        self._hash = None
+        self._hash = hash((0x100e, test._hash, then._hash, 0 if orelse is None else orelse._hash))
         self.test = test
         self.then = then
         self.orelse = orelse
@@ -434,7 +436,7 @@ class Block(Expr):
     _kids = ("exprs",)
 
     def __init__(self, exprs: tuple[Expr, ...]) -> None:
-        self._hash = None
+        self._hash = hash((0x100f, *map(_H, exprs)))
         self.exprs = exprs
 
     def _child_list(self) -> list[Expr]:
@@ -452,7 +454,7 @@ class Bind(Expr):
     _kids = ("value",)
 
     def __init__(self, name: str, value: Expr) -> None:
-        self._hash = None
+        self._hash = hash((name, value._hash, 0x1010))
         self.name = name
         self.value = value
 
@@ -471,7 +473,7 @@ class Lambda(Expr):
     _kids = ("body",)
 
     def __init__(self, params: tuple[str, ...], body: Expr) -> None:
-        self._hash = None
+        self._hash = hash((params, body._hash, 0x1011))
         self.params = params
         self.body = body
 

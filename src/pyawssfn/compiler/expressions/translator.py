@@ -86,6 +86,10 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         _reset_names()
         self._needs_repr = False
         try:
+            if type(node) is ast.Name and not self._scopes:
+                # (half of what the lowerer renders) what _tr does of a name, in short: outside a comprehension's
+                # scope a name is never a dict view, nor iterated as an iterator call
+                return _finish(self._with_repr(self._tr_Name(node).tree))
             if getattr(node, ITERATED, False) and self._iterator_call(node):
                 return _finish(self._with_repr(self._iterable(node).tree))  # for x in reversed(xs): ...
             return _finish(self._with_repr(self._tr(node).tree))

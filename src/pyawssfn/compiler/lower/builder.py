@@ -26,7 +26,9 @@ from pyawssfn.compiler.lower import controlflow, entry_check, errors, hoisting, 
 from pyawssfn.compiler.lower.hoist_facts import Facts
 from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, NonlocalControl
 from pyawssfn.compiler.expressions.build import T, err, fn
-from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, field_templates, has_template
+from pyawssfn.compiler.lower.support import (
+    Abort, Shared, assigned_names, field_templates, has_template, var_read,
+)
 from pyawssfn.compiler.static_types import infer_name_types, narrowed_types
 from pyawssfn.compiler.types import AnnotationReader, api_result_type, step_result_types
 from pyawssfn.compiler.types.parameters import parameters
@@ -197,7 +199,7 @@ class FunctionLowerer:
     def settled(self, holder: Any, values: Any) -> None:
         """Record that `holder` evaluates these values where they stand (errors.settle asks it only of values that
         can fail)."""
-        ids, kept = self.checked.setdefault(id(holder), (set(), []))
+        ids, kept = self.checked.get(id(holder)) or self.checked.setdefault(id(holder), (set(), []))
         for v in values:
             if id(v) not in ids and can_fail(v):
                 ids.add(id(v))
@@ -231,7 +233,7 @@ class FunctionLowerer:
             if e is not None:
                 return paren(e)
             if not self.maybe_unbound:
-                return Var(var)
+                return var_read(var)
         if ident in self.synthetic:
             return self.synthetic[ident]()
         if ident.startswith("\x00var:"):
@@ -268,15 +270,18 @@ class FunctionLowerer:
     def _read_var(self, var: str) -> Expr:
         e = self.cur_env.get(var)
         if e is None:
-            return Var(var)
+            return var_read(var)
         return paren(e)
 
     def render(self, node: ast.expr, env: dict[str, Expr]) -> Expr:
         old, self.cur_env = self.cur_env, env
         try:
-            return self.note_line(self.tr.tree(node))
+            v = self.tr.tree(node)
         finally:
             self.cur_env = old
+        if id(v) not in self.value_lines and not atomic(v):  # note_line, in place
+            self.value_lines[id(v)] = (v, self.cur_line)
+        return v
 
     def note_line(self, v: Expr) -> Expr:
         """`v` was computed by the current statement (a plain variable or literal is no code of its own)."""

@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, Any
 from pyawssfn.compiler.frontend import RetrySpec, StepInfo
 from pyawssfn.compiler.error_names import RESERVED
 from pyawssfn.compiler.ir import (
-    Catcher, Exit, Fail, Graph, Map, Node, Parallel, Pass, StartHolder, Succeed, Task, Template, can_fail, context_refs,
-    evaluates, replace_context, substitute_variables, variables,
+    _CONTEXT_FIELDS, Catcher, Exit, Fail, Graph, Map, Node, Parallel, Pass, StartHolder, Succeed, Task, Template,
+    can_fail, evaluates, replace_context, substitute_variables, variables,
 )
 from pyawssfn.compiler.expressions.build import T
 from pyawssfn.compiler.lower import controlflow, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import Handler
 from pyawssfn.compiler.lower.support import CAUGHT, CHANGING, LAMBDA_INVOKE
 from pyawssfn.jsonata.printer import to_text
-from pyawssfn.jsonata.tree import Expr, Var, lit, path
+from pyawssfn.jsonata.tree import Dot, Expr, Var, lit, path, states_field
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -116,10 +116,12 @@ def _move(builder: FunctionLowerer, ex: Exit, cov, start: bool) -> Exit:
             if p not in keep.values() and any(evaluates(p, v) for v in rest.values()):
                 keep[statements.throwaway(builder)] = p
         # values of the holder's own context ($states.result after a Task, ...) are handed over in a variable
-        for ref in sorted(set().union(*(context_refs(v) for v in rest.values()))):
+        # (a value that does not read the field is left as it is: replace_context would give it back itself)
+        refs = {k: _context_refs(v) for k, v in rest.items()}
+        for ref in sorted(set().union(*refs.values())):
             tmp = builder.fresh("handover")
             keep[tmp] = path("states", ref)
-            rest = {k: replace_context(v, ref, tmp) for k, v in rest.items()}
+            rest = {k: _handed_over(v, ref, tmp) if ref in refs[k] else v for k, v in rest.items()}
     line = builder.cur_line
     if cov is None:
         node: Node = Pass("evaluate", line)
@@ -156,6 +158,48 @@ def _keep_settled(builder: FunctionLowerer, holder: Any, keep: dict[str, Expr], 
     if old:
         for k in list(rest):
             rest[k] = substitute_variables(rest[k], old)
+
+
+# node -> (itself, ir.context_refs of it), found from its children's: a nested try moves the same pending values
+# again at each level, and the hand-over walks only the parts that read the field
+_REFS: dict[int, tuple[Expr, frozenset[str]]] = {}
+
+
+def _context_refs(v: Expr) -> frozenset[str]:
+    hit = _REFS.get(id(v))
+    if hit is not None and hit[0] is v:
+        return hit[1]
+    own = states_field(v)
+    refs = frozenset([own]) if own in _CONTEXT_FIELDS else frozenset()
+    for c in v._child_list():
+        refs = refs | _context_refs(c)
+    if len(_REFS) >= 65536:
+        _REFS.clear()
+    _REFS[id(v)] = (v, refs)
+    return refs
+
+
+def _handed_over(v: Expr, ref: str, tmp: str) -> Expr:
+    """replace_context(v, ref, tmp), the same tree, rebuilding only the parts that read `$states.<ref>` (the rest,
+    which it gives back as they are, is not walked)."""
+    if ref not in _context_refs(v):
+        return v
+    if type(v) is Dot and type(v.lhs) is Var and v.lhs.name == "states":  # type: ignore[attr-defined]
+        return replace_context(v, ref, tmp)  # a read of $states (its predicates too)
+    changes = {}
+    for f in v._kids:
+        c = getattr(v, f)
+        new = _handed_over(c, ref, tmp) if isinstance(c, Expr) else _handed_tuple(c, ref, tmp) \
+            if isinstance(c, tuple) else c
+        if new is not c:
+            changes[f] = new
+    return v._replace(**changes) if changes else v
+
+
+def _handed_tuple(xs: tuple, ref: str, tmp: str) -> tuple:
+    out = tuple(_handed_over(x, ref, tmp) if isinstance(x, Expr) else _handed_tuple(x, ref, tmp)
+                if isinstance(x, tuple) else x for x in xs)
+    return xs if all(a is b for a, b in zip(out, xs)) else out
 
 
 def evaluate_where_caught(builder: FunctionLowerer, values: dict[str, Expr], line: int) -> tuple[Node, dict[str, Expr]]:

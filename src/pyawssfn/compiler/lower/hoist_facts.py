@@ -9,7 +9,7 @@ import builtins
 import difflib
 from typing import TYPE_CHECKING
 
-from pyawssfn.compiler.astwalk import node_classes, value_children
+from pyawssfn.compiler.astwalk import _value_fields, _value_fields_of, node_classes
 from pyawssfn.compiler.frontend import PREDICATES
 
 if TYPE_CHECKING:
@@ -48,12 +48,16 @@ class Facts:
 
     def _visit(self, builder: FunctionLowerer, node: ast.AST) -> tuple[bool, bool]:
         hoists = acts = False
-        for child in value_children(node):  # (child_nodes without the context and operator nodes: leaves)
-            if type(child) in _LEAVES:
-                continue
-            h, a = self._visit(builder, child)
-            hoists = hoists or h
-            acts = acts or a
+        fields = _value_fields.get(type(node))
+        # (value_children's walk of the fields, in place: no list built per node)
+        for name in _value_fields_of(type(node)) if fields is None else fields:
+            value = getattr(node, name, None)
+            for child in value if type(value) is list else (value,):
+                if type(child) in _LEAVES or not isinstance(child, ast.AST):
+                    continue
+                h, a = self._visit(builder, child)
+                hoists = hoists or h
+                acts = acts or a
         if not hoists and type(node) is ast.Call and builder.classify(node):  # type: ignore[arg-type]
             hoists = True
         if hoists:

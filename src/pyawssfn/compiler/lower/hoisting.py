@@ -69,7 +69,10 @@ def _slots(node: ast.AST) -> list[tuple[str, int | None]]:
         return [(f, i) for i in range(len(node.values)) for f in ("keys", "values")
                 if f == "values" or node.keys[i] is not None]
     slots: list[tuple[str, int | None]] = []
-    for name, value in ast.iter_fields(node):
+    for name in node._fields:  # (ast.iter_fields without its generator)
+        value = getattr(node, name, _MISSING)
+        if value is _MISSING:
+            continue
         if isinstance(value, list):
             slots += [(name, i) for i, v in enumerate(value) if isinstance(v, (ast.expr, ast.keyword))]
         elif isinstance(value, ast.expr):
@@ -77,6 +80,9 @@ def _slots(node: ast.AST) -> list[tuple[str, int | None]]:
     if isinstance(node, ast.Call):
         slots.sort(key=lambda sl: (sl[0] != "func", _position(_get(node, sl))))
     return slots
+
+
+_MISSING = object()
 
 
 def _position(node: ast.AST) -> tuple[int, int]:

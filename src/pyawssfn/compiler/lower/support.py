@@ -172,3 +172,16 @@ def has_template(v: Any) -> bool:
         return any(has_template(x) or "{%" in k for k, x in v.items())
     return False
 
+
+# a variable's read, one tree per name (a tree is immutable and compared by value: every read of $x may be the same
+# node, which is built, hashed and looked up once instead of at every read)
+_VARS: dict[str, Var] = {}
+
+
+def var_read(name: str) -> Var:
+    v = _VARS.get(name)
+    if v is None:
+        if len(_VARS) >= 100_000:
+            _VARS.clear()
+        v = _VARS[name] = Var(name)
+    return v
