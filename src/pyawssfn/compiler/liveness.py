@@ -8,6 +8,7 @@ a Parallel branch or a Map iteration reads the variables around it and assigns o
 """
 from __future__ import annotations
 
+from heapq import heapify, heappop, heappush
 from typing import Any
 
 from pyawssfn.compiler.ir import (
@@ -162,10 +163,15 @@ def _live_in(nodes: list[Node], edges: list[list[tuple[Any, Node | None]]], memo
                 preds[j].append(i)
         outs.append(mine)
     live = [0] * len(nodes)
-    todo = list(range(len(nodes)))  # popped from the end: the states found last (nearest the ends) first
+    # the queued state first in a postorder of the graph (a state after those it leads to, but along a loop's back
+    # edge): an inner loop settles before the states around it are visited again, so loops nested d deep do not
+    # cost d visits of every state in them
+    rank = _postorder(outs)
+    todo = [(r, i) for i, r in enumerate(rank)]
+    heapify(todo)
     queued = [True] * len(nodes)
     while todo:
-        i = todo.pop()
+        i = heappop(todo)[1]
         queued[i] = False
         now = reads[i]
         for j, keep in outs[i]:
@@ -175,8 +181,35 @@ def _live_in(nodes: list[Node], edges: list[list[tuple[Any, Node | None]]], memo
             for p in preds[i]:
                 if not queued[p]:
                     queued[p] = True
-                    todo.append(p)
+                    heappush(todo, (rank[p], p))
     return {id(n): live[i] for i, n in enumerate(nodes)}
+
+
+def _postorder(outs: list[list[tuple[int, int]]]) -> list[int]:
+    """Each state's place in a depth-first postorder over the transitions `outs` (from each state not reached yet,
+    in their order)."""
+    rank = [0] * len(outs)
+    seen = [False] * len(outs)
+    k = 0
+    for root in range(len(outs)):
+        if seen[root]:
+            continue
+        seen[root] = True
+        stack = [(root, 0)]
+        while stack:
+            i, e = stack[-1]
+            succ = outs[i]
+            if e < len(succ):
+                stack[-1] = (i, e + 1)
+                j = succ[e][0]
+                if not seen[j]:
+                    seen[j] = True
+                    stack.append((j, 0))
+            else:
+                stack.pop()
+                rank[i] = k
+                k += 1
+    return rank
 
 
 def _mask(names: Any, bits: dict[str, int]) -> int:
