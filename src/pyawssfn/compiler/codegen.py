@@ -25,16 +25,22 @@ from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import TRUE, Bool, Expr, Null, Num, Str, Unary
 
 _SCALARS = (Num, Str, Bool, Null, Unary)   # the trees whose text may be a JSON scalar
+_LOADED: dict[str, Any] = {}   # the JSON value of such a text
 
 
 def _tmpl(expr: Expr) -> Any:
     """An expression as a field value: a plain JSON scalar when its text is one, else a Template of it."""
     if type(expr) not in _SCALARS:
         return Template(expr)
-    try:
-        v = json.loads(to_text(expr))
-    except ValueError:
-        return Template(expr)
+    text = to_text(expr)
+    v = _LOADED.get(text, _LOADED)
+    if v is _LOADED:
+        try:
+            v = json.loads(text)
+        except ValueError:
+            return Template(expr)
+        if len(_LOADED) < 4096 and not isinstance(v, (dict, list)):
+            _LOADED[text] = v  # (immutable: a literal's value is shared by every state writing it)
     if isinstance(v, (int, float, bool)) or v is None or (isinstance(v, str) and "{%" not in v):
         return v
     return Template(expr)

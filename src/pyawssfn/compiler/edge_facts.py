@@ -18,6 +18,7 @@ from pyawssfn.jsonata.tree import Array, Block, Cond, Expr
 
 _NESTED = ("Branches", "ItemProcessor", "Iterator")
 Known = dict[Expr, bool]  # a test and the value it had
+_SCALARS = frozenset([str, int, float, bool, type(None)])
 
 
 def apply_edge_facts(graph: dict) -> None:
@@ -76,16 +77,21 @@ def _kept(known: Known, assign: Any) -> Known:
     return {t: v for t, v in known.items() if not (_free_vars(t, frozenset()) or set()) & written}
 
 
-def _known(value: Any) -> Known:
-    """The tests of the guards evaluated whenever the field `value` is, with the value each had for it to succeed."""
-    out: Known = {}
-    if isinstance(value, dict):
+def _known(value: Any, out: Known | None = None) -> Known:
+    """The tests of the guards evaluated whenever the field `value` is, with the value each had for it to succeed
+    (added to `out`, in the order met: what merging each part's own answer in that order gives)."""
+    if out is None:
+        out = {}
+    tv = type(value)
+    if tv is dict or (tv is not list and isinstance(value, dict)):
         for v in value.values():
-            out.update(_known(v))
+            if type(v) not in _SCALARS:  # (a JSON scalar guards nothing: no call for it)
+                _known(v, out)
         return out
-    if isinstance(value, list):
+    if tv is list or isinstance(value, list):
         for v in value:
-            out.update(_known(v))
+            if type(v) not in _SCALARS:
+                _known(v, out)
         return out
     tree = expr_of(value)
     if tree is None:

@@ -8,11 +8,11 @@ a Parallel branch or a Map iteration reads the variables around it and assigns o
 """
 from __future__ import annotations
 
+from heapq import heapify, heappop, heappush
 from typing import Any
 
 from pyawssfn.compiler.ir import (
-    Catcher, Catching, Choice, Graph, Map, Node, can_fail, context_refs, evaluates, field_templates, field_variables,
-    leaves, variables,
+    Catcher, Catching, Choice, Graph, Map, Node, can_fail, context_refs, evaluates, field_templates, leaves,
 )
 from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
 from pyawssfn.jsonata.tree import Binary, Bind, Block, Bool, Call, Cond, Dot, Expr, Name, Null, Num, Object, Str, Var
@@ -36,41 +36,79 @@ def expressions(n: Node) -> list[Expr]:
     return out
 
 
-def _own_reads(n: Node) -> set[str]:
-    refs: set[str] = set()
-    field_variables(n.templates(), refs)
-    for e in expressions(n):
-        refs |= variables(e)
-    return refs
+class _Reads:
+    """The variables each state reads, as masks of `bits` (a variable's bit, given to each variable met), found
+    once per tree (by identity: each kept alive with its mask). Dead entries are only ever removed, and only from
+    Assigns: a state's field Templates read the same in every round, and only a touched state's expressions are
+    looked at again."""
+
+    def __init__(self) -> None:
+        self.bits: dict[str, int] = {}
+        self.trees: dict[int, tuple[Expr, int]] = {}
+        self.fields: dict[int, int] = {}   # id of a state -> the mask of its field Templates
+        self.own: dict[int, int] = {}      # id of a state -> the mask of all it reads itself
+
+    def tree(self, t: Expr) -> int:
+        hit = self.trees.get(id(t))
+        if hit is not None and hit[0] is t:
+            return hit[1]
+        m = 0
+        bits = self.bits
+        todo = [t]
+        pop, extend = todo.pop, todo.extend
+        while todo:  # (ir.variables' walk, to bits: most trees are met once, in one state)
+            n = pop()
+            if type(n) is Var:
+                b = bits.get(n.name)  # type: ignore[attr-defined]
+                if b is None:
+                    b = bits[n.name] = 1 << len(bits)  # type: ignore[attr-defined]
+                m |= b
+            elif n._kids:
+                extend(n._child_list())
+        self.trees[id(t)] = (t, m)
+        return m
+
+    def of(self, n: Node) -> int:
+        """What the state reads itself (its nested graphs aside)."""
+        got = self.own.get(id(n))
+        if got is None:
+            got = self.own[id(n)] = self.fields_of(n) | self.expressions_of(n)
+        return got
+
+    def fields_of(self, n: Node) -> int:
+        got = self.fields.get(id(n))
+        if got is None:
+            trees: list[Expr] = []
+            field_templates(n.templates(), trees)
+            got = 0
+            for t in trees:
+                got |= self.tree(t)
+            self.fields[id(n)] = got
+        return got
+
+    def expressions_of(self, n: Node) -> int:
+        got = 0
+        for e in expressions(n):
+            got |= self.tree(e)
+        return got
+
+    def renewed(self, n: Node) -> bool:
+        """Whether what the touched state `n` reads changed (and then the new mask is kept)."""
+        now = self.fields_of(n) | self.expressions_of(n)
+        if now == self.own.get(id(n)):
+            return False
+        self.own[id(n)] = now
+        return True
 
 
-def _assign_sizes(n: Node) -> tuple[int, ...]:
-    """The sizes of a state's Assigns (its own, its rules', its catchers'): while dead entries are removed (they are
-    only ever removed), a state whose sizes are the same has the same reads."""
-    sizes = [len(n.assign)]
-    if isinstance(n, Choice):
-        sizes += [len(r.assign) for r in n.rules]
-    if isinstance(n, Catching):
-        sizes += [len(c.assign) for c in n.catch]
-    return tuple(sizes)
-
-
-def _reads(n: Node, memo: dict[int, set[str]], own: dict[int, tuple[tuple[int, ...], set[str]]]) -> set[str]:
-    """What the state reads, the states nested in it included (a branch reads the variables around it). `own`
-    keeps each state's own reads from one round of remove_dead_assignments to the next."""
+def _reads(n: Node, memo: dict[int, int], reads: _Reads) -> int:
+    """What the state reads, the states nested in it included (a branch reads the variables around it)."""
     got = memo.get(id(n))
     if got is None:
-        sizes = _assign_sizes(n)
-        kept = own.get(id(n))
-        if kept is None or kept[0] != sizes:
-            kept = own[id(n)] = (sizes, _own_reads(n))
-        got = kept[1]  # shared, never changed: a state without nested graphs reads what it reads itself
-        subs = n.subgraphs()
-        if subs:
-            got = set(got)
-            for sub in subs:
-                for m in sub.nodes:
-                    got |= _reads(m, memo, own)
+        got = reads.of(n)
+        for sub in n.subgraphs():
+            for m in sub.nodes:
+                got |= _reads(m, memo, reads)
         memo[id(n)] = got
     return got
 
@@ -104,15 +142,16 @@ def _nodes(g: Graph) -> tuple[list[Node], list[list[tuple[Any, Node | None]]]]:
     return out, edges
 
 
-def _live_in(nodes: list[Node], edges: list[list[tuple[Any, Node | None]]], memo: dict[int, set[str]],
-             own: dict[int, tuple[tuple[int, ...], set[str]]], bits: dict[str, int]) -> dict[int, int]:
+def _live_in(nodes: list[Node], edges: list[list[tuple[Any, Node | None]]], memo: dict[int, int],
+             known: _Reads) -> dict[int, int]:
     """The variables live on entry to each state, as a mask of `bits` (a variable's bit, given to each variable
     met): the least fixed point of live(n) = reads(n) | the union over its transitions of live(target) - what the
     transition assigns. A worklist recomputes a state only when a state it leads to changed, so a long chain costs a
     pass or two rather than one pass per state a variable stays live through (the fixed point is the same in any
     order). Masks rather than sets: a long workflow keeps many variables live through most states."""
     index = {id(n): i for i, n in enumerate(nodes)}
-    reads = [_mask(_reads(n, memo, own), bits) for n in nodes]
+    bits = known.bits
+    reads = [_reads(n, memo, known) for n in nodes]
     outs: list[list[tuple[int, int]]] = []
     preds: list[list[int]] = [[] for _ in nodes]
     for i, n in enumerate(nodes):
@@ -124,10 +163,15 @@ def _live_in(nodes: list[Node], edges: list[list[tuple[Any, Node | None]]], memo
                 preds[j].append(i)
         outs.append(mine)
     live = [0] * len(nodes)
-    todo = list(range(len(nodes)))  # popped from the end: the states found last (nearest the ends) first
+    # the queued state first in a postorder of the graph (a state after those it leads to, but along a loop's back
+    # edge): an inner loop settles before the states around it are visited again, so loops nested d deep do not
+    # cost d visits of every state in them
+    rank = _postorder(outs)
+    todo = [(r, i) for i, r in enumerate(rank)]
+    heapify(todo)
     queued = [True] * len(nodes)
     while todo:
-        i = todo.pop()
+        i = heappop(todo)[1]
         queued[i] = False
         now = reads[i]
         for j, keep in outs[i]:
@@ -137,8 +181,35 @@ def _live_in(nodes: list[Node], edges: list[list[tuple[Any, Node | None]]], memo
             for p in preds[i]:
                 if not queued[p]:
                     queued[p] = True
-                    todo.append(p)
+                    heappush(todo, (rank[p], p))
     return {id(n): live[i] for i, n in enumerate(nodes)}
+
+
+def _postorder(outs: list[list[tuple[int, int]]]) -> list[int]:
+    """Each state's place in a depth-first postorder over the transitions `outs` (from each state not reached yet,
+    in their order)."""
+    rank = [0] * len(outs)
+    seen = [False] * len(outs)
+    k = 0
+    for root in range(len(outs)):
+        if seen[root]:
+            continue
+        seen[root] = True
+        stack = [(root, 0)]
+        while stack:
+            i, e = stack[-1]
+            succ = outs[i]
+            if e < len(succ):
+                stack[-1] = (i, e + 1)
+                j = succ[e][0]
+                if not seen[j]:
+                    seen[j] = True
+                    stack.append((j, 0))
+            else:
+                stack.pop()
+                rank[i] = k
+                k += 1
+    return rank
 
 
 def _mask(names: Any, bits: dict[str, int]) -> int:
@@ -159,15 +230,15 @@ def remove_dead_assignments(graphs: list[Graph]) -> None:
     same reads the liveness is the same (a dropped entry's variable is not live where it leads, so that its
     transition no longer writes it changes nothing), and an entry kept because it can fail is kept again (the
     entries that could evaluate it are fewer, never more)."""
-    own: dict[int, tuple[tuple[int, ...], set[str]]] = {}
+    known = _Reads()
+    bits = known.bits
     indexes: dict[int, _Holders] = {}
-    bits: dict[str, int] = {}
     while True:
         touched: dict[int, Node] = {}
-        memo: dict[int, set[str]] = {}
+        memo: dict[int, int] = {}
         for g in graphs:
             nodes, edges = _nodes(g)
-            live = _live_in(nodes, edges, memo, own, bits)
+            live = _live_in(nodes, edges, memo, known)
             for n, mine in zip(nodes, edges):
                 for holder, target in mine:
                     wanted = live.get(id(target), 0) if target is not None else 0
@@ -178,7 +249,7 @@ def remove_dead_assignments(graphs: list[Graph]) -> None:
                             continue
                         del holder.assign[k]
                         touched[id(n)] = n
-        if all(_own_reads(n) == own[id(n)][1] for n in touched.values()):
+        if not [n for n in touched.values() if known.renewed(n)]:  # (each one renewed: no short cut)
             return
 
 

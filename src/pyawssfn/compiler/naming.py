@@ -87,16 +87,20 @@ def unique_state_names(items: list[tuple[object, str, int]]) -> dict[object, str
         if len(by_base[base]) == 1 and base not in taken:
             out[key] = base
             taken.add(base)
+    # the copy number each (base, line) tries next: the names of the lower ones are taken already (`taken` only
+    # grows), so a line whose statements were copied k times (a finally body in nested ones) costs k tries, not k^2
+    tried: dict[tuple[str, int], int] = {}
     for key, base, line in items:
         if key in out:
             continue
-        n = 1
+        n = tried.get((base, line), 1)
         while True:
             suffix = line_suffix(line, n)
             name = _fit(base, suffix)
             if name not in taken:
                 break
             n += 1
+        tried[(base, line)] = n + 1
         out[key] = name
         taken.add(name)
     return out

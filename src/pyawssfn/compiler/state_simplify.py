@@ -64,8 +64,10 @@ def finish_state(d: dict) -> dict:
             out[k] = _finish_value(v, facts)
         elif k == "Catch":
             out[k] = [_catcher(c, facts) for c in v]
+        elif k == "Retry":
+            out[k] = v  # literals only (frontend.parse_retries), in lists codegen built for this state alone
         else:
-            out[k] = v if type(v) in _SCALARS else _finish_value(v, [])
+            out[k] = v if type(v) in _SCALARS else _finish_plain(v)
     return out
 
 
@@ -260,6 +262,8 @@ def _within_block(n: Expr) -> Expr:
 
 
 def _finish_value(value: Any, facts: list[Fact], checked: list[Fact] | None = None) -> Any:
+    if not facts and not checked:
+        return _finish_plain(value)
     if type(value) is Template:
         tree = value.expr
         if not facts and not checked:
@@ -279,6 +283,19 @@ def _finish_value(value: Any, facts: list[Fact], checked: list[Fact] | None = No
 
 
 _SCALARS = frozenset([str, int, float, bool, type(None)])
+
+
+def _finish_plain(value: Any) -> Any:
+    """_finish_value with nothing known (most fields): each expression finished on its own."""
+    tv = type(value)
+    if tv is Template:
+        done = _finished(value.expr)
+        return value if done is value.expr else Template(done)
+    if tv is dict or (tv is not list and isinstance(value, dict)):
+        return {k: v if type(v) in _SCALARS else _finish_plain(v) for k, v in value.items()}
+    if tv is list or isinstance(value, list):
+        return [v if type(v) in _SCALARS else _finish_plain(v) for v in value]
+    return value
 
 
 def _facts_of_value(value: Any) -> list[Fact]:
