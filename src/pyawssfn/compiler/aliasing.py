@@ -15,7 +15,7 @@ import ast
 from typing import Callable
 
 from pyawssfn.compiler.alias_flow import Recorder, replay
-from pyawssfn.compiler.astwalk import index, walk
+from pyawssfn.compiler.astwalk import index, mentions, walk
 from pyawssfn.compiler.statement_kinds import unhandled
 
 _MUTATING = {"append", "extend", "update", "insert", "pop", "remove", "clear", "sort", "reverse", "setdefault",
@@ -52,6 +52,17 @@ class AliasCheck:
         self.flow = Recorder()   # what each statement adds to and removes from the sets (alias_flow.py)
         self.finally_depth = 0
         self.iterating: list[str] = []   # containers a for loop is iterating over, innermost last
+        # the names the check may ask about (changed_names); None: any. What a statement adds to the sets for
+        # other names can never be reported, so a binding that involves none of these need not be analysed
+        self.relevant: set[str] | None = None
+
+    def involves(self, name: str | None, value: ast.AST | None) -> bool:
+        """Whether binding ``name`` (or storing, None) to ``value`` can change what the sets say of a relevant
+        name: the name is one, or the value reads one (a step's proxy reads only the call's own arguments)."""
+        relevant = self.relevant
+        if relevant is None or name in relevant:
+            return True
+        return value is not None and mentions(value, relevant)
 
     # -- what an expression's value shares
     def top_names(self, e: ast.AST) -> set[str]:
@@ -187,10 +198,14 @@ class AliasCheck:
 
     def store(self, value: ast.AST) -> None:
         """``value`` is now also reachable from somewhere else."""
+        if not self.involves(None, value):
+            return
         self.flow.gen_aliased(self.top_names(value) | self.contained(value))
         self.flow.gen_deep(self.elements_shared(value))
 
     def bind(self, name: str, value: ast.AST | None) -> None:
+        if not self.involves(name, value):
+            return
         if value is not None:
             top, contained = self.top_names(value), self.contained(value)
             if top == {name} and not contained:
@@ -428,8 +443,34 @@ def check_aliasing(fn: ast.FunctionDef, report: Callable[[ast.AST, str, str], No
                            if isinstance(n.value, (ast.Constant, ast.JoinedStr))
                            for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
                            if isinstance(t, ast.Name)}
+    check.relevant = changed_names(fn)
     check.block(fn.body)
     replay(check.flow.ops)
+
+
+def changed_names(fn: ast.FunctionDef) -> set[str]:
+    """The names the check may report a change of (at least): the variable a subscript or attribute assigned or
+    deleted is part of (`d[k] = v`, `x[0] += [1]`), the object of a method call that may change it (`xs.append`),
+    and each name an augmented assignment targets (`xs += ys`), anywhere in the function (mutate() asks the sets
+    of no other name)."""
+    found = index(fn)
+    out: set[str] = set()
+    for n in found.of(ast.Subscript, ast.Attribute):
+        if not isinstance(n.ctx, ast.Load):
+            out.add(_root(n))
+    for n in found.of(ast.Call):
+        if isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATING:
+            out.add(_root(n.func.value))
+    out.update(n.target.id for n in found.of(ast.AugAssign) if isinstance(n.target, ast.Name))
+    out.discard("")
+    return out
+
+
+def _root(e: ast.AST) -> str:
+    """`d` for `d`, `d[k][j]`, `d.a[k]`; "" for any other expression."""
+    while isinstance(e, (ast.Subscript, ast.Attribute)):
+        e = e.value
+    return e.id if isinstance(e, ast.Name) else ""
 
 
 def _once(answer: Callable[[ast.Call], object]) -> Callable:

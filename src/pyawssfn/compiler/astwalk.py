@@ -4,7 +4,7 @@ ast.walk was a fifth of the compile time of a 10,000-statement workflow."""
 from __future__ import annotations
 
 import copy
-from ast import AST, FunctionDef, Module
+from ast import AST, Constant as _CONSTANT, FunctionDef, Module, Name as _NAME
 from typing import Any
 
 
@@ -94,6 +94,34 @@ def value_children(node: AST) -> list[AST]:
         elif isinstance(value, list):
             out.extend([item for item in value if isinstance(item, AST)])
     return out
+
+
+def mentions(root: AST, names: set[str] | frozenset[str]) -> bool:
+    """Whether a Name node under ``root`` (or ``root`` itself) has its id in ``names``: ``walk`` stopping at the
+    first, without the context, operator and constant nodes (that hold no name)."""
+    Name, Constant = _NAME, _CONSTANT
+    todo = [root]
+    push = todo.append
+    for node in todo:
+        cls = type(node)
+        if cls is Name:
+            if node.id in names:  # type: ignore[attr-defined]
+                return True
+            continue
+        if cls is Constant:
+            continue
+        fields = _value_fields.get(cls)
+        if fields is None:
+            fields = _value_fields_of(cls)
+        for name in fields:
+            value = getattr(node, name, None)
+            if isinstance(value, AST):
+                push(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, AST):
+                        push(item)
+    return False
 
 
 class NodeIndex:

@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyawssfn.compiler.astwalk import child_nodes, copy_tree, walk
+from pyawssfn.compiler.astwalk import block_fields, copy_tree, walk
 from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.frontend import ModuleInfo
 from pyawssfn.compiler.ir import (  # field_templates, paren: re-exported for the lowerer
@@ -97,10 +97,11 @@ def assigned_names(stmt: ast.stmt) -> list[str]:
             out.append(node.name)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             return
-        for child in child_nodes(node):  # (ast.iter_child_nodes' order, without its generators)
-            if isinstance(child, ast.expr) and not isinstance(child, ast.NamedExpr):
-                continue
-            walk(child)
+        # only the blocks (statements, except clauses, match cases) hold what binds here, in ast.iter_child_nodes'
+        # order: the other parts are expressions (a walrus, `with ... as x` and patterns were never counted)
+        for name in block_fields(type(node)):
+            for child in getattr(node, name, ()):
+                walk(child)
 
     walk(stmt)
     return out
