@@ -11,6 +11,7 @@ import os
 import pathlib
 
 import pytest
+from hypothesis import settings
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 
@@ -21,6 +22,14 @@ _MISSING: dict[pathlib.Path, str] = {}
 def in_ci() -> bool:
     """True when the run is this repository's CI, which must supply every shared file."""
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+# The property tests (hypothesis) draw new examples on a developer's machine, where finding a new counterexample is
+# the point, and a fixed sequence in CI (derandomize): a merge is judged on the same examples every run, so a red CI
+# means the change broke something rather than that the dice found an old bug. PYAWSSFN_FUZZ_EXAMPLES deepens both.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if in_ci():
+    settings.load_profile("ci")
 
 
 def shared_root() -> pathlib.Path:
