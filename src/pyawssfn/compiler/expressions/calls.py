@@ -191,6 +191,8 @@ class CallMixin:
 
     def _builtin_abs(self, node: ast.Call) -> J:
         (x,) = self._args(node, 1, 1)
+        if x.type == "bool":  # abs(True) is the int 1; JSONata's $abs fails on a boolean
+            return J(T("$0 ? 1 : 0", x.tree), "int")
         return J(fn("abs", x.tree), x.type if x.type in NUMERIC else None)
 
     def _seq_arg(self, node: ast.Call) -> J:
@@ -297,6 +299,8 @@ class CallMixin:
         args = node.args
         if len(args) == 1 and self._kw(node, "ndigits") is None:
             x = self._tr(args[0])
+            if x.type == "bool":  # round(a is None) is the int 1 or 0; JSONata's $round fails on a boolean
+                return J(T("$0 ? 1 : 0", x.tree), "int")
             return J(fn("round", x.tree), "int")
         nd = args[1] if len(args) == 2 else self._kw(node, "ndigits")
         try:
@@ -309,6 +313,8 @@ class CallMixin:
         x = self._tr(args[0])
         if x.type == "int":
             return x
+        if x.type == "bool":  # round(True, 1) is the int 1
+            return J(T("$0 ? 1 : 0", x.tree), "int")
         # round(x, n) is a float for a float x only: round(3, 1) is the int 3 (and prints as 3)
         return J(self.let([x], lambda v: T('$type($0) != "number" ? $1 : $2', v, err(
             "TypeError: round() needs a number"), _round_half_even_exact(v, digits))),
