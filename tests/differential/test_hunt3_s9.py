@@ -32,3 +32,14 @@ def test_round_and_abs_of_a_bool_are_ints(tmp_path, expr):
     t = _body(tmp_path, "hunt3_round_bool", "a: object", f"return {expr}\n")
     for a in (None, 1, "x"):
         agree(t, {"a": a})
+
+
+# F91. min()/max() of several float arguments (`max(h, 0.0)` with `h = n / 4`) had no static type, so a whole
+# result printed as an int (`str(max(h, 1.0))` gave "1" where Python gives "1.0", `isinstance(m, float)` False);
+# the result is one of the arguments, so it is a float when they all are.
+def test_min_and_max_of_float_arguments_are_floats(tmp_path):
+    body = ("h = n / 4\nm = max(h, 0.0)\nq = min(h, 5.0, key=abs)\n"
+            "return [str(m), str(q), str(max(h, 1.0)), f'{min(h, 2.0)}', isinstance(m, float), str(max(n, 2))]\n")
+    t = _body(tmp_path, "hunt3_minmax_float", "n: int", body)
+    for n in (4, 0, 9, -8):
+        agree(t, {"n": n})

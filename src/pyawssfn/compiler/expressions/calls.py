@@ -195,18 +195,29 @@ class CallMixin:
             return J(T("$0 ? 1 : 0", x.tree), "int")
         return J(fn("abs", x.tree), x.type if x.type in NUMERIC else None)
 
-    def _seq_arg(self, node: ast.Call) -> J:
-        """The list min/max/sum/sorted/any/all work on: one iterable argument, or several arguments."""
+    def _seq_arg(self, node: ast.Call, types: list[str | None] | None = None) -> J:
+        """The list min/max/sum/sorted/any/all work on: one iterable argument, or several arguments (whose static
+        types go to `types` when given)."""
         if len(node.args) == 1:
             return self._iterable(node.args[0])
-        return J(self._build_list(node, [("one", self._tr(a)) for a in node.args]), "list")
+        items = [self._tr(a) for a in node.args]
+        if types is not None:
+            types.extend(i.type for i in items)
+        return J(self._build_list(node, [("one", i) for i in items]), "list")
 
     def _extreme(self, node: ast.Call, last: bool) -> J:
         if not node.args:
             self._refuse(node, f"{_describe(node.func)}() needs arguments", "pass a list or several values")
         if self._kw(node, "default") is not None and len(node.args) != 1:
             self._refuse(node, "default= needs a single iterable argument", "pass one list")
-        xs = self._seq_arg(node)
+        types: list[str | None] = []
+        xs = self._seq_arg(node, types)
+        picked = self._extreme_of(node, xs, last)
+        if types and all(t == "float" for t in types):
+            picked.type = "float"  # max(h, 0.0) is one of its float arguments: str() prints it as a float
+        return picked
+
+    def _extreme_of(self, node: ast.Call, xs: J, last: bool) -> J:
         default = self._kw(node, "default")
         # Python evaluates default= with the call's other arguments, whether or not the iterable is empty
         parts = [xs] + ([self._tr(default)] if default is not None else [])
