@@ -43,3 +43,13 @@ def test_min_and_max_of_float_arguments_are_floats(tmp_path):
     t = _body(tmp_path, "hunt3_minmax_float", "n: int", body)
     for n in (4, 0, 9, -8):
         agree(t, {"n": n})
+
+
+# F92. The "," format spec on a whole float the compiler types float (`f"{h:,}"` with `h = n / 8`, n = 8) lost its
+# ".0" ("1", "-10,000"; Python "1.0", "-10,000.0"), as did format(h, ",") and "{:,}".format(h).
+def test_thousands_separator_of_a_whole_float_keeps_its_point(tmp_path):
+    body = ("h = n / 8\n"
+            "return [f'{h:,}', f'{h:>12,}', format(h, ','), '{:,}'.format(h), f'{n:,}', f'{h * 1e3:,}']\n")
+    t = _body(tmp_path, "hunt3_comma_float", "n: int", body)
+    for n in (0, 8, -80000, 80):
+        agree(t, {"n": n})
