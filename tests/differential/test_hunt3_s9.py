@@ -53,3 +53,13 @@ def test_thousands_separator_of_a_whole_float_keeps_its_point(tmp_path):
     t = _body(tmp_path, "hunt3_comma_float", "n: int", body)
     for n in (0, 8, -80000, 80):
         agree(t, {"n": n})
+
+
+# F93. A string literal holding a character a state name cannot hold, written raw in the source (a control character
+# such as BEL, U+FFFE), compiled to a state named after the statement, so the machine was invalid (the executor and
+# AWS reject it: "state name contains forbidden control or invalid characters") where Python runs; such a character
+# is "?" in the state name now (compiler/naming.unique_state_names), the value keeps it.
+def test_a_raw_control_character_in_a_literal_gives_a_valid_state_name(tmp_path):
+    t = _body(tmp_path, "hunt3_raw_control", "s: str", 'x = s + "\x07"\nreturn [x, "\ufffe" + s, s < "\x01"]\n')
+    assert all(ch.isprintable() for name in t.definition["States"] for ch in name)
+    agree(t, {"s": "a"})
