@@ -63,3 +63,13 @@ def test_a_raw_control_character_in_a_literal_gives_a_valid_state_name(tmp_path)
     t = _body(tmp_path, "hunt3_raw_control", "s: str", 'x = s + "\x07"\nreturn [x, "\ufffe" + s, s < "\x01"]\n')
     assert all(ch.isprintable() for name in t.definition["States"] for ch in name)
     agree(t, {"s": "a"})
+
+
+# F94. The "d" format spec of a whole float the compiler types float (`f"{h:d}"`, `f"{h:5d}"`, `f"{h:,d}"` with
+# `h = n / 2`, n = 2) printed the number where Python raises ValueError ("Unknown format code 'd' for object of type
+# 'float'"), a whole float as well as a fraction: it fails the execution now.
+@pytest.mark.parametrize("spec", ["d", "5d", ",d", "+d"])
+def test_the_d_format_of_a_float_fails(tmp_path, spec):
+    t = _body(tmp_path, "hunt3_float_d", "n: int", f"h = n / 2\nreturn [f'{{n:{spec}}}', f'{{h:{spec}}}']\n")
+    for n in (2, 3, 0):
+        agree(t, {"n": n})

@@ -125,6 +125,8 @@ class FormattingMixin:
         if kind is None and not comma:
             # "05", "=8": the number as str() prints it, padded after the sign.
             return check(self._str(J(x, t)) if t in NUMERIC else _str_number(x))
+        if kind == "d" and t == "float":  # Python raises ValueError for a float, a whole one too (f"{2.0:d}")
+            return err("ValueError: unknown format code d for float")
         if kind == "d":
             return check(Cond(T("$floor($0) != $0", x), err("ValueError: unknown format code d for float"),
                               _group(x) if comma else T('$formatNumber($0, "0")', x)))
