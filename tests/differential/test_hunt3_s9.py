@@ -73,3 +73,26 @@ def test_the_d_format_of_a_float_fails(tmp_path, spec):
     t = _body(tmp_path, "hunt3_float_d", "n: int", f"h = n / 2\nreturn [f'{{n:{spec}}}', f'{{h:{spec}}}']\n")
     for n in (2, 3, 0):
         agree(t, {"n": n})
+
+
+# F95 (open, strict xfail, docs/known-issues.md). A `try` whose handler names a builtin error (`except ValueError`,
+# `except TypeError`, `except AttributeError`) around a workflow expression that raises it compiles unless the
+# expression is a subscript, a division or int()/float() (lower/try_statements.check_expression_errors): a format
+# spec (`f"{x:d}"` of a float, `f"{x:>5}"` of None), len() of an int, `x.upper()` of an int, `x < 1` of a str,
+# `-x`, `xs.index(v)`, `max([])`, `round(x, 1)`, `",".join([1])` fail the machine with States.QueryEvaluationError,
+# which no Catch naming ValueError matches, where Python runs the handler.
+UNCAUGHT_BY_NAME = [
+    ("format-d", "x: object", "r = f'{x:d}'", "ValueError", {"x": 2.5}),
+    ("len", "x: object", "r = len(x)", "TypeError", {"x": 5}),
+    ("method", "x: object", "r = x.upper()", "AttributeError", {"x": 5}),
+    ("order", "x: object", "r = x < 1", "TypeError", {"x": "a"}),
+    ("index", "xs: list", "r = xs.index(5)", "ValueError", {"xs": [1]}),
+    ("max", "xs: list", "r = max(xs)", "ValueError", {"xs": []}),
+]
+
+
+@pytest.mark.xfail(strict=True, reason="(F95) a handler naming a builtin error cannot catch every expression error")
+@pytest.mark.parametrize("name, signature, line, error, value", UNCAUGHT_BY_NAME, ids=[c[0] for c in UNCAUGHT_BY_NAME])
+def test_a_handler_naming_a_builtin_error_catches_the_expression(tmp_path, name, signature, line, error, value):
+    body = f"try:\n    {line}\nexcept {error}:\n    r = 'caught'\nreturn r\n"
+    agree(_body(tmp_path, "hunt3_uncaught_by_name", signature, body), value)
