@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MAX_STATE_NAME = 80
 _VAR_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -77,7 +78,8 @@ def unique_state_names(items: list[tuple[object, str, int]]) -> dict[object, str
     """Names for (key, base name, line) items in a deterministic order: a base name used once stays as is; shared
     ones get `` @N`` (line N: every transition into a state repeats its name, so the suffix is short), and copies
     from the same line (finally bodies) a further counter, `` @N.2``."""
-    items = [(key, base if len(base) <= MAX_STATE_NAME else describe_source(base), line) for key, base, line in items]
+    items = [(key, _legal(base if len(base) <= MAX_STATE_NAME else describe_source(base)), line)
+             for key, base, line in items]
     by_base: dict[str, list[tuple[object, int]]] = {}
     for key, base, line in items:
         by_base.setdefault(base, []).append((key, line))
@@ -104,6 +106,15 @@ def unique_state_names(items: list[tuple[object, str, int]]) -> dict[object, str
         out[key] = name
         taken.add(name)
     return out
+
+
+def _legal(name: str) -> str:
+    """`name` with "?" for each character a state name cannot hold (a control character, a surrogate, an unassigned
+    code point, U+FFFE/U+FFFF: asl/checks.state_name_problem), which a string literal of the source may carry raw
+    (`"\x07"` written as the byte itself). isprintable() is False for all of them, so most names are not walked."""
+    if name.isprintable():
+        return name
+    return "".join("?" if unicodedata.category(ch) in ("Cc", "Cs", "Cn") else ch for ch in name)
 
 
 def line_suffix(line: int, copy: int = 1) -> str:

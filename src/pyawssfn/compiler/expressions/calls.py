@@ -191,20 +191,33 @@ class CallMixin:
 
     def _builtin_abs(self, node: ast.Call) -> J:
         (x,) = self._args(node, 1, 1)
+        if x.type == "bool":  # abs(True) is the int 1; JSONata's $abs fails on a boolean
+            return J(T("$0 ? 1 : 0", x.tree), "int")
         return J(fn("abs", x.tree), x.type if x.type in NUMERIC else None)
 
-    def _seq_arg(self, node: ast.Call) -> J:
-        """The list min/max/sum/sorted/any/all work on: one iterable argument, or several arguments."""
+    def _seq_arg(self, node: ast.Call, types: list[str | None] | None = None) -> J:
+        """The list min/max/sum/sorted/any/all work on: one iterable argument, or several arguments (whose static
+        types go to `types` when given)."""
         if len(node.args) == 1:
             return self._iterable(node.args[0])
-        return J(self._build_list(node, [("one", self._tr(a)) for a in node.args]), "list")
+        items = [self._tr(a) for a in node.args]
+        if types is not None:
+            types.extend(i.type for i in items)
+        return J(self._build_list(node, [("one", i) for i in items]), "list")
 
     def _extreme(self, node: ast.Call, last: bool) -> J:
         if not node.args:
             self._refuse(node, f"{_describe(node.func)}() needs arguments", "pass a list or several values")
         if self._kw(node, "default") is not None and len(node.args) != 1:
             self._refuse(node, "default= needs a single iterable argument", "pass one list")
-        xs = self._seq_arg(node)
+        types: list[str | None] = []
+        xs = self._seq_arg(node, types)
+        picked = self._extreme_of(node, xs, last)
+        if types and all(t == "float" for t in types):
+            picked.type = "float"  # max(h, 0.0) is one of its float arguments: str() prints it as a float
+        return picked
+
+    def _extreme_of(self, node: ast.Call, xs: J, last: bool) -> J:
         default = self._kw(node, "default")
         # Python evaluates default= with the call's other arguments, whether or not the iterable is empty
         parts = [xs] + ([self._tr(default)] if default is not None else [])
@@ -297,6 +310,8 @@ class CallMixin:
         args = node.args
         if len(args) == 1 and self._kw(node, "ndigits") is None:
             x = self._tr(args[0])
+            if x.type == "bool":  # round(a is None) is the int 1 or 0; JSONata's $round fails on a boolean
+                return J(T("$0 ? 1 : 0", x.tree), "int")
             return J(fn("round", x.tree), "int")
         nd = args[1] if len(args) == 2 else self._kw(node, "ndigits")
         try:
@@ -309,6 +324,8 @@ class CallMixin:
         x = self._tr(args[0])
         if x.type == "int":
             return x
+        if x.type == "bool":  # round(True, 1) is the int 1
+            return J(T("$0 ? 1 : 0", x.tree), "int")
         # round(x, n) is a float for a float x only: round(3, 1) is the int 3 (and prints as 3)
         return J(self.let([x], lambda v: T('$type($0) != "number" ? $1 : $2', v, err(
             "TypeError: round() needs a number"), _round_half_even_exact(v, digits))),

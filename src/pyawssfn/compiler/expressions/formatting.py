@@ -125,6 +125,8 @@ class FormattingMixin:
         if kind is None and not comma:
             # "05", "=8": the number as str() prints it, padded after the sign.
             return check(self._str(J(x, t)) if t in NUMERIC else _str_number(x))
+        if kind == "d" and t == "float":  # Python raises ValueError for a float, a whole one too (f"{2.0:d}")
+            return err("ValueError: unknown format code d for float")
         if kind == "d":
             return check(Cond(T("$floor($0) != $0", x), err("ValueError: unknown format code d for float"),
                               _group(x) if comma else T('$formatNumber($0, "0")', x)))
@@ -137,9 +139,12 @@ class FormattingMixin:
                 y = self._fresh_var()
                 return check(T('( $0 := $1 * 100; $2 & "%" )', y, x, _fixed(y, digits, bool(comma))))
             return check(_fixed(x, digits, bool(comma)))
-        # "," alone: integers get separators; floats keep Python's str() digits.
-        return check(T("$floor($0) = $0 ? $1 : $2", x, _group(x),
-                       err("ValueError: the , format spec on a non-integer is not supported in workflows")))
+        # "," alone: integers get separators; floats keep Python's str() digits (a whole float its ".0", as
+        # f"{2.0:,}" is "2.0"; from 1e16 on Python writes an exponent, which fails here as a fraction does).
+        unsupported = err("ValueError: the , format spec on a non-integer is not supported in workflows")
+        if t == "float":
+            return T('$floor($0) = $0 and $abs($0) < 1e16 ? $1 & ".0" : $2', x, _group(x), unsupported)
+        return check(T("$floor($0) = $0 ? $1 : $2", x, _group(x), unsupported))
 
     def _builtin_format(self, node: ast.Call) -> J:
         """format(x) and format(x, "spec") with a literal spec: as f"{x:spec}"."""
