@@ -157,7 +157,6 @@ def test_values_pending_before_a_caught_evaluation_stay_where_they_were(tmp_path
 # failing one (`a = n + 1` before `z = 10 // n`, or a step's result `r = step(x)` before `r = r[1]["v"]`) is
 # evaluated by the same state as the failing one, so the handler finds it unassigned (UnboundLocalError on the
 # machine) or as it was before the try, where Python assigned it.
-@pytest.mark.xfail(strict=True, reason="F70: a value assigned before the failing one in the same state is lost")
 @pytest.mark.parametrize("body", [
     "try:\n    a = n + 1\n    z = 10 // n\n    w = step(z)\nexcept Exception:\n    return ['caught', a]\nreturn w\n",
     "try:\n    a = step(n)\n    b = a * 3\n    z = 10 // a\n    c = step(z)\nexcept Exception:\n    return ['caught', a, b]\n"

@@ -1,0 +1,91 @@
+"""F70: Python assigns one statement at a time, a JSONata Assign all of its entries or none. In a try, a value that
+can fail and the values assigned before it in the same state would be lost together: the handler (or the code
+after the try, or a finally) found them unassigned or as they were before the try. So, where such an earlier
+variable can be read on a path out of the try, the values pending before the failing one are assigned first:
+- re-assigned by the Catch of the state that evaluates the failing value, when they cannot fail and that state is
+  a new one doing nothing else (the values pending at the start, or before the try: no extra state);
+- else assigned by the state they are pending on (a Task's result is only there), and the failing value is
+  evaluated by a state of its own after it (a Map over no items under the try's Catch, errors.py)."""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Iterable
+
+from pyawssfn.compiler.ir import Exit, Node, StartHolder, can_fail
+from pyawssfn.compiler.lower import errors
+from pyawssfn.jsonata.tree import Expr
+
+if TYPE_CHECKING:
+    from pyawssfn.compiler.lower.builder import FunctionLowerer
+
+
+def observed(builder: FunctionLowerer, st: ast.Try) -> frozenset[str]:
+    """The variables (machine names) a path out of the try's body may read: those read anywhere but in the body
+    (the handlers, the finally, the code after), or anywhere at all when the try is in a loop (the next round
+    reads them in the body too). A conservative test: a read never reached only costs a state."""
+    inside = _reads(st.body)
+    everything = _reads([builder.fn])
+    if _in_loop(builder.fn, st):
+        names = set(everything)
+    else:
+        names = {n for n, count in everything.items() if count > inside.get(n, 0)}
+    return frozenset(builder.vars[n] for n in names if n in builder.vars)
+
+
+def _reads(nodes: Iterable[ast.AST]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for root in nodes:
+        for n in ast.walk(root):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                counts[n.id] = counts.get(n.id, 0) + 1
+            elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):  # x += 1 reads x
+                counts[n.target.id] = counts.get(n.target.id, 0) + 1
+    return counts
+
+
+def _in_loop(fn: ast.AST, st: ast.Try) -> bool:
+    todo: list[tuple[ast.AST, bool]] = [(fn, False)]
+    while todo:
+        n, looped = todo.pop()
+        if n is st:
+            return looped
+        looped = looped or isinstance(n, (ast.For, ast.AsyncFor, ast.While))
+        todo.extend((c, looped) for c in ast.iter_child_nodes(n))
+    return True
+
+
+def before(builder: FunctionLowerer, index: int, values: Iterable[Expr]) -> bool:
+    """Before the values a statement computed (rendered in the pending env of frontier[index]) are bound: when one
+    of them can fail and a variable pending there may be read after the failure, frontier[index] becomes an exit
+    whose earlier values are assigned when it fails. True when it changed (the statement renders them again)."""
+    ex = builder.frontier[index]
+    if not ex.env or builder.cover() is None:
+        return False
+    if not any(can_fail(v) and not builder.is_param_read(v) for v in values):
+        return False
+    seen = builder.observed[-1] if builder.observed else None
+    users = set(builder.vars.values())
+    watched = [k for k, v in ex.env.items() if k in users and (seen is None or k in seen)
+               and not builder.is_param_read(v)]
+    if not watched:
+        return False
+    builder.frontier[index] = _assigned(builder, ex, watched)
+    return True
+
+
+def _assigned(builder: FunctionLowerer, ex: Exit, watched: list[str]) -> Exit:
+    cov = builder.cover()
+    h = ex.holder
+    if isinstance(h, Node) and h.cover == cov and not errors.uncaught_assign(h):
+        pass  # the holder evaluates them under the same Catch: it assigns them, a new state follows
+    elif errors.first_unsettled(builder, ex) is None:
+        # nothing pending can fail but the parameters' reads: a new state under the cover evaluates them, and its
+        # Catch assigns the watched ones again (they cannot fail; a value of the holder's context is handed over)
+        return errors.move(builder, ex, cov, isinstance(h, StartHolder), again=watched)
+    else:
+        ex = errors.move(builder, ex, cov, isinstance(h, StartHolder))
+    node, _ = errors.evaluate_where_caught(builder, {}, builder.cur_line)
+    builder.flush(ex, node)
+    builder.add(node)
+    errors.catchers(builder, node, {})
+    return Exit(node, {})
