@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from pyawssfn.compiler.ir import Exit, Node, StartHolder, can_fail
 from pyawssfn.compiler.lower import errors
-from pyawssfn.jsonata.tree import Expr
+from pyawssfn.jsonata.tree import Array, Expr
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -78,7 +78,7 @@ def _assigned(builder: FunctionLowerer, ex: Exit, watched: list[str]) -> Exit:
     h = ex.holder
     if isinstance(h, Node) and h.cover == cov and not errors.uncaught_assign(h):
         pass  # the holder evaluates them under the same Catch: it assigns them, a new state follows
-    elif errors.first_unsettled(builder, ex) is None:
+    elif _quiet(builder, ex):
         # nothing pending can fail but the parameters' reads: a new state under the cover evaluates them, and its
         # Catch assigns the watched ones again (they cannot fail; a value of the holder's context is handed over)
         return errors.move(builder, ex, cov, isinstance(h, StartHolder), again=watched)
@@ -89,3 +89,17 @@ def _assigned(builder: FunctionLowerer, ex: Exit, watched: list[str]) -> Exit:
     builder.add(node)
     errors.catchers(builder, node, {})
     return Exit(node, {})
+
+
+def _quiet(builder: FunctionLowerer, ex: Exit) -> bool:
+    """No value pending on `ex` can fail where it is to be evaluated but a parameter's read (which fails the
+    execution, before any handler) or one its holder evaluates under its own cover (errors._keep_settled)."""
+    return all(_cannot_fail(v) or builder.is_param_read(v) or builder.is_settled(ex.holder, v)
+               for v in ex.env.values())
+
+
+def _cannot_fail(v: Expr) -> bool:
+    """ir.can_fail, and a list of values that cannot fail (`[n, 2]`) cannot either."""
+    if type(v) is Array:
+        return all(_cannot_fail(x) for x in v.items)  # type: ignore[attr-defined]
+    return not can_fail(v)
