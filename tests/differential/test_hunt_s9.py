@@ -188,6 +188,13 @@ ASSIGNED_BEFORE = [
      "except Exception:\n    return ['caught', t]\nreturn [t, w]\n"),
     ("mutation", "xs = []\ntry:\n    xs.append(step(n))\n    xs.append(10 // xs[0])\nexcept Exception:\n"
      "    return ['caught', xs]\nreturn xs\n"),
+    ("if-test", "try:\n    a = step(n)\n    if [1, 2][a]:\n        a = 7\nexcept Exception:\n    return ['caught', a]\nreturn a\n"),
+    ("return", "try:\n    a = step(n)\n    return 10 // a\nexcept Exception:\n    return ['caught', a]\n"),
+    ("for-iterable", "try:\n    a = step(n)\n    for x in [[1], [2]][a]:\n        a = x\nexcept Exception:\n"
+     "    return ['caught', a]\nreturn a\n"),
+    ("assert", "try:\n    a = step(n)\n    assert 10 // a\nexcept Exception:\n    return ['caught', a]\nreturn a\n"),
+    ("raise-message", "try:\n    a = step(n)\n    raise ValueError(str(10 // a))\nexcept Exception as e:\n"
+     "    return ['caught', a, str(e)]\n"),
     ("overwritten-after", "a = 0\ntry:\n    a = [n]\n    z = 10 // n\n    a = [z]\n    w = step(z)\nexcept Exception:\n"
      "    return ['caught', a]\nreturn [a, w]\n"),
 ]

@@ -73,6 +73,16 @@ def before(builder: FunctionLowerer, index: int, values: Iterable[Expr]) -> bool
     return True
 
 
+def ahead(builder: FunctionLowerer, exprs: list[ast.expr]) -> None:
+    """`before`, for a statement whose values (`exprs`, prepared) are rendered later: a return, an if's test."""
+    if builder.cover() is None:
+        return
+    for i in range(len(builder.frontier)):
+        env = builder.frontier[i].env
+        if env:
+            before(builder, i, [builder.render(e, env) for e in exprs])
+
+
 def _assigned(builder: FunctionLowerer, ex: Exit, watched: list[str]) -> Exit:
     cov = builder.cover()
     h = ex.holder
@@ -94,7 +104,8 @@ def _assigned(builder: FunctionLowerer, ex: Exit, watched: list[str]) -> Exit:
 def _quiet(builder: FunctionLowerer, ex: Exit) -> bool:
     """No value pending on `ex` can fail where it is to be evaluated but a parameter's read (which fails the
     execution, before any handler) or one its holder evaluates under its own cover (errors._keep_settled)."""
-    return all(_cannot_fail(v) or builder.is_param_read(v) or builder.is_settled(ex.holder, v)
+    held = not isinstance(ex.holder, StartHolder)  # errors._move keeps them in a holder that is a state
+    return all(_cannot_fail(v) or builder.is_param_read(v) or held and builder.is_settled(ex.holder, v)
                for v in ex.env.values())
 
 

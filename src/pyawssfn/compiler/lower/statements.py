@@ -298,6 +298,7 @@ def transform_if(builder: FunctionLowerer, st: ast.If) -> None:
         chain.append((orelse[0].test, orelse[0].body))
         orelse = orelse[0].orelse
     tests = [builder.prepare(chain[0][0])] + [builder.prepare(t) for t, _ in chain[1:]]
+    assigned_before.ahead(builder, tests[:1])
     if covered and any(can_fail(builder.condition(tests[0], ex.env)) for ex in builder.frontier):
         # a Choice has no Catch: a test that can fail inside a try is evaluated by a state that has one
         tmp = builder.fresh("test")
