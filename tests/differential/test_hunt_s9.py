@@ -195,6 +195,12 @@ ASSIGNED_BEFORE = [
     ("assert", "try:\n    a = step(n)\n    assert 10 // a\nexcept Exception:\n    return ['caught', a]\nreturn a\n"),
     ("raise-message", "try:\n    a = step(n)\n    raise ValueError(str(10 // a))\nexcept Exception:\n"
      "    return ['caught', a]\n"),
+    ("dict-item", "d = {}\ntry:\n    d['a'] = step(n)\n    d['b'] = 10 // d['a']\nexcept Exception:\n    return ['caught', d]\n"
+     "return d\n"),
+    ("tuple-target", "try:\n    a, b = step([n, 1])\n    c = 10 // a\nexcept Exception:\n    return ['caught', a, b]\nreturn c\n"),
+    ("if-branches", "try:\n    if n > 1:\n        a = step(n)\n    else:\n        a = [n]\n    z = 10 // (a if n > 1 else n)\n"
+     "except Exception:\n    return ['caught', a]\nreturn z\n"),
+    ("read-after-the-handler", "x = 0\ntry:\n    x = step(n)\n    y = 10 // x\nexcept Exception:\n    y = -1\nreturn [x, y]\n"),
     ("overwritten-after", "a = 0\ntry:\n    a = [n]\n    z = 10 // n\n    a = [z]\n    w = step(z)\nexcept Exception:\n"
      "    return ['caught', a]\nreturn [a, w]\n"),
 ]
