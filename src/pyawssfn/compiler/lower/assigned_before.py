@@ -23,13 +23,35 @@ def observed(builder: FunctionLowerer, st: ast.Try) -> frozenset[str]:
     """The variables (machine names) a path out of the try's body may read: those read anywhere but in the body
     (the handlers, the finally, the code after), or anywhere at all when the try is in a loop (the next round
     reads them in the body too). A conservative test: a read never reached only costs a state."""
-    inside = _reads(st.body)
-    everything = _reads([builder.fn])
-    if _in_loop(builder.fn, st):
+    everything, looped = _function_facts(builder.fn)
+    if id(st) in looped:
         names = set(everything)
     else:
+        inside = _reads(st.body)
         names = {n for n, count in everything.items() if count > inside.get(n, 0)}
     return frozenset(builder.vars[n] for n in names if n in builder.vars)
+
+
+# fn -> (itself, its reads, the ids of the try statements inside a loop): walked once per function, not per try
+_FACTS: dict[int, tuple[ast.AST, dict[str, int], set[int]]] = {}
+
+
+def _function_facts(fn: ast.AST) -> tuple[dict[str, int], set[int]]:
+    hit = _FACTS.get(id(fn))
+    if hit is not None and hit[0] is fn:
+        return hit[1], hit[2]
+    looped: set[int] = set()
+    todo: list[tuple[ast.AST, bool]] = [(fn, False)]
+    while todo:
+        n, in_loop = todo.pop()
+        if in_loop and isinstance(n, ast.Try):
+            looped.add(id(n))
+        in_loop = in_loop or isinstance(n, (ast.For, ast.AsyncFor, ast.While))
+        todo.extend((c, in_loop) for c in ast.iter_child_nodes(n))
+    if len(_FACTS) >= 256:
+        _FACTS.clear()
+    _FACTS[id(fn)] = (fn, _reads([fn]), looped)
+    return _FACTS[id(fn)][1], looped
 
 
 def _reads(nodes: Iterable[ast.AST]) -> dict[str, int]:
@@ -43,17 +65,6 @@ def _reads(nodes: Iterable[ast.AST]) -> dict[str, int]:
     return counts
 
 
-def _in_loop(fn: ast.AST, st: ast.Try) -> bool:
-    todo: list[tuple[ast.AST, bool]] = [(fn, False)]
-    while todo:
-        n, looped = todo.pop()
-        if n is st:
-            return looped
-        looped = looped or isinstance(n, (ast.For, ast.AsyncFor, ast.While))
-        todo.extend((c, looped) for c in ast.iter_child_nodes(n))
-    return True
-
-
 def before(builder: FunctionLowerer, index: int, values: Iterable[Expr]) -> bool:
     """Before the values a statement computed (rendered in the pending env of frontier[index]) are bound: when one
     of them can fail and a variable pending there may be read after the failure, frontier[index] becomes an exit
@@ -64,9 +75,9 @@ def before(builder: FunctionLowerer, index: int, values: Iterable[Expr]) -> bool
     if not any(can_fail(v) and not builder.is_param_read(v) for v in values):
         return False
     seen = builder.observed[-1] if builder.observed else None
-    users = set(builder.vars.values())
-    watched = [k for k, v in ex.env.items() if k in users and (seen is None or k in seen)
-               and not builder.is_param_read(v)]
+    if seen is None:
+        seen = frozenset(builder.vars.values())
+    watched = [k for k, v in ex.env.items() if k in seen and not builder.is_param_read(v)]
     if not watched:
         return False
     builder.frontier[index] = _assigned(builder, ex, watched)
