@@ -9,7 +9,7 @@ variable can be read on a path out of the try, the values pending before the fai
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from pyawssfn.compiler.ir import Exit, Node, StartHolder, can_fail
 from pyawssfn.compiler.lower import errors
@@ -20,16 +20,15 @@ if TYPE_CHECKING:
 
 
 def observed(builder: FunctionLowerer, st: ast.Try) -> frozenset[str]:
-    """The variables (machine names) a path out of the try's body may read: those read anywhere but in the body
-    (the handlers, the finally, the code after), or anywhere at all when the try is in a loop (the next round
-    reads them in the body too). A conservative test: a read never reached only costs a state."""
+    """The variables (machine names) no path out of the try's body can read: those read in the body only (not by
+    the handlers, the finally, the code after), none when the try is in a loop (the next round reads them in the
+    body too). A conservative test: a read never reached only costs a state."""
     everything, looped = _function_facts(builder.fn)
     if id(st) in looped:
-        names = set(everything)
-    else:
-        inside = _reads(st.body)
-        names = {n for n, count in everything.items() if count > inside.get(n, 0)}
-    return frozenset(builder.vars[n] for n in names if n in builder.vars)
+        return frozenset()
+    inside = _reads(st.body)
+    return frozenset(builder.vars[n] for n, count in inside.items() if count >= everything.get(n, 0)
+                     and n in builder.vars)
 
 
 # fn -> (itself, its reads, the ids of the try statements inside a loop): walked once per function, not per try
@@ -54,6 +53,19 @@ def _function_facts(fn: ast.AST) -> tuple[dict[str, int], set[int]]:
     return _FACTS[id(fn)][1], looped
 
 
+_USERS: dict[int, tuple[Any, int, frozenset[str]]] = {}
+
+
+def _users(builder: FunctionLowerer) -> frozenset[str]:
+    """The machine names of the workflow's own variables (found again only when one is added)."""
+    hit = _USERS.get(id(builder))
+    if hit is None or hit[0] is not builder or hit[1] != len(builder.vars):
+        if len(_USERS) >= 256:
+            _USERS.clear()
+        hit = _USERS[id(builder)] = (builder, len(builder.vars), frozenset(builder.vars.values()))
+    return hit[2]
+
+
 def _reads(nodes: Iterable[ast.AST]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for root in nodes:
@@ -74,10 +86,10 @@ def before(builder: FunctionLowerer, index: int, values: Iterable[Expr]) -> bool
         return False
     if not any(can_fail(v) and not builder.is_param_read(v) for v in values):
         return False
-    seen = builder.observed[-1] if builder.observed else None
-    if seen is None:
-        seen = frozenset(builder.vars.values())
-    watched = [k for k, v in ex.env.items() if k in seen and not builder.is_param_read(v)]
+    hidden = builder.observed[-1] if builder.observed else None
+    users = _users(builder)
+    watched = [k for k, v in ex.env.items() if k in users and (hidden is None or k not in hidden)
+               and not builder.is_param_read(v)]
     if not watched:
         return False
     builder.frontier[index] = _assigned(builder, ex, watched)
