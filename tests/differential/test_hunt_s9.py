@@ -153,11 +153,11 @@ def test_values_pending_before_a_caught_evaluation_stay_where_they_were(tmp_path
         agree(t, value)
 
 
-# F70 (open, strict xfail; docs/known-issues.md): in the same case, a value assigned in the try body before the
-# failing one (`a = n + 1` before `z = 10 // n`, or a step's result `r = step(x)` before `r = r[1]["v"]`) is
-# evaluated by the same state as the failing one, so the handler finds it unassigned (UnboundLocalError on the
-# machine) or as it was before the try, where Python assigned it.
-@pytest.mark.xfail(strict=True, reason="F70: a value assigned before the failing one in the same state is lost")
+# F70: in the same case, a value assigned in the try body before the failing one (`a = n + 1` before `z = 10 // n`,
+# or a step's result `r = step(x)` before `r = r[1]["v"]`) was evaluated by the same state as the failing one, whose
+# Assign is all or nothing, so the handler found it unassigned (UnboundLocalError on the machine) or as it was before
+# the try, where Python assigned it. Where a path out of the try may read it, the values before the failing one are
+# assigned first now (compiler/lower/assigned_before.py): again by the Catch, or by the state before the failing one.
 @pytest.mark.parametrize("body", [
     "try:\n    a = n + 1\n    z = 10 // n\n    w = step(z)\nexcept Exception:\n    return ['caught', a]\nreturn w\n",
     "try:\n    a = step(n)\n    b = a * 3\n    z = 10 // a\n    c = step(z)\nexcept Exception:\n    return ['caught', a, b]\n"
@@ -167,6 +167,65 @@ def test_values_pending_before_a_caught_evaluation_stay_where_they_were(tmp_path
 ], ids=["value", "step-then-values", "step-result-replaced", "step-result-read-by-the-handler"])
 def test_a_value_assigned_before_the_failing_one_reaches_the_handler(tmp_path, body):
     agree(_body(tmp_path, "hunt_try_before", "n: int", body), {"n": 0})
+
+
+ASSIGNED_BEFORE = [
+    ("literal-list", "try:\n    a = [n, 2]\n    z = 10 // n\n    w = step(z)\nexcept Exception:\n    return ['caught', a]\n"
+     "return [a, w]\n"),
+    ("loop", "r = []\nfor i in range(3):\n    try:\n        v = step(i - n)\n        r.append(v)\n        w = 10 // v\n"
+     "        r.append(w)\n    except Exception:\n        r.append('caught')\nreturn r\n"),
+    ("loop-reads-it-first", "a = -1\nout = []\nfor i in range(3):\n    try:\n        out.append(a)\n"
+     "        a = step(i)\n        z = 10 // (a - n)\n    except Exception:\n        pass\nreturn out\n"),
+    ("nested", "try:\n    try:\n        a = step(n)\n        b = 10 // a\n    except Exception:\n        a = [a]\n"
+     "        c = 10 // (n - 1)\n    b = 1\nexcept Exception:\n    return ['outer', a]\nreturn [a, b]\n"),
+    ("finally", "c = None\ntry:\n    try:\n        a = step(n)\n        b = 10 // a\n    finally:\n        c = ['fin', a]\n"
+     "except Exception:\n    return ['caught', c]\nreturn [a, b, c]\n"),
+    ("in-a-row", "b = c = d = None\ntry:\n    a = step(n)\n    b = 10 // a\n    c = 10 // (a - 1)\n    d = [5, 6][a]\n"
+     "except Exception:\n    return ['caught', a, b, c, d]\nreturn [a, b, c, d]\n"),
+    ("re-raised", "try:\n    a = step(n)\n    b = 10 // a\nexcept Exception:\n    raise ValueError('bad ' + str(a))\n"
+     "return b\n"),
+    ("augmented", "t = n\ntry:\n    t += 1\n    10 // (t - 1)\n    t += 10\n    10 // (t - 13)\n    w = step(t)\n"
+     "except Exception:\n    return ['caught', t]\nreturn [t, w]\n"),
+    ("mutation", "xs = []\ntry:\n    xs.append(step(n))\n    xs.append(10 // xs[0])\nexcept Exception:\n"
+     "    return ['caught', xs]\nreturn xs\n"),
+    ("if-test", "try:\n    a = step(n)\n    if [1, 2][a]:\n        a = 7\nexcept Exception:\n    return ['caught', a]\nreturn a\n"),
+    ("return", "try:\n    a = step(n)\n    return 10 // a\nexcept Exception:\n    return ['caught', a]\n"),
+    ("for-iterable", "try:\n    a = step(n)\n    for x in [[1], [2]][a]:\n        a = x\nexcept Exception:\n"
+     "    return ['caught', a]\nreturn a\n"),
+    ("assert", "try:\n    a = step(n)\n    assert 10 // a\nexcept Exception:\n    return ['caught', a]\nreturn a\n"),
+    ("raise-message", "try:\n    a = step(n)\n    raise ValueError(str(10 // a))\nexcept Exception:\n"
+     "    return ['caught', a]\n"),
+    ("dict-item", "d = {}\ntry:\n    d['a'] = step(n)\n    d['b'] = 10 // d['a']\nexcept Exception:\n    return ['caught', d]\n"
+     "return d\n"),
+    ("tuple-target", "try:\n    a, b = step([n, 1])\n    c = 10 // a\nexcept Exception:\n    return ['caught', a, b]\nreturn c\n"),
+    ("if-branches", "try:\n    if n > 1:\n        a = step(n)\n    else:\n        a = [n]\n    z = 10 // (a if n > 1 else n)\n"
+     "except Exception:\n    return ['caught', a]\nreturn z\n"),
+    ("read-after-the-handler", "x = 0\ntry:\n    x = step(n)\n    y = 10 // x\nexcept Exception:\n    y = -1\nreturn [x, y]\n"),
+    ("overwritten-after", "a = 0\ntry:\n    a = [n]\n    z = 10 // n\n    a = [z]\n    w = step(z)\nexcept Exception:\n"
+     "    return ['caught', a]\nreturn [a, w]\n"),
+]
+
+
+@pytest.mark.parametrize("name, body", ASSIGNED_BEFORE, ids=[c[0] for c in ASSIGNED_BEFORE])
+def test_values_assigned_before_a_failing_one_in_more_shapes(tmp_path, name, body):
+    t = _body(tmp_path, "hunt_try_before_more", "n: int", body)
+    for n in (0, 1, 2, 5):
+        agree(t, {"n": n})
+
+
+def test_a_value_nobody_reads_after_the_failure_costs_no_state():
+    """`a` is read in the body only: the handler cannot see it, so `a` and `z` stay in one state (the Task's)."""
+    body = "try:\n    a = step(n)\n    z = 10 // a\n    w = step(a + z)\nexcept Exception:\n    return 'caught'\nreturn w\n"
+    lean = compile_source(_HEAD + "@sfn.workflow\ndef wf(n: int) -> object:\n" + textwrap.indent(body, "    "),
+                          "hunt.py", workflow="wf")
+    read = compile_source(_HEAD + "@sfn.workflow\ndef wf(n: int) -> object:\n"
+                          + textwrap.indent(body.replace("'caught'", "['caught', a]"), "    "), "hunt.py", workflow="wf")
+    assert len(_states(read)) == len(_states(lean)) + 1, (_states(lean), _states(read))
+
+
+def _states(out) -> dict:
+    d = out if isinstance(out, dict) else getattr(out, "definition", out)
+    return d["States"]
 
 
 # F71. A tuple target whose item is a subscript keyed by an earlier name of the same target (`i, xs[i] = 1, 9`):

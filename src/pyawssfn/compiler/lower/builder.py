@@ -49,6 +49,7 @@ class FunctionLowerer:
         self.outer = dict(outer or {})
         self.vars: dict[str, str] = {}
         self.exc_vars: set[str] = set()
+        self.observed: list[frozenset[str] | None] = []  # by try: what no handler reads (assigned_before.py)
         self.lambda_catchers: set[int] = set()   # catchers whose error only a Lambda step raises (errors.py)
         self.lambda_caught: frozenset[str] = frozenset()  # caught names whose str() is their errorMessage
         # the except clauses being lowered: name -> the classes it catches ('Fail' for sfn.Fail; none: any error)

@@ -9,7 +9,7 @@ from pyawssfn.compiler.ir import (
     Catching, Choice, DefaultOf, Exit, Fail, Node, Parallel, Pass, Rule, StartHolder, Succeed, Template, atomic,
     can_fail,
 )
-from pyawssfn.compiler.lower import errors, statements
+from pyawssfn.compiler.lower import assigned_before, errors, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import Destination
 from pyawssfn.compiler.error_names import RESERVED, fail_error
 from pyawssfn.compiler.lower.support import (
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 def transform_return(builder: FunctionLowerer, st: ast.Return) -> None:
     value = builder.prepare(st.value) if st.value is not None else ast.Constant(value=None)
     name = describe_source(builder.src(st)) if builder.top else "return from branch"
+    assigned_before.ahead(builder, [value])
     emit_return(builder, value, name, st.lineno)
 
 
@@ -153,8 +154,11 @@ def raise_static(builder: FunctionLowerer, cls: str, err: ast.expr, cause: ast.e
 
 
 def route(builder: FunctionLowerer, dest: list[Exit], var: str | None, err: ast.expr, cause: ast.expr) -> None:
-    for ex in builder.frontier:
+    for k in range(len(builder.frontier)):
         if var:
+            ex = builder.frontier[k]
+            if assigned_before.before(builder, k, [builder.render(err, ex.env), builder.render(cause, ex.env)]):
+                ex = builder.frontier[k]
             ex.env[var] = builder.note_line(T('{"Error": $0, "Cause": $1}', builder.render(err, ex.env),
                                               builder.render(cause, ex.env)))
     # the error object is evaluated under the cover of the raise (the state before it, when that state's Catch

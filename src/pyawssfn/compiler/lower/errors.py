@@ -98,8 +98,9 @@ def uncaught_assign(holder) -> bool:
     return isinstance(holder, Parallel) and bool(holder.catch)
 
 
-def _move(builder: FunctionLowerer, ex: Exit, cov, start: bool) -> Exit:
-    """Evaluate the pending values of ``ex`` in a state of their own under the cover ``cov``."""
+def _move(builder: FunctionLowerer, ex: Exit, cov, start: bool, again: Any = ()) -> Exit:
+    """Evaluate the pending values of ``ex`` in a state of their own under the cover ``cov``; its Catch assigns
+    the variables ``again`` too (values that cannot fail, assigned in Python before the failing one: F70)."""
     # all of them move: a later value may read an earlier one's variable as it was before the holder
     keep, rest, recheck = {}, dict(ex.env), {}
     if start:
@@ -122,6 +123,7 @@ def _move(builder: FunctionLowerer, ex: Exit, cov, start: bool) -> Exit:
             tmp = builder.fresh("handover")
             keep[tmp] = path("states", ref)
             rest = {k: _handed_over(v, ref, tmp) if ref in refs[k] else v for k, v in rest.items()}
+    recheck.update((k, rest[k]) for k in again if k in rest)
     line = builder.cur_line
     if cov is None:
         node: Node = Pass("evaluate", line)
@@ -158,6 +160,9 @@ def _keep_settled(builder: FunctionLowerer, holder: Any, keep: dict[str, Expr], 
     if old:
         for k in list(rest):
             rest[k] = substitute_variables(rest[k], old)
+
+
+first_unsettled, move = _first_unsettled, _move  # for assigned_before.py
 
 
 # node -> (itself, ir.context_refs of it), found from its children's: a nested try moves the same pending values

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable
 from pyawssfn.compiler.expressions import NotConstant
 from pyawssfn.compiler.expressions.build import T, chars
 from pyawssfn.compiler.ir import Choice, DefaultOf, Exit, Node, Rule
-from pyawssfn.compiler.lower import errors, statements
+from pyawssfn.compiler.lower import assigned_before, errors, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import LoopNonlocalControl
 from pyawssfn.compiler.lower.support import paren
 from pyawssfn.compiler.naming import describe_source
@@ -76,9 +76,11 @@ def transform_for(builder: FunctionLowerer, st: ast.For) -> None:
         plan = _range_iteration(builder, it, i, st.target)
     else:
         plan = _sequence_iteration(builder, it, i, st.target, fname)
-    for ex in builder.frontier:
-        upd = {var: fn(ex.env) for var, fn in plan.init}
-        ex.env.update(upd)
+    for k in range(len(builder.frontier)):
+        upd = {var: fn(builder.frontier[k].env) for var, fn in plan.init}
+        if assigned_before.before(builder, k, upd.values()):  # the iterable can fail: F70
+            upd = {var: fn(builder.frontier[k].env) for var, fn in plan.init}
+        builder.frontier[k].env.update(upd)
     builder.materialize_start()
     choice = Choice("for " + describe_source(builder.src(st.target) + " in " + builder.src(it), 76),
                   st.lineno)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from pyawssfn.compiler.astwalk import child_nodes, walk
 from pyawssfn.compiler.expressions import INPLACE, append, extend, setitem
 from pyawssfn.compiler.ir import Choice, DefaultOf, Exit, Rule, can_fail
-from pyawssfn.compiler.lower import calls
+from pyawssfn.compiler.lower import assigned_before, calls
 from pyawssfn.compiler.expressions.build import T, err
 from pyawssfn.compiler.lower.support import MUTATORS, as_load, paren
 from pyawssfn.compiler.naming import describe_source
@@ -47,8 +47,11 @@ def transform_expression_stmt(builder: FunctionLowerer, st: ast.Expr) -> None:
     value = builder.prepare(v)
     # Python evaluates the expression and drops its value: an error it raises (`d["k"]` as a check, `int(s)` to
     # validate) must still happen, so a value that can fail is kept under a throwaway variable, as a dead store is.
-    for ex in builder.frontier:
+    for i, ex in enumerate(builder.frontier):
         rendered = builder.render(value, ex.env)
+        if assigned_before.before(builder, i, (rendered,)):
+            ex = builder.frontier[i]
+            rendered = builder.render(value, ex.env)
         if can_fail(rendered):
             ex.env[throwaway(builder)] = rendered
 
@@ -82,7 +85,13 @@ def mutate_method(builder: FunctionLowerer, call: ast.Call) -> None:
     arg = builder.prepare(call.args[0])
     types = (builder.tr.static_type(as_load(target)), _value_type(builder, call.args[0], arg)) \
         if meth == "append" else ()
-    for ex in builder.frontier:
+    for i in range(len(builder.frontier)):
+        _mutate_exit(builder, i, meth, target, arg, types)
+
+
+def _mutate_exit(builder: FunctionLowerer, i: int, meth: str, target: ast.expr, arg: ast.expr, types: tuple) -> None:
+    for _ in range(2):  # again after assigned_before changed the exit
+        ex = builder.frontier[i]
         cur = builder.render(as_load(target), ex.env)
         val = builder.render(arg, ex.env)
         if meth == "append":
@@ -94,9 +103,12 @@ def mutate_method(builder: FunctionLowerer, call: ast.Call) -> None:
                     '$error("TypeError: update() needs dicts")', paren(cur), paren(val), cur, val)
         updates: dict[str, Expr] = {}
         bind_target(builder, target, new, ex.env, updates)
+        if _ == 0 and assigned_before.before(builder, i, updates.values()):
+            continue
         for v in updates.values():
             builder.note_line(v)
         ex.env.update(updates)
+        return
 
 
 _PAIRS = (ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.Set)
@@ -125,18 +137,34 @@ def transform_assign(builder: FunctionLowerer, st: ast.Assign) -> None:
     if len(st.targets) == 1 and isinstance(t0, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
             and len(t0.elts) == len(value.elts) and not any(isinstance(e, ast.Starred) for e in value.elts):
         # a, b = b, a: every value is computed before any is assigned, as in Python
-        for ex in builder.frontier:
-            updates: dict[str, Expr] = {}
-            for sub_t, sub_v in zip(t0.elts, value.elts):
-                bind_target(builder, sub_t, builder.render(sub_v, ex.env), ex.env, updates)
-            overwrite(builder, ex.env, updates, value)
+        for i in range(len(builder.frontier)):
+            _assign_exit(builder, i, lambda env: _bind_pairs(builder, t0, value, env), value)
         return
-    for ex in builder.frontier:
-        rendered = builder.render(value, ex.env)
-        updates = {}
-        for t in st.targets:
-            bind_target(builder, t, rendered, ex.env, updates)
-        overwrite(builder, ex.env, updates, value)
+    for i in range(len(builder.frontier)):
+        _assign_exit(builder, i, lambda env: _bind_all(builder, st.targets, builder.render(value, env), env), value)
+
+
+def _bind_pairs(builder: FunctionLowerer, t0, value, env: dict[str, Expr]) -> dict[str, Expr]:
+    updates: dict[str, Expr] = {}
+    for sub_t, sub_v in zip(t0.elts, value.elts):
+        bind_target(builder, sub_t, builder.render(sub_v, env), env, updates)
+    return updates
+
+
+def _bind_all(builder: FunctionLowerer, targets, rendered: Expr, env: dict[str, Expr]) -> dict[str, Expr]:
+    updates: dict[str, Expr] = {}
+    for t in targets:
+        bind_target(builder, t, rendered, env, updates)
+    return updates
+
+
+def _assign_exit(builder: FunctionLowerer, i: int, bind, value: ast.expr) -> None:
+    """The new values of the statement on frontier[i], bound there (rendered again on the exit assigned_before
+    gives, where the values pending before them must be assigned first)."""
+    updates = bind(builder.frontier[i].env)
+    if assigned_before.before(builder, i, updates.values()):
+        updates = bind(builder.frontier[i].env)
+    overwrite(builder, builder.frontier[i].env, updates, value)
 
 
 def transform_ann_assign(builder: FunctionLowerer, st: ast.AnnAssign) -> None:
@@ -153,11 +181,9 @@ def transform_aug_assign(builder: FunctionLowerer, st: ast.AugAssign) -> None:
     ast.copy_location(combined, st)
     setattr(combined, INPLACE, True)
     combined = builder.prepare(combined)
-    for ex in builder.frontier:
-        new = builder.render(combined, ex.env)
-        updates = {}
-        bind_target(builder, st.target, new, ex.env, updates)
-        overwrite(builder, ex.env, updates, combined)
+    for i in range(len(builder.frontier)):
+        _assign_exit(builder, i, lambda env: _bind_all(builder, [st.target], builder.render(combined, env), env),
+                     combined)
 
 
 def check_target(builder: FunctionLowerer, t: ast.expr) -> None:
@@ -272,6 +298,7 @@ def transform_if(builder: FunctionLowerer, st: ast.If) -> None:
         chain.append((orelse[0].test, orelse[0].body))
         orelse = orelse[0].orelse
     tests = [builder.prepare(chain[0][0])] + [builder.prepare(t) for t, _ in chain[1:]]
+    assigned_before.ahead(builder, tests[:1])
     if covered and any(can_fail(builder.condition(tests[0], ex.env)) for ex in builder.frontier):
         # a Choice has no Catch: a test that can fail inside a try is evaluated by a state that has one
         tmp = builder.fresh("test")

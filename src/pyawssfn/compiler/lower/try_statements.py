@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyawssfn.compiler.astwalk import child_nodes, walk
 from pyawssfn.compiler.ir import Catcher, Exit
-from pyawssfn.compiler.lower import controlflow, errors
+from pyawssfn.compiler.lower import assigned_before, controlflow, errors
 from pyawssfn.compiler.lower.nonlocalcontrol import (
     ExceptNonlocalControl, FinallyNonlocalControl, Handler, HandlerBodyNonlocalControl,
 )
@@ -31,6 +31,7 @@ def transform_try(builder: FunctionLowerer, st: ast.Try) -> None:
         builder.push_control(fin)
     try:
         builder.push_control(exc)
+        builder.observed.append(assigned_before.observed(builder, st))
         try:
             builder.lower_block(st.body)
             errors.settle(builder, change=in_else != inside)
@@ -38,17 +39,26 @@ def transform_try(builder: FunctionLowerer, st: ast.Try) -> None:
                 errors.pin(builder)
         finally:
             builder.pop_control()
-        builder.lower_block(st.orelse)
-        errors.settle(builder, change=in_else != outside)
-        normal = builder.frontier
-        for h in handlers:
-            normal = normal + _handler_body(builder, h, in_else != outside)
+            builder.observed[-1] = None  # the else and handlers: any read may see what they assign
+        try:
+            _rest(builder, st, handlers, in_else != outside)
+        finally:
+            builder.observed.pop()
     finally:
         if fin:
             builder.pop_control()
-    builder.frontier = normal
     if fin:
         _finally(builder, st, fin)
+
+
+def _rest(builder: FunctionLowerer, st: ast.Try, handlers: list[Handler], change: bool) -> None:
+    """The else clause, then the handler bodies; the frontier is then every normal way out of them."""
+    builder.lower_block(st.orelse)
+    errors.settle(builder, change=change)
+    normal = builder.frontier
+    for h in handlers:
+        normal = normal + _handler_body(builder, h, change)
+    builder.frontier = normal
 
 
 def _covers(builder: FunctionLowerer, fin: FinallyNonlocalControl | None,
