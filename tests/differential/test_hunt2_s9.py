@@ -73,3 +73,42 @@ def test_a_child_raising_the_class_itself_is_caught_alike(tmp_path, child):
     t = _tester(tmp_path, "hunt2_child_raise", CHILD.format(child=child, caught="KeyError"))
     for d in ({}, {"x": 2}):
         agree(t, {"d": d})
+
+
+# F76. sfn.map over a tuple (a display `(a, b)`, `tuple(xs)`, a variable or a step's `-> tuple` result that may hold
+# one) raises under CPython ("sfn.map needs a list of items, got tuple"); the machine, holding the tuple as an
+# array, mapped it. Refused at the items now; a list, list(t) and list(zip(...)) still map alike.
+MAP_ITEMS = """
+import pyawssfn as sfn
+
+
+def step(v: object) -> object:
+    return [v]
+
+
+def pair(n: int) -> tuple[int, int]:
+    return n, n
+
+
+@sfn.workflow
+def wf(n: int, xs: list) -> object:
+    {pre}return sfn.map(step, {items})
+"""
+
+
+@pytest.mark.parametrize("pre, items, where", [
+    ("", "(n, n)", "14:26"),
+    ("", "tuple(xs)", "14:26"),
+    ("t = (n, 2)\n    ", "t", "15:26"),
+    ("t = [n] if n else (n,)\n    ", "t", "15:26"),
+    ("", "pair(n)", "14:26"),
+])
+def test_sfn_map_over_a_tuple_is_refused(pre, items, where):
+    _refused(MAP_ITEMS.format(pre=pre, items=items), where, "sfn.map needs a list of items, and this may be a tuple")
+
+
+@pytest.mark.parametrize("pre, items", [("t = [n, 2]\n    ", "t"), ("t = (n, 2)\n    ", "list(t)"),
+                                        ("", "list(zip(xs, xs))"), ("", "xs")])
+def test_sfn_map_over_a_list_maps_alike(tmp_path, pre, items):
+    agree(_tester(tmp_path, "hunt2_map_items", MAP_ITEMS.format(pre=pre, items=items)), {"n": 1, "xs": [3, 4]})
+
