@@ -112,3 +112,43 @@ def test_sfn_map_over_a_tuple_is_refused(pre, items, where):
 def test_sfn_map_over_a_list_maps_alike(tmp_path, pre, items):
     agree(_tester(tmp_path, "hunt2_map_items", MAP_ITEMS.format(pre=pre, items=items)), {"n": 1, "xs": [3, 4]})
 
+
+# F77. A step raising `sfn.Fail("ValueError", ...)` (or `sfn.named_error("KeyError")`): under Python it is an
+# sfn.Fail, which `except sfn.Fail` catches and `except ValueError` / `except LookupError` do not; the machine knows
+# errors by name only, so its handlers took it for the class. Refused at the raise where a workflow's handler names
+# sfn.Fail or the class (or a base of it); under `except Exception` alone both runs agree and it still compiles.
+FAIL_NAMED = """
+import pyawssfn as sfn
+
+
+def step(n: int) -> int:
+    if n:
+        raise {raised}
+    return n
+
+
+@sfn.workflow
+def wf(n: int) -> object:
+    try:
+        return step(n)
+    except {caught} as e:
+        return ["caught", type(e).__name__]
+"""
+
+
+@pytest.mark.parametrize("raised, caught", [
+    ('sfn.Fail("ValueError", "v")', "sfn.Fail"),
+    ('sfn.Fail("ValueError", "v")', "ValueError"),
+    ('sfn.named_error("KeyError", "k")', "LookupError"),
+    ('sfn.Fail("KeyError")', "(IndexError, KeyError)"),
+])
+def test_a_step_fail_named_as_a_class_is_refused_under_a_telling_handler(raised, caught):
+    _refused(FAIL_NAMED.format(raised=raised, caught=caught), "6:15", "an sfn.Fail named")
+
+
+@pytest.mark.parametrize("raised, caught", [('sfn.Fail("ValueError", "v")', "Exception"),
+                                            ('sfn.Fail("Custom.Error", "v")', "sfn.Fail")])
+def test_a_step_fail_named_as_a_class_under_except_exception_agrees(tmp_path, raised, caught):
+    t = _tester(tmp_path, "hunt2_fail_named", FAIL_NAMED.format(raised=raised, caught=caught))
+    for n in (0, 1):
+        agree(t, {"n": n})
