@@ -152,3 +152,41 @@ def test_a_step_fail_named_as_a_class_under_except_exception_agrees(tmp_path, ra
     t = _tester(tmp_path, "hunt2_fail_named", FAIL_NAMED.format(raised=raised, caught=caught))
     for n in (0, 1):
         agree(t, {"n": n})
+
+
+# F78. `sfn.wait_for_callback(step, ...)` of a step with `@sfn.task(retry=...)`: the machine's Task carries the
+# step's retriers, which retry the whole wait, so a callback that fails (SendTaskFailure with a retried name) or
+# times out calls the step again with a new token; under Python the decorator retries the step's own call only, and
+# the callback's failure reaches the handler. Refused at the wait (a retry with max_attempts=0 changes nothing).
+CALLBACK_RETRY = """
+import pyawssfn as sfn
+
+
+class Flaky(Exception):
+    pass
+
+
+@sfn.task(retry=sfn.Retry([{errors}], interval=1, max_attempts={attempts}))
+def ask(token: str, who: str) -> None:
+    return None
+
+
+@sfn.workflow
+def wf(who: str) -> object:
+    try:
+        return ["ok", sfn.wait_for_callback(ask, who, timeout=60)]
+    except Exception as e:
+        return ["failed", type(e).__name__]
+"""
+
+
+@pytest.mark.parametrize("errors", ['"Flaky"', '"States.Timeout"', '"States.ALL"'])
+def test_a_callback_of_a_retried_step_is_refused(errors):
+    _refused(CALLBACK_RETRY.format(errors=errors, attempts=2), "16:23", "step ask has @sfn.task(retry=...)")
+
+
+def test_a_callback_of_a_step_retried_no_time_agrees(tmp_path):
+    t = _tester(tmp_path, "hunt2_callback_retry", CALLBACK_RETRY.format(errors='"Flaky"', attempts=0))
+    t.callback("ask", error="Flaky", cause="again")
+    py, machine = t.run_both({"who": "me"})
+    assert py.output == machine.output == ["failed", "Flaky"]
