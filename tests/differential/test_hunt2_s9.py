@@ -190,3 +190,41 @@ def test_a_callback_of_a_step_retried_no_time_agrees(tmp_path):
     t.callback("ask", error="Flaky", cause="again")
     py, machine = t.run_both({"who": "me"})
     assert py.output == machine.output == ["failed", "Flaky"]
+
+
+# F79. A child workflow returning a tuple (`-> tuple[int, int]`, `return m, m + 1`): the parent's CPython call gets
+# the tuple (`str(r)` is "(1, 2)", `r == (n, n + 1)` and `isinstance(r, tuple)` are True), pyrun and the machine the
+# JSON list, so run_both saw nothing. The child's result is read as a value that may be a tuple now, as a step's is
+# (F67): those uses are refused; unpacking, indexing and list(r) compile and agree.
+CHILD_TUPLE = """
+import pyawssfn as sfn
+
+
+def step(n: int) -> int:
+    return n
+
+
+@sfn.workflow
+def kid(n: int) -> tuple[int, int]:
+    m = step(n)
+    return m, m + 1
+
+
+@sfn.workflow
+def wf(n: int) -> object:
+    r = kid(n)
+    return {use}
+"""
+
+
+@pytest.mark.parametrize("use, where", [("str(r)", "17:12"), ("r == (n, n + 1)", "17:12"),
+                                        ("isinstance(r, tuple)", "17:12")])
+def test_a_tuple_from_a_child_is_refused_where_it_differs(use, where):
+    with pytest.raises(CompileError) as info:
+        compile_source(textwrap.dedent(CHILD_TUPLE.format(use=use)).lstrip("\n"), "hunt.py", workflow="wf")
+    assert f"hunt.py:{where}: error: " in str(info.value) and "tuple" in str(info.value), str(info.value)
+
+
+@pytest.mark.parametrize("use", ["[r[0], r[1]]", "list(r)", "[x + 1 for x in r]"])
+def test_a_tuple_from_a_child_read_as_items_agrees(tmp_path, use):
+    agree(_tester(tmp_path, "hunt2_child_tuple", CHILD_TUPLE.format(use=use)), {"n": 1})
