@@ -228,3 +228,37 @@ def test_a_tuple_from_a_child_is_refused_where_it_differs(use, where):
 @pytest.mark.parametrize("use", ["[r[0], r[1]]", "list(r)", "[x + 1 for x in r]"])
 def test_a_tuple_from_a_child_read_as_items_agrees(tmp_path, use):
     agree(_tester(tmp_path, "hunt2_child_tuple", CHILD_TUPLE.format(use=use)), {"n": 1})
+
+
+CHILD_FAIL_NAMED = """
+import pyawssfn as sfn
+
+
+def step(n: int) -> int:
+    return n
+
+
+@sfn.workflow
+def kid(n: int) -> object:
+    if step(n):
+        raise sfn.Fail("ValueError", "from kid")
+    return n
+
+
+@sfn.workflow
+def wf(n: int) -> object:
+    try:
+        return kid(n)
+    except {caught} as e:
+        return ["caught", type(e).__name__]
+"""
+
+
+def test_a_child_fail_named_as_a_class_is_refused_under_a_telling_handler():
+    _refused(CHILD_FAIL_NAMED.format(caught="ValueError"), "11:15", "an sfn.Fail named 'ValueError'")
+
+
+def test_a_child_fail_named_as_a_class_under_except_exception_agrees(tmp_path):
+    t = _tester(tmp_path, "hunt2_child_fail_named", CHILD_FAIL_NAMED.format(caught="Exception"))
+    for n in (0, 1):
+        agree(t, {"n": n})

@@ -103,6 +103,8 @@ def check_functions(info: ModuleInfo, reporter: Reporter) -> None:
                             f"remove the '/' from the parameters of {name}")
     functions = [info.steps[n].node for n in info.steps] + list(info.workflows.values())
     steps = {id(info.steps[n].node): info.steps[n] for n in info.steps}
+    children = {n.func.id for wf in info.workflows.values() for n in walk(wf) if isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Name) and n.func.id in info.workflows and n.func.id != wf.name}
     workflow_uses: list[tuple[ast.Name, StepInfo]] = []  # reported after the rest, in the order they always were
     for fn in functions:
         step = steps.get(id(fn))
@@ -128,6 +130,8 @@ def check_functions(info: ModuleInfo, reporter: Reporter) -> None:
                 workflow_uses.append((node, step))
             elif step is not None and isinstance(node, ast.Call):
                 _check_fail_named_as_class(info, node, reporter)
+            elif fn.name in children and isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                _check_fail_named_as_class(info, node.exc, reporter)  # a child's, seen by the parent's handlers
     for node, step in workflow_uses:
         reporter.report(node, f"step {step.name} uses workflow {node.id}: a step runs inside one Lambda "
                               f"invocation, where a workflow is not a state machine",
@@ -147,9 +151,9 @@ def _check_constant_item_change(info: ModuleInfo, node: ast.AST, reporter: Repor
 
 
 def _check_fail_named_as_class(info: ModuleInfo, node: ast.Call, reporter: Reporter) -> None:
-    """F77: a step's ``sfn.Fail("ValueError", ...)`` (or ``sfn.named_error``) is an sfn.Fail under Python, which
-    ``except ValueError`` does not catch and ``except sfn.Fail`` does; the machine knows errors by name only, so
-    its handlers take it for a ValueError."""
+    """F77: a step's (or a child workflow's) ``sfn.Fail("ValueError", ...)`` (or ``sfn.named_error``) is an sfn.Fail
+    under Python, which ``except ValueError`` does not catch and ``except sfn.Fail`` does; the machine knows errors by
+    name only, so its handlers take it for a ValueError."""
     f = node.func
     named = isinstance(f, ast.Attribute) and f.attr == "named_error" and isinstance(f.value, ast.Name) \
         and f.value.id in info.sfn_modules
