@@ -217,6 +217,8 @@ def wf(n: int) -> object:
 """
 
 
+@pytest.mark.xfail(strict=True, reason="(F79) open: marking a child's result as a possible tuple refused tests/test_pyrun.py's "
+                                       "child returning {'pair': (a, a)} read by str(r['half'])")
 @pytest.mark.parametrize("use, where", [("str(r)", "17:12"), ("r == (n, n + 1)", "17:12"),
                                         ("isinstance(r, tuple)", "17:12")])
 def test_a_tuple_from_a_child_is_refused_where_it_differs(use, where):

@@ -279,8 +279,7 @@ def _workflow_passes(info: ModuleInfo, reporter: Reporter) -> None:
     """What the expression translator needs to know of each workflow body beyond one expression: where sets are
     used, which variables may hold tuples, which iterables a loop consumes."""
     tuple_constants = {n: tuple_shape(v) for n, v in info.constants.items() if isinstance(v, tuple)}
-    # a child workflow returning a tuple hands the parent's CPython call its tuple too (F79)
-    tuple_steps = step_tuple_shapes({**{n: st.node for n, st in info.steps.items()}, **info.workflows})
+    tuple_steps = step_tuple_shapes({n: st.node for n, st in info.steps.items()})
     info.refused_expressions = False
     for fn in info.workflows.values():
         # one walk for all the passes (compile time: #8, #14), kept for the lowerer's analyses (astwalk.index);

@@ -169,6 +169,18 @@ def _risky(n: ast.AST, caught: set[str]) -> bool:
         isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("int", "float")
 
 
+def _child_risky(n: ast.AST, caught: set[str]) -> bool:
+    """A node of a child whose error the class handler would see in Python (narrower than _risky: a child's
+    `r["k"]` under `except ValueError` is no reason to refuse)."""
+    if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load):
+        return bool(caught & {"KeyError", "IndexError", "TypeError"})
+    if isinstance(n, (ast.BinOp, ast.AugAssign)):
+        return "TypeError" in caught or isinstance(n.op, (ast.Div, ast.FloorDiv, ast.Mod)) and \
+            "ZeroDivisionError" in caught
+    return isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("int", "float") and \
+        bool(caught & {"ValueError", "TypeError"})
+
+
 def _child_with_risky(builder: FunctionLowerer, n: ast.AST, caught: set[str],
                       seen: set[str]) -> tuple[str, ast.AST] | None:
     """For a call of a child workflow, (its name, a node of its body, or of a grandchild's, outside any try, whose
@@ -185,7 +197,7 @@ def _child_with_risky(builder: FunctionLowerer, n: ast.AST, caught: set[str],
         m = todo.pop()
         if isinstance(m, (ast.Try, ast.FunctionDef, ast.Lambda)):
             continue  # a try of the child may handle it (its own checks apply there)
-        if _risky(m, caught) or _child_with_risky(builder, m, caught, seen) is not None:
+        if _child_risky(m, caught) or _child_with_risky(builder, m, caught, seen) is not None:
             return name, m
         todo.extend(child_nodes(m))
     return None
