@@ -103,6 +103,8 @@ def check_functions(info: ModuleInfo, reporter: Reporter) -> None:
                             f"remove the '/' from the parameters of {name}")
     functions = [info.steps[n].node for n in info.steps] + list(info.workflows.values())
     steps = {id(info.steps[n].node): info.steps[n] for n in info.steps}
+    children = {n.func.id for wf in info.workflows.values() for n in walk(wf) if isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Name) and n.func.id in info.workflows and n.func.id != wf.name}
     workflow_uses: list[tuple[ast.Name, StepInfo]] = []  # reported after the rest, in the order they always were
     for fn in functions:
         step = steps.get(id(fn))
@@ -126,6 +128,10 @@ def check_functions(info: ModuleInfo, reporter: Reporter) -> None:
             elif step is not None and isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \
                     and node.id in info.workflows:
                 workflow_uses.append((node, step))
+            elif step is not None and isinstance(node, ast.Call):
+                _check_fail_named_as_class(info, node, reporter)
+            elif fn.name in children and isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                _check_fail_named_as_class(info, node.exc, reporter)  # a child's, seen by the parent's handlers
     for node, step in workflow_uses:
         reporter.report(node, f"step {step.name} uses workflow {node.id}: a step runs inside one Lambda "
                               f"invocation, where a workflow is not a state machine",
@@ -142,3 +148,33 @@ def _check_constant_item_change(info: ModuleInfo, node: ast.AST, reporter: Repor
         if base is not t and isinstance(base, ast.Name) and base.id in info.constants:
             reporter.report(t, f"this changes the module-level constant {base.id}, which the compiled machine holds "
                                f"as written", f"copy it first: local = dict({base.id}) or list({base.id})")
+
+
+def _check_fail_named_as_class(info: ModuleInfo, node: ast.Call, reporter: Reporter) -> None:
+    """F77: a step's (or a child workflow's) ``sfn.Fail("ValueError", ...)`` (or ``sfn.named_error``) is an sfn.Fail
+    under Python, which ``except ValueError`` does not catch and ``except sfn.Fail`` does; the machine knows errors by
+    name only, so its handlers take it for a ValueError."""
+    f = node.func
+    named = isinstance(f, ast.Attribute) and f.attr == "named_error" and isinstance(f.value, ast.Name) \
+        and f.value.id in info.sfn_modules
+    if not (named or info.api(f) == "Fail") or not node.args:
+        return
+    error = node.args[0]
+    if not (isinstance(error, ast.Constant) and isinstance(error.value, str) and info.is_exception_class(error.value)):
+        return
+    telling = set(info.exception_ancestors(error.value)) - {"Exception", "BaseException"} | {"Fail"}
+    if telling & _handler_names(info):  # only a handler naming sfn.Fail or the class tells them apart
+        reporter.report(node, f"an sfn.Fail named {error.value!r}, the name of an exception class: Python's except "
+                              f"clauses tell it from a {error.value}, the machine's know errors by name only",
+                        f"raise {error.value}(...) itself, or give the error another name")
+
+
+def _handler_names(info: ModuleInfo) -> set[str]:
+    """The class names the workflows' except clauses name (sfn.Fail as "Fail")."""
+    out: set[str] = set()
+    for wf in info.workflows.values():
+        for h in walk(wf):
+            if isinstance(h, ast.ExceptHandler) and h.type is not None:
+                for t in h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]:
+                    out.add(info.api(t) or (t.id if isinstance(t, ast.Name) else getattr(t, "attr", "")))
+    return out

@@ -124,6 +124,12 @@ def callback(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
         raise builder.fail(call, "sfn.wait_for_callback needs a step of this module first",
                            "write sfn.wait_for_callback(step, arg, timeout=3600)")
     step = builder.info.steps[call.args[0].id]
+    if any(r.max_attempts != 0 for r in step.retry):
+        # F78: the Task's Retry covers the whole wait (a SendTaskFailure, a timeout), the decorator the call alone
+        raise builder.fail(call, f"step {step.name} has @sfn.task(retry=...): on the machine its retriers retry the "
+                                 "whole wait (also a failed or timed-out callback, calling the step again), under "
+                                 "Python only the step's own call",
+                           f"retry inside {step.name}, or catch the callback's error and wait again in a loop")
     opts = {kw.arg: kw.value for kw in call.keywords if kw.arg in ("timeout", "heartbeat")}
     fake = ast.Call(func=call.args[0], args=call.args[1:],
                     keywords=[kw for kw in call.keywords if kw.arg not in ("timeout", "heartbeat")])

@@ -14,6 +14,7 @@ from pyawssfn.compiler.lower.branch_errors import leave_item
 from pyawssfn.compiler.lower.loops import IterMarker
 from pyawssfn.compiler.expressions.build import T, single
 from pyawssfn.compiler.expressions.containers import KNOWN_NOT_LIST
+from pyawssfn.compiler.expressions.core import MAY_TUPLE
 from pyawssfn.compiler.lower.support import call_arg, has_template
 from pyawssfn.compiler.naming import describe_source
 from pyawssfn.jsonata.tree import Block, Expr, Var, and_, path
@@ -27,6 +28,7 @@ _SHORT_NAME = 40
 
 
 def map_api(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
+    _refuse_tuple_items(builder, call_arg(call, 1, "items"))
     if distributed_map.applies(builder, call):  # ItemReader/ItemBatcher/ResultWriter, tolerance expressions (#10)
         return distributed_map.lower(builder, call, var)
     step_arg = call_arg(call, 0, "step")
@@ -68,6 +70,16 @@ def map_api(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
     fake = ast.Call(func=step_arg, args=[item], keywords=[])
     ast.copy_location(fake, call)
     emit_map(builder, call, step, fake, items_ast, None, None, consts, var, map_name(builder.src(call), step.name))
+
+
+def _refuse_tuple_items(builder: FunctionLowerer, items: ast.expr | None) -> None:
+    """F76: sfn.map takes a list; given a tuple (a display, tuple(), a variable or a step's result that may be one)
+    it raises under CPython, while the machine, holding the tuple as an array, maps it."""
+    shape = getattr(items, MAY_TUPLE, "")
+    if isinstance(items, ast.Tuple) or shape.startswith(("top", "tuple")) or (
+            isinstance(items, ast.Call) and isinstance(items.func, ast.Name) and items.func.id == "tuple"):
+        raise builder.fail(items, "sfn.map needs a list of items, and this may be a tuple (Python's sfn.map raises; "
+                                  "the machine would map it)", "write a list: [a, b] or list(t)")
 
 
 def map_name(source: str, step: str) -> str:

@@ -156,16 +156,61 @@ def check_expression_errors(builder: FunctionLowerer, st: ast.Try, h: ast.Except
         return
     for stmt in st.body:
         for n in with_branches(builder, own_nodes(stmt)):
-            risky = isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) or \
-                isinstance(n, ast.BinOp) and (isinstance(n.op, (ast.Div, ast.FloorDiv, ast.Mod)) or
-                                              "TypeError" in caught) or \
-                isinstance(n, ast.AugAssign) and "TypeError" in caught or \
-                isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("int", "float")
-            if risky:
+            if _risky(n, caught):
                 builder.report(n, f"except {sorted(caught)[0]} cannot catch an error of this workflow expression "
                                   "(the machine fails it with States.QueryEvaluationError)",
                                "test first (if key in d, if n != 0), or compute it inside a step")
                 return
+            child = _child_with_risky(builder, n, caught, set())
+            if child is not None:  # F75: the child's expression error ends it as States.QueryEvaluationError
+                spelt = builder.src(h.type) if h.type is not None else "Exception"
+                builder.report(n, f"except {spelt} cannot catch an error of an expression of child "
+                                  f"workflow {child[0]} (line {child[1].lineno}: a child's expression error fails "
+                                  "it with States.QueryEvaluationError)",
+                               f"test first in {child[0]} (if key in d, if n != 0) and raise "
+                               f"{sorted(caught)[0]}(...) there, or compute it inside a step")
+                return
+
+
+def _risky(n: ast.AST, caught: set[str]) -> bool:
+    return isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) or \
+        isinstance(n, ast.BinOp) and (isinstance(n.op, (ast.Div, ast.FloorDiv, ast.Mod)) or "TypeError" in caught) or \
+        isinstance(n, ast.AugAssign) and "TypeError" in caught or \
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("int", "float")
+
+
+def _child_risky(n: ast.AST, caught: set[str]) -> bool:
+    """A node of a child whose error the class handler would see in Python (narrower than _risky: a child's
+    `r["k"]` under `except ValueError` is no reason to refuse)."""
+    if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load):
+        return bool(caught & {"KeyError", "IndexError", "TypeError"})
+    if isinstance(n, (ast.BinOp, ast.AugAssign)):
+        return "TypeError" in caught or isinstance(n.op, (ast.Div, ast.FloorDiv, ast.Mod)) and \
+            "ZeroDivisionError" in caught
+    return isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("int", "float") and \
+        bool(caught & {"ValueError", "TypeError"})
+
+
+def _child_with_risky(builder: FunctionLowerer, n: ast.AST, caught: set[str],
+                      seen: set[str]) -> tuple[str, ast.AST] | None:
+    """For a call of a child workflow, (its name, a node of its body, or of a grandchild's, outside any try, whose
+    error ends the child with States.QueryEvaluationError), or None."""
+    if not (isinstance(n, ast.Call) and builder.classify(n) == "workflow"):
+        return None
+    name = n.func.id  # type: ignore[attr-defined]  # classify returns "workflow" for a Name only
+    fn = builder.info.workflows.get(name)
+    if fn is None or name in seen:
+        return None
+    seen.add(name)
+    todo: list[ast.AST] = list(fn.body)
+    while todo:
+        m = todo.pop()
+        if isinstance(m, (ast.Try, ast.FunctionDef, ast.Lambda)):
+            continue  # a try of the child may handle it (its own checks apply there)
+        if _child_risky(m, caught) or _child_with_risky(builder, m, caught, seen) is not None:
+            return name, m
+        todo.extend(child_nodes(m))
+    return None
 
 
 def check_uncatchable_body(builder: FunctionLowerer, st: ast.Try, h: ast.ExceptHandler) -> None:
