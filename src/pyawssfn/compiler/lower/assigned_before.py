@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any, Iterable
 
+from pyawssfn.compiler.astwalk import child_nodes, walk
 from pyawssfn.compiler.ir import Exit, Node, StartHolder, can_fail
 from pyawssfn.compiler.lower import errors
 from pyawssfn.jsonata.tree import Array, Expr
@@ -39,18 +40,26 @@ def _function_facts(fn: ast.AST) -> tuple[dict[str, int], set[int]]:
     hit = _FACTS.get(id(fn))
     if hit is not None and hit[0] is fn:
         return hit[1], hit[2]
+    # one walk for both facts (the function is as long as the workflow; astwalk's lists, not ast's generators)
     looped: set[int] = set()
+    counts: dict[str, int] = {}
     todo: list[tuple[ast.AST, bool]] = [(fn, False)]
     while todo:
         n, in_loop = todo.pop()
-        if in_loop and isinstance(n, ast.Try):
+        cls = type(n)
+        if cls is ast.Name or cls is ast.AugAssign:
+            _count(n, counts)
+        elif in_loop and cls is ast.Try:
             looped.add(id(n))
-        in_loop = in_loop or isinstance(n, (ast.For, ast.AsyncFor, ast.While))
-        todo.extend((c, in_loop) for c in ast.iter_child_nodes(n))
+        in_loop = in_loop or cls in _LOOPS
+        todo.extend([(c, in_loop) for c in child_nodes(n)])
     if len(_FACTS) >= 256:
         _FACTS.clear()
-    _FACTS[id(fn)] = (fn, _reads([fn]), looped)
-    return _FACTS[id(fn)][1], looped
+    _FACTS[id(fn)] = (fn, counts, looped)
+    return counts, looped
+
+
+_LOOPS = frozenset([ast.For, ast.AsyncFor, ast.While])
 
 
 _USERS: dict[int, tuple[Any, int, frozenset[str]]] = {}
@@ -69,12 +78,16 @@ def _users(builder: FunctionLowerer) -> frozenset[str]:
 def _reads(nodes: Iterable[ast.AST]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for root in nodes:
-        for n in ast.walk(root):
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
-                counts[n.id] = counts.get(n.id, 0) + 1
-            elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):  # x += 1 reads x
-                counts[n.target.id] = counts.get(n.target.id, 0) + 1
+        for n in walk(root):
+            _count(n, counts)
     return counts
+
+
+def _count(n: ast.AST, counts: dict[str, int]) -> None:
+    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+        counts[n.id] = counts.get(n.id, 0) + 1
+    elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):  # x += 1 reads x
+        counts[n.target.id] = counts.get(n.target.id, 0) + 1
 
 
 def before(builder: FunctionLowerer, index: int, values: Iterable[Expr]) -> bool:
