@@ -3,36 +3,14 @@ direct CPython call (tests/differential/conftest.py's ``agree``), or is refused 
 """
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from pyawssfn.compiler import CompileError, compile_source
 from pyawssfn.jsonata.printer import to_text
-from pyawssfn.testing import WorkflowTester
 
 from .conftest import agree
+from .hunt_support import HEAD as _HEAD, body as _body, refused as _refused, tester as _tester  # noqa: F401
 
-
-def _tester(tmp_path, name: str, source: str, workflow: str = "wf") -> WorkflowTester:
-    path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(source).lstrip("\n"))
-    return WorkflowTester(path, workflow)
-
-
-_HEAD = "import pyawssfn as sfn\n\n\ndef step(x: object) -> object:\n    return x\n\n\n"
-
-
-def _body(tmp_path, name: str, signature: str, body: str) -> WorkflowTester:
-    source = _HEAD + f"@sfn.workflow\ndef wf({signature}) -> object:\n" + textwrap.indent(textwrap.dedent(body), "    ")
-    return _tester(tmp_path, name, source)
-
-
-def _refused(body: str, where: str, what: str, signature: str = "n: int, s: str") -> None:
-    source = _HEAD + f"@sfn.workflow\ndef wf({signature}) -> object:\n" + textwrap.indent(body, "    ")
-    with pytest.raises(CompileError) as info:
-        compile_source(source, "hunt.py", workflow="wf")
-    assert f"hunt.py:{where}: error: {what}" in str(info.value), str(info.value)
 
 
 # F63. A list-valued method result of a typed parameter, as an item of a list display, gained a level of nesting:
