@@ -36,6 +36,20 @@ def missing() -> str | None:
     return None
 
 
+def require() -> None:
+    """At the top of an engine test module: fail in CI when the engine is not installed (.ci/run installs it, so
+    CI can never pass by skipping), skip the module elsewhere."""
+    import os
+
+    import pytest
+
+    what = missing()
+    if what and os.environ.get("CI") == "true":
+        pytest.fail(f"the engine suite cannot run in CI: {what} (.ci/run runs {ENABLE})", pytrace=False)
+    if what:
+        pytest.skip(f"second engine not installed ({what}); enable with `{ENABLE}`", allow_module_level=True)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

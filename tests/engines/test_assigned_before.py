@@ -5,7 +5,6 @@ rely on a Map over no items whose Catch assigns values again, and on a Task's As
 Needs the second engine: `bash tests/engines/setup.sh` (see tests/engines/conftest.py)."""
 from __future__ import annotations
 
-import os
 import textwrap
 
 import pytest
@@ -14,11 +13,7 @@ from pyawssfn.testing import WorkflowTester
 
 from . import server
 
-_MISSING = server.missing()
-if _MISSING and os.environ.get("CI") == "true":
-    pytest.fail(f"the engine suite cannot run in CI: {_MISSING} (.ci/run runs {server.ENABLE})", pytrace=False)
-if _MISSING:
-    pytest.skip(f"second engine not installed ({_MISSING}); enable with `{server.ENABLE}`", allow_module_level=True)
+server.require()
 
 from .harness import case_from_tester  # noqa: E402
 

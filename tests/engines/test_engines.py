@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import collections
 import json
-import os
 
 import pytest
 
@@ -20,11 +19,7 @@ from pyawssfn.local import Executor
 
 from . import server
 
-_MISSING = server.missing()
-if _MISSING and os.environ.get("CI") == "true":
-    pytest.fail(f"the engine suite cannot run in CI: {_MISSING} (.ci/run runs {server.ENABLE})", pytrace=False)
-if _MISSING:
-    pytest.skip(f"second engine not installed ({_MISSING}); enable with `{server.ENABLE}`", allow_module_level=True)
+server.require()
 
 from . import cases as corpus  # noqa: E402
 from . import s3  # noqa: E402

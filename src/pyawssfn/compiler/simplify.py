@@ -55,18 +55,12 @@ def _simp(t: Expr) -> Expr:
 
 
 def _su(t: Expr) -> Expr:
-    """`_unblock(_simp(t))` in one call (the simplifier asks it of nearly every child, most of them leaves)."""
+    """`_unblock(_simp(t))`, a leaf answered in place (the simplifier asks it of nearly every child, most of them
+    leaves)."""
     tt = type(t)
     if tt in _LEAVES:
         return t
-    hit = _MEMO.get(id(t))
-    if hit is not None and hit[0] is t:
-        out = hit[1]
-    else:  # (as _simp)
-        out = _simp_node(t, tt)
-        if len(_MEMO) >= _MEMO_SIZE:
-            _MEMO.clear()
-        _MEMO[id(t)] = (t, out)
+    out = _simp(t)
     if type(out) is Block and len(out.exprs) == 1 and not _binds_here(out.exprs[0]):  # type: ignore[attr-defined]
         return out.exprs[0]  # type: ignore[attr-defined]
     return out
