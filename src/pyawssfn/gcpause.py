@@ -1,4 +1,5 @@
-"""No full garbage collection while an execution runs or a module compiles.
+"""No full garbage collection while an execution runs; no garbage collection at all while a module compiles
+(``no_collection``, below).
 
 An execution's history, its variables and the Map results it gathers are long-lived containers that grow with the
 work done; CPython's full (oldest-generation) collection walks every tracked object, so with it a 10,000-item Map
@@ -36,3 +37,29 @@ def no_full_collection():
                 if gc.get_threshold()[2] == _NEVER:  # unless the workflow's code set its own meanwhile
                     gc.set_threshold(*_saved)
                 _saved = None
+
+
+_off_depth = 0
+_was_enabled = False
+
+
+@contextmanager
+def no_collection():
+    """No cyclic garbage collection at all while a module compiles. A compile allocates trees, IR and analysis
+    tables that live until its end and make almost no cyclic garbage (about 5 MB more at the peak of a
+    10,000-statement workflow), while the young-generation collections it triggers kept walking them: 3.5% of
+    its instructions. Collection resumes, as it was, when the outermost compile ends (nested and concurrent
+    compiles share one pause)."""
+    global _off_depth, _was_enabled
+    with _lock:
+        if _off_depth == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _off_depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _off_depth -= 1
+            if _off_depth == 0 and _was_enabled:
+                gc.enable()

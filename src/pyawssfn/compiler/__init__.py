@@ -32,9 +32,9 @@ class CompileResult:
 
 def compile_source(source: str, filename: str = "<string>", workflow: str | None = None,
                    function_arn: str | None = None, transient_retry: bool = True) -> CompileResult:
-    from pyawssfn.gcpause import no_full_collection
+    from pyawssfn.gcpause import no_collection
 
-    with no_full_collection():  # the trees and the graph only grow while compiling: no full GC walks over them
+    with no_collection():  # the trees and the graph only grow while compiling: no GC walks over them
         return _compile(source, filename, workflow, function_arn, transient_retry)
 
 
