@@ -8,6 +8,7 @@ import textwrap
 
 import pytest
 
+from pyawssfn.compiler import CompileError
 from pyawssfn.testing import WorkflowTester
 
 from .conftest import agree
@@ -75,24 +76,51 @@ def test_the_d_format_of_a_float_fails(tmp_path, spec):
         agree(t, {"n": n})
 
 
-# F95 (open, strict xfail, docs/known-issues.md). A `try` whose handler names a builtin error (`except ValueError`,
-# `except TypeError`, `except AttributeError`) around a workflow expression that raises it compiles unless the
-# expression is a subscript, a division or int()/float() (lower/try_statements.check_expression_errors): a format
-# spec (`f"{x:d}"` of a float, `f"{x:>5}"` of None), len() of an int, `x.upper()` of an int, `x < 1` of a str,
-# `-x`, `xs.index(v)`, `max([])`, `round(x, 1)`, `",".join([1])` fail the machine with States.QueryEvaluationError,
-# which no Catch naming ValueError matches, where Python runs the handler.
+# F95. A `try` whose handler names a builtin error (`except ValueError`, `TypeError`, `AttributeError`, a base or a
+# tuple of them) around a workflow expression that raises it compiled unless the expression was a subscript, a
+# division or int()/float(): a format spec (`f"{x:d}"` of a float), len() of an int, `x.upper()` of an int, `x < 1`
+# of a str, `-x`, `xs.index(v)`, `max([])`, `round(x, 1)`, `",".join([1])` failed the machine with
+# States.QueryEvaluationError, which no Catch naming ValueError matches, where Python runs the handler. Every node
+# whose own operation may raise a class the handler names (compiler/lower/raised_errors.py, narrowed by the static
+# types) is refused at its line and column now.
 UNCAUGHT_BY_NAME = [
-    ("format-d", "x: object", "r = f'{x:d}'", "ValueError", {"x": 2.5}),
-    ("len", "x: object", "r = len(x)", "TypeError", {"x": 5}),
-    ("method", "x: object", "r = x.upper()", "AttributeError", {"x": 5}),
-    ("order", "x: object", "r = x < 1", "TypeError", {"x": "a"}),
-    ("index", "xs: list", "r = xs.index(5)", "ValueError", {"xs": [1]}),
-    ("max", "xs: list", "r = max(xs)", "ValueError", {"xs": []}),
+    ("format-d", "x: object", "r = f'{x:d}'", "ValueError", {"x": 2.5}, 13),
+    ("len", "x: object", "r = len(x)", "TypeError", {"x": 5}, 13),
+    ("method", "x: object", "r = x.upper()", "AttributeError", {"x": 5}, 13),
+    ("order", "x: object", "r = x < 1", "TypeError", {"x": "a"}, 13),
+    ("index", "xs: list", "r = xs.index(5)", "ValueError", {"xs": [1]}, 13),
+    ("max", "xs: list", "r = max(xs)", "ValueError", {"xs": []}, 13),
+    ("round", "x: object", "r = round(x, 1)", "TypeError", {"x": "a"}, 13),
+    ("negate", "x: object", "r = -x", "TypeError", {"x": "a"}, 13),
+    ("join", "xs: list", "r = ','.join(xs)", "TypeError", {"xs": [1]}, 13),
+    ("base-class", "x: int", "r = 0 ** x", "ArithmeticError", {"x": -1}, 13),
+    ("tuple", "x: object", "n = 1\n    r = len(x)", "(KeyError, TypeError)", {"x": 5}, 13),
+    ("in-a-loop", "xs: list", "for v in xs:\n        r = v.upper()", "AttributeError", {"xs": [5]}, 17),
+    ("key-lambda", "xs: list", "r = sorted(xs, key=lambda d: d['k'])", "LookupError", {"xs": [{}]}, 38),
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="(F95) a handler naming a builtin error cannot catch every expression error")
-@pytest.mark.parametrize("name, signature, line, error, value", UNCAUGHT_BY_NAME, ids=[c[0] for c in UNCAUGHT_BY_NAME])
-def test_a_handler_naming_a_builtin_error_catches_the_expression(tmp_path, name, signature, line, error, value):
+@pytest.mark.parametrize("name, signature, line, error, value, col", UNCAUGHT_BY_NAME,
+                         ids=[c[0] for c in UNCAUGHT_BY_NAME])
+def test_a_handler_naming_a_builtin_error_is_refused_around_an_expression_raising_it(tmp_path, name, signature, line,
+                                                                                     error, value, col):
     body = f"try:\n    {line}\nexcept {error}:\n    r = 'caught'\nreturn r\n"
-    agree(_body(tmp_path, "hunt3_uncaught_by_name", signature, body), value)
+    t = _body(tmp_path, "hunt3_uncaught_by_name", signature, body)
+    r = t.run_python(value)  # Python runs the handler ...
+    assert r.status == "SUCCEEDED" and r.output == "caught", r
+    with pytest.raises(CompileError) as info:  # ... which the machine could not: refused where it raises
+        t.definition
+    row = 11 + line.count("\n")
+    assert f"hunt3_uncaught_by_name.py:{row}:{col}: error: except {error} cannot catch the " in str(info.value)
+    assert "Python raises here: the machine fails this workflow expression with States.QueryEvaluationError" \
+        in str(info.value)
+
+
+# The same operations where the static types say they cannot raise compile, and agree (a handler that never runs).
+def test_a_handler_naming_a_builtin_error_compiles_around_expressions_that_cannot_raise_it(tmp_path):
+    body = ("try:\n    r = [s.upper(), len(s), s < 'b', f'{n:5d}', -n, round(n, 1), max(n, 2), s.split(','),\n"
+            "         ','.join([s, s]), [c for c in s], f'{s:>4}', abs(n), s in 'abc', {s: n}]\n"
+            "except (TypeError, AttributeError, ValueError):\n    r = 'caught'\nreturn r\n")
+    t = _body(tmp_path, "hunt3_cannot_raise", "s: str, n: int", body)
+    for s, n in (("a", 3), ("", -2), ("x,y", 0)):
+        agree(t, {"s": s, "n": n})
