@@ -124,3 +124,44 @@ def test_a_handler_naming_a_builtin_error_compiles_around_expressions_that_canno
     t = _body(tmp_path, "hunt3_cannot_raise", "s: str, n: int", body)
     for s, n in (("a", 3), ("", -2), ("x,y", 0)):
         agree(t, {"s": s, "n": n})
+
+
+# F95 for a child workflow's expressions (F75 read only its subscripts, divisions and int()/float()): a class the
+# parent's handler names that a child's own operation may raise ends the child with States.QueryEvaluationError,
+# which the parent's Catch naming the class does not match; refused at the call, naming the child's line.
+CHILD_RAISES = """
+import pyawssfn as sfn
+
+
+def step(x: object) -> object:
+    return x
+
+
+@sfn.workflow
+def kid(x: object) -> object:
+    step(x)
+    return {line}
+
+
+@sfn.workflow
+def wf(x: object) -> object:
+    try:
+        r = kid(x)
+    except {error}:
+        r = "caught"
+    return r
+"""
+
+
+@pytest.mark.parametrize("line, error, value", [("len(x)", "TypeError", 5), ("x.upper()", "AttributeError", 5),
+                                                ("max(x)", "ValueError", [])])
+def test_a_handler_naming_a_builtin_error_is_refused_around_a_child_raising_it(tmp_path, line, error, value):
+    path = tmp_path / "hunt3_child_raises.py"
+    path.write_text(CHILD_RAISES.replace("{line}", line).replace("{error}", error))
+    t = WorkflowTester(path, "wf")
+    r = t.run_python({"x": value})  # pyrun's child fails as the machine's does: the parent's CPython call catches
+    assert r.status == "FAILED", r
+    with pytest.raises(CompileError) as info:
+        t.definition
+    assert f"hunt3_child_raises.py:18:13: error: except {error} cannot catch the {error} Python may raise in child " \
+           "workflow kid (line 12, col 12)" in str(info.value), str(info.value)

@@ -7,7 +7,7 @@ whatever Python's class is. A Catch naming ``ValueError`` never matches that nam
 Python raises there never runs on the machine while it runs in Python: try_statements.check_expression_errors
 refuses such a node (``raised``) where the handler's classes include one of its classes.
 
-``raised(builder, node)`` gives the classes of the node's own operation (not its operands': each is a node of its
+``_BY_NODE`` gives the classes of the node's own operation (not its operands': each is a node of its
 own), narrowed by the static types the compiler knows (``s.upper()`` of a ``s: str`` raises nothing), with the
 test to write first instead. A node whose operation cannot fail gives no class. The subscripts, divisions and
 int()/float() the check refused before this module are left to it (``_risky``), as they were."""
@@ -17,7 +17,7 @@ import ast
 import string
 from typing import TYPE_CHECKING
 
-from pyawssfn.compiler.astwalk import child_nodes
+from pyawssfn.compiler.astwalk import child_nodes, walk
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -44,17 +44,49 @@ def check_body(builder: FunctionLowerer, st: ast.Try, h: ast.ExceptHandler, erro
     if not names:
         return
     from pyawssfn.compiler.lower.try_statements import with_branches  # (try_statements imports this module)
+    spelt = builder.src(h.type) if h.type is not None else "Exception"
+    types = _Types(builder)
     for n in with_branches(builder, _evaluated(st.body)):
-        got, hint = raised(builder, n)
+        kind = _BY_NODE.get(type(n))
+        got, hint = kind(types, n) if kind is not None else NONE
         hit = got & names
         if hit:
-            spelt = builder.src(h.type) if h.type is not None else "Exception"
-            cls = sorted(hit)[0]
-            builder.report(n, f"except {spelt} cannot catch the {cls} Python raises here: the machine fails this "
-                              "workflow expression with States.QueryEvaluationError, which no handler naming a "
-                              "class matches",
-                           f"{hint}; or compute it inside a step")
+            builder.report(n, f"except {spelt} cannot catch the {sorted(hit)[0]} Python raises here: the machine "
+                              "fails this workflow expression with States.QueryEvaluationError, which no handler "
+                              "naming a class matches", f"{hint}; or compute it inside a step")
             return
+        child = _in_child(builder, n, names, set())
+        if child is not None:
+            name, m, cls, hint = child
+            builder.report(n, f"except {spelt} cannot catch the {cls} Python may raise in child workflow {name} "
+                              f"(line {m.lineno}, col {m.col_offset + 1}): the child fails with "  # type: ignore
+                              "States.QueryEvaluationError, which no handler naming a class matches",
+                           f"{hint} in {name} and raise {cls}(...) there; or compute it inside a step")
+            return
+
+
+def _in_child(builder: FunctionLowerer, n: ast.AST, names: frozenset[str],
+              seen: set[str]) -> tuple[str, ast.AST, str, str] | None:
+    """For a call of a child workflow: (its name, the first node of its body, or of a grandchild's, whose own
+    operation may raise one of ``names``, the class, what to test), typed by literals only (the child's names are
+    not the parent's); None if there is none."""
+    if not (isinstance(n, ast.Call) and builder.classify(n) == "workflow"):
+        return None
+    name = n.func.id  # type: ignore[attr-defined]  # classify returns "workflow" for a Name only
+    fn = builder.info.workflows.get(name)
+    if fn is None or name in seen:
+        return None
+    seen.add(name)
+    types = _Types(builder, literal_only=True)
+    for m in _evaluated(fn.body):
+        kind = _BY_NODE.get(type(m))
+        got, hint = kind(types, m) if kind is not None and type(m) is not ast.Name else NONE
+        if got & names:
+            return name, m, sorted(got & names)[0], hint
+        deeper = _in_child(builder, m, names, seen)
+        if deeper is not None:
+            return deeper
+    return None
 
 
 def _evaluated(body: list[ast.stmt]):
@@ -79,20 +111,17 @@ def _catch_all(h: ast.ExceptHandler) -> bool:
     return h.type is None or isinstance(h.type, ast.Name) and h.type.id in ("Exception", "BaseException")
 
 
-def raised(builder: FunctionLowerer, n: ast.AST) -> tuple[frozenset[str], str]:
-    """(the classes Python may raise for ``n``'s own operation, what to test first instead)."""
-    kind = _BY_NODE.get(type(n))
-    return kind(_Types(builder), n) if kind is not None else NONE
-
-
 class _Types:
     """The static type of an expression (the translator's, from the annotations, literals and steps' results)."""
 
-    def __init__(self, builder: FunctionLowerer) -> None:
+    def __init__(self, builder: FunctionLowerer, literal_only: bool = False) -> None:
         self.b = builder
+        self.literal_only = literal_only  # a child's expression: its names are not the builder's
 
     def of(self, e: ast.AST | None) -> str | None:
         if not isinstance(e, ast.expr):
+            return None
+        if self.literal_only and any(isinstance(x, ast.Name) for x in walk(e)):
             return None
         if isinstance(e, ast.Name) and (e.id in self.b.caught or e.id in self.b.info.module_names):
             return None
