@@ -165,3 +165,25 @@ def test_a_handler_naming_a_builtin_error_is_refused_around_a_child_raising_it(t
         t.definition
     assert f"hunt3_child_raises.py:18:13: error: except {error} cannot catch the {error} Python may raise in child " \
            "workflow kid (line 12, col 12)" in str(info.value), str(info.value)
+
+
+# F96. An expression in the handler body of an inner try raises to the outer try, whose handler naming the class
+# Python raises there (`except KeyError` around `try: step(x) except RuntimeError: r = d["k"]`) never ran on the
+# machine (States.QueryEvaluationError): the check read the try body without the inner handlers' bodies. It reads
+# them now; a clause after `except Exception` of the same try is not checked (nothing reaches it on either side), nor
+# a literal index a value surely has (`sfn.parallel(f)[0]`, `[a, b][1]`).
+def test_an_inner_handlers_expression_is_refused_under_an_outer_handler_of_its_class(tmp_path):
+    body = ("try:\n    try:\n        step(x)\n    except RuntimeError:\n        r = d['k']\nexcept KeyError:\n"
+            "    r = 'caught'\nreturn r\n")
+    t = _body(tmp_path, "hunt3_inner_handler", "x: object, d: dict", body)
+    with pytest.raises(CompileError) as info:
+        t.definition
+    assert "hunt3_inner_handler.py:14:17: error: except KeyError cannot catch the KeyError Python raises here" \
+        in str(info.value), str(info.value)
+
+
+def test_a_clause_after_a_catch_all_and_a_literal_index_a_value_has_compile(tmp_path):
+    body = ("try:\n    try:\n        r = step(x)\n    except KeyError:\n        r = [sfn.parallel(lambda: step(1))[0], [x, 2][1]]\n"
+            "except Exception:\n    r = 'any'\nexcept KeyError:\n    r = 'never'\nreturn r\n")
+    t = _body(tmp_path, "hunt3_after_catch_all", "x: object", body)
+    agree(t, {"x": 3})

@@ -18,6 +18,8 @@ import string
 from typing import TYPE_CHECKING
 
 from pyawssfn.compiler.astwalk import child_nodes, walk
+from pyawssfn.compiler.expressions import ExpressionTranslator
+from pyawssfn.jsonata.tree import Var
 
 if TYPE_CHECKING:
     from pyawssfn.compiler.lower.builder import FunctionLowerer
@@ -41,8 +43,8 @@ def check_body(builder: FunctionLowerer, st: ast.Try, h: ast.ExceptHandler, erro
     (``errors``: its classes and their subclasses): the machine fails it with States.QueryEvaluationError, which no
     Catch naming a class matches, so the handler that runs in Python never runs on the machine."""
     names = CLASSES.intersection(errors)
-    if not names:
-        return
+    if not names or any(_catch_all(x) for x in st.handlers[:st.handlers.index(h)]):
+        return  # (after `except Exception`, a later clause sees nothing an expression raises, on either side)
     from pyawssfn.compiler.lower.try_statements import with_branches  # (try_statements imports this module)
     spelt = builder.src(h.type) if h.type is not None else "Exception"
     types = _Types(builder)
@@ -90,16 +92,16 @@ def _in_child(builder: FunctionLowerer, n: ast.AST, names: frozenset[str],
 
 
 def _evaluated(body: list[ast.stmt]):
-    """The nodes the workflow evaluates in ``body``: lambdas' bodies too (a key=, sfn.map's), not a nested def's,
-    nor the handlers' or the body of an inner try whose catch-all handler sees the error first."""
+    """The nodes the workflow evaluates in ``body``: lambdas' bodies too (a key=, sfn.map's) and an inner try's
+    handler bodies, not a nested def's, nor the body of an inner try whose catch-all handler sees the error first."""
     todo: list[ast.AST] = list(reversed(body))
     while todo:
         n = todo.pop()
         yield n
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
-        if isinstance(n, ast.Try):
-            kids: list[ast.AST] = list(n.orelse) + list(n.finalbody)
+        if isinstance(n, ast.Try):  # (an inner handler's body raises to the outer try: F96)
+            kids: list[ast.AST] = [x for h in n.handlers for x in h.body] + list(n.orelse) + list(n.finalbody)
             if not any(_catch_all(x) for x in n.handlers):
                 kids += n.body
             todo.extend(reversed(kids))
@@ -117,6 +119,9 @@ class _Types:
     def __init__(self, builder: FunctionLowerer, literal_only: bool = False) -> None:
         self.b = builder
         self.literal_only = literal_only  # a child's expression: its names are not the builder's
+        # a translator of its own, reading a name as a plain variable: the builder's resolves names (renders a
+        # hoisted value, reports an undefined or unbound one), which a question about a type must not do
+        self.probe = ExpressionTranslator(lambda n: Var(n.id), lambda *a: None, name_type=builder._name_type)
 
     def of(self, e: ast.AST | None) -> str | None:
         if not isinstance(e, ast.expr):
@@ -125,7 +130,7 @@ class _Types:
             return None
         if isinstance(e, ast.Name) and (e.id in self.b.caught or e.id in self.b.info.module_names):
             return None
-        return self.b.tr.static_type(e)
+        return self.probe.static_type(e)
 
     def all_in(self, es, kinds: frozenset[str]) -> bool:
         return all(self.of(e) in kinds for e in es)
@@ -403,7 +408,8 @@ def _subscript(t: _Types, n: ast.Subscript) -> tuple[frozenset[str], str]:
     """An index out of range, a missing key, an unhashable one (a load of the body's own is refused by the older
     check first, try_statements._risky; one in a lambda's body is this one's)."""
     if isinstance(n.ctx, ast.Load):
-        return _set(K, I, T), "test first (if k in d, d.get(k), if 0 <= i < len(xs))"
+        hint = "test first (if k in d, d.get(k), if 0 <= i < len(xs))"
+        return (frozenset() if _item_there(t, n) else _set(K, I, T)), hint
     kind, key = t.of(n.value), t.of(n.slice)
     out = {T} if kind not in ("list", "dict") or kind == "dict" and key not in HASHABLE else set()
     if kind != "dict":
@@ -411,6 +417,23 @@ def _subscript(t: _Types, n: ast.Subscript) -> tuple[frozenset[str], str]:
     if isinstance(n.ctx, ast.Del) and kind != "list":
         out.add(K)
     return frozenset(out), "test first (if 0 <= i < len(xs), if k in d)"
+
+
+def _item_there(t: _Types, n: ast.Subscript) -> bool:
+    """A literal index or key the value surely has: of a display (`[a, b][1]`, `{"k": v}["k"]`), or of the list of
+    an sfn.parallel's results (one per branch)."""
+    v, k = n.value, n.slice.value if isinstance(n.slice, ast.Constant) else None
+    if isinstance(v, ast.Dict):
+        return isinstance(k, str) and any(isinstance(x, ast.Constant) and x.value == k for x in v.keys)
+    if not isinstance(k, int) or isinstance(k, bool):
+        return False
+    if isinstance(v, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in v.elts):
+        size = len(v.elts)
+    elif isinstance(v, ast.Call) and t.b.info.api(v.func) == "parallel" and not v.keywords:
+        size = len(v.args)
+    else:
+        return False
+    return -size <= k < size
 
 
 def _attribute(t: _Types, n: ast.Attribute) -> tuple[frozenset[str], str]:
