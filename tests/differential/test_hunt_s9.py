@@ -342,3 +342,35 @@ def test_the_deployment_substitutes_only_the_compilers_own_placeholders(tmp_path
         fields[rid] = sorted(set(seen))
     # the parent's Lambda and child fields are substituted; the child, which calls no step, has nothing to substitute
     assert fields == {"StateMachine": ["FunctionName", "StateMachineArn"], "StateMachineKid": []}, fields
+
+
+# F74 in a service integration's literal parameters (nested too), a Wait's timestamp and a Map's items: no text of
+# the workflow keeps a `${` the deployment would substitute; only the compiler's own FunctionName and StateMachineArn
+# fields hold placeholders.
+def test_no_literal_field_of_the_workflow_keeps_a_placeholder():
+    source = _HEAD + (
+        "@sfn.workflow\ndef kid(n: int) -> object:\n    return n\n\n\n"
+        "@sfn.workflow\ndef wf(day: str) -> object:\n"
+        "    run = sfn.run_job('glue:startJobRun', JobName='${FunctionArn}', Arguments={'--day': '${StateMachineArn_x}'})\n"
+        "    d = sfn.wait_for_task_token('sqs:sendMessage', token_at='MessageBody.TaskToken', QueueUrl='${FunctionArn}',\n"
+        "                                MessageBody={'p': '${FunctionArn}', '${FunctionArn}': 1})\n"
+        "    sfn.sleep_until('${FunctionArn}')\n"
+        "    r = sfn.map(step, ['${FunctionArn}', day])\n"
+        "    return [run, d, r, kid(1), step('${StateMachineArn_kid}')]\n")
+    definition = compile_source(source, "hunt.py", workflow="wf").definition
+    own = []
+
+    def visit(v, field=None):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                assert "${" not in k, k
+                visit(x, k)
+        elif isinstance(v, list):
+            for x in v:
+                visit(x, field)
+        elif isinstance(v, str) and "${" in v:
+            assert field in ("FunctionName", "StateMachineArn") and v in ("${FunctionArn}",
+                                                                         "${StateMachineArn_kid}"), (field, v)
+            own.append(field)
+    visit(definition)
+    assert sorted(set(own)) == ["FunctionName", "StateMachineArn"]
