@@ -279,12 +279,98 @@ def test_a_value_of_the_try_body_is_caught_by_its_handlers(tmp_path, name, body,
     agree(_body(tmp_path, "hunt_body_clause", "xs: list", body), {"xs": xs})
 
 
-# F74 (open, strict xfail; docs/known-issues.md): a string of the workflow holding a placeholder of the definition
-# (`"${FunctionArn}"`, `"${StateMachineArn_child}"`) is replaced by the deployment's DefinitionSubstitutions (and by
-# WorkflowTester, which does the same), inside JSONata strings too: the machine returns the function's ARN where
-# Python returns the text.
-@pytest.mark.xfail(strict=True, reason="F74: a placeholder in a workflow string is substituted at deployment")
-@pytest.mark.parametrize("body", ["return ['${FunctionArn}', n]\n", "return step('${FunctionArn}')\n"],
-                         ids=["returned", "step-argument"])
+# F74. A string of the workflow holding a placeholder of the definition (`"${FunctionArn}"`,
+# `"${StateMachineArn_child}"`) was replaced by the deployment's DefinitionSubstitutions (deploy/template.py,
+# cdk/workflow.py; WorkflowTester does the same on the definition's text, which these runs go through), inside
+# JSONata strings too: the machine returned the function's ARN where Python returns the text. A JSONata string
+# literal writes `${` as `$\u007b` now (jsonata/printer.placeholder_safe), a plain JSON text holding `${` is a JSONata
+# literal (codegen), and a state named after such a statement reads `$?{`.
+PLACEHOLDER_BODIES = {
+    "returned": "return ['${FunctionArn}', n]\n",
+    "step-argument": "return step('${FunctionArn}')\n",
+    "child-placeholder": "return {'${StateMachineArn_wf}': '${StateMachineArn_wf}' + str(n)}\n",
+    "condition": "if str(n) + '${FunctionArn}' == '1${FunctionArn}':\n    return 'yes ${FunctionArn}'\nreturn n\n",
+    "caught-message": "try:\n    step(n)\n    raise KeyError('${FunctionArn}')\nexcept KeyError as e:\n    return str(e)\n",
+    "raised": "raise ValueError('${FunctionArn}')\n",
+    "fail-name": "raise sfn.Fail('${FunctionArn}', '${StateMachineArn_wf}')\n",
+}
+
+
+@pytest.mark.parametrize("body", PLACEHOLDER_BODIES.values(), ids=PLACEHOLDER_BODIES.keys())
 def test_a_placeholder_in_a_workflow_string_stays_text(tmp_path, body):
-    agree(_body(tmp_path, "hunt_placeholder", "n: int", body), {"n": 1})
+    t = _body(tmp_path, "hunt_placeholder", "n: int", body)
+    py, machine = agree(t, {"n": 1})
+    assert (py.error, py.cause) == (machine.error, machine.cause)
+    assert "arn:" not in repr(machine.output) + repr(machine.cause) + repr(machine.error)
+
+
+def test_the_deployment_substitutes_only_the_compilers_own_placeholders(tmp_path):
+    """The template's DefinitionSubstitutions, applied as CloudFormation does (every `${key}` of a key given),
+    change the definition's FunctionName and StateMachineArn fields and nothing else."""
+    import json
+
+    from pyawssfn.deploy.source import Machine
+    from pyawssfn.deploy.template import TemplateOptions, build_template
+
+    source = _HEAD + ("@sfn.workflow\ndef kid(n: int) -> object:\n    return ['${FunctionArn}', n]\n\n\n"
+                      "@sfn.workflow\ndef wf(n: int) -> object:\n    a = step('${StateMachineArn_kid}')\n"
+                      "    if a == '${FunctionArn}':\n        raise ValueError('${FunctionArn}')\n"
+                      "    return [kid(n), a, '${StateMachineArn_kid}']\n")
+    machines = [Machine(w, compile_source(source, "hunt.py", workflow=w).definition, ["kid"] if w == "wf" else [])
+                for w in ("kid", "wf")]
+    resources = build_template(machines, TemplateOptions(format="sam"))["Resources"]
+    own = {"FunctionName": "${FunctionArn}", "StateMachineArn": "${StateMachineArn_kid}"}
+    fields = {}
+    for rid, props in ((i, r["Properties"]) for i, r in resources.items() if "Definition" in r.get("Properties", {})):
+        text = json.dumps(props["Definition"])
+        for key in props.get("DefinitionSubstitutions", {}):
+            text = text.replace("${" + key + "}", f"<{key}>")
+        seen: list[str] = []
+
+        def same(before, after, field=None):
+            if isinstance(before, dict):
+                assert before.keys() == after.keys()
+                for k in before:
+                    same(before[k], after[k], k)
+            elif isinstance(before, list):
+                for b, a in zip(before, after, strict=True):
+                    same(b, a)
+            elif before != after:
+                assert own.get(field) == before, (field, before, after)
+                seen.append(field)
+        same(props["Definition"], json.loads(text))
+        fields[rid] = sorted(set(seen))
+    # the parent's Lambda and child fields are substituted; the child, which calls no step, has nothing to substitute
+    assert fields == {"StateMachine": ["FunctionName", "StateMachineArn"], "StateMachineKid": []}, fields
+
+
+# F74 in a service integration's literal parameters (nested too), a Wait's timestamp and a Map's items: no text of
+# the workflow keeps a `${` the deployment would substitute; only the compiler's own FunctionName and StateMachineArn
+# fields hold placeholders.
+def test_no_literal_field_of_the_workflow_keeps_a_placeholder():
+    source = _HEAD + (
+        "@sfn.workflow\ndef kid(n: int) -> object:\n    return n\n\n\n"
+        "@sfn.workflow\ndef wf(day: str) -> object:\n"
+        "    run = sfn.run_job('glue:startJobRun', JobName='${FunctionArn}', Arguments={'--day': '${StateMachineArn_x}'})\n"
+        "    d = sfn.wait_for_task_token('sqs:sendMessage', token_at='MessageBody.TaskToken', QueueUrl='${FunctionArn}',\n"
+        "                                MessageBody={'p': '${FunctionArn}', '${FunctionArn}': 1})\n"
+        "    sfn.sleep_until('${FunctionArn}')\n"
+        "    r = sfn.map(step, ['${FunctionArn}', day])\n"
+        "    return [run, d, r, kid(1), step('${StateMachineArn_kid}')]\n")
+    definition = compile_source(source, "hunt.py", workflow="wf").definition
+    own = []
+
+    def visit(v, field=None):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                assert "${" not in k, k
+                visit(x, k)
+        elif isinstance(v, list):
+            for x in v:
+                visit(x, field)
+        elif isinstance(v, str) and "${" in v:
+            assert field in ("FunctionName", "StateMachineArn") and v in ("${FunctionArn}",
+                                                                         "${StateMachineArn_kid}"), (field, v)
+            own.append(field)
+    visit(definition)
+    assert sorted(set(own)) == ["FunctionName", "StateMachineArn"]

@@ -80,3 +80,16 @@ def test_a_reported_difference_with_a_lone_surrogate_prints():
     text = show(["\ud83d", "😀"])
     assert text == '["\\ud83d", "😀"]'
     text.encode("utf-8")  # what a terminal needs: no lone surrogate left
+
+
+def test_a_placeholder_written_with_an_escaped_brace_reads_back_as_the_text():
+    """F74: the printer writes `${` of a string literal as `$\\u007b`, which a deployment's DefinitionSubstitutions
+    do not see; jsonata 2.0.6 and our engine read it back as `${`."""
+    from pyawssfn.jsonata.printer import to_text
+    from pyawssfn.jsonata.tree import Str
+
+    text = to_text(Str("${FunctionArn} and ${StateMachineArn_kid}"))
+    assert "${" not in text and text == '"$\\u007bFunctionArn} and $\\u007bStateMachineArn_kid}"'
+    cases = [text, f"{text} & '${{x}}'", f"$contains({text}, '$' & '{{Fun')"]
+    assert differences(cases) == []
+    assert evaluate(text) == "${FunctionArn} and ${StateMachineArn_kid}"

@@ -41,9 +41,15 @@ def _tmpl(expr: Expr) -> Any:
             return Template(expr)
         if len(_LOADED) < 4096 and not isinstance(v, (dict, list)):
             _LOADED[text] = v  # (immutable: a literal's value is shared by every state writing it)
-    if isinstance(v, (int, float, bool)) or v is None or (isinstance(v, str) and "{%" not in v):
+    if isinstance(v, (int, float, bool)) or v is None or (isinstance(v, str) and "{%" not in v and "${" not in v):
         return v
-    return Template(expr)
+    return Template(expr)  # (a text holding "${" stays JSONata, whose literal the substitutions miss: F74)
+
+
+def _text(v: Any) -> Any:
+    """A Fail's literal Error or Cause: a text holding "${" as JSONata, whose string literal the deployment's
+    DefinitionSubstitutions miss (F74: "${FunctionArn}" would be the function's ARN)."""
+    return Template(Str(v)) if type(v) is str and "${" in v else v
 
 
 _PLAIN = frozenset([str, int, float, bool, type(None)])
@@ -180,8 +186,8 @@ class _Emitter:
             return self.choice_json(n, d)
         if isinstance(n, (Succeed, Fail)):
             if isinstance(n, Fail):
-                d["Error"] = n.error
-                d["Cause"] = n.cause
+                d["Error"] = _text(n.error)
+                d["Cause"] = _text(n.cause)
             if n.output is not None:
                 d["Output"] = _tmpl(n.output)
             return d

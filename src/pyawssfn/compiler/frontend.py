@@ -17,7 +17,7 @@ from pyawssfn.compiler.diagnostics import Reporter
 from pyawssfn.compiler.expressions.build import T, err
 from pyawssfn.compiler.expressions.core import ITERATED, tuple_shape
 from pyawssfn.compiler.expressions.sets import check_set_uses
-from pyawssfn.compiler.expressions.tuples import mark_tuple_names, step_tuple_shapes
+from pyawssfn.compiler.expressions.tuples import mark_tuple_names, step_tuple_shapes, workflow_tuple_shapes
 from pyawssfn.compiler.exception_messages import analyse_messages, rewrite_caught_formatting, rewrite_raises
 from pyawssfn.jsonata.tree import Expr
 from pyawssfn.compiler.module_checks import _bound_names, _module_statements, _name_of, check_functions, \
@@ -280,6 +280,8 @@ def _workflow_passes(info: ModuleInfo, reporter: Reporter) -> None:
     used, which variables may hold tuples, which iterables a loop consumes."""
     tuple_constants = {n: tuple_shape(v) for n, v in info.constants.items() if isinstance(v, tuple)}
     tuple_steps = step_tuple_shapes({n: st.node for n, st in info.steps.items()})
+    tuple_children, keyed = workflow_tuple_shapes(info.workflows, tuple_constants, tuple_steps)  # F79
+    tuple_steps = {**tuple_steps, **tuple_children}
     info.refused_expressions = False
     for fn in info.workflows.values():
         # one walk for all the passes (compile time: #8, #14), kept for the lowerer's analyses (astwalk.index);
@@ -289,7 +291,7 @@ def _workflow_passes(info: ModuleInfo, reporter: Reporter) -> None:
         info.refused_expressions = info.refused_expressions or found.has(*_REFUSED)
         _check_list_handlers(info, found.of(ast.ExceptHandler), reporter)
         check_set_uses(nodes, reporter.report)
-        mark_tuple_names(nodes, reporter.report, tuple_constants, tuple_steps)
+        mark_tuple_names(nodes, reporter.report, tuple_constants, tuple_steps, keyed)
         for node in found.of(ast.For, ast.comprehension):
             _mark_iterated(node.iter)
 

@@ -14,6 +14,7 @@ from pyawssfn.compiler.expressions.translator import NotConstant
 from pyawssfn.compiler.ir import Task
 from pyawssfn.jsonata import tree as t
 from pyawssfn.compiler.ir import Template
+from pyawssfn.compiler.lower.support import has_template
 
 # integration -> (botocore service, operation) whose input the Arguments are.
 _API = {
@@ -106,7 +107,7 @@ def _place_token(lw, call: ast.Call, arguments: dict, given: dict, token_at: str
     if node is None:
         arguments[name] = {field: TOKEN}
     elif isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str)
-                                            for k in node.keys):
+                                            and not has_template(k.value) for k in node.keys):  # (F74)
         literal = {k.value: payload_field(lw, v, env) for k, v in zip(node.keys, node.values)}
         arguments[name] = {**literal, field: TOKEN}
     else:
@@ -129,7 +130,8 @@ def payload_field(lw, node: ast.expr, env: dict):
         value = lw.info.static_value(node, lw.tr.literal_value)
     except (NotConstant, ValueError):
         return lw.value_field(node, env)
-    return value if not (isinstance(value, str) and "{%" in value) else lw.value_field(node, env)
+    # (a text that reads as a template, or holds a placeholder the deployment substitutes, F74: an expression)
+    return value if not has_template(value) else lw.value_field(node, env)
 
 
 def lower_integration(lw, call: ast.Call, kind: str, var: str | None) -> None:

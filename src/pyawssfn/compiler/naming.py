@@ -112,6 +112,8 @@ def _legal(name: str) -> str:
     """`name` with "?" for each character a state name cannot hold (a control character, a surrogate, an unassigned
     code point, U+FFFE/U+FFFF: asl/checks.state_name_problem), which a string literal of the source may carry raw
     (`"\x07"` written as the byte itself). isprintable() is False for all of them, so most names are not walked."""
+    if "${" in name:  # F74: a placeholder the deployment substitutes would rename the state
+        name = name.replace("${FunctionArn}", "$?{FunctionArn}").replace("${StateMachineArn_", "$?{StateMachineArn_")
     if name.isprintable():
         return name
     return "".join("?" if unicodedata.category(ch) in ("Cc", "Cs", "Cn") else ch for ch in name)

@@ -110,7 +110,17 @@ def _name(e: Name, out: list[str]) -> None:
 
 
 def _str(e: Str, out: list[str]) -> None:
-    out.append(string_literal(e.value))
+    text = string_literal(e.value)
+    if "${" in text:
+        text = placeholder_safe(text)
+    out.append(text)
+
+
+def placeholder_safe(text: str) -> str:
+    """A string literal's text with ``${`` written ``$\\u007b`` (F74): a deployment's DefinitionSubstitutions
+    (and WorkflowTester) replace ``${FunctionArn}`` and ``${StateMachineArn_<name>}`` anywhere in the definition,
+    inside JSONata text too; JSONata reads the escape back as ``{``, so the value stays the workflow's text."""
+    return text.replace("${", "$\\u007b")
 
 
 def _num(e: Num, out: list[str]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
+from pyawssfn.compiler.astwalk import walk
 from pyawssfn.compiler.expressions.core import MAY_TUPLE
 
 _Shape = tuple[bool, bool]  # (may be a tuple itself, may hold tuples)
@@ -23,7 +24,8 @@ _MUTATORS = frozenset(["append", "extend", "insert", "pop", "remove", "sort", "r
 
 
 def mark_tuple_names(nodes: list[ast.AST], report: Callable[[ast.AST, str, str], None],
-                     constants: dict[str, bool | None] | None = None, steps: dict[str, _Shape] | None = None) -> None:
+                     constants: dict[str, bool | None] | None = None, steps: dict[str, _Shape] | None = None,
+                     keyed: dict[str, dict[str, _Shape]] | None = None) -> None:
     """Set MAY_TUPLE ("top", "deep" or both) on every read of a variable that may hold a tuple, and refuse changing
     such a variable in place (Python raises: a tuple has no append, no item assignment). `nodes`: every node of a
     workflow function (ast.walk); `constants`: the module-level names bound to a tuple, with what core.tuple_shape
@@ -38,7 +40,10 @@ def mark_tuple_names(nodes: list[ast.AST], report: Callable[[ast.AST, str, str],
     taint = _propagate(sources, fixed)
     if not any(top or deep for top, deep in taint.values()):
         return  # no tuple anywhere in the function's variables
+    plain_items = _plain_items(nodes, sources, keyed or {})
     for node in nodes:
+        if id(node) in plain_items:
+            continue  # r["k"] of a child's dict whose "k" holds no tuple (F79): no mark
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in fixed:
             # a module-level tuple the function does not rebind: a tuple, its items as the constant says
             setattr(node, MAY_TUPLE, "tuple" + ("" if constants[node.id] is False else "deep"))
@@ -54,6 +59,66 @@ def mark_tuple_names(nodes: list[ast.AST], report: Callable[[ast.AST, str, str],
             report(node, f"{changed.id} may hold a tuple here, which cannot be changed in place (Python raises; the "
                          "machine, holding it as a list, would change it)", f"make it a list first: "
                          f"{changed.id} = list({changed.id})")
+
+
+def _plain_items(nodes: list[ast.AST], sources: dict[str, list[tuple[str, ast.expr]]],
+                 keyed: dict[str, dict[str, _Shape]]) -> set[int]:
+    """The reads `r` of `r["k"]` where r is only ever a child workflow's result, every `return` of that child a dict
+    display with literal keys, and what it gives "k" holds no tuple (F79: a child's `{"half": a / 2, "pair": (a, a)}`
+    read by `str(r["half"])` is no tuple, `str(r["pair"])` may be one)."""
+    out: set[int] = set()
+    if not keyed:
+        return out
+    for node in nodes:
+        v = node.value if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) else None
+        if not (isinstance(v, ast.Name) and isinstance(node.slice, ast.Constant)):  # type: ignore[attr-defined]
+            continue
+        calls = [e for kind, e in sources.get(v.id, ()) if kind == "value"]
+        if not calls or len(calls) != len(sources[v.id]) or not all(
+                isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id in keyed for c in calls):
+            continue
+        key = node.slice.value  # type: ignore[attr-defined]
+        if all(keyed[c.func.id].get(key) == (False, False) for c in calls):  # type: ignore[attr-defined]
+            out.add(id(v))
+    return out
+
+
+def workflow_tuple_shapes(workflows: dict[str, ast.FunctionDef], constants: dict[str, bool | None],
+                          steps: dict[str, _Shape]) -> tuple[dict[str, _Shape], dict[str, dict[str, _Shape]]]:
+    """The child workflows that may return a tuple or values holding tuples (F79: the parent's CPython call gets
+    the tuple, the machine and pyrun the JSON list), as step_tuple_shapes says of steps; with, for a workflow whose
+    every `return` is a dict display of literal keys, the shape of each key's value. A child's returned variable is
+    shaped by its own assignments, a grandchild's result as found before (a few rounds settle a call chain)."""
+    shapes: dict[str, _Shape] = {}
+    keyed: dict[str, dict[str, _Shape]] = {}
+    for _ in range(4):
+        before = dict(shapes)
+        callees = {**steps, **shapes}
+        for name, fn in workflows.items():
+            nodes = walk(fn)
+            if fn.returns is None and not any(type(n) in _MAKERS and _makes_tuples(n, constants, callees)
+                                              for n in nodes):
+                continue  # nothing in it builds a tuple (the usual case)
+            sources = _sources(nodes)
+            fixed = {n: (True, items is not False) for n, items in constants.items() if n not in sources}
+            fixed.update({n + "()": sh for n, sh in callees.items()})
+            taint = _propagate(sources, fixed)
+            returns = [n.value for n in nodes if isinstance(n, ast.Return) and n.value is not None]
+            shape = _join([_annotation_shape(fn.returns)] + [_shape(v, taint) for v in returns])
+            if shape != (False, False):
+                shapes[name] = shape
+            # the returns that may hold a tuple (the others give no tuple whatever key is read)
+            holding = [v for v in returns if _shape(v, taint) != (False, False)]
+            if holding and all(isinstance(v, ast.Dict) and all(isinstance(k, ast.Constant) for k in v.keys)
+                               for v in holding):
+                keys: dict[str, list[_Shape]] = {}
+                for v in holding:
+                    for k, item in zip(v.keys, v.values):  # type: ignore[attr-defined]
+                        keys.setdefault(k.value, []).append(_shape(item, taint))  # type: ignore[union-attr]
+                keyed[name] = {k: _join(sh) for k, sh in keys.items()}
+        if shapes == before:
+            break
+    return shapes, {n: k for n, k in keyed.items() if n in shapes}
 
 
 def step_tuple_shapes(steps: dict[str, ast.FunctionDef]) -> dict[str, _Shape]:

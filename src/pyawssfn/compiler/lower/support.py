@@ -166,11 +166,11 @@ def has_template(v: Any) -> bool:
     if type(v) is Template:
         return True
     if isinstance(v, str):
-        return "{%" in v
+        return "{%" in v or "${" in v  # (a placeholder the deployment would substitute: F74)
     if isinstance(v, list):
         return any(has_template(x) for x in v)
     if isinstance(v, dict):
-        return any(has_template(x) or "{%" in k for k, x in v.items())
+        return any(has_template(x) or "{%" in k or "${" in k for k, x in v.items())
     return False
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyawssfn.compiler.astwalk import child_nodes, walk
 from pyawssfn.compiler.ir import Catcher, Exit
-from pyawssfn.compiler.lower import assigned_before, controlflow, errors
+from pyawssfn.compiler.lower import assigned_before, controlflow, errors, raised_errors
 from pyawssfn.compiler.lower.nonlocalcontrol import (
     ExceptNonlocalControl, FinallyNonlocalControl, Handler, HandlerBodyNonlocalControl,
 )
@@ -152,16 +152,16 @@ def check_expression_errors(builder: FunctionLowerer, st: ast.Try, h: ast.Except
     if "States.ALL" in errors:
         check_uncatchable_body(builder, st, h)
         return
-    if not caught:
+    if not caught and not set(errors) & raised_errors.CLASSES:
         return
     for stmt in st.body:
         for n in with_branches(builder, own_nodes(stmt)):
-            if _risky(n, caught):
+            if caught and _risky(n, caught):
                 builder.report(n, f"except {sorted(caught)[0]} cannot catch an error of this workflow expression "
                                   "(the machine fails it with States.QueryEvaluationError)",
                                "test first (if key in d, if n != 0), or compute it inside a step")
                 return
-            child = _child_with_risky(builder, n, caught, set())
+            child = _child_with_risky(builder, n, caught, set()) if caught else None
             if child is not None:  # F75: the child's expression error ends it as States.QueryEvaluationError
                 spelt = builder.src(h.type) if h.type is not None else "Exception"
                 builder.report(n, f"except {spelt} cannot catch an error of an expression of child "
@@ -170,6 +170,7 @@ def check_expression_errors(builder: FunctionLowerer, st: ast.Try, h: ast.Except
                                f"test first in {child[0]} (if key in d, if n != 0) and raise "
                                f"{sorted(caught)[0]}(...) there, or compute it inside a step")
                 return
+    raised_errors.check_body(builder, st, h, errors)
 
 
 def _risky(n: ast.AST, caught: set[str]) -> bool:
