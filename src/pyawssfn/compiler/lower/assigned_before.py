@@ -81,17 +81,17 @@ def _users(builder: FunctionLowerer) -> frozenset[str]:
 
 def _reads(nodes: Iterable[ast.AST]) -> dict[str, int]:
     counts: dict[str, int] = {}
+    get = counts.get
+    Name, AugAssign, Load = ast.Name, ast.AugAssign, ast.Load
     for root in nodes:
         for n in walk(root):
-            _count(n, counts)
+            cls = type(n)
+            if cls is Name:
+                if isinstance(n.ctx, Load):  # type: ignore[attr-defined]
+                    counts[n.id] = get(n.id, 0) + 1  # type: ignore[attr-defined]
+            elif cls is AugAssign and isinstance(n.target, Name):  # type: ignore[attr-defined]  # x += 1 reads x
+                counts[n.target.id] = get(n.target.id, 0) + 1  # type: ignore[attr-defined]
     return counts
-
-
-def _count(n: ast.AST, counts: dict[str, int]) -> None:
-    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
-        counts[n.id] = counts.get(n.id, 0) + 1
-    elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):  # x += 1 reads x
-        counts[n.target.id] = counts.get(n.target.id, 0) + 1
 
 
 def before(builder: FunctionLowerer, index: int, values: Iterable[Expr]) -> bool:
@@ -103,12 +103,18 @@ def before(builder: FunctionLowerer, index: int, values: Iterable[Expr]) -> bool
         return False
     if not any(can_fail(v) and not builder.is_param_read(v) for v in values):
         return False
-    hidden = builder.observed[-1] if builder.observed else None
     users = _users(builder)
-    watched = [k for k, v in ex.env.items() if k in users and (hidden is None or k not in hidden)
-               and not builder.is_param_read(v)]
+    is_param_read = builder.is_param_read
+    watched = [k for k, v in ex.env.items() if k in users and not is_param_read(v)]
     if not watched:
         return False
+    hidden = builder.observed[-1] if builder.observed else None
+    if type(hidden) is ast.Try:  # (found when first needed: most values that can fail have no variable watched)
+        hidden = builder.observed[-1] = observed(builder, hidden)
+    if hidden is not None:
+        watched = [k for k in watched if k not in hidden]
+        if not watched:
+            return False
     builder.frontier[index] = _assigned(builder, ex, watched)
     return True
 

@@ -77,7 +77,7 @@ def _slots(node: ast.AST) -> list[tuple[str, int | None]]:
             slots += [(name, i) for i, v in enumerate(value) if isinstance(v, (ast.expr, ast.keyword))]
         elif isinstance(value, ast.expr):
             slots.append((name, None))
-    if isinstance(node, ast.Call):
+    if isinstance(node, ast.Call) and len(slots) > 2:  # (the func first: so already with one argument)
         slots.sort(key=lambda sl: (sl[0] != "func", _position(_get(node, sl))))
     return slots
 

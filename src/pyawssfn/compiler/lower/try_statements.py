@@ -31,7 +31,7 @@ def transform_try(builder: FunctionLowerer, st: ast.Try) -> None:
         builder.push_control(fin)
     try:
         builder.push_control(exc)
-        builder.observed.append(assigned_before.observed(builder, st))
+        builder.observed.append(st)  # type: ignore[arg-type]  # assigned_before.observed(st), when first needed
         try:
             builder.lower_block(st.body)
             errors.settle(builder, change=in_else != inside)
