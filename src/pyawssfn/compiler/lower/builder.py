@@ -31,6 +31,9 @@ from pyawssfn.jsonata.tree import TRUE, Block, Expr, Var, and_, lit, or_
 
 
 class FunctionLowerer:
+    _cover_of: Any = None   # the innermost control whose cover `_cover` is (cover())
+    _cover: Any = None
+
     def __init__(self, shared: Shared, fn: ast.FunctionDef | ast.Lambda, graph: Graph, *, top: bool,
                  outer: dict[str, str] | None = None, outer_types: dict[str, str] | None = None):
         self.s = shared
@@ -393,14 +396,19 @@ class FunctionLowerer:
         """Where an error of a workflow expression (States.QueryEvaluationError) evaluated here goes: the innermost
         try whose handlers catch everything, or whose finally must run, with the part of it we are in; None when
         nothing catches it (then a Pass or Choice, which have no Catch, behave alike)."""
-        return self.control[-1].cover()
+        top = self.control[-1]
+        if top is not self._cover_of:  # (the stack's cover, until a push or pop: asked ~2 times a statement)
+            self._cover_of, self._cover = top, top.cover()
+        return self._cover
 
     def push_control(self, control: NonlocalControl) -> None:
         control.outer = self.control[-1]
         self.control.append(control)
+        self._cover_of = None
 
     def pop_control(self) -> None:
         self.control.pop()
+        self._cover_of = None
 
     def known_errors(self) -> list[str]:
         """Every exception class name a step can raise as itself: the builtin ones and the module's."""
@@ -454,6 +462,8 @@ class FunctionLowerer:
         remains, with each call replaced by a name for its result."""
         if node is None:
             return ast.Constant(value=None)
+        if type(node) in _PLAIN:
+            return node  # a name or a constant: nothing to hoist, rewrite or refuse (Facts' answer, without it)
         facts = Facts(self, node)
         if not facts.acted_on(node):
             return node  # nothing in it to hoist, rewrite or refuse
@@ -487,4 +497,5 @@ class FunctionLowerer:
             return ast.unparse(node)
 
 
+_PLAIN = (ast.Name, ast.Constant)
 _LITERALS = frozenset([ast.Constant, ast.UnaryOp, ast.List, ast.Tuple, ast.Dict])
