@@ -12,7 +12,11 @@ if TYPE_CHECKING:
 def bind(builder: FunctionLowerer, call: ast.Call, sig: ast.arguments, fname: str, skip_first: bool = False,
          args: list[ast.expr] | None = None) -> dict[str, ast.expr]:
     """Bind a call's arguments to a signature at compile time: {parameter: expression}, omitting defaults."""
-    positional = list(sig.posonlyargs) + list(sig.args)
+    positional = sig.posonlyargs + sig.args
+    given = args if args is not None else call.args
+    if not skip_first and not call.keywords and _binds_plainly(sig, positional, given):
+        # (most calls: positional arguments only, each a parameter, every required one given; no error to find)
+        return {p.arg: builder.prepare(a) for p, a in zip(positional, given)}
     if skip_first:
         if not positional:
             raise builder.fail(call, f"{fname}() must take the task token as its first parameter",
@@ -51,6 +55,13 @@ def bind(builder: FunctionLowerer, call: ast.Call, sig: ast.arguments, fname: st
         if p.arg not in out and d is None:
             raise builder.fail(call, f"{fname}() missing required keyword argument {p.arg!r}", f"pass {p.arg}=...")
     return _in_signature_order(out, positional + kwonly, sig, extra_pos, extra_kw)
+
+
+def _binds_plainly(sig: ast.arguments, positional: list[ast.arg], given: list[ast.expr]) -> bool:
+    """The positional arguments `given` bind one to one, without a starred one, to the parameters, and leave out
+    only those with a default and no keyword-only parameter without one (bind's checks would all pass)."""
+    return len(positional) - len(sig.defaults) <= len(given) <= len(positional) and \
+        all(d is not None for d in sig.kw_defaults) and not any(type(a) is ast.Starred for a in given)
 
 
 def _flat_args(builder: FunctionLowerer, args: list[ast.expr], fname: str) -> list[ast.expr]:

@@ -18,27 +18,22 @@ from pyawssfn.compiler.definite import maybe_unbound_reads
 from pyawssfn.compiler.step_mutation import check_step_mutations, result_proxy
 from pyawssfn.compiler.expressions import ExpressionTranslator, NotConstant, _static_type
 from pyawssfn.compiler.frontend import PREDICATES
-from pyawssfn.compiler.ir import (
-    Choice, DefaultOf, Exit, Graph, Map, Node, Parallel, Pass, Rule, StartHolder, Task, Template, Wait, atomic,
-    can_fail, evaluates, paren,
-)
-from pyawssfn.compiler.lower import controlflow, entry_check, errors, hoisting, statements, visitor
+from pyawssfn.compiler.ir import DefaultOf, Exit, Graph, Node, Pass, Rule, StartHolder, Template, atomic, can_fail, paren
+from pyawssfn.compiler.lower import controlflow, entry_check, errors, first_state, hoisting, visitor
 from pyawssfn.compiler.lower.hoist_facts import Facts
 from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, NonlocalControl
 from pyawssfn.compiler.expressions.build import T, err, fn
-from pyawssfn.compiler.lower.support import (
-    Abort, Shared, assigned_names, field_templates, has_template, var_read,
-)
+from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, has_template, var_read
 from pyawssfn.compiler.static_types import infer_name_types, narrowed_types
 from pyawssfn.compiler.types import AnnotationReader, api_result_type, step_result_types
 from pyawssfn.compiler.types.parameters import parameters
-from pyawssfn.compiler.share import cannot_fail
-from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
-from pyawssfn.jsonata.printer import plain_name as _plain_key
-from pyawssfn.jsonata.tree import TRUE, Binary, Block, Cond, Dot, Expr, Filter, Name, Var, and_, lit, or_
+from pyawssfn.jsonata.tree import TRUE, Block, Expr, Var, and_, lit, or_
 
 
 class FunctionLowerer:
+    _cover_of: Any = None   # the innermost control whose cover `_cover` is (cover())
+    _cover: Any = None
+
     def __init__(self, shared: Shared, fn: ast.FunctionDef | ast.Lambda, graph: Graph, *, top: bool,
                  outer: dict[str, str] | None = None, outer_types: dict[str, str] | None = None):
         self.s = shared
@@ -200,10 +195,14 @@ class FunctionLowerer:
     def settled(self, holder: Any, values: Any) -> None:
         """Record that `holder` evaluates these values where they stand (errors.settle asks it only of values that
         can fail)."""
-        ids, kept = self.checked.get(id(holder)) or self.checked.setdefault(id(holder), (set(), []))
+        got = self.checked.get(id(holder))
+        if got is None:
+            got = self.checked[id(holder)] = (set(), [])
+        ids, kept = got
         for v in values:
-            if id(v) not in ids and can_fail(v):
-                ids.add(id(v))
+            i = id(v)
+            if i not in ids and can_fail(v):
+                ids.add(i)
                 kept.append(v)
 
     def is_settled(self, holder: Any, v: Expr) -> bool:
@@ -330,12 +329,13 @@ class FunctionLowerer:
 
     def value_field(self, node: ast.expr, env: dict[str, Expr]) -> Any:
         """A payload value: the JSON literal when the expression is constant, else a JSONata template."""
-        try:
-            v = self.tr.literal_value(node)
-            if not has_template(v):
-                return v
-        except NotConstant:
-            pass
+        if type(node) in _LITERALS:  # (the translator's literal_value refuses any other node at once)
+            try:
+                v = self.tr.literal_value(node)
+                if not has_template(v):
+                    return v
+            except NotConstant:
+                pass
         return Template(self.render(node, env))
 
     def add(self, node: Node) -> Node:
@@ -396,14 +396,19 @@ class FunctionLowerer:
         """Where an error of a workflow expression (States.QueryEvaluationError) evaluated here goes: the innermost
         try whose handlers catch everything, or whose finally must run, with the part of it we are in; None when
         nothing catches it (then a Pass or Choice, which have no Catch, behave alike)."""
-        return self.control[-1].cover()
+        top = self.control[-1]
+        if top is not self._cover_of:  # (the stack's cover, until a push or pop: asked ~2 times a statement)
+            self._cover_of, self._cover = top, top.cover()
+        return self._cover
 
     def push_control(self, control: NonlocalControl) -> None:
         control.outer = self.control[-1]
         self.control.append(control)
+        self._cover_of = None
 
     def pop_control(self) -> None:
         self.control.pop()
+        self._cover_of = None
 
     def known_errors(self) -> list[str]:
         """Every exception class name a step can raise as itself: the builtin ones and the module's."""
@@ -423,94 +428,8 @@ class FunctionLowerer:
             end.col_offset = 0
             controlflow.do_return(self, ast.Constant(value=None), "return None" if self.top else "end of branch",
                                   end.lineno)
-        self._check_before_start()
-        self._drop_settled_checks()
-
-    def _check_before_start(self) -> None:
-        """The assignments before the first state move into it; a Task (or Wait) evaluates its Assign only after the
-        call (or the wait), so a computed value that can fail and that its Arguments do not evaluate would fail after
-        the step ran (and a failing step would win) or the time passed, while Python fails first. Evaluate such
-        values in a Pass before it. The parameters' check goes first of all: into that Pass, else into the first
-        field the state evaluates (Python checks the arguments of a call before the body runs)."""
-        if self.start_pending is None:
-            return
-        node, env = self.start_pending
-        if not isinstance(node, (Task, Parallel, Map, Wait)) or self.graph.start is not node:
-            return
-        texts: list[Expr] = []
-        field_templates(entry_check.first_fields(node), texts)
-        early = {statements.throwaway(self): v for v in env.values()
-                 if not self.is_param_read(v) and can_fail(v) and not any(evaluates(v, t) for t in texts)}
-        checks = [v for v in env.values() if self.is_param_read(v) and not cannot_fail(v)
-                  and not any(evaluates(v, t) for t in texts)]
-        params = self.params
-        if checks == [self.param_check] and not early and isinstance(node, Task):
-            # a field that is a parameter's plain read fails by itself (States.QueryEvaluationError: a field cannot
-            # be undefined) when the input lacks it: the check need not test its presence
-            params = [p for p in params if not (p.required and p.kinds is None and _whole_read(p.name, texts))]
-            if not any(p.checked for p in params):
-                self.check_hosted, checks = True, []
-        if checks and (early or not entry_check.host_check(node, self._hosting(checks, params))):
-            early = {**{statements.throwaway(self): c for c in checks}, **early}
-        elif checks:
-            self.check_hosted = self.param_check in checks
-            checks = []  # in the state's first field now
-        if early:
-            self.start_state(early).next = node
-        for k in [k for k, v in node.assign.items() if v in checks]:
-            del node.assign[k]  # the Pass before checked it
-
-    def _hosting(self, checks: list[Expr], params: list) -> Callable[[Expr], Expr]:
-        """How a field's expression evaluates `checks` first: the parameters' check (of `params`) as `tests ? value
-        : $error()`, any other as a block `(check; value)`."""
-        if checks == [self.param_check]:
-            return lambda t: entry_check.hosted(params, t)
-        return lambda t: Block(tuple(checks) + (t,))
-
-    def _guard_first_condition(self, n: Choice, check: Expr) -> None:
-        """A first Choice's first condition that evaluates the check first, `(check; test)`, as its guard instead:
-        `tests ? test : $error(...)`."""
-        cond = n.rules[0].condition if n.rules else None
-        if type(cond) is Block and len(cond.exprs) > 1 and cond.exprs[0] == check:
-            rest = cond.exprs[1:]
-            n.rules[0].condition = entry_check.hosted(self.params, rest[0] if len(rest) == 1 else Block(rest))
-            self.check_hosted = True
-
-    def _drop_settled_checks(self) -> None:
-        """The parameters' check, once the first state's first field evaluates it, is not evaluated again by that
-        state's Assign, its Choice rules' or a catcher's that cannot catch its error (the state's fields all read
-        the same input); a catcher that can catch it checks again, so that the execution still fails as Python's
-        call does, before any handler (its Assign's error is not caught)."""
-        n, check = self.graph.start, self.param_check
-        if n is None or check is None:
-            return
-        if isinstance(n, Choice):
-            self._guard_first_condition(n, check)
-            first = [n.rules[0].condition] if n.rules else []
-        else:
-            first = []
-            field_templates(entry_check.first_fields(n), first)
-        holders: list[Any] = [n] + (list(n.rules) if isinstance(n, Choice) else [])
-        holders += [c for c in getattr(n, "catch", []) if not CATCHES_EVALUATION & set(c.errors)]
-        if self.check_hosted or any(evaluates(check, t) for t in first):
-            for h in holders:
-                for k in [k for k, v in h.assign.items() if v == check]:
-                    del h.assign[k]
-        # where it is still an Assign entry of its own (a Pass that starts the machine, a catcher that checks again),
-        # another entry of that Assign evaluates it instead: no variable of its own
-        for h in [n] + [c for c in getattr(n, "catch", [])]:
-            keys = [k for k, v in h.assign.items() if v == check]
-            rest = [k for k in h.assign if k not in keys]
-            if keys and rest and isinstance(n, (Pass, Task, Parallel, Map, Wait)):
-                for k in keys:
-                    del h.assign[k]
-                plain = [k for k in rest if self.is_param_read(h.assign[k]) or _reads_input(h.assign[k])]
-                target = (plain or rest)[0]
-                h.assign[target] = entry_check.hosted(self.params, h.assign[target], caught=h is not n)
-        if isinstance(n, Pass) and n.output is not None and list(n.assign.values()) == [check]:
-            # a Pass that only checks before its Output (a workflow with no step): its Output is the check's guard
-            n.assign.clear()
-            n.output = entry_check.hosted(self.params, n.output)
+        first_state.check_before_start(self)
+        first_state.drop_settled_checks(self)
 
     def lower_block(self, stmts: list[ast.stmt]) -> None:
         for st in stmts:
@@ -543,6 +462,8 @@ class FunctionLowerer:
         remains, with each call replaced by a name for its result."""
         if node is None:
             return ast.Constant(value=None)
+        if type(node) in _PLAIN:
+            return node  # a name or a constant: nothing to hoist, rewrite or refuse (Facts' answer, without it)
         facts = Facts(self, node)
         if not facts.acted_on(node):
             return node  # nothing in it to hoist, rewrite or refuse
@@ -576,23 +497,5 @@ class FunctionLowerer:
             return ast.unparse(node)
 
 
-def _whole_read(name: str, texts: list[Expr]) -> bool:
-    """Whether one of the field values is the template reading the parameter `name` and nothing else."""
-    read = entry_check.read(name)
-    return any(t == read for t in texts)
-
-
-_STATES_INPUT = Dot(Var("states"), Name("input"))
-
-
-def _reads_input(t: Expr) -> bool:
-    """The expression is a path starting at `$states.input` (its text begins with it)."""
-    while True:
-        if t == _STATES_INPUT:
-            return True
-        if type(t) in (Dot, Filter):
-            t = t.lhs  # type: ignore[attr-defined]
-        elif type(t) is Binary or (type(t) is Cond):
-            t = t.lhs if type(t) is Binary else t.test  # type: ignore[attr-defined, union-attr]
-        else:
-            return False
+_PLAIN = (ast.Name, ast.Constant)
+_LITERALS = frozenset([ast.Constant, ast.UnaryOp, ast.List, ast.Tuple, ast.Dict])

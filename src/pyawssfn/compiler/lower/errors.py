@@ -39,14 +39,14 @@ def settle(builder: FunctionLowerer, change: bool = False) -> None:
         # So a parameter read needs no cover of its own: it is evaluated where no handler's Catch is (the first
         # state's Assign, or its Catch's Assign when that state fails, which ends the execution), and that state
         # need not be a Pass before a try (a try at the start of the workflow costs no state).
-        first = _first_unsettled(builder, ex)
         start = isinstance(ex.holder, StartHolder)
         # the start's pending values move into the first state, which has the current cover, unless the
         # cover is about to change
         holder_cover = ex.holder.cover if isinstance(ex.holder, Node) else (CHANGING if start and change
                                                                             else None)
         # LocalStack's Parallel does not catch an error thrown in its own Assign (tests/engines known.py)
-        if first is None or holder_cover == cov and not uncaught_assign(ex.holder):
+        # (the holder's cover first: the search of a value no state evaluates yet is needed only where it differs)
+        if holder_cover == cov and not uncaught_assign(ex.holder) or _first_unsettled(builder, ex) is None:
             # the holder evaluates them when they are flushed into its Assign, whatever the cover is by then
             builder.settled(ex.holder, ex.env.values())
             settled.append(ex)

@@ -77,7 +77,7 @@ def _slots(node: ast.AST) -> list[tuple[str, int | None]]:
             slots += [(name, i) for i, v in enumerate(value) if isinstance(v, (ast.expr, ast.keyword))]
         elif isinstance(value, ast.expr):
             slots.append((name, None))
-    if isinstance(node, ast.Call):
+    if isinstance(node, ast.Call) and len(slots) > 2:  # (the func first: so already with one argument)
         slots.sort(key=lambda sl: (sl[0] != "func", _position(_get(node, sl))))
     return slots
 
@@ -174,10 +174,11 @@ class Hoister(ast.NodeTransformer):
         call's state), so that the machine fails where Python does, before calling the step."""
         slots = _slots(node) if not self.conditional and isinstance(node, (ast.expr, ast.keyword)) else []
         if not self._in_order(node, slots):
-            acted_on = self.facts.acted_on
-            if not any(acted_on(c) for c in child_nodes(node)):
-                return node  # every part would be visited only to be given back as it is (visit)
-            return super().generic_visit(node)
+            acts = self.facts.acts
+            for c in child_nodes(node):
+                if acts.get(id(c)) is c:  # (facts.acted_on, in place)
+                    return super().generic_visit(node)
+            return node  # every part would be visited only to be given back as it is (visit)
         return node
 
     def _in_order(self, node: ast.AST, slots: list[tuple[str, int | None]]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from pyawssfn.compiler.expressions import NotConstant
 from pyawssfn.compiler.expressions.build import T, chars
@@ -99,7 +99,8 @@ def _rendered(builder: FunctionLowerer, node: ast.expr) -> Render:
 
 
 def _iterated(builder: FunctionLowerer, node: ast.expr) -> Render:
-    return lambda env: IterMarker(node).resolve(builder, env)
+    marker = IterMarker(node)  # one for every exit: its static type is found once
+    return lambda env: marker.resolve(builder, env)
 
 
 def _range_iteration(builder: FunctionLowerer, it: ast.Call, i: str, target: ast.expr) -> _Iteration:
@@ -187,6 +188,14 @@ class IterMarker:
 
     def __init__(self, node: ast.expr):
         self.node = node
+        self._type: str | None = _UNKNOWN  # type: ignore[assignment]  # the node's static type, once asked
+
+    def static_type(self, builder: FunctionLowerer) -> str | None:
+        """The node's static type: the same on every exit (it depends on the types of the names it reads, not on
+        the values pending there)."""
+        if self._type is _UNKNOWN:
+            self._type = builder.tr.static_type(self.node)
+        return self._type
 
     def resolve(self, builder: FunctionLowerer, env: dict[str, Expr]) -> Expr:
         node = self.node
@@ -200,7 +209,7 @@ class IterMarker:
         if isinstance(node, (ast.List, ast.Tuple)):
             return builder.render(node, env)
         code = builder.render(node, env)
-        if builder.tr.static_type(node) == "list":  # types: a list already (an annotated step's, sfn.map's result)
+        if self.static_type(builder) == "list":  # types: a list already (an annotated step's, sfn.map's result)
             return code
         return T('($pyawssfn_it := $0; $type($pyawssfn_it) = "array" ? $pyawssfn_it : $type($pyawssfn_it) = "object" '
                  '? [$keys($pyawssfn_it)] : $type($pyawssfn_it) = "string" ? $1 : '
@@ -213,6 +222,7 @@ def keys_code(d: Expr) -> Expr:
 
 
 _ZERO, _ONE = Num("0"), Num("1")
+_UNKNOWN: Any = object()
 
 
 def _zero(env: dict[str, Expr]) -> Expr:

@@ -140,6 +140,11 @@ def transform_assign(builder: FunctionLowerer, st: ast.Assign) -> None:
         for i in range(len(builder.frontier)):
             _assign_exit(builder, i, lambda env: _bind_pairs(builder, t0, value, env), value)
         return
+    if len(st.targets) == 1 and type(t0) is ast.Name:  # x = v (most assignments): bind_target's first case
+        var = builder.vars[t0.id]
+        for i in range(len(builder.frontier)):
+            _assign_exit(builder, i, lambda env: {var: builder.render(value, env)}, value)
+        return
     for i in range(len(builder.frontier)):
         _assign_exit(builder, i, lambda env: _bind_all(builder, st.targets, builder.render(value, env), env), value)
 

@@ -31,7 +31,7 @@ def transform_try(builder: FunctionLowerer, st: ast.Try) -> None:
         builder.push_control(fin)
     try:
         builder.push_control(exc)
-        builder.observed.append(assigned_before.observed(builder, st))
+        builder.observed.append(st)  # type: ignore[arg-type]  # assigned_before.observed(st), when first needed
         try:
             builder.lower_block(st.body)
             errors.settle(builder, change=in_else != inside)
@@ -114,11 +114,15 @@ def lambda_only(builder: FunctionLowerer, h: Handler) -> bool:
     """Whether the error `except ... as e` binds can only be one a Lambda step raised (every way into the handler is
     a catcher of a Lambda invocation naming exception classes: errors.from_lambda_only), and the body does not bind
     the name again: then str(e) is the errorMessage of its Cause's JSON, with no test of the Cause's shape."""
-    if any(isinstance(n, ast.Name) and n.id == h.node.name and not isinstance(n.ctx, ast.Load)
-           for st in h.node.body for n in walk(st)):
-        return False
-    return all(isinstance(ex.holder, Catcher) and id(ex.holder) in builder.lambda_catchers
-               and ex.env.get(h.var) == CAUGHT for ex in h.incoming)
+    if not all(isinstance(ex.holder, Catcher) and id(ex.holder) in builder.lambda_catchers
+               and ex.env.get(h.var) == CAUGHT for ex in h.incoming):
+        return False  # (the cheap test first: the walk of the body only where it decides)
+    name, Name, Load = h.node.name, ast.Name, ast.Load
+    for st in h.node.body:
+        for n in walk(st):
+            if type(n) is Name and n.id == name and not isinstance(n.ctx, Load):  # type: ignore[attr-defined]
+                return False
+    return True
 
 
 def _finally(builder: FunctionLowerer, st: ast.Try, fin: FinallyNonlocalControl) -> None:
