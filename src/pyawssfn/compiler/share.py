@@ -14,6 +14,9 @@ change what the expression gives or whether (and how) it fails, so G is bound on
 """
 from __future__ import annotations
 
+from collections import Counter
+from operator import attrgetter
+
 from pyawssfn.compiler.simplify import _LEAVES, pure
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import Array, Bind, Binary, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Object, Str, Var
@@ -22,6 +25,7 @@ _UNSTABLE = frozenset(["random", "uuid"])
 _TOTAL_CALLS = frozenset(["exists", "type", "not", "boolean"])
 _MIN_SHARED = 16   # characters: below this a variable name saves little and reads worse
 _SHARE_ROUNDS = 8
+_HASH = attrgetter("_hash")
 
 
 def share_repeats(t: Expr) -> Expr:
@@ -62,9 +66,18 @@ def _copy(n: Expr) -> Expr:
 def _share_one(t: Expr, refused: set) -> Expr | None:
     # count equal sub-trees (a node keeps its hash once computed, so hashing a tree and then each of its sub-trees
     # hashes every node once)
+    # Equal sub-trees hash alike: the hashes are counted first (kept ints, counted in C, no __hash__ call per
+    # node), and only the sub-trees whose hash repeats, in their order, are counted by value (most trees repeat
+    # nothing worth a binding: this is all their pass costs)
+    candidates = _candidates(t)
+    hashes = Counter(map(_HASH, candidates))
+    if len(hashes) == len(candidates):
+        return None
     counts: dict[Expr, list] = {}
     get = counts.get
-    for n in _candidates(t):
+    for n in candidates:
+        if hashes[n._hash] < 2:
+            continue
         entry = get(n)
         if entry is None:
             counts[n] = [n, 1]
@@ -147,22 +160,32 @@ def _abstract(t: Expr, e: Expr, params: tuple[str, ...], name: str) -> Expr:
 def _candidates(t: Expr) -> list[Expr]:
     """Every sub-tree that could stand alone (not a step inside a path, which means something else on its own)."""
     out: list[Expr] = []
-    stack: list[tuple[Expr, bool]] = [(t, False)]
-    pop, push = stack.pop, stack.append
+    stack: list = [t]  # a Dot or Filter that is a step of a path is pushed as a 1-tuple (only there it matters)
+    pop, push, extend, add = stack.pop, stack.append, stack.extend, out.append
     while stack:
-        n, in_path = pop()
+        n = pop()
         tn = type(n)
-        if (tn not in _LEAVES or tn is Str) and not (in_path and (tn is Dot or tn is Filter)) and tn is not Bind:
-            out.append(n)  # a long string literal too: an error message written in several branches
-        if tn is Object:  # a key is a name, not a value to share
-            stack.extend((v, False) for _, v in n.pairs)  # type: ignore[attr-defined]
-        elif tn is Dot or tn is Filter:
-            push((n.lhs, True))  # type: ignore[attr-defined]
-            push((n.rhs if tn is Dot else n.pred, tn is Dot))  # type: ignore[attr-defined]
+        if tn is tuple:
+            n = n[0]
+            tn = type(n)
+        elif tn is not Bind and (tn is Str or tn not in _LEAVES):
+            add(n)  # a long string literal too: an error message written in several branches
+        if tn is Dot:
+            lhs, rhs = n.lhs, n.rhs  # type: ignore[attr-defined]
+            push((lhs,) if type(lhs) in _PATHS else lhs)
+            push((rhs,) if type(rhs) in _PATHS else rhs)
+        elif tn is Filter:
+            lhs = n.lhs  # type: ignore[attr-defined]
+            push((lhs,) if type(lhs) in _PATHS else lhs)
+            push(n.pred)  # type: ignore[attr-defined]
+        elif tn is Object:  # a key is a name, not a value to share
+            extend([v for _, v in n.pairs])  # type: ignore[attr-defined]
         elif n._kids:
-            for c in n._child_list():
-                push((c, False))
+            extend(n._child_list())
     return out
+
+
+_PATHS = frozenset([Dot, Filter])
 
 
 # The answers of _names for the trees asked about lately, by id (each kept with its tree, so an id is not reused
