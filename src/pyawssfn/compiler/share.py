@@ -70,6 +70,7 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
     # node), and only the sub-trees whose hash repeats, in their order, are counted by value (most trees repeat
     # nothing worth a binding: this is all their pass costs)
     candidates = _candidates(t)
+    _COUNTED[0], _COUNTED[1] = t, candidates
     hashes = Counter(map(_HASH, candidates))
     if len(hashes) == len(candidates):
         return None
@@ -186,6 +187,23 @@ def _candidates(t: Expr) -> list[Expr]:
 
 
 _PATHS = frozenset([Dot, Filter])
+_COUNTED: list = [None, None]  # the tree _share_one counted last, and its candidates
+
+
+def counted_blocks(t: Expr) -> list[Expr] | None:
+    """The Block nodes of `t` when it is the tree whose sub-trees were counted last (as share_repeats gives back
+    a tree it shared nothing in): its candidates are every node but a leaf, a Bind, a path's step (none of them a
+    Block) and an Object's key (a Block only when some Object has a key that is no string: then None)."""
+    if _COUNTED[0] is not t:
+        return None
+    out = []
+    for n in _COUNTED[1]:
+        tn = type(n)
+        if tn is Block:
+            out.append(n)
+        elif tn is Object and any(type(k) is not Str for k, _ in n.pairs):  # type: ignore[attr-defined]
+            return None
+    return out
 
 
 # The answers of _names for the trees asked about lately, by id (each kept with its tree, so an id is not reused

@@ -20,7 +20,9 @@ from typing import Any
 
 from pyawssfn.compiler.check_only import checks_apart
 from pyawssfn.compiler.ir import Template, by_identity
-from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, _same_item, share_repeats
+from pyawssfn.compiler.share import (
+    _free_vars, _names, _replace_standalone, _same_item, counted_blocks, share_repeats,
+)
 from pyawssfn.compiler.simplify import pure, simplify
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import (
@@ -144,10 +146,10 @@ def _long(t: Expr) -> bool:
 @by_identity
 def _finished(code: Expr) -> Expr:
     """The expression simplified and its repeats bound."""
-    if not _long(code):
-        return code  # as the translator left it, simplified
-    done = _DONE.get(code)
+    done = _DONE.get(code)  # (first: only a long tree is there, and a repeat need not be measured again)
     if done is None:
+        if not _long(code):
+            return code  # as the translator left it, simplified
         if len(_DONE) >= 65536:
             _DONE.clear()
         shared = share_repeats(simplify(code))
@@ -158,7 +160,9 @@ def _finished(code: Expr) -> Expr:
 
 def _block_passes(t: Expr) -> Expr:
     """inline_single_use, then within_blocks, from one walk for the blocks when the first changes nothing."""
-    blocks = _blocks(t)
+    blocks = counted_blocks(t)  # (share_repeats' walk found them)
+    if blocks is None:
+        blocks = _blocks(t)
     if blocks and any(_inlined_once(b) is not b for b in blocks):
         t = t.transform(_inlined_once)
         blocks = _blocks(t)
