@@ -18,7 +18,7 @@ from collections import Counter
 from operator import attrgetter
 
 from pyawssfn.compiler.simplify import _LEAVES, pure
-from pyawssfn.jsonata.printer import to_text
+from pyawssfn.jsonata.printer import string_literal, to_text
 from pyawssfn.jsonata.tree import Array, Bind, Binary, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Object, Str, Var
 
 _UNSTABLE = frozenset(["random", "uuid"])
@@ -90,7 +90,7 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
     names = None  # the tree's bindings and names, looked up for the first repeat worth a binding (most have none)
     best: list[tuple[int, Expr, tuple[str, ...] | None]] = []
     for n, k in repeated:
-        size = len(to_text(n))
+        size = len(string_literal(n.value) if type(n) is Str else to_text(n))  # type: ignore[attr-defined]
         saving = (k - 1) * size - 12 - 6 * k  # `( $__cN := ; )` and k uses of `$__cN`
         if size < _MIN_SHARED or saving <= 0 or n in refused:
             continue
@@ -169,8 +169,12 @@ def _candidates(t: Expr) -> list[Expr]:
         if tn is tuple:
             n = n[0]
             tn = type(n)
-        elif tn is not Bind and (tn is Str or tn not in _LEAVES):
-            add(n)  # a long string literal too: an error message written in several branches
+        elif not n._kids:  # (exactly the _LEAVES)
+            if tn is Str:
+                add(n)  # a long string literal too: an error message written in several branches
+            continue
+        elif tn is not Bind:
+            add(n)
         if tn is Dot:
             lhs, rhs = n.lhs, n.rhs  # type: ignore[attr-defined]
             push((lhs,) if type(lhs) in _PATHS else lhs)
@@ -181,7 +185,7 @@ def _candidates(t: Expr) -> list[Expr]:
             push(n.pred)  # type: ignore[attr-defined]
         elif tn is Object:  # a key is a name, not a value to share
             extend([v for _, v in n.pairs])  # type: ignore[attr-defined]
-        elif n._kids:
+        else:
             extend(n._child_list())
     return out
 

@@ -123,23 +123,9 @@ _DONE: dict[Expr, Expr] = {}  # by value: machines repeat many expressions, buil
 
 
 def _long(t: Expr) -> bool:
-    """Its text has _SHORTEST_SHARED characters or more. Every node prints characters of its own, apart from its
-    children's: a leaf its name or literal at least (a Str its quotes too), an inner node one at least (an operator,
-    a bracket, a dot). Their sum, found without printing, is a lower bound of the text's length; only a tree whose
-    bound stays short is printed to tell."""
-    todo, size = [t], 0
-    pop, extend = todo.pop, todo.extend
-    while todo:
-        n = pop()
-        if n._kids:
-            size += 1
-            extend(n._child_list())
-        else:
-            tn = type(n)
-            size += (len(n.name) + 1 if tn is Var else len(n.value) + 2 if tn is Str  # type: ignore[attr-defined]
-                     else len(n.text) if tn is Num else len(n.name) if tn is Name else 1)  # type: ignore[attr-defined]
-        if size >= _SHORTEST_SHARED:
-            return True
+    """Its text has _SHORTEST_SHARED characters or more. The text is printed to tell: it is printed anyway (for
+    merge_states' keys and the definition), kept by the tree's identity, and the finished tree is the tree itself
+    but where a pass changed it."""
     return len(to_text(t)) >= _SHORTEST_SHARED
 
 
