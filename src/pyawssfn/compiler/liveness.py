@@ -72,11 +72,13 @@ class _Reads:
     def fields_of(self, n: Node) -> int:
         got = self.fields.get(id(n))
         if got is None:
-            trees: list[Expr] = []
-            field_templates(n.templates(), trees)
             got = 0
-            for t in trees:
-                got |= self.tree(t)
+            values = n.templates()
+            if values:  # (a Choice, a Pass: none)
+                trees: list[Expr] = []
+                field_templates(values, trees)
+                for t in trees:
+                    got |= self.tree(t)
             self.fields[id(n)] = got
         return got
 
@@ -129,11 +131,12 @@ def _reads(n: Node, memo: dict[int, int], reads: _Reads) -> int:
 
 def _edges(n: Node) -> list[tuple[Any, Node | None]]:
     """(holder of an Assign, the state it leads to; None: the end)."""
-    if isinstance(n, Choice):
-        return [(r, r.next) for r in n.rules] + [(n, n.default)]
+    tn = type(n)
+    if tn is Choice:
+        return [(r, r.next) for r in n.rules] + [(n, n.default)]  # type: ignore[attr-defined]
     out: list[tuple[Any, Node | None]] = [(n, None if n.end else n.next)]
-    if isinstance(n, Catching):
-        out += [(c, c.next) for c in n.catch]
+    if tn in _CATCHING and n.catch:  # type: ignore[attr-defined]
+        out += [(c, c.next) for c in n.catch]  # type: ignore[attr-defined]
     return out
 
 
