@@ -441,16 +441,29 @@ def _facts_of(tree: Expr) -> list[Fact]:
     binders: frozenset[str] | None = None  # the tree's own bindings, looked up at its first guard (most have none)
     out: list[Fact] = []
     todo = [tree]
+    pop, push, extend = todo.pop, todo.append, todo.extend
     while todo:
-        t = todo.pop()
-        s = _success(t) if type(t) is Cond else None
-        if s is not None:
-            if binders is None:
-                binders = _names(tree)[0]
-            free = _free_vars(t, frozenset())
-            if free is not None and not (free & binders):
-                out.append((t, s))
-            todo += [t.test, s]  # type: ignore[attr-defined]  # the error branch was not taken
+        t = pop()
+        tt = type(t)
+        if tt is Cond:
+            s = _success(t)
+            if s is not None:
+                if binders is None:
+                    binders = _names(tree)[0]
+                free = _free_vars(t, frozenset())
+                if free is not None and not (free & binders):
+                    out.append((t, s))
+                todo += [t.test, s]  # type: ignore[attr-defined]  # the error branch was not taken
+                continue
+        elif not t._kids:
+            continue  # a leaf (_always gives it nothing)
+        elif tt is Binary:  # (the commonest kinds without a call of _always, in its order)
+            push(t.lhs)  # type: ignore[attr-defined]
+            if t.op not in ("and", "or"):  # type: ignore[attr-defined]
+                push(t.rhs)  # type: ignore[attr-defined]
+            continue
+        elif tt is Call:
+            extend(t._child_list())
             continue
         todo += _always(t)
     return out
