@@ -60,10 +60,12 @@ def field_json(value: Any) -> Any:
     t = type(value)
     if t is Template:
         return "{% " + to_text(value.expr) + " %}"
-    if t is dict:
-        return {k: v if type(v) in _PLAIN else field_json(v) for k, v in value.items()}
+    if t is dict:  # (a Template printed here: most values are one, or a JSON scalar)
+        return {k: v if type(v) in _PLAIN else "{% " + to_text(v.expr) + " %}" if type(v) is Template
+                else field_json(v) for k, v in value.items()}
     if t is list:
-        return [v if type(v) in _PLAIN else field_json(v) for v in value]
+        return [v if type(v) in _PLAIN else "{% " + to_text(v.expr) + " %}" if type(v) is Template
+                else field_json(v) for v in value]
     return value
 
 

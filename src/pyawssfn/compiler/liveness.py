@@ -12,28 +12,11 @@ from heapq import heapify, heappop, heappush
 from typing import Any
 
 from pyawssfn.compiler.ir import (
-    Catcher, Catching, Choice, Graph, Map, Node, can_fail, context_refs, evaluates, field_templates, leaves,
+    Catcher, Catching, Choice, Graph, Map, Node, Parallel, Task, can_fail, context_refs, evaluates, field_templates,
+    leaves,
 )
 from pyawssfn.compiler.state_simplify import CATCHES_EVALUATION
 from pyawssfn.jsonata.tree import Binary, Bind, Block, Bool, Call, Cond, Dot, Expr, Name, Null, Num, Object, Str, Var
-
-
-def expressions(n: Node) -> list[Expr]:
-    """The expressions of a state's Assigns, Outputs and conditions (its field Templates are read by `reads`)."""
-    out: list[Expr] = []
-    if n.output is not None:
-        out.append(n.output)
-    if isinstance(n, Choice):
-        for r in n.rules:
-            out.append(r.condition)
-            out += list(r.assign.values())
-    if isinstance(n, Catching):
-        for c in n.catch:
-            out += list(c.assign.values())
-            if c.output is not None:
-                out.append(c.output)
-    out += list(n.assign.values())
-    return out
 
 
 class _Reads:
@@ -52,21 +35,32 @@ class _Reads:
         hit = self.trees.get(id(t))
         if hit is not None and hit[0] is t:
             return hit[1]
-        m = 0
         bits = self.bits
+        if not t._kids:  # a variable, a literal (many values are one)
+            m = 0
+            if type(t) is Var:
+                m = bits.get(t.name, 0) or self.bit(t.name)  # type: ignore[attr-defined]
+            self.trees[id(t)] = (t, m)
+            return m
+        names: dict[str, None] = {}  # (in the order met: each variable's bit is given in a fixed order)
         todo = [t]
         pop, extend = todo.pop, todo.extend
-        while todo:  # (ir.variables' walk, to bits: most trees are met once, in one state)
+        while todo:  # (ir.variables' walk: most trees are met once, in one state)
             n = pop()
-            if type(n) is Var:
-                b = bits.get(n.name)  # type: ignore[attr-defined]
-                if b is None:
-                    b = bits[n.name] = 1 << len(bits)  # type: ignore[attr-defined]
-                m |= b
-            elif n._kids:
+            if n._kids:
                 extend(n._child_list())
+            elif type(n) is Var:
+                names[n.name] = None  # type: ignore[attr-defined]
+        m = 0
+        for v in names:
+            m |= bits.get(v, 0) or self.bit(v)
         self.trees[id(t)] = (t, m)
         return m
+
+    def bit(self, name: str) -> int:
+        """A new variable's bit."""
+        b = self.bits[name] = 1 << len(self.bits)
+        return b
 
     def of(self, n: Node) -> int:
         """What the state reads itself (its nested graphs aside)."""
@@ -78,18 +72,37 @@ class _Reads:
     def fields_of(self, n: Node) -> int:
         got = self.fields.get(id(n))
         if got is None:
-            trees: list[Expr] = []
-            field_templates(n.templates(), trees)
             got = 0
-            for t in trees:
-                got |= self.tree(t)
+            values = n.templates()
+            if values:  # (a Choice, a Pass: none)
+                trees: list[Expr] = []
+                field_templates(values, trees)
+                for t in trees:
+                    got |= self.tree(t)
             self.fields[id(n)] = got
         return got
 
     def expressions_of(self, n: Node) -> int:
+        """The mask of the expressions of the state's Assigns, Outputs and conditions (its field Templates are
+        fields_of's)."""
+        tree = self.tree
         got = 0
-        for e in expressions(n):
-            got |= self.tree(e)
+        if n.output is not None:
+            got = tree(n.output)
+        tn = type(n)
+        if tn is Choice:
+            for r in n.rules:  # type: ignore[attr-defined]
+                got |= tree(r.condition)
+                for v in r.assign.values():
+                    got |= tree(v)
+        elif tn in _CATCHING:
+            for c in n.catch:  # type: ignore[attr-defined]
+                for v in c.assign.values():
+                    got |= tree(v)
+                if c.output is not None:
+                    got |= tree(c.output)
+        for v in n.assign.values():
+            got |= tree(v)
         return got
 
     def renewed(self, n: Node) -> bool:
@@ -99,6 +112,9 @@ class _Reads:
             return False
         self.own[id(n)] = now
         return True
+
+
+_CATCHING = frozenset([Task, Map, Parallel])
 
 
 def _reads(n: Node, memo: dict[int, int], reads: _Reads) -> int:
@@ -115,11 +131,12 @@ def _reads(n: Node, memo: dict[int, int], reads: _Reads) -> int:
 
 def _edges(n: Node) -> list[tuple[Any, Node | None]]:
     """(holder of an Assign, the state it leads to; None: the end)."""
-    if isinstance(n, Choice):
-        return [(r, r.next) for r in n.rules] + [(n, n.default)]
+    tn = type(n)
+    if tn is Choice:
+        return [(r, r.next) for r in n.rules] + [(n, n.default)]  # type: ignore[attr-defined]
     out: list[tuple[Any, Node | None]] = [(n, None if n.end else n.next)]
-    if isinstance(n, Catching):
-        out += [(c, c.next) for c in n.catch]
+    if tn in _CATCHING and n.catch:  # type: ignore[attr-defined]
+        out += [(c, c.next) for c in n.catch]  # type: ignore[attr-defined]
     return out
 
 
@@ -143,9 +160,9 @@ def _nodes(g: Graph) -> tuple[list[Node], list[list[tuple[Any, Node | None]]]]:
 
 
 def _live_in(nodes: list[Node], edges: list[list[tuple[Any, Node | None]]], memo: dict[int, int],
-             known: _Reads) -> dict[int, int]:
-    """The variables live on entry to each state, as a mask of `bits` (a variable's bit, given to each variable
-    met): the least fixed point of live(n) = reads(n) | the union over its transitions of live(target) - what the
+             known: _Reads) -> tuple[list[int], dict[int, int]]:
+    """The variables live on entry to each state (in the order of `nodes`; and the id of each -> its place), as a
+    mask of `bits` (a variable's bit, given to each variable met): the least fixed point of live(n) = reads(n) | the union over its transitions of live(target) - what the
     transition assigns. A worklist recomputes a state only when a state it leads to changed, so a long chain costs a
     pass or two rather than one pass per state a variable stays live through (the fixed point is the same in any
     order). Masks rather than sets: a long workflow keeps many variables live through most states."""
@@ -159,7 +176,8 @@ def _live_in(nodes: list[Node], edges: list[list[tuple[Any, Node | None]]], memo
         for holder, target in edges[i]:
             if target is not None:
                 j = index[id(target)]
-                mine.append((j, ~_mask(holder.assign, bits)))  # the bits the transition keeps
+                a = holder.assign
+                mine.append((j, ~_mask(a, bits) if a else -1))  # the bits the transition keeps
                 preds[j].append(i)
         outs.append(mine)
     live = [0] * len(nodes)
@@ -182,7 +200,7 @@ def _live_in(nodes: list[Node], edges: list[list[tuple[Any, Node | None]]], memo
                 if not queued[p]:
                     queued[p] = True
                     heappush(todo, (rank[p], p))
-    return {id(n): live[i] for i, n in enumerate(nodes)}
+    return live, index
 
 
 def _postorder(outs: list[list[tuple[int, int]]]) -> list[int]:
@@ -238,10 +256,12 @@ def remove_dead_assignments(graphs: list[Graph]) -> None:
         memo: dict[int, int] = {}
         for g in graphs:
             nodes, edges = _nodes(g)
-            live = _live_in(nodes, edges, memo, known)
+            live, index = _live_in(nodes, edges, memo, known)
             for n, mine in zip(nodes, edges):
                 for holder, target in mine:
-                    wanted = live.get(id(target), 0) if target is not None else 0
+                    if not holder.assign:
+                        continue
+                    wanted = live[index[id(target)]] if target is not None else 0
                     for k in [k for k in holder.assign if not bits.get(k, 0) & wanted]:
                         v = holder.assign[k]
                         if can_fail(v) and not _evaluated_elsewhere(n, holder, k, v, indexes) \

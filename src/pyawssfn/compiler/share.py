@@ -14,14 +14,18 @@ change what the expression gives or whether (and how) it fails, so G is bound on
 """
 from __future__ import annotations
 
+from collections import Counter
+from operator import attrgetter
+
 from pyawssfn.compiler.simplify import _LEAVES, pure
-from pyawssfn.jsonata.printer import to_text
+from pyawssfn.jsonata.printer import string_literal, to_text
 from pyawssfn.jsonata.tree import Array, Bind, Binary, Block, Call, Cond, Dot, Expr, Filter, Lambda, Name, Object, Str, Var
 
 _UNSTABLE = frozenset(["random", "uuid"])
 _TOTAL_CALLS = frozenset(["exists", "type", "not", "boolean"])
 _MIN_SHARED = 16   # characters: below this a variable name saves little and reads worse
 _SHARE_ROUNDS = 8
+_HASH = attrgetter("_hash")
 
 
 def share_repeats(t: Expr) -> Expr:
@@ -62,9 +66,19 @@ def _copy(n: Expr) -> Expr:
 def _share_one(t: Expr, refused: set) -> Expr | None:
     # count equal sub-trees (a node keeps its hash once computed, so hashing a tree and then each of its sub-trees
     # hashes every node once)
+    # Equal sub-trees hash alike: the hashes are counted first (kept ints, counted in C, no __hash__ call per
+    # node), and only the sub-trees whose hash repeats, in their order, are counted by value (most trees repeat
+    # nothing worth a binding: this is all their pass costs)
+    candidates = _candidates(t)
+    _COUNTED[0], _COUNTED[1] = t, candidates
+    hashes = Counter(map(_HASH, candidates))
+    if len(hashes) == len(candidates):
+        return None
     counts: dict[Expr, list] = {}
     get = counts.get
-    for n in _candidates(t):
+    for n in candidates:
+        if hashes[n._hash] < 2:
+            continue
         entry = get(n)
         if entry is None:
             counts[n] = [n, 1]
@@ -76,7 +90,7 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
     names = None  # the tree's bindings and names, looked up for the first repeat worth a binding (most have none)
     best: list[tuple[int, Expr, tuple[str, ...] | None]] = []
     for n, k in repeated:
-        size = len(to_text(n))
+        size = len(string_literal(n.value) if type(n) is Str else to_text(n))  # type: ignore[attr-defined]
         saving = (k - 1) * size - 12 - 6 * k  # `( $__cN := ; )` and k uses of `$__cN`
         if size < _MIN_SHARED or saving <= 0 or n in refused:
             continue
@@ -147,21 +161,52 @@ def _abstract(t: Expr, e: Expr, params: tuple[str, ...], name: str) -> Expr:
 def _candidates(t: Expr) -> list[Expr]:
     """Every sub-tree that could stand alone (not a step inside a path, which means something else on its own)."""
     out: list[Expr] = []
-    stack: list[tuple[Expr, bool]] = [(t, False)]
-    pop, push = stack.pop, stack.append
+    stack: list = [t]  # a Dot or Filter that is a step of a path is pushed as a 1-tuple (only there it matters)
+    pop, push, extend, add = stack.pop, stack.append, stack.extend, out.append
     while stack:
-        n, in_path = pop()
+        n = pop()
         tn = type(n)
-        if (tn not in _LEAVES or tn is Str) and not (in_path and (tn is Dot or tn is Filter)) and tn is not Bind:
-            out.append(n)  # a long string literal too: an error message written in several branches
-        if tn is Object:  # a key is a name, not a value to share
-            stack.extend((v, False) for _, v in n.pairs)  # type: ignore[attr-defined]
-        elif tn is Dot or tn is Filter:
-            push((n.lhs, True))  # type: ignore[attr-defined]
-            push((n.rhs if tn is Dot else n.pred, tn is Dot))  # type: ignore[attr-defined]
-        elif n._kids:
-            for c in n._child_list():
-                push((c, False))
+        if tn is tuple:
+            n = n[0]
+            tn = type(n)
+        elif not n._kids:  # (exactly the _LEAVES)
+            if tn is Str:
+                add(n)  # a long string literal too: an error message written in several branches
+            continue
+        elif tn is not Bind:
+            add(n)
+        if tn is Dot:
+            lhs, rhs = n.lhs, n.rhs  # type: ignore[attr-defined]
+            push((lhs,) if type(lhs) in _PATHS else lhs)
+            push((rhs,) if type(rhs) in _PATHS else rhs)
+        elif tn is Filter:
+            lhs = n.lhs  # type: ignore[attr-defined]
+            push((lhs,) if type(lhs) in _PATHS else lhs)
+            push(n.pred)  # type: ignore[attr-defined]
+        elif tn is Object:  # a key is a name, not a value to share
+            extend([v for _, v in n.pairs])  # type: ignore[attr-defined]
+        else:
+            extend(n._child_list())
+    return out
+
+
+_PATHS = frozenset([Dot, Filter])
+_COUNTED: list = [None, None]  # the tree _share_one counted last, and its candidates
+
+
+def counted_blocks(t: Expr) -> list[Expr] | None:
+    """The Block nodes of `t` when it is the tree whose sub-trees were counted last (as share_repeats gives back
+    a tree it shared nothing in): its candidates are every node but a leaf, a Bind, a path's step (none of them a
+    Block) and an Object's key (a Block only when some Object has a key that is no string: then None)."""
+    if _COUNTED[0] is not t:
+        return None
+    out = []
+    for n in _COUNTED[1]:
+        tn = type(n)
+        if tn is Block:
+            out.append(n)
+        elif tn is Object and any(type(k) is not Str for k, _ in n.pairs):  # type: ignore[attr-defined]
+            return None
     return out
 
 

@@ -122,7 +122,12 @@ class StateLines:
 
     def extra(self, name: str, first: int) -> bool:
         """Whether the state holds a line besides its own."""
-        return any(x != first for x in self.held.get(name, {}).values())
+        held = self.held.get(name)
+        if held:
+            for x in held.values():  # (most states hold their own line alone: no generator for them)
+                if x != first:
+                    return True
+        return False
 
 
 def held_lines(n: Any) -> tuple[dict[str, int], dict[str, int]]:

@@ -20,7 +20,9 @@ from typing import Any
 
 from pyawssfn.compiler.check_only import checks_apart
 from pyawssfn.compiler.ir import Template, by_identity
-from pyawssfn.compiler.share import _free_vars, _names, _replace_standalone, _same_item, share_repeats
+from pyawssfn.compiler.share import (
+    _free_vars, _names, _replace_standalone, _same_item, counted_blocks, share_repeats,
+)
 from pyawssfn.compiler.simplify import pure, simplify
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import (
@@ -121,33 +123,19 @@ _DONE: dict[Expr, Expr] = {}  # by value: machines repeat many expressions, buil
 
 
 def _long(t: Expr) -> bool:
-    """Its text has _SHORTEST_SHARED characters or more. Every node prints characters of its own, apart from its
-    children's: a leaf its name or literal at least (a Str its quotes too), an inner node one at least (an operator,
-    a bracket, a dot). Their sum, found without printing, is a lower bound of the text's length; only a tree whose
-    bound stays short is printed to tell."""
-    todo, size = [t], 0
-    pop, extend = todo.pop, todo.extend
-    while todo:
-        n = pop()
-        if n._kids:
-            size += 1
-            extend(n._child_list())
-        else:
-            tn = type(n)
-            size += (len(n.name) + 1 if tn is Var else len(n.value) + 2 if tn is Str  # type: ignore[attr-defined]
-                     else len(n.text) if tn is Num else len(n.name) if tn is Name else 1)  # type: ignore[attr-defined]
-        if size >= _SHORTEST_SHARED:
-            return True
+    """Its text has _SHORTEST_SHARED characters or more. The text is printed to tell: it is printed anyway (for
+    merge_states' keys and the definition), kept by the tree's identity, and the finished tree is the tree itself
+    but where a pass changed it."""
     return len(to_text(t)) >= _SHORTEST_SHARED
 
 
 @by_identity
 def _finished(code: Expr) -> Expr:
     """The expression simplified and its repeats bound."""
-    if not _long(code):
-        return code  # as the translator left it, simplified
-    done = _DONE.get(code)
+    done = _DONE.get(code)  # (first: only a long tree is there, and a repeat need not be measured again)
     if done is None:
+        if not _long(code):
+            return code  # as the translator left it, simplified
         if len(_DONE) >= 65536:
             _DONE.clear()
         shared = share_repeats(simplify(code))
@@ -158,7 +146,9 @@ def _finished(code: Expr) -> Expr:
 
 def _block_passes(t: Expr) -> Expr:
     """inline_single_use, then within_blocks, from one walk for the blocks when the first changes nothing."""
-    blocks = _blocks(t)
+    blocks = counted_blocks(t)  # (share_repeats' walk found them)
+    if blocks is None:
+        blocks = _blocks(t)
     if blocks and any(_inlined_once(b) is not b for b in blocks):
         t = t.transform(_inlined_once)
         blocks = _blocks(t)
@@ -451,16 +441,29 @@ def _facts_of(tree: Expr) -> list[Fact]:
     binders: frozenset[str] | None = None  # the tree's own bindings, looked up at its first guard (most have none)
     out: list[Fact] = []
     todo = [tree]
+    pop, push, extend = todo.pop, todo.append, todo.extend
     while todo:
-        t = todo.pop()
-        s = _success(t) if type(t) is Cond else None
-        if s is not None:
-            if binders is None:
-                binders = _names(tree)[0]
-            free = _free_vars(t, frozenset())
-            if free is not None and not (free & binders):
-                out.append((t, s))
-            todo += [t.test, s]  # type: ignore[attr-defined]  # the error branch was not taken
+        t = pop()
+        tt = type(t)
+        if tt is Cond:
+            s = _success(t)
+            if s is not None:
+                if binders is None:
+                    binders = _names(tree)[0]
+                free = _free_vars(t, frozenset())
+                if free is not None and not (free & binders):
+                    out.append((t, s))
+                todo += [t.test, s]  # type: ignore[attr-defined]  # the error branch was not taken
+                continue
+        elif not t._kids:
+            continue  # a leaf (_always gives it nothing)
+        elif tt is Binary:  # (the commonest kinds without a call of _always, in its order)
+            push(t.lhs)  # type: ignore[attr-defined]
+            if t.op not in ("and", "or"):  # type: ignore[attr-defined]
+                push(t.rhs)  # type: ignore[attr-defined]
+            continue
+        elif tt is Call:
+            extend(t._child_list())
             continue
         todo += _always(t)
     return out

@@ -88,8 +88,14 @@ def _sub(e: Expr, need: int, out: list[str]) -> None:
         out.append("(")
         _emit(e, out)
         out.append(")")
+    elif e._kids:  # (_emit, without a call more per child)
+        hit = _TEXTS.get(id(e))
+        if hit is not None and hit[0] is e:
+            out.append(hit[1])
+        else:
+            _PRINT[t](e, out)
     else:
-        _emit(e, out)
+        _PRINT[t](e, out)
 
 
 def _emit(e: Expr, out: list[str]) -> None:
@@ -106,7 +112,15 @@ def _var(e: Var, out: list[str]) -> None:
 
 
 def _name(e: Name, out: list[str]) -> None:
-    out.append(e.name if plain_name(e.name) else "`" + e.name + "`")
+    text = _NAMES.get(e.name)
+    if text is None:
+        text = e.name if plain_name(e.name) else "`" + e.name + "`"
+        if len(_NAMES) < 4096:
+            _NAMES[e.name] = text  # (a field name is a program's: the same few, printed in every path)
+    out.append(text)
+
+
+_NAMES: dict[str, str] = {}  # a field name -> how it is written as a path step
 
 
 def _str(e: Str, out: list[str]) -> None:
