@@ -20,6 +20,7 @@ from pyawssfn.compiler.expressions.formatting import FormattingMixin
 from pyawssfn.compiler.expressions.iterators import IteratorMixin
 from pyawssfn.compiler.expressions.methods import MethodMixin
 from pyawssfn.compiler.expressions.text import _REPR, _repr_fn
+from pyawssfn.compiler.expressions.type_only import TypeOnlyMixin
 from pyawssfn.compiler.simplify import simplify
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import Block, Expr, Num, Str, Var, and_, lit, or_
@@ -54,7 +55,7 @@ _METHODS: dict[type, Callable[[Any, Any], J]] = {}
 
 
 class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, FormattingMixin, CallMixin,
-                           IteratorMixin, MethodMixin):
+                           IteratorMixin, MethodMixin, TypeOnlyMixin):
     """Python expression AST -> JSONata with Python's meaning; each concern's methods live in its mixin module."""
 
     def __init__(
@@ -131,7 +132,7 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         reports: list = []
         saved, self.report = self.report, lambda *a: reports.append(a)
         try:
-            result = self._tr(node)
+            result = self._ty(node)  # the translation's J where its type reads no tree (type_only.py)
             return "tuple" if result.tup and result.type == "list" else result.type
         except _Refused:
             return None
