@@ -91,7 +91,7 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
                 # (half of what the lowerer renders) what _tr does of a name, in short: outside a comprehension's
                 # scope a name is never a dict view, nor iterated as an iterator call
                 return _finish(self._with_repr(self._tr_Name(node).tree))
-            if getattr(node, ITERATED, False) and self._iterator_call(node):
+            if node.__dict__.get(ITERATED, False) and self._iterator_call(node):
                 return _finish(self._with_repr(self._iterable(node).tree))  # for x in reversed(xs): ...
             return _finish(self._with_repr(self._tr(node).tree))
         except _Refused:
@@ -283,21 +283,22 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
 
     def _tr_Constant(self, node: ast.Constant) -> J:
         v = node.value
-        if v is None:
-            return J(NULL, "none")
-        if isinstance(v, bool):
-            return J(TRUE if v else FALSE, "bool")
-        if isinstance(v, int):
+        kind = type(v)  # (a constant's value is None, bool, int, float, complex, str, bytes or Ellipsis: no subclass)
+        if kind is int:
             if abs(v) > MAX_EXACT_INT:
                 self._refuse(node, "integer literal beyond 2**53 cannot be represented exactly in JSONata",
                              "pass it as a string, or compute with it in a step function")
             return J(Num(str(v)), "int")
-        if isinstance(v, float):
+        if kind is str:
+            return J(Str(v), "str")
+        if v is None:
+            return J(NULL, "none")
+        if kind is bool:
+            return J(TRUE if v else FALSE, "bool")
+        if kind is float:
             if not math.isfinite(v):
                 self._refuse(node, "inf and nan are not JSON values", "use a finite number or None")
             return J(Num(repr(v)), "float")
-        if isinstance(v, str):
-            return J(Str(v), "str")
         self._refuse(node, f"{type(v).__name__} literal is not a JSON value", "use str, int, float, bool or None")
 
     def _tr_Name(self, node: ast.Name) -> J:
@@ -313,11 +314,12 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         # What the frontend found the variable may hold (tuples.mark_tuple_names): "top", a tuple on some path;
         # "deep", tuples inside it; "tuple", a module-level tuple; nothing said, no tuple (the input and step results
         # are JSON: never tuples).
-        taint = getattr(node, MAY_TUPLE, "")
+        marks = node.__dict__  # (the frontend's marks, read without the exception a missing getattr raises)
+        taint = marks.get(MAY_TUPLE, "")
         if not taint:  # most names: as below, in short
             if t == "tuple":
                 return J(code, "list", True, False)
-            return J(code, t if t in _STATIC_TYPES else None, False, False, getattr(node, IS_SET, False))
+            return J(code, t if t in _STATIC_TYPES else None, False, False, marks.get(IS_SET, False))
         items = None if "deep" in taint else False
         if t == "tuple" or taint.startswith("tuple"):
             return J(code, "list", True, items)

@@ -88,7 +88,7 @@ class TypeOnlyMixin:
         op = node.op
         if isinstance(op, ast.Add):
             self._check_tuple_concat(node, left, right)  # type: ignore[attr-defined]
-        if getattr(node, INPLACE, False) and isinstance(op, ast.Add) and left.type in (None, "list"):
+        if node.__dict__.get(INPLACE, False) and isinstance(op, ast.Add) and left.type in (None, "list"):
             if "bool" in (left.type, right.type):
                 self._check_binop_types(node, left, right)  # type: ignore[attr-defined]
             return J(NULL, "list" if left.type == "list" else None)  # iadd_code
