@@ -14,7 +14,8 @@ from pyawssfn.compiler.expressions.comparisons import ComparisonMixin
 from pyawssfn.compiler.expressions.containers import ContainerMixin
 from pyawssfn.compiler.expressions.core import (
     IS_SET, ITERATED, MAY_TUPLE, J, MAX_EXACT_INT, NUMERIC, NotConstant, _FOLD_BUILTINS, _Refused, _STATIC_TYPES,
-    _describe, _exact_json, _foldable, _fresh_global, _reset_names, _static_type, _string_keys, tuple_shape
+    _counter, _describe, _exact_json, _foldable, _fresh_global, _reset_names, _static_type, _string_keys,
+    tuple_shape,
 )
 from pyawssfn.compiler.expressions.formatting import FormattingMixin
 from pyawssfn.compiler.expressions.iterators import IteratorMixin
@@ -84,30 +85,33 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         return to_text(self.tree(node))
 
     def tree(self, node: ast.expr) -> Expr:
-        _reset_names()
+        _counter[0] = 0  # _reset_names, in place (once per render)
         self._needs_repr = False
         try:
             if type(node) is ast.Name and not self._scopes:
                 # (half of what the lowerer renders) what _tr does of a name, in short: outside a comprehension's
                 # scope a name is never a dict view, nor iterated as an iterator call
-                return _finish(self._with_repr(self._tr_Name(node).tree))
-            if node.__dict__.get(ITERATED, False) and self._iterator_call(node):
-                return _finish(self._with_repr(self._iterable(node).tree))  # for x in reversed(xs): ...
-            return _finish(self._with_repr(self._tr(node).tree))
+                tree = self._tr_Name(node).tree
+            elif node.__dict__.get(ITERATED, False) and self._iterator_call(node):
+                tree = self._iterable(node).tree  # for x in reversed(xs): ...
+            else:
+                tree = self._tr(node).tree
         except _Refused:
             return NULL
+        return _finish(self._with_repr(tree) if self._needs_repr else tree)
 
     def truthy(self, node: ast.expr) -> str:
         """The truthiness test of the expression as text (the lowerer takes the tree: `truthy_tree`)."""
         return to_text(self.truthy_tree(node))
 
     def truthy_tree(self, node: ast.expr) -> Expr:
-        _reset_names()
+        _counter[0] = 0  # _reset_names, in place
         self._needs_repr = False
         try:
-            return _finish(self._with_repr(self._truthy_of(node)))
+            tree = self._truthy_of(node)
         except _Refused:
             return FALSE
+        return _finish(self._with_repr(tree) if self._needs_repr else tree)
 
     def _with_repr(self, tree: Expr) -> Expr:
         """Bind the repr function once for the whole expression when any str() in it needs one."""
