@@ -58,12 +58,12 @@ def test_static_type_of_arithmetic_is_the_translations():
     t = _translator()
     checked = 0
     for a, op, b in itertools.product(OPERANDS, OPS, OPERANDS):
-        for inplace in (False, True):
+        for inplace in (False, True) if op == "+" else (False,):  # (INPLACE changes only +: `xs += v` extends)
             text = f"{a} {op} {b}"
             want, got = _full(t, _parse(text, inplace)), t.static_type(_parse(text, inplace))
             assert _same(got, want), (text, inplace, got, want)
             checked += want is not None
-    assert checked > 1000  # most of them type (the others are refused by both)
+    assert checked > 1000  # many of them type (the others are refused by both)
 
 
 def test_static_type_of_displays_is_the_translations():
