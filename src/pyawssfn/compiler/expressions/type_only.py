@@ -1,13 +1,14 @@
 """`static_type` without the trees: the type a translation gives, for the expressions whose type reads no tree.
 
 The type inference asks the static type of every assignment's value, often several times (one per round of its
-fixed point), and reads nothing of the translation but its J's type and tuple-ness. For a name, a literal, an
-arithmetic operator and a list or dict display that answer is a function of the operands' types alone, so these
-nodes are typed here by the same checks (the mixins' own `_check_*`, refusing as the translation refuses) and the
-same typing rules (`binop_type`, which `binop_code` follows; tests/compiler/test_type_only.py compares the two
-ways over every operator and operand type), without building the JSONata that is thrown away. Anything else (a call,
-a subscript, a comparison, a constant expression Python folds, `**`, whose type reads the exponent's tree) is
-translated in full, as before: its J is the one the translation gives.
+fixed point), and reads nothing of the translation but its J's type and tuple-ness. For an arithmetic operator and a
+list or dict display that answer is a function of the operands' J's alone, so these nodes are typed here by the same
+checks (the mixins' own `_check_*`, refusing as the translation refuses) and the same typing rules (`binop_type`,
+which `binop_code` follows; tests/compiler/test_type_only.py compares the two ways over every operator and operand
+type), without building the JSONata that is thrown away. Their operands are typed the same way down to the leaves;
+a name or a literal is translated as before (a few calls; the lowerer's name resolution is kept as it is), and so is
+anything else (a call, a subscript, a comparison, a constant expression Python folds, `**`, whose type reads the
+exponent's tree): its J is the one the translation gives.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from pyawssfn.jsonata.tree import NULL
 # the operators typed from the operands' types (** reads its exponent's tree: a negative literal makes a float)
 _TYPED_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod)
 _SEQUENCES = ("str", "list")
-_NO_SEQUENCE = frozenset(["int", "float", "str"])
+_NO_SEQUENCE = frozenset(["int", "float", "str"])  # an operand of these: the result is no tuple (_tr_BinOp)
 
 
 def binop_type(op: ast.operator, lt: str | None, rt: str | None) -> str | None:
