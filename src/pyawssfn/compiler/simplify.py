@@ -195,7 +195,7 @@ def _rebinds(t: Expr, name: str) -> bool:
 
 
 def _is_error(t: Expr | None) -> bool:
-    return type(t) is Call and t.func == Var("error") and len(t.args) == 1  # type: ignore[attr-defined]
+    return type(t) is Call and type(t.func) is Var and t.func.name == "error" and len(t.args) == 1  # type: ignore
 
 
 def _all(xs: tuple) -> tuple:

@@ -18,7 +18,7 @@ class ArithmeticMixin:
         left, right = self._tr(node.left), self._tr(node.right)
         if isinstance(node.op, ast.Add):
             self._check_tuple_concat(node, left, right)
-        if getattr(node, INPLACE, False) and isinstance(node.op, ast.Add) and left.type in (None, "list"):
+        if node.__dict__.get(INPLACE, False) and isinstance(node.op, ast.Add) and left.type in (None, "list"):
             if "bool" in (left.type, right.type):
                 self._check_binop_types(node, left, right)
             return self.iadd_code(left, right)
@@ -64,13 +64,12 @@ class ArithmeticMixin:
                            "concatenates only with a tuple)", "convert one side: tuple(a) + b, or list(a) + b")
 
     def _check_binop_types(self, node: ast.BinOp, left: J, right: J) -> None:
-        known = {left.type, right.type} - {None}
         if isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor, ast.LShift, ast.RShift, ast.MatMult)):
             self._refuse(node, f"operator {_OPNAME[type(node.op)]} is not supported in a workflow expression",
                          rewrites.OPERATORS[_OPNAME[type(node.op)]])
         if isinstance(node.op, ast.Mod) and left.type == "str":
             self._refuse(node, "printf-style formatting with % is not supported", "use an f-string")
-        if "bool" in known:
+        if left.type == "bool" or right.type == "bool":
             self._refuse(node, "arithmetic on True/False is not supported", "convert with int(...) first")
         if left.type and right.type:
             ok = left.type in NUMERIC and right.type in NUMERIC
@@ -84,7 +83,7 @@ class ArithmeticMixin:
                              f"{left.type} and {right.type}", "convert the operands to matching types")
 
     def binop_code(self, op: ast.operator, left: J, right: J) -> J:
-        left, right = J(left.tree, left.type), J(right.tree, right.type)
+        # (the operands' tuple-ness is not read here: only their trees and types; the callers say the result's)
         lt, rt = left.type, right.type
         a, b = left.tree, right.tree
         both_num = lt in NUMERIC and rt in NUMERIC

@@ -14,12 +14,14 @@ from pyawssfn.compiler.expressions.comparisons import ComparisonMixin
 from pyawssfn.compiler.expressions.containers import ContainerMixin
 from pyawssfn.compiler.expressions.core import (
     IS_SET, ITERATED, MAY_TUPLE, J, MAX_EXACT_INT, NUMERIC, NotConstant, _FOLD_BUILTINS, _Refused, _STATIC_TYPES,
-    _describe, _exact_json, _foldable, _fresh_global, _reset_names, _static_type, _string_keys, tuple_shape
+    _counter, _describe, _exact_json, _foldable, _fresh_global, _reset_names, _static_type, _string_keys,
+    tuple_shape,
 )
 from pyawssfn.compiler.expressions.formatting import FormattingMixin
 from pyawssfn.compiler.expressions.iterators import IteratorMixin
 from pyawssfn.compiler.expressions.methods import MethodMixin
 from pyawssfn.compiler.expressions.text import _REPR, _repr_fn
+from pyawssfn.compiler.expressions.type_only import TypeOnlyMixin
 from pyawssfn.compiler.simplify import simplify
 from pyawssfn.jsonata.printer import to_text
 from pyawssfn.jsonata.tree import Block, Expr, Num, Str, Var, and_, lit, or_
@@ -54,7 +56,7 @@ _METHODS: dict[type, Callable[[Any, Any], J]] = {}
 
 
 class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, FormattingMixin, CallMixin,
-                           IteratorMixin, MethodMixin):
+                           IteratorMixin, MethodMixin, TypeOnlyMixin):
     """Python expression AST -> JSONata with Python's meaning; each concern's methods live in its mixin module."""
 
     def __init__(
@@ -83,30 +85,33 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         return to_text(self.tree(node))
 
     def tree(self, node: ast.expr) -> Expr:
-        _reset_names()
+        _counter[0] = 0  # _reset_names, in place (once per render)
         self._needs_repr = False
         try:
             if type(node) is ast.Name and not self._scopes:
                 # (half of what the lowerer renders) what _tr does of a name, in short: outside a comprehension's
                 # scope a name is never a dict view, nor iterated as an iterator call
-                return _finish(self._with_repr(self._tr_Name(node).tree))
-            if getattr(node, ITERATED, False) and self._iterator_call(node):
-                return _finish(self._with_repr(self._iterable(node).tree))  # for x in reversed(xs): ...
-            return _finish(self._with_repr(self._tr(node).tree))
+                tree = self._tr_Name(node).tree
+            elif node.__dict__.get(ITERATED, False) and self._iterator_call(node):
+                tree = self._iterable(node).tree  # for x in reversed(xs): ...
+            else:
+                tree = self._tr(node).tree
         except _Refused:
             return NULL
+        return _finish(self._with_repr(tree) if self._needs_repr else tree)
 
     def truthy(self, node: ast.expr) -> str:
         """The truthiness test of the expression as text (the lowerer takes the tree: `truthy_tree`)."""
         return to_text(self.truthy_tree(node))
 
     def truthy_tree(self, node: ast.expr) -> Expr:
-        _reset_names()
+        _counter[0] = 0  # _reset_names, in place
         self._needs_repr = False
         try:
-            return _finish(self._with_repr(self._truthy_of(node)))
+            tree = self._truthy_of(node)
         except _Refused:
             return FALSE
+        return _finish(self._with_repr(tree) if self._needs_repr else tree)
 
     def _with_repr(self, tree: Expr) -> Expr:
         """Bind the repr function once for the whole expression when any str() in it needs one."""
@@ -131,7 +136,7 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         reports: list = []
         saved, self.report = self.report, lambda *a: reports.append(a)
         try:
-            result = self._tr(node)
+            result = self._ty(node)  # the translation's J where its type reads no tree (type_only.py)
             return "tuple" if result.tup and result.type == "list" else result.type
         except _Refused:
             return None
@@ -282,21 +287,22 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
 
     def _tr_Constant(self, node: ast.Constant) -> J:
         v = node.value
-        if v is None:
-            return J(NULL, "none")
-        if isinstance(v, bool):
-            return J(TRUE if v else FALSE, "bool")
-        if isinstance(v, int):
+        kind = type(v)  # (a constant's value is None, bool, int, float, complex, str, bytes or Ellipsis: no subclass)
+        if kind is int:
             if abs(v) > MAX_EXACT_INT:
                 self._refuse(node, "integer literal beyond 2**53 cannot be represented exactly in JSONata",
                              "pass it as a string, or compute with it in a step function")
             return J(Num(str(v)), "int")
-        if isinstance(v, float):
+        if kind is str:
+            return J(Str(v), "str")
+        if v is None:
+            return J(NULL, "none")
+        if kind is bool:
+            return J(TRUE if v else FALSE, "bool")
+        if kind is float:
             if not math.isfinite(v):
                 self._refuse(node, "inf and nan are not JSON values", "use a finite number or None")
             return J(Num(repr(v)), "float")
-        if isinstance(v, str):
-            return J(Str(v), "str")
         self._refuse(node, f"{type(v).__name__} literal is not a JSON value", "use str, int, float, bool or None")
 
     def _tr_Name(self, node: ast.Name) -> J:
@@ -312,11 +318,12 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         # What the frontend found the variable may hold (tuples.mark_tuple_names): "top", a tuple on some path;
         # "deep", tuples inside it; "tuple", a module-level tuple; nothing said, no tuple (the input and step results
         # are JSON: never tuples).
-        taint = getattr(node, MAY_TUPLE, "")
+        marks = node.__dict__  # (the frontend's marks, read without the exception a missing getattr raises)
+        taint = marks.get(MAY_TUPLE, "")
         if not taint:  # most names: as below, in short
             if t == "tuple":
                 return J(code, "list", True, False)
-            return J(code, t if t in _STATIC_TYPES else None, False, False, getattr(node, IS_SET, False))
+            return J(code, t if t in _STATIC_TYPES else None, False, False, marks.get(IS_SET, False))
         items = None if "deep" in taint else False
         if t == "tuple" or taint.startswith("tuple"):
             return J(code, "list", True, items)
