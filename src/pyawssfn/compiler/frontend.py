@@ -6,7 +6,6 @@ imports it (``import pyawssfn as sfn``, ``from pyawssfn import parallel as par``
 from __future__ import annotations
 
 import ast
-import gc
 import builtins
 from dataclasses import dataclass, field
 from typing import Any
@@ -208,21 +207,9 @@ def _literal(node: ast.AST) -> Any:
     return ast.literal_eval(node)
 
 
-def _parse(source: str, filename: str) -> ast.Module:
-    """ast.parse without the garbage collector's passes over the new nodes while they are made (a tree holds no
-    cycle to collect, and the collector walked the growing heap again and again: a large share of a parse)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return ast.parse(source, filename=filename)
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def analyse(source: str, filename: str, reporter: Reporter) -> ModuleInfo | None:
     try:
-        tree = _parse(source, filename)
+        tree = ast.parse(source, filename=filename)
     except SyntaxError as exc:
         reporter.at(exc.lineno or 1, exc.offset or 1, f"syntax error: {exc.msg}", "fix the Python syntax")
         return None
