@@ -79,6 +79,17 @@ def _value_fields_of(cls: type) -> tuple[str, ...]:
     return fields
 
 
+_reversed_fields: dict[type, tuple[str, ...]] = {}
+
+
+def reversed_value_fields(cls: type) -> tuple[str, ...]:
+    """The value fields of a node class (value_children's), last first: for a walk that keeps a stack."""
+    fields = _reversed_fields.get(cls)
+    if fields is None:
+        fields = _reversed_fields[cls] = tuple(reversed(_value_fields.get(cls) or _value_fields_of(cls)))
+    return fields
+
+
 def value_children(node: AST) -> list[AST]:
     """``child_nodes(node)`` without the context and operator nodes: for a pass that looks at neither (a third of
     the nodes of a workflow's expressions are those)."""
@@ -134,14 +145,29 @@ class NodeIndex:
     __slots__ = ("nodes", "_by_class")
 
     def __init__(self, root: AST) -> None:
-        nodes = _breadth_first(root, _value_fields, _value_fields_of)
+        # _breadth_first over the value fields, each node filed under its class as it is met
+        nodes = [root]
+        push = nodes.append
         by_class: dict[type, list[AST]] = {}
+        table = _value_fields
         for node in nodes:
-            same = by_class.get(type(node))
+            cls = type(node)
+            same = by_class.get(cls)
             if same is None:
-                by_class[type(node)] = [node]
+                by_class[cls] = [node]
             else:
                 same.append(node)
+            fields = table.get(cls)
+            if fields is None:
+                fields = _value_fields_of(cls)
+            for name in fields:
+                value = getattr(node, name, None)
+                if isinstance(value, AST):
+                    push(value)
+                elif isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, AST):
+                            push(item)
         self.nodes = nodes
         self._by_class = by_class
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 
-from pyawssfn.compiler.astwalk import block_fields, value_children, walk
+from pyawssfn.compiler.astwalk import _reversed_fields, block_fields, reversed_value_fields, walk
 from pyawssfn.compiler.definite_finally import EXISTS_NAME, Lineages, Pending, enter_finally, leave_finally
 from pyawssfn.compiler.statement_kinds import unhandled
 
@@ -112,6 +112,7 @@ class _DefiniteAssignment:
         view = bound if type(bound) is int else ~bound.unbound  # type: ignore[attr-defined]  # bound everywhere
         load = ast.Load
         todo = [node]
+        push, AST, reversed_fields = todo.append, ast.AST, _reversed_fields
         while todo:
             n = todo.pop()
             cls = type(n)
@@ -126,9 +127,16 @@ class _DefiniteAssignment:
             elif cls in _COMPREHENSIONS:
                 self.comprehension_loads(n, bound, shadow)  # type: ignore[arg-type]
             elif cls is not ast.Lambda:
-                children = value_children(n)
-                children.reverse()  # popped first to last
-                todo.extend(children)
+                # value_children(n) pushed last first (popped first to last), without a list of them
+                fields = reversed_fields.get(cls)
+                for field in reversed_value_fields(cls) if fields is None else fields:
+                    value = getattr(n, field, None)
+                    if isinstance(value, AST):
+                        push(value)
+                    elif type(value) is list:
+                        for item in reversed(value):
+                            if isinstance(item, AST):
+                                push(item)
 
     def unbound(self, node: ast.Name, bound) -> None:
         self.out.add((node.lineno, node.col_offset))

@@ -103,8 +103,10 @@ def check_functions(info: ModuleInfo, reporter: Reporter) -> None:
                             f"remove the '/' from the parameters of {name}")
     functions = [info.steps[n].node for n in info.steps] + list(info.workflows.values())
     steps = {id(info.steps[n].node): info.steps[n] for n in info.steps}
+    # the workflows another one calls (a lone workflow calls none: its calls of itself are no child's)
     children = {n.func.id for wf in info.workflows.values() for n in walk(wf) if isinstance(n, ast.Call)
-                and isinstance(n.func, ast.Name) and n.func.id in info.workflows and n.func.id != wf.name}
+                and isinstance(n.func, ast.Name) and n.func.id in info.workflows and n.func.id != wf.name} \
+        if len(info.workflows) > 1 else set()
     workflow_uses: list[tuple[ast.Name, StepInfo]] = []  # reported after the rest, in the order they always were
     for fn in functions:
         step = steps.get(id(fn))

@@ -25,6 +25,7 @@ from pyawssfn.compiler.lower.nonlocalcontrol import BaseNonlocalControl, Nonloca
 from pyawssfn.compiler.expressions.build import T, err, fn
 from pyawssfn.compiler.lower.support import Abort, Shared, assigned_names, has_template, var_read
 from pyawssfn.compiler.static_types import infer_name_types, narrowed_types
+from pyawssfn.compiler.types.known import site_typer
 from pyawssfn.compiler.types import AnnotationReader, api_result_type, step_result_types
 from pyawssfn.compiler.types.parameters import parameters
 from pyawssfn.jsonata.tree import TRUE, Block, Expr, Var, and_, lit, or_
@@ -81,12 +82,7 @@ class FunctionLowerer:
     def _infer_types(self, outer_types: dict[str, str]) -> dict[str, str]:
         fixed = {k: _static_type(v) for k, v in self.info.constants.items()}
         fixed.update({k: t for k, t in outer_types.items() if k in self.outer})
-        probe = ExpressionTranslator(lambda n: Var(n.id), lambda *a: None)
-
-        def static_type(expr: ast.expr, name_type) -> str | None:
-            probe.name_type = name_type
-            return probe.static_type(expr)
-
+        static_type = site_typer(ExpressionTranslator(lambda n: Var(n.id), lambda *a: None))
         steps = step_result_types(self.info.tree, {n: s.node for n, s in self.info.steps.items()})
         self.step_types = steps  # {step: the type its annotation promises} (held to it at the step boundary)
         # a workflow's parameters as their annotations promise (the entry check holds them to it)
