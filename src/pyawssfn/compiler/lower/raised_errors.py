@@ -67,11 +67,8 @@ def check_body(builder: FunctionLowerer, st: ast.Try, h: ast.ExceptHandler, erro
             return
 
 
-def _in_child(builder: FunctionLowerer, n: ast.AST, names: frozenset[str],
-              seen: set[str]) -> tuple[str, ast.AST, str, str] | None:
-    """For a call of a child workflow: (its name, the first node of its body, or of a grandchild's, whose own
-    operation may raise one of ``names``, the class, what to test), typed by literals only (the child's names are
-    not the parent's); None if there is none."""
+def child_called(builder: FunctionLowerer, n: ast.AST, seen: set[str]) -> tuple[str, ast.FunctionDef] | None:
+    """For a call of a child workflow not met yet in this search (``seen``, which it joins): its name and function."""
     if not (isinstance(n, ast.Call) and builder.classify(n) == "workflow"):
         return None
     name = n.func.id  # type: ignore[attr-defined]  # classify returns "workflow" for a Name only
@@ -79,6 +76,18 @@ def _in_child(builder: FunctionLowerer, n: ast.AST, names: frozenset[str],
     if fn is None or name in seen:
         return None
     seen.add(name)
+    return name, fn
+
+
+def _in_child(builder: FunctionLowerer, n: ast.AST, names: frozenset[str],
+              seen: set[str]) -> tuple[str, ast.AST, str, str] | None:
+    """For a call of a child workflow: (its name, the first node of its body, or of a grandchild's, whose own
+    operation may raise one of ``names``, the class, what to test), typed by literals only (the child's names are
+    not the parent's); None if there is none."""
+    called = child_called(builder, n, seen)
+    if called is None:
+        return None
+    name, fn = called
     types = _Types(builder, literal_only=True)
     for m in _evaluated(fn.body):
         kind = _BY_NODE.get(type(m))

@@ -200,13 +200,10 @@ def _child_with_risky(builder: FunctionLowerer, n: ast.AST, caught: set[str],
                       seen: set[str]) -> tuple[str, ast.AST] | None:
     """For a call of a child workflow, (its name, a node of its body, or of a grandchild's, outside any try, whose
     error ends the child with States.QueryEvaluationError), or None."""
-    if not (isinstance(n, ast.Call) and builder.classify(n) == "workflow"):
+    called = raised_errors.child_called(builder, n, seen)
+    if called is None:
         return None
-    name = n.func.id  # type: ignore[attr-defined]  # classify returns "workflow" for a Name only
-    fn = builder.info.workflows.get(name)
-    if fn is None or name in seen:
-        return None
-    seen.add(name)
+    name, fn = called
     todo: list[ast.AST] = list(fn.body)
     while todo:
         m = todo.pop()
