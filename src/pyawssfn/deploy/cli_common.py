@@ -89,13 +89,18 @@ def write_output(text: str, out: str | None, force: bool) -> None:
     if not out or out == "-":
         sys.stdout.write(text)
         return
+    if os.path.isdir(out):  # (--force replaces a file, never a directory)
+        raise ShipError(f"-o {out} is a directory; name the file to write")
     if os.path.exists(out) and not force:
         raise ShipError(f"{out} exists; pass --force to overwrite it")
     directory = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(directory):
         raise ShipError(f"cannot write {out}: no directory {directory}")
-    with open(out, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    try:
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise ShipError(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
 def json_arg(text: str, what: str) -> Any:
