@@ -13,7 +13,7 @@ from pyawssfn.compiler.lower import assigned_before, errors, statements
 from pyawssfn.compiler.lower.nonlocalcontrol import Destination
 from pyawssfn.compiler.error_names import RESERVED, fail_error
 from pyawssfn.compiler.lower.support import (
-    TASK_LIKE, before_assign, call_arg, class_name, has_template, paren, risky_values,
+    TASK_LIKE, before_assign, call_arg, class_name, has_template, paren, risky_values, weak,
 )
 from pyawssfn.compiler.expressions.build import T
 from pyawssfn.jsonata.tree import Dot, Name, lit
@@ -218,7 +218,8 @@ def raise_dynamic(builder: FunctionLowerer, value: ast.expr, name: str, line: in
 
 def syn_attr(builder: FunctionLowerer, value: ast.expr, key: str) -> ast.expr:
     """A field of an error object {"Error", "Cause"} that the machine itself built (always present)."""
-    return builder.syn(lambda: Dot(paren(builder.render(value, builder.cur_env)), Name(key)))
+    b = weak(builder)
+    return builder.syn(lambda: Dot(paren(b.render(value, b.cur_env)), Name(key)))
 
 
 def route_dynamic(builder: FunctionLowerer, exits: list[Exit], dest: Destination, value: ast.expr) -> None:

@@ -190,17 +190,19 @@ def _checked_first(value: Any, checks: Callable[[Expr], Expr]) -> Any:
     """`value` (a field's JSON) with its first Template evaluating the checks first; unchanged (the same object)
     when it has none."""
     done = [False]
-
-    def walk(v: Any) -> Any:
-        if done[0]:
-            return v
-        if type(v) is Template:
-            done[0] = True
-            return Template(checks(v.expr))
-        if isinstance(v, dict):
-            return {k: walk(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [walk(x) for x in v]
-        return v
-    new = walk(value)
+    new = _check_walk(value, checks, done)
     return new if done[0] else value
+
+
+def _check_walk(v: Any, checks: Callable[[Expr], Expr], done: list[bool]) -> Any:
+    """(a module-level function, not a recursive closure: that is a reference cycle the cyclic GC has to free)"""
+    if done[0]:
+        return v
+    if type(v) is Template:
+        done[0] = True
+        return Template(checks(v.expr))
+    if isinstance(v, dict):
+        return {k: _check_walk(x, checks, done) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_check_walk(x, checks, done) for x in v]
+    return v

@@ -12,7 +12,7 @@ from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.ir import Exit, Pass, can_fail
 from pyawssfn.compiler.lower import calls, errors, maps
 from pyawssfn.compiler.lower.hoist_facts import Facts, own_copy, refusal
-from pyawssfn.compiler.lower.support import Abort, message_of, paren
+from pyawssfn.compiler.lower.support import Abort, message_of, paren, weak
 from pyawssfn.compiler.static_types import CAUGHT_ERROR, Type
 from pyawssfn.jsonata.tree import Expr
 
@@ -27,8 +27,8 @@ def message_of_caught(builder: FunctionLowerer, var: ast.Name) -> ast.Name:
     """``str(e)`` (``e.cause``, ``f"{e}"``) of a caught error, decoded where it is read: the Catch binds the error
     output as it is (support.CAUGHT), whose Cause is Lambda's error JSON for a step's error."""
     from_lambda = var.id in builder.lambda_caught  # its Cause is Lambda's error JSON (try_statements.lambda_only)
-    syn = builder.syn(lambda: message_of(paren(builder.render(caught_object(builder, var), builder.cur_env)),
-                                            from_lambda))
+    b = weak(builder)
+    syn = builder.syn(lambda: message_of(paren(b.render(caught_object(b, var), b.cur_env)), from_lambda))
     builder.synthetic_types[syn.id] = Type("str")  # message_of always gives a string
     return syn
 
@@ -57,7 +57,8 @@ def caught_object(builder: FunctionLowerer, var: ast.Name) -> ast.Name:
     if var.id not in builder.vars:
         return var
     asl_var = builder.vars[var.id]
-    syn = builder.syn(lambda: builder.render(builder.var_name(asl_var), builder.cur_env))
+    b = weak(builder)
+    syn = builder.syn(lambda: b.render(b.var_name(asl_var), b.cur_env))
     builder.synthetic_types[syn.id] = CAUGHT_ERROR  # {"Error": str, "Cause": str}: read without guards
     return syn
 

@@ -15,7 +15,7 @@ from pyawssfn.compiler.lower.loops import IterMarker
 from pyawssfn.compiler.expressions.build import T, single
 from pyawssfn.compiler.expressions.containers import KNOWN_NOT_LIST
 from pyawssfn.compiler.expressions.core import MAY_TUPLE
-from pyawssfn.compiler.lower.support import call_arg, has_template
+from pyawssfn.compiler.lower.support import call_arg, has_template, weak
 from pyawssfn.compiler.naming import describe_source
 from pyawssfn.jsonata.tree import Block, Expr, Var, and_, path
 
@@ -63,9 +63,10 @@ def map_api(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
     item = builder.syn(lambda: _ITEM)
     raw = items_ast
     known = builder.tr.static_type(raw) == "list"  # a list already (an annotated parameter, a step's result)
-    items_ast = builder.syn(lambda: builder.render(raw, builder.cur_env) if known else T(
+    b = weak(builder)
+    items_ast = builder.syn(lambda: b.render(raw, b.cur_env) if known else T(
         '($pyawssfn_it := $0; $type($pyawssfn_it) = "array" ? $pyawssfn_it : $error("sfn.map needs a list of items"))',
-        builder.render(raw, builder.cur_env)))
+        b.render(raw, b.cur_env)))
     items_ast.direct = True  # already the list: no Python-iteration conversion
     fake = ast.Call(func=step_arg, args=[item], keywords=[])
     ast.copy_location(fake, call)

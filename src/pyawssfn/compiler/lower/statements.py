@@ -253,21 +253,24 @@ def bind_target(builder: FunctionLowerer, t: ast.expr, value: Expr, env: dict[st
 def surely_read(builder: FunctionLowerer, node: ast.expr) -> set[str]:
     """The variables an expression always reads (not under and/or, if-else or a comprehension)."""
     out: set[str] = set()
-
-    def walk(n: ast.AST) -> None:
-        if isinstance(n, (ast.BoolOp, ast.IfExp, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
-                          ast.Lambda)):
-            return
-        if isinstance(n, ast.Name):
-            if n.id.startswith("\x00var:"):
-                out.add(n.id[5:])
-            elif n.id in builder.vars:
-                out.add(builder.vars[n.id])
-        for c in child_nodes(n):
-            walk(c)
-
-    walk(node)
+    _surely_walk(builder.vars, node, out)
     return out
+
+
+_NOT_SURELY = (ast.BoolOp, ast.IfExp, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)
+
+
+def _surely_walk(names: dict[str, str], n: ast.AST, out: set[str]) -> None:
+    """(a module-level function, not a recursive closure: that is a reference cycle the cyclic GC has to free)"""
+    if isinstance(n, _NOT_SURELY):
+        return
+    if isinstance(n, ast.Name):
+        if n.id.startswith("\x00var:"):
+            out.add(n.id[5:])
+        elif n.id in names:
+            out.add(names[n.id])
+    for c in child_nodes(n):
+        _surely_walk(names, c, out)
 
 
 def overwrite(builder: FunctionLowerer, env: dict[str, Expr], updates: dict[str, Expr],

@@ -3,6 +3,7 @@ JSONata helpers."""
 from __future__ import annotations
 
 import ast
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,12 @@ def message_of(src: Expr, from_lambda: bool = False) -> Expr:
     return T(_MESSAGE, src)
 
 
+def weak(builder: Any) -> Any:
+    """The builder as a render callable stored on it (builder.syn) may hold it: a weak proxy, so that the callable
+    makes no reference cycle with the builder (the cyclic GC would have to free the lowering's whole state)."""
+    return builder if type(builder) is weakref.ProxyType else weakref.proxy(builder)
+
+
 class Abort(Exception):
     """The current statement cannot be lowered (already reported)."""
 
@@ -75,36 +82,38 @@ class Shared:
 def assigned_names(stmt: ast.stmt) -> list[str]:
     """Names a statement binds in the function's own scope (not inside nested functions or comprehensions)."""
     out: list[str] = []
-
-    def targets(t: ast.AST) -> None:
-        if isinstance(t, ast.Name):
-            out.append(t.id)
-        elif isinstance(t, (ast.Tuple, ast.List)):
-            for e in t.elts:
-                targets(e)
-        elif isinstance(t, ast.Starred):
-            targets(t.value)
-
-    def walk(node: ast.AST) -> None:
-        if isinstance(node, (ast.Assign,)):
-            for t in node.targets:
-                targets(t)
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-            targets(node.target)
-        elif isinstance(node, (ast.For, ast.AsyncFor)):
-            targets(node.target)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            out.append(node.name)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            return
-        # only the blocks (statements, except clauses, match cases) hold what binds here, in ast.iter_child_nodes'
-        # order: the other parts are expressions (a walrus, `with ... as x` and patterns were never counted)
-        for name in block_fields(type(node)):
-            for child in getattr(node, name, ()):
-                walk(child)
-
-    walk(stmt)
+    _assigned_walk(stmt, out)
     return out
+
+
+# (module-level functions, not closures: a recursive closure is a reference cycle the cyclic GC has to free)
+def _assigned_targets(t: ast.AST, out: list[str]) -> None:
+    if isinstance(t, ast.Name):
+        out.append(t.id)
+    elif isinstance(t, (ast.Tuple, ast.List)):
+        for e in t.elts:
+            _assigned_targets(e, out)
+    elif isinstance(t, ast.Starred):
+        _assigned_targets(t.value, out)
+
+
+def _assigned_walk(node: ast.AST, out: list[str]) -> None:
+    if isinstance(node, (ast.Assign,)):
+        for t in node.targets:
+            _assigned_targets(t, out)
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        _assigned_targets(node.target, out)
+    elif isinstance(node, (ast.For, ast.AsyncFor)):
+        _assigned_targets(node.target, out)
+    elif isinstance(node, ast.ExceptHandler) and node.name:
+        out.append(node.name)
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return
+    # only the blocks (statements, except clauses, match cases) hold what binds here, in ast.iter_child_nodes'
+    # order: the other parts are expressions (a walrus, `with ... as x` and patterns were never counted)
+    for name in block_fields(type(node)):
+        for child in getattr(node, name, ()):
+            _assigned_walk(child, out)
 
 
 def call_arg(call: ast.Call, i: int, name: str) -> ast.expr | None:
