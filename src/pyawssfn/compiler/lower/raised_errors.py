@@ -49,7 +49,12 @@ def check_body(builder: FunctionLowerer, st: ast.Try, h: ast.ExceptHandler, erro
     spelt = builder.src(h.type) if h.type is not None else "Exception"
     types = _Types(builder)
     for n in with_branches(builder, _evaluated(st.body)):
-        kind = _BY_NODE.get(type(n))
+        node_type = type(n)
+        may = _MAY.get(node_type)
+        if may is not None and not names.intersection(may(n) if node_type is ast.BinOp or node_type is ast.AugAssign
+                                                      else may):
+            continue  # (no class it can give is named: its types need not be asked; it is no call of a child)
+        kind = _BY_NODE.get(node_type)
         got, hint = kind(types, n) if kind is not None else NONE
         hit = got & names
         if hit:
@@ -57,6 +62,8 @@ def check_body(builder: FunctionLowerer, st: ast.Try, h: ast.ExceptHandler, erro
                               "fails this workflow expression with States.QueryEvaluationError, which no handler "
                               "naming a class matches", f"{hint}; or compute it inside a step")
             return
+        if node_type is not ast.Call:
+            continue  # (_in_child looks into a call of a child workflow only)
         child = _in_child(builder, n, names, set())
         if child is not None:
             name, m, cls, hint = child
@@ -511,6 +518,32 @@ def _name(t: _Types, n: ast.Name) -> tuple[frozenset[str], str]:
             t.b.maybe_unbound:
         return _set("UnboundLocalError", "NameError"), "assign it on every path before the try"
     return NONE
+
+
+def _binop_may(n: ast.BinOp | ast.AugAssign) -> frozenset[str]:
+    """Every class _binop can give this node (whatever its operands' types)."""
+    op = type(n.op)
+    if op is ast.Div or op is ast.FloorDiv:
+        out = _TZ
+    elif op is ast.Mod:
+        out = _TZV
+    elif op is ast.Pow:
+        out = _TZO
+    elif op is ast.LShift or op is ast.RShift:
+        out = _TVO
+    else:
+        out = _T
+    if type(n) is ast.AugAssign and type(n.target) is ast.Subscript:
+        out = out | _KIT
+    return out
+
+
+_T, _TZ, _TZV, _TZO, _TVO, _KIT = (_set(T), _set(T, Z), _set(T, Z, V), _set(T, Z, O), _set(T, V, O), _set(K, I, T))
+# the node kinds whose _BY_NODE function gives a subset of a set known before any type is asked: that set (for an
+# operator, _binop_may's of the node)
+_MAY = {ast.BinOp: _binop_may, ast.AugAssign: _binop_may, ast.UnaryOp: _T, ast.Compare: _T, ast.Subscript: _KIT,
+        ast.Attribute: _set(A), ast.For: _set(T, V), ast.comprehension: _set(T, V), ast.Assign: _set(T, V),
+        ast.Dict: _T, ast.Set: _T, ast.List: _T, ast.Tuple: _T, ast.Name: _set("UnboundLocalError", "NameError")}
 
 
 _BY_NODE = {ast.BinOp: _binop, ast.AugAssign: _binop, ast.UnaryOp: _unary, ast.Compare: _compare, ast.Call: _call,

@@ -156,16 +156,21 @@ def check_expression_errors(builder: FunctionLowerer, st: ast.Try, h: ast.Except
     if "States.ALL" in errors:
         check_uncatchable_body(builder, st, h)
         return
-    if not caught and not set(errors) & raised_errors.CLASSES:
-        return
+    if not caught:
+        if set(errors) & raised_errors.CLASSES:
+            raised_errors.check_body(builder, st, h, errors)
+        return  # (the walk below finds nothing without a class of _EXPRESSION_ERRORS)
     for stmt in st.body:
         for n in with_branches(builder, own_nodes(stmt)):
-            if caught and _risky(n, caught):
+            node_type = type(n)
+            if node_type not in _MAYBE_RISKY:
+                continue  # (neither _risky nor a call of a child workflow)
+            if _risky(n, caught):
                 builder.report(n, f"except {sorted(caught)[0]} cannot catch an error of this workflow expression "
                                   "(the machine fails it with States.QueryEvaluationError)",
                                "test first (if key in d, if n != 0), or compute it inside a step")
                 return
-            child = _child_with_risky(builder, n, caught, set()) if caught else None
+            child = _child_with_risky(builder, n, caught, set()) if node_type is ast.Call else None
             if child is not None:  # F75: the child's expression error ends it as States.QueryEvaluationError
                 spelt = builder.src(h.type) if h.type is not None else "Exception"
                 builder.report(n, f"except {spelt} cannot catch an error of an expression of child "
@@ -175,6 +180,9 @@ def check_expression_errors(builder: FunctionLowerer, st: ast.Try, h: ast.Except
                                f"{sorted(caught)[0]}(...) there, or compute it inside a step")
                 return
     raised_errors.check_body(builder, st, h, errors)
+
+
+_MAYBE_RISKY = frozenset([ast.Subscript, ast.BinOp, ast.AugAssign, ast.Call])  # the kinds _risky can hold risky
 
 
 def _risky(n: ast.AST, caught: set[str]) -> bool:
@@ -267,10 +275,11 @@ def handler_classes(builder: FunctionLowerer, h: ast.ExceptHandler) -> tuple[lis
 def with_branches(builder: FunctionLowerer, nodes):
     """The nodes, then those of the branches of each sfn.parallel among them (a lambda, or a nested def named):
     an expression error of a branch leaves it as QueryEvaluationError, which no handler of a class sees either."""
+    Call, api = ast.Call, builder.info.api
     for n in nodes:
         yield n
-        if isinstance(n, ast.Call) and builder.info.api(n.func) == "parallel":
-            for arg in n.args:
+        if type(n) is Call and api(n.func) == "parallel":  # type: ignore[attr-defined]
+            for arg in n.args:  # type: ignore[attr-defined]
                 fn = builder.nested_defs.get(arg.id) if isinstance(arg, ast.Name) else arg
                 if isinstance(fn, ast.Lambda):
                     yield from own_nodes(fn.body)
@@ -279,12 +288,15 @@ def with_branches(builder: FunctionLowerer, nodes):
                         yield from own_nodes(part)
 
 
-def own_nodes(stmt: ast.AST):
+_NOT_OWN = (ast.FunctionDef, ast.Lambda, ast.ExceptHandler)
+
+
+def own_nodes(stmt: ast.AST) -> list[ast.AST]:
     """The nodes of a statement the workflow itself evaluates (not nested functions or lambdas)."""
+    out: list[ast.AST] = []
     todo = [stmt]
     while todo:
         n = todo.pop()
-        yield n
-        for c in child_nodes(n):
-            if not isinstance(c, (ast.FunctionDef, ast.Lambda, ast.ExceptHandler)):
-                todo.append(c)
+        out.append(n)
+        todo.extend([c for c in child_nodes(n) if not isinstance(c, _NOT_OWN)])
+    return out
