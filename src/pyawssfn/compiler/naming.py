@@ -40,11 +40,12 @@ class VariableNames:
         return self.fresh(name)
 
     def fresh(self, hint: str) -> str:
-        base = re.sub(r"[^A-Za-z0-9_]", "_", hint).strip("_") or "v"
-        if base[0].isdigit():
-            base = "v_" + base
-        if base in _RESERVED or base.startswith("pyawssfn_"):
-            base = base + "_"
+        base = _BASES.get(hint)
+        if base is None:
+            base = _base(hint)
+            if len(_BASES) >= 10_000:
+                _BASES.clear()
+            _BASES[hint] = base
         return self.first_free(base)
 
     def first_free(self, base: str) -> str:
@@ -56,6 +57,19 @@ class VariableNames:
         cand = f"{base}_{i}"
         self.used.add(cand)
         return cand
+
+
+def _base(hint: str) -> str:
+    """The base of the fresh names for `hint` (a pure function of it: _BASES keeps its answers)."""
+    base = re.sub(r"[^A-Za-z0-9_]", "_", hint).strip("_") or "v"
+    if base[0].isdigit():
+        base = "v_" + base
+    if base in _RESERVED or base.startswith("pyawssfn_"):
+        base = base + "_"
+    return base
+
+
+_BASES: dict[str, str] = {}
 
 
 def describe_source(text: str, limit: int = MAX_STATE_NAME) -> str:

@@ -94,7 +94,10 @@ def task_step(builder: FunctionLowerer, call: ast.Call, step: StepInfo, var: str
     kwargs = {p: builder.value_field(v, env) for p, v in bound.items()}
     n.arguments = {"FunctionName": function_arn(builder), "Payload": {"step": step.name, "kwargs": kwargs,
                                                                        **context_field(builder)}}
-    result_into(builder, n, env, var, t.path("states", "result", "Payload"))
+    result_into(builder, n, env, var, _PAYLOAD)
+
+
+_PAYLOAD = t.path("states", "result", "Payload")  # (a tree is immutable: one for every step's result)
 
 
 def with_retry_spec(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:

@@ -142,8 +142,11 @@ def transform_assign(builder: FunctionLowerer, st: ast.Assign) -> None:
         return
     if len(st.targets) == 1 and type(t0) is ast.Name:  # x = v (most assignments): bind_target's first case
         var = builder.vars[t0.id]
-        for i in range(len(builder.frontier)):
-            _assign_exit(builder, i, lambda env: {var: builder.render(value, env)}, value)
+        for i in range(len(builder.frontier)):  # (_assign_exit, in place)
+            new = builder.render(value, builder.frontier[i].env)
+            if assigned_before.before(builder, i, (new,)):
+                new = builder.render(value, builder.frontier[i].env)
+            overwrite(builder, builder.frontier[i].env, {var: new}, value)
         return
     for i in range(len(builder.frontier)):
         _assign_exit(builder, i, lambda env: _bind_all(builder, st.targets, builder.render(value, env), env), value)
