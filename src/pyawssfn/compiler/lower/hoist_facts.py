@@ -58,16 +58,21 @@ class Facts:
                 h, a = self._visit(builder, child)
                 hoists = hoists or h
                 acts = acts or a
-        if not hoists and type(node) is ast.Call and builder.classify(node):  # type: ignore[arg-type]
+        cls = type(node)
+        if not hoists and cls is ast.Call and builder.classify(node):  # type: ignore[arg-type]
             hoists = True
         if hoists:
             self.hoists[id(node)] = node
             acts = True
-        elif not acts:
+        elif not acts and cls in _MAY_ACT:
             acts = _acts_on(builder, node)
         if acts:
             self.acts[id(node)] = node
         return hoists, acts
+
+
+# the node classes _acts_on may answer True for (any other: False, without the call)
+_MAY_ACT = frozenset([ast.Call, ast.Attribute, ast.FormattedValue, *_REWRITTEN])
 
 
 def own_copy(node: ast.AST) -> ast.AST:

@@ -47,7 +47,7 @@ def check_body(builder: FunctionLowerer, st: ast.Try, h: ast.ExceptHandler, erro
         return  # (after `except Exception`, a later clause sees nothing an expression raises, on either side)
     from pyawssfn.compiler.lower.try_statements import with_branches  # (try_statements imports this module)
     spelt = builder.src(h.type) if h.type is not None else "Exception"
-    types = _Types(builder)
+    types: _Types | None = None  # (made when a node's classes depend on types)
     for n in with_branches(builder, _evaluated(st.body)):
         node_type = type(n)
         may = _MAY.get(node_type)
@@ -55,7 +55,9 @@ def check_body(builder: FunctionLowerer, st: ast.Try, h: ast.ExceptHandler, erro
                                                       else may):
             continue  # (no class it can give is named: its types need not be asked; it is no call of a child)
         kind = _BY_NODE.get(node_type)
-        got, hint = kind(types, n) if kind is not None else NONE
+        if kind is not None and types is None:
+            types = _Types(builder)
+        got, hint = kind(types, n) if kind is not None else NONE  # type: ignore[arg-type]
         hit = got & names
         if hit:
             builder.report(n, f"except {spelt} cannot catch the {sorted(hit)[0]} Python raises here: the machine "

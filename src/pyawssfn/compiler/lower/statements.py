@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from pyawssfn.compiler.astwalk import child_nodes, walk
 from pyawssfn.compiler.expressions import INPLACE, append, extend, setitem
+from pyawssfn.compiler.expressions.core import _STATIC_TYPES, MAY_TUPLE
 from pyawssfn.compiler.ir import Choice, DefaultOf, Exit, Rule, can_fail
 from pyawssfn.compiler.lower import assigned_before, calls
 from pyawssfn.compiler.expressions.build import T, err
@@ -126,6 +127,12 @@ def _value_type(builder: FunctionLowerer, value: ast.expr, prepared: ast.expr) -
     """The static type of `value`: a step call's is its annotated result (held to it at the step boundary)."""
     if isinstance(value, ast.Call) and builder.classify(value) == "step":
         return builder.step_types.get(value.func.id)  # type: ignore[attr-defined]
+    if type(prepared) is ast.Name and prepared.id in builder.synthetic and not prepared.__dict__.get(MAY_TUPLE):
+        # a synthetic value of a known type (str(e) of a caught error): the type the translation of the name gives
+        # it (_tr_Name), without rendering the value only to throw it away
+        t = builder.synthetic_types.get(prepared.id)
+        if t is not None:
+            return "tuple" if t == "tuple" else t if t in _STATIC_TYPES else None
     return builder.tr.static_type(prepared)
 
 
