@@ -233,24 +233,16 @@ class AliasCheck:
         if not isinstance(target, ast.Name):
             return
         name = target.id
+        # (the recorded reports capture `report`, not self: self holds them, through self.flow)
+        report = self.report
         if depth == 0 and name in self.iterating:
-            self.flow.say(lambda: self.report(
+            self.flow.say(lambda: report(
                 node, f"in-place change of {name!r} while a for loop iterates over it (Python fails or sees the "
                       "change; the state machine iterates a copy)",
                 f"collect the changes in another variable and apply them after the loop"))
             return
         # shared if name is in aliased, or (depth > 0) in deep at a depth down to this one
-        self.flow.check(name, depth, lambda: self._shared_change(node, whole, name, depth))
-
-    def _shared_change(self, node: ast.AST, target: ast.AST, name: str, depth: int) -> None:
-        changed = ast.unparse(target)
-        what = repr(name) if depth == 0 else f"an element of {name!r}"
-        hint = (f"copy it first: {name} = {name} + [] for a list, {name} = {{**{name}}} for a dict" if depth == 0
-                else f"assign a new value instead of changing it in place: {changed} = {changed} + [item] "
-                     f"for a list, {changed} = {{**{changed}, key: value}} for a dict")
-        self.report(node, f"in-place change of {what}, whose value may also be reached "
-                          "through another name or container (Python shares the object; the state machine "
-                          "copies values)", hint)
+        self.flow.check(name, depth, lambda: _shared_change(report, node, whole, name, depth))
 
     def into_itself(self, node: ast.AST, target: ast.AST, values: list[ast.expr], whole: bool) -> None:
         """Refuse storing a container inside itself (`xs.append(xs)`, `d["k"] = d`, `xs += [xs]`): Python makes an
@@ -261,9 +253,10 @@ class AliasCheck:
         if not isinstance(target, ast.Name):
             return
         name = target.id
+        report = self.report
         for v in values:
             if name in self.contained(v) | (self.top_names(v) if whole else set()):
-                self.flow.say(lambda: self.report(
+                self.flow.say(lambda: report(
                     node, f"{name!r} is stored inside itself (Python makes an object that contains itself; the "
                           "state machine stores a copy of its value)",
                     f"store a copy: {name} + [] for a list, {{**{name}}} for a dict"))
@@ -408,6 +401,18 @@ class AliasCheck:
                     self.flow.gen_deep((_at_depth(base.id, depth),))
                 elif self.elements_shared(value):
                     self.flow.gen_deep((_at_depth(base.id, depth + 1),))
+
+
+def _shared_change(report: Callable[[ast.AST, str, str], None], node: ast.AST, target: ast.AST, name: str,
+                   depth: int) -> None:
+    changed = ast.unparse(target)
+    what = repr(name) if depth == 0 else f"an element of {name!r}"
+    hint = (f"copy it first: {name} = {name} + [] for a list, {name} = {{**{name}}} for a dict" if depth == 0
+            else f"assign a new value instead of changing it in place: {changed} = {changed} + [item] "
+                 f"for a list, {changed} = {{**{changed}, key: value}} for a dict")
+    report(node, f"in-place change of {what}, whose value may also be reached "
+                 "through another name or container (Python shares the object; the state machine "
+                 "copies values)", hint)
 
 
 def _at_depth(name: str, depth: int) -> str:

@@ -49,8 +49,9 @@ class _Sites(ast.NodeVisitor):
     def __init__(self, walrus: bool) -> None:
         self.sites: dict[str, list[ast.expr]] = {}
         self.untyped: set[str] = set()
-        self._methods: dict[type, Callable[[ast.AST], None]] = {}
-        self._expression = self._walrus_sites if walrus else _nothing
+        # the visit functions by node class, unbound (a bound method of self kept on self is a reference cycle)
+        self._methods: dict[type, Callable[[_Sites, ast.AST], None]] = {}
+        self._expression = _Sites._walrus_sites if walrus else _nothing
         self._children = child_nodes if walrus else _structure
 
     def visit(self, node: ast.AST) -> None:
@@ -62,8 +63,8 @@ class _Sites(ast.NodeVisitor):
             if issubclass(cls, ast.stmt) and cls not in _STATEMENT_RULES:
                 unhandled("static types", node)  # type: ignore[arg-type]  # raises, or nothing for this class
             method = self._methods[cls] = self._expression if issubclass(cls, ast.expr) else \
-                getattr(self, "visit_" + cls.__name__, self.generic_visit)
-        method(node)
+                getattr(_Sites, "visit_" + cls.__name__, _Sites.generic_visit)
+        method(self, node)
 
     def generic_visit(self, node: ast.AST) -> None:
         for child in self._children(node):  # ast.NodeVisitor.generic_visit's order, without its generators
@@ -187,7 +188,7 @@ def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[
     return v.sites, v.untyped, mutated
 
 
-def _nothing(node: ast.AST) -> None:
+def _nothing(sites: _Sites, node: ast.AST) -> None:
     """What visiting an expression does in a function without a walrus."""
 
 

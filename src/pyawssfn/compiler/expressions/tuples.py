@@ -225,26 +225,26 @@ def _propagate(sources: dict[str, list[tuple[str, ast.expr]]], fixed: dict[str, 
 def _sources(nodes: list[ast.AST]) -> dict[str, list[tuple[str, ast.expr]]]:
     """name -> (how, expression): "value" the name is bound to the expression, "item" to one of its items."""
     out: dict[str, list[tuple[str, ast.expr]]] = {}
-
-    def bind(target: ast.AST, kind: str, value: ast.expr) -> None:
-        if isinstance(target, ast.Name):
-            out.setdefault(target.id, []).append((kind, value))
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            # a, b = value: the parts are value's items; for a, b in value: the items of value's items
-            for e in target.elts:
-                bind(e.value if isinstance(e, ast.Starred) else e, "item" if kind == "value" else "part", value)
-
     for node in nodes:
         if isinstance(node, ast.Assign):
             for t in node.targets:
-                bind(t, "value", node.value)
+                _bind(out, t, "value", node.value)
         elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
-            bind(node.target, "value", node.value)
+            _bind(out, node.target, "value", node.value)
         elif isinstance(node, ast.AugAssign):
-            bind(node.target, "value", node.value)
+            _bind(out, node.target, "value", node.value)
         elif isinstance(node, (ast.For, ast.comprehension)):
-            bind(node.target, "item", node.iter)
+            _bind(out, node.target, "item", node.iter)
     return out
+
+
+def _bind(out: dict[str, list[tuple[str, ast.expr]]], target: ast.AST, kind: str, value: ast.expr) -> None:
+    if isinstance(target, ast.Name):
+        out.setdefault(target.id, []).append((kind, value))
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        # a, b = value: the parts are value's items; for a, b in value: the items of value's items
+        for e in target.elts:
+            _bind(out, e.value if isinstance(e, ast.Starred) else e, "item" if kind == "value" else "part", value)
 
 
 def _kind_shape(kind: str, shape: _Shape) -> _Shape:
