@@ -62,7 +62,15 @@ class AliasCheck:
         relevant = self.relevant
         if relevant is None or name in relevant:
             return True
-        return value is not None and mentions(value, relevant)
+        cls = type(value)
+        if cls is ast.Name:  # the usual values first: no walk
+            return value.id in relevant  # type: ignore[union-attr]
+        if cls is ast.Constant or value is None:
+            return False
+        if cls is ast.BinOp and type(value.left) in _NAME_OR_CONSTANT \
+                and type(value.right) in _NAME_OR_CONSTANT:  # type: ignore[union-attr]
+            return _mentioned(value.left, relevant) or _mentioned(value.right, relevant)  # type: ignore
+        return mentions(value, relevant)  # type: ignore[arg-type]
 
     # -- what an expression's value shares
     def top_names(self, e: ast.AST) -> set[str]:
@@ -268,11 +276,15 @@ class AliasCheck:
 
     def stmt(self, s: ast.stmt) -> None:
         self.flow.statement += 1
-        method = getattr(self, "stmt_" + type(s).__name__, None)
+        cls = type(s)
+        method = _STATEMENT_METHODS.get(cls)
         if method is None:
-            unhandled("aliasing", s)   # nothing to do for a kind the lowerer refuses
-        else:
-            method(s)
+            method = getattr(AliasCheck, "stmt_" + cls.__name__, None)
+            if method is None:
+                unhandled("aliasing", s)   # nothing to do for a kind the lowerer refuses
+                return
+            _STATEMENT_METHODS[cls] = method
+        method(self, s)
 
     def stmt_Pass(self, s: ast.stmt) -> None:
         """Shares nothing."""
@@ -413,6 +425,16 @@ def _shared_change(report: Callable[[ast.AST, str, str], None], node: ast.AST, t
     report(node, f"in-place change of {what}, whose value may also be reached "
                  "through another name or container (Python shares the object; the state machine "
                  "copies values)", hint)
+
+
+# AliasCheck's statement method of each statement class (a function of the class: found once)
+_STATEMENT_METHODS: dict[type, Callable[[AliasCheck, ast.stmt], None]] = {}
+_NAME_OR_CONSTANT = frozenset([ast.Name, ast.Constant])
+
+
+def _mentioned(e: ast.expr, names: set[str]) -> bool:
+    """mentions() of a Name or a Constant."""
+    return type(e) is ast.Name and e.id in names  # type: ignore[attr-defined]
 
 
 def _at_depth(name: str, depth: int) -> str:

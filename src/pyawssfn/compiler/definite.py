@@ -76,6 +76,10 @@ def _meet(x, y):
     return x & y
 
 
+# _DefiniteAssignment's statement method of each statement class (found once per class)
+_STATEMENT_METHODS: dict = {}
+
+
 class _DefiniteAssignment:
     def __init__(self, local_names: set[str]):
         self.local_names = local_names
@@ -106,10 +110,18 @@ class _DefiniteAssignment:
         """Note each read under ``node`` of a local variable not in ``bound`` (nor ``shadow``, the variables of
         the comprehensions around it), in the order a recursive visit meets them; a lambda's body is not read
         here (a parallel branch is lowered, and checked, on its own)."""
-        if node is None:
+        cls = type(node)
+        if cls is ast.Constant or node is None:  # the usual leaves first, without the walk's setup
             return
         local, bit = self.local_names, self.bit
         view = bound if type(bound) is int else ~bound.unbound  # type: ignore[attr-defined]  # bound everywhere
+        if cls is ast.Name:
+            name = node.id  # type: ignore[attr-defined]
+            if type(node.ctx) is ast.Load and name in local and name not in shadow:  # type: ignore[attr-defined]
+                i = bit.get(name)
+                if i is None or not (view >> i) & 1:
+                    self.unbound(node, bound)  # type: ignore[arg-type]
+            return
         load = ast.Load
         todo = [node]
         push, AST, reversed_fields = todo.append, ast.AST, _reversed_fields
@@ -181,11 +193,15 @@ class _DefiniteAssignment:
         return bound
 
     def stmt(self, s: ast.stmt, bound: int):
-        method = getattr(self, "stmt_" + type(s).__name__, None)
+        cls = type(s)
+        method = _STATEMENT_METHODS.get(cls)
         if method is None:
-            unhandled("definite assignment", s)
-            return bound   # refused by the lowerer
-        return method(s, bound)
+            method = getattr(_DefiniteAssignment, "stmt_" + cls.__name__, None)
+            if method is None:
+                unhandled("definite assignment", s)
+                return bound   # refused by the lowerer
+            _STATEMENT_METHODS[cls] = method
+        return method(self, s, bound)
 
     def stmt_Pass(self, s: ast.Pass, bound: int):
         return bound

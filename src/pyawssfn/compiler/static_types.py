@@ -263,10 +263,22 @@ def infer_name_types(fn: ast.FunctionDef | ast.Lambda, static_type: Callable[[as
     # assignments until nothing changes; accept only a true fixed point.
     bound = set(sites) | untyped
     types: dict[str, str | None] = {n: rounds.join(n, {}, True) for n in bound}
+    # A name's join reads the types of a few names only (`reads`): when none of those changed in the last round,
+    # its join gives what it gave then (the memo of _Rounds.type_of would, after a scan of every site).
+    reads: dict[str, set[str]] = {}
+    changed: set[str] | None = None  # the names whose type the last round changed (None: all may have)
     for _ in range(_MAX_ROUNDS):
-        new = {n: rounds.join(n, types, False) for n in bound}
+        new: dict[str, str | None] = {}
+        for n in bound:
+            got = reads.get(n)
+            if changed is not None and got is not None and got.isdisjoint(changed):
+                new[n] = types[n]
+            else:
+                got = reads[n] = set()
+                new[n] = rounds.join(n, types, False, got)
         if all(same(new[n], types[n]) for n in bound):
             return {n: t for n, t in types.items() if t is not None}
+        changed = {n for n in bound if not _identical(new[n], types[n])}
         types = new
     return {}
 
@@ -287,12 +299,14 @@ class _Rounds:
         self.bound = set(sites) | untyped
         self.memo: dict[int, list[tuple[str | None, list[tuple[str, str | None]]]]] = {}
 
-    def join(self, name: str, types: dict[str, str | None], optimistic: bool) -> str | None:
+    def join(self, name: str, types: dict[str, str | None], optimistic: bool,
+             reads: set[str] | None = None) -> str | None:
+        """The join of the name's sites' types; into `reads`, the names whose types it read."""
         if name in self.untyped:
             return _UNKNOWN
         found = []
         for value in self.sites[name]:
-            t = self.type_of(value, types)
+            t = self.type_of(value, types, reads)
             if t is None:
                 if not optimistic:  # one untyped assignment leaves the name untyped: the others need no typing
                     return _UNKNOWN
@@ -301,14 +315,18 @@ class _Rounds:
         t = join_all(found)
         return as_kind(t) if name in self.mutated else t
 
-    def type_of(self, value: ast.expr, types: dict[str, str | None]) -> str | None:
+    def type_of(self, value: ast.expr, types: dict[str, str | None], names: set[str] | None = None) -> str | None:
         seen = self.memo.setdefault(id(value), [])
         for got, read in seen:
             if all(_identical(types.get(n), t) for n, t in read):
+                if names is not None:
+                    names.update([n for n, _ in read])
                 return got
         reads: list[tuple[str, str | None]] = []
         got = self._site_type(value, types, reads)
         seen.append((got, reads))
+        if names is not None:
+            names.update([n for n, _ in reads])
         return got
 
     def _site_type(self, value: ast.expr, types: dict[str, str | None], reads: list) -> str | None:
