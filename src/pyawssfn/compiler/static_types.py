@@ -53,22 +53,37 @@ class _Sites(ast.NodeVisitor):
         self._methods: dict[type, Callable[[_Sites, ast.AST], None]] = {}
         self._expression = _Sites._walrus_sites if walrus else _nothing
         self._children = child_nodes if walrus else _structure
+        # the nodes still to visit, next last: every visit_ method ends with its generic_visit, which pushes the
+        # node's children (ast.NodeVisitor's order, without a recursion per statement)
+        self._todo: list[ast.AST] = []
 
-    def visit(self, node: ast.AST) -> None:
+    def run(self, body: list[ast.stmt]) -> None:
+        """Visit the statements and what is in them."""
+        todo = self._todo
+        todo.extend(reversed(body))
+        methods = self._methods
+        while todo:
+            node = todo.pop()
+            method = methods.get(type(node))
+            if method is None:
+                method = self._method(node)
+            method(self, node)
+
+    def _method(self, node: ast.AST) -> Callable[[_Sites, ast.AST], None]:
         # ast.NodeVisitor's dispatch, its method found once per node class (the visit of every node of a large
         # workflow was a few percent of its compile)
         cls = type(node)
-        method = self._methods.get(cls)
-        if method is None:
-            if issubclass(cls, ast.stmt) and cls not in _STATEMENT_RULES:
-                unhandled("static types", node)  # type: ignore[arg-type]  # raises, or nothing for this class
-            method = self._methods[cls] = self._expression if issubclass(cls, ast.expr) else \
-                getattr(_Sites, "visit_" + cls.__name__, _Sites.generic_visit)
-        method(self, node)
+        if issubclass(cls, ast.stmt) and cls not in _STATEMENT_RULES:
+            unhandled("static types", node)  # type: ignore[arg-type]  # raises, or nothing for this class
+        method = self._methods[cls] = self._expression if issubclass(cls, ast.expr) else \
+            getattr(_Sites, "visit_" + cls.__name__, _Sites.generic_visit)
+        return method
 
     def generic_visit(self, node: ast.AST) -> None:
-        for child in self._children(node):  # ast.NodeVisitor.generic_visit's order, without its generators
-            self.visit(child)
+        children = self._children(node)
+        if children:
+            children.reverse()
+            self._todo.extend(children)
 
     def _walrus_sites(self, node: ast.AST) -> None:
         """The walruses' binding sites in an expression, in the order a visit of it meets them (outside the
@@ -172,8 +187,7 @@ def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[
     (the aliasing check refuses a change through another name)."""
     found = index(fn)
     v = _Sites(found.has(ast.NamedExpr))
-    for stmt in fn.body:
-        v.visit(stmt)
+    v.run(fn.body)
     mutated: set[str] = set()
     for n in found.of(ast.Subscript, ast.Attribute):
         if isinstance(n.ctx, (ast.Store, ast.Del)):
