@@ -252,7 +252,8 @@ class AliasCheck:
         # shared if name is in aliased, or (depth > 0) in deep at a depth down to this one
         self.flow.check(name, depth, lambda: _shared_change(report, node, whole, name, depth))
 
-    def into_itself(self, node: ast.AST, target: ast.AST, values: list[ast.expr], whole: bool) -> None:
+    def into_itself(self, node: ast.AST, target: ast.AST, values: list[ast.expr], whole: bool,
+                    parts: list[tuple[set[str], set[str], set[str]]] | None = None) -> None:
         """Refuse storing a container inside itself (`xs.append(xs)`, `d["k"] = d`, `xs += [xs]`): Python makes an
         object that contains itself (returning it or passing it to a step fails, `xs[1][1]` works), the machine
         stores a copy of the value as it was."""
@@ -262,8 +263,9 @@ class AliasCheck:
             return
         name = target.id
         report = self.report
-        for v in values:
-            if name in self.contained(v) | (self.top_names(v) if whole else set()):
+        for i, v in enumerate(values):
+            top, contained = (parts[i][0], parts[i][1]) if parts is not None else (self.top_names(v), self.contained(v))
+            if name in contained | (top if whole else set()):
                 self.flow.say(lambda: report(
                     node, f"{name!r} is stored inside itself (Python makes an object that contains itself; the "
                           "state machine stores a copy of its value)",
@@ -328,19 +330,24 @@ class AliasCheck:
         call = s.value
         self.mutate(s, call.func.value)
         whole = call.func.attr in ("append", "insert", "add", "setdefault")
-        self.into_itself(s, call.func.value, call.args, whole)
-        for a in call.args:
+        # what each argument's value shares, asked once (the checks below ask it up to three times; the answers
+        # depend on the expression alone)
+        parts = [(self.top_names(a), self.contained(a), self.elements_shared(a)) for a in call.args]
+        self.into_itself(s, call.func.value, call.args, whole, parts)
+        flow = self.flow
+        for a, (top, contained, shared) in zip(call.args, parts):
             if whole:
-                self.store(a)
+                if self.involves(None, a):  # store(a)
+                    flow.gen_aliased(top | contained)
+                    flow.gen_deep(shared)
             else:  # extend/update: the elements are shared
-                self.flow.gen_deep(self.top_names(a) | self.elements_shared(a) | self.contained(a))
-                self.flow.gen_aliased(self.contained(a))
+                flow.gen_deep(top | shared | contained)
+                flow.gen_aliased(contained)
         base = call.func.value
         while isinstance(base, ast.Subscript):
             base = base.value
-        if isinstance(base, ast.Name) and any(self.top_names(a) | self.contained(a) | self.elements_shared(a)
-                                              for a in call.args):
-            self.flow.gen_deep((base.id,))
+        if isinstance(base, ast.Name) and any(top | contained | shared for top, contained, shared in parts):
+            flow.gen_deep((base.id,))
 
     def stmt_For(self, s: ast.For) -> None:
         is_range = isinstance(s.iter, ast.Call) and isinstance(s.iter.func, ast.Name) and \
