@@ -62,7 +62,15 @@ class AliasCheck:
         relevant = self.relevant
         if relevant is None or name in relevant:
             return True
-        return value is not None and mentions(value, relevant)
+        cls = type(value)
+        if cls is ast.Name:  # the usual values first: no walk
+            return value.id in relevant  # type: ignore[union-attr]
+        if cls is ast.Constant or value is None:
+            return False
+        if cls is ast.BinOp and type(value.left) in _NAME_OR_CONSTANT \
+                and type(value.right) in _NAME_OR_CONSTANT:  # type: ignore[union-attr]
+            return _mentioned(value.left, relevant) or _mentioned(value.right, relevant)  # type: ignore
+        return mentions(value, relevant)  # type: ignore[arg-type]
 
     # -- what an expression's value shares
     def top_names(self, e: ast.AST) -> set[str]:
@@ -233,26 +241,19 @@ class AliasCheck:
         if not isinstance(target, ast.Name):
             return
         name = target.id
+        # (the recorded reports capture `report`, not self: self holds them, through self.flow)
+        report = self.report
         if depth == 0 and name in self.iterating:
-            self.flow.say(lambda: self.report(
+            self.flow.say(lambda: report(
                 node, f"in-place change of {name!r} while a for loop iterates over it (Python fails or sees the "
                       "change; the state machine iterates a copy)",
                 f"collect the changes in another variable and apply them after the loop"))
             return
         # shared if name is in aliased, or (depth > 0) in deep at a depth down to this one
-        self.flow.check(name, depth, lambda: self._shared_change(node, whole, name, depth))
+        self.flow.check(name, depth, lambda: _shared_change(report, node, whole, name, depth))
 
-    def _shared_change(self, node: ast.AST, target: ast.AST, name: str, depth: int) -> None:
-        changed = ast.unparse(target)
-        what = repr(name) if depth == 0 else f"an element of {name!r}"
-        hint = (f"copy it first: {name} = {name} + [] for a list, {name} = {{**{name}}} for a dict" if depth == 0
-                else f"assign a new value instead of changing it in place: {changed} = {changed} + [item] "
-                     f"for a list, {changed} = {{**{changed}, key: value}} for a dict")
-        self.report(node, f"in-place change of {what}, whose value may also be reached "
-                          "through another name or container (Python shares the object; the state machine "
-                          "copies values)", hint)
-
-    def into_itself(self, node: ast.AST, target: ast.AST, values: list[ast.expr], whole: bool) -> None:
+    def into_itself(self, node: ast.AST, target: ast.AST, values: list[ast.expr], whole: bool,
+                    parts: list[tuple[set[str], set[str], set[str]]] | None = None) -> None:
         """Refuse storing a container inside itself (`xs.append(xs)`, `d["k"] = d`, `xs += [xs]`): Python makes an
         object that contains itself (returning it or passing it to a step fails, `xs[1][1]` works), the machine
         stores a copy of the value as it was."""
@@ -261,9 +262,11 @@ class AliasCheck:
         if not isinstance(target, ast.Name):
             return
         name = target.id
-        for v in values:
-            if name in self.contained(v) | (self.top_names(v) if whole else set()):
-                self.flow.say(lambda: self.report(
+        report = self.report
+        for i, v in enumerate(values):
+            top, contained = (parts[i][0], parts[i][1]) if parts is not None else (self.top_names(v), self.contained(v))
+            if name in contained | (top if whole else set()):
+                self.flow.say(lambda: report(
                     node, f"{name!r} is stored inside itself (Python makes an object that contains itself; the "
                           "state machine stores a copy of its value)",
                     f"store a copy: {name} + [] for a list, {{**{name}}} for a dict"))
@@ -275,11 +278,15 @@ class AliasCheck:
 
     def stmt(self, s: ast.stmt) -> None:
         self.flow.statement += 1
-        method = getattr(self, "stmt_" + type(s).__name__, None)
+        cls = type(s)
+        method = _STATEMENT_METHODS.get(cls)
         if method is None:
-            unhandled("aliasing", s)   # nothing to do for a kind the lowerer refuses
-        else:
-            method(s)
+            method = getattr(AliasCheck, "stmt_" + cls.__name__, None)
+            if method is None:
+                unhandled("aliasing", s)   # nothing to do for a kind the lowerer refuses
+                return
+            _STATEMENT_METHODS[cls] = method
+        method(self, s)
 
     def stmt_Pass(self, s: ast.stmt) -> None:
         """Shares nothing."""
@@ -323,19 +330,24 @@ class AliasCheck:
         call = s.value
         self.mutate(s, call.func.value)
         whole = call.func.attr in ("append", "insert", "add", "setdefault")
-        self.into_itself(s, call.func.value, call.args, whole)
-        for a in call.args:
+        # what each argument's value shares, asked once (the checks below ask it up to three times; the answers
+        # depend on the expression alone)
+        parts = [(self.top_names(a), self.contained(a), self.elements_shared(a)) for a in call.args]
+        self.into_itself(s, call.func.value, call.args, whole, parts)
+        flow = self.flow
+        for a, (top, contained, shared) in zip(call.args, parts):
             if whole:
-                self.store(a)
+                if self.involves(None, a):  # store(a)
+                    flow.gen_aliased(top | contained)
+                    flow.gen_deep(shared)
             else:  # extend/update: the elements are shared
-                self.flow.gen_deep(self.top_names(a) | self.elements_shared(a) | self.contained(a))
-                self.flow.gen_aliased(self.contained(a))
+                flow.gen_deep(top | shared | contained)
+                flow.gen_aliased(contained)
         base = call.func.value
         while isinstance(base, ast.Subscript):
             base = base.value
-        if isinstance(base, ast.Name) and any(self.top_names(a) | self.contained(a) | self.elements_shared(a)
-                                              for a in call.args):
-            self.flow.gen_deep((base.id,))
+        if isinstance(base, ast.Name) and any(top | contained | shared for top, contained, shared in parts):
+            flow.gen_deep((base.id,))
 
     def stmt_For(self, s: ast.For) -> None:
         is_range = isinstance(s.iter, ast.Call) and isinstance(s.iter.func, ast.Name) and \
@@ -408,6 +420,28 @@ class AliasCheck:
                     self.flow.gen_deep((_at_depth(base.id, depth),))
                 elif self.elements_shared(value):
                     self.flow.gen_deep((_at_depth(base.id, depth + 1),))
+
+
+def _shared_change(report: Callable[[ast.AST, str, str], None], node: ast.AST, target: ast.AST, name: str,
+                   depth: int) -> None:
+    changed = ast.unparse(target)
+    what = repr(name) if depth == 0 else f"an element of {name!r}"
+    hint = (f"copy it first: {name} = {name} + [] for a list, {name} = {{**{name}}} for a dict" if depth == 0
+            else f"assign a new value instead of changing it in place: {changed} = {changed} + [item] "
+                 f"for a list, {changed} = {{**{changed}, key: value}} for a dict")
+    report(node, f"in-place change of {what}, whose value may also be reached "
+                 "through another name or container (Python shares the object; the state machine "
+                 "copies values)", hint)
+
+
+# AliasCheck's statement method of each statement class (a function of the class: found once)
+_STATEMENT_METHODS: dict[type, Callable[[AliasCheck, ast.stmt], None]] = {}
+_NAME_OR_CONSTANT = frozenset([ast.Name, ast.Constant])
+
+
+def _mentioned(e: ast.expr, names: set[str]) -> bool:
+    """mentions() of a Name or a Constant."""
+    return type(e) is ast.Name and e.id in names  # type: ignore[attr-defined]
 
 
 def _at_depth(name: str, depth: int) -> str:

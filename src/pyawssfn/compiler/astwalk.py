@@ -4,6 +4,7 @@ ast.walk was a fifth of the compile time of a 10,000-statement workflow."""
 from __future__ import annotations
 
 import copy
+import weakref
 from ast import AST, Constant as _CONSTANT, FunctionDef, Module, Name as _NAME
 from typing import Any
 
@@ -142,7 +143,9 @@ class NodeIndex:
     of walking all of the function again (each full walk of a 10,000-statement workflow, 85,000 nodes, cost as
     much as several of those passes together)."""
 
-    __slots__ = ("nodes", "_by_class")
+    # The root is held weakly (the index is kept on the function it indexes: a strong reference back to it made
+    # every function's whole tree reachable only from a reference cycle, freed by the cyclic GC alone).
+    __slots__ = ("_root", "_rest", "_by_class", "_root_class")
 
     def __init__(self, root: AST) -> None:
         # _breadth_first over the value fields, each node filed under its class as it is met
@@ -168,19 +171,36 @@ class NodeIndex:
                     for item in value:
                         if isinstance(item, AST):
                             push(item)
-        self.nodes = nodes
+        del nodes[0]
+        root_class = type(root)
+        del by_class[root_class][0]
+        self._root = weakref.ref(root)
+        self._rest = nodes
         self._by_class = by_class
+        self._root_class = root_class
+
+    @property
+    def nodes(self) -> list[AST]:
+        """Every node but the context and operator ones, in walk order (a new list)."""
+        return [self._live_root(), *self._rest]
+
+    def _live_root(self) -> AST:
+        root = self._root()
+        assert root is not None, "a NodeIndex read after its tree died"
+        return root
 
     def of(self, *classes: type) -> list[Any]:
         """The nodes of exactly these classes (the parser makes no subclasses of its node classes): each class's
         in walk order, the classes one after the other."""
         out: list[Any] = []
         for cls in classes:
+            if cls is self._root_class:
+                out.append(self._live_root())
             out.extend(self._by_class.get(cls, ()))
         return out
 
     def has(self, *classes: type) -> bool:
-        return any(cls in self._by_class for cls in classes)
+        return any(cls in self._by_class or cls is self._root_class for cls in classes)
 
 
 _INDEX = "pyawssfn_node_index"
@@ -221,15 +241,17 @@ def walk_statements(node: AST) -> list[AST]:
     """The statements under ``node`` (and ``node``, the except handlers and match cases), in the order ``walk``
     yields them, without visiting a single expression: a statement can only stand in another statement's block, so
     a pass looking for statements (``raise``, ``import``, ``try``, line spans) need not walk the expressions, most
-    of a workflow's nodes. A module's or a function's list is kept on it: the frontend's passes and the line spans
-    ask for it several times, and no pass adds or removes a statement (they rewrite expressions only)."""
+    of a workflow's nodes. A module's or a function's list is kept on it (without itself: a list holding its owner
+    would make a reference cycle of the whole tree): the frontend's passes and the line spans ask for it several
+    times, and no pass adds or removes a statement (they rewrite expressions only). A new list each time."""
     if not isinstance(node, (Module, FunctionDef)):
         return _breadth_first(node, _block_fields, _block_fields_of)
     got = node.__dict__.get(_STATEMENTS)
     if got is None:
         got = _breadth_first(node, _block_fields, _block_fields_of)
-        setattr(node, _STATEMENTS, got)
-    return got
+        setattr(node, _STATEMENTS, got[1:])
+        return got
+    return [node, *got]
 
 
 _ATOMS = frozenset([str, int, float, bool, type(None), bytes, complex, type(Ellipsis)])

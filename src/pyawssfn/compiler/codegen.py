@@ -122,14 +122,7 @@ def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None,
     order: list[Node] = []
     reachable: dict[int, list[Node]] = {}  # each graph's states, found once for the names and the emitter
 
-    def visit(g: Graph) -> None:
-        states = reachable[id(g)] = _reachable(g)
-        for n in states:
-            order.append(n)
-            for sub in n.subgraphs():
-                visit(sub)
-
-    visit(graph)
+    _visit(graph, order, reachable)
     names = unique_state_names([(id(n), n.name, n.line) for n in order])
     source_map = {names[id(n)]: n.line for n in order}
     held = StateLines(spans) if spans is not None else None
@@ -147,6 +140,15 @@ def generate(graph: Graph, comment: str, spans: dict[int, int] | None = None,
         field_lines.update((k, v) for k, v in held.fields.items() if k in source_map)
     definition = {"Comment": comment, "QueryLanguage": "JSONata", **field_json(body)}
     return definition, source_map
+
+
+def _visit(g: Graph, order: list[Node], reachable: dict[int, list[Node]]) -> None:
+    """Each graph's reachable states, depth first; module-level (not a recursive closure, which is a cycle)."""
+    states = reachable[id(g)] = _reachable(g)
+    for n in states:
+        order.append(n)
+        for sub in n.subgraphs():
+            _visit(sub, order, reachable)
 
 
 class _Emitter:

@@ -76,6 +76,10 @@ def _meet(x, y):
     return x & y
 
 
+# _DefiniteAssignment's statement method of each statement class (found once per class)
+_STATEMENT_METHODS: dict = {}
+
+
 class _DefiniteAssignment:
     def __init__(self, local_names: set[str]):
         self.local_names = local_names
@@ -106,37 +110,58 @@ class _DefiniteAssignment:
         """Note each read under ``node`` of a local variable not in ``bound`` (nor ``shadow``, the variables of
         the comprehensions around it), in the order a recursive visit meets them; a lambda's body is not read
         here (a parallel branch is lowered, and checked, on its own)."""
-        if node is None:
+        cls = type(node)
+        if cls is ast.Constant or node is None:  # the usual leaves first, without the walk's setup
             return
         local, bit = self.local_names, self.bit
         view = bound if type(bound) is int else ~bound.unbound  # type: ignore[attr-defined]  # bound everywhere
-        load = ast.Load
+        if cls is ast.Name:
+            name = node.id  # type: ignore[attr-defined]
+            if type(node.ctx) is ast.Load and name in local and name not in shadow:  # type: ignore[attr-defined]
+                i = bit.get(name)
+                if i is None or not (view >> i) & 1:
+                    self.unbound(node, bound)  # type: ignore[arg-type]
+            return
+        # A bound name (or a name that is no local read) does nothing when met: a child that is one is passed over
+        # where it is found, not pushed; only the reads to note are pushed, and so met in the visit's order.
+        load, Name, Constant = ast.Load, ast.Name, ast.Constant
         todo = [node]
         push, AST, reversed_fields = todo.append, ast.AST, _reversed_fields
         while todo:
             n = todo.pop()
             cls = type(n)
-            if cls is ast.Name:
+            if cls is Name:
                 name = n.id  # type: ignore[attr-defined]
                 if type(n.ctx) is load and name in local and name not in shadow:  # type: ignore[attr-defined]
                     i = bit.get(name)
                     if i is None or not (view >> i) & 1:
                         self.unbound(n, bound)  # type: ignore[arg-type]
-            elif cls is ast.Constant:
-                continue
             elif cls in _COMPREHENSIONS:
                 self.comprehension_loads(n, bound, shadow)  # type: ignore[arg-type]
-            elif cls is not ast.Lambda:
+            elif cls is not ast.Lambda and cls is not Constant:
                 # value_children(n) pushed last first (popped first to last), without a list of them
                 fields = reversed_fields.get(cls)
                 for field in reversed_value_fields(cls) if fields is None else fields:
                     value = getattr(n, field, None)
-                    if isinstance(value, AST):
-                        push(value)
-                    elif type(value) is list:
-                        for item in reversed(value):
-                            if isinstance(item, AST):
+                    kind = type(value)
+                    if kind is Name:
+                        name = value.id  # type: ignore[union-attr]
+                        if type(value.ctx) is load and name in local and name not in shadow:  # type: ignore
+                            i = bit.get(name)
+                            if i is None or not (view >> i) & 1:
+                                push(value)
+                    elif kind is list:
+                        for item in reversed(value):  # type: ignore[call-overload]
+                            if type(item) is Name:
+                                name = item.id
+                                if type(item.ctx) is load and name in local and name not in shadow:
+                                    i = bit.get(name)
+                                    if i is None or not (view >> i) & 1:
+                                        push(item)
+                            elif isinstance(item, AST) and type(item) is not Constant:
                                 push(item)
+                    elif kind is not Constant and isinstance(value, AST):
+                        push(value)
 
     def unbound(self, node: ast.Name, bound) -> None:
         self.out.add((node.lineno, node.col_offset))
@@ -181,11 +206,15 @@ class _DefiniteAssignment:
         return bound
 
     def stmt(self, s: ast.stmt, bound: int):
-        method = getattr(self, "stmt_" + type(s).__name__, None)
+        cls = type(s)
+        method = _STATEMENT_METHODS.get(cls)
         if method is None:
-            unhandled("definite assignment", s)
-            return bound   # refused by the lowerer
-        return method(s, bound)
+            method = getattr(_DefiniteAssignment, "stmt_" + cls.__name__, None)
+            if method is None:
+                unhandled("definite assignment", s)
+                return bound   # refused by the lowerer
+            _STATEMENT_METHODS[cls] = method
+        return method(self, s, bound)
 
     def stmt_Pass(self, s: ast.Pass, bound: int):
         return bound

@@ -280,18 +280,19 @@ def _workflow_passes(info: ModuleInfo, reporter: Reporter) -> None:
     used, which variables may hold tuples, which iterables a loop consumes."""
     tuple_constants = {n: tuple_shape(v) for n, v in info.constants.items() if isinstance(v, tuple)}
     tuple_steps = step_tuple_shapes({n: st.node for n, st in info.steps.items()})
-    tuple_children, keyed = workflow_tuple_shapes(info.workflows, tuple_constants, tuple_steps)  # F79
+    # one walk of each workflow for all the passes (compile time: #8, #14), kept for the lowerer's analyses
+    # (astwalk.index); none of them looks for a context or operator node, which the index leaves out
+    indexes = {name: index(fn, fresh=True) for name, fn in info.workflows.items()}
+    tuple_children, keyed = workflow_tuple_shapes(info.workflows, tuple_constants, tuple_steps, indexes)  # F79
     tuple_steps = {**tuple_steps, **tuple_children}
     info.refused_expressions = False
-    for fn in info.workflows.values():
-        # one walk for all the passes (compile time: #8, #14), kept for the lowerer's analyses (astwalk.index);
-        # none of them looks for a context or operator node, which the index leaves out
-        found = index(fn, fresh=True)
+    for name in info.workflows:
+        found = indexes[name]
         nodes = found.nodes
         info.refused_expressions = info.refused_expressions or found.has(*_REFUSED)
         _check_list_handlers(info, found.of(ast.ExceptHandler), reporter)
         check_set_uses(nodes, reporter.report)
-        mark_tuple_names(nodes, reporter.report, tuple_constants, tuple_steps, keyed)
+        mark_tuple_names(found, reporter.report, tuple_constants, tuple_steps, keyed)
         for node in found.of(ast.For, ast.comprehension):
             _mark_iterated(node.iter)
 

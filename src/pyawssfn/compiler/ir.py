@@ -187,6 +187,19 @@ class Graph:
     nodes: list[Node] = field(default_factory=list)
     start: Node | None = None
 
+    def release(self) -> None:
+        """Drop every state's fields (edges, rules, catchers, sub-graphs) in this graph and those inside it, once
+        codegen has produced the definition: loops make the graph a reference cycle, which would otherwise wait for
+        the cyclic GC with everything it holds. The graph is unusable afterwards."""
+        stack = [self]
+        while stack:
+            g = stack.pop()
+            for n in g.nodes:
+                stack.extend(n.subgraphs())
+                n.__dict__.clear()
+            g.nodes = []
+            g.start = None
+
 
 R = TypeVar("R")
 

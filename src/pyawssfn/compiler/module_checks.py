@@ -126,7 +126,8 @@ def check_functions(info: ModuleInfo, reporter: Reporter) -> None:
                                       f"the compiled machine holds as written",
                                 f"copy it first: local = list({node.func.value.id})")
             elif isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
-                _check_constant_item_change(info, node, reporter)
+                if info.constants:  # (an item change of a constant: none to change without one)
+                    _check_constant_item_change(info, node, reporter)
             elif step is not None and isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) \
                     and node.id in info.workflows:
                 workflow_uses.append((node, step))

@@ -49,25 +49,41 @@ class _Sites(ast.NodeVisitor):
     def __init__(self, walrus: bool) -> None:
         self.sites: dict[str, list[ast.expr]] = {}
         self.untyped: set[str] = set()
-        self._methods: dict[type, Callable[[ast.AST], None]] = {}
-        self._expression = self._walrus_sites if walrus else _nothing
+        # the visit functions by node class, unbound (a bound method of self kept on self is a reference cycle)
+        self._methods: dict[type, Callable[[_Sites, ast.AST], None]] = {}
+        self._expression = _Sites._walrus_sites if walrus else _nothing
         self._children = child_nodes if walrus else _structure
+        # the nodes still to visit, next last: every visit_ method ends with its generic_visit, which pushes the
+        # node's children (ast.NodeVisitor's order, without a recursion per statement)
+        self._todo: list[ast.AST] = []
 
-    def visit(self, node: ast.AST) -> None:
+    def run(self, body: list[ast.stmt]) -> None:
+        """Visit the statements and what is in them."""
+        todo = self._todo
+        todo.extend(reversed(body))
+        methods = self._methods
+        while todo:
+            node = todo.pop()
+            method = methods.get(type(node))
+            if method is None:
+                method = self._method(node)
+            method(self, node)
+
+    def _method(self, node: ast.AST) -> Callable[[_Sites, ast.AST], None]:
         # ast.NodeVisitor's dispatch, its method found once per node class (the visit of every node of a large
         # workflow was a few percent of its compile)
         cls = type(node)
-        method = self._methods.get(cls)
-        if method is None:
-            if issubclass(cls, ast.stmt) and cls not in _STATEMENT_RULES:
-                unhandled("static types", node)  # type: ignore[arg-type]  # raises, or nothing for this class
-            method = self._methods[cls] = self._expression if issubclass(cls, ast.expr) else \
-                getattr(self, "visit_" + cls.__name__, self.generic_visit)
-        method(node)
+        if issubclass(cls, ast.stmt) and cls not in _STATEMENT_RULES:
+            unhandled("static types", node)  # type: ignore[arg-type]  # raises, or nothing for this class
+        method = self._methods[cls] = self._expression if issubclass(cls, ast.expr) else \
+            getattr(_Sites, "visit_" + cls.__name__, _Sites.generic_visit)
+        return method
 
     def generic_visit(self, node: ast.AST) -> None:
-        for child in self._children(node):  # ast.NodeVisitor.generic_visit's order, without its generators
-            self.visit(child)
+        children = self._children(node)
+        if children:
+            children.reverse()
+            self._todo.extend(children)
 
     def _walrus_sites(self, node: ast.AST) -> None:
         """The walruses' binding sites in an expression, in the order a visit of it meets them (outside the
@@ -171,8 +187,7 @@ def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[
     (the aliasing check refuses a change through another name)."""
     found = index(fn)
     v = _Sites(found.has(ast.NamedExpr))
-    for stmt in fn.body:
-        v.visit(stmt)
+    v.run(fn.body)
     mutated: set[str] = set()
     for n in found.of(ast.Subscript, ast.Attribute):
         if isinstance(n.ctx, (ast.Store, ast.Del)):
@@ -187,7 +202,7 @@ def _binding_sites(fn: ast.FunctionDef) -> tuple[dict[str, list[ast.expr]], set[
     return v.sites, v.untyped, mutated
 
 
-def _nothing(node: ast.AST) -> None:
+def _nothing(sites: _Sites, node: ast.AST) -> None:
     """What visiting an expression does in a function without a walrus."""
 
 
@@ -262,10 +277,22 @@ def infer_name_types(fn: ast.FunctionDef | ast.Lambda, static_type: Callable[[as
     # assignments until nothing changes; accept only a true fixed point.
     bound = set(sites) | untyped
     types: dict[str, str | None] = {n: rounds.join(n, {}, True) for n in bound}
+    # A name's join reads the types of a few names only (`reads`): when none of those changed in the last round,
+    # its join gives what it gave then (the memo of _Rounds.type_of would, after a scan of every site).
+    reads: dict[str, set[str]] = {}
+    changed: set[str] | None = None  # the names whose type the last round changed (None: all may have)
     for _ in range(_MAX_ROUNDS):
-        new = {n: rounds.join(n, types, False) for n in bound}
+        new: dict[str, str | None] = {}
+        for n in bound:
+            got = reads.get(n)
+            if changed is not None and got is not None and got.isdisjoint(changed):
+                new[n] = types[n]
+            else:
+                got = reads[n] = set()
+                new[n] = rounds.join(n, types, False, got)
         if all(same(new[n], types[n]) for n in bound):
             return {n: t for n, t in types.items() if t is not None}
+        changed = {n for n in bound if not _identical(new[n], types[n])}
         types = new
     return {}
 
@@ -286,12 +313,14 @@ class _Rounds:
         self.bound = set(sites) | untyped
         self.memo: dict[int, list[tuple[str | None, list[tuple[str, str | None]]]]] = {}
 
-    def join(self, name: str, types: dict[str, str | None], optimistic: bool) -> str | None:
+    def join(self, name: str, types: dict[str, str | None], optimistic: bool,
+             reads: set[str] | None = None) -> str | None:
+        """The join of the name's sites' types; into `reads`, the names whose types it read."""
         if name in self.untyped:
             return _UNKNOWN
         found = []
         for value in self.sites[name]:
-            t = self.type_of(value, types)
+            t = self.type_of(value, types, reads)
             if t is None:
                 if not optimistic:  # one untyped assignment leaves the name untyped: the others need no typing
                     return _UNKNOWN
@@ -300,14 +329,18 @@ class _Rounds:
         t = join_all(found)
         return as_kind(t) if name in self.mutated else t
 
-    def type_of(self, value: ast.expr, types: dict[str, str | None]) -> str | None:
+    def type_of(self, value: ast.expr, types: dict[str, str | None], names: set[str] | None = None) -> str | None:
         seen = self.memo.setdefault(id(value), [])
         for got, read in seen:
             if all(_identical(types.get(n), t) for n, t in read):
+                if names is not None:
+                    names.update([n for n, _ in read])
                 return got
         reads: list[tuple[str, str | None]] = []
         got = self._site_type(value, types, reads)
         seen.append((got, reads))
+        if names is not None:
+            names.update([n for n, _ in reads])
         return got
 
     def _site_type(self, value: ast.expr, types: dict[str, str | None], reads: list) -> str | None:

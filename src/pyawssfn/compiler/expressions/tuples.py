@@ -12,28 +12,28 @@ from __future__ import annotations
 import ast
 from typing import Callable
 
-from pyawssfn.compiler.astwalk import walk
+from pyawssfn.compiler.astwalk import NodeIndex
 from pyawssfn.compiler.expressions.core import MAY_TUPLE
 
 _Shape = tuple[bool, bool]  # (may be a tuple itself, may hold tuples)
 _TUPLE_ITEMS = ("zip", "enumerate")
 _LIST_CALLS = frozenset(["list", "sorted", "set", "frozenset", "dict"])
 _SCALAR_CALLS = frozenset(["len", "str", "int", "float", "bool", "abs", "round", "sum", "isinstance", "any", "all"])
-_MAKERS = frozenset([ast.Tuple, ast.Name, ast.Call])  # the only nodes _makes_tuples says yes of (no subclasses)
 _MUTATORS = frozenset(["append", "extend", "insert", "pop", "remove", "sort", "reverse", "clear"])
 
 
-def mark_tuple_names(nodes: list[ast.AST], report: Callable[[ast.AST, str, str], None],
+def mark_tuple_names(found: NodeIndex, report: Callable[[ast.AST, str, str], None],
                      constants: dict[str, bool | None] | None = None, steps: dict[str, _Shape] | None = None,
                      keyed: dict[str, dict[str, _Shape]] | None = None) -> None:
     """Set MAY_TUPLE ("top", "deep" or both) on every read of a variable that may hold a tuple, and refuse changing
-    such a variable in place (Python raises: a tuple has no append, no item assignment). `nodes`: every node of a
-    workflow function (ast.walk); `constants`: the module-level names bound to a tuple, with what core.tuple_shape
-    says of their items; `steps`: the steps that may return a tuple (step_tuple_shapes)."""
+    such a variable in place (Python raises: a tuple has no append, no item assignment). `found`: the NodeIndex of
+    a workflow function; `constants`: the module-level names bound to a tuple, with what core.tuple_shape says of
+    their items; `steps`: the steps that may return a tuple (step_tuple_shapes)."""
     constants = constants or {}
     steps = steps or {}
-    if not any(type(node) in _MAKERS and _makes_tuples(node, constants, steps) for node in nodes):
+    if not _builds_tuples(found, constants, steps):
         return  # nothing in the function builds a tuple (the usual case: no analysis to run)
+    nodes = found.nodes
     sources = _sources(nodes)
     fixed = {name: (True, items is not False) for name, items in constants.items() if name not in sources}
     fixed.update({name + "()": shape for name, shape in steps.items()})  # (no variable's name: the marks skip it)
@@ -83,22 +83,35 @@ def _plain_items(nodes: list[ast.AST], sources: dict[str, list[tuple[str, ast.ex
     return out
 
 
+def _builds_tuples(found: NodeIndex, constants: dict[str, bool | None], steps: dict[str, _Shape]) -> bool:
+    """Whether a node of the function may build a tuple (_makes_tuples of one of its Tuple, Name and Call nodes,
+    read from the index's lists of those classes: most of a function's nodes are none of them)."""
+    if not constants and not steps:
+        nodes = found.of(ast.Tuple, ast.Call)
+    else:
+        nodes = found.of(ast.Tuple, ast.Name, ast.Call)
+    return any(_makes_tuples(node, constants, steps) for node in nodes)
+
+
 def workflow_tuple_shapes(workflows: dict[str, ast.FunctionDef], constants: dict[str, bool | None],
-                          steps: dict[str, _Shape]) -> tuple[dict[str, _Shape], dict[str, dict[str, _Shape]]]:
+                          steps: dict[str, _Shape], indexes: dict[str, NodeIndex]
+                          ) -> tuple[dict[str, _Shape], dict[str, dict[str, _Shape]]]:
     """The child workflows that may return a tuple or values holding tuples (F79: the parent's CPython call gets
     the tuple, the machine and pyrun the JSON list), as step_tuple_shapes says of steps; with, for a workflow whose
     every `return` is a dict display of literal keys, the shape of each key's value. A child's returned variable is
-    shaped by its own assignments, a grandchild's result as found before (a few rounds settle a call chain)."""
+    shaped by its own assignments, a grandchild's result as found before (a few rounds settle a call chain).
+    `indexes`: each workflow's NodeIndex (its nodes in walk order but the context and operator nodes, which no
+    rule here reads)."""
     shapes: dict[str, _Shape] = {}
     keyed: dict[str, dict[str, _Shape]] = {}
     for _ in range(4):
         before = dict(shapes)
         callees = {**steps, **shapes}
         for name, fn in workflows.items():
-            nodes = walk(fn)
-            if fn.returns is None and not any(type(n) in _MAKERS and _makes_tuples(n, constants, callees)
-                                              for n in nodes):
+            found = indexes[name]
+            if fn.returns is None and not _builds_tuples(found, constants, callees):
                 continue  # nothing in it builds a tuple (the usual case)
+            nodes = found.nodes
             sources = _sources(nodes)
             fixed = {n: (True, items is not False) for n, items in constants.items() if n not in sources}
             fixed.update({n + "()": sh for n, sh in callees.items()})
@@ -212,26 +225,26 @@ def _propagate(sources: dict[str, list[tuple[str, ast.expr]]], fixed: dict[str, 
 def _sources(nodes: list[ast.AST]) -> dict[str, list[tuple[str, ast.expr]]]:
     """name -> (how, expression): "value" the name is bound to the expression, "item" to one of its items."""
     out: dict[str, list[tuple[str, ast.expr]]] = {}
-
-    def bind(target: ast.AST, kind: str, value: ast.expr) -> None:
-        if isinstance(target, ast.Name):
-            out.setdefault(target.id, []).append((kind, value))
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            # a, b = value: the parts are value's items; for a, b in value: the items of value's items
-            for e in target.elts:
-                bind(e.value if isinstance(e, ast.Starred) else e, "item" if kind == "value" else "part", value)
-
     for node in nodes:
         if isinstance(node, ast.Assign):
             for t in node.targets:
-                bind(t, "value", node.value)
+                _bind(out, t, "value", node.value)
         elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
-            bind(node.target, "value", node.value)
+            _bind(out, node.target, "value", node.value)
         elif isinstance(node, ast.AugAssign):
-            bind(node.target, "value", node.value)
+            _bind(out, node.target, "value", node.value)
         elif isinstance(node, (ast.For, ast.comprehension)):
-            bind(node.target, "item", node.iter)
+            _bind(out, node.target, "item", node.iter)
     return out
+
+
+def _bind(out: dict[str, list[tuple[str, ast.expr]]], target: ast.AST, kind: str, value: ast.expr) -> None:
+    if isinstance(target, ast.Name):
+        out.setdefault(target.id, []).append((kind, value))
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        # a, b = value: the parts are value's items; for a, b in value: the items of value's items
+        for e in target.elts:
+            _bind(out, e.value if isinstance(e, ast.Starred) else e, "item" if kind == "value" else "part", value)
 
 
 def _kind_shape(kind: str, shape: _Shape) -> _Shape:

@@ -94,6 +94,8 @@ def as_kind(t: str | None) -> str | None:
 
 def same(a: str | None, b: str | None) -> bool:
     """Structural equality (a `Type`'s `==` is its kind's)."""
+    if a is b:  # (it is reflexive; the kinds are interned strings, the usual case)
+        return True
     if a is None or b is None:
         return a is b
     if isinstance(a, Maybe) or isinstance(b, Maybe):

@@ -86,9 +86,11 @@ def json_kind(value) -> str:
 
 def parameters(fn: ast.FunctionDef, reader: AnnotationReader, tree: ast.Module) -> list[Parameter]:
     """The workflow's parameters in signature order (not *args/**kwargs, which a workflow cannot take)."""
-    through = passed_through(fn, module_functions(tree))
     a = fn.args
     positional = a.posonlyargs + a.args
+    # (which parameters are only passed through matters for an annotated one alone: a walk of the workflow's reads)
+    through = passed_through(fn, module_functions(tree)) \
+        if any(p.annotation is not None for p in positional + a.kwonlyargs) else set()
     defaults: dict[str, ast.expr] = dict(zip([p.arg for p in positional[len(positional) - len(a.defaults):]],
                                              a.defaults))
     defaults.update({p.arg: d for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None})
