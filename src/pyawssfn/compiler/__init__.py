@@ -78,6 +78,7 @@ def _compile(source, filename, workflow, function_arn, transient_retry) -> Compi
     comment = doc or f"{workflow} (compiled by pyawssfn from {pathlib.Path(filename).name})"
     field_lines: dict[str, dict[str, int]] = {}
     definition, source_map = generate(graph, comment, line_spans(info.tree), field_lines)
+    graph.release()  # the looping graph is a reference cycle: freed now by reference counting, not by the cyclic GC
     return CompileResult(definition, workflow, sorted(shared.steps), sorted(shared.children),
                          sorted(shared.sdk_actions), source_map, field_lines)
 
