@@ -13,8 +13,10 @@ exponent's tree): its J is the one the translation gives.
 from __future__ import annotations
 
 import ast
+import math
 
-from pyawssfn.compiler.expressions.core import J, NUMERIC, _Refused, _foldable, either
+from pyawssfn.compiler.expressions.core import IS_SET, MAY_TUPLE, J, MAX_EXACT_INT, NUMERIC, _Refused, \
+    _STATIC_TYPES, _foldable, either
 from pyawssfn.compiler.expressions.statements import INPLACE
 from pyawssfn.jsonata.tree import NULL
 
@@ -59,9 +61,25 @@ def binop_type(op: ast.operator, lt: str | None, rt: str | None) -> str | None:
 class TypeOnlyMixin:
     """ExpressionTranslator methods; see the module docstring."""
 
+    # Whether the translator's resolve_name is pure and its tree is never read where a name is typed (the type
+    # inference's probe, types/known.site_typer): then names, literals and len(name) are typed without their trees.
+    # The lowerer's own translator keeps its name resolution (it reports, and it renders synthetic values).
+    pure_names = False
+
     def _ty(self, node: ast.expr) -> J:
         """`self._tr(node)`'s type and tuple-ness (its tree is a placeholder where the node is typed here)."""
         kind = type(node)
+        if self.pure_names and not self._scopes:  # type: ignore[attr-defined]
+            if kind is ast.Name:
+                self._view_ok = False
+                return self._ty_name(node)  # type: ignore[arg-type]
+            if kind is ast.Constant:
+                self._view_ok = False
+                return _constant_j(node.value)  # type: ignore[attr-defined]
+            if kind is ast.Call and _len_of_name(node, self.predicate_names) and \
+                    not self._folds(node):  # type: ignore[attr-defined]
+                self._view_ok = False
+                return self._ty_len(node)  # type: ignore[arg-type]
         if kind is ast.BinOp:
             if isinstance(node.op, _TYPED_OPS) and not self._folds(node):  # type: ignore[attr-defined]
                 self._view_ok = False
@@ -75,6 +93,29 @@ class TypeOnlyMixin:
                 self._view_ok = False
                 return self._ty_dict(node)  # type: ignore[arg-type]
         return self._tr(node)  # type: ignore[attr-defined]
+
+    def _ty_name(self, node: ast.Name) -> J:
+        """_tr_Name's J outside a comprehension, but for its tree (expressions/translator.py)."""
+        name_type = self.name_type  # type: ignore[attr-defined]
+        t = name_type(node) if name_type is not None else None
+        marks = node.__dict__
+        taint = marks.get(MAY_TUPLE, "")
+        if not taint:
+            if t == "tuple":
+                return J(NULL, "list", True, False)
+            return J(NULL, t if t in _STATIC_TYPES else None, False, False, marks.get(IS_SET, False))
+        items = None if "deep" in taint else False
+        if t == "tuple" or taint.startswith("tuple"):
+            return J(NULL, "list", True, items)
+        return J(NULL, t if t in _STATIC_TYPES else None, None if "top" in taint else False, items,
+                 marks.get(IS_SET, False))
+
+    def _ty_len(self, node: ast.Call) -> J:
+        """_builtin_len's type of `len(name)`: an int, or refused when the name's type has no len()."""
+        t = self._ty_name(node.args[0]).type  # type: ignore[arg-type]
+        if t is not None and t != "str" and t != "list" and t != "dict":
+            raise _Refused()
+        return J(NULL, "int")
 
     def _folds(self, node: ast.expr) -> bool:
         """_fold would evaluate the node (then its own translation types it, from the value)."""
@@ -120,3 +161,28 @@ class TypeOnlyMixin:
                     raise _Refused()  # _tr_Dict refuses it (static_type keeps no report: its answer is None)
             self._ty(v)
         return J(NULL, "dict")
+
+
+def _constant_j(v: object) -> J:
+    """_tr_Constant's J, but for its tree: refused where it refuses (static_type drops the report)."""
+    kind = type(v)  # (a constant's value is None, bool, int, float, complex, str, bytes or Ellipsis: no subclass)
+    if kind is int:
+        if abs(v) > MAX_EXACT_INT:  # type: ignore[arg-type]
+            raise _Refused()
+        return J(NULL, "int")
+    if kind is str:
+        return J(NULL, "str")
+    if v is None:
+        return J(NULL, "none")
+    if kind is bool:
+        return J(NULL, "bool")
+    if kind is float and math.isfinite(v):  # type: ignore[arg-type]
+        return J(NULL, "float")
+    raise _Refused()
+
+
+def _len_of_name(node: ast.Call, predicate_names: set[str]) -> bool:
+    """`len(x)` of a name, as _tr_Call hands it to _builtin_len (no keyword, no *args, len no predicate)."""
+    f = node.func
+    return type(f) is ast.Name and f.id == "len" and not node.keywords and len(node.args) == 1 and \
+        type(node.args[0]) is ast.Name and "len" not in predicate_names  # type: ignore[attr-defined]

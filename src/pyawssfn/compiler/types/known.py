@@ -30,7 +30,10 @@ ASK: Any = object()  # the tree alone does not give the type: translate the valu
 
 def site_typer(probe: Any) -> Callable[[ast.expr, Callable], str | None]:
     """infer_name_types' `static_type(expr, name_type)`: the type the tree gives, else the probe translator's (a
-    translator of the lowerer's, reading each name as itself) with `name_type` for the names' types."""
+    translator of the lowerer's, reading each name as itself) with `name_type` for the names' types. Its name
+    resolution being pure, its static_type types names, literals and len(name) without their trees (type_only.py)."""
+    probe.pure_names = True
+
     def static_type(expr: ast.expr, name_type: Callable) -> str | None:
         known = known_type(expr, probe)
         if known is not ASK:
