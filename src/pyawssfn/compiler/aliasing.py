@@ -17,6 +17,7 @@ from typing import Callable
 from pyawssfn.compiler.alias_flow import Recorder, replay
 from pyawssfn.compiler.astwalk import index, mentions, walk
 from pyawssfn.compiler.statement_kinds import unhandled
+from pyawssfn.compiler.statement_spans import Spans, spans_of
 
 _MUTATING = {"append", "extend", "update", "insert", "pop", "remove", "clear", "sort", "reverse", "setdefault",
              "popitem", "add", "discard"}
@@ -55,6 +56,9 @@ class AliasCheck:
         # the names the check may ask about (changed_names); None: any. What a statement adds to the sets for
         # other names can never be reported, so a binding that involves none of these need not be analysed
         self.relevant: set[str] | None = None
+        # where the relevant names are named (statement_spans.py): a statement naming none records nothing
+        # (see skips), so the check passes over it; None: visit every statement
+        self.naming: Spans | None = None
 
     def involves(self, name: str | None, value: ast.AST | None) -> bool:
         """Whether binding ``name`` (or storing, None) to ``value`` can change what the sets say of a relevant
@@ -273,8 +277,10 @@ class AliasCheck:
 
     # -- statements
     def block(self, stmts: list[ast.stmt]) -> None:
+        naming = self.naming
         for s in stmts:
-            self.stmt(s)
+            if naming is None or naming.holds_any(s):
+                self.stmt(s)
 
     def stmt(self, s: ast.stmt) -> None:
         self.flow.statement += 1
@@ -305,6 +311,13 @@ class AliasCheck:
     def stmt_AnnAssign(self, s: ast.AnnAssign) -> None:
         if s.value is not None:
             self.target(s.target, s.value, s)
+
+    def aug_changes(self, s: ast.AugAssign) -> bool:
+        """Whether stmt_AugAssign of `name op= value` changes the name's object in place (mutate(): a name it may
+        report), not just rebinds it (`total += 1` of a number)."""
+        return isinstance(s.op, ast.Add) and isinstance(s.value, (ast.List, ast.ListComp, ast.Tuple)) or \
+            isinstance(s.op, (ast.Add, ast.Mult)) and not self.scalar(s.target.id) and \
+            s.target.id not in self.given_scalars  # type: ignore[attr-defined]
 
     def stmt_AugAssign(self, s: ast.AugAssign) -> None:
         if isinstance(s.target, ast.Name):
@@ -477,16 +490,17 @@ def check_aliasing(fn: ast.FunctionDef, report: Callable[[ast.AST, str, str], No
                            if isinstance(n.value, (ast.Constant, ast.JoinedStr))
                            for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
                            if isinstance(t, ast.Name)}
-    check.relevant = changed_names(fn)
+    check.relevant = changed_names(fn, check.aug_changes)
+    check.naming = _naming(fn, check.relevant)
     check.block(fn.body)
     replay(check.flow.ops)
 
 
-def changed_names(fn: ast.FunctionDef) -> set[str]:
+def changed_names(fn: ast.FunctionDef, aug_changes: Callable[[ast.AugAssign], bool] = lambda s: True) -> set[str]:
     """The names the check may report a change of (at least): the variable a subscript or attribute assigned or
     deleted is part of (`d[k] = v`, `x[0] += [1]`), the object of a method call that may change it (`xs.append`),
-    and each name an augmented assignment targets (`xs += ys`), anywhere in the function (mutate() asks the sets
-    of no other name)."""
+    and each name an augmented assignment targets (`xs += ys`) where `aug_changes` says it may change it in place,
+    anywhere in the function (mutate() asks the sets of no other name)."""
     found = index(fn)
     out: set[str] = set()
     for n in found.of(ast.Subscript, ast.Attribute):
@@ -495,9 +509,24 @@ def changed_names(fn: ast.FunctionDef) -> set[str]:
     for n in found.of(ast.Call):
         if isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATING:
             out.add(_root(n.func.value))
-    out.update(n.target.id for n in found.of(ast.AugAssign) if isinstance(n.target, ast.Name))
+    out.update(n.target.id for n in found.of(ast.AugAssign) if isinstance(n.target, ast.Name) and aug_changes(n))
     out.discard("")
     return out
+
+
+def _naming(fn: ast.FunctionDef, relevant: set[str]) -> Spans | None:
+    """Where the function names one of the relevant names: a Name node, or an except clause binding it.
+
+    A statement naming none of them records only what concerns other names (bind and store do nothing when
+    `involves` finds no relevant name; mutate and into_itself act on a changed name, a relevant one; a for loop's
+    additions for its target and iterable, and a loop's own summary, are entries of other names, which no check
+    reads), and the reports are ordered by the statements' order alone: passing over it changes no report."""
+    found = index(fn)
+    if any(issubclass(cls, ast.stmt) and getattr(AliasCheck, "stmt_" + cls.__name__, None) is None
+           for cls in found.classes()):
+        return None  # a kind without a rule: every statement is visited (stmt() tells a lowered one, unhandled)
+    return spans_of([n for n in found.of(ast.Name) if n.id in relevant] +
+                    [h for h in found.of(ast.ExceptHandler) if h.name in relevant])
 
 
 def _root(e: ast.AST) -> str:

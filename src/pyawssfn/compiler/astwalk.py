@@ -199,6 +199,10 @@ class NodeIndex:
             out.extend(self._by_class.get(cls, ()))
         return out
 
+    def classes(self) -> set[type]:
+        """The classes of the nodes there (but the context and operator ones)."""
+        return {*self._by_class, self._root_class}
+
     def has(self, *classes: type) -> bool:
         return any(cls in self._by_class or cls is self._root_class for cls in classes)
 
