@@ -34,8 +34,13 @@ def compile_source(source: str, filename: str = "<string>", workflow: str | None
                    function_arn: str | None = None, transient_retry: bool = True) -> CompileResult:
     from pyawssfn.gcpause import no_collection
 
+    from pyawssfn.compiler.compile_memos import end_of_compile
+
     with no_collection():  # the trees and the graph only grow while compiling: no GC walks over them
-        return _compile(source, filename, workflow, function_arn, transient_retry)
+        try:
+            return _compile(source, filename, workflow, function_arn, transient_retry)
+        finally:
+            end_of_compile()  # (the memos of this compile's AST nodes: the AST is freed with the compile)
 
 
 def _compile(source, filename, workflow, function_arn, transient_retry) -> CompileResult:
@@ -79,6 +84,7 @@ def _compile(source, filename, workflow, function_arn, transient_retry) -> Compi
     field_lines: dict[str, dict[str, int]] = {}
     definition, source_map = generate(graph, comment, line_spans(info.tree), field_lines)
     graph.release()  # the looping graph is a reference cycle: freed now by reference counting, not by the cyclic GC
+    lowerer.release()  # and so is the lowerer with its translator
     return CompileResult(definition, workflow, sorted(shared.steps), sorted(shared.children),
                          sorted(shared.sdk_actions), source_map, field_lines)
 

@@ -44,13 +44,20 @@ class _Reads:
             return m
         names: dict[str, None] = {}  # (in the order met: each variable's bit is given in a fixed order)
         todo = [t]
-        pop, extend = todo.pop, todo.extend
+        pop, push, extend = todo.pop, todo.append, todo.extend
         while todo:  # (ir.variables' walk: most trees are met once, in one state)
             n = pop()
-            if n._kids:
-                extend(n._child_list())
-            elif type(n) is Var:
+            tn = type(n)
+            if tn is Var:
                 names[n.name] = None  # type: ignore[attr-defined]
+            elif tn is Binary or tn is Dot:  # (the commonest kinds, without a call of _child_list, in its order)
+                push(n.lhs)  # type: ignore[attr-defined]
+                push(n.rhs)  # type: ignore[attr-defined]
+            elif tn is Call:
+                push(n.func)  # type: ignore[attr-defined]
+                extend(n.args)  # type: ignore[attr-defined]
+            elif n._kids:
+                extend(n._child_list())
         m = 0
         for v in names:
             m |= bits.get(v, 0) or self.bit(v)

@@ -74,17 +74,7 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
     hashes = Counter(map(_HASH, candidates))
     if len(hashes) == len(candidates):
         return None
-    counts: dict[Expr, list] = {}
-    get = counts.get
-    for n in candidates:
-        if hashes[n._hash] < 2:
-            continue
-        entry = get(n)
-        if entry is None:
-            counts[n] = [n, 1]
-        else:
-            entry[1] += 1
-    repeated = [(n, k) for n, k in counts.values() if k > 1]
+    repeated = _repeated(candidates, hashes)
     if not repeated:
         return None
     names = None  # the tree's bindings and names, looked up for the first repeat worth a binding (most have none)
@@ -117,6 +107,33 @@ def _share_one(t: Expr, refused: set) -> Expr | None:
             return out
         refused.add(e)
     return None
+
+
+def _repeated(candidates: list[Expr], hashes: Counter) -> list[tuple[Expr, int]]:
+    """The candidates equal to another one, each with its count, counted by value as a dict of them would (in the
+    order first met), but through their kept hashes: a dict keyed by the trees calls their __hash__ per lookup."""
+    groups: dict[int, list[list]] = {}
+    entries: list[list] = []
+    get = groups.get
+    for n in candidates:
+        h = n._hash
+        if hashes[h] < 2:
+            continue
+        bucket = get(h)
+        if bucket is None:
+            entry = [n, 1]
+            groups[h] = [entry]
+            entries.append(entry)
+            continue
+        for entry in bucket:
+            if entry[0] == n:
+                entry[1] += 1
+                break
+        else:
+            entry = [n, 1]
+            bucket.append(entry)
+            entries.append(entry)
+    return [(n, k) for n, k in entries if k > 1]
 
 
 _MOST_PARAMETERS = 2
@@ -166,6 +183,18 @@ def _candidates(t: Expr) -> list[Expr]:
     while stack:
         n = pop()
         tn = type(n)
+        if tn is Var:
+            continue  # (the commonest leaf)
+        if tn is Binary:  # (the commonest kinds with children, without a call of _child_list, in its order)
+            add(n)
+            push(n.lhs)  # type: ignore[attr-defined]
+            push(n.rhs)  # type: ignore[attr-defined]
+            continue
+        if tn is Call:
+            add(n)
+            push(n.func)  # type: ignore[attr-defined]
+            extend(n.args)  # type: ignore[attr-defined]
+            continue
         if tn is tuple:
             n = n[0]
             tn = type(n)

@@ -55,34 +55,49 @@ def _simp(t: Expr) -> Expr:
 
 
 def _su(t: Expr) -> Expr:
-    """`_unblock(_simp(t))`, a leaf answered in place (the simplifier asks it of nearly every child, most of them
-    leaves)."""
+    """`_unblock(_simp(t))`, in one call (the simplifier asks it of nearly every child)."""
     tt = type(t)
     if tt in _LEAVES:
         return t
-    out = _simp(t)
+    hit = _MEMO.get(id(t))
+    if hit is not None and hit[0] is t:
+        out = hit[1]
+    else:
+        out = _simp_node(t, tt)
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[id(t)] = (t, out)
     if type(out) is Block and len(out.exprs) == 1 and not _binds_here(out.exprs[0]):  # type: ignore[attr-defined]
         return out.exprs[0]  # type: ignore[attr-defined]
     return out
 
 
 def _simp_node(t: Expr, tt: type) -> Expr:
-    """Children first (each one once, no generic traversal: trees of the translator are large), then the rules."""
+    """Children first (each one once, no generic traversal: trees of the translator are large), then the rules. A
+    leaf child is its own simplified form: it is taken as it is, without the call (most children are leaves)."""
     if tt is Binary:
-        a, b = _su(t.lhs), _su(t.rhs)  # type: ignore[attr-defined]
-        if a is not t.lhs or b is not t.rhs:  # type: ignore[attr-defined]
+        lhs, rhs = t.lhs, t.rhs  # type: ignore[attr-defined]
+        a = lhs if type(lhs) in _LEAVES else _su(lhs)
+        b = rhs if type(rhs) in _LEAVES else _su(rhs)
+        if a is not lhs or b is not rhs:
             t = Binary(t.op, a, b)  # type: ignore[attr-defined]
         return _binary(t)  # type: ignore[arg-type]
     if tt is Call:
         args = _all(t.args)  # type: ignore[attr-defined]
-        func = _su(t.func)  # type: ignore[attr-defined]
-        if args is not t.args or func is not t.func:  # type: ignore[attr-defined]
+        f = t.func  # type: ignore[attr-defined]
+        func = f if type(f) in _LEAVES else _su(f)
+        if args is not t.args or func is not f:  # type: ignore[attr-defined]
             t = Call(func, args)
         return _call(t)  # type: ignore[arg-type]
+    if tt is Array:
+        return _array(t)  # type: ignore[arg-type]
     if tt is Cond:
         return _cond(t)  # type: ignore[arg-type]
     if tt is Block:
         return _block(t)  # type: ignore[arg-type]
+    if tt is Bind:
+        v = _su(t.value)  # type: ignore[attr-defined]
+        return t if v is t.value else Bind(t.name, v)  # type: ignore[attr-defined]
     if tt is Dot:
         # not the step: `$x.("a")` is the string per item, `$x."a"` the field a
         lhs, rhs = _su(t.lhs), _simp(t.rhs)  # type: ignore[attr-defined]
@@ -93,20 +108,16 @@ def _simp_node(t: Expr, tt: type) -> Expr:
                 and type(lhs.items[int(pred.text)]) in _LITERALS:  # type: ignore[attr-defined]
             return lhs.items[int(pred.text)]  # type: ignore[attr-defined]  # [2, 3][1] is 3
         return t if lhs is t.lhs and pred is t.pred else Filter(lhs, pred)  # type: ignore[attr-defined]
-    if tt is Bind:
-        v = _su(t.value)  # type: ignore[attr-defined]
-        return t if v is t.value else Bind(t.name, v)  # type: ignore[attr-defined]
     if tt is Lambda:
         body = _su(t.body)  # type: ignore[attr-defined]
         return t if body is t.body else Lambda(t.params, body)  # type: ignore[attr-defined]
-    if tt is Array:
-        items = tuple(_array_item_simplified(x) for x in t.items)  # type: ignore[attr-defined]
-        same = all(a is b for a, b in zip(items, t.items))  # type: ignore[attr-defined]
-        return t if same else Array(items)
     if tt is Object:
-        pairs = tuple((_su(k), _su(v)) for k, v in t.pairs)  # type: ignore[attr-defined]
-        same = all(a is c and b is d for (a, b), (c, d) in zip(pairs, t.pairs))  # type: ignore[attr-defined]
-        return t if same else Object(pairs)
+        pairs = t.pairs  # type: ignore[attr-defined]
+        new = [(_su(k), _su(v)) for k, v in pairs]
+        for (a, b), (c, d) in zip(new, pairs):
+            if a is not c or b is not d:
+                return Object(tuple(new))
+        return t
     if tt is Unary:
         v = _su(t.operand)  # type: ignore[attr-defined]
         return t if v is t.operand else Unary(v)  # type: ignore[attr-defined]
@@ -114,6 +125,20 @@ def _simp_node(t: Expr, tt: type) -> Expr:
         lo, hi = _su(t.lo), _su(t.hi)  # type: ignore[attr-defined]
         return t if lo is t.lo and hi is t.hi else Range(lo, hi)  # type: ignore[attr-defined]
     return t
+
+
+def _array(t: Array) -> Expr:
+    """The constructor of its items simplified (a leaf item is its own: no call for it)."""
+    items = t.items
+    out = None
+    for i, x in enumerate(items):
+        y = x if type(x) in _LEAVES else _array_item_simplified(x)
+        if out is None:
+            if y is x:
+                continue
+            out = list(items[:i])
+        out.append(y)
+    return t if out is None else Array(tuple(out))
 
 
 def _array_item_simplified(x: Expr) -> Expr:
@@ -199,11 +224,16 @@ def _is_error(t: Expr | None) -> bool:
 
 
 def _all(xs: tuple) -> tuple:
-    out = [_su(x) for x in xs]  # (a list and a loop: no generator per call)
-    for a, b in zip(out, xs):
-        if a is not b:
-            return tuple(out)
-    return xs
+    """The nodes simplified: the same tuple when none changed (a leaf is its own, without the call)."""
+    out = None
+    for i, x in enumerate(xs):
+        y = x if type(x) in _LEAVES else _su(x)
+        if out is None:
+            if y is x:
+                continue
+            out = list(xs[:i])
+        out.append(y)
+    return xs if out is None else tuple(out)
 
 
 def pure(t: Expr) -> bool:

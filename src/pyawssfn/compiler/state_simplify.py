@@ -219,6 +219,8 @@ def _read_once(body: Expr, name: str, root: str) -> bool:
         tm = type(m)
         if tm is Var and m.name == name:  # type: ignore[attr-defined]
             reads += 1
+            if reads > 1:
+                return False  # (read twice: no other finding can make it once)
         elif tm is Lambda or (tm is Bind and m.name in (name, root)):  # type: ignore[attr-defined]
             return False
         elif (tm is Call and m.func == var) or (tm is Dot and m.rhs == var):  # type: ignore[attr-defined]
@@ -236,10 +238,13 @@ def _within_block(n: Expr) -> Expr:
     if type(n) is not Block:
         return n
     exprs, facts = list(n.exprs), []  # type: ignore[attr-defined]
+    last = len(exprs) - 1
     for i, x in enumerate(exprs):
         if facts:
             x = x._replace(value=_apply(x.value, facts)) if type(x) is Bind else _apply(x, facts)  # type: ignore[attr-defined]
             exprs[i] = x
+        if i == last:
+            break  # (what the last one checks, nothing after it reads)
         if type(x) is Bind:
             facts = [f for f in facts if x.name not in (_free_vars(f[0], frozenset()) or set())]  # type: ignore[attr-defined]
             facts += _facts(x.value)  # type: ignore[attr-defined]

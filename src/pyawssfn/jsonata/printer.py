@@ -80,6 +80,9 @@ _KIND_PREC: dict[type, int] = {Bind: 10, Cond: 20, Range: 20, Unary: 70, Dot: 75
 def _sub(e: Expr, need: int, out: list[str]) -> None:
     """Print child `e` where the grammar needs precedence `need` or more."""
     t = type(e)
+    if t is Var:  # (an atom: never in parentheses)
+        out.append("$" + e.name)  # type: ignore[attr-defined]
+        return
     if t is Binary:
         p = _BINARY_PREC[e.op]  # type: ignore[attr-defined]
     else:
@@ -99,12 +102,16 @@ def _sub(e: Expr, need: int, out: list[str]) -> None:
 
 
 def _emit(e: Expr, out: list[str]) -> None:
+    t = type(e)
+    if t is Var:  # (the commonest node, printed here without a call more)
+        out.append("$" + e.name)  # type: ignore[attr-defined]
+        return
     if e._kids:  # a leaf prints faster than it is looked up
         hit = _TEXTS.get(id(e))
         if hit is not None and hit[0] is e:
             out.append(hit[1])
             return
-    _PRINT[type(e)](e, out)
+    _PRINT[t](e, out)
 
 
 def _var(e: Var, out: list[str]) -> None:

@@ -130,7 +130,10 @@ class ComparisonMixin:
             n = self._fresh_var()
             rn = J(n, right.type)
             return block([(n, right.tree)], Cond(self._compare(node, node.ops[i], left, rn), build(i + 1, rn), FALSE))
-        return build(0, operands[0])
+        try:
+            return build(0, operands[0])
+        finally:
+            del build  # (a recursive closure is a cycle with its cell, and it holds self: the whole lowering)
 
     def _compare(self, node: ast.AST, op: ast.cmpop, a: J, b: J) -> Expr:
         if isinstance(op, (ast.Is, ast.IsNot)):

@@ -7,6 +7,7 @@ import json
 import math
 from typing import Any, Callable
 
+from pyawssfn.compiler.compile_memos import per_compile
 from pyawssfn.compiler.expressions import rewrites
 from pyawssfn.compiler.expressions.arithmetic import ArithmeticMixin
 from pyawssfn.compiler.expressions.calls import CallMixin
@@ -32,7 +33,7 @@ _FINISHED: dict[Expr, Expr] = {}  # tree -> its simplified tree (a pure function
 # id(node) -> (node, whether Python may evaluate it at compile time): a pure function of the node's subtree, which
 # nothing changes once it is translated (the hoister rewrites copies), so the type inference's translations and the
 # lowering's share the answers instead of walking each expression again for every translation of it
-_FOLD_MEMO: dict[int, tuple[ast.AST, bool]] = {}
+_FOLD_MEMO: dict[int, tuple[ast.AST, bool]] = per_compile({})
 
 
 def _finish(tree: Expr) -> Expr:

@@ -13,6 +13,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, Iterable
 
 from pyawssfn.compiler.astwalk import index, walk, walk_statements
+from pyawssfn.compiler.compile_memos import per_compile
 from pyawssfn.compiler.ir import Exit, Node, StartHolder, can_fail
 from pyawssfn.compiler.lower import errors
 from pyawssfn.jsonata.tree import Array, Expr
@@ -34,7 +35,7 @@ def observed(builder: FunctionLowerer, st: ast.Try) -> frozenset[str]:
 
 
 # fn -> (itself, its reads, the ids of the try statements inside a loop): walked once per function, not per try
-_FACTS: dict[int, tuple[ast.AST, dict[str, int], set[int]]] = {}
+_FACTS: dict[int, tuple[ast.AST, dict[str, int], set[int]]] = per_compile({})
 
 
 def _function_facts(fn: ast.AST) -> tuple[dict[str, int], set[int]]:
@@ -66,7 +67,7 @@ def _function_facts(fn: ast.AST) -> tuple[dict[str, int], set[int]]:
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 
-_USERS: dict[int, tuple[Any, int, frozenset[str]]] = {}
+_USERS: dict[int, tuple[Any, int, frozenset[str]]] = per_compile({})
 
 
 def _users(builder: FunctionLowerer) -> frozenset[str]:

@@ -414,6 +414,12 @@ class FunctionLowerer:
             self.s._known = cached
         return cached
 
+    def release(self) -> None:
+        """Drop the translator once the lowering's states exist (and codegen is done with them): it calls back this
+        lowerer's bound methods, a reference cycle that would leave the whole lowering (the AST with its marks,
+        every tree, the memos) to the cyclic GC, whose first collection after the compile walks all of it."""
+        self.tr = None  # type: ignore[assignment]
+
     def lower_function(self) -> None:
         body = self.fn.body if isinstance(self.fn, ast.FunctionDef) else [
             ast.copy_location(ast.Return(value=self.fn.body), self.fn.body)]

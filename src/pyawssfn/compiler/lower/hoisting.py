@@ -342,12 +342,13 @@ class Hoister(ast.NodeTransformer):
             builder.report(node, f"sfn.{name} takes {n} argument{'s' if n > 1 else ''}", f"write sfn.{name}(...)")
             raise Abort()
         args = [self.visit(a) for a in node.args]
+        b = weak(builder)  # (the render is stored on the builder: no reference cycle with it)
 
         def render() -> Expr:
-            codes = [builder.render(a, builder.cur_env) for a in args]
+            codes = [b.render(a, b.cur_env) for a in args]
             pat = predicates.literal_pattern(codes[1]) if name == "StringMatches" else None
             if name == "StringMatches" and pat is None:
-                builder.report(node, "sfn.StringMatches needs a literal pattern", "write a string constant")
+                b.report(node, "sfn.StringMatches needs a literal pattern", "write a string constant")
             return predicates.predicate(name, codes, pat)
 
         syn = builder.syn(render)

@@ -46,6 +46,7 @@ def parallel(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
         sub.lower_function()
         if covered:
             control.finish(sub)
+        sub.release()  # (the branch's states are built: the lowerer's cycle with its translator goes)
         graphs.append(g)
     n = Parallel(describe_source("parallel " + ", ".join(labels)), call.lineno, branches=graphs)
     env = builder.connect(n, start_ok=False)

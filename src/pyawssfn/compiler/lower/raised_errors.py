@@ -17,7 +17,7 @@ import ast
 import string
 from typing import TYPE_CHECKING
 
-from pyawssfn.compiler.astwalk import child_nodes, walk
+from pyawssfn.compiler.astwalk import _value_fields, _value_fields_of, walk
 from pyawssfn.compiler.expressions import ExpressionTranslator
 from pyawssfn.jsonata.tree import Var
 
@@ -109,13 +109,17 @@ def _in_child(builder: FunctionLowerer, n: ast.AST, names: frozenset[str],
     return None
 
 
-def _evaluated(body: list[ast.stmt]):
+def _evaluated(body: list[ast.stmt]) -> list[ast.AST]:
     """The nodes the workflow evaluates in ``body``: lambdas' bodies too (a key=, sfn.map's) and an inner try's
-    handler bodies, not a nested def's, nor the body of an inner try whose catch-all handler sees the error first."""
+    handler bodies, not a nested def's, nor the body of an inner try whose catch-all handler sees the error first.
+    Contexts and operators are left out (no class comes of them); the parts are read in place (astwalk's tables),
+    without a call or a list per node."""
+    out: list[ast.AST] = []
     todo: list[ast.AST] = list(reversed(body))
+    table, AST, handler = _value_fields, ast.AST, ast.ExceptHandler
     while todo:
         n = todo.pop()
-        yield n
+        out.append(n)
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
         if isinstance(n, ast.Try):  # (an inner handler's body raises to the outer try: F96)
@@ -124,7 +128,19 @@ def _evaluated(body: list[ast.stmt]):
                 kids += n.body
             todo.extend(reversed(kids))
             continue
-        todo.extend(reversed([c for c in child_nodes(n) if not isinstance(c, ast.ExceptHandler)]))
+        cls = type(n)
+        fields = table.get(cls)
+        kids = []
+        for name in _value_fields_of(cls) if fields is None else fields:
+            value = getattr(n, name, None)
+            if isinstance(value, AST):
+                if not isinstance(value, handler):
+                    kids.append(value)
+            elif isinstance(value, list):
+                kids.extend([x for x in value if isinstance(x, AST) and not isinstance(x, handler)])
+        kids.reverse()
+        todo.extend(kids)
+    return out
 
 
 def _catch_all(h: ast.ExceptHandler) -> bool:
