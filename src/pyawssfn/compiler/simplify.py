@@ -14,6 +14,8 @@ give undefined on a missing field, they do not fail). Bindings (`:=`) keep their
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from pyawssfn.jsonata.tree import (
     FALSE, TRUE, Array, Binary, Bind, Block, Bool, Call, Cond, Dot, Expr, Filter, Lambda, Name, Null, Num, Object,
     Range, Regex, Str, Unary, Var, written_as_array,
@@ -129,16 +131,8 @@ def _simp_node(t: Expr, tt: type) -> Expr:
 
 def _array(t: Array) -> Expr:
     """The constructor of its items simplified (a leaf item is its own: no call for it)."""
-    items = t.items
-    out = None
-    for i, x in enumerate(items):
-        y = x if type(x) in _LEAVES else _array_item_simplified(x)
-        if out is None:
-            if y is x:
-                continue
-            out = list(items[:i])
-        out.append(y)
-    return t if out is None else Array(tuple(out))
+    items = _each(t.items, _array_item_simplified)
+    return t if items is t.items else Array(items)
 
 
 def _array_item_simplified(x: Expr) -> Expr:
@@ -225,9 +219,14 @@ def _is_error(t: Expr | None) -> bool:
 
 def _all(xs: tuple) -> tuple:
     """The nodes simplified: the same tuple when none changed (a leaf is its own, without the call)."""
+    return _each(xs, _su)
+
+
+def _each(xs: tuple, f: Callable[[Expr], Expr]) -> tuple:
+    """`f` of each node but the leaves (kept as they are, without the call): the same tuple when none changed."""
     out = None
     for i, x in enumerate(xs):
-        y = x if type(x) in _LEAVES else _su(x)
+        y = x if type(x) in _LEAVES else f(x)
         if out is None:
             if y is x:
                 continue

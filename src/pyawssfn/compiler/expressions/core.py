@@ -86,6 +86,23 @@ class J:
         return f"J({self.code!r}, {self.type!r}, {self.tup!r}, {self.items_tup!r}, {self.set!r})"
 
 
+def name_value(code: Expr, t: str | None, marks: dict[str, Any]) -> J:
+    """A workflow name's J: its tree `code`, its static type `t` (None: not known) and what the frontend found it may
+    hold, read from its marks (the node's __dict__; tuples.mark_tuple_names): "top", a tuple on some path; "deep",
+    tuples inside it; "tuple", a module-level tuple; nothing said, no tuple (the input and step results are JSON:
+    never tuples)."""
+    taint = marks.get(MAY_TUPLE, "")
+    if not taint:  # most names: as below, in short
+        if t == "tuple":
+            return J(code, "list", True, False)
+        return J(code, t if t in _STATIC_TYPES else None, False, False, marks.get(IS_SET, False))
+    items = None if "deep" in taint else False
+    if t == "tuple" or taint.startswith("tuple"):
+        return J(code, "list", True, items)
+    return J(code, t if t in _STATIC_TYPES else None, None if "top" in taint else False, items,
+             marks.get(IS_SET, False))
+
+
 def item_of(container: J, code: Expr, type_: str | None = None) -> J:
     """An item (or dict value) read out of `container`: its tuple-ness is what the container says of its items."""
     return J(code, type_, container.items_tup, None if container.items_tup is None else False)

@@ -16,7 +16,7 @@ from pyawssfn.compiler.expressions.containers import ContainerMixin
 from pyawssfn.compiler.expressions.core import (
     IS_SET, ITERATED, MAY_TUPLE, J, MAX_EXACT_INT, NUMERIC, NotConstant, _FOLD_BUILTINS, _Refused, _STATIC_TYPES,
     _counter, _describe, _exact_json, _foldable, _fresh_global, _reset_names, _static_type, _string_keys,
-    tuple_shape,
+    name_value, tuple_shape,
 )
 from pyawssfn.compiler.expressions.formatting import FormattingMixin
 from pyawssfn.compiler.expressions.iterators import IteratorMixin
@@ -316,17 +316,5 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
         t = name_type(node) if name_type is not None else None
         given = self.resolve_name(node)
         code = given if isinstance(given, Expr) else read_input(given)  # text: a test's or a tool's resolver
-        # What the frontend found the variable may hold (tuples.mark_tuple_names): "top", a tuple on some path;
-        # "deep", tuples inside it; "tuple", a module-level tuple; nothing said, no tuple (the input and step results
-        # are JSON: never tuples).
-        marks = node.__dict__  # (the frontend's marks, read without the exception a missing getattr raises)
-        taint = marks.get(MAY_TUPLE, "")
-        if not taint:  # most names: as below, in short
-            if t == "tuple":
-                return J(code, "list", True, False)
-            return J(code, t if t in _STATIC_TYPES else None, False, False, marks.get(IS_SET, False))
-        items = None if "deep" in taint else False
-        if t == "tuple" or taint.startswith("tuple"):
-            return J(code, "list", True, items)
-        return J(code, t if t in _STATIC_TYPES else None, None if "top" in taint else False, items,
-                 getattr(node, IS_SET, False))
+        # (the frontend's marks, read without the exception a missing getattr raises)
+        return name_value(code, t, node.__dict__)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import math
 
-from pyawssfn.compiler.expressions.core import IS_SET, MAY_TUPLE, J, MAX_EXACT_INT, NUMERIC, _Refused, \
+from pyawssfn.compiler.expressions.core import IS_SET, MAY_TUPLE, J, MAX_EXACT_INT, NUMERIC, _Refused, name_value, \
     _STATIC_TYPES, _foldable, either
 from pyawssfn.compiler.expressions.statements import INPLACE
 from pyawssfn.jsonata.tree import NULL
@@ -98,17 +98,7 @@ class TypeOnlyMixin:
         """_tr_Name's J outside a comprehension, but for its tree (expressions/translator.py)."""
         name_type = self.name_type  # type: ignore[attr-defined]
         t = name_type(node) if name_type is not None else None
-        marks = node.__dict__
-        taint = marks.get(MAY_TUPLE, "")
-        if not taint:
-            if t == "tuple":
-                return J(NULL, "list", True, False)
-            return J(NULL, t if t in _STATIC_TYPES else None, False, False, marks.get(IS_SET, False))
-        items = None if "deep" in taint else False
-        if t == "tuple" or taint.startswith("tuple"):
-            return J(NULL, "list", True, items)
-        return J(NULL, t if t in _STATIC_TYPES else None, None if "top" in taint else False, items,
-                 marks.get(IS_SET, False))
+        return name_value(NULL, t, node.__dict__)
 
     def _ty_len(self, node: ast.Call) -> J:
         """_builtin_len's type of `len(name)`: an int, or refused when the name's type has no len()."""
