@@ -44,8 +44,11 @@ _MEMO_SIZE = 100_000
 
 def _simp(t: Expr) -> Expr:
     tt = type(t)
-    if tt in _LEAVES:
-        return t
+    return t if tt in _LEAVES else _remembered(t, tt)
+
+
+def _remembered(t: Expr, tt: type) -> Expr:
+    """The simplified form of the node `t` (not a leaf), from _MEMO or made and kept there."""
     hit = _MEMO.get(id(t))
     if hit is not None and hit[0] is t:
         return hit[1]
@@ -57,18 +60,11 @@ def _simp(t: Expr) -> Expr:
 
 
 def _su(t: Expr) -> Expr:
-    """`_unblock(_simp(t))`, in one call (the simplifier asks it of nearly every child)."""
+    """`_unblock(_simp(t))` (the simplifier asks it of nearly every child)."""
     tt = type(t)
     if tt in _LEAVES:
         return t
-    hit = _MEMO.get(id(t))
-    if hit is not None and hit[0] is t:
-        out = hit[1]
-    else:
-        out = _simp_node(t, tt)
-        if len(_MEMO) >= _MEMO_SIZE:
-            _MEMO.clear()
-        _MEMO[id(t)] = (t, out)
+    out = _remembered(t, tt)
     if type(out) is Block and len(out.exprs) == 1 and not _binds_here(out.exprs[0]):  # type: ignore[attr-defined]
         return out.exprs[0]  # type: ignore[attr-defined]
     return out

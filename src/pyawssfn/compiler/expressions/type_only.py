@@ -13,10 +13,8 @@ exponent's tree): its J is the one the translation gives.
 from __future__ import annotations
 
 import ast
-import math
 
-from pyawssfn.compiler.expressions.core import IS_SET, MAY_TUPLE, J, MAX_EXACT_INT, NUMERIC, _Refused, name_value, \
-    _STATIC_TYPES, _foldable, either
+from pyawssfn.compiler.expressions.core import J, NUMERIC, _Refused, _foldable, either, name_value
 from pyawssfn.compiler.expressions.statements import INPLACE
 from pyawssfn.jsonata.tree import NULL
 
@@ -75,7 +73,7 @@ class TypeOnlyMixin:
                 return self._ty_name(node)  # type: ignore[arg-type]
             if kind is ast.Constant:
                 self._view_ok = False
-                return _constant_j(node.value)  # type: ignore[attr-defined]
+                return self._tr_Constant(node)  # type: ignore[attr-defined]  # (as _tr does: no place on the stack)
             if kind is ast.Call and _len_of_name(node, self.predicate_names) and \
                     not self._folds(node):  # type: ignore[attr-defined]
                 self._view_ok = False
@@ -151,24 +149,6 @@ class TypeOnlyMixin:
                     raise _Refused()  # _tr_Dict refuses it (static_type keeps no report: its answer is None)
             self._ty(v)
         return J(NULL, "dict")
-
-
-def _constant_j(v: object) -> J:
-    """_tr_Constant's J, but for its tree: refused where it refuses (static_type drops the report)."""
-    kind = type(v)  # (a constant's value is None, bool, int, float, complex, str, bytes or Ellipsis: no subclass)
-    if kind is int:
-        if abs(v) > MAX_EXACT_INT:  # type: ignore[arg-type]
-            raise _Refused()
-        return J(NULL, "int")
-    if kind is str:
-        return J(NULL, "str")
-    if v is None:
-        return J(NULL, "none")
-    if kind is bool:
-        return J(NULL, "bool")
-    if kind is float and math.isfinite(v):  # type: ignore[arg-type]
-        return J(NULL, "float")
-    raise _Refused()
 
 
 def _len_of_name(node: ast.Call, predicate_names: set[str]) -> bool:

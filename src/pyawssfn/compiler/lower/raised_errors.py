@@ -17,7 +17,7 @@ import ast
 import string
 from typing import TYPE_CHECKING
 
-from pyawssfn.compiler.astwalk import _value_fields, _value_fields_of, walk
+from pyawssfn.compiler.astwalk import value_children, walk
 from pyawssfn.compiler.expressions import ExpressionTranslator
 from pyawssfn.jsonata.tree import Var
 
@@ -112,11 +112,9 @@ def _in_child(builder: FunctionLowerer, n: ast.AST, names: frozenset[str],
 def _evaluated(body: list[ast.stmt]) -> list[ast.AST]:
     """The nodes the workflow evaluates in ``body``: lambdas' bodies too (a key=, sfn.map's) and an inner try's
     handler bodies, not a nested def's, nor the body of an inner try whose catch-all handler sees the error first.
-    Contexts and operators are left out (no class comes of them); the parts are read in place (astwalk's tables),
-    without a call or a list per node."""
+    Contexts and operators are left out (no class comes of them)."""
     out: list[ast.AST] = []
     todo: list[ast.AST] = list(reversed(body))
-    table, AST, handler = _value_fields, ast.AST, ast.ExceptHandler
     while todo:
         n = todo.pop()
         out.append(n)
@@ -128,18 +126,7 @@ def _evaluated(body: list[ast.stmt]) -> list[ast.AST]:
                 kids += n.body
             todo.extend(reversed(kids))
             continue
-        cls = type(n)
-        fields = table.get(cls)
-        kids = []
-        for name in _value_fields_of(cls) if fields is None else fields:
-            value = getattr(n, name, None)
-            if isinstance(value, AST):
-                if not isinstance(value, handler):
-                    kids.append(value)
-            elif isinstance(value, list):
-                kids.extend([x for x in value if isinstance(x, AST) and not isinstance(x, handler)])
-        kids.reverse()
-        todo.extend(kids)
+        todo.extend(reversed([c for c in value_children(n) if not isinstance(c, ast.ExceptHandler)]))
     return out
 
 

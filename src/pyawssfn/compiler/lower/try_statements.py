@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
-from pyawssfn.compiler.astwalk import _value_fields, _value_fields_of, child_nodes, walk
+from pyawssfn.compiler.astwalk import child_nodes, value_children, walk
 from pyawssfn.compiler.ir import Catcher, Exit
 from pyawssfn.compiler.lower import assigned_before, controlflow, errors, raised_errors
 from pyawssfn.compiler.lower.nonlocalcontrol import (
@@ -293,24 +293,11 @@ _NOT_OWN = (ast.FunctionDef, ast.Lambda, ast.ExceptHandler)
 
 def own_nodes(stmt: ast.AST) -> list[ast.AST]:
     """The nodes of a statement the workflow itself evaluates (not nested functions or lambdas), their contexts and
-    operators left out (no check reads them), in the order of a stack: each node's parts last first. (The parts
-    read in place, as astwalk.value_children reads them: no call and no list per node.)"""
+    operators left out (no check reads them)."""
     out: list[ast.AST] = []
     todo = [stmt]
-    pop, push, keep = todo.pop, todo.append, out.append
-    table, AST, not_own = _value_fields, ast.AST, _NOT_OWN
     while todo:
-        n = pop()
-        keep(n)
-        cls = type(n)
-        fields = table.get(cls)
-        for name in _value_fields_of(cls) if fields is None else fields:
-            value = getattr(n, name, None)
-            if isinstance(value, AST):
-                if not isinstance(value, not_own):
-                    push(value)
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, AST) and not isinstance(item, not_own):
-                        push(item)
+        n = todo.pop()
+        out.append(n)
+        todo.extend([c for c in value_children(n) if not isinstance(c, _NOT_OWN)])
     return out
