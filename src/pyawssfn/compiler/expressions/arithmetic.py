@@ -11,22 +11,27 @@ from pyawssfn.compiler.expressions import rewrites
 from pyawssfn.compiler.expressions.statements import INPLACE
 
 
+# the types whose + and * give no sequence (a tuple's or a list's items are not the result's)
+_SCALARS = frozenset(["int", "float", "str"])
+
+
 class ArithmeticMixin:
     """ExpressionTranslator methods; see the module docstring."""
 
     def _tr_BinOp(self, node: ast.BinOp) -> J:
         left, right = self._tr(node.left), self._tr(node.right)
-        if isinstance(node.op, ast.Add):
+        op = type(node.op)
+        if op is ast.Add:
             self._check_tuple_concat(node, left, right)
-        if node.__dict__.get(INPLACE, False) and isinstance(node.op, ast.Add) and left.type in (None, "list"):
-            if "bool" in (left.type, right.type):
-                self._check_binop_types(node, left, right)
-            return self.iadd_code(left, right)
+            if node.__dict__.get(INPLACE, False) and left.type in (None, "list"):
+                if "bool" in (left.type, right.type):
+                    self._check_binop_types(node, left, right)
+                return self.iadd_code(left, right)
         self._check_binop_types(node, left, right)
         result = self.binop_code(node.op, left, right)
-        if isinstance(node.op, (ast.Add, ast.Mult)) and not {left.type, right.type} & {"int", "float", "str"}:
+        if (op is ast.Add or op is ast.Mult) and left.type not in _SCALARS and right.type not in _SCALARS:
             # tuple + tuple and tuple * n are tuples, list + list a list; the items are both sides' items
-            seqs = [e for e in (left, right) if e.type != "int"] if isinstance(node.op, ast.Mult) else [left, right]
+            seqs = [e for e in (left, right) if e.type != "int"] if op is ast.Mult else [left, right]
             return either(result.tree, result.type, *seqs)
         return result
 

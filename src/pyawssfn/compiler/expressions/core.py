@@ -155,6 +155,9 @@ def _foldable(node: ast.AST, memo: dict[int, tuple[ast.AST, bool]]) -> bool:
     hit = memo.get(id(node))
     if hit is not None and hit[0] is node:
         return hit[1]
+    if type(node) is ast.BinOp and (_reads_variable(node.left) or _reads_variable(node.right)):  # type: ignore
+        memo[id(node)] = (node, False)  # (most operators of a workflow read a variable: no walk of the parts)
+        return False
     ok = _locally_foldable(node)
     if ok:
         for c in child_nodes(node):  # ast.iter_child_nodes' order, stopping at the first that is not
@@ -171,6 +174,11 @@ def _foldable(node: ast.AST, memo: dict[int, tuple[ast.AST, bool]]) -> bool:
                 break
     memo[id(node)] = (node, ok)
     return ok
+
+
+def _reads_variable(node: ast.AST) -> bool:
+    """A name Python cannot evaluate at compile time (_foldable's answer of a name, at once)."""
+    return type(node) is ast.Name and node.id not in _FOLD_BUILTINS  # type: ignore[attr-defined]
 
 
 def _locally_foldable(sub: ast.AST) -> bool:
