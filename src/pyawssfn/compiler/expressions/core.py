@@ -155,7 +155,9 @@ def _foldable(node: ast.AST, memo: dict[int, tuple[ast.AST, bool]]) -> bool:
     hit = memo.get(id(node))
     if hit is not None and hit[0] is node:
         return hit[1]
-    if type(node) is ast.BinOp and (_reads_variable(node.left) or _reads_variable(node.right)):  # type: ignore
+    kind = type(node)
+    if (kind is ast.BinOp and (_reads_variable(node.left) or _reads_variable(node.right))) or (  # type: ignore
+            kind is ast.Compare and _reads_variable(node.left)):  # type: ignore[attr-defined]
         memo[id(node)] = (node, False)  # (most operators of a workflow read a variable: no walk of the parts)
         return False
     ok = _locally_foldable(node)
