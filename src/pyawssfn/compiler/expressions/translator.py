@@ -15,7 +15,7 @@ from pyawssfn.compiler.expressions.comparisons import ComparisonMixin
 from pyawssfn.compiler.expressions.containers import ContainerMixin
 from pyawssfn.compiler.expressions.core import (
     IS_SET, ITERATED, MAY_TUPLE, J, MAX_EXACT_INT, NUMERIC, NotConstant, _FOLD_BUILTINS, _Refused, _STATIC_TYPES,
-    _counter, _describe, _exact_json, _foldable, _fresh_global, _reset_names, _static_type, _string_keys,
+    _counter, _describe, _exact_json, _foldable, _fresh_global, _static_type, _string_keys,
     name_value, tuple_shape,
 )
 from pyawssfn.compiler.expressions.formatting import FormattingMixin
@@ -46,6 +46,10 @@ def _finish(tree: Expr) -> Expr:
             _FINISHED.clear()
         _FINISHED[tree] = done
     return done
+
+
+def _silent(*_report) -> None:
+    """static_type's reporter: what the translation would refuse is reported where it is translated."""
 
 
 def _no_method(self, node):  # pragma: no cover (a marker: _tr refuses the node instead of calling it)
@@ -133,9 +137,8 @@ class ExpressionTranslator(ArithmeticMixin, ComparisonMixin, ContainerMixin, For
     def static_type(self, node: ast.expr) -> str | None:
         """The Python type of node's value when known at compile time: "int", "float", "str", "bool", "none",
         "list", "dict", or None. A caller may record it per variable and give it back through `name_type`."""
-        _reset_names()
-        reports: list = []
-        saved, self.report = self.report, lambda *a: reports.append(a)
+        _counter[0] = 0  # _reset_names, in place
+        saved, self.report = self.report, _silent  # a refusal here is the answer None, reported by no one
         try:
             result = self._ty(node)  # the translation's J where its type reads no tree (type_only.py)
             return "tuple" if result.tup and result.type == "list" else result.type
