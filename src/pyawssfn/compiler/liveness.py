@@ -42,26 +42,32 @@ class _Reads:
                 m = bits.get(t.name, 0) or self.bit(t.name)  # type: ignore[attr-defined]
             self.trees[id(t)] = (t, m)
             return m
-        names: dict[str, None] = {}  # (in the order met: each variable's bit is given in a fixed order)
+        # a sub-tree met before as a whole expression (a value substituted into a later state's expression) gives
+        # its mask without a walk
+        trees = self.trees
+        m = 0
         todo = [t]
-        pop, push, extend = todo.pop, todo.append, todo.extend
+        pop, push = todo.pop, todo.append
         while todo:  # (ir.variables' walk: most trees are met once, in one state)
             n = pop()
             tn = type(n)
             if tn is Var:
-                names[n.name] = None  # type: ignore[attr-defined]
+                m |= bits.get(n.name, 0) or self.bit(n.name)  # type: ignore[attr-defined]
+                continue
+            if not n._kids:
+                continue
+            hit = trees.get(id(n))
+            if hit is not None and hit[0] is n:
+                m |= hit[1]
             elif tn is Binary or tn is Dot:  # (the commonest kinds, without a call of _child_list, in its order)
                 push(n.lhs)  # type: ignore[attr-defined]
                 push(n.rhs)  # type: ignore[attr-defined]
             elif tn is Call:
                 push(n.func)  # type: ignore[attr-defined]
-                extend(n.args)  # type: ignore[attr-defined]
-            elif n._kids:
-                extend(n._child_list())
-        m = 0
-        for v in names:
-            m |= bits.get(v, 0) or self.bit(v)
-        self.trees[id(t)] = (t, m)
+                todo += n.args  # type: ignore[attr-defined]
+            else:
+                todo += n._child_list()
+        trees[id(t)] = (t, m)
         return m
 
     def bit(self, name: str) -> int:
