@@ -1,6 +1,7 @@
 """Compile generated workflows and print how long they take: with N, one workflow of N statements; without, 1,000,
-2,000, 4,000 and 10,000 statements (min and median of the rounds, CPU time and wall clock) and the growth exponent
-fitted between them (log-log least squares on the minimum: 1.0 is linear).
+2,000, 4,000 and 10,000 statements (min and median of the rounds, CPU time and wall clock, each round a compile in
+a fresh interpreter after a warm-up compile, as `pyawssfn compile` runs) and the growth exponent fitted between them
+(log-log least squares on the minimum: 1.0 is linear).
 
     .venv/bin/python benchmarks/bench_compile.py [N] [--rounds R] [--baseline SRC] [--depth]
 
@@ -152,13 +153,16 @@ def _source(n: int, tag: str) -> str:
 
 
 def _worker(n: int, tag: str) -> None:
-    """One compile of n statements (nesting -n deep) in this (fresh) process, after a warm-up: prints its seconds as
-    JSON."""
+    """One compile of n statements (nesting -n deep) in this (fresh) process, after a warm-up: prints its seconds,
+    and the machine's size, as JSON."""
     compile_source(generate(20), "warmup.py")  # imports and first-use setup are not part of the measure
     src = _source(n, tag)
     t0, c0 = time.perf_counter(), time.process_time()
-    compile_source(src, "big.py")
-    print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0}))
+    res = compile_source(src, "big.py")
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    compact = json.dumps(res.definition, separators=(",", ":"), ensure_ascii=False)
+    print(json.dumps({"wall": wall, "cpu": cpu, "states": len(res.definition["States"]),
+                      "kib": len(compact.encode()) / 1024}))
 
 
 def _fresh(n: int, tag: str, src_dir: str | None) -> dict:
@@ -234,21 +238,26 @@ def main(argv: list[str] | None = None) -> None:
     if args.baseline:
         side_by_side(args.baseline, args.rounds, (args.n,) if args.n else SIZES)
         return
-    compile_source(generate(20), "warmup.py")  # imports and first-use setup are not part of the measure
     if args.n:
+        compile_source(generate(20), "warmup.py")  # imports and first-use setup are not part of the measure
         one(args.n)
         return
+    fresh_table(args.rounds)
+
+
+def fresh_table(rounds: int) -> None:
+    """The table of every size, each round a compile in a fresh interpreter (as `pyawssfn compile` runs): in one
+    process, a round would also pay for the collections of the heap that earlier rounds left (their cached
+    trees, promoted to the older generations), which grows with the rounds before it, not with its own size."""
+    ours_src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
     points, cpu_points = [], []
+    print(f"{rounds} rounds, each a compile in a fresh process after a warm-up compile")
     print(f"{'statements':>10} {'states':>7} {'compact KiB':>12} {'cpu s min/med':>15} {'wall s min/med':>16} "
           f"{'ms/statement':>13}")
     for n in SIZES:
-        cpu, wall, res = [], [], None
-        for _ in range(args.rounds):
-            elapsed, used, res = measure(n)
-            wall.append(elapsed)
-            cpu.append(used)
-        compact = json.dumps(res.definition, separators=(",", ":"), ensure_ascii=False)
-        print(f"{n:>10} {len(res.definition['States']):>7} {len(compact.encode()) / 1024:>12.0f} "
+        got = [_fresh(n, f"r{r}", ours_src) for r in range(rounds)]
+        cpu, wall = [g["cpu"] for g in got], [g["wall"] for g in got]
+        print(f"{n:>10} {got[0]['states']:>7} {got[0]['kib']:>12.0f} "
               f"{min(cpu):>7.3f}/{statistics.median(cpu):<7.3f} {min(wall):>7.3f}/{statistics.median(wall):<8.3f} "
               f"{1000 * min(cpu) / n:>13.3f}")
         points.append((n, min(wall)))
