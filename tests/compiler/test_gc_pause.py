@@ -46,3 +46,23 @@ def test_a_collector_the_caller_turned_off_stays_off(seen):
     finally:
         gc.enable()
     assert seen == [False]
+
+
+def test_what_a_compile_keeps_goes_to_the_oldest_generation_without_a_walk():
+    gc.collect()
+    res = compile_source(SOURCE, "w.py")
+    young = gc.get_objects(0) + gc.get_objects(1)
+    assert not any(o is res.definition for o in young)  # a young collection would have had to walk it
+    assert any(o is res.definition for o in gc.get_objects(2))
+
+
+def test_objects_the_caller_froze_stay_frozen():
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        compile_source(SOURCE, "w.py")
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
