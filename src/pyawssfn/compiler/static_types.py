@@ -320,11 +320,15 @@ class _Rounds:
             return _UNKNOWN
         found = []
         for value in self.sites[name]:
-            t = self.type_of(value, types, reads)
+            read = reads if reads is not None else set()
+            t = self.type_of(value, types, read)
             if t is None:
-                if not optimistic:  # one untyped assignment leaves the name untyped: the others need no typing
+                # one untyped assignment leaves the name untyped: the others need no typing; in the optimistic
+                # round, an untyped one may depend on names not typed yet (the later rounds decide), unless it
+                # read none (a step's result): then it is untyped in every round
+                if not optimistic or not read:
                     return _UNKNOWN
-                continue  # an untyped one may depend on names not typed yet; the later rounds decide
+                continue
             found.append(t)
         t = join_all(found)
         return as_kind(t) if name in self.mutated else t
