@@ -221,7 +221,14 @@ class _DefiniteAssignment:
 
     def stmt_Assign(self, s: ast.Assign, bound: int):
         self.loads(s.value, bound)
-        for t in s.targets:
+        targets = s.targets
+        if len(targets) == 1 and type(targets[0]) is ast.Name:  # x = v (the usual one): reads nothing, binds x
+            name = targets[0].id
+            i = self.bit.get(name)
+            if i is None:
+                i = self.bit[name] = len(self.bit)
+            return bound | 1 << i
+        for t in targets:
             self.target_loads(t, bound)
         return bound | self.bits({n for t in s.targets for n in _names(t)})
 
