@@ -6,7 +6,8 @@ loaded machine CPU time moves by 10-25% between identical runs, an instruction c
 Each measure runs the interpreter twice under callgrind: imports and a warm-up compile, then the same plus the
 compile of N statements (bench_compile.generate, renamed as its rounds are; ``--depth``: nested N deep); the
 difference is the compile's. Needs valgrind on PATH; it is ~50x slower than a plain run (10,000 statements: a few
-minutes a side)."""
+minutes a side). With several N, the growth exponent of the instructions (log-log least squares, as
+bench_compile.py fits the CPU time): the work's own growth, which the time's adds the machine's caches to."""
 from __future__ import annotations
 
 import argparse
@@ -57,10 +58,18 @@ def main(argv: list[str] | None = None) -> None:
     sides = [("ours", OURS)] + ([("baseline", args.baseline)] if args.baseline else [])
     print(f"{'depth' if args.depth else 'statements':>10} " + " ".join(f"{s + ' Minstr':>16}" for s, _ in sides)
           + ("  baseline/ours" if args.baseline else ""))
+    points: list[list[tuple[int, float]]] = [[] for _ in sides]
     for n in args.n or [2000]:
         counts = [compile_instructions(where, -n if args.depth else n) for _, where in sides]
         ratio = f"  {counts[1] / counts[0]:>13.3f}" if len(counts) > 1 else ""
         print(f"{n:>10} " + " ".join(f"{c / 1e6:>16.1f}" for c in counts) + ratio)
+        for side, c in zip(points, counts):
+            side.append((n, c))
+    if len(args.n) > 1 and not args.depth:  # the work's own growth, without the machine's caches (bench_compile)
+        sys.path.insert(0, HERE)
+        from bench_compile import exponent
+        print(f"growth exponent of the instructions ({args.n[0]:,} to {args.n[-1]:,}): "
+              + ", ".join(f"{side} {exponent(p):.3f}" for (side, _), p in zip(sides, points)))
 
 
 if __name__ == "__main__":
