@@ -312,6 +312,63 @@ def test_str_of_the_workflows_own_fail_is_refused(diff, tmp_path, cause):
         WorkflowTester(path, "w").definition
 
 
+_BROAD = """    try:
+        m = step(s)
+        if m > 3:
+            raise sfn.Fail("Big"{cause})
+        if m < 0:
+            raise ValueError("negative")
+        return "small"
+{fail_clause}    except Exception as e:
+        return {read}"""
+_HEAD = "import pyawssfn as sfn\n\n\ndef step(n):\n    return n\n\n\n@sfn.workflow\ndef w(s):\n"
+
+
+@pytest.mark.parametrize("read, col", [("str(e)", 16), ('f"got {e}"', 23), ('"{}".format(e)', 28)])
+@pytest.mark.parametrize("cause", [', "n is big"', ""])
+def test_str_of_a_catch_all_around_the_workflows_own_fail_is_refused(tmp_path, read, col, cause):
+    """F38 under `except Exception`: Python's str() of the Fail the try raises is 'Big: n is big' ('Big' without a
+    cause), the machine's the cause: refused where the error is read, with the clause to write."""
+    path = tmp_path / "dwf_f38b.py"
+    path.write_text(_HEAD + _BROAD.format(cause=cause, fail_clause="", read=read) + "\n")
+    with pytest.raises(CompileError, match=rf"dwf_f38b.py:18:{col}: error: str\(e\) may be of the sfn.Fail this "
+                       r"try raises.*except sfn.Fail as f:"):
+        WorkflowTester(path, "w").definition
+
+
+def test_a_fail_clause_before_the_catch_all_agrees(diff, tmp_path):
+    """The rewrite the refusal names: the Fail has its own clause, the catch-all sees only the other errors."""
+    path = tmp_path / "dwf_f38c.py"
+    clause = "    except sfn.Fail as f:\n        return [f.error, f.cause]\n"
+    path.write_text(_HEAD + _BROAD.format(cause=', "n is big"', fail_clause=clause, read="str(e)") + "\n")
+    t = WorkflowTester(path, "w")
+    for s in (5, -1, 1):
+        diff.agree(t, {"s": s})
+
+
+def test_a_steps_fail_under_a_catch_all_agrees(diff, tmp_path):
+    """A step's sfn.Fail surfaces under its own name with its cause as str() (the step boundary: pyrun and the
+    machine; the bare function call sees the Fail object itself): not refused."""
+    path = tmp_path / "dwf_f38d.py"
+    path.write_text(_HEAD.replace("@sfn.workflow", "def branch(n):\n    if step(n) > 3:\n"
+                                  "        raise sfn.Fail(\"Big\", \"n is big\")\n    return n\n\n\n@sfn.workflow")
+                    + "    try:\n        return sfn.parallel(lambda: branch(s), lambda: step(s))\n"
+                    "    except Exception as e:\n        return str(e)\n")
+    t = WorkflowTester(path, "w")
+    for s in (5, 1):
+        diff.agree(t, {"s": s}, check_direct=False)
+
+
+def test_a_nested_branchs_own_fail_under_a_catch_all_is_refused(tmp_path):
+    """A nested def run as a parallel branch raises its sfn.Fail into the try as it is under plain Python."""
+    path = tmp_path / "dwf_f38e.py"
+    path.write_text(_HEAD + "    def branch():\n        if step(s) > 3:\n            raise sfn.Fail(\"Big\", \"c\")\n"
+                    "        return s\n\n    try:\n        return sfn.parallel(branch, lambda: step(s))\n"
+                    "    except Exception as e:\n        return str(e)\n")
+    with pytest.raises(CompileError, match=r"dwf_f38e.py:18:16: error: str\(e\) may be of the sfn.Fail"):
+        WorkflowTester(path, "w").definition
+
+
 _AFTER_STEP = """    try:
         n = step(1)
         if n > 5:

@@ -12,6 +12,7 @@ from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.ir import Exit, Pass, can_fail
 from pyawssfn.compiler.lower import calls, errors, maps
 from pyawssfn.compiler.lower.hoist_facts import Facts, own_copy, refusal
+from pyawssfn.compiler.lower.nonlocalcontrol import OWN_FAIL
 from pyawssfn.compiler.lower.support import Abort, message_of, paren, weak
 from pyawssfn.compiler.static_types import CAUGHT_ERROR, Type
 from pyawssfn.jsonata.tree import Expr
@@ -37,10 +38,16 @@ def str_of_caught(builder: FunctionLowerer, var: ast.Name, at: ast.AST) -> ast.N
     """``str(e)`` / ``f"{e}"``: its message, except where the clause catches sfn.Fail, whose str() is
     "error: cause" in Python (the error alone without a cause), which the machine's caught error does not tell
     apart from a step's error whose message is that text."""
-    if "Fail" in builder.caught.get(var.id, ()):
-        e = var.id
+    classes, e = builder.caught.get(var.id, ()), var.id
+    if "Fail" in classes:
         builder.report(at, f"str({e}) of an sfn.Fail is 'error: cause' in Python, not its cause",
                        f"write {e}.cause for its cause and {e}.error for its name")
+        raise Abort()
+    if OWN_FAIL in classes:  # `except Exception as e` around a `raise sfn.Fail(...)` of the workflow's own
+        builder.report(at, f"str({e}) may be of the sfn.Fail this try raises, which is 'error: cause' in Python "
+                       "and its cause on the machine",
+                       "catch it first in a clause of its own, `except sfn.Fail as f:`, and read f.error and "
+                       "f.cause there")
         raise Abort()
     return message_of_caught(builder, var)
 

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 # A destination of a re-raised error object: (the variable that receives it or None, the exits list to join).
 Destination = tuple[Any, list[Exit]]
 
+# Among the classes builder.caught gives a name: a clause catching every error, of a try whose body raises an
+# sfn.Fail of the workflow's own (whose str() Python and the machine read apart: hoisting.str_of_caught)
+OWN_FAIL = "sfn.Fail raised in the try"
+
 
 @dataclass(eq=False)
 class Handler:
@@ -33,6 +37,7 @@ class Handler:
     node: ast.ExceptHandler
     incoming: list[Exit] = field(default_factory=list)
     fail: bool = False          # `except sfn.Fail`: every error that is not a known exception class
+    own_fail: bool = False      # catches every error, and the try body raises an sfn.Fail itself (OWN_FAIL)
 
     @property
     def catches_all(self) -> bool:

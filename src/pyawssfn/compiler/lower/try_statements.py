@@ -9,7 +9,7 @@ from pyawssfn.compiler.astwalk import child_nodes, value_children, walk
 from pyawssfn.compiler.ir import Catcher, Exit
 from pyawssfn.compiler.lower import assigned_before, controlflow, errors, raised_errors
 from pyawssfn.compiler.lower.nonlocalcontrol import (
-    ExceptNonlocalControl, FinallyNonlocalControl, Handler, HandlerBodyNonlocalControl,
+    OWN_FAIL, ExceptNonlocalControl, FinallyNonlocalControl, Handler, HandlerBodyNonlocalControl,
 )
 from pyawssfn.compiler.lower.support import CAUGHT, class_name
 
@@ -78,6 +78,7 @@ def _covers(builder: FunctionLowerer, fin: FinallyNonlocalControl | None,
 
 def _handlers(builder: FunctionLowerer, st: ast.Try) -> list[Handler]:
     handlers = []
+    own: bool | None = None  # whether the body raises an sfn.Fail itself (found when first needed)
     for h in st.handlers:
         classes, names = handler_classes(builder, h)
         if h.name:
@@ -85,9 +86,33 @@ def _handlers(builder: FunctionLowerer, st: ast.Try) -> list[Handler]:
             builder.exc_vars.add(h.name)
         else:
             var = builder.fresh("caught_error")
-        handlers.append(Handler(names, classes, var, h, fail="Fail" in classes and names != ["States.ALL"]))
+        handler = Handler(names, classes, var, h, fail="Fail" in classes and names != ["States.ALL"])
+        if h.name and not classes and names == ["States.ALL"] and not any("Fail" in x.classes for x in handlers):
+            own = _raises_own_fail(builder, st.body) if own is None else own
+            handler.own_fail = own
+        handlers.append(handler)
         check_expression_errors(builder, st, h, names)
     return handlers
+
+
+def _raises_own_fail(builder: FunctionLowerer, body: list[ast.stmt]) -> bool:
+    """Whether the statements raise an sfn.Fail of the workflow's own (`raise sfn.Fail(...)`): in them, in their
+    lambdas and in the nested defs they name (a parallel branch's raise reaches the try as it is under plain
+    Python, as its cause on the machine); not in a step, whose Fail both runs read alike (the step boundary)."""
+    todo: list[ast.AST] = list(body)
+    seen: set[str] = set()
+    api, nested = builder.info.api, builder.nested_defs
+    while todo:
+        n = todo.pop()
+        if isinstance(n, ast.Raise) and n.exc is not None:
+            exc = n.exc.func if isinstance(n.exc, ast.Call) else n.exc
+            if api(exc) == "Fail":
+                return True
+        elif isinstance(n, ast.Name) and n.id in nested and n.id not in seen:
+            seen.add(n.id)
+            todo.extend(nested[n.id].body)
+        todo.extend(child_nodes(n))
+    return False
 
 
 def _handler_body(builder: FunctionLowerer, h: Handler, change: bool) -> list[Exit]:
@@ -100,7 +125,8 @@ def _handler_body(builder: FunctionLowerer, h: Handler, change: bool) -> list[Ex
     saved, caught = builder.lambda_caught, builder.caught
     if name:
         builder.lambda_caught = saved | {name} if lambda_only(builder, h) else saved - {name}
-        builder.caught = {**caught, name: list(h.classes)}  # what e.error, str(e) and e itself may be (hoisting)
+        # what e.error, str(e) and e itself may be (hoisting)
+        builder.caught = {**caught, name: list(h.classes) + ([OWN_FAIL] if h.own_fail else [])}
     try:
         builder.lower_block(h.node.body)
         errors.settle(builder, change=change)
