@@ -369,6 +369,27 @@ def test_a_nested_branchs_own_fail_under_a_catch_all_is_refused(tmp_path):
         WorkflowTester(path, "w").definition
 
 
+@pytest.mark.parametrize("raise_", ['sfn.Fail("Big")', 'sfn.Fail("Big", None)', 'sfn.Fail("Big", cause=None)'])
+def test_cause_of_the_workflows_own_causeless_fail_is_refused(tmp_path, raise_):
+    """e.cause of `raise sfn.Fail("Big")` is None in Python, "" on the machine: refused, with the raise to write."""
+    path = tmp_path / "dwf_f38f.py"
+    path.write_text(_HEAD + f"    try:\n        if step(s) > 3:\n            raise {raise_}\n        return 's'\n"
+                    "    except sfn.Fail as e:\n        return [e.error, e.cause]\n")
+    with pytest.raises(CompileError, match=r"dwf_f38f.py:15:26: error: e.cause of the sfn.Fail this try raises "
+                       r"without a cause"):
+        WorkflowTester(path, "w").definition
+
+
+@pytest.mark.parametrize("cause", ['"n is big"', 'f"n is {s}"'])
+def test_cause_of_the_workflows_own_fail_with_a_cause_agrees(diff, tmp_path, cause):
+    path = tmp_path / "dwf_f38g.py"
+    path.write_text(_HEAD + f"    try:\n        if step(s) > 3:\n            raise sfn.Fail('Big', {cause})\n"
+                    "        return 's'\n    except sfn.Fail as e:\n        return [e.error, e.cause, type(e).__name__]\n")
+    t = WorkflowTester(path, "w")
+    for s in (5, 1):
+        diff.agree(t, {"s": s})
+
+
 _AFTER_STEP = """    try:
         n = step(1)
         if n > 5:

@@ -12,7 +12,7 @@ from pyawssfn.compiler.frontend import PREDICATES
 from pyawssfn.compiler.ir import Exit, Pass, can_fail
 from pyawssfn.compiler.lower import calls, errors, maps
 from pyawssfn.compiler.lower.hoist_facts import Facts, own_copy, refusal
-from pyawssfn.compiler.lower.nonlocalcontrol import OWN_FAIL
+from pyawssfn.compiler.lower.nonlocalcontrol import CAUSELESS_FAIL, OWN_FAIL
 from pyawssfn.compiler.lower.support import Abort, message_of, paren, weak
 from pyawssfn.compiler.static_types import CAUGHT_ERROR, Type
 from pyawssfn.jsonata.tree import Expr
@@ -55,7 +55,7 @@ def str_of_caught(builder: FunctionLowerer, var: ast.Name, at: ast.AST) -> ast.N
 def fail_only(classes: list[str] | None) -> bool:
     """Whether an except clause catching `classes` sees only sfn.Fail, the one exception with .error and .cause
     (on any other, plain Python raises AttributeError)."""
-    return bool(classes) and all(c == "Fail" for c in classes)
+    return bool(classes) and all(c == "Fail" or c == CAUSELESS_FAIL for c in classes)
 
 
 def caught_object(builder: FunctionLowerer, var: ast.Name) -> ast.Name:
@@ -280,6 +280,12 @@ class Hoister(ast.NodeTransformer):
                                                    "or catch sfn.Fail")
             raise Abort()
         if isinstance(node.value, ast.Name) and node.value.id in builder.exc_vars and node.attr == "cause":
+            if CAUSELESS_FAIL in builder.caught.get(node.value.id, ()):
+                e = node.value.id
+                builder.report(node, f"{e}.cause of the sfn.Fail this try raises without a cause is None in "
+                                     "Python and \"\" on the machine", "give the raise a cause text: "
+                                     "sfn.Fail('MyError', 'what happened')")
+                raise Abort()
             return message_of_caught(builder, node.value)
         if isinstance(node.value, ast.Name) and node.value.id in builder.exc_vars and node.attr == "error":
             return ast.Subscript(value=caught_object(builder, node.value), slice=ast.Constant(value="Error"),

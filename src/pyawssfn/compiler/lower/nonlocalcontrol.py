@@ -27,6 +27,9 @@ Destination = tuple[Any, list[Exit]]
 # Among the classes builder.caught gives a name: a clause catching every error, of a try whose body raises an
 # sfn.Fail of the workflow's own (whose str() Python and the machine read apart: hoisting.str_of_caught)
 OWN_FAIL = "sfn.Fail raised in the try"
+# ... and for a clause catching sfn.Fail: the try body raises one of its own without a cause (`sfn.Fail("Big")`),
+# whose e.cause is None in Python and "" on the machine
+CAUSELESS_FAIL = "sfn.Fail without a cause raised in the try"
 
 
 @dataclass(eq=False)
@@ -38,6 +41,7 @@ class Handler:
     incoming: list[Exit] = field(default_factory=list)
     fail: bool = False          # `except sfn.Fail`: every error that is not a known exception class
     own_fail: bool = False      # catches every error, and the try body raises an sfn.Fail itself (OWN_FAIL)
+    causeless: bool = False     # catches sfn.Fail, and the try body raises one without a cause (CAUSELESS_FAIL)
 
     @property
     def catches_all(self) -> bool:

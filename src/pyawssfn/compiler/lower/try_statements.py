@@ -9,7 +9,7 @@ from pyawssfn.compiler.astwalk import child_nodes, value_children, walk
 from pyawssfn.compiler.ir import Catcher, Exit
 from pyawssfn.compiler.lower import assigned_before, controlflow, errors, raised_errors
 from pyawssfn.compiler.lower.nonlocalcontrol import (
-    OWN_FAIL, ExceptNonlocalControl, FinallyNonlocalControl, Handler, HandlerBodyNonlocalControl,
+    CAUSELESS_FAIL, OWN_FAIL, ExceptNonlocalControl, FinallyNonlocalControl, Handler, HandlerBodyNonlocalControl,
 )
 from pyawssfn.compiler.lower.support import CAUGHT, class_name
 
@@ -90,15 +90,18 @@ def _handlers(builder: FunctionLowerer, st: ast.Try) -> list[Handler]:
         if h.name and not classes and names == ["States.ALL"] and not any("Fail" in x.classes for x in handlers):
             own = _raises_own_fail(builder, st.body) if own is None else own
             handler.own_fail = own
+        elif h.name and "Fail" in classes:
+            handler.causeless = _raises_own_fail(builder, st.body, causeless=True)
         handlers.append(handler)
         check_expression_errors(builder, st, h, names)
     return handlers
 
 
-def _raises_own_fail(builder: FunctionLowerer, body: list[ast.stmt]) -> bool:
-    """Whether the statements raise an sfn.Fail of the workflow's own (`raise sfn.Fail(...)`): in them, in their
-    lambdas and in the nested defs they name (a parallel branch's raise reaches the try as it is under plain
-    Python, as its cause on the machine); not in a step, whose Fail both runs read alike (the step boundary)."""
+def _raises_own_fail(builder: FunctionLowerer, body: list[ast.stmt], causeless: bool = False) -> bool:
+    """Whether the statements raise an sfn.Fail of the workflow's own (`raise sfn.Fail(...)`; `causeless`: one
+    without a cause): in them, in their lambdas and in the nested defs they name (a parallel branch's raise reaches
+    the try as it is under plain Python, as its cause on the machine); not in a step, whose Fail both runs read
+    alike (the step boundary)."""
     todo: list[ast.AST] = list(body)
     seen: set[str] = set()
     api, nested = builder.info.api, builder.nested_defs
@@ -106,13 +109,21 @@ def _raises_own_fail(builder: FunctionLowerer, body: list[ast.stmt]) -> bool:
         n = todo.pop()
         if isinstance(n, ast.Raise) and n.exc is not None:
             exc = n.exc.func if isinstance(n.exc, ast.Call) else n.exc
-            if api(exc) == "Fail":
+            if api(exc) == "Fail" and (not causeless or _without_cause(n.exc)):
                 return True
         elif isinstance(n, ast.Name) and n.id in nested and n.id not in seen:
             seen.add(n.id)
             todo.extend(nested[n.id].body)
         todo.extend(child_nodes(n))
     return False
+
+
+def _without_cause(exc: ast.expr) -> bool:
+    """`sfn.Fail("E")`, `sfn.Fail("E", None)`, `sfn.Fail("E", cause=None)`."""
+    if not isinstance(exc, ast.Call):
+        return True
+    cause = exc.args[1] if len(exc.args) > 1 else next((k.value for k in exc.keywords if k.arg == "cause"), None)
+    return cause is None or isinstance(cause, ast.Constant) and cause.value is None
 
 
 def _handler_body(builder: FunctionLowerer, h: Handler, change: bool) -> list[Exit]:
@@ -126,7 +137,8 @@ def _handler_body(builder: FunctionLowerer, h: Handler, change: bool) -> list[Ex
     if name:
         builder.lambda_caught = saved | {name} if lambda_only(builder, h) else saved - {name}
         # what e.error, str(e) and e itself may be (hoisting)
-        builder.caught = {**caught, name: list(h.classes) + ([OWN_FAIL] if h.own_fail else [])}
+        builder.caught = {**caught, name: list(h.classes) + ([OWN_FAIL] if h.own_fail else [])
+                          + ([CAUSELESS_FAIL] if h.causeless else [])}
     try:
         builder.lower_block(h.node.body)
         errors.settle(builder, change=change)
