@@ -37,6 +37,9 @@ CASES = [
     ("async-workflow", "@sfn.workflow\nasync def wf(x):\n    return x\n", 12, "async"),
     ("await", "@sfn.workflow\ndef wf(x):\n    return await step(x)\n", 13, "await"),
     ("lambda-escapes", "@sfn.workflow\ndef wf(x):\n    f = lambda: step(x)\n    return 1\n", 13, "lambda"),
+    ("nested-def-called-in-branch", "@sfn.workflow\ndef wf(x):\n    def b(n):\n        return step(n)\n"
+     "    return sfn.parallel(lambda: b(x), lambda: step(x))\n", 15,
+     "nested function b() of the workflow cannot be called from a parallel branch"),
     ("lambda-returned", "@sfn.workflow\ndef wf(x):\n    return lambda: x\n", 13, "lambda"),
     ("outer-mutation-in-branch", "@sfn.workflow\ndef wf(x):\n    acc = []\n    def b():\n"
      "        acc.append(step(x))\n        return 1\n    r = sfn.parallel(b)\n    return acc\n", 15,

@@ -51,6 +51,7 @@ class FunctionLowerer:
         # the except clauses being lowered: name -> the classes it catches ('Fail' for sfn.Fail; none: any error)
         self.caught: dict[str, list[str]] = {}
         self.nested_defs: dict[str, ast.FunctionDef] = {}
+        self.enclosing_defs: frozenset[str] = frozenset()  # a branch's: the nested defs around it (messages)
         self.control: list[NonlocalControl] = [BaseNonlocalControl()]
         self.synthetic: dict[str, Callable[[], Expr]] = {}
         self.synthetic_types: dict[str, Any] = {}  # the static type of a synthetic value, where it is known

@@ -117,6 +117,10 @@ def refusal(builder: FunctionLowerer, node: ast.Call) -> tuple[ast.AST, str, str
         if f.id in builder.nested_defs:
             return (node, f"nested function {f.id}() can only be run through sfn.parallel",
                     f"write sfn.parallel({f.id}) or move its code into the workflow body")
+        if f.id in builder.enclosing_defs:  # in a branch: a def of the workflow's
+            return (node, f"nested function {f.id}() of the workflow cannot be called from a parallel branch",
+                    f"pass it as a branch itself, sfn.parallel({f.id}, ...), or make it a step function of the "
+                    "module")
         if f.id in info.exceptions or f.id in info.other_classes:
             return (node, f"class {f.id} cannot be instantiated in a workflow",
                     "raise exceptions with raise; build data with dicts")

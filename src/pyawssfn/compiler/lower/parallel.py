@@ -40,6 +40,7 @@ def parallel(builder: FunctionLowerer, call: ast.Call, var: str | None) -> None:
         check_branch_assignments(builder, fn, a, visible, call.lineno)
         g = Graph()
         sub = FunctionLowerer(builder.s, fn, g, top=False, outer=visible, outer_types=builder.types)
+        sub.enclosing_defs = builder.enclosing_defs | frozenset(builder.nested_defs)
         if covered:  # a handler or finally around it sees the branch's error: the same on every engine
             control = BranchNonlocalControl(sub.fresh("branch_error"))
             sub.push_control(control)
