@@ -145,6 +145,8 @@ def exponent(points: list[tuple[int, float]]) -> float:
 
 
 SIZES = (1000, 2000, 4000, 10000)
+# this checkout's src/, which each fresh process measures as ours
+OURS_SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
 
 
 def _source(n: int, tag: str) -> str:
@@ -180,8 +182,7 @@ DEPTHS = (8, 16, 24, 32)
 def depth_table(rounds: int, baseline: str | None) -> None:
     """The CPU time (min of the rounds, each a fresh process) of the nested workflows, and its growth per step of
     depth (t(d) / t(previous d))."""
-    ours_src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
-    sides = [("ours", ours_src)] + ([("baseline", baseline)] if baseline else [])
+    sides = [("ours", OURS_SRC)] + ([("baseline", baseline)] if baseline else [])
     print(f"nested workflows, CPU seconds (min of {rounds} rounds, a fresh process each), growth = t(d)/t(d-8)")
     print(f"{'depth':>6} " + " ".join(f"{side + ' cpu':>14} {'growth':>7}" for side, _ in sides))
     last: dict[str, float] = {}
@@ -196,16 +197,15 @@ def depth_table(rounds: int, baseline: str | None) -> None:
 
 
 def side_by_side(baseline: str, rounds: int, sizes=SIZES) -> None:
-    ours_src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
-    print(f"ours: {ours_src}; baseline: {baseline}; {rounds} rounds, each a fresh process per side, alternating")
+    print(f"ours: {OURS_SRC}; baseline: {baseline}; {rounds} rounds, each a fresh process per side, alternating")
     print(f"{'statements':>10} {'ours cpu min/med':>18} {'baseline cpu min/med':>21} {'baseline/ours':>14} "
           f"{'ours wall min/med':>18} {'baseline wall min/med':>22}")
     points: dict[str, list[tuple[int, float]]] = {"ours": [], "baseline": []}
     for n in sizes:
         got: dict[str, list[dict]] = {"ours": [], "baseline": []}
         for r in range(rounds):
-            for side, where in (("ours", ours_src), ("baseline", baseline)) if r % 2 == 0 else \
-                    (("baseline", baseline), ("ours", ours_src)):
+            for side, where in (("ours", OURS_SRC), ("baseline", baseline)) if r % 2 == 0 else \
+                    (("baseline", baseline), ("ours", OURS_SRC)):
                 got[side].append(_fresh(n, f"r{r}", where))
         cols = {}
         for side in got:
@@ -249,13 +249,12 @@ def fresh_table(rounds: int) -> None:
     """The table of every size, each round a compile in a fresh interpreter (as `pyawssfn compile` runs): in one
     process, a round would also pay for the collections of the heap that earlier rounds left (their cached
     trees, promoted to the older generations), which grows with the rounds before it, not with its own size."""
-    ours_src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
     points, cpu_points = [], []
     print(f"{rounds} rounds, each a compile in a fresh process after a warm-up compile")
     print(f"{'statements':>10} {'states':>7} {'compact KiB':>12} {'cpu s min/med':>15} {'wall s min/med':>16} "
           f"{'ms/statement':>13}")
     for n in SIZES:
-        got = [_fresh(n, f"r{r}", ours_src) for r in range(rounds)]
+        got = [_fresh(n, f"r{r}", OURS_SRC) for r in range(rounds)]
         cpu, wall = [g["cpu"] for g in got], [g["wall"] for g in got]
         print(f"{n:>10} {got[0]['states']:>7} {got[0]['kib']:>12.0f} "
               f"{min(cpu):>7.3f}/{statistics.median(cpu):<7.3f} {min(wall):>7.3f}/{statistics.median(wall):<8.3f} "
